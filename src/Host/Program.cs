@@ -1,0 +1,2 @@
+// Placeholder entry point; the CLI is assembled in Cli.cs.
+Console.WriteLine("pipeline");

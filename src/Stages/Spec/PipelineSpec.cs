@@ -1,0 +1,110 @@
+namespace Retention.Spec;
+
+// The typed form of a pipeline YAML file, after profiles, --set overrides and sweep
+// expansion have been applied. YAML keys are the snake_case of the property names
+// (see SpecLoader). Every record is immutable; defaults here are the documented defaults.
+
+/// <summary>One experiment file (pipelines/*.yaml).</summary>
+public sealed record PipelineSpec
+{
+    /// <summary>Name of the experiment; the artifacts go under artifacts/&lt;name&gt;/.</summary>
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    /// <summary>Which experiment family this file runs. Only "synthetic" exists so far.</summary>
+    public string Experiment { get; init; } = "synthetic";
+    /// <summary>cpu | cuda | auto (cuda when available).</summary>
+    public string Device { get; init; } = "cpu";
+    /// <summary>Base seed of a run: model init, data and task sampling derive from it.</summary>
+    public int Seed { get; init; } = 0;
+    public SyntheticSpec Synthetic { get; init; } = new();
+    public TrainSpec Train { get; init; } = new();
+    /// <summary>Dotted path → values; the cartesian product expands into runs.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Sweep { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>();
+    public AnalysisSpec Analysis { get; init; } = new();
+}
+
+/// <summary>Paper-spec Part 1: K tasks in orthogonal blocks, power-law frequencies and spectra.</summary>
+public sealed record SyntheticSpec
+{
+    /// <summary>K, number of tasks.</summary>
+    public int Tasks { get; init; } = 32;
+    /// <summary>d, dimensions of each task's block; the input has D = K·d dimensions.</summary>
+    public int DimsPerTask { get; init; } = 16;
+    /// <summary>beta: task k (1-based) has frequency pi_k ∝ k^(-beta).</summary>
+    public double FrequencyExponent { get; init; } = 1.2;
+    /// <summary>alpha: feature j (1-based) of a task has variance lambda_j = scale · j^(-alpha).</summary>
+    public double SpectrumExponent { get; init; } = 1.0;
+    public double SpectrumScale { get; init; } = 1.0;
+    /// <summary>identity: B_k is the task's block of coordinates; random: a seeded random rotation within it.</summary>
+    public string Basis { get; init; } = "identity";
+    /// <summary>N, the width of the shared encoder U (D × N).</summary>
+    public int Width { get; init; } = 16;
+}
+
+public sealed record TrainSpec
+{
+    public long Steps { get; init; } = 100_000;
+    public int BatchSize { get; init; } = 256;
+    /// <summary>Only "adam" for the synthetic trainer.</summary>
+    public string Optimizer { get; init; } = "adam";
+    public double Lr { get; init; } = 1e-3;
+    /// <summary>constant | cosine (decays to lr·min_lr_ratio at the last step).</summary>
+    public string LrSchedule { get; init; } = "cosine";
+    public double MinLrRatio { get; init; } = 0.01;
+    public long WarmupSteps { get; init; } = 0;
+    /// <summary>Per-task metrics are computed and written every log_every steps (and at the last step).</summary>
+    public long LogEvery { get; init; } = 500;
+    /// <summary>Standard deviation of the initial encoder and decoder entries.</summary>
+    public double InitScale { get; init; } = 0.1;
+}
+
+/// <summary>SQL tables and plots computed from a run's or a sweep's artifacts, in order.</summary>
+public sealed record AnalysisSpec
+{
+    public IReadOnlyList<AnalysisTableSpec> Tables { get; init; } = [];
+    public IReadOnlyList<PlotSpec> Plots { get; init; } = [];
+}
+
+/// <summary>A named SQL statement (a SELECT); its result becomes a DuckDB table of that name and analysis/&lt;name&gt;.arrow.</summary>
+public sealed record AnalysisTableSpec
+{
+    public required string Name { get; init; }
+    public required string Sql { get; init; }
+    /// <summary>Print the result after the run (first rows).</summary>
+    public bool Print { get; init; } = true;
+}
+
+/// <summary>A PNG plot rendered from SQL results.</summary>
+public sealed record PlotSpec
+{
+    public required string Name { get; init; }
+    /// <summary>heatmap | line | scatter</summary>
+    public required string Kind { get; init; }
+    public required string Sql { get; init; }
+    public required string X { get; init; }
+    public required string Y { get; init; }
+    /// <summary>heatmap: the colour column.</summary>
+    public string? Value { get; init; }
+    /// <summary>line/scatter: one series per distinct value of this column.</summary>
+    public string? Series { get; init; }
+    public string Title { get; init; } = "";
+    public string? XLabel { get; init; }
+    public string? YLabel { get; init; }
+    public bool LogX { get; init; } = false;
+    public bool LogY { get; init; } = false;
+    /// <summary>Lines drawn over the plot (e.g. the theory's utility staircase).</summary>
+    public IReadOnlyList<OverlaySpec> Overlays { get; init; } = [];
+    public int WidthPx { get; init; } = 900;
+    public int HeightPx { get; init; } = 600;
+}
+
+public sealed record OverlaySpec
+{
+    public required string Sql { get; init; }
+    public required string X { get; init; }
+    public required string Y { get; init; }
+    public string Label { get; init; } = "";
+    /// <summary>line | step (a staircase) | points</summary>
+    public string Style { get; init; } = "step";
+}
