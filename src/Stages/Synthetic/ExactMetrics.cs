@@ -1,0 +1,46 @@
+using static TorchSharp.torch;
+
+namespace Retention.Synthetic;
+
+/// <summary>Per-task population metrics of the student at one step (exact, not sampled).</summary>
+public sealed record TaskMetrics(double[] Loss, double[] Signal, double[] SignalCorrected);
+
+/// <summary>
+/// Exact per-task metrics from the weights, in float64. Because x ~ N(0, I), the population
+/// loss of task k is ||T_k − D_k U^T||_F² with T_k = Λ_k^{1/2} B_k^T, so no evaluation batch
+/// (and no noise) is needed. The signal is s_k = tr(P_U C_k)/tr(C_k); a uniformly random
+/// N-dimensional subspace has E[s_k] = N/D, so the corrected signal is (s − N/D)/(1 − N/D).
+/// </summary>
+public static class ExactMetrics
+{
+    public static TaskMetrics Compute(SyntheticStudent student, MixtureTensors mixture)
+    {
+        using var _ = NewDisposeScope();
+        using var noGrad = no_grad();
+        var u = student.Encoder.to_type(ScalarType.Float64);            // (D, N)
+        var dec = student.Decoders.to_type(ScalarType.Float64);         // (K, d, N)
+        var lambda = mixture.Spectra.to_type(ScalarType.Float64);       // (K, d)
+        var rot = mixture.Rotations.to_type(ScalarType.Float64);        // (K, d, d)
+        long k = dec.shape[0], d = dec.shape[1], n = dec.shape[2], dims = u.shape[0];
+        var trace = lambda.sum(1);                                      // (K)
+
+        // Signal: project C_k onto span U via an orthonormal basis Q of U's columns.
+        var q = linalg.qr(u, linalg.QRMode.Reduced).Q;                  // (D, N)
+        var rank = Math.Min(n, dims);
+        var qk = rot.transpose(1, 2).bmm(q.view(k, d, q.shape[1]));     // (K, d, N) = R_k^T Q_k
+        var signal = (lambda * qk.square().sum(2)).sum(1) / trace;      // (K)
+
+        // Loss: ||T_k||² − 2 tr(T_k U D_k^T) + tr(D_k UᵀU D_k^T).
+        var uk = rot.transpose(1, 2).bmm(u.view(k, d, n));              // (K, d, N) = R_k^T U_k
+        var cross = (lambda.sqrt().unsqueeze(2) * uk * dec).sum([1, 2]);
+        var gram = u.t().matmul(u);                                     // (N, N)
+        var quad = (dec.matmul(gram) * dec).sum([1, 2]);
+        var loss = trace - 2 * cross + quad;
+
+        double baseline = (double)rank / dims;
+        var corrected = baseline >= 1 ? signal.clone() : (signal - baseline) / (1 - baseline);
+        return new TaskMetrics(ToArray(loss), ToArray(signal), ToArray(corrected));
+    }
+
+    static double[] ToArray(Tensor t) => t.cpu().data<double>().ToArray();
+}

@@ -1,0 +1,22 @@
+using static TorchSharp.torch;
+
+namespace Retention.Training;
+
+public static class Devices
+{
+    /// <summary>cpu | cuda | cuda:N | auto (cuda when available). Asking for cuda where
+    /// none is available is an error, not a silent fall-back to the CPU.</summary>
+    public static Device Resolve(string name)
+    {
+        if (name == "auto") return cuda.is_available() ? CUDA : CPU;
+        if (name == "cpu") return CPU;
+        if (name.StartsWith("cuda"))
+        {
+            if (!cuda.is_available())
+                throw new InvalidOperationException(
+                    $"device '{name}' was asked for but CUDA is not available (TorchSharp loaded the CPU LibTorch; see README 'GPU servers')");
+            return new Device(name);
+        }
+        throw new ArgumentException($"unknown device '{name}'; allowed: cpu, cuda, cuda:N, auto");
+    }
+}
