@@ -1,2 +1,4 @@
-// Placeholder entry point; the CLI is assembled in Cli.cs.
-Console.WriteLine("pipeline");
+using Retention.Host;
+
+// `pipeline`: declare retention experiments in YAML, run them, query what they wrote.
+return await Cli.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Retention.Spec;
+
+namespace Retention.Host.Commands;
+
+/// <summary>The arguments shared by `run` and `validate`: which file, profile and overrides.</summary>
+public sealed class PipelineOptions
+{
+    public readonly Argument<string?> File = new("file")
+    {
+        Description = "Pipeline YAML file. Omitted: the embedded default (synthetic-capacity.yaml, profile cpu).",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+    public readonly Option<string?> Profile = new("--profile", "-p") { Description = "Named profile of the file to apply (e.g. cpu, gpu)." };
+    public readonly Option<string[]> Set = new("--set", "-s")
+    {
+        Description = "Override a field: --set train.steps=500 (repeatable; YAML values, e.g. --set sweep.seed=[0,1]).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    public readonly Option<string?> Device = new("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (same as --set device=...)." };
+
+    public void AddTo(Command c)
+    {
+        c.Arguments.Add(File);
+        c.Options.Add(Profile);
+        c.Options.Add(Set);
+        c.Options.Add(Device);
+    }
+
+    /// <summary>Loads the file (or the embedded default) with the profile and overrides.</summary>
+    public LoadedPipeline Load(ParseResult r)
+    {
+        var sets = (r.GetValue(Set) ?? []).ToList();
+        if (r.GetValue(Device) is { } device) sets.Add($"device={device}");
+        var file = r.GetValue(File);
+        if (file is not null) return SpecLoader.Load(file, r.GetValue(Profile), sets);
+        return SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets);
+    }
+}
+
+/// <summary>The pipeline `pipeline run` uses when no file is given (compiled into the program).</summary>
+public static class EmbeddedDefault
+{
+    public const string Name = "synthetic-capacity.yaml";
+    public const string Profile = "cpu";
+
+    public static string Yaml
+    {
+        get
+        {
+            using var s = typeof(EmbeddedDefault).Assembly.GetManifestResourceStream(Name)
+                ?? throw new InvalidOperationException($"embedded resource {Name} missing from the build");
+            return new StreamReader(s).ReadToEnd();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Retention.Analysis;
+using Retention.Host.Output;
+using Retention.Pipeline;
+using Retention.Spec;
+
+namespace Retention.Host.Commands;
+
+/// <summary>`pipeline run FILE`: train every run of the sweep, then the analysis.</summary>
+public static class RunCommand
+{
+    public static Command Build()
+    {
+        var opts = new PipelineOptions();
+        var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root directory.", DefaultValueFactory = _ => "artifacts" };
+        var cmd = new Command("run", "Run a pipeline: train each run of its sweep, write Arrow artifacts, then its analysis tables and plots.");
+        opts.AddTo(cmd);
+        cmd.Options.Add(artifacts);
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                var pipeline = opts.Load(r);
+                var progress = ConsoleProgress.Create();
+                var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct));
+                foreach (var (name, table) in result.Tables)
+                {
+                    if (pipeline.Spec.Analysis.Tables.FirstOrDefault(t => t.Name == name) is { Print: false }) continue;
+                    TablePrinter.Print(name, table, maxRows: 20);
+                }
+                Console.WriteLine($"artifacts: {result.SweepDir}");
+                return result.Interrupted ? 130 : 0;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
+    }
+}

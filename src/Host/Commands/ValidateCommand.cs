@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace Retention.Host.Commands;
+
+/// <summary>`pipeline validate FILE`: check a pipeline and print what it would run.</summary>
+public static class ValidateCommand
+{
+    public static Command Build()
+    {
+        var opts = new PipelineOptions();
+        var print = new Option<bool>("--print") { Description = "Print the resolved YAML (after profile and --set)." };
+        var cmd = new Command("validate", "Check a pipeline file (types, ranges, keys) and list the runs its sweep expands into.");
+        opts.AddTo(cmd);
+        cmd.Options.Add(print);
+        cmd.SetAction(r =>
+        {
+            try
+            {
+                var p = opts.Load(r);
+                if (r.GetValue(print)) Console.WriteLine(p.ResolvedYaml);
+                Console.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
+                foreach (var run in p.Runs)
+                    Console.WriteLine($"  {run.RunId}: width {run.Spec.Synthetic.Width}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
+                return 0;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Retention.Pipeline;
+
+/// <summary>Where a running pipeline reports what it is doing (the host draws it).</summary>
+public interface IRunProgress
+{
+    void RunStarted(string runId, int index, int count, long totalSteps);
+    /// <summary>Called often (every step); implementations throttle their own drawing.</summary>
+    void Step(string runId, long step, double? trainLoss);
+    void RunFinished(string runId, RunStatus status);
+    void Info(string message);
+}
+
+public sealed record RunStatus(string State, long Steps, double Seconds, string? Error = null)
+{
+    public static RunStatus Completed(long steps, double s) => new("completed", steps, s);
+}
+
+public sealed class SilentProgress : IRunProgress
+{
+    public static readonly SilentProgress Instance = new();
+    public void RunStarted(string runId, int index, int count, long totalSteps) { }
+    public void Step(string runId, long step, double? trainLoss) { }
+    public void RunFinished(string runId, RunStatus status) { }
+    public void Info(string message) { }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Threading.Tasks.Dataflow;
+using Retention.Spec;
+using Retention.Synthetic;
+using Retention.Training;
+
+namespace Retention.Pipeline;
+
+/// <summary>
+/// One synthetic run as a Dataflow graph, read top to bottom:
+///
+///   sample (task ids per step) |> train (trainer thread) |> report (progress)
+///          |> records (Arrow rows at logging steps) |> write (Arrow files)
+///
+/// Ctrl+C (the caller's token) stops the sampler; what is in flight drains and the Arrow
+/// files are completed, so an interrupted run is readable. A failing stage cancels the rest
+/// of the graph, the files are still completed, and the first error is rethrown naming
+/// its stage.
+/// </summary>
+public static class SyntheticRunGraph
+{
+    public static async Task<RunStatus> RunAsync(string runId, PipelineSpec spec, string runDir, IRunProgress progress,
+        CancellationToken stop)
+    {
+        var mixture = TaskMixture.From(spec.Synthetic, spec.Seed);
+        using var failed = new CancellationTokenSource();
+        using var trainerThread = new DedicatedThreadScheduler($"trainer {runId}");
+        var onTrainer = new TaskFactory(trainerThread);
+        var trainer = await onTrainer.StartNew(() =>
+            new SyntheticTrainer(mixture, spec.Synthetic, spec.Train, spec.Seed, Devices.Resolve(spec.Device)));
+        var clock = Stopwatch.StartNew();
+        long lastStep = 0;
+        await using var writers = new SyntheticRunWriters(runDir);
+        try
+        {
+            var train   = Stage.Transform<TaskBatch, StepOutcome>("train", trainer.Step, failed.Token, trainerThread, capacity: 8);
+            var report  = Stage.Transform<StepOutcome, StepOutcome>("report", o =>
+                          { lastStep = o.Step; progress.Step(runId, o.Step, o.TrainLoss); return o; }, failed.Token);
+            var records = Stage.TransformMany<StepOutcome, RunRecord>("records", o => SyntheticRecords.From(o, clock.Elapsed), failed.Token);
+            var write   = Stage.Sink<RunRecord>("write", writers.WriteAsync, failed.Token);
+            train.Then(report).Then(records).Then(write);
+
+            IDataflowBlock[] blocks = [train, report, records, write];
+            foreach (var b in blocks)
+                _ = b.Completion.ContinueWith(_ => failed.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
+
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(stop, failed.Token);
+            var batches = TaskSampler.Stream(mixture.Frequencies, spec.Train.BatchSize, spec.Seed, spec.Train.Steps);
+            await Stage.Feed("sample", batches, train, both.Token);
+            await Task.WhenAll(blocks.Select(b => b.Completion)).ContinueWith(_ => { });
+            if (FirstError(blocks) is { } error) throw error;
+        }
+        finally
+        {
+            await writers.CompleteAsync();
+            await onTrainer.StartNew(trainer.Dispose);
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        return lastStep == spec.Train.Steps
+            ? RunStatus.Completed(lastStep, seconds)
+            : new RunStatus("interrupted", lastStep, seconds);
+    }
+
+    /// <summary>The original failure: a StageException from a faulted block, else a cancellation's cause.</summary>
+    static Exception? FirstError(IDataflowBlock[] blocks)
+    {
+        var errors = blocks.Where(b => b.Completion.IsFaulted)
+            .SelectMany(b => b.Completion.Exception!.Flatten().InnerExceptions).ToList();
+        return errors.FirstOrDefault(e => e is StageException) ?? errors.FirstOrDefault();
+    }
+}

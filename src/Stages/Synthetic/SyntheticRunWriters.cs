@@ -1,0 +1,36 @@
+using Retention.Artifacts;
+
+namespace Retention.Synthetic;
+
+/// <summary>The Arrow tables one synthetic run writes while it trains (metrics.arrow, train.arrow).</summary>
+public sealed class SyntheticRunWriters : IAsyncDisposable
+{
+    readonly ArrowRowWriter<MetricRow> metrics;
+    readonly ArrowRowWriter<TrainRow> train;
+
+    public SyntheticRunWriters(string runDir)
+    {
+        metrics = new ArrowRowWriter<MetricRow>(Path.Combine(runDir, "metrics.arrow"), SyntheticTables.Metrics);
+        train = new ArrowRowWriter<TrainRow>(Path.Combine(runDir, "train.arrow"), SyntheticTables.Train);
+    }
+
+    public Task WriteAsync(RunRecord record) => record switch
+    {
+        MetricRow m => metrics.AppendAsync(m),
+        TrainRow t => train.AppendAsync(t),
+        _ => throw new ArgumentException($"no table for {record.GetType().Name}"),
+    };
+
+    /// <summary>Writes footers and makes both files visible; also what Ctrl+C and failures end with.</summary>
+    public async Task CompleteAsync()
+    {
+        await metrics.CompleteAsync();
+        await train.CompleteAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await metrics.DisposeAsync();
+        await train.DisposeAsync();
+    }
+}
