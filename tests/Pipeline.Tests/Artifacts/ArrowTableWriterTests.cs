@@ -139,11 +139,11 @@ public class ArrowTableWriterTests
     }
 
     [Fact]
-    public void Writing_after_completion_is_an_error()
+    public async Task Writing_after_completion_is_an_error()
     {
         using var dir = new ArtifactTempDir();
         var writer = ArrowTableWriter.Create(dir.File("t.arrow"), Builder.Schema);
-        writer.CompleteAsync().GetAwaiter().GetResult();
+        await writer.CompleteAsync();
         using var batch = Builder.Build(Rows(1));
 
         Assert.Throws<InvalidOperationException>(() => writer.Write(batch));
