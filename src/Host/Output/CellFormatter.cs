@@ -1,0 +1,29 @@
+using System.Collections;
+using System.Globalization;
+using System.Numerics;
+
+namespace Retention.Host.Output;
+
+/// <summary>How query values print: culture-independent, NULL spelled out as DuckDB's CLI does.</summary>
+public static class CellFormatter
+{
+    public static string Format(object? value) => value switch
+    {
+        null => "NULL",
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        float f => f.ToString("G6", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        string s => s,
+        IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(Format)) + "]",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>Numbers are right-aligned so digits line up.</summary>
+    public static bool IsNumeric(Type type) =>
+        type == typeof(sbyte) || type == typeof(short) || type == typeof(int) || type == typeof(long) ||
+        type == typeof(byte) || type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong) ||
+        type == typeof(float) || type == typeof(double) || type == typeof(decimal) || type == typeof(BigInteger);
+}

@@ -1,0 +1,53 @@
+using Retention.Analysis;
+using Spectre.Console;
+
+namespace Retention.Host.Output;
+
+/// <summary>
+/// Prints a query result: a Spectre.Console table on an interactive terminal, aligned plain
+/// text when output is redirected (logs and pipes should not get box-drawing characters or
+/// wrapping decided by a terminal width they do not have). At most <c>maxRows</c> rows, then
+/// "... N more rows".
+/// </summary>
+public static class TablePrinter
+{
+    public static void Print(QueryResult result, string? title = null, int maxRows = 20)
+    {
+        if (Console.IsOutputRedirected) WritePlain(result, Console.Out, title, maxRows);
+        else WriteSpectre(result, AnsiConsole.Console, title, maxRows);
+    }
+
+    public static void WriteSpectre(QueryResult result, IAnsiConsole console, string? title = null, int maxRows = 20)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        if (title is not null) table.Title(Markup.Escape(title));
+        foreach (var column in result.Columns)
+        {
+            // Text, not markup: a value such as "[x]" must print as is.
+            var header = new TableColumn(new Text(column.Name));
+            table.AddColumn(CellFormatter.IsNumeric(column.ClrType) ? header.RightAligned() : header);
+        }
+        foreach (var row in result.Rows.Take(maxRows))
+            table.AddRow(row.Select(v => new Text(CellFormatter.Format(v))));
+        console.Write(table);
+        if (result.Rows.Count > maxRows) console.WriteLine($"... {result.Rows.Count - maxRows} more rows");
+    }
+
+    public static void WritePlain(QueryResult result, TextWriter writer, string? title = null, int maxRows = 20)
+    {
+        var shown = result.Rows.Take(maxRows).Select(r => r.Select(CellFormatter.Format).ToArray()).ToList();
+        var widths = result.Columns
+            .Select((c, i) => shown.Select(r => r[i].Length).Append(c.Name.Length).Max())
+            .ToArray();
+        var numeric = result.Columns.Select(c => CellFormatter.IsNumeric(c.ClrType)).ToArray();
+
+        string Line(IReadOnlyList<string> cells) => string.Join("  ",
+            cells.Select((cell, i) => numeric[i] ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]))).TrimEnd();
+
+        if (title is not null) writer.WriteLine(title);
+        writer.WriteLine(Line(result.ColumnNames));
+        writer.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var cells in shown) writer.WriteLine(Line(cells));
+        if (result.Rows.Count > maxRows) writer.WriteLine($"... {result.Rows.Count - maxRows} more rows");
+    }
+}

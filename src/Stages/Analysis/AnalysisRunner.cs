@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using Retention.Artifacts;
+using Retention.Spec;
+
+namespace Retention.Analysis;
+
+/// <summary>
+/// Runs the <c>analysis:</c> section of a spec over a sweep's (or a run's) artifacts: each table
+/// in order as <c>CREATE OR REPLACE TABLE name AS &lt;sql&gt;</c>, so later tables and plots can
+/// use earlier ones, written to <c>analysis/&lt;name&gt;.arrow</c>; then each plot to
+/// <c>analysis/&lt;plot&gt;.png</c>. Every file is written atomically as soon as its step succeeds,
+/// so a failing step (an <see cref="AnalysisException"/> naming it) keeps what came before.
+/// </summary>
+public static partial class AnalysisRunner
+{
+    /// <exception cref="ArtifactException">An artifact file cannot be loaded.</exception>
+    /// <exception cref="AnalysisException">A table or plot failed; the message names it.</exception>
+    public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
+        string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default)
+    {
+        using var catalog = ArtifactCatalog.Open(sweepDir);
+        foreach (var table in catalog.Tables)
+            log?.WriteLine($"loaded {table.Name}: {table.Rows} rows from {table.Files.Count} file(s)");
+
+        var outputDir = Path.Combine(catalog.Directory, ArtifactLayout.AnalysisDir);
+        var results = new List<AnalysisTableResult>();
+        foreach (var table in spec.Tables)
+        {
+            ct.ThrowIfCancellationRequested();
+            results.Add(await RunTableAsync(catalog, table, outputDir, ct).ConfigureAwait(false));
+            log?.WriteLine($"table {table.Name}: {results[^1].Result.Rows.Count} rows -> {results[^1].ArrowPath}");
+        }
+        foreach (var plot in spec.Plots)
+        {
+            ct.ThrowIfCancellationRequested();
+            var step = $"plot '{plot.Name}'";
+            var path = Path.Combine(outputDir, RequireFileName(plot.Name, step) + ".png");
+            PlotRenderer.Render(catalog.Connection, plot, path);
+            log?.WriteLine($"plot {plot.Name} -> {path}");
+        }
+        return results;
+    }
+
+    private static async Task<AnalysisTableResult> RunTableAsync(
+        ArtifactCatalog catalog, AnalysisTableSpec table, string outputDir, CancellationToken ct)
+    {
+        var step = $"analysis table '{table.Name}'";
+        var name = RequireFileName(table.Name, step);
+        if (catalog.Tables.Any(t => t.PerRun && t.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            throw new AnalysisException(step, "the name is taken by a run artifact table, which it would replace");
+
+        var quoted = SqlIdentifiers.Quote(name);
+        SqlRunner.Execute(catalog.Connection, $"CREATE OR REPLACE TABLE {quoted} AS {StripTrailingSemicolons(table.Sql)}", step);
+        var result = SqlRunner.Query(catalog.Connection, $"SELECT * FROM {quoted}", step);
+
+        var path = Path.Combine(outputDir, name + ".arrow");
+        try
+        {
+            await result.WriteArrowAsync(path, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new AnalysisException(step, $"cannot write {path}: {ex.Message}", ex);
+        }
+        return new AnalysisTableResult(name, result, path, table.Print);
+    }
+
+    /// <summary>Names become file names (and table names), so they must not leave analysis/ or need quoting.</summary>
+    private static string RequireFileName(string name, string step) =>
+        SafeName().IsMatch(name)
+            ? name
+            : throw new AnalysisException(step, "names must be letters, digits and underscores, not starting with a digit");
+
+    // "SELECT ...;" is natural to write but invalid inside CREATE TABLE ... AS.
+    private static string StripTrailingSemicolons(string sql) => sql.TrimEnd().TrimEnd(';').TrimEnd();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex SafeName();
+}

@@ -1,0 +1,62 @@
+using DuckDB.NET.Data;
+using Retention.Analysis.Plots;
+using Retention.Spec;
+using ScottPlot;
+
+namespace Retention.Analysis;
+
+/// <summary>
+/// Renders a <see cref="PlotSpec"/> to a PNG with ScottPlot: the plot's SQL gives the data, each
+/// overlay's SQL its own x,y drawn on top. Headless: ScottPlot draws with SkiaSharp, whose Linux
+/// native library ships in the NuGet package.
+/// </summary>
+public static class PlotRenderer
+{
+    /// <summary>Queries, draws and writes <paramref name="pngPath"/> atomically (width_px × height_px).</summary>
+    /// <exception cref="AnalysisException">Bad SQL, a missing column, unplottable data; the message names the plot (and overlay).</exception>
+    public static void Render(DuckDBConnection connection, PlotSpec spec, string pngPath)
+    {
+        var step = $"plot '{spec.Name}'";
+        var data = SqlRunner.Query(connection, spec.Sql, step);
+        var overlays = spec.Overlays
+            .Select((o, i) => new OverlayInput(o, SqlRunner.Query(connection, o.Sql, $"{step} overlay {i + 1}"), $"{step} overlay {i + 1}"))
+            .ToList();
+        try
+        {
+            using var plot = new Plot();
+            switch (spec.Kind)
+            {
+                case "heatmap": HeatmapPlot.Draw(plot, spec, data, overlays); break;
+                case "line": SeriesPlot.Draw(plot, spec, data, overlays, lines: true); break;
+                case "scatter": SeriesPlot.Draw(plot, spec, data, overlays, lines: false); break;
+                default: throw new ArgumentException($"unknown plot kind '{spec.Kind}' (heatmap | line | scatter)");
+            }
+            if (spec.Title.Length > 0) plot.Title(spec.Title);
+            plot.XLabel(spec.XLabel ?? spec.X);
+            plot.YLabel(spec.YLabel ?? spec.Y);
+            ShowLegend(plot);
+            WriteAtomically(pngPath, plot.GetImageBytes(spec.WidthPx, spec.HeightPx, ImageFormat.Png));
+        }
+        catch (Exception ex) when (ex is not (AnalysisException or OperationCanceledException))
+        {
+            throw new AnalysisException(step, ex.Message, ex);
+        }
+    }
+
+    /// <summary>A legend only when something is labelled, right of the data area: inside, it hides points.</summary>
+    private static void ShowLegend(Plot plot)
+    {
+        if (plot.GetPlottables().SelectMany(p => p.LegendItems).Any(i => !string.IsNullOrEmpty(i.LabelText)))
+            plot.ShowLegend(Edge.Right);
+    }
+
+    // Same rule as Arrow artifacts: a reader never sees a half-written file under the final name.
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        var tmp = fullPath + ".tmp";
+        File.WriteAllBytes(tmp, bytes);
+        File.Move(tmp, fullPath, overwrite: true);
+    }
+}

@@ -1,0 +1,53 @@
+using ScottPlot;
+
+namespace Retention.Analysis.Plots;
+
+/// <summary>
+/// Draws overlays (an overlay is its own query's x,y, e.g. the theory's staircase) over a plot.
+/// The caller maps values to plot coordinates, so a heatmap can place them in its cell index space.
+/// </summary>
+internal static class OverlayDrawer
+{
+    // Colours that stay visible over the viridis heatmap and next to the default series palette.
+    private static readonly Color[] Palette = [Colors.Red, Colors.Black, Colors.Magenta, Colors.Orange, Colors.Cyan];
+
+    public static void DrawAll(Plot plot, IReadOnlyList<OverlayInput> overlays, Func<object?, double> mapX, Func<object?, double> mapY)
+    {
+        for (var i = 0; i < overlays.Count; i++)
+        {
+            try
+            {
+                Draw(plot, overlays[i], mapX, mapY, Palette[i % Palette.Length]);
+            }
+            catch (Exception ex) when (ex is not AnalysisException)
+            {
+                throw new AnalysisException(overlays[i].Step, ex.Message, ex);
+            }
+        }
+    }
+
+    private static void Draw(Plot plot, OverlayInput overlay, Func<object?, double> mapX, Func<object?, double> mapY, Color color)
+    {
+        var spec = overlay.Spec;
+        var xs = overlay.Data.Column(spec.X);
+        var ys = overlay.Data.Column(spec.Y);
+        var points = xs.Zip(ys, (x, y) => new Coordinates(mapX(x), mapY(y)))
+            .Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y))
+            .ToList();
+        // A staircase or line is a function of x; DuckDB does not promise row order without ORDER BY.
+        if (spec.Style is "step" or "line") points = [.. points.OrderBy(p => p.X)];
+        if (points.Count == 0) return;
+
+        var scatter = spec.Style switch
+        {
+            "step" => plot.Add.ScatterLine(points, color),
+            "line" => plot.Add.ScatterLine(points, color),
+            "points" => plot.Add.ScatterPoints(points, color),
+            _ => throw new ArgumentException($"unknown overlay style '{spec.Style}' (line | step | points)"),
+        };
+        if (spec.Style == "step") scatter.ConnectStyle = ConnectStyle.StepHorizontal;
+        if (spec.Style == "points") scatter.MarkerSize = 8;
+        else scatter.LineWidth = 2.5f;
+        scatter.LegendText = spec.Label;
+    }
+}

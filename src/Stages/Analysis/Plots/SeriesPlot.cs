@@ -1,0 +1,64 @@
+using ScottPlot;
+using Retention.Spec;
+
+namespace Retention.Analysis.Plots;
+
+/// <summary>
+/// Line or scatter plot with one series per distinct value of the <c>series</c> column (sorted,
+/// numerically when numeric) and a legend. A non-numeric x becomes a categorical axis. Log axes
+/// plot log10 of the values and drop values ≤ 0.
+/// </summary>
+internal static class SeriesPlot
+{
+    private const int MaxCategoricalColors = 10;
+
+    public static void Draw(Plot plot, PlotSpec spec, QueryResult data, IReadOnlyList<OverlayInput> overlays, bool lines)
+    {
+        var xs = data.Column(spec.X);
+        var ys = data.Column(spec.Y);
+        var series = spec.Series is null ? null : data.Column(spec.Series);
+        if (xs.Count == 0) throw new InvalidOperationException("the query returned no rows to plot");
+
+        var xCategories = xs.Where(v => v is not null).All(PlotValues.IsNumeric) ? null : CategoryAxis.From(xs);
+        Func<object?, double> mapX = xCategories is null
+            ? v => AxisTicks.Scale(PlotValues.ToDouble(v), spec.LogX)
+            : v => xCategories.Position(v, log: false);
+        Func<object?, double> mapY = v => AxisTicks.Scale(PlotValues.ToDouble(v), spec.LogY);
+
+        var seriesAxis = series is null ? null : CategoryAxis.From(series);
+        var groups = Enumerable.Range(0, xs.Count)
+            .GroupBy(r => seriesAxis?.IndexOf(series![r]) ?? 0)
+            .OrderBy(g => g.Key)
+            .ToList();
+        var drawn = 0;
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var points = groups[g]
+                .Select(r => new Coordinates(mapX(xs[r]), mapY(ys[r])))
+                .Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y))
+                .ToList();
+            if (lines) points = [.. points.OrderBy(p => p.X)];
+            if (points.Count == 0) continue;
+            drawn += points.Count;
+
+            var color = SeriesColor(g, groups.Count);
+            var scatter = lines ? plot.Add.ScatterLine(points, color) : plot.Add.ScatterPoints(points, color);
+            if (lines) scatter.LineWidth = 2;
+            else scatter.MarkerSize = 7;
+            if (seriesAxis is not null)
+                scatter.LegendText = $"{spec.Series}={(groups[g].Key < 0 ? "NULL" : seriesAxis.Label(groups[g].Key))}";
+        }
+        if (drawn == 0)
+            throw new InvalidOperationException("no plottable points (NULLs, or values ≤ 0 on a log axis)");
+
+        if (xCategories is not null) AxisTicks.Categories(plot.Axes.Bottom, xCategories, Math.Max(2, spec.WidthPx / 60));
+        if (spec.LogX && xCategories is null) AxisTicks.Log10(plot.Axes.Bottom);
+        if (spec.LogY) AxisTicks.Log10(plot.Axes.Left);
+        OverlayDrawer.DrawAll(plot, overlays, mapX, mapY);
+    }
+
+    /// <summary>The default categorical palette for a few series; a viridis ramp for many (e.g. one per task).</summary>
+    private static Color SeriesColor(int index, int count) => count <= MaxCategoricalColors
+        ? new ScottPlot.Palettes.Category10().GetColor(index)
+        : new ScottPlot.Colormaps.Viridis().GetColor(index / (count - 1.0));
+}

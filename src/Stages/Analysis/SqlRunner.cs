@@ -1,0 +1,52 @@
+using DuckDB.NET.Data;
+
+namespace Retention.Analysis;
+
+/// <summary>Runs SQL on a DuckDB connection; a DuckDB error becomes an <see cref="AnalysisException"/> naming the step.</summary>
+public static class SqlRunner
+{
+    /// <param name="step">What the SQL is for, e.g. "analysis table 'final_loss'"; errors start with it.</param>
+    public static QueryResult Query(DuckDBConnection connection, string sql, string step = "query")
+    {
+        return Run(step, () =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            var columns = Enumerable.Range(0, reader.FieldCount)
+                .Select(i => new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i), reader.GetFieldType(i)))
+                .ToList();
+            var rows = new List<IReadOnlyList<object?>>();
+            while (reader.Read())
+            {
+                var row = new object?[columns.Count];
+                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                rows.Add(Array.AsReadOnly(row));
+            }
+            return new QueryResult(columns, rows.AsReadOnly());
+        });
+    }
+
+    /// <summary>Runs a statement that returns no rows (CREATE TABLE ... AS, ...).</summary>
+    public static void Execute(DuckDBConnection connection, string sql, string step = "statement")
+    {
+        Run(step, () =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return command.ExecuteNonQuery();
+        });
+    }
+
+    private static T Run<T>(string step, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (DuckDBException ex)
+        {
+            throw new AnalysisException(step, ex.Message, ex);
+        }
+    }
+}

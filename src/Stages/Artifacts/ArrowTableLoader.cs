@@ -1,0 +1,120 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using DuckDB.NET.Data;
+
+namespace Retention.Artifacts;
+
+/// <summary>
+/// Loads the Arrow files of one table (one file per run, or one analysis file) into a DuckDB
+/// table: the union of their columns by name (a column a file lacks is NULL for its rows),
+/// with a leading <c>run VARCHAR</c> for run artifacts. Rows go through DuckDB's appender,
+/// column by column with typed values, not through per-row SQL.
+/// </summary>
+internal static class ArrowTableLoader
+{
+    public const string RunColumn = "run";
+
+    private sealed record TableColumn(string Name, DuckColumnType Type, string FirstFile);
+
+    /// <returns>The number of rows loaded.</returns>
+    /// <exception cref="ArtifactException">A file is unreadable, corrupt, or has an unsupported or conflicting column type.</exception>
+    public static long Load(DuckDBConnection connection, string table, IReadOnlyList<ArtifactFile> files)
+    {
+        var columns = UnionColumns(files);
+        CreateTable(connection, table, columns, files[0].Path);
+        return files.Sum(file => AppendFile(connection, table, columns, file));
+    }
+
+    private static List<TableColumn> UnionColumns(IReadOnlyList<ArtifactFile> files)
+    {
+        var columns = new List<TableColumn>();
+        if (files.Any(f => f.Run is not null))
+            columns.Add(new TableColumn(RunColumn, DuckColumnType.Varchar, files[0].Path));
+
+        foreach (var file in files)
+        {
+            foreach (var field in ReadSchema(file.Path).FieldsList)
+            {
+                var type = DuckColumnTypes.FromArrow(field.DataType) ?? throw new ArtifactException(file.Path,
+                    $"column '{field.Name}' has Arrow type {field.DataType.Name}, which analysis does not load " +
+                    "(supported: integers, float, double, utf8, bool, timestamp, date)");
+                var index = columns.FindIndex(c => c.Name == field.Name);
+                if (index < 0)
+                {
+                    columns.Add(new TableColumn(field.Name, type, file.Path));
+                    continue;
+                }
+                var existing = columns[index];
+                var unified = DuckColumnTypes.Unify(existing.Type, type) ?? throw new ArtifactException(file.Path,
+                    $"column '{field.Name}' is {type.Sql()} here but {existing.Type.Sql()} in '{existing.FirstFile}'");
+                columns[index] = existing with { Type = unified };
+            }
+        }
+        return columns;
+    }
+
+    private static Schema ReadSchema(string path)
+    {
+        try
+        {
+            using var reader = new ArrowFileReader(File.OpenRead(path));
+            return reader.Schema;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new ArtifactException(path, $"not a readable Arrow IPC file ({ex.Message})", ex);
+        }
+    }
+
+    private static void CreateTable(DuckDBConnection connection, string table, List<TableColumn> columns, string firstFile)
+    {
+        var definitions = string.Join(", ", columns.Select(c => $"{SqlIdentifiers.Quote(c.Name)} {c.Type.Sql()}"));
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE TABLE {SqlIdentifiers.Quote(table)} ({definitions})";
+            command.ExecuteNonQuery();
+        }
+        catch (DuckDBException ex)
+        {
+            throw new ArtifactException(firstFile, $"cannot create table '{table}': {ex.Message}", ex);
+        }
+    }
+
+    private static long AppendFile(DuckDBConnection connection, string table, List<TableColumn> columns, ArtifactFile file)
+    {
+        long rows = 0;
+        try
+        {
+            using var reader = new ArrowFileReader(File.OpenRead(file.Path));
+            using var appender = connection.CreateAppender(table);
+            while (reader.ReadNextRecordBatch() is { } batch)
+            {
+                using (batch)
+                {
+                    var writers = columns.Select(c => WriterFor(c, batch, file)).ToArray();
+                    for (var i = 0; i < batch.Length; i++)
+                    {
+                        var row = appender.CreateRow();
+                        foreach (var write in writers) write(row, i);
+                        row.EndRow();
+                    }
+                    rows += batch.Length;
+                }
+            }
+            appender.Close();
+        }
+        catch (Exception ex) when (ex is not (ArtifactException or OperationCanceledException))
+        {
+            throw new ArtifactException(file.Path, $"cannot load into table '{table}' ({ex.Message})", ex);
+        }
+        return rows;
+    }
+
+    private static CellWriter WriterFor(TableColumn column, RecordBatch batch, ArtifactFile file)
+    {
+        var index = batch.Schema.GetFieldIndex(column.Name);
+        if (index >= 0) return ArrowColumnAppender.For(column.Type, batch.Column(index));
+        return ArrowColumnAppender.Constant(column.Name == RunColumn ? file.Run : null);
+    }
+}

@@ -1,0 +1,63 @@
+using DuckDB.NET.Data;
+
+namespace Retention.Artifacts;
+
+/// <summary>
+/// An in-memory DuckDB database holding a sweep's (or a run's) Arrow artifacts as tables, for SQL.
+/// DuckDB's own Arrow reader is an extension downloaded at first use, which fails offline and
+/// on air-gapped GPU servers, so the files are read with Apache.Arrow and appended instead.
+/// </summary>
+/// <remarks>
+/// Tables (see <see cref="ArtifactLayout"/>): every <c>runs/*/&lt;stem&gt;.arrow</c> becomes table
+/// <c>&lt;stem&gt;</c>, the union by column name over runs, with a first column <c>run</c> holding
+/// the run directory name (unless the file has its own <c>run</c> column); a run directory
+/// given directly gives one run; <c>analysis/&lt;stem&gt;.arrow</c> becomes table <c>&lt;stem&gt;</c> as is.
+/// A file that cannot be loaded (truncated, corrupt, an unsupported Arrow type, a column type
+/// that conflicts with another run's) fails the whole open with an <see cref="ArtifactException"/>
+/// naming the file: analysis over silently missing runs would be wrong without saying so.
+/// </remarks>
+public sealed class ArtifactCatalog : IDisposable
+{
+    private ArtifactCatalog(string directory, DuckDBConnection connection, IReadOnlyList<CatalogTable> tables)
+    {
+        Directory = directory;
+        Connection = connection;
+        Tables = tables;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The open connection; tables created on it (analysis tables) live as long as the catalog.</summary>
+    public DuckDBConnection Connection { get; }
+
+    /// <summary>The tables loaded from files, in load order.</summary>
+    public IReadOnlyList<CatalogTable> Tables { get; }
+
+    /// <exception cref="ArtifactException">The directory is missing or a file cannot be loaded; the message names the file.</exception>
+    public static ArtifactCatalog Open(string directory)
+    {
+        var files = ArtifactLayout.Discover(directory);
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        try
+        {
+            connection.Open();
+            // DuckDB identifiers are case-insensitive, so group stems the same way.
+            var tables = files
+                .GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase)
+                .Select(g => new CatalogTable(
+                    g.Key,
+                    g.Select(f => f.Path).ToList(),
+                    ArrowTableLoader.Load(connection, g.Key, g.ToList()),
+                    PerRun: g.Any(f => f.Run is not null)))
+                .ToList();
+            return new ArtifactCatalog(Path.GetFullPath(directory), connection, tables);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => Connection.Dispose();
+}

@@ -1,0 +1,55 @@
+namespace Retention.Artifacts;
+
+/// <summary>One Arrow file to load: its table (the file stem) and the run it came from (null for analysis tables).</summary>
+public sealed record ArtifactFile(string Table, string Path, string? Run);
+
+/// <summary>
+/// Finds the Arrow files of a sweep or of a single run (the layout is fixed by the design):
+/// <code>
+/// &lt;sweep&gt;/runs/&lt;run-id&gt;/*.arrow    one table per file stem, a row set per run
+/// &lt;run-id&gt;/*.arrow                  a run directory given directly (has run.yaml or Arrow files)
+/// &lt;dir&gt;/analysis/*.arrow            analysis tables written by an earlier analysis
+/// </code>
+/// Only <c>*.arrow</c> is listed, so the <c>*.arrow.tmp</c> of an unfinished writer is ignored.
+/// Order is ordinal by run and file name, so loading is deterministic.
+/// </summary>
+public static class ArtifactLayout
+{
+    public const string RunsDir = "runs";
+    public const string AnalysisDir = "analysis";
+    public const string RunManifest = "run.yaml";
+
+    public static IReadOnlyList<ArtifactFile> Discover(string directory)
+    {
+        var dir = Path.GetFullPath(directory);
+        if (!Directory.Exists(dir)) throw new ArtifactException(dir, "artifact directory does not exist");
+
+        var files = new List<ArtifactFile>();
+        var runsDir = Path.Combine(dir, RunsDir);
+        if (Directory.Exists(runsDir))
+        {
+            foreach (var runDir in Sorted(Directory.EnumerateDirectories(runsDir)))
+                files.AddRange(ArrowFilesIn(runDir, Path.GetFileName(runDir)));
+        }
+        else if (File.Exists(Path.Combine(dir, RunManifest)) || ArrowFilesIn(dir, null).Any())
+        {
+            files.AddRange(ArrowFilesIn(dir, Path.GetFileName(dir)));
+        }
+
+        var analysis = ArrowFilesIn(Path.Combine(dir, AnalysisDir), null).ToList();
+        // An analysis table named like a run artifact would silently replace it in SQL.
+        foreach (var clash in analysis.Where(a => files.Any(f => f.Table == a.Table)))
+            throw new ArtifactException(clash.Path, $"analysis table '{clash.Table}' has the name of a run artifact table");
+        files.AddRange(analysis);
+        return files;
+    }
+
+    private static IEnumerable<ArtifactFile> ArrowFilesIn(string dir, string? run) =>
+        !Directory.Exists(dir)
+            ? []
+            : Sorted(Directory.EnumerateFiles(dir))
+                .Where(p => Path.GetExtension(p).Equals(".arrow", StringComparison.OrdinalIgnoreCase))
+                .Select(p => new ArtifactFile(Path.GetFileNameWithoutExtension(p), p, run));
+
+    private static IEnumerable<string> Sorted(IEnumerable<string> paths) => paths.Order(StringComparer.Ordinal);
+}
