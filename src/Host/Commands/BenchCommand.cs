@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Retention.Host.Output;
-using Retention.Pipeline;
+using Retention.Benchmarks;
 
 namespace Retention.Host.Commands;
 
@@ -28,7 +28,6 @@ public static class BenchCommand
                     r.GetValue(widths)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray());
                 var rows = SyntheticBench.Run(config, line => Console.WriteLine(line), ct);
                 var path = await SyntheticBench.RecordAsync(rows, r.GetValue(artifacts)!);
-                TablePrinter.Print("bench synthetic", SyntheticBench.ToResult(rows), 100);
                 Console.WriteLine($"recorded: {path}");
                 return 0;
             }

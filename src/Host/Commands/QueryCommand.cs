@@ -23,7 +23,7 @@ public static class QueryCommand
             {
                 using var catalog = ArtifactCatalog.Open(r.GetValue(dir)!);
                 var result = SqlRunner.Query(catalog.Connection, r.GetValue(sql)!, "query");
-                TablePrinter.Print(null, result, r.GetValue(rows));
+                TablePrinter.Print(result, null, r.GetValue(rows));
                 if (r.GetValue(output) is { } path) await result.WriteArrowAsync(path);
                 return 0;
             }

@@ -23,11 +23,8 @@ public static class RunCommand
                 var pipeline = opts.Load(r);
                 var progress = ConsoleProgress.Create();
                 var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct));
-                foreach (var (name, table) in result.Tables)
-                {
-                    if (pipeline.Spec.Analysis.Tables.FirstOrDefault(t => t.Name == name) is { Print: false }) continue;
-                    TablePrinter.Print(name, table, maxRows: 20);
-                }
+                foreach (var table in result.Tables.Where(t => t.Print))
+                    TablePrinter.Print(table.Result, table.Name, maxRows: 20);
                 Console.WriteLine($"artifacts: {result.SweepDir}");
                 return result.Interrupted ? 130 : 0;
             }

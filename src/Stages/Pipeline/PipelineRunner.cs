@@ -8,7 +8,7 @@ namespace Retention.Pipeline;
 
 /// <summary>Where a pipeline's artifacts went and what its analysis produced.</summary>
 public sealed record PipelineResult(string SweepDir, IReadOnlyList<(string Run, RunStatus Status)> Runs,
-    IReadOnlyList<(string Name, QueryResult Result)> Tables, bool Interrupted);
+    IReadOnlyList<AnalysisTableResult> Tables, bool Interrupted);
 
 /// <summary>
 /// Runs every cell of a loaded pipeline (one after another), then its analysis.
@@ -55,7 +55,7 @@ public static class PipelineRunner
         if (interrupted) progress.Info("interrupted: artifacts written so far are complete and readable; analysis runs on them");
         var tables = pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count == 0
             ? []
-            : AnalysisRunner.Run(sweepDir, pipeline.Spec.Analysis, null);
+            : await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None);
         return new PipelineResult(sweepDir, statuses, tables, interrupted);
     }
 

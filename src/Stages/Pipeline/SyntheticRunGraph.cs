@@ -37,7 +37,7 @@ public static class SyntheticRunGraph
             var report  = Stage.Transform<StepOutcome, StepOutcome>("report", o =>
                           { lastStep = o.Step; progress.Step(runId, o.Step, o.TrainLoss); return o; }, failed.Token);
             var records = Stage.TransformMany<StepOutcome, RunRecord>("records", o => SyntheticRecords.From(o, clock.Elapsed), failed.Token);
-            var write   = Stage.Sink<RunRecord>("write", writers.WriteAsync, failed.Token);
+            var write   = Stage.Sink<RunRecord>("write", r => { writers.Write(r); return Task.CompletedTask; }, failed.Token);
             train.Then(report).Then(records).Then(write);
 
             IDataflowBlock[] blocks = [train, report, records, write];

@@ -10,16 +10,19 @@ public sealed class SyntheticRunWriters : IAsyncDisposable
 
     public SyntheticRunWriters(string runDir)
     {
-        metrics = new ArrowRowWriter<MetricRow>(Path.Combine(runDir, "metrics.arrow"), SyntheticTables.Metrics);
-        train = new ArrowRowWriter<TrainRow>(Path.Combine(runDir, "train.arrow"), SyntheticTables.Train);
+        metrics = ArrowRowWriter<MetricRow>.Create(Path.Combine(runDir, "metrics.arrow"), SyntheticTables.Metrics);
+        train = ArrowRowWriter<TrainRow>.Create(Path.Combine(runDir, "train.arrow"), SyntheticTables.Train);
     }
 
-    public Task WriteAsync(RunRecord record) => record switch
+    public void Write(RunRecord record)
     {
-        MetricRow m => metrics.AppendAsync(m),
-        TrainRow t => train.AppendAsync(t),
-        _ => throw new ArgumentException($"no table for {record.GetType().Name}"),
-    };
+        switch (record)
+        {
+            case MetricRow m: metrics.Append(m); break;
+            case TrainRow t: train.Append(t); break;
+            default: throw new ArgumentException($"no table for {record.GetType().Name}");
+        }
+    }
 
     /// <summary>Writes footers and makes both files visible; also what Ctrl+C and failures end with.</summary>
     public async Task CompleteAsync()
