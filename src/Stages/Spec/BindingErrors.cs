@@ -1,0 +1,86 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Retention.Spec;
+
+/// <summary>
+/// Turns a YamlDotNet deserialization exception into a SpecError that names the offending
+/// node's path, says what was expected there and what is allowed. YamlDotNet's messages name
+/// CLR types ("No node deserializer ... IReadOnlyList`1[...]"), which mean nothing to someone
+/// editing a YAML file; the schema knows what the node should have been.
+/// </summary>
+internal static class BindingErrors
+{
+    public static SpecError Explain(YamlException e, YamlNode node, NodeIndex index, SourceMap sources)
+    {
+        var info = index.InfoOf(node);
+        var raw = e.Message;
+
+        if (raw.StartsWith("Property '", StringComparison.Ordinal) && raw.Contains("not found on type"))
+        {
+            var key = YamlTree.KeyText(node) ?? YamlTree.Describe(node);
+            var allowed = info?.Record is { } record ? SpecSchema.KeysOf(record) : [];
+            // {sql: SELECT a, b FROM t} splits at the comma and makes "b FROM t" a key.
+            var hint = key.Contains(' ') ? "; a ',' inside {...} separates entries, so quote values that contain one" : "";
+            return sources.ErrorAt(node, info?.Path ?? "", KeySuggestions.UnknownKey(key, allowed) + hint);
+        }
+
+        if (raw.StartsWith("Missing properties", StringComparison.Ordinal))
+            return MissingKeys(node, info, raw, sources);
+
+        if (raw.Contains("duplicate key", StringComparison.OrdinalIgnoreCase))
+            return sources.ErrorAt(node, info?.Path ?? "",
+                $"duplicate key '{YamlTree.KeyText(node)}'; a key may appear only once in a mapping");
+
+        if (raw.StartsWith("Expected 'Scalar'", StringComparison.Ordinal) && info?.KeyOf is not null)
+            return sources.ErrorAt(node, info.Path, $"a key must be a plain name, got {YamlTree.Describe(node)}");
+
+        // The remaining failures are about a value; when the deserializer blames a key, look at its value.
+        var value = info?.KeyOf ?? node;
+        var valueInfo = index.InfoOf(value);
+        var path = valueInfo?.Path ?? info?.Path ?? "";
+        var expected = valueInfo?.Expected is { Length: > 0 } text ? text : null;
+
+        if (raw.Contains("nullability", StringComparison.OrdinalIgnoreCase))
+            return sources.ErrorAt(value, path, $"expected {expected ?? "a value"}, got null");
+
+        if (e.InnerException is OverflowException && valueInfo?.Type is { } type)
+            return sources.ErrorAt(value, path, $"expected {expected} {Range(type)}, got {YamlTree.Describe(value)}");
+
+        var wrongType = e.InnerException is FormatException or InvalidCastException or OverflowException
+            || raw.StartsWith("No node deserializer", StringComparison.Ordinal);
+        if (wrongType && expected is not null)
+            return sources.ErrorAt(value, path, $"expected {expected}, got {YamlTree.Describe(value)}");
+
+        var detail = e.InnerException is { } inner ? $"{raw.TrimEnd('.')}: {inner.Message}" : raw;
+        return sources.ErrorAt(node, info?.Path ?? "", detail);
+    }
+
+    private static SpecError MissingKeys(YamlNode node, NodeInfo? info, string raw, SourceMap sources)
+    {
+        // Recompute from the schema rather than parse the message: it is authoritative and the
+        // list of required keys is what the user needs to see.
+        // YamlDotNet blames the last key it read; the problem is the mapping that holds it.
+        var mapping = node as YamlMappingNode ?? info?.Owner;
+        if (mapping is not null && info?.Record is { } record)
+        {
+            var required = SpecSchema.FieldsOf(record).Where(f => f.Required).Select(f => f.Key).ToList();
+            var missing = required.Where(k => YamlTree.Get(mapping, k) is null).ToList();
+            if (missing.Count > 0)
+            {
+                var what = missing.Count == 1 ? "key" : "keys";
+                return sources.ErrorAt(mapping, info.Path,
+                    $"missing required {what} {string.Join(", ", missing.Select(k => $"'{k}'"))}; required here: {string.Join(", ", required)}");
+            }
+        }
+        return sources.ErrorAt(node, info?.Path ?? "", raw);
+    }
+
+    private static string Range(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t == typeof(int)) return $"between {int.MinValue} and {int.MaxValue}";
+        if (t == typeof(long)) return $"between {long.MinValue} and {long.MaxValue}";
+        return "in range";
+    }
+}

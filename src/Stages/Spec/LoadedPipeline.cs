@@ -1,0 +1,16 @@
+namespace Retention.Spec;
+
+/// <summary>
+/// A pipeline file after profile and --set overrides. <paramref name="Spec"/> still holds the
+/// sweep; <paramref name="Runs"/> are its expanded cells (one "default" run when there is no sweep).
+/// Validation happens per run, so a swept field of <paramref name="Spec"/> may hold a base value
+/// that no run uses and that was never checked; run code should read <see cref="RunPlan.Spec"/>.
+/// <paramref name="ResolvedYaml"/> is the merged document with every default written out and
+/// the profiles removed: loading it again yields the same spec and the same runs.
+/// </summary>
+public sealed record LoadedPipeline(
+    string SourceName,
+    string? Profile,
+    PipelineSpec Spec,
+    string ResolvedYaml,
+    IReadOnlyList<RunPlan> Runs);

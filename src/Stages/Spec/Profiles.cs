@@ -1,0 +1,56 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Retention.Spec;
+
+/// <summary>
+/// `profiles:` maps a name to a partial document (cpu: fewer steps, gpu: device cuda, ...).
+/// Selecting one deep-merges it into the base; the section itself is never bound.
+/// </summary>
+internal static class Profiles
+{
+    public const string Key = "profiles";
+
+    /// <summary>The document without its profiles section, with <paramref name="profile"/> merged in when given.</summary>
+    public static YamlMappingNode Apply(YamlMappingNode root, string? profile, SourceMap sources)
+    {
+        var section = YamlTree.Get(root, Key);
+        // Checked even when no profile is selected, so a broken profile is found before someone needs it.
+        var defined = Defined(section, sources);
+        var document = section is null ? root : YamlTree.Without(root, Key, sources);
+        if (profile is null) return document;
+
+        if (!defined.TryGetValue(profile, out var overrides))
+        {
+            var message = defined.Count == 0
+                ? $"unknown profile '{profile}'; the file defines no profiles"
+                : KeySuggestions.UnknownKey(profile, defined.Keys.ToList(), "profile", "defined profiles");
+            // Point at the `profiles:` line: the name itself came from the command line.
+            var sectionKey = root.Children.Keys.FirstOrDefault(k => YamlTree.KeyText(k) == Key);
+            throw new SpecException(sources.ErrorAt(sectionKey, sectionKey is null ? "" : Key, message));
+        }
+
+        if (overrides is not YamlMappingNode mapping) return document; // `gpu:` with nothing under it
+        var merged = YamlTree.Merge(document, mapping, sources);
+        // A profile cannot bring profiles of its own back in.
+        return YamlTree.Get(merged, Key) is null ? merged : YamlTree.Without(merged, Key, sources);
+    }
+
+    private static OrderedDictionary<string, YamlNode> Defined(YamlNode? section, SourceMap sources)
+    {
+        var defined = new OrderedDictionary<string, YamlNode>();
+        if (section is null || YamlTree.IsNull(section)) return defined;
+        if (section is not YamlMappingNode mapping)
+            throw new SpecException(sources.ErrorAt(section, Key,
+                $"expected a mapping of profile name to overrides, got {YamlTree.Describe(section)}"));
+
+        var errors = new List<SpecError>();
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            var name = YamlTree.KeyText(keyNode) ?? "";
+            if (value is YamlMappingNode || YamlTree.IsNull(value)) defined[name] = value;
+            else errors.Add(sources.ErrorAt(value, $"{Key}.{name}",
+                $"a profile must be a mapping of overrides (e.g. train: {{steps: 500}}), got {YamlTree.Describe(value)}"));
+        }
+        return errors.Count > 0 ? throw new SpecException(errors) : defined;
+    }
+}

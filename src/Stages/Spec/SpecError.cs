@@ -1,0 +1,18 @@
+namespace Retention.Spec;
+
+/// <summary>
+/// One problem in a pipeline spec. <paramref name="Source"/> is the file name, or
+/// "--set path=value" for an override; Line and Column are 1-based and 0 when the
+/// problem has no position (a --set value, a missing file).
+/// <paramref name="Path"/> is the dotted path of the offending node, e.g. train.steps,
+/// analysis.plots[0].kind, sweep.synthetic.width[1]; empty for the whole document.
+/// </summary>
+public sealed record SpecError(string Source, int Line, int Column, string Path, string Message)
+{
+    /// <summary>"source:line:col: path: message", the shape compilers use so editors can jump to it.</summary>
+    public override string ToString()
+    {
+        var where = Line > 0 ? $"{Source}:{Line}:{Column}" : Source;
+        return Path.Length > 0 ? $"{where}: {Path}: {Message}" : $"{where}: {Message}";
+    }
+}

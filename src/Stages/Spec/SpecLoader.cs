@@ -1,0 +1,117 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Retention.Spec;
+
+/// <summary>
+/// Loads a pipeline file: YAML → profile → --set overrides → binding → validation → sweep runs.
+/// Every bad input ends in a SpecException whose errors carry source, line, column and path;
+/// nothing else escapes for bad input.
+/// </summary>
+public static class SpecLoader
+{
+    /// <summary>Reads <paramref name="path"/>, applies the profile and --set overrides, validates and expands the sweep.</summary>
+    /// <param name="sets">"path=value" overrides, applied in order after the profile. A --set on a
+    /// swept field removes that field from the sweep (the explicit value wins).</param>
+    public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new SpecException(new SpecError(path, 0, 0, "", "file not found"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new SpecException(new SpecError(path, 0, 0, "", $"cannot read the file: {e.Message}"));
+        }
+        return LoadText(text, path, profile, sets);
+    }
+
+    /// <summary>As <see cref="Load"/>, for YAML already in memory; <paramref name="sourceName"/> names it in errors.</summary>
+    public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var sources = new SourceMap(sourceName);
+
+        var root = Document(yaml, sources);
+        root = Profiles.Apply(root, profile, sources);
+        root = ApplySets(root, sets ?? [], sources);
+
+        var index = NodeIndex.Build(root);
+        var spec = SpecBinder.Bind(index, sources, out var bindError) ?? throw Fail([bindError!]);
+
+        var errors = new List<SpecError>();
+        var axes = SweepPlanner.Plan(index, sources, errors);
+        if (errors.Count > 0)
+        {
+            // Without a usable sweep there are no runs to check; check the document as written.
+            errors.AddRange(SpecValidator.Validate(spec, index, sources));
+            throw Fail(errors);
+        }
+
+        var runs = new List<RunPlan>();
+        foreach (var run in SweepExpander.Expand(root, axes, sources))
+        {
+            // Each run is bound and validated on its own: a swept value is only valid in context
+            // (warmup_steps < steps), and its errors point at the value in the sweep list.
+            var runIndex = NodeIndex.Build(run.Root, namesFrom: index);
+            var runSpec = SpecBinder.Bind(runIndex, sources, out var runError);
+            if (runSpec is null)
+            {
+                errors.Add(runError!);
+                continue;
+            }
+            errors.AddRange(SpecValidator.Validate(runSpec, runIndex, sources));
+            runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)));
+        }
+        if (errors.Count > 0) throw Fail(errors);
+
+        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly());
+    }
+
+    private static YamlMappingNode Document(string yaml, SourceMap sources)
+    {
+        var documents = YamlSyntax.Parse(yaml, sources.FileSource, positioned: true);
+        if (documents.Count == 0 || YamlTree.IsNull(documents[0].RootNode))
+            throw new SpecException(new SpecError(sources.FileSource, 1, 1, "",
+                "the file is empty; expected a mapping with at least 'name'"));
+        if (documents.Count > 1)
+            throw new SpecException(sources.ErrorAt(documents[1].RootNode, "",
+                "expected one YAML document, found a second one (a '---' line); put each pipeline in its own file"));
+        if (documents[0].RootNode is not YamlMappingNode root)
+            throw new SpecException(sources.ErrorAt(documents[0].RootNode, "",
+                $"expected a mapping of keys ({string.Join(", ", SpecSchema.KeysOf(typeof(PipelineSpec)))}) at the top level, got {YamlTree.Describe(documents[0].RootNode)}"));
+        return root;
+    }
+
+    private static YamlMappingNode ApplySets(YamlMappingNode root, IReadOnlyList<string> sets, SourceMap sources)
+    {
+        // Report every bad --set at once; a good one still applies so later ones see it.
+        var errors = new List<SpecError>();
+        foreach (var set in sets)
+        {
+            try
+            {
+                root = SetOverrides.Apply(root, set, sources);
+            }
+            catch (SpecException e)
+            {
+                errors.AddRange(e.Errors);
+            }
+        }
+        return errors.Count > 0 ? throw new SpecException(errors) : root;
+    }
+
+    /// <summary>Errors in file order, each once (runs that share a bad value report it once).</summary>
+    private static SpecException Fail(IEnumerable<SpecError> errors) =>
+        new(errors.Distinct()
+            .OrderBy(e => e.Line == 0 ? 1 : 0)
+            .ThenBy(e => e.Line)
+            .ThenBy(e => e.Column)
+            .ToList());
+}

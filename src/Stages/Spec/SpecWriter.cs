@@ -1,0 +1,42 @@
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.EventEmitters;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Retention.Spec;
+
+/// <summary>
+/// Writes a spec as YAML with every field, defaults included, so a run's resolved spec records
+/// exactly what ran even if a default changes later. The output loads back to an equal spec.
+/// </summary>
+internal static class SpecWriter
+{
+    private static readonly ISerializer Serializer = new SerializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        // Null optionals (plot value, series, labels) are left out; absent reads back as null.
+        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
+        // Records share empty lists ([] is one array instance); anchors/aliases would be noise.
+        .DisableAliases()
+        .WithEventEmitter(next => new ReadableStrings(next))
+        .Build();
+
+    public static string Write(PipelineSpec spec) => Serializer.Serialize(spec);
+
+    /// <summary>
+    /// SQL reads best as a literal block; and a string that spells null must be quoted,
+    /// or it would read back as null. Other strings are type-directed on the way back in
+    /// ("123" binds to a string field as "123"), so they stay plain.
+    /// </summary>
+    private sealed class ReadableStrings(IEventEmitter next) : ChainedEventEmitter(next)
+    {
+        public override void Emit(ScalarEventInfo eventInfo, IEmitter emitter)
+        {
+            if (eventInfo.Source.Value is string text)
+            {
+                if (text.Contains('\n')) eventInfo.Style = ScalarStyle.Literal;
+                else if (text is "~" or "null" or "Null" or "NULL") eventInfo.Style = ScalarStyle.SingleQuoted;
+            }
+            base.Emit(eventInfo, emitter);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text;
+using YamlDotNet.RepresentationModel;
+
+namespace Retention.Spec;
+
+/// <summary>One swept field: its dotted path, the run-id key (last path segment) and its values.</summary>
+internal sealed record SweepAxis(string Path, IReadOnlyList<string> Keys, string ShortKey, IReadOnlyList<YamlScalarNode> Values)
+{
+    /// <summary>The value as it appears in a run id: characters other than [A-Za-z0-9.+-] become '-'.
+    /// '_' is replaced too, since it separates the parameters of an id.</summary>
+    public static string IdText(string value)
+    {
+        var id = new StringBuilder(value.Length);
+        foreach (var c in value) id.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '-' ? c : '-');
+        return id.ToString();
+    }
+}
+
+/// <summary>
+/// Checks the sweep section of a bound document and turns it into axes: every key must be the
+/// dotted path of a scalar field, with a non-empty list of distinct scalar values.
+/// </summary>
+internal static class SweepPlanner
+{
+    /// <summary>A guard against an accidental cartesian explosion (five keys of ten values).</summary>
+    public const int MaxRuns = 10_000;
+
+    public static IReadOnlyList<SweepAxis> Plan(NodeIndex index, SourceMap sources, List<SpecError> errors)
+    {
+        if (YamlTree.Get(index.Root, SpecSchema.SweepKey) is not YamlMappingNode sweep) return [];
+
+        var axes = new List<SweepAxis>();
+        foreach (var (keyNode, valueNode) in sweep.Children)
+        {
+            var key = YamlTree.KeyText(keyNode) ?? "";
+            var path = $"{SpecSchema.SweepKey}.{key}";
+            if (Field(key, out var problem) is not { } target)
+            {
+                errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey, problem));
+                continue;
+            }
+            if (Values(valueNode, path, index, sources, errors) is not { } values) continue;
+
+            var shortKey = target.Keys[^1];
+            if (axes.FirstOrDefault(a => a.ShortKey == shortKey) is { } clash)
+            {
+                errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey,
+                    $"'{key}' and '{clash.Path}' both end in '{shortKey}', which names the run parameter; sweep only one of them"));
+                continue;
+            }
+            axes.Add(new SweepAxis(key, target.Keys, shortKey, values));
+        }
+
+        var runs = axes.Aggregate(1L, (n, a) => Math.Min(n * a.Values.Count, MaxRuns + 1L));
+        if (runs > MaxRuns)
+            errors.Add(sources.ErrorAt(sweep, SpecSchema.SweepKey,
+                $"the sweep expands to more than {MaxRuns} runs; split it into several files or profiles"));
+        return axes;
+    }
+
+    private static SchemaPath? Field(string key, out string problem)
+    {
+        var resolved = SchemaPath.TryResolve(key, out var at, out var message);
+        if (resolved is { IsSweepEntry: false, Field.Kind: FieldKind.Scalar })
+        {
+            problem = "";
+            return resolved;
+        }
+        var sweepable = string.Join(", ", SpecSchema.ScalarPaths(typeof(PipelineSpec)));
+        problem = resolved is null
+            ? $"'{key}' is not a field: {(at.Length > 0 ? $"at '{at}': " : "")}{message}"
+            : $"'{key}' is {SpecSchema.Describe(resolved.Field.Type)}; only scalar fields can be swept: {sweepable}";
+        return null;
+    }
+
+    private static IReadOnlyList<YamlScalarNode>? Values(
+        YamlNode node, string path, NodeIndex index, SourceMap sources, List<SpecError> errors)
+    {
+        if (node is not YamlSequenceNode list || list.Children.Count == 0)
+        {
+            errors.Add(sources.ErrorAt(node, path, $"expected a non-empty list of values, got {YamlTree.Describe(node)}"));
+            return null;
+        }
+
+        var values = new List<YamlScalarNode>();
+        var seen = new Dictionary<string, string>();
+        foreach (var item in list.Children)
+        {
+            var itemPath = index.InfoOf(item)?.Path ?? path;
+            if (item is not YamlScalarNode scalar || YamlTree.IsNull(item))
+            {
+                errors.Add(sources.ErrorAt(item, itemPath, $"expected a scalar value, got {YamlTree.Describe(item)}"));
+                continue;
+            }
+            // Each value must give its runs their own id (and their own artifact directory).
+            if (seen.TryGetValue(SweepAxis.IdText(scalar.Value!), out var earlier))
+            {
+                errors.Add(sources.ErrorAt(item, itemPath,
+                    earlier == scalar.Value
+                        ? $"duplicate sweep value '{scalar.Value}'"
+                        : $"sweep values '{earlier}' and '{scalar.Value}' give the same run id; make them differ in letters, digits, '.', '+' or '-'"));
+                continue;
+            }
+            seen[SweepAxis.IdText(scalar.Value!)] = scalar.Value!;
+            values.Add(scalar);
+        }
+        return values.Count == list.Children.Count ? values : null;
+    }
+}

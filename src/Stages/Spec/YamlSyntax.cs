@@ -1,0 +1,118 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Retention.Spec;
+
+/// <summary>
+/// Text → YamlDotNet node tree, with YAML syntax errors turned into SpecErrors that say what is
+/// wrong in words (the scanner's own messages describe its state, not the user's mistake).
+/// </summary>
+internal static class YamlSyntax
+{
+    /// <summary>
+    /// Aliases share nodes, and the loader walks a tree with aliases expanded; a handful of
+    /// nested aliases ("billion laughs") would expand to more nodes than memory holds.
+    /// Real pipeline files have a few hundred nodes.
+    /// </summary>
+    public const long MaxExpandedNodes = 100_000;
+
+    /// <summary>Parses <paramref name="text"/>; throws SpecException on a syntax error.</summary>
+    /// <param name="positioned">False for --set values, whose line and column mean nothing to the user.</param>
+    public static IReadOnlyList<YamlDocument> Parse(string text, string source, bool positioned)
+    {
+        List<YamlDocument> documents;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new DepthLimitedParser(new Parser(new StringReader(text))));
+            documents = stream.Documents.ToList();
+        }
+        catch (YamlException e)
+        {
+            var (line, column, message) = Explain(e, text);
+            throw new SpecException(positioned
+                ? new SpecError(source, line, column, "", message)
+                : new SpecError(source, 0, 0, "", message));
+        }
+
+        var sizes = new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance);
+        if (documents.Sum(d => ExpandedSize(d.RootNode, sizes)) > MaxExpandedNodes)
+            throw new SpecException(new SpecError(source, positioned ? 1 : 0, positioned ? 1 : 0, "",
+                $"the document expands to more than {MaxExpandedNodes} nodes through aliases (*name); write the values out instead"));
+        return documents;
+    }
+
+    /// <summary>Node count with aliases expanded, memoized per shared node so a bomb is cheap to measure.</summary>
+    private static long ExpandedSize(YamlNode node, Dictionary<YamlNode, long> sizes)
+    {
+        if (sizes.TryGetValue(node, out var known)) return known;
+        IEnumerable<YamlNode> children = node switch
+        {
+            YamlMappingNode m => m.Children.SelectMany(kv => new[] { kv.Key, kv.Value }),
+            YamlSequenceNode s => s.Children,
+            _ => [],
+        };
+        var size = 1L;
+        foreach (var child in children) size = Math.Min(size + ExpandedSize(child, sizes), MaxExpandedNodes + 1);
+        return sizes[node] = size;
+    }
+
+    private static (int Line, int Column, string Message) Explain(YamlException e, string text)
+    {
+        var line = (int)e.Start.Line;
+        var column = (int)e.Start.Column;
+        var raw = e.Message;
+
+        if (raw.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentTab(text) is { } tab)
+            // The scanner reports tabs at the start of the enclosing mapping; point at the tab itself.
+            return (tab.Line, tab.Column, "tab character in indentation; YAML indents with spaces only");
+
+        var message = raw switch
+        {
+            _ when raw.StartsWith("Duplicate key", StringComparison.Ordinal) =>
+                $"duplicate key '{raw["Duplicate key".Length..].Trim()}'; a key may appear only once in a mapping",
+            _ when raw.Contains("quoted scalar") && raw.Contains("end of stream") =>
+                "unterminated quoted string: the quote opened here is never closed",
+            _ when raw.Contains("double-quoted scalar") && raw.Contains("wrong indentation") =>
+                "unterminated double-quoted string (or its continuation line is not indented): close the quote",
+            _ when raw.StartsWith("Nesting deeper", StringComparison.Ordinal) =>
+                $"nested more than {DepthLimitedParser.MaxDepth} levels deep; a pipeline file needs a handful",
+            _ when raw.Contains("expected ',' or '}'") =>
+                "unclosed '{': a flow mapping needs ',' between entries and a closing '}'",
+            _ when raw.Contains("expected ',' or ']'") =>
+                "unclosed '[': a flow list needs ',' between items and a closing ']'",
+            _ when raw.Contains("found invalid mapping") =>
+                "unexpected 'key: value' here: indent it to the level of its siblings, or quote a value that contains ': '",
+            _ when raw.Contains("did not find expected key") =>
+                "bad indentation or stray text: expected a 'key: value' line aligned with the keys above",
+            _ when raw.Contains("did not find expected '-' indicator") =>
+                "bad indentation in a list: expected a '- item' line aligned with the items above",
+            _ when raw.Contains("cannot start any token") =>
+                $"'{CharAt(text, line, column)}' cannot start a plain value; put the value in quotes",
+            _ when e is AnchorNotFoundException =>
+                $"{raw.TrimEnd('.')}: an alias (*name) needs an anchor (&name) defined before it",
+            _ => raw,
+        };
+        return (line, column, message);
+    }
+
+    private static (int Line, int Column)? FirstIndentTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0) return (i + 1, tab + 1);
+        }
+        return null;
+    }
+
+    private static char CharAt(string text, int line, int column)
+    {
+        var lines = text.Split('\n');
+        return line >= 1 && line <= lines.Length && column >= 1 && column <= lines[line - 1].Length
+            ? lines[line - 1][column - 1]
+            : '?';
+    }
+}

@@ -1,0 +1,142 @@
+using static Retention.Tests.Spec.SpecSamples;
+
+namespace Retention.Tests.Spec;
+
+/// <summary>
+/// Broken files, one problem each: the error must sit at the exact line and column of the
+/// offending text, carry its path, and say both what is wrong and what would be right.
+/// </summary>
+public class MalformedSpecTests
+{
+    public static TheoryData<string, string, int, int, string, string[]> Cases => new()
+    {
+        // ---- YAML syntax ----
+        { "tab indentation", Yaml("name: a", "train:", "\tsteps: 3"), 3, 1, "", ["tab character", "spaces"] },
+        { "key indented deeper than its siblings", Yaml("name: a", "train:", "  steps: 3", "    lr: 0.1"), 4, 7, "", ["unexpected 'key: value'", "indent it to the level of its siblings"] },
+        { "key indented less than its siblings", Yaml("name: a", "train:", "  steps: 3", " lr: 0.1"), 4, 2, "", ["bad indentation", "aligned with the keys above"] },
+        { "unterminated single quote", Yaml("name: 'abc", "seed: 1"), 1, 7, "", ["unterminated quoted string", "never closed"] },
+        { "unterminated double quote", Yaml("name: a", "description: \"abc", "seed: 1"), 2, 14, "", ["unterminated double-quoted string", "close the quote"] },
+        { "unclosed flow mapping", Yaml("name: a", "train: {steps: 3"), 3, 1, "", ["unclosed '{'", "closing '}'"] },
+        { "unclosed flow list", Yaml("name: a", "sweep:", "  seed: [0, 1"), 4, 1, "", ["unclosed '['", "closing ']'"] },
+        { "duplicate key", Yaml("name: a", "seed: 1", "seed: 2"), 3, 1, "", ["duplicate key 'seed'", "only once"] },
+        { "reserved character starts a value", Yaml("name: a", "description: @home"), 2, 14, "", ["'@' cannot start a plain value", "quotes"] },
+        { "absurd nesting", Yaml("name: a", "description: " + new string('[', 100) + new string(']', 100)), 2, 77, "", ["nested more than 64 levels", "a handful"] },
+        { "two documents", Yaml("name: a", "---", "name: b"), 3, 1, "", ["second one", "each pipeline in its own file"] },
+
+        // ---- document shape ----
+        { "empty file", "", 1, 1, "", ["file is empty", "at least 'name'"] },
+        { "comments only", Yaml("# nothing yet"), 1, 1, "", ["file is empty", "at least 'name'"] },
+        { "top level is a list", Yaml("- name: a", "- name: b"), 1, 1, "", ["got a list", "mapping of keys (name, description"] },
+        { "top level is a scalar", Yaml("just text"), 1, 1, "", ["got 'just text'", "mapping of keys (name"] },
+        { "key is not a name", Yaml("name: a", "[x]: 1"), 2, 1, "", ["a key must be a plain name", "got a list"] },
+
+        // ---- binding: keys ----
+        { "unknown top-level key", Yaml("name: a", "epochs: 10"), 2, 1, "", ["unknown key 'epochs'", "allowed: name, description, experiment, device, seed, synthetic, train, sweep, analysis"] },
+        { "misspelt nested key", Yaml("name: a", "train:", "  steps: 10", "  stpes: 5"), 4, 3, "train", ["unknown key 'stpes'", "did you mean 'steps'", "allowed: steps, batch_size"] },
+        { "camelCase key", Yaml("name: a", "train:", "  batchSize: 64"), 3, 3, "train", ["unknown key 'batchSize'", "did you mean 'batch_size'"] },
+        { "unknown key in a list item", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: s, x: a, y: b, print: true}"), 4, 49, "analysis.plots[0]", ["unknown key 'print'", "allowed: name, kind, sql, x, y, value"] },
+        { "comma splits an unquoted flow value", Yaml("name: a", "analysis:", "  tables:", "    - {name: t, sql: SELECT a, b FROM x}"), 4, 32, "analysis.tables[0]", ["unknown key 'b FROM x'", "quote values"] },
+        { "missing name", Yaml("description: x", "seed: 1"), 1, 1, "", ["missing required key 'name'", "required here: name"] },
+        { "missing table sql", Yaml("name: a", "analysis:", "  tables:", "    - name: t"), 4, 7, "analysis.tables[0]", ["missing required key 'sql'", "required here: name, sql"] },
+        { "missing plot axes", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: s}"), 4, 7, "analysis.plots[0]", ["missing required keys 'x', 'y'", "required here: name, kind, sql, x, y"] },
+
+        // ---- binding: values ----
+        { "text for an integer", Yaml("name: a", "train:", "  steps: abc"), 3, 10, "train.steps", ["expected an integer", "got 'abc'"] },
+        { "fraction for an integer", Yaml("name: a", "seed: 1.5"), 2, 7, "seed", ["expected an integer", "got '1.5'"] },
+        { "integer out of range", Yaml("name: a", "synthetic:", "  width: 3000000000"), 3, 10, "synthetic.width", ["expected an integer between -2147483648 and 2147483647", "got '3000000000'"] },
+        { "text for a number", Yaml("name: a", "train: {lr: fast}"), 2, 13, "train.lr", ["expected a number", "got 'fast'"] },
+        { "text for a boolean", Yaml("name: a", "analysis:", "  tables:", "    - name: t", "      sql: SELECT 1", "      print: maybe"), 6, 14, "analysis.tables[0].print", ["expected true or false", "got 'maybe'"] },
+        { "null for a string", Yaml("name: ~"), 1, 7, "name", ["expected a string", "got null"] },
+        { "empty value for an integer", Yaml("name: a", "train:", "  steps:", "  lr: 0.1"), 3, 9, "train.steps", ["expected an integer", "got null"] },
+        { "scalar for a section", Yaml("name: a", "train: 500"), 2, 8, "train", ["expected a mapping with keys steps, batch_size", "got '500'"] },
+        { "list for a section", Yaml("name: a", "train:", "  - steps: 5"), 3, 3, "train", ["expected a mapping with keys steps", "got a list"] },
+        { "list for a string", Yaml("name: a", "description: [a, b]"), 2, 14, "description", ["expected a string", "got a list"] },
+
+        // ---- sweep ----
+        { "sweep value is not a list", Yaml("name: a", "sweep:", "  seed: 3"), 3, 9, "sweep.seed", ["expected a list of values", "got '3'"] },
+        { "sweep list is empty", Yaml("name: a", "sweep:", "  seed: []"), 3, 9, "sweep.seed", ["expected a non-empty list of values", "got a list"] },
+        { "sweep key is not a field", Yaml("name: a", "sweep:", "  synthetic.widht: [4, 8]"), 3, 3, "sweep", ["'synthetic.widht' is not a field", "did you mean 'width'", "allowed: tasks, dims_per_task"] },
+        { "sweep key is not a scalar", Yaml("name: a", "sweep:", "  train: [1]"), 3, 3, "sweep", ["only scalar fields can be swept", "train.steps"] },
+        { "swept value of the wrong type", Yaml("name: a", "sweep:", "  seed: [0, x]"), 3, 13, "sweep.seed[1]", ["expected an integer", "got 'x'"] },
+        { "swept value out of range", Yaml("name: a", "sweep:", "  synthetic.width: [4, -1]"), 3, 24, "sweep.synthetic.width[1]", ["must be >= 1", "got -1"] },
+
+        // ---- validation ----
+        { "name with a space", Yaml("name: my run"), 1, 7, "name", ["'my run' is not a valid name", "letters, digits, '.', '_' and '-'"] },
+        { "unknown experiment", Yaml("name: a", "experiment: lm"), 2, 13, "experiment", ["unknown experiment 'lm'", "allowed: synthetic"] },
+        { "unknown device", Yaml("name: a", "device: gpu"), 2, 9, "device", ["unknown device 'gpu'", "allowed: cpu, cuda, auto, cuda:N"] },
+        { "unknown basis", Yaml("name: a", "synthetic: {basis: fourier}"), 2, 20, "synthetic.basis", ["unknown basis 'fourier'", "allowed: identity, random"] },
+        { "unknown optimizer", Yaml("name: a", "train: {optimizer: sgd}"), 2, 20, "train.optimizer", ["unknown optimizer 'sgd'", "allowed: adam"] },
+        { "unknown schedule", Yaml("name: a", "train: {lr_schedule: linear}"), 2, 22, "train.lr_schedule", ["unknown lr_schedule 'linear'", "allowed: constant, cosine"] },
+        { "zero tasks", Yaml("name: a", "synthetic: {tasks: 0}"), 2, 20, "synthetic.tasks", ["must be >= 1", "got 0"] },
+        { "zero batch size", Yaml("name: a", "train: {batch_size: 0}"), 2, 21, "train.batch_size", ["must be >= 1", "got 0"] },
+        { "negative learning rate", Yaml("name: a", "train: {lr: -0.1}"), 2, 13, "train.lr", ["must be a finite number > 0", "got -0.1"] },
+        { "infinite learning rate", Yaml("name: a", "train: {lr: .inf}"), 2, 13, "train.lr", ["must be a finite number > 0", "got .inf"] },
+        { "min_lr_ratio above one", Yaml("name: a", "train: {min_lr_ratio: 1.5}"), 2, 23, "train.min_lr_ratio", ["must be between 0 and 1", "got 1.5"] },
+        { "warmup as long as training", Yaml("name: a", "train: {steps: 10, warmup_steps: 10}"), 2, 34, "train.warmup_steps", ["must be less than train.steps (10)", "got 10"] },
+        { "negative exponent", Yaml("name: a", "synthetic: {frequency_exponent: -1}"), 2, 33, "synthetic.frequency_exponent", ["must be a finite number >= 0", "got -1"] },
+        { "zero spectrum scale", Yaml("name: a", "synthetic: {spectrum_scale: 0}"), 2, 29, "synthetic.spectrum_scale", ["must be a finite number > 0", "got 0"] },
+        { "zero log interval", Yaml("name: a", "train: {log_every: 0}"), 2, 20, "train.log_every", ["must be >= 1", "got 0"] },
+        { "unknown plot kind", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: bar, sql: s, x: a, y: b}"), 4, 23, "analysis.plots[0].kind", ["unknown plot kind 'bar'", "allowed: heatmap, line, scatter"] },
+        { "heatmap without value", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: heatmap, sql: s, x: a, y: b}"), 4, 7, "analysis.plots[0].value", ["a heatmap needs 'value'", "colour"] },
+        { "unknown overlay style", Yaml("name: a", "analysis:", "  plots:", "    - name: p", "      kind: line", "      sql: s", "      x: a", "      y: b", "      overlays: [{sql: s, x: a, y: b, style: dashed}]"), 9, 46, "analysis.plots[0].overlays[0].style", ["unknown overlay style 'dashed'", "allowed: line, step, points"] },
+        { "table name is not an identifier", Yaml("name: a", "analysis:", "  tables:", "    - {name: final-loss, sql: s}"), 4, 14, "analysis.tables[0].name", ["'final-loss' is not an identifier", "letters, digits and '_'"] },
+        { "duplicate plot name", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: s, x: a, y: b}", "    - {name: P, kind: line, sql: s, x: a, y: b}"), 5, 14, "analysis.plots[1].name", ["duplicate plot name 'P'", "must be unique"] },
+        { "blank sql", Yaml("name: a", "analysis:", "  tables:", "    - {name: t, sql: ' '}"), 4, 22, "analysis.tables[0].sql", ["must not be empty"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Error_is_positioned_and_explained(string problem, string yaml, int line, int column, string path, string[] fragments)
+    {
+        var errors = Errors(yaml);
+
+        var error = Assert.Single(errors);
+        Assert.True((line, column, path) == (error.Line, error.Column, error.Path),
+            $"{problem}: expected {line}:{column} '{path}', got {error}");
+        Assert.Equal("test.yaml", error.Source);
+        foreach (var fragment in fragments)
+            Assert.True(error.Message.Contains(fragment, StringComparison.Ordinal),
+                $"{problem}: '{fragment}' not in: {error.Message}");
+        // Users read these; no CLR type names or exception text may leak through.
+        Assert.DoesNotContain("System.", error.Message);
+        Assert.DoesNotContain("Exception", error.Message);
+    }
+
+    [Fact]
+    public void Alias_bomb_is_refused_before_it_is_expanded()
+    {
+        var lines = new List<string> { "name: a", "x0: &x0 [a, a, a, a, a, a, a, a, a, a]" };
+        for (var i = 1; i < 9; i++)
+            lines.Add($"x{i}: &x{i} [{string.Join(", ", Enumerable.Repeat($"*x{i - 1}", 10))}]");
+
+        var error = Assert.Single(Errors(Yaml([.. lines])));
+
+        Assert.Equal((1, 1), (error.Line, error.Column));
+        Assert.Contains("expands to more than 100000 nodes through aliases", error.Message);
+    }
+
+    [Fact]
+    public void Every_validation_error_is_collected_in_file_order()
+    {
+        var errors = Errors(Yaml(
+            "name: a",
+            "device: tpu",
+            "train:",
+            "  steps: 0",
+            "  lr: 0",
+            "analysis:",
+            "  plots:",
+            "    - {name: p, kind: pie, sql: s, x: a, y: b}"));
+
+        Assert.Equal(
+            new[] { (2, 9, "device"), (4, 10, "train.steps"), (5, 7, "train.lr"), (8, 23, "analysis.plots[0].kind") },
+            errors.Select(e => (e.Line, e.Column, e.Path)));
+    }
+
+    [Fact]
+    public void Exception_message_lists_every_error_as_source_line_column()
+    {
+        var exception = Assert.Throws<Retention.Spec.SpecException>(() => Load(Yaml("name: a", "seed: x")));
+        Assert.Equal("test.yaml:2:7: seed: expected an integer, got 'x'", exception.Message);
+    }
+}

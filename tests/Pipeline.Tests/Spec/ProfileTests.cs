@@ -1,0 +1,102 @@
+using Retention.Spec;
+using static Retention.Tests.Spec.SpecSamples;
+
+namespace Retention.Tests.Spec;
+
+public class ProfileTests
+{
+    [Fact]
+    public void Without_a_profile_the_profiles_section_is_ignored()
+    {
+        var loaded = Load(Capacity);
+
+        Assert.Null(loaded.Profile);
+        Assert.Equal(100_000, loaded.Spec.Train.Steps);
+        Assert.DoesNotContain("profiles", loaded.ResolvedYaml);
+    }
+
+    [Fact]
+    public void Profile_mappings_merge_key_by_key()
+    {
+        var spec = Load(Capacity, "cpu").Spec;
+
+        Assert.Equal(3000, spec.Train.Steps);
+        // Keys the profile does not mention keep the base values.
+        Assert.Equal((256, 1e-3, 1000L), (spec.Train.BatchSize, spec.Train.Lr, spec.Train.LogEvery));
+    }
+
+    [Fact]
+    public void Profile_sweep_replaces_its_keys_and_keeps_the_others()
+    {
+        var sweep = Load(Capacity, "cpu").Spec.Sweep;
+
+        Assert.Equal(new[] { "synthetic.width", "seed" }, sweep.Keys);
+        Assert.Equal(new[] { "2", "4", "8" }, sweep["synthetic.width"]);
+        Assert.Equal(new[] { "0", "1" }, sweep["seed"]);
+    }
+
+    [Fact]
+    public void Profile_scalars_replace_and_sequences_replace_whole()
+    {
+        var yaml = Yaml(
+            "name: a",
+            "device: cpu",
+            "analysis:",
+            "  tables:",
+            "    - {name: one, sql: s1}",
+            "    - {name: two, sql: s2}",
+            "profiles:",
+            "  small:",
+            "    device: auto",
+            "    analysis:",
+            "      tables:",
+            "        - {name: three, sql: s3}");
+
+        var spec = Load(yaml, "small").Spec;
+
+        Assert.Equal("auto", spec.Device);
+        Assert.Equal("three", Assert.Single(spec.Analysis.Tables).Name);
+    }
+
+    [Fact]
+    public void Unknown_profile_lists_the_defined_ones()
+    {
+        var error = Assert.Single(Errors(Capacity, "gpuu"));
+
+        Assert.Equal((11, 1, "profiles"), (error.Line, error.Column, error.Path));
+        Assert.Contains("unknown profile 'gpuu'", error.Message);
+        Assert.Contains("did you mean 'gpu'", error.Message);
+        Assert.Contains("defined profiles: cpu, gpu", error.Message);
+    }
+
+    [Fact]
+    public void Unknown_profile_in_a_file_without_profiles_says_so()
+    {
+        var error = Assert.Single(Errors("name: a\n", "cpu"));
+        Assert.Contains("unknown profile 'cpu'; the file defines no profiles", error.Message);
+    }
+
+    [Fact]
+    public void A_typo_inside_a_profile_is_reported_at_the_profile_line()
+    {
+        var yaml = Yaml(
+            "name: a",
+            "profiles:",
+            "  fast:",
+            "    train: {stesp: 10}");
+
+        var error = Assert.Single(Errors(yaml, "fast"));
+
+        Assert.Equal((4, 13, "train"), (error.Line, error.Column, error.Path));
+        Assert.Contains("unknown key 'stesp'", error.Message);
+    }
+
+    [Fact]
+    public void A_profile_that_is_not_a_mapping_is_an_error_even_when_not_selected()
+    {
+        var error = Assert.Single(Errors(Yaml("name: a", "profiles:", "  gpu: cuda")));
+
+        Assert.Equal((3, 8, "profiles.gpu"), (error.Line, error.Column, error.Path));
+        Assert.Contains("a profile must be a mapping", error.Message);
+    }
+}

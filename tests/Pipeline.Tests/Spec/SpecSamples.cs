@@ -1,0 +1,50 @@
+using Retention.Spec;
+
+namespace Retention.Tests.Spec;
+
+/// <summary>The sample pipeline of the spec docs and small helpers to load YAML in tests.</summary>
+internal static class SpecSamples
+{
+    // The overlay's SQL is quoted: inside {...} an unquoted comma would end the value.
+    public const string Capacity = """
+        name: synthetic-capacity
+        description: Fig 2 phase diagram
+        experiment: synthetic
+        device: cpu
+        seed: 0
+        synthetic: {tasks: 32, dims_per_task: 16, frequency_exponent: 1.2, spectrum_exponent: 1.0, width: 16}
+        train: {steps: 100000, batch_size: 256, lr: 1e-3, lr_schedule: cosine, log_every: 1000}
+        sweep:
+          synthetic.width: [4, 8, 16, 32]
+          seed: [0, 1]
+        profiles:
+          cpu:
+            train: {steps: 3000}
+            sweep: {synthetic.width: [2, 4, 8]}
+          gpu:
+            device: cuda
+        analysis:
+          tables:
+            - name: final_loss
+              sql: |
+                SELECT run, task, loss FROM metrics WHERE step = (SELECT max(step) FROM metrics)
+          plots:
+            - name: phase_diagram
+              kind: heatmap
+              sql: SELECT width, task, loss FROM final_loss
+              x: task
+              y: width
+              value: loss
+              overlays:
+                - {sql: "SELECT task, width FROM staircase", x: task, y: width, label: theory, style: step}
+        """;
+
+    /// <summary>YAML from lines, so a test's line numbers can be read off the source.</summary>
+    public static string Yaml(params string[] lines) => string.Join("\n", lines) + "\n";
+
+    public static LoadedPipeline Load(string yaml, string? profile = null, params string[] sets) =>
+        SpecLoader.LoadText(yaml, "test.yaml", profile, sets);
+
+    public static IReadOnlyList<SpecError> Errors(string yaml, string? profile = null, params string[] sets) =>
+        Assert.Throws<SpecException>(() => Load(yaml, profile, sets)).Errors;
+}

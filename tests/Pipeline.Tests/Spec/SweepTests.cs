@@ -1,0 +1,138 @@
+using Retention.Spec;
+using static Retention.Tests.Spec.SpecSamples;
+
+namespace Retention.Tests.Spec;
+
+public class SweepTests
+{
+    [Fact]
+    public void Cartesian_product_with_the_first_key_varying_slowest()
+    {
+        var runs = Load(Capacity).Runs;
+
+        Assert.Equal(
+            new[]
+            {
+                "width-4_seed-0", "width-4_seed-1", "width-8_seed-0", "width-8_seed-1",
+                "width-16_seed-0", "width-16_seed-1", "width-32_seed-0", "width-32_seed-1",
+            },
+            runs.Select(r => r.RunId));
+    }
+
+    [Fact]
+    public void Each_run_has_its_values_substituted_and_no_sweep()
+    {
+        var runs = Load(Capacity).Runs;
+
+        Assert.Equal(new[] { 4, 4, 8, 8, 16, 16, 32, 32 }, runs.Select(r => r.Spec.Synthetic.Width));
+        Assert.Equal(new[] { 0, 1, 0, 1, 0, 1, 0, 1 }, runs.Select(r => r.Spec.Seed));
+        Assert.All(runs, r => Assert.Empty(r.Spec.Sweep));
+        // Everything not swept is the base document's.
+        Assert.All(runs, r => Assert.Equal(100_000, r.Spec.Train.Steps));
+    }
+
+    [Fact]
+    public void Parameters_use_the_short_key_in_sweep_order()
+    {
+        var run = Load(Capacity).Runs[5];
+
+        Assert.Equal(new[] { "width", "seed" }, run.Parameters.Keys);
+        Assert.Equal(new[] { "16", "1" }, run.Parameters.Values);
+    }
+
+    [Fact]
+    public void No_sweep_gives_one_default_run_equal_to_the_spec()
+    {
+        var loaded = Load("name: single\ntrain: {steps: 10}\n");
+
+        var run = Assert.Single(loaded.Runs);
+        Assert.Equal("default", run.RunId);
+        Assert.Empty(run.Parameters);
+        SpecAssert.Equivalent(loaded.Spec, run.Spec);
+    }
+
+    [Fact]
+    public void Profile_sweep_changes_the_run_count()
+    {
+        var runs = Load(Capacity, "cpu").Runs;
+
+        Assert.Equal(6, runs.Count);
+        Assert.Equal("width-2_seed-0", runs[0].RunId);
+        Assert.All(runs, r => Assert.Equal(3000, r.Spec.Train.Steps));
+    }
+
+    [Fact]
+    public void Run_ids_are_filesystem_safe()
+    {
+        var runs = Load(Yaml(
+            "name: a",
+            "sweep:",
+            "  device: ['cuda:0', cpu]",
+            "  train.lr: [1e-3, 0.5]")).Runs;
+
+        Assert.Equal(new[] { "device-cuda-0_lr-1e-3", "device-cuda-0_lr-0.5", "device-cpu_lr-1e-3", "device-cpu_lr-0.5" },
+            runs.Select(r => r.RunId));
+        Assert.Equal("cuda:0", runs[0].Parameters["device"]);
+        Assert.Equal((0.001, 0.5), (runs[0].Spec.Train.Lr, runs[1].Spec.Train.Lr));
+    }
+
+    [Fact]
+    public void A_bad_swept_value_is_reported_once_at_its_place_in_the_sweep_list()
+    {
+        var error = Assert.Single(Errors(Yaml(
+            "name: a",
+            "sweep:",
+            "  synthetic.width: [0, 4]",
+            "  seed: [0, 1]")));
+
+        Assert.Equal((3, 21, "sweep.synthetic.width[0]"), (error.Line, error.Column, error.Path));
+        Assert.Equal("must be >= 1, got 0", error.Message);
+    }
+
+    [Fact]
+    public void A_value_valid_alone_can_fail_in_combination()
+    {
+        var error = Assert.Single(Errors(Yaml(
+            "name: a",
+            "train: {warmup_steps: 50}",
+            "sweep:",
+            "  train.steps: [10, 100]")));
+
+        Assert.Equal((2, 23, "train.warmup_steps"), (error.Line, error.Column, error.Path));
+        Assert.Contains("must be less than train.steps (10)", error.Message);
+    }
+
+    [Fact]
+    public void Base_value_overridden_by_the_sweep_is_not_checked()
+    {
+        var runs = Load(Yaml("name: a", "synthetic: {width: 0}", "sweep: {synthetic.width: [2, 3]}")).Runs;
+        Assert.Equal(2, runs.Count);
+    }
+
+    [Fact]
+    public void Duplicate_values_would_collide_on_disk()
+    {
+        var error = Assert.Single(Errors(Yaml("name: a", "sweep:", "  seed: [1, 2, 1]")));
+
+        Assert.Equal((3, 16, "sweep.seed[2]"), (error.Line, error.Column, error.Path));
+        Assert.Contains("duplicate sweep value '1'", error.Message);
+    }
+
+    [Fact]
+    public void Sweep_keys_must_be_scalar_fields()
+    {
+        var errors = Errors(Yaml("name: a", "sweep:", "  analysis: [x]", "  sweep.seed: [1]"));
+
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.Contains("only scalar fields can be swept", e.Message));
+        Assert.Equal(new[] { 3, 4 }, errors.Select(e => e.Line));
+    }
+
+    [Fact]
+    public void Sweep_errors_and_document_errors_are_reported_together()
+    {
+        var errors = Errors(Yaml("name: a", "device: gpu", "sweep: {bogus: [1]}"));
+
+        Assert.Equal(new[] { "device", "sweep" }, errors.Select(e => e.Path));
+    }
+}
