@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Retention.Analysis;
+using Retention.Artifacts;
 using Retention.Host.Output;
 
 namespace Retention.Host.Commands;

@@ -31,7 +31,7 @@ public static class PlotRenderer
                 case "scatter": SeriesPlot.Draw(plot, spec, data, overlays, lines: false); break;
                 default: throw new ArgumentException($"unknown plot kind '{spec.Kind}' (heatmap | line | scatter)");
             }
-            if (spec.Title.Length > 0) plot.Title(spec.Title);
+            if (spec.Title.Length > 0) plot.Title(spec.Title, size: 13);
             plot.XLabel(spec.XLabel ?? spec.X);
             plot.YLabel(spec.YLabel ?? spec.Y);
             ShowLegend(plot);

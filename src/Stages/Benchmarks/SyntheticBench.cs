@@ -55,7 +55,7 @@ public static class SyntheticBench
 
     static void Synchronize(Device device)
     {
-        if (device.type == DeviceType.CUDA) cuda.synchronize();
+        if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
     }
 
     public static readonly RecordBatchBuilder<BenchRow> Table = new RecordBatchBuilder<BenchRow>()

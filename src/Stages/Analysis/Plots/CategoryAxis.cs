@@ -68,6 +68,20 @@ internal sealed class CategoryAxis
         return j + (t(u) - t(_numbers[j])) / (t(_numbers[j + 1]) - t(_numbers[j]));
     }
 
+    /// <summary>
+    /// The cell edge below the first category at or above a value: a staircase drawn at these
+    /// edges outlines exactly the cells whose category reaches the value (e.g. widths at which the
+    /// theory says a task's first feature is retained). -0.5 below the axis, Count − 0.5 above it.
+    /// </summary>
+    public double EdgeBelow(object? value)
+    {
+        if (!IsNumeric || !PlotValues.IsNumeric(value)) return double.NaN;
+        var u = PlotValues.ToDouble(value);
+        if (double.IsNaN(u)) return double.NaN;
+        var index = Array.BinarySearch(_numbers, u);
+        return (index >= 0 ? index : ~index) - 0.5;
+    }
+
     /// <summary>Tick positions and labels, every k-th category so that at most <paramref name="maxTicks"/> show.</summary>
     public (double[] Positions, string[] Labels) Ticks(int maxTicks)
     {

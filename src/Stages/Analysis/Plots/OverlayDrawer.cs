@@ -11,19 +11,39 @@ internal static class OverlayDrawer
     // Colours that stay visible over the viridis heatmap and next to the default series palette.
     private static readonly Color[] Palette = [Colors.Red, Colors.Black, Colors.Magenta, Colors.Orange, Colors.Cyan];
 
-    public static void DrawAll(Plot plot, IReadOnlyList<OverlayInput> overlays, Func<object?, double> mapX, Func<object?, double> mapY)
+    /// <param name="stepEdgeY">For heatmaps: maps a step overlay's y to a cell edge, and each x
+    /// becomes a segment across its cell, so the staircase outlines cells instead of cutting them.</param>
+    public static void DrawAll(Plot plot, IReadOnlyList<OverlayInput> overlays, Func<object?, double> mapX, Func<object?, double> mapY,
+        Func<object?, double>? stepEdgeY = null)
     {
         for (var i = 0; i < overlays.Count; i++)
         {
             try
             {
-                Draw(plot, overlays[i], mapX, mapY, Palette[i % Palette.Length]);
+                if (stepEdgeY is not null && overlays[i].Spec.Style == "step")
+                    DrawCellStaircase(plot, overlays[i], mapX, stepEdgeY, Palette[i % Palette.Length]);
+                else
+                    Draw(plot, overlays[i], mapX, mapY, Palette[i % Palette.Length]);
             }
             catch (Exception ex) when (ex is not AnalysisException)
             {
                 throw new AnalysisException(overlays[i].Step, ex.Message, ex);
             }
         }
+    }
+
+    private static void DrawCellStaircase(Plot plot, OverlayInput overlay, Func<object?, double> mapX, Func<object?, double> edgeY, Color color)
+    {
+        var spec = overlay.Spec;
+        var cells = overlay.Data.Column(spec.X).Zip(overlay.Data.Column(spec.Y), (x, y) => (X: mapX(x), Y: edgeY(y)))
+            .Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y))
+            .OrderBy(p => p.X)
+            .ToList();
+        if (cells.Count == 0) return;
+        var points = cells.SelectMany(c => new[] { new Coordinates(c.X - 0.5, c.Y), new Coordinates(c.X + 0.5, c.Y) }).ToList();
+        var line = plot.Add.ScatterLine(points, color);
+        line.LineWidth = 2.5f;
+        line.LegendText = spec.Label;
     }
 
     private static void Draw(Plot plot, OverlayInput overlay, Func<object?, double> mapX, Func<object?, double> mapY, Color color)
