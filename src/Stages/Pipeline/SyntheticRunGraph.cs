@@ -13,9 +13,9 @@ namespace Retention.Pipeline;
 ///          |> records (Arrow rows at logging steps) |> write (Arrow files)
 ///
 /// Ctrl+C (the caller's token) stops the sampler; what is in flight drains and the Arrow
-/// files are completed, so an interrupted run is readable. A failing stage cancels the rest
-/// of the graph, the files are still completed, and the first error is rethrown naming
-/// its stage.
+/// files are completed, so an interrupted run is readable. A failing stage stops the sampler
+/// too; everything produced before the failure still drains into the files, and then the
+/// first error is rethrown naming its stage (see <see cref="FirstFailure"/>).
 /// </summary>
 public static class SyntheticRunGraph
 {
@@ -23,7 +23,7 @@ public static class SyntheticRunGraph
         CancellationToken stop)
     {
         var mixture = TaskMixture.From(spec.Synthetic, spec.Seed);
-        using var failed = new CancellationTokenSource();
+        using var failure = new FirstFailure();
         using var trainerThread = new DedicatedThreadScheduler($"trainer {runId}");
         var onTrainer = new TaskFactory(trainerThread);
         var trainer = await onTrainer.StartNew(() =>
@@ -33,22 +33,17 @@ public static class SyntheticRunGraph
         await using var writers = new SyntheticRunWriters(runDir);
         try
         {
-            var train   = Stage.Transform<TaskBatch, StepOutcome>("train", trainer.Step, failed.Token, trainerThread, capacity: 8);
+            var train   = Stage.Transform<TaskBatch, StepOutcome>("train", trainer.Step, failure, trainerThread, capacity: 8);
             var report  = Stage.Transform<StepOutcome, StepOutcome>("report", o =>
-                          { lastStep = o.Step; progress.Step(runId, o.Step, o.TrainLoss); return o; }, failed.Token);
-            var records = Stage.TransformMany<StepOutcome, RunRecord>("records", o => SyntheticRecords.From(o, clock.Elapsed), failed.Token);
-            var write   = Stage.Sink<RunRecord>("write", r => { writers.Write(r); return Task.CompletedTask; }, failed.Token);
+                          { lastStep = o.Step; progress.Step(runId, o.Step, o.TrainLoss); return o; }, failure);
+            var records = Stage.TransformMany<StepOutcome, RunRecord>("records", o => SyntheticRecords.From(o, clock.Elapsed), failure);
+            var write   = Stage.Sink<RunRecord>("write", r => { writers.Write(r); return Task.CompletedTask; }, failure);
             train.Then(report).Then(records).Then(write);
 
-            IDataflowBlock[] blocks = [train, report, records, write];
-            foreach (var b in blocks)
-                _ = b.Completion.ContinueWith(_ => failed.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
-
-            using var both = CancellationTokenSource.CreateLinkedTokenSource(stop, failed.Token);
             var batches = TaskSampler.Stream(mixture.Frequencies, spec.Train.BatchSize, spec.Seed, spec.Train.Steps);
-            await Stage.Feed("sample", batches, train, both.Token);
-            await Task.WhenAll(blocks.Select(b => b.Completion)).ContinueWith(_ => { });
-            if (FirstError(blocks) is { } error) throw error;
+            await Stage.Feed("sample", batches, train, failure, stop);
+            await write.Completion;
+            failure.ThrowIfFailed();
         }
         finally
         {
@@ -59,13 +54,5 @@ public static class SyntheticRunGraph
         return lastStep == spec.Train.Steps
             ? RunStatus.Completed(lastStep, seconds)
             : new RunStatus("interrupted", lastStep, seconds);
-    }
-
-    /// <summary>The original failure: a StageException from a faulted block, else a cancellation's cause.</summary>
-    static Exception? FirstError(IDataflowBlock[] blocks)
-    {
-        var errors = blocks.Where(b => b.Completion.IsFaulted)
-            .SelectMany(b => b.Completion.Exception!.Flatten().InnerExceptions).ToList();
-        return errors.FirstOrDefault(e => e is StageException) ?? errors.FirstOrDefault();
     }
 }
