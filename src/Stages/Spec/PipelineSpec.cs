@@ -40,6 +40,32 @@ public sealed record SyntheticSpec
     public string Basis { get; init; } = "identity";
     /// <summary>N, the width of the shared encoder U (D × N).</summary>
     public int Width { get; init; } = 16;
+    /// <summary>|F|: the frequent set is the first (most frequent) this-many mixture tasks;
+    /// 0 means all K of them. Interference metrics (delta_F, the gradient and its bound) use F.</summary>
+    public int FrequentTasks { get; init; } = 0;
+    /// <summary>An extra rare task (index K, its own block), injected on a gap schedule. Absent: none.</summary>
+    public RareSpec? Rare { get; init; }
+}
+
+/// <summary>
+/// The rare task of paper-spec Part 1 (retention). Frequency is the long-run fraction of all
+/// training samples that belong to it. It is withheld for `gap` steps and then injected as
+/// extra rows appended to that step's batch, as many as keep the cumulative fraction at
+/// `frequency`, so every gap has the same long-run frequency (gap 1 = continuous).
+/// Every row weighs 1/batch_size in the loss, so a sample counts the same whichever step it is in.
+/// </summary>
+public sealed record RareSpec
+{
+    /// <summary>pi_r, in (0, 0.5].</summary>
+    public double Frequency { get; init; } = 0.01;
+    /// <summary>G: injection every G steps (at steps G, 2G, ...).</summary>
+    public long Gap { get; init; } = 1;
+    /// <summary>rank-one task C_r = lambda_r b_r b_r^T (true) or lambda_r times the mixture's spectrum shape (false).</summary>
+    public bool RankOne { get; init; } = true;
+    /// <summary>lambda_r, the rare task's top variance.</summary>
+    public double Lambda { get; init; } = 1.0;
+    /// <summary>Also log metrics just before, just after and at powers of two after each injection.</summary>
+    public bool DenseLogging { get; init; } = true;
 }
 
 public sealed record TrainSpec

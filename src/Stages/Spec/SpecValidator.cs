@@ -53,6 +53,16 @@ internal sealed partial class SpecValidator
         NonNegative(s.SpectrumExponent, "synthetic.spectrum_exponent");
         Positive(s.SpectrumScale, "synthetic.spectrum_scale");
         OneOf(s.Basis, Bases, "synthetic.basis", "basis");
+        if (AtLeast(s.FrequentTasks, 0, "synthetic.frequent_tasks"))
+            Check(s.FrequentTasks <= s.Tasks, "synthetic.frequent_tasks",
+                $"must be at most synthetic.tasks ({s.Tasks}), got {s.FrequentTasks}");
+        if (s.Rare is { } r)
+        {
+            Check(r.Frequency is > 0 and <= 0.5, "synthetic.rare.frequency",
+                $"must be in (0, 0.5] (a fraction of all samples), got {Show(r.Frequency)}");
+            AtLeast(r.Gap, 1, "synthetic.rare.gap");
+            Positive(r.Lambda, "synthetic.rare.lambda");
+        }
     }
 
     private void Train(TrainSpec t)
