@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Retention.Host.Output;
 using Retention.Benchmarks;
+using Retention.Training;
 
 namespace Retention.Host.Commands;
 
@@ -15,15 +16,17 @@ public static class BenchCommand
         var tasks = new Option<int>("--tasks") { Description = "K", DefaultValueFactory = _ => 32 };
         var dims = new Option<int>("--dims-per-task") { Description = "d", DefaultValueFactory = _ => 16 };
         var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root; figures go to bench/.", DefaultValueFactory = _ => "artifacts" };
         var synthetic = new Command("synthetic", "Synthetic trainer steps/s (K tasks, batch, Adam, metrics excluded) per width.")
         {
-            device, widths, steps, tasks, dims, batch, artifacts,
+            device, widths, steps, tasks, dims, batch, threads, artifacts,
         };
         synthetic.SetAction(async (r, ct) =>
         {
             try
             {
+                TorchThreads.Apply(r.GetValue(threads));
                 var config = new SyntheticBench.Config(r.GetValue(device)!, r.GetValue(tasks), r.GetValue(dims), r.GetValue(batch), r.GetValue(steps),
                     r.GetValue(widths)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray());
                 var rows = SyntheticBench.Run(config, line => Console.WriteLine(line), ct);

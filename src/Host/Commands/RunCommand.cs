@@ -3,6 +3,7 @@ using Retention.Analysis;
 using Retention.Host.Output;
 using Retention.Pipeline;
 using Retention.Spec;
+using Retention.Training;
 
 namespace Retention.Host.Commands;
 
@@ -13,14 +14,17 @@ public static class RunCommand
     {
         var opts = new PipelineOptions();
         var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root directory.", DefaultValueFactory = _ => "artifacts" };
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core; 1 is faster for small synthetic grids and on busy machines).", DefaultValueFactory = _ => 0 };
         var cmd = new Command("run", "Run a pipeline: train each run of its sweep, write Arrow artifacts, then its analysis tables and plots.");
         opts.AddTo(cmd);
         cmd.Options.Add(artifacts);
+        cmd.Options.Add(threads);
         cmd.SetAction(async (r, ct) =>
         {
             try
             {
                 var pipeline = opts.Load(r);
+                TorchThreads.Apply(r.GetValue(threads));
                 var progress = ConsoleProgress.Create();
                 var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct));
                 foreach (var table in result.Tables.Where(t => t.Print))
