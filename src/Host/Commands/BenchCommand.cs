@@ -16,7 +16,7 @@ public static class BenchCommand
         var tasks = new Option<int>("--tasks") { Description = "K", DefaultValueFactory = _ => 32 };
         var dims = new Option<int>("--dims-per-task") { Description = "d", DefaultValueFactory = _ => 16 };
         var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
-        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 1 };
         var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root; figures go to bench/.", DefaultValueFactory = _ => "artifacts" };
         var synthetic = new Command("synthetic", "Synthetic trainer steps/s (K tasks, batch, Adam, metrics excluded) per width.")
         {
