@@ -5,22 +5,30 @@ using Retention.Training;
 
 namespace Retention.Host.Commands;
 
-/// <summary>`pipeline bench synthetic`: steps/s of the synthetic trainer at several widths.</summary>
+/// <summary>`pipeline bench synthetic`: steps/s of the synthetic trainer, one cell at a time and/or batched.</summary>
 public static class BenchCommand
 {
     public static Command Build()
     {
         var device = new Option<string>("--device", "-d") { Description = "cpu | cuda | auto", DefaultValueFactory = _ => "cpu" };
         var widths = new Option<string>("--widths") { Description = "Comma-separated widths.", DefaultValueFactory = _ => "16,128,512" };
-        var steps = new Option<int>("--steps") { Description = "Timed steps per width (after 20 warm-up steps).", DefaultValueFactory = _ => 300 };
+        var grid = new Option<string?>("--grid") { Description = "A named width grid instead of --widths: fig2 (the paper's 11 widths, 4 to 512)." };
+        var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds; the cells are widths × seeds.", DefaultValueFactory = _ => "0" };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "single: each cell alone; batched: all cells in one trainer; both: both and the speed-up.",
+            DefaultValueFactory = _ => "single",
+        };
+        mode.AcceptOnlyFromAmong("single", "batched", "both");
+        var steps = new Option<int>("--steps") { Description = "Timed steps per trainer (after 20 warm-up steps).", DefaultValueFactory = _ => 300 };
         var tasks = new Option<int>("--tasks") { Description = "K", DefaultValueFactory = _ => 32 };
         var dims = new Option<int>("--dims-per-task") { Description = "d", DefaultValueFactory = _ => 16 };
         var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 1 };
         var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root; figures go to bench/.", DefaultValueFactory = _ => "artifacts" };
-        var synthetic = new Command("synthetic", "Synthetic trainer steps/s (K tasks, batch, Adam, metrics excluded) per width.")
+        var synthetic = new Command("synthetic", "Synthetic trainer steps/s (K tasks, batch, Adam, metrics excluded) per cell, alone or batched.")
         {
-            device, widths, steps, tasks, dims, batch, threads, artifacts,
+            device, widths, grid, seeds, mode, steps, tasks, dims, batch, threads, artifacts,
         };
         synthetic.SetAction(async (r, ct) =>
         {
@@ -28,7 +36,8 @@ public static class BenchCommand
             {
                 TorchThreads.Apply(r.GetValue(threads));
                 var config = new SyntheticBench.Config(r.GetValue(device)!, r.GetValue(tasks), r.GetValue(dims), r.GetValue(batch), r.GetValue(steps),
-                    r.GetValue(widths)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray());
+                    Widths(r.GetValue(grid), r.GetValue(widths)!), Ints(r.GetValue(seeds)!),
+                    Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true));
                 var rows = SyntheticBench.Run(config, line => Console.WriteLine(line), ct);
                 var path = await SyntheticBench.RecordAsync(rows, r.GetValue(artifacts)!);
                 Console.WriteLine($"recorded: {path}");
@@ -41,4 +50,12 @@ public static class BenchCommand
         });
         return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic };
     }
+
+    static int[] Widths(string? grid, string widths) =>
+        grid is null ? Ints(widths)
+        : SyntheticBench.Grids.TryGetValue(grid, out var w) ? w
+        : throw new ArgumentException($"unknown --grid '{grid}'; known: {string.Join(", ", SyntheticBench.Grids.Keys)}");
+
+    static int[] Ints(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
 }

@@ -7,17 +7,33 @@ using static TorchSharp.torch;
 
 namespace Retention.Benchmarks;
 
-/// <summary>One measured configuration of `pipeline bench synthetic`.</summary>
+/// <summary>
+/// One measured configuration of `pipeline bench synthetic`. Mode "single": one cell trained
+/// alone (Width is its width). Mode "batched": all cells in one trainer (Width is the widest,
+/// Cells how many); CellStepsPerSecond counts every cell's step.
+/// </summary>
 public sealed record BenchRow(string Timestamp, string Device, string Mode, int Tasks, int DimsPerTask, int BatchSize,
     int Width, int Cells, int Steps, double Seconds, double StepsPerSecond, double CellStepsPerSecond);
 
 /// <summary>
 /// Times the synthetic trainer's step (sampling, forward, backward, Adam) with metrics off,
-/// after a warm-up, on one thread of control like a real run. Figures go to bench/*.arrow.
+/// after a warm-up, on one thread of control like a real run. A grid of cells (widths × seeds)
+/// is timed one cell at a time (what a sweep cost before batching: the sum of their times),
+/// all cells in one batched trainer, or both, with the speed-up. Figures go to bench/*.arrow.
 /// </summary>
 public static class SyntheticBench
 {
-    public sealed record Config(string Device, int Tasks, int DimsPerTask, int BatchSize, int Steps, int[] Widths);
+    public enum Mode { Single, Batched, Both }
+
+    public sealed record Config(string Device, int Tasks, int DimsPerTask, int BatchSize, int Steps, int[] Widths,
+        int[] Seeds, Mode Mode = Mode.Single);
+
+    /// <summary>Named width grids for --grid.</summary>
+    public static readonly IReadOnlyDictionary<string, int[]> Grids = new Dictionary<string, int[]>
+    {
+        // Paper Fig 2 (pipelines/synthetic-capacity.yaml, full profile): K = 32, d = 16, batch 256.
+        ["fig2"] = [4, 8, 16, 32, 64, 96, 128, 192, 256, 384, 512],
+    };
 
     const int WarmupSteps = 20;
 
@@ -25,26 +41,51 @@ public static class SyntheticBench
     {
         var device = Devices.Resolve(c.Device);
         var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var cells = c.Seeds.SelectMany(s => c.Widths.Select(w => new CellSpec($"width-{w}_seed-{s}", w, s))).ToList();
+        BenchRow Row(string mode, int width, int count, double seconds) => new(stamp, device.ToString(), mode, c.Tasks,
+            c.DimsPerTask, c.BatchSize, width, count, c.Steps, seconds, c.Steps / seconds, count * c.Steps / seconds);
+
         var rows = new List<BenchRow>();
-        foreach (var width in c.Widths)
+        if (c.Mode is Mode.Single or Mode.Both)
+        {
+            foreach (var cell in cells)
+            {
+                ct.ThrowIfCancellationRequested();
+                var row = Row("single", cell.Width, 1, Time(c, [cell], device));
+                log($"single  {cell.RunId,-20} {row.StepsPerSecond,8:F1} steps/s ({row.Seconds:F2}s for {c.Steps} steps on {row.Device})");
+                rows.Add(row);
+            }
+            if (cells.Count > 1)
+            {
+                double total = rows.Sum(r => r.Seconds);
+                log($"single  one at a time: {total:F2}s for {cells.Count} cells × {c.Steps} steps = {cells.Count * c.Steps / total:F1} cell-steps/s");
+            }
+        }
+        if (c.Mode is Mode.Batched or Mode.Both)
         {
             ct.ThrowIfCancellationRequested();
-            var seconds = TimeOne(c, width, device);
-            var row = new BenchRow(stamp, device.ToString(), "single", c.Tasks, c.DimsPerTask, c.BatchSize, width, 1, c.Steps,
-                seconds, c.Steps / seconds, c.Steps / seconds);
-            log($"width {width,5}: {row.StepsPerSecond,8:F1} steps/s ({seconds:F2}s for {c.Steps} steps on {row.Device})");
+            var row = Row("batched", cells.Max(x => x.Width), cells.Count, Time(c, cells, device));
+            log($"batched {cells.Count} cells together: {row.StepsPerSecond,8:F1} steps/s = {row.CellStepsPerSecond:F1} cell-steps/s ({row.Seconds:F2}s for {c.Steps} steps on {row.Device})");
             rows.Add(row);
+        }
+        if (c.Mode is Mode.Both)
+        {
+            double single = rows.Where(r => r.Mode == "single").Sum(r => r.Seconds);
+            double batched = rows.Single(r => r.Mode == "batched").Seconds;
+            log($"speed-up of batched over one cell at a time: {single / batched:F2}× ({single:F2}s → {batched:F2}s)");
         }
         return rows;
     }
 
-    static double TimeOne(Config c, int width, Device device)
+    /// <summary>Seconds for c.Steps steps of one trainer of these cells, after a warm-up.</summary>
+    static double Time(Config c, IReadOnlyList<CellSpec> cells, Device device)
     {
-        var syn = new SyntheticSpec { Tasks = c.Tasks, DimsPerTask = c.DimsPerTask, Width = width };
+        var syn = new SyntheticSpec { Tasks = c.Tasks, DimsPerTask = c.DimsPerTask };
         var train = new TrainSpec { Steps = long.MaxValue, BatchSize = c.BatchSize, LogEvery = long.MaxValue, LrSchedule = "constant" };
         var mixture = TaskMixture.From(syn, 0);
-        using var trainer = new SyntheticTrainer(mixture, syn, train, 0, device);
-        var batches = TaskSampler.Stream(mixture.Frequencies, c.BatchSize, 0, WarmupSteps + c.Steps).GetEnumerator();
+        using var trainer = new SyntheticTrainer(mixture, train, cells, device);
+        using var batches = CellSampler.Stream(mixture.Frequencies, c.BatchSize, [.. cells.Select(x => x.Seed)], WarmupSteps + c.Steps)
+            .GetEnumerator();
         for (int i = 0; i < WarmupSteps && batches.MoveNext(); i++) trainer.Step(batches.Current);
         Synchronize(device);
         var clock = Stopwatch.StartNew();

@@ -11,7 +11,9 @@ public sealed record PipelineResult(string SweepDir, IReadOnlyList<(string Run, 
     IReadOnlyList<AnalysisTableResult> Tables, bool Interrupted);
 
 /// <summary>
-/// Runs every cell of a loaded pipeline (one after another), then its analysis.
+/// Runs every cell of a loaded pipeline, then its analysis. Runs that differ only in
+/// synthetic.width and seed train together in one batched graph (<see cref="SweepGroups"/>);
+/// groups run one after another. Each run still gets its own directory and files.
 /// Layout: &lt;root&gt;/&lt;name&gt;[-&lt;profile&gt;]/{pipeline.yaml, runs/&lt;run&gt;/..., analysis/...}.
 /// </summary>
 public static class PipelineRunner
@@ -28,35 +30,55 @@ public static class PipelineRunner
         progress.Info($"artifacts: {sweepDir}");
 
         var statuses = new List<(string, RunStatus)>();
-        for (int i = 0; i < pipeline.Runs.Count && !stop.IsCancellationRequested; i++)
+        var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
+        foreach (var group in SweepGroups.Of(pipeline.Runs))
         {
-            var run = pipeline.Runs[i];
-            var runDir = Path.Combine(sweepDir, "runs", run.RunId);
-            progress.RunStarted(run.RunId, i, pipeline.Runs.Count, run.Spec.Train.Steps);
+            if (stop.IsCancellationRequested) break;
+            var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, Path.Combine(sweepDir, "runs", run.RunId))).ToList();
+            foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
+            if (group.Count > 1) progress.Info($"training {group.Count} runs together: {string.Join(", ", group.Select(r => r.RunId))}");
             RunStatus status;
             try
             {
-                await WriteRunHeaderAsync(run, runDir);
-                status = await SyntheticRunGraph.RunAsync(run.RunId, run.Spec, runDir, progress, stop);
+                foreach (var (run, cell) in group.Zip(cells)) await WriteRunHeaderAsync(run, cell.RunDir);
+                status = await SyntheticRunGraph.RunAsync(cells, progress, stop);
             }
             catch (Exception e)
             {
-                status = new RunStatus("failed", 0, 0, e.Message);
-                await WriteStatusAsync(runDir, status);
-                progress.RunFinished(run.RunId, status);
-                throw new PipelineRunException(run.RunId, runDir, e);
+                // The cells of a group stop together; every one records the error, which names the
+                // failing run when one is to blame (e.g. a non-finite loss).
+                var failed = new RunStatus("failed", 0, 0, e.Message);
+                foreach (var cell in cells)
+                {
+                    if (Directory.Exists(cell.RunDir)) await WriteStatusAsync(cell.RunDir, failed);
+                    progress.RunFinished(cell.RunId, failed);
+                }
+                var blamed = cells.FirstOrDefault(c => c.RunId == Culprit(e)) ?? cells[0];
+                throw new PipelineRunException(blamed.RunId, blamed.RunDir, e);
             }
-            await WriteStatusAsync(runDir, status);
-            progress.RunFinished(run.RunId, status);
-            statuses.Add((run.RunId, status));
+            foreach (var cell in cells)
+            {
+                await WriteStatusAsync(cell.RunDir, status);
+                progress.RunFinished(cell.RunId, status);
+                statuses.Add((cell.RunId, status));
+            }
         }
 
+        statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'
         bool interrupted = stop.IsCancellationRequested;
         if (interrupted) progress.Info("interrupted: artifacts written so far are complete and readable; analysis runs on them");
         var tables = pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count == 0
             ? []
             : await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None);
         return new PipelineResult(sweepDir, statuses, tables, interrupted);
+    }
+
+    /// <summary>The run a failure names, if any (a non-finite loss names its cell).</summary>
+    static string? Culprit(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is NonFiniteLossException n) return n.RunId;
+        return null;
     }
 
     static async Task WriteRunHeaderAsync(RunPlan run, string runDir)

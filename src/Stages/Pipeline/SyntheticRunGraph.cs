@@ -1,54 +1,72 @@
 using System.Diagnostics;
-using System.Threading.Tasks.Dataflow;
 using Retention.Spec;
 using Retention.Synthetic;
 using Retention.Training;
 
 namespace Retention.Pipeline;
 
+/// <summary>A run trained by a graph: its id, resolved spec and artifact directory.</summary>
+public sealed record GraphCell(string RunId, PipelineSpec Spec, string RunDir);
+
 /// <summary>
-/// One synthetic run as a Dataflow graph, read top to bottom:
+/// The runs of a sweep group (see <see cref="SweepGroups"/>) trained together as one Dataflow
+/// graph, read top to bottom:
 ///
-///   sample (task ids per step) |> train (trainer thread) |> report (progress)
-///          |> records (Arrow rows at logging steps) |> write (Arrow files)
+///   sample (task ids per cell and step) |> train (one batched trainer, its own thread)
+///          |> report (progress per run) |> records (Arrow rows per run at logging steps)
+///          |> write (each run's Arrow files)
 ///
 /// Ctrl+C (the caller's token) stops the sampler; what is in flight drains and the Arrow
 /// files are completed, so an interrupted run is readable. A failing stage stops the sampler
 /// too; everything produced before the failure still drains into the files, and then the
-/// first error is rethrown naming its stage (see <see cref="FirstFailure"/>).
+/// first error is rethrown naming its stage (see <see cref="FirstFailure"/>). Cells advance
+/// together, so they share one status.
 /// </summary>
 public static class SyntheticRunGraph
 {
-    public static async Task<RunStatus> RunAsync(string runId, PipelineSpec spec, string runDir, IRunProgress progress,
-        CancellationToken stop)
+    /// <summary>One run alone.</summary>
+    public static Task<RunStatus> RunAsync(string runId, PipelineSpec spec, string runDir, IRunProgress progress,
+        CancellationToken stop) => RunAsync([new GraphCell(runId, spec, runDir)], progress, stop);
+
+    public static async Task<RunStatus> RunAsync(IReadOnlyList<GraphCell> cells, IRunProgress progress, CancellationToken stop)
     {
+        if (cells.Count == 0 || !SweepGroups.TrainTogether(cells.Select(c => c.Spec)))
+            throw new ArgumentException("a graph trains runs that differ only in synthetic.width and seed");
+        var spec = cells[0].Spec;   // everything but width and seed is shared
         var mixture = TaskMixture.From(spec.Synthetic, spec.Seed);
+        var cellSpecs = cells.Select(c => new CellSpec(c.RunId, c.Spec.Synthetic.Width, c.Spec.Seed)).ToList();
+        await using var writers = new CellWriters(cells.Select(c => c.RunDir));   // first: nothing to undo if it throws
         using var failure = new FirstFailure();
-        using var trainerThread = new DedicatedThreadScheduler($"trainer {runId}");
+        using var trainerThread = new DedicatedThreadScheduler($"trainer {cells[0].RunId} (+{cells.Count - 1})");
         var onTrainer = new TaskFactory(trainerThread);
         var trainer = await onTrainer.StartNew(() =>
-            new SyntheticTrainer(mixture, spec.Synthetic, spec.Train, spec.Seed, Devices.Resolve(spec.Device)));
+            new SyntheticTrainer(mixture, spec.Train, cellSpecs, Devices.Resolve(spec.Device)));
         var clock = Stopwatch.StartNew();
         long lastStep = 0;
-        await using var writers = new SyntheticRunWriters(runDir);
         try
         {
-            var train   = Stage.Transform<TaskBatch, StepOutcome>("train", trainer.Step, failure, trainerThread, capacity: 8);
+            var train   = Stage.Transform<CellBatch, StepOutcome>("train", trainer.Step, failure, trainerThread, capacity: 8);
             var report  = Stage.Transform<StepOutcome, StepOutcome>("report", o =>
-                          { lastStep = o.Step; progress.Step(runId, o.Step, o.TrainLoss); return o; }, failure);
-            var records = Stage.TransformMany<StepOutcome, RunRecord>("records", o => SyntheticRecords.From(o, clock.Elapsed), failure);
-            var write   = Stage.Sink<RunRecord>("write", r => { writers.Write(r); return Task.CompletedTask; }, failure);
+                          {
+                              lastStep = o.Step;
+                              for (int c = 0; c < cells.Count; c++) progress.Step(cells[c].RunId, o.Step, o.TrainLoss?[c]);
+                              return o;
+                          }, failure);
+            var records = Stage.TransformMany<StepOutcome, (int Cell, RunRecord Row)>("records", o =>
+                          Enumerable.Range(0, cells.Count).SelectMany(c => SyntheticRecords.From(o, c, clock.Elapsed).Select(r => (c, r))),
+                          failure);
+            var write   = Stage.Sink<(int Cell, RunRecord Row)>("write", r => { writers.Write(r.Cell, r.Row); return Task.CompletedTask; }, failure);
             train.Then(report).Then(records).Then(write);
 
-            var batches = TaskSampler.Stream(mixture.Frequencies, spec.Train.BatchSize, spec.Seed, spec.Train.Steps);
+            var batches = CellSampler.Stream(mixture.Frequencies, spec.Train.BatchSize, [.. cellSpecs.Select(c => c.Seed)], spec.Train.Steps);
             await Stage.Feed("sample", batches, train, failure, stop);
             await write.Completion;
             failure.ThrowIfFailed();
         }
         finally
         {
-            await writers.CompleteAsync();
-            await onTrainer.StartNew(trainer.Dispose);
+            try { await writers.CompleteAsync(); }
+            finally { await onTrainer.StartNew(trainer.Dispose); }
         }
         var seconds = clock.Elapsed.TotalSeconds;
         return lastStep == spec.Train.Steps

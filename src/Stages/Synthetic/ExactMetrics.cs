@@ -13,12 +13,13 @@ public sealed record TaskMetrics(double[] Loss, double[] Signal, double[] Signal
 /// </summary>
 public static class ExactMetrics
 {
-    public static TaskMetrics Compute(SyntheticStudent student, MixtureTensors mixture)
+    /// <summary>Metrics of one student: its encoder U (D, N) and decoders (K, d, N), e.g. one cell of a stack.</summary>
+    public static TaskMetrics Compute(Tensor encoder, Tensor decoders, MixtureTensors mixture)
     {
         using var _ = NewDisposeScope();
         using var noGrad = no_grad();
-        var u = student.Encoder.to_type(ScalarType.Float64);            // (D, N)
-        var dec = student.Decoders.to_type(ScalarType.Float64);         // (K, d, N)
+        var u = encoder.to_type(ScalarType.Float64).contiguous();       // (D, N)
+        var dec = decoders.to_type(ScalarType.Float64).contiguous();    // (K, d, N)
         var lambda = mixture.Spectra.to_type(ScalarType.Float64);       // (K, d)
         var rot = mixture.Rotations.to_type(ScalarType.Float64);        // (K, d, d)
         long k = dec.shape[0], d = dec.shape[1], n = dec.shape[2], dims = u.shape[0];

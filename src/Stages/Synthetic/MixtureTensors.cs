@@ -16,10 +16,11 @@ public sealed class MixtureTensors : IDisposable
     public MixtureTensors(TaskMixture m, Device device)
     {
         var flat = m.Spectra.SelectMany(s => s).Select(v => (float)v).ToArray();
-        Spectra = tensor(flat, [m.Tasks, m.DimsPerTask]).to(device);
+        // Made on the device directly: tensor(...).to(device) would leave the host copy to the finaliser.
+        Spectra = tensor(flat, [m.Tasks, m.DimsPerTask], device: device);
         SqrtSpectra = Spectra.sqrt();
         Rotations = tensor(m.Rotations.SelectMany(r => r).Select(v => (float)v).ToArray(),
-                           [m.Tasks, m.DimsPerTask, m.DimsPerTask]).to(device);
+                           [m.Tasks, m.DimsPerTask, m.DimsPerTask], device: device);
         IdentityBasis = m.Rotations.All(IsIdentity(m.DimsPerTask));
     }
 

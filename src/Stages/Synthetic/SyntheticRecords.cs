@@ -24,11 +24,12 @@ public sealed record ParamsRow(string Sweep, int Width, int Seed, int Tasks, int
 
 public static class SyntheticRecords
 {
-    /// <summary>The rows a step outcome contributes (none between logging steps).</summary>
-    public static IEnumerable<RunRecord> From(StepOutcome o, TimeSpan elapsed)
+    /// <summary>The rows a step outcome contributes to cell c's run (none between logging steps).</summary>
+    public static IEnumerable<RunRecord> From(StepOutcome o, int cell, TimeSpan elapsed)
     {
-        if (o.Metrics is not { } m) yield break;
-        yield return new TrainRow(o.Step, o.Lr, o.TrainLoss ?? double.NaN, elapsed.TotalSeconds);
+        if (o.Metrics is null) yield break;
+        var m = o.Metrics[cell];
+        yield return new TrainRow(o.Step, o.Lr, o.TrainLoss?[cell] ?? double.NaN, elapsed.TotalSeconds);
         for (int k = 0; k < m.Loss.Length; k++)
             yield return new MetricRow(o.Step, k, m.Loss[k], m.Signal[k], m.SignalCorrected[k]);
     }

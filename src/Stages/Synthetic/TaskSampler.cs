@@ -13,7 +13,7 @@ public static class TaskSampler
     public static TaskBatch Sample(double[] frequencies, int batchSize, int seed, long step)
     {
         var cumulative = Cumulative(frequencies);
-        var rng = new Random(HashCode.Combine(seed, 0x5eed, step));
+        var rng = new Random(StreamSeed(seed, step));
         var tasks = new int[batchSize];
         for (int i = 0; i < batchSize; i++) tasks[i] = Draw(cumulative, rng.NextDouble());
         return new TaskBatch(step, tasks);
@@ -22,6 +22,21 @@ public static class TaskSampler
     public static IEnumerable<TaskBatch> Stream(double[] frequencies, int batchSize, int seed, long steps)
     {
         for (long step = 1; step <= steps; step++) yield return Sample(frequencies, batchSize, seed, step);
+    }
+
+    /// <summary>
+    /// A fixed mix of (seed, step) (SplitMix64). Not HashCode.Combine: .NET randomises it per
+    /// process, which made the same run draw different batches in different processes.
+    /// </summary>
+    static int StreamSeed(int seed, long step)
+    {
+        static ulong Mix(ulong z)
+        {
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+        return unchecked((int)Mix(Mix((ulong)(uint)seed + 0x9E3779B97F4A7C15UL) + (ulong)step));
     }
 
     static double[] Cumulative(double[] p)

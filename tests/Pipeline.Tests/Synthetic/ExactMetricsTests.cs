@@ -14,8 +14,8 @@ public class ExactMetricsTests
         var syn = new SyntheticSpec { Tasks = 3, DimsPerTask = 4, Width = 5, Basis = basis };
         var m = TaskMixture.From(syn, 1);
         using var mix = new MixtureTensors(m, CPU);
-        using var student = new SyntheticStudent(3, 4, 5, 0.5, new Generator(7), CPU);
-        var exact = ExactMetrics.Compute(student, mix);
+        using var student = new StudentStack(3, 4, [5], 0.5, [new Generator(7)], CPU);   // one cell
+        var exact = ExactMetrics.Compute(student.Encoder(0), student.Decoders(0), mix);
 
         using var _ = NewDisposeScope();
         using var noGrad = no_grad();
@@ -25,7 +25,7 @@ public class ExactMetricsTests
         {
             var x = randn(n, 12, generator: gen);
             var tasks = full(n, k, dtype: ScalarType.Int64);
-            var err = (student.call(x, tasks) - mix.Targets(x, tasks)).square().sum(1);
+            var err = (student.call(x.unsqueeze(0), tasks.unsqueeze(0)).squeeze(0) - mix.Targets(x, tasks)).square().sum(1);
             double mean = err.mean().item<float>(), se = err.std().item<float>() / Math.Sqrt(n);
             Assert.InRange(exact.Loss[k], mean - 5 * se, mean + 5 * se);
         }
@@ -37,13 +37,10 @@ public class ExactMetricsTests
         var syn = new SyntheticSpec { Tasks = 2, DimsPerTask = 3, Width = 1, SpectrumExponent = 1 };
         var m = TaskMixture.From(syn, 0);
         using var mix = new MixtureTensors(m, CPU);
-        using var student = new SyntheticStudent(2, 3, 1, 0.1, new Generator(1), CPU);
-        using (no_grad())
-        {
-            student.Encoder.zero_();
-            student.Encoder[0, 0] = tensor(3.0f);       // U = 3·e_0: spans task 0's first feature
-        }
-        var metrics = ExactMetrics.Compute(student, mix);
+        using var u = zeros(6, 1);
+        u[0, 0] = tensor(3.0f);                         // U = 3·e_0: spans task 0's first feature
+        using var decoders = randn(2, 3, 1, generator: new Generator(1)) * 0.1;
+        var metrics = ExactMetrics.Compute(u, decoders, mix);
         double trace = 1 + 0.5 + 1.0 / 3;
         Assert.Equal(1 / trace, metrics.Signal[0], 6);
         Assert.Equal(0, metrics.Signal[1], 6);

@@ -11,21 +11,23 @@ namespace Retention.Tests.Synthetic;
 /// cell's final population loss sits within 3% of tr(C_k) of its floor l*_k(N).
 /// The slack is for near-ties in utility at the width boundary (at N = 8 the 8th and 9th
 /// features differ in utility by 6%, so Adam has not fully chosen between them in 3000
-/// steps); away from the boundary the gap is below 0.1%.
+/// steps); away from the boundary the gap is below 0.1%. At N = 12 the 12th and 13th features
+/// differ by only 2.4%: in 3000 steps some task streams had settled and others had not (gaps
+/// of 0–10% over 8 seeds), so that width trains 12000 steps (all 8 seeds then within 0.3%).
 /// </summary>
 public class TheoryFloorConvergenceTests(ITestOutputHelper output)
 {
     const double Tolerance = 0.03;
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(4)]
-    [InlineData(8)]
-    [InlineData(12)]
-    public void FinalLossSitsAtTheTheoryFloor(int width)
+    [InlineData(2, 3000)]
+    [InlineData(4, 3000)]
+    [InlineData(8, 3000)]
+    [InlineData(12, 12000)]
+    public void FinalLossSitsAtTheTheoryFloor(int width, long steps)
     {
         var syn = new SyntheticSpec { Tasks = 4, DimsPerTask = 4, FrequencyExponent = 1.5, SpectrumExponent = 1.0, Width = width };
-        var train = new TrainSpec { Steps = 3000, BatchSize = 256, Lr = 0.01, LogEvery = 3000 };
+        var train = new TrainSpec { Steps = steps, BatchSize = 256, Lr = 0.01, LogEvery = steps };
         var mixture = TaskMixture.From(syn, 0);
         var floors = MixtureTheory.Floors(mixture, width);
 
@@ -35,9 +37,9 @@ public class TheoryFloorConvergenceTests(ITestOutputHelper output)
 
         for (int k = 0; k < syn.Tasks; k++)
         {
-            double gap = Math.Abs(last.Metrics!.Loss[k] - floors[k].LossFloor) / floors[k].Trace;
-            output.WriteLine($"N={width} task {k}: loss {last.Metrics.Loss[k]:F4} floor {floors[k].LossFloor:F4} gap {gap:P2}");
-            Assert.True(gap <= Tolerance, $"width {width}, task {k}: loss {last.Metrics.Loss[k]:F4} vs floor {floors[k].LossFloor:F4}");
+            double gap = Math.Abs(last.Metrics![0].Loss[k] - floors[k].LossFloor) / floors[k].Trace;
+            output.WriteLine($"N={width} task {k}: loss {last.Metrics[0].Loss[k]:F4} floor {floors[k].LossFloor:F4} gap {gap:P2}");
+            Assert.True(gap <= Tolerance, $"width {width}, task {k}: loss {last.Metrics[0].Loss[k]:F4} vs floor {floors[k].LossFloor:F4}");
         }
     }
 
@@ -51,8 +53,8 @@ public class TheoryFloorConvergenceTests(ITestOutputHelper output)
         using var trainer = new SyntheticTrainer(mixture, syn, train, 0, CPU);
         StepOutcome last = null!;
         foreach (var batch in TaskSampler.Stream(mixture.Frequencies, 256, 0, train.Steps)) last = trainer.Step(batch);
-        Assert.InRange(last.Metrics!.Signal[0], 0.7, 0.75);   // (1 + 1/2) / (1 + 1/2 + 1/3 + 1/4) = 0.72
-        for (int k = 1; k < 4; k++) Assert.InRange(last.Metrics.Signal[k], 0, 0.01);
+        Assert.InRange(last.Metrics![0].Signal[0], 0.7, 0.75);   // (1 + 1/2) / (1 + 1/2 + 1/3 + 1/4) = 0.72
+        for (int k = 1; k < 4; k++) Assert.InRange(last.Metrics[0].Signal[k], 0, 0.01);
     }
 
     [Fact]
@@ -66,7 +68,7 @@ public class TheoryFloorConvergenceTests(ITestOutputHelper output)
             using var trainer = new SyntheticTrainer(mixture, syn, train, 5, CPU);
             StepOutcome last = null!;
             foreach (var b in TaskSampler.Stream(mixture.Frequencies, 32, 5, 50)) last = trainer.Step(b);
-            return last.Metrics!.Loss;
+            return last.Metrics![0].Loss;
         }
         Assert.Equal(Run(), Run());
     }

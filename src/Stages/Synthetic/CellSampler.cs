@@ -1,0 +1,20 @@
+namespace Retention.Synthetic;
+
+/// <summary>
+/// The task ids of every cell at each step. Cell c draws as its run alone would
+/// (<see cref="TaskSampler"/> with its own seed), so cells with the same seed draw the same
+/// tasks: each distinct seed is sampled once per step and its array shared (read-only).
+/// This is where per-cell task schedules (e.g. rare-task injection) plug in.
+/// </summary>
+public static class CellSampler
+{
+    public static IEnumerable<CellBatch> Stream(double[] frequencies, int batchSize, IReadOnlyList<int> seeds, long steps)
+    {
+        var distinct = seeds.Distinct().ToArray();
+        for (long step = 1; step <= steps; step++)
+        {
+            var bySeed = distinct.ToDictionary(s => s, s => TaskSampler.Sample(frequencies, batchSize, s, step).Tasks);
+            yield return new CellBatch(step, [.. seeds.Select(s => bySeed[s])]);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace Retention.Synthetic;
+
+/// <summary>The Arrow writers of each cell trained together: cell c's rows go to its own run directory.</summary>
+public sealed class CellWriters : IAsyncDisposable
+{
+    readonly List<SyntheticRunWriters> writers = [];
+
+    public CellWriters(IEnumerable<string> runDirs)
+    {
+        try
+        {
+            foreach (var dir in runDirs) writers.Add(new SyntheticRunWriters(dir));
+        }
+        catch
+        {
+            // Close what was opened (synchronously: a constructor cannot await) before rethrowing.
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    public void Write(int cell, RunRecord record) => writers[cell].Write(record);
+
+    /// <summary>Writes every cell's footers and makes its files visible (also on Ctrl+C and failures).
+    /// One cell's failure to complete must not leave the others' files invisible, so every cell
+    /// is completed before the first error is rethrown.</summary>
+    public async Task CompleteAsync()
+    {
+        Exception? first = null;
+        foreach (var w in writers)
+        {
+            try { await w.CompleteAsync(); }
+            catch (Exception e) { first ??= e; }
+        }
+        if (first is not null) throw first;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var w in writers) await w.DisposeAsync();
+    }
+}

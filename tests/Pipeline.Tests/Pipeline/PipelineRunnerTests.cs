@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Retention.Pipeline;
+using static Retention.Tests.Spec.SpecSamples;
+
+namespace Retention.Tests.Pipeline;
+
+public class PipelineRunnerTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("runner-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static readonly string Sweep = Yaml(
+        "name: t",
+        "synthetic: {tasks: 3, dims_per_task: 2}",
+        "train: {steps: 60, batch_size: 16, lr: 0.01, log_every: 20, lr_schedule: constant}",
+        "sweep:",
+        "  synthetic.width: [2, 3]",
+        "  seed: [0, 1]",
+        "  train.lr: [0.01, 0.02]");
+
+    static double[] Column(string file, string name)
+    {
+        using var stream = File.OpenRead(file);
+        using var reader = new ArrowFileReader(stream);
+        var values = new List<double>();
+        while (reader.ReadNextRecordBatch() is { } batch)
+            using (batch) values.AddRange(((DoubleArray)batch.Column(name)).Values.ToArray());
+        return [.. values];
+    }
+
+    [Fact]
+    public async Task EveryRunOfABatchedGroupGetsItsOwnCompleteArtifacts()
+    {
+        var pipeline = Load(Sweep);
+        var result = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None);
+
+        Assert.Equal(pipeline.Runs.Select(r => r.RunId), result.Runs.Select(r => r.Run));   // sweep order
+        foreach (var run in pipeline.Runs)
+        {
+            var runDir = Path.Combine(result.SweepDir, "runs", run.RunId);
+            using var status = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "status.json")));
+            Assert.Equal("completed", status.RootElement.GetProperty("state").GetString());
+            Assert.Equal(3, Column(Path.Combine(runDir, "train.arrow"), "train_loss").Length);   // steps 20, 40, 60
+            Assert.Equal(3 * 3, Column(Path.Combine(runDir, "metrics.arrow"), "loss").Length);   // × 3 tasks
+            foreach (var table in new[] { "params.arrow", "theory.arrow", "utilities.arrow", "run.yaml" })
+                Assert.True(File.Exists(Path.Combine(runDir, table)), $"{run.RunId}/{table}");
+        }
+    }
+
+    [Fact]
+    public async Task ARunTrainedInAGroupWritesWhatItWritesAlone()
+    {
+        var pipeline = Load(Sweep);
+        var sweep = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None);
+        var run = pipeline.Runs.Single(r => r.RunId == "width-3_seed-1_lr-0.02");
+        var aloneDir = Path.Combine(dir, "alone");
+        Directory.CreateDirectory(aloneDir);
+        await SyntheticRunGraph.RunAsync(run.RunId, run.Spec, aloneDir, SilentProgress.Instance, CancellationToken.None);
+
+        var together = Column(Path.Combine(sweep.SweepDir, "runs", run.RunId, "metrics.arrow"), "loss");
+        var alone = Column(Path.Combine(aloneDir, "metrics.arrow"), "loss");
+        Assert.Equal(alone.Length, together.Length);
+        for (int i = 0; i < alone.Length; i++) Assert.Equal(alone[i], together[i], 1e-4);   // see BatchedTrainerTests
+    }
+}
