@@ -84,7 +84,7 @@ public static class SyntheticBench
         var train = new TrainSpec { Steps = long.MaxValue, BatchSize = c.BatchSize, LogEvery = long.MaxValue, LrSchedule = "constant" };
         var mixture = TaskMixture.From(syn, 0);
         using var trainer = new SyntheticTrainer(mixture, train, cells, device);
-        using var batches = CellSampler.Stream(mixture.Frequencies, c.BatchSize, [.. cells.Select(x => x.Seed)], WarmupSteps + c.Steps)
+        using var batches = CellSampler.Stream(mixture, null, c.BatchSize, [.. cells.Select(x => x.Seed)], WarmupSteps + c.Steps)
             .GetEnumerator();
         for (int i = 0; i < WarmupSteps && batches.MoveNext(); i++) trainer.Step(batches.Current);
         Synchronize(device);

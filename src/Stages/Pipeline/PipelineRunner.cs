@@ -95,6 +95,9 @@ public static class PipelineRunner
             SyntheticRecords.Theory(mixture, spec.Synthetic.Width));
         await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "utilities.arrow"), SyntheticTables.Utilities,
             SyntheticRecords.Utilities(mixture));
+        if (spec.Synthetic.Rare is { } rare)
+            await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "rare.arrow"), SyntheticTables.Rare,
+                [SyntheticRecords.Rare(mixture, rare)]);
     }
 
     static Task WriteStatusAsync(string runDir, RunStatus status) =>

@@ -40,7 +40,7 @@ public static class SyntheticRunGraph
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cells[0].RunId} (+{cells.Count - 1})");
         var onTrainer = new TaskFactory(trainerThread);
         var trainer = await onTrainer.StartNew(() =>
-            new SyntheticTrainer(mixture, spec.Train, cellSpecs, Devices.Resolve(spec.Device)));
+            new SyntheticTrainer(mixture, spec.Train, cellSpecs, Devices.Resolve(spec.Device), spec.Synthetic.Rare));
         var clock = Stopwatch.StartNew();
         long lastStep = 0;
         try
@@ -53,12 +53,12 @@ public static class SyntheticRunGraph
                               return o;
                           }, failure);
             var records = Stage.TransformMany<StepOutcome, (int Cell, RunRecord Row)>("records", o =>
-                          Enumerable.Range(0, cells.Count).SelectMany(c => SyntheticRecords.From(o, c, clock.Elapsed).Select(r => (c, r))),
+                          Enumerable.Range(0, cells.Count).SelectMany(c => SyntheticRecords.From(o, c, clock.Elapsed, spec.Synthetic.Rare, spec.Train.BatchSize).Select(r => (c, r))),
                           failure);
             var write   = Stage.Sink<(int Cell, RunRecord Row)>("write", r => { writers.Write(r.Cell, r.Row); return Task.CompletedTask; }, failure);
             train.Then(report).Then(records).Then(write);
 
-            var batches = CellSampler.Stream(mixture.Frequencies, spec.Train.BatchSize, [.. cellSpecs.Select(c => c.Seed)], spec.Train.Steps);
+            var batches = CellSampler.Stream(mixture, spec.Synthetic.Rare, spec.Train.BatchSize, [.. cellSpecs.Select(c => c.Seed)], spec.Train.Steps);
             await Stage.Feed("sample", batches, train, failure, stop);
             await write.Completion;
             failure.ThrowIfFailed();

@@ -1,3 +1,5 @@
+using Retention.Spec;
+
 namespace Retention.Synthetic;
 
 /// <summary>
@@ -8,12 +10,12 @@ namespace Retention.Synthetic;
 /// </summary>
 public static class CellSampler
 {
-    public static IEnumerable<CellBatch> Stream(double[] frequencies, int batchSize, IReadOnlyList<int> seeds, long steps)
+    public static IEnumerable<CellBatch> Stream(TaskMixture mixture, RareSpec? rare, int batchSize, IReadOnlyList<int> seeds, long steps)
     {
         var distinct = seeds.Distinct().ToArray();
         for (long step = 1; step <= steps; step++)
         {
-            var bySeed = distinct.ToDictionary(s => s, s => TaskSampler.Sample(frequencies, batchSize, s, step).Tasks);
+            var bySeed = distinct.ToDictionary(s => s, s => TaskSampler.Rows(mixture, rare, batchSize, s, step));
             yield return new CellBatch(step, [.. seeds.Select(s => bySeed[s])]);
         }
     }

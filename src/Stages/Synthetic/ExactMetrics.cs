@@ -3,7 +3,11 @@ using static TorchSharp.torch;
 namespace Retention.Synthetic;
 
 /// <summary>Per-task population metrics of the student at one step (exact, not sampled).</summary>
-public sealed record TaskMetrics(double[] Loss, double[] Signal, double[] SignalCorrected);
+public sealed record TaskMetrics(double[] Loss, double[] Signal, double[] SignalCorrected)
+{
+    /// <summary>Frequent-task pressure on the encoder (set by the trainer at logging steps).</summary>
+    public Interference? Interference { get; init; }
+}
 
 /// <summary>
 /// Exact per-task metrics from the weights, in float64. Because x ~ N(0, I), the population

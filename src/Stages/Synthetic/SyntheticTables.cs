@@ -7,7 +7,21 @@ public static class SyntheticTables
 {
     public static readonly RecordBatchBuilder<MetricRow> Metrics = new RecordBatchBuilder<MetricRow>()
         .Int64("step", r => r.Step).Int32("task", r => r.Task).Float64("loss", r => r.Loss)
-        .Float64("signal", r => r.Signal).Float64("signal_corrected", r => r.SignalCorrected);
+        .Float64("signal", r => r.Signal).Float64("signal_corrected", r => r.SignalCorrected).Utf8("phase", r => r.Phase);
+
+    public static readonly RecordBatchBuilder<InterferenceRow> Interference = new RecordBatchBuilder<InterferenceRow>()
+        .Int64("step", r => r.Step).Float64("residual_f", r => r.ResidualF).Float64("grad_f", r => r.GradF)
+        .Float64("grad_f_train", r => r.GradFTrain).Float64("bound", r => r.Bound);
+
+    public static readonly RecordBatchBuilder<InjectionRow> Injections = new RecordBatchBuilder<InjectionRow>()
+        .Int64("step", r => r.Step).Int32("rare_rows", r => r.RareRows).Int64("cumulative_rare", r => r.CumulativeRare)
+        .Int64("cumulative_rows", r => r.CumulativeRows).Float64("rare_fraction", r => r.RareFraction);
+
+    public static readonly RecordBatchBuilder<RareRow> Rare = new RecordBatchBuilder<RareRow>()
+        .Int32("rare_task", r => r.RareTask).Float64("frequency", r => r.Frequency).Float64("lambda", r => r.Lambda)
+        .Int64("gap", r => r.Gap).Bool("rank_one", r => r.RankOne).Float64("utility", r => r.Utility)
+        .Int32("n_crit", r => r.NCrit).Float64("residual_at_crit", r => r.ResidualAtCrit)
+        .Float64("lambda1_f", r => r.TopFrequentEigenvalue).Int32("frequent_tasks", r => r.FrequentTasks);
 
     public static readonly RecordBatchBuilder<TrainRow> Train = new RecordBatchBuilder<TrainRow>()
         .Int64("step", r => r.Step).Float64("lr", r => r.Lr).Float64("train_loss", r => r.TrainLoss)

@@ -26,18 +26,24 @@ public sealed class SyntheticTrainer : IDisposable
     readonly optim.Optimizer optimizer;
     readonly CellInputs inputs;
     readonly Tensor lossSum;   // (C) float64: Σ of each cell's minibatch loss since the last log
+    readonly TaskMixture mixtureSpec;
+    readonly RareSpec? rare;
     long stepsSinceLog;
 
     /// <summary>
     /// K and d come from <paramref name="mixtureSpec"/>; width and seed from each cell.
     /// </summary>
-    public SyntheticTrainer(TaskMixture mixtureSpec, TrainSpec train, IReadOnlyList<CellSpec> cells, Device device)
+    /// <param name="rare">The rare task's schedule, for dense logging around its injections.</param>
+    public SyntheticTrainer(TaskMixture mixtureSpec, TrainSpec train, IReadOnlyList<CellSpec> cells, Device device,
+        RareSpec? rare = null)
     {
         if (cells.Count == 0) throw new ArgumentException("a trainer needs at least one cell");
         if (cells.FirstOrDefault(c => c.Width < 1) is { } bad)
             throw new ArgumentException($"cell '{bad.RunId}' has width {bad.Width}; widths are at least 1");
         this.train = train;
         this.device = device;
+        this.mixtureSpec = mixtureSpec;
+        this.rare = rare;
         this.cells = cells;
         mixture = new MixtureTensors(mixtureSpec, device);
         // Separate generators per cell: model init (on the CPU, so cpu and cuda runs start alike) and inputs.
@@ -79,14 +85,16 @@ public sealed class SyntheticTrainer : IDisposable
             var x = inputs.Next(b);                                                          // (C, B, D)
             var target = mixture.Targets(x.view(c * b, -1), t.view(c * b)).view(c, b, -1);   // (C, B, d)
             var error = (students.call(x, t) - target).square().sum(2);                     // (C, B): squared error per sample
-            var perCell = error.mean([1]);                                                   // (C): each cell's minibatch loss
+            // Every row weighs 1/batch_size, also in a step enlarged by rare-task injections, so a
+            // sample counts the same whichever step it arrives in (equal to the mean otherwise).
+            var perCell = error.sum([1]) / train.BatchSize;                                  // (C): each cell's minibatch loss
             optimizer.zero_grad();
             perCell.sum().backward();
             optimizer.step();
             using (no_grad()) lossSum.add_(perCell.detach().to_type(ScalarType.Float64));
         }
         stepsSinceLog++;
-        bool log = batch.Step % train.LogEvery == 0 || batch.Step == train.Steps;
+        bool log = batch.Step % train.LogEvery == 0 || batch.Step == train.Steps || RareSchedule.Phase(rare, batch.Step) is not null;
         if (!log) return new StepOutcome(batch.Step, lr, null, null);
 
         double[] means;
@@ -112,7 +120,11 @@ public sealed class SyntheticTrainer : IDisposable
     IReadOnlyList<TaskMetrics> Metrics()
     {
         using var _ = NewDisposeScope();   // the per-cell views
-        return [.. Enumerable.Range(0, cells.Count).Select(c => ExactMetrics.Compute(students.Encoder(c), students.Decoders(c), mixture))];
+        return [.. Enumerable.Range(0, cells.Count).Select(c =>
+        {
+            var (u, d) = (students.Encoder(c), students.Decoders(c));
+            return ExactMetrics.Compute(u, d, mixture) with { Interference = InterferenceMetrics.Compute(u, d, mixture, mixtureSpec) };
+        })];
     }
 
     long[] CheckShape(CellBatch batch)

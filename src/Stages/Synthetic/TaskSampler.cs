@@ -1,3 +1,5 @@
+using Retention.Spec;
+
 namespace Retention.Synthetic;
 
 /// <summary>The tasks of one training step's batch (one task id per row).</summary>
@@ -17,6 +19,17 @@ public static class TaskSampler
         var tasks = new int[batchSize];
         for (int i = 0; i < batchSize; i++) tasks[i] = Draw(cumulative, rng.NextDouble());
         return new TaskBatch(step, tasks);
+    }
+
+    /// <summary>
+    /// The rows of step s for a mixture with an optional rare task: batch_size rows drawn from the
+    /// mixture tasks, then the rare rows the schedule injects at s (appended, task id K).
+    /// </summary>
+    public static int[] Rows(TaskMixture mixture, RareSpec? rare, int batchSize, int seed, long step)
+    {
+        var rows = Sample(mixture.RowFrequencies, batchSize, seed, step).Tasks;
+        int injected = RareSchedule.InjectedAt(rare, batchSize, step);
+        return injected == 0 ? rows : [.. rows, .. Enumerable.Repeat(mixture.RareTask, injected)];
     }
 
     public static IEnumerable<TaskBatch> Stream(double[] frequencies, int batchSize, int seed, long steps)

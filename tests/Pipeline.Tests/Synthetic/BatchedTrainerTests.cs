@@ -73,7 +73,7 @@ public class BatchedTrainerTests(ITestOutputHelper output)
     {
         var mixture = TaskMixture.From(Syn, 0);
         using var trainer = new SyntheticTrainer(mixture, Train, Cells, CPU);
-        foreach (var batch in CellSampler.Stream(mixture.Frequencies, Train.BatchSize, [.. Cells.Select(c => c.Seed)], Train.Steps))
+        foreach (var batch in CellSampler.Stream(mixture, null, Train.BatchSize, [.. Cells.Select(c => c.Seed)], Train.Steps))
             trainer.Step(batch);
 
         using var _ = NewDisposeScope();
@@ -97,7 +97,7 @@ public class BatchedTrainerTests(ITestOutputHelper output)
     {
         var mixture = TaskMixture.From(Syn, 0);
         var train = Train with { Steps = 60, LogEvery = 20 };
-        var batches = CellSampler.Stream(mixture.Frequencies, train.BatchSize, [.. Cells.Select(c => c.Seed)], train.Steps).ToList();
+        var batches = CellSampler.Stream(mixture, null, train.BatchSize, [.. Cells.Select(c => c.Seed)], train.Steps).ToList();
         long atStart = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         using (var trainer = new SyntheticTrainer(mixture, train, Cells, CPU))
         {
@@ -116,7 +116,7 @@ public class BatchedTrainerTests(ITestOutputHelper output)
         using var trainer = new SyntheticTrainer(mixture, Train with { Lr = 1e18, LogEvery = 1 }, Cells, CPU);
         var error = Assert.Throws<NonFiniteLossException>(() =>
         {
-            foreach (var b in CellSampler.Stream(mixture.Frequencies, Train.BatchSize, [.. Cells.Select(c => c.Seed)], 1000))
+            foreach (var b in CellSampler.Stream(mixture, null, Train.BatchSize, [.. Cells.Select(c => c.Seed)], 1000))
                 trainer.Step(b);
         });
         Assert.Contains(error.RunId, Cells.Select(c => c.RunId));
@@ -133,7 +133,7 @@ public class BatchedTrainerTests(ITestOutputHelper output)
     static List<StepOutcome> Train_(TaskMixture mixture, IReadOnlyList<CellSpec> cells)
     {
         using var trainer = new SyntheticTrainer(mixture, Train, cells, CPU);
-        return [.. CellSampler.Stream(mixture.Frequencies, Train.BatchSize, [.. cells.Select(c => c.Seed)], Train.Steps)
+        return [.. CellSampler.Stream(mixture, null, Train.BatchSize, [.. cells.Select(c => c.Seed)], Train.Steps)
             .Select(trainer.Step).Where(o => o.IsLog)];
     }
 }
