@@ -11,9 +11,20 @@ public class SweepGroupsTests
     [Fact]
     public void RunsThatDifferOnlyInWidthAndSeedTrainTogetherInSweepOrder()
     {
-        var groups = Groups(Capacity);
+        var groups = Groups(Capacity, "device=cuda");
         Assert.Single(groups);
-        Assert.Equal(Load(Capacity).Runs.Select(r => r.RunId), groups[0]);
+        Assert.Equal(Load(Capacity, null, ["device=cuda"]).Runs.Select(r => r.RunId), groups[0]);
+    }
+
+    [Fact]
+    public void OnTheCpuWidthsAreBucketedSoMostPaddedColumnsAreReal()
+    {
+        // Sorted widths 4,4,8,8 fill 24 of 32 padded columns (75%); adding 16 would fill 40 of 80
+        // (50% < 60%), so 16 starts a bucket: 16,16,32,32 fill 96 of 128.
+        Assert.Equal(
+            [["width-4_seed-0", "width-4_seed-1", "width-8_seed-0", "width-8_seed-1"],
+             ["width-16_seed-0", "width-16_seed-1", "width-32_seed-0", "width-32_seed-1"]],
+            Groups(Capacity, "device=cpu"));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ internal static class SeriesPlot
             if (lines) scatter.LineWidth = 2;
             else scatter.MarkerSize = 7;
             if (seriesAxis is not null)
-                scatter.LegendText = $"{spec.Series}={(groups[g].Key < 0 ? "NULL" : seriesAxis.Label(groups[g].Key))}";
+                scatter.LegendText = groups[g].Key < 0 ? $"{spec.Series} NULL" : seriesAxis.Label(groups[g].Key);
         }
         if (drawn == 0)
             throw new InvalidOperationException("no plottable points (NULLs, or values ≤ 0 on a log axis)");
