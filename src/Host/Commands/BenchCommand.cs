@@ -16,10 +16,10 @@ public static class BenchCommand
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds; the cells are widths × seeds.", DefaultValueFactory = _ => "0" };
         var mode = new Option<string>("--mode")
         {
-            Description = "single: each cell alone; batched: all cells in one trainer; both: both and the speed-up.",
+            Description = "single: each cell alone; batched: all cells in one trainer; bucketed: one trainer per bucket of similar widths (what run does on the CPU); both: all three and the speed-ups.",
             DefaultValueFactory = _ => "single",
         };
-        mode.AcceptOnlyFromAmong("single", "batched", "both");
+        mode.AcceptOnlyFromAmong("single", "batched", "bucketed", "both");
         var steps = new Option<int>("--steps") { Description = "Timed steps per trainer (after 20 warm-up steps).", DefaultValueFactory = _ => 300 };
         var tasks = new Option<int>("--tasks") { Description = "K", DefaultValueFactory = _ => 32 };
         var dims = new Option<int>("--dims-per-task") { Description = "d", DefaultValueFactory = _ => 16 };

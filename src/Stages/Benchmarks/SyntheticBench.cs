@@ -23,7 +23,7 @@ public sealed record BenchRow(string Timestamp, string Device, string Mode, int 
 /// </summary>
 public static class SyntheticBench
 {
-    public enum Mode { Single, Batched, Both }
+    public enum Mode { Single, Batched, Bucketed, Both }
 
     public sealed record Config(string Device, int Tasks, int DimsPerTask, int BatchSize, int Steps, int[] Widths,
         int[] Seeds, Mode Mode = Mode.Single);
@@ -68,11 +68,28 @@ public static class SyntheticBench
             log($"batched {cells.Count} cells together: {row.StepsPerSecond,8:F1} steps/s = {row.CellStepsPerSecond:F1} cell-steps/s ({row.Seconds:F2}s for {c.Steps} steps on {row.Device})");
             rows.Add(row);
         }
+        if (c.Mode is Mode.Bucketed or Mode.Both)
+        {
+            // What `pipeline run` does on the CPU: one trainer per bucket of similar widths.
+            var buckets = Pipeline.SweepGroups.WidthBuckets(cells, x => x.Width).ToList();
+            double seconds = 0;
+            foreach (var bucket in buckets)
+            {
+                ct.ThrowIfCancellationRequested();
+                seconds += Time(c, bucket, device);
+            }
+            var row = Row("bucketed", cells.Max(x => x.Width), cells.Count, seconds);
+            log($"bucketed {buckets.Count} trainers ({string.Join(" | ", buckets.Select(b => string.Join(",", b.Select(x => x.Width))))}): " +
+                $"{row.CellStepsPerSecond:F1} cell-steps/s ({seconds:F2}s)");
+            rows.Add(row);
+        }
         if (c.Mode is Mode.Both)
         {
             double single = rows.Where(r => r.Mode == "single").Sum(r => r.Seconds);
             double batched = rows.Single(r => r.Mode == "batched").Seconds;
-            log($"speed-up of batched over one cell at a time: {single / batched:F2}× ({single:F2}s → {batched:F2}s)");
+            double bucketed = rows.Single(r => r.Mode == "bucketed").Seconds;
+            log($"speed-up over one cell at a time: batched {single / batched:F2}× ({single:F2}s → {batched:F2}s), " +
+                $"bucketed {single / bucketed:F2}× ({bucketed:F2}s)");
         }
         return rows;
     }

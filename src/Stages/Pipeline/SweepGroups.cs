@@ -13,7 +13,7 @@ public static class SweepGroups
 {
     public static IReadOnlyList<IReadOnlyList<RunPlan>> Of(IReadOnlyList<RunPlan> runs) =>
         [.. runs.GroupBy(r => GroupKey.Of(r.Spec))
-                .SelectMany(g => g.First().Spec.Device == "cpu" ? WidthBuckets([.. g]) : [[.. g]])
+                .SelectMany(g => g.First().Spec.Device == "cpu" ? WidthBuckets([.. g], r => r.Spec.Synthetic.Width) : [[.. g]])
                 .OrderBy(g => runs.ToList().IndexOf(g[0]))];
 
     /// <summary>Least useful fraction of a CPU bucket's padded columns (Σ widths / (cells · max width)).</summary>
@@ -26,12 +26,12 @@ public static class SweepGroups
     /// K = 32: one bucket of widths 4…512 ran at half the speed of one cell at a time, while small
     /// widths batch about 2x faster.) On a GPU per-kernel launches dominate: one bucket.
     /// </summary>
-    static IEnumerable<IReadOnlyList<RunPlan>> WidthBuckets(IReadOnlyList<RunPlan> group)
+    public static IEnumerable<IReadOnlyList<T>> WidthBuckets<T>(IReadOnlyList<T> group, Func<T, int> width)
     {
-        var bucket = new List<RunPlan>();
-        foreach (var run in group.OrderBy(r => r.Spec.Synthetic.Width))
+        var bucket = new List<T>();
+        foreach (var run in group.OrderBy(width))
         {
-            int widest = run.Spec.Synthetic.Width, total = bucket.Sum(r => r.Spec.Synthetic.Width) + widest;
+            int widest = width(run), total = bucket.Sum(width) + widest;
             if (bucket.Count > 0 && (double)total / ((bucket.Count + 1) * widest) < MinPaddingEfficiency)
             {
                 yield return bucket;
