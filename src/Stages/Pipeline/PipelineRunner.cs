@@ -25,6 +25,10 @@ public static class PipelineRunner
         CancellationToken stop)
     {
         var sweepDir = SweepDir(pipeline, artifactsRoot);
+        // A re-run replaces the previous results: runs left from an earlier sweep would
+        // otherwise join this one's analysis.
+        foreach (var old in new[] { "runs", "analysis" }.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
+            Directory.Delete(old, recursive: true);
         Directory.CreateDirectory(sweepDir);
         await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, "pipeline.yaml"), pipeline.ResolvedYaml);
         progress.Info($"artifacts: {sweepDir}");
