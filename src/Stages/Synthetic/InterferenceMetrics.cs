@@ -30,13 +30,15 @@ public static class InterferenceMetrics
     {
         using var _ = NewDisposeScope();
         using var noGrad = no_grad();
-        var u = encoder.to_type(ScalarType.Float64).cpu();                       // (D, N)
-        var dec = decoders.to_type(ScalarType.Float64).cpu();                    // (K, d, N)
-        var lambda = mixture.Spectra.to_type(ScalarType.Float64).cpu();          // (K, d)
-        var rot = mixture.Rotations.to_type(ScalarType.Float64).cpu();           // (K, d, d)
+        // On the weights' device (float64 is fine on the GPUs this targets; the dense residual
+        // below is O(D²N) per cell, which would dominate a GPU run if moved to the CPU).
+        var u = encoder.to_type(ScalarType.Float64);                             // (D, N)
+        var dec = decoders.to_type(ScalarType.Float64);                          // (K, d, N)
+        var lambda = mixture.Spectra.to_type(ScalarType.Float64).to(u.device);   // (K, d)
+        var rot = mixture.Rotations.to_type(ScalarType.Float64).to(u.device);    // (K, d, d)
         long k = dec.shape[0], d = dec.shape[1], n = u.shape[1];
         var piF = tensor(Enumerable.Range(0, (int)k).Select(t => m.IsFrequent(t) ? m.Frequencies[t] : 0.0).ToArray(),
-                         dtype: ScalarType.Float64);                              // (K): pi_k on F, 0 elsewhere
+                         dtype: ScalarType.Float64, device: u.device);            // (K): pi_k on F, 0 elsewhere
         double lambda1 = Enumerable.Range(0, (int)k).Where(m.IsFrequent)
             .SelectMany(t => m.Spectra[t].Select(l => m.Frequencies[t] * l)).DefaultIfEmpty(0).Max();
 
@@ -53,9 +55,11 @@ public static class InterferenceMetrics
         var residualDirection = mq - q.matmul(q.t().matmul(mq));                 // (I − P) M_F Q
         double gradF = 2 * residualDirection.norm().item<double>();
 
-        // delta_F = tr(M_F) − tr(Q^T M_F Q).
-        double traceMF = (piF.unsqueeze(1) * lambda).sum().item<double>();
-        double residualF = Math.Max(0, traceMF - (q * mq).sum().item<double>());
+        // delta_F = ||(I − P) M_F^{1/2}||_F², formed directly: tr(M_F) − tr(Q^T M_F Q) loses all
+        // its digits to cancellation once span U holds nearly all frequent variance.
+        var rootBlocks = rot * (piF.unsqueeze(1) * lambda).sqrt().unsqueeze(1);  // (K, d, d): R_k (pi_k Λ_k)^{1/2}
+        var root = block_diag([.. Enumerable.Range(0, (int)k).Select(t => rootBlocks[t])]);  // (D, D) = M_F^{1/2} B-basis
+        double residualF = (root - q.matmul(q.t().matmul(root))).square().sum().item<double>();
 
         // ∂/∂U Σ pi_k ||T_k − D_k U^T||² = −2 [blocks(pi_k R_k Λ^{1/2} D_k) − U Σ pi_k D_k^T D_k].
         var tD = rot.bmm(lambda.sqrt().unsqueeze(2) * dec) * piF.view(k, 1, 1);  // (K, d, N)
