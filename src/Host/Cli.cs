@@ -12,5 +12,6 @@ public static class Cli
         ValidateCommand.Build(),
         QueryCommand.Build(),
         BenchCommand.Build(),
+        DataCommand.Build(),
     };
 }

