@@ -1,3 +1,5 @@
+using Retention.Artifacts;
+
 namespace Retention.Synthetic;
 
 /// <summary>The Arrow writers of each cell trained together: cell c's rows go to its own run directory.</summary>
@@ -24,16 +26,7 @@ public sealed class CellWriters : IAsyncDisposable
     /// <summary>Writes every cell's footers and makes its files visible (also on Ctrl+C and failures).
     /// One cell's failure to complete must not leave the others' files invisible, so every cell
     /// is completed before the first error is rethrown.</summary>
-    public async Task CompleteAsync()
-    {
-        Exception? first = null;
-        foreach (var w in writers)
-        {
-            try { await w.CompleteAsync(); }
-            catch (Exception e) { first ??= e; }
-        }
-        if (first is not null) throw first;
-    }
+    public Task CompleteAsync() => CompleteAll.RunAsync(writers.Select(w => (Func<Task>)w.CompleteAsync));
 
     public async ValueTask DisposeAsync()
     {

@@ -47,16 +47,7 @@ public sealed class SyntheticRunWriters : IAsyncDisposable
 
     /// <summary>Writes footers and makes the files visible; also what Ctrl+C and failures end with.
     /// Every table is completed before the first error is rethrown.</summary>
-    public async Task CompleteAsync()
-    {
-        Exception? first = null;
-        foreach (var t in tables)
-        {
-            try { await t.CompleteAsync(); }
-            catch (Exception e) { first ??= e; }
-        }
-        if (first is not null) throw first;
-    }
+    public Task CompleteAsync() => CompleteAll.RunAsync(tables.Select(t => (Func<Task>)t.CompleteAsync));
 
     public async ValueTask DisposeAsync()
     {
