@@ -72,6 +72,10 @@ public class TokenizerTests
         // The newer merges format (pairs as arrays) reads the same.
         File.WriteAllText(path, json.Replace("\"h e\"", "[\"h\",\"e\"]"));
         Assert.Equal([12, 13, 4, 7, 3, 8], TextTokenizer.Create(new TokenizerSpec { Kind = TextTokenizer.HuggingFace, Path = path }).Encode("hello world"));
+
+        // A SentencePiece-style file is refused rather than encoded wrongly.
+        File.WriteAllText(path, json.Replace("\"ByteLevel\"", "\"Metaspace\""));
+        Assert.Throws<InvalidDataException>(() => TextTokenizer.Create(new TokenizerSpec { Kind = TextTokenizer.HuggingFace, Path = path }));
     }
 
     [Fact]

@@ -24,6 +24,9 @@ public static class HuggingFaceBpe
         var root = doc.RootElement;
         if (!root.TryGetProperty("model", out var model) || Str(model, "type") is not ("BPE" or null))
             throw new InvalidDataException($"{path}: model.type must be BPE (got '{(root.TryGetProperty("model", out var m) ? Str(m, "type") : null)}').");
+        // Only byte-level BPE is reproduced; a Metaspace/SentencePiece-style file would encode wrongly, so refuse it.
+        if (root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object && !pre.GetRawText().Contains("\"ByteLevel\"", StringComparison.Ordinal))
+            throw new InvalidDataException($"{path}: only byte-level BPE tokenizers are supported (pre_tokenizer has no ByteLevel step).");
         var vocab = new Dictionary<string, int>();
         foreach (var entry in model.GetProperty("vocab").EnumerateObject()) vocab[entry.Name] = entry.Value.GetInt32();
         var merges = new List<string>();
