@@ -1,0 +1,13 @@
+namespace Retention.Data;
+
+/// <summary>
+/// The rows of one training step, row-major in one array (<c>BatchSize × RowLength</c> ids, rows of
+/// seq_len + 1 tokens), and the stream position after its last row. Step is 1-based, like the
+/// trainer's. Treated as immutable: the injector writes into a copy.
+/// </summary>
+public sealed record TokenBatch(long Step, int BatchSize, int RowLength, int[] Tokens, PackerCursor After, SourceCursor? SourceAfter)
+{
+    public int SeqLen => RowLength - 1;
+
+    public ReadOnlySpan<int> Row(int row) => Tokens.AsSpan(row * RowLength, RowLength);
+}

@@ -1,0 +1,73 @@
+namespace Retention.Data;
+
+/// <summary>The token ids one task is written with: item i is ItemIds[i], label class c is LabelIds[c].</summary>
+public sealed record TaskTokens(string Task, int[] ItemIds, int[] LabelIds)
+{
+    /// <summary>TOK1 TOK2 LABEL of an instance.</summary>
+    public (int Tok1, int Tok2, int Label) Encode(TaskInstance instance) =>
+        (ItemIds[instance.A], ItemIds[instance.B], LabelIds[instance.Label]);
+}
+
+/// <summary>
+/// Assigns token ids to the injected tasks' items and labels. append: new ids after the
+/// tokenizer's vocabulary, V, V + 1, ... in task order (items, then labels when the task has its
+/// own), so the tasks never share a token with text; the model's vocabulary must then be at least
+/// <see cref="VocabSize"/>. existing: ids the user lists, which must be real tokenizer ids (below V),
+/// not EOS, and not shared between or within tasks (a collision would make two items, or an item
+/// and a label, indistinguishable).
+/// </summary>
+public sealed record TaskVocabulary(IReadOnlyList<TaskTokens> Tasks, int TokenizerVocabSize, int VocabSize)
+{
+    public const string Append = "append";
+    public const string Existing = "existing";
+
+    public int Appended => VocabSize - TokenizerVocabSize;
+
+    public TaskTokens For(string task) => Tasks.FirstOrDefault(t => t.Task == task)
+        ?? throw new KeyNotFoundException($"No injected task named '{task}'.");
+
+    public static TaskVocabulary Build(IReadOnlyList<(InjectedTaskSpec Spec, InjectedTask Task)> tasks, int tokenizerVocabSize, int eosId)
+    {
+        int next = tokenizerVocabSize;
+        var owner = new Dictionary<int, string>();
+        var result = new List<TaskTokens>();
+        foreach (var (spec, task) in tasks)
+        {
+            int labels = task.LabelsAreItems ? 0 : task.LabelCount;
+            int[] items, ownLabels;
+            switch (spec.Tokens)
+            {
+                case Append:
+                    items = Enumerable.Range(next, task.ItemCount).ToArray();
+                    ownLabels = Enumerable.Range(next + task.ItemCount, labels).ToArray();
+                    next += task.ItemCount + labels;
+                    break;
+                case Existing:
+                    if (spec.ItemIds.Count != task.ItemCount)
+                        throw new ArgumentException($"{task.Name}: item_ids lists {spec.ItemIds.Count} ids, the task has {task.ItemCount} items.");
+                    if (spec.LabelIds.Count != labels)
+                        throw new ArgumentException(task.LabelsAreItems
+                            ? $"{task.Name}: label_ids must be empty (labels are written as item tokens)."
+                            : $"{task.Name}: label_ids lists {spec.LabelIds.Count} ids, the task has {labels} labels.");
+                    items = [.. spec.ItemIds];
+                    ownLabels = [.. spec.LabelIds];
+                    foreach (int id in items.Concat(ownLabels))
+                    {
+                        if (id < 0 || id >= tokenizerVocabSize)
+                            throw new ArgumentException($"{task.Name}: token id {id} is not in the tokenizer's vocabulary 0..{tokenizerVocabSize - 1}.");
+                        if (id == eosId) throw new ArgumentException($"{task.Name}: token id {id} is the EOS id.");
+                    }
+                    break;
+                default:
+                    throw new ArgumentException($"{task.Name}: tokens must be {Append} or {Existing} (got '{spec.Tokens}').");
+            }
+            foreach (int id in items.Concat(ownLabels))
+                if (!owner.TryAdd(id, task.Name))
+                    throw new ArgumentException($"{task.Name}: token id {id} is used twice (also by {owner[id]}).");
+            result.Add(new TaskTokens(task.Name, items, task.LabelsAreItems ? items : ownLabels));
+        }
+        var names = result.GroupBy(t => t.Task).FirstOrDefault(g => g.Count() > 1);
+        if (names is not null) throw new ArgumentException($"Two injected tasks are named '{names.Key}'.");
+        return new TaskVocabulary(result, tokenizerVocabSize, next);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Dataflow;
+
+namespace Retention.Data;
+
+/// <summary>
+/// Tokenizes a document stream on all cores with output in input order, so the token stream does
+/// not depend on thread timing. A TransformBlock with EnsureOrdered holds finished documents until
+/// those before them are done; bounded capacity keeps at most <c>capacity</c> documents in flight
+/// (the source is read only as fast as the consumer takes tokens).
+/// </summary>
+public static class ParallelTokenizer
+{
+    private sealed record Numbered(long Index, Document Document, SourceCursor? Before);
+
+    /// <param name="documents">The source's documents, from its resume point.</param>
+    /// <param name="firstIndex">The source ordinal of the first document (the resumed packer cursor's document index).</param>
+    /// <param name="cursor">Reads the source's cursor; called right after each document is pulled, when
+    /// it must describe the position after that document (null: the source has no cursors).</param>
+    /// <param name="start">The cursor the source was opened at: the first document's resume point.</param>
+    /// <param name="keep">Documents to tokenize (others, e.g. the held-out slice, are counted and skipped).</param>
+    public static IEnumerable<TokenizedDocument> Tokenize(
+        TextTokenizer tokenizer, IEnumerable<Document> documents, long firstIndex = 0,
+        Func<SourceCursor?>? cursor = null, SourceCursor? start = null, Func<Document, bool>? keep = null,
+        int threads = 0, int capacity = 256, CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var block = CreateBlock(tokenizer, threads, capacity, cts.Token);
+        var feeder = Task.Run(() => FeedAsync(block, documents, firstIndex, cursor, start, keep, cts.Token), cts.Token);
+        try
+        {
+            // Blocking receive: the consumer is the trainer's synchronous thread; the block's own
+            // workers run on the pool. OutputAvailableAsync turns false once the feeder completed the
+            // block and every document came out (or the block faulted: rethrown below).
+            while (block.OutputAvailableAsync(cts.Token).GetAwaiter().GetResult())
+                while (block.TryReceive(out var doc)) yield return doc;
+            block.Completion.GetAwaiter().GetResult();
+            feeder.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // Leaving early (the consumer stopped, or a fault): stop the feeder and the workers.
+            cts.Cancel();
+            try { feeder.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { /* cancelled, or its fault already surfaced through the block */ }
+        }
+    }
+
+    /// <summary>The same, for a caller that consumes asynchronously (a Dataflow graph).</summary>
+    public static async IAsyncEnumerable<TokenizedDocument> TokenizeAsync(
+        TextTokenizer tokenizer, IEnumerable<Document> documents, long firstIndex = 0,
+        Func<SourceCursor?>? cursor = null, SourceCursor? start = null, Func<Document, bool>? keep = null,
+        int threads = 0, int capacity = 256, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var block = CreateBlock(tokenizer, threads, capacity, cts.Token);
+        var feeder = Task.Run(() => FeedAsync(block, documents, firstIndex, cursor, start, keep, cts.Token), cts.Token);
+        try
+        {
+            while (await block.OutputAvailableAsync(cts.Token).ConfigureAwait(false))
+                while (block.TryReceive(out var doc)) yield return doc;
+            await block.Completion.ConfigureAwait(false);
+            await feeder.ConfigureAwait(false);
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            try { await feeder.ConfigureAwait(false); } catch (Exception) { /* cancelled, or its fault already surfaced through the block */ }
+        }
+    }
+
+    private static TransformBlock<Numbered, TokenizedDocument> CreateBlock(TextTokenizer tokenizer, int threads, int capacity, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        return new TransformBlock<Numbered, TokenizedDocument>(
+            d => new TokenizedDocument(d.Index, d.Document, tokenizer.Encode(d.Document.Text), d.Before),
+            new ExecutionDataflowBlockOptions
+            {
+                MaxDegreeOfParallelism = threads == 0 ? Environment.ProcessorCount : threads,
+                EnsureOrdered = true,
+                BoundedCapacity = capacity,
+                SingleProducerConstrained = true,
+                CancellationToken = ct,
+            });
+    }
+
+    private static async Task FeedAsync(ITargetBlock<Numbered> block, IEnumerable<Document> documents, long index,
+        Func<SourceCursor?>? cursor, SourceCursor? before, Func<Document, bool>? keep, CancellationToken ct)
+    {
+        try
+        {
+            // A document's resume point is the cursor read just after the previous one was pulled
+            // (the opening cursor for the first): a lazily opened source may not know its position
+            // before the first MoveNext.
+            using var e = documents.GetEnumerator();
+            while (e.MoveNext())
+            {
+                ct.ThrowIfCancellationRequested();
+                var doc = e.Current;
+                var after = cursor?.Invoke();
+                if (keep is null || keep(doc))
+                    if (!await block.SendAsync(new Numbered(index, doc, before), ct).ConfigureAwait(false)) break;
+                index++;
+                before = after;
+            }
+            block.Complete();
+        }
+        catch (Exception ex)
+        {
+            // A source fault reaches the consumer through the block (Completion rethrows it).
+            block.Fault(ex);
+            throw;
+        }
+    }
+}

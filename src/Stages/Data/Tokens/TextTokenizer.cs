@@ -1,0 +1,65 @@
+using Microsoft.ML.Tokenizers;
+
+namespace Retention.Data;
+
+/// <summary>
+/// Document text to token ids. Wraps a Microsoft.ML.Tokenizers tokenizer with what the data stage
+/// needs: the vocabulary size (ids are 0..VocabSize-1), the id written between documents, and an
+/// encoding of *ordinary* text: a special-token string inside a document (a web page quoting
+/// "&lt;|endoftext|&gt;") is encoded as the characters it is, like tiktoken's encode_ordinary, so the
+/// only EOS ids in the stream are the ones the packer writes. Thread-safe: the underlying tokenizers
+/// are immutable apart from their internal locked caches, and the library recommends sharing one
+/// instance.
+/// </summary>
+public sealed class TextTokenizer
+{
+    public const string Cl100kBase = "cl100k_base";
+    public const string HuggingFace = "huggingface";
+    public const string Bpe = "bpe";
+    public static readonly IReadOnlyList<string> Kinds = [Cl100kBase, HuggingFace, Bpe];
+
+    private readonly Tokenizer _tokenizer;
+
+    public TextTokenizer(string name, Tokenizer tokenizer, int vocabSize, int eosId)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocabSize, 1);
+        if (eosId < 0 || eosId >= vocabSize) throw new ArgumentOutOfRangeException(nameof(eosId), eosId, $"EOS id outside the vocabulary 0..{vocabSize - 1}.");
+        Name = name;
+        _tokenizer = tokenizer;
+        VocabSize = vocabSize;
+        EosId = eosId;
+    }
+
+    /// <summary>cl100k_base, or the file the tokenizer was read from.</summary>
+    public string Name { get; }
+
+    /// <summary>One more than the largest id the tokenizer can produce (special tokens included).</summary>
+    public int VocabSize { get; }
+
+    /// <summary>The end-of-document id (cl100k_base: &lt;|endoftext|&gt; = 100257).</summary>
+    public int EosId { get; }
+
+    /// <summary>The library tokenizer, for decoding and inspection.</summary>
+    public Tokenizer Inner => _tokenizer;
+
+    public int[] Encode(string text) => text.Length == 0 ? [] : [.. _tokenizer.EncodeToIds(text)];
+
+    public string Decode(IEnumerable<int> ids) => _tokenizer.Decode(ids);
+
+    /// <summary>Builds the tokenizer a spec names; files are read now, so a bad path fails before any training.</summary>
+    public static TextTokenizer Create(TokenizerSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Kind switch
+        {
+            Cl100kBase => Cl100kTokenizer.Create(spec.EosToken),
+            HuggingFace => HuggingFaceBpe.FromTokenizerJson(Required(spec.Path, "tokenizer.path"), spec.EosToken),
+            Bpe => HuggingFaceBpe.FromVocabAndMerges(Required(spec.Path, "tokenizer.path"), Required(spec.MergesPath, "tokenizer.merges_path"), spec.EosToken),
+            _ => throw new ArgumentException($"tokenizer.kind: '{spec.Kind}' is not one of {string.Join(", ", Kinds)}.", nameof(spec)),
+        };
+    }
+
+    private static string Required(string? path, string field) =>
+        string.IsNullOrWhiteSpace(path) ? throw new ArgumentException($"{field} is required for this tokenizer kind.") : path;
+}
