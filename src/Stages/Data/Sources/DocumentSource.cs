@@ -24,7 +24,8 @@ public sealed record SourcedDocument(Document Document, SourceCursor After);
 /// cursor existed: re-reading that block on resume records nothing, and the issues of an
 /// interrupted and resumed run equal those of an uninterrupted one.</para>
 /// <para><b>Epochs.</b> <c>epochs: 0</c> repeats forever, each epoch with its own shard order;
-/// an epoch that yields no document at all ends the source instead of spinning.</para>
+/// an epoch that yields no document at all ends the source instead of spinning. Issues are
+/// properties of the data, so they are recorded in epoch 0 only, not again on every pass.</para>
 /// <para>Enumerate on one thread; each enumeration is independent (it opens its own shards).</para>
 /// </remarks>
 public sealed class DocumentSource
@@ -98,7 +99,7 @@ public sealed class DocumentSource
                 while (true)
                 {
                     var (blockShard, blockLines, drawsBefore) = (blocks.ShardIndex, blocks.LinesConsumed, shuffle.Draws);
-                    var record = !quiet;
+                    var record = !quiet && epoch == 0; // later epochs re-read the same bad lines
                     quiet = false;
                     var block = blocks.Fill(blockSize, issue => { if (record) _log.Record(issue, Spec.Strict); });
                     if (block.Count == 0) break;
