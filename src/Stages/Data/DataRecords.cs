@@ -15,8 +15,22 @@ public sealed record DocumentPosition(string Shard, int ShardIndex, long Line);
 public sealed record DataQualityIssue(string Shard, long Line, string Reason, string Detail);
 
 /// <summary>
-/// Resume point of one source: the next shard to read (index into the seeded shard order),
-/// how many lines of it were consumed, documents delivered so far, and the state of the
-/// document-shuffle RNG (as the seed and number of draws, so it can be replayed exactly).
+/// Resume point of one source, saved with a checkpoint so a resumed run delivers exactly the
+/// documents an uninterrupted run would have delivered next.
 /// </summary>
-public sealed record SourceCursor(int ShardIndex, long LinesConsumed, long DocumentsDelivered, long ShuffleDraws);
+/// <remarks>
+/// Documents are shuffled in blocks (see <see cref="DocumentSource"/>), so the cursor names the
+/// start of the current block rather than the last line read: <see cref="ShardIndex"/> (into the
+/// epoch's seeded shard order) and <see cref="LinesConsumed"/> of that shard are where the block
+/// starts, <see cref="BlockOffset"/> how many of the block's documents were delivered, and
+/// <see cref="ShuffleDraws"/> how many draws of the document-shuffle random stream were used
+/// before the block (the stream is counter-based, so this count is its whole state).
+/// Resuming re-reads at most one block. <see cref="DocumentsDelivered"/> counts documents over
+/// the whole source (all epochs); <see cref="Epoch"/> is the pass over the shards (0-based).
+/// </remarks>
+public sealed record SourceCursor(
+    int ShardIndex, long LinesConsumed, long DocumentsDelivered, long ShuffleDraws, int Epoch = 0, int BlockOffset = 0)
+{
+    /// <summary>The beginning of a source: nothing read, nothing delivered.</summary>
+    public static SourceCursor Start { get; } = new(0, 0, 0, 0);
+}

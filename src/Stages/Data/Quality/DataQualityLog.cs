@@ -1,0 +1,60 @@
+using Retention.Artifacts;
+
+namespace Retention.Data;
+
+/// <summary>
+/// Collects the data-quality issues of a run: each skipped line or shard with its reason,
+/// counted per reason and written as <c>data_quality.arrow</c> (shard, line, reason, detail).
+/// </summary>
+/// <remarks>
+/// Thread-safe (sources may be read on different threads). A badly broken corpus can have
+/// millions of bad lines, so only the first <c>maxRecorded</c> issues are kept as rows; the
+/// counts stay exact (<see cref="Total"/> &gt; rows written tells that rows were dropped).
+/// </remarks>
+public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRecorded)
+{
+    public const int DefaultMaxRecorded = 100_000;
+
+    /// <summary>Arrow schema of data_quality.arrow (column names are the SQL names).</summary>
+    public static readonly RecordBatchBuilder<DataQualityIssue> Table = new RecordBatchBuilder<DataQualityIssue>()
+        .Utf8("shard", r => r.Shard).Int64("line", r => r.Line)
+        .Utf8("reason", r => r.Reason).Utf8("detail", r => r.Detail);
+
+    private readonly Lock _lock = new();
+    private readonly List<DataQualityIssue> _issues = [];
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private long _total;
+
+    /// <summary>
+    /// Records <paramref name="issue"/>. With <paramref name="strict"/> it then throws a
+    /// <see cref="DataException"/> ("shard:line: reason: detail"): recording first means the
+    /// table written after the failure still shows what stopped the run.
+    /// </summary>
+    public void Record(DataQualityIssue issue, bool strict = false)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        lock (_lock)
+        {
+            _total++;
+            _counts[issue.Reason] = _counts.GetValueOrDefault(issue.Reason) + 1;
+            if (_issues.Count < maxRecorded) _issues.Add(issue);
+        }
+        if (strict) throw new DataException(issue);
+    }
+
+    /// <summary>All issues seen, including any beyond the rows kept.</summary>
+    public long Total { get { lock (_lock) return _total; } }
+
+    /// <summary>A snapshot of the kept issues, in the order they were recorded.</summary>
+    public IReadOnlyList<DataQualityIssue> Issues { get { lock (_lock) return [.. _issues]; } }
+
+    /// <summary>A snapshot of the exact count of issues per reason.</summary>
+    public IReadOnlyDictionary<string, long> CountsByReason
+    {
+        get { lock (_lock) return new Dictionary<string, long>(_counts, StringComparer.Ordinal); }
+    }
+
+    /// <summary>Writes the kept issues to <paramref name="path"/> (atomically; an empty table when none).</summary>
+    public Task WriteAsync(string path, CancellationToken ct = default) =>
+        ArrowFiles.WriteTableAsync(path, Table, Issues, ct);
+}

@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Retention.Data;
+
+/// <summary>
+/// One Dolma JSON line → a <see cref="Document"/> or the <see cref="DataQualityIssue"/> that
+/// says why not. Pure. Only <c>text</c> is required:
+/// <list type="bullet">
+/// <item><c>id</c>: a string, or a number taken as its JSON text. Missing or null: the id is
+/// synthesised as <c>&lt;shard&gt;:&lt;line&gt;</c>, which is unique within a source and stable
+/// across runs; no issue is recorded, because many corpora carry no ids at all.</item>
+/// <item><c>source</c>: a string; otherwise the source's name from its spec.</item>
+/// <item>Other fields (added, created, metadata, ...) are ignored.</item>
+/// </list>
+/// UTF-8 is checked before the JSON, so a bad byte is reported as <c>invalid_utf8</c> with its
+/// offset rather than as a JSON error.
+/// </summary>
+public static class DolmaParser
+{
+    private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow };
+
+    /// <summary>Either a document or an issue, never both.</summary>
+    public readonly record struct Result(Document? Document, DataQualityIssue? Issue);
+
+    /// <param name="line">The line's bytes, without its newline.</param>
+    /// <param name="shard">The shard's location (file path or URL).</param>
+    /// <param name="shardIndex">The shard's index in the epoch's shard order.</param>
+    /// <param name="lineNumber">1-based line number in the decompressed shard.</param>
+    /// <param name="defaultSource">The <c>source</c> when the line has none.</param>
+    public static Result Parse(ReadOnlySpan<byte> line, string shard, int shardIndex, long lineNumber, string defaultSource)
+    {
+        Result Fail(string reason, string detail) => new(null, new DataQualityIssue(shard, lineNumber, reason, detail));
+
+        if (!Utf8.IsValid(line))
+        {
+            var chars = ArrayPool<char>.Shared.Rent(line.Length);
+            try
+            {
+                Utf8.ToUtf16(line, chars, out var validBytes, out _, replaceInvalidSequences: false);
+                return Fail(DataQualityReasons.InvalidUtf8, $"invalid UTF-8 at byte {validBytes} of the line");
+            }
+            finally { ArrayPool<char>.Shared.Return(chars); }
+        }
+
+        string? id = null, text = null, source = null;
+        string? textProblem = "no 'text' field";
+        try
+        {
+            var reader = new Utf8JsonReader(line, Options);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return Fail(DataQualityReasons.InvalidJson, reader.TokenType == JsonTokenType.None
+                    ? "the line is not JSON" : $"expected a JSON object, found {Describe(reader.TokenType)}");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                var escaped = reader.ValueIsEscaped;
+                if (!reader.Read()) break;
+                if (Is(name, escaped, "text"u8, "text"))
+                {
+                    var isString = reader.TokenType == JsonTokenType.String;
+                    text = isString ? reader.GetString() : null;
+                    textProblem = isString ? null : $"'text' is {Describe(reader.TokenType)}, not a string";
+                }
+                else if (Is(name, escaped, "id"u8, "id"))
+                {
+                    id = reader.TokenType switch
+                    {
+                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                        _ => null,
+                    };
+                }
+                else if (Is(name, escaped, "source"u8, "source"))
+                {
+                    source = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                reader.Skip(); // past nested values; a no-op on scalars
+            }
+            if (reader.TokenType != JsonTokenType.EndObject)
+                return Fail(DataQualityReasons.InvalidJson, "the object is not closed");
+            if (reader.Read())
+                return Fail(DataQualityReasons.InvalidJson, "text after the JSON object");
+        }
+        catch (JsonException e)
+        {
+            return Fail(DataQualityReasons.InvalidJson, Shorten(e.Message));
+        }
+
+        if (textProblem is not null) return Fail(DataQualityReasons.MissingText, textProblem);
+        return new(new Document(
+            id ?? $"{shard}:{lineNumber}", text!, source ?? defaultSource,
+            new DocumentPosition(shard, shardIndex, lineNumber)), null);
+    }
+
+    private static bool Is(ReadOnlySpan<byte> raw, bool escaped, ReadOnlySpan<byte> utf8, string name) =>
+        escaped ? Encoding.UTF8.GetString(JsonUnescape(raw)) == name : raw.SequenceEqual(utf8);
+
+    // Property names with escapes are rare; decode them through JsonDocument rather than by hand.
+    private static byte[] JsonUnescape(ReadOnlySpan<byte> raw)
+    {
+        var quoted = new byte[raw.Length + 2];
+        quoted[0] = quoted[^1] = (byte)'"';
+        raw.CopyTo(quoted.AsSpan(1));
+        using var doc = JsonDocument.Parse(quoted);
+        return Encoding.UTF8.GetBytes(doc.RootElement.GetString()!);
+    }
+
+    private static string Describe(JsonTokenType t) => t switch
+    {
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => t.ToString(),
+    };
+
+    // JsonException messages end with "LineNumber: 0 | BytePositionInLine: 17."; keep them short.
+    private static string Shorten(string message) => message.Length <= 300 ? message : message[..300] + "…";
+}

@@ -1,0 +1,216 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Retention.Data;
+
+/// <summary>Element type of a pre-tokenized file; the value is its size in bytes.</summary>
+public enum TokenDtype { UInt16 = 2, UInt32 = 4 }
+
+/// <summary>Resume point of a pre-tokenized source: the file (index into the source's file
+/// order) and the token offset within it of the next token to read.</summary>
+public sealed record PretokenizedCursor(int FileIndex, long TokenOffset)
+{
+    public static PretokenizedCursor Start { get; } = new(0, 0);
+}
+
+/// <summary>Consecutive tokens of one file starting at token <paramref name="Offset"/>, and the cursor after them.</summary>
+public sealed record TokenChunk(ImmutableArray<int> Tokens, string File, int FileIndex, long Offset, PretokenizedCursor After);
+
+/// <summary>One document of a pre-tokenized file: its tokens up to and including the EOS token
+/// (or up to the file's end), where it starts, and the cursor after it.</summary>
+public sealed record TokenDocument(ImmutableArray<int> Tokens, string File, int FileIndex, long Offset, PretokenizedCursor After);
+
+/// <summary>
+/// OLMo's pre-tokenized data: each file is a flat array of token ids, little-endian uint16
+/// (vocabularies below 65,536; OLMo's default) or uint32, with no header, as written by
+/// <c>np.memmap(path, dtype, mode="w+")</c> and read back by OLMo's MemMapDataset with the
+/// configured <c>memmap_dtype</c>; documents are separated by the EOS token already in the array.
+/// Files carry the .npy extension although they are raw memmaps; a file that does start with a
+/// real NumPy header (<c>\x93NUMPY</c>) is read past it, and its dtype must match the configured one.
+/// </summary>
+/// <remarks>Read as one sequential token stream over the files in order; chunk boundaries are
+/// fixed by the chunk size (never by network read sizes), so the stream is the same on every run.
+/// A file whose size is not a whole number of tokens gives one <c>truncated_tokens</c> issue.</remarks>
+public sealed class PretokenizedSource
+{
+    private readonly ShardReader _reader;
+    private readonly DataQualityLog _log;
+    private readonly bool _strict;
+
+    public PretokenizedSource(ImmutableArray<Shard> files, TokenDtype dtype, DataQualityLog log, bool strict = false,
+        ShardReader? reader = null)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        Files = files;
+        Dtype = dtype;
+        _log = log;
+        _strict = strict;
+        _reader = reader ?? new ShardReader();
+    }
+
+    /// <summary>From a <c>format: pretokenized</c> spec: files expanded (.npy, .bin, .memmap), ordered
+    /// by the seed when <c>shuffle_shards</c>. Epochs and the document shuffle do not apply.</summary>
+    public static PretokenizedSource Create(DataSourceSpec spec, string baseDirectory, long runSeed, DataQualityLog log,
+        ShardReader? reader = null)
+    {
+        var errors = spec.Validate("source '" + spec.Name + "'");
+        if (errors.Count > 0) throw new DataException(string.Join("; ", errors));
+        if (spec.Format != "pretokenized") throw new DataException($"source '{spec.Name}': format {spec.Format} is not pre-tokenized");
+        var files = ShardList.Expand(spec.Paths, baseDirectory, IsTokenFileName);
+        var seed = spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name);
+        return new PretokenizedSource(ShardList.Order(files, seed, 0, spec.ShuffleShards), ParseDtype(spec.TokenDtype),
+            log, spec.Strict, reader);
+    }
+
+    public ImmutableArray<Shard> Files { get; }
+    public TokenDtype Dtype { get; }
+
+    public static bool IsTokenFileName(string name) =>
+        name.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
+        || name.EndsWith(".memmap", StringComparison.OrdinalIgnoreCase);
+
+    public static TokenDtype ParseDtype(string name) => name switch
+    {
+        "uint16" => TokenDtype.UInt16,
+        "uint32" => TokenDtype.UInt32,
+        _ => throw new DataException($"token_dtype must be uint16 or uint32 (got '{name}')"),
+    };
+
+    /// <summary>The token stream from <paramref name="from"/> in chunks of up to
+    /// <paramref name="chunkTokens"/> tokens (a chunk never spans two files).</summary>
+    public IEnumerable<TokenChunk> ReadTokens(PretokenizedCursor? from = null, int chunkTokens = 1 << 16)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkTokens, 1);
+        var c = from ?? PretokenizedCursor.Start;
+        if (c.FileIndex < 0 || c.FileIndex > Files.Length || c.TokenOffset < 0)
+            throw new DataException($"cursor {c} does not fit the {Files.Length} token files");
+        var size = (int)Dtype;
+        var buffer = new byte[chunkTokens * size];
+        for (var f = c.FileIndex; f < Files.Length; f++)
+        {
+            var file = Files[f];
+            var offset = f == c.FileIndex ? c.TokenOffset : 0;
+            var dataStart = DataStart(file);
+            using var raw = _reader.OpenRaw(file, dataStart + offset * size);
+            var fileLength = raw.CanSeek ? raw.Length : (long?)null;
+            while (true)
+            {
+                var bytes = ReadFull(raw, buffer);
+                fileLength ??= (raw as ResumableHttpStream)?.ResourceLength;
+                var count = bytes / size;
+                var endOffset = offset + count;
+                // Where the file ends is known from its length, or from a short read.
+                var totalTokens = fileLength is { } len ? (len - dataStart) / size : (long?)null;
+                var atEnd = bytes < buffer.Length || endOffset == totalTokens;
+                if (atEnd) CheckWholeTokens(file, endOffset, fileLength is { } l ? (l - dataStart) % size : bytes % size);
+                if (atEnd && endOffset == 0)
+                    _log.Record(new DataQualityIssue(file.Location, 0, DataQualityReasons.EmptyShard, "the file has no tokens"), _strict);
+                if (count > 0)
+                    yield return new TokenChunk(Decode(buffer.AsSpan(0, count * size)), file.Location, f, offset,
+                        atEnd ? new PretokenizedCursor(f + 1, 0) : new PretokenizedCursor(f, endOffset));
+                offset = endOffset;
+                if (atEnd) break;
+            }
+        }
+    }
+
+    /// <summary>The documents from <paramref name="from"/>: token runs ending with
+    /// <paramref name="eosTokenId"/> (included), a file's end also ending one.</summary>
+    public IEnumerable<TokenDocument> ReadDocuments(int eosTokenId, PretokenizedCursor? from = null, int chunkTokens = 1 << 16)
+    {
+        var current = new List<int>();
+        (string File, int Index, long Offset) start = ("", -1, 0);
+        TokenChunk? previous = null;
+        foreach (var chunk in ReadTokens(from, chunkTokens))
+        {
+            // A file that ended without EOS and without a known length: flush at the next file.
+            if (current.Count > 0 && chunk.FileIndex != start.Index)
+            {
+                yield return new TokenDocument([.. current], start.File, start.Index, start.Offset, previous!.After);
+                current.Clear();
+            }
+            var tokens = chunk.Tokens;
+            for (var k = 0; k < tokens.Length; k++)
+            {
+                if (current.Count == 0) start = (chunk.File, chunk.FileIndex, chunk.Offset + k);
+                current.Add(tokens[k]);
+                if (tokens[k] != eosTokenId) continue;
+                var after = k == tokens.Length - 1 ? chunk.After : new PretokenizedCursor(chunk.FileIndex, chunk.Offset + k + 1);
+                yield return new TokenDocument([.. current], start.File, start.Index, start.Offset, after);
+                current.Clear();
+            }
+            if (current.Count > 0 && chunk.After.FileIndex != chunk.FileIndex)
+            {
+                yield return new TokenDocument([.. current], start.File, start.Index, start.Offset, chunk.After);
+                current.Clear();
+            }
+            previous = chunk;
+        }
+        if (current.Count > 0) yield return new TokenDocument([.. current], start.File, start.Index, start.Offset, previous!.After);
+    }
+
+    private void CheckWholeTokens(Shard file, long tokens, long leftoverBytes)
+    {
+        if (leftoverBytes == 0) return;
+        _log.Record(new DataQualityIssue(file.Location, tokens, DataQualityReasons.TruncatedTokens,
+            $"{leftoverBytes} byte(s) after the last whole {Dtype} token; ignored"), _strict);
+    }
+
+    private ImmutableArray<int> Decode(ReadOnlySpan<byte> bytes)
+    {
+        var tokens = new int[bytes.Length / (int)Dtype];
+        if (Dtype == TokenDtype.UInt16)
+        {
+            for (var i = 0; i < tokens.Length; i++) tokens[i] = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]);
+        }
+        else
+        {
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                var t = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(4 * i)..]);
+                if (t > int.MaxValue) throw new DataException($"token id {t} does not fit an int; is the dtype right?");
+                tokens[i] = (int)t;
+            }
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(tokens);
+    }
+
+    private static int ReadFull(Stream s, byte[] buffer)
+    {
+        var total = 0;
+        int n;
+        while (total < buffer.Length && (n = s.Read(buffer, total, buffer.Length - total)) > 0) total += n;
+        return total;
+    }
+
+    /// <summary>Byte offset of the first token: 0 for a raw memmap, past the header for a real .npy.</summary>
+    private long DataStart(Shard file)
+    {
+        var head = new byte[12];
+        int got;
+        using (var raw = _reader.OpenRaw(file)) got = ReadFull(raw, head);
+        if (got < 10 || !head.AsSpan(0, 6).SequenceEqual(NpyMagic)) return 0;
+        var major = head[6];
+        var headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(head.AsSpan(8)) : (long)BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(8));
+        var prefix = major == 1 ? 10 : 12;
+        var header = new byte[headerLength];
+        using (var raw = _reader.OpenRaw(file, prefix)) ReadFull(raw, header);
+        var text = Encoding.Latin1.GetString(header);
+        var descr = Regex.Match(text, @"'descr'\s*:\s*'([<>|=]?)([a-z])(\d+)'");
+        if (!descr.Success || Regex.IsMatch(text, @"'fortran_order'\s*:\s*True"))
+            throw new DataException($"{file.Location}: unsupported .npy header {text.Trim()}");
+        var dtype = (descr.Groups[1].Value, descr.Groups[2].Value, descr.Groups[3].Value) switch
+        {
+            ("<" or "=" or "", "u", "2") => TokenDtype.UInt16,
+            ("<" or "=" or "", "u", "4") => TokenDtype.UInt32,
+            _ => throw new DataException($"{file.Location}: .npy dtype '{descr.Value}' is not little-endian uint16 or uint32"),
+        };
+        if (dtype != Dtype) throw new DataException($"{file.Location}: the .npy header says {dtype}, the source is configured as {Dtype}");
+        return prefix + headerLength;
+    }
+
+    private static readonly byte[] NpyMagic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+}

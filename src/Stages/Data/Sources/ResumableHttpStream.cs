@@ -1,0 +1,241 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Retention.Data;
+
+/// <summary>
+/// A forward-only, read-only stream over an HTTP(S) resource that survives broken transfers:
+/// when the connection drops, the server answers 5xx/408/429, or nothing arrives within the read
+/// timeout, it reconnects with <c>Range: bytes=&lt;offset&gt;-</c> and continues at the exact byte.
+/// The body is streamed (never downloaded whole first).
+/// </summary>
+/// <remarks>
+/// <para>A 206 must start at the requested offset (an earlier start is skipped forward, a later
+/// one is an error). A 200 to a ranged request means the server ignores Range: the bytes already
+/// delivered are read and discarded. A changed ETag or length between requests is an error,
+/// since splicing two versions of a file would corrupt it silently.</para>
+/// <para>The work is async so that timeouts can cancel a stalled read; the synchronous
+/// <see cref="Read(byte[], int, int)"/> blocks on it, which is safe here because sources are
+/// pulled on their own thread with no synchronization context.</para>
+/// </remarks>
+public sealed class ResumableHttpStream : Stream
+{
+    private readonly HttpClient _http;
+    private readonly Uri _uri;
+    private readonly HttpRetryPolicy _policy;
+    private HttpResponseMessage? _response;
+    private Stream? _body;
+    private long _position;
+    private long? _length;
+    private EntityTagHeaderValue? _etag;
+    private bool _atEnd;
+    private int _failures;
+
+    /// <param name="startOffset">First byte to read (the first request is already ranged).</param>
+    public ResumableHttpStream(HttpClient http, Uri uri, HttpRetryPolicy? policy = null, long startOffset = 0)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentOutOfRangeException.ThrowIfNegative(startOffset);
+        _http = http;
+        _uri = uri;
+        _policy = policy ?? HttpRetryPolicy.Default;
+        _position = startOffset;
+    }
+
+    /// <summary>Requests sent so far (1 for a transfer that never broke).</summary>
+    public int Requests { get; private set; }
+
+    /// <summary>Total length in bytes once a response told it, else null.</summary>
+    public long? ResourceLength => _length;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        if (buffer.Length == 0) return 0;
+        while (true)
+        {
+            if (_atEnd || _position == _length) return 0;
+            try
+            {
+                if (_body is null)
+                {
+                    await ConnectAsync(ct).ConfigureAwait(false);
+                    if (_atEnd) return 0;
+                }
+                var n = await WithTimeout(t => _body!.ReadAsync(buffer, t), ct).ConfigureAwait(false);
+                if (n > 0)
+                {
+                    _position += n;
+                    _failures = 0;
+                    return n;
+                }
+                // A clean end. With a known length, ending early is a break like any other
+                // (HttpClient usually throws for that itself; a close-delimited body does not).
+                if (_length is { } length && _position < length)
+                    throw new IOException($"the body ended at byte {_position} of {length}");
+                _atEnd = true;
+                return 0;
+            }
+            catch (Exception e) when (IsTransient(e, ct))
+            {
+                Disconnect();
+                _failures++;
+                if (_failures >= _policy.MaxAttempts)
+                    throw new ShardReadException(
+                        $"{_uri}: giving up at byte {_position}{(_length is { } l ? $" of {l}" : "")} after " +
+                        $"{_failures} failed attempts in a row: {e.Message}", e);
+                var wait = e is TransientStatusException { RetryAfter: { } after } && after > _policy.Backoff(_failures)
+                    ? (after < _policy.MaxDelay ? after : _policy.MaxDelay)
+                    : _policy.Backoff(_failures);
+                await Task.Delay(wait, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ConnectAsync(CancellationToken ct)
+    {
+        Requests++;
+        using var request = new HttpRequestMessage(HttpMethod.Get, _uri);
+        // Byte offsets must be offsets into the file as stored, never into a re-encoding of it.
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("identity"));
+        if (_position > 0) request.Headers.Range = new RangeHeaderValue(_position, null);
+        var response = await WithTimeout(
+            t => _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, t), ct).ConfigureAwait(false);
+        try
+        {
+            long skip = 0;
+            var status = (int)response.StatusCode;
+            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && _position > 0
+                && (response.Content.Headers.ContentRange?.Length ?? _length) == _position)
+            {
+                _atEnd = true; // resumed exactly at the end
+                response.Dispose();
+                return;
+            }
+            if (status >= 500 || status is 408 or 429)
+                throw new TransientStatusException(status, response.Headers.RetryAfter?.Delta);
+            if (response.StatusCode == HttpStatusCode.PartialContent)
+            {
+                var range = response.Content.Headers.ContentRange;
+                var from = range?.From ?? throw Fatal("206 without a Content-Range");
+                if (from > _position) throw Fatal($"asked for bytes from {_position}, got a range from {from}");
+                skip = _position - from;
+                CheckSameResource(response, range.Length);
+            }
+            else if (response.StatusCode == HttpStatusCode.OK)
+            {
+                skip = _position; // Range ignored: the whole resource again
+                CheckSameResource(response, response.Content.Headers.ContentLength);
+            }
+            else
+            {
+                throw Fatal($"HTTP {status} {response.ReasonPhrase}");
+            }
+            _etag ??= response.Headers.ETag;
+            _response = response;
+            _body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            if (skip > 0) await SkipAsync(skip, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (!ReferenceEquals(_response, response)) response.Dispose();
+            throw;
+        }
+    }
+
+    private void CheckSameResource(HttpResponseMessage response, long? length)
+    {
+        if (length is { } l)
+        {
+            if (_length is { } known && known != l) throw Fatal($"the length changed from {known} to {l} between requests");
+            _length = l;
+        }
+        var etag = response.Headers.ETag;
+        if (_etag is not null && etag is not null && !_etag.Equals(etag))
+            throw Fatal($"the ETag changed from {_etag} to {etag} between requests");
+    }
+
+    private async Task SkipAsync(long count, CancellationToken ct)
+    {
+        var scratch = new byte[(int)Math.Min(count, 81920)];
+        while (count > 0)
+        {
+            var n = await WithTimeout(t => _body!.ReadAsync(scratch.AsMemory(0, (int)Math.Min(count, scratch.Length)), t), ct)
+                .ConfigureAwait(false);
+            if (n == 0) throw new IOException($"the body ended while skipping to byte {_position}");
+            count -= n;
+        }
+    }
+
+    private async Task<T> WithTimeout<T>(Func<CancellationToken, Task<T>> op, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_policy.ReadTimeout);
+        try
+        {
+            return await op(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"nothing received for {_policy.ReadTimeout.TotalSeconds:0.###} s");
+        }
+    }
+
+    private Task<T> WithTimeout<T>(Func<CancellationToken, ValueTask<T>> op, CancellationToken ct) =>
+        WithTimeout(t => op(t).AsTask(), ct);
+
+    private static bool IsTransient(Exception e, CancellationToken ct) =>
+        !ct.IsCancellationRequested && e is TransientStatusException or TimeoutException or HttpRequestException
+            or IOException and not ShardReadException;
+
+    private ShardReadException Fatal(string what) =>
+        new($"{_uri}: {what} (at byte {_position})");
+
+    private void Disconnect()
+    {
+        _body?.Dispose();
+        _response?.Dispose();
+        _body = null;
+        _response = null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Disconnect();
+        base.Dispose(disposing);
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <summary>A default client for shards: no automatic decompression (offsets are file
+    /// offsets), no overall timeout (the stream times each read itself), connections recycled
+    /// every few minutes so DNS changes are seen.</summary>
+    public static HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        AutomaticDecompression = DecompressionMethods.None,
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    })
+    { Timeout = Timeout.InfiniteTimeSpan };
+
+    private sealed class TransientStatusException(int status, TimeSpan? retryAfter)
+        : Exception($"HTTP {status}")
+    {
+        public TimeSpan? RetryAfter { get; } = retryAfter;
+    }
+}

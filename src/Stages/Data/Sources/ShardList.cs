@@ -1,0 +1,90 @@
+using System.Collections.Immutable;
+
+namespace Retention.Data;
+
+/// <summary>
+/// Turns a source's <c>paths</c> into its shards, and orders them for an epoch. Pure apart from
+/// listing folders and reading URL-list files.
+/// </summary>
+public static class ShardList
+{
+    /// <summary>
+    /// Expands each entry (file, glob, folder, URL, or a .txt/.urls file listing entries) and
+    /// returns the distinct shards sorted by location (ordinal), so the result does not depend on
+    /// the listing order or on the file system's enumeration order.
+    /// </summary>
+    /// <param name="entries">The source's <c>paths</c>.</param>
+    /// <param name="baseDirectory">What relative entries are relative to.</param>
+    /// <param name="accepts">Which file names are shards, for globs and folders (others are
+    /// ignored there); a file named explicitly that it rejects is an error, so a typo in an
+    /// extension is not silently read as something else. Default: Dolma names.</param>
+    /// <exception cref="DataException">An entry matches nothing, or names a non-shard.</exception>
+    public static ImmutableArray<Shard> Expand(
+        IEnumerable<string> entries, string baseDirectory, Func<string, bool>? accepts = null)
+    {
+        accepts ??= Shard.IsDolmaName;
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries) ExpandEntry(entry.Trim(), baseDirectory, accepts, found, listDepth: 0);
+        return [.. found.Select(l => new Shard(l))];
+    }
+
+    /// <summary>
+    /// The shard order of <paramref name="epoch"/>: <paramref name="sorted"/> as is, or shuffled
+    /// by a Fisher-Yates permutation from a stream keyed by (seed, epoch), so every epoch has its
+    /// own order and any epoch's order can be recomputed on resume.
+    /// </summary>
+    public static ImmutableArray<Shard> Order(ImmutableArray<Shard> sorted, long seed, int epoch, bool shuffle)
+    {
+        if (!shuffle || sorted.Length < 2) return sorted;
+        var stream = new SeededStream(SeededStream.Derive(seed, "shards", epoch));
+        var perm = SeededStream.Permutation(sorted.Length, ref stream);
+        return [.. perm.Select(i => sorted[i])];
+    }
+
+    private static void ExpandEntry(string entry, string baseDirectory, Func<string, bool> accepts,
+        SortedSet<string> found, int listDepth)
+    {
+        if (entry.Length == 0) return;
+        if (Shard.IsUrl(entry))
+        {
+            found.Add(entry);
+            return;
+        }
+        if (Glob.HasWildcards(entry))
+        {
+            var matches = Glob.Expand(entry, baseDirectory).Where(f => accepts(Path.GetFileName(f))).ToList();
+            if (matches.Count == 0)
+                throw new DataException($"'{entry}' matches no shard file (relative to {baseDirectory})");
+            found.UnionWith(matches);
+            return;
+        }
+        var path = Path.GetFullPath(entry, baseDirectory);
+        if (Directory.Exists(path))
+        {
+            var files = Directory.EnumerateFiles(path).Where(f => accepts(Path.GetFileName(f))).ToList();
+            if (files.Count == 0) throw new DataException($"folder '{path}' holds no shard file");
+            found.UnionWith(files.Select(Path.GetFullPath));
+            return;
+        }
+        if (!File.Exists(path)) throw new DataException($"no such shard or list file: '{path}'");
+        if (IsListFile(path))
+        {
+            // One level of lists only: a list naming itself (or a cycle) should fail loudly.
+            if (listDepth > 0) throw new DataException($"'{path}': a URL list may not name another list");
+            var listDir = Path.GetDirectoryName(path)!;
+            foreach (var line in File.ReadLines(path))
+            {
+                var item = line.Trim();
+                if (item.Length == 0 || item.StartsWith('#')) continue;
+                ExpandEntry(item, listDir, accepts, found, listDepth + 1);
+            }
+            return;
+        }
+        if (!accepts(Path.GetFileName(path)))
+            throw new DataException($"'{path}' is not a shard of this format (expected e.g. .jsonl, .json.gz, .json.zst)");
+        found.Add(path);
+    }
+
+    private static bool IsListFile(string path) =>
+        path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".urls", StringComparison.OrdinalIgnoreCase);
+}

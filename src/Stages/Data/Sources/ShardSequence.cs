@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+
+namespace Retention.Data;
+
+/// <summary>
+/// What reading a shard line by line produces, with the reading position just after it:
+/// a document, an issue, or (both null) the end of a shard, after which the position is the
+/// start of the next shard. Positions are (shard index in the epoch's order, lines consumed).
+/// </summary>
+public readonly record struct ShardEvent(Document? Document, DataQualityIssue? Issue, int ShardIndex, long LinesConsumed)
+{
+    public bool IsShardEnd => Document is null && Issue is null;
+}
+
+/// <summary>
+/// Walks the shards of one epoch in order from a position, parsing each line (Dolma JSON) into
+/// <see cref="ShardEvent"/>s. Blank lines are consumed silently. A shard with no line at all
+/// gives one <c>empty_shard</c> issue; a decompression error gives one issue at the line being
+/// read and ends that shard (its earlier documents were already delivered).
+/// </summary>
+public static class ShardSequence
+{
+    /// <exception cref="DataException">The start position lies beyond a shard's end (the data
+    /// changed since the cursor was saved).</exception>
+    public static IEnumerable<ShardEvent> Read(
+        ImmutableArray<Shard> shards, int startShard, long startLines, Func<Shard, Stream> open,
+        string defaultSource, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes)
+    {
+        for (var i = startShard; i < shards.Length; i++)
+        {
+            var shard = shards[i];
+            var skip = i == startShard ? startLines : 0;
+            using var lines = new ByteLineReader(open(shard), maxLineBytes);
+            long line = 0;
+            var sawLine = skip > 0;
+            DataQualityIssue? failure = null;
+            while (true)
+            {
+                var status = lines.Next(out var bytes, out var error);
+                if (status == ByteLineReader.Status.End) break;
+                if (status == ByteLineReader.Status.Error)
+                {
+                    failure = ShardReader.DescribeReadError(shard, line, error!);
+                    break;
+                }
+                line++;
+                if (line <= skip) continue; // already consumed before the cursor was taken
+                if (status == ByteLineReader.Status.TooLong)
+                {
+                    sawLine = true;
+                    yield return new ShardEvent(null, new DataQualityIssue(shard.Location, line,
+                        DataQualityReasons.LineTooLong, $"longer than {maxLineBytes} bytes; skipped"), i, line);
+                    continue;
+                }
+                if (IsBlank(bytes.Span)) continue;
+                sawLine = true;
+                var parsed = DolmaParser.Parse(bytes.Span, shard.Location, i, line, defaultSource);
+                yield return new ShardEvent(parsed.Document, parsed.Issue, i, line);
+            }
+            if (failure is null && line < skip)
+                throw new DataException($"{shard.Location}: the cursor says {skip} lines were read, but the shard " +
+                    $"has only {line}; the data changed since the checkpoint");
+            // Both end the shard, so the position after them is already the next shard's start:
+            // a cursor taken there must never reopen this shard and report them again.
+            if (failure is not null) yield return new ShardEvent(null, failure, i + 1, 0);
+            else if (!sawLine)
+                yield return new ShardEvent(null, new DataQualityIssue(shard.Location, 0, DataQualityReasons.EmptyShard,
+                    "the shard has no lines"), i + 1, 0);
+            yield return new ShardEvent(null, null, i + 1, 0);
+        }
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t"u8).IsEmpty;
+}

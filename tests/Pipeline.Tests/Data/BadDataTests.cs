@@ -1,0 +1,108 @@
+using System.Text;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Retention.Data;
+using Retention.Tests.Artifacts;
+
+namespace Retention.Tests.Data;
+
+/// <summary>Issue item 7: each kind of bad data is counted and recorded once, the good documents still arrive.</summary>
+public class BadDataTests
+{
+    private sealed record Corpus(List<string> Shards, List<string> GoodIds, List<DataQualityIssue> Expected);
+
+    private static Corpus Write(ArtifactTempDir dir)
+    {
+        string P(string name) => dir.File(name);
+        var good = DataFiles.Docs("good", 5);
+        var shards = new List<string>
+        {
+            DataFiles.Write(P("1-good.jsonl"), DataFiles.Lines(good)),
+            DataFiles.Write(P("2-bad-json.jsonl"), [DataFiles.Line("j1", "a"), DataFiles.Line("j2", "b"), "{\"id\":\"j3\",\"text\":", DataFiles.Line("j4", "d")]),
+            DataFiles.Write(P("3-no-text.jsonl"), [DataFiles.Line("t1", "a"), "{\"id\":\"t2\",\"source\":\"s\"}"]),
+            DataFiles.Write(P("4-bad-utf8.jsonl"), DataFiles.Bytes([DataFiles.Line("u1", "a"), DataFiles.Line("u2", "b"), DataFiles.Line("u3", "c")])
+                .Concat(Encoding.UTF8.GetBytes("{\"id\":\"u4\",\"text\":\"")).Concat(new byte[] { 0xFF, 0xFE }).Concat(Encoding.UTF8.GetBytes("\"}\n"))
+                .Concat(DataFiles.Bytes([DataFiles.Line("u5", "e")])).ToArray()),
+            P("5-truncated.json.gz"),
+            DataFiles.Write(P("6-empty.jsonl"), System.Array.Empty<byte>()),
+        };
+        var truncatedDocs = DataFiles.Docs("z", 400, textLength: 100);
+        var gz = DataFiles.Gzip(DataFiles.Bytes(DataFiles.Lines(truncatedDocs)));
+        File.WriteAllBytes(shards[4], gz[..(gz.Length * 2 / 3)]);
+        // How many of the truncated shard's lines survive is the decompressor's business; find out.
+        var survivors = DataFiles.Source([shards[4]], new DataQualityLog()).Documents().Count();
+
+        var goodIds = good.Select(d => d.Id).Concat(["j1", "j2", "j4", "t1", "u1", "u2", "u3", "u5"])
+            .Concat(truncatedDocs.Take(survivors).Select(d => d.Id)).ToList();
+        var expected = new List<DataQualityIssue>
+        {
+            new(shards[1], 3, DataQualityReasons.InvalidJson, ""),
+            new(shards[2], 2, DataQualityReasons.MissingText, "no 'text' field"),
+            new(shards[3], 4, DataQualityReasons.InvalidUtf8, "invalid UTF-8 at byte 19 of the line"),
+            new(shards[4], survivors + 1, DataQualityReasons.Truncated, ""),
+            new(shards[5], 0, DataQualityReasons.EmptyShard, "the shard has no lines"),
+        };
+        return new Corpus(shards, goodIds, expected);
+    }
+
+    [Fact]
+    public async Task Each_kind_of_bad_data_is_recorded_once_and_the_good_documents_still_arrive()
+    {
+        using var dir = new ArtifactTempDir();
+        var corpus = Write(dir);
+        var log = new DataQualityLog();
+
+        var read = DataFiles.Source(corpus.Shards, log).Documents().ToList();
+
+        Assert.Equal(corpus.GoodIds, DataFiles.Ids(read));
+        Assert.True(corpus.GoodIds.Count > 20); // the truncated shard kept its first documents
+        Assert.Equal(corpus.Expected.Select(i => (i.Shard, i.Line, i.Reason)), log.Issues.Select(i => (i.Shard, i.Line, i.Reason)));
+        foreach (var (expected, actual) in corpus.Expected.Zip(log.Issues))
+            if (expected.Detail != "") Assert.Equal(expected.Detail, actual.Detail);
+        Assert.Equal(5, log.Total);
+        Assert.All(log.CountsByReason.Values, n => Assert.Equal(1, n));
+
+        var path = dir.File("run", "data_quality.arrow");
+        await log.WriteAsync(path);
+        using var reader = new ArrowFileReader(File.OpenRead(path));
+        using var batch = await reader.ReadNextRecordBatchAsync();
+        Assert.Equal(["shard", "line", "reason", "detail"], reader.Schema.FieldsList.Select(f => f.Name));
+        Assert.Equal(5, batch.Length);
+        Assert.Equal(corpus.Expected.Select(i => i.Reason),
+            Enumerable.Range(0, 5).Select(i => ((StringArray)batch.Column("reason")).GetString(i)));
+        Assert.Equal(corpus.Expected.Select(i => i.Line),
+            Enumerable.Range(0, 5).Select(i => ((Int64Array)batch.Column("line")).GetValue(i)!.Value));
+    }
+
+    [Fact]
+    public void Strict_stops_at_the_first_issue_with_its_position_and_reason()
+    {
+        using var dir = new ArtifactTempDir();
+        var corpus = Write(dir);
+        var log = new DataQualityLog();
+        var delivered = new List<Document>();
+
+        var e = Assert.Throws<DataException>(() =>
+        {
+            foreach (var d in DataFiles.Source(corpus.Shards, log, strict: true).Documents()) delivered.Add(d);
+        });
+
+        Assert.StartsWith($"{corpus.Shards[1]}:3: invalid_json: ", e.Message);
+        Assert.Equal(corpus.Expected[0].Reason, e.Issue!.Reason);
+        Assert.Equal(1, log.Total); // recorded before stopping, so the table shows it
+        // The five good documents and j1: a block is read whole (with the issues right after it)
+        // before it is delivered, so with blocks of one the issue after j2 stops j2's block.
+        Assert.Equal([.. corpus.GoodIds.Take(5), "j1"], DataFiles.Ids(delivered));
+    }
+
+    [Fact]
+    public void The_log_keeps_exact_counts_beyond_its_row_cap()
+    {
+        var log = new DataQualityLog(maxRecorded: 3);
+        for (var i = 0; i < 10; i++) log.Record(new DataQualityIssue("s", i, i % 2 == 0 ? "a" : "b", ""));
+        Assert.Equal(3, log.Issues.Count);
+        Assert.Equal(10, log.Total);
+        Assert.Equal(5, log.CountsByReason["a"]);
+        Assert.Equal(5, log.CountsByReason["b"]);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using Retention.Data;
+
+namespace Retention.Tests.Data;
+
+public class DolmaParserTests
+{
+    private static DolmaParser.Result Parse(string line, long lineNumber = 7) => Parse(Encoding.UTF8.GetBytes(line), lineNumber);
+    private static DolmaParser.Result Parse(byte[] line, long lineNumber = 7) =>
+        DolmaParser.Parse(line, "shard.jsonl", 3, lineNumber, "fallback");
+
+    [Fact]
+    public void Reads_id_text_source_and_position_and_ignores_other_fields()
+    {
+        var r = Parse("""{"id":"d1","text":"héllo \"world\"\n","source":"c4","added":"x","metadata":{"a":[1,{"text":5}]}}""");
+        Assert.Null(r.Issue);
+        Assert.Equal(new Document("d1", "héllo \"world\"\n", "c4", new DocumentPosition("shard.jsonl", 3, 7)), r.Document);
+    }
+
+    [Fact]
+    public void Numeric_id_is_kept_as_its_text_a_missing_id_is_synthesised_from_shard_and_line()
+    {
+        Assert.Equal("12345678901234567890", Parse("""{"id":12345678901234567890,"text":"a"}""").Document!.Id);
+        var noId = Parse("""{"text":"a"}""", lineNumber: 42).Document!;
+        Assert.Equal("shard.jsonl:42", noId.Id);
+        Assert.Equal("fallback", noId.Source);
+        Assert.Equal("shard.jsonl:9", Parse("""{"id":null,"text":"a"}""", lineNumber: 9).Document!.Id);
+    }
+
+    [Fact]
+    public void Escaped_property_names_are_recognised()
+    {
+        Assert.Equal("b", Parse("""{"te\u0078t":"b"}""").Document!.Text);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"a","text":"x" """)]
+    [InlineData("""{"id":"a","text":"x"} trailing""")]
+    [InlineData("""[{"text":"x"}]""")]
+    [InlineData("not json")]
+    [InlineData("""{"text":"x",}""")]
+    public void Invalid_json_is_an_issue(string line)
+    {
+        var r = Parse(line);
+        Assert.Null(r.Document);
+        Assert.Equal(DataQualityReasons.InvalidJson, r.Issue!.Reason);
+        Assert.Equal(("shard.jsonl", 7L), (r.Issue.Shard, r.Issue.Line));
+    }
+
+    [Theory]
+    [InlineData("""{"id":"a"}""", "no 'text' field")]
+    [InlineData("""{"id":"a","text":5}""", "'text' is a number, not a string")]
+    [InlineData("""{"id":"a","text":null}""", "'text' is null, not a string")]
+    [InlineData("""{"id":"a","text":{"t":"x"}}""", "'text' is an object, not a string")]
+    public void Missing_or_non_string_text_is_an_issue(string line, string detail)
+    {
+        var issue = Parse(line).Issue!;
+        Assert.Equal(DataQualityReasons.MissingText, issue.Reason);
+        Assert.Equal(detail, issue.Detail);
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_an_issue_with_the_byte_offset()
+    {
+        var line = Encoding.UTF8.GetBytes("""{"text":"ab""").Concat(new byte[] { 0xC3, 0x28 }).Concat(Encoding.UTF8.GetBytes("\"}")).ToArray();
+        var issue = Parse(line).Issue!;
+        Assert.Equal(DataQualityReasons.InvalidUtf8, issue.Reason);
+        Assert.Equal("invalid UTF-8 at byte 11 of the line", issue.Detail);
+    }
+}

@@ -1,0 +1,178 @@
+using Retention.Data;
+using Retention.Tests.Artifacts;
+
+namespace Retention.Tests.Data;
+
+/// <summary>Issue item 6: shards served over loopback HTTP, by servers that break in the ways real ones do.</summary>
+public class HttpSourceTests
+{
+    private static readonly HttpRetryPolicy FastRetry = new()
+    {
+        MaxAttempts = 5, InitialDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(40),
+        ReadTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    /// <summary>Two gzip shards of about 0.9 MB each (random text barely compresses).</summary>
+    private static (Dictionary<string, byte[]> Files, List<string> Ids) Shards()
+    {
+        var files = new Dictionary<string, byte[]>();
+        var ids = new List<string>();
+        for (var s = 0; s < 2; s++)
+        {
+            var docs = DataFiles.Docs($"h{s}", 1500, textLength: 750, seed: 100 + s);
+            files[$"shard-{s}.json.gz"] = DataFiles.Gzip(DataFiles.Bytes(DataFiles.Lines(docs)));
+            ids.AddRange(docs.Select(d => d.Id));
+        }
+        return (files, ids);
+    }
+
+    private static List<Document> ReadAll(LoopbackHttpServer server, IEnumerable<string> names, DataQualityLog log,
+        HttpRetryPolicy? retry = null, SourceCursor? from = null, int take = int.MaxValue)
+    {
+        using var http = ResumableHttpStream.CreateClient();
+        var source = DataFiles.Source(names.Select(server.Url), log, reader: new ShardReader(http, retry ?? FastRetry));
+        return [.. source.Read(from).Take(take).Select(d => d.Document)];
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_healthy_server_streams_each_shard_in_one_request()
+    {
+        var (files, ids) = Shards();
+        await using var server = new LoopbackHttpServer(files);
+        var log = new DataQualityLog();
+
+        var read = await Task.Run(() => ReadAll(server, files.Keys, log));
+
+        Assert.Equal(ids, DataFiles.Ids(read));
+        Assert.Equal(0, log.Total);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(server.Url("shard-0.json.gz"), read[0].Position.Shard);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Dropped_connections_resume_by_range_with_no_document_lost_or_repeated()
+    {
+        var (files, ids) = Shards();
+        // Every response is cut after 150-300 KB, alternately by a clean close and a TCP reset.
+        await using var server = new LoopbackHttpServer(files,
+            r => new HttpReply.Serve(DropAfter: 150_000 + (r.Number * 37_813 % 150_000), Reset: r.Number % 2 == 0));
+        var log = new DataQualityLog();
+
+        var read = await Task.Run(() => ReadAll(server, files.Keys, log));
+
+        Assert.Equal(ids, DataFiles.Ids(read));
+        Assert.Equal(0, log.Total);
+        var requests = server.Requests;
+        Assert.True(requests.Count >= 8, $"{requests.Count} requests");
+        Assert.All(requests.GroupBy(r => r.Path), g => Assert.Equal(
+            g.Skip(1).Select(r => r.RangeStart!.Value), g.Skip(1).Select(r => r.RangeStart!.Value).Order().Distinct()));
+        Assert.Contains(requests, r => r.RangeStart > 0);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Answers_of_500_and_drops_together_are_retried_and_every_document_arrives_once_in_order()
+    {
+        var (files, ids) = Shards();
+        await using var server = new LoopbackHttpServer(files, r => r.Number % 3 == 1
+            ? new HttpReply.Status(500)
+            : new HttpReply.Serve(DropAfter: 250_000));
+        var log = new DataQualityLog();
+
+        var read = await Task.Run(() => ReadAll(server, files.Keys, log));
+
+        Assert.Equal(ids, DataFiles.Ids(read));
+        Assert.Equal(0, log.Total);
+        Assert.Contains(server.Requests, r => r.Number % 3 == 1);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_server_that_ignores_range_is_resumed_by_skipping_what_was_read()
+    {
+        var (files, ids) = Shards();
+        await using var server = new LoopbackHttpServer(files, r => r.RangeStart is null
+            ? new HttpReply.Serve(DropAfter: 300_000)
+            : new HttpReply.Serve(IgnoreRange: true));
+        var log = new DataQualityLog();
+
+        var read = await Task.Run(() => ReadAll(server, files.Keys, log));
+
+        Assert.Equal(ids, DataFiles.Ids(read));
+        Assert.Equal(4, server.Requests.Count);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_stalled_transfer_times_out_and_resumes()
+    {
+        var (files, ids) = Shards();
+        await using var server = new LoopbackHttpServer(files, r => r.RangeStart is null
+            ? new HttpReply.Serve(StallAfter: 100_000)
+            : HttpReply.Normal);
+        var log = new DataQualityLog();
+
+        var read = await Task.Run(() => ReadAll(server, files.Keys, log, FastRetry with { ReadTimeout = TimeSpan.FromMilliseconds(500) }));
+
+        Assert.Equal(ids, DataFiles.Ids(read));
+        Assert.All(server.Requests.Where(r => r.RangeStart is not null), r => Assert.Equal(100_000, r.RangeStart));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_server_that_stays_down_fails_after_the_bounded_attempts_naming_the_url_and_offset()
+    {
+        var (files, _) = Shards();
+        await using var server = new LoopbackHttpServer(files, r => r.Number == 1
+            ? new HttpReply.Serve(DropAfter: 200_000)
+            : new HttpReply.Status(503));
+
+        var e = await Assert.ThrowsAsync<ShardReadException>(() => Task.Run(() => ReadAll(server, ["shard-0.json.gz"], new DataQualityLog())));
+
+        Assert.Contains(server.Url("shard-0.json.gz"), e.Message);
+        Assert.Contains("at byte 200000 of", e.Message);
+        Assert.Contains("after 5 failed attempts", e.Message);
+        Assert.Equal(5, server.Requests.Count); // the drop is the first failure, then four 503s
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_missing_file_fails_at_once()
+    {
+        await using var server = new LoopbackHttpServer(new Dictionary<string, byte[]>());
+        var e = await Assert.ThrowsAsync<ShardReadException>(() => Task.Run(() => ReadAll(server, ["nope.jsonl"], new DataQualityLog())));
+        Assert.Contains("HTTP 404", e.Message);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Resuming_an_http_source_from_a_cursor_gives_the_rest_over_a_flaky_server()
+    {
+        var (files, ids) = Shards();
+        await using var server = new LoopbackHttpServer(files, r => new HttpReply.Serve(DropAfter: 200_000, Reset: true));
+        var log = new DataQualityLog();
+        using var http = ResumableHttpStream.CreateClient();
+        var source = DataFiles.Source(files.Keys.Select(server.Url), log, shuffleBuffer: 64, seed: 3,
+            reader: new ShardReader(http, FastRetry));
+
+        var (full, head, rest) = await Task.Run(() =>
+        {
+            var full = source.Read().ToList();
+            var head = source.Read().Take(2100).ToList();
+            return (full, head, source.Read(head[^1].After).ToList());
+        });
+
+        Assert.Equal(ids.Order(), full.Select(d => d.Document.Id).Order());
+        Assert.Equal(full.Skip(2100).Select(d => d.Document), rest.Select(d => d.Document));
+        Assert.Equal(0, log.Total);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_url_list_file_names_the_http_shards()
+    {
+        var (files, ids) = Shards();
+        await using var server = new LoopbackHttpServer(files);
+        using var dir = new ArtifactTempDir();
+        File.WriteAllLines(dir.File("urls.txt"), ["# loopback", .. files.Keys.Select(server.Url)]);
+        using var http = ResumableHttpStream.CreateClient();
+        var source = DocumentSource.Create(new DataSourceSpec { Paths = ["urls.txt"], ShuffleShards = false, ShuffleBuffer = 1 },
+            dir.Path, runSeed: 0, new DataQualityLog(), new ShardReader(http, FastRetry));
+
+        Assert.Equal(ids, DataFiles.Ids(await Task.Run(() => source.Documents().ToList())));
+    }
+}

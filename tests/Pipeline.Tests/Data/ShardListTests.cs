@@ -1,0 +1,67 @@
+using Retention.Data;
+using Retention.Tests.Artifacts;
+
+namespace Retention.Tests.Data;
+
+public class ShardListTests
+{
+    [Fact]
+    public void Globs_folders_files_and_url_lists_expand_to_sorted_distinct_shards()
+    {
+        using var dir = new ArtifactTempDir();
+        foreach (var name in (string[])["data/b.json.gz", "data/a.json.gz", "data/c.jsonl", "data/notes.md", "data/sub/d.json.zst", "e.jsonl"])
+            DataFiles.Write(dir.File(name.Split('/')), ["{\"text\":\"x\"}"]);
+        File.WriteAllLines(dir.File("list.txt"), ["# shards", "", "https://example.org/x/2.json.gz?sig=1", "e.jsonl", "  http://example.org/1.jsonl  "]);
+
+        var shards = ShardList.Expand(["data/*.json.gz", "data/c.jsonl", "data/**/*.zst", "list.txt", "data/a.json.gz"], dir.Path);
+
+        Assert.Equal([
+            dir.File("data", "a.json.gz"), dir.File("data", "b.json.gz"), dir.File("data", "c.jsonl"),
+            dir.File("data", "sub", "d.json.zst"), dir.File("e.jsonl"),
+            "http://example.org/1.jsonl", "https://example.org/x/2.json.gz?sig=1",
+        ], shards.Select(s => s.Location).OrderBy(s => s, StringComparer.Ordinal));
+        Assert.Equal(shards.Select(s => s.Location).OrderBy(s => s, StringComparer.Ordinal), shards.Select(s => s.Location));
+        Assert.Equal(ShardCompression.Gzip, shards.Single(s => s.IsHttp && s.Location.Contains("sig")).Compression);
+
+        var folder = ShardList.Expand(["data"], dir.Path);
+        Assert.Equal(["a.json.gz", "b.json.gz", "c.jsonl"], folder.Select(s => s.FileName)); // not notes.md, not sub/
+    }
+
+    [Theory]
+    [InlineData("data/*.json.zst")] // matches nothing
+    [InlineData("missing.jsonl")]
+    [InlineData("data/notes.md")] // not a shard
+    public void An_entry_that_names_nothing_usable_is_an_error(string entry)
+    {
+        using var dir = new ArtifactTempDir();
+        DataFiles.Write(dir.File("data", "a.jsonl"), ["{\"text\":\"x\"}"]);
+        File.WriteAllText(dir.File("data", "notes.md"), "x");
+        Assert.Throws<DataException>(() => ShardList.Expand([entry], dir.Path));
+    }
+
+    [Fact]
+    public void Order_is_a_seeded_permutation_per_epoch()
+    {
+        var sorted = ShardList.Expand(Enumerable.Range(0, 20).Select(i => $"http://h/{i:D2}.jsonl"), "/");
+        // ImmutableArray's own Equals compares references, so compare the locations.
+        List<string> L(System.Collections.Immutable.ImmutableArray<Shard> shards) => [.. shards.Select(s => s.Location)];
+        Assert.Equal(L(sorted), L(ShardList.Order(sorted, 5, 0, shuffle: false)));
+        var e0 = ShardList.Order(sorted, 5, 0, shuffle: true);
+        Assert.Equal(L(e0), L(ShardList.Order(sorted, 5, 0, shuffle: true)));
+        Assert.NotEqual(L(sorted), L(e0));
+        Assert.NotEqual(L(e0), L(ShardList.Order(sorted, 5, 1, shuffle: true)));
+        Assert.NotEqual(L(e0), L(ShardList.Order(sorted, 6, 0, shuffle: true)));
+        Assert.Equal(sorted.Select(s => s.Location), e0.Select(s => s.Location).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Glob_regex_keeps_stars_within_a_folder()
+    {
+        Assert.Matches(Glob.ToRegex("*.json.gz"), "a.json.gz");
+        Assert.DoesNotMatch(Glob.ToRegex("*.json.gz"), "x/a.json.gz");
+        Assert.Matches(Glob.ToRegex("**/*.json.gz"), "x/y/a.json.gz");
+        Assert.Matches(Glob.ToRegex("**/*.json.gz"), "a.json.gz");
+        Assert.Matches(Glob.ToRegex("part-[0-9]?.jsonl"), "part-17.jsonl");
+        Assert.DoesNotMatch(Glob.ToRegex("part-[!0-9].jsonl"), "part-1.jsonl");
+    }
+}
