@@ -1,0 +1,78 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Retention.Data;
+
+namespace Retention.Tests.Data;
+
+/// <summary>The assembled data stage over real gzip shards: determinism, resume, injections.</summary>
+public class DataStreamTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("stream-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    DataStreamSpec Spec(long seed = 7) => new(
+        new DataSourceSpec { Paths = ["shards/*.json.gz"], ShuffleBuffer = 16 },
+        new TokenizerSpec(),
+        new PackingSpec { SeqLen = 32, BatchSize = 4, HeldOutEvery = 10 },
+        [new InjectedTaskSpec { Kind = "modular_addition", Frequency = 0.01 }],
+        seed);
+
+    void WriteShards()
+    {
+        var words = "the of and to in is was he for it with as his on be at by had are but from or have an they which".Split(' ');
+        var rng = new Random(3);
+        Directory.CreateDirectory(Path.Combine(dir, "shards"));
+        for (int s = 0; s < 3; s++)
+        {
+            using var gz = new GZipStream(File.Create(Path.Combine(dir, "shards", $"s{s}.json.gz")), CompressionLevel.Fastest);
+            using var w = new StreamWriter(gz);
+            for (int d = 0; d < 40; d++)
+            {
+                var text = string.Join(' ', Enumerable.Range(0, rng.Next(5, 60)).Select(_ => words[rng.Next(words.Length)]));
+                w.WriteLine(JsonSerializer.Serialize(new { id = $"s{s}-{d}", text, source = "test" }));
+            }
+        }
+    }
+
+    static List<int[]> Take(IEnumerable<TrainingBatch> batches, int n, out DataStreamCursor? last)
+    {
+        var rows = new List<int[]>();
+        last = null;
+        foreach (var b in batches.Take(n)) { rows.Add(b.Batch.Tokens); last = b.After; }
+        return rows;
+    }
+
+    [Fact]
+    public void SameSeedSameTokensAndAResumedStreamEqualsTheUninterruptedOne()
+    {
+        WriteShards();
+        var whole = Take(DataStream.Open(Spec(), dir, new DataQualityLog()), 30, out _);
+        Assert.Equal(whole, Take(DataStream.Open(Spec(), dir, new DataQualityLog()), 30, out _));
+        Assert.NotEqual(whole, Take(DataStream.Open(Spec(seed: 8), dir, new DataQualityLog()), 30, out _));
+
+        foreach (int stopAt in new[] { 1, 7, 13 })
+        {
+            var first = Take(DataStream.Open(Spec(), dir, new DataQualityLog()), stopAt, out var cursor);
+            var saved = DataStreamCursor.FromJson(cursor!.ToJson());          // as a checkpoint stores it
+            var rest = Take(DataStream.Open(Spec(), dir, new DataQualityLog(), saved), 30 - stopAt, out _);
+            Assert.Equal(whole, [.. first, .. rest]);
+        }
+    }
+
+    [Fact]
+    public void InjectedInstancesAppearWhereTheTableSaysAtTheRequestedRate()
+    {
+        WriteShards();
+        var batches = DataStream.Open(Spec(), dir, new DataQualityLog()).Take(25).ToList();
+        var rows = batches.SelectMany(b => b.Injections).ToList();
+        // Instances per training token: 0.01 × (4 rows × 32 tokens) × 25 batches = 32 exactly.
+        Assert.Equal(32, rows.Count);
+        foreach (var r in rows)
+        {
+            var batch = batches.Single(b => b.Step == r.Step).Batch;
+            var seg = batch.Row(r.Row).Slice(r.Offset - 1, 4).ToArray();
+            Assert.Equal(100257, seg[0]);                                        // EOS opens the segment
+            Assert.True(seg[1] >= 100277 && seg[2] >= 100277 && seg[3] >= 100277);   // appended task ids
+        }
+    }
+}
