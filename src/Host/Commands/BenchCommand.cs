@@ -48,7 +48,50 @@ public static class BenchCommand
                 return Errors.Report(e);
             }
         });
-        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic };
+        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts) };
+    }
+
+    /// <summary>`pipeline bench data`: tokens/s of the data stage on the Brown corpus (or given shards).</summary>
+    static Command Data(Option<string> artifacts)
+    {
+        var paths = new Option<string[]>("--source") { Description = "Dolma shards (paths, globs, URLs). Default: the Brown corpus (fetched and cached)." };
+        var threads = new Option<string>("--threads") { Description = "Tokenizer thread counts to measure.", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
+        var seqLen = new Option<int>("--seq-len") { DefaultValueFactory = _ => 2048 };
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 8 };
+        var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 };
+        var cmd = new Command("data", "Data stage tokens/s (decompress, parse, tokenize, pack, inject) per thread count, and of pre-tokenized files.")
+        {
+            paths, threads, seqLen, batch, freq, artifacts,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                var sources = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct);
+                var config = new DataBench.Config(sources, Directory.GetCurrentDirectory(), Ints(r.GetValue(threads)!),
+                    r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq));
+                var rows = await DataBench.RunAsync(config, Console.WriteLine, ct);
+                // What the 4M model (6,963,200 parameters) consumes on an H100 (796 TFLOP/s bf16 measured, platform notes).
+                foreach (var mfu in new[] { 0.1, 0.3 })
+                    Console.WriteLine($"the 4M model at {mfu:P0} MFU on an H100 needs {DataBench.RequiredTokensPerSecond(6_963_200, 796e12, mfu) / 1e6:F1} M tokens/s");
+                Console.WriteLine($"recorded: {await DataBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
+                return 0;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e) || e is FormatException || e is Retention.Data.DataException)
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
+    }
+
+    static async Task<string[]> BrownShardsAsync(CancellationToken ct)
+    {
+        var cache = Retention.Data.Corpus.BrownCorpus.DefaultCacheDir;
+        var dir = Path.Combine(cache, "brown-shards");
+        if (!Directory.Exists(dir) || Directory.GetFiles(dir, "*.json.gz").Length == 0)
+            await Retention.Data.Corpus.BrownCorpus.WriteShardsAsync(await Retention.Data.Corpus.BrownCorpus.FetchAsync(cache, ct), dir, ct: ct);
+        return [Path.Combine(dir, "*.json.gz")];
     }
 
     static int[] Widths(string? grid, string widths) =>
