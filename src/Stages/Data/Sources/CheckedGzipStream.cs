@@ -16,7 +16,7 @@ namespace Retention.Data;
 /// are ignored, as GZipStream and gzip(1) do: the data before them is complete.
 /// </summary>
 /// <exception cref="CompressedDataException">Reading found a truncated or corrupt stream.</exception>
-public sealed class CheckedGzipStream : Stream
+public sealed class CheckedGzipStream : ReadOnlyStream
 {
     // 32 fixed bytes that no shard's decompressed tail plausibly equals by chance.
     private static readonly byte[] Sentinel = Convert.FromHexString(
@@ -98,15 +98,6 @@ public sealed class CheckedGzipStream : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private static byte[] Compress(byte[] data)
     {
@@ -117,7 +108,7 @@ public sealed class CheckedGzipStream : Stream
 
     /// <summary>The real compressed bytes, then the sentinel member. Never mixes the two in one
     /// read, so the flag says exactly when the inflater first saw sentinel bytes.</summary>
-    private sealed class SentinelSource(Stream inner, byte[] sentinel) : Stream
+    private sealed class SentinelSource(Stream inner, byte[] sentinel) : ReadOnlyStream
     {
         private int _sentinelRead;
         public bool SentinelStarted { get; private set; }
@@ -144,16 +135,7 @@ public sealed class CheckedGzipStream : Stream
             base.Dispose(disposing);
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
+                                        }
 }
 
 /// <summary>A compressed shard is truncated (its input ended inside the stream) or corrupt.</summary>

@@ -18,7 +18,7 @@ namespace Retention.Data;
 /// <see cref="Read(byte[], int, int)"/> blocks on it, which is safe here because sources are
 /// pulled on their own thread with no synchronization context.</para>
 /// </remarks>
-public sealed class ResumableHttpStream : Stream
+public sealed class ResumableHttpStream : ReadOnlyStream
 {
     private readonly HttpClient _http;
     private readonly Uri _uri;
@@ -49,10 +49,6 @@ public sealed class ResumableHttpStream : Stream
     /// <summary>Total length in bytes once a response told it, else null.</summary>
     public long? ResourceLength => _length;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _position; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) =>
@@ -217,10 +213,6 @@ public sealed class ResumableHttpStream : Stream
         base.Dispose(disposing);
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>A default client for shards: no automatic decompression (offsets are file
     /// offsets), no overall timeout (the stream times each read itself), connections recycled
