@@ -26,7 +26,7 @@ public static class DataBench
         foreach (var threads in c.Threads)
         {
             var spec = new DataStreamSpec(
-                new DataSourceSpec { Paths = c.Paths, ShuffleBuffer = 256 },
+                [new DataSourceSpec { Paths = c.Paths, ShuffleBuffer = 256 }],
                 new TokenizerSpec { Threads = threads },
                 new PackingSpec { SeqLen = c.SeqLen, BatchSize = c.BatchSize, HeldOutEvery = 1000 },
                 c.TaskFrequency > 0 ? [new InjectedTaskSpec { Kind = "modular_addition", Frequency = c.TaskFrequency }] : [],

@@ -11,6 +11,15 @@ public sealed record Document(string Id, string Text, string Source, DocumentPos
 /// shard order, and the 1-based line within the decompressed shard.</summary>
 public sealed record DocumentPosition(string Shard, int ShardIndex, long Line);
 
+/// <summary>
+/// Where the document reader stands: one source's <see cref="SourceCursor"/> or a weighted mix's
+/// <see cref="MixerCursor"/>. Tagged in JSON so a checkpoint restores the right kind.
+/// </summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(SourceCursor), "source")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(MixerCursor), "mixer")]
+public abstract record ReadCursor;
+
 /// <summary>A document, line or shard the stage skipped, and why (data_quality.arrow).</summary>
 public sealed record DataQualityIssue(string Shard, long Line, string Reason, string Detail);
 
@@ -30,6 +39,7 @@ public sealed record DataQualityIssue(string Shard, long Line, string Reason, st
 /// </remarks>
 public sealed record SourceCursor(
     int ShardIndex, long LinesConsumed, long DocumentsDelivered, long ShuffleDraws, int Epoch = 0, int BlockOffset = 0)
+    : ReadCursor
 {
     /// <summary>The beginning of a source: nothing read, nothing delivered.</summary>
     public static SourceCursor Start { get; } = new(0, 0, 0, 0);

@@ -2,7 +2,7 @@ namespace Retention.Data;
 
 /// <summary>The whole data stage of a run, as configuration.</summary>
 public sealed record DataStreamSpec(
-    DataSourceSpec Source,
+    IReadOnlyList<DataSourceSpec> Sources,
     TokenizerSpec Tokenizer,
     PackingSpec Packing,
     IReadOnlyList<InjectedTaskSpec> Tasks,
@@ -25,15 +25,33 @@ public static class DataStream
     {
         start ??= DataStreamCursor.Start;
         var tokenizer = TextTokenizer.Create(spec.Tokenizer);
-        var source = DocumentSource.Create(spec.Source, baseDirectory, spec.Seed, quality);
         var injector = spec.Tasks.Count == 0 ? null
             : Injector.Create(spec.Tasks, spec.Packing, tokenizer.VocabSize, tokenizer.EosId, spec.Seed).Injector;
 
-        // The tokenizer asks for the source's cursor right after pulling each document.
-        SourceCursor? after = start.Source;
-        var documents = source.Read(start.Source).Select(d => { after = d.After; return d.Document; });
+        // The tokenizer asks for the reader's cursor right after pulling each document.
+        ReadCursor? after = start.Source;
+        var documents = Read(spec, baseDirectory, quality, start.Source, c => after = c);
         var tokenized = ParallelTokenizer.Tokenize(tokenizer, documents, start.Packer.DocumentIndex, () => after, start.Source,
             HeldOutSplit.From(spec.Packing).IsTraining, spec.Tokenizer.Threads, ct: ct);
         return TrainingStream.Batches(tokenized, spec.Packing, tokenizer.EosId, injector, start);
     }
+
+    /// <summary>One source read directly, several mixed by weight (<see cref="SourceMixer"/>).</summary>
+    static IEnumerable<Document> Read(DataStreamSpec spec, string baseDirectory, DataQualityLog quality, ReadCursor? from,
+        Action<ReadCursor> after)
+    {
+        if (spec.Sources.Count == 0) throw new ArgumentException("the data stage needs at least one source");
+        var sources = spec.Sources.Select(s => DocumentSource.Create(s, baseDirectory, spec.Seed, quality)).ToList();
+        if (sources.Count == 1)
+            return sources[0].Read(Expect<SourceCursor>(from)).Select(d => { after(d.After); return d.Document; });
+        return new SourceMixer(sources, spec.Seed).Read(Expect<MixerCursor>(from)).Select(d => { after(d.After); return d.Document; });
+    }
+
+    static T? Expect<T>(ReadCursor? cursor) where T : ReadCursor => cursor switch
+    {
+        null => null,
+        T t => t,
+        _ => throw new InvalidOperationException(
+            $"the checkpoint's data cursor is a {cursor.GetType().Name}, but the data stage now reads with a {typeof(T).Name}: the number of sources changed"),
+    };
 }

@@ -22,7 +22,7 @@ public class DataStreamResumeTests
         var tok = DataFixtures.Tokenizer;
         var source = new ListSource(docs);
         var split = HeldOutSplit.From(Packing);
-        var tokenized = ParallelTokenizer.Tokenize(tok, source.Open(start?.Source), start?.Packer.DocumentIndex ?? 0,
+        var tokenized = ParallelTokenizer.Tokenize(tok, source.Open((SourceCursor?)start?.Source), start?.Packer.DocumentIndex ?? 0,
             () => source.Cursor, start?.Source, split.IsTraining, threads: 3, capacity: 16);
         return TrainingStream.Batches(tokenized, Packing, tok.EosId, NewInjector(tok), start);
     }

@@ -11,7 +11,7 @@ public class DataStreamTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     DataStreamSpec Spec(long seed = 7) => new(
-        new DataSourceSpec { Paths = ["shards/*.json.gz"], ShuffleBuffer = 16 },
+        [new DataSourceSpec { Paths = ["shards/*.json.gz"], ShuffleBuffer = 16 }],
         new TokenizerSpec(),
         new PackingSpec { SeqLen = 32, BatchSize = 4, HeldOutEvery = 10 },
         [new InjectedTaskSpec { Kind = "modular_addition", Frequency = 0.01 }],
@@ -57,6 +57,27 @@ public class DataStreamTests : IDisposable
             var rest = Take(DataStream.Open(Spec(), dir, new DataQualityLog(), saved), 30 - stopAt, out _);
             Assert.Equal(whole, [.. first, .. rest]);
         }
+    }
+
+    [Fact]
+    public void TwoWeightedSourcesResumeBitForBitThroughAJsonCheckpoint()
+    {
+        WriteShards();
+        var mixed = Spec() with
+        {
+            Sources = [new DataSourceSpec { Name = "a", Paths = ["shards/s0.json.gz", "shards/s1.json.gz"], Weight = 3, ShuffleBuffer = 8 },
+                       new DataSourceSpec { Name = "b", Paths = ["shards/s2.json.gz"], Weight = 1, ShuffleBuffer = 8 }],
+        };
+        var whole = Take(DataStream.Open(mixed, dir, new DataQualityLog()), 20, out _);
+        var first = Take(DataStream.Open(mixed, dir, new DataQualityLog()), 9, out var cursor);
+        var json = cursor!.ToJson();
+        Assert.Contains("\"kind\": \"mixer\"", json);
+        var rest = Take(DataStream.Open(mixed, dir, new DataQualityLog(), DataStreamCursor.FromJson(json)), 11, out _);
+        Assert.Equal(whole, [.. first, .. rest]);
+        // A checkpoint of one kind of reader cannot silently resume another.
+        var single = Take(DataStream.Open(Spec(), dir, new DataQualityLog()), 3, out var singleCursor);
+        var error = Assert.Throws<InvalidOperationException>(() => DataStream.Open(mixed, dir, new DataQualityLog(), singleCursor).First());
+        Assert.Contains("number of sources changed", error.Message);
     }
 
     [Fact]

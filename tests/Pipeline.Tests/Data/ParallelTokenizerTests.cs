@@ -30,7 +30,7 @@ public class ParallelTokenizerTests
             keep: d => int.Parse(d.Id[4..]) % 3 != 0, capacity: 4).ToList();
         Assert.Equal(Enumerable.Range(0, 50).Where(i => i % 3 != 0).Select(i => (long)i), kept.Select(d => d.Index));
         // Re-opening the source at a document's Before cursor delivers that document first.
-        foreach (var d in kept) Assert.Equal(d.Index, d.Before?.DocumentsDelivered ?? 0);
+        foreach (var d in kept) Assert.Equal(d.Index, (d.Before as SourceCursor)?.DocumentsDelivered ?? 0);
     }
 
     [Fact]

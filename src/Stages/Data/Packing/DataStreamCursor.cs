@@ -8,7 +8,7 @@ namespace Retention.Data;
 /// skip <c>Packer.DocumentIndex</c> documents instead), the packer's position and the injector's
 /// counts. The tokenizer has no state and the injector's draws are functions of (seed, step).
 /// </summary>
-public sealed record DataStreamCursor(long Step, SourceCursor? Source, PackerCursor Packer, InjectorCursor? Injector)
+public sealed record DataStreamCursor(long Step, ReadCursor? Source, PackerCursor Packer, InjectorCursor? Injector)
 {
     /// <summary>The beginning: no source cursor is needed to skip zero documents.</summary>
     public static readonly DataStreamCursor Start = new(0, null, PackerCursor.Start, null);

@@ -18,4 +18,4 @@ public sealed record PackerCursor(long DocumentIndex, int TokenOffset, long Rows
 /// <c>After.DocumentIndex</c> is the next document (null when the source has no cursors).
 /// The array is the row's own (not shared with later rows).
 /// </summary>
-public sealed record PackedRow(int[] Tokens, PackerCursor After, SourceCursor? SourceAfter);
+public sealed record PackedRow(int[] Tokens, PackerCursor After, ReadCursor? SourceAfter);

@@ -5,7 +5,7 @@ namespace Retention.Data;
 /// seq_len + 1 tokens), and the stream position after its last row. Step is 1-based, like the
 /// trainer's. Treated as immutable: the injector writes into a copy.
 /// </summary>
-public sealed record TokenBatch(long Step, int BatchSize, int RowLength, int[] Tokens, PackerCursor After, SourceCursor? SourceAfter)
+public sealed record TokenBatch(long Step, int BatchSize, int RowLength, int[] Tokens, PackerCursor After, ReadCursor? SourceAfter)
 {
     public int SeqLen => RowLength - 1;
 

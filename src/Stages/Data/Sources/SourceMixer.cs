@@ -6,7 +6,7 @@ namespace Retention.Data;
 /// Resume point of a mix: each source's own cursor (after the last document it delivered),
 /// which sources have run out, and how many draws the mixing stream took.
 /// </summary>
-public sealed record MixerCursor(ImmutableArray<SourceCursor> Sources, ImmutableArray<bool> Exhausted, long Draws)
+public sealed record MixerCursor(ImmutableArray<SourceCursor> Sources, ImmutableArray<bool> Exhausted, long Draws) : ReadCursor
 {
     public static MixerCursor Start(int sources) =>
         new([.. Enumerable.Repeat(SourceCursor.Start, sources)], [.. new bool[sources]], 0);

@@ -11,7 +11,7 @@ namespace Retention.Data;
 /// </summary>
 public static class ParallelTokenizer
 {
-    private sealed record Numbered(long Index, Document Document, SourceCursor? Before);
+    private sealed record Numbered(long Index, Document Document, ReadCursor? Before);
 
     /// <param name="documents">The source's documents, from its resume point.</param>
     /// <param name="firstIndex">The source ordinal of the first document (the resumed packer cursor's document index).</param>
@@ -21,7 +21,7 @@ public static class ParallelTokenizer
     /// <param name="keep">Documents to tokenize (others, e.g. the held-out slice, are counted and skipped).</param>
     public static IEnumerable<TokenizedDocument> Tokenize(
         TextTokenizer tokenizer, IEnumerable<Document> documents, long firstIndex = 0,
-        Func<SourceCursor?>? cursor = null, SourceCursor? start = null, Func<Document, bool>? keep = null,
+        Func<ReadCursor?>? cursor = null, ReadCursor? start = null, Func<Document, bool>? keep = null,
         int threads = 0, int capacity = 256, CancellationToken ct = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -48,7 +48,7 @@ public static class ParallelTokenizer
     /// <summary>The same, for a caller that consumes asynchronously (a Dataflow graph).</summary>
     public static async IAsyncEnumerable<TokenizedDocument> TokenizeAsync(
         TextTokenizer tokenizer, IEnumerable<Document> documents, long firstIndex = 0,
-        Func<SourceCursor?>? cursor = null, SourceCursor? start = null, Func<Document, bool>? keep = null,
+        Func<ReadCursor?>? cursor = null, ReadCursor? start = null, Func<Document, bool>? keep = null,
         int threads = 0, int capacity = 256, [EnumeratorCancellation] CancellationToken ct = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -86,7 +86,7 @@ public static class ParallelTokenizer
     }
 
     private static async Task FeedAsync(ITargetBlock<Numbered> block, IEnumerable<Document> documents, long index,
-        Func<SourceCursor?>? cursor, SourceCursor? before, Func<Document, bool>? keep, CancellationToken ct)
+        Func<ReadCursor?>? cursor, ReadCursor? before, Func<Document, bool>? keep, CancellationToken ct)
     {
         try
         {

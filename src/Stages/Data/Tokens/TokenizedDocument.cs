@@ -7,4 +7,4 @@ namespace Retention.Data;
 /// document is the next one delivered: a resume re-opens the source there and sees this document
 /// first. Null when the source offers no cursor (a resume then skips Index documents).
 /// </summary>
-public sealed record TokenizedDocument(long Index, Document Document, int[] Tokens, SourceCursor? Before);
+public sealed record TokenizedDocument(long Index, Document Document, int[] Tokens, ReadCursor? Before);
