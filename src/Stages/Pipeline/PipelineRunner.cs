@@ -21,9 +21,11 @@ public static class PipelineRunner
     public static string SweepDir(LoadedPipeline p, string artifactsRoot) =>
         Path.Combine(artifactsRoot, p.Profile is null ? p.Spec.Name : $"{p.Spec.Name}-{p.Profile}");
 
+    /// <param name="dataDirectory">What relative data paths (data.sources[].paths) resolve against; default the current directory.</param>
     public static async Task<PipelineResult> RunAsync(LoadedPipeline pipeline, string artifactsRoot, IRunProgress progress,
-        CancellationToken stop)
+        CancellationToken stop, string? dataDirectory = null)
     {
+        dataDirectory ??= Directory.GetCurrentDirectory();
         var sweepDir = SweepDir(pipeline, artifactsRoot);
         // A re-run replaces the previous results: runs left from an earlier sweep would
         // otherwise join this one's analysis.
@@ -35,7 +37,9 @@ public static class PipelineRunner
 
         var statuses = new List<(string, RunStatus)>();
         var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
-        foreach (var group in SweepGroups.Of(pipeline.Runs))
+        bool dataOnly = pipeline.Spec.Experiment == "data";
+        var groups = dataOnly ? pipeline.Runs.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList() : SweepGroups.Of(pipeline.Runs);
+        foreach (var group in groups)
         {
             if (stop.IsCancellationRequested) break;
             var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, Path.Combine(sweepDir, "runs", run.RunId))).ToList();
@@ -44,8 +48,16 @@ public static class PipelineRunner
             RunStatus status;
             try
             {
-                foreach (var (run, cell) in group.Zip(cells)) await WriteRunHeaderAsync(run, cell.RunDir);
-                status = await SyntheticRunGraph.RunAsync(cells, progress, stop);
+                if (dataOnly)
+                {
+                    await WriteRunYamlAsync(group[0], cells[0].RunDir);
+                    status = await DataRunGraph.RunAsync(cells[0], dataDirectory, progress, stop);
+                }
+                else
+                {
+                    foreach (var (run, cell) in group.Zip(cells)) await WriteRunHeaderAsync(run, cell.RunDir);
+                    status = await SyntheticRunGraph.RunAsync(cells, progress, stop);
+                }
             }
             catch (Exception e)
             {
@@ -85,12 +97,17 @@ public static class PipelineRunner
         return null;
     }
 
-    static async Task WriteRunHeaderAsync(RunPlan run, string runDir)
+    static async Task WriteRunYamlAsync(RunPlan run, string runDir)
     {
         Directory.CreateDirectory(runDir);
+        await AtomicFile.WriteTextAsync(Path.Combine(runDir, "run.yaml"), run.ResolvedYaml);
+    }
+
+    static async Task WriteRunHeaderAsync(RunPlan run, string runDir)
+    {
+        await WriteRunYamlAsync(run, runDir);
         var spec = run.Spec;
         var mixture = TaskMixture.From(spec.Synthetic, spec.Seed);
-        await AtomicFile.WriteTextAsync(Path.Combine(runDir, "run.yaml"), run.ResolvedYaml);
         var sweep = string.Join(",", run.Parameters.Select(p => $"{p.Key}={p.Value}"));
         await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "params.arrow"), SyntheticTables.Params,
             [new ParamsRow(sweep, spec.Synthetic.Width, spec.Seed, spec.Synthetic.Tasks, spec.Synthetic.DimsPerTask,

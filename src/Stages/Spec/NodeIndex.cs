@@ -76,7 +76,7 @@ internal sealed class NodeIndex
                 }
                 break;
             case YamlSequenceNode sequence:
-                var item = kind == FieldKind.RecordList ? type!.GetGenericArguments()[0] : null;
+                var item = kind is FieldKind.RecordList or FieldKind.ScalarList ? type!.GetGenericArguments()[0] : null;
                 for (var i = 0; i < sequence.Children.Count; i++)
                     Walk(sequence.Children[i], $"{path}[{i}]", item, null);
                 break;

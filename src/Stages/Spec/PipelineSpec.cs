@@ -10,7 +10,7 @@ public sealed record PipelineSpec
     /// <summary>Name of the experiment; the artifacts go under artifacts/&lt;name&gt;/.</summary>
     public required string Name { get; init; }
     public string Description { get; init; } = "";
-    /// <summary>Which experiment family this file runs. Only "synthetic" exists so far.</summary>
+    /// <summary>Which experiment family this file runs: synthetic (Part 1) | data (the data stage alone).</summary>
     public string Experiment { get; init; } = "synthetic";
     /// <summary>cpu | cuda | auto (cuda when available).</summary>
     public string Device { get; init; } = "cpu";
@@ -22,6 +22,22 @@ public sealed record PipelineSpec
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Sweep { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>();
     public AnalysisSpec Analysis { get; init; } = new();
+    /// <summary>The data stage: sources, tokenizer, packing, injected tasks (experiment: data).</summary>
+    public DataSpec? Data { get; init; }
+}
+
+/// <summary>
+/// The data stage of paper-spec Part 2 (see README "The data stage"): documents from one or more
+/// weighted sources, tokenized, packed into (batch_size, seq_len) batches, with injected tasks.
+/// experiment: data runs it alone for train.steps batches, to check a data mix and its injection
+/// schedule before training.
+/// </summary>
+public sealed record DataSpec
+{
+    public IReadOnlyList<Retention.Data.DataSourceSpec> Sources { get; init; } = [];
+    public Retention.Data.TokenizerSpec Tokenizer { get; init; } = new();
+    public Retention.Data.PackingSpec Packing { get; init; } = new();
+    public IReadOnlyList<Retention.Data.InjectedTaskSpec> Tasks { get; init; } = [];
 }
 
 /// <summary>Paper-spec Part 1: K tasks in orthogonal blocks, power-law frequencies and spectra.</summary>

@@ -12,6 +12,8 @@ internal enum FieldKind
     Record,
     /// <summary>IReadOnlyList of a spec record (a YAML sequence of mappings).</summary>
     RecordList,
+    /// <summary>IReadOnlyList of scalars (a YAML sequence of values, e.g. data.sources[].paths).</summary>
+    ScalarList,
     /// <summary>The sweep: dotted path → list of values.</summary>
     SweepMap,
 }
@@ -68,6 +70,7 @@ internal static class SpecSchema
         {
             FieldKind.Record => $"a mapping with keys {string.Join(", ", KeysOf(type))}",
             FieldKind.RecordList => "a list of mappings",
+            FieldKind.ScalarList => "a list of values",
             FieldKind.SweepMap => "a mapping of field paths to lists of values",
             _ => "a scalar value",
         };
@@ -111,11 +114,15 @@ internal static class SpecSchema
             return FieldKind.SweepMap;
         if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) && IsRecord(t.GetGenericArguments()[0]))
             return FieldKind.RecordList;
+        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) && KindOf(t.GetGenericArguments()[0]) == FieldKind.Scalar)
+            return FieldKind.ScalarList;
         if (IsRecord(t))
             return FieldKind.Record;
         // A new property type must be taught to the schema (and to Describe) before it can be loaded.
         throw new NotSupportedException($"spec property type {t} is not supported by SpecSchema");
     }
 
-    private static bool IsRecord(Type t) => t.IsClass && t.Namespace == typeof(PipelineSpec).Namespace;
+    // Spec records live in Retention.Spec, and the data stage's own specs in Retention.Data.
+    private static bool IsRecord(Type t) => t.IsClass && t != typeof(string)
+        && (t.Namespace == typeof(PipelineSpec).Namespace || t.Namespace == typeof(Retention.Data.DataSourceSpec).Namespace);
 }

@@ -10,7 +10,9 @@ namespace Retention.Spec;
 /// </summary>
 internal sealed partial class SpecValidator
 {
-    private static readonly string[] Experiments = ["synthetic"];
+    private static readonly string[] Experiments = ["synthetic", "data"];
+    private static readonly string[] TaskKinds = ["comparison", "modular_addition"];
+    private static readonly string[] TokenizerKinds = ["cl100k_base", "huggingface", "bpe"];
     private static readonly string[] Bases = ["identity", "random"];
     private static readonly string[] Optimizers = ["adam"];
     private static readonly string[] Schedules = ["constant", "cosine"];
@@ -31,6 +33,7 @@ internal sealed partial class SpecValidator
         validator.Synthetic(spec.Synthetic);
         validator.Train(spec.Train);
         validator.Analysis(spec.Analysis);
+        validator.Data(spec);
         return validator._errors;
     }
 
@@ -62,6 +65,36 @@ internal sealed partial class SpecValidator
                 $"must be in (0, 0.5] (a fraction of all samples), got {Show(r.Frequency)}");
             AtLeast(r.Gap, 1, "synthetic.rare.gap");
             Positive(r.Lambda, "synthetic.rare.lambda");
+        }
+    }
+
+    private void Data(PipelineSpec spec)
+    {
+        if (spec.Data is not { } d)
+        {
+            Check(spec.Experiment != "data", "experiment", "experiment: data needs a data: section (sources, tokenizer, packing, tasks)");
+            return;
+        }
+        Check(d.Sources.Count > 0, "data.sources", "needs at least one source (paths of Dolma shards, globs or URLs)");
+        for (var i = 0; i < d.Sources.Count; i++)
+            foreach (var message in d.Sources[i].Validate($"data.sources[{i}]"))
+            {
+                var colon = message.IndexOf(": ", StringComparison.Ordinal);
+                Check(false, message[..colon], message[(colon + 2)..]);
+            }
+        OneOf(d.Tokenizer.Kind, TokenizerKinds, "data.tokenizer.kind", "tokenizer kind");
+        if (d.Tokenizer.Kind != "cl100k_base")
+            Check(!string.IsNullOrWhiteSpace(d.Tokenizer.Path), "data.tokenizer.path", $"a {d.Tokenizer.Kind} tokenizer needs a file path");
+        AtLeast(d.Packing.SeqLen, 4, "data.packing.seq_len");
+        AtLeast(d.Packing.BatchSize, 1, "data.packing.batch_size");
+        AtLeast(d.Packing.HeldOutEvery, 0, "data.packing.held_out_every");
+        for (var i = 0; i < d.Tasks.Count; i++)
+        {
+            var t = d.Tasks[i];
+            OneOf(t.Kind, TaskKinds, $"data.tasks[{i}].kind", "task kind");
+            Check(t.Frequency is > 0 and <= 0.125, $"data.tasks[{i}].frequency",
+                $"must be in (0, 0.125] (injected instances per training token), got {Show(t.Frequency)}");
+            AtLeast(t.Gap, 1, $"data.tasks[{i}].gap");
         }
     }
 

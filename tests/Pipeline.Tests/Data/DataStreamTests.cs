@@ -81,6 +81,30 @@ public class DataStreamTests : IDisposable
     }
 
     [Fact]
+    public async Task ExperimentDataWritesBatchesInjectionsQualityAndTheCursor()
+    {
+        WriteShards();
+        File.WriteAllText(Path.Combine(dir, "shards", "bad.jsonl"), "{\"id\": 1, \"text\": \"fine\"}\nnot json\n");
+        var yaml = string.Join('\n',
+            "name: preview", "experiment: data",
+            "data:",
+            "  sources: [{paths: ['shards/*.json.gz', 'shards/bad.jsonl'], shuffle_buffer: 8}]",
+            "  packing: {seq_len: 32, batch_size: 4}",
+            "  tasks: [{kind: comparison, frequency: 0.01, gap: 5}]",
+            "train: {steps: 20}",
+            "analysis:",
+            "  tables: [{name: counts, sql: 'SELECT (SELECT count(*) FROM injections) AS injected, (SELECT count(*) FROM batches) AS batches, (SELECT count(*) FROM data_quality) AS issues'}]");
+        var pipeline = Retention.Spec.SpecLoader.LoadText(yaml, "preview.yaml");
+        var result = await Retention.Pipeline.PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "artifacts"),
+            Retention.Pipeline.SilentProgress.Instance, CancellationToken.None, dataDirectory: dir);
+        var counts = result.Tables.Single().Result.Rows.Single();
+        // 0.01 × (4 × 32) × 20 batches = 25.6 → 25 instances, injected at steps 5, 10, 15, 20.
+        Assert.Equal([25L, 20L, 1L], counts.Select(Convert.ToInt64));
+        var cursor = DataStreamCursor.FromJson(File.ReadAllText(Path.Combine(result.SweepDir, "runs", "default", "data_cursor.json")));
+        Assert.Equal(20, cursor.Step);
+    }
+
+    [Fact]
     public void InjectedInstancesAppearWhereTheTableSaysAtTheRequestedRate()
     {
         WriteShards();

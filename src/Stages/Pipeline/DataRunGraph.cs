@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Retention.Artifacts;
+using Retention.Data;
+using Retention.Spec;
+
+namespace Retention.Pipeline;
+
+/// <summary>batches.arrow: what each batch of the data stage held.</summary>
+public sealed record BatchRow(long Step, long DocumentsConsumed, int Rows, int SeqLen, int Injected, int EosTokens);
+
+/// <summary>
+/// experiment: data — the data stage alone for train.steps batches, as a Dataflow graph:
+///
+///   stream (DataStream: source |> tokenize |> pack |> batch |> inject) |> records |> write
+///
+/// It writes batches.arrow, injections.arrow (every injected instance: step, row, offset, task,
+/// instance id), data_quality.arrow and data_cursor.json (where the stream stopped, the cursor
+/// a training checkpoint would save), so a data mix and its injection schedule can be checked
+/// with SQL before any GPU time is spent.
+/// </summary>
+public static class DataRunGraph
+{
+    public static readonly RecordBatchBuilder<BatchRow> Batches = new RecordBatchBuilder<BatchRow>()
+        .Int64("step", r => r.Step).Int64("documents_consumed", r => r.DocumentsConsumed).Int32("rows", r => r.Rows)
+        .Int32("seq_len", r => r.SeqLen).Int32("injected", r => r.Injected).Int32("eos_tokens", r => r.EosTokens);
+
+    public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop)
+    {
+        var spec = cell.Spec;
+        var data = spec.Data ?? throw new InvalidOperationException("experiment: data needs a data: section");
+        var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed);
+        var quality = new DataQualityLog();
+        var eos = TextTokenizer.Create(data.Tokenizer).EosId;
+        await using var batches = ArrowRowWriter<BatchRow>.Create(Path.Combine(cell.RunDir, "batches.arrow"), Batches);
+        await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);
+        using var failure = new FirstFailure();
+        var clock = Stopwatch.StartNew();
+        long lastStep = 0;
+        DataStreamCursor? cursor = null;
+        try
+        {
+            var records = Stage.Transform<TrainingBatch, TrainingBatch>("records", b =>
+            {
+                batches.Append(new BatchRow(b.Step, b.After.Packer.DocumentIndex, b.Batch.BatchSize, b.Batch.SeqLen,
+                    b.Injections.Count, b.Batch.Tokens.Count(t => t == eos)));
+                return b;
+            }, failure);
+            var write = Stage.Sink<TrainingBatch>("write", b =>
+            {
+                foreach (var row in b.Injections) injections.Append(row);
+                (lastStep, cursor) = (b.Step, b.After);
+                progress.Step(cell.RunId, b.Step, null);
+                return Task.CompletedTask;
+            }, failure);
+            records.Then(write);
+            // The stream is pulled on the feed's thread: reading shards (HTTP included) blocks.
+            var source = DataStream.Open(stream, baseDirectory, quality, ct: stop).Take((int)Math.Min(spec.Train.Steps, int.MaxValue));
+            await Task.Run(() => Stage.Feed("data", source, records, failure, stop));
+            await write.Completion;
+            failure.ThrowIfFailed();
+        }
+        finally
+        {
+            await CompleteAll.RunAsync([batches.CompleteAsync, injections.CompleteAsync,
+                () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow")),
+                () => cursor is null ? Task.CompletedTask : AtomicFile.WriteTextAsync(Path.Combine(cell.RunDir, "data_cursor.json"), cursor.ToJson())]);
+        }
+        if (quality.Total > 0)
+            progress.Info($"{cell.RunId}: {quality.Total} data-quality issue(s): " +
+                string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value}")) + " (data_quality.arrow)");
+        var seconds = clock.Elapsed.TotalSeconds;
+        return lastStep == spec.Train.Steps ? RunStatus.Completed(lastStep, seconds)
+            : new RunStatus(stop.IsCancellationRequested ? "interrupted" : "data exhausted", lastStep, seconds);
+    }
+}
