@@ -23,7 +23,8 @@ public sealed class SyntheticTrainer : IDisposable
     readonly IReadOnlyList<CellSpec> cells;
     readonly MixtureTensors mixture;
     readonly StudentStack students;
-    readonly optim.Optimizer optimizer;
+    readonly AdamOptimizer optimizer;
+    readonly Scalar perRowWeight;   // 1 / batch_size, kept alive for the trainer's life (see AdamOptimizer)
     readonly CellInputs inputs;
     readonly Tensor lossSum;   // (C) float64: Σ of each cell's minibatch loss since the last log
     readonly TaskMixture mixtureSpec;
@@ -58,7 +59,8 @@ public sealed class SyntheticTrainer : IDisposable
             foreach (var g in inits) g.Dispose();
         }
         inputs = new CellInputs([.. cells.Select(c => c.Seed)], mixtureSpec.InputDims, device);
-        optimizer = optim.Adam(students.parameters(), train.Lr);
+        optimizer = new AdamOptimizer(students.parameters(), train.Lr);
+        perRowWeight = (1.0 / train.BatchSize).ToScalar();
         lossSum = zeros(cells.Count, dtype: ScalarType.Float64, device: device);
     }
 
@@ -79,7 +81,7 @@ public sealed class SyntheticTrainer : IDisposable
         double lr = LrSchedule.At(batch.Step, train.Steps, train.Lr, train.LrSchedule, train.WarmupSteps, train.MinLrRatio);
         using (NewDisposeScope())
         {
-            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+            optimizer.LearningRate = lr;
             int c = cells.Count, b = batch.Tasks[0].Length;
             var t = tensor(tasks, new long[] { c, b }).to(device);                           // (C, B)
             var x = inputs.Next(b);                                                          // (C, B, D)
@@ -87,10 +89,10 @@ public sealed class SyntheticTrainer : IDisposable
             var error = (students.call(x, t) - target).square().sum(2);                     // (C, B): squared error per sample
             // Every row weighs 1/batch_size, also in a step enlarged by rare-task injections, so a
             // sample counts the same whichever step it arrives in (equal to the mean otherwise).
-            var perCell = error.sum([1]) / train.BatchSize;                                  // (C): each cell's minibatch loss
-            optimizer.zero_grad();
+            var perCell = error.sum([1]).mul_(perRowWeight);                                 // (C): each cell's minibatch loss
+            optimizer.ZeroGrad();
             perCell.sum().backward();
-            optimizer.step();
+            optimizer.Step();
             using (no_grad()) lossSum.add_(perCell.detach().to_type(ScalarType.Float64));
         }
         stepsSinceLog++;
@@ -145,6 +147,7 @@ public sealed class SyntheticTrainer : IDisposable
     public void Dispose()
     {
         optimizer.Dispose();
+        perRowWeight.Dispose();
         students.Dispose();
         mixture.Dispose();
         inputs.Dispose();

@@ -1,0 +1,60 @@
+using Retention.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Retention.Tests.Training;
+
+public class AdamOptimizerTests
+{
+    static (Parameter A, Parameter B) Params(int seed)
+    {
+        var g = new Generator((ulong)seed);
+        return (new Parameter(randn(5, 3, generator: g)), new Parameter(randn(3, generator: g)));
+    }
+
+    static Tensor Loss(Parameter a, Parameter b, int step)
+    {
+        var x = randn(8, 5, generator: new Generator((ulong)(100 + step)));
+        return (x.matmul(a) + b).tanh().square().mean();
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    public void MatchesTorchAdamAndAdamW(double weightDecay)
+    {
+        var (a1, b1) = Params(1);
+        var (a2, b2) = Params(1);
+        using var ours = new AdamOptimizer([a1, b1], lr: 0.05, weightDecay: weightDecay);
+        optim.Optimizer theirs = weightDecay == 0 ? optim.Adam([a2, b2], lr: 0.05) : optim.AdamW([a2, b2], lr: 0.05, weight_decay: weightDecay);
+        for (int step = 0; step < 30; step++)
+        {
+            ours.ZeroGrad();
+            Loss(a1, b1, step).backward();
+            ours.Step();
+            theirs.zero_grad();
+            Loss(a2, b2, step).backward();
+            theirs.step();
+        }
+        Assert.True(a1.allclose(a2, rtol: 1e-5, atol: 1e-6), "encoder-like weights differ");
+        Assert.True(b1.allclose(b2, rtol: 1e-5, atol: 1e-6), "bias-like weights differ");
+    }
+
+    [Fact]
+    public void ManyStepsWithGarbageCollectionRunCleanly()
+    {
+        // The failure this optimizer avoids: torch.optim.Adam's implicit Scalars freed by the GC mid-call.
+        var (a, b) = Params(2);
+        using var opt = new AdamOptimizer([a, b], lr: 0.01);
+        for (int step = 0; step < 2000; step++)
+        {
+            using var scope = NewDisposeScope();
+            opt.ZeroGrad();
+            Loss(a, b, step % 7).backward();
+            opt.Step();
+            if (step % 100 == 0) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+        }
+        Assert.True(a.isfinite().all().item<bool>());
+    }
+}
