@@ -1,0 +1,59 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Retention.Models;
+
+/// <summary>
+/// The OLMo-style decoder of paper-spec Part 2: token embedding V×H, <c>Layers</c> pre-norm
+/// blocks, a final non-parametric norm and an untied lm_head H→V without bias.
+/// Initialisation is OLMo's "normal" scheme: every Linear and Embedding weight is drawn from
+/// N(0, InitStd²) (std 0.02), with no depth scaling of the output projections.
+/// </summary>
+public sealed class OlmoModel : nn.Module<Tensor, Tensor>
+{
+    readonly Embedding wte;                  // V × H
+    readonly ModuleList<OlmoBlock> blocks;
+    readonly LayerNormNoParams lnF;
+    readonly Linear lmHead;                  // H → V
+    readonly OlmoConfig config;
+
+    /// <summary>Builds the model on the CPU (move it with <c>to(device)</c>); draws from
+    /// <paramref name="generator"/> when given, else from the global generator.</summary>
+    public OlmoModel(OlmoConfig config, Generator? generator = null) : base("OlmoModel")
+    {
+        this.config = config.Validated();
+        wte = nn.Embedding(config.VocabSize, config.Hidden);
+        blocks = new ModuleList<OlmoBlock>();
+        for (int i = 0; i < config.Layers; i++) blocks.Add(new OlmoBlock(config));
+        lnF = new LayerNormNoParams(config.Hidden);
+        lmHead = nn.Linear(config.Hidden, config.VocabSize, hasBias: false);
+        RegisterComponents();
+        Initialise(generator);
+    }
+
+    public OlmoConfig Config => config;
+    public IReadOnlyList<OlmoBlock> Blocks => [.. blocks];
+
+    /// <summary>Trainable parameter count of the built module (Σ numel over parameters()).</summary>
+    public long CountParameters() => parameters().Sum(p => p.numel());
+
+    /// <summary>tokens (B, T) int64 → logits (B, T, V).</summary>
+    public override Tensor forward(Tensor tokens)
+    {
+        if (tokens.dim() != 2 || tokens.shape[1] > config.MaxSeqLen)
+            throw new ArgumentException($"tokens must be (B, T ≤ {config.MaxSeqLen}), got ({string.Join(", ", tokens.shape)})");
+        var x = wte.call(tokens);                                                   // (B, T, C)
+        foreach (var block in blocks) x = block.call(x);                            // (B, T, C)
+        x = lnF.call(x);                                                            // (B, T, C)
+        return lmHead.call(x);                                                      // (B, T, V)
+    }
+
+    /// <summary>OLMo "normal" init: N(0, InitStd) for all Linear and Embedding weights.</summary>
+    void Initialise(Generator? generator)
+    {
+        using var _ = no_grad();
+        foreach (var (_, p) in named_parameters())
+            nn.init.normal_(p, 0.0, config.InitStd, generator);
+    }
+}

@@ -1,0 +1,53 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Retention.Models;
+
+/// <summary>
+/// Rotary position embeddings in OLMo's (GPT-NeoX) "rotate half" layout: dims i and i + hd/2
+/// form a pair rotated by angle pos·θ^(−2i/hd). cos and sin are precomputed for MaxSeqLen
+/// positions and held as buffers (tensor fields registered by RegisterComponents), so they move
+/// with the module's <c>to(device)</c> and appear in the state dict as <c>…rotary.cos/sin</c>.
+/// They are not registered non-persistent: TorchSharp 0.107's <c>named_buffers(false)</c> skips
+/// non-persistent buffers, and <c>to(device)</c> and <c>Dispose</c> go through it, so such
+/// buffers would stay behind on the CPU and leak.
+/// </summary>
+public sealed class RotaryEmbedding : nn.Module<Tensor, Tensor>
+{
+    readonly Tensor cos;   // (MaxSeqLen, hd)
+    readonly Tensor sin;   // (MaxSeqLen, hd)
+
+    public RotaryEmbedding(int headDim, int maxSeqLen, double theta) : base("RotaryEmbedding")
+    {
+        if (headDim % 2 != 0) throw new ArgumentException($"head dim {headDim} must be even");
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            var invFreq = 1.0 / pow(theta, arange(0, headDim, 2, dtype: float64) / headDim);   // (hd/2)
+            var pos = arange(maxSeqLen, dtype: float64);                                      // (T_max)
+            var angles = outer(pos, invFreq);                                                 // (T_max, hd/2)
+            var full = cat([angles, angles], dim: 1);                                         // (T_max, hd)
+            cos = full.cos().to(float32).MoveToOuterDisposeScope();
+            sin = full.sin().to(float32).MoveToOuterDisposeScope();
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>Rotates q or k of shape (B, nh, T, hd) by the positions 0..T−1.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        long t = x.shape[2], hd = x.shape[3];
+        if (t > cos.shape[0] || hd != cos.shape[1])
+            throw new ArgumentException($"rotary input {string.Join("x", x.shape)} exceeds ({cos.shape[0]}, {cos.shape[1]})");
+        var c = cos.narrow(0, 0, t).to(x.dtype);                                    // (T, hd)
+        var s = sin.narrow(0, 0, t).to(x.dtype);                                    // (T, hd)
+        return x * c + RotateHalf(x) * s;                                           // (B, nh, T, hd)
+    }
+
+    /// <summary>(x1, x2) → (−x2, x1) over the two halves of the last dim.</summary>
+    static Tensor RotateHalf(Tensor x)
+    {
+        var halves = x.chunk(2, dim: -1);                                           // 2 × (B, nh, T, hd/2)
+        return cat([-halves[1], halves[0]], dim: -1);                               // (B, nh, T, hd)
+    }
+}

@@ -1,0 +1,32 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Retention.Models;
+
+/// <summary>
+/// OLMo's SwiGLU MLP: one fused projection H→MlpDim gives the value and gate halves
+/// [x, gate]; silu(gate)·x (width MlpDim/2) is projected back MlpDim/2→H. No biases.
+/// </summary>
+public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
+{
+    readonly Linear ffProj;          // H → MlpDim (value and gate halves)
+    readonly Linear ffOut;           // MlpDim/2 → H
+
+    public SwiGluMlp(OlmoConfig config) : base("SwiGluMlp")
+    {
+        ffProj = nn.Linear(config.Hidden, config.MlpDim, hasBias: false);
+        ffOut = nn.Linear(config.MlpHidden, config.Hidden, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <summary>The output projection (for scaled initialisation).</summary>
+    public Linear OutProj => ffOut;
+
+    public override Tensor forward(Tensor x)
+    {
+        var halves = ffProj.call(x).chunk(2, dim: -1);                              // 2 × (B, T, M/2)
+        var h = nn.functional.silu(halves[1]) * halves[0];                          // (B, T, M/2)
+        return ffOut.call(h);                                                       // (B, T, C)
+    }
+}
