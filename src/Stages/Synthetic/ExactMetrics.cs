@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Retention.Synthetic;
@@ -40,10 +41,14 @@ public static class ExactMetrics
         var cross = (lambda.sqrt().unsqueeze(2) * uk * dec).sum([1, 2]);
         var gram = u.t().matmul(u);                                     // (N, N)
         var quad = (dec.matmul(gram) * dec).sum([1, 2]);
-        var loss = trace - 2 * cross + quad;
+        // Explicit Scalars (see Training/AdamOptimizer.cs): these run at every dense logging step.
+        using var two = 2.0.ToScalar();
+        var loss = (trace + quad).sub_(cross.mul(two));
 
         double baseline = (double)rank / dims;
-        var corrected = baseline >= 1 ? signal.clone() : (signal - baseline) / (1 - baseline);
+        using var shift = baseline.ToScalar();
+        using var scale = (baseline >= 1 ? 1.0 : 1 / (1 - baseline)).ToScalar();
+        var corrected = baseline >= 1 ? signal.clone() : signal.sub(shift).mul_(scale);
         return new TaskMetrics(ToArray(loss), ToArray(signal), ToArray(corrected));
     }
 
