@@ -53,7 +53,9 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
     void Initialise(Generator? generator)
     {
         using var _ = no_grad();
+        // Tensor.normal_, not nn.init.normal_: TorchSharp 0.107's nn.init.normal_ ignores its
+        // generator argument (two models built from equal seeds differed), so runs were not reproducible.
         foreach (var (_, p) in named_parameters())
-            nn.init.normal_(p, 0.0, config.InitStd, generator);
+            p.normal_(0.0, config.InitStd, generator);
     }
 }

@@ -7,32 +7,45 @@ namespace Retention.Training;
 /// <summary>
 /// Adam (weight_decay = 0) or AdamW, with PyTorch's update: m ← β1·m + (1−β1)·g,
 /// v ← β2·v + (1−β2)·g², p ← p·(1 − lr·wd) − (lr / (1−β1^t))·m / (sqrt(v)/sqrt(1−β2^t) + eps).
+/// Weight decay is per parameter (see the constructor taking (parameter, decay) pairs), so one
+/// instance can decay matrices and leave embeddings alone.
 ///
 /// Why not torch.optim.Adam: TorchSharp 0.107's optimizers pass doubles such as eps to native
 /// calls through implicitly created Scalars that nothing keeps alive, so the garbage collector
 /// can free one during the call. Seen here: after ~10K steps of a synthetic run the native add_
 /// failed with "Unknown scalar type" (a freed Scalar). Every Scalar here is created explicitly
-/// and disposed only after the step's last native call.
+/// and disposed only after its last native call.
 /// </summary>
 public sealed class AdamOptimizer : IDisposable
 {
-    readonly (Parameter Param, Tensor M, Tensor V)[] state;
-    readonly double beta1, beta2, eps, weightDecay;
+    readonly (Parameter Param, Tensor M, Tensor V, double Decay)[] state;
+    readonly double beta1, beta2, eps;
     long t;
 
     public AdamOptimizer(IEnumerable<Parameter> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
         double weightDecay = 0)
+        : this(parameters.Select(p => (p, weightDecay)), lr, beta1, beta2, eps) { }
+
+    /// <summary>Adam with a decoupled weight decay of its own for each parameter (0: none).</summary>
+    public AdamOptimizer(IEnumerable<(Parameter Param, double WeightDecay)> parameters, double lr, double beta1 = 0.9,
+        double beta2 = 0.999, double eps = 1e-8)
     {
         using var noGrad = no_grad();
-        state = [.. parameters.Select(p => (p, zeros_like(p), zeros_like(p)))];
-        (LearningRate, this.beta1, this.beta2, this.eps, this.weightDecay) = (lr, beta1, beta2, eps, weightDecay);
+        state = [.. parameters.Select(p => (p.Param, zeros_like(p.Param), zeros_like(p.Param), p.WeightDecay))];
+        (LearningRate, this.beta1, this.beta2, this.eps) = (lr, beta1, beta2, eps);
     }
 
     public double LearningRate { get; set; }
 
+    /// <summary>Steps taken (t of the bias corrections).</summary>
+    public long StepCount => t;
+
+    /// <summary>The decay of each parameter, in the constructor's order.</summary>
+    public IReadOnlyList<double> WeightDecays => [.. state.Select(s => s.Decay)];
+
     public void ZeroGrad()
     {
-        foreach (var (p, _, _) in state) p.grad?.zero_();
+        foreach (var (p, _, _, _) in state) p.grad?.zero_();
     }
 
     public void Step()
@@ -47,11 +60,14 @@ public sealed class AdamOptimizer : IDisposable
         using var invSqrtBc2 = (1 / Math.Sqrt(bc2)).ToScalar();
         using var epsilon = eps.ToScalar();
         using var negStep = (-LearningRate / bc1).ToScalar();
-        using var decay = (1 - LearningRate * weightDecay).ToScalar();
-        foreach (var (p, m, v) in state)
+        foreach (var (p, m, v, wd) in state)
         {
             if (p.grad is not { } g) continue;
-            if (weightDecay != 0) p.mul_(decay);
+            if (wd != 0)
+            {
+                using var decay = (1 - LearningRate * wd).ToScalar();
+                p.mul_(decay);
+            }
             m.mul_(b1).add_(g, alpha: oneMinusB1);
             v.mul_(b2).addcmul_(g, g, value: oneMinusB2);
             using var denom = v.sqrt();
@@ -60,8 +76,61 @@ public sealed class AdamOptimizer : IDisposable
         }
     }
 
+    /// <summary>The state to resume from: t and each parameter's m and v (the optimizer's own tensors,
+    /// not copies: save them before the next step).</summary>
+    public AdamState State => new(t, [.. state.Select(s => s.M)], [.. state.Select(s => s.V)]);
+
+    /// <summary>Copies a saved state in (t, m, v); the parameters must match in number and shapes.</summary>
+    public void Load(AdamState saved)
+    {
+        if (saved.M.Count != state.Length || saved.V.Count != state.Length)
+            throw new ArgumentException($"optimizer state holds {saved.M.Count} parameters, this optimizer {state.Length}");
+        using var noGrad = no_grad();
+        for (int i = 0; i < state.Length; i++)
+        {
+            CheckShape(i, state[i].M, saved.M[i]);
+            CheckShape(i, state[i].V, saved.V[i]);
+            state[i].M.copy_(saved.M[i]);
+            state[i].V.copy_(saved.V[i]);
+        }
+        t = saved.Step;
+    }
+
+    static void CheckShape(int i, Tensor mine, Tensor saved)
+    {
+        if (!mine.shape.SequenceEqual(saved.shape))
+            throw new ArgumentException($"optimizer state of parameter {i} is ({string.Join(", ", saved.shape)}), expected ({string.Join(", ", mine.shape)})");
+    }
+
+    /// <summary>Writes t and every m and v (TorchSharp's tensor format, as Module.save uses).</summary>
+    public void Save(string path)
+    {
+        using var file = File.Create(path);
+        using var writer = new BinaryWriter(file);
+        writer.Write(t);
+        writer.Write(state.Length);
+        foreach (var (_, m, v, _) in state) { m.Save(writer); v.Save(writer); }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote into this optimizer (same parameters).</summary>
+    public void Load(string path)
+    {
+        using var file = File.OpenRead(path);
+        using var reader = new BinaryReader(file);
+        long step = reader.ReadInt64();
+        int count = reader.ReadInt32();
+        if (count != state.Length)
+            throw new InvalidDataException($"'{path}' holds {count} parameters' state, this optimizer has {state.Length}");
+        using var noGrad = no_grad();
+        foreach (var (_, m, v, _) in state) { m.Load(reader); v.Load(reader); }
+        t = step;
+    }
+
     public void Dispose()
     {
-        foreach (var (_, m, v) in state) { m.Dispose(); v.Dispose(); }
+        foreach (var (_, m, v, _) in state) { m.Dispose(); v.Dispose(); }
     }
 }
+
+/// <summary>Adam's resumable state: steps taken and the first and second moments, in parameter order.</summary>
+public sealed record AdamState(long Step, IReadOnlyList<Tensor> M, IReadOnlyList<Tensor> V);

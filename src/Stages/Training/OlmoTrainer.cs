@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Retention.Data;
+using Retention.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Retention.Training;
+
+/// <summary>
+/// Trains an <see cref="OlmoModel"/> one <see cref="TrainingBatch"/> at a time (one thread; owns the
+/// model and the optimizer). A step splits the batch's rows into GradAccumulation micro-batches,
+/// back-propagates each micro-batch's token-mean cross-entropy divided by GradAccumulation, clips the
+/// gradients by their global norm, sets the scheduled learning rate and takes an AdamW step.
+///
+/// Weight decay: OLMo's default (decay_embeddings = false, no norm/bias parameters here) — every 2-D
+/// weight of a Linear layer (attention, MLP and the untied lm_head) is decayed, the token embedding is not.
+///
+/// Randomness: the model's initialisation (from <see cref="OlmoTrainSpec.Seed"/>) is the only draw;
+/// there is no dropout, and the data order lives in the <see cref="DataStreamCursor"/>. A checkpoint
+/// (weights, Adam's t, m, v, the cursor and the step) therefore resumes bit for bit on the same device;
+/// no RNG state needs saving.
+/// </summary>
+public sealed class OlmoTrainer : IDisposable
+{
+    const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", CursorFile = "cursor.json", TrainerFile = "trainer.json";
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    readonly OlmoModel model;
+    readonly AdamOptimizer optimizer;
+    readonly Device device;
+
+    public OlmoTrainer(OlmoConfig config, OlmoTrainSpec spec, Device? device = null)
+    {
+        Spec = spec.Validated();
+        this.device = device ?? CPU;
+        model = new OlmoModel(config, new Generator((ulong)spec.Seed));
+        if (this.device.type != DeviceType.CPU) model.to(this.device);
+        model.train();
+        optimizer = new AdamOptimizer(DecayGroups(model, spec.WeightDecay), spec.Lr, spec.Beta1, spec.Beta2, spec.Eps);
+    }
+
+    public OlmoTrainSpec Spec { get; }
+    public OlmoModel Model => model;
+    public AdamOptimizer Optimizer => optimizer;
+
+    /// <summary>Steps taken so far (the next batch must be step StepCount + 1).</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>Each parameter with its decay: <paramref name="weightDecay"/> for the 2-D weights of
+    /// Linear layers, 0 for the embedding (and anything else).</summary>
+    public static IEnumerable<(Parameter Param, double WeightDecay)> DecayGroups(OlmoModel model, double weightDecay)
+    {
+        foreach (var (name, module) in model.named_modules())
+        {
+            if (module is not Linear linear) continue;
+            foreach (var (pname, p) in linear.named_parameters(recurse: false))
+                yield return (p, pname == "weight" && p.dim() == 2 ? weightDecay : 0);
+        }
+        foreach (var (name, module) in model.named_modules())
+        {
+            if (module is Linear) continue;
+            foreach (var (_, p) in module.named_parameters(recurse: false))
+                yield return (p, 0);
+        }
+    }
+
+    public OlmoStepOutcome Step(TrainingBatch batch)
+    {
+        var tokens = batch.Batch;
+        if (batch.Step != StepCount + 1)
+            throw new ArgumentException($"batch of step {batch.Step} given to a trainer at step {StepCount} (expected {StepCount + 1})");
+        int accum = Spec.GradAccumulation;
+        if (tokens.BatchSize % accum != 0)
+            throw new ArgumentException($"batch of {tokens.BatchSize} rows does not split into {accum} micro-batches");
+        if (tokens.SeqLen > model.Config.MaxSeqLen)
+            throw new ArgumentException($"rows of {tokens.SeqLen} tokens exceed the model's {model.Config.MaxSeqLen}");
+        int micro = tokens.BatchSize / accum, vocab = model.Config.VocabSize;
+        foreach (var id in tokens.Tokens)
+            if ((uint)id >= (uint)vocab) throw new ArgumentException($"token id {id} outside the vocabulary of {vocab}");
+
+        long step = StepCount + 1;
+        optimizer.ZeroGrad();
+        double loss = 0;
+        using (var inv = (1.0 / accum).ToScalar())
+        {
+            for (int k = 0; k < accum; k++)
+            {
+                using var scope = NewDisposeScope();
+                var slice = tokens.Tokens[(k * micro * tokens.RowLength)..((k + 1) * micro * tokens.RowLength)];
+                var (x, y) = BatchBuilder.ToTensors(slice, micro, tokens.RowLength, device);
+                var logits = model.call(x);                                                    // (b, T, V)
+                var ce = nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1)); // mean over tokens
+                var scaled = ce.mul(inv);
+                scaled.backward();
+                loss += scaled.to(float64).item<double>();
+            }
+        }
+
+        double norm = GlobalGradNorm(model.parameters());
+        if (Spec.ClipGradNorm > 0) ClipGradients(model.parameters(), norm, Spec.ClipGradNorm);
+        double lr = Spec.LrAt(step);
+        optimizer.LearningRate = lr;
+        optimizer.Step();
+        StepCount = step;
+        return new OlmoStepOutcome(step, loss, lr, norm);
+    }
+
+    /// <summary>sqrt(Σ over parameters of ‖grad‖²), accumulated in float64; 0 when no gradients.</summary>
+    public static double GlobalGradNorm(IEnumerable<Parameter> parameters)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor? total = null;
+        foreach (var p in parameters)
+        {
+            if (p.grad is not { } g) continue;
+            var sq = g.to(float64).square().sum();
+            total = total is null ? sq : total.add(sq);
+        }
+        return total is null ? 0 : Math.Sqrt(total.item<double>());
+    }
+
+    /// <summary>Scales every gradient by min(1, clip / (norm + 1e-6)) (PyTorch's clip_grad_norm_).</summary>
+    public static void ClipGradients(IEnumerable<Parameter> parameters, double norm, double clip)
+    {
+        double coefficient = clip / (norm + 1e-6);
+        if (coefficient >= 1) return;
+        using var noGrad = no_grad();
+        using var c = coefficient.ToScalar();
+        foreach (var p in parameters) p.grad?.mul_(c);
+    }
+
+    /// <summary>
+    /// Writes the model, Adam's state, the data cursor and the step into <paramref name="dir"/>,
+    /// atomically: everything goes to <c>dir.tmp</c>, which then replaces <c>dir</c> by renames
+    /// (an old checkpoint is moved to <c>dir.old</c> first and deleted last).
+    /// </summary>
+    public void SaveCheckpoint(string dir, DataStreamCursor cursor)
+    {
+        if (cursor.Step != StepCount)
+            throw new ArgumentException($"cursor after step {cursor.Step} saved with a trainer at step {StepCount}");
+        dir = Path.GetFullPath(dir.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        string tmp = dir + ".tmp", old = dir + ".old";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        Directory.CreateDirectory(tmp);
+        model.save(Path.Combine(tmp, ModelFile));
+        optimizer.Save(Path.Combine(tmp, OptimizerFile));
+        File.WriteAllText(Path.Combine(tmp, CursorFile), cursor.ToJson());
+        var meta = new OlmoCheckpointMeta(StepCount, model.Config, Spec);
+        File.WriteAllText(Path.Combine(tmp, TrainerFile), JsonSerializer.Serialize(meta, Json));
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        if (Directory.Exists(dir)) Directory.Move(dir, old);
+        Directory.Move(tmp, dir);
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>A trainer in the state <see cref="SaveCheckpoint"/> wrote, and the data cursor to
+    /// continue the stream from (its Step equals the trainer's).</summary>
+    public static OlmoTrainer Resume(string dir, out DataStreamCursor cursor, Device? device = null)
+    {
+        var meta = JsonSerializer.Deserialize<OlmoCheckpointMeta>(File.ReadAllText(Path.Combine(dir, TrainerFile)), Json)
+            ?? throw new InvalidDataException($"empty {TrainerFile} in '{dir}'");
+        cursor = DataStreamCursor.FromJson(File.ReadAllText(Path.Combine(dir, CursorFile)));
+        if (cursor.Step != meta.Step)
+            throw new InvalidDataException($"checkpoint '{dir}': cursor at step {cursor.Step}, trainer at {meta.Step}");
+        var trainer = new OlmoTrainer(meta.Config, meta.Spec, device);
+        try
+        {
+            trainer.model.load(Path.Combine(dir, ModelFile));
+            trainer.optimizer.Load(Path.Combine(dir, OptimizerFile));
+            if (trainer.optimizer.StepCount != meta.Step)
+                throw new InvalidDataException($"checkpoint '{dir}': optimizer at step {trainer.optimizer.StepCount}, trainer at {meta.Step}");
+            trainer.StepCount = meta.Step;
+            return trainer;
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        model.Dispose();
+    }
+}
+
+/// <summary>trainer.json of a checkpoint: the step reached and what rebuilds the trainer.</summary>
+public sealed record OlmoCheckpointMeta(long Step, OlmoConfig Config, OlmoTrainSpec Spec);
