@@ -36,6 +36,17 @@ public static class DataStream
         return TrainingStream.Batches(tokenized, spec.Packing, tokenizer.EosId, injector, start);
     }
 
+    /// <summary>The LM validation rows: the held-out documents (never trained on), packed from the
+    /// start of the sources. Quality issues met here are not recorded a second time.</summary>
+    public static ValidationSet HeldOut(DataStreamSpec spec, string baseDirectory, CancellationToken ct = default)
+    {
+        var tokenizer = TextTokenizer.Create(spec.Tokenizer);
+        var documents = Read(spec, baseDirectory, new DataQualityLog(), null, _ => { });
+        var heldOut = ParallelTokenizer.Tokenize(tokenizer, documents, keep: HeldOutSplit.From(spec.Packing).IsHeldOut,
+            threads: spec.Tokenizer.Threads, ct: ct);
+        return ValidationSet.Build(heldOut, spec.Packing.RowLength, tokenizer.EosId, spec.Packing.ValidationRows);
+    }
+
     /// <summary>One source read directly, several mixed by weight (<see cref="SourceMixer"/>).</summary>
     static IEnumerable<Document> Read(DataStreamSpec spec, string baseDirectory, DataQualityLog quality, ReadCursor? from,
         Action<ReadCursor> after)

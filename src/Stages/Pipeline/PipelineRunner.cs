@@ -37,8 +37,8 @@ public static class PipelineRunner
 
         var statuses = new List<(string, RunStatus)>();
         var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
-        bool dataOnly = pipeline.Spec.Experiment == "data";
-        var groups = dataOnly ? pipeline.Runs.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList() : SweepGroups.Of(pipeline.Runs);
+        string experiment = pipeline.Spec.Experiment;
+        var groups = experiment == "synthetic" ? SweepGroups.Of(pipeline.Runs) : pipeline.Runs.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         foreach (var group in groups)
         {
             if (stop.IsCancellationRequested) break;
@@ -48,10 +48,12 @@ public static class PipelineRunner
             RunStatus status;
             try
             {
-                if (dataOnly)
+                if (experiment != "synthetic")
                 {
                     await WriteRunYamlAsync(group[0], cells[0].RunDir);
-                    status = await DataRunGraph.RunAsync(cells[0], dataDirectory, progress, stop);
+                    status = experiment == "olmo"
+                        ? await OlmoRunGraph.RunAsync(cells[0], dataDirectory, progress, stop)
+                        : await DataRunGraph.RunAsync(cells[0], dataDirectory, progress, stop);
                 }
                 else
                 {

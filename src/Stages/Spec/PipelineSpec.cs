@@ -22,8 +22,36 @@ public sealed record PipelineSpec
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Sweep { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>();
     public AnalysisSpec Analysis { get; init; } = new();
-    /// <summary>The data stage: sources, tokenizer, packing, injected tasks (experiment: data).</summary>
+    /// <summary>The data stage: sources, tokenizer, packing, injected tasks (experiment: data and olmo).</summary>
     public DataSpec? Data { get; init; }
+    /// <summary>The OLMo model and its optimiser settings (experiment: olmo). train.steps, lr,
+    /// warmup_steps, min_lr_ratio and log_every apply; batch and sequence come from data.packing.</summary>
+    public OlmoSpec? Olmo { get; init; }
+}
+
+/// <summary>experiment: olmo — the decoder of paper-spec Part 2 trained on the data stage.</summary>
+public sealed record OlmoSpec
+{
+    /// <summary>4M | 20M | 300M | 1B | 4B (layers, hidden, MLP dim and heads of the paper's table).</summary>
+    public string Preset { get; init; } = "4M";
+    /// <summary>Overrides of the preset's shape (0 = the preset's value), for small CPU models.</summary>
+    public int Layers { get; init; }
+    public int Hidden { get; init; }
+    public int MlpDim { get; init; }
+    public int Heads { get; init; }
+    /// <summary>0: the tokenizer's vocabulary plus the appended task tokens.</summary>
+    public int VocabSize { get; init; }
+    public double WeightDecay { get; init; } = 0.1;
+    public double Beta2 { get; init; } = 0.95;
+    /// <summary>Global gradient-norm clip (0 = off).</summary>
+    public double ClipGradNorm { get; init; } = 1.0;
+    public int GradAccumulation { get; init; } = 1;
+    /// <summary>LM validation loss and task metrics every n steps (and at the last step).</summary>
+    public long EvalEvery { get; init; } = 100;
+    /// <summary>Instances of each task's train and test split scored at an evaluation (the first n).</summary>
+    public int EvalInstances { get; init; } = 500;
+    /// <summary>Save model, optimiser and data cursor to the run's checkpoint/ every n steps (0 = only at the end).</summary>
+    public long CheckpointEvery { get; init; }
 }
 
 /// <summary>

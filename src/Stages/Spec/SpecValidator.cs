@@ -10,7 +10,8 @@ namespace Retention.Spec;
 /// </summary>
 internal sealed partial class SpecValidator
 {
-    private static readonly string[] Experiments = ["synthetic", "data"];
+    private static readonly string[] Experiments = ["synthetic", "data", "olmo"];
+    private static readonly string[] Presets = ["4M", "20M", "300M", "1B", "4B"];
     private static readonly string[] TaskKinds = ["comparison", "modular_addition"];
     private static readonly string[] TokenizerKinds = ["cl100k_base", "huggingface", "bpe"];
     private static readonly string[] Bases = ["identity", "random"];
@@ -72,8 +73,23 @@ internal sealed partial class SpecValidator
     {
         if (spec.Data is not { } d)
         {
-            Check(spec.Experiment != "data", "experiment", "experiment: data needs a data: section (sources, tokenizer, packing, tasks)");
+            Check(spec.Experiment is not ("data" or "olmo"), "experiment",
+                $"experiment: {spec.Experiment} needs a data: section (sources, tokenizer, packing, tasks)");
             return;
+        }
+        if (spec.Experiment == "olmo")
+        {
+            if (spec.Olmo is not { } o) Check(false, "experiment", "experiment: olmo needs an olmo: section (preset, ...)");
+            else
+            {
+                OneOf(o.Preset, Presets, "olmo.preset", "preset");
+                AtLeast(o.GradAccumulation, 1, "olmo.grad_accumulation");
+                AtLeast(o.EvalEvery, 1, "olmo.eval_every");
+                AtLeast(o.EvalInstances, 1, "olmo.eval_instances");
+                if (AtLeast(o.GradAccumulation, 1, "olmo.grad_accumulation"))
+                    Check(d.Packing.BatchSize % o.GradAccumulation == 0, "olmo.grad_accumulation",
+                        $"must divide data.packing.batch_size ({d.Packing.BatchSize}), got {o.GradAccumulation}");
+            }
         }
         Check(d.Sources.Count > 0, "data.sources", "needs at least one source (paths of Dolma shards, globs or URLs)");
         for (var i = 0; i < d.Sources.Count; i++)

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Retention.Artifacts;
+using Retention.Data;
+using Retention.Models;
+using Retention.Spec;
+using Retention.Training;
+
+namespace Retention.Pipeline;
+
+/// <summary>train.arrow of an OLMo run: one row per logging step.</summary>
+public sealed record OlmoTrainRow(long Step, double Loss, double Lr, double GradNorm, long Tokens, double ComputeFlops, double ElapsedSeconds);
+
+/// <summary>eval.arrow: LM validation loss at an evaluation step.</summary>
+public sealed record OlmoEvalRow(long Step, long Tokens, double ComputeFlops, double ValidationLoss);
+
+/// <summary>task_metrics.arrow: each task split's loss and accuracy at the label position.</summary>
+public sealed record TaskMetricRow(long Step, string Task, string Split, double Loss, double Accuracy, double LabelAccuracy);
+
+/// <summary>model.arrow: what was trained (one row).</summary>
+public sealed record ModelRow(string Preset, long Parameters, int Layers, int Hidden, int MlpDim, int Heads, int VocabSize,
+    int SeqLen, int BatchSize, long Steps);
+
+/// <summary>tasks.arrow: the injected tasks of the run (one row per task).</summary>
+public sealed record TaskRow(string Task, string Kind, double Frequency, long Gap, int Instances);
+
+/// <summary>
+/// experiment: olmo — one run as a Dataflow graph, read top to bottom:
+///
+///   stream (DataStream: source |> tokenize |> pack |> batch |> inject)
+///     |> train (OlmoTrainer on its own thread; evaluation and checkpoints between steps)
+///     |> records |> write (train, eval, task_metrics, injections)
+///
+/// Compute is estimated as 6 · parameters · tokens. The last step writes a checkpoint
+/// (model, optimiser, data cursor) to checkpoint/ and the weights as safetensors to export/.
+/// </summary>
+public static class OlmoRunGraph
+{
+    sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, OlmoEvaluation? Evaluation);
+
+    static readonly RecordBatchBuilder<OlmoTrainRow> TrainTable = new RecordBatchBuilder<OlmoTrainRow>()
+        .Int64("step", r => r.Step).Float64("loss", r => r.Loss).Float64("lr", r => r.Lr).Float64("grad_norm", r => r.GradNorm)
+        .Int64("tokens", r => r.Tokens).Float64("compute_flops", r => r.ComputeFlops).Float64("elapsed_s", r => r.ElapsedSeconds);
+    static readonly RecordBatchBuilder<OlmoEvalRow> EvalTable = new RecordBatchBuilder<OlmoEvalRow>()
+        .Int64("step", r => r.Step).Int64("tokens", r => r.Tokens).Float64("compute_flops", r => r.ComputeFlops)
+        .Float64("validation_loss", r => r.ValidationLoss);
+    static readonly RecordBatchBuilder<TaskMetricRow> TaskTable = new RecordBatchBuilder<TaskMetricRow>()
+        .Int64("step", r => r.Step).Utf8("task", r => r.Task).Utf8("split", r => r.Split).Float64("loss", r => r.Loss)
+        .Float64("accuracy", r => r.Accuracy).Float64("label_accuracy", r => r.LabelAccuracy);
+    static readonly RecordBatchBuilder<ModelRow> ModelTable = new RecordBatchBuilder<ModelRow>()
+        .Utf8("preset", r => r.Preset).Int64("parameters", r => r.Parameters).Int32("layers", r => r.Layers)
+        .Int32("hidden", r => r.Hidden).Int32("mlp_dim", r => r.MlpDim).Int32("heads", r => r.Heads)
+        .Int32("vocab_size", r => r.VocabSize).Int32("seq_len", r => r.SeqLen).Int32("batch_size", r => r.BatchSize)
+        .Int64("steps", r => r.Steps);
+    static readonly RecordBatchBuilder<TaskRow> TasksTable = new RecordBatchBuilder<TaskRow>()
+        .Utf8("task", r => r.Task).Utf8("kind", r => r.Kind).Float64("frequency", r => r.Frequency).Int64("gap", r => r.Gap)
+        .Int32("instances", r => r.Instances);
+
+    /// <summary>The model a spec asks for: the preset with any shape overrides, its vocabulary
+    /// the tokenizer's plus the appended task tokens unless olmo.vocab_size is set.</summary>
+    public static OlmoConfig ModelConfig(OlmoSpec o, DataSpec data)
+    {
+        var tokenizer = TextTokenizer.Create(data.Tokenizer);
+        int vocab = o.VocabSize > 0 ? o.VocabSize : data.Tasks.Count == 0 ? tokenizer.VocabSize
+            : TaskVocabulary.Build([.. data.Tasks.Select(t => (t, InjectedTask.Create(t)))], tokenizer.VocabSize, tokenizer.EosId).VocabSize;
+        var p = OlmoConfig.Preset(o.Preset, vocab);
+        return (p with
+        {
+            Layers = o.Layers > 0 ? o.Layers : p.Layers,
+            Hidden = o.Hidden > 0 ? o.Hidden : p.Hidden,
+            MlpDim = o.MlpDim > 0 ? o.MlpDim : p.MlpDim,
+            Heads = o.Heads > 0 ? o.Heads : p.Heads,
+            MaxSeqLen = data.Packing.SeqLen,
+        }).Validated();
+    }
+
+    public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop)
+    {
+        var spec = cell.Spec;
+        var (data, olmo) = (spec.Data!, spec.Olmo!);
+        var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed);
+        var config = ModelConfig(olmo, data);
+        var trainSpec = new OlmoTrainSpec(spec.Train.Steps, spec.Train.WarmupSteps, spec.Train.Lr, spec.Train.MinLrRatio,
+            olmo.WeightDecay, Beta2: olmo.Beta2, ClipGradNorm: olmo.ClipGradNorm, GradAccumulation: olmo.GradAccumulation,
+            CheckpointEvery: olmo.CheckpointEvery, Seed: spec.Seed).Validated();
+        long parameters = config.ParameterCount(), tokensPerStep = data.Packing.TokensPerBatch;
+        progress.Info($"{cell.RunId}: OLMo {olmo.Preset} shape, {parameters:N0} parameters (vocabulary {config.VocabSize:N0}), " +
+                      $"{tokensPerStep:N0} tokens per step");
+
+        await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "model.arrow"), ModelTable,
+            [new ModelRow(olmo.Preset, parameters, config.Layers, config.Hidden, config.MlpDim, config.Heads, config.VocabSize,
+                data.Packing.SeqLen, data.Packing.BatchSize, spec.Train.Steps)]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), TasksTable,
+            [.. data.Tasks.Select(t => new TaskRow(t.Name ?? InjectedTask.Create(t).Name, t.Kind, t.Frequency, t.Gap, t.Instances))]);
+
+        var tokenizer = TextTokenizer.Create(data.Tokenizer);
+        var evaluator = new OlmoEvaluator(DataStream.HeldOut(stream, baseDirectory, stop),
+            OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances));
+        var quality = new DataQualityLog();
+        var device = Devices.Resolve(spec.Device);
+        using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");
+        var onTrainer = new TaskFactory(trainerThread);
+        var trainer = await onTrainer.StartNew(() => new OlmoTrainer(config, trainSpec, device));
+        await using var trainRows = ArrowRowWriter<OlmoTrainRow>.Create(Path.Combine(cell.RunDir, "train.arrow"), TrainTable);
+        await using var evalRows = ArrowRowWriter<OlmoEvalRow>.Create(Path.Combine(cell.RunDir, "eval.arrow"), EvalTable);
+        await using var taskRows = ArrowRowWriter<TaskMetricRow>.Create(Path.Combine(cell.RunDir, "task_metrics.arrow"), TaskTable);
+        await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);
+        using var failure = new FirstFailure();
+        var clock = Stopwatch.StartNew();
+        long lastStep = 0;
+        DataStreamCursor? cursor = null;
+        var checkpointDir = Path.Combine(cell.RunDir, "checkpoint");
+        try
+        {
+            var train = Stage.Transform<TrainingBatch, Outcome>("train", batch =>
+            {
+                var outcome = trainer.Step(batch);
+                if (!double.IsFinite(outcome.Loss))
+                    throw new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
+                bool last = batch.Step == spec.Train.Steps;
+                var evaluation = batch.Step % olmo.EvalEvery == 0 || last ? evaluator.Evaluate(trainer.Model, device) : null;
+                if (trainSpec.CheckpointDue(batch.Step) || last) trainer.SaveCheckpoint(checkpointDir, batch.After);
+                if (last) OlmoExport.Write(trainer.Model, Path.Combine(cell.RunDir, "export"));
+                return new Outcome(outcome, batch, evaluation);
+            }, failure, trainerThread, capacity: 2);
+            var write = Stage.Sink<Outcome>("write", o =>
+            {
+                long step = o.Step.Step, tokens = step * tokensPerStep;
+                double flops = 6.0 * parameters * tokens;
+                foreach (var row in o.Batch.Injections) injections.Append(row);
+                if (step % spec.Train.LogEvery == 0 || step == spec.Train.Steps)
+                    trainRows.Append(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, flops, clock.Elapsed.TotalSeconds));
+                if (o.Evaluation is { } e)
+                {
+                    evalRows.Append(new OlmoEvalRow(step, tokens, flops, e.ValidationLoss));
+                    foreach (var t in e.Tasks) taskRows.Append(new TaskMetricRow(step, t.Task, t.Split, t.Loss, t.Accuracy, t.LabelAccuracy));
+                }
+                (lastStep, cursor) = (step, o.Batch.After);
+                progress.Step(cell.RunId, step, o.Step.Loss);
+                return Task.CompletedTask;
+            }, failure);
+            train.Then(write);
+            var batches = DataStream.Open(stream, baseDirectory, quality, ct: stop).Take((int)Math.Min(spec.Train.Steps, int.MaxValue));
+            await Task.Run(() => Stage.Feed("data", batches, train, failure, stop));
+            await write.Completion;
+            failure.ThrowIfFailed();
+        }
+        finally
+        {
+            await CompleteAll.RunAsync([trainRows.CompleteAsync, evalRows.CompleteAsync, taskRows.CompleteAsync, injections.CompleteAsync,
+                () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow"))]);
+            await onTrainer.StartNew(trainer.Dispose);
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        return lastStep == spec.Train.Steps ? RunStatus.Completed(lastStep, seconds)
+            : new RunStatus(stop.IsCancellationRequested ? "interrupted" : "data exhausted", lastStep, seconds);
+    }
+}

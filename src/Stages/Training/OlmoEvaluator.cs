@@ -1,0 +1,82 @@
+using Retention.Data;
+using Retention.Models;
+using static TorchSharp.torch;
+
+namespace Retention.Training;
+
+/// <summary>One task split's behaviour at an evaluation: loss and accuracy at the label position.</summary>
+public sealed record TaskScore(string Task, string Split, double Loss, double Accuracy, double LabelAccuracy);
+
+/// <summary>LM validation loss (held-out documents) and every task split's score at one step.</summary>
+public sealed record OlmoEvaluation(double ValidationLoss, IReadOnlyList<TaskScore> Tasks);
+
+/// <summary>
+/// Scores the model without touching its training state: no gradients, the same weights, no RNG
+/// draws (the model has no dropout), so a run with evaluations trains the same weights as one
+/// without. Works in slices of <paramref name="chunk"/> rows so the (rows, T, V) logits stay small.
+/// </summary>
+public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEvalSet> tasks, int chunk = 32)
+{
+    public OlmoEvaluation Evaluate(OlmoModel model, Device device)
+    {
+        using var noGrad = no_grad();
+        return new OlmoEvaluation(ValidationLoss(model, device), [.. tasks.Select(t => Score(model, t, device))]);
+    }
+
+    double ValidationLoss(OlmoModel model, Device device)
+    {
+        if (validation.Rows == 0) return double.NaN;
+        double total = 0;
+        long tokens = 0;
+        for (int start = 0; start < validation.Rows; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            int rows = Math.Min(chunk, validation.Rows - start);
+            var slice = new ValidationSet(rows, validation.RowLength,
+                validation.Tokens[(start * validation.RowLength)..((start + rows) * validation.RowLength)]);
+            var (inputs, targets) = slice.ToTensors(device);                        // (R, T)
+            var logits = model.call(inputs);                                         // (R, T, V)
+            var loss = nn.functional.cross_entropy(logits.flatten(0, 1).to_type(ScalarType.Float32), targets.flatten());
+            total += loss.item<float>() * targets.numel();
+            tokens += targets.numel();
+        }
+        return total / tokens;
+    }
+
+    TaskScore Score(OlmoModel model, TaskEvalSet set, Device device)
+    {
+        double loss = 0, accuracy = 0, labelAccuracy = 0;
+        for (int start = 0; start < set.Count; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(chunk, set.Count - start);
+            var slice = set with
+            {
+                InstanceIds = set.InstanceIds[start..(start + n)],
+                Inputs = set.Inputs[(start * TaskEvalSet.InputLength)..((start + n) * TaskEvalSet.InputLength)],
+                Labels = set.Labels[start..(start + n)],
+            };
+            var (inputs, labels) = slice.ToTensors(device);                         // (n, 3), (n)
+            var atLabel = model.call(inputs).select(1, TaskEvalSet.LabelPosition);  // (n, V)
+            var (l, a, la) = slice.Score(atLabel, labels);
+            (loss, accuracy, labelAccuracy) = (loss + l * n, accuracy + a * n, labelAccuracy + la * n);
+        }
+        return new TaskScore(set.Task, set.Split, loss / set.Count, accuracy / set.Count, labelAccuracy / set.Count);
+    }
+
+    /// <summary>The first <paramref name="instances"/> of each task's train and test splits.</summary>
+    public static IReadOnlyList<TaskEvalSet> TaskSets(IReadOnlyList<InjectedTaskSpec> specs, TextTokenizer tokenizer, int instances)
+    {
+        var tasks = specs.Select(s => (s, InjectedTask.Create(s))).ToList();
+        var vocabulary = TaskVocabulary.Build(tasks, tokenizer.VocabSize, tokenizer.EosId);
+        return [.. tasks.SelectMany((t, i) => new[] { TaskEvalSet.TrainSplit, TaskEvalSet.TestSplit }
+            .Select(split => First(TaskEvalSet.Create(t.Item2, vocabulary.Tasks[i], tokenizer.EosId, split), instances)))];
+    }
+
+    static TaskEvalSet First(TaskEvalSet set, int n) => n >= set.Count ? set : set with
+    {
+        InstanceIds = set.InstanceIds[..n],
+        Inputs = set.Inputs[..(n * TaskEvalSet.InputLength)],
+        Labels = set.Labels[..n],
+    };
+}
