@@ -48,7 +48,7 @@ public static class BenchCommand
                 return Errors.Report(e);
             }
         });
-        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts) };
+        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts), Train(artifacts) };
     }
 
     /// <summary>`pipeline bench data`: tokens/s of the data stage on the Brown corpus (or given shards).</summary>
@@ -78,6 +78,38 @@ public static class BenchCommand
                 return 0;
             }
             catch (Exception e) when (Errors.IsUserFacing(e) || e is FormatException || e is Retention.Data.DataException)
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
+    }
+
+    /// <summary>`pipeline bench train --model SIZE`: the OLMo trainer's throughput and MFU.</summary>
+    static Command Train(Option<string> artifacts)
+    {
+        var model = new Option<string>("--model", "-m") { Description = "4M | 20M | 300M | 1B | 4B", DefaultValueFactory = _ => "4M" };
+        var device = new Option<string>("--device", "-d") { Description = "cpu | cuda | auto", DefaultValueFactory = _ => "cpu" };
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 8 };
+        var seqLen = new Option<int>("--seq-len") { DefaultValueFactory = _ => 512 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps).", DefaultValueFactory = _ => 5 };
+        var vocab = new Option<int>("--vocab") { DefaultValueFactory = _ => 50_304 };
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 0 };
+        var cmd = new Command("train", "OLMo trainer tokens/s, step time, peak memory and MFU (6·parameters·tokens/s over the measured matmul peak).")
+        {
+            model, device, batch, seqLen, steps, vocab, threads, artifacts,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                TorchThreads.Apply(r.GetValue(threads));
+                var row = TrainBench.Run(new TrainBench.Config(r.GetValue(device)!, r.GetValue(model)!, r.GetValue(vocab),
+                    r.GetValue(batch), r.GetValue(seqLen), r.GetValue(steps)), Console.WriteLine);
+                Console.WriteLine($"recorded: {await TrainBench.RecordAsync(row, r.GetValue(artifacts)!)}");
+                return 0;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
             {
                 return Errors.Report(e);
             }

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Retention.Artifacts;
+using Retention.Data;
+using Retention.Models;
+using Retention.Training;
+using static TorchSharp.torch;
+
+namespace Retention.Benchmarks;
+
+/// <summary>One measurement of `pipeline bench train`.</summary>
+public sealed record TrainBenchRow(string Timestamp, string Device, string Model, long Parameters, int BatchSize, int SeqLen,
+    int Steps, double StepSeconds, double TokensPerSecond, double PeakMemoryGiB, double PeakFlops, double Mfu);
+
+/// <summary>
+/// Tokens/s, step time, peak memory and MFU of the OLMo trainer (forward, backward, clipping,
+/// AdamW) on random tokens, after warm-up. MFU = 6·parameters·tokens/s over the device's
+/// measured matmul peak (a timed 4096³ product: float32 on the CPU, bfloat16 on CUDA).
+/// </summary>
+public static class TrainBench
+{
+    public sealed record Config(string Device, string Preset, int VocabSize, int BatchSize, int SeqLen, int Steps);
+
+    public static TrainBenchRow Run(Config c, Action<string> log)
+    {
+        var device = Devices.Resolve(c.Device);
+        var config = OlmoConfig.Preset(c.Preset, c.VocabSize) with { MaxSeqLen = c.SeqLen };
+        double peak = MeasurePeak(device);
+        log($"measured matmul peak on {device}: {peak / 1e12:F2} TFLOP/s");
+        using var trainer = new OlmoTrainer(config, new OlmoTrainSpec(Steps: c.Steps + 2), device);
+        var rng = new Random(0);
+        TrainingBatch Batch(long step)
+        {
+            var tokens = new int[c.BatchSize * (c.SeqLen + 1)];
+            for (int i = 0; i < tokens.Length; i++) tokens[i] = rng.Next(c.VocabSize);
+            var batch = new TokenBatch(step, c.BatchSize, c.SeqLen + 1, tokens, PackerCursor.Start, null);
+            return new TrainingBatch(batch, [], DataStreamCursor.Start with { Step = step });
+        }
+        trainer.Step(Batch(1));
+        trainer.Step(Batch(2));
+        Synchronize(device);
+        var clock = Stopwatch.StartNew();
+        for (int s = 3; s < c.Steps + 3; s++) trainer.Step(Batch(s));
+        Synchronize(device);
+        double seconds = clock.Elapsed.TotalSeconds / c.Steps;
+        double tokensPerSecond = (double)c.BatchSize * c.SeqLen / seconds;
+        long parameters = config.ParameterCount();
+        double mfu = 6.0 * parameters * tokensPerSecond / peak;
+        double memory = device.type == TorchSharp.DeviceType.CUDA ? double.NaN : Process.GetCurrentProcess().PeakWorkingSet64 / (double)(1L << 30);
+        var row = new TrainBenchRow(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), device.ToString(), c.Preset, parameters,
+            c.BatchSize, c.SeqLen, c.Steps, seconds, tokensPerSecond, memory, peak, mfu);
+        log($"{c.Preset} ({parameters:N0} parameters), batch {c.BatchSize} × {c.SeqLen}: {seconds * 1000:F0} ms/step, " +
+            $"{tokensPerSecond:N0} tokens/s, MFU {mfu:P1}, peak memory {(double.IsNaN(memory) ? "n/a" : $"{memory:F2} GiB")}");
+        return row;
+    }
+
+    static double MeasurePeak(Device device)
+    {
+        int n = device.type == TorchSharp.DeviceType.CUDA ? 8192 : 2048;
+        var dtype = device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32;
+        using var scope = NewDisposeScope();
+        var a = randn(n, n, dtype: dtype, device: device);
+        var b = randn(n, n, dtype: dtype, device: device);
+        a.matmul(b);
+        Synchronize(device);
+        const int reps = 5;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < reps; i++) a.matmul(b);
+        Synchronize(device);
+        return 2.0 * n * n * n * reps / clock.Elapsed.TotalSeconds;
+    }
+
+    static void Synchronize(Device device)
+    {
+        if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
+    }
+
+    public static readonly RecordBatchBuilder<TrainBenchRow> Table = new RecordBatchBuilder<TrainBenchRow>()
+        .Utf8("timestamp", r => r.Timestamp).Utf8("device", r => r.Device).Utf8("model", r => r.Model)
+        .Int64("parameters", r => r.Parameters).Int32("batch_size", r => r.BatchSize).Int32("seq_len", r => r.SeqLen)
+        .Int32("steps", r => r.Steps).Float64("step_seconds", r => r.StepSeconds).Float64("tokens_per_s", r => r.TokensPerSecond)
+        .Float64("peak_memory_gib", r => r.PeakMemoryGiB).Float64("peak_flops", r => r.PeakFlops).Float64("mfu", r => r.Mfu);
+
+    public static async Task<string> RecordAsync(TrainBenchRow row, string artifactsRoot)
+    {
+        var path = Path.Combine(artifactsRoot, "bench", $"train-{row.Model}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.arrow");
+        await ArrowFiles.WriteTableAsync(path, Table, [row]);
+        return path;
+    }
+}
