@@ -85,10 +85,6 @@ public static class DataBench
         .Int64("tokens", r => r.Tokens).Int64("documents", r => r.Documents).Float64("seconds", r => r.Seconds)
         .Float64("tokens_per_s", r => r.TokensPerSecond);
 
-    public static async Task<string> RecordAsync(IReadOnlyList<DataBenchRow> rows, string artifactsRoot)
-    {
-        var path = System.IO.Path.Combine(artifactsRoot, "bench", $"data-{DateTime.UtcNow:yyyyMMdd-HHmmss}.arrow");
-        await ArrowFiles.WriteTableAsync(path, Table, rows);
-        return path;
-    }
+    public static Task<string> RecordAsync(IReadOnlyList<DataBenchRow> rows, string artifactsRoot) =>
+        BenchRecords.WriteAsync(artifactsRoot, "data", Table, rows);
 }

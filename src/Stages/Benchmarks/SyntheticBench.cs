@@ -104,17 +104,13 @@ public static class SyntheticBench
         using var batches = CellSampler.Stream(mixture, null, c.BatchSize, [.. cells.Select(x => x.Seed)], WarmupSteps + c.Steps)
             .GetEnumerator();
         for (int i = 0; i < WarmupSteps && batches.MoveNext(); i++) trainer.Step(batches.Current);
-        Synchronize(device);
+        Devices.Synchronize(device);
         var clock = Stopwatch.StartNew();
         while (batches.MoveNext()) trainer.Step(batches.Current);
-        Synchronize(device);
+        Devices.Synchronize(device);
         return clock.Elapsed.TotalSeconds;
     }
 
-    static void Synchronize(Device device)
-    {
-        if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
-    }
 
     public static readonly RecordBatchBuilder<BenchRow> Table = new RecordBatchBuilder<BenchRow>()
         .Utf8("timestamp", r => r.Timestamp).Utf8("device", r => r.Device).Utf8("mode", r => r.Mode)
@@ -123,11 +119,6 @@ public static class SyntheticBench
         .Float64("seconds", r => r.Seconds).Float64("steps_per_s", r => r.StepsPerSecond)
         .Float64("cell_steps_per_s", r => r.CellStepsPerSecond);
 
-    /// <summary>Writes the figures to &lt;root&gt;/bench/synthetic-&lt;time&gt;.arrow; returns the path.</summary>
-    public static async Task<string> RecordAsync(IReadOnlyList<BenchRow> rows, string artifactsRoot)
-    {
-        var path = Path.Combine(artifactsRoot, "bench", $"synthetic-{DateTime.UtcNow:yyyyMMdd-HHmmss}.arrow");
-        await ArrowFiles.WriteTableAsync(path, Table, rows);
-        return path;
-    }
+    public static Task<string> RecordAsync(IReadOnlyList<BenchRow> rows, string artifactsRoot) =>
+        BenchRecords.WriteAsync(artifactsRoot, "synthetic", Table, rows);
 }

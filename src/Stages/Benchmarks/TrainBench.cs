@@ -37,10 +37,10 @@ public static class TrainBench
         }
         trainer.Step(Batch(1));
         trainer.Step(Batch(2));
-        Synchronize(device);
+        Devices.Synchronize(device);
         var clock = Stopwatch.StartNew();
         for (int s = 3; s < c.Steps + 3; s++) trainer.Step(Batch(s));
-        Synchronize(device);
+        Devices.Synchronize(device);
         double seconds = clock.Elapsed.TotalSeconds / c.Steps;
         double tokensPerSecond = (double)c.BatchSize * c.SeqLen / seconds;
         long parameters = config.ParameterCount();
@@ -61,18 +61,14 @@ public static class TrainBench
         var a = randn(n, n, dtype: dtype, device: device);
         var b = randn(n, n, dtype: dtype, device: device);
         a.matmul(b);
-        Synchronize(device);
+        Devices.Synchronize(device);
         const int reps = 5;
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < reps; i++) a.matmul(b);
-        Synchronize(device);
+        Devices.Synchronize(device);
         return 2.0 * n * n * n * reps / clock.Elapsed.TotalSeconds;
     }
 
-    static void Synchronize(Device device)
-    {
-        if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
-    }
 
     public static readonly RecordBatchBuilder<TrainBenchRow> Table = new RecordBatchBuilder<TrainBenchRow>()
         .Utf8("timestamp", r => r.Timestamp).Utf8("device", r => r.Device).Utf8("model", r => r.Model)
@@ -80,10 +76,6 @@ public static class TrainBench
         .Int32("steps", r => r.Steps).Float64("step_seconds", r => r.StepSeconds).Float64("tokens_per_s", r => r.TokensPerSecond)
         .Float64("peak_memory_gib", r => r.PeakMemoryGiB).Float64("peak_flops", r => r.PeakFlops).Float64("mfu", r => r.Mfu);
 
-    public static async Task<string> RecordAsync(TrainBenchRow row, string artifactsRoot)
-    {
-        var path = Path.Combine(artifactsRoot, "bench", $"train-{row.Model}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.arrow");
-        await ArrowFiles.WriteTableAsync(path, Table, [row]);
-        return path;
-    }
+    public static Task<string> RecordAsync(TrainBenchRow row, string artifactsRoot) =>
+        BenchRecords.WriteAsync(artifactsRoot, $"train-{row.Model}", Table, [row]);
 }

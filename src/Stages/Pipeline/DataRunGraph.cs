@@ -68,8 +68,6 @@ public static class DataRunGraph
         if (quality.Total > 0)
             progress.Info($"{cell.RunId}: {quality.Total} data-quality issue(s): " +
                 string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value}")) + " (data_quality.arrow)");
-        var seconds = clock.Elapsed.TotalSeconds;
-        return lastStep == spec.Train.Steps ? RunStatus.Completed(lastStep, seconds)
-            : new RunStatus(stop.IsCancellationRequested ? "interrupted" : "data exhausted", lastStep, seconds);
+        return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);
     }
 }

@@ -13,6 +13,11 @@ public interface IRunProgress
 public sealed record RunStatus(string State, long Steps, double Seconds, string? Error = null)
 {
     public static RunStatus Completed(long steps, double s) => new("completed", steps, s);
+
+    /// <summary>How a run that reached <paramref name="lastStep"/> of <paramref name="steps"/> ended:
+    /// completed, interrupted (Ctrl+C), or its data ran out first.</summary>
+    public static RunStatus After(long lastStep, long steps, double seconds, bool stopped) =>
+        lastStep == steps ? Completed(lastStep, seconds) : new(stopped ? "interrupted" : "data exhausted", lastStep, seconds);
 }
 
 public sealed class SilentProgress : IRunProgress

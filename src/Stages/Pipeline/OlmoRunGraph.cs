@@ -150,8 +150,6 @@ public static class OlmoRunGraph
                 () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow"))]);
             await onTrainer.StartNew(trainer.Dispose);
         }
-        var seconds = clock.Elapsed.TotalSeconds;
-        return lastStep == spec.Train.Steps ? RunStatus.Completed(lastStep, seconds)
-            : new RunStatus(stop.IsCancellationRequested ? "interrupted" : "data exhausted", lastStep, seconds);
+        return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);
     }
 }

@@ -4,6 +4,12 @@ namespace Retention.Training;
 
 public static class Devices
 {
+    /// <summary>Waits for queued CUDA work (timings must not stop the clock before the GPU is done); no-op on the CPU.</summary>
+    public static void Synchronize(Device device)
+    {
+        if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
+    }
+
     /// <summary>cpu | cuda | cuda:N | auto (cuda when available). Asking for cuda where
     /// none is available is an error, not a silent fall-back to the CPU.</summary>
     public static Device Resolve(string name)
