@@ -26,6 +26,8 @@ public static class PipelineRunner
         CancellationToken stop, string? dataDirectory = null)
     {
         dataDirectory ??= Directory.GetCurrentDirectory();
+        // Fail before anything is deleted or trained when a run asks for a device this machine lacks.
+        foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
         var sweepDir = SweepDir(pipeline, artifactsRoot);
         // A re-run replaces the previous results: runs left from an earlier sweep would
         // otherwise join this one's analysis.
