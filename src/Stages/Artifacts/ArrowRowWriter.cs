@@ -47,6 +47,18 @@ public sealed class ArrowRowWriter<T> : IAsyncDisposable
         _writer.Write(batch);
     }
 
+    /// <summary>Writes a ready record batch (e.g. rows carried over from an earlier file); buffered rows go first.</summary>
+    public void WriteBatch(RecordBatch batch)
+    {
+        if (_buffer.Count > 0)
+        {
+            using var buffered = TakeBatch();
+            _writer.Write(buffered);
+        }
+        _writer.Write(batch);
+        RowCount += batch.Length;
+    }
+
     /// <summary>Writes the buffered rows (if any) as a batch, e.g. at a logging boundary.</summary>
     public async Task FlushAsync(CancellationToken ct = default)
     {

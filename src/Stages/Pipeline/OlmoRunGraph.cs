@@ -73,7 +73,11 @@ public static class OlmoRunGraph
         }).Validated();
     }
 
-    public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop)
+    /// <param name="resume">Continue from checkpoint/ when an earlier attempt left one: the model,
+    /// optimiser and data stream resume bit for bit, and the tables keep the earlier rows up to
+    /// the checkpoint's step.</param>
+    public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop,
+        bool resume = false)
     {
         var spec = cell.Spec;
         var (data, olmo) = (spec.Data!, spec.Olmo!);
@@ -99,16 +103,33 @@ public static class OlmoRunGraph
         var device = Devices.Resolve(spec.Device);
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");
         var onTrainer = new TaskFactory(trainerThread);
-        var trainer = await onTrainer.StartNew(() => new OlmoTrainer(config, trainSpec, device));
-        await using var trainRows = ArrowRowWriter<OlmoTrainRow>.Create(Path.Combine(cell.RunDir, "train.arrow"), TrainTable);
-        await using var evalRows = ArrowRowWriter<OlmoEvalRow>.Create(Path.Combine(cell.RunDir, "eval.arrow"), EvalTable);
-        await using var taskRows = ArrowRowWriter<TaskMetricRow>.Create(Path.Combine(cell.RunDir, "task_metrics.arrow"), TaskTable);
-        await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);
+        var checkpointDir = Path.Combine(cell.RunDir, "checkpoint");
+        DataStreamCursor? start = null;
+        bool resuming = resume && Directory.Exists(checkpointDir);
+        var trainer = await onTrainer.StartNew(() =>
+        {
+            if (!resuming) return new OlmoTrainer(config, trainSpec, device);
+            var resumed = OlmoTrainer.Resume(checkpointDir, out var cursor, device);
+            start = cursor;
+            return resumed;
+        });
+        if (resuming) progress.Info($"{cell.RunId}: resuming from the checkpoint at step {start!.Step}");
+        string Table(string file) => Path.Combine(cell.RunDir, file);
+        var previous = new[] { "train.arrow", "eval.arrow", "task_metrics.arrow", DataTables.InjectionsFile }
+            .ToDictionary(f => f, f => resuming ? ArrowCarryOver.SetAside(Table(f)) : null);
+        await using var trainRows = ArrowRowWriter<OlmoTrainRow>.Create(Table("train.arrow"), TrainTable);
+        await using var evalRows = ArrowRowWriter<OlmoEvalRow>.Create(Table("eval.arrow"), EvalTable);
+        await using var taskRows = ArrowRowWriter<TaskMetricRow>.Create(Table("task_metrics.arrow"), TaskTable);
+        await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Table(DataTables.InjectionsFile), DataTables.Injections);
+        long resumedAt = start?.Step ?? 0;
+        ArrowCarryOver.CopyRowsUpTo(previous["train.arrow"], trainRows, resumedAt);
+        ArrowCarryOver.CopyRowsUpTo(previous["eval.arrow"], evalRows, resumedAt);
+        ArrowCarryOver.CopyRowsUpTo(previous["task_metrics.arrow"], taskRows, resumedAt);
+        ArrowCarryOver.CopyRowsUpTo(previous[DataTables.InjectionsFile], injections, resumedAt);
         using var failure = new FirstFailure();
         var clock = Stopwatch.StartNew();
         long lastStep = 0;
         DataStreamCursor? cursor = null;
-        var checkpointDir = Path.Combine(cell.RunDir, "checkpoint");
         try
         {
             var train = Stage.Transform<TrainingBatch, Outcome>("train", batch =>
@@ -139,7 +160,7 @@ public static class OlmoRunGraph
                 return Task.CompletedTask;
             }, failure);
             train.Then(write);
-            var batches = DataStream.Open(stream, baseDirectory, quality, ct: stop).Take((int)Math.Min(spec.Train.Steps, int.MaxValue));
+            var batches = DataStream.Open(stream, baseDirectory, quality, start, stop).Take((int)Math.Min(spec.Train.Steps - resumedAt, int.MaxValue));
             await Task.Run(() => Stage.Feed("data", batches, train, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
@@ -149,6 +170,7 @@ public static class OlmoRunGraph
             await CompleteAll.RunAsync([trainRows.CompleteAsync, evalRows.CompleteAsync, taskRows.CompleteAsync, injections.CompleteAsync,
                 () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow"))]);
             await onTrainer.StartNew(trainer.Dispose);
+            foreach (var file in previous.Values.OfType<string>()) File.Delete(file);
         }
         return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);
     }

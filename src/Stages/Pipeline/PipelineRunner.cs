@@ -23,7 +23,7 @@ public static class PipelineRunner
 
     /// <param name="dataDirectory">What relative data paths (data.sources[].paths) resolve against; default the current directory.</param>
     public static async Task<PipelineResult> RunAsync(LoadedPipeline pipeline, string artifactsRoot, IRunProgress progress,
-        CancellationToken stop, string? dataDirectory = null)
+        CancellationToken stop, string? dataDirectory = null, bool resume = false)
     {
         dataDirectory ??= Directory.GetCurrentDirectory();
         // Fail before anything is deleted or trained when a run asks for a device this machine lacks.
@@ -31,8 +31,10 @@ public static class PipelineRunner
         var sweepDir = SweepDir(pipeline, artifactsRoot);
         // A re-run replaces the previous results: runs left from an earlier sweep would
         // otherwise join this one's analysis.
-        foreach (var old in new[] { "runs", "analysis" }.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
-            Directory.Delete(old, recursive: true);
+        // With resume, completed runs are kept and skipped and an OLMo run continues from its checkpoint.
+        if (!resume)
+            foreach (var old in new[] { "runs", "analysis" }.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
+                Directory.Delete(old, recursive: true);
         Directory.CreateDirectory(sweepDir);
         await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, "pipeline.yaml"), pipeline.ResolvedYaml);
         progress.Info($"artifacts: {sweepDir}");
@@ -44,6 +46,15 @@ public static class PipelineRunner
         foreach (var group in groups)
         {
             if (stop.IsCancellationRequested) break;
+            if (resume && group.All(r => ReadStatus(Path.Combine(sweepDir, "runs", r.RunId))?.State == "completed"))
+            {
+                foreach (var run in group)
+                {
+                    progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
+                    statuses.Add((run.RunId, ReadStatus(Path.Combine(sweepDir, "runs", run.RunId))!));
+                }
+                continue;
+            }
             var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, Path.Combine(sweepDir, "runs", run.RunId))).ToList();
             foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
             if (group.Count > 1) progress.Info($"training {group.Count} runs together: {string.Join(", ", group.Select(r => r.RunId))}");
@@ -54,7 +65,7 @@ public static class PipelineRunner
                 {
                     await WriteRunYamlAsync(group[0], cells[0].RunDir);
                     status = experiment == "olmo"
-                        ? await OlmoRunGraph.RunAsync(cells[0], dataDirectory, progress, stop)
+                        ? await OlmoRunGraph.RunAsync(cells[0], dataDirectory, progress, stop, resume)
                         : await DataRunGraph.RunAsync(cells[0], dataDirectory, progress, stop);
                 }
                 else
@@ -125,9 +136,17 @@ public static class PipelineRunner
                 [SyntheticRecords.Rare(mixture, rare)]);
     }
 
+    static RunStatus? ReadStatus(string runDir)
+    {
+        var path = Path.Combine(runDir, "status.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), StatusJson) : null;
+    }
+
+    static readonly JsonSerializerOptions StatusJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     static Task WriteStatusAsync(string runDir, RunStatus status) =>
         AtomicFile.WriteTextAsync(Path.Combine(runDir, "status.json"),
-            JsonSerializer.Serialize(status, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            JsonSerializer.Serialize(status, StatusJson));
 }
 
 /// <summary>A run of the sweep failed; names the run and where its partial artifacts are.</summary>
