@@ -80,7 +80,7 @@ sealed class LiveProgress : ConsoleProgress
 
     public override void RunStarted(string runId, int index, int count, long totalSteps)
     {
-        var task = context!.AddTask($"[{index + 1}/{count}] {Markup.Escape(runId)}", maxValue: totalSteps);
+        var task = context!.AddTask(Markup.Escape($"[{index + 1}/{count}] {runId}"), maxValue: totalSteps);
         tasks[runId] = (task, Stopwatch.StartNew());
     }
 
