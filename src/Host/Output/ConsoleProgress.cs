@@ -13,7 +13,7 @@ public abstract class ConsoleProgress : IRunProgress
 {
     public static ConsoleProgress Create() =>
         !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive
-            ? new LiveProgress()
+            ? new LiveProgress(AnsiConsole.Console)
             : new PlainProgress(TimeSpan.FromSeconds(5));
 
     /// <summary>Runs the work while this progress is on screen.</summary>
@@ -61,7 +61,7 @@ sealed class PlainProgress(TimeSpan every) : ConsoleProgress
     public override void Info(string message) => Console.WriteLine(message);
 }
 
-sealed class LiveProgress : ConsoleProgress
+public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
 {
     ProgressContext? context;
     readonly ConcurrentDictionary<string, (ProgressTask Task, Stopwatch Clock)> tasks = new();
@@ -70,7 +70,7 @@ sealed class LiveProgress : ConsoleProgress
     public override async Task<T> RunAsync<T>(Func<IRunProgress, Task<T>> work)
     {
         T result = default!;
-        await AnsiConsole.Progress()
+        await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
                      new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -102,5 +102,5 @@ sealed class LiveProgress : ConsoleProgress
         task.StopTask();
     }
 
-    public override void Info(string message) => AnsiConsole.MarkupLine(Markup.Escape(message));
+    public override void Info(string message) => console.MarkupLine(Markup.Escape(message));
 }
