@@ -46,12 +46,13 @@ public static class PipelineRunner
         foreach (var group in groups)
         {
             if (stop.IsCancellationRequested) break;
-            if (resume && group.All(r => ReadStatus(Path.Combine(sweepDir, "runs", r.RunId))?.State == "completed"))
+            var earlier = resume ? group.Select(r => ReadStatus(Path.Combine(sweepDir, "runs", r.RunId))).ToList() : [];
+            if (resume && earlier.All(s => s?.State == "completed"))
             {
-                foreach (var run in group)
+                foreach (var (run, done) in group.Zip(earlier))
                 {
                     progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
-                    statuses.Add((run.RunId, ReadStatus(Path.Combine(sweepDir, "runs", run.RunId))!));
+                    statuses.Add((run.RunId, done!));
                 }
                 continue;
             }

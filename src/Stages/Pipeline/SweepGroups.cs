@@ -11,10 +11,13 @@ namespace Retention.Pipeline;
 /// </summary>
 public static class SweepGroups
 {
-    public static IReadOnlyList<IReadOnlyList<RunPlan>> Of(IReadOnlyList<RunPlan> runs) =>
-        [.. runs.GroupBy(r => GroupKey.Of(r.Spec))
-                .SelectMany(g => g.First().Spec.Device == "cpu" ? WidthBuckets([.. g], r => r.Spec.Synthetic.Width) : [[.. g]])
-                .OrderBy(g => runs.ToList().IndexOf(g[0]))];
+    public static IReadOnlyList<IReadOnlyList<RunPlan>> Of(IReadOnlyList<RunPlan> runs)
+    {
+        var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i);   // run ids are unique
+        return [.. runs.GroupBy(r => GroupKey.Of(r.Spec))
+                       .SelectMany(g => g.First().Spec.Device == "cpu" ? WidthBuckets([.. g], r => r.Spec.Synthetic.Width) : [[.. g]])
+                       .OrderBy(g => order[g[0].RunId])];
+    }
 
     /// <summary>Least useful fraction of a CPU bucket's padded columns (Σ widths / (cells · max width)).</summary>
     public const double MinPaddingEfficiency = 0.6;
