@@ -11,6 +11,7 @@ public static class Cli
         RunCommand.Build(),
         ValidateCommand.Build(),
         QueryCommand.Build(),
+        AnalyzeCommand.Build(),
         BenchCommand.Build(),
         DataCommand.Build(),
     };

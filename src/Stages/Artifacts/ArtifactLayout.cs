@@ -18,6 +18,8 @@ public static class ArtifactLayout
     public const string RunsDir = "runs";
     public const string AnalysisDir = "analysis";
     public const string RunManifest = "run.yaml";
+    /// <summary>The sweep's resolved pipeline (profile and --set applied), beside runs/.</summary>
+    public const string PipelineFile = "pipeline.yaml";
 
     public static IReadOnlyList<ArtifactFile> Discover(string directory)
     {

@@ -8,17 +8,22 @@ using static TorchSharp.torch;
 namespace Retention.Benchmarks;
 
 /// <summary>One measurement of `pipeline bench train`.</summary>
-public sealed record TrainBenchRow(string Timestamp, string Device, string Model, long Parameters, int BatchSize, int SeqLen,
-    int Steps, double StepSeconds, double TokensPerSecond, double PeakMemoryGiB, double PeakFlops, double Mfu);
+public sealed record TrainBenchRow(string Timestamp, string Device, string Model, long Parameters, string Precision, int BatchSize,
+    int SeqLen, int GradAccumulation, int Steps, double StepSeconds, double TokensPerSecond, double PeakMemoryGiB, double PeakFlops, double Mfu);
 
 /// <summary>
 /// Tokens/s, step time, peak memory and MFU of the OLMo trainer (forward, backward, clipping,
 /// AdamW) on random tokens, after warm-up. MFU = 6·parameters·tokens/s over the device's
-/// measured matmul peak (a timed 2048³ float32 product on the CPU, 8192³ bfloat16 on CUDA).
+/// measured matmul peak (a timed 2048³ float32 product on the CPU, 8192³ bfloat16 on CUDA), so
+/// attention's own FLOPs are not counted (as in the paper's 6·N·D compute).
+/// Peak memory: the process's peak working set on the CPU; on CUDA the device memory in use after
+/// the timed steps (NVML), which is LibTorch's caching-allocator high-water mark plus the context.
 /// </summary>
 public static class TrainBench
 {
-    public sealed record Config(string Device, string Preset, int VocabSize, int BatchSize, int SeqLen, int Steps);
+    /// <param name="BatchSize">Rows per optimiser step, split into <paramref name="GradAccumulation"/> micro-batches.</param>
+    public sealed record Config(string Device, string Preset, int VocabSize, int BatchSize, int SeqLen, int Steps,
+        string Precision = "auto", int GradAccumulation = 1);
 
     public static TrainBenchRow Run(Config c, Action<string> log)
     {
@@ -26,7 +31,9 @@ public static class TrainBench
         var config = OlmoConfig.Preset(c.Preset, c.VocabSize) with { MaxSeqLen = c.SeqLen };
         double peak = MeasurePeak(device);
         log($"measured matmul peak on {device}: {peak / 1e12:F2} TFLOP/s");
-        using var trainer = new OlmoTrainer(config, new OlmoTrainSpec(Steps: c.Steps + 2), device);
+        using var trainer = new OlmoTrainer(config,
+            new OlmoTrainSpec(Steps: c.Steps + 2, Precision: c.Precision, GradAccumulation: c.GradAccumulation), device);
+        string precision = MixedPrecision.Name(trainer.Model.ComputeDtype);
         var rng = new Random(0);
         TrainingBatch Batch(long step)
         {
@@ -45,10 +52,13 @@ public static class TrainBench
         double tokensPerSecond = (double)c.BatchSize * c.SeqLen / seconds;
         long parameters = config.ParameterCount();
         double mfu = 6.0 * parameters * tokensPerSecond / peak;
-        double memory = device.type == TorchSharp.DeviceType.CUDA ? double.NaN : Process.GetCurrentProcess().PeakWorkingSet64 / (double)(1L << 30);
-        var row = new TrainBenchRow(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), device.ToString(), c.Preset, parameters,
-            c.BatchSize, c.SeqLen, c.Steps, seconds, tokensPerSecond, memory, peak, mfu);
-        log($"{c.Preset} ({parameters:N0} parameters), batch {c.BatchSize} × {c.SeqLen}: {seconds * 1000:F0} ms/step, " +
+        double memory = device.type == TorchSharp.DeviceType.CUDA
+            ? GpuMemory.UsedGiB(device.index)
+            : Process.GetCurrentProcess().PeakWorkingSet64 / (double)(1L << 30);
+        var row = new TrainBenchRow(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), device.ToString(), c.Preset, parameters, precision,
+            c.BatchSize, c.SeqLen, c.GradAccumulation, c.Steps, seconds, tokensPerSecond, memory, peak, mfu);
+        log($"{c.Preset} ({parameters:N0} parameters, {precision}), batch {c.BatchSize} × {c.SeqLen}" +
+            $"{(c.GradAccumulation > 1 ? $" in {c.GradAccumulation} micro-batches" : "")}: {seconds * 1000:F0} ms/step, " +
             $"{tokensPerSecond:N0} tokens/s, MFU {mfu:P1}, peak memory {(double.IsNaN(memory) ? "n/a" : $"{memory:F2} GiB")}");
         return row;
     }
@@ -72,8 +82,8 @@ public static class TrainBench
 
     public static readonly RecordBatchBuilder<TrainBenchRow> Table = new RecordBatchBuilder<TrainBenchRow>()
         .Utf8("timestamp", r => r.Timestamp).Utf8("device", r => r.Device).Utf8("model", r => r.Model)
-        .Int64("parameters", r => r.Parameters).Int32("batch_size", r => r.BatchSize).Int32("seq_len", r => r.SeqLen)
-        .Int32("steps", r => r.Steps).Float64("step_seconds", r => r.StepSeconds).Float64("tokens_per_s", r => r.TokensPerSecond)
+        .Int64("parameters", r => r.Parameters).Utf8("precision", r => r.Precision).Int32("batch_size", r => r.BatchSize)
+        .Int32("seq_len", r => r.SeqLen).Int32("grad_accumulation", r => r.GradAccumulation).Int32("steps", r => r.Steps).Float64("step_seconds", r => r.StepSeconds).Float64("tokens_per_s", r => r.TokensPerSecond)
         .Float64("peak_memory_gib", r => r.PeakMemoryGiB).Float64("peak_flops", r => r.PeakFlops).Float64("mfu", r => r.Mfu);
 
     public static Task<string> RecordAsync(TrainBenchRow row, string artifactsRoot) =>

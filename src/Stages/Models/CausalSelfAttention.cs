@@ -7,6 +7,7 @@ namespace Retention.Models;
 /// <summary>
 /// Multi-head causal self-attention: fused qkv projection H→3H and output projection H→H,
 /// both without bias; rotary embeddings on q and k; scaled_dot_product_attention (causal).
+/// Runs in the dtype of its input (<see cref="MixedPrecision"/>).
 /// </summary>
 public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
 {
@@ -30,7 +31,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         long b = x.shape[0], t = x.shape[1], c = x.shape[2], hd = c / heads;
-        var qkv = attnProj.call(x).chunk(3, dim: 2);                                // 3 × (B, T, C)
+        var qkv = MixedPrecision.Linear(attnProj, x).chunk(3, dim: 2);                              // 3 × (B, T, C)
         var q = qkv[0].view(b, t, heads, hd).transpose(1, 2);                       // (B, nh, T, hd)
         var k = qkv[1].view(b, t, heads, hd).transpose(1, 2);                       // (B, nh, T, hd)
         var v = qkv[2].view(b, t, heads, hd).transpose(1, 2);                       // (B, nh, T, hd)
@@ -39,6 +40,6 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         // TorchSharp 0.107 spells the causal flag is_casual.
         var y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true); // (B, nh, T, hd)
         y = y.transpose(1, 2).contiguous().view(b, t, c);                           // (B, T, C)
-        return attnOut.call(y);                                                     // (B, T, C)
+        return MixedPrecision.Linear(attnOut, y);                                             // (B, T, C)
     }
 }

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 
 namespace Retention.Models;
 
-/// <summary>Pre-norm transformer block: x + attn(norm(x)), then x + mlp(norm(x)).</summary>
+/// <summary>Pre-norm transformer block: x + attn(norm(x)), then x + mlp(norm(x)). The residual
+/// stream and the norms stay in x's dtype; attention and MLP run in <see cref="ComputeDtype"/>.</summary>
 public sealed class OlmoBlock : nn.Module<Tensor, Tensor>
 {
     readonly LayerNormNoParams attnNorm;
@@ -23,10 +24,13 @@ public sealed class OlmoBlock : nn.Module<Tensor, Tensor>
     public CausalSelfAttention Attention => attn;
     public SwiGluMlp Mlp => mlp;
 
+    /// <summary>The dtype attention and the MLP compute in (<see cref="MixedPrecision"/>).</summary>
+    public ScalarType ComputeDtype { get; set; } = ScalarType.Float32;
+
     public override Tensor forward(Tensor x)
     {
-        x = x + attn.call(attnNorm.call(x));                                        // (B, T, C)
-        x = x + mlp.call(ffNorm.call(x));                                           // (B, T, C)
+        x = x + attn.call(attnNorm.call(x).to(ComputeDtype));                       // (B, T, C), x's dtype
+        x = x + mlp.call(ffNorm.call(x).to(ComputeDtype));                          // (B, T, C)
         return x;
     }
 }

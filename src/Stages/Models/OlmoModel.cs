@@ -35,18 +35,36 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
     public OlmoConfig Config => config;
     public IReadOnlyList<OlmoBlock> Blocks => [.. blocks];
 
+    /// <summary>
+    /// The dtype of the matmuls (attention, MLP, lm_head): float32, or bfloat16 for mixed precision
+    /// (<see cref="MixedPrecision"/>). Parameters stay float32 either way; logits are float32.
+    /// </summary>
+    public ScalarType ComputeDtype
+    {
+        get => computeDtype;
+        set
+        {
+            if (value is not (ScalarType.Float32 or ScalarType.BFloat16))
+                throw new ArgumentException($"compute dtype must be Float32 or BFloat16, not {value}");
+            computeDtype = value;
+            foreach (var block in blocks) block.ComputeDtype = value;
+        }
+    }
+    ScalarType computeDtype = ScalarType.Float32;
+
     /// <summary>Trainable parameter count of the built module (Σ numel over parameters()).</summary>
     public long CountParameters() => parameters().Sum(p => p.numel());
 
-    /// <summary>tokens (B, T) int64 → logits (B, T, V).</summary>
+    /// <summary>tokens (B, T) int64 → logits (B, T, V), float32.</summary>
     public override Tensor forward(Tensor tokens)
     {
         if (tokens.dim() != 2 || tokens.shape[1] > config.MaxSeqLen)
             throw new ArgumentException($"tokens must be (B, T ≤ {config.MaxSeqLen}), got ({string.Join(", ", tokens.shape)})");
         var x = wte.call(tokens);                                                   // (B, T, C)
         foreach (var block in blocks) x = block.call(x);                            // (B, T, C)
-        x = lnF.call(x);                                                            // (B, T, C)
-        return lmHead.call(x);                                                      // (B, T, V)
+        x = lnF.call(x).to(computeDtype);                                           // (B, T, C)
+        var logits = MixedPrecision.Linear(lmHead, x);                              // (B, T, V)
+        return logits.dtype == ScalarType.Float32 ? logits : logits.to(ScalarType.Float32);
     }
 
     /// <summary>OLMo "normal" init: N(0, InitStd) for all Linear and Embedding weights.</summary>

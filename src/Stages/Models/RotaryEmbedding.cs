@@ -39,9 +39,10 @@ public sealed class RotaryEmbedding : nn.Module<Tensor, Tensor>
         long t = x.shape[2], hd = x.shape[3];
         if (t > cos.shape[0] || hd != cos.shape[1])
             throw new ArgumentException($"rotary input {string.Join("x", x.shape)} exceeds ({cos.shape[0]}, {cos.shape[1]})");
-        var c = cos.narrow(0, 0, t).to(x.dtype);                                    // (T, hd)
-        var s = sin.narrow(0, 0, t).to(x.dtype);                                    // (T, hd)
-        return x * c + RotateHalf(x) * s;                                           // (B, nh, T, hd)
+        // In float32 whatever the input's dtype (OLMo's rope_full_precision), returned in the input's.
+        var xf = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);     // (B, nh, T, hd)
+        var rotated = xf * cos.narrow(0, 0, t) + RotateHalf(xf) * sin.narrow(0, 0, t);
+        return rotated.dtype == x.dtype ? rotated : rotated.to(x.dtype);            // (B, nh, T, hd)
     }
 
     /// <summary>(x1, x2) → (−x2, x1) over the two halves of the last dim.</summary>

@@ -25,8 +25,8 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var halves = ffProj.call(x).chunk(2, dim: -1);                              // 2 × (B, T, M/2)
+        var halves = MixedPrecision.Linear(ffProj, x).chunk(2, dim: -1);                            // 2 × (B, T, M/2)
         var h = nn.functional.silu(halves[1]) * halves[0];                          // (B, T, M/2)
-        return ffOut.call(h);                                                       // (B, T, C)
+        return MixedPrecision.Linear(ffOut, h);                                               // (B, T, C)
     }
 }

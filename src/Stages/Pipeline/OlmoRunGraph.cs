@@ -18,7 +18,7 @@ public sealed record TaskMetricRow(long Step, string Task, string Split, double 
 
 /// <summary>model.arrow: what was trained (one row).</summary>
 public sealed record ModelRow(string Preset, long Parameters, int Layers, int Hidden, int MlpDim, int Heads, int VocabSize,
-    int SeqLen, int BatchSize, long Steps);
+    int SeqLen, int BatchSize, long Steps, string Precision, string Device);
 
 /// <summary>tasks.arrow: the injected tasks of the run (one row per task).</summary>
 public sealed record TaskRow(string Task, string Kind, double Frequency, long Gap, int Instances);
@@ -50,7 +50,7 @@ public static class OlmoRunGraph
         .Utf8("preset", r => r.Preset).Int64("parameters", r => r.Parameters).Int32("layers", r => r.Layers)
         .Int32("hidden", r => r.Hidden).Int32("mlp_dim", r => r.MlpDim).Int32("heads", r => r.Heads)
         .Int32("vocab_size", r => r.VocabSize).Int32("seq_len", r => r.SeqLen).Int32("batch_size", r => r.BatchSize)
-        .Int64("steps", r => r.Steps);
+        .Int64("steps", r => r.Steps).Utf8("precision", r => r.Precision).Utf8("device", r => r.Device);
     static readonly RecordBatchBuilder<TaskRow> TasksTable = new RecordBatchBuilder<TaskRow>()
         .Utf8("task", r => r.Task).Utf8("kind", r => r.Kind).Float64("frequency", r => r.Frequency).Int64("gap", r => r.Gap)
         .Int32("instances", r => r.Instances);
@@ -85,14 +85,16 @@ public static class OlmoRunGraph
         var config = ModelConfig(olmo, data);
         var trainSpec = new OlmoTrainSpec(spec.Train.Steps, spec.Train.WarmupSteps, spec.Train.Lr, spec.Train.MinLrRatio,
             olmo.WeightDecay, Beta2: olmo.Beta2, ClipGradNorm: olmo.ClipGradNorm, GradAccumulation: olmo.GradAccumulation,
-            CheckpointEvery: olmo.CheckpointEvery, Seed: spec.Seed).Validated();
+            CheckpointEvery: olmo.CheckpointEvery, Seed: spec.Seed, Precision: olmo.Precision).Validated();
+        var device = Devices.Resolve(spec.Device);
+        var precision = MixedPrecision.Name(MixedPrecision.ComputeDtype(trainSpec.Precision, device));
         long parameters = config.ParameterCount(), tokensPerStep = data.Packing.TokensPerBatch;
         progress.Info($"{cell.RunId}: OLMo {olmo.Preset} shape, {parameters:N0} parameters (vocabulary {config.VocabSize:N0}), " +
-                      $"{tokensPerStep:N0} tokens per step");
+                      $"{tokensPerStep:N0} tokens per step, {precision} matmuls on {device}");
 
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "model.arrow"), ModelTable,
             [new ModelRow(olmo.Preset, parameters, config.Layers, config.Hidden, config.MlpDim, config.Heads, config.VocabSize,
-                data.Packing.SeqLen, data.Packing.BatchSize, spec.Train.Steps)]);
+                data.Packing.SeqLen, data.Packing.BatchSize, spec.Train.Steps, precision, device.ToString())]);
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), TasksTable,
             [.. data.Tasks.Select(t => new TaskRow(t.Name ?? InjectedTask.Create(t).Name, t.Kind, t.Frequency, t.Gap, t.Instances))]);
 
@@ -100,7 +102,6 @@ public static class OlmoRunGraph
         var evaluator = new OlmoEvaluator(DataStream.HeldOut(stream, baseDirectory, stop),
             OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances));
         var quality = new DataQualityLog();
-        var device = Devices.Resolve(spec.Device);
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");
         var onTrainer = new TaskFactory(trainerThread);
         var checkpointDir = Path.Combine(cell.RunDir, "checkpoint");

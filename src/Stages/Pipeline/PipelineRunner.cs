@@ -22,8 +22,10 @@ public static class PipelineRunner
         Path.Combine(artifactsRoot, p.Profile is null ? p.Spec.Name : $"{p.Spec.Name}-{p.Profile}");
 
     /// <param name="dataDirectory">What relative data paths (data.sources[].paths) resolve against; default the current directory.</param>
+    /// <param name="analyze">Run the analysis section after training (false: train and write artifacts only,
+    /// e.g. on a GPU server without DuckDB; `pipeline analyze SWEEP_DIR` runs it later).</param>
     public static async Task<PipelineResult> RunAsync(LoadedPipeline pipeline, string artifactsRoot, IRunProgress progress,
-        CancellationToken stop, string? dataDirectory = null, bool resume = false)
+        CancellationToken stop, string? dataDirectory = null, bool resume = false, bool analyze = true)
     {
         dataDirectory ??= Directory.GetCurrentDirectory();
         // Fail before anything is deleted or trained when a run asks for a device this machine lacks.
@@ -36,7 +38,7 @@ public static class PipelineRunner
             foreach (var old in new[] { "runs", "analysis" }.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
                 Directory.Delete(old, recursive: true);
         Directory.CreateDirectory(sweepDir);
-        await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, "pipeline.yaml"), pipeline.ResolvedYaml);
+        await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
         progress.Info($"artifacts: {sweepDir}");
 
         var statuses = new List<(string, RunStatus)>();
@@ -99,7 +101,7 @@ public static class PipelineRunner
         statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'
         bool interrupted = stop.IsCancellationRequested;
         if (interrupted) progress.Info("interrupted: artifacts written so far are complete and readable; analysis runs on them");
-        var tables = pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count == 0
+        var tables = !analyze || pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count == 0
             ? []
             : await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None);
         return new PipelineResult(sweepDir, statuses, tables, interrupted);

@@ -50,6 +50,9 @@ public sealed record OlmoSpec
     public long EvalEvery { get; init; } = 100;
     /// <summary>Instances of each task's train and test split scored at an evaluation (the first n).</summary>
     public int EvalInstances { get; init; } = 500;
+    /// <summary>Matmul precision: auto (bf16 on CUDA, fp32 on the CPU) | fp32 | bf16. bf16 keeps float32
+    /// master weights and optimiser state and casts each matmul's inputs, like torch.autocast.</summary>
+    public string Precision { get; init; } = "auto";
     /// <summary>Save model, optimiser and data cursor to the run's checkpoint/ every n steps (0 = only at the end).</summary>
     public long CheckpointEvery { get; init; }
 }

@@ -83,6 +83,7 @@ internal sealed partial class SpecValidator
             else
             {
                 OneOf(o.Preset, Presets, "olmo.preset", "preset");
+                OneOf(o.Precision, [.. Models.MixedPrecision.Names], "olmo.precision", "precision");
                 AtLeast(o.GradAccumulation, 1, "olmo.grad_accumulation");
                 AtLeast(o.EvalEvery, 1, "olmo.eval_every");
                 AtLeast(o.EvalInstances, 1, "olmo.eval_instances");

@@ -84,7 +84,7 @@ public sealed class SyntheticTrainer : IDisposable
             optimizer.LearningRate = lr;
             int c = cells.Count, b = batch.Tasks[0].Length;
             var t = tensor(tasks, new long[] { c, b }).to(device);                           // (C, B)
-            var x = inputs.Next(b);                                                          // (C, B, D)
+            var x = inputs.Next(b, batch.Step);                                                       // (C, B, D)
             var target = mixture.Targets(x.view(c * b, -1), t.view(c * b)).view(c, b, -1);   // (C, B, d)
             var error = (students.call(x, t) - target).square().sum(2);                     // (C, B): squared error per sample
             // Every row weighs 1/batch_size, also in a step enlarged by rare-task injections, so a

@@ -6,6 +6,8 @@ namespace Retention.Training;
 /// Lr·MinLrRatio at <see cref="Steps"/>, clipping by global gradient norm (0: off), and
 /// <see cref="GradAccumulation"/> micro-batches per step (the batch's rows split evenly).
 /// <see cref="Seed"/> seeds the model's initialisation; nothing else in training is random.
+/// <see cref="Precision"/>: auto | fp32 | bf16, the matmul dtype (<see cref="Models.MixedPrecision"/>);
+/// auto is bf16 on CUDA and fp32 on the CPU. Weights and optimiser state are float32 in every case.
 /// </summary>
 public sealed record OlmoTrainSpec(
     long Steps,
@@ -19,7 +21,8 @@ public sealed record OlmoTrainSpec(
     double ClipGradNorm = 1.0,
     int GradAccumulation = 1,
     long CheckpointEvery = 0,
-    long Seed = 0)
+    long Seed = 0,
+    string Precision = "auto")
 {
     public OlmoTrainSpec Validated()
     {
@@ -28,6 +31,8 @@ public sealed record OlmoTrainSpec(
         if (GradAccumulation < 1) throw new ArgumentException($"gradient accumulation must be ≥ 1: {this}");
         if (Lr <= 0 || MinLrRatio < 0 || MinLrRatio > 1) throw new ArgumentException($"need lr > 0 and 0 ≤ min lr ratio ≤ 1: {this}");
         if (WeightDecay < 0 || ClipGradNorm < 0 || Eps <= 0) throw new ArgumentException($"need weight decay, clip ≥ 0 and eps > 0: {this}");
+        if (!Models.MixedPrecision.Names.Contains(Precision))
+            throw new ArgumentException($"precision must be one of {string.Join(", ", Models.MixedPrecision.Names)}: {this}");
         if (Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1) throw new ArgumentException($"betas must lie in [0, 1): {this}");
         return this;
     }

@@ -36,12 +36,14 @@ public sealed class OlmoTrainer : IDisposable
         this.device = device ?? CPU;
         model = new OlmoModel(config, new Generator((ulong)spec.Seed));
         if (this.device.type != DeviceType.CPU) model.to(this.device);
+        model.ComputeDtype = MixedPrecision.ComputeDtype(Spec.Precision, this.device);
         model.train();
         optimizer = new AdamOptimizer(DecayGroups(model, spec.WeightDecay), spec.Lr, spec.Beta1, spec.Beta2, spec.Eps);
     }
 
     public OlmoTrainSpec Spec { get; }
     public OlmoModel Model => model;
+    public Device Device => device;
     public AdamOptimizer Optimizer => optimizer;
 
     /// <summary>Steps taken so far (the next batch must be step StepCount + 1).</summary>

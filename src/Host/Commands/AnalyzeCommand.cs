@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Host.Output;
+using Retention.Spec;
+
+namespace Retention.Host.Commands;
+
+/// <summary>
+/// `pipeline analyze SWEEP_DIR [FILE]`: (re)runs an analysis section over a sweep's artifacts, by
+/// default the one in the sweep's own resolved pipeline.yaml. For runs trained with
+/// `run --no-analysis` (a GPU server without DuckDB) and for analyses edited after training.
+/// </summary>
+public static class AnalyzeCommand
+{
+    public static Command Build()
+    {
+        var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory written by `pipeline run` (artifacts/NAME[-PROFILE])." };
+        var file = new Option<string?>("--pipeline", "-f") { Description = "Take the analysis: section from this pipeline file instead of SWEEP_DIR/pipeline.yaml." };
+        var cmd = new Command("analyze", "Run a pipeline's analysis tables and plots over artifacts already written.") { dir, file };
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                var sweepDir = r.GetValue(dir)!;
+                var path = r.GetValue(file) ?? Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
+                var spec = SpecLoader.Load(path).Spec;
+                var tables = await AnalysisRunner.RunAsync(sweepDir, spec.Analysis, Console.Out, ct);
+                foreach (var table in tables.Where(t => t.Print))
+                    TablePrinter.Print(table.Result, table.Name, maxRows: 20);
+                return 0;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
+    }
+}
