@@ -13,10 +13,15 @@ public sealed record OlmoEvaluation(double ValidationLoss, IReadOnlyList<TaskSco
 /// <summary>
 /// Scores the model without touching its training state: no gradients, the same weights, no RNG
 /// draws (the model has no dropout), so a run with evaluations trains the same weights as one
-/// without. Works in slices of <paramref name="chunk"/> rows so the (rows, T, V) logits stay small.
+/// without. Works in slices of rows whose (rows, T, V) float32 logits hold at most
+/// <paramref name="logitBudget"/> elements (default 2^27, 0.5 GiB): with a 100K vocabulary and
+/// 2048-token rows that is one row at a time, where a fixed 32 rows needed 25 GiB and ran a GPU out of memory.
 /// </summary>
-public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEvalSet> tasks, int chunk = 32)
+public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEvalSet> tasks, long logitBudget = 1L << 27)
 {
+    /// <summary>Rows of <paramref name="rowLength"/> tokens per slice for a vocabulary of <paramref name="vocab"/> (at least 1).</summary>
+    public int RowsPerSlice(int rowLength, int vocab) => (int)Math.Clamp(logitBudget / ((long)rowLength * vocab), 1, 4096);
+
     public OlmoEvaluation Evaluate(OlmoModel model, Device device)
     {
         using var noGrad = no_grad();
@@ -28,6 +33,7 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
         if (validation.Rows == 0) return double.NaN;
         double total = 0;
         long tokens = 0;
+        int chunk = RowsPerSlice(validation.RowLength, model.Config.VocabSize);
         for (int start = 0; start < validation.Rows; start += chunk)
         {
             using var scope = NewDisposeScope();
@@ -46,6 +52,7 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
     TaskScore Score(OlmoModel model, TaskEvalSet set, Device device)
     {
         double loss = 0, accuracy = 0, labelAccuracy = 0;
+        int chunk = RowsPerSlice(TaskEvalSet.InputLength, model.Config.VocabSize);
         for (int start = 0; start < set.Count; start += chunk)
         {
             using var scope = NewDisposeScope();

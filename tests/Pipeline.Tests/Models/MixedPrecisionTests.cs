@@ -88,3 +88,23 @@ public class MixedPrecisionTests
     public void UnknownPrecisionIsRejected() =>
         Assert.Throws<ArgumentException>(() => new OlmoTrainSpec(Steps: 1, Precision: "fp16").Validated());
 }
+
+/// <summary>The evaluator slices rows to bound the logits it materialises; slicing must not change the scores.</summary>
+public class OlmoEvaluatorSlicingTests
+{
+    [Fact]
+    public void ValidationLossIsTheSameWhateverTheSliceSize()
+    {
+        var config = new OlmoConfig(Layers: 1, Hidden: 32, MlpDim: 64, Heads: 2, VocabSize: 100, MaxSeqLen: 16);
+        using var model = new OlmoModel(config, new Generator(1));
+        var rng = new Random(2);
+        var validation = new ValidationSet(7, 17, [.. Enumerable.Range(0, 7 * 17).Select(_ => rng.Next(100))]);
+        var oneRow = new OlmoEvaluator(validation, [], logitBudget: 1);             // 1 row per slice
+        var allRows = new OlmoEvaluator(validation, [], logitBudget: 1L << 30);
+        Assert.Equal(1, oneRow.RowsPerSlice(16, 100));
+        Assert.Equal(3, new OlmoEvaluator(validation, [], logitBudget: 3 * 16 * 100 + 5).RowsPerSlice(16, 100));
+        double a = oneRow.Evaluate(model, CPU).ValidationLoss, b = allRows.Evaluate(model, CPU).ValidationLoss;
+        Assert.Equal(b, a, 1e-5);
+        Assert.InRange(a, Math.Log(100) - 1, Math.Log(100) + 1);   // an untrained model is near uniform
+    }
+}
