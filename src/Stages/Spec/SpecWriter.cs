@@ -17,6 +17,9 @@ internal static class SpecWriter
         .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
         // Records share empty lists ([] is one array instance); anchors/aliases would be noise.
         .DisableAliases()
+        // Only settable properties are spec keys; computed ones (data.packing.row_length,
+        // tokens_per_batch) would be written and then rejected as unknown keys on reload.
+        .WithTypeInspector(inner => new YamlDotNet.Serialization.TypeInspectors.ReadableAndWritablePropertiesTypeInspector(inner))
         .WithEventEmitter(next => new ReadableStrings(next))
         .Build();
 
