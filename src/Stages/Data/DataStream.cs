@@ -20,11 +20,12 @@ public sealed record DataStreamSpec(
 /// </summary>
 public static class DataStream
 {
+    /// <param name="tokenizer">The tokenizer of spec.Tokenizer when the caller has built it already (it is thread-safe).</param>
     public static IEnumerable<TrainingBatch> Open(DataStreamSpec spec, string baseDirectory, DataQualityLog quality,
-        DataStreamCursor? start = null, CancellationToken ct = default)
+        DataStreamCursor? start = null, CancellationToken ct = default, TextTokenizer? tokenizer = null)
     {
         start ??= DataStreamCursor.Start;
-        var tokenizer = TextTokenizer.Create(spec.Tokenizer);
+        tokenizer ??= TextTokenizer.Create(spec.Tokenizer);
         var injector = spec.Tasks.Count == 0 ? null
             : Injector.Create(spec.Tasks, spec.Packing, tokenizer.VocabSize, tokenizer.EosId, spec.Seed).Injector;
 
@@ -38,9 +39,10 @@ public static class DataStream
 
     /// <summary>The LM validation rows: the held-out documents (never trained on), packed from the
     /// start of the sources. Quality issues met here are not recorded a second time.</summary>
-    public static ValidationSet HeldOut(DataStreamSpec spec, string baseDirectory, CancellationToken ct = default)
+    public static ValidationSet HeldOut(DataStreamSpec spec, string baseDirectory, CancellationToken ct = default,
+        TextTokenizer? tokenizer = null)
     {
-        var tokenizer = TextTokenizer.Create(spec.Tokenizer);
+        tokenizer ??= TextTokenizer.Create(spec.Tokenizer);
         var documents = Read(spec, baseDirectory, new DataQualityLog(), null, _ => { });
         var heldOut = ParallelTokenizer.Tokenize(tokenizer, documents, keep: HeldOutSplit.From(spec.Packing).IsHeldOut,
             threads: spec.Tokenizer.Threads, ct: ct);

@@ -57,9 +57,9 @@ public static class OlmoRunGraph
 
     /// <summary>The model a spec asks for: the preset with any shape overrides, its vocabulary
     /// the tokenizer's plus the appended task tokens unless olmo.vocab_size is set.</summary>
-    public static OlmoConfig ModelConfig(OlmoSpec o, DataSpec data)
+    public static OlmoConfig ModelConfig(OlmoSpec o, DataSpec data, TextTokenizer? tokenizer = null)
     {
-        var tokenizer = TextTokenizer.Create(data.Tokenizer);
+        tokenizer ??= TextTokenizer.Create(data.Tokenizer);
         int vocab = o.VocabSize > 0 ? o.VocabSize : data.Tasks.Count == 0 ? tokenizer.VocabSize
             : TaskVocabulary.Build([.. data.Tasks.Select(t => (t, InjectedTask.Create(t)))], tokenizer.VocabSize, tokenizer.EosId).VocabSize;
         var p = OlmoConfig.Preset(o.Preset, vocab);
@@ -82,7 +82,8 @@ public static class OlmoRunGraph
         var spec = cell.Spec;
         var (data, olmo) = (spec.Data!, spec.Olmo!);
         var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed);
-        var config = ModelConfig(olmo, data);
+        var tokenizer = TextTokenizer.Create(data.Tokenizer);   // built once: cl100k's takes a fraction of a second
+        var config = ModelConfig(olmo, data, tokenizer);
         var trainSpec = new OlmoTrainSpec(spec.Train.Steps, spec.Train.WarmupSteps, spec.Train.Lr, spec.Train.MinLrRatio,
             olmo.WeightDecay, Beta2: olmo.Beta2, ClipGradNorm: olmo.ClipGradNorm, GradAccumulation: olmo.GradAccumulation,
             CheckpointEvery: olmo.CheckpointEvery, Seed: spec.Seed, Precision: olmo.Precision).Validated();
@@ -98,8 +99,7 @@ public static class OlmoRunGraph
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), TasksTable,
             [.. data.Tasks.Select(t => new TaskRow(t.Name ?? InjectedTask.Create(t).Name, t.Kind, t.Frequency, t.Gap, t.Instances))]);
 
-        var tokenizer = TextTokenizer.Create(data.Tokenizer);
-        var evaluator = new OlmoEvaluator(DataStream.HeldOut(stream, baseDirectory, stop),
+        var evaluator = new OlmoEvaluator(DataStream.HeldOut(stream, baseDirectory, stop, tokenizer),
             OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances));
         var quality = new DataQualityLog();
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");
@@ -161,7 +161,7 @@ public static class OlmoRunGraph
                 return Task.CompletedTask;
             }, failure);
             train.Then(write);
-            var batches = DataStream.Open(stream, baseDirectory, quality, start, stop).Take((int)Math.Min(spec.Train.Steps - resumedAt, int.MaxValue));
+            var batches = DataStream.Open(stream, baseDirectory, quality, start, stop, tokenizer).Take((int)Math.Min(spec.Train.Steps - resumedAt, int.MaxValue));
             await Task.Run(() => Stage.Feed("data", batches, train, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
