@@ -9,5 +9,9 @@ namespace Retention.Tests;
 static class TestSetup
 {
     [ModuleInitializer]
-    internal static void OneTorchThread() => Retention.Training.TorchThreads.Apply(1);
+    internal static void OneTorchThread()
+    {
+        Retention.Training.TorchThreads.Apply(1);
+        Retention.Training.CpuAllocator.KeepFreedMemory();   // as the `pipeline` host does
+    }
 }

@@ -71,7 +71,8 @@ public static class SyntheticBench
         if (c.Mode is Mode.Bucketed or Mode.Both)
         {
             // What `pipeline run` does on the CPU: one trainer per bucket of similar widths.
-            var buckets = Pipeline.SweepGroups.WidthBuckets(cells, x => x.Width).ToList();
+            var buckets = Pipeline.SweepGroups.WidthBuckets(cells, x => x.Width,
+                Pipeline.SweepGroups.OverheadColumns(c.Tasks * c.DimsPerTask, c.BatchSize)).ToList();
             double seconds = 0;
             foreach (var bucket in buckets)
             {

@@ -15,27 +15,41 @@ public static class SweepGroups
     {
         var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i);   // run ids are unique
         return [.. runs.GroupBy(r => GroupKey.Of(r.Spec))
-                       .SelectMany(g => g.First().Spec.Device == "cpu" ? WidthBuckets([.. g], r => r.Spec.Synthetic.Width) : [[.. g]])
+                       .SelectMany(g => g.First().Spec.Device == "cpu"
+                           ? WidthBuckets([.. g], r => r.Spec.Synthetic.Width, OverheadColumns(g.First().Spec))
+                           : [[.. g]])
                        .OrderBy(g => order[g[0].RunId])];
     }
 
-    /// <summary>Least useful fraction of a CPU bucket's padded columns (Σ widths / (cells · max width)).</summary>
-    public const double MinPaddingEfficiency = 0.6;
+    /// <summary>
+    /// A CPU step's fixed cost (launches, sampling, Adam's bookkeeping) in units of one encoder
+    /// column's arithmetic: about 1.3 ms against 0.016 ms per column at D = 512, batch 256 on this
+    /// project's CPU machine (one-cell steps: width 4 1.36 ms, width 512 9.4 ms), i.e. 82 columns
+    /// there; a column's arithmetic scales with D · batch.
+    /// </summary>
+    public static double OverheadColumns(int inputDims, int batchSize) => 82.0 * (512.0 * 256) / ((double)inputDims * batchSize);
+
+    static double OverheadColumns(PipelineSpec s) => OverheadColumns(s.Synthetic.Tasks * s.Synthetic.DimsPerTask, s.Train.BatchSize);
 
     /// <summary>
-    /// On the CPU a batched step costs the sum of its cells' padded work and saves only per-step
-    /// overhead, so a group is split into buckets of similar widths: cells sorted by width join the
-    /// current bucket while at least 60% of its padded columns are real. (Measured on the Fig-2 grid,
-    /// K = 32: one bucket of widths 4…512 ran at half the speed of one cell at a time, while small
-    /// widths batch about 2x faster.) On a GPU per-kernel launches dominate: one bucket.
+    /// On the CPU a batched step costs its cells' padded arithmetic and saves only per-step
+    /// overhead, so a group is split into buckets: cells sorted by width join the current bucket
+    /// while they are narrow enough for the overhead to matter (width &lt; overheadColumns) and the
+    /// padding that joining adds (the bucket's cells widened to the new width) costs less than the
+    /// overhead saved: cells · (width − bucket's widest) &lt; overheadColumns. Equal widths (seeds)
+    /// always join. Measured (docs/benchmarks.md, K = 32): widths 4…32 together 1.38× faster than
+    /// one at a time, but 64,96,128 0.88× and 192,256 0.93× (a padded bmm is less efficient than
+    /// one cell's matmul once the arithmetic dominates), equal widths 1.0–1.2×; the whole Fig-2 grid
+    /// as one bucket 0.34×. On a GPU per-kernel launches dominate: one bucket.
     /// </summary>
-    public static IEnumerable<IReadOnlyList<T>> WidthBuckets<T>(IReadOnlyList<T> group, Func<T, int> width)
+    public static IEnumerable<IReadOnlyList<T>> WidthBuckets<T>(IReadOnlyList<T> group, Func<T, int> width, double overheadColumns)
     {
         var bucket = new List<T>();
         foreach (var run in group.OrderBy(width))
         {
-            int widest = width(run), total = bucket.Sum(width) + widest;
-            if (bucket.Count > 0 && (double)total / ((bucket.Count + 1) * widest) < MinPaddingEfficiency)
+            int w = width(run);
+            int widest = bucket.Count > 0 ? width(bucket[^1]) : w;
+            if (w != widest && (w >= overheadColumns || bucket.Count * (double)(w - widest) >= overheadColumns))
             {
                 yield return bucket;
                 bucket = [];

@@ -17,14 +17,39 @@ public class SweepGroupsTests
     }
 
     [Fact]
-    public void OnTheCpuWidthsAreBucketedSoMostPaddedColumnsAreReal()
+    public void OnTheCpuACellJoinsABucketWhileItsPaddingCostsLessThanAStepsOverhead()
     {
-        // Sorted widths 4,4,8,8 fill 24 of 32 padded columns (75%); adding 16 would fill 40 of 80
-        // (50% < 60%), so 16 starts a bucket: 16,16,32,32 fill 96 of 128.
+        // D = 512, batch 256: the overhead is worth 82 columns. Sorted widths 4,4,8,8,16,16,32,32:
+        // joining 8 widens one cell by 4 (4 < 82), 16 widens four cells by 8 (32 < 82), 32 would
+        // widen six cells by 16 (96 ≥ 82), so it starts a bucket; equal widths always join.
+        Assert.Equal(82, SweepGroups.OverheadColumns(512, 256), 9);
+        Assert.Equal(
+            [["width-4_seed-0", "width-4_seed-1", "width-8_seed-0", "width-8_seed-1", "width-16_seed-0", "width-16_seed-1"],
+             ["width-32_seed-0", "width-32_seed-1"]],
+            Groups(Capacity, "device=cpu"));
+    }
+
+    [Fact]
+    public void OnTheFig2GridOnlyTheNarrowWidthsShareABucket()
+    {
+        // 4,8,16,32 pad 68 columns in all (each join adds 4, 16, 48 < 82); 64 would add 4·32 = 128;
+        // from 96 on every width exceeds the overhead's 82 columns and trains alone.
+        int[] grid = [4, 8, 16, 32, 64, 96, 128, 192, 256, 384, 512];
+        Assert.Equal([[4, 8, 16, 32], [64], [96], [128], [192], [256], [384], [512]],
+            SweepGroups.WidthBuckets(grid, w => w, SweepGroups.OverheadColumns(512, 256)).Select(b => b.ToArray()));
+        // Seeds of one width always share, however wide.
+        Assert.Equal([[512, 512, 512]], SweepGroups.WidthBuckets([512, 512, 512], w => w, 82).Select(b => b.ToArray()));
+    }
+
+    [Fact]
+    public void ALargerBatchMakesPaddingDearerAndBucketsSmaller()
+    {
+        // Batch 1024: a column costs 4x the arithmetic, the overhead is worth 20.5 columns; 16 would
+        // widen four cells by 8 (32 ≥ 20.5) and 32 two cells by 16 (32 ≥ 20.5).
         Assert.Equal(
             [["width-4_seed-0", "width-4_seed-1", "width-8_seed-0", "width-8_seed-1"],
-             ["width-16_seed-0", "width-16_seed-1", "width-32_seed-0", "width-32_seed-1"]],
-            Groups(Capacity, "device=cpu"));
+             ["width-16_seed-0", "width-16_seed-1"], ["width-32_seed-0", "width-32_seed-1"]],
+            Groups(Capacity, "device=cpu", "train.batch_size=1024"));
     }
 
     [Fact]
