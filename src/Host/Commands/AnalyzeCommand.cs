@@ -23,6 +23,7 @@ public static class AnalyzeCommand
             try
             {
                 var sweepDir = r.GetValue(dir)!;
+                if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
                 var path = r.GetValue(file) ?? Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
                 var spec = SpecLoader.Load(path).Spec;
                 var tables = await AnalysisRunner.RunAsync(sweepDir, spec.Analysis, Console.Out, ct);

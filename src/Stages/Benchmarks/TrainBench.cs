@@ -29,6 +29,7 @@ public static class TrainBench
     {
         var device = Devices.Resolve(c.Device);
         var config = OlmoConfig.Preset(c.Preset, c.VocabSize) with { MaxSeqLen = c.SeqLen };
+        MixedPrecision.ComputeDtype(c.Precision, device);   // a bad name fails before the peak is timed
         double peak = MeasurePeak(device);
         log($"measured matmul peak on {device}: {peak / 1e12:F2} TFLOP/s");
         using var trainer = new OlmoTrainer(config,

@@ -23,7 +23,7 @@ public static class MixedPrecision
         "fp32" => ScalarType.Float32,
         "bf16" => ScalarType.BFloat16,
         "auto" => device.type == TorchSharp.DeviceType.CUDA ? ScalarType.BFloat16 : ScalarType.Float32,
-        _ => throw new ArgumentException($"unknown precision '{precision}' ({string.Join(", ", Names)})", nameof(precision)),
+        _ => throw new ArgumentException($"unknown precision '{precision}'; allowed: {string.Join(", ", Names)}"),
     };
 
     /// <summary>The short name of a compute dtype, as recorded in model.arrow and bench rows.</summary>

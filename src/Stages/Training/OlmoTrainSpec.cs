@@ -32,7 +32,7 @@ public sealed record OlmoTrainSpec(
         if (Lr <= 0 || MinLrRatio < 0 || MinLrRatio > 1) throw new ArgumentException($"need lr > 0 and 0 ≤ min lr ratio ≤ 1: {this}");
         if (WeightDecay < 0 || ClipGradNorm < 0 || Eps <= 0) throw new ArgumentException($"need weight decay, clip ≥ 0 and eps > 0: {this}");
         if (!Models.MixedPrecision.Names.Contains(Precision))
-            throw new ArgumentException($"precision must be one of {string.Join(", ", Models.MixedPrecision.Names)}: {this}");
+            throw new ArgumentException($"unknown precision '{Precision}'; allowed: {string.Join(", ", Models.MixedPrecision.Names)}");
         if (Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1) throw new ArgumentException($"betas must lie in [0, 1): {this}");
         return this;
     }
