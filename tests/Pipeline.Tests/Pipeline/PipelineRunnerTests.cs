@@ -50,6 +50,29 @@ public class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task NoAnalysisThenAnalyzingTheSweepsOwnPipelineYamlGivesTheSameTables()
+    {
+        var yaml = Sweep + Yaml(
+            "analysis:",
+            "  tables:",
+            "    - name: last",
+            "      sql: SELECT run, avg(loss) AS loss FROM metrics WHERE step = 60 GROUP BY run ORDER BY run");
+        var pipeline = Load(yaml);
+        var trained = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None, analyze: false);
+        Assert.Empty(trained.Tables);
+        Assert.False(Directory.Exists(Path.Combine(trained.SweepDir, "analysis")));
+
+        // What `pipeline analyze SWEEP_DIR` does: reload the resolved pipeline.yaml written beside runs/.
+        var reloaded = Retention.Spec.SpecLoader.Load(Path.Combine(trained.SweepDir, "pipeline.yaml"));
+        var tables = await Retention.Analysis.AnalysisRunner.RunAsync(trained.SweepDir, reloaded.Spec.Analysis);
+        var last = Assert.Single(tables);
+        Assert.Equal(pipeline.Runs.Count, last.Result.Rows.Count);
+        var analysed = Column(Path.Combine(trained.SweepDir, "analysis", "last.arrow"), "loss");
+        foreach (var (run, loss) in pipeline.Runs.Select(r => r.RunId).Order(StringComparer.Ordinal).Zip(analysed))
+            Assert.Equal(Column(Path.Combine(trained.SweepDir, "runs", run, "metrics.arrow"), "loss")[^3..].Average(), loss, 1e-12);
+    }
+
+    [Fact]
     public async Task ARunTrainedInAGroupWritesWhatItWritesAlone()
     {
         var pipeline = Load(Sweep);
