@@ -26,9 +26,10 @@ public static class BenchCommand
         var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 1 };
         var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root; figures go to bench/.", DefaultValueFactory = _ => "artifacts" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Buckets trained at once in bucketed mode (as `run --jobs`).", DefaultValueFactory = _ => 1 };
         var synthetic = new Command("synthetic", "Synthetic trainer steps/s (K tasks, batch, Adam, metrics excluded) per cell, alone or batched.")
         {
-            device, widths, grid, seeds, mode, steps, tasks, dims, batch, threads, artifacts,
+            device, widths, grid, seeds, mode, steps, tasks, dims, batch, threads, jobs, artifacts,
         };
         synthetic.SetAction(async (r, ct) =>
         {
@@ -37,7 +38,7 @@ public static class BenchCommand
                 TorchThreads.Apply(r.GetValue(threads));
                 var config = new SyntheticBench.Config(r.GetValue(device)!, r.GetValue(tasks), r.GetValue(dims), r.GetValue(batch), r.GetValue(steps),
                     Widths(r.GetValue(grid), r.GetValue(widths)!), Ints(r.GetValue(seeds)!),
-                    Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true));
+                    Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), r.GetValue(jobs));
                 var rows = SyntheticBench.Run(config, line => Console.WriteLine(line), ct);
                 var path = await SyntheticBench.RecordAsync(rows, r.GetValue(artifacts)!);
                 Console.WriteLine($"recorded: {path}");

@@ -26,7 +26,7 @@ public static class SyntheticBench
     public enum Mode { Single, Batched, Bucketed, Both }
 
     public sealed record Config(string Device, int Tasks, int DimsPerTask, int BatchSize, int Steps, int[] Widths,
-        int[] Seeds, Mode Mode = Mode.Single);
+        int[] Seeds, Mode Mode = Mode.Single, int Jobs = 1);
 
     /// <summary>Named width grids for --grid.</summary>
     public static readonly IReadOnlyDictionary<string, int[]> Grids = new Dictionary<string, int[]>
@@ -74,21 +74,32 @@ public static class SyntheticBench
             var buckets = Pipeline.SweepGroups.WidthBuckets(cells, x => x.Width,
                 Pipeline.SweepGroups.OverheadColumns(c.Tasks * c.DimsPerTask, c.BatchSize)).ToList();
             double seconds = 0;
-            foreach (var bucket in buckets)
+            if (c.Jobs > 1)
             {
-                ct.ThrowIfCancellationRequested();
-                seconds += Time(c, bucket, device);
+                // Wall clock of all buckets on c.Jobs threads, widest first (warm-ups included).
+                var clock = Stopwatch.StartNew();
+                Parallel.ForEach(buckets.OrderByDescending(b => b.Sum(x => x.Width)),
+                    new ParallelOptions { MaxDegreeOfParallelism = c.Jobs, CancellationToken = ct }, bucket => Time(c, bucket, device));
+                seconds = clock.Elapsed.TotalSeconds;
             }
-            var row = Row("bucketed", cells.Max(x => x.Width), cells.Count, seconds);
-            log($"bucketed {buckets.Count} trainers ({string.Join(" | ", buckets.Select(b => string.Join(",", b.Select(x => x.Width))))}): " +
-                $"{row.CellStepsPerSecond:F1} cell-steps/s ({seconds:F2}s)");
+            else
+            {
+                foreach (var bucket in buckets)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    seconds += Time(c, bucket, device);
+                }
+            }
+            var row = Row(c.Jobs > 1 ? $"bucketed-j{c.Jobs}" : "bucketed", cells.Max(x => x.Width), cells.Count, seconds);
+            log($"bucketed {buckets.Count} trainers ({string.Join(" | ", buckets.Select(b => string.Join(",", b.Select(x => x.Width))))})" +
+                $"{(c.Jobs > 1 ? $" on {c.Jobs} threads" : "")}: {row.CellStepsPerSecond:F1} cell-steps/s ({seconds:F2}s)");
             rows.Add(row);
         }
         if (c.Mode is Mode.Both)
         {
             double single = rows.Where(r => r.Mode == "single").Sum(r => r.Seconds);
             double batched = rows.Single(r => r.Mode == "batched").Seconds;
-            double bucketed = rows.Single(r => r.Mode == "bucketed").Seconds;
+            double bucketed = rows.Single(r => r.Mode.StartsWith("bucketed")).Seconds;
             log($"speed-up over one cell at a time: batched {single / batched:F2}× ({single:F2}s → {batched:F2}s), " +
                 $"bucketed {single / bucketed:F2}× ({bucketed:F2}s)");
         }

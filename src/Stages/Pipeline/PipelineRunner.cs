@@ -24,9 +24,13 @@ public static class PipelineRunner
     /// <param name="dataDirectory">What relative data paths (data.sources[].paths) resolve against; default the current directory.</param>
     /// <param name="analyze">Run the analysis section after training (false: train and write artifacts only,
     /// e.g. on a GPU server without DuckDB; `pipeline analyze SWEEP_DIR` runs it later).</param>
+    /// <param name="jobs">Groups trained at once when every run is a synthetic run on the CPU (each
+    /// group is its own trainer thread; with one LibTorch thread each, N jobs use N cores). The first
+    /// failure stops the others. OLMo, data and CUDA runs go one group at a time.</param>
     public static async Task<PipelineResult> RunAsync(LoadedPipeline pipeline, string artifactsRoot, IRunProgress progress,
-        CancellationToken stop, string? dataDirectory = null, bool resume = false, bool analyze = true)
+        CancellationToken stop, string? dataDirectory = null, bool resume = false, bool analyze = true, int jobs = 1)
     {
+        if (jobs < 1) throw new ArgumentException($"jobs must be at least 1, got {jobs}");
         dataDirectory ??= Directory.GetCurrentDirectory();
         // Fail before anything is deleted or trained when a run asks for a device this machine lacks.
         foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
@@ -41,22 +45,19 @@ public static class PipelineRunner
         await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
         progress.Info($"artifacts: {sweepDir}");
 
-        var statuses = new List<(string, RunStatus)>();
         var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
         string experiment = pipeline.Spec.Experiment;
-        var groups = experiment == "synthetic" ? SweepGroups.Of(pipeline.Runs) : pipeline.Runs.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
-        foreach (var group in groups)
+        bool synthetic = experiment == "synthetic";
+        var groups = synthetic ? SweepGroups.Of(pipeline.Runs) : pipeline.Runs.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
+        bool parallel = jobs > 1 && synthetic && groups.Count > 1 && pipeline.Runs.All(r => r.Spec.Device == "cpu");
+
+        async Task<IReadOnlyList<(string, RunStatus)>> RunGroupAsync(IReadOnlyList<RunPlan> group, CancellationToken token)
         {
-            if (stop.IsCancellationRequested) break;
             var earlier = resume ? group.Select(r => ReadStatus(Path.Combine(sweepDir, "runs", r.RunId))).ToList() : [];
             if (resume && earlier.All(s => s?.State == "completed"))
             {
-                foreach (var (run, done) in group.Zip(earlier))
-                {
-                    progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
-                    statuses.Add((run.RunId, done!));
-                }
-                continue;
+                foreach (var run in group) progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
+                return [.. group.Zip(earlier, (run, done) => (run.RunId, done!))];
             }
             var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, Path.Combine(sweepDir, "runs", run.RunId))).ToList();
             foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
@@ -64,17 +65,17 @@ public static class PipelineRunner
             RunStatus status;
             try
             {
-                if (experiment != "synthetic")
+                if (!synthetic)
                 {
                     await WriteRunYamlAsync(group[0], cells[0].RunDir);
                     status = experiment == "olmo"
-                        ? await OlmoRunGraph.RunAsync(cells[0], dataDirectory, progress, stop, resume)
-                        : await DataRunGraph.RunAsync(cells[0], dataDirectory, progress, stop);
+                        ? await OlmoRunGraph.RunAsync(cells[0], dataDirectory, progress, token, resume)
+                        : await DataRunGraph.RunAsync(cells[0], dataDirectory, progress, token);
                 }
                 else
                 {
                     foreach (var (run, cell) in group.Zip(cells)) await WriteRunHeaderAsync(run, cell.RunDir);
-                    status = await SyntheticRunGraph.RunAsync(cells, progress, stop);
+                    status = await SyntheticRunGraph.RunAsync(cells, progress, token);
                 }
             }
             catch (Exception e)
@@ -94,8 +95,40 @@ public static class PipelineRunner
             {
                 await WriteStatusAsync(cell.RunDir, status);
                 progress.RunFinished(cell.RunId, status);
-                statuses.Add((cell.RunId, status));
             }
+            return [.. cells.Select(c => (c.RunId, status))];
+        }
+
+        var statuses = new List<(string, RunStatus)>();
+        if (!parallel)
+        {
+            foreach (var group in groups)
+            {
+                if (stop.IsCancellationRequested) break;
+                statuses.AddRange(await RunGroupAsync(group, stop));
+            }
+        }
+        else
+        {
+            // Widest groups first, so the long ones do not start last (the longest-job-first rule).
+            using var failFast = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var ordered = groups.OrderByDescending(g => g.Sum(r => (double)r.Spec.Synthetic.Width * r.Spec.Train.Steps)).ToList();
+            PipelineRunException? firstFailure = null;
+            await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = jobs }, async (group, _) =>
+            {
+                if (failFast.IsCancellationRequested) return;
+                try
+                {
+                    var done = await RunGroupAsync(group, failFast.Token);
+                    lock (statuses) statuses.AddRange(done);
+                }
+                catch (PipelineRunException e)
+                {
+                    Interlocked.CompareExchange(ref firstFailure, e, null);
+                    failFast.Cancel();
+                }
+            });
+            if (firstFailure is not null) throw firstFailure;
         }
 
         statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'

@@ -73,6 +73,34 @@ public class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task GroupsTrainedConcurrentlyWriteWhatTheyWriteOneAfterAnother()
+    {
+        var pipeline = Load(Sweep);   // two groups (train.lr 0.01 and 0.02), each of widths 2, 3 × seeds 0, 1
+        Assert.Equal(2, SweepGroups.Of(pipeline.Runs).Count);
+        var one = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "one"), SilentProgress.Instance, CancellationToken.None);
+        var two = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "two"), SilentProgress.Instance, CancellationToken.None, jobs: 2);
+        Assert.Equal(one.Runs.Select(r => r.Run), two.Runs.Select(r => r.Run));   // sweep order either way
+        Assert.All(two.Runs, r => Assert.Equal("completed", r.Status.State));
+        foreach (var run in pipeline.Runs)
+            Assert.Equal(Column(Path.Combine(one.SweepDir, "runs", run.RunId, "metrics.arrow"), "loss"),
+                Column(Path.Combine(two.SweepDir, "runs", run.RunId, "metrics.arrow"), "loss"));
+    }
+
+    [Fact]
+    public async Task AFailingGroupAmongConcurrentOnesStopsTheSweepNamingItsRun()
+    {
+        // lr 1e30 diverges to a non-finite loss; the lr-0.01 group runs beside it.
+        var pipeline = Load(Sweep, null, "sweep.train.lr=[0.01, 1e30]", "train.steps=2000");
+        var e = await Assert.ThrowsAsync<PipelineRunException>(() =>
+            PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None, jobs: 2));
+        Assert.EndsWith("lr-1e30", e.Run);
+        var states = pipeline.Runs.ToDictionary(r => r.RunId, r =>
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "t", "runs", r.RunId, "status.json"))).RootElement.GetProperty("state").GetString());
+        Assert.All(states.Where(p => p.Key.EndsWith("lr-1e30")), p => Assert.Equal("failed", p.Value));
+        Assert.All(states.Where(p => p.Key.EndsWith("lr-0.01")), p => Assert.Contains(p.Value, new[] { "completed", "interrupted" }));
+    }
+
+    [Fact]
     public async Task ARunTrainedInAGroupWritesWhatItWritesAlone()
     {
         var pipeline = Load(Sweep);
