@@ -71,8 +71,9 @@ public static class SyntheticBench
         if (c.Mode is Mode.Bucketed or Mode.Both)
         {
             // What `pipeline run` does on the CPU: one trainer per bucket of similar widths.
-            var buckets = Pipeline.SweepGroups.WidthBuckets(cells, x => x.Width,
-                Pipeline.SweepGroups.OverheadColumns(c.Tasks * c.DimsPerTask, c.BatchSize)).ToList();
+            double overhead = Pipeline.SweepGroups.OverheadColumns(c.Tasks * c.DimsPerTask, c.BatchSize);
+            var buckets = Pipeline.SweepGroups.SplitForJobs(Pipeline.SweepGroups.WidthBuckets(cells, x => x.Width, overhead),
+                x => x.Width, c.Jobs, overhead);
             double seconds = 0;
             if (c.Jobs > 1)
             {

@@ -48,8 +48,9 @@ public static class PipelineRunner
         var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
         string experiment = pipeline.Spec.Experiment;
         bool synthetic = experiment == "synthetic";
-        var groups = synthetic ? SweepGroups.Of(pipeline.Runs) : pipeline.Runs.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
-        bool parallel = jobs > 1 && synthetic && groups.Count > 1 && pipeline.Runs.All(r => r.Spec.Device == "cpu");
+        bool parallel = jobs > 1 && synthetic && pipeline.Runs.All(r => r.Spec.Device == "cpu");
+        var groups = synthetic ? SweepGroups.Of(pipeline.Runs, parallel ? jobs : 1) : pipeline.Runs.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
+        parallel &= groups.Count > 1;
 
         async Task<IReadOnlyList<(string, RunStatus)>> RunGroupAsync(IReadOnlyList<RunPlan> group, CancellationToken token)
         {

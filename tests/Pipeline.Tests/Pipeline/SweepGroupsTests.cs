@@ -42,6 +42,24 @@ public class SweepGroupsTests
     }
 
     [Fact]
+    public void WithTwoJobsTheCostliestBucketIsCutWhereItsHalvesBalance()
+    {
+        // cpu profile: D = 64, batch 256, overhead worth 656 columns, so all 8 widths form one bucket
+        // (cost 656 + 8·48 = 1040). Cutting after 16 gives 656 + 5·16 = 736 and 656 + 3·48 = 800;
+        // after 24, 800 and 752: both worst halves are 800, the first cut wins.
+        int[] widths = [2, 4, 8, 12, 16, 24, 32, 48];
+        double overhead = SweepGroups.OverheadColumns(64, 256);
+        Assert.Equal(656, overhead, 9);
+        var one = SweepGroups.WidthBuckets(widths, w => w, overhead).ToList();
+        Assert.Equal([widths], one.Select(b => b.ToArray()));
+        Assert.Equal([[2, 4, 8, 12, 16], [24, 32, 48]],
+            SweepGroups.SplitForJobs(one, w => w, 2, overhead).Select(b => b.ToArray()));
+        Assert.Equal([widths], SweepGroups.SplitForJobs(one, w => w, 1, overhead).Select(b => b.ToArray()));
+        // Equal widths cannot be cut: more jobs than distinct widths leaves one bucket per width.
+        Assert.Equal([[8, 8], [16, 16]], SweepGroups.SplitForJobs([[8, 8, 16, 16]], w => w, 5, overhead).Select(b => b.ToArray()));
+    }
+
+    [Fact]
     public void ALargerBatchMakesPaddingDearerAndBucketsSmaller()
     {
         // Batch 1024: a column costs 4x the arithmetic, the overhead is worth 20.5 columns; 16 would
