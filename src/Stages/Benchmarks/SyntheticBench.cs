@@ -40,6 +40,9 @@ public static class SyntheticBench
     public static IReadOnlyList<BenchRow> Run(Config c, Action<string> log, CancellationToken ct)
     {
         var device = Devices.Resolve(c.Device);
+        // Concurrent trainers on one CUDA device would race on its default generator (CellInputs).
+        if (c.Jobs > 1 && device.type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException($"--jobs {c.Jobs} is for the CPU; on {device} a grid is one batched trainer");
         var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
         var cells = c.Seeds.SelectMany(s => c.Widths.Select(w => new CellSpec($"width-{w}_seed-{s}", w, s))).ToList();
         BenchRow Row(string mode, int width, int count, double seconds) => new(stamp, device.ToString(), mode, c.Tasks,
@@ -73,7 +76,7 @@ public static class SyntheticBench
             // What `pipeline run` does on the CPU: one trainer per bucket of similar widths.
             double overhead = Pipeline.SweepGroups.OverheadColumns(c.Tasks * c.DimsPerTask, c.BatchSize);
             var buckets = Pipeline.SweepGroups.SplitForJobs(Pipeline.SweepGroups.WidthBuckets(cells, x => x.Width, overhead),
-                x => x.Width, c.Jobs, overhead);
+                x => x.Width, c.Jobs, _ => overhead);
             double seconds = 0;
             if (c.Jobs > 1)
             {

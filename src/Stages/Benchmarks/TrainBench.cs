@@ -17,7 +17,8 @@ public sealed record TrainBenchRow(string Timestamp, string Device, string Model
 /// measured matmul peak (a timed 2048³ float32 product on the CPU, 8192³ bfloat16 on CUDA), so
 /// attention's own FLOPs are not counted (as in the paper's 6·N·D compute).
 /// Peak memory: the process's peak working set on the CPU; on CUDA the device memory in use after
-/// the timed steps (NVML), which is LibTorch's caching-allocator high-water mark plus the context.
+/// the timed steps (NVML, <see cref="GpuMemory"/>): what LibTorch's caching allocator reserved at
+/// most (the peak-FLOPs matrices included) plus the context, on a GPU the bench has to itself.
 /// </summary>
 public static class TrainBench
 {

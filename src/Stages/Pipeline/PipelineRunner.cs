@@ -48,18 +48,26 @@ public static class PipelineRunner
         var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
         string experiment = pipeline.Spec.Experiment;
         bool synthetic = experiment == "synthetic";
-        bool parallel = jobs > 1 && synthetic && pipeline.Runs.All(r => r.Spec.Device == "cpu");
-        var groups = synthetic ? SweepGroups.Of(pipeline.Runs, parallel ? jobs : 1) : pipeline.Runs.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
+        var statuses = new List<(string, RunStatus)>();
+        // With --resume, completed runs are set aside before grouping, so a finished run is never
+        // regrouped (grouping depends on --jobs) with an unfinished one and trained again.
+        var pending = new List<RunPlan>();
+        foreach (var run in pipeline.Runs)
+        {
+            var earlier = resume ? ReadStatus(Path.Combine(sweepDir, "runs", run.RunId)) : null;
+            if (earlier?.State == "completed")
+            {
+                progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
+                statuses.Add((run.RunId, earlier));
+            }
+            else pending.Add(run);
+        }
+        bool parallel = jobs > 1 && synthetic && pending.All(r => SweepGroups.OnCpu(r.Spec.Device));
+        var groups = synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         parallel &= groups.Count > 1;
 
         async Task<IReadOnlyList<(string, RunStatus)>> RunGroupAsync(IReadOnlyList<RunPlan> group, CancellationToken token)
         {
-            var earlier = resume ? group.Select(r => ReadStatus(Path.Combine(sweepDir, "runs", r.RunId))).ToList() : [];
-            if (resume && earlier.All(s => s?.State == "completed"))
-            {
-                foreach (var run in group) progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
-                return [.. group.Zip(earlier, (run, done) => (run.RunId, done!))];
-            }
             var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, Path.Combine(sweepDir, "runs", run.RunId))).ToList();
             foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
             if (group.Count > 1) progress.Info($"training {group.Count} runs together: {string.Join(", ", group.Select(r => r.RunId))}");
@@ -100,7 +108,6 @@ public static class PipelineRunner
             return [.. cells.Select(c => (c.RunId, status))];
         }
 
-        var statuses = new List<(string, RunStatus)>();
         if (!parallel)
         {
             foreach (var group in groups)
@@ -114,7 +121,7 @@ public static class PipelineRunner
             // Widest groups first, so the long ones do not start last (the longest-job-first rule).
             using var failFast = CancellationTokenSource.CreateLinkedTokenSource(stop);
             var ordered = groups.OrderByDescending(g => g.Sum(r => (double)r.Spec.Synthetic.Width * r.Spec.Train.Steps)).ToList();
-            PipelineRunException? firstFailure = null;
+            Exception? firstFailure = null;
             await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = jobs }, async (group, _) =>
             {
                 if (failFast.IsCancellationRequested) return;
@@ -123,13 +130,13 @@ public static class PipelineRunner
                     var done = await RunGroupAsync(group, failFast.Token);
                     lock (statuses) statuses.AddRange(done);
                 }
-                catch (PipelineRunException e)
+                catch (Exception e)   // any failure (a run's, or writing its status) stops the others
                 {
                     Interlocked.CompareExchange(ref firstFailure, e, null);
                     failFast.Cancel();
                 }
             });
-            if (firstFailure is not null) throw firstFailure;
+            if (firstFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstFailure);
         }
 
         statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'

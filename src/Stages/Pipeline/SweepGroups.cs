@@ -17,12 +17,12 @@ public static class SweepGroups
     {
         var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i);   // run ids are unique
         var groups = runs.GroupBy(r => GroupKey.Of(r.Spec))
-            .SelectMany(g => g.First().Spec.Device == "cpu"
+            .SelectMany(g => OnCpu(g.First().Spec.Device)
                 ? WidthBuckets([.. g], r => r.Spec.Synthetic.Width, OverheadColumns(g.First().Spec))
                 : [[.. g]])
             .ToList();
-        if (runs.Count > 0 && runs.All(r => r.Spec.Device == "cpu"))
-            groups = SplitForJobs(groups, r => r.Spec.Synthetic.Width, jobs, OverheadColumns(runs[0].Spec));
+        if (runs.Count > 0 && runs.All(r => OnCpu(r.Spec.Device)))
+            groups = SplitForJobs(groups, r => r.Spec.Synthetic.Width, jobs, r => OverheadColumns(r.Spec));
         return [.. groups.OrderBy(g => order[g[0].RunId])];
     }
 
@@ -33,10 +33,11 @@ public static class SweepGroups
     /// cores beat one padded trainer on one (cpu-profile grid: 0.72 s as one bucket, 0.43 s as
     /// widths 2…24 beside 32, 48).
     /// </summary>
+    /// <param name="overheadColumns">The step overhead of a bucket's cells (<see cref="OverheadColumns(int, int)"/>; equal within a bucket).</param>
     public static List<IReadOnlyList<T>> SplitForJobs<T>(IEnumerable<IReadOnlyList<T>> buckets, Func<T, int> width, int jobs,
-        double overheadColumns)
+        Func<T, double> overheadColumns)
     {
-        double Cost(IReadOnlyList<T> b) => overheadColumns + b.Count * (double)b.Max(width);
+        double Cost(IReadOnlyList<T> b) => overheadColumns(b[0]) + b.Count * (double)b.Max(width);
         var result = buckets.Select(b => (IReadOnlyList<T>)[.. b.OrderBy(width)]).ToList();
         while (result.Count < jobs)
         {
@@ -59,6 +60,9 @@ public static class SweepGroups
     /// there; a column's arithmetic scales with D · batch.
     /// </summary>
     public static double OverheadColumns(int inputDims, int batchSize) => 82.0 * (512.0 * 256) / ((double)inputDims * batchSize);
+
+    /// <summary>Whether a run's device: value trains on the CPU (auto without CUDA too).</summary>
+    public static bool OnCpu(string device) => device == "cpu" || device == "auto" && !TorchSharp.torch.cuda.is_available();
 
     static double OverheadColumns(PipelineSpec s) => OverheadColumns(s.Synthetic.Tasks * s.Synthetic.DimsPerTask, s.Train.BatchSize);
 

@@ -3,25 +3,29 @@ using static TorchSharp.torch;
 namespace Retention.Synthetic;
 
 /// <summary>
-/// The input stream x ~ N(0, I_D) of each cell, as a pure function of (seed, step): before each
-/// draw the generator is reseeded with <see cref="StepSeed"/>. Cells with the same seed see the
-/// same x (drawn once per distinct seed and shared by index), and a cell's inputs do not depend
-/// on which other cells train beside it or on what was drawn before.
+/// The input stream x ~ N(0, I_D) of each cell: one stream per distinct seed, shared by the cells
+/// with that seed (drawn once and shared by index), so a cell's inputs never depend on which
+/// other cells train beside it.
 ///
-/// Why reseed per step: TorchSharp 0.107 cannot create CUDA generators (its Generator is always a
-/// CPU one, and LibTorch refuses it for a CUDA tensor), and drawing on the CPU then copying would
-/// make the GPU wait on one CPU core. On CUDA the draw therefore uses the device's default
-/// generator, seeded per (seed, step) the same way; that generator is not used for anything
-/// else while a trainer runs (model initialisation draws from CPU generators).
+/// On the CPU each seed has its own generator (seeded seed·2 + 2, as a run alone seeds it),
+/// advanced once per step. On CUDA that is impossible: TorchSharp 0.107 cannot create CUDA
+/// generators (its Generator is always a CPU one, and LibTorch refuses it for a CUDA tensor),
+/// and drawing on the CPU then copying would make the GPU wait on one core. There the device's
+/// default generator is reseeded before each draw with <see cref="StepSeed"/>(seed, step), a
+/// 64-bit seed (CUDA's Philox takes all 64 bits; a CPU generator would keep only 32, so reseeding
+/// per step on the CPU would repeat batches within a million steps). Nothing else draws from the
+/// default CUDA generator while a trainer runs (model initialisation draws from CPU generators),
+/// and only one trainer runs on a CUDA device at a time.
 /// </summary>
 public sealed class CellInputs : IDisposable
 {
-    readonly int[] seeds;              // distinct seeds, in first-appearance order
-    readonly Generator? cpuGenerator;  // CPU runs; null on CUDA (the default CUDA generator is used)
-    readonly Tensor cellToSeed;        // (C): which seed's draw each cell sees
-    readonly bool identity;            // one seed per cell, in cell order: no gather needed
+    readonly int[] seeds;                 // distinct seeds, in first-appearance order
+    readonly Generator[]? cpuGenerators;  // one per distinct seed on the CPU; null on CUDA
+    readonly Tensor cellToSeed;           // (C): which seed's draw each cell sees
+    readonly bool identity;               // one seed per cell, in cell order: no gather needed
     readonly int dims;
     readonly Device device;
+    long lastStep;
 
     public CellInputs(IReadOnlyList<int> seeds, int dims, Device device)
     {
@@ -29,32 +33,31 @@ public sealed class CellInputs : IDisposable
         var index = seeds.Select(s => (long)Array.IndexOf(this.seeds, s)).ToArray();
         identity = index.SequenceEqual(Enumerable.Range(0, index.Length).Select(i => (long)i));
         cellToSeed = tensor(index, device: device);
-        cpuGenerator = device.type == TorchSharp.DeviceType.CPU ? new Generator(0) : null;
+        if (device.type == TorchSharp.DeviceType.CPU)
+            cpuGenerators = [.. this.seeds.Select(s => new Generator((ulong)s * 2 + 2))];
         this.dims = dims;
         this.device = device;
     }
 
-    /// <summary>The inputs of every cell at <paramref name="step"/>: (C, B, D). Belongs to the caller's dispose scope.</summary>
+    /// <summary>The inputs of every cell at <paramref name="step"/>: (C, B, D). Steps must come in
+    /// increasing order (a CPU stream advances once per call). Belongs to the caller's dispose scope.</summary>
     public Tensor Next(int batchSize, long step)
     {
-        var draws = stack(seeds.Select(s => Draw(s, step, batchSize)));                 // (S, B, D)
-        return identity ? draws : draws.index_select(0, cellToSeed);                   // (C, B, D)
+        if (step <= lastStep) throw new ArgumentException($"inputs of step {step} asked for after step {lastStep}");
+        lastStep = step;
+        var draws = stack(seeds.Select((s, i) => Draw(i, s, step, batchSize)));        // (S, B, D)
+        return identity ? draws : draws.index_select(0, cellToSeed);                  // (C, B, D)
     }
 
-    Tensor Draw(int seed, long step, int batchSize)
+    Tensor Draw(int index, int seed, long step, int batchSize)
     {
-        long s = StepSeed(seed, step);
-        if (cpuGenerator is not null)
-        {
-            cpuGenerator.manual_seed(s);
-            return randn(batchSize, dims, generator: cpuGenerator);                     // (B, D)
-        }
-        cuda.manual_seed_all(s);
-        return randn(batchSize, dims, device: device);                                 // (B, D)
+        if (cpuGenerators is not null) return randn(batchSize, dims, generator: cpuGenerators[index]);   // (B, D)
+        cuda.manual_seed_all(StepSeed(seed, step));
+        return randn(batchSize, dims, device: device);                                                  // (B, D)
     }
 
-    /// <summary>The generator seed of (run seed, step): splitmix64 of the pair, so neighbouring
-    /// seeds and steps give unrelated streams.</summary>
+    /// <summary>The CUDA generator seed of (run seed, step): splitmix64 of the pair, 63 bits, so
+    /// neighbouring seeds and steps give unrelated streams.</summary>
     public static long StepSeed(int seed, long step)
     {
         unchecked
@@ -68,7 +71,7 @@ public sealed class CellInputs : IDisposable
 
     public void Dispose()
     {
-        cpuGenerator?.Dispose();
+        foreach (var g in cpuGenerators ?? []) g.Dispose();
         cellToSeed.Dispose();
     }
 }

@@ -22,8 +22,9 @@ public static class CpuAllocator
     [DllImport("libc", EntryPoint = "mallopt")]
     static extern int MallOpt(int parameter, int value);
 
-    /// <summary>Applies the settings; false where the C library is not glibc (macOS, Windows, musl)
-    /// or refuses them, in which case nothing changed and nothing else is needed.</summary>
+    /// <summary>Applies the settings; false where the C library is not glibc (macOS, Windows, musl:
+    /// nothing changed) or glibc refused one of them (the other may be applied). Either way runs
+    /// stay correct, only slower.</summary>
     public static bool KeepFreedMemory()
     {
         if (!OperatingSystem.IsLinux()) return false;

@@ -14,7 +14,8 @@ public sealed record OlmoEvaluation(double ValidationLoss, IReadOnlyList<TaskSco
 /// Scores the model without touching its training state: no gradients, the same weights, no RNG
 /// draws (the model has no dropout), so a run with evaluations trains the same weights as one
 /// without. Works in slices of rows whose (rows, T, V) float32 logits hold at most
-/// <paramref name="logitBudget"/> elements (default 2^27, 0.5 GiB): with a 100K vocabulary and
+/// <paramref name="logitBudget"/> elements (default 2^27, 0.5 GiB; the slice's peak is 2–2.5 times
+/// that with the bf16 logits, their float32 copy and the log-softmax): with a 100K vocabulary and
 /// 2048-token rows that is one row at a time, where a fixed 32 rows needed 25 GiB and ran a GPU out of memory.
 /// </summary>
 public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEvalSet> tasks, long logitBudget = 1L << 27)

@@ -101,6 +101,27 @@ public class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task ResumeRetrainsOnlyUnfinishedRunsWhateverTheJobs()
+    {
+        var pipeline = Load(Sweep);
+        var first = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None);
+        var unfinished = "width-3_seed-1_lr-0.02";
+        File.WriteAllText(Path.Combine(first.SweepDir, "runs", unfinished, "status.json"),
+            """{"state": "interrupted", "steps": 20, "seconds": 0.1}""");
+        string Metrics(string run) => Path.Combine(first.SweepDir, "runs", run, "metrics.arrow");
+        var before = pipeline.Runs.ToDictionary(r => r.RunId, r => File.GetLastWriteTimeUtc(Metrics(r.RunId)));
+        await Task.Delay(20);   // file times must be able to differ
+
+        // Two jobs group the sweep differently from one; completed runs must still be left alone.
+        var resumed = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None, resume: true, jobs: 2);
+        Assert.All(resumed.Runs, r => Assert.Equal("completed", r.Status.State));
+        foreach (var run in pipeline.Runs.Where(r => r.RunId != unfinished))
+            Assert.Equal(before[run.RunId], File.GetLastWriteTimeUtc(Metrics(run.RunId)));
+        Assert.NotEqual(before[unfinished], File.GetLastWriteTimeUtc(Metrics(unfinished)));
+        Assert.Equal(9, Column(Metrics(unfinished), "loss").Length);   // trained to the end again
+    }
+
+    [Fact]
     public async Task ARunTrainedInAGroupWritesWhatItWritesAlone()
     {
         var pipeline = Load(Sweep);

@@ -53,10 +53,10 @@ public class SweepGroupsTests
         var one = SweepGroups.WidthBuckets(widths, w => w, overhead).ToList();
         Assert.Equal([widths], one.Select(b => b.ToArray()));
         Assert.Equal([[2, 4, 8, 12, 16], [24, 32, 48]],
-            SweepGroups.SplitForJobs(one, w => w, 2, overhead).Select(b => b.ToArray()));
-        Assert.Equal([widths], SweepGroups.SplitForJobs(one, w => w, 1, overhead).Select(b => b.ToArray()));
+            SweepGroups.SplitForJobs(one, w => w, 2, _ => overhead).Select(b => b.ToArray()));
+        Assert.Equal([widths], SweepGroups.SplitForJobs(one, w => w, 1, _ => overhead).Select(b => b.ToArray()));
         // Equal widths cannot be cut: more jobs than distinct widths leaves one bucket per width.
-        Assert.Equal([[8, 8], [16, 16]], SweepGroups.SplitForJobs([[8, 8, 16, 16]], w => w, 5, overhead).Select(b => b.ToArray()));
+        Assert.Equal([[8, 8], [16, 16]], SweepGroups.SplitForJobs([[8, 8, 16, 16]], w => w, 5, _ => overhead).Select(b => b.ToArray()));
     }
 
     [Fact]
