@@ -62,7 +62,7 @@ public static class PipelineRunner
             }
             else pending.Add(run);
         }
-        bool parallel = jobs > 1 && synthetic && pending.All(r => SweepGroups.OnCpu(r.Spec.Device));
+        bool parallel = jobs > 1 && synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device));
         var groups = synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         parallel &= groups.Count > 1;
 

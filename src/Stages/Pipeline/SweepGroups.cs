@@ -17,11 +17,11 @@ public static class SweepGroups
     {
         var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i);   // run ids are unique
         var groups = runs.GroupBy(r => GroupKey.Of(r.Spec))
-            .SelectMany(g => OnCpu(g.First().Spec.Device)
+            .SelectMany(g => Training.Devices.IsCpu(g.First().Spec.Device)
                 ? WidthBuckets([.. g], r => r.Spec.Synthetic.Width, OverheadColumns(g.First().Spec))
                 : [[.. g]])
             .ToList();
-        if (runs.Count > 0 && runs.All(r => OnCpu(r.Spec.Device)))
+        if (runs.Count > 0 && runs.All(r => Training.Devices.IsCpu(r.Spec.Device)))
             groups = SplitForJobs(groups, r => r.Spec.Synthetic.Width, jobs, r => OverheadColumns(r.Spec));
         return [.. groups.OrderBy(g => order[g[0].RunId])];
     }
@@ -60,9 +60,6 @@ public static class SweepGroups
     /// there; a column's arithmetic scales with D · batch.
     /// </summary>
     public static double OverheadColumns(int inputDims, int batchSize) => 82.0 * (512.0 * 256) / ((double)inputDims * batchSize);
-
-    /// <summary>Whether a run's device: value trains on the CPU (auto without CUDA too).</summary>
-    public static bool OnCpu(string device) => device == "cpu" || device == "auto" && !TorchSharp.torch.cuda.is_available();
 
     static double OverheadColumns(PipelineSpec s) => OverheadColumns(s.Synthetic.Tasks * s.Synthetic.DimsPerTask, s.Train.BatchSize);
 

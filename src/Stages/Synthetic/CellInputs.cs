@@ -12,7 +12,7 @@ namespace Retention.Synthetic;
 /// generators (its Generator is always a CPU one, and LibTorch refuses it for a CUDA tensor),
 /// and drawing on the CPU then copying would make the GPU wait on one core. There the device's
 /// default generator is reseeded before each draw with <see cref="StepSeed"/>(seed, step), a
-/// 64-bit seed (CUDA's Philox takes all 64 bits; a CPU generator would keep only 32, so reseeding
+/// 63-bit seed (CUDA's Philox takes all 64 bits; a CPU generator would keep only 32, so reseeding
 /// per step on the CPU would repeat batches within a million steps). Nothing else draws from the
 /// default CUDA generator while a trainer runs (model initialisation draws from CPU generators),
 /// and only one trainer runs on a CUDA device at a time.

@@ -10,6 +10,10 @@ public static class Devices
         if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
     }
 
+    /// <summary>Whether a device: value trains on the CPU here (cpu, or auto without CUDA). Names
+    /// only, so a cuda run can be planned on a machine without CUDA; <see cref="Resolve"/> checks.</summary>
+    public static bool IsCpu(string name) => name == "cpu" || name == "auto" && Resolve(name).type == TorchSharp.DeviceType.CPU;
+
     /// <summary>cpu | cuda | cuda:N | auto (cuda when available). Asking for cuda where
     /// none is available is an error, not a silent fall-back to the CPU.</summary>
     public static Device Resolve(string name)

@@ -42,8 +42,8 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
             var slice = new ValidationSet(rows, validation.RowLength,
                 validation.Tokens[(start * validation.RowLength)..((start + rows) * validation.RowLength)]);
             var (inputs, targets) = slice.ToTensors(device);                        // (R, T)
-            var logits = model.call(inputs);                                         // (R, T, V)
-            var loss = nn.functional.cross_entropy(logits.flatten(0, 1).to_type(ScalarType.Float32), targets.flatten());
+            var logits = model.call(inputs);                                         // (R, T, V), float32
+            var loss = nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten());
             total += loss.item<float>() * targets.numel();
             tokens += targets.numel();
         }

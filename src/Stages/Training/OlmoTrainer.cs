@@ -43,7 +43,6 @@ public sealed class OlmoTrainer : IDisposable
 
     public OlmoTrainSpec Spec { get; }
     public OlmoModel Model => model;
-    public Device Device => device;
     public AdamOptimizer Optimizer => optimizer;
 
     /// <summary>Steps taken so far (the next batch must be step StepCount + 1).</summary>
