@@ -30,7 +30,8 @@ public static class DataRunGraph
         var data = spec.Data ?? throw new InvalidOperationException("experiment: data needs a data: section");
         var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed);
         var quality = new DataQualityLog();
-        var eos = TextTokenizer.Create(data.Tokenizer).EosId;
+        var tokenizer = TextTokenizer.Create(data.Tokenizer);   // built once, shared with the stream
+        var eos = tokenizer.EosId;
         await using var batches = ArrowRowWriter<BatchRow>.Create(Path.Combine(cell.RunDir, "batches.arrow"), Batches);
         await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);
         using var failure = new FirstFailure();
@@ -54,7 +55,7 @@ public static class DataRunGraph
             }, failure);
             records.Then(write);
             // The stream is pulled on the feed's thread: reading shards (HTTP included) blocks.
-            var source = DataStream.Open(stream, baseDirectory, quality, ct: stop).Take((int)Math.Min(spec.Train.Steps, int.MaxValue));
+            var source = DataStream.Open(stream, baseDirectory, quality, ct: stop, tokenizer: tokenizer).Take((int)Math.Min(spec.Train.Steps, int.MaxValue));
             await Task.Run(() => Stage.Feed("data", source, records, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
