@@ -20,7 +20,7 @@ public static class ValidateCommand
                 if (r.GetValue(print)) Console.WriteLine(p.ResolvedYaml);
                 Console.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
                 foreach (var run in p.Runs)
-                    Console.WriteLine($"  {run.RunId}: width {run.Spec.Synthetic.Width}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
+                    Console.WriteLine($"  {run.RunId}: {Model(run.Spec)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
                 return 0;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
@@ -30,4 +30,12 @@ public static class ValidateCommand
         });
         return cmd;
     }
+
+    /// <summary>What a run trains, in the terms of its experiment.</summary>
+    static string Model(Retention.Spec.PipelineSpec spec) => spec.Experiment switch
+    {
+        "olmo" => $"OLMo {spec.Olmo?.Preset ?? "4M"}",
+        "data" => "data stage only",
+        _ => $"width {spec.Synthetic.Width}",
+    };
 }

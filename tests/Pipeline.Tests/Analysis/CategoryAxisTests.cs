@@ -30,12 +30,13 @@ public class CategoryAxisTests
     }
 
     [Fact]
-    public void Text_categories_sort_ordinally_and_unknown_labels_cannot_be_placed()
+    public void Text_categories_keep_the_query_order_and_unknown_labels_cannot_be_placed()
     {
-        var axis = CategoryAxis.From(["b", "a", "c"]);
+        var axis = CategoryAxis.From(["cmp_1e-4", "cmp_3e-5", null, "cmp_1e-5", "cmp_3e-5"]);
 
         Assert.False(axis.IsNumeric);
-        Assert.Equal(2.0, axis.Position("c", log: false));
+        Assert.Equal(["cmp_1e-4", "cmp_3e-5", "cmp_1e-5"], Enumerable.Range(0, axis.Count).Select(axis.Label));
+        Assert.Equal(2.0, axis.Position("cmp_1e-5", log: false));
         Assert.True(double.IsNaN(axis.Position("z", log: false)));
     }
 

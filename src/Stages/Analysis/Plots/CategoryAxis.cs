@@ -1,8 +1,9 @@
 namespace Retention.Analysis.Plots;
 
 /// <summary>
-/// A categorical axis: the distinct non-NULL values of a column, sorted (numerically when all are
-/// numbers, so widths read 8, 16, 32 rather than "16", "32", "8"), placed at positions 0..n-1.
+/// A categorical axis: the distinct non-NULL values of a column, placed at positions 0..n-1. Numbers
+/// are sorted (widths read 8, 16, 32 rather than "16", "32", "8"); text keeps the order in which the
+/// query returned it, so a plot's SQL decides it with ORDER BY (tasks by frequency, not "1e-5" before "3e-5").
 /// Heatmap cells are centred on these positions; overlays are mapped into the same index space.
 /// </summary>
 internal sealed class CategoryAxis
@@ -29,7 +30,7 @@ internal sealed class CategoryAxis
             var numbers = present.Select(PlotValues.ToDouble).Where(d => !double.IsNaN(d)).Distinct().Order().ToArray();
             return new CategoryAxis(true, numbers, [.. numbers.Select(n => PlotValues.Label(n))]);
         }
-        var labels = present.Select(PlotValues.Label).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var labels = present.Select(PlotValues.Label).Distinct().ToArray();
         return new CategoryAxis(false, [], labels);
     }
 
