@@ -16,7 +16,7 @@ public static class RunCommand
         var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root directory.", DefaultValueFactory = _ => "artifacts" };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core). Default 1: faster for the synthetic grids and safe on a busy machine.", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Keep the sweep's earlier results: skip completed runs, continue OLMo runs from their checkpoint/." };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Groups of a synthetic CPU sweep trained at once, each a trainer with its own memory (0 = cores / threads; 1 on a busy machine). OLMo, data and CUDA runs go one at a time.", DefaultValueFactory = _ => 0 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Sweep groups trained at once, each a trainer thread with its own memory: synthetic sweeps on the CPU, OLMo sweeps on any device (0 = cores / threads on the CPU, 1 on a GPU; 1 on a busy machine). Data runs and synthetic CUDA runs go one at a time.", DefaultValueFactory = _ => 0 };
         var noAnalysis = new Option<bool>("--no-analysis") { Description = "Train and write the Arrow artifacts only; run the analysis later with `pipeline analyze SWEEP_DIR` (e.g. where DuckDB is not shipped)." };
         var cmd = new Command("run", "Run a pipeline: train each run of its sweep, write Arrow artifacts, then its analysis tables and plots.");
         opts.AddTo(cmd);
@@ -33,7 +33,7 @@ public static class RunCommand
                 TorchThreads.Apply(r.GetValue(threads));
                 if (r.GetValue(jobs) < 0) throw new ArgumentException($"--jobs must be ≥ 0, got {r.GetValue(jobs)}");
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
-                    : Math.Max(1, Environment.ProcessorCount / Math.Max(1, r.GetValue(threads) == 0 ? Environment.ProcessorCount : r.GetValue(threads)));
+                    : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
                 var progress = ConsoleProgress.Create();
                 var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct, resume: r.GetValue(resume), analyze: !r.GetValue(noAnalysis), jobs: parallelJobs));
                 foreach (var table in result.Tables.Where(t => t.Print))

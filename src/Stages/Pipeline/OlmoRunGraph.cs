@@ -62,15 +62,21 @@ public static class OlmoRunGraph
         tokenizer ??= TextTokenizer.Create(data.Tokenizer);
         int vocab = o.VocabSize > 0 ? o.VocabSize : data.Tasks.Count == 0 ? tokenizer.VocabSize
             : TaskVocabulary.Build([.. data.Tasks.Select(t => (t, InjectedTask.Create(t)))], tokenizer.VocabSize, tokenizer.EosId).VocabSize;
+        return Shape(o, vocab, data.Packing.SeqLen).Validated();
+    }
+
+    /// <summary>The preset with the spec's shape overrides (0 keeps the preset's value).</summary>
+    public static OlmoConfig Shape(OlmoSpec o, int vocab, int seqLen)
+    {
         var p = OlmoConfig.Preset(o.Preset, vocab);
-        return (p with
+        return p with
         {
             Layers = o.Layers > 0 ? o.Layers : p.Layers,
             Hidden = o.Hidden > 0 ? o.Hidden : p.Hidden,
             MlpDim = o.MlpDim > 0 ? o.MlpDim : p.MlpDim,
             Heads = o.Heads > 0 ? o.Heads : p.Heads,
-            MaxSeqLen = data.Packing.SeqLen,
-        }).Validated();
+            MaxSeqLen = seqLen,
+        };
     }
 
     /// <param name="resume">Continue from checkpoint/ when an earlier attempt left one: the model,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Retention.Analysis;
 using Retention.Artifacts;
+using Retention.Models;
 using Retention.Spec;
 using Retention.Synthetic;
 
@@ -13,7 +14,8 @@ public sealed record PipelineResult(string SweepDir, IReadOnlyList<(string Run, 
 /// <summary>
 /// Runs every cell of a loaded pipeline, then its analysis. Runs that differ only in
 /// synthetic.width and seed train together in one batched graph (<see cref="SweepGroups"/>);
-/// groups run one after another. Each run still gets its own directory and files.
+/// groups run one after another, or several at once with jobs &gt; 1. Each run still gets its own
+/// directory and files.
 /// Layout: &lt;root&gt;/&lt;name&gt;[-&lt;profile&gt;]/{pipeline.yaml, runs/&lt;run&gt;/..., analysis/...}.
 /// </summary>
 public static class PipelineRunner
@@ -24,9 +26,11 @@ public static class PipelineRunner
     /// <param name="dataDirectory">What relative data paths (data.sources[].paths) resolve against; default the current directory.</param>
     /// <param name="analyze">Run the analysis section after training (false: train and write artifacts only,
     /// e.g. on a GPU server without DuckDB; `pipeline analyze SWEEP_DIR` runs it later).</param>
-    /// <param name="jobs">Groups trained at once when every run is a synthetic run on the CPU (each
-    /// group is its own trainer thread; with one LibTorch thread each, N jobs use N cores). The first
-    /// failure stops the others. OLMo, data and CUDA runs go one group at a time.</param>
+    /// <param name="jobs">Groups trained at once (each group is its own trainer thread; with one
+    /// LibTorch thread each, N jobs use N cores), for synthetic sweeps on the CPU and OLMo sweeps on
+    /// any device (small OLMo models leave a GPU mostly idle between kernel launches). The first
+    /// failure stops the others. Data runs, and synthetic runs on CUDA (whose inputs reseed the
+    /// device's one generator), go one group at a time.</param>
     public static async Task<PipelineResult> RunAsync(LoadedPipeline pipeline, string artifactsRoot, IRunProgress progress,
         CancellationToken stop, string? dataDirectory = null, bool resume = false, bool analyze = true, int jobs = 1)
     {
@@ -62,7 +66,7 @@ public static class PipelineRunner
             }
             else pending.Add(run);
         }
-        bool parallel = jobs > 1 && synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device));
+        bool parallel = jobs > 1 && (experiment == "olmo" || synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device)));
         var groups = synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         parallel &= groups.Count > 1;
 
@@ -120,7 +124,7 @@ public static class PipelineRunner
         {
             // Widest groups first, so the long ones do not start last (the longest-job-first rule).
             using var failFast = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            var ordered = groups.OrderByDescending(g => g.Sum(r => (double)r.Spec.Synthetic.Width * r.Spec.Train.Steps)).ToList();
+            var ordered = groups.OrderByDescending(g => g.Sum(Cost)).ToList();
             Exception? firstFailure = null;
             await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = jobs }, async (group, _) =>
             {
@@ -147,6 +151,15 @@ public static class PipelineRunner
             : await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None);
         return new PipelineResult(sweepDir, statuses, tables, interrupted);
     }
+
+    /// <summary>A run's relative training cost, for ordering concurrent groups: width × steps for a
+    /// synthetic run; parameters (at the paper's vocabulary) × tokens for an OLMo run.</summary>
+    static double Cost(RunPlan run) => run.Spec switch
+    {
+        { Experiment: "olmo", Olmo: { } o, Data: { } d } =>
+            (double)OlmoRunGraph.Shape(o, OlmoConfig.Preset(o.Preset).VocabSize, d.Packing.SeqLen).ParameterCount() * d.Packing.TokensPerBatch * run.Spec.Train.Steps,
+        var s => (double)s.Synthetic.Width * s.Train.Steps,
+    };
 
     /// <summary>The run a failure names, if any (a non-finite loss names its cell).</summary>
     static string? Culprit(Exception e)
