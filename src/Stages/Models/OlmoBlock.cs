@@ -1,3 +1,4 @@
+using Retention.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,8 +30,8 @@ public sealed class OlmoBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        x = x + attn.call(attnNorm.call(x).to(ComputeDtype));                       // (B, T, C), x's dtype
-        x = x + mlp.call(ffNorm.call(x).to(ComputeDtype));                          // (B, T, C)
+        x = x.Plus(attn.call(attnNorm.call(x).to(ComputeDtype)));                    // (B, T, C), x's dtype
+        x = x.Plus(mlp.call(ffNorm.call(x).to(ComputeDtype)));                       // (B, T, C)
         return x;
     }
 }

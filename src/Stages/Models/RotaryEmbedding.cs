@@ -1,3 +1,4 @@
+using Retention.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,16 +21,23 @@ public sealed class RotaryEmbedding : nn.Module<Tensor, Tensor>
     public RotaryEmbedding(int headDim, int maxSeqLen, double theta) : base("RotaryEmbedding")
     {
         if (headDim % 2 != 0) throw new ArgumentException($"head dim {headDim} must be even");
-        using (NewDisposeScope())
-        using (no_grad())
+        // The tables in float64 on the host, then float32: angle(t, j) = t · θ^(−2(j mod hd/2)/hd),
+        // the two halves repeating (HF's cat(freqs, freqs)). Plain arithmetic, so no implicit Scalars.
+        int half = headDim / 2;
+        var cosTable = new float[maxSeqLen * headDim];
+        var sinTable = new float[maxSeqLen * headDim];
+        for (int j = 0; j < half; j++)
         {
-            var invFreq = 1.0 / pow(theta, arange(0, headDim, 2, dtype: float64) / headDim);   // (hd/2)
-            var pos = arange(maxSeqLen, dtype: float64);                                      // (T_max)
-            var angles = outer(pos, invFreq);                                                 // (T_max, hd/2)
-            var full = cat([angles, angles], dim: 1);                                         // (T_max, hd)
-            cos = full.cos().to(float32).MoveToOuterDisposeScope();
-            sin = full.sin().to(float32).MoveToOuterDisposeScope();
+            double invFreq = 1.0 / Math.Pow(theta, 2.0 * j / headDim);
+            for (int t = 0; t < maxSeqLen; t++)
+            {
+                double angle = t * invFreq;
+                cosTable[t * headDim + j] = cosTable[t * headDim + j + half] = (float)Math.Cos(angle);
+                sinTable[t * headDim + j] = sinTable[t * headDim + j + half] = (float)Math.Sin(angle);
+            }
         }
+        cos = tensor(cosTable, [maxSeqLen, headDim]);                                        // (T_max, hd)
+        sin = tensor(sinTable, [maxSeqLen, headDim]);                                        // (T_max, hd)
         RegisterComponents();
     }
 
@@ -41,7 +49,7 @@ public sealed class RotaryEmbedding : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"rotary input {string.Join("x", x.shape)} exceeds ({cos.shape[0]}, {cos.shape[1]})");
         // In float32 whatever the input's dtype (OLMo's rope_full_precision), returned in the input's.
         var xf = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);     // (B, nh, T, hd)
-        var rotated = xf * cos.narrow(0, 0, t) + RotateHalf(xf) * sin.narrow(0, 0, t);
+        var rotated = (xf * cos.narrow(0, 0, t)).Plus(RotateHalf(xf) * sin.narrow(0, 0, t));
         return rotated.dtype == x.dtype ? rotated : rotated.to(x.dtype);            // (B, nh, T, hd)
     }
 

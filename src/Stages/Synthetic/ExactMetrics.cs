@@ -1,3 +1,4 @@
+using Retention.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ public static class ExactMetrics
         var quad = (dec.matmul(gram) * dec).sum([1, 2]);
         // Explicit Scalars (see Training/AdamOptimizer.cs): these run at every dense logging step.
         using var two = 2.0.ToScalar();
-        var loss = (trace + quad).sub_(cross.mul(two));
+        var loss = trace.Plus(quad).sub_(cross.mul(two));
 
         double baseline = (double)rank / dims;
         using var shift = baseline.ToScalar();

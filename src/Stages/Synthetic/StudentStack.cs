@@ -1,3 +1,4 @@
+using Retention.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,6 +32,7 @@ public sealed class StudentStack : nn.Module<Tensor, Tensor, Tensor>
             throw new ArgumentException($"{widths.Count} widths for {inits.Count} init generators");
         this.widths = [.. widths];
         int c = widths.Count, d = dimsPerTask, dims = tasks * dimsPerTask, nMax = widths.Max();
+        using var scale = initScale.ToScalar();
         using (NewDisposeScope())
         using (no_grad())
         {
@@ -40,9 +42,9 @@ public sealed class StudentStack : nn.Module<Tensor, Tensor, Tensor>
             for (int i = 0; i < c; i++)
             {
                 int n = widths[i];
-                u[i].narrow(1, 0, n).copy_(randn(dims, n, generator: inits[i]) * initScale);        // (D, N_c)
-                dec[i].narrow(2, 0, n).copy_(randn(tasks, d, n, generator: inits[i]) * initScale);  // (K, d, N_c)
-                mask[i].narrow(1, 0, n).fill_(1);
+                u[i].narrow(1, 0, n).copy_(randn(dims, n, generator: inits[i]).mul_(scale));        // (D, N_c)
+                dec[i].narrow(2, 0, n).copy_(randn(tasks, d, n, generator: inits[i]).mul_(scale));  // (K, d, N_c)
+                mask[i].narrow(1, 0, n).fill_(SafeArithmetic.One);
             }
             encoder = new Parameter(u.to(device).MoveToOuterDisposeScope());
             decoders = new Parameter(dec.to(device).MoveToOuterDisposeScope());

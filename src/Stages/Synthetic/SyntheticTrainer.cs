@@ -93,7 +93,7 @@ public sealed class SyntheticTrainer : IDisposable
             optimizer.ZeroGrad();
             perCell.sum().backward();
             optimizer.Step();
-            using (no_grad()) lossSum.add_(perCell.detach().to_type(ScalarType.Float64));
+            using (no_grad()) lossSum.PlusInPlace(perCell.detach().to_type(ScalarType.Float64));
         }
         stepsSinceLog++;
         bool log = batch.Step % train.LogEvery == 0 || batch.Step == train.Steps || RareSchedule.Phase(rare, batch.Step) is not null;

@@ -71,7 +71,7 @@ public sealed class AdamOptimizer : IDisposable
             m.mul_(b1).add_(g, alpha: oneMinusB1);
             v.mul_(b2).addcmul_(g, g, value: oneMinusB2);
             using var denom = v.sqrt();
-            denom.mul_(invSqrtBc2).add_(epsilon);
+            denom.mul_(invSqrtBc2).PlusInPlace(epsilon);
             p.addcdiv_(m, denom, value: negStep);
         }
     }

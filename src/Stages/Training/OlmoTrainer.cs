@@ -117,7 +117,7 @@ public sealed class OlmoTrainer : IDisposable
         {
             if (p.grad is not { } g) continue;
             var sq = g.to(float64).square().sum();
-            total = total is null ? sq : total.add(sq);
+            total = total is null ? sq : total.Plus(sq);
         }
         return total is null ? 0 : Math.Sqrt(total.item<double>());
     }
