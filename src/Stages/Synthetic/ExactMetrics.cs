@@ -35,7 +35,7 @@ public static class ExactMetrics
         var q = linalg.qr(u, linalg.QRMode.Reduced).Q;                  // (D, N)
         var rank = Math.Min(n, dims);
         var qk = rot.transpose(1, 2).bmm(q.view(k, d, q.shape[1]));     // (K, d, N) = R_k^T Q_k
-        var signal = (lambda * qk.square().sum(2)).sum(1) / trace;      // (K)
+        var signal = (lambda * qk.Squared().sum(2)).sum(1) / trace;      // (K)
 
         // Loss: ||T_k||² − 2 tr(T_k U D_k^T) + tr(D_k UᵀU D_k^T).
         var uk = rot.transpose(1, 2).bmm(u.view(k, d, n));              // (K, d, N) = R_k^T U_k

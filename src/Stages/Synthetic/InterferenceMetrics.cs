@@ -1,3 +1,4 @@
+using Retention.Training;
 using static TorchSharp.torch;
 
 namespace Retention.Synthetic;
@@ -59,7 +60,7 @@ public static class InterferenceMetrics
         // its digits to cancellation once span U holds nearly all frequent variance.
         var rootBlocks = rot * (piF.unsqueeze(1) * lambda).sqrt().unsqueeze(1);  // (K, d, d): R_k (pi_k Λ_k)^{1/2}
         var root = block_diag([.. Enumerable.Range(0, (int)k).Select(t => rootBlocks[t])]);  // (D, D) = M_F^{1/2} B-basis
-        double residualF = (root - q.matmul(q.t().matmul(root))).square().sum().item<double>();
+        double residualF = (root - q.matmul(q.t().matmul(root))).Squared().sum().item<double>();
 
         // ∂/∂U Σ pi_k ||T_k − D_k U^T||² = −2 [blocks(pi_k R_k Λ^{1/2} D_k) − U Σ pi_k D_k^T D_k].
         var tD = rot.bmm(lambda.sqrt().unsqueeze(2) * dec) * piF.view(k, 1, 1);  // (K, d, N)

@@ -86,7 +86,7 @@ public sealed class SyntheticTrainer : IDisposable
             var t = tensor(tasks, new long[] { c, b }).to(device);                           // (C, B)
             var x = inputs.Next(b, batch.Step);                                                       // (C, B, D)
             var target = mixture.Targets(x.view(c * b, -1), t.view(c * b)).view(c, b, -1);   // (C, B, d)
-            var error = (students.call(x, t) - target).square().sum(2);                     // (C, B): squared error per sample
+            var error = (students.call(x, t) - target).Squared().sum(2);                     // (C, B): squared error per sample
             // Every row weighs 1/batch_size, also in a step enlarged by rare-task injections, so a
             // sample counts the same whichever step it arrives in (equal to the mean otherwise).
             var perCell = error.sum([1]).mul_(perRowWeight);                                 // (C): each cell's minibatch loss

@@ -116,7 +116,7 @@ public sealed class OlmoTrainer : IDisposable
         foreach (var p in parameters)
         {
             if (p.grad is not { } g) continue;
-            var sq = g.to(float64).square().sum();
+            var sq = g.to(float64).Squared().sum();
             total = total is null ? sq : total.Plus(sq);
         }
         return total is null ? 0 : Math.Sqrt(total.item<double>());

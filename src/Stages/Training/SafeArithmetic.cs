@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace Retention.Training;
 
 /// <summary>
-/// Addition without TorchSharp 0.107's implicit Scalars. <c>a + b</c>, <c>a.add(b)</c>,
-/// <c>a.add_(b)</c> and <c>a.add_(s)</c> pass an <c>alpha = 1</c> Scalar that nothing keeps
+/// Addition and squaring without TorchSharp 0.107's implicit Scalars. <c>a + b</c>, <c>a.add(b)</c>,
+/// <c>a.add_(b)</c> and <c>a.add_(s)</c> pass an <c>alpha = 1</c> Scalar (and <c>square()</c> an
+/// exponent 2) that nothing keeps
 /// alive once its handle is read, so a garbage collection during the native call can finalize it
 /// and LibTorch reads freed memory ("Expected false to be true" from Scalar::toFloat, or "Unknown
 /// scalar type"). Two OLMo runs training side by side hit it within 200 steps; a loop of
@@ -20,6 +21,8 @@ public static class SafeArithmetic
     /// <summary>The Scalar 1, rooted for the life of the process.</summary>
     public static Scalar One { get; } = 1.ToScalar();
 
+    static readonly Scalar Two = 2.ToScalar();
+
     /// <summary>a + b.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
@@ -28,4 +31,7 @@ public static class SafeArithmetic
 
     /// <summary>a += s, in place (the caller keeps <paramref name="s"/> alive).</summary>
     public static Tensor PlusInPlace(this Tensor a, Scalar s) => a.add_(s, One);
+
+    /// <summary>a², element-wise (TorchSharp's <c>square()</c> is <c>pow(2)</c> with an implicit Scalar).</summary>
+    public static Tensor Squared(this Tensor a) => a.pow(Two);
 }

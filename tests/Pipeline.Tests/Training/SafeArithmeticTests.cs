@@ -15,11 +15,12 @@ public class SafeArithmeticTests
         using var half = 0.5.ToScalar();
         a.PlusInPlace(b).PlusInPlace(half);
         Assert.Equal(new[] { 2.25f, 2.5f, 0.5f }, a.data<float>().ToArray());   // in place: a itself changed
+        Assert.Equal(new[] { 5.0625f, 6.25f, 0.25f }, a.Squared().data<float>().ToArray());
     }
 
     /// <summary>
     /// Under a thread that forces collections and runs finalizers without pause, TorchSharp's own
-    /// a + b fails now and then (24 times in 1.4M calls when measured, reading a finalized alpha);
+    /// a + b (and square(), an implicit pow(2)) fails now and then (24 times in 1.4M calls when measured, reading a finalized alpha);
     /// these methods never may, because their Scalar is rooted. Two seconds of calls is about 10^5.
     /// </summary>
     [Fact]
@@ -43,6 +44,7 @@ public class SafeArithmeticTests
                 {
                     a.Plus(b);
                     b.clone().PlusInPlace(a).PlusInPlace(eps);
+                    a.Squared();
                     calls++;
                 }
                 catch (Exception e) { failures.Add(e.Message); }
