@@ -14,7 +14,8 @@ namespace Retention.Training;
 /// calls through implicitly created Scalars that nothing keeps alive, so the garbage collector
 /// can free one during the call. Seen here: after ~10K steps of a synthetic run the native add_
 /// failed with "Unknown scalar type" (a freed Scalar). Every Scalar here is created explicitly
-/// and disposed only after its last native call.
+/// and disposed only after its last native call; every temporary tensor wrapper (p.grad) lives in
+/// a dispose scope, for the same reason.
 /// </summary>
 public sealed class AdamOptimizer : IDisposable
 {
@@ -45,6 +46,7 @@ public sealed class AdamOptimizer : IDisposable
 
     public void ZeroGrad()
     {
+        using var scope = NewDisposeScope();   // keeps each grad wrapper alive through its call (see Step)
         foreach (var (p, _, _, _) in state) p.grad?.zero_();
     }
 
@@ -53,6 +55,10 @@ public sealed class AdamOptimizer : IDisposable
         t++;
         double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
         using var noGrad = no_grad();
+        // p.grad returns a new wrapper whose last use is the native call: outside a scope the
+        // collector could finalize it (freeing its at::Tensor) mid-call; two runs side by side
+        // segfaulted in addcmul_ that way. The scope roots every wrapper until the step ends.
+        using var scope = NewDisposeScope();
         using var b1 = beta1.ToScalar();
         using var oneMinusB1 = (1 - beta1).ToScalar();
         using var b2 = beta2.ToScalar();

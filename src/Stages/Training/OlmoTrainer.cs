@@ -128,6 +128,7 @@ public sealed class OlmoTrainer : IDisposable
         double coefficient = clip / (norm + 1e-6);
         if (coefficient >= 1) return;
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();   // roots the p.grad wrappers through mul_ (see AdamOptimizer.Step)
         using var c = coefficient.ToScalar();
         foreach (var p in parameters) p.grad?.mul_(c);
     }

@@ -110,6 +110,25 @@ public class OlmoTrainerTests
         }
     }
 
+    /// <summary>
+    /// A training step (clipping on) and an evaluation create every tensor inside a dispose scope:
+    /// a temporary wrapper outside one can be finalized mid-call by the collector, which crashed
+    /// runs trained side by side (see AdamOptimizerTests).
+    /// </summary>
+    [Fact]
+    public void StepsAndEvaluationsCreateNoTensorOutsideADisposeScope()
+    {
+        using var trainer = new OlmoTrainer(Tiny, new OlmoTrainSpec(Steps: 2, Lr: 1e-3, ClipGradNorm: 0.05));
+        var rng = new Random(5);
+        var validation = new ValidationSet(3, RowLength, [.. Enumerable.Range(0, 3 * RowLength).Select(_ => rng.Next(Tiny.VocabSize))]);
+        var evaluator = new OlmoEvaluator(validation, []);
+        var stats = DisposeScopeManager.Statistics;
+        long before = stats.CreatedOutsideScopeCount;
+        for (long s = 1; s <= 2; s++) Assert.True(trainer.Step(Batch(s)).GradNorm > 0.05, "the test needs clipping to run");
+        Assert.True(double.IsFinite(evaluator.Evaluate(trainer.Model, CPU).ValidationLoss));
+        Assert.Equal(before, stats.CreatedOutsideScopeCount);
+    }
+
     [Fact]
     public void LossDecreasesOnARepeatedBatch()
     {

@@ -2,6 +2,7 @@ using Retention.Spec;
 using Retention.Synthetic;
 using Retention.Theory;
 using Xunit.Abstractions;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Retention.Tests.Synthetic;
@@ -41,6 +42,24 @@ public class TheoryFloorConvergenceTests(ITestOutputHelper output)
             output.WriteLine($"N={width} task {k}: loss {last.Metrics[0].Loss[k]:F4} floor {floors[k].LossFloor:F4} gap {gap:P2}");
             Assert.True(gap <= Tolerance, $"width {width}, task {k}: loss {last.Metrics[0].Loss[k]:F4} vs floor {floors[k].LossFloor:F4}");
         }
+    }
+
+    /// <summary>Synthetic training steps (dense metrics included) create every tensor inside a
+    /// dispose scope, so none can be finalized mid-call (see AdamOptimizerTests).</summary>
+    [Fact]
+    public void StepsCreateNoTensorOutsideADisposeScope()
+    {
+        var syn = new SyntheticSpec { Tasks = 4, DimsPerTask = 4, FrequencyExponent = 1.5, Width = 2 };
+        var train = new TrainSpec { Steps = 20, BatchSize = 32, Lr = 0.01, LogEvery = 5 };
+        var mixture = TaskMixture.From(syn, 0);
+        using var trainer = new SyntheticTrainer(mixture, syn, train, seed: 0, CPU);
+        var stats = DisposeScopeManager.Statistics;
+        long before = stats.CreatedOutsideScopeCount;
+        int logged = 0;
+        foreach (var batch in TaskSampler.Stream(mixture.Frequencies, train.BatchSize, 0, train.Steps))
+            if (trainer.Step(batch).Metrics is not null) logged++;
+        Assert.True(logged >= 4, $"only {logged} metric steps");
+        Assert.Equal(before, stats.CreatedOutsideScopeCount);
     }
 
     [Fact]

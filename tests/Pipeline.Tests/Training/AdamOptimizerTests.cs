@@ -57,4 +57,26 @@ public class AdamOptimizerTests
         }
         Assert.True(a.isfinite().all().item<bool>());
     }
+
+    /// <summary>
+    /// Step, ZeroGrad and ClipGradients create no tensor outside a dispose scope. p.grad returns a
+    /// new wrapper each time; created outside a scope, its last use is the native call, so the
+    /// collector may finalize it (freeing its at::Tensor) while LibTorch reads it: two OLMo runs
+    /// side by side segfaulted in addcmul_ that way. A scope holds each wrapper until it ends.
+    /// (A collector thread hits that window too rarely for a test to rely on; this counts instead.)
+    /// </summary>
+    [Fact]
+    public void UpdatesCreateNoTensorOutsideADisposeScope()
+    {
+        var (a, b) = Params(4);
+        using var opt = new AdamOptimizer([a, b], lr: 0.01, weightDecay: 0.1);
+        using (NewDisposeScope()) Loss(a, b, 0).backward();
+        var stats = DisposeScopeManager.Statistics;
+        long before = stats.CreatedOutsideScopeCount;
+        OlmoTrainer.ClipGradients([a, b], norm: 1e6, clip: 1.0);   // a coefficient below 1: the gradients are scaled
+        opt.Step();
+        opt.ZeroGrad();
+        Assert.Equal(before, stats.CreatedOutsideScopeCount);
+        using (NewDisposeScope()) Assert.Equal(0f, a.grad!.abs().max().item<float>());   // ZeroGrad reached the gradients
+    }
 }
