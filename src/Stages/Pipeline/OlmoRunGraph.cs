@@ -16,9 +16,10 @@ public sealed record OlmoEvalRow(long Step, long Tokens, double ComputeFlops, do
 /// <summary>task_metrics.arrow: each task split's loss and accuracy at the label position.</summary>
 public sealed record TaskMetricRow(long Step, string Task, string Split, double Loss, double Accuracy, double LabelAccuracy);
 
-/// <summary>model.arrow: what was trained (one row).</summary>
+/// <summary>model.arrow: what was trained and how (one row): the seed and peak learning rate let
+/// analyses group a sweep's seeds and compare per-size learning rates.</summary>
 public sealed record ModelRow(string Preset, long Parameters, int Layers, int Hidden, int MlpDim, int Heads, int VocabSize,
-    int SeqLen, int BatchSize, long Steps, string Precision, string Device);
+    int SeqLen, int BatchSize, long Steps, string Precision, string Device, int Seed, double Lr);
 
 /// <summary>tasks.arrow: the injected tasks of the run (one row per task).</summary>
 public sealed record TaskRow(string Task, string Kind, double Frequency, long Gap, int Instances);
@@ -50,7 +51,8 @@ public static class OlmoRunGraph
         .Utf8("preset", r => r.Preset).Int64("parameters", r => r.Parameters).Int32("layers", r => r.Layers)
         .Int32("hidden", r => r.Hidden).Int32("mlp_dim", r => r.MlpDim).Int32("heads", r => r.Heads)
         .Int32("vocab_size", r => r.VocabSize).Int32("seq_len", r => r.SeqLen).Int32("batch_size", r => r.BatchSize)
-        .Int64("steps", r => r.Steps).Utf8("precision", r => r.Precision).Utf8("device", r => r.Device);
+        .Int64("steps", r => r.Steps).Utf8("precision", r => r.Precision).Utf8("device", r => r.Device)
+        .Int32("seed", r => r.Seed).Float64("lr", r => r.Lr);
     static readonly RecordBatchBuilder<TaskRow> TasksTable = new RecordBatchBuilder<TaskRow>()
         .Utf8("task", r => r.Task).Utf8("kind", r => r.Kind).Float64("frequency", r => r.Frequency).Int64("gap", r => r.Gap)
         .Int32("instances", r => r.Instances);
@@ -101,7 +103,7 @@ public static class OlmoRunGraph
 
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "model.arrow"), ModelTable,
             [new ModelRow(olmo.Preset, parameters, config.Layers, config.Hidden, config.MlpDim, config.Heads, config.VocabSize,
-                data.Packing.SeqLen, data.Packing.BatchSize, spec.Train.Steps, precision, device.ToString())]);
+                data.Packing.SeqLen, data.Packing.BatchSize, spec.Train.Steps, precision, device.ToString(), spec.Seed, spec.Train.Lr)]);
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), TasksTable,
             [.. data.Tasks.Select(t => new TaskRow(t.Name ?? InjectedTask.Create(t).Name, t.Kind, t.Frequency, t.Gap, t.Instances))]);
 

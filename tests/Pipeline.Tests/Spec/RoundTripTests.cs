@@ -101,11 +101,19 @@ public class ShippedPipelineRoundTripTests
         {
             var name = Path.GetFileName(file);
             data.Add(name, null);
-            foreach (var profile in new[] { "cpu", "gpu" })
-                if (System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(file), $@"^  {profile}:", System.Text.RegularExpressions.RegexOptions.Multiline))
-                    data.Add(name, profile);
+            foreach (var profile in DefinedProfiles(file)) data.Add(name, profile);
         }
         return data;
+    }
+
+    static IEnumerable<string> DefinedProfiles(string file)
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        using (var reader = new StringReader(File.ReadAllText(file))) yaml.Load(reader);
+        var root = (YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode;
+        return root.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("profiles"), out var section)
+            ? ((YamlDotNet.RepresentationModel.YamlMappingNode)section).Children.Keys.Select(k => k.ToString())
+            : [];
     }
 
     /// <summary>`pipeline analyze SWEEP_DIR` reloads the sweep's resolved pipeline.yaml: for every
