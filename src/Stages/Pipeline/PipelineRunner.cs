@@ -148,8 +148,23 @@ public static class PipelineRunner
         if (interrupted) progress.Info("interrupted: artifacts written so far are complete and readable; analysis runs on them");
         var tables = !analyze || pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count == 0
             ? []
-            : await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None);
+            : await AnalyzeTrainedSweep(sweepDir, pipeline);
         return new PipelineResult(sweepDir, statuses, tables, interrupted);
+    }
+
+    /// <summary>The analysis after training; a failure says the training is safe and how to redo the analysis alone.</summary>
+    static async Task<IReadOnlyList<AnalysisTableResult>> AnalyzeTrainedSweep(string sweepDir, LoadedPipeline pipeline)
+    {
+        try
+        {
+            return await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None);
+        }
+        catch (AnalysisException e)
+        {
+            throw new AnalysisException(e.Step, e.Message[(e.Step.Length + 2)..] +
+                $"\n(the runs' artifacts in {sweepDir} are complete; after fixing the analysis, " +
+                $"`pipeline analyze {sweepDir} --pipeline FILE` redoes it without training)", e.InnerException);
+        }
     }
 
     /// <summary>A run's relative training cost, for ordering concurrent groups: width × steps for a

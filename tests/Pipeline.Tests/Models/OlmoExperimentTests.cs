@@ -54,6 +54,20 @@ public class OlmoExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task AFailingAnalysisKeepsTheTrainingAndSaysHowToRedoIt()
+    {
+        var yaml = TinyYaml(steps: 2) + "\nanalysis:\n  tables:\n    - {name: broken, sql: 'SELECT nosuchcolumn FROM train'}";
+        var error = await Assert.ThrowsAsync<AnalysisException>(() => PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"),
+            Path.Combine(dir, "artifacts"), SilentProgress.Instance, CancellationToken.None, dataDirectory: dir));
+        Assert.Equal("analysis table 'broken'", error.Step);
+        Assert.Contains("nosuchcolumn", error.Message);   // DuckDB's cause, still there
+        Assert.Contains("pipeline analyze", error.Message);
+        var sweep = Path.Combine(dir, "artifacts", "tiny");
+        using var catalog = ArtifactCatalog.Open(sweep);   // the training's tables are complete and readable
+        Assert.Equal(2L, Convert.ToInt64(SqlRunner.Query(catalog.Connection, "SELECT count(*) FROM train").Rows.Single()[0]));
+    }
+
+    [Fact]
     public async Task AnInterruptedAndResumedRunEqualsAnUninterruptedOne()
     {
         var yaml = TinyYaml(steps: 8, extra: ", checkpoint_every: 2");
