@@ -14,17 +14,12 @@ public class OlmoExperimentTests : IDisposable
 
     string TinyYaml(int steps = 6, string extra = "")
     {
-        Directory.CreateDirectory(Path.Combine(dir, "shards"));
-        var words = "the of and to in is was he for it with as his on be at by had".Split(' ');
-        var rng = new Random(1);
-        File.WriteAllLines(Path.Combine(dir, "shards", "a.jsonl"), Enumerable.Range(0, 200).Select(i =>
-            System.Text.Json.JsonSerializer.Serialize(new { id = $"d{i}", text = string.Join(' ', Enumerable.Range(0, 30).Select(_ => words[rng.Next(words.Length)])) })));
-        var tokenizers = Path.GetDirectoryName(RepoFiles.Pipeline("x"))!;
+        TinyCorpus.WriteShard(dir);
         var yaml = string.Join('\n',
             "name: tiny", "experiment: olmo", "device: cpu",
             "data:",
             "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",
-            $"  tokenizer: {{kind: bpe, path: '{tokenizers}/tokenizers/bytes-vocab.json', merges_path: '{tokenizers}/tokenizers/bytes-merges.txt'}}",
+            $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
             "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
             "  tasks: [{kind: modular_addition, frequency: 0.02}]",
             "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 3, eval_instances: 16}",

@@ -27,16 +27,11 @@ public class ShippedOlmoAnalysisTests : IDisposable
     [MemberData(nameof(CpuProfiles))]
     public async Task RunsTinyWithEveryDeclaredTableAndPlot(string file, string profile)
     {
-        Directory.CreateDirectory(Path.Combine(dir, "shards"));
-        var words = "the of and to in is was he for it with as his on be at by had".Split(' ');
-        var rng = new Random(1);
-        File.WriteAllLines(Path.Combine(dir, "shards", "a.jsonl"), Enumerable.Range(0, 100).Select(i =>
-            System.Text.Json.JsonSerializer.Serialize(new { id = $"d{i}", text = string.Join(' ', Enumerable.Range(0, 40).Select(_ => words[rng.Next(words.Length)])) })));
-        string tokenizers = Path.Combine(Path.GetDirectoryName(RepoFiles.Pipeline("x"))!, "tokenizers");
+        TinyCorpus.WriteShard(dir);
         var pipeline = SpecLoader.Load(RepoFiles.Pipeline(file), profile,
         [
             "data.sources=[{paths: ['shards/*.jsonl'], epochs: 0}]",
-            $"data.tokenizer={{kind: bpe, path: '{tokenizers}/bytes-vocab.json', merges_path: '{tokenizers}/bytes-merges.txt'}}",
+            $"data.tokenizer={TinyCorpus.ByteTokenizerYaml()}",
             "olmo={layers: 1, eval_every: 2, eval_instances: 8}",   // the sizes keep their widths: the heatmaps need distinct sizes
             "train={steps: 4, warmup_steps: 1, log_every: 1}",
         ]);
