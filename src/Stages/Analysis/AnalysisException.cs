@@ -10,7 +10,11 @@ public sealed class AnalysisException : Exception
         : base($"{step}: {message}", inner)
     {
         Step = step;
+        Cause = message;
     }
 
     public string Step { get; }
+
+    /// <summary>The message without the step.</summary>
+    public string Cause { get; }
 }

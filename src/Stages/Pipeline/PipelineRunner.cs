@@ -161,7 +161,7 @@ public static class PipelineRunner
         }
         catch (AnalysisException e)
         {
-            throw new AnalysisException(e.Step, e.Message[(e.Step.Length + 2)..] +
+            throw new AnalysisException(e.Step, e.Cause +
                 $"\n(the runs' artifacts in {sweepDir} are complete; after fixing the analysis, " +
                 $"`pipeline analyze {sweepDir} --pipeline FILE` redoes it without training)", e.InnerException);
         }
