@@ -17,7 +17,7 @@ static class TinyCorpus
     /// <summary>The YAML flow mapping of the byte-level tokenizer in pipelines/tokenizers, by absolute paths.</summary>
     public static string ByteTokenizerYaml()
     {
-        string tokenizers = Path.Combine(Path.GetDirectoryName(RepoFiles.Pipeline("x"))!, "tokenizers");
+        string tokenizers = Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers");
         return $"{{kind: bpe, path: '{tokenizers}/bytes-vocab.json', merges_path: '{tokenizers}/bytes-merges.txt'}}";
     }
 }

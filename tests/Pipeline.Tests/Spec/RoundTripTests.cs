@@ -96,7 +96,7 @@ public class ShippedPipelineRoundTripTests
     public static TheoryData<string, string?> ShippedPipelines()
     {
         var data = new TheoryData<string, string?>();
-        var dir = Path.GetDirectoryName(Retention.Tests.Pipeline.RepoFiles.Pipeline("x"))!;
+        var dir = Retention.Tests.Pipeline.RepoFiles.PipelinesDirectory;
         foreach (var file in Directory.GetFiles(dir, "*.yaml").Order())
         {
             var name = Path.GetFileName(file);
