@@ -27,7 +27,7 @@ public sealed class ArrowRowWriter<T> : IAsyncDisposable
 
     public string Path => _writer.Path;
 
-    /// <summary>Rows appended so far, written or buffered.</summary>
+    /// <summary>Rows appended by this writer so far, written or buffered (not those a resume kept).</summary>
     public long RowCount { get; private set; }
 
     public static ArrowRowWriter<T> Create(string path, RecordBatchBuilder<T> builder, int batchRows = DefaultBatchRows)
@@ -35,6 +35,15 @@ public sealed class ArrowRowWriter<T> : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
         return new ArrowRowWriter<T>(builder, ArrowTableWriter.Create(path, builder.Schema), batchRows);
+    }
+
+    /// <summary>Continues a table an interrupted attempt wrote, keeping its rows up to <paramref name="upToStep"/>
+    /// (see <see cref="ArrowTableWriter.Resume"/>).</summary>
+    public static ArrowRowWriter<T> Resume(string path, RecordBatchBuilder<T> builder, long upToStep, int batchRows = DefaultBatchRows)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
+        return new ArrowRowWriter<T>(builder, ArrowTableWriter.Resume(path, builder.Schema, upToStep), batchRows);
     }
 
     /// <summary>Buffers a row; every <c>batchRows</c> rows the buffer is written synchronously as one batch.</summary>
@@ -47,16 +56,16 @@ public sealed class ArrowRowWriter<T> : IAsyncDisposable
         _writer.Write(batch);
     }
 
-    /// <summary>Writes a ready record batch (e.g. rows carried over from an earlier file); buffered rows go first.</summary>
-    public void WriteBatch(RecordBatch batch)
+    /// <summary>Makes every row appended so far durable (a sealed part that survives SIGKILL),
+    /// labelled with <paramref name="step"/>, the last step those rows belong to.</summary>
+    public void Seal(long step)
     {
         if (_buffer.Count > 0)
         {
-            using var buffered = TakeBatch();
-            _writer.Write(buffered);
+            using var batch = TakeBatch();
+            _writer.Write(batch);
         }
-        _writer.Write(batch);
-        RowCount += batch.Length;
+        _writer.Seal(step);
     }
 
     /// <summary>Writes the buffered rows (if any) as a batch, e.g. at a logging boundary.</summary>

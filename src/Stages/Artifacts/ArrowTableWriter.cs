@@ -11,43 +11,164 @@ namespace Retention.Artifacts;
 /// and a <c>.tmp</c> left by a crash is ignored (readers only look at <c>*.arrow</c>).
 /// </summary>
 /// <remarks>
-/// Disposing without <see cref="CompleteAsync"/> still completes: a run stopped by Ctrl+C or
-/// an exception keeps the batches it already wrote. Call <see cref="Abort"/> to discard
-/// them instead. Not thread-safe: one producer writes a file.
+/// <see cref="Seal"/> makes the rows written so far durable without completing: they become a
+/// complete part file (see <see cref="ArrowParts"/>) that survives SIGKILL and that readers and
+/// <see cref="Resume"/> use; completion then merges the parts. Disposing without
+/// <see cref="CompleteAsync"/> still completes: a run stopped by Ctrl+C or an exception keeps the
+/// batches it already wrote. Call <see cref="Abort"/> to discard them instead. Not thread-safe:
+/// one producer writes a file.
 /// </remarks>
 public sealed class ArrowTableWriter : IAsyncDisposable
 {
-    private readonly FileStream _stream;
-    private readonly ArrowFileWriter _writer;
+    private FileStream _stream;
+    private ArrowFileWriter _writer;
     private State _state = State.Open;
+    private int _batchesInPart;
+    private int _nextPart;
 
     private enum State { Open, Completed, Aborted }
 
-    private ArrowTableWriter(string path, string tmpPath, Schema schema, FileStream stream, ArrowFileWriter writer)
+    private ArrowTableWriter(string path, Schema schema, int nextPart)
     {
         Path = path;
         Schema = schema;
-        TmpPath = tmpPath;
-        _stream = stream;
-        _writer = writer;
+        TmpPath = path + ".tmp";
+        _nextPart = nextPart;
+        (_stream, _writer) = StartPart(TmpPath, schema);
     }
 
     /// <summary>The final file name; it exists only after completion.</summary>
     public string Path { get; }
 
-    /// <summary>Where batches are written until completion.</summary>
+    /// <summary>Where batches are written until they are sealed or completed.</summary>
     public string TmpPath { get; }
 
     public Schema Schema { get; }
 
-    /// <summary>Creates the parent directory and starts <c>&lt;path&gt;.tmp</c> (replacing a stale one).</summary>
+    /// <summary>Creates the parent directory and starts <c>&lt;path&gt;.tmp</c>, removing what an
+    /// earlier attempt left (a stale <c>.tmp</c> or sealed parts).</summary>
     public static ArrowTableWriter Create(string path, Schema schema)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(schema);
         var fullPath = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
-        var tmpPath = fullPath + ".tmp";
+        DeleteParts(fullPath);
+        return new ArrowTableWriter(fullPath, schema, nextPart: 1);
+    }
+
+    /// <summary>
+    /// Continues a table an earlier, interrupted attempt wrote, keeping its rows whose Int64
+    /// <paramref name="stepColumn"/> is at most <paramref name="upToStep"/> (rows are in step order):
+    /// a complete <c>&lt;path&gt;</c> (from a stop that completed it) is cut into the first part;
+    /// otherwise the sealed parts are kept and those sealed after that step removed. New rows
+    /// follow in new parts; completion merges everything.
+    /// </summary>
+    public static ArrowTableWriter Resume(string path, Schema schema, long upToStep, string stepColumn = "step")
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
+        File.Delete(fullPath + ".tmp");
+        if (File.Exists(fullPath))
+        {
+            // The complete file holds every row and wins over any parts a kill left beside it.
+            DeleteParts(fullPath);
+            Directory.CreateDirectory(ArrowParts.DirectoryOf(fullPath));
+            ArrowParts.CopyRowsUpTo(fullPath, ArrowParts.PathOf(fullPath, 1, upToStep), upToStep, stepColumn);
+            File.Delete(fullPath);
+            return new ArrowTableWriter(fullPath, schema, nextPart: 2);
+        }
+        var parts = ArrowParts.List(fullPath);
+        foreach (var late in parts.Where(p => p.Step > upToStep)) File.Delete(late.Path);
+        var kept = parts.Where(p => p.Step <= upToStep).ToList();
+        return new ArrowTableWriter(fullPath, schema, nextPart: kept.Count == 0 ? 1 : kept.Max(p => p.Sequence) + 1);
+    }
+
+    public Task WriteAsync(RecordBatch batch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        EnsureOpen();
+        _batchesInPart++;
+        return _writer.WriteRecordBatchAsync(batch, ct);
+    }
+
+    /// <summary>Synchronous <see cref="WriteAsync"/>, for producers that are synchronous by design.</summary>
+    public void Write(RecordBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        EnsureOpen();
+        _batchesInPart++;
+        _writer.WriteRecordBatch(batch);
+    }
+
+    /// <summary>Makes the batches written since the last seal durable as a complete part file
+    /// labelled <paramref name="step"/> (the last step its rows belong to); nothing when there are none.</summary>
+    public void Seal(long step)
+    {
+        EnsureOpen();
+        if (_batchesInPart == 0) return;
+        FinishPart();
+        Directory.CreateDirectory(ArrowParts.DirectoryOf(Path));
+        File.Move(TmpPath, ArrowParts.PathOf(Path, _nextPart++, step), overwrite: true);
+        (_stream, _writer) = StartPart(TmpPath, Schema);
+        _batchesInPart = 0;
+    }
+
+    /// <summary>Writes the footer, flushes to disk and renames the file to <see cref="Path"/>
+    /// (merging the sealed parts, if any, before it).</summary>
+    public Task CompleteAsync()
+    {
+        EnsureOpen();
+        var parts = ArrowParts.List(Path);
+        try
+        {
+            // Not cancellable on purpose: a half-written footer would lose every batch.
+            FinishPart();
+        }
+        finally
+        {
+            _state = State.Completed;
+        }
+        if (parts.Count == 0)
+        {
+            File.Move(TmpPath, Path, overwrite: true);
+            return Task.CompletedTask;
+        }
+        var sources = parts.Select(p => p.Path).ToList();
+        if (_batchesInPart > 0)
+        {
+            // Rows after the last seal: a part of their own (labelled beyond any step, so a resume
+            // from a kill during the merge drops them as it would have dropped the .tmp).
+            var last = ArrowParts.PathOf(Path, _nextPart++, long.MaxValue);
+            File.Move(TmpPath, last, overwrite: true);
+            sources.Add(last);
+        }
+        else File.Delete(TmpPath);
+        if (sources.Count == 1) File.Move(sources[0], Path, overwrite: true);
+        else ArrowParts.Merge(sources, Path, Schema);
+        DeleteParts(Path);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Discards what was written: closes and deletes the temporary file and any sealed parts.</summary>
+    public void Abort()
+    {
+        if (_state != State.Open) return;
+        _state = State.Aborted;
+        _writer.Dispose();
+        _stream.Dispose();
+        DeleteParts(Path);
+    }
+
+    /// <summary>Completes if still open, so data written before an exception or Ctrl+C survives.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_state == State.Open) await CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static (FileStream, ArrowFileWriter) StartPart(string tmpPath, Schema schema)
+    {
         var stream = new FileStream(tmpPath, FileMode.Create, FileAccess.Write, FileShare.Read);
         try
         {
@@ -55,7 +176,7 @@ public sealed class ArrowTableWriter : IAsyncDisposable
             // The schema message is otherwise written lazily with the first batch; writing it
             // now keeps a table with zero batches a valid file after completion.
             writer.WriteStart();
-            return new ArrowTableWriter(fullPath, tmpPath, schema, stream, writer);
+            return (stream, writer);
         }
         catch
         {
@@ -65,54 +186,26 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         }
     }
 
-    public Task WriteAsync(RecordBatch batch, CancellationToken ct = default)
+    /// <summary>Footer, flush to disk, close: the .tmp is then a complete Arrow file.</summary>
+    private void FinishPart()
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        EnsureOpen();
-        return _writer.WriteRecordBatchAsync(batch, ct);
-    }
-
-    /// <summary>Synchronous <see cref="WriteAsync"/>, for producers that are synchronous by design.</summary>
-    public void Write(RecordBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        EnsureOpen();
-        _writer.WriteRecordBatch(batch);
-    }
-
-    /// <summary>Writes the footer, flushes to disk and renames the file to <see cref="Path"/>.</summary>
-    public async Task CompleteAsync()
-    {
-        EnsureOpen();
         try
         {
-            // Not cancellable on purpose: a half-written footer would lose every batch.
-            await _writer.WriteEndAsync(CancellationToken.None).ConfigureAwait(false);
+            _writer.WriteEnd();
             _stream.Flush(flushToDisk: true);
         }
         finally
         {
-            _state = State.Completed;
             _writer.Dispose();
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            _stream.Dispose();
         }
-        File.Move(TmpPath, Path, overwrite: true);
     }
 
-    /// <summary>Discards what was written: closes and deletes the temporary file.</summary>
-    public void Abort()
+    private static void DeleteParts(string path)
     {
-        if (_state != State.Open) return;
-        _state = State.Aborted;
-        _writer.Dispose();
-        _stream.Dispose();
-        File.Delete(TmpPath);
-    }
-
-    /// <summary>Completes if still open, so data written before an exception or Ctrl+C survives.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_state == State.Open) await CompleteAsync().ConfigureAwait(false);
+        File.Delete(path + ".tmp");
+        var parts = ArrowParts.DirectoryOf(path);
+        if (Directory.Exists(parts)) Directory.Delete(parts, recursive: true);
     }
 
     private void EnsureOpen()

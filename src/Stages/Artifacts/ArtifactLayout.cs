@@ -10,7 +10,9 @@ public sealed record ArtifactFile(string Table, string Path, string? Run);
 /// &lt;run-id&gt;/*.arrow                  a run directory given directly (has run.yaml or Arrow files)
 /// &lt;dir&gt;/analysis/*.arrow            analysis tables written by an earlier analysis
 /// </code>
-/// Only <c>*.arrow</c> is listed, so the <c>*.arrow.tmp</c> of an unfinished writer is ignored.
+/// Only <c>*.arrow</c> is listed, so the <c>*.arrow.tmp</c> of an unfinished writer is ignored. A
+/// table whose writer was killed before completing is read from its sealed parts
+/// (<c>&lt;table&gt;.arrow.parts/*.arrow</c>, see <see cref="ArrowParts"/>): the rows up to its last durable point.
 /// Order is ordinal by run and file name, so loading is deterministic.
 /// </summary>
 public static class ArtifactLayout
@@ -46,12 +48,20 @@ public static class ArtifactLayout
         return files;
     }
 
-    private static IEnumerable<ArtifactFile> ArrowFilesIn(string dir, string? run) =>
-        !Directory.Exists(dir)
-            ? []
-            : Sorted(Directory.EnumerateFiles(dir))
-                .Where(p => Path.GetExtension(p).Equals(".arrow", StringComparison.OrdinalIgnoreCase))
-                .Select(p => new ArtifactFile(Path.GetFileNameWithoutExtension(p), p, run));
+    private static IEnumerable<ArtifactFile> ArrowFilesIn(string dir, string? run)
+    {
+        if (!Directory.Exists(dir)) return [];
+        var complete = Sorted(Directory.EnumerateFiles(dir))
+            .Where(p => Path.GetExtension(p).Equals(".arrow", StringComparison.OrdinalIgnoreCase))
+            .Select(p => new ArtifactFile(Path.GetFileNameWithoutExtension(p), p, run))
+            .ToList();
+        // Parts of a table never completed (a killed writer); a complete file beside them wins.
+        var parts = Sorted(Directory.EnumerateDirectories(dir))
+            .Select(d => (Dir: d, Table: ArrowParts.TableOfPartsDirectory(d)))
+            .Where(d => d.Table is not null && !complete.Any(f => f.Table.Equals(d.Table, StringComparison.OrdinalIgnoreCase)))
+            .SelectMany(d => ArrowParts.List(Path.Combine(dir, d.Table + ".arrow")).Select(p => new ArtifactFile(d.Table!, p.Path, run)));
+        return [.. complete.Concat(parts).OrderBy(f => f.Table, StringComparer.Ordinal)];
+    }
 
     private static IEnumerable<string> Sorted(IEnumerable<string> paths) => paths.Order(StringComparer.Ordinal);
 }

@@ -36,7 +36,11 @@ public sealed record TaskRow(string Task, string Kind, double Frequency, long Ga
 /// </summary>
 public static class OlmoRunGraph
 {
-    sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, OlmoEvaluation? Evaluation);
+    sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, OlmoEvaluation? Evaluation, bool Checkpointed);
+
+    /// <summary>The data-quality issues recorded by the time a checkpoint's rows were sealed, kept in
+    /// the checkpoint so that a resumed run's data_quality.arrow still lists them.</summary>
+    const string QualityFile = "data_quality.arrow";
 
     static readonly RecordBatchBuilder<OlmoTrainRow> TrainTable = new RecordBatchBuilder<OlmoTrainRow>()
         .Int64("step", r => r.Step).Float64("loss", r => r.Loss).Float64("lr", r => r.Lr).Float64("grad_norm", r => r.GradNorm)
@@ -109,10 +113,10 @@ public static class OlmoRunGraph
 
         var evaluator = new OlmoEvaluator(DataStream.HeldOut(stream, baseDirectory, stop, tokenizer),
             OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances));
-        var quality = new DataQualityLog();
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");
         var onTrainer = new TaskFactory(trainerThread);
         var checkpointDir = Path.Combine(cell.RunDir, "checkpoint");
+        CheckpointFolder.Recover(checkpointDir);   // a kill may have cut a promotion, or left a pending one
         DataStreamCursor? start = null;
         bool resuming = resume && Directory.Exists(checkpointDir);
         var trainer = await onTrainer.StartNew(() =>
@@ -123,22 +127,19 @@ public static class OlmoRunGraph
             return resumed;
         });
         if (resuming) progress.Info($"{cell.RunId}: resuming from the checkpoint at step {start!.Step}");
-        string Table(string file) => Path.Combine(cell.RunDir, file);
-        var previous = new[] { "train.arrow", "eval.arrow", "task_metrics.arrow", DataTables.InjectionsFile }
-            .ToDictionary(f => f, f => resuming ? ArrowCarryOver.SetAside(Table(f)) : null);
-        await using var trainRows = ArrowRowWriter<OlmoTrainRow>.Create(Table("train.arrow"), TrainTable);
-        await using var evalRows = ArrowRowWriter<OlmoEvalRow>.Create(Table("eval.arrow"), EvalTable);
-        await using var taskRows = ArrowRowWriter<TaskMetricRow>.Create(Table("task_metrics.arrow"), TaskTable);
-        await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Table(DataTables.InjectionsFile), DataTables.Injections);
         long resumedAt = start?.Step ?? 0;
-        ArrowCarryOver.CopyRowsUpTo(previous["train.arrow"], trainRows, resumedAt);
-        ArrowCarryOver.CopyRowsUpTo(previous["eval.arrow"], evalRows, resumedAt);
-        ArrowCarryOver.CopyRowsUpTo(previous["task_metrics.arrow"], taskRows, resumedAt);
-        ArrowCarryOver.CopyRowsUpTo(previous[DataTables.InjectionsFile], injections, resumedAt);
+        // Each table keeps the rows an interrupted attempt sealed up to the checkpoint's step.
+        string Table(string file) => Path.Combine(cell.RunDir, file);
+        ArrowRowWriter<T> Open<T>(string file, RecordBatchBuilder<T> schema) =>
+            resuming ? ArrowRowWriter<T>.Resume(Table(file), schema, resumedAt) : ArrowRowWriter<T>.Create(Table(file), schema);
+        await using var trainRows = Open("train.arrow", TrainTable);
+        await using var evalRows = Open("eval.arrow", EvalTable);
+        await using var taskRows = Open("task_metrics.arrow", TaskTable);
+        await using var injections = Open(DataTables.InjectionsFile, DataTables.Injections);
+        var quality = resuming ? DataQualityLog.Resuming(DataQualityLog.Read(Path.Combine(checkpointDir, QualityFile))) : new DataQualityLog();
         using var failure = new FirstFailure();
         var clock = Stopwatch.StartNew();
         long lastStep = 0;
-        DataStreamCursor? cursor = null;
         try
         {
             var train = Stage.Transform<TrainingBatch, Outcome>("train", batch =>
@@ -148,11 +149,12 @@ public static class OlmoRunGraph
                     throw new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
                 bool last = batch.Step == spec.Train.Steps;
                 var evaluation = batch.Step % olmo.EvalEvery == 0 || last ? evaluator.Evaluate(trainer.Model, device) : null;
-                if (trainSpec.CheckpointDue(batch.Step) || last) trainer.SaveCheckpoint(checkpointDir, batch.After);
+                bool checkpoint = trainSpec.CheckpointDue(batch.Step) || last;
+                if (checkpoint) trainer.SaveCheckpoint(CheckpointFolder.Pending(checkpointDir, batch.Step), batch.After);
                 if (last) OlmoExport.Write(trainer.Model, Path.Combine(cell.RunDir, "export"));
-                return new Outcome(outcome, batch, evaluation);
+                return new Outcome(outcome, batch, evaluation, checkpoint);
             }, failure, trainerThread, capacity: 2);
-            var write = Stage.Sink<Outcome>("write", o =>
+            var write = Stage.Sink<Outcome>("write", async o =>
             {
                 long step = o.Step.Step, tokens = step * tokensPerStep;
                 double flops = 6.0 * parameters * tokens;
@@ -164,9 +166,16 @@ public static class OlmoRunGraph
                     evalRows.Append(new OlmoEvalRow(step, tokens, flops, e.ValidationLoss));
                     foreach (var t in e.Tasks) taskRows.Append(new TaskMetricRow(step, t.Task, t.Split, t.Loss, t.Accuracy, t.LabelAccuracy));
                 }
-                (lastStep, cursor) = (step, o.Batch.After);
+                if (o.Checkpointed)
+                {
+                    // The rows up to this step reach disk before the checkpoint that resumes after them.
+                    foreach (var table in new Action<long>[] { trainRows.Seal, evalRows.Seal, taskRows.Seal, injections.Seal }) table(step);
+                    var pending = CheckpointFolder.Pending(checkpointDir, step);
+                    await quality.WriteAsync(Path.Combine(pending, QualityFile));
+                    CheckpointFolder.Replace(pending, checkpointDir);
+                }
+                lastStep = step;
                 progress.Step(cell.RunId, step, o.Step.Loss);
-                return Task.CompletedTask;
             }, failure);
             train.Then(write);
             var batches = DataStream.Open(stream, baseDirectory, quality, start, stop, tokenizer).Take((int)Math.Min(spec.Train.Steps - resumedAt, int.MaxValue));
@@ -179,7 +188,6 @@ public static class OlmoRunGraph
             await CompleteAll.RunAsync([trainRows.CompleteAsync, evalRows.CompleteAsync, taskRows.CompleteAsync, injections.CompleteAsync,
                 () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow"))]);
             await onTrainer.StartNew(trainer.Dispose);
-            foreach (var file in previous.Values.OfType<string>()) File.Delete(file);
         }
         return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);
     }

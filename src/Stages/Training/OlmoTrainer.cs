@@ -135,15 +135,15 @@ public sealed class OlmoTrainer : IDisposable
 
     /// <summary>
     /// Writes the model, Adam's state, the data cursor and the step into <paramref name="dir"/>,
-    /// atomically: everything goes to <c>dir.tmp</c>, which then replaces <c>dir</c> by renames
-    /// (an old checkpoint is moved to <c>dir.old</c> first and deleted last).
+    /// atomically: everything goes to <c>dir.tmp</c>, which then replaces <c>dir</c>
+    /// (see <see cref="CheckpointFolder.Replace"/>).
     /// </summary>
     public void SaveCheckpoint(string dir, DataStreamCursor cursor)
     {
         if (cursor.Step != StepCount)
             throw new ArgumentException($"cursor after step {cursor.Step} saved with a trainer at step {StepCount}");
         dir = Path.GetFullPath(dir.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        string tmp = dir + ".tmp", old = dir + ".old";
+        string tmp = dir + ".tmp";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
         model.save(Path.Combine(tmp, ModelFile));
@@ -151,10 +151,7 @@ public sealed class OlmoTrainer : IDisposable
         File.WriteAllText(Path.Combine(tmp, CursorFile), cursor.ToJson());
         var meta = new OlmoCheckpointMeta(StepCount, model.Config, Spec);
         File.WriteAllText(Path.Combine(tmp, TrainerFile), JsonSerializer.Serialize(meta, Json));
-        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
-        if (Directory.Exists(dir)) Directory.Move(dir, old);
-        Directory.Move(tmp, dir);
-        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        CheckpointFolder.Replace(tmp, dir);
     }
 
     /// <summary>A trainer in the state <see cref="SaveCheckpoint"/> wrote, and the data cursor to

@@ -1,3 +1,5 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
 using Retention.Artifacts;
 
 namespace Retention.Data;
@@ -24,6 +26,22 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
     private readonly List<DataQualityIssue> _issues = [];
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private long _total;
+    // Issues an interrupted attempt recorded, which the resumed stream will meet again when it
+    // re-reads what lay between its checkpoint and the reader's position at the kill.
+    private readonly Dictionary<DataQualityIssue, int> _replay = [];
+
+    /// <summary>A log that starts with the issues an earlier attempt recorded (see
+    /// <see cref="ReadAsync"/>) and ignores each of them once when it is met again after the resume.</summary>
+    public static DataQualityLog Resuming(IEnumerable<DataQualityIssue> earlier, int maxRecorded = DefaultMaxRecorded)
+    {
+        var log = new DataQualityLog(maxRecorded);
+        foreach (var issue in earlier)
+        {
+            log.Record(issue);
+            log._replay[issue] = log._replay.GetValueOrDefault(issue) + 1;
+        }
+        return log;
+    }
 
     /// <summary>
     /// Records <paramref name="issue"/>. With <paramref name="strict"/> it then throws a
@@ -35,6 +53,12 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
         ArgumentNullException.ThrowIfNull(issue);
         lock (_lock)
         {
+            if (_replay.TryGetValue(issue, out var again) && again > 0)
+            {
+                _replay[issue] = again - 1;
+                if (strict) throw new DataException(issue);
+                return;
+            }
             _total++;
             _counts[issue.Reason] = _counts.GetValueOrDefault(issue.Reason) + 1;
             if (_issues.Count < maxRecorded) _issues.Add(issue);
@@ -57,4 +81,21 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
     /// <summary>Writes the kept issues to <paramref name="path"/> (atomically; an empty table when none).</summary>
     public Task WriteAsync(string path, CancellationToken ct = default) =>
         ArrowFiles.WriteTableAsync(path, Table, Issues, ct);
+
+    /// <summary>The issues a <see cref="WriteAsync"/> file holds (none when it is absent).</summary>
+    public static IReadOnlyList<DataQualityIssue> Read(string path)
+    {
+        if (!File.Exists(path)) return [];
+        using var reader = new ArrowFileReader(File.OpenRead(path));
+        var issues = new List<DataQualityIssue>();
+        while (reader.ReadNextRecordBatch() is { } batch)
+            using (batch)
+            {
+                var (shard, line, reason, detail) = ((StringArray)batch.Column("shard"), (Int64Array)batch.Column("line"),
+                    (StringArray)batch.Column("reason"), (StringArray)batch.Column("detail"));
+                for (int i = 0; i < batch.Length; i++)
+                    issues.Add(new DataQualityIssue(shard.GetString(i), line.GetValue(i) ?? 0, reason.GetString(i), detail.GetString(i)));
+            }
+        return issues;
+    }
 }

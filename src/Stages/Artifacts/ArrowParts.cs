@@ -1,0 +1,107 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+
+namespace Retention.Artifacts;
+
+/// <summary>One sealed part of a table still being written: a complete Arrow file holding the
+/// rows appended after the previous part, up to <see cref="Step"/>.</summary>
+public sealed record ArrowPart(int Sequence, long Step, string Path);
+
+/// <summary>
+/// The on-disk layout of a table written in durable pieces. While a run trains, the rows up to
+/// each durable point (an OLMo checkpoint) are sealed as a complete Arrow file
+/// <c>&lt;table&gt;.arrow.parts/&lt;sequence&gt;-&lt;step&gt;.arrow</c>; completion merges the parts into
+/// <c>&lt;table&gt;.arrow</c> and removes the folder. A process killed with SIGKILL therefore leaves
+/// every sealed row in files any Arrow reader opens, and a resume keeps the parts up to its
+/// checkpoint's step. Where both exist (a kill between the merge's rename and the folder's
+/// removal), the complete file wins.
+/// </summary>
+public static class ArrowParts
+{
+    public const string Suffix = ".parts";
+
+    public static string DirectoryOf(string tablePath) => tablePath + Suffix;
+
+    public static string PathOf(string tablePath, int sequence, long step) =>
+        Path.Combine(DirectoryOf(tablePath), $"{sequence:D6}-{step}.arrow");
+
+    /// <summary>The sealed parts of a table, in sequence order (none when the folder is absent).</summary>
+    public static IReadOnlyList<ArrowPart> List(string tablePath)
+    {
+        var dir = DirectoryOf(tablePath);
+        if (!Directory.Exists(dir)) return [];
+        var parts = new List<ArrowPart>();
+        foreach (var file in Directory.EnumerateFiles(dir, "*.arrow"))
+        {
+            var stem = Path.GetFileNameWithoutExtension(file).Split('-');
+            if (stem.Length == 2 && int.TryParse(stem[0], out var seq) && long.TryParse(stem[1], out var step))
+                parts.Add(new ArrowPart(seq, step, file));
+        }
+        return [.. parts.OrderBy(p => p.Sequence)];
+    }
+
+    /// <summary>The table's name for a part file (<c>x.arrow.parts/000001-5.arrow</c> belongs to <c>x</c>), or null.</summary>
+    public static string? TableOfPartsDirectory(string directory)
+    {
+        var name = Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar));
+        return name.EndsWith(".arrow" + Suffix, StringComparison.OrdinalIgnoreCase)
+            ? name[..^(".arrow" + Suffix).Length]
+            : null;
+    }
+
+    /// <summary>Copies every batch of <paramref name="sources"/> (in order) into one file at
+    /// <paramref name="target"/>, written under <c>.tmp</c>, flushed and renamed.</summary>
+    public static void Merge(IReadOnlyList<string> sources, string target, Schema schema)
+    {
+        var tmp = target + ".tmp";
+        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.Read))
+        {
+            using var writer = new ArrowFileWriter(stream, schema, leaveOpen: true);
+            writer.WriteStart();
+            foreach (var source in sources)
+            {
+                using var reader = new ArrowFileReader(File.OpenRead(source));
+                while (reader.ReadNextRecordBatch() is { } batch)
+                    using (batch) writer.WriteRecordBatch(batch);
+            }
+            writer.WriteEnd();
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, target, overwrite: true);
+    }
+
+    /// <summary>Writes the rows of <paramref name="source"/> whose Int64 <paramref name="stepColumn"/> is at
+    /// most <paramref name="maxStep"/> (rows are in step order) to <paramref name="target"/>, atomically.</summary>
+    public static long CopyRowsUpTo(string source, string target, long maxStep, string stepColumn)
+    {
+        var tmp = target + ".tmp";
+        long copied = 0;
+        using (var input = new ArrowFileReader(File.OpenRead(source)))
+        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.Read))
+        {
+            using var writer = new ArrowFileWriter(stream, input.Schema, leaveOpen: true);
+            writer.WriteStart();
+            while (input.ReadNextRecordBatch() is { } batch)
+            {
+                using (batch)
+                {
+                    var steps = (Int64Array)batch.Column(stepColumn);
+                    int keep = 0;
+                    while (keep < batch.Length && steps.GetValue(keep) <= maxStep) keep++;
+                    if (keep > 0)
+                    {
+                        var columns = Enumerable.Range(0, batch.ColumnCount).Select(i => ArrowArrayFactory.Slice(batch.Column(i), 0, keep));
+                        using var kept = new RecordBatch(batch.Schema, columns, keep);
+                        writer.WriteRecordBatch(kept);
+                        copied += keep;
+                    }
+                    if (keep < batch.Length) break;
+                }
+            }
+            writer.WriteEnd();
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, target, overwrite: true);
+        return copied;
+    }
+}

@@ -1,0 +1,132 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Retention.Artifacts;
+
+namespace Retention.Tests.Artifacts;
+
+/// <summary>Tables written in durable pieces: what a kill leaves (sealed parts, each a complete
+/// Arrow file), what a resume keeps, and what completion merges.</summary>
+public class ArrowPartsTests
+{
+    sealed record Row(long Step, double Loss);
+
+    static readonly RecordBatchBuilder<Row> Builder = new RecordBatchBuilder<Row>().Int64("step", r => r.Step).Float64("loss", r => r.Loss);
+
+    static Row At(long step) => new(step, 1.0 / step);
+
+    static List<Row> ReadAll(IEnumerable<string> files)
+    {
+        var rows = new List<Row>();
+        foreach (var file in files)
+        {
+            using var reader = new ArrowFileReader(File.OpenRead(file));
+            while (reader.ReadNextRecordBatch() is { } b)
+                using (b)
+                    for (int i = 0; i < b.Length; i++)
+                        rows.Add(new Row(((Int64Array)b.Column("step")).GetValue(i)!.Value, ((DoubleArray)b.Column("loss")).GetValue(i)!.Value));
+        }
+        return rows;
+    }
+
+    /// <summary>Appends steps from..to, sealing at every multiple of sealEvery, and leaves the writer
+    /// open (as a SIGKILL would: no completion, nothing after the last seal on disk as a part).</summary>
+    static ArrowRowWriter<Row> WriteUnfinished(ArrowRowWriter<Row> writer, long from, long to, long sealEvery)
+    {
+        for (long s = from; s <= to; s++)
+        {
+            writer.Append(At(s));
+            if (s % sealEvery == 0) writer.Seal(s);
+        }
+        return writer;
+    }
+
+    [Fact]
+    public void Sealed_rows_are_complete_arrow_files_while_the_writer_is_still_open()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("train.arrow");
+        var writer = WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 25, sealEvery: 10);
+
+        Assert.False(File.Exists(path));
+        var parts = ArrowParts.List(path);
+        Assert.Equal([10L, 20L], parts.Select(p => p.Step));
+        Assert.Equal(Enumerable.Range(1, 20).Select(s => At(s)), ReadAll(parts.Select(p => p.Path)));
+        // The query layout reads the parts of a table that was never completed.
+        var files = ArtifactLayout.Discover(dir.Path);
+        Assert.All(files, f => Assert.Equal("train", f.Table));
+        Assert.Equal(2, files.Count);
+        writer.Abort();
+    }
+
+    [Fact]
+    public async Task Completion_merges_the_parts_and_the_rows_after_the_last_seal_into_one_file()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("train.arrow");
+        await using (var writer = WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 25, sealEvery: 10))
+            await writer.CompleteAsync();
+
+        Assert.Equal(Enumerable.Range(1, 25).Select(s => At(s)), ReadAll([path]));
+        Assert.False(Directory.Exists(ArrowParts.DirectoryOf(path)));
+        Assert.False(File.Exists(path + ".tmp"));
+    }
+
+    [Fact]
+    public async Task A_resume_keeps_the_sealed_rows_up_to_its_step_and_the_result_equals_an_uninterrupted_table()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("train.arrow");
+        // Killed at step 37 after seals at 10, 20, 30; the checkpoint it resumes from is step 20
+        // (a kill between sealing 30 and promoting its checkpoint).
+        WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 37, sealEvery: 10);
+        await using (var resumed = ArrowRowWriter<Row>.Resume(path, Builder, upToStep: 20))
+        {
+            Assert.Equal([10L, 20L], ArrowParts.List(path).Select(p => p.Step));
+            WriteUnfinished(resumed, 21, 50, sealEvery: 10);
+            await resumed.CompleteAsync();
+        }
+        Assert.Equal(Enumerable.Range(1, 50).Select(s => At(s)), ReadAll([path]));
+    }
+
+    [Fact]
+    public async Task A_resume_after_a_stop_that_completed_the_file_cuts_it_at_the_checkpoint()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("train.arrow");
+        await using (var stopped = WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder, batchRows: 4), 1, 33, sealEvery: 1000))
+            await stopped.CompleteAsync();   // Ctrl+C completes the table with rows past the checkpoint
+        await using (var resumed = ArrowRowWriter<Row>.Resume(path, Builder, upToStep: 30))
+        {
+            Assert.False(File.Exists(path));   // cut into the first part until completion
+            Assert.Equal(Enumerable.Range(1, 30).Select(s => At(s)), ReadAll(ArrowParts.List(path).Select(p => p.Path)));
+            WriteUnfinished(resumed, 31, 40, sealEvery: 1000);
+            await resumed.CompleteAsync();
+        }
+        Assert.Equal(Enumerable.Range(1, 40).Select(s => At(s)), ReadAll([path]));
+    }
+
+    [Fact]
+    public async Task A_complete_file_beside_parts_wins_for_readers_and_for_a_resume()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("train.arrow");
+        await using (var w = WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 12, sealEvery: 1000)) await w.CompleteAsync();
+        // A kill between the merge's rename and removing the parts folder leaves both.
+        Directory.CreateDirectory(ArrowParts.DirectoryOf(path));
+        File.Copy(path, ArrowParts.PathOf(path, 1, 5));
+        Assert.Equal([path], ArtifactLayout.Discover(dir.Path).Select(f => f.Path));
+        await using (var resumed = ArrowRowWriter<Row>.Resume(path, Builder, upToStep: 10)) await resumed.CompleteAsync();
+        Assert.Equal(Enumerable.Range(1, 10).Select(s => At(s)), ReadAll([path]));
+    }
+
+    [Fact]
+    public void A_fresh_writer_removes_what_an_earlier_attempt_left()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("train.arrow");
+        WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 25, sealEvery: 10);
+        var fresh = ArrowRowWriter<Row>.Create(path, Builder);
+        Assert.Empty(ArrowParts.List(path));
+        fresh.Abort();
+    }
+}

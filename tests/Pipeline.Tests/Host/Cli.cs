@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Retention.Tests.Host;
+
+/// <summary>The `pipeline` executable as a user meets it: a separate process (the build's pipeline.dll,
+/// copied beside the tests), with its own working directory, exit code, output and signals.</summary>
+sealed class CliProcess : IDisposable
+{
+    readonly Process process;
+    readonly StringBuilder output = new(), error = new();
+
+    CliProcess(Process process) => this.process = process;
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
+
+    /// <summary>Starts `pipeline ARGS` in <paramref name="workingDirectory"/>, output redirected.</summary>
+    public static CliProcess Start(string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        var p = new Process { StartInfo = info };
+        var cli = new CliProcess(p);
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (cli.output) cli.output.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (cli.error) cli.error.AppendLine(e.Data); };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return cli;
+    }
+
+    /// <summary>Runs `pipeline ARGS` to the end (at most <paramref name="timeout"/>).</summary>
+    public static (int Exit, string Out, string Err) Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        using var p = Start(workingDirectory, args);
+        return p.WaitForExit(timeout);
+    }
+
+    public int Id => process.Id;
+
+    public string Output { get { lock (output) return output.ToString(); } }
+    public string Error { get { lock (error) return error.ToString(); } }
+
+    public (int Exit, string Out, string Err) WaitForExit(TimeSpan timeout)
+    {
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"pipeline did not exit within {timeout}; output so far:\n{Output}\n{Error}");
+        }
+        process.WaitForExit();   // drains the redirected streams
+        return (process.ExitCode, Output, Error);
+    }
+
+    /// <summary>SIGKILL: no handler runs, nothing is flushed or completed.</summary>
+    public void KillHard()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    /// <summary>Sends a POSIX signal (SIGTERM 15, SIGINT 2) as `kill` would.</summary>
+    public void Signal(int signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (polled), or fails the test.</summary>
+    public void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (process.HasExited) throw new InvalidOperationException($"pipeline exited ({process.ExitCode}) before {what}:\n{Output}\n{Error}");
+            if (clock.Elapsed > timeout) throw new TimeoutException($"no {what} within {timeout}:\n{Output}\n{Error}");
+            Thread.Sleep(50);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.Dispose();
+    }
+}

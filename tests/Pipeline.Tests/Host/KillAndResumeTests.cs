@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// The README's resume promise the way a user meets it: `pipeline run` killed with SIGKILL (no
+/// handler runs, nothing is completed), then `pipeline run --resume`, gives tables equal to an
+/// uninterrupted run's, every row included.
+/// </summary>
+public class KillAndResumeTests : IDisposable
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
+    readonly string dir = Directory.CreateTempSubdirectory("kill-resume-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static string Rows(string sweep, string sql)
+    {
+        using var catalog = ArtifactCatalog.Open(sweep);
+        return string.Join("\n", SqlRunner.Query(catalog.Connection, sql).Rows.Select(r => string.Join(",", r)));
+    }
+
+    static long CheckpointStep(string runDir)
+    {
+        var meta = Path.Combine(runDir, "checkpoint", "trainer.json");
+        try { return File.Exists(meta) ? JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
+        catch (IOException) { return 0; }
+        catch (JsonException) { return 0; }
+    }
+
+    [Fact]
+    public void An_olmo_run_killed_after_a_checkpoint_resumes_with_every_table_equal_to_an_uninterrupted_run()
+    {
+        TinyCorpus.WriteShard(dir);
+        var shards = Path.Combine(dir, "shards", "*.jsonl");
+        File.WriteAllText(Path.Combine(dir, "tiny.yaml"), string.Join('\n',
+            "name: tiny", "experiment: olmo", "device: cpu",
+            "data:",
+            $"  sources: [{{paths: ['{shards}'], epochs: 0}}]",
+            $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
+            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
+            "  tasks: [{kind: modular_addition, frequency: 0.02}, {kind: comparison, frequency: 0.01, gap: 7}]",
+            "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 15, eval_instances: 8, checkpoint_every: 20}",
+            "train: {steps: 600, lr: 0.003, warmup_steps: 5, log_every: 1}"));
+        var whole = CliProcess.Run(dir, Limit, "run", "tiny.yaml", "--artifacts", "whole", "--no-analysis");
+        Assert.True(whole.Exit == 0, whole.Err + whole.Out);
+
+        string runDir = Path.Combine(dir, "cut", "tiny", "runs", "default");
+        long killedAfter;
+        using (var cut = CliProcess.Start(dir, "run", "tiny.yaml", "--artifacts", "cut", "--no-analysis"))
+        {
+            cut.WaitUntil(() => CheckpointStep(runDir) >= 60, Limit, "checkpoint at step 60");
+            cut.KillHard();
+            killedAfter = CheckpointStep(runDir);
+        }
+        Assert.InRange(killedAfter, 60, 580);   // killed mid-run, after a checkpoint
+        Assert.False(File.Exists(Path.Combine(runDir, "train.arrow")));   // never completed...
+        var sweep = Path.Combine(dir, "cut", "tiny");
+        // ...yet every row up to the checkpoint is on disk, as complete Arrow files a query reads.
+        Assert.True(long.Parse(Rows(sweep, "SELECT max(step) FROM train")) >= killedAfter);
+        Assert.Equal(Rows(Path.Combine(dir, "whole", "tiny"), $"SELECT step, loss FROM train WHERE step <= {killedAfter} ORDER BY step"),
+                     Rows(sweep, $"SELECT step, loss FROM train WHERE step <= {killedAfter} ORDER BY step"));
+
+        var resumed = CliProcess.Run(dir, Limit, "run", "tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume");
+        Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
+        Assert.Contains("resuming from the checkpoint at step", resumed.Out);
+
+        foreach (var sql in new[] {
+            "SELECT step, loss, lr, grad_norm, tokens, compute_flops FROM train ORDER BY step",
+            "SELECT step, tokens, validation_loss FROM eval ORDER BY step",
+            "SELECT step, task, split, loss, accuracy, label_accuracy FROM task_metrics ORDER BY step, task, split",
+            "SELECT step, row, \"offset\", task, instance_id FROM injections ORDER BY step, row, \"offset\"",
+            "SELECT * FROM data_quality",
+            "SELECT * EXCLUDE (run) FROM model" })
+            Assert.Equal(Rows(Path.Combine(dir, "whole", "tiny"), sql), Rows(sweep, sql));
+        Assert.Equal("600", Rows(sweep, "SELECT count(*) FROM train"));
+        Assert.False(Directory.Exists(Path.Combine(runDir, "train.arrow.parts")));
+    }
+
+    [Fact]
+    public void A_synthetic_sweep_killed_mid_run_resumes_with_every_table_equal_to_an_uninterrupted_sweep()
+    {
+        // Three groups that do not train together (they differ in frequency_exponent), one after another.
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+            "name: syn", "experiment: synthetic", "device: cpu",
+            "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",
+            "train: {steps: 30000, batch_size: 32, log_every: 1000}",
+            "sweep:", "  synthetic.frequency_exponent: [0.5, 1.0, 1.5]", "  synthetic.width: [2, 6]"));
+        var whole = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--artifacts", "whole", "--jobs", "1", "--no-analysis");
+        Assert.True(whole.Exit == 0, whole.Err + whole.Out);
+
+        var runs = Path.Combine(dir, "cut", "syn", "runs");
+        bool Completed(string run) => File.Exists(Path.Combine(runs, run, "status.json"));
+        using (var cut = CliProcess.Start(dir, "run", "syn.yaml", "--artifacts", "cut", "--jobs", "1", "--no-analysis"))
+        {
+            cut.WaitUntil(() => Completed("frequency_exponent-0.5_width-2"), Limit, "the first group's end");
+            cut.KillHard();
+        }
+        Assert.False(Completed("frequency_exponent-1.5_width-6"));   // killed before the sweep ended
+
+        var resumed = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--artifacts", "cut", "--jobs", "1", "--no-analysis", "--resume");
+        Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
+        Assert.Contains("completed earlier, skipped", resumed.Out);
+        string sweep = Path.Combine(dir, "cut", "syn"), reference = Path.Combine(dir, "whole", "syn");
+        foreach (var sql in new[] {
+            "SELECT run, step, task, loss, signal FROM metrics ORDER BY run, step, task",
+            "SELECT run, step, lr, train_loss FROM train ORDER BY run, step",
+            "SELECT run, step, residual_f, grad_f FROM interference ORDER BY run, step",
+            "SELECT * FROM params ORDER BY run",
+            "SELECT * FROM theory ORDER BY run, task" })
+            Assert.Equal(Rows(reference, sql), Rows(sweep, sql));
+        Assert.Equal("6", Rows(sweep, "SELECT count(DISTINCT run) FROM metrics"));
+    }
+}
