@@ -12,12 +12,13 @@ public sealed record Document(string Id, string Text, string Source, DocumentPos
 public sealed record DocumentPosition(string Shard, int ShardIndex, long Line);
 
 /// <summary>
-/// Where the document reader stands: one source's <see cref="SourceCursor"/> or a weighted mix's
-/// <see cref="MixerCursor"/>. Tagged in JSON so a checkpoint restores the right kind.
+/// Where the document reader stands: one source's <see cref="SourceCursor"/>, a weighted mix's
+/// <see cref="MixerCursor"/>, or a pre-tokenized source's <see cref="PretokenizedCursor"/>. Tagged in JSON so a checkpoint restores the right kind.
 /// </summary>
 [System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(SourceCursor), "source")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(MixerCursor), "mixer")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(PretokenizedCursor), "pretokenized")]
 public abstract record ReadCursor;
 
 /// <summary>A document, line or shard the stage skipped, and why (data_quality.arrow).</summary>

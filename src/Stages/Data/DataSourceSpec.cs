@@ -53,7 +53,8 @@ public sealed record DataSourceSpec
     public string TokenDtype { get; init; } = "uint16";
 
     /// <summary><c>pretokenized</c> only: the end-of-document token that separates documents
-    /// (50279 for OLMo-1's GPT-NeoX vocabulary). Unset: the token stream is not split into documents.</summary>
+    /// (50279 for OLMo-1's GPT-NeoX vocabulary). Unset: the tokenizer's own EOS. The packer puts the
+    /// tokenizer's EOS between documents, as it does for text.</summary>
     public int? EosTokenId { get; init; }
 
     /// <summary>The problems of this spec, each prefixed with <paramref name="path"/> (its dotted

@@ -29,6 +29,10 @@ public static class DataStream
         var injector = spec.Tasks.Count == 0 ? null
             : Injector.Create(spec.Tasks, spec.Packing, tokenizer.VocabSize, tokenizer.EosId, spec.Seed).Injector;
 
+        if (Pretokenized(spec) is { } tokens)
+            return TrainingStream.Batches(PretokenizedDocuments(tokens, baseDirectory, spec.Seed, quality, tokenizer, start.Packer.DocumentIndex,
+                Expect<PretokenizedCursor>(start.Source), HeldOutSplit.From(spec.Packing).IsTraining), spec.Packing, tokenizer.EosId, injector, start);
+
         // The tokenizer asks for the reader's cursor right after pulling each document.
         ReadCursor? after = start.Source;
         var documents = Read(spec, baseDirectory, quality, start.Source, c => after = c);
@@ -43,10 +47,51 @@ public static class DataStream
         TextTokenizer? tokenizer = null)
     {
         tokenizer ??= TextTokenizer.Create(spec.Tokenizer);
+        if (Pretokenized(spec) is { } tokens)
+            return ValidationSet.Build(PretokenizedDocuments(tokens, baseDirectory, spec.Seed, new DataQualityLog(), tokenizer, 0, null,
+                HeldOutSplit.From(spec.Packing).IsHeldOut), spec.Packing.RowLength, tokenizer.EosId, spec.Packing.ValidationRows);
         var documents = Read(spec, baseDirectory, new DataQualityLog(), null, _ => { });
         var heldOut = ParallelTokenizer.Tokenize(tokenizer, documents, keep: HeldOutSplit.From(spec.Packing).IsHeldOut,
             threads: spec.Tokenizer.Threads, ct: ct);
         return ValidationSet.Build(heldOut, spec.Packing.RowLength, tokenizer.EosId, spec.Packing.ValidationRows);
+    }
+
+    /// <summary>The stream's one pre-tokenized source, or null when its sources are text.
+    /// Pre-tokenized sources are not mixed (validation says so before a run).</summary>
+    static DataSourceSpec? Pretokenized(DataStreamSpec spec)
+    {
+        if (!spec.Sources.Any(s => s.Format == "pretokenized")) return null;
+        if (spec.Sources.Count > 1)
+            throw new DataException("a pre-tokenized source cannot be mixed with other sources; give it alone");
+        return spec.Sources[0];
+    }
+
+    /// <summary>
+    /// A pre-tokenized source's documents as the tokenizer would have delivered them: split at the
+    /// source's <c>eos_token_id</c> (default the tokenizer's EOS), without the EOS the packer adds
+    /// back. A document holding an id outside the tokenizer's vocabulary (the ids beyond it are the
+    /// task tokens) is recorded as <c>token_out_of_vocabulary</c> and skipped.
+    /// </summary>
+    static IEnumerable<TokenizedDocument> PretokenizedDocuments(DataSourceSpec spec, string baseDirectory, long seed,
+        DataQualityLog quality, TextTokenizer tokenizer, long firstIndex, PretokenizedCursor? from, Func<Document, bool> keep)
+    {
+        var source = PretokenizedSource.Create(spec, baseDirectory, seed, quality);
+        int eos = spec.EosTokenId ?? tokenizer.EosId, vocabulary = tokenizer.VocabSize;
+        long index = firstIndex;
+        ReadCursor before = from ?? PretokenizedCursor.Start;
+        foreach (var d in source.ReadDocuments(eos, from))
+        {
+            var doc = new Document($"{d.File}@{d.Offset}", "", spec.Name, new DocumentPosition(d.File, d.FileIndex, d.Offset));
+            int length = d.Tokens.Length > 0 && d.Tokens[^1] == eos ? d.Tokens.Length - 1 : d.Tokens.Length;
+            int bad = d.Tokens.AsSpan(0, length).IndexOfAnyExceptInRange(0, vocabulary - 1);
+            if (bad >= 0)
+                quality.Record(new DataQualityIssue(d.File, d.Offset, DataQualityReasons.TokenOutOfVocabulary,
+                    $"token id {d.Tokens[bad]} at offset {d.Offset + bad} is outside the tokenizer's vocabulary of {vocabulary}; document skipped"), spec.Strict);
+            else if (keep(doc))
+                yield return new TokenizedDocument(index, doc, d.Tokens.AsSpan(0, length).ToArray(), before);
+            index++;
+            before = d.After;
+        }
     }
 
     /// <summary>One source read directly, several mixed by weight (<see cref="SourceMixer"/>).</summary>

@@ -99,6 +99,10 @@ internal sealed partial class SpecValidator
                 var colon = message.IndexOf(": ", StringComparison.Ordinal);
                 Check(false, message[..colon], message[(colon + 2)..]);
             }
+        if (d.Sources.Count > 1)
+            for (var i = 0; i < d.Sources.Count; i++)
+                Check(d.Sources[i].Format != "pretokenized", $"data.sources[{i}].format",
+                    "a pretokenized source cannot be mixed with other sources; give it as the only source");
         OneOf(d.Tokenizer.Kind, TokenizerKinds, "data.tokenizer.kind", "tokenizer kind");
         if (d.Tokenizer.Kind != "cl100k_base")
             Check(!string.IsNullOrWhiteSpace(d.Tokenizer.Path), "data.tokenizer.path", $"a {d.Tokenizer.Kind} tokenizer needs a file path");

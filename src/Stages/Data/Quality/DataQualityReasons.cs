@@ -25,4 +25,8 @@ public static class DataQualityReasons
     /// <summary>A pre-tokenized file whose size is not a whole number of tokens; the
     /// <c>line</c> column holds the token offset of the partial token.</summary>
     public const string TruncatedTokens = "truncated_tokens";
+    /// <summary>A pre-tokenized document holds a token id at or beyond the tokenizer's vocabulary
+    /// (the wrong tokenizer or dtype, or a corrupt file); the document is skipped. <c>line</c> is
+    /// the document's token offset in its file.</summary>
+    public const string TokenOutOfVocabulary = "token_out_of_vocabulary";
 }

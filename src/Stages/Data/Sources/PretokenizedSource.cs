@@ -11,7 +11,7 @@ public enum TokenDtype { UInt16 = 2, UInt32 = 4 }
 
 /// <summary>Resume point of a pre-tokenized source: the file (index into the source's file
 /// order) and the token offset within it of the next token to read.</summary>
-public sealed record PretokenizedCursor(int FileIndex, long TokenOffset)
+public sealed record PretokenizedCursor(int FileIndex, long TokenOffset) : ReadCursor
 {
     public static PretokenizedCursor Start { get; } = new(0, 0);
 }
