@@ -72,7 +72,7 @@ public static partial class AnalysisRunner
             : throw new AnalysisException(step, "names must be letters, digits and underscores, not starting with a digit");
 
     // "SELECT ...;" is natural to write but invalid inside CREATE TABLE ... AS.
-    private static string StripTrailingSemicolons(string sql) => sql.TrimEnd().TrimEnd(';').TrimEnd();
+    internal static string StripTrailingSemicolons(string sql) => sql.TrimEnd().TrimEnd(';').TrimEnd();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex SafeName();

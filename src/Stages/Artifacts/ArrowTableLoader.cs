@@ -25,6 +25,18 @@ internal static class ArrowTableLoader
         return files.Sum(file => AppendFile(connection, table, columns, file));
     }
 
+    /// <summary>Creates <paramref name="table"/> with the columns of <paramref name="schema"/> and no rows
+    /// (with the leading <c>run</c> column when <paramref name="perRun"/>), as a load of such files would.</summary>
+    public static void CreateEmpty(DuckDBConnection connection, string table, Schema schema, bool perRun)
+    {
+        var columns = new List<TableColumn>();
+        if (perRun) columns.Add(new TableColumn(RunColumn, DuckColumnType.Varchar, table));
+        foreach (var field in schema.FieldsList)
+            columns.Add(new TableColumn(field.Name, DuckColumnTypes.FromArrow(field.DataType)
+                ?? throw new ArgumentException($"column '{field.Name}' of {table} has an unsupported type"), table));
+        CreateTable(connection, table, columns, table);
+    }
+
     private static List<TableColumn> UnionColumns(IReadOnlyList<ArtifactFile> files)
     {
         var columns = new List<TableColumn>();

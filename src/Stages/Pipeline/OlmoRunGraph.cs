@@ -42,22 +42,22 @@ public static class OlmoRunGraph
     /// the checkpoint so that a resumed run's data_quality.arrow still lists them.</summary>
     const string QualityFile = "data_quality.arrow";
 
-    static readonly RecordBatchBuilder<OlmoTrainRow> TrainTable = new RecordBatchBuilder<OlmoTrainRow>()
+    internal static readonly RecordBatchBuilder<OlmoTrainRow> TrainTable = new RecordBatchBuilder<OlmoTrainRow>()
         .Int64("step", r => r.Step).Float64("loss", r => r.Loss).Float64("lr", r => r.Lr).Float64("grad_norm", r => r.GradNorm)
         .Int64("tokens", r => r.Tokens).Float64("compute_flops", r => r.ComputeFlops).Float64("elapsed_s", r => r.ElapsedSeconds);
-    static readonly RecordBatchBuilder<OlmoEvalRow> EvalTable = new RecordBatchBuilder<OlmoEvalRow>()
+    internal static readonly RecordBatchBuilder<OlmoEvalRow> EvalTable = new RecordBatchBuilder<OlmoEvalRow>()
         .Int64("step", r => r.Step).Int64("tokens", r => r.Tokens).Float64("compute_flops", r => r.ComputeFlops)
         .Float64("validation_loss", r => r.ValidationLoss);
-    static readonly RecordBatchBuilder<TaskMetricRow> TaskTable = new RecordBatchBuilder<TaskMetricRow>()
+    internal static readonly RecordBatchBuilder<TaskMetricRow> TaskTable = new RecordBatchBuilder<TaskMetricRow>()
         .Int64("step", r => r.Step).Utf8("task", r => r.Task).Utf8("split", r => r.Split).Float64("loss", r => r.Loss)
         .Float64("accuracy", r => r.Accuracy).Float64("label_accuracy", r => r.LabelAccuracy);
-    static readonly RecordBatchBuilder<ModelRow> ModelTable = new RecordBatchBuilder<ModelRow>()
+    internal static readonly RecordBatchBuilder<ModelRow> ModelTable = new RecordBatchBuilder<ModelRow>()
         .Utf8("preset", r => r.Preset).Int64("parameters", r => r.Parameters).Int32("layers", r => r.Layers)
         .Int32("hidden", r => r.Hidden).Int32("mlp_dim", r => r.MlpDim).Int32("heads", r => r.Heads)
         .Int32("vocab_size", r => r.VocabSize).Int32("seq_len", r => r.SeqLen).Int32("batch_size", r => r.BatchSize)
         .Int64("steps", r => r.Steps).Utf8("precision", r => r.Precision).Utf8("device", r => r.Device)
         .Int32("seed", r => r.Seed).Float64("lr", r => r.Lr);
-    static readonly RecordBatchBuilder<TaskRow> TasksTable = new RecordBatchBuilder<TaskRow>()
+    internal static readonly RecordBatchBuilder<TaskRow> TasksTable = new RecordBatchBuilder<TaskRow>()
         .Utf8("task", r => r.Task).Utf8("kind", r => r.Kind).Float64("frequency", r => r.Frequency).Int64("gap", r => r.Gap)
         .Int32("instances", r => r.Instances);
 

@@ -3,6 +3,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace Retention.Spec;
 
+/// <summary>A binding error and the node to mend so binding can go on and find the next one:
+/// a key or value to drop, or (with <paramref name="MissingKeys"/>) a mapping to complete.</summary>
+internal sealed record BindingFailure(SpecError Error, YamlNode Subject, IReadOnlyList<string> MissingKeys);
+
 /// <summary>
 /// Turns a YamlDotNet deserialization exception into a SpecError that names the offending
 /// node's path, says what was expected there and what is allowed. YamlDotNet's messages name
@@ -11,7 +15,7 @@ namespace Retention.Spec;
 /// </summary>
 internal static class BindingErrors
 {
-    public static SpecError Explain(YamlException e, YamlNode node, NodeIndex index, SourceMap sources)
+    public static BindingFailure Explain(YamlException e, YamlNode node, NodeIndex index, SourceMap sources)
     {
         var info = index.InfoOf(node);
         var raw = e.Message;
@@ -22,18 +26,18 @@ internal static class BindingErrors
             var allowed = info?.Record is { } record ? SpecSchema.KeysOf(record) : [];
             // {sql: SELECT a, b FROM t} splits at the comma and makes "b FROM t" a key.
             var hint = key.Contains(' ') ? "; a ',' inside {...} separates entries, so quote values that contain one" : "";
-            return sources.ErrorAt(node, info?.Path ?? "", KeySuggestions.UnknownKey(key, allowed) + hint);
+            return new(sources.ErrorAt(node, info?.Path ?? "", KeySuggestions.UnknownKey(key, allowed) + hint), node, []);
         }
 
         if (raw.StartsWith("Missing properties", StringComparison.Ordinal))
             return MissingKeys(node, info, raw, sources);
 
         if (raw.Contains("duplicate key", StringComparison.OrdinalIgnoreCase))
-            return sources.ErrorAt(node, info?.Path ?? "",
-                $"duplicate key '{YamlTree.KeyText(node)}'; a key may appear only once in a mapping");
+            return new(sources.ErrorAt(node, info?.Path ?? "",
+                $"duplicate key '{YamlTree.KeyText(node)}'; a key may appear only once in a mapping"), node, []);
 
         if (raw.StartsWith("Expected 'Scalar'", StringComparison.Ordinal) && info?.KeyOf is not null)
-            return sources.ErrorAt(node, info.Path, $"a key must be a plain name, got {YamlTree.Describe(node)}");
+            return new(sources.ErrorAt(node, info.Path, $"a key must be a plain name, got {YamlTree.Describe(node)}"), node, []);
 
         // The remaining failures are about a value; when the deserializer blames a key, look at its value.
         var value = info?.KeyOf ?? node;
@@ -42,21 +46,24 @@ internal static class BindingErrors
         var expected = valueInfo?.Expected is { Length: > 0 } text ? text : null;
 
         if (raw.Contains("nullability", StringComparison.OrdinalIgnoreCase))
-            return sources.ErrorAt(value, path, $"expected {expected ?? "a value"}, got null");
+            return new(sources.ErrorAt(value, path, $"expected {expected ?? "a value"}, got null"), value, []);
 
         if (e.InnerException is OverflowException && valueInfo?.Type is { } type)
-            return sources.ErrorAt(value, path, $"expected {expected} {Range(type)}, got {YamlTree.Describe(value)}");
+            return new(sources.ErrorAt(value, path, $"expected {expected} {Range(type)}, got {YamlTree.Describe(value)}"), value, []);
 
         var wrongType = e.InnerException is FormatException or InvalidCastException or OverflowException
             || raw.StartsWith("No node deserializer", StringComparison.Ordinal);
         if (wrongType && expected is not null)
-            return sources.ErrorAt(value, path, $"expected {expected}, got {YamlTree.Describe(value)}");
+            return new(sources.ErrorAt(value, path, $"expected {expected}, got {YamlTree.Describe(value)}"), value, []);
 
-        var detail = e.InnerException is { } inner ? $"{raw.TrimEnd('.')}: {inner.Message}" : raw;
-        return sources.ErrorAt(node, info?.Path ?? "", detail);
+        // Not one of the failures above: say what is expected here rather than the library's words.
+        var what = expected ?? (info?.Expected is { Length: > 0 } own ? own : null);
+        return new(sources.ErrorAt(value, path, what is null
+            ? $"cannot read {YamlTree.Describe(value)} here"
+            : $"expected {what}, got {YamlTree.Describe(value)}"), value, []);
     }
 
-    private static SpecError MissingKeys(YamlNode node, NodeInfo? info, string raw, SourceMap sources)
+    private static BindingFailure MissingKeys(YamlNode node, NodeInfo? info, string raw, SourceMap sources)
     {
         // Recompute from the schema rather than parse the message: it is authoritative and the
         // list of required keys is what the user needs to see.
@@ -69,11 +76,12 @@ internal static class BindingErrors
             if (missing.Count > 0)
             {
                 var what = missing.Count == 1 ? "key" : "keys";
-                return sources.ErrorAt(mapping, info.Path,
-                    $"missing required {what} {string.Join(", ", missing.Select(k => $"'{k}'"))}; required here: {string.Join(", ", required)}");
+                return new(sources.ErrorAt(mapping, info.Path,
+                    $"missing required {what} {string.Join(", ", missing.Select(k => $"'{k}'"))}; required here: {string.Join(", ", required)}"),
+                    mapping, missing);
             }
         }
-        return sources.ErrorAt(node, info?.Path ?? "", raw);
+        return new(sources.ErrorAt(node, info?.Path ?? "", "missing required keys"), node, []);
     }
 
     private static string Range(Type type)

@@ -12,7 +12,9 @@ public static class SpecLoader
     /// <summary>Reads <paramref name="path"/>, applies the profile and --set overrides, validates and expands the sweep.</summary>
     /// <param name="sets">"path=value" overrides, applied in order after the profile. A --set on a
     /// swept field removes that field from the sweep (the explicit value wins).</param>
-    public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null)
+    /// <param name="checkAnalysis">Also run the analysis section against empty tables of the runs' schemas
+    /// (false where the analysis will not run, e.g. `run --no-analysis` on a server without DuckDB).</param>
+    public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -28,11 +30,12 @@ public static class SpecLoader
         {
             throw new SpecException(new SpecError(path, 0, 0, "", $"cannot read the file: {e.Message}"));
         }
-        return LoadText(text, path, profile, sets);
+        return LoadText(text, path, profile, sets, checkAnalysis);
     }
 
     /// <summary>As <see cref="Load"/>, for YAML already in memory; <paramref name="sourceName"/> names it in errors.</summary>
-    public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null)
+    public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null,
+        bool checkAnalysis = true)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -42,15 +45,24 @@ public static class SpecLoader
         root = Profiles.Apply(root, profile, sources);
         root = ApplySets(root, sets ?? [], sources);
 
-        var index = NodeIndex.Build(root);
-        var spec = SpecBinder.Bind(index, sources, out var bindError) ?? throw Fail([bindError!]);
-
+        // Every binding error is collected (the binder mends the tree after each), then every
+        // validation error of what could be bound, so one pass reports everything it can find.
         var errors = new List<SpecError>();
+        var mended = new MendedPaths();
+        if (SpecBinder.BindAll(root, null, sources, errors, mended) is not var (spec, index)) throw Fail(errors);
+
+        if (checkAnalysis)
+        {
+            // A table or plot whose keys already failed to bind would only repeat that error in SQL terms.
+            var bound = errors.Select(e => e.Path).ToList();
+            errors.AddRange(Unmended(AnalysisErrors(spec, index, sources), mended)
+                .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b))));
+        }
         var axes = SweepPlanner.Plan(index, sources, errors);
         if (errors.Count > 0)
         {
             // Without a usable sweep there are no runs to check; check the document as written.
-            errors.AddRange(SpecValidator.Validate(spec, index, sources));
+            errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources), mended));
             throw Fail(errors);
         }
 
@@ -59,14 +71,9 @@ public static class SpecLoader
         {
             // Each run is bound and validated on its own: a swept value is only valid in context
             // (warmup_steps < steps), and its errors point at the value in the sweep list.
-            var runIndex = NodeIndex.Build(run.Root, namesFrom: index);
-            var runSpec = SpecBinder.Bind(runIndex, sources, out var runError);
-            if (runSpec is null)
-            {
-                errors.Add(runError!);
-                continue;
-            }
-            errors.AddRange(SpecValidator.Validate(runSpec, runIndex, sources));
+            var runMended = new MendedPaths();
+            if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
+            errors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources), runMended));
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)));
         }
         if (errors.Count > 0) throw Fail(errors);
@@ -106,6 +113,31 @@ public static class SpecLoader
         }
         return errors.Count > 0 ? throw new SpecException(errors) : root;
     }
+
+    /// <summary>The analysis SQL and plot columns checked against the tables the runs will write.</summary>
+    private static IEnumerable<SpecError> AnalysisErrors(PipelineSpec spec, NodeIndex index, SourceMap sources)
+    {
+        IReadOnlyList<Analysis.AnalysisProblem> problems;
+        try
+        {
+            problems = Analysis.AnalysisCheck.Run(Pipeline.RunTables.Of(spec), spec.Analysis);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            return [];   // DuckDB is not shipped here (a trimmed GPU publish); the analysis runs elsewhere
+        }
+        return problems.Select(p => sources.ErrorAt(index.Nearest(p.Path, out var exact), exact ? index.InfoOf(index.At(p.Path)!)?.Path ?? p.Path : p.Path, p.Message));
+    }
+
+    /// <summary>"analysis.tables[2]" of "analysis.tables[2].sql".</summary>
+    private static string AnalysisItem(string path)
+    {
+        var close = path.IndexOf(']');
+        return close < 0 ? path : path[..(close + 1)];
+    }
+
+    private static IEnumerable<SpecError> Unmended(IEnumerable<SpecError> errors, MendedPaths mended) =>
+        errors.Where(e => !mended.Covers(e.Path));
 
     /// <summary>Errors in file order, each once (runs that share a bad value report it once).</summary>
     private static SpecException Fail(IEnumerable<SpecError> errors) =>

@@ -20,6 +20,8 @@ internal sealed partial class SpecValidator
     private static readonly string[] PlotKinds = ["heatmap", "line", "scatter"];
     private static readonly string[] OverlayStyles = ["line", "step", "points"];
     private const int MaxImagePx = 10_000;
+    /// <summary>10^10 steps is centuries at the fastest step rate measured here; more is a typo.</summary>
+    public const long MaxSteps = 10_000_000_000;
 
     private readonly NodeIndex _index;
     private readonly SourceMap _sources;
@@ -35,6 +37,7 @@ internal sealed partial class SpecValidator
         validator.Train(spec.Train);
         validator.Analysis(spec.Analysis);
         validator.Data(spec);
+        validator.Resources(spec);
         return validator._errors;
     }
 
@@ -52,7 +55,9 @@ internal sealed partial class SpecValidator
     {
         AtLeast(s.Tasks, 1, "synthetic.tasks");
         AtLeast(s.DimsPerTask, 1, "synthetic.dims_per_task");
-        AtLeast(s.Width, 1, "synthetic.width");
+        if (AtLeast(s.Width, 1, "synthetic.width") && s.Tasks >= 1 && s.DimsPerTask >= 1)
+            Check(s.Width <= ResourceEstimate.SyntheticInputDims(s), "synthetic.width",
+                $"must be at most the input dimension D = {ResourceEstimate.SyntheticInputDims(s)} (tasks × dims_per_task{(s.Rare is null ? "" : ", plus the rare task's block")}), got {s.Width}");
         NonNegative(s.FrequencyExponent, "synthetic.frequency_exponent");
         NonNegative(s.SpectrumExponent, "synthetic.spectrum_exponent");
         Positive(s.SpectrumScale, "synthetic.spectrum_scale");
@@ -83,6 +88,22 @@ internal sealed partial class SpecValidator
             else
             {
                 OneOf(o.Preset, Presets, "olmo.preset", "preset");
+                foreach (var (value, key) in new[] { (o.Layers, "layers"), (o.Hidden, "hidden"), (o.MlpDim, "mlp_dim"), (o.Heads, "heads"), (o.VocabSize, "vocab_size") })
+                    Check(value >= 0, $"olmo.{key}", $"must be >= 0 (0 = the preset's), got {value}");
+                if (Presets.Contains(o.Preset) && o.Layers >= 0 && o.Hidden >= 0 && o.MlpDim >= 0 && o.Heads >= 0)
+                {
+                    var shape = Pipeline.OlmoRunGraph.Shape(o, Math.Max(o.VocabSize, 1), Math.Max(d.Packing.SeqLen, 1));
+                    Check(shape.Hidden % shape.Heads == 0, o.Heads > 0 ? "olmo.heads" : "olmo.hidden",
+                        $"heads ({shape.Heads}) must divide hidden ({shape.Hidden})");
+                    if (shape.Hidden % shape.Heads == 0)
+                        Check(shape.HeadDim % 2 == 0, o.Heads > 0 ? "olmo.heads" : "olmo.hidden",
+                            $"the head width hidden / heads = {shape.HeadDim} must be even (rotary embeddings rotate pairs)");
+                    Check(shape.MlpDim % 2 == 0, "olmo.mlp_dim", $"must be even (the fused SwiGLU input holds value and gate halves), got {shape.MlpDim}");
+                }
+                NonNegative(o.WeightDecay, "olmo.weight_decay");
+                Check(o.Beta2 is >= 0 and < 1, "olmo.beta2", $"must be in [0, 1) (AdamW's second-moment decay), got {Show(o.Beta2)}");
+                NonNegative(o.ClipGradNorm, "olmo.clip_grad_norm");
+                AtLeast(o.CheckpointEvery, 0, "olmo.checkpoint_every");
                 OneOf(o.Precision, [.. Models.MixedPrecision.Names], "olmo.precision", "precision");
                 AtLeast(o.GradAccumulation, 1, "olmo.grad_accumulation");
                 AtLeast(o.EvalEvery, 1, "olmo.eval_every");
@@ -109,6 +130,9 @@ internal sealed partial class SpecValidator
         AtLeast(d.Packing.SeqLen, 4, "data.packing.seq_len");
         AtLeast(d.Packing.BatchSize, 1, "data.packing.batch_size");
         AtLeast(d.Packing.HeldOutEvery, 0, "data.packing.held_out_every");
+        AtLeast(d.Packing.ValidationRows, 0, "data.packing.validation_rows");
+        AtLeast(d.Packing.Prefetch, 1, "data.packing.prefetch");
+        AtLeast(d.Tokenizer.Threads, 0, "data.tokenizer.threads");
         for (var i = 0; i < d.Tasks.Count; i++)
         {
             var t = d.Tasks[i];
@@ -116,12 +140,24 @@ internal sealed partial class SpecValidator
             Check(t.Frequency is > 0 and <= 0.125, $"data.tasks[{i}].frequency",
                 $"must be in (0, 0.125] (injected instances per training token), got {Show(t.Frequency)}");
             AtLeast(t.Gap, 1, $"data.tasks[{i}].gap");
+            AtLeast(t.Items, 0, $"data.tasks[{i}].items");
+            if (!TaskKinds.Contains(t.Kind) || t.Items < 0) continue;
+            // The task itself decides what its sizes allow (pairs to draw instances from, the split).
+            try { Retention.Data.InjectedTask.Create(t); }
+            catch (ArgumentException e) { Check(false, $"data.tasks[{i}]", Sentence(e)); }
+        }
+        if (_errors.Count == 0 && d.Tasks.Count > 0 && d.Packing.SeqLen >= 4 && d.Packing.BatchSize >= 1)
+        {
+            // One injection must fit in half of the batch's rows: the injector's own rule.
+            try { Retention.Data.Injector.Create(d.Tasks, d.Packing, int.MaxValue / 4, -1, spec.Seed); }
+            catch (ArgumentException e) { Check(false, "data.tasks", Sentence(e)); }
         }
     }
 
     private void Train(TrainSpec t)
     {
-        AtLeast(t.Steps, 1, "train.steps");
+        if (AtLeast(t.Steps, 1, "train.steps"))
+            Check(t.Steps <= MaxSteps, "train.steps", $"must be at most {MaxSteps:N0}, got {t.Steps:N0}");
         AtLeast(t.BatchSize, 1, "train.batch_size");
         OneOf(t.Optimizer, Optimizers, "train.optimizer", "optimizer");
         Positive(t.Lr, "train.lr");
@@ -171,6 +207,39 @@ internal sealed partial class SpecValidator
                 OneOf(overlay.Style, OverlayStyles, $"{oat}.style", "overlay style");
             }
         }
+    }
+
+    /// <summary>What a run needs against what this machine has: refused here rather than after the
+    /// kernel kills it. GPU memory is not known until the run is on its machine, so only CPU runs are checked.</summary>
+    private void Resources(PipelineSpec spec)
+    {
+        if (_errors.Count > 0 || spec.Device != "cpu") return;
+        long host = ResourceEstimate.HostBytes();
+        if (spec.Experiment == "synthetic")
+        {
+            double need = ResourceEstimate.SyntheticBytes(spec);
+            Check(need <= host, "synthetic",
+                $"a run of width {spec.Synthetic.Width} over D = {ResourceEstimate.SyntheticInputDims(spec.Synthetic):N0} input dimensions " +
+                $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}; this machine has {ResourceEstimate.GiB(host)}");
+        }
+        else if (spec is { Experiment: "olmo", Olmo: { } o, Data: { } d } && Presets.Contains(o.Preset))
+        {
+            var shape = Pipeline.OlmoRunGraph.Shape(o, o.VocabSize > 0 ? o.VocabSize : 50_304, d.Packing.SeqLen);
+            double need = ResourceEstimate.OlmoBytes(shape, d.Packing.BatchSize / Math.Max(o.GradAccumulation, 1), d.Packing.SeqLen);
+            Check(need <= host, "olmo",
+                $"the {o.Preset} shape ({shape.ParameterCount():N0} parameters) at {d.Packing.BatchSize / Math.Max(o.GradAccumulation, 1)} rows of " +
+                $"{d.Packing.SeqLen} tokens per micro-batch needs about {ResourceEstimate.GiB(need)}; this machine has {ResourceEstimate.GiB(host)} " +
+                "(raise olmo.grad_accumulation, or lower data.packing.batch_size or seq_len)");
+        }
+    }
+
+    /// <summary>An exception's message as a sentence of this file's style (no trailing period, lower case start).</summary>
+    private static string Sentence(Exception e)
+    {
+        var m = e.Message.TrimEnd('.');
+        var cut = m.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        if (cut >= 0) m = m[..cut];
+        return m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m;
     }
 
     private void UniqueIdentifier(string name, string path, Dictionary<string, int> seen, int index, string what, string listPath)

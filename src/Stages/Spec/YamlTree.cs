@@ -115,4 +115,26 @@ internal static class YamlTree
     private static YamlMappingNode Copy(
         YamlMappingNode original, IEnumerable<KeyValuePair<YamlNode, YamlNode>> children, SourceMap sources) =>
         sources.CopyOf(new YamlMappingNode(children) { Style = original.Style, Tag = original.Tag }, original);
+
+    /// <summary>Every node below <paramref name="root"/> (keys included) with the mapping or list that holds it.</summary>
+    public static IEnumerable<(YamlNode Node, YamlNode Parent)> Nodes(YamlNode root)
+    {
+        var pending = new Stack<YamlNode>([root]);
+        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        while (pending.TryPop(out var node))
+        {
+            if (!seen.Add(node)) continue;   // an aliased node is one node
+            IEnumerable<YamlNode> children = node switch
+            {
+                YamlMappingNode m => m.Children.SelectMany(kv => new[] { kv.Key, kv.Value }),
+                YamlSequenceNode q => q.Children,
+                _ => [],
+            };
+            foreach (var child in children.ToList())
+            {
+                yield return (child, node);
+                pending.Push(child);
+            }
+        }
+    }
 }

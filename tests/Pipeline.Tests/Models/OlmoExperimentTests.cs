@@ -51,11 +51,12 @@ public class OlmoExperimentTests : IDisposable
     [Fact]
     public async Task AFailingAnalysisKeepsTheTrainingAndSaysHowToRedoIt()
     {
-        var yaml = TinyYaml(steps: 2) + "\nanalysis:\n  tables:\n    - {name: broken, sql: 'SELECT nosuchcolumn FROM train'}";
+        // Valid against the schemas (so `validate` passes it), failing only on the data: a cast of text.
+        var yaml = TinyYaml(steps: 2) + "\nanalysis:\n  tables:\n    - {name: broken, sql: \"SELECT CAST('x' || step AS INTEGER) AS bad FROM train\"}";
         var error = await Assert.ThrowsAsync<AnalysisException>(() => PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"),
             Path.Combine(dir, "artifacts"), SilentProgress.Instance, CancellationToken.None, dataDirectory: dir));
         Assert.Equal("analysis table 'broken'", error.Step);
-        Assert.Contains("nosuchcolumn", error.Message);   // DuckDB's cause, still there
+        Assert.Contains("Conversion Error", error.Message);   // DuckDB's cause, still there
         Assert.Contains("pipeline analyze", error.Message);
         var sweep = Path.Combine(dir, "artifacts", "tiny");
         using var catalog = ArtifactCatalog.Open(sweep);   // the training's tables are complete and readable

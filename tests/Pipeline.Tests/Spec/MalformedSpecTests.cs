@@ -34,11 +34,11 @@ public class MalformedSpecTests
         { "unknown top-level key", Yaml("name: a", "epochs: 10"), 2, 1, "", ["unknown key 'epochs'", "allowed: name, description, experiment, device, seed, synthetic, train, sweep, analysis"] },
         { "misspelt nested key", Yaml("name: a", "train:", "  steps: 10", "  stpes: 5"), 4, 3, "train", ["unknown key 'stpes'", "did you mean 'steps'", "allowed: steps, batch_size"] },
         { "camelCase key", Yaml("name: a", "train:", "  batchSize: 64"), 3, 3, "train", ["unknown key 'batchSize'", "did you mean 'batch_size'"] },
-        { "unknown key in a list item", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: s, x: a, y: b, print: true}"), 4, 49, "analysis.plots[0]", ["unknown key 'print'", "allowed: name, kind, sql, x, y, value"] },
+        { "unknown key in a list item", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b, print: true}"), 4, 71, "analysis.plots[0]", ["unknown key 'print'", "allowed: name, kind, sql, x, y, value"] },
         { "comma splits an unquoted flow value", Yaml("name: a", "analysis:", "  tables:", "    - {name: t, sql: SELECT a, b FROM x}"), 4, 32, "analysis.tables[0]", ["unknown key 'b FROM x'", "quote values"] },
         { "missing name", Yaml("description: x", "seed: 1"), 1, 1, "", ["missing required key 'name'", "required here: name"] },
         { "missing table sql", Yaml("name: a", "analysis:", "  tables:", "    - name: t"), 4, 7, "analysis.tables[0]", ["missing required key 'sql'", "required here: name, sql"] },
-        { "missing plot axes", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: s}"), 4, 7, "analysis.plots[0]", ["missing required keys 'x', 'y'", "required here: name, kind, sql, x, y"] },
+        { "missing plot axes", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: 'SELECT 1 AS a, 2 AS b'}"), 4, 7, "analysis.plots[0]", ["missing required keys 'x', 'y'", "required here: name, kind, sql, x, y"] },
 
         // ---- binding: values ----
         { "text for an integer", Yaml("name: a", "train:", "  steps: abc"), 3, 10, "train.steps", ["expected an integer", "got 'abc'"] },
@@ -76,11 +76,11 @@ public class MalformedSpecTests
         { "negative exponent", Yaml("name: a", "synthetic: {frequency_exponent: -1}"), 2, 33, "synthetic.frequency_exponent", ["must be a finite number >= 0", "got -1"] },
         { "zero spectrum scale", Yaml("name: a", "synthetic: {spectrum_scale: 0}"), 2, 29, "synthetic.spectrum_scale", ["must be a finite number > 0", "got 0"] },
         { "zero log interval", Yaml("name: a", "train: {log_every: 0}"), 2, 20, "train.log_every", ["must be >= 1", "got 0"] },
-        { "unknown plot kind", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: bar, sql: s, x: a, y: b}"), 4, 23, "analysis.plots[0].kind", ["unknown plot kind 'bar'", "allowed: heatmap, line, scatter"] },
-        { "heatmap without value", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: heatmap, sql: s, x: a, y: b}"), 4, 7, "analysis.plots[0].value", ["a heatmap needs 'value'", "colour"] },
-        { "unknown overlay style", Yaml("name: a", "analysis:", "  plots:", "    - name: p", "      kind: line", "      sql: s", "      x: a", "      y: b", "      overlays: [{sql: s, x: a, y: b, style: dashed}]"), 9, 46, "analysis.plots[0].overlays[0].style", ["unknown overlay style 'dashed'", "allowed: line, step, points"] },
-        { "table name is not an identifier", Yaml("name: a", "analysis:", "  tables:", "    - {name: final-loss, sql: s}"), 4, 14, "analysis.tables[0].name", ["'final-loss' is not an identifier", "letters, digits and '_'"] },
-        { "duplicate plot name", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: s, x: a, y: b}", "    - {name: P, kind: line, sql: s, x: a, y: b}"), 5, 14, "analysis.plots[1].name", ["duplicate plot name 'P'", "must be unique"] },
+        { "unknown plot kind", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: bar, sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b}"), 4, 23, "analysis.plots[0].kind", ["unknown plot kind 'bar'", "allowed: heatmap, line, scatter"] },
+        { "heatmap without value", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: heatmap, sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b}"), 4, 7, "analysis.plots[0].value", ["a heatmap needs 'value'", "colour"] },
+        { "unknown overlay style", Yaml("name: a", "analysis:", "  plots:", "    - name: p", "      kind: line", "      sql: SELECT 1 AS a, 2 AS b", "      x: a", "      y: b", "      overlays: [{sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b, style: dashed}]"), 9, 68, "analysis.plots[0].overlays[0].style", ["unknown overlay style 'dashed'", "allowed: line, step, points"] },
+        { "table name is not an identifier", Yaml("name: a", "analysis:", "  tables:", "    - {name: final-loss, sql: 'SELECT 1 AS a, 2 AS b'}"), 4, 14, "analysis.tables[0].name", ["'final-loss' is not an identifier", "letters, digits and '_'"] },
+        { "duplicate plot name", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b}", "    - {name: P, kind: line, sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b}"), 5, 14, "analysis.plots[1].name", ["duplicate plot name 'P'", "must be unique"] },
         { "blank sql", Yaml("name: a", "analysis:", "  tables:", "    - {name: t, sql: ' '}"), 4, 22, "analysis.tables[0].sql", ["must not be empty"] },
     };
 
@@ -126,7 +126,7 @@ public class MalformedSpecTests
             "  lr: 0",
             "analysis:",
             "  plots:",
-            "    - {name: p, kind: pie, sql: s, x: a, y: b}"));
+            "    - {name: p, kind: pie, sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b}"));
 
         Assert.Equal(
             new[] { (2, 9, "device"), (4, 10, "train.steps"), (5, 7, "train.lr"), (8, 23, "analysis.plots[0].kind") },

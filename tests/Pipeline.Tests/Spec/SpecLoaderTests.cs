@@ -24,7 +24,7 @@ public class SpecLoaderTests
 
         var table = Assert.Single(spec.Analysis.Tables);
         Assert.Equal("final_loss", table.Name);
-        Assert.Equal("SELECT run, task, loss FROM metrics WHERE step = (SELECT max(step) FROM metrics)\n", table.Sql);
+        Assert.Equal("SELECT run, p.width, task, loss FROM metrics JOIN params p USING (run) WHERE step = (SELECT max(step) FROM metrics)\n", table.Sql);
         Assert.True(table.Print);
 
         var plot = Assert.Single(spec.Analysis.Plots);
@@ -33,7 +33,7 @@ public class SpecLoaderTests
         Assert.Null(plot.Series);
         Assert.Equal((900, 600), (plot.WidthPx, plot.HeightPx));
         var overlay = Assert.Single(plot.Overlays);
-        Assert.Equal(new OverlaySpec { Sql = "SELECT task, width FROM staircase", X = "task", Y = "width", Label = "theory", Style = "step" }, overlay);
+        Assert.Equal(new OverlaySpec { Sql = "SELECT task, min(rank) AS width FROM utilities GROUP BY task", X = "task", Y = "width", Label = "theory", Style = "step" }, overlay);
     }
 
     [Fact]

@@ -1,0 +1,90 @@
+using Apache.Arrow;
+using DuckDB.NET.Data;
+using Retention.Artifacts;
+using Retention.Spec;
+
+namespace Retention.Analysis;
+
+/// <summary>A problem the analysis section would meet after training, at the YAML path of the
+/// value to change (analysis.tables[0].sql, analysis.plots[1].x).</summary>
+public sealed record AnalysisProblem(string Path, string Message);
+
+/// <summary>
+/// Runs the analysis section against empty tables with the schemas the runs will write, before
+/// any training: a typo in a column name or a plot axis then costs a second, not the run. Each
+/// table is created as the analysis would create it (so later tables and plots see its columns),
+/// each plot's and overlay's query runs and its x, y, value and series columns are looked up.
+/// </summary>
+public static class AnalysisCheck
+{
+    public static IReadOnlyList<AnalysisProblem> Run(IReadOnlyList<(string Name, Schema Schema)> runTables, AnalysisSpec analysis)
+    {
+        var problems = new List<AnalysisProblem>();
+        if (analysis.Tables.Count + analysis.Plots.Count == 0) return problems;
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        foreach (var (name, schema) in runTables) ArrowTableLoader.CreateEmpty(connection, name, schema, perRun: true);
+
+        // A table that failed makes every later query naming it fail too; those are not new mistakes.
+        var failed = new List<string>();
+        bool Consequence(string message) => failed.Any(t => message.Contains(t, StringComparison.OrdinalIgnoreCase));
+        void Problem(string path, string message)
+        {
+            if (!Consequence(message)) problems.Add(new AnalysisProblem(path, message));
+        }
+
+        for (int i = 0; i < analysis.Tables.Count; i++)
+        {
+            var table = analysis.Tables[i];
+            if (string.IsNullOrWhiteSpace(table.Sql)) { failed.Add(table.Name); continue; }   // validation says so
+            if (runTables.Any(t => t.Name.Equals(table.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                Problem($"analysis.tables[{i}].name", $"'{table.Name}' is the name of a table the runs write; choose another");
+                continue;
+            }
+            try
+            {
+                SqlRunner.Execute(connection, $"CREATE OR REPLACE TABLE {SqlIdentifiers.Quote(table.Name)} AS {AnalysisRunner.StripTrailingSemicolons(table.Sql)}");
+            }
+            catch (AnalysisException e)
+            {
+                Problem($"analysis.tables[{i}].sql", Explain(e));
+                failed.Add(table.Name);
+            }
+        }
+        for (int i = 0; i < analysis.Plots.Count; i++)
+        {
+            var plot = analysis.Plots[i];
+            var at = $"analysis.plots[{i}]";
+            CheckQuery(connection, plot.Sql, $"{at}.sql", [("x", plot.X), ("y", plot.Y), ("value", plot.Value), ("series", plot.Series)], at, Problem);
+            for (int j = 0; j < plot.Overlays.Count; j++)
+            {
+                var o = plot.Overlays[j];
+                CheckQuery(connection, o.Sql, $"{at}.overlays[{j}].sql", [("x", o.X), ("y", o.Y)], $"{at}.overlays[{j}]", Problem);
+            }
+        }
+        return problems;
+    }
+
+    static void CheckQuery(DuckDBConnection connection, string sql, string sqlPath, (string Key, string? Column)[] columns, string at,
+        Action<string, string> problem)
+    {
+        if (string.IsNullOrWhiteSpace(sql)) return;   // validation says so
+        QueryResult result;
+        try
+        {
+            result = SqlRunner.Query(connection, sql);
+        }
+        catch (AnalysisException e)
+        {
+            problem(sqlPath, Explain(e));
+            return;
+        }
+        foreach (var (key, column) in columns)
+            if (column is not null && !result.ColumnNames.Any(c => c.Equals(column, StringComparison.OrdinalIgnoreCase)))
+                problem($"{at}.{key}", $"the query has no column '{column}' (its columns: {string.Join(", ", result.ColumnNames)})");
+    }
+
+    static string Explain(AnalysisException e) =>
+        $"{e.Cause.Trim()} (checked against the tables the runs will write, before training)";
+}

@@ -1,0 +1,74 @@
+using Retention.Spec;
+
+namespace Retention.Tests.Analysis;
+
+/// <summary>The analysis section is checked against the schemas the runs will write, before training:
+/// a typo is a positioned validation error, not a failure after the run.</summary>
+public class AnalysisCheckTests
+{
+    static string Synthetic(params string[] analysis) => string.Join('\n', [
+        "name: a", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}", "train: {steps: 10}", "analysis:", .. analysis]) + "\n";
+
+    static IReadOnlyList<SpecError> Errors(string yaml) =>
+        Assert.Throws<SpecException>(() => SpecLoader.LoadText(yaml, "a.yaml")).Errors;
+
+    [Fact]
+    public void A_column_typo_in_a_table_is_an_error_at_its_sql()
+    {
+        var error = Assert.Single(Errors(Synthetic("  tables:", "    - {name: t, sql: 'SELECT stpe, loss FROM metrics'}")));
+        Assert.Equal((6, 22, "analysis.tables[0].sql"), (error.Line, error.Column, error.Path));
+        Assert.Contains("stpe", error.Message);
+        Assert.Contains("before training", error.Message);
+    }
+
+    [Fact]
+    public void Later_tables_and_plots_see_earlier_tables_and_a_missing_axis_column_is_named()
+    {
+        var errors = Errors(Synthetic(
+            "  tables:",
+            "    - {name: final, sql: 'SELECT p.width, m.task, m.loss FROM metrics m JOIN params p USING (run)'}",
+            "  plots:",
+            "    - {name: p, kind: heatmap, sql: 'SELECT width, task, loss FROM final', x: task, y: widht, value: loss}"));
+        var error = Assert.Single(errors);
+        Assert.Equal("analysis.plots[0].y", error.Path);
+        Assert.Contains("no column 'widht'", error.Message);
+        Assert.Contains("width, task, loss", error.Message);
+    }
+
+    [Fact]
+    public void A_failed_table_is_reported_once_not_again_by_every_query_that_uses_it()
+    {
+        var errors = Errors(Synthetic(
+            "  tables:",
+            "    - {name: final, sql: 'SELECT nope FROM metrics'}",
+            "    - {name: again, sql: 'SELECT * FROM final'}",
+            "  plots:",
+            "    - {name: p, kind: line, sql: 'SELECT * FROM final', x: a, y: b}",
+            "    - {name: q, kind: line, sql: 'SELECT step FROM metrics', x: step, y: nothing}"));
+        Assert.Equal(["analysis.tables[0].sql", "analysis.plots[1].y"], errors.Select(e => e.Path));
+    }
+
+    [Fact]
+    public void Tables_that_only_some_experiments_write_are_known_per_experiment()
+    {
+        // rare.arrow exists only with a rare task; an OLMo run writes task_metrics, not metrics.
+        Assert.Single(Errors(Synthetic("  tables:", "    - {name: t, sql: 'SELECT n_crit FROM rare'}")));
+        var rare = Synthetic("  tables:", "    - {name: t, sql: 'SELECT n_crit FROM rare'}").Replace("width: 4}", "width: 4, rare: {frequency: 0.01}}");
+        Assert.Equal("t", SpecLoader.LoadText(rare, "a.yaml").Spec.Analysis.Tables[0].Name);
+    }
+
+    [Fact]
+    public void Every_error_of_a_file_comes_in_one_pass_binding_validation_and_analysis_together()
+    {
+        var errors = Errors(string.Join('\n',
+            "name: a",
+            "seed: x",                              // binding: not an integer
+            "synthetic: {tasks: 0, widht: 3}",      // validation and an unknown key
+            "train: {steps: -5, lr: fast}",         // validation and binding
+            "analysis:",
+            "  tables:",
+            "    - {name: t, sql: 'SELECT nope FROM metrics'}") + "\n");
+        Assert.Equal(["seed", "synthetic.tasks", "synthetic", "train.steps", "train.lr", "analysis.tables[0].sql"],
+            errors.Select(e => e.Path));
+    }
+}
