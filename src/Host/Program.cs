@@ -1,6 +1,20 @@
+using System.CommandLine;
 using Retention.Host;
+using Retention.Host.Commands;
 using Retention.Training;
 
 // `pipeline`: declare retention experiments in YAML, run them, query what they wrote.
 CpuAllocator.KeepFreedMemory();   // before any tensor: per-step page faults cost CPU runs up to 4x
-return await Cli.Build().Parse(args).InvokeAsync();
+var parse = Cli.Build().Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // A usage error is invalid input (exit 2), not a failed run (System.CommandLine's default is 1).
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    var names = new List<string>();
+    for (System.CommandLine.Parsing.SymbolResult? r = parse.CommandResult; r is System.CommandLine.Parsing.CommandResult c; r = c.Parent)
+        if (c.Command is not RootCommand) names.Insert(0, c.Command.Name);
+    Console.Error.WriteLine($"see `{string.Join(' ', ["pipeline", .. names, "--help"])}`");
+    return ExitCodes.Invalid;
+}
+using var interrupt = Interrupt.Install();
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);

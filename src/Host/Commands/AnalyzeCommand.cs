@@ -33,7 +33,7 @@ public static class AnalyzeCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e);
+                return Errors.Report(e, inputErrors: e is not AnalysisException);
             }
         });
         return cmd;

@@ -1,24 +1,68 @@
+using System.Runtime.InteropServices;
 using Retention.Analysis;
 using Retention.Artifacts;
+using Retention.Data;
 using Retention.Pipeline;
 using Retention.Spec;
 
 namespace Retention.Host.Commands;
 
-/// <summary>Turns the errors a user can cause into one clear message and an exit code, no stack trace.</summary>
+/// <summary>The exit codes of every command (README "The CLI").</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>A run, the analysis or another piece of work failed.</summary>
+    public const int Failed = 1;
+    /// <summary>Invalid input or usage: a bad pipeline file, option, SQL or path; nothing was run.</summary>
+    public const int Invalid = 2;
+    /// <summary>Stopped by Ctrl+C or SIGTERM (128 + SIGINT), after completing what was written.</summary>
+    public const int Interrupted = 130;
+}
+
+/// <summary>A bad command-line value the parser cannot see (a negative --jobs, an unknown output extension).</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Turns the errors a user can meet into one clear message and an exit code, no stack trace.</summary>
 public static class Errors
 {
-    public static bool IsUserFacing(Exception e) => e is SpecException or AnalysisException or ArtifactException
-        or PipelineRunException or StageException or FileNotFoundException or DirectoryNotFoundException
-        or InvalidOperationException or ArgumentException;
+    public static bool IsUserFacing(Exception e) => e is SpecException or AnalysisException or ArtifactException or UsageException
+        or PipelineRunException or StageException or DataException or FileNotFoundException or DirectoryNotFoundException
+        or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or ExternalException
+        or OperationCanceledException;
 
-    public static int Report(Exception e)
+    /// <param name="inputErrors">The command's input is the SQL or the directory itself (query, analyze):
+    /// an error in it is invalid input (exit 2), not a failed run.</param>
+    public static int Report(Exception e, bool inputErrors = false)
     {
+        if (e is OperationCanceledException)
+        {
+            Console.Error.WriteLine("interrupted");
+            return ExitCodes.Interrupted;
+        }
         Console.Error.WriteLine(e switch
         {
             SpecException s => string.Join(Environment.NewLine, s.Errors.Select(x => $"error: {x}")),
-            _ => $"error: {e.Message}",
+            _ => $"error: {Message(e)}",
         });
-        return e is SpecException ? 2 : 1;
+        bool invalid = e is SpecException or UsageException
+            || inputErrors && e is AnalysisException or ArtifactException or DirectoryNotFoundException or FileNotFoundException;
+        return invalid ? ExitCodes.Invalid : ExitCodes.Failed;
     }
+
+    /// <summary>The message with what a user can do about the common system faults.</summary>
+    static string Message(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is IOException io && IsDiskFull(io))
+                return $"{e.Message} — the disk is full: free space (or point --artifacts elsewhere) and continue with --resume; the files written so far are complete and readable";
+            if (x is UnauthorizedAccessException)
+                return $"{e.Message} — permission denied: choose a writable --artifacts directory";
+        }
+        return e.Message;
+    }
+
+    /// <summary>ENOSPC (28) or EDQUOT (122) on Linux, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    public static bool IsDiskFull(IOException e) =>
+        (e.HResult & 0xFFFF) is 28 or 122 or 112 or 39 || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase);
 }

@@ -18,6 +18,10 @@ public sealed class PipelineOptions
         AllowMultipleArgumentsPerToken = false,
     };
     public readonly Option<string?> Device = new("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (same as --set device=...)." };
+    public readonly Option<string?> DataDir = new("--data-dir")
+    {
+        Description = "What relative data and tokenizer paths in the file resolve against (default: the pipeline file's folder; the current directory for the embedded default).",
+    };
 
     public void AddTo(Command c)
     {
@@ -25,16 +29,22 @@ public sealed class PipelineOptions
         c.Options.Add(Profile);
         c.Options.Add(Set);
         c.Options.Add(Device);
+        c.Options.Add(DataDir);
     }
 
-    /// <summary>Loads the file (or the embedded default) with the profile and overrides.</summary>
-    public LoadedPipeline Load(ParseResult r)
+    /// <summary>Loads the file (or the embedded default) with the profile and overrides, checking
+    /// everything that can be checked before any work: the data and tokenizer paths exist, and (unless
+    /// the analysis will not run) the analysis SQL fits the tables the runs will write.</summary>
+    public LoadedPipeline Load(ParseResult r, bool checkAnalysis = true)
     {
         var sets = (r.GetValue(Set) ?? []).ToList();
         if (r.GetValue(Device) is { } device) sets.Add($"device={device}");
         var file = r.GetValue(File);
-        if (file is not null) return SpecLoader.Load(file, r.GetValue(Profile), sets);
-        return SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets);
+        var dataDir = r.GetValue(DataDir) is { } d ? Path.GetFullPath(d) : null;
+        if (dataDir is not null && !Directory.Exists(dataDir)) throw new UsageException($"--data-dir '{dataDir}' does not exist");
+        if (file is not null) return SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true);
+        return SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
+            checkAnalysis, dataDir, checkPaths: true);
     }
 }
 

@@ -29,9 +29,10 @@ public static class RunCommand
         {
             try
             {
-                var pipeline = opts.Load(r);
+                if (r.GetValue(jobs) < 0) throw new UsageException($"--jobs must be ≥ 0, got {r.GetValue(jobs)}");
+                if (r.GetValue(threads) < 0) throw new UsageException($"--threads must be ≥ 0, got {r.GetValue(threads)}");
+                var pipeline = opts.Load(r, checkAnalysis: !r.GetValue(noAnalysis));
                 TorchThreads.Apply(r.GetValue(threads));
-                if (r.GetValue(jobs) < 0) throw new ArgumentException($"--jobs must be ≥ 0, got {r.GetValue(jobs)}");
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
                 var progress = ConsoleProgress.Create();
@@ -39,7 +40,7 @@ public static class RunCommand
                 foreach (var table in result.Tables.Where(t => t.Print))
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);
                 Console.WriteLine($"artifacts: {result.SweepDir}");
-                return result.Interrupted ? 130 : 0;
+                return result.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {

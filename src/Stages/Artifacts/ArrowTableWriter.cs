@@ -186,7 +186,8 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Footer, flush to disk, close: the .tmp is then a complete Arrow file.</summary>
+    /// <summary>Footer, flush to disk, close: the .tmp is then a complete Arrow file. When that fails
+    /// (a full disk) the half-written .tmp is removed: it is unreadable, and the parts sealed before stay.</summary>
     private void FinishPart()
     {
         try
@@ -194,11 +195,14 @@ public sealed class ArrowTableWriter : IAsyncDisposable
             _writer.WriteEnd();
             _stream.Flush(flushToDisk: true);
         }
-        finally
+        catch
         {
-            _writer.Dispose();
-            _stream.Dispose();
+            try { _writer.Dispose(); _stream.Dispose(); } catch (IOException) { /* the disk is still full */ }
+            File.Delete(TmpPath);
+            throw;
         }
+        _writer.Dispose();
+        _stream.Dispose();
     }
 
     private static void DeleteParts(string path)

@@ -25,7 +25,7 @@ public static class DataStream
         DataStreamCursor? start = null, CancellationToken ct = default, TextTokenizer? tokenizer = null)
     {
         start ??= DataStreamCursor.Start;
-        tokenizer ??= TextTokenizer.Create(spec.Tokenizer);
+        tokenizer ??= TextTokenizer.Create(spec.Tokenizer, baseDirectory);
         var injector = spec.Tasks.Count == 0 ? null
             : Injector.Create(spec.Tasks, spec.Packing, tokenizer.VocabSize, tokenizer.EosId, spec.Seed).Injector;
 
@@ -46,7 +46,7 @@ public static class DataStream
     public static ValidationSet HeldOut(DataStreamSpec spec, string baseDirectory, CancellationToken ct = default,
         TextTokenizer? tokenizer = null)
     {
-        tokenizer ??= TextTokenizer.Create(spec.Tokenizer);
+        tokenizer ??= TextTokenizer.Create(spec.Tokenizer, baseDirectory);
         if (Pretokenized(spec) is { } tokens)
             return ValidationSet.Build(PretokenizedDocuments(tokens, baseDirectory, spec.Seed, new DataQualityLog(), tokenizer, 0, null,
                 HeldOutSplit.From(spec.Packing).IsHeldOut), spec.Packing.RowLength, tokenizer.EosId, spec.Packing.ValidationRows);

@@ -30,7 +30,7 @@ public static class DataRunGraph
         var data = spec.Data ?? throw new InvalidOperationException("experiment: data needs a data: section");
         var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed);
         var quality = new DataQualityLog();
-        var tokenizer = TextTokenizer.Create(data.Tokenizer);   // built once, shared with the stream
+        var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);   // built once, shared with the stream
         var eos = tokenizer.EosId;
         await using var batches = ArrowRowWriter<BatchRow>.Create(Path.Combine(cell.RunDir, "batches.arrow"), Batches);
         await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);

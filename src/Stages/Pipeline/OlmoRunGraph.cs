@@ -94,7 +94,7 @@ public static class OlmoRunGraph
         var spec = cell.Spec;
         var (data, olmo) = (spec.Data!, spec.Olmo!);
         var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed);
-        var tokenizer = TextTokenizer.Create(data.Tokenizer);   // built once: cl100k's takes a fraction of a second
+        var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);   // built once: cl100k's takes a fraction of a second
         var config = ModelConfig(olmo, data, tokenizer);
         var trainSpec = new OlmoTrainSpec(spec.Train.Steps, spec.Train.WarmupSteps, spec.Train.Lr, spec.Train.MinLrRatio,
             olmo.WeightDecay, Beta2: olmo.Beta2, ClipGradNorm: olmo.ClipGradNorm, GradAccumulation: olmo.GradAccumulation,
@@ -140,6 +140,7 @@ public static class OlmoRunGraph
         using var failure = new FirstFailure();
         var clock = Stopwatch.StartNew();
         long lastStep = 0;
+        var divergence = new DivergenceGuard(cell.RunId, spec.Train.MaxLossRatio);
         try
         {
             var train = Stage.Transform<TrainingBatch, Outcome>("train", batch =>
@@ -147,6 +148,7 @@ public static class OlmoRunGraph
                 var outcome = trainer.Step(batch);
                 if (!double.IsFinite(outcome.Loss))
                     throw new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
+                divergence.Check(outcome.Step, outcome.Loss);
                 bool last = batch.Step == spec.Train.Steps;
                 var evaluation = batch.Step % olmo.EvalEvery == 0 || last ? evaluator.Evaluate(trainer.Model, device) : null;
                 bool checkpoint = trainSpec.CheckpointDue(batch.Step) || last;

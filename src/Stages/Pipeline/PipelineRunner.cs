@@ -23,7 +23,8 @@ public static class PipelineRunner
     public static string SweepDir(LoadedPipeline p, string artifactsRoot) =>
         Path.Combine(artifactsRoot, p.Profile is null ? p.Spec.Name : $"{p.Spec.Name}-{p.Profile}");
 
-    /// <param name="dataDirectory">What relative data paths (data.sources[].paths) resolve against; default the current directory.</param>
+    /// <param name="dataDirectory">What relative data and tokenizer paths resolve against; default the pipeline's
+    /// <see cref="LoadedPipeline.BaseDirectory"/> (the file's folder).</param>
     /// <param name="analyze">Run the analysis section after training (false: train and write artifacts only,
     /// e.g. on a GPU server without DuckDB; `pipeline analyze SWEEP_DIR` runs it later).</param>
     /// <param name="jobs">Groups trained at once (each group is its own trainer thread; with one
@@ -35,10 +36,11 @@ public static class PipelineRunner
         CancellationToken stop, string? dataDirectory = null, bool resume = false, bool analyze = true, int jobs = 1)
     {
         if (jobs < 1) throw new ArgumentException($"jobs must be at least 1, got {jobs}");
-        dataDirectory ??= Directory.GetCurrentDirectory();
+        dataDirectory ??= pipeline.BaseDirectory;
         // Fail before anything is deleted or trained when a run asks for a device this machine lacks.
         foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
         var sweepDir = SweepDir(pipeline, artifactsRoot);
+        using var sweepLock = SweepLock.Acquire(sweepDir);   // before anything in it is replaced
         // A re-run replaces the previous results: runs left from an earlier sweep would
         // otherwise join this one's analysis.
         // With resume, completed runs are kept and skipped and an OLMo run continues from its checkpoint.
@@ -181,6 +183,7 @@ public static class PipelineRunner
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
             if (x is NonFiniteLossException n) return n.RunId;
+            else if (x is Training.DivergedException d) return d.RunId;
         return null;
     }
 

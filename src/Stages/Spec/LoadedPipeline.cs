@@ -13,4 +13,9 @@ public sealed record LoadedPipeline(
     string? Profile,
     PipelineSpec Spec,
     string ResolvedYaml,
-    IReadOnlyList<RunPlan> Runs);
+    IReadOnlyList<RunPlan> Runs)
+{
+    /// <summary>What relative paths in the file (data sources, tokenizer files) resolve against: the
+    /// file's folder, or the --data-dir given.</summary>
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+}

@@ -130,6 +130,10 @@ public sealed record TrainSpec
     public long LogEvery { get; init; } = 500;
     /// <summary>Standard deviation of the initial encoder and decoder entries.</summary>
     public double InitScale { get; init; } = 0.1;
+
+    /// <summary>Stop a run whose logged training loss exceeds this many times its first logged value
+    /// (the run diverged: lower lr). 0 = never stop for this; a non-finite loss always stops a run.</summary>
+    public double MaxLossRatio { get; init; } = 100;
 }
 
 /// <summary>SQL tables and plots computed from a run's or a sweep's artifacts, in order.</summary>

@@ -14,13 +14,17 @@ public static class SpecLoader
     /// swept field removes that field from the sweep (the explicit value wins).</param>
     /// <param name="checkAnalysis">Also run the analysis section against empty tables of the runs' schemas
     /// (false where the analysis will not run, e.g. `run --no-analysis` on a server without DuckDB).</param>
-    public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true)
+    /// <param name="baseDirectory">What relative paths resolve against; default the file's folder.</param>
+    /// <param name="checkPaths">Also require every local data path and tokenizer file to exist (what `run`
+    /// and `validate` do; off for loading a file to inspect it).</param>
+    public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true,
+        string? baseDirectory = null, bool checkPaths = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = DecodeUtf8(File.ReadAllBytes(path), path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -30,13 +34,29 @@ public static class SpecLoader
         {
             throw new SpecException(new SpecError(path, 0, 0, "", $"cannot read the file: {e.Message}"));
         }
-        return LoadText(text, path, profile, sets, checkAnalysis);
+        return LoadText(text, path, profile, sets, checkAnalysis,
+            baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths);
+    }
+
+    /// <summary>The file's text; bytes that are not UTF-8 are an error at their line and column (a
+    /// replacement character would silently change a name or a path).</summary>
+    private static string DecodeUtf8(byte[] bytes, string path)
+    {
+        var input = bytes.AsSpan(bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0);
+        var chars = new char[input.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(input, chars, out var read, out var written, replaceInvalidSequences: false);
+        if (status == System.Buffers.OperationStatus.Done) return new string(chars, 0, written);
+        var before = chars.AsSpan(0, written);
+        int line = before.Count('\n') + 1, column = written - before.LastIndexOf('\n');
+        var bad = read < input.Length ? $" (byte 0x{input[read]:X2})" : " (it ends inside a character)";
+        throw new SpecException(new SpecError(path, line, column, "", $"the file is not valid UTF-8{bad}; save it as UTF-8"));
     }
 
     /// <summary>As <see cref="Load"/>, for YAML already in memory; <paramref name="sourceName"/> names it in errors.</summary>
     public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null,
-        bool checkAnalysis = true)
+        bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false)
     {
+        baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
         var sources = new SourceMap(sourceName);
@@ -74,11 +94,12 @@ public static class SpecLoader
             var runMended = new MendedPaths();
             if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
             errors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources), runMended));
+            if (checkPaths) errors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory));
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)));
         }
         if (errors.Count > 0) throw Fail(errors);
 
-        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly());
+        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory };
     }
 
     private static YamlMappingNode Document(string yaml, SourceMap sources)
@@ -127,6 +148,31 @@ public static class SpecLoader
             return [];   // DuckDB is not shipped here (a trimmed GPU publish); the analysis runs elsewhere
         }
         return problems.Select(p => sources.ErrorAt(index.Nearest(p.Path, out var exact), exact ? index.InfoOf(index.At(p.Path)!)?.Path ?? p.Path : p.Path, p.Message));
+    }
+
+    /// <summary>Local data paths that match no file and tokenizer files that do not exist, before any work.</summary>
+    private static IEnumerable<SpecError> PathErrors(PipelineSpec spec, NodeIndex index, SourceMap sources, string baseDirectory)
+    {
+        if (spec.Data is not { } data) yield break;
+        var hint = $" (relative paths resolve against {baseDirectory}, the pipeline file's folder; --data-dir DIR points elsewhere)";
+        SpecError At(string path, string message) =>
+            sources.ErrorAt(index.Nearest(path, out var exact), exact ? index.InfoOf(index.At(path)!)?.Path ?? path : path, message);
+        for (int i = 0; i < data.Sources.Count; i++)
+        {
+            Func<string, bool> accepts = data.Sources[i].Format == "pretokenized" ? Data.PretokenizedSource.IsTokenFileName : Data.Shard.IsDolmaName;
+            for (int j = 0; j < data.Sources[i].Paths.Count; j++)
+            {
+                var entry = data.Sources[i].Paths[j];
+                if (string.IsNullOrWhiteSpace(entry) || Data.Shard.IsUrl(entry.Trim())) continue;
+                string? problem = null;
+                try { Data.ShardList.Expand([entry], baseDirectory, accepts); }
+                catch (Data.DataException e) { problem = e.Message; }
+                if (problem is not null) yield return At($"data.sources[{i}].paths[{j}]", problem + hint);
+            }
+        }
+        foreach (var (file, key) in new[] { (data.Tokenizer.Path, "path"), (data.Tokenizer.MergesPath, "merges_path") })
+            if (!string.IsNullOrWhiteSpace(file) && data.Tokenizer.Kind != "cl100k_base" && !File.Exists(Path.GetFullPath(file, baseDirectory)))
+                yield return At($"data.tokenizer.{key}", $"no such file '{Path.GetFullPath(file, baseDirectory)}'" + hint);
     }
 
     /// <summary>"analysis.tables[2]" of "analysis.tables[2].sql".</summary>

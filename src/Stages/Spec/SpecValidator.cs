@@ -168,6 +168,8 @@ internal sealed partial class SpecValidator
                 $"must be less than train.steps ({t.Steps}), got {t.WarmupSteps}");
         AtLeast(t.LogEvery, 1, "train.log_every");
         NonNegative(t.InitScale, "train.init_scale");
+        Check(t.MaxLossRatio == 0 || double.IsFinite(t.MaxLossRatio) && t.MaxLossRatio > 1, "train.max_loss_ratio",
+            $"must be 0 (off) or a finite number > 1, got {Show(t.MaxLossRatio)}");
     }
 
     private void Analysis(AnalysisSpec a)

@@ -29,6 +29,7 @@ public sealed class SyntheticTrainer : IDisposable
     readonly Tensor lossSum;   // (C) float64: Σ of each cell's minibatch loss since the last log
     readonly TaskMixture mixtureSpec;
     readonly RareSpec? rare;
+    readonly DivergenceGuard[] divergence;   // one per cell: each run has its own first loss
     long stepsSinceLog;
 
     /// <summary>
@@ -46,6 +47,7 @@ public sealed class SyntheticTrainer : IDisposable
         this.mixtureSpec = mixtureSpec;
         this.rare = rare;
         this.cells = cells;
+        divergence = [.. cells.Select(c => new DivergenceGuard(c.RunId, train.MaxLossRatio))];
         mixture = new MixtureTensors(mixtureSpec, device);
         // Separate generators per cell: model init (on the CPU, so cpu and cuda runs start alike) and inputs.
         var inits = cells.Select(c => new Generator((ulong)c.Seed * 2 + 1, CPU)).ToList();
@@ -107,7 +109,10 @@ public sealed class SyntheticTrainer : IDisposable
         }
         stepsSinceLog = 0;
         for (int i = 0; i < means.Length; i++)
+        {
             if (!double.IsFinite(means[i])) throw new NonFiniteLossException(cells[i].RunId, batch.Step, means[i]);
+            divergence[i].Check(batch.Step, means[i]);
+        }
         return new StepOutcome(batch.Step, lr, means, Metrics());
     }
 

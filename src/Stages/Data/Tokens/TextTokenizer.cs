@@ -48,14 +48,16 @@ public sealed class TextTokenizer
     public string Decode(IEnumerable<int> ids) => _tokenizer.Decode(ids);
 
     /// <summary>Builds the tokenizer a spec names; files are read now, so a bad path fails before any training.</summary>
-    public static TextTokenizer Create(TokenizerSpec spec)
+    /// <param name="baseDirectory">What relative file paths resolve against (the pipeline file's folder); default the current directory.</param>
+    public static TextTokenizer Create(TokenizerSpec spec, string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        string File(string? path, string field) => System.IO.Path.GetFullPath(Required(path, field), baseDirectory ?? Directory.GetCurrentDirectory());
         return spec.Kind switch
         {
             Cl100kBase => Cl100kTokenizer.Create(spec.EosToken),
-            HuggingFace => HuggingFaceBpe.FromTokenizerJson(Required(spec.Path, "tokenizer.path"), spec.EosToken),
-            Bpe => HuggingFaceBpe.FromVocabAndMerges(Required(spec.Path, "tokenizer.path"), Required(spec.MergesPath, "tokenizer.merges_path"), spec.EosToken),
+            HuggingFace => HuggingFaceBpe.FromTokenizerJson(File(spec.Path, "tokenizer.path"), spec.EosToken),
+            Bpe => HuggingFaceBpe.FromVocabAndMerges(File(spec.Path, "tokenizer.path"), File(spec.MergesPath, "tokenizer.merges_path"), spec.EosToken),
             _ => throw new ArgumentException($"tokenizer.kind: '{spec.Kind}' is not one of {string.Join(", ", Kinds)}.", nameof(spec)),
         };
     }

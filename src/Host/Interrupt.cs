@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+
+namespace Retention.Host;
+
+/// <summary>
+/// Ctrl+C and SIGTERM: the first asks the work to stop (training stops, the Arrow files are
+/// completed and the analysis runs on what exists), bounded by <see cref="Grace"/>; a second one,
+/// or the end of the grace period, exits at once with 130. System.CommandLine's own handler would
+/// kill the process 2 s after the first signal, before any analysis could finish.
+/// </summary>
+public sealed class Interrupt : IDisposable
+{
+    readonly CancellationTokenSource stop = new();
+    readonly PosixSignalRegistration[] registrations;
+    int signals;
+
+    Interrupt()
+    {
+        registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)];
+    }
+
+    /// <summary>How long the work may go on after the first signal (env PIPELINE_STOP_GRACE_S, default 120 s).</summary>
+    public static TimeSpan Grace => TimeSpan.FromSeconds(
+        double.TryParse(Environment.GetEnvironmentVariable("PIPELINE_STOP_GRACE_S"), out var s) && s > 0 ? s : 120);
+
+    public CancellationToken Token => stop.Token;
+
+    public static Interrupt Install() => new();
+
+    void Handle(PosixSignalContext context)
+    {
+        context.Cancel = true;   // the process does not end here; the work winds down
+        if (Interlocked.Increment(ref signals) == 1)
+        {
+            Console.Error.WriteLine($"stopping: completing the files written so far, then the analysis on what exists " +
+                                    $"(at most {Grace.TotalSeconds:0} s; press Ctrl+C again to stop at once)");
+            stop.Cancel();
+            _ = Task.Delay(Grace).ContinueWith(_ =>
+            {
+                Console.Error.WriteLine("stopped: the grace period ended");
+                Environment.Exit(Commands.ExitCodes.Interrupted);
+            }, TaskScheduler.Default);
+        }
+        else
+        {
+            Console.Error.WriteLine("stopped at once");
+            Environment.Exit(Commands.ExitCodes.Interrupted);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in registrations) r.Dispose();
+        stop.Dispose();
+    }
+}
