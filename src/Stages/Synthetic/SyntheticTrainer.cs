@@ -30,6 +30,7 @@ public sealed class SyntheticTrainer : IDisposable
     readonly TaskMixture mixtureSpec;
     readonly RareSpec? rare;
     readonly DivergenceGuard[] divergence;   // one per cell: each run has its own first loss
+    bool started;
     long stepsSinceLog;
 
     /// <summary>
@@ -96,6 +97,13 @@ public sealed class SyntheticTrainer : IDisposable
             perCell.sum().backward();
             optimizer.Step();
             using (no_grad()) lossSum.PlusInPlace(perCell.detach().to_type(ScalarType.Float64));
+            if (!started)
+            {
+                // The divergence reference: each cell's loss at its first step (one host read per run).
+                var first = perCell.detach().cpu().to_type(ScalarType.Float64).data<double>().ToArray();
+                for (int i = 0; i < first.Length; i++) divergence[i].Start(first[i]);
+                started = true;
+            }
         }
         stepsSinceLog++;
         bool log = batch.Step % train.LogEvery == 0 || batch.Step == train.Steps || RareSchedule.Phase(rare, batch.Step) is not null;

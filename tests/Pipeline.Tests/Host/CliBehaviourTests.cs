@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>The CLI's promises as a user meets them: exit codes, signals, the sweep lock, divergence,
+/// relative paths from another directory, query output formats.</summary>
+public class CliBehaviourTests : IDisposable
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+    readonly string dir = Directory.CreateTempSubdirectory("cli-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    string Write(string name, params string[] lines)
+    {
+        var path = Path.Combine(dir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+        return path;
+    }
+
+    /// <summary>A synthetic sweep with an analysis table and a plot.</summary>
+    string Synthetic(long steps, string extra = "") => Write("syn.yaml",
+        "name: syn", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",
+        $"train: {{steps: {steps}, batch_size: 32, log_every: 500{extra}}}",
+        "sweep: {synthetic.width: [2, 4], synthetic.frequency_exponent: [0.5, 1.0, 1.5]}",
+        "analysis:",
+        "  tables: [{name: last, sql: 'SELECT run, max(step) AS step FROM metrics GROUP BY run'}]",
+        "  plots: [{name: curve, kind: line, sql: 'SELECT step, loss, run FROM metrics WHERE task = 0', x: step, y: loss, series: run}]");
+
+    static string Status(string runDir) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "status.json"))).RootElement.GetProperty("state").GetString()!;
+
+    [Fact]
+    public void Exit_codes_are_0_ok_1_failed_2_invalid_input_or_usage()
+    {
+        Synthetic(100);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "validate", "syn.yaml").Exit);
+        var usage = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-such-option");
+        Assert.Equal(2, usage.Exit);
+        Assert.Contains("--no-such-option", usage.Err);
+        Assert.Contains("pipeline run --help", usage.Err);
+        Assert.Equal(2, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--jobs", "-3").Exit);
+        Assert.Equal(2, CliProcess.Run(dir, Limit, "validate", "missing.yaml").Exit);
+        Assert.Equal(2, CliProcess.Run(dir, Limit, "frobnicate").Exit);
+        // A failing run (it diverges) is 1.
+        var failed = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--set", "train.lr=1e6", "--set", "train.steps=2000", "--no-analysis");
+        Assert.Equal(1, failed.Exit);
+    }
+
+    [Fact]
+    public void A_diverging_run_stops_naming_the_step_and_the_key_to_change()
+    {
+        Synthetic(20_000);
+        var run = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--set", "train.lr=1e6", "--jobs", "1", "--no-analysis");
+        Assert.Equal(1, run.Exit);
+        Assert.Matches(@"training loss \S+ at step \d+ in run '[^']+' is more than 100× its first value", run.Err);
+        Assert.Contains("lower train.lr", run.Err);
+        var runs = Path.Combine(dir, "artifacts", "syn", "runs");
+        Assert.Contains(Directory.GetDirectories(runs), r => Status(r) == "failed");
+        // It stopped early, not after the 20,000 steps of a run nobody wants.
+        Assert.DoesNotContain("20000/20000", run.Out);
+    }
+
+    [Fact]
+    public void A_second_process_on_a_sweep_directory_is_refused_while_the_first_writes_it()
+    {
+        Synthetic(400_000);
+        using var first = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1", "--no-analysis");
+        first.WaitUntil(() => File.Exists(Path.Combine(dir, "artifacts", "syn", SweepLock.FileName + ".owner")), Limit, "the lock");
+        var second = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--set", "train.steps=10", "--no-analysis");
+        Assert.Equal(1, second.Exit);
+        Assert.Contains("is in use by another pipeline process (pid " + first.Id, second.Err);
+        Assert.Contains("--artifacts", second.Err);
+        first.KillHard();
+        // The lock dies with its process, even by SIGKILL.
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--set", "train.steps=10", "--no-analysis").Exit);
+    }
+
+    [Fact]
+    public void Sigterm_stops_training_and_lets_the_analysis_finish_on_what_exists()
+    {
+        Synthetic(2_000_000);
+        using var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1");
+        var runs = Path.Combine(dir, "artifacts", "syn", "runs");
+        run.WaitUntil(() => Directory.Exists(runs) && Directory.EnumerateFiles(runs, "*.arrow.tmp", SearchOption.AllDirectories).Any(), Limit, "training");
+        Thread.Sleep(1500);
+        run.Signal(15);
+        var (exit, _, err) = run.WaitForExit(Limit);
+        Assert.Equal(130, exit);
+        Assert.Contains("stopping", err);
+        var sweep = Path.Combine(dir, "artifacts", "syn");
+        Assert.True(File.Exists(Path.Combine(sweep, "analysis", "curve.png")), err);
+        Assert.True(File.Exists(Path.Combine(sweep, "analysis", "last.arrow")));
+        using var catalog = ArtifactCatalog.Open(sweep);
+        Assert.Contains(Directory.GetDirectories(runs), r => Status(r) == "interrupted");
+    }
+
+    [Fact]
+    public void Relative_paths_resolve_against_the_pipeline_files_folder_from_any_directory()
+    {
+        var project = Path.Combine(dir, "project");
+        TinyCorpus.WriteShard(Path.Combine(project, "data"));
+        foreach (var f in new[] { "bytes-vocab.json", "bytes-merges.txt" })
+        {
+            Directory.CreateDirectory(Path.Combine(project, "tok"));
+            File.Copy(Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", f), Path.Combine(project, "tok", f));
+        }
+        Write("project/pipelines/tiny.yaml",
+            "name: tiny", "experiment: olmo", "device: cpu",
+            "data:",
+            "  sources: [{paths: ['../data/shards/*.jsonl'], epochs: 0}]",
+            "  tokenizer: {kind: bpe, path: ../tok/bytes-vocab.json, merges_path: ../tok/bytes-merges.txt}",
+            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
+            "  tasks: [{kind: modular_addition, frequency: 0.02}]",
+            "olmo: {preset: 4M, layers: 1, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 2, eval_instances: 8}",
+            "train: {steps: 3, lr: 0.003, warmup_steps: 1, log_every: 1}");
+        var elsewhere = Directory.CreateDirectory(Path.Combine(dir, "elsewhere")).FullName;
+        var run = CliProcess.Run(elsewhere, Limit, "run", Path.Combine(project, "pipelines", "tiny.yaml"), "--no-analysis");
+        Assert.True(run.Exit == 0, run.Err);
+        Assert.True(File.Exists(Path.Combine(elsewhere, "artifacts", "tiny", "runs", "default", "train.arrow")));
+
+        // --data-dir points the same relative paths elsewhere; a path that matches nothing is invalid
+        // input named by its key, before any work (no sweep directory).
+        var wrong = CliProcess.Run(elsewhere, Limit, "run", Path.Combine(project, "pipelines", "tiny.yaml"), "--data-dir", elsewhere, "--artifacts", "out2");
+        Assert.Equal(2, wrong.Exit);
+        Assert.Contains("data.sources[0].paths[0]", wrong.Err);
+        Assert.Contains("data.tokenizer.path", wrong.Err);
+        Assert.Contains(":5:", wrong.Err);   // the line of the paths
+        Assert.False(Directory.Exists(Path.Combine(elsewhere, "out2")));
+        var moved = CliProcess.Run(elsewhere, Limit, "validate", Path.Combine(project, "pipelines", "tiny.yaml"), "--data-dir", Path.Combine(project, "pipelines"));
+        Assert.Equal(0, moved.Exit);
+    }
+
+    [Fact]
+    public void Query_writes_csv_parquet_or_arrow_by_the_extension_and_refuses_others()
+    {
+        Synthetic(600);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis").Exit);
+        const string sql = "SELECT run, step, task, loss FROM metrics ORDER BY run, step, task";
+        var sweep = Path.Combine("artifacts", "syn");
+        foreach (var file in new[] { "out.csv", "out.parquet", "out.arrow" })
+            Assert.Equal(0, CliProcess.Run(dir, Limit, "query", sweep, sql, "--output", file).Exit);
+
+        var csv = File.ReadAllLines(Path.Combine(dir, "out.csv"));
+        Assert.Equal("run,step,task,loss", csv[0]);
+        using var catalog = ArtifactCatalog.Open(Path.Combine(dir, sweep));
+        var expected = SqlRunner.Query(catalog.Connection, sql).Rows;
+        Assert.Equal(expected.Count + 1, csv.Length);
+        Assert.StartsWith($"{expected[0][0]},{expected[0][1]},{expected[0][2]},", csv[1]);
+        // Parquet: DuckDB reads it back; Arrow: the artifact reader does.
+        var parquet = SqlRunner.Query(catalog.Connection, $"SELECT count(*), sum(loss) FROM read_parquet('{Path.Combine(dir, "out.parquet")}')").Rows.Single();
+        var total = SqlRunner.Query(catalog.Connection, "SELECT count(*), sum(loss) FROM metrics").Rows.Single();
+        Assert.Equal(total, parquet);
+        Assert.Equal(expected.Count, ArtifactCatalog.Open(Path.Combine(dir)).Tables.Single(t => t.Name == "out").Rows);
+
+        var bad = CliProcess.Run(dir, Limit, "query", sweep, sql, "--output", "out.xlsx");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("use .csv, .parquet or .arrow", bad.Err);
+        var empty = CliProcess.Run(dir, Limit, "query", sweep, " ");
+        Assert.Equal(2, empty.Exit);
+        Assert.Contains("the SQL is empty", empty.Err);
+        var typo = CliProcess.Run(dir, Limit, "query", sweep, "SELECT nope FROM metrics");
+        Assert.Equal(2, typo.Exit);
+        Assert.Contains("nope", typo.Err);
+    }
+}
