@@ -26,7 +26,9 @@ public sealed class ArrowTableWriter : IAsyncDisposable
     private int _batchesInPart;
     private int _nextPart;
 
-    private enum State { Open, Completed, Aborted }
+    /// <summary>Broken: a write failed (a full disk), so the .tmp cannot be trusted and was removed;
+    /// completing does nothing more, and the parts sealed before stay readable.</summary>
+    private enum State { Open, Completed, Aborted, Broken }
 
     private ArrowTableWriter(string path, Schema schema, int nextPart)
     {
@@ -85,12 +87,20 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         return new ArrowTableWriter(fullPath, schema, nextPart: kept.Count == 0 ? 1 : kept.Max(p => p.Sequence) + 1);
     }
 
-    public Task WriteAsync(RecordBatch batch, CancellationToken ct = default)
+    public async Task WriteAsync(RecordBatch batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         EnsureOpen();
         _batchesInPart++;
-        return _writer.WriteRecordBatchAsync(batch, ct);
+        try
+        {
+            await _writer.WriteRecordBatchAsync(batch, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Break();
+            throw;
+        }
     }
 
     /// <summary>Synchronous <see cref="WriteAsync"/>, for producers that are synchronous by design.</summary>
@@ -99,13 +109,30 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(batch);
         EnsureOpen();
         _batchesInPart++;
-        _writer.WriteRecordBatch(batch);
+        try
+        {
+            _writer.WriteRecordBatch(batch);
+        }
+        catch
+        {
+            Break();
+            throw;
+        }
+    }
+
+    /// <summary>After a failed write: close and remove the .tmp, whose bytes may be half a batch.</summary>
+    private void Break()
+    {
+        _state = State.Broken;
+        try { _writer.Dispose(); _stream.Dispose(); } catch (IOException) { /* the disk is still full */ }
+        File.Delete(TmpPath);
     }
 
     /// <summary>Makes the batches written since the last seal durable as a complete part file
     /// labelled <paramref name="step"/> (the last step its rows belong to); nothing when there are none.</summary>
     public void Seal(long step)
     {
+        if (_state == State.Broken) return;
         EnsureOpen();
         if (_batchesInPart == 0) return;
         FinishPart();
@@ -119,6 +146,7 @@ public sealed class ArrowTableWriter : IAsyncDisposable
     /// (merging the sealed parts, if any, before it).</summary>
     public Task CompleteAsync()
     {
+        if (_state == State.Broken) return Task.CompletedTask;   // its write error was reported already
         EnsureOpen();
         var parts = ArrowParts.List(Path);
         try

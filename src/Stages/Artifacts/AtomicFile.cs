@@ -1,13 +1,22 @@
 namespace Retention.Artifacts;
 
-/// <summary>Small text files written beside their final name and renamed into place.</summary>
+/// <summary>Small text files (status.json, run.yaml) written under .tmp and renamed: a reader sees the old
+/// file or the new one, never half of one; a failed write (a full disk) leaves no .tmp behind.</summary>
 public static class AtomicFile
 {
     public static async Task WriteTextAsync(string path, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var tmp = path + ".tmp";
-        await File.WriteAllTextAsync(tmp, text);
+        try
+        {
+            await File.WriteAllTextAsync(tmp, text);
+        }
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
         File.Move(tmp, path, overwrite: true);
     }
 }
