@@ -6,8 +6,9 @@ using Spectre.Console;
 namespace Retention.Host.Output;
 
 /// <summary>
-/// Progress for a terminal (a live Spectre.Console display: step, loss, steps/s, ETA per run)
-/// or plain log lines every few seconds when output is redirected (CI, nohup, a GPU job).
+/// Progress for a terminal (a live Spectre.Console display: the sweep's runs done / running /
+/// queued, and a row per running group with step, loss, steps/s and ETA) or plain log lines
+/// every few seconds when output is redirected (CI, nohup, a GPU job), one per group trained together.
 /// </summary>
 public abstract class ConsoleProgress : IRunProgress
 {
@@ -23,6 +24,7 @@ public abstract class ConsoleProgress : IRunProgress
     public abstract void Step(string runId, long step, double? trainLoss);
     public abstract void RunFinished(string runId, RunStatus status);
     public abstract void Info(string message);
+    public abstract void GroupStarted(IReadOnlyList<string> runIds);
 
     protected static string Describe(RunStatus s) => s.State switch
     {
@@ -30,77 +32,175 @@ public abstract class ConsoleProgress : IRunProgress
         "failed" => $"failed: {s.Error}",
         _ => $"{s.State} at step {s.Steps} after {s.Seconds:F1}s",
     };
+
+    /// <summary>A group's name on one line: "width-2" alone, "width-2 … width-16 (5 runs)" together.</summary>
+    protected static string GroupName(IReadOnlyList<string> runs) =>
+        runs.Count == 1 ? runs[0] : $"{runs[0]} … {runs[^1]} ({runs.Count} runs)";
+
+    /// <summary>The losses of a group's runs on one line: one value, or the range.</summary>
+    protected static string LossText(IEnumerable<double> losses)
+    {
+        var list = losses.ToList();
+        if (list.Count == 0) return "-";
+        double lo = list.Min(), hi = list.Max();
+        return lo == hi ? lo.ToString("G4") : $"{lo:G4}–{hi:G4}";
+    }
+
+    /// <summary>Which group each run trains in, and each group's runs (the lead run is the first).</summary>
+    protected sealed class Groups
+    {
+        readonly ConcurrentDictionary<string, IReadOnlyList<string>> of = new();
+        public void Add(IReadOnlyList<string> runs) { foreach (var r in runs) of[r] = runs; }
+        public IReadOnlyList<string> Of(string run) => of.TryGetValue(run, out var g) ? g : [run];
+        public bool Leads(string run) => Of(run)[0] == run;
+        public bool Closes(string run) => Of(run)[^1] == run;
+    }
 }
 
-sealed class PlainProgress(TimeSpan every) : ConsoleProgress
+public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : ConsoleProgress
 {
-    sealed class RunClock { public required long Total; public required Stopwatch Clock; public TimeSpan LastPrint; public double? Loss; }
-    readonly ConcurrentDictionary<string, RunClock> runs = new();
+    readonly TextWriter output = output ?? Console.Out;
+    readonly ConcurrentDictionary<string, int> indices = new();
+    sealed class Group { public required IReadOnlyList<string> Runs; public required long Total; public required Stopwatch Clock;
+        public TimeSpan LastPrint; public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
+    readonly Groups groups = new();
+    readonly ConcurrentDictionary<IReadOnlyList<string>, Group> state = new(ReferenceEqualityComparer.Instance);
+    int finished, total;
 
     public override Task<T> RunAsync<T>(Func<IRunProgress, Task<T>> work) => work(this);
 
+    public override void GroupStarted(IReadOnlyList<string> runIds) => groups.Add(runIds);
+
     public override void RunStarted(string runId, int index, int count, long totalSteps)
     {
-        runs[runId] = new RunClock { Total = totalSteps, Clock = Stopwatch.StartNew() };
-        Console.WriteLine($"[{index + 1}/{count}] {runId}: {totalSteps} steps");
+        total = count;
+        indices[runId] = index;
+        var runs = groups.Of(runId);
+        state.GetOrAdd(runs, _ => new Group { Runs = runs, Total = totalSteps, Clock = Stopwatch.StartNew() });
+        if (runs[^1] == runId)   // one line per group, when its last run is registered
+            output.WriteLine($"[{string.Join(",", runs.Select(r => indices.GetValueOrDefault(r) + 1).Order().Take(3))}{(runs.Count > 3 ? ",…" : "")}/{count}] " +
+                             $"{GroupName(runs)}: {totalSteps} steps");
     }
 
     public override void Step(string runId, long step, double? trainLoss)
     {
-        var r = runs[runId];
-        if (trainLoss is { } l) r.Loss = l;
-        var now = r.Clock.Elapsed;
-        if (now - r.LastPrint < every && step != r.Total) return;
-        r.LastPrint = now;
+        var g = state[groups.Of(runId)];
+        if (trainLoss is { } l) g.Loss[runId] = l;
+        if (!groups.Closes(runId)) return;   // the group's runs share steps and timing; the last reports last
+        var now = g.Clock.Elapsed;
+        if (now - g.LastPrint < every && step != g.Total) return;
+        g.LastPrint = now;
         double rate = step / Math.Max(now.TotalSeconds, 1e-9);
-        var eta = TimeSpan.FromSeconds((r.Total - step) / Math.Max(rate, 1e-9));
-        Console.WriteLine($"  {runId}: step {step}/{r.Total} loss {r.Loss?.ToString("G4") ?? "-"} {rate:F0} steps/s ETA {eta:hh\\:mm\\:ss}");
+        var eta = TimeSpan.FromSeconds((g.Total - step) / Math.Max(rate, 1e-9));
+        output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} loss {LossText(g.Loss.Values)} {rate:F0} steps/s ETA {eta:hh\\:mm\\:ss}");
     }
 
-    public override void RunFinished(string runId, RunStatus status) => Console.WriteLine($"  {runId}: {Describe(status)}");
-    public override void Info(string message) => Console.WriteLine(message);
+    public override void RunFinished(string runId, RunStatus status)
+    {
+        var g = state[groups.Of(runId)];
+        g.Done[runId] = status;
+        int done = Interlocked.Increment(ref finished);
+        if (status.State == "failed" && g.Runs.Count > 1 && g.Done.Count == 1)
+            output.WriteLine($"  {runId}: {Describe(status)}");
+        if (g.Done.Count != g.Runs.Count) return;
+        var states = g.Done.Values.Select(s => s.State).Distinct().ToList();
+        if (states.Count == 1 && !(states[0] == "failed" && g.Runs.Count > 1))
+            output.WriteLine($"  {GroupName(g.Runs)}: {Describe(status)} [{done}/{total} runs finished]");
+    }
+
+    public override void Info(string message) => output.WriteLine(message);
 }
 
+/// <summary>
+/// The terminal display: a top row for the sweep (runs finished / running / queued, and the last
+/// message), one row per group in training (removed when it finishes). Messages are shown in the
+/// top row while the display is live, never written between its rows (which garbled them), and
+/// printed in full when it ends.
+/// </summary>
 public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
 {
     ProgressContext? context;
-    readonly ConcurrentDictionary<string, (ProgressTask Task, Stopwatch Clock)> tasks = new();
+    ProgressTask? sweep;
+    readonly Groups groups = new();
+    readonly ConcurrentDictionary<IReadOnlyList<string>, (ProgressTask Task, Stopwatch Clock)> rows = new(ReferenceEqualityComparer.Instance);
     readonly ConcurrentDictionary<string, double> losses = new();
+    readonly ConcurrentQueue<string> messages = new();
+    readonly List<string> failures = [];
+    int finished, running, total;
+    string lastMessage = "";
 
     public override async Task<T> RunAsync<T>(Func<IRunProgress, Task<T>> work)
     {
         T result = default!;
         await console.Progress()
-            .AutoClear(false)
+            .AutoClear(true)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
                      new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async ctx => { context = ctx; result = await work(this); });
+            .StartAsync(async ctx =>
+            {
+                context = ctx;
+                sweep = ctx.AddTask("sweep", maxValue: 1);
+                result = await work(this);
+            });
+        foreach (var m in messages) console.MarkupLine(Markup.Escape(m));
+        lock (failures) foreach (var f in failures) console.MarkupLine(Markup.Escape(f));
+        console.MarkupLine(Markup.Escape($"{finished}/{total} runs finished"));
         return result;
     }
 
+    public override void GroupStarted(IReadOnlyList<string> runIds) => groups.Add(runIds);
+
     public override void RunStarted(string runId, int index, int count, long totalSteps)
     {
-        var task = context!.AddTask(Markup.Escape($"[{index + 1}/{count}] {runId}"), maxValue: totalSteps);
-        tasks[runId] = (task, Stopwatch.StartNew());
+        total = count;
+        Interlocked.Increment(ref running);
+        var runs = groups.Of(runId);
+        rows.GetOrAdd(runs, r => (context!.AddTask(Markup.Escape(GroupName(r)), maxValue: totalSteps), Stopwatch.StartNew()));
+        UpdateSweep();
     }
 
     public override void Step(string runId, long step, double? trainLoss)
     {
-        var (task, clock) = tasks[runId];
         if (trainLoss is { } l) losses[runId] = l;
+        if (!groups.Leads(runId)) return;
+        var runs = groups.Of(runId);
+        var (task, clock) = rows[runs];
         task.Value = step;
         if (step % 50 != 0 && trainLoss is null) return;
         double rate = step / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-        var loss = losses.TryGetValue(runId, out var v) ? v.ToString("G4") : "-";
-        task.Description = Markup.Escape($"{runId}  step {step}/{task.MaxValue}  loss {loss}  {rate:F0} steps/s");
+        var loss = LossText(runs.Where(losses.ContainsKey).Select(r => losses[r]));
+        task.Description = Markup.Escape($"{GroupName(runs)}  step {step}/{task.MaxValue}  loss {loss}  {rate:F0} steps/s");
     }
 
     public override void RunFinished(string runId, RunStatus status)
     {
-        var (task, _) = tasks[runId];
-        task.Description = Markup.Escape($"{runId}  {Describe(status)}");
-        task.StopTask();
+        Interlocked.Increment(ref finished);
+        Interlocked.Decrement(ref running);
+        if (status.State != "completed") lock (failures) failures.Add($"{runId}: {Describe(status)}");
+        var runs = groups.Of(runId);
+        if (runs[^1] == runId && rows.TryRemove(runs, out var row))
+        {
+            row.Task.StopTask();
+            context!.RemoveTask(row.Task);   // a finished group leaves the display; the sweep row counts it
+        }
+        UpdateSweep();
     }
 
-    public override void Info(string message) => console.MarkupLine(Markup.Escape(message));
+    public override void Info(string message)
+    {
+        messages.Enqueue(message);
+        lastMessage = message;
+        UpdateSweep();
+    }
+
+    void UpdateSweep()
+    {
+        if (sweep is null) return;
+        int queued = Math.Max(total - finished - running, 0);
+        sweep.MaxValue = Math.Max(total, 1);
+        sweep.Value = finished;
+        var line = $"sweep: {finished}/{total} runs finished, {running} running, {queued} queued";
+        if (lastMessage.Length > 0) line += $"  ·  {(lastMessage.Length > 80 ? lastMessage[..77] + "..." : lastMessage)}";
+        sweep.Description = Markup.Escape(line);
+    }
 }

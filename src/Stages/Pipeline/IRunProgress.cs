@@ -8,6 +8,9 @@ public interface IRunProgress
     void Step(string runId, long step, double? trainLoss);
     void RunFinished(string runId, RunStatus status);
     void Info(string message);
+    /// <summary>These runs train together as one program (they share steps and timing); a display
+    /// may show them as one line. Called before their RunStarted.</summary>
+    void GroupStarted(IReadOnlyList<string> runIds) { }
 }
 
 public sealed record RunStatus(string State, long Steps, double Seconds, string? Error = null)

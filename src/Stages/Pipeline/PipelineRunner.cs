@@ -75,8 +75,8 @@ public static class PipelineRunner
         async Task<IReadOnlyList<(string, RunStatus)>> RunGroupAsync(IReadOnlyList<RunPlan> group, CancellationToken token)
         {
             var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, Path.Combine(sweepDir, "runs", run.RunId))).ToList();
+            progress.GroupStarted([.. group.Select(r => r.RunId)]);
             foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
-            if (group.Count > 1) progress.Info($"training {group.Count} runs together: {string.Join(", ", group.Select(r => r.RunId))}");
             RunStatus status;
             try
             {

@@ -7,24 +7,46 @@ namespace Retention.Tests.Host;
 public class LiveProgressTests
 {
     /// <summary>Run ids and counts with brackets must be shown as text, not read as Spectre markup
-    /// (the live display once crashed on "[1/10] width-8").</summary>
+    /// (the live display once crashed on "[1/10] width-8"); the sweep row counts runs; messages are
+    /// kept out of the live rows and printed whole at the end.</summary>
     [Fact]
-    public async Task ShowsRunsWithBracketsAndMarkupLikeNamesAsText()
+    public async Task ShowsTheSweepAndRunsWithBracketsAsTextAndPrintsMessagesAfterTheDisplay()
     {
         var console = new TestConsole().Interactive().EmitAnsiSequences();
         var progress = new LiveProgress(console);
         var result = await progress.RunAsync(async p =>
         {
+            p.GroupStarted(["width-8_[red]"]);
             p.RunStarted("width-8_[red]", 0, 10, 100);
-            await Task.Delay(400);   // let the refresh thread draw the new task's description
-            Assert.Contains("[1/10] width-8_[red]", console.Output);
+            p.Info("done [ok]");
+            await Task.Delay(400);   // let the refresh thread draw
+            Assert.Contains("width-8_[red]", console.Output);
+            Assert.Contains("sweep: 0/10 runs finished, 1 running, 9 queued", console.Output);
             for (int s = 1; s <= 100; s++) p.Step("width-8_[red]", s, s == 50 ? 0.25 : null);
             p.RunFinished("width-8_[red]", RunStatus.Completed(100, 1.0));
-            p.Info("done [ok]");
             return 42;
         });
         Assert.Equal(42, result);
-        Assert.Contains("width-8_[red]", console.Output);
-        Assert.Contains("done [ok]", console.Output);
+        var lines = console.Output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("done [ok]") && !l.Contains("sweep:"));   // a line of its own, not inside a progress row
+        Assert.Contains("1/10 runs finished", console.Output);
+    }
+
+    [Fact]
+    public void Redirected_logs_print_one_line_per_group_trained_together()
+    {
+        var output = new StringWriter();
+        var progress = new PlainProgress(TimeSpan.Zero, output);
+        string[] group = ["width-2", "width-4", "width-8"];
+        progress.GroupStarted(group);
+        for (int i = 0; i < 3; i++) progress.RunStarted(group[i], i, 4, 10);
+        for (int s = 1; s <= 10; s++)
+            for (int i = 0; i < 3; i++) progress.Step(group[i], s, s == 10 ? i + 1.0 : null);
+        foreach (var run in group) progress.RunFinished(run, RunStatus.Completed(10, 1));
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("[1,2,3/4] width-2 … width-8 (3 runs): 10 steps", lines[0]);
+        Assert.Equal(10, lines.Count(l => l.Contains("(3 runs): step")));   // one per step, not three
+        Assert.Contains("loss 1–3", lines.Single(l => l.Contains("step 10/10")));
+        Assert.Contains(lines, l => l.Contains("done: 10 steps") && l.Contains("[3/4 runs finished]"));
     }
 }
