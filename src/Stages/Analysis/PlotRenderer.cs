@@ -31,7 +31,10 @@ public static class PlotRenderer
                 case "scatter": SeriesPlot.Draw(plot, spec, data, overlays, lines: false); break;
                 default: throw new ArgumentException($"unknown plot kind '{spec.Kind}' (heatmap | line | scatter)");
             }
-            if (spec.Title.Length > 0) plot.Title(spec.Title, size: 13);
+            var title = spec.Kind == "heatmap" && spec.Value is { } value
+                ? (spec.Title.Length > 0 ? $"{spec.Title} (colour: {value})" : $"colour: {value}")
+                : spec.Title;
+            if (title.Length > 0) plot.Title(title, size: 13);
             plot.XLabel(spec.XLabel ?? spec.X);
             plot.YLabel(spec.YLabel ?? spec.Y);
             ShowLegend(plot);
@@ -43,12 +46,17 @@ public static class PlotRenderer
         }
     }
 
-    /// <summary>A legend only when something is labelled, right of the data area: inside, it hides points.</summary>
+    /// <summary>A legend only when something is labelled, outside the data area (inside, it hides points):
+    /// right of it for a few entries, below it, wrapped in rows, for many (a tall column squeezed the plot).</summary>
     private static void ShowLegend(Plot plot)
     {
-        if (plot.GetPlottables().SelectMany(p => p.LegendItems).Any(i => !string.IsNullOrEmpty(i.LabelText)))
-            plot.ShowLegend(Edge.Right);
+        int entries = plot.GetPlottables().SelectMany(p => p.LegendItems).Count(i => !string.IsNullOrEmpty(i.LabelText));
+        if (entries == 0) return;
+        plot.ShowLegend(entries <= MaxLegendBeside ? Edge.Right : Edge.Bottom);
     }
+
+    /// <summary>Legend entries that fit beside a plot of the default height.</summary>
+    internal const int MaxLegendBeside = 12;
 
     // Same rule as Arrow artifacts: a reader never sees a half-written file under the final name.
     private static void WriteAtomically(string path, byte[] bytes)

@@ -37,8 +37,10 @@ internal static class HeatmapPlot
 
         var heatmap = plot.Add.Heatmap(grid);
         heatmap.FlipVertically = true; // grid row 0 holds the smallest y: draw it at the bottom
-        var colorBar = plot.Add.ColorBar(heatmap);
-        colorBar.Label = valueColumn;
+        // The colour bar carries no label of its own: ScottPlot sizes its panel by the tick labels
+        // only, so a label overlapped long ticks (1.2E+10). The value's name goes to the title instead
+        // (PlotRenderer), where it always has room.
+        plot.Add.ColorBar(heatmap);
 
         AxisTicks.Categories(plot.Axes.Bottom, xAxis, maxTicks: Math.Max(2, spec.WidthPx / 60));
         AxisTicks.Categories(plot.Axes.Left, yAxis, maxTicks: Math.Max(2, spec.HeightPx / 30));

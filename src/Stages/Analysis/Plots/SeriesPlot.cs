@@ -30,7 +30,13 @@ internal static class SeriesPlot
             .GroupBy(r => seriesAxis?.IndexOf(series![r]) ?? 0)
             .OrderBy(g => g.Key)
             .ToList();
+        // Series that differ only in their seed (run ids like width-8_seed-1) share a colour and
+        // differ in line pattern, so each configuration keeps one colour whatever the seeds plotted.
+        var labels = groups.Select(g => seriesAxis is null ? "" : g.Key < 0 ? $"{spec.Series} NULL" : seriesAxis.Label(g.Key)).ToList();
+        var colourKeys = labels.Select(SeriesStyle.ColourKey).ToList();
+        var distinctKeys = colourKeys.Distinct().ToList();
         var drawn = 0;
+        var (minX, maxX, minY, maxY) = (double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity, double.NegativeInfinity);
         for (var g = 0; g < groups.Count; g++)
         {
             var points = groups[g]
@@ -40,20 +46,27 @@ internal static class SeriesPlot
             if (lines) points = [.. points.OrderBy(p => p.X)];
             if (points.Count == 0) continue;
             drawn += points.Count;
+            (minX, maxX) = (Math.Min(minX, points.Min(p => p.X)), Math.Max(maxX, points.Max(p => p.X)));
+            (minY, maxY) = (Math.Min(minY, points.Min(p => p.Y)), Math.Max(maxY, points.Max(p => p.Y)));
 
-            var color = SeriesColor(g, groups.Count);
+            var color = SeriesColor(distinctKeys.IndexOf(colourKeys[g]), distinctKeys.Count);
             var scatter = lines ? plot.Add.ScatterLine(points, color) : plot.Add.ScatterPoints(points, color);
-            if (lines) scatter.LineWidth = 2;
+            if (lines)
+            {
+                scatter.LineWidth = 2;
+                scatter.LinePattern = SeriesStyle.Pattern(SeriesStyle.SeedOf(labels[g]));
+                // A short series is a few points: marked, a reader sees where the data is.
+                if (points.Count <= SeriesStyle.MarkedUpTo) scatter.MarkerSize = 6;
+            }
             else scatter.MarkerSize = 7;
-            if (seriesAxis is not null)
-                scatter.LegendText = groups[g].Key < 0 ? $"{spec.Series} NULL" : seriesAxis.Label(groups[g].Key);
+            if (seriesAxis is not null) scatter.LegendText = labels[g];
         }
         if (drawn == 0)
             throw new InvalidOperationException("no plottable points (NULLs, or values ≤ 0 on a log axis)");
 
         if (xCategories is not null) AxisTicks.Categories(plot.Axes.Bottom, xCategories, Math.Max(2, spec.WidthPx / 60));
-        if (spec.LogX && xCategories is null) AxisTicks.Log10(plot.Axes.Bottom);
-        if (spec.LogY) AxisTicks.Log10(plot.Axes.Left);
+        if (spec.LogX && xCategories is null) AxisTicks.Log10(plot.Axes.Bottom, minX, maxX);
+        if (spec.LogY) AxisTicks.Log10(plot.Axes.Left, minY, maxY);
         OverlayDrawer.DrawAll(plot, overlays, mapX, mapY);
     }
 
@@ -61,4 +74,29 @@ internal static class SeriesPlot
     private static Color SeriesColor(int index, int count) => count <= MaxCategoricalColors
         ? new ScottPlot.Palettes.Category10().GetColor(index)
         : new ScottPlot.Colormaps.Viridis().GetColor(index / (count - 1.0));
+}
+
+/// <summary>How a series looks, from its label alone (so it is the same in every plot).</summary>
+internal static partial class SeriesStyle
+{
+    /// <summary>Line series with at most this many points get markers.</summary>
+    public const int MarkedUpTo = 20;
+
+    /// <summary>The label without its seed ("width-8_seed-1" → "width-8"): seeds of one configuration share a colour.</summary>
+    public static string ColourKey(string label) => SeedPart().Replace(label, "");
+
+    /// <summary>The seed a label names, or 0.</summary>
+    public static int SeedOf(string label) =>
+        SeedPart().Match(label) is { Success: true } m ? int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+    public static LinePattern Pattern(int seed) => (seed % 4) switch
+    {
+        0 => LinePattern.Solid,
+        1 => LinePattern.Dashed,
+        2 => LinePattern.Dotted,
+        _ => LinePattern.DenselyDashed,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(^|_)seed[-=](\d+)")]
+    private static partial System.Text.RegularExpressions.Regex SeedPart();
 }
