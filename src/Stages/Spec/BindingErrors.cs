@@ -20,6 +20,13 @@ internal static class BindingErrors
         var info = index.InfoOf(node);
         var raw = e.Message;
 
+        if (raw.StartsWith("Property '", StringComparison.Ordinal) && raw.Contains("not found on type")
+            && info?.Record is null && info?.Owner is { } owner && index.InfoOf(owner) is { Expected.Length: > 0 } ownerInfo)
+        {
+            // A mapping where a scalar belongs (seed: {a: 1}): the mapping is the mistake, not its keys.
+            return new(sources.ErrorAt(owner, ownerInfo.Path, $"expected {ownerInfo.Expected}, got {YamlTree.Describe(owner)}"), owner, []);
+        }
+
         if (raw.StartsWith("Property '", StringComparison.Ordinal) && raw.Contains("not found on type"))
         {
             var key = YamlTree.KeyText(node) ?? YamlTree.Describe(node);

@@ -112,6 +112,13 @@ internal sealed class MendedPaths
 
     public void Add(string path) => _paths.Add(path);
 
+    public MendedPaths Copy()
+    {
+        var copy = new MendedPaths();
+        copy._paths.UnionWith(_paths);
+        return copy;
+    }
+
     public bool Covers(string path) => _paths.Any(m => path == m
         || path.StartsWith(m + ".", StringComparison.Ordinal) || path.StartsWith(m + "[", StringComparison.Ordinal));
 }

@@ -82,7 +82,7 @@ public static class SpecLoader
         if (errors.Count > 0)
         {
             // Without a usable sweep there are no runs to check; check the document as written.
-            errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources), mended));
+            errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources, mended), mended));
             throw Fail(errors);
         }
 
@@ -91,9 +91,9 @@ public static class SpecLoader
         {
             // Each run is bound and validated on its own: a swept value is only valid in context
             // (warmup_steps < steps), and its errors point at the value in the sweep list.
-            var runMended = new MendedPaths();
+            var runMended = mended.Copy();   // what was mended in the document is mended in every run
             if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
-            errors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources), runMended));
+            errors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended), runMended));
             if (checkPaths) errors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory));
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)));
         }

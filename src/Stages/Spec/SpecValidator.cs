@@ -27,11 +27,14 @@ internal sealed partial class SpecValidator
     private readonly SourceMap _sources;
     private readonly List<SpecError> _errors = [];
 
-    private SpecValidator(NodeIndex index, SourceMap sources) => (_index, _sources) = (index, sources);
+    private readonly MendedPaths _mended;
 
-    public static IReadOnlyList<SpecError> Validate(PipelineSpec spec, NodeIndex index, SourceMap sources)
+    private SpecValidator(NodeIndex index, SourceMap sources, MendedPaths mended) => (_index, _sources, _mended) = (index, sources, mended);
+
+    /// <param name="mended">Paths the binder dropped or filled in: a rule about them would only repeat the binding error.</param>
+    public static IReadOnlyList<SpecError> Validate(PipelineSpec spec, NodeIndex index, SourceMap sources, MendedPaths? mended = null)
     {
-        var validator = new SpecValidator(index, sources);
+        var validator = new SpecValidator(index, sources, mended ?? new MendedPaths());
         validator.Document(spec);
         validator.Synthetic(spec.Synthetic);
         validator.Train(spec.Train);
@@ -78,13 +81,13 @@ internal sealed partial class SpecValidator
     {
         if (spec.Data is not { } d)
         {
-            Check(spec.Experiment is not ("data" or "olmo"), "experiment",
+            if (!_mended.Covers("data")) Check(spec.Experiment is not ("data" or "olmo"), "experiment",
                 $"experiment: {spec.Experiment} needs a data: section (sources, tokenizer, packing, tasks)");
             return;
         }
         if (spec.Experiment == "olmo")
         {
-            if (spec.Olmo is not { } o) Check(false, "experiment", "experiment: olmo needs an olmo: section (preset, ...)");
+            if (spec.Olmo is not { } o) Check(_mended.Covers("olmo"), "experiment", "experiment: olmo needs an olmo: section (preset, ...)");
             else
             {
                 OneOf(o.Preset, Presets, "olmo.preset", "preset");
@@ -273,6 +276,7 @@ internal sealed partial class SpecValidator
     private bool Check(bool ok, string path, string message)
     {
         if (ok) return true;
+        if (_mended.Covers(path)) return false;
         var node = _index.Nearest(path, out var exact);
         // A written value is named where the user wrote it (a swept value: in the sweep list);
         // a default is named by the field it defaults.
