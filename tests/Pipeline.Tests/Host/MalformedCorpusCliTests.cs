@@ -42,6 +42,8 @@ public class MalformedCorpusCliTests : IDisposable
         Yaml("enormous steps", "2:16", ["train.steps", "at most 10,000,000,000"], ["name: a", "train: {steps: 1000000000000}"]),
         Yaml("a grid that cannot fit in memory", "2:12", ["synthetic", "needs about", "this machine has"],
             ["name: a", "synthetic: {tasks: 200000000, dims_per_task: 16, width: 4096}"]),
+        Yaml("an OLMo model that cannot fit in memory", "6:7", ["olmo", "4B shape", "needs about", "raise olmo.grad_accumulation"],
+            ["name: a", Olmo, .. OlmoData, "olmo: {preset: 4B}"]),
         Yaml("max loss ratio below one", "2:25", ["train.max_loss_ratio", "0 (off) or a finite number > 1"], ["name: a", "train: {max_loss_ratio: 0.5}"]),
         Yaml("analysis SQL typo", "5:25", ["analysis.tables[0].sql", "stpe", "before training"],
             ["name: a", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}", "analysis:", "  tables:", "    - {name: last, sql: 'SELECT max(stpe) FROM metrics'}"]),
