@@ -1,0 +1,85 @@
+using Retention.Probes;
+using static TorchSharp.torch;
+
+namespace Retention.Tests.Probes;
+
+/// <summary>The planted DAS test of shared/docs/probes.md §1, through the project's own DAS code.</summary>
+public class DasTests
+{
+    const int Items = 40, Dims = 16;
+
+    /// <summary>Item embeddings rank·v + noise orthogonal to v; a frozen head outputs v·(h1 − h2) for
+    /// "first larger" and its negative for "second larger". The site is TOK1's embedding.</summary>
+    sealed class PlantedComparison(Tensor embeddings, Tensor v) : IInterventionSite
+    {
+        public Tensor Prepare(Tensor inputs) => embeddings.index_select(0, inputs.flatten()).reshape(inputs.shape[0], 2, Dims);
+        public Tensor Activations(Tensor prepared) => prepared.select(1, 0);
+        public Tensor Logits(Tensor prepared, Tensor patched)
+        {
+            var score = patched.sub(prepared.select(1, 1)).matmul(v).unsqueeze(1);    // (N, 1)
+            return cat([score, score.neg()], 1);                                      // class 0: first larger
+        }
+    }
+
+    static (PlantedComparison Site, Tensor V, int[] Ranks) Planted()
+    {
+        var g = new Generator(3);
+        var v = randn(Dims, generator: g);
+        v = v.div(v.norm());
+        var ranks = Enumerable.Range(0, Items).OrderBy(i => (i * 37) % Items).ToArray();   // a hidden order, not the index
+        var noise = randn(Items, Dims, generator: g);
+        noise = noise.sub(noise.matmul(v).unsqueeze(1).mul(v.unsqueeze(0)));             // orthogonal to v
+        var embeddings = tensor(ranks.Select(r => (float)r).ToArray()).unsqueeze(1).mul(v.unsqueeze(0)).add(noise.mul(3));
+        return (new PlantedComparison(embeddings, v), v, ranks);
+    }
+
+    static InterchangePairs Pairs(int[] ranks, int count, int seed)
+    {
+        var rng = new Random(seed);
+        var b = new long[count * 2]; var s = new long[count * 2];
+        var baseLabels = new long[count]; var counterfactual = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            int a = rng.Next(Items), c = rng.Next(Items), a2 = rng.Next(Items), c2 = rng.Next(Items);
+            (b[2 * i], b[2 * i + 1], s[2 * i], s[2 * i + 1]) = (a, c, a2, c2);
+            baseLabels[i] = ranks[a] > ranks[c] ? 0 : 1;
+            counterfactual[i] = ranks[a2] > ranks[c] ? 0 : 1;   // the source's TOK1 rank against the base's TOK2
+        }
+        return new InterchangePairs(tensor(b, [count, 2]), tensor(s, [count, 2]), baseLabels, counterfactual);
+    }
+
+    [Fact]
+    public void A_one_dimensional_das_finds_the_planted_rank_direction_and_the_random_rotation_does_not()
+    {
+        var (site, v, ranks) = Planted();
+        var train = Pairs(ranks, 2000, seed: 1);
+        var test = Pairs(ranks, 1000, seed: 2);
+        var (subspace, loss) = Das.Train(site, train, new DasSettings(Rank: 1, Steps: 300, Lr: 0.05, BatchSize: 128, Seed: 5), CPU);
+
+        var learned = Das.Evaluate(site, test, subspace, loss);
+        Assert.True(learned.IiaChanged >= 0.95, $"changed-pair IIA {learned.IiaChanged}");
+        Assert.True(learned.ChangedPairs > 100);
+        double cos = Math.Abs(subspace.select(1, 0).dot(v).item<float>());   // W is unit-norm, v too
+        Assert.True(cos >= 0.95, $"|cos(learned, v)| = {cos}");
+        var w = subspace;
+        Assert.True(w.T.matmul(w).sub(eye(1)).abs().max().item<float>() < 1e-5);
+
+        var random = Das.Evaluate(site, test, Das.RandomSubspace(Dims, 1, seed: 11));
+        Assert.True(random.IiaChanged < 0.2, $"random rotation's changed-pair IIA {random.IiaChanged}");
+        // Overall, the random rotation scores about the share of pairs whose label does not change.
+        Assert.Equal(1 - (double)test.Changed / test.Count, random.Iia, 0.1);
+    }
+
+    [Fact]
+    public void The_intervention_replaces_exactly_the_subspace_coordinates()
+    {
+        var g = new Generator(9);
+        var bases = randn(5, 6, generator: g);
+        var sources = randn(5, 6, generator: g);
+        var w = Das.RandomSubspace(6, 2, seed: 4);
+        var patched = Das.Intervene(bases, sources, w);
+        Assert.True(patched.matmul(w).sub(sources.matmul(w)).abs().max().item<float>() < 1e-5);   // in W: the source's
+        var outside = eye(6).sub(w.matmul(w.T));
+        Assert.True(patched.matmul(outside).sub(bases.matmul(outside)).abs().max().item<float>() < 1e-5);   // outside: the base's
+    }
+}
