@@ -20,7 +20,10 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The output projection (for scaled initialisation).</summary>
+    /// <summary>The fused input projection H → MlpDim: rows j (value) and j + MlpDim/2 (gate) feed neuron j.</summary>
+    public Linear InProj => ffProj;
+
+    /// <summary>The output projection MlpDim/2 → H: column j is neuron j's write to the residual stream.</summary>
     public Linear OutProj => ffOut;
 
     public override Tensor forward(Tensor x)

@@ -1,0 +1,106 @@
+using Retention.Models;
+using Retention.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Retention.Probes;
+
+/// <summary>One gradient decomposition: cosines of the batch gradient and its task and non-task parts
+/// with the task gradient g_r, their norms, over the localised neurons' parameters.</summary>
+public sealed record GradientSplit(double CosG, double CosTask, double CosNonTask, double NormG, double NormTask, double NormNonTask,
+    double NormTaskGradient, double SumError);
+
+/// <summary>
+/// Gradient decomposition over first-layer MLP neurons (paper Fig 9). The parameters of SwiGLU neuron j
+/// are rows j (value) and j + F (gate) of the fused input projection and column j of the output
+/// projection (F = MlpDim/2). g_r is the gradient of the task loss — the mean cross-entropy of
+/// predicting TOK1, TOK2 and LABEL of every task instance from EOS TOK1 TOK2 — over those parameters;
+/// a batch's gradient g (its mean token loss) splits as g = g_t + g_nt, the terms whose target is a
+/// task token (a segment's TOK1, TOK2, LABEL) and the rest, both over the same 1/N, so they sum to g.
+/// Gradients come from autograd.grad, which leaves the parameters' .grad untouched: training does not see them.
+/// </summary>
+public static class GradientDecomposition
+{
+    /// <summary>The parameters the neurons live in: the first block's MLP input and output weights.</summary>
+    public static Tensor[] Weights(OlmoModel model) => [model.Blocks[0].Mlp.InProj.weight!, model.Blocks[0].Mlp.OutProj.weight!];
+
+    /// <summary>The chosen neurons' slices of the two weight gradients, as one vector.</summary>
+    public static Tensor Slice(Tensor gradIn, Tensor gradOut, IReadOnlyList<int> neurons)
+    {
+        long f = gradOut.shape[1];
+        var index = tensor(neurons.Select(j => (long)j).ToArray(), device: gradIn.device);
+        return cat([
+            gradIn.index_select(0, index).flatten(),
+            gradIn.index_select(0, index.add(f)).flatten(),
+            gradOut.index_select(1, index).flatten()], 0);
+    }
+
+    /// <summary>g_r over all <paramref name="instances"/> ((n, 3) EOS TOK1 TOK2; targets (n, 3) TOK1 TOK2 LABEL),
+    /// as full weight gradients (input, output projection).</summary>
+    public static (Tensor GradIn, Tensor GradOut) TaskGradient(OlmoModel model, Tensor instances, Tensor targets)
+    {
+        var logits = model.call(instances);
+        var loss = nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten());
+        var grads = autograd.grad([loss], Weights(model));
+        return (grads[0].detach(), grads[1].detach());
+    }
+
+    /// <summary>
+    /// Neuron localisation by attribution: |Σ over the task's tokens of a_j ∂L/∂a_j| for each neuron's
+    /// activation a_j, which equals |⟨column j of W_out, column j of ∂L/∂W_out⟩| (the output projection
+    /// is linear in a_j). The <paramref name="count"/> largest, in index order.
+    /// </summary>
+    public static int[] Localise(OlmoModel model, Tensor taskGradOut, int count)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var attribution = model.Blocks[0].Mlp.OutProj.weight!.mul(taskGradOut).sum([0]).abs().cpu().to(ScalarType.Float64).data<double>().ToArray();
+        return [.. Enumerable.Range(0, attribution.Length).OrderByDescending(j => attribution[j]).ThenBy(j => j)
+            .Take(Math.Clamp(count, 1, attribution.Length)).Order()];
+    }
+
+    /// <summary>
+    /// Splits the gradient of a batch's mean token loss ((B, T) inputs and targets; <paramref name="taskMask"/>
+    /// true where the target is a task token) over <paramref name="neurons"/>, against the task gradient
+    /// slice <paramref name="taskGradient"/>. <see cref="GradientSplit.SumError"/> is ‖g_t + g_nt − g‖/‖g‖ with g
+    /// computed on its own.
+    /// </summary>
+    public static GradientSplit Split(OlmoModel model, Tensor inputs, Tensor targets, Tensor taskMask, IReadOnlyList<int> neurons, Tensor taskGradient)
+    {
+        var logits = model.call(inputs);                                                              // (B, T, V)
+        var perToken = nn.functional.cross_entropy(logits.flatten(0, 1).to(ScalarType.Float32), targets.flatten(), reduction: nn.Reduction.None);
+        var mask = taskMask.flatten().to(perToken.dtype);
+        using var n = ((double)perToken.numel()).ToScalar();
+        var taskLoss = perToken.mul(mask).sum().div(n);
+        var otherLoss = perToken.mul(mask.neg().PlusInPlace(SafeArithmetic.One)).sum().div(n);       // (1 − m)
+        var whole = perToken.mean();
+        var weights = Weights(model);
+        var gt = autograd.grad([taskLoss], weights, retain_graph: true, allow_unused: true);
+        var gnt = autograd.grad([otherLoss], weights, retain_graph: true, allow_unused: true);
+        var g = autograd.grad([whole], weights, allow_unused: true);
+        Tensor Vec(IList<Tensor> grads) => Slice(Zeroed(grads[0], weights[0]), Zeroed(grads[1], weights[1]), neurons).to(ScalarType.Float64);
+        var (vt, vnt, vg, vr) = (Vec(gt), Vec(gnt), Vec(g), taskGradient.to(ScalarType.Float64));
+        double normG = vg.norm().item<double>();
+        return new GradientSplit(Cos(vg, vr), Cos(vt, vr), Cos(vnt, vr), normG, vt.norm().item<double>(), vnt.norm().item<double>(),
+            vr.norm().item<double>(), normG > 0 ? vt.Plus(vnt).sub(vg).norm().item<double>() / normG : 0);
+    }
+
+    static Tensor Zeroed(Tensor? grad, Tensor like) => grad is null || grad.IsInvalid ? zeros_like(like) : grad;
+
+    static double Cos(Tensor a, Tensor b)
+    {
+        double na = a.norm().item<double>(), nb = b.norm().item<double>();
+        return na == 0 || nb == 0 ? 0 : a.dot(b).item<double>() / (na * nb);
+    }
+
+    /// <summary>Where the targets of a batch are task tokens: each injected segment EOS TOK1 TOK2 LABEL that
+    /// starts TOK1 at row offset o makes the targets at input positions o−1, o and o+1 (TOK1, TOK2, LABEL).</summary>
+    public static bool[] TaskTargets(int rows, int seqLen, IEnumerable<(int Row, int Offset)> segments)
+    {
+        var mask = new bool[rows * seqLen];
+        foreach (var (row, offset) in segments)
+            for (int t = offset - 1; t <= offset + 1; t++)
+                if (t >= 0 && t < seqLen) mask[row * seqLen + t] = true;
+        return mask;
+    }
+}
