@@ -55,13 +55,29 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
     /// <summary>Trainable parameter count of the built module (Σ numel over parameters()).</summary>
     public long CountParameters() => parameters().Sum(p => p.numel());
 
+    /// <summary>The token embedding matrix V × H (for probes reading the embeddings).</summary>
+    public Tensor TokenEmbeddings => wte.weight!;
+
     /// <summary>tokens (B, T) int64 → logits (B, T, V), float32.</summary>
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => LogitsFrom(Residual(tokens, 0), 0);
+
+    /// <summary>The residual stream after the first <paramref name="layers"/> blocks (0: the embeddings), (B, T, C).
+    /// With <see cref="LogitsFrom"/> it is the forward pass split at a layer, for probes that intervene there.</summary>
+    public Tensor Residual(Tensor tokens, int layers)
     {
         if (tokens.dim() != 2 || tokens.shape[1] > config.MaxSeqLen)
             throw new ArgumentException($"tokens must be (B, T ≤ {config.MaxSeqLen}), got ({string.Join(", ", tokens.shape)})");
+        if (layers < 0 || layers > config.Layers) throw new ArgumentOutOfRangeException(nameof(layers), $"the model has {config.Layers} layers");
         var x = wte.call(tokens);                                                   // (B, T, C)
-        foreach (var block in blocks) x = block.call(x);                            // (B, T, C)
+        for (int i = 0; i < layers; i++) x = blocks[i].call(x);                     // (B, T, C)
+        return x;
+    }
+
+    /// <summary>The logits (B, T, V), float32, from the residual stream after <paramref name="layers"/> blocks.</summary>
+    public Tensor LogitsFrom(Tensor residual, int layers)
+    {
+        var x = residual;
+        for (int i = layers; i < config.Layers; i++) x = blocks[i].call(x);         // (B, T, C)
         x = lnF.call(x).to(computeDtype);                                           // (B, T, C)
         var logits = MixedPrecision.Linear(lmHead, x);                              // (B, T, V)
         return logits.dtype == ScalarType.Float32 ? logits : logits.to(ScalarType.Float32);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Retention.Artifacts;
 using Retention.Data;
 using Retention.Models;
+using Retention.Probes;
 using Retention.Spec;
 using Retention.Training;
 
@@ -28,15 +29,17 @@ public sealed record TaskRow(string Task, string Kind, double Frequency, long Ga
 /// experiment: olmo — one run as a Dataflow graph, read top to bottom:
 ///
 ///   stream (DataStream: source |> tokenize |> pack |> batch |> inject)
-///     |> train (OlmoTrainer on its own thread; evaluation and checkpoints between steps)
-///     |> records |> write (train, eval, task_metrics, injections)
+///     |> train (OlmoTrainer on its own thread)
+///          |> {evaluate, probes (DAS, Fourier, gradients, injection retention), checkpoint, export}
+///             (model stages on the trainer thread, before or after each update: see IModelStage)
+///     |> write (every table; sealed and the checkpoint promoted at each checkpoint)
 ///
 /// Compute is estimated as 6 · parameters · tokens. The last step writes a checkpoint
 /// (model, optimiser, data cursor) to checkpoint/ and the weights as safetensors to export/.
 /// </summary>
 public static class OlmoRunGraph
 {
-    sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, OlmoEvaluation? Evaluation, bool Checkpointed);
+    sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, IReadOnlyList<object> Rows);
 
     /// <summary>The data-quality issues recorded by the time a checkpoint's rows were sealed, kept in
     /// the checkpoint so that a resumed run's data_quality.arrow still lists them.</summary>
@@ -128,50 +131,60 @@ public static class OlmoRunGraph
         });
         if (resuming) progress.Info($"{cell.RunId}: resuming from the checkpoint at step {start!.Step}");
         long resumedAt = start?.Step ?? 0;
+
+        // The model stages, in the order they see each step; each probe writes its own table.
+        var probes = OlmoProbes.Build(spec, tokenizer, config);
+        IReadOnlyList<IModelStage> stages =
+        [
+            new EvaluateStage(evaluator, olmo.EvalEvery, tokensPerStep, parameters),
+            .. probes.Select(p => p.Stage),
+            new CheckpointStage(trainer, checkpointDir),
+            new ExportStage(Path.Combine(cell.RunDir, "export")),
+        ];
         // Each table keeps the rows an interrupted attempt sealed up to the checkpoint's step.
+        long? keep = resuming ? resumedAt : null;
         string Table(string file) => Path.Combine(cell.RunDir, file);
-        ArrowRowWriter<T> Open<T>(string file, RecordBatchBuilder<T> schema) =>
-            resuming ? ArrowRowWriter<T>.Resume(Table(file), schema, resumedAt) : ArrowRowWriter<T>.Create(Table(file), schema);
-        await using var trainRows = Open("train.arrow", TrainTable);
-        await using var evalRows = Open("eval.arrow", EvalTable);
-        await using var taskRows = Open("task_metrics.arrow", TaskTable);
-        await using var injections = Open(DataTables.InjectionsFile, DataTables.Injections);
+        await using var tables = new TableSet()
+            .Add(Table("train.arrow"), TrainTable, keep).Add(Table("eval.arrow"), EvalTable, keep)
+            .Add(Table("task_metrics.arrow"), TaskTable, keep).Add(Table(DataTables.InjectionsFile), DataTables.Injections, keep);
+        foreach (var probe in probes) probe.AddTable(tables, cell.RunDir, keep);
         var quality = resuming ? DataQualityLog.Resuming(DataQualityLog.Read(Path.Combine(checkpointDir, QualityFile))) : new DataQualityLog();
         using var failure = new FirstFailure();
         var clock = Stopwatch.StartNew();
         long lastStep = 0;
         var divergence = new DivergenceGuard(cell.RunId, spec.Train.MaxLossRatio);
+        static List<object> Run(IReadOnlyList<IModelStage> stages, Func<IModelStage, IEnumerable<object>> call) =>
+            [.. stages.SelectMany(s => call(s).ToList())];   // materialised here, on the trainer thread
         try
         {
+            if (!resuming)
+            {
+                // Step 0: the probes' reference values, from the model before any update.
+                var view0 = new ModelView(trainer.Model, device, 0, null, false);
+                foreach (var row in await onTrainer.StartNew(() => Run(stages, s => s.After(view0)))) tables.Write(row);
+            }
             var train = Stage.Transform<TrainingBatch, Outcome>("train", batch =>
             {
+                bool last = batch.Step == spec.Train.Steps;
+                var before = Run(stages, s => s.Before(new ModelView(trainer.Model, device, batch.Step, batch, last)));
                 var outcome = trainer.Step(batch);
                 if (!double.IsFinite(outcome.Loss))
                     throw new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
                 divergence.Check(outcome.Step, outcome.Loss);
-                bool last = batch.Step == spec.Train.Steps;
-                var evaluation = batch.Step % olmo.EvalEvery == 0 || last ? evaluator.Evaluate(trainer.Model, device) : null;
-                bool checkpoint = trainSpec.CheckpointDue(batch.Step) || last;
-                if (checkpoint) trainer.SaveCheckpoint(CheckpointFolder.Pending(checkpointDir, batch.Step), batch.After);
-                if (last) OlmoExport.Write(trainer.Model, Path.Combine(cell.RunDir, "export"));
-                return new Outcome(outcome, batch, evaluation, checkpoint);
+                var after = Run(stages, s => s.After(new ModelView(trainer.Model, device, batch.Step, batch, last)));
+                return new Outcome(outcome, batch, [.. before, .. after]);
             }, failure, trainerThread, capacity: 2);
             var write = Stage.Sink<Outcome>("write", async o =>
             {
                 long step = o.Step.Step, tokens = step * tokensPerStep;
-                double flops = 6.0 * parameters * tokens;
-                foreach (var row in o.Batch.Injections) injections.Append(row);
+                foreach (var row in o.Batch.Injections) tables.Write(row);
                 if (step % spec.Train.LogEvery == 0 || step == spec.Train.Steps)
-                    trainRows.Append(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, flops, clock.Elapsed.TotalSeconds));
-                if (o.Evaluation is { } e)
-                {
-                    evalRows.Append(new OlmoEvalRow(step, tokens, flops, e.ValidationLoss));
-                    foreach (var t in e.Tasks) taskRows.Append(new TaskMetricRow(step, t.Task, t.Split, t.Loss, t.Accuracy, t.LabelAccuracy));
-                }
-                if (o.Checkpointed)
+                    tables.Write(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, 6.0 * parameters * tokens, clock.Elapsed.TotalSeconds));
+                foreach (var row in o.Rows.Where(r => r is not CheckpointSaved)) tables.Write(row);
+                if (o.Rows.OfType<CheckpointSaved>().Any())
                 {
                     // The rows up to this step reach disk before the checkpoint that resumes after them.
-                    foreach (var table in new Action<long>[] { trainRows.Seal, evalRows.Seal, taskRows.Seal, injections.Seal }) table(step);
+                    tables.Seal(step);
                     var pending = CheckpointFolder.Pending(checkpointDir, step);
                     await quality.WriteAsync(Path.Combine(pending, QualityFile));
                     CheckpointFolder.Replace(pending, checkpointDir);
@@ -187,8 +200,7 @@ public static class OlmoRunGraph
         }
         finally
         {
-            await CompleteAll.RunAsync([trainRows.CompleteAsync, evalRows.CompleteAsync, taskRows.CompleteAsync, injections.CompleteAsync,
-                () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow"))]);
+            await CompleteAll.RunAsync([tables.CompleteAsync, () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow"))]);
             await onTrainer.StartNew(trainer.Dispose);
         }
         return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);

@@ -36,13 +36,27 @@ public static class GradientDecomposition
     }
 
     /// <summary>g_r over all <paramref name="instances"/> ((n, 3) EOS TOK1 TOK2; targets (n, 3) TOK1 TOK2 LABEL),
-    /// as full weight gradients (input, output projection).</summary>
-    public static (Tensor GradIn, Tensor GradOut) TaskGradient(OlmoModel model, Tensor instances, Tensor targets)
+    /// as full weight gradients (input, output projection): the mean over every target, accumulated over
+    /// slices of at most <paramref name="rowsPerSlice"/> instances so a large vocabulary's logits stay bounded.</summary>
+    public static (Tensor GradIn, Tensor GradOut) TaskGradient(OlmoModel model, Tensor instances, Tensor targets, int rowsPerSlice = int.MaxValue)
     {
-        var logits = model.call(instances);
-        var loss = nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten());
-        var grads = autograd.grad([loss], Weights(model));
-        return (grads[0].detach(), grads[1].detach());
+        var weights = Weights(model);
+        Tensor gIn = zeros_like(weights[0]), gOut = zeros_like(weights[1]);
+        long n = instances.shape[0];
+        using var total = ((double)targets.numel()).ToScalar();
+        for (long start = 0; start < n; start += rowsPerSlice)
+        {
+            using var scope = NewDisposeScope();
+            long rows = Math.Min(rowsPerSlice, n - start);
+            var device = weights[0].device;
+            var logits = model.call(instances.narrow(0, start, rows).to(device));
+            var sum = nn.functional.cross_entropy(logits.flatten(0, 1).to(ScalarType.Float32), targets.narrow(0, start, rows).flatten().to(device),
+                reduction: nn.Reduction.Sum).div(total);
+            var grads = autograd.grad([sum], weights);
+            gIn.PlusInPlace(grads[0].detach());
+            gOut.PlusInPlace(grads[1].detach());
+        }
+        return (gIn, gOut);
     }
 
     /// <summary>
@@ -67,22 +81,37 @@ public static class GradientDecomposition
     /// </summary>
     public static GradientSplit Split(OlmoModel model, Tensor inputs, Tensor targets, Tensor taskMask, IReadOnlyList<int> neurons, Tensor taskGradient)
     {
+        var (t, nt, g) = Parts(model, inputs, targets, taskMask, neurons, targets.numel());
+        return Combine(t, nt, g, taskGradient);
+    }
+
+    /// <summary>The three gradient slices (task part, non-task part, whole) of one micro-batch, each with the
+    /// loss divided by <paramref name="totalTokens"/> (the whole batch's), so micro-batches add up to the batch.</summary>
+    public static (Tensor Task, Tensor NonTask, Tensor Whole) Parts(OlmoModel model, Tensor inputs, Tensor targets, Tensor taskMask,
+        IReadOnlyList<int> neurons, long totalTokens)
+    {
         var logits = model.call(inputs);                                                              // (B, T, V)
         var perToken = nn.functional.cross_entropy(logits.flatten(0, 1).to(ScalarType.Float32), targets.flatten(), reduction: nn.Reduction.None);
         var mask = taskMask.flatten().to(perToken.dtype);
-        using var n = ((double)perToken.numel()).ToScalar();
+        using var n = ((double)totalTokens).ToScalar();
         var taskLoss = perToken.mul(mask).sum().div(n);
         var otherLoss = perToken.mul(mask.neg().PlusInPlace(SafeArithmetic.One)).sum().div(n);       // (1 − m)
-        var whole = perToken.mean();
+        var whole = perToken.sum().div(n);
         var weights = Weights(model);
         var gt = autograd.grad([taskLoss], weights, retain_graph: true, allow_unused: true);
         var gnt = autograd.grad([otherLoss], weights, retain_graph: true, allow_unused: true);
         var g = autograd.grad([whole], weights, allow_unused: true);
-        Tensor Vec(IList<Tensor> grads) => Slice(Zeroed(grads[0], weights[0]), Zeroed(grads[1], weights[1]), neurons).to(ScalarType.Float64);
-        var (vt, vnt, vg, vr) = (Vec(gt), Vec(gnt), Vec(g), taskGradient.to(ScalarType.Float64));
-        double normG = vg.norm().item<double>();
-        return new GradientSplit(Cos(vg, vr), Cos(vt, vr), Cos(vnt, vr), normG, vt.norm().item<double>(), vnt.norm().item<double>(),
-            vr.norm().item<double>(), normG > 0 ? vt.Plus(vnt).sub(vg).norm().item<double>() / normG : 0);
+        Tensor Vec(IList<Tensor> grads) => Slice(Zeroed(grads[0], weights[0]), Zeroed(grads[1], weights[1]), neurons).to(ScalarType.Float64).detach();
+        return (Vec(gt), Vec(gnt), Vec(g));
+    }
+
+    /// <summary>The cosines and norms of summed parts against the task gradient.</summary>
+    public static GradientSplit Combine(Tensor task, Tensor nonTask, Tensor whole, Tensor taskGradient)
+    {
+        var vr = taskGradient.to(ScalarType.Float64);
+        double normG = whole.norm().item<double>();
+        return new GradientSplit(Cos(whole, vr), Cos(task, vr), Cos(nonTask, vr), normG, task.norm().item<double>(), nonTask.norm().item<double>(),
+            vr.norm().item<double>(), normG > 0 ? task.Plus(nonTask).sub(whole).norm().item<double>() / normG : 0);
     }
 
     static Tensor Zeroed(Tensor? grad, Tensor like) => grad is null || grad.IsInvalid ? zeros_like(like) : grad;

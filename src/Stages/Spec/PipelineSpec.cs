@@ -27,6 +27,10 @@ public sealed record PipelineSpec
     /// <summary>The OLMo model and its optimiser settings (experiment: olmo). train.steps, lr,
     /// warmup_steps, min_lr_ratio and log_every apply; batch and sequence come from data.packing.</summary>
     public OlmoSpec? Olmo { get; init; }
+
+    /// <summary>Probe stages of an OLMo run (DAS, Fourier readout, gradient decomposition, injection
+    /// retention); absent = none. See ProbesSpec.cs.</summary>
+    public ProbesSpec? Probes { get; init; }
 }
 
 /// <summary>experiment: olmo — the decoder of paper-spec Part 2 trained on the data stage.</summary>

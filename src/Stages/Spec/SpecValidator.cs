@@ -40,6 +40,7 @@ internal sealed partial class SpecValidator
         validator.Train(spec.Train);
         validator.Analysis(spec.Analysis);
         validator.Data(spec);
+        validator.Probes(spec);
         validator.Resources(spec);
         return validator._errors;
     }
@@ -212,6 +213,62 @@ internal sealed partial class SpecValidator
                 OneOf(overlay.Style, OverlayStyles, $"{oat}.style", "overlay style");
             }
         }
+    }
+
+    private static readonly string[] ProbePositions = ["tok1", "tok2"];
+
+    private void Probes(PipelineSpec spec)
+    {
+        if (spec.Probes is not { } p) return;
+        if (!Check(spec.Experiment == "olmo", "probes", $"probes run in OLMo runs (experiment: olmo), not experiment: {spec.Experiment}")) return;
+        AtLeast(p.Every, 0, "probes.every");
+        var tasks = spec.Data?.Tasks ?? [];
+        int layers = 0, hidden = 0, mlp = 0;
+        if (spec.Olmo is { } o && Presets.Contains(o.Preset) && o.Layers >= 0 && o.Hidden >= 0 && o.MlpDim >= 0)
+        {
+            var shape = Pipeline.OlmoRunGraph.Shape(o, 1, 1);
+            (layers, hidden, mlp) = (shape.Layers, shape.Hidden, shape.MlpDim);
+        }
+        void Task(string name, string path, string? kind)
+        {
+            var candidates = tasks.Where(t => kind is null || t.Kind == kind).ToList();
+            if (name.Length == 0)
+                Check(candidates.Count > 0, path, $"needs a {(kind ?? "injected").Replace('_', ' ')} task in data.tasks to probe");
+            else
+                Check(candidates.Any(t => t.TaskName == name), path,
+                    $"no {(kind ?? "injected").Replace('_', ' ')} task named '{name}' in data.tasks; there are: {string.Join(", ", candidates.Select(t => t.TaskName))}");
+        }
+        void Layer(int layer, string path) => Check(layer >= 0 && (layers == 0 || layer <= layers), path,
+            $"must be between 0 (the embeddings) and the model's {layers} layers, got {layer}");
+        if (p.Das is { } das)
+        {
+            Task(das.Task, "probes.das.task", "comparison");
+            Layer(das.Layer, "probes.das.layer");
+            OneOf(das.Position, ProbePositions, "probes.das.position", "position");
+            if (AtLeast(das.Rank, 1, "probes.das.rank") && hidden > 0)
+                Check(das.Rank <= hidden, "probes.das.rank", $"must be at most the hidden width {hidden}, got {das.Rank}");
+            AtLeast(das.Steps, 1, "probes.das.steps");
+            Positive(das.Lr, "probes.das.lr");
+            AtLeast(das.BatchSize, 1, "probes.das.batch_size");
+            AtLeast(das.TrainPairs, 1, "probes.das.train_pairs");
+            AtLeast(das.TestPairs, 1, "probes.das.test_pairs");
+        }
+        if (p.Fourier is { } fourier)
+        {
+            Task(fourier.Task, "probes.fourier.task", "modular_addition");
+            Layer(fourier.Layer, "probes.fourier.layer");
+            OneOf(fourier.Position, ProbePositions, "probes.fourier.position", "position");
+            AtLeast(fourier.KeyFrequencies, 1, "probes.fourier.key_frequencies");
+        }
+        if (p.Gradients is { } gradients)
+        {
+            Task(gradients.Task, "probes.gradients.task", null);
+            if (AtLeast(gradients.Neurons, 1, "probes.gradients.neurons") && mlp > 0)
+                Check(gradients.Neurons <= mlp / 2, "probes.gradients.neurons", $"must be at most the {mlp / 2} first-layer MLP neurons, got {gradients.Neurons}");
+            AtLeast(gradients.Instances, 0, "probes.gradients.instances");
+        }
+        if (p.InjectionEval is { } eval)
+            AtLeast(eval.Instances, 1, "probes.injection_eval.instances");
     }
 
     /// <summary>What a run needs against what this machine has: refused here rather than after the

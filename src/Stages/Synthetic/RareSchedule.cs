@@ -25,21 +25,11 @@ public static class RareSchedule
     }
 
     /// <summary>Dense logging needs room between injections; below this gap it is off.</summary>
-    public const long MinDenseGap = 8;
+    public const long MinDenseGap = Training.InjectionPhases.MinDenseGap;
 
-    /// <summary>
-    /// Where a step sits relative to the injections, for dense logging: "before" (the step just
-    /// before an injection), "after" (the injection step itself: metrics are taken after its
-    /// update), "between" (1, 2, 4, ... steps after an injection), or null (not a dense step).
-    /// </summary>
-    public static string? Phase(RareSpec? rare, long step)
-    {
-        if (rare is not { DenseLogging: true } || rare.Gap < MinDenseGap) return null;
-        long offset = step % rare.Gap;
-        if (offset == 0) return "after";
-        if (offset == rare.Gap - 1) return "before";
-        return (offset & (offset - 1)) == 0 ? "between" : null;
-    }
+    /// <summary>The step's phase around the rare task's injections (see <see cref="Training.InjectionPhases"/>), or null.</summary>
+    public static string? Phase(RareSpec? rare, long step) =>
+        rare is not { DenseLogging: true } ? null : Training.InjectionPhases.Phase(rare.Gap, step);
 
     /// <summary>Index of the last injection at or before a step (0 before the first one).</summary>
     public static long InjectionIndex(RareSpec? rare, long step) => rare is null ? 0 : step / rare.Gap;

@@ -18,10 +18,15 @@ public sealed record OlmoEvaluation(double ValidationLoss, IReadOnlyList<TaskSco
 /// that with the bf16 logits, their float32 copy and the log-softmax): with a 100K vocabulary and
 /// 2048-token rows that is one row at a time, where a fixed 32 rows needed 25 GiB and ran a GPU out of memory.
 /// </summary>
-public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEvalSet> tasks, long logitBudget = 1L << 27)
+public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEvalSet> tasks, long logitBudget = OlmoEvaluator.DefaultLogitBudget)
 {
+    /// <summary>The default logit budget per slice (2^27 float32 elements, 0.5 GiB).</summary>
+    public const long DefaultLogitBudget = 1L << 27;
+
     /// <summary>Rows of <paramref name="rowLength"/> tokens per slice for a vocabulary of <paramref name="vocab"/> (at least 1).</summary>
-    public int RowsPerSlice(int rowLength, int vocab) => (int)Math.Clamp(logitBudget / ((long)rowLength * vocab), 1, 4096);
+    public int RowsPerSlice(int rowLength, int vocab) => RowsPerSlice(rowLength, vocab, logitBudget);
+
+    public static int RowsPerSlice(int rowLength, int vocab, long budget) => (int)Math.Clamp(budget / ((long)rowLength * vocab), 1, 4096);
 
     public OlmoEvaluation Evaluate(OlmoModel model, Device device)
     {
@@ -50,10 +55,14 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
         return total / tokens;
     }
 
-    TaskScore Score(OlmoModel model, TaskEvalSet set, Device device)
+    TaskScore Score(OlmoModel model, TaskEvalSet set, Device device) => Score(model, set, device, logitBudget);
+
+    /// <summary>One task split's loss and accuracies at the label position, in slices of at most <paramref name="budget"/> logits.</summary>
+    public static TaskScore Score(OlmoModel model, TaskEvalSet set, Device device, long budget)
     {
+        using var noGrad = no_grad();
         double loss = 0, accuracy = 0, labelAccuracy = 0;
-        int chunk = RowsPerSlice(TaskEvalSet.InputLength, model.Config.VocabSize);
+        int chunk = RowsPerSlice(TaskEvalSet.InputLength, model.Config.VocabSize, budget);
         for (int start = 0; start < set.Count; start += chunk)
         {
             using var scope = NewDisposeScope();
@@ -81,7 +90,7 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
             .Select(split => First(TaskEvalSet.Create(t.Item2, vocabulary.Tasks[i], tokenizer.EosId, split), instances)))];
     }
 
-    static TaskEvalSet First(TaskEvalSet set, int n) => n >= set.Count ? set : set with
+    public static TaskEvalSet First(TaskEvalSet set, int n) => n >= set.Count ? set : set with
     {
         InstanceIds = set.InstanceIds[..n],
         Inputs = set.Inputs[..(n * TaskEvalSet.InputLength)],

@@ -1,0 +1,52 @@
+using Retention.Data;
+using Retention.Models;
+using Retention.Probes;
+using Retention.Training;
+
+namespace Retention.Pipeline;
+
+/// <summary>The writer's cue that a checkpoint of this step waits (as checkpoint.pending-&lt;step&gt;) for the
+/// tables to be sealed up to it, after which it is moved into place.</summary>
+public sealed record CheckpointSaved(long Step);
+
+/// <summary>LM validation loss and every task split's scores, every <c>olmo.eval_every</c> steps and at the end.</summary>
+public sealed class EvaluateStage(OlmoEvaluator evaluator, long every, long tokensPerStep, long parameters) : IModelStage
+{
+    public string Name => "evaluate";
+
+    public IEnumerable<object> After(ModelView view)
+    {
+        if (view.Step == 0 || view.Step % every != 0 && !view.Last) return [];
+        var e = evaluator.Evaluate(view.Model, view.Device);
+        long tokens = view.Step * tokensPerStep;
+        double flops = 6.0 * parameters * tokens;
+        return [new OlmoEvalRow(view.Step, tokens, flops, e.ValidationLoss),
+            .. e.Tasks.Select(t => (object)new TaskMetricRow(view.Step, t.Task, t.Split, t.Loss, t.Accuracy, t.LabelAccuracy))];
+    }
+}
+
+/// <summary>Model, optimizer and data cursor every <c>olmo.checkpoint_every</c> steps and at the end, written
+/// beside checkpoint/ and promoted by the writer once the tables are sealed (<see cref="CheckpointFolder"/>).</summary>
+public sealed class CheckpointStage(OlmoTrainer trainer, string checkpointDir) : IModelStage
+{
+    public string Name => "checkpoint";
+
+    public IEnumerable<object> After(ModelView view)
+    {
+        if (view.Step == 0 || !trainer.Spec.CheckpointDue(view.Step) && !view.Last) return [];
+        trainer.SaveCheckpoint(CheckpointFolder.Pending(checkpointDir, view.Step), view.Batch!.After);
+        return [new CheckpointSaved(view.Step)];
+    }
+}
+
+/// <summary>The trained weights as safetensors with transformers' OlmoForCausalLM names, at the last step.</summary>
+public sealed class ExportStage(string exportDir) : IModelStage
+{
+    public string Name => "export";
+
+    public IEnumerable<object> After(ModelView view)
+    {
+        if (view.Last) OlmoExport.Write(view.Model, exportDir);
+        return [];
+    }
+}

@@ -1,0 +1,84 @@
+using Retention.Artifacts;
+using Retention.Data;
+using Retention.Spec;
+using static TorchSharp.torch;
+
+namespace Retention.Probes;
+
+/// <summary>das.arrow: one row per probe step and kind — "das" (the learned subspace) and "random"
+/// (the random-rotation control at the same site and rank).</summary>
+public sealed record DasRow(long Step, string Task, int Layer, string Position, int Rank, string Kind,
+    double Iia, double IiaChanged, int Pairs, int ChangedPairs, double TrainLoss);
+
+/// <summary>
+/// DAS on a comparison task during training (paper Fig 7). The high-level causal model is the rank
+/// of each item in the task's hidden order; an interchange of TOK1 between a base (a, b) and a source
+/// (a′, b′) gives the counterfactual label compare(rank a′, rank b). Pairs come from the task's train
+/// split (to train the subspace) and test split (for IIA), drawn once from the probe's seed; at each
+/// probe step a fresh subspace is trained on the frozen model (its own seed) and scored, beside a
+/// random subspace of the same rank.
+/// </summary>
+public sealed class DasProbe : IModelStage
+{
+    public static readonly RecordBatchBuilder<DasRow> Table = new RecordBatchBuilder<DasRow>()
+        .Int64("step", r => r.Step).Utf8("task", r => r.Task).Int32("layer", r => r.Layer).Utf8("position", r => r.Position)
+        .Int32("rank", r => r.Rank).Utf8("kind", r => r.Kind).Float64("iia", r => r.Iia).Float64("iia_changed", r => r.IiaChanged)
+        .Int32("pairs", r => r.Pairs).Int32("changed_pairs", r => r.ChangedPairs).Float64("train_loss", r => r.TrainLoss);
+
+    readonly DasProbeSpec spec;
+    readonly long every, lastStep;
+    readonly string task;
+    readonly InterchangePairs train, test;
+    readonly long[] labelTokens;
+
+    public DasProbe(DasProbeSpec spec, long every, long lastStep, ComparisonTask comparison, TaskTokens tokens, int eos)
+    {
+        (this.spec, this.every, this.lastStep, task) = (spec, every, lastStep, comparison.Name);
+        labelTokens = [.. tokens.LabelIds.Select(t => (long)t)];
+        var rng = new Random(spec.Seed);
+        train = Pairs(comparison, comparison.Train.ToArray(), tokens, eos, spec.TrainPairs, rng);
+        test = Pairs(comparison, comparison.Test.ToArray(), tokens, eos, spec.TestPairs, rng);
+    }
+
+    public string Name => "das";
+
+    int PositionIndex => spec.Position == "tok1" ? 1 : 2;
+
+    /// <summary>(base, source) pairs of instances; the intervened variable is the rank of the item at the site
+    /// (TOK1 or TOK2), so the counterfactual compares the source's item there with the base's other item.</summary>
+    InterchangePairs Pairs(ComparisonTask comparison, TaskInstance[] pool, TaskTokens tokens, int eos, int count, Random rng)
+    {
+        var bases = new long[count * 3];
+        var sources = new long[count * 3];
+        var baseLabels = new long[count];
+        var counterfactual = new long[count];
+        var ranks = comparison.Ranks.AsSpan();
+        for (int i = 0; i < count; i++)
+        {
+            var (b, s) = (pool[rng.Next(pool.Length)], pool[rng.Next(pool.Length)]);
+            (bases[3 * i], bases[3 * i + 1], bases[3 * i + 2]) = (eos, tokens.ItemIds[b.A], tokens.ItemIds[b.B]);
+            (sources[3 * i], sources[3 * i + 1], sources[3 * i + 2]) = (eos, tokens.ItemIds[s.A], tokens.ItemIds[s.B]);
+            baseLabels[i] = b.Label;
+            counterfactual[i] = spec.Position == "tok1" ? ComparisonTask.LabelOf(ranks, s.A, b.B) : ComparisonTask.LabelOf(ranks, b.A, s.B);
+        }
+        return new InterchangePairs(tensor(bases, [count, 3]), tensor(sources, [count, 3]), baseLabels, counterfactual);
+    }
+
+    public IEnumerable<object> After(ModelView view)
+    {
+        if (!ProbeSchedule.Periodic(view.Step, every, lastStep)) return [];
+        return Frozen.Run(view.Model, () =>
+        {
+            var site = new OlmoDasSite(view.Model, spec.Layer, PositionIndex, labelTokens);
+            var settings = new DasSettings(spec.Rank, spec.Steps, spec.Lr, spec.BatchSize, spec.Seed);
+            var (subspace, loss) = Das.Train(site, train, settings, view.Device);
+            using var learned = subspace;
+            using var random = Das.RandomSubspace((int)view.Model.Config.Hidden, spec.Rank, spec.Seed + 1);
+            var das = Das.Evaluate(site, test, learned, loss);
+            var control = Das.Evaluate(site, test, random);
+            return (IEnumerable<object>)[Row(view.Step, "das", das), Row(view.Step, "random", control)];
+        });
+    }
+
+    DasRow Row(long step, string kind, DasScore s) => new(step, task, spec.Layer, spec.Position, spec.Rank, kind, s.Iia, s.IiaChanged, s.Pairs, s.ChangedPairs, s.TrainLoss);
+}
