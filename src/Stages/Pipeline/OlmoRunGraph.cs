@@ -138,9 +138,11 @@ public static class OlmoRunGraph
         [
             new EvaluateStage(evaluator, olmo.EvalEvery, tokensPerStep, parameters),
             .. probes.Select(p => p.Stage),
-            new CheckpointStage(trainer, checkpointDir),
+            new CheckpointStage(trainer, checkpointDir, [.. probes.Select(p => p.Stage).OfType<IStatefulStage>()]),
             new ExportStage(Path.Combine(cell.RunDir, "export")),
         ];
+        if (resuming)
+            foreach (var stage in stages.OfType<IStatefulStage>()) await onTrainer.StartNew(() => stage.LoadState(checkpointDir));
         // Each table keeps the rows an interrupted attempt sealed up to the checkpoint's step.
         long? keep = resuming ? resumedAt : null;
         string Table(string file) => Path.Combine(cell.RunDir, file);

@@ -27,14 +27,16 @@ public sealed class EvaluateStage(OlmoEvaluator evaluator, long every, long toke
 
 /// <summary>Model, optimizer and data cursor every <c>olmo.checkpoint_every</c> steps and at the end, written
 /// beside checkpoint/ and promoted by the writer once the tables are sealed (<see cref="CheckpointFolder"/>).</summary>
-public sealed class CheckpointStage(OlmoTrainer trainer, string checkpointDir) : IModelStage
+public sealed class CheckpointStage(OlmoTrainer trainer, string checkpointDir, IReadOnlyList<IStatefulStage> stateful) : IModelStage
 {
     public string Name => "checkpoint";
 
     public IEnumerable<object> After(ModelView view)
     {
         if (view.Step == 0 || !trainer.Spec.CheckpointDue(view.Step) && !view.Last) return [];
-        trainer.SaveCheckpoint(CheckpointFolder.Pending(checkpointDir, view.Step), view.Batch!.After);
+        var pending = CheckpointFolder.Pending(checkpointDir, view.Step);
+        trainer.SaveCheckpoint(pending, view.Batch!.After);
+        foreach (var stage in stateful) stage.SaveState(pending);
         return [new CheckpointSaved(view.Step)];
     }
 }

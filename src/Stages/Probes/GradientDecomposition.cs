@@ -108,7 +108,7 @@ public static class GradientDecomposition
     /// <summary>The cosines and norms of summed parts against the task gradient.</summary>
     public static GradientSplit Combine(Tensor task, Tensor nonTask, Tensor whole, Tensor taskGradient)
     {
-        var vr = taskGradient.to(ScalarType.Float64);
+        var vr = taskGradient.to(ScalarType.Float64).to(whole.device);
         double normG = whole.norm().item<double>();
         return new GradientSplit(Cos(whole, vr), Cos(task, vr), Cos(nonTask, vr), normG, task.norm().item<double>(), nonTask.norm().item<double>(),
             vr.norm().item<double>(), normG > 0 ? task.Plus(nonTask).sub(whole).norm().item<double>() / normG : 0);

@@ -21,8 +21,9 @@ public sealed record GradientRow(long Step, string Task, bool InjectionStep, int
 /// The batch is split in <c>micro_batches</c> slices as training splits it, so its logits fit where training's do.
 /// </summary>
 public sealed class GradientProbe(GradientProbeSpec spec, long every, long lastStep, InjectedTaskSpec taskSpec, InjectedTask task,
-    TaskTokens tokens, int eos, int microBatches) : IModelStage
+    TaskTokens tokens, int eos, int microBatches) : IModelStage, IStatefulStage
 {
+    const string StateFile = "gradient_probe.bin";
     public static readonly RecordBatchBuilder<GradientRow> Table = new RecordBatchBuilder<GradientRow>()
         .Int64("step", r => r.Step).Utf8("task", r => r.Task).Bool("injection_step", r => r.InjectionStep)
         .Int32("task_tokens", r => r.TaskTokens).Int32("neurons", r => r.Neurons)
@@ -60,6 +61,29 @@ public sealed class GradientProbe(GradientProbeSpec spec, long every, long lastS
         t!.Dispose(); nt!.Dispose(); g!.Dispose();
         return [new GradientRow(view.Step, task.Name, injection, mask.Count(b => b), neurons.Length, split.CosG, split.CosTask,
             split.CosNonTask, split.NormG, split.NormTask, split.NormNonTask, split.NormTaskGradient, split.SumError)];
+    }
+
+    /// <summary>The neurons and g_r of the latest periodic probe, for the injection steps after a resume.</summary>
+    public void SaveState(string checkpointDir)
+    {
+        if (taskGradient is null) return;
+        using var writer = new BinaryWriter(File.Create(Path.Combine(checkpointDir, StateFile)));
+        writer.Write(neurons.Length);
+        foreach (var n in neurons) writer.Write(n);
+        var values = taskGradient.cpu().data<double>().ToArray();
+        writer.Write(values.Length);
+        foreach (var v in values) writer.Write(v);
+    }
+
+    public void LoadState(string checkpointDir)
+    {
+        var path = Path.Combine(checkpointDir, StateFile);
+        if (!File.Exists(path)) return;
+        using var reader = new BinaryReader(File.OpenRead(path));
+        neurons = [.. Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadInt32())];
+        var values = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadDouble()).ToArray();
+        taskGradient?.Dispose();
+        taskGradient = tensor(values, ScalarType.Float64);
     }
 
     static Tensor Accumulate(Tensor? sum, Tensor part)

@@ -27,6 +27,15 @@ public interface IModelStage
     IEnumerable<object> After(ModelView view) => [];
 }
 
+/// <summary>A model stage that carries state from one step to a later one (the gradient probe's g_r and
+/// neurons): it is saved with every checkpoint and loaded on resume, so a resumed run's tables equal an
+/// uninterrupted run's.</summary>
+public interface IStatefulStage
+{
+    void SaveState(string checkpointDir);
+    void LoadState(string checkpointDir);
+}
+
 /// <summary>Runs a probe with the model's parameters frozen (requires_grad off, restored after), so its
 /// backward passes build no graph through the weights and leave their .grad alone.</summary>
 public static class Frozen

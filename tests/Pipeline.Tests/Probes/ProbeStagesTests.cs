@@ -1,0 +1,91 @@
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Pipeline;
+using Retention.Spec;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Probes;
+
+/// <summary>The probe stages inside an OLMo run: they never change training, and they run on the schedule the README states.</summary>
+public class ProbeStagesTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("probes-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    const string Probes = "probes: {every: 4, das: {layer: 1, steps: 20, train_pairs: 200, test_pairs: 100}, fourier: {layer: 1}, " +
+                          "gradients: {neurons: 8, instances: 500}, injection_eval: {instances: 50}}";
+
+    string Yaml(bool probes, int steps = 24) => string.Join('\n',
+        "name: tiny", "experiment: olmo", "device: cpu",
+        "data:",
+        "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",
+        $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
+        "  packing: {seq_len: 32, batch_size: 8, held_out_every: 10, validation_rows: 4}",
+        "  tasks: [{kind: comparison, frequency: 0.005, gap: 10}, {kind: modular_addition, frequency: 0.005}]",
+        "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 6, eval_instances: 16, checkpoint_every: 8}",
+        $"train: {{steps: {steps}, lr: 0.003, warmup_steps: 1, log_every: 1}}",
+        probes ? Probes : "");
+
+    async Task<PipelineResult> Run(bool probes, string name) =>
+        await PipelineRunner.RunAsync(SpecLoader.LoadText(Yaml(probes), "tiny.yaml"), Path.Combine(dir, name), SilentProgress.Instance,
+            CancellationToken.None, dataDirectory: dir);
+
+    static string Rows(string sweep, string sql)
+    {
+        using var catalog = ArtifactCatalog.Open(sweep);
+        return string.Join("\n", SqlRunner.Query(catalog.Connection, sql).Rows.Select(r => string.Join(",", r)));
+    }
+
+    [Fact]
+    public async Task Probes_on_and_off_train_bit_identical_weights_and_the_probe_tables_follow_the_schedule()
+    {
+        TinyCorpus.WriteShard(dir);
+        var with = await Run(probes: true, "with");
+        var without = await Run(probes: false, "without");
+        string Weights(PipelineResult r) => Path.Combine(r.SweepDir, "runs", "default", "export", "model.safetensors");
+        Assert.Equal(File.ReadAllBytes(Weights(without)), File.ReadAllBytes(Weights(with)));
+        Assert.Equal(Rows(without.SweepDir, "SELECT step, loss, grad_norm FROM train ORDER BY step"),
+                     Rows(with.SweepDir, "SELECT step, loss, grad_norm FROM train ORDER BY step"));
+
+        var sweep = with.SweepDir;
+        // DAS, Fourier: at step 0 (before training), every 4 steps and at the end.
+        Assert.Equal("0,4,8,12,16,20,24", Rows(sweep, "SELECT string_agg(step::VARCHAR, ',' ORDER BY step) FROM (SELECT DISTINCT step FROM das)"));
+        Assert.Equal("14", Rows(sweep, "SELECT count(*) FROM das"));   // das and random at each
+        Assert.Equal("7,2,57", Rows(sweep, "SELECT count(DISTINCT step), count(DISTINCT source), count(DISTINCT frequency) FROM fourier"));
+        Assert.Equal("5", Rows(sweep, "SELECT count(*) FROM fourier WHERE step = 24 AND source = 'embedding' AND is_key"));
+        // Gradients: step 1 (the first batch), the periodic steps, and the comparison task's injections (gap 10).
+        Assert.Equal("1:false,4:false,8:false,10:true,12:false,16:false,20:true,24:false",
+            Rows(sweep, "SELECT string_agg(step || ':' || injection_step, ',' ORDER BY step) FROM gradients"));
+        Assert.Equal("0", Rows(sweep, "SELECT count(*) FROM gradients WHERE sum_error > 1e-5"));
+        // Injection retention around the gap-10 task: before (9, 19), after (10, 20), and 1, 2, 4, 8 steps after.
+        Assert.Equal("1:between:0,2:between:0,4:between:0,8:between:0,9:before:1,10:after:1,11:between:1,12:between:1,14:between:1,18:between:1," +
+                     "19:before:2,20:after:2,21:between:2,22:between:2,24:between:2",
+            Rows(sweep, "SELECT string_agg(step || ':' || phase || ':' || injection, ',' ORDER BY step) FROM injection_eval"));
+    }
+
+    [Fact]
+    public async Task An_interrupted_run_with_probes_resumes_to_the_same_probe_tables()
+    {
+        TinyCorpus.WriteShard(dir);
+        var whole = await Run(probes: true, "whole");
+        using var stop = new CancellationTokenSource();
+        var pipeline = SpecLoader.LoadText(Yaml(probes: true), "tiny.yaml");
+        await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), new StopAt(13, stop), stop.Token, dataDirectory: dir);
+        var resumed = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), SilentProgress.Instance, CancellationToken.None,
+            dataDirectory: dir, resume: true);
+        foreach (var sql in new[] {
+            "SELECT step, kind, iia, iia_changed, train_loss FROM das ORDER BY step, kind",
+            "SELECT step, source, frequency, energy, key_share, key_share_init, restricted_loss FROM fourier ORDER BY step, source, frequency",
+            "SELECT step, cos_g, cos_task, cos_non_task, norm_g FROM gradients ORDER BY step",
+            "SELECT step, phase, loss FROM injection_eval ORDER BY step" })
+            Assert.Equal(Rows(whole.SweepDir, sql), Rows(resumed.SweepDir, sql));
+    }
+
+    sealed class StopAt(long step, CancellationTokenSource stop) : IRunProgress
+    {
+        public void RunStarted(string runId, int index, int count, long totalSteps) { }
+        public void Step(string runId, long s, double? loss) { if (s == step) stop.Cancel(); }
+        public void RunFinished(string runId, RunStatus status) { }
+        public void Info(string message) { }
+    }
+}
