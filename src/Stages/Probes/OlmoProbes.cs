@@ -32,25 +32,25 @@ public static class OlmoProbes
         var tasks = data.Tasks.Select(t => (Spec: t, Task: InjectedTask.Create(t))).ToList();
         var vocabulary = TaskVocabulary.Build([.. tasks.Select(t => (t.Spec, t.Task))], tokenizer.VocabSize, tokenizer.EosId);
         TaskTokens TokensOf(InjectedTask task) => vocabulary.For(task.Name);
-        (InjectedTaskSpec Spec, InjectedTask Task) Find(string name, string? kind) =>
-            tasks.First(t => (kind is null || t.Spec.Kind == kind) && (name.Length == 0 || t.Task.Name == name));
+        (InjectedTaskSpec Spec, InjectedTask Task) Find(string name, string? kind) => All(name, kind).First();
+        IEnumerable<(InjectedTaskSpec Spec, InjectedTask Task)> All(string name, string? kind) =>
+            tasks.Where(t => (kind is null || t.Spec.Kind == kind) && (name.Length == 0 || t.Task.Name == name));
         long every = p.Every, last = spec.Train.Steps;
         int eos = tokenizer.EosId;
         var probes = new List<ConfiguredProbe>();
+        // Several probes may share a table (DAS of each comparison task): it is added once.
         void Add<T>(IModelStage stage, string file, RecordBatchBuilder<T> table) =>
-            probes.Add(new ConfiguredProbe(stage, file, (set, dir, keep) => set.Add(Path.Combine(dir, file), table, keep)));
+            probes.Add(new ConfiguredProbe(stage, file, probes.Any(q => q.File == file)
+                ? (_, _, _) => { }
+                : (set, dir, keep) => set.Add(Path.Combine(dir, file), table, keep)));
 
         if (p.Das is { } das)
-        {
-            var (_, task) = Find(das.Task, ComparisonTask.KindName);
-            Add(new DasProbe(das, every, last, (ComparisonTask)task, TokensOf(task), eos), DasFile, DasProbe.Table);
-        }
+            foreach (var (_, task) in All(das.Task, ComparisonTask.KindName))
+                Add(new DasProbe(das, every, last, (ComparisonTask)task, TokensOf(task), eos), DasFile, DasProbe.Table);
         if (p.Fourier is { } fourier)
-        {
-            var (_, task) = Find(fourier.Task, ModularAdditionTask.KindName);
-            Add(new FourierProbe(fourier, every, last, (ModularAdditionTask)task, TokensOf(task), eos,
-                () => new OlmoModel(config, new Generator((ulong)spec.Seed))), FourierFile, FourierProbe.Table);
-        }
+            foreach (var (_, task) in All(fourier.Task, ModularAdditionTask.KindName))
+                Add(new FourierProbe(fourier, every, last, (ModularAdditionTask)task, TokensOf(task), eos,
+                    () => new OlmoModel(config, new Generator((ulong)spec.Seed))), FourierFile, FourierProbe.Table);
         if (p.Gradients is { } gradients)
         {
             var (taskSpec, task) = Find(gradients.Task, null);

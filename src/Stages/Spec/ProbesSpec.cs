@@ -26,7 +26,7 @@ public sealed record ProbesSpec
 
 public sealed record DasProbeSpec
 {
-    /// <summary>The comparison task probed (its name in data.tasks); empty = the first comparison task.</summary>
+    /// <summary>The comparison task probed (its name in data.tasks); empty = every comparison task (one row set each).</summary>
     public string Task { get; init; } = "";
 
     /// <summary>The site: the residual stream after this many blocks (0 = the token embeddings).</summary>
@@ -58,7 +58,7 @@ public sealed record DasProbeSpec
 
 public sealed record FourierProbeSpec
 {
-    /// <summary>The modular-addition task probed; empty = the first one.</summary>
+    /// <summary>The modular-addition task probed; empty = every modular-addition task.</summary>
     public string Task { get; init; } = "";
 
     /// <summary>The residual-stream site: after this many blocks (0 = the embeddings).</summary>

@@ -14,18 +14,26 @@ public class ShippedOlmoAnalysisTests : IDisposable
     readonly string dir = Directory.CreateTempSubdirectory("olmo-analysis-").FullName;
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    public static TheoryData<string, string> CpuProfiles() => new()
+    /// <summary>Probes shrunk with the model: sites in its one layer, short DAS, and enough steps for two of
+    /// the gap-100 injections the retention and interference plots read.</summary>
+    static readonly string[] Probes = ["probes.every=2", "probes.das.layer=1", "probes.das.steps=5", "probes.fourier.layer=1"];
+    static readonly string[] TwoInjections = ["train.steps=210", "probes.gradients.instances=200"];
+
+    public static TheoryData<string, string, string[]> CpuProfiles() => new()
     {
-        { "olmo-frequency-phase.yaml", "cpu" },
-        { "olmo-frequency-phase.yaml", "cpu-capacity" },
-        { "olmo-order-and-gap.yaml", "cpu" },
-        { "olmo-task-vs-lm.yaml", "cpu" },
-        { "olmo-compute.yaml", "cpu" },
+        { "olmo-frequency-phase.yaml", "cpu", [] },
+        { "olmo-frequency-phase.yaml", "cpu-capacity", [] },
+        { "olmo-order-and-gap.yaml", "cpu", [] },
+        { "olmo-task-vs-lm.yaml", "cpu", [] },
+        { "olmo-compute.yaml", "cpu", [] },
+        { "olmo-representations.yaml", "cpu", Probes },
+        { "olmo-injection-retention.yaml", "cpu", TwoInjections[..1] },
+        { "olmo-gradient-interference.yaml", "cpu", ["probes.every=50", .. TwoInjections] },
     };
 
     [Theory]
     [MemberData(nameof(CpuProfiles))]
-    public async Task RunsTinyWithEveryDeclaredTableAndPlot(string file, string profile)
+    public async Task RunsTinyWithEveryDeclaredTableAndPlot(string file, string profile, string[] extra)
     {
         TinyCorpus.WriteShard(dir);
         var pipeline = SpecLoader.Load(RepoFiles.Pipeline(file), profile,
@@ -34,6 +42,7 @@ public class ShippedOlmoAnalysisTests : IDisposable
             $"data.tokenizer={TinyCorpus.ByteTokenizerYaml()}",
             "olmo={layers: 1, eval_every: 2, eval_instances: 8}",   // the sizes keep their widths: the heatmaps need distinct sizes
             "train={steps: 4, warmup_steps: 1, log_every: 1}",
+            .. extra,
         ]);
         Assert.True(pipeline.Spec.Analysis.Tables.Count > 0, $"{file} declares no analysis tables");
         var result = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "artifacts"), SilentProgress.Instance,
