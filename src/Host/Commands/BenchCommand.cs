@@ -49,7 +49,37 @@ public static class BenchCommand
                 return Errors.Report(e);
             }
         });
-        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts), Train(artifacts) };
+        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts), Train(artifacts), Probes(artifacts) };
+    }
+
+    /// <summary>`pipeline bench probes FILE`: the probes' time against the training steps' time, at the file's cadence.</summary>
+    static Command Probes(Option<string> artifacts)
+    {
+        var opts = new PipelineOptions();
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (as `run --jobs`).", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads.", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("probes", "Train a pipeline's runs with their probes and report each probe's time as a share of the training steps' time.");
+        opts.AddTo(cmd);
+        cmd.Options.Add(jobs);
+        cmd.Options.Add(threads);
+        cmd.Options.Add(artifacts);
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                TorchThreads.Apply(r.GetValue(threads));
+                var pipeline = opts.Load(r, checkAnalysis: false);
+                if (pipeline.Spec.Probes is null) throw new UsageException($"{pipeline.SourceName} has no probes: section to measure");
+                var rows = await ProbeBench.RunAsync(pipeline, r.GetValue(artifacts)!, Math.Max(r.GetValue(jobs), 1), Console.WriteLine, ct);
+                Console.WriteLine($"recorded: {await ProbeBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
+                return 0;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
     }
 
     /// <summary>`pipeline bench data`: tokens/s of the data stage on the Brown corpus (or given shards).</summary>

@@ -155,8 +155,9 @@ public static class OlmoRunGraph
         var clock = Stopwatch.StartNew();
         long lastStep = 0;
         var divergence = new DivergenceGuard(cell.RunId, spec.Train.MaxLossRatio);
-        static List<object> Run(IReadOnlyList<IModelStage> stages, Func<IModelStage, IEnumerable<object>> call) =>
-            [.. stages.SelectMany(s => call(s).ToList())];   // materialised here, on the trainer thread
+        var times = new StageTimes();
+        List<object> Run(IReadOnlyList<IModelStage> stages, Func<IModelStage, IEnumerable<object>> call) =>
+            [.. stages.SelectMany(s => times.Time(s.Name, () => call(s).ToList()))];   // materialised here, on the trainer thread
         try
         {
             if (!resuming)
@@ -169,7 +170,7 @@ public static class OlmoRunGraph
             {
                 bool last = batch.Step == spec.Train.Steps;
                 var before = Run(stages, s => s.Before(new ModelView(trainer.Model, device, batch.Step, batch, last)));
-                var outcome = trainer.Step(batch);
+                var outcome = times.Time(StageTimes.TrainStep, () => trainer.Step(batch));
                 if (!double.IsFinite(outcome.Loss))
                     throw new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
                 divergence.Check(outcome.Step, outcome.Loss);
@@ -202,7 +203,11 @@ public static class OlmoRunGraph
         }
         finally
         {
-            await CompleteAll.RunAsync([tables.CompleteAsync, () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow"))]);
+            await CompleteAll.RunAsync([tables.CompleteAsync, () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow")),
+                () => ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, StageTimes.File), StageTimes.Table, times.Rows())]);
+            double probeSeconds = times.Rows().Where(r => probes.Any(p => p.Stage.Name == r.Stage)).Sum(r => r.Seconds);
+            if (probes.Count > 0)
+                progress.Info($"{cell.RunId}: probes took {probeSeconds:F1} s, {100 * probeSeconds / Math.Max(times.Seconds(StageTimes.TrainStep), 1e-9):F1}% of the training steps' time");
             await onTrainer.StartNew(trainer.Dispose);
         }
         return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);

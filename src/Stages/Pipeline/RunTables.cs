@@ -23,6 +23,7 @@ public static class RunTables
             ("train", OlmoRunGraph.TrainTable.Schema), ("eval", OlmoRunGraph.EvalTable.Schema), ("task_metrics", OlmoRunGraph.TaskTable.Schema),
             ("injections", DataTables.Injections.Schema), ("model", OlmoRunGraph.ModelTable.Schema), ("tasks", OlmoRunGraph.TasksTable.Schema),
             ("data_quality", DataQualityLog.Table.Schema),
+            ("stages", StageTimes.Table.Schema),
             .. Probes.OlmoProbes.Tables(spec),
         ],
         "data" => [("batches", DataRunGraph.Batches.Schema), ("injections", DataTables.Injections.Schema), ("data_quality", DataQualityLog.Table.Schema)],

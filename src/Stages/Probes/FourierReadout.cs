@@ -14,8 +14,8 @@ public sealed record FourierLosses(double Full, double Restricted, double Exclud
 /// p residue rows (token embeddings, or the residual stream at a residue position) expressed in
 /// the p×p orthonormal Fourier basis — 1/√p, then √(2/p)·cos(2πkx/p) and √(2/p)·sin(2πkx/p) for
 /// k = 1..(p−1)/2 — and the energy of each frequency, ‖F_cos,k‖² + ‖F_sin,k‖². The key frequencies
-/// are the few with the most energy (k ≥ 1); their share of all the rows' energy (the constant
-/// included) is the feature strength. Pure functions of tensors, in float64.
+/// are the few with the most energy (k ≥ 1); their share of the rows' non-constant energy (k ≥ 1) is
+/// the feature strength. Pure functions of tensors, in float64.
 /// </summary>
 public static class FourierReadout
 {
@@ -47,7 +47,9 @@ public static class FourierReadout
         for (int k = 1; k < energy.Length; k++) energy[k] = perRow[2 * k - 1] + perRow[2 * k];
         var keys = Enumerable.Range(1, energy.Length - 1).OrderByDescending(k => energy[k]).ThenBy(k => k)
             .Take(Math.Clamp(keyCount, 0, energy.Length - 1)).Order().ToArray();
-        double total = energy.Sum();
+        // The constant (k = 0) is left out of the total: in the residual stream the mean over residues
+        // (what every residue shares) dwarfs the rest and would hide any structure among them.
+        double total = energy.Skip(1).Sum();
         return new FourierSpectrum(p, energy, keys, total > 0 ? keys.Sum(k => energy[k]) / total : 0);
     }
 

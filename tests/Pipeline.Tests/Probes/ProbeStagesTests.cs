@@ -61,6 +61,10 @@ public class ProbeStagesTests : IDisposable
         Assert.Equal("1:between:0,2:between:0,4:between:0,8:between:0,9:before:1,10:after:1,11:between:1,12:between:1,14:between:1,18:between:1," +
                      "19:before:2,20:after:2,21:between:2,22:between:2,24:between:2",
             Rows(sweep, "SELECT string_agg(step || ':' || phase || ':' || injection, ',' ORDER BY step) FROM injection_eval"));
+        // Every stage's time is recorded (stages.arrow): the 24 training steps and each stage.
+        Assert.Equal("checkpoint,das,evaluate,export,fourier,gradients,injection_eval,train_step",
+            Rows(sweep, "SELECT string_agg(stage, ',' ORDER BY stage) FROM stages"));
+        Assert.Equal("24", Rows(sweep, "SELECT calls FROM stages WHERE stage = 'train_step'"));
     }
 
     [Fact]

@@ -1,0 +1,69 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Retention.Artifacts;
+using Retention.Pipeline;
+using Retention.Spec;
+
+namespace Retention.Benchmarks;
+
+/// <summary>One stage of one benchmarked run: its seconds and their share of the training steps' time.</summary>
+public sealed record ProbeBenchRow(string Stamp, string Pipeline, string Run, long Steps, double TrainSeconds, string Stage, long Calls,
+    double Seconds, double ShareOfTraining, bool IsProbe);
+
+/// <summary>
+/// `pipeline bench probes`: trains a pipeline's runs with their probes (analysis off) and reads back
+/// each run's stages.arrow: the time of every probe against the time of the training steps, at the
+/// cadence the file sets. Probes run between steps on the trainer thread, so their time adds to the run's.
+/// </summary>
+public static class ProbeBench
+{
+    public static readonly RecordBatchBuilder<ProbeBenchRow> Table = new RecordBatchBuilder<ProbeBenchRow>()
+        .Utf8("stamp", r => r.Stamp).Utf8("pipeline", r => r.Pipeline).Utf8("run", r => r.Run).Int64("steps", r => r.Steps)
+        .Float64("train_seconds", r => r.TrainSeconds).Utf8("stage", r => r.Stage).Int64("calls", r => r.Calls)
+        .Float64("seconds", r => r.Seconds).Float64("share_of_training", r => r.ShareOfTraining).Bool("is_probe", r => r.IsProbe);
+
+    static readonly string[] Probes = ["das", "fourier", "gradients", "injection_eval"];
+
+    public static async Task<IReadOnlyList<ProbeBenchRow>> RunAsync(LoadedPipeline pipeline, string artifactsRoot, int jobs, Action<string> log,
+        CancellationToken ct)
+    {
+        var stamp = DateTimeOffset.UtcNow.ToString("u");
+        var root = Path.Combine(artifactsRoot, "bench", "probe-runs");
+        var result = await PipelineRunner.RunAsync(pipeline, root, new LogProgress(log), ct, analyze: false, jobs: jobs);
+        var rows = new List<ProbeBenchRow>();
+        foreach (var (run, status) in result.Runs)
+        {
+            var stages = Read(Path.Combine(result.SweepDir, "runs", run, StageTimes.File));
+            double train = stages.FirstOrDefault(s => s.Stage == StageTimes.TrainStep)?.Seconds ?? double.NaN;
+            rows.AddRange(stages.Select(s => new ProbeBenchRow(stamp, pipeline.Spec.Name, run, status.Steps, train, s.Stage, s.Calls, s.Seconds,
+                s.Seconds / train, Probes.Contains(s.Stage))));
+            double probes = stages.Where(s => Probes.Contains(s.Stage)).Sum(s => s.Seconds);
+            log($"{run}: {status.Steps} steps, training steps {train:F1} s; probes {probes:F1} s = {100 * probes / train:F1}% of it " +
+                $"({string.Join(", ", stages.Where(s => Probes.Contains(s.Stage)).Select(s => $"{s.Stage} {s.Seconds:F1} s in {s.Calls} calls"))})");
+        }
+        return rows;
+    }
+
+    public static Task<string> RecordAsync(IReadOnlyList<ProbeBenchRow> rows, string artifactsRoot) =>
+        BenchRecords.WriteAsync(artifactsRoot, "probes", Table, rows);
+
+    static List<StageTimeRow> Read(string path)
+    {
+        var rows = new List<StageTimeRow>();
+        using var reader = new ArrowFileReader(File.OpenRead(path));
+        while (reader.ReadNextRecordBatch() is { } b)
+            using (b)
+                for (int i = 0; i < b.Length; i++)
+                    rows.Add(new StageTimeRow(((StringArray)b.Column("stage")).GetString(i), ((Int64Array)b.Column("calls")).GetValue(i) ?? 0,
+                        ((DoubleArray)b.Column("seconds")).GetValue(i) ?? 0));
+        return rows;
+    }
+
+    sealed class LogProgress(Action<string> log) : IRunProgress
+    {
+        public void RunStarted(string runId, int index, int count, long totalSteps) => log($"{runId}: {totalSteps} steps");
+        public void Step(string runId, long step, double? trainLoss) { }
+        public void RunFinished(string runId, RunStatus status) => log($"{runId}: {status.State}");
+        public void Info(string message) => log(message);
+    }
+}
