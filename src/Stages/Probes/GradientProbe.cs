@@ -17,7 +17,8 @@ public sealed record GradientRow(long Step, string Task, bool InjectionStep, int
 /// gradient the optimizer is about to use. At periodic steps it recomputes g_r (over the task's
 /// instances: all, or the first <c>instances</c>) and re-localises the neurons; at the injection steps
 /// of a gapped task (gap ≥ 8, with <c>at_injections</c>) it decomposes that batch's gradient with the
-/// latest g_r and neurons. Step 0 has no batch, so the first periodic decomposition is at step 1.
+/// latest g_r and neurons, and as a control also the batch half-way between injections (kG + G/2,
+/// injection_step false), so injection and non-injection batches come in equal numbers. Step 0 has no batch, so the first periodic decomposition is at step 1.
 /// The batch is split in <c>micro_batches</c> slices as training splits it, so its logits fit where training's do.
 /// </summary>
 public sealed class GradientProbe(GradientProbeSpec spec, long every, long lastStep, InjectedTaskSpec taskSpec, InjectedTask task,
@@ -40,8 +41,11 @@ public sealed class GradientProbe(GradientProbeSpec spec, long every, long lastS
     {
         if (view.Batch is not { } batch) return [];
         bool periodic = ProbeSchedule.Periodic(view.Step, every, lastStep) || view.Step == 1;
-        bool injection = taskSpec.Gap >= InjectionPhases.MinDenseGap && view.Step % taskSpec.Gap == 0;
-        if (!periodic && !(spec.AtInjections && injection && taskGradient is not null)) return [];
+        bool gapped = taskSpec.Gap >= InjectionPhases.MinDenseGap;
+        bool injection = gapped && view.Step % taskSpec.Gap == 0;
+        // The control: the batch half-way between two injections, decomposed as often as the injection steps.
+        bool midGap = gapped && view.Step % taskSpec.Gap == taskSpec.Gap / 2;
+        if (!periodic && !(spec.AtInjections && (injection || midGap) && taskGradient is not null)) return [];
         if (periodic || taskGradient is null) Localise(view);
 
         var segments = batch.Injections.Where(i => i.Task == task.Name).Select(i => (i.Row, i.Offset)).ToList();

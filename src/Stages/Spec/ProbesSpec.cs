@@ -82,8 +82,8 @@ public sealed record GradientProbeSpec
     /// <summary>Task instances g_r and the localisation use (0 = all of them, the paper's 10K).</summary>
     public int Instances { get; init; }
 
-    /// <summary>Also decompose the gradient of every injection step's batch (flagged in the table), with the
-    /// g_r and neurons of the latest periodic probe.</summary>
+    /// <summary>Also decompose the gradient of every injection step's batch (flagged in the table) and, as a
+    /// control, of the batch half-way to the next injection, with the g_r and neurons of the latest periodic probe.</summary>
     public bool AtInjections { get; init; } = true;
 }
 

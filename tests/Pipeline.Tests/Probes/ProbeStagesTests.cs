@@ -53,8 +53,9 @@ public class ProbeStagesTests : IDisposable
         Assert.Equal("14", Rows(sweep, "SELECT count(*) FROM das"));   // das and random at each
         Assert.Equal("7,2,57", Rows(sweep, "SELECT count(DISTINCT step), count(DISTINCT source), count(DISTINCT frequency) FROM fourier"));
         Assert.Equal("5", Rows(sweep, "SELECT count(*) FROM fourier WHERE step = 24 AND source = 'embedding' AND is_key"));
-        // Gradients: step 1 (the first batch), the periodic steps, and the comparison task's injections (gap 10).
-        Assert.Equal("1:false,4:false,8:false,10:true,12:false,16:false,20:true,24:false",
+        // Gradients: step 1 (the first batch), the periodic steps, the comparison task's injections (gap 10)
+        // and, as their control, the batches half-way between them (5, 15).
+        Assert.Equal("1:false,4:false,5:false,8:false,10:true,12:false,15:false,16:false,20:true,24:false",
             Rows(sweep, "SELECT string_agg(step || ':' || injection_step, ',' ORDER BY step) FROM gradients"));
         Assert.Equal("0", Rows(sweep, "SELECT count(*) FROM gradients WHERE sum_error > 1e-5"));
         // Injection retention around the gap-10 task: before (9, 19), after (10, 20), and 1, 2, 4, 8 steps after.
