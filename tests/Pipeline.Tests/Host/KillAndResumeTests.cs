@@ -16,11 +16,7 @@ public class KillAndResumeTests : IDisposable
     readonly string dir = Directory.CreateTempSubdirectory("kill-resume-").FullName;
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    static string Rows(string sweep, string sql)
-    {
-        using var catalog = ArtifactCatalog.Open(sweep);
-        return string.Join("\n", SqlRunner.Query(catalog.Connection, sql).Rows.Select(r => string.Join(",", r)));
-    }
+    static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
 
     static long CheckpointStep(string runDir)
     {

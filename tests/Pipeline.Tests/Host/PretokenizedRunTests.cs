@@ -47,11 +47,7 @@ public class PretokenizedRunTests : IDisposable
         "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 6, eval_instances: 8}",
         $"train: {{steps: {steps}, lr: 0.003, warmup_steps: 1, log_every: 1}}");
 
-    static string Rows(string sweep, string sql)
-    {
-        using var catalog = ArtifactCatalog.Open(sweep);
-        return string.Join("\n", SqlRunner.Query(catalog.Connection, sql).Rows.Select(r => string.Join(",", r)));
-    }
+    static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
 
     [Fact]
     public void A_pretokenized_source_trains_from_yaml_and_records_odd_lengths_and_ids_beyond_the_vocabulary()

@@ -82,11 +82,7 @@ public class OlmoExperimentTests : IDisposable
         Assert.Contains(log.Messages, m => System.Text.RegularExpressions.Regex.IsMatch(m, "resuming from the checkpoint at step [246]$"));
         Assert.Equal("completed", resumed.Runs.Single().Status.State);
 
-        string Rows(string sweep, string sql)
-        {
-            using var catalog = ArtifactCatalog.Open(sweep);
-            return string.Join("\n", SqlRunner.Query(catalog.Connection, sql).Rows.Select(r => string.Join(",", r)));
-        }
+        static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
         foreach (var sql in new[] { "SELECT step, loss, grad_norm FROM train ORDER BY step",
                                     "SELECT step, validation_loss FROM eval ORDER BY step",
                                     "SELECT step, task, split, loss FROM task_metrics ORDER BY step, task, split",
@@ -100,11 +96,7 @@ public class OlmoExperimentTests : IDisposable
     {
         // Two seeds of two shapes: four runs, each on its own trainer thread when jobs = 2.
         var yaml = TinyYaml(steps: 4) + "\nsweep:\n  seed: [0, 1]\n  olmo.hidden: [32, 16]";
-        string Rows(PipelineResult r, string sql)
-        {
-            using var catalog = ArtifactCatalog.Open(r.SweepDir);
-            return string.Join("\n", SqlRunner.Query(catalog.Connection, sql).Rows.Select(x => string.Join(",", x)));
-        }
+        static string Rows(PipelineResult r, string sql) => SweepRows.Of(r.SweepDir, sql);
         var one = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "one"),
             SilentProgress.Instance, CancellationToken.None, dataDirectory: dir, jobs: 1);
         var two = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "two"),
@@ -118,14 +110,5 @@ public class OlmoExperimentTests : IDisposable
         foreach (var sql in new[] { "SELECT run, step, loss, grad_norm FROM train ORDER BY run, step",
                                     "SELECT run, step, task, split, loss, label_accuracy FROM task_metrics ORDER BY run, step, task, split" })
             Assert.Equal(Rows(one, sql), Rows(two, sql));
-    }
-
-    sealed class StopAt(long step, CancellationTokenSource stop) : IRunProgress
-    {
-        public void RunStarted(string runId, int index, int count, long totalSteps) { }
-        public void Step(string runId, long s, double? loss) { if (s == step) stop.Cancel(); }
-        public void RunFinished(string runId, RunStatus status) { }
-        public List<string> Messages { get; } = [];
-        public void Info(string message) => Messages.Add(message);
     }
 }

@@ -62,12 +62,4 @@ public class SyntheticRunGraphTests : IDisposable
         var steps = Steps(Path.Combine(dir, "train.arrow"));
         Assert.Equal(status.Steps / 10, steps.Length);
     }
-
-    sealed class StopAt(long step, CancellationTokenSource stop) : IRunProgress
-    {
-        public void RunStarted(string runId, int index, int count, long totalSteps) { }
-        public void Step(string runId, long s, double? loss) { if (s == step) stop.Cancel(); }
-        public void RunFinished(string runId, RunStatus status) { }
-        public void Info(string message) { }
-    }
 }

@@ -30,11 +30,7 @@ public class ProbeStagesTests : IDisposable
         await PipelineRunner.RunAsync(SpecLoader.LoadText(Yaml(probes), "tiny.yaml"), Path.Combine(dir, name), SilentProgress.Instance,
             CancellationToken.None, dataDirectory: dir);
 
-    static string Rows(string sweep, string sql)
-    {
-        using var catalog = ArtifactCatalog.Open(sweep);
-        return string.Join("\n", SqlRunner.Query(catalog.Connection, sql).Rows.Select(r => string.Join(",", r)));
-    }
+    static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
 
     [Fact]
     public async Task Probes_on_and_off_train_bit_identical_weights_and_the_probe_tables_follow_the_schedule()
@@ -84,13 +80,5 @@ public class ProbeStagesTests : IDisposable
             "SELECT step, cos_g, cos_task, cos_non_task, norm_g FROM gradients ORDER BY step",
             "SELECT step, phase, loss FROM injection_eval ORDER BY step" })
             Assert.Equal(Rows(whole.SweepDir, sql), Rows(resumed.SweepDir, sql));
-    }
-
-    sealed class StopAt(long step, CancellationTokenSource stop) : IRunProgress
-    {
-        public void RunStarted(string runId, int index, int count, long totalSteps) { }
-        public void Step(string runId, long s, double? loss) { if (s == step) stop.Cancel(); }
-        public void RunFinished(string runId, RunStatus status) { }
-        public void Info(string message) { }
     }
 }
