@@ -154,7 +154,7 @@ public static class SpecLoader
     private static IEnumerable<SpecError> PathErrors(PipelineSpec spec, NodeIndex index, SourceMap sources, string baseDirectory)
     {
         if (spec.Data is not { } data) yield break;
-        var hint = $" (relative paths resolve against {baseDirectory}, the pipeline file's folder; --data-dir DIR points elsewhere)";
+        var hint = " (relative paths resolve against the pipeline file's folder; --data-dir DIR points elsewhere)";
         SpecError At(string path, string message) =>
             sources.ErrorAt(index.Nearest(path, out var exact), exact ? index.InfoOf(index.At(path)!)?.Path ?? path : path, message);
         for (int i = 0; i < data.Sources.Count; i++)
