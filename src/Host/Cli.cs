@@ -14,5 +14,6 @@ public static class Cli
         AnalyzeCommand.Build(),
         BenchCommand.Build(),
         DataCommand.Build(),
+        AdviseCommand.Build(),
     };
 }

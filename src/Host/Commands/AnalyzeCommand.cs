@@ -26,7 +26,7 @@ public static class AnalyzeCommand
                 if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
                 var path = r.GetValue(file) ?? Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
                 var spec = SpecLoader.Load(path).Spec;
-                var tables = await AnalysisRunner.RunAsync(sweepDir, spec.Analysis, Console.Out, ct);
+                var tables = await AnalysisRunner.RunAsync(sweepDir, spec.Analysis, Console.Out, ct, spec);
                 foreach (var table in tables.Where(t => t.Print))
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);
                 return 0;

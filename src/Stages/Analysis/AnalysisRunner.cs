@@ -15,8 +15,10 @@ public static partial class AnalysisRunner
 {
     /// <exception cref="ArtifactException">An artifact file cannot be loaded.</exception>
     /// <exception cref="AnalysisException">A table or plot failed; the message names it.</exception>
+    /// <param name="pipeline">The sweep's pipeline, for the advice (analysis.advise): exact from its synthetic
+    /// spec, or from the runs of an OLMo sweep.</param>
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
-        string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default)
+        string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, PipelineSpec? pipeline = null)
     {
         using var catalog = ArtifactCatalog.Open(sweepDir);
         foreach (var table in catalog.Tables)
@@ -37,6 +39,16 @@ public static partial class AnalysisRunner
             var path = Path.Combine(outputDir, RequireFileName(plot.Name, step) + ".png");
             PlotRenderer.Render(catalog.Connection, plot, path);
             log?.WriteLine($"plot {plot.Name} -> {path}");
+        }
+        if (spec.Advise is { } advise && pipeline is not null)
+        {
+            var advice = pipeline.Experiment == "olmo"
+                ? await Advice.AdviceReport.EmpiricalAsync([catalog.Directory], outputDir, advise.TargetAccuracy,
+                    advise.Size > 0 ? advise.Size : null, advise.Frequency > 0 ? advise.Frequency : null, advise.Kind).ConfigureAwait(false)
+                : await Advice.AdviceReport.SyntheticAsync(pipeline, outputDir).ConfigureAwait(false);
+            foreach (var (name, table) in advice.Tables)
+                results.Add(new AnalysisTableResult(name, table, Path.Combine(outputDir, name + ".arrow"), Print: true));
+            log?.WriteLine($"advice -> {outputDir}");
         }
         return results;
     }

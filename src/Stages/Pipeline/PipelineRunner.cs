@@ -148,7 +148,7 @@ public static class PipelineRunner
         statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'
         bool interrupted = stop.IsCancellationRequested;
         if (interrupted) progress.Info("interrupted: artifacts written so far are complete and readable; analysis runs on them");
-        var tables = !analyze || pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count == 0
+        var tables = !analyze || pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count == 0 && pipeline.Spec.Analysis.Advise is null
             ? []
             : await AnalyzeTrainedSweep(sweepDir, pipeline);
         return new PipelineResult(sweepDir, statuses, tables, interrupted);
@@ -159,7 +159,7 @@ public static class PipelineRunner
     {
         try
         {
-            return await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None);
+            return await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline.Spec);
         }
         catch (AnalysisException e)
         {

@@ -145,6 +145,10 @@ public sealed record AnalysisSpec
 {
     public IReadOnlyList<AnalysisTableSpec> Tables { get; init; } = [];
     public IReadOnlyList<PlotSpec> Plots { get; init; } = [];
+
+    /// <summary>advise: the advice tables after the analysis (`pipeline advise` on this sweep): exact for a
+    /// synthetic pipeline with a rare task, from the trained runs for an OLMo sweep. Absent: none.</summary>
+    public AdviseSpec? Advise { get; init; }
 }
 
 /// <summary>A named SQL statement (a SELECT); its result becomes a DuckDB table of that name and analysis/&lt;name&gt;.arrow.</summary>
@@ -188,4 +192,19 @@ public sealed record OverlaySpec
     public string Label { get; init; } = "";
     /// <summary>line | step (a staircase) | points</summary>
     public string Style { get; init; } = "step";
+}
+
+public sealed record AdviseSpec
+{
+    /// <summary>The seed-mean test accuracy (among label tokens) that counts as learned (OLMo sweeps).</summary>
+    public double TargetAccuracy { get; init; } = 0.8;
+
+    /// <summary>With frequency: the model size (parameters, as model.arrow has it) to compare the two levers for; 0 = none.</summary>
+    public long Size { get; init; }
+
+    /// <summary>With size: the task frequency (instances per token) it is trained at now; 0 = none.</summary>
+    public double Frequency { get; init; }
+
+    /// <summary>The task kind the levers are for: comparison | modular_addition.</summary>
+    public string Kind { get; init; } = "comparison";
 }

@@ -41,6 +41,7 @@ internal sealed partial class SpecValidator
         validator.Analysis(spec.Analysis);
         validator.Data(spec);
         validator.Probes(spec);
+        validator.Advise(spec);
         validator.Resources(spec);
         return validator._errors;
     }
@@ -216,6 +217,20 @@ internal sealed partial class SpecValidator
     }
 
     private static readonly string[] ProbePositions = ["tok1", "tok2"];
+
+    private void Advise(PipelineSpec spec)
+    {
+        if (spec.Analysis.Advise is not { } a) return;
+        Check(a.TargetAccuracy is > 0 and <= 1, "analysis.advise.target_accuracy", $"must be in (0, 1], got {Show(a.TargetAccuracy)}");
+        OneOf(a.Kind, TaskKinds, "analysis.advise.kind", "task kind");
+        AtLeast(a.Size, 0, "analysis.advise.size");
+        Check(a.Frequency is >= 0 and <= 0.125, "analysis.advise.frequency", $"must be in [0, 0.125] (0 = none), got {Show(a.Frequency)}");
+        Check((a.Size > 0) == (a.Frequency > 0), "analysis.advise", "size and frequency go together: both set (compare the two levers there) or neither");
+        if (spec.Experiment == "synthetic")
+            Check(spec.Synthetic.Rare is not null, "analysis.advise", "synthetic advice is about a rare task: add synthetic.rare");
+        else
+            Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");
+    }
 
     private void Probes(PipelineSpec spec)
     {

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Retention.Advice;
+using Retention.Host.Output;
+using Retention.Spec;
+
+namespace Retention.Host.Commands;
+
+/// <summary>`pipeline advise FILE|SWEEP_DIR...`: how much frequency, or how much model, a rare task needs.</summary>
+public static class AdviseCommand
+{
+    public static Command Build()
+    {
+        var inputs = new Argument<string[]>("inputs")
+        {
+            Description = "A synthetic pipeline file with a rare task (exact advice from the theory), or one or more OLMo sweep directories (advice from the trained runs).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var target = new Option<double>("--target-accuracy") { Description = "Seed-mean test accuracy (among label tokens) that counts as learned.", DefaultValueFactory = _ => 0.8 };
+        var size = new Option<long?>("--size") { Description = "With --frequency: a model size (parameters, as in model.arrow) to compare raising the frequency with growing the model." };
+        var frequency = new Option<double?>("--frequency") { Description = "With --size: the task's current frequency (instances per token)." };
+        var kind = new Option<string>("--kind") { Description = "Task kind for --size/--frequency: comparison | modular_addition.", DefaultValueFactory = _ => "comparison" };
+        var profile = new Option<string?>("--profile", "-p") { Description = "Profile of a pipeline file." };
+        var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of a pipeline file (--set path=value)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for the advice tables and plot (default: artifacts/advice/NAME, or the first sweep's analysis/)." };
+        var cmd = new Command("advise", "How much frequency, or how much model, a rare task needs: exact for the synthetic mixture, fitted from OLMo sweeps.")
+        {
+            inputs, target, size, frequency, kind, profile, sets, output,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                var paths = r.GetValue(inputs)!;
+                if (r.GetValue(size).HasValue != r.GetValue(frequency).HasValue) throw new UsageException("--size and --frequency go together");
+                if (r.GetValue(target) is <= 0 or > 1) throw new UsageException($"--target-accuracy must be in (0, 1], got {r.GetValue(target)}");
+                AdviceResult result;
+                if (paths.Length == 1 && File.Exists(paths[0]))
+                {
+                    var pipeline = SpecLoader.Load(paths[0], r.GetValue(profile), r.GetValue(sets) ?? [], checkAnalysis: false);
+                    if (pipeline.Spec.Experiment != "synthetic")
+                        throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory (artifacts/NAME[-PROFILE])");
+                    var dir = r.GetValue(output) ?? Path.Combine("artifacts", "advice", pipeline.Profile is null ? pipeline.Spec.Name : $"{pipeline.Spec.Name}-{pipeline.Profile}");
+                    result = await AdviceReport.SyntheticAsync(pipeline.Spec, dir);
+                }
+                else
+                {
+                    foreach (var p in paths.Where(p => !Directory.Exists(p))) throw new DirectoryNotFoundException($"sweep directory '{p}' does not exist");
+                    var dir = r.GetValue(output) ?? Path.Combine(paths[0], "analysis");
+                    result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
+                }
+                foreach (var (name, table) in result.Tables) TablePrinter.Print(table, name, maxRows: 40);
+                Console.WriteLine($"advice: {result.Directory}");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Errors.Report(e, inputErrors: true);
+            }
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,105 @@
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Spec;
+
+namespace Retention.Advice;
+
+/// <summary>What `pipeline advise` and the analysis kind `advise:` write: Arrow tables (and a plot) in a folder.</summary>
+public sealed record AdviceResult(string Directory, IReadOnlyList<(string Name, QueryResult Table)> Tables);
+
+/// <summary>Reads sweeps for the empirical advisor, runs either advisor and writes its tables and plot.</summary>
+public static class AdviceReport
+{
+    static readonly RecordBatchBuilder<WidthAdvice> WidthTable = new RecordBatchBuilder<WidthAdvice>()
+        .Int32("width", r => r.Width).Float64("min_rare_frequency", r => r.MinRareFrequency).Int32("frequent_features", r => r.FrequentFeatures);
+    static readonly RecordBatchBuilder<FrequencyAdvice> FrequencyTable = new RecordBatchBuilder<FrequencyAdvice>()
+        .Float64("rare_frequency", r => r.RareFrequency).Int32("min_width", r => r.MinWidth);
+    static readonly RecordBatchBuilder<Boundary> BoundaryTable = new RecordBatchBuilder<Boundary>()
+        .Utf8("kind", r => r.Kind).Int64("parameters", r => r.Parameters).Int32("seeds", r => r.Seeds).Int32("frequencies", r => r.Frequencies)
+        .Float64("rarest_learned_tested", r => r.RarestLearnedTested).Float64("boundary_frequency", r => r.BoundaryFrequency)
+        .Float64("low", r => r.Low).Float64("high", r => r.High).Utf8("status", r => r.Status);
+    static readonly RecordBatchBuilder<SizeFactor> FactorTable = new RecordBatchBuilder<SizeFactor>()
+        .Utf8("kind", r => r.Kind).Int64("smaller", r => r.Smaller).Int64("larger", r => r.Larger).Float64("factor", r => r.Factor)
+        .Float64("low", r => r.Low).Float64("high", r => r.High).Utf8("status", r => r.Status);
+    static readonly RecordBatchBuilder<LeverAdvice> LeverTable = new RecordBatchBuilder<LeverAdvice>()
+        .Utf8("kind", r => r.Kind).Int64("parameters", r => r.Parameters).Float64("frequency", r => r.Frequency)
+        .Float64("frequency_needed", r => r.FrequencyNeeded).Float64("extra_instances", r => r.ExtraInstances)
+        .Int64("larger_size", r => r.LargerSize).Float64("extra_flops", r => r.ExtraFlops).Utf8("advice", r => r.Advice);
+
+    /// <summary>Every run's final test accuracy per task in an OLMo sweep (task_metrics, model and tasks tables).</summary>
+    public static IReadOnlyList<TaskOutcome> Outcomes(string sweepDir)
+    {
+        using var catalog = ArtifactCatalog.Open(sweepDir);
+        foreach (var needed in new[] { "task_metrics", "model", "tasks" })
+            if (!catalog.Tables.Any(t => t.Name == needed))
+                throw new ArtifactException(sweepDir, $"has no {needed} table: advice from trained runs needs an OLMo sweep (experiment: olmo)");
+        var rows = SqlRunner.Query(catalog.Connection, """
+            WITH last AS (SELECT run, max(step) AS step FROM task_metrics GROUP BY run)
+            SELECT k.kind, k.frequency, m.parameters, m.seed, t.label_accuracy, (m.seq_len * m.batch_size * m.steps)::DOUBLE AS tokens
+            FROM task_metrics t JOIN last USING (run, step) JOIN model m USING (run) JOIN tasks k ON k.run = t.run AND k.task = t.task
+            WHERE t.split = 'test'
+            """, "advice: reading the sweep").Rows;
+        return [.. rows.Select(r => new TaskOutcome((string)r[0]!, Convert.ToDouble(r[1]), Convert.ToInt64(r[2]), Convert.ToInt32(r[3]),
+            Convert.ToDouble(r[4]), Convert.ToDouble(r[5])))];
+    }
+
+    /// <summary>The synthetic advice of a spec with a rare task: per width and per frequency, plus a plot.</summary>
+    public static async Task<AdviceResult> SyntheticAsync(PipelineSpec spec, string outputDir)
+    {
+        var synthetic = spec.Synthetic;
+        var rare = synthetic.Rare ?? throw new ArgumentException("synthetic advice needs a synthetic.rare task (the task to advise on)");
+        int features = Retention.Theory.CriticalWidth.FrequentEigenvalues(Retention.Synthetic.TaskMixture.From(synthetic with { Rare = null }, spec.Seed)).Length;
+        var widths = SyntheticAdvisor.MinFrequencies(synthetic, spec.Seed, Enumerable.Range(1, features + 1));
+        var frequencies = SyntheticAdvisor.MinWidths(synthetic, spec.Seed, SyntheticAdvisor.FrequencyGrid(rare.Frequency));
+        await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_widths.arrow"), WidthTable, widths);
+        await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_frequencies.arrow"), FrequencyTable, frequencies);
+        return Finish(outputDir, ["advice_widths", "advice_frequencies"], new PlotSpec
+        {
+            Name = "advice", Kind = "line", Title = "Smallest rare frequency that keeps the rare feature, by width (theory)",
+            Sql = "SELECT width, min_rare_frequency FROM advice_widths WHERE min_rare_frequency > 0 ORDER BY width",
+            X = "width", Y = "min_rare_frequency", LogY = true, YLabel = "smallest rare frequency pi_r",
+        });
+    }
+
+    /// <summary>The empirical advice from OLMo sweeps: boundaries, size factors and (with size and frequency) the two levers.</summary>
+    public static async Task<AdviceResult> EmpiricalAsync(IReadOnlyList<string> sweepDirs, string outputDir, double target,
+        long? size = null, double? frequency = null, string kind = "comparison")
+    {
+        var outcomes = sweepDirs.SelectMany(Outcomes).ToList();
+        if (outcomes.Count == 0) throw new ArtifactException(sweepDirs[0], "has no evaluated task on a test split yet");
+        var boundaries = EmpiricalAdvisor.Boundaries(outcomes, target);
+        var factors = EmpiricalAdvisor.Factors(outcomes, boundaries, target);
+        await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_boundaries.arrow"), BoundaryTable, boundaries);
+        await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_factors.arrow"), FactorTable, factors);
+        var names = new List<string> { "advice_boundaries", "advice_factors" };
+        if (size is { } s && frequency is { } f)
+        {
+            await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_levers.arrow"), LeverTable, [Levers.For(boundaries, outcomes, kind, s, f)]);
+            names.Add("advice_levers");
+        }
+        bool plottable = boundaries.Any(b => b.BoundaryFrequency is not null);
+        return Finish(outputDir, names, !plottable ? null : new PlotSpec
+        {
+            Name = "advice", Kind = "scatter", Title = "Learnability boundary by model size (seed-mean test accuracy reaches the target)",
+            Sql = "SELECT parameters, boundary_frequency, kind FROM advice_boundaries WHERE boundary_frequency IS NOT NULL ORDER BY kind, parameters",
+            X = "parameters", Y = "boundary_frequency", Series = "kind", LogX = true, LogY = true,
+            Overlays = [new OverlaySpec { Sql = "SELECT parameters, low FROM advice_boundaries WHERE low IS NOT NULL", X = "parameters", Y = "low", Label = "2.5%", Style = "points" },
+                        new OverlaySpec { Sql = "SELECT parameters, high FROM advice_boundaries WHERE high IS NOT NULL", X = "parameters", Y = "high", Label = "97.5%", Style = "points" }],
+        });
+    }
+
+    static AdviceResult Finish(string outputDir, IReadOnlyList<string> names, PlotSpec? plot)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        var tables = new List<(string, QueryResult)>();
+        foreach (var name in names)
+        {
+            var path = Path.Combine(outputDir, name + ".arrow");
+            ArrowTableLoader.Load(connection, name, [new ArtifactFile(name, path, null)]);
+            tables.Add((name, SqlRunner.Query(connection, $"SELECT * FROM {name}")));
+        }
+        if (plot is not null) PlotRenderer.Render(connection, plot, Path.Combine(outputDir, plot.Name + ".png"));
+        return new AdviceResult(outputDir, tables);
+    }
+}

@@ -1,0 +1,167 @@
+namespace Retention.Advice;
+
+/// <summary>One run's final test accuracy on one injected task (among its label tokens).</summary>
+public sealed record TaskOutcome(string Kind, double Frequency, long Parameters, int Seed, double Accuracy, double Tokens);
+
+/// <summary>
+/// advice_boundaries.arrow: for a task kind and model size, the rarest tested frequency whose seed-mean
+/// test accuracy reaches the target (as the pipelines' rarest_learned tables count it), the boundary
+/// interpolated in log-frequency between it and the next rarer tested frequency, and a bootstrap
+/// interval over seeds. Status says when the data cannot place it: below or above the tested range,
+/// one seed (no interval), or fewer than two frequencies.
+/// </summary>
+public sealed record Boundary(string Kind, long Parameters, int Seeds, int Frequencies, double? RarestLearnedTested,
+    double? BoundaryFrequency, double? Low, double? High, string Status);
+
+/// <summary>advice_factors.arrow: how many times more frequent a task must be for the smaller size to learn it
+/// where the larger does: boundary(smaller) / boundary(larger), with the interval from the bootstrap.</summary>
+public sealed record SizeFactor(string Kind, long Smaller, long Larger, double? Factor, double? Low, double? High, string Status);
+
+/// <summary>
+/// The learnability boundary from trained sweeps (paper Fig 5 read as advice). Per (task kind, size):
+/// the seed-mean test accuracy at each tested frequency; the boundary is where that mean crosses the
+/// target, linearly in log-frequency between the two tested frequencies around the crossing (a
+/// logistic fit needs more frequencies than a sweep usually has, and with perfectly separated seeds
+/// its slope diverges; interpolation uses exactly what was measured). The interval resamples seeds
+/// with replacement at each frequency (2,000 bootstrap draws, fixed seed) and takes the 2.5% and
+/// 97.5% quantiles of the boundary; a side where more than 2.5% of draws fall outside the tested
+/// range is open (null).
+/// </summary>
+public static class EmpiricalAdvisor
+{
+    public const int Draws = 2000;
+
+    public static IReadOnlyList<Boundary> Boundaries(IReadOnlyList<TaskOutcome> outcomes, double target)
+    {
+        var result = new List<Boundary>();
+        foreach (var group in outcomes.GroupBy(o => (o.Kind, o.Parameters)).OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Parameters))
+        {
+            var byFrequency = group.GroupBy(o => o.Frequency).OrderBy(g => g.Key)
+                .Select(g => (Frequency: g.Key, Accuracies: g.Select(o => o.Accuracy).ToArray())).ToList();
+            int seeds = group.Select(o => o.Seed).Distinct().Count();
+            var (rarest, boundary, side) = Estimate(byFrequency.Select(f => (f.Frequency, f.Accuracies.Average())).ToList(), target);
+            string status = byFrequency.Count < 2 ? "too few frequencies: test at least two around the boundary"
+                : side switch
+                {
+                    < 0 => $"learned at every tested frequency: the boundary is below {byFrequency[0].Frequency:G3}; test rarer ones",
+                    > 0 => $"learned at no tested frequency: the boundary is above {byFrequency[^1].Frequency:G3}; test more frequent ones",
+                    _ => seeds < 2 ? "one seed: no interval; train more seeds" : "ok",
+                };
+            double? low = null, high = null;
+            if (side == 0 && seeds >= 2)
+            {
+                var draws = Bootstrap(byFrequency, target);
+                (low, high) = Interval(draws);
+            }
+            result.Add(new Boundary(group.Key.Kind, group.Key.Parameters, seeds, byFrequency.Count, rarest,
+                side == 0 ? boundary : null, low, high, status));
+        }
+        return result;
+    }
+
+    /// <summary>For each pair of sizes of a kind: the frequency factor that substitutes for the size step.</summary>
+    public static IReadOnlyList<SizeFactor> Factors(IReadOnlyList<TaskOutcome> outcomes, IReadOnlyList<Boundary> boundaries, double target)
+    {
+        var result = new List<SizeFactor>();
+        foreach (var kind in boundaries.GroupBy(b => b.Kind))
+        {
+            var sizes = kind.OrderBy(b => b.Parameters).ToList();
+            for (int i = 0; i + 1 < sizes.Count; i++)
+            {
+                var (small, large) = (sizes[i], sizes[i + 1]);
+                if (small.BoundaryFrequency is not { } fs || large.BoundaryFrequency is not { } fl)
+                {
+                    result.Add(new SizeFactor(kind.Key, small.Parameters, large.Parameters, null, null, null,
+                        "a boundary is outside the tested frequencies (see advice_boundaries)"));
+                    continue;
+                }
+                // The interval from paired bootstrap draws of the two sizes' boundaries.
+                var a = Bootstrap(Frequencies(outcomes, kind.Key, small.Parameters), target, seed: 1);
+                var b = Bootstrap(Frequencies(outcomes, kind.Key, large.Parameters), target, seed: 2);
+                var ratios = a.Zip(b, (x, y) => x / y).ToArray();
+                var (low, high) = Interval(ratios);
+                result.Add(new SizeFactor(kind.Key, small.Parameters, large.Parameters, fs / fl, low, high,
+                    small.Seeds < 2 || large.Seeds < 2 ? "one seed: no interval" : "ok"));
+            }
+        }
+        return result;
+    }
+
+    static List<(double Frequency, double[] Accuracies)> Frequencies(IReadOnlyList<TaskOutcome> outcomes, string kind, long parameters) =>
+        [.. outcomes.Where(o => o.Kind == kind && o.Parameters == parameters).GroupBy(o => o.Frequency).OrderBy(g => g.Key)
+            .Select(g => (g.Key, g.Select(o => o.Accuracy).ToArray()))];
+
+    /// <summary>
+    /// From (frequency ascending, mean accuracy): the rarest tested frequency at or above the target, the
+    /// log-linear crossing below it, and where it lies: −1 below the tested range (the rarest is learned),
+    /// +1 above it (none is), 0 inside.
+    /// </summary>
+    public static (double? RarestLearned, double Boundary, int Side) Estimate(IReadOnlyList<(double Frequency, double Mean)> points, double target)
+    {
+        int j = -1;
+        for (int i = 0; i < points.Count; i++) if (points[i].Mean >= target) { j = i; break; }
+        if (j < 0) return (null, double.PositiveInfinity, +1);
+        if (j == 0) return (points[0].Frequency, points[0].Frequency, -1);
+        var (f0, a0) = points[j - 1];
+        var (f1, a1) = points[j];
+        double t = (target - a0) / (a1 - a0);
+        double log = Math.Log10(f0) + t * (Math.Log10(f1) - Math.Log10(f0));
+        return (f1, Math.Pow(10, log), 0);
+    }
+
+    /// <summary>Boundaries of resampled seed sets; a draw outside the tested range is ±infinity.</summary>
+    static double[] Bootstrap(List<(double Frequency, double[] Accuracies)> data, double target, int seed = 0)
+    {
+        var rng = new Random(12345 + seed);
+        var draws = new double[Draws];
+        for (int d = 0; d < Draws; d++)
+        {
+            var points = data.Select(f => (f.Frequency, Enumerable.Range(0, f.Accuracies.Length).Average(_ => f.Accuracies[rng.Next(f.Accuracies.Length)]))).ToList();
+            var (_, boundary, side) = Estimate(points, target);
+            draws[d] = side switch { < 0 => 0, > 0 => double.PositiveInfinity, _ => boundary };
+        }
+        return draws;
+    }
+
+    static (double? Low, double? High) Interval(double[] draws)
+    {
+        var sorted = draws.Order().ToArray();
+        double Q(double p) => sorted[(int)Math.Clamp(Math.Round(p * (sorted.Length - 1)), 0, sorted.Length - 1)];
+        double low = Q(0.025), high = Q(0.975);
+        return (low > 0 && double.IsFinite(low) ? low : null, double.IsFinite(high) && high > 0 ? high : null);
+    }
+}
+
+/// <summary>The two levers for a task kind at a model size and frequency: the frequency the size needs, with the
+/// extra task instances over the run's tokens, and the smallest larger size that learns it at that frequency,
+/// with the extra training compute 6·ΔN·D.</summary>
+public sealed record LeverAdvice(string Kind, long Parameters, double Frequency, double? FrequencyNeeded, double? ExtraInstances,
+    long? LargerSize, double? ExtraFlops, string Advice);
+
+public static class Levers
+{
+    /// <summary>Compares raising the frequency with growing the model, from the boundaries.</summary>
+    public static LeverAdvice For(IReadOnlyList<Boundary> boundaries, IReadOnlyList<TaskOutcome> outcomes, string kind, long parameters, double frequency)
+    {
+        var own = boundaries.FirstOrDefault(b => b.Kind == kind && b.Parameters == parameters)
+            ?? throw new ArgumentException($"no {kind} runs of a {parameters:N0}-parameter model in the sweeps; sizes there: " +
+                string.Join(", ", boundaries.Where(b => b.Kind == kind).Select(b => b.Parameters.ToString("N0"))));
+        double tokens = outcomes.Where(o => o.Kind == kind && o.Parameters == parameters).Select(o => o.Tokens).DefaultIfEmpty(0).Max();
+        var larger = boundaries.Where(b => b.Kind == kind && b.Parameters > parameters && b.BoundaryFrequency is { } f && f <= frequency
+                                          || b.Kind == kind && b.Parameters > parameters && b.Status.StartsWith("learned at every", StringComparison.Ordinal) && b.RarestLearnedTested <= frequency)
+            .OrderBy(b => b.Parameters).FirstOrDefault();
+        double? flops = larger is null ? null : 6.0 * (larger.Parameters - parameters) * tokens;
+        if (own.BoundaryFrequency is { } needed && needed <= frequency || own.Status.StartsWith("learned at every", StringComparison.Ordinal) && own.RarestLearnedTested <= frequency)
+            return new LeverAdvice(kind, parameters, frequency, own.BoundaryFrequency ?? own.RarestLearnedTested, 0, null, null,
+                $"already learnable: a {parameters:N0}-parameter model learns {kind} at {frequency:G3} (boundary {(own.BoundaryFrequency ?? own.RarestLearnedTested):G3})");
+        if (own.BoundaryFrequency is not { } f2)
+            return new LeverAdvice(kind, parameters, frequency, null, null, larger?.Parameters, flops,
+                $"cannot advise the frequency: {own.Status}" + (larger is null ? "" : $"; growing to {larger.Parameters:N0} parameters learns it (+{flops:G3} FLOPs)"));
+        double extra = (f2 - frequency) * tokens;
+        var sizeText = larger is null ? "no tested larger size learns it at this frequency"
+            : $"growing to {larger.Parameters:N0} parameters learns it at {frequency:G3} for +{flops:G3} training FLOPs (6·ΔN·D at {tokens:G3} tokens)";
+        return new LeverAdvice(kind, parameters, frequency, f2, extra, larger?.Parameters, flops,
+            $"raise the frequency {f2 / frequency:G3}x to {f2:G3} (+{extra:G3} task instances in the run's {tokens:G3} tokens, " +
+            $"replacing {4 * extra:G3} text tokens; no extra compute) — cheaper than the model: {sizeText}");
+    }
+}
