@@ -166,4 +166,24 @@ public class CliBehaviourTests : IDisposable
         Assert.Equal(2, typo.Exit);
         Assert.Contains("nope", typo.Err);
     }
+
+    [Fact]
+    public void Advise_answers_from_a_synthetic_file_and_refuses_what_it_cannot_answer()
+    {
+        var file = RepoFiles.Pipeline("synthetic-residual.yaml");
+        var advice = CliProcess.Run(dir, Limit, "advise", file, "--profile", "cpu", "--output", "out");
+        Assert.True(advice.Exit == 0, advice.Err);
+        Assert.Contains("advice_widths", advice.Out);
+        Assert.True(File.Exists(Path.Combine(dir, "out", "advice.png")));
+        // The cpu profile's N_crit is 50 at pi_r = 0.01: width 50 needs at most 0.01, width 49 more.
+        using var catalog = ArtifactCatalog.Open(Path.Combine(dir, "out"));
+        var rows = SqlRunner.Query(catalog.Connection, "SELECT width, min_rare_frequency FROM advice_widths WHERE width IN (49, 50) ORDER BY width").Rows;
+        Assert.True(Convert.ToDouble(rows[0][1]) > 0.01 && Convert.ToDouble(rows[1][1]) <= 0.01);
+
+        Assert.Equal(2, CliProcess.Run(dir, Limit, "advise", "no-such-sweep").Exit);
+        Assert.Equal(2, CliProcess.Run(dir, Limit, "advise", file, "--size", "1000").Exit);
+        var olmo = CliProcess.Run(dir, Limit, "advise", RepoFiles.Pipeline("olmo-frequency-phase.yaml"));
+        Assert.Equal(2, olmo.Exit);
+        Assert.Contains("reads its sweep directory", olmo.Err);
+    }
 }

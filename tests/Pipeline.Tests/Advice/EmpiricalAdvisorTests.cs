@@ -1,0 +1,109 @@
+using Retention.Advice;
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Pipeline;
+using Retention.Spec;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Advice;
+
+/// <summary>The boundary fitted from sweeps: by hand, its honest refusals, and its agreement with the
+/// shipped pipeline's rarest_learned table on a sweep written as the OLMo runs write it.</summary>
+public class EmpiricalAdvisorTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("advice-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static IEnumerable<TaskOutcome> Size(long parameters, params (double Frequency, double[] Accuracies)[] points) =>
+        points.SelectMany(p => p.Accuracies.Select((a, seed) => new TaskOutcome("comparison", p.Frequency, parameters, seed, a, 1e7)));
+
+    [Fact]
+    public void The_boundary_is_the_log_linear_crossing_of_the_seed_means_with_a_bootstrap_interval()
+    {
+        // Means 0.5, 0.65, 0.9: the target 0.8 is crossed 0.6 of the way from 3e-4 to 1e-3 in log-frequency.
+        var outcomes = Size(1000, (1e-4, [0.5, 0.5, 0.5]), (3e-4, [0.6, 0.7, 0.65]), (1e-3, [0.9, 0.85, 0.95])).ToList();
+        var b = Assert.Single(EmpiricalAdvisor.Boundaries(outcomes, 0.8));
+        Assert.Equal("ok", b.Status);
+        Assert.Equal(1e-3, b.RarestLearnedTested);
+        Assert.Equal(3e-4 * Math.Pow(10.0 / 3, 0.6), b.BoundaryFrequency!.Value, 1e-12);
+        Assert.NotNull(b.Low);
+        Assert.NotNull(b.High);
+        Assert.InRange(b.BoundaryFrequency.Value, b.Low!.Value, b.High!.Value);
+        Assert.InRange(b.Low.Value, 3e-4, 1e-3);
+    }
+
+    [Fact]
+    public void It_says_when_the_data_cannot_place_the_boundary()
+    {
+        var statuses = EmpiricalAdvisor.Boundaries([
+            .. Size(1, (1e-4, [0.9, 0.9]), (1e-3, [0.95, 0.9])),     // learned everywhere
+            .. Size(2, (1e-4, [0.5, 0.5]), (1e-3, [0.6, 0.55])),     // learned nowhere
+            .. Size(3, (1e-4, [0.5]), (1e-3, [0.9])),                // one seed
+            .. Size(4, (1e-3, [0.9, 0.9])),                          // one frequency
+        ], 0.8).Select(b => (b.Parameters, b.Status, b.BoundaryFrequency)).ToList();
+        Assert.StartsWith("learned at every tested frequency", statuses[0].Status);
+        Assert.StartsWith("learned at no tested frequency", statuses[1].Status);
+        Assert.StartsWith("one seed", statuses[2].Status);
+        Assert.NotNull(statuses[2].BoundaryFrequency);                 // placed, without an interval
+        Assert.StartsWith("too few frequencies", statuses[3].Status);
+        Assert.All(statuses.Take(2), s => Assert.Null(s.BoundaryFrequency));
+    }
+
+    [Fact]
+    public void The_size_factor_and_the_levers_compare_frequency_with_size()
+    {
+        var outcomes = Size(1000, (1e-4, [0.5, 0.5, 0.5]), (3e-4, [0.6, 0.7, 0.65]), (1e-3, [0.9, 0.85, 0.95]))
+            .Concat(Size(5000, (1e-4, [0.6, 0.62, 0.64]), (3e-4, [0.9, 0.88, 0.86]), (1e-3, [0.95, 0.97, 0.99]))).ToList();
+        var boundaries = EmpiricalAdvisor.Boundaries(outcomes, 0.8);
+        var factor = Assert.Single(EmpiricalAdvisor.Factors(outcomes, boundaries, 0.8));
+        Assert.Equal(boundaries[0].BoundaryFrequency!.Value / boundaries[1].BoundaryFrequency!.Value, factor.Factor!.Value, 1e-12);
+        Assert.True(factor.Factor > 1);   // the smaller model needs the task more often
+
+        var levers = Levers.For(boundaries, outcomes, "comparison", 1000, 3e-4);
+        Assert.Equal(boundaries[0].BoundaryFrequency, levers.FrequencyNeeded);
+        Assert.Equal(5000, levers.LargerSize);
+        Assert.Equal(6.0 * 4000 * 1e7, levers.ExtraFlops);                     // 6·ΔN·D
+        Assert.Equal((levers.FrequencyNeeded!.Value - 3e-4) * 1e7, levers.ExtraInstances!.Value, 1e-6);
+        Assert.StartsWith("raise the frequency", levers.Advice);
+    }
+
+    [Fact]
+    public async Task On_a_sweep_as_the_OLMo_runs_write_it_the_advice_agrees_with_the_pipelines_rarest_learned_table()
+    {
+        // Two sizes × three comparison frequencies × three seeds, the final evaluation at step 100.
+        var accuracy = new Dictionary<(long, double), double[]>
+        {
+            [(120_000, 3e-4)] = [0.51, 0.55, 0.49], [(120_000, 1e-3)] = [0.85, 0.57, 0.75], [(120_000, 3e-3)] = [0.91, 0.89, 0.90],
+            [(600_000, 3e-4)] = [0.73, 0.55, 0.55], [(600_000, 1e-3)] = [0.90, 0.93, 0.84], [(600_000, 3e-3)] = [0.98, 0.96, 0.94],
+        };
+        foreach (var ((parameters, frequency), seeds) in accuracy)
+            for (int seed = 0; seed < seeds.Length; seed++)
+            {
+                var run = Path.Combine(dir, "runs", $"p{parameters}_f{frequency}_s{seed}");
+                var task = $"cmp_{frequency}";
+                await ArrowFiles.WriteTableAsync(Path.Combine(run, "model.arrow"), OlmoRunGraph.ModelTable,
+                    [new ModelRow("4M", parameters, 8, 16, 512, 4, 300, 64, 16, 100, "fp32", "cpu", seed, 0.003)]);
+                await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable, [new TaskRow(task, "comparison", frequency, 1, 10000)]);
+                await ArrowFiles.WriteTableAsync(Path.Combine(run, "task_metrics.arrow"), OlmoRunGraph.TaskTable,
+                    [new TaskMetricRow(50, task, "test", 1, 0, 0.5), new TaskMetricRow(100, task, "test", 0.5, seeds[seed], seeds[seed]),
+                     new TaskMetricRow(100, task, "train", 0.4, 0.9, 0.9)]);
+            }
+        var spec = SpecLoader.Load(RepoFiles.Pipeline("olmo-frequency-phase.yaml"), "cpu-capacity", checkAnalysis: false).Spec;
+        var analysis = spec.Analysis with { Plots = [], Tables = [.. spec.Analysis.Tables.Where(t => t.Name is "final_tasks" or "rarest_learned")] };
+        var tables = await AnalysisRunner.RunAsync(dir, analysis);
+        var rarest = tables.Single(t => t.Name == "rarest_learned").Result;
+        var boundaries = EmpiricalAdvisor.Boundaries(AdviceReport.Outcomes(dir), 0.8);
+        Assert.Equal(2, boundaries.Count);
+        foreach (var row in rarest.Rows)
+        {
+            var b = boundaries.Single(x => x.Parameters == Convert.ToInt64(row[0]));
+            Assert.Equal(Convert.ToDouble(row[1]), b.RarestLearnedTested);                 // the same rarest learned frequency
+            Assert.Equal("ok", b.Status);
+            var rarer = accuracy.Keys.Where(k => k.Item1 == b.Parameters && k.Item2 < b.RarestLearnedTested).Max(k => k.Item2);
+            Assert.InRange(b.BoundaryFrequency!.Value, rarer, b.RarestLearnedTested!.Value);  // between it and the next rarer tested one
+            Assert.InRange(b.BoundaryFrequency.Value, b.Low!.Value, b.High!.Value);          // with an interval around it
+        }
+        // The smaller model's mean at 1e-3 is 0.723: it learns only 3e-3; the larger learns 1e-3.
+        Assert.Equal([3e-3, 1e-3], boundaries.Select(b => b.RarestLearnedTested!.Value));
+    }
+}
