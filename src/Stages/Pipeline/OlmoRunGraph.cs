@@ -101,7 +101,7 @@ public static class OlmoRunGraph
         var config = ModelConfig(olmo, data, tokenizer);
         var trainSpec = new OlmoTrainSpec(spec.Train.Steps, spec.Train.WarmupSteps, spec.Train.Lr, spec.Train.MinLrRatio,
             olmo.WeightDecay, Beta2: olmo.Beta2, ClipGradNorm: olmo.ClipGradNorm, GradAccumulation: olmo.GradAccumulation,
-            CheckpointEvery: olmo.CheckpointEvery, Seed: spec.Seed, Precision: olmo.Precision).Validated();
+            CheckpointEvery: olmo.CheckpointEvery, Seed: spec.Seed, Precision: olmo.Precision, FusedOptimizer: olmo.FusedAdamw).Validated();
         var device = Devices.Resolve(spec.Device);
         var precision = MixedPrecision.Name(MixedPrecision.ComputeDtype(trainSpec.Precision, device));
         long parameters = config.ParameterCount(), tokensPerStep = data.Packing.TokensPerBatch;
@@ -170,10 +170,16 @@ public static class OlmoRunGraph
             {
                 bool last = batch.Step == spec.Train.Steps;
                 var before = Run(stages, s => s.Before(new ModelView(trainer.Model, device, batch.Step, batch, last)));
-                var outcome = times.Time(StageTimes.TrainStep, () => trainer.Step(batch));
-                if (!double.IsFinite(outcome.Loss))
-                    throw new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
-                divergence.Check(outcome.Step, outcome.Loss);
+                // Loss and gradient norm stay on the device except at logging steps (and the first, the
+                // divergence reference): reading them is a host synchronisation every step otherwise.
+                bool read = batch.Step % spec.Train.LogEvery == 0 || last || batch.Step == resumedAt + 1;
+                var outcome = times.Time(StageTimes.TrainStep, () => trainer.Step(batch, read));
+                if (read)
+                {
+                    if (!double.IsFinite(outcome.Loss))
+                        throw new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
+                    divergence.Check(outcome.Step, outcome.Loss);
+                }
                 var after = Run(stages, s => s.After(new ModelView(trainer.Model, device, batch.Step, batch, last)));
                 return new Outcome(outcome, batch, [.. before, .. after]);
             }, failure, trainerThread, capacity: 2);
@@ -193,7 +199,7 @@ public static class OlmoRunGraph
                     CheckpointFolder.Replace(pending, checkpointDir);
                 }
                 lastStep = step;
-                progress.Step(cell.RunId, step, o.Step.Loss);
+                progress.Step(cell.RunId, step, double.IsNaN(o.Step.Loss) ? null : o.Step.Loss);
             }, failure);
             train.Then(write);
             var batches = DataStream.Open(stream, baseDirectory, quality, start, stop, tokenizer).Take((int)Math.Min(spec.Train.Steps - resumedAt, int.MaxValue));

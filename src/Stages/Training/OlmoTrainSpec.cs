@@ -8,6 +8,8 @@ namespace Retention.Training;
 /// <see cref="Seed"/> seeds the model's initialisation; nothing else in training is random.
 /// <see cref="Precision"/>: auto | fp32 | bf16, the matmul dtype (<see cref="Models.MixedPrecision"/>);
 /// auto is bf16 on CUDA and fp32 on the CPU. Weights and optimiser state are float32 in every case.
+/// <see cref="FusedOptimizer"/>: one fused AdamW kernel per decay group (<see cref="AdamOptimizer"/>), else the
+/// per-parameter update; they agree to float rounding (tested).
 /// </summary>
 public sealed record OlmoTrainSpec(
     long Steps,
@@ -22,7 +24,8 @@ public sealed record OlmoTrainSpec(
     int GradAccumulation = 1,
     long CheckpointEvery = 0,
     long Seed = 0,
-    string Precision = "auto")
+    string Precision = "auto",
+    bool FusedOptimizer = true)
 {
     public OlmoTrainSpec Validated()
     {
@@ -45,5 +48,6 @@ public sealed record OlmoTrainSpec(
 }
 
 /// <summary>What one step did: its number (1-based), the loss (token mean, averaged over micro-batches),
-/// the learning rate used and the global gradient norm before clipping.</summary>
+/// the learning rate used and the global gradient norm before clipping. Loss and norm are read from the
+/// device only when the step asked for them (<c>read</c>, at logging steps); otherwise they are NaN.</summary>
 public sealed record OlmoStepOutcome(long Step, double Loss, double Lr, double GradNorm);

@@ -38,7 +38,7 @@ public sealed class OlmoTrainer : IDisposable
         if (this.device.type != DeviceType.CPU) model.to(this.device);
         model.ComputeDtype = MixedPrecision.ComputeDtype(Spec.Precision, this.device);
         model.train();
-        optimizer = new AdamOptimizer(DecayGroups(model, spec.WeightDecay), spec.Lr, spec.Beta1, spec.Beta2, spec.Eps);
+        optimizer = new AdamOptimizer(DecayGroups(model, spec.WeightDecay), spec.Lr, spec.Beta1, spec.Beta2, spec.Eps, Spec.FusedOptimizer);
     }
 
     public OlmoTrainSpec Spec { get; }
@@ -66,7 +66,9 @@ public sealed class OlmoTrainer : IDisposable
         }
     }
 
-    public OlmoStepOutcome Step(TrainingBatch batch)
+    /// <param name="read">Read the loss and the gradient norm to the host (a synchronisation on a GPU): at
+    /// logging steps. Without it the step reads nothing: loss, norm and clipping stay on the device.</param>
+    public OlmoStepOutcome Step(TrainingBatch batch, bool read = true)
     {
         var tokens = batch.Batch;
         if (batch.Step != StepCount + 1)
@@ -82,33 +84,39 @@ public sealed class OlmoTrainer : IDisposable
 
         long step = StepCount + 1;
         optimizer.ZeroGrad();
-        double loss = 0;
+        using var scope = NewDisposeScope();
+        Tensor? loss = null;                                                                   // on the device, float64
         using (var inv = (1.0 / accum).ToScalar())
         {
             for (int k = 0; k < accum; k++)
             {
-                using var scope = NewDisposeScope();
+                using var micro_ = NewDisposeScope();
                 var slice = tokens.Tokens[(k * micro * tokens.RowLength)..((k + 1) * micro * tokens.RowLength)];
                 var (x, y) = BatchBuilder.ToTensors(slice, micro, tokens.RowLength, device);
                 var logits = model.call(x);                                                    // (b, T, V)
                 var ce = nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1)); // mean over tokens
                 var scaled = ce.mul(inv);
                 scaled.backward();
-                loss += scaled.to(float64).item<double>();
+                using (no_grad())
+                {
+                    var part = scaled.detach().to(float64);
+                    loss = loss is null ? part.MoveToOuterDisposeScope() : loss.PlusInPlace(part);
+                }
             }
         }
 
-        double norm = GlobalGradNorm(model.parameters());
+        var norm = GradNorm(model.parameters());
         if (Spec.ClipGradNorm > 0) ClipGradients(model.parameters(), norm, Spec.ClipGradNorm);
         double lr = Spec.LrAt(step);
         optimizer.LearningRate = lr;
         optimizer.Step();
         StepCount = step;
-        return new OlmoStepOutcome(step, loss, lr, norm);
+        return read ? new OlmoStepOutcome(step, HostReads.Scalar(loss!), lr, HostReads.Scalar(norm))
+                    : new OlmoStepOutcome(step, double.NaN, lr, double.NaN);
     }
 
-    /// <summary>sqrt(Σ over parameters of ‖grad‖²), accumulated in float64; 0 when no gradients.</summary>
-    public static double GlobalGradNorm(IEnumerable<Parameter> parameters)
+    /// <summary>sqrt(Σ over parameters of ‖grad‖²) as a float64 tensor on the device (no host read); 0 when no gradients.</summary>
+    public static Tensor GradNorm(IEnumerable<Parameter> parameters)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -119,18 +127,35 @@ public sealed class OlmoTrainer : IDisposable
             var sq = g.to(float64).Squared().sum();
             total = total is null ? sq : total.Plus(sq);
         }
-        return total is null ? 0 : Math.Sqrt(total.item<double>());
+        return (total is null ? zeros(1, dtype: float64).squeeze() : total.sqrt()).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Scales every gradient by min(1, clip / (norm + 1e-6)) (PyTorch's clip_grad_norm_).</summary>
-    public static void ClipGradients(IEnumerable<Parameter> parameters, double norm, double clip)
+    /// <summary>sqrt(Σ over parameters of ‖grad‖²), read to the host.</summary>
+    public static double GlobalGradNorm(IEnumerable<Parameter> parameters)
     {
-        double coefficient = clip / (norm + 1e-6);
-        if (coefficient >= 1) return;
+        using var norm = GradNorm(parameters);
+        return HostReads.Scalar(norm);
+    }
+
+    /// <summary>Scales every gradient by min(1, clip / (norm + 1e-6)) (PyTorch's clip_grad_norm_), with the
+    /// coefficient computed on the device from the norm tensor, so clipping reads nothing to the host.</summary>
+    public static void ClipGradients(IEnumerable<Parameter> parameters, Tensor norm, double clip)
+    {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();   // roots the p.grad wrappers through mul_ (see AdamOptimizer.Step)
-        using var c = coefficient.ToScalar();
-        foreach (var p in parameters) p.grad?.mul_(c);
+        using var c = clip.ToScalar();
+        using var tiny = 1e-6.ToScalar();
+        using var one = 1.0.ToScalar();
+        var coefficient = norm.add(tiny, SafeArithmetic.One).reciprocal().mul(c).clamp_max(one);
+        foreach (var p in parameters)
+            if (p.grad is { } g) g.mul_(coefficient.to(g.dtype));
+    }
+
+    /// <summary>As above, with a norm already on the host.</summary>
+    public static void ClipGradients(IEnumerable<Parameter> parameters, double norm, double clip)
+    {
+        using var scope = NewDisposeScope();
+        ClipGradients(parameters, tensor(norm, dtype: float64), clip);
     }
 
     /// <summary>

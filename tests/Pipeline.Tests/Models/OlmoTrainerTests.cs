@@ -284,4 +284,20 @@ public class OlmoTrainerTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_step_reads_nothing_to_the_host_between_logging_steps()
+    {
+        using var trainer = new OlmoTrainer(Tiny, new OlmoTrainSpec(Steps: 20, WarmupSteps: 2, Lr: 0.01, ClipGradNorm: 0.5, GradAccumulation: 2));
+        long before = Retention.Training.HostReads.Count;
+        for (long s = 1; s <= 9; s++)
+        {
+            var outcome = trainer.Step(Batch(s), read: false);
+            Assert.True(double.IsNaN(outcome.Loss) && double.IsNaN(outcome.GradNorm));
+        }
+        Assert.Equal(before, Retention.Training.HostReads.Count);   // nine steps, clipping included: no read
+        var logged = trainer.Step(Batch(10), read: true);
+        Assert.Equal(before + 2, Retention.Training.HostReads.Count); // a logging step: the loss and the norm
+        Assert.True(logged.Loss > 0 && logged.GradNorm > 0);
+    }
 }

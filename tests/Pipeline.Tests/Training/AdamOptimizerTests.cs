@@ -43,6 +43,48 @@ public class AdamOptimizerTests
     }
 
     [Fact]
+    public void The_fused_update_equals_the_per_parameter_one_over_200_steps_with_decay_groups_and_a_resume()
+    {
+        // Two decay groups, as the OLMo trainer has (matrices decayed, the embedding-like vector not).
+        var (a1, b1) = Params(3);
+        var (a2, b2) = Params(3);
+        using var reference = new AdamOptimizer([(a1, 0.1), (b1, 0.0)], lr: 0.02, beta2: 0.95);
+        var fused = new AdamOptimizer([(a2, 0.1), (b2, 0.0)], lr: 0.02, beta2: 0.95, fused: true);
+        Assert.True(fused.IsFused);
+        var path = Path.GetTempFileName();
+        try
+        {
+            for (int step = 0; step < 200; step++)
+            {
+                reference.LearningRate = fused.LearningRate = 0.02 * (1 - step / 400.0);   // a schedule, as training has
+                reference.ZeroGrad();
+                Loss(a1, b1, step).backward();
+                reference.Step();
+                fused.ZeroGrad();
+                Loss(a2, b2, step).backward();
+                fused.Step();
+                if (step == 99)
+                {
+                    // Save and load into a fresh fused optimizer: its step counters must follow.
+                    fused.Save(path);
+                    fused.Dispose();
+                    fused = new AdamOptimizer([(a2, 0.1), (b2, 0.0)], lr: 0.02, beta2: 0.95, fused: true);
+                    fused.Load(path);
+                    Assert.Equal(100, fused.StepCount);
+                }
+            }
+            Assert.True(a1.allclose(a2, rtol: 1e-5, atol: 1e-6), $"fused and per-parameter updates differ by {a1.sub(a2).abs().max().item<float>()}");
+            Assert.True(b1.allclose(b2, rtol: 1e-5, atol: 1e-6));
+            Assert.Equal(200, fused.StepCount);
+        }
+        finally
+        {
+            fused.Dispose();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void ManyStepsWithGarbageCollectionRunCleanly()
     {
         // The failure this optimizer avoids: torch.optim.Adam's implicit Scalars freed by the GC mid-call.
@@ -66,11 +108,13 @@ public class AdamOptimizerTests
     /// side by side segfaulted in addcmul_ that way. A scope holds each wrapper until it ends.
     /// (A collector thread hits that window too rarely for a test to rely on; this counts instead.)
     /// </summary>
-    [Fact]
-    public void UpdatesCreateNoTensorOutsideADisposeScope()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void UpdatesCreateNoTensorOutsideADisposeScope(bool fused)
     {
         var (a, b) = Params(4);
-        using var opt = new AdamOptimizer([a, b], lr: 0.01, weightDecay: 0.1);
+        using var opt = new AdamOptimizer([(a, 0.1), (b, 0.1)], lr: 0.01, fused: fused);
         using (NewDisposeScope()) Loss(a, b, 0).backward();
         Assert.Equal(0, TensorScopes.CreatedOutside(() =>
         {
