@@ -34,6 +34,8 @@ public static class ValidateCommand
     /// <summary>What a run trains, in the terms of its experiment.</summary>
     static string Model(Retention.Spec.PipelineSpec spec) => spec.Experiment switch
     {
+        "olmo" when spec.Olmo is { VocabSize: > 0 } o && spec.Data is { } d =>
+            $"OLMo {o.Preset}, {Retention.Pipeline.OlmoRunGraph.Shape(o, o.VocabSize, d.Packing.SeqLen).ParameterCount():N0} parameters",
         "olmo" => $"OLMo {spec.Olmo?.Preset ?? "4M"}",
         "data" => "data stage only",
         _ => $"width {spec.Synthetic.Width}",

