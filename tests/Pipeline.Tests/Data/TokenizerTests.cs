@@ -92,7 +92,7 @@ public class TokenizerTests
     [Fact]
     public void BadSpecsFailEarly()
     {
-        Assert.Throws<ArgumentException>(() => TextTokenizer.Create(new TokenizerSpec { Kind = "gpt2" }));
+        Assert.Throws<ArgumentException>(() => TextTokenizer.Create(new TokenizerSpec { Kind = "gpt5" }));
         Assert.Throws<ArgumentException>(() => TextTokenizer.Create(new TokenizerSpec { Kind = TextTokenizer.HuggingFace }));
         Assert.Throws<ArgumentException>(() => Cl100kTokenizer.Create("<|eos|>"));
     }

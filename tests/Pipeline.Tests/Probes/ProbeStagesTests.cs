@@ -71,7 +71,8 @@ public class ProbeStagesTests : IDisposable
         var whole = await Run(probes: true, "whole");
         using var stop = new CancellationTokenSource();
         var pipeline = SpecLoader.LoadText(Yaml(probes: true), "tiny.yaml");
-        await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), new StopAt(13, stop), stop.Token, dataDirectory: dir);
+        var cut = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), new StopAt(13, stop), stop.Token, dataDirectory: dir);
+        Assert.Equal("interrupted", cut.Runs.Single().Status.State);   // not finished: the resume has work to do
         var resumed = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), SilentProgress.Instance, CancellationToken.None,
             dataDirectory: dir, resume: true);
         foreach (var sql in new[] {
