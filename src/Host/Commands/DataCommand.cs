@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Retention.Data;
 using Retention.Data.Corpus;
 
 namespace Retention.Host.Commands;
@@ -29,6 +30,73 @@ public static class DataCommand
                 return Errors.Report(e);
             }
         });
-        return new Command("data", "Prepare data sets.") { brown };
+        return new Command("data", "Prepare data sets.") { brown, Tokenize(), Sample() };
+    }
+
+    /// <summary>`pipeline data tokenize SOURCES --out DIR`: OLMo-format pre-tokenized files, on all cores.</summary>
+    static Command Tokenize()
+    {
+        var sources = new Argument<string[]>("sources") { Description = "Dolma shards: files, globs, folders, http(s) URLs or a .txt list of them.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Directory for part-NNNNN.npy token files.", Required = true };
+        var kind = new Option<string>("--tokenizer") { Description = "gpt2 | cl100k_base | huggingface | bpe (with --tokenizer-path [--merges-path]).", DefaultValueFactory = _ => "gpt2" };
+        var path = new Option<string?>("--tokenizer-path") { Description = "tokenizer.json (huggingface) or vocab.json (bpe)." };
+        var merges = new Option<string?>("--merges-path") { Description = "merges.txt (bpe)." };
+        var dtype = new Option<string>("--dtype") { Description = "uint16 (vocabularies up to 65,536, OLMo's default) | uint32.", DefaultValueFactory = _ => "uint16" };
+        var perFile = new Option<long>("--tokens-per-file") { Description = "Tokens per output file.", DefaultValueFactory = _ => 100_000_000 };
+        var threads = new Option<int>("--threads") { Description = "Tokenizer threads (0 = every core).", DefaultValueFactory = _ => 0 };
+        var cmd = new Command("tokenize", "Tokenize Dolma shards into OLMo-format pre-tokenized files (flat little-endian token ids, EOS after every document), on all cores.")
+        {
+            sources, output, kind, path, merges, dtype, perFile, threads,
+        };
+        cmd.SetAction((r, ct) =>
+        {
+            try
+            {
+                var tokenizer = TextTokenizer.Create(new TokenizerSpec { Kind = r.GetValue(kind)!, Path = r.GetValue(path), MergesPath = r.GetValue(merges) });
+                var quality = new DataQualityLog();
+                var result = ShardTools.Tokenize(r.GetValue(sources)!, Directory.GetCurrentDirectory(), tokenizer, r.GetValue(output)!,
+                    PretokenizedSource.ParseDtype(r.GetValue(dtype)!), r.GetValue(perFile), r.GetValue(threads), quality, Console.WriteLine, ct);
+                Console.WriteLine($"{result.Files.Count} file(s) in {r.GetValue(output)}: {result.Documents:N0} documents, {result.Tokens:N0} tokens " +
+                    $"in {result.Seconds:F1} s ({result.TokensPerSecond / 1e6:F2} M tokens/s); read them with " +
+                    $"{{paths: ['{r.GetValue(output)}/*.npy'], format: pretokenized, token_dtype: {r.GetValue(dtype)}, eos_token_id: {tokenizer.EosId}}}");
+                if (quality.Total > 0) Console.WriteLine($"skipped {quality.Total} bad line(s) or shard(s): {string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value}"))}");
+                return Task.FromResult(0);
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Task.FromResult(Errors.Report(e));
+            }
+        });
+        return cmd;
+    }
+
+    /// <summary>`pipeline data sample LIST --docs N --out DIR`: a fixed local sample of a (remote) corpus.</summary>
+    static Command Sample()
+    {
+        var list = new Argument<string[]>("sources") { Description = "A URL list (.txt, e.g. Dolma v1.7's urls/v1_7.txt), URLs, files or globs.", Arity = ArgumentArity.OneOrMore };
+        var docs = new Option<long>("--docs") { Description = "Documents to take.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Directory for sample-NNNN.json.gz shards.", Required = true };
+        var seed = new Option<long>("--seed") { Description = "Seed of the shard order and the document shuffle (the same seed, the same sample).", DefaultValueFactory = _ => 0 };
+        var perShard = new Option<int>("--docs-per-shard") { DefaultValueFactory = _ => 10_000 };
+        var cmd = new Command("sample", "Write the first N documents of a seeded pass over a corpus (streamed over HTTP with resume) as local Dolma shards, for repeatable runs.")
+        {
+            list, docs, output, seed, perShard,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                var quality = new DataQualityLog();
+                var files = await ShardTools.SampleAsync(r.GetValue(list)!, Directory.GetCurrentDirectory(), r.GetValue(docs), r.GetValue(output)!,
+                    r.GetValue(seed), r.GetValue(perShard), quality, ct);
+                Console.WriteLine($"{files.Count} shard(s) in {r.GetValue(output)}" + (quality.Total > 0 ? $"; skipped {quality.Total} bad line(s) or shard(s)" : ""));
+                return 0;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
     }
 }

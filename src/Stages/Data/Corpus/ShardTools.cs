@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace Retention.Data.Corpus;
+
+/// <summary>What `data tokenize` wrote: files, documents, tokens and the rate.</summary>
+public sealed record TokenizeResult(IReadOnlyList<string> Files, long Documents, long Tokens, double Seconds)
+{
+    public double TokensPerSecond => Tokens / Math.Max(Seconds, 1e-9);
+}
+
+/// <summary>
+/// Preparing data for repeatable GPU runs: a fixed local sample of Dolma documents from a URL list
+/// (<see cref="SampleAsync"/>), and OLMo-format pre-tokenized files from Dolma shards
+/// (<see cref="Tokenize"/>) that a run then reads at hundreds of millions of tokens per second.
+/// </summary>
+public static class ShardTools
+{
+    /// <summary>
+    /// Tokenizes every document of <paramref name="paths"/> (in sorted shard order, no shuffle) on all
+    /// cores, in order, each followed by EOS, into flat little-endian uint16/uint32 files (OLMo's numpy
+    /// memmap format, no header) of at most <paramref name="tokensPerFile"/> tokens: part-00000.npy, ...
+    /// Each file appears whole (written as .tmp, renamed). A uint16 file refuses a vocabulary above 65,536.
+    /// </summary>
+    public static TokenizeResult Tokenize(IReadOnlyList<string> paths, string baseDirectory, TextTokenizer tokenizer, string outDir,
+        TokenDtype dtype, long tokensPerFile, int threads, DataQualityLog quality, Action<string>? log = null, CancellationToken ct = default)
+    {
+        if (dtype == TokenDtype.UInt16 && tokenizer.VocabSize > 65_536)
+            throw new ArgumentException($"a vocabulary of {tokenizer.VocabSize:N0} does not fit uint16 tokens; use --dtype uint32");
+        if (tokensPerFile < 1) throw new ArgumentException($"tokens per file must be ≥ 1, got {tokensPerFile}");
+        Directory.CreateDirectory(outDir);
+        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality);
+        var files = new List<string>();
+        var clock = Stopwatch.StartNew();
+        long documents = 0, tokens = 0, inFile = 0;
+        FileStream? current = null;
+        void Close()
+        {
+            if (current is null) return;
+            var tmp = current.Name;
+            current.Flush(flushToDisk: true);
+            current.Dispose();
+            File.Move(tmp, tmp[..^4], overwrite: true);
+            files.Add(tmp[..^4]);
+            current = null;
+        }
+        try
+        {
+            int size = (int)dtype;
+            foreach (var doc in ParallelTokenizer.Tokenize(tokenizer, source.Documents(), threads: threads, ct: ct))
+            {
+                // The document and its EOS as bytes, then written across file boundaries as needed.
+                var bytes = new byte[(doc.Tokens.Length + 1) * size];
+                for (int i = 0; i <= doc.Tokens.Length; i++)
+                {
+                    int id = i < doc.Tokens.Length ? doc.Tokens[i] : tokenizer.EosId;
+                    if (dtype == TokenDtype.UInt16) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), (ushort)id);
+                    else BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), (uint)id);
+                }
+                int written = 0, count = doc.Tokens.Length + 1;
+                while (written < count)
+                {
+                    if (current is null)
+                    {
+                        current = new FileStream(Path.Combine(outDir, $"part-{files.Count:D5}.npy.tmp"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+                        inFile = 0;
+                    }
+                    int take = (int)Math.Min(count - written, tokensPerFile - inFile);
+                    current.Write(bytes, written * size, take * size);
+                    (written, inFile, tokens) = (written + take, inFile + take, tokens + take);
+                    if (inFile == tokensPerFile) Close();
+                }
+                if (++documents % 10_000 == 0) log?.Invoke($"{documents:N0} documents, {tokens:N0} tokens, {tokens / clock.Elapsed.TotalSeconds / 1e6:F2} M tokens/s");
+            }
+            Close();
+        }
+        catch
+        {
+            if (current is not null) { var tmp = current.Name; current.Dispose(); File.Delete(tmp); }
+            throw;
+        }
+        return new TokenizeResult(files, documents, tokens, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The first <paramref name="documents"/> documents of a source (a URL list, globs, files; in the
+    /// source's seeded shard order and block shuffle, so the same seed gives the same sample), written as
+    /// Dolma gzip shards sample-NNNN.json.gz of <paramref name="perShard"/> documents each.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SampleAsync(IReadOnlyList<string> paths, string baseDirectory, long documents, string outDir,
+        long seed, int perShard, DataQualityLog quality, CancellationToken ct = default)
+    {
+        if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
+        Directory.CreateDirectory(outDir);
+        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality);
+        var written = new List<string>();
+        foreach (var chunk in source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Chunk(perShard))
+        {
+            ct.ThrowIfCancellationRequested();
+            var path = Path.Combine(outDir, $"sample-{written.Count:D4}.json.gz");
+            await using (var stream = File.Create(path + ".tmp"))
+            await using (var gzip = new GZipStream(stream, CompressionLevel.Optimal))
+            await using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
+                foreach (var d in chunk)
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(new { id = d.Id, text = d.Text, source = d.Source,
+                        metadata = new { shard = d.Position.Shard, line = d.Position.Line } }));
+            File.Move(path + ".tmp", path, overwrite: true);
+            written.Add(path);
+        }
+        return written;
+    }
+}

@@ -1,0 +1,81 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Retention.Data;
+using Retention.Data.Corpus;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Data;
+
+/// <summary>`data tokenize` and `data sample`: what they write, read back independently.</summary>
+public class ShardToolsTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("shard-tools-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static readonly TextTokenizer Bytes = TextTokenizer.Create(new TokenizerSpec
+    {
+        Kind = "bpe", Path = Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", "bytes-vocab.json"),
+        MergesPath = Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", "bytes-merges.txt"),
+    });
+
+    static byte[] Shard(IEnumerable<(string Id, string Text)> docs)
+    {
+        using var memory = new MemoryStream();
+        using (var gzip = new GZipStream(memory, CompressionLevel.Fastest, leaveOpen: true))
+        using (var writer = new StreamWriter(gzip))
+            foreach (var (id, text) in docs) writer.WriteLine(JsonSerializer.Serialize(new { id, text, source = "t" }));
+        return memory.ToArray();
+    }
+
+    [Fact]
+    public void Tokenized_files_hold_every_document_in_shard_order_with_an_eos_across_file_boundaries()
+    {
+        TinyCorpus.WriteShard(dir);
+        var texts = File.ReadLines(Path.Combine(dir, "shards", "a.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("text").GetString()!).ToList();
+        var expected = texts.SelectMany(t => Bytes.Encode(t).Append(Bytes.EosId)).ToList();
+
+        var result = ShardTools.Tokenize(["shards/a.jsonl"], dir, Bytes, Path.Combine(dir, "tokens"), TokenDtype.UInt16, tokensPerFile: 5000,
+            threads: 2, new DataQualityLog());
+        Assert.Equal(200, result.Documents);
+        Assert.Equal(expected.Count, result.Tokens);
+        Assert.Equal((expected.Count + 4999) / 5000, result.Files.Count);                 // split every 5,000 tokens
+        Assert.All(result.Files.SkipLast(1), f => Assert.Equal(10_000, new FileInfo(f).Length));
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir, "tokens"), "*.tmp"));
+        // Read back as the runs read pre-tokenized files, in name order.
+        var source = new PretokenizedSource(ShardList.Expand(result.Files, dir, PretokenizedSource.IsTokenFileName), TokenDtype.UInt16, new DataQualityLog());
+        Assert.Equal(expected, source.ReadTokens().SelectMany(c => c.Tokens));
+    }
+
+    [Fact]
+    public void A_vocabulary_beyond_uint16_needs_uint32()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ShardTools.Tokenize(["x"], dir, TextTokenizer.Create(new TokenizerSpec()), dir, TokenDtype.UInt16, 10, 1, new DataQualityLog()));
+        Assert.Contains("uint32", e.Message);
+    }
+
+    [Fact]
+    public async Task A_sample_of_a_url_list_over_http_is_the_same_for_the_same_seed()
+    {
+        var files = Enumerable.Range(0, 4).ToDictionary(s => $"shard-{s}.json.gz",
+            s => Shard(Enumerable.Range(0, 60).Select(d => ($"s{s}-{d}", $"document {d} of shard {s}"))));
+        await using var server = new LoopbackHttpServer(files);
+        File.WriteAllLines(Path.Combine(dir, "urls.txt"), files.Keys.Select(server.Url));
+
+        var first = await ShardTools.SampleAsync(["urls.txt"], dir, 150, Path.Combine(dir, "a"), seed: 3, perShard: 60, new DataQualityLog());
+        var again = await ShardTools.SampleAsync(["urls.txt"], dir, 150, Path.Combine(dir, "b"), seed: 3, perShard: 60, new DataQualityLog());
+        var other = await ShardTools.SampleAsync(["urls.txt"], dir, 150, Path.Combine(dir, "c"), seed: 4, perShard: 60, new DataQualityLog());
+        Assert.Equal(3, first.Count);                                                   // 60 + 60 + 30
+        static List<string> Ids(IEnumerable<string> shards) => [.. shards.SelectMany(s =>
+        {
+            using var gz = new GZipStream(File.OpenRead(s), CompressionMode.Decompress);
+            return new StreamReader(gz).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
+        })];
+        var ids = Ids(first);
+        Assert.Equal(150, ids.Count);
+        Assert.Equal(150, ids.Distinct().Count());
+        Assert.Equal(ids, Ids(again));
+        Assert.NotEqual(ids, Ids(other));
+        Assert.All(ids, id => Assert.Matches(@"^s[0-3]-\d+$", id));
+    }
+}
