@@ -26,7 +26,7 @@ public sealed class UsageException(string message) : Exception(message);
 public static class Errors
 {
     public static bool IsUserFacing(Exception e) => e is SpecException or AnalysisException or ArtifactException or UsageException
-        or PipelineRunException or StageException or DataException or FileNotFoundException or DirectoryNotFoundException
+        or PipelineRunException or SweepContractException or StageException or DataException or FileNotFoundException or DirectoryNotFoundException
         or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or ExternalException
         or OperationCanceledException;
 
@@ -44,7 +44,7 @@ public static class Errors
             SpecException s => string.Join(Environment.NewLine, s.Errors.Select(x => $"error: {x}")),
             _ => $"error: {Message(e)}",
         });
-        bool invalid = e is SpecException or UsageException
+        bool invalid = e is SpecException or UsageException or SweepContractException
             || inputErrors && e is AnalysisException or ArtifactException or DirectoryNotFoundException or FileNotFoundException;
         return invalid ? ExitCodes.Invalid : ExitCodes.Failed;
     }

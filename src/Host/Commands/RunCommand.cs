@@ -17,6 +17,7 @@ public static class RunCommand
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core). Default 1: faster for the synthetic grids and safe on a busy machine.", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Keep the sweep's earlier results: skip completed runs, continue OLMo runs from their checkpoint/." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Sweep groups trained at once, each a trainer thread with its own memory: synthetic sweeps on the CPU, OLMo sweeps on any device (0 = cores / threads on the CPU, 1 on a GPU; 1 on a busy machine). Data runs and synthetic CUDA runs go one at a time.", DefaultValueFactory = _ => 0 };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Delete the sweep's earlier results instead of keeping them under previous/<time>/." };
         var noAnalysis = new Option<bool>("--no-analysis") { Description = "Train and write the Arrow artifacts only; run the analysis later with `pipeline analyze SWEEP_DIR` (e.g. where DuckDB is not shipped)." };
         var cmd = new Command("run", "Run a pipeline: train each run of its sweep, write Arrow artifacts, then its analysis tables and plots.");
         opts.AddTo(cmd);
@@ -24,6 +25,7 @@ public static class RunCommand
         cmd.Options.Add(threads);
         cmd.Options.Add(resume);
         cmd.Options.Add(noAnalysis);
+        cmd.Options.Add(overwrite);
         cmd.Options.Add(jobs);
         cmd.SetAction(async (r, ct) =>
         {
@@ -31,12 +33,13 @@ public static class RunCommand
             {
                 if (r.GetValue(jobs) < 0) throw new UsageException($"--jobs must be ≥ 0, got {r.GetValue(jobs)}");
                 if (r.GetValue(threads) < 0) throw new UsageException($"--threads must be ≥ 0, got {r.GetValue(threads)}");
+                if (r.GetValue(resume) && r.GetValue(overwrite)) throw new UsageException("--resume keeps the sweep's results and --overwrite deletes them: give one");
                 var pipeline = opts.Load(r, checkAnalysis: !r.GetValue(noAnalysis));
                 TorchThreads.Apply(r.GetValue(threads));
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
                 var progress = ConsoleProgress.Create();
-                var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct, resume: r.GetValue(resume), analyze: !r.GetValue(noAnalysis), jobs: parallelJobs));
+                var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct, resume: r.GetValue(resume), analyze: !r.GetValue(noAnalysis), jobs: parallelJobs, overwrite: r.GetValue(overwrite)));
                 foreach (var table in result.Tables.Where(t => t.Print))
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);
                 Console.WriteLine($"artifacts: {result.SweepDir}");

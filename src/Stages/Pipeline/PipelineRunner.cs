@@ -27,13 +27,14 @@ public static class PipelineRunner
     /// <see cref="LoadedPipeline.BaseDirectory"/> (the file's folder).</param>
     /// <param name="analyze">Run the analysis section after training (false: train and write artifacts only,
     /// e.g. on a GPU server without DuckDB; `pipeline analyze SWEEP_DIR` runs it later).</param>
+    /// <param name="overwrite">Delete a re-run's earlier results instead of keeping them under previous/.</param>
     /// <param name="jobs">Groups trained at once (each group is its own trainer thread; with one
     /// LibTorch thread each, N jobs use N cores), for synthetic sweeps on the CPU and OLMo sweeps on
     /// any device (small OLMo models leave a GPU mostly idle between kernel launches). The first
     /// failure stops the others. Data runs, and synthetic runs on CUDA (whose inputs reseed the
     /// device's one generator), go one group at a time.</param>
     public static async Task<PipelineResult> RunAsync(LoadedPipeline pipeline, string artifactsRoot, IRunProgress progress,
-        CancellationToken stop, string? dataDirectory = null, bool resume = false, bool analyze = true, int jobs = 1)
+        CancellationToken stop, string? dataDirectory = null, bool resume = false, bool analyze = true, int jobs = 1, bool overwrite = false)
     {
         if (jobs < 1) throw new ArgumentException($"jobs must be at least 1, got {jobs}");
         dataDirectory ??= pipeline.BaseDirectory;
@@ -41,12 +42,17 @@ public static class PipelineRunner
         foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
         var sweepDir = SweepDir(pipeline, artifactsRoot);
         using var sweepLock = SweepLock.Acquire(sweepDir);   // before anything in it is replaced
-        // A re-run replaces the previous results: runs left from an earlier sweep would
-        // otherwise join this one's analysis.
-        // With resume, completed runs are kept and skipped and an OLMo run continues from its checkpoint.
-        if (!resume)
+        // A re-run starts afresh, its earlier results kept under previous/<time>/ (or deleted with
+        // overwrite): runs left from an earlier sweep would otherwise join this one's analysis. With
+        // resume, completed runs are kept and skipped, an OLMo run continues from its checkpoint, and a
+        // run trained under a different spec is refused before anything changes.
+        if (resume) SweepContract.CheckResume(pipeline, sweepDir);
+        else if (overwrite)
+        {
             foreach (var old in new[] { "runs", "analysis" }.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
                 Directory.Delete(old, recursive: true);
+        }
+        else if (SweepContract.SetAside(sweepDir) is { } kept) progress.Info($"earlier results kept in {kept}");
         Directory.CreateDirectory(sweepDir);
         await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
         progress.Info($"artifacts: {sweepDir}");
@@ -78,6 +84,12 @@ public static class PipelineRunner
             progress.GroupStarted([.. group.Select(r => r.RunId)]);
             foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
             RunStatus status;
+            var provenance = SweepContract.Start(group[0].Spec.Device);
+            foreach (var cell in cells)
+            {
+                Directory.CreateDirectory(cell.RunDir);
+                await SweepContract.WriteAsync(cell.RunDir, provenance);
+            }
             try
             {
                 if (!synthetic)
@@ -100,7 +112,11 @@ public static class PipelineRunner
                 var failed = new RunStatus("failed", 0, 0, e.Message);
                 foreach (var cell in cells)
                 {
-                    if (Directory.Exists(cell.RunDir)) await WriteStatusAsync(cell.RunDir, failed);
+                    if (Directory.Exists(cell.RunDir))
+                    {
+                        await WriteStatusAsync(cell.RunDir, failed);
+                        await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = "failed" });
+                    }
                     progress.RunFinished(cell.RunId, failed);
                 }
                 var blamed = cells.FirstOrDefault(c => c.RunId == Culprit(e)) ?? cells[0];
@@ -109,6 +125,7 @@ public static class PipelineRunner
             foreach (var cell in cells)
             {
                 await WriteStatusAsync(cell.RunDir, status);
+                await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = status.State });
                 progress.RunFinished(cell.RunId, status);
             }
             return [.. cells.Select(c => (c.RunId, status))];

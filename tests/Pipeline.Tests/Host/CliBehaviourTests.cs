@@ -186,4 +186,42 @@ public class CliBehaviourTests : IDisposable
         Assert.Equal(2, olmo.Exit);
         Assert.Contains("reads its sweep directory", olmo.Err);
     }
+
+    [Fact]
+    public void A_plain_rerun_keeps_the_earlier_results_and_records_provenance()
+    {
+        Synthetic(100);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis").Exit);
+        var again = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis");
+        Assert.Equal(0, again.Exit);
+        Assert.Contains("earlier results kept in", again.Out);
+        var sweep = Path.Combine(dir, "artifacts", "syn");
+        var kept = Assert.Single(Directory.GetDirectories(Path.Combine(sweep, "previous")));
+        Assert.Equal(6, Directory.GetDirectories(Path.Combine(kept, "runs")).Length);
+        Assert.True(File.Exists(Path.Combine(kept, "pipeline.yaml")));
+        using (var catalog = ArtifactCatalog.Open(sweep))   // the sweep holds this run's six runs, not twelve
+            Assert.Equal(6L, Convert.ToInt64(SqlRunner.Query(catalog.Connection, "SELECT count(DISTINCT run) FROM params").Rows.Single()[0]));
+        var provenance = JsonDocument.Parse(File.ReadAllText(Path.Combine(sweep, "runs", "width-2_frequency_exponent-0.5", "provenance.json"))).RootElement;
+        Assert.Matches(@"\+[0-9a-f]{7,}", provenance.GetProperty("version").GetString());   // the build's git commit
+        Assert.Equal("completed", provenance.GetProperty("state").GetString());
+        Assert.Contains("syn.yaml", provenance.GetProperty("command_line").GetString());
+        Assert.False(string.IsNullOrEmpty(provenance.GetProperty("finished").GetString()));
+
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--overwrite").Exit);
+        Assert.Single(Directory.GetDirectories(Path.Combine(sweep, "previous")));   // --overwrite kept nothing more
+    }
+
+    [Fact]
+    public void A_resume_under_a_changed_spec_is_refused_listing_what_changed()
+    {
+        Synthetic(100);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis").Exit);
+        var status = Path.Combine(dir, "artifacts", "syn", "runs", "width-2_frequency_exponent-0.5", "status.json");
+        var before = File.ReadAllText(status);
+        var refused = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--resume", "--set", "train.lr=0.01", "--set", "train.batch_size=16");
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("width-2_frequency_exponent-0.5: train.batch_size: 32 → 16; train.lr: 0.001 → 0.01", refused.Err);
+        Assert.Equal(before, File.ReadAllText(status));   // nothing was touched
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--resume").Exit);   // the same spec resumes
+    }
 }

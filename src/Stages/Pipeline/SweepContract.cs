@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Retention.Artifacts;
+using Retention.Spec;
+using YamlDotNet.RepresentationModel;
+
+namespace Retention.Pipeline;
+
+/// <summary>A resume that would mix runs trained under different specs; lists what changed per run.</summary>
+public sealed class SweepContractException(string message) : Exception(message);
+
+/// <summary>
+/// What a sweep directory promises about its runs: each run's resolved spec is in its run.yaml, a
+/// resume continues only runs whose spec is unchanged (else it refuses, listing the keys that differ),
+/// a plain re-run keeps the earlier results (moved to previous/&lt;time&gt;/) unless told to overwrite,
+/// and each run records where and how it was trained (provenance.json).
+/// </summary>
+public static class SweepContract
+{
+    public const string PreviousDir = "previous";
+
+    /// <summary>Refuses a resume when a run already in the sweep was trained under another spec.</summary>
+    public static void CheckResume(LoadedPipeline pipeline, string sweepDir)
+    {
+        var problems = new List<string>();
+        foreach (var run in pipeline.Runs)
+        {
+            var path = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId, ArtifactLayout.RunManifest);
+            if (!File.Exists(path)) continue;
+            var changes = ChangedKeys(File.ReadAllText(path), run.ResolvedYaml);
+            if (changes.Count > 0) problems.Add($"{run.RunId}: {string.Join("; ", changes)}");
+        }
+        if (problems.Count > 0)
+            throw new SweepContractException($"--resume would continue runs of {sweepDir} under a different spec than they were trained with:\n  " +
+                string.Join("\n  ", problems) + "\nrun without --resume to train afresh (the earlier results are kept under previous/), or with the old settings");
+    }
+
+    /// <summary>The keys whose values differ between two resolved specs, as "key: old → new".</summary>
+    public static IReadOnlyList<string> ChangedKeys(string oldYaml, string newYaml)
+    {
+        var (before, after) = (Flatten(oldYaml), Flatten(newYaml));
+        return [.. before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+            .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
+            .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "(absent)"} → {after.GetValueOrDefault(k) ?? "(absent)"}")];
+    }
+
+    static Dictionary<string, string> Flatten(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (stream.Documents.Count > 0) Walk(stream.Documents[0].RootNode, "", values);
+        return values;
+    }
+
+    static void Walk(YamlNode node, string path, Dictionary<string, string> values)
+    {
+        switch (node)
+        {
+            case YamlMappingNode m:
+                foreach (var (k, v) in m.Children) Walk(v, path.Length == 0 ? ((YamlScalarNode)k).Value! : $"{path}.{((YamlScalarNode)k).Value}", values);
+                break;
+            case YamlSequenceNode s:
+                for (int i = 0; i < s.Children.Count; i++) Walk(s.Children[i], $"{path}[{i}]", values);
+                if (s.Children.Count == 0) values[path] = "[]";
+                break;
+            case YamlScalarNode scalar:
+                values[path] = scalar.Value ?? "";
+                break;
+        }
+    }
+
+    /// <summary>Moves the sweep's earlier runs, analysis and pipeline.yaml to previous/&lt;UTC time&gt;/; returns where, or null when there were none.</summary>
+    public static string? SetAside(string sweepDir)
+    {
+        var entries = new[] { ArtifactLayout.RunsDir, ArtifactLayout.AnalysisDir, ArtifactLayout.PipelineFile }
+            .Select(e => Path.Combine(sweepDir, e)).Where(p => Directory.Exists(p) || File.Exists(p)).ToList();
+        if (entries.Count == 0) return null;
+        var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"));
+        Directory.CreateDirectory(target);
+        foreach (var entry in entries)
+        {
+            var to = Path.Combine(target, Path.GetFileName(entry));
+            if (Directory.Exists(entry)) Directory.Move(entry, to);
+            else File.Move(entry, to);
+        }
+        return target;
+    }
+
+    /// <summary>provenance.json of a run: the code, machine, device, times and command line that produced it.</summary>
+    public sealed record Provenance(string Version, string Host, string User, string Device, string Started, string? Finished, string? State,
+        string CommandLine, int ProcessId);
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>The build's version with its git commit (set at build time), e.g. 1.0.0+3f2a….</summary>
+    public static string CodeVersion =>
+        typeof(SweepContract).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+
+    public static Provenance Start(string device) => new(CodeVersion, Environment.MachineName, Environment.UserName, device,
+        DateTime.UtcNow.ToString("o"), null, null, string.Join(' ', Environment.GetCommandLineArgs()), Environment.ProcessId);
+
+    public static Task WriteAsync(string runDir, Provenance provenance) =>
+        AtomicFile.WriteTextAsync(Path.Combine(runDir, "provenance.json"), JsonSerializer.Serialize(provenance, Json));
+}
