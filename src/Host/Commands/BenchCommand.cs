@@ -49,7 +49,39 @@ public static class BenchCommand
                 return Errors.Report(e);
             }
         });
-        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts), Train(artifacts), Probes(artifacts) };
+        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts), Train(artifacts), Probes(artifacts), Query(artifacts) };
+    }
+
+    /// <summary>`pipeline bench query`: seconds per query against the number of runs in a sweep.</summary>
+    static Command Query(Option<string> artifacts)
+    {
+        var runs = new Option<string>("--runs") { Description = "Sweep sizes to measure.", DefaultValueFactory = _ => "10,100,1000" };
+        var template = new Option<string?>("--run") { Description = "A run directory to copy (default: a 2,000-step synthetic run trained now)." };
+        var sql = new Option<string>("--sql") { DefaultValueFactory = _ => "SELECT count(*) FROM metrics" };
+        var cmd = new Command("query", "Seconds per `pipeline query` against the number of runs (copies of one run), with the cached catalog.") { runs, template, sql, artifacts };
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                var run = r.GetValue(template);
+                if (run is null)
+                {
+                    var root = Path.Combine(r.GetValue(artifacts)!, "bench", "query-template");
+                    var spec = Retention.Spec.SpecLoader.LoadText(
+                        "name: template\nsynthetic: {tasks: 8, dims_per_task: 8, width: 8}\ntrain: {steps: 2000, log_every: 100}\n", "template.yaml");
+                    await Retention.Pipeline.PipelineRunner.RunAsync(spec, root, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false, overwrite: true);
+                    run = Path.Combine(root, "template", "runs", "default");
+                }
+                var rows = QueryBench.Run(run, Ints(r.GetValue(runs)!), r.GetValue(sql)!, Console.WriteLine);
+                Console.WriteLine($"recorded: {await QueryBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
+                return 0;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e) || e is FormatException)
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
     }
 
     /// <summary>`pipeline bench probes FILE`: the probes' time against the training steps' time, at the file's cadence.</summary>

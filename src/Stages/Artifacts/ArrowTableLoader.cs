@@ -13,6 +13,7 @@ namespace Retention.Artifacts;
 internal static class ArrowTableLoader
 {
     public const string RunColumn = "run";
+    public const string SweepColumn = "sweep";
 
     private sealed record TableColumn(string Name, DuckColumnType Type, string FirstFile);
 
@@ -37,9 +38,37 @@ internal static class ArrowTableLoader
         CreateTable(connection, table, columns, table);
     }
 
+    /// <summary>
+    /// Appends <paramref name="files"/> to an existing table when every column they bring is already
+    /// there (the cache's usual case: new runs of the same tables); false when the table's columns would
+    /// have to change, so the caller reloads it whole.
+    /// </summary>
+    public static bool TryAppend(DuckDBConnection connection, string table, IReadOnlyList<ArtifactFile> files)
+    {
+        var existing = new List<(string Name, string Type)>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '{table.Replace("'", "''")}' ORDER BY ordinal_position";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) existing.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        if (existing.Count == 0) return false;
+        var union = UnionColumns(files);
+        // Every new column must already be there with the same type (a swept value that turned from
+        // integer to fractional widens its column: a reload).
+        if (union.Any(c => !existing.Any(e => e.Name == c.Name && e.Type.Equals(c.Type.Sql(), StringComparison.OrdinalIgnoreCase)))) return false;
+        // The table's own column order and types; a file lacking a column appends NULLs there.
+        var columns = existing.Select(e => union.FirstOrDefault(c => c.Name == e.Name)
+            ?? new TableColumn(e.Name, DuckColumnTypes.FromSql(e.Type), table)).ToList();
+        foreach (var file in files) AppendFile(connection, table, columns, file);
+        return true;
+    }
+
     private static List<TableColumn> UnionColumns(IReadOnlyList<ArtifactFile> files)
     {
         var columns = new List<TableColumn>();
+        if (files.Any(f => f.Sweep is not null))
+            columns.Add(new TableColumn(SweepColumn, DuckColumnType.Varchar, files[0].Path));
         if (files.Any(f => f.Run is not null))
             columns.Add(new TableColumn(RunColumn, DuckColumnType.Varchar, files[0].Path));
 
@@ -127,6 +156,6 @@ internal static class ArrowTableLoader
     {
         var index = batch.Schema.GetFieldIndex(column.Name);
         if (index >= 0) return ArrowColumnAppender.For(column.Type, batch.Column(index));
-        return ArrowColumnAppender.Constant(column.Name == RunColumn ? file.Run : null);
+        return ArrowColumnAppender.Constant(column.Name == RunColumn ? file.Run : column.Name == SweepColumn ? file.Sweep : null);
     }
 }

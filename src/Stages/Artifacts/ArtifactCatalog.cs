@@ -59,5 +59,21 @@ public sealed class ArtifactCatalog : IDisposable
         }
     }
 
+    /// <summary>
+    /// As <see cref="Open"/>, through the sweep's cached catalog (<see cref="CatalogCache"/>) when the directory
+    /// is a sweep or a folder of sweeps: only new or changed files are read. Falls back to loading in memory
+    /// when the cache file is held by another process.
+    /// </summary>
+    public static ArtifactCatalog OpenCached(string directory)
+    {
+        var dir = Path.GetFullPath(directory);
+        var files = ArtifactLayout.Discover(dir);
+        bool sweep = System.IO.Directory.Exists(Path.Combine(dir, ArtifactLayout.RunsDir)) || ArtifactLayout.Sweeps(dir).Count > 0;
+        if (!sweep || CatalogCache.Open(dir, files) is not { } connection) return Open(directory);
+        var tables = files.GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase)
+            .Select(g => new CatalogTable(g.Key, [.. g.Select(f => f.Path)], -1, g.Any(f => f.Run is not null))).ToList();
+        return new ArtifactCatalog(dir, connection, tables);
+    }
+
     public void Dispose() => Connection.Dispose();
 }

@@ -1,7 +1,8 @@
 namespace Retention.Artifacts;
 
-/// <summary>One Arrow file to load: its table (the file stem) and the run it came from (null for analysis tables).</summary>
-public sealed record ArtifactFile(string Table, string Path, string? Run);
+/// <summary>One Arrow file to load: its table (the file stem), the run it came from (null for analysis tables)
+/// and, when a folder of several sweeps is loaded, the sweep (the sweep directory's name).</summary>
+public sealed record ArtifactFile(string Table, string Path, string? Run, string? Sweep = null);
 
 /// <summary>
 /// Finds the Arrow files of a sweep or of a single run (the layout is fixed by the design):
@@ -9,6 +10,7 @@ public sealed record ArtifactFile(string Table, string Path, string? Run);
 /// &lt;sweep&gt;/runs/&lt;run-id&gt;/*.arrow    one table per file stem, a row set per run
 /// &lt;run-id&gt;/*.arrow                  a run directory given directly (has run.yaml or Arrow files)
 /// &lt;dir&gt;/analysis/*.arrow            analysis tables written by an earlier analysis
+/// &lt;dir&gt;/&lt;sweep&gt;/runs/...           a folder of sweeps (e.g. artifacts/): every sweep's runs, with their sweep's name
 /// </code>
 /// Only <c>*.arrow</c> is listed, so the <c>*.arrow.tmp</c> of an unfinished writer is ignored. A
 /// table whose writer was killed before completing is read from its sealed parts
@@ -40,6 +42,15 @@ public static class ArtifactLayout
             files.AddRange(ArrowFilesIn(dir, Path.GetFileName(dir)));
         }
 
+        else if (Sweeps(dir) is { Count: > 0 } sweeps)
+        {
+            // A folder of sweeps: the runs of each, tagged with the sweep; analysis tables are per sweep, not loaded.
+            foreach (var sweep in sweeps)
+                foreach (var runDir in Sorted(Directory.EnumerateDirectories(Path.Combine(sweep, RunsDir))))
+                    files.AddRange(ArrowFilesIn(runDir, Path.GetFileName(runDir)).Select(f => f with { Sweep = Path.GetFileName(sweep) }));
+            return files;
+        }
+
         var analysis = ArrowFilesIn(Path.Combine(dir, AnalysisDir), null).ToList();
         // An analysis table named like a run artifact would silently replace it in SQL.
         foreach (var clash in analysis.Where(a => files.Any(f => f.Table == a.Table)))
@@ -62,6 +73,10 @@ public static class ArtifactLayout
             .SelectMany(d => ArrowParts.List(Path.Combine(dir, d.Table + ".arrow")).Select(p => new ArtifactFile(d.Table!, p.Path, run)));
         return [.. complete.Concat(parts).OrderBy(f => f.Table, StringComparer.Ordinal)];
     }
+
+    /// <summary>The sweep directories directly inside <paramref name="dir"/> (those with a runs/ folder).</summary>
+    public static IReadOnlyList<string> Sweeps(string dir) =>
+        [.. Sorted(Directory.EnumerateDirectories(dir)).Where(d => Directory.Exists(Path.Combine(d, RunsDir)))];
 
     private static IEnumerable<string> Sorted(IEnumerable<string> paths) => paths.Order(StringComparer.Ordinal);
 }

@@ -33,6 +33,10 @@ internal static class DuckColumnTypes
         _ => null,
     };
 
+    /// <summary>The type DuckDB names <paramref name="sql"/> (information_schema's data_type); VARCHAR when unknown.</summary>
+    public static DuckColumnType FromSql(string sql) =>
+        Enum.GetValues<DuckColumnType>().Where(t => t.Sql().Equals(sql, StringComparison.OrdinalIgnoreCase)).DefaultIfEmpty(DuckColumnType.Varchar).First();
+
     public static string Sql(this DuckColumnType type) => type switch
     {
         DuckColumnType.TinyInt => "TINYINT",

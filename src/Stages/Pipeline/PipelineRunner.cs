@@ -208,6 +208,7 @@ public static class PipelineRunner
     {
         Directory.CreateDirectory(runDir);
         await AtomicFile.WriteTextAsync(Path.Combine(runDir, "run.yaml"), run.ResolvedYaml);
+        await SweptValues.WriteAsync(runDir, run.Parameters);
     }
 
     static async Task WriteRunHeaderAsync(RunPlan run, string runDir)

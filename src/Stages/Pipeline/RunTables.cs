@@ -9,6 +9,8 @@ namespace Retention.Pipeline;
 /// runs, so the analysis SQL can be checked against them before any training.</summary>
 public static class RunTables
 {
+    /// <summary>swept.arrow's columns are the sweep's keys (typed by value), so the analysis check
+    /// does not know them: its table is left out there, and SQL over it is checked when the runs exist.</summary>
     public static IReadOnlyList<(string Name, Schema Schema)> Of(PipelineSpec spec) => spec.Experiment switch
     {
         "synthetic" =>

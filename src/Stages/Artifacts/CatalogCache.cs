@@ -1,0 +1,112 @@
+using DuckDB.NET.Data;
+
+namespace Retention.Artifacts;
+
+/// <summary>
+/// A sweep's catalog kept as a DuckDB database file, <c>&lt;sweep&gt;/catalog.duckdb</c>, brought up to
+/// date at each open: only Arrow files that are new (appended to their table) or changed or gone (their
+/// table reloaded) are read, so a query over a sweep of a thousand runs does not read seven thousand
+/// files first. The files it holds are listed in <c>_catalog_files</c> with their size and time, and
+/// each table's load and listing commit together, so a kill mid-update leaves the two consistent.
+/// DuckDB lets one process write a database file at a time: when another holds it, the caller loads
+/// in memory instead.
+/// </summary>
+public static class CatalogCache
+{
+    public const string FileName = "catalog.duckdb";
+    const string Listing = "_catalog_files";
+
+    /// <summary>The up-to-date cache connection, or null when the file cannot be opened (held by another process).</summary>
+    public static DuckDBConnection? Open(string directory, IReadOnlyList<ArtifactFile> files)
+    {
+        var connection = new DuckDBConnection($"DataSource={Path.Combine(directory, FileName)}");
+        try
+        {
+            connection.Open();
+        }
+        catch (Exception e) when (e is DuckDBException or IOException)
+        {
+            connection.Dispose();
+            return null;
+        }
+        try
+        {
+            Update(connection, files);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    static void Update(DuckDBConnection connection, IReadOnlyList<ArtifactFile> files)
+    {
+        Execute(connection, $"CREATE TABLE IF NOT EXISTS {Listing} (tbl VARCHAR, path VARCHAR, length BIGINT, mtime BIGINT)");
+        var known = new Dictionary<string, (string Table, long Length, long Time)>(StringComparer.Ordinal);
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT tbl, path, length, mtime FROM {Listing}";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) known[reader.GetString(1)] = (reader.GetString(0), reader.GetInt64(2), reader.GetInt64(3));
+        }
+        var current = files.Select(f => (File: f, Info: new FileInfo(f.Path))).ToList();
+        var tables = current.GroupBy(c => c.File.Table, StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var table in tables)
+        {
+            var now = table.ToList();
+            var before = known.Where(k => k.Value.Table.Equals(table.Key, StringComparison.OrdinalIgnoreCase)).ToList();
+            bool Unchanged((ArtifactFile File, FileInfo Info) c) =>
+                known.TryGetValue(c.File.Path, out var k) && k.Length == c.Info.Length && k.Time == c.Info.LastWriteTimeUtc.Ticks;
+            var fresh = now.Where(c => !Unchanged(c)).ToList();
+            bool removed = before.Any(b => !now.Any(c => c.File.Path == b.Key));
+            if (fresh.Count == 0 && !removed) continue;
+
+            Execute(connection, "BEGIN TRANSACTION");
+            try
+            {
+                bool onlyNew = !removed && fresh.All(c => !known.ContainsKey(c.File.Path)) && before.Count > 0;
+                if (onlyNew && ArrowTableLoader.TryAppend(connection, table.Key, [.. fresh.Select(c => c.File)]))
+                    List(connection, table.Key, fresh);
+                else
+                {
+                    Execute(connection, $"DROP TABLE IF EXISTS {SqlIdentifiers.Quote(table.Key)}");
+                    ArrowTableLoader.Load(connection, table.Key, [.. now.Select(c => c.File)]);
+                    Execute(connection, $"DELETE FROM {Listing} WHERE lower(tbl) = lower('{Quote(table.Key)}')");
+                    List(connection, table.Key, now);
+                }
+                Execute(connection, "COMMIT");
+            }
+            catch
+            {
+                Execute(connection, "ROLLBACK");
+                throw;
+            }
+        }
+        // Tables whose files are all gone.
+        foreach (var gone in known.Values.Select(k => k.Table).Distinct(StringComparer.OrdinalIgnoreCase)
+                     .Where(t => !tables.Any(g => g.Key.Equals(t, StringComparison.OrdinalIgnoreCase))).ToList())
+        {
+            Execute(connection, $"DROP TABLE IF EXISTS {SqlIdentifiers.Quote(gone)}");
+            Execute(connection, $"DELETE FROM {Listing} WHERE lower(tbl) = lower('{Quote(gone)}')");
+        }
+    }
+
+    static string Quote(string s) => s.Replace("'", "''");
+
+    /// <summary>Adds files to the listing (an appender: a thousand runs are seven thousand rows).</summary>
+    static void List(DuckDBConnection connection, string table, IEnumerable<(ArtifactFile File, FileInfo Info)> files)
+    {
+        using var appender = connection.CreateAppender(Listing);
+        foreach (var (file, info) in files)
+            appender.CreateRow().AppendValue(table).AppendValue(file.Path).AppendValue(info.Length).AppendValue(info.LastWriteTimeUtc.Ticks).EndRow();
+    }
+
+    static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Retention.Analysis;
+using Retention.Artifacts;
+
+namespace Retention.Benchmarks;
+
+/// <summary>One `bench query` measurement: a sweep of N runs, the first query (which builds the cached
+/// catalog), a query once it exists, and one after a run was added (an incremental update).</summary>
+public sealed record QueryBenchRow(string Timestamp, int Runs, long Files, double FirstSeconds, double CachedSeconds, double AfterNewRunSeconds);
+
+/// <summary>
+/// Seconds per query against the number of runs: copies of one run's directory make a sweep of N runs
+/// (the files and rows a real sweep of N such runs has), and each query opens the catalog as
+/// `pipeline query` does and counts a table's rows.
+/// </summary>
+public static class QueryBench
+{
+    public static readonly RecordBatchBuilder<QueryBenchRow> Table = new RecordBatchBuilder<QueryBenchRow>()
+        .Utf8("timestamp", r => r.Timestamp).Int32("runs", r => r.Runs).Int64("files", r => r.Files)
+        .Float64("first_s", r => r.FirstSeconds).Float64("cached_s", r => r.CachedSeconds).Float64("after_new_run_s", r => r.AfterNewRunSeconds);
+
+    public static IReadOnlyList<QueryBenchRow> Run(string templateRun, IReadOnlyList<int> sizes, string sql, Action<string> log)
+    {
+        var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var rows = new List<QueryBenchRow>();
+        foreach (var n in sizes)
+        {
+            var sweep = Directory.CreateTempSubdirectory("bench-query-").FullName;
+            try
+            {
+                for (int i = 0; i < n; i++) Copy(templateRun, Path.Combine(sweep, ArtifactLayout.RunsDir, $"run-{i:D5}"));
+                double Time()
+                {
+                    var clock = Stopwatch.StartNew();
+                    using var catalog = ArtifactCatalog.OpenCached(sweep);
+                    SqlRunner.Query(catalog.Connection, sql);
+                    return clock.Elapsed.TotalSeconds;
+                }
+                double first = Time(), cached = Time();
+                Copy(templateRun, Path.Combine(sweep, ArtifactLayout.RunsDir, "run-new"));
+                double added = Time();
+                long files = Directory.EnumerateFiles(sweep, "*.arrow", SearchOption.AllDirectories).LongCount();
+                rows.Add(new QueryBenchRow(stamp, n, files, first, cached, added));
+                log($"{n,5} runs ({files:N0} Arrow files): first query {first:F2} s (builds catalog.duckdb), then {cached:F3} s; after one more run {added:F3} s");
+            }
+            finally { Directory.Delete(sweep, recursive: true); }
+        }
+        return rows;
+    }
+
+    static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+    }
+
+    public static Task<string> RecordAsync(IReadOnlyList<QueryBenchRow> rows, string artifactsRoot) =>
+        BenchRecords.WriteAsync(artifactsRoot, "query", Table, rows);
+}

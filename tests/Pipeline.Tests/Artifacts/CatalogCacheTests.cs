@@ -1,0 +1,88 @@
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Pipeline;
+using Retention.Spec;
+
+namespace Retention.Tests.Artifacts;
+
+/// <summary>The cached catalog answers what loading every file answers, after runs are added, changed or removed.</summary>
+public class CatalogCacheTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("catalog-cache-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    async Task<string> Sweep(string name, params int[] widths)
+    {
+        var yaml = $"name: {name}\nsynthetic: {{tasks: 4, dims_per_task: 4, width: 4}}\ntrain: {{steps: 200, log_every: 50}}\nsweep: {{synthetic.width: [{string.Join(", ", widths)}]}}\n";
+        var result = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "s.yaml"), dir, SilentProgress.Instance, CancellationToken.None, analyze: false);
+        return result.SweepDir;
+    }
+
+    static string Rows(ArtifactCatalog catalog, string sql) =>
+        string.Join("\n", SqlRunner.Query(catalog.Connection, sql).Rows.Select(r => string.Join(",", r)));
+
+    const string Sql = "SELECT run, step, task, loss FROM metrics ORDER BY run, step, task";
+
+    void AssertSameAsLoadingEverything(string sweep, string sql = Sql)
+    {
+        using var fresh = ArtifactCatalog.Open(sweep);
+        using var cached = ArtifactCatalog.OpenCached(sweep);
+        Assert.Equal(Rows(fresh, sql), Rows(cached, sql));
+    }
+
+    [Fact]
+    public async Task Added_changed_and_removed_runs_are_seen_and_only_then_is_anything_read_again()
+    {
+        var sweep = await Sweep("a", 2, 3, 4);
+        AssertSameAsLoadingEverything(sweep);
+        Assert.True(File.Exists(Path.Combine(sweep, CatalogCache.FileName)));
+
+        // A new run (an appended table), a changed run (its files rewritten), a removed run.
+        var runs = Path.Combine(sweep, "runs");
+        foreach (var f in Directory.GetFiles(Path.Combine(runs, "width-2")))
+        {
+            Directory.CreateDirectory(Path.Combine(runs, "width-9"));
+            File.Copy(f, Path.Combine(runs, "width-9", Path.GetFileName(f)));
+        }
+        AssertSameAsLoadingEverything(sweep);
+        File.Copy(Path.Combine(runs, "width-4", "metrics.arrow"), Path.Combine(runs, "width-3", "metrics.arrow"), overwrite: true);
+        File.SetLastWriteTimeUtc(Path.Combine(runs, "width-3", "metrics.arrow"), DateTime.UtcNow.AddMinutes(1));
+        AssertSameAsLoadingEverything(sweep);
+        Directory.Delete(Path.Combine(runs, "width-2"), recursive: true);
+        AssertSameAsLoadingEverything(sweep);
+        using var cached = ArtifactCatalog.OpenCached(sweep);
+        Assert.Equal("width-3,width-4,width-9", Rows(cached, "SELECT string_agg(DISTINCT run, ',' ORDER BY run) FROM params"));
+    }
+
+    [Fact]
+    public async Task While_another_process_holds_the_cache_a_query_loads_in_memory()
+    {
+        var sweep = await Sweep("b", 2, 3);
+        using var holder = new DuckDB.NET.Data.DuckDBConnection($"DataSource={Path.Combine(sweep, CatalogCache.FileName)}");
+        holder.Open();   // DuckDB lets one process write a database file; in this process a second open shares it
+        AssertSameAsLoadingEverything(sweep);
+    }
+
+    [Fact]
+    public async Task A_folder_of_sweeps_is_queried_at_once_with_a_sweep_column()
+    {
+        await Sweep("first", 2, 3);
+        await Sweep("second", 4);
+        using var catalog = ArtifactCatalog.OpenCached(dir);
+        Assert.Equal("first,2\nsecond,1", Rows(catalog, "SELECT sweep, count(DISTINCT run) FROM params GROUP BY sweep ORDER BY sweep"));
+    }
+
+    [Fact]
+    public async Task Swept_values_are_typed_columns()
+    {
+        var yaml = "name: typed\nsynthetic: {tasks: 4, dims_per_task: 4, width: 4}\ntrain: {steps: 100, log_every: 50}\n" +
+                   "sweep: {synthetic.width: [2, 3], synthetic.frequency_exponent: [1, 1.5], synthetic.basis: [identity, random]}\n";
+        var result = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "s.yaml"), dir, SilentProgress.Instance, CancellationToken.None, analyze: false);
+        using var catalog = ArtifactCatalog.OpenCached(result.SweepDir);
+        // Integers, numbers (1 and 1.5 widen to one DOUBLE column) and text, compared as what they are.
+        Assert.Equal("basis:VARCHAR,frequency_exponent:DOUBLE,width:BIGINT", Rows(catalog,
+            "SELECT string_agg(column_name || ':' || data_type, ',' ORDER BY column_name) FROM information_schema.columns " +
+            "WHERE table_name = 'swept' AND column_name IN ('width', 'frequency_exponent', 'basis')"));
+        Assert.Equal("2", Rows(catalog, "SELECT count(*) FROM swept WHERE width = 2 AND frequency_exponent > 1.2"));
+    }
+}
