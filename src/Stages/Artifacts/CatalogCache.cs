@@ -16,7 +16,11 @@ public static class CatalogCache
     public const string FileName = "catalog.duckdb";
     const string Listing = "_catalog_files";
 
-    /// <summary>The up-to-date cache connection, or null when the file cannot be opened (held by another process).</summary>
+    /// <summary>
+    /// The up-to-date cache connection, or null when the file cannot be opened (held by another process)
+    /// or brought up to date (a full disk, a read-only folder): the caller then loads in memory, which
+    /// reports a bad Arrow file itself.
+    /// </summary>
     public static DuckDBConnection? Open(string directory, IReadOnlyList<ArtifactFile> files)
     {
         var connection = new DuckDBConnection($"DataSource={Path.Combine(directory, FileName)}");
@@ -33,6 +37,11 @@ public static class CatalogCache
         {
             Update(connection, files);
             return connection;
+        }
+        catch (Exception e) when (e is DuckDBException or IOException || e.InnerException is DuckDBException)
+        {
+            connection.Dispose();
+            return null;
         }
         catch
         {
@@ -80,7 +89,8 @@ public static class CatalogCache
             }
             catch
             {
-                Execute(connection, "ROLLBACK");
+                // A failed write (a full disk) can end the transaction itself; the first error is the one to report.
+                try { Execute(connection, "ROLLBACK"); } catch (DuckDBException) { }
                 throw;
             }
         }

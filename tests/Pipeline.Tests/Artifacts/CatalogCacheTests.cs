@@ -64,6 +64,14 @@ public class CatalogCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_cache_file_is_not_an_error_the_query_loads_in_memory()
+    {
+        var sweep = await Sweep("d", 2, 3);
+        File.WriteAllBytes(Path.Combine(sweep, CatalogCache.FileName), [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 37))]);
+        AssertSameAsLoadingEverything(sweep);
+    }
+
+    [Fact]
     public async Task A_folder_of_sweeps_is_queried_at_once_with_a_sweep_column()
     {
         await Sweep("first", 2, 3);
