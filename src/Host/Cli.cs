@@ -15,5 +15,8 @@ public static class Cli
         BenchCommand.Build(),
         DataCommand.Build(),
         AdviseCommand.Build(),
+        SubmitCommand.Build(),
+        StatusCommand.Build(),
+        TaskCommand.Build(),
     };
 }

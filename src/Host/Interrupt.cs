@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Retention.Host;
 
 /// <summary>
-/// Ctrl+C and SIGTERM: the first asks the work to stop (training stops, the Arrow files are
+/// Ctrl+C, SIGTERM and SIGUSR1 (Slurm's time-limit or preemption warning, `--signal=B:USR1@N`,
+/// forwarded by the job script of `pipeline submit`): the first asks the work to stop (training stops, the Arrow files are
 /// completed and the analysis runs on what exists), bounded by <see cref="Grace"/>; a second one,
 /// or the end of the grace period, exits at once with 130. System.CommandLine's own handler would
 /// kill the process 2 s after the first signal, before any analysis could finish.
@@ -16,7 +17,10 @@ public sealed class Interrupt : IDisposable
 
     Interrupt()
     {
-        registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)];
+        registrations = OperatingSystem.IsWindows()
+            ? [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)]
+            : [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
+               PosixSignalRegistration.Create(SigUsr1, Handle)];
     }
 
     /// <summary>How long the work may go on after the first signal (env PIPELINE_STOP_GRACE_S, default 120 s).</summary>
@@ -24,6 +28,9 @@ public sealed class Interrupt : IDisposable
         double.TryParse(Environment.GetEnvironmentVariable("PIPELINE_STOP_GRACE_S"), out var s) && s > 0 ? s : 120);
 
     public CancellationToken Token => stop.Token;
+
+    /// <summary>SIGUSR1's number (10 on Linux, 30 on macOS and the BSDs): .NET takes raw numbers for signals it does not name.</summary>
+    static PosixSignal SigUsr1 => (PosixSignal)(OperatingSystem.IsLinux() ? 10 : 30);
 
     public static Interrupt Install() => new();
 

@@ -17,6 +17,8 @@ public static class ExitCodes
     public const int Invalid = 2;
     /// <summary>Stopped by Ctrl+C or SIGTERM (128 + SIGINT), after completing what was written.</summary>
     public const int Interrupted = 130;
+    /// <summary>`status`: the sweep is not finished yet (runs pending, running or interrupted; none failed).</summary>
+    public const int NotFinished = 3;
 }
 
 /// <summary>A bad command-line value the parser cannot see (a negative --jobs, an unknown output extension).</summary>
@@ -26,7 +28,7 @@ public sealed class UsageException(string message) : Exception(message);
 public static class Errors
 {
     public static bool IsUserFacing(Exception e) => e is SpecException or AnalysisException or ArtifactException or UsageException
-        or PipelineRunException or SweepContractException or StageException or DataException or FileNotFoundException or DirectoryNotFoundException
+        or PipelineRunException or SweepContractException or Cluster.SlurmException or StageException or DataException or FileNotFoundException or DirectoryNotFoundException
         or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or ExternalException
         or OperationCanceledException;
 

@@ -36,6 +36,20 @@ public sealed class SweepLock : IDisposable
 
     static bool IsFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122;
 
+    /// <summary>Whether a live process holds the directory's lock now (a killed one holds nothing).</summary>
+    public static bool IsHeld(string dir)
+    {
+        var path = Path.Combine(dir, FileName);
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (FileNotFoundException) { return false; }
+        catch (IOException) { return true; }
+    }
+
     public void Dispose() => stream.Dispose();
 }
 

@@ -137,11 +137,12 @@ public static class OlmoRunGraph
 
         // The model stages, in the order they see each step; each probe writes its own table.
         var probes = OlmoProbes.Build(spec, tokenizer, config);
+        var checkpoint = new CheckpointStage(trainer, checkpointDir, [.. probes.Select(p => p.Stage).OfType<IStatefulStage>()]);
         IReadOnlyList<IModelStage> stages =
         [
             new EvaluateStage(evaluator, olmo.EvalEvery, tokensPerStep, parameters),
             .. probes.Select(p => p.Stage),
-            new CheckpointStage(trainer, checkpointDir, [.. probes.Select(p => p.Stage).OfType<IStatefulStage>()]),
+            checkpoint,
             new ExportStage(Path.Combine(cell.RunDir, "export")),
         ];
         if (resuming)
@@ -157,10 +158,19 @@ public static class OlmoRunGraph
         using var failure = new FirstFailure();
         var clock = Stopwatch.StartNew();
         long lastStep = 0;
+        DataStreamCursor? lastCursor = null;
         var divergence = new DivergenceGuard(cell.RunId, spec.Train.MaxLossRatio);
         var times = new StageTimes();
         List<object> Run(IReadOnlyList<IModelStage> stages, Func<IModelStage, IEnumerable<object>> call) =>
             [.. stages.SelectMany(s => times.Time(s.Name, () => call(s).ToList()))];   // materialised here, on the trainer thread
+        // The rows up to this step reach disk before the checkpoint that resumes after them.
+        async Task Promote(long step)
+        {
+            tables.Seal(step);
+            var pending = CheckpointFolder.Pending(checkpointDir, step);
+            await quality.WriteAsync(Path.Combine(pending, QualityFile));
+            CheckpointFolder.Replace(pending, checkpointDir);
+        }
         try
         {
             if (!resuming)
@@ -193,15 +203,9 @@ public static class OlmoRunGraph
                 if (step % spec.Train.LogEvery == 0 || step == spec.Train.Steps)
                     tables.Write(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, 6.0 * parameters * tokens, clock.Elapsed.TotalSeconds));
                 foreach (var row in o.Rows.Where(r => r is not CheckpointSaved)) tables.Write(row);
-                if (o.Rows.OfType<CheckpointSaved>().Any())
-                {
-                    // The rows up to this step reach disk before the checkpoint that resumes after them.
-                    tables.Seal(step);
-                    var pending = CheckpointFolder.Pending(checkpointDir, step);
-                    await quality.WriteAsync(Path.Combine(pending, QualityFile));
-                    CheckpointFolder.Replace(pending, checkpointDir);
-                }
+                if (o.Rows.OfType<CheckpointSaved>().Any()) await Promote(step);
                 lastStep = step;
+                lastCursor = o.Batch.After;
                 progress.Step(cell.RunId, step, double.IsNaN(o.Step.Loss) ? null : o.Step.Loss);
             }, failure);
             train.Then(write);
@@ -209,6 +213,14 @@ public static class OlmoRunGraph
             await Task.Run(() => Stage.Feed("data", batches, train, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
+            // Stopped between checkpoints (Ctrl+C, a scheduler's warning): every fed step has trained and
+            // been written, so checkpoint here and lose nothing; a resume continues at the next step.
+            if (stop.IsCancellationRequested && lastStep < spec.Train.Steps && lastStep > Math.Max(checkpoint.LastSaved, resumedAt) && lastCursor is { } cursor)
+            {
+                await onTrainer.StartNew(() => checkpoint.Save(lastStep, cursor));
+                await Promote(lastStep);
+                progress.Info($"{cell.RunId}: stopped at step {lastStep}; checkpoint saved, --resume continues from it");
+            }
         }
         finally
         {

@@ -31,13 +31,24 @@ public sealed class CheckpointStage(OlmoTrainer trainer, string checkpointDir, I
 {
     public string Name => "checkpoint";
 
+    /// <summary>The step of the last checkpoint saved (0: none yet in this attempt).</summary>
+    public long LastSaved { get; private set; }
+
     public IEnumerable<object> After(ModelView view)
     {
         if (view.Step == 0 || !trainer.Spec.CheckpointDue(view.Step) && !view.Last) return [];
-        var pending = CheckpointFolder.Pending(checkpointDir, view.Step);
-        trainer.SaveCheckpoint(pending, view.Batch!.After);
+        return [Save(view.Step, view.Batch!.After)];
+    }
+
+    /// <summary>Saves the model as it is after <paramref name="step"/> (also when a run stops between
+    /// scheduled checkpoints); the writer promotes it once the tables are sealed.</summary>
+    public CheckpointSaved Save(long step, DataStreamCursor after)
+    {
+        var pending = CheckpointFolder.Pending(checkpointDir, step);
+        trainer.SaveCheckpoint(pending, after);
         foreach (var stage in stateful) stage.SaveState(pending);
-        return [new CheckpointSaved(view.Step)];
+        LastSaved = step;
+        return new CheckpointSaved(step);
     }
 }
 

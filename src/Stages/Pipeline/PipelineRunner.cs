@@ -28,20 +28,32 @@ public static class PipelineRunner
     /// <param name="analyze">Run the analysis section after training (false: train and write artifacts only,
     /// e.g. on a GPU server without DuckDB; `pipeline analyze SWEEP_DIR` runs it later).</param>
     /// <param name="overwrite">Delete a re-run's earlier results instead of keeping them under previous/.</param>
+    /// <param name="only">Train only these runs, as one group (a cluster task: `pipeline task`): the sweep's other
+    /// runs and its pipeline.yaml are left alone, earlier results of these runs are resumed (the contract is
+    /// checked for them), and only their directory is locked, so the tasks of one sweep run side by side.</param>
     /// <param name="jobs">Groups trained at once (each group is its own trainer thread; with one
     /// LibTorch thread each, N jobs use N cores), for synthetic sweeps on the CPU and OLMo sweeps on
     /// any device (small OLMo models leave a GPU mostly idle between kernel launches). The first
     /// failure stops the others. Data runs, and synthetic runs on CUDA (whose inputs reseed the
     /// device's one generator), go one group at a time.</param>
     public static async Task<PipelineResult> RunAsync(LoadedPipeline pipeline, string artifactsRoot, IRunProgress progress,
-        CancellationToken stop, string? dataDirectory = null, bool resume = false, bool analyze = true, int jobs = 1, bool overwrite = false)
+        CancellationToken stop, string? dataDirectory = null, bool resume = false, bool analyze = true, int jobs = 1, bool overwrite = false,
+        IReadOnlyCollection<string>? only = null)
     {
         if (jobs < 1) throw new ArgumentException($"jobs must be at least 1, got {jobs}");
+        if (only is not null)
+        {
+            if (only.Count == 0) throw new ArgumentException("no runs to train");
+            if (only.FirstOrDefault(id => pipeline.Runs.All(r => r.RunId != id)) is { } unknown)
+                throw new ArgumentException($"run '{unknown}' is not a run of {pipeline.SourceName}");
+            pipeline = pipeline with { Runs = [.. pipeline.Runs.Where(r => only.Contains(r.RunId))] };
+            (resume, analyze, overwrite, jobs) = (true, false, false, 1);
+        }
         dataDirectory ??= pipeline.BaseDirectory;
         // Fail before anything is deleted or trained when a run asks for a device this machine lacks.
         foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
         var sweepDir = SweepDir(pipeline, artifactsRoot);
-        using var sweepLock = SweepLock.Acquire(sweepDir);   // before anything in it is replaced
+        using var sweepLock = SweepLock.Acquire(only is null ? sweepDir : Path.Combine(sweepDir, ArtifactLayout.RunsDir, pipeline.Runs[0].RunId));   // before anything in it is replaced
         // A re-run starts afresh, its earlier results kept under previous/<time>/ (or deleted with
         // overwrite): runs left from an earlier sweep would otherwise join this one's analysis. With
         // resume, completed runs are kept and skipped, an OLMo run continues from its checkpoint, and a
@@ -54,7 +66,7 @@ public static class PipelineRunner
         }
         else if (SweepContract.SetAside(sweepDir) is { } kept) progress.Info($"earlier results kept in {kept}");
         Directory.CreateDirectory(sweepDir);
-        await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
+        if (only is null) await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
         progress.Info($"artifacts: {sweepDir}");
 
         var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
@@ -75,7 +87,8 @@ public static class PipelineRunner
             else pending.Add(run);
         }
         bool parallel = jobs > 1 && (experiment == "olmo" || synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device)));
-        var groups = synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
+        var groups = only is not null && synthetic && pending.Count > 0 && SweepGroups.TrainTogether(pending.Select(r => r.Spec)) ? [pending]
+            : synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         parallel &= groups.Count > 1;
 
         async Task<IReadOnlyList<(string, RunStatus)>> RunGroupAsync(IReadOnlyList<RunPlan> group, CancellationToken token)
@@ -102,7 +115,7 @@ public static class PipelineRunner
                 else
                 {
                     foreach (var (run, cell) in group.Zip(cells)) await WriteRunHeaderAsync(run, cell.RunDir);
-                    status = await SyntheticRunGraph.RunAsync(cells, progress, token);
+                    status = await SyntheticRunGraph.RunAsync(cells, progress, token, resume);
                 }
             }
             catch (Exception e)
@@ -163,7 +176,8 @@ public static class PipelineRunner
         }
 
         statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'
-        bool interrupted = stop.IsCancellationRequested;
+        // Stopped before every run completed (a stop that came as the last step finished interrupted nothing).
+        bool interrupted = stop.IsCancellationRequested && (statuses.Count < pipeline.Runs.Count || statuses.Any(s => s.Item2.State != "completed"));
         if (interrupted) progress.Info("interrupted: artifacts written so far are complete and readable; analysis runs on them");
         var tables = !analyze || pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count == 0 && pipeline.Spec.Analysis.Advise is null
             ? []
@@ -229,7 +243,8 @@ public static class PipelineRunner
                 [SyntheticRecords.Rare(mixture, rare)]);
     }
 
-    static RunStatus? ReadStatus(string runDir)
+    /// <summary>The status.json a run's training wrote when it ended, or null while it has not.</summary>
+    public static RunStatus? ReadStatus(string runDir)
     {
         var path = Path.Combine(runDir, "status.json");
         return File.Exists(path) ? JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), StatusJson) : null;

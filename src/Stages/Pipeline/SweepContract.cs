@@ -87,8 +87,10 @@ public static class SweepContract
     }
 
     /// <summary>provenance.json of a run: the code, machine, device, times and command line that produced it.</summary>
+    /// <param name="SlurmJob">The Slurm array task that trained it ("&lt;array job&gt;_&lt;index&gt;"), null outside Slurm.</param>
+    /// <param name="Attempt">1, or 1 + the times Slurm requeued the task (SLURM_RESTART_COUNT).</param>
     public sealed record Provenance(string Version, string Host, string User, string Device, string Started, string? Finished, string? State,
-        string CommandLine, int ProcessId);
+        string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1);
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -98,7 +100,17 @@ public static class SweepContract
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     public static Provenance Start(string device) => new(CodeVersion, Environment.MachineName, Environment.UserName, device,
-        DateTime.UtcNow.ToString("o"), null, null, string.Join(' ', Environment.GetCommandLineArgs()), Environment.ProcessId);
+        DateTime.UtcNow.ToString("o"), null, null, string.Join(' ', Environment.GetCommandLineArgs()), Environment.ProcessId,
+        Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID") is { Length: > 0 } job ? $"{job}_{Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID")}" : null,
+        1 + (int.TryParse(Environment.GetEnvironmentVariable("SLURM_RESTART_COUNT"), out var restarts) ? restarts : 0));
+
+    /// <summary>A run's provenance.json, or null when it has none (or it cannot be read).</summary>
+    public static Provenance? ReadProvenance(string runDir)
+    {
+        var path = Path.Combine(runDir, "provenance.json");
+        try { return File.Exists(path) ? JsonSerializer.Deserialize<Provenance>(File.ReadAllText(path), Json) : null; }
+        catch (Exception e) when (e is JsonException or IOException) { return null; }
+    }
 
     public static Task WriteAsync(string runDir, Provenance provenance) =>
         AtomicFile.WriteTextAsync(Path.Combine(runDir, "provenance.json"), JsonSerializer.Serialize(provenance, Json));

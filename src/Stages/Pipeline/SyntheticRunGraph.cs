@@ -28,21 +28,37 @@ public static class SyntheticRunGraph
     public static Task<RunStatus> RunAsync(string runId, PipelineSpec spec, string runDir, IRunProgress progress,
         CancellationToken stop) => RunAsync([new GraphCell(runId, spec, runDir)], progress, stop);
 
-    public static async Task<RunStatus> RunAsync(IReadOnlyList<GraphCell> cells, IRunProgress progress, CancellationToken stop)
+    /// <summary>Where a group's checkpoint lives: in its first run's directory (it holds every cell's state).</summary>
+    public static string CheckpointDir(IReadOnlyList<GraphCell> cells) => Path.Combine(cells[0].RunDir, "checkpoint");
+
+    /// <param name="resume">Continue from the checkpoint an interrupted attempt of exactly these cells saved
+    /// when it stopped: the tables keep their rows up to its step and training continues bit for bit.</param>
+    public static async Task<RunStatus> RunAsync(IReadOnlyList<GraphCell> cells, IRunProgress progress, CancellationToken stop, bool resume = false)
     {
         if (cells.Count == 0 || !SweepGroups.TrainTogether(cells.Select(c => c.Spec)))
             throw new ArgumentException("a graph trains runs that differ only in synthetic.width and seed");
         var spec = cells[0].Spec;   // everything but width and seed is shared
         var mixture = TaskMixture.From(spec.Synthetic, spec.Seed);
         var cellSpecs = cells.Select(c => new CellSpec(c.RunId, c.Spec.Synthetic.Width, c.Spec.Seed)).ToList();
-        await using var writers = new CellWriters(cells.Select(c => c.RunDir));   // first: nothing to undo if it throws
+        var checkpointDir = CheckpointDir(cells);
+        CheckpointFolder.Recover(checkpointDir);
+        long? resumeAt = resume ? SyntheticTrainer.CheckpointStep(checkpointDir, cellSpecs) : null;
+        if (resumeAt is null)
+            foreach (var cell in cells) DeleteCheckpoint(Path.Combine(cell.RunDir, "checkpoint"));   // another grouping's, or a finished attempt's
+        else progress.Info($"{cells[0].RunId}{(cells.Count > 1 ? $" (+{cells.Count - 1})" : "")}: resuming from the checkpoint at step {resumeAt}");
+        await using var writers = new CellWriters(cells.Select(c => c.RunDir), resumeAt);   // first: nothing to undo if it throws
         using var failure = new FirstFailure();
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cells[0].RunId} (+{cells.Count - 1})");
         var onTrainer = new TaskFactory(trainerThread);
         var trainer = await onTrainer.StartNew(() =>
-            new SyntheticTrainer(mixture, spec.Train, cellSpecs, Devices.Resolve(spec.Device), spec.Synthetic.Rare));
+        {
+            var t = new SyntheticTrainer(mixture, spec.Train, cellSpecs, Devices.Resolve(spec.Device), spec.Synthetic.Rare);
+            if (resumeAt is not null) t.LoadCheckpoint(checkpointDir);
+            return t;
+        });
         var clock = Stopwatch.StartNew();
-        long lastStep = 0;
+        long lastStep = resumeAt ?? 0;
+        bool drained = false;
         try
         {
             var train   = Stage.Transform<CellBatch, StepOutcome>("train", trainer.Step, failure, trainerThread, capacity: 8);
@@ -58,19 +74,45 @@ public static class SyntheticRunGraph
             var write   = Stage.Sink<(int Cell, RunRecord Row)>("write", r => { writers.Write(r.Cell, r.Row); return Task.CompletedTask; }, failure);
             train.Then(report).Then(records).Then(write);
 
-            var batches = CellSampler.Stream(mixture, spec.Synthetic.Rare, spec.Train.BatchSize, [.. cellSpecs.Select(c => c.Seed)], spec.Train.Steps);
+            var batches = CellSampler.Stream(mixture, spec.Synthetic.Rare, spec.Train.BatchSize, [.. cellSpecs.Select(c => c.Seed)], spec.Train.Steps,
+                from: (resumeAt ?? 0) + 1);
             await Stage.Feed("sample", batches, train, failure, stop);
             await write.Completion;
             failure.ThrowIfFailed();
+            drained = true;
         }
         finally
         {
             try { await writers.CompleteAsync(); }
-            finally { await onTrainer.StartNew(trainer.Dispose); }
+            finally
+            {
+                // Stopped (Ctrl+C, a scheduler's warning) with every step's rows written: keep the trainer's state at
+                // that step, written beside the checkpoint and put in place once complete, so a resume continues there.
+                bool stopped = drained && lastStep < spec.Train.Steps && lastStep > (resumeAt ?? 0);
+                await onTrainer.StartNew(() =>
+                {
+                    try
+                    {
+                        if (stopped)
+                        {
+                            var pending = CheckpointFolder.Pending(checkpointDir, lastStep);
+                            trainer.SaveCheckpoint(pending, lastStep);
+                            CheckpointFolder.Replace(pending, checkpointDir);
+                        }
+                    }
+                    finally { trainer.Dispose(); }
+                });
+            }
         }
         var seconds = clock.Elapsed.TotalSeconds;
+        if (lastStep == spec.Train.Steps) DeleteCheckpoint(checkpointDir);   // finished: nothing left to resume
         return lastStep == spec.Train.Steps
             ? RunStatus.Completed(lastStep, seconds)
             : new RunStatus("interrupted", lastStep, seconds);
+    }
+
+    static void DeleteCheckpoint(string dir)
+    {
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }
 }

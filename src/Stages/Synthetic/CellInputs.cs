@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Retention.Synthetic;
@@ -67,6 +68,31 @@ public sealed class CellInputs : IDisposable
             z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
             return (long)((z ^ (z >> 31)) >> 1);   // non-negative
         }
+    }
+
+    /// <summary>Writes the last step drawn and each CPU generator's state (CUDA draws are reseeded per step: nothing more to keep).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(lastStep);
+        writer.Write(cpuGenerators?.Length ?? 0);
+        foreach (var g in cpuGenerators ?? [])
+            using (var state = g.get_state()) state.Save(writer);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote into these inputs (same seeds and device): the next draw is the one the saved inputs would have made.</summary>
+    public void Load(BinaryReader reader)
+    {
+        long step = reader.ReadInt64();
+        int count = reader.ReadInt32();
+        if (count != (cpuGenerators?.Length ?? 0))
+            throw new InvalidDataException($"the saved inputs have {count} generator(s), these {cpuGenerators?.Length ?? 0}");
+        foreach (var g in cpuGenerators ?? [])
+        {
+            using var state = g.get_state();
+            state.Load(reader);
+            g.set_state(state);
+        }
+        lastStep = step;
     }
 
     public void Dispose()

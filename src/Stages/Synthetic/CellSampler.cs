@@ -10,10 +10,11 @@ namespace Retention.Synthetic;
 /// </summary>
 public static class CellSampler
 {
-    public static IEnumerable<CellBatch> Stream(TaskMixture mixture, RareSpec? rare, int batchSize, IReadOnlyList<int> seeds, long steps)
+    /// <param name="from">The first step to draw (a resumed run continues after its checkpoint): each step's rows depend on the step alone.</param>
+    public static IEnumerable<CellBatch> Stream(TaskMixture mixture, RareSpec? rare, int batchSize, IReadOnlyList<int> seeds, long steps, long from = 1)
     {
         var distinct = seeds.Distinct().ToArray();
-        for (long step = 1; step <= steps; step++)
+        for (long step = from; step <= steps; step++)
         {
             var bySeed = distinct.ToDictionary(s => s, s => TaskSampler.Rows(mixture, rare, batchSize, s, step));
             yield return new CellBatch(step, [.. seeds.Select(s => bySeed[s])]);

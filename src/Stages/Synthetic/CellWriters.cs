@@ -7,11 +7,12 @@ public sealed class CellWriters : IAsyncDisposable
 {
     readonly List<SyntheticRunWriters> writers = [];
 
-    public CellWriters(IEnumerable<string> runDirs)
+    /// <param name="resumeAt">Continue each cell's tables from an interrupted attempt, keeping rows up to this step.</param>
+    public CellWriters(IEnumerable<string> runDirs, long? resumeAt = null)
     {
         try
         {
-            foreach (var dir in runDirs) writers.Add(new SyntheticRunWriters(dir));
+            foreach (var dir in runDirs) writers.Add(new SyntheticRunWriters(dir, resumeAt));
         }
         catch
         {

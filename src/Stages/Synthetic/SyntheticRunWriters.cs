@@ -10,12 +10,13 @@ public sealed class SyntheticRunWriters : IAsyncDisposable
 {
     readonly TableSet tables = new();
 
-    public SyntheticRunWriters(string runDir)
+    /// <param name="resumeAt">Continue the tables an interrupted attempt wrote, keeping their rows up to this step (its checkpoint's).</param>
+    public SyntheticRunWriters(string runDir, long? resumeAt = null)
     {
-        tables.Add(Path.Combine(runDir, "metrics.arrow"), SyntheticTables.Metrics)
-              .Add(Path.Combine(runDir, "train.arrow"), SyntheticTables.Train)
-              .Add(Path.Combine(runDir, "interference.arrow"), SyntheticTables.Interference)
-              .Add(Path.Combine(runDir, "injections.arrow"), SyntheticTables.Injections);
+        tables.Add(Path.Combine(runDir, "metrics.arrow"), SyntheticTables.Metrics, resumeAt)
+              .Add(Path.Combine(runDir, "train.arrow"), SyntheticTables.Train, resumeAt)
+              .Add(Path.Combine(runDir, "interference.arrow"), SyntheticTables.Interference, resumeAt)
+              .Add(Path.Combine(runDir, "injections.arrow"), SyntheticTables.Injections, resumeAt);
     }
 
     public void Write(RunRecord record) => tables.Write(record);

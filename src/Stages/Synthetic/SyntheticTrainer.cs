@@ -157,6 +157,54 @@ public sealed class SyntheticTrainer : IDisposable
         return flat;
     }
 
+    const string StudentsFile = "students.bin", AdamFile = "adam.bin", InputsFile = "inputs.bin", StateFile = "trainer.json";
+
+    /// <summary>What a checkpoint holds besides the tensors: the step, the cells it trained, and the running
+    /// log accumulators and divergence references (so the first log after a resume is the one without it).</summary>
+    sealed record SavedState(long Step, string[] Cells, int[] Widths, int[] Seeds, bool Started, long StepsSinceLog, double[] LossSum, double?[] References);
+
+    /// <summary>Saves everything the next step depends on (students, Adam, input generators, log accumulators)
+    /// to <paramref name="dir"/>, as of the end of <paramref name="step"/>.</summary>
+    public void SaveCheckpoint(string dir, long step)
+    {
+        Directory.CreateDirectory(dir);
+        students.save(Path.Combine(dir, StudentsFile));
+        optimizer.Save(Path.Combine(dir, AdamFile));
+        using (var writer = new BinaryWriter(File.Create(Path.Combine(dir, InputsFile)))) inputs.Save(writer);
+        double[] sums;
+        using (NewDisposeScope()) sums = lossSum.cpu().data<double>().ToArray();
+        var state = new SavedState(step, [.. cells.Select(c => c.RunId)], [.. cells.Select(c => c.Width)], [.. cells.Select(c => c.Seed)],
+            started, stepsSinceLog, sums, [.. divergence.Select(d => d.Reference)]);
+        File.WriteAllText(Path.Combine(dir, StateFile), System.Text.Json.JsonSerializer.Serialize(state));
+    }
+
+    /// <summary>The step of the checkpoint in <paramref name="dir"/> when a trainer of exactly these cells saved it; null otherwise
+    /// (none, or the runs were grouped differently then: they train afresh).</summary>
+    public static long? CheckpointStep(string dir, IReadOnlyList<CellSpec> cells) =>
+        Read(dir) is { } s && s.Cells.SequenceEqual(cells.Select(c => c.RunId)) && s.Widths.SequenceEqual(cells.Select(c => c.Width))
+            && s.Seeds.SequenceEqual(cells.Select(c => c.Seed)) ? s.Step : null;
+
+    static SavedState? Read(string dir)
+    {
+        var path = Path.Combine(dir, StateFile);
+        try { return File.Exists(path) ? System.Text.Json.JsonSerializer.Deserialize<SavedState>(File.ReadAllText(path)) : null; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    /// <summary>Continues from a checkpoint <see cref="CheckpointStep"/> accepted: the next step is the one after it, bit for bit.</summary>
+    public void LoadCheckpoint(string dir)
+    {
+        var state = Read(dir) ?? throw new InvalidDataException($"{dir} holds no trainer checkpoint");
+        students.load(Path.Combine(dir, StudentsFile));
+        optimizer.Load(Path.Combine(dir, AdamFile));
+        using (var reader = new BinaryReader(File.OpenRead(Path.Combine(dir, InputsFile)))) inputs.Load(reader);
+        using (no_grad())
+        using (var sums = tensor(state.LossSum, dtype: ScalarType.Float64)) lossSum.copy_(sums);
+        started = state.Started;
+        stepsSinceLog = state.StepsSinceLog;
+        for (int i = 0; i < divergence.Length; i++) divergence[i].Reference = state.References[i];
+    }
+
     public void Dispose()
     {
         optimizer.Dispose();

@@ -19,6 +19,13 @@ public sealed class DivergenceGuard(string runId, double maxRatio)
 {
     double? first;
 
+    /// <summary>The reference loss, once set (saved with a checkpoint, so a resumed run keeps it).</summary>
+    public double? Reference
+    {
+        get => first;
+        set => first = value;
+    }
+
     /// <summary>Sets the reference: the loss of the run's first step, before training moved the weights far.</summary>
     public void Start(double loss)
     {

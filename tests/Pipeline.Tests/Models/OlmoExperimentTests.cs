@@ -95,6 +95,33 @@ public class OlmoExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_stopped_between_checkpoints_checkpoints_where_it_stopped_and_resumes_there()
+    {
+        // No scheduled checkpoint before the end: the stop (Ctrl+C, a scheduler's warning) saves one.
+        var yaml = TinyYaml(steps: 40);
+        var whole = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "whole"),
+            SilentProgress.Instance, CancellationToken.None, dataDirectory: dir);
+        using var stop = new CancellationTokenSource();
+        var stopping = new StopAt(3, stop);
+        var cut = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "cut"),
+            stopping, stop.Token, dataDirectory: dir);
+        Assert.True(cut.Interrupted);
+        long stoppedAt = cut.Runs.Single().Status.Steps;
+        Assert.InRange(stoppedAt, 3, 39);
+        Assert.Contains(stopping.Messages, m => m.Contains($"stopped at step {stoppedAt}; checkpoint saved"));
+
+        var log = new StopAt(-1, stop);
+        var resumed = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "cut"),
+            log, CancellationToken.None, dataDirectory: dir, resume: true);
+        Assert.Contains(log.Messages, m => m.EndsWith($"resuming from the checkpoint at step {stoppedAt}"));
+        foreach (var sql in new[] { "SELECT step, loss, grad_norm FROM train ORDER BY step",
+                                    "SELECT step, validation_loss FROM eval ORDER BY step",
+                                    "SELECT step, task, split, loss FROM task_metrics ORDER BY step, task, split",
+                                    "SELECT step, row, \"offset\", instance_id FROM injections ORDER BY step, row, \"offset\"" })
+            Assert.Equal(SweepRows.Of(whole.SweepDir, sql), SweepRows.Of(resumed.SweepDir, sql));
+    }
+
+    [Fact]
     public async Task OlmoRunsTrainedConcurrentlyWriteWhatTheyWriteOneAfterAnother()
     {
         // Two seeds of two shapes: four runs, each on its own trainer thread when jobs = 2.

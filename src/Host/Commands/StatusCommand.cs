@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Retention.Cluster;
+using Spectre.Console;
+
+namespace Retention.Host.Commands;
+
+/// <summary>`pipeline status SWEEP_DIR`: each run's state, from its directory and the scheduler.</summary>
+public static class StatusCommand
+{
+    public static Command Build()
+    {
+        var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory (artifacts/NAME[-PROFILE]) written by `pipeline run` or `pipeline submit`." };
+        var cmd = new Command("status",
+            "Show each run of a sweep: pending, requeued, running, completed, failed (with its error), interrupted or not started. " +
+            "Exit 0 when every run completed, 1 when any failed, 3 while any is still to finish.") { dir };
+        cmd.SetAction(r =>
+        {
+            try
+            {
+                var runs = SweepObserver.Observe(r.GetValue(dir)!, out var problem);
+                if (problem is not null) Console.Error.WriteLine($"warning: the scheduler could not be asked, so this is what the run directories say: {problem}");
+                var table = new Table().Border(TableBorder.Simple).AddColumns("run", "state", "detail");
+                foreach (var run in runs) table.AddRow(Markup.Escape(run.Run), Markup.Escape(run.State), Markup.Escape(run.Detail));
+                var console = AnsiConsole.Create(new AnsiConsoleSettings
+                {
+                    Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+                    Out = new AnsiConsoleOutput(Console.Out),
+                });
+                if (Console.IsOutputRedirected) console.Profile.Width = 400;   // a log keeps each run on one line
+                console.Write(table);
+                Console.WriteLine(SweepStatus.Summary(runs));
+                return SweepStatus.ExitCode(runs);   // 0, 1 or ExitCodes.NotFinished
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Errors.Report(e, inputErrors: true);
+            }
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Retention.Cluster;
+
+namespace Retention.Host.Commands;
+
+/// <summary>`pipeline submit FILE --slurm`: the sweep as a Slurm job array, and its analysis after it.</summary>
+public static class SubmitCommand
+{
+    public static Command Build()
+    {
+        var opts = new PipelineOptions();
+        var slurm = new Option<bool>("--slurm") { Description = "Submit to Slurm (the one scheduler supported; required, so the command says where the work goes)." };
+        var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root directory; must be on a file system the cluster's nodes share.", DefaultValueFactory = _ => "artifacts" };
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition (default: the cluster's default partition)." };
+        var gpus = new Option<int>("--gpus-per-run") { Description = "GPUs per task (--gres=gpu:N); 0 for CPU runs.", DefaultValueFactory = _ => 0 };
+        var cpus = new Option<int>("--cpus-per-run") { Description = "CPU cores per task; also the task's LibTorch threads.", DefaultValueFactory = _ => 1 };
+        var mem = new Option<string?>("--mem") { Description = "Memory per task, e.g. 16G (default: the cluster's)." };
+        var time = new Option<string?>("--time") { Description = "Time limit per task attempt (minutes, HH:MM:SS or D-HH:MM:SS); a task warned before it checkpoints and requeues itself." };
+        var maxParallel = new Option<int>("--max-parallel") { Description = "Tasks running at once (--array=…%N; 0 = no limit).", DefaultValueFactory = _ => 0 };
+        var lead = new Option<int>("--signal-lead") { Description = "Seconds before the time limit (and on preemption) that Slurm warns a task (--signal=B:USR1@N); it stops, checkpoints and requeues itself within three quarters of it.", DefaultValueFactory = _ => 120 };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Delete the sweep's earlier results and train every run again (default: submit only the runs missing, failed or interrupted)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the job scripts and the tasks; write and submit nothing." };
+        var cmd = new Command("submit", "Submit a pipeline's sweep to a cluster: one array task per run (or per group of synthetic runs trained together), the analysis after them. A resubmission trains only the runs not completed.");
+        opts.AddTo(cmd);
+        foreach (var o in new Option[] { slurm, artifacts, partition, gpus, cpus, mem, time, maxParallel, lead, overwrite, dryRun }) cmd.Options.Add(o);
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                if (!r.GetValue(slurm)) throw new UsageException("say where to submit: --slurm (the one scheduler supported)");
+                var resources = new SlurmResources(r.GetValue(partition), r.GetValue(gpus), r.GetValue(cpus), r.GetValue(mem), r.GetValue(time),
+                    r.GetValue(maxParallel), r.GetValue(lead));
+                if (resources.Problems() is { Count: > 0 } problems) throw new UsageException(string.Join("; ", problems));
+                var pipeline = opts.Load(r);
+                bool dry = r.GetValue(dryRun);
+                var plan = SweepSubmitter.Plan(pipeline, r.GetValue(artifacts)!, resources, Launcher(), r.GetValue(overwrite), askScheduler: !dry);
+                var s = plan.Submission;
+                if (s.Tasks.Count == 0)
+                {
+                    Console.WriteLine($"all {plan.Runs} runs of {s.SweepDir} completed: nothing to submit (`pipeline analyze {s.SweepDir}` redoes the analysis; --overwrite trains again)");
+                    return ExitCodes.Ok;
+                }
+                string what = $"{s.Tasks.Count} task(s) for {s.Tasks.Sum(t => t.Count)} run(s)" + (plan.CompletedEarlier > 0 ? $" ({plan.CompletedEarlier} completed earlier, kept)" : "");
+                if (dry)
+                {
+                    Console.WriteLine($"# {what}; would be written to {s.Directory}");
+                    for (int i = 0; i < s.Tasks.Count; i++) Console.WriteLine($"# task {i}: {string.Join(", ", s.Tasks[i])}");
+                    Console.WriteLine($"# --- {SlurmSubmission.ArrayScript}");
+                    Console.Write(plan.ArrayScript);
+                    Console.WriteLine($"# --- {SlurmSubmission.AnalysisScript} (submitted with --dependency=afterany:<array job>)");
+                    Console.Write(plan.AnalysisScript);
+                    return ExitCodes.Ok;
+                }
+                s = await SweepSubmitter.SubmitAsync(plan, pipeline, r.GetValue(overwrite));
+                Console.WriteLine($"submitted {what} as job {s.ArrayJobId}{(resources.MaxParallel > 0 ? $" (at most {resources.MaxParallel} at once)" : "")}; " +
+                                  $"the analysis is job {s.AnalysisJobId}, after it");
+                Console.WriteLine($"logs: {Path.Combine(s.Directory, SlurmSubmission.LogsFolder)}");
+                Console.WriteLine($"watch: pipeline status {s.SweepDir}");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
+    }
+
+    /// <summary>How a node starts this same program: the apphost, or `dotnet pipeline.dll` when run through dotnet.</summary>
+    static IReadOnlyList<string> Launcher()
+    {
+        var process = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" && !string.IsNullOrEmpty(entry) ? [process, entry] : [process];
+    }
+}

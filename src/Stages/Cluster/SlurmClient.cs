@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Retention.Cluster;
+
+/// <summary>A Slurm command failed or is not installed; the message carries what it printed.</summary>
+public sealed class SlurmException(string message) : Exception(message);
+
+/// <summary>A task's state as the scheduler knows it: squeue's long state name (PENDING, RUNNING, …) and its reason.</summary>
+public sealed record SchedulerTask(string ArrayJobId, int Task, string State, string Reason);
+
+/// <summary>
+/// The Slurm commands the pipeline uses (sbatch, squeue, scontrol), run as processes. They honour
+/// SLURM_CONF from the environment, so the one-node test cluster and a real one look alike.
+/// </summary>
+public static class SlurmClient
+{
+    /// <summary>Submits a batch script; returns the job id (sbatch --parsable prints "id" or "id;cluster").</summary>
+    public static string Submit(string script, params string[] options)
+    {
+        var output = Run("sbatch", [.. options, "--parsable", script]);
+        var id = output.Trim().Split(';')[0];
+        if (id.Length == 0 || !id.All(char.IsAsciiDigit)) throw new SlurmException($"sbatch printed no job id: '{output.Trim()}'");
+        return id;
+    }
+
+    /// <summary>The queued and running tasks of these array jobs (one row per task: -r expands pending ranges).</summary>
+    public static IReadOnlyList<SchedulerTask> Queue(IReadOnlyCollection<string> arrayJobIds)
+    {
+        if (arrayJobIds.Count == 0) return [];
+        // An id Slurm has already forgotten makes squeue fail ("Invalid job id"); ask per job then.
+        string output;
+        try { output = Run("squeue", ["-h", "-r", "-j", string.Join(',', arrayJobIds), "-o", "%F|%K|%T|%r"]); }
+        catch (SlurmException) when (arrayJobIds.Count > 1)
+        {
+            return [.. arrayJobIds.SelectMany(id => { try { return Queue([id]); } catch (SlurmException) { return []; } })];
+        }
+        catch (SlurmException e) when (e.Message.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) { return []; }
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('|'))
+            .Where(p => p.Length == 4 && int.TryParse(p[1], out _))
+            .Select(p => new SchedulerTask(p[0], int.Parse(p[1]), p[2], p[3]))];
+    }
+
+    /// <summary>How the scheduler says an ended task ended (JobState and ExitCode), while it still remembers
+    /// the job (MinJobAge); null when it does not.</summary>
+    public static string? EndState(string arrayJobId, int task)
+    {
+        try
+        {
+            var line = Run("scontrol", ["show", "job", "-o", $"{arrayJobId}_{task}"]);
+            string? Field(string name) => line.Split(' ').FirstOrDefault(f => f.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+            return Field("JobState") is { } state ? $"{state} (exit {Field("ExitCode") ?? "?"})" : null;
+        }
+        catch (SlurmException) { return null; }
+    }
+
+    public static void Cancel(string jobId) => Run("scancel", [jobId]);
+
+    /// <summary>Whether the Slurm client commands are on the PATH.</summary>
+    public static bool Installed() => Which("sbatch") && Which("squeue");
+
+    static bool Which(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => d.Length > 0 && File.Exists(Path.Combine(d, program)));
+
+    static string Run(string program, IReadOnlyList<string> args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        Process p;
+        try { p = Process.Start(info)!; }
+        catch (Win32Exception)
+        {
+            throw new SlurmException($"{program} is not installed here (Slurm's client commands are needed: apt-get install slurm-client, " +
+                                     "or scripts/local-slurm.sh start DIR for a one-node test cluster)");
+        }
+        using (p)
+        {
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+                throw new SlurmException($"{program} {string.Join(' ', args)} failed (exit {p.ExitCode}): {stderr.Trim()}");
+            return stdout.Result;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Retention.Cluster;
+
+/// <summary>
+/// What each array task asks Slurm for (`pipeline submit` options). Null fields are left to the
+/// cluster's defaults. <see cref="SignalLeadSeconds"/> is how long before the time limit (or on
+/// preemption) Slurm warns the task with SIGUSR1, so it can checkpoint and requeue itself.
+/// </summary>
+public sealed record SlurmResources(
+    string? Partition = null,
+    int GpusPerRun = 0,
+    int CpusPerRun = 1,
+    string? Mem = null,
+    string? Time = null,
+    int MaxParallel = 0,
+    int SignalLeadSeconds = 120)
+{
+    /// <summary>Every problem with the values, as messages naming the option.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (GpusPerRun < 0) problems.Add($"--gpus-per-run must be ≥ 0, got {GpusPerRun}");
+        if (CpusPerRun < 1) problems.Add($"--cpus-per-run must be ≥ 1, got {CpusPerRun}");
+        if (MaxParallel < 0) problems.Add($"--max-parallel must be ≥ 0 (0 = no limit), got {MaxParallel}");
+        if (SignalLeadSeconds is < 10 or > 65535) problems.Add($"--signal-lead must be 10…65535 seconds, got {SignalLeadSeconds}");
+        if (Mem is not null && !Regex.IsMatch(Mem, "^[0-9]+[KMGT]?$", RegexOptions.IgnoreCase))
+            problems.Add($"--mem '{Mem}' is not a Slurm memory size (e.g. 16G, 500M)");
+        if (Partition is not null && !Regex.IsMatch(Partition, "^[A-Za-z0-9_.,-]+$"))
+            problems.Add($"--partition '{Partition}' is not a partition name");
+        if (Time is not null)
+        {
+            if (TimeLimitSeconds(Time) is not { } seconds)
+                problems.Add($"--time '{Time}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)");
+            else if (seconds <= SignalLeadSeconds)
+                problems.Add($"--time {Time} leaves no time before the warning --signal-lead {SignalLeadSeconds} s");
+        }
+        return problems;
+    }
+
+    /// <summary>How long the work may go on after the warning before it must have checkpointed: three
+    /// quarters of the lead (Slurm may signal up to a minute early, and the rest covers the exit).</summary>
+    public int StopGraceSeconds => Math.Max(5, SignalLeadSeconds * 3 / 4);
+
+    /// <summary>Slurm's --time formats in seconds ("30" is minutes), or null when it is not one.</summary>
+    public static long? TimeLimitSeconds(string time)
+    {
+        var m = Regex.Match(time, @"^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$");
+        if (!m.Success) return null;
+        long N(int g) => m.Groups[g].Success ? long.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture) : 0;
+        int parts = 1 + (m.Groups[3].Success ? 1 : 0) + (m.Groups[4].Success ? 1 : 0);
+        if (m.Groups[1].Success)   // D-HH, D-HH:MM, D-HH:MM:SS
+            return N(1) * 86400 + N(2) * 3600 + N(3) * 60 + N(4);
+        return parts switch
+        {
+            1 => N(2) * 60,                            // minutes
+            2 => N(2) * 60 + N(3),                     // MM:SS
+            _ => N(2) * 3600 + N(3) * 60 + N(4),       // HH:MM:SS
+        };
+    }
+}

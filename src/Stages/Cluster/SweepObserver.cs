@@ -1,0 +1,53 @@
+using Retention.Artifacts;
+using Retention.Pipeline;
+using Retention.Spec;
+
+namespace Retention.Cluster;
+
+/// <summary>Gathers what `pipeline status` shows: each run's directory, its task and the scheduler's word on it.</summary>
+public static class SweepObserver
+{
+    /// <param name="schedulerProblem">Why the scheduler could not be asked (its commands missing or failing), or null.</param>
+    public static IReadOnlyList<RunState> Observe(string sweepDir, out string? schedulerProblem)
+    {
+        schedulerProblem = null;
+        sweepDir = Path.GetFullPath(sweepDir);
+        var pipelineFile = Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
+        if (!File.Exists(pipelineFile))
+            throw new DirectoryNotFoundException($"{sweepDir} holds no {ArtifactLayout.PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`");
+        var runs = SpecLoader.Load(pipelineFile, checkAnalysis: false).Runs.Select(r => r.RunId).ToList();
+
+        var submissions = SlurmSubmission.All(sweepDir);
+        var taskOf = new Dictionary<string, (SlurmSubmission Sub, int Task)>();
+        foreach (var s in submissions)   // oldest first: the latest submission of a run wins
+            for (int t = 0; t < s.Tasks.Count; t++)
+                foreach (var run in s.Tasks[t]) taskOf[run] = (s, t);
+        var live = new Dictionary<(string, int), SchedulerTask>();
+        var ids = submissions.Select(s => s.ArrayJobId).OfType<string>().ToList();
+        if (ids.Count > 0)
+        {
+            try
+            {
+                foreach (var t in SlurmClient.Queue(ids)) live[(t.ArrayJobId, t.Task)] = t;
+            }
+            catch (SlurmException e) { schedulerProblem = e.Message; }
+        }
+        bool sweepHeld = SweepLock.IsHeld(sweepDir), canAsk = schedulerProblem is null;
+        var requeues = submissions.ToDictionary(s => s.Number, s => s.Requeues());
+        return [.. runs.Select(run =>
+        {
+            var dir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
+            var observation = new RunObservation(PipelineRunner.ReadStatus(dir), SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir));
+            if (taskOf.TryGetValue(run, out var task) && task.Sub.ArrayJobId is { } job)
+                observation = observation with
+                {
+                    Job = $"{job}_{task.Task}",
+                    Live = live.GetValueOrDefault((job, task.Task)),
+                    Requeues = requeues[task.Sub.Number].GetValueOrDefault(task.Task),
+                    EndState = canAsk ? () => SlurmClient.EndState(job, task.Task) : null,
+                    Log = task.Sub.LogOf(task.Task),
+                };
+            return SweepStatus.Classify(run, observation);
+        })];
+    }
+}

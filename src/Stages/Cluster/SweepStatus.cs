@@ -1,0 +1,98 @@
+using Retention.Artifacts;
+using Retention.Pipeline;
+
+namespace Retention.Cluster;
+
+/// <summary>One run's state in `pipeline status`: pending, requeued, running, completed, failed,
+/// interrupted or not started, with what explains it (the error, the job, the step).</summary>
+public sealed record RunState(string Run, string State, string Detail);
+
+/// <summary>
+/// What is known of one run: what its directory says (status.json when training ended, provenance.json
+/// from its start), which submitted task trains it and what the scheduler says of that task.
+/// </summary>
+/// <param name="EndState">Asks the scheduler how the task ended (only called when the directory cannot tell).</param>
+/// <param name="Log">The task's log file, when submitted.</param>
+public sealed record RunObservation(
+    RunStatus? Ended,
+    SweepContract.Provenance? Started,
+    bool LockHeld,
+    string? Job = null,
+    SchedulerTask? Live = null,
+    int Requeues = 0,
+    Func<string?>? EndState = null,
+    string? Log = null);
+
+/// <summary>
+/// The state of each run of a sweep from its run directories and the scheduler (pure: the observations
+/// are gathered by the caller). The scheduler's word wins while it holds the task (pending, running);
+/// after that the run directory's: a run writes status.json when it ends, also when it fails, so a
+/// failure shows at once. A run that started but wrote no status was killed (out of memory, the node,
+/// SIGKILL): the scheduler's end state and the log's last error say why.
+/// </summary>
+public static class SweepStatus
+{
+    public static RunState Classify(string run, RunObservation o)
+    {
+        if (o.Live is { } live)
+        {
+            string job = $"{live.ArrayJobId}_{live.Task}";
+            if (live.State is "PENDING" or "REQUEUE_HOLD" or "REQUEUE_FED" or "REQUEUED")
+                return o.Requeues > 0 || o.Ended is { State: "interrupted" }
+                    ? new(run, "requeued", $"job {job} waits to continue{StepOf(o.Ended)} ({Plural(o.Requeues, "requeue")}; {live.Reason})")
+                    : new(run, "pending", $"job {job} queued ({live.Reason})");
+            return new(run, "running", $"job {job}, attempt {o.Started?.Attempt ?? 1}{LastLine(o.Log, _ => true)}");
+        }
+        if (o.Ended is { } ended)
+            return ended.State switch
+            {
+                "completed" => new(run, "completed", $"{ended.Steps:N0} steps in {Duration(ended.Seconds)}"),
+                "failed" => new(run, "failed", ended.Error ?? "(no message)"),
+                "interrupted" => new(run, "interrupted", $"stopped at step {ended.Steps:N0}; resubmit (or run --resume) to continue"),
+                _ => new(run, "failed", $"{ended.State} at step {ended.Steps:N0}"),
+            };
+        if (o.Started is { } started)
+        {
+            if (o.LockHeld) return new(run, "running", $"since {started.Started} on {started.Host} (pid {started.ProcessId})");
+            if (o.Job is not null && o.EndState?.Invoke() is { } how && !how.StartsWith("COMPLETED", StringComparison.Ordinal))
+                return new(run, "failed", $"job {o.Job} ended {how} without a status{LastLine(o.Log, IsError)}");
+            return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (killed?); resubmit (or run --resume) to continue");
+        }
+        if (o.Job is not null)
+            return o.EndState?.Invoke() is { } how && !how.StartsWith("COMPLETED", StringComparison.Ordinal)
+                ? new(run, "failed", $"job {o.Job} ended {how} before training{LastLine(o.Log, IsError)}")
+                : new(run, "not started", $"job {o.Job} is no longer queued and never started it; resubmit");
+        return new(run, "not started", "");
+    }
+
+    /// <summary>"6 runs: 4 completed, 1 running, 1 failed".</summary>
+    public static string Summary(IReadOnlyList<RunState> runs) =>
+        $"{Plural(runs.Count, "run")}: " + string.Join(", ", runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));
+
+    /// <summary>0 when every run completed, 1 when any failed, 3 while any is still to finish.</summary>
+    public static int ExitCode(IReadOnlyList<RunState> runs) =>
+        runs.All(r => r.State == "completed") ? 0 : runs.Any(r => r.State == "failed") ? 1 : NotFinished;
+
+    public const int NotFinished = 3;
+
+    static int Order(string state) => Array.IndexOf(["completed", "running", "requeued", "pending", "interrupted", "failed", "not started"], state);
+
+    static bool IsError(string line) => line.StartsWith("error:", StringComparison.Ordinal);
+
+    static string StepOf(RunStatus? s) => s is { State: "interrupted" } ? $" from step {s.Steps:N0}" : "";
+
+    static string LastLine(string? log, Func<string, bool> which)
+    {
+        if (log is null || !File.Exists(log)) return "";
+        try
+        {
+            var line = File.ReadLines(log).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && which(l));
+            return line is null ? "" : $": {line}";
+        }
+        catch (IOException) { return ""; }
+    }
+
+    static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+
+    static string Duration(double seconds) => seconds < 120 ? $"{seconds:F0} s" : seconds < 7200 ? $"{seconds / 60:F1} min" : $"{seconds / 3600:F1} h";
+}

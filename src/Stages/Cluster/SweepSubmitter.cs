@@ -1,0 +1,82 @@
+using Retention.Artifacts;
+using Retention.Pipeline;
+using Retention.Spec;
+
+namespace Retention.Cluster;
+
+/// <summary>A submission ready to go: what it will write and submit, and how many runs were already done.</summary>
+public sealed record SubmitPlan(SlurmSubmission Submission, string ArrayScript, string AnalysisScript, int CompletedEarlier, int Runs);
+
+/// <summary>
+/// `pipeline submit --slurm`: plans an sbatch array over the runs of a sweep that are still to train
+/// (all of them the first time; on a resubmission those missing, failed or interrupted), one task per
+/// run, or per group of synthetic runs that train together, then submits it and the analysis after it.
+/// A resubmission keeps the sweep contract of `run --resume`: runs trained under another spec are
+/// refused with the keys that changed.
+/// </summary>
+public static class SweepSubmitter
+{
+    /// <summary>Checks everything and builds the scripts; writes and submits nothing.</summary>
+    /// <param name="launcher">The command that runs this program on the cluster's nodes.</param>
+    /// <param name="overwrite">The earlier results will be deleted: nothing counts as done and no spec is compared.</param>
+    public static SubmitPlan Plan(LoadedPipeline pipeline, string artifactsRoot, SlurmResources resources, IReadOnlyList<string> launcher,
+        bool overwrite, bool askScheduler = true)
+    {
+        if (resources.Problems() is { Count: > 0 } problems) throw new ArgumentException(string.Join("; ", problems));
+        var sweepDir = Path.GetFullPath(PipelineRunner.SweepDir(pipeline, artifactsRoot));
+        if (sweepDir.Any(char.IsWhiteSpace))
+            throw new ArgumentException($"the sweep directory '{sweepDir}' contains a space, which #SBATCH lines cannot carry: choose another --artifacts");
+        var earlier = SlurmSubmission.All(sweepDir);
+        if (askScheduler && earlier.Select(s => s.ArrayJobId).OfType<string>().ToList() is { Count: > 0 } ids && SlurmClient.Queue(ids) is { Count: > 0 } live)
+            throw new SlurmException($"{sweepDir} still has {live.Count} task(s) queued or running (job {string.Join(", ", live.Select(t => t.ArrayJobId).Distinct())}): " +
+                                     "wait for them (`pipeline status`) or cancel them with scancel, then submit again");
+        if (!overwrite) SweepContract.CheckResume(pipeline, sweepDir);
+
+        var done = overwrite ? [] : pipeline.Runs.Where(r => PipelineRunner.ReadStatus(Path.Combine(sweepDir, ArtifactLayout.RunsDir, r.RunId)) is { State: "completed" }).ToList();
+        var pending = pipeline.Runs.Except(done).ToList();
+        var tasks = pipeline.Spec.Experiment == "synthetic"
+            ? SweepGroups.Of(pending)
+            : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
+        var submission = new SlurmSubmission(SlurmSubmission.NextNumber(sweepDir), sweepDir, Path.GetFullPath(artifactsRoot), pipeline.Profile,
+            pipeline.BaseDirectory, [.. tasks.Select(t => (IReadOnlyList<string>)[.. t.Select(r => r.RunId)])], resources, DateTime.UtcNow.ToString("o"));
+        string name = JobName(pipeline);
+        return new SubmitPlan(submission, tasks.Count == 0 ? "" : SlurmScripts.Array(submission, launcher, name),
+            tasks.Count == 0 ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count);
+    }
+
+    /// <summary>Writes the submission folder, submits the array and the analysis after it; returns the submission with its job ids.</summary>
+    public static async Task<SlurmSubmission> SubmitAsync(SubmitPlan plan, LoadedPipeline pipeline, bool overwrite)
+    {
+        var s = plan.Submission;
+        if (s.Tasks.Count == 0) throw new InvalidOperationException("nothing to submit");
+        using (SweepLock.Acquire(s.SweepDir))   // not while a local `pipeline run` writes the sweep
+        {
+            if (overwrite)
+                foreach (var old in new[] { ArtifactLayout.RunsDir, ArtifactLayout.AnalysisDir }.Select(d => Path.Combine(s.SweepDir, d)).Where(Directory.Exists))
+                    Directory.Delete(old, recursive: true);
+            Directory.CreateDirectory(Path.Combine(s.Directory, SlurmSubmission.LogsFolder));
+            await AtomicFile.WriteTextAsync(Path.Combine(s.SweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
+            await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.PipelineCopy), pipeline.ResolvedYaml);
+            await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.ArrayScript), plan.ArrayScript);
+            await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), plan.AnalysisScript);
+            await s.SaveAsync();   // before sbatch: a task may start at once and read it
+        }
+        var array = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.ArrayScript));
+        s = s with { ArrayJobId = array };
+        await s.SaveAsync();
+        var analysis = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), $"--dependency=afterany:{array}", "--kill-on-invalid-dep=yes");
+        s = s with { AnalysisJobId = analysis };
+        await s.SaveAsync();
+        return s;
+    }
+
+    /// <summary>The Slurm job name: the sweep's folder name (letters, digits, - and _ only).</summary>
+    static string JobName(LoadedPipeline p) =>
+        new(Path.GetFileName(PipelineRunner.SweepDir(p, ".")).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+
+    /// <summary>The pipeline a task trains: the submission's resolved copy, with the submission's profile
+    /// (it names the sweep folder) and the folder its relative paths resolve against.</summary>
+    public static LoadedPipeline LoadForTask(SlurmSubmission s) =>
+        SpecLoader.Load(Path.Combine(s.Directory, SlurmSubmission.PipelineCopy), checkAnalysis: false, baseDirectory: s.BaseDirectory, checkPaths: true)
+            with { Profile = s.Profile };
+}
