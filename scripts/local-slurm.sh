@@ -37,11 +37,16 @@ fi
 
 stop
 host=$(hostname -s)
+# Ports of this cluster's own (a second cluster on the machine, or a real one, keeps its own): free ones, chosen at random.
+port() { local p; while :; do p=$((20000 + RANDOM % 20000)); ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && { echo $p; return; }; done; }
+ctld_port=$(port); slurmd_port=$(port)
 node=$(slurmd -C | head -1)   # NodeName=<host> CPUs=... RealMemory=...
 mkdir -p "$dir/state" "$dir/spool"
 cat >"$conf" <<CONF
 ClusterName=local
 SlurmctldHost=$host(127.0.0.1)
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge

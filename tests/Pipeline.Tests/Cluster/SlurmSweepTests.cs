@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Retention.Tests.Host;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Cluster;
+
+/// <summary>
+/// `pipeline submit --slurm` and `pipeline status` against a real Slurm (see <see cref="LocalSlurm"/>),
+/// through the CLI as a user meets them: the array completes with its analysis and its tables equal a
+/// local run's; a task warned by the scheduler checkpoints, requeues itself and resumes bit for bit; a
+/// failing task shows in `status` at once with its error, and a resubmission trains only it.
+/// </summary>
+[Collection("slurm")]
+public sealed class SlurmSweepTests(LocalSlurm cluster) : IDisposable
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(6);
+    readonly string dir = Directory.CreateTempSubdirectory("slurm-sweep-").FullName;
+    readonly LocalSlurm cluster = cluster;   // started before the tests, stopped after them
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    (int Exit, string Out, string Err) Pipeline(params string[] args) => CliProcess.Run(dir, Limit, args);
+
+    /// <summary>Polls `pipeline status` until <paramref name="done"/> accepts its output; fails with the output and the task logs.</summary>
+    (int Exit, string Out) WaitForStatus(string sweep, Func<int, string, bool> done, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var (exit, output, err) = Pipeline("status", sweep);
+            if (done(exit, output)) return (exit, output);
+            if (clock.Elapsed > Limit)
+                throw new TimeoutException($"no {what} within {Limit}; status (exit {exit}):\n{output}{err}\n{Logs(sweep)}\n" +
+                                           LocalSlurm.Bash("squeue; tail -5 $(dirname $SLURM_CONF)/slurmctld.log").Output);
+            Thread.Sleep(500);
+        }
+    }
+
+    static string Logs(string sweep) =>
+        string.Join("\n", Directory.EnumerateFiles(Path.Combine(sweep, "slurm"), "*.out", SearchOption.AllDirectories).Order()
+            .Select(f => $"--- {f}\n{File.ReadAllText(f)}"));
+
+    static bool AnalysisDone(string sweep, string table) => File.Exists(Path.Combine(sweep, "analysis", table + ".arrow"));
+
+    static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
+
+    static long CheckpointStep(string runDir)
+    {
+        var meta = Path.Combine(runDir, "checkpoint", "trainer.json");
+        try { return File.Exists(meta) ? JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
+        catch (Exception e) when (e is IOException or JsonException) { return 0; }
+    }
+
+    [Fact]
+    public void An_olmo_sweep_of_two_sizes_and_three_seeds_completes_with_its_analysis_and_a_warned_task_resumes_bit_for_bit()
+    {
+        TinyCorpus.WriteShard(dir);
+        File.WriteAllText(Path.Combine(dir, "olmo.yaml"), string.Join('\n',
+            "name: olmo", "experiment: olmo", "device: cpu",
+            "data:",
+            "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",
+            $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
+            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
+            "  tasks: [{kind: modular_addition, frequency: 0.02}, {kind: comparison, frequency: 0.01, gap: 7}]",
+            "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 250, eval_instances: 8, checkpoint_every: 200}",
+            "train: {steps: 4000, lr: 0.003, warmup_steps: 5, log_every: 20}",
+            "sweep: {olmo.hidden: [16, 32], seed: [0, 1, 2]}",
+            "analysis:",
+            "  tables:",
+            "    - {name: final, sql: 'SELECT run, max(step) AS steps, arg_max(loss, step) AS loss FROM train GROUP BY run ORDER BY run'}") + "\n");
+        var submitted = Pipeline("submit", "olmo.yaml", "--slurm", "--max-parallel", "2", "--artifacts", "cluster", "--signal-lead", "60");
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        Assert.Contains("submitted 6 task(s) for 6 run(s)", submitted.Out);
+        var sweep = Path.Combine(dir, "cluster", "olmo");
+
+        // Warn task 0 as a time limit would (SIGUSR1 to the batch shell) once it is past its first checkpoint.
+        var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
+        var first = Path.Combine(sweep, "runs", "hidden-16_seed-0");
+        var clock = Stopwatch.StartNew();
+        while (CheckpointStep(first) < 200)
+        {
+            Assert.True(clock.Elapsed < Limit, $"task 0 never reached step 200:\n{Logs(sweep)}");
+            Thread.Sleep(50);
+        }
+        var signal = LocalSlurm.Bash($"scancel --batch --signal=USR1 {job}_0");
+        Assert.True(signal.Exit == 0, $"scancel exit {signal.Exit}: {signal.Output}\n{Logs(sweep)}");
+
+        var (exit, status) = WaitForStatus(sweep, (e, o) => e == 0 && AnalysisDone(sweep, "final"), "completed sweep with its analysis");
+        Assert.Contains("6 runs: 6 completed", status);
+        var log = File.ReadAllText(Directory.GetFiles(Path.Combine(sweep, "slurm", "submit-1", "logs"), $"{job}_0.out").Single());
+        Assert.Contains("requeueing", log);
+        Assert.Contains("attempt 2", log);
+        // It checkpointed at the step it had reached when warned, and continued there.
+        var stoppedAt = System.Text.RegularExpressions.Regex.Match(log, @"stopped at step (\d+); checkpoint saved").Groups[1].Value;
+        Assert.InRange(long.Parse(stoppedAt), 200, 3999);
+        Assert.Contains($"resuming from the checkpoint at step {stoppedAt}", log);
+        var provenance = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "provenance.json"))).RootElement;
+        Assert.True(provenance.GetProperty("attempt").GetInt32() == 2, provenance.ToString());
+        Assert.Equal($"{job}_0", provenance.GetProperty("slurm_job").GetString());
+
+        // Every table of every run equals a local, uninterrupted run's.
+        var local = Pipeline("run", "olmo.yaml", "--artifacts", "local", "--jobs", "2");
+        Assert.True(local.Exit == 0, local.Err + local.Out);
+        var localSweep = Path.Combine(dir, "local", "olmo");
+        foreach (var sql in new[] {
+            "SELECT run, step, loss, lr, grad_norm, tokens FROM train ORDER BY run, step",
+            "SELECT run, step, validation_loss FROM eval ORDER BY run, step",
+            "SELECT run, step, task, split, loss, accuracy FROM task_metrics ORDER BY run, step, task, split",
+            "SELECT run, step, row, \"offset\", task, instance_id FROM injections ORDER BY run, step, row, \"offset\"",
+            "SELECT * FROM data_quality ORDER BY ALL",
+            "SELECT * FROM final ORDER BY run" })
+            Assert.Equal(Rows(localSweep, sql), Rows(sweep, sql));
+    }
+
+    [Fact]
+    public void A_failing_task_shows_in_status_at_once_and_a_resubmission_trains_only_it()
+    {
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+            "name: syn", "synthetic: {tasks: 6, dims_per_task: 4, width: 3}",
+            "train: {steps: 40000, batch_size: 16, log_every: 500}",
+            "sweep: {train.lr: [0.003, 0.002, 0.001]}",
+            "analysis:",
+            "  tables:",
+            "    - {name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run ORDER BY run'}") + "\n");
+        // A fault in the way of the first task only: its run directory's name is taken by a file.
+        var sweep = Path.Combine(dir, "cluster", "syn");
+        var blocked = Path.Combine(sweep, "runs", "lr-0.003");
+        Directory.CreateDirectory(Path.GetDirectoryName(blocked)!);
+        File.WriteAllText(blocked, "in the way");
+        var submitted = Pipeline("submit", "syn.yaml", "--slurm", "--max-parallel", "1", "--artifacts", "cluster");
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+
+        // Task 0 fails at once: status says so, with the error, while the others are still to run.
+        var (exit, status) = WaitForStatus(sweep, (e, o) => o.Contains("failed"), "failed task");
+        Assert.Equal(1, exit);
+        var failedLine = status.Split('\n').Single(l => l.Contains("lr-0.003"));
+        Assert.Contains("failed", failedLine);
+        Assert.Contains("lr-0.003", failedLine);
+        Assert.Contains("error:", failedLine);
+        Assert.Matches(@"lr-0\.00[12]\s+(pending|running)", status);
+
+        (exit, status) = WaitForStatus(sweep, (e, o) => !o.Contains("pending") && !o.Contains("running") && AnalysisDone(sweep, "final"), "the array's end");
+        Assert.Equal(1, exit);
+        Assert.Contains("3 runs: 2 completed, 1 failed", status);
+        var kept = Directory.GetFiles(Path.Combine(sweep, "runs", "lr-0.002"), "*.arrow").ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
+        // Fix the fault and submit again: only the failed run is trained.
+        File.Delete(blocked);
+        var again = Pipeline("submit", "syn.yaml", "--slurm", "--artifacts", "cluster");
+        Assert.True(again.Exit == 0, again.Err + again.Out);
+        Assert.Contains("submitted 1 task(s) for 1 run(s) (2 completed earlier, kept)", again.Out);
+        File.Delete(Path.Combine(sweep, "analysis", "final.arrow"));
+        (exit, status) = WaitForStatus(sweep, (e, o) => e == 0 && AnalysisDone(sweep, "final"), "completed sweep after the resubmission");
+        Assert.Contains("3 runs: 3 completed", status);
+        Assert.All(kept, f => Assert.Equal(f.Value, File.GetLastWriteTimeUtc(f.Key)));   // the completed runs were not trained again
+
+        var local = Pipeline("run", "syn.yaml", "--artifacts", "local");
+        Assert.True(local.Exit == 0, local.Err + local.Out);
+        foreach (var sql in new[] { "SELECT run, step, task, loss, signal FROM metrics ORDER BY run, step, task", "SELECT * FROM final" })
+            Assert.Equal(Rows(Path.Combine(dir, "local", "syn"), sql), Rows(sweep, sql));
+    }
+}
