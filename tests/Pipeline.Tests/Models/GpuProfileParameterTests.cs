@@ -15,7 +15,7 @@ public class GpuProfileParameterTests
         ["4M"] = 6_963_200, ["20M"] = 28_753_920, ["300M"] = 371_458_048, ["1B"] = 1_279_787_008, ["4B"] = 4_707_057_664,
     };
 
-    public static TheoryData<string> OlmoPipelines() => [.. Directory.GetFiles(RepoFiles.PipelinesDirectory, "olmo-*.yaml").Select(Path.GetFileName).Order()!];
+    public static TheoryData<string> OlmoPipelines() => [.. Directory.GetFiles(RepoFiles.PipelinesDirectory, "olmo-*.yaml").Select(f => Path.GetFileName(f)!).Order()];
 
     [Theory]
     [MemberData(nameof(OlmoPipelines))]
