@@ -4,11 +4,25 @@
 #                                      starts munged, slurmctld and slurmd with DIR/slurm.conf, and
 #                                      prints `export SLURM_CONF=DIR/slurm.conf`
 #   scripts/local-slurm.sh stop DIR    stops the daemons started from DIR
+#   scripts/local-slurm.sh install     only installs the packages when missing (.ci/run calls it)
 # The config is the one in shared/docs/cluster.md: select/cons_tres by core, no accounting, job ends
 # logged to DIR/jobcomp.log, requeued jobs wait 10 s (cred_expire) rather than 120.
 set -euo pipefail
-cmd=${1:?usage: local-slurm.sh start|stop DIR}
-dir=$(mkdir -p "${2:?usage: local-slurm.sh start|stop DIR}" && cd "$2" && pwd)
+usage="usage: local-slurm.sh start|stop DIR, or local-slurm.sh install"
+cmd=${1:?$usage}
+
+install() {   # $1: where apt's log goes
+  command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null && command -v munged >/dev/null && return 0
+  [[ $(id -u) == 0 ]] || { echo "local-slurm: slurmctld, slurmd, slurm-client and munge are missing and installing them needs root" >&2; return 1; }
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q --no-install-recommends slurmctld slurmd slurm-client munge >"$1" 2>&1 \
+    || { apt-get update -q >>"$1" 2>&1 && apt-get install -y -q --no-install-recommends slurmctld slurmd slurm-client munge >>"$1" 2>&1; } \
+    || { echo "local-slurm: apt-get could not install slurm (see $1)" >&2; return 1; }
+}
+
+if [[ $cmd == install ]]; then install "${TMPDIR:-/tmp}/local-slurm-apt.log"; exit; fi
+[[ $cmd == start || $cmd == stop ]] && [[ $# == 2 ]] || { echo "$usage" >&2; exit 2; }
+dir=$(mkdir -p "${2:?$usage}" && cd "$2" && pwd)
 conf=$dir/slurm.conf
 
 stop() {
@@ -18,15 +32,8 @@ stop() {
 }
 
 if [[ $cmd == stop ]]; then stop; exit 0; fi
-[[ $cmd == start ]] || { echo "usage: local-slurm.sh start|stop DIR" >&2; exit 2; }
 
-if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v sbatch >/dev/null || ! command -v munged >/dev/null; then
-  [[ $(id -u) == 0 ]] || { echo "local-slurm: slurmctld, slurmd, slurm-client and munge are missing and installing them needs root" >&2; exit 1; }
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q --no-install-recommends slurmctld slurmd slurm-client munge >"$dir/apt.log" 2>&1 \
-    || { apt-get update -q >>"$dir/apt.log" 2>&1 && apt-get install -y -q --no-install-recommends slurmctld slurmd slurm-client munge >>"$dir/apt.log" 2>&1; } \
-    || { echo "local-slurm: apt-get could not install slurm (see $dir/apt.log)" >&2; exit 1; }
-fi
+install "$dir/apt.log"
 
 # munged: one per machine, shared by every cluster started here.
 if ! pgrep -x munged >/dev/null; then

@@ -1,0 +1,119 @@
+using Retention.Cluster;
+using Retention.Pipeline;
+
+namespace Retention.Tests.Cluster;
+
+/// <summary>
+/// The pure parts of `pipeline submit --slurm` and `pipeline status`, without a cluster: Slurm's time
+/// formats (values from the sbatch manual), the options' checks, the batch scripts (bash parses them;
+/// the directives a requeue relies on are there), and how a run's state follows from what its
+/// directory and the scheduler say.
+/// </summary>
+public class SlurmPureTests
+{
+    [Theory]
+    [InlineData("30", 30 * 60)]                     // minutes
+    [InlineData("10:30", 10 * 60 + 30)]              // MM:SS
+    [InlineData("01:00:00", 3600)]                   // HH:MM:SS
+    [InlineData("2-00", 2 * 86400)]                  // D-HH
+    [InlineData("1-02:03", 86400 + 2 * 3600 + 3 * 60)]
+    [InlineData("1-02:03:04", 86400 + 2 * 3600 + 3 * 60 + 4)]
+    public void Slurm_time_formats_read_as_the_sbatch_manual_says(string time, long seconds) =>
+        Assert.Equal(seconds, SlurmResources.TimeLimitSeconds(time));
+
+    [Theory]
+    [InlineData("1h")]
+    [InlineData("")]
+    [InlineData("1:2:3:4")]
+    [InlineData("-5")]
+    public void Other_text_is_not_a_time(string time) => Assert.Null(SlurmResources.TimeLimitSeconds(time));
+
+    [Fact]
+    public void Every_bad_option_is_reported_at_once_naming_it()
+    {
+        var problems = new SlurmResources(GpusPerRun: -1, CpusPerRun: 0, Mem: "16 GB", Time: "2", SignalLeadSeconds: 180, Partition: "a b").Problems();
+        Assert.Equal(5, problems.Count);
+        foreach (var option in new[] { "--gpus-per-run", "--cpus-per-run", "--mem", "--partition", "--signal-lead 180" })
+            Assert.Contains(problems, p => p.Contains(option));
+        Assert.Empty(new SlurmResources(Mem: "16G", Time: "1-00", Partition: "gpu").Problems());
+    }
+
+    static SlurmSubmission Submission(string sweepDir, SlurmResources r) =>
+        new(1, sweepDir, Path.GetDirectoryName(sweepDir)!, "cpu", "/data", [["a"], ["b", "c"], ["d"]], r, "2026-11-30T00:00:00Z");
+
+    [Fact]
+    public void The_array_script_parses_asks_for_a_warning_and_requeue_and_quotes_odd_paths()
+    {
+        var r = new SlurmResources(Partition: "gpu", GpusPerRun: 2, CpusPerRun: 8, Mem: "64G", Time: "04:00:00", MaxParallel: 2, SignalLeadSeconds: 300);
+        var s = Submission("/scratch/it's/sweep", r);
+        var script = SlurmScripts.Array(s, ["dotnet", "/opt/pipeline dir/pipeline.dll"], "fig5");
+        foreach (var directive in new[] { "--array=0-2%2", "--signal=B:USR1@300", "--requeue", "--open-mode=append", "--gres=gpu:2",
+                                          "--cpus-per-task=8", "--mem=64G", "--time=04:00:00", "--partition=gpu", "--job-name=fig5" })
+            Assert.Contains($"#SBATCH {directive}\n", script);
+        Assert.Contains("PIPELINE_STOP_GRACE_S=225", script);   // three quarters of the lead
+        Assert.Contains("'/opt/pipeline dir/pipeline.dll'", script);
+        Assert.Contains("'/scratch/it'\\''s/sweep/slurm/submit-1'", script);
+        var (exit, output) = BashParses(script);
+        Assert.True(exit == 0, output + script);
+
+        var analysis = SlurmScripts.Analysis(s, ["dotnet", "/opt/pipeline dir/pipeline.dll"], "fig5");
+        Assert.DoesNotContain("--time", analysis);   // the analysis is short: the cluster's default limit
+        Assert.Contains("analyze '/scratch/it'\\''s/sweep'", analysis);
+        Assert.Equal(0, BashParses(analysis).Exit);
+        Assert.DoesNotContain("%", SlurmScripts.Array(Submission("/s/w", new SlurmResources()), ["pipeline"], "w").Split('\n').Single(l => l.Contains("--array")));
+    }
+
+    /// <summary>`bash -n` on a script's text: does bash parse it.</summary>
+    static (int Exit, string Output) BashParses(string script)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, script);
+            return LocalSlurm.Bash($"bash -n '{file}'");
+        }
+        finally { File.Delete(file); }
+    }
+
+    static readonly SweepContract.Provenance Started = new("1.0", "node7", "me", "cuda", "2026-11-30T01:00:00Z", null, null, "pipeline task", 42, "7_0", 1);
+
+    [Fact]
+    public void The_schedulers_word_wins_while_it_holds_the_task()
+    {
+        var queued = new SchedulerTask("7", 0, "PENDING", "Priority");
+        Assert.Equal("pending", SweepStatus.Classify("a", new(null, null, false, "7_0", queued)).State);
+        // Pending again after a self-requeue, with the step it stopped at.
+        var requeued = SweepStatus.Classify("a", new(new RunStatus("interrupted", 1200, 30), Started, false, "7_0", queued, Requeues: 1));
+        Assert.Equal("requeued", requeued.State);
+        Assert.Contains("from step 1,200", requeued.Detail);
+        Assert.Equal("running", SweepStatus.Classify("a", new(null, Started, true, "7_0", new("7", 0, "RUNNING", "None"))).State);
+    }
+
+    [Fact]
+    public void Once_the_scheduler_lets_go_the_run_directory_and_the_end_state_say_how_it_ended()
+    {
+        Assert.Equal("completed", SweepStatus.Classify("a", new(RunStatus.Completed(4000, 12), Started, false, "7_0")).State);
+        var failed = SweepStatus.Classify("a", new(new RunStatus("failed", 10, 1, "error: loss is NaN at step 10"), Started, false, "7_0"));
+        Assert.Equal(("failed", "error: loss is NaN at step 10"), (failed.State, failed.Detail));
+        // Started, no status, lock free: killed. The scheduler tells which way.
+        var oom = SweepStatus.Classify("a", new(null, Started, false, "7_0", EndState: () => "OUT_OF_MEMORY"));
+        Assert.Equal("failed", oom.State);
+        Assert.Contains("OUT_OF_MEMORY", oom.Detail);
+        Assert.Equal("interrupted", SweepStatus.Classify("a", new(null, Started, false, "7_0", EndState: () => "COMPLETED")).State);
+        Assert.Equal("running", SweepStatus.Classify("a", new(null, Started, true)).State);   // a local run holding the lock
+        Assert.Equal("failed", SweepStatus.Classify("a", new(null, null, false, "7_0", EndState: () => "CANCELLED by 0")).State);
+        Assert.Equal("not started", SweepStatus.Classify("a", new(null, null, false)).State);
+    }
+
+    [Fact]
+    public void The_summary_counts_each_state_and_the_exit_code_says_whether_all_completed()
+    {
+        RunState S(string state) => new("r", state, "");
+        var mixed = new[] { S("failed"), S("completed"), S("running"), S("completed") };
+        Assert.Equal("4 runs: 2 completed, 1 running, 1 failed", SweepStatus.Summary(mixed));
+        Assert.Equal(1, SweepStatus.ExitCode(mixed));
+        Assert.Equal(3, SweepStatus.ExitCode([S("completed"), S("pending")]));
+        Assert.Equal(0, SweepStatus.ExitCode([S("completed")]));
+        Assert.Equal("1 run: 1 completed", SweepStatus.Summary([S("completed")]));
+    }
+}
