@@ -122,9 +122,11 @@ public static class BenchCommand
         var seqLen = new Option<int>("--seq-len") { DefaultValueFactory = _ => 2048 };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 8 };
         var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 };
-        var cmd = new Command("data", "Data stage tokens/s (decompress, parse, tokenize, pack, inject) per thread count, and of pre-tokenized files.")
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the shards per measurement.", DefaultValueFactory = _ => 10 };
+        var repeats = new Option<int>("--repeats") { Description = "Measurements of the raw tokenizer and the stream per thread count, taken in turn; the median ratio is reported.", DefaultValueFactory = _ => 3 };
+        var cmd = new Command("data", "Data stage tokens/s (decompress, parse, tokenize, pack, inject) per thread count against the raw tokenizer on the same threads, and of pre-tokenized files.")
         {
-            paths, threads, seqLen, batch, freq, artifacts,
+            paths, threads, seqLen, batch, freq, epochs, repeats, artifacts,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -132,7 +134,8 @@ public static class BenchCommand
             {
                 var sources = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct);
                 var config = new DataBench.Config(sources, Directory.GetCurrentDirectory(), Ints(r.GetValue(threads)!),
-                    r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq));
+                    r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq), r.GetValue(epochs), r.GetValue(repeats));
+                if (config.Epochs < 1 || config.Repeats < 1) throw new UsageException("--epochs and --repeats must be ≥ 1");
                 var rows = await DataBench.RunAsync(config, Console.WriteLine, ct);
                 // What the 4M model (6,963,200 parameters) consumes on an H100 (796 TFLOP/s bf16 measured, platform notes).
                 foreach (var mfu in new[] { 0.1, 0.3 })

@@ -4,22 +4,23 @@ using Retention.Data;
 
 namespace Retention.Benchmarks;
 
-/// <summary>One measurement of `pipeline bench data`.</summary>
+/// <summary>One measurement of `pipeline bench data` (<paramref name="Repeat"/>: which of the repeated measurements).</summary>
 public sealed record DataBenchRow(string Timestamp, string Path, int Threads, long Tokens, long Documents, double Seconds,
-    double TokensPerSecond);
+    double TokensPerSecond, int Repeat = 0);
 
 /// <summary>
 /// Tokens/s of the whole data stage (read, decompress, parse, tokenize, pack, batch, inject),
 /// one epoch over the given shards, at each thread count; and of the pre-tokenized path
 /// (flat uint32 token files, as OLMo's numpy memmap files) written from that epoch's tokens.
+/// The raw tokenizer and the stream are measured in turn, <see cref="Config.Repeats"/> times each, and
+/// the median ratio is reported: a measurement of a second or two on a shared machine varies by ±10%.
 /// </summary>
 public static class DataBench
 {
+    /// <param name="Epochs">Passes over the shards per measurement (Brown is 1.3M tokens, a fraction of a second a pass).</param>
+    /// <param name="Repeats">Measurements of each path per thread count, taken in turn.</param>
     public sealed record Config(IReadOnlyList<string> Paths, string BaseDirectory, int[] Threads, int SeqLen, int BatchSize,
-        double TaskFrequency);
-
-    /// <summary>Passes over the shards per measurement: Brown is 1.3M tokens, a fraction of a second a pass.</summary>
-    public const int Epochs = 3;
+        double TaskFrequency, int Epochs = 10, int Repeats = 3);
 
     public static async Task<IReadOnlyList<DataBenchRow>> RunAsync(Config c, Action<string> log, CancellationToken ct)
     {
@@ -33,39 +34,60 @@ public static class DataBench
         foreach (var t in texts.Take(64)) tokenizer.Encode(t);   // warm the tokenizer's caches and JIT before any clock
         foreach (var threads in c.Threads)
         {
-            // The raw tokenizer on the same threads: the texts already in memory, no reading, parsing or packing.
-            var raw = Stopwatch.StartNew();
-            long rawTokens = 0;
-            for (int e = 0; e < Epochs; e++)
-                Parallel.ForEach(texts, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct },
-                    () => 0L, (text, _, sum) => sum + tokenizer.Encode(text).Length, sum => Interlocked.Add(ref rawTokens, sum));
-            var rawRow = new DataBenchRow(stamp, "raw tokenizer", threads, rawTokens, texts.Count * Epochs, raw.Elapsed.TotalSeconds,
-                rawTokens / raw.Elapsed.TotalSeconds);
-            rows.Add(rawRow);
-
-            var spec = new DataStreamSpec(
-                [new DataSourceSpec { Paths = c.Paths, ShuffleBuffer = 256, Epochs = Epochs }],
-                new TokenizerSpec { Threads = threads },
-                new PackingSpec { SeqLen = c.SeqLen, BatchSize = c.BatchSize, HeldOutEvery = 1000 },
-                c.TaskFrequency > 0 ? [new InjectedTaskSpec { Kind = "modular_addition", Frequency = c.TaskFrequency }] : [],
-                Seed: 0);
-            var collected = tokens is null ? new List<int>() : null;
-            var clock = Stopwatch.StartNew();
-            long count = 0, docs = 0;
-            foreach (var batch in DataStream.Open(spec, c.BaseDirectory, new DataQualityLog(), ct: ct, tokenizer: tokenizer))
+            var ratios = new List<double>();
+            for (int repeat = 0; repeat < c.Repeats; repeat++)
             {
-                count += (long)batch.Batch.BatchSize * batch.Batch.SeqLen;
-                docs = batch.After.Packer.DocumentIndex;
-                collected?.AddRange(batch.Batch.Tokens);
+                var rawRow = Raw(texts, tokenizer, threads, c.Epochs, stamp, repeat, ct);
+                var collected = tokens is null ? new List<int>() : null;
+                var row = Stream(c, tokenizer, threads, stamp, repeat, collected, ct);
+                tokens ??= collected;
+                ratios.Add(row.TokensPerSecond / rawRow.TokensPerSecond);
+                log($"{threads} thread(s), #{repeat + 1}: raw tokenizer {rawRow.TokensPerSecond / 1e6:F2} M tokens/s; text → batches " +
+                    $"{row.TokensPerSecond / 1e6:F2} M tokens/s = {ratios[^1]:F2} of it ({row.Tokens:N0} tokens, {row.Documents} documents, {row.Seconds:F2}s)");
+                rows.AddRange([rawRow, row]);
             }
-            var row = new DataBenchRow(stamp, "text", threads, count, docs, clock.Elapsed.TotalSeconds, count / clock.Elapsed.TotalSeconds);
-            log($"{threads} thread(s): raw tokenizer {rawRow.TokensPerSecond / 1e6:F2} M tokens/s; text → batches {row.TokensPerSecond / 1e6:F2} M tokens/s " +
-                $"= {row.TokensPerSecond / rawRow.TokensPerSecond:F2} of it ({count:N0} tokens, {docs} documents, {row.Seconds:F2}s)");
-            rows.Add(row);
-            tokens ??= collected;
+            log($"{threads} thread(s): text → batches at {Median(ratios):F2} of the raw tokenizer (median of {ratios.Count}; " +
+                $"{ratios.Min():F2}–{ratios.Max():F2})");
         }
         rows.Add(await PretokenizedAsync(tokens!, stamp, log, ct));
         return rows;
+    }
+
+    /// <summary>The raw tokenizer on the given threads: the texts already in memory, no reading, parsing or packing.</summary>
+    static DataBenchRow Raw(List<string> texts, TextTokenizer tokenizer, int threads, int epochs, string stamp, int repeat, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        long count = 0;
+        for (int e = 0; e < epochs; e++)
+            Parallel.ForEach(texts, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct },
+                () => 0L, (text, _, sum) => sum + tokenizer.Encode(text).Length, sum => Interlocked.Add(ref count, sum));
+        return new(stamp, "raw tokenizer", threads, count, (long)texts.Count * epochs, clock.Elapsed.TotalSeconds, count / clock.Elapsed.TotalSeconds, repeat);
+    }
+
+    /// <summary>The whole text path, shards to injected batches, with <paramref name="threads"/> tokenizer workers.</summary>
+    static DataBenchRow Stream(Config c, TextTokenizer tokenizer, int threads, string stamp, int repeat, List<int>? collected, CancellationToken ct)
+    {
+        var spec = new DataStreamSpec(
+            [new DataSourceSpec { Paths = c.Paths, ShuffleBuffer = 256, Epochs = c.Epochs }],
+            new TokenizerSpec { Threads = threads },
+            new PackingSpec { SeqLen = c.SeqLen, BatchSize = c.BatchSize, HeldOutEvery = 1000 },
+            c.TaskFrequency > 0 ? [new InjectedTaskSpec { Kind = "modular_addition", Frequency = c.TaskFrequency }] : [],
+            Seed: 0);
+        var clock = Stopwatch.StartNew();
+        long count = 0, docs = 0;
+        foreach (var batch in DataStream.Open(spec, c.BaseDirectory, new DataQualityLog(), ct: ct, tokenizer: tokenizer))
+        {
+            count += (long)batch.Batch.BatchSize * batch.Batch.SeqLen;
+            docs = batch.After.Packer.DocumentIndex;
+            collected?.AddRange(batch.Batch.Tokens);
+        }
+        return new(stamp, "text", threads, count, docs, clock.Elapsed.TotalSeconds, count / clock.Elapsed.TotalSeconds, repeat);
+    }
+
+    static double Median(List<double> xs)
+    {
+        var sorted = xs.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     static async Task<DataBenchRow> PretokenizedAsync(List<int> tokens, string stamp, Action<string> log, CancellationToken ct)
@@ -102,7 +124,7 @@ public static class DataBench
     public static readonly RecordBatchBuilder<DataBenchRow> Table = new RecordBatchBuilder<DataBenchRow>()
         .Utf8("timestamp", r => r.Timestamp).Utf8("path", r => r.Path).Int32("threads", r => r.Threads)
         .Int64("tokens", r => r.Tokens).Int64("documents", r => r.Documents).Float64("seconds", r => r.Seconds)
-        .Float64("tokens_per_s", r => r.TokensPerSecond);
+        .Float64("tokens_per_s", r => r.TokensPerSecond).Int32("repeat", r => r.Repeat);
 
     public static Task<string> RecordAsync(IReadOnlyList<DataBenchRow> rows, string artifactsRoot) =>
         BenchRecords.WriteAsync(artifactsRoot, "data", Table, rows);
