@@ -1,0 +1,96 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// `pipeline bench` through the CLI, at toy sizes: not how fast (benchmarks print figures, tests do
+/// not time), but that each measures what it says and records it where it says. The checks are
+/// invariants a wrong measurement breaks: the same stream at every thread count and repeat, the
+/// pre-tokenized file holding exactly the stream's tokens, the paper's parameter count for the model timed.
+/// </summary>
+public sealed class BenchCommandTests : IDisposable
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+    readonly string dir = Directory.CreateTempSubdirectory("bench-cli-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    (int Exit, string Out, string Err) Pipeline(params string[] args) => CliProcess.Run(dir, Limit, args);
+
+    /// <summary>The one record the command wrote: its path is the output's "recorded:" line.</summary>
+    static List<Dictionary<string, object?>> Recorded(string dir, string output)
+    {
+        var path = output.Split('\n').Single(l => l.StartsWith("recorded: ", StringComparison.Ordinal))["recorded: ".Length..].Trim();
+        Assert.StartsWith(Path.Combine("artifacts", "bench"), path);
+        using var reader = new ArrowFileReader(File.OpenRead(Path.Combine(dir, path)));
+        var rows = new List<Dictionary<string, object?>>();
+        while (reader.ReadNextRecordBatch() is { } batch)
+            using (batch)
+                for (int i = 0; i < batch.Length; i++)
+                    rows.Add(batch.Schema.FieldsList.Select((f, c) => (f.Name, Value: Value(batch.Column(c), i))).ToDictionary(x => x.Name, x => x.Value));
+        return rows;
+    }
+
+    static object? Value(IArrowArray a, int i) => a switch
+    {
+        StringArray s => s.GetString(i),
+        Int32Array n => n.GetValue(i),
+        Int64Array n => n.GetValue(i),
+        DoubleArray d => d.GetValue(i),
+        _ => throw new NotSupportedException(a.GetType().Name),
+    };
+
+    [Fact]
+    public void Bench_data_measures_the_same_stream_at_every_thread_count_and_repeat_and_records_it()
+    {
+        TinyCorpus.WriteShard(dir);
+        var (exit, output, err) = Pipeline("bench", "data", "--source", "shards/a.jsonl", "--threads", "1,2", "--epochs", "2", "--repeats", "2",
+            "--seq-len", "64", "--batch-size", "2");
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("1 thread(s): text → batches at", output);
+        Assert.Contains("(median of 2;", output);
+        var rows = Recorded(dir, output);
+
+        var raw = rows.Where(r => (string?)r["path"] == "raw tokenizer").ToList();
+        var text = rows.Where(r => (string?)r["path"] == "text").ToList();
+        Assert.Equal(4, raw.Count);   // 2 thread counts × 2 repeats
+        Assert.Equal(4, text.Count);
+        Assert.Equal([0, 1, 0, 1], text.Select(r => (int)r["repeat"]!));
+        Assert.All(raw, r => Assert.Equal(200L * 2, (long)r["documents"]!));   // 200 documents, 2 passes
+        // The tokenizer and the stream are deterministic: every measurement handled the same tokens.
+        Assert.Single(raw.Select(r => (long)r["tokens"]!).Distinct());
+        var streamed = Assert.Single(text.Select(r => (long)r["tokens"]!).Distinct());
+        Assert.Equal(0, streamed % (64 * 2));   // whole batches of 2 rows × 64 tokens
+        Assert.InRange(streamed, 1, (long)raw[0]["tokens"]! + 400 + 64 * 2 * 20);   // the text, an EOS per document and some injected instances
+        Assert.All(rows, r => Assert.True((double)r["tokens_per_s"]! > 0));
+        // The pre-tokenized file is written from the stream's rows (64 inputs + the last target each) and read back whole.
+        Assert.Equal(streamed / 64 * 65, (long)rows.Single(r => (string?)r["path"] == "pretokenized")["tokens"]!);
+
+        var bad = Pipeline("bench", "data", "--source", "shards/a.jsonl", "--repeats", "0");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--repeats", bad.Err);
+    }
+
+    [Fact]
+    public void Bench_train_times_the_named_preset_at_the_papers_parameter_count()
+    {
+        var (exit, output, err) = Pipeline("bench", "train", "--model", "4M", "--steps", "1", "--seq-len", "16", "--batch-size", "1");
+        Assert.True(exit == 0, err + output);
+        var row = Assert.Single(Recorded(dir, output));
+        Assert.Equal(6_963_200L, row["parameters"]);
+        Assert.Equal(("cpu", 1, 16, 1), ((string?)row["device"], (int)row["batch_size"]!, (int)row["seq_len"]!, (int)row["steps"]!));
+        // tokens/s is tokens per step over seconds per step.
+        Assert.Equal(16 / (double)row["step_seconds"]!, (double)row["tokens_per_s"]!, 6);
+    }
+
+    [Fact]
+    public void Bench_synthetic_records_one_row_per_width()
+    {
+        var (exit, output, err) = Pipeline("bench", "synthetic", "--widths", "4,8", "--steps", "20", "--seeds", "0", "--mode", "single");
+        Assert.True(exit == 0, err + output);
+        var rows = Recorded(dir, output);
+        Assert.Equal([4, 8], rows.Where(r => r["cells"] is 1).Select(r => (int)r["width"]!).Order());
+        Assert.All(rows, r => Assert.Equal((int)r["steps"]! / (double)r["seconds"]!, (double)r["steps_per_s"]!, 6));
+    }
+}
