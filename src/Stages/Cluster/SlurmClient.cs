@@ -57,6 +57,10 @@ public static class SlurmClient
 
     public static void Cancel(string jobId) => Run("scancel", [jobId]);
 
+    public static string NotInstalled(string program) =>
+        $"{program} is not installed here (Slurm's client commands are needed: apt-get install slurm-client, " +
+        "or scripts/local-slurm.sh start DIR for a one-node test cluster)";
+
     /// <summary>Whether the Slurm client commands are on the PATH.</summary>
     public static bool Installed() => Which("sbatch") && Which("squeue");
 
@@ -71,8 +75,7 @@ public static class SlurmClient
         try { p = Process.Start(info)!; }
         catch (Win32Exception)
         {
-            throw new SlurmException($"{program} is not installed here (Slurm's client commands are needed: apt-get install slurm-client, " +
-                                     "or scripts/local-slurm.sh start DIR for a one-node test cluster)");
+            throw new SlurmException(NotInstalled(program));
         }
         using (p)
         {

@@ -23,6 +23,7 @@ public static class SweepSubmitter
         bool overwrite, bool askScheduler = true)
     {
         if (resources.Problems() is { Count: > 0 } problems) throw new ArgumentException(string.Join("; ", problems));
+        if (askScheduler && !SlurmClient.Installed()) throw new SlurmException(SlurmClient.NotInstalled("sbatch"));
         var sweepDir = Path.GetFullPath(PipelineRunner.SweepDir(pipeline, artifactsRoot));
         if (sweepDir.Any(char.IsWhiteSpace))
             throw new ArgumentException($"the sweep directory '{sweepDir}' contains a space, which #SBATCH lines cannot carry: choose another --artifacts");
@@ -44,28 +45,64 @@ public static class SweepSubmitter
             tasks.Count == 0 ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count);
     }
 
-    /// <summary>Writes the submission folder, submits the array and the analysis after it; returns the submission with its job ids.</summary>
+    /// <summary>Writes the submission folder, submits the array and the analysis after it; returns the submission with its job ids.
+    /// When sbatch refuses the array nothing is left behind: the folder is removed and, with --overwrite, the earlier
+    /// results (moved aside until the array is accepted) are put back.</summary>
     public static async Task<SlurmSubmission> SubmitAsync(SubmitPlan plan, LoadedPipeline pipeline, bool overwrite)
     {
         var s = plan.Submission;
         if (s.Tasks.Count == 0) throw new InvalidOperationException("nothing to submit");
+        var replaced = new List<(string Dir, string Aside)>();
+        string? previousPipeline = null;
+        bool created = !Directory.Exists(s.SweepDir);
         using (SweepLock.Acquire(s.SweepDir))   // not while a local `pipeline run` writes the sweep
         {
             if (overwrite)
                 foreach (var old in new[] { ArtifactLayout.RunsDir, ArtifactLayout.AnalysisDir }.Select(d => Path.Combine(s.SweepDir, d)).Where(Directory.Exists))
-                    Directory.Delete(old, recursive: true);
+                {
+                    var aside = $"{old}.overwritten-{s.Number}";
+                    Directory.Move(old, aside);
+                    replaced.Add((old, aside));
+                }
+            var pipelineFile = Path.Combine(s.SweepDir, ArtifactLayout.PipelineFile);
+            if (File.Exists(pipelineFile)) previousPipeline = await File.ReadAllTextAsync(pipelineFile);
             Directory.CreateDirectory(Path.Combine(s.Directory, SlurmSubmission.LogsFolder));
-            await AtomicFile.WriteTextAsync(Path.Combine(s.SweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
+            await AtomicFile.WriteTextAsync(pipelineFile, pipeline.ResolvedYaml);
             await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.PipelineCopy), pipeline.ResolvedYaml);
             await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.ArrayScript), plan.ArrayScript);
             await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), plan.AnalysisScript);
             await s.SaveAsync();   // before sbatch: a task may start at once and read it
         }
-        var array = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.ArrayScript));
+        string array;
+        try { array = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.ArrayScript)); }
+        catch (SlurmException)
+        {
+            if (created) Directory.Delete(s.SweepDir, recursive: true);
+            else
+            {
+                Directory.Delete(s.Directory, recursive: true);
+                var folder = Path.Combine(s.SweepDir, SlurmSubmission.Folder);
+                if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+                foreach (var (dir, aside) in replaced) Directory.Move(aside, dir);
+                var pipelineFile = Path.Combine(s.SweepDir, ArtifactLayout.PipelineFile);
+                if (previousPipeline is not null) await AtomicFile.WriteTextAsync(pipelineFile, previousPipeline);
+                else File.Delete(pipelineFile);
+            }
+            throw;
+        }
+        foreach (var (_, aside) in replaced) Directory.Delete(aside, recursive: true);
         s = s with { ArrayJobId = array };
         await s.SaveAsync();
-        var analysis = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), $"--dependency=afterany:{array}", "--kill-on-invalid-dep=yes");
-        s = s with { AnalysisJobId = analysis };
+        try
+        {
+            var analysis = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), $"--dependency=afterany:{array}", "--kill-on-invalid-dep=yes");
+            s = s with { AnalysisJobId = analysis };
+        }
+        catch (SlurmException e)
+        {
+            throw new SlurmException($"the array was submitted as job {array}, but the analysis job was not ({e.Message}); " +
+                                     $"its tasks run, and `pipeline analyze {s.SweepDir}` does the analysis once `pipeline status` says they ended");
+        }
         await s.SaveAsync();
         return s;
     }

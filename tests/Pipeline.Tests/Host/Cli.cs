@@ -14,13 +14,20 @@ sealed class CliProcess : IDisposable
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
 
+    /// <summary>The dotnet executable running the tests, by its path (a test may give the process a PATH without it).</summary>
+    static string DotnetHost => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+
     /// <summary>Starts `pipeline ARGS` in <paramref name="workingDirectory"/>, output redirected.</summary>
-    public static CliProcess Start(string workingDirectory, params string[] args)
+    public static CliProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
+
+    /// <param name="environment">Variables to set (null: unset) for the process, e.g. a PATH.</param>
+    public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(DotnetHost) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) info.Environment[name] = value;
         var p = new Process { StartInfo = info };
         var cli = new CliProcess(p);
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (cli.output) cli.output.AppendLine(e.Data); };
@@ -35,6 +42,13 @@ sealed class CliProcess : IDisposable
     public static (int Exit, string Out, string Err) Run(string workingDirectory, TimeSpan timeout, params string[] args)
     {
         using var p = Start(workingDirectory, args);
+        return p.WaitForExit(timeout);
+    }
+
+    /// <summary>The same, with environment variables set for the process.</summary>
+    public static (int Exit, string Out, string Err) Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        using var p = Start(workingDirectory, environment, args);
         return p.WaitForExit(timeout);
     }
 

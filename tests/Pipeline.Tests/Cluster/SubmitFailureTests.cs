@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Retention.Tests.Host;
+
+namespace Retention.Tests.Cluster;
+
+/// <summary>
+/// `pipeline submit --slurm` when the scheduler is missing or refuses, through the CLI with stand-in
+/// Slurm commands on the PATH (no cluster needed): a refused submission leaves nothing behind, and
+/// `--overwrite` does not delete earlier results unless the array was accepted.
+/// </summary>
+public sealed class SubmitFailureTests : IDisposable
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+    readonly string dir = Directory.CreateTempSubdirectory("submit-fail-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    string Sweep => Path.Combine(dir, "artifacts", "syn");
+
+    void WritePipeline() => File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+        "name: syn", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}",
+        "train: {steps: 200, batch_size: 8, log_every: 100}",
+        "sweep: {train.lr: [0.003, 0.001]}",
+        "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
+
+    /// <summary>A folder of stand-in Slurm commands: sbatch runs <paramref name="sbatch"/> (bash), squeue lists nothing.</summary>
+    string FakeSlurm(string sbatch)
+    {
+        var bin = Directory.CreateDirectory(Path.Combine(dir, "fake-bin")).FullName;
+        File.WriteAllText(Path.Combine(bin, "sbatch"), "#!/bin/bash\n" + sbatch + "\n");
+        File.WriteAllText(Path.Combine(bin, "squeue"), "#!/bin/bash\nexit 0\n");
+        if (!OperatingSystem.IsWindows())
+            foreach (var f in Directory.GetFiles(bin)) File.SetUnixFileMode(f, (UnixFileMode)0b111_101_101);
+        return bin;
+    }
+
+    (int Exit, string Out, string Err) Submit(string path, params string[] extra) =>
+        CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = path }, ["submit", "syn.yaml", "--slurm", .. extra]);
+
+    static Dictionary<string, DateTime> Files(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
+    [Fact]
+    public void Without_sbatch_on_the_path_it_says_what_to_install_and_creates_nothing()
+    {
+        WritePipeline();
+        var empty = Directory.CreateDirectory(Path.Combine(dir, "empty-bin")).FullName;
+        var (exit, output, err) = Submit(empty);
+        Assert.Equal(1, exit);
+        Assert.Contains("sbatch is not installed here", err);
+        Assert.Contains("slurm-client", err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), output + err);
+    }
+
+    [Fact]
+    public void A_refused_first_submission_leaves_no_sweep_directory()
+    {
+        WritePipeline();
+        var bin = FakeSlurm("echo 'sbatch: error: Batch job submission failed: Invalid partition name specified' >&2; exit 1");
+        var (exit, output, err) = Submit($"{bin}:/usr/bin:/bin", "--partition", "nope");
+        Assert.Equal(1, exit);
+        Assert.Contains("Invalid partition name specified", err);
+        Assert.False(Directory.Exists(Sweep), output + err);
+    }
+
+    [Fact]
+    public void A_refused_overwrite_keeps_the_earlier_results_untouched()
+    {
+        WritePipeline();
+        var local = CliProcess.Run(dir, Limit, "run", "syn.yaml");
+        Assert.True(local.Exit == 0, local.Err + local.Out);
+        var before = Files(Path.Combine(Sweep, "runs"));
+        var pipelineBefore = File.ReadAllText(Path.Combine(Sweep, "pipeline.yaml"));
+
+        var bin = FakeSlurm("echo 'sbatch: error: QOSMaxSubmitJobPerUserLimit' >&2; exit 1");
+        var (exit, output, err) = Submit($"{bin}:/usr/bin:/bin", "--overwrite");
+        Assert.Equal(1, exit);
+        Assert.Contains("QOSMaxSubmitJobPerUserLimit", err);
+        Assert.Equal(before, Files(Path.Combine(Sweep, "runs")));   // every file back, none rewritten
+        Assert.True(File.Exists(Path.Combine(Sweep, "analysis", "final.arrow")));
+        Assert.Equal(pipelineBefore, File.ReadAllText(Path.Combine(Sweep, "pipeline.yaml")));
+        Assert.False(Directory.Exists(Path.Combine(Sweep, "slurm")), output + err);
+        Assert.Empty(Directory.GetDirectories(Sweep, "*.overwritten-*"));
+    }
+
+    [Fact]
+    public void When_only_the_analysis_is_refused_it_says_the_array_runs_and_how_to_analyse()
+    {
+        WritePipeline();
+        var bin = FakeSlurm("""for a in "$@"; do [[ $a == --dependency=* ]] && { echo 'sbatch: error: Job dependency problem' >&2; exit 1; }; done; echo 4242""");
+        var (exit, output, err) = Submit($"{bin}:/usr/bin:/bin");
+        Assert.Equal(1, exit);
+        Assert.Contains("submitted as job 4242", err);
+        Assert.Contains("Job dependency problem", err);
+        Assert.Contains($"pipeline analyze {Sweep}", err);
+        var submission = JsonDocument.Parse(File.ReadAllText(Path.Combine(Sweep, "slurm", "submit-1", "submission.json"))).RootElement;
+        Assert.Equal("4242", submission.GetProperty("array_job_id").GetString());   // status can follow the array
+    }
+}
