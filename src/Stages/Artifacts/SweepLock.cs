@@ -18,20 +18,59 @@ public sealed class SweepLock : IDisposable
         Directory.CreateDirectory(sweepDir);
         var path = Path.Combine(sweepDir, FileName);
         FileStream stream;
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && !IsFull(e))
-        {
-            string holder = "";
-            try { holder = File.ReadAllText(path + ".owner").Trim(); } catch (IOException) { }
-            throw new SweepLockedException(sweepDir, holder);
+            try
+            {
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                break;
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && !IsFull(e))
+            {
+                // IsHeld (`pipeline status`) takes the lock for an instant to probe it: wait that out.
+                if (attempt < RetriesOnContention) { Thread.Sleep(100); continue; }
+                throw new SweepLockedException(sweepDir, Holder(sweepDir));
+            }
         }
         // Beside the lock, not in it: .NET's lock keeps other .NET processes from even reading the file.
         try { File.WriteAllText(path + ".owner", $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.Now:u}\n"); }
         catch (IOException) { /* only a courtesy for the message above */ }
         return new SweepLock(stream);
+    }
+
+    const int RetriesOnContention = 20;   // 2 s
+
+    /// <summary>Locks each directory (a cluster task's runs); all or none.</summary>
+    public static IDisposable AcquireAll(IEnumerable<string> dirs)
+    {
+        var held = new List<SweepLock>();
+        try
+        {
+            foreach (var dir in dirs) held.Add(Acquire(dir));
+            return new Held(held);
+        }
+        catch
+        {
+            foreach (var l in held) l.Dispose();
+            throw;
+        }
+    }
+
+    sealed class Held(List<SweepLock> locks) : IDisposable
+    {
+        public void Dispose() { foreach (var l in locks) l.Dispose(); }
+    }
+
+    /// <exception cref="SweepLockedException">A live process holds <paramref name="dir"/>.</exception>
+    public static void ThrowIfHeld(string dir)
+    {
+        if (IsHeld(dir)) throw new SweepLockedException(dir, Holder(dir));
+    }
+
+    static string Holder(string dir)
+    {
+        try { return File.ReadAllText(Path.Combine(dir, FileName) + ".owner").Trim(); }
+        catch (IOException) { return ""; }
     }
 
     static bool IsFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122;
@@ -54,5 +93,6 @@ public sealed class SweepLock : IDisposable
 }
 
 public sealed class SweepLockedException(string sweepDir, string holder)
-    : IOException($"the sweep directory {sweepDir} is in use by another pipeline process{(holder.Length > 0 ? $" ({holder})" : "")}; " +
-                  "wait for it to finish, or write elsewhere with --artifacts DIR");
+    : IOException($"{(Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(sweepDir))) == ArtifactLayout.RunsDir ? "the run directory" : "the sweep directory")} " +
+                  $"{sweepDir} is in use by another pipeline process{(holder.Length > 0 ? $" ({holder})" : "")}; " +
+                  "wait for it to finish (`pipeline status` shows it), or write elsewhere with --artifacts DIR");

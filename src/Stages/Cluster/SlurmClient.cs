@@ -31,16 +31,32 @@ public static class SlurmClient
         // An id Slurm has already forgotten makes squeue fail ("Invalid job id"); ask per job then.
         string output;
         try { output = Run("squeue", ["-h", "-r", "-j", string.Join(',', arrayJobIds), "-o", "%F|%K|%T|%r"]); }
-        catch (SlurmException) when (arrayJobIds.Count > 1)
+        catch (SlurmException e) when (Forgotten(e) && arrayJobIds.Count > 1)
         {
-            return [.. arrayJobIds.SelectMany(id => { try { return Queue([id]); } catch (SlurmException) { return []; } })];
+            return [.. arrayJobIds.SelectMany(id => Queue([id]))];
         }
-        catch (SlurmException e) when (e.Message.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) { return []; }
+        catch (SlurmException e) when (Forgotten(e)) { return []; }
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => l.Split('|'))
             .Where(p => p.Length == 4 && int.TryParse(p[1], out _))
             .Select(p => new SchedulerTask(p[0], int.Parse(p[1]), p[2], p[3]))];
     }
+
+    /// <summary>Which of these jobs (plain or array) still have something queued or running.</summary>
+    public static IReadOnlyList<string> Live(IReadOnlyCollection<string> jobIds)
+    {
+        if (jobIds.Count == 0) return [];
+        string output;
+        try { output = Run("squeue", ["-h", "-j", string.Join(',', jobIds), "-o", "%A|%F"]); }
+        catch (SlurmException e) when (Forgotten(e) && jobIds.Count > 1) { return [.. jobIds.SelectMany(id => Live([id]))]; }
+        catch (SlurmException e) when (Forgotten(e)) { return []; }
+        // %A is a task's own id, %F its array's (or the job's own id when it is no array).
+        var seen = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SelectMany(l => l.Split('|')).ToHashSet();
+        return [.. jobIds.Where(seen.Contains)];
+    }
+
+    /// <summary>squeue's answer for a job id Slurm no longer remembers (MinJobAge after its end).</summary>
+    static bool Forgotten(SlurmException e) => e.Message.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How the scheduler says an ended task ended (JobState and ExitCode), while it still remembers
     /// the job (MinJobAge); null when it does not.</summary>

@@ -10,8 +10,10 @@ namespace Retention.Cluster;
 /// take a signal while a foreground command runs, so the program runs in the background and the trap
 /// forwards the signal. The program then stops at the next step, completes its files (an OLMo run
 /// saves a checkpoint of that step) and exits 130; the script requeues the task, which starts again
-/// from the top with the same index and resumes. SIGTERM (scancel, the hard limit) is forwarded too,
-/// without a requeue: the run is left interrupted, and a resubmission continues it.
+/// from the top with the same index and resumes. SIGTERM (scancel, the hard limit, preemption) reaches
+/// the program from Slurm itself, which signals every process of the job: the script does not forward
+/// it (a second signal means "stop at once") and does not requeue; the run is left interrupted, and a
+/// resubmission (or Slurm's own requeue on preemption) continues it.
 /// </summary>
 public static class SlurmScripts
 {
@@ -37,17 +39,21 @@ public static class SlurmScripts
         b.Append("set -u\n");
         b.Append($"export PIPELINE_STOP_GRACE_S={r.StopGraceSeconds}\n");
         b.Append("echo \"pipeline task ${SLURM_ARRAY_TASK_ID} of job ${SLURM_ARRAY_JOB_ID} on $(hostname) at $(date -u +%FT%TZ), attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 ))\"\n");
-        b.Append("requeue=0\n");
-        b.Append("trap 'requeue=1; kill -USR1 \"$child\" 2>/dev/null' USR1\n");
-        b.Append("trap 'kill -TERM \"$child\" 2>/dev/null' TERM\n");
+        b.Append("requeue=0; child=\n");
+        b.Append("trap 'requeue=1; [ -n \"$child\" ] && kill -USR1 \"$child\" 2>/dev/null' USR1\n");
+        b.Append("# scancel, the hard time limit and preemption send SIGTERM to every process of the job, the program\n");
+        b.Append("# included: the shell only keeps waiting for it to wind down (forwarding would be a second signal)\n");
+        b.Append("trap 'echo \"SIGTERM: the program stops and completes its files\"' TERM\n");
         b.Append($"{Command([.. launcher, "task", dir, "${SLURM_ARRAY_TASK_ID}", "--threads", r.CpusPerRun.ToString()])} &\n");
         b.Append("child=$!\n");
-        b.Append("# wait returns early when a trapped signal arrives: wait again until the program has exited\n");
-        b.Append("while true; do wait \"$child\"; rc=$?; kill -0 \"$child\" 2>/dev/null || break; done\n");
+        b.Append("# wait returns early when a trapped signal arrives: wait again until the program has exited,\n");
+        b.Append("# then once more for its own exit status (bash keeps it after the child is reaped)\n");
+        b.Append("while true; do wait \"$child\"; kill -0 \"$child\" 2>/dev/null || break; done\n");
+        b.Append("wait \"$child\"; rc=$?\n");
         b.Append($"if [ \"$requeue\" = 1 ] && [ \"$rc\" = 130 ]; then\n");
         b.Append($"  echo \"$(date -u +%FT%TZ) ${{SLURM_ARRAY_TASK_ID}}\" >> {Quote(Path.Combine(dir, SlurmSubmission.RequeueLog))}\n");
         b.Append("  echo \"checkpointed after the scheduler's warning; requeueing\"\n");
-        b.Append("  scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"\n");
+        b.Append("  scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\" || echo \"error: scontrol requeue failed (exit $?): resubmit to continue\"\n");
         b.Append("fi\n");
         b.Append("exit \"$rc\"\n");
         return b.ToString();

@@ -38,7 +38,8 @@ public static class SweepStatus
         {
             string job = $"{live.ArrayJobId}_{live.Task}";
             if (live.State is "PENDING" or "REQUEUE_HOLD" or "REQUEUE_FED" or "REQUEUED")
-                return o.Requeues > 0 || o.Ended is { State: "interrupted" }
+                // Requeued by its own script after a warning, or by Slurm (a node failure): this task started the run before.
+                return o.Requeues > 0 || o.Ended is { State: "interrupted" } || o.Started?.SlurmJob == job
                     ? new(run, "requeued", $"job {job} waits to continue{StepOf(o.Ended)} ({Plural(o.Requeues, "requeue")}; {live.Reason})")
                     : new(run, "pending", $"job {job} queued ({live.Reason})");
             return new(run, "running", $"job {job}, attempt {o.Started?.Attempt ?? 1}{LastLine(o.Log, _ => true)}");

@@ -27,9 +27,14 @@ public static class SweepSubmitter
         var sweepDir = Path.GetFullPath(PipelineRunner.SweepDir(pipeline, artifactsRoot));
         if (sweepDir.Any(char.IsWhiteSpace))
             throw new ArgumentException($"the sweep directory '{sweepDir}' contains a space, which #SBATCH lines cannot carry: choose another --artifacts");
+        if (sweepDir.IndexOfAny(['%', '\\']) >= 0)
+            throw new ArgumentException($"the sweep directory '{sweepDir}' contains % or \\, which Slurm expands in log paths: choose another --artifacts");
         var earlier = SlurmSubmission.All(sweepDir);
-        if (askScheduler && earlier.Select(s => s.ArrayJobId).OfType<string>().ToList() is { Count: > 0 } ids && SlurmClient.Queue(ids) is { Count: > 0 } live)
-            throw new SlurmException($"{sweepDir} still has {live.Count} task(s) queued or running (job {string.Join(", ", live.Select(t => t.ArrayJobId).Distinct())}): " +
+        // Earlier arrays and their analysis jobs: a new array must not train runs an old task still trains,
+        // nor write files an old analysis is reading.
+        if (askScheduler && earlier.SelectMany(s => new[] { s.ArrayJobId, s.AnalysisJobId }).OfType<string>().ToList() is { Count: > 0 } ids
+            && SlurmClient.Live(ids) is { Count: > 0 } live)
+            throw new SlurmException($"{sweepDir} still has job(s) {string.Join(", ", live)} of an earlier submission queued or running: " +
                                      "wait for them (`pipeline status`) or cancel them with scancel, then submit again");
         if (!overwrite) SweepContract.CheckResume(pipeline, sweepDir);
 
@@ -64,6 +69,8 @@ public static class SweepSubmitter
                     Directory.Move(old, aside);
                     replaced.Add((old, aside));
                 }
+            if (Directory.Exists(s.Directory))   // another `submit` of this sweep got here first
+                throw new SlurmException($"{s.Directory} was written by another `pipeline submit` meanwhile: see `pipeline status {s.SweepDir}`");
             var pipelineFile = Path.Combine(s.SweepDir, ArtifactLayout.PipelineFile);
             if (File.Exists(pipelineFile)) previousPipeline = await File.ReadAllTextAsync(pipelineFile);
             Directory.CreateDirectory(Path.Combine(s.Directory, SlurmSubmission.LogsFolder));

@@ -53,7 +53,13 @@ public static class PipelineRunner
         // Fail before anything is deleted or trained when a run asks for a device this machine lacks.
         foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
         var sweepDir = SweepDir(pipeline, artifactsRoot);
-        using var sweepLock = SweepLock.Acquire(only is null ? sweepDir : Path.Combine(sweepDir, ArtifactLayout.RunsDir, pipeline.Runs[0].RunId));   // before anything in it is replaced
+        // Before anything in it is replaced: a local run locks the sweep and checks no cluster task holds one
+        // of its runs; a cluster task locks its runs only (the tasks of a sweep run side by side) and
+        // checks no local run holds the sweep.
+        var runDirs = pipeline.Runs.Select(r => Path.Combine(sweepDir, ArtifactLayout.RunsDir, r.RunId)).ToList();
+        using var sweepLock = only is null ? SweepLock.Acquire(sweepDir) : SweepLock.AcquireAll(runDirs);
+        if (only is null) runDirs.ForEach(SweepLock.ThrowIfHeld);
+        else SweepLock.ThrowIfHeld(sweepDir);
         // A re-run starts afresh, its earlier results kept under previous/<time>/ (or deleted with
         // overwrite): runs left from an earlier sweep would otherwise join this one's analysis. With
         // resume, completed runs are kept and skipped, an OLMo run continues from its checkpoint, and a
@@ -101,6 +107,7 @@ public static class PipelineRunner
             foreach (var cell in cells)
             {
                 Directory.CreateDirectory(cell.RunDir);
+                File.Delete(Path.Combine(cell.RunDir, StatusFile));   // an earlier attempt's end; this one writes its own
                 await SweepContract.WriteAsync(cell.RunDir, provenance);
             }
             try
@@ -243,17 +250,20 @@ public static class PipelineRunner
                 [SyntheticRecords.Rare(mixture, rare)]);
     }
 
+    /// <summary>What a run writes when its training ends (also when it fails); removed when it starts again.</summary>
+    public const string StatusFile = "status.json";
+
     /// <summary>The status.json a run's training wrote when it ended, or null while it has not.</summary>
     public static RunStatus? ReadStatus(string runDir)
     {
-        var path = Path.Combine(runDir, "status.json");
+        var path = Path.Combine(runDir, StatusFile);
         return File.Exists(path) ? JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), StatusJson) : null;
     }
 
     static readonly JsonSerializerOptions StatusJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     static Task WriteStatusAsync(string runDir, RunStatus status) =>
-        AtomicFile.WriteTextAsync(Path.Combine(runDir, "status.json"),
+        AtomicFile.WriteTextAsync(Path.Combine(runDir, StatusFile),
             JsonSerializer.Serialize(status, StatusJson));
 }
 

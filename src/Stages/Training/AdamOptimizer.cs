@@ -116,13 +116,21 @@ public sealed class AdamOptimizer : IDisposable
         t++;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();   // roots the p.grad wrappers (see Step)
+        // Scalars we own, not doubles: CompilationUnit.invoke turns a double into a Scalar and keeps only its
+        // handle, so the collector could free it before LibTorch reads it (a run with --jobs 2 failed in
+        // Scalar::toLong that way). These stay rooted until the step ends.
+        using var lr = LearningRate.ToScalar();
+        using var b1 = beta1.ToScalar();
+        using var b2 = beta2.ToScalar();
+        using var epsilon = eps.ToScalar();
         foreach (var group in Enumerable.Range(0, state.Length).Where(i => state[i].Param.grad is not null).GroupBy(i => state[i].Decay))
         {
             var members = group.ToArray();
+            using var decay = group.Key.ToScalar();
             Fused.Value.invoke("step",
                 members.Select(i => (Tensor)state[i].Param).ToArray(), members.Select(i => state[i].Param.grad!).ToArray(),
                 members.Select(i => state[i].M).ToArray(), members.Select(i => state[i].V).ToArray(), members.Select(i => steps![i]).ToArray(),
-                LearningRate, beta1, beta2, group.Key, eps);
+                lr, b1, b2, decay, epsilon);
         }
     }
 

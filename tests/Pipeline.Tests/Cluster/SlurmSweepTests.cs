@@ -161,4 +161,48 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : IDisposable
         foreach (var sql in new[] { "SELECT run, step, task, loss, signal FROM metrics ORDER BY run, step, task", "SELECT * FROM final" })
             Assert.Equal(Rows(Path.Combine(dir, "local", "syn"), sql), Rows(sweep, sql));
     }
+
+    [Fact]
+    public void A_cancelled_task_is_left_interrupted_and_a_resubmission_continues_it_bit_for_bit()
+    {
+        // Two seeds of one width train together: one task, one group.
+        File.WriteAllText(Path.Combine(dir, "group.yaml"), string.Join('\n',
+            "name: group", "synthetic: {tasks: 6, dims_per_task: 4, width: 3}",
+            "train: {steps: 150000, batch_size: 16, log_every: 1000}",
+            "sweep: {seed: [0, 1]}") + "\n");
+        var sweep = Path.Combine(dir, "cluster", "group");
+        var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        Assert.Contains("submitted 1 task(s) for 2 run(s)", submitted.Out);
+        var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
+        WaitForStatus(sweep, (e, o) => o.Contains("running"), "running task");
+        Thread.Sleep(3000);
+
+        // scancel sends SIGTERM to every process of the job: the program stops once, checkpoints, and is left interrupted.
+        var cancel = LocalSlurm.Bash($"scancel {job}");
+        Assert.True(cancel.Exit == 0, cancel.Output);
+        var (exit, status) = WaitForStatus(sweep, (e, o) => !o.Contains("running") && !o.Contains("pending"), "the cancelled task's end");
+        Assert.True(exit == 3, status + Logs(sweep));
+        Assert.Contains("2 runs: 2 interrupted", status);
+        var log = Logs(sweep);
+        Assert.Contains("SIGTERM: the program stops", log);
+        Assert.DoesNotContain("stopped at once", log);
+        Assert.DoesNotContain("requeueing", log);
+        var stopped = PipelineRunnerStatus(Path.Combine(sweep, "runs", "seed-0"));
+        Assert.InRange(stopped, 1, 149_999);
+
+        // Submitted again, it continues from the stop's checkpoint; the tables equal an uninterrupted run's.
+        var again = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
+        Assert.True(again.Exit == 0, again.Err + again.Out);
+        Assert.Contains("submitted 1 task(s) for 2 run(s)", again.Out);
+        WaitForStatus(sweep, (e, o) => e == 0, "completed sweep after the resubmission");
+        Assert.Contains($"resuming from the checkpoint at step {stopped}", Logs(sweep));
+        var local = Pipeline("run", "group.yaml", "--artifacts", "local");
+        Assert.True(local.Exit == 0, local.Err + local.Out);
+        foreach (var sql in new[] { "SELECT run, step, task, loss, signal FROM metrics ORDER BY run, step, task", "SELECT run, step, lr FROM train ORDER BY run, step" })
+            Assert.Equal(Rows(Path.Combine(dir, "local", "group"), sql), Rows(sweep, sql));
+    }
+
+    /// <summary>The step a run's status.json says it ended at.</summary>
+    static long PipelineRunnerStatus(string runDir) => Retention.Pipeline.PipelineRunner.ReadStatus(runDir)?.Steps ?? -1;
 }
