@@ -55,19 +55,10 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : IDisposable
     public void An_olmo_sweep_of_two_sizes_and_three_seeds_completes_with_its_analysis_and_a_warned_task_resumes_bit_for_bit()
     {
         TinyCorpus.WriteShard(dir);
-        File.WriteAllText(Path.Combine(dir, "olmo.yaml"), string.Join('\n',
-            "name: olmo", "experiment: olmo", "device: cpu",
-            "data:",
-            "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",
-            $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
-            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
-            "  tasks: [{kind: modular_addition, frequency: 0.02}, {kind: comparison, frequency: 0.01, gap: 7}]",
-            "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 250, eval_instances: 8, checkpoint_every: 200}",
-            "train: {steps: 4000, lr: 0.003, warmup_steps: 5, log_every: 20}",
-            "sweep: {olmo.hidden: [16, 32], seed: [0, 1, 2]}",
+        File.WriteAllText(Path.Combine(dir, "olmo.yaml"), string.Join('\n', [.. TinyCorpus.SmallOlmoSweep("{olmo.hidden: [16, 32], seed: [0, 1, 2]}"),
             "analysis:",
             "  tables:",
-            "    - {name: final, sql: 'SELECT run, max(step) AS steps, arg_max(loss, step) AS loss FROM train GROUP BY run ORDER BY run'}") + "\n");
+            "    - {name: final, sql: 'SELECT run, max(step) AS steps, arg_max(loss, step) AS loss FROM train GROUP BY run ORDER BY run'}"]) + "\n");
         var submitted = Pipeline("submit", "olmo.yaml", "--slurm", "--max-parallel", "2", "--artifacts", "cluster", "--signal-lead", "60");
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
         Assert.Contains("submitted 6 task(s) for 6 run(s)", submitted.Out);

@@ -18,16 +18,7 @@ public sealed class CollectorStressTests : IDisposable
     public void Olmo_runs_side_by_side_train_under_a_collector_that_runs_every_few_allocations()
     {
         TinyCorpus.WriteShard(dir);
-        File.WriteAllText(Path.Combine(dir, "olmo.yaml"), string.Join('\n',
-            "name: olmo", "experiment: olmo", "device: cpu",
-            "data:",
-            "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",
-            $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
-            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
-            "  tasks: [{kind: modular_addition, frequency: 0.02}, {kind: comparison, frequency: 0.01, gap: 7}]",
-            "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 250, eval_instances: 8, checkpoint_every: 500}",
-            "train: {steps: 4000, lr: 0.003, warmup_steps: 5, log_every: 20}",
-            "sweep: {olmo.hidden: [16, 32], seed: [0, 1]}") + "\n");
+        File.WriteAllText(Path.Combine(dir, "olmo.yaml"), string.Join('\n', TinyCorpus.SmallOlmoSweep("{olmo.hidden: [16, 32], seed: [0, 1]}", checkpointEvery: 500)) + "\n");
         var stressed = CliProcess.Run(dir, TimeSpan.FromMinutes(5), new Dictionary<string, string?> { ["DOTNET_GCgen0size"] = "0x20000" },
             "run", "olmo.yaml", "--jobs", "2", "--artifacts", "stressed", "--no-analysis");
         Assert.True(stressed.Exit == 0, stressed.Err + stressed.Out);
