@@ -12,12 +12,12 @@ public static class StatusCommand
         var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory (artifacts/NAME[-PROFILE]) written by `pipeline run` or `pipeline submit`." };
         var cmd = new Command("status",
             "Show each run of a sweep: pending, requeued, running, completed, failed (with its error), interrupted or not started. " +
-            "Exit 0 when every run completed, 1 when any failed, 3 while any is still to finish.") { dir };
+            "Exit 0 when every run (and a submitted analysis job) completed, 1 when any failed, 3 while any is still to finish.") { dir };
         cmd.SetAction(r =>
         {
             try
             {
-                var runs = SweepObserver.Observe(r.GetValue(dir)!, out var problem);
+                var runs = SweepObserver.Observe(r.GetValue(dir)!, out var problem, out var analysis);
                 if (problem is not null) Console.Error.WriteLine($"warning: the scheduler could not be asked, so this is what the run directories say: {problem}");
                 var table = new Table().Border(TableBorder.Simple).AddColumns("run", "state", "detail");
                 foreach (var run in runs) table.AddRow(Markup.Escape(run.Run), Markup.Escape(run.State), Markup.Escape(run.Detail));
@@ -29,7 +29,8 @@ public static class StatusCommand
                 if (Console.IsOutputRedirected) console.Profile.Width = 400;   // a log keeps each run on one line
                 console.Write(table);
                 Console.WriteLine(SweepStatus.Summary(runs));
-                return SweepStatus.ExitCode(runs);   // 0, 1 or ExitCodes.NotFinished
+                if (analysis is not null) Console.WriteLine(SweepStatus.Line(analysis));
+                return SweepStatus.ExitCode(runs, analysis);   // 0, 1 or ExitCodes.NotFinished
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {

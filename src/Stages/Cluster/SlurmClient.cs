@@ -58,13 +58,24 @@ public static class SlurmClient
     /// <summary>squeue's answer for a job id Slurm no longer remembers (MinJobAge after its end).</summary>
     static bool Forgotten(SlurmException e) => e.Message.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>How the scheduler says an ended task ended (JobState and ExitCode), while it still remembers
-    /// the job (MinJobAge); null when it does not.</summary>
-    public static string? EndState(string arrayJobId, int task)
+    /// <summary>The state squeue gives a job while Slurm holds it (PENDING, RUNNING, …), or null once it left the queue.</summary>
+    public static string? QueueState(string jobId)
     {
         try
         {
-            var line = Run("scontrol", ["show", "job", "-o", $"{arrayJobId}_{task}"]);
+            var state = Run("squeue", ["-h", "-j", jobId, "-o", "%T"]).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return state.Length == 0 ? null : state[0];
+        }
+        catch (SlurmException e) when (Forgotten(e)) { return null; }
+    }
+
+    /// <summary>How the scheduler says an ended job ("id") or array task ("id_task") ended (JobState and ExitCode),
+    /// while it still remembers the job (MinJobAge); null when it does not.</summary>
+    public static string? EndState(string job)
+    {
+        try
+        {
+            var line = Run("scontrol", ["show", "job", "-o", job]);
             string? Field(string name) => line.Split(' ').FirstOrDefault(f => f.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
             return Field("JobState") is { } state ? $"{state} (exit {Field("ExitCode") ?? "?"})" : null;
         }

@@ -34,6 +34,9 @@ public sealed record SlurmSubmission(
 
     public static string DirectoryOf(string sweepDir, int number) => Path.Combine(sweepDir, Folder, $"submit-{number}");
 
+    /// <summary>The analysis job's log (--output analysis-%j.out), once it was submitted.</summary>
+    public string? AnalysisLog => AnalysisJobId is null ? null : Path.Combine(Directory, LogsFolder, $"analysis-{AnalysisJobId}.out");
+
     /// <summary>The task log Slurm writes (--output %A_%a.out).</summary>
     public string LogOf(int task) => Path.Combine(Directory, LogsFolder, $"{ArrayJobId ?? "%A"}_{task}.out");
 

@@ -8,8 +8,10 @@ namespace Retention.Cluster;
 public static class SweepObserver
 {
     /// <param name="schedulerProblem">Why the scheduler could not be asked (its commands missing or failing), or null.</param>
-    public static IReadOnlyList<RunState> Observe(string sweepDir, out string? schedulerProblem)
+    /// <param name="analysis">The state of the latest submission's analysis job, or null when none was submitted.</param>
+    public static IReadOnlyList<RunState> Observe(string sweepDir, out string? schedulerProblem, out AnalysisState? analysis)
     {
+        analysis = null;
         schedulerProblem = null;
         sweepDir = Path.GetFullPath(sweepDir);
         var pipelineFile = Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
@@ -33,6 +35,9 @@ public static class SweepObserver
             catch (SlurmException e) { schedulerProblem = e.Message; }
         }
         bool sweepHeld = SweepLock.IsHeld(sweepDir), canAsk = schedulerProblem is null;
+        if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
+            analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
+                canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog);
         var requeues = submissions.ToDictionary(s => s.Number, s => s.Requeues());
         return [.. runs.Select(run =>
         {
@@ -44,7 +49,7 @@ public static class SweepObserver
                     Job = $"{job}_{task.Task}",
                     Live = live.GetValueOrDefault((job, task.Task)),
                     Requeues = requeues[task.Sub.Number].GetValueOrDefault(task.Task),
-                    EndState = canAsk ? () => SlurmClient.EndState(job, task.Task) : null,
+                    EndState = canAsk ? () => SlurmClient.EndState($"{job}_{task.Task}") : null,
                     Log = task.Sub.LogOf(task.Task),
                 };
             return SweepStatus.Classify(run, observation);

@@ -7,6 +7,9 @@ namespace Retention.Cluster;
 /// interrupted or not started, with what explains it (the error, the job, the step).</summary>
 public sealed record RunState(string Run, string State, string Detail);
 
+/// <summary>The analysis job of a submission: pending, running, completed or failed, with what explains it.</summary>
+public sealed record AnalysisState(string Job, string State, string Detail);
+
 /// <summary>
 /// What is known of one run: what its directory says (status.json when training ended, provenance.json
 /// from its start), which submitted task trains it and what the scheduler says of that task.
@@ -66,13 +69,34 @@ public static class SweepStatus
         return new(run, "not started", "");
     }
 
+    /// <param name="queued">squeue's state while the job is queued, else null.</param>
+    /// <param name="endState">Asks the scheduler how it ended (called only once it left the queue).</param>
+    public static AnalysisState ClassifyAnalysis(string job, string? queued, Func<string?>? endState, string? log)
+    {
+        if (queued is "PENDING") return new(job, "pending", "starts when the array's tasks have ended");
+        if (queued is not null) return new(job, "running", queued == "RUNNING" ? "" : queued);
+        string error = LastLine(log, IsError);
+        if (endState?.Invoke() is { } how && !how.StartsWith("COMPLETED", StringComparison.Ordinal))
+            return new(job, "failed", $"ended {how}{error}");
+        if (error.Length > 0) return new(job, "failed", error[2..]);
+        if (log is not null && File.Exists(log)) return new(job, "completed", "tables and plots in analysis/");
+        return new(job, "failed", "ended without a log (cancelled before it started?); run `pipeline analyze` on the sweep");
+    }
+
+    /// <summary>"analysis (job 42): completed: tables and plots in analysis/".</summary>
+    public static string Line(AnalysisState a) => $"analysis (job {a.Job}): {a.State}{(a.Detail.Length > 0 ? $": {a.Detail}" : "")}";
+
     /// <summary>"6 runs: 4 completed, 1 running, 1 failed".</summary>
     public static string Summary(IReadOnlyList<RunState> runs) =>
         $"{Plural(runs.Count, "run")}: " + string.Join(", ", runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));
 
-    /// <summary>0 when every run completed, 1 when any failed, 3 while any is still to finish.</summary>
-    public static int ExitCode(IReadOnlyList<RunState> runs) =>
-        runs.All(r => r.State == "completed") ? 0 : runs.Any(r => r.State == "failed") ? 1 : NotFinished;
+    /// <summary>0 when every run completed (and the analysis job, when there is one, too), 1 when any failed,
+    /// 3 while any is still to finish.</summary>
+    public static int ExitCode(IReadOnlyList<RunState> runs, AnalysisState? analysis = null)
+    {
+        int code = runs.All(r => r.State == "completed") ? 0 : runs.Any(r => r.State == "failed") ? 1 : NotFinished;
+        return code != 0 || analysis is null ? code : analysis.State switch { "completed" => 0, "failed" => 1, _ => NotFinished };
+    }
 
     public const int NotFinished = 3;
 

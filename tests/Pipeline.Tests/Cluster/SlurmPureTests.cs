@@ -116,4 +116,33 @@ public class SlurmPureTests
         Assert.Equal(0, SweepStatus.ExitCode([S("completed")]));
         Assert.Equal("1 run: 1 completed", SweepStatus.Summary([S("completed")]));
     }
+
+    [Fact]
+    public void The_analysis_job_is_pending_running_completed_or_failed_and_counts_in_the_exit_code()
+    {
+        var log = Path.GetTempFileName();
+        try
+        {
+            Assert.Equal("pending", SweepStatus.ClassifyAnalysis("9", "PENDING", null, log).State);
+            Assert.Equal("running", SweepStatus.ClassifyAnalysis("9", "RUNNING", null, log).State);
+            File.WriteAllText(log, "task  loss\n   0  0.1\n");
+            Assert.Equal("completed", SweepStatus.ClassifyAnalysis("9", null, () => "COMPLETED (exit 0:0)", log).State);
+            Assert.Equal("completed", SweepStatus.ClassifyAnalysis("9", null, () => null, log).State);   // Slurm forgot the job
+            File.AppendAllText(log, "error: analysis table 'final': Binder Error: column \"los\" not found\n");
+            var failed = SweepStatus.ClassifyAnalysis("9", null, () => "FAILED (exit 1:0)", log);
+            Assert.Equal("failed", failed.State);
+            Assert.Contains("FAILED", failed.Detail);
+            Assert.Contains("column \"los\" not found", failed.Detail);
+            Assert.Equal("failed", SweepStatus.ClassifyAnalysis("9", null, () => null, log).State);   // the log says so
+            Assert.Equal("failed", SweepStatus.ClassifyAnalysis("9", null, () => "CANCELLED (exit 0:0)", null).State);
+            Assert.Equal("analysis (job 9): failed: " + failed.Detail, SweepStatus.Line(failed));
+        }
+        finally { File.Delete(log); }
+
+        RunState[] done = [new("r", "completed", "")];
+        Assert.Equal(3, SweepStatus.ExitCode(done, new("9", "pending", "")));
+        Assert.Equal(1, SweepStatus.ExitCode(done, new("9", "failed", "")));
+        Assert.Equal(0, SweepStatus.ExitCode(done, new("9", "completed", "")));
+        Assert.Equal(1, SweepStatus.ExitCode([new("r", "failed", "")], new("9", "pending", "")));   // a failed run decides
+    }
 }

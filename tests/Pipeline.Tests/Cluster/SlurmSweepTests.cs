@@ -80,6 +80,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : IDisposable
 
         var (exit, status) = WaitForStatus(sweep, (e, o) => e == 0 && AnalysisDone(sweep, "final"), "completed sweep with its analysis");
         Assert.Contains("6 runs: 6 completed", status);
+        Assert.Contains("): completed: tables and plots in analysis/", status);   // the analysis job's line
         var log = File.ReadAllText(Directory.GetFiles(Path.Combine(sweep, "slurm", "submit-1", "logs"), $"{job}_0.out").Single());
         Assert.Contains("requeueing", log);
         Assert.Contains("attempt 2", log);
