@@ -27,7 +27,7 @@ public sealed class SweepLock : IDisposable
             }
             catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && !IsFull(e))
             {
-                // IsHeld (`pipeline status`) takes the lock for an instant to probe it: wait that out.
+                // IsHeld (`pipeline status`, a starting task) takes a shared lock for an instant to probe: wait that out.
                 if (attempt < RetriesOnContention) { Thread.Sleep(100); continue; }
                 throw new SweepLockedException(sweepDir, Holder(sweepDir));
             }
@@ -75,14 +75,16 @@ public sealed class SweepLock : IDisposable
 
     static bool IsFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122;
 
-    /// <summary>Whether a live process holds the directory's lock now (a killed one holds nothing).</summary>
+    /// <summary>Whether a live process holds the directory's lock now (a killed one holds nothing).
+    /// The probe takes a shared lock for an instant: probes (tasks starting side by side, `pipeline status`)
+    /// never collide with each other, only with a holder; an Acquire that meets a probe retries.</summary>
     public static bool IsHeld(string dir)
     {
         var path = Path.Combine(dir, FileName);
         if (!File.Exists(path)) return false;
         try
         {
-            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             return false;
         }
         catch (FileNotFoundException) { return false; }

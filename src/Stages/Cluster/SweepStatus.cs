@@ -58,13 +58,13 @@ public static class SweepStatus
         if (o.Started is { } started)
         {
             if (o.LockHeld) return new(run, "running", $"since {started.Started} on {started.Host} (pid {started.ProcessId})");
-            if (o.Job is not null && o.EndState?.Invoke() is { } how && !how.StartsWith("COMPLETED", StringComparison.Ordinal))
-                return new(run, "failed", $"job {o.Job} ended {how} without a status{LastLine(o.Log, IsError)}");
+            if (o.Job is not null && Failure(o) is { } why)
+                return new(run, "failed", $"job {o.Job} ended{why} without a status");
             return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (killed?); resubmit (or run --resume) to continue");
         }
         if (o.Job is not null)
-            return o.EndState?.Invoke() is { } how && !how.StartsWith("COMPLETED", StringComparison.Ordinal)
-                ? new(run, "failed", $"job {o.Job} ended {how} before training{LastLine(o.Log, IsError)}")
+            return Failure(o) is { } why
+                ? new(run, "failed", $"job {o.Job} ended{why} before training")
                 : new(run, "not started", $"job {o.Job} is no longer queued and never started it; resubmit");
         return new(run, "not started", "");
     }
@@ -101,6 +101,16 @@ public static class SweepStatus
     public const int NotFinished = 3;
 
     static int Order(string state) => Array.IndexOf(["completed", "running", "requeued", "pending", "interrupted", "failed", "not started"], state);
+
+    /// <summary>How a task that left the queue failed: the scheduler's end state unless it completed, and the
+    /// log's last error (the scheduler forgets jobs after MinJobAge; the log stays); null when neither says so.</summary>
+    static string? Failure(RunObservation o)
+    {
+        var how = o.EndState?.Invoke();
+        bool schedulerSaysFailed = how is not null && !how.StartsWith("COMPLETED", StringComparison.Ordinal);
+        var error = LastLine(o.Log, IsError);
+        return schedulerSaysFailed || error.Length > 0 ? $"{(schedulerSaysFailed ? " " + how : "")}{error}" : null;
+    }
 
     static bool IsError(string line) => line.StartsWith("error:", StringComparison.Ordinal);
 

@@ -103,6 +103,18 @@ public class SlurmPureTests
         Assert.Equal("running", SweepStatus.Classify("a", new(null, Started, true)).State);   // a local run holding the lock
         Assert.Equal("failed", SweepStatus.Classify("a", new(null, null, false, "7_0", EndState: () => "CANCELLED by 0")).State);
         Assert.Equal("not started", SweepStatus.Classify("a", new(null, null, false)).State);
+        // Slurm forgets an ended job after MinJobAge; the task's log still tells a failure before training.
+        var log = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(log, "pipeline task 0 of job 7\nerror: the sweep directory /s is in use by another pipeline process\n");
+            var forgotten = SweepStatus.Classify("a", new(null, null, false, "7_0", EndState: () => null, Log: log));
+            Assert.Equal("failed", forgotten.State);
+            Assert.Contains("in use by another pipeline process", forgotten.Detail);
+            File.WriteAllText(log, "pipeline task 0 of job 7\n");
+            Assert.Equal("not started", SweepStatus.Classify("a", new(null, null, false, "7_0", EndState: () => null, Log: log)).State);
+        }
+        finally { File.Delete(log); }
     }
 
     [Fact]
