@@ -8,7 +8,7 @@ namespace Retention.Tests.Host;
 /// `pipeline bench` through the CLI, at toy sizes: not how fast (benchmarks print figures, tests do
 /// not time), but that each measures what it says and records it where it says. The checks are
 /// invariants a wrong measurement breaks: the same stream at every thread count and repeat, the
-/// pre-tokenized file holding exactly the stream's tokens, the paper's parameter count for the model timed.
+/// pre-tokenized file holding exactly the stream's rows, the paper's parameter count for the model timed.
 /// </summary>
 public sealed class BenchCommandTests : IDisposable
 {
