@@ -35,7 +35,7 @@ public sealed class SweepLockTests : IDisposable
     }
 
     [Fact]
-    public void Taking_the_lock_while_others_probe_it_succeeds()
+    public async Task Taking_the_lock_while_others_probe_it_succeeds()
     {
         SweepLock.Acquire(dir).Dispose();
         using var stop = new CancellationTokenSource();
@@ -47,7 +47,7 @@ public sealed class SweepLockTests : IDisposable
         finally
         {
             stop.Cancel();
-            Task.WaitAll(probers);
+            await Task.WhenAll(probers);
         }
     }
 
