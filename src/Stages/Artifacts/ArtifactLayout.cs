@@ -24,6 +24,8 @@ public static class ArtifactLayout
     public const string RunManifest = "run.yaml";
     /// <summary>The sweep's resolved pipeline (profile and --set applied), beside runs/.</summary>
     public const string PipelineFile = "pipeline.yaml";
+    /// <summary>What a sweep's training and analysis write, and a re-run keeps aside or deletes.</summary>
+    public static readonly IReadOnlyList<string> ResultFolders = [RunsDir, AnalysisDir];
 
     public static IReadOnlyList<ArtifactFile> Discover(string directory)
     {

@@ -25,49 +25,35 @@ public static class SlurmClient
     }
 
     /// <summary>The queued and running tasks of these array jobs (one row per task: -r expands pending ranges).</summary>
-    public static IReadOnlyList<SchedulerTask> Queue(IReadOnlyCollection<string> arrayJobIds)
-    {
-        if (arrayJobIds.Count == 0) return [];
-        // An id Slurm has already forgotten makes squeue fail ("Invalid job id"); ask per job then.
-        string output;
-        try { output = Run("squeue", ["-h", "-r", "-j", string.Join(',', arrayJobIds), "-o", "%F|%K|%T|%r"]); }
-        catch (SlurmException e) when (Forgotten(e) && arrayJobIds.Count > 1)
-        {
-            return [.. arrayJobIds.SelectMany(id => Queue([id]))];
-        }
-        catch (SlurmException e) when (Forgotten(e)) { return []; }
-        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => l.Split('|'))
+    public static IReadOnlyList<SchedulerTask> Queue(IReadOnlyCollection<string> arrayJobIds) =>
+        [.. Squeue(arrayJobIds, "%F|%K|%T|%r", eachTask: true)
             .Where(p => p.Length == 4 && int.TryParse(p[1], out _))
             .Select(p => new SchedulerTask(p[0], int.Parse(p[1]), p[2], p[3]))];
-    }
 
     /// <summary>Which of these jobs (plain or array) still have something queued or running.</summary>
     public static IReadOnlyList<string> Live(IReadOnlyCollection<string> jobIds)
     {
-        if (jobIds.Count == 0) return [];
-        string output;
-        try { output = Run("squeue", ["-h", "-j", string.Join(',', jobIds), "-o", "%A|%F"]); }
-        catch (SlurmException e) when (Forgotten(e) && jobIds.Count > 1) { return [.. jobIds.SelectMany(id => Live([id]))]; }
-        catch (SlurmException e) when (Forgotten(e)) { return []; }
         // %A is a task's own id, %F its array's (or the job's own id when it is no array).
-        var seen = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SelectMany(l => l.Split('|')).ToHashSet();
+        var seen = Squeue(jobIds, "%A|%F").SelectMany(p => p).ToHashSet();
         return [.. jobIds.Where(seen.Contains)];
     }
 
-    /// <summary>squeue's answer for a job id Slurm no longer remembers (MinJobAge after its end).</summary>
-    static bool Forgotten(SlurmException e) => e.Message.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>The state squeue gives a job while Slurm holds it (PENDING, RUNNING, …), or null once it left the queue.</summary>
-    public static string? QueueState(string jobId)
+    public static string? QueueState(string jobId) => Squeue([jobId], "%T").FirstOrDefault()?[0];
+
+    /// <summary>squeue's rows for these jobs, fields split at '|'. An id Slurm has forgotten (MinJobAge after its end)
+    /// makes squeue fail with "Invalid job id": then each id is asked alone, and a forgotten one gives no rows.</summary>
+    static IReadOnlyList<string[]> Squeue(IReadOnlyCollection<string> jobIds, string format, bool eachTask = false)
     {
-        try
-        {
-            var state = Run("squeue", ["-h", "-j", jobId, "-o", "%T"]).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return state.Length == 0 ? null : state[0];
-        }
-        catch (SlurmException e) when (Forgotten(e)) { return null; }
+        if (jobIds.Count == 0) return [];
+        string output;
+        try { output = Run("squeue", [.. eachTask ? new[] { "-r" } : [], "-h", "-j", string.Join(',', jobIds), "-o", format]); }
+        catch (SlurmException e) when (Forgotten(e) && jobIds.Count > 1) { return [.. jobIds.SelectMany(id => Squeue([id], format, eachTask))]; }
+        catch (SlurmException e) when (Forgotten(e)) { return []; }
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split('|'))];
     }
+
+    static bool Forgotten(SlurmException e) => e.Message.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How the scheduler says an ended job ("id") or array task ("id_task") ended (JobState and ExitCode),
     /// while it still remembers the job (MinJobAge); null when it does not.</summary>

@@ -63,7 +63,7 @@ public static class SweepSubmitter
         using (SweepLock.Acquire(s.SweepDir))   // not while a local `pipeline run` writes the sweep
         {
             if (overwrite)
-                foreach (var old in new[] { ArtifactLayout.RunsDir, ArtifactLayout.AnalysisDir }.Select(d => Path.Combine(s.SweepDir, d)).Where(Directory.Exists))
+                foreach (var old in ArtifactLayout.ResultFolders.Select(d => Path.Combine(s.SweepDir, d)).Where(Directory.Exists))
                 {
                     var aside = $"{old}.overwritten-{s.Number}";
                     Directory.Move(old, aside);

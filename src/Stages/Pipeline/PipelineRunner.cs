@@ -56,7 +56,8 @@ public static class PipelineRunner
         // Before anything in it is replaced: a local run locks the sweep and checks no cluster task holds one
         // of its runs; a cluster task locks its runs only (the tasks of a sweep run side by side) and
         // checks no local run holds the sweep.
-        var runDirs = pipeline.Runs.Select(r => Path.Combine(sweepDir, ArtifactLayout.RunsDir, r.RunId)).ToList();
+        string RunDir(string run) => Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
+        var runDirs = pipeline.Runs.Select(r => RunDir(r.RunId)).ToList();
         using var sweepLock = only is null ? SweepLock.Acquire(sweepDir) : SweepLock.AcquireAll(runDirs);
         if (only is null) runDirs.ForEach(SweepLock.ThrowIfHeld);
         else SweepLock.ThrowIfHeld(sweepDir);
@@ -67,7 +68,7 @@ public static class PipelineRunner
         if (resume) SweepContract.CheckResume(pipeline, sweepDir);
         else if (overwrite)
         {
-            foreach (var old in new[] { "runs", "analysis" }.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
+            foreach (var old in ArtifactLayout.ResultFolders.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
                 Directory.Delete(old, recursive: true);
         }
         else if (SweepContract.SetAside(sweepDir) is { } kept) progress.Info($"earlier results kept in {kept}");
@@ -84,7 +85,7 @@ public static class PipelineRunner
         var pending = new List<RunPlan>();
         foreach (var run in pipeline.Runs)
         {
-            var earlier = resume ? ReadStatus(Path.Combine(sweepDir, "runs", run.RunId)) : null;
+            var earlier = resume ? ReadStatus(RunDir(run.RunId)) : null;
             if (earlier?.State == "completed")
             {
                 progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
@@ -99,11 +100,16 @@ public static class PipelineRunner
 
         async Task<IReadOnlyList<(string, RunStatus)>> RunGroupAsync(IReadOnlyList<RunPlan> group, CancellationToken token)
         {
-            var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, Path.Combine(sweepDir, "runs", run.RunId))).ToList();
+            var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, RunDir(run.RunId))).ToList();
             progress.GroupStarted([.. group.Select(r => r.RunId)]);
             foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
             RunStatus status;
             var provenance = SweepContract.Start(group[0].Spec.Device);
+            async Task EndAsync(GraphCell cell, RunStatus end)
+            {
+                await WriteStatusAsync(cell.RunDir, end);
+                await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
+            }
             foreach (var cell in cells)
             {
                 Directory.CreateDirectory(cell.RunDir);
@@ -132,11 +138,7 @@ public static class PipelineRunner
                 var failed = new RunStatus("failed", 0, 0, e.Message);
                 foreach (var cell in cells)
                 {
-                    if (Directory.Exists(cell.RunDir))
-                    {
-                        await WriteStatusAsync(cell.RunDir, failed);
-                        await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = "failed" });
-                    }
+                    if (Directory.Exists(cell.RunDir)) await EndAsync(cell, failed);
                     progress.RunFinished(cell.RunId, failed);
                 }
                 var blamed = cells.FirstOrDefault(c => c.RunId == Culprit(e)) ?? cells[0];
@@ -144,8 +146,7 @@ public static class PipelineRunner
             }
             foreach (var cell in cells)
             {
-                await WriteStatusAsync(cell.RunDir, status);
-                await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = status.State });
+                await EndAsync(cell, status);
                 progress.RunFinished(cell.RunId, status);
             }
             return [.. cells.Select(c => (c.RunId, status))];

@@ -72,7 +72,7 @@ public static class SweepContract
     /// <summary>Moves the sweep's earlier runs, analysis and pipeline.yaml to previous/&lt;UTC time&gt;/; returns where, or null when there were none.</summary>
     public static string? SetAside(string sweepDir)
     {
-        var entries = new[] { ArtifactLayout.RunsDir, ArtifactLayout.AnalysisDir, ArtifactLayout.PipelineFile }
+        var entries = ArtifactLayout.ResultFolders.Append(ArtifactLayout.PipelineFile)
             .Select(e => Path.Combine(sweepDir, e)).Where(p => Directory.Exists(p) || File.Exists(p)).ToList();
         if (entries.Count == 0) return null;
         var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"));
