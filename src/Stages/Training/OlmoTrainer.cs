@@ -97,11 +97,12 @@ public sealed class OlmoTrainer : IDisposable
                 var ce = nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1)); // mean over tokens
                 var scaled = ce.mul(inv);
                 scaled.backward();
-                using (no_grad())
-                {
-                    var part = scaled.detach().to(float64);
-                    loss = loss is null ? part.MoveToOuterDisposeScope() : loss.PlusInPlace(part);
-                }
+                if (read)   // the loss is only kept for a logging step
+                    using (no_grad())
+                    {
+                        var part = scaled.detach().to(float64);
+                        loss = loss is null ? part.MoveToOuterDisposeScope() : loss.PlusInPlace(part);
+                    }
             }
         }
 
@@ -147,8 +148,9 @@ public sealed class OlmoTrainer : IDisposable
         using var tiny = 1e-6.ToScalar();
         using var one = 1.0.ToScalar();
         var coefficient = norm.add(tiny, SafeArithmetic.One).reciprocal().mul(c).clamp_max(one);
+        Tensor? cast = null;   // one cast per step, not per parameter (the gradients share a dtype)
         foreach (var p in parameters)
-            if (p.grad is { } g) g.mul_(coefficient.to(g.dtype));
+            if (p.grad is { } g) g.mul_(cast is not null && cast.dtype == g.dtype ? cast : cast = coefficient.to(g.dtype));
     }
 
     /// <summary>As above, with a norm already on the host.</summary>
