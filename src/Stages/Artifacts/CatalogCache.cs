@@ -69,7 +69,8 @@ public static class CatalogCache
             bool Unchanged((ArtifactFile File, FileInfo Info) c) =>
                 known.TryGetValue(c.File.Path, out var k) && k.Length == c.Info.Length && k.Time == c.Info.LastWriteTimeUtc.Ticks;
             var fresh = now.Where(c => !Unchanged(c)).ToList();
-            bool removed = before.Any(b => !now.Any(c => c.File.Path == b.Key));
+            var nowPaths = now.Select(c => c.File.Path).ToHashSet(StringComparer.Ordinal);
+            bool removed = before.Any(b => !nowPaths.Contains(b.Key));
             if (fresh.Count == 0 && !removed) continue;
 
             Execute(connection, "BEGIN TRANSACTION");
