@@ -171,7 +171,7 @@ public static class SpecLoader
             }
         }
         foreach (var (file, key) in new[] { (data.Tokenizer.Path, "path"), (data.Tokenizer.MergesPath, "merges_path") })
-            if (!string.IsNullOrWhiteSpace(file) && data.Tokenizer.Kind is not ("cl100k_base" or "gpt2") && !File.Exists(Path.GetFullPath(file, baseDirectory)))
+            if (!string.IsNullOrWhiteSpace(file) && !Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && !File.Exists(Path.GetFullPath(file, baseDirectory)))
                 yield return At($"data.tokenizer.{key}", $"no such file '{Path.GetFullPath(file, baseDirectory)}'" + hint);
     }
 

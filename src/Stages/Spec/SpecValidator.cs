@@ -13,7 +13,6 @@ internal sealed partial class SpecValidator
     private static readonly string[] Experiments = ["synthetic", "data", "olmo"];
     private static readonly string[] Presets = ["4M", "20M", "300M", "1B", "4B"];
     private static readonly string[] TaskKinds = ["comparison", "modular_addition"];
-    private static readonly string[] TokenizerKinds = ["cl100k_base", "gpt2", "huggingface", "bpe"];
     private static readonly string[] Bases = ["identity", "random"];
     private static readonly string[] Optimizers = ["adam"];
     private static readonly string[] Schedules = ["constant", "cosine"];
@@ -129,8 +128,8 @@ internal sealed partial class SpecValidator
             for (var i = 0; i < d.Sources.Count; i++)
                 Check(d.Sources[i].Format != "pretokenized", $"data.sources[{i}].format",
                     "a pretokenized source cannot be mixed with other sources; give it as the only source");
-        OneOf(d.Tokenizer.Kind, TokenizerKinds, "data.tokenizer.kind", "tokenizer kind");
-        if (d.Tokenizer.Kind is not ("cl100k_base" or "gpt2"))
+        OneOf(d.Tokenizer.Kind, [.. Retention.Data.TextTokenizer.Kinds], "data.tokenizer.kind", "tokenizer kind");
+        if (!Retention.Data.TextTokenizer.IsBuiltIn(d.Tokenizer.Kind))
             Check(!string.IsNullOrWhiteSpace(d.Tokenizer.Path), "data.tokenizer.path", $"a {d.Tokenizer.Kind} tokenizer needs a file path");
         AtLeast(d.Packing.SeqLen, 4, "data.packing.seq_len");
         AtLeast(d.Packing.BatchSize, 1, "data.packing.batch_size");
@@ -142,7 +141,7 @@ internal sealed partial class SpecValidator
         {
             var t = d.Tasks[i];
             OneOf(t.Kind, TaskKinds, $"data.tasks[{i}].kind", "task kind");
-            OneOf(t.Tokens, ["append", "existing", "sampled"], $"data.tasks[{i}].tokens", "tokens mode");
+            OneOf(t.Tokens, [.. Retention.Data.TaskVocabulary.Modes], $"data.tasks[{i}].tokens", "tokens mode");
             Check(t.Frequency is > 0 and <= 0.125, $"data.tasks[{i}].frequency",
                 $"must be in (0, 0.125] (injected instances per training token), got {Show(t.Frequency)}");
             AtLeast(t.Gap, 1, $"data.tasks[{i}].gap");
@@ -157,7 +156,7 @@ internal sealed partial class SpecValidator
             // One injection must fit in half of the batch's rows: the injector's own rule.
             // Token ids do not matter to the capacity: appended ids need no tokenizer (and sampling from a
             // made-up vocabulary of this size would cost a permutation of it).
-            try { Retention.Data.Injector.Create([.. d.Tasks.Select(t => t with { Tokens = "append" })], d.Packing, 1 << 20, -1, spec.Seed); }
+            try { Retention.Data.Injector.Create([.. d.Tasks.Select(t => t with { Tokens = Retention.Data.TaskVocabulary.Append })], d.Packing, 1 << 20, -1, spec.Seed); }
             catch (ArgumentException e) { Check(false, "data.tasks", Sentence(e)); }
         }
     }

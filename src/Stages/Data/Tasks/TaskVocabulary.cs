@@ -21,6 +21,7 @@ public sealed record TaskVocabulary(IReadOnlyList<TaskTokens> Tasks, int Tokeniz
     public const string Append = "append";
     public const string Existing = "existing";
     public const string Sampled = "sampled";
+    public static readonly IReadOnlyList<string> Modes = [Append, Existing, Sampled];
 
     public int Appended => VocabSize - TokenizerVocabSize;
 

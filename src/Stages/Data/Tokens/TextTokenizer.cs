@@ -19,6 +19,9 @@ public sealed class TextTokenizer
     public const string Gpt2 = "gpt2";
     public static readonly IReadOnlyList<string> Kinds = [Cl100kBase, Gpt2, HuggingFace, Bpe];
 
+    /// <summary>Whether the kind ships its own vocabulary (fetched and cached), so it needs no tokenizer file.</summary>
+    public static bool IsBuiltIn(string kind) => kind is Cl100kBase or Gpt2;
+
     private readonly Tokenizer _tokenizer;
 
     public TextTokenizer(string name, Tokenizer tokenizer, int vocabSize, int eosId)
