@@ -36,21 +36,18 @@ public sealed class ArtifactCatalog : IDisposable
     /// <exception cref="ArtifactException">The directory is missing or a file cannot be loaded; the message names the file.</exception>
     public static ArtifactCatalog Open(string directory)
     {
-        var files = ArtifactLayout.Discover(directory);
+        var dir = Path.GetFullPath(directory);
+        return Load(dir, ArtifactLayout.Discover(dir));
+    }
+
+    /// <summary>The discovered files loaded into a new in-memory database.</summary>
+    static ArtifactCatalog Load(string dir, IReadOnlyList<ArtifactFile> files)
+    {
         var connection = new DuckDBConnection("DataSource=:memory:");
         try
         {
             connection.Open();
-            // DuckDB identifiers are case-insensitive, so group stems the same way.
-            var tables = files
-                .GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase)
-                .Select(g => new CatalogTable(
-                    g.Key,
-                    g.Select(f => f.Path).ToList(),
-                    ArrowTableLoader.Load(connection, g.Key, g.ToList()),
-                    PerRun: g.Any(f => f.Run is not null)))
-                .ToList();
-            return new ArtifactCatalog(Path.GetFullPath(directory), connection, tables);
+            return new ArtifactCatalog(dir, connection, TablesOf(files, g => ArrowTableLoader.Load(connection, g.Key, [.. g])));
         }
         catch
         {
@@ -69,11 +66,14 @@ public sealed class ArtifactCatalog : IDisposable
         var dir = Path.GetFullPath(directory);
         var files = ArtifactLayout.Discover(dir);
         bool sweep = System.IO.Directory.Exists(Path.Combine(dir, ArtifactLayout.RunsDir)) || ArtifactLayout.Sweeps(dir).Count > 0;
-        if (!sweep || CatalogCache.Open(dir, files) is not { } connection) return Open(directory);
-        var tables = files.GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase)
-            .Select(g => new CatalogTable(g.Key, [.. g.Select(f => f.Path)], -1, g.Any(f => f.Run is not null))).ToList();
-        return new ArtifactCatalog(dir, connection, tables);
+        if (!sweep || CatalogCache.Open(dir, files) is not { } connection) return Load(dir, files);
+        return new ArtifactCatalog(dir, connection, TablesOf(files, _ => -1));   // rows not counted: the cache did not read every file
     }
+
+    /// <summary>The files grouped into tables (DuckDB identifiers are case-insensitive, so stems group the same way).</summary>
+    static List<CatalogTable> TablesOf(IReadOnlyList<ArtifactFile> files, Func<IGrouping<string, ArtifactFile>, long> rows) =>
+        [.. files.GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase)
+            .Select(g => new CatalogTable(g.Key, [.. g.Select(f => f.Path)], rows(g), PerRun: g.Any(f => f.Run is not null)))];
 
     public void Dispose() => Connection.Dispose();
 }
