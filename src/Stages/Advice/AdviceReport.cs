@@ -30,9 +30,15 @@ public static class AdviceReport
     public static IReadOnlyList<TaskOutcome> Outcomes(string sweepDir)
     {
         using var catalog = ArtifactCatalog.Open(sweepDir);
+        return Outcomes(catalog);
+    }
+
+    /// <summary>The same from a catalog already open (the analysis of a sweep has one).</summary>
+    public static IReadOnlyList<TaskOutcome> Outcomes(ArtifactCatalog catalog)
+    {
         foreach (var needed in new[] { "task_metrics", "model", "tasks" })
             if (!catalog.Tables.Any(t => t.Name == needed))
-                throw new ArtifactException(sweepDir, $"has no {needed} table: advice from trained runs needs an OLMo sweep (experiment: olmo)");
+                throw new ArtifactException(catalog.Directory, $"has no {needed} table: advice from trained runs needs an OLMo sweep (experiment: olmo)");
         var rows = SqlRunner.Query(catalog.Connection, """
             WITH last AS (SELECT run, max(step) AS step FROM task_metrics GROUP BY run)
             SELECT k.kind, k.frequency, m.parameters, m.seed, t.label_accuracy, (m.seq_len * m.batch_size * m.steps)::DOUBLE AS tokens
@@ -62,11 +68,15 @@ public static class AdviceReport
     }
 
     /// <summary>The empirical advice from OLMo sweeps: boundaries, size factors and (with size and frequency) the two levers.</summary>
-    public static async Task<AdviceResult> EmpiricalAsync(IReadOnlyList<string> sweepDirs, string outputDir, double target,
+    public static Task<AdviceResult> EmpiricalAsync(IReadOnlyList<string> sweepDirs, string outputDir, double target,
+        long? size = null, double? frequency = null, string kind = "comparison") =>
+        EmpiricalAsync([.. sweepDirs.SelectMany(Outcomes)], sweepDirs[0], outputDir, target, size, frequency, kind);
+
+    /// <summary>The same from outcomes already read (<paramref name="source"/> names where, for the error when there are none).</summary>
+    public static async Task<AdviceResult> EmpiricalAsync(IReadOnlyList<TaskOutcome> outcomes, string source, string outputDir, double target,
         long? size = null, double? frequency = null, string kind = "comparison")
     {
-        var outcomes = sweepDirs.SelectMany(Outcomes).ToList();
-        if (outcomes.Count == 0) throw new ArtifactException(sweepDirs[0], "has no evaluated task on a test split yet");
+        if (outcomes.Count == 0) throw new ArtifactException(source, "has no evaluated task on a test split yet");
         var boundaries = EmpiricalAdvisor.Boundaries(outcomes, target);
         var factors = EmpiricalAdvisor.Factors(outcomes, boundaries, target);
         await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_boundaries.arrow"), BoundaryTable, boundaries);

@@ -43,7 +43,7 @@ public static partial class AnalysisRunner
         if (spec.Advise is { } advise && pipeline is not null)
         {
             var advice = pipeline.Experiment == "olmo"
-                ? await Advice.AdviceReport.EmpiricalAsync([catalog.Directory], outputDir, advise.TargetAccuracy,
+                ? await Advice.AdviceReport.EmpiricalAsync(Advice.AdviceReport.Outcomes(catalog), catalog.Directory, outputDir, advise.TargetAccuracy,
                     advise.Size > 0 ? advise.Size : null, advise.Frequency > 0 ? advise.Frequency : null, advise.Kind).ConfigureAwait(false)
                 : await Advice.AdviceReport.SyntheticAsync(pipeline, outputDir).ConfigureAwait(false);
             foreach (var (name, table) in advice.Tables)
