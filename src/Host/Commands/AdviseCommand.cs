@@ -39,7 +39,7 @@ public static class AdviseCommand
                     var pipeline = SpecLoader.Load(paths[0], r.GetValue(profile), r.GetValue(sets) ?? [], checkAnalysis: false);
                     if (pipeline.Spec.Experiment != "synthetic")
                         throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory (artifacts/NAME[-PROFILE])");
-                    var dir = r.GetValue(output) ?? Path.Combine("artifacts", "advice", pipeline.Profile is null ? pipeline.Spec.Name : $"{pipeline.Spec.Name}-{pipeline.Profile}");
+                    var dir = r.GetValue(output) ?? Retention.Pipeline.PipelineRunner.SweepDir(pipeline, Path.Combine("artifacts", "advice"));
                     result = await AdviceReport.SyntheticAsync(pipeline.Spec, dir);
                 }
                 else
