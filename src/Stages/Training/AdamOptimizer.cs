@@ -123,12 +123,13 @@ public sealed class AdamOptimizer : IDisposable
         using var b1 = beta1.ToScalar();
         using var b2 = beta2.ToScalar();
         using var epsilon = eps.ToScalar();
-        foreach (var group in Enumerable.Range(0, state.Length).Where(i => state[i].Param.grad is not null).GroupBy(i => state[i].Decay))
+        var grads = state.Select(s => s.Param.grad).ToArray();   // each read once: every read is a native call and a new wrapper
+        foreach (var group in Enumerable.Range(0, state.Length).Where(i => grads[i] is not null).GroupBy(i => state[i].Decay))
         {
             var members = group.ToArray();
             using var decay = group.Key.ToScalar();
             Fused.Value.invoke("step",
-                members.Select(i => (Tensor)state[i].Param).ToArray(), members.Select(i => state[i].Param.grad!).ToArray(),
+                members.Select(i => (Tensor)state[i].Param).ToArray(), members.Select(i => grads[i]!).ToArray(),
                 members.Select(i => state[i].M).ToArray(), members.Select(i => state[i].V).ToArray(), members.Select(i => steps![i]).ToArray(),
                 lr, b1, b2, decay, epsilon);
         }
