@@ -1,6 +1,5 @@
 using System.Globalization;
 using Apache.Arrow;
-using Apache.Arrow.Types;
 using Retention.Artifacts;
 
 namespace Retention.Pipeline;
@@ -21,23 +20,15 @@ public static class SweptValues
         var arrays = new List<IArrowArray>();
         foreach (var (key, value) in parameters)
         {
-            if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
-                (fields, arrays) = Add(fields, arrays, new Field(key, Int64Type.Default, false), new Int64Array.Builder().Append(l).Build());
-            else if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-                (fields, arrays) = Add(fields, arrays, new Field(key, DoubleType.Default, false), new DoubleArray.Builder().Append(d).Build());
-            else if (bool.TryParse(value, out var b))
-                (fields, arrays) = Add(fields, arrays, new Field(key, BooleanType.Default, false), new BooleanArray.Builder().Append(b).Build());
-            else
-                (fields, arrays) = Add(fields, arrays, new Field(key, StringType.Default, false), new StringArray.Builder().Append(value).Build());
+            IArrowArray array =
+                long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? new Int64Array.Builder().Append(l).Build()
+                : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? new DoubleArray.Builder().Append(d).Build()
+                : bool.TryParse(value, out var b) ? new BooleanArray.Builder().Append(b).Build()
+                : new StringArray.Builder().Append(value).Build();
+            fields.Add(new Field(key, array.Data.DataType, false));
+            arrays.Add(array);
         }
         using var batch = new RecordBatch(new Schema(fields, null), arrays, 1);
         await ArrowFiles.WriteBatchAsync(Path.Combine(runDir, File), batch);
-    }
-
-    static (List<Field>, List<IArrowArray>) Add(List<Field> fields, List<IArrowArray> arrays, Field field, IArrowArray array)
-    {
-        fields.Add(field);
-        arrays.Add(array);
-        return (fields, arrays);
     }
 }
