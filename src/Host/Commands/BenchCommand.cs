@@ -69,8 +69,8 @@ public static class BenchCommand
                     var root = Path.Combine(r.GetValue(artifacts)!, "bench", "query-template");
                     var spec = Retention.Spec.SpecLoader.LoadText(
                         "name: template\nsynthetic: {tasks: 8, dims_per_task: 8, width: 8}\ntrain: {steps: 2000, log_every: 100}\n", "template.yaml");
-                    await Retention.Pipeline.PipelineRunner.RunAsync(spec, root, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false, overwrite: true);
-                    run = Path.Combine(root, "template", "runs", "default");
+                    var trained = await Retention.Pipeline.PipelineRunner.RunAsync(spec, root, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false, overwrite: true);
+                    run = Path.Combine(trained.SweepDir, Retention.Artifacts.ArtifactLayout.RunsDir, trained.Runs[0].Run);
                 }
                 var rows = QueryBench.Run(run, Ints(r.GetValue(runs)!), r.GetValue(sql)!, Console.WriteLine);
                 Console.WriteLine($"recorded: {await QueryBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
