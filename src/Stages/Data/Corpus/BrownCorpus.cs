@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -63,28 +62,11 @@ public static partial class BrownCorpus
         CancellationToken ct = default)
     {
         if (docsPerShard < 1) throw new ArgumentException($"docs per shard must be ≥ 1, got {docsPerShard}");
-        Directory.CreateDirectory(outDir);
-        var paths = new List<string>();
-        foreach (var (chunk, index) in Documents(tarball).Chunk(docsPerShard).Select((c, i) => (c, i)))
+        return await DolmaShards.WriteAsync(Documents(tarball).Select(d => new
         {
-            ct.ThrowIfCancellationRequested();
-            var path = Path.Combine(outDir, $"brown-{index:D4}.json.gz");
-            var tmp = path + ".tmp";
-            await using (var stream = File.Create(tmp))
-            await using (var gzip = new GZipStream(stream, CompressionLevel.Optimal))
-            await using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
-            {
-                foreach (var (id, category, text) in chunk)
-                    await writer.WriteLineAsync(JsonSerializer.Serialize(new
-                    {
-                        id, text, source = "brown", added = "1961",
-                        metadata = new { category, package = $"{Package}@{Version}" },
-                    }, Readable));
-            }
-            File.Move(tmp, path, overwrite: true);
-            paths.Add(path);
-        }
-        return paths;
+            id = d.Id, text = d.Text, source = "brown", added = "1961",
+            metadata = new { category = d.Category, package = $"{Package}@{Version}" },
+        }), outDir, "brown", docsPerShard, Readable, ct);
     }
 
     // Quotes and apostrophes stay literal (still valid JSON), so shards read like the text.

@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.IO.Compression;
-using System.Text;
-using System.Text.Json;
 
 namespace Retention.Data.Corpus;
 
@@ -94,22 +91,10 @@ public static class ShardTools
         long seed, int perShard, DataQualityLog quality, CancellationToken ct = default)
     {
         if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
-        Directory.CreateDirectory(outDir);
         var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality);
-        var written = new List<string>();
-        foreach (var chunk in source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Chunk(perShard))
+        return await DolmaShards.WriteAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d => new
         {
-            ct.ThrowIfCancellationRequested();
-            var path = Path.Combine(outDir, $"sample-{written.Count:D4}.json.gz");
-            await using (var stream = File.Create(path + ".tmp"))
-            await using (var gzip = new GZipStream(stream, CompressionLevel.Optimal))
-            await using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
-                foreach (var d in chunk)
-                    await writer.WriteLineAsync(JsonSerializer.Serialize(new { id = d.Id, text = d.Text, source = d.Source,
-                        metadata = new { shard = d.Position.Shard, line = d.Position.Line } }));
-            File.Move(path + ".tmp", path, overwrite: true);
-            written.Add(path);
-        }
-        return written;
+            id = d.Id, text = d.Text, source = d.Source, metadata = new { shard = d.Position.Shard, line = d.Position.Line },
+        }), outDir, "sample", perShard, ct: ct);
     }
 }

@@ -1,0 +1,32 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace Retention.Data.Corpus;
+
+/// <summary>Writes documents as Dolma shards: gzip JSON lines, <c>&lt;prefix&gt;-NNNN.json.gz</c>, each written under .tmp and moved into place.</summary>
+public static class DolmaShards
+{
+    /// <param name="documents">One JSON object per document (id, text, source, ...).</param>
+    /// <returns>The shards' paths, in order.</returns>
+    public static async Task<IReadOnlyList<string>> WriteAsync<T>(IEnumerable<T> documents, string outDir, string prefix, int perShard,
+        JsonSerializerOptions? options = null, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(outDir);
+        var written = new List<string>();
+        foreach (var chunk in documents.Chunk(perShard))
+        {
+            ct.ThrowIfCancellationRequested();
+            var path = Path.Combine(outDir, $"{prefix}-{written.Count:D4}.json.gz");
+            var tmp = path + ".tmp";
+            await using (var stream = File.Create(tmp))
+            await using (var gzip = new GZipStream(stream, CompressionLevel.Optimal))
+            await using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
+                foreach (var document in chunk)
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(document, options));
+            File.Move(tmp, path, overwrite: true);
+            written.Add(path);
+        }
+        return written;
+    }
+}
