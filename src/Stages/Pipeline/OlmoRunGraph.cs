@@ -179,13 +179,14 @@ public static class OlmoRunGraph
                 var view0 = new ModelView(trainer.Model, device, 0, null, false);
                 foreach (var row in await onTrainer.StartNew(() => Run(stages, s => s.After(view0)))) tables.Write(row);
             }
+            bool Logged(long step) => step % spec.Train.LogEvery == 0 || step == spec.Train.Steps;   // a train row is written
             var train = Stage.Transform<TrainingBatch, Outcome>("train", batch =>
             {
                 bool last = batch.Step == spec.Train.Steps;
                 var before = Run(stages, s => s.Before(new ModelView(trainer.Model, device, batch.Step, batch, last)));
                 // Loss and gradient norm stay on the device except at logging steps (and the first, the
                 // divergence reference): reading them is a host synchronisation every step otherwise.
-                bool read = batch.Step % spec.Train.LogEvery == 0 || last || batch.Step == resumedAt + 1;
+                bool read = Logged(batch.Step) || batch.Step == resumedAt + 1;
                 var outcome = times.Time(StageTimes.TrainStep, () => trainer.Step(batch, read));
                 if (read)
                 {
@@ -200,7 +201,7 @@ public static class OlmoRunGraph
             {
                 long step = o.Step.Step, tokens = step * tokensPerStep;
                 foreach (var row in o.Batch.Injections) tables.Write(row);
-                if (step % spec.Train.LogEvery == 0 || step == spec.Train.Steps)
+                if (Logged(step))
                     tables.Write(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, 6.0 * parameters * tokens, clock.Elapsed.TotalSeconds));
                 foreach (var row in o.Rows.Where(r => r is not CheckpointSaved)) tables.Write(row);
                 if (o.Rows.OfType<CheckpointSaved>().Any()) await Promote(step);
