@@ -48,7 +48,7 @@ internal static class ArrowTableLoader
         var existing = new List<(string Name, string Type)>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '{table.Replace("'", "''")}' ORDER BY ordinal_position";
+            command.CommandText = $"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = {SqlIdentifiers.Literal(table)} ORDER BY ordinal_position";
             using var reader = command.ExecuteReader();
             while (reader.Read()) existing.Add((reader.GetString(0), reader.GetString(1)));
         }

@@ -83,7 +83,7 @@ public static class CatalogCache
                 {
                     Execute(connection, $"DROP TABLE IF EXISTS {SqlIdentifiers.Quote(table.Key)}");
                     ArrowTableLoader.Load(connection, table.Key, [.. now.Select(c => c.File)]);
-                    Execute(connection, $"DELETE FROM {Listing} WHERE lower(tbl) = lower('{Quote(table.Key)}')");
+                    Execute(connection, $"DELETE FROM {Listing} WHERE lower(tbl) = lower({SqlIdentifiers.Literal(table.Key)})");
                     List(connection, table.Key, now);
                 }
                 Execute(connection, "COMMIT");
@@ -100,11 +100,10 @@ public static class CatalogCache
                      .Where(t => !tables.Any(g => g.Key.Equals(t, StringComparison.OrdinalIgnoreCase))).ToList())
         {
             Execute(connection, $"DROP TABLE IF EXISTS {SqlIdentifiers.Quote(gone)}");
-            Execute(connection, $"DELETE FROM {Listing} WHERE lower(tbl) = lower('{Quote(gone)}')");
+            Execute(connection, $"DELETE FROM {Listing} WHERE lower(tbl) = lower({SqlIdentifiers.Literal(gone)})");
         }
     }
 
-    static string Quote(string s) => s.Replace("'", "''");
 
     /// <summary>Adds files to the listing (an appender: a thousand runs are seven thousand rows).</summary>
     static void List(DuckDBConnection connection, string table, IEnumerable<(ArtifactFile File, FileInfo Info)> files)

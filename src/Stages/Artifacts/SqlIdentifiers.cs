@@ -4,4 +4,7 @@ namespace Retention.Artifacts;
 internal static class SqlIdentifiers
 {
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>A SQL string literal holding <paramref name="text"/>.</summary>
+    public static string Literal(string text) => "'" + text.Replace("'", "''") + "'";
 }
