@@ -36,8 +36,7 @@ public static class EmpiricalAdvisor
         var result = new List<Boundary>();
         foreach (var group in outcomes.GroupBy(o => (o.Kind, o.Parameters)).OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Parameters))
         {
-            var byFrequency = group.GroupBy(o => o.Frequency).OrderBy(g => g.Key)
-                .Select(g => (Frequency: g.Key, Accuracies: g.Select(o => o.Accuracy).ToArray())).ToList();
+            var byFrequency = ByFrequency(group);
             int seeds = group.Select(o => o.Seed).Distinct().Count();
             var (rarest, boundary, side) = Estimate(byFrequency.Select(f => (f.Frequency, f.Accuracies.Average())).ToList(), target);
             string status = byFrequency.Count < 2 ? "too few frequencies: test at least two around the boundary"
@@ -88,8 +87,11 @@ public static class EmpiricalAdvisor
     }
 
     static List<(double Frequency, double[] Accuracies)> Frequencies(IReadOnlyList<TaskOutcome> outcomes, string kind, long parameters) =>
-        [.. outcomes.Where(o => o.Kind == kind && o.Parameters == parameters).GroupBy(o => o.Frequency).OrderBy(g => g.Key)
-            .Select(g => (g.Key, g.Select(o => o.Accuracy).ToArray()))];
+        ByFrequency(outcomes.Where(o => o.Kind == kind && o.Parameters == parameters));
+
+    /// <summary>One size's outcomes as (frequency ascending, the seeds' accuracies).</summary>
+    static List<(double Frequency, double[] Accuracies)> ByFrequency(IEnumerable<TaskOutcome> outcomes) =>
+        [.. outcomes.GroupBy(o => o.Frequency).OrderBy(g => g.Key).Select(g => (g.Key, g.Select(o => o.Accuracy).ToArray()))];
 
     /// <summary>
     /// From (frequency ascending, mean accuracy): the rarest tested frequency at or above the target, the
