@@ -7,25 +7,70 @@
 #   rm .device/pipeline/libduckdb.so .device/pipeline/libSkiaSharp.so .device/pipeline/libHarfBuzzSharp.so   # fit the carry limit
 #   pipeline data brown                                     # data/brown, carried with the tree
 #
-# then run this script there with carry [".device/pipeline", "data/brown"]; it writes into $OUT
-# (Arrow files to analyse here with `pipeline analyze` / `pipeline query`) and prints every figure.
+# then run it there from the repository root with carry [".device/pipeline", "data/brown"] and a
+# timeout of 600 s: the steps' limits add up to 525 s, most important first (a session's device
+# time is 15 minutes, the machine's start included). It prints every figure and exits 1 when any
+# step failed. Only 8 flat files come back from the device's $OUT, so the runs are written to
+# $ARTIFACTS and $OUT gets the log and the figures' Arrow files (for `pipeline query` here).
+#
+# Rehearsal on the CPU (a test runs it, so a CLI change cannot first break it on the GPU):
+#   REHEARSAL=1 PIPELINE="dotnet src/Host/bin/Release/net10.0/pipeline.dll" OUT=/tmp/out bash scripts/gpu-figures.sh
 set -uo pipefail
-export LD_LIBRARY_PATH=$(python3 -c "import torch,os;print(os.path.dirname(torch.__file__))")/lib
-export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
-P=.device/pipeline/pipeline
+cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/out}
-mkdir -p "$OUT"
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
+ARTIFACTS=${ARTIFACTS:-/tmp/gpu-figures}
+rm -rf "$ARTIFACTS"
+mkdir -p "$OUT" "$ARTIFACTS"
+exec > >(tee "$OUT/gpu-figures.log") 2>&1
+
+if [ "${REHEARSAL:-0}" = 1 ]; then
+  P=${PIPELINE:?set PIPELINE to the pipeline command}
+  DEVICE=cpu
+  TRAIN="4M:2"; SEQ=32; STEPS=1                 # model:batch
+  BIG=4M; BIG_BATCH=4; BIG_ACCUM=2; BIG_STEPS=1
+  PROBE_SETS=(--set train.steps=20 --set 'probes={every: 10, das: {layer: 4, steps: 5}, fourier: {layer: 4}}'
+              --set 'data.packing={seq_len: 32, batch_size: 4}' --set 'sweep.olmo.hidden=[16]' --set olmo.eval_every=10)
+else
+  export LD_LIBRARY_PATH=$(python3 -c "import torch,os;print(os.path.dirname(torch.__file__))")/lib
+  export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+  P=${PIPELINE:-.device/pipeline/pipeline}
+  DEVICE=cuda
+  TRAIN="20M:16 300M:8 1B:8"; SEQ=2048; STEPS=20
+  BIG=4B; BIG_BATCH=8; BIG_ACCUM=8; BIG_STEPS=5
+  # The probes at the default cadence (every 500 steps, DAS 200 steps) on a GPU-scale step.
+  PROBE_SETS=(--set train.steps=1000 --set 'probes={every: 500, das: {layer: 4}, fourier: {layer: 4}}'
+              --set 'data.packing={seq_len: 256, batch_size: 64}' --set 'sweep.olmo.hidden=[64]')
+  nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
+fi
+
+start=$SECONDS
+failed=()
+# step LIMIT_S COMMAND...: runs one measurement under a time limit; a failure is reported and the next step runs.
+step() {
+  local limit=$1; shift
+  echo "== [$((SECONDS - start)) s] $*"
+  timeout "$limit" "$@"
+  local rc=$?
+  if [ $rc -ne 0 ]; then echo "!! exit $rc: $*"; failed+=("$*"); fi
+}
 
 # Issue 13: training speed with the fused AdamW and no host reads between logging steps, against
 # PyTorch 2.11 eager on an H100 (453K / 123K / 48.0K tokens/s for 20M / 300M / 1B at seq 2048, bf16).
-for m in 20M:16 300M:8 1B:8; do
-  timeout 240 $P bench train --model ${m%%:*} --device cuda --batch-size ${m##*:} --seq-len 2048 --steps 20 --precision bf16 --artifacts "$OUT"
+# Each prints its attention kernel (flash expected for bf16 on CUDA).
+for m in $TRAIN; do
+  step 60 $P bench train --model "${m%%:*}" --device $DEVICE --batch-size "${m##*:}" --seq-len $SEQ --steps $STEPS --precision bf16 --artifacts "$ARTIFACTS"
 done
 # The 4B preset in micro-batches (memory: one 140 GB-class GPU).
-timeout 300 $P bench train --model 4B --device cuda --batch-size 8 --grad-accumulation 8 --seq-len 2048 --steps 5 --precision bf16 --artifacts "$OUT"
+step 150 $P bench train --model $BIG --device $DEVICE --batch-size $BIG_BATCH --grad-accumulation $BIG_ACCUM --seq-len $SEQ \
+  --steps $BIG_STEPS --precision bf16 --artifacts "$ARTIFACTS"
 
-# Issue 11: the probes on CUDA in bf16, and their cost at the default cadence on a GPU-scale step.
-timeout 600 $P bench probes pipelines/olmo-representations.yaml --profile cpu --device cuda \
-  --set 'probes={every: 500, das: {layer: 4}, fourier: {layer: 4}}' --set train.steps=1000 \
-  --set 'data.packing={seq_len: 256, batch_size: 64}' --set 'sweep.olmo.hidden=[64]' --artifacts "$OUT"
+# Issue 11: the probes on the device in bf16, and their cost as a share of the training steps.
+step 180 $P bench probes pipelines/olmo-representations.yaml --profile cpu --device $DEVICE --set olmo.precision=bf16 \
+  "${PROBE_SETS[@]}" --artifacts "$ARTIFACTS"
+
+cp "$ARTIFACTS"/bench/*.arrow "$OUT"/ 2>/dev/null
+echo "== [$((SECONDS - start)) s] done; in $OUT: $(cd "$OUT" && ls | tr '\n' ' ')"
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'FAILED: %s\n' "${failed[@]}"
+  exit 1
+fi

@@ -1,5 +1,3 @@
-using Apache.Arrow;
-using Apache.Arrow.Ipc;
 using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
@@ -23,23 +21,8 @@ public sealed class BenchCommandTests : IDisposable
     {
         var path = output.Split('\n').Single(l => l.StartsWith("recorded: ", StringComparison.Ordinal))["recorded: ".Length..].Trim();
         Assert.StartsWith(Path.Combine("artifacts", "bench"), path);
-        using var reader = new ArrowFileReader(File.OpenRead(Path.Combine(dir, path)));
-        var rows = new List<Dictionary<string, object?>>();
-        while (reader.ReadNextRecordBatch() is { } batch)
-            using (batch)
-                for (int i = 0; i < batch.Length; i++)
-                    rows.Add(batch.Schema.FieldsList.Select((f, c) => (f.Name, Value: Value(batch.Column(c), i))).ToDictionary(x => x.Name, x => x.Value));
-        return rows;
+        return ArrowRows.Read(Path.Combine(dir, path));
     }
-
-    static object? Value(IArrowArray a, int i) => a switch
-    {
-        StringArray s => s.GetString(i),
-        Int32Array n => n.GetValue(i),
-        Int64Array n => n.GetValue(i),
-        DoubleArray d => d.GetValue(i),
-        _ => throw new NotSupportedException(a.GetType().Name),
-    };
 
     [Fact]
     public void Bench_data_measures_the_same_stream_at_every_thread_count_and_repeat_and_records_it()

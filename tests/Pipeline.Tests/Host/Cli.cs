@@ -21,10 +21,16 @@ sealed class CliProcess : IDisposable
     public static CliProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
 
     /// <param name="environment">Variables to set (null: unset) for the process, e.g. a PATH.</param>
-    public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        StartProgram(workingDirectory, environment, DotnetHost, [Dll, .. args]);
+
+    /// <summary>`pipeline` as one shell command line (for scripts that take it in a variable).</summary>
+    public static string CommandLine => $"{DotnetHost} {Dll}";
+
+    /// <summary>Starts any program (a script that calls `pipeline`, say), output redirected as for `pipeline`.</summary>
+    public static CliProcess StartProgram(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, string program, params string[] args)
     {
-        var info = new ProcessStartInfo(DotnetHost) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Dll);
+        var info = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) info.Environment[name] = value;
@@ -62,7 +68,7 @@ sealed class CliProcess : IDisposable
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"pipeline did not exit within {timeout}; output so far:\n{Output}\n{Error}");
+            throw new TimeoutException($"{process.StartInfo.FileName} did not exit within {timeout}; output so far:\n{Output}\n{Error}");
         }
         process.WaitForExit();   // drains the redirected streams
         return (process.ExitCode, Output, Error);
