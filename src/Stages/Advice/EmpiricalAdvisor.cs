@@ -11,7 +11,13 @@ public sealed record TaskOutcome(string Kind, double Frequency, long Parameters,
 /// one seed (no interval), or fewer than two frequencies.
 /// </summary>
 public sealed record Boundary(string Kind, long Parameters, int Seeds, int Frequencies, double? RarestLearnedTested,
-    double? BoundaryFrequency, double? Low, double? High, string Status);
+    double? BoundaryFrequency, double? Low, double? High, string Status)
+{
+    /// <summary>The frequency at and above which this size learns the kind, as far as the sweeps show: the boundary, or,
+    /// where two or more frequencies were tested and all learned, the rarest of them (the boundary lies lower). Null
+    /// where the data cannot place it. Not a column: the levers read it instead of the status text.</summary>
+    public double? LearnsFrom { get; init; }
+}
 
 /// <summary>advice_factors.arrow: how many times more frequent a task must be for the smaller size to learn it
 /// where the larger does: boundary(smaller) / boundary(larger), with the interval from the bootstrap.</summary>
@@ -53,7 +59,10 @@ public static class EmpiricalAdvisor
                 (low, high) = Interval(draws);
             }
             result.Add(new Boundary(group.Key.Kind, group.Key.Parameters, seeds, byFrequency.Count, rarest,
-                side == 0 ? boundary : null, low, high, status));
+                side == 0 ? boundary : null, low, high, status)
+            {
+                LearnsFrom = side == 0 ? boundary : side < 0 && byFrequency.Count >= 2 ? rarest : null,
+            });
         }
         return result;
     }
@@ -149,13 +158,12 @@ public static class Levers
             ?? throw new ArgumentException($"no {kind} runs of a {parameters:N0}-parameter model in the sweeps; sizes there: " +
                 string.Join(", ", boundaries.Where(b => b.Kind == kind).Select(b => b.Parameters.ToString("N0"))));
         double tokens = outcomes.Where(o => o.Kind == kind && o.Parameters == parameters).Select(o => o.Tokens).DefaultIfEmpty(0).Max();
-        var larger = boundaries.Where(b => b.Kind == kind && b.Parameters > parameters && b.BoundaryFrequency is { } f && f <= frequency
-                                          || b.Kind == kind && b.Parameters > parameters && b.Status.StartsWith("learned at every", StringComparison.Ordinal) && b.RarestLearnedTested <= frequency)
+        var larger = boundaries.Where(b => b.Kind == kind && b.Parameters > parameters && b.LearnsFrom <= frequency)
             .OrderBy(b => b.Parameters).FirstOrDefault();
         double? flops = larger is null ? null : 6.0 * (larger.Parameters - parameters) * tokens;
-        if (own.BoundaryFrequency is { } needed && needed <= frequency || own.Status.StartsWith("learned at every", StringComparison.Ordinal) && own.RarestLearnedTested <= frequency)
-            return new LeverAdvice(kind, parameters, frequency, own.BoundaryFrequency ?? own.RarestLearnedTested, 0, null, null,
-                $"already learnable: a {parameters:N0}-parameter model learns {kind} at {frequency:G3} (boundary {(own.BoundaryFrequency ?? own.RarestLearnedTested):G3})");
+        if (own.LearnsFrom is { } from && from <= frequency)
+            return new LeverAdvice(kind, parameters, frequency, from, 0, null, null,
+                $"already learnable: a {parameters:N0}-parameter model learns {kind} at {frequency:G3} (boundary {from:G3})");
         if (own.BoundaryFrequency is not { } f2)
             return new LeverAdvice(kind, parameters, frequency, null, null, larger?.Parameters, flops,
                 $"cannot advise the frequency: {own.Status}" + (larger is null ? "" : $"; growing to {larger.Parameters:N0} parameters learns it (+{flops:G3} FLOPs)"));

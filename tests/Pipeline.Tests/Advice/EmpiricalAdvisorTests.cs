@@ -40,13 +40,35 @@ public class EmpiricalAdvisorTests : IDisposable
             .. Size(2, (1e-4, [0.5, 0.5]), (1e-3, [0.6, 0.55])),     // learned nowhere
             .. Size(3, (1e-4, [0.5]), (1e-3, [0.9])),                // one seed
             .. Size(4, (1e-3, [0.9, 0.9])),                          // one frequency
-        ], 0.8).Select(b => (b.Parameters, b.Status, b.BoundaryFrequency)).ToList();
+        ], 0.8).Select(b => (b.Parameters, b.Status, b.BoundaryFrequency, b.LearnsFrom)).ToList();
         Assert.StartsWith("learned at every tested frequency", statuses[0].Status);
         Assert.StartsWith("learned at no tested frequency", statuses[1].Status);
         Assert.StartsWith("one seed", statuses[2].Status);
         Assert.NotNull(statuses[2].BoundaryFrequency);                 // placed, without an interval
         Assert.StartsWith("too few frequencies", statuses[3].Status);
         Assert.All(statuses.Take(2), s => Assert.Null(s.BoundaryFrequency));
+        // Where the levers may count on the size: from the rarest tested when all were learned, from the boundary when placed.
+        Assert.Equal([1e-4, null, statuses[2].BoundaryFrequency, null], statuses.Select(s => s.LearnsFrom));
+    }
+
+    [Fact]
+    public void A_size_that_learned_every_tested_frequency_counts_as_learning_from_the_rarest()
+    {
+        var outcomes = Size(1000, (1e-4, [0.5, 0.5]), (1e-3, [0.9, 0.9]))
+            .Concat(Size(5000, (1e-4, [0.9, 0.95]), (1e-3, [0.97, 0.99]))).ToList();
+        var boundaries = EmpiricalAdvisor.Boundaries(outcomes, 0.8);
+
+        var smaller = Levers.For(boundaries, outcomes, "comparison", 1000, 2e-4);
+        Assert.Equal(5000, smaller.LargerSize);                    // learns at 1e-4 already, so at 2e-4
+        Assert.StartsWith("raise the frequency", smaller.Advice);
+
+        var larger = Levers.For(boundaries, outcomes, "comparison", 5000, 2e-4);
+        Assert.Equal(0, larger.ExtraInstances);
+        Assert.Equal(1e-4, larger.FrequencyNeeded);
+        Assert.StartsWith("already learnable", larger.Advice);
+
+        // Below the rarest tested frequency nothing is known: no advice to stay.
+        Assert.StartsWith("cannot advise", Levers.For(boundaries, outcomes, "comparison", 5000, 5e-5).Advice);
     }
 
     [Fact]
