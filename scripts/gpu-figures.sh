@@ -8,7 +8,7 @@
 #   pipeline data brown                                     # data/brown, carried with the tree
 #
 # then run it there from the repository root with carry [".device/pipeline", "data/brown"] and a
-# timeout of 600 s: the steps' limits add up to 525 s, most important first (a session's device
+# timeout of 600 s: the steps' limits add up to 570 s, most important first (a session's device
 # time is 15 minutes, the machine's start included). It prints every figure and exits 1 when any
 # step failed. Only 8 flat files come back from the device's $OUT, so the runs are written to
 # $ARTIFACTS and $OUT gets the log and the figures' Arrow files (for `pipeline query` here).
@@ -26,7 +26,7 @@ exec > >(tee "$OUT/gpu-figures.log") 2>&1
 if [ "${REHEARSAL:-0}" = 1 ]; then
   P=${PIPELINE:?set PIPELINE to the pipeline command}
   DEVICE=cpu
-  TRAIN="4M:2"; SEQ=32; STEPS=1                 # model:batch
+  TRAIN="4M:2"; FUSED="4M:2"; SEQ=32; STEPS=1   # model:batch
   BIG=4M; BIG_BATCH=4; BIG_ACCUM=2; BIG_STEPS=1
   PROBE_SETS=(--set train.steps=20 --set 'probes={every: 10, das: {layer: 4, steps: 5}, fourier: {layer: 4}}'
               --set 'data.packing={seq_len: 32, batch_size: 4}' --set 'sweep.olmo.hidden=[16]' --set olmo.eval_every=10)
@@ -35,7 +35,7 @@ else
   export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
   P=${PIPELINE:-.device/pipeline/pipeline}
   DEVICE=cuda
-  TRAIN="20M:16 300M:8 1B:8"; SEQ=2048; STEPS=20
+  TRAIN="20M:16 300M:8 1B:8"; FUSED="20M:16 1B:8"; SEQ=2048; STEPS=20
   BIG=4B; BIG_BATCH=8; BIG_ACCUM=8; BIG_STEPS=5
   # The probes at the default cadence (every 500 steps, DAS 200 steps) on a GPU-scale step.
   PROBE_SETS=(--set train.steps=1000 --set 'probes={every: 500, das: {layer: 4}, fourier: {layer: 4}}'
@@ -64,11 +64,20 @@ done
 step 150 $P bench train --model $BIG --device $DEVICE --batch-size $BIG_BATCH --grad-accumulation $BIG_ACCUM --seq-len $SEQ \
   --steps $BIG_STEPS --precision bf16 --artifacts "$ARTIFACTS"
 
+# Issue 13: does fusing rotary and SwiGLU pay (olmo.fused_elementwise: TorchScript, LibTorch's CUDA fuser)?
+# The same runs as above with it on: the launch-bound small model and the bandwidth-heavy large one.
+for m in $FUSED; do
+  step 60 $P bench train --model "${m%%:*}" --device $DEVICE --batch-size "${m##*:}" --seq-len $SEQ --steps $STEPS --precision bf16 \
+    --fused-elementwise --artifacts "$ARTIFACTS"
+done
+
 # Issue 11: the probes on the device in bf16, and their cost as a share of the training steps.
-step 180 $P bench probes pipelines/olmo-representations.yaml --profile cpu --device $DEVICE --set olmo.precision=bf16 \
+step 120 $P bench probes pipelines/olmo-representations.yaml --profile cpu --device $DEVICE --set olmo.precision=bf16 \
   "${PROBE_SETS[@]}" --artifacts "$ARTIFACTS"
 
 cp "$ARTIFACTS"/bench/*.arrow "$OUT"/ 2>/dev/null
+files=$(ls "$OUT" | wc -l)
+[ "$files" -le 8 ] || echo "!! $files files in $OUT: the device brings back only 8 (fewer steps, or fewer records)"
 echo "== [$((SECONDS - start)) s] done; in $OUT: $(cd "$OUT" && ls | tr '\n' ' ')"
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'FAILED: %s\n' "${failed[@]}"

@@ -9,7 +9,8 @@ namespace Retention.Benchmarks;
 
 /// <summary>One measurement of `pipeline bench train`.</summary>
 public sealed record TrainBenchRow(string Timestamp, string Device, string Model, long Parameters, string Precision, int BatchSize,
-    int SeqLen, int GradAccumulation, int Steps, double StepSeconds, double TokensPerSecond, double PeakMemoryGiB, double PeakFlops, double Mfu);
+    int SeqLen, int GradAccumulation, int Steps, double StepSeconds, double TokensPerSecond, double PeakMemoryGiB, double PeakFlops, double Mfu,
+    bool FusedElementwise);
 
 /// <summary>
 /// Tokens/s, step time, peak memory and MFU of the OLMo trainer (forward, backward, clipping,
@@ -24,7 +25,7 @@ public static class TrainBench
 {
     /// <param name="BatchSize">Rows per optimiser step, split into <paramref name="GradAccumulation"/> micro-batches.</param>
     public sealed record Config(string Device, string Preset, int VocabSize, int BatchSize, int SeqLen, int Steps,
-        string Precision = "auto", int GradAccumulation = 1);
+        string Precision = "auto", int GradAccumulation = 1, bool FusedElementwise = false);
 
     public static TrainBenchRow Run(Config c, Action<string> log)
     {
@@ -34,9 +35,10 @@ public static class TrainBench
         double peak = MeasurePeak(device);
         log($"measured matmul peak on {device}: {peak / 1e12:F2} TFLOP/s");
         using var trainer = new OlmoTrainer(config,
-            new OlmoTrainSpec(Steps: c.Steps + 2, Precision: c.Precision, GradAccumulation: c.GradAccumulation), device);
+            new OlmoTrainSpec(Steps: c.Steps + 2, Precision: c.Precision, GradAccumulation: c.GradAccumulation, FusedElementwise: c.FusedElementwise), device);
         string precision = MixedPrecision.Name(trainer.Model.ComputeDtype);
-        log($"attention kernel: {AttentionBackend.For(config, device, trainer.Model.ComputeDtype, c.SeqLen)}; AdamW: {(trainer.Optimizer.IsFused ? "fused" : "per parameter")}");
+        log($"attention kernel: {AttentionBackend.For(config, device, trainer.Model.ComputeDtype, c.SeqLen)}; AdamW: {(trainer.Optimizer.IsFused ? "fused" : "per parameter")}; " +
+            $"rotary and SwiGLU: {(c.FusedElementwise ? "TorchScript" : "op by op")}");
         var rng = new Random(0);
         TrainingBatch Batch(long step)
         {
@@ -60,7 +62,7 @@ public static class TrainBench
             ? GpuMemory.UsedGiB(device.index)
             : Process.GetCurrentProcess().PeakWorkingSet64 / (double)(1L << 30);
         var row = new TrainBenchRow(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), device.ToString(), c.Preset, parameters, precision,
-            c.BatchSize, c.SeqLen, c.GradAccumulation, c.Steps, seconds, tokensPerSecond, memory, peak, mfu);
+            c.BatchSize, c.SeqLen, c.GradAccumulation, c.Steps, seconds, tokensPerSecond, memory, peak, mfu, c.FusedElementwise);
         log($"{c.Preset} ({parameters:N0} parameters, {precision}), batch {c.BatchSize} × {c.SeqLen}" +
             $"{(c.GradAccumulation > 1 ? $" in {c.GradAccumulation} micro-batches" : "")}: {seconds * 1000:F0} ms/step, " +
             $"{tokensPerSecond:N0} tokens/s, MFU {mfu:P1}, peak memory {(double.IsNaN(memory) ? "n/a" : $"{memory:F2} GiB")}");
@@ -88,7 +90,8 @@ public static class TrainBench
         .Utf8("timestamp", r => r.Timestamp).Utf8("device", r => r.Device).Utf8("model", r => r.Model)
         .Int64("parameters", r => r.Parameters).Utf8("precision", r => r.Precision).Int32("batch_size", r => r.BatchSize)
         .Int32("seq_len", r => r.SeqLen).Int32("grad_accumulation", r => r.GradAccumulation).Int32("steps", r => r.Steps).Float64("step_seconds", r => r.StepSeconds).Float64("tokens_per_s", r => r.TokensPerSecond)
-        .Float64("peak_memory_gib", r => r.PeakMemoryGiB).Float64("peak_flops", r => r.PeakFlops).Float64("mfu", r => r.Mfu);
+        .Float64("peak_memory_gib", r => r.PeakMemoryGiB).Float64("peak_flops", r => r.PeakFlops).Float64("mfu", r => r.Mfu)
+        .Bool("fused_elementwise", r => r.FusedElementwise);
 
     public static Task<string> RecordAsync(TrainBenchRow row, string artifactsRoot) =>
         BenchRecords.WriteAsync(artifactsRoot, $"train-{row.Model}", Table, [row]);

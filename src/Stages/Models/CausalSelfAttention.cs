@@ -25,6 +25,9 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The rotary embedding of q and k.</summary>
+    public RotaryEmbedding Rotary => rotary;
+
     /// <summary>The output projection (for scaled initialisation).</summary>
     public Linear OutProj => attnOut;
 

@@ -52,6 +52,17 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
     }
     ScalarType computeDtype = ScalarType.Float32;
 
+    /// <summary>Rotary embeddings and SwiGLU gates through <see cref="FusedElementwise"/> (TorchScript, fusable on
+    /// CUDA) rather than op by op; the same arithmetic either way (tested).</summary>
+    public bool FusedElementwise
+    {
+        get => blocks.Count > 0 && blocks[0].Mlp.Fused;
+        set
+        {
+            foreach (var block in blocks) block.Attention.Rotary.Fused = block.Mlp.Fused = value;
+        }
+    }
+
     /// <summary>Trainable parameter count of the built module (Σ numel over parameters()).</summary>
     public long CountParameters() => parameters().Sum(p => p.numel());
 

@@ -26,10 +26,19 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
     /// <summary>The output projection MlpDim/2 → H: column j is neuron j's write to the residual stream.</summary>
     public Linear OutProj => ffOut;
 
+    /// <summary>The gate through <see cref="FusedElementwise.SwiGlu"/> (same arithmetic, fusable on CUDA) instead of op by op.</summary>
+    public bool Fused { get; set; }
+
     public override Tensor forward(Tensor x)
     {
-        var halves = MixedPrecision.Linear(ffProj, x).chunk(2, dim: -1);                            // 2 × (B, T, M/2)
-        var h = nn.functional.silu(halves[1]) * halves[0];                          // (B, T, M/2)
-        return MixedPrecision.Linear(ffOut, h);                                               // (B, T, C)
+        var projected = MixedPrecision.Linear(ffProj, x);                           // (B, T, M)
+        Tensor h;                                                                   // (B, T, M/2)
+        if (Fused) h = FusedElementwise.SwiGlu(projected);
+        else
+        {
+            var halves = projected.chunk(2, dim: -1);                               // 2 × (B, T, M/2)
+            h = nn.functional.silu(halves[1]) * halves[0];
+        }
+        return MixedPrecision.Linear(ffOut, h);                                     // (B, T, C)
     }
 }

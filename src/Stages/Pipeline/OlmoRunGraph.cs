@@ -104,7 +104,8 @@ public static class OlmoRunGraph
         var config = ModelConfig(olmo, data, tokenizer);
         var trainSpec = new OlmoTrainSpec(spec.Train.Steps, spec.Train.WarmupSteps, spec.Train.Lr, spec.Train.MinLrRatio,
             olmo.WeightDecay, Beta2: olmo.Beta2, ClipGradNorm: olmo.ClipGradNorm, GradAccumulation: olmo.GradAccumulation,
-            CheckpointEvery: olmo.CheckpointEvery, Seed: spec.Seed, Precision: olmo.Precision, FusedOptimizer: olmo.FusedAdamw).Validated();
+            CheckpointEvery: olmo.CheckpointEvery, Seed: spec.Seed, Precision: olmo.Precision, FusedOptimizer: olmo.FusedAdamw,
+            FusedElementwise: olmo.FusedElementwise).Validated();
         var device = Devices.Resolve(spec.Device);
         var precision = MixedPrecision.Name(MixedPrecision.ComputeDtype(trainSpec.Precision, device));
         long parameters = config.ParameterCount(), tokensPerStep = data.Packing.TokensPerBatch;

@@ -63,6 +63,10 @@ public sealed record OlmoSpec
     /// <summary>AdamW as LibTorch's fused kernel (one call per decay group) rather than ~9 kernels per
     /// parameter; equal to float rounding (tested). false: the per-parameter update.</summary>
     public bool FusedAdamw { get; init; } = true;
+
+    /// <summary>Rotary embeddings and SwiGLU gates as TorchScript functions, which LibTorch's fuser compiles into one
+    /// kernel per chain on CUDA; the same arithmetic (tested). Off until a GPU measurement shows it pays.</summary>
+    public bool FusedElementwise { get; init; }
 }
 
 /// <summary>

@@ -9,7 +9,8 @@ namespace Retention.Training;
 /// <see cref="Precision"/>: auto | fp32 | bf16, the matmul dtype (<see cref="Models.MixedPrecision"/>);
 /// auto is bf16 on CUDA and fp32 on the CPU. Weights and optimiser state are float32 in every case.
 /// <see cref="FusedOptimizer"/>: one fused AdamW kernel per decay group (<see cref="AdamOptimizer"/>), else the
-/// per-parameter update; they agree to float rounding (tested).
+/// per-parameter update; they agree to float rounding (tested). <see cref="FusedElementwise"/>: rotary and SwiGLU
+/// through TorchScript (<see cref="Models.FusedElementwise"/>), for LibTorch's fuser on CUDA.
 /// </summary>
 public sealed record OlmoTrainSpec(
     long Steps,
@@ -25,7 +26,8 @@ public sealed record OlmoTrainSpec(
     long CheckpointEvery = 0,
     long Seed = 0,
     string Precision = "auto",
-    bool FusedOptimizer = true)
+    bool FusedOptimizer = true,
+    bool FusedElementwise = false)
 {
     public OlmoTrainSpec Validated()
     {

@@ -37,6 +37,7 @@ public sealed class OlmoTrainer : IDisposable
         model = new OlmoModel(config, new Generator((ulong)spec.Seed));
         if (this.device.type != DeviceType.CPU) model.to(this.device);
         model.ComputeDtype = MixedPrecision.ComputeDtype(Spec.Precision, this.device);
+        model.FusedElementwise = Spec.FusedElementwise;
         model.train();
         optimizer = new AdamOptimizer(DecayGroups(model, spec.WeightDecay), spec.Lr, spec.Beta1, spec.Beta2, spec.Eps, Spec.FusedOptimizer);
     }

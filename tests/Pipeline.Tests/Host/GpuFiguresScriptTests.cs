@@ -63,12 +63,13 @@ public sealed class GpuFiguresScriptTests : IDisposable
         Assert.Contains("gpu-figures.log", files);
         Assert.Equal(output.Trim(), File.ReadAllText(Path.Combine(Out, "gpu-figures.log")).Trim());
 
-        // The training figures: the plain model, then the big one in micro-batches, each naming its attention kernel.
+        // The training figures: the plain model, the big one in micro-batches, the plain one with fused elementwise
+        // work, each naming its attention kernel.
         var train = files.Where(f => f!.StartsWith("train-", StringComparison.Ordinal)).Select(f => ArrowRows.Read(Path.Combine(Out, f!)).Single()).ToList();
-        Assert.Equal([1, 2], train.Select(r => (int)r["grad_accumulation"]!).Order());
+        Assert.Equal([(1, false), (1, true), (2, false)], train.Select(r => ((int)r["grad_accumulation"]!, (bool)r["fused_elementwise"]!)).Order());
         Assert.All(train, r => Assert.Equal("bf16", r["precision"]));
         Assert.All(train, r => Assert.True((double)r["tokens_per_s"]! > 0));
-        Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("attention kernel: ", StringComparison.Ordinal)));
+        Assert.Equal(3, output.Split('\n').Count(l => l.StartsWith("attention kernel: ", StringComparison.Ordinal)));
 
         // The probes' cost: both probes timed on the run the script asked for.
         var probes = ArrowRows.Read(Path.Combine(Out, files.Single(f => f!.StartsWith("probes-", StringComparison.Ordinal))!));
@@ -83,7 +84,7 @@ public sealed class GpuFiguresScriptTests : IDisposable
         var (exit, output, _) = Script("false");
         Assert.Equal(1, exit);
         var failed = output.Split('\n').Where(l => l.StartsWith("FAILED: ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, failed.Count);   // the training bench, the big model's, the probes'
+        Assert.Equal(4, failed.Count);   // the training bench, the big model's, the fused one's, the probes'
         Assert.Contains(failed, l => l.Contains("bench probes"));
     }
 }

@@ -10,11 +10,11 @@ namespace Retention.Tests.Models;
 
 public class OlmoTrainerTests
 {
-    static readonly OlmoConfig Tiny = new(Layers: 2, Hidden: 32, MlpDim: 128, Heads: 4, VocabSize: 300, MaxSeqLen: 32);
+    internal static readonly OlmoConfig Tiny = new(Layers: 2, Hidden: 32, MlpDim: 128, Heads: 4, VocabSize: 300, MaxSeqLen: 32);
     const int Rows = 4, RowLength = 17;
 
     /// <summary>A synthetic batch of seeded random ids for step <paramref name="step"/> (1-based).</summary>
-    static TrainingBatch Batch(long step, int seed = 0)
+    internal static TrainingBatch Batch(long step, int seed = 0)
     {
         var rng = new Random(seed * 1_000 + (int)step);
         var tokens = new int[Rows * RowLength];
