@@ -2,21 +2,36 @@
 # The GPU figures the open issues still ask for, in one script for a lent GPU machine (see
 # shared/docs/platform.md "Running on the lent GPU machine"). Prepare on the build machine:
 #
-#   dotnet publish src/Host -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
-#     -p:LibTorchPackage=none -o .device/pipeline
-#   rm .device/pipeline/libduckdb.so .device/pipeline/libSkiaSharp.so .device/pipeline/libHarfBuzzSharp.so   # fit the carry limit
-#   pipeline data brown                                     # data/brown, carried with the tree
+#   bash scripts/gpu-figures.sh prepare
 #
-# then run it there from the repository root with carry [".device/pipeline", "data/brown"] and a
-# timeout of 600 s: the steps' limits add up to 570 s, most important first (a session's device
-# time is 15 minutes, the machine's start included). It prints every figure and exits 1 when any
-# step failed. Only 8 flat files come back from the device's $OUT, so the runs are written to
-# $ARTIFACTS and $OUT gets the log and the figures' Arrow files (for `pipeline query` here).
+# (a compressed single-file publish without LibTorch, DuckDB or the plot libraries into
+# .device/pipeline, the Brown corpus into data/brown, and the size against the 64 MiB the device
+# takes), then run it there from the repository root with carry [".device/pipeline", "data/brown"]
+# and a timeout of 600 s: `bash scripts/gpu-figures.sh`. The steps' limits add up to 570 s, most
+# important first (a session's device time is 15 minutes, the machine's start included). It
+# prints every figure and exits 1 when any step failed. Only 8 flat files come back from the
+# device's $OUT, so the runs are written to $ARTIFACTS and $OUT gets the log and the figures'
+# Arrow files (for `pipeline query` here).
 #
 # Rehearsal on the CPU (a test runs it, so a CLI change cannot first break it on the GPU):
 #   REHEARSAL=1 PIPELINE="dotnet src/Host/bin/Release/net10.0/pipeline.dll" OUT=/tmp/out bash scripts/gpu-figures.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = prepare ]; then
+  set -e
+  rm -rf .device/pipeline
+  dotnet publish src/Host -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
+    -p:EnableCompressionInSingleFile=true -p:LibTorchPackage=none -o .device/pipeline
+  rm -f .device/pipeline/libduckdb.so .device/pipeline/libSkiaSharp.so .device/pipeline/libHarfBuzzSharp.so .device/pipeline/*.pdb
+  [ -d data/brown ] || dotnet run --project src/Host -c Release -- data brown --out data/brown
+  tree=$(git ls-files -z | du -c --files0-from=- -k | tail -1 | cut -f1)
+  carry=$(du -sk .device/pipeline data/brown | awk '{s += $1} END {print s}')
+  total=$(( (tree + carry) / 1024 ))
+  echo "the device takes the tree and the carried paths: ${total} MiB of 64 (carry [\".device/pipeline\", \"data/brown\"])"
+  [ "$total" -lt 64 ] || { echo "too large for the device" >&2; exit 1; }
+  exit 0
+fi
 OUT=${OUT:-/tmp/out}
 ARTIFACTS=${ARTIFACTS:-/tmp/gpu-figures}
 rm -rf "$ARTIFACTS"

@@ -30,7 +30,7 @@ public static class Errors
     public static bool IsUserFacing(Exception e) => e is SpecException or AnalysisException or ArtifactException or UsageException
         or PipelineRunException or SweepContractException or Cluster.SlurmException or StageException or DataException or FileNotFoundException or DirectoryNotFoundException
         or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or ExternalException
-        or OperationCanceledException;
+        or OperationCanceledException || Training.TorchLoading.Explain(e) is not null;
 
     /// <param name="inputErrors">The command's input is the SQL or the directory itself (query, analyze):
     /// an error in it is invalid input (exit 2), not a failed run.</param>
@@ -54,6 +54,7 @@ public static class Errors
     /// <summary>The message with what a user can do about the common system faults.</summary>
     static string Message(Exception e)
     {
+        if (Training.TorchLoading.Explain(e) is { } torch) return torch;
         for (var x = e; x is not null; x = x.InnerException)
         {
             if (x is IOException io && IsDiskFull(io))

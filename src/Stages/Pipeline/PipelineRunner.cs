@@ -135,7 +135,7 @@ public static class PipelineRunner
             {
                 // The cells of a group stop together; every one records the error, which names the
                 // failing run when one is to blame (e.g. a non-finite loss).
-                var failed = new RunStatus("failed", 0, 0, e.Message);
+                var failed = new RunStatus("failed", 0, 0, Training.TorchLoading.Explain(e) ?? e.Message);
                 foreach (var cell in cells)
                 {
                     if (Directory.Exists(cell.RunDir)) await EndAsync(cell, failed);

@@ -15,7 +15,7 @@ sealed class CliProcess : IDisposable
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
 
     /// <summary>The dotnet executable running the tests, by its path (a test may give the process a PATH without it).</summary>
-    static string DotnetHost => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+    public static string DotnetHost => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
 
     /// <summary>Starts `pipeline ARGS` in <paramref name="workingDirectory"/>, output redirected.</summary>
     public static CliProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);

@@ -1,0 +1,23 @@
+namespace Retention.Training;
+
+/// <summary>
+/// LibTorch failing to load shows up at the first torch call as a TypeInitializationException of
+/// TorchSharp.torch whose message says nothing useful (with no LibTorch found at all: "Value cannot be
+/// null. (Parameter 'paths')"). This names the cause and the fix instead.
+/// </summary>
+public static class TorchLoading
+{
+    /// <summary>What to tell the user when <paramref name="e"/> (or an exception inside it) is LibTorch failing to load; else null.</summary>
+    public static string? Explain(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is TypeInitializationException { TypeName: "TorchSharp.torch" } t)
+                return $"LibTorch could not be loaded ({FirstSentence(t.InnerException ?? t)}). A build published without LibTorch " +
+                       "(-p:LibTorchPackage=none) uses PyTorch's: export LD_LIBRARY_PATH=$(python3 -c \"import torch,os;print(os.path.dirname(torch.__file__))\")/lib " +
+                       "(README \"GPU servers\")";
+        return null;
+    }
+
+    /// <summary>TorchSharp's message runs on with its whole loader trace; its first sentence says what was missing.</summary>
+    static string FirstSentence(Exception e) => e.Message.Split('\n', 2)[0].Split(". ", 2)[0].Trim().TrimEnd('.');
+}
