@@ -15,6 +15,7 @@ public static class Cli
         BenchCommand.Build(),
         DataCommand.Build(),
         AdviseCommand.Build(),
+        ProbeCommand.Build(),
         SubmitCommand.Build(),
         StatusCommand.Build(),
         TaskCommand.Build(),

@@ -6,10 +6,10 @@ using static TorchSharp.torch;
 
 namespace Retention.Probes;
 
-/// <summary>fourier.arrow: per probe step, source (embedding | residual) and frequency k (0 = the constant):
+/// <summary>fourier.arrow: per probe step, source (embedding | residual; the residual at the site layer and position) and frequency k (0 = the constant):
 /// its energy, whether it is a key frequency, the key frequencies' share of the energy now and in the
 /// same model at initialisation, and the full, restricted and excluded losses of the task's logits.</summary>
-public sealed record FourierRow(long Step, string Task, string Source, int Frequency, double Energy, bool IsKey,
+public sealed record FourierRow(long Step, string Task, int Layer, string Position, string Source, int Frequency, double Energy, bool IsKey,
     double KeyShare, double KeyShareInit, double FullLoss, double RestrictedLoss, double ExcludedLoss);
 
 /// <summary>
@@ -25,7 +25,8 @@ public sealed class FourierProbe(FourierProbeSpec spec, long every, long lastSte
     Func<OlmoModel>? initialModel = null) : IModelStage
 {
     public static readonly RecordBatchBuilder<FourierRow> Table = new RecordBatchBuilder<FourierRow>()
-        .Int64("step", r => r.Step).Utf8("task", r => r.Task).Utf8("source", r => r.Source).Int32("frequency", r => r.Frequency)
+        .Int64("step", r => r.Step).Utf8("task", r => r.Task).Int32("layer", r => r.Layer).Utf8("position", r => r.Position)
+        .Utf8("source", r => r.Source).Int32("frequency", r => r.Frequency)
         .Float64("energy", r => r.Energy).Bool("is_key", r => r.IsKey).Float64("key_share", r => r.KeyShare)
         .Float64("key_share_init", r => r.KeyShareInit).Float64("full_loss", r => r.FullLoss)
         .Float64("restricted_loss", r => r.RestrictedLoss).Float64("excluded_loss", r => r.ExcludedLoss);
@@ -52,7 +53,7 @@ public sealed class FourierProbe(FourierProbeSpec spec, long every, long lastSte
     }
 
     IEnumerable<object> Rows(long step, string source, FourierSpectrum s, double shareInit, FourierLosses losses) =>
-        s.Energy.Select((energy, k) => (object)new FourierRow(step, task.Name, source, k, energy, s.KeyFrequencies.Contains(k),
+        s.Energy.Select((energy, k) => (object)new FourierRow(step, task.Name, spec.Layer, spec.Position, source, k, energy, s.KeyFrequencies.Contains(k),
             s.KeyShare, shareInit, losses.Full, losses.Restricted, losses.Excluded));
 
     (FourierSpectrum Embedding, FourierSpectrum Residual, FourierLosses Losses) Read(OlmoModel model)

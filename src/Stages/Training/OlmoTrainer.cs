@@ -186,8 +186,7 @@ public sealed class OlmoTrainer : IDisposable
     /// continue the stream from (its Step equals the trainer's).</summary>
     public static OlmoTrainer Resume(string dir, out DataStreamCursor cursor, Device? device = null)
     {
-        var meta = JsonSerializer.Deserialize<OlmoCheckpointMeta>(File.ReadAllText(Path.Combine(dir, TrainerFile)), Json)
-            ?? throw new InvalidDataException($"empty {TrainerFile} in '{dir}'");
+        var meta = ReadMeta(dir);
         cursor = DataStreamCursor.FromJson(File.ReadAllText(Path.Combine(dir, CursorFile)));
         if (cursor.Step != meta.Step)
             throw new InvalidDataException($"checkpoint '{dir}': cursor at step {cursor.Step}, trainer at {meta.Step}");
@@ -207,6 +206,39 @@ public sealed class OlmoTrainer : IDisposable
             throw;
         }
     }
+
+    /// <summary>Only the model of a checkpoint (no optimiser state), in evaluation mode and the run's compute dtype,
+    /// for probing a finished run; <paramref name="step"/> is the step it was saved at.</summary>
+    public static OlmoModel LoadModel(string dir, Device device, out long step)
+    {
+        var meta = ReadMeta(dir);
+        var model = new OlmoModel(meta.Config);
+        try
+        {
+            model.load(Path.Combine(dir, ModelFile));
+            if (device.type != DeviceType.CPU) model.to(device);
+            model.ComputeDtype = MixedPrecision.ComputeDtype(meta.Spec.Precision, device);
+            model.eval();
+            step = meta.Step;
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The model shape and step of a checkpoint, without loading it.</summary>
+    public static (OlmoConfig Config, long Step) Describe(string dir)
+    {
+        var meta = ReadMeta(dir);
+        return (meta.Config, meta.Step);
+    }
+
+    static OlmoCheckpointMeta ReadMeta(string dir) =>
+        JsonSerializer.Deserialize<OlmoCheckpointMeta>(File.ReadAllText(Path.Combine(dir, TrainerFile)), Json)
+            ?? throw new InvalidDataException($"empty {TrainerFile} in '{dir}'");
 
     public void Dispose()
     {

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Retention.Artifacts;
+using Retention.Host.Output;
+using Retention.Probes;
+using Retention.Spec;
+
+namespace Retention.Host.Commands;
+
+/// <summary>`pipeline probe RUN_DIR`: DAS and the Fourier readout on a finished OLMo run's model, at every site.</summary>
+public static class ProbeCommand
+{
+    public static Command Build()
+    {
+        var run = new Argument<string>("run") { Description = "An OLMo run's directory (SWEEP/runs/RUN) with its checkpoint/." };
+        var layers = new Option<string?>("--layers") { Description = "Sites' layers, e.g. 0,2,4 (the residual stream after that many blocks; default: 0 to the model's depth)." };
+        var positions = new Option<string>("--positions") { Description = "Sites' tokens: tok1, tok2 or both.", DefaultValueFactory = _ => "tok1,tok2" };
+        var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of the run's spec, e.g. probes.das.rank=2 or probes.das.steps=400.", AllowMultipleArgumentsPerToken = false };
+        var device = new Option<string?>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (default: the run's device)." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the current directory; `pipelines` for the shipped pipelines run from the repository root)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for das.arrow and fourier.arrow (default: RUN/scans/TIME; query it with `pipeline query`)." };
+        var cmd = new Command("probe", "Re-run DAS and the Fourier readout on a finished OLMo run's saved model at other sites (layers × positions), with the run's probe settings.")
+        {
+            run, layers, positions, sets, device, dataDir, output,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                var runDir = Path.GetFullPath(r.GetValue(run)!);
+                var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);
+                if (!File.Exists(manifest)) throw new ArtifactException(runDir, $"is not a run directory (no {ArtifactLayout.RunManifest})");
+                var baseDir = Path.GetFullPath(r.GetValue(dataDir) ?? Directory.GetCurrentDirectory());
+                var overrides = (r.GetValue(sets) ?? []).ToList();
+                if (r.GetValue(device) is { } d) overrides.Add($"device={d}");
+                var spec = SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir).Runs.Single().Spec;
+                var depth = SiteScan.Describe(runDir).Config.Layers;
+                var sites = r.GetValue(layers) is { } list ? Ints(list) : null;
+                foreach (var l in (sites ?? []).Where(l => l < 0 || l > depth))
+                    throw new UsageException($"--layers: {l} is outside the model (0, the embeddings, to {depth})");
+                var tokens = r.GetValue(positions)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                foreach (var t in tokens.Where(t => !SiteScan.Positions.Contains(t)))
+                    throw new UsageException($"--positions: unknown '{t}'; allowed: {string.Join(", ", SiteScan.Positions)}");
+                var outDir = r.GetValue(output) ?? Path.Combine(runDir, "scans", DateTime.Now.ToString("yyyyMMdd-HHmmss"));
+                var result = await SiteScan.RunAsync(runDir, spec, baseDir, spec.Device, sites, tokens, outDir, Console.WriteLine, ct);
+                foreach (var (name, table) in result.Summaries) TablePrinter.Print(table, name, maxRows: 200);
+                Console.WriteLine($"written: {result.Directory}");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e) || e is FormatException)
+            {
+                return Errors.Report(e, inputErrors: true);
+            }
+        });
+        return cmd;
+    }
+
+    static int[] Ints(string list)
+    {
+        try
+        {
+            return [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse)];
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"--layers takes whole numbers separated by commas, got '{list}'");
+        }
+    }
+}

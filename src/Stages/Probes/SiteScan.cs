@@ -1,0 +1,108 @@
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Data;
+using Retention.Spec;
+using Retention.Training;
+
+namespace Retention.Probes;
+
+/// <summary>What `pipeline probe` wrote: the folder, the checkpoint's step and a summary per site.</summary>
+public sealed record SiteScanResult(string Directory, long Step, IReadOnlyList<(string Name, QueryResult Table)> Summaries);
+
+/// <summary>
+/// The representation probes (DAS, Fourier readout) of a finished OLMo run, re-run on its saved model at
+/// other sites: every layer (the residual stream after 0…L blocks) × position. Which site holds a
+/// variable is a search, and training again for each guess costs the whole run; the saved model
+/// answers in seconds. Each site is probed exactly as during training (the run's probe settings, its
+/// seeds, the same pairs), so the run's own site reproduces the final row of its das.arrow.
+/// </summary>
+public static class SiteScan
+{
+    public static readonly IReadOnlyList<string> Positions = ["tok1", "tok2"];
+
+    /// <summary>The saved model's shape and step; an error naming the run when it has saved none.</summary>
+    public static (Models.OlmoConfig Config, long Step) Describe(string runDir)
+    {
+        var checkpoint = Path.Combine(runDir, "checkpoint");
+        if (!File.Exists(Path.Combine(checkpoint, "trainer.json")))
+            throw new ArtifactException(runDir, "has no checkpoint/ to probe: the run has not saved its model yet (it saves at the end and every olmo.checkpoint_every steps)");
+        return OlmoTrainer.Describe(checkpoint);
+    }
+
+    /// <param name="spec">The run's resolved spec (its run.yaml), overrides applied.</param>
+    /// <param name="baseDirectory">What the spec's relative tokenizer path resolves against.</param>
+    /// <param name="layers">Sites' layers; null: 0 to the model's depth.</param>
+    public static async Task<SiteScanResult> RunAsync(string runDir, PipelineSpec spec, string baseDirectory, string device,
+        IReadOnlyList<int>? layers, IReadOnlyList<string> positions, string outputDir, Action<string> log, CancellationToken ct)
+    {
+        if (spec.Experiment != "olmo" || spec.Data is not { } data)
+            throw new ArtifactException(runDir, $"is a {spec.Experiment} run: only OLMo runs have representation probes");
+        bool das = data.Tasks.Any(t => t.Kind == ComparisonTask.KindName), fourier = data.Tasks.Any(t => t.Kind == ModularAdditionTask.KindName);
+        if (!das && !fourier)
+            throw new ArtifactException(runDir, "injects no comparison or modular_addition task: nothing for DAS or the Fourier readout to probe");
+        foreach (var p in positions.Where(p => !Positions.Contains(p)))
+            throw new ArgumentException($"unknown position '{p}'; allowed: {string.Join(", ", Positions)}");
+        Describe(runDir);   // the checkpoint is there
+        var checkpoint = Path.Combine(runDir, "checkpoint");
+
+        var on = Devices.Resolve(device);
+        using var model = OlmoTrainer.LoadModel(checkpoint, on, out long step);
+        var sites = layers ?? [.. Enumerable.Range(0, model.Config.Layers + 1)];
+        foreach (var l in sites.Where(l => l < 0 || l > model.Config.Layers))
+            throw new ArgumentException($"layer {l} is outside the model: 0 (the embeddings) to {model.Config.Layers}");
+        var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);
+        var probes = spec.Probes ?? new ProbesSpec();
+        var dasSpec = probes.Das ?? new DasProbeSpec();
+        var fourierSpec = probes.Fourier ?? new FourierProbeSpec();
+        log($"{Path.GetFileName(runDir)}: model at step {step}, {sites.Count} layer(s) × {positions.Count} position(s)" +
+            $"{(das ? $", DAS rank {dasSpec.Rank} ({dasSpec.Steps} steps)" : "")}{(fourier ? ", Fourier readout" : "")}");
+
+        var dasRows = new List<DasRow>();
+        var fourierRows = new List<FourierRow>();
+        foreach (var layer in sites)
+            foreach (var position in positions)
+            {
+                ct.ThrowIfCancellationRequested();
+                var site = spec with
+                {
+                    Probes = new ProbesSpec
+                    {
+                        Every = 0,
+                        Das = das ? dasSpec with { Layer = layer, Position = position } : null,
+                        Fourier = fourier ? fourierSpec with { Layer = layer, Position = position } : null,
+                    },
+                };
+                var view = new ModelView(model, on, step, null, true);
+                foreach (var probe in OlmoProbes.Build(site, tokenizer, model.Config))
+                    foreach (var row in probe.Stage.After(view))
+                        if (row is DasRow d) dasRows.Add(d);
+                        else if (row is FourierRow f) fourierRows.Add(f);
+                log($"  layer {layer}, {position}: " + string.Join("; ",
+                    dasRows.Where(r => r.Layer == layer && r.Position == position && r.Kind == "das")
+                        .Select(r => $"{r.Task} DAS IIA {r.IiaChanged:F3} on changed pairs")
+                    .Concat(fourierRows.Where(r => r.Layer == layer && r.Position == position && r.Source == "residual" && r.Frequency == 0)
+                        .Select(r => $"{r.Task} key-frequency share {r.KeyShare:F3} (init {r.KeyShareInit:F3})"))));
+            }
+
+        Directory.CreateDirectory(outputDir);
+        if (das) await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, OlmoProbes.DasFile), DasProbe.Table, dasRows, ct);
+        if (fourier) await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, OlmoProbes.FourierFile), FourierProbe.Table, fourierRows, ct);
+        using var catalog = ArtifactCatalog.Open(outputDir);
+        var summaries = new List<(string, QueryResult)>();
+        if (das)
+            summaries.Add(("das by site", SqlRunner.Query(catalog.Connection, """
+                SELECT task, layer, position,
+                       max(iia_changed) FILTER (WHERE kind = 'das') AS iia_changed,
+                       max(iia_changed) FILTER (WHERE kind = 'random') AS random_iia_changed,
+                       max(iia) FILTER (WHERE kind = 'das') AS iia
+                FROM das GROUP BY ALL ORDER BY task, position, layer
+                """, "probe: das summary")));
+        if (fourier)
+            summaries.Add(("fourier by site", SqlRunner.Query(catalog.Connection, """
+                SELECT task, layer, position, any_value(key_share) AS key_share, any_value(key_share_init) AS key_share_init,
+                       any_value(full_loss) AS full_loss, any_value(restricted_loss) AS restricted_loss, any_value(excluded_loss) AS excluded_loss
+                FROM fourier WHERE source = 'residual' GROUP BY ALL ORDER BY task, position, layer
+                """, "probe: fourier summary")));
+        return new SiteScanResult(outputDir, step, summaries);
+    }
+}

@@ -1,0 +1,87 @@
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// `pipeline probe RUN`: the representation probes on a finished run's saved model at every site.
+/// The independent expectation is the run itself: at the site the run probed during training, the
+/// scan must give the run's last das.arrow and fourier.arrow rows exactly (same model, settings, seeds, pairs).
+/// </summary>
+public sealed class ProbeCommandTests : IDisposable
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
+    readonly string dir = Directory.CreateTempSubdirectory("probe-cli-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    /// <summary>A 60-step, 2-layer OLMo run with DAS at (1, tok1) and the Fourier readout at (1, tok2).</summary>
+    string TrainedRun()
+    {
+        TinyCorpus.WriteShard(dir);
+        File.WriteAllText(Path.Combine(dir, "olmo.yaml"), string.Join('\n', [
+            .. TinyCorpus.SmallOlmoSweep("{seed: [0]}"),
+            "probes: {every: 30, das: {layer: 1, position: tok1, steps: 20, train_pairs: 200, test_pairs: 100}, fourier: {layer: 1, position: tok2}}",
+        ]) + "\n");
+        var run = CliProcess.Run(dir, Limit, "run", "olmo.yaml", "--set", "train.steps=60", "--artifacts", "a", "--no-analysis");
+        Assert.True(run.Exit == 0, run.Err + run.Out);
+        return Directory.GetDirectories(Path.Combine(dir, "a", "olmo", "runs")).Single();
+    }
+
+    static List<Dictionary<string, object?>> Rows(string file, Func<Dictionary<string, object?>, bool> where) =>
+        [.. ArrowRows.Read(file).Where(where)];
+
+    [Fact]
+    public void Every_site_is_probed_and_the_runs_own_site_reproduces_its_last_probe_rows()
+    {
+        string runDir = TrainedRun();
+        string elsewhere = Directory.CreateDirectory(Path.Combine(dir, "elsewhere")).FullName;
+        var (exit, output, err) = CliProcess.Run(elsewhere, Limit, "probe", runDir, "--layers", "0,1,2");
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("das by site", output);
+        Assert.Contains("fourier by site", output);
+        string scan = output.Split('\n').Single(l => l.StartsWith("written: ", StringComparison.Ordinal))["written: ".Length..].Trim();
+        Assert.StartsWith(Path.Combine(runDir, "scans"), scan);
+
+        var das = ArrowRows.Read(Path.Combine(scan, "das.arrow"));
+        Assert.Equal(3 * 2 * 2, das.Count);   // layers × positions × (das, random), one comparison task
+        Assert.Equal([0, 1, 2], das.Select(r => (int)r["layer"]!).Distinct().Order());
+        Assert.Equal(["tok1", "tok2"], das.Select(r => (string)r["position"]!).Distinct().Order());
+        var trained = Rows(Path.Combine(runDir, "das.arrow"), r => (long)r["step"]! == 60);
+        Assert.Equal(2, trained.Count);
+        foreach (var row in trained)
+        {
+            var same = das.Single(r => (int)r["layer"]! == 1 && (string)r["position"]! == "tok1" && r["kind"]!.Equals(row["kind"]));
+            Assert.Equal(row, same);
+        }
+
+        var fourier = ArrowRows.Read(Path.Combine(scan, "fourier.arrow"));
+        var trainedFourier = Rows(Path.Combine(runDir, "fourier.arrow"), r => (long)r["step"]! == 60);
+        Assert.NotEmpty(trainedFourier);
+        Assert.Equal(trainedFourier, fourier.Where(r => (int)r["layer"]! == 1 && (string)r["position"]! == "tok2").ToList());
+        // Other sites read other activations.
+        Assert.NotEqual(fourier.Where(r => (int)r["layer"]! == 2 && (string)r["source"]! == "residual").Select(r => r["energy"]),
+            fourier.Where(r => (int)r["layer"]! == 1 && (string)r["source"]! == "residual").Select(r => r["energy"]));
+    }
+
+    [Fact]
+    public void What_cannot_be_probed_is_a_one_line_error_with_exit_2()
+    {
+        string runDir = TrainedRun();
+        var outside = CliProcess.Run(dir, Limit, "probe", runDir, "--layers", "3");
+        Assert.Equal(2, outside.Exit);
+        Assert.Equal("error: --layers: 3 is outside the model (0, the embeddings, to 2)", outside.Err.Trim());
+
+        var position = CliProcess.Run(dir, Limit, "probe", runDir, "--positions", "tok3");
+        Assert.Equal(2, position.Exit);
+        Assert.Contains("tok3", position.Err);
+
+        Directory.Move(Path.Combine(runDir, "checkpoint"), Path.Combine(runDir, "moved"));
+        var unsaved = CliProcess.Run(dir, Limit, "probe", runDir);
+        Assert.Equal(2, unsaved.Exit);
+        Assert.Contains("has no checkpoint/ to probe", unsaved.Err);
+
+        var notRun = CliProcess.Run(dir, Limit, "probe", dir);
+        Assert.Equal(2, notRun.Exit);
+        Assert.Contains("is not a run directory", notRun.Err);
+        Assert.All(new[] { outside, position, unsaved, notRun }, r => Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+}
