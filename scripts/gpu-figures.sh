@@ -52,7 +52,7 @@ else
   DEVICE=cuda
   TRAIN="20M:16 300M:8 1B:8"; FUSED="20M:16 1B:8"; SEQ=2048; STEPS=20
   BIG=4B; BIG_BATCH=8; BIG_ACCUM=8; BIG_STEPS=5
-  # The probes at the default cadence (every 500 steps, DAS 200 steps) on a GPU-scale step.
+  # The probes at the default cadence (every 500 steps, DAS 400 steps) on a GPU-scale step.
   PROBE_SETS=(--set train.steps=1000 --set 'probes={every: 500, das: {layer: 4}, fourier: {layer: 4}}'
               --set 'data.packing={seq_len: 256, batch_size: 64}' --set 'sweep.olmo.hidden=[64]')
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader

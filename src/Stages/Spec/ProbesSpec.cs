@@ -38,8 +38,10 @@ public sealed record DasProbeSpec
     /// <summary>Dimensions of the learned subspace (pyvene's low-rank rotated space).</summary>
     public int Rank { get; init; } = 1;
 
-    /// <summary>Adam steps training the subspace at each probe (the model is frozen).</summary>
-    public int Steps { get; init; } = 200;
+    /// <summary>Adam steps training the subspace at each probe (the model is frozen). 400: on the cpu profile's models
+    /// changed-pair IIA was still rising at 100 and 200 steps (by 0.1–0.2 and 0.01–0.08) and within ±0.03 of 800's at 400,
+    /// and too few steps favour the narrower model, whose subspace is easier to find (docs/benchmarks.md).</summary>
+    public int Steps { get; init; } = 400;
 
     public double Lr { get; init; } = 0.01;
 
