@@ -17,15 +17,17 @@ public static class ProbeCommand
         var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of the run's spec, e.g. probes.das.rank=2 or probes.das.steps=400.", AllowMultipleArgumentsPerToken = false };
         var device = new Option<string?>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (default: the run's device)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the current directory; `pipelines` for the shipped pipelines run from the repository root)." };
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core; give 1 to each of several scans run side by side).", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for das.arrow and fourier.arrow (default: RUN/scans/TIME; query it with `pipeline query`)." };
         var cmd = new Command("probe", "Re-run DAS and the Fourier readout on a finished OLMo run's saved model at other sites (layers × positions), with the run's probe settings.")
         {
-            run, layers, positions, sets, device, dataDir, output,
+            run, layers, positions, sets, device, dataDir, threads, output,
         };
         cmd.SetAction(async (r, ct) =>
         {
             try
             {
+                Retention.Training.TorchThreads.Apply(r.GetValue(threads));
                 var runDir = Path.GetFullPath(r.GetValue(run)!);
                 var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);
                 if (!File.Exists(manifest)) throw new ArtifactException(runDir, $"is not a run directory (no {ArtifactLayout.RunManifest})");

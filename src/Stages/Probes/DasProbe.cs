@@ -6,9 +6,10 @@ using static TorchSharp.torch;
 namespace Retention.Probes;
 
 /// <summary>das.arrow: one row per probe step and kind — "das" (the learned subspace) and "random"
-/// (the random-rotation control at the same site and rank).</summary>
+/// (the random-rotation control at the same site and rank). IIA is scored on test-split pairs;
+/// train_iia_changed on the pairs the subspace was fitted to, for choosing a site without the test pairs.</summary>
 public sealed record DasRow(long Step, string Task, int Layer, string Position, int Rank, string Kind,
-    double Iia, double IiaChanged, int Pairs, int ChangedPairs, double TrainLoss);
+    double Iia, double IiaChanged, int Pairs, int ChangedPairs, double TrainLoss, double TrainIiaChanged);
 
 /// <summary>
 /// DAS on a comparison task during training (paper Fig 7). The high-level causal model is the rank
@@ -23,7 +24,8 @@ public sealed class DasProbe : IModelStage
     public static readonly RecordBatchBuilder<DasRow> Table = new RecordBatchBuilder<DasRow>()
         .Int64("step", r => r.Step).Utf8("task", r => r.Task).Int32("layer", r => r.Layer).Utf8("position", r => r.Position)
         .Int32("rank", r => r.Rank).Utf8("kind", r => r.Kind).Float64("iia", r => r.Iia).Float64("iia_changed", r => r.IiaChanged)
-        .Int32("pairs", r => r.Pairs).Int32("changed_pairs", r => r.ChangedPairs).Float64("train_loss", r => r.TrainLoss);
+        .Int32("pairs", r => r.Pairs).Int32("changed_pairs", r => r.ChangedPairs).Float64("train_loss", r => r.TrainLoss)
+        .Float64("train_iia_changed", r => r.TrainIiaChanged);
 
     readonly DasProbeSpec spec;
     readonly long every, lastStep;
@@ -76,9 +78,11 @@ public sealed class DasProbe : IModelStage
             using var random = Das.RandomSubspace((int)view.Model.Config.Hidden, spec.Rank, spec.Seed + 1);
             var das = Das.Evaluate(site, test, learned, loss);
             var control = Das.Evaluate(site, test, random);
-            return (IEnumerable<object>)[Row(view.Step, "das", das), Row(view.Step, "random", control)];
+            double dasFit = Das.Evaluate(site, train, learned).IiaChanged, controlFit = Das.Evaluate(site, train, random).IiaChanged;
+            return (IEnumerable<object>)[Row(view.Step, "das", das, dasFit), Row(view.Step, "random", control, controlFit)];
         });
     }
 
-    DasRow Row(long step, string kind, DasScore s) => new(step, task, spec.Layer, spec.Position, spec.Rank, kind, s.Iia, s.IiaChanged, s.Pairs, s.ChangedPairs, s.TrainLoss);
+    DasRow Row(long step, string kind, DasScore s, double trainIiaChanged) =>
+        new(step, task, spec.Layer, spec.Position, spec.Rank, kind, s.Iia, s.IiaChanged, s.Pairs, s.ChangedPairs, s.TrainLoss, trainIiaChanged);
 }

@@ -90,13 +90,24 @@ public static class SiteScan
         using var catalog = ArtifactCatalog.Open(outputDir);
         var summaries = new List<(string, QueryResult)>();
         if (das)
+        {
             summaries.Add(("das by site", SqlRunner.Query(catalog.Connection, """
                 SELECT task, layer, position,
                        max(iia_changed) FILTER (WHERE kind = 'das') AS iia_changed,
                        max(iia_changed) FILTER (WHERE kind = 'random') AS random_iia_changed,
-                       max(iia) FILTER (WHERE kind = 'das') AS iia
+                       max(iia) FILTER (WHERE kind = 'das') AS iia,
+                       max(train_iia_changed) FILTER (WHERE kind = 'das') AS train_iia_changed
                 FROM das GROUP BY ALL ORDER BY task, position, layer
                 """, "probe: das summary")));
+            // The site is chosen on the pairs DAS was fitted to, so the test IIA reported there is not
+            // the maximum of many test scores (which would favour whichever model has more sites near it).
+            summaries.Add(("das best site (chosen on training pairs)", SqlRunner.Query(catalog.Connection, """
+                SELECT task, layer, position, train_iia_changed, iia_changed
+                FROM das WHERE kind = 'das'
+                QUALIFY row_number() OVER (PARTITION BY task ORDER BY train_iia_changed DESC, position, layer) = 1
+                ORDER BY task
+                """, "probe: das best site")));
+        }
         if (fourier)
             summaries.Add(("fourier by site", SqlRunner.Query(catalog.Connection, """
                 SELECT task, layer, position, any_value(key_share) AS key_share, any_value(key_share_init) AS key_share_init,

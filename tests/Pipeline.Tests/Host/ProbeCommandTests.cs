@@ -53,6 +53,15 @@ public sealed class ProbeCommandTests : IDisposable
             Assert.Equal(row, same);
         }
 
+        // The best site is chosen on the pairs DAS was fitted to, never on the test pairs it reports.
+        Assert.Contains("das best site (chosen on training pairs)", output);
+        Assert.All(das, r => Assert.InRange((double)r["train_iia_changed"]!, 0, 1));
+        var best = das.Where(r => (string)r["kind"]! == "das").OrderByDescending(r => (double)r["train_iia_changed"]!)
+            .ThenBy(r => (string)r["position"]!, StringComparer.Ordinal).ThenBy(r => (int)r["layer"]!).First();
+        var bestLine = output.Split('\n').SkipWhile(l => !l.StartsWith("das best site", StringComparison.Ordinal)).Skip(3).First();
+        Assert.Equal([(string)best["task"]!, best["layer"]!.ToString()!, (string)best["position"]!],
+            bestLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3));
+
         var fourier = ArrowRows.Read(Path.Combine(scan, "fourier.arrow"));
         var trainedFourier = Rows(Path.Combine(runDir, "fourier.arrow"), r => (long)r["step"]! == 60);
         Assert.NotEmpty(trainedFourier);
