@@ -43,7 +43,7 @@ public static class ProbeCommand
                 foreach (var t in tokens.Where(t => !SiteScan.Positions.Contains(t)))
                     throw new UsageException($"--positions: unknown '{t}'; allowed: {string.Join(", ", SiteScan.Positions)}");
                 var outDir = r.GetValue(output) ?? Path.Combine(runDir, "scans", DateTime.Now.ToString("yyyyMMdd-HHmmss"));
-                var result = await SiteScan.RunAsync(runDir, spec, baseDir, spec.Device, sites, tokens, outDir, Console.WriteLine, ct);
+                var result = await SiteScan.RunAsync(runDir, spec, baseDir, sites, tokens, outDir, Console.WriteLine, ct);
                 foreach (var (name, table) in result.Summaries) TablePrinter.Print(table, name, maxRows: 200);
                 Console.WriteLine($"written: {result.Directory}");
                 return ExitCodes.Ok;

@@ -122,7 +122,7 @@ public static class OlmoRunGraph
             OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances));
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");
         var onTrainer = new TaskFactory(trainerThread);
-        var checkpointDir = Path.Combine(cell.RunDir, "checkpoint");
+        var checkpointDir = CheckpointFolder.Of(cell.RunDir);
         CheckpointFolder.Recover(checkpointDir);   // a kill may have cut a promotion, or left a pending one
         DataStreamCursor? start = null;
         bool resuming = resume && Directory.Exists(checkpointDir);

@@ -29,7 +29,7 @@ public static class SyntheticRunGraph
         CancellationToken stop) => RunAsync([new GraphCell(runId, spec, runDir)], progress, stop);
 
     /// <summary>Where a group's checkpoint lives: in its first run's directory (it holds every cell's state).</summary>
-    public static string CheckpointDir(IReadOnlyList<GraphCell> cells) => Path.Combine(cells[0].RunDir, "checkpoint");
+    public static string CheckpointDir(IReadOnlyList<GraphCell> cells) => CheckpointFolder.Of(cells[0].RunDir);
 
     /// <param name="resume">Continue from the checkpoint an interrupted attempt of exactly these cells saved
     /// when it stopped: the tables keep their rows up to its step and training continues bit for bit.</param>
@@ -44,7 +44,7 @@ public static class SyntheticRunGraph
         CheckpointFolder.Recover(checkpointDir);
         long? resumeAt = resume ? SyntheticTrainer.CheckpointStep(checkpointDir, cellSpecs) : null;
         if (resumeAt is null)
-            foreach (var cell in cells) DeleteCheckpoint(Path.Combine(cell.RunDir, "checkpoint"));   // another grouping's, or a finished attempt's
+            foreach (var cell in cells) DeleteCheckpoint(CheckpointFolder.Of(cell.RunDir));   // another grouping's, or a finished attempt's
         else progress.Info($"{cells[0].RunId}{(cells.Count > 1 ? $" (+{cells.Count - 1})" : "")}: resuming from the checkpoint at step {resumeAt}");
         await using var writers = new CellWriters(cells.Select(c => c.RunDir), resumeAt);   // first: nothing to undo if it throws
         using var failure = new FirstFailure();

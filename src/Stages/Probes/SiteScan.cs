@@ -6,8 +6,8 @@ using Retention.Training;
 
 namespace Retention.Probes;
 
-/// <summary>What `pipeline probe` wrote: the folder, the checkpoint's step and a summary per site.</summary>
-public sealed record SiteScanResult(string Directory, long Step, IReadOnlyList<(string Name, QueryResult Table)> Summaries);
+/// <summary>What `pipeline probe` wrote: the folder and the summaries of the sites.</summary>
+public sealed record SiteScanResult(string Directory, IReadOnlyList<(string Name, QueryResult Table)> Summaries);
 
 /// <summary>
 /// The representation probes (DAS, Fourier readout) of a finished OLMo run, re-run on its saved model at
@@ -21,18 +21,20 @@ public static class SiteScan
     public static readonly IReadOnlyList<string> Positions = ["tok1", "tok2"];
 
     /// <summary>The saved model's shape and step; an error naming the run when it has saved none.</summary>
-    public static (Models.OlmoConfig Config, long Step) Describe(string runDir)
+    public static (Models.OlmoConfig Config, long Step) Describe(string runDir) => OlmoTrainer.Describe(CheckpointOf(runDir));
+
+    static string CheckpointOf(string runDir)
     {
-        var checkpoint = Path.Combine(runDir, "checkpoint");
+        var checkpoint = CheckpointFolder.Of(runDir);
         if (!File.Exists(Path.Combine(checkpoint, "trainer.json")))
             throw new ArtifactException(runDir, "has no checkpoint/ to probe: the run has not saved its model yet (it saves at the end and every olmo.checkpoint_every steps)");
-        return OlmoTrainer.Describe(checkpoint);
+        return checkpoint;
     }
 
-    /// <param name="spec">The run's resolved spec (its run.yaml), overrides applied.</param>
+    /// <param name="spec">The run's resolved spec (its run.yaml), overrides applied; its device is where the model is probed.</param>
     /// <param name="baseDirectory">What the spec's relative tokenizer path resolves against.</param>
     /// <param name="layers">Sites' layers; null: 0 to the model's depth.</param>
-    public static async Task<SiteScanResult> RunAsync(string runDir, PipelineSpec spec, string baseDirectory, string device,
+    public static async Task<SiteScanResult> RunAsync(string runDir, PipelineSpec spec, string baseDirectory,
         IReadOnlyList<int>? layers, IReadOnlyList<string> positions, string outputDir, Action<string> log, CancellationToken ct)
     {
         if (spec.Experiment != "olmo" || spec.Data is not { } data)
@@ -42,11 +44,8 @@ public static class SiteScan
             throw new ArtifactException(runDir, "injects no comparison or modular_addition task: nothing for DAS or the Fourier readout to probe");
         foreach (var p in positions.Where(p => !Positions.Contains(p)))
             throw new ArgumentException($"unknown position '{p}'; allowed: {string.Join(", ", Positions)}");
-        Describe(runDir);   // the checkpoint is there
-        var checkpoint = Path.Combine(runDir, "checkpoint");
-
-        var on = Devices.Resolve(device);
-        using var model = OlmoTrainer.LoadModel(checkpoint, on, out long step);
+        var on = Devices.Resolve(spec.Device);
+        using var model = OlmoTrainer.LoadModel(CheckpointOf(runDir), on, out long step);
         var sites = layers ?? [.. Enumerable.Range(0, model.Config.Layers + 1)];
         foreach (var l in sites.Where(l => l < 0 || l > model.Config.Layers))
             throw new ArgumentException($"layer {l} is outside the model: 0 (the embeddings) to {model.Config.Layers}");
@@ -114,6 +113,6 @@ public static class SiteScan
                        any_value(full_loss) AS full_loss, any_value(restricted_loss) AS restricted_loss, any_value(excluded_loss) AS excluded_loss
                 FROM fourier WHERE source = 'residual' GROUP BY ALL ORDER BY task, position, layer
                 """, "probe: fourier summary")));
-        return new SiteScanResult(outputDir, step, summaries);
+        return new SiteScanResult(outputDir, summaries);
     }
 }

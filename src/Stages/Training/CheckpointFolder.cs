@@ -9,6 +9,9 @@ namespace Retention.Training;
 /// </summary>
 public static class CheckpointFolder
 {
+    /// <summary>A run's checkpoint folder (OLMo runs, and the first run of a synthetic group).</summary>
+    public static string Of(string runDir) => Path.Combine(runDir, "checkpoint");
+
     /// <summary>Where the checkpoint of <paramref name="step"/> waits for its tables to be sealed.</summary>
     public static string Pending(string dir, long step) => $"{Trimmed(dir)}.pending-{step}";
 
