@@ -37,7 +37,7 @@ public static class BenchCommand
             {
                 TorchThreads.Apply(r.GetValue(threads));
                 var config = new SyntheticBench.Config(r.GetValue(device)!, r.GetValue(tasks), r.GetValue(dims), r.GetValue(batch), r.GetValue(steps),
-                    Widths(r.GetValue(grid), r.GetValue(widths)!), Ints(r.GetValue(seeds)!),
+                    Widths(r.GetValue(grid), r.GetValue(widths)!), OptionLists.Ints(r.GetValue(seeds)!),
                     Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), r.GetValue(jobs));
                 var rows = SyntheticBench.Run(config, line => Console.WriteLine(line), ct);
                 var path = await SyntheticBench.RecordAsync(rows, r.GetValue(artifacts)!);
@@ -72,7 +72,7 @@ public static class BenchCommand
                     var trained = await Retention.Pipeline.PipelineRunner.RunAsync(spec, root, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false, overwrite: true);
                     run = Path.Combine(trained.SweepDir, Retention.Artifacts.ArtifactLayout.RunsDir, trained.Runs[0].Run);
                 }
-                var rows = QueryBench.Run(run, Ints(r.GetValue(runs)!), r.GetValue(sql)!, Console.WriteLine);
+                var rows = QueryBench.Run(run, OptionLists.Ints(r.GetValue(runs)!), r.GetValue(sql)!, Console.WriteLine);
                 Console.WriteLine($"recorded: {await QueryBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 return 0;
             }
@@ -133,7 +133,7 @@ public static class BenchCommand
             try
             {
                 var sources = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct);
-                var config = new DataBench.Config(sources, Directory.GetCurrentDirectory(), Ints(r.GetValue(threads)!),
+                var config = new DataBench.Config(sources, Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!),
                     r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq), r.GetValue(epochs), r.GetValue(repeats));
                 if (config.Epochs < 1 || config.Repeats < 1) throw new UsageException("--epochs and --repeats must be ≥ 1");
                 var rows = await DataBench.RunAsync(config, Console.WriteLine, ct);
@@ -196,10 +196,7 @@ public static class BenchCommand
     }
 
     static int[] Widths(string? grid, string widths) =>
-        grid is null ? Ints(widths)
+        grid is null ? OptionLists.Ints(widths)
         : SyntheticBench.Grids.TryGetValue(grid, out var w) ? w
         : throw new ArgumentException($"unknown --grid '{grid}'; known: {string.Join(", ", SyntheticBench.Grids.Keys)}");
-
-    static int[] Ints(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
 }

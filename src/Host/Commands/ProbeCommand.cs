@@ -60,7 +60,7 @@ public static class ProbeCommand
     {
         try
         {
-            return [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse)];
+            return OptionLists.Ints(list);
         }
         catch (FormatException)
         {
