@@ -1,5 +1,4 @@
-using System.IO.Compression;
-using System.Text.Json;
+using Retention.Data.Corpus;
 using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
@@ -20,7 +19,7 @@ public sealed class GpuFiguresScriptTests : IDisposable
     string Out => Path.Combine(root, "out");
 
     /// <summary>The script, the pipelines and a Brown-format shard under <see cref="root"/>, as the device's tree has them.</summary>
-    string Layout()
+    async Task<string> LayoutAsync()
     {
         string tree = Path.Combine(root, "tree");
         Directory.CreateDirectory(Path.Combine(tree, "scripts"));
@@ -31,19 +30,18 @@ public sealed class GpuFiguresScriptTests : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
             File.Copy(file, copy);
         }
-        var brown = Directory.CreateDirectory(Path.Combine(tree, "data", "brown")).FullName;
         var words = "the jury said that no evidence had been found in the city of atlanta".Split(' ');
         var rng = new Random(3);
-        using var gz = new GZipStream(File.Create(Path.Combine(brown, "brown-000.json.gz")), CompressionLevel.Fastest);
-        using var writer = new StreamWriter(gz);
-        for (int d = 0; d < 100; d++)
-            writer.WriteLine(JsonSerializer.Serialize(new { id = $"b{d}", text = string.Join(' ', Enumerable.Range(0, 40).Select(_ => words[rng.Next(words.Length)])) }));
+        await DolmaShards.WriteAsync(Enumerable.Range(0, 100).Select(d => new
+        {
+            id = $"b{d}", text = string.Join(' ', Enumerable.Range(0, 40).Select(_ => words[rng.Next(words.Length)])),
+        }), Path.Combine(tree, "data", "brown"), "brown", 100);
         return tree;
     }
 
-    (int Exit, string Out, string Err) Script(string pipelineCommand)
+    async Task<(int Exit, string Out, string Err)> ScriptAsync(string pipelineCommand)
     {
-        string tree = Layout();
+        string tree = await LayoutAsync();
         using var script = CliProcess.StartProgram(Path.GetTempPath(), new Dictionary<string, string?>
         {
             ["REHEARSAL"] = "1", ["PIPELINE"] = pipelineCommand, ["OUT"] = Out, ["ARTIFACTS"] = Path.Combine(root, "artifacts"),
@@ -52,9 +50,9 @@ public sealed class GpuFiguresScriptTests : IDisposable
     }
 
     [Fact]
-    public void Every_step_runs_and_the_figures_come_back_flat_in_OUT()
+    public async Task Every_step_runs_and_the_figures_come_back_flat_in_OUT()
     {
-        var (exit, output, err) = Script(CliProcess.CommandLine);
+        var (exit, output, err) = await ScriptAsync(CliProcess.CommandLine);
         Assert.True(exit == 0, output + err);
 
         var files = Directory.GetFileSystemEntries(Out).Select(Path.GetFileName).Order().ToList();
@@ -79,9 +77,9 @@ public sealed class GpuFiguresScriptTests : IDisposable
     }
 
     [Fact]
-    public void A_failing_step_is_named_the_rest_still_run_and_the_script_exits_1()
+    public async Task A_failing_step_is_named_the_rest_still_run_and_the_script_exits_1()
     {
-        var (exit, output, _) = Script("false");
+        var (exit, output, _) = await ScriptAsync("false");
         Assert.Equal(1, exit);
         var failed = output.Split('\n').Where(l => l.StartsWith("FAILED: ", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, failed.Count);   // the training bench, the big model's, the fused one's, the probes'
