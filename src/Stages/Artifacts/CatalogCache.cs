@@ -104,7 +104,6 @@ public static class CatalogCache
         }
     }
 
-
     /// <summary>Adds files to the listing (an appender: a thousand runs are seven thousand rows).</summary>
     static void List(DuckDBConnection connection, string table, IEnumerable<(ArtifactFile File, FileInfo Info)> files)
     {
