@@ -71,7 +71,8 @@ public sealed class AdamOptimizer : IDisposable
     public void ZeroGrad()
     {
         using var scope = NewDisposeScope();   // keeps each grad wrapper alive through its call (see Step)
-        foreach (var (p, _, _, _) in state) p.grad?.zero_();
+        if (steps is not null) GradientLists.Zero([.. state.Select(s => s.Param.grad).OfType<Tensor>()]);   // one multi-tensor kernel
+        else foreach (var (p, _, _, _) in state) p.grad?.zero_();
     }
 
     public void Step()

@@ -10,6 +10,21 @@ public static class Devices
         if (device.type == TorchSharp.DeviceType.CUDA) cuda.synchronize();
     }
 
+    /// <summary>
+    /// <paramref name="host"/> (a CPU tensor) on <paramref name="device"/> without waiting for the device: on CUDA
+    /// staged in page-locked memory and copied asynchronously, in stream order. A blocking copy (PyTorch's
+    /// default) synchronises the stream, so the host would wait for all queued kernels before it could queue
+    /// the next micro-batch's. LibTorch's pinned-memory cache keeps the staging buffer until the copy has
+    /// run, so it may be released at once. Elsewhere a plain copy; on the CPU the tensor itself (an alias).
+    /// </summary>
+    public static Tensor Upload(Tensor host, Device device)
+    {
+        if (device.type == TorchSharp.DeviceType.CPU) return host.alias();
+        if (device.type != TorchSharp.DeviceType.CUDA) return host.to(device);
+        using var pinned = host.pin_memory();
+        return pinned.to(device, non_blocking: true);
+    }
+
     /// <summary>Whether a device: value trains on the CPU here (cpu, or auto without CUDA). Names
     /// only, so a cuda run can be planned on a machine without CUDA; <see cref="Resolve"/> checks.</summary>
     public static bool IsCpu(string name) => name == "cpu" || name == "auto" && Resolve(name).type == TorchSharp.DeviceType.CPU;

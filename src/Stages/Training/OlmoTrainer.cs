@@ -117,20 +117,16 @@ public sealed class OlmoTrainer : IDisposable
                     : new OlmoStepOutcome(step, double.NaN, lr, double.NaN);
     }
 
-    /// <summary>sqrt(Σ over parameters of ‖grad‖²) as a float64 tensor on the device (no host read); 0 when no gradients.</summary>
+    /// <summary>sqrt(Σ over parameters of ‖grad‖²) as a float64 tensor on the device (no host read); 0 when no gradients.
+    /// Multi-tensor kernels (<see cref="GradientLists"/>), as PyTorch's clip_grad_norm_.</summary>
     public static Tensor GradNorm(IEnumerable<Parameter> parameters)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Tensor? total = null;
-        foreach (var p in parameters)
-        {
-            if (p.grad is not { } g) continue;
-            var sq = g.to(float64).Squared().sum();
-            total = total is null ? sq : total.Plus(sq);
-        }
-        return (total is null ? zeros(1, dtype: float64).squeeze() : total.sqrt()).MoveToOuterDisposeScope();
+        using var scope = NewDisposeScope();   // roots the p.grad wrappers (see AdamOptimizer.Step)
+        return GradientLists.Norm(Gradients(parameters)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Each parameter's gradient (those that have one); call inside a dispose scope, which roots the wrappers.</summary>
+    static Tensor[] Gradients(IEnumerable<Parameter> parameters) => [.. parameters.Select(p => p.grad).OfType<Tensor>()];
 
     /// <summary>sqrt(Σ over parameters of ‖grad‖²), read to the host.</summary>
     public static double GlobalGradNorm(IEnumerable<Parameter> parameters)
@@ -144,14 +140,8 @@ public sealed class OlmoTrainer : IDisposable
     public static void ClipGradients(IEnumerable<Parameter> parameters, Tensor norm, double clip)
     {
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();   // roots the p.grad wrappers through mul_ (see AdamOptimizer.Step)
-        using var c = clip.ToScalar();
-        using var tiny = 1e-6.ToScalar();
-        using var one = 1.0.ToScalar();
-        var coefficient = norm.add(tiny, SafeArithmetic.One).reciprocal().mul(c).clamp_max(one);
-        Tensor? cast = null;   // one cast per step, not per parameter (the gradients share a dtype)
-        foreach (var p in parameters)
-            if (p.grad is { } g) g.mul_(cast is not null && cast.dtype == g.dtype ? cast : cast = coefficient.to(g.dtype));
+        using var scope = NewDisposeScope();   // roots the p.grad wrappers (see AdamOptimizer.Step)
+        GradientLists.Clip(Gradients(parameters), norm, clip);
     }
 
     /// <summary>As above, with a norm already on the host.</summary>

@@ -74,12 +74,20 @@ public class PackingTests
             Assert.Equal([4L, 8L], x.shape);
             Assert.Equal([4L, 8L], y.shape);
             Assert.Equal(TorchSharp.torch.ScalarType.Int64, x.dtype);
+            Assert.True(x.is_contiguous() && y.is_contiguous(), "split on the device, each must still be contiguous (callers view them)");
             for (int r = 0; r < 4; r++)
                 for (int t = 0; t < 8; t++)
                 {
                     Assert.Equal(rows[r].Tokens[t], x[r, t].item<long>());
                     Assert.Equal(rows[r].Tokens[t + 1], y[r, t].item<long>());
                 }
+            if (TorchSharp.torch.cuda.is_available())   // where a GPU is present: the asynchronous pinned upload carries the same tokens
+            {
+                var (gx, gy) = BatchBuilder.ToTensors(batches[0], TorchSharp.torch.CUDA);
+                using (gx)
+                using (gy)
+                    Assert.True(gx.cpu().eq(x).all().item<bool>() && gy.cpu().eq(y).all().item<bool>());
+            }
         }
     }
 }

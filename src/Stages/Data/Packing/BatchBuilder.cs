@@ -47,23 +47,10 @@ public static class BatchBuilder
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(tokens.Length, rows * rowLength);
         int seqLen = rowLength - 1;
-        var inputs = new long[rows * seqLen];
-        var targets = new long[rows * seqLen];
-        for (int r = 0; r < rows; r++)
-        {
-            int src = r * rowLength, dst = r * seqLen;
-            for (int t = 0; t < seqLen; t++)
-            {
-                inputs[dst + t] = tokens[src + t];
-                targets[dst + t] = tokens[src + t + 1];
-            }
-        }
-        long[] shape = [rows, seqLen];
-        var x = torch.tensor(inputs, shape, dtype: ScalarType.Int64);
-        var y = torch.tensor(targets, shape, dtype: ScalarType.Int64);
-        if (device is null || device.type == DeviceType.CPU) return (x, y);
-        using (x)
-        using (y)
-            return (x.to(device), y.to(device));
+        using var scope = NewDisposeScope();
+        // One upload of the int32 rows, widened and split on the device (no wait for the device: Devices.Upload).
+        var host = torch.tensor(tokens, [rows, rowLength], dtype: ScalarType.Int32);
+        var ids = Retention.Training.Devices.Upload(host, device ?? CPU).to(ScalarType.Int64);
+        return (ids.narrow(1, 0, seqLen).contiguous().MoveToOuterDisposeScope(), ids.narrow(1, 1, seqLen).contiguous().MoveToOuterDisposeScope());
     }
 }
