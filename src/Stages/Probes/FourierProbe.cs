@@ -2,6 +2,7 @@ using Retention.Artifacts;
 using Retention.Data;
 using Retention.Models;
 using Retention.Spec;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Retention.Probes;
@@ -18,11 +19,11 @@ public sealed record FourierRow(long Step, string Task, int Layer, string Positi
 /// Fourier basis of Z_p (<see cref="FourierReadout"/>). Key frequencies are those with the most
 /// energy in the embeddings at that step; the losses use the logits at the label position over the
 /// p residue tokens for every (a, b): restricted on the test split, excluded on the train split. The
-/// initialisation reference comes from the step-0 probe, or (after a resume) from the model rebuilt
-/// from its seed — the same weights the run started from.
+/// initialisation reference comes from the step-0 probe, or (after a resume, or for a saved model) from
+/// the model rebuilt from its seed — the same weights the run started from.
 /// </summary>
 public sealed class FourierProbe(FourierProbeSpec spec, long every, long lastStep, ModularAdditionTask task, TaskTokens tokens, int eos,
-    Func<OlmoModel>? initialModel = null) : IModelStage
+    Func<ModelLease>? initialModel = null) : IModelStage
 {
     public static readonly RecordBatchBuilder<FourierRow> Table = new RecordBatchBuilder<FourierRow>()
         .Int64("step", r => r.Step).Utf8("task", r => r.Task).Int32("layer", r => r.Layer).Utf8("position", r => r.Position)
@@ -45,11 +46,22 @@ public sealed class FourierProbe(FourierProbeSpec spec, long every, long lastSte
             else
             {
                 using var start = initialModel();
-                var (e0, r0, _) = Read(start);
+                var (e0, r0, _) = Read(OnDeviceOf(start.Model, view.Model));
                 init = (e0.KeyShare, r0.KeyShare);
             }
         }
         return [.. Rows(view.Step, "embedding", embedding, init.Value.Embedding, losses), .. Rows(view.Step, "residual", residual, init.Value.Residual, losses)];
+    }
+
+    /// <summary>The initial model where the probed one is and in its compute dtype, so the reference is read as
+    /// the step-0 probe read it (and a large model's reference is not computed on the CPU).</summary>
+    static OlmoModel OnDeviceOf(OlmoModel initial, OlmoModel probed)
+    {
+        Device device = probed.TokenEmbeddings.device, now = initial.TokenEmbeddings.device;
+        if (now.type != device.type || now.index != device.index) initial.to(device);
+        initial.ComputeDtype = probed.ComputeDtype;
+        initial.eval();
+        return initial;
     }
 
     IEnumerable<object> Rows(long step, string source, FourierSpectrum s, double shareInit, FourierLosses losses) =>

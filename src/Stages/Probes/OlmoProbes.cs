@@ -26,7 +26,13 @@ public static class OlmoProbes
         if (p.InjectionEval is not null) yield return ("injection_eval", InjectionEvalProbe.Table.Schema);
     }
 
-    public static IReadOnlyList<ConfiguredProbe> Build(PipelineSpec spec, TextTokenizer tokenizer, OlmoConfig config)
+    /// <summary>The model a run of <paramref name="spec"/> started from (its seed's initialisation), on the CPU.</summary>
+    public static OlmoModel InitialModel(PipelineSpec spec, OlmoConfig config) => new(config, new Generator((ulong)spec.Seed));
+
+    /// <param name="initialModel">Lends the Fourier readout the initial model for its reference shares (default: built from
+    /// the seed when needed, then released); a site scan shares one across its sites.</param>
+    public static IReadOnlyList<ConfiguredProbe> Build(PipelineSpec spec, TextTokenizer tokenizer, OlmoConfig config,
+        Func<ModelLease>? initialModel = null)
     {
         if (spec.Probes is not { } p || spec.Data is not { } data) return [];
         var tasks = data.Tasks.Select(t => (Spec: t, Task: InjectedTask.Create(t))).ToList();
@@ -50,7 +56,7 @@ public static class OlmoProbes
         if (p.Fourier is { } fourier)
             foreach (var (_, task) in All(fourier.Task, ModularAdditionTask.KindName))
                 Add(new FourierProbe(fourier, every, last, (ModularAdditionTask)task, TokensOf(task), eos,
-                    () => new OlmoModel(config, new Generator((ulong)spec.Seed))), FourierFile, FourierProbe.Table);
+                    initialModel ?? (() => new ModelLease(InitialModel(spec, config), Owned: true))), FourierFile, FourierProbe.Table);
         if (p.Gradients is { } gradients)
         {
             var (taskSpec, task) = Find(gradients.Task, null);

@@ -56,32 +56,7 @@ public static class SiteScan
         log($"{Path.GetFileName(runDir)}: model at step {step}, {sites.Count} layer(s) × {positions.Count} position(s)" +
             $"{(das ? $", DAS rank {dasSpec.Rank} ({dasSpec.Steps} steps)" : "")}{(fourier ? ", Fourier readout" : "")}");
 
-        var dasRows = new List<DasRow>();
-        var fourierRows = new List<FourierRow>();
-        foreach (var layer in sites)
-            foreach (var position in positions)
-            {
-                ct.ThrowIfCancellationRequested();
-                var site = spec with
-                {
-                    Probes = new ProbesSpec
-                    {
-                        Every = 0,
-                        Das = das ? dasSpec with { Layer = layer, Position = position } : null,
-                        Fourier = fourier ? fourierSpec with { Layer = layer, Position = position } : null,
-                    },
-                };
-                var view = new ModelView(model, on, step, null, true);
-                foreach (var probe in OlmoProbes.Build(site, tokenizer, model.Config))
-                    foreach (var row in probe.Stage.After(view))
-                        if (row is DasRow d) dasRows.Add(d);
-                        else if (row is FourierRow f) fourierRows.Add(f);
-                log($"  layer {layer}, {position}: " + string.Join("; ",
-                    dasRows.Where(r => r.Layer == layer && r.Position == position && r.Kind == "das")
-                        .Select(r => $"{r.Task} DAS IIA {r.IiaChanged:F3} on changed pairs")
-                    .Concat(fourierRows.Where(r => r.Layer == layer && r.Position == position && r.Source == "residual" && r.Frequency == 0)
-                        .Select(r => $"{r.Task} key-frequency share {r.KeyShare:F3} (init {r.KeyShareInit:F3})"))));
-            }
+        var (dasRows, fourierRows) = ProbeSites(model, on, step, spec, tokenizer, sites, positions, dasSpec, fourierSpec, das, fourier, log, ct);
 
         Directory.CreateDirectory(outputDir);
         if (das) await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, OlmoProbes.DasFile), DasProbe.Table, dasRows, ct);
@@ -114,5 +89,48 @@ public static class SiteScan
                 FROM fourier WHERE source = 'residual' GROUP BY ALL ORDER BY task, position, layer
                 """, "probe: fourier summary")));
         return new SiteScanResult(outputDir, summaries);
+    }
+
+    /// <summary>Each site probed with the run's settings (its seeds, its pairs), one initial model shared by every
+    /// site's Fourier reference (built on first use) instead of one per site.</summary>
+    static (List<DasRow> Das, List<FourierRow> Fourier) ProbeSites(Models.OlmoModel model, TorchSharp.torch.Device on, long step,
+        PipelineSpec spec, TextTokenizer tokenizer, IReadOnlyList<int> sites, IReadOnlyList<string> positions,
+        DasProbeSpec dasSpec, FourierProbeSpec fourierSpec, bool das, bool fourier, Action<string> log, CancellationToken ct)
+    {
+        var dasRows = new List<DasRow>();
+        var fourierRows = new List<FourierRow>();
+        var initial = new Lazy<Models.OlmoModel>(() => OlmoProbes.InitialModel(spec, model.Config));
+        try
+        {
+            foreach (var layer in sites)
+                foreach (var position in positions)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var site = spec with
+                    {
+                        Probes = new ProbesSpec
+                        {
+                            Every = 0,
+                            Das = das ? dasSpec with { Layer = layer, Position = position } : null,
+                            Fourier = fourier ? fourierSpec with { Layer = layer, Position = position } : null,
+                        },
+                    };
+                    var view = new ModelView(model, on, step, null, true);
+                    foreach (var probe in OlmoProbes.Build(site, tokenizer, model.Config, () => new ModelLease(initial.Value, Owned: false)))
+                        foreach (var row in probe.Stage.After(view))
+                            if (row is DasRow d) dasRows.Add(d);
+                            else if (row is FourierRow f) fourierRows.Add(f);
+                    log($"  layer {layer}, {position}: " + string.Join("; ",
+                        dasRows.Where(r => r.Layer == layer && r.Position == position && r.Kind == "das")
+                            .Select(r => $"{r.Task} DAS IIA {r.IiaChanged:F3} on changed pairs")
+                        .Concat(fourierRows.Where(r => r.Layer == layer && r.Position == position && r.Source == "residual" && r.Frequency == 0)
+                            .Select(r => $"{r.Task} key-frequency share {r.KeyShare:F3} (init {r.KeyShareInit:F3})"))));
+                }
+            return (dasRows, fourierRows);
+        }
+        finally
+        {
+            if (initial.IsValueCreated) initial.Value.Dispose();
+        }
     }
 }
