@@ -29,6 +29,7 @@ public sealed class AdamOptimizer : IDisposable
     readonly (Parameter Param, Tensor M, Tensor V, double Decay)[] state;
     readonly double beta1, beta2, eps;
     readonly Tensor[]? steps;   // fused only: each parameter's step count, on its device
+    readonly FusedGroup[] groups;   // fused only: the parameters of each decay group, in order (fixed, so built once)
     long t;
 
     /// <summary>The fused update as TorchScript: compiled once, checked in a test (a script that fails to
@@ -55,6 +56,15 @@ public sealed class AdamOptimizer : IDisposable
         state = [.. parameters.Select(p => (p.Param, zeros_like(p.Param), zeros_like(p.Param), p.WeightDecay))];
         (LearningRate, this.beta1, this.beta2, this.eps) = (lr, beta1, beta2, eps);
         if (fused) steps = [.. state.Select(s => zeros(1, dtype: ScalarType.Float32, device: s.Param.device).squeeze())];
+        groups = fused ? [.. Enumerable.Range(0, state.Length).GroupBy(i => state[i].Decay).Select(g => FusedGroup.Of(g.Key, [.. g], state, steps!))] : [];
+    }
+
+    /// <summary>One decay group's tensor lists for the fused kernel (the optimizer's own tensors, not copies).</summary>
+    sealed record FusedGroup(double Decay, int[] Members, Tensor[] Params, Tensor[] M, Tensor[] V, Tensor[] Steps)
+    {
+        public static FusedGroup Of(double decay, int[] members, (Parameter Param, Tensor M, Tensor V, double Decay)[] state, Tensor[] steps) =>
+            new(decay, members, [.. members.Select(i => (Tensor)state[i].Param)], [.. members.Select(i => state[i].M)],
+                [.. members.Select(i => state[i].V)], [.. members.Select(i => steps[i])]);
     }
 
     /// <summary>Whether the update is LibTorch's fused kernel.</summary>
@@ -125,13 +135,13 @@ public sealed class AdamOptimizer : IDisposable
         using var b2 = beta2.ToScalar();
         using var epsilon = eps.ToScalar();
         var grads = state.Select(s => s.Param.grad).ToArray();   // each read once: every read is a native call and a new wrapper
-        foreach (var group in Enumerable.Range(0, state.Length).Where(i => grads[i] is not null).GroupBy(i => state[i].Decay))
+        foreach (var g in groups)
         {
-            var members = group.ToArray();
-            using var decay = group.Key.ToScalar();
-            Fused.Value.invoke("step",
-                members.Select(i => (Tensor)state[i].Param).ToArray(), members.Select(i => grads[i]!).ToArray(),
-                members.Select(i => state[i].M).ToArray(), members.Select(i => state[i].V).ToArray(), members.Select(i => steps![i]).ToArray(),
+            var group = g.Members.All(i => grads[i] is not null) ? g   // as in training: every parameter has a gradient
+                : FusedGroup.Of(g.Decay, [.. g.Members.Where(i => grads[i] is not null)], state, steps!);
+            if (group.Members.Length == 0) continue;
+            using var decay = group.Decay.ToScalar();
+            Fused.Value.invoke("step", group.Params, group.Members.Select(i => grads[i]!).ToArray(), group.M, group.V, group.Steps,
                 lr, b1, b2, decay, epsilon);
         }
     }

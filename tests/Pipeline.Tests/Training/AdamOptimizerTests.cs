@@ -85,6 +85,29 @@ public class AdamOptimizerTests
     }
 
     [Fact]
+    public void The_fused_update_leaves_a_parameter_without_a_gradient_alone_and_updates_the_others_as_the_reference()
+    {
+        // c (decayed, in a's group) gets no gradient: like PyTorch, neither update nor decay touches it.
+        var (a1, b1) = Params(5);
+        var (a2, b2) = Params(5);
+        var c = new Parameter(ones(4));
+        using var reference = new AdamOptimizer([(a1, 0.1), (b1, 0.0)], lr: 0.02);
+        using var fused = new AdamOptimizer([(a2, 0.1), (c, 0.1), (b2, 0.0)], lr: 0.02, fused: true);
+        for (int step = 0; step < 20; step++)
+        {
+            reference.ZeroGrad();
+            Loss(a1, b1, step).backward();
+            reference.Step();
+            fused.ZeroGrad();
+            Loss(a2, b2, step).backward();
+            fused.Step();
+        }
+        Assert.Null(c.grad);
+        Assert.True(c.eq(1).all().item<bool>(), "a parameter without a gradient changed");
+        Assert.True(a1.allclose(a2, rtol: 1e-5, atol: 1e-6) && b1.allclose(b2, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
     public void ManyStepsWithGarbageCollectionRunCleanly()
     {
         // The failure this optimizer avoids: torch.optim.Adam's implicit Scalars freed by the GC mid-call.
