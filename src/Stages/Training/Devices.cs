@@ -21,8 +21,16 @@ public static class Devices
     {
         if (device.type == TorchSharp.DeviceType.CPU) return host.alias();
         if (device.type != TorchSharp.DeviceType.CUDA) return host.to(device);
-        using var pinned = host.pin_memory();
-        return pinned.to(device, non_blocking: true);
+        Tensor pinned;
+        try
+        {
+            pinned = host.pin_memory();
+        }
+        catch (System.Runtime.InteropServices.ExternalException)
+        {
+            return host.to(device);   // no page-locked memory to be had: the blocking copy still works
+        }
+        using (pinned) return pinned.to(device, non_blocking: true);
     }
 
     /// <summary>Whether a device: value trains on the CPU here (cpu, or auto without CUDA). Names
