@@ -20,6 +20,14 @@ public class AdamOptimizerTests
         return (x.matmul(a) + b).tanh().square().mean();
     }
 
+    /// <summary>One optimiser step on <see cref="Loss"/>.</summary>
+    static void TrainStep(AdamOptimizer optimizer, Parameter a, Parameter b, int step)
+    {
+        optimizer.ZeroGrad();
+        Loss(a, b, step).backward();
+        optimizer.Step();
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.1)]
@@ -31,9 +39,7 @@ public class AdamOptimizerTests
         optim.Optimizer theirs = weightDecay == 0 ? optim.Adam([a2, b2], lr: 0.05) : optim.AdamW([a2, b2], lr: 0.05, weight_decay: weightDecay);
         for (int step = 0; step < 30; step++)
         {
-            ours.ZeroGrad();
-            Loss(a1, b1, step).backward();
-            ours.Step();
+            TrainStep(ours, a1, b1, step);
             theirs.zero_grad();
             Loss(a2, b2, step).backward();
             theirs.step();
@@ -57,12 +63,8 @@ public class AdamOptimizerTests
             for (int step = 0; step < 200; step++)
             {
                 reference.LearningRate = fused.LearningRate = 0.02 * (1 - step / 400.0);   // a schedule, as training has
-                reference.ZeroGrad();
-                Loss(a1, b1, step).backward();
-                reference.Step();
-                fused.ZeroGrad();
-                Loss(a2, b2, step).backward();
-                fused.Step();
+                TrainStep(reference, a1, b1, step);
+                TrainStep(fused, a2, b2, step);
                 if (step == 99)
                 {
                     // Save and load into a fresh fused optimizer: its step counters must follow.
@@ -95,12 +97,8 @@ public class AdamOptimizerTests
         using var fused = new AdamOptimizer([(a2, 0.1), (c, 0.1), (b2, 0.0)], lr: 0.02, fused: true);
         for (int step = 0; step < 20; step++)
         {
-            reference.ZeroGrad();
-            Loss(a1, b1, step).backward();
-            reference.Step();
-            fused.ZeroGrad();
-            Loss(a2, b2, step).backward();
-            fused.Step();
+            TrainStep(reference, a1, b1, step);
+            TrainStep(fused, a2, b2, step);
         }
         Assert.Null(c.grad);
         Assert.True(c.eq(1).all().item<bool>(), "a parameter without a gradient changed");
