@@ -1,5 +1,6 @@
 using Retention.Data;
 using Retention.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Retention.Training;
@@ -37,7 +38,8 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
     double ValidationLoss(OlmoModel model, Device device)
     {
         if (validation.Rows == 0) return double.NaN;
-        double total = 0;
+        using var outer = NewDisposeScope();
+        Tensor? total = null;   // Σ slice loss × tokens, float64 on the device: one host read at the end, not one per slice
         long tokens = 0;
         int chunk = RowsPerSlice(validation.RowLength, model.Config.VocabSize);
         for (int start = 0; start < validation.Rows; start += chunk)
@@ -49,10 +51,12 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
             var (inputs, targets) = slice.ToTensors(device);                        // (R, T)
             var logits = model.call(inputs);                                         // (R, T, V), float32
             var loss = nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten());
-            total += loss.item<float>() * targets.numel();
+            using var count = ((double)targets.numel()).ToScalar();   // owned, not implicit (see AdamOptimizer)
+            var weighted = loss.to(float64).mul(count);
+            total = total is null ? weighted.MoveToOuterDisposeScope() : total.add_(weighted);
             tokens += targets.numel();
         }
-        return total / tokens;
+        return total!.item<double>() / tokens;
     }
 
     TaskScore Score(OlmoModel model, TaskEvalSet set, Device device) => Score(model, set, device, logitBudget);
