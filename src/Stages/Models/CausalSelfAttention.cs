@@ -15,9 +15,12 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     readonly Linear attnOut;         // H → H
     readonly RotaryEmbedding rotary;
     readonly int heads;
+    readonly WeightCasts casts;
 
-    public CausalSelfAttention(OlmoConfig config) : base("CausalSelfAttention")
+    /// <param name="casts">The model's weight casts (a module of its own: a fresh set).</param>
+    public CausalSelfAttention(OlmoConfig config, WeightCasts? casts = null) : base("CausalSelfAttention")
     {
+        this.casts = casts ?? new WeightCasts();
         heads = config.Heads;
         attnProj = nn.Linear(config.Hidden, 3 * config.Hidden, hasBias: false);
         attnOut = nn.Linear(config.Hidden, config.Hidden, hasBias: false);
@@ -34,7 +37,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         long b = x.shape[0], t = x.shape[1], c = x.shape[2], hd = c / heads;
-        var qkv = MixedPrecision.Linear(attnProj, x).chunk(3, dim: 2);                              // 3 × (B, T, C)
+        var qkv = MixedPrecision.Linear(attnProj, x, casts).chunk(3, dim: 2);                              // 3 × (B, T, C)
         var q = qkv[0].view(b, t, heads, hd).transpose(1, 2);                       // (B, nh, T, hd)
         var k = qkv[1].view(b, t, heads, hd).transpose(1, 2);                       // (B, nh, T, hd)
         var v = qkv[2].view(b, t, heads, hd).transpose(1, 2);                       // (B, nh, T, hd)
@@ -43,6 +46,6 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         // TorchSharp 0.107 spells the causal flag is_casual.
         var y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true); // (B, nh, T, hd)
         y = y.transpose(1, 2).contiguous().view(b, t, c);                           // (B, T, C)
-        return MixedPrecision.Linear(attnOut, y);                                             // (B, T, C)
+        return MixedPrecision.Linear(attnOut, y, casts);                                             // (B, T, C)
     }
 }

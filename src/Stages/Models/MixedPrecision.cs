@@ -30,7 +30,8 @@ public static class MixedPrecision
     public static string Name(ScalarType dtype) => dtype == ScalarType.BFloat16 ? "bf16" : "fp32";
 
     /// <summary><paramref name="layer"/> applied in the dtype of <paramref name="x"/> (the weight cast to it
-    /// when they differ; the cast is differentiable, so the float32 weight receives the gradient).</summary>
-    public static Tensor Linear(Linear layer, Tensor x) =>
-        x.dtype == layer.weight!.dtype ? layer.call(x) : nn.functional.linear(x, layer.weight.to(x.dtype));
+    /// when they differ, by <paramref name="casts"/>: a step's shared cast or a differentiable cast, so the
+    /// float32 weight receives the gradient either way).</summary>
+    public static Tensor Linear(Linear layer, Tensor x, WeightCasts casts) =>
+        x.dtype == layer.weight!.dtype ? layer.call(x) : nn.functional.linear(x, casts.Weight(layer, x.dtype));
 }

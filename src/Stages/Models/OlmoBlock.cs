@@ -13,12 +13,13 @@ public sealed class OlmoBlock : nn.Module<Tensor, Tensor>
     readonly LayerNormNoParams ffNorm;
     readonly SwiGluMlp mlp;
 
-    public OlmoBlock(OlmoConfig config) : base("OlmoBlock")
+    /// <param name="casts">The model's weight casts, shared by its attention and MLP.</param>
+    public OlmoBlock(OlmoConfig config, WeightCasts casts) : base("OlmoBlock")
     {
         attnNorm = new LayerNormNoParams(config.Hidden);
-        attn = new CausalSelfAttention(config);
+        attn = new CausalSelfAttention(config, casts);
         ffNorm = new LayerNormNoParams(config.Hidden);
-        mlp = new SwiGluMlp(config);
+        mlp = new SwiGluMlp(config, casts);
         RegisterComponents();
     }
 

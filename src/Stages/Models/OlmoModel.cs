@@ -17,6 +17,7 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
     readonly LayerNormNoParams lnF;
     readonly Linear lmHead;                  // H → V
     readonly OlmoConfig config;
+    readonly WeightCasts casts = new();
 
     /// <summary>Builds the model on the CPU (move it with <c>to(device)</c>); draws from
     /// <paramref name="generator"/> when given, else from the global generator.</summary>
@@ -25,7 +26,7 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
         this.config = config.Validated();
         wte = nn.Embedding(config.VocabSize, config.Hidden);
         blocks = new ModuleList<OlmoBlock>();
-        for (int i = 0; i < config.Layers; i++) blocks.Add(new OlmoBlock(config));
+        for (int i = 0; i < config.Layers; i++) blocks.Add(new OlmoBlock(config, casts));
         lnF = new LayerNormNoParams(config.Hidden);
         lmHead = nn.Linear(config.Hidden, config.VocabSize, hasBias: false);
         RegisterComponents();
@@ -33,6 +34,12 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
     }
 
     public OlmoConfig Config => config;
+
+    /// <summary>How the Linear layers get their weights in the compute dtype (shared per step by the trainer).</summary>
+    public WeightCasts WeightCasts => casts;
+
+    /// <summary>Every Linear layer (the weights <see cref="WeightCasts"/> casts).</summary>
+    public IEnumerable<Linear> LinearLayers => modules().OfType<Linear>();
     public IReadOnlyList<OlmoBlock> Blocks => [.. blocks];
 
     /// <summary>
@@ -90,7 +97,7 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
         var x = residual;
         for (int i = layers; i < config.Layers; i++) x = blocks[i].call(x);         // (B, T, C)
         x = lnF.call(x).to(computeDtype);                                           // (B, T, C)
-        var logits = MixedPrecision.Linear(lmHead, x);                              // (B, T, V)
+        var logits = MixedPrecision.Linear(lmHead, x, casts);                              // (B, T, V)
         return logits.dtype == ScalarType.Float32 ? logits : logits.to(ScalarType.Float32);
     }
 

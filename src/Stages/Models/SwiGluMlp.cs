@@ -12,9 +12,12 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
 {
     readonly Linear ffProj;          // H → MlpDim (value and gate halves)
     readonly Linear ffOut;           // MlpDim/2 → H
+    readonly WeightCasts casts;
 
-    public SwiGluMlp(OlmoConfig config) : base("SwiGluMlp")
+    /// <param name="casts">The model's weight casts (a module of its own: a fresh set).</param>
+    public SwiGluMlp(OlmoConfig config, WeightCasts? casts = null) : base("SwiGluMlp")
     {
+        this.casts = casts ?? new WeightCasts();
         ffProj = nn.Linear(config.Hidden, config.MlpDim, hasBias: false);
         ffOut = nn.Linear(config.MlpHidden, config.Hidden, hasBias: false);
         RegisterComponents();
@@ -31,7 +34,7 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var projected = MixedPrecision.Linear(ffProj, x);                           // (B, T, M)
+        var projected = MixedPrecision.Linear(ffProj, x, casts);                           // (B, T, M)
         Tensor h;                                                                   // (B, T, M/2)
         if (Fused) h = FusedElementwise.SwiGlu(projected);
         else
@@ -39,6 +42,6 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
             var halves = projected.chunk(2, dim: -1);                               // 2 × (B, T, M/2)
             h = nn.functional.silu(halves[1]) * halves[0];
         }
-        return MixedPrecision.Linear(ffOut, h);                                     // (B, T, C)
+        return MixedPrecision.Linear(ffOut, h, casts);                                     // (B, T, C)
     }
 }

@@ -24,6 +24,9 @@ public static class GradientLists
         "    norms = torch._foreach_norm(grads, 2.0)\n" +
         "    return torch.stack(norms).double().square().sum()\n" +
         "\n" +
+        "def accumulate(into: List[Tensor], grads: List[Tensor]):\n" +
+        "    torch._foreach_add_(into, grads)\n" +
+        "\n" +
         "def clip(grads: List[Tensor], norm: Tensor, max_norm: float):\n" +
         "    coefficient = torch.clamp(torch.reciprocal(norm + 1e-6) * max_norm, max=1.0)\n" +
         "    torch._foreach_mul_(grads, coefficient.to(grads[0].dtype))\n";
@@ -47,6 +50,16 @@ public static class GradientLists
             total = total is null ? sq : total.Plus(sq);
         }
         return (total is null ? zeros(1, dtype: float64).squeeze() : total.sqrt()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>into[i] += grads[i] for every i (in into's dtype: a bf16 gradient is widened exactly into a float32 one).</summary>
+    public static void Accumulate(IReadOnlyList<Tensor> into, IReadOnlyList<Tensor> grads)
+    {
+        if (into.Count != grads.Count) throw new ArgumentException($"{into.Count} gradients to add {grads.Count} into");
+        if (into.Count == 0) return;
+        Tensor[] a = [.. into], b = [.. grads];
+        Unit.Value.invoke("accumulate", a, b);
+        GC.KeepAlive(a); GC.KeepAlive(b);
     }
 
     /// <summary>Multiplies every gradient by min(1, maxNorm / (norm + 1e-6)) (PyTorch's clip_grad_norm_), the

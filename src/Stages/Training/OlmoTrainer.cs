@@ -46,6 +46,10 @@ public sealed class OlmoTrainer : IDisposable
     public OlmoModel Model => model;
     public AdamOptimizer Optimizer => optimizer;
 
+    /// <summary>Cast each weight once per step when a step has several micro-batches in bf16 (<see cref="WeightCasts"/>);
+    /// off, each micro-batch casts again (the reference the shared casts are tested against).</summary>
+    internal bool ShareWeightCasts { get; set; } = true;
+
     /// <summary>Steps taken so far (the next batch must be step StepCount + 1).</summary>
     public long StepCount { get; private set; }
 
@@ -86,6 +90,9 @@ public sealed class OlmoTrainer : IDisposable
         long step = StepCount + 1;
         optimizer.ZeroGrad();
         using var scope = NewDisposeScope();
+        // With several micro-batches in a lower precision, each weight is cast once for the step, not per micro-batch.
+        bool share = ShareWeightCasts && accum > 1 && model.ComputeDtype != ScalarType.Float32;
+        using var casts = share ? model.WeightCasts.Share(model.LinearLayers, model.ComputeDtype) : null;
         Tensor? loss = null;                                                                   // on the device, float64
         using (var inv = (1.0 / accum).ToScalar())
         {
@@ -98,6 +105,7 @@ public sealed class OlmoTrainer : IDisposable
                 var ce = nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1)); // mean over tokens
                 var scaled = ce.mul(inv);
                 scaled.backward();
+                if (share) model.WeightCasts.FlushGradients();
                 if (read)   // the loss is only kept for a logging step
                     using (no_grad())
                     {
