@@ -10,7 +10,7 @@ namespace Retention.Models;
 /// micro-batch (with 8 micro-batches, a 4B model's weights were read in float32 and written in bf16
 /// eight times a step). While a step shares its casts, every layer computes with a bf16 copy that is
 /// a leaf of its own; after each micro-batch's backward <see cref="FlushGradients"/> adds that copy's
-/// gradient into the float32 weight's gradient and clears it, which is exactly what autograd does
+/// gradient into the float32 weight's gradient and releases it, which is exactly what autograd does
 /// through a per-micro-batch cast (the cast's backward widens the bf16 gradient, then accumulates it),
 /// so the weights trained are the same bit for bit (tested).
 /// </summary>
@@ -40,7 +40,7 @@ public sealed class WeightCasts
         return new Release(this);
     }
 
-    /// <summary>Adds each shared cast's gradient (one micro-batch's) into its float32 weight's gradient, then zeroes it.</summary>
+    /// <summary>Adds each shared cast's gradient (one micro-batch's) into its float32 weight's gradient, then releases it.</summary>
     public void FlushGradients()
     {
         if (shared is null) return;
@@ -57,7 +57,8 @@ public sealed class WeightCasts
             from.Add(g);
         }
         GradientLists.Accumulate(into, from);
-        GradientLists.Zero(from);
+        // Released, not zeroed: the next backward then stores its gradient instead of adding it to zeros in bf16.
+        foreach (var cast in shared.Values) cast.grad = null;
     }
 
     sealed class Release(WeightCasts owner) : IDisposable
