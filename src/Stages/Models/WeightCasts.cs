@@ -33,9 +33,23 @@ public sealed class WeightCasts
     public IDisposable Share(IEnumerable<Linear> layers, ScalarType dtype)
     {
         if (shared is not null) throw new InvalidOperationException("weight casts are already being shared (steps do not nest)");
-        using (NewDisposeScope())   // roots the temporaries through their native calls; the casts leave it, owned by the release
-        using (no_grad())
-            shared = layers.ToDictionary(l => l, l => l.weight!.detach().to(dtype).requires_grad_(true).DetachFromDisposeScope());
+        var casts = new Dictionary<Linear, Tensor>();
+        try
+        {
+            using var scope = NewDisposeScope();   // roots the temporaries through their native calls; the casts leave it
+            using var noGrad = no_grad();
+            foreach (var layer in layers)
+            {
+                var weight = layer.weight!;
+                casts[layer] = weight.detach().to(dtype).requires_grad_(weight.requires_grad).DetachFromDisposeScope();
+            }
+        }
+        catch
+        {
+            foreach (var cast in casts.Values) cast.Dispose();   // e.g. out of device memory halfway: free what was cast
+            throw;
+        }
+        shared = casts;
         StepsShared++;
         return new Release(this);
     }

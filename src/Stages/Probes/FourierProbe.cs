@@ -53,13 +53,15 @@ public sealed class FourierProbe(FourierProbeSpec spec, long every, long lastSte
         return [.. Rows(view.Step, "embedding", embedding, init.Value.Embedding, losses), .. Rows(view.Step, "residual", residual, init.Value.Residual, losses)];
     }
 
-    /// <summary>The initial model where the probed one is and in its compute dtype, so the reference is read as
-    /// the step-0 probe read it (and a large model's reference is not computed on the CPU).</summary>
+    /// <summary>The initial model where the probed one is, in its compute dtype and elementwise kernels, so the
+    /// reference is read as the step-0 probe read it (and a large model's reference is not computed on the CPU;
+    /// it costs one more model's weights on the device for the moment it is read).</summary>
     static OlmoModel OnDeviceOf(OlmoModel initial, OlmoModel probed)
     {
         Device device = probed.TokenEmbeddings.device, now = initial.TokenEmbeddings.device;
         if (now.type != device.type || now.index != device.index) initial.to(device);
         initial.ComputeDtype = probed.ComputeDtype;
+        initial.FusedElementwise = probed.FusedElementwise;
         initial.eval();
         return initial;
     }

@@ -92,8 +92,8 @@ public sealed class OlmoTrainer : IDisposable
         using var scope = NewDisposeScope();
         // With several micro-batches in a lower precision, each weight is cast once for the step, not per micro-batch.
         bool share = ShareWeightCasts && accum > 1 && model.ComputeDtype != ScalarType.Float32;
-        using var casts = share ? model.WeightCasts.Share(model.LinearLayers, model.ComputeDtype) : null;
         Tensor? loss = null;                                                                   // on the device, float64
+        using (var casts = share ? model.WeightCasts.Share(model.LinearLayers, model.ComputeDtype) : null)   // released before the update
         using (var inv = (1.0 / accum).ToScalar())
         {
             for (int k = 0; k < accum; k++)

@@ -28,6 +28,23 @@ public class WeightCastsTests
         Assert.Equal(1 + OlmoTrainerTests.Tiny.Layers * 4, model.LinearLayers.Count());   // lm_head and 4 per block
     }
 
+    [Fact]
+    public void A_frozen_weight_gets_no_gradient_through_a_shared_cast_and_the_others_do()
+    {
+        using var model = new OlmoModel(OlmoTrainerTests.Tiny, new Generator(1)) { ComputeDtype = ScalarType.BFloat16 };
+        var frozen = model.LinearLayers.First();
+        frozen.weight!.requires_grad_(false);
+        using (model.WeightCasts.Share(model.LinearLayers, ScalarType.BFloat16))
+        using (NewDisposeScope())
+        {
+            model.call(tensor(new long[] { 1, 2, 3, 4 }, [1, 4])).sum().backward();
+            model.WeightCasts.FlushGradients();
+        }
+        Assert.Null(frozen.weight.grad);
+        Assert.All(model.LinearLayers.Skip(1), l => Assert.NotNull(l.weight!.grad));
+        Assert.All(model.LinearLayers.Skip(1), l => Assert.Equal(ScalarType.Float32, l.weight!.grad!.dtype));
+    }
+
     [Theory]
     [InlineData(4, 0.05)]   // clipping active
     [InlineData(2, 0.0)]
