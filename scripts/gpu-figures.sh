@@ -41,7 +41,7 @@ exec > >(tee "$OUT/gpu-figures.log") 2>&1
 if [ "${REHEARSAL:-0}" = 1 ]; then
   P=${PIPELINE:?set PIPELINE to the pipeline command}
   DEVICE=cpu
-  TRAIN="4M:2"; FUSED="4M:2"; SEQ=32; STEPS=1   # model:batch
+  TRAIN="4M:2"; FUSED="4M:2"; SEQ=32; STEPS=1; PHASES=1   # model:batch
   BIG=4M; BIG_BATCH=4; BIG_ACCUM=2; BIG_STEPS=1
   PROBE_SETS=(--set train.steps=20 --set 'probes={every: 10, das: {layer: 4, steps: 5}, fourier: {layer: 4}}'
               --set 'data.packing={seq_len: 32, batch_size: 4}' --set 'sweep.olmo.hidden=[16]' --set olmo.eval_every=10)
@@ -50,7 +50,7 @@ else
   export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
   P=${PIPELINE:-.device/pipeline/pipeline}
   DEVICE=cuda
-  TRAIN="20M:16 300M:8 1B:8"; FUSED="20M:16 1B:8"; SEQ=2048; STEPS=20
+  TRAIN="20M:16 300M:8 1B:8"; FUSED="20M:16 1B:8"; SEQ=2048; STEPS=20; PHASES=5
   BIG=4B; BIG_BATCH=8; BIG_ACCUM=8; BIG_STEPS=5
   # The probes at the default cadence (every 500 steps, DAS 400 steps) on a GPU-scale step.
   PROBE_SETS=(--set train.steps=1000 --set 'probes={every: 500, das: {layer: 4}, fourier: {layer: 4}}'
@@ -71,13 +71,15 @@ step() {
 
 # Issue 13: training speed with the fused AdamW and no host reads between logging steps, against
 # PyTorch 2.11 eager on an H100 (453K / 123K / 48.0K tokens/s for 20M / 300M / 1B at seq 2048, bf16).
-# Each prints its attention kernel (flash expected for bf16 on CUDA).
+# Each prints its attention kernel (flash expected for bf16 on CUDA) and, after the figures, where a
+# step's time goes (--phases: the device synchronised after each phase; not in the figures).
 for m in $TRAIN; do
-  step 60 $P bench train --model "${m%%:*}" --device $DEVICE --batch-size "${m##*:}" --seq-len $SEQ --steps $STEPS --precision bf16 --artifacts "$ARTIFACTS"
+  step 60 $P bench train --model "${m%%:*}" --device $DEVICE --batch-size "${m##*:}" --seq-len $SEQ --steps $STEPS --precision bf16 \
+    --phases $PHASES --artifacts "$ARTIFACTS"
 done
 # The 4B preset in micro-batches (memory: one 140 GB-class GPU).
 step 150 $P bench train --model $BIG --device $DEVICE --batch-size $BIG_BATCH --grad-accumulation $BIG_ACCUM --seq-len $SEQ \
-  --steps $BIG_STEPS --precision bf16 --artifacts "$ARTIFACTS"
+  --steps $BIG_STEPS --precision bf16 --phases 1 --artifacts "$ARTIFACTS"
 
 # Issue 13: does fusing rotary and SwiGLU pay (olmo.fused_elementwise: TorchScript, LibTorch's CUDA fuser)?
 # The same runs as above with it on: the launch-bound small model and the bandwidth-heavy large one.

@@ -164,9 +164,14 @@ public static class BenchCommand
         var precision = new Option<string>("--precision") { Description = "auto (bf16 on CUDA, fp32 on the CPU) | fp32 | bf16", DefaultValueFactory = _ => "auto" };
         var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (the batch's rows split evenly).", DefaultValueFactory = _ => 1 };
         var fused = new Option<bool>("--fused-elementwise") { Description = "Rotary and SwiGLU as TorchScript functions (olmo.fused_elementwise)." };
+        var phases = new Option<int>("--phases")
+        {
+            Description = "Then this many more steps with the device synchronised after each phase (zero-grad, upload, forward, backward, norm and clip, update), printing the milliseconds each takes per step (a diagnostic: not in the figures).",
+            DefaultValueFactory = _ => 0,
+        };
         var cmd = new Command("train", "OLMo trainer tokens/s, step time, peak memory and MFU (6·parameters·tokens/s over the measured matmul peak).")
         {
-            model, device, batch, seqLen, steps, vocab, threads, precision, accum, fused, artifacts,
+            model, device, batch, seqLen, steps, vocab, threads, precision, accum, fused, phases, artifacts,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -174,7 +179,7 @@ public static class BenchCommand
             {
                 TorchThreads.Apply(r.GetValue(threads));
                 var row = TrainBench.Run(new TrainBench.Config(r.GetValue(device)!, r.GetValue(model)!, r.GetValue(vocab),
-                    r.GetValue(batch), r.GetValue(seqLen), r.GetValue(steps), r.GetValue(precision)!, r.GetValue(accum), r.GetValue(fused)), Console.WriteLine);
+                    r.GetValue(batch), r.GetValue(seqLen), r.GetValue(steps), r.GetValue(precision)!, r.GetValue(accum), r.GetValue(fused), r.GetValue(phases)), Console.WriteLine);
                 Console.WriteLine($"recorded: {await TrainBench.RecordAsync(row, r.GetValue(artifacts)!)}");
                 return 0;
             }

@@ -24,8 +24,9 @@ public sealed record TrainBenchRow(string Timestamp, string Device, string Model
 public static class TrainBench
 {
     /// <param name="BatchSize">Rows per optimiser step, split into <paramref name="GradAccumulation"/> micro-batches.</param>
+    /// <param name="PhaseSteps">Steps after the timed ones with the device synchronised after each phase, to print where the time goes.</param>
     public sealed record Config(string Device, string Preset, int VocabSize, int BatchSize, int SeqLen, int Steps,
-        string Precision = "auto", int GradAccumulation = 1, bool FusedElementwise = false);
+        string Precision = "auto", int GradAccumulation = 1, bool FusedElementwise = false, int PhaseSteps = 0);
 
     public static TrainBenchRow Run(Config c, Action<string> log)
     {
@@ -67,7 +68,30 @@ public static class TrainBench
         log($"{c.Preset} ({parameters:N0} parameters, {precision}), batch {c.BatchSize} × {c.SeqLen}" +
             $"{(c.GradAccumulation > 1 ? $" in {c.GradAccumulation} micro-batches" : "")}: {seconds * 1000:F0} ms/step, " +
             $"{tokensPerSecond:N0} tokens/s, MFU {mfu:P1}, peak memory {(double.IsNaN(memory) ? "n/a" : $"{memory:F2} GiB")}");
+        if (c.PhaseSteps > 0) log(Phases(trainer, device, c.PhaseSteps, Batch, c.Steps + 3));
         return row;
+    }
+
+    /// <summary>Runs <paramref name="steps"/> more steps with a <see cref="PhaseTimer"/> and describes them.</summary>
+    static string Phases(OlmoTrainer trainer, Device device, int steps, Func<long, TrainingBatch> batch, long first)
+    {
+        var timer = new PhaseTimer(device);
+        trainer.PhaseEnded = timer.End;
+        try
+        {
+            for (long s = first; s < first + steps; s++)
+            {
+                timer.StartStep();
+                trainer.Step(batch(s), read: false);
+            }
+        }
+        finally
+        {
+            trainer.PhaseEnded = null;
+        }
+        var phases = timer.PerStep(steps);
+        return $"phases, ms per step with the device synchronised after each ({steps} steps): " +
+            string.Join(", ", phases.Select(p => $"{p.Phase} {p.Milliseconds:F1}")) + $"; sum {phases.Sum(p => p.Milliseconds):F1}";
     }
 
     static double MeasurePeak(Device device)

@@ -50,6 +50,10 @@ public sealed class OlmoTrainer : IDisposable
     /// off, each micro-batch casts again (the reference the shared casts are tested against).</summary>
     internal bool ShareWeightCasts { get; set; } = true;
 
+    /// <summary>Called as each phase of a step has been queued (per micro-batch for upload, forward and backward):
+    /// `bench train --phases` synchronises there to time each phase on the device. Null in training.</summary>
+    public Action<StepPhase>? PhaseEnded { get; set; }
+
     /// <summary>Steps taken so far (the next batch must be step StepCount + 1).</summary>
     public long StepCount { get; private set; }
 
@@ -89,6 +93,7 @@ public sealed class OlmoTrainer : IDisposable
 
         long step = StepCount + 1;
         optimizer.ZeroGrad();
+        PhaseEnded?.Invoke(StepPhase.ZeroGrad);
         using var scope = NewDisposeScope();
         // With several micro-batches in a lower precision, each weight is cast once for the step, not per micro-batch.
         bool share = ShareWeightCasts && accum > 1 && model.ComputeDtype != ScalarType.Float32;
@@ -101,11 +106,14 @@ public sealed class OlmoTrainer : IDisposable
                 using var micro_ = NewDisposeScope();
                 var slice = tokens.Tokens[(k * micro * tokens.RowLength)..((k + 1) * micro * tokens.RowLength)];
                 var (x, y) = BatchBuilder.ToTensors(slice, micro, tokens.RowLength, device);
+                PhaseEnded?.Invoke(StepPhase.Upload);
                 var logits = model.call(x);                                                    // (b, T, V)
                 var ce = nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1)); // mean over tokens
                 var scaled = ce.mul(inv);
+                PhaseEnded?.Invoke(StepPhase.Forward);
                 scaled.backward();
                 if (share) model.WeightCasts.FlushGradients();
+                PhaseEnded?.Invoke(StepPhase.Backward);
                 if (read)   // the loss is only kept for a logging step
                     using (no_grad())
                     {
@@ -117,9 +125,11 @@ public sealed class OlmoTrainer : IDisposable
 
         var norm = GradNorm(model.parameters());
         if (Spec.ClipGradNorm > 0) ClipGradients(model.parameters(), norm, Spec.ClipGradNorm);
+        PhaseEnded?.Invoke(StepPhase.NormAndClip);
         double lr = Spec.LrAt(step);
         optimizer.LearningRate = lr;
         optimizer.Step();
+        PhaseEnded?.Invoke(StepPhase.Update);
         StepCount = step;
         return read ? new OlmoStepOutcome(step, HostReads.Scalar(loss!), lr, HostReads.Scalar(norm))
                     : new OlmoStepOutcome(step, double.NaN, lr, double.NaN);
@@ -247,3 +257,6 @@ public sealed class OlmoTrainer : IDisposable
 
 /// <summary>trainer.json of a checkpoint: the step reached and what rebuilds the trainer.</summary>
 public sealed record OlmoCheckpointMeta(long Step, OlmoConfig Config, OlmoTrainSpec Spec);
+
+/// <summary>The parts of a training step, in order (<see cref="OlmoTrainer.PhaseEnded"/>).</summary>
+public enum StepPhase { ZeroGrad, Upload, Forward, Backward, NormAndClip, Update }

@@ -58,8 +58,11 @@ public sealed class BenchCommandTests : IDisposable
     [Fact]
     public void Bench_train_times_the_named_preset_at_the_papers_parameter_count()
     {
-        var (exit, output, err) = Pipeline("bench", "train", "--model", "4M", "--steps", "1", "--seq-len", "16", "--batch-size", "1");
+        var (exit, output, err) = Pipeline("bench", "train", "--model", "4M", "--steps", "1", "--seq-len", "16", "--batch-size", "1", "--phases", "1");
         Assert.True(exit == 0, err + output);
+        // --phases prints each phase's time after the figures, in step order.
+        var phases = Assert.Single(output.Split('\n'), l => l.StartsWith("phases"));
+        Assert.Matches("ZeroGrad [0-9.]+, Upload [0-9.]+, Forward [0-9.]+, Backward [0-9.]+, NormAndClip [0-9.]+, Update [0-9.]+; sum", phases);
         var row = Assert.Single(Recorded(dir, output));
         Assert.Equal(6_963_200L, row["parameters"]);
         Assert.Equal(("cpu", 1, 16, 1), ((string?)row["device"], (int)row["batch_size"]!, (int)row["seq_len"]!, (int)row["steps"]!));

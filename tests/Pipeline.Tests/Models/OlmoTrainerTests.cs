@@ -39,6 +39,21 @@ public class OlmoTrainerTests
     }
 
     [Fact]
+    public void A_step_reports_its_phases_in_order_and_trains_the_same_weights_while_watched()
+    {
+        var spec = new OlmoTrainSpec(Steps: 2, Lr: 3e-3, Seed: 3, GradAccumulation: 2);
+        using var watched = new OlmoTrainer(Tiny, spec);
+        using var plain = new OlmoTrainer(Tiny, spec);
+        var seen = new List<StepPhase>();
+        watched.PhaseEnded = seen.Add;
+        for (long s = 1; s <= 2; s++) { watched.Step(Batch(s)); plain.Step(Batch(s)); }
+        StepPhase[] micro = [StepPhase.Upload, StepPhase.Forward, StepPhase.Backward];
+        StepPhase[] one = [StepPhase.ZeroGrad, .. micro, .. micro, StepPhase.NormAndClip, StepPhase.Update];
+        Assert.Equal([.. one, .. one], seen);
+        Assert.All(Weights(watched).Zip(Weights(plain)), w => Assert.True(Same(w.First, w.Second)));
+    }
+
+    [Fact]
     public void ResumeEqualsUninterruptedBitForBit()
     {
         var spec = new OlmoTrainSpec(Steps: 12, WarmupSteps: 3, Lr: 3e-3, Seed: 7);
