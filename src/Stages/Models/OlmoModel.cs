@@ -94,11 +94,20 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
     /// <summary>The logits (B, T, V), float32, from the residual stream after <paramref name="layers"/> blocks.</summary>
     public Tensor LogitsFrom(Tensor residual, int layers)
     {
+        var logits = ComputeLogitsFrom(residual, layers);                           // (B, T, V)
+        return logits.dtype == ScalarType.Float32 ? logits : logits.to(ScalarType.Float32);
+    }
+
+    /// <summary>tokens (B, T) → logits (B, T, V) in the compute dtype, not widened: for a loss that widens inside
+    /// its own kernel (<see cref="Training.TokenLoss"/>) instead of writing a float32 copy of every logit.</summary>
+    public Tensor ComputeLogits(Tensor tokens) => ComputeLogitsFrom(Residual(tokens, 0), 0);
+
+    Tensor ComputeLogitsFrom(Tensor residual, int layers)
+    {
         var x = residual;
         for (int i = layers; i < config.Layers; i++) x = blocks[i].call(x);         // (B, T, C)
         x = lnF.call(x).to(computeDtype);                                           // (B, T, C)
-        var logits = MixedPrecision.Linear(lmHead, x, casts);                              // (B, T, V)
-        return logits.dtype == ScalarType.Float32 ? logits : logits.to(ScalarType.Float32);
+        return MixedPrecision.Linear(lmHead, x, casts);                             // (B, T, V), compute dtype
     }
 
     /// <summary>OLMo "normal" init: N(0, InitStd) for all Linear and Embedding weights.</summary>

@@ -107,8 +107,8 @@ public sealed class OlmoTrainer : IDisposable
                 var slice = tokens.Tokens[(k * micro * tokens.RowLength)..((k + 1) * micro * tokens.RowLength)];
                 var (x, y) = BatchBuilder.ToTensors(slice, micro, tokens.RowLength, device);
                 PhaseEnded?.Invoke(StepPhase.Upload);
-                var logits = model.call(x);                                                    // (b, T, V)
-                var ce = nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1)); // mean over tokens
+                var logits = model.ComputeLogits(x);                                           // (b, T, V), compute dtype
+                var ce = TokenLoss.Mean(logits.reshape(-1, vocab), y.reshape(-1));             // mean over tokens, float32
                 var scaled = ce.mul(inv);
                 PhaseEnded?.Invoke(StepPhase.Forward);
                 scaled.backward();
