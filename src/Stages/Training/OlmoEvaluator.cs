@@ -15,8 +15,8 @@ public sealed record OlmoEvaluation(double ValidationLoss, IReadOnlyList<TaskSco
 /// Scores the model without touching its training state: no gradients, the same weights, no RNG
 /// draws (the model has no dropout), so a run with evaluations trains the same weights as one
 /// without. Works in slices of rows whose (rows, T, V) float32 logits hold at most
-/// <paramref name="logitBudget"/> elements (default 2^27, 0.5 GiB; the slice's peak is 2–2.5 times
-/// that with the bf16 logits, their float32 copy and the log-softmax): with a 100K vocabulary and
+/// <paramref name="logitBudget"/> elements (default 2^27, 0.5 GiB; the slice's peak is 1.5 times
+/// that in bf16: the logits and their float32 log-softmax, <see cref="TokenLoss"/>): with a 100K vocabulary and
 /// 2048-token rows that is one row at a time, where a fixed 32 rows needed 25 GiB and ran a GPU out of memory.
 /// </summary>
 public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEvalSet> tasks, long logitBudget = OlmoEvaluator.DefaultLogitBudget)
@@ -49,8 +49,8 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
             var slice = new ValidationSet(rows, validation.RowLength,
                 validation.Tokens[(start * validation.RowLength)..((start + rows) * validation.RowLength)]);
             var (inputs, targets) = slice.ToTensors(device);                        // (R, T)
-            var logits = model.call(inputs);                                         // (R, T, V), float32
-            var loss = nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten());
+            var logits = model.ComputeLogits(inputs);                                // (R, T, V), compute dtype
+            var loss = TokenLoss.Mean(logits.flatten(0, 1), targets.flatten());
             using var count = ((double)targets.numel()).ToScalar();   // owned, not implicit (see AdamOptimizer)
             var weighted = loss.to(float64).mul(count);
             total = total is null ? weighted.MoveToOuterDisposeScope() : total.add_(weighted);
