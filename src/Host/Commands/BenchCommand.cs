@@ -49,7 +49,34 @@ public static class BenchCommand
                 return Errors.Report(e);
             }
         });
-        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts), Train(artifacts), Probes(artifacts), Query(artifacts) };
+        return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts), Train(artifacts), Parity(artifacts), Probes(artifacts), Query(artifacts) };
+    }
+
+    /// <summary>`pipeline bench parity`: a device's training path against the CPU's; exit 1 when they differ.</summary>
+    static Command Parity(Option<string> artifacts)
+    {
+        var device = new Option<string>("--device", "-d") { Description = "The device to check: cuda | cuda:N | cpu | auto.", DefaultValueFactory = _ => "auto" };
+        var steps = new Option<int>("--steps") { Description = "Training steps compared.", DefaultValueFactory = _ => 8 };
+        var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (of 8 rows); 2 or more shares the bf16 weight casts.", DefaultValueFactory = _ => 2 };
+        var fused = new Option<bool>("--fused-elementwise") { Description = "Rotary and SwiGLU as TorchScript functions on the device (olmo.fused_elementwise)." };
+        var cmd = new Command("parity", "Train a small OLMo model the same steps on the device (fp32 and bf16) and on the CPU (fp32) and compare losses, gradient norms and weights; exit 1 when the device's differ beyond rounding.")
+        {
+            device, steps, accum, fused, artifacts,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                var rows = ParityBench.Run(new ParityBench.Config(r.GetValue(device)!, r.GetValue(steps), r.GetValue(accum), r.GetValue(fused)), Console.WriteLine);
+                Console.WriteLine($"recorded: {await ParityBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
+                return rows.All(row => row.Agrees) ? 0 : 1;
+            }
+            catch (Exception e) when (Errors.IsUserFacing(e))
+            {
+                return Errors.Report(e);
+            }
+        });
+        return cmd;
     }
 
     /// <summary>`pipeline bench query`: seconds per query against the number of runs in a sweep.</summary>

@@ -71,6 +71,30 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public void Bench_parity_finds_the_cpu_equal_to_itself_and_bf16_within_rounding_of_fp32()
+    {
+        var (exit, output, err) = Pipeline("bench", "parity", "--device", "cpu", "--steps", "3");
+        Assert.True(exit == 0, err + output);
+        var rows = Recorded(dir, output);
+        Assert.Equal(["fp32", "bf16"], rows.Select(r => (string?)r["precision"]));
+        // The same path on the same device is deterministic: no difference at all.
+        var fp32 = rows[0];
+        Assert.Equal((0.0, 0.0, 0.0, true), ((double)fp32["loss_difference"]!, (double)fp32["grad_norm_difference"]!, (double)fp32["weight_difference"]!, (bool)fp32["agrees"]!));
+        // bf16 rounds every matmul's inputs: a difference, within the tolerance.
+        var bf16 = rows[1];
+        Assert.InRange((double)bf16["grad_norm_difference"]!, 1e-7, (double)bf16["tolerance"]!);
+        Assert.True((bool)bf16["agrees"]!);
+    }
+
+    [Fact]
+    public void Parity_reports_a_difference_beyond_the_tolerance_as_disagreeing()
+    {
+        var rows = Retention.Benchmarks.ParityBench.Run(new("cpu", Steps: 2, Tolerance: 1e-9), _ => { });
+        Assert.True(rows.Single(r => r.Precision == "fp32").Agrees);    // no difference at all
+        Assert.False(rows.Single(r => r.Precision == "bf16").Agrees);   // a real one, above 1e-9
+    }
+
+    [Fact]
     public void Bench_synthetic_records_one_row_per_width()
     {
         var (exit, output, err) = Pipeline("bench", "synthetic", "--widths", "4,8", "--steps", "20", "--seeds", "0", "--mode", "single");

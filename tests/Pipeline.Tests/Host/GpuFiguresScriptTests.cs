@@ -61,6 +61,10 @@ public sealed class GpuFiguresScriptTests : IDisposable
         Assert.Contains("gpu-figures.log", files);
         Assert.Equal(output.Trim(), File.ReadAllText(Path.Combine(Out, "gpu-figures.log")).Trim());
 
+        // First the parity checks, both elementwise paths, each precision agreeing with the CPU's fp32.
+        Assert.Equal(4, output.Split('\n').Count(l => l.Contains(" against fp32 on the CPU") && l.EndsWith(": agree")));
+        Assert.DoesNotContain(files, f => f!.StartsWith("parity-", StringComparison.Ordinal));
+
         // The training figures: the plain model, the big one in micro-batches, the plain one with fused elementwise
         // work, each naming its attention kernel.
         var train = files.Where(f => f!.StartsWith("train-", StringComparison.Ordinal)).Select(f => ArrowRows.Read(Path.Combine(Out, f!)).Single()).ToList();
@@ -82,7 +86,7 @@ public sealed class GpuFiguresScriptTests : IDisposable
         var (exit, output, _) = await ScriptAsync("false");
         Assert.Equal(1, exit);
         var failed = output.Split('\n').Where(l => l.StartsWith("FAILED: ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(4, failed.Count);   // the training bench, the big model's, the fused one's, the probes'
+        Assert.Equal(6, failed.Count);   // two parity checks, the training bench, the big model's, the fused one's, the probes'
         Assert.Contains(failed, l => l.Contains("bench probes"));
     }
 }
