@@ -84,6 +84,10 @@ public sealed class BenchCommandTests : IDisposable
         var bf16 = rows[1];
         Assert.InRange((double)bf16["grad_norm_difference"]!, 1e-7, (double)bf16["tolerance"]!);
         Assert.True((bool)bf16["agrees"]!);
+
+        var bad = Pipeline("bench", "parity", "--device", "cpu", "--grad-accumulation", "3");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--grad-accumulation", bad.Err);
     }
 
     [Fact]
