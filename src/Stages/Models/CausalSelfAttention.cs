@@ -37,7 +37,7 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         long b = x.shape[0], t = x.shape[1], c = x.shape[2], hd = c / heads;
-        var qkv = MixedPrecision.Linear(attnProj, x, casts).chunk(3, dim: 2);                              // 3 × (B, T, C)
+        var qkv = MixedPrecision.Linear(attnProj, x, casts).chunk(3, dim: 2);      // 3 × (B, T, C)
         var q = qkv[0].view(b, t, heads, hd).transpose(1, 2);                       // (B, nh, T, hd)
         var k = qkv[1].view(b, t, heads, hd).transpose(1, 2);                       // (B, nh, T, hd)
         var v = qkv[2].view(b, t, heads, hd).transpose(1, 2);                       // (B, nh, T, hd)
@@ -46,6 +46,6 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         // TorchSharp 0.107 spells the causal flag is_casual.
         var y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true); // (B, nh, T, hd)
         y = y.transpose(1, 2).contiguous().view(b, t, c);                           // (B, T, C)
-        return MixedPrecision.Linear(attnOut, y, casts);                                             // (B, T, C)
+        return MixedPrecision.Linear(attnOut, y, casts);                            // (B, T, C)
     }
 }

@@ -40,6 +40,7 @@ public sealed class OlmoModel : nn.Module<Tensor, Tensor>
 
     /// <summary>Every Linear layer (the weights <see cref="WeightCasts"/> casts).</summary>
     public IEnumerable<Linear> LinearLayers => modules().OfType<Linear>();
+
     public IReadOnlyList<OlmoBlock> Blocks => [.. blocks];
 
     /// <summary>

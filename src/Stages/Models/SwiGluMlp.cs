@@ -34,7 +34,7 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var projected = MixedPrecision.Linear(ffProj, x, casts);                           // (B, T, M)
+        var projected = MixedPrecision.Linear(ffProj, x, casts);                    // (B, T, M)
         Tensor h;                                                                   // (B, T, M/2)
         if (Fused) h = FusedElementwise.SwiGlu(projected);
         else
@@ -42,6 +42,6 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
             var halves = projected.chunk(2, dim: -1);                               // 2 × (B, T, M/2)
             h = nn.functional.silu(halves[1]) * halves[0];
         }
-        return MixedPrecision.Linear(ffOut, h, casts);                                     // (B, T, C)
+        return MixedPrecision.Linear(ffOut, h, casts);                              // (B, T, C)
     }
 }
