@@ -123,15 +123,16 @@ public sealed class OlmoTrainer : IDisposable
             }
         }
 
-        var norm = GradNorm(model.parameters());
-        if (Spec.ClipGradNorm > 0) ClipGradients(model.parameters(), norm, Spec.ClipGradNorm);
+        bool clip = Spec.ClipGradNorm > 0;
+        var norm = clip || read ? GradNorm(model.parameters()) : null;   // unclipped, it is only wanted at a logging step
+        if (clip) ClipGradients(model.parameters(), norm!, Spec.ClipGradNorm);
         PhaseEnded?.Invoke(StepPhase.NormAndClip);
         double lr = Spec.LrAt(step);
         optimizer.LearningRate = lr;
         optimizer.Step();
         PhaseEnded?.Invoke(StepPhase.Update);
         StepCount = step;
-        return read ? new OlmoStepOutcome(step, HostReads.Scalar(loss!), lr, HostReads.Scalar(norm))
+        return read ? new OlmoStepOutcome(step, HostReads.Scalar(loss!), lr, HostReads.Scalar(norm!))
                     : new OlmoStepOutcome(step, double.NaN, lr, double.NaN);
     }
 
