@@ -49,9 +49,8 @@ public static class GradientDecomposition
             using var scope = NewDisposeScope();
             long rows = Math.Min(rowsPerSlice, n - start);
             var device = weights[0].device;
-            var logits = model.call(instances.narrow(0, start, rows).to(device));
-            var sum = nn.functional.cross_entropy(logits.flatten(0, 1).to(ScalarType.Float32), targets.narrow(0, start, rows).flatten().to(device),
-                reduction: nn.Reduction.Sum).div(total);
+            var logits = model.ComputeLogits(instances.narrow(0, start, rows).to(device));                 // compute dtype
+            var sum = TokenLoss.Sum(logits.flatten(0, 1), targets.narrow(0, start, rows).flatten().to(device)).div(total);
             var grads = autograd.grad([sum], weights);
             gIn.PlusInPlace(grads[0].detach());
             gOut.PlusInPlace(grads[1].detach());
@@ -90,8 +89,8 @@ public static class GradientDecomposition
     public static (Tensor Task, Tensor NonTask, Tensor Whole) Parts(OlmoModel model, Tensor inputs, Tensor targets, Tensor taskMask,
         IReadOnlyList<int> neurons, long totalTokens)
     {
-        var logits = model.call(inputs);                                                              // (B, T, V)
-        var perToken = nn.functional.cross_entropy(logits.flatten(0, 1).to(ScalarType.Float32), targets.flatten(), reduction: nn.Reduction.None);
+        var logits = model.ComputeLogits(inputs);                                                     // (B, T, V), compute dtype
+        var perToken = TokenLoss.PerToken(logits.flatten(0, 1), targets.flatten());                   // float32
         var mask = taskMask.flatten().to(perToken.dtype);
         using var n = ((double)totalTokens).ToScalar();
         var taskLoss = perToken.mul(mask).sum().div(n);

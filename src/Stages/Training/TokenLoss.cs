@@ -13,6 +13,14 @@ namespace Retention.Training;
 public static class TokenLoss
 {
     /// <summary>logits (N, V), targets (N) int64 → the mean cross-entropy, a float32 scalar.</summary>
-    public static Tensor Mean(Tensor logits, Tensor targets) =>
-        nn.functional.nll_loss(special.log_softmax(logits, 1, ScalarType.Float32), targets);
+    public static Tensor Mean(Tensor logits, Tensor targets) => Of(logits, targets, nn.Reduction.Mean);
+
+    /// <summary>logits (N, V), targets (N) int64 → each target's cross-entropy (N), float32.</summary>
+    public static Tensor PerToken(Tensor logits, Tensor targets) => Of(logits, targets, nn.Reduction.None);
+
+    /// <summary>logits (N, V), targets (N) int64 → the summed cross-entropy, a float32 scalar.</summary>
+    public static Tensor Sum(Tensor logits, Tensor targets) => Of(logits, targets, nn.Reduction.Sum);
+
+    static Tensor Of(Tensor logits, Tensor targets, nn.Reduction reduction) =>
+        nn.functional.nll_loss(special.log_softmax(logits, 1, ScalarType.Float32), targets, reduction: reduction);
 }
