@@ -124,8 +124,13 @@ public sealed class OlmoTrainer : IDisposable
         }
 
         bool clip = Spec.ClipGradNorm > 0;
-        var norm = clip || read ? GradNorm(model.parameters()) : null;   // unclipped, it is only wanted at a logging step
-        if (clip) ClipGradients(model.parameters(), norm!, Spec.ClipGradNorm);
+        Tensor? norm = null;
+        if (clip || read)   // unclipped, the norm is only wanted at a logging step
+        {
+            var grads = Gradients(model.parameters());   // read once for the norm and the clipping; the step's scope roots them
+            norm = GradientLists.Norm(grads);
+            if (clip) GradientLists.Clip(grads, norm, Spec.ClipGradNorm);
+        }
         PhaseEnded?.Invoke(StepPhase.NormAndClip);
         double lr = Spec.LrAt(step);
         optimizer.LearningRate = lr;
