@@ -40,7 +40,7 @@ public static class TrainBench
         string precision = MixedPrecision.Name(trainer.Model.ComputeDtype);
         log($"attention kernel: {AttentionBackend.For(config, device, trainer.Model.ComputeDtype, c.SeqLen)}; AdamW: {(trainer.Optimizer.IsFused ? "fused" : "per parameter")}; " +
             $"rotary and SwiGLU: {(c.FusedElementwise ? "TorchScript" : "op by op")}" +
-            (c.GradAccumulation > 1 && trainer.Model.ComputeDtype != ScalarType.Float32 ? "; weights cast once per step" : ""));
+            (trainer.SharesWeightCasts ? "; weights cast once per step" : ""));
         var rng = new Random(0);
         TrainingBatch Batch(long step)
         {

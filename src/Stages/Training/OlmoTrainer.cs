@@ -50,6 +50,9 @@ public sealed class OlmoTrainer : IDisposable
     /// off, each micro-batch casts again (the reference the shared casts are tested against).</summary>
     internal bool ShareWeightCasts { get; set; } = true;
 
+    /// <summary>Whether a step casts each weight once for all its micro-batches: several of them, in a lower precision.</summary>
+    public bool SharesWeightCasts => ShareWeightCasts && Spec.GradAccumulation > 1 && model.ComputeDtype != ScalarType.Float32;
+
     /// <summary>Called as each phase of a step has been queued (per micro-batch for upload, forward and backward):
     /// `bench train --phases` synchronises there to time each phase on the device. Null in training.</summary>
     public Action<StepPhase>? PhaseEnded { get; set; }
@@ -95,8 +98,7 @@ public sealed class OlmoTrainer : IDisposable
         optimizer.ZeroGrad();
         PhaseEnded?.Invoke(StepPhase.ZeroGrad);
         using var scope = NewDisposeScope();
-        // With several micro-batches in a lower precision, each weight is cast once for the step, not per micro-batch.
-        bool share = ShareWeightCasts && accum > 1 && model.ComputeDtype != ScalarType.Float32;
+        bool share = SharesWeightCasts;
         Tensor? loss = null;                                                                   // on the device, float64
         using (var casts = share ? model.WeightCasts.Share(model.LinearLayers, model.ComputeDtype) : null)   // released before the update
         using (var inv = (1.0 / accum).ToScalar())
