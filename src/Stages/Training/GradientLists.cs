@@ -71,8 +71,7 @@ public static class GradientLists
         GC.KeepAlive(norm);
     }
 
-    static IEnumerable<Tensor[]> ByDtype(IReadOnlyList<Tensor> grads) =>
-        grads.Count == 0 ? [] : grads.All(g => g.dtype == grads[0].dtype) ? [[.. grads]] : grads.GroupBy(g => g.dtype).Select(g => g.ToArray());
+    static IEnumerable<Tensor[]> ByDtype(IReadOnlyList<Tensor> grads) => grads.GroupBy(g => g.dtype).Select(g => g.ToArray());
 
     static object? Invoke(string function, Tensor[] grads, params object[] rest)
     {
