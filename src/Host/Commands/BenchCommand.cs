@@ -67,9 +67,9 @@ public static class BenchCommand
         {
             try
             {
-                if (r.GetValue(steps) < 1) throw new UsageException("--steps must be ≥ 1");
-                if (r.GetValue(accum) is not (1 or 2 or 4 or 8)) throw new UsageException("--grad-accumulation must divide the batch's 8 rows: 1, 2, 4 or 8");
-                var rows = ParityBench.Run(new ParityBench.Config(r.GetValue(device)!, r.GetValue(steps), r.GetValue(accum), r.GetValue(fused)), Console.WriteLine);
+                var config = new ParityBench.Config(r.GetValue(device)!, r.GetValue(steps), r.GetValue(accum), r.GetValue(fused));
+                if (ParityBench.Problem(config) is { } problem) throw new UsageException(problem);
+                var rows = ParityBench.Run(config, Console.WriteLine);
                 Console.WriteLine($"recorded: {await ParityBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 return rows.All(row => row.Agrees) ? 0 : 1;
             }

@@ -37,10 +37,15 @@ public static class ParityBench
     /// about 1e-3 and is reported as differing: that is not float32.</summary>
     public static double ToleranceFor(string precision) => precision == "fp32" ? 1e-4 : 1e-2;
 
+    /// <summary>What is wrong with <paramref name="c"/>'s numbers, in the CLI's terms; null when nothing.</summary>
+    public static string? Problem(Config c) =>
+        c.Steps < 1 ? "--steps must be ≥ 1"
+        : c.GradAccumulation < 1 || Rows % c.GradAccumulation != 0 ? $"--grad-accumulation must divide the batch's {Rows} rows: {string.Join(", ", Enumerable.Range(1, Rows).Where(d => Rows % d == 0))}"
+        : null;
+
     public static IReadOnlyList<ParityRow> Run(Config c, Action<string> log)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(c.Steps, 1);
-        if (Rows % c.GradAccumulation != 0) throw new ArgumentException($"--grad-accumulation must divide the {Rows} rows of a batch");
+        if (Problem(c) is { } problem) throw new ArgumentException(problem);
         var device = Devices.Resolve(c.Device);
         var rows = new List<ParityRow>();
         foreach (var precision in new[] { "fp32", "bf16" })
@@ -93,14 +98,7 @@ public static class ParityBench
     }
 
     /// <summary>Seeded random tokens for step <paramref name="step"/>, the same for both trainers.</summary>
-    static TrainingBatch Batch(long step)
-    {
-        var rng = new Random((int)step);
-        var tokens = new int[Rows * RowLength];
-        for (int i = 0; i < tokens.Length; i++) tokens[i] = rng.Next(Model.VocabSize);
-        var batch = new TokenBatch(step, Rows, RowLength, tokens, PackerCursor.Start, null);
-        return new TrainingBatch(batch, [], DataStreamCursor.Start with { Step = step });
-    }
+    static TrainingBatch Batch(long step) => RandomBatches.Next(new Random((int)step), step, Rows, RowLength, Model.VocabSize);
 
     public static readonly RecordBatchBuilder<ParityRow> Table = new RecordBatchBuilder<ParityRow>()
         .Utf8("timestamp", r => r.Timestamp).Utf8("device", r => r.Device).Utf8("precision", r => r.Precision)

@@ -42,13 +42,7 @@ public static class TrainBench
             $"rotary and SwiGLU: {(c.FusedElementwise ? "TorchScript" : "op by op")}" +
             (trainer.SharesWeightCasts ? "; weights cast once per step" : ""));
         var rng = new Random(0);
-        TrainingBatch Batch(long step)
-        {
-            var tokens = new int[c.BatchSize * (c.SeqLen + 1)];
-            for (int i = 0; i < tokens.Length; i++) tokens[i] = rng.Next(c.VocabSize);
-            var batch = new TokenBatch(step, c.BatchSize, c.SeqLen + 1, tokens, PackerCursor.Start, null);
-            return new TrainingBatch(batch, [], DataStreamCursor.Start with { Step = step });
-        }
+        TrainingBatch Batch(long step) => RandomBatches.Next(rng, step, c.BatchSize, c.SeqLen + 1, c.VocabSize);
         trainer.Step(Batch(1));
         trainer.Step(Batch(2));
         Devices.Synchronize(device);
