@@ -37,11 +37,8 @@ public static class ProbeCommand
                 var spec = SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir).Runs.Single().Spec;
                 var depth = SiteScan.Describe(runDir).Config.Layers;
                 var sites = r.GetValue(layers) is { } list ? Ints(list) : null;
-                foreach (var l in (sites ?? []).Where(l => l < 0 || l > depth))
-                    throw new UsageException($"--layers: {l} is outside the model (0, the embeddings, to {depth})");
                 var tokens = r.GetValue(positions)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                foreach (var t in tokens.Where(t => !SiteScan.Positions.Contains(t)))
-                    throw new UsageException($"--positions: unknown '{t}'; allowed: {string.Join(", ", SiteScan.Positions)}");
+                if (SiteScan.SiteProblem(sites, tokens, depth) is { } problem) throw new UsageException(problem);
                 var outDir = r.GetValue(output) ?? Path.Combine(runDir, "scans", DateTime.Now.ToString("yyyyMMdd-HHmmss"));
                 var result = await SiteScan.RunAsync(runDir, spec, baseDir, sites, tokens, outDir, Console.WriteLine, ct);
                 foreach (var (name, table) in result.Summaries) TablePrinter.Print(table, name, maxRows: 200);

@@ -23,6 +23,13 @@ public static class SiteScan
     /// <summary>The saved model's shape and step; an error naming the run when it has saved none.</summary>
     public static (Models.OlmoConfig Config, long Step) Describe(string runDir) => OlmoTrainer.Describe(CheckpointOf(runDir));
 
+    /// <summary>What is wrong with the sites asked for in a model of <paramref name="depth"/> blocks, in the CLI's
+    /// terms; null when nothing.</summary>
+    public static string? SiteProblem(IReadOnlyList<int>? layers, IReadOnlyList<string> positions, int depth) =>
+        (layers ?? []).Where(l => l < 0 || l > depth).Select(l => $"--layers: {l} is outside the model (0, the embeddings, to {depth})")
+            .Concat(positions.Where(p => !Positions.Contains(p)).Select(p => $"--positions: unknown '{p}'; allowed: {string.Join(", ", Positions)}"))
+            .FirstOrDefault();
+
     static string CheckpointOf(string runDir)
     {
         var checkpoint = CheckpointFolder.Of(runDir);
@@ -42,13 +49,10 @@ public static class SiteScan
         bool das = data.Tasks.Any(t => t.Kind == ComparisonTask.KindName), fourier = data.Tasks.Any(t => t.Kind == ModularAdditionTask.KindName);
         if (!das && !fourier)
             throw new ArtifactException(runDir, "injects no comparison or modular_addition task: nothing for DAS or the Fourier readout to probe");
-        foreach (var p in positions.Where(p => !Positions.Contains(p)))
-            throw new ArgumentException($"unknown position '{p}'; allowed: {string.Join(", ", Positions)}");
         var on = Devices.Resolve(spec.Device);
         using var model = OlmoTrainer.LoadModel(CheckpointOf(runDir), on, out long step);
+        if (SiteProblem(layers, positions, model.Config.Layers) is { } problem) throw new ArgumentException(problem);
         var sites = layers ?? [.. Enumerable.Range(0, model.Config.Layers + 1)];
-        foreach (var l in sites.Where(l => l < 0 || l > model.Config.Layers))
-            throw new ArgumentException($"layer {l} is outside the model: 0 (the embeddings) to {model.Config.Layers}");
         var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);
         var probes = spec.Probes ?? new ProbesSpec();
         var dasSpec = probes.Das ?? new DasProbeSpec();
