@@ -24,8 +24,15 @@ public sealed class Interrupt : IDisposable
     }
 
     /// <summary>How long the work may go on after the first signal (env PIPELINE_STOP_GRACE_S, default 120 s).</summary>
-    public static TimeSpan Grace => TimeSpan.FromSeconds(
-        double.TryParse(Environment.GetEnvironmentVariable("PIPELINE_STOP_GRACE_S"), out var s) && s > 0 ? s : 120);
+    public static TimeSpan Grace => TimeSpan.FromSeconds(GraceSetting is { } s ? s : 120);
+
+    static double? GraceSetting =>
+        double.TryParse(Environment.GetEnvironmentVariable("PIPELINE_STOP_GRACE_S"), System.Globalization.CultureInfo.InvariantCulture, out var s)
+        && s > 0 && double.IsFinite(s) ? s : null;
+
+    /// <summary>Said with the stop when PIPELINE_STOP_GRACE_S is set but not a usable number of seconds.</summary>
+    static string GraceNote => Environment.GetEnvironmentVariable("PIPELINE_STOP_GRACE_S") is { Length: > 0 } given && GraceSetting is null
+        ? $"; PIPELINE_STOP_GRACE_S='{given}' is not a positive number of seconds, so 120 s" : "";
 
     public CancellationToken Token => stop.Token;
 
@@ -40,7 +47,7 @@ public sealed class Interrupt : IDisposable
         if (Interlocked.Increment(ref signals) == 1)
         {
             Console.Error.WriteLine($"stopping: completing the files written so far, then the analysis on what exists " +
-                                    $"(at most {Grace.TotalSeconds:0} s; press Ctrl+C again to stop at once)");
+                                    $"(at most {Grace.TotalSeconds:0} s{GraceNote}; press Ctrl+C again to stop at once)");
             stop.Cancel();
             _ = Task.Delay(Grace).ContinueWith(_ =>
             {

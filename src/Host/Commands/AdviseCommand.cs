@@ -54,7 +54,7 @@ public static class AdviseCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e, inputErrors: true);
+                return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
             }
         });
         return cmd;

@@ -24,6 +24,10 @@ public static class AnalyzeCommand
             {
                 var sweepDir = r.GetValue(dir)!;
                 if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
+                // Its tables are still being written, and `run` writes analysis/ itself when the runs end.
+                if (SweepLock.IsHeld(sweepDir))
+                    throw new IOException($"{sweepDir} is being trained by another pipeline process; it runs the analysis when its runs end " +
+                        "(`pipeline status` shows how far they are), or analyze after it");
                 var path = r.GetValue(file) ?? Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
                 var spec = SpecLoader.Load(path).Spec;
                 var tables = await AnalysisRunner.RunAsync(sweepDir, spec.Analysis, Console.Out, ct, spec);
@@ -33,7 +37,7 @@ public static class AnalyzeCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e, inputErrors: e is not AnalysisException);
+                return Errors.Report(e, inputErrors: e is not AnalysisException, advice: WriteAdvice.Output);
             }
         });
         return cmd;

@@ -46,7 +46,7 @@ public static class BenchCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e) || e is FormatException)
             {
-                return Errors.Report(e);
+                return Errors.Report(e, advice: WriteAdvice.Output);
             }
         });
         return new Command("bench", "Measure throughput on the current device and record the figures.") { synthetic, Data(artifacts), Train(artifacts), Parity(artifacts), Probes(artifacts), Query(artifacts) };
@@ -75,7 +75,7 @@ public static class BenchCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e);
+                return Errors.Report(e, advice: WriteAdvice.Output);
             }
         });
         return cmd;
@@ -107,7 +107,7 @@ public static class BenchCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e) || e is FormatException)
             {
-                return Errors.Report(e);
+                return Errors.Report(e, advice: WriteAdvice.Output);
             }
         });
         return cmd;
@@ -137,7 +137,7 @@ public static class BenchCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e);
+                return Errors.Report(e, advice: WriteAdvice.Output);
             }
         });
         return cmd;
@@ -161,10 +161,13 @@ public static class BenchCommand
         {
             try
             {
-                var sources = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct);
-                var config = new DataBench.Config(sources, Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!),
+                var config = new DataBench.Config([], Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!),
                     r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq), r.GetValue(epochs), r.GetValue(repeats));
                 if (config.Epochs < 1 || config.Repeats < 1) throw new UsageException("--epochs and --repeats must be ≥ 1");
+                if (config.Threads.Any(t => t < 1)) throw new UsageException($"--threads: each count must be ≥ 1, got {r.GetValue(threads)}");
+                if (config.SeqLen < 1 || config.BatchSize < 1) throw new UsageException("--seq-len and --batch-size must be ≥ 1");
+                if (!(config.TaskFrequency is >= 0 and < 1)) throw new UsageException($"--task-frequency must be in [0, 1), got {config.TaskFrequency}");
+                config = config with { Paths = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct) };
                 var rows = await DataBench.RunAsync(config, Console.WriteLine, ct);
                 // What the 4M model (6,963,200 parameters) consumes on an H100 (796 TFLOP/s bf16 measured, platform notes).
                 foreach (var mfu in new[] { 0.1, 0.3 })
@@ -174,7 +177,7 @@ public static class BenchCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e) || e is FormatException || e is Retention.Data.DataException)
             {
-                return Errors.Report(e);
+                return Errors.Report(e, advice: WriteAdvice.Output);
             }
         });
         return cmd;
@@ -214,7 +217,7 @@ public static class BenchCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e);
+                return Errors.Report(e, advice: WriteAdvice.Output);
             }
         });
         return cmd;

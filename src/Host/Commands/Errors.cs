@@ -21,6 +21,20 @@ public static class ExitCodes
     public const int NotFinished = 3;
 }
 
+/// <summary>What a user can do when a write failed for lack of space or permission, in a command's own terms.</summary>
+public sealed record WriteAdvice(string DiskFull, string Denied)
+{
+    /// <summary>Commands that train into a sweep under --artifacts (run, submit, a cluster task).</summary>
+    public static readonly WriteAdvice Runs = new(
+        "free space (or point --artifacts elsewhere) and continue with --resume; the files written so far are complete and readable",
+        "choose a writable --artifacts directory");
+
+    /// <summary>Commands that write one result (query --output, analyze, data, bench, probe, advise).</summary>
+    public static readonly WriteAdvice Output = new(
+        "free space (or write elsewhere) and run the command again; files already complete are left as they were",
+        "write to a folder you can write to");
+}
+
 /// <summary>A bad command-line value the parser cannot see (a negative --jobs, an unknown output extension).</summary>
 public sealed class UsageException(string message) : Exception(message);
 
@@ -34,7 +48,9 @@ public static class Errors
 
     /// <param name="inputErrors">The command's input is the SQL or the directory itself (query, analyze):
     /// an error in it is invalid input (exit 2), not a failed run.</param>
-    public static int Report(Exception e, bool inputErrors = false)
+    /// <param name="advice">What to do about a full disk or a denied write, in the command's own terms
+    /// (default: a command that writes a sweep under --artifacts and can --resume).</param>
+    public static int Report(Exception e, bool inputErrors = false, WriteAdvice? advice = null)
     {
         if (e is OperationCanceledException)
         {
@@ -44,23 +60,25 @@ public static class Errors
         Console.Error.WriteLine(e switch
         {
             SpecException s => string.Join(Environment.NewLine, s.Errors.Select(x => $"error: {x}")),
-            _ => $"error: {Message(e)}",
+            _ => $"error: {Describe(e, advice ?? WriteAdvice.Runs)}",
         });
-        bool invalid = e is SpecException or UsageException or SweepContractException
+        // ArgumentException: a library's check of a value the command passed on as given (a count below 1, an unknown kind).
+        bool invalid = e is SpecException or UsageException or SweepContractException or ArgumentException
             || inputErrors && e is AnalysisException or ArtifactException or DirectoryNotFoundException or FileNotFoundException;
         return invalid ? ExitCodes.Invalid : ExitCodes.Failed;
     }
 
     /// <summary>The message with what a user can do about the common system faults.</summary>
-    static string Message(Exception e)
+    public static string Describe(Exception e, WriteAdvice advice)
     {
         if (Training.TorchLoading.Explain(e) is { } torch) return torch;
         for (var x = e; x is not null; x = x.InnerException)
         {
-            if (x is IOException io && IsDiskFull(io))
-                return $"{e.Message} — the disk is full: free space (or point --artifacts elsewhere) and continue with --resume; the files written so far are complete and readable";
+            // DuckDB's own writers (COPY, the catalog file) report ENOSPC in their message only.
+            if (x is IOException io && IsDiskFull(io) || x.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase))
+                return $"{e.Message} — the disk is full: {advice.DiskFull}";
             if (x is UnauthorizedAccessException)
-                return $"{e.Message} — permission denied: choose a writable --artifacts directory";
+                return $"{e.Message} — permission denied: {advice.Denied}";
         }
         return e.Message;
     }

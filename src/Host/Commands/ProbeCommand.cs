@@ -16,7 +16,7 @@ public static class ProbeCommand
         var positions = new Option<string>("--positions") { Description = "Sites' tokens: tok1, tok2 or both.", DefaultValueFactory = _ => "tok1,tok2" };
         var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of the run's spec, e.g. probes.das.rank=2 or probes.das.steps=800.", AllowMultipleArgumentsPerToken = false };
         var device = new Option<string?>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (default: the run's device)." };
-        var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the current directory; `pipelines` for the shipped pipelines run from the repository root)." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the folder the run's own paths resolved against, from its provenance.json; else the current directory)." };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core; give 1 to each of several scans run side by side).", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for das.arrow and fourier.arrow (default: RUN/scans/TIME; query it with `pipeline query`)." };
         var cmd = new Command("probe", "Re-run DAS and the Fourier readout on a finished OLMo run's saved model at other sites (layers × positions), with the run's probe settings.")
@@ -31,10 +31,13 @@ public static class ProbeCommand
                 var runDir = Path.GetFullPath(r.GetValue(run)!);
                 var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);
                 if (!File.Exists(manifest)) throw new ArtifactException(runDir, $"is not a run directory (no {ArtifactLayout.RunManifest})");
-                var baseDir = Path.GetFullPath(r.GetValue(dataDir) ?? Directory.GetCurrentDirectory());
+                // By default the folder the run's own relative paths resolved against (recorded in provenance.json).
+                var recorded = Retention.Pipeline.SweepContract.ReadProvenance(runDir)?.DataDirectory;
+                var baseDir = Path.GetFullPath(r.GetValue(dataDir) ?? (Directory.Exists(recorded) ? recorded : Directory.GetCurrentDirectory()));
                 var overrides = (r.GetValue(sets) ?? []).ToList();
                 if (r.GetValue(device) is { } d) overrides.Add($"device={d}");
                 var spec = SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir).Runs.Single().Spec;
+                SiteScan.Probeable(runDir, spec);
                 var depth = SiteScan.Describe(runDir).Config.Layers;
                 var sites = r.GetValue(layers) is { } list ? Ints(list) : null;
                 var tokens = r.GetValue(positions)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -47,7 +50,7 @@ public static class ProbeCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e) || e is FormatException)
             {
-                return Errors.Report(e, inputErrors: true);
+                return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
             }
         });
         return cmd;

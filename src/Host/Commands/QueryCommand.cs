@@ -25,15 +25,32 @@ public static class QueryCommand
                 var text = r.GetValue(sql)!;
                 if (string.IsNullOrWhiteSpace(text)) throw new UsageException("the SQL is empty; try \"SHOW TABLES\"");
                 var format = r.GetValue(output) is { } path ? QueryOutput.FormatOf(path) : null;
+                if (r.GetValue(rows) < 0) throw new UsageException($"--rows must be ≥ 0, got {r.GetValue(rows)}");
                 using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!);   // a CREATE in the query never lands in the cache
-                var result = SqlRunner.Query(catalog.Connection, text, "query");
+                if (catalog.Tables.Count == 0)
+                    Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (give a sweep directory, a run directory or a folder " +
+                        "of sweeps; a run still training writes its tables at its checkpoints and when it ends)");
+                // CSV and Parquet are written by DuckDB from the result kept as a table: the SQL runs once, so
+                // the file holds exactly what is printed (random(), now()).
+                var result = format is "csv" or "parquet"
+                    ? QueryOutput.QueryKept(catalog, text)
+                    : SqlRunner.Query(catalog.Connection, text, "query");
                 TablePrinter.Print(result, null, r.GetValue(rows));
-                if (format is not null) await QueryOutput.WriteAsync(catalog, text, result, r.GetValue(output)!, format, ct);
+                if (format is not null)
+                {
+                    try { await QueryOutput.WriteAsync(catalog, result, r.GetValue(output)!, format, ct); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or AnalysisException)
+                    {
+                        // The query was fine: writing its result failed (a full disk, a folder without write permission).
+                        Console.Error.WriteLine($"error: --output {r.GetValue(output)}: {Errors.Describe(e, WriteAdvice.Output)}");
+                        return ExitCodes.Failed;
+                    }
+                }
                 return ExitCodes.Ok;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e, inputErrors: true);
+                return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
             }
         });
         return cmd;
@@ -53,7 +70,27 @@ static class QueryOutput
             $"--output '{path}': unknown extension '{other}'; use .csv, .parquet or .arrow (.feather, .ipc)"),
     };
 
-    public static async Task WriteAsync(ArtifactCatalog catalog, string sql, QueryResult result, string path, string format, CancellationToken ct)
+    const string Kept = "_query_output";
+
+    /// <summary>Runs the SQL once into a temporary table and reads the result from it. Where the SQL cannot
+    /// be a table's source (SHOW, DESCRIBE, PRAGMA), it runs as written, for its own error or a hint.</summary>
+    public static QueryResult QueryKept(ArtifactCatalog catalog, string sql)
+    {
+        try
+        {
+            // The SQL after a line break: a trailing `-- comment` stays a comment, and errors keep their own text.
+            SqlRunner.Execute(catalog.Connection, $"CREATE TEMP TABLE {Kept} AS\n{sql}\n", "query");
+        }
+        catch (AnalysisException)
+        {
+            SqlRunner.Query(catalog.Connection, sql, "query");   // throws the SQL's own error, naming its own line
+            throw new UsageException("--output .csv or .parquet writes the result of one query that can fill a table " +
+                "(SELECT, WITH, VALUES, FROM ...); write SHOW, DESCRIBE or PRAGMA output with --output FILE.arrow");
+        }
+        return SqlRunner.Query(catalog.Connection, $"SELECT * FROM {Kept}", "query");
+    }
+
+    public static async Task WriteAsync(ArtifactCatalog catalog, QueryResult result, string path, string format, CancellationToken ct)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -64,8 +101,14 @@ static class QueryOutput
         }
         var tmp = full + ".tmp";
         var options = format == "csv" ? "FORMAT csv, HEADER" : "FORMAT parquet";
-        SqlRunner.Execute(catalog.Connection,
-            $"COPY ({sql.Trim().TrimEnd(';')}) TO '{tmp.Replace("'", "''")}' ({options})", $"--output {path}");
-        File.Move(tmp, full, overwrite: true);
+        try
+        {
+            SqlRunner.Execute(catalog.Connection, $"COPY {Kept} TO '{tmp.Replace("'", "''")}' ({options})", "writing");
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(tmp);   // nothing left behind by a failed write (after the move there is nothing to delete)
+        }
     }
 }

@@ -34,7 +34,7 @@ public static class StatusCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e, inputErrors: true);
+                return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
             }
         });
         return cmd;

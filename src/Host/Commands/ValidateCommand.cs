@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Retention.Spec;
 
 namespace Retention.Host.Commands;
 
@@ -17,6 +18,9 @@ public static class ValidateCommand
             try
             {
                 var p = opts.Load(r);
+                // The profiles not selected now are checked too (a typo in the gpu profile found before a cluster job needs it).
+                if (r.GetValue(opts.File) is { } file && SpecLoader.OtherProfileErrors(file, p.Profile) is { Count: > 0 } others)
+                    throw new SpecException(others);
                 if (r.GetValue(print)) Console.WriteLine(p.ResolvedYaml);
                 Console.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
                 foreach (var run in p.Runs)

@@ -19,4 +19,20 @@ public static class AtomicFile
         }
         File.Move(tmp, path, overwrite: true);
     }
+
+    public static void WriteText(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var tmp = path + ".tmp";
+        try
+        {
+            File.WriteAllText(tmp, text);
+        }
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
 }

@@ -23,7 +23,11 @@ public static class CatalogCache
     /// </summary>
     public static DuckDBConnection? Open(string directory, IReadOnlyList<ArtifactFile> files)
     {
-        var connection = new DuckDBConnection($"DataSource={Path.Combine(directory, FileName)}");
+        var path = Path.Combine(directory, FileName);
+        // An empty file is a cache whose creation failed (a full disk): DuckDB would refuse it for good.
+        try { if (new FileInfo(path) is { Exists: true, Length: 0 }) File.Delete(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        var connection = new DuckDBConnection($"DataSource={path}");
         try
         {
             connection.Open();

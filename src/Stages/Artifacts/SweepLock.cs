@@ -25,11 +25,16 @@ public sealed class SweepLock : IDisposable
                 stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 break;
             }
-            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && !IsFull(e))
+            catch (IOException e) when (IsContention(e))
             {
                 // IsHeld (`pipeline status`, a starting task) takes a shared lock for an instant to probe: wait that out.
                 if (attempt < RetriesOnContention) { Thread.Sleep(100); continue; }
                 throw new SweepLockedException(sweepDir, Holder(sweepDir));
+            }
+            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && !IsFull(e))
+            {
+                // A read-only folder, or a file system without locks (ENOLCK on some NFS mounts): not another process.
+                throw new IOException($"cannot lock {path} for writing the sweep: {e.Message}", e);
             }
         }
         // Beside the lock, not in it: .NET's lock keeps other .NET processes from even reading the file.
@@ -75,6 +80,10 @@ public sealed class SweepLock : IDisposable
 
     static bool IsFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122;
 
+    /// <summary>Another process holds the lock: EWOULDBLOCK from flock on Unix, a sharing or lock violation on Windows.</summary>
+    static bool IsContention(IOException e) => e is not FileNotFoundException and not DirectoryNotFoundException
+        && (e.HResult & 0xFFFF) is 11 or 32 or 33;
+
     /// <summary>Whether a live process holds the directory's lock now (a killed one holds nothing).
     /// The probe takes a shared lock for an instant: probes (tasks starting side by side, `pipeline status`)
     /// never collide with each other, only with a holder; an Acquire that meets a probe retries.</summary>
@@ -87,8 +96,8 @@ public sealed class SweepLock : IDisposable
             using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             return false;
         }
-        catch (FileNotFoundException) { return false; }
-        catch (IOException) { return true; }
+        catch (IOException e) when (IsContention(e)) { return true; }
+        catch (IOException) { return false; }   // gone meanwhile, or a file system that cannot lock: no holder to name
     }
 
     public void Dispose() => stream.Dispose();

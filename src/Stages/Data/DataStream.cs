@@ -42,18 +42,29 @@ public static class DataStream
     }
 
     /// <summary>The LM validation rows: the held-out documents (never trained on), packed from the
-    /// start of the sources. Quality issues met here are not recorded a second time.</summary>
+    /// start of the sources, read once (a held-out document is the same in every epoch, and a source
+    /// repeated forever that holds out too few documents would otherwise be read forever). Quality issues
+    /// met here are not recorded a second time. Empty when nothing is held out or no rows are asked for.</summary>
+    /// <exception cref="DataException">Documents are held out and rows asked for, but the held-out documents of
+    /// one pass over the sources fill no row: the validation loss would be undefined.</exception>
     public static ValidationSet HeldOut(DataStreamSpec spec, string baseDirectory, CancellationToken ct = default,
         TextTokenizer? tokenizer = null)
     {
+        var packing = spec.Packing;
+        var split = HeldOutSplit.From(packing);
+        if (split.Every == 0 || packing.ValidationRows == 0) return new ValidationSet(0, packing.RowLength, []);
         tokenizer ??= TextTokenizer.Create(spec.Tokenizer, baseDirectory);
-        if (Pretokenized(spec) is { } tokens)
-            return ValidationSet.Build(PretokenizedDocuments(tokens, baseDirectory, spec.Seed, new DataQualityLog(), tokenizer, 0, null,
-                HeldOutSplit.From(spec.Packing).IsHeldOut), spec.Packing.RowLength, tokenizer.EosId, spec.Packing.ValidationRows);
-        var documents = Read(spec, baseDirectory, new DataQualityLog(), null, _ => { });
-        var heldOut = ParallelTokenizer.Tokenize(tokenizer, documents, keep: HeldOutSplit.From(spec.Packing).IsHeldOut,
-            threads: spec.Tokenizer.Threads, ct: ct);
-        return ValidationSet.Build(heldOut, spec.Packing.RowLength, tokenizer.EosId, spec.Packing.ValidationRows);
+        var onePass = spec with { Sources = [.. spec.Sources.Select(s => s.Epochs == 1 ? s : s with { Epochs = 1 })] };
+        IEnumerable<TokenizedDocument> heldOut = Pretokenized(onePass) is { } tokens
+            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, new DataQualityLog(), tokenizer, 0, null, split.IsHeldOut)
+            : ParallelTokenizer.Tokenize(tokenizer, Read(onePass, baseDirectory, new DataQualityLog(), null, _ => { }),
+                keep: split.IsHeldOut, threads: spec.Tokenizer.Threads, ct: ct);
+        var set = ValidationSet.Build(heldOut, packing.RowLength, tokenizer.EosId, packing.ValidationRows);
+        if (set.Rows == 0)
+            throw new DataException($"no validation row: the documents held out (one in data.packing.held_out_every = {split.Every:N0}) " +
+                $"do not fill one row of {packing.RowLength:N0} tokens in a pass over the sources; lower held_out_every, " +
+                "or set data.packing.validation_rows: 0 to train without a validation loss");
+        return set;
     }
 
     /// <summary>The stream's one pre-tokenized source, or null when its sources are text.

@@ -226,6 +226,13 @@ public static class OlmoRunGraph
         }
         finally
         {
+            // A checkpoint never promoted (a failure, a full disk) is of no use to a resume, which removes it too:
+            // free its space before the tables complete. On the trainer thread, after any save still running there.
+            await onTrainer.StartNew(() =>
+            {
+                try { CheckpointFolder.Recover(checkpointDir); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // the resume tidies it then
+            });
             await CompleteAll.RunAsync([tables.CompleteAsync, () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow")),
                 () => ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, StageTimes.File), StageTimes.Table, times.Rows())]);
             double probeSeconds = times.Rows().Where(r => probes.Any(p => p.Stage.Name == r.Stage)).Sum(r => r.Seconds);

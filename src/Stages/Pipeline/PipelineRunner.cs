@@ -65,7 +65,13 @@ public static class PipelineRunner
         // overwrite): runs left from an earlier sweep would otherwise join this one's analysis. With
         // resume, completed runs are kept and skipped, an OLMo run continues from its checkpoint, and a
         // run trained under a different spec is refused before anything changes.
-        if (resume) SweepContract.CheckResume(pipeline, sweepDir);
+        if (resume)
+        {
+            SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
+            // Runs the sweep no longer has (a smaller --set sweep) would join its analysis: set them aside.
+            if (only is null && SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId)) is { } dropped)
+                progress.Info($"runs no longer in the sweep kept in {dropped}");
+        }
         else if (overwrite)
         {
             foreach (var old in ArtifactLayout.ResultFolders.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
@@ -104,7 +110,12 @@ public static class PipelineRunner
             progress.GroupStarted([.. group.Select(r => r.RunId)]);
             foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
             RunStatus status;
-            var provenance = SweepContract.Start(group[0].Spec.Device);
+            var provenance = SweepContract.Start(group[0].Spec.Device) with
+            {
+                DataDirectory = group[0].Spec.Data is null ? null : Path.GetFullPath(dataDirectory),
+            };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var steps = new StepTracker(progress);
             async Task EndAsync(GraphCell cell, RunStatus end)
             {
                 await WriteStatusAsync(cell.RunDir, end);
@@ -122,22 +133,28 @@ public static class PipelineRunner
                 {
                     await WriteRunYamlAsync(group[0], cells[0].RunDir);
                     status = experiment == "olmo"
-                        ? await OlmoRunGraph.RunAsync(cells[0], dataDirectory, progress, token, resume)
-                        : await DataRunGraph.RunAsync(cells[0], dataDirectory, progress, token);
+                        ? await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume)
+                        : await DataRunGraph.RunAsync(cells[0], dataDirectory, steps, token);
                 }
                 else
                 {
                     foreach (var (run, cell) in group.Zip(cells)) await WriteRunHeaderAsync(run, cell.RunDir);
-                    status = await SyntheticRunGraph.RunAsync(cells, progress, token, resume);
+                    status = await SyntheticRunGraph.RunAsync(cells, steps, token, resume);
                 }
+            }
+            catch (Exception e) when (token.IsCancellationRequested && IsCancellation(e))
+            {
+                // Stopped before training started (e.g. while the validation set was read): a stop, not a failure.
+                status = new RunStatus("interrupted", steps.LastStep(cells[0].RunId), clock.Elapsed.TotalSeconds);
             }
             catch (Exception e)
             {
                 // The cells of a group stop together; every one records the error, which names the
-                // failing run when one is to blame (e.g. a non-finite loss).
-                var failed = new RunStatus("failed", 0, 0, Training.TorchLoading.Explain(e) ?? e.Message);
+                // failing run when one is to blame (e.g. a non-finite loss), and the last step it reached.
+                var error = Training.TorchLoading.Explain(e) ?? e.Message;
                 foreach (var cell in cells)
                 {
+                    var failed = new RunStatus("failed", steps.LastStep(cell.RunId), clock.Elapsed.TotalSeconds, error);
                     if (Directory.Exists(cell.RunDir)) await EndAsync(cell, failed);
                     progress.RunFinished(cell.RunId, failed);
                 }
@@ -186,11 +203,28 @@ public static class PipelineRunner
         statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'
         // Stopped before every run completed (a stop that came as the last step finished interrupted nothing).
         bool interrupted = stop.IsCancellationRequested && (statuses.Count < pipeline.Runs.Count || statuses.Any(s => s.Item2.State != "completed"));
-        if (interrupted) progress.Info("interrupted: artifacts written so far are complete and readable; analysis runs on them");
-        var tables = !analyze || pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count == 0 && pipeline.Spec.Analysis.Advise is null
-            ? []
-            : await AnalyzeTrainedSweep(sweepDir, pipeline);
-        return new PipelineResult(sweepDir, statuses, tables, interrupted);
+        bool hasAnalysis = analyze && (pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count > 0 || pipeline.Spec.Analysis.Advise is not null);
+        if (!interrupted) return new PipelineResult(sweepDir, statuses, hasAnalysis ? await AnalyzeTrainedSweep(sweepDir, pipeline) : [], false);
+
+        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+        if (!Directory.Exists(runsDir) || !Directory.EnumerateFileSystemEntries(runsDir).Any())
+        {
+            progress.Info("interrupted before any run wrote artifacts");
+            return new PipelineResult(sweepDir, statuses, [], true);
+        }
+        progress.Info("interrupted: artifacts written so far are complete and readable" + (hasAnalysis ? "; analysis runs on them" : ""));
+        if (!hasAnalysis) return new PipelineResult(sweepDir, statuses, [], true);
+        try
+        {
+            return new PipelineResult(sweepDir, statuses, await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline.Spec), true);
+        }
+        catch (Exception e) when (e is AnalysisException or ArtifactException)
+        {
+            // Too early for the analysis (no logged rows yet): the stop is still a stop, not a failure.
+            progress.Info($"the analysis did not run on what the interrupted runs wrote ({e.Message}); " +
+                $"`pipeline run ... --resume` finishes the runs and then runs it");
+            return new PipelineResult(sweepDir, statuses, [], true);
+        }
     }
 
     /// <summary>The analysis after training; a failure says the training is safe and how to redo the analysis alone.</summary>
@@ -215,6 +249,14 @@ public static class PipelineRunner
         { Experiment: "olmo", Olmo: { } o, Data: { } d } =>
             (double)OlmoRunGraph.Shape(o, OlmoConfig.Preset(o.Preset).VocabSize, d.Packing.SeqLen).ParameterCount() * d.Packing.TokensPerBatch * run.Spec.Train.Steps,
         var s => (double)s.Synthetic.Width * s.Train.Steps,
+    };
+
+    static bool IsCancellation(Exception e) => e switch
+    {
+        OperationCanceledException => true,
+        AggregateException a => a.InnerExceptions.All(IsCancellation),
+        { InnerException: { } inner } => IsCancellation(inner),
+        _ => false,
     };
 
     /// <summary>The run a failure names, if any (a non-finite loss names its cell).</summary>
@@ -255,10 +297,21 @@ public static class PipelineRunner
     public const string StatusFile = "status.json";
 
     /// <summary>The status.json a run's training wrote when it ended, or null while it has not.</summary>
+    /// <exception cref="ArtifactException">The file is there but not a status (damaged outside this program, which writes it atomically).</exception>
     public static RunStatus? ReadStatus(string runDir)
     {
         var path = Path.Combine(runDir, StatusFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), StatusJson) : null;
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), StatusJson)
+                ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new ArtifactException(path, $"not a readable run status ({e.Message}); delete it and the run counts as " +
+                "unfinished (`run --resume` trains it again, from its checkpoint where it has one)", e);
+        }
     }
 
     static readonly JsonSerializerOptions StatusJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

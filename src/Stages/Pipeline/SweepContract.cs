@@ -18,21 +18,42 @@ public static class SweepContract
 {
     public const string PreviousDir = "previous";
 
-    /// <summary>Refuses a resume when a run already in the sweep was trained under another spec.</summary>
-    public static void CheckResume(LoadedPipeline pipeline, string sweepDir)
+    /// <summary>Refuses a resume when a run already in the sweep was trained under another spec, or (with data) its
+    /// relative paths resolved against another folder: the same spec would then read other data.</summary>
+    /// <param name="dataDirectory">What this resume resolves relative data and tokenizer paths against.</param>
+    public static void CheckResume(LoadedPipeline pipeline, string sweepDir, string? dataDirectory = null)
     {
         var problems = new List<string>();
         foreach (var run in pipeline.Runs)
         {
-            var path = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId, ArtifactLayout.RunManifest);
+            var runDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId);
+            var path = Path.Combine(runDir, ArtifactLayout.RunManifest);
             if (!File.Exists(path)) continue;
-            var changes = ChangedKeys(File.ReadAllText(path), run.ResolvedYaml);
+            if (dataDirectory is not null && run.Spec.Data is { } data && UsesRelativePaths(data)
+                && PipelineRunner.ReadStatus(runDir)?.State != "completed"   // skipped by the resume: reads nothing
+                && ReadProvenance(runDir)?.DataDirectory is { } before
+                && !string.Equals(Path.TrimEndingDirectorySeparator(before), Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)), StringComparison.Ordinal))
+                problems.Add($"{run.RunId}: its relative data paths resolved against {before}, now against {Path.GetFullPath(dataDirectory)} " +
+                    $"(give --data-dir {before} to continue it on the same data)");
+            IReadOnlyList<string> changes;
+            try { changes = ChangedKeys(File.ReadAllText(path), run.ResolvedYaml); }
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                throw new ArtifactException(path, $"not a readable run spec ({e.Message}); --resume cannot tell what the run was trained " +
+                    "with: run without --resume to train afresh (the earlier results are kept under previous/)", e);
+            }
             if (changes.Count > 0) problems.Add($"{run.RunId}: {string.Join("; ", changes)}");
         }
         if (problems.Count > 0)
             throw new SweepContractException($"--resume would continue runs of {sweepDir} under a different spec than they were trained with:\n  " +
                 string.Join("\n  ", problems) + "\nrun without --resume to train afresh (the earlier results are kept under previous/), or with the old settings");
     }
+
+    /// <summary>Whether any local data path or tokenizer file of the spec is relative (URLs and absolute paths read the same from anywhere).</summary>
+    static bool UsesRelativePaths(DataSpec data) =>
+        data.Sources.SelectMany(s => s.Paths).Any(p => !Data.Shard.IsUrl(p.Trim()) && !Path.IsPathRooted(p.Trim()))
+        || !Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && new[] { data.Tokenizer.Path, data.Tokenizer.MergesPath }
+            .Any(f => !string.IsNullOrWhiteSpace(f) && !Path.IsPathRooted(f));
 
     /// <summary>The keys whose values differ between two resolved specs, as "key: old → new".</summary>
     public static IReadOnlyList<string> ChangedKeys(string oldYaml, string newYaml)
@@ -86,11 +107,28 @@ public static class SweepContract
         return target;
     }
 
+    /// <summary>Moves the runs under runs/ that are not in <paramref name="keep"/> (a resume of a smaller sweep) to
+    /// previous/&lt;UTC time&gt;/runs/; returns where, or null when there were none.</summary>
+    public static string? SetAsideDropped(string sweepDir, IEnumerable<string> keep)
+    {
+        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+        if (!Directory.Exists(runsDir)) return null;
+        var kept = keep.ToHashSet(StringComparer.Ordinal);
+        var dropped = Directory.GetDirectories(runsDir).Where(d => !kept.Contains(Path.GetFileName(d))).ToList();
+        if (dropped.Count == 0) return null;
+        var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"), ArtifactLayout.RunsDir);
+        Directory.CreateDirectory(target);
+        foreach (var run in dropped) Directory.Move(run, Path.Combine(target, Path.GetFileName(run)));
+        return target;
+    }
+
     /// <summary>provenance.json of a run: the code, machine, device, times and command line that produced it.</summary>
     /// <param name="SlurmJob">The Slurm array task that trained it ("&lt;array job&gt;_&lt;index&gt;"), null outside Slurm.</param>
     /// <param name="Attempt">1, or 1 + the times Slurm requeued the task (SLURM_RESTART_COUNT).</param>
+    /// <param name="DataDirectory">What the run's relative data and tokenizer paths resolved against (the pipeline file's
+    /// folder, or --data-dir); null for synthetic runs. A resume must read the same data, and `pipeline probe` defaults to it.</param>
     public sealed record Provenance(string Version, string Host, string User, string Device, string Started, string? Finished, string? State,
-        string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1);
+        string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1, string? DataDirectory = null);
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -26,9 +26,22 @@ public static class SiteScan
     /// <summary>What is wrong with the sites asked for in a model of <paramref name="depth"/> blocks, in the CLI's
     /// terms; null when nothing.</summary>
     public static string? SiteProblem(IReadOnlyList<int>? layers, IReadOnlyList<string> positions, int depth) =>
-        (layers ?? []).Where(l => l < 0 || l > depth).Select(l => $"--layers: {l} is outside the model (0, the embeddings, to {depth})")
+        (layers is { Count: 0 } ? [$"--layers: no layer given (0, the embeddings, to {depth}; leave it out for all)"] : Enumerable.Empty<string>())
+            .Concat(positions.Count == 0 ? [$"--positions: none given; allowed: {string.Join(", ", Positions)}"] : [])
+            .Concat((layers ?? []).Where(l => l < 0 || l > depth).Select(l => $"--layers: {l} is outside the model (0, the embeddings, to {depth})"))
             .Concat(positions.Where(p => !Positions.Contains(p)).Select(p => $"--positions: unknown '{p}'; allowed: {string.Join(", ", Positions)}"))
             .FirstOrDefault();
+
+    /// <summary>The run's data, when it is an OLMo run with a task the probes read.</summary>
+    /// <exception cref="ArtifactException">Another kind of run, or one without a comparison or modular-addition task.</exception>
+    public static DataSpec Probeable(string runDir, PipelineSpec spec)
+    {
+        if (spec.Experiment != "olmo" || spec.Data is not { } data)
+            throw new ArtifactException(runDir, $"is a {spec.Experiment} run: only OLMo runs have representation probes");
+        if (!data.Tasks.Any(t => t.Kind is ComparisonTask.KindName or ModularAdditionTask.KindName))
+            throw new ArtifactException(runDir, "injects no comparison or modular_addition task: nothing for DAS or the Fourier readout to probe");
+        return data;
+    }
 
     static string CheckpointOf(string runDir)
     {
@@ -44,11 +57,8 @@ public static class SiteScan
     public static async Task<SiteScanResult> RunAsync(string runDir, PipelineSpec spec, string baseDirectory,
         IReadOnlyList<int>? layers, IReadOnlyList<string> positions, string outputDir, Action<string> log, CancellationToken ct)
     {
-        if (spec.Experiment != "olmo" || spec.Data is not { } data)
-            throw new ArtifactException(runDir, $"is a {spec.Experiment} run: only OLMo runs have representation probes");
+        var data = Probeable(runDir, spec);
         bool das = data.Tasks.Any(t => t.Kind == ComparisonTask.KindName), fourier = data.Tasks.Any(t => t.Kind == ModularAdditionTask.KindName);
-        if (!das && !fourier)
-            throw new ArtifactException(runDir, "injects no comparison or modular_addition task: nothing for DAS or the Fourier readout to probe");
         var on = Devices.Resolve(spec.Device);
         using var model = OlmoTrainer.LoadModel(CheckpointOf(runDir), on, out long step);
         if (SiteProblem(layers, positions, model.Config.Layers) is { } problem) throw new ArgumentException(problem);

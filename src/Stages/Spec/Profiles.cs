@@ -35,6 +35,9 @@ internal static class Profiles
         return YamlTree.Get(merged, Key) is null ? merged : YamlTree.Without(merged, Key, sources);
     }
 
+    /// <summary>The names of the profiles the document defines, in file order.</summary>
+    public static IReadOnlyList<string> Names(YamlMappingNode root, SourceMap sources) => [.. Defined(YamlTree.Get(root, Key), sources).Keys];
+
     private static OrderedDictionary<string, YamlNode> Defined(YamlNode? section, SourceMap sources)
     {
         var defined = new OrderedDictionary<string, YamlNode>();

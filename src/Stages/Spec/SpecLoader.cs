@@ -38,6 +38,23 @@ public static class SpecLoader
             baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths);
     }
 
+    /// <summary>
+    /// What each profile of the file other than <paramref name="selected"/> would meet (without --set overrides or
+    /// path checks), each error marked with its profile: a typo in the gpu profile is found on the laptop, not
+    /// when a cluster job selects it. Empty when they all load.
+    /// </summary>
+    public static IReadOnlyList<SpecError> OtherProfileErrors(string path, string? selected)
+    {
+        var text = DecodeUtf8(File.ReadAllBytes(path), path);
+        var errors = new List<SpecError>();
+        foreach (var name in Profiles.Names(Document(text, new SourceMap(path)), new SourceMap(path)).Where(n => n != selected))
+        {
+            try { LoadText(text, path, name, baseDirectory: Path.GetDirectoryName(Path.GetFullPath(path))); }
+            catch (SpecException e) { errors.AddRange(e.Errors.Select(x => x with { Message = $"{x.Message} (with --profile {name})" })); }
+        }
+        return errors;
+    }
+
     /// <summary>The file's text; bytes that are not UTF-8 are an error at their line and column (a
     /// replacement character would silently change a name or a path).</summary>
     private static string DecodeUtf8(byte[] bytes, string path)
@@ -165,14 +182,34 @@ public static class SpecLoader
                 var entry = data.Sources[i].Paths[j];
                 if (string.IsNullOrWhiteSpace(entry) || Data.Shard.IsUrl(entry.Trim())) continue;
                 string? problem = null;
-                try { Data.ShardList.Expand([entry], baseDirectory, accepts); }
+                IReadOnlyList<Data.Shard> shards = [];
+                try { shards = Data.ShardList.Expand([entry], baseDirectory, accepts); }
                 catch (Data.DataException e) { problem = e.Message; }
                 if (problem is not null) yield return At($"data.sources[{i}].paths[{j}]", problem + hint);
+                if (data.Sources[i].Format != "pretokenized") continue;
+                foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
+                    foreach (var disagreement in Data.PretokenizedManifest.Read(dir)?.Disagreements(data.Sources[i], data.Tokenizer, dir) ?? [])
+                        yield return At($"data.sources[{i}]", disagreement);
             }
+            if (data.Sources[i] is { Format: "pretokenized", TokenDtype: "uint16" } source
+                && (source.EosTokenId ?? (data.Tokenizer.Kind == Data.TextTokenizer.Cl100kBase ? Data.Cl100kTokenizer.SpecialTokens.GetValueOrDefault(data.Tokenizer.EosToken) : 0)) is var eos and > ushort.MaxValue)
+                yield return At($"data.sources[{i}]", $"EOS {eos} cannot occur in uint16 token files" + (source.EosTokenId is null
+                    ? $" ({data.Tokenizer.Kind}'s, the tokenizer's default): set data.tokenizer to the tokenizer that wrote them (gpt2 for `pipeline data tokenize`'s default), or eos_token_id"
+                    : ": give the EOS the files use"));
         }
         foreach (var (file, key) in new[] { (data.Tokenizer.Path, "path"), (data.Tokenizer.MergesPath, "merges_path") })
             if (!string.IsNullOrWhiteSpace(file) && !Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && !File.Exists(Path.GetFullPath(file, baseDirectory)))
                 yield return At($"data.tokenizer.{key}", $"no such file '{Path.GetFullPath(file, baseDirectory)}'" + hint);
+        // A tokenizer file that is there but unreadable fails here, not after the run's directory is made.
+        if (!Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && Data.TextTokenizer.Kinds.Contains(data.Tokenizer.Kind)
+            && new[] { data.Tokenizer.Path, data.Tokenizer.MergesPath }.All(f => string.IsNullOrWhiteSpace(f) || File.Exists(Path.GetFullPath(f, baseDirectory)))
+            && !string.IsNullOrWhiteSpace(data.Tokenizer.Path))
+        {
+            string? problem = null;
+            try { Data.TextTokenizer.Create(data.Tokenizer, baseDirectory); }
+            catch (Exception e) when (e is Data.DataException or ArgumentException) { problem = e.Message; }
+            if (problem is not null) yield return At("data.tokenizer.path", problem);
+        }
     }
 
     /// <summary>"analysis.tables[2]" of "analysis.tables[2].sql".</summary>

@@ -43,6 +43,34 @@ public class DataStreamTests : IDisposable
     }
 
     [Fact]
+    public void The_validation_set_reads_the_sources_once_even_when_they_repeat_forever()
+    {
+        WriteShards();
+        DataStreamSpec Forever(int heldOutEvery, int rows = 4) => Spec() with
+        {
+            Sources = [new DataSourceSpec { Paths = ["shards/*.json.gz"], ShuffleBuffer = 16, Epochs = 0 }],
+            Packing = Spec().Packing with { HeldOutEvery = heldOutEvery, ValidationRows = rows },
+        };
+        ValidationSet Within(DataStreamSpec spec)
+        {
+            var build = Task.Run(() => DataStream.HeldOut(spec, dir));
+            Assert.True(build.Wait(TimeSpan.FromSeconds(60)), "the held-out reader did not stop");
+            return build.Result;
+        }
+        // As many rows as one pass holds (120 documents, one in 10 held out), the same as a single epoch gives.
+        var once = DataStream.HeldOut(Spec() with { Packing = Spec().Packing with { ValidationRows = 1000 } }, dir);
+        var forever = Within(Forever(10, rows: 1000));
+        Assert.Equal(once.Tokens, forever.Tokens);
+        Assert.InRange(forever.Rows, 1, 999);
+        // Nothing held out, or no rows asked for: an empty set at once.
+        Assert.Equal(0, Within(Forever(0)).Rows);
+        Assert.Equal(0, Within(Forever(10, rows: 0)).Rows);
+        // Documents held out but none chosen in a pass (one in a million of 120): said, not read forever.
+        var none = Assert.Throws<AggregateException>(() => Within(Forever(1_000_000)));
+        Assert.Contains("held_out_every", Assert.IsType<DataException>(none.InnerException).Message);
+    }
+
+    [Fact]
     public void SameSeedSameTokensAndAResumedStreamEqualsTheUninterruptedOne()
     {
         WriteShards();

@@ -27,6 +27,22 @@ public class ShardListTests
         Assert.Equal(["a.json.gz", "b.json.gz", "c.jsonl"], folder.Select(s => s.FileName)); // not notes.md, not sub/
     }
 
+    [Fact]
+    public void Files_of_the_other_format_are_named_with_the_key_that_reads_them()
+    {
+        using var dir = new ArtifactTempDir();
+        Directory.CreateDirectory(dir.File("tokens"));
+        File.WriteAllBytes(dir.File("tokens", "part-00000.npy"), [1, 0, 2, 0]);
+        foreach (var entry in new[] { "tokens/*.npy", "tokens" })
+        {
+            var e = Assert.Throws<DataException>(() => ShardList.Expand([entry], dir.Path));   // Dolma names by default
+            Assert.Contains("1 file(s) of another kind, e.g. 'part-00000.npy'", e.Message);
+            Assert.Contains("format: pretokenized", e.Message);
+        }
+        var empty = Assert.Throws<DataException>(() => ShardList.Expand(["none/*.json.gz"], dir.Path));
+        Assert.DoesNotContain("another kind", empty.Message);                                  // nothing there: nothing to suggest
+    }
+
     [Theory]
     [InlineData("data/*.json.zst")] // matches nothing
     [InlineData("missing.jsonl")]

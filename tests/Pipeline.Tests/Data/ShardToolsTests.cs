@@ -28,22 +28,45 @@ public class ShardToolsTests : IDisposable
     }
 
     [Fact]
-    public void Tokenized_files_hold_every_document_in_shard_order_with_an_eos_across_file_boundaries()
+    public void Tokenized_files_hold_every_document_whole_in_shard_order_each_file_ending_with_an_eos()
     {
         TinyCorpus.WriteShard(dir);
         var texts = File.ReadLines(Path.Combine(dir, "shards", "a.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("text").GetString()!).ToList();
         var expected = texts.SelectMany(t => Bytes.Encode(t).Append(Bytes.EosId)).ToList();
+        int longest = texts.Max(t => Bytes.Encode(t).Length) + 1;
 
+        var manifest = new PretokenizedManifest("bpe", null, Bytes.EosId, Bytes.VocabSize, "uint16");
         var result = ShardTools.Tokenize(["shards/a.jsonl"], dir, Bytes, Path.Combine(dir, "tokens"), TokenDtype.UInt16, tokensPerFile: 5000,
-            threads: 2, new DataQualityLog());
+            threads: 2, new DataQualityLog(), manifest: manifest);
         Assert.Equal(200, result.Documents);
         Assert.Equal(expected.Count, result.Tokens);
-        Assert.Equal((expected.Count + 4999) / 5000, result.Files.Count);                 // split every 5,000 tokens
-        Assert.All(result.Files.SkipLast(1), f => Assert.Equal(10_000, new FileInfo(f).Length));
+        Assert.True(result.Files.Count > 1);
+        // A file closes after the document that brings it to 5,000 tokens: never fewer (but the last), never a whole document more.
+        Assert.All(result.Files.SkipLast(1), f => Assert.InRange(new FileInfo(f).Length / 2, 5000, 5000 + longest - 1));
+        Assert.All(result.Files, f =>
+        {
+            var bytes = File.ReadAllBytes(f);
+            Assert.Equal(Bytes.EosId, BitConverter.ToUInt16(bytes, bytes.Length - 2));   // no document continues in the next file
+        });
         Assert.Empty(Directory.GetFiles(Path.Combine(dir, "tokens"), "*.tmp"));
+        Assert.Equal(manifest, PretokenizedManifest.Read(Path.Combine(dir, "tokens")));
         // Read back as the runs read pre-tokenized files, in name order.
         var source = new PretokenizedSource(ShardList.Expand(result.Files, dir, PretokenizedSource.IsTokenFileName), TokenDtype.UInt16, new DataQualityLog());
         Assert.Equal(expected, source.ReadTokens().SelectMany(c => c.Tokens));
+    }
+
+    [Fact]
+    public void Tokenizing_again_into_the_same_folder_leaves_none_of_the_earlier_files()
+    {
+        TinyCorpus.WriteShard(dir);
+        var outDir = Path.Combine(dir, "tokens");
+        var many = ShardTools.Tokenize(["shards/a.jsonl"], dir, Bytes, outDir, TokenDtype.UInt16, tokensPerFile: 2000, threads: 1, new DataQualityLog());
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "a user's file");
+        var few = ShardTools.Tokenize(["shards/a.jsonl"], dir, Bytes, outDir, TokenDtype.UInt32, tokensPerFile: 1_000_000, threads: 1, new DataQualityLog());
+        Assert.True(many.Files.Count > 2);
+        Assert.Single(few.Files);
+        Assert.Equal(few.Files, Directory.GetFiles(outDir, "*.npy"));             // the earlier uint16 parts are gone
+        Assert.True(File.Exists(Path.Combine(outDir, "notes.txt")));               // and nothing else
     }
 
     [Fact]
@@ -64,18 +87,26 @@ public class ShardToolsTests : IDisposable
         var first = await ShardTools.SampleAsync(["urls.txt"], dir, 150, Path.Combine(dir, "a"), seed: 3, perShard: 60, new DataQualityLog());
         var again = await ShardTools.SampleAsync(["urls.txt"], dir, 150, Path.Combine(dir, "b"), seed: 3, perShard: 60, new DataQualityLog());
         var other = await ShardTools.SampleAsync(["urls.txt"], dir, 150, Path.Combine(dir, "c"), seed: 4, perShard: 60, new DataQualityLog());
-        Assert.Equal(3, first.Count);                                                   // 60 + 60 + 30
+        Assert.Equal(3, first.Shards.Count);                                            // 60 + 60 + 30
+        Assert.Equal(150, first.Documents);
         static List<string> Ids(IEnumerable<string> shards) => [.. shards.SelectMany(s =>
         {
             using var gz = new GZipStream(File.OpenRead(s), CompressionMode.Decompress);
             return new StreamReader(gz).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
         })];
-        var ids = Ids(first);
+        var ids = Ids(first.Shards);
         Assert.Equal(150, ids.Count);
         Assert.Equal(150, ids.Distinct().Count());
-        Assert.Equal(ids, Ids(again));
-        Assert.NotEqual(ids, Ids(other));
+        Assert.Equal(ids, Ids(again.Shards));
+        Assert.NotEqual(ids, Ids(other.Shards));
         Assert.All(ids, id => Assert.Matches(@"^s[0-3]-\d+$", id));
+
+        // More than the sources hold: all of them, and the count says so; a smaller sample then replaces the larger one whole.
+        var all = await ShardTools.SampleAsync(["urls.txt"], dir, 1000, Path.Combine(dir, "a"), seed: 3, perShard: 60, new DataQualityLog());
+        Assert.Equal(240, all.Documents);
+        var small = await ShardTools.SampleAsync(["urls.txt"], dir, 10, Path.Combine(dir, "a"), seed: 3, perShard: 60, new DataQualityLog());
+        Assert.Equal(small.Shards, Directory.GetFiles(Path.Combine(dir, "a"), "*.json.gz"));
+        Assert.Equal(10, Ids(small.Shards).Count);
     }
 }

@@ -75,7 +75,7 @@ public class TokenizerTests
 
         // A SentencePiece-style file is refused rather than encoded wrongly.
         File.WriteAllText(path, json.Replace("\"ByteLevel\"", "\"Metaspace\""));
-        Assert.Throws<InvalidDataException>(() => TextTokenizer.Create(new TokenizerSpec { Kind = TextTokenizer.HuggingFace, Path = path }));
+        Assert.Throws<DataException>(() => TextTokenizer.Create(new TokenizerSpec { Kind = TextTokenizer.HuggingFace, Path = path }));
     }
 
     [Fact]

@@ -51,6 +51,18 @@ public class CliBehaviourTests : IDisposable
     }
 
     [Fact]
+    public void Validate_checks_the_profiles_not_selected_too()
+    {
+        Synthetic(100);
+        File.AppendAllText(Path.Combine(dir, "syn.yaml"), "profiles:\n  cpu: {train: {steps: 50}}\n  gpu: {device: cuda, train: {stpes: 5}}\n");
+        var check = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu");
+        Assert.Equal(2, check.Exit);
+        Assert.Matches(@"syn\.yaml:10:\d+: train: unknown key 'stpes'.*did you mean 'steps'.*\(with --profile gpu\)", check.Err);
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), File.ReadAllText(Path.Combine(dir, "syn.yaml")).Replace("stpes", "steps"));
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu").Exit);
+    }
+
+    [Fact]
     public void A_diverging_run_stops_naming_the_step_and_the_key_to_change()
     {
         Synthetic(20_000);
@@ -60,6 +72,11 @@ public class CliBehaviourTests : IDisposable
         Assert.Contains("lower train.lr", run.Err);
         var runs = Path.Combine(dir, "artifacts", "syn", "runs");
         Assert.Contains(Directory.GetDirectories(runs), r => Status(r) == "failed");
+        // How far it got: the step it was stopped at, not 0.
+        var failed = Directory.GetDirectories(runs).Select(r => JsonDocument.Parse(File.ReadAllText(Path.Combine(r, "status.json"))).RootElement)
+            .First(s => s.GetProperty("state").GetString() == "failed");
+        Assert.InRange(failed.GetProperty("steps").GetInt64(), 1, 19_999);
+        Assert.True(failed.GetProperty("seconds").GetDouble() > 0);
         // It stopped early, not after the 20,000 steps of a run nobody wants.
         Assert.DoesNotContain("20000/20000", run.Out);
     }

@@ -25,9 +25,17 @@ public class DiskFullTests : IDisposable
             "echo \"stderr-lines=$(wc -l < run.err)\"; cat run.err",
             "echo \"leftover-tmp=$(find out -name '*.tmp' | wc -l)\"",
             $"{pipeline} query out/syn 'SELECT count(DISTINCT run) AS runs, count(*) AS rows FROM metrics'",
+            // A query's result written to the full disk: a failed write, said once, nothing half-written left.
+            $"{pipeline} query out/syn 'SELECT * FROM metrics' --output out/all.csv > q.out 2> q.err; echo \"query-output-exit=$?\"",
+            "echo \"query-error=$(cat q.err)\"; echo \"query-leftovers=$(find out -name 'all.csv*' | wc -l)\"",
             "mount -o remount,size=20m out",
             $"{pipeline} run syn.yaml --no-analysis --artifacts out --jobs 1 --resume > resume.out 2>&1; echo \"resume-exit=$?\"",
-            $"{pipeline} query out/syn 'SELECT count(DISTINCT run) AS runs, count(*) AS rows FROM metrics'");
+            $"{pipeline} query out/syn 'SELECT count(DISTINCT run) AS runs, count(*) AS rows FROM metrics'",
+            // The catalog cache a query could not create on the full disk is made once there is room.
+            "echo \"catalog-bytes=$(stat -c %s out/syn/catalog.duckdb)\"",
+            // A read-only sweep is not \"in use by another process\".
+            "mount -o remount,ro out",
+            $"{pipeline} run syn.yaml --no-analysis --artifacts out --jobs 1 --resume > ro.out 2> ro.err; echo \"ro-exit=$?\"; echo \"ro-error=$(cat ro.err)\"");
         var unshare = Environment.UserName == "root" ? "-m" : "-rm";
         var info = new System.Diagnostics.ProcessStartInfo("unshare", [unshare, "sh", "-c", script])
             { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -45,5 +53,14 @@ public class DiskFullTests : IDisposable
         Assert.Matches(@"\b3\s+9600\b", output);
         Assert.Contains("resume-exit=0", output);
         Assert.Matches(@"\b4\s+12800\b", output);
+
+        Assert.Contains("query-output-exit=1", output);
+        Assert.Matches(@"query-error=error: --output out/all.csv: .*the disk is full: free space \(or write elsewhere\)", output);
+        Assert.DoesNotContain("--resume", output[output.IndexOf("query-error=")..output.IndexOf("query-leftovers=")]);
+        Assert.Contains("query-leftovers=0", output);
+        Assert.Matches(@"catalog-bytes=[1-9]\d*", output);
+        Assert.Contains("ro-exit=1", output);
+        Assert.Matches(@"ro-error=error: cannot lock \S+ for writing the sweep: Read-only file system", output);
+        Assert.DoesNotContain("in use by another pipeline process", output);
     }
 }

@@ -4,13 +4,14 @@ using System.Text.Json;
 
 namespace Retention.Data.Corpus;
 
-/// <summary>Writes documents as Dolma shards: gzip JSON lines, <c>&lt;prefix&gt;-NNNN.json.gz</c>, each written under .tmp and moved into place.</summary>
+/// <summary>Writes documents as Dolma shards: gzip JSON lines, <c>&lt;prefix&gt;-NNNN.json.gz</c>, each written under .tmp and
+/// moved into place; shards of the same prefix left from an earlier, larger run are removed at the end.</summary>
 public static class DolmaShards
 {
     /// <param name="documents">One JSON object per document (id, text, source, ...).</param>
     /// <returns>The shards' paths, in order.</returns>
     public static async Task<IReadOnlyList<string>> WriteAsync<T>(IEnumerable<T> documents, string outDir, string prefix, int perShard,
-        JsonSerializerOptions? options = null, CancellationToken ct = default)
+        JsonSerializerOptions? options = null, CancellationToken ct = default, Action<string>? log = null)
     {
         Directory.CreateDirectory(outDir);
         var written = new List<string>();
@@ -27,6 +28,7 @@ public static class DolmaShards
             File.Move(tmp, path, overwrite: true);
             written.Add(path);
         }
+        EarlierOutputs.Remove(outDir, prefix + "-", ".json.gz", written, log);
         return written;
     }
 }

@@ -19,15 +19,20 @@ public static class ShardTools
     /// <summary>
     /// Tokenizes every document of <paramref name="paths"/> (in sorted shard order, no shuffle) on all
     /// cores, in order, each followed by EOS, into flat little-endian uint16/uint32 files (OLMo's numpy
-    /// memmap format, no header) of at most <paramref name="tokensPerFile"/> tokens: part-00000.npy, ...
-    /// Each file appears whole (written as .tmp, renamed). A uint16 file refuses a vocabulary above 65,536.
+    /// memmap format, no header): part-00000.npy, ... A file ends after the document that brings it to
+    /// <paramref name="tokensPerFile"/> tokens, so no document is split across files (a reader that
+    /// shuffles files keeps every document whole). Each file appears whole (written as .tmp, renamed);
+    /// <see cref="PretokenizedManifest"/> records the tokenizer beside them. A uint16 file refuses a
+    /// vocabulary above 65,536.
     /// </summary>
     public static TokenizeResult Tokenize(IReadOnlyList<string> paths, string baseDirectory, TextTokenizer tokenizer, string outDir,
-        TokenDtype dtype, long tokensPerFile, int threads, DataQualityLog quality, Action<string>? log = null, CancellationToken ct = default)
+        TokenDtype dtype, long tokensPerFile, int threads, DataQualityLog quality, Action<string>? log = null, CancellationToken ct = default,
+        PretokenizedManifest? manifest = null)
     {
         if (dtype == TokenDtype.UInt16 && tokenizer.VocabSize > 65_536)
             throw new ArgumentException($"a vocabulary of {tokenizer.VocabSize:N0} does not fit uint16 tokens; use --dtype uint32");
         if (tokensPerFile < 1) throw new ArgumentException($"tokens per file must be ≥ 1, got {tokensPerFile}");
+        if (threads < 0) throw new ArgumentException($"threads must be ≥ 0 (0 = every core), got {threads}");
         Directory.CreateDirectory(outDir);
         var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality);
         var files = new List<string>();
@@ -49,7 +54,7 @@ public static class ShardTools
             int size = (int)dtype;
             foreach (var doc in ParallelTokenizer.Tokenize(tokenizer, source.Documents(), threads: threads, ct: ct))
             {
-                // The document and its EOS as bytes, then written across file boundaries as needed.
+                // The document and its EOS as bytes, written whole into the current file.
                 var bytes = new byte[(doc.Tokens.Length + 1) * size];
                 for (int i = 0; i <= doc.Tokens.Length; i++)
                 {
@@ -57,19 +62,15 @@ public static class ShardTools
                     if (dtype == TokenDtype.UInt16) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), (ushort)id);
                     else BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), (uint)id);
                 }
-                int written = 0, count = doc.Tokens.Length + 1;
-                while (written < count)
+                if (current is null)
                 {
-                    if (current is null)
-                    {
-                        current = new FileStream(Path.Combine(outDir, $"part-{files.Count:D5}.npy.tmp"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-                        inFile = 0;
-                    }
-                    int take = (int)Math.Min(count - written, tokensPerFile - inFile);
-                    current.Write(bytes, written * size, take * size);
-                    (written, inFile, tokens) = (written + take, inFile + take, tokens + take);
-                    if (inFile == tokensPerFile) Close();
+                    current = new FileStream(Path.Combine(outDir, $"part-{files.Count:D5}.npy.tmp"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+                    inFile = 0;
                 }
+                current.Write(bytes);
+                inFile += doc.Tokens.Length + 1;
+                tokens += doc.Tokens.Length + 1;
+                if (inFile >= tokensPerFile) Close();
                 if (++documents % 10_000 == 0) log?.Invoke($"{documents:N0} documents, {tokens:N0} tokens, {tokens / clock.Elapsed.TotalSeconds / 1e6:F2} M tokens/s");
             }
             Close();
@@ -79,6 +80,8 @@ public static class ShardTools
             if (current is not null) { var tmp = current.Name; current.Dispose(); File.Delete(tmp); }
             throw;
         }
+        if (manifest is not null) manifest.Write(outDir);
+        EarlierOutputs.Remove(outDir, "part-", ".npy", files, log);
         return new TokenizeResult(files, documents, tokens, clock.Elapsed.TotalSeconds);
     }
 
@@ -87,14 +90,20 @@ public static class ShardTools
     /// source's seeded shard order and block shuffle, so the same seed gives the same sample), written as
     /// Dolma gzip shards sample-NNNN.json.gz of <paramref name="perShard"/> documents each.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> SampleAsync(IReadOnlyList<string> paths, string baseDirectory, long documents, string outDir,
-        long seed, int perShard, DataQualityLog quality, CancellationToken ct = default)
+    public static async Task<SampleResult> SampleAsync(IReadOnlyList<string> paths, string baseDirectory, long documents, string outDir,
+        long seed, int perShard, DataQualityLog quality, CancellationToken ct = default, Action<string>? log = null)
     {
         if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
         var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality);
-        return await DolmaShards.WriteAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d => new
+        long taken = 0;
+        var shards = await DolmaShards.WriteAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d =>
         {
-            id = d.Id, text = d.Text, source = d.Source, metadata = new { shard = d.Position.Shard, line = d.Position.Line },
-        }), outDir, "sample", perShard, ct: ct);
+            taken++;
+            return new { id = d.Id, text = d.Text, source = d.Source, metadata = new { shard = d.Position.Shard, line = d.Position.Line } };
+        }), outDir, "sample", perShard, ct: ct, log: log);
+        return new SampleResult(shards, taken);
     }
 }
+
+/// <summary>What `data sample` wrote: its shards and how many documents (fewer than asked when the sources ran out).</summary>
+public sealed record SampleResult(IReadOnlyList<string> Shards, long Documents);

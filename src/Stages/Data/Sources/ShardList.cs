@@ -41,6 +41,11 @@ public static class ShardList
         return [.. perm.Select(i => sorted[i])];
     }
 
+    /// <summary>Why files that are there were not taken: most often the source's format names the other kind.</summary>
+    private static string OtherKinds(IReadOnlyList<string> files) => files.Count == 0 ? "" :
+        $"; it has {files.Count} file(s) of another kind, e.g. '{Path.GetFileName(files[0])}': format: dolma reads Dolma JSON lines " +
+        "(.json.gz, .jsonl, .json.zst, ...), format: pretokenized reads token files (.npy, .bin): check the source's format";
+
     private static void ExpandEntry(string entry, string baseDirectory, Func<string, bool> accepts,
         SortedSet<string> found, int listDepth)
     {
@@ -52,17 +57,19 @@ public static class ShardList
         }
         if (Glob.HasWildcards(entry))
         {
-            var matches = Glob.Expand(entry, baseDirectory).Where(f => accepts(Path.GetFileName(f))).ToList();
+            var all = Glob.Expand(entry, baseDirectory).ToList();
+            var matches = all.Where(f => accepts(Path.GetFileName(f))).ToList();
             if (matches.Count == 0)
-                throw new DataException($"'{entry}' matches no shard file (relative to {baseDirectory})");
+                throw new DataException($"'{entry}' matches no shard file (relative to {baseDirectory})" + OtherKinds(all));
             found.UnionWith(matches);
             return;
         }
         var path = Path.GetFullPath(entry, baseDirectory);
         if (Directory.Exists(path))
         {
-            var files = Directory.EnumerateFiles(path).Where(f => accepts(Path.GetFileName(f))).ToList();
-            if (files.Count == 0) throw new DataException($"folder '{path}' holds no shard file");
+            var all = Directory.EnumerateFiles(path).ToList();
+            var files = all.Where(f => accepts(Path.GetFileName(f))).ToList();
+            if (files.Count == 0) throw new DataException($"folder '{path}' holds no shard file" + OtherKinds(all));
             found.UnionWith(files.Select(Path.GetFullPath));
             return;
         }

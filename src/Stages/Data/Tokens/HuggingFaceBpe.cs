@@ -18,7 +18,27 @@ public static class HuggingFaceBpe
     /// <summary>GPT-2's split pattern (also GPT-NeoX's, via its ByteLevel pre-tokenizer).</summary>
     public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
-    public static TextTokenizer FromTokenizerJson(string path, string eosToken)
+    /// <exception cref="DataException">The file is missing, not JSON, or not a byte-level BPE tokenizer; the message names it.</exception>
+    public static TextTokenizer FromTokenizerJson(string path, string eosToken) =>
+        Reading(path, "a Hugging Face tokenizer.json", () => ParseTokenizerJson(path, eosToken));
+
+    /// <exception cref="DataException">A file is missing or not what it should be; the message names it.</exception>
+    public static TextTokenizer FromVocabAndMerges(string vocabPath, string mergesPath, string eosToken) =>
+        Reading(vocabPath, "a GPT-2 style vocab.json (with merges.txt)", () => ParseVocabAndMerges(vocabPath, mergesPath, eosToken));
+
+    /// <summary>Turns what a bad tokenizer file throws (JSON errors, missing keys, wrong value kinds) into one
+    /// message naming the file, before any training.</summary>
+    static TextTokenizer Reading(string path, string what, Func<TextTokenizer> read)
+    {
+        try { return read(); }
+        catch (InvalidDataException e) { throw new DataException(e.Message); }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"{path}: cannot read it as {what}: {e.Message}");
+        }
+    }
+
+    static TextTokenizer ParseTokenizerJson(string path, string eosToken)
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
         var root = doc.RootElement;
@@ -41,7 +61,7 @@ public static class HuggingFaceBpe
         return Build(path, vocab, merges, added, eosToken);
     }
 
-    public static TextTokenizer FromVocabAndMerges(string vocabPath, string mergesPath, string eosToken)
+    static TextTokenizer ParseVocabAndMerges(string vocabPath, string mergesPath, string eosToken)
     {
         var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllBytes(vocabPath))
             ?? throw new InvalidDataException($"{vocabPath}: not a JSON object of token → id.");

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+
+namespace Retention.Pipeline;
+
+/// <summary>Passes progress on and remembers each run's last step, so a failed run's status.json says
+/// how far it got (the failure itself is an exception that carries no step).</summary>
+sealed class StepTracker(IRunProgress inner) : IRunProgress
+{
+    readonly ConcurrentDictionary<string, long> last = new(StringComparer.Ordinal);
+
+    /// <summary>The last step reported for the run, 0 when none was.</summary>
+    public long LastStep(string runId) => last.GetValueOrDefault(runId);
+
+    public void RunStarted(string runId, int index, int count, long totalSteps) => inner.RunStarted(runId, index, count, totalSteps);
+
+    public void Step(string runId, long step, double? trainLoss)
+    {
+        last[runId] = step;
+        inner.Step(runId, step, trainLoss);
+    }
+
+    public void RunFinished(string runId, RunStatus status) => inner.RunFinished(runId, status);
+    public void Info(string message) => inner.Info(message);
+    public void GroupStarted(IReadOnlyList<string> runIds) => inner.GroupStarted(runIds);
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>Where a sweep meets the unusual through the CLI: a stop before anything was logged, damaged
+/// bookkeeping files, a resume of a smaller sweep or from another data folder, a query whose result is
+/// written to a file.</summary>
+public class SweepEdgeCasesTests : IDisposable
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+    readonly string dir = Directory.CreateTempSubdirectory("sweep-edges-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    string Sweep => Path.Combine(dir, "artifacts", "syn");
+
+    void Synthetic(long steps, long logEvery, string plotWhere = "task = 0") => File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+        "name: syn", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",
+        $"train: {{steps: {steps}, batch_size: 32, log_every: {logEvery}}}",
+        "sweep: {synthetic.width: [2, 4], synthetic.frequency_exponent: [0.5, 1.0]}",
+        "analysis:",
+        $"  plots: [{{name: curve, kind: line, sql: 'SELECT step, loss, run FROM metrics WHERE {plotWhere}', x: step, y: loss, series: run}}]") + "\n");
+
+    [Fact]
+    public void A_stop_before_the_analysis_has_rows_is_still_a_stop_exit_130_not_a_failure()
+    {
+        // The plot reads rows that only the last step logs: on an interrupted sweep it has none.
+        Synthetic(2_000_000, 1_000_000, plotWhere: "step = 2000000");
+        using var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1");
+        run.WaitUntil(() => Directory.Exists(Path.Combine(Sweep, "runs")) &&
+            Directory.EnumerateFiles(Path.Combine(Sweep, "runs"), "*.arrow.tmp", SearchOption.AllDirectories).Any(), Limit, "training");
+        run.Signal(15);
+        var (exit, output, err) = run.WaitForExit(Limit);
+        Assert.True(exit == 130, err);
+        Assert.Contains("the analysis did not run", output);
+        Assert.Contains("no rows to plot", output);
+        Assert.DoesNotContain("error:", err);
+        Assert.All(Directory.GetDirectories(Path.Combine(Sweep, "runs")), r =>
+            Assert.Equal("interrupted", JsonDocument.Parse(File.ReadAllText(Path.Combine(r, "status.json"))).RootElement.GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public void A_damaged_status_or_run_spec_is_named_in_one_line_not_a_stack_trace()
+    {
+        Synthetic(50, 25);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis").Exit);
+        var run = Path.Combine(Sweep, "runs", "width-2_frequency_exponent-0.5");
+        File.WriteAllText(Path.Combine(run, "status.json"), "");
+        var status = CliProcess.Run(dir, Limit, "status", Sweep);
+        Assert.Equal(2, status.Exit);
+        Assert.Contains(Path.Combine(run, "status.json"), status.Err);
+        Assert.Contains("not a readable run status", status.Err);
+        Assert.DoesNotContain("Unhandled", status.Err);
+        Assert.DoesNotContain("   at ", status.Err);
+
+        File.Delete(Path.Combine(run, "status.json"));
+        File.WriteAllText(Path.Combine(run, "run.yaml"), "train: [unclosed\n");
+        var resume = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--resume");
+        Assert.NotEqual(0, resume.Exit);
+        Assert.Contains(Path.Combine("artifacts", "syn", "runs", "width-2_frequency_exponent-0.5", "run.yaml"), resume.Err);
+        Assert.Contains("not a readable run spec", resume.Err);
+        Assert.DoesNotContain("Unhandled", resume.Err);
+    }
+
+    [Fact]
+    public void A_resume_of_a_smaller_sweep_sets_the_dropped_runs_aside_so_the_analysis_reads_only_its_own()
+    {
+        Synthetic(50, 25);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis").Exit);
+        var resume = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--resume", "--set", "sweep.synthetic.width=[2]");
+        Assert.True(resume.Exit == 0, resume.Err);
+        Assert.Contains("runs no longer in the sweep kept in", resume.Out);
+        Assert.Equal(["width-2_frequency_exponent-0.5", "width-2_frequency_exponent-1.0"],
+            Directory.GetDirectories(Path.Combine(Sweep, "runs")).Select(Path.GetFileName).Order());
+        var kept = Assert.Single(Directory.GetDirectories(Path.Combine(Sweep, "previous")));
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(kept, "runs")).Length);   // the two width-4 runs, whole
+        using var catalog = ArtifactCatalog.Open(Sweep);
+        Assert.Equal(2L, Convert.ToInt64(SqlRunner.Query(catalog.Connection, "SELECT count(DISTINCT run) FROM params").Rows.Single()[0]));
+    }
+
+    [Fact]
+    public void A_query_written_to_csv_or_parquet_runs_once_so_the_file_holds_what_was_printed()
+    {
+        Synthetic(50, 25);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis").Exit);
+        // random() would differ between two executions; a trailing comment broke the COPY the SQL was pasted into.
+        var csv = CliProcess.Run(dir, Limit, "query", Sweep, "SELECT random() AS r, count(*) AS n FROM metrics -- one row", "--output", "out/r.csv");
+        Assert.True(csv.Exit == 0, csv.Err);
+        var written = File.ReadAllLines(Path.Combine(dir, "out", "r.csv"));
+        Assert.Equal("r,n", written[0]);
+        var printed = double.Parse(System.Text.RegularExpressions.Regex.Match(csv.Out, @"\b0\.\d+").Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(double.Parse(written[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture), printed, 5);   // the table rounds the tail
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir, "out"), "*.tmp"));
+
+        var show = CliProcess.Run(dir, Limit, "query", Sweep, "SHOW TABLES", "--output", "t.parquet");
+        Assert.Equal(2, show.Exit);
+        Assert.Contains("--output FILE.arrow", show.Err);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "query", Sweep, "SHOW TABLES", "--output", "t.arrow").Exit);
+        Assert.Equal(2, CliProcess.Run(dir, Limit, "query", Sweep, "SELECT 1", "--rows", "-1").Exit);
+    }
+
+    [Fact]
+    public void An_olmo_resume_that_would_read_its_data_from_another_folder_is_refused()
+    {
+        var data = Path.Combine(dir, "project");
+        TinyCorpus.WriteShard(data);
+        File.WriteAllText(Path.Combine(data, "olmo.yaml"), string.Join('\n', TinyCorpus.SmallOlmoSweep("{seed: [0]}", checkpointEvery: 100)) + "\n");
+        var artifacts = Path.Combine(dir, "artifacts");
+        using (var run = CliProcess.Start(dir, "run", Path.Combine(data, "olmo.yaml"), "--no-analysis", "--artifacts", artifacts))
+        {
+            run.WaitUntil(() => Directory.Exists(artifacts) && Directory.EnumerateDirectories(artifacts, "checkpoint", SearchOption.AllDirectories).Any(), Limit, "a checkpoint");
+            run.Signal(15);
+            Assert.Equal(130, run.WaitForExit(Limit).Exit);
+        }
+        // The same relative paths against a copy elsewhere: the spec is unchanged, the data may not be.
+        var copy = Path.Combine(dir, "copy");
+        TinyCorpus.WriteShard(copy);
+        var moved = CliProcess.Run(dir, Limit, "run", Path.Combine(data, "olmo.yaml"), "--no-analysis", "--artifacts", artifacts, "--resume", "--data-dir", copy);
+        Assert.Equal(2, moved.Exit);
+        Assert.Contains($"resolved against {data}, now against {copy}", moved.Err);
+        Assert.Contains($"--data-dir {data}", moved.Err);
+    }
+}
