@@ -33,9 +33,18 @@ public static class AdviseCommand
                 var paths = r.GetValue(inputs)!;
                 if (r.GetValue(size).HasValue != r.GetValue(frequency).HasValue) throw new UsageException("--size and --frequency go together");
                 if (r.GetValue(target) is <= 0 or > 1) throw new UsageException($"--target-accuracy must be in (0, 1], got {r.GetValue(target)}");
+                if (r.GetValue(frequency) is { } f && !(f is > 0 and < 1)) throw new UsageException($"--frequency must be in (0, 1) instances per token, got {f}");
+                if (r.GetValue(size) is <= 0) throw new UsageException($"--size must be a positive parameter count, got {r.GetValue(size)}");
+                if (r.GetValue(kind) is not ("comparison" or "modular_addition")) throw new UsageException($"--kind '{r.GetValue(kind)}': use comparison or modular_addition");
                 AdviceResult result;
+                if (paths.Any(File.Exists) && paths.Length > 1)
+                    throw new UsageException("give one synthetic pipeline file, or OLMo sweep directories, not both");
                 if (paths.Length == 1 && File.Exists(paths[0]))
                 {
+                    // The exact advice covers every width and frequency at once: the trained-runs options have nothing to change.
+                    if (r.GetValue(size) is not null || r.GetResult(target) is { Implicit: false } || r.GetResult(kind) is { Implicit: false })
+                        throw new UsageException("--size, --frequency, --target-accuracy and --kind are for advice from OLMo sweep directories; " +
+                            "a synthetic pipeline's advice is exact for every width and frequency");
                     var pipeline = SpecLoader.Load(paths[0], r.GetValue(profile), r.GetValue(sets) ?? [], checkAnalysis: false);
                     if (pipeline.Spec.Experiment != "synthetic")
                         throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory (artifacts/NAME[-PROFILE])");

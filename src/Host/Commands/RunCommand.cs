@@ -34,6 +34,7 @@ public static class RunCommand
                 if (r.GetValue(jobs) < 0) throw new UsageException($"--jobs must be ≥ 0, got {r.GetValue(jobs)}");
                 if (r.GetValue(threads) < 0) throw new UsageException($"--threads must be ≥ 0, got {r.GetValue(threads)}");
                 if (r.GetValue(resume) && r.GetValue(overwrite)) throw new UsageException("--resume keeps the sweep's results and --overwrite deletes them: give one");
+                if (File.Exists(r.GetValue(artifacts))) throw new UsageException($"--artifacts '{r.GetValue(artifacts)}' is a file; give a folder (created if missing)");
                 var pipeline = opts.Load(r, checkAnalysis: !r.GetValue(noAnalysis));
                 TorchThreads.Apply(r.GetValue(threads));
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)

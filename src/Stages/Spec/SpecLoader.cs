@@ -30,6 +30,10 @@ public static class SpecLoader
         {
             throw new SpecException(new SpecError(path, 0, 0, "", "file not found"));
         }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            throw new SpecException(new SpecError(path, 0, 0, "", "is a folder; give a pipeline file (e.g. pipelines/synthetic-capacity.yaml)"));
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new SpecException(new SpecError(path, 0, 0, "", $"cannot read the file: {e.Message}"));

@@ -132,12 +132,23 @@ public class HttpSourceTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_missing_file_fails_at_once()
+    public async Task A_shard_the_server_does_not_have_is_recorded_and_skipped_at_once_and_stops_a_strict_source()
     {
-        await using var server = new LoopbackHttpServer(new Dictionary<string, byte[]>());
-        var e = await Assert.ThrowsAsync<ShardReadException>(() => Task.Run(() => ReadAll(server, ["nope.jsonl"], new DataQualityLog())));
-        Assert.Contains("HTTP 404", e.Message);
-        Assert.Single(server.Requests);
+        // One URL of a long list gone (404): the run goes on with the others, as for any bad shard.
+        var (files, ids) = Shards();
+        await using var server = new LoopbackHttpServer(files);
+        var log = new DataQualityLog();
+        var read = await Task.Run(() => ReadAll(server, ["shard-0.json.gz", "gone.json.gz", "shard-1.json.gz"], log));
+        Assert.Equal(ids, DataFiles.Ids(read));
+        var issue = Assert.Single(log.Issues);
+        Assert.Equal((server.Url("gone.json.gz"), 0L, DataQualityReasons.MissingShard), (issue.Shard, issue.Line, issue.Reason));
+        Assert.Contains("HTTP 404", issue.Detail);
+        Assert.Equal(3, server.Requests.Count);   // a 404 is not retried
+
+        using var http = ResumableHttpStream.CreateClient();
+        var strict = DataFiles.Source([server.Url("gone.json.gz")], new DataQualityLog(), strict: true, reader: new ShardReader(http, FastRetry));
+        var e = await Assert.ThrowsAsync<DataException>(() => Task.Run(() => strict.Read().ToList()));
+        Assert.Contains("missing_shard", e.Message);
     }
 
     [Fact(Timeout = 60_000)]

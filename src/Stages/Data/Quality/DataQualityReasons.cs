@@ -18,6 +18,8 @@ public static class DataQualityReasons
     /// <summary>The compressed data is damaged before its end (bad block, checksum mismatch).
     /// Like <see cref="Truncated"/>: one issue, the shard's earlier documents kept.</summary>
     public const string CorruptCompressed = "corrupt_compressed";
+    /// <summary>The server says a shard of the list is not there (HTTP 404 or 410); it is skipped. Line 0.</summary>
+    public const string MissingShard = "missing_shard";
     /// <summary>The shard holds no lines at all (blank lines do not count). Line 0.</summary>
     public const string EmptyShard = "empty_shard";
     /// <summary>One line is longer than the reader's limit; it is skipped to its end.</summary>

@@ -104,9 +104,10 @@ public sealed class ByteLineReader(Stream stream, int maxLineBytes = ByteLineRea
             _end += n;
             return true;
         }
-        catch (Exception e) when (e is CompressedDataException or InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException)
+        catch (Exception e) when (e is CompressedDataException or InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException
+                                   or ShardReadException { Missing: true })
         {
-            // Decompressor errors are data errors; network and disk errors still propagate.
+            // Decompressor errors and a shard the server says is not there are data errors; network and disk errors still propagate.
             _failed = true;
             error = e;
             return false;

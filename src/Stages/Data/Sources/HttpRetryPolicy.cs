@@ -29,4 +29,9 @@ public sealed record HttpRetryPolicy
 
 /// <summary>An HTTP shard could not be read: a non-retryable status, or the retries ran out.
 /// The message names the URL and the byte offset reached.</summary>
-public sealed class ShardReadException(string message, Exception? inner = null) : IOException(message, inner);
+/// <param name="missing">The server says the shard is not there (404 or 410 before any byte): a data-quality
+/// issue (<see cref="DataQualityReasons.MissingShard"/>) rather than a failure of the connection.</param>
+public sealed class ShardReadException(string message, Exception? inner = null, bool missing = false) : IOException(message, inner)
+{
+    public bool Missing { get; } = missing;
+}

@@ -197,16 +197,19 @@ public sealed class PretokenizedSource
         var headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(head.AsSpan(8)) : (long)BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(8));
         var prefix = major == 1 ? 10 : 12;
         var header = new byte[headerLength];
-        using (var raw = _reader.OpenRaw(file, prefix)) ReadFull(raw, header);
-        var text = Encoding.Latin1.GetString(header);
+        int read;
+        using (var raw = _reader.OpenRaw(file, prefix)) read = ReadFull(raw, header);
+        if (read < headerLength)
+            throw new DataException($"{file.Location}: the .npy header is cut off ({read} of its {headerLength} bytes): the file is truncated");
+        var text = Regex.Replace(Encoding.Latin1.GetString(header), @"\s+", " ").Trim();   // padded with spaces and a newline
         var descr = Regex.Match(text, @"'descr'\s*:\s*'([<>|=]?)([a-z])(\d+)'");
         if (!descr.Success || Regex.IsMatch(text, @"'fortran_order'\s*:\s*True"))
-            throw new DataException($"{file.Location}: unsupported .npy header {text.Trim()}");
+            throw new DataException($"{file.Location}: unsupported .npy header {text} (token files are flat little-endian uint16 or uint32)");
         var dtype = (descr.Groups[1].Value, descr.Groups[2].Value, descr.Groups[3].Value) switch
         {
             ("<" or "=" or "", "u", "2") => TokenDtype.UInt16,
             ("<" or "=" or "", "u", "4") => TokenDtype.UInt32,
-            _ => throw new DataException($"{file.Location}: .npy dtype '{descr.Value}' is not little-endian uint16 or uint32"),
+            _ => throw new DataException($"{file.Location}: the .npy dtype {descr.Groups[1].Value}{descr.Groups[2].Value}{descr.Groups[3].Value} is not little-endian uint16 (<u2) or uint32 (<u4)"),
         };
         if (dtype != Dtype) throw new DataException($"{file.Location}: the .npy header says {dtype}, the source is configured as {Dtype}");
         return prefix + headerLength;

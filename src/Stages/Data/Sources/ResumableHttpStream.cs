@@ -135,6 +135,10 @@ public sealed class ResumableHttpStream : ReadOnlyStream
                 skip = _position; // Range ignored: the whole resource again
                 CheckSameResource(response, response.Content.Headers.ContentLength);
             }
+            else if (status is 404 or 410 && _position == 0)
+            {
+                throw new ShardReadException($"{_uri}: HTTP {status} {response.ReasonPhrase}", missing: true);
+            }
             else
             {
                 throw Fatal($"HTTP {status} {response.ReasonPhrase}");

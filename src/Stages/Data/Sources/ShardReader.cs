@@ -38,6 +38,8 @@ public sealed class ShardReader(HttpClient? http = null, HttpRetryPolicy? retry 
     /// complete lines (the line being read is the next one).</summary>
     public static DataQualityIssue DescribeReadError(Shard shard, long linesRead, Exception e)
     {
+        if (e is ShardReadException { Missing: true })
+            return new DataQualityIssue(shard.Location, 0, DataQualityReasons.MissingShard, $"{e.Message}; the shard is skipped");
         var truncated = e is CompressedDataException { Truncated: true } or EndOfStreamException;
         var what = shard.Compression switch { ShardCompression.Gzip => "gzip", ShardCompression.Zstd => "zstd", _ => "data" };
         return new DataQualityIssue(shard.Location, linesRead + 1,
