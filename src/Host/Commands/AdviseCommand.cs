@@ -61,6 +61,11 @@ public static class AdviseCommand
                 Console.WriteLine($"advice: {result.Directory}");
                 return ExitCodes.Ok;
             }
+            catch (ArgumentException e)
+            {
+                // What the advice cannot answer from these inputs (no rare task in the file, no runs of that kind).
+                return Errors.Report(new UsageException(e.Message), advice: WriteAdvice.Output);
+            }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
                 return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);

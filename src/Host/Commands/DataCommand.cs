@@ -75,6 +75,10 @@ public static class DataCommand
                 if (result.Documents == 0) Console.Error.WriteLine("warning: no document was tokenized (every line was bad, or the sources are empty)");
                 return Task.FromResult(0);
             }
+            catch (ArgumentException e)   // the tools' checks of what they were given (a vocabulary beyond uint16, --out among the sources)
+            {
+                return Task.FromResult(Errors.Report(new UsageException(e.Message), advice: WriteAdvice.Output));
+            }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
                 return Task.FromResult(Errors.Report(e, advice: WriteAdvice.Output));
@@ -117,6 +121,10 @@ public static class DataCommand
                 if (sample.Documents < r.GetValue(docs))
                     Console.Error.WriteLine($"warning: the sources hold only {sample.Documents:N0} readable documents, fewer than --docs {r.GetValue(docs):N0}");
                 return 0;
+            }
+            catch (ArgumentException e)   // --out among the sources
+            {
+                return Errors.Report(new UsageException(e.Message), advice: WriteAdvice.Output);
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {

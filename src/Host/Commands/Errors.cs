@@ -62,8 +62,7 @@ public static class Errors
             SpecException s => string.Join(Environment.NewLine, s.Errors.Select(x => $"error: {x}")),
             _ => $"error: {Describe(e, advice ?? WriteAdvice.Runs)}",
         });
-        // ArgumentException: a library's check of a value the command passed on as given (a count below 1, an unknown kind).
-        bool invalid = e is SpecException or UsageException or SweepContractException or ArgumentException
+        bool invalid = e is SpecException or UsageException or SweepContractException
             || inputErrors && e is AnalysisException or ArtifactException or DirectoryNotFoundException or FileNotFoundException;
         return invalid ? ExitCodes.Invalid : ExitCodes.Failed;
     }

@@ -72,8 +72,8 @@ static class QueryOutput
 
     const string Kept = "_query_output";
 
-    /// <summary>Runs the SQL once into a temporary table and reads the result from it. Where the SQL cannot
-    /// be a table's source (SHOW, DESCRIBE, PRAGMA), it runs as written, for its own error or a hint.</summary>
+    /// <summary>Runs the SQL once into a temporary table and reads the result from it. Where the SQL cannot be a
+    /// table's source (SHOW, DESCRIBE, SUMMARIZE, PRAGMA), it runs as written, for its own error or a hint.</summary>
     public static QueryResult QueryKept(ArtifactCatalog catalog, string sql)
     {
         try
@@ -84,8 +84,8 @@ static class QueryOutput
         catch (AnalysisException)
         {
             SqlRunner.Query(catalog.Connection, sql, "query");   // throws the SQL's own error, naming its own line
-            throw new UsageException("--output .csv or .parquet writes the result of one query that can fill a table " +
-                "(SELECT, WITH, VALUES, FROM ...); write SHOW, DESCRIBE or PRAGMA output with --output FILE.arrow");
+            throw new UsageException("--output .csv or .parquet writes the result of a query that can fill a table (SELECT, WITH, " +
+                "VALUES, FROM ...; e.g. SELECT * FROM (SUMMARIZE metrics)); write SHOW, DESCRIBE or PRAGMA output with --output FILE.arrow");
         }
         return SqlRunner.Query(catalog.Connection, $"SELECT * FROM {Kept}", "query");
     }

@@ -19,7 +19,7 @@ public static class ValidateCommand
             {
                 var p = opts.Load(r);
                 // The profiles not selected now are checked too (a typo in the gpu profile found before a cluster job needs it).
-                if (r.GetValue(opts.File) is { } file && SpecLoader.OtherProfileErrors(file, p.Profile) is { Count: > 0 } others)
+                if (SpecLoader.OtherProfileErrors(p) is { Count: > 0 } others)
                     throw new SpecException(others);
                 if (r.GetValue(print)) Console.WriteLine(p.ResolvedYaml);
                 Console.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");

@@ -80,9 +80,11 @@ public sealed class SweepLock : IDisposable
 
     static bool IsFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122;
 
-    /// <summary>Another process holds the lock: EWOULDBLOCK from flock on Unix, a sharing or lock violation on Windows.</summary>
+    /// <summary>Another process holds the lock: EWOULDBLOCK from flock (11 on Linux, 35 on macOS and the BSDs; .NET
+    /// passes the raw errno), a sharing or lock violation on Windows.</summary>
     static bool IsContention(IOException e) => e is not FileNotFoundException and not DirectoryNotFoundException
-        && (e.HResult & 0xFFFF) is 11 or 32 or 33;
+        && (e.HResult & 0xFFFF) == (OperatingSystem.IsWindows() ? 32 : OperatingSystem.IsLinux() ? 11 : 35)
+        || OperatingSystem.IsWindows() && (e.HResult & 0xFFFF) == 33;
 
     /// <summary>Whether a live process holds the directory's lock now (a killed one holds nothing).
     /// The probe takes a shared lock for an instant: probes (tasks starting side by side, `pipeline status`)

@@ -44,9 +44,10 @@ public static class DataStream
     /// <summary>The LM validation rows: the held-out documents (never trained on), packed from the
     /// start of the sources, read once (a held-out document is the same in every epoch, and a source
     /// repeated forever that holds out too few documents would otherwise be read forever). Quality issues
-    /// met here are not recorded a second time. Empty when nothing is held out or no rows are asked for.</summary>
-    /// <exception cref="DataException">Documents are held out and rows asked for, but the held-out documents of
-    /// one pass over the sources fill no row: the validation loss would be undefined.</exception>
+    /// met here are not recorded a second time. Empty when nothing is held out, no rows are asked for, or a
+    /// pass holds out too few documents to fill a row (the caller says so: the validation loss is then NaN).</summary>
+    /// <exception cref="DataException">A pass over the sources yields no document at all; the message gives the
+    /// first data-quality issue met, which is usually why.</exception>
     public static ValidationSet HeldOut(DataStreamSpec spec, string baseDirectory, CancellationToken ct = default,
         TextTokenizer? tokenizer = null)
     {
@@ -55,15 +56,17 @@ public static class DataStream
         if (split.Every == 0 || packing.ValidationRows == 0) return new ValidationSet(0, packing.RowLength, []);
         tokenizer ??= TextTokenizer.Create(spec.Tokenizer, baseDirectory);
         var onePass = spec with { Sources = [.. spec.Sources.Select(s => s.Epochs == 1 ? s : s with { Epochs = 1 })] };
+        var quality = new DataQualityLog();
+        long documents = 0;
+        bool Keep(Document d) { Interlocked.Increment(ref documents); return split.IsHeldOut(d); }
         IEnumerable<TokenizedDocument> heldOut = Pretokenized(onePass) is { } tokens
-            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, new DataQualityLog(), tokenizer, 0, null, split.IsHeldOut)
-            : ParallelTokenizer.Tokenize(tokenizer, Read(onePass, baseDirectory, new DataQualityLog(), null, _ => { }),
-                keep: split.IsHeldOut, threads: spec.Tokenizer.Threads, ct: ct);
+            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, quality, tokenizer, 0, null, Keep)
+            : ParallelTokenizer.Tokenize(tokenizer, Read(onePass, baseDirectory, quality, null, _ => { }),
+                keep: Keep, threads: spec.Tokenizer.Threads, ct: ct);
         var set = ValidationSet.Build(heldOut, packing.RowLength, tokenizer.EosId, packing.ValidationRows);
-        if (set.Rows == 0)
-            throw new DataException($"no validation row: the documents held out (one in data.packing.held_out_every = {split.Every:N0}) " +
-                $"do not fill one row of {packing.RowLength:N0} tokens in a pass over the sources; lower held_out_every, " +
-                "or set data.packing.validation_rows: 0 to train without a validation loss");
+        if (set.Rows == 0 && Interlocked.Read(ref documents) == 0)
+            throw new DataException("the sources yielded no document in a pass" + (quality.Issues.FirstOrDefault() is { } first
+                ? $" ({quality.Total:N0} data-quality issue(s); the first: {DataException.Format(first)})" : ""));
         return set;
     }
 

@@ -118,8 +118,14 @@ public static class OlmoRunGraph
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), TasksTable,
             [.. data.Tasks.Select(t => new TaskRow(t.Name ?? InjectedTask.Create(t).Name, t.Kind, t.Frequency, t.Gap, t.Instances))]);
 
-        var evaluator = new OlmoEvaluator(DataStream.HeldOut(stream, baseDirectory, stop, tokenizer),
-            OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances));
+        var validation = DataStream.HeldOut(stream, baseDirectory, stop, tokenizer);
+        if (validation.Rows == 0 && data.Packing is { HeldOutEvery: > 0, ValidationRows: > 0 } p)
+            progress.Info($"{cell.RunId}: warning: no validation row (the documents held out, one in data.packing.held_out_every = " +
+                $"{p.HeldOutEvery:N0}, do not fill a row of {p.RowLength:N0} tokens in a pass over the sources), so validation_loss is NaN; " +
+                "lower held_out_every for a validation loss");
+        else if (validation.Rows < data.Packing.ValidationRows && validation.Rows > 0)
+            progress.Info($"{cell.RunId}: the held-out documents fill {validation.Rows} of the {data.Packing.ValidationRows} validation rows asked for");
+        var evaluator = new OlmoEvaluator(validation, OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances));
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");
         var onTrainer = new TaskFactory(trainerThread);
         var checkpointDir = CheckpointFolder.Of(cell.RunDir);

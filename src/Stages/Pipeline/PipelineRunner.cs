@@ -113,6 +113,7 @@ public static class PipelineRunner
             var provenance = SweepContract.Start(group[0].Spec.Device) with
             {
                 DataDirectory = group[0].Spec.Data is null ? null : Path.GetFullPath(dataDirectory),
+                DataFingerprint = group[0].Spec.Data is { } data ? DataFingerprint.Of(data, Path.GetFullPath(dataDirectory)) : null,
             };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var steps = new StepTracker(progress);

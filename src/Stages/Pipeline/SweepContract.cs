@@ -29,15 +29,16 @@ public static class SweepContract
             var runDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId);
             var path = Path.Combine(runDir, ArtifactLayout.RunManifest);
             if (!File.Exists(path)) continue;
-            if (dataDirectory is not null && run.Spec.Data is { } data && UsesRelativePaths(data)
+            if (dataDirectory is not null && run.Spec.Data is { } data
                 && PipelineRunner.ReadStatus(runDir)?.State != "completed"   // skipped by the resume: reads nothing
-                && ReadProvenance(runDir)?.DataDirectory is { } before
-                && !string.Equals(Path.TrimEndingDirectorySeparator(before), Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)), StringComparison.Ordinal))
-                problems.Add($"{run.RunId}: its relative data paths resolved against {before}, now against {Path.GetFullPath(dataDirectory)} " +
-                    $"(give --data-dir {before} to continue it on the same data)");
+                && ReadProvenance(runDir) is { DataFingerprint: { } before } earlier
+                && DataFingerprint.Of(data, Path.GetFullPath(dataDirectory)) != before)
+                problems.Add($"{run.RunId}: its data paths now read other files (names or sizes) than when it trained: they resolved against " +
+                    $"{earlier.DataDirectory}, now against {Path.GetFullPath(dataDirectory)}" +
+                    (Directory.Exists(earlier.DataDirectory) ? $" (give --data-dir {earlier.DataDirectory} to continue it on the same data)" : ""));
             IReadOnlyList<string> changes;
             try { changes = ChangedKeys(File.ReadAllText(path), run.ResolvedYaml); }
-            catch (YamlDotNet.Core.YamlException e)
+            catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidCastException or InvalidDataException)
             {
                 throw new ArtifactException(path, $"not a readable run spec ({e.Message}); --resume cannot tell what the run was trained " +
                     "with: run without --resume to train afresh (the earlier results are kept under previous/)", e);
@@ -49,12 +50,6 @@ public static class SweepContract
                 string.Join("\n  ", problems) + "\nrun without --resume to train afresh (the earlier results are kept under previous/), or with the old settings");
     }
 
-    /// <summary>Whether any local data path or tokenizer file of the spec is relative (URLs and absolute paths read the same from anywhere).</summary>
-    static bool UsesRelativePaths(DataSpec data) =>
-        data.Sources.SelectMany(s => s.Paths).Any(p => !Data.Shard.IsUrl(p.Trim()) && !Path.IsPathRooted(p.Trim()))
-        || !Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && new[] { data.Tokenizer.Path, data.Tokenizer.MergesPath }
-            .Any(f => !string.IsNullOrWhiteSpace(f) && !Path.IsPathRooted(f));
-
     /// <summary>The keys whose values differ between two resolved specs, as "key: old → new".</summary>
     public static IReadOnlyList<string> ChangedKeys(string oldYaml, string newYaml)
     {
@@ -64,12 +59,15 @@ public static class SweepContract
             .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "(absent)"} → {after.GetValueOrDefault(k) ?? "(absent)"}")];
     }
 
+    /// <exception cref="InvalidDataException">No mapping at the top (an empty or damaged file).</exception>
     static Dictionary<string, string> Flatten(string yaml)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new InvalidDataException("not a mapping of keys");
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (stream.Documents.Count > 0) Walk(stream.Documents[0].RootNode, "", values);
+        Walk(root, "", values);
         return values;
     }
 
@@ -116,6 +114,7 @@ public static class SweepContract
         var kept = keep.ToHashSet(StringComparer.Ordinal);
         var dropped = Directory.GetDirectories(runsDir).Where(d => !kept.Contains(Path.GetFileName(d))).ToList();
         if (dropped.Count == 0) return null;
+        foreach (var run in dropped) SweepLock.ThrowIfHeld(run);   // a cluster task training it: moving it would split the run
         var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"), ArtifactLayout.RunsDir);
         Directory.CreateDirectory(target);
         foreach (var run in dropped) Directory.Move(run, Path.Combine(target, Path.GetFileName(run)));
@@ -126,9 +125,11 @@ public static class SweepContract
     /// <param name="SlurmJob">The Slurm array task that trained it ("&lt;array job&gt;_&lt;index&gt;"), null outside Slurm.</param>
     /// <param name="Attempt">1, or 1 + the times Slurm requeued the task (SLURM_RESTART_COUNT).</param>
     /// <param name="DataDirectory">What the run's relative data and tokenizer paths resolved against (the pipeline file's
-    /// folder, or --data-dir); null for synthetic runs. A resume must read the same data, and `pipeline probe` defaults to it.</param>
+    /// folder, or --data-dir); null for synthetic runs. `pipeline probe` defaults to it.</param>
+    /// <param name="DataFingerprint">What those paths read (<see cref="Pipeline.DataFingerprint"/>), as the run first
+    /// trained; a resume must read the same.</param>
     public sealed record Provenance(string Version, string Host, string User, string Device, string Started, string? Finished, string? State,
-        string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1, string? DataDirectory = null);
+        string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1, string? DataDirectory = null, string? DataFingerprint = null);
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

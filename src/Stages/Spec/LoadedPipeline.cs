@@ -18,4 +18,7 @@ public sealed record LoadedPipeline(
     /// <summary>What relative paths in the file (data sources, tokenizer files) resolve against: the
     /// file's folder, or the --data-dir given.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    /// <summary>The file's text as read (before profiles and overrides), for checking its other profiles without reading it again.</summary>
+    public string SourceText { get; init; } = "";
 }

@@ -43,17 +43,17 @@ public static class SpecLoader
     }
 
     /// <summary>
-    /// What each profile of the file other than <paramref name="selected"/> would meet (without --set overrides or
-    /// path checks), each error marked with its profile: a typo in the gpu profile is found on the laptop, not
-    /// when a cluster job selects it. Empty when they all load.
+    /// What each profile of the loaded file other than its own would meet (without --set overrides, path checks or
+    /// this machine's memory), each error marked with its profile: a typo in the gpu profile is found on the laptop,
+    /// not when a cluster job selects it. Empty when they all load.
     /// </summary>
-    public static IReadOnlyList<SpecError> OtherProfileErrors(string path, string? selected)
+    public static IReadOnlyList<SpecError> OtherProfileErrors(LoadedPipeline loaded)
     {
-        var text = DecodeUtf8(File.ReadAllBytes(path), path);
         var errors = new List<SpecError>();
-        foreach (var name in Profiles.Names(Document(text, new SourceMap(path)), new SourceMap(path)).Where(n => n != selected))
+        var sources = new SourceMap(loaded.SourceName);
+        foreach (var name in Profiles.Names(Document(loaded.SourceText, sources), sources).Where(n => n != loaded.Profile))
         {
-            try { LoadText(text, path, name, baseDirectory: Path.GetDirectoryName(Path.GetFullPath(path))); }
+            try { LoadText(loaded.SourceText, loaded.SourceName, name, baseDirectory: loaded.BaseDirectory, checkResources: false); }
             catch (SpecException e) { errors.AddRange(e.Errors.Select(x => x with { Message = $"{x.Message} (with --profile {name})" })); }
         }
         return errors;
@@ -74,8 +74,9 @@ public static class SpecLoader
     }
 
     /// <summary>As <see cref="Load"/>, for YAML already in memory; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <param name="checkResources">Check CPU runs' memory against this machine.</param>
     public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null,
-        bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false)
+        bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true)
     {
         baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         ArgumentNullException.ThrowIfNull(yaml);
@@ -103,24 +104,25 @@ public static class SpecLoader
         if (errors.Count > 0)
         {
             // Without a usable sweep there are no runs to check; check the document as written.
-            errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources, mended), mended));
+            errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources, mended, checkResources), mended));
             throw Fail(errors);
         }
 
         var runs = new List<RunPlan>();
+        var tokenizerChecks = new Dictionary<string, string?>(StringComparer.Ordinal);   // a tokenizer file is parsed once, not per run
         foreach (var run in SweepExpander.Expand(root, axes, sources))
         {
             // Each run is bound and validated on its own: a swept value is only valid in context
             // (warmup_steps < steps), and its errors point at the value in the sweep list.
             var runMended = mended.Copy();   // what was mended in the document is mended in every run
             if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
-            errors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended), runMended));
-            if (checkPaths) errors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory));
+            errors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checkResources), runMended));
+            if (checkPaths) errors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory, tokenizerChecks));
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)));
         }
         if (errors.Count > 0) throw Fail(errors);
 
-        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory };
+        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, SourceText = yaml };
     }
 
     private static YamlMappingNode Document(string yaml, SourceMap sources)
@@ -172,7 +174,8 @@ public static class SpecLoader
     }
 
     /// <summary>Local data paths that match no file and tokenizer files that do not exist, before any work.</summary>
-    private static IEnumerable<SpecError> PathErrors(PipelineSpec spec, NodeIndex index, SourceMap sources, string baseDirectory)
+    private static IEnumerable<SpecError> PathErrors(PipelineSpec spec, NodeIndex index, SourceMap sources, string baseDirectory,
+        Dictionary<string, string?> tokenizerChecks)
     {
         if (spec.Data is not { } data) yield break;
         var hint = " (relative paths resolve against the pipeline file's folder; --data-dir DIR points elsewhere)";
@@ -209,9 +212,13 @@ public static class SpecLoader
             && new[] { data.Tokenizer.Path, data.Tokenizer.MergesPath }.All(f => string.IsNullOrWhiteSpace(f) || File.Exists(Path.GetFullPath(f, baseDirectory)))
             && !string.IsNullOrWhiteSpace(data.Tokenizer.Path))
         {
-            string? problem = null;
-            try { Data.TextTokenizer.Create(data.Tokenizer, baseDirectory); }
-            catch (Exception e) when (e is Data.DataException or ArgumentException) { problem = e.Message; }
+            var key = $"{data.Tokenizer}|{baseDirectory}";
+            if (!tokenizerChecks.TryGetValue(key, out var problem))
+            {
+                try { Data.TextTokenizer.Create(data.Tokenizer, baseDirectory); }
+                catch (Exception e) when (e is Data.DataException or ArgumentException) { problem = e.Message; }
+                tokenizerChecks[key] = problem;
+            }
             if (problem is not null) yield return At("data.tokenizer.path", problem);
         }
     }

@@ -31,7 +31,10 @@ internal sealed partial class SpecValidator
     private SpecValidator(NodeIndex index, SourceMap sources, MendedPaths mended) => (_index, _sources, _mended) = (index, sources, mended);
 
     /// <param name="mended">Paths the binder dropped or filled in: a rule about them would only repeat the binding error.</param>
-    public static IReadOnlyList<SpecError> Validate(PipelineSpec spec, NodeIndex index, SourceMap sources, MendedPaths? mended = null)
+    /// <param name="checkResources">Check a CPU run's memory against this machine (off for profiles not selected now,
+    /// which may be meant for a larger machine).</param>
+    public static IReadOnlyList<SpecError> Validate(PipelineSpec spec, NodeIndex index, SourceMap sources, MendedPaths? mended = null,
+        bool checkResources = true)
     {
         var validator = new SpecValidator(index, sources, mended ?? new MendedPaths());
         validator.Document(spec);
@@ -41,7 +44,7 @@ internal sealed partial class SpecValidator
         validator.Data(spec);
         validator.Probes(spec);
         validator.Advise(spec);
-        validator.Resources(spec);
+        if (checkResources) validator.Resources(spec);
         return validator._errors;
     }
 

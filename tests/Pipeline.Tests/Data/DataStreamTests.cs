@@ -65,9 +65,18 @@ public class DataStreamTests : IDisposable
         // Nothing held out, or no rows asked for: an empty set at once.
         Assert.Equal(0, Within(Forever(0)).Rows);
         Assert.Equal(0, Within(Forever(10, rows: 0)).Rows);
-        // Documents held out but none chosen in a pass (one in a million of 120): said, not read forever.
-        var none = Assert.Throws<AggregateException>(() => Within(Forever(1_000_000)));
-        Assert.Contains("held_out_every", Assert.IsType<DataException>(none.InnerException).Message);
+        // Documents held out but none chosen in a pass (one in a million of 120): an empty set, not a read forever.
+        Assert.Equal(0, Within(Forever(1_000_000)).Rows);
+        // Sources that yield no document at all: said with the first issue met, which is why.
+        Directory.CreateDirectory(Path.Combine(dir, "bad"));
+        File.WriteAllLines(Path.Combine(dir, "bad", "b.jsonl"), ["{\"id\": \"x\"}", "{\"id\": \"y\"}"]);
+        var nothing = Assert.Throws<AggregateException>(() => Within(Forever(10) with
+        {
+            Sources = [new DataSourceSpec { Paths = ["bad/*.jsonl"], Epochs = 0 }],
+        }));
+        var message = Assert.IsType<DataException>(nothing.InnerException).Message;
+        Assert.Contains("no document", message);
+        Assert.Contains("b.jsonl:1: missing_text", message);
     }
 
     [Fact]

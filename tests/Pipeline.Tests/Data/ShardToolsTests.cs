@@ -62,11 +62,18 @@ public class ShardToolsTests : IDisposable
         var outDir = Path.Combine(dir, "tokens");
         var many = ShardTools.Tokenize(["shards/a.jsonl"], dir, Bytes, outDir, TokenDtype.UInt16, tokensPerFile: 2000, threads: 1, new DataQualityLog());
         File.WriteAllText(Path.Combine(outDir, "notes.txt"), "a user's file");
+        File.WriteAllText(Path.Combine(outDir, "part-0-00000.npy"), "another tool's tokens");
         var few = ShardTools.Tokenize(["shards/a.jsonl"], dir, Bytes, outDir, TokenDtype.UInt32, tokensPerFile: 1_000_000, threads: 1, new DataQualityLog());
         Assert.True(many.Files.Count > 2);
         Assert.Single(few.Files);
-        Assert.Equal(few.Files, Directory.GetFiles(outDir, "*.npy"));             // the earlier uint16 parts are gone
-        Assert.True(File.Exists(Path.Combine(outDir, "notes.txt")));               // and nothing else
+        Assert.Equal(few.Files.Append(Path.Combine(outDir, "part-0-00000.npy")).Order(), Directory.GetFiles(outDir, "*.npy").Order());   // the earlier uint16 parts are gone
+        Assert.True(File.Exists(Path.Combine(outDir, "notes.txt")));               // and nothing it did not write
+
+        // Writing into the folder being read would replace the sources: refused before anything is written.
+        var e = Assert.Throws<ArgumentException>(() =>
+            ShardTools.Tokenize(["shards/a.jsonl"], dir, Bytes, Path.Combine(dir, "shards"), TokenDtype.UInt16, 1000, 1, new DataQualityLog()));
+        Assert.Contains("holds a source being read (a.jsonl)", e.Message);
+        Assert.Equal(["a.jsonl"], Directory.GetFiles(Path.Combine(dir, "shards")).Select(Path.GetFileName));
     }
 
     [Fact]

@@ -99,7 +99,7 @@ public class PretokenizedRunTests : IDisposable
         var run = CliProcess.Run(dir, Limit, "run", "pre.yaml", "--no-analysis");
         Assert.Equal(1, run.Exit);
         Assert.Contains("bad.npy", run.Err);
-        Assert.Contains("is not little-endian uint16 or uint32", run.Err);
+        Assert.Contains("the .npy dtype <f8 is not little-endian uint16 (<u2) or uint32 (<u4)", run.Err);
         Assert.DoesNotContain("   at ", run.Err);   // one clear line, no stack trace
     }
 

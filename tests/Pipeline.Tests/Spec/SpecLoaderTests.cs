@@ -113,6 +113,6 @@ public class SpecLoaderTests
     public void A_directory_is_a_spec_error_too()
     {
         var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Load(Path.GetTempPath())).Errors);
-        Assert.Contains("cannot read the file", error.Message);
+        Assert.Contains("is a folder; give a pipeline file", error.Message);
     }
 }

@@ -28,7 +28,7 @@ public static class DolmaShards
             File.Move(tmp, path, overwrite: true);
             written.Add(path);
         }
-        EarlierOutputs.Remove(outDir, prefix + "-", ".json.gz", written, log);
+        EarlierOutputs.Remove(outDir, prefix + "-", 4, ".json.gz", written, log);
         return written;
     }
 }

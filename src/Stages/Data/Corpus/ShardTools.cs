@@ -33,7 +33,10 @@ public static class ShardTools
             throw new ArgumentException($"a vocabulary of {tokenizer.VocabSize:N0} does not fit uint16 tokens; use --dtype uint32");
         if (tokensPerFile < 1) throw new ArgumentException($"tokens per file must be ≥ 1, got {tokensPerFile}");
         if (threads < 0) throw new ArgumentException($"threads must be ≥ 0 (0 = every core), got {threads}");
+        EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
         Directory.CreateDirectory(outDir);
+        // The files change from here on: a manifest left from an earlier run would vouch for a mix of old and new.
+        File.Delete(Path.Combine(outDir, PretokenizedManifest.FileName));
         var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality);
         var files = new List<string>();
         var clock = Stopwatch.StartNew();
@@ -81,7 +84,7 @@ public static class ShardTools
             throw;
         }
         if (manifest is not null) manifest.Write(outDir);
-        EarlierOutputs.Remove(outDir, "part-", ".npy", files, log);
+        EarlierOutputs.Remove(outDir, "part-", 5, ".npy", files, log);
         return new TokenizeResult(files, documents, tokens, clock.Elapsed.TotalSeconds);
     }
 
@@ -94,6 +97,7 @@ public static class ShardTools
         long seed, int perShard, DataQualityLog quality, CancellationToken ct = default, Action<string>? log = null)
     {
         if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
+        EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
         var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality);
         long taken = 0;
         var shards = await DolmaShards.WriteAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d =>

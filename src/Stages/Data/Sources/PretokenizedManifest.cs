@@ -30,9 +30,11 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
         var written = $"the token files in {dir} were written by `pipeline data tokenize --tokenizer {Tokenizer}`";
         if (source.TokenDtype != Dtype)
             yield return $"{written} as {Dtype}: set token_dtype: {Dtype}";
-        if (tokenizer.Kind != Tokenizer)
+        // Another kind may hold the same vocabulary (GPT-2's as a tokenizer.json): an explicit, equal eos_token_id says so.
+        if (tokenizer.Kind != Tokenizer && source.EosTokenId != EosTokenId)
             yield return $"{written}: set data.tokenizer.kind: {Tokenizer} (the packer's EOS and the vocabulary come from it; " +
-                $"with {tokenizer.Kind} the documents' EOS {EosTokenId} is not found and the model's vocabulary is wrong)";
+                $"with {tokenizer.Kind} the documents' EOS {EosTokenId} is not found and the model's vocabulary is wrong), " +
+                $"or eos_token_id: {EosTokenId} on the source if {tokenizer.Kind} has the same vocabulary";
         if (source.EosTokenId is { } eos && eos != EosTokenId)
             yield return $"{written}: its documents end with EOS {EosTokenId}, not eos_token_id {eos}";
     }

@@ -1,0 +1,47 @@
+using Retention.Data;
+using Retention.Pipeline;
+using Retention.Spec;
+
+namespace Retention.Tests.Pipeline;
+
+/// <summary>What a resume compares: the files a run's data paths read, not how the folder is spelt.</summary>
+public class DataFingerprintTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("fingerprint-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static readonly DataSpec Data = new()
+    {
+        Sources = [new DataSourceSpec { Paths = ["shards/*.jsonl"] }],
+        Tokenizer = new TokenizerSpec { Kind = "bpe", Path = "tok/vocab.json", MergesPath = "tok/merges.txt" },
+    };
+
+    string Project(string name)
+    {
+        var root = Path.Combine(dir, name);
+        TinyCorpus.WriteShard(root);
+        Directory.CreateDirectory(Path.Combine(root, "tok"));
+        File.WriteAllText(Path.Combine(root, "tok", "vocab.json"), "{}");
+        File.WriteAllText(Path.Combine(root, "tok", "merges.txt"), "#version\n");
+        return root;
+    }
+
+    [Fact]
+    public void The_same_files_anywhere_give_the_same_fingerprint_and_other_files_another()
+    {
+        var a = Project("a");
+        var copy = Project("copy");
+        var link = Path.Combine(dir, "link");
+        Directory.CreateSymbolicLink(link, a);
+        Assert.Equal(DataFingerprint.Of(Data, a), DataFingerprint.Of(Data, copy));     // moved or copied
+        Assert.Equal(DataFingerprint.Of(Data, a), DataFingerprint.Of(Data, link));     // reached through a symlink
+
+        File.AppendAllText(Path.Combine(copy, "shards", "a.jsonl"), "{\"id\": \"x\", \"text\": \"more\"}\n");
+        Assert.NotEqual(DataFingerprint.Of(Data, a), DataFingerprint.Of(Data, copy));  // a shard grew
+        File.WriteAllText(Path.Combine(a, "shards", "b.jsonl"), "{\"id\": \"y\", \"text\": \"new\"}\n");
+        var before = DataFingerprint.Of(Data, link);
+        Assert.NotEqual(before, DataFingerprint.Of(Data with { Sources = [new DataSourceSpec { Paths = ["shards/a.jsonl"] }] }, a));   // another shard list
+        File.WriteAllText(Path.Combine(a, "tok", "merges.txt"), "#version\na b\n");
+        Assert.NotEqual(before, DataFingerprint.Of(Data, a));                          // another tokenizer file
+    }
+}
