@@ -46,7 +46,7 @@ public sealed class Interrupt : IDisposable
         context.Cancel = true;   // the process does not end here; the work winds down
         if (Interlocked.Increment(ref signals) == 1)
         {
-            Console.Error.WriteLine($"stopping: completing the files written so far, then the analysis on what exists " +
+            Console.Error.WriteLine($"stopping: completing the files written so far " +
                                     $"(at most {Grace.TotalSeconds:0} s{GraceNote}; press Ctrl+C again to stop at once)");
             stop.Cancel();
             _ = Task.Delay(Grace).ContinueWith(_ =>

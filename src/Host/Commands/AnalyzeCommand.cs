@@ -24,9 +24,11 @@ public static class AnalyzeCommand
             {
                 var sweepDir = r.GetValue(dir)!;
                 if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
-                // Its tables are still being written, and `run` writes analysis/ itself when the runs end.
-                if (SweepLock.IsHeld(sweepDir))
-                    throw new IOException($"{sweepDir} is being trained by another pipeline process; it runs the analysis when its runs end " +
+                // Its tables are still being written (by a local run holding the sweep, or cluster tasks holding their runs),
+                // and the run or the submission's analysis job writes analysis/ itself when the runs end.
+                var runs = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+                if (SweepLock.IsHeld(sweepDir) || Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(SweepLock.IsHeld))
+                    throw new IOException($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
                         "(`pipeline status` shows how far they are), or analyze after it");
                 var path = r.GetValue(file) ?? Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
                 var spec = SpecLoader.Load(path).Spec;

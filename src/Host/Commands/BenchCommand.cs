@@ -35,10 +35,11 @@ public static class BenchCommand
         {
             try
             {
-                TorchThreads.Apply(r.GetValue(threads));
-                var config = new SyntheticBench.Config(r.GetValue(device)!, r.GetValue(tasks), r.GetValue(dims), r.GetValue(batch), r.GetValue(steps),
-                    Widths(r.GetValue(grid), r.GetValue(widths)!), OptionLists.Ints(r.GetValue(seeds)!),
-                    Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), r.GetValue(jobs));
+                TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
+                var config = new SyntheticBench.Config(r.GetValue(device)!, OptionLists.AtLeast(r.GetValue(tasks), 1, "--tasks"),
+                    OptionLists.AtLeast(r.GetValue(dims), 1, "--dims-per-task"), OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"),
+                    OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), Widths(r.GetValue(grid), r.GetValue(widths)!), OptionLists.Ints(r.GetValue(seeds)!, "--seeds"),
+                    Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), OptionLists.AtLeast(r.GetValue(jobs), 1, "--jobs"));
                 var rows = SyntheticBench.Run(config, line => Console.WriteLine(line), ct);
                 var path = await SyntheticBench.RecordAsync(rows, r.GetValue(artifacts)!);
                 Console.WriteLine($"recorded: {path}");
@@ -92,6 +93,7 @@ public static class BenchCommand
         {
             try
             {
+                var sizes = OptionLists.Ints(r.GetValue(runs)!, "--runs", min: 1);
                 var run = r.GetValue(template);
                 if (run is null)
                 {
@@ -101,7 +103,7 @@ public static class BenchCommand
                     var trained = await Retention.Pipeline.PipelineRunner.RunAsync(spec, root, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false, overwrite: true);
                     run = Path.Combine(trained.SweepDir, Retention.Artifacts.ArtifactLayout.RunsDir, trained.Runs[0].Run);
                 }
-                var rows = QueryBench.Run(run, OptionLists.Ints(r.GetValue(runs)!), r.GetValue(sql)!, Console.WriteLine);
+                var rows = QueryBench.Run(run, sizes, r.GetValue(sql)!, Console.WriteLine);
                 Console.WriteLine($"recorded: {await QueryBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 return 0;
             }
@@ -161,7 +163,7 @@ public static class BenchCommand
         {
             try
             {
-                var config = new DataBench.Config([], Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!),
+                var config = new DataBench.Config([], Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!, "--threads"),
                     r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq), r.GetValue(epochs), r.GetValue(repeats));
                 if (config.Epochs < 1 || config.Repeats < 1) throw new UsageException("--epochs and --repeats must be ≥ 1");
                 if (config.Threads.Any(t => t < 1)) throw new UsageException($"--threads: each count must be ≥ 1, got {r.GetValue(threads)}");
@@ -209,9 +211,11 @@ public static class BenchCommand
         {
             try
             {
-                TorchThreads.Apply(r.GetValue(threads));
-                var row = TrainBench.Run(new TrainBench.Config(r.GetValue(device)!, r.GetValue(model)!, r.GetValue(vocab),
-                    r.GetValue(batch), r.GetValue(seqLen), r.GetValue(steps), r.GetValue(precision)!, r.GetValue(accum), r.GetValue(fused), r.GetValue(phases)), Console.WriteLine);
+                TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
+                var row = TrainBench.Run(new TrainBench.Config(r.GetValue(device)!, r.GetValue(model)!, OptionLists.AtLeast(r.GetValue(vocab), 2, "--vocab"),
+                    OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"), OptionLists.AtLeast(r.GetValue(seqLen), 1, "--seq-len"),
+                    OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), r.GetValue(precision)!, OptionLists.AtLeast(r.GetValue(accum), 1, "--grad-accumulation"),
+                    r.GetValue(fused), OptionLists.AtLeast(r.GetValue(phases), 0, "--phases")), Console.WriteLine);
                 Console.WriteLine($"recorded: {await TrainBench.RecordAsync(row, r.GetValue(artifacts)!)}");
                 return 0;
             }
@@ -233,7 +237,7 @@ public static class BenchCommand
     }
 
     static int[] Widths(string? grid, string widths) =>
-        grid is null ? OptionLists.Ints(widths)
+        grid is null ? OptionLists.Ints(widths, "--widths", min: 1)
         : SyntheticBench.Grids.TryGetValue(grid, out var w) ? w
-        : throw new ArgumentException($"unknown --grid '{grid}'; known: {string.Join(", ", SyntheticBench.Grids.Keys)}");
+        : throw new UsageException($"unknown --grid '{grid}'; known: {string.Join(", ", SyntheticBench.Grids.Keys)}");
 }

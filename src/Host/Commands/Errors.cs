@@ -19,6 +19,8 @@ public static class ExitCodes
     public const int Interrupted = 130;
     /// <summary>`status`: the sweep is not finished yet (runs pending, running or interrupted; none failed).</summary>
     public const int NotFinished = 3;
+    /// <summary>`status`: nothing queued or running, but runs interrupted or never started (resubmit, or run --resume).</summary>
+    public const int Stopped = 4;
 }
 
 /// <summary>What a user can do when a write failed for lack of space or permission, in a command's own terms.</summary>

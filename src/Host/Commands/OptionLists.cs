@@ -3,7 +3,23 @@ namespace Retention.Host.Commands;
 /// <summary>Option values that are comma-separated lists ("16,128,512").</summary>
 internal static class OptionLists
 {
-    /// <exception cref="FormatException">An entry is not a whole number.</exception>
-    public static int[] Ints(string list) =>
-        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse)];
+    /// <exception cref="UsageException">An entry is not a whole number or is below <paramref name="min"/>, or the list is
+    /// empty; the message names <paramref name="option"/>.</exception>
+    public static int[] Ints(string list, string option, int min = int.MinValue)
+    {
+        var entries = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (entries.Length == 0) throw new UsageException($"{option}: give at least one value (whole numbers separated by commas)");
+        var values = new int[entries.Length];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            if (!int.TryParse(entries[i], System.Globalization.CultureInfo.InvariantCulture, out values[i]))
+                throw new UsageException($"{option} takes whole numbers separated by commas, got '{list}'");
+            if (values[i] < min) throw new UsageException($"{option}: each value must be ≥ {min}, got {values[i]}");
+        }
+        return values;
+    }
+
+    /// <exception cref="UsageException"><paramref name="value"/> is below <paramref name="min"/>.</exception>
+    public static int AtLeast(int value, int min, string option) =>
+        value >= min ? value : throw new UsageException($"{option} must be ≥ {min}, got {value}");
 }

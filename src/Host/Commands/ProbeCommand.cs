@@ -56,15 +56,5 @@ public static class ProbeCommand
         return cmd;
     }
 
-    static int[] Ints(string list)
-    {
-        try
-        {
-            return OptionLists.Ints(list);
-        }
-        catch (FormatException)
-        {
-            throw new UsageException($"--layers takes whole numbers separated by commas, got '{list}'");
-        }
-    }
+    static int[] Ints(string list) => OptionLists.Ints(list, "--layers");
 }

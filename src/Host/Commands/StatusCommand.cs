@@ -30,7 +30,7 @@ public static class StatusCommand
                 console.Write(table);
                 Console.WriteLine(SweepStatus.Summary(runs));
                 if (analysis is not null) Console.WriteLine(SweepStatus.Line(analysis));
-                return SweepStatus.ExitCode(runs, analysis);   // 0, 1 or ExitCodes.NotFinished
+                return SweepStatus.ExitCode(runs, analysis);   // 0, 1, ExitCodes.NotFinished or ExitCodes.Stopped
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {

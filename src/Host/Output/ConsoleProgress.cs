@@ -28,6 +28,7 @@ public abstract class ConsoleProgress : IRunProgress
 
     protected static string Describe(RunStatus s) => s.State switch
     {
+        "completed" when s.FromStep > 0 => $"done: {s.Steps} steps, {s.AttemptSteps} of them after resuming at {s.FromStep}, in {s.Seconds:F1}s ({s.AttemptSteps / Math.Max(s.Seconds, 1e-9):F0} steps/s)",
         "completed" => $"done: {s.Steps} steps in {s.Seconds:F1}s ({s.Steps / Math.Max(s.Seconds, 1e-9):F0} steps/s)",
         "failed" => $"failed: {s.Error}",
         _ => $"{s.State} at step {s.Steps} after {s.Seconds:F1}s",
@@ -62,7 +63,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     readonly TextWriter output = output ?? Console.Out;
     readonly ConcurrentDictionary<string, int> indices = new();
     sealed class Group { public required IReadOnlyList<string> Runs; public required long Total; public required Stopwatch Clock;
-        public TimeSpan LastPrint; public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
+        public TimeSpan LastPrint; public long? FirstStep; public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
     readonly Groups groups = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, Group> state = new(ReferenceEqualityComparer.Instance);
     int finished, total;
@@ -85,12 +86,13 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     public override void Step(string runId, long step, double? trainLoss)
     {
         var g = state[groups.Of(runId)];
+        g.FirstStep ??= step;
         if (trainLoss is { } l) g.Loss[runId] = l;
         if (!groups.Closes(runId)) return;   // the group's runs share steps and timing; the last reports last
         var now = g.Clock.Elapsed;
         if (now - g.LastPrint < every && step != g.Total) return;
         g.LastPrint = now;
-        double rate = step / Math.Max(now.TotalSeconds, 1e-9);
+        double rate = (step - g.FirstStep!.Value + 1) / Math.Max(now.TotalSeconds, 1e-9);   // a resumed run starts past 0
         var eta = TimeSpan.FromSeconds((g.Total - step) / Math.Max(rate, 1e-9));
         output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} loss {LossText(g.Loss.Values)} {rate:F0} steps/s ETA {eta:hh\\:mm\\:ss}");
     }
@@ -123,6 +125,7 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
     ProgressTask? sweep;
     readonly Groups groups = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, (ProgressTask Task, Stopwatch Clock)> rows = new(ReferenceEqualityComparer.Instance);
+    readonly ConcurrentDictionary<IReadOnlyList<string>, long> firstSteps = new(ReferenceEqualityComparer.Instance);
     readonly ConcurrentDictionary<string, double> losses = new();
     readonly ConcurrentQueue<string> messages = new();
     readonly List<string> failures = [];
@@ -165,9 +168,10 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
         if (!groups.Leads(runId)) return;
         var runs = groups.Of(runId);
         var (task, clock) = rows[runs];
+        long first = firstSteps.GetOrAdd(runs, step);   // a resumed run starts past 0
         task.Value = step;
         if (step % 50 != 0 && trainLoss is null) return;
-        double rate = step / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        double rate = (step - first + 1) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         var loss = LossText(runs.Where(losses.ContainsKey).Select(r => losses[r]));
         task.Description = Markup.Escape($"{GroupName(runs)}  step {step}/{task.MaxValue}  loss {loss}  {rate:F0} steps/s");
     }

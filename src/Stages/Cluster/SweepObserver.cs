@@ -15,6 +15,7 @@ public static class SweepObserver
         schedulerProblem = null;
         sweepDir = Path.GetFullPath(sweepDir);
         var pipelineFile = Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
+        if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
         if (!File.Exists(pipelineFile))
             throw new DirectoryNotFoundException($"{sweepDir} holds no {ArtifactLayout.PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`");
         var runs = SpecLoader.Load(pipelineFile, checkAnalysis: false).Runs.Select(r => r.RunId).ToList();
@@ -37,7 +38,7 @@ public static class SweepObserver
         bool sweepHeld = SweepLock.IsHeld(sweepDir), canAsk = schedulerProblem is null;
         if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
-                canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog);
+                canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk);
         var requeues = submissions.ToDictionary(s => s.Number, s => s.Requeues());
         return [.. runs.Select(run =>
         {
@@ -51,6 +52,7 @@ public static class SweepObserver
                     Requeues = requeues[task.Sub.Number].GetValueOrDefault(task.Task),
                     EndState = canAsk ? () => SlurmClient.EndState($"{job}_{task.Task}") : null,
                     Log = task.Sub.LogOf(task.Task),
+                    SchedulerAnswered = canAsk,
                 };
             return SweepStatus.Classify(run, observation);
         })];

@@ -24,7 +24,8 @@ public sealed record RunObservation(
     SchedulerTask? Live = null,
     int Requeues = 0,
     Func<string?>? EndState = null,
-    string? Log = null);
+    string? Log = null,
+    bool SchedulerAnswered = true);
 
 /// <summary>
 /// The state of each run of a sweep from its run directories and the scheduler (pure: the observations
@@ -47,9 +48,17 @@ public static class SweepStatus
                     : new(run, "pending", $"job {job} queued ({live.Reason})");
             return new(run, "running", $"job {job}, attempt {o.Started?.Attempt ?? 1}{LastLine(o.Log, _ => true)}");
         }
+        // squeue failed (the controller restarting, say): a submitted task's state is unknown, not "left the queue".
+        if (!o.SchedulerAnswered && o.Job is not null && o.Ended is not { State: "completed" } && !o.LockHeld)
+            return new(run, "unknown", $"job {o.Job}: the scheduler could not be asked; try again");
+        // A run left interrupted whose resubmitted task then failed before training (its log says why): the
+        // status.json is the earlier attempt's.
+        if (o.Ended is { State: "interrupted" } && o.Job is not null && LastLine(o.Log, IsError) is { Length: > 0 } taskError)
+            return new(run, "failed", $"job {o.Job}{taskError}");
         if (o.Ended is { } ended)
             return ended.State switch
             {
+                "completed" when ended.FromStep > 0 => new(run, "completed", $"{ended.Steps:N0} steps, the last {ended.AttemptSteps:N0} in {Duration(ended.Seconds)}"),
                 "completed" => new(run, "completed", $"{ended.Steps:N0} steps in {Duration(ended.Seconds)}"),
                 "failed" => new(run, "failed", ended.Error ?? "(no message)"),
                 "interrupted" => new(run, "interrupted", $"stopped at step {ended.Steps:N0}; resubmit (or run --resume) to continue"),
@@ -71,8 +80,10 @@ public static class SweepStatus
 
     /// <param name="queued">squeue's state while the job is queued, else null.</param>
     /// <param name="endState">Asks the scheduler how it ended (called only once it left the queue).</param>
-    public static AnalysisState ClassifyAnalysis(string job, string? queued, Func<string?>? endState, string? log)
+    /// <param name="schedulerAnswered">False when squeue could not be asked: a job without a log yet is then unknown, not failed.</param>
+    public static AnalysisState ClassifyAnalysis(string job, string? queued, Func<string?>? endState, string? log, bool schedulerAnswered = true)
     {
+        if (!schedulerAnswered && (log is null || !File.Exists(log))) return new(job, "unknown", "the scheduler could not be asked; try again");
         if (queued is "PENDING") return new(job, "pending", "starts when the array's tasks have ended");
         if (queued is not null) return new(job, "running", queued == "RUNNING" ? "" : queued);
         string error = LastLine(log, IsError);
@@ -90,17 +101,23 @@ public static class SweepStatus
     public static string Summary(IReadOnlyList<RunState> runs) =>
         $"{Plural(runs.Count, "run")}: " + string.Join(", ", runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));
 
-    /// <summary>0 when every run completed (and the analysis job, when there is one, too), 1 when any failed,
-    /// 3 while any is still to finish.</summary>
+    /// <summary>3 while a run or the analysis is queued, running or of unknown state (a poller waits); then 0 when every
+    /// run completed (and the analysis job, when there is one, too), 1 when a run or the analysis failed, 4 when runs
+    /// are interrupted or not started and nothing will continue them by itself (resubmit, or run --resume).</summary>
     public static int ExitCode(IReadOnlyList<RunState> runs, AnalysisState? analysis = null)
     {
-        int code = runs.All(r => r.State == "completed") ? 0 : runs.Any(r => r.State == "failed") ? 1 : NotFinished;
-        return code != 0 || analysis is null ? code : analysis.State switch { "completed" => 0, "failed" => 1, _ => NotFinished };
+        if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || analysis?.State is "pending" or "running" or "unknown")
+            return NotFinished;
+        if (runs.Any(r => r.State == "failed") || analysis?.State == "failed") return 1;
+        return runs.All(r => r.State == "completed") ? 0 : Stopped;
     }
 
     public const int NotFinished = 3;
 
-    static int Order(string state) => Array.IndexOf(["completed", "running", "requeued", "pending", "interrupted", "failed", "not started"], state);
+    /// <summary>Nothing queued or running, but runs left interrupted or never started.</summary>
+    public const int Stopped = 4;
+
+    static int Order(string state) => Array.IndexOf(["completed", "running", "requeued", "pending", "unknown", "interrupted", "failed", "not started"], state);
 
     /// <summary>How a task that left the queue failed: the scheduler's end state unless it completed, and the
     /// log's last error (the scheduler forgets jobs after MinJobAge; the log stays); null when neither says so.</summary>

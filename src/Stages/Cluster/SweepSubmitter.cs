@@ -36,7 +36,7 @@ public static class SweepSubmitter
             && SlurmClient.Live(ids) is { Count: > 0 } live)
             throw new SlurmException($"{sweepDir} still has job(s) {string.Join(", ", live)} of an earlier submission queued or running: " +
                                      "wait for them (`pipeline status`) or cancel them with scancel, then submit again");
-        if (!overwrite) SweepContract.CheckResume(pipeline, sweepDir);
+        if (!overwrite) SweepContract.CheckResume(pipeline, sweepDir, pipeline.BaseDirectory, afresh: "submit with --overwrite to train them afresh (deleting the earlier results)");
 
         var done = overwrite ? [] : pipeline.Runs.Where(r => PipelineRunner.ReadStatus(Path.Combine(sweepDir, ArtifactLayout.RunsDir, r.RunId)) is { State: "completed" }).ToList();
         var pending = pipeline.Runs.Except(done).ToList();

@@ -13,8 +13,14 @@ public interface IRunProgress
     void GroupStarted(IReadOnlyList<string> runIds) { }
 }
 
-public sealed record RunStatus(string State, long Steps, double Seconds, string? Error = null)
+/// <param name="Steps">The last step the run reached (of all its attempts).</param>
+/// <param name="Seconds">How long this attempt took.</param>
+/// <param name="FromStep">The step this attempt started after: 0, or the checkpoint's step when it resumed.</param>
+public sealed record RunStatus(string State, long Steps, double Seconds, string? Error = null, long FromStep = 0)
 {
+    /// <summary>Steps trained by this attempt.</summary>
+    public long AttemptSteps => Math.Max(0, Steps - FromStep);
+
     public static RunStatus Completed(long steps, double s) => new("completed", steps, s);
 
     /// <summary>How a run that reached <paramref name="lastStep"/> of <paramref name="steps"/> ended:

@@ -119,6 +119,7 @@ public static class PipelineRunner
             var steps = new StepTracker(progress);
             async Task EndAsync(GraphCell cell, RunStatus end)
             {
+                if (steps.StartedAfter(cell.RunId) is { } from) end = end with { FromStep = from };
                 await WriteStatusAsync(cell.RunDir, end);
                 await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
             }
@@ -164,8 +165,9 @@ public static class PipelineRunner
             }
             foreach (var cell in cells)
             {
-                await EndAsync(cell, status);
-                progress.RunFinished(cell.RunId, status);
+                var end = steps.StartedAfter(cell.RunId) is { } from ? status with { FromStep = from } : status;
+                await EndAsync(cell, end);
+                progress.RunFinished(cell.RunId, end);
             }
             return [.. cells.Select(c => (c.RunId, status))];
         }

@@ -6,16 +6,20 @@ namespace Retention.Pipeline;
 /// how far it got (the failure itself is an exception that carries no step).</summary>
 sealed class StepTracker(IRunProgress inner) : IRunProgress
 {
-    readonly ConcurrentDictionary<string, long> last = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, long> last = new(StringComparer.Ordinal), first = new(StringComparer.Ordinal);
 
     /// <summary>The last step reported for the run, 0 when none was.</summary>
     public long LastStep(string runId) => last.GetValueOrDefault(runId);
+
+    /// <summary>The step this attempt started after (one before the first step reported), null when none was reported.</summary>
+    public long? StartedAfter(string runId) => first.TryGetValue(runId, out var f) ? f - 1 : null;
 
     public void RunStarted(string runId, int index, int count, long totalSteps) => inner.RunStarted(runId, index, count, totalSteps);
 
     public void Step(string runId, long step, double? trainLoss)
     {
         last[runId] = step;
+        first.TryAdd(runId, step);
         inner.Step(runId, step, trainLoss);
     }
 

@@ -21,7 +21,9 @@ public static class SweepContract
     /// <summary>Refuses a resume when a run already in the sweep was trained under another spec, or (with data) its
     /// relative paths resolved against another folder: the same spec would then read other data.</summary>
     /// <param name="dataDirectory">What this resume resolves relative data and tokenizer paths against.</param>
-    public static void CheckResume(LoadedPipeline pipeline, string sweepDir, string? dataDirectory = null)
+    /// <param name="afresh">How to train them afresh instead, in the caller's terms.</param>
+    public static void CheckResume(LoadedPipeline pipeline, string sweepDir, string? dataDirectory = null,
+        string afresh = "run without --resume to train afresh (the earlier results are kept under previous/)")
     {
         var problems = new List<string>();
         foreach (var run in pipeline.Runs)
@@ -46,8 +48,8 @@ public static class SweepContract
             if (changes.Count > 0) problems.Add($"{run.RunId}: {string.Join("; ", changes)}");
         }
         if (problems.Count > 0)
-            throw new SweepContractException($"--resume would continue runs of {sweepDir} under a different spec than they were trained with:\n  " +
-                string.Join("\n  ", problems) + "\nrun without --resume to train afresh (the earlier results are kept under previous/), or with the old settings");
+            throw new SweepContractException($"continuing runs of {sweepDir} would train them under another spec or on other data than they started with:\n  " +
+                string.Join("\n  ", problems) + $"\n{afresh}, or use the old settings");
     }
 
     /// <summary>The keys whose values differ between two resolved specs, as "key: old → new".</summary>

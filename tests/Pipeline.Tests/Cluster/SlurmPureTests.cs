@@ -113,6 +113,15 @@ public class SlurmPureTests
             Assert.Contains("in use by another pipeline process", forgotten.Detail);
             File.WriteAllText(log, "pipeline task 0 of job 7\n");
             Assert.Equal("not started", SweepStatus.Classify("a", new(null, null, false, "7_0", EndState: () => null, Log: log)).State);
+            // The scheduler could not be asked: unknown, not "left the queue".
+            Assert.Equal("unknown", SweepStatus.Classify("a", new(null, null, false, "7_0", Log: log, SchedulerAnswered: false)).State);
+            // Interrupted earlier, then the resubmitted task failed before training: its log's error, not the old status.
+            var interrupted = new RunStatus("interrupted", 40, 1);
+            Assert.Equal("interrupted", SweepStatus.Classify("a", new(interrupted, Started, false, "8_0", Log: log)).State);
+            File.AppendAllText(log, "error: --resume would continue runs of /s under a different spec\n");
+            var resubmitted = SweepStatus.Classify("a", new(interrupted, Started, false, "8_0", Log: log));
+            Assert.Equal("failed", resubmitted.State);
+            Assert.Contains("different spec", resubmitted.Detail);
         }
         finally { File.Delete(log); }
     }
@@ -123,8 +132,12 @@ public class SlurmPureTests
         RunState S(string state) => new("r", state, "");
         var mixed = new[] { S("failed"), S("completed"), S("running"), S("completed") };
         Assert.Equal("4 runs: 2 completed, 1 running, 1 failed", SweepStatus.Summary(mixed));
-        Assert.Equal(1, SweepStatus.ExitCode(mixed));
+        Assert.Equal(3, SweepStatus.ExitCode(mixed));                                        // one still runs: a poller waits
+        Assert.Equal(1, SweepStatus.ExitCode([S("failed"), S("completed")]));
         Assert.Equal(3, SweepStatus.ExitCode([S("completed"), S("pending")]));
+        Assert.Equal(3, SweepStatus.ExitCode([S("completed"), S("unknown")]));
+        Assert.Equal(4, SweepStatus.ExitCode([S("completed"), S("interrupted")]));          // nothing will continue it by itself
+        Assert.Equal(4, SweepStatus.ExitCode([S("not started")]));
         Assert.Equal(0, SweepStatus.ExitCode([S("completed")]));
         Assert.Equal("1 run: 1 completed", SweepStatus.Summary([S("completed")]));
     }
@@ -155,6 +168,10 @@ public class SlurmPureTests
         Assert.Equal(3, SweepStatus.ExitCode(done, new("9", "pending", "")));
         Assert.Equal(1, SweepStatus.ExitCode(done, new("9", "failed", "")));
         Assert.Equal(0, SweepStatus.ExitCode(done, new("9", "completed", "")));
-        Assert.Equal(1, SweepStatus.ExitCode([new("r", "failed", "")], new("9", "pending", "")));   // a failed run decides
+        Assert.Equal(3, SweepStatus.ExitCode([new("r", "failed", "")], new("9", "pending", "")));   // the analysis still runs
+        Assert.Equal(1, SweepStatus.ExitCode([new("r", "failed", "")], new("9", "completed", "")));
+        Assert.Equal(1, SweepStatus.ExitCode([new("r", "interrupted", "")], new("9", "failed", "")));
+        // squeue could not be asked: a job without a log is unknown, not failed.
+        Assert.Equal("unknown", SweepStatus.ClassifyAnalysis("9", null, null, null, schedulerAnswered: false).State);
     }
 }

@@ -124,9 +124,9 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : IDisposable
         var submitted = Pipeline("submit", "syn.yaml", "--slurm", "--max-parallel", "1", "--artifacts", "cluster");
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
 
-        // Task 0 fails at once: status says so, with the error, while the others are still to run.
+        // Task 0 fails at once: status says so, with the error, while the others are still to run (exit 3: a poller waits).
         var (exit, status) = WaitForStatus(sweep, (e, o) => o.Contains("failed"), "failed task");
-        Assert.Equal(1, exit);
+        Assert.Equal(3, exit);
         var failedLine = status.Split('\n').Single(l => l.Contains("lr-0.003"));
         Assert.Contains("failed", failedLine);
         Assert.Contains("lr-0.003", failedLine);
@@ -174,7 +174,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : IDisposable
         var cancel = LocalSlurm.Bash($"scancel {job}");
         Assert.True(cancel.Exit == 0, cancel.Output);
         var (exit, status) = WaitForStatus(sweep, (e, o) => !o.Contains("running") && !o.Contains("pending"), "the cancelled task's end");
-        Assert.True(exit == 3, status + Logs(sweep));
+        Assert.True(exit == 4, status + Logs(sweep));   // nothing queued will continue them: resubmit
         Assert.Contains("2 runs: 2 interrupted", status);
         var log = Logs(sweep);
         Assert.Contains("SIGTERM: the program stops", log);

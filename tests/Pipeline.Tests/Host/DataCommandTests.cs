@@ -21,6 +21,12 @@ public class DataCommandTests : IDisposable
     [InlineData("data tokenize shards --out t --tokenizer bpe", "--tokenizer-path")]
     [InlineData("bench data --threads 0", "--threads")]
     [InlineData("bench data --task-frequency 2", "--task-frequency")]
+    [InlineData("bench train --batch-size 0", "--batch-size")]
+    [InlineData("bench train --steps 0", "--steps")]
+    [InlineData("bench synthetic --tasks 0", "--tasks")]
+    [InlineData("bench synthetic --widths 4,x", "--widths")]
+    [InlineData("bench synthetic --steps -5", "--steps")]
+    [InlineData("bench query --runs 0", "--runs")]
     public void An_option_out_of_range_is_a_usage_error_naming_it_before_any_work(string command, string option)
     {
         var (exit, _, err) = CliProcess.Run(dir, Limit, command.Split(' '));

@@ -42,6 +42,50 @@ public class SweepEdgeCasesTests : IDisposable
     }
 
     [Fact]
+    public void A_resumed_run_says_how_far_it_had_come_and_analyze_waits_for_runs_still_held()
+    {
+        Synthetic(300_000, 100_000);
+        using (var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1", "--no-analysis"))
+        {
+            run.WaitUntil(() => Directory.Exists(Path.Combine(Sweep, "runs")) &&
+                Directory.EnumerateFiles(Path.Combine(Sweep, "runs"), "*.arrow.tmp", SearchOption.AllDirectories).Any(), Limit, "training");
+            Thread.Sleep(1500);
+            run.Signal(15);
+            Assert.Equal(130, run.WaitForExit(Limit).Exit);
+        }
+        var runDir = Path.Combine(Sweep, "runs", "width-2_frequency_exponent-0.5");
+        long stoppedAt = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "status.json"))).RootElement.GetProperty("steps").GetInt64();
+        Assert.InRange(stoppedAt, 1, 299_999);
+
+        // A run directory held by another process (a cluster task): analyze does not read its tables half-written.
+        using (SweepLock.AcquireAll([runDir]))
+        {
+            var busy = CliProcess.Run(dir, Limit, "analyze", Sweep);
+            Assert.Equal(1, busy.Exit);
+            Assert.Contains("is being trained by another pipeline process", busy.Err);
+        }
+
+        var resume = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--jobs", "1", "--no-analysis", "--resume");
+        Assert.True(resume.Exit == 0, resume.Err);
+        var status = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "status.json"))).RootElement;
+        Assert.Equal(300_000, status.GetProperty("steps").GetInt64());
+        Assert.Equal(stoppedAt, status.GetProperty("from_step").GetInt64());   // this attempt's seconds are for the steps after it
+        Assert.Contains($"after resuming at {stoppedAt}", resume.Out);
+    }
+
+    [Fact]
+    public void The_shipped_fig2_analysis_takes_several_seeds()
+    {
+        var run = CliProcess.Run(dir, Limit, "run", "--set", "train.steps=200", "--set", "train.log_every=100",
+            "--set", "sweep.seed=[0,1]", "--set", "sweep.synthetic.width=[2,4]");
+        Assert.True(run.Exit == 0, run.Err);
+        using var catalog = ArtifactCatalog.Open(Path.Combine(dir, "artifacts", "synthetic-capacity-cpu"));
+        var seeds = SqlRunner.Query(catalog.Connection, "SELECT DISTINCT seeds FROM final_loss").Rows.Single()[0];
+        Assert.Equal(2L, Convert.ToInt64(seeds));
+        Assert.True(File.Exists(Path.Combine(dir, "artifacts", "synthetic-capacity-cpu", "analysis", "phase_diagram.png")));
+    }
+
+    [Fact]
     public void A_damaged_status_or_run_spec_is_named_in_one_line_not_a_stack_trace()
     {
         Synthetic(50, 25);
