@@ -73,16 +73,24 @@ public class SweepEdgeCasesTests : IDisposable
         Assert.Contains($"after resuming at {stoppedAt}", resume.Out);
     }
 
-    [Fact]
-    public void The_shipped_fig2_analysis_takes_several_seeds()
+    /// <summary>A shipped synthetic analysis over a sweep of two seeds: one row per configuration (the mean over
+    /// seeds, which it counts), not a row per seed without a seed column, nor a sum or a max across seeds.</summary>
+    [Theory]
+    [InlineData("synthetic-capacity.yaml", "final_loss", "width, task", true, "train.steps=200", "sweep.synthetic.width=[2,4]")]
+    [InlineData("synthetic-long-horizon.yaml", "loss_over_time", "width, step, task", false, "train.steps=400", "train.log_every=100")]
+    [InlineData("synthetic-residual.yaml", "final_state", "width", true, "train.steps=200", "sweep.synthetic.width=[16,56]")]
+    [InlineData("synthetic-retention.yaml", "retention", "width, gap", true, "train.steps=400", "sweep.synthetic.width=[24,56]", "sweep.synthetic.rare.gap=[50]")]
+    public void A_shipped_analysis_gives_one_row_per_configuration_over_several_seeds(string file, string table, string keys, bool counted, params string[] sets)
     {
-        var run = CliProcess.Run(dir, Limit, "run", "--set", "train.steps=200", "--set", "train.log_every=100",
-            "--set", "sweep.seed=[0,1]", "--set", "sweep.synthetic.width=[2,4]");
+        var run = CliProcess.Run(dir, Limit, ["run", RepoFiles.Pipeline(file), "--profile", "cpu", "--artifacts", "out", "--set", "sweep.seed=[0,1]",
+            .. sets.SelectMany(x => new[] { "--set", x })]);
         Assert.True(run.Exit == 0, run.Err);
-        using var catalog = ArtifactCatalog.Open(Path.Combine(dir, "artifacts", "synthetic-capacity-cpu"));
-        var seeds = SqlRunner.Query(catalog.Connection, "SELECT DISTINCT seeds FROM final_loss").Rows.Single()[0];
-        Assert.Equal(2L, Convert.ToInt64(seeds));
-        Assert.True(File.Exists(Path.Combine(dir, "artifacts", "synthetic-capacity-cpu", "analysis", "phase_diagram.png")));
+        var sweep = Directory.GetDirectories(Path.Combine(dir, "out")).Single();
+        using var catalog = ArtifactCatalog.Open(sweep);
+        var counts = SqlRunner.Query(catalog.Connection, $"SELECT count(*), count(DISTINCT ({keys})) FROM {table}").Rows.Single();
+        Assert.Equal(Convert.ToInt64(counts[1]), Convert.ToInt64(counts[0]));
+        if (counted)   // the seeds each row averages
+            Assert.Equal([2L], SqlRunner.Query(catalog.Connection, $"SELECT DISTINCT seeds FROM {table}").Rows.Select(r => Convert.ToInt64(r[0])));
     }
 
     [Fact]
