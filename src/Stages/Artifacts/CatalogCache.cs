@@ -6,7 +6,7 @@ namespace Retention.Artifacts;
 /// A sweep's catalog kept as a DuckDB database file, <c>&lt;sweep&gt;/catalog.duckdb</c>, brought up to
 /// date at each open: only Arrow files that are new (appended to their table) or changed or gone (their
 /// table reloaded) are read, so a query over a sweep of a thousand runs does not read seven thousand
-/// files first. The files it holds are listed in <c>_catalog_files</c> with their size and time, and
+/// files first. The files it holds are listed in <c>_catalog.files</c> with their size and time, and
 /// each table's load and listing commit together, so a kill mid-update leaves the two consistent.
 /// DuckDB lets one process write a database file at a time: when another holds it, the caller loads
 /// in memory instead.
@@ -14,7 +14,8 @@ namespace Retention.Artifacts;
 public static class CatalogCache
 {
     public const string FileName = "catalog.duckdb";
-    const string Listing = "_catalog_files";
+    // In a schema of its own, so `SHOW TABLES` lists only the artifacts' tables.
+    const string ListingSchema = "_catalog", ListingTable = "files", Listing = ListingSchema + "." + ListingTable;
 
     /// <summary>
     /// The up-to-date cache connection, or null when the file cannot be opened (held by another process)
@@ -56,6 +57,8 @@ public static class CatalogCache
 
     static void Update(DuckDBConnection connection, IReadOnlyList<ArtifactFile> files)
     {
+        Execute(connection, "DROP TABLE IF EXISTS _catalog_files");   // where caches before 2026-11-30 listed their files: they reload once
+        Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {ListingSchema}");
         Execute(connection, $"CREATE TABLE IF NOT EXISTS {Listing} (tbl VARCHAR, path VARCHAR, length BIGINT, mtime BIGINT)");
         var known = new Dictionary<string, (string Table, long Length, long Time)>(StringComparer.Ordinal);
         using (var command = connection.CreateCommand())
@@ -111,7 +114,7 @@ public static class CatalogCache
     /// <summary>Adds files to the listing (an appender: a thousand runs are seven thousand rows).</summary>
     static void List(DuckDBConnection connection, string table, IEnumerable<(ArtifactFile File, FileInfo Info)> files)
     {
-        using var appender = connection.CreateAppender(Listing);
+        using var appender = connection.CreateAppender(ListingSchema, ListingTable);
         foreach (var (file, info) in files)
             appender.CreateRow().AppendValue(table).AppendValue(file.Path).AppendValue(info.Length).AppendValue(info.LastWriteTimeUtc.Ticks).EndRow();
     }
