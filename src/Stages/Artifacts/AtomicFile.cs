@@ -4,29 +4,19 @@ namespace Retention.Artifacts;
 /// file or the new one, never half of one; a failed write (a full disk) leaves no .tmp behind.</summary>
 public static class AtomicFile
 {
-    public static async Task WriteTextAsync(string path, string text)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var tmp = path + ".tmp";
-        try
-        {
-            await File.WriteAllTextAsync(tmp, text);
-        }
-        catch
-        {
-            File.Delete(tmp);
-            throw;
-        }
-        File.Move(tmp, path, overwrite: true);
-    }
+    public static Task WriteTextAsync(string path, string text) => ReplaceAsync(path, tmp => File.WriteAllTextAsync(tmp, text));
 
-    public static void WriteText(string path, string text)
+    /// <summary>As <see cref="WriteTextAsync"/>, on the calling thread (the write completes before it returns).</summary>
+    public static void WriteText(string path, string text) =>
+        ReplaceAsync(path, tmp => { File.WriteAllText(tmp, text); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
+    static async Task ReplaceAsync(string path, Func<string, Task> write)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var tmp = path + ".tmp";
         try
         {
-            File.WriteAllText(tmp, text);
+            await write(tmp);
         }
         catch
         {

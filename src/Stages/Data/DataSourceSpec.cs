@@ -57,6 +57,9 @@ public sealed record DataSourceSpec
     /// tokenizer's EOS between documents, as it does for text.</summary>
     public int? EosTokenId { get; init; }
 
+    /// <summary>Whether a file of this name is one this source's format reads (a glob or folder takes only those).</summary>
+    public bool Reads(string fileName) => Format == "pretokenized" ? PretokenizedSource.IsTokenFileName(fileName) : Shard.IsDolmaName(fileName);
+
     /// <summary>The problems of this spec, each prefixed with <paramref name="path"/> (its dotted
     /// YAML path, e.g. <c>data.sources[0]</c>); empty when valid.</summary>
     public IReadOnlyList<string> Validate(string path)

@@ -18,9 +18,8 @@ public static class DataFingerprint
         var lines = new List<string>();
         foreach (var source in data.Sources)
         {
-            Func<string, bool> accepts = source.Format == "pretokenized" ? PretokenizedSource.IsTokenFileName : Shard.IsDolmaName;
             IReadOnlyList<Shard> shards;
-            try { shards = ShardList.Expand(source.Paths, baseDirectory, accepts); }
+            try { shards = ShardList.Expand(source.Paths, baseDirectory, source.Reads); }
             catch (DataException e) { lines.Add($"unreadable|{e.Message}"); continue; }
             lines.AddRange(shards.Select(s => Shard.IsUrl(s.Location) ? $"url|{s.Location}" : File(s.Location, baseDirectory)));
         }

@@ -117,11 +117,16 @@ public static class PipelineRunner
             };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var steps = new StepTracker(progress);
+            // A cell's end: the step its attempt started after, status.json and provenance (where its directory is), the display.
             async Task EndAsync(GraphCell cell, RunStatus end)
             {
                 if (steps.StartedAfter(cell.RunId) is { } from) end = end with { FromStep = from };
-                await WriteStatusAsync(cell.RunDir, end);
-                await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
+                if (Directory.Exists(cell.RunDir))
+                {
+                    await WriteStatusAsync(cell.RunDir, end);
+                    await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
+                }
+                progress.RunFinished(cell.RunId, end);
             }
             foreach (var cell in cells)
             {
@@ -155,20 +160,11 @@ public static class PipelineRunner
                 // failing run when one is to blame (e.g. a non-finite loss), and the last step it reached.
                 var error = Training.TorchLoading.Explain(e) ?? e.Message;
                 foreach (var cell in cells)
-                {
-                    var failed = new RunStatus("failed", steps.LastStep(cell.RunId), clock.Elapsed.TotalSeconds, error);
-                    if (Directory.Exists(cell.RunDir)) await EndAsync(cell, failed);
-                    progress.RunFinished(cell.RunId, failed);
-                }
+                    await EndAsync(cell, new RunStatus("failed", steps.LastStep(cell.RunId), clock.Elapsed.TotalSeconds, error));
                 var blamed = cells.FirstOrDefault(c => c.RunId == Culprit(e)) ?? cells[0];
                 throw new PipelineRunException(blamed.RunId, blamed.RunDir, e);
             }
-            foreach (var cell in cells)
-            {
-                var end = steps.StartedAfter(cell.RunId) is { } from ? status with { FromStep = from } : status;
-                await EndAsync(cell, end);
-                progress.RunFinished(cell.RunId, end);
-            }
+            foreach (var cell in cells) await EndAsync(cell, status);
             return [.. cells.Select(c => (c.RunId, status))];
         }
 

@@ -42,8 +42,8 @@ public static class SweepContract
             try { changes = ChangedKeys(File.ReadAllText(path), run.ResolvedYaml); }
             catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidCastException or InvalidDataException)
             {
-                throw new ArtifactException(path, $"not a readable run spec ({e.Message}); --resume cannot tell what the run was trained " +
-                    "with: run without --resume to train afresh (the earlier results are kept under previous/)", e);
+                throw new ArtifactException(path, $"not a readable run spec ({e.Message}); the run cannot be continued, as what it was " +
+                    $"trained with is unknown: {afresh}", e);
             }
             if (changes.Count > 0) problems.Add($"{run.RunId}: {string.Join("; ", changes)}");
         }

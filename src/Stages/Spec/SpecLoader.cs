@@ -183,7 +183,7 @@ public static class SpecLoader
             sources.ErrorAt(index.Nearest(path, out var exact), exact ? index.InfoOf(index.At(path)!)?.Path ?? path : path, message);
         for (int i = 0; i < data.Sources.Count; i++)
         {
-            Func<string, bool> accepts = data.Sources[i].Format == "pretokenized" ? Data.PretokenizedSource.IsTokenFileName : Data.Shard.IsDolmaName;
+            Func<string, bool> accepts = data.Sources[i].Reads;
             for (int j = 0; j < data.Sources[i].Paths.Count; j++)
             {
                 var entry = data.Sources[i].Paths[j];
