@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Apache.Arrow;
 using Retention.Analysis;
 using Retention.Artifacts;
 using Retention.Models;
@@ -85,6 +86,7 @@ public static class PipelineRunner
         var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
         string experiment = pipeline.Spec.Experiment;
         bool synthetic = experiment == "synthetic";
+        var sweptSchema = SweptValues.SchemaOf(pipeline.Swept);
         var statuses = new List<(string, RunStatus)>();
         // With --resume, completed runs are set aside before grouping, so a finished run is never
         // regrouped (grouping depends on --jobs) with an unfinished one and trained again.
@@ -138,14 +140,14 @@ public static class PipelineRunner
             {
                 if (!synthetic)
                 {
-                    await WriteRunYamlAsync(group[0], cells[0].RunDir);
+                    await WriteRunYamlAsync(group[0], cells[0].RunDir, sweptSchema);
                     status = experiment == "olmo"
                         ? await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume)
                         : await DataRunGraph.RunAsync(cells[0], dataDirectory, steps, token);
                 }
                 else
                 {
-                    foreach (var (run, cell) in group.Zip(cells)) await WriteRunHeaderAsync(run, cell.RunDir);
+                    foreach (var (run, cell) in group.Zip(cells)) await WriteRunHeaderAsync(run, cell.RunDir, sweptSchema);
                     status = await SyntheticRunGraph.RunAsync(cells, steps, token, resume);
                 }
             }
@@ -267,16 +269,16 @@ public static class PipelineRunner
         return null;
     }
 
-    static async Task WriteRunYamlAsync(RunPlan run, string runDir)
+    static async Task WriteRunYamlAsync(RunPlan run, string runDir, Schema swept)
     {
         Directory.CreateDirectory(runDir);
         await AtomicFile.WriteTextAsync(Path.Combine(runDir, "run.yaml"), run.ResolvedYaml);
-        await SweptValues.WriteAsync(runDir, run.Parameters);
+        await SweptValues.WriteAsync(runDir, run.Parameters, swept);
     }
 
-    static async Task WriteRunHeaderAsync(RunPlan run, string runDir)
+    static async Task WriteRunHeaderAsync(RunPlan run, string runDir, Schema swept)
     {
-        await WriteRunYamlAsync(run, runDir);
+        await WriteRunYamlAsync(run, runDir, swept);
         var spec = run.Spec;
         var mixture = TaskMixture.From(spec.Synthetic, spec.Seed);
         var sweep = string.Join(",", run.Parameters.Select(p => $"{p.Key}={p.Value}"));

@@ -9,9 +9,17 @@ namespace Retention.Pipeline;
 /// runs, so the analysis SQL can be checked against them before any training.</summary>
 public static class RunTables
 {
-    /// <summary>swept.arrow's columns are the sweep's keys (typed by value), so the analysis check
-    /// does not know them: its table is left out there, and SQL over it is checked when the runs exist.</summary>
-    public static IReadOnlyList<(string Name, Schema Schema)> Of(PipelineSpec spec) => spec.Experiment switch
+    /// <summary>The run tables of <paramref name="spec"/>'s experiment, and swept.arrow's when the sweep has
+    /// <paramref name="swept"/> keys (its columns are the keys' short names, typed by their values).</summary>
+    public static IReadOnlyList<(string Name, Schema Schema)> Of(PipelineSpec spec, IReadOnlyList<(string Key, IReadOnlyList<string> Values)>? swept = null) =>
+    [
+        .. Experiment(spec),
+        .. swept is { Count: > 0 } ? [(SweptTable, SweptValues.SchemaOf(swept))] : (IEnumerable<(string, Schema)>)[],
+    ];
+
+    public const string SweptTable = "swept";
+
+    private static IReadOnlyList<(string Name, Schema Schema)> Experiment(PipelineSpec spec) => spec.Experiment switch
     {
         "synthetic" =>
         [

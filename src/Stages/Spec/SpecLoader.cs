@@ -93,14 +93,16 @@ public static class SpecLoader
         var mended = new MendedPaths();
         if (SpecBinder.BindAll(root, null, sources, errors, mended) is not var (spec, index)) throw Fail(errors);
 
+        var axes = SweepPlanner.Plan(index, sources, errors);
+        IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept =
+            [.. axes.Select(a => (a.ShortKey, (IReadOnlyList<string>)[.. a.Values.Select(v => v.Value ?? "")]))];
         if (checkAnalysis)
         {
             // A table or plot whose keys already failed to bind would only repeat that error in SQL terms.
             var bound = errors.Select(e => e.Path).ToList();
-            errors.AddRange(Unmended(AnalysisErrors(spec, index, sources), mended)
+            errors.AddRange(Unmended(AnalysisErrors(spec, swept, index, sources), mended)
                 .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b))));
         }
-        var axes = SweepPlanner.Plan(index, sources, errors);
         if (errors.Count > 0)
         {
             // Without a usable sweep there are no runs to check; check the document as written.
@@ -122,7 +124,7 @@ public static class SpecLoader
         }
         if (errors.Count > 0) throw Fail(errors);
 
-        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, SourceText = yaml };
+        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, SourceText = yaml, Swept = swept };
     }
 
     private static YamlMappingNode Document(string yaml, SourceMap sources)
@@ -159,12 +161,13 @@ public static class SpecLoader
     }
 
     /// <summary>The analysis SQL and plot columns checked against the tables the runs will write.</summary>
-    private static IEnumerable<SpecError> AnalysisErrors(PipelineSpec spec, NodeIndex index, SourceMap sources)
+    private static IEnumerable<SpecError> AnalysisErrors(PipelineSpec spec, IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept,
+        NodeIndex index, SourceMap sources)
     {
         IReadOnlyList<Analysis.AnalysisProblem> problems;
         try
         {
-            problems = Analysis.AnalysisCheck.Run(Pipeline.RunTables.Of(spec), spec.Analysis);
+            problems = Analysis.AnalysisCheck.Run(Pipeline.RunTables.Of(spec, swept), spec.Analysis);
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
         {

@@ -49,6 +49,32 @@ public class AnalysisCheckTests
     }
 
     [Fact]
+    public void The_swept_table_is_known_from_the_sweep_with_its_columns_typed_by_value()
+    {
+        // The README's "SELECT ... FROM metrics JOIN swept USING (run)": numeric columns add up, a
+        // key whose values are integers and fractions is a double, a text value stays text.
+        string Swept(string sql) => Synthetic("  tables:", $"    - {{name: t, sql: '{sql}'}}")
+            + "sweep: {synthetic.width: [4, 8], train.lr: [1, 0.5], synthetic.basis: [identity, random]}\n";
+        var ok = SpecLoader.LoadText(Swept(
+            "SELECT s.width + 1 AS w, s.lr * 2 AS lr2, upper(s.basis) AS basis, avg(m.loss) AS loss FROM metrics m JOIN swept s USING (run) GROUP BY ALL"), "a.yaml");
+        Assert.Equal(8, ok.Runs.Count);
+        // lr is a double, not an integer column with 0.5 in it: integer division would be refused here.
+        Assert.Single(Errors(Swept("SELECT s.width FROM swept s WHERE s.lr::BIGINT // 0 = 1 AND s.basis + 1 > 0")));
+        var typo = Assert.Single(Errors(Swept("SELECT widht FROM swept")));
+        Assert.Contains("widht", typo.Message);
+        // Without a sweep there is no swept table.
+        Assert.Contains("swept", Assert.Single(Errors(Synthetic("  tables:", "    - {name: t, sql: 'SELECT * FROM swept'}"))).Message);
+    }
+
+    [Fact]
+    public void A_swept_key_has_one_type_over_all_its_values()
+    {
+        var schema = Retention.Pipeline.SweptValues.SchemaOf([
+            ("width", ["16", "64"]), ("lr", ["1", "0.5"]), ("preset", ["4M", "20M"]), ("flag", ["true", "false"]), ("mixed", ["1", "a"])]);
+        Assert.Equal(["int64", "double", "utf8", "bool", "utf8"], schema.FieldsList.Select(f => f.DataType.Name));
+    }
+
+    [Fact]
     public void Tables_that_only_some_experiments_write_are_known_per_experiment()
     {
         // rare.arrow exists only with a rare task; an OLMo run writes task_metrics, not metrics.
