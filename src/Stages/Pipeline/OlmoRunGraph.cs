@@ -105,7 +105,7 @@ public static class OlmoRunGraph
         var trainSpec = new OlmoTrainSpec(spec.Train.Steps, spec.Train.WarmupSteps, spec.Train.Lr, spec.Train.MinLrRatio,
             olmo.WeightDecay, Beta2: olmo.Beta2, ClipGradNorm: olmo.ClipGradNorm, GradAccumulation: olmo.GradAccumulation,
             CheckpointEvery: olmo.CheckpointEvery, Seed: spec.Seed, Precision: olmo.Precision, FusedOptimizer: olmo.FusedAdamw,
-            FusedElementwise: olmo.FusedElementwise).Validated();
+            FusedElementwise: olmo.FusedElementwise, Schedule: spec.Train.LrSchedule).Validated();
         var device = Devices.Resolve(spec.Device);
         var precision = MixedPrecision.Name(MixedPrecision.ComputeDtype(trainSpec.Precision, device));
         long parameters = config.ParameterCount(), tokensPerStep = data.Packing.TokensPerBatch;

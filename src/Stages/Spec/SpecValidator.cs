@@ -1,3 +1,4 @@
+using YamlDotNet.RepresentationModel;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -44,6 +45,7 @@ internal sealed partial class SpecValidator
         validator.Data(spec);
         validator.Probes(spec);
         validator.Advise(spec);
+        validator.Unread(spec);
         if (checkResources) validator.Resources(spec);
         return validator._errors;
     }
@@ -236,6 +238,36 @@ internal sealed partial class SpecValidator
         else
             Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");
     }
+
+    /// <summary>Keys the experiment does not read (<see cref="ExperimentKeys"/>), wherever they were written. A value
+    /// equal to its default changes nothing and passes: pipeline.yaml files written before these keys were left
+    /// out of them carry every default, and must load again for analyze and --resume.</summary>
+    private void Unread(PipelineSpec spec)
+    {
+        var defaults = new PipelineSpec { Name = spec.Name };
+        foreach (var (path, instead) in ExperimentKeys.Unread(spec.Experiment))
+            foreach (var written in WrittenLeaves(path).Where(w => !SameValue(ValueAt(spec, w), ValueAt(defaults, w))))
+                Check(false, written, $"experiment: {spec.Experiment} does not read '{written}' ({instead}); remove it");
+    }
+
+    private static object? ValueAt(object? record, string path)
+    {
+        foreach (var key in path.Split('.'))
+            record = record is null || SpecSchema.Find(record.GetType(), key) is not { } field ? null : field.Property.GetValue(record);
+        return record;
+    }
+
+    private static bool SameValue(object? a, object? b) => a is System.Collections.IEnumerable x and not string && b is System.Collections.IEnumerable y and not string
+        ? x.Cast<object?>().SequenceEqual(y.Cast<object?>())
+        : Equals(a, b);
+
+    /// <summary>The paths written under <paramref name="path"/>, down to values (a swept one is then named in the sweep list).</summary>
+    private IEnumerable<string> WrittenLeaves(string path) => _index.At(path) switch
+    {
+        null => [],
+        YamlMappingNode mapping => mapping.Children.Keys.Select(YamlTree.KeyText).OfType<string>().SelectMany(k => WrittenLeaves($"{path}.{k}")),
+        _ => [path],
+    };
 
     private void Probes(PipelineSpec spec)
     {

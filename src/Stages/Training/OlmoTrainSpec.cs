@@ -2,8 +2,8 @@ namespace Retention.Training;
 
 /// <summary>
 /// Optimisation settings of an OLMo run: AdamW (β1, β2, eps, decoupled weight decay on the 2-D
-/// weights of Linear layers only, not the embedding), linear warm-up then cosine decay to
-/// Lr·MinLrRatio at <see cref="Steps"/>, clipping by global gradient norm (0: off), and
+/// weights of Linear layers only, not the embedding), linear warm-up then <see cref="Schedule"/> (cosine decay to
+/// Lr·MinLrRatio at <see cref="Steps"/>, or constant), clipping by global gradient norm (0: off), and
 /// <see cref="GradAccumulation"/> micro-batches per step (the batch's rows split evenly).
 /// <see cref="Seed"/> seeds the model's initialisation; nothing else in training is random.
 /// <see cref="Precision"/>: auto | fp32 | bf16, the matmul dtype (<see cref="Models.MixedPrecision"/>);
@@ -27,7 +27,8 @@ public sealed record OlmoTrainSpec(
     long Seed = 0,
     string Precision = "auto",
     bool FusedOptimizer = true,
-    bool FusedElementwise = false)
+    bool FusedElementwise = false,
+    string Schedule = "cosine")
 {
     public OlmoTrainSpec Validated()
     {
@@ -43,7 +44,7 @@ public sealed record OlmoTrainSpec(
     }
 
     /// <summary>Learning rate of a (1-based) step.</summary>
-    public double LrAt(long step) => LrSchedule.At(step, Steps, Lr, "cosine", WarmupSteps, MinLrRatio);
+    public double LrAt(long step) => LrSchedule.At(step, Steps, Lr, Schedule, WarmupSteps, MinLrRatio);
 
     /// <summary>Whether a checkpoint is due after <paramref name="step"/>.</summary>
     public bool CheckpointDue(long step) => CheckpointEvery > 0 && step % CheckpointEvery == 0;

@@ -36,8 +36,9 @@ public class OlmoExperimentTests : IDisposable
         using var catalog = ArtifactCatalog.Open(result.SweepDir);
         long Count(string sql) => Convert.ToInt64(SqlRunner.Query(catalog.Connection, sql).Rows.Single()[0]);
         Assert.Equal(6, Count("SELECT count(*) FROM train WHERE loss > 0"));
-        Assert.Equal(2, Count("SELECT count(*) FROM eval"));                        // steps 3 and 6
-        Assert.Equal(2 * 2, Count("SELECT count(*) FROM task_metrics"));            // 2 evaluations × (train, test)
+        Assert.Equal(3, Count("SELECT count(*) FROM eval"));                        // steps 0 (untrained), 3 and 6
+        Assert.Equal(3 * 2, Count("SELECT count(*) FROM task_metrics"));            // 3 evaluations × (train, test)
+        Assert.Equal(0, Count("SELECT compute_flops FROM eval WHERE step = 0"));
         // 0.02 instances per token × 64 tokens × 6 steps = 7.68 → 7 injected instances.
         Assert.Equal(7, Count("SELECT count(*) FROM injections"));
         // Compute = 6 · parameters · tokens, tokens = 6 steps × 4 rows × 16 positions.
@@ -46,6 +47,19 @@ public class OlmoExperimentTests : IDisposable
         Assert.True(File.Exists(Path.Combine(run, "checkpoint", "cursor.json")));
         Assert.True(File.Exists(Path.Combine(run, "export", "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(run, "export", "config.json")));
+    }
+
+    [Fact]
+    public async Task A_constant_learning_rate_schedule_is_honoured_after_the_warm_up()
+    {
+        // train.lr_schedule was read by the synthetic trainer only; an OLMo run decayed by cosine whatever it said.
+        var yaml = TinyYaml(steps: 4).Replace("warmup_steps: 1,", "warmup_steps: 2, lr_schedule: constant,");
+        var result = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "artifacts"),
+            SilentProgress.Instance, CancellationToken.None, dataDirectory: dir);
+        using var catalog = ArtifactCatalog.Open(result.SweepDir);
+        var lrs = SqlRunner.Query(catalog.Connection, "SELECT lr FROM train ORDER BY step").Rows.Select(r => Convert.ToDouble(r[0])).ToArray();
+        // Linear warm-up over 2 steps (step s at s/2 of the rate), then the rate itself.
+        Assert.Equal([0.0015, 0.003, 0.003, 0.003], lrs.Select(l => Math.Round(l, 9)));
     }
 
     [Fact]

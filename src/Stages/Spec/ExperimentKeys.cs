@@ -1,0 +1,34 @@
+namespace Retention.Spec;
+
+/// <summary>
+/// What each experiment does not read, with where its own setting is. Written there, such a key was
+/// silently ignored (an OLMo sweep over synthetic.width trained identical runs): validation refuses it,
+/// and the resolved pipeline.yaml leaves it out.
+/// </summary>
+internal static class ExperimentKeys
+{
+    private static readonly Dictionary<string, (string Path, string Instead)[]> UnreadBy = new()
+    {
+        ["olmo"] =
+        [
+            ("synthetic", "the model is olmo.*"),
+            ("train.batch_size", "an OLMo batch is data.packing.batch_size rows of data.packing.seq_len tokens"),
+            ("train.optimizer", "OLMo runs use AdamW, set by olmo.weight_decay and olmo.beta2"),
+            ("train.init_scale", "OLMo weights are initialised as OLMo's are"),
+        ],
+        ["synthetic"] =
+        [
+            ("olmo", "the model is synthetic.*"),
+            ("data", "the synthetic mixture is synthetic.*"),
+        ],
+        ["data"] =
+        [
+            ("synthetic", "a data run trains nothing"), ("olmo", "a data run trains nothing"),
+            .. new[] { "batch_size", "optimizer", "lr", "lr_schedule", "min_lr_ratio", "warmup_steps", "log_every", "init_scale", "max_loss_ratio" }
+                .Select(k => ($"train.{k}", "a data run reads train.steps only (batches are data.packing.*)")),
+        ],
+    };
+
+    /// <summary>The dotted paths <paramref name="experiment"/> does not read, and what to set instead.</summary>
+    public static IReadOnlyList<(string Path, string Instead)> Unread(string experiment) => UnreadBy.GetValueOrDefault(experiment, []);
+}

@@ -1,0 +1,72 @@
+using static Retention.Tests.Spec.SpecSamples;
+
+namespace Retention.Tests.Spec;
+
+/// <summary>A key the pipeline's experiment does not read is an error at the line that wrote it, not a
+/// silent no-op: an OLMo sweep over synthetic.width used to train identical runs under two names.</summary>
+public class UnreadKeysTests
+{
+    static readonly string Olmo = Yaml(
+        "name: o",                                                                  // 1
+        "experiment: olmo",                                                         // 2
+        "data:",                                                                    // 3
+        "  sources: [{paths: ['https://example.org/a.json.gz']}]",                  // 4
+        "  packing: {seq_len: 16, batch_size: 4}",                                  // 5
+        "olmo: {preset: 4M, layers: 1, hidden: 16, mlp_dim: 32, heads: 2}",         // 6
+        "train: {steps: 10, batch_size: 64}",                                       // 7
+        "sweep:",                                                                   // 8
+        "  synthetic.width: [4, 8]");                                               // 9
+
+    [Fact]
+    public void An_olmo_pipeline_names_each_synthetic_or_synthetic_only_key_where_it_was_written()
+    {
+        var errors = Errors(Olmo);
+        Assert.Equal(["train.batch_size", "sweep.synthetic.width[0]", "sweep.synthetic.width[1]"], errors.Select(e => e.Path));
+        Assert.Equal([(7, 32), (9, 21), (9, 24)], errors.Select(e => (e.Line, e.Column)));
+        Assert.Contains("data.packing.batch_size", errors[0].Message);
+        Assert.All(errors, e => Assert.Contains("experiment: olmo does not read", e.Message));
+    }
+
+    [Fact]
+    public void The_same_pipeline_without_them_loads_and_a_set_of_one_is_named_as_the_set()
+    {
+        var clean = Olmo.Replace(", batch_size: 64", "").Replace("sweep:\n  synthetic.width: [4, 8]\n", "");
+        Assert.Single(Load(clean).Runs);
+        var error = Assert.Single(Errors(clean, null, "synthetic.rare.gap=10"));
+        Assert.Equal("synthetic.rare.gap", error.Path);
+        Assert.Contains("--set synthetic.rare.gap=10", error.ToString());
+    }
+
+    [Fact]
+    public void A_synthetic_pipeline_refuses_olmo_and_data_sections_and_a_data_run_refuses_training_keys()
+    {
+        var synthetic = Errors(Yaml("name: s", "olmo: {hidden: 4}", "data: {packing: {seq_len: 8}}"));
+        Assert.Equal(["olmo.hidden", "data.packing.seq_len"], synthetic.Where(e => e.Message.Contains("does not read")).Select(e => e.Path));
+        var data = Errors(Yaml("name: d", "experiment: data", "data:", "  sources: [{paths: ['https://example.org/a.json.gz']}]",
+            "train: {steps: 5, lr: 0.1}"));
+        var lr = Assert.Single(data);
+        Assert.Equal(("train.lr", 5), (lr.Path, lr.Line));
+        Assert.Contains("train.steps only", lr.Message);
+    }
+
+    [Fact]
+    public void A_sweep_inside_an_optional_section_the_file_lacks_is_refused_and_allowed_once_it_is_written()
+    {
+        // Before: every run silently gained a rare task of the default frequency.
+        var without = Yaml("name: s", "synthetic: {tasks: 2, dims_per_task: 2, width: 2}", "sweep:", "  synthetic.rare.gap: [1, 10]");
+        var error = Assert.Single(Errors(without));
+        Assert.Equal((4, 3), (error.Line, error.Column));
+        Assert.Contains("'synthetic.rare', which this pipeline does not have", error.Message);
+        var with = without.Replace("width: 2}", "width: 2, rare: {frequency: 0.05}}");
+        Assert.Equal([1L, 10L], Load(with).Runs.Select(r => r.Spec.Synthetic.Rare!.Gap));
+    }
+
+    [Fact]
+    public void A_resolved_file_written_with_every_default_still_loads()
+    {
+        // pipeline.yaml of sweeps trained before: an OLMo file with the synthetic section and train keys at their defaults.
+        var old = Olmo.Replace(", batch_size: 64", ", batch_size: 256, optimizer: adam, init_scale: 0.1")
+            .Replace("sweep:\n  synthetic.width: [4, 8]\n", "synthetic: {tasks: 32, dims_per_task: 16, width: 16}\n");
+        Assert.Single(Load(old).Runs);
+    }
+}
