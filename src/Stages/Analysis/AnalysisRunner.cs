@@ -9,7 +9,9 @@ namespace Retention.Analysis;
 /// in order as <c>CREATE OR REPLACE TABLE name AS &lt;sql&gt;</c>, so later tables and plots can
 /// use earlier ones, written to <c>analysis/&lt;name&gt;.arrow</c>; then each plot to
 /// <c>analysis/&lt;plot&gt;.png</c>. Every file is written atomically as soon as its step succeeds,
-/// so a failing step (an <see cref="AnalysisException"/> naming it) keeps what came before.
+/// so a failing step (an <see cref="AnalysisException"/> naming it) keeps what came before. Tables and plots
+/// of an earlier analysis that this one does not have are first moved to previous/ (left there, a query would
+/// still find them as if current).
 /// </summary>
 public static partial class AnalysisRunner
 {
@@ -20,6 +22,8 @@ public static partial class AnalysisRunner
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
         string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, PipelineSpec? pipeline = null)
     {
+        if (Pipeline.SweepContract.SetAsideStaleAnalysis(sweepDir, [.. spec.Tables.Select(t => t.Name), .. spec.Plots.Select(p => p.Name)]) is { } moved)
+            log?.WriteLine($"outputs of an earlier analysis that this one does not write moved to {moved}");
         using var catalog = ArtifactCatalog.Open(sweepDir);
         foreach (var table in catalog.Tables)
             log?.WriteLine($"loaded {table.Name}: {table.Rows} rows from {table.Files.Count} file(s)");

@@ -107,6 +107,25 @@ public static class SweepContract
         return target;
     }
 
+    /// <summary>Moves analysis/ tables and plots whose names are not in <paramref name="current"/> (an analysis
+    /// changed since they were written) to previous/&lt;UTC time&gt;/analysis/; returns where, or null when there were
+    /// none. The advise command's outputs (advice*) stay: they are not the analysis section's.</summary>
+    public static string? SetAsideStaleAnalysis(string sweepDir, IReadOnlyCollection<string> current)
+    {
+        var analysisDir = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
+        if (!Directory.Exists(analysisDir)) return null;
+        var names = current.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var stale = Directory.GetFiles(analysisDir)
+            .Where(f => Path.GetExtension(f) is ".arrow" or ".png")
+            .Where(f => Path.GetFileNameWithoutExtension(f) is var stem && !names.Contains(stem) && !stem.StartsWith("advice", StringComparison.Ordinal))
+            .ToList();
+        if (stale.Count == 0) return null;
+        var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"), ArtifactLayout.AnalysisDir);
+        Directory.CreateDirectory(target);
+        foreach (var file in stale) File.Move(file, Path.Combine(target, Path.GetFileName(file)));
+        return target;
+    }
+
     /// <summary>Moves the runs under runs/ that are not in <paramref name="keep"/> (a resume of a smaller sweep) to
     /// previous/&lt;UTC time&gt;/runs/; returns where, or null when there were none.</summary>
     public static string? SetAsideDropped(string sweepDir, IEnumerable<string> keep)

@@ -1,0 +1,39 @@
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Pipeline;
+using static Retention.Tests.Spec.SpecSamples;
+
+namespace Retention.Tests.Analysis;
+
+/// <summary>An analysis that no longer has a table or plot does not leave the old one to be queried as if
+/// current: `pipeline analyze` with an edited file, then with the original.</summary>
+public class StaleAnalysisTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("stale-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static string Analysis(params string[] tables) => string.Join('\n', [
+        "name: t", "synthetic: {tasks: 2, dims_per_task: 2, width: 2}", "train: {steps: 10, batch_size: 8, log_every: 10}",
+        "analysis:", "  tables:", .. tables.Select(t => $"    - {{name: {t}, sql: 'SELECT count(*) AS n FROM metrics'}}"),
+        "  plots:", $"    - {{name: {tables[0]}_plot, kind: scatter, sql: 'SELECT step, loss FROM metrics', x: step, y: loss}}"]) + "\n";
+
+    [Fact]
+    public async Task Tables_and_plots_the_current_analysis_lacks_move_to_previous_and_are_no_longer_queried()
+    {
+        var result = await PipelineRunner.RunAsync(Load(Analysis("kept", "dropped")), dir, SilentProgress.Instance, CancellationToken.None);
+        var analysis = Path.Combine(result.SweepDir, "analysis");
+        // An advise output beside them belongs to the advise command and stays.
+        File.Copy(Path.Combine(analysis, "kept.arrow"), Path.Combine(analysis, "advice_widths.arrow"));
+
+        await AnalysisRunner.RunAsync(result.SweepDir, Load(Analysis("other")).Spec.Analysis);
+
+        Assert.Equal(["advice_widths.arrow", "other.arrow", "other_plot.png"],
+            Directory.GetFiles(analysis).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order(StringComparer.Ordinal));
+        // kept.* were not in the second analysis either: they moved with dropped.*
+        var moved = Assert.Single(Directory.GetDirectories(Path.Combine(result.SweepDir, "previous")));
+        Assert.Equal(["dropped.arrow", "kept.arrow", "kept_plot.png"],
+            Directory.GetFiles(Path.Combine(moved, "analysis")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        using var catalog = ArtifactCatalog.Open(result.SweepDir);
+        Assert.DoesNotContain(catalog.Tables, t => t.Name is "dropped" or "kept");
+    }
+}
