@@ -25,6 +25,7 @@ public abstract class ConsoleProgress : IRunProgress
     public abstract void RunFinished(string runId, RunStatus status);
     public abstract void Info(string message);
     public abstract void GroupStarted(IReadOnlyList<string> runIds);
+    public abstract void RunCompletedEarlier(string runId, int count);
 
     protected static string Describe(RunStatus s) => s.State switch
     {
@@ -110,6 +111,12 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
             output.WriteLine($"  {GroupName(g.Runs)}: {Describe(status)} [{done}/{total} runs finished]");
     }
 
+    public override void RunCompletedEarlier(string runId, int count)
+    {
+        total = count;
+        Interlocked.Increment(ref finished);
+    }
+
     public override void Info(string message) => output.WriteLine(message);
 }
 
@@ -187,6 +194,13 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
             row.Task.StopTask();
             context!.RemoveTask(row.Task);   // a finished group leaves the display; the sweep row counts it
         }
+        UpdateSweep();
+    }
+
+    public override void RunCompletedEarlier(string runId, int count)
+    {
+        total = count;
+        Interlocked.Increment(ref finished);
         UpdateSweep();
     }
 

@@ -11,6 +11,8 @@ public interface IRunProgress
     /// <summary>These runs train together as one program (they share steps and timing); a display
     /// may show them as one line. Called before their RunStarted.</summary>
     void GroupStarted(IReadOnlyList<string> runIds) { }
+    /// <summary>A run a --resume skips because it completed earlier: it counts as finished, one of <paramref name="count"/>.</summary>
+    void RunCompletedEarlier(string runId, int count) { }
 }
 
 /// <param name="Steps">The last step the run reached (of all its attempts).</param>

@@ -97,6 +97,7 @@ public static class PipelineRunner
             if (earlier?.State == "completed")
             {
                 progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
+                progress.RunCompletedEarlier(run.RunId, pipeline.Runs.Count);
                 statuses.Add((run.RunId, earlier));
             }
             else pending.Add(run);

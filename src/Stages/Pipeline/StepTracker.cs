@@ -26,4 +26,5 @@ sealed class StepTracker(IRunProgress inner) : IRunProgress
     public void RunFinished(string runId, RunStatus status) => inner.RunFinished(runId, status);
     public void Info(string message) => inner.Info(message);
     public void GroupStarted(IReadOnlyList<string> runIds) => inner.GroupStarted(runIds);
+    public void RunCompletedEarlier(string runId, int count) => inner.RunCompletedEarlier(runId, count);
 }
