@@ -4,7 +4,7 @@ using Retention.Training;
 
 namespace Retention.Probes;
 
-/// <summary>injection_eval.arrow: a gapped task's loss and accuracy on its injected (train-split) instances
+/// <summary>injection_eval.arrow: a gapped task's loss and accuracy on the first instances of its train split (the injected pool)
 /// around injection k: phase "before" (after step kG − 1, steps_since −1), "after" (after step kG, 0) and
 /// "between" (1, 2, 4, … steps after it).</summary>
 public sealed record InjectionEvalRow(long Step, string Task, long Gap, long Injection, string Phase, long StepsSince,
@@ -12,7 +12,7 @@ public sealed record InjectionEvalRow(long Step, string Task, long Gap, long Inj
 
 /// <summary>
 /// Injection retention (paper Fig 8): for each task with a gapped schedule (gap ≥ 8), the task's loss
-/// on its first <c>instances</c> injected instances just before and after each injection and at the
+/// on the first <c>instances</c> of its train split (the pool injections draw from) just before and after each injection and at the
 /// dense steps after it, so "loss drop at an injection" and "how much of it survives to the next one"
 /// are SQL away.
 /// </summary>
