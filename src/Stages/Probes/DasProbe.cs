@@ -44,6 +44,9 @@ public sealed class DasProbe : IModelStage
 
     public string Name => "das";
 
+    /// <summary>The (base, source) pairs drawn for training the subspace and for scoring it.</summary>
+    internal (InterchangePairs Train, InterchangePairs Test) DrawnPairs => (train, test);
+
     int PositionIndex => spec.Position == "tok1" ? 1 : 2;
 
     /// <summary>(base, source) pairs of instances; the intervened variable is the rank of the item at the site
@@ -57,7 +60,10 @@ public sealed class DasProbe : IModelStage
         var ranks = comparison.Ranks.AsSpan();
         for (int i = 0; i < count; i++)
         {
-            var (b, s) = (pool[rng.Next(pool.Length)], pool[rng.Next(pool.Length)]);
+            var b = pool[rng.Next(pool.Length)];
+            TaskInstance s;
+            // The source's item at the site must differ from the base's other item: compare(x, x) has no label.
+            do s = pool[rng.Next(pool.Length)]; while ((spec.Position == "tok1" ? s.A : s.B) == (spec.Position == "tok1" ? b.B : b.A));
             (bases[3 * i], bases[3 * i + 1], bases[3 * i + 2]) = (eos, tokens.ItemIds[b.A], tokens.ItemIds[b.B]);
             (sources[3 * i], sources[3 * i + 1], sources[3 * i + 2]) = (eos, tokens.ItemIds[s.A], tokens.ItemIds[s.B]);
             baseLabels[i] = b.Label;

@@ -82,4 +82,30 @@ public class DasTests
         var outside = eye(6).sub(w.matmul(w.T));
         Assert.True(patched.matmul(outside).sub(bases.matmul(outside)).abs().max().item<float>() < 1e-5);   // outside: the base's
     }
+
+    [Theory]
+    [InlineData("tok1")]
+    [InlineData("tok2")]
+    public void Interchange_pairs_never_compare_an_item_with_itself_and_label_the_counterfactual_by_rank(string position)
+    {
+        // Four items: 12 ordered pairs, so a source whose swapped item equals the base's other one is drawn often.
+        var task = Retention.Data.ComparisonTask.Create(items: 4, instances: 12, train: 6, seed: 5);
+        var tokens = new Retention.Data.TaskTokens(task.Name, [100, 101, 102, 103], [200, 201]);
+        var probe = new DasProbe(new Retention.Spec.DasProbeSpec { Position = position, TrainPairs = 300, TestPairs = 300 },
+            every: 1, lastStep: 1, task, tokens, eos: 0);
+        foreach (var pairs in new[] { probe.DrawnPairs.Train, probe.DrawnPairs.Test })
+        {
+            var (bases, sources) = (pairs.Bases.data<long>().ToArray(), pairs.Sources.data<long>().ToArray());
+            for (int i = 0; i < pairs.BaseLabels.Length; i++)
+            {
+                // Items of the counterfactual: the source's item at the site and the base's other item.
+                var (swapped, other) = position == "tok1" ? (sources[3 * i + 1], bases[3 * i + 2]) : (bases[3 * i + 1], sources[3 * i + 2]);
+                Assert.NotEqual(swapped, other);
+                var (first, second) = ((int)swapped - 100, (int)other - 100);
+                if (position == "tok2") (first, second) = ((int)bases[3 * i + 1] - 100, (int)sources[3 * i + 2] - 100);
+                long expected = task.Ranks[first] > task.Ranks[second] ? Retention.Data.ComparisonTask.FirstLarger : Retention.Data.ComparisonTask.SecondLarger;
+                Assert.Equal(expected, pairs.CounterfactualLabels[i]);
+            }
+        }
+    }
 }
