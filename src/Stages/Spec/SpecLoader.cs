@@ -112,20 +112,35 @@ public static class SpecLoader
 
         var runs = new List<RunPlan>();
         var tokenizerChecks = new Dictionary<string, string?>(StringComparer.Ordinal);   // a tokenizer file is parsed once, not per run
+        var runErrors = new List<(SpecError Error, string RunId)>();
+        int expanded = 0;
         foreach (var run in SweepExpander.Expand(root, axes, sources))
         {
             // Each run is bound and validated on its own: a swept value is only valid in context
             // (warmup_steps < steps), and its errors point at the value in the sweep list.
+            expanded++;
             var runMended = mended.Copy();   // what was mended in the document is mended in every run
             if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
-            errors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checkResources), runMended));
-            if (checkPaths) errors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory, tokenizerChecks));
+            runErrors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checkResources), runMended).Select(e => (e, run.RunId)));
+            if (checkPaths) runErrors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory, tokenizerChecks).Select(e => (e, run.RunId)));
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)));
         }
+        errors.AddRange(InRuns(runErrors, expanded));
         if (errors.Count > 0) throw Fail(errors);
 
         return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, SourceText = yaml, Swept = swept };
     }
+
+    /// <summary>An error that only some runs of a sweep have comes from a swept value, though a rule over two fields
+    /// may name the one written in the file (heads must divide hidden, hidden swept): it says which runs.</summary>
+    private static IEnumerable<SpecError> InRuns(List<(SpecError Error, string RunId)> runErrors, int runs) =>
+        runErrors.GroupBy(r => r.Error).Select(g =>
+        {
+            var ids = g.Select(r => r.RunId).Distinct().ToList();
+            if (ids.Count == runs || g.Key.Path.StartsWith(SpecSchema.SweepKey + ".", StringComparison.Ordinal)) return g.Key;
+            var shown = string.Join(", ", ids.Take(3)) + (ids.Count > 3 ? $" and {ids.Count - 3} more" : "");
+            return g.Key with { Message = $"{g.Key.Message} (in run{(ids.Count > 1 ? "s" : "")} {shown})" };
+        });
 
     private static YamlMappingNode Document(string yaml, SourceMap sources)
     {

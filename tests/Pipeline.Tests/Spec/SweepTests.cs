@@ -20,6 +20,19 @@ public class SweepTests
     }
 
     [Fact]
+    public void A_rule_broken_only_by_some_swept_values_names_those_runs()
+    {
+        // warm-up must be shorter than the run: the error sits at warmup_steps (written once), but only steps 5 and 8 break it.
+        var errors = Errors(Yaml("name: a", "train: {warmup_steps: 10}", "sweep:", "  train.steps: [5, 100, 8]", "  seed: [0, 1, 2]"));
+        Assert.Equal(["train.warmup_steps", "train.warmup_steps"], errors.Select(e => e.Path));
+        Assert.EndsWith("(5), got 10 (in runs steps-5_seed-0, steps-5_seed-1, steps-5_seed-2)", errors[0].Message);
+        Assert.EndsWith("(8), got 10 (in runs steps-8_seed-0, steps-8_seed-1, steps-8_seed-2)", errors[1].Message);
+        // Broken the same way in every run, it is the file's error and names no run.
+        var everywhere = Assert.Single(Errors(Yaml("name: a", "train: {steps: 5, warmup_steps: 10}", "sweep:", "  seed: [0, 1, 2, 3]")));
+        Assert.EndsWith("got 10", everywhere.Message);
+    }
+
+    [Fact]
     public void Each_run_has_its_values_substituted_and_no_sweep()
     {
         var runs = Load(Capacity).Runs;
