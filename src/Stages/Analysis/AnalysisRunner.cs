@@ -36,13 +36,20 @@ public static partial class AnalysisRunner
             results.Add(await RunTableAsync(catalog, table, outputDir, ct).ConfigureAwait(false));
             log?.WriteLine($"table {table.Name}: {results[^1].Result.Rows.Count} rows -> {results[^1].ArrowPath}");
         }
+        // A plot that fails (no rows, say) does not keep the others from being drawn; the first failure is
+        // rethrown once they and the advice are done.
+        var failed = new List<AnalysisException>();
         foreach (var plot in spec.Plots)
         {
             ct.ThrowIfCancellationRequested();
             var step = $"plot '{plot.Name}'";
-            var path = Path.Combine(outputDir, RequireFileName(plot.Name, step) + ".png");
-            PlotRenderer.Render(catalog.Connection, plot, path);
-            log?.WriteLine($"plot {plot.Name} -> {path}");
+            try
+            {
+                var path = Path.Combine(outputDir, RequireFileName(plot.Name, step) + ".png");
+                PlotRenderer.Render(catalog.Connection, plot, path);
+                log?.WriteLine($"plot {plot.Name} -> {path}");
+            }
+            catch (AnalysisException e) { failed.Add(e); }
         }
         if (spec.Advise is { } advise && pipeline is not null)
         {
@@ -54,6 +61,10 @@ public static partial class AnalysisRunner
                 results.Add(new AnalysisTableResult(name, table, Path.Combine(outputDir, name + ".arrow"), Print: true));
             log?.WriteLine($"advice -> {outputDir}");
         }
+        if (failed.Count == 1) throw failed[0];
+        if (failed.Count > 1)
+            throw new AnalysisException($"{failed.Count} plots",
+                string.Join("; ", failed.Select(f => f.Message)) + " (the other plots and the tables were written)", failed[0]);
         return results;
     }
 

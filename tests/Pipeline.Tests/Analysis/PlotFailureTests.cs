@@ -1,0 +1,30 @@
+using Retention.Analysis;
+using Retention.Pipeline;
+using static Retention.Tests.Spec.SpecSamples;
+
+namespace Retention.Tests.Analysis;
+
+/// <summary>A plot that cannot be drawn (its query has no rows) fails the analysis by name, after the plots
+/// behind it are drawn: one bad filter no longer costs every later figure.</summary>
+public class PlotFailureTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("plot-failure-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static string Plot(string name, string where) =>
+        $"    - {{name: {name}, kind: scatter, sql: 'SELECT step, loss FROM metrics WHERE {where}', x: step, y: loss}}";
+
+    [Fact]
+    public async Task Later_plots_are_drawn_and_every_failed_plot_is_named()
+    {
+        var yaml = Yaml("name: t", "synthetic: {tasks: 2, dims_per_task: 2, width: 2}", "train: {steps: 10, batch_size: 8, log_every: 10}",
+            "analysis:", "  plots:", Plot("empty", "task = 99"), Plot("drawn", "true"), Plot("also_empty", "step < 0"));
+        var trained = await PipelineRunner.RunAsync(Load(yaml), dir, SilentProgress.Instance, CancellationToken.None, analyze: false);
+
+        var error = await Assert.ThrowsAsync<AnalysisException>(() => AnalysisRunner.RunAsync(trained.SweepDir, Load(yaml).Spec.Analysis));
+        Assert.Contains("plot 'empty': the query returned no rows", error.Message);
+        Assert.Contains("plot 'also_empty': the query returned no rows", error.Message);
+        var analysis = Path.Combine(trained.SweepDir, "analysis");
+        Assert.Equal(["drawn.png"], Directory.GetFiles(analysis, "*.png").Select(Path.GetFileName));
+    }
+}
