@@ -10,8 +10,8 @@ public static class QueryCommand
 {
     public static Command Build()
     {
-        var dir = new Argument<string>("dir") { Description = "A sweep directory (artifacts/NAME) or one run directory." };
-        var sql = new Argument<string>("sql") { Description = "SQL over the tables: metrics, train, theory, utilities, params, and analysis outputs." };
+        var dir = new Argument<string>("dir") { Description = "A sweep directory (artifacts/NAME), a folder of sweeps, or one run directory." };
+        var sql = new Argument<string>("sql") { Description = "SQL over the tables the runs wrote (synthetic: metrics, train, theory, ...; OLMo: train, eval, task_metrics, probes ...; every sweep: swept) and the analysis outputs; SHOW TABLES lists them." };
         var rows = new Option<int>("--rows", "-n") { Description = "Rows to print.", DefaultValueFactory = _ => 50 };
         var output = new Option<string?>("--output") { Description = "Also write the whole result to a file, in the format its extension names: .csv, .parquet, or .arrow (Arrow IPC; also .feather, .ipc)." };
         var cmd = new Command("query", "Run SQL (DuckDB) over Arrow artifacts; `pipeline query DIR \"SHOW TABLES\"` lists them.")

@@ -8,13 +8,16 @@ namespace Retention.Pipeline;
 /// <summary>batches.arrow: what each batch of the data stage held.</summary>
 public sealed record BatchRow(long Step, long DocumentsConsumed, int Rows, int SeqLen, int Injected, int EosTokens);
 
+/// <summary>sources.arrow: documents each source has delivered by the end of a batch (a mix's shares, in SQL).</summary>
+public sealed record SourceRow(long Step, string Source, long Documents);
+
 /// <summary>
 /// experiment: data — the data stage alone for train.steps batches, as a Dataflow graph:
 ///
 ///   stream (DataStream: source |> tokenize |> pack |> batch |> inject) |> records |> write
 ///
-/// It writes batches.arrow, injections.arrow (every injected instance: step, row, offset, task,
-/// instance id), data_quality.arrow and data_cursor.json (where the stream stopped, the cursor
+/// It writes batches.arrow, sources.arrow (documents delivered per source, for checking a mix's
+/// weights), injections.arrow (every injected instance: step, row, offset, task, instance id), data_quality.arrow and data_cursor.json (where the stream stopped, the cursor
 /// a training checkpoint would save), so a data mix and its injection schedule can be checked
 /// with SQL before any GPU time is spent.
 /// </summary>
@@ -23,6 +26,17 @@ public static class DataRunGraph
     public static readonly RecordBatchBuilder<BatchRow> Batches = new RecordBatchBuilder<BatchRow>()
         .Int64("step", r => r.Step).Int64("documents_consumed", r => r.DocumentsConsumed).Int32("rows", r => r.Rows)
         .Int32("seq_len", r => r.SeqLen).Int32("injected", r => r.Injected).Int32("eos_tokens", r => r.EosTokens);
+
+    public static readonly RecordBatchBuilder<SourceRow> Sources = new RecordBatchBuilder<SourceRow>()
+        .Int64("step", r => r.Step).Utf8("source", r => r.Source).Int64("documents", r => r.Documents);
+
+    /// <summary>Documents delivered by each source at <paramref name="cursor"/> (none for pre-tokenized files, which have no documents count).</summary>
+    public static IEnumerable<SourceRow> SourceRows(long step, ReadCursor? cursor, IReadOnlyList<DataSourceSpec> sources) => cursor switch
+    {
+        SourceCursor one => [new SourceRow(step, sources[0].Name, one.DocumentsDelivered)],
+        MixerCursor mix => mix.Sources.Select((c, i) => new SourceRow(step, sources[i].Name, c.DocumentsDelivered)),
+        _ => [],
+    };
 
     public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop)
     {
@@ -33,6 +47,7 @@ public static class DataRunGraph
         var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);   // built once, shared with the stream
         var eos = tokenizer.EosId;
         await using var batches = ArrowRowWriter<BatchRow>.Create(Path.Combine(cell.RunDir, "batches.arrow"), Batches);
+        await using var sources = ArrowRowWriter<SourceRow>.Create(Path.Combine(cell.RunDir, "sources.arrow"), Sources);
         await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);
         using var failure = new FirstFailure();
         var clock = Stopwatch.StartNew();
@@ -44,6 +59,7 @@ public static class DataRunGraph
             {
                 batches.Append(new BatchRow(b.Step, b.After.Packer.DocumentIndex, b.Batch.BatchSize, b.Batch.SeqLen,
                     b.Injections.Count, b.Batch.Tokens.Count(t => t == eos)));
+                foreach (var row in SourceRows(b.Step, b.After.Source, data.Sources)) sources.Append(row);
                 return b;
             }, failure);
             var write = Stage.Sink<TrainingBatch>("write", b =>
@@ -62,7 +78,7 @@ public static class DataRunGraph
         }
         finally
         {
-            await CompleteAll.RunAsync([batches.CompleteAsync, injections.CompleteAsync,
+            await CompleteAll.RunAsync([batches.CompleteAsync, sources.CompleteAsync, injections.CompleteAsync,
                 () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow")),
                 () => cursor is null ? Task.CompletedTask : AtomicFile.WriteTextAsync(Path.Combine(cell.RunDir, "data_cursor.json"), cursor.ToJson())]);
         }

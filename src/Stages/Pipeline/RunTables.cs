@@ -36,7 +36,8 @@ public static class RunTables
             ("stages", StageTimes.Table.Schema),
             .. Probes.OlmoProbes.Tables(spec),
         ],
-        "data" => [("batches", DataRunGraph.Batches.Schema), ("injections", DataTables.Injections.Schema), ("data_quality", DataQualityLog.Table.Schema)],
+        "data" => [("batches", DataRunGraph.Batches.Schema), ("sources", DataRunGraph.Sources.Schema), ("injections", DataTables.Injections.Schema),
+            ("data_quality", DataQualityLog.Table.Schema)],
         _ => [],
     };
 }

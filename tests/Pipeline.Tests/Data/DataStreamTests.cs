@@ -142,6 +142,35 @@ public class DataStreamTests : IDisposable
     }
 
     [Fact]
+    public async Task A_data_run_shows_each_sources_share_of_a_weighted_mix_in_sql()
+    {
+        foreach (var name in new[] { "a", "b" })
+        {
+            Directory.CreateDirectory(Path.Combine(dir, name));
+            File.WriteAllLines(Path.Combine(dir, name, "docs.jsonl"),
+                Enumerable.Range(0, 200).Select(i => $"{{\"id\": \"{name}{i}\", \"text\": \"{name} document number {i}\"}}"));
+        }
+        var yaml = string.Join('\n',
+            "name: mix", "experiment: data",
+            "data:",
+            "  sources: [{name: a, paths: ['a/*.jsonl'], weight: 3, epochs: 0}, {name: b, paths: ['b/*.jsonl'], weight: 1, epochs: 0}]",
+            "  packing: {seq_len: 32, batch_size: 4, held_out_every: 0}",
+            "train: {steps: 60}",
+            "analysis:",
+            "  tables: [{name: shares, sql: 'SELECT s.source, s.documents, b.documents_consumed FROM sources s JOIN batches b USING (run, step) WHERE step = 60 ORDER BY s.source'}]");
+        var result = await Retention.Pipeline.PipelineRunner.RunAsync(Retention.Spec.SpecLoader.LoadText(yaml, "mix.yaml"), Path.Combine(dir, "artifacts"),
+            Retention.Pipeline.SilentProgress.Instance, CancellationToken.None, dataDirectory: dir);
+        var rows = result.Tables.Single().Result.Rows;
+        Assert.Equal(["a", "b"], rows.Select(r => (string)r[0]!));
+        long a = Convert.ToInt64(rows[0][1]), b = Convert.ToInt64(rows[1][1]);
+        // The sources' counts add up to what the packer took, and the mix is 3:1 up to sampling noise
+        // (binomial: a share of 0.75 over several hundred documents lies within 0.65..0.85).
+        Assert.Equal(Convert.ToInt64(rows[0][2]), a + b);
+        Assert.InRange(a + b, 300, 2000);
+        Assert.InRange((double)a / (a + b), 0.65, 0.85);
+    }
+
+    [Fact]
     public void InjectedInstancesAppearWhereTheTableSaysAtTheRequestedRate()
     {
         WriteShards();
