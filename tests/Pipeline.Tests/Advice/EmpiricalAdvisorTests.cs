@@ -90,6 +90,33 @@ public class EmpiricalAdvisorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_it_cannot_answer_changes_no_file_and_a_later_advice_leaves_no_stale_one()
+    {
+        // Means 0.5 and 0.9: at target 0.8 the boundary lies between the two frequencies, at 0.9 it is 1e-3 itself.
+        var outcomes = Size(1000, (1e-4, [0.5, 0.5]), (1e-3, [0.9, 0.9])).ToList();
+        var output = Path.Combine(dir, "analysis");
+        await AdviceReport.EmpiricalAsync(outcomes, dir, output, 0.8, 1000, 2e-4);      // the pipeline's own advice, with the levers
+        Assert.True(File.Exists(Path.Combine(output, "advice_levers.arrow")));
+        var before = Directory.GetFiles(output).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        // A size and a kind the sweep lacks, at another target: refused, and every file stays as it was.
+        await Assert.ThrowsAsync<ArgumentException>(() => AdviceReport.EmpiricalAsync(outcomes, dir, output, 0.9, 999, 5e-3));
+        await Assert.ThrowsAsync<ArgumentException>(() => AdviceReport.EmpiricalAsync(outcomes, dir, output, 0.9, 1000, 5e-3, "modular_addition"));
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(output).Select(f => Path.GetFileName(f)).Order());
+        foreach (var (name, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(output, name)));
+        // A folder that did not exist is not created.
+        var fresh = Path.Combine(dir, "fresh");
+        await Assert.ThrowsAsync<ArgumentException>(() => AdviceReport.EmpiricalAsync(outcomes, dir, fresh, 0.9, 999, 5e-3));
+        Assert.False(Directory.Exists(fresh));
+
+        // An advice without --size replaces the tables and removes the earlier levers, which answered another request.
+        await AdviceReport.EmpiricalAsync(outcomes, dir, output, 0.9);
+        Assert.False(File.Exists(Path.Combine(output, "advice_levers.arrow")));
+        using var catalog = ArtifactCatalog.Open(output);
+        Assert.Equal(1e-3, Convert.ToDouble(SqlRunner.Query(catalog.Connection, "SELECT boundary_frequency FROM advice_boundaries").Rows.Single()[0]));
+    }
+
+    [Fact]
     public async Task On_a_sweep_as_the_OLMo_runs_write_it_the_advice_agrees_with_the_pipelines_rarest_learned_table()
     {
         // Two sizes × three comparison frequencies × three seeds, the final evaluation at step 100.
