@@ -52,6 +52,31 @@ public class EmpiricalAdvisorTests : IDisposable
     }
 
     [Fact]
+    public void Means_that_are_not_monotone_in_frequency_are_reported_and_the_boundary_is_where_every_more_frequent_one_is_learned()
+    {
+        // Seed means 0.586 at 1e-3, 0.492 at 5e-3, 0.555 at 2e-2 (a user's sweep), target 0.5: learned at 1e-3 and 2e-2, not at 5e-3.
+        var outcomes = Size(1000, (1e-3, [0.6, 0.572]), (5e-3, [0.5, 0.484]), (2e-2, [0.57, 0.54])).ToList();
+        var b = Assert.Single(EmpiricalAdvisor.Boundaries(outcomes, 0.5));
+        Assert.StartsWith("not monotone", b.Status);
+        Assert.Contains("not learned at 0.005 although learned at 0.001", b.Status);
+        Assert.Equal(1e-3, b.RarestLearnedTested);                                   // as rarest_learned counts it
+        // From 2e-2 up every tested frequency is learned: the crossing between 5e-3 (0.492) and 2e-2 (0.555).
+        double t = (0.5 - 0.492) / (0.555 - 0.492);
+        Assert.Equal(5e-3 * Math.Pow(4, t), b.BoundaryFrequency!.Value, 1e-12);
+        Assert.Equal(b.BoundaryFrequency, b.LearnsFrom);
+        // So at 1e-3 the levers do not call it learnable: 5e-3 above it is not learned.
+        var levers = Levers.For([b], outcomes, "comparison", 1000, 1e-3);
+        Assert.Equal(b.BoundaryFrequency, levers.FrequencyNeeded);
+        Assert.StartsWith("raise the frequency", levers.Advice);
+
+        // Learned at the rarest only: the most frequent is not learned, so there is no frequency from which all are.
+        var top = Assert.Single(EmpiricalAdvisor.Boundaries([.. Size(1000, (1e-4, [0.9, 0.9]), (1e-3, [0.6, 0.6]), (1e-2, [0.5, 0.5]))], 0.8));
+        Assert.StartsWith("not monotone: not learned at 0.001, 0.01 although learned at 0.0001", top.Status);
+        Assert.Null(top.BoundaryFrequency);
+        Assert.Null(top.LearnsFrom);
+    }
+
+    [Fact]
     public void A_size_that_learned_every_tested_frequency_counts_as_learning_from_the_rarest()
     {
         var outcomes = Size(1000, (1e-4, [0.5, 0.5]), (1e-3, [0.9, 0.9]))
