@@ -49,7 +49,7 @@ public static class AdviseCommand
                     if (pipeline.Spec.Experiment != "synthetic")
                         throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory (artifacts/NAME[-PROFILE])");
                     var dir = r.GetValue(output) ?? Retention.Pipeline.PipelineRunner.SweepDir(pipeline, Path.Combine("artifacts", "advice"));
-                    result = await AdviceReport.SyntheticAsync(pipeline.Spec, dir);
+                    result = await AdviceReport.SyntheticAsync(pipeline.Spec, pipeline.Runs, dir);
                 }
                 else
                 {

@@ -11,9 +11,9 @@ public sealed record AdviceResult(string Directory, IReadOnlyList<(string Name, 
 public static class AdviceReport
 {
     static readonly RecordBatchBuilder<WidthAdvice> WidthTable = new RecordBatchBuilder<WidthAdvice>()
-        .Int32("width", r => r.Width).Float64("min_rare_frequency", r => r.MinRareFrequency).Int32("frequent_features", r => r.FrequentFeatures);
+        .Utf8("mixture", r => r.Mixture).Int32("width", r => r.Width).Float64("min_rare_frequency", r => r.MinRareFrequency).Int32("frequent_features", r => r.FrequentFeatures);
     static readonly RecordBatchBuilder<FrequencyAdvice> FrequencyTable = new RecordBatchBuilder<FrequencyAdvice>()
-        .Float64("rare_frequency", r => r.RareFrequency).Int32("min_width", r => r.MinWidth);
+        .Utf8("mixture", r => r.Mixture).Float64("rare_frequency", r => r.RareFrequency).Int32("min_width", r => r.MinWidth);
     static readonly RecordBatchBuilder<Boundary> BoundaryTable = new RecordBatchBuilder<Boundary>()
         .Utf8("kind", r => r.Kind).Int64("parameters", r => r.Parameters).Int32("seeds", r => r.Seeds).Int32("frequencies", r => r.Frequencies)
         .Float64("rarest_learned_tested", r => r.RarestLearnedTested).Float64("boundary_frequency", r => r.BoundaryFrequency)
@@ -49,22 +49,29 @@ public static class AdviceReport
             Convert.ToDouble(r[4]), Convert.ToDouble(r[5])))];
     }
 
-    /// <summary>The synthetic advice of a spec with a rare task: per width and per frequency, plus a plot.</summary>
-    public static async Task<AdviceResult> SyntheticAsync(PipelineSpec spec, string outputDir)
+    /// <summary>The synthetic advice of a pipeline with a rare task: per width and per frequency, plus a plot; one set of
+    /// rows per distinct mixture its runs train (a sweep of frequency_exponent, tasks, the spectrum, rare.lambda...),
+    /// labelled in the mixture column with the swept values (see <see cref="SyntheticAdvisor.Mixtures"/>).</summary>
+    public static async Task<AdviceResult> SyntheticAsync(PipelineSpec spec, IReadOnlyList<RunPlan> runs, string outputDir)
     {
-        var synthetic = spec.Synthetic;
-        var rare = synthetic.Rare ?? throw new ArgumentException("synthetic advice needs a synthetic.rare task (the task to advise on)");
-        int features = Retention.Theory.CriticalWidth.FrequentEigenvalues(Retention.Synthetic.TaskMixture.From(synthetic with { Rare = null }, spec.Seed)).Length;
-        var widths = SyntheticAdvisor.MinFrequencies(synthetic, spec.Seed, Enumerable.Range(1, features + 1));
-        var frequencies = SyntheticAdvisor.MinWidths(synthetic, spec.Seed, SyntheticAdvisor.FrequencyGrid(rare.Frequency));
+        var rare = spec.Synthetic.Rare ?? throw new ArgumentException("synthetic advice needs a synthetic.rare task (the task to advise on)");
+        var mixtures = SyntheticAdvisor.Mixtures(spec, runs);
+        var widths = new List<WidthAdvice>();
+        var frequencies = new List<FrequencyAdvice>();
+        foreach (var m in mixtures)
+        {
+            int features = Retention.Theory.CriticalWidth.FrequentEigenvalues(Retention.Synthetic.TaskMixture.From(m.Spec with { Rare = null }, m.Seed)).Length;
+            widths.AddRange(SyntheticAdvisor.MinFrequencies(m.Spec, m.Seed, Enumerable.Range(1, features + 1)).Select(w => w with { Mixture = m.Label }));
+            frequencies.AddRange(SyntheticAdvisor.MinWidths(m.Spec, m.Seed, SyntheticAdvisor.FrequencyGrid(rare.Frequency)).Select(f => f with { Mixture = m.Label }));
+        }
         return await WriteAsync(outputDir, [
             ("advice_widths", path => ArrowFiles.WriteTableAsync(path, WidthTable, widths)),
             ("advice_frequencies", path => ArrowFiles.WriteTableAsync(path, FrequencyTable, frequencies)),
         ], new PlotSpec
         {
             Name = "advice", Kind = "line", Title = "Smallest rare frequency that keeps the rare feature, by width (theory)",
-            Sql = "SELECT width, min_rare_frequency FROM advice_widths WHERE min_rare_frequency > 0 ORDER BY width",
-            X = "width", Y = "min_rare_frequency", LogY = true, YLabel = "smallest rare frequency pi_r",
+            Sql = "SELECT width, min_rare_frequency, mixture FROM advice_widths WHERE min_rare_frequency > 0 ORDER BY mixture, width",
+            X = "width", Y = "min_rare_frequency", Series = mixtures.Count > 1 ? "mixture" : null, LogY = true, YLabel = "smallest rare frequency pi_r",
         });
     }
 
