@@ -178,8 +178,10 @@ public static class Levers
     public static LeverAdvice For(IReadOnlyList<Boundary> boundaries, IReadOnlyList<TaskOutcome> outcomes, string kind, long parameters, double frequency)
     {
         var own = boundaries.FirstOrDefault(b => b.Kind == kind && b.Parameters == parameters)
-            ?? throw new ArgumentException($"no {kind} runs of a {parameters:N0}-parameter model in the sweeps; sizes there: " +
-                string.Join(", ", boundaries.Where(b => b.Kind == kind).Select(b => b.Parameters.ToString("N0"))));
+            ?? throw new ArgumentException(boundaries.Any(b => b.Kind == kind)
+                ? $"no {kind} runs of a {parameters:N0}-parameter model in the sweeps; sizes there: " +
+                    string.Join(", ", boundaries.Where(b => b.Kind == kind).Select(b => b.Parameters.ToString("N0")))
+                : $"no {kind} runs in the sweeps; kinds there: " + string.Join(", ", boundaries.Select(b => b.Kind).Distinct()));
         double tokens = outcomes.Where(o => o.Kind == kind && o.Parameters == parameters).Select(o => o.Tokens).DefaultIfEmpty(0).Max();
         var larger = boundaries.Where(b => b.Kind == kind && b.Parameters > parameters && b.LearnsFrom <= frequency)
             .OrderBy(b => b.Parameters).FirstOrDefault();

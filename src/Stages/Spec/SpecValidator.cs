@@ -232,7 +232,13 @@ internal sealed partial class SpecValidator
         Check(a.Frequency is >= 0 and <= 0.125, "analysis.advise.frequency", $"must be in [0, 0.125] (0 = none), got {Show(a.Frequency)}");
         Check((a.Size > 0) == (a.Frequency > 0), "analysis.advise", "size and frequency go together: both set (compare the two levers there) or neither");
         if (spec.Experiment == "synthetic")
+        {
             Check(spec.Synthetic.Rare is not null, "analysis.advise", "synthetic advice is about a rare task: add synthetic.rare");
+            // The exact advice covers every width and frequency: what picks a boundary or a lever among trained runs has nothing to change.
+            foreach (var key in new[] { "target_accuracy", "size", "frequency", "kind" })
+                Check(_index.At($"analysis.advise.{key}") is null, $"analysis.advise.{key}",
+                    "is for advice from OLMo sweeps (trained runs); a synthetic pipeline's advice is exact for every width and frequency: remove it");
+        }
         else
             Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");
     }

@@ -73,6 +73,17 @@ public class AdviceMixtureTests : IDisposable
     }
 
     [Fact]
+    public void Advise_on_a_file_says_where_it_wrote_by_default_under_the_current_folder()
+    {
+        File.WriteAllText(Path.Combine(dir, "mix.yaml"), Yaml);
+        var advice = CliProcess.Run(dir, TimeSpan.FromMinutes(3), "advise", "mix.yaml");
+        Assert.True(advice.Exit == 0, advice.Err);
+        var folder = Path.Combine(dir, "artifacts", "advice", "mix");
+        Assert.Contains($"advice: {folder}{Environment.NewLine}", advice.Out);     // the full path, wherever the command ran
+        Assert.True(File.Exists(Path.Combine(folder, "advice_widths.arrow")));
+    }
+
+    [Fact]
     public async Task The_analysis_kind_answers_for_each_swept_mixture()
     {
         var result = await PipelineRunner.RunAsync(SpecLoader.LoadText(Yaml, "mix.yaml"), dir, SilentProgress.Instance, CancellationToken.None, jobs: 1);

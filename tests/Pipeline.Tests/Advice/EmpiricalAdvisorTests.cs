@@ -97,6 +97,17 @@ public class EmpiricalAdvisorTests : IDisposable
     }
 
     [Fact]
+    public void Levers_for_a_kind_the_sweeps_lack_name_the_kinds_they_have()
+    {
+        var outcomes = Size(1000, (1e-4, [0.5, 0.5]), (1e-3, [0.9, 0.9])).ToList();
+        var boundaries = EmpiricalAdvisor.Boundaries(outcomes, 0.8);
+        var kind = Assert.Throws<ArgumentException>(() => Levers.For(boundaries, outcomes, "modular_addition", 1000, 1e-3));
+        Assert.Equal("no modular_addition runs in the sweeps; kinds there: comparison", kind.Message);
+        var size = Assert.Throws<ArgumentException>(() => Levers.For(boundaries, outcomes, "comparison", 999, 1e-3));
+        Assert.Equal("no comparison runs of a 999-parameter model in the sweeps; sizes there: 1,000", size.Message);
+    }
+
+    [Fact]
     public void The_size_factor_and_the_levers_compare_frequency_with_size()
     {
         var outcomes = Size(1000, (1e-4, [0.5, 0.5, 0.5]), (3e-4, [0.6, 0.7, 0.65]), (1e-3, [0.9, 0.85, 0.95]))
