@@ -234,10 +234,14 @@ internal sealed partial class SpecValidator
         if (spec.Experiment == "synthetic")
         {
             Check(spec.Synthetic.Rare is not null, "analysis.advise", "synthetic advice is about a rare task: add synthetic.rare");
-            // The exact advice covers every width and frequency: what picks a boundary or a lever among trained runs has nothing to change.
-            foreach (var key in new[] { "target_accuracy", "size", "frequency", "kind" })
-                Check(_index.At($"analysis.advise.{key}") is null, $"analysis.advise.{key}",
-                    "is for advice from OLMo sweeps (trained runs); a synthetic pipeline's advice is exact for every width and frequency: remove it");
+            // The exact advice covers every width and frequency: what picks a boundary or a lever among trained runs has nothing
+            // to change. Its defaults pass (a resolved pipeline.yaml writes every field out).
+            var unset = new AdviseSpec();
+            const string message = "is for advice from OLMo sweeps (trained runs); a synthetic pipeline's advice is exact for every width and frequency: remove it";
+            Check(a.TargetAccuracy == unset.TargetAccuracy, "analysis.advise.target_accuracy", message);
+            Check(a.Size == unset.Size, "analysis.advise.size", message);
+            Check(a.Frequency == unset.Frequency, "analysis.advise.frequency", message);
+            Check(a.Kind == unset.Kind, "analysis.advise.kind", message);
         }
         else
             Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");

@@ -26,8 +26,11 @@ public class AdviseValidationTests
     }
 
     [Fact]
-    public void A_synthetic_pipeline_takes_advise_without_settings()
+    public void A_synthetic_pipeline_takes_advise_without_settings_or_at_their_defaults()
     {
         Assert.NotNull(SpecLoader.LoadText(Synthetic("{}"), "syn.yaml", checkAnalysis: false).Spec.Analysis.Advise);
+        // A resolved pipeline.yaml writes every field out, defaults included; `pipeline analyze` loads it back.
+        Assert.NotNull(SpecLoader.LoadText(Synthetic("{target_accuracy: 0.8, size: 0, frequency: 0, kind: comparison}"), "syn.yaml",
+            checkAnalysis: false).Spec.Analysis.Advise);
     }
 }
