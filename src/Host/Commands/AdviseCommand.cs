@@ -21,7 +21,7 @@ public static class AdviseCommand
         var kind = new Option<string>("--kind") { Description = "Task kind for --size/--frequency: comparison | modular_addition.", DefaultValueFactory = _ => "comparison" };
         var profile = new Option<string?>("--profile", "-p") { Description = "Profile of a pipeline file." };
         var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of a pipeline file (--set path=value)." };
-        var output = new Option<string?>("--output", "-o") { Description = "Folder for the advice tables and plot (default: artifacts/advice/NAME, or the first sweep's analysis/)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for the advice tables and plot (default: for a pipeline file, artifacts/advice/NAME[-PROFILE] under the current folder; for sweeps, the first sweep's analysis/)." };
         var cmd = new Command("advise", "How much frequency, or how much model, a rare task needs: exact for the synthetic mixture, fitted from OLMo sweeps.")
         {
             inputs, target, size, frequency, kind, profile, sets, output,
@@ -49,7 +49,7 @@ public static class AdviseCommand
                     if (pipeline.Spec.Experiment != "synthetic")
                         throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory (artifacts/NAME[-PROFILE])");
                     var dir = r.GetValue(output) ?? Retention.Pipeline.PipelineRunner.SweepDir(pipeline, Path.Combine("artifacts", "advice"));
-                    result = await AdviceReport.SyntheticAsync(pipeline.Spec, dir);
+                    result = await AdviceReport.SyntheticAsync(pipeline.Spec, pipeline.Runs, dir);
                 }
                 else
                 {
@@ -58,7 +58,7 @@ public static class AdviseCommand
                     result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
                 }
                 foreach (var (name, table) in result.Tables) TablePrinter.Print(table, name, maxRows: 40);
-                Console.WriteLine($"advice: {result.Directory}");
+                Console.WriteLine($"advice: {Path.GetFullPath(result.Directory)}");
                 return ExitCodes.Ok;
             }
             catch (ArgumentException e)

@@ -31,8 +31,8 @@ public static class AnalyzeCommand
                     throw new IOException($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
                         "(`pipeline status` shows how far they are), or analyze after it");
                 var path = r.GetValue(file) ?? Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
-                var spec = SpecLoader.Load(path).Spec;
-                var tables = await AnalysisRunner.RunAsync(sweepDir, spec.Analysis, Console.Out, ct, spec);
+                var pipeline = SpecLoader.Load(path);
+                var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
                 foreach (var table in tables.Where(t => t.Print))
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);
                 return 0;

@@ -11,9 +11,9 @@ public sealed record AdviceResult(string Directory, IReadOnlyList<(string Name, 
 public static class AdviceReport
 {
     static readonly RecordBatchBuilder<WidthAdvice> WidthTable = new RecordBatchBuilder<WidthAdvice>()
-        .Int32("width", r => r.Width).Float64("min_rare_frequency", r => r.MinRareFrequency).Int32("frequent_features", r => r.FrequentFeatures);
+        .Utf8("mixture", r => r.Mixture).Int32("width", r => r.Width).Float64("min_rare_frequency", r => r.MinRareFrequency).Int32("frequent_features", r => r.FrequentFeatures);
     static readonly RecordBatchBuilder<FrequencyAdvice> FrequencyTable = new RecordBatchBuilder<FrequencyAdvice>()
-        .Float64("rare_frequency", r => r.RareFrequency).Int32("min_width", r => r.MinWidth);
+        .Utf8("mixture", r => r.Mixture).Float64("rare_frequency", r => r.RareFrequency).Int32("min_width", r => r.MinWidth);
     static readonly RecordBatchBuilder<Boundary> BoundaryTable = new RecordBatchBuilder<Boundary>()
         .Utf8("kind", r => r.Kind).Int64("parameters", r => r.Parameters).Int32("seeds", r => r.Seeds).Int32("frequencies", r => r.Frequencies)
         .Float64("rarest_learned_tested", r => r.RarestLearnedTested).Float64("boundary_frequency", r => r.BoundaryFrequency)
@@ -49,21 +49,29 @@ public static class AdviceReport
             Convert.ToDouble(r[4]), Convert.ToDouble(r[5])))];
     }
 
-    /// <summary>The synthetic advice of a spec with a rare task: per width and per frequency, plus a plot.</summary>
-    public static async Task<AdviceResult> SyntheticAsync(PipelineSpec spec, string outputDir)
+    /// <summary>The synthetic advice of a pipeline with a rare task: per width and per frequency, plus a plot; one set of
+    /// rows per distinct mixture its runs train (a sweep of frequency_exponent, tasks, the spectrum, rare.lambda...),
+    /// labelled in the mixture column with the swept values (see <see cref="SyntheticAdvisor.Mixtures"/>).</summary>
+    public static async Task<AdviceResult> SyntheticAsync(PipelineSpec spec, IReadOnlyList<RunPlan> runs, string outputDir)
     {
-        var synthetic = spec.Synthetic;
-        var rare = synthetic.Rare ?? throw new ArgumentException("synthetic advice needs a synthetic.rare task (the task to advise on)");
-        int features = Retention.Theory.CriticalWidth.FrequentEigenvalues(Retention.Synthetic.TaskMixture.From(synthetic with { Rare = null }, spec.Seed)).Length;
-        var widths = SyntheticAdvisor.MinFrequencies(synthetic, spec.Seed, Enumerable.Range(1, features + 1));
-        var frequencies = SyntheticAdvisor.MinWidths(synthetic, spec.Seed, SyntheticAdvisor.FrequencyGrid(rare.Frequency));
-        await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_widths.arrow"), WidthTable, widths);
-        await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_frequencies.arrow"), FrequencyTable, frequencies);
-        return Finish(outputDir, ["advice_widths", "advice_frequencies"], new PlotSpec
+        var rare = spec.Synthetic.Rare ?? throw new ArgumentException("synthetic advice needs a synthetic.rare task (the task to advise on)");
+        var mixtures = SyntheticAdvisor.Mixtures(spec, runs);
+        var widths = new List<WidthAdvice>();
+        var frequencies = new List<FrequencyAdvice>();
+        foreach (var m in mixtures)
+        {
+            int features = Retention.Theory.CriticalWidth.FrequentEigenvalues(Retention.Synthetic.TaskMixture.From(m.Spec with { Rare = null }, m.Seed)).Length;
+            widths.AddRange(SyntheticAdvisor.MinFrequencies(m.Spec, m.Seed, Enumerable.Range(1, features + 1)).Select(w => w with { Mixture = m.Label }));
+            frequencies.AddRange(SyntheticAdvisor.MinWidths(m.Spec, m.Seed, SyntheticAdvisor.FrequencyGrid(rare.Frequency)).Select(f => f with { Mixture = m.Label }));
+        }
+        return await WriteAsync(outputDir, [
+            ("advice_widths", path => ArrowFiles.WriteTableAsync(path, WidthTable, widths)),
+            ("advice_frequencies", path => ArrowFiles.WriteTableAsync(path, FrequencyTable, frequencies)),
+        ], new PlotSpec
         {
             Name = "advice", Kind = "line", Title = "Smallest rare frequency that keeps the rare feature, by width (theory)",
-            Sql = "SELECT width, min_rare_frequency FROM advice_widths WHERE min_rare_frequency > 0 ORDER BY width",
-            X = "width", Y = "min_rare_frequency", LogY = true, YLabel = "smallest rare frequency pi_r",
+            Sql = "SELECT width, min_rare_frequency, mixture FROM advice_widths WHERE min_rare_frequency > 0 ORDER BY mixture, width",
+            X = "width", Y = "min_rare_frequency", Series = mixtures.Count > 1 ? "mixture" : null, LogY = true, YLabel = "smallest rare frequency pi_r",
         });
     }
 
@@ -72,23 +80,23 @@ public static class AdviceReport
         long? size = null, double? frequency = null, string kind = "comparison") =>
         EmpiricalAsync([.. sweepDirs.SelectMany(Outcomes)], sweepDirs[0], outputDir, target, size, frequency, kind);
 
-    /// <summary>The same from outcomes already read (<paramref name="source"/> names where, for the error when there are none).</summary>
+    /// <summary>The same from outcomes already read (<paramref name="source"/> names where, for the error when there are none).
+    /// Everything is computed, and the request checked (a size or kind the sweeps lack), before anything is written.</summary>
     public static async Task<AdviceResult> EmpiricalAsync(IReadOnlyList<TaskOutcome> outcomes, string source, string outputDir, double target,
         long? size = null, double? frequency = null, string kind = "comparison")
     {
         if (outcomes.Count == 0) throw new ArtifactException(source, "has no evaluated task on a test split yet");
         var boundaries = EmpiricalAdvisor.Boundaries(outcomes, target);
         var factors = EmpiricalAdvisor.Factors(outcomes, boundaries, target);
-        await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_boundaries.arrow"), BoundaryTable, boundaries);
-        await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_factors.arrow"), FactorTable, factors);
-        var names = new List<string> { "advice_boundaries", "advice_factors" };
-        if (size is { } s && frequency is { } f)
+        var levers = size is { } s && frequency is { } f ? Levers.For(boundaries, outcomes, kind, s, f) : null;
+        var tables = new List<(string, Func<string, Task>)>
         {
-            await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, "advice_levers.arrow"), LeverTable, [Levers.For(boundaries, outcomes, kind, s, f)]);
-            names.Add("advice_levers");
-        }
+            ("advice_boundaries", path => ArrowFiles.WriteTableAsync(path, BoundaryTable, boundaries)),
+            ("advice_factors", path => ArrowFiles.WriteTableAsync(path, FactorTable, factors)),
+        };
+        if (levers is not null) tables.Add(("advice_levers", path => ArrowFiles.WriteTableAsync(path, LeverTable, [levers])));
         bool plottable = boundaries.Any(b => b.BoundaryFrequency is not null);
-        return Finish(outputDir, names, !plottable ? null : new PlotSpec
+        return await WriteAsync(outputDir, tables, !plottable ? null : new PlotSpec
         {
             Name = "advice", Kind = "scatter", Title = "Learnability boundary by model size (seed-mean test accuracy reaches the target)",
             Sql = "SELECT parameters, boundary_frequency, kind FROM advice_boundaries WHERE boundary_frequency IS NOT NULL ORDER BY kind, parameters",
@@ -96,6 +104,40 @@ public static class AdviceReport
             Overlays = [new OverlaySpec { Sql = "SELECT parameters, low FROM advice_boundaries WHERE low IS NOT NULL", X = "parameters", Y = "low", Label = "2.5%", Style = "points" },
                         new OverlaySpec { Sql = "SELECT parameters, high FROM advice_boundaries WHERE high IS NOT NULL", X = "parameters", Y = "high", Label = "97.5%", Style = "points" }],
         });
+    }
+
+    /// <summary>The files an advice may leave in its folder that a later one need not write (no --size, nothing to plot):
+    /// removed when the later one does not, so the folder never mixes two advices.</summary>
+    static readonly string[] Optional = ["advice_levers.arrow", "advice.png"];
+
+    /// <summary>
+    /// Writes the tables and the plot into a fresh temporary folder, reads them back there, and only then moves each
+    /// file into <paramref name="outputDir"/> (each under .tmp and renamed), removing the optional files this advice did not
+    /// write: a failure before the move (a table, the plot, a full disk) leaves <paramref name="outputDir"/> as it was,
+    /// and does not create it.
+    /// </summary>
+    static async Task<AdviceResult> WriteAsync(string outputDir, IReadOnlyList<(string Name, Func<string, Task> Write)> tables, PlotSpec? plot)
+    {
+        var staging = Directory.CreateTempSubdirectory("advise-").FullName;
+        try
+        {
+            foreach (var (name, write) in tables) await write(Path.Combine(staging, name + ".arrow")).ConfigureAwait(false);
+            var staged = Finish(staging, [.. tables.Select(t => t.Name)], plot);
+            Directory.CreateDirectory(outputDir);
+            var written = Directory.GetFiles(staging).Select(Path.GetFileName).ToList();
+            foreach (var name in written)
+            {
+                var path = Path.Combine(outputDir, name!);
+                File.Copy(Path.Combine(staging, name!), path + ".tmp", overwrite: true);
+                File.Move(path + ".tmp", path, overwrite: true);
+            }
+            foreach (var stale in Optional.Except(written)) File.Delete(Path.Combine(outputDir, stale!));
+            return new AdviceResult(outputDir, staged.Tables);
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
     }
 
     static AdviceResult Finish(string outputDir, IReadOnlyList<string> names, PlotSpec? plot)

@@ -6,9 +6,11 @@ public sealed record TaskOutcome(string Kind, double Frequency, long Parameters,
 /// <summary>
 /// advice_boundaries.arrow: for a task kind and model size, the rarest tested frequency whose seed-mean
 /// test accuracy reaches the target (as the pipelines' rarest_learned tables count it), the boundary
-/// interpolated in log-frequency between it and the next rarer tested frequency, and a bootstrap
+/// interpolated in log-frequency below the rarest tested frequency from which every more frequent
+/// tested one is learned (the same frequency unless the means are not monotone), and a bootstrap
 /// interval over seeds. Status says when the data cannot place it: below or above the tested range,
-/// one seed (no interval), or fewer than two frequencies.
+/// one seed (no interval), or fewer than two frequencies; and where the means are not monotone, at
+/// which frequencies above a learned one the target is missed.
 /// </summary>
 public sealed record Boundary(string Kind, long Parameters, int Seeds, int Frequencies, double? RarestLearnedTested,
     double? BoundaryFrequency, double? Low, double? High, string Status)
@@ -26,7 +28,8 @@ public sealed record SizeFactor(string Kind, long Smaller, long Larger, double? 
 /// <summary>
 /// The learnability boundary from trained sweeps (paper Fig 5 read as advice). Per (task kind, size):
 /// the seed-mean test accuracy at each tested frequency; the boundary is where that mean crosses the
-/// target, linearly in log-frequency between the two tested frequencies around the crossing (a
+/// target, linearly in log-frequency between the two tested frequencies around the crossing, the upper
+/// one being the rarest tested frequency from which every more frequent one is learned (a
 /// logistic fit needs more frequencies than a sweep usually has, and with perfectly separated seeds
 /// its slope diverges; interpolation uses exactly what was measured). The interval resamples seeds
 /// with replacement at each frequency (2,000 bootstrap draws, fixed seed) and takes the 2.5% and
@@ -44,14 +47,22 @@ public static class EmpiricalAdvisor
         {
             var byFrequency = ByFrequency(group);
             int seeds = group.Select(o => o.Seed).Distinct().Count();
-            var (rarest, boundary, side) = Estimate(byFrequency.Select(f => (f.Frequency, f.Accuracies.Average())).ToList(), target);
+            var means = byFrequency.Select(f => (f.Frequency, Mean: f.Accuracies.Average())).ToList();
+            var (rarest, boundary, side) = Estimate(means, target);
+            // Not learned at a tested frequency above one that is: the means are not monotone in frequency, and the
+            // boundary is placed below the rarest tested frequency from which every more frequent one is learned.
+            var gaps = rarest is { } r ? means.Where(m => m.Frequency > r && m.Mean < target).Select(m => m.Frequency).ToList() : [];
+            string notMonotone = gaps.Count == 0 ? ""
+                : $"not monotone: not learned at {string.Join(", ", gaps.Select(g => g.ToString("G3")))} although learned at {rarest:G3}; ";
+            string oneSeed = seeds < 2 ? "one seed: no interval; train more seeds" : "";
             string status = byFrequency.Count < 2 ? "too few frequencies: test at least two around the boundary"
-                : side switch
-                {
-                    < 0 => $"learned at every tested frequency: the boundary is below {byFrequency[0].Frequency:G3}; test rarer ones",
-                    > 0 => $"learned at no tested frequency: the boundary is above {byFrequency[^1].Frequency:G3}; test more frequent ones",
-                    _ => seeds < 2 ? "one seed: no interval; train more seeds" : "ok",
-                };
+                : side < 0 ? $"learned at every tested frequency: the boundary is below {byFrequency[0].Frequency:G3}; test rarer ones"
+                : side > 0 && gaps.Count == 0 ? $"learned at no tested frequency: the boundary is above {byFrequency[^1].Frequency:G3}; test more frequent ones"
+                : side > 0 ? notMonotone + $"the most frequent tested ({byFrequency[^1].Frequency:G3}) is not learned either, so no boundary " +
+                    "(the rarest tested frequency from which every more frequent one is learned) can be placed; train more seeds or test more frequent ones"
+                : gaps.Count > 0 ? notMonotone + $"the boundary is the crossing below {means.First(m => m.Frequency > gaps[^1]).Frequency:G3}, " +
+                    "the rarest tested frequency from which every more frequent one is learned" + (oneSeed == "" ? "" : "; " + oneSeed)
+                : oneSeed == "" ? "ok" : oneSeed;
             double? low = null, high = null;
             if (side == 0 && seeds >= 2)
             {
@@ -88,8 +99,14 @@ public static class EmpiricalAdvisor
                 var b = Bootstrap(Frequencies(outcomes, kind.Key, large.Parameters), target, seed: 2);
                 var ratios = a.Zip(b, (x, y) => x / y).ToArray();
                 var (low, high) = Interval(ratios);
+                var notMonotone = new[] { small, large }.Where(b => b.Status.StartsWith("not monotone", StringComparison.Ordinal))
+                    .Select(b => b.Parameters.ToString("N0")).ToList();
                 result.Add(new SizeFactor(kind.Key, small.Parameters, large.Parameters, fs / fl, low, high,
-                    small.Seeds < 2 || large.Seeds < 2 ? "one seed: no interval" : "ok"));
+                    string.Join("; ", new[]
+                    {
+                        small.Seeds < 2 || large.Seeds < 2 ? "one seed: no interval" : "",
+                        notMonotone.Count > 0 ? $"not monotone at {string.Join(" and ", notMonotone)} parameters (see advice_boundaries)" : "",
+                    }.Where(x => x != "").DefaultIfEmpty("ok"))));
             }
         }
         return result;
@@ -103,21 +120,27 @@ public static class EmpiricalAdvisor
         [.. outcomes.GroupBy(o => o.Frequency).OrderBy(g => g.Key).Select(g => (g.Key, g.Select(o => o.Accuracy).ToArray()))];
 
     /// <summary>
-    /// From (frequency ascending, mean accuracy): the rarest tested frequency at or above the target, the
-    /// log-linear crossing below it, and where it lies: −1 below the tested range (the rarest is learned),
-    /// +1 above it (none is), 0 inside.
+    /// From (frequency ascending, mean accuracy): the rarest tested frequency at or above the target (as the pipelines'
+    /// rarest_learned tables count it), the boundary and where it lies. The boundary is the log-linear crossing of the
+    /// target between the rarest tested frequency from which every more frequent tested one is learned and the next
+    /// rarer one (for means rising with frequency, simply the crossing; where they are not monotone, the crossing
+    /// below the last unlearned frequency). Side: −1 below the tested range (every tested frequency is learned),
+    /// +1 above it (the most frequent is not learned), 0 inside.
     /// </summary>
     public static (double? RarestLearned, double Boundary, int Side) Estimate(IReadOnlyList<(double Frequency, double Mean)> points, double target)
     {
-        int j = -1;
-        for (int i = 0; i < points.Count; i++) if (points[i].Mean >= target) { j = i; break; }
-        if (j < 0) return (null, double.PositiveInfinity, +1);
-        if (j == 0) return (points[0].Frequency, points[0].Frequency, -1);
+        int first = -1;
+        for (int i = 0; i < points.Count; i++) if (points[i].Mean >= target) { first = i; break; }
+        double? rarest = first < 0 ? null : points[first].Frequency;
+        int j = points.Count;
+        while (j > 0 && points[j - 1].Mean >= target) j--;
+        if (j == points.Count) return (rarest, double.PositiveInfinity, +1);
+        if (j == 0) return (rarest, points[0].Frequency, -1);
         var (f0, a0) = points[j - 1];
         var (f1, a1) = points[j];
         double t = (target - a0) / (a1 - a0);
         double log = Math.Log10(f0) + t * (Math.Log10(f1) - Math.Log10(f0));
-        return (f1, Math.Pow(10, log), 0);
+        return (rarest, Math.Pow(10, log), 0);
     }
 
     /// <summary>Boundaries of resampled seed sets; a draw outside the tested range is ±infinity.</summary>
@@ -155,8 +178,10 @@ public static class Levers
     public static LeverAdvice For(IReadOnlyList<Boundary> boundaries, IReadOnlyList<TaskOutcome> outcomes, string kind, long parameters, double frequency)
     {
         var own = boundaries.FirstOrDefault(b => b.Kind == kind && b.Parameters == parameters)
-            ?? throw new ArgumentException($"no {kind} runs of a {parameters:N0}-parameter model in the sweeps; sizes there: " +
-                string.Join(", ", boundaries.Where(b => b.Kind == kind).Select(b => b.Parameters.ToString("N0"))));
+            ?? throw new ArgumentException(boundaries.Any(b => b.Kind == kind)
+                ? $"no {kind} runs of a {parameters:N0}-parameter model in the sweeps; sizes there: " +
+                    string.Join(", ", boundaries.Where(b => b.Kind == kind).Select(b => b.Parameters.ToString("N0")))
+                : $"no {kind} runs in the sweeps; kinds there: " + string.Join(", ", boundaries.Select(b => b.Kind).Distinct()));
         double tokens = outcomes.Where(o => o.Kind == kind && o.Parameters == parameters).Select(o => o.Tokens).DefaultIfEmpty(0).Max();
         var larger = boundaries.Where(b => b.Kind == kind && b.Parameters > parameters && b.LearnsFrom <= frequency)
             .OrderBy(b => b.Parameters).FirstOrDefault();

@@ -18,9 +18,9 @@ public static partial class AnalysisRunner
     /// <exception cref="ArtifactException">An artifact file cannot be loaded.</exception>
     /// <exception cref="AnalysisException">A table or plot failed; the message names it.</exception>
     /// <param name="pipeline">The sweep's pipeline, for the advice (analysis.advise): exact from its synthetic
-    /// spec, or from the runs of an OLMo sweep.</param>
+    /// spec (per mixture its runs train), or from the runs of an OLMo sweep.</param>
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
-        string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, PipelineSpec? pipeline = null)
+        string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, LoadedPipeline? pipeline = null)
     {
         if (Pipeline.SweepContract.SetAsideStaleAnalysis(sweepDir, [.. spec.Tables.Select(t => t.Name), .. spec.Plots.Select(p => p.Name)]) is { } moved)
             log?.WriteLine($"outputs of an earlier analysis that this one does not write moved to {moved}");
@@ -53,10 +53,10 @@ public static partial class AnalysisRunner
         }
         if (spec.Advise is { } advise && pipeline is not null)
         {
-            var advice = pipeline.Experiment == "olmo"
+            var advice = pipeline.Spec.Experiment == "olmo"
                 ? await Advice.AdviceReport.EmpiricalAsync(Advice.AdviceReport.Outcomes(catalog), catalog.Directory, outputDir, advise.TargetAccuracy,
                     advise.Size > 0 ? advise.Size : null, advise.Frequency > 0 ? advise.Frequency : null, advise.Kind).ConfigureAwait(false)
-                : await Advice.AdviceReport.SyntheticAsync(pipeline, outputDir).ConfigureAwait(false);
+                : await Advice.AdviceReport.SyntheticAsync(pipeline.Spec, pipeline.Runs, outputDir).ConfigureAwait(false);
             foreach (var (name, table) in advice.Tables)
                 results.Add(new AnalysisTableResult(name, table, Path.Combine(outputDir, name + ".arrow"), Print: true));
             log?.WriteLine($"advice -> {outputDir}");

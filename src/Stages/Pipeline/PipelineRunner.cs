@@ -218,7 +218,7 @@ public static class PipelineRunner
         if (!hasAnalysis) return new PipelineResult(sweepDir, statuses, [], true);
         try
         {
-            return new PipelineResult(sweepDir, statuses, await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline.Spec), true);
+            return new PipelineResult(sweepDir, statuses, await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline), true);
         }
         catch (Exception e) when (e is AnalysisException or ArtifactException)
         {
@@ -234,7 +234,7 @@ public static class PipelineRunner
     {
         try
         {
-            return await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline.Spec);
+            return await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline);
         }
         catch (AnalysisException e)
         {

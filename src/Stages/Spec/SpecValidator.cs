@@ -234,7 +234,17 @@ internal sealed partial class SpecValidator
         Check(a.Frequency is >= 0 and <= 0.125, "analysis.advise.frequency", $"must be in [0, 0.125] (0 = none), got {Show(a.Frequency)}");
         Check((a.Size > 0) == (a.Frequency > 0), "analysis.advise", "size and frequency go together: both set (compare the two levers there) or neither");
         if (spec.Experiment == "synthetic")
+        {
             Check(spec.Synthetic.Rare is not null, "analysis.advise", "synthetic advice is about a rare task: add synthetic.rare");
+            // The exact advice covers every width and frequency: what picks a boundary or a lever among trained runs has nothing
+            // to change. Its defaults pass (a resolved pipeline.yaml writes every field out).
+            var unset = new AdviseSpec();
+            const string message = "is for advice from OLMo sweeps (trained runs); a synthetic pipeline's advice is exact for every width and frequency: remove it";
+            Check(a.TargetAccuracy == unset.TargetAccuracy, "analysis.advise.target_accuracy", message);
+            Check(a.Size == unset.Size, "analysis.advise.size", message);
+            Check(a.Frequency == unset.Frequency, "analysis.advise.frequency", message);
+            Check(a.Kind == unset.Kind, "analysis.advise.kind", message);
+        }
         else
             Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");
     }

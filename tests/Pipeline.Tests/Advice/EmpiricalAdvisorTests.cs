@@ -52,6 +52,31 @@ public class EmpiricalAdvisorTests : IDisposable
     }
 
     [Fact]
+    public void Means_that_are_not_monotone_in_frequency_are_reported_and_the_boundary_is_where_every_more_frequent_one_is_learned()
+    {
+        // Seed means 0.586 at 1e-3, 0.492 at 5e-3, 0.555 at 2e-2 (a user's sweep), target 0.5: learned at 1e-3 and 2e-2, not at 5e-3.
+        var outcomes = Size(1000, (1e-3, [0.6, 0.572]), (5e-3, [0.5, 0.484]), (2e-2, [0.57, 0.54])).ToList();
+        var b = Assert.Single(EmpiricalAdvisor.Boundaries(outcomes, 0.5));
+        Assert.StartsWith("not monotone", b.Status);
+        Assert.Contains("not learned at 0.005 although learned at 0.001", b.Status);
+        Assert.Equal(1e-3, b.RarestLearnedTested);                                   // as rarest_learned counts it
+        // From 2e-2 up every tested frequency is learned: the crossing between 5e-3 (0.492) and 2e-2 (0.555).
+        double t = (0.5 - 0.492) / (0.555 - 0.492);
+        Assert.Equal(5e-3 * Math.Pow(4, t), b.BoundaryFrequency!.Value, 1e-12);
+        Assert.Equal(b.BoundaryFrequency, b.LearnsFrom);
+        // So at 1e-3 the levers do not call it learnable: 5e-3 above it is not learned.
+        var levers = Levers.For([b], outcomes, "comparison", 1000, 1e-3);
+        Assert.Equal(b.BoundaryFrequency, levers.FrequencyNeeded);
+        Assert.StartsWith("raise the frequency", levers.Advice);
+
+        // Learned at the rarest only: the most frequent is not learned, so there is no frequency from which all are.
+        var top = Assert.Single(EmpiricalAdvisor.Boundaries([.. Size(1000, (1e-4, [0.9, 0.9]), (1e-3, [0.6, 0.6]), (1e-2, [0.5, 0.5]))], 0.8));
+        Assert.StartsWith("not monotone: not learned at 0.001, 0.01 although learned at 0.0001", top.Status);
+        Assert.Null(top.BoundaryFrequency);
+        Assert.Null(top.LearnsFrom);
+    }
+
+    [Fact]
     public void A_size_that_learned_every_tested_frequency_counts_as_learning_from_the_rarest()
     {
         var outcomes = Size(1000, (1e-4, [0.5, 0.5]), (1e-3, [0.9, 0.9]))
@@ -72,6 +97,17 @@ public class EmpiricalAdvisorTests : IDisposable
     }
 
     [Fact]
+    public void Levers_for_a_kind_the_sweeps_lack_name_the_kinds_they_have()
+    {
+        var outcomes = Size(1000, (1e-4, [0.5, 0.5]), (1e-3, [0.9, 0.9])).ToList();
+        var boundaries = EmpiricalAdvisor.Boundaries(outcomes, 0.8);
+        var kind = Assert.Throws<ArgumentException>(() => Levers.For(boundaries, outcomes, "modular_addition", 1000, 1e-3));
+        Assert.Equal("no modular_addition runs in the sweeps; kinds there: comparison", kind.Message);
+        var size = Assert.Throws<ArgumentException>(() => Levers.For(boundaries, outcomes, "comparison", 999, 1e-3));
+        Assert.Equal("no comparison runs of a 999-parameter model in the sweeps; sizes there: 1,000", size.Message);
+    }
+
+    [Fact]
     public void The_size_factor_and_the_levers_compare_frequency_with_size()
     {
         var outcomes = Size(1000, (1e-4, [0.5, 0.5, 0.5]), (3e-4, [0.6, 0.7, 0.65]), (1e-3, [0.9, 0.85, 0.95]))
@@ -87,6 +123,33 @@ public class EmpiricalAdvisorTests : IDisposable
         Assert.Equal(6.0 * 4000 * 1e7, levers.ExtraFlops);                     // 6·ΔN·D
         Assert.Equal((levers.FrequencyNeeded!.Value - 3e-4) * 1e7, levers.ExtraInstances!.Value, 1e-6);
         Assert.StartsWith("raise the frequency", levers.Advice);
+    }
+
+    [Fact]
+    public async Task A_request_it_cannot_answer_changes_no_file_and_a_later_advice_leaves_no_stale_one()
+    {
+        // Means 0.5 and 0.9: at target 0.8 the boundary lies between the two frequencies, at 0.9 it is 1e-3 itself.
+        var outcomes = Size(1000, (1e-4, [0.5, 0.5]), (1e-3, [0.9, 0.9])).ToList();
+        var output = Path.Combine(dir, "analysis");
+        await AdviceReport.EmpiricalAsync(outcomes, dir, output, 0.8, 1000, 2e-4);      // the pipeline's own advice, with the levers
+        Assert.True(File.Exists(Path.Combine(output, "advice_levers.arrow")));
+        var before = Directory.GetFiles(output).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        // A size and a kind the sweep lacks, at another target: refused, and every file stays as it was.
+        await Assert.ThrowsAsync<ArgumentException>(() => AdviceReport.EmpiricalAsync(outcomes, dir, output, 0.9, 999, 5e-3));
+        await Assert.ThrowsAsync<ArgumentException>(() => AdviceReport.EmpiricalAsync(outcomes, dir, output, 0.9, 1000, 5e-3, "modular_addition"));
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(output).Select(f => Path.GetFileName(f)).Order());
+        foreach (var (name, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(output, name)));
+        // A folder that did not exist is not created.
+        var fresh = Path.Combine(dir, "fresh");
+        await Assert.ThrowsAsync<ArgumentException>(() => AdviceReport.EmpiricalAsync(outcomes, dir, fresh, 0.9, 999, 5e-3));
+        Assert.False(Directory.Exists(fresh));
+
+        // An advice without --size replaces the tables and removes the earlier levers, which answered another request.
+        await AdviceReport.EmpiricalAsync(outcomes, dir, output, 0.9);
+        Assert.False(File.Exists(Path.Combine(output, "advice_levers.arrow")));
+        using var catalog = ArtifactCatalog.Open(output);
+        Assert.Equal(1e-3, Convert.ToDouble(SqlRunner.Query(catalog.Connection, "SELECT boundary_frequency FROM advice_boundaries").Rows.Single()[0]));
     }
 
     [Fact]
