@@ -100,7 +100,7 @@ public static class SpecLoader
         {
             // A table or plot whose keys already failed to bind would only repeat that error in SQL terms.
             var bound = errors.Select(e => e.Path).ToList();
-            errors.AddRange(Unmended(AnalysisErrors(spec, swept, index, sources), mended)
+            errors.AddRange(Unmended(AnalysisErrors(spec, swept, index, sources, yaml), mended)
                 .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b))));
         }
         if (errors.Count > 0)
@@ -177,7 +177,7 @@ public static class SpecLoader
 
     /// <summary>The analysis SQL and plot columns checked against the tables the runs will write.</summary>
     private static IEnumerable<SpecError> AnalysisErrors(PipelineSpec spec, IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept,
-        NodeIndex index, SourceMap sources)
+        NodeIndex index, SourceMap sources, string yaml)
     {
         IReadOnlyList<Analysis.AnalysisProblem> problems;
         try
@@ -188,7 +188,30 @@ public static class SpecLoader
         {
             return [];   // DuckDB is not shipped here (a trimmed GPU publish); the analysis runs elsewhere
         }
-        return problems.Select(p => sources.ErrorAt(index.Nearest(p.Path, out var exact), exact ? index.InfoOf(index.At(p.Path)!)?.Path ?? p.Path : p.Path, p.Message));
+        var lines = yaml.Split('\n');
+        return problems.Select(p =>
+        {
+            var node = index.Nearest(p.Path, out var exact);
+            return AtSqlLine(sources.ErrorAt(node, exact ? index.InfoOf(index.At(p.Path)!)?.Path ?? p.Path : p.Path, p.Message), node, lines);
+        });
+    }
+
+    /// <summary>DuckDB numbers the SQL's lines ("LINE 3:", a caret under the culprit), and a literal block's lines
+    /// (<c>sql: |</c>) are the file's lines after its indicator: the error then points at that line (and at the
+    /// caret's column when the line DuckDB echoes is the file's), not at the <c>sql:</c> key.</summary>
+    private static SpecError AtSqlLine(SpecError error, YamlNode? node, string[] fileLines)
+    {
+        if (error.Line == 0 || node is not YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Literal }) return error;
+        var match = System.Text.RegularExpressions.Regex.Match(error.Message, @"LINE (\d+): ([^\n]*)\n( *)\^");
+        if (!match.Success) return error;
+        int line = error.Line + int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (line > fileLines.Length) return error;
+        var text = fileLines[line - 1].TrimEnd('\r');
+        int indent = fileLines.Skip(error.Line).Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0)
+            .Select(l => l.Length - l.TrimStart(' ').Length).FirstOrDefault();
+        int caret = match.Groups[3].Value.Length - (match.Groups[0].Value.IndexOf(':') + 2);
+        bool echoed = text.Length >= indent && text[indent..] == match.Groups[2].Value;
+        return error with { Line = line, Column = indent + 1 + (echoed && caret >= 0 ? caret : 0) };
     }
 
     /// <summary>Local data paths that match no file and tokenizer files that do not exist, before any work.</summary>

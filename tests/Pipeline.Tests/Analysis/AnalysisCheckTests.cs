@@ -22,6 +22,22 @@ public class AnalysisCheckTests
     }
 
     [Fact]
+    public void An_error_in_a_literal_block_points_at_its_line_and_column_in_the_file()
+    {
+        var error = Assert.Single(Errors(Synthetic(
+            "  tables:",                    // 5
+            "    - name: t",                // 6
+            "      sql: |",                 // 7
+            "        SELECT step,",         // 8
+            "               stpe",          // 9: the typo, at column 16
+            "        FROM metrics")));
+        Assert.Equal((9, 16, "analysis.tables[0].sql"), (error.Line, error.Column, error.Path));
+        // The first line carries the CREATE TABLE prefix DuckDB echoes: the line still, at its first column.
+        var first = Assert.Single(Errors(Synthetic("  tables:", "    - name: t", "      sql: |", "        SELECT stpe FROM metrics")));
+        Assert.Equal((8, 9), (first.Line, first.Column));
+    }
+
+    [Fact]
     public void Later_tables_and_plots_see_earlier_tables_and_a_missing_axis_column_is_named()
     {
         var errors = Errors(Synthetic(
