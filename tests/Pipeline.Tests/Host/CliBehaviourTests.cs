@@ -102,8 +102,8 @@ public class CliBehaviourTests : IDisposable
         Synthetic(2_000_000);
         using var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1");
         var runs = Path.Combine(dir, "artifacts", "syn", "runs");
-        run.WaitUntil(() => Directory.Exists(runs) && Directory.EnumerateFiles(runs, "*.arrow.tmp", SearchOption.AllDirectories).Any(), Limit, "training");
-        Thread.Sleep(1500);
+        // The plot and table need metrics rows: wait for a progress line past the first logging step (500).
+        run.WaitForStep(500, Limit, logged: true);
         run.Signal(15);
         var (exit, _, err) = run.WaitForExit(Limit);
         Assert.Equal(130, exit);

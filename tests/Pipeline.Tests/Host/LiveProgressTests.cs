@@ -19,7 +19,11 @@ public class LiveProgressTests
             p.GroupStarted(["width-8_[red]"]);
             p.RunStarted("width-8_[red]", 0, 10, 100);
             p.Info("done [ok]");
-            await Task.Delay(400);   // let the refresh thread draw
+            // The refresh thread draws when it runs: poll for the rows, with a generous deadline.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!(console.Output.Contains("width-8_[red]") && console.Output.Contains("sweep: 0/10 runs finished, 1 running, 9 queued"))
+                && clock.Elapsed < TimeSpan.FromMinutes(1))
+                await Task.Delay(20);
             Assert.Contains("width-8_[red]", console.Output);
             Assert.Contains("sweep: 0/10 runs finished, 1 running, 9 queued", console.Output);
             for (int s = 1; s <= 100; s++) p.Step("width-8_[red]", s, s == 50 ? 0.25 : null);

@@ -47,9 +47,7 @@ public class SweepEdgeCasesTests : IDisposable
         Synthetic(300_000, 100_000);
         using (var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1", "--no-analysis"))
         {
-            run.WaitUntil(() => Directory.Exists(Path.Combine(Sweep, "runs")) &&
-                Directory.EnumerateFiles(Path.Combine(Sweep, "runs"), "*.arrow.tmp", SearchOption.AllDirectories).Any(), Limit, "training");
-            Thread.Sleep(1500);
+            run.WaitForStep(1, Limit);   // steps were taken, so the stop leaves a step to resume at
             run.Signal(15);
             Assert.Equal(130, run.WaitForExit(Limit).Exit);
         }
