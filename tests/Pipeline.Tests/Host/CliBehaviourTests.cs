@@ -116,6 +116,36 @@ public class CliBehaviourTests : IDisposable
     }
 
     [Fact]
+    public void A_second_sigterm_during_the_wind_down_stops_at_once_with_130()
+    {
+        // The wind-down after the first stop includes the analysis; this one's table hashes 10^9 numbers per
+        // metrics row (minutes once there are rows; nothing when the SQL is checked before training), so the
+        // second signal surely arrives while it runs.
+        Write("syn.yaml",
+            "name: syn", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",
+            "train: {steps: 2000000, batch_size: 32, log_every: 500}",
+            "sweep: {synthetic.width: [2, 4]}",
+            "analysis:",
+            "  tables: [{name: slow, sql: 'SELECT sum(hash(m.step + r.range)) AS h FROM metrics m CROSS JOIN range(1000000000) r'}]");
+        using var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1");
+        run.WaitForStep(500, Limit, logged: true);
+        run.Signal(15);
+        // Training has stopped and its files are complete once the runner says so; the analysis starts next.
+        run.WaitUntil(() => run.Output.Contains("interrupted: artifacts written so far are complete and readable"), Limit, "the end of training");
+        run.Signal(15);
+        var (exit, _, err) = run.WaitForExit(Limit);
+        Assert.Equal(130, exit);
+        Assert.Contains("stopping: completing the files written so far", err);
+        Assert.Contains("stopped at once", err);
+        Assert.DoesNotContain("grace period ended", err);
+        var sweep = Path.Combine(dir, "artifacts", "syn");
+        Assert.False(File.Exists(Path.Combine(sweep, "analysis", "slow.arrow")));   // the analysis did not finish
+        // What the first stop completed before the second is still readable: every run's rows up to its last logged step.
+        Assert.All(Directory.GetDirectories(Path.Combine(sweep, "runs")), r => Assert.Equal("interrupted", Status(r)));
+        Assert.Equal("2", SweepRows.Of(sweep, "SELECT count(DISTINCT run) FROM metrics WHERE step >= 500"));
+    }
+
+    [Fact]
     public void Relative_paths_resolve_against_the_pipeline_files_folder_from_any_directory()
     {
         var project = Path.Combine(dir, "project");
