@@ -37,7 +37,10 @@ public class AdvisedFrequencyTrainingTests(ITestOutputHelper output) : IDisposab
         var rows = SqlRunner.Query(catalog.Connection,
             $"SELECT r.frequency, m.signal FROM metrics m JOIN rare r USING (run) WHERE m.task = {tasks} AND m.step = 6000 ORDER BY r.frequency").Rows;
         foreach (var row in rows) output.WriteLine($"advised {advised:G4}: frequency {row[0]} → rare signal {row[1]}");
-        Assert.True(Convert.ToDouble(rows[0][1]) < 0.2, $"below the advice ({below:G3}) the rare feature should be lost: signal {rows[0][1]}");
-        Assert.True(Convert.ToDouble(rows[1][1]) > 0.8, $"above the advice ({above:G3}) the rare feature should be kept: signal {rows[1][1]}");
+        // The README's figures (signal > 0.99 kept, < 0.001 lost). Measured on the CPU: lost 1.0e-4 … 7.1e-4,
+        // kept 0.9995 … 0.9998 over the three mixtures (the runs are seeded, so these move only with float rounding).
+        Assert.Equal(2, rows.Count);
+        Assert.True(Convert.ToDouble(rows[0][1]) < 0.001, $"below the advice ({below:G3}) the rare feature should be lost: signal {rows[0][1]}");
+        Assert.True(Convert.ToDouble(rows[1][1]) > 0.99, $"above the advice ({above:G3}) the rare feature should be kept: signal {rows[1][1]}");
     }
 }

@@ -179,6 +179,10 @@ public class EmpiricalAdvisorTests : IDisposable
         var rarest = tables.Single(t => t.Name == "rarest_learned").Result;
         var boundaries = EmpiricalAdvisor.Boundaries(AdviceReport.Outcomes(dir), 0.8);
         Assert.Equal(2, boundaries.Count);
+        // One row per size, by hand from the accuracies above (means over seeds ≥ 0.8): 120K learns 3e-3
+        // (0.90; 1e-3 averages 0.723), 600K learns 1e-3 (0.89; 3e-4 averages 0.61). Checked before the
+        // loop below, which would pass on no rows.
+        Assert.Equal([(120_000L, 3e-3), (600_000L, 1e-3)], rarest.Rows.Select(r => (Convert.ToInt64(r[0]), Convert.ToDouble(r[1]))));
         foreach (var row in rarest.Rows)
         {
             var b = boundaries.Single(x => x.Parameters == Convert.ToInt64(row[0]));

@@ -100,6 +100,27 @@ sealed class CliProcess : IDisposable
         }
     }
 
+    /// <summary>Waits until a progress line (printed every 5 s when the output is redirected) reports step
+    /// <paramref name="atLeast"/> or later and, with <paramref name="logged"/>, a training loss: a logging
+    /// step has been reached, so its metrics rows are written. Returns the step reported.</summary>
+    public long WaitForStep(long atLeast, TimeSpan timeout, bool logged = false)
+    {
+        long reached = 0;
+        WaitUntil(() =>
+        {
+            foreach (System.Text.RegularExpressions.Match m in ProgressLine.Matches(Output))
+                if (long.Parse(m.Groups[1].Value) >= atLeast && (!logged || m.Groups[2].Value != "-"))
+                {
+                    reached = long.Parse(m.Groups[1].Value);
+                    return true;
+                }
+            return false;
+        }, timeout, logged ? $"progress line with a loss at step {atLeast} or later" : $"progress line at step {atLeast} or later");
+        return reached;
+    }
+
+    static readonly System.Text.RegularExpressions.Regex ProgressLine = new(@": step (\d+)/\d+ loss (\S+)");
+
     public void Dispose()
     {
         if (!process.HasExited) process.Kill(entireProcessTree: true);

@@ -102,8 +102,8 @@ public class CliBehaviourTests : IDisposable
         Synthetic(2_000_000);
         using var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1");
         var runs = Path.Combine(dir, "artifacts", "syn", "runs");
-        run.WaitUntil(() => Directory.Exists(runs) && Directory.EnumerateFiles(runs, "*.arrow.tmp", SearchOption.AllDirectories).Any(), Limit, "training");
-        Thread.Sleep(1500);
+        // The plot and table need metrics rows: wait for a progress line past the first logging step (500).
+        run.WaitForStep(500, Limit, logged: true);
         run.Signal(15);
         var (exit, _, err) = run.WaitForExit(Limit);
         Assert.Equal(130, exit);
@@ -113,6 +113,36 @@ public class CliBehaviourTests : IDisposable
         Assert.True(File.Exists(Path.Combine(sweep, "analysis", "last.arrow")));
         using var catalog = ArtifactCatalog.Open(sweep);
         Assert.Contains(Directory.GetDirectories(runs), r => Status(r) == "interrupted");
+    }
+
+    [Fact]
+    public void A_second_sigterm_during_the_wind_down_stops_at_once_with_130()
+    {
+        // The wind-down after the first stop includes the analysis; this one's table hashes 10^9 numbers per
+        // metrics row (minutes once there are rows; nothing when the SQL is checked before training), so the
+        // second signal surely arrives while it runs.
+        Write("syn.yaml",
+            "name: syn", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",
+            "train: {steps: 2000000, batch_size: 32, log_every: 500}",
+            "sweep: {synthetic.width: [2, 4]}",
+            "analysis:",
+            "  tables: [{name: slow, sql: 'SELECT sum(hash(m.step + r.range)) AS h FROM metrics m CROSS JOIN range(1000000000) r'}]");
+        using var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1");
+        run.WaitForStep(500, Limit, logged: true);
+        run.Signal(15);
+        // Training has stopped and its files are complete once the runner says so; the analysis starts next.
+        run.WaitUntil(() => run.Output.Contains("interrupted: artifacts written so far are complete and readable"), Limit, "the end of training");
+        run.Signal(15);
+        var (exit, _, err) = run.WaitForExit(Limit);
+        Assert.Equal(130, exit);
+        Assert.Contains("stopping: completing the files written so far", err);
+        Assert.Contains("stopped at once", err);
+        Assert.DoesNotContain("grace period ended", err);
+        var sweep = Path.Combine(dir, "artifacts", "syn");
+        Assert.False(File.Exists(Path.Combine(sweep, "analysis", "slow.arrow")));   // the analysis did not finish
+        // What the first stop completed before the second is still readable: every run's rows up to its last logged step.
+        Assert.All(Directory.GetDirectories(Path.Combine(sweep, "runs")), r => Assert.Equal("interrupted", Status(r)));
+        Assert.Equal("2", SweepRows.Of(sweep, "SELECT count(DISTINCT run) FROM metrics WHERE step >= 500"));
     }
 
     [Fact]

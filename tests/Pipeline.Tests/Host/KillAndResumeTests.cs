@@ -89,16 +89,34 @@ public class KillAndResumeTests : IDisposable
 
         var runs = Path.Combine(dir, "cut", "syn", "runs");
         bool Completed(string run) => File.Exists(Path.Combine(runs, run, "status.json"));
+        // A group has started once its runs' tables are open for writing.
+        bool Started(string run) => File.Exists(Path.Combine(runs, run, "metrics.arrow.tmp"));
+        string[] first = ["frequency_exponent-0.5_width-2", "frequency_exponent-0.5_width-6"],
+                 second = ["frequency_exponent-1.0_width-2", "frequency_exponent-1.0_width-6"];
         using (var cut = CliProcess.Start(dir, "run", "syn.yaml", "--artifacts", "cut", "--jobs", "1", "--no-analysis"))
         {
-            cut.WaitUntil(() => Completed("frequency_exponent-0.5_width-2"), Limit, "the first group's end");
+            // Killed while the second group trains: the first is complete, the second started and has no checkpoint
+            // (a synthetic group saves one only when stopped gracefully).
+            cut.WaitUntil(() => second.All(Started), Limit, "the second group's start");
             cut.KillHard();
         }
+        Assert.All(first, r => Assert.True(Completed(r), $"{r} should have completed before the kill"));
+        Assert.All(second, r =>
+        {
+            Assert.False(Completed(r), $"{r} finished before the kill: the test did not kill it mid-run");
+            Assert.True(Started(r));
+            Assert.False(File.Exists(Path.Combine(runs, r, "metrics.arrow")));
+            Assert.False(File.Exists(Path.Combine(runs, r, "checkpoint", "trainer.json")));
+        });
         Assert.False(Completed("frequency_exponent-1.5_width-6"));   // killed before the sweep ended
 
         var resumed = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--artifacts", "cut", "--jobs", "1", "--no-analysis", "--resume");
         Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
-        Assert.Contains("completed earlier, skipped", resumed.Out);
+        Assert.All(first, r => Assert.Contains($"{r}: completed earlier, skipped", resumed.Out));
+        // The killed group is trained again from the start, not skipped and not resumed from a checkpoint.
+        Assert.All(second, r => Assert.DoesNotContain($"{r}: completed earlier", resumed.Out));
+        Assert.DoesNotContain("resuming from the checkpoint", resumed.Out);
+        Assert.All(second, r => Assert.True(Completed(r)));
         string sweep = Path.Combine(dir, "cut", "syn"), reference = Path.Combine(dir, "whole", "syn");
         foreach (var sql in new[] {
             "SELECT run, step, task, loss, signal FROM metrics ORDER BY run, step, task",

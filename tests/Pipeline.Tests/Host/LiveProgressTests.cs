@@ -19,9 +19,24 @@ public class LiveProgressTests
             p.GroupStarted(["width-8_[red]"]);
             p.RunStarted("width-8_[red]", 0, 10, 100);
             p.Info("done [ok]");
-            await Task.Delay(400);   // let the refresh thread draw
-            Assert.Contains("width-8_[red]", console.Output);
-            Assert.Contains("sweep: 0/10 runs finished, 1 running, 9 queued", console.Output);
+            // The refresh thread draws when it runs: poll for the rows, with a generous deadline. TestConsole's
+            // output is a StringBuilder the refresh thread appends to, so a read can tear (it threw once): retry it.
+            string Snapshot()
+            {
+                while (true)
+                    try { return console.Output; }
+                    catch (ArgumentOutOfRangeException) { }
+            }
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var drawn = Snapshot();
+            while (!(drawn.Contains("width-8_[red]") && drawn.Contains("sweep: 0/10 runs finished, 1 running, 9 queued"))
+                && clock.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                await Task.Delay(20);
+                drawn = Snapshot();
+            }
+            Assert.Contains("width-8_[red]", drawn);
+            Assert.Contains("sweep: 0/10 runs finished, 1 running, 9 queued", drawn);
             for (int s = 1; s <= 100; s++) p.Step("width-8_[red]", s, s == 50 ? 0.25 : null);
             p.RunFinished("width-8_[red]", RunStatus.Completed(100, 1.0));
             return 42;

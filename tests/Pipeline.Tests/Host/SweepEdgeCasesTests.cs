@@ -47,9 +47,7 @@ public class SweepEdgeCasesTests : IDisposable
         Synthetic(300_000, 100_000);
         using (var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1", "--no-analysis"))
         {
-            run.WaitUntil(() => Directory.Exists(Path.Combine(Sweep, "runs")) &&
-                Directory.EnumerateFiles(Path.Combine(Sweep, "runs"), "*.arrow.tmp", SearchOption.AllDirectories).Any(), Limit, "training");
-            Thread.Sleep(1500);
+            run.WaitForStep(1, Limit);   // steps were taken, so the stop leaves a step to resume at
             run.Signal(15);
             Assert.Equal(130, run.WaitForExit(Limit).Exit);
         }
@@ -74,13 +72,16 @@ public class SweepEdgeCasesTests : IDisposable
     }
 
     /// <summary>A shipped synthetic analysis over a sweep of two seeds: one row per configuration (the mean over
-    /// seeds, which it counts), not a row per seed without a seed column, nor a sum or a max across seeds.</summary>
+    /// seeds, which it counts), not a row per seed without a seed column, nor a sum or a max across seeds.
+    /// <paramref name="rows"/> is the number of configurations, counted by hand from the cpu profile and the
+    /// --set overrides: capacity 2 widths × 8 tasks; long-horizon 2 widths ([4, 12]) × 8 tasks × 4 logged
+    /// steps (100, 200, 300, 400 of 400); residual 2 widths; retention 2 widths × 1 gap.</summary>
     [Theory]
-    [InlineData("synthetic-capacity.yaml", "final_loss", "width, task", true, "train.steps=200", "sweep.synthetic.width=[2,4]")]
-    [InlineData("synthetic-long-horizon.yaml", "loss_over_time", "width, step, task", false, "train.steps=400", "train.log_every=100")]
-    [InlineData("synthetic-residual.yaml", "final_state", "width", true, "train.steps=200", "sweep.synthetic.width=[16,56]")]
-    [InlineData("synthetic-retention.yaml", "retention", "width, gap", true, "train.steps=400", "sweep.synthetic.width=[24,56]", "sweep.synthetic.rare.gap=[50]")]
-    public void A_shipped_analysis_gives_one_row_per_configuration_over_several_seeds(string file, string table, string keys, bool counted, params string[] sets)
+    [InlineData("synthetic-capacity.yaml", "final_loss", "width, task", true, 2 * 8, "train.steps=200", "sweep.synthetic.width=[2,4]")]
+    [InlineData("synthetic-long-horizon.yaml", "loss_over_time", "width, step, task", false, 2 * 8 * 4, "train.steps=400", "train.log_every=100")]
+    [InlineData("synthetic-residual.yaml", "final_state", "width", true, 2, "train.steps=200", "sweep.synthetic.width=[16,56]")]
+    [InlineData("synthetic-retention.yaml", "retention", "width, gap", true, 2 * 1, "train.steps=400", "sweep.synthetic.width=[24,56]", "sweep.synthetic.rare.gap=[50]")]
+    public void A_shipped_analysis_gives_one_row_per_configuration_over_several_seeds(string file, string table, string keys, bool counted, long rows, params string[] sets)
     {
         var run = CliProcess.Run(dir, Limit, ["run", RepoFiles.Pipeline(file), "--profile", "cpu", "--artifacts", "out", "--set", "sweep.seed=[0,1]",
             .. sets.SelectMany(x => new[] { "--set", x })]);
@@ -88,6 +89,7 @@ public class SweepEdgeCasesTests : IDisposable
         var sweep = Directory.GetDirectories(Path.Combine(dir, "out")).Single();
         using var catalog = ArtifactCatalog.Open(sweep);
         var counts = SqlRunner.Query(catalog.Connection, $"SELECT count(*), count(DISTINCT ({keys})) FROM {table}").Rows.Single();
+        Assert.Equal(rows, Convert.ToInt64(counts[0]));   // first, so that an empty table cannot pass the next line
         Assert.Equal(Convert.ToInt64(counts[1]), Convert.ToInt64(counts[0]));
         if (counted)   // the seeds each row averages
             Assert.Equal([2L], SqlRunner.Query(catalog.Connection, $"SELECT DISTINCT seeds FROM {table}").Rows.Select(r => Convert.ToInt64(r[0])));

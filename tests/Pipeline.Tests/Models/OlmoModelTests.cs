@@ -132,10 +132,10 @@ public class OlmoStateDictTests
         Assert.Equal(new long[] { 8, 8 }, model.state_dict()["blocks.0.attn.rotary.cos"].shape);   // (MaxSeqLen, hd)
     }
 
-    [Fact]
+    [SkippableFact]
     public void MovesToCudaWithItsRotaryTables()
     {
-        if (!cuda.is_available()) return;   // checked on the GPU machine only
+        Skip.IfNot(cuda.is_available(), "needs CUDA: checked on the GPU machine only");
         using var scope = NewDisposeScope();
         using var model = new OlmoModel(new OlmoConfig(Layers: 1, Hidden: 16, MlpDim: 64, Heads: 2, VocabSize: 20, MaxSeqLen: 8));
         var tokens = randint(20, [2, 8], dtype: int64);                                            // (B, T)

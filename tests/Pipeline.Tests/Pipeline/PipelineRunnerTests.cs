@@ -89,15 +89,34 @@ public class PipelineRunnerTests : IDisposable
     [Fact]
     public async Task AFailingGroupAmongConcurrentOnesStopsTheSweepNamingItsRun()
     {
-        // lr 1e30 diverges to a non-finite loss; the lr-0.01 group runs beside it.
-        var pipeline = Load(Sweep, null, "sweep.train.lr=[0.01, 1e30]", "train.steps=2000");
+        // Three groups (one per lr, equal cost, so started in sweep order) and two jobs: lr 1e30 diverges to a
+        // non-finite loss at its first logged step (20); the lr-0.01 group trains beside it and has 200 000
+        // steps to go, so it cannot finish first; the lr-0.02 group waits for a free job. README: groups
+        // beside a failing one stop at their next step (interrupted), groups not yet started are not started.
+        var pipeline = Load(Sweep, null, "sweep.train.lr=[0.01, 1e30, 0.02]", "train.steps=200000");
+        Assert.Equal(3, SweepGroups.Of(pipeline.Runs, jobs: 2).Count);
         var e = await Assert.ThrowsAsync<PipelineRunException>(() =>
             PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None, jobs: 2));
         Assert.EndsWith("lr-1e30", e.Run);
-        var states = pipeline.Runs.ToDictionary(r => r.RunId, r =>
-            JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "t", "runs", r.RunId, "status.json"))).RootElement.GetProperty("state").GetString());
-        Assert.All(states.Where(p => p.Key.EndsWith("lr-1e30")), p => Assert.Equal("failed", p.Value));
-        Assert.All(states.Where(p => p.Key.EndsWith("lr-0.01")), p => Assert.Contains(p.Value, new[] { "completed", "interrupted" }));
+        string RunDir(string run) => Path.Combine(dir, "t", "runs", run);
+        string? State(string run) => File.Exists(Path.Combine(RunDir(run), "status.json"))
+            ? JsonDocument.Parse(File.ReadAllText(Path.Combine(RunDir(run), "status.json"))).RootElement.GetProperty("state").GetString()
+            : null;
+        var runs = pipeline.Runs.Select(r => r.RunId).ToList();
+        Assert.Equal(12, runs.Count);
+        Assert.All(runs.Where(r => r.EndsWith("lr-1e30")), r => Assert.Equal("failed", State(r)));
+        Assert.All(runs.Where(r => r.EndsWith("lr-0.01")), r =>
+        {
+            Assert.Equal("interrupted", State(r));
+            long steps = JsonDocument.Parse(File.ReadAllText(Path.Combine(RunDir(r), "status.json"))).RootElement.GetProperty("steps").GetInt64();
+            Assert.InRange(steps, 0, 199_999);
+        });
+        Assert.All(runs.Where(r => r.EndsWith("lr-0.02")), r =>
+        {
+            Assert.Null(State(r));
+            Assert.False(File.Exists(Path.Combine(RunDir(r), "metrics.arrow")), $"{r} was trained");
+            Assert.False(Directory.Exists(RunDir(r)) && Directory.EnumerateFiles(RunDir(r), "*.tmp").Any(), $"{r} was started");
+        });
     }
 
     [Fact]

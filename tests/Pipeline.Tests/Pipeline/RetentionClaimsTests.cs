@@ -61,6 +61,8 @@ public class RetentionClaimsTests(ITestOutputHelper output) : IDisposable
         var result = await PipelineRunner.RunAsync(pipeline, root, SilentProgress.Instance, CancellationToken.None);
         var final = result.Tables.Single(t => t.Name == "final_state").Result;
         double At(int row, string column) => Convert.ToDouble(final.Rows[row][final.ColumnIndex(column)]);
+        // One row per width of the sweep (checked first: the loop below would pass on no rows).
+        Assert.Equal([6.0, 10, 14, 18], Enumerable.Range(0, final.Rows.Count).Select(i => At(i, "width")));
         for (int i = 0; i < final.Rows.Count; i++)
         {
             output.WriteLine(string.Join("  ", final.Rows[i]));

@@ -1,11 +1,12 @@
 using Retention.Models;
 using Retention.Probes;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Retention.Tests.Probes;
 
 /// <summary>The gradient decomposition's identities of shared/docs/probes.md §3, on a small OLMo model.</summary>
-public class GradientDecompositionTests
+public class GradientDecompositionTests(ITestOutputHelper output)
 {
     const int Vocab = 40, Eos = 39;
 
@@ -81,9 +82,25 @@ public class GradientDecompositionTests
         using var model = Model();
         var (instances, targets) = Instances(32);
         var (_, gOut) = GradientDecomposition.TaskGradient(model, instances, targets);
-        var chosen = GradientDecomposition.Localise(model, gOut, 5);
-        var attribution = model.Blocks[0].Mlp.OutProj.weight!.mul(gOut).sum([0]).abs().data<float>().ToArray();
-        var expected = Enumerable.Range(0, 32).OrderByDescending(j => attribution[j]).Take(5).Order().ToArray();
-        Assert.Equal(expected, chosen);
+
+        // The definition, computed directly: keep the first block's SwiGLU activation a (the input of its output
+        // projection, (n, 3, F)), backpropagate the task loss (mean cross-entropy over every target) to it, and
+        // sum a·∂L/∂a over the instances' tokens.
+        Tensor? activation = null;
+        var hook = model.Blocks[0].Mlp.OutProj.register_forward_pre_hook((_, a) => activation = a);
+        var logits = model.ComputeLogits(instances);
+        hook.remove();
+        var loss = nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten());
+        var dLda = autograd.grad([loss], [activation!])[0];
+        Assert.Equal([32L, 3, 32], activation!.shape);
+        var attribution = activation.mul(dLda).sum([0, 1]).abs().to(ScalarType.Float64).data<double>().ToArray();
+        var ranked = Enumerable.Range(0, 32).OrderByDescending(j => attribution[j]).ToArray();
+        output.WriteLine(string.Join(" ", ranked.Select(j => $"{j}:{attribution[j]:E3}")));
+        foreach (int count in new[] { 1, 3, 5, 8 })
+        {
+            // The last chosen and the first left out are far enough apart that float32 rounding cannot swap them.
+            Assert.True(attribution[ranked[count - 1]] > 1.01 * attribution[ranked[count]], $"{attribution[ranked[count - 1]]} vs {attribution[ranked[count]]}");
+            Assert.Equal(ranked.Take(count).Order().ToArray(), GradientDecomposition.Localise(model, gOut, count));
+        }
     }
 }

@@ -73,17 +73,26 @@ public class BatchedTrainerTests(ITestOutputHelper output)
     {
         var mixture = TaskMixture.From(Syn, 0);
         using var trainer = new SyntheticTrainer(mixture, Train, Cells, CPU);
+        using var _ = NewDisposeScope();
+        // The weights at initialisation, copied: the real columns are random and nonzero from the
+        // start, so only a comparison with this copy shows that training moved them.
+        var encodersAtInit = trainer.Students.Encoders.detach().clone();             // (C, D, N_max)
+        var decodersAtInit = trainer.Students.AllDecoders.detach().clone();          // (C, K, d, N_max)
         foreach (var batch in CellSampler.Stream(mixture, null, Train.BatchSize, [.. Cells.Select(c => c.Seed)], Train.Steps))
             trainer.Step(batch);
 
-        using var _ = NewDisposeScope();
         var s = trainer.Students;
         int nMax = Cells.Max(c => c.Width);
         for (int c = 0; c < Cells.Length; c++)
         {
             int n = Cells[c].Width;
-            // Real columns moved (the test would pass vacuously on a trainer that never steps).
-            Assert.True(s.Encoder(c).abs().max().item<float>() > 0);
+            // Every real column of the encoder and of the decoders moved (200 Adam steps at lr 0.01
+            // move every weight that gets a gradient by far more than float32 rounding).
+            var encoderMoved = (s.Encoders[c].narrow(1, 0, n) - encodersAtInit[c].narrow(1, 0, n)).abs().amax([0]);     // (N_c)
+            var decoderMoved = (s.AllDecoders[c].narrow(2, 0, n) - decodersAtInit[c].narrow(2, 0, n)).abs().amax([0, 1]); // (N_c)
+            output.WriteLine($"{Cells[c].RunId}: smallest column move encoder {encoderMoved.min().item<float>():E2}, decoders {decoderMoved.min().item<float>():E2}");
+            Assert.True(encoderMoved.min().item<float>() > 1e-4f, $"{Cells[c].RunId}: an encoder column did not move in training");
+            Assert.True(decoderMoved.min().item<float>() > 1e-4f, $"{Cells[c].RunId}: a decoder column did not move in training");
             if (n == nMax) continue;
             var encoderPad = s.Encoders[c].narrow(1, n, nMax - n);                 // (D, N_max − N_c)
             var decoderPad = s.AllDecoders[c].narrow(2, n, nMax - n);              // (K, d, N_max − N_c)

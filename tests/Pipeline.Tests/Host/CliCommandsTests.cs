@@ -1,0 +1,92 @@
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>README promises of the smaller commands, through the CLI: `validate --print` prints YAML that loads
+/// again, `submit --dry-run` writes and submits nothing, `query`/`analyze` name a missing directory (exit 2),
+/// and `--device cuda` without CUDA fails naming CUDA instead of training on the CPU.</summary>
+public sealed class CliCommandsTests : IDisposable
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+    readonly string dir = Directory.CreateTempSubdirectory("cli-commands-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static readonly string[] RunIds = ["lr-0.003", "lr-0.001"];
+
+    void WritePipeline() => File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+        "name: syn", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}",
+        "train: {steps: 200, batch_size: 8, log_every: 100}",
+        "sweep: {train.lr: [0.003, 0.001]}",
+        "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
+
+    [Fact]
+    public void Validate_print_shows_resolved_yaml_that_validates_again_with_the_same_runs()
+    {
+        WritePipeline();
+        var first = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--print", "--set", "train.steps=123");
+        Assert.True(first.Exit == 0, first.Err);
+        // The YAML comes first, then "<file>: ok, N run(s)" and one line per run.
+        var lines = first.Out.Split('\n');
+        int ok = Array.FindIndex(lines, l => l.StartsWith("syn.yaml: ok, ", StringComparison.Ordinal));
+        Assert.True(ok > 0, first.Out);
+        Assert.Contains("syn.yaml: ok, 2 run(s)", lines[ok]);
+        File.WriteAllText(Path.Combine(dir, "resolved.yaml"), string.Join('\n', lines[..ok]));
+
+        var again = CliProcess.Run(dir, Limit, "validate", "resolved.yaml");
+        Assert.True(again.Exit == 0, again.Err + "\n" + first.Out);
+        Assert.Contains("resolved.yaml: ok, 2 run(s)", again.Out);
+        foreach (var run in RunIds)
+            Assert.Contains($"  {run}: width 2, seed 0, 123 steps on cpu", again.Out);   // the --set is in the printed YAML
+    }
+
+    [Fact]
+    public void Submit_dry_run_prints_the_tasks_and_both_scripts_and_writes_or_submits_nothing()
+    {
+        WritePipeline();
+        var bin = Directory.CreateDirectory(Path.Combine(dir, "fake-bin")).FullName;
+        var called = Path.Combine(dir, "sbatch-called");
+        File.WriteAllText(Path.Combine(bin, "sbatch"), $"#!/bin/bash\ntouch '{called}'\necho 42\n");
+        File.WriteAllText(Path.Combine(bin, "squeue"), "#!/bin/bash\nexit 0\n");
+        foreach (var f in Directory.GetFiles(bin)) File.SetUnixFileMode(f, (UnixFileMode)0b111_101_101);
+        var before = Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToList();
+
+        var (exit, output, err) = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = $"{bin}:/usr/bin:/bin" },
+            "submit", "syn.yaml", "--slurm", "--dry-run");
+        Assert.True(exit == 0, err);
+        Assert.False(File.Exists(called), "sbatch was called");
+        Assert.Equal(before, Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order());   // nothing written
+        // Two runs that differ in lr train in two tasks: an array of tasks 0 and 1, each run named, then the analysis script.
+        Assert.All(RunIds, run => Assert.Contains(run, output));
+        Assert.Contains("#SBATCH --array=0-1", output);
+        Assert.Equal(2, output.Split('\n').Count(l => l == "#!/bin/bash"));
+        Assert.Contains(" analyze ", output);
+    }
+
+    [Theory]
+    [InlineData("query", "SELECT 1")]
+    [InlineData("analyze")]
+    public void Query_and_analyze_on_a_missing_directory_exit_2_naming_it(string command, params string[] rest)
+    {
+        var missing = Path.Combine("nowhere", "syn");
+        var (exit, _, err) = CliProcess.Run(dir, Limit, [command, missing, .. rest]);
+        Assert.Equal(2, exit);
+        Assert.Contains(missing, err);
+        Assert.Contains("does not exist", err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "nowhere")));
+    }
+
+    [Fact]
+    public void Run_with_device_cuda_where_cuda_is_unavailable_fails_naming_cuda_and_trains_nothing()
+    {
+        WritePipeline();
+        // CUDA_VISIBLE_DEVICES="" hides any GPU, so this holds on a GPU machine too.
+        var (exit, output, err) = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["CUDA_VISIBLE_DEVICES"] = "" },
+            "run", "syn.yaml", "--device", "cuda");
+        Assert.NotEqual(0, exit);
+        Assert.NotEqual(130, exit);
+        Assert.Contains("CUDA is not available", err);
+        Assert.DoesNotContain("   at ", err);   // a message, not a stack trace
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "syn", "runs")), output + err);
+        Assert.Empty(Directory.GetFiles(dir, "*.arrow*", SearchOption.AllDirectories));
+    }
+}
