@@ -52,11 +52,15 @@ public static class SweepContract
                 string.Join("\n  ", problems) + $"\n{afresh}, or use the old settings");
     }
 
-    /// <summary>The keys whose values differ between two resolved specs, as "key: old → new".</summary>
+    /// <summary>The keys whose values differ between two resolved specs, as "key: old → new". Keys the experiment
+    /// does not read are not compared: specs written before the writer left them out carry them at their defaults.</summary>
     public static IReadOnlyList<string> ChangedKeys(string oldYaml, string newYaml)
     {
         var (before, after) = (Flatten(oldYaml), Flatten(newYaml));
-        return [.. before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+        var experiment = after.GetValueOrDefault("experiment") ?? before.GetValueOrDefault("experiment") ?? "synthetic";
+        var unread = ExperimentKeys.Unread(experiment).Select(u => u.Path).ToList();
+        bool Read(string key) => !unread.Any(u => key == u || key.StartsWith(u + ".", StringComparison.Ordinal) || key.StartsWith(u + "[", StringComparison.Ordinal));
+        return [.. before.Keys.Union(after.Keys).Where(Read).Order(StringComparer.Ordinal)
             .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
             .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "(absent)"} → {after.GetValueOrDefault(k) ?? "(absent)"}")];
     }

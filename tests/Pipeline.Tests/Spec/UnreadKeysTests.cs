@@ -69,4 +69,16 @@ public class UnreadKeysTests
             .Replace("sweep:\n  synthetic.width: [4, 8]\n", "synthetic: {tasks: 32, dims_per_task: 16, width: 16}\n");
         Assert.Single(Load(old).Runs);
     }
+
+    [Fact]
+    public void A_resume_compares_only_keys_the_experiment_reads()
+    {
+        // run.yaml of an OLMo run trained before unread keys were left out: the synthetic section and train.batch_size at defaults.
+        var now = Load(Olmo.Replace(", batch_size: 64", "").Replace("sweep:\n  synthetic.width: [4, 8]\n", "")).Runs[0].ResolvedYaml;
+        Assert.DoesNotContain("synthetic:", now);
+        var before = now.Replace("train:\n", "train:\n  batch_size: 256\n  optimizer: adam\n") + "synthetic:\n  tasks: 32\n  width: 16\n";
+        Assert.Empty(Retention.Pipeline.SweepContract.ChangedKeys(before, now));
+        // A key it reads still counts.
+        Assert.Equal(["train.steps: 10 → 11"], Retention.Pipeline.SweepContract.ChangedKeys(before, now.Replace("steps: 10", "steps: 11")));
+    }
 }
