@@ -6,11 +6,8 @@ namespace Retention.Tests.Analysis;
 
 /// <summary>A plot that cannot be drawn (its query has no rows) fails the analysis by name, after the plots
 /// behind it are drawn: one bad filter no longer costs every later figure.</summary>
-public class PlotFailureTests : IDisposable
+public class PlotFailureTests() : InTempFolder("plot-failure-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("plot-failure-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     static string Plot(string name, string where) =>
         $"    - {{name: {name}, kind: scatter, sql: 'SELECT step, loss FROM metrics WHERE {where}', x: step, y: loss}}";
 

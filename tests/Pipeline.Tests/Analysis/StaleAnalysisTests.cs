@@ -7,11 +7,8 @@ namespace Retention.Tests.Analysis;
 
 /// <summary>An analysis that no longer has a table or plot does not leave the old one to be queried as if
 /// current: `pipeline analyze` with an edited file, then with the original.</summary>
-public class StaleAnalysisTests : IDisposable
+public class StaleAnalysisTests() : InTempFolder("stale-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("stale-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     static string Analysis(params string[] tables) => string.Join('\n', [
         "name: t", "synthetic: {tasks: 2, dims_per_task: 2, width: 2}", "train: {steps: 10, batch_size: 8, log_every: 10}",
         "analysis:", "  tables:", .. tables.Select(t => $"    - {{name: {t}, sql: 'SELECT count(*) AS n FROM metrics'}}"),

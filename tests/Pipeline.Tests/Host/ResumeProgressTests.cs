@@ -5,11 +5,8 @@ using static Retention.Tests.Spec.SpecSamples;
 namespace Retention.Tests.Host;
 
 /// <summary>A --resume counts the runs it skips as finished ("[4/16 runs finished]" was printed when all 16 were).</summary>
-public class ResumeProgressTests : IDisposable
+public class ResumeProgressTests() : InTempFolder("resume-progress-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("resume-progress-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     static string Sweep(string seeds) => Yaml("name: t", "synthetic: {tasks: 2, dims_per_task: 2}",
         "train: {steps: 10, batch_size: 8, log_every: 10}", "sweep:", $"  seed: [{seeds}]", "  synthetic.width: [2, 3]");
 

@@ -6,11 +6,8 @@ namespace Retention.Tests.Pipeline;
 
 /// <summary>swept.arrow as the README offers it to analyses ("JOIN swept USING (run)"): checked before
 /// training, and every run's file typed by the whole sweep, so the tables load together.</summary>
-public class SweptTableTests : IDisposable
+public class SweptTableTests() : InTempFolder("swept-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("swept-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     [Fact]
     public async Task An_analysis_over_swept_runs_and_a_key_of_integers_and_fractions_is_double_in_every_run()
     {
