@@ -125,7 +125,8 @@ public static class OlmoRunGraph
                 "lower held_out_every for a validation loss");
         else if (validation.Rows < data.Packing.ValidationRows && validation.Rows > 0)
             progress.Info($"{cell.RunId}: the held-out documents fill {validation.Rows} of the {data.Packing.ValidationRows} validation rows asked for");
-        var evaluator = new OlmoEvaluator(validation, OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances));
+        var evaluator = new OlmoEvaluator(validation, OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances),
+            references: [.. olmo.ReferenceTasks.Select(r => ReferenceTask.Tokenize(r.Name, ReferenceTask.Instances(r), tokenizer))]);
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");
         var onTrainer = new TaskFactory(trainerThread);
         var checkpointDir = CheckpointFolder.Of(cell.RunDir);

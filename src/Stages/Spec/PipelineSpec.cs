@@ -60,6 +60,9 @@ public sealed record OlmoSpec
     /// <summary>Save model, optimiser and data cursor to the run's checkpoint/ every n steps (0 = only at the end).</summary>
     public long CheckpointEvery { get; init; }
 
+    /// <summary>Arithmetic as text, scored at every evaluation and never injected (paper Fig 6a's reference tasks).</summary>
+    public IReadOnlyList<ReferenceTaskSpec> ReferenceTasks { get; init; } = [];
+
     /// <summary>AdamW as LibTorch's fused kernel (one call per decay group) rather than ~9 kernels per
     /// parameter; equal to float rounding (tested). false: the per-parameter update.</summary>
     public bool FusedAdamw { get; init; } = true;

@@ -120,6 +120,7 @@ internal sealed partial class SpecValidator
                 if (AtLeast(o.GradAccumulation, 1, "olmo.grad_accumulation"))
                     Check(d.Packing.BatchSize % o.GradAccumulation == 0, "olmo.grad_accumulation",
                         $"must divide data.packing.batch_size ({d.Packing.BatchSize}), got {o.GradAccumulation}");
+                ReferenceTasks(o.ReferenceTasks, [.. d.Tasks.Select(t => t.TaskName)]);
             }
         }
         Check(d.Sources.Count > 0, "data.sources", "needs at least one source (paths of Dolma shards, globs or URLs)");
@@ -247,6 +248,22 @@ internal sealed partial class SpecValidator
         }
         else
             Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");
+    }
+
+    private void ReferenceTasks(IReadOnlyList<ReferenceTaskSpec> references, IReadOnlyList<string> injected)
+    {
+        for (int i = 0; i < references.Count; i++)
+        {
+            var (r, at) = (references[i], $"olmo.reference_tasks[{i}]");
+            Check(IdentifierRegex().IsMatch(r.Name) && !injected.Contains(r.Name) && references.Take(i).All(e => e.Name != r.Name), $"{at}.name",
+                $"'{r.Name}' must be a name (letters, digits, '_') no injected or other reference task has");
+            OneOf(r.Operation, Retention.Data.ReferenceTask.Operations, $"{at}.operation", "operation");
+            Check(r.Digits is >= 1 and <= 9, $"{at}.digits", $"must be in 1..9, got {r.Digits}");
+            AtLeast(r.Instances, 1, $"{at}.instances");
+            Check(r.Template.EndsWith("{c}", StringComparison.Ordinal) && r.Template.Contains("{a}") && r.Template.Contains("{b}")
+                && r.Template.TrimEnd().Length > "{c}".Length, $"{at}.template",
+                $"must contain {{a}} and {{b}} and end with {{c}}, the answer (e.g. '{{a}} {{op}} {{b}} = {{c}}'), got '{r.Template}'");
+        }
     }
 
     /// <summary>Keys the experiment does not read (<see cref="ExperimentKeys"/>), wherever they were written. A value

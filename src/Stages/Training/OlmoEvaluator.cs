@@ -19,7 +19,8 @@ public sealed record OlmoEvaluation(double ValidationLoss, IReadOnlyList<TaskSco
 /// that in bf16: the logits and their float32 log-softmax, <see cref="TokenLoss"/>): with a 100K vocabulary and
 /// 2048-token rows that is one row at a time, where a fixed 32 rows needed 25 GiB and ran a GPU out of memory.
 /// </summary>
-public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEvalSet> tasks, long logitBudget = OlmoEvaluator.DefaultLogitBudget)
+public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEvalSet> tasks, long logitBudget = OlmoEvaluator.DefaultLogitBudget,
+    IReadOnlyList<ReferenceSet>? references = null)
 {
     /// <summary>The default logit budget per slice (2^27 float32 elements, 0.5 GiB).</summary>
     public const long DefaultLogitBudget = 1L << 27;
@@ -32,7 +33,8 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
     public OlmoEvaluation Evaluate(OlmoModel model, Device device)
     {
         using var noGrad = no_grad();
-        return new OlmoEvaluation(ValidationLoss(model, device), [.. tasks.Select(t => Score(model, t, device))]);
+        return new OlmoEvaluation(ValidationLoss(model, device),
+            [.. tasks.Select(t => Score(model, t, device)), .. (references ?? []).Select(r => ScoreReference(model, r, device, logitBudget))]);
     }
 
     double ValidationLoss(OlmoModel model, Device device)
@@ -83,6 +85,34 @@ public sealed class OlmoEvaluator(ValidationSet validation, IReadOnlyList<TaskEv
             (loss, accuracy, labelAccuracy) = (loss + l * n, accuracy + a * n, labelAccuracy + la * n);
         }
         return new TaskScore(set.Task, set.Split, loss / set.Count, accuracy / set.Count, labelAccuracy / set.Count);
+    }
+
+    /// <summary>A reference task's score: the mean over instances of the answer tokens' mean loss, and the share of
+    /// instances whose every answer token is the argmax (Accuracy and LabelAccuracy alike: the answer has no label set).</summary>
+    public static TaskScore ScoreReference(OlmoModel model, ReferenceSet set, Device device, long budget)
+    {
+        using var noGrad = no_grad();
+        int positions = set.RowLength - 1;
+        int chunk = RowsPerSlice(positions, model.Config.VocabSize, budget);
+        double loss = 0;
+        int exact = 0;
+        for (int start = 0; start < set.Count; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(chunk, set.Count - start);
+            var rows = tensor(set.Tokens[(start * set.RowLength)..((start + n) * set.RowLength)], [n, set.RowLength]).to(device);
+            var scored = tensor(set.Scored[(start * positions)..((start + n) * positions)], [n, positions]).to(device);
+            var (inputs, targets) = (rows.narrow(1, 0, positions), rows.narrow(1, 1, positions));
+            var logits = model.ComputeLogits(inputs);                                                   // (n, P, V)
+            var weight = scored.to(float32);
+            var perToken = TokenLoss.PerToken(logits.flatten(0, 1), targets.flatten()).reshape(n, positions);
+            var rowLoss = perToken.mul(weight).sum(dim: 1).div(weight.sum(dim: 1)).to(float64).cpu().data<double>().ToArray();
+            var wrong = logits.argmax(-1).ne(targets).logical_and(scored).sum(dim: 1).cpu().data<long>().ToArray();
+            loss += rowLoss.Sum();
+            exact += wrong.Count(w => w == 0);
+        }
+        double accuracy = (double)exact / set.Count;
+        return new TaskScore(set.Task, ReferenceSet.Split, loss / set.Count, accuracy, accuracy);
     }
 
     /// <summary>The first <paramref name="instances"/> of each task's train and test splits.</summary>

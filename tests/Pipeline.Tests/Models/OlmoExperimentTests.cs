@@ -50,6 +50,22 @@ public class OlmoExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task Reference_tasks_are_scored_at_every_evaluation_and_never_injected()
+    {
+        var yaml = TinyYaml(extra: ", reference_tasks: [{name: ref_add, digits: 1, instances: 8}]");
+        var result = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "artifacts"),
+            SilentProgress.Instance, CancellationToken.None, dataDirectory: dir);
+        using var catalog = ArtifactCatalog.Open(result.SweepDir);
+        var rows = SqlRunner.Query(catalog.Connection, "SELECT step, loss, accuracy FROM task_metrics WHERE task = 'ref_add' ORDER BY step").Rows;
+        Assert.Equal([0L, 3L, 6L], rows.Select(r => Convert.ToInt64(r[0])));
+        Assert.Equal("reference", SqlRunner.Query(catalog.Connection, "SELECT DISTINCT split FROM task_metrics WHERE task = 'ref_add'").Rows.Single()[0]);
+        // Untrained, the model is near uniform over its vocabulary: the answer tokens cost about ln V each.
+        double lnV = Math.Log(Convert.ToDouble(SqlRunner.Query(catalog.Connection, "SELECT vocab_size FROM model").Rows.Single()[0]));
+        Assert.InRange(Convert.ToDouble(rows[0][1]), lnV - 0.5, lnV + 0.5);
+        Assert.Equal(0, Convert.ToInt64(SqlRunner.Query(catalog.Connection, "SELECT count(*) FROM injections WHERE task = 'ref_add'").Rows.Single()[0]));
+    }
+
+    [Fact]
     public async Task A_constant_learning_rate_schedule_is_honoured_after_the_warm_up()
     {
         // train.lr_schedule was read by the synthetic trainer only; an OLMo run decayed by cosine whatever it said.
