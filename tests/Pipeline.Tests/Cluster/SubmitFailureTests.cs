@@ -83,6 +83,42 @@ public sealed class SubmitFailureTests : IDisposable
     }
 
     [Fact]
+    public void A_resubmission_is_refused_while_the_earlier_array_is_still_queued_and_goes_ahead_once_it_left()
+    {
+        WritePipeline();
+        // sbatch logs its call and answers job ids 4242, 4243, ... in order; squeue lists the array 4242 as pending
+        // while the file "queued" exists (what `squeue -h -o %A|%F` prints for a pending array), else nothing.
+        var bin = Directory.CreateDirectory(Path.Combine(dir, "queue-bin")).FullName;
+        File.WriteAllText(Path.Combine(bin, "sbatch"),
+            $"#!/bin/bash\necho \"$*\" >> '{dir}/sbatch.log'\necho $((4241 + $(wc -l < '{dir}/sbatch.log')))\n");
+        File.WriteAllText(Path.Combine(bin, "squeue"),
+            $"#!/bin/bash\necho \"$*\" >> '{dir}/squeue.log'\n[ -f '{dir}/queued' ] && echo '4242|4242'\nexit 0\n");
+        foreach (var f in Directory.GetFiles(bin)) File.SetUnixFileMode(f, (UnixFileMode)0b111_101_101);
+        string path = $"{bin}:/usr/bin:/bin", log = Path.Combine(dir, "sbatch.log");
+
+        var first = Submit(path);
+        Assert.True(first.Exit == 0, first.Err + first.Out);
+        Assert.Equal(2, File.ReadAllLines(log).Length);   // the array (4242) and the analysis (4243)
+        var submission = JsonDocument.Parse(File.ReadAllText(Path.Combine(Sweep, "slurm", "submit-1", "submission.json"))).RootElement;
+        Assert.Equal("4242", submission.GetProperty("array_job_id").GetString());
+
+        File.WriteAllText(Path.Combine(dir, "queued"), "");
+        var refused = Submit(path);
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("still has job(s) 4242 of an earlier submission queued or running", refused.Err);
+        Assert.DoesNotContain("4243", refused.Err);   // the analysis job was not listed as queued
+        Assert.Contains("4242", File.ReadAllText(Path.Combine(dir, "squeue.log")));   // it asked the scheduler about the array
+        Assert.Equal(2, File.ReadAllLines(log).Length);   // nothing submitted
+        Assert.False(Directory.Exists(Path.Combine(Sweep, "slurm", "submit-2")));
+
+        File.Delete(Path.Combine(dir, "queued"));   // the array left the queue (its runs unfinished): resubmitting goes ahead
+        var again = Submit(path);
+        Assert.True(again.Exit == 0, again.Err + again.Out);
+        Assert.Equal(4, File.ReadAllLines(log).Length);
+        Assert.True(File.Exists(Path.Combine(Sweep, "slurm", "submit-2", "submission.json")));
+    }
+
+    [Fact]
     public void When_only_the_analysis_is_refused_it_says_the_array_runs_and_how_to_analyse()
     {
         WritePipeline();

@@ -113,6 +113,32 @@ public class BadDataTests
     }
 
     [Fact]
+    public void A_gzip_shard_corrupt_in_the_middle_is_recorded_once_as_corrupt_compressed_and_the_next_shard_still_arrives()
+    {
+        using var dir = new ArtifactTempDir();
+        var before = DataFiles.Docs("c", 300, textLength: 100);
+        var after = DataFiles.Docs("lost", 300, textLength: 100, seed: 1);
+        var good = DataFiles.Docs("g", 7, seed: 2);
+        var corrupt = dir.File("1-corrupt.json.gz");
+        File.WriteAllBytes(corrupt, DataFiles.GzipCorruptAfter(DataFiles.Lines(before), DataFiles.Lines(after)));
+        string[] shards = [corrupt, DataFiles.Write(dir.File("2-good.jsonl"), DataFiles.Lines(good))];
+        var log = new DataQualityLog();
+
+        var read = DataFiles.Source(shards, log).Documents().ToList();
+
+        // Every line before the corruption, none after it, then the next shard whole.
+        Assert.Equal([.. before.Select(d => d.Id), .. good.Select(d => d.Id)], DataFiles.Ids(read));
+        var issue = Assert.Single(log.Issues);
+        Assert.Equal((corrupt, 301L, DataQualityReasons.CorruptCompressed), (issue.Shard, issue.Line, issue.Reason));
+        Assert.StartsWith("corrupt gzip data after 300 complete lines", issue.Detail);
+
+        var strict = new DataQualityLog();
+        var e = Assert.Throws<DataException>(() => DataFiles.Source(shards, strict, strict: true).Documents().ToList());
+        Assert.StartsWith($"{corrupt}:301: corrupt_compressed: ", e.Message);
+        Assert.Equal(1, strict.Total);
+    }
+
+    [Fact]
     public void The_log_keeps_exact_counts_beyond_its_row_cap()
     {
         var log = new DataQualityLog(maxRecorded: 3);

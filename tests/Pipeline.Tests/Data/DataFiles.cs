@@ -40,6 +40,44 @@ static class DataFiles
         return ms.ToArray();
     }
 
+    /// <summary>A gzip shard of two members (as concatenated .gz files are): <paramref name="first"/>'s lines,
+    /// intact, then <paramref name="second"/>'s, whose first deflate block header is corrupted to the reserved
+    /// block type (BTYPE 11), so inflating fails exactly where the second member's data begins, in the middle of
+    /// the file, before any of its bytes come out. Checked here with a plain GZipStream, independently of the
+    /// reader under test: the bytes before the corruption decompress to all of <paramref name="first"/>'s lines
+    /// and then it throws; uncorrupted, the file holds every line.</summary>
+    public static byte[] GzipCorruptAfter(IReadOnlyList<string> first, IReadOnlyList<string> second)
+    {
+        byte[] a = Gzip(Bytes(first)), b = Gzip(Bytes(second));
+        if (b[3] != 0) throw new InvalidOperationException("expected a 10-byte gzip header with no optional fields");
+        var whole = a.Concat(b).ToArray();
+        if (!Decompressed(whole, out var all) || !all.SequenceEqual(Bytes([.. first, .. second])))
+            throw new InvalidOperationException("the uncorrupted two-member file should hold every line");
+        var corrupt = (byte[])whole.Clone();
+        corrupt[a.Length + 10] |= 0b110;   // BFINAL stays, BTYPE (bits 1-2) becomes 11: "invalid block type"
+        if (Decompressed(corrupt, out var before) || !before.SequenceEqual(Bytes(first)))
+            throw new InvalidOperationException("a plain GZipStream should give the first member's lines, then fail");
+        return corrupt;
+    }
+
+    /// <summary>Decompresses until the end or the first error; false on an error, with what came out before it.</summary>
+    static bool Decompressed(byte[] gz, out byte[] output)
+    {
+        var text = new MemoryStream();
+        var ok = true;
+        using (var gzip = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress))
+        {
+            var buffer = new byte[4096];
+            try
+            {
+                for (int n; (n = gzip.Read(buffer)) > 0;) text.Write(buffer, 0, n);
+            }
+            catch (InvalidDataException) { ok = false; }
+        }
+        output = text.ToArray();
+        return ok;
+    }
+
     public static byte[] Zstd(byte[] data)
     {
         using var compressor = new ZstdSharp.Compressor(3);

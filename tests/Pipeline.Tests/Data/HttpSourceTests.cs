@@ -85,6 +85,81 @@ public class HttpSourceTests
         Assert.Contains(server.Requests, r => r.Number % 3 == 1);
     }
 
+    /// <summary>Replies scripted per shard: the n-th request for a path (from 1) gets <paramref name="script"/>(n).</summary>
+    private static Func<HttpRequestSeen, HttpReply> PerPath(Func<int, HttpReply> script)
+    {
+        var counts = new Dictionary<string, int>();
+        return r =>
+        {
+            int n;
+            lock (counts) n = counts[r.Path] = counts.GetValueOrDefault(r.Path) + 1;
+            return script(n);
+        };
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Answers_of_429_and_408_before_success_and_after_a_drop_are_retried_and_every_document_arrives_once()
+    {
+        var (files, ids) = Shards();
+        // For each shard: 429, 408, then a transfer cut after 200,000 bytes; its Range request gets 429 and 408
+        // again before the rest is served.
+        await using var server = new LoopbackHttpServer(files, PerPath(n => n switch
+        {
+            1 or 4 => new HttpReply.Status(429),
+            2 or 5 => new HttpReply.Status(408),
+            3 => new HttpReply.Serve(DropAfter: 200_000),
+            _ => HttpReply.Normal,
+        }));
+        var log = new DataQualityLog();
+
+        var read = await Task.Run(() => ReadAll(server, files.Keys, log));
+
+        Assert.Equal(ids, DataFiles.Ids(read));   // every document once, in order
+        Assert.Equal(0, log.Total);
+        foreach (var path in files.Keys)
+        {
+            var seen = server.Requests.Where(r => r.Path == path).ToList();
+            Assert.Equal(6, seen.Count);   // no request more than the script needs: the sixth completed the shard
+            Assert.Equal([null, null, null, 200_000L, 200_000L, 200_000L], seen.Select(r => r.RangeStart));
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_changed_etag_on_the_range_request_after_a_drop_is_an_error_naming_the_url()
+    {
+        var (files, _) = Shards();
+        await using var server = new LoopbackHttpServer(files, PerPath(n => n == 1
+            ? new HttpReply.Serve(DropAfter: 200_000)
+            : new HttpReply.Serve(ETag: "\"v2\"")));   // same bytes and length, another version by its tag
+
+        var e = await Assert.ThrowsAsync<ShardReadException>(() => Task.Run(() => ReadAll(server, ["shard-0.json.gz"], new DataQualityLog())));
+
+        Assert.StartsWith(server.Url("shard-0.json.gz") + ":", e.Message);
+        Assert.Contains("ETag changed", e.Message);
+        Assert.Contains("at byte 200000", e.Message);
+        Assert.Equal(2, server.Requests.Count);   // not retried: another try would splice the same two versions
+        Assert.Equal(200_000, server.Requests[1].RangeStart);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_changed_length_on_the_range_request_after_a_drop_is_an_error_naming_the_url()
+    {
+        var (files, _) = Shards();
+        var original = files["shard-0.json.gz"];
+        // The file replaced by a longer one between the two requests; no ETag at all, so only the length can tell.
+        var longer = original.Concat(new byte[1000]).ToArray();
+        await using var server = new LoopbackHttpServer(files, PerPath(n => n == 1
+            ? new HttpReply.Serve(DropAfter: 200_000, ETag: null)
+            : new HttpReply.Serve(ETag: null, Replaced: longer)));
+
+        var e = await Assert.ThrowsAsync<ShardReadException>(() => Task.Run(() => ReadAll(server, ["shard-0.json.gz"], new DataQualityLog())));
+
+        Assert.StartsWith(server.Url("shard-0.json.gz") + ":", e.Message);
+        Assert.Contains($"the length changed from {original.Length} to {original.Length + 1000}", e.Message);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(200_000, server.Requests[1].RangeStart);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_server_that_ignores_range_is_resumed_by_skipping_what_was_read()
     {

@@ -13,8 +13,11 @@ abstract record HttpReply
     /// <summary>The file (or its range). <paramref name="DropAfter"/>: close the connection after
     /// that many body bytes (with a TCP reset when <paramref name="Reset"/>). <paramref name="StallAfter"/>:
     /// send that many bytes, then nothing until the server stops. <paramref name="IgnoreRange"/>:
-    /// answer 200 with the whole file, as servers without Range support do.</summary>
-    public sealed record Serve(long? DropAfter = null, bool Reset = false, long? StallAfter = null, bool IgnoreRange = false) : HttpReply;
+    /// answer 200 with the whole file, as servers without Range support do. <paramref name="ETag"/>: the
+    /// entity tag sent (null: none). <paramref name="Replaced"/>: serve these bytes instead of the file, as
+    /// a server does after the file was replaced between two requests.</summary>
+    public sealed record Serve(long? DropAfter = null, bool Reset = false, long? StallAfter = null, bool IgnoreRange = false,
+        string? ETag = "\"v1\"", byte[]? Replaced = null) : HttpReply;
     public sealed record Status(int Code) : HttpReply;
     public static readonly HttpReply Normal = new Serve();
 }
@@ -89,7 +92,7 @@ sealed class LoopbackHttpServer : IAsyncDisposable
                 return;
             }
             var serve = (HttpReply.Serve)reply;
-            var file = _files[path];
+            var file = serve.Replaced ?? _files[path];
             var start = serve.IgnoreRange ? 0 : rangeStart ?? 0;
             if (start >= file.Length && rangeStart is not null && !serve.IgnoreRange)
             {
@@ -100,7 +103,8 @@ sealed class LoopbackHttpServer : IAsyncDisposable
             var header = new StringBuilder(partial ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n")
                 .Append($"Content-Length: {file.Length - start}\r\n")
                 .Append(partial ? $"Content-Range: bytes {start}-{file.Length - 1}/{file.Length}\r\n" : "")
-                .Append("ETag: \"v1\"\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n");
+                .Append(serve.ETag is null ? "" : $"ETag: {serve.ETag}\r\n")
+                .Append("Accept-Ranges: bytes\r\nConnection: close\r\n\r\n");
             await Write(stream, header.ToString(), ct);
             var end = file.Length;
             if (serve.DropAfter is { } drop) end = (int)Math.Min(end, start + drop);

@@ -37,6 +37,44 @@ public class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void Data_sample_keeps_id_text_source_and_a_metadata_naming_the_shard_and_line_of_each_document()
+    {
+        // Two shards whose lines carry Dolma's other fields (added, their own metadata), which the sample drops.
+        var shards = Directory.CreateDirectory(Path.Combine(dir, "in")).FullName;
+        var expected = new Dictionary<string, (string Text, string Source, string Shard, long Line)>();
+        foreach (var (name, count) in new[] { ("a.jsonl", 30), ("b.json.gz", 25) })
+        {
+            var docs = Retention.Tests.Data.DataFiles.Docs(name[..1], count, seed: count);
+            var path = Retention.Tests.Data.DataFiles.Write(Path.Combine(shards, name), Retention.Tests.Data.DataFiles.Lines(docs, source: $"src-{name[..1]}"));
+            for (var i = 0; i < docs.Count; i++) expected[docs[i].Id] = (docs[i].Text, $"src-{name[..1]}", path, i + 1);
+        }
+
+        var sample = CliProcess.Run(dir, Limit, "data", "sample", "in", "--docs", "40", "--out", "out", "--seed", "5", "--docs-per-shard", "15");
+        Assert.True(sample.Exit == 0, sample.Err + sample.Out);
+
+        var written = Directory.GetFiles(Path.Combine(dir, "out"), "*.json.gz").Order().SelectMany(f =>
+        {
+            using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(f), System.IO.Compression.CompressionMode.Decompress);
+            return new StreamReader(gzip).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        }).ToList();
+        Assert.Equal(40, written.Count);
+        Assert.Equal(40, written.Select(d => d.GetProperty("id").GetString()).Distinct().Count());
+        foreach (var doc in written)
+        {
+            Assert.Equal(["id", "text", "source", "metadata"], doc.EnumerateObject().Select(p => p.Name));
+            var (text, source, shard, line) = expected[doc.GetProperty("id").GetString()!];
+            Assert.Equal(text, doc.GetProperty("text").GetString());
+            Assert.Equal(source, doc.GetProperty("source").GetString());
+            var metadata = doc.GetProperty("metadata");
+            Assert.Equal(["shard", "line"], metadata.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(shard, metadata.GetProperty("shard").GetString());
+            Assert.Equal(line, metadata.GetProperty("line").GetInt64());
+        }
+        Assert.Equal(2, written.Select(d => d.GetProperty("metadata").GetProperty("shard").GetString()).Distinct().Count());   // both shards sampled
+    }
+
+    [Fact]
     public void A_broken_tokenizer_file_is_named_by_tokenize_and_by_validate()
     {
         TinyCorpus.WriteShard(dir);

@@ -72,6 +72,56 @@ public sealed class ProbeCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_relative_tokenizer_path_resolves_against_the_runs_recorded_folder_or_data_dir_from_any_directory()
+    {
+        // project/pipelines/olmo.yaml names its shards and tokenizer relative to its own folder (../data, ../tok).
+        var project = Path.Combine(dir, "project");
+        TinyCorpus.WriteShard(Path.Combine(project, "data"));
+        Directory.CreateDirectory(Path.Combine(project, "tok"));
+        foreach (var f in new[] { "bytes-vocab.json", "bytes-merges.txt" })
+            File.Copy(Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", f), Path.Combine(project, "tok", f));
+        Directory.CreateDirectory(Path.Combine(project, "pipelines"));
+        var lines = TinyCorpus.SmallOlmoSweep("{seed: [0]}")
+            .Select(l => l.Replace("'shards/*.jsonl'", "'../data/shards/*.jsonl'"))
+            .Select(l => l.StartsWith("  tokenizer:", StringComparison.Ordinal)
+                ? "  tokenizer: {kind: bpe, path: ../tok/bytes-vocab.json, merges_path: ../tok/bytes-merges.txt}" : l)
+            .ToList();
+        Assert.Contains("  sources: [{paths: ['../data/shards/*.jsonl'], epochs: 0}]", lines);
+        File.WriteAllText(Path.Combine(project, "pipelines", "olmo.yaml"), string.Join('\n', [.. lines,
+            "probes: {every: 30, das: {layer: 1, position: tok1, steps: 20, train_pairs: 200, test_pairs: 100}}"]) + "\n");
+        var trainedFrom = Directory.CreateDirectory(Path.Combine(dir, "trained-from")).FullName;
+        var train = CliProcess.Run(trainedFrom, Limit, "run", Path.Combine(project, "pipelines", "olmo.yaml"),
+            "--set", "train.steps=60", "--artifacts", Path.Combine(dir, "a"), "--no-analysis");
+        Assert.True(train.Exit == 0, train.Err + train.Out);
+        var runDir = Directory.GetDirectories(Path.Combine(dir, "a", "olmo", "runs")).Single();
+        var lastRows = Rows(Path.Combine(runDir, "das.arrow"), r => (long)r["step"]! == 60);
+        Assert.Equal(2, lastRows.Count);   // das and random at the run's site
+
+        // From a directory where ../tok is nothing: the recorded folder (project/pipelines) is what resolves it.
+        var elsewhere = Directory.CreateDirectory(Path.Combine(dir, "elsewhere", "deeper")).FullName;
+        string[] probe = ["probe", runDir, "--layers", "1", "--positions", "tok1"];
+        void ReproducesTheRun((int Exit, string Out, string Err) result, string output)
+        {
+            Assert.True(result.Exit == 0, result.Err + result.Out);
+            Assert.Equal(lastRows, ArrowRows.Read(Path.Combine(output, "das.arrow")));
+        }
+        var recorded = Path.Combine(dir, "scan-recorded");
+        ReproducesTheRun(CliProcess.Run(elsewhere, Limit, [.. probe, "--output", recorded]), recorded);
+
+        // The tokenizer moved away from the project: the recorded folder no longer resolves it...
+        var other = Path.Combine(dir, "other");
+        Directory.CreateDirectory(Path.Combine(other, "pipelines"));
+        Directory.Move(Path.Combine(project, "tok"), Path.Combine(other, "tok"));
+        var lost = CliProcess.Run(elsewhere, Limit, [.. probe, "--output", Path.Combine(dir, "scan-lost")]);
+        Assert.NotEqual(0, lost.Exit);
+        Assert.Contains(Path.Combine(project, "tok", "bytes-vocab.json"), lost.Err);   // resolved against project/pipelines
+        Assert.DoesNotContain("   at ", lost.Err);
+        // ...and --data-dir points the same relative path at it.
+        var given = Path.Combine(dir, "scan-given");
+        ReproducesTheRun(CliProcess.Run(elsewhere, Limit, [.. probe, "--data-dir", Path.Combine(other, "pipelines"), "--output", given]), given);
+    }
+
+    [Fact]
     public void What_cannot_be_probed_is_a_one_line_error_with_exit_2()
     {
         string runDir = TrainedRun();

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// README (Artifacts / the CLI): "A project moved whole, or reached through a symlink, resumes." A project folder
+/// holds its data, tokenizer, pipeline (naming both relatively) and artifacts; an OLMo run in it is stopped with
+/// SIGTERM after a checkpoint, the folder is moved (or reached through a symlink), and `run --resume` from there
+/// continues it: its tables equal an uninterrupted run's, row for row.
+/// </summary>
+public class MovedProjectResumeTests : IDisposable
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
+    const int Steps = 1500;
+    readonly string dir = Directory.CreateTempSubdirectory("moved-resume-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    /// <summary>dir/NAME: data/shards/a.jsonl, tok/bytes-*, pipelines/tiny.yaml with relative paths.</summary>
+    string Project(string name)
+    {
+        var project = Path.Combine(dir, name);
+        TinyCorpus.WriteShard(Path.Combine(project, "data"));
+        Directory.CreateDirectory(Path.Combine(project, "tok"));
+        foreach (var f in new[] { "bytes-vocab.json", "bytes-merges.txt" })
+            File.Copy(Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", f), Path.Combine(project, "tok", f));
+        Directory.CreateDirectory(Path.Combine(project, "pipelines"));
+        File.WriteAllText(Path.Combine(project, "pipelines", "tiny.yaml"), string.Join('\n',
+            "name: tiny", "experiment: olmo", "device: cpu",
+            "data:",
+            "  sources: [{paths: ['../data/shards/*.jsonl'], epochs: 0}]",
+            "  tokenizer: {kind: bpe, path: ../tok/bytes-vocab.json, merges_path: ../tok/bytes-merges.txt}",
+            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
+            "  tasks: [{kind: modular_addition, frequency: 0.02}, {kind: comparison, frequency: 0.01, gap: 7}]",
+            "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 15, eval_instances: 8, checkpoint_every: 20}",
+            $"train: {{steps: {Steps}, lr: 0.003, warmup_steps: 5, log_every: 1}}") + "\n");
+        return project;
+    }
+
+    static long CheckpointStep(string runDir)
+    {
+        var meta = Path.Combine(runDir, "checkpoint", "trainer.json");
+        try { return File.Exists(meta) ? JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
+        catch (IOException) { return 0; }
+        catch (JsonException) { return 0; }
+    }
+
+    static string State(string runDir) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "status.json"))).RootElement.GetProperty("state").GetString()!;
+
+    /// <summary>Starts `run pipelines/tiny.yaml --artifacts ARTIFACTS` in <paramref name="project"/> and stops it with
+    /// SIGTERM once a checkpoint at step 60 or later exists; the run must be left interrupted mid-run.</summary>
+    static void RunAndStop(string project, string artifacts)
+    {
+        var runDir = Path.Combine(project, artifacts, "tiny", "runs", "default");
+        using var cut = CliProcess.Start(project, "run", "pipelines/tiny.yaml", "--artifacts", artifacts, "--no-analysis");
+        cut.WaitUntil(() => CheckpointStep(runDir) >= 60, Limit, "a checkpoint at step 60");
+        cut.Signal(15);
+        var (exit, output, err) = cut.WaitForExit(Limit);
+        Assert.True(exit == 130, $"exit {exit}: {err}{output}");
+        Assert.Equal("interrupted", State(runDir));
+        Assert.InRange(CheckpointStep(runDir), 60, Steps - 1);   // stopped mid-run
+    }
+
+    static void ResumedEqualsWhole(string resumedSweep, string wholeSweep)
+    {
+        foreach (var sql in new[] {
+            "SELECT step, loss, lr, grad_norm, tokens, compute_flops FROM train ORDER BY step",
+            "SELECT step, tokens, validation_loss FROM eval ORDER BY step",
+            "SELECT step, task, split, loss, accuracy, label_accuracy FROM task_metrics ORDER BY step, task, split",
+            "SELECT step, row, \"offset\", task, instance_id FROM injections ORDER BY step, row, \"offset\"" })
+            Assert.Equal(SweepRows.Of(wholeSweep, sql), SweepRows.Of(resumedSweep, sql));
+        Assert.Equal(Steps.ToString(), SweepRows.Of(resumedSweep, "SELECT count(*) FROM train"));
+        Assert.Equal((Steps / 15 + 1).ToString(), SweepRows.Of(resumedSweep, "SELECT count(*) FROM eval"));   // step 0 and every 15
+    }
+
+    [Fact]
+    public void A_project_moved_whole_resumes_its_interrupted_olmo_run_with_tables_equal_to_an_uninterrupted_run()
+    {
+        var project = Project("project");
+        var whole = CliProcess.Run(project, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "whole", "--no-analysis");
+        Assert.True(whole.Exit == 0, whole.Err + whole.Out);
+        RunAndStop(project, "cut");
+
+        var moved = Path.Combine(dir, "renamed", "project-moved");
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        Directory.Move(project, moved);
+        Assert.False(Directory.Exists(project));   // the folder the run recorded is gone
+
+        var resumed = CliProcess.Run(moved, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume");
+        Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
+        Assert.Contains("resuming from the checkpoint at step", resumed.Out);
+        Assert.Equal("completed", State(Path.Combine(moved, "cut", "tiny", "runs", "default")));
+        ResumedEqualsWhole(Path.Combine(moved, "cut", "tiny"), Path.Combine(moved, "whole", "tiny"));
+    }
+
+    [Fact]
+    public void A_project_reached_through_a_symlink_resumes_its_interrupted_olmo_run_with_tables_equal_to_an_uninterrupted_run()
+    {
+        var project = Project("project");
+        var whole = CliProcess.Run(project, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "whole", "--no-analysis");
+        Assert.True(whole.Exit == 0, whole.Err + whole.Out);
+        RunAndStop(project, "cut");
+
+        var link = Path.Combine(dir, "link");
+        Directory.CreateSymbolicLink(link, project);
+        // From outside the project, naming the pipeline and the artifacts through the link.
+        var outside = Directory.CreateDirectory(Path.Combine(dir, "outside")).FullName;
+        var resumed = CliProcess.Run(outside, Limit, "run", Path.Combine(link, "pipelines", "tiny.yaml"),
+            "--artifacts", Path.Combine(link, "cut"), "--no-analysis", "--resume");
+        Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
+        Assert.Contains("resuming from the checkpoint at step", resumed.Out);
+        Assert.Equal("completed", State(Path.Combine(project, "cut", "tiny", "runs", "default")));
+        ResumedEqualsWhole(Path.Combine(link, "cut", "tiny"), Path.Combine(project, "whole", "tiny"));
+    }
+}
