@@ -38,6 +38,11 @@ public static class ProbeCommand
                 if (r.GetValue(device) is { } d) overrides.Add($"device={d}");
                 var spec = SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir).Runs.Single().Spec;
                 SiteScan.Probeable(runDir, spec);
+                var from = r.GetValue(dataDir) is not null ? "--data-dir" : Directory.Exists(recorded) ? "the folder recorded in the run's provenance.json" : "the current directory";
+                foreach (var file in new[] { spec.Data!.Tokenizer.Path, spec.Data.Tokenizer.MergesPath }.OfType<string>().Select(f => Path.GetFullPath(f, baseDir)))
+                    if (!File.Exists(file))
+                        throw new UsageException($"{file}: the run's tokenizer file is not there (its relative paths resolve against {baseDir}, {from}); " +
+                            "give --data-dir DIR, the folder they resolve against now");
                 var depth = SiteScan.Describe(runDir).Config.Layers;
                 var sites = r.GetValue(layers) is { } list ? Ints(list) : null;
                 var tokens = r.GetValue(positions)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -113,8 +113,10 @@ public sealed class ProbeCommandTests : IDisposable
         Directory.CreateDirectory(Path.Combine(other, "pipelines"));
         Directory.Move(Path.Combine(project, "tok"), Path.Combine(other, "tok"));
         var lost = CliProcess.Run(elsewhere, Limit, [.. probe, "--output", Path.Combine(dir, "scan-lost")]);
-        Assert.NotEqual(0, lost.Exit);
+        Assert.Equal(2, lost.Exit);                                                      // nothing probed: an input error
         Assert.Contains(Path.Combine(project, "tok", "bytes-vocab.json"), lost.Err);   // resolved against project/pipelines
+        Assert.Contains("provenance.json", lost.Err);
+        Assert.Contains("--data-dir", lost.Err);
         Assert.DoesNotContain("   at ", lost.Err);
         // ...and --data-dir points the same relative path at it.
         var given = Path.Combine(dir, "scan-given");
