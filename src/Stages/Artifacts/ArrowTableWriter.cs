@@ -72,6 +72,9 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         var fullPath = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
         File.Delete(fullPath + ".tmp");
+        // Rows of another shape (a table written by an earlier version) cannot be continued; checked before anything is cut.
+        foreach (var file in File.Exists(fullPath) ? [fullPath] : ArrowParts.List(fullPath).Where(p => p.Step <= upToStep).Select(p => p.Path))
+            RequireColumns(file, schema);
         if (File.Exists(fullPath))
         {
             // The complete file holds every row and wins over any parts a kill left beside it.
@@ -85,6 +88,16 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         foreach (var late in parts.Where(p => p.Step > upToStep)) File.Delete(late.Path);
         var kept = parts.Where(p => p.Step <= upToStep).ToList();
         return new ArrowTableWriter(fullPath, schema, nextPart: kept.Count == 0 ? 1 : kept.Max(p => p.Sequence) + 1);
+    }
+
+    static void RequireColumns(string file, Schema schema)
+    {
+        string Columns(Schema s) => string.Join(", ", s.FieldsList.Select(f => $"{f.Name} {f.DataType.Name}"));
+        Schema written;
+        using (var reader = new ArrowFileReader(File.OpenRead(file))) written = reader.Schema;
+        if (Columns(written) != Columns(schema))
+            throw new ArtifactException(file, $"was written with other columns ({Columns(written)}) than this version writes " +
+                $"({Columns(schema)}), so the run cannot continue it: train the run afresh (run without --resume)");
     }
 
     public async Task WriteAsync(RecordBatch batch, CancellationToken ct = default)

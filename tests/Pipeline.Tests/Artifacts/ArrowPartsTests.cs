@@ -41,6 +41,20 @@ public class ArrowPartsTests
     }
 
     [Fact]
+    public void A_resume_refuses_parts_of_another_shape_and_cuts_nothing()
+    {
+        // A table sealed by an earlier version (no "batch" column) cannot be continued with this version's rows.
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("gradients.arrow");
+        WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 25, sealEvery: 10);   // killed: left open
+        var wider = new RecordBatchBuilder<Row>().Int64("step", r => r.Step).Float64("loss", r => r.Loss).Utf8("batch", _ => "x");
+        var error = Assert.Throws<ArtifactException>(() => ArrowRowWriter<Row>.Resume(path, wider, upToStep: 10));
+        Assert.Contains("batch", error.Message);
+        Assert.Contains("afresh", error.Message);
+        Assert.Equal([10L, 20L], ArrowParts.List(path).Select(p => p.Step));   // the part after step 10 is still there
+    }
+
+    [Fact]
     public void Sealed_rows_are_complete_arrow_files_while_the_writer_is_still_open()
     {
         using var dir = new ArtifactTempDir();
