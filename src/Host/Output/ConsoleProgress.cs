@@ -100,9 +100,15 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
 
     public override void RunFinished(string runId, RunStatus status)
     {
+        // Under one lock: groups finishing side by side (--jobs 2) print their counts in order.
+        lock (state) Finished(runId, status);
+    }
+
+    void Finished(string runId, RunStatus status)
+    {
         var g = state[groups.Of(runId)];
         g.Done[runId] = status;
-        int done = Interlocked.Increment(ref finished);
+        int done = ++finished;
         if (status.State == "failed" && g.Runs.Count > 1 && g.Done.Count == 1)
             output.WriteLine($"  {runId}: {Describe(status)}");
         if (g.Done.Count != g.Runs.Count) return;
@@ -113,8 +119,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
 
     public override void RunCompletedEarlier(string runId, int count)
     {
-        total = count;
-        Interlocked.Increment(ref finished);
+        lock (state) { total = count; finished++; }
     }
 
     public override void Info(string message) => output.WriteLine(message);

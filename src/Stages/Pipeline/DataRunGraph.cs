@@ -30,11 +30,13 @@ public static class DataRunGraph
     public static readonly RecordBatchBuilder<SourceRow> Sources = new RecordBatchBuilder<SourceRow>()
         .Int64("step", r => r.Step).Utf8("source", r => r.Source).Int64("documents", r => r.Documents);
 
-    /// <summary>Documents delivered by each source at <paramref name="cursor"/> (none for pre-tokenized files, which have no documents count).</summary>
+    /// <summary>Documents delivered by each source at <paramref name="cursor"/>: 0 before the first document is
+    /// whole (no cursor yet), none for pre-tokenized files, which count no documents.</summary>
     public static IEnumerable<SourceRow> SourceRows(long step, ReadCursor? cursor, IReadOnlyList<DataSourceSpec> sources) => cursor switch
     {
         SourceCursor one => [new SourceRow(step, sources[0].Name, one.DocumentsDelivered)],
         MixerCursor mix => mix.Sources.Select((c, i) => new SourceRow(step, sources[i].Name, c.DocumentsDelivered)),
+        null when sources.All(s => s.Format != "pretokenized") => sources.Select(s => new SourceRow(step, s.Name, 0)),
         _ => [],
     };
 

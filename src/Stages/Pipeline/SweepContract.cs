@@ -56,13 +56,22 @@ public static class SweepContract
     /// does not read are not compared: specs written before the writer left them out carry them at their defaults.</summary>
     public static IReadOnlyList<string> ChangedKeys(string oldYaml, string newYaml)
     {
-        var (before, after) = (Flatten(oldYaml), Flatten(newYaml));
+        var (before, after) = (Flatten(Canonical(oldYaml)), Flatten(newYaml));
         var experiment = after.GetValueOrDefault("experiment") ?? before.GetValueOrDefault("experiment") ?? "synthetic";
         var unread = ExperimentKeys.Unread(experiment).Select(u => u.Path).ToList();
         bool Read(string key) => !unread.Any(u => key == u || key.StartsWith(u + ".", StringComparison.Ordinal) || key.StartsWith(u + "[", StringComparison.Ordinal));
         return [.. before.Keys.Union(after.Keys).Where(Read).Order(StringComparer.Ordinal)
             .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
             .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "(absent)"} → {after.GetValueOrDefault(k) ?? "(absent)"}")];
+    }
+
+    /// <summary>A run spec written by an earlier version, written again as this version writes it: a key added since
+    /// (olmo.reference_tasks, olmo.fused_adamw) takes its default, which does what the run did before the key
+    /// existed, instead of reading as a change. A file this version cannot load is compared as it is.</summary>
+    static string Canonical(string yaml)
+    {
+        try { return SpecLoader.LoadText(yaml, ArtifactLayout.RunManifest, checkAnalysis: false, checkResources: false).Runs.Single().ResolvedYaml; }
+        catch (SpecException) { return yaml; }
     }
 
     /// <exception cref="InvalidDataException">No mapping at the top (an empty or damaged file).</exception>

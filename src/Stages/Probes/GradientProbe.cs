@@ -9,9 +9,7 @@ namespace Retention.Probes;
 /// <summary>gradients.arrow: one row per decomposed batch: cosines of g, g_t and g_nt with the task gradient
 /// g_r and their norms over the localised neurons; injection_step marks a batch that carries an injection
 /// of the task (a gapped schedule's step kG).</summary>
-/// <param name="Batch">Which batch this is: injection (a gapped task's injection step), mid_gap (the control half-way
-/// between two injections: no task tokens, so g_nt = g) or periodic (a probe step that is neither, e.g. step 1).</param>
-public sealed record GradientRow(long Step, string Task, bool InjectionStep, string Batch, int TaskTokens, int Neurons,
+public sealed record GradientRow(long Step, string Task, bool InjectionStep, int TaskTokens, int Neurons,
     double CosG, double CosTask, double CosNonTask, double NormG, double NormTask, double NormNonTask, double NormTaskGradient, double SumError);
 
 /// <summary>
@@ -20,7 +18,8 @@ public sealed record GradientRow(long Step, string Task, bool InjectionStep, str
 /// instances: all, or the first <c>instances</c>) and re-localises the neurons; at the injection steps
 /// of a gapped task (gap ≥ 8, with <c>at_injections</c>) it decomposes that batch's gradient with the
 /// latest g_r and neurons, and as a control also the batch half-way between injections (kG + G/2,
-/// batch mid_gap), so injection and mid-gap batches come in equal numbers; other probe steps are batch periodic. Step 0 has no batch, so the first periodic decomposition is at step 1.
+/// injection_step false), so injection and mid-gap batches come in equal numbers. Which a row is follows from its step:
+/// mid-gap when step mod G = G/2 (integer division), as olmo-gradient-interference's analysis tells them apart. Step 0 has no batch, so the first periodic decomposition is at step 1.
 /// The batch is split in <c>micro_batches</c> slices as training splits it, so its logits fit where training's do.
 /// </summary>
 public sealed class GradientProbe(GradientProbeSpec spec, long every, long lastStep, InjectedTaskSpec taskSpec, InjectedTask task,
@@ -28,7 +27,7 @@ public sealed class GradientProbe(GradientProbeSpec spec, long every, long lastS
 {
     const string StateFile = "gradient_probe.bin";
     public static readonly RecordBatchBuilder<GradientRow> Table = new RecordBatchBuilder<GradientRow>()
-        .Int64("step", r => r.Step).Utf8("task", r => r.Task).Bool("injection_step", r => r.InjectionStep).Utf8("batch", r => r.Batch)
+        .Int64("step", r => r.Step).Utf8("task", r => r.Task).Bool("injection_step", r => r.InjectionStep)
         .Int32("task_tokens", r => r.TaskTokens).Int32("neurons", r => r.Neurons)
         .Float64("cos_g", r => r.CosG).Float64("cos_task", r => r.CosTask).Float64("cos_non_task", r => r.CosNonTask)
         .Float64("norm_g", r => r.NormG).Float64("norm_task", r => r.NormTask).Float64("norm_non_task", r => r.NormNonTask)
@@ -65,8 +64,7 @@ public sealed class GradientProbe(GradientProbeSpec spec, long every, long lastS
         }
         var split = GradientDecomposition.Combine(t!, nt!, g!, taskGradient!);
         t!.Dispose(); nt!.Dispose(); g!.Dispose();
-        string kind = injection ? "injection" : midGap ? "mid_gap" : "periodic";
-        return [new GradientRow(view.Step, task.Name, injection, kind, mask.Count(b => b), neurons.Length, split.CosG, split.CosTask,
+        return [new GradientRow(view.Step, task.Name, injection, mask.Count(b => b), neurons.Length, split.CosG, split.CosTask,
             split.CosNonTask, split.NormG, split.NormTask, split.NormNonTask, split.NormTaskGradient, split.SumError)];
     }
 

@@ -25,7 +25,7 @@ internal static class ExperimentKeys
         [
             ("synthetic", "a data run trains nothing"), ("olmo", "a data run trains nothing"),
             .. new[] { "batch_size", "optimizer", "lr", "lr_schedule", "min_lr_ratio", "warmup_steps", "log_every", "init_scale", "max_loss_ratio" }
-                .Select(k => ($"train.{k}", "a data run reads train.steps only (batches are data.packing.*)")),
+                .Select(k => ($"train.{k}", "a data run reads train.steps only; its batches are data.packing.*")),
         ],
     };
 

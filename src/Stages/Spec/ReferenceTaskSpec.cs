@@ -9,8 +9,10 @@ namespace Retention.Spec;
 /// </summary>
 public sealed record ReferenceTaskSpec
 {
-    /// <summary>Its name in task_metrics (split "reference").</summary>
-    public string Name { get; init; } = "ref_add";
+    /// <summary>Its name in task_metrics (split "reference"); default ref_&lt;operation&gt;.</summary>
+    public string? Name { get; init; }
+
+    public string TaskName => Name ?? $"ref_{Operation}";
     /// <summary>add | subtract | multiply.</summary>
     public string Operation { get; init; } = "add";
     /// <summary>Digits of each operand (1: 0–9; d > 1: 10^(d−1) to 10^d − 1).</summary>

@@ -93,7 +93,7 @@ public static class SpecLoader
         var mended = new MendedPaths();
         if (SpecBinder.BindAll(root, null, sources, errors, mended) is not var (spec, index)) throw Fail(errors);
 
-        var axes = SweepPlanner.Plan(index, sources, errors);
+        var axes = SweepPlanner.Plan(index, sources, errors, spec.Experiment);
         IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept =
             [.. axes.Select(a => (a.ShortKey, (IReadOnlyList<string>)[.. a.Values.Select(v => v.Value ?? "")]))];
         if (checkAnalysis)

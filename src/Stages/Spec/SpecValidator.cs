@@ -255,14 +255,15 @@ internal sealed partial class SpecValidator
         for (int i = 0; i < references.Count; i++)
         {
             var (r, at) = (references[i], $"olmo.reference_tasks[{i}]");
-            Check(IdentifierRegex().IsMatch(r.Name) && !injected.Contains(r.Name) && references.Take(i).All(e => e.Name != r.Name), $"{at}.name",
-                $"'{r.Name}' must be a name (letters, digits, '_') no injected or other reference task has");
+            Check(IdentifierRegex().IsMatch(r.TaskName) && !injected.Contains(r.TaskName) && references.Take(i).All(e => e.TaskName != r.TaskName), $"{at}.name",
+                $"'{r.TaskName}' must be a name (letters, digits, '_') no injected or other reference task has" + (r.Name is null ? " (the default, ref_<operation>: give each a name)" : ""));
             OneOf(r.Operation, Retention.Data.ReferenceTask.Operations, $"{at}.operation", "operation");
             Check(r.Digits is >= 1 and <= 9, $"{at}.digits", $"must be in 1..9, got {r.Digits}");
             AtLeast(r.Instances, 1, $"{at}.instances");
-            Check(r.Template.EndsWith("{c}", StringComparison.Ordinal) && r.Template.Contains("{a}") && r.Template.Contains("{b}")
+            Check(r.Template.EndsWith("{c}", StringComparison.Ordinal) && r.Template.IndexOf("{c}", StringComparison.Ordinal) == r.Template.Length - 3
+                && r.Template.Contains("{a}") && r.Template.Contains("{b}")
                 && r.Template.TrimEnd().Length > "{c}".Length, $"{at}.template",
-                $"must contain {{a}} and {{b}} and end with {{c}}, the answer (e.g. '{{a}} {{op}} {{b}} = {{c}}'), got '{r.Template}'");
+                $"must contain {{a}} and {{b}} and end with {{c}}, the answer, its only {{c}} (e.g. '{{a}} {{op}} {{b}} = {{c}}'), got '{r.Template}'");
         }
     }
 

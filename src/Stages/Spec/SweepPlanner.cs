@@ -25,7 +25,10 @@ internal static class SweepPlanner
     /// <summary>A guard against an accidental cartesian explosion (five keys of ten values).</summary>
     public const int MaxRuns = 10_000;
 
-    public static IReadOnlyList<SweepAxis> Plan(NodeIndex index, SourceMap sources, List<SpecError> errors)
+    /// <summary>Keys that name or describe the pipeline: sweeping them would only relabel identical runs.</summary>
+    static readonly string[] Labels = ["name", "description", "experiment"];
+
+    public static IReadOnlyList<SweepAxis> Plan(NodeIndex index, SourceMap sources, List<SpecError> errors, string experiment = "synthetic")
     {
         if (YamlTree.Get(index.Root, SpecSchema.SweepKey) is not YamlMappingNode sweep) return [];
 
@@ -39,6 +42,17 @@ internal static class SweepPlanner
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey, problem));
                 continue;
             }
+            if (Labels.Contains(key))
+            {
+                errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey, $"'{key}' labels the pipeline and changes no run; sweep settings that do"));
+                continue;
+            }
+            if (ExperimentKeys.Unread(experiment).FirstOrDefault(u => key == u.Path || key.StartsWith(u.Path + ".", StringComparison.Ordinal)) is { Path: not null } unread)
+            {
+                errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey,
+                    $"experiment: {experiment} does not read '{key}' ({unread.Instead}): its runs would differ only in their ids; remove it from the sweep"));
+                continue;
+            }
             if (MissingSection(target.Keys, index) is { } section)
             {
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey,
@@ -46,7 +60,7 @@ internal static class SweepPlanner
                     $"to every run; write '{section}' with the settings you mean first"));
                 continue;
             }
-            if (Values(valueNode, path, index, sources, errors) is not { } values) continue;
+            if (Values(valueNode, path, index, sources, errors, IsNumber(target.Field.Type)) is not { } values) continue;
 
             var shortKey = target.Keys[^1];
             if (axes.FirstOrDefault(a => a.ShortKey == shortKey) is { } clash)
@@ -102,8 +116,11 @@ internal static class SweepPlanner
         return null;
     }
 
+    private static bool IsNumber(Type type) => (Nullable.GetUnderlyingType(type) ?? type) is var t
+        && (t == typeof(int) || t == typeof(long) || t == typeof(double) || t == typeof(float) || t == typeof(decimal));
+
     private static IReadOnlyList<YamlScalarNode>? Values(
-        YamlNode node, string path, NodeIndex index, SourceMap sources, List<SpecError> errors)
+        YamlNode node, string path, NodeIndex index, SourceMap sources, List<SpecError> errors, bool numbers)
     {
         if (node is not YamlSequenceNode list || list.Children.Count == 0)
         {
@@ -128,6 +145,13 @@ internal static class SweepPlanner
                     earlier == scalar.Value
                         ? $"duplicate sweep value '{scalar.Value}'"
                         : $"sweep values '{earlier}' and '{scalar.Value}' give the same run id; make them differ in letters, digits, '.', '+' or '-'"));
+                continue;
+            }
+            // A number written twice (1 and 1.0) trains the same runs under two ids.
+            if (numbers && double.TryParse(scalar.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                && values.FirstOrDefault(v => double.TryParse(v.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n == number) is { } same)
+            {
+                errors.Add(sources.ErrorAt(item, itemPath, $"sweep values '{same.Value}' and '{scalar.Value}' are the same number; give it once"));
                 continue;
             }
             seen[SweepAxis.IdText(scalar.Value!)] = scalar.Value!;

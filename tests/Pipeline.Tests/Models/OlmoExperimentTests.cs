@@ -66,6 +66,17 @@ public class OlmoExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reference_task_longer_than_the_rows_stops_the_run_before_training_naming_it()
+    {
+        // 9-digit operands as bytes: about 33 tokens, against rows of 16.
+        var yaml = TinyYaml(extra: ", reference_tasks: [{name: ref_long, digits: 9, instances: 4}]");
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "artifacts"),
+            SilentProgress.Instance, CancellationToken.None, dataDirectory: dir));
+        Assert.Contains("olmo.reference_tasks[0] (ref_long)", error.Message);
+        Assert.Contains("data.packing.seq_len (16)", error.Message);
+    }
+
+    [Fact]
     public async Task A_constant_learning_rate_schedule_is_honoured_after_the_warm_up()
     {
         // train.lr_schedule was read by the synthetic trainer only; an OLMo run decayed by cosine whatever it said.

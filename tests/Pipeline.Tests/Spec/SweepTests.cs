@@ -132,6 +132,17 @@ public class SweepTests
     }
 
     [Fact]
+    public void The_same_number_written_twice_or_a_label_swept_would_train_identical_runs()
+    {
+        var same = Assert.Single(Errors(Yaml("name: a", "sweep:", "  synthetic.frequency_exponent: [1, 2, 1.0]")));
+        Assert.Equal((3, 40, "sweep.synthetic.frequency_exponent[2]"), (same.Line, same.Column, same.Path));
+        Assert.Contains("'1' and '1.0' are the same number", same.Message);
+        // A text field keeps its values apart as written.
+        Assert.Equal(2, Load(Yaml("name: a", "sweep:", "  synthetic.basis: [identity, random]")).Runs.Count);
+        Assert.Contains("labels the pipeline", Assert.Single(Errors(Yaml("name: a", "sweep:", "  name: [a, b]"))).Message);
+    }
+
+    [Fact]
     public void Sweep_keys_must_be_scalar_fields()
     {
         var errors = Errors(Yaml("name: a", "sweep:", "  analysis: [x]", "  sweep.seed: [1]"));

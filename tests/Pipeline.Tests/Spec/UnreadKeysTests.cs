@@ -21,10 +21,14 @@ public class UnreadKeysTests
     public void An_olmo_pipeline_names_each_synthetic_or_synthetic_only_key_where_it_was_written()
     {
         var errors = Errors(Olmo);
-        Assert.Equal(["train.batch_size", "sweep.synthetic.width[0]", "sweep.synthetic.width[1]"], errors.Select(e => e.Path));
-        Assert.Equal([(7, 32), (9, 21), (9, 24)], errors.Select(e => (e.Line, e.Column)));
+        Assert.Equal(["train.batch_size", "sweep"], errors.Select(e => e.Path));
+        Assert.Equal([(7, 32), (9, 3)], errors.Select(e => (e.Line, e.Column)));
         Assert.Contains("data.packing.batch_size", errors[0].Message);
+        Assert.Contains("its runs would differ only in their ids", errors[1].Message);
         Assert.All(errors, e => Assert.Contains("experiment: olmo does not read", e.Message));
+        // Swept at its default value, an unread key would still make runs that differ only in their ids.
+        Assert.Contains("does not read 'train.init_scale'", Assert.Single(Errors(Olmo.Replace(", batch_size: 64", "")
+            .Replace("  synthetic.width: [4, 8]", "  train.init_scale: [0.1]"))).Message);
     }
 
     [Fact]
@@ -80,5 +84,17 @@ public class UnreadKeysTests
         Assert.Empty(Retention.Pipeline.SweepContract.ChangedKeys(before, now));
         // A key it reads still counts.
         Assert.Equal(["train.steps: 10 → 11"], Retention.Pipeline.SweepContract.ChangedKeys(before, now.Replace("steps: 10", "steps: 11")));
+    }
+
+    [Fact]
+    public void A_key_added_since_a_run_was_written_reads_as_its_default_not_as_a_change()
+    {
+        // run.yaml of a run trained before olmo.reference_tasks and olmo.fused_adamw existed.
+        var now = Load(Olmo.Replace(", batch_size: 64", "").Replace("sweep:\n  synthetic.width: [4, 8]\n", "")).Runs[0].ResolvedYaml;
+        Assert.Contains("reference_tasks: []", now);
+        var before = string.Join('\n', now.Split('\n').Where(l => !l.Contains("reference_tasks") && !l.Contains("fused_adamw")));
+        Assert.Empty(Retention.Pipeline.SweepContract.ChangedKeys(before, now));
+        Assert.Equal(["olmo.fused_adamw: false → true"],
+            Retention.Pipeline.SweepContract.ChangedKeys(before.Replace("olmo:\n", "olmo:\n  fused_adamw: false\n"), now));
     }
 }

@@ -93,4 +93,17 @@ public class ReferenceTaskTests
         Assert.Equal(["olmo.reference_tasks[0].name", "olmo.reference_tasks[1].operation", "olmo.reference_tasks[1].template"],
             errors.Select(e => e.Path).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void A_reference_task_is_named_by_its_operation_unless_named_and_its_template_has_one_answer()
+    {
+        string Olmo(string references) => string.Join('\n', "name: o", "experiment: olmo",
+            "data: {sources: [{paths: ['https://example.org/a.json.gz']}]}", $"olmo: {{reference_tasks: {references}}}") + "\n";
+        var loaded = SpecLoader.LoadText(Olmo("[{operation: subtract}, {operation: multiply}]"), "o.yaml", checkAnalysis: false, checkResources: false);
+        Assert.Equal(["ref_subtract", "ref_multiply"], loaded.Spec.Olmo!.ReferenceTasks.Select(r => r.TaskName));
+        var twice = Assert.Throws<SpecException>(() => SpecLoader.LoadText(Olmo("[{digits: 1}, {digits: 2}]"), "o.yaml", checkAnalysis: false, checkResources: false)).Errors;
+        Assert.Contains("give each a name", Assert.Single(twice).Message);
+        var template = Assert.Throws<SpecException>(() => SpecLoader.LoadText(Olmo("[{template: '{c} = {a} + {b} = {c}'}]"), "o.yaml", checkAnalysis: false, checkResources: false)).Errors;
+        Assert.Equal("olmo.reference_tasks[0].template", Assert.Single(template).Path);
+    }
 }
