@@ -68,6 +68,9 @@ public static class PipelineRunner
         // run trained under a different spec is refused before anything changes.
         if (resume)
         {
+            if (only is null)
+                foreach (var (from, to) in await SweepContract.AdoptRenamedAsync(sweepDir, pipeline))
+                    progress.Info($"{from} continues as {to} (the same spec; the sweep's keys changed)");
             SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
             // Runs the sweep no longer has (a smaller --set sweep) would join its analysis: set them aside.
             if (only is null && SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId)) is { } dropped)

@@ -139,6 +139,42 @@ public static class SweepContract
         return target;
     }
 
+    /// <summary>
+    /// Runs of the sweep whose folder is missing take over an earlier run left without a place in it whose spec is
+    /// theirs (a sweep that gained a key, `--set 'sweep.seed=[0,1]'` where the runs had seed 0: width-8 becomes
+    /// width-8_seed-0), so a resume keeps them rather than setting them aside and training them again. Only a
+    /// one-to-one match is taken; the moved run's swept.arrow is written for its new parameters. Returns the moves.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string From, string To)>> AdoptRenamedAsync(string sweepDir, LoadedPipeline pipeline)
+    {
+        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+        if (!Directory.Exists(runsDir)) return [];
+        var ids = pipeline.Runs.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        var orphans = Directory.GetDirectories(runsDir).Where(d => !ids.Contains(Path.GetFileName(d)))
+            .Select(d => (Dir: d, Yaml: File.Exists(Path.Combine(d, ArtifactLayout.RunManifest)) ? File.ReadAllText(Path.Combine(d, ArtifactLayout.RunManifest)) : null))
+            .Where(o => o.Yaml is not null).ToList();
+        var missing = pipeline.Runs.Where(r => !Directory.Exists(Path.Combine(runsDir, r.RunId))).ToList();
+        bool Same(string yaml, RunPlan run)
+        {
+            try { return ChangedKeys(yaml, run.ResolvedYaml).Count == 0; }
+            catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidCastException or InvalidDataException) { return false; }
+        }
+        var matches = missing.Select(r => (Run: r, Dirs: orphans.Where(o => Same(o.Yaml!, r)).Select(o => o.Dir).ToList())).ToList();
+        var moves = new List<(string, string)>();
+        var schema = SweptValues.SchemaOf(pipeline.Swept);
+        foreach (var (run, dirs) in matches)
+        {
+            // One earlier run for one new run, and no other new run wants it.
+            if (dirs.Count != 1 || matches.Count(m => m.Dirs.Contains(dirs[0])) != 1) continue;
+            SweepLock.ThrowIfHeld(dirs[0]);
+            var to = Path.Combine(runsDir, run.RunId);
+            Directory.Move(dirs[0], to);
+            await SweptValues.WriteAsync(to, run.Parameters, schema);
+            moves.Add((Path.GetFileName(dirs[0]), run.RunId));
+        }
+        return moves;
+    }
+
     /// <summary>Moves the runs under runs/ that are not in <paramref name="keep"/> (a resume of a smaller sweep) to
     /// previous/&lt;UTC time&gt;/runs/; returns where, or null when there were none.</summary>
     public static string? SetAsideDropped(string sweepDir, IEnumerable<string> keep)
