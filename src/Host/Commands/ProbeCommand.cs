@@ -36,7 +36,7 @@ public static class ProbeCommand
                 var baseDir = Path.GetFullPath(r.GetValue(dataDir) ?? (Directory.Exists(recorded) ? recorded : Directory.GetCurrentDirectory()));
                 var overrides = (r.GetValue(sets) ?? []).ToList();
                 if (r.GetValue(device) is { } d) overrides.Add($"device={d}");
-                var spec = SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir).Runs.Single().Spec;
+                var spec = SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir, stored: true).Runs.Single().Spec;
                 SiteScan.Probeable(runDir, spec);
                 var from = r.GetValue(dataDir) is not null ? "--data-dir" : Directory.Exists(recorded) ? "the folder recorded in the run's provenance.json" : "the current directory";
                 foreach (var file in new[] { spec.Data!.Tokenizer.Path, spec.Data.Tokenizer.MergesPath }.OfType<string>().Select(f => Path.GetFullPath(f, baseDir)))

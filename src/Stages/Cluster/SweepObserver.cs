@@ -18,7 +18,7 @@ public static class SweepObserver
         if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
         if (!File.Exists(pipelineFile))
             throw new DirectoryNotFoundException($"{sweepDir} holds no {ArtifactLayout.PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`");
-        var runs = SpecLoader.Load(pipelineFile, checkAnalysis: false).Runs.Select(r => r.RunId).ToList();
+        var runs = SpecLoader.Load(pipelineFile, checkAnalysis: false, stored: true).Runs.Select(r => r.RunId).ToList();
 
         var submissions = SlurmSubmission.All(sweepDir);
         var taskOf = new Dictionary<string, (SlurmSubmission Sub, int Task)>();

@@ -121,6 +121,6 @@ public static class SweepSubmitter
     /// <summary>The pipeline a task trains: the submission's resolved copy, with the submission's profile
     /// (it names the sweep folder) and the folder its relative paths resolve against.</summary>
     public static LoadedPipeline LoadForTask(SlurmSubmission s) =>
-        SpecLoader.Load(Path.Combine(s.Directory, SlurmSubmission.PipelineCopy), checkAnalysis: false, baseDirectory: s.BaseDirectory, checkPaths: true)
+        SpecLoader.Load(Path.Combine(s.Directory, SlurmSubmission.PipelineCopy), checkAnalysis: false, baseDirectory: s.BaseDirectory, checkPaths: true, stored: true)
             with { Profile = s.Profile };
 }

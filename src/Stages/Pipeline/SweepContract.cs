@@ -70,7 +70,7 @@ public static class SweepContract
     /// existed, instead of reading as a change. A file this version cannot load is compared as it is.</summary>
     static string Canonical(string yaml)
     {
-        try { return SpecLoader.LoadText(yaml, ArtifactLayout.RunManifest, checkAnalysis: false, checkResources: false).Runs.Single().ResolvedYaml; }
+        try { return SpecLoader.LoadText(yaml, ArtifactLayout.RunManifest, checkAnalysis: false, checkResources: false, stored: true).Runs.Single().ResolvedYaml; }
         catch (SpecException) { return yaml; }
     }
 

@@ -17,8 +17,11 @@ public static class SpecLoader
     /// <param name="baseDirectory">What relative paths resolve against; default the file's folder.</param>
     /// <param name="checkPaths">Also require every local data path and tokenizer file to exist (what `run`
     /// and `validate` do; off for loading a file to inspect it).</param>
+    /// <param name="stored">The file is one this program wrote into a sweep (pipeline.yaml, a run's run.yaml), perhaps
+    /// by an earlier version: rules added since that only keep a new file from doing nothing (keys the experiment
+    /// does not read, sweeps over labels or unread keys, a sweep creating a section) are not applied, so it loads again.</param>
     public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true,
-        string? baseDirectory = null, bool checkPaths = false)
+        string? baseDirectory = null, bool checkPaths = false, bool stored = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -39,7 +42,7 @@ public static class SpecLoader
             throw new SpecException(new SpecError(path, 0, 0, "", $"cannot read the file: {e.Message}"));
         }
         return LoadText(text, path, profile, sets, checkAnalysis,
-            baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths);
+            baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, stored: stored);
     }
 
     /// <summary>
@@ -75,8 +78,9 @@ public static class SpecLoader
 
     /// <summary>As <see cref="Load"/>, for YAML already in memory; <paramref name="sourceName"/> names it in errors.</summary>
     /// <param name="checkResources">Check CPU runs' memory against this machine.</param>
+    /// <param name="stored">See <see cref="Load"/>.</param>
     public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null,
-        bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true)
+        bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true, bool stored = false)
     {
         baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         ArgumentNullException.ThrowIfNull(yaml);
@@ -93,7 +97,7 @@ public static class SpecLoader
         var mended = new MendedPaths();
         if (SpecBinder.BindAll(root, null, sources, errors, mended) is not var (spec, index)) throw Fail(errors);
 
-        var axes = SweepPlanner.Plan(index, sources, errors, spec.Experiment);
+        var axes = SweepPlanner.Plan(index, sources, errors, spec.Experiment, stored);
         IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept =
             [.. axes.Select(a => (a.ShortKey, (IReadOnlyList<string>)[.. a.Values.Select(v => v.Value ?? "")]))];
         if (checkAnalysis)
@@ -106,7 +110,7 @@ public static class SpecLoader
         if (errors.Count > 0)
         {
             // Without a usable sweep there are no runs to check; check the document as written.
-            errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources, mended, checkResources), mended));
+            errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources, mended, checkResources, stored), mended));
             throw Fail(errors);
         }
 
@@ -121,7 +125,7 @@ public static class SpecLoader
             expanded++;
             var runMended = mended.Copy();   // what was mended in the document is mended in every run
             if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
-            runErrors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checkResources), runMended).Select(e => (e, run.RunId)));
+            runErrors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checkResources, stored), runMended).Select(e => (e, run.RunId)));
             if (checkPaths) runErrors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory, tokenizerChecks).Select(e => (e, run.RunId)));
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)));
         }

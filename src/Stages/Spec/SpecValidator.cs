@@ -34,8 +34,9 @@ internal sealed partial class SpecValidator
     /// <param name="mended">Paths the binder dropped or filled in: a rule about them would only repeat the binding error.</param>
     /// <param name="checkResources">Check a CPU run's memory against this machine (off for profiles not selected now,
     /// which may be meant for a larger machine).</param>
+    /// <param name="stored">A file this program wrote into a sweep, perhaps by an earlier version (see SpecLoader.Load).</param>
     public static IReadOnlyList<SpecError> Validate(PipelineSpec spec, NodeIndex index, SourceMap sources, MendedPaths? mended = null,
-        bool checkResources = true)
+        bool checkResources = true, bool stored = false)
     {
         var validator = new SpecValidator(index, sources, mended ?? new MendedPaths());
         validator.Document(spec);
@@ -45,7 +46,7 @@ internal sealed partial class SpecValidator
         validator.Data(spec);
         validator.Probes(spec);
         validator.Advise(spec);
-        validator.Unread(spec);
+        if (!stored) validator.Unread(spec);
         if (checkResources) validator.Resources(spec);
         return validator._errors;
     }

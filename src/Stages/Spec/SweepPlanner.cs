@@ -28,7 +28,10 @@ internal static class SweepPlanner
     /// <summary>Keys that name or describe the pipeline: sweeping them would only relabel identical runs.</summary>
     static readonly string[] Labels = ["name", "description", "experiment"];
 
-    public static IReadOnlyList<SweepAxis> Plan(NodeIndex index, SourceMap sources, List<SpecError> errors, string experiment = "synthetic")
+    /// <param name="stored">A sweep this program wrote (see SpecLoader.Load): the rules that only keep a new sweep from
+    /// training identical runs are not applied, so one written before them loads again.</param>
+    public static IReadOnlyList<SweepAxis> Plan(NodeIndex index, SourceMap sources, List<SpecError> errors, string experiment = "synthetic",
+        bool stored = false)
     {
         if (YamlTree.Get(index.Root, SpecSchema.SweepKey) is not YamlMappingNode sweep) return [];
 
@@ -42,25 +45,25 @@ internal static class SweepPlanner
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey, problem));
                 continue;
             }
-            if (Labels.Contains(key))
+            if (!stored && Labels.Contains(key))
             {
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey, $"'{key}' labels the pipeline and changes no run; sweep settings that do"));
                 continue;
             }
-            if (ExperimentKeys.Unread(experiment).FirstOrDefault(u => key == u.Path || key.StartsWith(u.Path + ".", StringComparison.Ordinal)) is { Path: not null } unread)
+            if (!stored && ExperimentKeys.Unread(experiment).FirstOrDefault(u => key == u.Path || key.StartsWith(u.Path + ".", StringComparison.Ordinal)) is { Path: not null } unread)
             {
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey,
                     $"experiment: {experiment} does not read '{key}' ({unread.Instead}): its runs would differ only in their ids; remove it from the sweep"));
                 continue;
             }
-            if (MissingSection(target.Keys, index) is { } section)
+            if (!stored && MissingSection(target.Keys, index) is { } section)
             {
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey,
                     $"'{key}' lies in '{section}', which this pipeline does not have: the sweep would add it with its defaults " +
                     $"to every run; write '{section}' with the settings you mean first"));
                 continue;
             }
-            if (Values(valueNode, path, index, sources, errors, IsNumber(target.Field.Type)) is not { } values) continue;
+            if (Values(valueNode, path, index, sources, errors, !stored && IsNumber(target.Field.Type)) is not { } values) continue;
 
             var shortKey = target.Keys[^1];
             if (axes.FirstOrDefault(a => a.ShortKey == shortKey) is { } clash)

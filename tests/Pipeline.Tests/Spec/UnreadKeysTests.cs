@@ -97,4 +97,14 @@ public class UnreadKeysTests
         Assert.Equal(["olmo.fused_adamw: false → true"],
             Retention.Pipeline.SweepContract.ChangedKeys(before.Replace("olmo:\n", "olmo:\n  fused_adamw: false\n"), now));
     }
+
+    [Fact]
+    public void A_file_this_program_stored_in_a_sweep_loads_although_newer_rules_refuse_it()
+    {
+        // A sweep trained before these rules: an unread key set and a sweep over one. analyze, status, probe and
+        // cluster tasks read it as stored; a user's file with the same text is refused.
+        Assert.Equal(2, Errors(Olmo).Count);
+        var stored = Retention.Spec.SpecLoader.LoadText(Olmo, "pipeline.yaml", checkAnalysis: false, stored: true);
+        Assert.Equal(["width-4", "width-8"], stored.Runs.Select(r => r.RunId));
+    }
 }
