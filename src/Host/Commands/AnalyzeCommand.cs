@@ -35,6 +35,9 @@ public static class AnalyzeCommand
                 var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
                 foreach (var table in tables.Where(t => t.Print))
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);
+                if (r.GetValue(file) is { } given)
+                    Console.WriteLine($"analysed with {given}'s analysis; the sweep's own pipeline.yaml, which a plain `analyze` and " +
+                        "`run --resume` use, is unchanged");
                 return 0;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
