@@ -7,7 +7,7 @@ using Retention.Spec;
 namespace Retention.Host.Commands;
 
 /// <summary>
-/// `pipeline analyze SWEEP_DIR [FILE]`: (re)runs an analysis section over a sweep's artifacts, by
+/// `pipeline analyze SWEEP_DIR [--pipeline FILE]`: (re)runs an analysis section over a sweep's artifacts, by
 /// default the one in the sweep's own resolved pipeline.yaml. For runs trained with
 /// `run --no-analysis` (a GPU server without DuckDB) and for analyses edited after training.
 /// </summary>

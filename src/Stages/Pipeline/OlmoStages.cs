@@ -9,8 +9,8 @@ namespace Retention.Pipeline;
 /// tables to be sealed up to it, after which it is moved into place.</summary>
 public sealed record CheckpointSaved(long Step);
 
-/// <summary>LM validation loss and every task split's scores at step 0 (the model before any update: every curve's
-/// baseline, e.g. "loss fell below half its initial value"), every <c>olmo.eval_every</c> steps and at the end.</summary>
+/// <summary>LM validation loss and every task split's scores at step 0 (the model before any update: where every
+/// curve starts), every <c>olmo.eval_every</c> steps and at the end.</summary>
 public sealed class EvaluateStage(OlmoEvaluator evaluator, long every, long tokensPerStep, long parameters) : IModelStage
 {
     public string Name => "evaluate";

@@ -69,8 +69,14 @@ public static class PipelineRunner
         if (resume)
         {
             if (only is null)
-                foreach (var (from, to) in await SweepContract.AdoptRenamedAsync(sweepDir, pipeline))
-                    progress.Info($"{from} continues as {to} (the same spec; the sweep's keys changed)");
+                foreach (var (from, to) in SweepContract.AdoptRenamed(sweepDir, pipeline))
+                {
+                    // Its header (swept values, params.arrow's swept text) names the new parameters.
+                    var schema = SweptValues.SchemaOf(pipeline.Swept);
+                    if (pipeline.Spec.Experiment == "synthetic") await WriteRunHeaderAsync(to, RunDir(to.RunId), schema);
+                    else await WriteRunYamlAsync(to, RunDir(to.RunId), schema);
+                    progress.Info($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
+                }
             SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
             // Runs the sweep no longer has (a smaller --set sweep) would join its analysis: set them aside.
             if (only is null && SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId)) is { } dropped)

@@ -143,9 +143,9 @@ public static class SweepContract
     /// Runs of the sweep whose folder is missing take over an earlier run left without a place in it whose spec is
     /// theirs (a sweep that gained a key, `--set 'sweep.seed=[0,1]'` where the runs had seed 0: width-8 becomes
     /// width-8_seed-0), so a resume keeps them rather than setting them aside and training them again. Only a
-    /// one-to-one match is taken; the moved run's swept.arrow is written for its new parameters. Returns the moves.
+    /// one-to-one match is taken. Returns the moves; the caller writes the moved runs' headers (swept values) anew.
     /// </summary>
-    public static async Task<IReadOnlyList<(string From, string To)>> AdoptRenamedAsync(string sweepDir, LoadedPipeline pipeline)
+    public static IReadOnlyList<(string From, RunPlan To)> AdoptRenamed(string sweepDir, LoadedPipeline pipeline)
     {
         var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
         if (!Directory.Exists(runsDir)) return [];
@@ -160,8 +160,7 @@ public static class SweepContract
             catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidCastException or InvalidDataException) { return false; }
         }
         var matches = missing.Select(r => (Run: r, Dirs: orphans.Where(o => Same(o.Yaml!, r)).Select(o => o.Dir).ToList())).ToList();
-        var moves = new List<(string, string)>();
-        var schema = SweptValues.SchemaOf(pipeline.Swept);
+        var moves = new List<(string, RunPlan)>();
         foreach (var (run, dirs) in matches)
         {
             // One earlier run for one new run, and no other new run wants it.
@@ -169,8 +168,7 @@ public static class SweepContract
             SweepLock.ThrowIfHeld(dirs[0]);
             var to = Path.Combine(runsDir, run.RunId);
             Directory.Move(dirs[0], to);
-            await SweptValues.WriteAsync(to, run.Parameters, schema);
-            moves.Add((Path.GetFileName(dirs[0]), run.RunId));
+            moves.Add((Path.GetFileName(dirs[0]), run));
         }
         return moves;
     }

@@ -50,7 +50,7 @@ public sealed record OlmoSpec
     /// <summary>Global gradient-norm clip (0 = off).</summary>
     public double ClipGradNorm { get; init; } = 1.0;
     public int GradAccumulation { get; init; } = 1;
-    /// <summary>LM validation loss and task metrics every n steps (and at the last step).</summary>
+    /// <summary>LM validation loss and task metrics at step 0 (the untrained model), every n steps and at the last step.</summary>
     public long EvalEvery { get; init; } = 100;
     /// <summary>Instances of each task's train and test split scored at an evaluation (the first n).</summary>
     public int EvalInstances { get; init; } = 500;

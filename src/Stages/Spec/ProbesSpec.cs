@@ -7,8 +7,8 @@ namespace Retention.Spec;
 
 public sealed record ProbesSpec
 {
-    /// <summary>Probe cadence in steps: DAS, Fourier and the gradient decomposition run at step 0
-    /// (before training, the reference values), every n steps and at the last step. 0 = only at 0 and the end.</summary>
+    /// <summary>Probe cadence in steps: DAS and Fourier run at step 0 (before training, the reference values), the
+    /// gradient decomposition at step 1 (step 0 has no batch); all every n steps and at the last step. 0 = only then and at the end.</summary>
     public long Every { get; init; } = 500;
 
     /// <summary>DAS on a comparison task (das.arrow). Absent: not run.</summary>

@@ -41,5 +41,7 @@ public class ResumeProgressTests() : InTempFolder("resume-progress-")
         using var catalog = Retention.Artifacts.ArtifactCatalog.Open(result.SweepDir);
         var swept = Retention.Analysis.SqlRunner.Query(catalog.Connection, "SELECT run, seed FROM swept ORDER BY run").Rows;
         Assert.Equal(["width-2_seed-0:0", "width-2_seed-1:1", "width-3_seed-0:0", "width-3_seed-1:1"], swept.Select(r => $"{r[0]}:{r[1]}"));
+        var named = Retention.Analysis.SqlRunner.Query(catalog.Connection, "SELECT swept FROM params WHERE run = 'width-2_seed-0'").Rows.Single()[0];
+        Assert.Equal("width=2,seed=0", named);
     }
 }
