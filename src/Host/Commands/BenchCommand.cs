@@ -163,11 +163,9 @@ public static class BenchCommand
         {
             try
             {
-                var config = new DataBench.Config([], Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!, "--threads"),
-                    r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq), r.GetValue(epochs), r.GetValue(repeats));
-                if (config.Epochs < 1 || config.Repeats < 1) throw new UsageException("--epochs and --repeats must be ≥ 1");
-                if (config.Threads.Any(t => t < 1)) throw new UsageException($"--threads: each count must be ≥ 1, got {r.GetValue(threads)}");
-                if (config.SeqLen < 1 || config.BatchSize < 1) throw new UsageException("--seq-len and --batch-size must be ≥ 1");
+                var config = new DataBench.Config([], Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!, "--threads", min: 1),
+                    OptionLists.AtLeast(r.GetValue(seqLen), 1, "--seq-len"), OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"), r.GetValue(freq),
+                    OptionLists.AtLeast(r.GetValue(epochs), 1, "--epochs"), OptionLists.AtLeast(r.GetValue(repeats), 1, "--repeats"));
                 if (!(config.TaskFrequency is >= 0 and < 1)) throw new UsageException($"--task-frequency must be in [0, 1), got {config.TaskFrequency}");
                 config = config with { Paths = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct) };
                 var rows = await DataBench.RunAsync(config, Console.WriteLine, ct);
