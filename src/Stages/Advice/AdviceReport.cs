@@ -125,12 +125,7 @@ public static class AdviceReport
             var staged = Finish(staging, [.. tables.Select(t => t.Name)], plot);
             Directory.CreateDirectory(outputDir);
             var written = Directory.GetFiles(staging).Select(Path.GetFileName).ToList();
-            foreach (var name in written)
-            {
-                var path = Path.Combine(outputDir, name!);
-                File.Copy(Path.Combine(staging, name!), path + ".tmp", overwrite: true);
-                File.Move(path + ".tmp", path, overwrite: true);
-            }
+            foreach (var name in written) AtomicFile.Copy(Path.Combine(staging, name!), Path.Combine(outputDir, name!));
             foreach (var stale in Optional.Except(written)) File.Delete(Path.Combine(outputDir, stale!));
             return new AdviceResult(outputDir, staged.Tables);
         }

@@ -10,6 +10,10 @@ public static class AtomicFile
     public static void WriteText(string path, string text) =>
         ReplaceAsync(path, tmp => { File.WriteAllText(tmp, text); return Task.CompletedTask; }).GetAwaiter().GetResult();
 
+    /// <summary>A copy of <paramref name="source"/> at <paramref name="path"/>, put in place whole.</summary>
+    public static void Copy(string source, string path) =>
+        ReplaceAsync(path, tmp => { File.Copy(source, tmp, overwrite: true); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
     static async Task ReplaceAsync(string path, Func<string, Task> write)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -54,17 +54,6 @@ public static class OlmoRunGraph
     internal static readonly RecordBatchBuilder<TaskMetricRow> TaskTable = new RecordBatchBuilder<TaskMetricRow>()
         .Int64("step", r => r.Step).Utf8("task", r => r.Task).Utf8("split", r => r.Split).Float64("loss", r => r.Loss)
         .Float64("accuracy", r => r.Accuracy).Float64("label_accuracy", r => r.LabelAccuracy);
-    /// <summary>The reference tasks tokenized; one whose longest instance does not fit the model's rows stops the run
-    /// before training, naming it (the scorer would fail at the step-0 evaluation without saying which).</summary>
-    static IReadOnlyList<ReferenceSet> ReferenceSets(IReadOnlyList<ReferenceTaskSpec> specs, TextTokenizer tokenizer, int seqLen) =>
-        [.. specs.Select((r, i) =>
-        {
-            var set = ReferenceTask.Tokenize(r.TaskName, ReferenceTask.Instances(r), tokenizer);
-            return set.RowLength - 1 <= seqLen ? set : throw new DataException(
-                $"olmo.reference_tasks[{i}] ({r.TaskName}): its longest instance is {set.RowLength - 1} tokens with the EOS, more than " +
-                $"data.packing.seq_len ({seqLen}); shorten the template or the digits, or raise seq_len");
-        })];
-
     internal static readonly RecordBatchBuilder<ModelRow> ModelTable = new RecordBatchBuilder<ModelRow>()
         .Utf8("preset", r => r.Preset).Int64("parameters", r => r.Parameters).Int32("layers", r => r.Layers)
         .Int32("hidden", r => r.Hidden).Int32("mlp_dim", r => r.MlpDim).Int32("heads", r => r.Heads)
@@ -260,4 +249,15 @@ public static class OlmoRunGraph
         }
         return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);
     }
+
+    /// <summary>The reference tasks tokenized; one whose longest instance does not fit the model's rows stops the run
+    /// before training, naming it (the scorer would fail at the step-0 evaluation without saying which).</summary>
+    static IReadOnlyList<ReferenceSet> ReferenceSets(IReadOnlyList<ReferenceTaskSpec> specs, TextTokenizer tokenizer, int seqLen) =>
+        [.. specs.Select((r, i) =>
+        {
+            var set = ReferenceTask.Tokenize(r.TaskName, ReferenceTask.Instances(r), tokenizer);
+            return set.RowLength - 1 <= seqLen ? set : throw new DataException(
+                $"olmo.reference_tasks[{i}] ({r.TaskName}): its longest instance is {set.RowLength - 1} tokens with the EOS, more than " +
+                $"data.packing.seq_len ({seqLen}); shorten the template or the digits, or raise seq_len");
+        })];
 }

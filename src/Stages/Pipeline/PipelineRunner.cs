@@ -66,15 +66,13 @@ public static class PipelineRunner
         // overwrite): runs left from an earlier sweep would otherwise join this one's analysis. With
         // resume, completed runs are kept and skipped, an OLMo run continues from its checkpoint, and a
         // run trained under a different spec is refused before anything changes.
+        var sweptSchema = SweptValues.SchemaOf(pipeline.Swept);
         if (resume)
         {
             if (only is null)
                 foreach (var (from, to) in SweepContract.AdoptRenamed(sweepDir, pipeline))
                 {
-                    // Its header (swept values, params.arrow's swept text) names the new parameters.
-                    var schema = SweptValues.SchemaOf(pipeline.Swept);
-                    if (pipeline.Spec.Experiment == "synthetic") await WriteRunHeaderAsync(to, RunDir(to.RunId), schema);
-                    else await WriteRunYamlAsync(to, RunDir(to.RunId), schema);
+                    await WriteHeaderAsync(to, RunDir(to.RunId), sweptSchema);   // its swept values name the new parameters
                     progress.Info($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
                 }
             SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
@@ -95,7 +93,6 @@ public static class PipelineRunner
         var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
         string experiment = pipeline.Spec.Experiment;
         bool synthetic = experiment == "synthetic";
-        var sweptSchema = SweptValues.SchemaOf(pipeline.Swept);
         var statuses = new List<(string, RunStatus)>();
         // With --resume, completed runs are set aside before grouping, so a finished run is never
         // regrouped (grouping depends on --jobs) with an unfinished one and trained again.
@@ -148,18 +145,13 @@ public static class PipelineRunner
             }
             try
             {
-                if (!synthetic)
+                foreach (var (run, cell) in group.Zip(cells)) await WriteHeaderAsync(run, cell.RunDir, sweptSchema);
+                status = experiment switch
                 {
-                    await WriteRunYamlAsync(group[0], cells[0].RunDir, sweptSchema);
-                    status = experiment == "olmo"
-                        ? await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume)
-                        : await DataRunGraph.RunAsync(cells[0], dataDirectory, steps, token);
-                }
-                else
-                {
-                    foreach (var (run, cell) in group.Zip(cells)) await WriteRunHeaderAsync(run, cell.RunDir, sweptSchema);
-                    status = await SyntheticRunGraph.RunAsync(cells, steps, token, resume);
-                }
+                    "olmo" => await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume),
+                    "data" => await DataRunGraph.RunAsync(cells[0], dataDirectory, steps, token),
+                    _ => await SyntheticRunGraph.RunAsync(cells, steps, token, resume),
+                };
             }
             catch (Exception e) when (token.IsCancellationRequested && IsCancellation(e))
             {
@@ -285,6 +277,11 @@ public static class PipelineRunner
         await AtomicFile.WriteTextAsync(Path.Combine(runDir, "run.yaml"), run.ResolvedYaml);
         await SweptValues.WriteAsync(runDir, run.Parameters, swept);
     }
+
+    /// <summary>What a run's folder holds before it trains: run.yaml and its swept values, and for a synthetic run its
+    /// params and theory tables.</summary>
+    static Task WriteHeaderAsync(RunPlan run, string runDir, Schema swept) =>
+        run.Spec.Experiment == "synthetic" ? WriteRunHeaderAsync(run, runDir, swept) : WriteRunYamlAsync(run, runDir, swept);
 
     static async Task WriteRunHeaderAsync(RunPlan run, string runDir, Schema swept)
     {

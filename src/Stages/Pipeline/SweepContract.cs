@@ -58,9 +58,7 @@ public static class SweepContract
     {
         var (before, after) = (Flatten(Canonical(oldYaml)), Flatten(newYaml));
         var experiment = after.GetValueOrDefault("experiment") ?? before.GetValueOrDefault("experiment") ?? "synthetic";
-        var unread = ExperimentKeys.Unread(experiment).Select(u => u.Path).ToList();
-        bool Read(string key) => !unread.Any(u => key == u || key.StartsWith(u + ".", StringComparison.Ordinal) || key.StartsWith(u + "[", StringComparison.Ordinal));
-        return [.. before.Keys.Union(after.Keys).Where(Read).Order(StringComparer.Ordinal)
+        return [.. before.Keys.Union(after.Keys).Where(k => ExperimentKeys.UnreadAt(experiment, k) is null).Order(StringComparer.Ordinal)
             .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
             .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "(absent)"} → {after.GetValueOrDefault(k) ?? "(absent)"}")];
     }

@@ -31,4 +31,13 @@ internal static class ExperimentKeys
 
     /// <summary>The dotted paths <paramref name="experiment"/> does not read, and what to set instead.</summary>
     public static IReadOnlyList<(string Path, string Instead)> Unread(string experiment) => UnreadBy.GetValueOrDefault(experiment, []);
+
+    /// <summary>The unread entry <paramref name="path"/> lies in (the entry itself or a key or item under it), or null.</summary>
+    public static (string Path, string Instead)? UnreadAt(string experiment, string path)
+    {
+        foreach (var u in Unread(experiment))
+            if (path == u.Path || path.StartsWith(u.Path + ".", StringComparison.Ordinal) || path.StartsWith(u.Path + "[", StringComparison.Ordinal))
+                return u;
+        return null;
+    }
 }

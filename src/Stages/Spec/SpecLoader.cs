@@ -193,12 +193,13 @@ public static class SpecLoader
             return [];   // DuckDB is not shipped here (a trimmed GPU publish); the analysis runs elsewhere
         }
         var lines = yaml.Split('\n');
-        return problems.Select(p =>
-        {
-            var node = index.Nearest(p.Path, out var exact);
-            return AtSqlLine(sources.ErrorAt(node, exact ? index.InfoOf(index.At(p.Path)!)?.Path ?? p.Path : p.Path, p.Message), node, lines);
-        });
+        return problems.Select(p => AtSqlLine(ErrorAt(index, sources, p.Path, p.Message), index.Nearest(p.Path, out _), lines));
     }
+
+    /// <summary>An error at <paramref name="path"/>: a written value where the user wrote it (a swept one in the sweep
+    /// list), else the nearest node written above it.</summary>
+    private static SpecError ErrorAt(NodeIndex index, SourceMap sources, string path, string message) =>
+        sources.ErrorAt(index.Nearest(path, out var exact), exact ? index.InfoOf(index.At(path)!)?.Path ?? path : path, message);
 
     /// <summary>DuckDB numbers the SQL's lines ("LINE 3:", a caret under the culprit), and a literal block's lines
     /// (<c>sql: |</c>) are the file's lines after its indicator: the error then points at that line (and at the
@@ -224,8 +225,7 @@ public static class SpecLoader
     {
         if (spec.Data is not { } data) yield break;
         var hint = " (relative paths resolve against the pipeline file's folder; --data-dir DIR points elsewhere)";
-        SpecError At(string path, string message) =>
-            sources.ErrorAt(index.Nearest(path, out var exact), exact ? index.InfoOf(index.At(path)!)?.Path ?? path : path, message);
+        SpecError At(string path, string message) => ErrorAt(index, sources, path, message);
         for (int i = 0; i < data.Sources.Count; i++)
         {
             Func<string, bool> accepts = data.Sources[i].Reads;

@@ -50,7 +50,7 @@ internal static class SweepPlanner
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey, $"'{key}' labels the pipeline and changes no run; sweep settings that do"));
                 continue;
             }
-            if (!stored && ExperimentKeys.Unread(experiment).FirstOrDefault(u => key == u.Path || key.StartsWith(u.Path + ".", StringComparison.Ordinal)) is { Path: not null } unread)
+            if (!stored && ExperimentKeys.UnreadAt(experiment, key) is { } unread)
             {
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey,
                     $"experiment: {experiment} does not read '{key}' ({unread.Instead}): its runs would differ only in their ids; remove it from the sweep"));
