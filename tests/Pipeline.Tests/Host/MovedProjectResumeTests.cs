@@ -74,23 +74,35 @@ public class MovedProjectResumeTests : IDisposable
         Assert.Equal((Steps / 15 + 1).ToString(), SweepRows.Of(resumedSweep, "SELECT count(*) FROM eval"));   // step 0 and every 15
     }
 
+    /// <summary>An uninterrupted run (artifacts "whole") and one stopped mid-run (artifacts "cut") of the project.</summary>
+    static void TrainWholeAndCut(string project)
+    {
+        var whole = CliProcess.Run(project, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "whole", "--no-analysis");
+        Assert.True(whole.Exit == 0, whole.Err + whole.Out);
+        RunAndStop(project, "cut");
+    }
+
+    /// <summary>The resume continued the checkpoint and completed the run of <paramref name="sweep"/>.</summary>
+    static void AssertResumed((int Exit, string Out, string Err) resumed, string sweep)
+    {
+        Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
+        Assert.Contains("resuming from the checkpoint at step", resumed.Out);
+        Assert.Equal("completed", State(Path.Combine(sweep, "runs", "default")));
+    }
+
     [Fact]
     public void A_project_moved_whole_resumes_its_interrupted_olmo_run_with_tables_equal_to_an_uninterrupted_run()
     {
         var project = Project("project");
-        var whole = CliProcess.Run(project, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "whole", "--no-analysis");
-        Assert.True(whole.Exit == 0, whole.Err + whole.Out);
-        RunAndStop(project, "cut");
+        TrainWholeAndCut(project);
 
         var moved = Path.Combine(dir, "renamed", "project-moved");
         Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
         Directory.Move(project, moved);
         Assert.False(Directory.Exists(project));   // the folder the run recorded is gone
 
-        var resumed = CliProcess.Run(moved, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume");
-        Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
-        Assert.Contains("resuming from the checkpoint at step", resumed.Out);
-        Assert.Equal("completed", State(Path.Combine(moved, "cut", "tiny", "runs", "default")));
+        AssertResumed(CliProcess.Run(moved, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume"),
+            Path.Combine(moved, "cut", "tiny"));
         ResumedEqualsWhole(Path.Combine(moved, "cut", "tiny"), Path.Combine(moved, "whole", "tiny"));
     }
 
@@ -98,19 +110,14 @@ public class MovedProjectResumeTests : IDisposable
     public void A_project_reached_through_a_symlink_resumes_its_interrupted_olmo_run_with_tables_equal_to_an_uninterrupted_run()
     {
         var project = Project("project");
-        var whole = CliProcess.Run(project, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "whole", "--no-analysis");
-        Assert.True(whole.Exit == 0, whole.Err + whole.Out);
-        RunAndStop(project, "cut");
+        TrainWholeAndCut(project);
 
         var link = Path.Combine(dir, "link");
         Directory.CreateSymbolicLink(link, project);
         // From outside the project, naming the pipeline and the artifacts through the link.
         var outside = Directory.CreateDirectory(Path.Combine(dir, "outside")).FullName;
-        var resumed = CliProcess.Run(outside, Limit, "run", Path.Combine(link, "pipelines", "tiny.yaml"),
-            "--artifacts", Path.Combine(link, "cut"), "--no-analysis", "--resume");
-        Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
-        Assert.Contains("resuming from the checkpoint at step", resumed.Out);
-        Assert.Equal("completed", State(Path.Combine(project, "cut", "tiny", "runs", "default")));
+        AssertResumed(CliProcess.Run(outside, Limit, "run", Path.Combine(link, "pipelines", "tiny.yaml"),
+            "--artifacts", Path.Combine(link, "cut"), "--no-analysis", "--resume"), Path.Combine(project, "cut", "tiny"));
         ResumedEqualsWhole(Path.Combine(link, "cut", "tiny"), Path.Combine(project, "whole", "tiny"));
     }
 }
