@@ -11,9 +11,9 @@ public static class QueryCommand
     public static Command Build()
     {
         var dir = new Argument<string>("dir") { Description = "A sweep directory (artifacts/NAME), a folder of sweeps, or one run directory." };
-        var sql = new Argument<string>("sql") { Description = "SQL over the tables the runs wrote (synthetic: metrics, train, theory, ...; OLMo: train, eval, task_metrics, probes ...; every sweep: swept) and the analysis outputs; SHOW TABLES lists them." };
-        var rows = new Option<int>("--rows", "-n") { Description = "Rows to print.", DefaultValueFactory = _ => 50 };
-        var output = new Option<string?>("--output") { Description = "Also write the whole result to a file, in the format its extension names: .csv, .parquet, or .arrow (Arrow IPC; also .feather, .ipc)." };
+        var sql = new Argument<string>("sql") { Description = "SQL over the tables the runs wrote (synthetic: metrics, train, theory, ...; OLMo: train, eval, task_metrics, probes ...; every sweep: swept) and the analysis outputs; SHOW TABLES lists them. Several statements (separated by ';') run in order, each result printed." };
+        var rows = new Option<int>("--rows", "-n") { Description = "Rows to print (of each statement's result).", DefaultValueFactory = _ => 50 };
+        var output = new Option<string?>("--output") { Description = "Also write the whole result of the last statement to a file, in the format its extension names: .csv, .parquet, or .arrow (Arrow IPC; also .feather, .ipc). Repeated column names are made unique as DuckDB does (step, step_1), in the file and in what is printed." };
         var cmd = new Command("query", "Run SQL (DuckDB) over Arrow artifacts; `pipeline query DIR \"SHOW TABLES\"` lists them.")
         {
             dir, sql, rows, output,
@@ -27,18 +27,19 @@ public static class QueryCommand
                 var format = r.GetValue(output) is { } path ? QueryOutput.FormatOf(path) : null;
                 if (r.GetValue(rows) < 0) throw new UsageException($"--rows must be ≥ 0, got {r.GetValue(rows)}");
                 using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!);   // a CREATE in the query never lands in the cache
+                foreach (var note in catalog.Notes) Console.Error.WriteLine($"note: {note}");
                 if (catalog.Tables.Count == 0)
                     Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (give a sweep directory, a run directory or a folder " +
                         "of sweeps; a run still training writes its tables at its checkpoints and when it ends)");
-                // CSV and Parquet are written by DuckDB from the result kept as a table: the SQL runs once, so
-                // the file holds exactly what is printed (random(), now()).
-                var result = format is "csv" or "parquet"
-                    ? QueryOutput.QueryKept(catalog, text)
-                    : SqlRunner.Query(catalog.Connection, text, "query");
-                TablePrinter.Print(result, null, r.GetValue(rows));
+                var statements = SqlStatements.Split(catalog.Connection, text);
+                if (statements.Count == 0) throw new UsageException("the SQL has no statement, only comments or semicolons; try \"SHOW TABLES\"");
+                var last = Run(catalog, statements, format, r.GetValue(rows));
                 if (format is not null)
                 {
-                    try { await QueryOutput.WriteAsync(catalog, result, r.GetValue(output)!, format, ct); }
+                    if (last.Columns.Count == 0)
+                        throw new UsageException($"--output writes the last statement's result, and statement {statements.Count} " +
+                            $"({statements[^1].Summary}) returns none; end the SQL with the query whose result to write");
+                    try { await QueryOutput.WriteAsync(catalog, last, r.GetValue(output)!, format, ct); }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException or AnalysisException)
                     {
                         // The query was fine: writing its result failed (a full disk, a folder without write permission).
@@ -54,6 +55,29 @@ public static class QueryCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>Runs the statements in order and prints each result as it comes (an error in a later statement
+    /// leaves the earlier results shown); returns the last statement's result.</summary>
+    static QueryResult Run(ArtifactCatalog catalog, IReadOnlyList<SqlStatement> statements, string? format, int rows)
+    {
+        QueryResult result = null!;
+        bool printed = false;
+        foreach (var statement in statements)
+        {
+            bool several = statements.Count > 1;
+            var step = several ? $"query statement {statement.Number} (line {statement.Line})" : "query";
+            // The result --output writes is kept as a table: the SQL runs once, so the file holds exactly what is
+            // printed (random(), now()), column names made unique as the file holds them.
+            result = format is not null && statement.Number == statements.Count
+                ? QueryOutput.QueryKept(catalog, statement.Placed, step, format)
+                : SqlRunner.Query(catalog.Connection, statement.Placed, step);
+            if (result.Columns.Count == 0) continue;   // CREATE, INSERT, SET: nothing to show, as in DuckDB's own shell
+            if (printed) Console.WriteLine();
+            TablePrinter.Print(result, several ? $"statement {statement.Number} (line {statement.Line}): {statement.Summary}" : null, rows);
+            printed = true;
+        }
+        return result;
     }
 }
 
@@ -72,22 +96,24 @@ static class QueryOutput
 
     const string Kept = "_query_output";
 
-    /// <summary>Runs the SQL once into a temporary table and reads the result from it. Where the SQL cannot be a
-    /// table's source (SHOW, DESCRIBE, SUMMARIZE, PRAGMA), it runs as written, for its own error or a hint.</summary>
-    public static QueryResult QueryKept(ArtifactCatalog catalog, string sql)
+    /// <summary>Runs the SQL once into a temporary table and reads the result from it (its names as DuckDB made
+    /// them unique: step, step_1). Where the SQL cannot be a table's source (SHOW, DESCRIBE, SUMMARIZE, PRAGMA), it
+    /// runs as written: its result for .arrow, else its own error or a hint.</summary>
+    public static QueryResult QueryKept(ArtifactCatalog catalog, string sql, string step, string format)
     {
         try
         {
             // The SQL after a line break: a trailing `-- comment` stays a comment, and errors keep their own text.
-            SqlRunner.Execute(catalog.Connection, $"CREATE TEMP TABLE {Kept} AS\n{sql}\n", "query");
+            SqlRunner.Execute(catalog.Connection, $"CREATE TEMP TABLE {Kept} AS\n{sql}\n", step);
         }
         catch (AnalysisException)
         {
-            SqlRunner.Query(catalog.Connection, sql, "query");   // throws the SQL's own error, naming its own line
+            var plain = SqlRunner.Query(catalog.Connection, sql, step);   // throws the SQL's own error, naming its own line
+            if (format == "arrow") return plain;
             throw new UsageException("--output .csv or .parquet writes the result of a query that can fill a table (SELECT, WITH, " +
                 "VALUES, FROM ...; e.g. SELECT * FROM (SUMMARIZE metrics)); write SHOW, DESCRIBE or PRAGMA output with --output FILE.arrow");
         }
-        return SqlRunner.Query(catalog.Connection, $"SELECT * FROM {Kept}", "query");
+        return SqlRunner.Query(catalog.Connection, $"SELECT * FROM {Kept}", step);
     }
 
     public static async Task WriteAsync(ArtifactCatalog catalog, QueryResult result, string path, string format, CancellationToken ct)

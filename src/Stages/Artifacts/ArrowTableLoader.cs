@@ -64,7 +64,18 @@ internal static class ArrowTableLoader
         return true;
     }
 
-    private static List<TableColumn> UnionColumns(IReadOnlyList<ArtifactFile> files)
+    /// <summary>Why <paramref name="files"/> cannot be one table (a column whose types do not unify, naming both
+    /// files), or null when they can; an unreadable file or unsupported type still throws, as loading would.</summary>
+    public static string? ConflictOf(IReadOnlyList<ArtifactFile> files)
+    {
+        string? conflict = null;
+        UnionColumns(files, message => conflict ??= message);
+        return conflict;
+    }
+
+    /// <param name="conflict">Told of a column whose types do not unify, which then keeps its first type; without
+    /// it such a column throws.</param>
+    private static List<TableColumn> UnionColumns(IReadOnlyList<ArtifactFile> files, Action<string>? conflict = null)
     {
         var columns = new List<TableColumn>();
         if (files.Any(f => f.Sweep is not null))
@@ -86,9 +97,12 @@ internal static class ArrowTableLoader
                     continue;
                 }
                 var existing = columns[index];
-                var unified = DuckColumnTypes.Unify(existing.Type, type) ?? throw new ArtifactException(file.Path,
-                    $"column '{field.Name}' is {type.Sql()} here but {existing.Type.Sql()} in '{existing.FirstFile}'");
-                columns[index] = existing with { Type = unified };
+                if (DuckColumnTypes.Unify(existing.Type, type) is { } unified)
+                    columns[index] = existing with { Type = unified };
+                else if (conflict is null)
+                    throw new ArtifactException(file.Path, $"column '{field.Name}' is {type.Sql()} here but {existing.Type.Sql()} in '{existing.FirstFile}'");
+                else
+                    conflict($"column '{field.Name}' is {existing.Type.Sql()} in '{existing.FirstFile}' but {type.Sql()} in '{file.Path}'");
             }
         }
         return columns;

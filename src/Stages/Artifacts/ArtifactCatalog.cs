@@ -11,18 +11,21 @@ namespace Retention.Artifacts;
 /// Tables (see <see cref="ArtifactLayout"/>): every <c>runs/*/&lt;stem&gt;.arrow</c> becomes table
 /// <c>&lt;stem&gt;</c>, the union by column name over runs, with a first column <c>run</c> holding
 /// the run directory name (unless the file has its own <c>run</c> column); a run directory
-/// given directly gives one run; <c>analysis/&lt;stem&gt;.arrow</c> becomes table <c>&lt;stem&gt;</c> as is.
+/// given directly gives one run; <c>analysis/&lt;stem&gt;.arrow</c> becomes table <c>&lt;stem&gt;</c> as is. A folder
+/// of sweeps gives every table a leading <c>sweep</c> column, analysis tables too where the sweeps' same-named
+/// tables combine (<see cref="SweepFolderAnalysis"/>; <see cref="Notes"/> says which do not).
 /// A file that cannot be loaded (truncated, corrupt, an unsupported Arrow type, a column type
 /// that conflicts with another run's) fails the whole open with an <see cref="ArtifactException"/>
 /// naming the file: analysis over silently missing runs would be wrong without saying so.
 /// </remarks>
 public sealed class ArtifactCatalog : IDisposable
 {
-    private ArtifactCatalog(string directory, DuckDBConnection connection, IReadOnlyList<CatalogTable> tables)
+    private ArtifactCatalog(string directory, DuckDBConnection connection, IReadOnlyList<CatalogTable> tables, IReadOnlyList<string> notes)
     {
         Directory = directory;
         Connection = connection;
         Tables = tables;
+        Notes = notes;
     }
 
     public string Directory { get; }
@@ -33,21 +36,24 @@ public sealed class ArtifactCatalog : IDisposable
     /// <summary>The tables loaded from files, in load order.</summary>
     public IReadOnlyList<CatalogTable> Tables { get; }
 
+    /// <summary>Tables found but not loaded, and why (a folder of sweeps' analysis tables that do not combine).</summary>
+    public IReadOnlyList<string> Notes { get; }
+
     /// <exception cref="ArtifactException">The directory is missing or a file cannot be loaded; the message names the file.</exception>
     public static ArtifactCatalog Open(string directory)
     {
         var dir = Path.GetFullPath(directory);
-        return Load(dir, ArtifactLayout.Discover(dir));
+        return Load(dir, SweepFolderAnalysis.Select(ArtifactLayout.Discover(dir)));
     }
 
     /// <summary>The discovered files loaded into a new in-memory database.</summary>
-    static ArtifactCatalog Load(string dir, IReadOnlyList<ArtifactFile> files)
+    static ArtifactCatalog Load(string dir, ArtifactSelection selection)
     {
         var connection = new DuckDBConnection("DataSource=:memory:");
         try
         {
             connection.Open();
-            return new ArtifactCatalog(dir, connection, TablesOf(files, g => ArrowTableLoader.Load(connection, g.Key, [.. g])));
+            return new ArtifactCatalog(dir, connection, TablesOf(selection.Files, g => ArrowTableLoader.Load(connection, g.Key, [.. g])), selection.Notes);
         }
         catch
         {
@@ -64,14 +70,14 @@ public sealed class ArtifactCatalog : IDisposable
     public static ArtifactCatalog OpenCached(string directory)
     {
         var dir = Path.GetFullPath(directory);
-        var files = ArtifactLayout.Discover(dir);
+        var selection = SweepFolderAnalysis.Select(ArtifactLayout.Discover(dir));
         bool sweep = System.IO.Directory.Exists(Path.Combine(dir, ArtifactLayout.RunsDir)) || ArtifactLayout.Sweeps(dir).Count > 0;
-        if (!sweep || CatalogCache.Open(dir, files) is not { } connection) return Load(dir, files);
+        if (!sweep || CatalogCache.Open(dir, selection.Files) is not { } connection) return Load(dir, selection);
         // The holder's session runs in a transaction that closing discards: nothing it creates (a user's
         // CREATE, an analysis table) lands in the cache file.
         try { CatalogCache.Execute(connection, "BEGIN TRANSACTION"); }
         catch { connection.Dispose(); throw; }
-        return new ArtifactCatalog(dir, connection, TablesOf(files, _ => -1));   // rows not counted: the cache did not read every file
+        return new ArtifactCatalog(dir, connection, TablesOf(selection.Files, _ => -1), selection.Notes);   // rows not counted: the cache did not read every file
     }
 
     /// <summary>The files grouped into tables (DuckDB identifiers are case-insensitive, so stems group the same way).</summary>

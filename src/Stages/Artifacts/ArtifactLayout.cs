@@ -11,6 +11,7 @@ public sealed record ArtifactFile(string Table, string Path, string? Run, string
 /// &lt;run-id&gt;/*.arrow                  a run directory given directly (has run.yaml or Arrow files)
 /// &lt;dir&gt;/analysis/*.arrow            analysis tables written by an earlier analysis
 /// &lt;dir&gt;/&lt;sweep&gt;/runs/...           a folder of sweeps (e.g. artifacts/): every sweep's runs, with their sweep's name
+/// &lt;dir&gt;/&lt;sweep&gt;/analysis/*.arrow   and every sweep's analysis tables, with their sweep's name
 /// </code>
 /// Only <c>*.arrow</c> is listed, so the <c>*.arrow.tmp</c> of an unfinished writer is ignored. A
 /// table whose writer was killed before completing is read from its sealed parts
@@ -46,10 +47,15 @@ public static class ArtifactLayout
 
         else if (Sweeps(dir) is { Count: > 0 } sweeps)
         {
-            // A folder of sweeps: the runs of each, tagged with the sweep; analysis tables are per sweep, not loaded.
+            // A folder of sweeps: the runs and analysis tables of each, tagged with the sweep (which of the
+            // analysis tables combine across sweeps is SweepFolderAnalysis's to decide: it reads their schemas).
             foreach (var sweep in sweeps)
+            {
+                var name = Path.GetFileName(sweep);
                 foreach (var runDir in Sorted(Directory.EnumerateDirectories(Path.Combine(sweep, RunsDir))))
-                    files.AddRange(ArrowFilesIn(runDir, Path.GetFileName(runDir)).Select(f => f with { Sweep = Path.GetFileName(sweep) }));
+                    files.AddRange(ArrowFilesIn(runDir, Path.GetFileName(runDir)).Select(f => f with { Sweep = name }));
+                files.AddRange(ArrowFilesIn(Path.Combine(sweep, AnalysisDir), null).Select(f => f with { Sweep = name }));
+            }
             return files;
         }
 

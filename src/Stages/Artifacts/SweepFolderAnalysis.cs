@@ -1,0 +1,34 @@
+namespace Retention.Artifacts;
+
+/// <summary>The files to load, and why any that were found are left out (said to the user as notes).</summary>
+public sealed record ArtifactSelection(IReadOnlyList<ArtifactFile> Files, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// A folder of sweeps' analysis tables: each sweep's <c>analysis/&lt;stem&gt;.arrow</c> joins the same-named tables
+/// of the other sweeps in one table with a <c>sweep</c> column, unioned by column name as the runs' tables are.
+/// A table that cannot be combined is left out, with a note, rather than failing the whole query (each sweep's own
+/// directory still queries it): one named like a run table (it would be mixed into that table), or one whose
+/// sweeps give a column types that do not unify (an analysis edited between sweeps).
+/// </summary>
+internal static class SweepFolderAnalysis
+{
+    public static ArtifactSelection Select(IReadOnlyList<ArtifactFile> files)
+    {
+        static bool Analysis(ArtifactFile f) => f.Run is null && f.Sweep is not null;
+        if (!files.Any(Analysis)) return new ArtifactSelection(files, []);
+        var runTables = files.Where(f => !Analysis(f)).Select(f => f.Table).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var left = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var notes = new List<string>();
+        foreach (var table in files.Where(Analysis).GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase))
+        {
+            var sweeps = string.Join(", ", table.Select(f => f.Sweep).Distinct());
+            string? why = runTables.Contains(table.Key)
+                ? "the runs write a table of that name"
+                : table.Count() > 1 && ArrowTableLoader.ConflictOf([.. table]) is { } conflict ? $"its sweeps do not agree: {conflict}" : null;
+            if (why is null) continue;
+            left.Add(table.Key);
+            notes.Add($"analysis table '{table.Key}' (sweeps {sweeps}) is not loaded: {why}; query a sweep's own directory for it");
+        }
+        return new ArtifactSelection([.. files.Where(f => !(Analysis(f) && left.Contains(f.Table)))], notes);
+    }
+}

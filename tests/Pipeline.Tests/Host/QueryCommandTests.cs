@@ -1,0 +1,162 @@
+using Retention.Analysis;
+using Retention.Artifacts;
+
+namespace Retention.Tests.Host;
+
+/// <summary>`pipeline query` as a researcher meets it: several statements in one query, a folder of sweeps with
+/// their analysis tables, and --output of a result whose column names repeat. The artifacts are written by hand,
+/// so every expected value is known.</summary>
+public class QueryCommandTests() : InTempFolder("query-command-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    sealed record Metric(long Step, double Loss);
+    sealed record Final(string Run, double Loss);
+    sealed record Number(double X);
+    sealed record Text(string X);
+
+    static readonly RecordBatchBuilder<Metric> Metrics = new RecordBatchBuilder<Metric>().Int64("step", m => m.Step).Float64("loss", m => m.Loss);
+    static readonly RecordBatchBuilder<Final> Finals = new RecordBatchBuilder<Final>().Utf8("run", f => f.Run).Float64("loss", f => f.Loss);
+    static readonly RecordBatchBuilder<Number> Numbers = new RecordBatchBuilder<Number>().Float64("x", n => n.X);
+    static readonly RecordBatchBuilder<Text> Texts = new RecordBatchBuilder<Text>().Utf8("x", n => n.X);
+
+    /// <summary>A sweep under artifacts/: run a logs steps 0, 10, 20 and run b 0, 10, 20, 30 (7 metrics rows).</summary>
+    async Task<string> Sweep(string name)
+    {
+        var sweep = Path.Combine(dir, "artifacts", name);
+        await ArrowFiles.WriteTableAsync(Path.Combine(sweep, "runs", "a", "metrics.arrow"), Metrics, [.. new[] { 0L, 10, 20 }.Select(s => new Metric(s, s / 100.0))]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(sweep, "runs", "b", "metrics.arrow"), Metrics, [.. new[] { 0L, 10, 20, 30 }.Select(s => new Metric(s, s / 100.0))]);
+        return sweep;
+    }
+
+    (int Exit, string Out, string Err) Query(params string[] args) => CliProcess.Run(dir, Limit, ["query", .. args]);
+
+    [Fact]
+    public async Task Every_statement_runs_in_order_each_result_printed_and_output_writes_the_last()
+    {
+        var sweep = await Sweep("s");
+        var sql = "CREATE TEMP TABLE t AS SELECT * FROM metrics WHERE step > 10; SELECT count(*) AS n FROM t;\nSELECT max(step) AS top FROM t";
+        var (exit, output, err) = Query(sweep, sql, "--output", "out/last.csv");
+        Assert.True(exit == 0, err);
+        // Steps above 10: a's 20, b's 20 and 30. The CREATE returns nothing, so it prints nothing.
+        Assert.Equal(string.Join('\n',
+            "statement 2 (line 1): SELECT count(*) AS n FROM t", "n", "-", "3", "",
+            "statement 3 (line 2): SELECT max(step) AS top FROM t", "top", "---", " 30", ""), output);
+        Assert.Equal(["top", "30"], File.ReadAllLines(Path.Combine(dir, "out", "last.csv")));
+
+        // The last statement runs once for the file too: the random number printed is the one written.
+        var random = Query(sweep, "SELECT 1 AS one; SELECT CAST(floor(random() * 1e9) AS BIGINT) AS r", "--output", "r.csv");
+        Assert.True(random.Exit == 0, random.Err);
+        var written = File.ReadAllLines(Path.Combine(dir, "r.csv"));
+        Assert.Equal("r", written[0]);
+        Assert.Matches($@"\n *r\n-+\n *{written[1]}\n", random.Out);
+
+        // --output needs a last statement with a result.
+        var none = Query(sweep, "SELECT 1 AS one; CREATE TEMP TABLE u AS SELECT 2", "--output", "none.arrow");
+        Assert.Equal(2, none.Exit);
+        Assert.Contains("--output writes the last statement's result, and statement 2 (CREATE TEMP TABLE u AS SELECT 2) returns none", none.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "none.arrow")));
+    }
+
+    [Fact]
+    public async Task Statements_end_where_DuckDB_says_and_an_error_names_its_statement_and_line_after_the_earlier_results()
+    {
+        var sweep = await Sweep("s");
+        // A ';' inside a string or a comment ends nothing.
+        var quoted = Query(sweep, "SELECT 'a;b' AS s; -- one; two\nSELECT 2 AS two /* ; */");
+        Assert.True(quoted.Exit == 0, quoted.Err);
+        Assert.Contains("s\n---\na;b\n", quoted.Out);
+        Assert.Contains("two\n---\n  2\n", quoted.Out);
+
+        var failed = Query(sweep, "SELECT 7 AS seven;\nSELECT count(*) AS n FROM metrics;\nSELECT\n  nosuch FROM metrics");
+        Assert.Equal(2, failed.Exit);
+        Assert.Contains("seven\n-----\n    7\n", failed.Out);
+        Assert.Contains("n\n-\n7\n", failed.Out);
+        Assert.Contains("error: query statement 3 (line 3):", failed.Err);
+        Assert.Contains("\"nosuch\"", failed.Err);
+        Assert.Contains("LINE 4:   nosuch FROM metrics", failed.Err);   // DuckDB's own line, counted in the whole text
+
+        var nothing = Query(sweep, " ; -- only a comment");
+        Assert.Equal(2, nothing.Exit);
+        Assert.Contains("the SQL has no statement", nothing.Err);
+    }
+
+    [Fact]
+    public async Task Output_of_repeated_column_names_prints_and_writes_the_names_DuckDB_makes_unique()
+    {
+        var sweep = await Sweep("s");
+        const string sql = "SELECT a.step, b.step FROM metrics a JOIN metrics b ON a.run = b.run AND b.step = a.step + 10 WHERE a.run = 'a' ORDER BY 1";
+        Assert.StartsWith("step  step\n", Query(sweep, sql).Out);   // printed as DuckDB returns it
+        foreach (var file in new[] { "d.csv", "d.parquet", "d.arrow" })
+        {
+            var (exit, output, err) = Query(sweep, sql, "--output", Path.Combine("out", file));
+            Assert.True(exit == 0, err);
+            Assert.Equal("step  step_1\n----  ------\n   0      10\n  10      20\n", output);
+        }
+        Assert.Equal(["step,step_1", "0,10", "10,20"], File.ReadAllLines(Path.Combine(dir, "out", "d.csv")));
+        using var catalog = ArtifactCatalog.Open(Path.Combine(dir, "out"));   // the Arrow file, as any reader of it
+        Assert.Equal("0,10;10,20", Rows(catalog, "SELECT step, step_1 FROM d ORDER BY 1"));
+        Assert.Equal("0,10;10,20", Rows(catalog, $"SELECT * FROM read_parquet('{Path.Combine(dir, "out", "d.parquet")}') ORDER BY 1"));
+    }
+
+    static string Rows(ArtifactCatalog catalog, string sql) =>
+        string.Join(";", SqlRunner.Query(catalog.Connection, sql).Rows.Select(r => string.Join(",", r)));
+
+    /// <summary>Two sweeps whose analysis tables combine (final), cannot combine (conflict: DOUBLE in s1, VARCHAR in
+    /// s2), exist in one sweep only (only2), or are named like a table the other sweep's runs write (extra).</summary>
+    async Task<string> TwoSweeps()
+    {
+        var s1 = await Sweep("s1");
+        var s2 = await Sweep("s2");
+        await ArrowFiles.WriteTableAsync(Path.Combine(s1, "analysis", "final.arrow"), Finals, [new Final("a", 0.5), new Final("b", 0.25)]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(s2, "analysis", "final.arrow"), Finals, [new Final("a", 0.75)]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(s1, "analysis", "conflict.arrow"), Numbers, [new Number(1)]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(s2, "analysis", "conflict.arrow"), Texts, [new Text("one")]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(s2, "analysis", "only2.arrow"), Numbers, [new Number(2)]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(s1, "analysis", "extra.arrow"), Numbers, [new Number(3)]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(s2, "runs", "a", "extra.arrow"), Numbers, [new Number(4), new Number(5)]);
+        return Path.Combine(dir, "artifacts");
+    }
+
+    static IEnumerable<string> Listed(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2);
+
+    [Fact]
+    public async Task A_folder_of_sweeps_loads_their_analysis_tables_with_a_sweep_column_and_says_which_do_not_combine()
+    {
+        var folder = await TwoSweeps();
+        var tables = Query(folder, "SHOW TABLES");
+        Assert.True(tables.Exit == 0, tables.Err);
+        Assert.Equal(["extra", "final", "metrics", "only2"], Listed(tables.Out));
+        Assert.Contains("note: analysis table 'conflict' (sweeps s1, s2) is not loaded: its sweeps do not agree: column 'x' is DOUBLE", tables.Err);
+        Assert.Contains("but VARCHAR in", tables.Err);
+        Assert.Contains("note: analysis table 'extra' (sweeps s1) is not loaded: the runs write a table of that name", tables.Err);
+
+        var final = Query(folder, "SELECT sweep || '/' || run || '=' || loss AS r FROM final ORDER BY ALL; SELECT sweep, x FROM only2; SELECT count(*) AS n FROM extra");
+        Assert.True(final.Exit == 0, final.Err);
+        Assert.Contains("r\n---------\ns1/a=0.5\ns1/b=0.25\ns2/a=0.75\n", final.Out);
+        Assert.Contains("sweep  x\n-----  -\ns2     2\n", final.Out);
+        Assert.Contains("n\n-\n2\n", final.Out);   // extra holds s2's run rows only
+    }
+
+    [Fact]
+    public async Task A_folder_cache_written_before_analysis_tables_were_loaded_is_brought_up_to_date()
+    {
+        var folder = await TwoSweeps();
+        // What an earlier version kept for the folder: the runs' tables only, listed as complete.
+        CatalogCache.Open(folder, [.. ArtifactLayout.Discover(folder).Where(f => f.Run is not null)])!.Dispose();
+
+        Assert.Contains("final", Listed(Query(folder, "SHOW TABLES").Out));
+        var final = Path.Combine(folder, "s2", "analysis", "final.arrow");
+        await ArrowFiles.WriteTableAsync(final, Finals, [new Final("a", 0.125)]);   // s2 analyzed again
+        File.SetLastWriteTimeUtc(final, DateTime.UtcNow.AddMinutes(1));
+        Assert.Contains("s2/a=0.125\n", Query(folder, "SELECT sweep || '/' || run || '=' || loss FROM final ORDER BY ALL").Out);
+
+        // Analyzed again with a loss that no longer combines: the cached table goes, with the note.
+        await ArrowFiles.WriteTableAsync(final, new RecordBatchBuilder<Text>().Utf8("run", t => "a").Utf8("loss", t => t.X), [new Text("high")]);
+        File.SetLastWriteTimeUtc(final, DateTime.UtcNow.AddMinutes(2));
+        var after = Query(folder, "SHOW TABLES");
+        Assert.DoesNotContain("final", Listed(after.Out));
+        Assert.Contains("note: analysis table 'final' (sweeps s1, s2) is not loaded", after.Err);
+        Assert.True(File.Exists(Path.Combine(folder, CatalogCache.FileName)));
+    }
+}
