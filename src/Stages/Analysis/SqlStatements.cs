@@ -20,8 +20,9 @@ public static class SqlStatements
 {
     /// <summary>
     /// A ';' ends a statement when the text before it (from the previous end) parses as one statement and the text
-    /// after it as the remaining ones, so a ';' inside a string, a quoted name or a comment is never taken for an
-    /// end. Once the whole parses, the true ends pass that test, so the split always completes. A text DuckDB
+    /// after it as the remaining ones: a ';' inside a string, a quoted name or a block comment never passes, one in
+    /// a `--` comment only where cutting there leaves the rest parsing as the same statements. Once the whole
+    /// parses, the true ends pass that test, so the split always completes. A text DuckDB
     /// cannot parse, or of one statement, comes back whole (running it reports the parse error with its line);
     /// a text without a statement (blank, comments, semicolons) gives none.
     /// </summary>
