@@ -36,7 +36,7 @@ public static class BenchCommand
             try
             {
                 TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
-                var config = new SyntheticBench.Config(r.GetValue(device)!, OptionLists.AtLeast(r.GetValue(tasks), 1, "--tasks"),
+                var config = new SyntheticBench.Config(OptionLists.Device(r.GetValue(device)!), OptionLists.AtLeast(r.GetValue(tasks), 1, "--tasks"),
                     OptionLists.AtLeast(r.GetValue(dims), 1, "--dims-per-task"), OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"),
                     OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), Widths(r.GetValue(grid), r.GetValue(widths)!), OptionLists.Ints(r.GetValue(seeds)!, "--seeds"),
                     Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), OptionLists.AtLeast(r.GetValue(jobs), 1, "--jobs"));
@@ -68,7 +68,7 @@ public static class BenchCommand
         {
             try
             {
-                var config = new ParityBench.Config(r.GetValue(device)!, r.GetValue(steps), r.GetValue(accum), r.GetValue(fused));
+                var config = new ParityBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(steps), r.GetValue(accum), r.GetValue(fused));
                 if (ParityBench.Problem(config) is { } problem) throw new UsageException(problem);
                 var rows = ParityBench.Run(config, Console.WriteLine);
                 Console.WriteLine($"recorded: {await ParityBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
@@ -210,7 +210,7 @@ public static class BenchCommand
             try
             {
                 TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
-                var row = TrainBench.Run(new TrainBench.Config(r.GetValue(device)!, r.GetValue(model)!, OptionLists.AtLeast(r.GetValue(vocab), 2, "--vocab"),
+                var row = TrainBench.Run(new TrainBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(model)!, OptionLists.AtLeast(r.GetValue(vocab), 2, "--vocab"),
                     OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"), OptionLists.AtLeast(r.GetValue(seqLen), 1, "--seq-len"),
                     OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), r.GetValue(precision)!, OptionLists.AtLeast(r.GetValue(accum), 1, "--grad-accumulation"),
                     r.GetValue(fused), OptionLists.AtLeast(r.GetValue(phases), 0, "--phases")), Console.WriteLine);

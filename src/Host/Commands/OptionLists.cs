@@ -19,6 +19,12 @@ internal static class OptionLists
         return values;
     }
 
+    /// <exception cref="UsageException"><paramref name="value"/> names no device; the message names <paramref name="option"/>
+    /// (as a pipeline's --device does: the bench commands take the device as it is, not through a spec).</exception>
+    public static string Device(string value, string option = "--device") =>
+        Retention.Spec.DeviceNames.IsValid(value) ? value
+            : throw new UsageException($"{option} {value}: unknown device '{value}'; allowed: {Retention.Spec.DeviceNames.Allowed}");
+
     /// <exception cref="UsageException"><paramref name="value"/> is below <paramref name="min"/>.</exception>
     public static int AtLeast(int value, int min, string option) =>
         value >= min ? value : throw new UsageException($"{option} must be ≥ {min}, got {value}");

@@ -37,14 +37,14 @@ public sealed class PipelineOptions
     /// the analysis will not run) the analysis SQL fits the tables the runs will write.</summary>
     public LoadedPipeline Load(ParseResult r, bool checkAnalysis = true)
     {
-        var sets = (r.GetValue(Set) ?? []).ToList();
-        if (r.GetValue(Device) is { } device) sets.Add($"device={device}");
+        var device = r.GetValue(Device) is { } name ? new OptionSet("--device", "device", name) : null;
         var file = r.GetValue(File);
         var dataDir = r.GetValue(DataDir) is { } d ? Path.GetFullPath(d) : null;
         if (dataDir is not null && !Directory.Exists(dataDir)) throw new UsageException($"--data-dir '{dataDir}' does not exist");
-        if (file is not null) return SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true);
-        return SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
-            checkAnalysis, dataDir, checkPaths: true);
+        return OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
+            ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true)
+            : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
+                checkAnalysis, dataDir, checkPaths: true));
     }
 }
 

@@ -52,14 +52,16 @@ public static class SweepSubmitter
 
     /// <summary>Writes the submission folder, submits the array and the analysis after it; returns the submission with its job ids.
     /// When sbatch refuses the array nothing is left behind: the folder is removed and, with --overwrite, the earlier
-    /// results (moved aside until the array is accepted) are put back.</summary>
+    /// results (moved aside until the array is accepted) are put back; on a first submission the sweep folder and the
+    /// folders above it that this call created (an --artifacts root that was not there) go too, if nothing else is in them.</summary>
     public static async Task<SlurmSubmission> SubmitAsync(SubmitPlan plan, LoadedPipeline pipeline, bool overwrite)
     {
         var s = plan.Submission;
         if (s.Tasks.Count == 0) throw new InvalidOperationException("nothing to submit");
         var replaced = new List<(string Dir, string Aside)>();
         string? previousPipeline = null;
-        bool created = !Directory.Exists(s.SweepDir);
+        var firstCreated = FirstMissing(s.SweepDir);   // null: the sweep folder was there
+        bool created = firstCreated is not null;
         using (SweepLock.Acquire(s.SweepDir))   // not while a local `pipeline run` writes the sweep
         {
             if (overwrite)
@@ -84,7 +86,11 @@ public static class SweepSubmitter
         try { array = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.ArrayScript)); }
         catch (SlurmException)
         {
-            if (created) Directory.Delete(s.SweepDir, recursive: true);
+            if (created)
+            {
+                Directory.Delete(s.SweepDir, recursive: true);
+                RemoveEmptyFolders(Path.GetDirectoryName(s.SweepDir)!, firstCreated!);
+            }
             else
             {
                 Directory.Delete(s.Directory, recursive: true);
@@ -112,6 +118,28 @@ public static class SweepSubmitter
         }
         await s.SaveAsync();
         return s;
+    }
+
+    /// <summary>The topmost folder of <paramref name="dir"/>'s path that does not exist (what creating it creates first),
+    /// or null when it exists.</summary>
+    static string? FirstMissing(string dir)
+    {
+        string? missing = null;
+        for (var d = Path.GetFullPath(dir); d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing = d;
+        return missing;
+    }
+
+    /// <summary>Removes <paramref name="dir"/> and the folders above it up to <paramref name="top"/>, each only while empty:
+    /// another sweep written meanwhile under a new --artifacts root keeps it.</summary>
+    static void RemoveEmptyFolders(string dir, string top)
+    {
+        for (var d = dir; d is not null && d.Length >= top.Length && Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any();
+             d = Path.GetDirectoryName(d))
+        {
+            try { Directory.Delete(d); }
+            catch (IOException) { return; }   // written to meanwhile: it stays, and so do the folders above
+            if (d == top) break;
+        }
     }
 
     /// <summary>The Slurm job name: the sweep's folder name (letters, digits, - and _ only).</summary>

@@ -4,8 +4,10 @@ namespace Retention.Data;
 // Immutable; the position records are what a checkpoint saves so a resumed run sees exactly
 // the same stream.
 
-/// <summary>One Dolma-format document (a JSON line with at least id, text, source).</summary>
-public sealed record Document(string Id, string Text, string Source, DocumentPosition Position);
+/// <summary>One Dolma-format document (a JSON line with at least id, text, source). <paramref name="Json"/> is the
+/// line as read, every field of it, when the source was asked to keep it (`data sample` copies documents whole);
+/// null otherwise, so a training run holds only what it reads.</summary>
+public sealed record Document(string Id, string Text, string Source, DocumentPosition Position, string? Json = null);
 
 /// <summary>Where a document came from: the shard (file path or URL), its index in the source's
 /// shard order, and the 1-based line within the decompressed shard.</summary>

@@ -87,13 +87,22 @@ public static class SpecLoader
         ArgumentNullException.ThrowIfNull(sourceName);
         var sources = new SourceMap(sourceName);
 
-        var root = Document(yaml, sources);
-        root = Profiles.Apply(root, profile, sources);
-        root = ApplySets(root, sets ?? [], sources);
-
         // Every binding error is collected (the binder mends the tree after each), then every
-        // validation error of what could be bound, so one pass reports everything it can find.
+        // validation error of what could be bound, so one pass reports everything it can find;
+        // a duplicate key, left out of the tree, is the first of them.
         var errors = new List<SpecError>();
+        YamlMappingNode root;
+        try
+        {
+            root = Document(yaml, sources, errors);
+            root = Profiles.Apply(root, profile, sources);
+            root = ApplySets(root, sets ?? [], sources);
+        }
+        catch (SpecException e) when (errors.Count > 0)
+        {
+            throw Fail([.. errors, .. e.Errors]);
+        }
+
         var mended = new MendedPaths();
         if (SpecBinder.BindAll(root, null, sources, errors, mended) is not var (spec, index)) throw Fail(errors);
 
@@ -146,9 +155,10 @@ public static class SpecLoader
             return g.Key with { Message = $"{g.Key.Message} (in run{(ids.Count > 1 ? "s" : "")} {shown})" };
         });
 
-    private static YamlMappingNode Document(string yaml, SourceMap sources)
+    /// <param name="duplicates">Where duplicate keys are reported (null: thrown); see <see cref="YamlSyntax.Parse"/>.</param>
+    private static YamlMappingNode Document(string yaml, SourceMap sources, List<SpecError>? duplicates = null)
     {
-        var documents = YamlSyntax.Parse(yaml, sources.FileSource, positioned: true);
+        var documents = YamlSyntax.Parse(yaml, sources.FileSource, positioned: true, duplicates);
         if (documents.Count == 0 || YamlTree.IsNull(documents[0].RootNode))
             throw new SpecException(new SpecError(sources.FileSource, 1, 1, "",
                 "the file is empty; expected a mapping with at least 'name'"));

@@ -57,8 +57,7 @@ internal sealed partial class SpecValidator
         Check(NameRegex().IsMatch(spec.Name), "name",
             $"'{spec.Name}' is not a valid name; use letters, digits, '.', '_' and '-', starting with a letter or digit");
         OneOf(spec.Experiment, Experiments, "experiment", "experiment");
-        Check(DeviceRegex().IsMatch(spec.Device), "device",
-            $"unknown device '{spec.Device}'; allowed: cpu, cuda, auto, cuda:N (N = GPU index)");
+        Check(DeviceNames.IsValid(spec.Device), "device", $"unknown device '{spec.Device}'; allowed: {DeviceNames.Allowed}");
     }
 
     private void Synthetic(SyntheticSpec s)
@@ -437,7 +436,4 @@ internal sealed partial class SpecValidator
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex IdentifierRegex();
-
-    [GeneratedRegex("^(cpu|cuda|auto|cuda:[0-9]+)$")]
-    private static partial Regex DeviceRegex();
 }

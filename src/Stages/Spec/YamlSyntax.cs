@@ -18,21 +18,32 @@ internal static class YamlSyntax
 
     /// <summary>Parses <paramref name="text"/>; throws SpecException on a syntax error.</summary>
     /// <param name="positioned">False for --set values, whose line and column mean nothing to the user.</param>
-    public static IReadOnlyList<YamlDocument> Parse(string text, string source, bool positioned)
+    /// <param name="duplicates">Where a key written twice in a mapping is reported, the later one left out of the tree
+    /// so the rest can still be checked; null: they are thrown (after the parse) like a syntax error.</param>
+    public static IReadOnlyList<YamlDocument> Parse(string text, string source, bool positioned, List<SpecError>? duplicates = null)
     {
         List<YamlDocument> documents;
+        var filter = new DuplicateKeyFilter(new DepthLimitedParser(new Parser(new StringReader(text))));
+        List<SpecError> Duplicates() => [.. filter.Duplicates.Select(d => positioned
+            ? new SpecError(source, (int)d.At.Line, (int)d.At.Column, d.Path, $"duplicate key '{d.Key}' (first at line {d.First.Line}{(d.First.Line == d.At.Line ? $", column {d.First.Column}" : "")}); a key may appear only once in a mapping")
+            : new SpecError(source, 0, 0, d.Path, $"duplicate key '{d.Key}'; a key may appear only once in a mapping"))];
         try
         {
             var stream = new YamlStream();
-            stream.Load(new DepthLimitedParser(new Parser(new StringReader(text))));
+            stream.Load(filter);
             documents = stream.Documents.ToList();
         }
         catch (YamlException e)
         {
             var (line, column, message) = Explain(e, text);
-            throw new SpecException(positioned
+            throw new SpecException([.. Duplicates(), positioned   // the duplicates met before it, too
                 ? new SpecError(source, line, column, "", message)
-                : new SpecError(source, 0, 0, "", message));
+                : new SpecError(source, 0, 0, "", message)]);
+        }
+        if (filter.Duplicates.Count > 0)
+        {
+            if (duplicates is null) throw new SpecException(Duplicates());
+            duplicates.AddRange(Duplicates());
         }
 
         var sizes = new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance);
@@ -69,8 +80,6 @@ internal static class YamlSyntax
 
         var message = raw switch
         {
-            _ when raw.StartsWith("Duplicate key", StringComparison.Ordinal) =>
-                $"duplicate key '{raw["Duplicate key".Length..].Trim()}'; a key may appear only once in a mapping",
             _ when raw.Contains("quoted scalar") && raw.Contains("end of stream") =>
                 "unterminated quoted string: the quote opened here is never closed",
             _ when raw.Contains("double-quoted scalar") && raw.Contains("wrong indentation") =>

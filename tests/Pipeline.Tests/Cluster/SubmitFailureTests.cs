@@ -60,6 +60,36 @@ public sealed class SubmitFailureTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("Invalid partition name specified", err);
         Assert.False(Directory.Exists(Sweep), output + err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), output + err);   // the --artifacts root it created, too
+    }
+
+    [Fact]
+    public void A_refused_first_submission_removes_only_the_folders_it_created()
+    {
+        WritePipeline();
+        var bin = FakeSlurm("echo 'sbatch: error: Batch job submission failed: Invalid account' >&2; exit 1");
+        // A root two levels deep, neither there: both go.
+        var nested = Submit($"{bin}:/usr/bin:/bin", "--artifacts", "new/deeper");
+        Assert.Equal(1, nested.Exit);
+        Assert.Contains("Invalid account", nested.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "new")), nested.Out + nested.Err);
+
+        // A root that was there, holding another sweep and an empty folder of the user's: all kept, only syn/ goes.
+        var other = Path.Combine(dir, "kept", "other", "runs", "r");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "status.json"), "{}");
+        Directory.CreateDirectory(Path.Combine(dir, "kept", "empty"));
+        var existing = Submit($"{bin}:/usr/bin:/bin", "--artifacts", "kept");
+        Assert.Equal(1, existing.Exit);
+        Assert.False(Directory.Exists(Path.Combine(dir, "kept", "syn")), existing.Out + existing.Err);
+        Assert.Equal("{}", File.ReadAllText(Path.Combine(other, "status.json")));
+        Assert.True(Directory.Exists(Path.Combine(dir, "kept", "empty")));
+
+        // An empty root that was there stays, empty.
+        Directory.CreateDirectory(Path.Combine(dir, "bare"));
+        var bare = Submit($"{bin}:/usr/bin:/bin", "--artifacts", "bare");
+        Assert.Equal(1, bare.Exit);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(dir, "bare")));
     }
 
     [Fact]

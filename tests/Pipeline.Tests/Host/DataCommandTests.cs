@@ -36,42 +36,79 @@ public class DataCommandTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(dir));   // nothing fetched or written
     }
 
+    /// <summary>Dolma-like lines, written by hand (not by a serialiser, so their formatting is theirs): nested metadata,
+    /// lists, nulls, numbers written as 1.50 and 1e3, escaped and unescaped unicode, fields in odd orders, a `metadata`
+    /// the old sample replaced, and one line with no id.</summary>
+    static string[] RichLines(string shard, int count) => [.. Enumerable.Range(0, count).Select(i => i == 3
+        ? $$$$"""{"text":"no id here, line {{{{i + 1}}}} of {{{{shard}}}}","source":"web","metadata":{"shard":"theirs","line":-1}}"""
+        : i % 2 == 0
+            ? $$$$"""{"id":"{{{{shard}}}}-{{{{i}}}}","text":"naïve café {{{{i}}}} — 東京 🚀 \u00e9\n\"quoted\"","source":"c4","added":"2024-01-0{{{{i % 9 + 1}}}}T00:00:00Z","created":"2019-05-01","metadata":{"url":"https://example.org/{{{{i}}}}?a=1&b=2","scores":[0.5,1.50,1e3],"nested":{"deep":{"x":null,"y":[{"z":true}]}},"lang":{"en":0.98}}}"""
+            : $$$$"""{ "source": "s2", "text": "Ω≈ç √∫ line {{{{i}}}}", "lang": ["en", "de"], "id": {{{{1000 + i}}}}, "attributes": {"toxicity": [[0, 5, 0.01]]} }""")];
+
     [Fact]
-    public void Data_sample_keeps_id_text_source_and_a_metadata_naming_the_shard_and_line_of_each_document()
+    public void Data_sample_writes_each_document_as_it_was_and_its_shard_and_line_beside_the_shards()
     {
-        // Two shards whose lines carry Dolma's other fields (added, their own metadata), which the sample drops.
         var shards = Directory.CreateDirectory(Path.Combine(dir, "in")).FullName;
-        var expected = new Dictionary<string, (string Text, string Source, string Shard, long Line)>();
-        foreach (var (name, count) in new[] { ("a.jsonl", 30), ("b.json.gz", 25) })
+        var input = new Dictionary<(string Shard, long Line), string>();
+        foreach (var (name, count) in new[] { ("a.jsonl", 9), ("b.json.gz", 8) })
         {
-            var docs = Retention.Tests.Data.DataFiles.Docs(name[..1], count, seed: count);
-            var path = Retention.Tests.Data.DataFiles.Write(Path.Combine(shards, name), Retention.Tests.Data.DataFiles.Lines(docs, source: $"src-{name[..1]}"));
-            for (var i = 0; i < docs.Count; i++) expected[docs[i].Id] = (docs[i].Text, $"src-{name[..1]}", path, i + 1);
+            var lines = RichLines(name[..1], count);
+            var path = Retention.Tests.Data.DataFiles.Write(Path.Combine(shards, name), lines);
+            for (var i = 0; i < lines.Length; i++) input[(path, i + 1)] = lines[i];
         }
 
-        var sample = CliProcess.Run(dir, Limit, "data", "sample", "in", "--docs", "40", "--out", "out", "--seed", "5", "--docs-per-shard", "15");
+        var sample = CliProcess.Run(dir, Limit, "data", "sample", "in", "--docs", "17", "--out", "out", "--seed", "5", "--docs-per-shard", "5");
         Assert.True(sample.Exit == 0, sample.Err + sample.Out);
+        Assert.Contains("17 documents in 4 shard(s)", sample.Out);
 
+        // The provenance file: one row per document, in shard and line order, naming where it came from.
+        var rows = File.ReadAllLines(Path.Combine(dir, "out", "sample-provenance.csv"));
+        Assert.Equal("file,line,id,shard,shard_line", rows[0]);
+        var provenance = rows.Skip(1).Select(r => r.Split(',')).ToList();
+        Assert.Equal(17, provenance.Count);
+        Assert.Equal(input.Keys.Order(), provenance.Select(p => (p[3], long.Parse(p[4]))).Order());   // every input line once
         var written = Directory.GetFiles(Path.Combine(dir, "out"), "*.json.gz").Order().SelectMany(f =>
         {
             using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(f), System.IO.Compression.CompressionMode.Decompress);
-            return new StreamReader(gzip).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.Clone()).ToList();
+            var text = new StreamReader(gzip).ReadToEnd();
+            Assert.EndsWith("\n", text);
+            return text[..^1].Split('\n').Select((l, i) => (File: Path.GetFileName(f), Line: (long)(i + 1), Text: l)).ToList();
         }).ToList();
-        Assert.Equal(40, written.Count);
-        Assert.Equal(40, written.Select(d => d.GetProperty("id").GetString()).Distinct().Count());
-        foreach (var doc in written)
+        Assert.Equal(provenance.Select(p => (p[0], long.Parse(p[1]))), written.Select(w => (w.File, w.Line)));
+
+        foreach (var (doc, row) in written.Zip(provenance))
         {
-            Assert.Equal(["id", "text", "source", "metadata"], doc.EnumerateObject().Select(p => p.Name));
-            var (text, source, shard, line) = expected[doc.GetProperty("id").GetString()!];
-            Assert.Equal(text, doc.GetProperty("text").GetString());
-            Assert.Equal(source, doc.GetProperty("source").GetString());
-            var metadata = doc.GetProperty("metadata");
-            Assert.Equal(["shard", "line"], metadata.EnumerateObject().Select(p => p.Name));
-            Assert.Equal(shard, metadata.GetProperty("shard").GetString());
-            Assert.Equal(line, metadata.GetProperty("line").GetInt64());
+            var original = input[(row[3], long.Parse(row[4]))];
+            var expected = System.Text.Json.Nodes.JsonNode.Parse(original)!.AsObject();
+            if (!expected.ContainsKey("id"))
+            {
+                // The one line without an id gets the id its original shard and line gave it, first; nothing else changes.
+                Assert.Equal($"{row[3]}:{row[4]}", row[2].Trim('"'));
+                expected.Insert(0, "id", $"{row[3]}:{row[4]}");
+            }
+            else Assert.Equal(original, doc.Text);   // verbatim: formatting, escapes and field order included
+            var actual = System.Text.Json.Nodes.JsonNode.Parse(doc.Text)!.AsObject();
+            Assert.Equal(expected.Select(p => p.Key), actual.Select(p => p.Key));
+            foreach (var (key, value) in expected)
+                Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(value, actual[key]), $"{doc.File}:{doc.Line}: field {key}: {actual[key]?.ToJsonString()} for {value?.ToJsonString()}");
         }
-        Assert.Equal(2, written.Select(d => d.GetProperty("metadata").GetProperty("shard").GetString()).Distinct().Count());   // both shards sampled
+
+        // What reads samples still reads every document: tokenize, validate, and a run's data stage (the folder, beside the csv).
+        var tokenize = CliProcess.Run(dir, Limit, "data", "tokenize", "out/*.json.gz", "--out", "tokens", "--tokenizer", "bpe",
+            "--tokenizer-path", Path.Combine(Tokenizers, "bytes-vocab.json"), "--merges-path", Path.Combine(Tokenizers, "bytes-merges.txt"));
+        Assert.True(tokenize.Exit == 0, tokenize.Err + tokenize.Out);
+        Assert.Contains(": 17 documents,", tokenize.Out);
+        Assert.DoesNotContain("skipped", tokenize.Err);
+        File.WriteAllText(Path.Combine(dir, "p.yaml"), string.Join('\n', "name: p", "experiment: data", "data:",
+            "  sources: [{paths: [out], shuffle_buffer: 1, epochs: 0}]", $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
+            "  packing: {seq_len: 32, batch_size: 4, held_out_every: 0}", "train: {steps: 40}") + "\n");
+        var validate = CliProcess.Run(dir, Limit, "validate", "p.yaml");
+        Assert.True(validate.Exit == 0, validate.Err + validate.Out);
+        var run = CliProcess.Run(dir, Limit, "run", "p.yaml", "--no-analysis");
+        Assert.True(run.Exit == 0, run.Err + run.Out);
+        var runDir = Path.Combine(dir, "artifacts", "p", "runs", "default");
+        Assert.Empty(ArrowRows.Read(Path.Combine(runDir, "data_quality.arrow")));   // no line of the sample was bad
+        Assert.True(ArrowRows.Read(Path.Combine(runDir, "sources.arrow")).Max(r => (long)r["documents"]!) > 17);   // past a whole pass
     }
 
     [Fact]

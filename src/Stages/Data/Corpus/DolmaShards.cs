@@ -10,25 +10,33 @@ public static class DolmaShards
 {
     /// <param name="documents">One JSON object per document (id, text, source, ...).</param>
     /// <returns>The shards' paths, in order.</returns>
-    public static async Task<IReadOnlyList<string>> WriteAsync<T>(IEnumerable<T> documents, string outDir, string prefix, int perShard,
-        JsonSerializerOptions? options = null, CancellationToken ct = default, Action<string>? log = null)
+    public static Task<IReadOnlyList<string>> WriteAsync<T>(IEnumerable<T> documents, string outDir, string prefix, int perShard,
+        JsonSerializerOptions? options = null, CancellationToken ct = default, Action<string>? log = null) =>
+        WriteLinesAsync(documents.Select(d => JsonSerializer.Serialize(d, options)), outDir, prefix, perShard, ct, log);
+
+    /// <summary>As <see cref="WriteAsync{T}"/>, for documents already serialised: each string is one JSON line, written as it is.</summary>
+    public static async Task<IReadOnlyList<string>> WriteLinesAsync(IEnumerable<string> lines, string outDir, string prefix, int perShard,
+        CancellationToken ct = default, Action<string>? log = null)
     {
         Directory.CreateDirectory(outDir);
         var written = new List<string>();
-        foreach (var chunk in documents.Chunk(perShard))
+        foreach (var chunk in lines.Chunk(perShard))
         {
             ct.ThrowIfCancellationRequested();
-            var path = Path.Combine(outDir, $"{prefix}-{written.Count:D4}.json.gz");
+            var path = Path.Combine(outDir, FileName(prefix, written.Count));
             var tmp = path + ".tmp";
             await using (var stream = File.Create(tmp))
             await using (var gzip = new GZipStream(stream, CompressionLevel.Optimal))
             await using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
-                foreach (var document in chunk)
-                    await writer.WriteLineAsync(JsonSerializer.Serialize(document, options));
+                foreach (var line in chunk)
+                    await writer.WriteLineAsync(line);
             File.Move(tmp, path, overwrite: true);
             written.Add(path);
         }
         EarlierOutputs.Remove(outDir, prefix + "-", 4, ".json.gz", written, log);
         return written;
     }
+
+    /// <summary>The name of the <paramref name="index"/>-th shard (0-based): document i of a write lies in shard i / perShard.</summary>
+    public static string FileName(string prefix, long index) => $"{prefix}-{index:D4}.json.gz";
 }

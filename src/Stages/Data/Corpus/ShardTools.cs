@@ -91,20 +91,41 @@ public static class ShardTools
     /// <summary>
     /// The first <paramref name="documents"/> documents of a source (a URL list, globs, files; in the
     /// source's seeded shard order and block shuffle, so the same seed gives the same sample), written as
-    /// Dolma gzip shards sample-NNNN.json.gz of <paramref name="perShard"/> documents each.
+    /// Dolma gzip shards sample-NNNN.json.gz of <paramref name="perShard"/> documents each, every document's
+    /// line as it was read (<see cref="SampleDocuments.Line"/>), and beside them
+    /// <see cref="SampleDocuments.ProvenanceFile"/>, the shard and line each came from.
     /// </summary>
     public static async Task<SampleResult> SampleAsync(IReadOnlyList<string> paths, string baseDirectory, long documents, string outDir,
         long seed, int perShard, DataQualityLog quality, CancellationToken ct = default, Action<string>? log = null)
     {
         if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
         EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
-        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality);
+        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality, keepJson: true);
+        Directory.CreateDirectory(outDir);
+        var provenance = Path.Combine(outDir, SampleDocuments.ProvenanceFile);
+        // The shards change from here on: an earlier run's provenance would name the wrong documents.
+        File.Delete(provenance);
         long taken = 0;
-        var shards = await DolmaShards.WriteAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d =>
+        IReadOnlyList<string> shards;
+        try
         {
-            taken++;
-            return new { id = d.Id, text = d.Text, source = d.Source, metadata = new { shard = d.Position.Shard, line = d.Position.Line } };
-        }), outDir, "sample", perShard, ct: ct, log: log);
+            await using (var rows = new StreamWriter(provenance + ".tmp", false, new System.Text.UTF8Encoding(false)))
+            {
+                rows.WriteLine(SampleDocuments.ProvenanceHeader);
+                shards = await DolmaShards.WriteLinesAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d =>
+                {
+                    rows.WriteLine(SampleDocuments.ProvenanceRow(DolmaShards.FileName("sample", taken / perShard), taken % perShard + 1, d));
+                    taken++;
+                    return SampleDocuments.Line(d);
+                }), outDir, "sample", perShard, ct, log);
+            }
+            File.Move(provenance + ".tmp", provenance, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(provenance + ".tmp");
+            throw;
+        }
         return new SampleResult(shards, taken);
     }
 }

@@ -34,13 +34,15 @@ public sealed class DocumentSource
     private readonly DataQualityLog _log;
     private readonly int _maxLineBytes;
     private readonly ulong _shuffleKey;
+    private readonly bool _keepJson;
 
     /// <param name="spec">Name, shuffle, epochs, strictness and weight of the source.</param>
     /// <param name="shards">The source's shards, sorted (<see cref="ShardList.Expand"/>).</param>
     /// <param name="seed">Seed of the shard order and the document shuffle.</param>
     /// <param name="open">Opens a shard's decompressed bytes (default: <see cref="ShardReader.Open"/>).</param>
+    /// <param name="keepJson">Each document keeps its whole line (<see cref="Document.Json"/>), for writing it out again.</param>
     public DocumentSource(DataSourceSpec spec, ImmutableArray<Shard> shards, long seed, DataQualityLog log,
-        Func<Shard, Stream>? open = null, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes)
+        Func<Shard, Stream>? open = null, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes, bool keepJson = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(log);
@@ -54,14 +56,15 @@ public sealed class DocumentSource
         _open = open ?? new ShardReader().Open;
         _maxLineBytes = maxLineBytes;
         _shuffleKey = SeededStream.Derive(seed, "documents");
+        _keepJson = keepJson;
     }
 
     /// <summary>Expands the spec's paths (relative to <paramref name="baseDirectory"/>) and takes the
     /// seed from the spec, or derives it from <paramref name="runSeed"/> and the source's name.</summary>
     public static DocumentSource Create(DataSourceSpec spec, string baseDirectory, long runSeed, DataQualityLog log,
-        ShardReader? reader = null) =>
+        ShardReader? reader = null, bool keepJson = false) =>
         new(spec, ShardList.Expand(spec.Paths, baseDirectory), spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name),
-            log, (reader ?? new ShardReader()).Open);
+            log, (reader ?? new ShardReader()).Open, keepJson: keepJson);
 
     public DataSourceSpec Spec { get; }
     public string Name => Spec.Name;
@@ -94,7 +97,7 @@ public sealed class DocumentSource
             var wholeEpoch = startShard == 0 && startLines == 0;
             var deliveredThisEpoch = 0L;
             using (var blocks = new BlockReader(
-                ShardSequence.Read(order, startShard, startLines, _open, Name, _maxLineBytes), startShard, startLines))
+                ShardSequence.Read(order, startShard, startLines, _open, Name, _maxLineBytes, _keepJson), startShard, startLines))
             {
                 while (true)
                 {

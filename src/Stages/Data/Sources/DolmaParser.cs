@@ -13,7 +13,8 @@ namespace Retention.Data;
 /// synthesised as <c>&lt;shard&gt;:&lt;line&gt;</c>, which is unique within a source and stable
 /// across runs; no issue is recorded, because many corpora carry no ids at all.</item>
 /// <item><c>source</c>: a string; otherwise the source's name from its spec.</item>
-/// <item>Other fields (added, created, metadata, ...) are ignored.</item>
+/// <item>Other fields (added, created, metadata, ...) are not read; with <c>keepJson</c> the document carries
+/// the whole line (<see cref="Document.Json"/>).</item>
 /// </list>
 /// UTF-8 is checked before the JSON, so a bad byte is reported as <c>invalid_utf8</c> with its
 /// offset rather than as a JSON error.
@@ -30,7 +31,8 @@ public static class DolmaParser
     /// <param name="shardIndex">The shard's index in the epoch's shard order.</param>
     /// <param name="lineNumber">1-based line number in the decompressed shard.</param>
     /// <param name="defaultSource">The <c>source</c> when the line has none.</param>
-    public static Result Parse(ReadOnlySpan<byte> line, string shard, int shardIndex, long lineNumber, string defaultSource)
+    /// <param name="keepJson">Keep the line's text in <see cref="Document.Json"/>.</param>
+    public static Result Parse(ReadOnlySpan<byte> line, string shard, int shardIndex, long lineNumber, string defaultSource, bool keepJson = false)
     {
         Result Fail(string reason, string detail) => new(null, new DataQualityIssue(shard, lineNumber, reason, detail));
 
@@ -91,9 +93,12 @@ public static class DolmaParser
 
         if (textProblem is not null) return Fail(DataQualityReasons.MissingText, textProblem);
         return new(new Document(
-            id ?? $"{shard}:{lineNumber}", text!, source ?? defaultSource,
-            new DocumentPosition(shard, shardIndex, lineNumber)), null);
+            id ?? SynthesisedId(shard, lineNumber), text!, source ?? defaultSource,
+            new DocumentPosition(shard, shardIndex, lineNumber), keepJson ? Encoding.UTF8.GetString(line) : null), null);
     }
+
+    /// <summary>The id of a line that has none: unique within a source, stable across runs.</summary>
+    public static string SynthesisedId(string shard, long lineNumber) => $"{shard}:{lineNumber}";
 
     private static bool Is(ReadOnlySpan<byte> raw, bool escaped, ReadOnlySpan<byte> utf8, string name) =>
         escaped ? Encoding.UTF8.GetString(JsonUnescape(raw)) == name : raw.SequenceEqual(utf8);

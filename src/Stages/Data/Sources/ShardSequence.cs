@@ -20,11 +20,12 @@ public readonly record struct ShardEvent(Document? Document, DataQualityIssue? I
 /// </summary>
 public static class ShardSequence
 {
+    /// <param name="keepJson">Each document keeps its line (<see cref="Document.Json"/>).</param>
     /// <exception cref="DataException">The start position lies beyond a shard's end (the data
     /// changed since the cursor was saved).</exception>
     public static IEnumerable<ShardEvent> Read(
         ImmutableArray<Shard> shards, int startShard, long startLines, Func<Shard, Stream> open,
-        string defaultSource, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes)
+        string defaultSource, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes, bool keepJson = false)
     {
         for (var i = startShard; i < shards.Length; i++)
         {
@@ -54,7 +55,7 @@ public static class ShardSequence
                 }
                 if (IsBlank(bytes.Span)) continue;
                 sawLine = true;
-                var parsed = DolmaParser.Parse(bytes.Span, shard.Location, i, line, defaultSource);
+                var parsed = DolmaParser.Parse(bytes.Span, shard.Location, i, line, defaultSource, keepJson);
                 yield return new ShardEvent(parsed.Document, parsed.Issue, i, line);
             }
             if (failure is null && line < skip)

@@ -1,0 +1,33 @@
+namespace Retention.Tests.Host;
+
+/// <summary>A bad --device is reported as the option the user typed, by every command that takes one: those that
+/// turn it into a --set of the pipeline (run, validate, submit, bench probes, probe) and the bench commands that use
+/// it as it is; a usage error (exit 2) before any work.</summary>
+public sealed class DeviceOptionErrorTests() : InTempFolder("device-option-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    [Theory]
+    [InlineData("validate p.yaml")]
+    [InlineData("run p.yaml")]
+    [InlineData("submit p.yaml --slurm --dry-run")]
+    [InlineData("bench probes p.yaml")]
+    [InlineData("probe run")]
+    [InlineData("bench synthetic --steps 1")]
+    [InlineData("bench train --steps 1")]
+    [InlineData("bench parity --steps 1")]
+    public void A_bad_device_names_the_device_option_not_a_set(string command)
+    {
+        var spec = "name: p\nsynthetic: {tasks: 4, dims_per_task: 2, width: 2}\ntrain: {steps: 20, batch_size: 8}\n";
+        File.WriteAllText(Path.Combine(dir, "p.yaml"), spec);
+        Directory.CreateDirectory(Path.Combine(dir, "run"));
+        File.WriteAllText(Path.Combine(dir, "run", "run.yaml"), spec);   // what `probe` reads of a run first
+        var before = Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToList();
+
+        var (exit, output, err) = CliProcess.Run(dir, Limit, [.. command.Split(' '), "--device", "tpu"]);
+
+        Assert.True(exit == 2, output + err);
+        Assert.Equal("error: --device tpu: unknown device 'tpu'; allowed: cpu, cuda, auto, cuda:N (N = GPU index)", err.Trim());
+        Assert.Equal(before, Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order());   // nothing written
+    }
+}
