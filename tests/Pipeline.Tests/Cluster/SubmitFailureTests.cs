@@ -22,16 +22,9 @@ public sealed class SubmitFailureTests : IDisposable
         "sweep: {train.lr: [0.003, 0.001]}",
         "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
 
-    /// <summary>A folder of stand-in Slurm commands: sbatch runs <paramref name="sbatch"/> (bash), squeue lists nothing.</summary>
-    string FakeSlurm(string sbatch)
-    {
-        var bin = Directory.CreateDirectory(Path.Combine(dir, "fake-bin")).FullName;
-        File.WriteAllText(Path.Combine(bin, "sbatch"), "#!/bin/bash\n" + sbatch + "\n");
-        File.WriteAllText(Path.Combine(bin, "squeue"), "#!/bin/bash\nexit 0\n");
-        if (!OperatingSystem.IsWindows())
-            foreach (var f in Directory.GetFiles(bin)) File.SetUnixFileMode(f, (UnixFileMode)0b111_101_101);
-        return bin;
-    }
+    /// <summary>The PATH of stand-in Slurm commands: sbatch runs <paramref name="sbatch"/> (bash), squeue lists nothing.</summary>
+    string FakeSlurmPath(string sbatch) =>
+        FakeSlurm.Path(Path.Combine(dir, "fake-bin"), ("sbatch", sbatch), ("squeue", "exit 0"));
 
     (int Exit, string Out, string Err) Submit(string path, params string[] extra) =>
         CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = path }, ["submit", "syn.yaml", "--slurm", .. extra]);
@@ -55,8 +48,8 @@ public sealed class SubmitFailureTests : IDisposable
     public void A_refused_first_submission_leaves_no_sweep_directory()
     {
         WritePipeline();
-        var bin = FakeSlurm("echo 'sbatch: error: Batch job submission failed: Invalid partition name specified' >&2; exit 1");
-        var (exit, output, err) = Submit($"{bin}:/usr/bin:/bin", "--partition", "nope");
+        var path = FakeSlurmPath("echo 'sbatch: error: Batch job submission failed: Invalid partition name specified' >&2; exit 1");
+        var (exit, output, err) = Submit(path, "--partition", "nope");
         Assert.Equal(1, exit);
         Assert.Contains("Invalid partition name specified", err);
         Assert.False(Directory.Exists(Sweep), output + err);
@@ -67,9 +60,9 @@ public sealed class SubmitFailureTests : IDisposable
     public void A_refused_first_submission_removes_only_the_folders_it_created()
     {
         WritePipeline();
-        var bin = FakeSlurm("echo 'sbatch: error: Batch job submission failed: Invalid account' >&2; exit 1");
+        var path = FakeSlurmPath("echo 'sbatch: error: Batch job submission failed: Invalid account' >&2; exit 1");
         // A root two levels deep, neither there: both go.
-        var nested = Submit($"{bin}:/usr/bin:/bin", "--artifacts", "new/deeper");
+        var nested = Submit(path, "--artifacts", "new/deeper");
         Assert.Equal(1, nested.Exit);
         Assert.Contains("Invalid account", nested.Err);
         Assert.False(Directory.Exists(Path.Combine(dir, "new")), nested.Out + nested.Err);
@@ -79,7 +72,7 @@ public sealed class SubmitFailureTests : IDisposable
         Directory.CreateDirectory(other);
         File.WriteAllText(Path.Combine(other, "status.json"), "{}");
         Directory.CreateDirectory(Path.Combine(dir, "kept", "empty"));
-        var existing = Submit($"{bin}:/usr/bin:/bin", "--artifacts", "kept");
+        var existing = Submit(path, "--artifacts", "kept");
         Assert.Equal(1, existing.Exit);
         Assert.False(Directory.Exists(Path.Combine(dir, "kept", "syn")), existing.Out + existing.Err);
         Assert.Equal("{}", File.ReadAllText(Path.Combine(other, "status.json")));
@@ -87,7 +80,7 @@ public sealed class SubmitFailureTests : IDisposable
 
         // An empty root that was there stays, empty.
         Directory.CreateDirectory(Path.Combine(dir, "bare"));
-        var bare = Submit($"{bin}:/usr/bin:/bin", "--artifacts", "bare");
+        var bare = Submit(path, "--artifacts", "bare");
         Assert.Equal(1, bare.Exit);
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(dir, "bare")));
     }
@@ -101,8 +94,8 @@ public sealed class SubmitFailureTests : IDisposable
         var before = Files(Path.Combine(Sweep, "runs"));
         var pipelineBefore = File.ReadAllText(Path.Combine(Sweep, "pipeline.yaml"));
 
-        var bin = FakeSlurm("echo 'sbatch: error: QOSMaxSubmitJobPerUserLimit' >&2; exit 1");
-        var (exit, output, err) = Submit($"{bin}:/usr/bin:/bin", "--overwrite");
+        var path = FakeSlurmPath("echo 'sbatch: error: QOSMaxSubmitJobPerUserLimit' >&2; exit 1");
+        var (exit, output, err) = Submit(path, "--overwrite");
         Assert.Equal(1, exit);
         Assert.Contains("QOSMaxSubmitJobPerUserLimit", err);
         Assert.Equal(before, Files(Path.Combine(Sweep, "runs")));   // every file back, none rewritten
@@ -118,13 +111,10 @@ public sealed class SubmitFailureTests : IDisposable
         WritePipeline();
         // sbatch logs its call and answers job ids 4242, 4243, ... in order; squeue lists the array 4242 as pending
         // while the file "queued" exists (what `squeue -h -o %A|%F` prints for a pending array), else nothing.
-        var bin = Directory.CreateDirectory(Path.Combine(dir, "queue-bin")).FullName;
-        File.WriteAllText(Path.Combine(bin, "sbatch"),
-            $"#!/bin/bash\necho \"$*\" >> '{dir}/sbatch.log'\necho $((4241 + $(wc -l < '{dir}/sbatch.log')))\n");
-        File.WriteAllText(Path.Combine(bin, "squeue"),
-            $"#!/bin/bash\necho \"$*\" >> '{dir}/squeue.log'\n[ -f '{dir}/queued' ] && echo '4242|4242'\nexit 0\n");
-        foreach (var f in Directory.GetFiles(bin)) File.SetUnixFileMode(f, (UnixFileMode)0b111_101_101);
-        string path = $"{bin}:/usr/bin:/bin", log = Path.Combine(dir, "sbatch.log");
+        var path = FakeSlurm.Path(Path.Combine(dir, "queue-bin"),
+            ("sbatch", $"echo \"$*\" >> '{dir}/sbatch.log'\necho $((4241 + $(wc -l < '{dir}/sbatch.log')))"),
+            ("squeue", $"echo \"$*\" >> '{dir}/squeue.log'\n[ -f '{dir}/queued' ] && echo '4242|4242'\nexit 0"));
+        var log = Path.Combine(dir, "sbatch.log");
 
         var first = Submit(path);
         Assert.True(first.Exit == 0, first.Err + first.Out);
@@ -152,8 +142,8 @@ public sealed class SubmitFailureTests : IDisposable
     public void When_only_the_analysis_is_refused_it_says_the_array_runs_and_how_to_analyse()
     {
         WritePipeline();
-        var bin = FakeSlurm("""for a in "$@"; do [[ $a == --dependency=* ]] && { echo 'sbatch: error: Job dependency problem' >&2; exit 1; }; done; echo 4242""");
-        var (exit, output, err) = Submit($"{bin}:/usr/bin:/bin");
+        var path = FakeSlurmPath("""for a in "$@"; do [[ $a == --dependency=* ]] && { echo 'sbatch: error: Job dependency problem' >&2; exit 1; }; done; echo 4242""");
+        var (exit, output, err) = Submit(path);
         Assert.Equal(1, exit);
         Assert.Contains("submitted as job 4242", err);
         Assert.Contains("Job dependency problem", err);

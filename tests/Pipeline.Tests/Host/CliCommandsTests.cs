@@ -43,14 +43,11 @@ public sealed class CliCommandsTests : IDisposable
     public void Submit_dry_run_prints_the_tasks_and_both_scripts_and_writes_or_submits_nothing()
     {
         WritePipeline();
-        var bin = Directory.CreateDirectory(Path.Combine(dir, "fake-bin")).FullName;
         var called = Path.Combine(dir, "sbatch-called");
-        File.WriteAllText(Path.Combine(bin, "sbatch"), $"#!/bin/bash\ntouch '{called}'\necho 42\n");
-        File.WriteAllText(Path.Combine(bin, "squeue"), "#!/bin/bash\nexit 0\n");
-        foreach (var f in Directory.GetFiles(bin)) File.SetUnixFileMode(f, (UnixFileMode)0b111_101_101);
+        var path = Cluster.FakeSlurm.Path(Path.Combine(dir, "fake-bin"), ("sbatch", $"touch '{called}'\necho 42"), ("squeue", "exit 0"));
         var before = Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToList();
 
-        var (exit, output, err) = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = $"{bin}:/usr/bin:/bin" },
+        var (exit, output, err) = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = path },
             "submit", "syn.yaml", "--slurm", "--dry-run");
         Assert.True(exit == 0, err);
         Assert.False(File.Exists(called), "sbatch was called");
