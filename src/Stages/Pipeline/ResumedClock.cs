@@ -15,7 +15,7 @@ namespace Retention.Pipeline;
 /// </remarks>
 static class ResumedClock
 {
-    public const string Column = "elapsed_s";
+    const string Column = "elapsed_s";
 
     /// <summary>The largest <c>elapsed_s</c> among the rows of <paramref name="trainTable"/> at or below
     /// <paramref name="upToStep"/>; zero when none is kept. Called after the table's writer resumed (which checked its columns).</summary>
