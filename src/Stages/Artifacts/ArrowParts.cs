@@ -40,6 +40,11 @@ public static class ArrowParts
         return [.. parts.OrderBy(p => p.Sequence)];
     }
 
+    /// <summary>The files that hold the rows a resume at <paramref name="upToStep"/> keeps of a table: its complete
+    /// file where there is one (it wins over parts a kill left beside it), else its parts sealed at or before that step.</summary>
+    public static IReadOnlyList<string> Kept(string tablePath, long upToStep) =>
+        File.Exists(tablePath) ? [tablePath] : [.. List(tablePath).Where(p => p.Step <= upToStep).Select(p => p.Path)];
+
     /// <summary>The table's name for a part file (<c>x.arrow.parts/000001-5.arrow</c> belongs to <c>x</c>), or null.</summary>
     public static string? TableOfPartsDirectory(string directory)
     {

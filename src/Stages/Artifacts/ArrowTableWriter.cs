@@ -73,8 +73,7 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
         File.Delete(fullPath + ".tmp");
         // Rows of another shape (a table written by an earlier version) cannot be continued; checked before anything is cut.
-        foreach (var file in File.Exists(fullPath) ? [fullPath] : ArrowParts.List(fullPath).Where(p => p.Step <= upToStep).Select(p => p.Path))
-            RequireColumns(file, schema);
+        foreach (var file in ArrowParts.Kept(fullPath, upToStep)) RequireColumns(file, schema);
         if (File.Exists(fullPath))
         {
             // The complete file holds every row and wins over any parts a kill left beside it.

@@ -29,10 +29,21 @@ public sealed class TableSet : IAsyncDisposable
 
     readonly List<ITable> tables = [];
 
-    /// <summary>Adds a table at <paramref name="path"/>: fresh, or resumed keeping the rows up to <paramref name="resumeAt"/>.</summary>
+    /// <summary>Adds a table at <paramref name="path"/>: fresh, or resumed keeping the rows up to <paramref name="resumeAt"/>.
+    /// When it cannot be opened (a resume refusing a table of other columns), the tables added before are completed
+    /// before the error is rethrown: in a chain of Adds nothing else holds the set to complete them, and a resumed table
+    /// left open would stay in parts. Completing twice does nothing.</summary>
     public TableSet Add<T>(string path, RecordBatchBuilder<T> schema, long? resumeAt = null)
     {
-        tables.Add(new Table<T>(resumeAt is { } step ? ArrowRowWriter<T>.Resume(path, schema, step) : ArrowRowWriter<T>.Create(path, schema)));
+        try
+        {
+            tables.Add(new Table<T>(resumeAt is { } step ? ArrowRowWriter<T>.Resume(path, schema, step) : ArrowRowWriter<T>.Create(path, schema)));
+        }
+        catch
+        {
+            DisposeAsync().AsTask().GetAwaiter().GetResult();   // synchronous, like the writers' own resume
+            throw;
+        }
         return this;
     }
 

@@ -1,5 +1,3 @@
-using Apache.Arrow;
-using Apache.Arrow.Ipc;
 using Retention.Artifacts;
 using Retention.Pipeline;
 using Retention.Spec;
@@ -33,7 +31,7 @@ public static class ProbeBench
         var rows = new List<ProbeBenchRow>();
         foreach (var (run, status) in result.Runs)
         {
-            var stages = Read(Path.Combine(result.SweepDir, "runs", run, StageTimes.File));
+            var stages = StageTimes.Read(Path.Combine(result.SweepDir, "runs", run, StageTimes.File));
             double train = stages.FirstOrDefault(s => s.Stage == StageTimes.TrainStep)?.Seconds ?? double.NaN;
             rows.AddRange(stages.Select(s => new ProbeBenchRow(stamp, pipeline.Spec.Name, run, status.Steps, train, s.Stage, s.Calls, s.Seconds,
                 s.Seconds / train, Probes.Contains(s.Stage))));
@@ -46,18 +44,6 @@ public static class ProbeBench
 
     public static Task<string> RecordAsync(IReadOnlyList<ProbeBenchRow> rows, string artifactsRoot) =>
         BenchRecords.WriteAsync(artifactsRoot, "probes", Table, rows);
-
-    static List<StageTimeRow> Read(string path)
-    {
-        var rows = new List<StageTimeRow>();
-        using var reader = new ArrowFileReader(File.OpenRead(path));
-        while (reader.ReadNextRecordBatch() is { } b)
-            using (b)
-                for (int i = 0; i < b.Length; i++)
-                    rows.Add(new StageTimeRow(((StringArray)b.Column("stage")).GetString(i), ((Int64Array)b.Column("calls")).GetValue(i) ?? 0,
-                        ((DoubleArray)b.Column("seconds")).GetValue(i) ?? 0));
-        return rows;
-    }
 
     sealed class LogProgress(Action<string> log) : IRunProgress
     {

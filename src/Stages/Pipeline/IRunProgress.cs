@@ -13,6 +13,9 @@ public interface IRunProgress
     void GroupStarted(IReadOnlyList<string> runIds) { }
     /// <summary>A run a --resume skips because it completed earlier: it counts as finished, one of <paramref name="count"/>.</summary>
     void RunCompletedEarlier(string runId, int count) { }
+    /// <summary>The run continues from its checkpoint at <paramref name="step"/> (a --resume), said before its first new step:
+    /// where it stands if this attempt ends before reporting one.</summary>
+    void Resumed(string runId, long step) { }
 }
 
 /// <param name="Steps">The last step the run reached (of all its attempts).</param>

@@ -118,6 +118,13 @@ public static class OlmoRunGraph
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), TasksTable,
             [.. data.Tasks.Select(t => new TaskRow(t.Name ?? InjectedTask.Create(t).Name, t.Kind, t.Frequency, t.Gap, t.Instances))]);
 
+        var checkpointDir = CheckpointFolder.Of(cell.RunDir);
+        CheckpointFolder.Recover(checkpointDir);   // a kill may have cut a promotion, or left a pending one
+        bool resuming = resume && Directory.Exists(checkpointDir);
+        // Said before the validation set is read: an attempt stopped or failing before its first new step still
+        // records the checkpoint's step as where the run stands.
+        if (resuming) progress.Resumed(cell.RunId, OlmoTrainer.Describe(checkpointDir).Step);
+
         var validation = DataStream.HeldOut(stream, baseDirectory, stop, tokenizer);
         if (validation.Rows == 0 && data.Packing is { HeldOutEvery: > 0, ValidationRows: > 0 } p)
             progress.Info($"{cell.RunId}: warning: no validation row (the documents held out, one in data.packing.held_out_every = " +
@@ -129,10 +136,7 @@ public static class OlmoRunGraph
             references: ReferenceSets(olmo.ReferenceTasks, tokenizer, data.Packing.SeqLen));
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");
         var onTrainer = new TaskFactory(trainerThread);
-        var checkpointDir = CheckpointFolder.Of(cell.RunDir);
-        CheckpointFolder.Recover(checkpointDir);   // a kill may have cut a promotion, or left a pending one
         DataStreamCursor? start = null;
-        bool resuming = resume && Directory.Exists(checkpointDir);
         var trainer = await onTrainer.StartNew(() =>
         {
             if (!resuming) return new OlmoTrainer(config, trainSpec, device);
@@ -162,13 +166,15 @@ public static class OlmoRunGraph
             .Add(Table("train.arrow"), TrainTable, keep).Add(Table("eval.arrow"), EvalTable, keep)
             .Add(Table("task_metrics.arrow"), TaskTable, keep).Add(Table(DataTables.InjectionsFile), DataTables.Injections, keep);
         foreach (var probe in probes) probe.AddTable(tables, cell.RunDir, keep);
+        // elapsed_s continues from the time the kept rows had reached; stage times add to the earlier attempts'.
+        var elapsedBefore = resuming ? ResumedClock.Of(Table("train.arrow"), resumedAt) : TimeSpan.Zero;
+        var times = resuming ? StageTimes.Resuming(StageTimes.Read(Table(StageTimes.File))) : new StageTimes();
         var quality = resuming ? DataQualityLog.Resuming(DataQualityLog.Read(Path.Combine(checkpointDir, QualityFile))) : new DataQualityLog();
         using var failure = new FirstFailure();
         var clock = Stopwatch.StartNew();
-        long lastStep = 0;
+        long lastStep = resumedAt;   // where the run stands until this attempt writes a step
         DataStreamCursor? lastCursor = null;
         var divergence = new DivergenceGuard(cell.RunId, spec.Train.MaxLossRatio);
-        var times = new StageTimes();
         List<object> Run(IReadOnlyList<IModelStage> stages, Func<IModelStage, IEnumerable<object>> call) =>
             [.. stages.SelectMany(s => times.Time(s.Name, () => call(s).ToList()))];   // materialised here, on the trainer thread
         // The rows up to this step reach disk before the checkpoint that resumes after them.
@@ -210,7 +216,7 @@ public static class OlmoRunGraph
                 long step = o.Step.Step, tokens = step * tokensPerStep;
                 foreach (var row in o.Batch.Injections) tables.Write(row);
                 if (Logged(step))
-                    tables.Write(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, 6.0 * parameters * tokens, clock.Elapsed.TotalSeconds));
+                    tables.Write(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, 6.0 * parameters * tokens, (elapsedBefore + clock.Elapsed).TotalSeconds));
                 foreach (var row in o.Rows.Where(r => r is not CheckpointSaved)) tables.Write(row);
                 if (o.Rows.OfType<CheckpointSaved>().Any()) await Promote(step);
                 lastStep = step;

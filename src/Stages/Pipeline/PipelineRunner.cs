@@ -127,7 +127,7 @@ public static class PipelineRunner
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var steps = new StepTracker(progress);
             // A cell's end: the step its attempt started after, status.json and provenance (where its directory is), the display.
-            async Task EndAsync(GraphCell cell, RunStatus end)
+            async Task<RunStatus> EndAsync(GraphCell cell, RunStatus end)
             {
                 if (steps.StartedAfter(cell.RunId) is { } from) end = end with { FromStep = from };
                 if (Directory.Exists(cell.RunDir))
@@ -136,6 +136,7 @@ public static class PipelineRunner
                     await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
                 }
                 progress.RunFinished(cell.RunId, end);
+                return end;
             }
             foreach (var cell in cells)
             {
@@ -168,8 +169,9 @@ public static class PipelineRunner
                 var blamed = cells.FirstOrDefault(c => c.RunId == Culprit(e)) ?? cells[0];
                 throw new PipelineRunException(blamed.RunId, blamed.RunDir, e);
             }
-            foreach (var cell in cells) await EndAsync(cell, status);
-            return [.. cells.Select(c => (c.RunId, status))];
+            var ends = new List<(string, RunStatus)>();
+            foreach (var cell in cells) ends.Add((cell.RunId, await EndAsync(cell, status)));
+            return ends;
         }
 
         if (!parallel)

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
 using Retention.Artifacts;
 
 namespace Retention.Pipeline;
 
 /// <summary>stages.arrow: wall time a run spent in its training steps and in each model stage (evaluate,
-/// each probe, checkpoint, export), summed over the run; what `pipeline bench probes` reads.</summary>
+/// each probe, checkpoint, export), summed over the run's attempts; what `pipeline bench probes` reads.</summary>
 public sealed record StageTimeRow(string Stage, long Calls, double Seconds);
 
 /// <summary>Sums the time of each stage of a run (one thread: the trainer's).</summary>
@@ -17,6 +19,36 @@ public sealed class StageTimes
         .Utf8("stage", r => r.Stage).Int64("calls", r => r.Calls).Float64("seconds", r => r.Seconds);
 
     readonly Dictionary<string, (long Calls, TimeSpan Time)> times = [];
+
+    /// <summary>Times that start from the rows an earlier attempt wrote (a resume rewrites stages.arrow when it ends,
+    /// also when it fails before its first step, and must not drop them): the table says what the run cost in all,
+    /// steps trained again after a resume included.</summary>
+    public static StageTimes Resuming(IEnumerable<StageTimeRow> earlier)
+    {
+        var resumed = new StageTimes();
+        foreach (var row in earlier)
+        {
+            var (calls, time) = resumed.times.GetValueOrDefault(row.Stage);
+            resumed.times[row.Stage] = (calls + row.Calls, time + TimeSpan.FromSeconds(row.Seconds));
+        }
+        return resumed;
+    }
+
+    /// <summary>The rows of a stages.arrow (none when it is absent).</summary>
+    public static IReadOnlyList<StageTimeRow> Read(string path)
+    {
+        if (!System.IO.File.Exists(path)) return [];
+        var rows = new List<StageTimeRow>();
+        using var reader = new ArrowFileReader(System.IO.File.OpenRead(path));
+        while (reader.ReadNextRecordBatch() is { } b)
+            using (b)
+            {
+                var (stage, calls, seconds) = ((StringArray)b.Column("stage"), (Int64Array)b.Column("calls"), (DoubleArray)b.Column("seconds"));
+                for (int i = 0; i < b.Length; i++)
+                    rows.Add(new StageTimeRow(stage.GetString(i), calls.GetValue(i) ?? 0, seconds.GetValue(i) ?? 0));
+            }
+        return rows;
+    }
 
     /// <summary>Runs <paramref name="work"/> and adds its time to <paramref name="stage"/>'s.</summary>
     public T Time<T>(string stage, Func<T> work)

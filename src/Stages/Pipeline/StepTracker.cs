@@ -6,13 +6,23 @@ namespace Retention.Pipeline;
 /// how far it got (the failure itself is an exception that carries no step).</summary>
 sealed class StepTracker(IRunProgress inner) : IRunProgress
 {
-    readonly ConcurrentDictionary<string, long> last = new(StringComparer.Ordinal), first = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, long> last = new(StringComparer.Ordinal), first = new(StringComparer.Ordinal),
+        resumed = new(StringComparer.Ordinal);
 
-    /// <summary>The last step reported for the run, 0 when none was.</summary>
-    public long LastStep(string runId) => last.GetValueOrDefault(runId);
+    /// <summary>The last step reported for the run; before any, the checkpoint's step it resumed from (what is on disk and
+    /// what a further resume continues from), else 0.</summary>
+    public long LastStep(string runId) => last.TryGetValue(runId, out var step) ? step : resumed.GetValueOrDefault(runId);
 
-    /// <summary>The step this attempt started after (one before the first step reported), null when none was reported.</summary>
-    public long? StartedAfter(string runId) => first.TryGetValue(runId, out var f) ? f - 1 : null;
+    /// <summary>The step this attempt started after: the checkpoint's when it resumed, else one before the first step
+    /// reported; null when neither is known.</summary>
+    public long? StartedAfter(string runId) =>
+        resumed.TryGetValue(runId, out var from) ? from : first.TryGetValue(runId, out var f) ? f - 1 : null;
+
+    public void Resumed(string runId, long step)
+    {
+        resumed[runId] = step;
+        inner.Resumed(runId, step);
+    }
 
     public void RunStarted(string runId, int index, int count, long totalSteps) => inner.RunStarted(runId, index, count, totalSteps);
 

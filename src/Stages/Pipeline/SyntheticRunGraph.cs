@@ -45,8 +45,14 @@ public static class SyntheticRunGraph
         long? resumeAt = resume ? SyntheticTrainer.CheckpointStep(checkpointDir, cellSpecs) : null;
         if (resumeAt is null)
             foreach (var cell in cells) DeleteCheckpoint(CheckpointFolder.Of(cell.RunDir));   // another grouping's, or a finished attempt's
-        else progress.Info($"{cells[0].RunId}{(cells.Count > 1 ? $" (+{cells.Count - 1})" : "")}: resuming from the checkpoint at step {resumeAt}");
+        else
+        {
+            progress.Info($"{cells[0].RunId}{(cells.Count > 1 ? $" (+{cells.Count - 1})" : "")}: resuming from the checkpoint at step {resumeAt}");
+            foreach (var cell in cells) progress.Resumed(cell.RunId, resumeAt.Value);
+        }
         await using var writers = new CellWriters(cells.Select(c => c.RunDir), resumeAt);   // first: nothing to undo if it throws
+        // Each cell's elapsed_s continues from the time its kept rows had reached (0 on a fresh start).
+        var elapsedBefore = cells.Select(c => resumeAt is { } at ? ResumedClock.Of(Path.Combine(c.RunDir, "train.arrow"), at) : TimeSpan.Zero).ToArray();
         using var failure = new FirstFailure();
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cells[0].RunId} (+{cells.Count - 1})");
         var onTrainer = new TaskFactory(trainerThread);
@@ -69,7 +75,7 @@ public static class SyntheticRunGraph
                               return o;
                           }, failure);
             var records = Stage.TransformMany<StepOutcome, (int Cell, RunRecord Row)>("records", o =>
-                          Enumerable.Range(0, cells.Count).SelectMany(c => SyntheticRecords.From(o, c, clock.Elapsed, spec.Synthetic.Rare, spec.Train.BatchSize).Select(r => (c, r))),
+                          Enumerable.Range(0, cells.Count).SelectMany(c => SyntheticRecords.From(o, c, elapsedBefore[c] + clock.Elapsed, spec.Synthetic.Rare, spec.Train.BatchSize).Select(r => (c, r))),
                           failure);
             var write   = Stage.Sink<(int Cell, RunRecord Row)>("write", r => { writers.Write(r.Cell, r.Row); return Task.CompletedTask; }, failure);
             train.Then(report).Then(records).Then(write);

@@ -23,3 +23,55 @@ static class SweepRows
         return string.Join("\n", SqlRunner.Query(catalog.Connection, sql).Rows.Select(r => string.Join(",", r)));
     }
 }
+
+/// <summary>Progress that cancels a run when a message containing <paramref name="text"/> is logged: with
+/// "resuming from the checkpoint", a resume stopped (Ctrl+C) before its first new step.</summary>
+sealed class StopOnInfo(string text, CancellationTokenSource stop) : IRunProgress
+{
+    public void RunStarted(string runId, int index, int count, long totalSteps) { }
+    public void Step(string runId, long step, double? loss) { }
+    public void RunFinished(string runId, RunStatus status) { }
+    public void Info(string message) { if (message.Contains(text)) stop.Cancel(); }
+}
+
+/// <summary>What a run records about itself across attempts, read back from its folder.</summary>
+static class AttemptRecords
+{
+    /// <summary>Puts a table of other columns (as an older version might have written) in place of a run's table, which
+    /// waits beside it for <see cref="Restore"/>: a resume refuses it before training.</summary>
+    public static async Task Spoil(string table)
+    {
+        File.Move(table, table + ".aside");
+        await ArrowFiles.WriteTableAsync(table, new RecordBatchBuilder<long>().Int64("step", s => s), [1L]);
+    }
+
+    public static void Restore(string table) => File.Move(table + ".aside", table, overwrite: true);
+
+    /// <summary>A complete Arrow file's rows (no parts folder beside it): (step, elapsed_s) of a train table.</summary>
+    public static IReadOnlyList<(long Step, double Elapsed)> TrainRows(string runDir)
+    {
+        var path = Path.Combine(runDir, "train.arrow");
+        Assert.True(File.Exists(path), $"{path} is complete");
+        Assert.False(Directory.Exists(ArrowParts.DirectoryOf(path)), $"{path} has no parts left beside it");
+        var rows = new List<(long, double)>();
+        using var reader = new Apache.Arrow.Ipc.ArrowFileReader(File.OpenRead(path));
+        while (reader.ReadNextRecordBatch() is { } b)
+            using (b)
+                for (int i = 0; i < b.Length; i++)
+                    rows.Add((((Apache.Arrow.Int64Array)b.Column("step")).GetValue(i)!.Value, ((Apache.Arrow.DoubleArray)b.Column("elapsed_s")).GetValue(i)!.Value));
+        return rows;
+    }
+
+    /// <summary>elapsed_s never goes back along the steps, and the rows trained after the checkpoint at
+    /// <paramref name="resumedAt"/> start from the time the kept rows had reached, not from 0.</summary>
+    public static void ElapsedContinues(string runDir, long resumedAt)
+    {
+        var rows = TrainRows(runDir);
+        Assert.Equal(rows.OrderBy(r => r.Step).Select(r => r.Step), rows.Select(r => r.Step));
+        for (int i = 1; i < rows.Count; i++)
+            Assert.True(rows[i].Elapsed >= rows[i - 1].Elapsed, $"elapsed_s {rows[i].Elapsed} at step {rows[i].Step} after {rows[i - 1].Elapsed} at step {rows[i - 1].Step}");
+        double before = rows.Where(r => r.Step <= resumedAt).Max(r => r.Elapsed);
+        Assert.All(rows.Where(r => r.Step > resumedAt), r => Assert.True(r.Elapsed >= before, $"step {r.Step}: {r.Elapsed} < {before}"));
+        Assert.Contains(rows, r => r.Step > resumedAt);
+    }
+}
