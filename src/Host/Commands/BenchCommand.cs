@@ -21,8 +21,8 @@ public static class BenchCommand
         };
         mode.AcceptOnlyFromAmong("single", "batched", "bucketed", "both");
         var steps = new Option<int>("--steps") { Description = "Timed steps per trainer (after 20 warm-up steps).", DefaultValueFactory = _ => 300 };
-        var tasks = new Option<int>("--tasks") { Description = "K", DefaultValueFactory = _ => 32 };
-        var dims = new Option<int>("--dims-per-task") { Description = "d", DefaultValueFactory = _ => 16 };
+        var tasks = new Option<int>("--tasks") { Description = "K: tasks of the mixture (synthetic.tasks).", DefaultValueFactory = _ => 32 };
+        var dims = new Option<int>("--dims-per-task") { Description = "d: dimensions of each task's block (synthetic.dims_per_task).", DefaultValueFactory = _ => 16 };
         var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 1 };
         var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root; figures go to bench/.", DefaultValueFactory = _ => "artifacts" };
@@ -87,7 +87,7 @@ public static class BenchCommand
     {
         var runs = new Option<string>("--runs") { Description = "Sweep sizes to measure.", DefaultValueFactory = _ => "10,100,1000" };
         var template = new Option<string?>("--run") { Description = "A run directory to copy (default: a 2,000-step synthetic run trained now)." };
-        var sql = new Option<string>("--sql") { DefaultValueFactory = _ => "SELECT count(*) FROM metrics" };
+        var sql = new Option<string>("--sql") { Description = "The SQL each timed query runs.", DefaultValueFactory = _ => "SELECT count(*) FROM metrics" };
         var cmd = new Command("query", "Seconds per `pipeline query` against the number of runs (copies of one run), with the cached catalog.") { runs, template, sql, artifacts };
         cmd.SetAction(async (r, ct) =>
         {
@@ -150,8 +150,8 @@ public static class BenchCommand
     {
         var paths = new Option<string[]>("--source") { Description = "Dolma shards (paths, globs, URLs). Default: the Brown corpus (fetched and cached)." };
         var threads = new Option<string>("--threads") { Description = "Tokenizer thread counts to measure.", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
-        var seqLen = new Option<int>("--seq-len") { DefaultValueFactory = _ => 2048 };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 8 };
+        var seqLen = new Option<int>("--seq-len") { Description = "L: trained positions per packed row (rows hold L + 1 tokens), as data.packing.seq_len.", DefaultValueFactory = _ => 2048 };
+        var batch = new Option<int>("--batch-size") { Description = "B: rows per batch, as data.packing.batch_size.", DefaultValueFactory = _ => 8 };
         var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the shards per measurement.", DefaultValueFactory = _ => 10 };
         var repeats = new Option<int>("--repeats") { Description = "Measurements of the raw tokenizer and the stream per thread count, taken in turn; the median ratio is reported.", DefaultValueFactory = _ => 3 };
@@ -188,10 +188,10 @@ public static class BenchCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "4M | 20M | 300M | 1B | 4B", DefaultValueFactory = _ => "4M" };
         var device = new Option<string>("--device", "-d") { Description = "cpu | cuda | auto", DefaultValueFactory = _ => "cpu" };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 8 };
-        var seqLen = new Option<int>("--seq-len") { DefaultValueFactory = _ => 512 };
+        var batch = new Option<int>("--batch-size") { Description = "Rows per step (split into --grad-accumulation micro-batches).", DefaultValueFactory = _ => 8 };
+        var seqLen = new Option<int>("--seq-len") { Description = "Tokens per row.", DefaultValueFactory = _ => 512 };
         var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps).", DefaultValueFactory = _ => 5 };
-        var vocab = new Option<int>("--vocab") { DefaultValueFactory = _ => 50_304 };
+        var vocab = new Option<int>("--vocab") { Description = "Vocabulary size of the model (at least 2; 50,304: the paper's padded GPT-2 vocabulary); the tokens are random ids.", DefaultValueFactory = _ => 50_304 };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "auto (bf16 on CUDA, fp32 on the CPU) | fp32 | bf16", DefaultValueFactory = _ => "auto" };
         var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (the batch's rows split evenly).", DefaultValueFactory = _ => 1 };

@@ -102,7 +102,7 @@ public static class DataCommand
         var docs = new Option<long>("--docs") { Description = "Documents to take.", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Directory for sample-NNNN.json.gz shards.", Required = true };
         var seed = new Option<long>("--seed") { Description = "Seed of the shard order and the document shuffle (the same seed, the same sample).", DefaultValueFactory = _ => 0 };
-        var perShard = new Option<int>("--docs-per-shard") { DefaultValueFactory = _ => 10_000 };
+        var perShard = new Option<int>("--docs-per-shard") { Description = "Documents per output shard.", DefaultValueFactory = _ => 10_000 };
         var cmd = new Command("sample", "Write the first N documents of a seeded pass over a corpus (streamed over HTTP with resume) as local Dolma shards, for repeatable runs.")
         {
             list, docs, output, seed, perShard,
