@@ -60,15 +60,16 @@ public static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "Training steps compared.", DefaultValueFactory = _ => 8 };
         var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (of 8 rows); 2 or more shares the bf16 weight casts.", DefaultValueFactory = _ => 2 };
         var fused = new Option<bool>("--fused-elementwise") { Description = "Rotary and SwiGLU as TorchScript functions on the device (olmo.fused_elementwise)." };
+        var tolerance = new Option<double?>("--tolerance") { Description = "The largest relative difference of a loss or gradient norm that still agrees, for both precisions (default: 1e-4 for fp32, 1e-2 for bf16); e.g. 2e-3 for a device whose float32 matmuls run in TF32." };
         var cmd = new Command("parity", "Train a small OLMo model the same steps on the device (fp32 and bf16) and on the CPU (fp32) and compare losses, gradient norms and weights; exit 1 when the device's differ beyond rounding.")
         {
-            device, steps, accum, fused, artifacts,
+            device, steps, accum, fused, tolerance, artifacts,
         };
         cmd.SetAction(async (r, ct) =>
         {
             try
             {
-                var config = new ParityBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(steps), r.GetValue(accum), r.GetValue(fused));
+                var config = new ParityBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(steps), r.GetValue(accum), r.GetValue(fused), r.GetValue(tolerance));
                 if (ParityBench.Problem(config) is { } problem) throw new UsageException(problem);
                 var rows = ParityBench.Run(config, Console.WriteLine);
                 Console.WriteLine($"recorded: {await ParityBench.RecordAsync(rows, r.GetValue(artifacts)!)}");

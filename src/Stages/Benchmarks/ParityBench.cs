@@ -41,6 +41,7 @@ public static class ParityBench
     public static string? Problem(Config c) =>
         c.Steps < 1 ? "--steps must be ≥ 1"
         : c.GradAccumulation < 1 || Rows % c.GradAccumulation != 0 ? $"--grad-accumulation must divide the batch's {Rows} rows: {string.Join(", ", Enumerable.Range(1, Rows).Where(d => Rows % d == 0))}"
+        : c.Tolerance is { } t && !(t >= 0 && double.IsFinite(t)) ? $"--tolerance must be a finite number ≥ 0, got {t}"
         : null;
 
     public static IReadOnlyList<ParityRow> Run(Config c, Action<string> log)

@@ -91,11 +91,22 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
-    public void Parity_reports_a_difference_beyond_the_tolerance_as_disagreeing()
+    public void Bench_parity_exits_1_and_records_the_disagreement_when_a_difference_exceeds_the_tolerance()
     {
-        var rows = Retention.Benchmarks.ParityBench.Run(new("cpu", Steps: 2, Tolerance: 1e-9), _ => { });
-        Assert.True(rows.Single(r => r.Precision == "fp32").Agrees);    // no difference at all
-        Assert.False(rows.Single(r => r.Precision == "bf16").Agrees);   // a real one, above 1e-9
+        // bf16 differs from fp32 on the CPU (by 1e-7 or more, above), fp32 not at all: a tolerance between the two
+        // makes exactly the bf16 comparison disagree.
+        var (exit, output, err) = Pipeline("bench", "parity", "--device", "cpu", "--steps", "2", "--tolerance", "1e-9");
+        Assert.True(exit == 1, err + output);
+        Assert.Contains("bf16 on cpu", output.Split('\n').Single(l => l.Contains("DIFFER")));
+        var rows = Recorded(dir, output);
+        Assert.Equal([(true, 1e-9), (false, 1e-9)], rows.Select(r => ((bool)r["agrees"]!, (double)r["tolerance"]!)));
+
+        foreach (var bad in new[] { "-1", "NaN" })
+        {
+            var refused = Pipeline("bench", "parity", "--device", "cpu", "--tolerance", bad);
+            Assert.Equal(2, refused.Exit);
+            Assert.Contains("--tolerance", refused.Err);
+        }
     }
 
     [Fact]
