@@ -20,6 +20,7 @@ public static class QueryCommand
         };
         cmd.SetAction(async (r, ct) =>
         {
+            IReadOnlyList<CatalogTable>? loaded = null;
             try
             {
                 var text = r.GetValue(sql)!;
@@ -27,18 +28,26 @@ public static class QueryCommand
                 var format = r.GetValue(output) is { } path ? QueryOutput.FormatOf(path) : null;
                 if (r.GetValue(rows) < 0) throw new UsageException($"--rows must be ≥ 0, got {r.GetValue(rows)}");
                 using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!);   // a CREATE in the query never lands in the cache
+                loaded = catalog.Tables;
                 foreach (var note in catalog.Notes) Console.Error.WriteLine($"note: {note}");
                 if (catalog.Tables.Count == 0)
                     Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (give a sweep directory, a run directory or a folder " +
                         "of sweeps; a run still training writes its tables at its checkpoints and when it ends)");
                 var statements = SqlStatements.Split(catalog.Connection, text);
                 if (statements.Count == 0) throw new UsageException("the SQL has no statement, only comments or semicolons; try \"SHOW TABLES\"");
+                // What can be known before running anything is refused before: a statement that does not parse (running
+                // it reports DuckDB's error, nothing run) and, for --output, a last statement DuckDB says returns nothing.
+                if (statements[^1] is { Parses: false } bad)
+                {
+                    SqlRunner.Query(catalog.Connection, bad.Placed, StepOf(bad, statements.Count));   // DuckDB parses the whole text first: this throws
+                    throw new AnalysisException(StepOf(bad, statements.Count), "DuckDB cannot parse this statement");
+                }
+                if (format is not null && SqlStatements.ReturnsNone(catalog.Connection, statements[^1]))
+                    throw new UsageException(ReturnsNone(statements, "nothing was run"));
                 var last = Run(catalog, statements, format, r.GetValue(rows));
                 if (format is not null)
                 {
-                    if (last.Columns.Count == 0)
-                        throw new UsageException($"--output writes the last statement's result, and statement {statements.Count} " +
-                            $"({statements[^1].Summary}) returns none; end the SQL with the query whose result to write");
+                    if (last.Columns.Count == 0) throw new UsageException(ReturnsNone(statements, "nothing was written"));
                     try { await QueryOutput.WriteAsync(catalog, last, r.GetValue(output)!, format, ct); }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException or AnalysisException)
                     {
@@ -51,11 +60,22 @@ public static class QueryCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
+                int exit = Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
+                if (e is AnalysisException && loaded is not null && UnwrittenTable.Note(e.Message, r.GetValue(dir)!, loaded) is { } note)
+                    Console.Error.WriteLine($"note: {note}");
+                return exit;
             }
         });
         return cmd;
     }
+
+    /// <summary>What an error of <paramref name="statement"/> starts with: its number and line when there are several.</summary>
+    static string StepOf(SqlStatement statement, int count) =>
+        count > 1 ? $"query statement {statement.Number} (line {statement.Line})" : "query";
+
+    static string ReturnsNone(IReadOnlyList<SqlStatement> statements, string outcome) =>
+        $"--output writes the last statement's result, and statement {statements.Count} ({statements[^1].Summary}) returns none; " +
+        $"end the SQL with the query whose result to write ({outcome})";
 
     /// <summary>Runs the statements in order and prints each result as it comes (an error in a later statement
     /// leaves the earlier results shown); returns the last statement's result.</summary>
@@ -66,7 +86,7 @@ public static class QueryCommand
         foreach (var statement in statements)
         {
             bool several = statements.Count > 1;
-            var step = several ? $"query statement {statement.Number} (line {statement.Line})" : "query";
+            var step = StepOf(statement, statements.Count);
             // The result --output writes is kept as a table: the SQL runs once, so the file holds exactly what is
             // printed (random(), now()), column names made unique as the file holds them.
             result = format is not null && statement.Number == statements.Count
@@ -109,7 +129,8 @@ static class QueryOutput
         catch (AnalysisException)
         {
             var plain = SqlRunner.Query(catalog.Connection, sql, step);   // throws the SQL's own error, naming its own line
-            if (format == "arrow") return plain;
+            // A result for .arrow; none (a CREATE DuckDB could not tell of before running it) for the caller to refuse.
+            if (format == "arrow" || plain.Columns.Count == 0) return plain;
             throw new UsageException("--output .csv or .parquet writes the result of a query that can fill a table (SELECT, WITH, " +
                 "VALUES, FROM ...; e.g. SELECT * FROM (SUMMARIZE metrics)); write SHOW, DESCRIBE or PRAGMA output with --output FILE.arrow");
         }

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using System.Runtime.InteropServices;
 using DuckDB.NET.Native;
 
 namespace Retention.Analysis;
@@ -7,9 +8,11 @@ namespace Retention.Analysis;
 /// One statement of a SQL text: its number (from 1), the line it starts on, its first line (for a title), and
 /// <see cref="Placed"/>: the whole text with everything before this statement blanked (line breaks kept) and
 /// everything after it left out, so that DuckDB's "LINE n" and caret in an error count in the text the user
-/// wrote, with no mapping afterwards.
+/// wrote, with no mapping afterwards. <see cref="Parses"/> is false for the first statement DuckDB cannot parse (the
+/// last one <see cref="SqlStatements.Split"/> returns): its <see cref="Placed"/> runs to the end of the text, and
+/// running it reports the parse error, nothing run.
 /// </summary>
-public sealed record SqlStatement(int Number, int Line, string Summary, string Placed);
+public sealed record SqlStatement(int Number, int Line, string Summary, string Placed, bool Parses = true);
 
 /// <summary>
 /// The statements of a SQL text, split where DuckDB's own parser says one ends. DuckDB.NET runs every statement of a
@@ -22,27 +25,66 @@ public static class SqlStatements
     /// A ';' ends a statement when the text before it (from the previous end) parses as one statement and the text
     /// after it as the remaining ones: a ';' inside a string, a quoted name or a block comment never passes, one in
     /// a `--` comment only where cutting there leaves the rest parsing as the same statements. Once the whole
-    /// parses, the true ends pass that test, so the split always completes. A text DuckDB
-    /// cannot parse, or of one statement, comes back whole (running it reports the parse error with its line);
-    /// a text without a statement (blank, comments, semicolons) gives none.
+    /// parses, the true ends pass that test, so the split always completes. A text of one statement comes back
+    /// whole; a text without a statement (blank, comments, semicolons) gives none. A text DuckDB cannot parse gives
+    /// the statements before the first one that does not parse, and that one (<see cref="SqlStatement.Parses"/>
+    /// false; the whole text when the first does not parse).
     /// </summary>
     public static IReadOnlyList<SqlStatement> Split(DuckDBConnection connection, string sql)
     {
         int total = Count(connection, sql);
         if (total == 0) return [];
-        if (total is < 0 or 1) return [Make(sql, 1, 0, sql.Length)];
-        var statements = new List<SqlStatement>();
+        if (total == 1) return [Make(sql, 1, 0, sql.Length)];
+        if (total > 1) return [.. Spans(connection, sql, total, closeLast: false).Select((s, i) => Make(sql, i + 1, s.Start, s.End))];
+        // The longest text up to a ';' that parses holds the statements before the first that does not: a shorter
+        // cut can end inside a string or a comment, a longer one takes in the statement that fails.
+        int cut = -1, before = 0;
+        for (int end = sql.IndexOf(';'); end >= 0; end = sql.IndexOf(';', end + 1))
+            if (Count(connection, sql[..end]) is var n and > 0) (cut, before) = (end, n);
+        if (cut < 0) return [Make(sql, 1, 0, sql.Length) with { Parses = false }];
+        var spans = Spans(connection, sql[..cut], before, closeLast: true);
+        int failing = spans[^1].End < cut ? spans[^1].End + 1 : cut + 1;   // past the last good statement's own ';'
+        return [.. spans.Select((s, i) => Make(sql, i + 1, s.Start, s.End)), Make(sql, before + 1, failing, sql.Length) with { Parses = false }];
+    }
+
+    /// <summary>Where each of the <paramref name="total"/> statements of <paramref name="sql"/> (which parses) starts and
+    /// ends; the last ends with the text, or with closeLast at its own ';' when only comments follow it.</summary>
+    static List<(int Start, int End)> Spans(DuckDBConnection connection, string sql, int total, bool closeLast)
+    {
+        var spans = new List<(int Start, int End)>();
         int start = 0, left = total;
-        for (int end = sql.IndexOf(';'); end >= 0 && left > 1; end = sql.IndexOf(';', end + 1))
+        for (int end = sql.IndexOf(';'); end >= 0 && left > (closeLast ? 0 : 1); end = sql.IndexOf(';', end + 1))
         {
             if (Count(connection, sql[start..end]) != 1 || Count(connection, sql[(end + 1)..]) != left - 1) continue;
-            statements.Add(Make(sql, statements.Count + 1, start, end));
+            spans.Add((start, end));
             start = end + 1;
             left--;
         }
-        statements.Add(Make(sql, statements.Count + 1, start, sql.Length));
-        return statements;
+        if (left > 0) spans.Add((start, sql.Length));
+        return spans;
     }
+
+    /// <summary>
+    /// Whether DuckDB says, without running it, that <paramref name="statement"/> returns no result: it prepares it
+    /// (parsed and bound, nothing run) and reads its statement type (CREATE, DROP, SET, ...). False also when it cannot
+    /// tell: the statement reads a table an earlier statement creates, or does not parse.
+    /// </summary>
+    public static bool ReturnsNone(DuckDBConnection connection, SqlStatement statement)
+    {
+        if (!statement.Parses) return false;
+        var state = NativeMethods.PreparedStatements.DuckDBPrepare(connection.NativeConnection, statement.Placed, out var prepared);
+        using (prepared)
+            return state == DuckDBState.Success && NoResult.Contains(PreparedType(prepared));
+    }
+
+    // duckdb.h's duckdb_statement_type (DuckDB.NET's own enum numbers them differently from 18 on): CREATE, ALTER,
+    // TRANSACTION, DROP, SET (also SET VARIABLE and USE), LOAD, ATTACH, DETACH. INSERT, UPDATE and DELETE are not
+    // here: with RETURNING they return rows.
+    static readonly HashSet<int> NoResult = [7, 9, 10, 15, 20, 21, 25, 26];
+
+    // Public in DuckDB's C API, not wrapped by DuckDB.NET.Bindings 1.5.
+    [DllImport("duckdb", EntryPoint = "duckdb_prepared_statement_type")]
+    static extern int PreparedType(DuckDBPreparedStatement statement);
 
     /// <summary>The statements DuckDB parses in <paramref name="sql"/>; -1 when it cannot parse it.</summary>
     static int Count(DuckDBConnection connection, string sql)

@@ -1,5 +1,6 @@
 using Retention.Analysis;
 using Retention.Artifacts;
+using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
 
@@ -79,6 +80,74 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         var nothing = Query(sweep, " ; -- only a comment");
         Assert.Equal(2, nothing.Exit);
         Assert.Contains("the SQL has no statement", nothing.Err);
+    }
+
+    [Fact]
+    public async Task Output_of_a_last_statement_without_a_result_is_refused_before_anything_runs_in_every_format()
+    {
+        var sweep = await Sweep("s");
+        foreach (var file in new[] { "last.csv", "last.parquet", "last.arrow" })
+        {
+            var (exit, output, err) = Query(sweep, "SELECT 1 AS a; CREATE TABLE keepme AS SELECT 2 AS b", "--output", file);
+            Assert.Equal(2, exit);
+            Assert.Equal("", output);   // statement 1 did not run
+            Assert.Contains("--output writes the last statement's result, and statement 2 (CREATE TABLE keepme AS SELECT 2 AS b) returns none; " +
+                "end the SQL with the query whose result to write (nothing was run)", err);
+            Assert.DoesNotContain("SHOW, DESCRIBE", err);
+            Assert.False(File.Exists(Path.Combine(dir, file)));
+        }
+        var set = Query(sweep, "SET threads = 1", "--output", "set.csv");
+        Assert.Contains("statement 1 (SET threads = 1) returns none", set.Err);
+
+        // DuckDB cannot tell before running (the CREATE reads a table statement 1 creates): the statements run, and the
+        // refusal is the same, saying nothing was written.
+        var late = Query(sweep, "CREATE TEMP TABLE t AS SELECT 1 AS a; CREATE TEMP TABLE u AS SELECT * FROM t", "--output", "late.csv");
+        Assert.Equal(2, late.Exit);
+        Assert.Contains("statement 2 (CREATE TEMP TABLE u AS SELECT * FROM t) returns none; end the SQL with the query whose result " +
+            "to write (nothing was written)", late.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "late.csv")));
+    }
+
+    [Fact]
+    public async Task A_syntax_error_names_the_first_statement_that_does_not_parse_and_nothing_runs()
+    {
+        var sweep = await Sweep("s");
+        var (exit, output, err) = Query(sweep, "SELECT 1 AS a; SELEC 2; SELECT 3");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains("error: query statement 2 (line 1): Parser Error: syntax error at or near \"SELEC\"", err);
+
+        // A ';' in a string or a comment before it ends nothing; the statement's line skips the comment before it.
+        var later = Query(sweep, "SELECT 'a;b' AS s;\n-- a count; then the top\nSELECT count(*) FROM metrics;\nSELECT max(step) FRM metrics;\nSELECT 4");
+        Assert.Equal(2, later.Exit);
+        Assert.Equal("", later.Out);
+        Assert.Contains("error: query statement 3 (line 4): Parser Error: syntax error at or near \"metrics\"", later.Err);
+        Assert.Contains("LINE 4: SELECT max(step) FRM metrics", later.Err);   // DuckDB's own line, counted in the whole text
+    }
+
+    [Fact]
+    public async Task A_table_the_runs_write_but_have_not_written_yet_gets_a_note_and_a_typo_none()
+    {
+        var sweep = await Sweep("s");   // its runs have written metrics only: still training
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "pipeline.yaml"));
+        const string note = "note: the runs write table 'train', but none has written it yet: a run writes its tables at its checkpoints and when it ends";
+
+        var train = Query(sweep, "SELECT count(*) FROM train");
+        Assert.Equal(2, train.Exit);
+        Assert.Contains("Table with name train does not exist", train.Err);
+        Assert.Contains(note, train.Err);
+        // The same from a folder of sweeps, and from one run's directory (its run.yaml).
+        Assert.Contains(note, Query(Path.Combine(dir, "artifacts"), "SELECT count(*) FROM train").Err);
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "runs", "a", "run.yaml"));
+        Assert.Contains(note, Query(Path.Combine(sweep, "runs", "a"), "SELECT 1; SELECT count(*) FROM train").Err);
+
+        var typo = Query(sweep, "SELECT count(*) FROM trian");
+        Assert.Equal(2, typo.Exit);
+        Assert.Contains("Table with name trian does not exist", typo.Err);
+        Assert.DoesNotContain("note:", typo.Err);
+        // Without the pipeline that says what the runs write, nothing is said either.
+        File.Delete(Path.Combine(sweep, "pipeline.yaml"));
+        Assert.DoesNotContain("note:", Query(sweep, "SELECT count(*) FROM train").Err);
     }
 
     [Fact]
