@@ -6,7 +6,7 @@ namespace Retention.Host;
 /// Ctrl+C, SIGTERM and SIGUSR1 (Slurm's time-limit or preemption warning, `--signal=B:USR1@N`,
 /// forwarded by the job script of `pipeline submit`): the first asks the work to stop (training stops, the Arrow files are
 /// completed and the analysis runs on what exists), bounded by <see cref="Grace"/>; a second one,
-/// or the end of the grace period, exits at once with 130. System.CommandLine's own handler would
+/// or the end of the grace period, exits at once with 130, saying that no analysis runs then. System.CommandLine's own handler would
 /// kill the process 2 s after the first signal, before any analysis could finish.
 /// </summary>
 public sealed class Interrupt : IDisposable
@@ -34,6 +34,10 @@ public sealed class Interrupt : IDisposable
     static string GraceNote => Environment.GetEnvironmentVariable("PIPELINE_STOP_GRACE_S") is { Length: > 0 } given && GraceSetting is null
         ? $"; PIPELINE_STOP_GRACE_S='{given}' is not a positive number of seconds, so 120 s" : "";
 
+    /// <summary>What an exit before the wind-down ends leaves: the log said the files would be completed and the analysis would run.</summary>
+    const string AtOnce = "files still being written are left as a kill leaves them (`run --resume` continues a sweep from them), " +
+                          "and no analysis runs (`pipeline analyze SWEEP_DIR` runs it later)";
+
     public CancellationToken Token => stop.Token;
 
     /// <summary>SIGUSR1's number (10 on Linux, 30 on macOS and the BSDs): .NET takes raw numbers for signals it does not name.</summary>
@@ -46,18 +50,18 @@ public sealed class Interrupt : IDisposable
         context.Cancel = true;   // the process does not end here; the work winds down
         if (Interlocked.Increment(ref signals) == 1)
         {
-            Console.Error.WriteLine($"stopping: completing the files written so far " +
+            Console.Error.WriteLine($"stopping: completing the files written so far, then the analysis where there is one " +
                                     $"(at most {Grace.TotalSeconds:0} s{GraceNote}; press Ctrl+C again to stop at once)");
             stop.Cancel();
             _ = Task.Delay(Grace).ContinueWith(_ =>
             {
-                Console.Error.WriteLine("stopped: the grace period ended");
+                Console.Error.WriteLine($"stopped: the grace period ended; {AtOnce}");
                 Environment.Exit(Commands.ExitCodes.Interrupted);
             }, TaskScheduler.Default);
         }
         else
         {
-            Console.Error.WriteLine("stopped at once");
+            Console.Error.WriteLine($"stopped at once: {AtOnce}");
             Environment.Exit(Commands.ExitCodes.Interrupted);
         }
     }

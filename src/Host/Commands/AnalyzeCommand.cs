@@ -23,6 +23,8 @@ public static class AnalyzeCommand
             try
             {
                 var sweepDir = r.GetValue(dir)!;
+                // Also where a folder of sweeps is given: the same check and words as `pipeline status`.
+                var ownFile = r.GetValue(file) is null ? ArtifactLayout.SweepPipelineFile(sweepDir) : null;
                 if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
                 // Its tables are still being written (by a local run holding the sweep, or cluster tasks holding their runs),
                 // and the run or the submission's analysis job writes analysis/ itself when the runs end.
@@ -30,7 +32,7 @@ public static class AnalyzeCommand
                 if (SweepLock.IsHeld(sweepDir) || Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(SweepLock.IsHeld))
                     throw new IOException($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
                         "(`pipeline status` shows how far they are), or analyze after it");
-                var path = r.GetValue(file) ?? Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
+                var path = r.GetValue(file) ?? ownFile!;
                 var pipeline = SpecLoader.Load(path, stored: r.GetValue(file) is null);   // the sweep's own file: written by this program
                 var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
                 foreach (var table in tables.Where(t => t.Print))

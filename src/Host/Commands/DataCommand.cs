@@ -69,8 +69,9 @@ public static class DataCommand
                     PretokenizedSource.ParseDtype(r.GetValue(dtype)!), r.GetValue(perFile), r.GetValue(threads), quality, Console.WriteLine, ct, manifest);
                 Console.WriteLine($"{result.Files.Count} file(s) in {r.GetValue(output)}: {result.Documents:N0} documents, {result.Tokens:N0} tokens " +
                     $"in {result.Seconds:F1} s ({result.TokensPerSecond / 1e6:F2} M tokens/s); read them with " +
-                    $"data: {{sources: [{{paths: ['{r.GetValue(output)}/*.npy'], format: pretokenized, token_dtype: {r.GetValue(dtype)}}}], " +
-                    $"tokenizer: {{kind: {spec.Kind}{(spec.Path is null ? "" : $", path: {spec.Path}")}{(spec.MergesPath is null ? "" : $", merges_path: {spec.MergesPath}")}}}}}");
+                    // Absolute: a pipeline's relative paths resolve against its file's folder, not the directory tokenize ran in.
+                    $"data: {{sources: [{{paths: ['{Path.Combine(Path.GetFullPath(r.GetValue(output)!), "*.npy")}'], format: pretokenized, token_dtype: {r.GetValue(dtype)}}}], " +
+                    $"tokenizer: {{kind: {spec.Kind}{(spec.Path is null ? "" : $", path: '{Path.GetFullPath(spec.Path)}'")}{(spec.MergesPath is null ? "" : $", merges_path: '{Path.GetFullPath(spec.MergesPath)}'")}}}}}");
                 ReportSkipped(quality);
                 if (result.Documents == 0) Console.Error.WriteLine("warning: no document was tokenized (every line was bad, or the sources are empty)");
                 return Task.FromResult(0);

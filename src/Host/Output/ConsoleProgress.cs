@@ -48,6 +48,22 @@ public abstract class ConsoleProgress : IRunProgress
         return lo == hi ? lo.ToString("G4") : $"{lo:G4}–{hi:G4}";
     }
 
+    /// <summary>How the sweep's runs ended, by state: "3/4 runs completed" while every ended run completed, else
+    /// "1/4 runs completed, 1 interrupted" (an interrupted or failed run is not finished). Runs a --resume skips
+    /// count as completed.</summary>
+    protected sealed class Tally
+    {
+        readonly Dictionary<string, int> ended = [];
+        public void Add(string state) { lock (ended) ended[state] = ended.GetValueOrDefault(state) + 1; }
+        public int Ended { get { lock (ended) return ended.Values.Sum(); } }
+        public string Text(int total)
+        {
+            lock (ended)
+                return $"{ended.GetValueOrDefault("completed")}/{total} runs completed" +
+                       string.Concat(ended.Where(e => e.Key != "completed").OrderBy(e => e.Key).Select(e => $", {e.Value} {e.Key}"));
+        }
+    }
+
     /// <summary>Which group each run trains in, and each group's runs (the lead run is the first).</summary>
     protected sealed class Groups
     {
@@ -67,7 +83,8 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
         public TimeSpan LastPrint; public long? FirstStep; public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
     readonly Groups groups = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, Group> state = new(ReferenceEqualityComparer.Instance);
-    int finished, total;
+    readonly Tally tally = new();
+    int total;
 
     public override Task<T> RunAsync<T>(Func<IRunProgress, Task<T>> work) => work(this);
 
@@ -108,18 +125,18 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     {
         var g = state[groups.Of(runId)];
         g.Done[runId] = status;
-        int done = ++finished;
+        tally.Add(status.State);
         if (status.State == "failed" && g.Runs.Count > 1 && g.Done.Count == 1)
             output.WriteLine($"  {runId}: {Describe(status)}");
         if (g.Done.Count != g.Runs.Count) return;
         var states = g.Done.Values.Select(s => s.State).Distinct().ToList();
         if (states.Count == 1 && !(states[0] == "failed" && g.Runs.Count > 1))
-            output.WriteLine($"  {GroupName(g.Runs)}: {Describe(status)} [{done}/{total} runs finished]");
+            output.WriteLine($"  {GroupName(g.Runs)}: {Describe(status)} [{tally.Text(total)}]");
     }
 
     public override void RunCompletedEarlier(string runId, int count)
     {
-        lock (state) { total = count; finished++; }
+        lock (state) { total = count; tally.Add("completed"); }
     }
 
     public override void Info(string message) => output.WriteLine(message);
@@ -141,7 +158,8 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
     readonly ConcurrentDictionary<string, double> losses = new();
     readonly ConcurrentQueue<string> messages = new();
     readonly List<string> failures = [];
-    int finished, running, total;
+    readonly Tally tally = new();
+    int running, total;
     string lastMessage = "";
 
     public override async Task<T> RunAsync<T>(Func<IRunProgress, Task<T>> work)
@@ -159,7 +177,7 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
             });
         foreach (var m in messages) console.MarkupLine(Markup.Escape(m));
         lock (failures) foreach (var f in failures) console.MarkupLine(Markup.Escape(f));
-        console.MarkupLine(Markup.Escape($"{finished}/{total} runs finished"));
+        console.MarkupLine(Markup.Escape(tally.Text(total)));
         return result;
     }
 
@@ -190,7 +208,7 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
 
     public override void RunFinished(string runId, RunStatus status)
     {
-        Interlocked.Increment(ref finished);
+        tally.Add(status.State);
         Interlocked.Decrement(ref running);
         if (status.State != "completed") lock (failures) failures.Add($"{runId}: {Describe(status)}");
         var runs = groups.Of(runId);
@@ -205,7 +223,7 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
     public override void RunCompletedEarlier(string runId, int count)
     {
         total = count;
-        Interlocked.Increment(ref finished);
+        tally.Add("completed");
         UpdateSweep();
     }
 
@@ -219,10 +237,10 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
     void UpdateSweep()
     {
         if (sweep is null) return;
-        int queued = Math.Max(total - finished - running, 0);
+        int ended = tally.Ended, queued = Math.Max(total - ended - running, 0);
         sweep.MaxValue = Math.Max(total, 1);
-        sweep.Value = finished;
-        var line = $"sweep: {finished}/{total} runs finished, {running} running, {queued} queued";
+        sweep.Value = ended;
+        var line = $"sweep: {tally.Text(total)}, {running} running, {queued} queued";
         if (lastMessage.Length > 0) line += $"  ·  {(lastMessage.Length > 80 ? lastMessage[..77] + "..." : lastMessage)}";
         sweep.Description = Markup.Escape(line);
     }

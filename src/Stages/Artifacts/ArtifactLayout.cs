@@ -82,6 +82,20 @@ public static class ArtifactLayout
         return [.. complete.Concat(parts).OrderBy(f => f.Table, StringComparer.Ordinal)];
     }
 
+    /// <summary>The resolved pipeline file of the sweep <paramref name="sweepDir"/>: what `status` and `analyze` read, and
+    /// how they tell a sweep from a folder of sweeps (artifacts/) or any other folder.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder is missing, or holds no pipeline.yaml.</exception>
+    public static string SweepPipelineFile(string sweepDir)
+    {
+        sweepDir = Path.GetFullPath(sweepDir);
+        if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
+        var file = Path.Combine(sweepDir, PipelineFile);
+        if (!File.Exists(file))
+            throw new DirectoryNotFoundException($"{sweepDir} holds no {PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`" +
+                (Sweeps(sweepDir) is { Count: > 0 } inside ? $" (it holds sweeps: {string.Join(", ", inside.Take(3).Select(Path.GetFileName))}{(inside.Count > 3 ? ", …" : "")})" : ""));
+        return file;
+    }
+
     /// <summary>The sweep directories directly inside <paramref name="dir"/> (those with a runs/ folder).</summary>
     public static IReadOnlyList<string> Sweeps(string dir) =>
         [.. Sorted(Directory.EnumerateDirectories(dir)).Where(d => Directory.Exists(Path.Combine(d, RunsDir)))];

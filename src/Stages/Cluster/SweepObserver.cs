@@ -14,11 +14,10 @@ public static class SweepObserver
         analysis = null;
         schedulerProblem = null;
         sweepDir = Path.GetFullPath(sweepDir);
-        var pipelineFile = Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
-        if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
-        if (!File.Exists(pipelineFile))
-            throw new DirectoryNotFoundException($"{sweepDir} holds no {ArtifactLayout.PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`");
-        var runs = SpecLoader.Load(pipelineFile, checkAnalysis: false, stored: true).Runs.Select(r => r.RunId).ToList();
+        var pipelineFile = ArtifactLayout.SweepPipelineFile(sweepDir);
+        var plans = SpecLoader.Load(pipelineFile, checkAnalysis: false, stored: true).Runs;
+        var runs = plans.Select(r => r.RunId).ToList();
+        var checkpoints = CheckpointSteps(sweepDir, plans);
 
         var submissions = SlurmSubmission.All(sweepDir);
         var taskOf = new Dictionary<string, (SlurmSubmission Sub, int Task)>();
@@ -43,7 +42,8 @@ public static class SweepObserver
         return [.. runs.Select(run =>
         {
             var dir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
-            var observation = new RunObservation(PipelineRunner.ReadStatus(dir), SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir));
+            var observation = new RunObservation(PipelineRunner.ReadStatus(dir), SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir),
+                CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null);
             if (taskOf.TryGetValue(run, out var task) && task.Sub.ArrayJobId is { } job)
                 observation = observation with
                 {
@@ -56,5 +56,28 @@ public static class SweepObserver
                 };
             return SweepStatus.Classify(run, observation);
         })];
+    }
+
+    /// <summary>The step each run's checkpoint holds, where it has one: an OLMo run's own, or the synthetic group's (kept in its
+    /// first run's directory, naming every run of the group). Unreadable checkpoints are left out (a resume trains afresh).</summary>
+    static Dictionary<string, long> CheckpointSteps(string sweepDir, IReadOnlyList<RunPlan> runs)
+    {
+        var steps = new Dictionary<string, long>();
+        foreach (var run in runs)
+        {
+            var dir = Training.CheckpointFolder.Of(Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId));
+            if (!Directory.Exists(dir)) continue;
+            try
+            {
+                if (run.Spec.Experiment == "synthetic")
+                {
+                    if (Synthetic.SyntheticTrainer.Describe(dir) is { } group)
+                        foreach (var cell in group.Runs) steps[cell] = group.Step;
+                }
+                else if (run.Spec.Experiment == "olmo") steps[run.RunId] = Training.OlmoTrainer.Describe(dir).Step;
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidDataException) { }
+        }
+        return steps;
     }
 }

@@ -25,7 +25,8 @@ public sealed record RunObservation(
     int Requeues = 0,
     Func<string?>? EndState = null,
     string? Log = null,
-    bool SchedulerAnswered = true);
+    bool SchedulerAnswered = true,
+    long? CheckpointStep = null);
 
 /// <summary>
 /// The state of each run of a sweep from its run directories and the scheduler (pure: the observations
@@ -69,7 +70,10 @@ public static class SweepStatus
             if (o.LockHeld) return new(run, "running", $"since {started.Started} on {started.Host} (pid {started.ProcessId})");
             if (o.Job is not null && Failure(o) is { } why)
                 return new(run, "failed", $"job {o.Job} ended{why} without a status");
-            return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (killed?); resubmit (or run --resume) to continue");
+            // A kill leaves no status (a resumed attempt removed the earlier one at its start), but a checkpoint says where it stands.
+            return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (killed?); " +
+                (o.CheckpointStep is { } at ? $"checkpoint at step {at:N0}: resubmit (or run --resume) to continue from it"
+                                            : "no checkpoint: resubmit (or run --resume) to train it from step 0"));
         }
         if (o.Job is not null)
             return Failure(o) is { } why

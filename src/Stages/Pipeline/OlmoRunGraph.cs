@@ -124,6 +124,11 @@ public static class OlmoRunGraph
         // Said before the validation set is read: an attempt stopped or failing before its first new step still
         // records the checkpoint's step as where the run stands.
         if (resuming) progress.Resumed(cell.RunId, OlmoTrainer.Describe(checkpointDir).Step);
+        else if (resume && File.Exists(Path.Combine(cell.RunDir, "train.arrow.tmp")) || resume && Directory.Exists(Path.Combine(cell.RunDir, "train.arrow" + ArrowParts.Suffix)))
+            // An earlier attempt trained but left no checkpoint (killed before the first): the rows it wrote are redone.
+            progress.Info($"{cell.RunId}: no checkpoint to resume from; training from step 0 (none was saved: " +
+                (olmo.CheckpointEvery > 0 ? $"the first comes at step olmo.checkpoint_every = {olmo.CheckpointEvery:N0}, or" : "olmo.checkpoint_every is 0, so one comes only") +
+                " when the run is stopped by a signal (Ctrl+C, SIGTERM, SIGUSR1), not killed)");
 
         var validation = DataStream.HeldOut(stream, baseDirectory, stop, tokenizer);
         if (validation.Rows == 0 && data.Packing is { HeldOutEvery: > 0, ValidationRows: > 0 } p)

@@ -217,11 +217,14 @@ public static class PipelineRunner
             progress.Info("interrupted before any run wrote artifacts");
             return new PipelineResult(sweepDir, statuses, [], true);
         }
-        progress.Info("interrupted: artifacts written so far are complete and readable" + (hasAnalysis ? "; analysis runs on them" : ""));
+        // Said as it happens: a second Ctrl+C during the analysis exits before it ends (the host says so then).
+        progress.Info("interrupted: artifacts written so far are complete and readable" + (hasAnalysis ? "; the analysis runs on them now" : ""));
         if (!hasAnalysis) return new PipelineResult(sweepDir, statuses, [], true);
         try
         {
-            return new PipelineResult(sweepDir, statuses, await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline), true);
+            var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline);
+            progress.Info("the analysis ran on what the interrupted runs wrote; `pipeline run ... --resume` finishes the runs and runs it again");
+            return new PipelineResult(sweepDir, statuses, tables, true);
         }
         catch (Exception e) when (e is AnalysisException or ArtifactException)
         {

@@ -184,6 +184,18 @@ public sealed class SyntheticTrainer : IDisposable
         Read(dir) is { } s && s.Cells.SequenceEqual(cells.Select(c => c.RunId)) && s.Widths.SequenceEqual(cells.Select(c => c.Width))
             && s.Seeds.SequenceEqual(cells.Select(c => c.Seed)) ? s.Step : null;
 
+    /// <summary>The step and runs (in group order) of the checkpoint in <paramref name="dir"/>, without loading it; null when there is
+    /// none or it is unreadable. `pipeline status` reads it to say where a killed run's resume starts.</summary>
+    public static (long Step, IReadOnlyList<string> Runs)? Describe(string dir) => Read(dir) is { } s ? (s.Step, s.Cells) : null;
+
+    /// <summary>Why the checkpoint in <paramref name="dir"/> cannot resume exactly these cells (null when it can): for the
+    /// "training from step 0" line of a --resume.</summary>
+    public static string? WhyNotResumable(string dir, IReadOnlyList<CellSpec> cells) =>
+        CheckpointStep(dir, cells) is not null ? null
+        : !File.Exists(Path.Combine(dir, StateFile)) ? "none was saved: a synthetic group saves one only when stopped by a signal (Ctrl+C, SIGTERM, SIGUSR1), not when killed"
+        : Read(dir) is null ? $"{Path.Combine(dir, StateFile)} is unreadable"
+        : "the checkpoint there was saved by a differently grouped attempt (other runs, widths or seeds train together now)";
+
     static SavedState? Read(string dir)
     {
         var path = Path.Combine(dir, StateFile);

@@ -105,9 +105,13 @@ public class CliBehaviourTests : IDisposable
         // The plot and table need metrics rows: wait for a progress line past the first logging step (500).
         run.WaitForStep(500, Limit, logged: true);
         run.Signal(15);
-        var (exit, _, err) = run.WaitForExit(Limit);
+        var (exit, output, err) = run.WaitForExit(Limit);
         Assert.Equal(130, exit);
         Assert.Contains("stopping", err);
+        // The log says the analysis ran, and counts the stopped run as interrupted, not finished.
+        Assert.Contains("the analysis ran on what the interrupted runs wrote", output);
+        Assert.Contains("[0/6 runs completed, 2 interrupted]", output);   // the first group (two runs) stopped; four never started
+        Assert.DoesNotContain("runs finished", output);
         var sweep = Path.Combine(dir, "artifacts", "syn");
         Assert.True(File.Exists(Path.Combine(sweep, "analysis", "curve.png")), err);
         Assert.True(File.Exists(Path.Combine(sweep, "analysis", "last.arrow")));
@@ -133,11 +137,17 @@ public class CliBehaviourTests : IDisposable
         // Training has stopped and its files are complete once the runner says so; the analysis starts next.
         run.WaitUntil(() => run.Output.Contains("interrupted: artifacts written so far are complete and readable"), Limit, "the end of training");
         run.Signal(15);
-        var (exit, _, err) = run.WaitForExit(Limit);
+        var (exit, output, err) = run.WaitForExit(Limit);
         Assert.Equal(130, exit);
         Assert.Contains("stopping: completing the files written so far", err);
-        Assert.Contains("stopped at once", err);
+        // The log promised the analysis when the first stop's wind-down began; the second stop says it does not run after all.
+        Assert.Contains("the analysis runs on them now", output);
+        Assert.Contains("stopped at once: files still being written are left as a kill leaves them", err);
+        Assert.Contains("no analysis runs", err);
+        Assert.DoesNotContain("the analysis ran on", output);
         Assert.DoesNotContain("grace period ended", err);
+        // Both runs of the group were stopped: counted as interrupted, not as finished.
+        Assert.Contains("[0/2 runs completed, 2 interrupted]", output);
         var sweep = Path.Combine(dir, "artifacts", "syn");
         Assert.False(File.Exists(Path.Combine(sweep, "analysis", "slow.arrow")));   // the analysis did not finish
         // What the first stop completed before the second is still readable: every run's rows up to its last logged step.

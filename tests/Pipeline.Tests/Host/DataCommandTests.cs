@@ -155,4 +155,22 @@ public class DataCommandTests : IDisposable
         var right = CliProcess.Run(dir, Limit, "validate", "p.yaml");
         Assert.True(right.Exit == 0, right.Err);
     }
+
+    [Fact]
+    public void Tokenizes_closing_hint_reads_the_files_from_a_pipeline_in_another_folder()
+    {
+        // A pipeline's relative paths resolve against its file's folder, not where tokenize ran: the hint's paths must not be relative.
+        TinyCorpus.WriteShard(dir);
+        File.Copy(Path.Combine(Tokenizers, "bytes-vocab.json"), Path.Combine(dir, "vocab.json"));
+        File.Copy(Path.Combine(Tokenizers, "bytes-merges.txt"), Path.Combine(dir, "merges.txt"));
+        var tokenize = CliProcess.Run(dir, Limit, "data", "tokenize", "shards", "--out", "tokens", "--tokenizer", "bpe",
+            "--tokenizer-path", "vocab.json", "--merges-path", "merges.txt");
+        Assert.True(tokenize.Exit == 0, tokenize.Err);
+        var hint = tokenize.Out.Split('\n').Single(l => l.Contains("read them with ")).Trim();
+        var data = hint[(hint.IndexOf("read them with ", StringComparison.Ordinal) + "read them with ".Length)..];
+        Directory.CreateDirectory(Path.Combine(dir, "experiments"));
+        File.WriteAllText(Path.Combine(dir, "experiments", "p.yaml"), $"name: p\nexperiment: data\n{data}\n");
+        var validate = CliProcess.Run(dir, Limit, "validate", Path.Combine("experiments", "p.yaml"));
+        Assert.True(validate.Exit == 0, hint + "\n" + validate.Err);
+    }
 }

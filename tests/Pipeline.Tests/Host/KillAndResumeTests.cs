@@ -116,6 +116,10 @@ public class KillAndResumeTests : IDisposable
         // The killed group is trained again from the start, not skipped and not resumed from a checkpoint.
         Assert.All(second, r => Assert.DoesNotContain($"{r}: completed earlier", resumed.Out));
         Assert.DoesNotContain("resuming from the checkpoint", resumed.Out);
+        // ...and says so, with why; the group that never started is not said to have lost a checkpoint.
+        Assert.Contains("frequency_exponent-1.0_width-2 (+1): no checkpoint to resume from; training from step 0 (none was saved: " +
+            "a synthetic group saves one only when stopped by a signal", resumed.Out);
+        Assert.Single(resumed.Out.Split('\n'), l => l.Contains("no checkpoint to resume from"));
         Assert.All(second, r => Assert.True(Completed(r)));
         string sweep = Path.Combine(dir, "cut", "syn"), reference = Path.Combine(dir, "whole", "syn");
         foreach (var sql in new[] {

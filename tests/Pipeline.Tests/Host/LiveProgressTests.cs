@@ -29,14 +29,14 @@ public class LiveProgressTests
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var drawn = Snapshot();
-            while (!(drawn.Contains("width-8_[red]") && drawn.Contains("sweep: 0/10 runs finished, 1 running, 9 queued"))
+            while (!(drawn.Contains("width-8_[red]") && drawn.Contains("sweep: 0/10 runs completed, 1 running, 9 queued"))
                 && clock.Elapsed < TimeSpan.FromMinutes(1))
             {
                 await Task.Delay(20);
                 drawn = Snapshot();
             }
             Assert.Contains("width-8_[red]", drawn);
-            Assert.Contains("sweep: 0/10 runs finished, 1 running, 9 queued", drawn);
+            Assert.Contains("sweep: 0/10 runs completed, 1 running, 9 queued", drawn);
             for (int s = 1; s <= 100; s++) p.Step("width-8_[red]", s, s == 50 ? 0.25 : null);
             p.RunFinished("width-8_[red]", RunStatus.Completed(100, 1.0));
             return 42;
@@ -44,7 +44,7 @@ public class LiveProgressTests
         Assert.Equal(42, result);
         var lines = console.Output.Split('\n');
         Assert.Contains(lines, l => l.Contains("done [ok]") && !l.Contains("sweep:"));   // a line of its own, not inside a progress row
-        Assert.Contains("1/10 runs finished", console.Output);
+        Assert.Contains("1/10 runs completed", console.Output);
     }
 
     [Fact]
@@ -62,6 +62,6 @@ public class LiveProgressTests
         Assert.Equal("[1,2,3/4] width-2 … width-8 (3 runs): 10 steps", lines[0]);
         Assert.Equal(10, lines.Count(l => l.Contains("(3 runs): step")));   // one per step, not three
         Assert.Contains("loss 1–3", lines.Single(l => l.Contains("step 10/10")));
-        Assert.Contains(lines, l => l.Contains("done: 10 steps") && l.Contains("[3/4 runs finished]"));
+        Assert.Contains(lines, l => l.Contains("done: 10 steps") && l.Contains("[3/4 runs completed]"));
     }
 }

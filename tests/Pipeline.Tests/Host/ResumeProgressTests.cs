@@ -4,7 +4,7 @@ using static Retention.Tests.Spec.SpecSamples;
 
 namespace Retention.Tests.Host;
 
-/// <summary>A --resume counts the runs it skips as finished ("[4/16 runs finished]" was printed when all 16 were).</summary>
+/// <summary>A --resume counts the runs it skips as completed ("[4/16 runs finished]" was printed when all 16 were).</summary>
 public class ResumeProgressTests() : InTempFolder("resume-progress-")
 {
     static string Sweep(string seeds) => Yaml("name: t", "synthetic: {tasks: 2, dims_per_task: 2}",
@@ -19,7 +19,7 @@ public class ResumeProgressTests() : InTempFolder("resume-progress-")
         await PipelineRunner.RunAsync(Load(Sweep("0, 1")), dir, new PlainProgress(TimeSpan.Zero, output), CancellationToken.None, resume: true);
         var lines = output.ToString().Split('\n');
         Assert.Equal(2, lines.Count(l => l.Contains("completed earlier, skipped")));
-        Assert.Contains(lines, l => l.Contains("[4/4 runs finished]"));
+        Assert.Contains(lines, l => l.Contains("[4/4 runs completed]"));
     }
 
     [Fact]
