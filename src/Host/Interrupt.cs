@@ -15,8 +15,11 @@ public sealed class Interrupt : IDisposable
     readonly PosixSignalRegistration[] registrations;
     int signals;
 
-    Interrupt()
+    readonly string atOnce;
+
+    Interrupt(string atOnce)
     {
+        this.atOnce = atOnce;
         registrations = OperatingSystem.IsWindows()
             ? [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)]
             : [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
@@ -34,16 +37,27 @@ public sealed class Interrupt : IDisposable
     static string GraceNote => Environment.GetEnvironmentVariable("PIPELINE_STOP_GRACE_S") is { Length: > 0 } given && GraceSetting is null
         ? $"; PIPELINE_STOP_GRACE_S='{given}' is not a positive number of seconds, so 120 s" : "";
 
-    /// <summary>What an exit before the wind-down ends leaves: the log said the files would be completed and the analysis would run.</summary>
-    const string AtOnce = "files still being written are left as a kill leaves them (`run --resume` continues a sweep from them), " +
-                          "and no analysis runs (`pipeline analyze SWEEP_DIR` runs it later)";
+    /// <summary>What an exit before the wind-down ends leaves, in the terms of the command that was stopped
+    /// (<paramref name="command"/>: its name after `pipeline`, e.g. "run" or "data tokenize"): the log had said the
+    /// files would be completed, and for a sweep that the analysis would run.</summary>
+    public static string AtOnce(string command) => command switch
+    {
+        "run" or "task" => "files still being written are left as a kill leaves them (`run --resume` continues a sweep from them), " +
+                           "and no analysis runs (`pipeline analyze SWEEP_DIR` runs it later)",
+        "analyze" => "analysis tables still being written are not put in place (each replaces the old one whole when it is complete); " +
+                     "run `pipeline analyze` again for them",
+        _ => "files still being written are not completed (each is written under a .tmp name and only then put in place); " +
+             "run the command again for them",
+    };
 
     public CancellationToken Token => stop.Token;
 
     /// <summary>SIGUSR1's number (10 on Linux, 30 on macOS and the BSDs): .NET takes raw numbers for signals it does not name.</summary>
     static PosixSignal SigUsr1 => (PosixSignal)(OperatingSystem.IsLinux() ? 10 : 30);
 
-    public static Interrupt Install() => new();
+    /// <param name="command">The command being run, its name after `pipeline` ("run", "data tokenize"): what a stop
+    /// at once leaves is said in its terms.</param>
+    public static Interrupt Install(string command) => new(AtOnce(command));
 
     void Handle(PosixSignalContext context)
     {
@@ -55,13 +69,13 @@ public sealed class Interrupt : IDisposable
             stop.Cancel();
             _ = Task.Delay(Grace).ContinueWith(_ =>
             {
-                Console.Error.WriteLine($"stopped: the grace period ended; {AtOnce}");
+                Console.Error.WriteLine($"stopped: the grace period ended; {atOnce}");
                 Environment.Exit(Commands.ExitCodes.Interrupted);
             }, TaskScheduler.Default);
         }
         else
         {
-            Console.Error.WriteLine($"stopped at once: {AtOnce}");
+            Console.Error.WriteLine($"stopped at once: {atOnce}");
             Environment.Exit(Commands.ExitCodes.Interrupted);
         }
     }

@@ -10,11 +10,17 @@ if (parse.Errors.Count > 0)
 {
     // A usage error is invalid input (exit 2), not a failed run (System.CommandLine's default is 1).
     foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine($"see `{string.Join(' ', ["pipeline", .. CommandNames(parse), "--help"])}`");
+    return ExitCodes.Invalid;
+}
+using var interrupt = Interrupt.Install(string.Join(' ', CommandNames(parse)));
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);
+
+/// <summary>The names of the command given, after `pipeline` (["data", "tokenize"]).</summary>
+static List<string> CommandNames(ParseResult parse)
+{
     var names = new List<string>();
     for (System.CommandLine.Parsing.SymbolResult? r = parse.CommandResult; r is System.CommandLine.Parsing.CommandResult c; r = c.Parent)
         if (c.Command is not RootCommand) names.Insert(0, c.Command.Name);
-    Console.Error.WriteLine($"see `{string.Join(' ', ["pipeline", .. names, "--help"])}`");
-    return ExitCodes.Invalid;
+    return names;
 }
-using var interrupt = Interrupt.Install();
-return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);

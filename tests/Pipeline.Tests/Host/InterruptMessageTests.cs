@@ -1,0 +1,30 @@
+using Retention.Host;
+
+namespace Retention.Tests.Host;
+
+/// <summary>What a stop at once (a second Ctrl+C, or the grace period's end) says it leaves, per command: only commands
+/// that train a sweep mention `run --resume` and the analysis it skips (CliBehaviourTests sees run's through the CLI).</summary>
+public class InterruptMessageTests
+{
+    [Theory]
+    [InlineData("run", true)]
+    [InlineData("task", true)]
+    [InlineData("data tokenize", false)]
+    [InlineData("data sample", false)]
+    [InlineData("query", false)]
+    [InlineData("bench train", false)]
+    public void A_stop_at_once_mentions_resume_and_the_skipped_analysis_only_for_commands_that_train_a_sweep(string command, bool trains)
+    {
+        var said = Interrupt.AtOnce(command);
+        Assert.Equal(trains, said.Contains("--resume"));
+        Assert.Equal(trains, said.Contains("no analysis runs"));
+    }
+
+    [Fact]
+    public void A_stopped_analysis_says_its_tables_are_replaced_whole_and_how_to_finish()
+    {
+        var said = Interrupt.AtOnce("analyze");
+        Assert.Contains("pipeline analyze", said);
+        Assert.DoesNotContain("--resume", said);
+    }
+}
