@@ -35,16 +35,17 @@ public sealed class PipelineOptions
     /// <summary>Loads the file (or the embedded default) with the profile and overrides, checking
     /// everything that can be checked before any work: the data and tokenizer paths exist, and (unless
     /// the analysis will not run) the analysis SQL fits the tables the runs will write.</summary>
-    public LoadedPipeline Load(ParseResult r, bool checkAnalysis = true)
+    /// <param name="checkOtherProfiles">Also check the profiles not selected (see SpecLoader.Load).</param>
+    public LoadedPipeline Load(ParseResult r, bool checkAnalysis = true, bool checkOtherProfiles = false)
     {
         var device = r.GetValue(Device) is { } name ? new OptionSet("--device", "device", name) : null;
         var file = r.GetValue(File);
         var dataDir = r.GetValue(DataDir) is { } d ? Path.GetFullPath(d) : null;
         if (dataDir is not null && !Directory.Exists(dataDir)) throw new UsageException($"--data-dir '{dataDir}' does not exist");
         return OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
-            ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true)
+            ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles)
             : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
-                checkAnalysis, dataDir, checkPaths: true));
+                checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles));
     }
 }
 

@@ -17,10 +17,8 @@ public static class ValidateCommand
         {
             try
             {
-                var p = opts.Load(r);
                 // The profiles not selected now are checked too (a typo in the gpu profile found before a cluster job needs it).
-                if (SpecLoader.OtherProfileErrors(p) is { Count: > 0 } others)
-                    throw new SpecException(others);
+                var p = opts.Load(r, checkOtherProfiles: true);
                 if (r.GetValue(print)) Console.WriteLine(p.ResolvedYaml);
                 Console.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
                 foreach (var run in p.Runs)

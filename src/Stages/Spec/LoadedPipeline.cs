@@ -21,7 +21,4 @@ public sealed record LoadedPipeline(
 
     /// <summary>Each swept key's short name (a column of swept.arrow) and its values as written.</summary>
     public IReadOnlyList<(string Key, IReadOnlyList<string> Values)> Swept { get; init; } = [];
-
-    /// <summary>The file's text as read (before profiles and overrides), for checking its other profiles without reading it again.</summary>
-    public string SourceText { get; init; } = "";
 }

@@ -20,8 +20,12 @@ public static class SpecLoader
     /// <param name="stored">The file is one this program wrote into a sweep (pipeline.yaml, a run's run.yaml), perhaps
     /// by an earlier version: rules added since that only keep a new file from doing nothing (keys the experiment
     /// does not read, sweeps over labels or unread keys, a sweep creating a section) are not applied, so it loads again.</param>
+    /// <param name="checkOtherProfiles">Also load each profile the file defines other than <paramref name="profile"/>
+    /// (without the overrides, path checks or this machine's memory) and report its errors marked with its name, so a
+    /// typo in the gpu profile is found on the laptop, not when a cluster job selects it (what `validate` does).
+    /// They are checked when the selected document loads, or when its only mistakes are duplicate keys.</param>
     public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true,
-        string? baseDirectory = null, bool checkPaths = false, bool stored = false)
+        string? baseDirectory = null, bool checkPaths = false, bool stored = false, bool checkOtherProfiles = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -42,22 +46,27 @@ public static class SpecLoader
             throw new SpecException(new SpecError(path, 0, 0, "", $"cannot read the file: {e.Message}"));
         }
         return LoadText(text, path, profile, sets, checkAnalysis,
-            baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, stored: stored);
+            baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, stored: stored, checkOtherProfiles: checkOtherProfiles);
     }
 
     /// <summary>
-    /// What each profile of the loaded file other than its own would meet (without --set overrides, path checks or
-    /// this machine's memory), each error marked with its profile: a typo in the gpu profile is found on the laptop,
-    /// not when a cluster job selects it. Empty when they all load.
+    /// What each profile of the file other than <paramref name="profile"/> would meet (without --set overrides, path
+    /// checks or this machine's memory), each error marked with its profile: a typo in the gpu profile is found on the
+    /// laptop, not when a cluster job selects it. The file's duplicate keys (<paramref name="duplicates"/>, reported once
+    /// for the file) are left out. Empty when they all load.
     /// </summary>
-    public static IReadOnlyList<SpecError> OtherProfileErrors(LoadedPipeline loaded)
+    private static IReadOnlyList<SpecError> OtherProfileErrors(string yaml, string sourceName, string? profile, string baseDirectory,
+        IReadOnlyCollection<SpecError> duplicates)
     {
         var errors = new List<SpecError>();
-        var sources = new SourceMap(loaded.SourceName);
-        foreach (var name in Profiles.Names(Document(loaded.SourceText, sources), sources).Where(n => n != loaded.Profile))
+        var sources = new SourceMap(sourceName);
+        foreach (var name in Profiles.Names(Document(yaml, sources, []), sources).Where(n => n != profile))
         {
-            try { LoadText(loaded.SourceText, loaded.SourceName, name, baseDirectory: loaded.BaseDirectory, checkResources: false); }
-            catch (SpecException e) { errors.AddRange(e.Errors.Select(x => x with { Message = $"{x.Message} (with --profile {name})" })); }
+            try { LoadText(yaml, sourceName, name, baseDirectory: baseDirectory, checkResources: false); }
+            catch (SpecException e)
+            {
+                errors.AddRange(e.Errors.Where(x => !duplicates.Contains(x)).Select(x => x with { Message = $"{x.Message} (with --profile {name})" }));
+            }
         }
         return errors;
     }
@@ -79,8 +88,10 @@ public static class SpecLoader
     /// <summary>As <see cref="Load"/>, for YAML already in memory; <paramref name="sourceName"/> names it in errors.</summary>
     /// <param name="checkResources">Check CPU runs' memory against this machine.</param>
     /// <param name="stored">See <see cref="Load"/>.</param>
+    /// <param name="checkOtherProfiles">See <see cref="Load"/>.</param>
     public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null,
-        bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true, bool stored = false)
+        bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true, bool stored = false,
+        bool checkOtherProfiles = false)
     {
         baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         ArgumentNullException.ThrowIfNull(yaml);
@@ -88,40 +99,43 @@ public static class SpecLoader
         var sources = new SourceMap(sourceName);
 
         // Every binding error is collected (the binder mends the tree after each), then every
-        // validation error of what could be bound, so one pass reports everything it can find;
-        // a duplicate key, left out of the tree, is the first of them.
+        // validation error of what could be bound, so one pass reports everything it can find.
+        // A duplicate key is no binding error: the filter left the first copy, so the tree is well formed
+        // and nothing below is a consequence of it; every check still runs and the duplicates join the errors at the end.
+        var duplicates = new List<SpecError>();
         var errors = new List<SpecError>();
         YamlMappingNode root;
         try
         {
-            root = Document(yaml, sources, errors);
+            root = Document(yaml, sources, duplicates);
             root = Profiles.Apply(root, profile, sources);
             root = ApplySets(root, sets ?? [], sources);
         }
-        catch (SpecException e) when (errors.Count > 0)
+        catch (SpecException e) when (duplicates.Count > 0)
         {
-            throw Fail([.. errors, .. e.Errors]);
+            throw Fail([.. duplicates, .. e.Errors]);
         }
 
         var mended = new MendedPaths();
-        if (SpecBinder.BindAll(root, null, sources, errors, mended) is not var (spec, index)) throw Fail(errors);
+        if (SpecBinder.BindAll(root, null, sources, errors, mended) is not var (spec, index)) throw Fail([.. duplicates, .. errors]);
 
         var axes = SweepPlanner.Plan(index, sources, errors, spec.Experiment, stored);
         IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept =
             [.. axes.Select(a => (a.ShortKey, (IReadOnlyList<string>)[.. a.Values.Select(v => v.Value ?? "")]))];
-        if (checkAnalysis)
-        {
-            // A table or plot whose keys already failed to bind would only repeat that error in SQL terms.
-            var bound = errors.Select(e => e.Path).ToList();
-            errors.AddRange(Unmended(AnalysisErrors(spec, swept, index, sources, yaml), mended)
-                .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b))));
-        }
+        // A table or plot whose keys already failed to bind would only repeat that error in SQL terms.
+        var bound = errors.Select(e => e.Path).ToList();
+        List<SpecError> analysisErrors = checkAnalysis
+            ? [.. Unmended(AnalysisErrors(spec, swept, index, sources, yaml), mended)
+                .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b)))]
+            : [];
         if (errors.Count > 0)
         {
             // Without a usable sweep there are no runs to check; check the document as written.
+            errors.AddRange(analysisErrors);
             errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources, mended, checkResources, stored), mended));
-            throw Fail(errors);
+            throw Fail([.. duplicates, .. errors]);
         }
+        errors.AddRange(analysisErrors);   // bad SQL leaves the runs usable: they are still checked below
 
         var runs = new List<RunPlan>();
         var tokenizerChecks = new Dictionary<string, string?>(StringComparer.Ordinal);   // a tokenizer file is parsed once, not per run
@@ -139,9 +153,11 @@ public static class SpecLoader
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)));
         }
         errors.AddRange(InRuns(runErrors, expanded));
-        if (errors.Count > 0) throw Fail(errors);
+        if (errors.Count > 0) throw Fail([.. duplicates, .. errors]);
+        var others = checkOtherProfiles ? OtherProfileErrors(yaml, sourceName, profile, baseDirectory, duplicates) : [];
+        if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. Fail(duplicates).Errors, .. others]);
 
-        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, SourceText = yaml, Swept = swept };
+        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept };
     }
 
     /// <summary>An error that only some runs of a sweep have comes from a swept value, though a rule over two fields

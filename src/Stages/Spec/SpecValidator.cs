@@ -46,7 +46,11 @@ internal sealed partial class SpecValidator
         validator.Data(spec);
         validator.Probes(spec);
         validator.Advise(spec);
-        if (!stored) validator.Unread(spec);
+        if (!stored)
+        {
+            validator.Unread(spec);
+            validator.UnreadTokenizerFiles(spec);
+        }
         if (checkResources) validator.Resources(spec);
         return validator._errors;
     }
@@ -154,8 +158,12 @@ internal sealed partial class SpecValidator
             AtLeast(t.Items, 0, $"data.tasks[{i}].items");
             if (!TaskKinds.Contains(t.Kind) || t.Items < 0) continue;
             // The task itself decides what its sizes allow (pairs to draw instances from, the split).
-            try { Retention.Data.InjectedTask.Create(t); }
-            catch (ArgumentException e) { Check(false, $"data.tasks[{i}]", Sentence(e)); }
+            Retention.Data.InjectedTask task;
+            try { task = Retention.Data.InjectedTask.Create(t); }
+            catch (ArgumentException e) { Check(false, $"data.tasks[{i}]", Sentence(e)); continue; }
+            // tokens: existing: the ids listed must match the task's sizes (the run's own rule; the ids' range needs the tokenizer).
+            foreach (var (key, problem) in Retention.Data.TaskVocabulary.ListedIdProblems(t, task))
+                Check(false, $"data.tasks[{i}].{key}", $"{key} {problem}");
         }
         if (_errors.Count == 0 && d.Tasks.Count > 0 && d.Packing.SeqLen >= 4 && d.Packing.BatchSize >= 1)
         {
@@ -276,6 +284,22 @@ internal sealed partial class SpecValidator
         foreach (var (path, instead) in ExperimentKeys.Unread(spec.Experiment))
             foreach (var written in WrittenLeaves(path).Where(w => !SameValue(ValueAt(spec, w), ValueAt(defaults, w))))
                 Check(false, written, $"experiment: {spec.Experiment} does not read '{written}' ({instead}); remove it");
+    }
+
+    /// <summary>A tokenizer file its kind does not read would be listed in run.yaml as if the run had read it; it is
+    /// left behind most often by a --set of the tokenizer mapping, which merges into the file's (kind: gpt2 over bpe).
+    /// Stored files of earlier sweeps may hold such keys and still load.</summary>
+    private void UnreadTokenizerFiles(PipelineSpec spec)
+    {
+        if (spec.Data?.Tokenizer is not { } t || !Retention.Data.TextTokenizer.Kinds.Contains(t.Kind)) return;
+        var read = Retention.Data.TextTokenizer.FileKeys(t.Kind);
+        foreach (var (key, value) in new[] { ("path", t.Path), ("merges_path", t.MergesPath) })
+        {
+            if (string.IsNullOrWhiteSpace(value) || read.Contains(key)) continue;
+            var reads = read.Count == 0 ? "reads no file (it is built in)" : $"reads {string.Join(" and ", read.Select(k => $"data.tokenizer.{k}"))} only";
+            Check(false, $"data.tokenizer.{key}", $"a {t.Kind} tokenizer {reads}, so this file would never be read; remove it "
+                + $"(a --set data.tokenizer={{...}} merges into this mapping; --set data.tokenizer.{key}= clears the key)");
+        }
     }
 
     private static object? ValueAt(object? record, string path)

@@ -28,6 +28,26 @@ public sealed record TaskVocabulary(IReadOnlyList<TaskTokens> Tasks, int Tokeniz
     public TaskTokens For(string task) => Tasks.FirstOrDefault(t => t.Task == task)
         ?? throw new KeyNotFoundException($"No injected task named '{task}'.");
 
+    /// <summary>
+    /// What is wrong with the id lists of an existing task (<paramref name="spec"/>'s tokens: existing), each with its
+    /// key (item_ids, label_ids): one id per item, and per label unless the labels are items. Needs no tokenizer, so
+    /// validation applies the same rule <see cref="Build"/> does, at the task's line, before a run starts. Empty when
+    /// they fit or the task's ids are not listed.
+    /// </summary>
+    public static IReadOnlyList<(string Key, string Problem)> ListedIdProblems(InjectedTaskSpec spec, InjectedTask task)
+    {
+        if (spec.Tokens != Existing) return [];
+        var problems = new List<(string, string)>();
+        if (spec.ItemIds.Count != task.ItemCount)
+            problems.Add(("item_ids", $"lists {spec.ItemIds.Count} ids, the task has {task.ItemCount} items"));
+        int labels = task.LabelsAreItems ? 0 : task.LabelCount;
+        if (spec.LabelIds.Count != labels)
+            problems.Add(("label_ids", task.LabelsAreItems
+                ? "must be empty (labels are written as item tokens)"
+                : $"lists {spec.LabelIds.Count} ids, the task has {labels} labels"));
+        return problems;
+    }
+
     public static TaskVocabulary Build(IReadOnlyList<(InjectedTaskSpec Spec, InjectedTask Task)> tasks, int tokenizerVocabSize, int eosId)
     {
         int next = tokenizerVocabSize;
@@ -45,12 +65,8 @@ public sealed record TaskVocabulary(IReadOnlyList<TaskTokens> Tasks, int Tokeniz
                     next += task.ItemCount + labels;
                     break;
                 case Existing:
-                    if (spec.ItemIds.Count != task.ItemCount)
-                        throw new ArgumentException($"{task.Name}: item_ids lists {spec.ItemIds.Count} ids, the task has {task.ItemCount} items.");
-                    if (spec.LabelIds.Count != labels)
-                        throw new ArgumentException(task.LabelsAreItems
-                            ? $"{task.Name}: label_ids must be empty (labels are written as item tokens)."
-                            : $"{task.Name}: label_ids lists {spec.LabelIds.Count} ids, the task has {labels} labels.");
+                    if (ListedIdProblems(spec, task) is [var (key, problem), ..])
+                        throw new ArgumentException($"{task.Name}: {key} {problem}.");
                     items = [.. spec.ItemIds];
                     ownLabels = [.. spec.LabelIds];
                     foreach (int id in items.Concat(ownLabels))

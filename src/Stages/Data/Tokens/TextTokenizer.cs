@@ -22,6 +22,14 @@ public sealed class TextTokenizer
     /// <summary>Whether the kind ships its own vocabulary (fetched and cached), so it needs no tokenizer file.</summary>
     public static bool IsBuiltIn(string kind) => kind is Cl100kBase or Gpt2;
 
+    /// <summary>The tokenizer-file keys (path, merges_path) a kind reads; <see cref="Create"/> reads no other.</summary>
+    public static IReadOnlyList<string> FileKeys(string kind) => kind switch
+    {
+        HuggingFace => ["path"],
+        Bpe => ["path", "merges_path"],
+        _ => [],
+    };
+
     private readonly Tokenizer _tokenizer;
 
     public TextTokenizer(string name, Tokenizer tokenizer, int vocabSize, int eosId)
