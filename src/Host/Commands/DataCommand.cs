@@ -61,6 +61,10 @@ public static class DataCommand
                 if (r.GetValue(kind) is TextTokenizer.HuggingFace or TextTokenizer.Bpe && r.GetValue(path) is null)
                     throw new UsageException($"--tokenizer {r.GetValue(kind)} needs --tokenizer-path" + (r.GetValue(kind) == TextTokenizer.Bpe ? " and --merges-path" : ""));
                 if (r.GetValue(kind) == TextTokenizer.Bpe && r.GetValue(merges) is null) throw new UsageException("--tokenizer bpe needs --merges-path");
+                // As in a pipeline's data.tokenizer: a file the kind does not read would be recorded in pretokenized.json unread.
+                foreach (var (key, option) in new[] { ("path", path), ("merges_path", merges) })
+                    if (r.GetValue(option) is not null && !TextTokenizer.FileKeys(r.GetValue(kind)!).Contains(key))
+                        throw new UsageException($"{option.Name}: --tokenizer {r.GetValue(kind)} reads no such file; leave the option out");
                 var spec = new TokenizerSpec { Kind = r.GetValue(kind)!, Path = r.GetValue(path), MergesPath = r.GetValue(merges) };
                 var tokenizer = TextTokenizer.Create(spec);
                 var quality = new DataQualityLog();

@@ -19,6 +19,8 @@ public class DataCommandTests : IDisposable
     [InlineData("data tokenize shards --out t --tokenizer nope", "--tokenizer")]
     [InlineData("data tokenize shards --out t --tokens-per-file 0", "--tokens-per-file")]
     [InlineData("data tokenize shards --out t --tokenizer bpe", "--tokenizer-path")]
+    [InlineData("data tokenize shards --out t --tokenizer gpt2 --tokenizer-path v.json", "--tokenizer-path")]
+    [InlineData("data tokenize shards --out t --tokenizer huggingface --tokenizer-path t.json --merges-path m.txt", "--merges-path")]
     [InlineData("bench data --threads 0", "--threads")]
     [InlineData("bench data --task-frequency 2", "--task-frequency")]
     [InlineData("bench train --batch-size 0", "--batch-size")]
