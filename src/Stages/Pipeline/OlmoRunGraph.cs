@@ -39,7 +39,8 @@ public sealed record TaskRow(string Task, string Kind, double Frequency, long Ga
 /// </summary>
 public static class OlmoRunGraph
 {
-    sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, IReadOnlyList<object> Rows);
+    /// <param name="EndsRun">The step's loss is not finite or diverged: its train row is written, then the run ends.</param>
+    sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, IReadOnlyList<object> Rows, Exception? EndsRun = null);
 
     /// <summary>The data-quality issues recorded by the time a checkpoint's rows were sealed, kept in
     /// the checkpoint so that a resumed run's data_quality.arrow still lists them.</summary>
@@ -207,20 +208,17 @@ public static class OlmoRunGraph
                 // divergence reference): reading them is a host synchronisation every step otherwise.
                 bool read = Logged(batch.Step) || batch.Step == resumedAt + 1;
                 var outcome = times.Time(StageTimes.TrainStep, () => trainer.Step(batch, read));
-                if (read)
-                {
-                    if (!double.IsFinite(outcome.Loss))
-                        throw new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
-                    divergence.Check(outcome.Step, outcome.Loss);
-                }
+                Exception? ends = !read ? null : double.IsFinite(outcome.Loss) ? divergence.Check(outcome.Step, outcome.Loss)
+                    : new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
+                if (ends is not null) return new Outcome(outcome, batch, before, ends);   // no probe reads the broken weights
                 var after = Run(stages, s => s.After(new ModelView(trainer.Model, device, batch.Step, batch, last)));
                 return new Outcome(outcome, batch, [.. before, .. after]);
-            }, failure, trainerThread, capacity: 2);
+            }, failure, trainerThread, capacity: 2, endsRun: o => o.EndsRun);
             var write = Stage.Sink<Outcome>("write", async o =>
             {
                 long step = o.Step.Step, tokens = step * tokensPerStep;
                 foreach (var row in o.Batch.Injections) tables.Write(row);
-                if (Logged(step))
+                if (Logged(step) || o.EndsRun is not null)   // the step that ended the run is the evidence of why
                     tables.Write(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, 6.0 * parameters * tokens, (elapsedBefore + clock.Elapsed).TotalSeconds));
                 foreach (var row in o.Rows.Where(r => r is not CheckpointSaved)) tables.Write(row);
                 if (o.Rows.OfType<CheckpointSaved>().Any()) await Promote(step);

@@ -22,14 +22,22 @@ public static class Stage
         TaskScheduler = scheduler ?? TaskScheduler.Default,
     };
 
+    /// <param name="endsRun">Why an output is the run's last, or null: e.g. a step whose loss diverged. That output
+    /// still passes on (its rows are written, the evidence of what went wrong), then the stage fails with the reason
+    /// and takes nothing more.</param>
     public static IPropagatorBlock<TIn, TOut> Transform<TIn, TOut>(string name, Func<TIn, TOut> f, FirstFailure failure,
-        TaskScheduler? scheduler = null, int capacity = DefaultCapacity)
+        TaskScheduler? scheduler = null, int capacity = DefaultCapacity, Func<TOut, Exception?>? endsRun = null)
     {
         bool failed = false;
         return new TransformManyBlock<TIn, TOut>(x =>
         {
             if (failed) return [];
-            try { return [f(x)]; }
+            try
+            {
+                var output = f(x);
+                if (endsRun?.Invoke(output) is { } reason) { failed = true; failure.Record(Named(name, reason)); }
+                return [output];
+            }
             catch (Exception e) { failed = true; failure.Record(Named(name, e)); return []; }
         }, Options(scheduler, capacity));
     }

@@ -71,7 +71,7 @@ public static class SyntheticRunGraph
         bool drained = false;
         try
         {
-            var train   = Stage.Transform<CellBatch, StepOutcome>("train", trainer.Step, failure, trainerThread, capacity: 8);
+            var train   = Stage.Transform<CellBatch, StepOutcome>("train", trainer.Step, failure, trainerThread, capacity: 8, endsRun: o => o.EndsRun);
             var report  = Stage.Transform<StepOutcome, StepOutcome>("report", o =>
                           {
                               lastStep = o.Step;

@@ -44,9 +44,10 @@ public static class SyntheticRecords
             long cumulative = RareSchedule.Cumulative(rare, batchSize, o.Step), rows = o.Step * batchSize + cumulative;
             yield return new InjectionRow(o.Step, injected, cumulative, rows, (double)cumulative / rows);
         }
-        if (o.Metrics is null) yield break;
+        if (o.TrainLoss is null) yield break;
+        yield return new TrainRow(o.Step, o.Lr, o.TrainLoss[cell], elapsed.TotalSeconds);
+        if (o.Metrics is null) yield break;   // a step that ended the run: its loss, not its metrics
         var m = o.Metrics[cell];
-        yield return new TrainRow(o.Step, o.Lr, o.TrainLoss?[cell] ?? double.NaN, elapsed.TotalSeconds);
         var phase = RareSchedule.Phase(rare, o.Step);
         for (int k = 0; k < m.Loss.Length; k++)
             yield return new MetricRow(o.Step, k, m.Loss[k], m.Signal[k], m.SignalCorrected[k], phase);

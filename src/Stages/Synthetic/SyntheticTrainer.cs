@@ -118,8 +118,9 @@ public sealed class SyntheticTrainer : IDisposable
         stepsSinceLog = 0;
         for (int i = 0; i < means.Length; i++)
         {
-            if (!double.IsFinite(means[i])) throw new NonFiniteLossException(cells[i].RunId, batch.Step, means[i]);
-            divergence[i].Check(batch.Step, means[i]);
+            Exception? ends = double.IsFinite(means[i]) ? divergence[i].Check(batch.Step, means[i])
+                : new NonFiniteLossException(cells[i].RunId, batch.Step, means[i]);
+            if (ends is not null) return new StepOutcome(batch.Step, lr, means, null, ends);
         }
         return new StepOutcome(batch.Step, lr, means, Metrics());
     }

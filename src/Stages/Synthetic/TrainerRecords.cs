@@ -19,9 +19,11 @@ public sealed record CellBatch(long Step, int[][] Tasks)
 /// <summary>
 /// What one training step produced. Between logging steps TrainLoss and Metrics are null; at a
 /// logging step TrainLoss[c] is cell c's mean minibatch loss since the previous logging step and
-/// Metrics[c] its exact per-task metrics, in the trainer's cell order.
+/// Metrics[c] its exact per-task metrics, in the trainer's cell order. <paramref name="EndsRun"/>: the
+/// step's loss is not finite or diverged (a NonFiniteLossException or DivergedException naming the cell);
+/// its loss is recorded, its metrics (of broken weights) are not, and the run ends.
 /// </summary>
-public sealed record StepOutcome(long Step, double Lr, double[]? TrainLoss, IReadOnlyList<TaskMetrics>? Metrics)
+public sealed record StepOutcome(long Step, double Lr, double[]? TrainLoss, IReadOnlyList<TaskMetrics>? Metrics, Exception? EndsRun = null)
 {
     public bool IsLog => Metrics is not null;
 }

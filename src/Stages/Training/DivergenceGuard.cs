@@ -32,11 +32,12 @@ public sealed class DivergenceGuard(string runId, double maxRatio)
         if (double.IsFinite(loss)) first ??= Math.Max(Math.Abs(loss), double.Epsilon);
     }
 
-    /// <summary>Checks a logged <paramref name="loss"/> against the reference (the first one seen, without <see cref="Start"/>).</summary>
-    public void Check(long step, double loss)
+    /// <summary>Checks a logged <paramref name="loss"/> against the reference (the first one seen, without <see cref="Start"/>):
+    /// the error that ends the run when it diverged, else null. Returned, not thrown, so the step's rows are still written.</summary>
+    public DivergedException? Check(long step, double loss)
     {
-        if (maxRatio <= 0 || !double.IsFinite(loss)) return;
+        if (maxRatio <= 0 || !double.IsFinite(loss)) return null;
         first ??= Math.Max(Math.Abs(loss), double.Epsilon);
-        if (loss > maxRatio * first.Value) throw new DivergedException(runId, step, loss, first.Value, maxRatio);
+        return loss > maxRatio * first.Value ? new DivergedException(runId, step, loss, first.Value, maxRatio) : null;
     }
 }

@@ -79,6 +79,15 @@ public class CliBehaviourTests : IDisposable
         Assert.True(failed.GetProperty("seconds").GetDouble() > 0);
         // It stopped early, not after the 20,000 steps of a run nobody wants.
         Assert.DoesNotContain("20000/20000", run.Out);
+        // The step that diverged is in train.arrow, with the loss the message names: the evidence is queryable.
+        var failedDir = Directory.GetDirectories(runs).First(r => Status(r) == "failed");
+        var said = System.Text.RegularExpressions.Regex.Match(run.Err, @"training loss (\S+) at step (\d+)");
+        var query = CliProcess.Run(dir, Limit, "query", failedDir, "SELECT step, train_loss FROM train ORDER BY step DESC LIMIT 1");
+        Assert.True(query.Exit == 0, query.Err);
+        var last = query.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(said.Groups[2].Value, last[0]);
+        Assert.Equal(double.Parse(said.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(last[1], System.Globalization.CultureInfo.InvariantCulture), 1e-3 * Math.Abs(double.Parse(last[1], System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]

@@ -28,6 +28,23 @@ public class OlmoExperimentTests : IDisposable
     }
 
     [Fact]
+    public async Task ADivergingRunStopsAndItsTrainTableEndsWithTheStepThatDiverged()
+    {
+        // lr 30 with Adam: every weight moves by about 30 a step, so the loss leaves its start within a few steps.
+        var yaml = TinyYaml(steps: 40).Replace("lr: 0.003", "lr: 30");
+        var error = await Assert.ThrowsAsync<PipelineRunException>(() => PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"),
+            Path.Combine(dir, "artifacts"), SilentProgress.Instance, CancellationToken.None, dataDirectory: dir));
+        var step = long.Parse(System.Text.RegularExpressions.Regex.Match(error.Message, @"training loss (?:is )?\S+ at step (\d+)").Groups[1].Value);
+        using var catalog = ArtifactCatalog.Open(Path.Combine(dir, "artifacts", "tiny", "runs", "default"));
+        var rows = SqlRunner.Query(catalog.Connection, "SELECT step, loss FROM train ORDER BY step").Rows
+            .Select(r => (Step: Convert.ToInt64(r[0]), Loss: Convert.ToDouble(r[1]))).ToList();
+        Assert.Equal(Enumerable.Range(1, (int)step).Select(i => (long)i), rows.Select(r => r.Step));   // every step to it, none after
+        // The last row is why it stopped: not a number, or above 100× the first step's loss (train.max_loss_ratio).
+        Assert.True(!double.IsFinite(rows[^1].Loss) || rows[^1].Loss > 100 * rows[0].Loss, $"{rows[^1]} vs {rows[0]}");
+        Assert.All(rows[..^1], r => Assert.True(double.IsFinite(r.Loss) && r.Loss <= 100 * rows[0].Loss, r.ToString()));
+    }
+
+    [Fact]
     public async Task ATinyRunWritesMetricsTheCheckpointAndTheExport()
     {
         var result = await PipelineRunner.RunAsync(SpecLoader.LoadText(TinyYaml(), "tiny.yaml"), Path.Combine(dir, "artifacts"),

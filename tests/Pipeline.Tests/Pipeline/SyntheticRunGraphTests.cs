@@ -27,6 +27,15 @@ public class SyntheticRunGraphTests : IDisposable
         return [.. steps];
     }
 
+    static double[] Losses(string file)
+    {
+        using var reader = new ArrowFileReader(File.OpenRead(file));
+        var losses = new List<double>();
+        while (reader.ReadNextRecordBatch() is { } batch)
+            using (batch) losses.AddRange(((DoubleArray)batch.Column("train_loss")).Values.ToArray());
+        return [.. losses];
+    }
+
     [Fact]
     public async Task ACompletedRunWritesEveryLoggingStep()
     {
@@ -48,6 +57,11 @@ public class SyntheticRunGraphTests : IDisposable
         var steps = Steps(Path.Combine(dir, "train.arrow"));
         Assert.NotEmpty(steps);
         Assert.Equal(Enumerable.Range(1, steps.Length).Select(i => (long)i), steps);   // every step up to the failure
+        // ... and the failing step itself, whose loss is the evidence; earlier ones are finite, and no step after it.
+        var losses = Losses(Path.Combine(dir, "train.arrow"));
+        Assert.False(double.IsFinite(losses[^1]));
+        Assert.All(losses[..^1], l => Assert.True(double.IsFinite(l)));
+        Assert.Contains($"at step {steps[^1]} ", error.Message);
         Assert.False(File.Exists(Path.Combine(dir, "train.arrow.tmp")));
     }
 

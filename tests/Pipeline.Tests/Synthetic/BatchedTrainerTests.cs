@@ -123,11 +123,12 @@ public class BatchedTrainerTests(ITestOutputHelper output)
     {
         var mixture = TaskMixture.From(Syn, 0);
         using var trainer = new SyntheticTrainer(mixture, Train with { Lr = 1e18, LogEvery = 1 }, Cells, CPU);
-        var error = Assert.Throws<NonFiniteLossException>(() =>
-        {
-            foreach (var b in CellSampler.Stream(mixture, null, Train.BatchSize, [.. Cells.Select(c => c.Seed)], 1000))
-                trainer.Step(b);
-        });
+        // The step whose loss stopped being a number says so, with its losses (the evidence) and no metrics.
+        var ended = CellSampler.Stream(mixture, null, Train.BatchSize, [.. Cells.Select(c => c.Seed)], 1000)
+            .Select(trainer.Step).First(o => o.EndsRun is not null);
+        var error = Assert.IsType<NonFiniteLossException>(ended.EndsRun);
+        Assert.Contains(ended.TrainLoss!, l => !double.IsFinite(l));
+        Assert.Null(ended.Metrics);
         Assert.Contains(error.RunId, Cells.Select(c => c.RunId));
         Assert.Contains($"in run '{error.RunId}'", error.Message);
     }
