@@ -9,11 +9,8 @@ namespace Retention.Tests.Advice;
 
 /// <summary>The boundary fitted from sweeps: by hand, its honest refusals, and its agreement with the
 /// shipped pipeline's rarest_learned table on a sweep written as the OLMo runs write it.</summary>
-public class EmpiricalAdvisorTests : IDisposable
+public class EmpiricalAdvisorTests() : InTempFolder("advice-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("advice-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     static IEnumerable<TaskOutcome> Size(long parameters, params (double Frequency, double[] Accuracies)[] points) =>
         points.SelectMany(p => p.Accuracies.Select((a, seed) => new TaskOutcome("comparison", p.Frequency, parameters, seed, a, 1e7)));
 
