@@ -52,17 +52,7 @@ public static class EmpiricalAdvisor
             // Not learned at a tested frequency above one that is: the means are not monotone in frequency, and the
             // boundary is placed below the rarest tested frequency from which every more frequent one is learned.
             var gaps = rarest is { } r ? means.Where(m => m.Frequency > r && m.Mean < target).Select(m => m.Frequency).ToList() : [];
-            string notMonotone = gaps.Count == 0 ? ""
-                : $"not monotone: not learned at {string.Join(", ", gaps.Select(g => g.ToString("G3")))} although learned at {rarest:G3}; ";
-            string oneSeed = seeds < 2 ? "one seed: no interval; train more seeds" : "";
-            string status = byFrequency.Count < 2 ? "too few frequencies: test at least two around the boundary"
-                : side < 0 ? $"learned at every tested frequency: the boundary is below {byFrequency[0].Frequency:G3}; test rarer ones"
-                : side > 0 && gaps.Count == 0 ? $"learned at no tested frequency: the boundary is above {byFrequency[^1].Frequency:G3}; test more frequent ones"
-                : side > 0 ? notMonotone + $"the most frequent tested ({byFrequency[^1].Frequency:G3}) is not learned either, so no boundary " +
-                    "(the rarest tested frequency from which every more frequent one is learned) can be placed; train more seeds or test more frequent ones"
-                : gaps.Count > 0 ? notMonotone + $"the boundary is the crossing below {means.First(m => m.Frequency > gaps[^1]).Frequency:G3}, " +
-                    "the rarest tested frequency from which every more frequent one is learned" + (oneSeed == "" ? "" : "; " + oneSeed)
-                : oneSeed == "" ? "ok" : oneSeed;
+            string status = Status(new StatusFacts(means, seeds, side, rarest, gaps));
             double? low = null, high = null;
             if (side == 0 && seeds >= 2)
             {
@@ -77,6 +67,41 @@ public static class EmpiricalAdvisor
         }
         return result;
     }
+
+    /// <summary>What a size's status rests on: the seed means by frequency (ascending), the number of seeds, where the
+    /// boundary lies (<see cref="Estimate"/>'s side), the rarest learned tested frequency, and the tested frequencies
+    /// above that one which miss the target.</summary>
+    sealed record StatusFacts(IReadOnlyList<(double Frequency, double Mean)> Means, int Seeds, int Side, double? Rarest,
+        IReadOnlyList<double> Gaps)
+    {
+        public bool TooFewFrequencies => Means.Count < 2;
+        public bool LearnedEverywhere => Side < 0;
+        public bool MostFrequentMissed => Side > 0;
+        public bool NotMonotone => Gaps.Count > 0;
+        public bool OneSeed => Seeds < 2;
+    }
+
+    /// <summary>A size's status: the first case that holds, what the data cannot place before the caveats of a placed
+    /// boundary. The most frequent missed with no gaps means no tested frequency was learned at all.</summary>
+    static string Status(StatusFacts f) => f switch
+    {
+        { TooFewFrequencies: true } => "too few frequencies: test at least two around the boundary",
+        { LearnedEverywhere: true } => $"learned at every tested frequency: the boundary is below {f.Means[0].Frequency:G3}; test rarer ones",
+        { MostFrequentMissed: true, NotMonotone: false } =>
+            $"learned at no tested frequency: the boundary is above {f.Means[^1].Frequency:G3}; test more frequent ones",
+        { MostFrequentMissed: true } => NotMonotoneText(f) + $"the most frequent tested ({f.Means[^1].Frequency:G3}) is not learned either, " +
+            "so no boundary (the rarest tested frequency from which every more frequent one is learned) can be placed; " +
+            "train more seeds or test more frequent ones",
+        { NotMonotone: true } => NotMonotoneText(f) + $"the boundary is the crossing below {f.Means.First(m => m.Frequency > f.Gaps[^1]).Frequency:G3}, " +
+            "the rarest tested frequency from which every more frequent one is learned" + (f.OneSeed ? "; " + OneSeedText : ""),
+        { OneSeed: true } => OneSeedText,
+        _ => "ok",
+    };
+
+    const string OneSeedText = "one seed: no interval; train more seeds";
+
+    static string NotMonotoneText(StatusFacts f) =>
+        $"not monotone: not learned at {string.Join(", ", f.Gaps.Select(g => g.ToString("G3")))} although learned at {f.Rarest:G3}; ";
 
     /// <summary>For each pair of sizes of a kind: the frequency factor that substitutes for the size step.</summary>
     public static IReadOnlyList<SizeFactor> Factors(IReadOnlyList<TaskOutcome> outcomes, IReadOnlyList<Boundary> boundaries, double target)

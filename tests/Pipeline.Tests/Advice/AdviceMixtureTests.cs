@@ -9,11 +9,8 @@ namespace Retention.Tests.Advice;
 
 /// <summary>The synthetic advice of a sweep that varies the mixture: one answer per mixture the runs train, labelled with
 /// its swept values, never the file's unswept base value (a mixture no run trained).</summary>
-public class AdviceMixtureTests : IDisposable
+public class AdviceMixtureTests() : InTempFolder("advice-mix-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("advice-mix-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     // Two tasks of two features, alpha 1 (lambda = 1, 1/2), rare lambda 1. The file's base beta is 1; the runs train beta 2 and 3.
     const string Yaml = """
         name: mix

@@ -11,11 +11,8 @@ namespace Retention.Tests.Advice;
 /// The synthetic advice against training: for three mixtures, runs trained at a fixed width just above
 /// and just below the advised rare frequency (×1.25 and ÷1.25) keep and lose the rare feature as advised.
 /// </summary>
-public class AdvisedFrequencyTrainingTests(ITestOutputHelper output) : IDisposable
+public class AdvisedFrequencyTrainingTests(ITestOutputHelper output) : InTempFolder("advice-train-")
 {
-    readonly string root = Directory.CreateTempSubdirectory("advice-train-").FullName;
-    public void Dispose() => Directory.Delete(root, recursive: true);
-
     [Theory]
     [InlineData(4, 4, 1.0, 1.0, 6)]
     [InlineData(6, 4, 0.5, 1.5, 8)]
@@ -32,7 +29,7 @@ public class AdvisedFrequencyTrainingTests(ITestOutputHelper output) : IDisposab
             $"synthetic: {{tasks: {tasks}, dims_per_task: {dims}, frequency_exponent: {beta}, spectrum_exponent: {alpha}, width: {width}, rare: {{frequency: 0.01}}}}",
             "train: {steps: 6000, batch_size: 256, lr: 0.01, log_every: 1000}",
             $"sweep: {{synthetic.rare.frequency: [{below:R}, {above:R}]}}");
-        var result = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "advised.yaml"), root, SilentProgress.Instance, CancellationToken.None, jobs: 2);
+        var result = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "advised.yaml"), dir, SilentProgress.Instance, CancellationToken.None, jobs: 2);
         using var catalog = ArtifactCatalog.Open(result.SweepDir);
         var rows = SqlRunner.Query(catalog.Connection,
             $"SELECT r.frequency, m.signal FROM metrics m JOIN rare r USING (run) WHERE m.task = {tasks} AND m.step = 6000 ORDER BY r.frequency").Rows;

@@ -9,11 +9,8 @@ namespace Retention.Tests.Advice;
 
 /// <summary>The boundary fitted from sweeps: by hand, its honest refusals, and its agreement with the
 /// shipped pipeline's rarest_learned table on a sweep written as the OLMo runs write it.</summary>
-public class EmpiricalAdvisorTests : IDisposable
+public class EmpiricalAdvisorTests() : InTempFolder("advice-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("advice-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     static IEnumerable<TaskOutcome> Size(long parameters, params (double Frequency, double[] Accuracies)[] points) =>
         points.SelectMany(p => p.Accuracies.Select((a, seed) => new TaskOutcome("comparison", p.Frequency, parameters, seed, a, 1e7)));
 
@@ -74,6 +71,21 @@ public class EmpiricalAdvisorTests : IDisposable
         Assert.StartsWith("not monotone: not learned at 0.001, 0.01 although learned at 0.0001", top.Status);
         Assert.Null(top.BoundaryFrequency);
         Assert.Null(top.LearnsFrom);
+    }
+
+    [Fact]
+    public void One_seed_with_means_that_are_not_monotone_gets_both_caveats_and_a_boundary_without_an_interval()
+    {
+        // One seed: 0.6 at 1e-3, 0.4 at 5e-3, 0.7 at 2e-2, target 0.5. Learned at 1e-3 and 2e-2, not at 5e-3; from 2e-2 up
+        // every tested frequency is learned, so the crossing lies (0.5 - 0.4) / (0.7 - 0.4) = 1/3 of the way from 5e-3 to 2e-2.
+        var b = Assert.Single(EmpiricalAdvisor.Boundaries([.. Size(1000, (1e-3, [0.6]), (5e-3, [0.4]), (2e-2, [0.7]))], 0.5));
+        Assert.Equal("not monotone: not learned at 0.005 although learned at 0.001; the boundary is the crossing below 0.02, " +
+            "the rarest tested frequency from which every more frequent one is learned; one seed: no interval; train more seeds", b.Status);
+        Assert.Equal(1e-3, b.RarestLearnedTested);
+        Assert.Equal(5e-3 * Math.Pow(4, 1.0 / 3), b.BoundaryFrequency!.Value, 1e-12);
+        Assert.Equal(b.BoundaryFrequency, b.LearnsFrom);
+        Assert.Null(b.Low);
+        Assert.Null(b.High);
     }
 
     [Fact]

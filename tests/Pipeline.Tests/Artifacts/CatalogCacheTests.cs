@@ -6,11 +6,8 @@ using Retention.Spec;
 namespace Retention.Tests.Artifacts;
 
 /// <summary>The cached catalog answers what loading every file answers, after runs are added, changed or removed.</summary>
-public class CatalogCacheTests : IDisposable
+public class CatalogCacheTests() : InTempFolder("catalog-cache-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("catalog-cache-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     async Task<string> Sweep(string name, params int[] widths)
     {
         var yaml = $"name: {name}\nsynthetic: {{tasks: 4, dims_per_task: 4, width: 4}}\ntrain: {{steps: 200, log_every: 50}}\nsweep: {{synthetic.width: [{string.Join(", ", widths)}]}}\n";

@@ -7,11 +7,8 @@ namespace Retention.Tests.Artifacts;
 /// an array start side by side and each probes the sweep lock; `pipeline status` probes every run);
 /// and taking a lock while others probe it succeeds.
 /// </summary>
-public sealed class SweepLockTests : IDisposable
+public sealed class SweepLockTests() : InTempFolder("lock-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("lock-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     [Fact]
     public void A_holder_is_seen_until_it_lets_go()
     {

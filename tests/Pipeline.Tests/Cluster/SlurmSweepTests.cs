@@ -12,12 +12,10 @@ namespace Retention.Tests.Cluster;
 /// failing task shows in `status` at once with its error, and a resubmission trains only it.
 /// </summary>
 [Collection("slurm")]
-public sealed class SlurmSweepTests(LocalSlurm cluster) : IDisposable
+public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sweep-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(6);
-    readonly string dir = Directory.CreateTempSubdirectory("slurm-sweep-").FullName;
     readonly LocalSlurm cluster = cluster;   // started before the tests, stopped after them
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     (int Exit, string Out, string Err) Pipeline(params string[] args) => CliProcess.Run(dir, Limit, args);
 

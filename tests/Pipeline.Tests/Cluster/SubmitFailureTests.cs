@@ -8,11 +8,9 @@ namespace Retention.Tests.Cluster;
 /// Slurm commands on the PATH (no cluster needed): a refused submission leaves nothing behind, and
 /// `--overwrite` does not delete earlier results unless the array was accepted.
 /// </summary>
-public sealed class SubmitFailureTests : IDisposable
+public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    readonly string dir = Directory.CreateTempSubdirectory("submit-fail-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     string Sweep => Path.Combine(dir, "artifacts", "syn");
 

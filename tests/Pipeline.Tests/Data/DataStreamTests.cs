@@ -5,11 +5,8 @@ using Retention.Data;
 namespace Retention.Tests.Data;
 
 /// <summary>The assembled data stage over real gzip shards: determinism, resume, injections.</summary>
-public class DataStreamTests : IDisposable
+public class DataStreamTests() : InTempFolder("stream-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("stream-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     DataStreamSpec Spec(long seed = 7) => new(
         [new DataSourceSpec { Paths = ["shards/*.json.gz"], ShuffleBuffer = 16 }],
         new TokenizerSpec(),

@@ -7,11 +7,8 @@ using Retention.Tests.Pipeline;
 namespace Retention.Tests.Data;
 
 /// <summary>`data tokenize` and `data sample`: what they write, read back independently.</summary>
-public class ShardToolsTests : IDisposable
+public class ShardToolsTests() : InTempFolder("shard-tools-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("shard-tools-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     static readonly TextTokenizer Bytes = TextTokenizer.Create(new TokenizerSpec
     {
         Kind = "bpe", Path = Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", "bytes-vocab.json"),

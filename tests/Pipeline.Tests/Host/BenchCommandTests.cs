@@ -8,11 +8,9 @@ namespace Retention.Tests.Host;
 /// invariants a wrong measurement breaks: the same stream at every thread count and repeat, the
 /// pre-tokenized file holding exactly the stream's rows, the paper's parameter count for the model timed.
 /// </summary>
-public sealed class BenchCommandTests : IDisposable
+public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    readonly string dir = Directory.CreateTempSubdirectory("bench-cli-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     (int Exit, string Out, string Err) Pipeline(params string[] args) => CliProcess.Run(dir, Limit, args);
 

@@ -7,11 +7,9 @@ namespace Retention.Tests.Host;
 
 /// <summary>The CLI's promises as a user meets them: exit codes, signals, the sweep lock, divergence,
 /// relative paths from another directory, query output formats.</summary>
-public class CliBehaviourTests : IDisposable
+public class CliBehaviourTests() : InTempFolder("cli-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    readonly string dir = Directory.CreateTempSubdirectory("cli-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     string Write(string name, params string[] lines)
     {

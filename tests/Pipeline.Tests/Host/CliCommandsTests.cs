@@ -5,11 +5,9 @@ namespace Retention.Tests.Host;
 /// <summary>README promises of the smaller commands, through the CLI: `validate --print` prints YAML that loads
 /// again, `submit --dry-run` writes and submits nothing, `query`/`analyze` name a missing directory (exit 2),
 /// and `--device cuda` without CUDA fails naming CUDA instead of training on the CPU.</summary>
-public sealed class CliCommandsTests : IDisposable
+public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    readonly string dir = Directory.CreateTempSubdirectory("cli-commands-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     static readonly string[] RunIds = ["lr-0.003", "lr-0.001"];
 

@@ -12,11 +12,8 @@ namespace Retention.Tests.Host;
 /// of them through the TorchScript rotary and SwiGLU (olmo.fused_elementwise), half in bf16, casting each
 /// weight once per step (WeightCasts).
 /// </summary>
-public sealed class CollectorStressTests : IDisposable
+public sealed class CollectorStressTests() : InTempFolder("gc-stress-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("gc-stress-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     [Fact]
     public void Olmo_runs_side_by_side_train_under_a_collector_that_runs_every_few_allocations()
     {

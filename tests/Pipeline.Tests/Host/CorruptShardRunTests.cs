@@ -6,11 +6,9 @@ namespace Retention.Tests.Host;
 /// <summary>README "Bad data": a gzip shard corrupt in the middle is one `corrupt_compressed` row of a run's
 /// data_quality.arrow, naming the shard and the line, and the run goes on; with `strict: true` the run stops
 /// with `shard:line: corrupt_compressed: detail`.</summary>
-public class CorruptShardRunTests : IDisposable
+public class CorruptShardRunTests() : InTempFolder("corrupt-run-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    readonly string dir = Directory.CreateTempSubdirectory("corrupt-run-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     /// <summary>shards/1-corrupt.json.gz: 40 documents, then corrupt data; shards/2-good.jsonl: 400 documents.
     /// A data run of 30 batches of 4 × 32 byte tokens (3,840 tokens) reads all of the first and a few dozen of the second

@@ -4,11 +4,9 @@ namespace Retention.Tests.Host;
 
 /// <summary>The data commands as a user meets them: option values out of range, a broken tokenizer file,
 /// and token files read back by a pipeline that names another tokenizer than the one that wrote them.</summary>
-public class DataCommandTests : IDisposable
+public class DataCommandTests() : InTempFolder("data-cli-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
-    readonly string dir = Directory.CreateTempSubdirectory("data-cli-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     static string Tokenizers => Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers");
 

@@ -9,19 +9,17 @@ namespace Retention.Tests.Host;
 /// shrunk to the CPU, in a copy of the repository's layout, and checks what the device returns:
 /// the log and each figure's record, flat in $OUT (the device brings back 8 files, 2 folders deep).
 /// </summary>
-public sealed class GpuFiguresScriptTests : IDisposable
+public sealed class GpuFiguresScriptTests() : InTempFolder("gpu-figures-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
-    readonly string root = Directory.CreateTempSubdirectory("gpu-figures-").FullName;
-    public void Dispose() => Directory.Delete(root, recursive: true);
 
     string Repo => Path.GetDirectoryName(RepoFiles.PipelinesDirectory)!;
-    string Out => Path.Combine(root, "out");
+    string Out => Path.Combine(dir, "out");
 
-    /// <summary>The script, the pipelines and a Brown-format shard under <see cref="root"/>, as the device's tree has them.</summary>
+    /// <summary>The script, the pipelines and a Brown-format shard under <see cref="dir"/>, as the device's tree has them.</summary>
     async Task<string> LayoutAsync()
     {
-        string tree = Path.Combine(root, "tree");
+        string tree = Path.Combine(dir, "tree");
         Directory.CreateDirectory(Path.Combine(tree, "scripts"));
         File.Copy(Path.Combine(Repo, "scripts", "gpu-figures.sh"), Path.Combine(tree, "scripts", "gpu-figures.sh"));
         foreach (var file in Directory.GetFiles(RepoFiles.PipelinesDirectory, "*", SearchOption.AllDirectories))
@@ -44,7 +42,7 @@ public sealed class GpuFiguresScriptTests : IDisposable
         string tree = await LayoutAsync();
         using var script = CliProcess.StartProgram(Path.GetTempPath(), new Dictionary<string, string?>
         {
-            ["REHEARSAL"] = "1", ["PIPELINE"] = pipelineCommand, ["OUT"] = Out, ["ARTIFACTS"] = Path.Combine(root, "artifacts"),
+            ["REHEARSAL"] = "1", ["PIPELINE"] = pipelineCommand, ["OUT"] = Out, ["ARTIFACTS"] = Path.Combine(dir, "artifacts"),
         }, "bash", Path.Combine(tree, "scripts", "gpu-figures.sh"));
         return script.WaitForExit(Limit);
     }

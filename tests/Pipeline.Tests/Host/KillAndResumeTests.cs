@@ -10,11 +10,9 @@ namespace Retention.Tests.Host;
 /// handler runs, nothing is completed), then `pipeline run --resume`, gives tables equal to an
 /// uninterrupted run's, every row included.
 /// </summary>
-public class KillAndResumeTests : IDisposable
+public class KillAndResumeTests() : InTempFolder("kill-resume-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
-    readonly string dir = Directory.CreateTempSubdirectory("kill-resume-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
 

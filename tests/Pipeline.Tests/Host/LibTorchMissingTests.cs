@@ -7,23 +7,20 @@ namespace Retention.Tests.Host;
 /// and nothing created. Reproduced with the program's managed files alone and an empty NuGet folder
 /// (TorchSharp otherwise copies LibTorch out of the NuGet cache).
 /// </summary>
-public sealed class LibTorchMissingTests : IDisposable
+public sealed class LibTorchMissingTests() : InTempFolder("no-libtorch-")
 {
-    readonly string root = Directory.CreateTempSubdirectory("no-libtorch-").FullName;
-    public void Dispose() => Directory.Delete(root, recursive: true);
-
     [Theory]
     [InlineData("bench", "train", "--model", "4M", "--steps", "1")]
     [InlineData("run")]
     public void Commands_say_in_one_line_that_LibTorch_is_missing_and_how_to_point_at_PyTorchs(params string[] args)
     {
-        string program = Directory.CreateDirectory(Path.Combine(root, "program")).FullName;
+        string program = Directory.CreateDirectory(Path.Combine(dir, "program")).FullName;
         foreach (var file in Directory.GetFiles(AppContext.BaseDirectory).Where(f => f.EndsWith(".dll") || f.EndsWith(".json")))
             File.Copy(file, Path.Combine(program, Path.GetFileName(file)), overwrite: true);
-        string work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
+        string work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
         using var cli = CliProcess.StartProgram(work, new Dictionary<string, string?>
         {
-            ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(root, "empty-nuget")).FullName,
+            ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(dir, "empty-nuget")).FullName,
             ["LD_LIBRARY_PATH"] = null,
         }, CliProcess.DotnetHost, [Path.Combine(program, "pipeline.dll"), .. args]);
         var (exit, _, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));

@@ -8,11 +8,8 @@ namespace Retention.Tests.Host;
 /// override fails `validate` with exit 2 and a message positioned at file:line:column (or naming
 /// the --set), and `run` on it fails the same way before any work, leaving no sweep directory.
 /// </summary>
-public class MalformedCorpusCliTests : IDisposable
+public class MalformedCorpusCliTests() : InTempFolder("corpus-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("corpus-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     sealed record Case(string Problem, byte[] File, string[] Sets, string Where, string[] Fragments);
 
     static Case Yaml(string problem, string where, string[] fragments, params string[] lines) =>

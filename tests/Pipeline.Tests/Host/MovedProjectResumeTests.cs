@@ -9,12 +9,10 @@ namespace Retention.Tests.Host;
 /// SIGTERM after a checkpoint, the folder is moved (or reached through a symlink), and `run --resume` from there
 /// continues it: its tables equal an uninterrupted run's, row for row.
 /// </summary>
-public class MovedProjectResumeTests : IDisposable
+public class MovedProjectResumeTests() : InTempFolder("moved-resume-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
     const int Steps = 1500;
-    readonly string dir = Directory.CreateTempSubdirectory("moved-resume-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     /// <summary>dir/NAME: data/shards/a.jsonl, tok/bytes-*, pipelines/tiny.yaml with relative paths.</summary>
     string Project(string name)

@@ -9,11 +9,9 @@ namespace Retention.Tests.Host;
 
 /// <summary>`format: pretokenized` as the README documents it: from YAML, through `pipeline run`,
 /// with the bad-file cases recorded or refused clearly.</summary>
-public class PretokenizedRunTests : IDisposable
+public class PretokenizedRunTests() : InTempFolder("pretok-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    readonly string dir = Directory.CreateTempSubdirectory("pretok-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     static readonly TextTokenizer Bytes = TextTokenizer.Create(new TokenizerSpec
     {

@@ -7,11 +7,9 @@ namespace Retention.Tests.Host;
 /// The independent expectation is the run itself: at the site the run probed during training, the
 /// scan must give the run's last das.arrow and fourier.arrow rows exactly (same model, settings, seeds, pairs).
 /// </summary>
-public sealed class ProbeCommandTests : IDisposable
+public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
-    readonly string dir = Directory.CreateTempSubdirectory("probe-cli-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     /// <summary>A 60-step, 2-layer OLMo run with DAS at (1, tok1) and the Fourier readout at (1, tok2).</summary>
     string TrainedRun()

@@ -8,11 +8,9 @@ namespace Retention.Tests.Host;
 /// <summary>Where a sweep meets the unusual through the CLI: a stop before anything was logged, damaged
 /// bookkeeping files, a resume of a smaller sweep or from another data folder, a query whose result is
 /// written to a file.</summary>
-public class SweepEdgeCasesTests : IDisposable
+public class SweepEdgeCasesTests() : InTempFolder("sweep-edges-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    readonly string dir = Directory.CreateTempSubdirectory("sweep-edges-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     string Sweep => Path.Combine(dir, "artifacts", "syn");
 

@@ -4,11 +4,9 @@ namespace Retention.Tests.Host;
 
 /// <summary>README "Packing": when a pass over the sources holds out too few documents to fill one validation row,
 /// the run says so and its validation_loss is NaN, seen here in a run's eval.arrow.</summary>
-public class ValidationLossRunTests : IDisposable
+public class ValidationLossRunTests() : InTempFolder("validation-run-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    readonly string dir = Directory.CreateTempSubdirectory("validation-run-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
     public void Held_out_documents_that_cannot_fill_a_row_give_a_nan_validation_loss_in_eval_arrow_and_a_warning()

@@ -7,11 +7,8 @@ using Retention.Tests.Pipeline;
 namespace Retention.Tests.Models;
 
 /// <summary>experiment: olmo end to end on a tiny model: data stage, trainer, evaluation, checkpoint, export.</summary>
-public class OlmoExperimentTests : IDisposable
+public class OlmoExperimentTests() : InTempFolder("olmo-run-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("olmo-run-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     string TinyYaml(int steps = 6, string extra = "")
     {
         TinyCorpus.WriteShard(dir);

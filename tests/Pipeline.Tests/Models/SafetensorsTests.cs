@@ -6,13 +6,9 @@ using static TorchSharp.torch;
 
 namespace Retention.Tests.Models;
 
-public class SafetensorsTests : IDisposable
+public class SafetensorsTests() : InTempFolder("safetensors-tests-")
 {
     static readonly OlmoConfig Tiny = new(Layers: 2, Hidden: 32, MlpDim: 128, Heads: 4, VocabSize: 50, MaxSeqLen: 32);
-    readonly string dir = Path.Combine(Path.GetTempPath(), "safetensors-tests-" + Guid.NewGuid().ToString("N"));
-
-    public SafetensorsTests() => Directory.CreateDirectory(dir);
-    public void Dispose() { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
 
     static float[] Values(Tensor t) => t.detach().to(float32).cpu().contiguous().data<float>().ToArray();
 

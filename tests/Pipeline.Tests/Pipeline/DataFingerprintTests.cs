@@ -5,11 +5,8 @@ using Retention.Spec;
 namespace Retention.Tests.Pipeline;
 
 /// <summary>What a resume compares: the files a run's data paths read, not how the folder is spelt.</summary>
-public class DataFingerprintTests : IDisposable
+public class DataFingerprintTests() : InTempFolder("fingerprint-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("fingerprint-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     static readonly DataSpec Data = new()
     {
         Sources = [new DataSourceSpec { Paths = ["shards/*.jsonl"] }],

@@ -6,11 +6,8 @@ using static Retention.Tests.Spec.SpecSamples;
 
 namespace Retention.Tests.Pipeline;
 
-public class PipelineRunnerTests : IDisposable
+public class PipelineRunnerTests() : InTempFolder("runner-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("runner-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     static readonly string Sweep = Yaml(
         "name: t",
         "synthetic: {tasks: 3, dims_per_task: 2}",

@@ -12,11 +12,8 @@ namespace Retention.Tests.Pipeline;
 /// with pi_r = 0.05, for which the theory gives N_crit = 12 (11 frequent utilities exceed
 /// pi_r·lambda_r = 0.05, see CriticalWidthTests for the arithmetic on a smaller case).
 /// </summary>
-public class RetentionClaimsTests(ITestOutputHelper output) : IDisposable
+public class RetentionClaimsTests(ITestOutputHelper output) : InTempFolder("claims-")
 {
-    readonly string root = Directory.CreateTempSubdirectory("claims-").FullName;
-    public void Dispose() => Directory.Delete(root, recursive: true);
-
     static readonly string[] Small =
     [
         "synthetic.tasks=4", "synthetic.dims_per_task=4", "synthetic.rare.frequency=0.05", "train.steps=2000",
@@ -25,7 +22,7 @@ public class RetentionClaimsTests(ITestOutputHelper output) : IDisposable
     async Task<Dictionary<int, IReadOnlyList<object?>>> RunAndRead(string file, string table, string[] sets)
     {
         var pipeline = SpecLoader.Load(RepoFiles.Pipeline(file), "cpu", [.. Small, .. sets]);
-        var result = await PipelineRunner.RunAsync(pipeline, root, SilentProgress.Instance, CancellationToken.None);
+        var result = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None);
         var rows = result.Tables.Single(t => t.Name == table).Result;
         foreach (var row in rows.Rows) output.WriteLine(string.Join("  ", row));
         return rows.Rows.ToDictionary(r => Convert.ToInt32(r[rows.ColumnIndex("width")]), r => r);
@@ -58,7 +55,7 @@ public class RetentionClaimsTests(ITestOutputHelper output) : IDisposable
     {
         var pipeline = SpecLoader.Load(RepoFiles.Pipeline("synthetic-residual.yaml"), "cpu",
             [.. Small, "sweep={synthetic.width: [6, 10, 14, 18]}"]);
-        var result = await PipelineRunner.RunAsync(pipeline, root, SilentProgress.Instance, CancellationToken.None);
+        var result = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None);
         var final = result.Tables.Single(t => t.Name == "final_state").Result;
         double At(int row, string column) => Convert.ToDouble(final.Rows[row][final.ColumnIndex(column)]);
         // One row per width of the sweep (checked first: the loop below would pass on no rows).
@@ -81,7 +78,7 @@ public class RetentionClaimsTests(ITestOutputHelper output) : IDisposable
     {
         var pipeline = SpecLoader.Load(RepoFiles.Pipeline("synthetic-retention.yaml"), "cpu",
             [.. Small, "train.steps=200", "sweep={synthetic.width: [4], synthetic.rare.gap: [20]}"]);
-        var result = await PipelineRunner.RunAsync(pipeline, root, SilentProgress.Instance, CancellationToken.None);
+        var result = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None);
         using var catalog = ArtifactCatalog.Open(result.SweepDir);
         var rows = SqlRunner.Query(catalog.Connection,
             "SELECT step, rare_rows, cumulative_rare, cumulative_rows FROM injections ORDER BY step").Rows;

@@ -9,11 +9,8 @@ namespace Retention.Tests.Pipeline;
 /// out. The SQL is otherwise first run after minutes or hours of training (a GROUP BY error in a
 /// plot once surfaced only at the end of a 22-minute run).
 /// </summary>
-public class ShippedOlmoAnalysisTests : IDisposable
+public class ShippedOlmoAnalysisTests() : InTempFolder("olmo-analysis-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("olmo-analysis-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     /// <summary>Probes shrunk with the model: sites in its one layer, short DAS, and enough steps for two of
     /// the gap-100 injections the retention and interference plots read.</summary>
     static readonly string[] Probes = ["probes.every=2", "probes.das.layer=1", "probes.das.steps=5", "probes.fourier.layer=1"];

@@ -5,11 +5,8 @@ using Retention.Spec;
 
 namespace Retention.Tests.Pipeline;
 
-public class SyntheticRunGraphTests : IDisposable
+public class SyntheticRunGraphTests() : InTempFolder("graph-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("graph-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     static PipelineSpec Spec(long steps, long logEvery, double lr = 0.01) => new()
     {
         Name = "t",

@@ -7,11 +7,8 @@ namespace Retention.Tests.Pipeline;
 /// A synthetic group stopped mid-run (Ctrl+C, or a scheduler's warning) saves its trainer at the
 /// step it reached; `--resume` continues from there and every table equals an uninterrupted run's.
 /// </summary>
-public class SyntheticStopResumeTests : IDisposable
+public class SyntheticStopResumeTests() : InTempFolder("syn-stop-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("syn-stop-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     const string Yaml = "name: s\nsynthetic: {tasks: 6, dims_per_task: 4, width: 3, rare: {frequency: 0.05, gap: 97}}\n" +
                         "train: {steps: 1500, batch_size: 16, log_every: 25, max_loss_ratio: 1000}\nsweep: {synthetic.width: [2, 3], seed: [0, 1]}\n";
 

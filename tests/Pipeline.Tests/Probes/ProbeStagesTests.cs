@@ -7,11 +7,8 @@ using Retention.Tests.Pipeline;
 namespace Retention.Tests.Probes;
 
 /// <summary>The probe stages inside an OLMo run: they never change training, and they run on the schedule the README states.</summary>
-public class ProbeStagesTests : IDisposable
+public class ProbeStagesTests() : InTempFolder("probes-")
 {
-    readonly string dir = Directory.CreateTempSubdirectory("probes-").FullName;
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     const string Probes = "probes: {every: 4, das: {layer: 1, steps: 20, train_pairs: 200, test_pairs: 100}, fourier: {layer: 1}, " +
                           "gradients: {neurons: 8, instances: 500}, injection_eval: {instances: 50}}";
 
