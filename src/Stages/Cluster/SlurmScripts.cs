@@ -1,4 +1,5 @@
 using System.Text;
+using Retention.Pipeline;
 
 namespace Retention.Cluster;
 
@@ -85,6 +86,5 @@ public static class SlurmScripts
     static string Command(IEnumerable<string> words) =>
         string.Join(' ', words.Select(w => w.StartsWith("${", StringComparison.Ordinal) ? $"\"{w}\"" : Quote(w)));
 
-    static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+=:,@%".Contains(c)) ? word : "'" + word.Replace("'", "'\\''") + "'";
+    static string Quote(string word) => ShellWords.Quote(word);
 }

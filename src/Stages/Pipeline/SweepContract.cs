@@ -205,7 +205,7 @@ public static class SweepContract
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     public static Provenance Start(string device) => new(CodeVersion, Environment.MachineName, Environment.UserName, device,
-        DateTime.UtcNow.ToString("o"), null, null, string.Join(' ', Environment.GetCommandLineArgs()), Environment.ProcessId,
+        DateTime.UtcNow.ToString("o"), null, null, ShellWords.Join(Environment.GetCommandLineArgs()), Environment.ProcessId,
         Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID") is { Length: > 0 } job ? $"{job}_{Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID")}" : null,
         1 + (int.TryParse(Environment.GetEnvironmentVariable("SLURM_RESTART_COUNT"), out var restarts) ? restarts : 0));
 

@@ -271,8 +271,14 @@ public class CliBehaviourTests() : InTempFolder("cli-")
         Assert.Contains("syn.yaml", provenance.GetProperty("command_line").GetString());
         Assert.False(string.IsNullOrEmpty(provenance.GetProperty("finished").GetString()));
 
-        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--overwrite").Exit);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--overwrite", "--set", "train={lr: 0.01}").Exit);
         Assert.Single(Directory.GetDirectories(Path.Combine(sweep, "previous")));   // --overwrite kept nothing more
+        // The recorded command line is one bash reads back as the same words (quoted where a word has spaces or braces).
+        var line = JsonDocument.Parse(File.ReadAllText(Path.Combine(sweep, "runs", "width-2_frequency_exponent-0.5", "provenance.json")))
+            .RootElement.GetProperty("command_line").GetString()!;
+        var words = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", "printf '%s\\n' " + line])
+            { RedirectStandardOutput = true })!.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["run", "syn.yaml", "--no-analysis", "--overwrite", "--set", "train={lr: 0.01}"], words[^6..]);
     }
 
     [Fact]
