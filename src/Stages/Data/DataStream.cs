@@ -1,12 +1,16 @@
 namespace Retention.Data;
 
 /// <summary>The whole data stage of a run, as configuration.</summary>
+/// <param name="AbsoluteIdsFrom">Null: documents without an id are named from their shard's path as the source's entries
+/// spell it (<see cref="Shard.IdName"/>). A folder: by absolute paths, relative names resolved against it, as runs trained
+/// before names were relative did; a resume of such a run keeps them, so its held-out split does not change mid-run.</param>
 public sealed record DataStreamSpec(
     IReadOnlyList<DataSourceSpec> Sources,
     TokenizerSpec Tokenizer,
     PackingSpec Packing,
     IReadOnlyList<InjectedTaskSpec> Tasks,
-    long Seed);
+    long Seed,
+    string? AbsoluteIdsFrom = null);
 
 /// <summary>
 /// The data stage assembled in one place, read top to bottom:
@@ -30,7 +34,7 @@ public static class DataStream
             : Injector.Create(spec.Tasks, spec.Packing, tokenizer.VocabSize, tokenizer.EosId, spec.Seed).Injector;
 
         if (Pretokenized(spec) is { } tokens)
-            return TrainingStream.Batches(PretokenizedDocuments(tokens, baseDirectory, spec.Seed, quality, tokenizer, start.Packer.DocumentIndex,
+            return TrainingStream.Batches(PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer, start.Packer.DocumentIndex,
                 Expect<PretokenizedCursor>(start.Source), HeldOutSplit.From(spec.Packing).IsTraining), spec.Packing, tokenizer.EosId, injector, start);
 
         // The tokenizer asks for the reader's cursor right after pulling each document.
@@ -60,7 +64,7 @@ public static class DataStream
         long documents = 0;
         bool Keep(Document d) { Interlocked.Increment(ref documents); return split.IsHeldOut(d); }
         IEnumerable<TokenizedDocument> heldOut = Pretokenized(onePass) is { } tokens
-            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, quality, tokenizer, 0, null, Keep)
+            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer, 0, null, Keep)
             : ParallelTokenizer.Tokenize(tokenizer, Read(onePass, baseDirectory, quality, null, _ => { }),
                 keep: Keep, threads: spec.Tokenizer.Threads, ct: ct);
         var set = ValidationSet.Build(heldOut, packing.RowLength, tokenizer.EosId, packing.ValidationRows);
@@ -85,17 +89,19 @@ public static class DataStream
     /// source's <c>eos_token_id</c> (default the tokenizer's EOS), without the EOS the packer adds
     /// back. A document holding an id outside the tokenizer's vocabulary (the ids beyond it are the
     /// task tokens) is recorded as <c>token_out_of_vocabulary</c> and skipped.
+    /// A document's id is its file's <see cref="Shard.IdName"/> and its token offset.
     /// </summary>
-    static IEnumerable<TokenizedDocument> PretokenizedDocuments(DataSourceSpec spec, string baseDirectory, long seed,
+    static IEnumerable<TokenizedDocument> PretokenizedDocuments(DataSourceSpec spec, string baseDirectory, long seed, string? absoluteIdsFrom,
         DataQualityLog quality, TextTokenizer tokenizer, long firstIndex, PretokenizedCursor? from, Func<Document, bool> keep)
     {
         var source = PretokenizedSource.Create(spec, baseDirectory, seed, quality);
+        var names = source.Files.Select(f => (absoluteIdsFrom is null ? f : f.WithAbsoluteIdName(absoluteIdsFrom)).IdName).ToArray();
         int eos = spec.EosTokenId ?? tokenizer.EosId, vocabulary = tokenizer.VocabSize;
         long index = firstIndex;
         ReadCursor before = from ?? PretokenizedCursor.Start;
         foreach (var d in source.ReadDocuments(eos, from))
         {
-            var doc = new Document($"{d.File}@{d.Offset}", "", spec.Name, new DocumentPosition(d.File, d.FileIndex, d.Offset));
+            var doc = new Document($"{names[d.FileIndex]}@{d.Offset}", "", spec.Name, new DocumentPosition(d.File, d.FileIndex, d.Offset));
             int length = d.Tokens.Length > 0 && d.Tokens[^1] == eos ? d.Tokens.Length - 1 : d.Tokens.Length;
             int bad = d.Tokens.AsSpan(0, length).IndexOfAnyExceptInRange(0, vocabulary - 1);
             if (bad >= 0)
@@ -113,7 +119,7 @@ public static class DataStream
         Action<ReadCursor> after)
     {
         if (spec.Sources.Count == 0) throw new ArgumentException("the data stage needs at least one source");
-        var sources = spec.Sources.Select(s => DocumentSource.Create(s, baseDirectory, spec.Seed, quality)).ToList();
+        var sources = spec.Sources.Select(s => DocumentSource.Create(s, baseDirectory, spec.Seed, quality, absoluteIdsFrom: spec.AbsoluteIdsFrom)).ToList();
         if (sources.Count == 1)
             return sources[0].Read(Expect<SourceCursor>(from)).Select(d => { after(d.After); return d.Document; });
         return new SourceMixer(sources, spec.Seed).Read(Expect<MixerCursor>(from)).Select(d => { after(d.After); return d.Document; });

@@ -40,11 +40,13 @@ public static class DataRunGraph
         _ => [],
     };
 
-    public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop)
+    /// <param name="absoluteIdsFrom">Name documents without ids as runs did before names were relative (<see cref="DataStreamSpec.AbsoluteIdsFrom"/>).</param>
+    public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop,
+        string? absoluteIdsFrom = null)
     {
         var spec = cell.Spec;
         var data = spec.Data ?? throw new InvalidOperationException("experiment: data needs a data: section");
-        var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed);
+        var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed, absoluteIdsFrom);
         var quality = new DataQualityLog();
         var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);   // built once, shared with the stream
         var eos = tokenizer.EosId;

@@ -95,12 +95,13 @@ public static class OlmoRunGraph
     /// <param name="resume">Continue from checkpoint/ when an earlier attempt left one: the model,
     /// optimiser and data stream resume bit for bit, and the tables keep the earlier rows up to
     /// the checkpoint's step.</param>
+    /// <param name="absoluteIdsFrom">Name documents without ids as runs did before names were relative (<see cref="DataStreamSpec.AbsoluteIdsFrom"/>).</param>
     public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop,
-        bool resume = false)
+        bool resume = false, string? absoluteIdsFrom = null)
     {
         var spec = cell.Spec;
         var (data, olmo) = (spec.Data!, spec.Olmo!);
-        var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed);
+        var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed, absoluteIdsFrom);
         var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);   // built once: cl100k's takes a fraction of a second
         var config = ModelConfig(olmo, data, tokenizer);
         var trainSpec = new OlmoTrainSpec(spec.Train.Steps, spec.Train.WarmupSteps, spec.Train.Lr, spec.Train.MinLrRatio,

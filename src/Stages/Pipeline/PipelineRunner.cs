@@ -119,10 +119,19 @@ public static class PipelineRunner
             progress.GroupStarted([.. group.Select(r => r.RunId)]);
             foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
             RunStatus status;
+            // How documents without ids are named is the run's from its first attempt: a resume keeps it (read before
+            // this attempt's provenance replaces the earlier one), so the held-out split never changes mid-run.
+            var (ids, absoluteIdsFrom) = group[0].Spec.Data is null ? (null, null)
+                : DocumentIdScheme.For(resume ? SweepContract.ReadProvenance(RunDir(group[0].RunId)) : null, Path.GetFullPath(dataDirectory), RunDir(group[0].RunId));
+            if (absoluteIdsFrom is not null)
+                progress.Info($"{group[0].RunId}: documents without an id keep the ids it started with, absolute paths under {absoluteIdsFrom} " +
+                    "(it first trained before ids were relative paths), so its held-out split does not change");
             var provenance = SweepContract.Start(group[0].Spec.Device) with
             {
                 DataDirectory = group[0].Spec.Data is null ? null : Path.GetFullPath(dataDirectory),
                 DataFingerprint = group[0].Spec.Data is { } data ? DataFingerprint.Of(data, Path.GetFullPath(dataDirectory)) : null,
+                DocumentIds = ids,
+                AbsoluteIdsFrom = absoluteIdsFrom,
             };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var steps = new StepTracker(progress);
@@ -149,8 +158,8 @@ public static class PipelineRunner
                 foreach (var (run, cell) in group.Zip(cells)) await WriteHeaderAsync(run, cell.RunDir, sweptSchema);
                 status = experiment switch
                 {
-                    "olmo" => await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume),
-                    "data" => await DataRunGraph.RunAsync(cells[0], dataDirectory, steps, token),
+                    "olmo" => await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume, absoluteIdsFrom),
+                    "data" => await DataRunGraph.RunAsync(cells[0], dataDirectory, steps, token, absoluteIdsFrom),
                     _ => await SyntheticRunGraph.RunAsync(cells, steps, token, resume),
                 };
             }

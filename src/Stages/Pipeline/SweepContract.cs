@@ -194,8 +194,13 @@ public static class SweepContract
     /// folder, or --data-dir); null for synthetic runs. `pipeline probe` defaults to it.</param>
     /// <param name="DataFingerprint">What those paths read (<see cref="Pipeline.DataFingerprint"/>), as the run first
     /// trained; a resume must read the same.</param>
+    /// <param name="DocumentIds">How documents without ids are named (<see cref="DocumentIdScheme"/>): relative or absolute;
+    /// null for synthetic runs and in files written before it was recorded (whose ids were absolute).</param>
+    /// <param name="AbsoluteIdsFrom">With absolute ids: the folder relative names resolve against (where the run first read
+    /// its data), kept across resumes from wherever they run.</param>
     public sealed record Provenance(string Version, string Host, string User, string Device, string Started, string? Finished, string? State,
-        string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1, string? DataDirectory = null, string? DataFingerprint = null);
+        string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1, string? DataDirectory = null, string? DataFingerprint = null,
+        string? DocumentIds = null, string? AbsoluteIdsFrom = null);
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -14,11 +14,11 @@ public class MovedProjectResumeTests() : InTempFolder("moved-resume-")
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
     const int Steps = 1500;
 
-    /// <summary>dir/NAME: data/shards/a.jsonl, tok/bytes-*, pipelines/tiny.yaml with relative paths.</summary>
-    string Project(string name)
+    /// <summary>dir/NAME: data/shards/a.jsonl (its lines with ids or without), tok/bytes-*, pipelines/tiny.yaml with relative paths.</summary>
+    string Project(string name, bool ids = true)
     {
         var project = Path.Combine(dir, name);
-        TinyCorpus.WriteShard(Path.Combine(project, "data"));
+        TinyCorpus.WriteShard(Path.Combine(project, "data"), ids);
         Directory.CreateDirectory(Path.Combine(project, "tok"));
         foreach (var f in new[] { "bytes-vocab.json", "bytes-merges.txt" })
             File.Copy(Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", f), Path.Combine(project, "tok", f));
@@ -102,6 +102,54 @@ public class MovedProjectResumeTests() : InTempFolder("moved-resume-")
         AssertResumed(CliProcess.Run(moved, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume"),
             Path.Combine(moved, "cut", "tiny"));
         ResumedEqualsWhole(Path.Combine(moved, "cut", "tiny"), Path.Combine(moved, "whole", "tiny"));
+    }
+
+    /// <summary>Documents without ids are named by shard and line; the held-out split hashes those names, so a name
+    /// holding the project's folder would hold out other documents after the move (another validation loss, another
+    /// training stream).</summary>
+    [Fact]
+    public void A_moved_project_whose_corpus_has_no_ids_resumes_with_tables_equal_to_an_uninterrupted_run()
+    {
+        var project = Project("project", ids: false);
+        TrainWholeAndCut(project);
+
+        var moved = Path.Combine(dir, "elsewhere", "deeper", "project-moved");
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        Directory.Move(project, moved);
+
+        AssertResumed(CliProcess.Run(moved, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume"),
+            Path.Combine(moved, "cut", "tiny"));
+        ResumedEqualsWhole(Path.Combine(moved, "cut", "tiny"), Path.Combine(moved, "whole", "tiny"));
+        Assert.Equal("relative", Provenance(Path.Combine(moved, "cut", "tiny", "runs", "default")).GetProperty("document_ids").GetString());
+    }
+
+    static JsonElement Provenance(string runDir) => JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "provenance.json"))).RootElement;
+
+    /// <summary>A run trained before ids were relative (its provenance.json has no document_ids) named id-less documents by
+    /// absolute paths under the folder it first read from: resumed, even from a moved project, it keeps them.</summary>
+    [Fact]
+    public void A_run_recorded_before_relative_ids_resumes_with_the_absolute_ids_it_started_with()
+    {
+        var project = Project("project", ids: false);
+        RunAndStop(project, "cut");
+        var runDir = Path.Combine(project, "cut", "tiny", "runs", "default");
+        var old = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "provenance.json")))!.AsObject();
+        Assert.Equal("relative", (string?)old["document_ids"]);
+        old.Remove("document_ids");   // as an earlier version wrote it
+        old.Remove("absolute_ids_from");
+        File.WriteAllText(Path.Combine(runDir, "provenance.json"), old.ToJsonString());
+
+        var moved = Path.Combine(dir, "renamed", "project-moved");
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        Directory.Move(project, moved);
+        var resumed = CliProcess.Run(moved, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume");
+        AssertResumed(resumed, Path.Combine(moved, "cut", "tiny"));
+        var first = Path.Combine(project, "pipelines");   // where its relative paths first resolved: the folder before the move
+        Assert.Contains($"keep the ids it started with, absolute paths under {first}", resumed.Out);
+        var now = Provenance(Path.Combine(moved, "cut", "tiny", "runs", "default"));
+        Assert.Equal("absolute", now.GetProperty("document_ids").GetString());
+        Assert.Equal(first, now.GetProperty("absolute_ids_from").GetString());
+        Assert.Equal(Path.Combine(moved, "pipelines"), now.GetProperty("data_directory").GetString());   // this attempt's folder
     }
 
     [Fact]

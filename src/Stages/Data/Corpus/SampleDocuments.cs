@@ -24,7 +24,8 @@ public static class SampleDocuments
     public static string Line(Document d)
     {
         var json = d.Json ?? throw new ArgumentException($"document {d.Id} was read without its JSON line (keepJson: false)");
-        if (d.Id != DolmaParser.SynthesisedId(d.Position.Shard, d.Position.Line) || HasKey(json, "id")) return json;
+        // Only a line without an id (or with a null one) was given "<shard>:<line>"; the suffix test spares parsing the rest.
+        if (!d.Id.EndsWith($":{d.Position.Line}", StringComparison.Ordinal) || HasKey(json, "id")) return json;
         var open = json.IndexOf('{');   // the reader accepted it as an object with a text field, so '{' opens it and a field follows
         return $"{json[..(open + 1)]}\"id\":{JsonSerializer.Serialize(d.Id)},{json[(open + 1)..]}";
     }

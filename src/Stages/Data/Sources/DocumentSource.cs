@@ -61,10 +61,15 @@ public sealed class DocumentSource
 
     /// <summary>Expands the spec's paths (relative to <paramref name="baseDirectory"/>) and takes the
     /// seed from the spec, or derives it from <paramref name="runSeed"/> and the source's name.</summary>
+    /// <param name="absoluteIdsFrom">Name documents without ids by absolute paths, relative names resolved against this
+    /// folder (<see cref="DataStreamSpec.AbsoluteIdsFrom"/>); null: by the names the paths spell.</param>
     public static DocumentSource Create(DataSourceSpec spec, string baseDirectory, long runSeed, DataQualityLog log,
-        ShardReader? reader = null, bool keepJson = false) =>
-        new(spec, ShardList.Expand(spec.Paths, baseDirectory), spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name),
-            log, (reader ?? new ShardReader()).Open, keepJson: keepJson);
+        ShardReader? reader = null, bool keepJson = false, string? absoluteIdsFrom = null)
+    {
+        var shards = ShardList.Expand(spec.Paths, baseDirectory);
+        if (absoluteIdsFrom is not null) shards = [.. shards.Select(s => s.WithAbsoluteIdName(absoluteIdsFrom))];
+        return new(spec, shards, spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name), log, (reader ?? new ShardReader()).Open, keepJson: keepJson);
+    }
 
     public DataSourceSpec Spec { get; }
     public string Name => Spec.Name;

@@ -10,8 +10,9 @@ namespace Retention.Data;
 /// says why not. Pure. Only <c>text</c> is required:
 /// <list type="bullet">
 /// <item><c>id</c>: a string, or a number taken as its JSON text. Missing or null: the id is
-/// synthesised as <c>&lt;shard&gt;:&lt;line&gt;</c>, which is unique within a source and stable
-/// across runs; no issue is recorded, because many corpora carry no ids at all.</item>
+/// synthesised as <c>&lt;shard&gt;:&lt;line&gt;</c> from the shard's <see cref="Shard.IdName"/> (its path as
+/// the source's entries spell it, not where the project lies), which is unique within a source and
+/// stable across runs and moves; no issue is recorded, because many corpora carry no ids at all.</item>
 /// <item><c>source</c>: a string; otherwise the source's name from its spec.</item>
 /// <item>Other fields (added, created, metadata, ...) are not read; with <c>keepJson</c> the document carries
 /// the whole line (<see cref="Document.Json"/>).</item>
@@ -32,7 +33,9 @@ public static class DolmaParser
     /// <param name="lineNumber">1-based line number in the decompressed shard.</param>
     /// <param name="defaultSource">The <c>source</c> when the line has none.</param>
     /// <param name="keepJson">Keep the line's text in <see cref="Document.Json"/>.</param>
-    public static Result Parse(ReadOnlySpan<byte> line, string shard, int shardIndex, long lineNumber, string defaultSource, bool keepJson = false)
+    /// <param name="idName">The shard's name in synthesised ids (<see cref="Shard.IdName"/>); default <paramref name="shard"/>.</param>
+    public static Result Parse(ReadOnlySpan<byte> line, string shard, int shardIndex, long lineNumber, string defaultSource, bool keepJson = false,
+        string? idName = null)
     {
         Result Fail(string reason, string detail) => new(null, new DataQualityIssue(shard, lineNumber, reason, detail));
 
@@ -93,11 +96,12 @@ public static class DolmaParser
 
         if (textProblem is not null) return Fail(DataQualityReasons.MissingText, textProblem);
         return new(new Document(
-            id ?? SynthesisedId(shard, lineNumber), text!, source ?? defaultSource,
+            id ?? SynthesisedId(idName ?? shard, lineNumber), text!, source ?? defaultSource,
             new DocumentPosition(shard, shardIndex, lineNumber), keepJson ? Encoding.UTF8.GetString(line) : null), null);
     }
 
     /// <summary>The id of a line that has none: unique within a source, stable across runs.</summary>
+    /// <param name="shard">The shard's <see cref="Shard.IdName"/>.</param>
     public static string SynthesisedId(string shard, long lineNumber) => $"{shard}:{lineNumber}";
 
     private static bool Is(ReadOnlySpan<byte> raw, bool escaped, ReadOnlySpan<byte> utf8, string name) =>

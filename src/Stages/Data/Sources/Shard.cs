@@ -4,8 +4,20 @@ namespace Retention.Data;
 public enum ShardCompression { None, Gzip, Zstd }
 
 /// <summary>One shard of a source: a local file path (absolute) or an http(s) URL.</summary>
-public sealed record Shard(string Location)
+/// <param name="Location">Where it is read from: an absolute path, or the URL.</param>
+/// <param name="IdName">What the ids of its lines without an id are made of (<see cref="DolmaParser.SynthesisedId"/>):
+/// the path as the source's entries spell it, so it does not depend on where the project lies
+/// (<see cref="ShardList.Expand"/>). Default: the location.</param>
+public sealed record Shard(string Location, string? IdName = null)
 {
+    public string IdName { get; init; } = IdName ?? Location;
+
+    /// <summary>This shard as runs named it before names were relative: a relative <see cref="IdName"/> resolved against
+    /// <paramref name="folder"/> (the folder the run's paths first resolved against), which gives the absolute path those
+    /// runs used even when the project has moved since. Absolute names and URLs stay.</summary>
+    public Shard WithAbsoluteIdName(string folder) =>
+        IsHttp || Path.IsPathRooted(IdName) ? this : this with { IdName = Path.GetFullPath(IdName, folder) };
+
     public bool IsHttp => IsUrl(Location);
 
     /// <summary>The file name part (for a URL: of its path, without query or fragment).</summary>

@@ -13,6 +13,13 @@ public static class ShardList
     /// returns the distinct shards sorted by location (ordinal), so the result does not depend on
     /// the listing order or on the file system's enumeration order.
     /// </summary>
+    /// <remarks>Each shard's <see cref="Shard.IdName"/> is its path as the entries spell it: reached through relative
+    /// entries only (a relative path, glob or folder, or a relative line of a list file named relatively), its path
+    /// relative to <paramref name="baseDirectory"/> with '/' separators, e.g. <c>../data/a.jsonl</c>; through an absolute
+    /// entry (or a list file named absolutely), its absolute path; a URL as written. So a project moved or reached from
+    /// another checkout names its shards, and the documents without ids in them, as before. Names stay unique: a relative
+    /// list line is named from the base directory, not from its list's folder, where two lists could name the same
+    /// file name. A shard reached both ways keeps the relative name.</remarks>
     /// <param name="entries">The source's <c>paths</c>.</param>
     /// <param name="baseDirectory">What relative entries are relative to.</param>
     /// <param name="accepts">Which file names are shards, for globs and folders (others are
@@ -23,9 +30,9 @@ public static class ShardList
         IEnumerable<string> entries, string baseDirectory, Func<string, bool>? accepts = null)
     {
         accepts ??= Shard.IsDolmaName;
-        var found = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var entry in entries) ExpandEntry(entry.Trim(), baseDirectory, accepts, found, listDepth: 0);
-        return [.. found.Select(l => new Shard(l))];
+        var found = new SortedDictionary<string, string>(StringComparer.Ordinal);   // location → id name
+        foreach (var entry in entries) ExpandEntry(entry.Trim(), baseDirectory, baseDirectory, accepts, found, listDepth: 0);
+        return [.. found.Select(f => new Shard(f.Key, f.Value))];
     }
 
     /// <summary>
@@ -46,14 +53,21 @@ public static class ShardList
         $"; it has {files.Count} file(s) of another kind, e.g. '{Path.GetFileName(files[0])}': format: dolma reads Dolma JSON lines " +
         "(.json.gz, .jsonl, .json.zst, ...), format: pretokenized reads token files (.npy, .bin): check the source's format";
 
-    private static void ExpandEntry(string entry, string baseDirectory, Func<string, bool> accepts,
-        SortedSet<string> found, int listDepth)
+    /// <param name="namedFrom">The base directory while every entry on the way was relative; null once one was absolute.</param>
+    private static void ExpandEntry(string entry, string baseDirectory, string? namedFrom, Func<string, bool> accepts,
+        SortedDictionary<string, string> found, int listDepth)
     {
         if (entry.Length == 0) return;
         if (Shard.IsUrl(entry))
         {
-            found.Add(entry);
+            found[entry] = entry;
             return;
+        }
+        if (Path.IsPathRooted(entry)) namedFrom = null;
+        void Add(string location)
+        {
+            var name = namedFrom is null ? location : Path.GetRelativePath(namedFrom, location).Replace('\\', '/');
+            if (!found.TryGetValue(location, out var had) || Path.IsPathRooted(had)) found[location] = name;
         }
         if (Glob.HasWildcards(entry))
         {
@@ -61,7 +75,7 @@ public static class ShardList
             var matches = all.Where(f => accepts(Path.GetFileName(f))).ToList();
             if (matches.Count == 0)
                 throw new DataException($"'{entry}' matches no shard file (relative to {baseDirectory})" + OtherKinds(all));
-            found.UnionWith(matches);
+            matches.ForEach(Add);
             return;
         }
         var path = Path.GetFullPath(entry, baseDirectory);
@@ -70,7 +84,7 @@ public static class ShardList
             var all = Directory.EnumerateFiles(path).ToList();
             var files = all.Where(f => accepts(Path.GetFileName(f))).ToList();
             if (files.Count == 0) throw new DataException($"folder '{path}' holds no shard file" + OtherKinds(all));
-            found.UnionWith(files.Select(Path.GetFullPath));
+            foreach (var file in files) Add(Path.GetFullPath(file));
             return;
         }
         if (!File.Exists(path)) throw new DataException($"no such shard or list file: '{path}'");
@@ -83,13 +97,13 @@ public static class ShardList
             {
                 var item = line.Trim();
                 if (item.Length == 0 || item.StartsWith('#')) continue;
-                ExpandEntry(item, listDir, accepts, found, listDepth + 1);
+                ExpandEntry(item, listDir, namedFrom, accepts, found, listDepth + 1);
             }
             return;
         }
         if (!accepts(Path.GetFileName(path)))
             throw new DataException($"'{path}' is not a shard of this format (expected e.g. .jsonl, .json.gz, .json.zst)");
-        found.Add(path);
+        Add(path);
     }
 
     private static bool IsListFile(string path) =>

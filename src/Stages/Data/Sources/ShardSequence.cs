@@ -55,7 +55,7 @@ public static class ShardSequence
                 }
                 if (IsBlank(bytes.Span)) continue;
                 sawLine = true;
-                var parsed = DolmaParser.Parse(bytes.Span, shard.Location, i, line, defaultSource, keepJson);
+                var parsed = DolmaParser.Parse(bytes.Span, shard.Location, i, line, defaultSource, keepJson, shard.IdName);
                 yield return new ShardEvent(parsed.Document, parsed.Issue, i, line);
             }
             if (failure is null && line < skip)
