@@ -13,19 +13,7 @@ public class OlmoAttemptRecordTests() : InTempFolder("olmo-attempts-")
 {
     const long Steps = 40;
 
-    string Yaml()
-    {
-        TinyCorpus.WriteShard(dir);
-        return string.Join('\n',
-            "name: tiny", "experiment: olmo", "device: cpu",
-            "data:",
-            "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",
-            $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
-            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
-            "  tasks: [{kind: modular_addition, frequency: 0.02}]",
-            "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 3, eval_instances: 16}",
-            $"train: {{steps: {Steps}, lr: 0.003, warmup_steps: 1, log_every: 1}}");
-    }
+    string Yaml() => TinyCorpus.TinyOlmo(dir, Steps);
 
     string RunDir => Path.Combine(dir, "artifacts", "tiny", "runs", "default");
 

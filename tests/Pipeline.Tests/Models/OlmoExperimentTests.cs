@@ -9,20 +9,7 @@ namespace Retention.Tests.Models;
 /// <summary>experiment: olmo end to end on a tiny model: data stage, trainer, evaluation, checkpoint, export.</summary>
 public class OlmoExperimentTests() : InTempFolder("olmo-run-")
 {
-    string TinyYaml(int steps = 6, string extra = "")
-    {
-        TinyCorpus.WriteShard(dir);
-        var yaml = string.Join('\n',
-            "name: tiny", "experiment: olmo", "device: cpu",
-            "data:",
-            "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",
-            $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
-            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
-            "  tasks: [{kind: modular_addition, frequency: 0.02}]",
-            "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 3, eval_instances: 16}",
-            $"train: {{steps: {steps}, lr: 0.003, warmup_steps: 1, log_every: 1}}");
-        return yaml.Replace("eval_instances: 16}", "eval_instances: 16" + extra + "}");
-    }
+    string TinyYaml(int steps = 6, string extra = "") => TinyCorpus.TinyOlmo(dir, steps, extra);
 
     [Fact]
     public async Task ADivergingRunStopsAndItsTrainTableEndsWithTheStepThatDiverged()

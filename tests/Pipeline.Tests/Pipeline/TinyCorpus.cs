@@ -25,6 +25,23 @@ static class TinyCorpus
         return $"{{kind: bpe, path: '{tokenizers}/bytes-vocab.json', merges_path: '{tokenizers}/bytes-merges.txt'}}";
     }
 
+    /// <summary>A one-run OLMo pipeline named "tiny" over the tiny corpus (written here under <paramref name="dir"/>): 2 layers,
+    /// 16-token rows, modular addition, evaluated every 3 steps, a train row every step; <paramref name="olmoExtra"/>
+    /// adds keys to its olmo mapping (", checkpoint_every: 2").</summary>
+    public static string TinyOlmo(string dir, long steps = 6, string olmoExtra = "")
+    {
+        WriteShard(dir);
+        return string.Join('\n',
+            "name: tiny", "experiment: olmo", "device: cpu",
+            "data:",
+            "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",
+            $"  tokenizer: {ByteTokenizerYaml()}",
+            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
+            "  tasks: [{kind: modular_addition, frequency: 0.02}]",
+            $"olmo: {{preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 3, eval_instances: 16{olmoExtra}}}",
+            $"train: {{steps: {steps}, lr: 0.003, warmup_steps: 1, log_every: 1}}");
+    }
+
     /// <summary>A small OLMo sweep over the tiny corpus (write it with <see cref="WriteShard"/>): 2 layers, 16-token
     /// rows, modular addition and a gapped comparison task, 4,000 steps; the lines of the YAML, to add to.</summary>
     public static string[] SmallOlmoSweep(string sweep, int checkpointEvery = 200) =>
