@@ -15,11 +15,11 @@ public sealed class Interrupt : IDisposable
     readonly PosixSignalRegistration[] registrations;
     int signals;
 
-    readonly string atOnce;
+    readonly string winding, atOnce;
 
-    Interrupt(string atOnce)
+    Interrupt(string command)
     {
-        this.atOnce = atOnce;
+        (winding, atOnce) = (WindDown(command), AtOnce(command));
         registrations = OperatingSystem.IsWindows()
             ? [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)]
             : [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
@@ -36,6 +36,11 @@ public sealed class Interrupt : IDisposable
     /// <summary>Said with the stop when PIPELINE_STOP_GRACE_S is set but not a usable number of seconds.</summary>
     static string GraceNote => Environment.GetEnvironmentVariable("PIPELINE_STOP_GRACE_S") is { Length: > 0 } given && GraceSetting is null
         ? $"; PIPELINE_STOP_GRACE_S='{given}' is not a positive number of seconds, so 120 s" : "";
+
+    /// <summary>What the first signal starts, in the stopped command's terms: only a run or a cluster task has an analysis to run.</summary>
+    public static string WindDown(string command) => command is "run" or "task"
+        ? "completing the files written so far, then the analysis where there is one"
+        : "completing the files written so far";
 
     /// <summary>What an exit before the wind-down ends leaves, in the terms of the command that was stopped
     /// (<paramref name="command"/>: its name after `pipeline`, e.g. "run" or "data tokenize"): the log had said the
@@ -57,14 +62,14 @@ public sealed class Interrupt : IDisposable
 
     /// <param name="command">The command being run, its name after `pipeline` ("run", "data tokenize"): what a stop
     /// at once leaves is said in its terms.</param>
-    public static Interrupt Install(string command) => new(AtOnce(command));
+    public static Interrupt Install(string command) => new(command);
 
     void Handle(PosixSignalContext context)
     {
         context.Cancel = true;   // the process does not end here; the work winds down
         if (Interlocked.Increment(ref signals) == 1)
         {
-            Console.Error.WriteLine($"stopping: completing the files written so far, then the analysis where there is one " +
+            Console.Error.WriteLine($"stopping: {winding} " +
                                     $"(at most {Grace.TotalSeconds:0} s{GraceNote}; press Ctrl+C again to stop at once)");
             stop.Cancel();
             _ = Task.Delay(Grace).ContinueWith(_ =>

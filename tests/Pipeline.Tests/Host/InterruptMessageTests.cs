@@ -2,8 +2,9 @@ using Retention.Host;
 
 namespace Retention.Tests.Host;
 
-/// <summary>What a stop at once (a second Ctrl+C, or the grace period's end) says it leaves, per command: only commands
-/// that train a sweep mention `run --resume` and the analysis it skips (CliBehaviourTests sees run's through the CLI).</summary>
+/// <summary>What the first signal says it will do and what a stop at once (a second Ctrl+C, or the grace period's end)
+/// says it leaves, per command: only commands that train a sweep mention the analysis and `run --resume`
+/// (CliBehaviourTests sees run's through the CLI).</summary>
 public class InterruptMessageTests
 {
     [Theory]
@@ -18,6 +19,7 @@ public class InterruptMessageTests
         var said = Interrupt.AtOnce(command);
         Assert.Equal(trains, said.Contains("--resume"));
         Assert.Equal(trains, said.Contains("no analysis runs"));
+        Assert.Equal(trains, Interrupt.WindDown(command).Contains("analysis"));   // what the first signal says it will do
     }
 
     [Fact]
