@@ -325,4 +325,20 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Equal(2, train.Exit);
         Assert.DoesNotContain("note:", train.Err);
     }
+
+    [Fact]
+    public async Task A_cache_whose_transaction_a_query_ended_anyway_is_deleted_so_the_next_query_rebuilds_it()
+    {
+        var sweep = await Sweep("s");
+        var cache = Path.Combine(sweep, CatalogCache.FileName);
+        using (var catalog = ArtifactCatalog.OpenCached(sweep))
+        {
+            catalog.CheckUnsaved("query");   // nothing ended it yet
+            SqlRunner.Execute(catalog.Connection, "DELETE FROM metrics WHERE run = 'a'; COMMIT");   // past the command's refusal
+            var e = Assert.Throws<ArtifactException>(() => catalog.CheckUnsaved("query statement 2 (line 1)"));
+            Assert.Contains($"{cache}: query statement 2 (line 1) ended the transaction", e.Message);
+        }
+        Assert.False(File.Exists(cache));
+        Assert.Equal("c\n---\na=3\nb=4\n", Seen(sweep).Rows);
+    }
 }
