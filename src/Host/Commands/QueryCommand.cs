@@ -35,13 +35,14 @@ public static class QueryCommand
                         "of sweeps; a run still training writes its tables at its checkpoints and when it ends)");
                 var statements = SqlStatements.Split(catalog.Connection, text);
                 if (statements.Count == 0) throw new UsageException("the SQL has no statement, only comments or semicolons; try \"SHOW TABLES\"");
-                // What can be known before running anything is refused before: a statement that does not parse (running
-                // it reports DuckDB's error, nothing run) and, for --output, a last statement DuckDB says returns nothing.
-                if (statements[^1] is { Parses: false } bad)
-                {
-                    SqlRunner.Query(catalog.Connection, bad.Placed, StepOf(bad, statements.Count));   // DuckDB parses the whole text first: this throws
-                    throw new AnalysisException(StepOf(bad, statements.Count), "DuckDB cannot parse this statement");
-                }
+                // What can be known before running anything is refused before: a statement that does not parse (DuckDB's
+                // parser error, nothing run), one that would end the transaction keeping the query out of the sweep's cache,
+                // and, for --output, a last statement DuckDB says returns nothing.
+                if (statements[^1] is { ParseError: { } error } bad)
+                    throw new AnalysisException(StepOf(bad, statements.Count), error);
+                foreach (var statement in statements)
+                    if (SqlStatements.Refused(catalog.Connection, statement) is { } why)
+                        throw new UsageException($"{StepOf(statement, statements.Count)} ({statement.Summary}): {why}");
                 if (format is not null && SqlStatements.ReturnsNone(catalog.Connection, statements[^1]))
                     throw new UsageException(ReturnsNone(statements, "nothing was run"));
                 var last = Run(catalog, statements, format, r.GetValue(rows));
@@ -92,6 +93,7 @@ public static class QueryCommand
             result = format is not null && statement.Number == statements.Count
                 ? QueryOutput.QueryKept(catalog, statement.Placed, step, format)
                 : SqlRunner.Query(catalog.Connection, statement.Placed, step);
+            catalog.CheckUnsaved(step);   // a statement refused too late is still kept out of every later query
             if (result.Columns.Count == 0) continue;   // CREATE, INSERT, SET: nothing to show, as in DuckDB's own shell
             if (printed) Console.WriteLine();
             TablePrinter.Print(result, several ? $"statement {statement.Number} (line {statement.Line}): {statement.Summary}" : null, rows);

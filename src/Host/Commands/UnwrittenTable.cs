@@ -29,11 +29,13 @@ static partial class UnwrittenTable
 
     /// <summary>The pipelines the queried runs were trained by: a sweep's pipeline.yaml, a run's run.yaml, or each sweep's
     /// in a folder of sweeps.</summary>
-    static IEnumerable<string> SpecFiles(string dir) =>
-        Directory.Exists(Path.Combine(dir, ArtifactLayout.RunsDir)) ? [Path.Combine(dir, ArtifactLayout.PipelineFile)]
-        : File.Exists(Path.Combine(dir, ArtifactLayout.RunManifest)) ? [Path.Combine(dir, ArtifactLayout.RunManifest)]
-        : Directory.Exists(dir) ? ArtifactLayout.Sweeps(dir).Select(s => Path.Combine(s, ArtifactLayout.PipelineFile))
-        : [];
+    static IEnumerable<string> SpecFiles(string dir) => ArtifactLayout.KindOf(dir) switch
+    {
+        ArtifactLayout.Kind.Sweep => [Path.Combine(dir, ArtifactLayout.PipelineFile)],
+        ArtifactLayout.Kind.Run => [Path.Combine(dir, ArtifactLayout.RunManifest)],
+        ArtifactLayout.Kind.SweepFolder => ArtifactLayout.Sweeps(dir).Select(s => Path.Combine(s, ArtifactLayout.PipelineFile)),
+        _ => [],
+    };
 
     static bool Writes(string specFile, string table)
     {

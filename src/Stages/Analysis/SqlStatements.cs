@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using System.Runtime.InteropServices;
 using DuckDB.NET.Native;
+using System.Text.RegularExpressions;
 
 namespace Retention.Analysis;
 
@@ -8,18 +9,21 @@ namespace Retention.Analysis;
 /// One statement of a SQL text: its number (from 1), the line it starts on, its first line (for a title), and
 /// <see cref="Placed"/>: the whole text with everything before this statement blanked (line breaks kept) and
 /// everything after it left out, so that DuckDB's "LINE n" and caret in an error count in the text the user
-/// wrote, with no mapping afterwards. <see cref="Parses"/> is false for the first statement DuckDB cannot parse (the
-/// last one <see cref="SqlStatements.Split"/> returns): its <see cref="Placed"/> runs to the end of the text, and
-/// running it reports the parse error, nothing run.
+/// wrote, with no mapping afterwards. <see cref="ParseError"/> is DuckDB's own error for the first statement it
+/// cannot parse (the last one <see cref="SqlStatements.Split"/> returns; its <see cref="Placed"/> runs to the end
+/// of the text), read from the parser alone: nothing of the text is run to get it.
 /// </summary>
-public sealed record SqlStatement(int Number, int Line, string Summary, string Placed, bool Parses = true);
+public sealed record SqlStatement(int Number, int Line, string Summary, string Placed, string? ParseError = null)
+{
+    public bool Parses => ParseError is null;
+}
 
 /// <summary>
 /// The statements of a SQL text, split where DuckDB's own parser says one ends. DuckDB.NET runs every statement of a
 /// command (its reader's NextResult moves through the results), but it passes over statements without a result
 /// (CREATE, INSERT) and its error does not say which statement failed; run one by one, each can be named.
 /// </summary>
-public static class SqlStatements
+public static partial class SqlStatements
 {
     /// <summary>
     /// A ';' ends a statement when the text before it (from the previous end) parses as one statement and the text
@@ -36,16 +40,28 @@ public static class SqlStatements
         if (total == 0) return [];
         if (total == 1) return [Make(sql, 1, 0, sql.Length)];
         if (total > 1) return [.. Spans(connection, sql, total, closeLast: false).Select((s, i) => Make(sql, i + 1, s.Start, s.End))];
-        // The longest text up to a ';' that parses holds the statements before the first that does not: a shorter
-        // cut can end inside a string or a comment, a longer one takes in the statement that fails.
+        // The statements before the one that fails end at the last ';' that surely ends one (see Ends); the failing one
+        // runs from there to the end. DuckDB's error is its parser's on the whole text: its line and caret count there.
+        var error = ParseErrorOf(connection, sql);
         int cut = -1, before = 0;
         for (int end = sql.IndexOf(';'); end >= 0; end = sql.IndexOf(';', end + 1))
-            if (Count(connection, sql[..end]) is var n and > 0) (cut, before) = (end, n);
-        if (cut < 0) return [Make(sql, 1, 0, sql.Length) with { Parses = false }];
+            if (Ends(connection, sql, end) is var n and > 0) (cut, before) = (end, n);
+        if (cut < 0) return [Make(sql, 1, 0, sql.Length) with { ParseError = error }];
         var spans = Spans(connection, sql[..cut], before, closeLast: true);
         int failing = spans[^1].End < cut ? spans[^1].End + 1 : cut + 1;   // past the last good statement's own ';'
-        return [.. spans.Select((s, i) => Make(sql, i + 1, s.Start, s.End)), Make(sql, before + 1, failing, sql.Length) with { Parses = false }];
+        return [.. spans.Select((s, i) => Make(sql, i + 1, s.Start, s.End)), Make(sql, before + 1, failing, sql.Length) with { ParseError = error }];
     }
+
+    /// <summary>
+    /// The statements before the ';' at <paramref name="at"/> when it surely ends a statement, else 0. The text before
+    /// it parsing is not enough: a ';' in a `--` comment passes that too (the comment runs to the end of that text).
+    /// So the ';' must also end a statement in the text cut just after it with a statement of our own on the next line:
+    /// one more statement there. A ';' in a comment reads that statement as part of its own, which then does not parse
+    /// or parses as the same number; one in a string, a quoted name or a block comment leaves the text before it
+    /// unparsable.
+    /// </summary>
+    static int Ends(DuckDBConnection connection, string sql, int at) =>
+        Count(connection, sql[..at]) is var n and > 0 && Count(connection, sql[..(at + 1)] + "\nSELECT 1") == n + 1 ? n : 0;
 
     /// <summary>Where each of the <paramref name="total"/> statements of <paramref name="sql"/> (which parses) starts and
     /// ends; the last ends with the text, or with closeLast at its own ';' when only comments follow it.</summary>
@@ -77,6 +93,33 @@ public static class SqlStatements
             return state == DuckDBState.Success && NoResult.Contains(PreparedType(prepared));
     }
 
+    /// <summary>
+    /// Why <paramref name="statement"/> may not run over a catalog (null when it may): the catalog keeps a query in a
+    /// transaction that closing discards, so nothing it does lands in a sweep's cache (catalog.duckdb), and a
+    /// transaction statement (BEGIN, COMMIT, ROLLBACK, ABORT, END) would end it: what ran before it, or after it
+    /// outside any transaction, would be saved in the cache for every later query. IMPORT DATABASE runs the statements
+    /// of the files it reads, which can do the same. Known from the parser and binder alone: nothing runs.
+    /// </summary>
+    public static string? Refused(DuckDBConnection connection, SqlStatement statement)
+    {
+        if (!statement.Parses) return null;
+        if (Importing().IsMatch(statement.Placed[CommentsSkipped(statement.Placed, 0, statement.Placed.Length)..]))
+            return "IMPORT DATABASE cannot run in a query: it runs the statements of the files it reads, which can end the " +
+                "transaction that keeps a query's changes out of the sweep's cache; import into a database of your own with the DuckDB shell";
+        var state = NativeMethods.PreparedStatements.DuckDBPrepare(connection.NativeConnection, statement.Placed, out var prepared);
+        using (prepared)
+            return state == DuckDBState.Success && PreparedType(prepared) == Transaction
+                ? "transaction statements (BEGIN, COMMIT, ROLLBACK, ABORT, END) cannot run in a query: each query runs in a " +
+                  "transaction that is discarded when it ends, so that nothing it changes lands in the sweep's cache (catalog.duckdb), " +
+                  "and ending it would save the changes for every later query; leave the statement out (nothing was run)"
+                : null;
+    }
+
+    const int Transaction = 10;
+
+    [GeneratedRegex(@"^(IMPORT\s+DATABASE|PRAGMA\s+import_database)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Importing();
+
     // duckdb.h's duckdb_statement_type (DuckDB.NET's own enum numbers them differently from 18 on): CREATE, ALTER,
     // TRANSACTION, DROP, SET (also SET VARIABLE and USE), LOAD, ATTACH, DETACH. INSERT, UPDATE and DELETE are not
     // here: with RETURNING they return rows.
@@ -87,11 +130,20 @@ public static class SqlStatements
     static extern int PreparedType(DuckDBPreparedStatement statement);
 
     /// <summary>The statements DuckDB parses in <paramref name="sql"/>; -1 when it cannot parse it.</summary>
-    static int Count(DuckDBConnection connection, string sql)
+    static int Count(DuckDBConnection connection, string sql) => Parse(connection, sql).Count;
+
+    /// <summary>DuckDB's parser error for <paramref name="sql"/> (its own words, LINE and caret); parsing runs nothing.</summary>
+    static string ParseErrorOf(DuckDBConnection connection, string sql) =>
+        Parse(connection, sql).Error is { Length: > 0 } error ? error : "DuckDB cannot parse this statement";
+
+    static (int Count, string? Error) Parse(DuckDBConnection connection, string sql)
     {
         var count = NativeMethods.ExtractStatements.DuckDBExtractStatements(connection.NativeConnection, sql, out var extracted);
         using (extracted)
-            return count > 0 || string.IsNullOrEmpty(NativeMethods.ExtractStatements.DuckDBExtractStatementsError(extracted)) ? count : -1;
+        {
+            var error = NativeMethods.ExtractStatements.DuckDBExtractStatementsError(extracted);
+            return count > 0 || string.IsNullOrEmpty(error) ? (count, null) : (-1, error);
+        }
     }
 
     static SqlStatement Make(string sql, int number, int start, int end)

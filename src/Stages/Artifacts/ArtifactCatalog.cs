@@ -20,8 +20,10 @@ namespace Retention.Artifacts;
 /// </remarks>
 public sealed class ArtifactCatalog : IDisposable
 {
-    private ArtifactCatalog(string directory, DuckDBConnection connection, IReadOnlyList<CatalogTable> tables, IReadOnlyList<string> notes)
+    private ArtifactCatalog(string directory, DuckDBConnection connection, IReadOnlyList<CatalogTable> tables, IReadOnlyList<string> notes,
+        long? transaction = null)
     {
+        this.transaction = transaction;
         Directory = directory;
         Connection = connection;
         Tables = tables;
@@ -71,13 +73,18 @@ public sealed class ArtifactCatalog : IDisposable
     {
         var dir = Path.GetFullPath(directory);
         var selection = SweepFolderAnalysis.Select(ArtifactLayout.Discover(dir));
-        bool sweep = System.IO.Directory.Exists(Path.Combine(dir, ArtifactLayout.RunsDir)) || ArtifactLayout.Sweeps(dir).Count > 0;
+        bool sweep = ArtifactLayout.KindOf(dir) is ArtifactLayout.Kind.Sweep or ArtifactLayout.Kind.SweepFolder;
         if (!sweep || CatalogCache.Open(dir, selection.Files) is not { } connection) return Load(dir, selection);
         // The holder's session runs in a transaction that closing discards: nothing it creates (a user's
         // CREATE, an analysis table) lands in the cache file.
-        try { CatalogCache.Execute(connection, "BEGIN TRANSACTION"); }
+        long transaction;
+        try
+        {
+            CatalogCache.Execute(connection, "BEGIN TRANSACTION");
+            transaction = TransactionId(connection);
+        }
         catch { connection.Dispose(); throw; }
-        return new ArtifactCatalog(dir, connection, TablesOf(selection.Files, _ => -1), selection.Notes);   // rows not counted: the cache did not read every file
+        return new ArtifactCatalog(dir, connection, TablesOf(selection.Files, _ => -1), selection.Notes, transaction);   // rows not counted: the cache did not read every file
     }
 
     /// <summary>The files grouped into tables (DuckDB identifiers are case-insensitive, so stems group the same way).</summary>
@@ -85,5 +92,35 @@ public sealed class ArtifactCatalog : IDisposable
         [.. files.GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase)
             .Select(g => new CatalogTable(g.Key, [.. g.Select(f => f.Path)], rows(g), PerRun: g.Any(f => f.Run is not null)))];
 
-    public void Dispose() => Connection.Dispose();
+    /// <summary>The cached catalog's transaction (null in memory), and whether what ran ended it.</summary>
+    readonly long? transaction;
+    bool ended;
+
+    static long TransactionId(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT txid_current()";   // the same all through a transaction, new for each statement outside one
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    /// <summary>
+    /// Throws when what ran on <see cref="Connection"/> ended the cached catalog's transaction (a statement no check
+    /// before running caught): what it changed may now be saved in the cache, so the cache file goes when the catalog is
+    /// disposed, and the next open rebuilds it from the Arrow files.
+    /// </summary>
+    public void CheckUnsaved(string step)
+    {
+        if (transaction is null || ended || TransactionId(Connection) == transaction) return;
+        ended = true;
+        throw new ArtifactException(Path.Combine(Directory, CatalogCache.FileName),
+            $"{step} ended the transaction that keeps a query's changes out of this cache; the cache is deleted, and the next query rebuilds it from the Arrow files");
+    }
+
+    public void Dispose()
+    {
+        Connection.Dispose();
+        if (!ended) return;
+        foreach (var file in new[] { CatalogCache.FileName, CatalogCache.FileName + ".wal" })
+            File.Delete(Path.Combine(Directory, file));
+    }
 }

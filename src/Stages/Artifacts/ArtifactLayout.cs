@@ -20,6 +20,38 @@ public sealed record ArtifactFile(string Table, string Path, string? Run, string
 /// </summary>
 public static class ArtifactLayout
 {
+    /// <summary>What a directory given to a query or an analysis is: how its Arrow files are found.</summary>
+    public enum Kind
+    {
+        /// <summary>Has runs/: a sweep (its pipeline.yaml beside it).</summary>
+        Sweep,
+        /// <summary>Has run.yaml or Arrow files of its own: one run's directory given directly.</summary>
+        Run,
+        /// <summary>Holds sweeps (e.g. artifacts/).</summary>
+        SweepFolder,
+        /// <summary>None of these: only its analysis/ is read.</summary>
+        Other,
+    }
+
+    /// <summary>The one classification of <paramref name="directory"/> that <see cref="Discover"/> and every reader of a
+    /// queried directory's pipeline follow, in this order; a missing directory is <see cref="Kind.Other"/>.</summary>
+    public static Kind KindOf(string directory)
+    {
+        var dir = Path.GetFullPath(directory);
+        if (!Directory.Exists(dir)) return Kind.Other;
+        if (Directory.Exists(Path.Combine(dir, RunsDir))) return Kind.Sweep;
+        if (File.Exists(Path.Combine(dir, RunManifest)) || ArrowFilesIn(dir, null).Any()) return Kind.Run;
+        return Sweeps(dir).Count > 0 ? Kind.SweepFolder : Kind.Other;
+    }
+
+    /// <summary>
+    /// Whether the analysis table <paramref name="analysis"/> is named like a table the runs among <paramref name="files"/>
+    /// write: it would be mixed into that table in SQL. Tables group case-insensitively (DuckDB's identifiers do), so
+    /// analysis/Train.arrow clashes with a run's train.arrow.
+    /// </summary>
+    public static bool NamedLikeRunTable(ArtifactFile analysis, IEnumerable<ArtifactFile> files) =>
+        files.Any(f => f.Run is not null && f.Table.Equals(analysis.Table, StringComparison.OrdinalIgnoreCase));
+
     public const string RunsDir = "runs";
     public const string AnalysisDir = "analysis";
     public const string RunManifest = "run.yaml";
@@ -34,34 +66,31 @@ public static class ArtifactLayout
         if (!Directory.Exists(dir)) throw new ArtifactException(dir, "artifact directory does not exist");
 
         var files = new List<ArtifactFile>();
-        var runsDir = Path.Combine(dir, RunsDir);
-        if (Directory.Exists(runsDir))
+        switch (KindOf(dir))
         {
-            foreach (var runDir in Sorted(Directory.EnumerateDirectories(runsDir)))
-                files.AddRange(ArrowFilesIn(runDir, Path.GetFileName(runDir)));
-        }
-        else if (File.Exists(Path.Combine(dir, RunManifest)) || ArrowFilesIn(dir, null).Any())
-        {
-            files.AddRange(ArrowFilesIn(dir, Path.GetFileName(dir)));
-        }
-
-        else if (Sweeps(dir) is { Count: > 0 } sweeps)
-        {
-            // A folder of sweeps: the runs and analysis tables of each, tagged with the sweep (which of the
-            // analysis tables combine across sweeps is SweepFolderAnalysis's to decide: it reads their schemas).
-            foreach (var sweep in sweeps)
-            {
-                var name = Path.GetFileName(sweep);
-                foreach (var runDir in Sorted(Directory.EnumerateDirectories(Path.Combine(sweep, RunsDir))))
-                    files.AddRange(ArrowFilesIn(runDir, Path.GetFileName(runDir)).Select(f => f with { Sweep = name }));
-                files.AddRange(ArrowFilesIn(Path.Combine(sweep, AnalysisDir), null).Select(f => f with { Sweep = name }));
-            }
-            return files;
+            case Kind.Sweep:
+                foreach (var runDir in Sorted(Directory.EnumerateDirectories(Path.Combine(dir, RunsDir))))
+                    files.AddRange(ArrowFilesIn(runDir, Path.GetFileName(runDir)));
+                break;
+            case Kind.Run:
+                files.AddRange(ArrowFilesIn(dir, Path.GetFileName(dir)));
+                break;
+            case Kind.SweepFolder:
+                // A folder of sweeps: the runs and analysis tables of each, tagged with the sweep (which of the
+                // analysis tables combine across sweeps is SweepFolderAnalysis's to decide: it reads their schemas).
+                foreach (var sweep in Sweeps(dir))
+                {
+                    var name = Path.GetFileName(sweep);
+                    foreach (var runDir in Sorted(Directory.EnumerateDirectories(Path.Combine(sweep, RunsDir))))
+                        files.AddRange(ArrowFilesIn(runDir, Path.GetFileName(runDir)).Select(f => f with { Sweep = name }));
+                    files.AddRange(ArrowFilesIn(Path.Combine(sweep, AnalysisDir), null).Select(f => f with { Sweep = name }));
+                }
+                return files;
         }
 
         var analysis = ArrowFilesIn(Path.Combine(dir, AnalysisDir), null).ToList();
         // An analysis table named like a run artifact would silently replace it in SQL.
-        foreach (var clash in analysis.Where(a => files.Any(f => f.Table == a.Table)))
+        foreach (var clash in analysis.Where(a => NamedLikeRunTable(a, files)))
             throw new ArtifactException(clash.Path, $"analysis table '{clash.Table}' has the name of a run artifact table");
         files.AddRange(analysis);
         return files;

@@ -16,13 +16,12 @@ internal static class SweepFolderAnalysis
     {
         static bool Analysis(ArtifactFile f) => f.Run is null && f.Sweep is not null;
         if (!files.Any(Analysis)) return new ArtifactSelection(files, []);
-        var runTables = files.Where(f => !Analysis(f)).Select(f => f.Table).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var left = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var notes = new List<string>();
         foreach (var table in files.Where(Analysis).GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase))
         {
             var sweeps = string.Join(", ", table.Select(f => f.Sweep).Distinct());
-            string? why = runTables.Contains(table.Key)
+            string? why = table.Any(f => ArtifactLayout.NamedLikeRunTable(f, files))
                 ? "the runs write a table of that name"
                 : table.Count() > 1 && ArrowTableLoader.ConflictOf([.. table]) is { } conflict ? $"its sweeps do not agree: {conflict}" : null;
             if (why is null) continue;

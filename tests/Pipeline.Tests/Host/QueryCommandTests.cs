@@ -228,4 +228,117 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Contains("note: analysis table 'final' (sweeps s1, s2) is not loaded", after.Err);
         Assert.True(File.Exists(Path.Combine(folder, CatalogCache.FileName)));
     }
+
+    /// <summary>The run a-and-b row counts and the tables a plain query sees: what every later query must keep seeing.</summary>
+    (string Rows, string Tables) Seen(string sweep)
+    {
+        var (exit, output, err) = Query(sweep, "SELECT run || '=' || count(*) AS c FROM metrics GROUP BY run ORDER BY 1");
+        Assert.True(exit == 0, err);
+        var tables = Query(sweep, "SHOW TABLES");
+        return (output, string.Join(",", Listed(tables.Out)));
+    }
+
+    [Fact]
+    public async Task A_statement_that_would_end_the_transaction_keeping_a_query_out_of_the_cache_is_refused_before_anything_runs()
+    {
+        var sweep = await Sweep("s");
+        var before = Seen(sweep);   // builds the cache
+        Assert.Equal(("c\n---\na=3\nb=4\n", "metrics"), before);
+        Assert.True(File.Exists(Path.Combine(sweep, CatalogCache.FileName)));
+        var export = Path.Combine(dir, "export");
+        Directory.CreateDirectory(export);
+        await File.WriteAllTextAsync(Path.Combine(export, "schema.sql"), "COMMIT;\nDELETE FROM metrics WHERE run = 'a';\n");
+        await File.WriteAllTextAsync(Path.Combine(export, "load.sql"), "");
+        foreach (var sql in new[]
+        {
+            "COMMIT; DELETE FROM metrics WHERE run = 'a'",
+            "DELETE FROM metrics WHERE run = 'a'; COMMIT",
+            "COMMIT; CREATE TABLE junk AS SELECT 1 AS x",
+            "SELECT 1 AS one;\nROLLBACK; DELETE FROM metrics WHERE run = 'a'",
+            "ABORT; DROP TABLE metrics",
+            "END; DROP TABLE metrics",
+            "BEGIN TRANSACTION; SELECT 1",
+            $"IMPORT DATABASE '{export}'",
+            $"-- a comment first\nPRAGMA import_database('{export}')",
+        })
+        {
+            var (exit, output, err) = Query(sweep, sql);
+            Assert.Equal(2, exit);
+            Assert.Equal("", output);   // nothing ran, not even the SELECT before it
+            Assert.Contains("cannot run in a query", err);
+            Assert.Equal(before, Seen(sweep));   // every row and no junk, in this query and every later one
+        }
+        var rollback = Query(sweep, "SELECT 1 AS one;\nROLLBACK; DELETE FROM metrics WHERE run = 'a'");
+        Assert.Contains("error: query statement 2 (line 2) (ROLLBACK): transaction statements " +
+            "(BEGIN, COMMIT, ROLLBACK, ABORT, END) cannot run in a query", rollback.Err);
+
+        // What a query creates or deletes stays its own.
+        var own = Query(sweep, "DELETE FROM metrics WHERE run = 'a'; CREATE TABLE junk AS SELECT 1 AS x; SELECT count(*) AS n FROM metrics");
+        Assert.True(own.Exit == 0, own.Err);
+        Assert.Contains("n\n-\n4\n", own.Out);
+        Assert.Equal(before, Seen(sweep));
+    }
+
+    [Fact]
+    public async Task A_semicolon_in_a_comment_ends_no_statement_when_the_text_does_not_parse_and_nothing_runs()
+    {
+        var sweep = await Sweep("s");
+        var leak = Path.Combine(dir, "leak.csv");
+        // A missing ';' after the comment: one statement, which does not parse; the COPY after it must not run.
+        var copy = Query(sweep, $"CREATE TABLE t AS SELECT 1 -- c;\nCOPY (SELECT 42) TO '{leak}'");
+        Assert.Equal(2, copy.Exit);
+        Assert.False(File.Exists(leak));
+        Assert.Contains("error: query: Parser Error: syntax error at or near \"COPY\"", copy.Err);   // DuckDB's own words
+        Assert.Contains("LINE 2: COPY (SELECT 42)", copy.Err);
+
+        var second = Query(sweep, "SELECT 1;\nSELECT x -- why; note\nFROM");
+        Assert.Equal(2, second.Exit);
+        Assert.Equal("", second.Out);
+        Assert.Contains("error: query statement 2 (line 2): Parser Error:", second.Err);
+        Assert.DoesNotContain("statement 3", second.Err);
+    }
+
+    [Fact]
+    public async Task An_analysis_table_named_like_a_run_table_in_another_case_is_refused_in_a_sweep()
+    {
+        var sweep = await Sweep("s");
+        var clash = Path.Combine(sweep, "analysis", "Metrics.arrow");
+        await ArrowFiles.WriteTableAsync(clash, Metrics, [new Metric(99, 9)]);
+        var (exit, output, err) = Query(sweep, "SELECT count(*) AS n FROM metrics");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);   // not 8 rows: the analysis row mixed into the runs'
+        Assert.Contains($"{clash}: analysis table 'Metrics' has the name of a run artifact table", err);
+    }
+
+    [Fact]
+    public async Task A_folder_holding_Arrow_files_is_one_run_for_the_unwritten_table_note_as_for_loading()
+    {
+        var sweep = await Sweep("s");
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "pipeline.yaml"));
+        var artifacts = Path.Combine(dir, "artifacts");
+        Assert.Contains("note: the runs write table 'train'", Query(artifacts, "SELECT count(*) FROM train").Err);
+        // An earlier --output left an Arrow file in the folder: it is now read as one run's directory (its metrics
+        // table is gone), and that run has no pipeline, so nothing is said of what the sweep's runs write.
+        await ArrowFiles.WriteTableAsync(Path.Combine(artifacts, "summary.arrow"), Numbers, [new Number(1)]);
+        Assert.Equal(["summary"], Listed(Query(artifacts, "SHOW TABLES").Out));
+        var train = Query(artifacts, "SELECT count(*) FROM train");
+        Assert.Equal(2, train.Exit);
+        Assert.DoesNotContain("note:", train.Err);
+    }
+
+    [Fact]
+    public async Task A_cache_whose_transaction_a_query_ended_anyway_is_deleted_so_the_next_query_rebuilds_it()
+    {
+        var sweep = await Sweep("s");
+        var cache = Path.Combine(sweep, CatalogCache.FileName);
+        using (var catalog = ArtifactCatalog.OpenCached(sweep))
+        {
+            catalog.CheckUnsaved("query");   // nothing ended it yet
+            SqlRunner.Execute(catalog.Connection, "DELETE FROM metrics WHERE run = 'a'; COMMIT");   // past the command's refusal
+            var e = Assert.Throws<ArtifactException>(() => catalog.CheckUnsaved("query statement 2 (line 1)"));
+            Assert.Contains($"{cache}: query statement 2 (line 1) ended the transaction", e.Message);
+        }
+        Assert.False(File.Exists(cache));
+        Assert.Equal("c\n---\na=3\nb=4\n", Seen(sweep).Rows);
+    }
 }
