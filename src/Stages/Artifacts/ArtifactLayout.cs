@@ -25,9 +25,9 @@ public static class ArtifactLayout
     {
         /// <summary>Has runs/: a sweep (its pipeline.yaml beside it).</summary>
         Sweep,
-        /// <summary>Has run.yaml or Arrow files of its own: one run's directory given directly.</summary>
+        /// <summary>Has run.yaml, or Arrow files of its own and no sweep inside: one run's directory given directly.</summary>
         Run,
-        /// <summary>Holds sweeps (e.g. artifacts/).</summary>
+        /// <summary>Holds sweeps (e.g. artifacts/); Arrow files beside them (a query's --output) are not read.</summary>
         SweepFolder,
         /// <summary>None of these: only its analysis/ is read.</summary>
         Other,
@@ -40,8 +40,11 @@ public static class ArtifactLayout
         var dir = Path.GetFullPath(directory);
         if (!Directory.Exists(dir)) return Kind.Other;
         if (Directory.Exists(Path.Combine(dir, RunsDir))) return Kind.Sweep;
-        if (File.Exists(Path.Combine(dir, RunManifest)) || ArrowFilesIn(dir, null).Any()) return Kind.Run;
-        return Sweeps(dir).Count > 0 ? Kind.SweepFolder : Kind.Other;
+        if (File.Exists(Path.Combine(dir, RunManifest))) return Kind.Run;
+        // Sweeps before loose Arrow files: `query artifacts/ ... --output artifacts/summary.arrow` must not turn the
+        // folder of sweeps into one run holding only that file.
+        if (Sweeps(dir).Count > 0) return Kind.SweepFolder;
+        return ArrowFilesIn(dir, null).Any() ? Kind.Run : Kind.Other;
     }
 
     /// <summary>
