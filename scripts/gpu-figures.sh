@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The GPU figures the open issues still ask for, in one script for a lent GPU machine (see
-# shared/docs/platform.md "Running on the lent GPU machine"). Prepare on the build machine:
+# The GPU figures the open issues still ask for, in one script for a lent GPU machine (how such a
+# machine runs commands: docs/notes.md, "The lent GPU machine's limits"). Prepare on the build machine:
 #
 #   bash scripts/gpu-figures.sh prepare
 #

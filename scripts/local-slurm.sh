@@ -5,7 +5,7 @@
 #                                      prints `export SLURM_CONF=DIR/slurm.conf`
 #   scripts/local-slurm.sh stop DIR    stops the daemons started from DIR
 #   scripts/local-slurm.sh install     only installs the packages when missing (.ci/run calls it)
-# The config is the one in shared/docs/cluster.md: select/cons_tres by core, no accounting, job ends
+# The config (written below; from the project's cluster notes): select/cons_tres by core, no accounting, job ends
 # logged to DIR/jobcomp.log, requeued jobs wait 10 s (cred_expire) rather than 120.
 set -euo pipefail
 usage="usage: local-slurm.sh start|stop DIR, or local-slurm.sh install"
