@@ -95,6 +95,40 @@ public class OlmoResumeReviewTests() : InTempFolder("olmo-resume-review-")
         Assert.Contains($"at step {at + 1} in run 'default' is more than 100× its first value {low:G4}", diverged.Message);
     }
 
+    [Fact]
+    public async Task A_checkpoint_of_an_older_version_takes_its_divergence_reference_from_the_earliest_kept_train_row()
+    {
+        string yaml = TinyCorpus.TinyOlmo(dir, 40);
+        long at;
+        using (var stop = new CancellationTokenSource())
+            at = (await Run(yaml, new StopAt(12, stop), stop.Token, resume: false)).Runs.Single().Status.Steps;
+
+        // As older versions wrote it: no reference in trainer.json.
+        var trainerJson = Path.Combine(RunDir, "checkpoint", "trainer.json");
+        var meta = JsonNode.Parse(File.ReadAllText(trainerJson))!.AsObject();
+        Assert.True(meta.Remove("DivergenceReference"));
+        File.WriteAllText(trainerJson, meta.ToJsonString());
+        // The earliest kept row's loss 1,000 times lower than it was: the first step after the checkpoint is more than
+        // 100 times it. Compared with its own first loss instead, the resumed run would train on.
+        var train = Path.Combine(RunDir, "train.arrow");
+        var rows = new List<OlmoTrainRow>();
+        using (var reader = new Apache.Arrow.Ipc.ArrowFileReader(File.OpenRead(train)))
+            while (reader.ReadNextRecordBatch() is { } b)
+                using (b)
+                    for (int i = 0; i < b.Length; i++)
+                        rows.Add(new OlmoTrainRow(((Apache.Arrow.Int64Array)b.Column("step")).GetValue(i)!.Value, ((Apache.Arrow.DoubleArray)b.Column("loss")).GetValue(i)!.Value,
+                            ((Apache.Arrow.DoubleArray)b.Column("lr")).GetValue(i)!.Value, ((Apache.Arrow.DoubleArray)b.Column("grad_norm")).GetValue(i)!.Value,
+                            ((Apache.Arrow.Int64Array)b.Column("tokens")).GetValue(i)!.Value, ((Apache.Arrow.DoubleArray)b.Column("compute_flops")).GetValue(i)!.Value,
+                            ((Apache.Arrow.DoubleArray)b.Column("elapsed_s")).GetValue(i)!.Value));
+        Assert.Equal(1, rows[0].Step);
+        double low = rows[0].Loss / 1000;
+        rows[0] = rows[0] with { Loss = low };
+        await Retention.Artifacts.ArrowFiles.WriteTableAsync(train, OlmoRunGraph.TrainTable, rows);
+
+        var diverged = await Assert.ThrowsAsync<PipelineRunException>(() => Run(yaml, SilentProgress.Instance, CancellationToken.None, resume: true));
+        Assert.Contains($"at step {at + 1} in run 'default' is more than 100× its first value {low:G4}", diverged.Message);
+    }
+
     double FirstLoss()
     {
         using var reader = new Apache.Arrow.Ipc.ArrowFileReader(File.OpenRead(Path.Combine(RunDir, "train.arrow")));
