@@ -45,6 +45,11 @@ public static class ArrowParts
     public static IReadOnlyList<string> Kept(string tablePath, long upToStep) =>
         File.Exists(tablePath) ? [tablePath] : [.. List(tablePath).Where(p => p.Step <= upToStep).Select(p => p.Path)];
 
+    /// <summary>An attempt wrote rows to the table at <paramref name="tablePath"/>, in any form: complete (a failure or a stop
+    /// completes its tables), in progress (<c>.tmp</c>, a kill before any seal) or sealed in parts (a kill after one).</summary>
+    public static bool Written(string tablePath) =>
+        File.Exists(tablePath) || File.Exists(tablePath + ".tmp") || Directory.Exists(DirectoryOf(tablePath));
+
     /// <summary>The table's name for a part file (<c>x.arrow.parts/000001-5.arrow</c> belongs to <c>x</c>), or null.</summary>
     public static string? TableOfPartsDirectory(string directory)
     {

@@ -71,9 +71,9 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(schema);
         var fullPath = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
-        File.Delete(fullPath + ".tmp");
         // Rows of another shape (a table written by an earlier version) cannot be continued; checked before anything is cut.
-        foreach (var file in ArrowParts.Kept(fullPath, upToStep)) RequireColumns(file, schema);
+        RequireResumable(fullPath, schema, upToStep);
+        File.Delete(fullPath + ".tmp");
         if (File.Exists(fullPath))
         {
             // The complete file holds every row and wins over any parts a kill left beside it.
@@ -89,7 +89,15 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         return new ArrowTableWriter(fullPath, schema, nextPart: kept.Count == 0 ? 1 : kept.Max(p => p.Sequence) + 1);
     }
 
-    static void RequireColumns(string file, Schema schema)
+    /// <summary>Throws when the rows a <see cref="Resume"/> at <paramref name="upToStep"/> would keep have other columns than
+    /// <paramref name="schema"/>; touches nothing. A set of tables checks them all before resuming any (see <see cref="TableSet"/>).</summary>
+    public static void RequireResumable(string path, Schema schema, long upToStep)
+    {
+        foreach (var file in ArrowParts.Kept(System.IO.Path.GetFullPath(path), upToStep)) RequireColumns(file, schema);
+    }
+
+    /// <summary>Throws the "other columns" error when <paramref name="file"/>'s columns are not <paramref name="schema"/>'s.</summary>
+    public static void RequireColumns(string file, Schema schema)
     {
         string Columns(Schema s) => string.Join(", ", s.FieldsList.Select(f => $"{f.Name} {f.DataType.Name}"));
         Schema written;

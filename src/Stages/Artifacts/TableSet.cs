@@ -3,7 +3,9 @@ namespace Retention.Artifacts;
 /// <summary>
 /// The Arrow tables one run writes while it trains, each fed by its own row type: a row goes to the
 /// table of its type. Seal and completion apply to every table (see <see cref="ArrowTableWriter"/>).
-/// One producer.
+/// Tables are declared with <see cref="Add"/> and opened together by <see cref="Open"/>, which checks every
+/// resumed table before it cuts any: a resume refused by a later table must not have cut an earlier one
+/// (its rows beyond the checkpoint would be lost with no run to write them again). One producer.
 /// </summary>
 public sealed class TableSet : IAsyncDisposable
 {
@@ -27,17 +29,41 @@ public sealed class TableSet : IAsyncDisposable
         public ValueTask DisposeAsync() => writer.DisposeAsync();
     }
 
-    readonly List<ITable> tables = [];
+    /// <summary>A table declared but not opened: what <see cref="Check"/> reads, and how to open it.</summary>
+    sealed record Declared(Action Check, Func<ITable> Open);
 
-    /// <summary>Adds a table at <paramref name="path"/>: fresh, or resumed keeping the rows up to <paramref name="resumeAt"/>.
-    /// When it cannot be opened (a resume refusing a table of other columns), the tables added before are completed
-    /// before the error is rethrown: in a chain of Adds nothing else holds the set to complete them, and a resumed table
-    /// left open would stay in parts. Completing twice does nothing.</summary>
+    readonly List<Declared> declared = [];
+    readonly List<ITable> tables = [];
+    bool opened;
+
+    /// <summary>Declares a table at <paramref name="path"/>: fresh, or resumed keeping the rows up to <paramref name="resumeAt"/>.
+    /// Nothing is touched until <see cref="Open"/>.</summary>
     public TableSet Add<T>(string path, RecordBatchBuilder<T> schema, long? resumeAt = null)
     {
+        if (opened) throw new InvalidOperationException("tables are added before the set is opened");
+        declared.Add(new Declared(
+            () => { if (resumeAt is { } step) ArrowTableWriter.RequireResumable(path, schema.Schema, step); },
+            () => new Table<T>(resumeAt is { } step ? ArrowRowWriter<T>.Resume(path, schema, step) : ArrowRowWriter<T>.Create(path, schema))));
+        return this;
+    }
+
+    /// <summary>Throws what a resume of any declared table would refuse (rows of other columns), touching nothing.</summary>
+    public void Check()
+    {
+        foreach (var table in declared) table.Check();
+    }
+
+    /// <summary>Checks every declared table (<see cref="Check"/>), then opens them. When one cannot be opened after all
+    /// (a disk error), those opened before are completed before the error is rethrown: a resumed table left open would
+    /// stay in parts. Completing twice does nothing.</summary>
+    public TableSet Open()
+    {
+        if (opened) throw new InvalidOperationException("the set is open already");
+        Check();
+        opened = true;
         try
         {
-            tables.Add(new Table<T>(resumeAt is { } step ? ArrowRowWriter<T>.Resume(path, schema, step) : ArrowRowWriter<T>.Create(path, schema)));
+            foreach (var table in declared) tables.Add(table.Open());
         }
         catch
         {
@@ -50,6 +76,7 @@ public sealed class TableSet : IAsyncDisposable
     /// <summary>Appends <paramref name="row"/> to the table of its type.</summary>
     public void Write(object row)
     {
+        if (!opened) throw new InvalidOperationException("the set is written after it is opened");
         if (!tables.Any(t => t.TryWrite(row)))
             throw new ArgumentException($"no table for {row.GetType().Name}");
     }

@@ -1,6 +1,7 @@
 using Retention.Artifacts;
 using Retention.Pipeline;
 using Retention.Spec;
+using Retention.Synthetic;
 
 namespace Retention.Cluster;
 
@@ -17,13 +18,13 @@ public static class SweepObserver
         var pipelineFile = ArtifactLayout.SweepPipelineFile(sweepDir);
         var plans = SpecLoader.Load(pipelineFile, checkAnalysis: false, stored: true).Runs;
         var runs = plans.Select(r => r.RunId).ToList();
-        var checkpoints = CheckpointSteps(sweepDir, plans);
 
         var submissions = SlurmSubmission.All(sweepDir);
         var taskOf = new Dictionary<string, (SlurmSubmission Sub, int Task)>();
         foreach (var s in submissions)   // oldest first: the latest submission of a run wins
             for (int t = 0; t < s.Tasks.Count; t++)
                 foreach (var run in s.Tasks[t]) taskOf[run] = (s, t);
+        var checkpoints = CheckpointSteps(sweepDir, plans, taskOf);
         var live = new Dictionary<(string, int), SchedulerTask>();
         var ids = submissions.Select(s => s.ArrayJobId).OfType<string>().ToList();
         if (ids.Count > 0)
@@ -58,26 +59,43 @@ public static class SweepObserver
         })];
     }
 
-    /// <summary>The step each run's checkpoint holds, where it has one: an OLMo run's own, or the synthetic group's (kept in its
-    /// first run's directory, naming every run of the group). Unreadable checkpoints are left out (a resume trains afresh).</summary>
-    static Dictionary<string, long> CheckpointSteps(string sweepDir, IReadOnlyList<RunPlan> runs)
+    /// <summary>The step each run's checkpoint holds where a resume continues from it: an OLMo run's own, or the synthetic
+    /// group's (kept in its first run's directory) when the runs a resume trains together are exactly the ones it saved
+    /// (<see cref="SyntheticTrainer.CheckpointStep"/>, the resume's own check; another grouping's trains from step 0).
+    /// Unreadable checkpoints are left out (a resume trains afresh).</summary>
+    static Dictionary<string, long> CheckpointSteps(string sweepDir, IReadOnlyList<RunPlan> runs, IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf)
     {
+        string RunDir(string run) => Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
         var steps = new Dictionary<string, long>();
-        foreach (var run in runs)
+        void Read(IReadOnlyList<RunPlan> group, Func<string, long?> step)
         {
-            var dir = Training.CheckpointFolder.Of(Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId));
-            if (!Directory.Exists(dir)) continue;
+            var dir = Training.CheckpointFolder.Of(RunDir(group[0].RunId));
+            if (!Directory.Exists(dir)) return;
             try
             {
-                if (run.Spec.Experiment == "synthetic")
-                {
-                    if (Synthetic.SyntheticTrainer.Describe(dir) is { } group)
-                        foreach (var cell in group.Runs) steps[cell] = group.Step;
-                }
-                else if (run.Spec.Experiment == "olmo") steps[run.RunId] = Training.OlmoTrainer.Describe(dir).Step;
+                if (step(dir) is { } at) foreach (var run in group) steps[run.RunId] = at;
             }
-            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidDataException) { }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException) { }
         }
+        foreach (var run in runs.Where(r => r.Spec.Experiment == "olmo")) Read([run], dir => Training.OlmoTrainer.Describe(dir).Step);
+        foreach (var group in ResumeGroups([.. runs.Where(r => r.Spec.Experiment == "synthetic")], RunDir, taskOf))
+            Read(group, dir => SyntheticTrainer.CheckpointStep(dir, [.. group.Select(r => new CellSpec(r.RunId, r.Spec.Synthetic.Width, r.Spec.Seed))]));
         return steps;
+    }
+
+    /// <summary>The groups a resume of these synthetic runs trains together, as <see cref="PipelineRunner"/> forms them: completed
+    /// runs set aside; the runs of one Slurm task (its latest submission's) together where they train together; the others
+    /// grouped as `run --resume` (one job) groups them.</summary>
+    static IEnumerable<IReadOnlyList<RunPlan>> ResumeGroups(IReadOnlyList<RunPlan> runs, Func<string, string> runDir,
+        IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf)
+    {
+        var pending = runs.Where(r => PipelineRunner.ReadStatus(runDir(r.RunId))?.State != "completed").ToList();
+        foreach (var task in pending.Where(r => taskOf.ContainsKey(r.RunId)).GroupBy(r => (taskOf[r.RunId].Sub.Number, taskOf[r.RunId].Task)))
+        {
+            List<RunPlan> group = [.. task];
+            if (SweepGroups.TrainTogether(group.Select(r => r.Spec))) yield return group;
+            else foreach (var g in SweepGroups.Of(group)) yield return g;
+        }
+        foreach (var g in SweepGroups.Of([.. pending.Where(r => !taskOf.ContainsKey(r.RunId))])) yield return g;
     }
 }

@@ -126,11 +126,11 @@ public static class OlmoRunGraph
         // Said before the validation set is read: an attempt stopped or failing before its first new step still
         // records the checkpoint's step as where the run stands.
         if (resuming) progress.Resumed(cell.RunId, OlmoTrainer.Describe(checkpointDir).Step);
-        else if (resume && File.Exists(Path.Combine(cell.RunDir, "train.arrow.tmp")) || resume && Directory.Exists(Path.Combine(cell.RunDir, "train.arrow" + ArrowParts.Suffix)))
-            // An earlier attempt trained but left no checkpoint (killed before the first): the rows it wrote are redone.
-            progress.Info($"{cell.RunId}: no checkpoint to resume from; training from step 0 (none was saved: " +
-                (olmo.CheckpointEvery > 0 ? $"the first comes at step olmo.checkpoint_every = {olmo.CheckpointEvery:N0}, or" : "olmo.checkpoint_every is 0, so one comes only") +
-                " when the run is stopped by a signal (Ctrl+C, SIGTERM, SIGUSR1), not killed)");
+        else if (resume && ArrowParts.Written(Path.Combine(cell.RunDir, "train.arrow")))
+            // An earlier attempt trained but left no checkpoint (killed or failing before the first): its rows are redone.
+            progress.Info(ResumeFromZero.Line(cell.RunId, ResumeFromZero.NoneSaved(olmo.CheckpointEvery > 0
+                ? $"the first comes at step olmo.checkpoint_every = {olmo.CheckpointEvery:N0}, or"
+                : "olmo.checkpoint_every is 0, so one comes only")));
 
         var validation = DataStream.HeldOut(stream, baseDirectory, stop, tokenizer);
         if (validation.Rows == 0 && data.Packing is { HeldOutEvery: > 0, ValidationRows: > 0 } p)
@@ -156,7 +156,8 @@ public static class OlmoRunGraph
 
         // The model stages, in the order they see each step; each probe writes its own table.
         var probes = OlmoProbes.Build(spec, tokenizer, config);
-        var checkpoint = new CheckpointStage(trainer, checkpointDir, [.. probes.Select(p => p.Stage).OfType<IStatefulStage>()]);
+        var divergence = new DivergenceGuard(cell.RunId, spec.Train.MaxLossRatio);
+        var checkpoint = new CheckpointStage(trainer, checkpointDir, [.. probes.Select(p => p.Stage).OfType<IStatefulStage>()], divergence);
         IReadOnlyList<IModelStage> stages =
         [
             new EvaluateStage(evaluator, olmo.EvalEvery, tokensPerStep, parameters),
@@ -173,15 +174,19 @@ public static class OlmoRunGraph
             .Add(Table("train.arrow"), TrainTable, keep).Add(Table("eval.arrow"), EvalTable, keep)
             .Add(Table("task_metrics.arrow"), TaskTable, keep).Add(Table(DataTables.InjectionsFile), DataTables.Injections, keep);
         foreach (var probe in probes) probe.AddTable(tables, cell.RunDir, keep);
-        // elapsed_s continues from the time the kept rows had reached; stage times add to the earlier attempts'.
-        var elapsedBefore = resuming ? ResumedClock.Of(Table("train.arrow"), resumedAt) : TimeSpan.Zero;
+        // Everything a resume reads that may refuse it comes before any table is cut (Open checks every table first).
+        // Stage times add to the earlier attempts'.
         var times = resuming ? StageTimes.Resuming(StageTimes.Read(Table(StageTimes.File))) : new StageTimes();
         var quality = resuming ? DataQualityLog.Resuming(DataQualityLog.Read(Path.Combine(checkpointDir, QualityFile))) : new DataQualityLog();
+        tables.Open();
+        // elapsed_s continues from the time the kept rows had reached.
+        var elapsedBefore = resuming ? ResumedClock.Of(Table("train.arrow"), resumedAt) : TimeSpan.Zero;
+        // The loss ratio compares with the first step's loss, as without the resume: the checkpoint keeps it (older ones do not).
+        if (resuming) ResumedDivergence.Restore(divergence, checkpointDir, Table("train.arrow"), resumedAt);
         using var failure = new FirstFailure();
         var clock = Stopwatch.StartNew();
         long lastStep = resumedAt;   // where the run stands until this attempt writes a step
         DataStreamCursor? lastCursor = null;
-        var divergence = new DivergenceGuard(cell.RunId, spec.Train.MaxLossRatio);
         List<object> Run(IReadOnlyList<IModelStage> stages, Func<IModelStage, IEnumerable<object>> call) =>
             [.. stages.SelectMany(s => times.Time(s.Name, () => call(s).ToList()))];   // materialised here, on the trainer thread
         // The rows up to this step reach disk before the checkpoint that resumes after them.
@@ -206,8 +211,8 @@ public static class OlmoRunGraph
                 bool last = batch.Step == spec.Train.Steps;
                 var before = Run(stages, s => s.Before(new ModelView(trainer.Model, device, batch.Step, batch, last)));
                 // Loss and gradient norm stay on the device except at logging steps (and the first, the
-                // divergence reference): reading them is a host synchronisation every step otherwise.
-                bool read = Logged(batch.Step) || batch.Step == resumedAt + 1;
+                // divergence reference, unless a resume restored it): reading them is a host synchronisation every step otherwise.
+                bool read = Logged(batch.Step) || batch.Step == resumedAt + 1 && divergence.Reference is null;
                 var outcome = times.Time(StageTimes.TrainStep, () => trainer.Step(batch, read));
                 Exception? ends = !read ? null : double.IsFinite(outcome.Loss) ? divergence.Check(outcome.Step, outcome.Loss)
                     : new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");

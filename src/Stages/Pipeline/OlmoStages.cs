@@ -28,7 +28,8 @@ public sealed class EvaluateStage(OlmoEvaluator evaluator, long every, long toke
 
 /// <summary>Model, optimizer and data cursor every <c>olmo.checkpoint_every</c> steps and at the end, written
 /// beside checkpoint/ and promoted by the writer once the tables are sealed (<see cref="CheckpointFolder"/>).</summary>
-public sealed class CheckpointStage(OlmoTrainer trainer, string checkpointDir, IReadOnlyList<IStatefulStage> stateful) : IModelStage
+/// <param name="divergence">The run's divergence check, whose reference the checkpoint keeps.</param>
+public sealed class CheckpointStage(OlmoTrainer trainer, string checkpointDir, IReadOnlyList<IStatefulStage> stateful, DivergenceGuard? divergence = null) : IModelStage
 {
     public string Name => "checkpoint";
 
@@ -46,7 +47,7 @@ public sealed class CheckpointStage(OlmoTrainer trainer, string checkpointDir, I
     public CheckpointSaved Save(long step, DataStreamCursor after)
     {
         var pending = CheckpointFolder.Pending(checkpointDir, step);
-        trainer.SaveCheckpoint(pending, after);
+        trainer.SaveCheckpoint(pending, after, divergence?.Reference);
         foreach (var stage in stateful) stage.SaveState(pending);
         LastSaved = step;
         return new CheckpointSaved(step);

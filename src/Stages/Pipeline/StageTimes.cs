@@ -34,10 +34,12 @@ public sealed class StageTimes
         return resumed;
     }
 
-    /// <summary>The rows of a stages.arrow (none when it is absent).</summary>
+    /// <summary>The rows of a stages.arrow (none when it is absent); one of other columns (an earlier version's) is refused
+    /// as a resume refuses the run's other tables.</summary>
     public static IReadOnlyList<StageTimeRow> Read(string path)
     {
         if (!System.IO.File.Exists(path)) return [];
+        ArrowTableWriter.RequireColumns(path, Table.Schema);
         var rows = new List<StageTimeRow>();
         using var reader = new ArrowFileReader(System.IO.File.OpenRead(path));
         while (reader.ReadNextRecordBatch() is { } b)

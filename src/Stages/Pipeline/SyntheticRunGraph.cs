@@ -45,8 +45,8 @@ public static class SyntheticRunGraph
         long? resumeAt = resume ? SyntheticTrainer.CheckpointStep(checkpointDir, cellSpecs) : null;
         string group = $"{cells[0].RunId}{(cells.Count > 1 ? $" (+{cells.Count - 1})" : "")}";
         // A resume that retrains runs an earlier attempt had started says so (not a group that never started).
-        if (resume && resumeAt is null && cells.Any(c => TrainedBefore(c.RunDir)))
-            progress.Info($"{group}: no checkpoint to resume from; training from step 0 ({SyntheticTrainer.WhyNotResumable(checkpointDir, cellSpecs)})");
+        if (resume && resumeAt is null && cells.Any(c => Artifacts.ArrowParts.Written(Path.Combine(c.RunDir, "metrics.arrow"))))
+            progress.Info(ResumeFromZero.Line(group, SyntheticTrainer.WhyNotResumable(checkpointDir, cellSpecs)!));
         if (resumeAt is null)
             foreach (var cell in cells) DeleteCheckpoint(CheckpointFolder.Of(cell.RunDir));   // another grouping's, or a finished attempt's
         else
@@ -120,11 +120,6 @@ public static class SyntheticRunGraph
             ? RunStatus.Completed(lastStep, seconds)
             : new RunStatus("interrupted", lastStep, seconds);
     }
-
-    /// <summary>An earlier attempt wrote training rows here (complete, in progress or as a kill left them).</summary>
-    static bool TrainedBefore(string runDir) =>
-        new[] { "metrics.arrow", "metrics.arrow.tmp" }.Any(f => File.Exists(Path.Combine(runDir, f)))
-        || Directory.Exists(Path.Combine(runDir, "metrics.arrow" + Artifacts.ArrowParts.Suffix));
 
     static void DeleteCheckpoint(string dir)
     {

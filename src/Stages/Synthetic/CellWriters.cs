@@ -7,12 +7,15 @@ public sealed class CellWriters : IAsyncDisposable
 {
     readonly List<SyntheticRunWriters> writers = [];
 
-    /// <param name="resumeAt">Continue each cell's tables from an interrupted attempt, keeping rows up to this step.</param>
+    /// <param name="resumeAt">Continue each cell's tables from an interrupted attempt, keeping rows up to this step. Every
+    /// cell's tables are checked before any is cut: a refusal leaves every run's rows as they were.</param>
     public CellWriters(IEnumerable<string> runDirs, long? resumeAt = null)
     {
+        writers.AddRange(runDirs.Select(dir => new SyntheticRunWriters(dir, resumeAt)));
+        foreach (var w in writers) w.Check();
         try
         {
-            foreach (var dir in runDirs) writers.Add(new SyntheticRunWriters(dir, resumeAt));
+            foreach (var w in writers) w.Open();
         }
         catch
         {

@@ -10,6 +10,7 @@ public sealed class SyntheticRunWriters : IAsyncDisposable
 {
     readonly TableSet tables = new();
 
+    /// <summary>Declares the tables; <see cref="Open"/> opens them (a group checks every run's tables first, see <see cref="CellWriters"/>).</summary>
     /// <param name="resumeAt">Continue the tables an interrupted attempt wrote, keeping their rows up to this step (its checkpoint's).</param>
     public SyntheticRunWriters(string runDir, long? resumeAt = null)
     {
@@ -18,6 +19,11 @@ public sealed class SyntheticRunWriters : IAsyncDisposable
               .Add(Path.Combine(runDir, "interference.arrow"), SyntheticTables.Interference, resumeAt)
               .Add(Path.Combine(runDir, "injections.arrow"), SyntheticTables.Injections, resumeAt);
     }
+
+    /// <summary>Throws what a resume of these tables would refuse, touching nothing.</summary>
+    public void Check() => tables.Check();
+
+    public void Open() => tables.Open();
 
     public void Write(RunRecord record) => tables.Write(record);
 

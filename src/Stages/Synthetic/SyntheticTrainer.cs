@@ -193,7 +193,7 @@ public sealed class SyntheticTrainer : IDisposable
     /// "training from step 0" line of a --resume.</summary>
     public static string? WhyNotResumable(string dir, IReadOnlyList<CellSpec> cells) =>
         CheckpointStep(dir, cells) is not null ? null
-        : !File.Exists(Path.Combine(dir, StateFile)) ? "none was saved: a synthetic group saves one only when stopped by a signal (Ctrl+C, SIGTERM, SIGUSR1), not when killed"
+        : !File.Exists(Path.Combine(dir, StateFile)) ? ResumeFromZero.NoneSaved("a synthetic group saves one only")
         : Read(dir) is null ? $"{Path.Combine(dir, StateFile)} is unreadable"
         : "the checkpoint there was saved by a differently grouped attempt (other runs, widths or seeds train together now)";
 

@@ -182,7 +182,9 @@ public sealed class OlmoTrainer : IDisposable
     /// atomically: everything goes to <c>dir.tmp</c>, which then replaces <c>dir</c>
     /// (see <see cref="CheckpointFolder.Replace"/>).
     /// </summary>
-    public void SaveCheckpoint(string dir, DataStreamCursor cursor)
+    /// <param name="divergenceReference">The run's divergence reference (<see cref="DivergenceGuard.Reference"/>), kept so that
+    /// a resumed run compares its losses with the first step's as the run would have without the resume.</param>
+    public void SaveCheckpoint(string dir, DataStreamCursor cursor, double? divergenceReference = null)
     {
         if (cursor.Step != StepCount)
             throw new ArgumentException($"cursor after step {cursor.Step} saved with a trainer at step {StepCount}");
@@ -193,7 +195,7 @@ public sealed class OlmoTrainer : IDisposable
         model.save(Path.Combine(tmp, ModelFile));
         optimizer.Save(Path.Combine(tmp, OptimizerFile));
         File.WriteAllText(Path.Combine(tmp, CursorFile), cursor.ToJson());
-        var meta = new OlmoCheckpointMeta(StepCount, model.Config, Spec);
+        var meta = new OlmoCheckpointMeta(StepCount, model.Config, Spec, divergenceReference);
         File.WriteAllText(Path.Combine(tmp, TrainerFile), JsonSerializer.Serialize(meta, Json));
         CheckpointFolder.Replace(tmp, dir);
     }
@@ -252,6 +254,9 @@ public sealed class OlmoTrainer : IDisposable
         return (meta.Config, meta.Step);
     }
 
+    /// <summary>The divergence reference a checkpoint saved; null where none was set or an older version wrote it.</summary>
+    public static double? SavedDivergenceReference(string dir) => ReadMeta(dir).DivergenceReference;
+
     static OlmoCheckpointMeta ReadMeta(string dir) =>
         JsonSerializer.Deserialize<OlmoCheckpointMeta>(File.ReadAllText(Path.Combine(dir, TrainerFile)), Json)
             ?? throw new InvalidDataException($"empty {TrainerFile} in '{dir}'");
@@ -263,8 +268,9 @@ public sealed class OlmoTrainer : IDisposable
     }
 }
 
-/// <summary>trainer.json of a checkpoint: the step reached and what rebuilds the trainer.</summary>
-public sealed record OlmoCheckpointMeta(long Step, OlmoConfig Config, OlmoTrainSpec Spec);
+/// <summary>trainer.json of a checkpoint: the step reached and what rebuilds the trainer, and the run's divergence
+/// reference (absent from checkpoints older versions wrote).</summary>
+public sealed record OlmoCheckpointMeta(long Step, OlmoConfig Config, OlmoTrainSpec Spec, double? DivergenceReference = null);
 
 /// <summary>The parts of a training step, in order (<see cref="OlmoTrainer.PhaseEnded"/>).</summary>
 public enum StepPhase { ZeroGrad, Upload, Forward, Backward, NormAndClip, Update }
