@@ -33,7 +33,9 @@ public static class AdviseCommand
                 var paths = r.GetValue(inputs)!;
                 if (r.GetValue(size).HasValue != r.GetValue(frequency).HasValue) throw new UsageException("--size and --frequency go together");
                 if (r.GetValue(target) is <= 0 or > 1) throw new UsageException($"--target-accuracy must be in (0, 1], got {r.GetValue(target)}");
-                if (r.GetValue(frequency) is { } f && !(f is > 0 and < 1)) throw new UsageException($"--frequency must be in (0, 1) instances per token, got {f}");
+                if (r.GetValue(frequency) is { } f && !Retention.Data.InjectionSchedule.IsAcceptedFrequency(f))
+                    throw new UsageException($"--frequency must be in {Retention.Data.InjectionSchedule.AcceptedRange} instances per token " +
+                        $"(as a task's frequency in a pipeline file), got {f}");
                 if (r.GetValue(size) is <= 0) throw new UsageException($"--size must be a positive parameter count, got {r.GetValue(size)}");
                 if (r.GetValue(kind) is not ("comparison" or "modular_addition")) throw new UsageException($"--kind '{r.GetValue(kind)}': use comparison or modular_addition");
                 AdviceResult result;

@@ -16,7 +16,7 @@ public static class SubmitCommand
         var cpus = new Option<int>("--cpus-per-run") { Description = "CPU cores per task; also the task's LibTorch threads.", DefaultValueFactory = _ => 1 };
         var mem = new Option<string?>("--mem") { Description = "Memory per task, e.g. 16G (default: the cluster's)." };
         var time = new Option<string?>("--time") { Description = "Time limit per task attempt (minutes, HH:MM:SS or D-HH:MM:SS); a task warned before it checkpoints and requeues itself." };
-        var maxParallel = new Option<int>("--max-parallel") { Description = "Tasks running at once (--array=…%N; 0 = no limit).", DefaultValueFactory = _ => 0 };
+        var maxParallel = new Option<int>("--max-parallel") { Description = "Tasks running at once (--array=…%N); 0, the default, = no limit.", DefaultValueFactory = _ => 0 };
         var lead = new Option<int>("--signal-lead") { Description = "Seconds before the time limit (and on preemption) that Slurm warns a task (--signal=B:USR1@N); it stops, checkpoints and requeues itself within three quarters of it.", DefaultValueFactory = _ => 120 };
         var overwrite = new Option<bool>("--overwrite") { Description = "Delete the sweep's earlier results and train every run again (default: submit only the runs missing, failed or interrupted)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the job scripts and the tasks; write and submit nothing." };
@@ -35,6 +35,12 @@ public static class SubmitCommand
                 if (resources.GpusPerRun == 0 && pipeline.Runs.Any(run => run.Spec.Device.StartsWith("cuda", StringComparison.Ordinal)))
                     Console.Error.WriteLine("warning: the runs use device cuda but --gpus-per-run is 0: the tasks get a GPU only where the " +
                         "partition gives one by default (give --gpus-per-run 1)");
+                // Asked for, not refused: a node's GPU may serve something else the user runs there; but the runs will not use it.
+                if (resources.GpusPerRun > 0 && pipeline.Runs.Any(run => run.Spec.Device == "cpu"))
+                    Console.Error.WriteLine($"warning: --gpus-per-run {resources.GpusPerRun} asks Slurm for GPUs (--gres=gpu:{resources.GpusPerRun}) " +
+                        "but the runs use device cpu and will not use them (set device: cuda or auto, or give --gpus-per-run 0)");
+                var sweepDir = Path.GetFullPath(Retention.Pipeline.PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!));
+                if (SweepSubmitter.SweepDirProblem(sweepDir) is { } dirProblem) throw new UsageException(dirProblem);
                 bool dry = r.GetValue(dryRun);
                 var plan = SweepSubmitter.Plan(pipeline, r.GetValue(artifacts)!, resources, Launcher(), r.GetValue(overwrite), askScheduler: !dry);
                 var s = plan.Submission;

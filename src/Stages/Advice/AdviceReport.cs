@@ -41,12 +41,12 @@ public static class AdviceReport
                 throw new ArtifactException(catalog.Directory, $"has no {needed} table: advice from trained runs needs an OLMo sweep (experiment: olmo)");
         var rows = SqlRunner.Query(catalog.Connection, """
             WITH last AS (SELECT run, max(step) AS step FROM task_metrics GROUP BY run)
-            SELECT k.kind, k.frequency, m.parameters, m.seed, t.label_accuracy, (m.seq_len * m.batch_size * m.steps)::DOUBLE AS tokens
+            SELECT k.kind, k.frequency, m.parameters, m.seed, t.label_accuracy, (m.seq_len * m.batch_size * m.steps)::DOUBLE AS tokens, t.run
             FROM task_metrics t JOIN last USING (run, step) JOIN model m USING (run) JOIN tasks k ON k.run = t.run AND k.task = t.task
             WHERE t.split = 'test'
             """, "advice: reading the sweep").Rows;
         return [.. rows.Select(r => new TaskOutcome((string)r[0]!, Convert.ToDouble(r[1]), Convert.ToInt64(r[2]), Convert.ToInt32(r[3]),
-            Convert.ToDouble(r[4]), Convert.ToDouble(r[5])))];
+            Convert.ToDouble(r[4]), Convert.ToDouble(r[5])) { Run = Path.Combine(catalog.Directory, Convert.ToString(r[6])!) })];
     }
 
     /// <summary>The synthetic advice of a pipeline with a rare task: per width and per frequency, plus a plot; one set of
@@ -77,8 +77,13 @@ public static class AdviceReport
 
     /// <summary>The empirical advice from OLMo sweeps: boundaries, size factors and (with size and frequency) the two levers.</summary>
     public static Task<AdviceResult> EmpiricalAsync(IReadOnlyList<string> sweepDirs, string outputDir, double target,
-        long? size = null, double? frequency = null, string kind = "comparison") =>
-        EmpiricalAsync([.. sweepDirs.SelectMany(Outcomes)], sweepDirs[0], outputDir, target, size, frequency, kind);
+        long? size = null, double? frequency = null, string kind = "comparison")
+    {
+        SweepOverlap.CheckDistinct(sweepDirs);
+        var outcomes = sweepDirs.Select(Outcomes).ToList();
+        SweepOverlap.CheckNoCopies(outcomes);
+        return EmpiricalAsync([.. outcomes.SelectMany(o => o)], sweepDirs[0], outputDir, target, size, frequency, kind);
+    }
 
     /// <summary>The same from outcomes already read (<paramref name="source"/> names where, for the error when there are none).
     /// Everything is computed, and the request checked (a size or kind the sweeps lack), before anything is written.</summary>

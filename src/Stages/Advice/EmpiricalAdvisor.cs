@@ -1,7 +1,11 @@
 namespace Retention.Advice;
 
 /// <summary>One run's final test accuracy on one injected task (among its label tokens).</summary>
-public sealed record TaskOutcome(string Kind, double Frequency, long Parameters, int Seed, double Accuracy, double Tokens);
+public sealed record TaskOutcome(string Kind, double Frequency, long Parameters, int Seed, double Accuracy, double Tokens)
+{
+    /// <summary>Where the run lies (its sweep directory and run name), to name it in an error; empty where not read from a sweep.</summary>
+    public string Run { get; init; } = "";
+}
 
 /// <summary>
 /// advice_boundaries.arrow: for a task kind and model size, the rarest tested frequency whose seed-mean
@@ -123,13 +127,15 @@ public static class EmpiricalAdvisor
                 var a = Bootstrap(Frequencies(outcomes, kind.Key, small.Parameters), target, seed: 1);
                 var b = Bootstrap(Frequencies(outcomes, kind.Key, large.Parameters), target, seed: 2);
                 var ratios = a.Zip(b, (x, y) => x / y).ToArray();
-                var (low, high) = Interval(ratios);
+                bool oneSeed = small.Seeds < 2 || large.Seeds < 2;
+                // One seed resamples to itself: every draw is the factor, an interval of zero width that says nothing.
+                var (low, high) = oneSeed ? (null, null) : Interval(ratios);
                 var notMonotone = new[] { small, large }.Where(b => b.Status.StartsWith("not monotone", StringComparison.Ordinal))
                     .Select(b => b.Parameters.ToString("N0")).ToList();
                 result.Add(new SizeFactor(kind.Key, small.Parameters, large.Parameters, fs / fl, low, high,
                     string.Join("; ", new[]
                     {
-                        small.Seeds < 2 || large.Seeds < 2 ? "one seed: no interval" : "",
+                        oneSeed ? "one seed: no interval" : "",
                         notMonotone.Count > 0 ? $"not monotone at {string.Join(" and ", notMonotone)} parameters (see advice_boundaries)" : "",
                     }.Where(x => x != "").DefaultIfEmpty("ok"))));
             }

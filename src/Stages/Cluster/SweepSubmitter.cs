@@ -16,6 +16,15 @@ public sealed record SubmitPlan(SlurmSubmission Submission, string ArrayScript, 
 /// </summary>
 public static class SweepSubmitter
 {
+    /// <summary>Why a sweep directory (a full path) cannot be submitted, or null: the --artifacts the user gave is bad
+    /// input, which `submit` checks with this before it plans.</summary>
+    public static string? SweepDirProblem(string sweepDir) =>
+        sweepDir.Any(char.IsWhiteSpace)
+            ? $"the sweep directory '{sweepDir}' contains a space, which #SBATCH lines cannot carry: choose another --artifacts"
+        : sweepDir.IndexOfAny(['%', '\\']) >= 0
+            ? $"the sweep directory '{sweepDir}' contains % or \\, which Slurm expands in log paths: choose another --artifacts"
+        : null;
+
     /// <summary>Checks everything and builds the scripts; writes and submits nothing.</summary>
     /// <param name="launcher">The command that runs this program on the cluster's nodes.</param>
     /// <param name="overwrite">The earlier results will be deleted: nothing counts as done and no spec is compared.</param>
@@ -25,10 +34,7 @@ public static class SweepSubmitter
         if (resources.Problems() is { Count: > 0 } problems) throw new ArgumentException(string.Join("; ", problems));
         if (askScheduler && !SlurmClient.Installed()) throw new SlurmException(SlurmClient.NotInstalled("sbatch"));
         var sweepDir = Path.GetFullPath(PipelineRunner.SweepDir(pipeline, artifactsRoot));
-        if (sweepDir.Any(char.IsWhiteSpace))
-            throw new ArgumentException($"the sweep directory '{sweepDir}' contains a space, which #SBATCH lines cannot carry: choose another --artifacts");
-        if (sweepDir.IndexOfAny(['%', '\\']) >= 0)
-            throw new ArgumentException($"the sweep directory '{sweepDir}' contains % or \\, which Slurm expands in log paths: choose another --artifacts");
+        if (SweepDirProblem(sweepDir) is { } problem) throw new ArgumentException(problem);
         var earlier = SlurmSubmission.All(sweepDir);
         // Earlier arrays and their analysis jobs: a new array must not train runs an old task still trains,
         // nor write files an old analysis is reading.

@@ -152,8 +152,8 @@ internal sealed partial class SpecValidator
             var t = d.Tasks[i];
             OneOf(t.Kind, TaskKinds, $"data.tasks[{i}].kind", "task kind");
             OneOf(t.Tokens, [.. Retention.Data.TaskVocabulary.Modes], $"data.tasks[{i}].tokens", "tokens mode");
-            Check(t.Frequency is > 0 and <= 0.125, $"data.tasks[{i}].frequency",
-                $"must be in (0, 0.125] (injected instances per training token), got {Show(t.Frequency)}");
+            Check(Retention.Data.InjectionSchedule.IsAcceptedFrequency(t.Frequency), $"data.tasks[{i}].frequency",
+                $"must be in {Retention.Data.InjectionSchedule.AcceptedRange} (injected instances per training token), got {Show(t.Frequency)}");
             AtLeast(t.Gap, 1, $"data.tasks[{i}].gap");
             AtLeast(t.Items, 0, $"data.tasks[{i}].items");
             if (!TaskKinds.Contains(t.Kind) || t.Items < 0) continue;
@@ -240,7 +240,8 @@ internal sealed partial class SpecValidator
         Check(a.TargetAccuracy is > 0 and <= 1, "analysis.advise.target_accuracy", $"must be in (0, 1], got {Show(a.TargetAccuracy)}");
         OneOf(a.Kind, TaskKinds, "analysis.advise.kind", "task kind");
         AtLeast(a.Size, 0, "analysis.advise.size");
-        Check(a.Frequency is >= 0 and <= 0.125, "analysis.advise.frequency", $"must be in [0, 0.125] (0 = none), got {Show(a.Frequency)}");
+        Check(a.Frequency == 0 || Retention.Data.InjectionSchedule.IsAcceptedFrequency(a.Frequency), "analysis.advise.frequency",
+            $"must be 0 (none) or in {Retention.Data.InjectionSchedule.AcceptedRange}, got {Show(a.Frequency)}");
         Check((a.Size > 0) == (a.Frequency > 0), "analysis.advise", "size and frequency go together: both set (compare the two levers there) or neither");
         if (spec.Experiment == "synthetic")
         {

@@ -149,4 +149,38 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         var submission = JsonDocument.Parse(File.ReadAllText(Path.Combine(Sweep, "slurm", "submit-1", "submission.json"))).RootElement;
         Assert.Equal("4242", submission.GetProperty("array_job_id").GetString());   // status can follow the array
     }
+
+    [Fact]
+    public void An_artifacts_root_with_a_space_is_bad_input_refused_before_anything_is_written()
+    {
+        WritePipeline();
+        var path = FakeSlurmPath("echo \"$*\" >> '" + dir + "/sbatch.log'; echo 4242");
+        foreach (var extra in new[] { new[] { "--artifacts", "my arts" }, ["--artifacts", "my arts", "--dry-run"] })
+        {
+            var (exit, output, err) = Submit(path, extra);
+            Assert.True(exit == 2, output + err);                                 // bad input, as a bad option is
+            Assert.Contains("contains a space", err);
+            Assert.Contains("--artifacts", err);
+            Assert.False(Directory.Exists(Path.Combine(dir, "my arts")), output + err);
+        }
+        Assert.False(File.Exists(Path.Combine(dir, "sbatch.log")));              // nothing submitted
+    }
+
+    [Fact]
+    public void Gpus_for_runs_on_the_cpu_are_asked_for_with_a_warning()
+    {
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+            "name: syn", "device: cpu", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}",
+            "train: {steps: 200, batch_size: 8, log_every: 100}", "sweep: {train.lr: [0.003, 0.001]}") + "\n");
+        var empty = Directory.CreateDirectory(Path.Combine(dir, "empty-bin")).FullName;
+        var gpu = Submit(empty, "--gpus-per-run", "1", "--dry-run");
+        Assert.True(gpu.Exit == 0, gpu.Out + gpu.Err);
+        Assert.Contains("#SBATCH --gres=gpu:1", gpu.Out);                        // still asked for: a warning, not a refusal
+        Assert.Contains("warning: --gpus-per-run 1", gpu.Err);
+        Assert.Contains("device cpu", gpu.Err);
+        var cpu = Submit(empty, "--dry-run");
+        Assert.True(cpu.Exit == 0, cpu.Out + cpu.Err);
+        Assert.DoesNotContain("warning", cpu.Err);
+        Assert.DoesNotContain("--gres", cpu.Out);
+    }
 }

@@ -32,6 +32,13 @@ public sealed record InjectionSchedule(decimal Frequency, long TokensPerBatch, l
     /// <summary>Largest accepted f: an injected segment is 4 tokens, so 1/8 would already replace half the text.</summary>
     public const double MaxFrequency = 0.125;
 
+    /// <summary>Whether f is an accepted task frequency, (0, <see cref="MaxFrequency"/>]: the one rule for a pipeline
+    /// file's tasks, its advise settings and `pipeline advise --frequency`.</summary>
+    public static bool IsAcceptedFrequency(double f) => f is > 0 and <= MaxFrequency;
+
+    /// <summary>The accepted range as the errors write it.</summary>
+    public static readonly string AcceptedRange = FormattableString.Invariant($"(0, {MaxFrequency}]");
+
     public static InjectionSchedule Create(double frequency, long tokensPerBatch, long gap)
     {
         if (!(frequency > 0 && frequency <= MaxFrequency))

@@ -1,0 +1,109 @@
+using Retention.Analysis;
+using Retention.Artifacts;
+using Retention.Pipeline;
+using Retention.Tests.Host;
+
+namespace Retention.Tests.Advice;
+
+/// <summary>`pipeline advise SWEEP...` through the CLI on sweeps written as the OLMo runs write them: the same runs are
+/// never counted twice, one seed gives no interval anywhere, and --frequency takes what a pipeline file takes.</summary>
+public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    /// <summary>Final test accuracy by (parameters, frequency), one value per seed 0, 1, ...</summary>
+    static readonly Dictionary<(long, double), double[]> Accuracy = new()
+    {
+        [(120_000, 3e-4)] = [0.51, 0.55], [(120_000, 1e-3)] = [0.85, 0.57], [(120_000, 3e-3)] = [0.91, 0.89],
+        [(600_000, 3e-4)] = [0.73, 0.55], [(600_000, 1e-3)] = [0.90, 0.93], [(600_000, 3e-3)] = [0.98, 0.96],
+    };
+
+    /// <summary>A sweep folder with one run per size, frequency and given seed (seed s has accuracy[s % 2]).</summary>
+    async Task<string> Sweep(string name, params int[] seeds)
+    {
+        var sweep = Path.Combine(dir, name);
+        foreach (var ((parameters, frequency), accuracies) in Accuracy)
+            foreach (var seed in seeds)
+                await Run(Path.Combine(sweep, "runs", $"p{parameters}_f{frequency}_s{seed}"), parameters, frequency, seed, accuracies[seed % 2]);
+        return sweep;
+    }
+
+    static async Task Run(string run, long parameters, double frequency, int seed, double accuracy)
+    {
+        var task = $"cmp_{frequency}";
+        await ArrowFiles.WriteTableAsync(Path.Combine(run, "model.arrow"), OlmoRunGraph.ModelTable,
+            [new ModelRow("4M", parameters, 8, 16, 512, 4, 300, 64, 16, 100, "fp32", "cpu", seed, 0.003)]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable, [new TaskRow(task, "comparison", frequency, 1, 10000)]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(run, "task_metrics.arrow"), OlmoRunGraph.TaskTable,
+            [new TaskMetricRow(100, task, "test", 0.5, accuracy, accuracy)]);
+    }
+
+    (int Exit, string Out, string Err) Advise(params string[] args) => CliProcess.Run(dir, Limit, ["advise", .. args]);
+
+    List<IReadOnlyList<object?>> Rows(string folder, string sql)
+    {
+        using var catalog = ArtifactCatalog.Open(Path.Combine(dir, folder));
+        return [.. SqlRunner.Query(catalog.Connection, sql).Rows];
+    }
+
+    [Fact]
+    public async Task The_same_sweep_twice_or_a_copy_of_its_runs_is_refused_and_different_seeds_add_up()
+    {
+        var a = await Sweep("a", 0, 1);
+        // The same directory, as given and spelled otherwise: its runs would count twice.
+        foreach (var again in new[] { a, Path.Combine(dir, "a", "runs", "..") + Path.DirectorySeparatorChar })
+        {
+            var twice = Advise(a, again, "--output", "twice");
+            Assert.True(twice.Exit == 2, twice.Out + twice.Err);
+            Assert.Contains("given twice", twice.Err);
+            Assert.False(Directory.Exists(Path.Combine(dir, "twice")));
+        }
+
+        // A copy of the seed-0 runs in another folder: refused, naming both runs.
+        var copy = Path.Combine(dir, "copy");
+        foreach (var run in Directory.GetDirectories(Path.Combine(a, "runs"), "*_s0"))
+        {
+            var to = Directory.CreateDirectory(Path.Combine(copy, "runs", Path.GetFileName(run))).FullName;
+            foreach (var f in Directory.GetFiles(run)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        }
+        var copied = Advise(a, copy, "--output", "copied");
+        Assert.True(copied.Exit == 2, copied.Out + copied.Err);
+        Assert.Contains("likely a copy", copied.Err);
+        Assert.Matches(@"runs '[^']*[/\\]a[/\\][^']*_s0' and '[^']*[/\\]copy[/\\][^']*_s0'", copied.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "copied")));
+
+        // Other seeds of the same sizes and frequencies are other runs: four seeds in all.
+        var more = await Sweep("more", 2, 3);
+        var both = Advise(a, more, "--output", "both");
+        Assert.True(both.Exit == 0, both.Out + both.Err);
+        Assert.Equal([4, 4], Rows("both", "SELECT seeds FROM advice_boundaries ORDER BY parameters").Select(r => Convert.ToInt32(r[0])));
+    }
+
+    [Fact]
+    public async Task With_one_seed_neither_the_boundaries_nor_the_factors_have_an_interval()
+    {
+        var one = await Sweep("one", 0);
+        var advice = Advise(one, "--output", "out");
+        Assert.True(advice.Exit == 0, advice.Out + advice.Err);
+        // Seed 0: 120K reaches 0.8 from 1e-3 (0.51, 0.85, 0.91), 600K too (0.73, 0.90, 0.98): both boundaries placed.
+        var boundaries = Rows("out", "SELECT boundary_frequency, low, high FROM advice_boundaries ORDER BY parameters");
+        Assert.All(boundaries, b => Assert.True(b[0] is not null && b[1] is null && b[2] is null));
+        var factor = Assert.Single(Rows("out", "SELECT factor, low, high, status FROM advice_factors"));
+        Assert.Equal(Convert.ToDouble(boundaries[0][0]) / Convert.ToDouble(boundaries[1][0]), Convert.ToDouble(factor[0]), 1e-12);
+        Assert.Null(factor[1]);
+        Assert.Null(factor[2]);
+        Assert.Equal("one seed: no interval", factor[3]);
+    }
+
+    [Fact]
+    public async Task The_frequency_option_takes_what_a_pipeline_files_task_frequency_takes()
+    {
+        var sweep = await Sweep("s", 0, 1);
+        var over = Advise(sweep, "--size", "120000", "--frequency", "0.2", "--output", "over");
+        Assert.True(over.Exit == 2, over.Out + over.Err);
+        Assert.Contains("--frequency must be in (0, 0.125]", over.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "over")));
+        var edge = Advise(sweep, "--size", "120000", "--frequency", "0.125", "--output", "edge");
+        Assert.True(edge.Exit == 0, edge.Out + edge.Err);
+    }
+}
