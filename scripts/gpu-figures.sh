@@ -41,6 +41,7 @@ exec > >(tee "$OUT/gpu-figures.log") 2>&1
 if [ "${REHEARSAL:-0}" = 1 ]; then
   P=${PIPELINE:?set PIPELINE to the pipeline command}
   DEVICE=cpu
+  SCALE=4   # the limits are the device's; a busy 2-core machine may take longer for the shrunk steps
   TRAIN="4M:2"; FUSED="4M:2"; SEQ=32; STEPS=1; PHASES=1   # model:batch
   BIG=4M; BIG_BATCH=4; BIG_ACCUM=2; BIG_STEPS=1
   PROBE_SETS=(--set train.steps=20 --set 'probes={every: 10, das: {layer: 4, steps: 5}, fourier: {layer: 4}}'
@@ -50,6 +51,7 @@ else
   export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
   P=${PIPELINE:-.device/pipeline/pipeline}
   DEVICE=cuda
+  SCALE=1
   TRAIN="20M:16 300M:8 1B:8"; FUSED="20M:16 1B:8"; SEQ=2048; STEPS=20; PHASES=5
   BIG=4B; BIG_BATCH=8; BIG_ACCUM=8; BIG_STEPS=5
   # The probes at the default cadence (every 500 steps, DAS 400 steps) on a GPU-scale step.
@@ -64,7 +66,7 @@ failed=()
 step() {
   local limit=$1; shift
   echo "== [$((SECONDS - start)) s] $*"
-  timeout "$limit" "$@"
+  timeout "$((limit * SCALE))" "$@"
   local rc=$?
   if [ $rc -ne 0 ]; then echo "!! exit $rc: $*"; failed+=("$*"); fi
 }
