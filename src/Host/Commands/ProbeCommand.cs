@@ -39,6 +39,7 @@ public static class ProbeCommand
                 var spec = OptionSet.Load(r.GetValue(sets) ?? [], [deviceSet],
                     overrides => SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir, stored: true)).Runs.Single().Spec;
                 SiteScan.Probeable(runDir, spec);
+                if (SiteScan.UnreadSets(r.GetValue(sets) ?? []) is { } unread) throw new UsageException(unread);
                 var from = r.GetValue(dataDir) is not null ? "--data-dir" : Directory.Exists(recorded) ? "the folder recorded in the run's provenance.json" : "the current directory";
                 foreach (var file in new[] { spec.Data!.Tokenizer.Path, spec.Data.Tokenizer.MergesPath }.OfType<string>().Select(f => Path.GetFullPath(f, baseDir)))
                     if (!File.Exists(file))

@@ -36,6 +36,20 @@ public static class SiteScan
             .Concat(positions.Where(p => !Positions.Contains(p)).Select(p => $"--positions: unknown '{p}'; allowed: {string.Join(", ", Positions)}"))
             .FirstOrDefault();
 
+    /// <summary>What is wrong with the --set overrides given to a scan, in the CLI's terms; null when nothing. A scan
+    /// reads only the DAS and Fourier settings (not their site, which --layers and --positions give), the device and
+    /// the tokenizer: any other key would be accepted and silently change nothing.</summary>
+    public static string? UnreadSets(IEnumerable<string> assignments)
+    {
+        var unread = assignments.Select(a => a.Split('=', 2)[0].Trim()).Where(key => !IsRead(key)).Distinct().ToList();
+        return unread.Count == 0 ? null
+            : $"{string.Join(", ", unread.Select(k => $"--set {k}"))}: a scan does not read {(unread.Count == 1 ? "it" : "them")}; " +
+              "it reads probes.das.* and probes.fourier.* (their layer and position come from --layers and --positions), device and data.tokenizer.*";
+    }
+
+    static bool IsRead(string key) => key == "device" || key.StartsWith("data.tokenizer.", StringComparison.Ordinal)
+        || key.Split('.') is ["probes", "das" or "fourier", var field] && field is not ("layer" or "position");
+
     /// <summary>The run's data, when it is an OLMo run with a task the probes read.</summary>
     /// <exception cref="ArtifactException">Another kind of run, or one without a comparison or modular-addition task.</exception>
     public static DataSpec Probeable(string runDir, PipelineSpec spec)

@@ -138,6 +138,13 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.Equal(2, unsaved.Exit);
         Assert.Contains("has no checkpoint/ to probe", unsaved.Err);
 
+        // Keys a scan never reads are refused, named, rather than accepted to change nothing.
+        var unread = CliProcess.Run(dir, Limit, "probe", runDir, "--set", "probes.gradients.neurons=4", "--set", "probes.das.rank=2",
+            "--set", "probes.das.layer=0", "--output", Path.Combine(dir, "scan-unread"));
+        Assert.Equal(2, unread.Exit);
+        Assert.StartsWith("error: --set probes.gradients.neurons, --set probes.das.layer: a scan does not read them", unread.Err.Trim());
+        Assert.False(Directory.Exists(Path.Combine(dir, "scan-unread")));
+
         var notRun = CliProcess.Run(dir, Limit, "probe", dir);
         Assert.Equal(2, notRun.Exit);
         Assert.Contains("is not a run directory", notRun.Err);
@@ -163,7 +170,7 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.Equal(2, damaged.Exit);
         Assert.StartsWith($"error: {model}: the checkpoint is damaged", damaged.Err.Trim());
         Assert.False(Directory.Exists(Path.Combine(dir, "scan-damaged")));
-        Assert.All(new[] { outside, position, unsaved, notRun, missing, ofSweep, damaged },
+        Assert.All(new[] { outside, position, unsaved, unread, notRun, missing, ofSweep, damaged },
             r => Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
