@@ -18,10 +18,11 @@ public static class ProbeCommand
         var device = new Option<string?>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (default: the run's device)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the folder the run's own paths resolved against, from its provenance.json; else the current directory)." };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core; give 1 to each of several scans run side by side).", DefaultValueFactory = _ => 0 };
-        var output = new Option<string?>("--output", "-o") { Description = "Folder for das.arrow and fourier.arrow (default: RUN/scans/TIME; query it with `pipeline query`)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for das.arrow and fourier.arrow (default: RUN/scans/TIME; query it with `pipeline query`); it must be new or empty unless --overwrite." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Let --output be a folder that holds files (an earlier scan): the scan's tables replace its own there." };
         var cmd = new Command("probe", "Re-run DAS and the Fourier readout on a finished OLMo run's saved model at other sites (layers × positions), with the run's probe settings.")
         {
-            run, layers, positions, sets, device, dataDir, threads, output,
+            run, layers, positions, sets, device, dataDir, threads, output, overwrite,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -30,7 +31,7 @@ public static class ProbeCommand
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
                 var runDir = Path.GetFullPath(r.GetValue(run)!);
                 var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);
-                if (!File.Exists(manifest)) throw new ArtifactException(runDir, $"is not a run directory (no {ArtifactLayout.RunManifest})");
+                if (ProbeTarget.RunProblem(runDir) is { } notRun) throw new UsageException(notRun);
                 // By default the folder the run's own relative paths resolved against (recorded in provenance.json).
                 var recorded = Retention.Pipeline.SweepContract.ReadProvenance(runDir)?.DataDirectory;
                 var baseDir = Path.GetFullPath(r.GetValue(dataDir) ?? (Directory.Exists(recorded) ? recorded : Directory.GetCurrentDirectory()));
@@ -38,6 +39,7 @@ public static class ProbeCommand
                 var spec = OptionSet.Load(r.GetValue(sets) ?? [], [deviceSet],
                     overrides => SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir, stored: true)).Runs.Single().Spec;
                 SiteScan.Probeable(runDir, spec);
+                if (SiteScan.UnreadSets(r.GetValue(sets) ?? []) is { } unread) throw new UsageException(unread);
                 var from = r.GetValue(dataDir) is not null ? "--data-dir" : Directory.Exists(recorded) ? "the folder recorded in the run's provenance.json" : "the current directory";
                 foreach (var file in new[] { spec.Data!.Tokenizer.Path, spec.Data.Tokenizer.MergesPath }.OfType<string>().Select(f => Path.GetFullPath(f, baseDir)))
                     if (!File.Exists(file))
@@ -47,9 +49,15 @@ public static class ProbeCommand
                 var sites = r.GetValue(layers) is { } list ? Ints(list) : null;
                 var tokens = r.GetValue(positions)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 if (SiteScan.SiteProblem(sites, tokens, depth) is { } problem) throw new UsageException(problem);
-                var outDir = r.GetValue(output) ?? Path.Combine(runDir, "scans", DateTime.Now.ToString("yyyyMMdd-HHmmss"));
+                var outDir = Path.GetFullPath(r.GetValue(output) ?? Path.Combine(runDir, "scans", DateTime.Now.ToString("yyyyMMdd-HHmmss")));
+                if (ProbeTarget.OutputProblem(outDir, r.GetValue(overwrite)) is { } taken) throw new UsageException(taken);
                 var result = await SiteScan.RunAsync(runDir, spec, baseDir, sites, tokens, outDir, Console.WriteLine, ct);
                 foreach (var (name, table) in result.Summaries) TablePrinter.Print(table, name, maxRows: 200);
+                if (result.Interrupted)
+                {
+                    Console.Error.WriteLine($"interrupted after {result.SitesDone} of {result.Sites} sites; their rows are in {result.Directory}");
+                    return ExitCodes.Interrupted;
+                }
                 Console.WriteLine($"written: {result.Directory}");
                 return ExitCodes.Ok;
             }

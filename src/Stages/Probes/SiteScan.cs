@@ -6,8 +6,12 @@ using Retention.Training;
 
 namespace Retention.Probes;
 
-/// <summary>What `pipeline probe` wrote: the folder and the summaries of the sites.</summary>
-public sealed record SiteScanResult(string Directory, IReadOnlyList<(string Name, QueryResult Table)> Summaries);
+/// <summary>What `pipeline probe` wrote: the folder, the summaries of the sites, and how many of the sites asked for
+/// were probed (fewer when the scan was stopped; the tables then hold those sites' rows).</summary>
+public sealed record SiteScanResult(string Directory, IReadOnlyList<(string Name, QueryResult Table)> Summaries, int SitesDone, int Sites)
+{
+    public bool Interrupted => SitesDone < Sites;
+}
 
 /// <summary>
 /// The representation probes (DAS, Fourier readout) of a finished OLMo run, re-run on its saved model at
@@ -31,6 +35,20 @@ public static class SiteScan
             .Concat((layers ?? []).Where(l => l < 0 || l > depth).Select(l => $"--layers: {l} is outside the model (0, the embeddings, to {depth})"))
             .Concat(positions.Where(p => !Positions.Contains(p)).Select(p => $"--positions: unknown '{p}'; allowed: {string.Join(", ", Positions)}"))
             .FirstOrDefault();
+
+    /// <summary>What is wrong with the --set overrides given to a scan, in the CLI's terms; null when nothing. A scan
+    /// reads only the DAS and Fourier settings (not their site, which --layers and --positions give), the device and
+    /// the tokenizer: any other key would be accepted and silently change nothing.</summary>
+    public static string? UnreadSets(IEnumerable<string> assignments)
+    {
+        var unread = assignments.Select(a => a.Split('=', 2)[0].Trim()).Where(key => !IsRead(key)).Distinct().ToList();
+        return unread.Count == 0 ? null
+            : $"{string.Join(", ", unread.Select(k => $"--set {k}"))}: a scan does not read {(unread.Count == 1 ? "it" : "them")}; " +
+              "it reads probes.das.* and probes.fourier.* (their layer and position come from --layers and --positions), device and data.tokenizer.*";
+    }
+
+    static bool IsRead(string key) => key == "device" || key.StartsWith("data.tokenizer.", StringComparison.Ordinal)
+        || key.Split('.') is ["probes", "das" or "fourier", var field] && field is not ("layer" or "position");
 
     /// <summary>The run's data, when it is an OLMo run with a task the probes read.</summary>
     /// <exception cref="ArtifactException">Another kind of run, or one without a comparison or modular-addition task.</exception>
@@ -70,11 +88,18 @@ public static class SiteScan
         log($"{Path.GetFileName(runDir)}: model at step {step}, {sites.Count} layer(s) × {positions.Count} position(s)" +
             $"{(das ? $", DAS rank {dasSpec.Rank} ({dasSpec.Steps} steps)" : "")}{(fourier ? ", Fourier readout" : "")}");
 
-        var (dasRows, fourierRows) = ProbeSites(model, on, step, spec, tokenizer, sites, positions, dasSpec, fourierSpec, das, fourier, log, ct);
+        var (dasRows, fourierRows, done) = ProbeSites(model, on, step, spec, tokenizer, sites, positions, dasSpec, fourierSpec, das, fourier, log, ct);
+        if (done == 0) ct.ThrowIfCancellationRequested();   // stopped before any site finished: nothing to keep
 
+        // Written even when stopped (the finished sites' rows, complete files put in place whole): the stop
+        // promised to complete what was done, so the write itself is not cancelled.
         Directory.CreateDirectory(outputDir);
-        if (das) await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, OlmoProbes.DasFile), DasProbe.Table, dasRows, ct);
-        if (fourier) await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, OlmoProbes.FourierFile), FourierProbe.Table, fourierRows, ct);
+        if (das) await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, OlmoProbes.DasFile), DasProbe.Table, dasRows, CancellationToken.None);
+        if (fourier) await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, OlmoProbes.FourierFile), FourierProbe.Table, fourierRows, CancellationToken.None);
+        // Into a folder that held an earlier scan (probe --overwrite): a table this scan has no rows for is not left
+        // beside the new ones, where a query would read it as this scan's.
+        foreach (var (wrote, file) in new[] { (das, OlmoProbes.DasFile), (fourier, OlmoProbes.FourierFile) })
+            if (!wrote) File.Delete(Path.Combine(outputDir, file));
         using var catalog = ArtifactCatalog.Open(outputDir);
         var summaries = new List<(string, QueryResult)>();
         if (das)
@@ -102,24 +127,26 @@ public static class SiteScan
                        any_value(full_loss) AS full_loss, any_value(restricted_loss) AS restricted_loss, any_value(excluded_loss) AS excluded_loss
                 FROM fourier WHERE source = 'residual' GROUP BY ALL ORDER BY task, position, layer
                 """, "probe: fourier summary")));
-        return new SiteScanResult(outputDir, summaries);
+        return new SiteScanResult(outputDir, summaries, done, sites.Count * positions.Count);
     }
 
     /// <summary>Each site probed with the run's settings (its seeds, its pairs), one initial model shared by every
-    /// site's Fourier reference (built on first use) instead of one per site.</summary>
-    static (List<DasRow> Das, List<FourierRow> Fourier) ProbeSites(Models.OlmoModel model, TorchSharp.torch.Device on, long step,
+    /// site's Fourier reference (built on first use) instead of one per site. A stop ends the scan between sites;
+    /// Done counts the sites whose rows are in the lists.</summary>
+    static (List<DasRow> Das, List<FourierRow> Fourier, int Done) ProbeSites(Models.OlmoModel model, TorchSharp.torch.Device on, long step,
         PipelineSpec spec, TextTokenizer tokenizer, IReadOnlyList<int> sites, IReadOnlyList<string> positions,
         DasProbeSpec dasSpec, FourierProbeSpec fourierSpec, bool das, bool fourier, Action<string> log, CancellationToken ct)
     {
         var dasRows = new List<DasRow>();
         var fourierRows = new List<FourierRow>();
         var initial = new Lazy<Models.OlmoModel>(() => OlmoProbes.InitialModel(spec, model.Config));
+        int done = 0;
         try
         {
             foreach (var layer in sites)
                 foreach (var position in positions)
                 {
-                    ct.ThrowIfCancellationRequested();
+                    if (ct.IsCancellationRequested) return (dasRows, fourierRows, done);
                     var site = spec with
                     {
                         Probes = new ProbesSpec
@@ -139,8 +166,9 @@ public static class SiteScan
                             .Select(r => $"{r.Task} DAS IIA {r.IiaChanged:F3} on changed pairs")
                         .Concat(fourierRows.Where(r => r.Layer == layer && r.Position == position && r.Source == "residual" && r.Frequency == 0)
                             .Select(r => $"{r.Task} key-frequency share {r.KeyShare:F3} (init {r.KeyShareInit:F3})"))));
+                    done++;
                 }
-            return (dasRows, fourierRows);
+            return (dasRows, fourierRows, done);
         }
         finally
         {

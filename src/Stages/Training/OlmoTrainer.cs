@@ -233,7 +233,17 @@ public sealed class OlmoTrainer : IDisposable
         var model = new OlmoModel(meta.Config);
         try
         {
-            model.load(Path.Combine(dir, ModelFile));
+            var file = Path.Combine(dir, ModelFile);
+            try
+            {
+                model.load(file);
+            }
+            catch (EndOfStreamException e)
+            {
+                // TorchSharp's reader says only "read past the end of the stream", naming no file.
+                throw new Artifacts.ArtifactException(file, "the checkpoint is damaged: the file ends before the model's weights do " +
+                    "(truncated or partly copied); restore it, or train the run again", e);
+            }
             if (device.type != DeviceType.CPU) model.to(device);
             model.ComputeDtype = MixedPrecision.ComputeDtype(meta.Spec.Precision, device);
             model.eval();

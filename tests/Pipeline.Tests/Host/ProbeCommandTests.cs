@@ -138,9 +138,81 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.Equal(2, unsaved.Exit);
         Assert.Contains("has no checkpoint/ to probe", unsaved.Err);
 
+        // Keys a scan never reads are refused, named, rather than accepted to change nothing.
+        var unread = CliProcess.Run(dir, Limit, "probe", runDir, "--set", "probes.gradients.neurons=4", "--set", "probes.das.rank=2",
+            "--set", "probes.das.layer=0", "--output", Path.Combine(dir, "scan-unread"));
+        Assert.Equal(2, unread.Exit);
+        Assert.StartsWith("error: --set probes.gradients.neurons, --set probes.das.layer: a scan does not read them", unread.Err.Trim());
+        Assert.False(Directory.Exists(Path.Combine(dir, "scan-unread")));
+
         var notRun = CliProcess.Run(dir, Limit, "probe", dir);
         Assert.Equal(2, notRun.Exit);
         Assert.Contains("is not a run directory", notRun.Err);
-        Assert.All(new[] { outside, position, unsaved, notRun }, r => Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+
+        // A path that is not there says so, rather than that it lacks a run.yaml.
+        var missing = CliProcess.Run(dir, Limit, "probe", Path.Combine(dir, "no-such-run"));
+        Assert.Equal(2, missing.Exit);
+        Assert.Equal($"error: {Path.Combine(dir, "no-such-run")}: does not exist", missing.Err.Trim());
+
+        // A sweep names its runs, the directories probe takes.
+        var sweep = Path.Combine(dir, "a", "olmo");
+        var ofSweep = CliProcess.Run(dir, Limit, "probe", sweep);
+        Assert.Equal(2, ofSweep.Exit);
+        Assert.Contains($"{sweep}: is a sweep directory, not a run", ofSweep.Err);
+        Assert.Contains(Path.Combine("runs", Path.GetFileName(runDir)), ofSweep.Err);
+        Assert.DoesNotContain("no run.yaml", ofSweep.Err);
+
+        // A truncated model.bin names the file and says the checkpoint is damaged (TorchSharp's own message names neither).
+        Directory.Move(Path.Combine(runDir, "moved"), Path.Combine(runDir, "checkpoint"));
+        var model = Path.Combine(runDir, "checkpoint", "model.bin");
+        using (var f = new FileStream(model, FileMode.Open)) f.SetLength(1000);
+        var damaged = CliProcess.Run(dir, Limit, "probe", runDir, "--output", Path.Combine(dir, "scan-damaged"));
+        Assert.Equal(2, damaged.Exit);
+        Assert.StartsWith($"error: {model}: the checkpoint is damaged", damaged.Err.Trim());
+        Assert.False(Directory.Exists(Path.Combine(dir, "scan-damaged")));
+        Assert.All(new[] { outside, position, unsaved, unread, notRun, missing, ofSweep, damaged },
+            r => Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    static readonly (int Layer, string Position)[] SiteOrder = [(0, "tok1"), (0, "tok2"), (1, "tok1"), (1, "tok2"), (2, "tok1"), (2, "tok2")];
+
+    [Fact]
+    public void A_stopped_scan_keeps_the_finished_sites_rows_and_a_later_scan_does_not_overwrite_them_unasked()
+    {
+        string runDir = TrainedRun();
+        string scan = Path.Combine(dir, "scan");
+        // More DAS steps than the run's so that a site takes long enough for the stop to land mid-scan.
+        using (var probe = CliProcess.Start(dir, "probe", runDir, "--output", scan, "--set", "probes.das.steps=1500"))
+        {
+            probe.WaitUntil(() => probe.Output.Contains("  layer 0, tok1: ", StringComparison.Ordinal), Limit, "the first site's line");
+            probe.Signal(15);
+            var (exit, output, err) = probe.WaitForExit(Limit);
+            Assert.True(exit == 130, err + output);
+            var match = System.Text.RegularExpressions.Regex.Match(err, @"interrupted after (\d+) of 6 sites; their rows are in (.+)");
+            Assert.True(match.Success, err);
+            Assert.Equal(scan, match.Groups[2].Value.Trim());
+            int done = int.Parse(match.Groups[1].Value);
+            Assert.InRange(done, 1, 5);
+            // Exactly the sites reported done, in scan order: each a progress line, each in both tables.
+            Assert.Equal(done, output.Split('\n').Count(l => l.StartsWith("  layer ", StringComparison.Ordinal)));
+            var das = ArrowRows.Read(Path.Combine(scan, "das.arrow"));
+            Assert.Equal(2 * done, das.Count);   // das and random per site, one comparison task
+            Assert.Equal(SiteOrder.Take(done), das.Select(r => ((int)r["layer"]!, (string)r["position"]!)).Distinct());
+            var fourier = ArrowRows.Read(Path.Combine(scan, "fourier.arrow"));
+            Assert.Equal(SiteOrder.Take(done), fourier.Select(r => ((int)r["layer"]!, (string)r["position"]!)).Distinct());
+            Assert.Empty(Directory.GetFiles(scan, "*.tmp"));
+        }
+
+        // The kept scan is not replaced unless asked.
+        var before = File.ReadAllBytes(Path.Combine(scan, "das.arrow"));
+        var again = CliProcess.Run(dir, Limit, "probe", runDir, "--output", scan);
+        Assert.Equal(2, again.Exit);
+        Assert.Contains($"--output {scan}: is not empty", again.Err);
+        Assert.Contains("--overwrite", again.Err);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(scan, "das.arrow")));
+
+        var replaced = CliProcess.Run(dir, Limit, "probe", runDir, "--output", scan, "--overwrite");
+        Assert.True(replaced.Exit == 0, replaced.Err + replaced.Out);
+        Assert.Equal(SiteOrder, ArrowRows.Read(Path.Combine(scan, "das.arrow")).Select(r => ((int)r["layer"]!, (string)r["position"]!)).Distinct());
     }
 }
