@@ -45,6 +45,24 @@ public static class ArrowParts
     public static IReadOnlyList<string> Kept(string tablePath, long upToStep) =>
         File.Exists(tablePath) ? [tablePath] : [.. List(tablePath).Where(p => p.Step <= upToStep).Select(p => p.Path)];
 
+    /// <summary>The finite values of the float64 <paramref name="column"/> in the rows a resume at <paramref name="upToStep"/>
+    /// keeps (<see cref="Kept"/>, rows whose <c>step</c> is at most that step), in the order they were written. Read lazily,
+    /// so a caller that wants the first reads no further. The files' columns are the caller's to have checked.</summary>
+    public static IEnumerable<double> KeptValues(string tablePath, long upToStep, string column)
+    {
+        foreach (var file in Kept(tablePath, upToStep))
+        {
+            using var reader = new ArrowFileReader(File.OpenRead(file));
+            while (reader.ReadNextRecordBatch() is { } batch)
+                using (batch)
+                {
+                    var (steps, values) = ((Int64Array)batch.Column("step"), (DoubleArray)batch.Column(column));
+                    for (int i = 0; i < batch.Length; i++)
+                        if (steps.GetValue(i) <= upToStep && values.GetValue(i) is { } v && double.IsFinite(v)) yield return v;
+                }
+        }
+    }
+
     /// <summary>An attempt wrote rows to the table at <paramref name="tablePath"/>, in any form: complete (a failure or a stop
     /// completes its tables), in progress (<c>.tmp</c>, a kill before any seal) or sealed in parts (a kill after one).</summary>
     public static bool Written(string tablePath) =>

@@ -1,5 +1,3 @@
-using Apache.Arrow;
-using Apache.Arrow.Ipc;
 using Retention.Artifacts;
 
 namespace Retention.Pipeline;
@@ -15,24 +13,8 @@ namespace Retention.Pipeline;
 /// </remarks>
 static class ResumedClock
 {
-    const string Column = "elapsed_s";
-
     /// <summary>The largest <c>elapsed_s</c> among the rows of <paramref name="trainTable"/> at or below
     /// <paramref name="upToStep"/>; zero when none is kept. Called after the table's writer resumed (which checked its columns).</summary>
-    public static TimeSpan Of(string trainTable, long upToStep)
-    {
-        double seconds = 0;
-        foreach (var file in ArrowParts.Kept(trainTable, upToStep))
-        {
-            using var reader = new ArrowFileReader(File.OpenRead(file));
-            while (reader.ReadNextRecordBatch() is { } batch)
-                using (batch)
-                {
-                    var (steps, elapsed) = ((Int64Array)batch.Column("step"), (DoubleArray)batch.Column(Column));
-                    for (int i = 0; i < batch.Length; i++)
-                        if (steps.GetValue(i) <= upToStep && elapsed.GetValue(i) is { } s && double.IsFinite(s)) seconds = Math.Max(seconds, s);
-                }
-        }
-        return TimeSpan.FromSeconds(seconds);
-    }
+    public static TimeSpan Of(string trainTable, long upToStep) =>
+        TimeSpan.FromSeconds(ArrowParts.KeptValues(trainTable, upToStep, "elapsed_s").DefaultIfEmpty(0).Max());
 }

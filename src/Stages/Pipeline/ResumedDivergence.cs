@@ -1,5 +1,3 @@
-using Apache.Arrow;
-using Apache.Arrow.Ipc;
 using Retention.Artifacts;
 using Retention.Training;
 
@@ -23,19 +21,6 @@ static class ResumedDivergence
     /// <summary>The loss of the earliest kept row: the first step's (the reference itself) with train.log_every 1, else the
     /// first logged step's, which approximates it (a little lower, so the check is a little stricter). Null when none is kept.
     /// Called after the table's writer resumed (which checked its columns).</summary>
-    static double? EarliestLoss(string trainTable, long upToStep)
-    {
-        foreach (var file in ArrowParts.Kept(trainTable, upToStep))
-        {
-            using var reader = new ArrowFileReader(File.OpenRead(file));
-            while (reader.ReadNextRecordBatch() is { } batch)
-                using (batch)
-                {
-                    var (steps, losses) = ((Int64Array)batch.Column("step"), (DoubleArray)batch.Column("loss"));
-                    for (int i = 0; i < batch.Length; i++)
-                        if (steps.GetValue(i) <= upToStep && losses.GetValue(i) is { } l && double.IsFinite(l)) return l;
-                }
-        }
-        return null;
-    }
+    static double? EarliestLoss(string trainTable, long upToStep) =>
+        ArrowParts.KeptValues(trainTable, upToStep, "loss").Cast<double?>().FirstOrDefault();
 }
