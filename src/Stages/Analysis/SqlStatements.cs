@@ -85,13 +85,8 @@ public static partial class SqlStatements
     /// (parsed and bound, nothing run) and reads its statement type (CREATE, DROP, SET, ...). False also when it cannot
     /// tell: the statement reads a table an earlier statement creates, or does not parse.
     /// </summary>
-    public static bool ReturnsNone(DuckDBConnection connection, SqlStatement statement)
-    {
-        if (!statement.Parses) return false;
-        var state = NativeMethods.PreparedStatements.DuckDBPrepare(connection.NativeConnection, statement.Placed, out var prepared);
-        using (prepared)
-            return state == DuckDBState.Success && NoResult.Contains(PreparedType(prepared));
-    }
+    public static bool ReturnsNone(DuckDBConnection connection, SqlStatement statement) =>
+        statement.Parses && TypeOf(connection, statement) is { } type && NoResult.Contains(type);
 
     /// <summary>
     /// Why <paramref name="statement"/> may not run over a catalog (null when it may): the catalog keeps a query in a
@@ -106,16 +101,23 @@ public static partial class SqlStatements
         if (Importing().IsMatch(statement.Placed[CommentsSkipped(statement.Placed, 0, statement.Placed.Length)..]))
             return "IMPORT DATABASE cannot run in a query: it runs the statements of the files it reads, which can end the " +
                 "transaction that keeps a query's changes out of the sweep's cache; import into a database of your own with the DuckDB shell";
-        var state = NativeMethods.PreparedStatements.DuckDBPrepare(connection.NativeConnection, statement.Placed, out var prepared);
-        using (prepared)
-            return state == DuckDBState.Success && PreparedType(prepared) == Transaction
-                ? "transaction statements (BEGIN, COMMIT, ROLLBACK, ABORT, END) cannot run in a query: each query runs in a " +
-                  "transaction that is discarded when it ends, so that nothing it changes lands in the sweep's cache (catalog.duckdb), " +
-                  "and ending it would save the changes for every later query; leave the statement out (nothing was run)"
-                : null;
+        return TypeOf(connection, statement) == Transaction
+            ? "transaction statements (BEGIN, COMMIT, ROLLBACK, ABORT, END) cannot run in a query: each query runs in a " +
+              "transaction that is discarded when it ends, so that nothing it changes lands in the sweep's cache (catalog.duckdb), " +
+              "and ending it would save the changes for every later query; leave the statement out (nothing was run)"
+            : null;
     }
 
     const int Transaction = 10;
+
+    /// <summary>DuckDB's statement type of <paramref name="statement"/>, from preparing it (parsed and bound, nothing run);
+    /// null when it cannot be prepared (it reads a table an earlier statement creates, say).</summary>
+    static int? TypeOf(DuckDBConnection connection, SqlStatement statement)
+    {
+        var state = NativeMethods.PreparedStatements.DuckDBPrepare(connection.NativeConnection, statement.Placed, out var prepared);
+        using (prepared)
+            return state == DuckDBState.Success ? PreparedType(prepared) : null;
+    }
 
     [GeneratedRegex(@"^(IMPORT\s+DATABASE|PRAGMA\s+import_database)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Importing();
