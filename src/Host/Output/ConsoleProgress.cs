@@ -80,7 +80,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     readonly TextWriter output = output ?? Console.Out;
     readonly ConcurrentDictionary<string, int> indices = new();
     sealed class Group { public required IReadOnlyList<string> Runs; public required long Total; public required Stopwatch Clock;
-        public TimeSpan LastPrint; public long? FirstStep; public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
+        public TimeSpan LastPrint; public readonly StepRate Rate = new(); public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
     readonly Groups groups = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, Group> state = new(ReferenceEqualityComparer.Instance);
     readonly Tally tally = new();
@@ -104,15 +104,13 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     public override void Step(string runId, long step, double? trainLoss)
     {
         var g = state[groups.Of(runId)];
-        g.FirstStep ??= step;
         if (trainLoss is { } l) g.Loss[runId] = l;
         if (!groups.Closes(runId)) return;   // the group's runs share steps and timing; the last reports last
         var now = g.Clock.Elapsed;
+        var rate = g.Rate.Observe(step, now);   // a resumed run starts past 0: timed from its first step
         if (now - g.LastPrint < every && step != g.Total) return;
         g.LastPrint = now;
-        double rate = (step - g.FirstStep!.Value + 1) / Math.Max(now.TotalSeconds, 1e-9);   // a resumed run starts past 0
-        var eta = TimeSpan.FromSeconds((g.Total - step) / Math.Max(rate, 1e-9));
-        output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} loss {LossText(g.Loss.Values)} {rate:F0} steps/s ETA {eta:hh\\:mm\\:ss}");
+        output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} loss {LossText(g.Loss.Values)} {StepRate.Text(rate)} ETA {StepRate.Eta(step, g.Total, rate)}");
     }
 
     public override void RunFinished(string runId, RunStatus status)
@@ -154,7 +152,7 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
     ProgressTask? sweep;
     readonly Groups groups = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, (ProgressTask Task, Stopwatch Clock)> rows = new(ReferenceEqualityComparer.Instance);
-    readonly ConcurrentDictionary<IReadOnlyList<string>, long> firstSteps = new(ReferenceEqualityComparer.Instance);
+    readonly ConcurrentDictionary<IReadOnlyList<string>, StepRate> rates = new(ReferenceEqualityComparer.Instance);
     readonly ConcurrentDictionary<string, double> losses = new();
     readonly ConcurrentQueue<string> messages = new();
     readonly List<string> failures = [];
@@ -198,12 +196,11 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
         if (!groups.Leads(runId)) return;
         var runs = groups.Of(runId);
         var (task, clock) = rows[runs];
-        long first = firstSteps.GetOrAdd(runs, step);   // a resumed run starts past 0
+        var rate = rates.GetOrAdd(runs, _ => new StepRate()).Observe(step, clock.Elapsed);   // a resumed run starts past 0
         task.Value = step;
         if (step % 50 != 0 && trainLoss is null) return;
-        double rate = (step - first + 1) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         var loss = LossText(runs.Where(losses.ContainsKey).Select(r => losses[r]));
-        task.Description = Markup.Escape($"{GroupName(runs)}  step {step}/{task.MaxValue}  loss {loss}  {rate:F0} steps/s");
+        task.Description = Markup.Escape($"{GroupName(runs)}  step {step}/{task.MaxValue}  loss {loss}  {StepRate.Text(rate)}");
     }
 
     public override void RunFinished(string runId, RunStatus status)
