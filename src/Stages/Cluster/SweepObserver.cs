@@ -75,7 +75,7 @@ public static class SweepObserver
             {
                 if (step(dir) is { } at) foreach (var run in group) steps[run.RunId] = at;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException) { }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException or ArtifactException) { }
         }
         foreach (var run in runs.Where(r => r.Spec.Experiment == "olmo")) Read([run], dir => Training.OlmoTrainer.Describe(dir).Step);
         foreach (var group in ResumeGroups([.. runs.Where(r => r.Spec.Experiment == "synthetic")], RunDir, taskOf))

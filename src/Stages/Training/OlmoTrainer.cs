@@ -211,8 +211,8 @@ public sealed class OlmoTrainer : IDisposable
         var trainer = new OlmoTrainer(meta.Config, meta.Spec, device);
         try
         {
-            trainer.model.load(Path.Combine(dir, ModelFile));
-            trainer.optimizer.Load(Path.Combine(dir, OptimizerFile));
+            LoadWeights(Path.Combine(dir, ModelFile), f => trainer.model.load(f));
+            LoadWeights(Path.Combine(dir, OptimizerFile), trainer.optimizer.Load);
             if (trainer.optimizer.StepCount != meta.Step)
                 throw new InvalidDataException($"checkpoint '{dir}': optimizer at step {trainer.optimizer.StepCount}, trainer at {meta.Step}");
             trainer.StepCount = meta.Step;
@@ -233,17 +233,7 @@ public sealed class OlmoTrainer : IDisposable
         var model = new OlmoModel(meta.Config);
         try
         {
-            var file = Path.Combine(dir, ModelFile);
-            try
-            {
-                model.load(file);
-            }
-            catch (EndOfStreamException e)
-            {
-                // TorchSharp's reader says only "read past the end of the stream", naming no file.
-                throw new Artifacts.ArtifactException(file, "the checkpoint is damaged: the file ends before the model's weights do " +
-                    "(truncated or partly copied); restore it, or train the run again", e);
-            }
+            LoadWeights(Path.Combine(dir, ModelFile), f => model.load(f));
             if (device.type != DeviceType.CPU) model.to(device);
             model.ComputeDtype = MixedPrecision.ComputeDtype(meta.Spec.Precision, device);
             model.eval();
@@ -267,9 +257,35 @@ public sealed class OlmoTrainer : IDisposable
     /// <summary>The divergence reference a checkpoint saved; null where none was set or an older version wrote it.</summary>
     public static double? SavedDivergenceReference(string dir) => ReadMeta(dir).DivergenceReference;
 
-    static OlmoCheckpointMeta ReadMeta(string dir) =>
-        JsonSerializer.Deserialize<OlmoCheckpointMeta>(File.ReadAllText(Path.Combine(dir, TrainerFile)), Json)
-            ?? throw new InvalidDataException($"empty {TrainerFile} in '{dir}'");
+    static OlmoCheckpointMeta ReadMeta(string dir)
+    {
+        var file = Path.Combine(dir, TrainerFile);
+        try
+        {
+            return JsonSerializer.Deserialize<OlmoCheckpointMeta>(File.ReadAllText(file), Json)
+                ?? throw new Artifacts.ArtifactException(file, "the checkpoint's trainer state is empty; restore it, or train the run again");
+        }
+        catch (JsonException e)
+        {
+            // System.Text.Json names the line and byte but not the file.
+            throw new Artifacts.ArtifactException(file, $"the checkpoint's trainer state is damaged ({e.Message}); restore it, or train the run again", e);
+        }
+    }
+
+    /// <summary>Reads a checkpoint's weights file, naming it when it is cut short (TorchSharp's reader says only
+    /// "read past the end of the stream").</summary>
+    static void LoadWeights(string file, Action<string> load)
+    {
+        try
+        {
+            load(file);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new Artifacts.ArtifactException(file, "the checkpoint is damaged: the file ends before its weights do " +
+                "(truncated or partly copied); restore it, or train the run again", e);
+        }
+    }
 
     public void Dispose()
     {

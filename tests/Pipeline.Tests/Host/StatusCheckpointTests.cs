@@ -60,5 +60,12 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
         var status = CliProcess.Run(dir, Limit, "status", Path.Combine("artifacts", "tiny"));
         Assert.True(status.Exit == 4, status.Err + status.Out);
         Assert.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0", status.Out);
+
+        // Damaged rather than unreadable (half a JSON document): still left out, not the end of the report.
+        Directory.Delete(trainer);
+        File.WriteAllText(trainer, "{\"Step\": 6, \"Con");
+        var damaged = CliProcess.Run(dir, Limit, "status", Path.Combine("artifacts", "tiny"));
+        Assert.True(damaged.Exit == 4, damaged.Err + damaged.Out);
+        Assert.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0", damaged.Out);
     }
 }

@@ -129,6 +129,37 @@ public class OlmoResumeReviewTests() : InTempFolder("olmo-resume-review-")
         Assert.Contains($"at step {at + 1} in run 'default' is more than 100× its first value {low:G4}", diverged.Message);
     }
 
+    [Fact]
+    public async Task A_resume_from_a_damaged_checkpoint_names_the_damaged_file_and_keeps_the_rows()
+    {
+        string yaml = TinyCorpus.TinyOlmo(dir, 40);
+        using (var stop = new CancellationTokenSource())
+            await Run(yaml, new StopAt(5, stop), stop.Token, resume: false);
+        var steps = AttemptRecords.TrainRows(RunDir).Select(r => r.Step).ToList();
+        var checkpoint = Path.Combine(RunDir, "checkpoint");
+        var saved = Path.Combine(dir, "saved-checkpoint");
+        CopyFolder(checkpoint, saved);
+
+        // Each file cut short in turn (a partial copy): the error starts with its path, and no row goes.
+        foreach (var name in new[] { "trainer.json", "model.bin", "optimizer.bin" })
+        {
+            var file = Path.Combine(checkpoint, name);
+            using (var f = new FileStream(file, FileMode.Open)) f.SetLength(Math.Min(f.Length / 2, 200));
+            var failure = await Assert.ThrowsAsync<PipelineRunException>(() => Run(yaml, SilentProgress.Instance, CancellationToken.None, resume: true));
+            Assert.Contains($"{file}: the checkpoint", failure.Message);
+            Assert.Contains("damaged", failure.Message);
+            Assert.Equal(steps, AttemptRecords.TrainRows(RunDir).Select(r => r.Step));
+            Directory.Delete(checkpoint, true);
+            CopyFolder(saved, checkpoint);
+        }
+    }
+
+    static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+    }
+
     double FirstLoss()
     {
         using var reader = new Apache.Arrow.Ipc.ArrowFileReader(File.OpenRead(Path.Combine(RunDir, "train.arrow")));
