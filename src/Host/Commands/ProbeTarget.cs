@@ -1,4 +1,5 @@
 using Retention.Artifacts;
+using Retention.Messages;
 
 namespace Retention.Host.Commands;
 
@@ -18,7 +19,7 @@ public static class ProbeTarget
                 .Where(d => File.Exists(Path.Combine(d, ArtifactLayout.RunManifest))).Order(StringComparer.Ordinal).ToList();
             return $"{runDir}: is a sweep directory, not a run; probe one of its runs" + (runs.Count == 0
                 ? " (its runs/ holds none yet)"
-                : $": {string.Join(", ", runs.Take(3).Select(r => Path.Combine(ArtifactLayout.RunsDir, Path.GetFileName(r))))}{(runs.Count > 3 ? $", … ({runs.Count} in all)" : "")}");
+                : $": {Listing.FirstFew(runs.Select(r => Path.Combine(ArtifactLayout.RunsDir, Path.GetFileName(r))))}");
         }
         return $"{runDir}: is not a run directory (no {ArtifactLayout.RunManifest})";
     }
@@ -30,7 +31,7 @@ public static class ProbeTarget
         if (overwrite || !Directory.Exists(outputDir)) return null;
         var held = Directory.EnumerateFileSystemEntries(outputDir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         return held.Count == 0 ? null
-            : $"--output {outputDir}: is not empty (it holds {string.Join(", ", held.Take(3))}{(held.Count > 3 ? ", …" : "")}); " +
+            : $"--output {outputDir}: is not empty (it holds {Listing.FirstFew(held)}); " +
               "give --overwrite to replace an earlier scan's tables there, or another folder";
     }
 }

@@ -124,7 +124,7 @@ public static class ArtifactLayout
         var file = Path.Combine(sweepDir, PipelineFile);
         if (!File.Exists(file))
             throw new DirectoryNotFoundException($"{sweepDir} holds no {PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`" +
-                (Sweeps(sweepDir) is { Count: > 0 } inside ? $" (it holds sweeps: {string.Join(", ", inside.Take(3).Select(Path.GetFileName))}{(inside.Count > 3 ? ", …" : "")})" : ""));
+                (Sweeps(sweepDir) is { Count: > 0 } inside ? $" (it holds sweeps: {Messages.Listing.FirstFew(inside.Select(d => Path.GetFileName(d)))})" : ""));
         return file;
     }
 

@@ -167,8 +167,7 @@ public static class SpecLoader
         {
             var ids = g.Select(r => r.RunId).Distinct().ToList();
             if (ids.Count == runs || g.Key.Path.StartsWith(SpecSchema.SweepKey + ".", StringComparison.Ordinal)) return g.Key;
-            var shown = string.Join(", ", ids.Take(3)) + (ids.Count > 3 ? $" and {ids.Count - 3} more" : "");
-            return g.Key with { Message = $"{g.Key.Message} (in run{(ids.Count > 1 ? "s" : "")} {shown})" };
+            return g.Key with { Message = $"{g.Key.Message} (in run{(ids.Count > 1 ? "s" : "")} {Messages.Listing.FirstFew(ids)})" };
         });
 
     /// <param name="duplicates">Where duplicate keys are reported (null: thrown); see <see cref="YamlSyntax.Parse"/>.</param>
