@@ -43,6 +43,12 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>Turns the errors a user can meet into one clear message and an exit code, no stack trace.</summary>
 public static class Errors
 {
+    /// <summary>Prints what is worth knowing but stops nothing (the exit code is unchanged), on stderr with the errors.</summary>
+    public static void Warn(string source, IEnumerable<SweptKeyWarning> warnings)
+    {
+        foreach (var w in warnings) Console.Error.WriteLine($"warning: {source}: {w.Message}");
+    }
+
     public static bool IsUserFacing(Exception e) => e is SpecException or AnalysisException or ArtifactException or UsageException
         or PipelineRunException or SweepContractException or Cluster.SlurmException or StageException or DataException or FileNotFoundException or DirectoryNotFoundException
         or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or ExternalException

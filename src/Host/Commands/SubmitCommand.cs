@@ -32,6 +32,7 @@ public static class SubmitCommand
                     r.GetValue(maxParallel), r.GetValue(lead));
                 if (resources.Problems() is { Count: > 0 } problems) throw new UsageException(string.Join("; ", problems));
                 var pipeline = opts.Load(r);
+                Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // as `run` does, before the jobs are queued
                 if (resources.GpusPerRun == 0 && pipeline.Runs.Any(run => run.Spec.Device.StartsWith("cuda", StringComparison.Ordinal)))
                     Console.Error.WriteLine("warning: the runs use device cuda but --gpus-per-run is 0: the tasks get a GPU only where the " +
                         "partition gives one by default (give --gpus-per-run 1)");

@@ -23,6 +23,7 @@ public static class ValidateCommand
                 Console.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
                 foreach (var run in p.Runs)
                     Console.WriteLine($"  {run.RunId}: {Model(run.Spec)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
+                Errors.Warn(p.SourceName, p.AnalysisWarnings);
                 return 0;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))

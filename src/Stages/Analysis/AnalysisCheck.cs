@@ -9,6 +9,10 @@ namespace Retention.Analysis;
 /// value to change (analysis.tables[0].sql, analysis.plots[1].x).</summary>
 public sealed record AnalysisProblem(string Path, string Message);
 
+/// <summary>What <see cref="AnalysisCheck.Run"/> found: the problems, and the columns of each analysis table it could
+/// create (by name, case-insensitive), so what the tables keep is known before training too.</summary>
+public sealed record AnalysisCheckResult(IReadOnlyList<AnalysisProblem> Problems, IReadOnlyDictionary<string, IReadOnlyList<string>> TableColumns);
+
 /// <summary>
 /// Runs the analysis section against empty tables with the schemas the runs will write, before
 /// any training: a typo in a column name or a plot axis then costs a second, not the run. Each
@@ -17,10 +21,11 @@ public sealed record AnalysisProblem(string Path, string Message);
 /// </summary>
 public static class AnalysisCheck
 {
-    public static IReadOnlyList<AnalysisProblem> Run(IReadOnlyList<(string Name, Schema Schema)> runTables, AnalysisSpec analysis)
+    public static AnalysisCheckResult Run(IReadOnlyList<(string Name, Schema Schema)> runTables, AnalysisSpec analysis)
     {
         var problems = new List<AnalysisProblem>();
-        if (analysis.Tables.Count + analysis.Plots.Count == 0) return problems;
+        var columns = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        if (analysis.Tables.Count + analysis.Plots.Count == 0) return new AnalysisCheckResult(problems, columns);
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         foreach (var (name, schema) in runTables) ArrowTableLoader.CreateEmpty(connection, name, schema, perRun: true);
@@ -45,6 +50,7 @@ public static class AnalysisCheck
             try
             {
                 SqlRunner.Execute(connection, $"CREATE OR REPLACE TABLE {SqlIdentifiers.Quote(table.Name)} AS {AnalysisRunner.StripTrailingSemicolons(table.Sql)}");
+                columns[table.Name] = SqlRunner.Query(connection, $"SELECT * FROM {SqlIdentifiers.Quote(table.Name)} LIMIT 0").ColumnNames;
             }
             catch (AnalysisException e)
             {
@@ -63,7 +69,7 @@ public static class AnalysisCheck
                 CheckQuery(connection, o.Sql, $"{at}.overlays[{j}].sql", [("x", o.X), ("y", o.Y)], $"{at}.overlays[{j}]", Problem);
             }
         }
-        return problems;
+        return new AnalysisCheckResult(problems, columns);
     }
 
     static void CheckQuery(DuckDBConnection connection, string sql, string sqlPath, (string Key, string? Column)[] columns, string at,

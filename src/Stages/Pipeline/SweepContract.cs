@@ -63,6 +63,16 @@ public static class SweepContract
             .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "(absent)"} → {after.GetValueOrDefault(k) ?? "(absent)"}")];
     }
 
+    /// <summary>The sweep the runs of <paramref name="sweepDir"/> were trained under (its pipeline.yaml's): what an analysis
+    /// taken from another file (`analyze --pipeline`) is run over. Null when the folder holds no loadable pipeline.yaml.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>>? StoredSweep(string sweepDir)
+    {
+        var file = Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
+        if (!File.Exists(file)) return null;
+        try { return SpecLoader.Load(file, checkAnalysis: false, stored: true).Spec.Sweep; }
+        catch (SpecException) { return null; }
+    }
+
     /// <summary>A run spec written by an earlier version, written again as this version writes it: a key added since
     /// (olmo.reference_tasks, olmo.fused_adamw) takes its default, which does what the run did before the key
     /// existed, instead of reading as a change. A file this version cannot load is compared as it is.</summary>

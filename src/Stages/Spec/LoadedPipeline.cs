@@ -21,4 +21,7 @@ public sealed record LoadedPipeline(
 
     /// <summary>Each swept key's short name (a column of swept.arrow) and its values as written.</summary>
     public IReadOnlyList<(string Key, IReadOnlyList<string> Values)> Swept { get; init; } = [];
+
+    /// <summary>Swept keys the analysis section would mix (one warning per key; empty when the analysis was not checked).</summary>
+    public IReadOnlyList<Analysis.SweptKeyWarning> AnalysisWarnings { get; init; } = [];
 }

@@ -124,10 +124,9 @@ public static class SpecLoader
             [.. axes.Select(a => (a.ShortKey, (IReadOnlyList<string>)[.. a.Values.Select(v => v.Value ?? "")]))];
         // A table or plot whose keys already failed to bind would only repeat that error in SQL terms.
         var bound = errors.Select(e => e.Path).ToList();
-        List<SpecError> analysisErrors = checkAnalysis
-            ? [.. Unmended(AnalysisErrors(spec, swept, index, sources, yaml), mended)
-                .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b)))]
-            : [];
+        var (checkErrors, analysisWarnings) = checkAnalysis ? AnalysisFindings(spec, swept, index, sources, yaml) : ([], []);
+        List<SpecError> analysisErrors = [.. Unmended(checkErrors, mended)
+            .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b)))];
         if (errors.Count > 0)
         {
             // Without a usable sweep there are no runs to check; check the document as written.
@@ -157,7 +156,7 @@ public static class SpecLoader
         var others = checkOtherProfiles ? OtherProfileErrors(yaml, sourceName, profile, baseDirectory, duplicates) : [];
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. Fail(duplicates).Errors, .. others]);
 
-        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept };
+        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept, AnalysisWarnings = analysisWarnings };
     }
 
     /// <summary>An error that only some runs of a sweep have comes from a swept value, though a rule over two fields
@@ -204,21 +203,25 @@ public static class SpecLoader
         return errors.Count > 0 ? throw new SpecException(errors) : root;
     }
 
-    /// <summary>The analysis SQL and plot columns checked against the tables the runs will write.</summary>
-    private static IEnumerable<SpecError> AnalysisErrors(PipelineSpec spec, IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept,
-        NodeIndex index, SourceMap sources, string yaml)
+    /// <summary>The analysis SQL and plot columns checked against the tables the runs will write (errors), and the swept
+    /// keys the analysis would mix (warnings: a shipped analysis run over a sweep it was not written for).</summary>
+    private static (IReadOnlyList<SpecError> Errors, IReadOnlyList<Analysis.SweptKeyWarning> Warnings) AnalysisFindings(PipelineSpec spec,
+        IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept, NodeIndex index, SourceMap sources, string yaml)
     {
-        IReadOnlyList<Analysis.AnalysisProblem> problems;
+        Analysis.AnalysisCheckResult check;
         try
         {
-            problems = Analysis.AnalysisCheck.Run(Pipeline.RunTables.Of(spec, swept), spec.Analysis);
+            check = Analysis.AnalysisCheck.Run(Pipeline.RunTables.Of(spec, swept), spec.Analysis);
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
         {
-            return [];   // DuckDB is not shipped here (a trimmed GPU publish); the analysis runs elsewhere
+            // DuckDB is not shipped here (a trimmed GPU publish); the analysis runs elsewhere. Its tables' columns are
+            // unknown, so only the plots are looked at.
+            return ([], Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, new Dictionary<string, IReadOnlyList<string>>()));
         }
         var lines = yaml.Split('\n');
-        return problems.Select(p => AtSqlLine(ErrorAt(index, sources, p.Path, p.Message), index.Nearest(p.Path, out _), lines));
+        return ([.. check.Problems.Select(p => AtSqlLine(ErrorAt(index, sources, p.Path, p.Message), index.Nearest(p.Path, out _), lines))],
+            Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, check.TableColumns));
     }
 
     /// <summary>An error at <paramref name="path"/>: a written value where the user wrote it (a swept one in the sweep
