@@ -59,6 +59,7 @@ public static class AdviseCommand
                     var dir = r.GetValue(output) ?? Path.Combine(paths[0], "analysis");
                     result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
                 }
+                foreach (var w in result.Warnings) Console.Error.WriteLine($"warning: {w}");
                 foreach (var (name, table) in result.Tables) TablePrinter.Print(table, name, maxRows: 40);
                 Console.WriteLine($"advice: {Path.GetFullPath(result.Directory)}");
                 return ExitCodes.Ok;

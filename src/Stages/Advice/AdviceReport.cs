@@ -5,7 +5,11 @@ using Retention.Spec;
 namespace Retention.Advice;
 
 /// <summary>What `pipeline advise` and the analysis kind `advise:` write: Arrow tables (and a plot) in a folder.</summary>
-public sealed record AdviceResult(string Directory, IReadOnlyList<(string Name, QueryResult Table)> Tables);
+public sealed record AdviceResult(string Directory, IReadOnlyList<(string Name, QueryResult Table)> Tables)
+{
+    /// <summary>What the reader should know about the advice's inputs (runs of other settings pooled: <see cref="AdvicePooling"/>).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>Reads sweeps for the empirical advisor, runs either advisor and writes its tables and plot.</summary>
 public static class AdviceReport
@@ -46,7 +50,7 @@ public static class AdviceReport
             WHERE t.split = 'test'
             """, "advice: reading the sweep").Rows;
         return [.. rows.Select(r => new TaskOutcome((string)r[0]!, Convert.ToDouble(r[1]), Convert.ToInt64(r[2]), Convert.ToInt32(r[3]),
-            Convert.ToDouble(r[4]), Convert.ToDouble(r[5])) { Run = Path.Combine(catalog.Directory, Convert.ToString(r[6])!) })];
+            Convert.ToDouble(r[4]), Convert.ToDouble(r[5])) { Run = Path.Combine(catalog.Directory, ArtifactLayout.RunsDir, Convert.ToString(r[6])!) })];
     }
 
     /// <summary>The synthetic advice of a pipeline with a rare task: per width and per frequency, plus a plot; one set of
@@ -76,13 +80,16 @@ public static class AdviceReport
     }
 
     /// <summary>The empirical advice from OLMo sweeps: boundaries, size factors and (with size and frequency) the two levers.</summary>
-    public static Task<AdviceResult> EmpiricalAsync(IReadOnlyList<string> sweepDirs, string outputDir, double target,
+    public static async Task<AdviceResult> EmpiricalAsync(IReadOnlyList<string> sweepDirs, string outputDir, double target,
         long? size = null, double? frequency = null, string kind = "comparison")
     {
         SweepOverlap.CheckDistinct(sweepDirs);
         var outcomes = sweepDirs.Select(Outcomes).ToList();
         SweepOverlap.CheckNoCopies(outcomes);
-        return EmpiricalAsync([.. outcomes.SelectMany(o => o)], sweepDirs[0], outputDir, target, size, frequency, kind);
+        List<TaskOutcome> all = [.. outcomes.SelectMany(o => o)];
+        var warnings = AdvicePooling.Warnings(all, AdvicePooling.StoredSpec);
+        var result = await EmpiricalAsync(all, sweepDirs[0], outputDir, target, size, frequency, kind);
+        return result with { Warnings = warnings };
     }
 
     /// <summary>The same from outcomes already read (<paramref name="source"/> names where, for the error when there are none).

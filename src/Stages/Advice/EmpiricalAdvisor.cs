@@ -3,7 +3,7 @@ namespace Retention.Advice;
 /// <summary>One run's final test accuracy on one injected task (among its label tokens).</summary>
 public sealed record TaskOutcome(string Kind, double Frequency, long Parameters, int Seed, double Accuracy, double Tokens)
 {
-    /// <summary>Where the run lies (its sweep directory and run name), to name it in an error; empty where not read from a sweep.</summary>
+    /// <summary>The run's directory (in its sweep's runs/), to name it in an error and read its spec; empty where not read from a sweep.</summary>
     public string Run { get; init; } = "";
 }
 

@@ -19,12 +19,20 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
     };
 
     /// <summary>A sweep folder with one run per size, frequency and given seed (seed s has accuracy[s % 2]).</summary>
-    async Task<string> Sweep(string name, params int[] seeds)
+    async Task<string> Sweep(string name, params int[] seeds) => await Sweep(name, lr: null, seeds);
+
+    /// <summary>The same, each run with a run.yaml training at <paramref name="lr"/> where one is given.</summary>
+    async Task<string> Sweep(string name, double? lr, params int[] seeds)
     {
         var sweep = Path.Combine(dir, name);
         foreach (var ((parameters, frequency), accuracies) in Accuracy)
             foreach (var seed in seeds)
-                await Run(Path.Combine(sweep, "runs", $"p{parameters}_f{frequency}_s{seed}"), parameters, frequency, seed, accuracies[seed % 2]);
+            {
+                var run = Path.Combine(sweep, "runs", $"p{parameters}_f{frequency}_s{seed}");
+                await Run(run, parameters, frequency, seed, accuracies[seed % 2]);
+                if (lr is { } l)
+                    File.WriteAllText(Path.Combine(run, "run.yaml"), $"name: {name}\nexperiment: olmo\nseed: {seed}\ntrain: {{steps: 100, lr: {l}}}\n");
+            }
         return sweep;
     }
 
@@ -77,6 +85,24 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
         var both = Advise(a, more, "--output", "both");
         Assert.True(both.Exit == 0, both.Out + both.Err);
         Assert.Equal([4, 4], Rows("both", "SELECT seeds FROM advice_boundaries ORDER BY parameters").Select(r => Convert.ToInt32(r[0])));
+    }
+
+    [Fact]
+    public async Task Sweeps_trained_at_another_lr_are_pooled_with_a_warning_naming_it()
+    {
+        var a = await Sweep("a", 0.003, 0, 1);
+        var same = await Sweep("same", 0.003, 2, 3);
+        var quiet = Advise(a, same, "--output", "quiet");
+        Assert.True(quiet.Exit == 0, quiet.Out + quiet.Err);
+        Assert.DoesNotContain("warning", quiet.Err);
+
+        var slower = await Sweep("slower", 0.001, 2, 3);
+        var pooled = Advise(a, slower, "--output", "pooled");
+        Assert.True(pooled.Exit == 0, pooled.Out + pooled.Err);
+        var warning = Assert.Single(pooled.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: the advice pools runs whose specs differ in train.lr as seeds of one setting", warning);
+        Assert.Contains("(train.lr: 0.003 → 0.001), 12 pairs in all", warning);   // 6 pools, each: seed 0 of a against seeds 2 and 3
+        Assert.Equal([4, 4], Rows("pooled", "SELECT seeds FROM advice_boundaries ORDER BY parameters").Select(r => Convert.ToInt32(r[0])));
     }
 
     [Fact]

@@ -1,0 +1,70 @@
+using Retention.Artifacts;
+using Retention.Pipeline;
+
+namespace Retention.Advice;
+
+/// <summary>
+/// The advice keeps task kinds, model sizes (parameter counts) and frequencies apart and averages everything else as
+/// if it were seeds: runs that share those but were trained otherwise (another lr, more steps, another gap, another
+/// head count at the same size) are pooled without a word. This names what the pooled runs' specs (run.yaml) differ in
+/// beyond the seed, so a researcher knows the boundary mixes settings. A warning, not a refusal: pooling may be meant
+/// (two data orders), and the advice is still the mean of what was trained.
+/// </summary>
+public static class AdvicePooling
+{
+    /// <summary>Spec keys that do not change what a run trains (or that the advice keeps apart itself): the seed is
+    /// what the pool averages over; names, descriptions, the device, the sweep and analysis sections and profiles differ
+    /// between sweeps of the same runs.</summary>
+    static readonly string[] Unrelated = ["name", "description", "seed", "device", "sweep", "analysis", "profiles"];
+
+    /// <summary>One line per distinct set of differing keys: the keys, one pair of runs as an example (with its values)
+    /// and how many pairs differ so. <paramref name="runYaml"/> gives a run's stored spec, or null where it has none (an
+    /// older or hand-made run: left out of the comparison).</summary>
+    public static IReadOnlyList<string> Warnings(IReadOnlyList<TaskOutcome> outcomes, Func<string, string?> runYaml)
+    {
+        var yaml = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? Spec(string run) => yaml.TryGetValue(run, out var y) ? y : yaml[run] = runYaml(run);
+        var pairs = new Dictionary<string, List<(string First, string Other, IReadOnlyList<string> Changes)>>(StringComparer.Ordinal);
+        var seen = new HashSet<(string, string)>();
+        foreach (var pool in outcomes.GroupBy(o => (o.Kind, o.Parameters, o.Frequency)))
+        {
+            var runs = pool.Select(o => o.Run).Where(r => r.Length > 0).Distinct().Where(r => Spec(r) is not null).ToList();
+            foreach (var other in runs.Skip(1))
+            {
+                if (!seen.Add((runs[0], other))) continue;   // one pair of runs shares a pool per task they both train
+                if (Changes(Spec(runs[0])!, Spec(other)!) is not { Count: > 0 } changes) continue;
+                var keys = string.Join(", ", changes.Select(Key));
+                if (!pairs.TryGetValue(keys, out var list)) pairs[keys] = list = [];
+                list.Add((runs[0], other, changes));
+            }
+        }
+        return [.. pairs.Select(p =>
+        {
+            var (first, other, changes) = p.Value[0];
+            return $"the advice pools runs whose specs differ in {p.Key} as seeds of one setting (it keeps task kinds, model sizes " +
+                   $"and frequencies apart, nothing else): e.g. '{first}' and '{other}' ({string.Join("; ", changes)})" +
+                   (p.Value.Count > 1 ? $", {p.Value.Count} pairs in all" : "") +
+                   "; advise on runs of one setting, or give the sweeps of each setting separately";
+        })];
+    }
+
+    /// <summary>Reads each run's run.yaml, where it has one.</summary>
+    public static string? StoredSpec(string runDir)
+    {
+        var file = Path.Combine(runDir, ArtifactLayout.RunManifest);
+        return File.Exists(file) ? File.ReadAllText(file) : null;
+    }
+
+    /// <summary>The related keys two specs differ in, as "key: a → b"; null where one does not parse (a damaged run.yaml
+    /// says nothing about what the run trained).</summary>
+    static List<string>? Changes(string first, string other)
+    {
+        try { return [.. SweepContract.ChangedKeys(first, other).Where(c => !IsUnrelated(Key(c)))]; }
+        catch (Exception e) when (e is InvalidDataException or YamlDotNet.Core.YamlException) { return null; }
+    }
+
+    static string Key(string change) => change[..change.IndexOf(": ", StringComparison.Ordinal)];
+
+    static bool IsUnrelated(string key) => Unrelated.Any(u => key == u || key.StartsWith(u + ".", StringComparison.Ordinal)
+        || key.StartsWith(u + "[", StringComparison.Ordinal));
+}
