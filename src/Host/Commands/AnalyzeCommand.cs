@@ -39,7 +39,8 @@ public static class AnalyzeCommand
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);
                 // The runs in the folder decide what is mixed: the sweep they were trained under, not a --pipeline file's.
                 var sweep = ownFile is null ? Pipeline.SweepContract.StoredSweep(sweepDir) ?? pipeline.Spec.Sweep : pipeline.Spec.Sweep;
-                Errors.Warn(pipeline.SourceName, SweptKeyCoverage.Check(pipeline.Spec.Analysis, sweep, tables));
+                Errors.Warn(pipeline.SourceName, [.. SweptKeyCoverage.Check(pipeline.Spec.Analysis, sweep, tables),
+                    .. SweptKeyCoverage.Advice(pipeline.Spec.Experiment, pipeline.Spec.Analysis, sweep)]);
                 if (r.GetValue(file) is { } given)
                     Console.WriteLine($"analysed with {given}'s analysis; the sweep's own pipeline.yaml, which a plain `analyze` and " +
                         "`run --resume` use, is unchanged");

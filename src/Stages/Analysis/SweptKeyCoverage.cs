@@ -63,6 +63,24 @@ public static class SweptKeyCoverage
         Check(analysis, sweep, tables.GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Last().Result.ColumnNames, StringComparer.OrdinalIgnoreCase));
 
+    /// <summary>The swept keys an OLMo analysis's advice (analysis.advise) pools as seeds: it keeps task kinds, model sizes
+    /// and task frequencies apart and averages every other run setting, so a sweep of train.lr gives one boundary over
+    /// both rates. A synthetic advice is computed per mixture of swept values and pools nothing.</summary>
+    public static IReadOnlyList<SweptKeyWarning> Advice(string experiment, AnalysisSpec analysis, IReadOnlyDictionary<string, IReadOnlyList<string>> sweep)
+    {
+        if (experiment != "olmo" || analysis.Advise is null) return [];
+        return [.. sweep.Where(a => a.Value.Distinct().Count() > 1 && !ShortName(a.Key).Equals(Seed, StringComparison.OrdinalIgnoreCase)
+                && !SizeKeys.Contains(a.Key, StringComparer.OrdinalIgnoreCase) && !IsTaskKindOrFrequency(a.Key))
+            .Select(a => new SweptKeyWarning(a.Key, ["analysis.advise"],
+                $"the advice (analysis.advise) pools the runs of every {a.Key} value as seeds of one setting (it keeps task kinds, model " +
+                $"sizes and frequencies apart, nothing else), so its boundaries mix {a.Value.Distinct().Count()} values of {ShortName(a.Key)}; " +
+                $"sweep one {ShortName(a.Key)} per pipeline for advice on each"))];
+    }
+
+    /// <summary>data.tasks[2].frequency, data.tasks[0].kind: what the advice keeps apart per task.</summary>
+    static bool IsTaskKindOrFrequency(string key) =>
+        key.StartsWith("data.tasks", StringComparison.Ordinal) && ShortName(key) is "frequency" or "kind";
+
     /// <summary>The column swept.arrow gives the key: its last segment (train.lr → lr).</summary>
     public static string ShortName(string key) => key[(key.LastIndexOf('.') + 1)..];
 

@@ -217,11 +217,12 @@ public static class SpecLoader
         {
             // DuckDB is not shipped here (a trimmed GPU publish); the analysis runs elsewhere. Its tables' columns are
             // unknown, so only the plots are looked at.
-            return ([], Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, new Dictionary<string, IReadOnlyList<string>>()));
+            return ([], [.. Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, new Dictionary<string, IReadOnlyList<string>>()),
+                .. Analysis.SweptKeyCoverage.Advice(spec.Experiment, spec.Analysis, spec.Sweep)]);
         }
         var lines = yaml.Split('\n');
         return ([.. check.Problems.Select(p => AtSqlLine(ErrorAt(index, sources, p.Path, p.Message), index.Nearest(p.Path, out _), lines))],
-            Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, check.TableColumns));
+            [.. Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, check.TableColumns), .. Analysis.SweptKeyCoverage.Advice(spec.Experiment, spec.Analysis, spec.Sweep)]);
     }
 
     /// <summary>An error at <paramref name="path"/>: a written value where the user wrote it (a swept one in the sweep

@@ -105,6 +105,23 @@ public class SweptKeyCoverageTests
     }
 
     [Fact]
+    public void An_olmo_advice_names_the_swept_keys_it_pools_and_not_those_it_keeps_apart()
+    {
+        var advising = new AnalysisSpec { Advise = new AdviseSpec() };
+        var sweep = Sweep(("olmo.preset", ["4M", "20M"]), ("seed", ["0", "1"]), ("data.tasks[0].frequency", ["0.001", "0.003"]),
+            ("data.tasks[1].gap", ["10", "100"]), ("train.lr", ["0.001", "0.003"]), ("train.steps", ["100"]));
+        var warnings = SweptKeyCoverage.Advice("olmo", advising, sweep);
+        Assert.Equal(["data.tasks[1].gap", "train.lr"], warnings.Select(w => w.Key));
+        Assert.All(warnings, w => Assert.Equal(["analysis.advise"], w.Paths));
+        Assert.Equal("the advice (analysis.advise) pools the runs of every train.lr value as seeds of one setting (it keeps task kinds, " +
+            "model sizes and frequencies apart, nothing else), so its boundaries mix 2 values of lr; sweep one lr per pipeline for advice on each",
+            warnings[1].Message);
+        // No advice, or a synthetic one (computed per mixture of swept values): nothing pooled.
+        Assert.Empty(SweptKeyCoverage.Advice("olmo", new AnalysisSpec(), sweep));
+        Assert.Empty(SweptKeyCoverage.Advice("synthetic", advising, sweep));
+    }
+
+    [Fact]
     public void The_loader_warns_from_the_checked_tables_columns()
     {
         // What validate and run print: the tables' columns are those the check before training created.
