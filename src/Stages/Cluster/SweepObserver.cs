@@ -85,7 +85,7 @@ public static class SweepObserver
 
     /// <summary>The groups a resume of these synthetic runs trains together, as <see cref="PipelineRunner"/> forms them: completed
     /// runs set aside; the runs of one Slurm task (its latest submission's) together where they train together; the others
-    /// grouped as `run --resume` (one job) groups them.</summary>
+    /// grouped as `run --resume` groups them (each checkpoint's runs as saved, the rest as one job would).</summary>
     static IEnumerable<IReadOnlyList<RunPlan>> ResumeGroups(IReadOnlyList<RunPlan> runs, Func<string, string> runDir,
         IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf)
     {
@@ -96,6 +96,6 @@ public static class SweepObserver
             if (SweepGroups.TrainTogether(group.Select(r => r.Spec))) yield return group;
             else foreach (var g in SweepGroups.Of(group)) yield return g;
         }
-        foreach (var g in SweepGroups.Of([.. pending.Where(r => !taskOf.ContainsKey(r.RunId))])) yield return g;
+        foreach (var g in SweepGroups.ForResume([.. pending.Where(r => !taskOf.ContainsKey(r.RunId))], runDir)) yield return g;
     }
 }

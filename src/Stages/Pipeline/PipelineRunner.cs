@@ -109,7 +109,9 @@ public static class PipelineRunner
             else pending.Add(run);
         }
         bool parallel = jobs > 1 && (experiment == "olmo" || synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device)));
+        // A resume trains each checkpoint's runs together again, as they were saved, whatever --jobs it has.
         var groups = only is not null && synthetic && pending.Count > 0 && SweepGroups.TrainTogether(pending.Select(r => r.Spec)) ? [pending]
+            : synthetic && resume ? SweepGroups.ForResume(pending, RunDir, parallel ? jobs : 1)
             : synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         parallel &= groups.Count > 1;
 

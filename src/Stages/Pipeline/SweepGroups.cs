@@ -27,6 +27,37 @@ public static class SweepGroups
     }
 
     /// <summary>
+    /// The groups a --resume trains: each checkpoint's runs together again, as they were saved (the grouping of the
+    /// attempt that saved it, whatever --jobs it had), where all of them are still to train and still train together;
+    /// the other runs grouped by <see cref="Of"/>. Regrouped by this attempt's --jobs instead, a sweep stopped under
+    /// `--jobs 2` and resumed without it would train every run from step 0.
+    /// </summary>
+    /// <param name="runDir">A run's directory (a group's checkpoint is kept in its first run's).</param>
+    public static IReadOnlyList<IReadOnlyList<RunPlan>> ForResume(IReadOnlyList<RunPlan> pending, Func<string, string> runDir, int jobs = 1)
+    {
+        var byId = pending.ToDictionary(r => r.RunId);
+        var kept = new List<IReadOnlyList<RunPlan>>();
+        var taken = new HashSet<string>();
+        foreach (var run in pending)
+        {
+            var dir = Training.CheckpointFolder.Of(runDir(run.RunId));
+            if (taken.Contains(run.RunId) || !Directory.Exists(dir) || SyntheticTrainer.Describe(dir) is not { } saved
+                || saved.Runs.Count == 0 || saved.Runs[0] != run.RunId || !saved.Runs.All(id => byId.ContainsKey(id) && !taken.Contains(id)))
+                continue;
+            List<RunPlan> group = [.. saved.Runs.Select(id => byId[id])];
+            if (!TrainTogether(group.Select(r => r.Spec))
+                || SyntheticTrainer.CheckpointStep(dir, [.. group.Select(r => new CellSpec(r.RunId, r.Spec.Synthetic.Width, r.Spec.Seed))]) is null)
+                continue;   // saved by runs whose spec has changed since: they train afresh
+            kept.Add(group);
+            taken.UnionWith(saved.Runs);
+        }
+        if (kept.Count == 0) return Of(pending, jobs);
+        var order = pending.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i);
+        var rest = Of([.. pending.Where(r => !taken.Contains(r.RunId))], Math.Max(1, jobs - kept.Count));
+        return [.. kept.Concat(rest).OrderBy(g => order[g[0].RunId])];
+    }
+
+    /// <summary>
     /// Splits buckets (sorted by width) until there are <paramref name="jobs"/> of them or none has two
     /// distinct widths left: each time the costliest bucket (overhead + cells · widest, in columns) is
     /// cut at the width boundary that best balances its two halves. Two half-size trainers on two

@@ -26,24 +26,50 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
     }
 
     [Fact]
-    public async Task A_synthetic_checkpoint_another_grouping_saved_is_not_named_as_where_a_resume_continues()
+    public async Task A_resume_trains_each_checkpoints_runs_as_they_were_saved_and_status_says_so()
     {
         await Stopped(600, resume: false);   // both runs together: the group's checkpoint in width-2's folder
-        // width-2 alone (as one Slurm task might): it trains from step 0 and its stop saves a checkpoint of width-2 only.
+        // width-2 alone (as one Slurm task might): it trains from step 0 and its stop saves a checkpoint of width-2 only,
+        // in place of the pair's.
         await Stopped(300, resume: true, only: ["width-2"]);
         foreach (var run in new[] { "width-2", "width-3" }) File.Delete(Path.Combine(RunDir(run), "status.json"));   // as a kill leaves them
 
         var status = CliProcess.Run(dir, Limit, "status", "s");
         Assert.True(status.Exit == 4, status.Err + status.Out);
-        // A resume of the sweep trains both runs together: width-2's checkpoint is not theirs, so both start from step 0...
+        // A resume of the sweep trains width-2 alone again, from its own checkpoint; width-3 has none (the pair's is gone).
         var lines = status.Out.Split('\n');
-        foreach (var run in new[] { "width-2", "width-3" })
-            Assert.Contains(lines, l => l.Contains(run) && l.Contains("killed?") && l.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0"));
-        Assert.DoesNotContain("continue from it", status.Out);
+        var kept = System.Text.RegularExpressions.Regex.Match(lines.Single(l => l.Contains("width-2")),
+            @"killed\?\); checkpoint at step (\d+): resubmit \(or run --resume\) to continue from it");
+        Assert.True(kept.Success, status.Out);
+        Assert.InRange(long.Parse(kept.Groups[1].Value), 300, 999);
+        Assert.Contains(lines, l => l.Contains("width-3") && l.Contains("killed?") && l.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0"));
 
-        // ...as the resume itself says.
-        var resumed = await Stopped(1, resume: true);
-        Assert.Contains(resumed.Messages, m => m.StartsWith("width-2 (+1): no checkpoint to resume from; training from step 0 (the checkpoint there was saved by a differently grouped attempt"));
+        // ...as the resume itself does, though one job would otherwise train the two together (and both from step 0).
+        var resumed = await Stopped(999, resume: true);
+        Assert.Contains($"width-2: resuming from the checkpoint at step {kept.Groups[1].Value}", resumed.Messages);
+        Assert.DoesNotContain(resumed.Messages, m => m.StartsWith("width-2") && m.Contains("training from step 0"));
+    }
+
+    [Fact]
+    public async Task A_sweep_stopped_under_two_jobs_resumes_under_one_from_its_checkpoints_and_ends_as_if_never_stopped()
+    {
+        const string Four = "name: s\nsynthetic: {tasks: 6, dims_per_task: 10, width: 3}\n" +
+                            "train: {steps: 400, batch_size: 16, log_every: 100}\nsweep: {synthetic.width: [2, 3, 40, 48]}\n";
+        var whole = await PipelineRunner.RunAsync(SpecLoader.LoadText(Four, "s.yaml"), Path.Combine(dir, "whole"), SilentProgress.Instance,
+            CancellationToken.None, analyze: false, jobs: 2);
+        PipelineResult cut;
+        using (var stop = new CancellationTokenSource())
+            cut = await PipelineRunner.RunAsync(SpecLoader.LoadText(Four, "s.yaml"), Path.Combine(dir, "cut"), new StopAt(150, stop), stop.Token,
+                analyze: false, jobs: 2);
+        Assert.True(cut.Interrupted);
+
+        var progress = new StopAt(long.MaxValue, new CancellationTokenSource());
+        var resumed = await PipelineRunner.RunAsync(SpecLoader.LoadText(Four, "s.yaml"), Path.Combine(dir, "cut"), progress, CancellationToken.None,
+            resume: true, analyze: false);
+        Assert.DoesNotContain(progress.Messages, m => m.Contains("training from step 0"));
+        Assert.Equal(2, progress.Messages.Count(m => m.Contains("resuming from the checkpoint at step")));
+        Assert.Equal(SweepRows.Of(whole.SweepDir, "SELECT run, step, task, loss FROM metrics ORDER BY ALL"),
+                     SweepRows.Of(resumed.SweepDir, "SELECT run, step, task, loss FROM metrics ORDER BY ALL"));
     }
 
     [Fact]
