@@ -71,7 +71,7 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(schema);
         var fullPath = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
-        // Rows of another shape (a table written by an earlier version) cannot be continued; checked before anything is cut.
+        // Rows of another shape (a table written by an earlier version, beyond nullable columns added at the end) cannot be continued; checked before anything is cut.
         RequireResumable(fullPath, schema, upToStep);
         File.Delete(fullPath + ".tmp");
         if (File.Exists(fullPath))
@@ -81,11 +81,14 @@ public sealed class ArrowTableWriter : IAsyncDisposable
             Directory.CreateDirectory(ArrowParts.DirectoryOf(fullPath));
             ArrowParts.CopyRowsUpTo(fullPath, ArrowParts.PathOf(fullPath, 1, upToStep), upToStep, stepColumn);
             File.Delete(fullPath);
+            AddedColumns.Pad(ArrowParts.PathOf(fullPath, 1, upToStep), schema);
             return new ArrowTableWriter(fullPath, schema, nextPart: 2);
         }
         var parts = ArrowParts.List(fullPath);
         foreach (var late in parts.Where(p => p.Step > upToStep)) File.Delete(late.Path);
         var kept = parts.Where(p => p.Step <= upToStep).ToList();
+        // Rows an older version wrote get the columns added since (NULL), so the parts merge into one table at the end.
+        foreach (var part in kept) AddedColumns.Pad(part.Path, schema);
         return new ArrowTableWriter(fullPath, schema, nextPart: kept.Count == 0 ? 1 : kept.Max(p => p.Sequence) + 1);
     }
 
@@ -96,13 +99,14 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         foreach (var file in ArrowParts.Kept(System.IO.Path.GetFullPath(path), upToStep)) RequireColumns(file, schema);
     }
 
-    /// <summary>Throws the "other columns" error when <paramref name="file"/>'s columns are not <paramref name="schema"/>'s.</summary>
+    /// <summary>Throws the "other columns" error when <paramref name="file"/>'s columns are not <paramref name="schema"/>'s,
+    /// unless the schema only adds nullable columns after them (<see cref="AddedColumns"/>: a resume fills them with NULL).</summary>
     public static void RequireColumns(string file, Schema schema)
     {
         string Columns(Schema s) => string.Join(", ", s.FieldsList.Select(f => $"{f.Name} {f.DataType.Name}"));
         Schema written;
         using (var reader = new ArrowFileReader(File.OpenRead(file))) written = reader.Schema;
-        if (Columns(written) != Columns(schema))
+        if (AddedColumns.Of(written, schema) is null)
             throw new ArtifactException(file, $"was written with other columns ({Columns(written)}) than this version writes " +
                 $"({Columns(schema)}), so the run cannot continue it: train the run afresh (run without --resume)");
     }

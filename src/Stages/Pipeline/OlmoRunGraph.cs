@@ -260,6 +260,9 @@ public static class OlmoRunGraph
             double probeSeconds = times.Rows().Where(r => probes.Any(p => p.Stage.Name == r.Stage)).Sum(r => r.Seconds);
             if (probes.Count > 0)
                 progress.Info($"{cell.RunId}: probes took {probeSeconds:F1} s, {100 * probeSeconds / Math.Max(times.Seconds(StageTimes.TrainStep), 1e-9):F1}% of the training steps' time");
+            // Once per run, about the last step DAS probed (the untrained model at step 0 is at chance by design).
+            foreach (var warning in probes.Select(p => p.Stage).OfType<DasProbe>().Select(d => d.Warning).OfType<string>())
+                progress.Info($"{cell.RunId}: warning: {warning}");
             await onTrainer.StartNew(trainer.Dispose);
         }
         return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);

@@ -33,8 +33,10 @@ public sealed record InterchangePairs(Tensor Bases, Tensor Sources, long[] BaseL
 public sealed record DasSettings(int Rank = 1, int Steps = 200, double Lr = 0.01, int BatchSize = 64, long Seed = 0);
 
 /// <summary>Interchange-intervention accuracy over all pairs and over the pairs whose counterfactual label
-/// differs from the base's (where an intervention that does nothing scores 0), and the final training loss.</summary>
-public sealed record DasScore(double Iia, double IiaChanged, int Pairs, int ChangedPairs, double TrainLoss);
+/// differs from the base's (where an intervention that does nothing scores 0), the final training loss, and
+/// the model's own accuracy on the base inputs without intervention: IIA only speaks of a causal variable of
+/// a model that does the task (see <see cref="DasBaseCheck"/>).</summary>
+public sealed record DasScore(double Iia, double IiaChanged, int Pairs, int ChangedPairs, double TrainLoss, double BaseAccuracy);
 
 /// <summary>
 /// Distributed Alignment Search (Geiger et al. 2023), as pyvene's low-rank rotated-space
@@ -95,17 +97,22 @@ public static class Das
         }
     }
 
-    /// <summary>IIA of a subspace on <paramref name="pairs"/>: the intervened argmax class against the counterfactual label.</summary>
+    /// <summary>IIA of a subspace on <paramref name="pairs"/>: the intervened argmax class against the counterfactual label;
+    /// beside it the un-intervened argmax against the base label, from the same prepared bases (the site's own activations
+    /// put back, so only the part of the model above the site runs again).</summary>
     public static DasScore Evaluate(IInterventionSite site, InterchangePairs pairs, Tensor subspace, double trainLoss = double.NaN)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var bases = site.Prepare(pairs.Bases);
-        var patched = Intervene(site.Activations(bases), site.Activations(site.Prepare(pairs.Sources)), subspace.to(bases.device));
+        var baseActs = site.Activations(bases);
+        var patched = Intervene(baseActs, site.Activations(site.Prepare(pairs.Sources)), subspace.to(bases.device));
         var predicted = site.Logits(bases, patched).argmax(1).cpu().data<long>().ToArray();
-        int hits = 0, changed = 0, changedHits = 0;
+        var answered = site.Logits(bases, baseActs).argmax(1).cpu().data<long>().ToArray();
+        int hits = 0, changed = 0, changedHits = 0, baseHits = 0;
         for (int i = 0; i < pairs.Count; i++)
         {
+            baseHits += answered[i] == pairs.BaseLabels[i] ? 1 : 0;
             bool hit = predicted[i] == pairs.CounterfactualLabels[i];
             hits += hit ? 1 : 0;
             if (pairs.BaseLabels[i] == pairs.CounterfactualLabels[i]) continue;
@@ -113,6 +120,6 @@ public static class Das
             changedHits += hit ? 1 : 0;
         }
         return new DasScore((double)hits / Math.Max(pairs.Count, 1), changed == 0 ? double.NaN : (double)changedHits / changed,
-            pairs.Count, changed, trainLoss);
+            pairs.Count, changed, trainLoss, (double)baseHits / Math.Max(pairs.Count, 1));
     }
 }

@@ -7,9 +7,10 @@ namespace Retention.Probes;
 
 /// <summary>das.arrow: one row per probe step and kind — "das" (the learned subspace) and "random"
 /// (the random-rotation control at the same site and rank). IIA is scored on test-split pairs;
-/// train_iia_changed on the pairs the subspace was fitted to, for choosing a site without the test pairs.</summary>
+/// train_iia_changed on the pairs the subspace was fitted to, for choosing a site without the test pairs;
+/// base_accuracy is the un-intervened model's on the test pairs' bases (the same for both kinds).</summary>
 public sealed record DasRow(long Step, string Task, int Layer, string Position, int Rank, string Kind,
-    double Iia, double IiaChanged, int Pairs, int ChangedPairs, double TrainLoss, double TrainIiaChanged);
+    double Iia, double IiaChanged, int Pairs, int ChangedPairs, double TrainLoss, double TrainIiaChanged, double BaseAccuracy);
 
 /// <summary>
 /// DAS on a comparison task during training (paper Fig 7). The high-level causal model is the rank
@@ -25,7 +26,9 @@ public sealed class DasProbe : IModelStage
         .Int64("step", r => r.Step).Utf8("task", r => r.Task).Int32("layer", r => r.Layer).Utf8("position", r => r.Position)
         .Int32("rank", r => r.Rank).Utf8("kind", r => r.Kind).Float64("iia", r => r.Iia).Float64("iia_changed", r => r.IiaChanged)
         .Int32("pairs", r => r.Pairs).Int32("changed_pairs", r => r.ChangedPairs).Float64("train_loss", r => r.TrainLoss)
-        .Float64("train_iia_changed", r => r.TrainIiaChanged);
+        .Float64("train_iia_changed", r => r.TrainIiaChanged)
+        // Last and nullable: a resumed run's rows from before the column was added read NULL (ArrowTableWriter.Resume).
+        .Float64("base_accuracy", r => (double?)r.BaseAccuracy);
 
     readonly DasProbeSpec spec;
     readonly long every, lastStep;
@@ -43,6 +46,13 @@ public sealed class DasProbe : IModelStage
     }
 
     public string Name => "das";
+
+    /// <summary>The share of the most common base label among the test pairs: what a model ignoring its input scores.</summary>
+    public double Chance => DasBaseCheck.Chance(test.BaseLabels);
+
+    /// <summary>What the latest probe step says about the model's own accuracy (<see cref="DasBaseCheck"/>); null when
+    /// it does the task or nothing was probed. Read once, after the steps, so a run's log warns once, not at every step.</summary>
+    public string? Warning { get; private set; }
 
     /// <summary>The (base, source) pairs drawn for training the subspace and for scoring it.</summary>
     internal (InterchangePairs Train, InterchangePairs Test) DrawnPairs => (train, test);
@@ -85,10 +95,11 @@ public sealed class DasProbe : IModelStage
             var das = Das.Evaluate(site, test, learned, loss);
             var control = Das.Evaluate(site, test, random);
             double dasFit = Das.Evaluate(site, train, learned).IiaChanged, controlFit = Das.Evaluate(site, train, random).IiaChanged;
+            Warning = DasBaseCheck.Warning(view.Step, task, das.BaseAccuracy, Chance);
             return (IEnumerable<object>)[Row(view.Step, "das", das, dasFit), Row(view.Step, "random", control, controlFit)];
         });
     }
 
     DasRow Row(long step, string kind, DasScore s, double trainIiaChanged) =>
-        new(step, task, spec.Layer, spec.Position, spec.Rank, kind, s.Iia, s.IiaChanged, s.Pairs, s.ChangedPairs, s.TrainLoss, trainIiaChanged);
+        new(step, task, spec.Layer, spec.Position, spec.Rank, kind, s.Iia, s.IiaChanged, s.Pairs, s.ChangedPairs, s.TrainLoss, trainIiaChanged, s.BaseAccuracy);
 }

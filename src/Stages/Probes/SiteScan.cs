@@ -7,8 +7,10 @@ using Retention.Training;
 namespace Retention.Probes;
 
 /// <summary>What `pipeline probe` wrote: the folder, the summaries of the sites, and how many of the sites asked for
-/// were probed (fewer when the scan was stopped; the tables then hold those sites' rows).</summary>
-public sealed record SiteScanResult(string Directory, IReadOnlyList<(string Name, QueryResult Table)> Summaries, int SitesDone, int Sites)
+/// were probed (fewer when the scan was stopped; the tables then hold those sites' rows), and DAS's warnings that the model
+/// does not do the task it probes (<see cref="DasBaseCheck"/>), each once.</summary>
+public sealed record SiteScanResult(string Directory, IReadOnlyList<(string Name, QueryResult Table)> Summaries, int SitesDone, int Sites,
+    IReadOnlyList<string> Warnings)
 {
     public bool Interrupted => SitesDone < Sites;
 }
@@ -88,7 +90,7 @@ public static class SiteScan
         log($"{Path.GetFileName(runDir)}: model at step {step}, {sites.Count} layer(s) × {positions.Count} position(s)" +
             $"{(das ? $", DAS rank {dasSpec.Rank} ({dasSpec.Steps} steps)" : "")}{(fourier ? ", Fourier readout" : "")}");
 
-        var (dasRows, fourierRows, done) = ProbeSites(model, on, step, spec, tokenizer, sites, positions, dasSpec, fourierSpec, das, fourier, log, ct);
+        var (dasRows, fourierRows, warnings, done) = ProbeSites(model, on, step, spec, tokenizer, sites, positions, dasSpec, fourierSpec, das, fourier, log, ct);
         if (done == 0) ct.ThrowIfCancellationRequested();   // stopped before any site finished: nothing to keep
 
         // Written even when stopped (the finished sites' rows, complete files put in place whole): the stop
@@ -109,7 +111,8 @@ public static class SiteScan
                        max(iia_changed) FILTER (WHERE kind = 'das') AS iia_changed,
                        max(iia_changed) FILTER (WHERE kind = 'random') AS random_iia_changed,
                        max(iia) FILTER (WHERE kind = 'das') AS iia,
-                       max(train_iia_changed) FILTER (WHERE kind = 'das') AS train_iia_changed
+                       max(train_iia_changed) FILTER (WHERE kind = 'das') AS train_iia_changed,
+                       max(base_accuracy) AS base_accuracy
                 FROM das GROUP BY ALL ORDER BY task, position, layer
                 """, "probe: das summary")));
             // The site is chosen on the pairs DAS was fitted to, so the test IIA reported there is not
@@ -127,18 +130,20 @@ public static class SiteScan
                        any_value(full_loss) AS full_loss, any_value(restricted_loss) AS restricted_loss, any_value(excluded_loss) AS excluded_loss
                 FROM fourier WHERE source = 'residual' GROUP BY ALL ORDER BY task, position, layer
                 """, "probe: fourier summary")));
-        return new SiteScanResult(outputDir, summaries, done, sites.Count * positions.Count);
+        return new SiteScanResult(outputDir, summaries, done, sites.Count * positions.Count, warnings);
     }
 
     /// <summary>Each site probed with the run's settings (its seeds, its pairs), one initial model shared by every
     /// site's Fourier reference (built on first use) instead of one per site. A stop ends the scan between sites;
-    /// Done counts the sites whose rows are in the lists.</summary>
-    static (List<DasRow> Das, List<FourierRow> Fourier, int Done) ProbeSites(Models.OlmoModel model, TorchSharp.torch.Device on, long step,
+    /// Done counts the sites whose rows are in the lists. A warning is the same at every layer (the base inputs and the
+    /// model do not change with the site), so each is kept once.</summary>
+    static (List<DasRow> Das, List<FourierRow> Fourier, List<string> Warnings, int Done) ProbeSites(Models.OlmoModel model, TorchSharp.torch.Device on, long step,
         PipelineSpec spec, TextTokenizer tokenizer, IReadOnlyList<int> sites, IReadOnlyList<string> positions,
         DasProbeSpec dasSpec, FourierProbeSpec fourierSpec, bool das, bool fourier, Action<string> log, CancellationToken ct)
     {
         var dasRows = new List<DasRow>();
         var fourierRows = new List<FourierRow>();
+        var warnings = new List<string>();
         var initial = new Lazy<Models.OlmoModel>(() => OlmoProbes.InitialModel(spec, model.Config));
         int done = 0;
         try
@@ -146,7 +151,7 @@ public static class SiteScan
             foreach (var layer in sites)
                 foreach (var position in positions)
                 {
-                    if (ct.IsCancellationRequested) return (dasRows, fourierRows, done);
+                    if (ct.IsCancellationRequested) return (dasRows, fourierRows, warnings, done);
                     var site = spec with
                     {
                         Probes = new ProbesSpec
@@ -157,10 +162,13 @@ public static class SiteScan
                         },
                     };
                     var view = new ModelView(model, on, step, null, true);
-                    foreach (var probe in OlmoProbes.Build(site, tokenizer, model.Config, () => new ModelLease(initial.Value, Owned: false)))
+                    var probes = OlmoProbes.Build(site, tokenizer, model.Config, () => new ModelLease(initial.Value, Owned: false));
+                    foreach (var probe in probes)
                         foreach (var row in probe.Stage.After(view))
                             if (row is DasRow d) dasRows.Add(d);
                             else if (row is FourierRow f) fourierRows.Add(f);
+                    foreach (var warning in probes.Select(p => p.Stage).OfType<DasProbe>().Select(p => p.Warning).OfType<string>())
+                        if (!warnings.Contains(warning)) warnings.Add(warning);
                     log($"  layer {layer}, {position}: " + string.Join("; ",
                         dasRows.Where(r => r.Layer == layer && r.Position == position && r.Kind == "das")
                             .Select(r => $"{r.Task} DAS IIA {r.IiaChanged:F3} on changed pairs")
@@ -168,7 +176,7 @@ public static class SiteScan
                             .Select(r => $"{r.Task} key-frequency share {r.KeyShare:F3} (init {r.KeyShareInit:F3})"))));
                     done++;
                 }
-            return (dasRows, fourierRows, done);
+            return (dasRows, fourierRows, warnings, done);
         }
         finally
         {

@@ -43,15 +43,55 @@ public class ArrowPartsTests
     [Fact]
     public void A_resume_refuses_parts_of_another_shape_and_cuts_nothing()
     {
-        // A table sealed by an earlier version (no "batch" column) cannot be continued with this version's rows.
+        // A table sealed by an earlier version (no "batch" column) cannot be continued with this version's rows: the
+        // column is not nullable, so the older rows have no value to take there (a nullable one is padded: below).
         using var dir = new ArtifactTempDir();
         var path = dir.File("gradients.arrow");
         WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 25, sealEvery: 10);   // killed: left open
-        var wider = new RecordBatchBuilder<Row>().Int64("step", r => r.Step).Float64("loss", r => r.Loss).Utf8("batch", _ => "x");
+        var wider = new RecordBatchBuilder<Row>().Int64("step", r => r.Step).Float64("loss", r => r.Loss).Int32("batch", _ => 1);
         var error = Assert.Throws<ArtifactException>(() => ArrowRowWriter<Row>.Resume(path, wider, upToStep: 10));
         Assert.Contains("batch", error.Message);
         Assert.Contains("afresh", error.Message);
         Assert.Equal([10L, 20L], ArrowParts.List(path).Select(p => p.Step));   // the part after step 10 is still there
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_resume_continues_an_older_table_with_a_nullable_column_added_last_reading_null_in_its_rows(bool completed)
+    {
+        // das.arrow gained base_accuracy: a run an older version wrote keeps its rows, NULL there, and its new rows have values.
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("das.arrow");
+        var older = WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder, batchRows: 4), 1, 25, sealEvery: 10);
+        if (completed) await older.CompleteAsync();   // stopped: the complete file is cut at the checkpoint
+        var wider = Builder.Float64("extra", r => (double?)r.Step * 2);
+        ArrowTableWriter.RequireResumable(path, wider.Schema, upToStep: 20);   // what TableSet checks first: accepted
+        await using (var resumed = ArrowRowWriter<Row>.Resume(path, wider, upToStep: 20))
+        {
+            WriteUnfinished(resumed, 21, 30, sealEvery: 1000);
+            await resumed.CompleteAsync();
+        }
+        Assert.Equal(Enumerable.Range(1, 30).Select(s => At(s)), ReadAll([path]));
+        var extra = new List<double?>();
+        using (var reader = new ArrowFileReader(File.OpenRead(path)))
+        {
+            Assert.Equal(["step", "loss", "extra"], reader.Schema.FieldsList.Select(f => f.Name));
+            while (reader.ReadNextRecordBatch() is { } b)
+                using (b) extra.AddRange(((DoubleArray)b.Column("extra")).Select(v => v));
+        }
+        Assert.Equal(Enumerable.Repeat<double?>(null, 20).Concat(Enumerable.Range(21, 10).Select(s => (double?)s * 2)), extra);
+    }
+
+    [Fact]
+    public void A_resume_refuses_a_column_added_before_the_older_ones()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("das.arrow");
+        WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 25, sealEvery: 10);
+        var reordered = new RecordBatchBuilder<Row>().Int64("step", r => r.Step).Float64("extra", r => (double?)r.Loss).Float64("loss", r => r.Loss);
+        Assert.Throws<ArtifactException>(() => ArrowRowWriter<Row>.Resume(path, reordered, upToStep: 10));
+        Assert.Equal([10L, 20L], ArrowParts.List(path).Select(p => p.Step));
     }
 
     [Fact]

@@ -11,6 +11,9 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
 
+    /// <summary>What the training run of <see cref="TrainedRun"/> printed.</summary>
+    string runLog = "";
+
     /// <summary>A 60-step, 2-layer OLMo run with DAS at (1, tok1) and the Fourier readout at (1, tok2).</summary>
     string TrainedRun()
     {
@@ -21,6 +24,7 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         ]) + "\n");
         var run = CliProcess.Run(dir, Limit, "run", "olmo.yaml", "--set", "train.steps=60", "--artifacts", "a", "--no-analysis");
         Assert.True(run.Exit == 0, run.Err + run.Out);
+        runLog = run.Out + run.Err;
         return Directory.GetDirectories(Path.Combine(dir, "a", "olmo", "runs")).Single();
     }
 
@@ -50,6 +54,17 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
             var same = das.Single(r => (int)r["layer"]! == 1 && (string)r["position"]! == "tok1" && r["kind"]!.Equals(row["kind"]));
             Assert.Equal(row, same);
         }
+
+        // The model's own accuracy on the bases depends on the pairs (drawn per position), not on the layer or the kind.
+        foreach (var position in das.GroupBy(r => (string)r["position"]!))
+            Assert.Single(position.Select(r => (double)r["base_accuracy"]!).Distinct());
+        // A 60-step model does not do the comparison: both the run's log (once, about its last probe step) and the scan warn.
+        // Chance is at least 1/2 with two labels, so below 75% is below the threshold whatever the labels' balance.
+        double lastBase = (double)trained[0]["base_accuracy"]!;
+        Assert.True(lastBase < 0.75, $"base accuracy {lastBase} at step 60");
+        Assert.Single(runLog.Split('\n'), l => l.Contains("warning: DAS at step 60 (cmp", StringComparison.Ordinal) && l.Contains("IIA there says little"));
+        Assert.DoesNotContain("DAS at step 30", runLog);
+        Assert.Contains($"warning: DAS at step 60 (cmp", output);
 
         // The best site is chosen on the pairs DAS was fitted to, never on the test pairs it reports.
         Assert.Contains("das best site (chosen on training pairs)", output);

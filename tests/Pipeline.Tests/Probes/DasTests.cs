@@ -70,6 +70,76 @@ public class DasTests
         Assert.Equal(1 - (double)test.Changed / test.Count, random.Iia, 0.1);
     }
 
+    /// <summary>A model that ignores its input: always "first larger" (class 0), whatever the site holds.</summary>
+    sealed class Blind(PlantedComparison inner) : IInterventionSite
+    {
+        public Tensor Prepare(Tensor inputs) => inner.Prepare(inputs);
+        public Tensor Activations(Tensor prepared) => inner.Activations(prepared);
+        public Tensor Logits(Tensor prepared, Tensor patched) => tensor(new float[] { 1, 0 }).expand(prepared.shape[0], 2);
+    }
+
+    [Fact]
+    public void Base_accuracy_is_the_un_intervened_models_and_warns_only_for_a_model_that_does_not_do_the_task()
+    {
+        var (site, _, ranks) = Planted();
+        var test = Pairs(ranks, 1000, seed: 2);
+        var bases = test.Bases.data<long>().ToArray();
+        var subspace = Das.RandomSubspace(Dims, 1, seed: 11);
+        double chance = DasBaseCheck.Chance(test.BaseLabels);
+        Assert.Equal((double)Math.Max(test.BaseLabels.Count(l => l == 0), test.BaseLabels.Count(l => l == 1)) / test.Count, chance);
+
+        // The planted head answers every base of two distinct items right; a base comparing an item with itself scores 0
+        // for both classes, so its argmax (the first, "first larger") misses the label "second larger" it gets.
+        var capable = Das.Evaluate(site, test, subspace);
+        int distinct = Enumerable.Range(0, test.Count).Count(i => bases[2 * i] != bases[2 * i + 1]);
+        Assert.True(distinct < test.Count);   // the independent count is not simply "all"
+        Assert.Equal((double)distinct / test.Count, capable.BaseAccuracy, 12);
+        Assert.Null(DasBaseCheck.Warning(7, "cmp", capable.BaseAccuracy, chance));
+
+        // The blind model scores the share of bases labelled "first larger", at or below chance: IIA says nothing there.
+        var blind = Das.Evaluate(new Blind(site), test, subspace);
+        Assert.Equal((double)test.BaseLabels.Count(l => l == 0) / test.Count, blind.BaseAccuracy, 12);
+        var warning = DasBaseCheck.Warning(7, "cmp", blind.BaseAccuracy, chance);
+        Assert.NotNull(warning);
+        Assert.StartsWith($"DAS at step 7 (cmp): the model answers only {Math.Round(100 * blind.BaseAccuracy)}% of the base inputs right " +
+            $"(chance {Math.Round(100 * chance)}%", warning);
+        Assert.Contains("IIA there says little about the task's causal variable", warning);
+    }
+
+    [Fact]
+    public void An_untrained_olmo_models_das_rows_carry_its_own_accuracy_on_the_bases_and_the_probe_warns()
+    {
+        var task = Retention.Data.ComparisonTask.Create(items: 12, instances: 132, train: 100, seed: 5);
+        var tokens = new Retention.Data.TaskTokens(task.Name, [.. Enumerable.Range(100, 12)], [200, 201]);
+        var probe = new DasProbe(new Retention.Spec.DasProbeSpec { Steps = 5, TrainPairs = 50, TestPairs = 300 }, every: 1, lastStep: 1, task, tokens, eos: 0);
+        using var model = new Retention.Models.OlmoModel(
+            new Retention.Models.OlmoConfig(Layers: 2, Hidden: 32, MlpDim: 64, Heads: 4, VocabSize: 256) { MaxSeqLen = 16 }, new Generator(1));
+        model.eval();
+        var rows = probe.After(new ModelView(model, CPU, 0, null, false)).Cast<DasRow>().ToList();
+
+        // Independently: the whole model's forward pass, argmax over the two label tokens at the label position.
+        var test = probe.DrawnPairs.Test;
+        long[] answers;
+        using (no_grad())
+            answers = model.forward(test.Bases).select(1, Retention.Data.TaskEvalSet.LabelPosition)
+                .index_select(1, tensor(new long[] { 200, 201 })).argmax(1).data<long>().ToArray();
+        double expected = (double)Enumerable.Range(0, test.Count).Count(i => answers[i] == test.BaseLabels[i]) / test.Count;
+        Assert.Equal(["das", "random"], rows.Select(r => r.Kind));
+        Assert.All(rows, r => Assert.Equal(expected, r.BaseAccuracy, 12));
+
+        Assert.True(expected < DasBaseCheck.Threshold(probe.Chance), $"an untrained model answered {expected} of the bases right");
+        Assert.StartsWith("DAS at step 0 (cmp): the model answers only", probe.Warning);
+    }
+
+    [Theory]
+    [InlineData(0.5, 0.74, true)]
+    [InlineData(0.5, 0.75, false)]
+    [InlineData(0.25, 0.62, true)]    // four balanced labels: trusted from 62.5%
+    [InlineData(0.25, 0.63, false)]
+    [InlineData(0.5, double.NaN, false)]   // nothing scored: nothing to warn about
+    public void The_warning_comes_below_half_way_from_chance_to_a_perfect_score(double chance, double accuracy, bool warns) =>
+        Assert.Equal(warns, DasBaseCheck.Warning(1, "t", accuracy, chance) is not null);
+
     [Fact]
     public void The_intervention_replaces_exactly_the_subspace_coordinates()
     {

@@ -1,3 +1,5 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
 using Retention.Analysis;
 using Retention.Artifacts;
 using Retention.Pipeline;
@@ -79,5 +81,50 @@ public class ProbeStagesTests() : InTempFolder("probes-")
             "SELECT step, cos_g, cos_task, cos_non_task, norm_g FROM gradients ORDER BY step",
             "SELECT step, phase, loss FROM injection_eval ORDER BY step" })
             Assert.Equal(Rows(whole.SweepDir, sql), Rows(resumed.SweepDir, sql));
+    }
+
+    [Fact]
+    public async Task A_run_whose_das_table_predates_base_accuracy_resumes_with_null_there_for_its_older_rows()
+    {
+        TinyCorpus.WriteShard(dir);
+        var whole = await Run(probes: true, "whole");
+        using var stop = new CancellationTokenSource();
+        var pipeline = SpecLoader.LoadText(Yaml(probes: true), "tiny.yaml");
+        var cut = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), new StopAt(13, stop), stop.Token, dataDirectory: dir);
+        // What an older version left: das.arrow (complete or in parts) without the base_accuracy column.
+        var runDir = Path.Combine(cut.SweepDir, "runs", "default");
+        var files = Directory.EnumerateFiles(runDir, "das.arrow*", SearchOption.AllDirectories).Where(f => f.EndsWith(".arrow")).ToList();
+        Assert.NotEmpty(files);
+        foreach (var file in files) DropLastColumn(file, "base_accuracy");
+        var resumed = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), SilentProgress.Instance, CancellationToken.None,
+            dataDirectory: dir, resume: true);
+        Assert.Equal("completed", resumed.Runs.Single().Status.State);
+
+        const string Others = "SELECT step, kind, iia, iia_changed, train_loss, train_iia_changed FROM das ORDER BY step, kind";
+        Assert.Equal(Rows(whole.SweepDir, Others), Rows(resumed.SweepDir, Others));
+        // The kept rows (steps 0 to 12, before the checkpoint at 13) read NULL; those trained after it have the value.
+        Assert.Equal("0,4,8,12", Rows(resumed.SweepDir, "SELECT string_agg(step::VARCHAR, ',' ORDER BY step) FROM (SELECT DISTINCT step FROM das WHERE base_accuracy IS NULL)"));
+        const string Later = "SELECT step, kind, base_accuracy FROM das WHERE step > 13 ORDER BY step, kind";
+        Assert.Equal(Rows(whole.SweepDir, Later), Rows(resumed.SweepDir, Later));
+    }
+
+    static void DropLastColumn(string file, string name)
+    {
+        var batches = new List<RecordBatch>();
+        Schema schema;
+        using (var reader = new ArrowFileReader(File.OpenRead(file)))
+        {
+            Assert.Equal(name, reader.Schema.FieldsList[^1].Name);
+            schema = new Schema(reader.Schema.FieldsList.SkipLast(1), null);
+            while (reader.ReadNextRecordBatch() is { } b)
+                batches.Add(new RecordBatch(schema, Enumerable.Range(0, b.ColumnCount - 1).Select(b.Column).ToList(), b.Length));
+        }
+        using (var stream = File.Create(file))
+        using (var writer = new ArrowFileWriter(stream, schema))
+        {
+            writer.WriteStart();
+            foreach (var b in batches) writer.WriteRecordBatch(b);
+            writer.WriteEnd();
+        }
     }
 }
