@@ -48,6 +48,11 @@ public static class AdvicePooling
         })];
     }
 
+    /// <summary>Whether two runs' stored specs differ in a key that changes what they train: then they are not copies of
+    /// each other, whatever the advice sees alike. False where either has no readable spec.</summary>
+    public static bool TrainedOtherwise(string run, string other, Func<string, string?> runYaml) =>
+        runYaml(run) is { } a && runYaml(other) is { } b && Changes(a, b) is { Count: > 0 };
+
     /// <summary>Reads each run's run.yaml, where it has one.</summary>
     public static string? StoredSpec(string runDir)
     {

@@ -85,7 +85,7 @@ public static class AdviceReport
     {
         SweepOverlap.CheckDistinct(sweepDirs);
         var outcomes = sweepDirs.Select(Outcomes).ToList();
-        SweepOverlap.CheckNoCopies(outcomes);
+        SweepOverlap.CheckNoCopies(outcomes, (a, b) => AdvicePooling.TrainedOtherwise(a, b, AdvicePooling.StoredSpec));
         List<TaskOutcome> all = [.. outcomes.SelectMany(o => o)];
         var warnings = AdvicePooling.Warnings(all, AdvicePooling.StoredSpec);
         var result = await EmpiricalAsync(all, sweepDirs[0], outputDir, target, size, frequency, kind);

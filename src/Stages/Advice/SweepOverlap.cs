@@ -24,9 +24,11 @@ public static class SweepOverlap
     /// <summary>
     /// Runs in different sweeps with the same spec as the advice sees it (task kind, frequency, model size, seed
     /// and training tokens) on the same task: a copy of one run, most likely, which the advice cannot tell from
-    /// the original. Runs with the same spec within one sweep are that sweep's own (another swept setting).
+    /// the original. Runs with the same spec within one sweep are that sweep's own (another swept setting), and so
+    /// are runs whose stored specs say they were trained otherwise (another lr: <paramref name="trainedOtherwise"/>),
+    /// which <see cref="AdvicePooling"/> names instead.
     /// </summary>
-    public static void CheckNoCopies(IReadOnlyList<IReadOnlyList<TaskOutcome>> sweeps)
+    public static void CheckNoCopies(IReadOnlyList<IReadOnlyList<TaskOutcome>> sweeps, Func<string, string, bool>? trainedOtherwise = null)
     {
         var first = new Dictionary<(string, double, long, int, double), (int Sweep, string Run)>();
         for (int i = 0; i < sweeps.Count; i++)
@@ -34,7 +36,7 @@ public static class SweepOverlap
             {
                 var key = (o.Kind, o.Frequency, o.Parameters, o.Seed, o.Tokens);
                 if (!first.TryGetValue(key, out var earlier)) first[key] = (i, o.Run);
-                else if (earlier.Sweep != i)
+                else if (earlier.Sweep != i && trainedOtherwise?.Invoke(earlier.Run, o.Run) != true)
                     throw new ArgumentException($"runs '{earlier.Run}' and '{o.Run}' have the same spec ({o.Kind} at frequency {o.Frequency:G3}, " +
                         $"{o.Parameters:N0} parameters, seed {o.Seed}, {o.Tokens:G3} tokens): one is likely a copy of the other, and the advice " +
                         "would count it twice; give each run once (remove the copy or leave out one sweep)");

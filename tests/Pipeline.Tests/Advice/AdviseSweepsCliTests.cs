@@ -103,6 +103,23 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
         Assert.StartsWith("warning: the advice pools runs whose specs differ in train.lr as seeds of one setting", warning);
         Assert.Contains("(train.lr: 0.003 → 0.001), 12 pairs in all", warning);   // 6 pools, each: seed 0 of a against seeds 2 and 3
         Assert.Equal([4, 4], Rows("pooled", "SELECT seeds FROM advice_boundaries ORDER BY parameters").Select(r => Convert.ToInt32(r[0])));
+
+        // The same seeds at another lr are not copies of a's runs (their specs say so): pooled with the warning, not refused.
+        var relearned = await Sweep("relearned", 0.001, 0, 1);
+        var sameSeeds = Advise(a, relearned, "--output", "same-seeds");
+        Assert.True(sameSeeds.Exit == 0, sameSeeds.Out + sameSeeds.Err);
+        Assert.DoesNotContain("likely a copy", sameSeeds.Err);
+        Assert.StartsWith("warning: the advice pools runs whose specs differ in train.lr", sameSeeds.Err);
+        // A copy (its run.yaml too) is still refused.
+        var copy = Path.Combine(dir, "copy-with-specs");
+        foreach (var run in Directory.GetDirectories(Path.Combine(a, "runs")))
+        {
+            var to = Directory.CreateDirectory(Path.Combine(copy, "runs", Path.GetFileName(run))).FullName;
+            foreach (var f in Directory.GetFiles(run)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        }
+        var copied = Advise(a, copy, "--output", "copied");
+        Assert.True(copied.Exit == 2, copied.Out + copied.Err);
+        Assert.Contains("likely a copy", copied.Err);
     }
 
     [Fact]
