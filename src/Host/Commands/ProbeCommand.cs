@@ -53,7 +53,7 @@ public static class ProbeCommand
                 if (ProbeTarget.OutputProblem(outDir, r.GetValue(overwrite)) is { } taken) throw new UsageException(taken);
                 var result = await SiteScan.RunAsync(runDir, spec, baseDir, sites, tokens, outDir, Console.WriteLine, ct);
                 foreach (var (name, table) in result.Summaries) TablePrinter.Print(table, name, maxRows: 200);
-                foreach (var warning in result.Warnings) Console.WriteLine($"warning: {warning}");
+                foreach (var warning in result.Warnings) Console.Error.WriteLine($"warning: {warning}");   // as validate and advise warn
                 if (result.Interrupted)
                 {
                     Console.Error.WriteLine($"interrupted after {result.SitesDone} of {result.Sites} sites; their rows are in {result.Directory}");

@@ -64,7 +64,7 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.True(lastBase < 0.75, $"base accuracy {lastBase} at step 60");
         Assert.Single(runLog.Split('\n'), l => l.Contains("warning: DAS at step 60 (cmp", StringComparison.Ordinal) && l.Contains("IIA there says little"));
         Assert.DoesNotContain("DAS at step 30", runLog);
-        Assert.Contains($"warning: DAS at step 60 (cmp", output);
+        Assert.Contains($"warning: DAS at step 60 (cmp", err);   // on stderr, as validate and advise warn
 
         // The best site is chosen on the pairs DAS was fitted to, never on the test pairs it reports.
         Assert.Contains("das best site (chosen on training pairs)", output);
