@@ -69,7 +69,7 @@ public static class SweepObserver
         var steps = new Dictionary<string, long>();
         void Read(IReadOnlyList<RunPlan> group, Func<string, long?> step)
         {
-            var dir = Training.CheckpointFolder.Of(RunDir(group[0].RunId));
+            var dir = Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(RunDir(group[0].RunId)));   // as a resume recovers it
             if (!Directory.Exists(dir)) return;
             try
             {

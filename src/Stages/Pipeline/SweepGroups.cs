@@ -38,16 +38,20 @@ public static class SweepGroups
         var byId = pending.ToDictionary(r => r.RunId);
         var kept = new List<IReadOnlyList<RunPlan>>();
         var taken = new HashSet<string>();
-        foreach (var run in pending)
+        string CheckpointOf(string run) => Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(runDir(run)));   // a cut replacement counts
+        // The newest checkpoint first: a run that trained on alone after its group saved (a Slurm task of that run) has
+        // the later one, and the group's is then stale (SyntheticTrainer.Superseded).
+        foreach (var run in pending.OrderByDescending(r => SyntheticTrainer.SavedAt(CheckpointOf(r.RunId)) ?? DateTime.MinValue))
         {
-            var dir = Training.CheckpointFolder.Of(runDir(run.RunId));
+            var dir = CheckpointOf(run.RunId);
             if (taken.Contains(run.RunId) || !Directory.Exists(dir) || SyntheticTrainer.Describe(dir) is not { } saved
                 || saved.Runs.Count == 0 || saved.Runs[0] != run.RunId || !saved.Runs.All(id => byId.ContainsKey(id) && !taken.Contains(id)))
                 continue;
             List<RunPlan> group = [.. saved.Runs.Select(id => byId[id])];
             if (!TrainTogether(group.Select(r => r.Spec))
-                || SyntheticTrainer.CheckpointStep(dir, [.. group.Select(r => new CellSpec(r.RunId, r.Spec.Synthetic.Width, r.Spec.Seed))]) is null)
-                continue;   // saved by runs whose spec has changed since: they train afresh
+                || SyntheticTrainer.CheckpointStep(dir, [.. group.Select(r => new CellSpec(r.RunId, r.Spec.Synthetic.Width, r.Spec.Seed))]) is null
+                || SyntheticTrainer.Superseded(dir, group.Skip(1).Select(r => CheckpointOf(r.RunId))))
+                continue;   // saved by runs whose spec has changed since, or stale: they train afresh
             kept.Add(group);
             taken.UnionWith(saved.Runs);
         }

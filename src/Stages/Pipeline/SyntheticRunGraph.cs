@@ -42,11 +42,15 @@ public static class SyntheticRunGraph
         var cellSpecs = cells.Select(c => new CellSpec(c.RunId, c.Spec.Synthetic.Width, c.Spec.Seed)).ToList();
         var checkpointDir = CheckpointDir(cells);
         CheckpointFolder.Recover(checkpointDir);
-        long? resumeAt = resume ? SyntheticTrainer.CheckpointStep(checkpointDir, cellSpecs) : null;
+        // A checkpoint a run of the group has outdated by training on alone (its own is newer) would leave that run's rows short of its step.
+        bool stale = SyntheticTrainer.Superseded(checkpointDir, cells.Skip(1).Select(c => CheckpointFolder.Current(CheckpointFolder.Of(c.RunDir))));
+        long? resumeAt = resume && !stale ? SyntheticTrainer.CheckpointStep(checkpointDir, cellSpecs) : null;
         string group = $"{cells[0].RunId}{(cells.Count > 1 ? $" (+{cells.Count - 1})" : "")}";
         // A resume that retrains runs an earlier attempt had started says so (not a group that never started).
         if (resume && resumeAt is null && cells.Any(c => Artifacts.ArrowParts.Written(Path.Combine(c.RunDir, "metrics.arrow"))))
-            progress.Info(ResumeFromZero.Line(group, SyntheticTrainer.WhyNotResumable(checkpointDir, cellSpecs)!));
+            progress.Info(ResumeFromZero.Line(group, stale
+                ? "the group's checkpoint is older than one a run of it saved training alone since, so their rows no longer meet at one step"
+                : SyntheticTrainer.WhyNotResumable(checkpointDir, cellSpecs)!));
         if (resumeAt is null)
             foreach (var cell in cells) DeleteCheckpoint(CheckpointFolder.Of(cell.RunDir));   // another grouping's, or a finished attempt's
         else

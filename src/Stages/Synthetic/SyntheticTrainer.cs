@@ -189,6 +189,19 @@ public sealed class SyntheticTrainer : IDisposable
     /// none or it is unreadable. `pipeline status` reads it to say where a killed run's resume starts.</summary>
     public static (long Step, IReadOnlyList<string> Runs)? Describe(string dir) => Read(dir) is { } s ? (s.Step, s.Cells) : null;
 
+    /// <summary>When the checkpoint in <paramref name="dir"/> was saved (its state file's time), or null when it has none.</summary>
+    public static DateTime? SavedAt(string dir)
+    {
+        var path = Path.Combine(dir, StateFile);
+        return File.Exists(path) ? File.GetLastWriteTimeUtc(path) : null;
+    }
+
+    /// <summary>Whether a run of the group saved a checkpoint of its own after the group's (in <paramref name="leadDir"/>):
+    /// it trained on alone since (a Slurm task of that run only), so its tables no longer reach the group's step and
+    /// the group's checkpoint is stale.</summary>
+    public static bool Superseded(string leadDir, IEnumerable<string> memberDirs) =>
+        SavedAt(leadDir) is { } saved && memberDirs.Any(d => SavedAt(d) is { } own && own > saved);
+
     /// <summary>Why the checkpoint in <paramref name="dir"/> cannot resume exactly these cells (null when it can): for the
     /// "training from step 0" line of a --resume.</summary>
     public static string? WhyNotResumable(string dir, IReadOnlyList<CellSpec> cells) =>
@@ -200,8 +213,12 @@ public sealed class SyntheticTrainer : IDisposable
     static SavedState? Read(string dir)
     {
         var path = Path.Combine(dir, StateFile);
-        try { return File.Exists(path) ? System.Text.Json.JsonSerializer.Deserialize<SavedState>(File.ReadAllText(path)) : null; }
-        catch (System.Text.Json.JsonException) { return null; }
+        try
+        {
+            var state = File.Exists(path) ? System.Text.Json.JsonSerializer.Deserialize<SavedState>(File.ReadAllText(path)) : null;
+            return state is { Cells: not null, Widths: not null, Seeds: not null } ? state : null;   // a damaged file's fields may be missing
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>Continues from a checkpoint <see cref="CheckpointStep"/> accepted: the next step is the one after it, bit for bit.</summary>

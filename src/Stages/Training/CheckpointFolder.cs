@@ -27,6 +27,15 @@ public static class CheckpointFolder
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
     }
 
+    /// <summary>Where the checkpoint of <paramref name="dir"/> is as <see cref="Recover"/> would leave it, without moving
+    /// anything (for readers that must not change the folder: status, grouping a resume): <c>dir</c>, or <c>dir.old</c>
+    /// when a replacement was cut between its two renames.</summary>
+    public static string Current(string dir)
+    {
+        dir = Trimmed(dir);
+        return !Directory.Exists(dir) && Directory.Exists(dir + ".old") ? dir + ".old" : dir;
+    }
+
     /// <summary>Tidies what a kill left: restores <c>dir</c> from <c>dir.old</c> when a replacement was
     /// cut between its two renames, and removes half-written and never-promoted folders.</summary>
     public static void Recover(string dir)

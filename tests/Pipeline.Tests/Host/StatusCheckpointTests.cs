@@ -50,6 +50,34 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
         Assert.DoesNotContain(resumed.Messages, m => m.StartsWith("width-2") && m.Contains("training from step 0"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_group_checkpoint_outdated_by_a_run_trained_alone_since_is_not_resumed_and_no_rows_go_missing(bool asOneTask)
+    {
+        var whole = await PipelineRunner.RunAsync(SpecLoader.LoadText(Yaml, "s.yaml"), Path.Combine(dir, "whole"), SilentProgress.Instance,
+            CancellationToken.None, analyze: false);
+        await Stopped(600, resume: false);   // both runs together: the pair's checkpoint in width-2's folder
+        // width-3 alone (a Slurm task of that run): from step 0, its stop saves {width-3} in its own folder, later than the pair's.
+        await Stopped(300, resume: true, only: ["width-3"]);
+        Thread.Sleep(20);   // file times must tell the two checkpoints apart
+
+        // The pair's checkpoint (step 600) would continue width-3 past rows it no longer has (they end near 300).
+        var progress = new StopAt(long.MaxValue, new CancellationTokenSource());
+        await PipelineRunner.RunAsync(SpecLoader.LoadText(Yaml, "s.yaml"), dir, progress, CancellationToken.None, resume: true, analyze: false,
+            only: asOneTask ? ["width-2", "width-3"] : null);
+        if (asOneTask)   // one Slurm task trains the pair together: from step 0, the pair's checkpoint being stale
+            Assert.Contains(progress.Messages, m => m.StartsWith("width-2 (+1): no checkpoint to resume from; training from step 0 (the group's checkpoint is older"));
+        else
+        {
+            // The newest checkpoint first: width-3 continues alone, width-2 (its pair's checkpoint refused) from step 0.
+            Assert.Contains(progress.Messages, m => m.StartsWith("width-3: resuming from the checkpoint at step "));
+            Assert.Contains(progress.Messages, m => m.StartsWith("width-2: no checkpoint to resume from; training from step 0"));
+        }
+        const string Metrics = "SELECT run, step, task, loss FROM metrics ORDER BY ALL";
+        Assert.Equal(SweepRows.Of(whole.SweepDir, Metrics), SweepRows.Of(Sweep, Metrics));
+    }
+
     [Fact]
     public async Task A_sweep_stopped_under_two_jobs_resumes_under_one_from_its_checkpoints_and_ends_as_if_never_stopped()
     {
@@ -59,7 +87,7 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
             CancellationToken.None, analyze: false, jobs: 2);
         PipelineResult cut;
         using (var stop = new CancellationTokenSource())
-            cut = await PipelineRunner.RunAsync(SpecLoader.LoadText(Four, "s.yaml"), Path.Combine(dir, "cut"), new StopAt(150, stop), stop.Token,
+            cut = await PipelineRunner.RunAsync(SpecLoader.LoadText(Four, "s.yaml"), Path.Combine(dir, "cut"), new StopWhenAllReach(150, 4, stop), stop.Token,
                 analyze: false, jobs: 2);
         Assert.True(cut.Interrupted);
 
@@ -94,4 +122,19 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
         Assert.True(damaged.Exit == 4, damaged.Err + damaged.Out);
         Assert.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0", damaged.Out);
     }
+}
+
+/// <summary>Stops once every one of <paramref name="runs"/> runs has reported <paramref name="step"/>: groups trained side by side
+/// (--jobs 2) each reach a checkpoint, however the two threads are scheduled on a busy machine.</summary>
+sealed class StopWhenAllReach(long step, int runs, CancellationTokenSource stop) : IRunProgress
+{
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> reached = new();
+    public void RunStarted(string runId, int index, int count, long totalSteps) { }
+    public void Step(string runId, long s, double? loss)
+    {
+        if (s >= step) reached[runId] = true;
+        if (reached.Count == runs) stop.Cancel();
+    }
+    public void RunFinished(string runId, RunStatus status) { }
+    public void Info(string message) { }
 }
