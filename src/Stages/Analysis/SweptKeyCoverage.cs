@@ -40,15 +40,18 @@ public static class SweptKeyCoverage
         foreach (var (key, values) in sweep)
         {
             var column = ShortName(key);
-            if (values.Distinct().Count() < 2 || column.Equals(Seed, StringComparison.OrdinalIgnoreCase)) continue;
+            // The run's seed only: data.tasks[0].seed or probes.das.seed change what is measured, and are not averaged on purpose.
+            if (values.Distinct().Count() < 2 || key.Equals(Seed, StringComparison.OrdinalIgnoreCase)) continue;
             string[] names = SizeKeys.Contains(key, StringComparer.OrdinalIgnoreCase) ? [column, SizeColumn] : [column];
             bool Keeps(string c) => names.Append(ArrowTableLoader.RunColumn).Contains(c, StringComparer.OrdinalIgnoreCase);
             bool Names(string sql) => names.Any(n => Mentions(sql, n));
             var tables = analysis.Tables.Select((t, i) => (t.Name, t.Sql, Path: $"analysis.tables[{i}]"))
                 .Where(t => tableColumns.TryGetValue(t.Name, out var columns) && !columns.Any(Keeps) && !Names(t.Sql))
                 .Select(t => (t.Name, t.Path)).ToList();
-            var plots = analysis.Plots.Select((p, i) => (p.Name, p.Sql, Path: $"analysis.plots[{i}]"))
-                .Where(p => !string.IsNullOrWhiteSpace(p.Sql) && !Names(p.Sql)).Select(p => (p.Name, p.Path)).ToList();
+            // A plot keeps the key apart by naming it in its SQL or as one of its columns (series: lr over SELECT *).
+            var plots = analysis.Plots.Select((p, i) => (p.Name, p.Sql, Columns: new[] { p.X, p.Y, p.Series, p.Value }, Path: $"analysis.plots[{i}]"))
+                .Where(p => !string.IsNullOrWhiteSpace(p.Sql) && !Names(p.Sql) && !p.Columns.Any(c => c is not null && Keeps(c)))
+                .Select(p => (p.Name, p.Path)).ToList();
             if (tables.Count + plots.Count == 0) continue;
             warnings.Add(new SweptKeyWarning(key, [.. tables.Select(t => t.Path), .. plots.Select(p => p.Path)],
                 Message(key, names, values.Distinct().Count(), tables, plots)));
@@ -69,7 +72,7 @@ public static class SweptKeyCoverage
     public static IReadOnlyList<SweptKeyWarning> Advice(string experiment, AnalysisSpec analysis, IReadOnlyDictionary<string, IReadOnlyList<string>> sweep)
     {
         if (experiment != "olmo" || analysis.Advise is null) return [];
-        return [.. sweep.Where(a => a.Value.Distinct().Count() > 1 && !ShortName(a.Key).Equals(Seed, StringComparison.OrdinalIgnoreCase)
+        return [.. sweep.Where(a => a.Value.Distinct().Count() > 1 && !a.Key.Equals(Seed, StringComparison.OrdinalIgnoreCase)
                 && !SizeKeys.Contains(a.Key, StringComparer.OrdinalIgnoreCase) && !IsTaskKindOrFrequency(a.Key))
             .Select(a => new SweptKeyWarning(a.Key, ["analysis.advise"],
                 $"the advice (analysis.advise) pools the runs of every {a.Key} value as seeds of one setting (it keeps task kinds, model " +

@@ -105,6 +105,17 @@ public class SweptKeyCoverageTests
     }
 
     [Fact]
+    public void A_plot_keeping_the_key_as_its_series_does_not_warn_and_only_the_runs_seed_is_averaged_on_purpose()
+    {
+        var analysis = new AnalysisSpec { Plots = [Plot("by_lr", "SELECT * FROM per_lr") with { Series = "lr" }, Plot("all", "SELECT * FROM per_lr")] };
+        var warning = Assert.Single(SweptKeyCoverage.Check(analysis, Sweep(("train.lr", ["0.001", "0.003"])), new Dictionary<string, IReadOnlyList<string>>()));
+        Assert.Equal(["analysis.plots[1]"], warning.Paths);
+        // The DAS probe's seed draws other pairs: a sweep of it is not the runs' seed, and its values are not replicates.
+        Assert.Single(SweptKeyCoverage.Check(Analysis, Sweep(("probes.das.seed", ["0", "1"])), Columns));
+        Assert.Empty(SweptKeyCoverage.Check(Analysis, Sweep(("seed", ["0", "1"])), Columns));
+    }
+
+    [Fact]
     public void An_olmo_advice_names_the_swept_keys_it_pools_and_not_those_it_keeps_apart()
     {
         var advising = new AnalysisSpec { Advise = new AdviseSpec() };
