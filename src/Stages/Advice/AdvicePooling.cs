@@ -12,27 +12,29 @@ namespace Retention.Advice;
 /// </summary>
 public static class AdvicePooling
 {
-    /// <summary>Spec keys that do not change what a run trains (or that the advice keeps apart itself): the seed is
-    /// what the pool averages over; names, descriptions, the device, the sweep and analysis sections and profiles differ
-    /// between sweeps of the same runs.</summary>
-    static readonly string[] Unrelated = ["name", "description", "seed", "device", "sweep", "analysis", "profiles"];
+    /// <summary>Spec keys that do not change what a run trains: the seed is what the pool averages over; names,
+    /// descriptions, the device, the sweep and analysis sections and profiles differ between sweeps of the same runs;
+    /// probes, logging, evaluation, checkpoints and the kernels chosen only observe or implement the same training.</summary>
+    static readonly string[] NotTraining = ["name", "description", "seed", "device", "sweep", "analysis", "profiles", "probes",
+        "train.log_every", "olmo.eval_every", "olmo.eval_instances", "olmo.checkpoint_every", "olmo.reference_tasks",
+        "olmo.fused_adamw", "olmo.fused_elementwise"];
 
     /// <summary>One line per distinct set of differing keys: the keys, one pair of runs as an example (with its values)
-    /// and how many pairs differ so. <paramref name="runYaml"/> gives a run's stored spec, or null where it has none (an
-    /// older or hand-made run: left out of the comparison).</summary>
-    public static IReadOnlyList<string> Warnings(IReadOnlyList<TaskOutcome> outcomes, Func<string, string?> runYaml)
+    /// and how many pairs differ so. <paramref name="spec"/> gives a run's stored spec (<see cref="SpecReader"/>), or null
+    /// where it has none (an older or hand-made run: left out of the comparison). Other tasks' frequencies (and the
+    /// names they give) are not named: a mixture's other tasks are the pipeline's design, as the analysis's advice
+    /// check (SweptKeyCoverage.Advice) treats them.</summary>
+    public static IReadOnlyList<string> Warnings(IReadOnlyList<TaskOutcome> outcomes, Func<string, string?> spec)
     {
-        var yaml = new Dictionary<string, string?>(StringComparer.Ordinal);
-        string? Spec(string run) => yaml.TryGetValue(run, out var y) ? y : yaml[run] = runYaml(run);
         var pairs = new Dictionary<string, List<(string First, string Other, IReadOnlyList<string> Changes)>>(StringComparer.Ordinal);
         var seen = new HashSet<(string, string)>();
         foreach (var pool in outcomes.GroupBy(o => (o.Kind, o.Parameters, o.Frequency)))
         {
-            var runs = pool.Select(o => o.Run).Where(r => r.Length > 0).Distinct().Where(r => Spec(r) is not null).ToList();
+            var runs = pool.Select(o => o.Run).Where(r => r.Length > 0).Distinct().Where(r => spec(r) is not null).ToList();
             foreach (var other in runs.Skip(1))
             {
                 if (!seen.Add((runs[0], other))) continue;   // one pair of runs shares a pool per task they both train
-                if (Changes(Spec(runs[0])!, Spec(other)!) is not { Count: > 0 } changes) continue;
+                if (Changes(spec(runs[0])!, spec(other)!)?.Where(c => !IsOtherTasksMixture(Key(c))).ToList() is not { Count: > 0 } changes) continue;
                 var keys = string.Join(", ", changes.Select(Key));
                 if (!pairs.TryGetValue(keys, out var list)) pairs[keys] = list = [];
                 list.Add((runs[0], other, changes));
@@ -48,28 +50,39 @@ public static class AdvicePooling
         })];
     }
 
-    /// <summary>Whether two runs' stored specs differ in a key that changes what they train: then they are not copies of
-    /// each other, whatever the advice sees alike. False where either has no readable spec.</summary>
-    public static bool TrainedOtherwise(string run, string other, Func<string, string?> runYaml) =>
-        runYaml(run) is { } a && runYaml(other) is { } b && Changes(a, b) is { Count: > 0 };
+    /// <summary>Whether two runs' stored specs differ in a key that changes what they train (any task's frequency
+    /// included): then they are not copies of each other, whatever the advice sees alike. False where either has no
+    /// readable spec.</summary>
+    public static bool TrainedOtherwise(string run, string other, Func<string, string?> spec) =>
+        spec(run) is { } a && spec(other) is { } b && Changes(a, b) is { Count: > 0 };
 
-    /// <summary>Reads each run's run.yaml, where it has one.</summary>
-    public static string? StoredSpec(string runDir)
+    /// <summary>A reader of runs' run.yaml, each read once and written as this version writes it (so a run an older
+    /// version wrote compares equal to its copy written now); null for a run without one.</summary>
+    public static Func<string, string?> SpecReader()
     {
-        var file = Path.Combine(runDir, ArtifactLayout.RunManifest);
-        return File.Exists(file) ? File.ReadAllText(file) : null;
+        var specs = new Dictionary<string, string?>(StringComparer.Ordinal);
+        return runDir =>
+        {
+            if (specs.TryGetValue(runDir, out var known)) return known;
+            var file = Path.Combine(runDir, ArtifactLayout.RunManifest);
+            return specs[runDir] = File.Exists(file) ? SweepContract.Canonical(File.ReadAllText(file)) : null;
+        };
     }
 
-    /// <summary>The related keys two specs differ in, as "key: a → b"; null where one does not parse (a damaged run.yaml
+    /// <summary>The training keys two specs differ in, as "key: a → b"; null where one does not parse (a damaged run.yaml
     /// says nothing about what the run trained).</summary>
     static List<string>? Changes(string first, string other)
     {
-        try { return [.. SweepContract.ChangedKeys(first, other).Where(c => !IsUnrelated(Key(c)))]; }
-        catch (Exception e) when (e is InvalidDataException or YamlDotNet.Core.YamlException) { return null; }
+        try { return [.. SweepContract.DifferingKeys(first, other).Where(c => !IsNotTraining(Key(c)))]; }
+        catch (Exception e) when (e is InvalidDataException or InvalidCastException or YamlDotNet.Core.YamlException) { return null; }
     }
 
     static string Key(string change) => change[..change.IndexOf(": ", StringComparison.Ordinal)];
 
-    static bool IsUnrelated(string key) => Unrelated.Any(u => key == u || key.StartsWith(u + ".", StringComparison.Ordinal)
+    static bool IsNotTraining(string key) => NotTraining.Any(u => key == u || key.StartsWith(u + ".", StringComparison.Ordinal)
         || key.StartsWith(u + "[", StringComparison.Ordinal));
+
+    /// <summary>data.tasks[1].frequency, data.tasks[1].name: the other tasks of a mixture (a pool is one task's).</summary>
+    static bool IsOtherTasksMixture(string key) =>
+        key.StartsWith("data.tasks[", StringComparison.Ordinal) && (key.EndsWith("].frequency", StringComparison.Ordinal) || key.EndsWith("].name", StringComparison.Ordinal));
 }

@@ -85,9 +85,10 @@ public static class AdviceReport
     {
         SweepOverlap.CheckDistinct(sweepDirs);
         var outcomes = sweepDirs.Select(Outcomes).ToList();
-        SweepOverlap.CheckNoCopies(outcomes, (a, b) => AdvicePooling.TrainedOtherwise(a, b, AdvicePooling.StoredSpec));
+        var specs = AdvicePooling.SpecReader();   // each run.yaml read once for both checks
+        SweepOverlap.CheckNoCopies(outcomes, (a, b) => AdvicePooling.TrainedOtherwise(a, b, specs));
         List<TaskOutcome> all = [.. outcomes.SelectMany(o => o)];
-        var warnings = AdvicePooling.Warnings(all, AdvicePooling.StoredSpec);
+        var warnings = AdvicePooling.Warnings(all, specs);
         var result = await EmpiricalAsync(all, sweepDirs[0], outputDir, target, size, frequency, kind);
         return result with { Warnings = warnings };
     }

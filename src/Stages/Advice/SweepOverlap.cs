@@ -30,14 +30,18 @@ public static class SweepOverlap
     /// </summary>
     public static void CheckNoCopies(IReadOnlyList<IReadOnlyList<TaskOutcome>> sweeps, Func<string, string, bool>? trainedOtherwise = null)
     {
-        var first = new Dictionary<(string, double, long, int, double), (int Sweep, string Run)>();
+        // Every run seen under a key, not the first only: with three sweeps, a copy in the third of a run in the second must
+        // be found even when the first sweep's run at that key was trained otherwise.
+        var seen = new Dictionary<(string, double, long, int, double), List<(int Sweep, string Run)>>();
         for (int i = 0; i < sweeps.Count; i++)
             foreach (var o in sweeps[i])
             {
                 var key = (o.Kind, o.Frequency, o.Parameters, o.Seed, o.Tokens);
-                if (!first.TryGetValue(key, out var earlier)) first[key] = (i, o.Run);
-                else if (earlier.Sweep != i && trainedOtherwise?.Invoke(earlier.Run, o.Run) != true)
-                    throw new ArgumentException($"runs '{earlier.Run}' and '{o.Run}' have the same spec ({o.Kind} at frequency {o.Frequency:G3}, " +
+                if (!seen.TryGetValue(key, out var earlier)) seen[key] = earlier = [];
+                var copied = earlier.FirstOrDefault(e => e.Sweep != i && trainedOtherwise?.Invoke(e.Run, o.Run) != true);
+                earlier.Add((i, o.Run));
+                if (copied.Run is not null)
+                    throw new ArgumentException($"runs '{copied.Run}' and '{o.Run}' have the same spec ({o.Kind} at frequency {o.Frequency:G3}, " +
                         $"{o.Parameters:N0} parameters, seed {o.Seed}, {o.Tokens:G3} tokens): one is likely a copy of the other, and the advice " +
                         "would count it twice; give each run once (remove the copy or leave out one sweep)");
             }

@@ -54,9 +54,13 @@ public static class SweepContract
 
     /// <summary>The keys whose values differ between two resolved specs, as "key: old → new". Keys the experiment
     /// does not read are not compared: specs written before the writer left them out carry them at their defaults.</summary>
-    public static IReadOnlyList<string> ChangedKeys(string oldYaml, string newYaml)
+    public static IReadOnlyList<string> ChangedKeys(string oldYaml, string newYaml) => DifferingKeys(Canonical(oldYaml), newYaml);
+
+    /// <summary>As <see cref="ChangedKeys"/>, between two specs both already written as this version writes them
+    /// (<see cref="Canonical"/>): two stored runs compared either way round give the same keys.</summary>
+    public static IReadOnlyList<string> DifferingKeys(string oldYaml, string newYaml)
     {
-        var (before, after) = (Flatten(Canonical(oldYaml)), Flatten(newYaml));
+        var (before, after) = (Flatten(oldYaml), Flatten(newYaml));
         var experiment = after.GetValueOrDefault("experiment") ?? before.GetValueOrDefault("experiment") ?? "synthetic";
         return [.. before.Keys.Union(after.Keys).Where(k => ExperimentKeys.UnreadAt(experiment, k) is null).Order(StringComparer.Ordinal)
             .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
@@ -76,7 +80,7 @@ public static class SweepContract
     /// <summary>A run spec written by an earlier version, written again as this version writes it: a key added since
     /// (olmo.reference_tasks, olmo.fused_adamw) takes its default, which does what the run did before the key
     /// existed, instead of reading as a change. A file this version cannot load is compared as it is.</summary>
-    static string Canonical(string yaml)
+    public static string Canonical(string yaml)
     {
         try { return SpecLoader.LoadText(yaml, ArtifactLayout.RunManifest, checkAnalysis: false, checkResources: false, stored: true).Runs.Single().ResolvedYaml; }
         catch (SpecException) { return yaml; }

@@ -1,4 +1,5 @@
 using Retention.Advice;
+using static Retention.Tests.Spec.SpecSamples;
 
 namespace Retention.Tests.Advice;
 
@@ -55,5 +56,58 @@ public class AdvicePoolingTests
     {
         var specs = new Dictionary<string, string?> { ["a"] = Spec("a", 0, 0.003), ["old"] = null, ["damaged"] = "train: {lr: [0.001" };
         Assert.Empty(AdvicePooling.Warnings([Outcome("a", 0), Outcome("old", 1), Outcome("damaged", 2)], r => specs[r]));
+    }
+
+    /// <summary>A resolved OLMo run spec, as run.yaml holds it.</summary>
+    static string RunYaml(string extra = "") => Load(Yaml(
+        "name: o", "experiment: olmo", "data:", "  sources: [{paths: ['https://example.org/a.json.gz']}]",
+        "  packing: {seq_len: 16, batch_size: 4}",
+        "  tasks: [{kind: comparison, frequency: 0.001}, {kind: modular_addition, frequency: 0.003}]",
+        "olmo: {preset: 4M, layers: 1, hidden: 16, mlp_dim: 32, heads: 2}", "train: {steps: 10}" + extra)).Runs[0].ResolvedYaml;
+
+    [Fact]
+    public void A_run_an_older_version_wrote_compares_equal_to_its_copy_either_way_round()
+    {
+        var now = RunYaml();
+        // run.yaml of a run trained before olmo.reference_tasks and olmo.fused_adamw existed: they read as their defaults.
+        var older = string.Join('\n', now.Split('\n').Where(l => !l.Contains("reference_tasks") && !l.Contains("fused_adamw")));
+        var files = new Dictionary<string, string> { ["new"] = now, ["old"] = older };
+        var read = Reader(files);
+        Assert.False(AdvicePooling.TrainedOtherwise("new", "old", read));
+        Assert.False(AdvicePooling.TrainedOtherwise("old", "new", read));
+        Assert.Empty(AdvicePooling.Warnings([Outcome("new", 0), Outcome("old", 1)], read));
+    }
+
+    [Fact]
+    public void What_only_observes_training_is_no_difference_and_another_tasks_frequency_is_not_pooled_apart_but_is_no_copy()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["a"] = RunYaml(),
+            ["observed"] = RunYaml().Replace("log_every: 100", "log_every: 5").Replace("eval_every: 100", "eval_every: 7"),
+            ["mixture"] = RunYaml().Replace("frequency: 0.003", "frequency: 0.01"),
+        };
+        Assert.NotEqual(files["a"], files["observed"]);
+        Assert.NotEqual(files["a"], files["mixture"]);
+        var read = Reader(files);
+        Assert.False(AdvicePooling.TrainedOtherwise("a", "observed", read));
+        // The other task of the mixture at another frequency: trained otherwise (not a copy)...
+        Assert.True(AdvicePooling.TrainedOtherwise("a", "mixture", read));
+        // ...but the comparison task's pool is the pipeline's design, as the analysis's advice check treats it.
+        Assert.Empty(AdvicePooling.Warnings([Outcome("a", 0), Outcome("observed", 1), Outcome("mixture", 2)], read));
+    }
+
+    /// <summary>Specs by run, written as this version writes them (what <see cref="AdvicePooling.SpecReader"/> returns).</summary>
+    static Func<string, string?> Reader(Dictionary<string, string> files) => r => Retention.Pipeline.SweepContract.Canonical(files[r]);
+
+    [Fact]
+    public void A_copy_is_found_in_a_third_sweep_when_the_first_sweeps_run_was_trained_otherwise()
+    {
+        // a (lr 1e-3), b (lr 3e-3) and c, a copy of b: c's run is compared with b's, not only with a's.
+        var lr = new Dictionary<string, double> { ["a/s0"] = 1e-3, ["b/s0"] = 3e-3, ["c/s0"] = 3e-3 };
+        IReadOnlyList<TaskOutcome>[] sweeps = [[Outcome("a/s0", 0)], [Outcome("b/s0", 0)], [Outcome("c/s0", 0)]];
+        var error = Assert.Throws<ArgumentException>(() => SweepOverlap.CheckNoCopies(sweeps, (x, y) => lr[x] != lr[y]));
+        Assert.StartsWith("runs 'b/s0' and 'c/s0' have the same spec", error.Message);
+        SweepOverlap.CheckNoCopies(sweeps[..2], (x, y) => lr[x] != lr[y]);   // a and b alone: trained otherwise, no copy
     }
 }
