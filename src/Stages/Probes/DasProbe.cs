@@ -95,7 +95,8 @@ public sealed class DasProbe : IModelStage
             var das = Das.Evaluate(site, test, learned, loss);
             var control = Das.Evaluate(site, test, random);
             double dasFit = Das.Evaluate(site, train, learned).IiaChanged, controlFit = Das.Evaluate(site, train, random).IiaChanged;
-            Warning = DasBaseCheck.Warning(view.Step, task, das.BaseAccuracy, Chance);
+            // Step 0 is the untrained model, at chance by design: a run stopped before its next DAS step says nothing.
+            if (view.Step > 0) Warning = DasBaseCheck.Warning(view.Step, task, das.BaseAccuracy, Chance);
             return (IEnumerable<object>)[Row(view.Step, "das", das, dasFit), Row(view.Step, "random", control, controlFit)];
         });
     }
