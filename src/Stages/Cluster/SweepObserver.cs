@@ -79,7 +79,9 @@ public static class SweepObserver
         }
         foreach (var run in runs.Where(r => r.Spec.Experiment == "olmo")) Read([run], dir => Training.OlmoTrainer.Describe(dir).Step);
         foreach (var group in ResumeGroups([.. runs.Where(r => r.Spec.Experiment == "synthetic")], RunDir, taskOf))
-            Read(group, dir => SyntheticTrainer.CheckpointStep(dir, [.. group.Select(r => new CellSpec(r.RunId, r.Spec.Synthetic.Width, r.Spec.Seed))]));
+            Read(group, dir => SyntheticTrainer.Superseded(dir, group.Skip(1).Select(r => Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(RunDir(r.RunId)))))
+                ? null   // outdated by a run of it trained alone since: the resume trains the group from step 0
+                : SyntheticTrainer.CheckpointStep(dir, [.. group.Select(r => new CellSpec(r.RunId, r.Spec.Synthetic.Width, r.Spec.Seed))]));
         return steps;
     }
 

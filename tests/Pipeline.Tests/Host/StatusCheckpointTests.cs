@@ -62,6 +62,18 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
         await Stopped(300, resume: true, only: ["width-3"]);
         Thread.Sleep(20);   // file times must tell the two checkpoints apart
 
+        if (asOneTask)
+        {
+            // Status of a submitted sweep whose one task trains the pair: it names no checkpoint to continue from, as the resume will.
+            await new Retention.Cluster.SlurmSubmission(1, Sweep, dir, null, dir, [["width-2", "width-3"]], new Retention.Cluster.SlurmResources(),
+                DateTime.UtcNow.ToString("o")).SaveAsync();
+            foreach (var run in new[] { "width-2", "width-3" }) File.Delete(Path.Combine(RunDir(run), "status.json"));   // as a kill leaves them
+            var status = CliProcess.Run(dir, Limit, "status", "s");
+            Assert.True(status.Exit == 4, status.Err + status.Out);
+            foreach (var run in new[] { "width-2", "width-3" })
+                Assert.True(status.Out.Split('\n').Any(l => l.Contains(run) && l.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0")), status.Out);
+        }
+
         // The pair's checkpoint (step 600) would continue width-3 past rows it no longer has (they end near 300).
         var progress = new StopAt(long.MaxValue, new CancellationTokenSource());
         await PipelineRunner.RunAsync(SpecLoader.LoadText(Yaml, "s.yaml"), dir, progress, CancellationToken.None, resume: true, analyze: false,
