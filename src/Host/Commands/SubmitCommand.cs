@@ -17,19 +17,20 @@ public static class SubmitCommand
         var mem = new Option<string?>("--mem") { Description = "Memory per task, e.g. 16G (default: the cluster's)." };
         var time = new Option<string?>("--time") { Description = "Time limit per task attempt (minutes, HH:MM:SS or D-HH:MM:SS); a task warned before it checkpoints and requeues itself." };
         var maxParallel = new Option<int>("--max-parallel") { Description = "Tasks running at once (--array=…%N); 0, the default, = no limit.", DefaultValueFactory = _ => 0 };
+        var analysisTime = new Option<string?>("--analysis-time") { Description = "Time limit of the analysis job that runs after the array (same formats as --time); default: the partition's." };
         var lead = new Option<int>("--signal-lead") { Description = "Seconds before the time limit (and on preemption) that Slurm warns a task (--signal=B:USR1@N); it stops, checkpoints and requeues itself within three quarters of it.", DefaultValueFactory = _ => 120 };
         var overwrite = new Option<bool>("--overwrite") { Description = "Delete the sweep's earlier results and train every run again (default: submit only the runs missing, failed or interrupted)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the job scripts and the tasks; write and submit nothing." };
         var cmd = new Command("submit", "Submit a pipeline's sweep to a cluster: one array task per run (or per group of synthetic runs trained together), the analysis after them. A resubmission trains only the runs not completed.");
         opts.AddTo(cmd);
-        foreach (var o in new Option[] { slurm, artifacts, partition, gpus, cpus, mem, time, maxParallel, lead, overwrite, dryRun }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { slurm, artifacts, partition, gpus, cpus, mem, time, analysisTime, maxParallel, lead, overwrite, dryRun }) cmd.Options.Add(o);
         cmd.SetAction(async (r, ct) =>
         {
             try
             {
                 if (!r.GetValue(slurm)) throw new UsageException("say where to submit: --slurm (the one scheduler supported)");
                 var resources = new SlurmResources(r.GetValue(partition), r.GetValue(gpus), r.GetValue(cpus), r.GetValue(mem), r.GetValue(time),
-                    r.GetValue(maxParallel), r.GetValue(lead));
+                    r.GetValue(maxParallel), r.GetValue(lead), r.GetValue(analysisTime));
                 if (resources.Problems() is { Count: > 0 } problems) throw new UsageException(string.Join("; ", problems));
                 var pipeline = opts.Load(r);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // as `run` does, before the jobs are queued

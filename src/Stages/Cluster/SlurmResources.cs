@@ -7,6 +7,7 @@ namespace Retention.Cluster;
 /// What each array task asks Slurm for (`pipeline submit` options). Null fields are left to the
 /// cluster's defaults. <see cref="SignalLeadSeconds"/> is how long before the time limit (or on
 /// preemption) Slurm warns the task with SIGUSR1, so it can checkpoint and requeue itself.
+/// <see cref="AnalysisTime"/> is the analysis job's limit (it has no --time otherwise: the partition's default).
 /// </summary>
 public sealed record SlurmResources(
     string? Partition = null,
@@ -15,7 +16,8 @@ public sealed record SlurmResources(
     string? Mem = null,
     string? Time = null,
     int MaxParallel = 0,
-    int SignalLeadSeconds = 120)
+    int SignalLeadSeconds = 120,
+    string? AnalysisTime = null)
 {
     /// <summary>Every problem with the values, as messages naming the option.</summary>
     public IReadOnlyList<string> Problems()
@@ -36,6 +38,8 @@ public sealed record SlurmResources(
             else if (seconds <= SignalLeadSeconds)
                 problems.Add($"--time {Time} leaves no time before the warning --signal-lead {SignalLeadSeconds} s");
         }
+        if (AnalysisTime is not null && TimeLimitSeconds(AnalysisTime) is null)
+            problems.Add($"--analysis-time '{AnalysisTime}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)");
         return problems;
     }
 

@@ -69,7 +69,8 @@ public static class SlurmScripts
         b.Append($"#SBATCH --job-name={jobName}-analysis\n");
         b.Append($"#SBATCH --output={s.Directory}/{SlurmSubmission.LogsFolder}/analysis-%j.out\n");
         b.Append("#SBATCH --nodes=1\n#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n");
-        AppendCommon(b, s.Resources, withTime: false);
+        AppendCommon(b, s.Resources, withTime: false);   // the tasks' limit is per training attempt, not the analysis's
+        if (s.Resources.AnalysisTime is not null) b.Append($"#SBATCH --time={s.Resources.AnalysisTime}\n");
         b.Append("set -u\n");
         b.Append($"exec {Command([.. launcher, "analyze", s.SweepDir])}\n");
         return b.ToString();

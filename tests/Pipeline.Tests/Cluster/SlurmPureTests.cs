@@ -60,6 +60,12 @@ public class SlurmPureTests
         Assert.DoesNotContain("--time", analysis);   // the analysis is short: the cluster's default limit
         Assert.Contains("analyze '/scratch/it'\\''s/sweep'", analysis);
         Assert.Equal(0, BashParses(analysis).Exit);
+        // Its own limit when given (not the tasks' per-attempt one); a value Slurm would refuse is named.
+        var limited = SlurmScripts.Analysis(Submission("/s/w", r with { AnalysisTime = "30" }), ["pipeline"], "w");
+        Assert.Single(limited.Split('\n'), l => l.StartsWith("#SBATCH --time", StringComparison.Ordinal));
+        Assert.Contains("#SBATCH --time=30\n", limited);
+        Assert.Equal(["--analysis-time '1:2:3:4' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)"],
+            new SlurmResources(AnalysisTime: "1:2:3:4").Problems());
         Assert.DoesNotContain("%", SlurmScripts.Array(Submission("/s/w", new SlurmResources()), ["pipeline"], "w").Split('\n').Single(l => l.Contains("--array")));
     }
 

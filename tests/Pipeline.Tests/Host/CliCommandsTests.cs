@@ -46,7 +46,7 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         var before = Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToList();
 
         var (exit, output, err) = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = path },
-            "submit", "syn.yaml", "--slurm", "--dry-run");
+            "submit", "syn.yaml", "--slurm", "--dry-run", "--time", "4:00:00", "--analysis-time", "20");
         Assert.True(exit == 0, err);
         Assert.False(File.Exists(called), "sbatch was called");
         Assert.Equal(before, Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order());   // nothing written
@@ -55,6 +55,11 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         Assert.Contains("#SBATCH --array=0-1", output);
         Assert.Equal(2, output.Split('\n').Count(l => l == "#!/bin/bash"));
         Assert.Contains(" analyze ", output);
+        // Each script its own limit: the array's per attempt, the analysis's from --analysis-time.
+        var scripts = output.Split("#!/bin/bash");
+        Assert.Contains("#SBATCH --time=4:00:00\n", scripts[1]);
+        Assert.Contains("#SBATCH --time=20\n", scripts[2]);
+        Assert.DoesNotContain("--time=4:00:00", scripts[2]);
     }
 
     [Theory]
