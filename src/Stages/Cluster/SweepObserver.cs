@@ -24,7 +24,7 @@ public static class SweepObserver
         foreach (var s in submissions)   // oldest first: the latest submission of a run wins
             for (int t = 0; t < s.Tasks.Count; t++)
                 foreach (var run in s.Tasks[t]) taskOf[run] = (s, t);
-        var checkpoints = CheckpointSteps(sweepDir, plans, taskOf);
+        var checkpoints = CheckpointSteps(sweepDir, plans, taskOf, out var damaged);
         var live = new Dictionary<(string, int), SchedulerTask>();
         var ids = submissions.Select(s => s.ArrayJobId).OfType<string>().ToList();
         if (ids.Count > 0)
@@ -44,7 +44,7 @@ public static class SweepObserver
         {
             var dir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
             var observation = new RunObservation(PipelineRunner.ReadStatus(dir), SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir),
-                CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null);
+                CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run));
             if (taskOf.TryGetValue(run, out var task) && task.Sub.ArrayJobId is { } job)
                 observation = observation with
                 {
@@ -62,11 +62,14 @@ public static class SweepObserver
     /// <summary>The step each run's checkpoint holds where a resume continues from it: an OLMo run's own, or the synthetic
     /// group's (kept in its first run's directory) when the runs a resume trains together are exactly the ones it saved
     /// (<see cref="SyntheticTrainer.CheckpointStep"/>, the resume's own check; another grouping's trains from step 0).
-    /// Unreadable checkpoints are left out (a resume trains afresh).</summary>
-    static Dictionary<string, long> CheckpointSteps(string sweepDir, IReadOnlyList<RunPlan> runs, IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf)
+    /// Unreadable checkpoints are left out (a synthetic resume trains afresh); an OLMo one that a resume would refuse,
+    /// naming its damaged file, is in <paramref name="damaged"/> with that message.</summary>
+    static Dictionary<string, long> CheckpointSteps(string sweepDir, IReadOnlyList<RunPlan> runs, IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf,
+        out Dictionary<string, string> damaged)
     {
         string RunDir(string run) => Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
         var steps = new Dictionary<string, long>();
+        var problems = damaged = [];
         void Read(IReadOnlyList<RunPlan> group, Func<string, long?> step)
         {
             var dir = Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(RunDir(group[0].RunId)));   // as a resume recovers it
@@ -75,7 +78,8 @@ public static class SweepObserver
             {
                 if (step(dir) is { } at) foreach (var run in group) steps[run.RunId] = at;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException or ArtifactException) { }
+            catch (ArtifactException e) { foreach (var run in group) problems[run.RunId] = e.Message; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException) { }
         }
         foreach (var run in runs.Where(r => r.Spec.Experiment == "olmo")) Read([run], dir => Training.OlmoTrainer.Describe(dir).Step);
         foreach (var group in ResumeGroups([.. runs.Where(r => r.Spec.Experiment == "synthetic")], RunDir, taskOf))

@@ -26,7 +26,8 @@ public sealed record RunObservation(
     Func<string?>? EndState = null,
     string? Log = null,
     bool SchedulerAnswered = true,
-    long? CheckpointStep = null);
+    long? CheckpointStep = null,
+    string? CheckpointProblem = null);
 
 /// <summary>
 /// The state of each run of a sweep from its run directories and the scheduler (pure: the observations
@@ -73,7 +74,9 @@ public static class SweepStatus
             // A kill leaves no status (a resumed attempt removed the earlier one at its start), but a checkpoint says where it stands.
             return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (killed?); " +
                 (o.CheckpointStep is { } at ? $"checkpoint at step {at:N0}: resubmit (or run --resume) to continue from it"
-                                            : "no checkpoint: resubmit (or run --resume) to train it from step 0"));
+                 : o.CheckpointProblem is { } damaged ? $"its checkpoint is unreadable ({damaged}); a resume fails on it until it is " +
+                                                        "restored, or deleted to train the run from step 0"
+                 : "no checkpoint: resubmit (or run --resume) to train it from step 0"));
         }
         if (o.Job is not null)
             return Failure(o) is { } why

@@ -127,12 +127,15 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
         Assert.True(status.Exit == 4, status.Err + status.Out);
         Assert.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0", status.Out);
 
-        // Damaged rather than unreadable (half a JSON document): still left out, not the end of the report.
+        // Damaged rather than unreadable (half a JSON document): not the end of the report, and named, as the resume
+        // that would fail on it names it.
         Directory.Delete(trainer);
         File.WriteAllText(trainer, "{\"Step\": 6, \"Con");
         var damaged = CliProcess.Run(dir, Limit, "status", Path.Combine("artifacts", "tiny"));
         Assert.True(damaged.Exit == 4, damaged.Err + damaged.Out);
-        Assert.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0", damaged.Out);
+        var line = string.Concat(damaged.Out.Split('\n').Select(l => l.Trim()));   // the table may wrap a long detail
+        Assert.Contains($"its checkpoint is unreadable ({trainer}: the checkpoint's trainer state is damaged", line);
+        Assert.Contains("a resume fails on it until it is restored, or deleted to train the run from step 0", line);
     }
 }
 
