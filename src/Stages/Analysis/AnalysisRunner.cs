@@ -22,6 +22,23 @@ public static partial class AnalysisRunner
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
         string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, LoadedPipeline? pipeline = null)
     {
+        AnalysisOutcome.Clear(sweepDir);
+        try
+        {
+            var results = await RunStepsAsync(sweepDir, spec, log, ct, pipeline).ConfigureAwait(false);
+            await AnalysisOutcome.RecordAsync(sweepDir, "completed").ConfigureAwait(false);
+            return results;
+        }
+        catch (Exception e) when (e is AnalysisException or ArtifactException)
+        {
+            await AnalysisOutcome.RecordAsync(sweepDir, "failed", e.Message).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    static async Task<IReadOnlyList<AnalysisTableResult>> RunStepsAsync(
+        string sweepDir, AnalysisSpec spec, TextWriter? log, CancellationToken ct, LoadedPipeline? pipeline)
+    {
         if (Pipeline.SweepContract.SetAsideStaleAnalysis(sweepDir, [.. spec.Tables.Select(t => t.Name), .. spec.Plots.Select(p => p.Name)]) is { } moved)
             log?.WriteLine($"outputs of an earlier analysis that this one does not write moved to {moved}");
         using var catalog = ArtifactCatalog.Open(sweepDir);

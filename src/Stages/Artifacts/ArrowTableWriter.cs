@@ -105,10 +105,19 @@ public sealed class ArrowTableWriter : IAsyncDisposable
     {
         string Columns(Schema s) => string.Join(", ", s.FieldsList.Select(f => $"{f.Name} {f.DataType.Name}"));
         Schema written;
-        using (var reader = new ArrowFileReader(File.OpenRead(file))) written = reader.Schema;
+        try
+        {
+            using var reader = new ArrowFileReader(File.OpenRead(file));
+            written = reader.Schema;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new ArtifactException(file, $"cannot be read ({e.Message}), so the run cannot continue the rows it holds: " +
+                $"{ResumeAdvice.TrainAfresh(file)}", e);
+        }
         if (AddedColumns.Of(written, schema) is null)
             throw new ArtifactException(file, $"was written with other columns ({Columns(written)}) than this version writes " +
-                $"({Columns(schema)}), so the run cannot continue it: train the run afresh (run without --resume)");
+                $"({Columns(schema)}), so the run cannot continue it: {ResumeAdvice.TrainAfresh(file)}");
     }
 
     public async Task WriteAsync(RecordBatch batch, CancellationToken ct = default)

@@ -42,9 +42,20 @@ public sealed class TableSet : IAsyncDisposable
     {
         if (opened) throw new InvalidOperationException("tables are added before the set is opened");
         declared.Add(new Declared(
-            () => { if (resumeAt is { } step) ArrowTableWriter.RequireResumable(path, schema.Schema, step); },
+            () => { if (resumeAt is { } step) RequireResumable(path, schema, step); },
             () => new Table<T>(resumeAt is { } step ? ArrowRowWriter<T>.Resume(path, schema, step) : ArrowRowWriter<T>.Create(path, schema))));
         return this;
+    }
+
+    /// <summary>Refuses a resume past rows the table no longer has: every table a run declares exists from its attempt's start
+    /// (a .tmp, then sealed parts, or the complete file), so one gone at a checkpoint after step 0 was deleted, and continuing
+    /// would finish the run with its rows up to the checkpoint missing and say it completed.</summary>
+    static void RequireResumable<T>(string path, RecordBatchBuilder<T> schema, long step)
+    {
+        if (step > 0 && !ArrowParts.Written(path))
+            throw new ArtifactException(path, $"is missing, though the checkpoint this run resumes from is at step {step}: the rows it held " +
+                $"up to there would be lost (a table an older version did not write is missing too); restore it, or {ResumeAdvice.TrainAfresh(path)}");
+        ArrowTableWriter.RequireResumable(path, schema.Schema, step);
     }
 
     /// <summary>Throws what a resume of any declared table would refuse (rows of other columns), touching nothing.</summary>

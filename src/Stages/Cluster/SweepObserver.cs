@@ -39,12 +39,16 @@ public static class SweepObserver
         if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
                 canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk);
+        var lastAnalysisJob = submissions.LastOrDefault(s => s.AnalysisJobId is not null);
+        analysis = SweepStatus.Latest(analysis, lastAnalysisJob is null ? null : SubmittedUtc(lastAnalysisJob), Analysis.AnalysisOutcome.Read(sweepDir));
         var requeues = submissions.ToDictionary(s => s.Number, s => s.Requeues());
         return [.. runs.Select(run =>
         {
             var dir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
-            var observation = new RunObservation(PipelineRunner.ReadStatus(dir), SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir),
-                CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run));
+            var ended = PipelineRunner.ReadStatus(dir);
+            var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir),
+                CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run),
+                TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plans.First(p => p.RunId == run).Spec) : null);
             if (taskOf.TryGetValue(run, out var task) && task.Sub.ArrayJobId is { } job)
                 observation = observation with
                 {
@@ -58,6 +62,9 @@ public static class SweepObserver
             return SweepStatus.Classify(run, observation);
         })];
     }
+
+    static DateTime? SubmittedUtc(SlurmSubmission s) =>
+        DateTime.TryParse(s.Submitted, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at) ? at.ToUniversalTime() : null;
 
     /// <summary>The step each run's checkpoint holds where a resume continues from it: an OLMo run's own, or the synthetic
     /// group's (kept in its first run's directory) when the runs a resume trains together are exactly the ones it saved

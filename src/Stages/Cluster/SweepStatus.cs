@@ -8,7 +8,8 @@ namespace Retention.Cluster;
 public sealed record RunState(string Run, string State, string Detail);
 
 /// <summary>The analysis job of a submission: pending, running, completed or failed, with what explains it.</summary>
-public sealed record AnalysisState(string Job, string State, string Detail);
+/// <param name="Job">The Slurm job that ran (or runs) it, or null for an analysis that ran in `run` or `analyze`.</param>
+public sealed record AnalysisState(string? Job, string State, string Detail);
 
 /// <summary>
 /// What is known of one run: what its directory says (status.json when training ended, provenance.json
@@ -27,7 +28,8 @@ public sealed record RunObservation(
     string? Log = null,
     bool SchedulerAnswered = true,
     long? CheckpointStep = null,
-    string? CheckpointProblem = null);
+    string? CheckpointProblem = null,
+    string? TablesProblem = null);
 
 /// <summary>
 /// The state of each run of a sweep from its run directories and the scheduler (pure: the observations
@@ -57,6 +59,9 @@ public static class SweepStatus
         // status.json is the earlier attempt's.
         if (o.Ended is { State: "interrupted" } && o.Job is not null && LastLine(o.Log, IsError) is { Length: > 0 } taskError)
             return new(run, "failed", $"job {o.Job}{taskError}");
+        // Completed, but a table it wrote is gone or unreadable since: the analysis would leave its rows out.
+        if (o.Ended is { State: "completed" } && o.TablesProblem is { } damage)
+            return new(run, "failed", $"completed, but {damage} now: restore it, or delete the run's directory and resubmit (or run --resume) to train it again");
         if (o.Ended is { } ended)
             return ended.State switch
             {
@@ -102,7 +107,21 @@ public static class SweepStatus
     }
 
     /// <summary>"analysis (job 42): completed: tables and plots in analysis/".</summary>
-    public static string Line(AnalysisState a) => $"analysis (job {a.Job}): {a.State}{(a.Detail.Length > 0 ? $": {a.Detail}" : "")}";
+    public static string Line(AnalysisState a) =>
+        $"analysis{(a.Job is null ? "" : $" (job {a.Job})")}: {a.State}{(a.Detail.Length > 0 ? $": {a.Detail}" : "")}";
+
+    /// <summary>The analysis state to report: the submitted job's while it is queued or running; else the recorded outcome of
+    /// the latest analysis when it ended after that submission (the job's own `analyze`, or one run by hand after the job
+    /// failed or could not be asked about); else the job's. Null when neither exists.</summary>
+    /// <param name="submitted">When the submission that queued <paramref name="job"/> was made.</param>
+    public static AnalysisState? Latest(AnalysisState? job, DateTime? submitted, Analysis.AnalysisOutcome? outcome)
+    {
+        if (job?.State is "pending" or "running") return job;
+        if (outcome is null || job is not null && submitted is { } at && outcome.FinishedUtc < at) return job;
+        return new(null, outcome.State, outcome.State == "completed"
+            ? $"tables and plots in analysis/ ({outcome.Finished[..Math.Min(19, outcome.Finished.Length)].Replace('T', ' ')} UTC)"
+            : outcome.Error ?? "(no message)");
+    }
 
     /// <summary>"6 runs: 4 completed, 1 running, 1 failed".</summary>
     public static string Summary(IReadOnlyList<RunState> runs) =>

@@ -44,6 +44,7 @@ public static class SweepSubmitter
                                      "wait for them (`pipeline status`) or cancel them with scancel, then submit again");
         if (!overwrite) SweepContract.CheckResume(pipeline, sweepDir, pipeline.BaseDirectory, afresh: "submit with --overwrite to train them afresh (deleting the earlier results)");
 
+        if (!overwrite) CompletedRunTables.RequireIntact(pipeline.Runs, r => Path.Combine(sweepDir, ArtifactLayout.RunsDir, r), sweepDir, "a submission");
         var done = overwrite ? [] : pipeline.Runs.Where(r => PipelineRunner.ReadStatus(Path.Combine(sweepDir, ArtifactLayout.RunsDir, r.RunId)) is { State: "completed" }).ToList();
         var pending = pipeline.Runs.Except(done).ToList();
         var tasks = pipeline.Spec.Experiment == "synthetic"

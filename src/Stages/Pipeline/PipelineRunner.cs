@@ -76,6 +76,7 @@ public static class PipelineRunner
                     progress.Info($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
                 }
             SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
+            CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "--resume");
             // Runs the sweep no longer has (a smaller --set sweep) would join its analysis: set them aside.
             if (only is null && SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId)) is { } dropped)
                 progress.Info($"runs no longer in the sweep kept in {dropped}");

@@ -180,4 +180,31 @@ public class SlurmPureTests
         // squeue could not be asked: a job without a log is unknown, not failed.
         Assert.Equal("unknown", SweepStatus.ClassifyAnalysis("9", null, null, null, schedulerAnswered: false).State);
     }
+
+    [Fact]
+    public void The_latest_analysis_is_the_jobs_while_it_is_queued_else_the_outcome_recorded_after_the_submission()
+    {
+        var submitted = new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc);
+        static Retention.Analysis.AnalysisOutcome Outcome(string state, DateTime at, string? error = null) => new(state, error, at.ToString("o"));
+        AnalysisState failedJob = new("9", "failed", "ended without a log (cancelled before it started?); run `pipeline analyze` on the sweep");
+
+        // The user did as told: `analyze` succeeded after the job failed, so the sweep's analysis is done.
+        var fixedByHand = SweepStatus.Latest(failedJob, submitted, Outcome("completed", submitted.AddHours(2)));
+        Assert.Equal("completed", fixedByHand!.State);
+        Assert.Null(fixedByHand.Job);
+        Assert.Equal(0, SweepStatus.ExitCode([new("r", "completed", "")], fixedByHand));
+        Assert.StartsWith("analysis: completed: tables and plots in analysis/ (2026-12-01 12:00:00 UTC)", SweepStatus.Line(fixedByHand));
+        // An outcome from before this submission is an earlier analysis's: the job's state stands.
+        Assert.Same(failedJob, SweepStatus.Latest(failedJob, submitted, Outcome("completed", submitted.AddHours(-1))));
+        // A job still queued or running will write the tables again, whatever an earlier outcome says.
+        AnalysisState pending = new("9", "pending", "");
+        Assert.Same(pending, SweepStatus.Latest(pending, submitted, Outcome("completed", submitted.AddHours(2))));
+        // The scheduler could not be asked, but the job's own `analyze` recorded how it ended: status need not wait for ever.
+        Assert.Equal("completed", SweepStatus.Latest(new("9", "unknown", ""), submitted, Outcome("completed", submitted.AddMinutes(5)))!.State);
+        // A local run: no job, the outcome alone; none of either, no analysis line.
+        var local = SweepStatus.Latest(null, null, Outcome("failed", submitted, "analysis table 'bad': Conversion Error"));
+        Assert.Equal("analysis: failed: analysis table 'bad': Conversion Error", SweepStatus.Line(local!));
+        Assert.Equal(1, SweepStatus.ExitCode([new("r", "completed", "")], local));
+        Assert.Null(SweepStatus.Latest(null, null, null));
+    }
 }

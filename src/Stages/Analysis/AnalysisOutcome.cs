@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Retention.Artifacts;
+
+namespace Retention.Analysis;
+
+/// <summary>
+/// How the latest analysis of a sweep ended, kept as <c>analysis/outcome.json</c>: `status` reports it (a local run's
+/// analysis that failed, or an `analyze` that succeeded after a submitted analysis job failed), so a script polling
+/// `status` does not take stale or missing tables for done. Removed when an analysis starts, so a kill leaves none.
+/// </summary>
+/// <param name="State">"completed" or "failed".</param>
+/// <param name="Finished">When it ended (UTC, ISO 8601).</param>
+public sealed record AnalysisOutcome(string State, string? Error, string Finished)
+{
+    public const string FileName = "outcome.json";
+
+    public static string PathOf(string sweepDir) => Path.Combine(Path.GetFullPath(sweepDir), ArtifactLayout.AnalysisDir, FileName);
+
+    public DateTime FinishedUtc => DateTime.Parse(Finished, null, System.Globalization.DateTimeStyles.RoundtripKind).ToUniversalTime();
+
+    /// <summary>The sweep's outcome, or null when there is none (no analysis ran, one is running or was killed) or it does not parse.</summary>
+    public static AnalysisOutcome? Read(string sweepDir)
+    {
+        try
+        {
+            var outcome = JsonSerializer.Deserialize<AnalysisOutcome>(File.ReadAllText(PathOf(sweepDir)), Json);
+            return outcome is { State: "completed" or "failed" } && DateTime.TryParse(outcome.Finished, out _) ? outcome : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
+    }
+
+    /// <summary>Forgets the last outcome as an analysis starts.</summary>
+    public static void Clear(string sweepDir)
+    {
+        try { File.Delete(PathOf(sweepDir)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Records how the analysis ended. Best effort: a full disk that failed the analysis must not hide its error.</summary>
+    public static async Task RecordAsync(string sweepDir, string state, string? error = null)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(PathOf(sweepDir))!);
+            await AtomicFile.WriteTextAsync(PathOf(sweepDir),
+                JsonSerializer.Serialize(new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o")), Json)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+}

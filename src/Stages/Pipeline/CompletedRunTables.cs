@@ -1,0 +1,54 @@
+using Apache.Arrow.Ipc;
+using Retention.Messages;
+using Retention.Spec;
+
+namespace Retention.Pipeline;
+
+/// <summary>
+/// Whether a completed run still has the tables it wrote. A resume and a resubmission skip completed runs, and `status`
+/// counts them done, on their status.json alone; a table deleted or damaged since (a truncated copy, a disk error) would
+/// then leave the analysis averaging over fewer runs without a word, so each of them checks the tables first.
+/// </summary>
+public static class CompletedRunTables
+{
+    /// <summary>What is wrong with the tables of the run in <paramref name="runDir"/> (trained under <paramref name="spec"/>):
+    /// the first table its experiment writes that is missing or whose footer cannot be read, or null when there is none.
+    /// Reads each file's footer only (milliseconds per run).</summary>
+    public static string? Damage(string runDir, PipelineSpec spec)
+    {
+        foreach (var (name, _) in RunTables.Of(spec))
+        {
+            var path = Path.Combine(runDir, name + ".arrow");
+            if (!File.Exists(path)) return $"{name}.arrow is missing";
+            try
+            {
+                using var reader = new ArrowFileReader(File.OpenRead(path));
+                _ = reader.Schema;   // reads the footer: a truncated file fails here
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return $"{name}.arrow cannot be read ({e.Message})";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The completed runs among <paramref name="runs"/> whose tables are damaged, with what is wrong.</summary>
+    public static IReadOnlyList<(string Run, string Damage)> Damaged(IEnumerable<RunPlan> runs, Func<string, string> runDir) =>
+        [.. runs.Where(r => PipelineRunner.ReadStatus(runDir(r.RunId)) is { State: "completed" })
+                .Select(r => (r.RunId, Damage: Damage(runDir(r.RunId), r.Spec)))
+                .Where(d => d.Damage is not null)
+                .Select(d => (d.RunId, d.Damage!))];
+
+    /// <summary>Refuses to keep completed runs whose tables are damaged, naming them and what to do; touches nothing.</summary>
+    /// <exception cref="SweepContractException">Some completed run lacks a table or cannot have one read.</exception>
+    public static void RequireIntact(IEnumerable<RunPlan> runs, Func<string, string> runDir, string sweepDir, string action)
+    {
+        var damaged = Damaged(runs, runDir);
+        if (damaged.Count == 0) return;
+        throw new SweepContractException(
+            $"{damaged.Count} completed run(s) of {sweepDir} no longer have every table they wrote, and {action} would keep them as they are, " +
+            $"so the analysis would leave their rows out without saying so: {Listing.FirstFew(damaged.Select(d => $"{d.Run} ({d.Damage})"))}; " +
+            $"restore the files, or delete those runs' directories under {Path.Combine(sweepDir, Artifacts.ArtifactLayout.RunsDir)} to train them again");
+    }
+}

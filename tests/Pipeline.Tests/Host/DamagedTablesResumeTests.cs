@@ -1,0 +1,82 @@
+using Retention.Pipeline;
+using Retention.Spec;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>A table deleted or damaged after it was written: a resume, a resubmission and `status` say so, naming the run and
+/// the file, instead of keeping a completed run without its rows or continuing an interrupted one past rows it lost.</summary>
+public class DamagedTablesResumeTests() : InTempFolder("damaged-tables-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    const string Yaml = "name: s\nsynthetic: {tasks: 4, dims_per_task: 4, width: 2}\n" +
+                        "train: {steps: 600, batch_size: 16, log_every: 10}\nsweep: {synthetic.width: [2, 3]}\n" +
+                        "analysis:\n  tables:\n    - name: final\n      sql: SELECT run, max(step) AS steps FROM metrics GROUP BY run\n";
+
+    string File(params string[] parts) => Path.Combine([dir, "s", .. parts]);
+
+    async Task<PipelineResult> Train(bool resume, long stopAt = long.MaxValue, bool analyze = false)
+    {
+        using var stop = new CancellationTokenSource();
+        return await PipelineRunner.RunAsync(SpecLoader.LoadText(Yaml, Path.Combine(dir, "s.yaml")), dir, new StopAt(stopAt, stop), stop.Token,
+            resume: resume, analyze: analyze);
+    }
+
+    static void Truncate(string path, long length)
+    {
+        using var f = new FileStream(path, FileMode.Open);
+        f.SetLength(length);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_completed_run_whose_table_is_damaged_or_missing_is_refused_by_resume_and_failed_by_status(bool truncate)
+    {
+        System.IO.File.WriteAllText(Path.Combine(dir, "s.yaml"), Yaml);
+        await Train(resume: false);
+        var metrics = File("runs", "width-3", "metrics.arrow");
+        if (truncate) Truncate(metrics, 200); else System.IO.File.Delete(metrics);
+        string expected = truncate ? "metrics.arrow cannot be read" : "metrics.arrow is missing";
+
+        var status = CliProcess.Run(dir, Limit, "status", "s");
+        Assert.True(status.Exit == 1, status.Out + status.Err);
+        Assert.Contains(status.Out.Split('\n'), l => l.Contains("width-3") && l.Contains("failed") && l.Contains("completed, but " + expected));
+        Assert.Contains(status.Out.Split('\n'), l => l.Contains("width-2") && l.Contains("completed") && !l.Contains("failed"));
+
+        var resume = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--artifacts", dir, "--no-analysis");
+        Assert.True(resume.Exit == 2, resume.Out + resume.Err);
+        Assert.Contains("width-3 (" + expected, resume.Err);
+        Assert.Contains("delete those runs' directories", resume.Err);
+        Assert.Equal(truncate, System.IO.File.Exists(metrics));   // nothing touched
+
+        // As the message says: the run's directory deleted, the resume trains it again and every table is whole.
+        Directory.Delete(File("runs", "width-3"), recursive: true);
+        var again = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--artifacts", dir, "--no-analysis");
+        Assert.True(again.Exit == 0, again.Out + again.Err);
+        Assert.Contains("width-2: completed earlier, skipped (--resume)", again.Out + again.Err);
+        var after = CliProcess.Run(dir, Limit, "status", "s");
+        Assert.True(after.Exit == 0, after.Out + after.Err);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_interrupted_run_whose_table_is_damaged_or_missing_is_not_continued_and_its_other_tables_are_not_cut(bool truncate)
+    {
+        var stopped = await Train(resume: false, stopAt: 300);
+        Assert.True(stopped.Interrupted);
+        var train = File("runs", "width-2", "train.arrow");
+        var metrics = File("runs", "width-2", "metrics.arrow");
+        Assert.True(System.IO.File.Exists(train) && System.IO.File.Exists(metrics));   // a stop completes its tables
+        if (truncate) Truncate(train, 300); else System.IO.File.Delete(train);
+        long metricsLength = new FileInfo(metrics).Length;
+
+        var error = await Assert.ThrowsAsync<PipelineRunException>(() => Train(resume: true));
+        Assert.Contains(train, error.Message);   // the file, by its path
+        Assert.Contains(truncate ? "cannot be read" : "is missing", error.Message);
+        Assert.Contains("delete the run's directory", error.Message);
+        Assert.Equal(metricsLength, new FileInfo(metrics).Length);   // not cut: the refusal came before any table was resumed
+    }
+}
