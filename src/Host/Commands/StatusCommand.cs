@@ -12,8 +12,9 @@ public static class StatusCommand
         var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory (artifacts/NAME[-PROFILE]) written by `pipeline run` or `pipeline submit`." };
         var cmd = new Command("status",
             "Show each run of a sweep: pending, requeued, running, completed, failed (with its error), interrupted, not started or unknown. " +
-            "Exit 3 while a run or the analysis job is queued or running (poll until it is not 3); then 0 when every run (and a submitted " +
-            "analysis job) completed, 1 when any failed, 4 when runs are left interrupted or not started.") { dir };
+            "Exit 3 while a run or the analysis job is queued or running, or its state is unknown (the scheduler could not be asked; " +
+            "poll until it is not 3); then 0 when every run (and the latest analysis) completed, 1 when any failed, 4 when runs are left " +
+            "interrupted or not started.") { dir };
         cmd.SetAction(r =>
         {
             try

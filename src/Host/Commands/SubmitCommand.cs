@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Retention.Cluster;
+using Retention.Messages;
 
 namespace Retention.Host.Commands;
 
@@ -15,7 +16,7 @@ public static class SubmitCommand
         var gpus = new Option<int>("--gpus-per-run") { Description = "GPUs per task (--gres=gpu:N); 0 for CPU runs.", DefaultValueFactory = _ => 0 };
         var cpus = new Option<int>("--cpus-per-run") { Description = "CPU cores per task; also the task's LibTorch threads.", DefaultValueFactory = _ => 1 };
         var mem = new Option<string?>("--mem") { Description = "Memory per task, e.g. 16G (default: the cluster's)." };
-        var time = new Option<string?>("--time") { Description = "Time limit per task attempt (minutes, HH:MM:SS or D-HH:MM:SS); a task warned before it checkpoints and requeues itself." };
+        var time = new Option<string?>("--time") { Description = "Time limit per task attempt, as Slurm reads it (minutes, MM:SS, HH:MM:SS or D-HH:MM:SS: 12:00 is twelve minutes); a task warned before it checkpoints and requeues itself." };
         var maxParallel = new Option<int>("--max-parallel") { Description = "Tasks running at once (--array=…%N); 0, the default, = no limit.", DefaultValueFactory = _ => 0 };
         var analysisTime = new Option<string?>("--analysis-time") { Description = "Time limit of the analysis job that runs after the array (same formats as --time); default: the partition's." };
         var lead = new Option<int>("--signal-lead") { Description = "Seconds before the time limit (and on preemption) that Slurm warns a task (--signal=B:USR1@N); it stops, checkpoints and requeues itself within three quarters of it.", DefaultValueFactory = _ => 120 };
@@ -32,6 +33,7 @@ public static class SubmitCommand
                 var resources = new SlurmResources(r.GetValue(partition), r.GetValue(gpus), r.GetValue(cpus), r.GetValue(mem), r.GetValue(time),
                     r.GetValue(maxParallel), r.GetValue(lead), r.GetValue(analysisTime));
                 if (resources.Problems() is { Count: > 0 } problems) throw new UsageException(string.Join("; ", problems));
+                foreach (var note in resources.Notes()) Console.Error.WriteLine($"note: {note}");
                 var pipeline = opts.Load(r);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // as `run` does, before the jobs are queued
                 if (resources.GpusPerRun == 0 && pipeline.Runs.Any(run => run.Spec.Device.StartsWith("cuda", StringComparison.Ordinal)))
@@ -44,7 +46,9 @@ public static class SubmitCommand
                 var sweepDir = Path.GetFullPath(Retention.Pipeline.PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!));
                 if (SweepSubmitter.SweepDirProblem(sweepDir) is { } dirProblem) throw new UsageException(dirProblem);
                 bool dry = r.GetValue(dryRun);
-                var plan = SweepSubmitter.Plan(pipeline, r.GetValue(artifacts)!, resources, Launcher(), r.GetValue(overwrite), askScheduler: !dry);
+                // A dry run asks the scheduler too where it can (an earlier array still queued is refused alike); a laptop without Slurm only plans.
+                var plan = SweepSubmitter.Plan(pipeline, r.GetValue(artifacts)!, resources, Launcher(), r.GetValue(overwrite),
+                    askScheduler: !dry || SlurmClient.Installed());
                 var s = plan.Submission;
                 if (s.Tasks.Count == 0)
                 {
@@ -55,6 +59,9 @@ public static class SubmitCommand
                 if (dry)
                 {
                     Console.WriteLine($"# {what}; would be written to {s.Directory}");
+                    if (plan.Dropped.Count > 0)
+                        Console.WriteLine($"# {plan.Dropped.Count} run(s) under runs/ that this sweep does not have ({Listing.FirstFew(plan.Dropped)}) " +
+                                          "would be moved to previous/<time>/runs/, as run --resume moves them (a --set forgotten? compare with the sweep's pipeline.yaml)");
                     for (int i = 0; i < s.Tasks.Count; i++) Console.WriteLine($"# task {i}: {string.Join(", ", s.Tasks[i])}");
                     Console.WriteLine($"# --- {SlurmSubmission.ArrayScript}");
                     Console.Write(plan.ArrayScript);
@@ -62,7 +69,10 @@ public static class SubmitCommand
                     Console.Write(plan.AnalysisScript);
                     return ExitCodes.Ok;
                 }
-                s = await SweepSubmitter.SubmitAsync(plan, pipeline, r.GetValue(overwrite));
+                (s, var setAside) = await SweepSubmitter.SubmitAndSetAsideAsync(plan, pipeline, r.GetValue(overwrite));
+                if (setAside is not null)
+                    Console.WriteLine($"{plan.Dropped.Count} run(s) no longer in the sweep ({Listing.FirstFew(plan.Dropped)}) kept in {setAside}, " +
+                                      "so the analysis reads only this sweep's runs");
                 Console.WriteLine($"submitted {what} as job {s.ArrayJobId}{(resources.MaxParallel > 0 ? $" (at most {resources.MaxParallel} at once)" : "")}; " +
                                   $"the analysis is job {s.AnalysisJobId}, after it");
                 Console.WriteLine($"logs: {Path.Combine(s.Directory, SlurmSubmission.LogsFolder)}");

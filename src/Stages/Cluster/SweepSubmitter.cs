@@ -5,7 +5,10 @@ using Retention.Spec;
 namespace Retention.Cluster;
 
 /// <summary>A submission ready to go: what it will write and submit, and how many runs were already done.</summary>
-public sealed record SubmitPlan(SlurmSubmission Submission, string ArrayScript, string AnalysisScript, int CompletedEarlier, int Runs);
+/// <param name="Dropped">Runs under the sweep's runs/ that its sweep no longer has (a smaller or changed sweep, a forgotten
+/// --set): moved to previous/ once the array is accepted, as `run --resume` moves them, so the analysis reads only this sweep's.</param>
+public sealed record SubmitPlan(SlurmSubmission Submission, string ArrayScript, string AnalysisScript, int CompletedEarlier, int Runs,
+    IReadOnlyList<string> Dropped);
 
 /// <summary>
 /// `pipeline submit --slurm`: plans an sbatch array over the runs of a sweep that are still to train
@@ -53,16 +56,25 @@ public static class SweepSubmitter
         var submission = new SlurmSubmission(SlurmSubmission.NextNumber(sweepDir), sweepDir, Path.GetFullPath(artifactsRoot), pipeline.Profile,
             pipeline.BaseDirectory, [.. tasks.Select(t => (IReadOnlyList<string>)[.. t.Select(r => r.RunId)])], resources, DateTime.UtcNow.ToString("o"));
         string name = JobName(pipeline);
+        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+        var sweepIds = pipeline.Runs.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<string> dropped = overwrite || !Directory.Exists(runsDir) ? []
+            : [.. Directory.GetDirectories(runsDir).Select(Path.GetFileName).OfType<string>().Where(d => !sweepIds.Contains(d)).Order(StringComparer.Ordinal)];
         return new SubmitPlan(submission, tasks.Count == 0 ? "" : SlurmScripts.Array(submission, launcher, name),
-            tasks.Count == 0 ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count);
+            tasks.Count == 0 ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count, dropped);
     }
 
     /// <summary>Writes the submission folder, submits the array and the analysis after it; returns the submission with its job ids.
     /// When sbatch refuses the array nothing is left behind: the folder is removed and, with --overwrite, the earlier
     /// results (moved aside until the array is accepted) are put back; on a first submission the sweep folder and the
     /// folders above it that this call created (an --artifacts root that was not there) go too, if nothing else is in them.</summary>
-    public static async Task<SlurmSubmission> SubmitAsync(SubmitPlan plan, LoadedPipeline pipeline, bool overwrite)
+    public static async Task<SlurmSubmission> SubmitAsync(SubmitPlan plan, LoadedPipeline pipeline, bool overwrite) =>
+        (await SubmitAndSetAsideAsync(plan, pipeline, overwrite)).Submission;
+
+    /// <summary>As <see cref="SubmitAsync"/>, also saying where the runs the sweep no longer has were moved (null: none).</summary>
+    public static async Task<(SlurmSubmission Submission, string? SetAside)> SubmitAndSetAsideAsync(SubmitPlan plan, LoadedPipeline pipeline, bool overwrite)
     {
+        string? setAside = null;
         var s = plan.Submission;
         if (s.Tasks.Count == 0) throw new InvalidOperationException("nothing to submit");
         var replaced = new List<(string Dir, string Aside)>();
@@ -113,6 +125,8 @@ public static class SweepSubmitter
         foreach (var (_, aside) in replaced) Directory.Delete(aside, recursive: true);
         s = s with { ArrayJobId = array };
         await s.SaveAsync();
+        // Not the array's runs, and its analysis starts only after its tasks: moved now, so no refused array leaves them moved.
+        if (!overwrite) setAside = SweepContract.SetAsideDropped(s.SweepDir, pipeline.Runs.Select(r => r.RunId));
         try
         {
             var analysis = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), $"--dependency=afterany:{array}", "--kill-on-invalid-dep=yes");
@@ -124,7 +138,7 @@ public static class SweepSubmitter
                                      $"its tasks run, and `pipeline analyze {s.SweepDir}` does the analysis once `pipeline status` says they ended");
         }
         await s.SaveAsync();
-        return s;
+        return (s, setAside);
     }
 
     /// <summary>The topmost folder of <paramref name="dir"/>'s path that does not exist (what creating it creates first),

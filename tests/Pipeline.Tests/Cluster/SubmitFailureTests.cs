@@ -128,6 +128,9 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         Assert.Contains("4242", File.ReadAllText(Path.Combine(dir, "squeue.log")));   // it asked the scheduler about the array
         Assert.Equal(2, File.ReadAllLines(log).Length);   // nothing submitted
         Assert.False(Directory.Exists(Path.Combine(Sweep, "slurm", "submit-2")));
+        var dry = Submit(path, "--dry-run");   // a dry run says the same, not "would be written"
+        Assert.True(dry.Exit == 1, dry.Err + dry.Out);
+        Assert.Contains("still has job(s) 4242 of an earlier submission queued or running", dry.Err);
 
         File.Delete(Path.Combine(dir, "queued"));   // the array left the queue (its runs unfinished): resubmitting goes ahead
         var again = Submit(path);
@@ -182,5 +185,41 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         Assert.True(cpu.Exit == 0, cpu.Out + cpu.Err);
         Assert.DoesNotContain("warning", cpu.Err);
         Assert.DoesNotContain("--gres", cpu.Out);
+    }
+
+    [Fact]
+    public void Runs_the_submitted_sweep_does_not_have_are_listed_by_a_dry_run_and_set_aside_once_the_array_is_accepted()
+    {
+        WritePipeline();
+        var path = FakeSlurmPath("echo 77");
+        // Runs of an earlier sweep of this name (other learning rates): the analysis must not mix them with this sweep's.
+        foreach (var old in new[] { "lr-0.01", "lr-0.03" })
+        {
+            Directory.CreateDirectory(Path.Combine(Sweep, "runs", old));
+            File.WriteAllText(Path.Combine(Sweep, "runs", old, "marker"), old);
+        }
+        var dry = Submit(path, "--dry-run");
+        Assert.True(dry.Exit == 0, dry.Err + dry.Out);
+        Assert.Contains("2 run(s) under runs/ that this sweep does not have (lr-0.01, lr-0.03) would be moved to previous/", dry.Out);
+        Assert.True(Directory.Exists(Path.Combine(Sweep, "runs", "lr-0.01")));   // a dry run moves nothing
+
+        var submitted = Submit(path);
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        Assert.Contains("2 run(s) no longer in the sweep (lr-0.01, lr-0.03) kept in", submitted.Out);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(Sweep, "runs")));
+        var kept = Directory.GetFiles(Path.Combine(Sweep, "previous"), "marker", SearchOption.AllDirectories);
+        Assert.Equal(["lr-0.01", "lr-0.03"], kept.Select(File.ReadAllText).Order());
+    }
+
+    [Fact]
+    public void A_time_limit_slurm_reads_as_minutes_and_seconds_is_said_as_such()
+    {
+        WritePipeline();
+        var dry = Submit(FakeSlurmPath("echo 1"), "--dry-run", "--time", "12:00");
+        Assert.True(dry.Exit == 0, dry.Err + dry.Out);
+        Assert.Contains("note: --time 12:00 is 12 min 0 s to Slurm (MM:SS); for 12 hours give 12:00:00", dry.Err);
+        Assert.Contains("#SBATCH --time=12:00", dry.Out);
+        var hours = Submit(FakeSlurmPath("echo 1"), "--dry-run", "--time", "12:00:00");
+        Assert.DoesNotContain("note:", hours.Err);
     }
 }
