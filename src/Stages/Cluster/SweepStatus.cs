@@ -77,7 +77,7 @@ public static class SweepStatus
             if (o.Job is not null && Failure(o) is { } why)
                 return new(run, "failed", $"job {o.Job} ended{why} without a status");
             // A kill leaves no status (a resumed attempt removed the earlier one at its start), but a checkpoint says where it stands.
-            return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (killed?); " +
+            return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (a full disk? killed?); " +
                 (o.CheckpointStep is { } at ? $"checkpoint at step {at:N0}: resubmit (or run --resume) to continue from it"
                  : o.CheckpointProblem is { } damaged ? $"its checkpoint is unreadable ({damaged}); a resume fails on it until it is " +
                                                         "restored, or deleted to train the run from step 0"
