@@ -21,16 +21,21 @@ public static class QueryCommand
         cmd.SetAction(async (r, ct) =>
         {
             IReadOnlyList<CatalogTable>? loaded = null;
+            IReadOnlyList<LeftOutTable> leftOut = [];
             try
             {
                 var text = r.GetValue(sql)!;
                 if (string.IsNullOrWhiteSpace(text)) throw new UsageException("the SQL is empty; try \"SHOW TABLES\"");
                 var format = r.GetValue(output) is { } path ? QueryOutput.FormatOf(path) : null;
                 if (r.GetValue(rows) < 0) throw new UsageException($"--rows must be ≥ 0, got {r.GetValue(rows)}");
-                using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!);   // a CREATE in the query never lands in the cache
+                QueryTarget.Check(r.GetValue(dir)!);
+                // A CREATE in the query never lands in the cache. A table with a damaged file is left out whole, with a
+                // note: exploring the rest of the sweep must not wait for it (analysis, which must cover every run, fails).
+                using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!, DamagedTables.LeaveOut);
                 loaded = catalog.Tables;
+                leftOut = catalog.LeftOut;
                 foreach (var note in catalog.Notes) Console.Error.WriteLine($"note: {note}");
-                if (catalog.Tables.Count == 0)
+                if (catalog.Tables.Count == 0 && catalog.LeftOut.Count == 0)
                     Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (give a sweep directory, a run directory or a folder " +
                         "of sweeps; a run still training writes its tables at its checkpoints and when it ends)");
                 var statements = SqlStatements.Split(catalog.Connection, text);
@@ -62,7 +67,7 @@ public static class QueryCommand
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
                 int exit = Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
-                if (e is AnalysisException && loaded is not null && UnwrittenTable.Note(e.Message, r.GetValue(dir)!, loaded) is { } note)
+                if (e is AnalysisException && loaded is not null && MissingTable.Note(e.Message, r.GetValue(dir)!, loaded, leftOut) is { } note)
                     Console.Error.WriteLine($"note: {note}");
                 return exit;
             }

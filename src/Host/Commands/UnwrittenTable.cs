@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Retention.Artifacts;
 using Retention.Pipeline;
 using Retention.Spec;
@@ -6,22 +5,15 @@ using Retention.Spec;
 namespace Retention.Host.Commands;
 
 /// <summary>
-/// A query that names a table the runs write but none has written yet (runs still training, or stopped before their
-/// first checkpoint) fails with DuckDB's "does not exist", whose "Did you mean" points at a system table. The note
-/// says why; a name the runs never write (a typo) gets none.
+/// A table the runs write but none has written yet (runs still training, or stopped before their first checkpoint):
+/// what a query naming it is told (<see cref="MissingTable"/>).
 /// </summary>
-static partial class UnwrittenTable
+static class UnwrittenTable
 {
-    [GeneratedRegex(@"Table with name (?<name>[^\s!]+) does not exist!")]
-    private static partial Regex Missing();
-
+    /// <param name="name">The table the query named, which the catalog does not hold.</param>
     /// <param name="dir">What was queried: a sweep, a run directory or a folder of sweeps.</param>
-    /// <param name="loaded">The tables the query found.</param>
-    public static string? Note(string error, string dir, IReadOnlyList<CatalogTable> loaded)
+    public static string? Note(string name, string dir)
     {
-        if (Missing().Match(error) is not { Success: true } match) return null;
-        var name = match.Groups["name"].Value;
-        if (loaded.Any(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) return null;
         if (!SpecFiles(Path.GetFullPath(dir)).Any(file => Writes(file, name))) return null;
         return $"the runs write table '{name}', but none has written it yet: a run writes its tables at its checkpoints and when " +
             "it ends (runs still training, or stopped before their first checkpoint; `pipeline status` shows how far they are)";

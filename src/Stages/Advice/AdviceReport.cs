@@ -14,6 +14,18 @@ public sealed record AdviceResult(string Directory, IReadOnlyList<(string Name, 
 /// <summary>Reads sweeps for the empirical advisor, runs either advisor and writes its tables and plot.</summary>
 public static class AdviceReport
 {
+    /// <summary>The advice's table names (its files in the output folder are these, .arrow).</summary>
+    static class Names
+    {
+        public const string Widths = "advice_widths", Frequencies = "advice_frequencies";
+        public const string Boundaries = "advice_boundaries", Factors = "advice_factors", Levers = "advice_levers";
+    }
+
+    /// <summary>The tables an advice over a sweep of <paramref name="experiment"/> writes in its folder, or removes there
+    /// (advice_levers, when it has no levers): what an analysis that advises replaces.</summary>
+    public static IReadOnlyList<string> TablesOf(string experiment) =>
+        experiment == "olmo" ? [Names.Boundaries, Names.Factors, Names.Levers] : [Names.Widths, Names.Frequencies, Names.Levers];
+
     static readonly RecordBatchBuilder<WidthAdvice> WidthTable = new RecordBatchBuilder<WidthAdvice>()
         .Utf8("mixture", r => r.Mixture).Int32("width", r => r.Width).Float64("min_rare_frequency", r => r.MinRareFrequency).Int32("frequent_features", r => r.FrequentFeatures);
     static readonly RecordBatchBuilder<FrequencyAdvice> FrequencyTable = new RecordBatchBuilder<FrequencyAdvice>()
@@ -69,8 +81,8 @@ public static class AdviceReport
             frequencies.AddRange(SyntheticAdvisor.MinWidths(m.Spec, m.Seed, SyntheticAdvisor.FrequencyGrid(rare.Frequency)).Select(f => f with { Mixture = m.Label }));
         }
         return await WriteAsync(outputDir, [
-            ("advice_widths", path => ArrowFiles.WriteTableAsync(path, WidthTable, widths)),
-            ("advice_frequencies", path => ArrowFiles.WriteTableAsync(path, FrequencyTable, frequencies)),
+            (Names.Widths, path => ArrowFiles.WriteTableAsync(path, WidthTable, widths)),
+            (Names.Frequencies, path => ArrowFiles.WriteTableAsync(path, FrequencyTable, frequencies)),
         ], new PlotSpec
         {
             Name = "advice", Kind = "line", Title = "Smallest rare frequency that keeps the rare feature, by width (theory)",
@@ -104,10 +116,10 @@ public static class AdviceReport
         var levers = size is { } s && frequency is { } f ? Levers.For(boundaries, outcomes, kind, s, f) : null;
         var tables = new List<(string, Func<string, Task>)>
         {
-            ("advice_boundaries", path => ArrowFiles.WriteTableAsync(path, BoundaryTable, boundaries)),
-            ("advice_factors", path => ArrowFiles.WriteTableAsync(path, FactorTable, factors)),
+            (Names.Boundaries, path => ArrowFiles.WriteTableAsync(path, BoundaryTable, boundaries)),
+            (Names.Factors, path => ArrowFiles.WriteTableAsync(path, FactorTable, factors)),
         };
-        if (levers is not null) tables.Add(("advice_levers", path => ArrowFiles.WriteTableAsync(path, LeverTable, [levers])));
+        if (levers is not null) tables.Add((Names.Levers, path => ArrowFiles.WriteTableAsync(path, LeverTable, [levers])));
         bool plottable = boundaries.Any(b => b.BoundaryFrequency is not null);
         return await WriteAsync(outputDir, tables, !plottable ? null : new PlotSpec
         {
@@ -121,7 +133,7 @@ public static class AdviceReport
 
     /// <summary>The files an advice may leave in its folder that a later one need not write (no --size, nothing to plot):
     /// removed when the later one does not, so the folder never mixes two advices.</summary>
-    static readonly string[] Optional = ["advice_levers.arrow", "advice.png"];
+    static readonly string[] Optional = [Names.Levers + ".arrow", "advice.png"];
 
     /// <summary>
     /// Writes the tables and the plot into a fresh temporary folder, reads them back there, and only then moves each

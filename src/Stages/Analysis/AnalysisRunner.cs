@@ -41,7 +41,9 @@ public static partial class AnalysisRunner
     {
         if (Pipeline.SweepContract.SetAsideStaleAnalysis(sweepDir, [.. spec.Tables.Select(t => t.Name), .. spec.Plots.Select(p => p.Name)]) is { } moved)
             log?.WriteLine($"outputs of an earlier analysis that this one does not write moved to {moved}");
-        using var catalog = ArtifactCatalog.Open(sweepDir);
+        // What this analysis writes again is not read: a damaged earlier output must not stop its replacement. Run tables
+        // and other outputs still fail the open, naming the file: results over missing runs would be wrong.
+        using var catalog = ArtifactCatalog.Open(sweepDir, DamagedTables.Fail, Rewritten(spec, pipeline));
         foreach (var table in catalog.Tables)
             log?.WriteLine($"loaded {table.Name}: {table.Rows} rows from {table.Files.Count} file(s)");
 
@@ -84,6 +86,13 @@ public static partial class AnalysisRunner
                 string.Join("; ", failed.Select(f => f.Message)) + " (the other plots and the tables were written)", failed[0]);
         return results;
     }
+
+    /// <summary>The analysis/ tables this analysis writes again: its own tables, and the advice's when it advises (the
+    /// advice is computed from the runs, never from the earlier advice). What it does not write (another analysis's
+    /// tables were moved aside, `pipeline advise`'s advice of another kind) is read, and a damaged one is an error.</summary>
+    private static IReadOnlyList<string> Rewritten(AnalysisSpec spec, LoadedPipeline? pipeline) =>
+        [.. spec.Tables.Select(t => t.Name),
+         .. spec.Advise is not null && pipeline is not null ? Advice.AdviceReport.TablesOf(pipeline.Spec.Experiment) : []];
 
     private static async Task<AnalysisTableResult> RunTableAsync(
         ArtifactCatalog catalog, AnalysisTableSpec table, string outputDir, CancellationToken ct)

@@ -16,18 +16,21 @@ namespace Retention.Artifacts;
 /// tables combine (<see cref="SweepFolderAnalysis"/>; <see cref="Notes"/> says which do not).
 /// A file that cannot be loaded (truncated, corrupt, an unsupported Arrow type, a column type
 /// that conflicts with another run's) fails the whole open with an <see cref="ArtifactException"/>
-/// naming the file: analysis over silently missing runs would be wrong without saying so.
+/// naming the file and what to do (<see cref="DamagedTables.Fail"/>): analysis over silently missing runs would
+/// be wrong without saying so. With <see cref="DamagedTables.LeaveOut"/> (queries) its table is left out whole
+/// instead, said in <see cref="Notes"/> and listed in <see cref="LeftOut"/>, and the other tables load.
 /// </remarks>
 public sealed class ArtifactCatalog : IDisposable
 {
     private ArtifactCatalog(string directory, DuckDBConnection connection, IReadOnlyList<CatalogTable> tables, IReadOnlyList<string> notes,
-        long? transaction = null)
+        IReadOnlyList<LeftOutTable> leftOut, long? transaction = null)
     {
         this.transaction = transaction;
         Directory = directory;
         Connection = connection;
         Tables = tables;
-        Notes = notes;
+        LeftOut = leftOut;
+        Notes = [.. notes, .. leftOut.Select(t => t.Note)];
     }
 
     public string Directory { get; }
@@ -38,24 +41,62 @@ public sealed class ArtifactCatalog : IDisposable
     /// <summary>The tables loaded from files, in load order.</summary>
     public IReadOnlyList<CatalogTable> Tables { get; }
 
-    /// <summary>Tables found but not loaded, and why (a folder of sweeps' analysis tables that do not combine).</summary>
+    /// <summary>Tables found but not loaded, and why (a folder of sweeps' analysis tables that do not combine, and
+    /// the <see cref="LeftOut"/> tables' notes).</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    /// <exception cref="ArtifactException">The directory is missing or a file cannot be loaded; the message names the file.</exception>
-    public static ArtifactCatalog Open(string directory)
+    /// <summary>Tables left out because a file of theirs cannot be loaded (<see cref="DamagedTables.LeaveOut"/>).</summary>
+    public IReadOnlyList<LeftOutTable> LeftOut { get; }
+
+    /// <param name="damaged">What a table with a file that cannot be loaded does to the open: fail it (the default), or
+    /// be left out.</param>
+    /// <param name="notRead">Tables of the directory's own analysis/ whose files are not read: those the caller is about
+    /// to write again (a damaged one must not stop the analysis that replaces it). Names match file names exactly, as the
+    /// writer names its file: analysis/Final.arrow is not what writing final.arrow replaces.</param>
+    /// <exception cref="ArtifactException">The directory is missing or (<see cref="DamagedTables.Fail"/>) a file cannot be
+    /// loaded; the message names the file and what to do.</exception>
+    public static ArtifactCatalog Open(string directory, DamagedTables damaged = DamagedTables.Fail, IReadOnlyCollection<string>? notRead = null)
     {
         var dir = Path.GetFullPath(directory);
-        return Load(dir, SweepFolderAnalysis.Select(ArtifactLayout.Discover(dir)));
+        return Load(dir, Select(dir, damaged, notRead ?? []), damaged);
     }
 
-    /// <summary>The discovered files loaded into a new in-memory database.</summary>
-    static ArtifactCatalog Load(string dir, ArtifactSelection selection)
+    /// <summary>The files to load; with <see cref="DamagedTables.Fail"/>, a folder of sweeps' analysis table that cannot be
+    /// read fails here.</summary>
+    static ArtifactSelection Select(string dir, DamagedTables damaged, IReadOnlyCollection<string> notRead)
+    {
+        var skipped = notRead.ToHashSet(StringComparer.Ordinal);
+        var files = ArtifactLayout.Discover(dir).Where(f => !(f.Run is null && f.Sweep is null && skipped.Contains(f.Table))).ToList();
+        var selection = SweepFolderAnalysis.Select(files);
+        if (damaged == DamagedTables.Fail && selection.LeftOut.Count > 0) throw selection.LeftOut[0].Error();
+        return selection;
+    }
+
+    /// <summary>The discovered files loaded into a new in-memory database, table by table.</summary>
+    static ArtifactCatalog Load(string dir, ArtifactSelection selection, DamagedTables damaged)
     {
         var connection = new DuckDBConnection("DataSource=:memory:");
         try
         {
             connection.Open();
-            return new ArtifactCatalog(dir, connection, TablesOf(selection.Files, g => ArrowTableLoader.Load(connection, g.Key, [.. g])), selection.Notes);
+            var leftOut = new List<LeftOutTable>(selection.LeftOut);
+            var tables = new List<CatalogTable>();
+            foreach (var group in Grouped(selection.Files))
+            {
+                try
+                {
+                    tables.Add(TableOf(group, ArrowTableLoader.Load(connection, group.Key, [.. group])));
+                }
+                catch (ArtifactException e)
+                {
+                    var left = LeftOutTable.Of(group.Key, group, e);
+                    if (damaged == DamagedTables.Fail) throw left.Error(e);
+                    // The files appended before the bad one: never a partial table.
+                    CatalogCache.Execute(connection, $"DROP TABLE IF EXISTS {SqlIdentifiers.Quote(group.Key)}");
+                    leftOut.Add(left);
+                }
+            }
+            return new ArtifactCatalog(dir, connection, tables, selection.Notes, leftOut);
         }
         catch
         {
@@ -69,12 +110,15 @@ public sealed class ArtifactCatalog : IDisposable
     /// is a sweep or a folder of sweeps: only new or changed files are read. Falls back to loading in memory
     /// when the cache file is held by another process. What the caller creates is never saved to the cache.
     /// </summary>
-    public static ArtifactCatalog OpenCached(string directory)
+    /// <param name="damaged">As for <see cref="Open"/>; a damaged table is also dropped from the cache, with its listing,
+    /// so no earlier version of its files is read in its place and the next open tries it again.</param>
+    public static ArtifactCatalog OpenCached(string directory, DamagedTables damaged = DamagedTables.Fail)
     {
         var dir = Path.GetFullPath(directory);
-        var selection = SweepFolderAnalysis.Select(ArtifactLayout.Discover(dir));
+        var selection = Select(dir, damaged, []);
         bool sweep = ArtifactLayout.KindOf(dir) is ArtifactLayout.Kind.Sweep or ArtifactLayout.Kind.SweepFolder;
-        if (!sweep || CatalogCache.Open(dir, selection.Files) is not { } connection) return Load(dir, selection);
+        if (!sweep || CatalogCache.Open(dir, selection.Files, damaged) is not { } cache) return Load(dir, selection, damaged);
+        var connection = cache.Connection;
         // The holder's session runs in a transaction that closing discards: nothing it creates (a user's
         // CREATE, an analysis table) lands in the cache file.
         long transaction;
@@ -84,13 +128,18 @@ public sealed class ArtifactCatalog : IDisposable
             transaction = TransactionId(connection);
         }
         catch { connection.Dispose(); throw; }
-        return new ArtifactCatalog(dir, connection, TablesOf(selection.Files, _ => -1), selection.Notes, transaction);   // rows not counted: the cache did not read every file
+        var left = cache.LeftOut.Select(t => t.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // Rows not counted: the cache did not read every file.
+        var tables = Grouped(selection.Files).Where(g => !left.Contains(g.Key)).Select(g => TableOf(g, -1)).ToList();
+        return new ArtifactCatalog(dir, connection, tables, selection.Notes, [.. selection.LeftOut, .. cache.LeftOut], transaction);
     }
 
     /// <summary>The files grouped into tables (DuckDB identifiers are case-insensitive, so stems group the same way).</summary>
-    static List<CatalogTable> TablesOf(IReadOnlyList<ArtifactFile> files, Func<IGrouping<string, ArtifactFile>, long> rows) =>
-        [.. files.GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase)
-            .Select(g => new CatalogTable(g.Key, [.. g.Select(f => f.Path)], rows(g), PerRun: g.Any(f => f.Run is not null)))];
+    static IEnumerable<IGrouping<string, ArtifactFile>> Grouped(IReadOnlyList<ArtifactFile> files) =>
+        files.GroupBy(f => f.Table, StringComparer.OrdinalIgnoreCase);
+
+    static CatalogTable TableOf(IGrouping<string, ArtifactFile> files, long rows) =>
+        new(files.Key, [.. files.Select(f => f.Path)], rows, PerRun: files.Any(f => f.Run is not null));
 
     /// <summary>The cached catalog's transaction (null in memory), and whether what ran ended it.</summary>
     readonly long? transaction;

@@ -7,8 +7,12 @@ public sealed class ArtifactException : Exception
         : base($"{path}: {message}", inner)
     {
         FilePath = path;
+        Reason = message;
     }
 
     /// <summary>The offending file (or directory).</summary>
     public string FilePath { get; }
+
+    /// <summary>What is wrong with it: the message without the path.</summary>
+    public string Reason { get; }
 }

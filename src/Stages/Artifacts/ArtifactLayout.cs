@@ -66,7 +66,8 @@ public static class ArtifactLayout
     public static IReadOnlyList<ArtifactFile> Discover(string directory)
     {
         var dir = Path.GetFullPath(directory);
-        if (!Directory.Exists(dir)) throw new ArtifactException(dir, "artifact directory does not exist");
+        if (!Directory.Exists(dir))
+            throw new ArtifactException(dir, File.Exists(dir) ? "is a file, not an artifact directory" : "artifact directory does not exist");
 
         var files = new List<ArtifactFile>();
         switch (KindOf(dir))

@@ -9,20 +9,26 @@ namespace Retention.Artifacts;
 /// files first. The files it holds are listed in <c>_catalog.files</c> with their size and time, and
 /// each table's load and listing commit together, so a kill mid-update leaves the two consistent.
 /// DuckDB lets one process write a database file at a time: when another holds it, the caller loads
-/// in memory instead.
+/// in memory instead. A table with a file that cannot be loaded is dropped with its listing (no earlier version of
+/// its files stays to be read in its place, and the next open tries it again), then fails the update or is left
+/// out (<see cref="DamagedTables"/>).
 /// </summary>
 public static class CatalogCache
 {
+    /// <summary>The up-to-date cache, and the tables left out of it (<see cref="DamagedTables.LeaveOut"/>).</summary>
+    public sealed record Opened(DuckDBConnection Connection, IReadOnlyList<LeftOutTable> LeftOut);
+
     public const string FileName = "catalog.duckdb";
     // In a schema of its own, so `SHOW TABLES` lists only the artifacts' tables.
     const string ListingSchema = "_catalog", ListingTable = "files", Listing = ListingSchema + "." + ListingTable;
 
     /// <summary>
-    /// The up-to-date cache connection, or null when the file cannot be opened (held by another process)
+    /// The up-to-date cache, or null when the file cannot be opened (held by another process)
     /// or brought up to date (a full disk, a read-only folder): the caller then loads in memory, which
     /// reports a bad Arrow file itself.
     /// </summary>
-    public static DuckDBConnection? Open(string directory, IReadOnlyList<ArtifactFile> files)
+    /// <exception cref="ArtifactException">With <see cref="DamagedTables.Fail"/>: a file cannot be loaded.</exception>
+    public static Opened? Open(string directory, IReadOnlyList<ArtifactFile> files, DamagedTables damaged = DamagedTables.Fail)
     {
         var path = Path.Combine(directory, FileName);
         // An empty file is a cache whose creation failed (a full disk): DuckDB would refuse it for good.
@@ -40,8 +46,7 @@ public static class CatalogCache
         }
         try
         {
-            Update(connection, files);
-            return connection;
+            return new Opened(connection, Update(connection, files, damaged));
         }
         catch (Exception e) when (e is DuckDBException or IOException || e.InnerException is DuckDBException)
         {
@@ -55,8 +60,10 @@ public static class CatalogCache
         }
     }
 
-    static void Update(DuckDBConnection connection, IReadOnlyList<ArtifactFile> files)
+    /// <returns>The tables left out for a file that cannot be loaded.</returns>
+    static List<LeftOutTable> Update(DuckDBConnection connection, IReadOnlyList<ArtifactFile> files, DamagedTables damaged)
     {
+        var leftOut = new List<LeftOutTable>();
         Execute(connection, "DROP TABLE IF EXISTS _catalog_files");   // where caches before 2026-11-30 listed their files: they reload once
         Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {ListingSchema}");
         Execute(connection, $"CREATE TABLE IF NOT EXISTS {Listing} (tbl VARCHAR, path VARCHAR, length BIGINT, mtime BIGINT)");
@@ -95,19 +102,39 @@ public static class CatalogCache
                 }
                 Execute(connection, "COMMIT");
             }
-            catch
+            catch (Exception e)
             {
                 // A failed write (a full disk) can end the transaction itself; the first error is the one to report.
                 try { Execute(connection, "ROLLBACK"); } catch (DuckDBException) { }
-                throw;
+                // A DuckDB error is the cache's own (a full disk): the caller loads in memory, which tells a bad file apart.
+                if (e is not ArtifactException bad || bad.InnerException is DuckDBException) throw;
+                Forget(connection, table.Key);   // the rollback kept the earlier version of its files: not to be read as this one
+                var left = LeftOutTable.Of(table.Key, now.Select(c => c.File), bad);
+                if (damaged == DamagedTables.Fail) throw left.Error(bad);
+                leftOut.Add(left);
             }
         }
         // Tables whose files are all gone.
         foreach (var gone in known.Values.Select(k => k.Table).Distinct(StringComparer.OrdinalIgnoreCase)
                      .Where(t => !tables.Any(g => g.Key.Equals(t, StringComparison.OrdinalIgnoreCase))).ToList())
+            Forget(connection, gone);
+        return leftOut;
+    }
+
+    /// <summary>Drops <paramref name="table"/> and its listing together, so the next update loads it afresh.</summary>
+    static void Forget(DuckDBConnection connection, string table)
+    {
+        Execute(connection, "BEGIN TRANSACTION");
+        try
         {
-            Execute(connection, $"DROP TABLE IF EXISTS {SqlIdentifiers.Quote(gone)}");
-            Execute(connection, $"DELETE FROM {Listing} WHERE lower(tbl) = lower({SqlIdentifiers.Literal(gone)})");
+            Execute(connection, $"DROP TABLE IF EXISTS {SqlIdentifiers.Quote(table)}");
+            Execute(connection, $"DELETE FROM {Listing} WHERE lower(tbl) = lower({SqlIdentifiers.Literal(table)})");
+            Execute(connection, "COMMIT");
+        }
+        catch
+        {
+            try { Execute(connection, "ROLLBACK"); } catch (DuckDBException) { }
+            throw;
         }
     }
 

@@ -144,6 +144,145 @@ public class ArtifactCatalogTests
         Assert.Throws<ArtifactException>(() => ArtifactCatalog.Open(path));
     }
 
+    [Fact]
+    public async Task A_damaged_file_fails_the_default_open_naming_the_file_and_what_to_do()
+    {
+        using var dir = await TwoRunSweep();
+        var path = dir.File("runs", "b", "metrics.arrow");
+        DamagedArrow.Truncate(path);
+
+        var error = Assert.Throws<ArtifactException>(() => ArtifactCatalog.Open(dir.Path));
+
+        Assert.Equal(path, error.FilePath);
+        Assert.StartsWith($"{path}: not a readable Arrow IPC file (", error.Message);
+        // The whole run is trained again: --resume skips a completed run whose directory is kept.
+        Assert.Contains($"; table 'metrics' cannot be loaded without it: to train that run again, delete its directory {dir.File("runs", "b")} " +
+            "and run the sweep's pipeline with `pipeline run FILE --resume`", error.Message);
+    }
+
+    [Fact]
+    public async Task A_damaged_analysis_file_is_an_error_saying_to_delete_it_or_analyze_again()
+    {
+        using var dir = await TwoRunSweep();
+        var path = dir.File("analysis", "final_loss.arrow");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, "not arrow");
+
+        var error = Assert.Throws<ArtifactException>(() => ArtifactCatalog.Open(dir.Path));
+
+        Assert.Equal(path, error.FilePath);
+        Assert.EndsWith($"table 'final_loss' cannot be loaded without it: delete the file (`pipeline analyze {dir.Path}` writes the tables " +
+            "of the sweep's analysis again)", error.Message);
+    }
+
+    [Fact]
+    public async Task A_table_with_a_file_that_fails_after_others_loaded_is_left_out_whole_when_asked_and_the_others_load()
+    {
+        using var dir = await TwoRunSweep();
+        var path = dir.File("runs", "b", "metrics.arrow");
+        DamagedArrow.BreakFirstBatch(path);   // its schema reads: run a's rows are appended before b's fail
+
+        using var catalog = ArtifactCatalog.Open(dir.Path, DamagedTables.LeaveOut);
+
+        Assert.Equal(["params"], catalog.Tables.Select(t => t.Name));
+        // Not a metrics table of run a's two rows: none at all.
+        Assert.Equal("params", Scalar(catalog, "SELECT string_agg(table_name, ',') FROM information_schema.tables"));
+        Assert.Equal(24L, Scalar(catalog, "SELECT sum(width) FROM params"));   // both runs' params: 8 + 16
+        var left = Assert.Single(catalog.LeftOut);
+        Assert.Equal(("metrics", path), (left.Name, left.File));
+        var note = Assert.Single(catalog.Notes);
+        Assert.StartsWith($"table 'metrics' is left out (none of its files is loaded): {path}: cannot load into table 'metrics' (", note);
+        Assert.Contains($"to train that run again, delete its directory {dir.File("runs", "b")}", note);
+        // The default open fails on the same file.
+        Assert.Equal(path, Assert.Throws<ArtifactException>(() => ArtifactCatalog.Open(dir.Path)).FilePath);
+    }
+
+    [Fact]
+    public async Task A_damaged_part_of_a_table_a_killed_run_left_unfinished_names_the_run_directory_to_delete()
+    {
+        using var dir = await TwoRunSweep();
+        var part = ArrowParts.PathOf(dir.File("runs", "c", "metrics.arrow"), 1, 5);
+        Directory.CreateDirectory(Path.GetDirectoryName(part)!);
+        await File.WriteAllTextAsync(part, "cut short by the kill");
+
+        using var catalog = ArtifactCatalog.Open(dir.Path, DamagedTables.LeaveOut);
+
+        var left = Assert.Single(catalog.LeftOut);
+        Assert.Equal(("metrics", part), (left.Name, left.File));
+        Assert.StartsWith($"to train that run again, delete its directory {dir.File("runs", "c")} and", left.Advice);
+    }
+
+    [Fact]
+    public async Task Conflicting_column_types_leave_the_table_out_when_asked()
+    {
+        using var dir = await TwoRunSweep();
+        var named = new RecordBatchBuilder<Named>().Utf8("step", r => r.Run).Float64("loss", r => r.Value);
+        var path = dir.File("runs", "c", "metrics.arrow");
+        await ArrowFiles.WriteTableAsync(path, named, [new Named("zero", 1.0)]);
+
+        using var catalog = ArtifactCatalog.Open(dir.Path, DamagedTables.LeaveOut);
+
+        var left = Assert.Single(catalog.LeftOut);
+        Assert.Equal(("metrics", path), (left.Name, left.File));
+        Assert.StartsWith("column 'step' is VARCHAR here but BIGINT in", left.Reason);
+        Assert.Equal(["params"], catalog.Tables.Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task A_folder_of_sweeps_leaves_out_an_analysis_table_with_an_unreadable_file_when_asked()
+    {
+        using var dir = new ArtifactTempDir();
+        var named = new RecordBatchBuilder<Named>().Utf8("run", r => r.Run).Float64("value", r => r.Value);
+        foreach (var sweep in new[] { "s1", "s2" })
+        {
+            await ArrowFiles.WriteTableAsync(dir.File(sweep, "runs", "a", "metrics.arrow"), MetricsA, [new MetricA(0, 1.0)]);
+            await ArrowFiles.WriteTableAsync(dir.File(sweep, "analysis", "final.arrow"), named, [new Named("a", 0.5)]);
+        }
+        var path = dir.File("s2", "analysis", "final.arrow");
+        DamagedArrow.Truncate(path);
+
+        using (var catalog = ArtifactCatalog.Open(dir.Path, DamagedTables.LeaveOut))
+        {
+            Assert.Equal(["metrics"], catalog.Tables.Select(t => t.Name));
+            var left = Assert.Single(catalog.LeftOut);
+            Assert.Equal(("final", path), (left.Name, left.File));
+            Assert.Equal($"delete the file (`pipeline analyze {dir.File("s2")}` writes the tables of the sweep's analysis again)", left.Advice);
+        }
+        Assert.Equal(path, Assert.Throws<ArtifactException>(() => ArtifactCatalog.Open(dir.Path)).FilePath);
+    }
+
+    [Fact]
+    public async Task Analysis_tables_the_caller_writes_again_are_not_read_and_run_tables_always_are()
+    {
+        using var dir = await TwoRunSweep();
+        var named = new RecordBatchBuilder<Named>().Utf8("run", r => r.Run).Float64("value", r => r.Value);
+        await ArrowFiles.WriteTableAsync(dir.File("analysis", "kept.arrow"), named, [new Named("a", 0.5)]);
+        var damaged = dir.File("analysis", "final_loss.arrow");
+        await File.WriteAllTextAsync(damaged, "not arrow");
+
+        using (var catalog = ArtifactCatalog.Open(dir.Path, notRead: ["final_loss"]))
+            Assert.Equal(["kept", "metrics", "params"], catalog.Tables.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(damaged, Assert.Throws<ArtifactException>(() => ArtifactCatalog.Open(dir.Path, notRead: ["kept"])).FilePath);
+        // Names match the file name exactly, as a writer names its file (FINAL_LOSS.arrow is another file on Linux).
+        Assert.Equal(damaged, Assert.Throws<ArtifactException>(() => ArtifactCatalog.Open(dir.Path, notRead: ["FINAL_LOSS"])).FilePath);
+
+        File.Delete(damaged);
+        var run = dir.File("runs", "b", "metrics.arrow");
+        DamagedArrow.Truncate(run);
+        Assert.Equal(run, Assert.Throws<ArtifactException>(() => ArtifactCatalog.Open(dir.Path, notRead: ["metrics"])).FilePath);
+    }
+
+    [Fact]
+    public void A_file_is_an_error_saying_it_is_not_a_directory()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("s.yaml");
+        File.WriteAllText(path, "name: s\n");
+        Assert.Equal($"{path}: is a file, not an artifact directory", Assert.Throws<ArtifactException>(() => ArtifactCatalog.Open(path)).Message);
+    }
+
+    private static object? Scalar(ArtifactCatalog catalog, string sql) => Normalise(SqlRunner.Query(catalog.Connection, sql).Rows[0])[0];
+
     // DuckDB returns HUGEINT (BigInteger) for sums of integers; compare as long.
     private static object?[] Normalise(IReadOnlyList<object?> row) =>
         [.. row.Select(v => v is System.Numerics.BigInteger b ? (long)b : v)];

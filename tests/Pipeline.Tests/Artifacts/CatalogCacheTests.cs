@@ -94,6 +94,60 @@ public class CatalogCacheTests() : InTempFolder("catalog-cache-")
         Assert.Equal("first,2\nsecond,1", Rows(catalog, "SELECT sweep, count(DISTINCT run) FROM params GROUP BY sweep ORDER BY sweep"));
     }
 
+    /// <summary>The cache's own view of a table: whether it holds it, and how many files it lists for it.</summary>
+    static (bool Held, long Listed) Cached(ArtifactCatalog catalog, string table) =>
+        (Rows(catalog, $"SELECT count(*) FROM information_schema.tables WHERE table_name = '{table}'") == "1",
+         long.Parse(Rows(catalog, $"SELECT count(*) FROM _catalog.files WHERE tbl = '{table}'")));
+
+    [Fact]
+    public async Task A_file_damaged_after_the_cache_held_it_leaves_its_table_out_whole_and_no_stale_rows_behind()
+    {
+        var sweep = await Sweep("e", 2, 3);
+        var runs = Path.Combine(sweep, "runs");
+        var path = Path.Combine(runs, "width-3", "metrics.arrow");
+        var good = await File.ReadAllBytesAsync(path);
+        using (var first = ArtifactCatalog.OpenCached(sweep, DamagedTables.LeaveOut))
+        {
+            Assert.Empty(first.LeftOut);
+            Assert.Equal((true, 2L), Cached(first, "metrics"));
+        }
+
+        DamagedArrow.Truncate(path);
+        using (var damaged = ArtifactCatalog.OpenCached(sweep, DamagedTables.LeaveOut))
+        {
+            var left = Assert.Single(damaged.LeftOut);
+            Assert.Equal(("metrics", path), (left.Name, left.File));
+            Assert.DoesNotContain(damaged.Tables, t => t.Name == "metrics");
+            // The cache no longer holds the earlier version of the table, nor lists its files: the next open tries it again.
+            Assert.Equal((false, 0L), Cached(damaged, "metrics"));
+            using var fresh = ArtifactCatalog.Open(sweep, DamagedTables.LeaveOut);
+            Assert.Equal(fresh.Tables.Select(t => t.Name), damaged.Tables.Select(t => t.Name));
+            Assert.Equal(Rows(fresh, "SHOW TABLES"), Rows(damaged, "SHOW TABLES"));
+            Assert.Equal(Rows(fresh, "SELECT run, step, lr FROM train ORDER BY ALL"), Rows(damaged, "SELECT run, step, lr FROM train ORDER BY ALL"));
+        }
+        // The default open fails on it, through the cache as in memory.
+        Assert.Equal(path, Assert.Throws<ArtifactException>(() => ArtifactCatalog.OpenCached(sweep)).FilePath);
+
+        await File.WriteAllBytesAsync(path, good);   // repaired: the next query has the table again, every run of it
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(10));
+        AssertSameAsLoadingEverything(sweep);
+        using (var repaired = ArtifactCatalog.OpenCached(sweep, DamagedTables.LeaveOut))
+        {
+            Assert.Empty(repaired.LeftOut);
+            Assert.Equal((true, 2L), Cached(repaired, "metrics"));
+        }
+
+        // A new run whose file is damaged: the table goes whole, not just the new run's rows (the cache would append them).
+        Directory.CreateDirectory(Path.Combine(runs, "width-9"));
+        foreach (var f in Directory.GetFiles(Path.Combine(runs, "width-2")))
+            File.Copy(f, Path.Combine(runs, "width-9", Path.GetFileName(f)));
+        DamagedArrow.BreakFirstBatch(Path.Combine(runs, "width-9", "metrics.arrow"));
+        using var appended = ArtifactCatalog.OpenCached(sweep, DamagedTables.LeaveOut);
+        Assert.Equal("metrics", Assert.Single(appended.LeftOut).Name);
+        Assert.Equal((false, 0L), Cached(appended, "metrics"));
+        Assert.Equal("width-2,width-3,width-9", Rows(appended, "SELECT string_agg(DISTINCT run, ',' ORDER BY run) FROM params"));
+    }
+
     [Fact]
     public async Task Swept_values_are_typed_columns()
     {

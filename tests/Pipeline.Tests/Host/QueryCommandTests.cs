@@ -1,5 +1,6 @@
 using Retention.Analysis;
 using Retention.Artifacts;
+using Retention.Tests.Artifacts;
 using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
@@ -151,6 +152,70 @@ public class QueryCommandTests() : InTempFolder("query-command-")
     }
 
     [Fact]
+    public async Task A_damaged_file_leaves_its_table_out_with_a_note_and_the_other_tables_still_query()
+    {
+        var sweep = await Sweep("s");
+        foreach (var run in new[] { "a", "b" })
+            await ArrowFiles.WriteTableAsync(Path.Combine(sweep, "runs", run, "params.arrow"), Numbers, [new Number(run == "a" ? 8 : 16)]);
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "pipeline.yaml"));   // its runs write metrics
+        Assert.Equal("n\n-\n7\n", Query(sweep, "SELECT count(*) AS n FROM metrics").Out);   // the cache holds the good version
+        var damaged = Path.Combine(sweep, "runs", "b", "metrics.arrow");
+        DamagedArrow.Truncate(damaged);
+        var note = $"note: table 'metrics' is left out (none of its files is loaded): {damaged}: not a readable Arrow IPC file (";
+        var advice = $"to train that run again, delete its directory {Path.Combine(sweep, "runs", "b")} and run the sweep's pipeline with `pipeline run FILE --resume`";
+
+        var other = Query(sweep, "SELECT sum(x) AS total FROM params");
+        Assert.True(other.Exit == 0, other.Err);
+        Assert.Equal("total\n-----\n   24\n", other.Out);
+        Assert.Contains(note, other.Err);
+        Assert.Contains(advice, other.Err);
+
+        // Naming it: DuckDB's "does not exist", then a note pointing back at why (not that the runs have not written it yet).
+        var metrics = Query(sweep, "SELECT count(*) FROM metrics");
+        Assert.Equal(2, metrics.Exit);
+        Assert.Contains("Table with name metrics does not exist", metrics.Err);
+        Assert.Contains($"note: table 'metrics' was left out of this query: {damaged} cannot be loaded (not a readable Arrow IPC file (", metrics.Err);
+        Assert.Contains("see the note above for what to do", metrics.Err);
+        Assert.DoesNotContain("none has written it yet", metrics.Err);
+        Assert.True(metrics.Err.IndexOf(note) < metrics.Err.IndexOf("error: query:"));
+        Assert.DoesNotContain("metrics", Listed(Query(sweep, "SHOW TABLES").Out));
+
+        // The same from the folder of sweeps (a cache of its own).
+        var folder = Query(Path.Combine(dir, "artifacts"), "SELECT sweep, sum(x) AS total FROM params GROUP BY sweep");
+        Assert.True(folder.Exit == 0, folder.Err);
+        Assert.Contains(note, folder.Err);
+    }
+
+    [Fact]
+    public async Task A_sweeps_runs_folder_or_a_file_is_refused_saying_what_to_query_instead()
+    {
+        var sweep = await Sweep("s");
+        var runs = Query(Path.Combine(sweep, "runs"), "SELECT * FROM metrics");
+        Assert.Equal(2, runs.Exit);
+        Assert.Equal("", runs.Out);
+        Assert.Contains($"error: {Path.Combine(sweep, "runs")}: is a sweep's runs/ folder, which query does not read as one: give the sweep directory {sweep} ", runs.Err);
+        Assert.DoesNotContain("no Arrow tables", runs.Err);
+        Assert.Contains("give the sweep directory", Query(Path.Combine(sweep, "runs") + "/", "SELECT 1").Err);
+        // One run's directory under it is a run, as before.
+        Assert.Equal("n\n-\n4\n", Query(Path.Combine(sweep, "runs", "b"), "SELECT count(*) AS n FROM metrics").Out);
+
+        var pipeline = Path.Combine(dir, "synthetic-capacity.yaml");
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), pipeline);
+        var yaml = Query(pipeline, "SELECT 1");
+        Assert.Equal(2, yaml.Exit);
+        Assert.Contains($"error: {pipeline}: is a file, not a directory: query reads a sweep directory", yaml.Err);
+        Assert.Contains("a pipeline's sweep is written by `pipeline run` under artifacts/synthetic-capacity (with -PROFILE after the name", yaml.Err);
+        Assert.DoesNotContain("does not exist", yaml.Err);
+
+        File.Copy(pipeline, Path.Combine(sweep, "pipeline.yaml"));
+        Assert.Contains($"this is a sweep's resolved pipeline: query its folder {sweep}", Query(Path.Combine(sweep, "pipeline.yaml"), "SELECT 1").Err);
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "x");
+        var text = Query("notes.txt", "SELECT 1");
+        Assert.Equal(2, text.Exit);
+        Assert.Contains("notes.txt: is a file, not a directory: query reads a sweep directory (artifacts/NAME[-PROFILE]), one run's directory, or a folder of sweeps\n", text.Err);
+    }
+
+    [Fact]
     public async Task Output_of_repeated_column_names_prints_and_writes_the_names_DuckDB_makes_unique()
     {
         var sweep = await Sweep("s");
@@ -212,7 +277,7 @@ public class QueryCommandTests() : InTempFolder("query-command-")
     {
         var folder = await TwoSweeps();
         // What an earlier version kept for the folder: the runs' tables only, listed as complete.
-        CatalogCache.Open(folder, [.. ArtifactLayout.Discover(folder).Where(f => f.Run is not null)])!.Dispose();
+        CatalogCache.Open(folder, [.. ArtifactLayout.Discover(folder).Where(f => f.Run is not null)])!.Connection.Dispose();
 
         Assert.Contains("final", Listed(Query(folder, "SHOW TABLES").Out));
         var final = Path.Combine(folder, "s2", "analysis", "final.arrow");

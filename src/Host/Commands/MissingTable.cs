@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+using Retention.Artifacts;
+
+namespace Retention.Host.Commands;
+
+/// <summary>
+/// A query that names a table the catalog does not hold fails with DuckDB's "does not exist", whose "Did you mean"
+/// points at a system table. Where this program knows why, a note says so: the table was left out for a file that
+/// cannot be loaded (said in a note before the error, which this one points back at), or the runs write it but none
+/// has yet (<see cref="UnwrittenTable"/>). A name nothing knows of (a typo) gets none.
+/// </summary>
+static partial class MissingTable
+{
+    [GeneratedRegex(@"Table with name (?<name>[^\s!]+) does not exist!")]
+    private static partial Regex Missing();
+
+    /// <param name="dir">What was queried: a sweep, a run directory or a folder of sweeps.</param>
+    /// <param name="loaded">The tables the query found.</param>
+    /// <param name="leftOut">The tables left out for a damaged file.</param>
+    public static string? Note(string error, string dir, IReadOnlyList<CatalogTable> loaded, IReadOnlyList<LeftOutTable> leftOut)
+    {
+        if (Missing().Match(error) is not { Success: true } match) return null;
+        var name = match.Groups["name"].Value;
+        if (loaded.Any(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) return null;
+        // Before the unwritten-table note: the runs do write this table, but here a file of it is damaged.
+        if (leftOut.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } left)
+            return $"table '{left.Name}' was left out of this query: {left.File} cannot be loaded ({left.Reason}); " +
+                "see the note above for what to do";
+        return UnwrittenTable.Note(name, dir);
+    }
+}
