@@ -17,7 +17,7 @@ public sealed record AnalysisCheckResult(IReadOnlyList<AnalysisProblem> Problems
 /// Runs the analysis section against empty tables with the schemas the runs will write, before
 /// any training: a typo in a column name or a plot axis then costs a second, not the run. Each
 /// table is created as the analysis would create it (so later tables and plots see its columns),
-/// each plot's and overlay's query runs and its x, y, value and series columns are looked up.
+/// each plot's and overlay's query runs and the columns its kind reads (x, y, and value or series) are looked up.
 /// </summary>
 public static class AnalysisCheck
 {
@@ -62,7 +62,7 @@ public static class AnalysisCheck
         {
             var plot = analysis.Plots[i];
             var at = $"analysis.plots[{i}]";
-            CheckQuery(connection, plot.Sql, $"{at}.sql", [("x", plot.X), ("y", plot.Y), ("value", plot.Value), ("series", plot.Series)], at, Problem);
+            CheckQuery(connection, plot.Sql, $"{at}.sql", [.. PlotKeys.Read(plot)], at, Problem);
             for (int j = 0; j < plot.Overlays.Count; j++)
             {
                 var o = plot.Overlays[j];
