@@ -266,7 +266,8 @@ public static class SpecLoader
                 IReadOnlyList<Data.Shard> shards = [];
                 try { shards = Data.ShardList.Expand([entry], baseDirectory, accepts); }
                 catch (Data.DataException e) { problem = e.Message; }
-                if (problem is not null) yield return At($"data.sources[{i}].paths[{j}]", problem + hint);
+                if (problem is not null)
+                    yield return At($"data.sources[{i}].paths[{j}]", problem + hint + MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer));
                 if (data.Sources[i].Format != "pretokenized") continue;
                 foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
                     foreach (var disagreement in Data.PretokenizedManifest.Read(dir)?.Disagreements(data.Sources[i], data.Tokenizer, dir) ?? [])

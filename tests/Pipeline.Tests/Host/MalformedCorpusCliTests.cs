@@ -51,6 +51,8 @@ public class MalformedCorpusCliTests() : InTempFolder("corpus-")
             ["name: a", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}", "analysis:", "  tables:", "    - {name: metrics, sql: 'SELECT 1'}"]),
         Yaml("missing data path", "4:22", ["data.sources[0].paths[0]", "matches no shard file", "--data-dir"],
             ["name: a", "experiment: data", "data:", "  sources: [{paths: ['nowhere/*.json.gz']}]"]),
+        Yaml("missing Brown corpus", "4:22", ["data.sources[0].paths[0]", "matches no shard file", "; `pipeline data brown --out /"],
+            ["name: a", "experiment: data", "data:", "  sources: [{paths: ['data/brown/*.json.gz']}]"]),
         Yaml("missing tokenizer file", "4:32", ["data.tokenizer.path", "no such file"],
             ["name: a", "experiment: data", "data:", "  tokenizer: {kind: bpe, path: missing-vocab.json, merges_path: missing-merges.txt}",
              "  sources: [{paths: ['http://example.org/s.json.gz']}]"]),
