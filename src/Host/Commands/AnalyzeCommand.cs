@@ -33,7 +33,8 @@ public static class AnalyzeCommand
                     throw new IOException($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
                         "(`pipeline status` shows how far they are), or analyze after it");
                 var path = r.GetValue(file) ?? ownFile!;
-                var pipeline = SpecLoader.Load(path, stored: r.GetValue(file) is null);   // the sweep's own file: written by this program
+                // The sweep's own file was written by this program; nothing trains here, and the errors say so.
+                var pipeline = SpecLoader.Load(path, stored: r.GetValue(file) is null, analysisMoment: AnalysisCheckMoment.BeforeAnalysis);
                 var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
                 foreach (var table in tables.Where(t => t.Print))
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);

@@ -36,16 +36,19 @@ public sealed class PipelineOptions
     /// everything that can be checked before any work: the data and tokenizer paths exist, and (unless
     /// the analysis will not run) the analysis SQL fits the tables the runs will write.</summary>
     /// <param name="checkOtherProfiles">Also check the profiles not selected (see SpecLoader.Load).</param>
-    public LoadedPipeline Load(ParseResult r, bool checkAnalysis = true, bool checkOtherProfiles = false)
+    /// <param name="analysisMoment">Which command checks the analysis (its errors say when they were found).</param>
+    public LoadedPipeline Load(ParseResult r, bool checkAnalysis = true, bool checkOtherProfiles = false,
+        Retention.Analysis.AnalysisCheckMoment analysisMoment = Retention.Analysis.AnalysisCheckMoment.BeforeTraining)
     {
         var device = r.GetValue(Device) is { } name ? new OptionSet("--device", "device", name) : null;
         var file = r.GetValue(File);
         var dataDir = r.GetValue(DataDir) is { } d ? Path.GetFullPath(d) : null;
         if (dataDir is not null && !Directory.Exists(dataDir)) throw new UsageException($"--data-dir '{dataDir}' does not exist");
         return OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
-            ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles)
+            ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles,
+                analysisMoment: analysisMoment)
             : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
-                checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles));
+                checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles, analysisMoment: analysisMoment));
     }
 }
 

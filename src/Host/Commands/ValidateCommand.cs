@@ -18,7 +18,7 @@ public static class ValidateCommand
             try
             {
                 // The profiles not selected now are checked too (a typo in the gpu profile found before a cluster job needs it).
-                var p = opts.Load(r, checkOtherProfiles: true);
+                var p = opts.Load(r, checkOtherProfiles: true, analysisMoment: Retention.Analysis.AnalysisCheckMoment.Validation);
                 if (r.GetValue(print)) Console.WriteLine(p.ResolvedYaml);
                 Console.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
                 foreach (var run in p.Runs)

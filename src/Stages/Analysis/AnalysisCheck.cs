@@ -17,12 +17,15 @@ public sealed record AnalysisCheckResult(IReadOnlyList<AnalysisProblem> Problems
 /// Runs the analysis section against empty tables with the schemas the runs will write, before
 /// any training: a typo in a column name or a plot axis then costs a second, not the run. Each
 /// table is created as the analysis would create it (so later tables and plots see its columns),
-/// each plot's and overlay's query runs and its x, y, value and series columns are looked up.
+/// each plot's and overlay's query runs and the columns its kind reads (x, y, and value or series) are looked up.
 /// </summary>
 public static class AnalysisCheck
 {
-    public static AnalysisCheckResult Run(IReadOnlyList<(string Name, Schema Schema)> runTables, AnalysisSpec analysis)
+    /// <param name="context">When it runs (said after each error) and the sweep keys a --set removed; default: before training, none.</param>
+    public static AnalysisCheckResult Run(IReadOnlyList<(string Name, Schema Schema)> runTables, AnalysisSpec analysis, AnalysisCheckContext? context = null)
     {
+        context ??= AnalysisCheckContext.BeforeTraining;
+        string Explain(AnalysisException e, string sql) => Describe(e, sql, runTables, context);
         var problems = new List<AnalysisProblem>();
         var columns = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         if (analysis.Tables.Count + analysis.Plots.Count == 0) return new AnalysisCheckResult(problems, columns);
@@ -33,9 +36,10 @@ public static class AnalysisCheck
         // A table that failed makes every later query naming it fail too; those are not new mistakes.
         var failed = new List<string>();
         bool Consequence(string message) => failed.Any(t => message.Contains(t, StringComparison.OrdinalIgnoreCase));
-        void Problem(string path, string message)
+        // Judged by DuckDB's own message (the cause), not by the words this check adds to it.
+        void Problem(string path, string message, string? cause = null)
         {
-            if (!Consequence(message)) problems.Add(new AnalysisProblem(path, message));
+            if (!Consequence(cause ?? message)) problems.Add(new AnalysisProblem(path, message));
         }
 
         for (int i = 0; i < analysis.Tables.Count; i++)
@@ -54,7 +58,7 @@ public static class AnalysisCheck
             }
             catch (AnalysisException e)
             {
-                Problem($"analysis.tables[{i}].sql", Explain(e));
+                Problem($"analysis.tables[{i}].sql", Explain(e, table.Sql), e.Cause);
                 failed.Add(table.Name);
             }
         }
@@ -62,18 +66,18 @@ public static class AnalysisCheck
         {
             var plot = analysis.Plots[i];
             var at = $"analysis.plots[{i}]";
-            CheckQuery(connection, plot.Sql, $"{at}.sql", [("x", plot.X), ("y", plot.Y), ("value", plot.Value), ("series", plot.Series)], at, Problem);
+            CheckQuery(connection, plot.Sql, $"{at}.sql", [.. PlotKeys.Read(plot)], at, Problem, Explain);
             for (int j = 0; j < plot.Overlays.Count; j++)
             {
                 var o = plot.Overlays[j];
-                CheckQuery(connection, o.Sql, $"{at}.overlays[{j}].sql", [("x", o.X), ("y", o.Y)], $"{at}.overlays[{j}]", Problem);
+                CheckQuery(connection, o.Sql, $"{at}.overlays[{j}].sql", [("x", o.X), ("y", o.Y)], $"{at}.overlays[{j}]", Problem, Explain);
             }
         }
         return new AnalysisCheckResult(problems, columns);
     }
 
     static void CheckQuery(DuckDBConnection connection, string sql, string sqlPath, (string Key, string? Column)[] columns, string at,
-        Action<string, string> problem)
+        Action<string, string, string?> problem, Func<AnalysisException, string, string> explain)
     {
         if (string.IsNullOrWhiteSpace(sql)) return;   // validation says so
         QueryResult result;
@@ -83,14 +87,17 @@ public static class AnalysisCheck
         }
         catch (AnalysisException e)
         {
-            problem(sqlPath, Explain(e));
+            problem(sqlPath, explain(e, sql), e.Cause);
             return;
         }
         foreach (var (key, column) in columns)
             if (column is not null && !result.ColumnNames.Any(c => c.Equals(column, StringComparison.OrdinalIgnoreCase)))
-                problem($"{at}.{key}", $"the query has no column '{column}' (its columns: {string.Join(", ", result.ColumnNames)})");
+                problem($"{at}.{key}", $"the query has no column '{column}' (its columns: {string.Join(", ", result.ColumnNames)})", null);
     }
 
-    static string Explain(AnalysisException e) =>
-        $"{e.Cause.Trim()} (checked against the tables the runs will write, before training)";
+    /// <summary>DuckDB's message and when it was checked; on a line of its own after them, the way out when the error is
+    /// about a sweep key a --set removed.</summary>
+    static string Describe(AnalysisException e, string sql, IReadOnlyList<(string Name, Schema Schema)> runTables, AnalysisCheckContext context) =>
+        $"{e.Cause.Trim()} {context.Note}"
+        + (RemovedSweepKeyHint.For(e.Cause, sql, context.RemovedSweepKeys, runTables) is { } hint ? $"\n{hint}" : "");
 }

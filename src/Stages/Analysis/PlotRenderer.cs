@@ -16,14 +16,29 @@ public static class PlotRenderer
     /// <exception cref="AnalysisException">Bad SQL, a missing column, unplottable data; the message names the plot (and overlay).</exception>
     public static void Render(DuckDBConnection connection, PlotSpec spec, string pngPath)
     {
-        var step = $"plot '{spec.Name}'";
+        using var plot = Draw(connection, spec);
+        try
+        {
+            WriteAtomically(pngPath, plot.GetImageBytes(spec.WidthPx, spec.HeightPx, ImageFormat.Png));
+        }
+        catch (Exception ex) when (ex is not (AnalysisException or OperationCanceledException))
+        {
+            throw new AnalysisException(Step(spec), ex.Message, ex);
+        }
+    }
+
+    /// <summary>Queries and draws the plot, not yet rendered (its axes, ticks and legend can be read); the caller disposes it.</summary>
+    /// <exception cref="AnalysisException">As <see cref="Render"/>.</exception>
+    internal static Plot Draw(DuckDBConnection connection, PlotSpec spec)
+    {
+        var step = Step(spec);
         var data = SqlRunner.Query(connection, spec.Sql, step);
         var overlays = spec.Overlays
             .Select((o, i) => new OverlayInput(o, SqlRunner.Query(connection, o.Sql, $"{step} overlay {i + 1}"), $"{step} overlay {i + 1}"))
             .ToList();
+        var plot = new Plot();
         try
         {
-            using var plot = new Plot();
             switch (spec.Kind)
             {
                 case "heatmap": HeatmapPlot.Draw(plot, spec, data, overlays); break;
@@ -38,13 +53,17 @@ public static class PlotRenderer
             plot.XLabel(spec.XLabel ?? spec.X);
             plot.YLabel(spec.YLabel ?? spec.Y);
             ShowLegend(plot);
-            WriteAtomically(pngPath, plot.GetImageBytes(spec.WidthPx, spec.HeightPx, ImageFormat.Png));
+            return plot;
         }
-        catch (Exception ex) when (ex is not (AnalysisException or OperationCanceledException))
+        catch (Exception ex)
         {
+            plot.Dispose();
+            if (ex is AnalysisException or OperationCanceledException) throw;
             throw new AnalysisException(step, ex.Message, ex);
         }
     }
+
+    private static string Step(PlotSpec spec) => $"plot '{spec.Name}'";
 
     /// <summary>A legend only when something is labelled, outside the data area (inside, it hides points):
     /// right of it for a few entries, below it, wrapped in rows, for many (a tall column squeezed the plot).</summary>

@@ -49,7 +49,7 @@ public static class SweptKeyCoverage
                 .Where(t => tableColumns.TryGetValue(t.Name, out var columns) && !columns.Any(Keeps) && !Names(t.Sql))
                 .Select(t => (t.Name, t.Path)).ToList();
             // A plot keeps the key apart by naming it in its SQL or as one of its columns (series: lr over SELECT *).
-            var plots = analysis.Plots.Select((p, i) => (p.Name, p.Sql, Columns: new[] { p.X, p.Y, p.Series, p.Value }, Path: $"analysis.plots[{i}]"))
+            var plots = analysis.Plots.Select((p, i) => (p.Name, p.Sql, Columns: PlotKeys.Read(p).Select(k => k.Column), Path: $"analysis.plots[{i}]"))
                 .Where(p => !string.IsNullOrWhiteSpace(p.Sql) && !Names(p.Sql) && !p.Columns.Any(c => c is not null && Keeps(c)))
                 .Select(p => (p.Name, p.Path)).ToList();
             if (tables.Count + plots.Count == 0) continue;

@@ -24,8 +24,10 @@ public static class SpecLoader
     /// (without the overrides, path checks or this machine's memory) and report its errors marked with its name, so a
     /// typo in the gpu profile is found on the laptop, not when a cluster job selects it (what `validate` does).
     /// They are checked when the selected document loads, or when its only mistakes are duplicate keys.</param>
+    /// <param name="analysisMoment">Which command checks the analysis, for the words after each error it finds.</param>
     public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true,
-        string? baseDirectory = null, bool checkPaths = false, bool stored = false, bool checkOtherProfiles = false)
+        string? baseDirectory = null, bool checkPaths = false, bool stored = false, bool checkOtherProfiles = false,
+        Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -46,7 +48,8 @@ public static class SpecLoader
             throw new SpecException(new SpecError(path, 0, 0, "", $"cannot read the file: {e.Message}"));
         }
         return LoadText(text, path, profile, sets, checkAnalysis,
-            baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, stored: stored, checkOtherProfiles: checkOtherProfiles);
+            baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, stored: stored, checkOtherProfiles: checkOtherProfiles,
+            analysisMoment: analysisMoment);
     }
 
     /// <summary>
@@ -56,13 +59,13 @@ public static class SpecLoader
     /// for the file) are left out. Empty when they all load.
     /// </summary>
     private static IReadOnlyList<SpecError> OtherProfileErrors(string yaml, string sourceName, string? profile, string baseDirectory,
-        IReadOnlyCollection<SpecError> duplicates)
+        IReadOnlyCollection<SpecError> duplicates, Analysis.AnalysisCheckMoment analysisMoment)
     {
         var errors = new List<SpecError>();
         var sources = new SourceMap(sourceName);
         foreach (var name in Profiles.Names(Document(yaml, sources, []), sources).Where(n => n != profile))
         {
-            try { LoadText(yaml, sourceName, name, baseDirectory: baseDirectory, checkResources: false); }
+            try { LoadText(yaml, sourceName, name, baseDirectory: baseDirectory, checkResources: false, analysisMoment: analysisMoment); }
             catch (SpecException e)
             {
                 errors.AddRange(e.Errors.Where(x => !duplicates.Contains(x)).Select(x => x with { Message = $"{x.Message} (with --profile {name})" }));
@@ -89,9 +92,10 @@ public static class SpecLoader
     /// <param name="checkResources">Check CPU runs' memory against this machine.</param>
     /// <param name="stored">See <see cref="Load"/>.</param>
     /// <param name="checkOtherProfiles">See <see cref="Load"/>.</param>
+    /// <param name="analysisMoment">See <see cref="Load"/>.</param>
     public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null,
         bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true, bool stored = false,
-        bool checkOtherProfiles = false)
+        bool checkOtherProfiles = false, Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining)
     {
         baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         ArgumentNullException.ThrowIfNull(yaml);
@@ -105,11 +109,14 @@ public static class SpecLoader
         var duplicates = new List<SpecError>();
         var errors = new List<SpecError>();
         YamlMappingNode root;
+        IReadOnlyList<Analysis.RemovedSweepKey> removedSweepKeys;
         try
         {
             root = Document(yaml, sources, duplicates);
             root = Profiles.Apply(root, profile, sources);
+            var beforeSets = root;
             root = ApplySets(root, sets ?? [], sources);
+            removedSweepKeys = RemovedSweepKeys(beforeSets, root);
         }
         catch (SpecException e) when (duplicates.Count > 0)
         {
@@ -124,7 +131,9 @@ public static class SpecLoader
             [.. axes.Select(a => (a.ShortKey, (IReadOnlyList<string>)[.. a.Values.Select(v => v.Value ?? "")]))];
         // A table or plot whose keys already failed to bind would only repeat that error in SQL terms.
         var bound = errors.Select(e => e.Path).ToList();
-        var (checkErrors, analysisWarnings) = checkAnalysis ? AnalysisFindings(spec, swept, index, sources, yaml) : ([], []);
+        var (checkErrors, analysisWarnings) = checkAnalysis
+            ? AnalysisFindings(spec, swept, index, sources, yaml, new Analysis.AnalysisCheckContext(analysisMoment, removedSweepKeys))
+            : ([], []);
         List<SpecError> analysisErrors = [.. Unmended(checkErrors, mended)
             .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b)))];
         if (errors.Count > 0)
@@ -153,7 +162,7 @@ public static class SpecLoader
         }
         errors.AddRange(InRuns(runErrors, expanded));
         if (errors.Count > 0) throw Fail([.. duplicates, .. errors]);
-        var others = checkOtherProfiles ? OtherProfileErrors(yaml, sourceName, profile, baseDirectory, duplicates) : [];
+        var others = checkOtherProfiles ? OtherProfileErrors(yaml, sourceName, profile, baseDirectory, duplicates, analysisMoment) : [];
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. Fail(duplicates).Errors, .. others]);
 
         return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept, AnalysisWarnings = analysisWarnings };
@@ -185,6 +194,21 @@ public static class SpecLoader
         return root;
     }
 
+    /// <summary>The sweep keys the --set overrides removed (a set of a swept field wins over its sweep), with the value every
+    /// run now has: an analysis written for the sweep may still read them from swept.arrow.</summary>
+    private static IReadOnlyList<Analysis.RemovedSweepKey> RemovedSweepKeys(YamlMappingNode beforeSets, YamlMappingNode afterSets)
+    {
+        if (YamlTree.Get(beforeSets, SpecSchema.SweepKey) is not YamlMappingNode before) return [];
+        var after = YamlTree.Get(afterSets, SpecSchema.SweepKey) as YamlMappingNode;
+        return [.. before.Children.Keys.Select(YamlTree.KeyText).OfType<string>()
+            .Where(key => after is null || YamlTree.Get(after, key) is null)
+            .Select(key => new Analysis.RemovedSweepKey(key, Analysis.SweptKeyCoverage.ShortName(key), ValueText(afterSets, key.Split('.'))))];
+    }
+
+    /// <summary>The scalar at a dotted path as written, or null where there is none.</summary>
+    private static string? ValueText(YamlNode node, IEnumerable<string> keys) =>
+        keys.Aggregate((YamlNode?)node, (n, key) => n is YamlMappingNode m ? YamlTree.Get(m, key) : null) is YamlScalarNode { Value: { } v } ? v : null;
+
     private static YamlMappingNode ApplySets(YamlMappingNode root, IReadOnlyList<string> sets, SourceMap sources)
     {
         // Report every bad --set at once; a good one still applies so later ones see it.
@@ -206,12 +230,13 @@ public static class SpecLoader
     /// <summary>The analysis SQL and plot columns checked against the tables the runs will write (errors), and the swept
     /// keys the analysis would mix (warnings: a shipped analysis run over a sweep it was not written for).</summary>
     private static (IReadOnlyList<SpecError> Errors, IReadOnlyList<Analysis.SweptKeyWarning> Warnings) AnalysisFindings(PipelineSpec spec,
-        IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept, NodeIndex index, SourceMap sources, string yaml)
+        IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept, NodeIndex index, SourceMap sources, string yaml,
+        Analysis.AnalysisCheckContext context)
     {
         Analysis.AnalysisCheckResult check;
         try
         {
-            check = Analysis.AnalysisCheck.Run(Pipeline.RunTables.Of(spec, swept), spec.Analysis);
+            check = Analysis.AnalysisCheck.Run(Pipeline.RunTables.Of(spec, swept), spec.Analysis, context);
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
         {
@@ -266,7 +291,8 @@ public static class SpecLoader
                 IReadOnlyList<Data.Shard> shards = [];
                 try { shards = Data.ShardList.Expand([entry], baseDirectory, accepts); }
                 catch (Data.DataException e) { problem = e.Message; }
-                if (problem is not null) yield return At($"data.sources[{i}].paths[{j}]", problem + hint);
+                if (problem is not null)
+                    yield return At($"data.sources[{i}].paths[{j}]", problem + hint + MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer));
                 if (data.Sources[i].Format != "pretokenized") continue;
                 foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
                     foreach (var disagreement in Data.PretokenizedManifest.Read(dir)?.Disagreements(data.Sources[i], data.Tokenizer, dir) ?? [])

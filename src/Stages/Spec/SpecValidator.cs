@@ -50,6 +50,7 @@ internal sealed partial class SpecValidator
         {
             validator.Unread(spec);
             validator.UnreadTokenizerFiles(spec);
+            validator.UnreadPlotKeys(spec.Analysis);
         }
         if (checkResources) validator.Resources(spec);
         return validator._errors;
@@ -300,6 +301,19 @@ internal sealed partial class SpecValidator
             var reads = read.Count == 0 ? "reads no file (it is built in)" : $"reads {string.Join(" and ", read.Select(k => $"data.tokenizer.{k}"))} only";
             Check(false, $"data.tokenizer.{key}", $"a {t.Kind} tokenizer {reads}, so this file would never be read; remove it "
                 + $"(a --set data.tokenizer={{...}} merges into this mapping; --set data.tokenizer.{key}= clears the key)");
+        }
+    }
+
+    /// <summary>A column key the plot's kind does not read (<see cref="PlotKeys"/>) names a column the plot never draws:
+    /// most often the key meant was the other one (value for series). Stored files of earlier sweeps may hold one and still load.</summary>
+    private void UnreadPlotKeys(AnalysisSpec analysis)
+    {
+        for (var i = 0; i < analysis.Plots.Count; i++)
+        {
+            var plot = analysis.Plots[i];
+            var written = new Dictionary<string, string?> { ["value"] = plot.Value, ["series"] = plot.Series };
+            foreach (var (key, instead) in PlotKeys.Unread(plot.Kind).Where(u => written[u.Key] is not null))
+                Check(false, $"analysis.plots[{i}].{key}", $"{PlotKeys.Plural(plot.Kind)} do not read '{key}'; {instead}");
         }
     }
 

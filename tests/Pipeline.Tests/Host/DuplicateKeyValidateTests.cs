@@ -58,10 +58,13 @@ public sealed class DuplicateKeyValidateTests() : InTempFolder("dup-keys-")
 
         Assert.True(exit == 2, output + err);
         const string hint = " (relative paths resolve against the pipeline file's folder; --data-dir DIR points elsewhere)";
+        var shards = Path.Combine(dir, "shards");
         const string once = "a key may appear only once in a mapping";
         var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("error: ")).ToList();
         Assert.Equal([
-            $"error: d.yaml:5:22: data.sources[0].paths[0]: 'shards/*.jsonl' matches no shard file (relative to {dir}){hint}",
+            $"error: d.yaml:5:22: data.sources[0].paths[0]: 'shards/*.jsonl' matches no shard file (relative to {dir}){hint}" +
+                $"; `pipeline data sample SOURCES... --docs N --out {shards}` writes a local sample of a corpus there " +
+                $"(`pipeline data brown --out {shards}`: the Brown corpus)",
             $"error: d.yaml:6:40: data.tokenizer.path: no such file '{Path.Combine(dir, "tok", "tokenizer.json")}'{hint}",
             "error: d.yaml:11:22: analysis.tables[0].sql: Binder Error: Referenced column \"nosuch\" not found in FROM clause!",
             $"error: d.yaml:11:52: analysis.tables[0]: duplicate key 'name' (first at line 11, column 8); {once}",

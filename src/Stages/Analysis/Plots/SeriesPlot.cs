@@ -5,7 +5,7 @@ namespace Retention.Analysis.Plots;
 
 /// <summary>
 /// Line or scatter plot with one series per distinct value of the <c>series</c> column (sorted,
-/// numerically when numeric) and a legend. A non-numeric x becomes a categorical axis. Log axes
+/// numerically when numeric) and a legend of column=value entries. A non-numeric x becomes a categorical axis. Log axes
 /// plot log10 of the values and drop values ≤ 0.
 /// </summary>
 internal static class SeriesPlot
@@ -32,7 +32,7 @@ internal static class SeriesPlot
             .ToList();
         // Series that differ only in their seed (run ids like width-8_seed-1) share a colour and
         // differ in line pattern, so each configuration keeps one colour whatever the seeds plotted.
-        var labels = groups.Select(g => seriesAxis is null ? "" : g.Key < 0 ? $"{spec.Series} NULL" : seriesAxis.Label(g.Key)).ToList();
+        var labels = groups.Select(g => seriesAxis is null ? "" : g.Key < 0 ? "NULL" : seriesAxis.Label(g.Key)).ToList();
         var colourKeys = labels.Select(SeriesStyle.ColourKey).ToList();
         var distinctKeys = colourKeys.Distinct().ToList();
         var drawn = 0;
@@ -59,7 +59,7 @@ internal static class SeriesPlot
                 if (points.Count <= SeriesStyle.MarkedUpTo) scatter.MarkerSize = 6;
             }
             else scatter.MarkerSize = 7;
-            if (seriesAxis is not null) scatter.LegendText = labels[g];
+            if (seriesAxis is not null) scatter.LegendText = LegendLabel(spec.Series!, labels[g]);
         }
         if (drawn == 0)
             throw new InvalidOperationException("no plottable points (NULLs, or values ≤ 0 on a log axis)");
@@ -69,6 +69,9 @@ internal static class SeriesPlot
         if (spec.LogY) AxisTicks.Log10(plot.Axes.Left, minY, maxY);
         OverlayDrawer.DrawAll(plot, overlays, mapX, mapY);
     }
+
+    /// <summary>An entry names its column (width=8): ScottPlot 5's legend has no title to say what 8 is.</summary>
+    internal static string LegendLabel(string column, string value) => $"{column}={value}";
 
     /// <summary>The default categorical palette for a few series; a viridis ramp for many (e.g. one per task).</summary>
     private static Color SeriesColor(int index, int count) => count <= MaxCategoricalColors
