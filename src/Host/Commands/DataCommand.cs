@@ -26,6 +26,10 @@ public static class DataCommand
                 Console.WriteLine($"{shards.Count} shards in {r.GetValue(output)} (from {tarball})");
                 return 0;
             }
+            catch (ArgumentException e)   // --out a file
+            {
+                return Errors.Report(new UsageException(e.Message), advice: WriteAdvice.Output);
+            }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
                 return Errors.Report(e, advice: WriteAdvice.Output);
@@ -65,10 +69,11 @@ public static class DataCommand
                 foreach (var (key, option) in new[] { ("path", path), ("merges_path", merges) })
                     if (r.GetValue(option) is not null && !TextTokenizer.FileKeys(r.GetValue(kind)!).Contains(key))
                         throw new UsageException($"{option.Name}: --tokenizer {r.GetValue(kind)} reads no such file; leave the option out");
+                DataInputs.CheckSources(r.GetValue(sources)!);
                 var spec = new TokenizerSpec { Kind = r.GetValue(kind)!, Path = r.GetValue(path), MergesPath = r.GetValue(merges) };
-                var tokenizer = TextTokenizer.Create(spec);
+                var tokenizer = DataInputs.Tokenizer(spec);
                 var quality = new DataQualityLog();
-                var manifest = new PretokenizedManifest(spec.Kind, spec.Path is null ? null : Path.GetFullPath(spec.Path), tokenizer.EosId, tokenizer.VocabSize, r.GetValue(dtype)!);
+                var manifest = PretokenizedManifest.Of(spec, tokenizer, r.GetValue(dtype)!);
                 var result = ShardTools.Tokenize(r.GetValue(sources)!, Directory.GetCurrentDirectory(), tokenizer, r.GetValue(output)!,
                     PretokenizedSource.ParseDtype(r.GetValue(dtype)!), r.GetValue(perFile), r.GetValue(threads), quality, Console.WriteLine, ct, manifest);
                 Console.WriteLine($"{result.Files.Count} file(s) in {r.GetValue(output)}: {result.Documents:N0} documents, {result.Tokens:N0} tokens " +
@@ -118,6 +123,7 @@ public static class DataCommand
             {
                 if (r.GetValue(docs) < 1) throw new UsageException($"--docs must be ≥ 1, got {r.GetValue(docs)}");
                 if (r.GetValue(perShard) < 1) throw new UsageException($"--docs-per-shard must be ≥ 1, got {r.GetValue(perShard)}");
+                DataInputs.CheckSources(r.GetValue(list)!);
                 var quality = new DataQualityLog();
                 var sample = await ShardTools.SampleAsync(r.GetValue(list)!, Directory.GetCurrentDirectory(), r.GetValue(docs), r.GetValue(output)!,
                     r.GetValue(seed), r.GetValue(perShard), quality, ct, Console.WriteLine);
@@ -127,7 +133,7 @@ public static class DataCommand
                     Console.Error.WriteLine($"warning: the sources hold only {sample.Documents:N0} readable documents, fewer than --docs {r.GetValue(docs):N0}");
                 return 0;
             }
-            catch (ArgumentException e)   // --out among the sources
+            catch (ArgumentException e)   // --out among the sources, or a file
             {
                 return Errors.Report(new UsageException(e.Message), advice: WriteAdvice.Output);
             }

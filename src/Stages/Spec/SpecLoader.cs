@@ -146,7 +146,7 @@ public static class SpecLoader
         errors.AddRange(analysisErrors);   // bad SQL leaves the runs usable: they are still checked below
 
         var runs = new List<RunPlan>();
-        var tokenizerChecks = new Dictionary<string, string?>(StringComparer.Ordinal);   // a tokenizer file is parsed once, not per run
+        var tokenizerChecks = new Dictionary<string, TokenizerCheck>(StringComparer.Ordinal);   // a tokenizer file is parsed once, not per run
         var runErrors = new List<(SpecError Error, string RunId)>();
         int expanded = 0;
         foreach (var run in SweepExpander.Expand(root, axes, sources))
@@ -275,7 +275,7 @@ public static class SpecLoader
 
     /// <summary>Local data paths that match no file and tokenizer files that do not exist, before any work.</summary>
     private static IEnumerable<SpecError> PathErrors(PipelineSpec spec, NodeIndex index, SourceMap sources, string baseDirectory,
-        Dictionary<string, string?> tokenizerChecks)
+        Dictionary<string, TokenizerCheck> tokenizerChecks)
     {
         if (spec.Data is not { } data) yield break;
         var hint = " (relative paths resolve against the pipeline file's folder; --data-dir DIR points elsewhere)";
@@ -295,8 +295,9 @@ public static class SpecLoader
                     yield return At($"data.sources[{i}].paths[{j}]", problem + hint + MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer));
                 if (data.Sources[i].Format != "pretokenized") continue;
                 foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
-                    foreach (var disagreement in Data.PretokenizedManifest.Read(dir)?.Disagreements(data.Sources[i], data.Tokenizer, dir) ?? [])
-                        yield return At($"data.sources[{i}]", disagreement);
+                    if (Data.PretokenizedManifest.Read(dir) is { } manifest)
+                        foreach (var (key, message) in manifest.Disagreements(data.Sources[i], data.Tokenizer, CheckTokenizer(data.Tokenizer, baseDirectory, tokenizerChecks).Identity, dir))
+                            yield return At(key == "source" ? $"data.sources[{i}]" : $"data.{key}", message);
             }
             if (data.Sources[i] is { Format: "pretokenized", TokenDtype: "uint16" } source
                 && (source.EosTokenId ?? (data.Tokenizer.Kind == Data.TextTokenizer.Cl100kBase ? Data.Cl100kTokenizer.SpecialTokens.GetValueOrDefault(data.Tokenizer.EosToken) : 0)) is var eos and > ushort.MaxValue)
@@ -310,17 +311,29 @@ public static class SpecLoader
         // A tokenizer file that is there but unreadable fails here, not after the run's directory is made.
         if (!Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && Data.TextTokenizer.Kinds.Contains(data.Tokenizer.Kind)
             && new[] { data.Tokenizer.Path, data.Tokenizer.MergesPath }.All(f => string.IsNullOrWhiteSpace(f) || File.Exists(Path.GetFullPath(f, baseDirectory)))
-            && !string.IsNullOrWhiteSpace(data.Tokenizer.Path))
+            && !string.IsNullOrWhiteSpace(data.Tokenizer.Path)
+            && CheckTokenizer(data.Tokenizer, baseDirectory, tokenizerChecks).Problem is { } unreadable)
+            yield return At("data.tokenizer.path", unreadable);
+    }
+
+    /// <summary>A tokenizer as validation builds it: what is wrong with its files, or what identifies it (for token files'
+    /// manifests to be compared with); null for both when a built-in vocabulary cannot be had here (no npm, no network),
+    /// which the run fetches and reports itself.</summary>
+    private sealed record TokenizerCheck(string? Problem, Data.TokenizerIdentity? Identity);
+
+    /// <summary>Builds the tokenizer once per spec and folder (a tokenizer file is parsed once, not per run).</summary>
+    private static TokenizerCheck CheckTokenizer(Data.TokenizerSpec spec, string baseDirectory, Dictionary<string, TokenizerCheck> cache)
+    {
+        var key = $"{spec}|{baseDirectory}";
+        if (cache.TryGetValue(key, out var check)) return check;
+        try
         {
-            var key = $"{data.Tokenizer}|{baseDirectory}";
-            if (!tokenizerChecks.TryGetValue(key, out var problem))
-            {
-                try { Data.TextTokenizer.Create(data.Tokenizer, baseDirectory); }
-                catch (Exception e) when (e is Data.DataException or ArgumentException) { problem = e.Message; }
-                tokenizerChecks[key] = problem;
-            }
-            if (problem is not null) yield return At("data.tokenizer.path", problem);
+            var tokenizer = Data.TextTokenizer.Create(spec, baseDirectory);
+            check = new(null, Data.TokenizerIdentity.Of(spec, tokenizer, baseDirectory));
         }
+        catch (Exception e) when (e is Data.DataException or ArgumentException) { check = new(e.Message, null); }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException) { check = new(null, null); }
+        return cache[key] = check;
     }
 
     /// <summary>"analysis.tables[2]" of "analysis.tables[2].sql".</summary>

@@ -36,6 +36,54 @@ public class DataCommandTests() : InTempFolder("data-cli-")
         Assert.Empty(Directory.GetFileSystemEntries(dir));   // nothing fetched or written
     }
 
+    [Theory]
+    [InlineData("data tokenize data/nothere.json.gz --out x", "no such shard or list file: '{dir}/data/nothere.json.gz'")]
+    [InlineData("data tokenize data/nothere/*.json.gz --out x", "'data/nothere/*.json.gz' matches no shard file")]
+    [InlineData("data sample data/nothere.txt --docs 3 --out x", "no such shard or list file: '{dir}/data/nothere.txt'")]
+    [InlineData("data tokenize data/sub/a.jsonl --out x --tokenizer bpe --tokenizer-path nope.json --merges-path m.txt", "--tokenizer-path nope.json: no such file '{dir}/nope.json'")]
+    [InlineData("data tokenize data/sub/a.jsonl --out x --tokenizer huggingface --tokenizer-path data/sub/a.jsonl", "--tokenizer huggingface --tokenizer-path data/sub/a.jsonl: ")]
+    [InlineData("data tokenize data --out x", "it has subfolders (e.g. 'sub'), whose files a folder does not include: name a subfolder, or a glob that reaches into them such as 'data/**/*'")]
+    [InlineData("data tokenize tokens --out x", "'part-00000.npy': `data tokenize` and `data sample` read Dolma JSON lines")]
+    [InlineData("data sample tokens/* --docs 3 --out x", "'part-00000.npy': `data tokenize` and `data sample` read Dolma JSON lines")]
+    public void Sources_or_tokenizer_files_that_are_not_there_are_usage_errors_in_command_line_terms(string command, string expected)
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "data", "sub"));
+        File.WriteAllText(Path.Combine(dir, "data", "sub", "a.jsonl"), "{\"text\":\"x\"}\n");
+        Directory.CreateDirectory(Path.Combine(dir, "tokens"));
+        File.WriteAllBytes(Path.Combine(dir, "tokens", "part-00000.npy"), [1, 0, 2, 0]);   // a token folder, no manifest: nothing else to name
+        var (exit, _, err) = CliProcess.Run(dir, Limit, command.Split(' '));
+        Assert.True(exit == 2, err);
+        Assert.Contains(expected.Replace("{dir}", dir), err);
+        Assert.DoesNotContain("format: dolma", err);   // a YAML key means nothing on the command line
+        Assert.DoesNotContain("   at ", err);
+        Assert.False(Path.Exists(Path.Combine(dir, "x")));
+    }
+
+    [Fact]
+    public void Token_files_read_with_a_bpe_tokenizer_of_other_files_are_refused_by_validate_and_run()
+    {
+        // Written with a bytes vocabulary (EOS 256), read as GPT-2's BPE (EOS 50256): the packer would never find an EOS.
+        TinyCorpus.WriteShard(dir);
+        var tokenize = CliProcess.Run(dir, Limit, "data", "tokenize", "shards", "--out", "tokens", "--tokenizer", "bpe",
+            "--tokenizer-path", Path.Combine(Tokenizers, "bytes-vocab.json"), "--merges-path", Path.Combine(Tokenizers, "bytes-merges.txt"));
+        Assert.True(tokenize.Exit == 0, tokenize.Err);
+        var (vocab, merges) = Retention.Data.Gpt2Vocabulary.Files();
+        File.WriteAllText(Path.Combine(dir, "p.yaml"), string.Join('\n', "name: p", "experiment: data", "data:",
+            "  sources: [{paths: ['tokens/*.npy'], format: pretokenized, token_dtype: uint16}]",
+            $"  tokenizer: {{kind: bpe, path: '{vocab}', merges_path: '{merges}'}}", "train: {steps: 2}") + "\n");
+        foreach (var command in new[] { new[] { "validate", "p.yaml" }, ["run", "p.yaml", "--no-analysis"] })
+        {
+            var (exit, _, err) = CliProcess.Run(dir, Limit, command);
+            Assert.True(exit == 2, err);
+            Assert.Contains("p.yaml:5:", err);
+            Assert.Contains("data.tokenizer.path: the token files in", err);
+            Assert.Contains("(vocabulary 257, EOS 256", err);
+            Assert.Contains("has vocabulary 50,257, EOS 50256", err);
+            Assert.Contains("set data.tokenizer.path and data.tokenizer.merges_path to the files that wrote them", err);
+        }
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")));   // nothing run
+    }
+
     /// <summary>Dolma-like lines, written by hand (not by a serialiser, so their formatting is theirs): nested metadata,
     /// lists, nulls, numbers written as 1.50 and 1e3, escaped and unescaped unicode, fields in odd orders, a `metadata`
     /// the old sample replaced, and one line with no id.</summary>
@@ -120,7 +168,9 @@ public class DataCommandTests() : InTempFolder("data-cli-")
         File.WriteAllText(Path.Combine(dir, "vocab.json"), "{'not json");
         var tokenize = CliProcess.Run(dir, Limit, "data", "tokenize", "shards", "--out", "t", "--tokenizer", "bpe",
             "--tokenizer-path", "vocab.json", "--merges-path", Path.Combine(Tokenizers, "bytes-merges.txt"));
-        Assert.Equal(1, tokenize.Exit);
+        Assert.Equal(2, tokenize.Exit);   // invalid input, nothing run
+        Assert.Contains("--tokenizer-path vocab.json", tokenize.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "t")));
         Assert.Contains(Path.Combine(dir, "vocab.json"), tokenize.Err);
         Assert.DoesNotContain("Unhandled", tokenize.Err);
 

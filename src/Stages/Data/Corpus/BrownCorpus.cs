@@ -57,16 +57,20 @@ public static partial class BrownCorpus
         return string.Join("\n\n", paragraphs);
     }
 
-    /// <summary>Writes the corpus as Dolma gzip shards brown-NNNN.json.gz (atomically each); returns their paths.</summary>
+    /// <summary>Writes the corpus as Dolma gzip shards brown-NNNN.json.gz, replacing an earlier set in
+    /// <paramref name="outDir"/> whole (<see cref="StagedOutput"/>); returns their paths.</summary>
     public static async Task<IReadOnlyList<string>> WriteShardsAsync(string tarball, string outDir, int docsPerShard = 50,
         CancellationToken ct = default, Action<string>? log = null)
     {
         if (docsPerShard < 1) throw new ArgumentException($"docs per shard must be ≥ 1, got {docsPerShard}");
-        return await DolmaShards.WriteAsync(Documents(tarball).Select(d => new
+        using var staged = StagedOutput.Begin(outDir, name => DolmaShards.IsShardName(name, "brown"), log);
+        var shards = await DolmaShards.WriteAsync(Documents(tarball).Select(d => new
         {
             id = d.Id, text = d.Text, source = "brown", added = "1961",
             metadata = new { category = d.Category, package = $"{Package}@{Version}" },
-        }), outDir, "brown", docsPerShard, Readable, ct, log);
+        }), staged.Folder, "brown", docsPerShard, Readable, ct);
+        staged.Commit();
+        return [.. shards.Select(staged.Final)];
     }
 
     // Quotes and apostrophes stay literal (still valid JSON), so shards read like the text.

@@ -21,9 +21,9 @@ public static class ShardTools
     /// cores, in order, each followed by EOS, into flat little-endian uint16/uint32 files (OLMo's numpy
     /// memmap format, no header): part-00000.npy, ... A file ends after the document that brings it to
     /// <paramref name="tokensPerFile"/> tokens, so no document is split across files (a reader that
-    /// shuffles files keeps every document whole). Each file appears whole (written as .tmp, renamed);
-    /// <see cref="PretokenizedManifest"/> records the tokenizer beside them. A uint16 file refuses a
-    /// vocabulary above 65,536.
+    /// shuffles files keeps every document whole). <see cref="PretokenizedManifest"/> records the tokenizer
+    /// beside them. The set replaces an earlier one in <paramref name="outDir"/> whole, once complete
+    /// (<see cref="StagedOutput"/>). A uint16 file refuses a vocabulary above 65,536.
     /// </summary>
     public static TokenizeResult Tokenize(IReadOnlyList<string> paths, string baseDirectory, TextTokenizer tokenizer, string outDir,
         TokenDtype dtype, long tokensPerFile, int threads, DataQualityLog quality, Action<string>? log = null, CancellationToken ct = default,
@@ -34,9 +34,7 @@ public static class ShardTools
         if (tokensPerFile < 1) throw new ArgumentException($"tokens per file must be ≥ 1, got {tokensPerFile}");
         if (threads < 0) throw new ArgumentException($"threads must be ≥ 0 (0 = every core), got {threads}");
         EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
-        Directory.CreateDirectory(outDir);
-        // The files change from here on: a manifest left from an earlier run would vouch for a mix of old and new.
-        File.Delete(Path.Combine(outDir, PretokenizedManifest.FileName));
+        using var staged = StagedOutput.Begin(outDir, IsTokenizeOutput, log);
         var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality);
         var files = new List<string>();
         var clock = Stopwatch.StartNew();
@@ -45,11 +43,9 @@ public static class ShardTools
         void Close()
         {
             if (current is null) return;
-            var tmp = current.Name;
             current.Flush(flushToDisk: true);
             current.Dispose();
-            File.Move(tmp, tmp[..^4], overwrite: true);
-            files.Add(tmp[..^4]);
+            files.Add(current.Name);
             current = null;
         }
         try
@@ -67,7 +63,7 @@ public static class ShardTools
                 }
                 if (current is null)
                 {
-                    current = new FileStream(Path.Combine(outDir, $"part-{files.Count:D5}.npy.tmp"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+                    current = new FileStream(Path.Combine(staged.Folder, PartName(files.Count)), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
                     inFile = 0;
                 }
                 current.Write(bytes);
@@ -78,22 +74,31 @@ public static class ShardTools
             }
             Close();
         }
-        catch
-        {
-            if (current is not null) { var tmp = current.Name; current.Dispose(); File.Delete(tmp); }
-            throw;
-        }
-        if (manifest is not null) manifest.Write(outDir);
-        EarlierOutputs.Remove(outDir, "part-", 5, ".npy", files, log);
-        return new TokenizeResult(files, documents, tokens, clock.Elapsed.TotalSeconds);
+        finally { current?.Dispose(); }
+        manifest?.Write(staged.Folder);
+        staged.Commit();
+        return new TokenizeResult([.. files.Select(staged.Final)], documents, tokens, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>The name of the <paramref name="index"/>-th token file (0-based).</summary>
+    public static string PartName(int index) => $"part-{index:D5}.npy";
+
+    /// <summary>What `data tokenize` writes (and an earlier version left half written, under .tmp): the token
+    /// files and their manifest, which a new set replaces; any other file in the folder is kept.</summary>
+    public static bool IsTokenizeOutput(string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, @"^(part-[0-9]{5,}\.npy|" + System.Text.RegularExpressions.Regex.Escape(PretokenizedManifest.FileName) + @")(\.tmp)?$");
+
+    /// <summary>What `data sample` writes: its shards and their provenance, which a new sample replaces.</summary>
+    public static bool IsSampleOutput(string name) =>
+        DolmaShards.IsShardName(name, "sample") || name == SampleDocuments.ProvenanceFile || name == SampleDocuments.ProvenanceFile + ".tmp";
 
     /// <summary>
     /// The first <paramref name="documents"/> documents of a source (a URL list, globs, files; in the
     /// source's seeded shard order and block shuffle, so the same seed gives the same sample), written as
     /// Dolma gzip shards sample-NNNN.json.gz of <paramref name="perShard"/> documents each, every document's
     /// line as it was read (<see cref="SampleDocuments.Line"/>), and beside them
-    /// <see cref="SampleDocuments.ProvenanceFile"/>, the shard and line each came from.
+    /// <see cref="SampleDocuments.ProvenanceFile"/>, the shard and line each came from. The sample replaces an
+    /// earlier one in <paramref name="outDir"/> whole, once complete (<see cref="StagedOutput"/>).
     /// </summary>
     public static async Task<SampleResult> SampleAsync(IReadOnlyList<string> paths, string baseDirectory, long documents, string outDir,
         long seed, int perShard, DataQualityLog quality, CancellationToken ct = default, Action<string>? log = null)
@@ -101,32 +106,21 @@ public static class ShardTools
         if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
         EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
         var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality, keepJson: true);
-        Directory.CreateDirectory(outDir);
-        var provenance = Path.Combine(outDir, SampleDocuments.ProvenanceFile);
-        // The shards change from here on: an earlier run's provenance would name the wrong documents.
-        File.Delete(provenance);
+        using var staged = StagedOutput.Begin(outDir, IsSampleOutput, log);
         long taken = 0;
         IReadOnlyList<string> shards;
-        try
+        await using (var rows = new StreamWriter(Path.Combine(staged.Folder, SampleDocuments.ProvenanceFile), false, new System.Text.UTF8Encoding(false)))
         {
-            await using (var rows = new StreamWriter(provenance + ".tmp", false, new System.Text.UTF8Encoding(false)))
+            rows.WriteLine(SampleDocuments.ProvenanceHeader);
+            shards = await DolmaShards.WriteLinesAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d =>
             {
-                rows.WriteLine(SampleDocuments.ProvenanceHeader);
-                shards = await DolmaShards.WriteLinesAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d =>
-                {
-                    rows.WriteLine(SampleDocuments.ProvenanceRow(DolmaShards.FileName("sample", taken / perShard), taken % perShard + 1, d));
-                    taken++;
-                    return SampleDocuments.Line(d);
-                }), outDir, "sample", perShard, ct, log);
-            }
-            File.Move(provenance + ".tmp", provenance, overwrite: true);
+                rows.WriteLine(SampleDocuments.ProvenanceRow(DolmaShards.FileName("sample", taken / perShard), taken % perShard + 1, d));
+                taken++;
+                return SampleDocuments.Line(d);
+            }), staged.Folder, "sample", perShard, ct);
         }
-        catch
-        {
-            File.Delete(provenance + ".tmp");
-            throw;
-        }
-        return new SampleResult(shards, taken);
+        staged.Commit();
+        return new SampleResult([.. shards.Select(staged.Final)], taken);
     }
 }
 

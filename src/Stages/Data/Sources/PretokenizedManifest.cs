@@ -3,16 +3,42 @@ using System.Text.Json;
 namespace Retention.Data;
 
 /// <summary>
-/// What `pipeline data tokenize` records beside its token files (<c>pretokenized.json</c>): the tokenizer,
-/// its EOS and vocabulary, and the dtype. Token files carry no header that says so, and a pipeline that
-/// reads them with another tokenizer (the YAML's default is cl100k_base, `data tokenize`'s gpt2) packs
-/// with an EOS the files never contain: one endless document. Validation compares the pipeline with it.
+/// What `pipeline data tokenize` records beside its token files (<c>pretokenized.json</c>): the tokenizer (its kind,
+/// files, EOS token and id, vocabulary size and a hash of its files) and the dtype. Token files carry no header
+/// that says so, and a pipeline that reads them with another tokenizer (the YAML's default is cl100k_base,
+/// `data tokenize`'s gpt2, or a `bpe` kind with other files) packs with an EOS the files never contain: one
+/// endless document. Validation compares the pipeline with it.
 /// </summary>
+/// <remarks>The init properties came later: a folder written before has none, and what it does not record is not compared.</remarks>
 public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPath, int EosTokenId, int VocabSize, string Dtype)
 {
     public const string FileName = "pretokenized.json";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>bpe: the merges file, absolute.</summary>
+    public string? MergesPath { get; init; }
+
+    /// <summary>The EOS token's text (its id is <see cref="EosTokenId"/>).</summary>
+    public string? EosToken { get; init; }
+
+    /// <summary><see cref="TokenizerIdentity.FilesSha256"/>: null for a built-in kind.</summary>
+    public string? TokenizerSha256 { get; init; }
+
+    // Readable: an EOS token such as <|endoftext|> is written as it is, not \u003C-escaped.
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The manifest of files written by <paramref name="tokenizer"/>, built from <paramref name="spec"/> (paths resolved
+    /// against the current directory).</summary>
+    public static PretokenizedManifest Of(TokenizerSpec spec, TextTokenizer tokenizer, string dtype) =>
+        new(spec.Kind, Absolute(spec.Path), tokenizer.EosId, tokenizer.VocabSize, dtype)
+        {
+            MergesPath = Absolute(spec.MergesPath),
+            EosToken = spec.EosToken,
+            TokenizerSha256 = TokenizerIdentity.FilesSha256(spec),
+        };
 
     public void Write(string dir) => Artifacts.AtomicFile.WriteText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Json));
 
@@ -24,18 +50,52 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
         catch (Exception e) when (e is JsonException or IOException) { return null; }
     }
 
-    /// <summary>Where a pre-tokenized source read with <paramref name="tokenizer"/> disagrees with the files' manifest.</summary>
-    public IEnumerable<string> Disagreements(DataSourceSpec source, TokenizerSpec tokenizer, string dir)
+    /// <summary>Where a pre-tokenized source read with <paramref name="tokenizer"/> disagrees with the files' manifest: the
+    /// key to change (<c>source</c> for the source's own keys, else a <c>tokenizer.*</c> key) and what to do.</summary>
+    /// <param name="identity">The pipeline's tokenizer as built (null when it could not be: its own error says why).</param>
+    public IEnumerable<(string Key, string Message)> Disagreements(DataSourceSpec source, TokenizerSpec tokenizer, TokenizerIdentity? identity, string dir)
     {
         var written = $"the token files in {dir} were written by `pipeline data tokenize --tokenizer {Tokenizer}`";
         if (source.TokenDtype != Dtype)
-            yield return $"{written} as {Dtype}: set token_dtype: {Dtype}";
+            yield return ("source", $"{written} as {Dtype}: set token_dtype: {Dtype}");
         // Another kind may hold the same vocabulary (GPT-2's as a tokenizer.json): an explicit, equal eos_token_id says so.
         if (tokenizer.Kind != Tokenizer && source.EosTokenId != EosTokenId)
-            yield return $"{written}: set data.tokenizer.kind: {Tokenizer} (the packer's EOS and the vocabulary come from it; " +
+            yield return ("source", $"{written}: set data.tokenizer.kind: {Tokenizer} (the packer's EOS and the vocabulary come from it; " +
                 $"with {tokenizer.Kind} the documents' EOS {EosTokenId} is not found and the model's vocabulary is wrong), " +
-                $"or eos_token_id: {EosTokenId} on the source if {tokenizer.Kind} has the same vocabulary";
+                $"or eos_token_id: {EosTokenId} on the source if {tokenizer.Kind} has the same vocabulary");
         if (source.EosTokenId is { } eos && eos != EosTokenId)
-            yield return $"{written}: its documents end with EOS {EosTokenId}, not eos_token_id {eos}";
+            yield return ("source", $"{written}: its documents end with EOS {EosTokenId}, not eos_token_id {eos}");
+        if (tokenizer.Kind == Tokenizer && identity is not null && Mismatch(tokenizer, identity, dir) is { } mismatch)
+            yield return mismatch;
     }
+
+    /// <summary>The same kind, another tokenizer: other files, another vocabulary or another EOS token.</summary>
+    (string Key, string Message)? Mismatch(TokenizerSpec tokenizer, TokenizerIdentity identity, string dir)
+    {
+        bool sameFiles = TokenizerSha256 is null || identity.Sha256 is null || TokenizerSha256 == identity.Sha256;
+        if (identity.VocabSize == VocabSize && identity.EosId == EosTokenId && sameFiles) return null;
+        var files = TextTokenizer.FileKeys(Tokenizer);
+        var recorded = $"`pipeline data tokenize --tokenizer {Tokenizer}{Option("--tokenizer-path", TokenizerPath)}{Option("--merges-path", MergesPath)}` " +
+            $"({Describe(VocabSize, EosTokenId, TokenizerSha256)})";
+        var pipeline = $"data.tokenizer ({tokenizer.Kind}{(tokenizer.Path is null ? "" : $", path {tokenizer.Path}")}" +
+            $"{(tokenizer.MergesPath is null ? "" : $", merges_path {tokenizer.MergesPath}")}) has {Describe(identity.VocabSize, identity.EosId, identity.Sha256)}";
+        var consequence = identity.EosId != EosTokenId ? $"; its packer would look for EOS {identity.EosId}, which the files never contain" : "";
+        if (files.Count == 0)   // a built-in vocabulary: only the EOS token can differ
+            return ("tokenizer.eos_token", $"the token files in {dir} were written by {recorded}, but {pipeline}{consequence}: " +
+                $"set data.tokenizer.eos_token: '{EosToken ?? "<|endoftext|>"}'");
+        var keys = string.Join(" and ", files.Select(k => $"data.tokenizer.{k}"));
+        var where = string.Join(", ", new[] { ("path", TokenizerPath), ("merges_path", MergesPath) }
+            .Where(f => files.Contains(f.Item1) && f.Item2 is not null).Select(f => $"{f.Item1}: '{f.Item2}'"));
+        var formatting = identity.VocabSize == VocabSize && identity.EosId == EosTokenId
+            ? $" (the vocabulary size and EOS agree: if the files hold the same vocabulary, written otherwise, remove tokenizer_sha256 from its {FileName})" : "";
+        return ($"tokenizer.{files[0]}", $"the token files in {dir} were written by {recorded}, but {pipeline}{consequence}: " +
+            $"set {keys} to the files that wrote them{(where.Length > 0 ? $" ({where})" : "")}{formatting}");
+    }
+
+    static string? Absolute(string? path) => path is null ? null : Path.GetFullPath(path);
+
+    static string Option(string name, string? value) => value is null ? "" : $" {name} {value}";
+
+    static string Describe(int vocabSize, int eos, string? sha256) =>
+        $"vocabulary {vocabSize:N0}, EOS {eos}" + (sha256 is null ? "" : $", files sha256 {sha256[..12]}…");
 }

@@ -40,9 +40,11 @@ public sealed record Shard(string Location, string? IdName = null)
           || fileName.EndsWith(".zstd", StringComparison.OrdinalIgnoreCase) ? ShardCompression.Zstd
         : ShardCompression.None;
 
-    /// <summary>Whether <paramref name="fileName"/> looks like a Dolma shard: JSON lines, plain or compressed.</summary>
+    /// <summary>Whether <paramref name="fileName"/> looks like a Dolma shard: JSON lines, plain or compressed. Not the manifest
+    /// `data tokenize` writes beside its token files: a folder of them is no folder of documents.</summary>
     public static bool IsDolmaName(string fileName)
     {
+        if (fileName == PretokenizedManifest.FileName) return false;
         var name = fileName.ToLowerInvariant();
         foreach (var suffix in (string[])[".gz", ".zst", ".zstd"])
             if (name.EndsWith(suffix, StringComparison.Ordinal)) { name = name[..^suffix.Length]; break; }

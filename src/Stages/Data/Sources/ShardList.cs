@@ -25,15 +25,23 @@ public static class ShardList
     /// <param name="accepts">Which file names are shards, for globs and folders (others are
     /// ignored there); a file named explicitly that it rejects is an error, so a typo in an
     /// extension is not silently read as something else. Default: Dolma names.</param>
+    /// <param name="formatAdvice">What to tell a user whose glob or folder holds only files of another kind (default
+    /// <see cref="SourceFormatAdvice"/>, in a pipeline's terms; the data commands say it in theirs).</param>
     /// <exception cref="DataException">An entry matches nothing, or names a non-shard.</exception>
     public static ImmutableArray<Shard> Expand(
-        IEnumerable<string> entries, string baseDirectory, Func<string, bool>? accepts = null)
+        IEnumerable<string> entries, string baseDirectory, Func<string, bool>? accepts = null, string? formatAdvice = null)
     {
-        accepts ??= Shard.IsDolmaName;
+        var context = new Context(accepts ?? Shard.IsDolmaName, formatAdvice ?? SourceFormatAdvice);
         var found = new SortedDictionary<string, string>(StringComparer.Ordinal);   // location → id name
-        foreach (var entry in entries) ExpandEntry(entry.Trim(), baseDirectory, baseDirectory, accepts, found, listDepth: 0);
+        foreach (var entry in entries) ExpandEntry(entry.Trim(), baseDirectory, baseDirectory, context, found, listDepth: 0);
         return [.. found.Select(f => new Shard(f.Key, f.Value))];
     }
+
+    /// <summary>A pipeline's advice for files of another kind: its source's <c>format</c> key names the kind it reads.</summary>
+    public const string SourceFormatAdvice = "format: dolma reads Dolma JSON lines (.json.gz, .jsonl, .json.zst, ...), " +
+        "format: pretokenized reads token files (.npy, .bin): check the source's format";
+
+    private sealed record Context(Func<string, bool> Accepts, string FormatAdvice);
 
     /// <summary>
     /// The shard order of <paramref name="epoch"/>: <paramref name="sorted"/> as is, or shuffled
@@ -48,13 +56,17 @@ public static class ShardList
         return [.. perm.Select(i => sorted[i])];
     }
 
-    /// <summary>Why files that are there were not taken: most often the source's format names the other kind.</summary>
-    private static string OtherKinds(IReadOnlyList<string> files) => files.Count == 0 ? "" :
-        $"; it has {files.Count} file(s) of another kind, e.g. '{Path.GetFileName(files[0])}': format: dolma reads Dolma JSON lines " +
-        "(.json.gz, .jsonl, .json.zst, ...), format: pretokenized reads token files (.npy, .bin): check the source's format";
+    /// <summary>Why files that are there were not taken: most often they are of the other kind.</summary>
+    private static string OtherKinds(IReadOnlyList<string> files, Context context) => files.Count == 0 ? "" :
+        $"; it has {files.Count} file(s) of another kind, e.g. '{Path.GetFileName(files[0])}': {context.FormatAdvice}";
+
+    /// <summary>A folder of folders: only its own files are read, so say how to reach the ones below.</summary>
+    private static string Subfolders(string folder, string entry) => Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal).FirstOrDefault() is { } first
+        ? $"; it has subfolders (e.g. '{Path.GetFileName(first)}'), whose files a folder does not include: name a subfolder, or a glob that reaches into them such as '{entry.TrimEnd('/', '\\')}/**/*'"
+        : "";
 
     /// <param name="namedFrom">The base directory while every entry on the way was relative; null once one was absolute.</param>
-    private static void ExpandEntry(string entry, string baseDirectory, string? namedFrom, Func<string, bool> accepts,
+    private static void ExpandEntry(string entry, string baseDirectory, string? namedFrom, Context context,
         SortedDictionary<string, string> found, int listDepth)
     {
         if (entry.Length == 0) return;
@@ -72,9 +84,9 @@ public static class ShardList
         if (Glob.HasWildcards(entry))
         {
             var all = Glob.Expand(entry, baseDirectory).ToList();
-            var matches = all.Where(f => accepts(Path.GetFileName(f))).ToList();
+            var matches = all.Where(f => context.Accepts(Path.GetFileName(f))).ToList();
             if (matches.Count == 0)
-                throw new DataException($"'{entry}' matches no shard file (relative to {baseDirectory})" + OtherKinds(all));
+                throw new DataException($"'{entry}' matches no shard file (relative to {baseDirectory})" + OtherKinds(all, context));
             matches.ForEach(Add);
             return;
         }
@@ -82,8 +94,8 @@ public static class ShardList
         if (Directory.Exists(path))
         {
             var all = Directory.EnumerateFiles(path).ToList();
-            var files = all.Where(f => accepts(Path.GetFileName(f))).ToList();
-            if (files.Count == 0) throw new DataException($"folder '{path}' holds no shard file" + OtherKinds(all));
+            var files = all.Where(f => context.Accepts(Path.GetFileName(f))).ToList();
+            if (files.Count == 0) throw new DataException($"folder '{path}' holds no shard file" + (all.Count > 0 ? OtherKinds(all, context) : Subfolders(path, entry)));
             foreach (var file in files) Add(Path.GetFullPath(file));
             return;
         }
@@ -97,11 +109,11 @@ public static class ShardList
             {
                 var item = line.Trim();
                 if (item.Length == 0 || item.StartsWith('#')) continue;
-                ExpandEntry(item, listDir, namedFrom, accepts, found, listDepth + 1);
+                ExpandEntry(item, listDir, namedFrom, context, found, listDepth + 1);
             }
             return;
         }
-        if (!accepts(Path.GetFileName(path)))
+        if (!context.Accepts(Path.GetFileName(path)))
             throw new DataException($"'{path}' is not a shard of this format (expected e.g. .jsonl, .json.gz, .json.zst)");
         Add(path);
     }

@@ -1,0 +1,37 @@
+using Retention.Data;
+
+namespace Retention.Host.Commands;
+
+/// <summary>
+/// What the data commands are given, checked before any work and reported as usage errors (exit 2) in the
+/// command line's terms: sources that match no shard file, and tokenizer files that are missing or unreadable.
+/// </summary>
+public static class DataInputs
+{
+    /// <summary>What to tell a user whose glob or folder holds only files the data commands do not read.</summary>
+    public const string FormatAdvice = "`data tokenize` and `data sample` read Dolma JSON lines (.json.gz, .jsonl, .json.zst, ...); " +
+        "token files are read by a pipeline (format: pretokenized)";
+
+    /// <summary>The sources' shards, relative entries resolved against the current directory.</summary>
+    /// <exception cref="UsageException">An entry matches no shard file, or names a file that is not one.</exception>
+    public static void CheckSources(IReadOnlyList<string> sources)
+    {
+        try { ShardList.Expand(sources, Directory.GetCurrentDirectory(), Shard.IsDolmaName, FormatAdvice); }
+        catch (DataException e) { throw new UsageException(e.Message); }
+    }
+
+    /// <summary>The tokenizer the options name, its files read now.</summary>
+    /// <exception cref="UsageException">A tokenizer file is missing or not a tokenizer; the message names its option.</exception>
+    public static TextTokenizer Tokenizer(TokenizerSpec spec)
+    {
+        foreach (var (file, option) in new[] { (spec.Path, "--tokenizer-path"), (spec.MergesPath, "--merges-path") })
+            if (file is not null && !File.Exists(file))
+                throw new UsageException($"{option} {file}: no such file '{Path.GetFullPath(file)}'");
+        try { return TextTokenizer.Create(spec); }
+        catch (DataException e) when (!TextTokenizer.IsBuiltIn(spec.Kind))
+        {
+            var options = spec.MergesPath is null ? $"--tokenizer-path {spec.Path}" : $"--tokenizer-path {spec.Path} --merges-path {spec.MergesPath}";
+            throw new UsageException($"--tokenizer {spec.Kind} {options}: {e.Message}");
+        }
+    }
+}

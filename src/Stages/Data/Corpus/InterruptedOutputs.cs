@@ -1,0 +1,56 @@
+namespace Retention.Data.Corpus;
+
+/// <summary>
+/// What a data command killed while writing (<see cref="StagedOutput"/>) leaves beside its output folder, put
+/// right by the next command that writes there: an unfinished new set is deleted; an earlier set left aside
+/// mid-swap goes back in place when the new one never got there, and otherwise gives back the files that
+/// were not the command's (its carry list) before it is deleted. Folders of a command that may still be
+/// running (alive here, or named by another machine) are left alone and said.
+/// </summary>
+public static class InterruptedOutputs
+{
+    /// <summary>Puts right every staging folder beside <paramref name="target"/> that no running command owns; says each on <paramref name="log"/>.</summary>
+    public static void Recover(string target, Action<string>? log)
+    {
+        // Earlier sets first: one put back in place makes its command's unfinished new set plain leftovers.
+        foreach (var (path, kind, owner) in StagingNames.Beside(target).OrderBy(s => s.Kind == StagingNames.Replaced ? 0 : 1).ToList())
+        {
+            if (owner.MayBeRunning())
+            {
+                log?.Invoke($"left {path} alone: {owner} may still be writing {target} (remove it once no command writes there)");
+                continue;
+            }
+            if (kind == StagingNames.Partial)
+            {
+                Directory.Delete(path, recursive: true);
+                log?.Invoke($"removed {path}: the unfinished output of a command that was stopped ({owner}); {target} is as that command found it");
+            }
+            else Restore(path, target, owner, log);
+        }
+    }
+
+    static void Restore(string aside, string target, StagingNames owner, Action<string>? log)
+    {
+        var list = Path.Combine(aside, StagedOutput.CarryList);
+        if (!Directory.Exists(target))
+        {
+            // Stopped before the new set was in place: the earlier set, still whole, goes back.
+            File.Delete(list);
+            File.Delete(list + ".tmp");   // killed while writing the list
+            Directory.Move(aside, target);
+            log?.Invoke($"restored {target} from {aside}: the command replacing it was stopped ({owner}) before its new files were in place");
+            return;
+        }
+        if (!File.Exists(list))
+        {
+            log?.Invoke($"left {aside} alone: it holds an earlier {target}, which now exists again; look through it and remove it");
+            return;
+        }
+        // Stopped after the new set was in place: finish moving back what was not the command's.
+        var carried = File.ReadAllLines(list).Where(n => n.Length > 0 && StagedOutput.EntryExists(Path.Combine(aside, n)) && !StagedOutput.EntryExists(Path.Combine(target, n))).ToList();
+        foreach (var name in carried) StagedOutput.MoveEntry(Path.Combine(aside, name), Path.Combine(target, name));
+        Directory.Delete(aside, recursive: true);
+        log?.Invoke($"finished replacing {target}, which a stopped command ({owner}) left half done: " +
+            (carried.Count > 0 ? $"moved {carried.Count} file(s) not its own back in ({StagedOutput.Listing(carried)}), " : "") + $"removed {aside}");
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Retention.Data;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Data;
+
+/// <summary>
+/// What `data tokenize` records beside its token files, compared with the tokenizer a pipeline reads them with: the
+/// same kind is not enough when the kind reads files (two `bpe` vocabularies share nothing but the kind), and a
+/// manifest written before a field was recorded is compared on the fields it has.
+/// </summary>
+public class PretokenizedManifestTests() : InTempFolder("manifest-")
+{
+    static string Tokenizers => Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers");
+
+    static readonly TokenizerSpec BytesSpec = new()
+    {
+        Kind = "bpe", Path = Path.Combine(Tokenizers, "bytes-vocab.json"), MergesPath = Path.Combine(Tokenizers, "bytes-merges.txt"),
+    };
+
+    static readonly DataSourceSpec Source = new() { Paths = ["tokens/*.npy"], Format = "pretokenized", TokenDtype = "uint16" };
+
+    static PretokenizedManifest WrittenWithBytes() => PretokenizedManifest.Of(BytesSpec, TextTokenizer.Create(BytesSpec), "uint16");
+
+    static List<(string Key, string Message)> Compare(PretokenizedManifest manifest, TokenizerSpec pipeline) =>
+        [.. manifest.Disagreements(Source, pipeline, TokenizerIdentity.Of(pipeline, TextTokenizer.Create(pipeline)), "tokens")];
+
+    /// <summary>GPT-2's vocabulary read as a `bpe` pair, as a user names it in a pipeline.</summary>
+    static TokenizerSpec Gpt2AsBpe()
+    {
+        var (vocab, merges) = Gpt2Vocabulary.Files();
+        return new TokenizerSpec { Kind = "bpe", Path = vocab, MergesPath = merges };
+    }
+
+    /// <summary>The bytes vocabulary written otherwise (indented JSON): the same tokens and ids, other file contents.</summary>
+    TokenizerSpec BytesRewritten()
+    {
+        var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(BytesSpec.Path!))!;
+        var path = Path.Combine(dir, "vocab.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(vocab, new JsonSerializerOptions { WriteIndented = true }));
+        return BytesSpec with { Path = path };
+    }
+
+    [Fact]
+    public void The_tokenizer_that_wrote_the_files_agrees_and_the_manifest_says_which_it_was()
+    {
+        var manifest = WrittenWithBytes();
+        Assert.Empty(Compare(manifest, BytesSpec));
+        Assert.Equal((257, 256, "<|endoftext|>", BytesSpec.MergesPath), (manifest.VocabSize, manifest.EosTokenId, manifest.EosToken, manifest.MergesPath));
+        // SHA-256 over both files, each preceded by its length (8 bytes, little-endian), computed here by hand.
+        var framed = new[] { BytesSpec.Path!, BytesSpec.MergesPath! }.SelectMany(f => File.ReadAllBytes(f) is var b ? BitConverter.GetBytes((long)b.Length).Concat(b) : []);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([.. framed])), manifest.TokenizerSha256);
+    }
+
+    [Fact]
+    public void A_bpe_tokenizer_of_other_files_is_refused_naming_both_tokenizers_and_the_keys_to_set()
+    {
+        var (key, message) = Assert.Single(Compare(WrittenWithBytes(), Gpt2AsBpe()));
+        Assert.Equal("tokenizer.path", key);
+        Assert.Contains("vocabulary 257, EOS 256", message);                    // what wrote them
+        Assert.Contains("vocabulary 50,257, EOS 50256", message);               // what would read them
+        Assert.Contains("its packer would look for EOS 50256, which the files never contain", message);
+        Assert.Contains("set data.tokenizer.path and data.tokenizer.merges_path to the files that wrote them", message);
+        Assert.Contains($"path: '{BytesSpec.Path}'", message);
+        Assert.DoesNotContain("tokenizer_sha256", message);                     // no hint to drop the hash: the vocabularies differ
+    }
+
+    [Fact]
+    public void The_same_vocabulary_in_other_files_is_refused_by_its_hash_with_how_to_accept_it()
+    {
+        var (key, message) = Assert.Single(Compare(WrittenWithBytes(), BytesRewritten()));
+        Assert.Equal("tokenizer.path", key);
+        Assert.Contains("remove tokenizer_sha256 from its pretokenized.json", message);
+    }
+
+    [Fact]
+    public void A_manifest_written_before_the_hash_was_recorded_is_compared_on_what_it_records()
+    {
+        // pretokenized.json exactly as the previous version wrote it.
+        Directory.CreateDirectory(Path.Combine(dir, "tokens"));
+        File.WriteAllText(Path.Combine(dir, "tokens", PretokenizedManifest.FileName), $$"""
+            {
+              "tokenizer": "bpe",
+              "tokenizer_path": {{JsonSerializer.Serialize(BytesSpec.Path)}},
+              "eos_token_id": 256,
+              "vocab_size": 257,
+              "dtype": "uint16"
+            }
+            """);
+        var old = PretokenizedManifest.Read(Path.Combine(dir, "tokens"))!;
+        Assert.Null(old.TokenizerSha256);
+        Assert.Empty(Compare(old, BytesSpec));
+        Assert.Empty(Compare(old, BytesRewritten()));                            // no hash recorded: not compared
+        Assert.Equal("tokenizer.path", Assert.Single(Compare(old, Gpt2AsBpe())).Key);   // the vocabulary still is
+    }
+
+    [Fact]
+    public void A_built_in_vocabulary_with_another_eos_token_is_refused_at_eos_token()
+    {
+        var gpt2 = new TokenizerSpec { Kind = "gpt2" };
+        var manifest = PretokenizedManifest.Of(gpt2, TextTokenizer.Create(gpt2), "uint16");
+        Assert.Null(manifest.TokenizerSha256);                                  // the kind pins the vocabulary
+        Assert.Empty(Compare(manifest, gpt2));
+        var (key, message) = Assert.Single(Compare(manifest, gpt2 with { EosToken = "!" }));   // "!" is GPT-2's id 0
+        Assert.Equal("tokenizer.eos_token", key);
+        Assert.Contains("EOS 50256", message);
+        Assert.Contains("EOS 0", message);
+        Assert.Contains("set data.tokenizer.eos_token: '<|endoftext|>'", message);
+    }
+}

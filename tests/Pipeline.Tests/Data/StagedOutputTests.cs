@@ -1,0 +1,190 @@
+using Retention.Data.Corpus;
+
+namespace Retention.Tests.Data;
+
+/// <summary>
+/// A data command's output folder replaced whole (<see cref="StagedOutput"/>), and what a command killed at each
+/// step of the replacement leaves for the next one. A kill is stood in for by a command that stops where it is
+/// (no cleanup runs) and whose owner is a process that no longer exists.
+/// </summary>
+public class StagedOutputTests() : InTempFolder("staged-output-")
+{
+    /// <summary>No process has this id (Linux ids stay below 2^22): a command that was killed.</summary>
+    static readonly StagingNames Killed = new(StagingNames.Current.Host, int.MaxValue);
+
+    sealed class Stop : Exception;
+
+    static bool Owns(string name) => name.StartsWith("part-", StringComparison.Ordinal) || name == "manifest.json";
+
+    string Out => Path.Combine(dir, "tokens");
+
+    /// <summary>An earlier complete output: three parts and a manifest of the command's, and a user's note and folder.</summary>
+    Dictionary<string, string> Earlier()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["part-00000.npy"] = "old 0", ["part-00001.npy"] = "old 1", ["part-00002.npy"] = "old 2", ["manifest.json"] = "old manifest",
+            ["notes.txt"] = "the user's", [Path.Combine("mine", "keep.txt")] = "the user's folder",
+        };
+        foreach (var (name, text) in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Out, name))!);
+            File.WriteAllText(Path.Combine(Out, name), text);
+        }
+        return files;
+    }
+
+    /// <summary>A new set of one part and a manifest, written into the staging folder.</summary>
+    static void WriteNew(StagedOutput staged)
+    {
+        File.WriteAllText(Path.Combine(staged.Folder, "part-00000.npy"), "new 0");
+        File.WriteAllText(Path.Combine(staged.Folder, "manifest.json"), "new manifest");
+    }
+
+    static readonly Dictionary<string, string> NewSet = new() { ["part-00000.npy"] = "new 0", ["manifest.json"] = "new manifest" };
+
+    Dictionary<string, string> Contents() => Directory.EnumerateFiles(Out, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => Path.GetRelativePath(Out, f), File.ReadAllText);
+
+    /// <summary>The folders beside the output: none once every replacement is complete or put right.</summary>
+    string[] Beside() => [.. Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Where(n => n != "tokens").OfType<string>()];
+
+    Dictionary<string, string> Expected(Dictionary<string, string> earlier) =>
+        new(earlier.Where(p => !Owns(p.Key)).Concat(NewSet));
+
+    [Fact]
+    public void A_commit_replaces_the_commands_files_keeps_everything_else_and_says_what_it_removed()
+    {
+        var earlier = Earlier();
+        var log = new List<string>();
+        using (var staged = StagedOutput.Begin(Out, Owns, log.Add))
+        {
+            WriteNew(staged);
+            Assert.Equal(earlier, Contents());   // untouched until the set is complete
+            staged.Commit();
+        }
+        Assert.Equal(Expected(earlier), Contents());
+        Assert.Empty(Beside());
+        Assert.Equal($"removed 2 file(s) of an earlier run from {Out} beyond this run's (part-00001.npy, part-00002.npy)", Assert.Single(log));
+    }
+
+    [Fact]
+    public void A_first_output_is_the_staging_folder_renamed_and_an_error_before_the_commit_leaves_the_earlier_output_alone()
+    {
+        using (var staged = StagedOutput.Begin(Out, Owns))
+        {
+            WriteNew(staged);
+            staged.Commit();
+        }
+        Assert.Equal(NewSet, Contents());
+
+        // An error (a full disk, Ctrl+C) while the next set is written: that set goes, the earlier one stays.
+        using (var failed = StagedOutput.Begin(Out, Owns))
+            File.WriteAllText(Path.Combine(failed.Folder, "part-00000.npy"), "half");
+        Assert.Equal(NewSet, Contents());
+        Assert.Empty(Beside());
+    }
+
+    [Fact]
+    public void A_command_killed_while_writing_leaves_the_earlier_output_whole_and_the_next_one_removes_what_it_wrote()
+    {
+        var earlier = Earlier();
+        var killed = StagedOutput.Begin(Out, Owns, names: Killed);
+        File.WriteAllText(Path.Combine(killed.Folder, "part-00000.npy"), "half written");   // and no Commit, no Dispose: killed
+        Assert.Equal(earlier, Contents());
+        Assert.Equal([$"tokens.partial-{Killed.Host}-{Killed.Pid}"], Beside());
+
+        var log = new List<string>();
+        using (var next = StagedOutput.Begin(Out, Owns, log.Add))
+        {
+            Assert.Equal(earlier, Contents());
+            Assert.Contains(log, l => l.StartsWith($"removed {killed.Folder}: the unfinished output of a command that was stopped", StringComparison.Ordinal));
+            WriteNew(next);
+            next.Commit();
+        }
+        Assert.Equal(Expected(earlier), Contents());
+        Assert.Empty(Beside());
+    }
+
+    [Theory]
+    [InlineData("aside")]    // the earlier folder renamed aside, nothing else
+    [InlineData("listed")]   // and the names to carry back written down
+    public void A_command_killed_before_its_new_set_is_in_place_gets_the_earlier_folder_back_whole(string killedAfter)
+    {
+        var earlier = Earlier();
+        var killed = StagedOutput.Begin(Out, Owns, names: Killed);
+        WriteNew(killed);
+        Assert.Throws<Stop>(() => killed.Commit(step => { if (step == killedAfter) throw new Stop(); }));
+        Assert.False(Directory.Exists(Out));   // a reader finds no folder, not a mixed one
+
+        var log = new List<string>();
+        using (StagedOutput.Begin(Out, Owns, log.Add)) { }
+        Assert.Equal(earlier, Contents());     // every file, the user's and the earlier set's
+        Assert.False(File.Exists(Path.Combine(Out, StagedOutput.CarryList)));
+        Assert.Empty(Beside());
+        Assert.Contains(log, l => l.StartsWith($"restored {Out} from ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("in")]                     // the new set in place, none of the user's files back yet
+    [InlineData("carried mine")]           // one of them back
+    [InlineData("carried notes.txt")]      // both back, the earlier set not yet deleted
+    public void A_command_killed_after_its_new_set_is_in_place_is_finished_by_the_next_one(string killedAfter)
+    {
+        var earlier = Earlier();
+        var killed = StagedOutput.Begin(Out, Owns, names: Killed);
+        WriteNew(killed);
+        Assert.Throws<Stop>(() => killed.Commit(step => { if (step == killedAfter) throw new Stop(); }));
+        // What readers see already: the new set, whole, and none of the earlier one.
+        Assert.Equal(NewSet, Contents().Where(p => Owns(p.Key)).ToDictionary());
+
+        var log = new List<string>();
+        using (StagedOutput.Begin(Out, Owns, log.Add)) { }
+        Assert.Equal(Expected(earlier), Contents());
+        Assert.Empty(Beside());
+        Assert.Contains(log, l => l.StartsWith($"finished replacing {Out}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_staging_folder_of_a_command_still_running_is_left_alone_and_said()
+    {
+        Earlier();
+        var running = new StagingNames(StagingNames.Current.Host, Environment.ProcessId);   // this test's own process is alive
+        var elsewhere = new StagingNames("another-host", int.MaxValue);                        // another machine's processes cannot be seen
+        Directory.CreateDirectory(running.Sibling(Out, StagingNames.Partial));
+        Directory.CreateDirectory(elsewhere.Sibling(Out, StagingNames.Partial));
+        var log = new List<string>();
+        using (var staged = StagedOutput.Begin(Out, Owns, log.Add, names: new StagingNames(StagingNames.Current.Host, 1)))
+            Assert.Equal(3, Beside().Length);   // theirs and its own
+        Assert.Equal(2, log.Count(l => l.StartsWith("left ", StringComparison.Ordinal) && l.Contains("may still be writing")));
+        Assert.True(Directory.Exists(running.Sibling(Out, StagingNames.Partial)));
+        Assert.True(Directory.Exists(elsewhere.Sibling(Out, StagingNames.Partial)));
+    }
+
+    [Fact]
+    public void An_output_reached_through_a_link_is_replaced_where_the_link_points_and_the_link_stays()
+    {
+        var real = Path.Combine(dir, "real");
+        Directory.CreateDirectory(real);
+        File.WriteAllText(Path.Combine(real, "part-00000.npy"), "old");
+        var link = Path.Combine(dir, "linked");
+        Directory.CreateSymbolicLink(link, real);
+        using (var staged = StagedOutput.Begin(link, Owns))
+        {
+            Assert.Equal(dir, Path.GetDirectoryName(staged.Folder));
+            WriteNew(staged);
+            staged.Commit();
+        }
+        Assert.Equal(real, new DirectoryInfo(link).LinkTarget);
+        Assert.Equal("new 0", File.ReadAllText(Path.Combine(link, "part-00000.npy")));
+    }
+
+    [Fact]
+    public void An_output_that_is_a_file_is_refused()
+    {
+        File.WriteAllText(Out, "a file");
+        var e = Assert.Throws<ArgumentException>(() => StagedOutput.Begin(Out, Owns));
+        Assert.Contains("is a file", e.Message);
+        Assert.Equal("a file", File.ReadAllText(Out));
+    }
+}
