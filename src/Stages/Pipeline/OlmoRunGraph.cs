@@ -237,6 +237,8 @@ public static class OlmoRunGraph
             await Task.Run(() => Stage.Feed("data", batches, train, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
+            // Not one step (a run without a validation set, whose pass would have said it): name why, not "data exhausted at step 0".
+            if (lastStep == 0 && !stop.IsCancellationRequested && spec.Train.Steps > 0) DataStream.RequireDocument(stream, baseDirectory, tokenizer);
             // Stopped between checkpoints (Ctrl+C, a scheduler's warning): every fed step has trained and
             // been written, so checkpoint here and lose nothing; a resume continues at the next step.
             if (stop.IsCancellationRequested && lastStep < spec.Train.Steps && lastStep > Math.Max(checkpoint.LastSaved, resumedAt) && lastCursor is { } cursor)
