@@ -35,7 +35,7 @@ public static class TaskCommand
                     dataDirectory: submission.BaseDirectory, only: submission.Tasks[i]));
                 if (Path.GetFullPath(result.SweepDir) != submission.SweepDir)
                     throw new InvalidOperationException($"the task wrote to {result.SweepDir}, not its sweep {submission.SweepDir}");
-                return result.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
+                return RunOutcome.ExitCode(result, pipeline, Console.Error);
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {

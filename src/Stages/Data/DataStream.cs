@@ -68,11 +68,27 @@ public static class DataStream
             : ParallelTokenizer.Tokenize(tokenizer, Read(onePass, baseDirectory, quality, null, _ => { }),
                 keep: Keep, threads: spec.Tokenizer.Threads, ct: ct);
         var set = ValidationSet.Build(heldOut, packing.RowLength, tokenizer.EosId, packing.ValidationRows);
-        if (set.Rows == 0 && Interlocked.Read(ref documents) == 0)
-            throw new DataException("the sources yielded no document in a pass" + (quality.Issues.FirstOrDefault() is { } first
-                ? $" ({quality.Total:N0} data-quality issue(s); the first: {DataException.Format(first)})" : ""));
+        if (set.Rows == 0 && Interlocked.Read(ref documents) == 0) throw NoDocument(quality);
         return set;
     }
+
+    /// <summary>Stops a run that got no batch when its sources yield no document at all in a pass (every line bad, every
+    /// shard empty), as <see cref="HeldOut"/> does for runs with a validation set: "data exhausted at step 0" would hide
+    /// why. Reads up to the first document, so a pass is read whole only when it has none.</summary>
+    /// <exception cref="DataException">No document in a pass; the message gives the first data-quality issue met.</exception>
+    public static void RequireDocument(DataStreamSpec spec, string baseDirectory, TextTokenizer? tokenizer = null)
+    {
+        var onePass = spec with { Sources = [.. spec.Sources.Select(s => s.Epochs == 1 ? s : s with { Epochs = 1 })] };
+        var quality = new DataQualityLog();
+        bool any = Pretokenized(onePass) is { } tokens
+            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer ?? TextTokenizer.Create(spec.Tokenizer, baseDirectory), 0, null, _ => true).Any()
+            : Read(onePass, baseDirectory, quality, null, _ => { }).Any();
+        if (!any) throw NoDocument(quality);
+    }
+
+    static DataException NoDocument(DataQualityLog quality) =>
+        new("the sources yielded no document in a pass" + (quality.Issues.FirstOrDefault() is { } first
+            ? $" ({quality.Total:N0} data-quality issue(s); the first: {DataException.Format(first)})" : ""));
 
     /// <summary>The stream's one pre-tokenized source, or null when its sources are text.
     /// Pre-tokenized sources are not mixed (validation says so before a run).</summary>

@@ -79,6 +79,8 @@ public static class DataRunGraph
             await Task.Run(() => Stage.Feed("data", source, records, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
+            // Not one batch: a pass without a single document fails naming the first bad line, as an OLMo run's does.
+            if (cursor is null && !stop.IsCancellationRequested && spec.Train.Steps > 0) DataStream.RequireDocument(stream, baseDirectory, tokenizer);
         }
         finally
         {

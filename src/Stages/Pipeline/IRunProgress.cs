@@ -28,10 +28,14 @@ public sealed record RunStatus(string State, long Steps, double Seconds, string?
 
     public static RunStatus Completed(long steps, double s) => new("completed", steps, s);
 
+    /// <summary>The state of a run whose data ran out before its last step (every source's epochs read): a failure
+    /// to `status` and to `run`'s exit code, though its tables up to there are complete.</summary>
+    public const string DataExhausted = "data exhausted";
+
     /// <summary>How a run that reached <paramref name="lastStep"/> of <paramref name="steps"/> ended:
     /// completed, interrupted (Ctrl+C), or its data ran out first.</summary>
     public static RunStatus After(long lastStep, long steps, double seconds, bool stopped) =>
-        lastStep == steps ? Completed(lastStep, seconds) : new(stopped ? "interrupted" : "data exhausted", lastStep, seconds);
+        lastStep == steps ? Completed(lastStep, seconds) : new(stopped ? "interrupted" : DataExhausted, lastStep, seconds);
 }
 
 public sealed class SilentProgress : IRunProgress

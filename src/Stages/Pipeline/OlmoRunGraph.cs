@@ -40,7 +40,10 @@ public sealed record TaskRow(string Task, string Kind, double Frequency, long Ga
 public static class OlmoRunGraph
 {
     /// <param name="EndsRun">The step's loss is not finite or diverged: its train row is written, then the run ends.</param>
-    sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, IReadOnlyList<object> Rows, Exception? EndsRun = null);
+    /// <param name="Times">With a checkpoint among the rows: the stage times as they stood once the step was done, saved with it
+    /// (taken on the trainer thread, before it trains on: the writer sees the checkpoint later).</param>
+    sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, IReadOnlyList<object> Rows, Exception? EndsRun = null,
+        IReadOnlyList<StageTimeRow>? Times = null);
 
     /// <summary>The data-quality issues recorded by the time a checkpoint's rows were sealed, kept in
     /// the checkpoint so that a resumed run's data_quality.arrow still lists them.</summary>
@@ -175,8 +178,8 @@ public static class OlmoRunGraph
             .Add(Table("task_metrics.arrow"), TaskTable, keep).Add(Table(DataTables.InjectionsFile), DataTables.Injections, keep);
         foreach (var probe in probes) probe.AddTable(tables, cell.RunDir, keep);
         // Everything a resume reads that may refuse it comes before any table is cut (Open checks every table first).
-        // Stage times add to the earlier attempts'.
-        var times = resuming ? StageTimes.Resuming(StageTimes.Read(Table(StageTimes.File))) : new StageTimes();
+        // Stage times add to the earlier attempts' up to the checkpoint (saved with it, so a kill after it loses none of them).
+        var times = resuming ? StageTimes.ResumingFrom(checkpointDir, cell.RunDir) : new StageTimes();
         var quality = resuming ? DataQualityLog.Resuming(DataQualityLog.Read(Path.Combine(checkpointDir, QualityFile))) : new DataQualityLog();
         tables.Open();
         // elapsed_s continues from the time the kept rows had reached.
@@ -189,12 +192,14 @@ public static class OlmoRunGraph
         DataStreamCursor? lastCursor = null;
         List<object> Run(IReadOnlyList<IModelStage> stages, Func<IModelStage, IEnumerable<object>> call) =>
             [.. stages.SelectMany(s => times.Time(s.Name, () => call(s).ToList()))];   // materialised here, on the trainer thread
-        // The rows up to this step reach disk before the checkpoint that resumes after them.
-        async Task Promote(long step)
+        // The rows up to this step reach disk before the checkpoint that resumes after them; the data-quality issues and
+        // stage times so far go inside it, so a resume after a kill (which writes neither table) starts from them.
+        async Task Promote(long step, IReadOnlyList<StageTimeRow> stageTimes)
         {
             tables.Seal(step);
             var pending = CheckpointFolder.Pending(checkpointDir, step);
             await quality.WriteAsync(Path.Combine(pending, QualityFile));
+            await StageTimes.WriteAsync(Path.Combine(pending, StageTimes.File), stageTimes);
             CheckpointFolder.Replace(pending, checkpointDir);
         }
         try
@@ -218,7 +223,8 @@ public static class OlmoRunGraph
                     : new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
                 if (ends is not null) return new Outcome(outcome, batch, before, ends);   // no probe reads the broken weights
                 var after = Run(stages, s => s.After(new ModelView(trainer.Model, device, batch.Step, batch, last)));
-                return new Outcome(outcome, batch, [.. before, .. after]);
+                List<object> rows = [.. before, .. after];
+                return new Outcome(outcome, batch, rows, Times: rows.OfType<CheckpointSaved>().Any() ? times.Rows() : null);
             }, failure, trainerThread, capacity: 2, endsRun: o => o.EndsRun);
             var write = Stage.Sink<Outcome>("write", async o =>
             {
@@ -227,7 +233,7 @@ public static class OlmoRunGraph
                 if (Logged(step) || o.EndsRun is not null)   // the step that ended the run is the evidence of why
                     tables.Write(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, 6.0 * parameters * tokens, (elapsedBefore + clock.Elapsed).TotalSeconds));
                 foreach (var row in o.Rows.Where(r => r is not CheckpointSaved)) tables.Write(row);
-                if (o.Rows.OfType<CheckpointSaved>().Any()) await Promote(step);
+                if (o.Rows.OfType<CheckpointSaved>().Any()) await Promote(step, o.Times!);
                 lastStep = step;
                 lastCursor = o.Batch.After;
                 progress.Step(cell.RunId, step, double.IsNaN(o.Step.Loss) ? null : o.Step.Loss);
@@ -237,12 +243,14 @@ public static class OlmoRunGraph
             await Task.Run(() => Stage.Feed("data", batches, train, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
+            // Not one step (a run without a validation set, whose pass would have said it): name why, not "data exhausted at step 0".
+            if (lastStep == 0 && !stop.IsCancellationRequested && spec.Train.Steps > 0) DataStream.RequireDocument(stream, baseDirectory, tokenizer);
             // Stopped between checkpoints (Ctrl+C, a scheduler's warning): every fed step has trained and
             // been written, so checkpoint here and lose nothing; a resume continues at the next step.
             if (stop.IsCancellationRequested && lastStep < spec.Train.Steps && lastStep > Math.Max(checkpoint.LastSaved, resumedAt) && lastCursor is { } cursor)
             {
                 await onTrainer.StartNew(() => checkpoint.Save(lastStep, cursor));
-                await Promote(lastStep);
+                await Promote(lastStep, times.Rows());   // every fed step has trained: the times are the step's
                 progress.Info($"{cell.RunId}: stopped at step {lastStep}; checkpoint saved, --resume continues from it");
             }
         }
@@ -256,7 +264,7 @@ public static class OlmoRunGraph
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // the resume tidies it then
             });
             await CompleteAll.RunAsync([tables.CompleteAsync, () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow")),
-                () => ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, StageTimes.File), StageTimes.Table, times.Rows())]);
+                () => StageTimes.WriteAsync(Path.Combine(cell.RunDir, StageTimes.File), times.Rows())]);
             double probeSeconds = times.Rows().Where(r => probes.Any(p => p.Stage.Name == r.Stage)).Sum(r => r.Seconds);
             if (probes.Count > 0)
                 progress.Info($"{cell.RunId}: probes took {probeSeconds:F1} s, {100 * probeSeconds / Math.Max(times.Seconds(StageTimes.TrainStep), 1e-9):F1}% of the training steps' time");

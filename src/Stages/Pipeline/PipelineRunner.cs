@@ -133,6 +133,7 @@ public static class PipelineRunner
             {
                 DataDirectory = group[0].Spec.Data is null ? null : Path.GetFullPath(dataDirectory),
                 DataFingerprint = group[0].Spec.Data is { } data ? DataFingerprint.Of(data, Path.GetFullPath(dataDirectory)) : null,
+                DataFiles = group[0].Spec.Data is { } read ? DataFingerprint.Files(read, Path.GetFullPath(dataDirectory)) : null,
                 DocumentIds = ids,
                 AbsoluteIdsFrom = absoluteIdsFrom,
             };

@@ -34,6 +34,18 @@ public sealed class StageTimes
         return resumed;
     }
 
+    /// <summary>The times a resume from <paramref name="checkpointDir"/> starts from: those saved with the checkpoint (what the
+    /// run's steps up to it cost, kept also when the attempt after it was killed and never wrote stages.arrow); for a checkpoint
+    /// an earlier version saved without them, the run's own stages.arrow, as the last attempt that ended wrote it.</summary>
+    public static StageTimes ResumingFrom(string checkpointDir, string runDir)
+    {
+        var saved = Path.Combine(checkpointDir, File);
+        return Resuming(Read(System.IO.File.Exists(saved) ? saved : Path.Combine(runDir, File)));
+    }
+
+    /// <summary>Writes <paramref name="rows"/> as a stages.arrow at <paramref name="path"/> (a run's, or a checkpoint's).</summary>
+    public static Task WriteAsync(string path, IReadOnlyList<StageTimeRow> rows) => ArrowFiles.WriteTableAsync(path, Table, rows);
+
     /// <summary>The rows of a stages.arrow (none when it is absent); one of other columns (an earlier version's) is refused
     /// as a resume refuses the run's other tables.</summary>
     public static IReadOnlyList<StageTimeRow> Read(string path)

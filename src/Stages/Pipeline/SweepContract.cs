@@ -33,11 +33,9 @@ public static class SweepContract
             if (!File.Exists(path)) continue;
             if (dataDirectory is not null && run.Spec.Data is { } data
                 && PipelineRunner.ReadStatus(runDir)?.State != "completed"   // skipped by the resume: reads nothing
-                && ReadProvenance(runDir) is { DataFingerprint: { } before } earlier
-                && DataFingerprint.Of(data, Path.GetFullPath(dataDirectory)) != before)
-                problems.Add($"{run.RunId}: its data paths now read other files (names or sizes) than when it trained: they resolved against " +
-                    $"{earlier.DataDirectory}, now against {Path.GetFullPath(dataDirectory)}" +
-                    (Directory.Exists(earlier.DataDirectory) ? $" (give --data-dir {earlier.DataDirectory} to continue it on the same data)" : ""));
+                && ReadProvenance(runDir) is { } earlier
+                && DataDrift.Problem(earlier, data, dataDirectory) is { } drift)
+                problems.Add($"{run.RunId}: {drift}");
             IReadOnlyList<string> changes;
             try { changes = ChangedKeys(File.ReadAllText(path), run.ResolvedYaml); }
             catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidCastException or InvalidDataException)
@@ -208,13 +206,15 @@ public static class SweepContract
     /// folder, or --data-dir); null for synthetic runs. `pipeline probe` defaults to it.</param>
     /// <param name="DataFingerprint">What those paths read (<see cref="Pipeline.DataFingerprint"/>), as the run first
     /// trained; a resume must read the same.</param>
+    /// <param name="DataFiles">The files (relative names and sizes) and URLs behind that fingerprint, so that a refused resume
+    /// can say which differ; null for synthetic runs and in files written before it was recorded.</param>
     /// <param name="DocumentIds">How documents without ids are named (<see cref="DocumentIdScheme"/>): relative or absolute;
     /// null for synthetic runs and in files written before it was recorded (whose ids were absolute).</param>
     /// <param name="AbsoluteIdsFrom">With absolute ids: the folder relative names resolve against (where the run first read
     /// its data), kept across resumes from wherever they run.</param>
     public sealed record Provenance(string Version, string Host, string User, string Device, string Started, string? Finished, string? State,
         string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1, string? DataDirectory = null, string? DataFingerprint = null,
-        string? DocumentIds = null, string? AbsoluteIdsFrom = null);
+        string? DocumentIds = null, string? AbsoluteIdsFrom = null, IReadOnlyList<DataFile>? DataFiles = null);
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

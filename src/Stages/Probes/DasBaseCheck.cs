@@ -22,9 +22,18 @@ public static class DasBaseCheck
 
     /// <summary>The warning for DAS at <paramref name="step"/> on <paramref name="task"/>, or null when the model answers
     /// enough base inputs right (or none was scored: NaN).</summary>
-    public static string? Warning(long step, string task, double baseAccuracy, double chance) =>
-        !(baseAccuracy < Threshold(chance)) ? null
-            : string.Create(CultureInfo.InvariantCulture,
-                $"DAS at step {step} ({task}): the model answers only {100 * baseAccuracy:F0}% of the base inputs right " +
-                $"(chance {100 * chance:F0}%, trusted from {100 * Threshold(chance):F0}%): IIA there says little about the task's causal variable");
+    public static string? Warning(long step, string task, double baseAccuracy, double chance) => Check(step, task, baseAccuracy, chance)?.Text();
+
+    /// <summary>As <see cref="Warning"/>, kept as its numbers, so that a scan can name the sites it holds at.</summary>
+    public static DasWarning? Check(long step, string task, double baseAccuracy, double chance) =>
+        baseAccuracy < Threshold(chance) ? new DasWarning(step, task, baseAccuracy, chance) : null;
+}
+
+/// <summary>DAS's word that the model does not do the task it probes, at one probe step (<see cref="DasBaseCheck"/>).</summary>
+public sealed record DasWarning(long Step, string Task, double BaseAccuracy, double Chance)
+{
+    /// <param name="sites">Where the model was probed ("tok1, layers 0–2"), for a scan of several sites; null: not named.</param>
+    public string Text(string? sites = null) => string.Create(CultureInfo.InvariantCulture,
+        $"DAS at step {Step} ({Task}{(sites is null ? "" : $"; {sites}")}): the model answers only {100 * BaseAccuracy:F0}% of the base inputs right " +
+        $"(chance {100 * Chance:F0}%, trusted from {100 * DasBaseCheck.Threshold(Chance):F0}%): IIA there says little about the task's causal variable");
 }

@@ -52,7 +52,10 @@ public sealed class DasProbe : IModelStage
 
     /// <summary>What the latest probe step says about the model's own accuracy (<see cref="DasBaseCheck"/>); null when
     /// it does the task or nothing was probed. Read once, after the steps, so a run's log warns once, not at every step.</summary>
-    public string? Warning { get; private set; }
+    public string? Warning => BaseWarning?.Text();
+
+    /// <summary><see cref="Warning"/> as its numbers (a scan names the sites that share them).</summary>
+    public DasWarning? BaseWarning { get; private set; }
 
     /// <summary>The (base, source) pairs drawn for training the subspace and for scoring it.</summary>
     internal (InterchangePairs Train, InterchangePairs Test) DrawnPairs => (train, test);
@@ -96,7 +99,7 @@ public sealed class DasProbe : IModelStage
             var control = Das.Evaluate(site, test, random);
             double dasFit = Das.Evaluate(site, train, learned).IiaChanged, controlFit = Das.Evaluate(site, train, random).IiaChanged;
             // Step 0 is the untrained model, at chance by design: a run stopped before its next DAS step says nothing.
-            if (view.Step > 0) Warning = DasBaseCheck.Warning(view.Step, task, das.BaseAccuracy, Chance);
+            if (view.Step > 0) BaseWarning = DasBaseCheck.Check(view.Step, task, das.BaseAccuracy, Chance);
             return (IEnumerable<object>)[Row(view.Step, "das", das, dasFit), Row(view.Step, "random", control, controlFit)];
         });
     }

@@ -8,7 +8,8 @@ namespace Retention.Probes;
 
 /// <summary>What `pipeline probe` wrote: the folder, the summaries of the sites, and how many of the sites asked for
 /// were probed (fewer when the scan was stopped; the tables then hold those sites' rows), and DAS's warnings that the model
-/// does not do the task it probes (<see cref="DasBaseCheck"/>), each once.</summary>
+/// does not do the task it probes (<see cref="DasBaseCheck"/>), each once, naming its sites when the scan probed several
+/// (<see cref="DasSiteWarnings"/>).</summary>
 public sealed record SiteScanResult(string Directory, IReadOnlyList<(string Name, QueryResult Table)> Summaries, int SitesDone, int Sites,
     IReadOnlyList<string> Warnings)
 {
@@ -65,9 +66,12 @@ public static class SiteScan
 
     static string CheckpointOf(string runDir)
     {
-        var checkpoint = CheckpointFolder.Of(runDir);
-        if (!File.Exists(Path.Combine(checkpoint, "trainer.json")))
+        var checkpoint = CheckpointFolder.Current(CheckpointFolder.Of(runDir));   // checkpoint.old after a kill between a replacement's renames
+        if (!Directory.Exists(checkpoint))
             throw new ArtifactException(runDir, "has no checkpoint/ to probe: the run has not saved its model yet (it saves at the end and every olmo.checkpoint_every steps)");
+        if (OlmoTrainer.MissingModelFiles(checkpoint) is { Count: > 0 } missing)
+            throw new ArtifactException(checkpoint, $"lacks {string.Join(" and ", missing)}: the checkpoint is incomplete (copied in part, or " +
+                "files removed); restore it from where the run trained, or train the run again");
         return checkpoint;
     }
 
@@ -90,7 +94,7 @@ public static class SiteScan
         log($"{Path.GetFileName(runDir)}: model at step {step}, {sites.Count} layer(s) × {positions.Count} position(s)" +
             $"{(das ? $", DAS rank {dasSpec.Rank} ({dasSpec.Steps} steps)" : "")}{(fourier ? ", Fourier readout" : "")}");
 
-        var (dasRows, fourierRows, warnings, done) = ProbeSites(model, on, step, spec, tokenizer, sites, positions, dasSpec, fourierSpec, das, fourier, log, ct);
+        var (dasRows, fourierRows, found, done) = ProbeSites(model, on, step, spec, tokenizer, sites, positions, dasSpec, fourierSpec, das, fourier, log, ct);
         if (done == 0) ct.ThrowIfCancellationRequested();   // stopped before any site finished: nothing to keep
 
         // Written even when stopped (the finished sites' rows, complete files put in place whole): the stop
@@ -130,20 +134,20 @@ public static class SiteScan
                        any_value(full_loss) AS full_loss, any_value(restricted_loss) AS restricted_loss, any_value(excluded_loss) AS excluded_loss
                 FROM fourier WHERE source = 'residual' GROUP BY ALL ORDER BY task, position, layer
                 """, "probe: fourier summary")));
+        var warnings = DasSiteWarnings.Texts(found, nameSites: sites.Count * positions.Count > 1);
         return new SiteScanResult(outputDir, summaries, done, sites.Count * positions.Count, warnings);
     }
 
     /// <summary>Each site probed with the run's settings (its seeds, its pairs), one initial model shared by every
     /// site's Fourier reference (built on first use) instead of one per site. A stop ends the scan between sites;
-    /// Done counts the sites whose rows are in the lists. A warning is the same at every layer (the base inputs and the
-    /// model do not change with the site), so each is kept once.</summary>
-    static (List<DasRow> Das, List<FourierRow> Fourier, List<string> Warnings, int Done) ProbeSites(Models.OlmoModel model, TorchSharp.torch.Device on, long step,
+    /// Done counts the sites whose rows are in the lists. Warnings come with their site, to be named (<see cref="DasSiteWarnings"/>).</summary>
+    static (List<DasRow> Das, List<FourierRow> Fourier, List<(int, string, DasWarning)> Warnings, int Done) ProbeSites(Models.OlmoModel model, TorchSharp.torch.Device on, long step,
         PipelineSpec spec, TextTokenizer tokenizer, IReadOnlyList<int> sites, IReadOnlyList<string> positions,
         DasProbeSpec dasSpec, FourierProbeSpec fourierSpec, bool das, bool fourier, Action<string> log, CancellationToken ct)
     {
         var dasRows = new List<DasRow>();
         var fourierRows = new List<FourierRow>();
-        var warnings = new List<string>();
+        var warnings = new List<(int, string, DasWarning)>();
         var initial = new Lazy<Models.OlmoModel>(() => OlmoProbes.InitialModel(spec, model.Config));
         int done = 0;
         try
@@ -167,8 +171,8 @@ public static class SiteScan
                         foreach (var row in probe.Stage.After(view))
                             if (row is DasRow d) dasRows.Add(d);
                             else if (row is FourierRow f) fourierRows.Add(f);
-                    foreach (var warning in probes.Select(p => p.Stage).OfType<DasProbe>().Select(p => p.Warning).OfType<string>())
-                        if (!warnings.Contains(warning)) warnings.Add(warning);
+                    foreach (var warning in probes.Select(p => p.Stage).OfType<DasProbe>().Select(p => p.BaseWarning).OfType<DasWarning>())
+                        warnings.Add((layer, position, warning));
                     log($"  layer {layer}, {position}: " + string.Join("; ",
                         dasRows.Where(r => r.Layer == layer && r.Position == position && r.Kind == "das")
                             .Select(r => $"{r.Task} DAS IIA {r.IiaChanged:F3} on changed pairs")

@@ -247,6 +247,12 @@ public sealed class OlmoTrainer : IDisposable
         }
     }
 
+    /// <summary>What <see cref="LoadModel"/> reads that <paramref name="dir"/> lacks, each as "file (what it holds)": an
+    /// incomplete checkpoint (copied in part) is then named by what it misses, not by the first read that fails.</summary>
+    public static IReadOnlyList<string> MissingModelFiles(string dir) =>
+        [.. new[] { (TrainerFile, "the step and model shape"), (ModelFile, "the weights") }
+            .Where(f => !File.Exists(Path.Combine(dir, f.Item1))).Select(f => $"{f.Item1} ({f.Item2})")];
+
     /// <summary>The model shape and step of a checkpoint, without loading it.</summary>
     public static (OlmoConfig Config, long Step) Describe(string dir)
     {

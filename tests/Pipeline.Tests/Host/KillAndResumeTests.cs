@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Retention.Analysis;
 using Retention.Artifacts;
+using Retention.Pipeline;
 using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
@@ -51,6 +52,9 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
         }
         Assert.InRange(killedAfter, 60, 580);   // killed mid-run, after a checkpoint
         Assert.False(File.Exists(Path.Combine(runDir, "train.arrow")));   // never completed...
+        Assert.False(File.Exists(Path.Combine(runDir, "stages.arrow")));
+        // ...but the checkpoint keeps the stage times as they stood at its step.
+        Assert.Equal(killedAfter, StageTimes.Read(Path.Combine(runDir, "checkpoint", StageTimes.File)).Single(r => r.Stage == StageTimes.TrainStep).Calls);
         var sweep = Path.Combine(dir, "cut", "tiny");
         // ...yet every row up to the checkpoint is on disk, as complete Arrow files a query reads.
         Assert.True(long.Parse(Rows(sweep, "SELECT max(step) FROM train")) >= killedAfter);
@@ -70,6 +74,10 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
             "SELECT * EXCLUDE (run) FROM model" })
             Assert.Equal(Rows(Path.Combine(dir, "whole", "tiny"), sql), Rows(sweep, sql));
         Assert.Equal("600", Rows(sweep, "SELECT count(*) FROM train"));
+        // stages.arrow sums the killed attempt's time up to its checkpoint and the resume's: every step trained once, as uninterrupted.
+        const string trainSteps = "SELECT calls FROM stages WHERE stage = 'train_step'";
+        Assert.Equal("600", Rows(Path.Combine(dir, "whole", "tiny"), trainSteps));
+        Assert.Equal("600", Rows(sweep, trainSteps));
         Assert.False(Directory.Exists(Path.Combine(runDir, "train.arrow.parts")));
     }
 

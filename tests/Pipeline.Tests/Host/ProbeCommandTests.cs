@@ -65,6 +65,13 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.Single(runLog.Split('\n'), l => l.Contains("warning: DAS at step 60 (cmp", StringComparison.Ordinal) && l.Contains("IIA there says little"));
         Assert.DoesNotContain("DAS at step 30", runLog);
         Assert.Contains($"warning: DAS at step 60 (cmp", err);   // on stderr, as validate and advise warn
+        // The scan's warnings name their sites: each position below the threshold (75% at least), with the numbers of its pairs.
+        var warnings = err.Split('\n').Where(l => l.StartsWith("warning: DAS at step 60 (cmp; ", StringComparison.Ordinal)).ToList();
+        foreach (var position in das.GroupBy(r => (string)r["position"]!).Where(p => (double)p.First()["base_accuracy"]! < 0.75))
+        {
+            var percent = $"only {100 * (double)position.First()["base_accuracy"]!:F0}% of the base inputs";
+            Assert.Single(warnings, w => w.Contains($"{position.Key}, layers 0–2", StringComparison.Ordinal) && w.Contains(percent, StringComparison.Ordinal));
+        }
 
         // The best site is chosen on the pairs DAS was fitted to, never on the test pairs it reports.
         Assert.Contains("das best site (chosen on training pairs)", output);
@@ -153,6 +160,14 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.Equal(2, unsaved.Exit);
         Assert.Contains("has no checkpoint/ to probe", unsaved.Err);
 
+        // A checkpoint/ that lacks what a probe loads says what it lacks, not that there is none.
+        var partial = Directory.CreateDirectory(Path.Combine(runDir, "checkpoint")).FullName;
+        File.Copy(Path.Combine(runDir, "moved", "model.bin"), Path.Combine(partial, "model.bin"));
+        var incomplete = CliProcess.Run(dir, Limit, "probe", runDir);
+        Assert.Equal(2, incomplete.Exit);
+        Assert.StartsWith($"error: {partial}: lacks trainer.json (the step and model shape): the checkpoint is incomplete", incomplete.Err.Trim());
+        Directory.Delete(partial, recursive: true);
+
         // Keys a scan never reads are refused, named, rather than accepted to change nothing.
         var unread = CliProcess.Run(dir, Limit, "probe", runDir, "--set", "probes.gradients.neurons=4", "--set", "probes.das.rank=2",
             "--set", "probes.das.layer=0", "--output", Path.Combine(dir, "scan-unread"));
@@ -185,7 +200,7 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.Equal(2, damaged.Exit);
         Assert.StartsWith($"error: {model}: the checkpoint is damaged", damaged.Err.Trim());
         Assert.False(Directory.Exists(Path.Combine(dir, "scan-damaged")));
-        Assert.All(new[] { outside, position, unsaved, unread, notRun, missing, ofSweep, damaged },
+        Assert.All(new[] { outside, position, unsaved, incomplete, unread, notRun, missing, ofSweep, damaged },
             r => Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 

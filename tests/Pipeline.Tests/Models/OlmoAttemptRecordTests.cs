@@ -67,6 +67,36 @@ public class OlmoAttemptRecordTests() : InTempFolder("olmo-attempts-")
     }
 
     [Fact]
+    public async Task A_resume_after_a_kill_starts_from_the_stage_times_its_checkpoint_saved()
+    {
+        long at = await CutAsync();
+        var saved = StageTimes.Read(Path.Combine(RunDir, "checkpoint", StageTimes.File));
+        Assert.Equal(at, saved.Single(r => r.Stage == StageTimes.TrainStep).Calls);   // the times as they stood at the checkpoint's step
+        // A SIGKILL writes no stages.arrow: the attempt's time up to its checkpoint is only in the checkpoint.
+        File.Delete(Path.Combine(RunDir, StageTimes.File));
+        var resumed = await Run(SilentProgress.Instance, CancellationToken.None, resume: true);
+        Assert.Equal("completed", resumed.Runs.Single().Status.State);
+        Assert.Equal(Steps, TrainStepCalls());   // as an uninterrupted run's: each step trained once
+        var evaluate = StageTimes.Read(Path.Combine(RunDir, StageTimes.File)).Single(r => r.Stage == "evaluate");
+        Assert.True(evaluate.Seconds > saved.Single(r => r.Stage == "evaluate").Seconds);   // the earlier time kept, the new added
+    }
+
+    [Fact]
+    public async Task A_checkpoint_without_stage_times_resumes_from_the_runs_stages_arrow_as_before()
+    {
+        long at = await CutAsync();
+        File.Delete(Path.Combine(RunDir, "checkpoint", StageTimes.File));   // as an earlier version saved it
+        await Run(SilentProgress.Instance, CancellationToken.None, resume: true);
+        Assert.Equal(Steps, TrainStepCalls());   // from stages.arrow, which the stopped attempt wrote
+
+        at = await CutAsync();
+        File.Delete(Path.Combine(RunDir, "checkpoint", StageTimes.File));
+        File.Delete(Path.Combine(RunDir, StageTimes.File));   // and killed: neither says what the first attempt spent
+        await Run(SilentProgress.Instance, CancellationToken.None, resume: true);
+        Assert.Equal(Steps - at, TrainStepCalls());
+    }
+
+    [Fact]
     public async Task Elapsed_time_continues_across_a_resume_instead_of_starting_again()
     {
         long at = await CutAsync();

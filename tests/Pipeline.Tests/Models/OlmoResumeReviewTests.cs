@@ -71,8 +71,9 @@ public class OlmoResumeReviewTests() : InTempFolder("olmo-resume-review-")
         }
         var rows = AttemptRecords.TrainRows(RunDir);
 
-        // stages.arrow of other columns: the clear error the other tables give, and no row lost.
-        var stages = Path.Combine(RunDir, StageTimes.File);
+        // stages.arrow of other columns (the checkpoint's, which a resume starts from): the clear error the other tables give,
+        // and no row lost.
+        var stages = Path.Combine(RunDir, "checkpoint", StageTimes.File);
         await AttemptRecords.Spoil(stages);
         var refused = await Assert.ThrowsAsync<PipelineRunException>(() => Run(yaml, SilentProgress.Instance, CancellationToken.None, resume: true));
         Assert.Contains("stages.arrow", refused.Message);

@@ -41,4 +41,16 @@ public class DataFingerprintTests() : InTempFolder("fingerprint-")
         File.WriteAllText(Path.Combine(a, "tok", "merges.txt"), "#version\na b\n");
         Assert.NotEqual(before, DataFingerprint.Of(Data, a));                          // another tokenizer file
     }
+
+    [Fact]
+    public void The_fingerprint_is_the_hash_earlier_versions_recorded_so_their_runs_still_resume()
+    {
+        var a = Project("a");
+        string Line(string relative) => $"file|{relative}|{new FileInfo(Path.Combine(a, relative)).Length}";
+        // As DataFingerprint hashed before it kept the list: one line per shard, then the tokenizer files, joined by newlines.
+        var lines = string.Join('\n', Line("shards/a.jsonl"), Line("tok/vocab.json"), Line("tok/merges.txt"));
+        var earlier = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(lines)))[..16];
+        Assert.Equal(earlier, DataFingerprint.Of(Data, a));
+        Assert.Equal(["shards/a.jsonl", "tok/vocab.json", "tok/merges.txt"], DataFingerprint.Files(Data, a).Select(f => f.Name));
+    }
 }

@@ -1,0 +1,65 @@
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// How a run ends when its data does not last: sources without a single document fail the data-only run as they fail an
+/// OLMo run, naming the first bad line; data that runs out before train.steps ("data exhausted") exits 1, as `status`
+/// counts the run failed, instead of 0 beside "[0/1 runs completed, 1 data exhausted]".
+/// </summary>
+public class DataRunEndTests() : InTempFolder("data-run-end-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    string Pipeline(string name, string experiment, string shards, long steps, params string[] more)
+    {
+        File.WriteAllText(Path.Combine(dir, $"{name}.yaml"), string.Join('\n', [
+            $"name: {name}", $"experiment: {experiment}", "device: cpu",
+            "data:",
+            $"  sources: [{{paths: ['{shards}'], shuffle_buffer: 1}}]",
+            $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
+            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
+            $"train: {{steps: {steps}}}",
+            .. more]) + "\n");
+        return $"{name}.yaml";
+    }
+
+    [Fact]
+    public void Sources_without_a_document_fail_a_data_run_as_an_olmo_run_naming_the_first_bad_line()
+    {
+        var bad = Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "bad")).FullName, "x.jsonl");
+        File.WriteAllLines(bad, ["not json", "{\"id\": 1"]);
+        const string why = "the sources yielded no document in a pass (2 data-quality issue(s); the first: ";
+
+        var data = CliProcess.Run(dir, Limit, "run", Pipeline("d", "data", "bad/*.jsonl", 10), "--no-analysis");
+        Assert.Equal(1, data.Exit);
+        Assert.Contains(why + bad + ":1: invalid_json", data.Err);
+        Assert.Equal(1, CliProcess.Run(dir, Limit, "status", Path.Combine(dir, "artifacts", "d")).Exit);
+
+        var olmo = CliProcess.Run(dir, Limit, "run", Pipeline("o", "olmo", "bad/*.jsonl", 10,
+            "olmo: {preset: 4M, layers: 1, hidden: 16, mlp_dim: 32, heads: 2}"), "--no-analysis");
+        Assert.Equal(1, olmo.Exit);
+        Assert.Contains(why + bad + ":1: invalid_json", olmo.Err);
+    }
+
+    [Fact]
+    public void A_data_run_whose_data_runs_out_before_its_steps_exits_1_as_status_counts_it()
+    {
+        TinyCorpus.WriteShard(dir);   // 200 documents: read once (epochs: 1), far fewer batches than asked for
+        var run = CliProcess.Run(dir, Limit, "run", Pipeline("d", "data", "shards/*.jsonl", 100_000), "--no-analysis");
+        Assert.Equal(1, run.Exit);
+        var sweep = Path.Combine(dir, "artifacts", "d");
+        long last = long.Parse(SweepRows.Of(sweep, "SELECT max(step) FROM batches"));
+        Assert.InRange(last, 1, 99_999);
+        Assert.Contains($"1 data exhausted]", run.Out);
+        Assert.Contains($"error: run 'default' ran out of data at step {last:N0} of 100,000 (data exhausted)", run.Err);
+
+        var status = CliProcess.Run(dir, Limit, "status", sweep);
+        Assert.Equal(1, status.Exit);
+        Assert.Contains($"data exhausted at step {last:N0}", status.Out);
+
+        // Given enough data, the same run completes and exits 0.
+        var enough = CliProcess.Run(dir, Limit, "run", Pipeline("d", "data", "shards/*.jsonl", last), "--no-analysis");
+        Assert.True(enough.Exit == 0, enough.Err + enough.Out);
+    }
+}
