@@ -60,7 +60,7 @@ public static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "Training steps compared.", DefaultValueFactory = _ => 8 };
         var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (of 8 rows); 2 or more shares the bf16 weight casts.", DefaultValueFactory = _ => 2 };
         var fused = new Option<bool>("--fused-elementwise") { Description = "Rotary and SwiGLU as TorchScript functions on the device (olmo.fused_elementwise)." };
-        var tolerance = new Option<double?>("--tolerance") { Description = "The largest relative difference of a loss or gradient norm that still agrees, for both precisions (default: 1e-4 for fp32, 1e-2 for bf16); e.g. 2e-3 for a device whose float32 matmuls run in TF32." };
+        var tolerance = new Option<double?>("--tolerance") { Description = "The largest relative difference of a loss or gradient norm that still agrees, for both precisions (default: 1e-4 for fp32, 1e-2 for bf16); e.g. 2e-3 for a device whose float32 matmuls run in TF32." }.Finite();
         var cmd = new Command("parity", "Train a small OLMo model the same steps on the device (fp32 and bf16) and on the CPU (fp32) and compare losses, gradient norms and weights; exit 1 when the device's differ beyond rounding.")
         {
             device, steps, accum, fused, tolerance, artifacts,
@@ -153,7 +153,7 @@ public static class BenchCommand
         var threads = new Option<string>("--threads") { Description = "Tokenizer thread counts to measure.", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
         var seqLen = new Option<int>("--seq-len") { Description = "L: trained positions per packed row (rows hold L + 1 tokens), as data.packing.seq_len.", DefaultValueFactory = _ => 2048 };
         var batch = new Option<int>("--batch-size") { Description = "B: rows per batch, as data.packing.batch_size.", DefaultValueFactory = _ => 8 };
-        var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 };
+        var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 }.Finite();
         var epochs = new Option<int>("--epochs") { Description = "Passes over the shards per measurement.", DefaultValueFactory = _ => 10 };
         var repeats = new Option<int>("--repeats") { Description = "Measurements of the raw tokenizer and the stream per thread count, taken in turn; the median ratio is reported.", DefaultValueFactory = _ => 3 };
         var cmd = new Command("data", "Data stage tokens/s (decompress, parse, tokenize, pack, inject) per thread count against the raw tokenizer on the same threads, and of pre-tokenized files.")

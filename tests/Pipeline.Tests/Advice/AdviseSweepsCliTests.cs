@@ -149,4 +149,26 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
         var edge = Advise(sweep, "--size", "120000", "--frequency", "0.125", "--output", "edge");
         Assert.True(edge.Exit == 0, edge.Out + edge.Err);
     }
+
+    [Fact]
+    public async Task What_advice_from_sweeps_cannot_use_is_refused_not_ignored()
+    {
+        var sweep = await Sweep("s", 0, 1);
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["--target-accuracy", "nan"], "--target-accuracy takes a finite number, got NaN"),
+            (["--target-accuracy", "-Infinity"], "--target-accuracy takes a finite number, got -Infinity"),
+            (["--size", "120000", "--frequency", "NaN"], "--frequency takes a finite number, got NaN"),
+            (["--profile", "cpu"], "--profile and --set apply to a pipeline file"),
+            (["--set", "train.lr=5"], "--profile and --set apply to a pipeline file"),
+        })
+        {
+            var refused = Advise([sweep, .. args, "--output", "out"]);
+            Assert.True(refused.Exit == 2, string.Join(' ', args) + ": " + refused.Out + refused.Err);
+            Assert.Contains(expected, refused.Err);
+            Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+        }
+        var plain = Advise(sweep, "--target-accuracy", "0.8", "--output", "out");
+        Assert.True(plain.Exit == 0, plain.Out + plain.Err);
+    }
 }
