@@ -38,6 +38,9 @@ public static class AdviseCommand
                         $"(as a task's frequency in a pipeline file), got {f}");
                 if (r.GetValue(size) is <= 0) throw new UsageException($"--size must be a positive parameter count, got {r.GetValue(size)}");
                 if (r.GetValue(kind) is not ("comparison" or "modular_addition")) throw new UsageException($"--kind '{r.GetValue(kind)}': use comparison or modular_addition");
+                // The advice writes tables and a plot into a folder; a file there would fail only at the first write.
+                if (r.GetValue(output) is { } folder && File.Exists(folder))
+                    throw new UsageException($"--output {folder}: is a file; --output takes a folder for the advice tables and plot");
                 AdviceResult result;
                 if (paths.Any(File.Exists) && paths.Length > 1)
                     throw new UsageException("give one synthetic pipeline file, or OLMo sweep directories, not both");

@@ -36,10 +36,14 @@ public static class BenchCommand
             try
             {
                 TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
+                if (r.GetValue(grid) is { } named && r.GetResult(widths) is { Implicit: false })
+                    throw new UsageException($"--grid {named} and --widths both name the widths: give one of them");
                 var config = new SyntheticBench.Config(OptionLists.Device(r.GetValue(device)!), OptionLists.AtLeast(r.GetValue(tasks), 1, "--tasks"),
                     OptionLists.AtLeast(r.GetValue(dims), 1, "--dims-per-task"), OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"),
                     OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), Widths(r.GetValue(grid), r.GetValue(widths)!), OptionLists.Ints(r.GetValue(seeds)!, "--seeds"),
                     Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), OptionLists.AtLeast(r.GetValue(jobs), 1, "--jobs"));
+                if (SyntheticBench.WidthProblem(config) is { } wide)
+                    throw new UsageException($"{(r.GetValue(grid) is { } g ? $"--grid {g}" : "--widths")}: {wide}");
                 var rows = SyntheticBench.Run(config, line => Console.WriteLine(line), ct);
                 var path = await SyntheticBench.RecordAsync(rows, r.GetValue(artifacts)!);
                 Console.WriteLine($"recorded: {path}");
@@ -96,6 +100,7 @@ public static class BenchCommand
             {
                 var sizes = OptionLists.Ints(r.GetValue(runs)!, "--runs", min: 1);
                 var run = r.GetValue(template);
+                if (run is not null && ProbeTarget.RunProblem(run, use: "give --run") is { } notRun) throw new UsageException($"--run {notRun}");
                 if (run is null)
                 {
                     var root = Path.Combine(r.GetValue(artifacts)!, "bench", "query-template");
@@ -211,10 +216,13 @@ public static class BenchCommand
             try
             {
                 TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
-                var row = TrainBench.Run(new TrainBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(model)!, OptionLists.AtLeast(r.GetValue(vocab), 2, "--vocab"),
+                var config = new TrainBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(model)!, OptionLists.AtLeast(r.GetValue(vocab), 2, "--vocab"),
                     OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"), OptionLists.AtLeast(r.GetValue(seqLen), 1, "--seq-len"),
                     OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), r.GetValue(precision)!, OptionLists.AtLeast(r.GetValue(accum), 1, "--grad-accumulation"),
-                    r.GetValue(fused), OptionLists.AtLeast(r.GetValue(phases), 0, "--phases")), Console.WriteLine);
+                    r.GetValue(fused), OptionLists.AtLeast(r.GetValue(phases), 0, "--phases"));
+                // Before the matmul peak is timed (seconds to minutes): a batch that cannot be split would fail only after it.
+                if (TrainBench.Problem(config) is { } problem) throw new UsageException(problem);
+                var row = TrainBench.Run(config, Console.WriteLine);
                 Console.WriteLine($"recorded: {await TrainBench.RecordAsync(row, r.GetValue(artifacts)!)}");
                 return 0;
             }

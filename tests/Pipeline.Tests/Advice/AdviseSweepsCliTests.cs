@@ -2,6 +2,7 @@ using Retention.Analysis;
 using Retention.Artifacts;
 using Retention.Pipeline;
 using Retention.Tests.Host;
+using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Advice;
 
@@ -170,5 +171,20 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
         }
         var plain = Advise(sweep, "--target-accuracy", "0.8", "--output", "out");
         Assert.True(plain.Exit == 0, plain.Out + plain.Err);
+    }
+
+    [Fact]
+    public async Task An_output_that_is_a_file_is_refused_before_any_work()
+    {
+        var sweep = await Sweep("s", 0, 1);
+        File.WriteAllText(Path.Combine(dir, "afile"), "mine");
+        foreach (var input in new[] { sweep, RepoFiles.Pipeline("synthetic-residual.yaml") })
+        {
+            string[] args = input == sweep ? [input, "--output", "afile"] : [input, "--profile", "cpu", "--output", "afile"];
+            var refused = Advise(args);
+            Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+            Assert.Equal("error: --output afile: is a file; --output takes a folder for the advice tables and plot", refused.Err.Trim());
+            Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "afile")));
+        }
     }
 }
