@@ -77,7 +77,16 @@ public static class BenchCommand
                 if (ParityBench.Problem(config) is { } problem) throw new UsageException(problem);
                 var rows = ParityBench.Run(config, Console.WriteLine);
                 Console.WriteLine($"recorded: {await ParityBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
-                return rows.All(row => row.Agrees) ? 0 : 1;
+                if (!rows.All(row => row.Agrees)) return ExitCodes.Failed;
+                // The first check on a new GPU server, often scripted as `bench parity && run ...`: a LibTorch without CUDA
+                // would make auto compare the CPU with itself and pass. Only --device cpu asks for that on purpose.
+                if (config.Device == "auto" && rows.All(row => row.Device == "cpu"))
+                {
+                    Console.Error.WriteLine("error: no GPU found: --device auto checked the CPU against itself (a self-check of the bf16 path, " +
+                        "no device compared); give --device cpu to run that self-check on purpose, or see README 'GPU servers' for a LibTorch with CUDA");
+                    return ExitCodes.Failed;
+                }
+                return ExitCodes.Ok;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {

@@ -158,4 +158,27 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         var edge = Pipeline("bench", "synthetic", "--widths", "64", "--tasks", "8", "--dims-per-task", "8", "--steps", "1", "--batch-size", "8");
         Assert.True(edge.Exit == 0, edge.Out + edge.Err);
     }
+
+    [Fact]
+    public void Bench_parity_with_auto_on_a_machine_without_a_gpu_says_so_and_fails()
+    {
+        var gpu = Retention.Training.Devices.Resolve("auto").type != TorchSharp.DeviceType.CPU;
+        foreach (var args in new[] { new[] { "bench", "parity", "--steps", "1" }, ["bench", "parity", "--steps", "1", "--device", "auto"] })
+        {
+            var (exit, output, err) = Pipeline(args);
+            Assert.Equal(2, Recorded(dir, output).Count);   // the check ran and is recorded either way
+            if (gpu)
+            {
+                Assert.True(exit == 0, output + err);
+                Assert.DoesNotContain("no GPU found", err);
+            }
+            else
+            {
+                // A CPU-only LibTorch must not pass `bench parity && run ...` on a GPU server as if the GPU agreed.
+                Assert.True(exit == 1, output + err);
+                Assert.StartsWith("error: no GPU found: --device auto checked the CPU against itself", err.Trim());
+                Assert.Contains("give --device cpu", err);
+            }
+        }
+    }
 }
