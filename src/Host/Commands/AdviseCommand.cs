@@ -15,9 +15,9 @@ public static class AdviseCommand
             Description = "A synthetic pipeline file with a rare task (exact advice from the theory), or one or more OLMo sweep directories (advice from the trained runs).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var target = new Option<double>("--target-accuracy") { Description = "Seed-mean test accuracy (among label tokens) that counts as learned.", DefaultValueFactory = _ => 0.8 };
+        var target = new Option<double>("--target-accuracy") { Description = "Seed-mean test accuracy (among label tokens) that counts as learned.", DefaultValueFactory = _ => 0.8 }.Finite();
         var size = new Option<long?>("--size") { Description = "With --frequency: a model size (parameters, as in model.arrow) to compare raising the frequency with growing the model." };
-        var frequency = new Option<double?>("--frequency") { Description = "With --size: the task's current frequency (instances per token)." };
+        var frequency = new Option<double?>("--frequency") { Description = "With --size: the task's current frequency (instances per token)." }.Finite();
         var kind = new Option<string>("--kind") { Description = "Task kind for --size/--frequency: comparison | modular_addition.", DefaultValueFactory = _ => "comparison" };
         var profile = new Option<string?>("--profile", "-p") { Description = "Profile of a pipeline file." };
         var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of a pipeline file (--set path=value)." };
@@ -32,12 +32,15 @@ public static class AdviseCommand
             {
                 var paths = r.GetValue(inputs)!;
                 if (r.GetValue(size).HasValue != r.GetValue(frequency).HasValue) throw new UsageException("--size and --frequency go together");
-                if (r.GetValue(target) is <= 0 or > 1) throw new UsageException($"--target-accuracy must be in (0, 1], got {r.GetValue(target)}");
+                if (r.GetValue(target) is not (> 0 and <= 1)) throw new UsageException($"--target-accuracy must be in (0, 1], got {r.GetValue(target)}");
                 if (r.GetValue(frequency) is { } f && !Retention.Data.InjectionSchedule.IsAcceptedFrequency(f))
                     throw new UsageException($"--frequency must be in {Retention.Data.InjectionSchedule.AcceptedRange} instances per token " +
                         $"(as a task's frequency in a pipeline file), got {f}");
                 if (r.GetValue(size) is <= 0) throw new UsageException($"--size must be a positive parameter count, got {r.GetValue(size)}");
                 if (r.GetValue(kind) is not ("comparison" or "modular_addition")) throw new UsageException($"--kind '{r.GetValue(kind)}': use comparison or modular_addition");
+                // The advice writes tables and a plot into a folder; a file there would fail only at the first write.
+                if (r.GetValue(output) is { } folder && File.Exists(folder))
+                    throw new UsageException($"--output {folder}: is a file; --output takes a folder for the advice tables and plot");
                 AdviceResult result;
                 if (paths.Any(File.Exists) && paths.Length > 1)
                     throw new UsageException("give one synthetic pipeline file, or OLMo sweep directories, not both");
@@ -56,6 +59,10 @@ public static class AdviseCommand
                 else
                 {
                     foreach (var p in paths.Where(p => !Directory.Exists(p))) throw new DirectoryNotFoundException($"sweep directory '{p}' does not exist");
+                    // The runs were trained already: their run.yaml files say how, and an override would change nothing.
+                    if (r.GetResult(profile) is { Implicit: false } || r.GetValue(sets) is { Length: > 0 })
+                        throw new UsageException("--profile and --set apply to a pipeline file; advice from sweep directories reads the runs as they were trained " +
+                            "(train other settings into another sweep and advise on that)");
                     var dir = r.GetValue(output) ?? Path.Combine(paths[0], "analysis");
                     result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
                 }

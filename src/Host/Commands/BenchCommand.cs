@@ -36,10 +36,14 @@ public static class BenchCommand
             try
             {
                 TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
+                if (r.GetValue(grid) is { } named && r.GetResult(widths) is { Implicit: false })
+                    throw new UsageException($"--grid {named} and --widths both name the widths: give one of them");
                 var config = new SyntheticBench.Config(OptionLists.Device(r.GetValue(device)!), OptionLists.AtLeast(r.GetValue(tasks), 1, "--tasks"),
                     OptionLists.AtLeast(r.GetValue(dims), 1, "--dims-per-task"), OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"),
                     OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), Widths(r.GetValue(grid), r.GetValue(widths)!), OptionLists.Ints(r.GetValue(seeds)!, "--seeds"),
                     Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), OptionLists.AtLeast(r.GetValue(jobs), 1, "--jobs"));
+                if (SyntheticBench.WidthProblem(config) is { } wide)
+                    throw new UsageException($"{(r.GetValue(grid) is { } g ? $"--grid {g}" : "--widths")}: {wide}");
                 var rows = SyntheticBench.Run(config, line => Console.WriteLine(line), ct);
                 var path = await SyntheticBench.RecordAsync(rows, r.GetValue(artifacts)!);
                 Console.WriteLine($"recorded: {path}");
@@ -60,7 +64,7 @@ public static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "Training steps compared.", DefaultValueFactory = _ => 8 };
         var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (of 8 rows); 2 or more shares the bf16 weight casts.", DefaultValueFactory = _ => 2 };
         var fused = new Option<bool>("--fused-elementwise") { Description = "Rotary and SwiGLU as TorchScript functions on the device (olmo.fused_elementwise)." };
-        var tolerance = new Option<double?>("--tolerance") { Description = "The largest relative difference of a loss or gradient norm that still agrees, for both precisions (default: 1e-4 for fp32, 1e-2 for bf16); e.g. 2e-3 for a device whose float32 matmuls run in TF32." };
+        var tolerance = new Option<double?>("--tolerance") { Description = "The largest relative difference of a loss or gradient norm that still agrees, for both precisions (default: 1e-4 for fp32, 1e-2 for bf16); e.g. 2e-3 for a device whose float32 matmuls run in TF32." }.Finite();
         var cmd = new Command("parity", "Train a small OLMo model the same steps on the device (fp32 and bf16) and on the CPU (fp32) and compare losses, gradient norms and weights; exit 1 when the device's differ beyond rounding.")
         {
             device, steps, accum, fused, tolerance, artifacts,
@@ -73,7 +77,16 @@ public static class BenchCommand
                 if (ParityBench.Problem(config) is { } problem) throw new UsageException(problem);
                 var rows = ParityBench.Run(config, Console.WriteLine);
                 Console.WriteLine($"recorded: {await ParityBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
-                return rows.All(row => row.Agrees) ? 0 : 1;
+                if (!rows.All(row => row.Agrees)) return ExitCodes.Failed;
+                // The first check on a new GPU server, often scripted as `bench parity && run ...`: a LibTorch without CUDA
+                // would make auto compare the CPU with itself and pass. Only --device cpu asks for that on purpose.
+                if (config.Device == "auto" && rows.All(row => row.Device == "cpu"))
+                {
+                    Console.Error.WriteLine("error: no GPU found: --device auto checked the CPU against itself (a self-check of the bf16 path, " +
+                        "no device compared); give --device cpu to run that self-check on purpose, or see README 'GPU servers' for a LibTorch with CUDA");
+                    return ExitCodes.Failed;
+                }
+                return ExitCodes.Ok;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
@@ -96,6 +109,7 @@ public static class BenchCommand
             {
                 var sizes = OptionLists.Ints(r.GetValue(runs)!, "--runs", min: 1);
                 var run = r.GetValue(template);
+                if (run is not null && ProbeTarget.RunProblem(run, use: "give --run") is { } notRun) throw new UsageException($"--run {notRun}");
                 if (run is null)
                 {
                     var root = Path.Combine(r.GetValue(artifacts)!, "bench", "query-template");
@@ -153,7 +167,7 @@ public static class BenchCommand
         var threads = new Option<string>("--threads") { Description = "Tokenizer thread counts to measure.", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
         var seqLen = new Option<int>("--seq-len") { Description = "L: trained positions per packed row (rows hold L + 1 tokens), as data.packing.seq_len.", DefaultValueFactory = _ => 2048 };
         var batch = new Option<int>("--batch-size") { Description = "B: rows per batch, as data.packing.batch_size.", DefaultValueFactory = _ => 8 };
-        var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 };
+        var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 }.Finite();
         var epochs = new Option<int>("--epochs") { Description = "Passes over the shards per measurement.", DefaultValueFactory = _ => 10 };
         var repeats = new Option<int>("--repeats") { Description = "Measurements of the raw tokenizer and the stream per thread count, taken in turn; the median ratio is reported.", DefaultValueFactory = _ => 3 };
         var cmd = new Command("data", "Data stage tokens/s (decompress, parse, tokenize, pack, inject) per thread count against the raw tokenizer on the same threads, and of pre-tokenized files.")
@@ -211,10 +225,13 @@ public static class BenchCommand
             try
             {
                 TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
-                var row = TrainBench.Run(new TrainBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(model)!, OptionLists.AtLeast(r.GetValue(vocab), 2, "--vocab"),
+                var config = new TrainBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(model)!, OptionLists.AtLeast(r.GetValue(vocab), 2, "--vocab"),
                     OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"), OptionLists.AtLeast(r.GetValue(seqLen), 1, "--seq-len"),
                     OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), r.GetValue(precision)!, OptionLists.AtLeast(r.GetValue(accum), 1, "--grad-accumulation"),
-                    r.GetValue(fused), OptionLists.AtLeast(r.GetValue(phases), 0, "--phases")), Console.WriteLine);
+                    r.GetValue(fused), OptionLists.AtLeast(r.GetValue(phases), 0, "--phases"));
+                // Before the matmul peak is timed (seconds to minutes): a batch that cannot be split would fail only after it.
+                if (TrainBench.Problem(config) is { } problem) throw new UsageException(problem);
+                var row = TrainBench.Run(config, Console.WriteLine);
                 Console.WriteLine($"recorded: {await TrainBench.RecordAsync(row, r.GetValue(artifacts)!)}");
                 return 0;
             }

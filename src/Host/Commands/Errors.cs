@@ -87,7 +87,8 @@ public static class Errors
             if (x is UnauthorizedAccessException)
                 return $"{e.Message} — permission denied: {advice.Denied}";
         }
-        return e.Message;
+        // ArgumentException appends " (Parameter 'name')": the code's name for the value, not one the user typed.
+        return e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
     }
 
     /// <summary>ENOSPC (28) or EDQUOT (122) on Linux, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>

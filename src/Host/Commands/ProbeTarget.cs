@@ -8,7 +8,8 @@ namespace Retention.Host.Commands;
 public static class ProbeTarget
 {
     /// <summary>Why <paramref name="runDir"/> cannot be probed as one run; null when it holds a run.yaml.</summary>
-    public static string? RunProblem(string runDir)
+    /// <param name="use">What to do with one of a sweep's runs instead, in the command's words ("probe", "give --run").</param>
+    public static string? RunProblem(string runDir, string use = "probe")
     {
         if (!Directory.Exists(runDir)) return $"{runDir}: does not exist";
         if (File.Exists(Path.Combine(runDir, ArtifactLayout.RunManifest))) return null;
@@ -17,9 +18,9 @@ public static class ProbeTarget
         {
             var runs = Directory.EnumerateDirectories(Path.Combine(runDir, ArtifactLayout.RunsDir))
                 .Where(d => File.Exists(Path.Combine(d, ArtifactLayout.RunManifest))).Order(StringComparer.Ordinal).ToList();
-            return $"{runDir}: is a sweep directory, not a run; probe one of its runs" + (runs.Count == 0
+            return $"{runDir}: is a sweep directory, not a run; {use} one of its runs" + (runs.Count == 0
                 ? " (its runs/ holds none yet)"
-                : $": {Listing.FirstFew(runs.Select(r => Path.Combine(ArtifactLayout.RunsDir, Path.GetFileName(r))))}");
+                : $": {Listing.FirstFew(runs.Select(r => Path.Combine(runDir, ArtifactLayout.RunsDir, Path.GetFileName(r))))}");
         }
         return $"{runDir}: is not a run directory (no {ArtifactLayout.RunManifest})";
     }

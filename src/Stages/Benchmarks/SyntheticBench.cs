@@ -37,8 +37,20 @@ public static class SyntheticBench
 
     const int WarmupSteps = 20;
 
+    /// <summary>The widest width <paramref name="c"/> has that exceeds the input dimension D = tasks × dims_per_task, the
+    /// bound `validate` puts on synthetic.width (an encoder wider than its input has no more features to keep); null when none.</summary>
+    public static string? WidthProblem(Config c)
+    {
+        long inputs = (long)c.Tasks * c.DimsPerTask;
+        return c.Widths.Where(w => w > inputs).Select(w => (int?)w).Max() is { } wide
+            ? $"width {wide} is more than the input dimension D = tasks × dims_per_task = {c.Tasks} × {c.DimsPerTask} = {inputs}; " +
+              "a width is at most D, as synthetic.width in a pipeline"
+            : null;
+    }
+
     public static IReadOnlyList<BenchRow> Run(Config c, Action<string> log, CancellationToken ct)
     {
+        if (WidthProblem(c) is { } problem) throw new ArgumentException(problem);
         var device = Devices.Resolve(c.Device);
         // Concurrent trainers on one CUDA device would race on its default generator (CellInputs).
         if (c.Jobs > 1 && device.type != TorchSharp.DeviceType.CPU)

@@ -28,11 +28,19 @@ public static class TrainBench
     public sealed record Config(string Device, string Preset, int VocabSize, int BatchSize, int SeqLen, int Steps,
         string Precision = "auto", int GradAccumulation = 1, bool FusedElementwise = false, int PhaseSteps = 0);
 
+    /// <summary>What is wrong with <paramref name="c"/>, in the CLI's terms; null when nothing.</summary>
+    public static string? Problem(Config c) =>
+        !OlmoConfig.PresetNames.Contains(c.Preset) ? $"--model {c.Preset}: unknown OLMo preset; allowed: {string.Join(", ", OlmoConfig.PresetNames)}"
+        : !MixedPrecision.Names.Contains(c.Precision) ? $"--precision {c.Precision}: unknown precision; allowed: {string.Join(", ", MixedPrecision.Names)}"
+        : c.GradAccumulation < 1 || c.BatchSize % c.GradAccumulation != 0
+            ? $"--batch-size {c.BatchSize} does not split into --grad-accumulation {c.GradAccumulation} equal micro-batches: give a batch size that is a multiple of it"
+        : null;
+
     public static TrainBenchRow Run(Config c, Action<string> log)
     {
+        if (Problem(c) is { } problem) throw new ArgumentException(problem);
         var device = Devices.Resolve(c.Device);
         var config = OlmoConfig.Preset(c.Preset, c.VocabSize) with { MaxSeqLen = c.SeqLen };
-        MixedPrecision.ComputeDtype(c.Precision, device);   // a bad name fails before the peak is timed
         double peak = MeasurePeak(device);
         log($"measured matmul peak on {device}: {peak / 1e12:F2} TFLOP/s");
         using var trainer = new OlmoTrainer(config,

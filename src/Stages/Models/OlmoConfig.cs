@@ -30,7 +30,7 @@ public sealed record OlmoConfig(
         "300M" => new(Layers: 16, Hidden: 1_024, MlpDim: 8_192, Heads: 16, VocabSize: vocab),
         "1B" => new(Layers: 16, Hidden: 2_048, MlpDim: 16_384, Heads: 16, VocabSize: vocab),
         "4B" => new(Layers: 16, Hidden: 4_096, MlpDim: 32_768, Heads: 32, VocabSize: vocab),
-        _ => throw new ArgumentException($"unknown OLMo preset '{name}' (4M, 20M, 300M, 1B, 4B)", nameof(name)),
+        _ => throw new ArgumentException($"unknown OLMo preset '{name}' (4M, 20M, 300M, 1B, 4B)"),   // no parameter name: users read it
     };
 
     /// <summary>The preset names in the table's order.</summary>

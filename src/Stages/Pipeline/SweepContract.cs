@@ -87,9 +87,11 @@ public static class SweepContract
     /// <exception cref="InvalidDataException">No mapping at the top (an empty or damaged file).</exception>
     static Dictionary<string, string> Flatten(string yaml)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        // Through the spec reader's parse: YamlDotNet alone throws exceptions of other kinds for some damaged text.
+        IReadOnlyList<YamlDocument> documents;
+        try { documents = YamlSyntax.Parse(yaml, ArtifactLayout.RunManifest, positioned: true); }
+        catch (SpecException e) { throw new InvalidDataException(e.Message, e); }
+        if (documents.Count == 0 || documents[0].RootNode is not YamlMappingNode root)
             throw new InvalidDataException("not a mapping of keys");
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         Walk(root, "", values);

@@ -23,7 +23,9 @@ internal static class YamlSyntax
     public static IReadOnlyList<YamlDocument> Parse(string text, string source, bool positioned, List<SpecError>? duplicates = null)
     {
         List<YamlDocument> documents;
-        var filter = new DuplicateKeyFilter(new DepthLimitedParser(new Parser(new StringReader(text))));
+        var scanner = new Scanner(new StringReader(text));
+        var brackets = new OpenFlowTracker(new Parser(scanner));
+        var filter = new DuplicateKeyFilter(new DepthLimitedParser(brackets));
         List<SpecError> Duplicates() => [.. filter.Duplicates.Select(d => positioned
             ? new SpecError(source, (int)d.At.Line, (int)d.At.Column, d.Path, $"duplicate key '{d.Key}' (first at line {d.First.Line}{(d.First.Line == d.At.Line ? $", column {d.First.Column}" : "")}); a key may appear only once in a mapping")
             : new SpecError(source, 0, 0, d.Path, $"duplicate key '{d.Key}'; a key may appear only once in a mapping"))];
@@ -33,9 +35,16 @@ internal static class YamlSyntax
             stream.Load(filter);
             documents = stream.Documents.ToList();
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var (line, column, message) = Explain(e, text);
+            // Not only YamlException: the scanner throws a bare InvalidOperationException, with no position, for an
+            // unclosed bracket followed by a less indented line. Whatever it throws is the text's fault, so it is told
+            // as a located error (exit 2), never as the library's own words.
+            var stopped = scanner.CurrentPosition;
+            // After a crash the events lag behind the scanner, which may have read on into a deeper bracket: the text cut
+            // before the line it crashed on tells which bracket was open there.
+            var open = e is YamlException ? brackets.Innermost : OpenFlowTracker.OpenBefore(text, (int)stopped.Line) ?? brackets.Innermost;
+            var (line, column, message) = Explain(e, text, open, stopped, positioned);
             throw new SpecException([.. Duplicates(), positioned   // the duplicates met before it, too
                 ? new SpecError(source, line, column, "", message)
                 : new SpecError(source, 0, 0, "", message)]);
@@ -68,15 +77,27 @@ internal static class YamlSyntax
         return sizes[node] = size;
     }
 
-    private static (int Line, int Column, string Message) Explain(YamlException e, string text)
+    /// <param name="open">The innermost '{' or '[' still open where reading stopped.</param>
+    /// <param name="stopped">Where the scanner was; the position for an exception that carries none.</param>
+    private static (int Line, int Column, string Message) Explain(Exception e, string text, OpenFlowTracker.OpenBracket? open,
+        Mark stopped, bool positioned)
     {
-        var line = (int)e.Start.Line;
-        var column = (int)e.Start.Column;
-        var raw = e.Message;
+        var at = e is YamlException y ? y.Start : stopped;
+        var line = (int)at.Line;
+        var column = (int)at.Column;
+        var raw = e is YamlException ? e.Message : "";
 
         if (raw.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentTab(text) is { } tab)
             // The scanner reports tabs at the start of the enclosing mapping; point at the tab itself.
             return (tab.Line, tab.Column, "tab character in indentation; YAML indents with spaces only");
+
+        if (open is not null && (e is not YamlException || raw.Contains($"expected ',' or '{open.Closing}'")))
+            // Reading stops wherever the scanner gives up, often lines later; the bracket left open is the mistake.
+            return ((int)open.Start.Line, (int)open.Start.Column, $"unclosed '{open.Opening}': a flow {(open.IsMapping ? "mapping needs ',' between entries" : "list needs ',' between items")} " +
+                $"and a closing '{open.Closing}'" + (positioned ? $" (reading stopped at line {line}, column {column}" +
+                    (e is YamlException ? ")" : "; a line continuing it must be indented deeper than its key)") : ""));
+        if (e is not YamlException)
+            return (line, column, "the YAML cannot be read on from here: check the indentation, brackets and quotes of this line and the ones above");
 
         var message = raw switch
         {

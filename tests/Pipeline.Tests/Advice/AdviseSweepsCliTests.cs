@@ -2,6 +2,7 @@ using Retention.Analysis;
 using Retention.Artifacts;
 using Retention.Pipeline;
 using Retention.Tests.Host;
+using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Advice;
 
@@ -148,5 +149,42 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
         Assert.False(Directory.Exists(Path.Combine(dir, "over")));
         var edge = Advise(sweep, "--size", "120000", "--frequency", "0.125", "--output", "edge");
         Assert.True(edge.Exit == 0, edge.Out + edge.Err);
+    }
+
+    [Fact]
+    public async Task What_advice_from_sweeps_cannot_use_is_refused_not_ignored()
+    {
+        var sweep = await Sweep("s", 0, 1);
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["--target-accuracy", "nan"], "--target-accuracy takes a finite number, got NaN"),
+            (["--target-accuracy", "-Infinity"], "--target-accuracy takes a finite number, got -Infinity"),
+            (["--size", "120000", "--frequency", "NaN"], "--frequency takes a finite number, got NaN"),
+            (["--profile", "cpu"], "--profile and --set apply to a pipeline file"),
+            (["--set", "train.lr=5"], "--profile and --set apply to a pipeline file"),
+        })
+        {
+            var refused = Advise([sweep, .. args, "--output", "out"]);
+            Assert.True(refused.Exit == 2, string.Join(' ', args) + ": " + refused.Out + refused.Err);
+            Assert.Contains(expected, refused.Err);
+            Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+        }
+        var plain = Advise(sweep, "--target-accuracy", "0.8", "--output", "out");
+        Assert.True(plain.Exit == 0, plain.Out + plain.Err);
+    }
+
+    [Fact]
+    public async Task An_output_that_is_a_file_is_refused_before_any_work()
+    {
+        var sweep = await Sweep("s", 0, 1);
+        File.WriteAllText(Path.Combine(dir, "afile"), "mine");
+        foreach (var input in new[] { sweep, RepoFiles.Pipeline("synthetic-residual.yaml") })
+        {
+            string[] args = input == sweep ? [input, "--output", "afile"] : [input, "--profile", "cpu", "--output", "afile"];
+            var refused = Advise(args);
+            Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+            Assert.Equal("error: --output afile: is a file; --output takes a folder for the advice tables and plot", refused.Err.Trim());
+            Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "afile")));
+        }
     }
 }

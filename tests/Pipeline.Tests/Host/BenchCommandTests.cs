@@ -116,4 +116,69 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.Equal([4, 8], rows.Where(r => r["cells"] is 1).Select(r => (int)r["width"]!).Order());
         Assert.All(rows, r => Assert.Equal((int)r["steps"]! / (double)r["seconds"]!, (double)r["steps_per_s"]!, 6));
     }
+
+    List<string> Listing() => [.. Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [InlineData("bench train --model 5M", "--model 5M: unknown OLMo preset; allowed: 4M, 20M, 300M, 1B, 4B")]
+    [InlineData("bench train --precision fp16", "--precision fp16: unknown precision; allowed: auto, fp32, bf16")]
+    [InlineData("bench train --batch-size 2 --grad-accumulation 3 --seq-len 64 --vocab 1000",
+        "--batch-size 2 does not split into --grad-accumulation 3 equal micro-batches: give a batch size that is a multiple of it")]
+    [InlineData("bench query --runs 2 --run missing", "--run missing: does not exist")]
+    [InlineData("bench synthetic --grid fig2 --widths 4", "--grid fig2 and --widths both name the widths: give one of them")]
+    [InlineData("bench synthetic --widths 16,1000,600",
+        "--widths: width 1000 is more than the input dimension D = tasks × dims_per_task = 32 × 16 = 512; a width is at most D, as synthetic.width in a pipeline")]
+    [InlineData("bench synthetic --widths 65 --tasks 8 --dims-per-task 8",
+        "--widths: width 65 is more than the input dimension D = tasks × dims_per_task = 8 × 8 = 64; a width is at most D, as synthetic.width in a pipeline")]
+    [InlineData("bench synthetic --grid fig2 --tasks 8",
+        "--grid fig2: width 512 is more than the input dimension D = tasks × dims_per_task = 8 × 16 = 128; a width is at most D, as synthetic.width in a pipeline")]
+    public void A_bad_bench_input_is_a_usage_error_in_one_line_before_any_work(string command, string expected)
+    {
+        var before = Listing();
+        var (exit, output, err) = Pipeline(command.Split(' '));
+        Assert.True(exit == 2, output + err);
+        Assert.Equal($"error: {expected}", err.Trim());
+        Assert.Equal("", output);   // nothing measured, not even the matmul peak bench train times first
+        Assert.Equal(before, Listing());
+    }
+
+    [Fact]
+    public void Bench_query_wants_a_run_directory_and_names_a_sweeps_runs()
+    {
+        foreach (var run in new[] { "a", "b" })
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "sw", "runs", run));
+            File.WriteAllText(Path.Combine(dir, "sw", "runs", run, "run.yaml"), "name: sw\n");
+        }
+        var (exit, output, err) = Pipeline("bench", "query", "--runs", "2", "--run", "sw");
+        Assert.True(exit == 2, output + err);
+        Assert.Equal($"error: --run sw: is a sweep directory, not a run; give --run one of its runs: {Path.Combine("sw", "runs", "a")}, {Path.Combine("sw", "runs", "b")}", err.Trim());
+
+        // A width equal to D is allowed (the bound is inclusive, as validate's).
+        var edge = Pipeline("bench", "synthetic", "--widths", "64", "--tasks", "8", "--dims-per-task", "8", "--steps", "1", "--batch-size", "8");
+        Assert.True(edge.Exit == 0, edge.Out + edge.Err);
+    }
+
+    [Fact]
+    public void Bench_parity_with_auto_on_a_machine_without_a_gpu_says_so_and_fails()
+    {
+        var gpu = Retention.Training.Devices.Resolve("auto").type != TorchSharp.DeviceType.CPU;
+        foreach (var args in new[] { new[] { "bench", "parity", "--steps", "1" }, ["bench", "parity", "--steps", "1", "--device", "auto"] })
+        {
+            var (exit, output, err) = Pipeline(args);
+            Assert.Equal(2, Recorded(dir, output).Count);   // the check ran and is recorded either way
+            if (gpu)
+            {
+                Assert.True(exit == 0, output + err);
+                Assert.DoesNotContain("no GPU found", err);
+            }
+            else
+            {
+                // A CPU-only LibTorch must not pass `bench parity && run ...` on a GPU server as if the GPU agreed.
+                Assert.True(exit == 1, output + err);
+                Assert.StartsWith("error: no GPU found: --device auto checked the CPU against itself", err.Trim());
+                Assert.Contains("give --device cpu", err);
+            }
+        }
+    }
 }
