@@ -24,7 +24,7 @@ public class StaleAnalysisTests() : InTempFolder("stale-")
 
         await AnalysisRunner.RunAsync(result.SweepDir, Load(Analysis("other")).Spec.Analysis);
 
-        Assert.Equal(["advice_widths.arrow", "other.arrow", "other_plot.png"],
+        Assert.Equal(["advice_widths.arrow", "other.arrow", "other_plot.png", AnalysisOutcome.FileName],   // and how this analysis ended
             Directory.GetFiles(analysis).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order(StringComparer.Ordinal));
         // kept.* were not in the second analysis either: they moved with dropped.*
         var moved = Assert.Single(Directory.GetDirectories(Path.Combine(result.SweepDir, "previous")));

@@ -196,6 +196,9 @@ public class SlurmPureTests
         Assert.StartsWith("analysis: completed: tables and plots in analysis/ (2026-12-01 12:00:00 UTC)", SweepStatus.Line(fixedByHand));
         // An outcome from before this submission is an earlier analysis's: the job's state stands.
         Assert.Same(failedJob, SweepStatus.Latest(failedJob, submitted, Outcome("completed", submitted.AddHours(-1))));
+        // A job that completed, as its own `analyze` recorded: the job's line, naming it.
+        AnalysisState completedJob = new("9", "completed", "tables and plots in analysis/");
+        Assert.Same(completedJob, SweepStatus.Latest(completedJob, submitted, Outcome("completed", submitted.AddMinutes(5))));
         // A job still queued or running will write the tables again, whatever an earlier outcome says.
         AnalysisState pending = new("9", "pending", "");
         Assert.Same(pending, SweepStatus.Latest(pending, submitted, Outcome("completed", submitted.AddHours(2))));
