@@ -28,15 +28,8 @@ public sealed record LeftOutTable(string Name, string File, string Reason, strin
             return $"delete the file (`pipeline analyze {SweepOfAnalysis(path)}` writes the tables of the sweep's analysis again)";
         // The whole run, not the file: --resume skips a completed run whose directory is there, and a run without the
         // file would be silently missing from the table.
-        return $"to train that run again, delete its directory {RunDirectoryOf(path)} and run the sweep's pipeline with " +
+        return $"to train that run again, delete its directory {ResumeAdvice.RunDirectoryOf(path)} and run the sweep's pipeline with " +
             "`pipeline run FILE --resume` (or resubmit it); with its directory kept, --resume skips a completed run";
-    }
-
-    /// <summary>The run directory holding <paramref name="path"/>: its folder, or the folder above a table's sealed parts.</summary>
-    static string RunDirectoryOf(string path)
-    {
-        var folder = Path.GetDirectoryName(path)!;
-        return ArrowParts.TableOfPartsDirectory(folder) is null ? folder : Path.GetDirectoryName(folder)!;
     }
 
     /// <summary>The directory holding the analysis/ folder of <paramref name="path"/>.</summary>

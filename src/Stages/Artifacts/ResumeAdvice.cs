@@ -5,10 +5,13 @@ namespace Retention.Artifacts;
 public static class ResumeAdvice
 {
     /// <summary>The advice for a table file of a run (<c>runs/X/t.arrow</c>, or a part in <c>runs/X/t.arrow.parts/</c>).</summary>
-    public static string TrainAfresh(string tableFile)
+    public static string TrainAfresh(string tableFile) =>
+        $"delete the run's directory ({RunDirectoryOf(Path.GetFullPath(tableFile))}) and run again with --resume to train that run afresh";
+
+    /// <summary>The run directory holding a table file: its folder, or the folder above a table's sealed parts.</summary>
+    public static string RunDirectoryOf(string tableFile)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(tableFile))!;
-        if (ArrowParts.TableOfPartsDirectory(dir) is not null) dir = Path.GetDirectoryName(dir)!;
-        return $"delete the run's directory ({dir}) and run again with --resume to train that run afresh";
+        var folder = Path.GetDirectoryName(tableFile)!;
+        return ArrowParts.TableOfPartsDirectory(folder) is null ? folder : Path.GetDirectoryName(folder)!;
     }
 }

@@ -17,7 +17,6 @@ public static class SweepObserver
         sweepDir = Path.GetFullPath(sweepDir);
         var pipelineFile = ArtifactLayout.SweepPipelineFile(sweepDir);
         var plans = SpecLoader.Load(pipelineFile, checkAnalysis: false, stored: true).Runs;
-        var runs = plans.Select(r => r.RunId).ToList();
 
         var submissions = SlurmSubmission.All(sweepDir);
         var taskOf = new Dictionary<string, (SlurmSubmission Sub, int Task)>();
@@ -42,13 +41,14 @@ public static class SweepObserver
         var lastAnalysisJob = submissions.LastOrDefault(s => s.AnalysisJobId is not null);
         analysis = SweepStatus.Latest(analysis, lastAnalysisJob is null ? null : SubmittedUtc(lastAnalysisJob), Analysis.AnalysisOutcome.Read(sweepDir));
         var requeues = submissions.ToDictionary(s => s.Number, s => s.Requeues());
-        return [.. runs.Select(run =>
+        return [.. plans.Select(plan =>
         {
+            var run = plan.RunId;
             var dir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
             var ended = PipelineRunner.ReadStatus(dir);
             var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir),
                 CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run),
-                TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plans.First(p => p.RunId == run).Spec) : null);
+                TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plan.Spec) : null);
             if (taskOf.TryGetValue(run, out var task) && task.Sub.ArrayJobId is { } job)
                 observation = observation with
                 {
