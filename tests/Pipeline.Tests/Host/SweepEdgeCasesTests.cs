@@ -42,18 +42,19 @@ public class SweepEdgeCasesTests() : InTempFolder("sweep-edges-")
     [Fact]
     public void A_resumed_run_says_how_far_it_had_come_and_analyze_waits_for_runs_still_held()
     {
-        // Long enough that the stop comes mid-training, short enough that the resume trains both groups (one from step 0)
-        // well within the limit on a loaded 2-core machine (~2,400 steps/s per group there).
-        Synthetic(100_000, 50_000);
+        // Stopped a second after the first group opened its tables (~2,400 steps/s per group on a 2-core machine): mid-training,
+        // with steps taken, so the stop leaves a step to resume at; the resume then trains both groups (one from step 0).
+        Synthetic(30_000, 15_000);
+        var runDir = Path.Combine(Sweep, "runs", "width-2_frequency_exponent-0.5");
         using (var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1", "--no-analysis"))
         {
-            run.WaitForStep(1, Limit);   // steps were taken, so the stop leaves a step to resume at
+            run.WaitUntil(() => File.Exists(Path.Combine(runDir, "metrics.arrow.tmp")), Limit, "training");
+            Thread.Sleep(1000);
             run.Signal(15);
             Assert.Equal(130, run.WaitForExit(Limit).Exit);
         }
-        var runDir = Path.Combine(Sweep, "runs", "width-2_frequency_exponent-0.5");
         long stoppedAt = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "status.json"))).RootElement.GetProperty("steps").GetInt64();
-        Assert.InRange(stoppedAt, 1, 99_999);
+        Assert.InRange(stoppedAt, 1, 29_999);
 
         // A run directory held by another process (a cluster task): analyze does not read its tables half-written.
         using (SweepLock.AcquireAll([runDir]))
@@ -66,7 +67,7 @@ public class SweepEdgeCasesTests() : InTempFolder("sweep-edges-")
         var resume = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--jobs", "1", "--no-analysis", "--resume");
         Assert.True(resume.Exit == 0, resume.Err);
         var status = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "status.json"))).RootElement;
-        Assert.Equal(100_000, status.GetProperty("steps").GetInt64());
+        Assert.Equal(30_000, status.GetProperty("steps").GetInt64());
         Assert.Equal(stoppedAt, status.GetProperty("from_step").GetInt64());   // this attempt's seconds are for the steps after it
         Assert.Contains($"after resuming at {stoppedAt}", resume.Out);
     }

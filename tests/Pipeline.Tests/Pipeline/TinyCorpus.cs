@@ -43,8 +43,8 @@ static class TinyCorpus
     }
 
     /// <summary>A small OLMo sweep over the tiny corpus (write it with <see cref="WriteShard"/>): 2 layers, 16-token
-    /// rows, modular addition and a gapped comparison task, 4,000 steps; the lines of the YAML, to add to.</summary>
-    public static string[] SmallOlmoSweep(string sweep, int checkpointEvery = 200) =>
+    /// rows, modular addition and a gapped comparison task, 4,000 steps unless told; the lines of the YAML, to add to.</summary>
+    public static string[] SmallOlmoSweep(string sweep, int checkpointEvery = 200, int steps = 4000) =>
     [
         "name: olmo", "experiment: olmo", "device: cpu",
         "data:",
@@ -53,7 +53,7 @@ static class TinyCorpus
         "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
         "  tasks: [{kind: modular_addition, frequency: 0.02}, {kind: comparison, frequency: 0.01, gap: 7}]",
         $"olmo: {{preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 250, eval_instances: 8, checkpoint_every: {checkpointEvery}}}",
-        "train: {steps: 4000, lr: 0.003, warmup_steps: 5, log_every: 20}",
+        $"train: {{steps: {steps}, lr: 0.003, warmup_steps: 5, log_every: 20}}",
         $"sweep: {sweep}",
     ];
 }
