@@ -90,10 +90,14 @@ public sealed class FourierProbe(FourierProbeSpec spec, long every, long lastSte
         int position = spec.Position == "tok1" ? 1 : 2;
         for (int start = 0; start < p * p; start += 1024)
         {
+            // Each chunk's activations are freed before the next: kept to the end, they grew the first probe's time
+            // several-fold on the CPU (fresh memory for every chunk).
+            using var chunkScope = NewDisposeScope();
             var chunk = all.narrow(0, start, Math.Min(1024, p * p - start)).to(device);
             var residual = model.Residual(chunk, spec.Layer);
-            sites.Add(residual.select(1, position).to(ScalarType.Float64).cpu());
-            logits.Add(model.LogitsFrom(residual, spec.Layer).select(1, TaskEvalSet.LabelPosition).index_select(1, items).to(ScalarType.Float64).cpu());
+            sites.Add(residual.select(1, position).to(ScalarType.Float64).cpu().MoveToOuterDisposeScope());
+            logits.Add(model.LogitsFrom(residual, spec.Layer).select(1, TaskEvalSet.LabelPosition).index_select(1, items).to(ScalarType.Float64).cpu()
+                .MoveToOuterDisposeScope());
         }
         var grid = cat(sites, 0).reshape(p, p, -1);                                       // (a, b, H)
         var rows = position == 1 ? grid.mean([1]) : grid.mean([0]);                        // per residue of the site's operand

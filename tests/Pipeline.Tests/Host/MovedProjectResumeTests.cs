@@ -12,7 +12,7 @@ namespace Retention.Tests.Host;
 public class MovedProjectResumeTests() : InTempFolder("moved-resume-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
-    const int Steps = 1500;
+    const int Steps = 600;
 
     /// <summary>dir/NAME: data/shards/a.jsonl (its lines with ids or without), tok/bytes-*, pipelines/tiny.yaml with relative paths,
     /// holding out one document in <paramref name="heldOutEvery"/> (0: none) for the validation loss.</summary>
