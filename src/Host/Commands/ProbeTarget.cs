@@ -30,7 +30,7 @@ public static class ProbeTarget
     public static string? OutputProblem(string outputDir, bool overwrite)
     {
         if (overwrite || !Directory.Exists(outputDir)) return null;
-        var held = Directory.EnumerateFileSystemEntries(outputDir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var held = Directory.EnumerateFileSystemEntries(outputDir).Select(e => Path.GetFileName(e)).Order(StringComparer.Ordinal).ToList();
         return held.Count == 0 ? null
             : $"--output {outputDir}: is not empty (it holds {Listing.FirstFew(held)}); " +
               "give --overwrite to replace an earlier scan's tables there, or another folder";

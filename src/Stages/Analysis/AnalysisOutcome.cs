@@ -23,7 +23,7 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
     {
         try
         {
-            var outcome = JsonSerializer.Deserialize<AnalysisOutcome>(File.ReadAllText(PathOf(sweepDir)), Json);
+            var outcome = JsonSerializer.Deserialize<AnalysisOutcome>(File.ReadAllText(PathOf(sweepDir)), RecordJson.Options);
             return outcome is { State: "completed" or "failed" } && DateTime.TryParse(outcome.Finished, out _) ? outcome : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
@@ -43,10 +43,9 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
         {
             Directory.CreateDirectory(Path.GetDirectoryName(PathOf(sweepDir))!);
             await AtomicFile.WriteTextAsync(PathOf(sweepDir),
-                JsonSerializer.Serialize(new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o")), Json)).ConfigureAwait(false);
+                JsonSerializer.Serialize(new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o")), RecordJson.Options)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }

@@ -108,18 +108,8 @@ internal static class ArrowTableLoader
         return columns;
     }
 
-    private static Schema ReadSchema(string path)
-    {
-        try
-        {
-            using var reader = new ArrowFileReader(File.OpenRead(path));
-            return reader.Schema;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new ArtifactException(path, $"not a readable Arrow IPC file ({ex.Message})", ex);
-        }
-    }
+    private static Schema ReadSchema(string path) =>
+        ArrowFooter.TryReadSchema(path, out var problem) ?? throw new ArtifactException(path, $"not a readable Arrow IPC file ({problem!.Message})", problem);
 
     private static void CreateTable(DuckDBConnection connection, string table, List<TableColumn> columns, string firstFile)
     {

@@ -104,17 +104,8 @@ public sealed class ArrowTableWriter : IAsyncDisposable
     public static void RequireColumns(string file, Schema schema)
     {
         string Columns(Schema s) => string.Join(", ", s.FieldsList.Select(f => $"{f.Name} {f.DataType.Name}"));
-        Schema written;
-        try
-        {
-            using var reader = new ArrowFileReader(File.OpenRead(file));
-            written = reader.Schema;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new ArtifactException(file, $"cannot be read ({e.Message}), so the run cannot continue the rows it holds: " +
-                $"{ResumeAdvice.TrainAfresh(file)}", e);
-        }
+        var written = ArrowFooter.TryReadSchema(file, out var problem) ?? throw new ArtifactException(file,
+            $"cannot be read ({problem!.Message}), so the run cannot continue the rows it holds: {ResumeAdvice.TrainAfresh(file)}", problem);
         if (AddedColumns.Of(written, schema) is null)
             throw new ArtifactException(file, $"was written with other columns ({Columns(written)}) than this version writes " +
                 $"({Columns(schema)}), so the run cannot continue it: {ResumeAdvice.TrainAfresh(file)}");

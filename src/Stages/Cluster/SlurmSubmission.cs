@@ -40,9 +40,8 @@ public sealed record SlurmSubmission(
     /// <summary>The task log Slurm writes (--output %A_%a.out).</summary>
     public string LogOf(int task) => Path.Combine(Directory, LogsFolder, $"{ArrayJobId ?? "%A"}_{task}.out");
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public Task SaveAsync() => AtomicFile.WriteTextAsync(Path.Combine(Directory, FileName), JsonSerializer.Serialize(this, Json));
+    public Task SaveAsync() => AtomicFile.WriteTextAsync(Path.Combine(Directory, FileName), JsonSerializer.Serialize(this, RecordJson.Options));
 
     /// <exception cref="FileNotFoundException">The folder holds no submission.</exception>
     public static SlurmSubmission Read(string directory)
@@ -51,7 +50,7 @@ public sealed record SlurmSubmission(
         if (!File.Exists(path)) throw new FileNotFoundException($"{directory} holds no {FileName}: not a folder written by `pipeline submit`", path);
         try
         {
-            return JsonSerializer.Deserialize<SlurmSubmission>(File.ReadAllText(path), Json)
+            return JsonSerializer.Deserialize<SlurmSubmission>(File.ReadAllText(path), RecordJson.Options)
                 ?? throw new InvalidDataException("empty");
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or NotSupportedException)

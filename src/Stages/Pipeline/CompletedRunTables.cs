@@ -1,4 +1,4 @@
-using Apache.Arrow.Ipc;
+using Retention.Artifacts;
 using Retention.Messages;
 using Retention.Spec;
 
@@ -20,15 +20,7 @@ public static class CompletedRunTables
         {
             var path = Path.Combine(runDir, name + ".arrow");
             if (!File.Exists(path)) return $"{name}.arrow is missing";
-            try
-            {
-                using var reader = new ArrowFileReader(File.OpenRead(path));
-                _ = reader.Schema;   // reads the footer: a truncated file fails here
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return $"{name}.arrow cannot be read ({e.Message})";
-            }
+            if (ArrowFooter.TryReadSchema(path, out var problem) is null) return $"{name}.arrow cannot be read ({problem!.Message})";
         }
         return null;
     }

@@ -330,7 +330,7 @@ public static class PipelineRunner
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), StatusJson)
+            return JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), RecordJson.Options)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException e)
@@ -340,11 +340,10 @@ public static class PipelineRunner
         }
     }
 
-    static readonly JsonSerializerOptions StatusJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     static Task WriteStatusAsync(string runDir, RunStatus status) =>
         AtomicFile.WriteTextAsync(Path.Combine(runDir, StatusFile),
-            JsonSerializer.Serialize(status, StatusJson));
+            JsonSerializer.Serialize(status, RecordJson.Options));
 }
 
 /// <summary>A run of the sweep failed; names the run and where its partial artifacts are.</summary>

@@ -218,7 +218,6 @@ public static class SweepContract
         string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1, string? DataDirectory = null, string? DataFingerprint = null,
         string? DocumentIds = null, string? AbsoluteIdsFrom = null, IReadOnlyList<DataFile>? DataFiles = null);
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>The build's version with its git commit (set at build time), e.g. 1.0.0+3f2a….</summary>
     public static string CodeVersion =>
@@ -234,10 +233,10 @@ public static class SweepContract
     public static Provenance? ReadProvenance(string runDir)
     {
         var path = Path.Combine(runDir, "provenance.json");
-        try { return File.Exists(path) ? JsonSerializer.Deserialize<Provenance>(File.ReadAllText(path), Json) : null; }
+        try { return File.Exists(path) ? JsonSerializer.Deserialize<Provenance>(File.ReadAllText(path), RecordJson.Options) : null; }
         catch (Exception e) when (e is JsonException or IOException) { return null; }
     }
 
     public static Task WriteAsync(string runDir, Provenance provenance) =>
-        AtomicFile.WriteTextAsync(Path.Combine(runDir, "provenance.json"), JsonSerializer.Serialize(provenance, Json));
+        AtomicFile.WriteTextAsync(Path.Combine(runDir, "provenance.json"), JsonSerializer.Serialize(provenance, RecordJson.Options));
 }
