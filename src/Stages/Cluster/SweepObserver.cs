@@ -48,7 +48,7 @@ public static class SweepObserver
             var ended = PipelineRunner.ReadStatus(dir);
             var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir),
                 CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run),
-                TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plan.Spec) : null);
+                TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plan.Spec, ended.Tables) : null);
             if (taskOf.TryGetValue(run, out var task) && task.Sub.ArrayJobId is { } job)
                 observation = observation with
                 {

@@ -11,12 +11,16 @@ namespace Retention.Pipeline;
 /// </summary>
 public static class CompletedRunTables
 {
+    /// <summary>The tables a run of <paramref name="spec"/> has once completed (swept.arrow aside: a header, not trained).</summary>
+    public static IReadOnlyList<string> Expected(PipelineSpec spec) => [.. RunTables.Of(spec).Select(t => t.Name)];
+
     /// <summary>What is wrong with the tables of the run in <paramref name="runDir"/> (trained under <paramref name="spec"/>):
-    /// the first table its experiment writes that is missing or whose footer cannot be read, or null when there is none.
-    /// Reads each file's footer only (milliseconds per run).</summary>
-    public static string? Damage(string runDir, PipelineSpec spec)
+    /// the first of the tables its status recorded (<paramref name="recorded"/>; the experiment's when it recorded none)
+    /// that is missing or whose footer cannot be read, or null when there is none. Reads each file's footer only
+    /// (milliseconds per run).</summary>
+    public static string? Damage(string runDir, PipelineSpec spec, IReadOnlyList<string>? recorded = null)
     {
-        foreach (var (name, _) in RunTables.Of(spec))
+        foreach (var name in recorded ?? Expected(spec))
         {
             var path = Path.Combine(runDir, name + ".arrow");
             if (!File.Exists(path)) return $"{name}.arrow is missing";
@@ -27,8 +31,9 @@ public static class CompletedRunTables
 
     /// <summary>The completed runs among <paramref name="runs"/> whose tables are damaged, with what is wrong.</summary>
     public static IReadOnlyList<(string Run, string Damage)> Damaged(IEnumerable<RunPlan> runs, Func<string, string> runDir) =>
-        [.. runs.Where(r => PipelineRunner.ReadStatus(runDir(r.RunId)) is { State: "completed" })
-                .Select(r => (r.RunId, Damage: Damage(runDir(r.RunId), r.Spec)))
+        [.. runs.Select(r => (Run: r, Status: PipelineRunner.ReadStatus(runDir(r.RunId))))
+                .Where(r => r.Status is { State: "completed" })
+                .Select(r => (r.Run.RunId, Damage: Damage(runDir(r.Run.RunId), r.Run.Spec, r.Status!.Tables)))
                 .Where(d => d.Damage is not null)
                 .Select(d => (d.RunId, d.Damage!))];
 

@@ -26,6 +26,12 @@ public sealed record RunStatus(string State, long Steps, double Seconds, string?
     /// <summary>Steps trained by this attempt.</summary>
     public long AttemptSteps => Math.Max(0, Steps - FromStep);
 
+    /// <summary>The tables a completed run wrote, by name (metrics, train, …): what a resume, a resubmission and `status`
+    /// check it still has, so a later version that writes one more table does not take the run for damaged. Null in
+    /// other states, and in runs an earlier version completed (the experiment's tables are checked then).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Tables { get; init; }
+
     public static RunStatus Completed(long steps, double s) => new("completed", steps, s);
 
     /// <summary>The state of a run whose data ran out before its last step (every source's epochs read): a failure

@@ -143,6 +143,7 @@ public static class PipelineRunner
             async Task<RunStatus> EndAsync(GraphCell cell, RunStatus end)
             {
                 if (steps.StartedAfter(cell.RunId) is { } from) end = end with { FromStep = from };
+                if (end.State == "completed") end = end with { Tables = CompletedRunTables.Expected(cell.Spec) };
                 if (Directory.Exists(cell.RunDir))
                 {
                     await WriteStatusAsync(cell.RunDir, end);

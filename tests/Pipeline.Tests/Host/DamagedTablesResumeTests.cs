@@ -79,4 +79,37 @@ public class DamagedTablesResumeTests() : InTempFolder("damaged-tables-")
         Assert.Contains("delete the run's directory", error.Message);
         Assert.Equal(metricsLength, new FileInfo(metrics).Length);   // not cut: the refusal came before any table was resumed
     }
+
+    /// <summary>A completed run records the tables it wrote; what it checks later is that list, so a version that writes
+    /// one more table does not take every earlier run for damaged. A run recorded without the list (an earlier version)
+    /// is checked against the experiment's tables, as before.</summary>
+    [Fact]
+    public async Task A_completed_run_is_checked_for_the_tables_it_recorded_not_for_tables_a_later_version_writes()
+    {
+        System.IO.File.WriteAllText(Path.Combine(dir, "s.yaml"), Yaml);
+        await Train(resume: false);
+        var statusFile = File("runs", "width-3", PipelineRunner.StatusFile);
+        var recorded = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(statusFile))!.AsObject();
+        // The list names every table file the run has but swept.arrow (a header written before training).
+        var written = Directory.GetFiles(File("runs", "width-3"), "*.arrow").Select(Path.GetFileNameWithoutExtension)
+            .Where(n => n != RunTables.SweptTable).Order().ToList();
+        Assert.Equal(written, recorded["tables"]!.AsArray().Select(n => (string?)n).Order().ToList());
+
+        // As if this version had added interference.arrow after the run completed: not in its list, not on disk.
+        recorded["tables"] = new System.Text.Json.Nodes.JsonArray([.. written.Where(n => n != "interference").Select(n => (System.Text.Json.Nodes.JsonNode?)n)]);
+        System.IO.File.WriteAllText(statusFile, recorded.ToJsonString());
+        System.IO.File.Delete(File("runs", "width-3", "interference.arrow"));
+        var status = CliProcess.Run(dir, Limit, "status", "s");
+        Assert.True(status.Exit == 0, status.Out + status.Err);
+        var resume = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--artifacts", dir, "--no-analysis");
+        Assert.True(resume.Exit == 0, resume.Out + resume.Err);
+        Assert.Contains("width-3: completed earlier, skipped (--resume)", resume.Out);
+
+        // Without the list (an earlier version's status.json) the experiment's tables are what it must have.
+        recorded.Remove("tables");
+        System.IO.File.WriteAllText(statusFile, recorded.ToJsonString());
+        var old = CliProcess.Run(dir, Limit, "status", "s");
+        Assert.True(old.Exit == 1, old.Out + old.Err);
+        Assert.Contains(old.Out.Split('\n'), l => l.Contains("width-3") && l.Contains("completed, but interference.arrow is missing"));
+    }
 }
