@@ -174,7 +174,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
             Assert.True(clock.Elapsed < Limit, $"the task never started training:\n{Logs(sweep)}");
             Thread.Sleep(50);
         }
-        Thread.Sleep(1500);
+        Thread.Sleep(2000);
 
         // scancel sends SIGTERM to every process of the job: the program stops once, checkpoints, and is left interrupted.
         var cancel = LocalSlurm.Bash($"scancel {job}");

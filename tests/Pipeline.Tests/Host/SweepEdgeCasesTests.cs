@@ -42,14 +42,14 @@ public class SweepEdgeCasesTests() : InTempFolder("sweep-edges-")
     [Fact]
     public void A_resumed_run_says_how_far_it_had_come_and_analyze_waits_for_runs_still_held()
     {
-        // Stopped a second after the first group opened its tables (~2,400 steps/s per group on a 2-core machine): mid-training,
+        // Stopped two seconds after the first group opened its tables (~2,400 steps/s per group on a 2-core machine): mid-training,
         // with steps taken, so the stop leaves a step to resume at; the resume then trains both groups (one from step 0).
         Synthetic(30_000, 15_000);
         var runDir = Path.Combine(Sweep, "runs", "width-2_frequency_exponent-0.5");
         using (var run = CliProcess.Start(dir, "run", "syn.yaml", "--jobs", "1", "--no-analysis"))
         {
             run.WaitUntil(() => File.Exists(Path.Combine(runDir, "metrics.arrow.tmp")), Limit, "training");
-            Thread.Sleep(1000);
+            Thread.Sleep(2000);
             run.Signal(15);
             Assert.Equal(130, run.WaitForExit(Limit).Exit);
         }
