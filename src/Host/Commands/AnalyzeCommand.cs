@@ -34,6 +34,9 @@ public static class AnalyzeCommand
                         "(`pipeline status` shows how far they are), or analyze after it");
                 var path = r.GetValue(file) ?? ownFile!;
                 // The sweep's own file was written by this program; nothing trains here, and the errors say so.
+                // A step that fails is said at its position in the file its analysis was read from: --pipeline's, or else
+                // the sweep's saved pipeline.yaml, whose lines are the ones that ran (the file `run` was given may have
+                // changed since, and a profile's or a --set's entry is written out in the saved one).
                 var pipeline = SpecLoader.Load(path, stored: r.GetValue(file) is null, analysisMoment: AnalysisCheckMoment.BeforeAnalysis);
                 var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
                 foreach (var table in tables.Where(t => t.Print))

@@ -2,19 +2,43 @@ namespace Retention.Analysis;
 
 /// <summary>
 /// An analysis step that failed; the message starts with the step ("analysis table 'final_loss'",
-/// "plot 'retention' overlay 1") followed by the cause, e.g. DuckDB's own error message.
+/// "plot 'retention' overlay 1") followed by the cause, e.g. DuckDB's own error message. When it is known where
+/// the step is declared, the message starts with that, as `validate` writes positions
+/// ("p.yaml:12:12: analysis table 'final_loss': ..."), so an editor can jump to it.
 /// </summary>
 public sealed class AnalysisException : Exception
 {
-    public AnalysisException(string step, string message, Exception? inner = null)
-        : base($"{step}: {message}", inner)
+    public AnalysisException(string step, string message, Exception? inner = null, string? declaredAt = null)
+        : this(step, message, inner, declaredAt, $"{step}: {message}") { }
+
+    private AnalysisException(string step, string cause, Exception? inner, string? declaredAt, string withoutPositions)
+        : base(declaredAt is null ? $"{step}: {cause}" : $"{declaredAt}: {step}: {cause}", inner)
     {
         Step = step;
-        Cause = message;
+        Cause = cause;
+        DeclaredAt = declaredAt;
+        WithoutPositions = withoutPositions;
     }
 
     public string Step { get; }
 
     /// <summary>The message without the step.</summary>
     public string Cause { get; }
+
+    /// <summary>"file:line:column" of the step's entry in the pipeline file (its <c>sql:</c> value); null when not known.</summary>
+    public string? DeclaredAt { get; }
+
+    /// <summary>The message with no file positions in it, for the sweep's recorded outcome: `status` prints that later,
+    /// maybe from another folder, where a path relative to where the command ran would mislead.</summary>
+    public string WithoutPositions { get; }
+
+    /// <summary>The same failure said where its step is declared; itself when that is not known.</summary>
+    public AnalysisException At(string? declaredAt) =>
+        declaredAt is null ? this : new AnalysisException(Step, Cause, InnerException, declaredAt, WithoutPositions);
+
+    /// <summary>Several failed steps as one (the plots that failed), each part said with its own position.</summary>
+    /// <param name="note">Appended after the parts, e.g. " (the other plots and the tables were written)".</param>
+    public static AnalysisException Combined(string step, IReadOnlyList<AnalysisException> parts, string note) =>
+        new(step, string.Join("; ", parts.Select(p => p.Message)) + note, parts[0], null,
+            $"{step}: {string.Join("; ", parts.Select(p => p.WithoutPositions))}{note}");
 }

@@ -9,7 +9,8 @@ namespace Retention.Analysis;
 /// in order as <c>CREATE OR REPLACE TABLE name AS &lt;sql&gt;</c>, so later tables and plots can
 /// use earlier ones, written to <c>analysis/&lt;name&gt;.arrow</c>; then each plot to
 /// <c>analysis/&lt;plot&gt;.png</c>. Every file is written atomically as soon as its step succeeds,
-/// so a failing step (an <see cref="AnalysisException"/> naming it) keeps what came before. Tables and plots
+/// so a failing step (an <see cref="AnalysisException"/> naming it, and saying where the pipeline file declares it
+/// when the pipeline gives that) keeps what came before. Tables and plots
 /// of an earlier analysis that this one does not have are first moved to previous/ (left there, a query would
 /// still find them as if current).
 /// </summary>
@@ -18,7 +19,8 @@ public static partial class AnalysisRunner
     /// <exception cref="ArtifactException">An artifact file cannot be loaded.</exception>
     /// <exception cref="AnalysisException">A table or plot failed; the message names it.</exception>
     /// <param name="pipeline">The sweep's pipeline, for the advice (analysis.advise): exact from its synthetic
-    /// spec (per mixture its runs train), or from the runs of an OLMo sweep.</param>
+    /// spec (per mixture its runs train), or from the runs of an OLMo sweep; and where its analysis steps are declared,
+    /// for the failures (when <paramref name="spec"/> is its own analysis).</param>
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
         string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, LoadedPipeline? pipeline = null)
     {
@@ -31,10 +33,15 @@ public static partial class AnalysisRunner
         }
         catch (Exception e) when (e is AnalysisException or ArtifactException)
         {
-            await AnalysisOutcome.RecordAsync(sweepDir, "failed", e.Message).ConfigureAwait(false);
+            await AnalysisOutcome.RecordAsync(sweepDir, "failed", e is AnalysisException a ? a.WithoutPositions : e.Message).ConfigureAwait(false);
             throw;
         }
     }
+
+    /// <summary>Step name → "file:line:column" of its declaration. Only the pipeline's own analysis: positions are
+    /// found by step name, and another spec's step of the same name is declared elsewhere (a wrong line is worse than none).</summary>
+    private static IReadOnlyDictionary<string, string> DeclaredAt(AnalysisSpec spec, LoadedPipeline? pipeline) =>
+        pipeline is not null && ReferenceEquals(spec, pipeline.Spec.Analysis) ? pipeline.AnalysisDeclaredAt : new Dictionary<string, string>();
 
     static async Task<IReadOnlyList<AnalysisTableResult>> RunStepsAsync(
         string sweepDir, AnalysisSpec spec, TextWriter? log, CancellationToken ct, LoadedPipeline? pipeline)
@@ -48,11 +55,19 @@ public static partial class AnalysisRunner
             log?.WriteLine($"loaded {table.Name}: {table.Rows} rows from {table.Files.Count} file(s)");
 
         var outputDir = Path.Combine(catalog.Directory, ArtifactLayout.AnalysisDir);
+        var declaredAt = DeclaredAt(spec, pipeline);
         var results = new List<AnalysisTableResult>();
         foreach (var table in spec.Tables)
         {
             ct.ThrowIfCancellationRequested();
-            results.Add(await RunTableAsync(catalog, table, outputDir, ct).ConfigureAwait(false));
+            try
+            {
+                results.Add(await RunTableAsync(catalog, table, outputDir, ct).ConfigureAwait(false));
+            }
+            catch (AnalysisException e) when (declaredAt.GetValueOrDefault(e.Step) is { } at)
+            {
+                throw e.At(at);
+            }
             log?.WriteLine($"table {table.Name}: {results[^1].Result.Rows.Count} rows -> {results[^1].ArrowPath}");
         }
         // A plot that fails (no rows, say) does not keep the others from being drawn; the first failure is
@@ -61,14 +76,15 @@ public static partial class AnalysisRunner
         foreach (var plot in spec.Plots)
         {
             ct.ThrowIfCancellationRequested();
-            var step = $"plot '{plot.Name}'";
+            var step = AnalysisSteps.Plot(plot.Name);
             try
             {
                 var path = Path.Combine(outputDir, RequireFileName(plot.Name, step) + ".png");
                 PlotRenderer.Render(catalog.Connection, plot, path);
                 log?.WriteLine($"plot {plot.Name} -> {path}");
             }
-            catch (AnalysisException e) { failed.Add(e); }
+            // An overlay's failure is said at the overlay's SQL, else (not known) at its plot's.
+            catch (AnalysisException e) { failed.Add(e.At(declaredAt.GetValueOrDefault(e.Step) ?? declaredAt.GetValueOrDefault(step))); }
         }
         if (spec.Advise is { } advise && pipeline is not null)
         {
@@ -82,8 +98,7 @@ public static partial class AnalysisRunner
         }
         if (failed.Count == 1) throw failed[0];
         if (failed.Count > 1)
-            throw new AnalysisException($"{failed.Count} plots",
-                string.Join("; ", failed.Select(f => f.Message)) + " (the other plots and the tables were written)", failed[0]);
+            throw AnalysisException.Combined($"{failed.Count} plots", failed, " (the other plots and the tables were written)");
         return results;
     }
 
@@ -97,7 +112,7 @@ public static partial class AnalysisRunner
     private static async Task<AnalysisTableResult> RunTableAsync(
         ArtifactCatalog catalog, AnalysisTableSpec table, string outputDir, CancellationToken ct)
     {
-        var step = $"analysis table '{table.Name}'";
+        var step = AnalysisSteps.Table(table.Name);
         var name = RequireFileName(table.Name, step);
         if (catalog.Tables.Any(t => t.PerRun && t.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
             throw new AnalysisException(step, "the name is taken by a run artifact table, which it would replace");

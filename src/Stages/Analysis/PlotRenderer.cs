@@ -34,7 +34,7 @@ public static class PlotRenderer
         var step = Step(spec);
         var data = SqlRunner.Query(connection, spec.Sql, step);
         var overlays = spec.Overlays
-            .Select((o, i) => new OverlayInput(o, SqlRunner.Query(connection, o.Sql, $"{step} overlay {i + 1}"), $"{step} overlay {i + 1}"))
+            .Select((o, i) => new OverlayInput(o, SqlRunner.Query(connection, o.Sql, AnalysisSteps.Overlay(spec.Name, i)), AnalysisSteps.Overlay(spec.Name, i)))
             .ToList();
         var plot = new Plot();
         try
@@ -63,7 +63,7 @@ public static class PlotRenderer
         }
     }
 
-    private static string Step(PlotSpec spec) => $"plot '{spec.Name}'";
+    private static string Step(PlotSpec spec) => AnalysisSteps.Plot(spec.Name);
 
     /// <summary>A legend only when something is labelled, outside the data area (inside, it hides points):
     /// right of it for a few entries, below it, wrapped in rows, for many (a tall column squeezed the plot).</summary>

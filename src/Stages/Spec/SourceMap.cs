@@ -51,6 +51,9 @@ internal sealed class SourceMap
         return new SpecError(source, (int)start.Line, (int)start.Column, path, message);
     }
 
+    /// <summary>"file:line:column" of <paramref name="node"/> as errors write it; null for a --set's node, which has no lines.</summary>
+    public string? PositionOf(YamlNode node) => ErrorAt(node, "", "") is { Line: > 0 } at ? at.Where : null;
+
     private YamlNode Original(YamlNode node)
     {
         while (_copiedFrom.TryGetValue(node, out var original)) node = original;

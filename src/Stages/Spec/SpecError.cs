@@ -10,9 +10,9 @@ namespace Retention.Spec;
 public sealed record SpecError(string Source, int Line, int Column, string Path, string Message)
 {
     /// <summary>"source:line:col: path: message", the shape compilers use so editors can jump to it.</summary>
-    public override string ToString()
-    {
-        var where = Line > 0 ? $"{Source}:{Line}:{Column}" : Source;
-        return Path.Length > 0 ? $"{where}: {Path}: {Message}" : $"{where}: {Message}";
-    }
+    public override string ToString() =>
+        Path.Length > 0 ? $"{Where}: {Path}: {Message}" : $"{Where}: {Message}";
+
+    /// <summary>"source:line:col", or the source alone when there is no position.</summary>
+    public string Where => Line > 0 ? $"{Source}:{Line}:{Column}" : Source;
 }

@@ -165,7 +165,8 @@ public static class SpecLoader
         var others = checkOtherProfiles ? OtherProfileErrors(yaml, sourceName, profile, baseDirectory, duplicates, analysisMoment) : [];
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. Fail(duplicates).Errors, .. others]);
 
-        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept, AnalysisWarnings = analysisWarnings };
+        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept, AnalysisWarnings = analysisWarnings,
+            AnalysisDeclaredAt = AnalysisPositions.Of(spec.Analysis, index, sources) };
     }
 
     /// <summary>An error that only some runs of a sweep have comes from a swept value, though a rule over two fields

@@ -24,4 +24,23 @@ public class PlotFailureTests() : InTempFolder("plot-failure-")
         var analysis = Path.Combine(trained.SweepDir, "analysis");
         Assert.Equal(["drawn.png"], Directory.GetFiles(analysis, "*.png").Select(Path.GetFileName));
     }
+
+    [Fact]
+    public async Task Each_failed_plot_is_said_where_it_is_declared_and_the_recorded_outcome_has_no_positions()
+    {
+        string[] plots = [Plot("empty", "task = 99"), Plot("drawn", "true"), Plot("also_empty", "step < 0")];
+        var yaml = Yaml(["name: t", "synthetic: {tasks: 2, dims_per_task: 2, width: 2}", "train: {steps: 10, batch_size: 8, log_every: 10}",
+            "analysis:", "  plots:", .. plots]);
+        var pipeline = Load(yaml);
+        var trained = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None, analyze: false);
+
+        var error = await Assert.ThrowsAsync<AnalysisException>(() => AnalysisRunner.RunAsync(trained.SweepDir, pipeline.Spec.Analysis, pipeline: pipeline));
+        // The plots are lines 6 and 8 of the file; each position is its quoted sql value.
+        Assert.Contains($"test.yaml:6:{plots[0].IndexOf("'SELECT", StringComparison.Ordinal) + 1}: plot 'empty': the query returned no rows", error.Message);
+        Assert.Contains($"test.yaml:8:{plots[2].IndexOf("'SELECT", StringComparison.Ordinal) + 1}: plot 'also_empty': the query returned no rows", error.Message);
+        // `status` prints the recorded outcome later, from anywhere: no path relative to where this ran.
+        var recorded = AnalysisOutcome.Read(trained.SweepDir)!.Error!;
+        Assert.Contains("plot 'empty': the query returned no rows", recorded);
+        Assert.DoesNotContain("test.yaml", recorded);
+    }
 }
