@@ -179,6 +179,32 @@ public class StagedOutputTests() : InTempFolder("staged-output-")
         Assert.Equal("new 0", File.ReadAllText(Path.Combine(link, "part-00000.npy")));
     }
 
+    [SkippableFact]
+    public void An_output_that_is_a_mount_point_is_refused_before_any_work()
+    {
+        // A volume mounted at --out (docker -v vol:/data/tokens): the staging folder beside it lies on another file system,
+        // and a mount point cannot be renamed aside (EBUSY), so the swap would fail once every file is written.
+        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "mounting a file system needs root on Linux");
+        Directory.CreateDirectory(Out);
+        Skip.IfNot(Run("mount", "-t", "tmpfs", "tmpfs", Out), "tmpfs cannot be mounted here");
+        try
+        {
+            File.WriteAllText(Path.Combine(Out, "part-00000.npy"), "old");
+            var e = Assert.Throws<ArgumentException>(() => { using var staged = StagedOutput.Begin(Out, Owns); });
+            Assert.Contains("is a mount point", e.Message);
+            Assert.Empty(Beside());
+            Assert.Equal("old", File.ReadAllText(Path.Combine(Out, "part-00000.npy")));
+        }
+        finally { Assert.True(Run("umount", Out)); }
+    }
+
+    static bool Run(string program, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardError = true });
+        p!.WaitForExit();
+        return p.ExitCode == 0;
+    }
+
     [Fact]
     public void An_output_that_is_a_file_is_refused()
     {

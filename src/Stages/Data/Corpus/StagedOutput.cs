@@ -40,7 +40,7 @@ public sealed class StagedOutput : IDisposable
     /// <param name="owns">Which file names in the earlier folder are the command's own output, replaced by the new set;
     /// everything else in it is kept.</param>
     /// <param name="names">Who is writing (tests stand in for another, killed, process).</param>
-    /// <exception cref="ArgumentException"><paramref name="outDir"/> is a file, or a file system root.</exception>
+    /// <exception cref="ArgumentException"><paramref name="outDir"/> is a file, a file system root or a mount point.</exception>
     public static StagedOutput Begin(string outDir, Func<string, bool> owns, Action<string>? log = null, StagingNames? names = null)
     {
         var target = Resolve(outDir);
@@ -113,8 +113,22 @@ public sealed class StagedOutput : IDisposable
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir));
         if (File.Exists(full)) throw new ArgumentException($"--out {outDir} is a file: name a folder");
         if (Path.GetDirectoryName(full) is null) throw new ArgumentException($"--out {outDir} is a file system root: name a folder in it");
-        if (new DirectoryInfo(full).LinkTarget is not null && new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } link) full = Path.TrimEndingDirectorySeparator(link.FullName);
+        full = LinkResolved(full);
+        // A mounted volume cannot be renamed aside (EBUSY), and the staging folder beside it would lie on another file
+        // system: refused now, not once every file is written.
+        if (IsMountPoint(full)) throw new ArgumentException($"--out {outDir} is a mount point, which cannot be replaced by renaming: name a folder in it");
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         return full;
+    }
+
+    /// <summary>The folder a symbolic link at <paramref name="full"/> finally names (itself when it is no link).</summary>
+    internal static string LinkResolved(string full) =>
+        new DirectoryInfo(full).LinkTarget is not null && new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } link
+            ? Path.TrimEndingDirectorySeparator(link.FullName) : full;
+
+    static bool IsMountPoint(string full)
+    {
+        try { return DriveInfo.GetDrives().Any(d => Path.TrimEndingDirectorySeparator(d.RootDirectory.FullName) == full); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }   // the mount table unreadable: as before
     }
 }
