@@ -179,6 +179,27 @@ public class StagedOutputTests() : InTempFolder("staged-output-")
         Assert.Equal("new 0", File.ReadAllText(Path.Combine(link, "part-00000.npy")));
     }
 
+    [Theory]
+    [InlineData("aside")]   // the earlier folder aside, the new set not in place
+    [InlineData("in")]      // the new set in place, the user's files still aside
+    public void A_stopped_swap_under_this_very_process_name_is_put_right_not_left_for_a_writer_that_is_gone(string killedAfter)
+    {
+        // A container restarted after an OOM kill keeps its host name and numbers its processes alike: the next command
+        // has the killed one's name, and no other command of this process is writing there.
+        var earlier = Earlier();
+        var killed = StagedOutput.Begin(Out, Owns, names: StagingNames.Current);
+        WriteNew(killed);
+        Assert.Throws<Stop>(() => killed.Commit(step => { if (step == killedAfter) throw new Stop(); }));
+
+        using (var next = StagedOutput.Begin(Out, Owns))
+        {
+            WriteNew(next);
+            next.Commit();
+        }
+        Assert.Equal(Expected(earlier), Contents());
+        Assert.Empty(Beside());
+    }
+
     [SkippableFact]
     public void An_output_that_is_a_mount_point_is_refused_before_any_work()
     {

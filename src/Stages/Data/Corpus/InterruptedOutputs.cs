@@ -10,12 +10,14 @@ namespace Retention.Data.Corpus;
 public static class InterruptedOutputs
 {
     /// <summary>Puts right every staging folder beside <paramref name="target"/> that no running command owns; says each on <paramref name="log"/>.</summary>
-    public static void Recover(string target, Action<string>? log)
+    /// <param name="self">Who is about to write: its own names are leftovers too, of a call of this process that failed or of a
+    /// killed process that had its host and pid (a restarted container numbers its processes alike), never of a running command.</param>
+    public static void Recover(string target, StagingNames self, Action<string>? log)
     {
         // Earlier sets first: one put back in place makes its command's unfinished new set plain leftovers.
         foreach (var (path, kind, owner) in StagingNames.Beside(target).OrderBy(s => s.Kind == StagingNames.Replaced ? 0 : 1).ToList())
         {
-            if (owner.MayBeRunning())
+            if (owner != self && owner.MayBeRunning())
             {
                 log?.Invoke($"left {path} alone: {owner} may still be writing {target} (remove it once no command writes there)");
                 continue;

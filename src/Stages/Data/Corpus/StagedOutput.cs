@@ -44,8 +44,9 @@ public sealed class StagedOutput : IDisposable
     public static StagedOutput Begin(string outDir, Func<string, bool> owns, Action<string>? log = null, StagingNames? names = null)
     {
         var target = Resolve(outDir);
-        InterruptedOutputs.Recover(target, log);
-        var staged = new StagedOutput(target, owns, log, names ?? StagingNames.Current);
+        names ??= StagingNames.Current;
+        InterruptedOutputs.Recover(target, names, log);
+        var staged = new StagedOutput(target, owns, log, names);
         if (Directory.Exists(staged.Folder)) Directory.Delete(staged.Folder, recursive: true);   // this very process's, from a call that failed
         Directory.CreateDirectory(staged.Folder);
         return staged;
