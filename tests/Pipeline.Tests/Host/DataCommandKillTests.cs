@@ -154,4 +154,24 @@ public class DataCommandKillTests() : InTempFolder("data-kill-")
         Assert.Equal(1100, ids.Distinct().Count());
         Assert.Equal(1101, File.ReadAllLines(Path.Combine(dir, "sample", SampleDocuments.ProvenanceFile)).Length);
     }
+
+    [SkippableFact]
+    public void A_staging_folder_of_a_live_process_this_one_cannot_see_under_the_same_host_name_is_left_alone()
+    {
+        // Containers that share the host's name (docker --network host, a pod with hostNetwork) do not share its processes:
+        // a command in one cannot tell whether a process of another is alive, as with another machine.
+        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "a pid namespace needs root on Linux");
+        TinyCorpus.WriteShard(dir);
+        var live = StagingNames.Current.Sibling(Path.Combine(dir, "tokens"), StagingNames.Partial);   // this test's process, alive, writing
+        Directory.CreateDirectory(live);
+        File.WriteAllText(Path.Combine(live, "part-00000.npy"), "being written");
+
+        using var cli = CliProcess.StartProgram(dir, null, "unshare",
+            ["--pid", "--fork", "--mount-proc", CliProcess.DotnetHost, CliProcess.Dll, "data", "tokenize", "shards/a.jsonl", "--out", "tokens", .. BytesTokenizer]);
+        var (exit, output, error) = cli.WaitForExit(Limit);
+        Skip.If(exit != 0 && error.StartsWith("unshare:", StringComparison.Ordinal), $"no pid namespace here: {error}");
+        Assert.True(exit == 0, error + output);
+        Assert.Equal("being written", File.ReadAllText(Path.Combine(live, "part-00000.npy")));
+        Assert.Contains($"left {live} alone", output);
+    }
 }

@@ -15,7 +15,7 @@ public sealed record StagingNames(string Host, int Pid)
     public const string Replaced = "replaced";
 
     /// <summary>This process on this machine.</summary>
-    public static StagingNames Current { get; } = new(SafeHost(Environment.MachineName), Environment.ProcessId);
+    public static StagingNames Current { get; } = new(SafeHost(Environment.MachineName) + PidNamespace(), Environment.ProcessId);
 
     /// <summary>The sibling of <paramref name="target"/> of the given kind (<see cref="Partial"/> or <see cref="Replaced"/>).</summary>
     public string Sibling(string target, string kind) => $"{target}.{kind}-{Host}-{Pid}";
@@ -45,6 +45,24 @@ public sealed record StagingNames(string Host, int Pid)
     }
 
     public override string ToString() => $"process {Pid} on {Host}";
+
+    /// <summary>Where the pid is counted, when not among the machine's own processes: a container sees only its own, and
+    /// containers may share the host's name (docker --network host, a pod with hostNetwork). Named, a container's folders are
+    /// another machine's to every process outside it, so none takes a live one for a killed one's because it cannot see its pid.</summary>
+    static string PidNamespace()
+    {
+        if (!OperatingSystem.IsLinux()) return "";
+        try
+        {
+            var link = new FileInfo("/proc/self/ns/pid").LinkTarget;   // "pid:[4026531836]"
+            return link is not null && Regex.Match(link, @"^pid:\[([0-9]+)\]$") is { Success: true } m && m.Groups[1].Value != InitialPidNamespace
+                ? $".pidns{m.Groups[1].Value}" : "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
+    }
+
+    /// <summary>The machine's own processes' pid namespace (the kernel's PROC_PID_INIT_INO): its folders keep the plain host name.</summary>
+    const string InitialPidNamespace = "4026531836";
 
     // The name goes into a folder name, parsed back by Beside: nothing but letters, digits, dots, hyphens and underscores.
     static string SafeHost(string host) => Regex.Replace(host, "[^A-Za-z0-9._-]", "_");
