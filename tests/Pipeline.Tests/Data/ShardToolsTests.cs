@@ -74,6 +74,23 @@ public class ShardToolsTests() : InTempFolder("shard-tools-")
     }
 
     [Fact]
+    public async Task A_sample_into_a_link_to_the_folder_it_reads_is_refused_as_the_folder_itself_is()
+    {
+        // An earlier sample, read again through one name and written through another: the new sample would replace it.
+        TinyCorpus.WriteShard(dir);
+        var samples = Path.Combine(dir, "samples");
+        var earlier = await ShardTools.SampleAsync(["shards/a.jsonl"], dir, 200, samples, seed: 0, perShard: 50, new DataQualityLog());
+        Directory.CreateSymbolicLink(Path.Combine(dir, "linked"), samples);
+        foreach (var (from, to) in new[] { ("samples/*.json.gz", "linked"), ("linked/*.json.gz", "samples") })
+        {
+            var e = await Assert.ThrowsAsync<ArgumentException>(() =>
+                ShardTools.SampleAsync([from], dir, 10, Path.Combine(dir, to), seed: 0, perShard: 50, new DataQualityLog()));
+            Assert.Contains("holds a source being read (sample-0000.json.gz)", e.Message);
+        }
+        Assert.Equal(earlier.Shards, Directory.GetFiles(samples, "*.json.gz").Order());
+    }
+
+    [Fact]
     public void A_vocabulary_beyond_uint16_needs_uint32()
     {
         var e = Assert.Throws<ArgumentException>(() => ShardTools.Tokenize(["x"], dir, TextTokenizer.Create(new TokenizerSpec()), dir, TokenDtype.UInt16, 10, 1, new DataQualityLog()));
