@@ -21,12 +21,18 @@ public static class DataInputs
     }
 
     /// <summary>The tokenizer the options name, its files read now.</summary>
-    /// <exception cref="UsageException">A tokenizer file is missing or not a tokenizer; the message names its option.</exception>
+    /// <exception cref="UsageException">A tokenizer file is missing, a folder or not a tokenizer; the message names its option.</exception>
     public static TextTokenizer Tokenizer(TokenizerSpec spec)
     {
-        foreach (var (file, option) in new[] { (spec.Path, "--tokenizer-path"), (spec.MergesPath, "--merges-path") })
+        var vocabulary = spec.Kind == TextTokenizer.HuggingFace ? "tokenizer.json" : "vocab.json";
+        foreach (var (file, option, name) in new[] { (spec.Path, "--tokenizer-path", vocabulary), (spec.MergesPath, "--merges-path", "merges.txt") })
+        {
+            // A model's folder (where the file lies) is there: "no such file" would send the user looking for a missing one.
+            if (file is not null && Directory.Exists(file))
+                throw new UsageException($"{option} {file}: '{Path.GetFullPath(file)}' is a folder: name the {name} in it");
             if (file is not null && !File.Exists(file))
                 throw new UsageException($"{option} {file}: no such file '{Path.GetFullPath(file)}'");
+        }
         try { return TextTokenizer.Create(spec); }
         catch (DataException e) when (!TextTokenizer.IsBuiltIn(spec.Kind))
         {

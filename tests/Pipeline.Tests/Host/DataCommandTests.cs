@@ -42,6 +42,8 @@ public class DataCommandTests() : InTempFolder("data-cli-")
     [InlineData("data sample data/nothere.txt --docs 3 --out x", "no such shard or list file: '{dir}/data/nothere.txt'")]
     [InlineData("data tokenize data/sub/a.jsonl --out x --tokenizer bpe --tokenizer-path nope.json --merges-path m.txt", "--tokenizer-path nope.json: no such file '{dir}/nope.json'")]
     [InlineData("data tokenize data/sub/a.jsonl --out x --tokenizer huggingface --tokenizer-path data/sub/a.jsonl", "--tokenizer huggingface --tokenizer-path data/sub/a.jsonl: ")]
+    [InlineData("data tokenize data/sub/a.jsonl --out x --tokenizer huggingface --tokenizer-path data/sub", "--tokenizer-path data/sub: '{dir}/data/sub' is a folder: name the tokenizer.json in it")]
+    [InlineData("data tokenize data/sub/a.jsonl --out x --tokenizer bpe --tokenizer-path data/sub/a.jsonl --merges-path data", "--merges-path data: '{dir}/data' is a folder: name the merges.txt in it")]
     [InlineData("data tokenize data --out x", "it has subfolders (e.g. 'sub'), whose files a folder does not include: name a subfolder, or a glob that reaches into them such as 'data/**/*'")]
     [InlineData("data tokenize tokens --out x", "'part-00000.npy': `data tokenize` and `data sample` read Dolma JSON lines")]
     [InlineData("data sample tokens/* --docs 3 --out x", "'part-00000.npy': `data tokenize` and `data sample` read Dolma JSON lines")]
