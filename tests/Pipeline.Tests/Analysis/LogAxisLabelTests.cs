@@ -88,6 +88,15 @@ public sealed class LogAxisLabelTests : IDisposable
     }
 
     [Fact]
+    public void Ticks_of_a_range_narrower_than_six_digits_keep_distinct_labels()
+    {
+        // 1 to 1.0000002: G6 wrote each of 1, 1.0000001 and 1.0000002 as "1".
+        var labels = LeftTicks(Line(Losses(1, 1.0000002))).Select(t => t.Label).ToList();
+        Assert.Equal(labels.Count, labels.Distinct().Count());
+        Assert.Equal("1", labels[0]);
+    }
+
+    [Fact]
     public void An_overlay_beyond_the_data_is_labelled_too()
     {
         // The axis takes in the overlay's points (a theory line at 0.01 and 30, below and above the losses at 0.68–1.75): its
