@@ -34,7 +34,9 @@ public static class CatalogCache
         // An empty file is a cache whose creation failed (a full disk): DuckDB would refuse it for good.
         try { if (new FileInfo(path) is { Exists: true, Length: 0 }) File.Delete(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        var connection = new DuckDBConnection($"DataSource={path}");
+        // Quoted by the builder: a folder named with ';' or '=' would otherwise end the value (an ArgumentException) or
+        // set another key.
+        var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = path }.ConnectionString);
         try
         {
             connection.Open();

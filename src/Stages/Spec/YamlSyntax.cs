@@ -87,8 +87,8 @@ internal static class YamlSyntax
         var column = (int)at.Column;
         var raw = e is YamlException ? e.Message : "";
 
-        if (raw.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentTab(text) is { } tab)
-            // The scanner reports tabs at the start of the enclosing mapping; point at the tab itself.
+        if (IsTabError(e) && IndentTab(text, stopped, line) is { } tab)
+            // The scanner reports tabs at the start of the enclosing mapping or of the value before; point at the tab itself.
             return (tab.Line, tab.Column, "tab character in indentation; YAML indents with spaces only");
 
         if (open is not null && (e is not YamlException || raw.Contains($"expected ',' or '{open.Closing}'")))
@@ -126,15 +126,33 @@ internal static class YamlSyntax
         return (line, column, message);
     }
 
-    private static (int Line, int Column)? FirstIndentTab(string text)
+    /// <summary>The scanner's own tab errors ("found invalid tab as indentation", "found a tab character that violate
+    /// indentation"); not a message that merely holds the letters, as an alias *stable's.</summary>
+    private static bool IsTabError(Exception e) =>
+        e is SyntaxErrorException && (e.Message.Contains("tab character", StringComparison.Ordinal) || e.Message.Contains("invalid tab", StringComparison.Ordinal));
+
+    /// <summary>The tab the scanner stopped at (it stops on the indenting tab it refuses), else the first indenting tab from
+    /// the line it reported on: tabs before it may be allowed ones, in a literal block's text or a flow collection's line.</summary>
+    private static (int Line, int Column)? IndentTab(string text, Mark stopped, int reported)
     {
         var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
-            var tab = lines[i].IndexOf('\t', 0, indent);
-            if (tab >= 0) return (i + 1, tab + 1);
-        }
+        var at = (int)stopped.Line;
+        if (at >= 1 && at <= lines.Length && IndentTabOf(lines[at - 1]) is { } column) return (at, column);
+        return FirstIndentTab(lines, Math.Max(reported, 1)) ?? FirstIndentTab(lines, 1);
+    }
+
+    /// <summary>The column of the first tab among the line's leading blanks, or null.</summary>
+    private static int? IndentTabOf(string line)
+    {
+        var indent = line.Length - line.TrimStart(' ', '\t').Length;
+        var tab = line.IndexOf('\t', 0, indent);
+        return tab >= 0 ? tab + 1 : null;
+    }
+
+    private static (int Line, int Column)? FirstIndentTab(string[] lines, int fromLine)
+    {
+        for (var i = fromLine - 1; i < lines.Length; i++)
+            if (IndentTabOf(lines[i]) is { } column) return (i + 1, column);
         return null;
     }
 

@@ -65,6 +65,21 @@ public class AnalysisCheckTests
     }
 
     [Fact]
+    public void A_failed_table_hides_only_the_errors_that_name_it_not_every_one_holding_its_letters()
+    {
+        // A table named t once made every later message with a 't' in it "a consequence" of its failure, so one pass
+        // did not report everything: here the plot's missing column, and a table reading t_other, which names no t.
+        var errors = Errors(Synthetic(
+            "  tables:",
+            "    - {name: t, sql: 'SELECT nope FROM metrics'}",
+            "    - {name: t_other, sql: 'SELECT stpe FROM metrics'}",
+            "    - {name: again, sql: 'SELECT * FROM t'}",
+            "  plots:",
+            "    - {name: q, kind: line, sql: 'SELECT step FROM metrics', x: step, y: nothing}"));
+        Assert.Equal(["analysis.tables[0].sql", "analysis.tables[1].sql", "analysis.plots[0].y"], errors.Select(e => e.Path));
+    }
+
+    [Fact]
     public void The_swept_table_is_known_from_the_sweep_with_its_columns_typed_by_value()
     {
         // The README's "SELECT ... FROM metrics JOIN swept USING (run)": numeric columns add up, a

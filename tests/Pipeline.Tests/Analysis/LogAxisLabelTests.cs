@@ -88,6 +88,30 @@ public sealed class LogAxisLabelTests : IDisposable
     }
 
     [Fact]
+    public void Ticks_of_a_range_narrower_than_six_digits_keep_distinct_labels()
+    {
+        // 1 to 1.0000002: G6 wrote each of 1, 1.0000001 and 1.0000002 as "1".
+        var labels = LeftTicks(Line(Losses(1, 1.0000002))).Select(t => t.Label).ToList();
+        Assert.Equal(labels.Count, labels.Distinct().Count());
+        Assert.Equal("1", labels[0]);
+    }
+
+    [Fact]
+    public void An_overlay_beyond_the_data_is_labelled_too()
+    {
+        // The axis takes in the overlay's points (a theory line at 0.01 and 30, below and above the losses at 0.68–1.75): its
+        // ticks must reach them, not stop at the data's range with the rest of the axis unlabelled.
+        var spec = Line("SELECT * FROM curves") with
+        {
+            Overlays = [new OverlaySpec { Sql = "SELECT * FROM (VALUES (0, 0.01), (200, 30.0)) t(x, y)", X = "x", Y = "y", Style = "line" }],
+        };
+        var ticks = LeftTicks(spec);
+        double low = Math.Log10(0.01), high = Math.Log10(30), range = high - low;
+        Assert.True(Math.Log10(ticks[0].Value) - low <= AxisTicks.MaxEdgeShare * range + 1e-9, string.Join(", ", ticks.Select(t => t.Label)));
+        Assert.True(high - Math.Log10(ticks[^1].Value) <= AxisTicks.MaxEdgeShare * range + 1e-9, string.Join(", ", ticks.Select(t => t.Label)));
+    }
+
+    [Fact]
     public void The_legend_names_the_series_column_in_every_entry()
     {
         SqlRunner.Execute(connection, "INSERT INTO curves VALUES (NULL, 0, 1.0)");

@@ -85,6 +85,19 @@ public class CatalogCacheTests() : InTempFolder("catalog-cache-")
         AssertSameAsLoadingEverything(sweep);
     }
 
+    [Theory]
+    [InlineData("semi;colon")]             // ';' ended the connection string's value: an ArgumentException escaped the query
+    [InlineData("a;DataSource=elsewhere")] // the later key won: the cache was looked for under another path
+    [InlineData("quote'd \"and\" ünï")]
+    public async Task A_sweep_folder_named_with_connection_string_characters_is_cached_in_itself(string name)
+    {
+        var sweep = await Sweep("f", 2, 3);
+        var renamed = Path.Combine(dir, name);
+        Directory.Move(sweep, renamed);
+        AssertSameAsLoadingEverything(renamed);
+        Assert.True(File.Exists(Path.Combine(renamed, CatalogCache.FileName)));
+    }
+
     [Fact]
     public async Task A_folder_of_sweeps_is_queried_at_once_with_a_sweep_column()
     {

@@ -12,6 +12,11 @@ public class MalformedSpecTests
     {
         // ---- YAML syntax ----
         { "tab indentation", Yaml("name: a", "train:", "\tsteps: 3"), 3, 1, "", ["tab character", "spaces"] },
+        // A tab is allowed inside a literal block's text and a flow collection's continuation line: the error is at the tab
+        // that indents a key, where the scanner stopped, not at the first tab in the file.
+        { "tab indentation after a literal block with a tab in its text", Yaml("name: a", "description: |", "  x", "  \tSELECT 1", "seed: 1", "train:", "\tsteps: 3"), 7, 1, "", ["tab character", "spaces"] },
+        { "tab indentation after a flow continuation line with a tab", Yaml("name: a", "synthetic: {tasks: 8,", "\tdims_per_task: 8}", "seed: 1", "\ttrain: 2"), 5, 1, "", ["tab character", "spaces"] },
+        { "tab after spaces in a nested mapping", Yaml("name: a", "train:", "  steps: 3", "  \tlr: 3"), 4, 3, "", ["tab character", "spaces"] },
         { "key indented deeper than its siblings", Yaml("name: a", "train:", "  steps: 3", "    lr: 0.1"), 4, 7, "", ["unexpected 'key: value'", "indent it to the level of its siblings"] },
         { "key indented less than its siblings", Yaml("name: a", "train:", "  steps: 3", " lr: 0.1"), 4, 2, "", ["bad indentation", "aligned with the keys above"] },
         { "unterminated single quote", Yaml("name: 'abc", "seed: 1"), 1, 7, "", ["unterminated quoted string", "never closed"] },
@@ -110,6 +115,16 @@ public class MalformedSpecTests
         // Users read these; no CLR type names or exception text may leak through.
         Assert.DoesNotContain("System.", error.Message);
         Assert.DoesNotContain("Exception", error.Message);
+    }
+
+    [Fact]
+    public void An_alias_whose_name_holds_tab_is_not_told_as_a_tab()
+    {
+        // The message of an undefined *stable holds the letters "tab"; the file's allowed tab (in a literal block's text)
+        // was blamed instead. (The alias error's position is YamlDotNet's, 1:1, and not checked here.)
+        var error = Assert.Single(Errors(Yaml("name: a", "description: |", "  \tx", "seed: *stable")));
+        Assert.Contains("needs an anchor (&name)", error.Message);
+        Assert.DoesNotContain("tab character", error.Message);
     }
 
     [Fact]

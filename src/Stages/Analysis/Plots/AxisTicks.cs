@@ -22,9 +22,18 @@ internal static class AxisTicks
     public static void Log10(IAxis axis, double minLog, double maxLog)
     {
         var values = LogTickValues(minLog, maxLog);
-        axis.TickGenerator = new NumericManual([.. values.Select(Math.Log10)],
-            // G6: the evenly spaced ticks of a very narrow range (1.0001, 1.0002) keep the digits that tell them apart.
-            [.. values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))]);
+        axis.TickGenerator = new NumericManual([.. values.Select(Math.Log10)], [.. Labels(values)]);
+    }
+
+    /// <summary>G6, or as many more digits as the ticks of a very narrow range need to tell them apart (1, 1.0000001,
+    /// 1.0000002 are all "1" in G6).</summary>
+    private static IEnumerable<string> Labels(IReadOnlyList<double> values)
+    {
+        for (var digits = 6; ; digits++)
+        {
+            var labels = values.Select(v => v.ToString($"G{digits}", CultureInfo.InvariantCulture)).ToList();
+            if (digits >= 17 || labels.Distinct().Count() == labels.Count) return labels;
+        }
     }
 
     /// <summary>

@@ -65,10 +65,18 @@ internal static class SeriesPlot
             throw new InvalidOperationException("no plottable points (NULLs, or values ≤ 0 on a log axis)");
 
         if (xCategories is not null) AxisTicks.Categories(plot.Axes.Bottom, xCategories, Math.Max(2, spec.WidthPx / 60));
+        OverlayDrawer.DrawAll(plot, overlays, mapX, mapY);
+        // The axes take in the overlays' points too (a theory line beyond the data): a log axis's ticks label all of it.
+        foreach (var p in OverlayPoints(overlays, mapX, mapY))
+            (minX, maxX, minY, maxY) = (Math.Min(minX, p.X), Math.Max(maxX, p.X), Math.Min(minY, p.Y), Math.Max(maxY, p.Y));
         if (spec.LogX && xCategories is null) AxisTicks.Log10(plot.Axes.Bottom, minX, maxX);
         if (spec.LogY) AxisTicks.Log10(plot.Axes.Left, minY, maxY);
-        OverlayDrawer.DrawAll(plot, overlays, mapX, mapY);
     }
+
+    /// <summary>The overlays' points as drawn (plot coordinates; those a log axis drops left out).</summary>
+    private static IEnumerable<Coordinates> OverlayPoints(IReadOnlyList<OverlayInput> overlays, Func<object?, double> mapX, Func<object?, double> mapY) =>
+        overlays.SelectMany(o => o.Data.Column(o.Spec.X).Zip(o.Data.Column(o.Spec.Y), (x, y) => new Coordinates(mapX(x), mapY(y))))
+            .Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y));
 
     /// <summary>An entry names its column (width=8): ScottPlot 5's legend has no title to say what 8 is.</summary>
     internal static string LegendLabel(string column, string value) => $"{column}={value}";
