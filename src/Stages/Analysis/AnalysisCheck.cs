@@ -35,7 +35,8 @@ public static class AnalysisCheck
 
         // A table that failed makes every later query naming it fail too; those are not new mistakes.
         var failed = new List<string>();
-        bool Consequence(string message) => failed.Any(t => NamesTable(message, t));
+        // As a word ("Table with name t does not exist"): t inside "stpe", or final inside "final_loss", is no mention of it.
+        bool Consequence(string message) => failed.Any(t => SqlIdentifiers.Mentions(message, t));
         // Judged by DuckDB's own message (the cause), not by the words this check adds to it.
         void Problem(string path, string message, string? cause = null)
         {
@@ -75,12 +76,6 @@ public static class AnalysisCheck
         }
         return new AnalysisCheckResult(problems, columns);
     }
-
-    /// <summary>Whether DuckDB's <paramref name="message"/> names <paramref name="table"/> as a word ("Table with name t does
-    /// not exist"): the name merely inside a word (t in "stpe", final in "final_loss") is no mention of it.</summary>
-    static bool NamesTable(string message, string table) =>
-        System.Text.RegularExpressions.Regex.IsMatch(message, $@"(?<![A-Za-z0-9_]){System.Text.RegularExpressions.Regex.Escape(table)}(?![A-Za-z0-9_])",
-            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     static void CheckQuery(DuckDBConnection connection, string sql, string sqlPath, (string Key, string? Column)[] columns, string at,
         Action<string, string, string?> problem, Func<AnalysisException, string, string> explain)

@@ -47,5 +47,4 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
-
 }

@@ -34,7 +34,8 @@ public static class PlotRenderer
         var step = Step(spec);
         var data = SqlRunner.Query(connection, spec.Sql, step);
         var overlays = spec.Overlays
-            .Select((o, i) => new OverlayInput(o, SqlRunner.Query(connection, o.Sql, AnalysisSteps.Overlay(spec.Name, i)), AnalysisSteps.Overlay(spec.Name, i)))
+            .Select((o, i) => (Spec: o, Step: AnalysisSteps.Overlay(spec.Name, i)))
+            .Select(o => new OverlayInput(o.Spec, SqlRunner.Query(connection, o.Spec.Sql, o.Step), o.Step))
             .ToList();
         var plot = new Plot();
         try

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Apache.Arrow;
 using Retention.Pipeline;
+using Retention.Artifacts;
 
 namespace Retention.Analysis;
 
@@ -19,7 +20,7 @@ internal static partial class RemovedSweepKeyHint
     /// <returns>The hint, or null when the error is not about a removed key.</returns>
     public static string? For(string error, string sql, IReadOnlyList<RemovedSweepKey> removed, IReadOnlyList<(string Name, Schema Schema)> runTables)
     {
-        if (removed.Count == 0 || !SweptWord().IsMatch(sql)) return null;
+        if (removed.Count == 0 || !SqlIdentifiers.Mentions(sql, "swept")) return null;
         if (!runTables.Any(t => t.Name == RunTables.SweptTable))
         {
             if (!NoSweptTable().IsMatch(error)) return null;
@@ -53,7 +54,4 @@ internal static partial class RemovedSweepKeyHint
 
     [GeneratedRegex("Table with name swept does not exist", RegexOptions.IgnoreCase)]
     private static partial Regex NoSweptTable();
-
-    [GeneratedRegex("(?<![A-Za-z0-9_])swept(?![A-Za-z0-9_])", RegexOptions.IgnoreCase)]
-    private static partial Regex SweptWord();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Retention.Artifacts;
 using Retention.Spec;
 
@@ -44,7 +43,7 @@ public static class SweptKeyCoverage
             if (values.Distinct().Count() < 2 || key.Equals(Seed, StringComparison.OrdinalIgnoreCase)) continue;
             string[] names = SizeKeys.Contains(key, StringComparer.OrdinalIgnoreCase) ? [column, SizeColumn] : [column];
             bool Keeps(string c) => names.Append(ArrowTableLoader.RunColumn).Contains(c, StringComparer.OrdinalIgnoreCase);
-            bool Names(string sql) => names.Any(n => Mentions(sql, n));
+            bool Names(string sql) => names.Any(n => SqlIdentifiers.Mentions(sql, n));
             var tables = analysis.Tables.Select((t, i) => (t.Name, t.Sql, Path: $"analysis.tables[{i}]"))
                 .Where(t => tableColumns.TryGetValue(t.Name, out var columns) && !columns.Any(Keeps) && !Names(t.Sql))
                 .Select(t => (t.Name, t.Path)).ToList();
@@ -86,10 +85,6 @@ public static class SweptKeyCoverage
 
     /// <summary>The column swept.arrow gives the key: its last segment (train.lr → lr).</summary>
     public static string ShortName(string key) => key[(key.LastIndexOf('.') + 1)..];
-
-    /// <summary>The SQL names <paramref name="identifier"/> as a word (p.lr, lr), not inside another (lr_schedule).</summary>
-    static bool Mentions(string sql, string identifier) =>
-        Regex.IsMatch(sql, $@"(?<![A-Za-z0-9_]){Regex.Escape(identifier)}(?![A-Za-z0-9_])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     static string Message(string key, string[] names, int count, List<(string Name, string Path)> tables, List<(string Name, string Path)> plots)
     {

@@ -40,7 +40,6 @@ public sealed record SlurmSubmission(
     /// <summary>The task log Slurm writes (--output %A_%a.out).</summary>
     public string LogOf(int task) => Path.Combine(Directory, LogsFolder, $"{ArrayJobId ?? "%A"}_{task}.out");
 
-
     public Task SaveAsync() => AtomicFile.WriteTextAsync(Path.Combine(Directory, FileName), JsonSerializer.Serialize(this, RecordJson.Options));
 
     /// <exception cref="FileNotFoundException">The folder holds no submission.</exception>

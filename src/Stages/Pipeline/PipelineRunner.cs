@@ -341,7 +341,6 @@ public static class PipelineRunner
         }
     }
 
-
     static Task WriteStatusAsync(string runDir, RunStatus status) =>
         AtomicFile.WriteTextAsync(Path.Combine(runDir, StatusFile),
             JsonSerializer.Serialize(status, RecordJson.Options));

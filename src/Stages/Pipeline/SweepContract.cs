@@ -218,7 +218,6 @@ public static class SweepContract
         string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1, string? DataDirectory = null, string? DataFingerprint = null,
         string? DocumentIds = null, string? AbsoluteIdsFrom = null, IReadOnlyList<DataFile>? DataFiles = null);
 
-
     /// <summary>The build's version with its git commit (set at build time), e.g. 1.0.0+3f2a….</summary>
     public static string CodeVersion =>
         typeof(SweepContract).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)

@@ -124,7 +124,7 @@ public sealed class StagedOutput : IDisposable
 
     /// <summary>The folder a symbolic link at <paramref name="full"/> finally names (itself when it is no link).</summary>
     internal static string LinkResolved(string full) =>
-        new DirectoryInfo(full).LinkTarget is not null && new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } link
+        new DirectoryInfo(full) is { LinkTarget: not null } folder && folder.ResolveLinkTarget(returnFinalTarget: true) is { } link
             ? Path.TrimEndingDirectorySeparator(link.FullName) : full;
 
     static bool IsMountPoint(string full)
