@@ -62,6 +62,7 @@ public static class SubmitCommand
                     if (plan.Dropped.Count > 0)
                         Console.WriteLine($"# {plan.Dropped.Count} run(s) under runs/ that this sweep does not have ({Listing.FirstFew(plan.Dropped)}) " +
                                           "would be moved to previous/<time>/runs/, as run --resume moves them (a --set forgotten? compare with the sweep's pipeline.yaml)");
+                    foreach (var (from, to) in plan.Renamed) Console.WriteLine($"# {from} would continue as {to.RunId} (the same spec; the sweep's keys changed)");
                     for (int i = 0; i < s.Tasks.Count; i++) Console.WriteLine($"# task {i}: {string.Join(", ", s.Tasks[i])}");
                     Console.WriteLine($"# --- {SlurmSubmission.ArrayScript}");
                     Console.Write(plan.ArrayScript);
@@ -70,6 +71,7 @@ public static class SubmitCommand
                     return ExitCodes.Ok;
                 }
                 (s, var setAside) = await SweepSubmitter.SubmitAndSetAsideAsync(plan, pipeline, r.GetValue(overwrite));
+                foreach (var (from, to) in plan.Renamed) Console.WriteLine($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
                 if (setAside is not null)
                     Console.WriteLine($"{plan.Dropped.Count} run(s) no longer in the sweep ({Listing.FirstFew(plan.Dropped)}) kept in {setAside}, " +
                                       "so the analysis reads only this sweep's runs");

@@ -6,6 +6,8 @@ public static class AtomicFile
 {
     public static Task WriteTextAsync(string path, string text) => ReplaceAsync(path, tmp => File.WriteAllTextAsync(tmp, text));
 
+    public static Task WriteBytesAsync(string path, byte[] bytes) => ReplaceAsync(path, tmp => File.WriteAllBytesAsync(tmp, bytes));
+
     /// <summary>As <see cref="WriteTextAsync"/>, on the calling thread (the write completes before it returns).</summary>
     public static void WriteText(string path, string text) =>
         ReplaceAsync(path, tmp => { File.WriteAllText(tmp, text); return Task.CompletedTask; }).GetAwaiter().GetResult();

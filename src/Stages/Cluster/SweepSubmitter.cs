@@ -7,8 +7,10 @@ namespace Retention.Cluster;
 /// <summary>A submission ready to go: what it will write and submit, and how many runs were already done.</summary>
 /// <param name="Dropped">Runs under the sweep's runs/ that its sweep no longer has (a smaller or changed sweep, a forgotten
 /// --set): moved to previous/ once the array is accepted, as `run --resume` moves them, so the analysis reads only this sweep's.</param>
+/// <param name="Renamed">Earlier runs (folder names) that runs of this sweep take over, as `run --resume` does (the sweep gained
+/// a key, their spec is the same): moved to the new ids when the submission is written, and back when sbatch refuses it.</param>
 public sealed record SubmitPlan(SlurmSubmission Submission, string ArrayScript, string AnalysisScript, int CompletedEarlier, int Runs,
-    IReadOnlyList<string> Dropped);
+    IReadOnlyList<string> Dropped, IReadOnlyList<(string From, RunPlan To)> Renamed);
 
 /// <summary>
 /// `pipeline submit --slurm`: plans an sbatch array over the runs of a sweep that are still to train
@@ -47,8 +49,13 @@ public static class SweepSubmitter
                                      "wait for them (`pipeline status`) or cancel them with scancel, then submit again");
         if (!overwrite) SweepContract.CheckResume(pipeline, sweepDir, pipeline.BaseDirectory, afresh: "submit with --overwrite to train them afresh (deleting the earlier results)");
 
-        if (!overwrite) CompletedRunTables.RequireIntact(pipeline.Runs, r => Path.Combine(sweepDir, ArtifactLayout.RunsDir, r), sweepDir, "a submission");
-        var done = overwrite ? [] : pipeline.Runs.Where(r => PipelineRunner.ReadStatus(Path.Combine(sweepDir, ArtifactLayout.RunsDir, r.RunId)) is { State: "completed" }).ToList();
+        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+        // A run taken over is judged by the earlier folder it will be moved from.
+        var renamed = overwrite ? [] : SweepContract.Renamed(sweepDir, pipeline);
+        var takenFrom = renamed.ToDictionary(m => m.To.RunId, m => m.FromDir, StringComparer.Ordinal);
+        string RunDir(string run) => takenFrom.TryGetValue(run, out var from) ? from : Path.Combine(runsDir, run);
+        if (!overwrite) CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "a submission");
+        var done = overwrite ? [] : pipeline.Runs.Where(r => PipelineRunner.ReadStatus(RunDir(r.RunId)) is { State: "completed" }).ToList();
         var pending = pipeline.Runs.Except(done).ToList();
         var tasks = pipeline.Spec.Experiment == "synthetic"
             ? SweepGroups.Of(pending)
@@ -56,12 +63,12 @@ public static class SweepSubmitter
         var submission = new SlurmSubmission(SlurmSubmission.NextNumber(sweepDir), sweepDir, Path.GetFullPath(artifactsRoot), pipeline.Profile,
             pipeline.BaseDirectory, [.. tasks.Select(t => (IReadOnlyList<string>)[.. t.Select(r => r.RunId)])], resources, DateTime.UtcNow.ToString("o"));
         string name = JobName(pipeline);
-        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
-        var sweepIds = pipeline.Runs.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        var kept = pipeline.Runs.Select(r => r.RunId).Concat(takenFrom.Values.Select(Path.GetFileName)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         IReadOnlyList<string> dropped = overwrite || !Directory.Exists(runsDir) ? []
-            : [.. Directory.GetDirectories(runsDir).Select(Path.GetFileName).OfType<string>().Where(d => !sweepIds.Contains(d)).Order(StringComparer.Ordinal)];
+            : [.. Directory.GetDirectories(runsDir).Select(Path.GetFileName).OfType<string>().Where(d => !kept.Contains(d)).Order(StringComparer.Ordinal)];
         return new SubmitPlan(submission, tasks.Count == 0 ? "" : SlurmScripts.Array(submission, launcher, name),
-            tasks.Count == 0 ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count, dropped);
+            tasks.Count == 0 ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count, dropped,
+            [.. renamed.Select(m => (Path.GetFileName(m.FromDir), m.To))]);
     }
 
     /// <summary>Writes the submission folder, submits the array and the analysis after it; returns the submission with its job ids.
@@ -78,6 +85,7 @@ public static class SweepSubmitter
         var s = plan.Submission;
         if (s.Tasks.Count == 0) throw new InvalidOperationException("nothing to submit");
         var replaced = new List<(string Dir, string Aside)>();
+        var taken = new List<TakenOver>();
         string? previousPipeline = null;
         var firstCreated = FirstMissing(s.SweepDir);   // null: the sweep folder was there
         bool created = firstCreated is not null;
@@ -92,6 +100,7 @@ public static class SweepSubmitter
                 }
             if (Directory.Exists(s.Directory))   // another `submit` of this sweep got here first
                 throw new SlurmException($"{s.Directory} was written by another `pipeline submit` meanwhile: see `pipeline status {s.SweepDir}`");
+            foreach (var (from, to) in plan.Renamed) taken.Add(await TakeOverAsync(s.SweepDir, from, to, pipeline));
             var pipelineFile = Path.Combine(s.SweepDir, ArtifactLayout.PipelineFile);
             if (File.Exists(pipelineFile)) previousPipeline = await File.ReadAllTextAsync(pipelineFile);
             Directory.CreateDirectory(Path.Combine(s.Directory, SlurmSubmission.LogsFolder));
@@ -116,6 +125,7 @@ public static class SweepSubmitter
                 var folder = Path.Combine(s.SweepDir, SlurmSubmission.Folder);
                 if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
                 foreach (var (dir, aside) in replaced) Directory.Move(aside, dir);
+                foreach (var run in taken) await run.UndoAsync();
                 var pipelineFile = Path.Combine(s.SweepDir, ArtifactLayout.PipelineFile);
                 if (previousPipeline is not null) await AtomicFile.WriteTextAsync(pipelineFile, previousPipeline);
                 else File.Delete(pipelineFile);
@@ -139,6 +149,39 @@ public static class SweepSubmitter
         }
         await s.SaveAsync();
         return (s, setAside);
+    }
+
+    /// <summary>An earlier run moved to a new id of the sweep, its header as it was before the move.</summary>
+    sealed record TakenOver(string FromDir, string ToDir, IReadOnlyDictionary<string, byte[]?> Header)
+    {
+        /// <summary>Puts the run back under its earlier id with its earlier header (files the new one added removed).</summary>
+        public async Task UndoAsync()
+        {
+            foreach (var (file, bytes) in Header)
+            {
+                var path = Path.Combine(ToDir, file);
+                if (bytes is null) File.Delete(path);
+                else await AtomicFile.WriteBytesAsync(path, bytes);
+            }
+            Directory.Move(ToDir, FromDir);
+        }
+    }
+
+    /// <summary>Moves the earlier run <paramref name="from"/> to <paramref name="to"/>'s id and writes its header anew (its
+    /// swept values name the new keys), as `run --resume` does.</summary>
+    static async Task<TakenOver> TakeOverAsync(string sweepDir, string from, RunPlan to, LoadedPipeline pipeline)
+    {
+        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+        var (fromDir, toDir) = (Path.Combine(runsDir, from), Path.Combine(runsDir, to.RunId));
+        if (!Directory.Exists(fromDir) || Directory.Exists(toDir))
+            throw new SlurmException($"{runsDir} changed since the submission was planned ({from} was to continue as {to.RunId}): submit again");
+        SweepLock.ThrowIfHeld(fromDir);
+        var header = PipelineRunner.HeaderFiles.ToDictionary(f => f, f => File.Exists(Path.Combine(fromDir, f)) ? File.ReadAllBytes(Path.Combine(fromDir, f)) : null);
+        Directory.Move(fromDir, toDir);
+        var taken = new TakenOver(fromDir, toDir, header);
+        try { await PipelineRunner.WriteHeaderAsync(to, toDir, SweptValues.SchemaOf(pipeline.Swept)); }
+        catch { await taken.UndoAsync(); throw; }   // e.g. a full disk: the run stays as it was
+        return taken;
     }
 
     /// <summary>The topmost folder of <paramref name="dir"/>'s path that does not exist (what creating it creates first),

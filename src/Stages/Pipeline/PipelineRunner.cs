@@ -293,14 +293,17 @@ public static class PipelineRunner
     static async Task WriteRunYamlAsync(RunPlan run, string runDir, Schema swept)
     {
         Directory.CreateDirectory(runDir);
-        await AtomicFile.WriteTextAsync(Path.Combine(runDir, "run.yaml"), run.ResolvedYaml);
+        await AtomicFile.WriteTextAsync(Path.Combine(runDir, ArtifactLayout.RunManifest), run.ResolvedYaml);
         await SweptValues.WriteAsync(runDir, run.Parameters, swept);
     }
 
     /// <summary>What a run's folder holds before it trains: run.yaml and its swept values, and for a synthetic run its
-    /// params and theory tables.</summary>
-    static Task WriteHeaderAsync(RunPlan run, string runDir, Schema swept) =>
+    /// params and theory tables (the files of <see cref="HeaderFiles"/>).</summary>
+    public static Task WriteHeaderAsync(RunPlan run, string runDir, Schema swept) =>
         run.Spec.Experiment == "synthetic" ? WriteRunHeaderAsync(run, runDir, swept) : WriteRunYamlAsync(run, runDir, swept);
+
+    /// <summary>The files <see cref="WriteHeaderAsync"/> writes (those of an OLMo run are the first two).</summary>
+    public static readonly IReadOnlyList<string> HeaderFiles = [ArtifactLayout.RunManifest, SweptValues.File, "params.arrow", "theory.arrow", "utilities.arrow", "rare.arrow"];
 
     static async Task WriteRunHeaderAsync(RunPlan run, string runDir, Schema swept)
     {

@@ -154,10 +154,10 @@ public static class SweepContract
     /// <summary>
     /// Runs of the sweep whose folder is missing take over an earlier run left without a place in it whose spec is
     /// theirs (a sweep that gained a key, `--set 'sweep.seed=[0,1]'` where the runs had seed 0: width-8 becomes
-    /// width-8_seed-0), so a resume keeps them rather than setting them aside and training them again. Only a
-    /// one-to-one match is taken. Returns the moves; the caller writes the moved runs' headers (swept values) anew.
+    /// width-8_seed-0), so a resume or a resubmission keeps them rather than setting them aside and training them again.
+    /// Only a one-to-one match is taken. Returns the earlier run's folder and the run it becomes; moves nothing.
     /// </summary>
-    public static IReadOnlyList<(string From, RunPlan To)> AdoptRenamed(string sweepDir, LoadedPipeline pipeline)
+    public static IReadOnlyList<(string FromDir, RunPlan To)> Renamed(string sweepDir, LoadedPipeline pipeline)
     {
         var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
         if (!Directory.Exists(runsDir)) return [];
@@ -172,15 +172,20 @@ public static class SweepContract
             catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidCastException or InvalidDataException) { return false; }
         }
         var matches = missing.Select(r => (Run: r, Dirs: orphans.Where(o => Same(o.Yaml!, r)).Select(o => o.Dir).ToList())).ToList();
+        // One earlier run for one new run, and no other new run wants it.
+        return [.. matches.Where(m => m.Dirs.Count == 1 && matches.Count(o => o.Dirs.Contains(m.Dirs[0])) == 1).Select(m => (m.Dirs[0], m.Run))];
+    }
+
+    /// <summary>Moves each run <see cref="Renamed"/> finds to its new id; returns the moves (earlier id, run). The caller
+    /// writes the moved runs' headers (swept values) anew.</summary>
+    public static IReadOnlyList<(string From, RunPlan To)> AdoptRenamed(string sweepDir, LoadedPipeline pipeline)
+    {
         var moves = new List<(string, RunPlan)>();
-        foreach (var (run, dirs) in matches)
+        foreach (var (from, run) in Renamed(sweepDir, pipeline))
         {
-            // One earlier run for one new run, and no other new run wants it.
-            if (dirs.Count != 1 || matches.Count(m => m.Dirs.Contains(dirs[0])) != 1) continue;
-            SweepLock.ThrowIfHeld(dirs[0]);
-            var to = Path.Combine(runsDir, run.RunId);
-            Directory.Move(dirs[0], to);
-            moves.Add((Path.GetFileName(dirs[0]), run));
+            SweepLock.ThrowIfHeld(from);
+            Directory.Move(from, Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId));
+            moves.Add((Path.GetFileName(from), run));
         }
         return moves;
     }

@@ -211,6 +211,65 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         Assert.Equal(["lr-0.01", "lr-0.03"], kept.Select(File.ReadAllText).Order());
     }
 
+    static Dictionary<string, string> Contents(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToBase64String(File.ReadAllBytes(f)));
+
+    /// <summary>The sweep trained locally without a seed key, then the pipeline gains `seed: [0, 1]`.</summary>
+    void TrainThenAddSeeds()
+    {
+        WritePipeline();
+        var local = CliProcess.Run(dir, Limit, "run", "syn.yaml");
+        Assert.True(local.Exit == 0, local.Err + local.Out);
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), File.ReadAllText(Path.Combine(dir, "syn.yaml"))
+            .Replace("sweep: {train.lr: [0.003, 0.001]}", "sweep: {train.lr: [0.003, 0.001], seed: [0, 1]}"));
+    }
+
+    [Fact]
+    public void A_resubmission_of_a_sweep_that_gained_a_key_keeps_the_completed_runs_under_their_new_ids()
+    {
+        TrainThenAddSeeds();
+        var runs = Path.Combine(Sweep, "runs");
+        var before = Contents(Path.Combine(runs, "lr-0.003"));
+        var path = FakeSlurmPath("echo 77");
+
+        var dry = Submit(path, "--dry-run");
+        Assert.True(dry.Exit == 0, dry.Err + dry.Out);
+        Assert.Contains("# lr-0.003 would continue as lr-0.003_seed-0", dry.Out);
+        Assert.Contains("# lr-0.001 would continue as lr-0.001_seed-0", dry.Out);
+        Assert.Contains("(2 completed earlier, kept)", dry.Out);
+        Assert.DoesNotContain("does not have", dry.Out);                      // not listed as runs to set aside
+        Assert.DoesNotContain("_seed-0", string.Join("\n", dry.Out.Split('\n').Where(l => l.StartsWith("# task"))));
+        Assert.Equal(["lr-0.001", "lr-0.003"], Directory.GetDirectories(runs).Select(Path.GetFileName).Order());   // a dry run moves nothing
+
+        var submitted = Submit(path);
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        Assert.Contains("lr-0.003 continues as lr-0.003_seed-0", submitted.Out);
+        Assert.Matches(@"submitted [12] task\(s\) for 2 run\(s\) \(2 completed earlier, kept\)", submitted.Out);
+        Assert.Equal(["lr-0.001_seed-0", "lr-0.003_seed-0"], Directory.GetDirectories(runs).Select(Path.GetFileName).Order());
+        Assert.False(Directory.Exists(Path.Combine(Sweep, "previous")));
+        var after = Contents(Path.Combine(runs, "lr-0.003_seed-0"));
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        Assert.Equal(before["status.json"], after["status.json"]);           // its training kept
+        Assert.Equal(before["metrics.arrow"], after["metrics.arrow"]);
+        Assert.NotEqual(before["swept.arrow"], after["swept.arrow"]);         // its swept values name the new key
+        var submission = JsonDocument.Parse(File.ReadAllText(Path.Combine(Sweep, "slurm", "submit-1", "submission.json"))).RootElement;
+        Assert.DoesNotContain("_seed-0", submission.GetProperty("tasks").ToString());   // only the seed-1 runs train
+    }
+
+    [Fact]
+    public void A_refused_resubmission_of_a_sweep_that_gained_a_key_puts_the_runs_back_as_they_were()
+    {
+        TrainThenAddSeeds();
+        var runs = Path.Combine(Sweep, "runs");
+        var before = Directory.GetDirectories(runs).ToDictionary(d => Path.GetFileName(d)!, Contents);
+        var refused = Submit(FakeSlurmPath("echo 'sbatch: error: Invalid qos specification' >&2; exit 1"));
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("Invalid qos specification", refused.Err);
+        var after = Directory.GetDirectories(runs).ToDictionary(d => Path.GetFileName(d)!, Contents);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (run, files) in before) Assert.Equal(files, after[run]);   // every byte of every file back
+    }
+
     [Fact]
     public void A_time_limit_slurm_reads_as_minutes_and_seconds_is_said_as_such()
     {
