@@ -5,7 +5,8 @@ namespace Retention.Tests.Host;
 
 /// <summary>
 /// Where a data command must not replace its output folder, it says why and leaves the earlier one as it was: a folder the
-/// shell stands in (the swap would rename it away from under it).
+/// shell stands in (the swap would rename it away from under it), or sources that yield no document (an empty set would
+/// replace a good one).
 /// </summary>
 public class DataOutputKeptTests() : InTempFolder("data-kept-")
 {
@@ -61,5 +62,30 @@ public class DataOutputKeptTests() : InTempFolder("data-kept-")
         Assert.Equal(earlier, Snapshot(work));   // nothing written, renamed or removed
         Assert.Empty(Beside(work));
         Assert.Empty(Beside(dir));
+    }
+
+    [Theory]
+    [InlineData("tokenize")]
+    [InlineData("sample")]
+    public void Sources_that_yield_no_document_leave_the_earlier_output_as_it_was(string command)
+    {
+        TinyCorpus.WriteShard(dir);
+        Directory.CreateDirectory(Path.Combine(dir, "bad"));
+        File.WriteAllLines(Path.Combine(dir, "bad", "b.jsonl"), ["not json", "{\"id\": \"x\"}"]);   // every line bad
+        string[] Args(string source) => command == "tokenize"
+            ? ["data", "tokenize", source, "--out", "out", .. BytesTokenizer]
+            : ["data", "sample", source, "--docs", "10", "--out", "out"];
+        var first = CliProcess.Run(dir, Limit, Args("shards/a.jsonl"));
+        Assert.True(first.Exit == 0, first.Err + first.Out);
+        var earlier = Snapshot(Path.Combine(dir, "out"));
+
+        var (exit, stdout, err) = CliProcess.Run(dir, Limit, Args("bad/b.jsonl"));
+        Assert.True(exit == 1, err + stdout);
+        Assert.Contains("error: the sources yielded no document (2 data-quality issue(s); the first: ", err);
+        Assert.Contains("bad/b.jsonl:1", err);
+        Assert.Contains($"{Path.Combine(dir, "out")} was left as it was", err);
+        Assert.DoesNotContain("   at ", err);
+        Assert.Equal(earlier, Snapshot(Path.Combine(dir, "out")));
+        Assert.Empty(Beside(Path.Combine(dir, "out")));
     }
 }
