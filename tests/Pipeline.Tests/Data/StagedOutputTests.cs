@@ -306,6 +306,22 @@ public class StagedOutputTests() : InTempFolder("staged-output-")
         }
     }
 
+    [Theory]
+    [InlineData("node1", 42)]
+    [InlineData("node1.clusterA", 42)]
+    [InlineData("node-1.cluster-b.example.org", 7)]
+    [InlineData("gpu-12", 345)]                              // a host ending in digits: the pid is the last -[0-9]+
+    [InlineData("node1.cluster-2.pidns4026532201", 1)]       // a container's
+    public void Staging_folder_names_give_back_their_host_and_pid(string host, int pid)
+    {
+        var names = new StagingNames(host, pid);
+        Directory.CreateDirectory(names.Sibling(Out, StagingNames.Partial));
+        Directory.CreateDirectory(names.Sibling(Out, StagingNames.Replaced));
+        Directory.CreateDirectory(Out + ".other-" + host + "-" + pid);   // not a staging folder
+        Assert.Equal([(StagingNames.Partial, names), (StagingNames.Replaced, names)],
+            StagingNames.Beside(Out).Select(s => (s.Kind, s.Owner)).OrderBy(s => s.Kind, StringComparer.Ordinal));
+    }
+
     [Fact]
     public void An_output_that_is_a_file_is_refused()
     {

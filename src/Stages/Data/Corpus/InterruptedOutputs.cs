@@ -22,7 +22,8 @@ public static class InterruptedOutputs
             if (!Directory.Exists(path)) continue;
             if (owner != self && owner.MayBeRunning())
             {
-                log?.Invoke($"left {path} alone: {owner} may still be writing {target} (remove it once no command writes there)");
+                log?.Invoke($"left {path} alone: {owner} may still be writing {target} (remove it once no command writes there" +
+                    (owner.IsCutHostName ? $"; an earlier version named this machine {owner.Host} too, cutting host names at the first dot, so it may be this machine's or another's of that name" : "") + ")");
                 continue;
             }
             try
