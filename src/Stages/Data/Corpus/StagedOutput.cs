@@ -40,7 +40,8 @@ public sealed class StagedOutput : IDisposable
     /// <param name="owns">Which file names in the earlier folder are the command's own output, replaced by the new set;
     /// everything else in it is kept.</param>
     /// <param name="names">Who is writing (tests stand in for another, killed, process).</param>
-    /// <exception cref="ArgumentException"><paramref name="outDir"/> is a file, a file system root or a mount point.</exception>
+    /// <exception cref="ArgumentException"><paramref name="outDir"/> is a file, a file system root, a mount point, or the
+    /// current folder or one that holds it.</exception>
     public static StagedOutput Begin(string outDir, Func<string, bool> owns, Action<string>? log = null, StagingNames? names = null)
     {
         var target = Resolve(outDir);
@@ -118,6 +119,11 @@ public sealed class StagedOutput : IDisposable
         // A mounted volume cannot be renamed aside (EBUSY), and the staging folder beside it would lie on another file
         // system: refused now, not once every file is written.
         if (IsMountPoint(full)) throw new ArgumentException($"--out {outDir} is a mount point, which cannot be replaced by renaming: name a folder in it");
+        // The swap renames the folder aside and deletes it: a shell standing in it (or below it) would be left in a deleted folder.
+        var cwd = Directory.GetCurrentDirectory();
+        if (PhysicalPath.Contains(full, cwd))
+            throw new ArgumentException($"--out {outDir} {(PhysicalPath.Of(full) == PhysicalPath.Of(cwd) ? "is" : "holds")} the current folder ({cwd}), " +
+                "which replacing the output renames aside and deletes: run the command from another folder, or name a folder inside the current one");
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         return full;
     }

@@ -14,8 +14,19 @@ public sealed record StagingNames(string Host, int Pid)
     public const string Partial = "partial";
     public const string Replaced = "replaced";
 
-    /// <summary>This process on this machine.</summary>
-    public static StagingNames Current { get; } = new(SafeHost(Environment.MachineName) + PidNamespace(), Environment.ProcessId);
+    // Read once, before Current is made from them (static fields are set in the order they are written).
+    static readonly string MachineHost = HostName();
+    static readonly string Namespace = PidNamespace();
+
+    /// <summary>This process on this machine, named by the machine's full host name: node1.clusterA and node1.clusterB
+    /// (Environment.MachineName cuts both to node1) share no folder name, so neither takes the other's for its own.</summary>
+    public static StagingNames Current { get; } = new(SafeHost(MachineHost) + Namespace, Environment.ProcessId);
+
+    /// <summary>Whether an earlier version may have named this folder on this machine: it cut the host name at the first
+    /// dot. Such a name is as much another machine's (node1.clusterB's) as this one's, so it counts as another machine's.</summary>
+    public bool IsCutHostName => Host != Current.Host && Host == CutHost;
+
+    static string CutHost => SafeHost(MachineHost.Split('.')[0]) + Namespace;
 
     /// <summary>The sibling of <paramref name="target"/> of the given kind (<see cref="Partial"/> or <see cref="Replaced"/>).</summary>
     public string Sibling(string target, string kind) => $"{target}.{kind}-{Host}-{Pid}";
@@ -25,6 +36,7 @@ public sealed record StagingNames(string Host, int Pid)
     {
         var parent = Path.GetDirectoryName(target)!;
         if (!Directory.Exists(parent)) yield break;
+        // The host may hold dots and hyphens (node-1.cluster-a); the pid is the last -[0-9]+, as (.+) takes all it can.
         var name = new Regex($"^{Regex.Escape(Path.GetFileName(target))}\\.({Partial}|{Replaced})-(.+)-([0-9]+)$");
         foreach (var dir in Directory.EnumerateDirectories(parent).Order(StringComparer.Ordinal))
             if (name.Match(Path.GetFileName(dir)) is { Success: true } m && int.TryParse(m.Groups[3].Value, out var pid))
@@ -66,4 +78,11 @@ public sealed record StagingNames(string Host, int Pid)
 
     // The name goes into a folder name, parsed back by Beside: nothing but letters, digits, dots, hyphens and underscores.
     static string SafeHost(string host) => Regex.Replace(host, "[^A-Za-z0-9._-]", "_");
+
+    /// <summary>The host name whole (gethostname), not cut at the first dot as Environment.MachineName is on Unix.</summary>
+    static string HostName()
+    {
+        try { return System.Net.Dns.GetHostName() is { Length: > 0 } name ? name : Environment.MachineName; }
+        catch (System.Net.Sockets.SocketException) { return Environment.MachineName; }
+    }
 }

@@ -1,0 +1,16 @@
+namespace Retention.Data.Corpus;
+
+/// <summary>A data command whose sources yield no document has nothing to replace its output with: an empty set swapped
+/// in (<see cref="StagedOutput"/>) would delete a good earlier one, and a warning after the fact cannot bring it back.</summary>
+public static class EmptyOutputs
+{
+    /// <exception cref="DataException">No document was read; says why when lines were skipped, and that
+    /// <paramref name="target"/> was not touched.</exception>
+    public static void Refuse(long documents, DataQualityLog quality, string target)
+    {
+        if (documents > 0) return;
+        throw new DataException("the sources yielded no document" + (quality.Issues.FirstOrDefault() is { } first
+            ? $" ({quality.Total:N0} data-quality issue(s); the first: {DataException.Format(first)})" : " (they are empty)") +
+            $": {target} was left as it was; check the sources");
+    }
+}
