@@ -24,12 +24,10 @@ public static class DataInputs
     /// <exception cref="UsageException">A tokenizer file is missing, a folder or not a tokenizer; the message names its option.</exception>
     public static TextTokenizer Tokenizer(TokenizerSpec spec)
     {
-        var vocabulary = spec.Kind == TextTokenizer.HuggingFace ? "tokenizer.json" : "vocab.json";
-        foreach (var (file, option, name) in new[] { (spec.Path, "--tokenizer-path", vocabulary), (spec.MergesPath, "--merges-path", "merges.txt") })
+        foreach (var (file, option, key) in new[] { (spec.Path, "--tokenizer-path", "path"), (spec.MergesPath, "--merges-path", "merges_path") })
         {
-            // A model's folder (where the file lies) is there: "no such file" would send the user looking for a missing one.
-            if (file is not null && Directory.Exists(file))
-                throw new UsageException($"{option} {file}: '{Path.GetFullPath(file)}' is a folder: name the {name} in it");
+            if (file is not null && TokenizerFiles.FolderProblem(Path.GetFullPath(file), spec.Kind, key) is { } folder)
+                throw new UsageException($"{option} {file}: {folder}");
             if (file is not null && !File.Exists(file))
                 throw new UsageException($"{option} {file}: no such file '{Path.GetFullPath(file)}'");
         }

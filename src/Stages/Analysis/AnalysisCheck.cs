@@ -6,8 +6,8 @@ using Retention.Spec;
 namespace Retention.Analysis;
 
 /// <summary>A problem the analysis section would meet after training, at the YAML path of the
-/// value to change (analysis.tables[0].sql, analysis.plots[1].x).</summary>
-public sealed record AnalysisProblem(string Path, string Message);
+/// value to change (analysis.tables[0].sql, analysis.plots[1].x), and where in its SQL DuckDB placed it, if it did.</summary>
+public sealed record AnalysisProblem(string Path, string Message, SqlErrorLine? InSql = null);
 
 /// <summary>What <see cref="AnalysisCheck.Run"/> found: the problems, and the columns of each analysis table it could
 /// create (by name, case-insensitive), so what the tables keep is known before training too.</summary>
@@ -38,9 +38,9 @@ public static class AnalysisCheck
         // As a word ("Table with name t does not exist"): t inside "stpe", or final inside "final_loss", is no mention of it.
         bool Consequence(string message) => failed.Any(t => SqlIdentifiers.Mentions(message, t));
         // Judged by DuckDB's own message (the cause), not by the words this check adds to it.
-        void Problem(string path, string message, string? cause = null)
+        void Problem(string path, string message, AnalysisException? cause = null)
         {
-            if (!Consequence(cause ?? message)) problems.Add(new AnalysisProblem(path, message));
+            if (!Consequence(cause?.Cause ?? message)) problems.Add(new AnalysisProblem(path, message, cause?.InSql));
         }
 
         for (int i = 0; i < analysis.Tables.Count; i++)
@@ -54,12 +54,12 @@ public static class AnalysisCheck
             }
             try
             {
-                SqlRunner.Execute(connection, $"CREATE OR REPLACE TABLE {SqlIdentifiers.Quote(table.Name)} AS {AnalysisRunner.StripTrailingSemicolons(table.Sql)}");
+                SqlRunner.CreateTable(connection, table.Name, table.Sql);
                 columns[table.Name] = SqlRunner.Query(connection, $"SELECT * FROM {SqlIdentifiers.Quote(table.Name)} LIMIT 0").ColumnNames;
             }
             catch (AnalysisException e)
             {
-                Problem($"analysis.tables[{i}].sql", Explain(e, table.Sql), e.Cause);
+                Problem($"analysis.tables[{i}].sql", Explain(e, table.Sql), e);
                 failed.Add(table.Name);
             }
         }
@@ -78,7 +78,7 @@ public static class AnalysisCheck
     }
 
     static void CheckQuery(DuckDBConnection connection, string sql, string sqlPath, (string Key, string? Column)[] columns, string at,
-        Action<string, string, string?> problem, Func<AnalysisException, string, string> explain)
+        Action<string, string, AnalysisException?> problem, Func<AnalysisException, string, string> explain)
     {
         if (string.IsNullOrWhiteSpace(sql)) return;   // validation says so
         QueryResult result;
@@ -88,7 +88,7 @@ public static class AnalysisCheck
         }
         catch (AnalysisException e)
         {
-            problem(sqlPath, explain(e, sql), e.Cause);
+            problem(sqlPath, explain(e, sql), e);
             return;
         }
         foreach (var (key, column) in columns)

@@ -25,8 +25,12 @@ public sealed class AnalysisException : Exception
     /// <summary>The message without the step.</summary>
     public string Cause { get; }
 
-    /// <summary>"file:line:column" of the step's entry in the pipeline file (its <c>sql:</c> value); null when not known.</summary>
+    /// <summary>"file:line:column" of the step's entry in the pipeline file (its <c>sql:</c> value, or the line in it DuckDB
+    /// placed the error at); null when not known.</summary>
     public string? DeclaredAt { get; }
+
+    /// <summary>Where in the step's SQL, as written, DuckDB placed the error; null where it placed none.</summary>
+    public SqlErrorLine? InSql { get; init; }
 
     /// <summary>The message with no file positions in it, for the sweep's recorded outcome: `status` prints that later,
     /// maybe from another folder, where a path relative to where the command ran would mislead.</summary>
@@ -34,7 +38,11 @@ public sealed class AnalysisException : Exception
 
     /// <summary>The same failure said where its step is declared; itself when that is not known.</summary>
     public AnalysisException At(string? declaredAt) =>
-        declaredAt is null ? this : new AnalysisException(Step, Cause, InnerException, declaredAt, WithoutPositions);
+        declaredAt is null ? this : new AnalysisException(Step, Cause, InnerException, declaredAt, WithoutPositions) { InSql = InSql };
+
+    /// <summary>The same failure said where <paramref name="declaration"/> places it: at DuckDB's line of the SQL where
+    /// that is the file's; itself when the declaration is not known.</summary>
+    public AnalysisException At(SqlDeclaration? declaration) => At(declaration?.Where(InSql));
 
     /// <summary>Several failed steps as one (the plots that failed), each part said with its own position.</summary>
     /// <param name="note">Appended after the parts, e.g. " (the other plots and the tables were written)".</param>

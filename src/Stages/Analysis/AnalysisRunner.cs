@@ -38,10 +38,10 @@ public static partial class AnalysisRunner
         }
     }
 
-    /// <summary>Step name → "file:line:column" of its declaration. Only the pipeline's own analysis: positions are
-    /// found by step name, and another spec's step of the same name is declared elsewhere (a wrong line is worse than none).</summary>
-    private static IReadOnlyDictionary<string, string> DeclaredAt(AnalysisSpec spec, LoadedPipeline? pipeline) =>
-        pipeline is not null && ReferenceEquals(spec, pipeline.Spec.Analysis) ? pipeline.AnalysisDeclaredAt : new Dictionary<string, string>();
+    /// <summary>Step name → where its SQL is declared. Only the pipeline's own analysis: positions are found by step name,
+    /// and another spec's step of the same name is declared elsewhere (a wrong line is worse than none).</summary>
+    private static IReadOnlyDictionary<string, SqlDeclaration> DeclaredAt(AnalysisSpec spec, LoadedPipeline? pipeline) =>
+        pipeline is not null && ReferenceEquals(spec, pipeline.Spec.Analysis) ? pipeline.AnalysisDeclaredAt : new Dictionary<string, SqlDeclaration>();
 
     static async Task<IReadOnlyList<AnalysisTableResult>> RunStepsAsync(
         string sweepDir, AnalysisSpec spec, TextWriter? log, CancellationToken ct, LoadedPipeline? pipeline)
@@ -83,8 +83,11 @@ public static partial class AnalysisRunner
                 PlotRenderer.Render(catalog.Connection, plot, path);
                 log?.WriteLine($"plot {plot.Name} -> {path}");
             }
-            // An overlay's failure is said at the overlay's SQL, else (not known) at its plot's.
-            catch (AnalysisException e) { failed.Add(e.At(declaredAt.GetValueOrDefault(e.Step) ?? declaredAt.GetValueOrDefault(step))); }
+            // An overlay's failure is said at the overlay's SQL, else (not known) at its plot's, whose lines are not the overlay's.
+            catch (AnalysisException e)
+            {
+                failed.Add(declaredAt.GetValueOrDefault(e.Step) is { } at ? e.At(at) : e.At(declaredAt.GetValueOrDefault(step)?.ToString()));
+            }
         }
         if (spec.Advise is { } advise && pipeline is not null)
         {
@@ -118,7 +121,7 @@ public static partial class AnalysisRunner
             throw new AnalysisException(step, "the name is taken by a run artifact table, which it would replace");
 
         var quoted = SqlIdentifiers.Quote(name);
-        SqlRunner.Execute(catalog.Connection, $"CREATE OR REPLACE TABLE {quoted} AS {StripTrailingSemicolons(table.Sql)}", step);
+        SqlRunner.CreateTable(catalog.Connection, name, table.Sql, step);
         var result = SqlRunner.Query(catalog.Connection, $"SELECT * FROM {quoted}", step);
 
         var path = Path.Combine(outputDir, name + ".arrow");
@@ -138,9 +141,6 @@ public static partial class AnalysisRunner
         SafeName().IsMatch(name)
             ? name
             : throw new AnalysisException(step, "names must be letters, digits and underscores, not starting with a digit");
-
-    // "SELECT ...;" is natural to write but invalid inside CREATE TABLE ... AS.
-    internal static string StripTrailingSemicolons(string sql) => sql.TrimEnd().TrimEnd(';').TrimEnd();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex SafeName();

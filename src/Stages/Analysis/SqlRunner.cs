@@ -8,7 +8,7 @@ public static class SqlRunner
     /// <param name="step">What the SQL is for, e.g. "analysis table 'final_loss'"; errors start with it.</param>
     public static QueryResult Query(DuckDBConnection connection, string sql, string step = "query")
     {
-        return Run(step, () =>
+        return Run(step, sql, 0, () =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;
@@ -28,9 +28,23 @@ public static class SqlRunner
     }
 
     /// <summary>Runs a statement that returns no rows (CREATE TABLE ... AS, ...).</summary>
-    public static void Execute(DuckDBConnection connection, string sql, string step = "statement")
+    public static void Execute(DuckDBConnection connection, string sql, string step = "statement") => Execute(connection, sql, step, 0);
+
+    /// <summary>Creates (or replaces) table <paramref name="name"/> as <paramref name="sql"/> selects, as an analysis table
+    /// is made; an error DuckDB places in the SQL is placed in it as written (<see cref="AnalysisException.InSql"/>).</summary>
+    public static void CreateTable(DuckDBConnection connection, string name, string sql, string step = "statement")
     {
-        Run(step, () =>
+        var create = $"CREATE OR REPLACE TABLE {Artifacts.SqlIdentifiers.Quote(name)} AS ";
+        Execute(connection, create + StripTrailingSemicolons(sql), step, create.Length);
+    }
+
+    // "SELECT ...;" is natural to write but invalid inside CREATE TABLE ... AS.
+    internal static string StripTrailingSemicolons(string sql) => sql.TrimEnd().TrimEnd(';').TrimEnd();
+
+    /// <param name="writtenFrom">Where the step's SQL as written starts in <paramref name="sql"/>.</param>
+    private static void Execute(DuckDBConnection connection, string sql, string step, int writtenFrom)
+    {
+        Run(step, sql, writtenFrom, () =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;
@@ -38,7 +52,7 @@ public static class SqlRunner
         });
     }
 
-    private static T Run<T>(string step, Func<T> action)
+    private static T Run<T>(string step, string sql, int writtenFrom, Func<T> action)
     {
         try
         {
@@ -46,7 +60,7 @@ public static class SqlRunner
         }
         catch (DuckDBException ex)
         {
-            throw new AnalysisException(step, ex.Message, ex);
+            throw new AnalysisException(step, ex.Message, ex) { InSql = SqlErrorLine.In(ex.Message, sql, writtenFrom) };
         }
     }
 }

@@ -6,7 +6,8 @@ namespace Retention.Artifacts;
 /// A sweep's catalog kept as a DuckDB database file, <c>&lt;sweep&gt;/catalog.duckdb</c>, brought up to
 /// date at each open: only Arrow files that are new (appended to their table) or changed or gone (their
 /// table reloaded) are read, so a query over a sweep of a thousand runs does not read seven thousand
-/// files first. The files it holds are listed in <c>_catalog.files</c> with their size and time, and
+/// files first. The files it holds are listed in <c>_catalog.files</c> with their size, time and
+/// <see cref="FileStamp"/> (a same-size copy with the old file's time still changes it), and
 /// each table's load and listing commit together, so a kill mid-update leaves the two consistent.
 /// DuckDB lets one process write a database file at a time: when another holds it, the caller loads
 /// in memory instead. A table with a file that cannot be loaded is dropped with its listing (no earlier version of
@@ -69,21 +70,23 @@ public static class CatalogCache
         Execute(connection, "DROP TABLE IF EXISTS _catalog_files");   // where caches before 2026-11-30 listed their files: they reload once
         Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {ListingSchema}");
         Execute(connection, $"CREATE TABLE IF NOT EXISTS {Listing} (tbl VARCHAR, path VARCHAR, length BIGINT, mtime BIGINT)");
-        var known = new Dictionary<string, (string Table, long Length, long Time)>(StringComparer.Ordinal);
+        // A listing made before the stamp has none (NULL): its files differ from every stamp, and reload once.
+        Execute(connection, $"ALTER TABLE {Listing} ADD COLUMN IF NOT EXISTS stamp VARCHAR");
+        var known = new Dictionary<string, (string Table, FileStamp Stamp)>(StringComparer.Ordinal);
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT tbl, path, length, mtime FROM {Listing}";
+            command.CommandText = $"SELECT tbl, path, length, mtime, stamp FROM {Listing}";
             using var reader = command.ExecuteReader();
-            while (reader.Read()) known[reader.GetString(1)] = (reader.GetString(0), reader.GetInt64(2), reader.GetInt64(3));
+            while (reader.Read())
+                known[reader.GetString(1)] = (reader.GetString(0), new FileStamp(reader.GetInt64(2), reader.GetInt64(3), reader.IsDBNull(4) ? "" : reader.GetString(4)));
         }
-        var current = files.Select(f => (File: f, Info: new FileInfo(f.Path))).ToList();
+        var current = files.Select(f => (File: f, Stamp: FileStamp.Of(f.Path))).ToList();
         var tables = current.GroupBy(c => c.File.Table, StringComparer.OrdinalIgnoreCase).ToList();
         foreach (var table in tables)
         {
             var now = table.ToList();
             var before = known.Where(k => k.Value.Table.Equals(table.Key, StringComparison.OrdinalIgnoreCase)).ToList();
-            bool Unchanged((ArtifactFile File, FileInfo Info) c) =>
-                known.TryGetValue(c.File.Path, out var k) && k.Length == c.Info.Length && k.Time == c.Info.LastWriteTimeUtc.Ticks;
+            bool Unchanged((ArtifactFile File, FileStamp Stamp) c) => known.TryGetValue(c.File.Path, out var k) && k.Stamp == c.Stamp;
             var fresh = now.Where(c => !Unchanged(c)).ToList();
             var nowPaths = now.Select(c => c.File.Path).ToHashSet(StringComparer.Ordinal);
             bool removed = before.Any(b => !nowPaths.Contains(b.Key));
@@ -141,11 +144,11 @@ public static class CatalogCache
     }
 
     /// <summary>Adds files to the listing (an appender: a thousand runs are seven thousand rows).</summary>
-    static void List(DuckDBConnection connection, string table, IEnumerable<(ArtifactFile File, FileInfo Info)> files)
+    static void List(DuckDBConnection connection, string table, IEnumerable<(ArtifactFile File, FileStamp Stamp)> files)
     {
         using var appender = connection.CreateAppender(ListingSchema, ListingTable);
-        foreach (var (file, info) in files)
-            appender.CreateRow().AppendValue(table).AppendValue(file.Path).AppendValue(info.Length).AppendValue(info.LastWriteTimeUtc.Ticks).EndRow();
+        foreach (var (file, stamp) in files)
+            appender.CreateRow().AppendValue(table).AppendValue(file.Path).AppendValue(stamp.Length).AppendValue(stamp.WriteTicks).AppendValue(stamp.Change).EndRow();
     }
 
     internal static void Execute(DuckDBConnection connection, string sql)

@@ -9,17 +9,18 @@ namespace Retention.Spec;
 /// </summary>
 internal static class AnalysisPositions
 {
-    /// <summary>Step name → "file:line:column" of its <c>sql:</c> value (of the entry, where there is no sql value).
-    /// The source map follows each node to where it was written: a profile's entry is found in the profile, and an
-    /// entry a --set brought has no position and is left out (its failure keeps the plain message).</summary>
-    public static IReadOnlyDictionary<string, string> Of(AnalysisSpec analysis, NodeIndex index, SourceMap sources)
+    /// <summary>Step name → where its <c>sql:</c> value is (the entry, where there is no sql value), and for a literal
+    /// block where its lines are. The source map follows each node to where it was written: a profile's entry is found in
+    /// the profile, and an entry a --set brought has no position and is left out (its failure keeps the plain message).</summary>
+    /// <param name="fileLines">The file's text, whose lines a literal block's are checked against.</param>
+    public static IReadOnlyDictionary<string, SqlDeclaration> Of(AnalysisSpec analysis, NodeIndex index, SourceMap sources, IReadOnlyList<string> fileLines)
     {
-        var positions = new Dictionary<string, string?>();
+        var positions = new Dictionary<string, SqlDeclaration?>();
         void Add(string step, string path)
         {
             var node = index.At($"{path}.sql") ?? index.At(path);
             // Validation refuses two steps of one name; were there two, neither position would be sure to be the failing one's.
-            positions[step] = positions.ContainsKey(step) || node is null ? null : sources.PositionOf(node);
+            positions[step] = positions.ContainsKey(step) || node is null ? null : SqlDeclarations.Of(node, sources, fileLines);
         }
         for (var i = 0; i < analysis.Tables.Count; i++)
             Add(AnalysisSteps.Table(analysis.Tables[i].Name), $"analysis.tables[{i}]");

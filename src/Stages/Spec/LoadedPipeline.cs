@@ -22,10 +22,10 @@ public sealed record LoadedPipeline(
     /// <summary>Each swept key's short name (a column of swept.arrow) and its values as written.</summary>
     public IReadOnlyList<(string Key, IReadOnlyList<string> Values)> Swept { get; init; } = [];
 
-    /// <summary>Where each analysis step (by <see cref="Analysis.AnalysisSteps"/> name) is declared, "file:line:column" of
-    /// its <c>sql:</c> value as `validate` writes positions, for a failure while it runs to point at. A step declared by a
-    /// --set (no lines) is absent.</summary>
-    public IReadOnlyDictionary<string, string> AnalysisDeclaredAt { get; init; } = new Dictionary<string, string>();
+    /// <summary>Where each analysis step (by <see cref="Analysis.AnalysisSteps"/> name) is declared, its <c>sql:</c> value
+    /// (<see cref="Analysis.SqlDeclaration.ToString"/> is "file:line:column" as `validate` writes positions), for a failure
+    /// while it runs to point at: at DuckDB's line of a literal block. A step declared by a --set (no lines) is absent.</summary>
+    public IReadOnlyDictionary<string, Analysis.SqlDeclaration> AnalysisDeclaredAt { get; init; } = new Dictionary<string, Analysis.SqlDeclaration>();
 
     /// <summary>Swept keys the analysis section would mix (one warning per key; empty when the analysis was not checked).</summary>
     public IReadOnlyList<Analysis.SweptKeyWarning> AnalysisWarnings { get; init; } = [];

@@ -166,7 +166,7 @@ public static class SpecLoader
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. Fail(duplicates).Errors, .. others]);
 
         return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept, AnalysisWarnings = analysisWarnings,
-            AnalysisDeclaredAt = AnalysisPositions.Of(spec.Analysis, index, sources) };
+            AnalysisDeclaredAt = AnalysisPositions.Of(spec.Analysis, index, sources, yaml.Split('\n')) };
     }
 
     /// <summary>An error that only some runs of a sweep have comes from a swept value, though a rule over two fields
@@ -247,7 +247,7 @@ public static class SpecLoader
                 .. Analysis.SweptKeyCoverage.Advice(spec.Experiment, spec.Analysis, spec.Sweep)]);
         }
         var lines = yaml.Split('\n');
-        return ([.. check.Problems.Select(p => AtSqlLine(ErrorAt(index, sources, p.Path, p.Message), index.Nearest(p.Path, out _), lines))],
+        return ([.. check.Problems.Select(p => AtSqlLine(ErrorAt(index, sources, p.Path, p.Message), p.InSql, index.Nearest(p.Path, out _), sources, lines))],
             [.. Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, check.TableColumns), .. Analysis.SweptKeyCoverage.Advice(spec.Experiment, spec.Analysis, spec.Sweep)]);
     }
 
@@ -257,21 +257,13 @@ public static class SpecLoader
         sources.ErrorAt(index.Nearest(path, out var exact), exact ? index.InfoOf(index.At(path)!)?.Path ?? path : path, message);
 
     /// <summary>DuckDB numbers the SQL's lines ("LINE 3:", a caret under the culprit), and a literal block's lines
-    /// (<c>sql: |</c>) are the file's lines after its indicator: the error then points at that line (and at the
-    /// caret's column when the line DuckDB echoes is the file's), not at the <c>sql:</c> key.</summary>
-    private static SpecError AtSqlLine(SpecError error, YamlNode? node, string[] fileLines)
+    /// (<c>sql: |</c>) are the file's lines after its indicator: the error then points at that line and column, not at
+    /// the <c>sql:</c> value (as a step failing when it runs does, <see cref="AnalysisPositions"/>).</summary>
+    private static SpecError AtSqlLine(SpecError error, Analysis.SqlErrorLine? inSql, YamlNode node, SourceMap sources, string[] fileLines)
     {
-        if (error.Line == 0 || node is not YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Literal }) return error;
-        var match = System.Text.RegularExpressions.Regex.Match(error.Message, @"LINE (\d+): ([^\n]*)\n( *)\^");
-        if (!match.Success) return error;
-        int line = error.Line + int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        if (line > fileLines.Length) return error;
-        var text = fileLines[line - 1].TrimEnd('\r');
-        int indent = fileLines.Skip(error.Line).Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0)
-            .Select(l => l.Length - l.TrimStart(' ').Length).FirstOrDefault();
-        int caret = match.Groups[3].Value.Length - (match.Groups[0].Value.IndexOf(':') + 2);
-        bool echoed = text.Length >= indent && text[indent..] == match.Groups[2].Value;
-        return error with { Line = line, Column = indent + 1 + (echoed && caret >= 0 ? caret : 0) };
+        if (inSql is null || error.Line == 0 || SqlDeclarations.Of(node, sources, fileLines) is not { } declared) return error;
+        var (line, column) = declared.At(inSql);
+        return error with { Line = line, Column = column };
     }
 
     /// <summary>Local data paths that match no file and tokenizer files that do not exist, before any work.</summary>
@@ -307,8 +299,8 @@ public static class SpecLoader
                     : ": give the EOS the files use"));
         }
         foreach (var (file, key) in new[] { (data.Tokenizer.Path, "path"), (data.Tokenizer.MergesPath, "merges_path") })
-            if (!string.IsNullOrWhiteSpace(file) && !Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && !File.Exists(Path.GetFullPath(file, baseDirectory)))
-                yield return At($"data.tokenizer.{key}", $"no such file '{Path.GetFullPath(file, baseDirectory)}'" + hint);
+            if (!string.IsNullOrWhiteSpace(file) && !Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && Path.GetFullPath(file, baseDirectory) is var full && !File.Exists(full))
+                yield return At($"data.tokenizer.{key}", Data.TokenizerFiles.FolderProblem(full, data.Tokenizer.Kind, key) ?? ($"no such file '{full}'" + hint));
         // A tokenizer file that is there but unreadable fails here, not after the run's directory is made.
         if (!Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && Data.TextTokenizer.Kinds.Contains(data.Tokenizer.Kind)
             && new[] { data.Tokenizer.Path, data.Tokenizer.MergesPath }.All(f => string.IsNullOrWhiteSpace(f) || File.Exists(Path.GetFullPath(f, baseDirectory)))

@@ -26,13 +26,14 @@ internal static class YamlSyntax
         var scanner = new Scanner(new StringReader(text));
         var brackets = new OpenFlowTracker(new Parser(scanner));
         var filter = new DuplicateKeyFilter(new DepthLimitedParser(brackets));
+        var aliases = new UndefinedAliasTracker(filter);   // outermost: it sees the anchors the tree is built with
         List<SpecError> Duplicates() => [.. filter.Duplicates.Select(d => positioned
             ? new SpecError(source, (int)d.At.Line, (int)d.At.Column, d.Path, $"duplicate key '{d.Key}' (first at line {d.First.Line}{(d.First.Line == d.At.Line ? $", column {d.First.Column}" : "")}); a key may appear only once in a mapping")
             : new SpecError(source, 0, 0, d.Path, $"duplicate key '{d.Key}'; a key may appear only once in a mapping"))];
         try
         {
             var stream = new YamlStream();
-            stream.Load(filter);
+            stream.Load(aliases);
             documents = stream.Documents.ToList();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -44,7 +45,7 @@ internal static class YamlSyntax
             // After a crash the events lag behind the scanner, which may have read on into a deeper bracket: the text cut
             // before the line it crashed on tells which bracket was open there.
             var open = e is YamlException ? brackets.Innermost : OpenFlowTracker.OpenBefore(text, (int)stopped.Line) ?? brackets.Innermost;
-            var (line, column, message) = Explain(e, text, open, stopped, positioned);
+            var (line, column, message) = Explain(e, text, open, aliases.Undefined, stopped, positioned);
             throw new SpecException([.. Duplicates(), positioned   // the duplicates met before it, too
                 ? new SpecError(source, line, column, "", message)
                 : new SpecError(source, 0, 0, "", message)]);
@@ -78,10 +79,16 @@ internal static class YamlSyntax
     }
 
     /// <param name="open">The innermost '{' or '[' still open where reading stopped.</param>
+    /// <param name="undefined">The alias that has no anchor, where the document has one.</param>
     /// <param name="stopped">Where the scanner was; the position for an exception that carries none.</param>
     private static (int Line, int Column, string Message) Explain(Exception e, string text, OpenFlowTracker.OpenBracket? open,
-        Mark stopped, bool positioned)
+        (string Name, Mark Start)? undefined, Mark stopped, bool positioned)
     {
+        if (e is AnchorNotFoundException && undefined is (string name, Mark alias))
+            // YamlDotNet's own position for it is 1:1, wherever the alias is.
+            return ((int)alias.Line, (int)alias.Column,
+                $"undefined alias '*{name}': an alias (*name) needs an anchor (&name) defined before it, e.g. 'key: &{name} value'");
+
         var at = e is YamlException y ? y.Start : stopped;
         var line = (int)at.Line;
         var column = (int)at.Column;

@@ -32,9 +32,9 @@ public class AnalysisCheckTests
             "               stpe",          // 9: the typo, at column 16
             "        FROM metrics")));
         Assert.Equal((9, 16, "analysis.tables[0].sql"), (error.Line, error.Column, error.Path));
-        // The first line carries the CREATE TABLE prefix DuckDB echoes: the line still, at its first column.
+        // DuckDB echoes the first line after the CREATE TABLE the SQL runs in: still the culprit's column.
         var first = Assert.Single(Errors(Synthetic("  tables:", "    - name: t", "      sql: |", "        SELECT stpe FROM metrics")));
-        Assert.Equal((8, 9), (first.Line, first.Column));
+        Assert.Equal((8, 16), (first.Line, first.Column));
     }
 
     [Fact]

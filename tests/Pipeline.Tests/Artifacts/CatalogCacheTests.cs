@@ -55,6 +55,52 @@ public class CatalogCacheTests() : InTempFolder("catalog-cache-")
     }
 
     [Fact]
+    public async Task A_same_size_copy_with_the_earlier_file_s_time_is_read_again()
+    {
+        // `cp -p other.arrow metrics.arrow` over a run's file: the size and the modification time stay as the cache listed
+        // them, the rows do not.
+        var sweep = await Sweep("p", 3, 4);
+        AssertSameAsLoadingEverything(sweep);
+        var runs = Path.Combine(sweep, "runs");
+        string target = Path.Combine(runs, "width-3", "metrics.arrow"), other = Path.Combine(runs, "width-4", "metrics.arrow");
+        var listed = new FileInfo(target);
+        var (length, time) = (listed.Length, listed.LastWriteTimeUtc);
+        Assert.Equal(length, new FileInfo(other).Length);
+        Assert.NotEqual(await File.ReadAllBytesAsync(target), await File.ReadAllBytesAsync(other));
+        var (stamp, tail) = (FileStamp.Of(target), FileStamp.Tail(target));
+
+        File.Copy(other, target, overwrite: true);
+        File.SetLastWriteTimeUtc(target, time);
+        Assert.Equal((length, time), (new FileInfo(target).Length, new FileInfo(target).LastWriteTimeUtc));
+
+        AssertSameAsLoadingEverything(sweep);
+        // Either stamp sees it: statx's change time (Linux), and the hash of the file's end where there is no statx.
+        Assert.NotEqual(stamp, FileStamp.Of(target));
+        Assert.NotEqual(tail, FileStamp.Tail(target));
+    }
+
+    [Fact]
+    public async Task A_cache_listed_before_stamps_reads_its_files_again_once()
+    {
+        var sweep = await Sweep("q", 2, 3);
+        AssertSameAsLoadingEverything(sweep);
+        using (var old = new DuckDB.NET.Data.DuckDBConnection($"DataSource={Path.Combine(sweep, CatalogCache.FileName)}"))
+        {
+            old.Open();
+            CatalogCache.Execute(old, "ALTER TABLE _catalog.files DROP COLUMN stamp");
+        }
+        string target = Path.Combine(sweep, "runs", "width-2", "metrics.arrow"), other = Path.Combine(sweep, "runs", "width-3", "metrics.arrow");
+        Assert.Equal(new FileInfo(target).Length, new FileInfo(other).Length);
+        var time = File.GetLastWriteTimeUtc(target);
+        File.Copy(other, target, overwrite: true);
+        File.SetLastWriteTimeUtc(target, time);
+
+        AssertSameAsLoadingEverything(sweep);
+        using var cached = ArtifactCatalog.OpenCached(sweep);
+        Assert.Equal("0", Rows(cached, "SELECT count(*) FROM _catalog.files WHERE stamp IS NULL"));
+    }
+
+    [Fact]
     public async Task What_a_holder_creates_or_changes_never_lands_in_the_cache()
     {
         var sweep = await Sweep("c", 2, 3);

@@ -58,7 +58,7 @@ public sealed class ValidationHintsCliTests() : InTempFolder("validation-hints-"
         Assert.Equal(2, exit);
         var errors = Errors(err);
         Assert.Equal(2, errors.Length);
-        Assert.StartsWith("tiny.yaml:11:9: analysis.tables[0].sql: Binder Error: Table \"s\" does not have a column named \"width\"", errors[0]);
+        Assert.StartsWith("tiny.yaml:11:16: analysis.tables[0].sql: Binder Error: Table \"s\" does not have a column named \"width\"", errors[0]);
         Assert.EndsWith("^ (checked against the tables the runs will write)\n`swept` has no column `width`: --set synthetic.width removed that " +
             "sweep key (the runs all have width 4; read it from `params` (JOIN params USING (run)) instead, or sweep it)", errors[0].ReplaceLineEndings("\n"));
         Assert.StartsWith("tiny.yaml:15:98: analysis.plots[0].value: line plots do not read 'value'; use 'series'", errors[1]);

@@ -37,10 +37,10 @@ public class AnalysisPositionsTests
 
         var declared = Load(yaml).AnalysisDeclaredAt;
 
-        Assert.Equal(At(yaml, "SELECT 1 AS one"), declared["analysis table 'first'"]);
-        Assert.Equal(At(yaml, "'SELECT 2 AS two'"), declared["analysis table 'second'"]);
-        Assert.Equal(At(yaml, "SELECT step, loss FROM metrics"), declared["plot 'p'"]);
-        Assert.Equal(At(yaml, "\"SELECT step, loss FROM metrics WHERE task = 1\""), declared["plot 'p' overlay 1"]);
+        Assert.Equal(At(yaml, "SELECT 1 AS one"), declared["analysis table 'first'"].ToString());
+        Assert.Equal(At(yaml, "'SELECT 2 AS two'"), declared["analysis table 'second'"].ToString());
+        Assert.Equal(At(yaml, "SELECT step, loss FROM metrics"), declared["plot 'p'"].ToString());
+        Assert.Equal(At(yaml, "\"SELECT step, loss FROM metrics WHERE task = 1\""), declared["plot 'p' overlay 1"].ToString());
         Assert.Equal(4, declared.Count);
     }
 
@@ -59,8 +59,8 @@ public class AnalysisPositionsTests
             "        - name: t",
             "          sql: SELECT 'profile' AS x");
 
-        Assert.Equal(At(yaml, "SELECT 'profile' AS x"), Load(yaml, "cpu").AnalysisDeclaredAt["analysis table 't'"]);
-        Assert.Equal(At(yaml, "SELECT 'base' AS x"), Load(yaml).AnalysisDeclaredAt["analysis table 't'"]);
+        Assert.Equal(At(yaml, "SELECT 'profile' AS x"), Load(yaml, "cpu").AnalysisDeclaredAt["analysis table 't'"].ToString());
+        Assert.Equal(At(yaml, "SELECT 'base' AS x"), Load(yaml).AnalysisDeclaredAt["analysis table 't'"].ToString());
     }
 
     [Fact]
@@ -78,6 +78,6 @@ public class AnalysisPositionsTests
 
         Assert.False(declared.ContainsKey("analysis table 'u'"));
         Assert.False(declared.ContainsKey("analysis table 't'"));
-        Assert.Equal(At(yaml, "'SELECT step, loss FROM metrics'"), declared["plot 'p'"]);
+        Assert.Equal(At(yaml, "'SELECT step, loss FROM metrics'"), declared["plot 'p'"].ToString());
     }
 }

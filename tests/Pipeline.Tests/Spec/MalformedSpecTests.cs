@@ -35,6 +35,9 @@ public class MalformedSpecTests
         { "reserved character starts a value", Yaml("name: a", "description: @home"), 2, 14, "", ["'@' cannot start a plain value", "quotes"] },
         { "absurd nesting", Yaml("name: a", "description: " + new string('[', 100) + new string(']', 100)), 2, 77, "", ["nested more than 64 levels", "a handful"] },
         { "two documents", Yaml("name: a", "---", "name: b"), 3, 1, "", ["second one", "each pipeline in its own file"] },
+        // YamlDotNet resolves aliases when the document ends and says an undefined one is at 1:1; it is said where written.
+        { "undefined alias", Yaml("name: a", "train:", "  steps: 3", "  lr: *nosuch"), 4, 7, "", ["undefined alias '*nosuch'", "&nosuch"] },
+        { "undefined alias after a defined one", Yaml("name: a", "seed: &s 1", "sweep: {seed: [*s, *nosuch]}"), 3, 20, "", ["undefined alias '*nosuch'"] },
 
         // ---- document shape ----
         { "empty file", "", 1, 1, "", ["file is empty", "at least 'name'"] },
@@ -121,8 +124,9 @@ public class MalformedSpecTests
     public void An_alias_whose_name_holds_tab_is_not_told_as_a_tab()
     {
         // The message of an undefined *stable holds the letters "tab"; the file's allowed tab (in a literal block's text)
-        // was blamed instead. (The alias error's position is YamlDotNet's, 1:1, and not checked here.)
+        // was blamed instead.
         var error = Assert.Single(Errors(Yaml("name: a", "description: |", "  \tx", "seed: *stable")));
+        Assert.Equal((4, 7), (error.Line, error.Column));
         Assert.Contains("needs an anchor (&name)", error.Message);
         Assert.DoesNotContain("tab character", error.Message);
     }
