@@ -150,7 +150,13 @@ static class QueryOutput
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         if (format == "arrow")
         {
-            await result.WriteArrowAsync(full, ct);
+            // Types DuckDB has and these Arrow files do not (LIST, TIME, ...): known before anything is written. The SQL must
+            // change (or the format), as for bad SQL.
+            try { await result.WriteArrowAsync(full, ct); }
+            catch (Exception e) when (e is NotSupportedException or OverflowException)
+            {
+                throw new UsageException($"--output {path}: {e.Message}, or write .parquet or .csv, which keep it (nothing was written)");
+            }
             return;
         }
         var tmp = full + ".tmp";

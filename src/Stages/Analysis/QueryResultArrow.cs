@@ -16,7 +16,7 @@ public static class QueryResultArrow
         /// HUGEINT (what <c>sum()</c> of integers returns) becomes int64.
         /// </summary>
         /// <exception cref="NotSupportedException">A column type with no Arrow counterpart here (LIST, STRUCT, INTERVAL, ...).</exception>
-        /// <exception cref="OverflowException">A HUGEINT value does not fit int64.</exception>
+        /// <exception cref="OverflowException">A HUGEINT value does not fit int64; the message names the column.</exception>
         public RecordBatch ToRecordBatch()
         {
             var fields = new List<Field>();
@@ -71,7 +71,11 @@ public static class QueryResultArrow
         if (type == typeof(float)) return Primitive<float, FloatArray, FloatArray.Builder>(values, v => (float)v);
         if (type == typeof(double)) return Primitive<double, DoubleArray, DoubleArray.Builder>(values, v => (double)v);
         if (type == typeof(decimal)) return Primitive<double, DoubleArray, DoubleArray.Builder>(values, v => (double)(decimal)v);
-        if (type == typeof(BigInteger)) return Primitive<long, Int64Array, Int64Array.Builder>(values, v => checked((long)(BigInteger)v));
+        if (type == typeof(BigInteger))
+            return Primitive<long, Int64Array, Int64Array.Builder>(values, v => (BigInteger)v is var big && big >= long.MinValue && big <= long.MaxValue
+                ? (long)big
+                : throw new OverflowException($"column '{column.Name}' holds {big}, beyond the 64-bit integers it is written as in Arrow; " +
+                    "CAST it in the SQL (to DOUBLE or VARCHAR)"));
         if (type == typeof(string) || type == typeof(Guid))
         {
             var builder = new StringArray.Builder();
