@@ -25,7 +25,7 @@ public static class AnalyzeCommand
                 var sweepDir = r.GetValue(dir)!;
                 // Also where a folder of sweeps is given: the same check and words as `pipeline status`.
                 var ownFile = r.GetValue(file) is null ? ArtifactLayout.SweepPipelineFile(sweepDir) : null;
-                if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
+                ArtifactLayout.RequireSweepDirectory(sweepDir);
                 // Its tables are still being written (by a local run holding the sweep, or cluster tasks holding their runs),
                 // and the run or the submission's analysis job writes analysis/ itself when the runs end.
                 var runs = Path.Combine(sweepDir, ArtifactLayout.RunsDir);

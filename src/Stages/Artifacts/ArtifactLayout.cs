@@ -120,13 +120,30 @@ public static class ArtifactLayout
     /// <exception cref="DirectoryNotFoundException">The folder is missing, or holds no pipeline.yaml.</exception>
     public static string SweepPipelineFile(string sweepDir)
     {
-        sweepDir = Path.GetFullPath(sweepDir);
-        if (!Directory.Exists(sweepDir)) throw new DirectoryNotFoundException($"sweep directory '{sweepDir}' does not exist");
+        sweepDir = RequireSweepDirectory(sweepDir);
         var file = Path.Combine(sweepDir, PipelineFile);
         if (!File.Exists(file))
             throw new DirectoryNotFoundException($"{sweepDir} holds no {PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`" +
                 (Sweeps(sweepDir) is { Count: > 0 } inside ? $" (it holds sweeps: {Messages.Listing.FirstFew(inside.Select(d => Path.GetFileName(d)))})" : ""));
         return file;
+    }
+
+    /// <summary>The full path of <paramref name="sweepDir"/>, checked to be a directory: a file given in its place (the
+    /// sweep's pipeline.yaml, say) is said to be one, with the folder to give where it is a sweep's.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder is missing, or is a file.</exception>
+    public static string RequireSweepDirectory(string sweepDir)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(sweepDir));
+        if (File.Exists(full))
+        {
+            var folder = Path.GetDirectoryName(full)!;
+            throw new DirectoryNotFoundException($"{full}: is a file, not a sweep directory" +
+                (Path.GetFileName(full) == PipelineFile && KindOf(folder) == Kind.Sweep
+                    ? $"; this is a sweep's resolved pipeline: give its folder {folder}"
+                    : " (artifacts/NAME[-PROFILE], written by `pipeline run` or `pipeline submit`)"));
+        }
+        if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"sweep directory '{full}' does not exist");
+        return full;
     }
 
     /// <summary>The sweep directories directly inside <paramref name="dir"/> (those with a runs/ folder).</summary>

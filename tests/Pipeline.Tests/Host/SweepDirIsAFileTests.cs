@@ -1,0 +1,36 @@
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>`pipeline status FILE` and `pipeline analyze FILE` (a sweep's pipeline.yaml, say, typed where its folder goes)
+/// say it is a file and what to give instead, as `query` does, not that the directory "does not exist".</summary>
+public class SweepDirIsAFileTests() : InTempFolder("sweep-dir-file-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public void A_file_given_as_the_sweep_directory_is_said_to_be_one_naming_the_folder_to_give()
+    {
+        var sweep = Path.Combine(dir, "artifacts", "s");
+        Directory.CreateDirectory(Path.Combine(sweep, "runs"));
+        var saved = Path.Combine(sweep, "pipeline.yaml");
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), saved);
+        var relative = Path.Combine("artifacts", "s", "pipeline.yaml");
+        foreach (var args in new[]
+                 {
+                     new[] { "status", relative },
+                     ["analyze", relative],
+                     ["analyze", relative, "--pipeline", saved],
+                 })
+        {
+            var (exit, _, err) = CliProcess.Run(dir, Limit, args);
+            Assert.Equal(2, exit);
+            Assert.DoesNotContain("does not exist", err);
+            Assert.Contains($"error: {saved}: is a file, not a sweep directory; this is a sweep's resolved pipeline: give its folder {sweep}", err);
+        }
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "x");
+        var other = CliProcess.Run(dir, Limit, "status", "notes.txt");
+        Assert.Equal(2, other.Exit);
+        Assert.Contains($"error: {Path.Combine(dir, "notes.txt")}: is a file, not a sweep directory (artifacts/NAME[-PROFILE], written by `pipeline run`", other.Err);
+    }
+}
