@@ -16,10 +16,25 @@ public static class CellFormatter
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         string s => s,
+        byte[] blob => Blob(blob),
+        // A STRUCT or a MAP (DuckDB.NET gives both as a dictionary): key-value pairs, as DuckDB prints a struct.
+        IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"'{Format(k)}': {Format(map[k])}")) + "}",
         IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(Format)) + "]",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>A BLOB as DuckDB writes it (its CSV, its shell): printable ASCII as is, other bytes (and \, ', ") as \xNN.</summary>
+    static string Blob(byte[] bytes)
+    {
+        var text = new System.Text.StringBuilder(bytes.Length);
+        foreach (var b in bytes)
+        {
+            if (b is >= 32 and <= 126 and not (byte)'\\' and not (byte)'\'' and not (byte)'"') text.Append((char)b);
+            else text.Append(CultureInfo.InvariantCulture, $"\\x{b:X2}");
+        }
+        return text.ToString();
+    }
 
     /// <summary>Numbers are right-aligned so digits line up.</summary>
     public static bool IsNumeric(Type type) =>

@@ -20,11 +20,23 @@ public static class SqlRunner
             while (reader.Read())
             {
                 var row = new object?[columns.Count];
-                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : Materialised(reader.GetValue(i));
                 rows.Add(Array.AsReadOnly(row));
             }
             return new QueryResult(columns, rows.AsReadOnly());
         });
+    }
+
+    /// <summary>A BLOB comes as a stream over the reader's memory, which later rows reuse: its bytes are copied out.</summary>
+    static object Materialised(object value)
+    {
+        if (value is not Stream stream) return value;
+        using (stream)
+        {
+            var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            return bytes.ToArray();
+        }
     }
 
     /// <summary>Runs a statement that returns no rows (CREATE TABLE ... AS, ...).</summary>

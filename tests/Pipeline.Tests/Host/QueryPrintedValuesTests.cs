@@ -1,0 +1,24 @@
+namespace Retention.Tests.Host;
+
+/// <summary>What `pipeline query` prints for BLOB, STRUCT and MAP values: the value, as DuckDB writes it (its CSV, its
+/// shell), not the name of a .NET type or a struct shown as a list of pairs.</summary>
+public class QueryPrintedValuesTests() : InTempFolder("query-printed-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public void Blobs_print_their_bytes_and_structs_and_maps_print_as_key_value_pairs()
+    {
+        const string sql = @"SELECT 'abc'::BLOB AS b, '\xAA\x00z'::BLOB AS c, NULL::BLOB AS n, {'a': 1, 'b': 'x'} AS s, MAP {'k': 2} AS m, [{'a': 1}] AS l";
+        var (exit, output, err) = CliProcess.Run(dir, Limit, "query", dir, sql);
+        Assert.True(exit == 0, err);
+        Assert.DoesNotContain("System.", output);
+        var row = output.Split('\n')[2];
+        Assert.Equal(@"abc  \xAA\x00z  NULL  {'a': 1, 'b': x}  {'k': 2}  [{'a': 1}]", row);
+
+        // The same bytes as DuckDB's own CSV writer spells them.
+        var csv = CliProcess.Run(dir, Limit, "query", dir, "SELECT 'abc'::BLOB AS b, '\\xAA\\x00z'::BLOB AS c", "--output", "b.csv");
+        Assert.True(csv.Exit == 0, csv.Err);
+        Assert.Equal(["b,c", @"abc,\xAA\x00z"], File.ReadAllLines(Path.Combine(dir, "b.csv")));
+    }
+}
