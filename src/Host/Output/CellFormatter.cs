@@ -15,6 +15,8 @@ public static class CellFormatter
         bool b => b ? "true" : "false",
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        // A TIME with its seconds (the culture's short time drops them) and their fraction where there is one, as DuckDB prints it.
+        TimeOnly t => t.ToString("HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'),
         string s => s,
         byte[] blob => Blob(blob),
         // A STRUCT or a MAP (DuckDB.NET gives both as a dictionary): key-value pairs, as DuckDB prints a struct.

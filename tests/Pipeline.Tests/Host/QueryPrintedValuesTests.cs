@@ -16,6 +16,11 @@ public class QueryPrintedValuesTests() : InTempFolder("query-printed-")
         var row = output.Split('\n')[2];
         Assert.Equal(@"abc  \xAA\x00z  NULL  {'a': 1, 'b': x}  {'k': 2}  [{'a': 1}]", row);
 
+        // A TIME keeps its seconds and their fraction, as DuckDB prints it.
+        var time = CliProcess.Run(dir, Limit, "query", dir, "SELECT '12:34:56.789'::TIME AS t, '07:08:09'::TIME AS u");
+        Assert.True(time.Exit == 0, time.Err);
+        Assert.Equal("12:34:56.789  07:08:09", time.Out.Split('\n')[2]);
+
         // The same bytes as DuckDB's own CSV writer spells them.
         var csv = CliProcess.Run(dir, Limit, "query", dir, "SELECT 'abc'::BLOB AS b, '\\xAA\\x00z'::BLOB AS c", "--output", "b.csv");
         Assert.True(csv.Exit == 0, csv.Err);
