@@ -48,7 +48,10 @@ internal static class ArrowTableLoader
         var existing = new List<(string Name, string Type)>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = {SqlIdentifiers.Literal(table)} ORDER BY ordinal_position";
+            // The table in the schema it was created in: the cache keeps its listing in a schema of its own, as a table named
+            // `files`, whose columns are not this one's.
+            command.CommandText = "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() " +
+                $"AND table_schema = current_schema() AND table_name = {SqlIdentifiers.Literal(table)} ORDER BY ordinal_position";
             using var reader = command.ExecuteReader();
             while (reader.Read()) existing.Add((reader.GetString(0), reader.GetString(1)));
         }
