@@ -12,8 +12,13 @@ public sealed class SweepLock : IDisposable
 
     SweepLock(FileStream stream) => this.stream = stream;
 
+    /// <summary>What <c>pipeline analyze</c> holds a sweep for: it writes analysis/ only, so `status` does not take its
+    /// unfinished runs for running while it holds the lock.</summary>
+    public const string ForAnalysis = "analysis";
+
     /// <exception cref="SweepLockedException">Another process holds the directory.</exception>
-    public static SweepLock Acquire(string sweepDir)
+    /// <param name="purpose">Said in the holder's line (<see cref="ForAnalysis"/>); null while training.</param>
+    public static SweepLock Acquire(string sweepDir, string? purpose = null)
     {
         Directory.CreateDirectory(sweepDir);
         var path = Path.Combine(sweepDir, FileName);
@@ -38,7 +43,7 @@ public sealed class SweepLock : IDisposable
             }
         }
         // Beside the lock, not in it: .NET's lock keeps other .NET processes from even reading the file.
-        try { File.WriteAllText(path + ".owner", $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.Now:u}\n"); }
+        try { File.WriteAllText(path + ".owner", $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.Now:u}{(purpose is null ? "" : $" ({purpose})")}\n"); }
         catch (IOException) { /* only a courtesy for the message above */ }
         return new SweepLock(stream);
     }
@@ -101,6 +106,10 @@ public sealed class SweepLock : IDisposable
         catch (IOException e) when (IsContention(e)) { return true; }
         catch (IOException) { return false; }   // gone meanwhile, or a file system that cannot lock: no holder to name
     }
+
+    /// <summary>Whether a live process holds the directory to train in it: held, and not by an analysis (a holder whose
+    /// line is not written yet counts as training).</summary>
+    public static bool IsHeldForTraining(string dir) => IsHeld(dir) && !Holder(dir).EndsWith($"({ForAnalysis})", StringComparison.Ordinal);
 
     public void Dispose() => stream.Dispose();
 }

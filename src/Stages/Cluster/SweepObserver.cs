@@ -34,7 +34,7 @@ public static class SweepObserver
             }
             catch (SlurmException e) { schedulerProblem = e.Message; }
         }
-        bool sweepHeld = SweepLock.IsHeld(sweepDir), canAsk = schedulerProblem is null;
+        bool sweepHeld = SweepLock.IsHeldForTraining(sweepDir), canAsk = schedulerProblem is null;
         if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
                 canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk);

@@ -1,0 +1,67 @@
+using Retention.Artifacts;
+
+namespace Retention.Tests.Host;
+
+/// <summary>`pipeline analyze` holds the sweep while it writes analysis/: a `run` started meanwhile would move runs/ and
+/// analysis/ aside, and the analysis would then write the earlier runs' tables into the new sweep. `status` does not
+/// take an analysis's hold for training.</summary>
+public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    string Sweep => Path.Combine(dir, "artifacts", "syn");
+
+    void Train()
+    {
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+            "name: syn", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}",
+            "train: {steps: 200, batch_size: 8, log_every: 100}",
+            "sweep: {train.lr: [0.003, 0.001]}",
+            "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
+        var run = CliProcess.Run(dir, Limit, "run", "syn.yaml");
+        Assert.True(run.Exit == 0, run.Err + run.Out);
+    }
+
+    [Fact]
+    public void Analyze_holds_the_sweep_for_its_analysis()
+    {
+        Train();
+        var analyze = CliProcess.Run(dir, Limit, "analyze", Sweep);
+        Assert.True(analyze.Exit == 0, analyze.Err + analyze.Out);
+        // The holder's line stays after the lock is released: it names the analyze process and what it held the sweep for.
+        var owner = File.ReadAllText(Path.Combine(Sweep, SweepLock.FileName + ".owner"));
+        Assert.EndsWith("(analysis)\n", owner);
+        Assert.DoesNotContain($"pid {Environment.ProcessId} ", owner);
+    }
+
+    [Fact]
+    public void While_an_analysis_holds_the_sweep_a_run_is_refused_and_status_says_no_run_is_running()
+    {
+        Train();
+        // One run killed mid-training: no status.json, its start recorded.
+        var killed = Path.Combine(Sweep, "runs", "lr-0.001");
+        File.Delete(Path.Combine(killed, "status.json"));
+        var runsBefore = Directory.GetDirectories(Path.Combine(Sweep, "runs")).Order().ToList();
+
+        using (SweepLock.Acquire(Sweep, SweepLock.ForAnalysis))
+        {
+            var run = CliProcess.Run(dir, Limit, "run", "syn.yaml");
+            Assert.Equal(1, run.Exit);
+            Assert.Contains("is in use by another pipeline process", run.Err);
+            Assert.Contains("(analysis)", run.Err);
+            Assert.Equal(runsBefore, Directory.GetDirectories(Path.Combine(Sweep, "runs")).Order().ToList());   // nothing moved aside
+            Assert.False(Directory.Exists(Path.Combine(Sweep, "previous")));
+
+            var status = CliProcess.Run(dir, Limit, "status", Sweep);
+            Assert.DoesNotContain("running", status.Out);
+            Assert.Contains("interrupted", status.Out);
+
+            var second = CliProcess.Run(dir, Limit, "analyze", Sweep);
+            Assert.Equal(1, second.Exit);
+            Assert.Contains("(analysis)", second.Err);
+        }
+        // The same hold for training: status says the run is running (what the analysis's hold must not be taken for).
+        using (SweepLock.Acquire(Sweep))
+            Assert.Contains("running", CliProcess.Run(dir, Limit, "status", Sweep).Out);
+    }
+}
