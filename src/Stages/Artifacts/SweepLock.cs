@@ -77,7 +77,8 @@ public sealed class SweepLock : IDisposable
         if (IsHeld(dir)) throw new SweepLockedException(dir, Holder(dir));
     }
 
-    static string Holder(string dir)
+    /// <summary>The holder's line ("pid N on HOST since TIME"), or "" where there is none.</summary>
+    public static string Holder(string dir)
     {
         try { return File.ReadAllText(Path.Combine(dir, FileName) + ".owner").Trim(); }
         catch (IOException) { return ""; }

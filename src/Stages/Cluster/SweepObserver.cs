@@ -41,7 +41,7 @@ public static class SweepObserver
         var lastAnalysisJob = submissions.LastOrDefault(s => s.AnalysisJobId is not null);
         analysis = SweepStatus.Latest(analysis, lastAnalysisJob is null ? null : SubmittedUtc(lastAnalysisJob), Analysis.AnalysisOutcome.Read(sweepDir));
         var requeues = submissions.ToDictionary(s => s.Number, s => s.Requeues());
-        return [.. plans.Select(plan =>
+        IReadOnlyList<RunState> states = [.. plans.Select(plan =>
         {
             var run = plan.RunId;
             var dir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
@@ -61,6 +61,28 @@ public static class SweepObserver
                 };
             return SweepStatus.Classify(run, observation);
         })];
+        // An analysis writing now outranks the outcome of the one before it (cleared only once this one has started).
+        analysis = analysis?.State is "pending" or "running" ? analysis : AnalysisRunning(sweepDir, states) ?? analysis ?? AnalysisStopped(sweepDir);
+        return states;
+    }
+
+    /// <summary>An analysis writing the sweep's tables now: `analyze` holding the sweep, or a local run holding it after its
+    /// runs ended; else null.</summary>
+    static AnalysisState? AnalysisRunning(string sweepDir, IReadOnlyList<RunState> runs) =>
+        !SweepLock.IsHeld(sweepDir) ? null
+        : !SweepLock.IsHeldForTraining(sweepDir) ? new(null, "running", $"pipeline analyze ({SweepLock.Holder(sweepDir)})")
+        : runs.All(r => r.State is "completed" or "failed" or "interrupted") ? new(null, "running", $"the run's own ({SweepLock.Holder(sweepDir)})")
+        : null;
+
+    /// <summary>Where neither a submitted job nor a recorded outcome speaks of it: an analysis stopped before it ended, when
+    /// analysis/ holds tables but no outcome (an analysis clears its outcome as it starts, so one killed leaves none); else
+    /// null (none ran: the pipeline has no analysis, or it was trained with --no-analysis).</summary>
+    static AnalysisState? AnalysisStopped(string sweepDir)
+    {
+        var written = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
+        return Directory.Exists(written) && Directory.EnumerateFiles(written).Any(f => !Path.GetFileName(f).StartsWith("advice", StringComparison.Ordinal))
+            ? new(null, "interrupted", $"it did not end (stopped or killed while writing analysis/, whose tables may be partial): `pipeline analyze {sweepDir}` writes them again")
+            : null;
     }
 
     static DateTime? SubmittedUtc(SlurmSubmission s) =>

@@ -130,13 +130,14 @@ public static class SweepStatus
 
     /// <summary>3 while a run or the analysis is queued, running or of unknown state (a poller waits); then 0 when every
     /// run completed (and the analysis job, when there is one, too), 1 when a run or the analysis failed, 4 when runs
-    /// are interrupted or not started and nothing will continue them by itself (resubmit, or run --resume).</summary>
+    /// are interrupted or not started, or an analysis was stopped, and nothing will continue them by itself (resubmit,
+    /// run --resume, or analyze).</summary>
     public static int ExitCode(IReadOnlyList<RunState> runs, AnalysisState? analysis = null)
     {
         if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || analysis?.State is "pending" or "running" or "unknown")
             return NotFinished;
         if (runs.Any(r => r.State == "failed") || analysis?.State == "failed") return 1;
-        return runs.All(r => r.State == "completed") ? 0 : Stopped;
+        return runs.All(r => r.State == "completed") && analysis?.State != "interrupted" ? 0 : Stopped;
     }
 
     public const int NotFinished = 3;

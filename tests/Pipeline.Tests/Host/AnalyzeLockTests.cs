@@ -53,8 +53,11 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
             Assert.False(Directory.Exists(Path.Combine(Sweep, "previous")));
 
             var status = CliProcess.Run(dir, Limit, "status", Sweep);
-            Assert.DoesNotContain("running", status.Out);
-            Assert.Contains("interrupted", status.Out);
+            var killedLine = status.Out.Split('\n').Single(l => l.Contains("lr-0.001"));
+            Assert.DoesNotContain("running", killedLine);
+            Assert.Contains("interrupted", killedLine);
+            Assert.True(status.Out.Contains($"analysis: running: pipeline analyze (pid {Environment.ProcessId} "), status.Out);
+            Assert.Equal(3, status.Exit);   // a poller waits for the analysis
 
             var second = CliProcess.Run(dir, Limit, "analyze", Sweep);
             Assert.Equal(1, second.Exit);
@@ -62,6 +65,35 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
         }
         // The same hold for training: status says the run is running (what the analysis's hold must not be taken for).
         using (SweepLock.Acquire(Sweep))
-            Assert.Contains("running", CliProcess.Run(dir, Limit, "status", Sweep).Out);
+            Assert.Contains("running", CliProcess.Run(dir, Limit, "status", Sweep).Out.Split('\n').Single(l => l.Contains("lr-0.001")));
+    }
+
+    [Fact]
+    public void An_analysis_killed_before_it_recorded_its_outcome_is_said_interrupted_until_analyze_writes_it_again()
+    {
+        Train();
+        var done = CliProcess.Run(dir, Limit, "status", Sweep);
+        Assert.True(done.Exit == 0, done.Out + done.Err);
+        Assert.Contains("analysis: completed", done.Out);
+        // What a kill leaves: tables written, no outcome (an analysis clears it as it starts).
+        File.Delete(Path.Combine(Sweep, "analysis", "outcome.json"));
+        var killed = CliProcess.Run(dir, Limit, "status", Sweep);
+        Assert.True(killed.Exit == 4, killed.Out + killed.Err);
+        Assert.Contains($"analysis: interrupted: it did not end", killed.Out);
+        Assert.Contains($"pipeline analyze {Sweep}", killed.Out);
+        Assert.True(CliProcess.Run(dir, Limit, "analyze", Sweep).Exit == 0);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "status", Sweep).Exit);
+    }
+
+    [Fact]
+    public void A_sweep_trained_without_its_analysis_has_no_analysis_line()
+    {
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+            "name: syn", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}", "train: {steps: 200, batch_size: 8, log_every: 100}",
+            "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis").Exit);
+        var status = CliProcess.Run(dir, Limit, "status", Sweep);
+        Assert.True(status.Exit == 0, status.Out + status.Err);
+        Assert.DoesNotContain("analysis:", status.Out);
     }
 }
