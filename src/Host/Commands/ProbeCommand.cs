@@ -28,6 +28,7 @@ public static class ProbeCommand
         {
             try
             {
+                if (r.GetValue(threads) < 0) throw new UsageException($"--threads must be ≥ 0, got {r.GetValue(threads)}");
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
                 var runDir = Path.GetFullPath(r.GetValue(run)!);
                 var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);

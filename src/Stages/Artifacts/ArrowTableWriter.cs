@@ -96,7 +96,23 @@ public sealed class ArrowTableWriter : IAsyncDisposable
     /// <paramref name="schema"/>; touches nothing. A set of tables checks them all before resuming any (see <see cref="TableSet"/>).</summary>
     public static void RequireResumable(string path, Schema schema, long upToStep)
     {
-        foreach (var file in ArrowParts.Kept(System.IO.Path.GetFullPath(path), upToStep)) RequireColumns(file, schema);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(fullPath)) RequireEveryPart(fullPath, upToStep);
+        foreach (var file in ArrowParts.Kept(fullPath, upToStep)) RequireColumns(file, schema);
+    }
+
+    /// <summary>Throws when a part the resume would keep is gone from between the others: parts are numbered 1, 2, ... as they
+    /// are sealed, so kept parts 1, 3, 4 lost the rows of part 2, and continuing would complete the run without them.</summary>
+    static void RequireEveryPart(string fullPath, long upToStep)
+    {
+        var kept = ArrowParts.List(fullPath).Where(p => p.Step <= upToStep).ToList();
+        for (int i = 0; i < kept.Count; i++)
+            if (kept[i].Sequence != i + 1)
+            {
+                var missing = System.IO.Path.Combine(ArrowParts.DirectoryOf(fullPath), $"{i + 1:D6}-*.arrow");
+                throw new ArtifactException(missing, $"is missing: part {i + 1} of the {kept[^1].Sequence} parts sealed up to the checkpoint's step {upToStep}, " +
+                    $"the rows it held would be lost; restore it, or {ResumeAdvice.TrainAfresh(kept[i].Path)}");
+            }
     }
 
     /// <summary>Throws the "other columns" error when <paramref name="file"/>'s columns are not <paramref name="schema"/>'s,

@@ -8,10 +8,13 @@ public static class ResumeAdvice
     public static string TrainAfresh(string tableFile) =>
         $"delete the run's directory ({RunDirectoryOf(Path.GetFullPath(tableFile))}) and run again with --resume to train that run afresh";
 
-    /// <summary>The run directory holding a table file: its folder, or the folder above a table's sealed parts.</summary>
+    /// <summary>The run directory holding a table file: its folder, or the folder above a table's sealed parts or the run's checkpoint.</summary>
     public static string RunDirectoryOf(string tableFile)
     {
         var folder = Path.GetDirectoryName(tableFile)!;
-        return ArrowParts.TableOfPartsDirectory(folder) is null ? folder : Path.GetDirectoryName(folder)!;
+        // A table kept in the run's checkpoint (its stage times, its data-quality rows) belongs to the run above it.
+        bool inCheckpoint = Path.GetFileName(folder) == Path.GetFileName(Retention.Training.CheckpointFolder.Of(folder))
+            && File.Exists(Path.Combine(Path.GetDirectoryName(folder) ?? "", ArtifactLayout.RunManifest));
+        return ArrowParts.TableOfPartsDirectory(folder) is null && !inCheckpoint ? folder : Path.GetDirectoryName(folder)!;
     }
 }

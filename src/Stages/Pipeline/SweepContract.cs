@@ -181,10 +181,15 @@ public static class SweepContract
     public static IReadOnlyList<(string From, RunPlan To)> AdoptRenamed(string sweepDir, LoadedPipeline pipeline)
     {
         var moves = new List<(string, RunPlan)>();
-        foreach (var (from, run) in Renamed(sweepDir, pipeline))
+        var renamed = Renamed(sweepDir, pipeline).ToList();
+        var ids = renamed.ToDictionary(r => Path.GetFileName(r.FromDir), r => r.To.RunId);
+        foreach (var (from, run) in renamed)
         {
             SweepLock.ThrowIfHeld(from);
-            Directory.Move(from, Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId));
+            var to = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId);
+            Directory.Move(from, to);
+            // A synthetic group's checkpoint (in its first run's folder) names the runs it trained: by their new ids now.
+            Synthetic.SyntheticTrainer.RenameCells(Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(to)), ids);
             moves.Add((Path.GetFileName(from), run));
         }
         return moves;

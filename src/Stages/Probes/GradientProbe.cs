@@ -84,11 +84,33 @@ public sealed class GradientProbe(GradientProbeSpec spec, long every, long lastS
     {
         var path = Path.Combine(checkpointDir, StateFile);
         if (!File.Exists(path)) return;
-        using var reader = new BinaryReader(File.OpenRead(path));
-        neurons = [.. Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadInt32())];
-        var values = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadDouble()).ToArray();
+        int[] savedNeurons;
+        double[] values;
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path));
+            savedNeurons = [.. Enumerable.Range(0, Count(reader, sizeof(int))).Select(_ => reader.ReadInt32())];
+            values = [.. Enumerable.Range(0, Count(reader, sizeof(double))).Select(_ => reader.ReadDouble())];
+            if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("bytes after its state");
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
+        {
+            // BinaryReader says only "Unable to read beyond the end of the stream", naming no file.
+            throw new ArtifactException(path, "the checkpoint is damaged: the gradient probe's saved neurons and task gradient do not read " +
+                "back (truncated or partly copied); restore it, or train the run again", e);
+        }
+        neurons = savedNeurons;
         taskGradient?.Dispose();
         taskGradient = tensor(values, ScalarType.Float64);
+    }
+
+    /// <summary>A saved count, checked against the bytes left for its items (a damaged file's count can be anything).</summary>
+    static int Count(BinaryReader reader, int itemBytes)
+    {
+        int count = reader.ReadInt32();
+        if (count < 0 || (long)count * itemBytes > reader.BaseStream.Length - reader.BaseStream.Position)
+            throw new EndOfStreamException($"a count of {count} items with fewer bytes left");
+        return count;
     }
 
     static Tensor Accumulate(Tensor? sum, Tensor part)

@@ -182,7 +182,8 @@ internal sealed partial class SpecValidator
             Check(t.Steps <= MaxSteps, "train.steps", $"must be at most {MaxSteps:N0}, got {t.Steps:N0}");
         AtLeast(t.BatchSize, 1, "train.batch_size");
         OneOf(t.Optimizer, Optimizers, "train.optimizer", "optimizer");
-        Positive(t.Lr, "train.lr");
+        if (Positive(t.Lr, "train.lr"))
+            Check(t.Lr <= float.MaxValue, "train.lr", $"must be at most {float.MaxValue:G3} (training computes in float32), got {Show(t.Lr)}");
         OneOf(t.LrSchedule, Schedules, "train.lr_schedule", "lr_schedule");
         Check(t.MinLrRatio is >= 0 and <= 1, "train.min_lr_ratio", $"must be between 0 and 1, got {Show(t.MinLrRatio)}");
         if (AtLeast(t.WarmupSteps, 0, "train.warmup_steps") && t.Steps >= 1)

@@ -185,6 +185,16 @@ public sealed class SyntheticTrainer : IDisposable
         Read(dir) is { } s && s.Cells.SequenceEqual(cells.Select(c => c.RunId)) && s.Widths.SequenceEqual(cells.Select(c => c.Width))
             && s.Seeds.SequenceEqual(cells.Select(c => c.Seed)) ? s.Step : null;
 
+    /// <summary>Renames the runs the checkpoint in <paramref name="dir"/> says it trained, by <paramref name="renamed"/> (old id to new):
+    /// a resume of a sweep that gained a key moves each earlier run to its new id, and its group's checkpoint, which names
+    /// the runs it saved, must name them so for the resume to continue from it. Nothing when there is no checkpoint there.</summary>
+    public static void RenameCells(string dir, IReadOnlyDictionary<string, string> renamed)
+    {
+        if (Read(dir) is not { } state || !state.Cells.Any(renamed.ContainsKey)) return;
+        var cells = state.Cells.Select(c => renamed.TryGetValue(c, out var to) ? to : c).ToArray();
+        Artifacts.AtomicFile.WriteText(Path.Combine(dir, StateFile), System.Text.Json.JsonSerializer.Serialize(state with { Cells = cells }));
+    }
+
     /// <summary>The step and runs (in group order) of the checkpoint in <paramref name="dir"/>, without loading it; null when there is
     /// none or it is unreadable. `pipeline status` reads it to say where a killed run's resume starts.</summary>
     public static (long Step, IReadOnlyList<string> Runs)? Describe(string dir) => Read(dir) is { } s ? (s.Step, s.Cells) : null;

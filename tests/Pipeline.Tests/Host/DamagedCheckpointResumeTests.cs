@@ -1,0 +1,115 @@
+using Retention.Pipeline;
+using Retention.Spec;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>An interrupted OLMo run whose checkpoint or sealed table parts were damaged after it stopped: `run --resume`
+/// says which file and what to do, in one line, and never continues past rows a table no longer has.</summary>
+public class DamagedCheckpointResumeTests() : InTempFolder("damaged-checkpoint-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    string RunDir => Path.Combine(dir, "tiny", "runs", "default");
+
+    /// <summary>The tiny OLMo pipeline with the gradient probe (whose state a checkpoint keeps), in tiny.yaml.</summary>
+    string WritePipeline(long steps)
+    {
+        var yaml = TinyCorpus.TinyOlmo(dir, steps, ", checkpoint_every: 4") + "\nprobes: {every: 4, gradients: {neurons: 4, instances: 16}}\n";
+        File.WriteAllText(Path.Combine(dir, "tiny.yaml"), yaml);
+        return yaml;
+    }
+
+    /// <summary>Trains the pipeline and stops it (as Ctrl+C does) at step 10: a checkpoint at the last step fed (10 or a little after), the tables completed.</summary>
+    async Task StoppedRun()
+    {
+        var yaml = WritePipeline(40);
+        using var stop = new CancellationTokenSource();
+        var result = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, Path.Combine(dir, "tiny.yaml")), dir, new StopAt(10, stop), stop.Token, dataDirectory: dir,
+            analyze: false);
+        Assert.True(result.Interrupted);
+        Assert.True(File.Exists(Path.Combine(RunDir, "checkpoint", "gradient_probe.bin")));
+    }
+
+    (int Exit, string Out, string Err) Resume() =>
+        CliProcess.Run(dir, Limit, "run", "tiny.yaml", "--resume", "--artifacts", dir, "--no-analysis");
+
+    static void Truncate(string path, long length)
+    {
+        using var f = new FileStream(path, FileMode.Open);
+        f.SetLength(length);
+    }
+
+    [Fact]
+    public async Task A_truncated_gradient_probe_state_in_the_checkpoint_is_named_by_its_path()
+    {
+        await StoppedRun();
+        var state = Path.Combine(RunDir, "checkpoint", "gradient_probe.bin");
+        var whole = File.ReadAllBytes(state);
+        Truncate(state, 10);
+
+        var resumed = Resume();
+        Assert.True(resumed.Exit == 1, resumed.Out + resumed.Err);
+        var error = Assert.Single(resumed.Err.Split('\n'), l => l.StartsWith("error:"));
+        Assert.Contains(state, error);
+        Assert.Contains("damaged", error);
+        Assert.DoesNotContain("Unable to read beyond the end of the stream", error);
+
+        // Restored, the run continues from its checkpoint and completes: the refusal lost nothing.
+        File.WriteAllBytes(state, whole);
+        var again = Resume();
+        Assert.True(again.Exit == 0 && !again.Out.Contains("no checkpoint"), again.Out + again.Err);
+        Assert.True(again.Out.Contains("resuming from the checkpoint at step "), again.Out + again.Err);
+        Assert.Equal("40,40", SweepRows.Of(Path.Combine(dir, "tiny"), "SELECT count(*), count(DISTINCT step) FROM train"));
+    }
+
+    [Fact]
+    public async Task A_damaged_table_in_the_checkpoint_names_the_runs_directory_to_delete_not_the_checkpoint()
+    {
+        await StoppedRun();
+        Truncate(Path.Combine(RunDir, "checkpoint", "stages.arrow"), 100);
+
+        var resumed = Resume();
+        Assert.True(resumed.Exit == 1, resumed.Out + resumed.Err);
+        Assert.Contains($"delete the run's directory ({RunDir}) and run again with --resume", resumed.Err);
+        Assert.DoesNotContain($"({Path.Combine(RunDir, "checkpoint")})", resumed.Err);
+    }
+
+    [Fact]
+    public void A_sealed_part_missing_from_a_killed_runs_table_is_refused_by_resume_not_skipped_over()
+    {
+        WritePipeline(2_000);
+        var meta = Path.Combine(RunDir, "checkpoint", "trainer.json");
+        long Checkpoint()
+        {
+            try { return File.Exists(meta) ? System.Text.Json.JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return 0; }
+        }
+        using (var cut = CliProcess.Start(dir, "run", "tiny.yaml", "--artifacts", dir, "--no-analysis"))
+        {
+            cut.WaitUntil(() => Checkpoint() >= 16, Limit, "checkpoint at step 16");
+            cut.KillHard();
+        }
+        var parts = Path.Combine(RunDir, "train.arrow.parts");
+        var files = Directory.GetFiles(parts).Order().ToList();
+        Assert.True(files.Count >= 4, string.Join(", ", files));
+        File.Delete(files[1]);   // the rows of steps 5 to 8
+        var evalParts = Directory.GetFiles(Path.Combine(RunDir, "eval.arrow.parts")).Order().ToList();
+
+        var resumed = Resume();
+        Assert.True(resumed.Exit == 1, resumed.Out + resumed.Err);
+        Assert.Contains(Path.Combine(parts, "000002-*.arrow") + ": is missing", resumed.Err);
+        Assert.Contains("delete the run's directory", resumed.Err);
+        Assert.DoesNotContain("[1/1 runs completed]", resumed.Out);
+        // Refused before any table was cut.
+        Assert.Equal(evalParts, Directory.GetFiles(Path.Combine(RunDir, "eval.arrow.parts")).Order().ToList());
+    }
+
+    [Fact]
+    public void Probe_with_a_negative_thread_count_is_a_usage_error()
+    {
+        var probe = CliProcess.Run(dir, Limit, "probe", dir, "--threads", "-1");
+        Assert.True(probe.Exit == 2, probe.Out + probe.Err);
+        Assert.Contains("error: --threads must be ≥ 0, got -1", probe.Err);
+    }
+}
