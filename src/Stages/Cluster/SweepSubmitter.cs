@@ -100,7 +100,8 @@ public static class SweepSubmitter
                 }
             if (Directory.Exists(s.Directory))   // another `submit` of this sweep got here first
                 throw new SlurmException($"{s.Directory} was written by another `pipeline submit` meanwhile: see `pipeline status {s.SweepDir}`");
-            foreach (var (from, to) in plan.Renamed) taken.Add(await TakeOverAsync(s.SweepDir, from, to, pipeline));
+            var newIds = plan.Renamed.ToDictionary(m => m.From, m => m.To.RunId, StringComparer.Ordinal);
+            foreach (var (from, to) in plan.Renamed) taken.Add(await TakeOverAsync(s.SweepDir, from, to, pipeline, newIds));
             var pipelineFile = Path.Combine(s.SweepDir, ArtifactLayout.PipelineFile);
             if (File.Exists(pipelineFile)) previousPipeline = await File.ReadAllTextAsync(pipelineFile);
             Directory.CreateDirectory(Path.Combine(s.Directory, SlurmSubmission.LogsFolder));
@@ -151,35 +152,43 @@ public static class SweepSubmitter
         return (s, setAside);
     }
 
-    /// <summary>An earlier run moved to a new id of the sweep, its header as it was before the move.</summary>
-    sealed record TakenOver(string FromDir, string ToDir, IReadOnlyDictionary<string, byte[]?> Header)
+    /// <summary>An earlier run moved to a new id of the sweep, with the files the move rewrites as they were before it (by
+    /// their paths in the run's folder; null: not there).</summary>
+    sealed record TakenOver(string FromDir, string ToDir, IReadOnlyDictionary<string, byte[]?> Rewritten)
     {
-        /// <summary>Puts the run back under its earlier id with its earlier header (files the new one added removed).</summary>
+        /// <summary>Puts the run back under its earlier id with those files as they were (files the move added removed).</summary>
         public async Task UndoAsync()
         {
-            foreach (var (file, bytes) in Header)
+            foreach (var (file, bytes) in Rewritten)
             {
                 var path = Path.Combine(ToDir, file);
-                if (bytes is null) File.Delete(path);
-                else await AtomicFile.WriteBytesAsync(path, bytes);
+                if (bytes is not null) await AtomicFile.WriteBytesAsync(path, bytes);
+                else if (File.Exists(path)) File.Delete(path);
             }
             Directory.Move(ToDir, FromDir);
         }
     }
 
-    /// <summary>Moves the earlier run <paramref name="from"/> to <paramref name="to"/>'s id and writes its header anew (its
-    /// swept values name the new keys), as `run --resume` does.</summary>
-    static async Task<TakenOver> TakeOverAsync(string sweepDir, string from, RunPlan to, LoadedPipeline pipeline)
+    /// <summary>Moves the earlier run <paramref name="from"/> to <paramref name="to"/>'s id, writes its header anew (its
+    /// swept values name the new keys) and renames the runs its synthetic checkpoint names by <paramref name="newIds"/>, as
+    /// `run --resume` does, so an interrupted run continues from its checkpoint.</summary>
+    static async Task<TakenOver> TakeOverAsync(string sweepDir, string from, RunPlan to, LoadedPipeline pipeline, IReadOnlyDictionary<string, string> newIds)
     {
         var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
         var (fromDir, toDir) = (Path.Combine(runsDir, from), Path.Combine(runsDir, to.RunId));
         if (!Directory.Exists(fromDir) || Directory.Exists(toDir))
             throw new SlurmException($"{runsDir} changed since the submission was planned ({from} was to continue as {to.RunId}): submit again");
         SweepLock.ThrowIfHeld(fromDir);
-        var header = PipelineRunner.HeaderFiles.ToDictionary(f => f, f => File.Exists(Path.Combine(fromDir, f)) ? File.ReadAllBytes(Path.Combine(fromDir, f)) : null);
+        string Checkpoint(string runDir) => Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(runDir));
+        var cells = Path.GetRelativePath(fromDir, Synthetic.SyntheticTrainer.CellsFile(Checkpoint(fromDir)));
+        var rewritten = PipelineRunner.HeaderFiles.Append(cells).ToDictionary(f => f, f => File.Exists(Path.Combine(fromDir, f)) ? File.ReadAllBytes(Path.Combine(fromDir, f)) : null);
         Directory.Move(fromDir, toDir);
-        var taken = new TakenOver(fromDir, toDir, header);
-        try { await PipelineRunner.WriteHeaderAsync(to, toDir, SweptValues.SchemaOf(pipeline.Swept)); }
+        var taken = new TakenOver(fromDir, toDir, rewritten);
+        try
+        {
+            await PipelineRunner.WriteHeaderAsync(to, toDir, SweptValues.SchemaOf(pipeline.Swept));
+            Synthetic.SyntheticTrainer.RenameCells(Checkpoint(toDir), newIds);
+        }
         catch { await taken.UndoAsync(); throw; }   // e.g. a full disk: the run stays as it was
         return taken;
     }

@@ -185,6 +185,9 @@ public sealed class SyntheticTrainer : IDisposable
         Read(dir) is { } s && s.Cells.SequenceEqual(cells.Select(c => c.RunId)) && s.Widths.SequenceEqual(cells.Select(c => c.Width))
             && s.Seeds.SequenceEqual(cells.Select(c => c.Seed)) ? s.Step : null;
 
+    /// <summary>The file of the checkpoint in <paramref name="dir"/> that names the runs it trained (what <see cref="RenameCells"/> rewrites).</summary>
+    public static string CellsFile(string dir) => Path.Combine(dir, StateFile);
+
     /// <summary>Renames the runs the checkpoint in <paramref name="dir"/> says it trained, by <paramref name="renamed"/> (old id to new):
     /// a resume of a sweep that gained a key moves each earlier run to its new id, and its group's checkpoint, which names
     /// the runs it saved, must name them so for the resume to continue from it. Nothing when there is no checkpoint there.</summary>

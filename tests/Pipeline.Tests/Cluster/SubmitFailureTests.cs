@@ -271,6 +271,38 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
     }
 
     [Fact]
+    public async Task An_interrupted_run_taken_over_by_a_resubmission_keeps_its_checkpoint_for_its_new_id_and_a_refusal_puts_it_back()
+    {
+        // Stopped at step 1,000 of 3,000 of the first run: its checkpoint names the run(s) it trained.
+        var yaml = string.Join('\n', "name: syn", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}",
+            "train: {steps: 3000, batch_size: 8, log_every: 100}", "sweep: {train.lr: [0.003, 0.001]}") + "\n";
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), yaml);
+        using (var stop = new CancellationTokenSource())
+        {
+            var stopped = await Retention.Pipeline.PipelineRunner.RunAsync(Retention.Spec.SpecLoader.LoadText(yaml, Path.Combine(dir, "syn.yaml")),
+                Path.Combine(dir, "artifacts"), new Retention.Tests.Pipeline.StopAt(1000, stop), stop.Token, analyze: false);
+            Assert.True(stopped.Interrupted);
+        }
+        var cells = Directory.GetFiles(Path.Combine(Sweep, "runs"), "trainer.json", SearchOption.AllDirectories).Single();
+        var group = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(cells)))!;
+        Assert.Contains($"\"{group}\"", File.ReadAllText(cells));
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), yaml.Replace("sweep: {train.lr: [0.003, 0.001]}", "sweep: {train.lr: [0.003, 0.001], seed: [0, 1]}"));
+        var before = Contents(Path.Combine(Sweep, "runs"));
+
+        var refused = Submit(FakeSlurmPath("echo 'sbatch: error: Invalid qos specification' >&2; exit 1"));
+        Assert.Equal(1, refused.Exit);
+        Assert.Equal(before, Contents(Path.Combine(Sweep, "runs")));   // checkpoint and headers byte for byte, under the old ids
+
+        var submitted = Submit(FakeSlurmPath("echo 77"));
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        Assert.Contains($"{group} continues as {group}_seed-0", submitted.Out);
+        var renamed = Path.Combine(Sweep, "runs", group + "_seed-0", Path.GetRelativePath(Path.Combine(Sweep, "runs", group), cells));
+        // The task's resume finds a checkpoint of the runs it trains: the new ids.
+        Assert.Contains($"\"{group}_seed-0\"", File.ReadAllText(renamed));
+        Assert.DoesNotContain($"\"{group}\"", File.ReadAllText(renamed));
+    }
+
+    [Fact]
     public void A_time_limit_slurm_reads_as_minutes_and_seconds_is_said_as_such()
     {
         WritePipeline();
