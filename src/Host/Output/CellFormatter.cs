@@ -13,7 +13,9 @@ public static class CellFormatter
         double d => d.ToString("G6", CultureInfo.InvariantCulture),
         float f => f.ToString("G6", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
-        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        // With the fraction of a second where there is one, as DuckDB prints a TIMESTAMP.
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'),
+        TimeSpan interval => Interval(interval),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         // A TIME with its seconds (the culture's short time drops them) and their fraction where there is one, as DuckDB prints it.
         TimeOnly t => t.ToString("HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'),
@@ -25,6 +27,20 @@ public static class CellFormatter
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>An INTERVAL (DuckDB.NET gives one of days and time as a TimeSpan) as DuckDB writes it: "1 day", "3 days 02:03:04",
+    /// "00:00:01.5", each part with the sign ("-1 day -02:00:00").</summary>
+    static string Interval(TimeSpan interval)
+    {
+        var sign = interval < TimeSpan.Zero ? "-" : "";
+        var size = interval.Duration();
+        var time = size - TimeSpan.FromDays(size.Days);
+        var parts = new List<string>();
+        if (size.Days != 0) parts.Add($"{sign}{size.Days} day{(size.Days == 1 ? "" : "s")}");
+        if (time != TimeSpan.Zero || parts.Count == 0)
+            parts.Add(sign + ((int)time.TotalHours).ToString("00", CultureInfo.InvariantCulture) + time.ToString(@"\:mm\:ss\.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'));
+        return string.Join(' ', parts);
+    }
 
     /// <summary>A BLOB as DuckDB writes it (its CSV, its shell): printable ASCII as is, other bytes (and \, ', ") as \xNN.</summary>
     static string Blob(byte[] bytes)
