@@ -205,9 +205,17 @@ public sealed class OlmoTrainer : IDisposable
     public static OlmoTrainer Resume(string dir, out DataStreamCursor cursor, Device? device = null)
     {
         var meta = ReadMeta(dir);
-        cursor = DataStreamCursor.FromJson(File.ReadAllText(Path.Combine(dir, CursorFile)));
+        var cursorFile = Path.Combine(dir, CursorFile);
+        try { cursor = DataStreamCursor.FromJson(File.ReadAllText(cursorFile)); }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            throw new Artifacts.ArtifactException(cursorFile, $"the checkpoint's data cursor is damaged ({e.Message}); restore it, or train the run again", e);
+        }
+        // Both are written into one folder put in place whole: steps that differ mean a file changed or came from another checkpoint.
         if (cursor.Step != meta.Step)
-            throw new InvalidDataException($"checkpoint '{dir}': cursor at step {cursor.Step}, trainer at {meta.Step}");
+            throw new Artifacts.ArtifactException(cursorFile, $"the checkpoint's data cursor is at step {cursor.Step} but its trainer state " +
+                $"({TrainerFile}) at step {meta.Step}, so the data would not continue where training stopped; restore the checkpoint, " +
+                "or train the run again");
         var trainer = new OlmoTrainer(meta.Config, meta.Spec, device);
         try
         {

@@ -63,6 +63,28 @@ public class DamagedCheckpointResumeTests() : InTempFolder("damaged-checkpoint-"
         Assert.Equal("40,40", SweepRows.Of(Path.Combine(dir, "tiny"), "SELECT count(*), count(DISTINCT step) FROM train"));
     }
 
+    [Theory]
+    [InlineData("{}", "at step 0 but its trainer state")]        // well-formed, but not this checkpoint's cursor
+    [InlineData("{\"Step\": 3", "data cursor is damaged")]     // cut short
+    public async Task A_data_cursor_that_does_not_fit_its_checkpoint_is_named_by_its_path_with_what_to_do(string cursor, string said)
+    {
+        await StoppedRun();
+        var file = Path.Combine(RunDir, "checkpoint", "cursor.json");
+        var whole = File.ReadAllText(file);
+        File.WriteAllText(file, cursor);
+
+        var resumed = Resume();
+        Assert.True(resumed.Exit == 1, resumed.Out + resumed.Err);
+        var error = Assert.Single(resumed.Err.Split('\n'), l => l.StartsWith("error:"));
+        Assert.Contains(file, error);
+        Assert.Contains(said, error);
+        Assert.Contains("restore", error);
+
+        File.WriteAllText(file, whole);   // restored, the run continues from its checkpoint
+        var again = Resume();
+        Assert.True(again.Exit == 0 && again.Out.Contains("resuming from the checkpoint at step "), again.Out + again.Err);
+    }
+
     [Fact]
     public async Task A_damaged_table_in_the_checkpoint_names_the_runs_directory_to_delete_not_the_checkpoint()
     {
