@@ -7,6 +7,10 @@ namespace Retention.Host.Output;
 /// <summary>How query values print: culture-independent, NULL spelled out as DuckDB's CLI does.</summary>
 public static class CellFormatter
 {
+    /// <summary>A value of <paramref name="column"/>: a TIMESTAMPTZ's, in UTC, with its offset (+00) as DuckDB writes it in UTC.</summary>
+    public static string Format(object? value, Retention.Analysis.QueryColumn column) =>
+        value is DateTime && column.IsTimestampTz ? Format(value) + "+00" : Format(value);
+
     public static string Format(object? value) => value switch
     {
         null => "NULL",

@@ -28,14 +28,14 @@ public static class TablePrinter
             table.AddColumn(CellFormatter.IsNumeric(column.ClrType) ? header.RightAligned() : header);
         }
         foreach (var row in result.Rows.Take(maxRows))
-            table.AddRow(row.Select(v => new Text(CellFormatter.Format(v))));
+            table.AddRow(row.Select((v, i) => new Text(CellFormatter.Format(v, result.Columns[i]))));
         console.Write(table);
         if (result.Rows.Count > maxRows) console.WriteLine($"... {result.Rows.Count - maxRows} more rows");
     }
 
     public static void WritePlain(QueryResult result, TextWriter writer, string? title = null, int maxRows = 20)
     {
-        var shown = result.Rows.Take(maxRows).Select(r => r.Select(CellFormatter.Format).ToArray()).ToList();
+        var shown = result.Rows.Take(maxRows).Select(r => r.Select((v, i) => CellFormatter.Format(v, result.Columns[i])).ToArray()).ToList();
         var widths = result.Columns
             .Select((c, i) => shown.Select(r => r[i].Length).Append(c.Name.Length).Max())
             .ToArray();

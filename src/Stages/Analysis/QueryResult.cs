@@ -1,7 +1,11 @@
 namespace Retention.Analysis;
 
 /// <summary>A result column: its name, DuckDB type name (e.g. "BigInt", "Varchar") and the .NET type of its values.</summary>
-public sealed record QueryColumn(string Name, string DuckDbType, Type ClrType);
+public sealed record QueryColumn(string Name, string DuckDbType, Type ClrType)
+{
+    /// <summary>A TIMESTAMPTZ: DuckDB.NET gives its values as UTC DateTimes (a TIMESTAMP's are wall-clock).</summary>
+    public bool IsTimestampTz => DuckDbType.Equals("TimestampTz", StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>
 /// The materialised result of one SQL query. Analysis results are small (aggregates over runs),

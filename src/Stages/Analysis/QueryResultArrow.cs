@@ -96,8 +96,7 @@ public static class QueryResultArrow
         }
         if (type == typeof(DateTime))
         {
-            // DuckDB.NET gives TIMESTAMPTZ values as UTC DateTimes; TIMESTAMP values are wall-clock.
-            var zone = column.DuckDbType.Equals("TimestampTz", StringComparison.OrdinalIgnoreCase) ? "UTC" : null;
+            var zone = column.IsTimestampTz ? "UTC" : null;
             var builder = new TimestampArray.Builder(new TimestampType(TimeUnit.Microsecond, zone));
             foreach (var v in values)
             {

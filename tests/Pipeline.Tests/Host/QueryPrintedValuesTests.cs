@@ -23,15 +23,19 @@ public class QueryPrintedValuesTests() : InTempFolder("query-printed-")
 
         // TIMESTAMP and INTERVAL values print as DuckDB's own CSV writer spells them: the fraction of a second kept, an
         // interval in days and time.
-        const string times = "SELECT '2024-01-02 03:04:05.123'::TIMESTAMP AS a, '2024-01-02 03:04:05'::TIMESTAMP AS b, INTERVAL 1 DAY AS c, " +
-                             "INTERVAL '3 days 02:03:04.5' AS d, INTERVAL 90 SECOND AS e, -INTERVAL '1 day 2 hours' AS f, INTERVAL 0 SECOND AS g";
+        // A TIMESTAMPTZ prints in UTC with its offset, as DuckDB writes it with its time zone set to UTC.
+        const string times = "SET TimeZone = 'UTC'; SELECT '2024-01-02 03:04:05.123'::TIMESTAMP AS a, '2024-01-02 03:04:05'::TIMESTAMP AS b, INTERVAL 1 DAY AS c, " +
+                             "INTERVAL '3 days 02:03:04.5' AS d, INTERVAL 90 SECOND AS e, -INTERVAL '1 day 2 hours' AS f, INTERVAL 0 SECOND AS g, " +
+                             "TIMESTAMPTZ '2024-01-02 03:04:05.5+02' AS h";
         var printed = CliProcess.Run(dir, Limit, "query", dir, times);
         Assert.True(printed.Exit == 0, printed.Err);
         var written = CliProcess.Run(dir, Limit, "query", dir, times, "--output", "t.csv");
         Assert.True(written.Exit == 0, written.Err);
         var duckdb = File.ReadAllLines(Path.Combine(dir, "t.csv"))[1].Split(',');
         Assert.Equal("2024-01-02 03:04:05.123", duckdb[0]);   // what DuckDB writes, read by eye
-        Assert.Equal(string.Join("  ", duckdb), printed.Out.Split('\n')[2].TrimEnd());
+        var lines = printed.Out.Split('\n');
+        var timesRow = lines[Array.FindIndex(lines, l => l.StartsWith("---", StringComparison.Ordinal)) + 1];   // the row under the header's rule
+        Assert.Equal(string.Join("  ", duckdb), timesRow.TrimEnd());
 
         // The same bytes as DuckDB's own CSV writer spells them.
         var csv = CliProcess.Run(dir, Limit, "query", dir, "SELECT 'abc'::BLOB AS b, '\\xAA\\x00z'::BLOB AS c", "--output", "b.csv");
