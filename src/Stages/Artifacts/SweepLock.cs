@@ -110,7 +110,10 @@ public sealed class SweepLock : IDisposable
 
     /// <summary>Whether a live process holds the directory to train in it: held, and not by an analysis (a holder whose
     /// line is not written yet counts as training).</summary>
-    public static bool IsHeldForTraining(string dir) => IsHeld(dir) && !Holder(dir).EndsWith($"({ForAnalysis})", StringComparison.Ordinal);
+    public static bool IsHeldForTraining(string dir) => IsHeld(dir) && !IsAnalysis(Holder(dir));
+
+    /// <summary>Whether a holder's line (<see cref="Holder"/>) is an analysis's.</summary>
+    public static bool IsAnalysis(string holder) => holder.EndsWith($"({ForAnalysis})", StringComparison.Ordinal);
 
     public void Dispose() => stream.Dispose();
 }

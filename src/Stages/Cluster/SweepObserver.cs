@@ -34,7 +34,9 @@ public static class SweepObserver
             }
             catch (SlurmException e) { schedulerProblem = e.Message; }
         }
-        bool sweepHeld = SweepLock.IsHeldForTraining(sweepDir), canAsk = schedulerProblem is null;
+        // The sweep's lock probed and its holder read once: training (runs are running) or an analysis writing.
+        var holder = SweepLock.IsHeld(sweepDir) ? SweepLock.Holder(sweepDir) : null;
+        bool sweepHeld = holder is not null && !SweepLock.IsAnalysis(holder), canAsk = schedulerProblem is null;
         if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
                 canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk);
@@ -62,16 +64,17 @@ public static class SweepObserver
             return SweepStatus.Classify(run, observation);
         })];
         // An analysis writing now outranks the outcome of the one before it (cleared only once this one has started).
-        analysis = analysis?.State is "pending" or "running" ? analysis : AnalysisRunning(sweepDir, states) ?? analysis ?? AnalysisStopped(sweepDir);
+        analysis = analysis?.State is "pending" or "running" ? analysis : AnalysisRunning(holder, states) ?? analysis ?? AnalysisStopped(sweepDir);
         return states;
     }
 
     /// <summary>An analysis writing the sweep's tables now: `analyze` holding the sweep, or a local run holding it after its
     /// runs ended; else null.</summary>
-    static AnalysisState? AnalysisRunning(string sweepDir, IReadOnlyList<RunState> runs) =>
-        !SweepLock.IsHeld(sweepDir) ? null
-        : !SweepLock.IsHeldForTraining(sweepDir) ? new(null, "running", $"pipeline analyze ({SweepLock.Holder(sweepDir)})")
-        : runs.All(r => r.State is "completed" or "failed" or "interrupted") ? new(null, "running", $"the run's own ({SweepLock.Holder(sweepDir)})")
+    /// <param name="holder">The sweep lock's holder line; null where it is not held.</param>
+    static AnalysisState? AnalysisRunning(string? holder, IReadOnlyList<RunState> runs) =>
+        holder is null ? null
+        : SweepLock.IsAnalysis(holder) ? new(null, "running", $"pipeline analyze ({holder})")
+        : runs.All(r => r.State is "completed" or "failed" or "interrupted") ? new(null, "running", $"the run's own ({holder})")
         : null;
 
     /// <summary>Where neither a submitted job nor a recorded outcome speaks of it: an analysis stopped before it ended, when
