@@ -21,6 +21,7 @@ public static class DataCommand
             try
             {
                 if (r.GetValue(perShard) < 1) throw new UsageException($"--docs-per-shard must be ≥ 1, got {r.GetValue(perShard)}");
+                StagedOutput.Check(r.GetValue(output)!);   // before the download, which may fail for another reason or take long
                 var tarball = await BrownCorpus.FetchAsync(r.GetValue(cache)!, ct);
                 var shards = await BrownCorpus.WriteShardsAsync(tarball, r.GetValue(output)!, r.GetValue(perShard), ct, Console.WriteLine);
                 Console.WriteLine($"{shards.Count} shards in {r.GetValue(output)} (from {tarball})");

@@ -139,7 +139,8 @@ static class QueryOutput
             // A result for .arrow; none (a CREATE DuckDB could not tell of before running it) for the caller to refuse.
             if (format == "arrow" || plain.Columns.Count == 0) return plain;
             throw new UsageException("--output .csv or .parquet writes the result of a query that can fill a table (SELECT, WITH, " +
-                "VALUES, FROM ...; e.g. SELECT * FROM (SUMMARIZE metrics)); write SHOW, DESCRIBE or PRAGMA output with --output FILE.arrow");
+                "VALUES, FROM ...; e.g. SELECT * FROM (SUMMARIZE metrics)); write the rows of SHOW, DESCRIBE, PRAGMA or " +
+                "INSERT/UPDATE/DELETE ... RETURNING with --output FILE.arrow (nothing was written)");
         }
         return SqlRunner.Query(catalog.Connection, $"SELECT * FROM {Kept}", step);
     }

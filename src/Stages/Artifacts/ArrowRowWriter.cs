@@ -27,6 +27,9 @@ public sealed class ArrowRowWriter<T> : IAsyncDisposable
 
     public string Path => _writer.Path;
 
+    /// <summary>See <see cref="ArrowTableWriter.LastSealedPart"/>.</summary>
+    public int LastSealedPart => _writer.LastSealedPart;
+
     /// <summary>Rows appended by this writer so far, written or buffered (not those a resume kept).</summary>
     public long RowCount { get; private set; }
 

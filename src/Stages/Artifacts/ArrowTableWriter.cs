@@ -47,6 +47,9 @@ public sealed class ArrowTableWriter : IAsyncDisposable
 
     public Schema Schema { get; }
 
+    /// <summary>The number of the last part sealed (this attempt's or, resumed, the kept ones'); 0 before the first.</summary>
+    public int LastSealedPart => _nextPart - 1;
+
     /// <summary>Creates the parent directory and starts <c>&lt;path&gt;.tmp</c>, removing what an
     /// earlier attempt left (a stale <c>.tmp</c> or sealed parts).</summary>
     public static ArrowTableWriter Create(string path, Schema schema)
@@ -94,24 +97,27 @@ public sealed class ArrowTableWriter : IAsyncDisposable
 
     /// <summary>Throws when the rows a <see cref="Resume"/> at <paramref name="upToStep"/> would keep have other columns than
     /// <paramref name="schema"/>; touches nothing. A set of tables checks them all before resuming any (see <see cref="TableSet"/>).</summary>
-    public static void RequireResumable(string path, Schema schema, long upToStep)
+    /// <param name="lastSealedPart">The last part sealed with the checkpoint (its manifest), when known: without it, a deleted last part
+    /// looks like a table that had no rows since the part before.</param>
+    public static void RequireResumable(string path, Schema schema, long upToStep, int? lastSealedPart = null)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(fullPath)) RequireEveryPart(fullPath, upToStep);
+        if (!File.Exists(fullPath)) RequireEveryPart(fullPath, upToStep, lastSealedPart);
         foreach (var file in ArrowParts.Kept(fullPath, upToStep)) RequireColumns(file, schema);
     }
 
     /// <summary>Throws when a part the resume would keep is gone from between the others: parts are numbered 1, 2, ... as they
     /// are sealed, so kept parts 1, 3, 4 lost the rows of part 2, and continuing would complete the run without them.</summary>
-    static void RequireEveryPart(string fullPath, long upToStep)
+    static void RequireEveryPart(string fullPath, long upToStep, int? lastSealedPart)
     {
         var kept = ArrowParts.List(fullPath).Where(p => p.Step <= upToStep).ToList();
-        for (int i = 0; i < kept.Count; i++)
-            if (kept[i].Sequence != i + 1)
+        int sealedParts = Math.Max(kept.Count == 0 ? 0 : kept[^1].Sequence, lastSealedPart ?? 0);
+        for (int i = 0; i < sealedParts; i++)
+            if (i >= kept.Count || kept[i].Sequence != i + 1)
             {
                 var missing = System.IO.Path.Combine(ArrowParts.DirectoryOf(fullPath), $"{i + 1:D6}-*.arrow");
-                throw new ArtifactException(missing, $"is missing: part {i + 1} of the {kept[^1].Sequence} parts sealed up to the checkpoint's step {upToStep}, " +
-                    $"the rows it held would be lost; restore it, or {ResumeAdvice.TrainAfresh(kept[i].Path)}");
+                throw new ArtifactException(missing, $"is missing: part {i + 1} of the {sealedParts} parts sealed up to the checkpoint's step {upToStep}, " +
+                    $"the rows it held would be lost; restore it, or {ResumeAdvice.TrainAfresh(fullPath)}");
             }
     }
 

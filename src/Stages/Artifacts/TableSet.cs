@@ -7,11 +7,15 @@ namespace Retention.Artifacts;
 /// resumed table before it cuts any: a resume refused by a later table must not have cut an earlier one
 /// (its rows beyond the checkpoint would be lost with no run to write them again). One producer.
 /// </summary>
-public sealed class TableSet : IAsyncDisposable
+/// <param name="sealedParts">For a resume: the last part each table (by file name) sealed with the checkpoint, from its
+/// manifest (null for checkpoints written before it had one). A table's parts must reach it.</param>
+public sealed class TableSet(IReadOnlyDictionary<string, int>? sealedParts = null) : IAsyncDisposable
 {
     interface ITable : IAsyncDisposable
     {
         bool TryWrite(object row);
+        string Path { get; }
+        int LastSealedPart { get; }
         void Seal(long step);
         Task CompleteAsync();
     }
@@ -24,6 +28,8 @@ public sealed class TableSet : IAsyncDisposable
             writer.Append(typed);
             return true;
         }
+        public string Path => writer.Path;
+        public int LastSealedPart => writer.LastSealedPart;
         public void Seal(long step) => writer.Seal(step);
         public Task CompleteAsync() => writer.CompleteAsync();
         public ValueTask DisposeAsync() => writer.DisposeAsync();
@@ -42,7 +48,7 @@ public sealed class TableSet : IAsyncDisposable
     {
         if (opened) throw new InvalidOperationException("tables are added before the set is opened");
         declared.Add(new Declared(
-            () => { if (resumeAt is { } step) RequireResumable(path, schema, step); },
+            () => { if (resumeAt is { } step) RequireResumable(path, schema, step, LastSealedPart(path)); },
             () => new Table<T>(resumeAt is { } step ? ArrowRowWriter<T>.Resume(path, schema, step) : ArrowRowWriter<T>.Create(path, schema))));
         return this;
     }
@@ -50,13 +56,15 @@ public sealed class TableSet : IAsyncDisposable
     /// <summary>Refuses a resume past rows the table no longer has: every table a run declares exists from its attempt's start
     /// (a .tmp, then sealed parts, or the complete file), so one gone at a checkpoint after step 0 was deleted, and continuing
     /// would finish the run with its rows up to the checkpoint missing and say it completed.</summary>
-    static void RequireResumable<T>(string path, RecordBatchBuilder<T> schema, long step)
+    static void RequireResumable<T>(string path, RecordBatchBuilder<T> schema, long step, int? lastSealedPart)
     {
         if (step > 0 && !ArrowParts.Written(path))
             throw new ArtifactException(path, $"is missing, though the checkpoint this run resumes from is at step {step}: the rows it held " +
                 $"up to there would be lost (a table an older version did not write is missing too); restore it, or {ResumeAdvice.TrainAfresh(path)}");
-        ArrowTableWriter.RequireResumable(path, schema.Schema, step);
+        ArrowTableWriter.RequireResumable(path, schema.Schema, step, lastSealedPart);
     }
+
+    int? LastSealedPart(string path) => sealedParts is not null && sealedParts.TryGetValue(Path.GetFileName(path), out var part) ? part : null;
 
     /// <summary>Throws what a resume of any declared table would refuse (rows of other columns), touching nothing.</summary>
     public void Check()
@@ -92,10 +100,12 @@ public sealed class TableSet : IAsyncDisposable
             throw new ArgumentException($"no table for {row.GetType().Name}");
     }
 
-    /// <summary>Makes every row written so far durable (sealed parts), labelled <paramref name="step"/>.</summary>
-    public void Seal(long step)
+    /// <summary>Makes every row written so far durable (sealed parts), labelled <paramref name="step"/>; returns the last part
+    /// each table (by file name) has sealed, for the checkpoint's manifest.</summary>
+    public IReadOnlyDictionary<string, int> Seal(long step)
     {
         foreach (var t in tables) t.Seal(step);
+        return tables.ToDictionary(t => Path.GetFileName(t.Path), t => t.LastSealedPart);
     }
 
     /// <summary>Writes footers and makes the files visible; every table is completed before the first error is rethrown.</summary>

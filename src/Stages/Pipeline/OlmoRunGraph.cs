@@ -170,10 +170,11 @@ public static class OlmoRunGraph
         ];
         if (resuming)
             foreach (var stage in stages.OfType<IStatefulStage>()) await onTrainer.StartNew(() => stage.LoadState(checkpointDir));
-        // Each table keeps the rows an interrupted attempt sealed up to the checkpoint's step.
+        // Each table keeps the rows an interrupted attempt sealed up to the checkpoint's step, every part the checkpoint's manifest names.
         long? keep = resuming ? resumedAt : null;
+        var manifest = resuming ? CheckpointManifest.Require(checkpointDir) : null;
         string Table(string file) => Path.Combine(cell.RunDir, file);
-        await using var tables = new TableSet()
+        await using var tables = new TableSet(manifest?.SealedParts)
             .Add(Table("train.arrow"), TrainTable, keep).Add(Table("eval.arrow"), EvalTable, keep)
             .Add(Table("task_metrics.arrow"), TaskTable, keep).Add(Table(DataTables.InjectionsFile), DataTables.Injections, keep);
         foreach (var probe in probes) probe.AddTable(tables, cell.RunDir, keep);
@@ -196,10 +197,11 @@ public static class OlmoRunGraph
         // stage times so far go inside it, so a resume after a kill (which writes neither table) starts from them.
         async Task Promote(long step, IReadOnlyList<StageTimeRow> stageTimes)
         {
-            tables.Seal(step);
+            var sealedParts = tables.Seal(step);
             var pending = CheckpointFolder.Pending(checkpointDir, step);
             await quality.WriteAsync(Path.Combine(pending, QualityFile));
             await StageTimes.WriteAsync(Path.Combine(pending, StageTimes.File), stageTimes);
+            await new CheckpointManifest([QualityFile, StageTimes.File], sealedParts).WriteAsync(pending);
             CheckpointFolder.Replace(pending, checkpointDir);
         }
         try

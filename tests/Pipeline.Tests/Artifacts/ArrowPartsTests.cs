@@ -83,6 +83,31 @@ public class ArrowPartsTests
         Assert.Equal(Enumerable.Repeat<double?>(null, 20).Concat(Enumerable.Range(21, 10).Select(s => (double?)s * 2)), extra);
     }
 
+    /// <summary>A deleted last part leaves parts 1..n-1 in order, as a table with no rows since part n-1 would: only the
+    /// number the checkpoint recorded (<see cref="ArrowTableWriter.LastSealedPart"/>) tells them apart.</summary>
+    [Fact]
+    public void The_last_part_a_checkpoint_recorded_is_required_and_a_resume_continues_its_numbering()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("train.arrow");
+        var writer = WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 30, sealEvery: 10);   // killed: left open
+        Assert.Equal(3, writer.LastSealedPart);
+        ArrowTableWriter.RequireResumable(path, Builder.Schema, upToStep: 30, lastSealedPart: 3);
+        ArrowTableWriter.RequireResumable(path, Builder.Schema, upToStep: 20, lastSealedPart: 2);   // a checkpoint at 20: part 3 goes
+
+        File.Delete(ArrowParts.List(path)[^1].Path);
+        ArrowTableWriter.RequireResumable(path, Builder.Schema, upToStep: 30);   // unknown: parts 1 and 2 look whole
+        var error = Assert.Throws<ArtifactException>(() => ArrowTableWriter.RequireResumable(path, Builder.Schema, upToStep: 30, lastSealedPart: 3));
+        Assert.Equal(Path.Combine(ArrowParts.DirectoryOf(path), "000003-*.arrow"), error.FilePath);
+        Assert.Contains("part 3 of the 3 parts sealed up to the checkpoint's step 30", error.Message);
+        Assert.Equal(2, ArrowParts.List(path).Count);   // checking cut nothing
+
+        var resumed = ArrowRowWriter<Row>.Resume(path, Builder, upToStep: 20);
+        Assert.Equal(2, resumed.LastSealedPart);
+        WriteUnfinished(resumed, 21, 30, sealEvery: 10);
+        Assert.Equal(3, resumed.LastSealedPart);
+    }
+
     [Fact]
     public void A_resume_refuses_a_column_added_before_the_older_ones()
     {

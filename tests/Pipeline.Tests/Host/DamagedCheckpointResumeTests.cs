@@ -97,21 +97,26 @@ public class DamagedCheckpointResumeTests() : InTempFolder("damaged-checkpoint-"
         Assert.DoesNotContain($"({Path.Combine(RunDir, "checkpoint")})", resumed.Err);
     }
 
+    long Checkpoint()
+    {
+        var meta = Path.Combine(RunDir, "checkpoint", "trainer.json");
+        try { return File.Exists(meta) ? System.Text.Json.JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return 0; }
+    }
+
+    /// <summary>Trains the pipeline and kills it (SIGKILL) once a checkpoint at step 16 or later is in place: tables in sealed parts.</summary>
+    void KilledRun(long steps = 2_000)
+    {
+        WritePipeline(steps);
+        using var cut = CliProcess.Start(dir, "run", "tiny.yaml", "--artifacts", dir, "--no-analysis");
+        cut.WaitUntil(() => Checkpoint() >= 16, Limit, "checkpoint at step 16");
+        cut.KillHard();
+    }
+
     [Fact]
     public void A_sealed_part_missing_from_a_killed_runs_table_is_refused_by_resume_not_skipped_over()
     {
-        WritePipeline(2_000);
-        var meta = Path.Combine(RunDir, "checkpoint", "trainer.json");
-        long Checkpoint()
-        {
-            try { return File.Exists(meta) ? System.Text.Json.JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
-            catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return 0; }
-        }
-        using (var cut = CliProcess.Start(dir, "run", "tiny.yaml", "--artifacts", dir, "--no-analysis"))
-        {
-            cut.WaitUntil(() => Checkpoint() >= 16, Limit, "checkpoint at step 16");
-            cut.KillHard();
-        }
+        KilledRun();
         var parts = Path.Combine(RunDir, "train.arrow.parts");
         var files = Directory.GetFiles(parts).Order().ToList();
         Assert.True(files.Count >= 4, string.Join(", ", files));
@@ -125,6 +130,34 @@ public class DamagedCheckpointResumeTests() : InTempFolder("damaged-checkpoint-"
         Assert.DoesNotContain("[1/1 runs completed]", resumed.Out);
         // Refused before any table was cut.
         Assert.Equal(evalParts, Directory.GetFiles(Path.Combine(RunDir, "eval.arrow.parts")).Order().ToList());
+    }
+
+    /// <summary>The part sealed at the checkpoint's own step, deleted: the parts before it are in order, so only the checkpoint's
+    /// manifest tells the loss; and the checkpoint's data-quality log, deleted, which an older checkpoint may lack.</summary>
+    [Theory]
+    [InlineData("last part")]
+    [InlineData("data-quality log")]
+    public void A_file_the_checkpoint_was_saved_with_is_refused_by_resume_when_deleted_and_restored_continues(string deleted)
+    {
+        KilledRun(steps: 300);
+        long step = Checkpoint();
+        var parts = Path.Combine(RunDir, "train.arrow.parts");
+        string file = deleted == "last part"
+            ? Directory.GetFiles(parts).Single(f => Path.GetFileName(f).EndsWith($"-{step}.arrow", StringComparison.Ordinal))   // train logs every step
+            : Path.Combine(RunDir, "checkpoint", "data_quality.arrow");
+        var bytes = File.ReadAllBytes(file);
+        File.Delete(file);
+
+        var resumed = Resume();
+        Assert.True(resumed.Exit == 1, resumed.Out + resumed.Err);
+        var error = Assert.Single(resumed.Err.Split('\n'), l => l.StartsWith("error:"));
+        Assert.Contains(deleted == "last part" ? Path.Combine(parts, Path.GetFileName(file)[..6] + "-*.arrow") + ": is missing: part" : file + ": is missing from the checkpoint", error);
+        Assert.Contains($"delete the run's directory ({RunDir})", error);
+
+        File.WriteAllBytes(file, bytes);   // restored, the run continues from its checkpoint
+        var again = Resume();
+        Assert.True(again.Exit == 0 && again.Out.Contains($"resuming from the checkpoint at step {step}"), again.Out + again.Err);
+        Assert.Equal("300,300", SweepRows.Of(Path.Combine(dir, "tiny"), "SELECT count(*), count(DISTINCT step) FROM train"));
     }
 
     [Fact]

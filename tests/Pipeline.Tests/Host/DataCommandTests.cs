@@ -36,6 +36,20 @@ public class DataCommandTests() : InTempFolder("data-cli-")
         Assert.Empty(Directory.GetFileSystemEntries(dir));   // nothing fetched or written
     }
 
+    /// <summary>An --out that `data brown` cannot write is refused before the package is fetched: the download (network,
+    /// cache) would otherwise come first and fail for its own reason, or take its time only to be refused.</summary>
+    [Theory]
+    [InlineData("o", "--out o is a file: name a folder")]
+    [InlineData(".", "--out . is the current folder")]
+    public void Data_brown_refuses_an_out_it_cannot_write_before_fetching_anything(string outDir, string expected)
+    {
+        File.WriteAllText(Path.Combine(dir, "o"), "a file");
+        var (exit, _, err) = CliProcess.Run(dir, Limit, "data", "brown", "--out", outDir, "--cache", "cache");
+        Assert.True(exit == 2, err);
+        Assert.Contains(expected, err);
+        Assert.False(Path.Exists(Path.Combine(dir, "cache")), "the package was fetched first");
+    }
+
     [Theory]
     [InlineData("data tokenize data/nothere.json.gz --out x", "no such shard or list file: '{dir}/data/nothere.json.gz'")]
     [InlineData("data tokenize data/nothere/*.json.gz --out x", "'data/nothere/*.json.gz' matches no shard file")]

@@ -88,7 +88,7 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
         File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
             "name: syn", "experiment: synthetic", "device: cpu",
             "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",
-            "train: {steps: 12000, batch_size: 32, log_every: 1000}",
+            "train: {steps: 6000, batch_size: 32, log_every: 500}",
             "sweep:", "  synthetic.frequency_exponent: [0.5, 1.0, 1.5]", "  synthetic.width: [2, 6]"));
         var whole = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--artifacts", "whole", "--jobs", "1", "--no-analysis");
         Assert.True(whole.Exit == 0, whole.Err + whole.Out);

@@ -110,7 +110,19 @@ public sealed class StagedOutput : IDisposable
     internal static string Listing(IReadOnlyList<string> names) =>
         string.Join(", ", names.Take(3)) + (names.Count > 3 ? $", ... {names.Count - 3} more" : "");
 
+    /// <summary>Refuses an <paramref name="outDir"/> that <see cref="Begin"/> would refuse, creating nothing: for a command
+    /// that has slower work (a download) to do first.</summary>
+    /// <exception cref="ArgumentException">As <see cref="Begin"/>.</exception>
+    public static void Check(string outDir) => Checked(outDir);
+
     static string Resolve(string outDir)
+    {
+        var full = Checked(outDir);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return full;
+    }
+
+    static string Checked(string outDir)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir));
         if (File.Exists(full)) throw new ArgumentException($"--out {outDir} is a file: name a folder");
@@ -124,7 +136,6 @@ public sealed class StagedOutput : IDisposable
         if (PhysicalPath.Contains(full, cwd))
             throw new ArgumentException($"--out {outDir} {(PhysicalPath.Of(full) == PhysicalPath.Of(cwd) ? "is" : "holds")} the current folder ({cwd}), " +
                 "which replacing the output renames aside and deletes: run the command from another folder, or name a folder inside the current one");
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         return full;
     }
 
