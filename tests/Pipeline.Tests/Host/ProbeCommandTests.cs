@@ -211,8 +211,9 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
     {
         string runDir = TrainedRun();
         string scan = Path.Combine(dir, "scan");
-        // More DAS steps than the run's so that a site takes long enough for the stop to land mid-scan.
-        using (var probe = CliProcess.Start(dir, "probe", runDir, "--output", scan, "--set", "probes.das.steps=1500"))
+        // More DAS steps than the run's so that the five sites after the first take long enough for the stop to land mid-scan
+        // (a stop ends the scan between sites: the second site is finished first).
+        using (var probe = CliProcess.Start(dir, "probe", runDir, "--output", scan, "--set", "probes.das.steps=300"))
         {
             probe.WaitUntil(() => probe.Output.Contains("  layer 0, tok1: ", StringComparison.Ordinal), Limit, "the first site's line");
             probe.Signal(15);
