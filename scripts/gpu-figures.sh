@@ -44,11 +44,11 @@ if [ "${REHEARSAL:-0}" = 1 ]; then
   SCALE=4   # the limits are the device's; a busy 2-core machine may take longer for the shrunk steps
   TRAIN="4M:2"; FUSED="4M:2"; SEQ=32; STEPS=1; PHASES=1   # model:batch
   BIG=4M; BIG_BATCH=4; BIG_ACCUM=2; BIG_STEPS=1
-  # One task each, probed at the start and the end only, with few DAS pairs: the probes' cost on the CPU is the
-  # Fourier readout's forward over every operand pair, so fewer probe calls are what shortens the rehearsal.
+  # One task each, probed at the start and the end only, with few DAS pairs, in a 2-layer model: the probes' cost on
+  # the CPU is the Fourier readout's forward over every operand pair, so fewer probe calls and layers shorten the rehearsal.
   PROBE_SETS=(--set train.steps=20
-              --set 'probes={every: 0, das: {task: cmp_3e-3, layer: 4, steps: 5, batch_size: 16, train_pairs: 64, test_pairs: 32}, fourier: {task: add_3e-3, layer: 4}}'
-              --set 'data.packing={seq_len: 32, batch_size: 4}' --set 'sweep.olmo.hidden=[16]' --set olmo.eval_every=10)
+              --set 'probes={every: 0, das: {task: cmp_3e-3, layer: 1, steps: 5, batch_size: 16, train_pairs: 64, test_pairs: 32}, fourier: {task: add_3e-3, layer: 1}}'
+              --set 'data.packing={seq_len: 32, batch_size: 4}' --set 'sweep.olmo.hidden=[16]' --set olmo.layers=2 --set olmo.eval_every=10)
 else
   export LD_LIBRARY_PATH=$(python3 -c "import torch,os;print(os.path.dirname(torch.__file__))")/lib
   export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
