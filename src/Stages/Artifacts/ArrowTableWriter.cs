@@ -95,6 +95,16 @@ public sealed class ArrowTableWriter : IAsyncDisposable
         return new ArrowTableWriter(fullPath, schema, nextPart: kept.Count == 0 ? 1 : kept.Max(p => p.Sequence) + 1);
     }
 
+    /// <summary>The <see cref="LastSealedPart"/> a <see cref="Resume"/> at <paramref name="upToStep"/> leaves: 1 where it cuts a
+    /// complete file into the first part, else the last part kept (0 when none).</summary>
+    public static int LastSealedPartOnResume(string path, long upToStep)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (File.Exists(fullPath)) return 1;
+        var kept = ArrowParts.List(fullPath).Where(p => p.Step <= upToStep).ToList();
+        return kept.Count == 0 ? 0 : kept[^1].Sequence;
+    }
+
     /// <summary>Throws when the rows a <see cref="Resume"/> at <paramref name="upToStep"/> would keep have other columns than
     /// <paramref name="schema"/>; touches nothing. A set of tables checks them all before resuming any (see <see cref="TableSet"/>).</summary>
     /// <param name="lastSealedPart">The last part sealed with the checkpoint (its manifest), when known: without it, a deleted last part

@@ -36,7 +36,7 @@ public sealed class TableSet(IReadOnlyDictionary<string, int>? sealedParts = nul
     }
 
     /// <summary>A table declared but not opened: what <see cref="Check"/> reads, and how to open it.</summary>
-    sealed record Declared(Action Check, Func<ITable> Open);
+    sealed record Declared(string Path, long? ResumeAt, Action Check, Func<ITable> Open);
 
     readonly List<Declared> declared = [];
     readonly List<ITable> tables = [];
@@ -47,7 +47,7 @@ public sealed class TableSet(IReadOnlyDictionary<string, int>? sealedParts = nul
     public TableSet Add<T>(string path, RecordBatchBuilder<T> schema, long? resumeAt = null)
     {
         if (opened) throw new InvalidOperationException("tables are added before the set is opened");
-        declared.Add(new Declared(
+        declared.Add(new Declared(path, resumeAt,
             () => { if (resumeAt is { } step) RequireResumable(path, schema, step, LastSealedPart(path)); },
             () => new Table<T>(resumeAt is { } step ? ArrowRowWriter<T>.Resume(path, schema, step) : ArrowRowWriter<T>.Create(path, schema))));
         return this;
@@ -65,6 +65,12 @@ public sealed class TableSet(IReadOnlyDictionary<string, int>? sealedParts = nul
     }
 
     int? LastSealedPart(string path) => sealedParts is not null && sealedParts.TryGetValue(Path.GetFileName(path), out var part) ? part : null;
+
+    /// <summary>The last part each table (by file name) will have sealed once <see cref="Open"/> has resumed it: a resume that cuts
+    /// a complete file (after a stop) renumbers its rows as part 1, so the checkpoint's manifest must say so before the cut, or a
+    /// kill before the next checkpoint would leave the manifest naming parts that are gone.</summary>
+    public IReadOnlyDictionary<string, int> SealedPartsOnceOpen() => declared.ToDictionary(t => Path.GetFileName(t.Path),
+        t => t.ResumeAt is { } step ? ArrowTableWriter.LastSealedPartOnResume(t.Path, step) : 0);
 
     /// <summary>Throws what a resume of any declared table would refuse (rows of other columns), touching nothing.</summary>
     public void Check()

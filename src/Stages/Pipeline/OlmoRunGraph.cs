@@ -182,6 +182,11 @@ public static class OlmoRunGraph
         // Stage times add to the earlier attempts' up to the checkpoint (saved with it, so a kill after it loses none of them).
         var times = resuming ? StageTimes.ResumingFrom(checkpointDir, cell.RunDir) : new StageTimes();
         var quality = resuming ? DataQualityLog.Resuming(DataQualityLog.Read(Path.Combine(checkpointDir, QualityFile))) : new DataQualityLog();
+        if (manifest is not null)
+        {
+            tables.Check();   // first: a manifest rewritten to what is there would forgive a part gone
+            await (manifest with { SealedParts = tables.SealedPartsOnceOpen() }).WriteAsync(checkpointDir);
+        }
         tables.Open();
         // elapsed_s continues from the time the kept rows had reached.
         var elapsedBefore = resuming ? ResumedClock.Of(Table("train.arrow"), resumedAt) : TimeSpan.Zero;

@@ -25,8 +25,8 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
         catch (JsonException) { return 0; }
     }
 
-    [Fact]
-    public void An_olmo_run_killed_after_a_checkpoint_resumes_with_every_table_equal_to_an_uninterrupted_run()
+    /// <summary>tiny.yaml: 600 steps of a 2-layer OLMo over the tiny corpus, a train row every step; and its uninterrupted run in whole/.</summary>
+    void TinyAndItsWholeRun(int checkpointEvery)
     {
         TinyCorpus.WriteShard(dir);
         var shards = Path.Combine(dir, "shards", "*.jsonl");
@@ -37,10 +37,56 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
             $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
             "  packing: {seq_len: 16, batch_size: 4, held_out_every: 10, validation_rows: 4}",
             "  tasks: [{kind: modular_addition, frequency: 0.02}, {kind: comparison, frequency: 0.01, gap: 7}]",
-            "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 15, eval_instances: 8, checkpoint_every: 20}",
+            $"olmo: {{preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 15, eval_instances: 8, checkpoint_every: {checkpointEvery}}}",
             "train: {steps: 600, lr: 0.003, warmup_steps: 5, log_every: 1}"));
         var whole = CliProcess.Run(dir, Limit, "run", "tiny.yaml", "--artifacts", "whole", "--no-analysis");
         Assert.True(whole.Exit == 0, whole.Err + whole.Out);
+    }
+
+    static readonly string[] OlmoTables = [
+        "SELECT step, loss, lr, grad_norm, tokens, compute_flops FROM train ORDER BY step",
+        "SELECT step, tokens, validation_loss FROM eval ORDER BY step",
+        "SELECT step, task, split, loss, accuracy, label_accuracy FROM task_metrics ORDER BY step, task, split",
+        "SELECT step, row, \"offset\", task, instance_id FROM injections ORDER BY step, row, \"offset\"",
+        "SELECT * FROM data_quality",
+        "SELECT * EXCLUDE (run) FROM model"];
+
+    /// <summary>A stop completes the tables; the resume cuts each complete file into its first part (renumbering the parts the
+    /// stop's checkpoint sealed) and is killed before its own first checkpoint: a second resume still continues the checkpoint.
+    /// (The checkpoint's manifest named the stop's last part, gone once cut, until the resume rewrote it before cutting.)</summary>
+    [Fact]
+    public void An_olmo_run_stopped_then_resumed_and_killed_before_its_next_checkpoint_resumes_again_with_every_table_equal()
+    {
+        TinyAndItsWholeRun(checkpointEvery: 200);
+        string runDir = Path.Combine(dir, "cut", "tiny", "runs", "default"), parts = Path.Combine(runDir, "train.arrow.parts");
+        using (var stopped = CliProcess.Start(dir, "run", "tiny.yaml", "--artifacts", "cut", "--no-analysis"))
+        {
+            stopped.WaitUntil(() => CheckpointStep(runDir) >= 200, Limit, "checkpoint at step 200");
+            stopped.Signal(2);
+            Assert.Equal(130, stopped.WaitForExit(Limit).Exit);
+        }
+        long stoppedAt = CheckpointStep(runDir);
+        Assert.InRange(stoppedAt, 201, 399);   // the stop's own checkpoint, the next one far off
+        Assert.True(File.Exists(Path.Combine(runDir, "train.arrow")));
+        using (var resumed = CliProcess.Start(dir, "run", "tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume"))
+        {
+            resumed.WaitUntil(() => !File.Exists(Path.Combine(runDir, "train.arrow")) && Directory.Exists(parts), Limit, "the complete table cut into parts");
+            resumed.KillHard();
+        }
+        Assert.Equal(stoppedAt, CheckpointStep(runDir));   // killed before a checkpoint of its own
+        Assert.Equal(["000001"], Directory.GetFiles(parts, "*.arrow").Select(f => Path.GetFileName(f)[..6]));
+
+        var again = CliProcess.Run(dir, Limit, "run", "tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume");
+        Assert.True(again.Exit == 0, again.Err + again.Out);
+        Assert.Contains($"resuming from the checkpoint at step {stoppedAt}", again.Out);
+        foreach (var sql in OlmoTables)
+            Assert.Equal(Rows(Path.Combine(dir, "whole", "tiny"), sql), Rows(Path.Combine(dir, "cut", "tiny"), sql));
+    }
+
+    [Fact]
+    public void An_olmo_run_killed_after_a_checkpoint_resumes_with_every_table_equal_to_an_uninterrupted_run()
+    {
+        TinyAndItsWholeRun(checkpointEvery: 20);
 
         string runDir = Path.Combine(dir, "cut", "tiny", "runs", "default");
         long killedAfter;
@@ -65,13 +111,7 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
         Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
         Assert.Contains("resuming from the checkpoint at step", resumed.Out);
 
-        foreach (var sql in new[] {
-            "SELECT step, loss, lr, grad_norm, tokens, compute_flops FROM train ORDER BY step",
-            "SELECT step, tokens, validation_loss FROM eval ORDER BY step",
-            "SELECT step, task, split, loss, accuracy, label_accuracy FROM task_metrics ORDER BY step, task, split",
-            "SELECT step, row, \"offset\", task, instance_id FROM injections ORDER BY step, row, \"offset\"",
-            "SELECT * FROM data_quality",
-            "SELECT * EXCLUDE (run) FROM model" })
+        foreach (var sql in OlmoTables)
             Assert.Equal(Rows(Path.Combine(dir, "whole", "tiny"), sql), Rows(sweep, sql));
         Assert.Equal("600", Rows(sweep, "SELECT count(*) FROM train"));
         // stages.arrow sums the killed attempt's time up to its checkpoint and the resume's: every step trained once, as uninterrupted.

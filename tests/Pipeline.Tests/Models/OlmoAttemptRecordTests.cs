@@ -85,12 +85,15 @@ public class OlmoAttemptRecordTests() : InTempFolder("olmo-attempts-")
     public async Task A_checkpoint_without_stage_times_resumes_from_the_runs_stages_arrow_as_before()
     {
         long at = await CutAsync();
-        File.Delete(Path.Combine(RunDir, "checkpoint", StageTimes.File));   // as an earlier version saved it
+        // As an earlier version saved it: without stage times, and without the manifest that lists them.
+        File.Delete(Path.Combine(RunDir, "checkpoint", StageTimes.File));
+        File.Delete(Path.Combine(RunDir, "checkpoint", CheckpointManifest.File));
         await Run(SilentProgress.Instance, CancellationToken.None, resume: true);
         Assert.Equal(Steps, TrainStepCalls());   // from stages.arrow, which the stopped attempt wrote
 
         at = await CutAsync();
         File.Delete(Path.Combine(RunDir, "checkpoint", StageTimes.File));
+        File.Delete(Path.Combine(RunDir, "checkpoint", CheckpointManifest.File));
         File.Delete(Path.Combine(RunDir, StageTimes.File));   // and killed: neither says what the first attempt spent
         await Run(SilentProgress.Instance, CancellationToken.None, resume: true);
         Assert.Equal(Steps - at, TrainStepCalls());
