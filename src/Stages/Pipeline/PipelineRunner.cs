@@ -302,7 +302,8 @@ public static class PipelineRunner
     public static Task WriteHeaderAsync(RunPlan run, string runDir, Schema swept) =>
         run.Spec.Experiment == "synthetic" ? WriteRunHeaderAsync(run, runDir, swept) : WriteRunYamlAsync(run, runDir, swept);
 
-    /// <summary>The files <see cref="WriteHeaderAsync"/> writes (those of an OLMo run are the first two).</summary>
+    /// <summary>The files <see cref="WriteHeaderAsync"/> writes (those of an OLMo run are the first two); RunHeaderFilesTests
+    /// checks that none is missing.</summary>
     public static readonly IReadOnlyList<string> HeaderFiles = [ArtifactLayout.RunManifest, SweptValues.File, "params.arrow", "theory.arrow", "utilities.arrow", "rare.arrow"];
 
     static async Task WriteRunHeaderAsync(RunPlan run, string runDir, Schema swept)
