@@ -111,9 +111,16 @@ public sealed class ArrowTableWriter : IAsyncDisposable
     /// looks like a table that had no rows since the part before.</param>
     public static void RequireResumable(string path, Schema schema, long upToStep, int? lastSealedPart = null)
     {
+        RequireSealedParts(path, upToStep, lastSealedPart);
+        foreach (var file in ArrowParts.Kept(System.IO.Path.GetFullPath(path), upToStep)) RequireColumns(file, schema);
+    }
+
+    /// <summary>Throws when a part a resume at <paramref name="upToStep"/> would keep is gone (<see cref="RequireResumable"/>'s
+    /// check without the columns', for readers that know no schema: `status`); touches nothing.</summary>
+    public static void RequireSealedParts(string path, long upToStep, int? lastSealedPart)
+    {
         var fullPath = System.IO.Path.GetFullPath(path);
         if (!File.Exists(fullPath)) RequireEveryPart(fullPath, upToStep, lastSealedPart);
-        foreach (var file in ArrowParts.Kept(fullPath, upToStep)) RequireColumns(file, schema);
     }
 
     /// <summary>Throws when a part the resume would keep is gone from between the others: parts are numbered 1, 2, ... as they

@@ -95,7 +95,7 @@ public static class SweepObserver
     /// group's (kept in its first run's directory) when the runs a resume trains together are exactly the ones it saved
     /// (<see cref="SyntheticTrainer.CheckpointStep"/>, the resume's own check; another grouping's trains from step 0).
     /// Unreadable checkpoints are left out (a synthetic resume trains afresh); an OLMo one that a resume would refuse,
-    /// naming its damaged file, is in <paramref name="damaged"/> with that message.</summary>
+    /// naming its damaged file (or a file or table part its manifest lists, gone), is in <paramref name="damaged"/> with that message.</summary>
     static Dictionary<string, long> CheckpointSteps(string sweepDir, IReadOnlyList<RunPlan> runs, IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf,
         out Dictionary<string, string> damaged)
     {
@@ -113,7 +113,13 @@ public static class SweepObserver
             catch (ArtifactException e) { foreach (var run in group) problems[run.RunId] = e.Message; }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException) { }
         }
-        foreach (var run in runs.Where(r => r.Spec.Experiment == "olmo")) Read([run], dir => Training.OlmoTrainer.Describe(dir).Step);
+        foreach (var run in runs.Where(r => r.Spec.Experiment == "olmo"))
+            Read([run], dir =>
+            {
+                long at = Training.OlmoTrainer.Describe(dir).Step;
+                CheckpointManifest.Require(dir)?.RequireParts(RunDir(run.RunId), at);   // what else a resume would refuse, short of columns
+                return at;
+            });
         foreach (var group in ResumeGroups([.. runs.Where(r => r.Spec.Experiment == "synthetic")], RunDir, taskOf))
             Read(group, dir => SyntheticTrainer.Superseded(dir, group.Skip(1).Select(r => Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(RunDir(r.RunId)))))
                 ? null   // outdated by a run of it trained alone since: the resume trains the group from step 0

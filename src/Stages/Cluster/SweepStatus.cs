@@ -79,8 +79,8 @@ public static class SweepStatus
             // A kill leaves no status (a resumed attempt removed the earlier one at its start), but a checkpoint says where it stands.
             return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (a full disk? killed?); " +
                 (o.CheckpointStep is { } at ? $"checkpoint at step {at:N0}: resubmit (or run --resume) to continue from it"
-                 : o.CheckpointProblem is { } damaged ? $"its checkpoint is unreadable ({damaged}); a resume fails on it until it is " +
-                                                        "restored, or deleted to train the run from step 0"
+                 : o.CheckpointProblem is { } damaged ? $"its checkpoint cannot be resumed ({damaged}); a resume fails on it until " +
+                                                        "that is restored, or the checkpoint deleted to train the run from step 0"
                  : "no checkpoint: resubmit (or run --resume) to train it from step 0"));
         }
         if (o.Job is not null)

@@ -44,4 +44,11 @@ public sealed record CheckpointManifest(IReadOnlyList<string> Files, IReadOnlyDi
         }
         return manifest;
     }
+
+    /// <summary>Throws where a table of <paramref name="runDir"/> lacks a part this checkpoint (at <paramref name="step"/>) was
+    /// saved with, as a resume would (<see cref="ArrowTableWriter.RequireSealedParts"/>); for `status`, which reads no schema.</summary>
+    public void RequireParts(string runDir, long step)
+    {
+        foreach (var (table, part) in SealedParts) ArrowTableWriter.RequireSealedParts(Path.Combine(runDir, table), step, part);
+    }
 }

@@ -147,11 +147,17 @@ public class DamagedCheckpointResumeTests() : InTempFolder("damaged-checkpoint-"
             : Path.Combine(RunDir, "checkpoint", "data_quality.arrow");
         var bytes = File.ReadAllBytes(file);
         File.Delete(file);
+        string said = deleted == "last part" ? Path.Combine(parts, Path.GetFileName(file)[..6] + "-*.arrow") + ": is missing: part" : file + ": is missing from the checkpoint";
 
+        // status says it before a resume is tried (exit 4: nothing will continue the run as it is)...
+        var status = CliProcess.Run(dir, Limit, "status", Path.Combine(dir, "tiny"));
+        Assert.True(status.Exit == 4, status.Out + status.Err);
+        Assert.Contains($"its checkpoint cannot be resumed ({said}", string.Concat(status.Out.Split('\n').Select(l => l.Trim())));   // the table may wrap it
+        // ...and the resume refuses, touching nothing.
         var resumed = Resume();
         Assert.True(resumed.Exit == 1, resumed.Out + resumed.Err);
         var error = Assert.Single(resumed.Err.Split('\n'), l => l.StartsWith("error:"));
-        Assert.Contains(deleted == "last part" ? Path.Combine(parts, Path.GetFileName(file)[..6] + "-*.arrow") + ": is missing: part" : file + ": is missing from the checkpoint", error);
+        Assert.Contains(said, error);
         Assert.Contains($"delete the run's directory ({RunDir})", error);
 
         File.WriteAllBytes(file, bytes);   // restored, the run continues from its checkpoint

@@ -134,8 +134,8 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
         var damaged = CliProcess.Run(dir, Limit, "status", Path.Combine("artifacts", "tiny"));
         Assert.True(damaged.Exit == 4, damaged.Err + damaged.Out);
         var line = string.Concat(damaged.Out.Split('\n').Select(l => l.Trim()));   // the table may wrap a long detail
-        Assert.Contains($"its checkpoint is unreadable ({trainer}: the checkpoint's trainer state is damaged", line);
-        Assert.Contains("a resume fails on it until it is restored, or deleted to train the run from step 0", line);
+        Assert.Contains($"its checkpoint cannot be resumed ({trainer}: the checkpoint's trainer state is damaged", line);
+        Assert.Contains("a resume fails on it until that is restored, or the checkpoint deleted to train the run from step 0", line);
     }
 }
 
