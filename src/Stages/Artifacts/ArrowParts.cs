@@ -40,10 +40,13 @@ public static class ArrowParts
         return [.. parts.OrderBy(p => p.Sequence)];
     }
 
+    /// <summary>The parts of a table sealed at or before <paramref name="upToStep"/>, in sequence order: those a resume there keeps.</summary>
+    public static IReadOnlyList<ArrowPart> SealedUpTo(string tablePath, long upToStep) => [.. List(tablePath).Where(p => p.Step <= upToStep)];
+
     /// <summary>The files that hold the rows a resume at <paramref name="upToStep"/> keeps of a table: its complete
     /// file where there is one (it wins over parts a kill left beside it), else its parts sealed at or before that step.</summary>
     public static IReadOnlyList<string> Kept(string tablePath, long upToStep) =>
-        File.Exists(tablePath) ? [tablePath] : [.. List(tablePath).Where(p => p.Step <= upToStep).Select(p => p.Path)];
+        File.Exists(tablePath) ? [tablePath] : [.. SealedUpTo(tablePath, upToStep).Select(p => p.Path)];
 
     /// <summary>The finite values of the float64 <paramref name="column"/> in the rows a resume at <paramref name="upToStep"/>
     /// keeps (<see cref="Kept"/>, rows whose <c>step</c> is at most that step), in the order they were written. Read lazily,

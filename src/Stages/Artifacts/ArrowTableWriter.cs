@@ -100,9 +100,7 @@ public sealed class ArrowTableWriter : IAsyncDisposable
     public static int LastSealedPartOnResume(string path, long upToStep)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
-        if (File.Exists(fullPath)) return 1;
-        var kept = ArrowParts.List(fullPath).Where(p => p.Step <= upToStep).ToList();
-        return kept.Count == 0 ? 0 : kept[^1].Sequence;
+        return File.Exists(fullPath) ? 1 : ArrowParts.SealedUpTo(fullPath, upToStep) is [.., var last] ? last.Sequence : 0;
     }
 
     /// <summary>Throws when the rows a <see cref="Resume"/> at <paramref name="upToStep"/> would keep have other columns than
@@ -127,8 +125,8 @@ public sealed class ArrowTableWriter : IAsyncDisposable
     /// are sealed, so kept parts 1, 3, 4 lost the rows of part 2, and continuing would complete the run without them.</summary>
     static void RequireEveryPart(string fullPath, long upToStep, int? lastSealedPart)
     {
-        var kept = ArrowParts.List(fullPath).Where(p => p.Step <= upToStep).ToList();
-        int sealedParts = Math.Max(kept.Count == 0 ? 0 : kept[^1].Sequence, lastSealedPart ?? 0);
+        var kept = ArrowParts.SealedUpTo(fullPath, upToStep);
+        int sealedParts = Math.Max(kept is [.., var last] ? last.Sequence : 0, lastSealedPart ?? 0);
         for (int i = 0; i < sealedParts; i++)
             if (i >= kept.Count || kept[i].Sequence != i + 1)
             {

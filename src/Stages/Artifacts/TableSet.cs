@@ -81,10 +81,13 @@ public sealed class TableSet(IReadOnlyDictionary<string, int>? sealedParts = nul
     /// <summary>Checks every declared table (<see cref="Check"/>), then opens them. When one cannot be opened after all
     /// (a disk error), those opened before are completed before the error is rethrown: a resumed table left open would
     /// stay in parts. Completing twice does nothing.</summary>
-    public TableSet Open()
+    /// <param name="beforeCut">Runs once every table is checked and before any is resumed (cut): what must record the
+    /// numbering a resume leaves (<see cref="SealedPartsOnceOpen"/>) without forgiving a part the check would miss.</param>
+    public TableSet Open(Action? beforeCut = null)
     {
         if (opened) throw new InvalidOperationException("the set is open already");
         Check();
+        beforeCut?.Invoke();
         opened = true;
         try
         {

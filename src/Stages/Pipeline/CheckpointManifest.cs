@@ -17,8 +17,7 @@ public sealed record CheckpointManifest(IReadOnlyList<string> Files, IReadOnlyDi
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     /// <summary>Writes the manifest into <paramref name="checkpointDir"/> (atomically: a kill leaves none or all of it).</summary>
-    public Task WriteAsync(string checkpointDir) =>
-        AtomicFile.WriteTextAsync(Path.Combine(checkpointDir, File), JsonSerializer.Serialize(this, Json));
+    public void Write(string checkpointDir) => AtomicFile.WriteText(Path.Combine(checkpointDir, File), JsonSerializer.Serialize(this, Json));
 
     /// <summary>The manifest of <paramref name="checkpointDir"/>, after checking that every file it lists is there;
     /// null for a checkpoint without one (an older version's).</summary>

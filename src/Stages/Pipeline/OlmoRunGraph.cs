@@ -182,12 +182,9 @@ public static class OlmoRunGraph
         // Stage times add to the earlier attempts' up to the checkpoint (saved with it, so a kill after it loses none of them).
         var times = resuming ? StageTimes.ResumingFrom(checkpointDir, cell.RunDir) : new StageTimes();
         var quality = resuming ? DataQualityLog.Resuming(DataQualityLog.Read(Path.Combine(checkpointDir, QualityFile))) : new DataQualityLog();
-        if (manifest is not null)
-        {
-            tables.Check();   // first: a manifest rewritten to what is there would forgive a part gone
-            await (manifest with { SealedParts = tables.SealedPartsOnceOpen() }).WriteAsync(checkpointDir);
-        }
-        tables.Open();
+        // The manifest records the numbering the resume leaves (a stopped run's complete tables become part 1), after the check
+        // so that a part gone is not forgiven, before the cut so that a kill after it finds the manifest true.
+        tables.Open(beforeCut: manifest is null ? null : () => (manifest with { SealedParts = tables.SealedPartsOnceOpen() }).Write(checkpointDir));
         // elapsed_s continues from the time the kept rows had reached.
         var elapsedBefore = resuming ? ResumedClock.Of(Table("train.arrow"), resumedAt) : TimeSpan.Zero;
         // The loss ratio compares with the first step's loss, as without the resume: the checkpoint keeps it (older ones do not).
@@ -206,7 +203,7 @@ public static class OlmoRunGraph
             var pending = CheckpointFolder.Pending(checkpointDir, step);
             await quality.WriteAsync(Path.Combine(pending, QualityFile));
             await StageTimes.WriteAsync(Path.Combine(pending, StageTimes.File), stageTimes);
-            await new CheckpointManifest([QualityFile, StageTimes.File], sealedParts).WriteAsync(pending);
+            new CheckpointManifest([QualityFile, StageTimes.File], sealedParts).Write(pending);
             CheckpointFolder.Replace(pending, checkpointDir);
         }
         try
