@@ -51,7 +51,9 @@ public static class SweepContract
     }
 
     /// <summary>The keys whose values differ between two resolved specs, as "key: old → new". Keys the experiment
-    /// does not read are not compared: specs written before the writer left them out carry them at their defaults.</summary>
+    /// does not read are not compared: specs written before the writer left them out carry them at their defaults. Nor
+    /// are the description and the analysis section: they change nothing a run trains, so a resume after editing a
+    /// table's SQL continues (or skips) the same runs and runs the new analysis.</summary>
     public static IReadOnlyList<string> ChangedKeys(string oldYaml, string newYaml) => DifferingKeys(Canonical(oldYaml), newYaml);
 
     /// <summary>As <see cref="ChangedKeys"/>, between two specs both already written as this version writes them
@@ -60,10 +62,13 @@ public static class SweepContract
     {
         var (before, after) = (Flatten(oldYaml), Flatten(newYaml));
         var experiment = after.GetValueOrDefault("experiment") ?? before.GetValueOrDefault("experiment") ?? "synthetic";
-        return [.. before.Keys.Union(after.Keys).Where(k => ExperimentKeys.UnreadAt(experiment, k) is null).Order(StringComparer.Ordinal)
+        return [.. before.Keys.Union(after.Keys).Where(k => ExperimentKeys.UnreadAt(experiment, k) is null && !Untrained(k)).Order(StringComparer.Ordinal)
             .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
-            .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "(absent)"} → {after.GetValueOrDefault(k) ?? "(absent)"}")];
+            .Select(k => $"{k}: {Shown(before.GetValueOrDefault(k))} → {Shown(after.GetValueOrDefault(k))}")];
+        static string Shown(string? value) => value switch { null => "(absent)", "" => "\"\"", _ => value };
     }
+
+    static bool Untrained(string key) => key == "description" || key == "analysis" || key.StartsWith("analysis.", StringComparison.Ordinal);
 
     /// <summary>The sweep the runs of <paramref name="sweepDir"/> were trained under (its pipeline.yaml's): what an analysis
     /// taken from another file (`analyze --pipeline`) is run over. Null when the folder holds no loadable pipeline.yaml.</summary>

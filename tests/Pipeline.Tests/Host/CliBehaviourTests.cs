@@ -294,4 +294,27 @@ public class CliBehaviourTests() : InTempFolder("cli-")
         Assert.Equal(before, File.ReadAllText(status));   // nothing was touched
         Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--resume").Exit);   // the same spec resumes
     }
+
+    [Fact]
+    public void A_resume_after_editing_only_the_analysis_or_description_skips_the_runs_and_runs_the_new_analysis()
+    {
+        Synthetic(100);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml").Exit);
+        var status = Path.Combine(dir, "artifacts", "syn", "runs", "width-2_frequency_exponent-0.5", "status.json");
+        var before = File.ReadAllText(status);
+        var path = Path.Combine(dir, "syn.yaml");
+        File.WriteAllText(path, "description: the same runs, another table\n" + File.ReadAllText(path)
+            .Replace("tables: [{name: last,", "tables: [{name: steps_by_width, sql: 'SELECT p.width, count(*) AS n FROM metrics JOIN params p USING (run) GROUP BY p.width'}, {name: last,"));
+        var resumed = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--resume");
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        Assert.Contains("completed earlier, skipped (--resume)", resumed.Out);
+        Assert.Equal(before, File.ReadAllText(status));   // not trained again
+        var rows = ArrowRows.Read(Path.Combine(dir, "artifacts", "syn", "analysis", "steps_by_width.arrow"));
+        Assert.Equal([2, 4], rows.Select(r => Convert.ToInt32(r["width"])).Order());
+        Assert.Single(rows.Select(r => r["n"]).Distinct());   // three runs per width, the same rows each
+        // A changed training key is still refused beside them.
+        var refused = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--resume", "--set", "train.lr=0.01");
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("width-2_frequency_exponent-0.5: train.lr: 0.001 → 0.01\n", refused.Err);   // that key alone
+    }
 }
