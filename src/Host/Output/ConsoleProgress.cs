@@ -50,7 +50,7 @@ public abstract class ConsoleProgress : IRunProgress
 
     /// <summary>How the sweep's runs ended, by state: "3/4 runs completed" while every ended run completed, else
     /// "1/4 runs completed, 1 interrupted" (an interrupted or failed run is not finished). Runs a --resume skips
-    /// count as completed.</summary>
+    /// count as completed; the plain log counts a group's runs when the group has ended.</summary>
     protected sealed class Tally
     {
         readonly Dictionary<string, int> ended = [];
@@ -123,10 +123,11 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     {
         var g = state[groups.Of(runId)];
         g.Done[runId] = status;
-        tally.Add(status.State);
         if (status.State == "failed" && g.Runs.Count > 1 && g.Done.Count == 1)
             output.WriteLine($"  {runId}: {Describe(status)}");
         if (g.Done.Count != g.Runs.Count) return;
+        // Counted once the whole group has ended: groups ending side by side (--jobs) would count each other's runs.
+        foreach (var done in g.Done.Values) tally.Add(done.State);
         var states = g.Done.Values.Select(s => s.State).Distinct().ToList();
         if (states.Count == 1 && !(states[0] == "failed" && g.Runs.Count > 1))
             output.WriteLine($"  {GroupName(g.Runs)}: {Describe(status)} [{tally.Text(total)}]");

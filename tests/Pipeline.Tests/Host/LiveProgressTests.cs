@@ -64,4 +64,24 @@ public class LiveProgressTests
         Assert.Contains("loss 1–3", lines.Single(l => l.Contains("step 10/10")));
         Assert.Contains(lines, l => l.Contains("done: 10 steps") && l.Contains("[3/4 runs completed]"));
     }
+
+    [Fact]
+    public void A_group_end_line_counts_the_groups_ended_so_far_when_groups_end_side_by_side()
+    {
+        // --jobs 2: two groups of two runs stopped together, their runs' ends interleaved.
+        var output = new StringWriter();
+        var progress = new PlainProgress(TimeSpan.Zero, output);
+        string[] first = ["a-1", "a-2"], second = ["b-1", "b-2"];
+        progress.GroupStarted(first);
+        progress.GroupStarted(second);
+        string[] all = [.. first, .. second];
+        for (int i = 0; i < 4; i++) progress.RunStarted(all[i], i, 4, 100);
+        var stopped = new RunStatus("interrupted", 40, 1.0);
+        foreach (var run in new[] { "a-1", "b-1", "b-2", "a-2" }) progress.RunFinished(run, stopped);
+        var ends = output.ToString().Split('\n').Where(l => l.Contains("interrupted at step")).ToList();
+        Assert.Equal(2, ends.Count);
+        Assert.Contains("b-1 … b-2 (2 runs)", ends[0]);
+        Assert.EndsWith("[0/4 runs completed, 2 interrupted]", ends[0]);   // its own two runs, not a-1 beside them
+        Assert.EndsWith("[0/4 runs completed, 4 interrupted]", ends[1]);
+    }
 }
