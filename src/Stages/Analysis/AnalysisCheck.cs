@@ -84,7 +84,7 @@ public static class AnalysisCheck
         QueryResult result;
         try
         {
-            result = SqlRunner.Query(connection, sql);
+            result = SqlRunner.QueryOne(connection, sql, "query");
         }
         catch (AnalysisException e)
         {

@@ -32,10 +32,10 @@ public static class PlotRenderer
     internal static Plot Draw(DuckDBConnection connection, PlotSpec spec)
     {
         var step = Step(spec);
-        var data = SqlRunner.Query(connection, spec.Sql, step);
+        var data = SqlRunner.QueryOne(connection, spec.Sql, step);
         var overlays = spec.Overlays
             .Select((o, i) => (Spec: o, Step: AnalysisSteps.Overlay(spec.Name, i)))
-            .Select(o => new OverlayInput(o.Spec, SqlRunner.Query(connection, o.Spec.Sql, o.Step), o.Step))
+            .Select(o => new OverlayInput(o.Spec, SqlRunner.QueryOne(connection, o.Spec.Sql, o.Step), o.Step))
             .ToList();
         var plot = new Plot();
         try

@@ -27,6 +27,26 @@ public static class SqlRunner
         });
     }
 
+    /// <summary>As <see cref="Query"/>, for SQL declared as one query (a plot's, an overlay's): a text of several statements
+    /// is refused before any runs, as <see cref="CreateTable"/> refuses it.</summary>
+    public static QueryResult QueryOne(DuckDBConnection connection, string sql, string step)
+    {
+        RequireOneStatement(connection, sql, step);
+        return Query(connection, sql, step);
+    }
+
+    /// <summary>A table or plot is one query's result. DuckDB runs every statement of a text and keeps the first result,
+    /// so the others would run unseen, and one that writes (DROP TABLE metrics) would break the steps after it.</summary>
+    static void RequireOneStatement(DuckDBConnection connection, string sql, string step)
+    {
+        var statements = SqlStatements.Split(connection, sql);
+        if (statements.Count < 2) return;
+        var next = statements[1];
+        throw new AnalysisException(step, $"its SQL holds {statements.Count} statements, but a table or plot is the result of one query: " +
+            $"the statement on line {next.Line} ({next.Summary}) would run with no step of its own; declare each query as its own " +
+            "table (a table can read the tables declared before it)") { InSql = new SqlErrorLine(next.Line, null) };
+    }
+
     /// <summary>A BLOB comes as a stream over the reader's memory, which later rows reuse: its bytes are copied out.</summary>
     static object Materialised(object value)
     {
@@ -46,6 +66,7 @@ public static class SqlRunner
     /// is made; an error DuckDB places in the SQL is placed in it as written (<see cref="AnalysisException.InSql"/>).</summary>
     public static void CreateTable(DuckDBConnection connection, string name, string sql, string step = "statement")
     {
+        RequireOneStatement(connection, sql, step);
         var create = $"CREATE OR REPLACE TABLE {Artifacts.SqlIdentifiers.Quote(name)} AS ";
         Execute(connection, create + StripTrailingSemicolons(sql), step, create.Length);
     }

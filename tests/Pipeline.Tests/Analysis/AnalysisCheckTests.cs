@@ -38,6 +38,29 @@ public class AnalysisCheckTests
     }
 
     [Fact]
+    public void A_table_or_plot_of_several_statements_is_refused_at_the_second_statement_before_any_runs()
+    {
+        // DuckDB would run them all and keep the first result: here the DROP would remove metrics from every later step.
+        var errors = Errors(Synthetic(
+            "  tables:",                                      // 5
+            "    - name: t",                                  // 6
+            "      sql: |",                                   // 7
+            "        SELECT max(step) AS s FROM metrics;",    // 8
+            "        DROP TABLE metrics",                     // 9
+            "    - {name: later, sql: 'SELECT step FROM metrics'}",
+            "  plots:",
+            "    - {name: p, kind: line, sql: 'SELECT step, loss FROM metrics; SELECT 1 AS x', x: step, y: loss}"));
+        Assert.Equal(["analysis.tables[0].sql", "analysis.plots[0].sql"], errors.Select(e => e.Path));   // `later` still finds metrics
+        Assert.Equal(9, errors[0].Line);
+        Assert.Contains("holds 2 statements", errors[0].Message);
+        Assert.Contains("line 2 (DROP TABLE metrics)", errors[0].Message);
+        Assert.Contains("(SELECT 1 AS x)", errors[1].Message);
+        // One statement with its closing ';' (or a ';' in a comment or string) is one query.
+        SpecLoader.LoadText(Synthetic("  tables:", "    - name: t", "      sql: |",
+            "        SELECT ';' AS c, max(step) AS s FROM metrics -- the last; really", "        ;"), "a.yaml");
+    }
+
+    [Fact]
     public void Later_tables_and_plots_see_earlier_tables_and_a_missing_axis_column_is_named()
     {
         var errors = Errors(Synthetic(
