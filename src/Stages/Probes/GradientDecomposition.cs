@@ -104,22 +104,34 @@ public static class GradientDecomposition
         return (Vec(gt), Vec(gnt), Vec(g));
     }
 
-    /// <summary>The cosines and norms of summed parts against the task gradient.</summary>
+    /// <summary>The cosines and norms of summed parts against the task gradient, computed on the host in one fixed order.
+    /// LibTorch's float64 dot gave another last digit for the same vectors when one of them had been read back from a
+    /// checkpoint (measured: identical bytes, dot …0828 against …0829), so a resumed run's rows differed from an
+    /// uninterrupted run's until the next periodic probe; these vectors are small (neurons × 3 × hidden).</summary>
     public static GradientSplit Combine(Tensor task, Tensor nonTask, Tensor whole, Tensor taskGradient)
     {
-        var vr = taskGradient.to(ScalarType.Float64).to(whole.device);
-        double normG = whole.norm().item<double>();
-        return new GradientSplit(Cos(whole, vr), Cos(task, vr), Cos(nonTask, vr), normG, task.norm().item<double>(), nonTask.norm().item<double>(),
-            vr.norm().item<double>(), normG > 0 ? task.Plus(nonTask).sub(whole).norm().item<double>() / normG : 0);
+        double[] t = Host(task), nt = Host(nonTask), g = Host(whole), r = Host(taskGradient);
+        double normG = Norm(g), normT = Norm(t), normNt = Norm(nt), normR = Norm(r);
+        double error = 0;
+        for (int i = 0; i < g.Length; i++) { var e = t[i] + nt[i] - g[i]; error += e * e; }
+        return new GradientSplit(Cos(g, normG, r, normR), Cos(t, normT, r, normR), Cos(nt, normNt, r, normR), normG, normT, normNt,
+            normR, normG > 0 ? Math.Sqrt(error) / normG : 0);
     }
 
     static Tensor Zeroed(Tensor? grad, Tensor like) => grad is null || grad.IsInvalid ? zeros_like(like) : grad;
 
-    static double Cos(Tensor a, Tensor b)
+    static double[] Host(Tensor x) => x.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
+
+    static double Dot(double[] a, double[] b)
     {
-        double na = a.norm().item<double>(), nb = b.norm().item<double>();
-        return na == 0 || nb == 0 ? 0 : a.dot(b).item<double>() / (na * nb);
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
     }
+
+    static double Norm(double[] a) => Math.Sqrt(Dot(a, a));
+
+    static double Cos(double[] a, double normA, double[] b, double normB) => normA == 0 || normB == 0 ? 0 : Dot(a, b) / (normA * normB);
 
     /// <summary>Where the targets of a batch are task tokens: each injected segment EOS TOK1 TOK2 LABEL that
     /// starts TOK1 at row offset o makes the targets at input positions o−1, o and o+1 (TOK1, TOK2, LABEL).</summary>

@@ -58,6 +58,18 @@ public class GradientDecompositionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Cosines_norms_and_the_sum_error_are_those_of_the_vectors_by_hand()
+    {
+        // g = (1, 2.5) against its parts t = (1, 0) and nt = (0, 2): t + nt − g = (0, −0.5); g_r = (3, 0), given in float32.
+        var split = GradientDecomposition.Combine(tensor(new[] { 1.0, 0 }), tensor(new[] { 0.0, 2 }), tensor(new[] { 1.0, 2.5 }), tensor(new[] { 3f, 0f }));
+        Assert.Equal(1 / Math.Sqrt(7.25), split.CosG, 1e-15);
+        Assert.Equal((1.0, 0.0), (split.CosTask, split.CosNonTask));
+        Assert.Equal((Math.Sqrt(7.25), 1.0, 2.0, 3.0), (split.NormG, split.NormTask, split.NormNonTask, split.NormTaskGradient));
+        Assert.Equal(0.5 / Math.Sqrt(7.25), split.SumError, 1e-15);
+        Assert.Equal(0.0, GradientDecomposition.Combine(zeros(2, dtype: ScalarType.Float64), tensor(new[] { 0.0, 2 }), tensor(new[] { 0.0, 2 }), tensor(new[] { 3f, 0f })).CosTask);   // no part: 0, not NaN
+    }
+
+    [Fact]
     public void The_probe_leaves_the_parameters_gradients_untouched()
     {
         using var model = Model();
