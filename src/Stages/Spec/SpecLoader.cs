@@ -138,12 +138,16 @@ public static class SpecLoader
             .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b)))];
         if (errors.Count > 0)
         {
-            // Without a usable sweep there are no runs to check; check the document as written.
-            errors.AddRange(analysisErrors);
+            // Without a usable sweep there are no runs to check; check the document as written. The analysis is checked
+            // against the tables the runs will write: with the experiment or the sweep in error those are not known, and
+            // its SQL errors would only contradict that error (no `metrics`, no swept column), so they wait for it.
+            if (!errors.Any(e => e.Path is "experiment" or "sweep" || e.Path.StartsWith("sweep.", StringComparison.Ordinal)))
+                errors.AddRange(analysisErrors);
             errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources, mended, checkResources, stored), mended));
             throw Fail([.. duplicates, .. errors]);
         }
-        errors.AddRange(analysisErrors);   // bad SQL leaves the runs usable: they are still checked below
+        // Bad SQL leaves the runs usable: they are still checked below. An unknown experiment writes no known tables.
+        if (SpecValidator.IsExperiment(spec.Experiment)) errors.AddRange(analysisErrors);
 
         var runs = new List<RunPlan>();
         var tokenizerChecks = new Dictionary<string, TokenizerCheck>(StringComparer.Ordinal);   // a tokenizer file is parsed once, not per run

@@ -12,6 +12,8 @@ namespace Retention.Spec;
 internal sealed partial class SpecValidator
 {
     private static readonly string[] Experiments = ["synthetic", "data", "olmo"];
+
+    public static bool IsExperiment(string experiment) => Experiments.Contains(experiment);
     private static readonly string[] Presets = ["4M", "20M", "300M", "1B", "4B"];
     private static readonly string[] TaskKinds = ["comparison", "modular_addition"];
     private static readonly string[] Bases = ["identity", "random"];
@@ -448,7 +450,7 @@ internal sealed partial class SpecValidator
         Check(!string.IsNullOrWhiteSpace(value), path, "must not be empty");
 
     private bool OneOf(string value, string[] allowed, string path, string what) =>
-        Check(allowed.Contains(value), path, $"unknown {what} '{value}'; allowed: {string.Join(", ", allowed)}");
+        Check(allowed.Contains(value), path, KeySuggestions.UnknownKey(value, allowed, what));
 
     private bool Check(bool ok, string path, string message)
     {

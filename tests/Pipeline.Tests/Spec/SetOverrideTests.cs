@@ -120,4 +120,23 @@ public class SetOverrideTests
         Assert.Equal(("--set sweep.synthetic.widht=[1]", "sweep"), (error.Source, error.Path));
         Assert.Contains("did you mean 'width'", error.Message);
     }
+
+    [Fact]
+    public void A_bad_experiment_or_sweep_is_the_one_error_not_followed_by_the_analysis_sql_it_breaks()
+    {
+        // The analysis is checked against the tables the runs write: unknown with these two in error, and its SQL would
+        // only say `metrics` or a swept column is missing.
+        static IReadOnlyList<SpecError> Checked(string yaml, string set) =>
+            Assert.Throws<SpecException>(() => SpecLoader.LoadText(yaml, "test.yaml", null, [set])).Errors;
+        const string reads = "name: a\nsynthetic: {tasks: 4, dims_per_task: 4, width: 4}\ntrain: {steps: 10}\nsweep: {synthetic.width: [2, 4]}\n" +
+            "analysis:\n  tables: [{name: t, sql: 'SELECT s.width, max(m.step) AS steps FROM metrics m JOIN swept s USING (run) GROUP BY 1'}]\n";
+        var experiment = Assert.Single(Checked(reads, "experiment=synthetc"));
+        Assert.Equal("experiment", experiment.Path);
+        Assert.Contains("unknown experiment 'synthetc' (did you mean 'synthetic'?); allowed: synthetic, data, olmo", experiment.Message);
+        Assert.Equal("sweep.synthetic.width", Assert.Single(Checked(reads, "sweep.synthetic.width=8")).Path);
+        // Other errors still come with the analysis's own.
+        var typo = reads.Replace("max(m.step)", "max(m.stpe)");
+        Assert.Equal(["analysis.tables[0].sql", "train.steps"], Checked(typo, "train.steps=-1").Select(e => e.Path).Order());
+        Assert.Equal(["analysis.tables[0].sql", "train.steps"], Checked(typo, "train.steps=x").Select(e => e.Path).Order());
+    }
 }
