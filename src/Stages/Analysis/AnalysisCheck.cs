@@ -19,7 +19,7 @@ public sealed record AnalysisCheckResult(IReadOnlyList<AnalysisProblem> Problems
 /// table is created as the analysis would create it (so later tables and plots see its columns),
 /// each plot's and overlay's query runs and the columns its kind reads (x, y, and value or series) are looked up.
 /// </summary>
-public static class AnalysisCheck
+public static partial class AnalysisCheck
 {
     /// <param name="context">When it runs (said after each error) and the sweep keys a --set removed; default: before training, none.</param>
     public static AnalysisCheckResult Run(IReadOnlyList<(string Name, Schema Schema)> runTables, AnalysisSpec analysis, AnalysisCheckContext? context = null)
@@ -59,7 +59,7 @@ public static class AnalysisCheck
             }
             catch (AnalysisException e)
             {
-                Problem($"analysis.tables[{i}].sql", Explain(e, table.Sql), e);
+                Problem($"analysis.tables[{i}].sql", Explain(e, table.Sql) + DeclaredLater(e.Cause, analysis.Tables, i), e);
                 failed.Add(table.Name);
             }
         }
@@ -95,6 +95,18 @@ public static class AnalysisCheck
             if (column is not null && !result.ColumnNames.Any(c => c.Equals(column, StringComparison.OrdinalIgnoreCase)))
                 problem($"{at}.{key}", $"the query has no column '{column}' (its columns: {string.Join(", ", result.ColumnNames)})", null);
     }
+
+    /// <summary>The way out when table <paramref name="index"/> reads an analysis table declared after it: tables are made in order.</summary>
+    static string DeclaredLater(string cause, IReadOnlyList<AnalysisTableSpec> tables, int index)
+    {
+        if (MissingTable().Match(cause) is not { Success: true } m) return "";
+        var later = tables.Select((t, j) => (t.Name, j)).Skip(index + 1).FirstOrDefault(t => t.Name.Equals(m.Groups[1].Value, StringComparison.OrdinalIgnoreCase));
+        return later.Name is null ? "" : $"\n'{later.Name}' is declared after this table (analysis.tables[{later.j}]); tables are made in the order " +
+            "they are written, so declare it before the tables that read it";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Table with name ([^\s!]+) does not exist")]
+    private static partial System.Text.RegularExpressions.Regex MissingTable();
 
     /// <summary>DuckDB's message and when it was checked; on a line of its own after them, the way out when the error is
     /// about a sweep key a --set removed.</summary>

@@ -61,6 +61,20 @@ public class AnalysisCheckTests
     }
 
     [Fact]
+    public void A_table_reading_a_table_declared_after_it_is_told_the_order()
+    {
+        var error = Assert.Single(Errors(Synthetic(
+            "  tables:",
+            "    - {name: summary, sql: 'SELECT count(*) AS n FROM Final'}",
+            "    - {name: other, sql: 'SELECT 1 AS x'}",
+            "    - {name: final, sql: 'SELECT step FROM metrics'}")));
+        Assert.Equal("analysis.tables[0].sql", error.Path);
+        Assert.Contains("'final' is declared after this table (analysis.tables[2]); tables are made in the order they are written", error.Message);
+        var typo = Assert.Single(Errors(Synthetic("  tables:", "    - {name: summary, sql: 'SELECT count(*) AS n FROM fnial'}")));
+        Assert.DoesNotContain("declared after", typo.Message);   // a name no table has: DuckDB's message alone
+    }
+
+    [Fact]
     public void Later_tables_and_plots_see_earlier_tables_and_a_missing_axis_column_is_named()
     {
         var errors = Errors(Synthetic(
