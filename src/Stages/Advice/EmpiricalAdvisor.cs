@@ -50,7 +50,9 @@ public static class EmpiricalAdvisor
         foreach (var group in outcomes.GroupBy(o => (o.Kind, o.Parameters)).OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Parameters))
         {
             var byFrequency = ByFrequency(group);
-            int seeds = group.Select(o => o.Seed).Distinct().Count();
+            // The runs averaged at each frequency (the fewest over the frequencies): seeds, and any runs trained otherwise that
+            // the pooling warning names, as the mean and the bootstrap count them.
+            int seeds = byFrequency.Min(f => f.Accuracies.Length);
             var means = byFrequency.Select(f => (f.Frequency, Mean: f.Accuracies.Average())).ToList();
             var (rarest, boundary, side) = Estimate(means, target);
             // Not learned at a tested frequency above one that is: the means are not monotone in frequency, and the

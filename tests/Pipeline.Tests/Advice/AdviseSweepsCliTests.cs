@@ -111,6 +111,8 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
         Assert.True(sameSeeds.Exit == 0, sameSeeds.Out + sameSeeds.Err);
         Assert.DoesNotContain("likely a copy", sameSeeds.Err);
         Assert.StartsWith("warning: the advice pools runs whose specs differ in train.lr", sameSeeds.Err);
+        // Seeds 0 and 1 at two lrs: four runs averaged per frequency, so four in the seeds column (not the two seed numbers).
+        Assert.Equal([4, 4], Rows("same-seeds", "SELECT seeds FROM advice_boundaries ORDER BY parameters").Select(r => Convert.ToInt32(r[0])));
         // A copy (its run.yaml too) is still refused.
         var copy = Path.Combine(dir, "copy-with-specs");
         foreach (var run in Directory.GetDirectories(Path.Combine(a, "runs")))
