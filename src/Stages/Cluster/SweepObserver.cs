@@ -65,6 +65,7 @@ public static class SweepObserver
         })];
         // An analysis writing now outranks the outcome of the one before it (cleared only once this one has started).
         analysis = analysis?.State is "pending" or "running" ? analysis : AnalysisRunning(holder, states) ?? analysis ?? AnalysisStopped(sweepDir);
+        analysis = SweepStatus.OfRuns(analysis, states);
         return states;
     }
 

@@ -124,6 +124,13 @@ public static class SweepStatus
             : outcome.Error ?? "(no message)");
     }
 
+    /// <summary>A completed analysis said as what it is while the runs have not all completed (a Ctrl+C's analysis, a
+    /// resume training again, failed runs): tables of the rows they had written by then, not the sweep's result.</summary>
+    public static AnalysisState? OfRuns(AnalysisState? analysis, IReadOnlyList<RunState> runs) =>
+        analysis is { State: "completed" } a && runs.Count(r => r.State != "completed") is var unfinished and > 0
+            ? a with { Detail = $"{a.Detail}; {Plural(unfinished, "run")} not completed: its tables hold the rows they had written by then" }
+            : analysis;
+
     /// <summary>"6 runs: 4 completed, 1 running, 1 failed".</summary>
     public static string Summary(IReadOnlyList<RunState> runs) =>
         $"{Plural(runs.Count, "run")}: " + string.Join(", ", runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));

@@ -194,6 +194,13 @@ public class SlurmPureTests
         Assert.Null(fixedByHand.Job);
         Assert.Equal(0, SweepStatus.ExitCode([new("r", "completed", "")], fixedByHand));
         Assert.StartsWith("analysis: completed: tables and plots in analysis/ (2026-12-01 12:00:00 UTC)", SweepStatus.Line(fixedByHand));
+        // Read while runs have not all completed, the same analysis says it holds their rows so far; its state stands.
+        var partial = SweepStatus.OfRuns(fixedByHand, [new("r", "completed", ""), new("s", "interrupted", ""), new("t", "running", "")]);
+        Assert.EndsWith("UTC); 2 runs not completed: its tables hold the rows they had written by then",
+            SweepStatus.Line(partial!));
+        Assert.Equal("completed", partial!.State);
+        Assert.Same(fixedByHand, SweepStatus.OfRuns(fixedByHand, [new("r", "completed", "")]));
+        Assert.Same(failedJob, SweepStatus.OfRuns(failedJob, [new("s", "interrupted", "")]));
         // An outcome from before this submission is an earlier analysis's: the job's state stands.
         Assert.Same(failedJob, SweepStatus.Latest(failedJob, submitted, Outcome("completed", submitted.AddHours(-1))));
         // A job that completed, as its own `analyze` recorded: the job's line, naming it.
