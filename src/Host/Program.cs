@@ -9,7 +9,7 @@ var parse = Cli.Build().Parse(args);
 if (parse.Errors.Count > 0)
 {
     // A usage error is invalid input (exit 2), not a failed run (System.CommandLine's default is 1).
-    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    foreach (var error in UsageErrors.Of(parse)) Console.Error.WriteLine($"error: {error}");
     Console.Error.WriteLine($"see `{string.Join(' ', ["pipeline", .. CommandNames(parse), "--help"])}`");
     return ExitCodes.Invalid;
 }

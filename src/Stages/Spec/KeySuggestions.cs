@@ -1,7 +1,7 @@
 namespace Retention.Spec;
 
 /// <summary>"unknown key" messages that name the allowed keys and the likely intended one.</summary>
-internal static class KeySuggestions
+public static class KeySuggestions
 {
     public static string UnknownKey(string key, IReadOnlyList<string> allowed, string what = "key", string listLabel = "allowed")
     {

@@ -40,6 +40,12 @@ public class CliBehaviourTests() : InTempFolder("cli-")
         Assert.Equal(2, usage.Exit);
         Assert.Contains("--no-such-option", usage.Err);
         Assert.Contains("pipeline run --help", usage.Err);
+        // A near miss names the option meant; a spec key written as an option is told about --set, once (not again for its value).
+        Assert.Contains("'--resum'. Did you mean '--resume'?", CliProcess.Run(dir, Limit, "run", "syn.yaml", "--resum").Err);
+        var key = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--stpes", "5");
+        Assert.Equal(2, key.Exit);
+        Assert.Contains("'--stpes'. A spec value is set with --set (`--set train.steps=500`).", key.Err);
+        Assert.DoesNotContain("'5'", key.Err);
         Assert.Equal(2, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--jobs", "-3").Exit);
         Assert.Equal(2, CliProcess.Run(dir, Limit, "validate", "missing.yaml").Exit);
         Assert.Equal(2, CliProcess.Run(dir, Limit, "frobnicate").Exit);
