@@ -3,7 +3,7 @@ using DuckDB.NET.Data;
 namespace Retention.Analysis;
 
 /// <summary>Runs SQL on a DuckDB connection; a DuckDB error becomes an <see cref="AnalysisException"/> naming the step.</summary>
-public static class SqlRunner
+public static partial class SqlRunner
 {
     /// <param name="step">What the SQL is for, e.g. "analysis table 'final_loss'"; errors start with it.</param>
     public static QueryResult Query(DuckDBConnection connection, string sql, string step = "query")
@@ -93,7 +93,15 @@ public static class SqlRunner
         }
         catch (DuckDBException ex)
         {
-            throw new AnalysisException(step, ex.Message, ex) { InSql = SqlErrorLine.In(ex.Message, sql, writtenFrom) };
+            var message = WithoutSystemSuggestion(ex.Message);
+            throw new AnalysisException(step, message, ex) { InSql = SqlErrorLine.In(message, sql, writtenFrom) };
         }
     }
+
+    /// <summary>DuckDB's message without a "Did you mean" that points at one of its own system tables (a typo of
+    /// `metrics` far from every table got `Did you mean "pg_namespace"?`): no user means those.</summary>
+    internal static string WithoutSystemSuggestion(string message) => SystemSuggestion().Replace(message, "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\nDid you mean ""(?:[a-z_]+\.)?(?:pg_|sqlite_|information_schema|duckdb_)[^""]*""\?")]
+    private static partial System.Text.RegularExpressions.Regex SystemSuggestion();
 }

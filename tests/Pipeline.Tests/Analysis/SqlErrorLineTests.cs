@@ -144,4 +144,18 @@ public class SqlErrorLineTests
         Assert.DoesNotContain("LINE ", error.Message);
         Assert.Equal(At(yaml, "sql: |", "|"), error.DeclaredAt);
     }
+
+    [Theory]
+    [InlineData("pg_namespace")]
+    [InlineData("sqlite_schema")]
+    [InlineData("main.sqlite_master")]
+    [InlineData("information_schema.tables")]
+    [InlineData("duckdb_tables")]
+    public void A_suggestion_of_a_duckdb_system_table_is_left_out_of_the_message(string suggested)
+    {
+        var message = $"Catalog Error: Table with name metrcs does not exist!\nDid you mean \"{suggested}\"?\n\nLINE 1: SELECT * FROM metrcs";
+        Assert.Equal("Catalog Error: Table with name metrcs does not exist!\n\nLINE 1: SELECT * FROM metrcs", SqlRunner.WithoutSystemSuggestion(message));
+        var user = message.Replace(suggested, "metrics");   // one of the user's tables: kept
+        Assert.Equal(user, SqlRunner.WithoutSystemSuggestion(user));
+    }
 }

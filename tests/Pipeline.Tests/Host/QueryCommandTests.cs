@@ -127,7 +127,7 @@ public class QueryCommandTests() : InTempFolder("query-command-")
     }
 
     [Fact]
-    public async Task A_table_the_runs_write_but_have_not_written_yet_gets_a_note_and_a_typo_none()
+    public async Task A_table_the_runs_write_but_have_not_written_yet_gets_a_note_and_a_typo_the_tables_there_are()
     {
         var sweep = await Sweep("s");   // its runs have written metrics only: still training
         File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "pipeline.yaml"));
@@ -145,10 +145,13 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         var typo = Query(sweep, "SELECT count(*) FROM trian");
         Assert.Equal(2, typo.Exit);
         Assert.Contains("Table with name trian does not exist", typo.Err);
-        Assert.DoesNotContain("note:", typo.Err);
-        // Without the pipeline that says what the runs write, nothing is said either.
+        Assert.Contains("note: no table 'trian' here; the tables: metrics", typo.Err);
+        var far = Query(sweep, "SELECT count(*) FROM xyzzy");   // far from every table: DuckDB suggested one of its system tables
+        Assert.Contains("note: no table 'xyzzy' here; the tables: metrics", far.Err);
+        Assert.DoesNotContain("Did you mean", far.Err);
+        // Without the pipeline that says what the runs write, only the tables there are.
         File.Delete(Path.Combine(sweep, "pipeline.yaml"));
-        Assert.DoesNotContain("note:", Query(sweep, "SELECT count(*) FROM train").Err);
+        Assert.Contains("note: no table 'train' here; the tables: metrics", Query(sweep, "SELECT count(*) FROM train").Err);
     }
 
     [Fact]
