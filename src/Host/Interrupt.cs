@@ -57,6 +57,14 @@ public sealed class Interrupt : IDisposable
 
     public CancellationToken Token => stop.Token;
 
+    static volatile bool written;
+
+    /// <summary>Said by a command once everything it writes is written (a run's files and analysis): a signal after it
+    /// loses nothing, and the stop says so instead of what an unfinished one would leave.</summary>
+    public static void WorkWritten() => written = true;
+
+    string Left => written ? "everything was written already" : atOnce;
+
     /// <summary>SIGUSR1's number (10 on Linux, 30 on macOS and the BSDs): .NET takes raw numbers for signals it does not name.</summary>
     static PosixSignal SigUsr1 => (PosixSignal)(OperatingSystem.IsLinux() ? 10 : 30);
 
@@ -74,13 +82,13 @@ public sealed class Interrupt : IDisposable
             stop.Cancel();
             _ = Task.Delay(Grace).ContinueWith(_ =>
             {
-                Console.Error.WriteLine($"stopped: the grace period ended; {atOnce}");
+                Console.Error.WriteLine($"stopped: the grace period ended; {Left}");
                 Environment.Exit(Commands.ExitCodes.Interrupted);
             }, TaskScheduler.Default);
         }
         else
         {
-            Console.Error.WriteLine($"stopped at once: {atOnce}");
+            Console.Error.WriteLine($"stopped at once: {Left}");
             Environment.Exit(Commands.ExitCodes.Interrupted);
         }
     }

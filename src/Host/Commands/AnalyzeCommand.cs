@@ -42,6 +42,7 @@ public static class AnalyzeCommand
                 // changed since, and a profile's or a --set's entry is written out in the saved one).
                 var pipeline = SpecLoader.Load(path, stored: r.GetValue(file) is null, analysisMoment: AnalysisCheckMoment.BeforeAnalysis);
                 var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
+                Interrupt.WorkWritten();
                 foreach (var table in tables.Where(t => t.Print))
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);
                 // The runs in the folder decide what is mixed: the sweep they were trained under, not a --pipeline file's.

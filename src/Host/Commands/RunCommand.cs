@@ -42,6 +42,7 @@ public static class RunCommand
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
                 var progress = ConsoleProgress.Create();
                 var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct, resume: r.GetValue(resume), analyze: !r.GetValue(noAnalysis), jobs: parallelJobs, overwrite: r.GetValue(overwrite)));
+                Interrupt.WorkWritten();
                 foreach (var table in result.Tables.Where(t => t.Print))
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);
                 Console.WriteLine($"artifacts: {result.SweepDir}");

@@ -33,6 +33,7 @@ public static class TaskCommand
                 var progress = ConsoleProgress.Create();
                 var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, submission.ArtifactsRoot, p, ct,
                     dataDirectory: submission.BaseDirectory, only: submission.Tasks[i]));
+                Interrupt.WorkWritten();
                 if (Path.GetFullPath(result.SweepDir) != submission.SweepDir)
                     throw new InvalidOperationException($"the task wrote to {result.SweepDir}, not its sweep {submission.SweepDir}");
                 return RunOutcome.ExitCode(result, pipeline, Console.Error);
