@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Retention.Artifacts;
 
 namespace Retention.Host.Commands;
@@ -9,18 +8,14 @@ namespace Retention.Host.Commands;
 /// cannot be loaded (said in a note before the error, which this one points back at), or the runs write it but none
 /// has yet (<see cref="UnwrittenTable"/>). A name nothing knows of (a typo) gets the tables there are.
 /// </summary>
-static partial class MissingTable
+static class MissingTable
 {
-    [GeneratedRegex(@"Table with name (?<name>[^\s!]+) does not exist!")]
-    private static partial Regex Missing();
-
     /// <param name="dir">What was queried: a sweep, a run directory or a folder of sweeps.</param>
     /// <param name="loaded">The tables the query found.</param>
     /// <param name="leftOut">The tables left out for a damaged file.</param>
     public static string? Note(string error, string dir, IReadOnlyList<CatalogTable> loaded, IReadOnlyList<LeftOutTable> leftOut)
     {
-        if (Missing().Match(error) is not { Success: true } match) return null;
-        var name = match.Groups["name"].Value;
+        if (Analysis.SqlRunner.MissingTableName(error) is not { } name) return null;
         if (loaded.Any(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) return null;
         // Before the unwritten-table note: the runs do write this table, but here a file of it is damaged.
         if (leftOut.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } left)

@@ -19,7 +19,7 @@ public sealed record AnalysisCheckResult(IReadOnlyList<AnalysisProblem> Problems
 /// table is created as the analysis would create it (so later tables and plots see its columns),
 /// each plot's and overlay's query runs and the columns its kind reads (x, y, and value or series) are looked up.
 /// </summary>
-public static partial class AnalysisCheck
+public static class AnalysisCheck
 {
     /// <param name="context">When it runs (said after each error) and the sweep keys a --set removed; default: before training, none.</param>
     public static AnalysisCheckResult Run(IReadOnlyList<(string Name, Schema Schema)> runTables, AnalysisSpec analysis, AnalysisCheckContext? context = null)
@@ -99,14 +99,11 @@ public static partial class AnalysisCheck
     /// <summary>The way out when table <paramref name="index"/> reads an analysis table declared after it: tables are made in order.</summary>
     static string DeclaredLater(string cause, IReadOnlyList<AnalysisTableSpec> tables, int index)
     {
-        if (MissingTable().Match(cause) is not { Success: true } m) return "";
-        var later = tables.Select((t, j) => (t.Name, j)).Skip(index + 1).FirstOrDefault(t => t.Name.Equals(m.Groups[1].Value, StringComparison.OrdinalIgnoreCase));
+        if (SqlRunner.MissingTableName(cause) is not { } missing) return "";
+        var later = tables.Select((t, j) => (t.Name, j)).Skip(index + 1).FirstOrDefault(t => t.Name.Equals(missing, StringComparison.OrdinalIgnoreCase));
         return later.Name is null ? "" : $"\n'{later.Name}' is declared after this table (analysis.tables[{later.j}]); tables are made in the order " +
             "they are written, so declare it before the tables that read it";
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"Table with name ([^\s!]+) does not exist")]
-    private static partial System.Text.RegularExpressions.Regex MissingTable();
 
     /// <summary>DuckDB's message and when it was checked; on a line of its own after them, the way out when the error is
     /// about a sweep key a --set removed.</summary>

@@ -102,6 +102,12 @@ public static partial class SqlRunner
     /// `metrics` far from every table got `Did you mean "pg_namespace"?`): no user means those.</summary>
     internal static string WithoutSystemSuggestion(string message) => SystemSuggestion().Replace(message, "");
 
+    /// <summary>The table DuckDB's "Table with name X does not exist!" names, or null for another error.</summary>
+    public static string? MissingTableName(string message) => MissingTable().Match(message) is { Success: true } m ? m.Groups[1].Value : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Table with name ([^\s!]+) does not exist!")]
+    private static partial System.Text.RegularExpressions.Regex MissingTable();
+
     [System.Text.RegularExpressions.GeneratedRegex(@"\nDid you mean ""(?:[a-z_]+\.)?(?:pg_|sqlite_|information_schema|duckdb_)[^""]*""\?")]
     private static partial System.Text.RegularExpressions.Regex SystemSuggestion();
 }
