@@ -83,15 +83,28 @@ public sealed class Interrupt : IDisposable
             _ = Task.Delay(Grace).ContinueWith(_ =>
             {
                 Console.Error.WriteLine($"stopped: the grace period ended; {Left}");
-                Environment.Exit(Commands.ExitCodes.Interrupted);
+                ExitNow();
             }, TaskScheduler.Default);
         }
         else
         {
             Console.Error.WriteLine($"stopped at once: {Left}");
-            Environment.Exit(Commands.ExitCodes.Interrupted);
+            ExitNow();
         }
     }
+
+    /// <summary>Ends the process with 130 as a kill would, without the exit handlers: Environment.Exit ran LibTorch's static
+    /// destructors while a trainer thread was inside it, and the process died of a segmentation fault (exit 139).</summary>
+    static void ExitNow()
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        if (OperatingSystem.IsWindows()) Environment.Exit(Commands.ExitCodes.Interrupted);
+        else ExitImmediately(Commands.ExitCodes.Interrupted);
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    static extern void ExitImmediately(int status);
 
     public void Dispose()
     {

@@ -108,6 +108,7 @@ public static class BenchCommand
             try
             {
                 var sizes = OptionLists.Ints(r.GetValue(runs)!, "--runs", min: 1);
+                if (QueryBench.SqlProblem(r.GetValue(sql)!) is { } badSql) throw new UsageException($"--sql {badSql}");
                 var run = r.GetValue(template);
                 if (run is not null && ProbeTarget.RunProblem(run, use: "give --run") is { } notRun) throw new UsageException($"--run {notRun}");
                 if (run is null)
@@ -118,7 +119,7 @@ public static class BenchCommand
                     var trained = await Retention.Pipeline.PipelineRunner.RunAsync(spec, root, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false, overwrite: true);
                     run = Path.Combine(trained.SweepDir, Retention.Artifacts.ArtifactLayout.RunsDir, trained.Runs[0].Run);
                 }
-                var rows = QueryBench.Run(run, sizes, r.GetValue(sql)!, Console.WriteLine);
+                var rows = QueryBench.Run(run, sizes, r.GetValue(sql)!, Console.WriteLine, ct);
                 Console.WriteLine($"recorded: {await QueryBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 return 0;
             }
@@ -134,7 +135,7 @@ public static class BenchCommand
     static Command Probes(Option<string> artifacts)
     {
         var opts = new PipelineOptions();
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (as `run --jobs`).", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (as `run --jobs`; 0 = cores / threads on the CPU).", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads.", DefaultValueFactory = _ => 1 };
         var cmd = new Command("probes", "Train a pipeline's runs with their probes and report each probe's time as a share of the training steps' time.");
         opts.AddTo(cmd);
@@ -148,7 +149,9 @@ public static class BenchCommand
                 TorchThreads.Apply(r.GetValue(threads));
                 var pipeline = opts.Load(r, checkAnalysis: false);
                 if (pipeline.Spec.Probes is null) throw new UsageException($"{pipeline.SourceName} has no probes: section to measure");
-                var rows = await ProbeBench.RunAsync(pipeline, r.GetValue(artifacts)!, Math.Max(r.GetValue(jobs), 1), Console.WriteLine, ct);
+                int parallel = OptionLists.AtLeast(r.GetValue(jobs), 0, "--jobs") is > 0 and var n ? n
+                    : Retention.Pipeline.ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);   // 0: as `run --jobs 0`
+                var rows = await ProbeBench.RunAsync(pipeline, r.GetValue(artifacts)!, parallel, Console.WriteLine, ct);
                 Console.WriteLine($"recorded: {await ProbeBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 return 0;
             }
@@ -181,7 +184,9 @@ public static class BenchCommand
                 var config = new DataBench.Config([], Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!, "--threads", min: 1),
                     OptionLists.AtLeast(r.GetValue(seqLen), 1, "--seq-len"), OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"), r.GetValue(freq),
                     OptionLists.AtLeast(r.GetValue(epochs), 1, "--epochs"), OptionLists.AtLeast(r.GetValue(repeats), 1, "--repeats"));
-                if (!(config.TaskFrequency is >= 0 and < 1)) throw new UsageException($"--task-frequency must be in [0, 1), got {config.TaskFrequency}");
+                if (!(config.TaskFrequency is >= 0 and <= Retention.Data.InjectionSchedule.MaxFrequency))
+                    throw new UsageException($"--task-frequency must be 0 (no task) or in (0, {Retention.Data.InjectionSchedule.MaxFrequency}] " +
+                        $"instances per token, as a task's frequency, got {config.TaskFrequency}");
                 config = config with { Paths = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct) };
                 var rows = await DataBench.RunAsync(config, Console.WriteLine, ct);
                 // What the 4M model (6,963,200 parameters) consumes on an H100 (796 TFLOP/s bf16 measured, platform notes).
@@ -231,7 +236,7 @@ public static class BenchCommand
                     r.GetValue(fused), OptionLists.AtLeast(r.GetValue(phases), 0, "--phases"));
                 // Before the matmul peak is timed (seconds to minutes): a batch that cannot be split would fail only after it.
                 if (TrainBench.Problem(config) is { } problem) throw new UsageException(problem);
-                var row = TrainBench.Run(config, Console.WriteLine);
+                var row = TrainBench.Run(config, Console.WriteLine, ct);
                 Console.WriteLine($"recorded: {await TrainBench.RecordAsync(row, r.GetValue(artifacts)!)}");
                 return 0;
             }

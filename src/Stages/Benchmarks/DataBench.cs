@@ -29,8 +29,11 @@ public static class DataBench
         List<int>? tokens = null;
         // Built once, outside every clock: construction is not throughput (cl100k's takes a fraction of a second).
         var tokenizer = TextTokenizer.Create(new TokenizerSpec());
-        var texts = DocumentSource.Create(new DataSourceSpec { Paths = c.Paths, ShuffleBuffer = 1 }, c.BaseDirectory, 0, new DataQualityLog())
+        var quality = new DataQualityLog();
+        var texts = DocumentSource.Create(new DataSourceSpec { Paths = c.Paths, ShuffleBuffer = 1 }, c.BaseDirectory, 0, quality)
             .Documents().Select(d => d.Text).ToList();
+        if (texts.Count == 0)   // a rate of nothing is NaN, not a figure
+            throw new DataException($"{Data.Corpus.EmptyOutputs.NoDocument(quality)}: nothing to measure");
         foreach (var t in texts.Take(64)) tokenizer.Encode(t);   // warm the tokenizer's caches and JIT before any clock
         foreach (var threads in c.Threads)
         {

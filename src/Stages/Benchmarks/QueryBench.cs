@@ -19,7 +19,18 @@ public static class QueryBench
         .Utf8("timestamp", r => r.Timestamp).Int32("runs", r => r.Runs).Int64("files", r => r.Files)
         .Float64("first_s", r => r.FirstSeconds).Float64("cached_s", r => r.CachedSeconds).Float64("after_new_run_s", r => r.AfterNewRunSeconds);
 
-    public static IReadOnlyList<QueryBenchRow> Run(string templateRun, IReadOnlyList<int> sizes, string sql, Action<string> log)
+    /// <summary>What is wrong with the SQL as DuckDB's parser sees it (no table is read), null when it parses: said before a
+    /// template run is trained for it.</summary>
+    public static string? SqlProblem(string sql)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        var statements = SqlStatements.Split(connection, sql);
+        return statements.Count == 0 ? "has no statement" : statements.FirstOrDefault(s => !s.Parses)?.ParseError;
+    }
+
+    /// <param name="ct">Checked between copies and queries: a stop records nothing.</param>
+    public static IReadOnlyList<QueryBenchRow> Run(string templateRun, IReadOnlyList<int> sizes, string sql, Action<string> log, CancellationToken ct = default)
     {
         var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
         var rows = new List<QueryBenchRow>();
@@ -29,9 +40,14 @@ public static class QueryBench
             var sweep = Directory.CreateTempSubdirectory("bench-query-").FullName;
             try
             {
-                for (int i = 0; i < n; i++) Copy(templateRun, Path.Combine(sweep, ArtifactLayout.RunsDir, $"run-{i:D5}"));
+                for (int i = 0; i < n; i++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    Copy(templateRun, Path.Combine(sweep, ArtifactLayout.RunsDir, $"run-{i:D5}"));
+                }
                 double Time()
                 {
+                    ct.ThrowIfCancellationRequested();
                     var clock = Stopwatch.StartNew();
                     using var catalog = ArtifactCatalog.OpenCached(sweep);
                     SqlRunner.Query(catalog.Connection, sql);

@@ -66,7 +66,7 @@ public static class SyntheticBench
             foreach (var cell in cells)
             {
                 ct.ThrowIfCancellationRequested();
-                var row = Row("single", cell.Width, 1, Time(c, [cell], device));
+                var row = Row("single", cell.Width, 1, Time(c, [cell], device, ct));
                 log($"single  {cell.RunId,-20} {row.StepsPerSecond,8:F1} steps/s ({row.Seconds:F2}s for {c.Steps} steps on {row.Device})");
                 rows.Add(row);
             }
@@ -79,7 +79,7 @@ public static class SyntheticBench
         if (c.Mode is Mode.Batched or Mode.Both)
         {
             ct.ThrowIfCancellationRequested();
-            var row = Row("batched", cells.Max(x => x.Width), cells.Count, Time(c, cells, device));
+            var row = Row("batched", cells.Max(x => x.Width), cells.Count, Time(c, cells, device, ct));
             log($"batched {cells.Count} cells together: {row.StepsPerSecond,8:F1} steps/s = {row.CellStepsPerSecond:F1} cell-steps/s ({row.Seconds:F2}s for {c.Steps} steps on {row.Device})");
             rows.Add(row);
         }
@@ -94,8 +94,15 @@ public static class SyntheticBench
             {
                 // Wall clock of all buckets on c.Jobs threads, widest first (warm-ups included).
                 var clock = Stopwatch.StartNew();
-                Parallel.ForEach(buckets.OrderByDescending(b => b.Sum(x => x.Width)),
-                    new ParallelOptions { MaxDegreeOfParallelism = c.Jobs, CancellationToken = ct }, bucket => Time(c, bucket, device));
+                try
+                {
+                    Parallel.ForEach(buckets.OrderByDescending(b => b.Sum(x => x.Width)),
+                        new ParallelOptions { MaxDegreeOfParallelism = c.Jobs, CancellationToken = ct }, bucket => Time(c, bucket, device, ct));
+                }
+                catch (AggregateException e) when (ct.IsCancellationRequested && e.InnerExceptions.All(x => x is OperationCanceledException))
+                {
+                    throw new OperationCanceledException(ct);   // a stop inside a bucket's steps, as one between buckets
+                }
                 seconds = clock.Elapsed.TotalSeconds;
             }
             else
@@ -103,7 +110,7 @@ public static class SyntheticBench
                 foreach (var bucket in buckets)
                 {
                     ct.ThrowIfCancellationRequested();
-                    seconds += Time(c, bucket, device);
+                    seconds += Time(c, bucket, device, ct);
                 }
             }
             var row = Row(c.Jobs > 1 ? $"bucketed-j{c.Jobs}" : "bucketed", cells.Max(x => x.Width), cells.Count, seconds);
@@ -123,7 +130,7 @@ public static class SyntheticBench
     }
 
     /// <summary>Seconds for c.Steps steps of one trainer of these cells, after a warm-up.</summary>
-    static double Time(Config c, IReadOnlyList<CellSpec> cells, Device device)
+    static double Time(Config c, IReadOnlyList<CellSpec> cells, Device device, CancellationToken ct)
     {
         var syn = new SyntheticSpec { Tasks = c.Tasks, DimsPerTask = c.DimsPerTask };
         var train = new TrainSpec { Steps = long.MaxValue, BatchSize = c.BatchSize, LogEvery = long.MaxValue, LrSchedule = "constant" };
@@ -131,10 +138,18 @@ public static class SyntheticBench
         using var trainer = new SyntheticTrainer(mixture, train, cells, device);
         using var batches = CellSampler.Stream(mixture, null, c.BatchSize, [.. cells.Select(x => x.Seed)], WarmupSteps + c.Steps)
             .GetEnumerator();
-        for (int i = 0; i < WarmupSteps && batches.MoveNext(); i++) trainer.Step(batches.Current);
+        for (int i = 0; i < WarmupSteps && batches.MoveNext(); i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            trainer.Step(batches.Current);
+        }
         Devices.Synchronize(device);
         var clock = Stopwatch.StartNew();
-        while (batches.MoveNext()) trainer.Step(batches.Current);
+        while (batches.MoveNext())
+        {
+            ct.ThrowIfCancellationRequested();   // a stop ends the bench at this step; nothing is recorded
+            trainer.Step(batches.Current);
+        }
         Devices.Synchronize(device);
         return clock.Elapsed.TotalSeconds;
     }

@@ -36,7 +36,8 @@ public static class TrainBench
             ? $"--batch-size {c.BatchSize} does not split into --grad-accumulation {c.GradAccumulation} equal micro-batches: give a batch size that is a multiple of it"
         : null;
 
-    public static TrainBenchRow Run(Config c, Action<string> log)
+    /// <param name="ct">Checked at every step (a Ctrl+C stops the bench; nothing is recorded).</param>
+    public static TrainBenchRow Run(Config c, Action<string> log, CancellationToken ct = default)
     {
         if (Problem(c) is { } problem) throw new ArgumentException(problem);
         var device = Devices.Resolve(c.Device);
@@ -51,12 +52,17 @@ public static class TrainBench
             (trainer.SharesWeightCasts ? "; weights cast once per step" : ""));
         var rng = new Random(0);
         TrainingBatch Batch(long step) => RandomBatches.Next(rng, step, c.BatchSize, c.SeqLen + 1, c.VocabSize);
+        ct.ThrowIfCancellationRequested();
         trainer.Step(Batch(1));
         trainer.Step(Batch(2));
         Devices.Synchronize(device);
         var clock = Stopwatch.StartNew();
         // As training between logging steps: nothing read to the host (no synchronisation per step).
-        for (int s = 3; s < c.Steps + 3; s++) trainer.Step(Batch(s), read: false);
+        for (int s = 3; s < c.Steps + 3; s++)
+        {
+            ct.ThrowIfCancellationRequested();
+            trainer.Step(Batch(s), read: false);
+        }
         Devices.Synchronize(device);
         double seconds = clock.Elapsed.TotalSeconds / c.Steps;
         double tokensPerSecond = (double)c.BatchSize * c.SeqLen / seconds;
@@ -70,12 +76,12 @@ public static class TrainBench
         log($"{c.Preset} ({parameters:N0} parameters, {precision}), batch {c.BatchSize} × {c.SeqLen}" +
             $"{(c.GradAccumulation > 1 ? $" in {c.GradAccumulation} micro-batches" : "")}: {seconds * 1000:F0} ms/step, " +
             $"{tokensPerSecond:N0} tokens/s, MFU {mfu:P1}, peak memory {(double.IsNaN(memory) ? "n/a" : $"{memory:F2} GiB")}");
-        if (c.PhaseSteps > 0) log(Phases(trainer, device, c.PhaseSteps, Batch, c.Steps + 3));
+        if (c.PhaseSteps > 0) log(Phases(trainer, device, c.PhaseSteps, Batch, c.Steps + 3, ct));
         return row;
     }
 
     /// <summary>Runs <paramref name="steps"/> more steps with a <see cref="PhaseTimer"/> and describes them.</summary>
-    static string Phases(OlmoTrainer trainer, Device device, int steps, Func<long, TrainingBatch> batch, long first)
+    static string Phases(OlmoTrainer trainer, Device device, int steps, Func<long, TrainingBatch> batch, long first, CancellationToken ct)
     {
         var timer = new PhaseTimer(device);
         trainer.PhaseEnded = timer.End;
@@ -83,6 +89,7 @@ public static class TrainBench
         {
             for (long s = first; s < first + steps; s++)
             {
+                ct.ThrowIfCancellationRequested();
                 timer.StartStep();
                 trainer.Step(batch(s), read: false);
             }

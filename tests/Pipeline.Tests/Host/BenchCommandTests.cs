@@ -117,6 +117,29 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.All(rows, r => Assert.Equal((int)r["steps"]! / (double)r["seconds"]!, (double)r["steps_per_s"]!, 6));
     }
 
+    [Fact]
+    public void A_stopped_bench_ends_at_its_next_step_with_130_and_records_nothing()
+    {
+        // It trained on through the grace period (2 minutes) and then died of a segmentation fault.
+        using var bench = CliProcess.Start(dir, "bench", "train", "--seq-len", "64", "--batch-size", "2", "--steps", "1000000", "--vocab", "300", "--threads", "1");
+        bench.WaitUntil(() => bench.Output.Contains("attention kernel"), Limit, "the timed steps");
+        bench.Signal(2);
+        var (exit, output, err) = bench.WaitForExit(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 130, output + err);
+        Assert.DoesNotContain("recorded:", output);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "bench")));
+
+        var empty = Path.Combine(dir, "empty.json.gz");
+        File.WriteAllBytes(empty, []);
+        var nothing = Pipeline("bench", "data", "--source", empty, "--epochs", "1", "--repeats", "1");
+        Assert.True(nothing.Exit == 1, nothing.Out + nothing.Err);
+        Assert.Contains("the sources yielded no document", nothing.Err);   // not a NaN figure
+        var sql = Pipeline("bench", "query", "--runs", "2", "--sql", "SELEC 1");   // refused before a template run is trained for it
+        Assert.True(sql.Exit == 2, sql.Out + sql.Err);
+        Assert.StartsWith("error: --sql Parser Error: syntax error at or near \"SELEC\"", sql.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "bench")));
+    }
+
     List<string> Listing() => [.. Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 
     [Theory]
@@ -125,6 +148,7 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
     [InlineData("bench train --batch-size 2 --grad-accumulation 3 --seq-len 64 --vocab 1000",
         "--batch-size 2 does not split into --grad-accumulation 3 equal micro-batches: give a batch size that is a multiple of it")]
     [InlineData("bench query --runs 2 --run missing", "--run missing: does not exist")]
+    [InlineData("bench data --task-frequency 0.2", "--task-frequency must be 0 (no task) or in (0, 0.125] instances per token, as a task's frequency, got 0.2")]
     [InlineData("bench synthetic --grid fig2 --widths 4", "--grid fig2 and --widths both name the widths: give one of them")]
     [InlineData("bench synthetic --widths 16,1000,600",
         "--widths: width 1000 is more than the input dimension D = tasks × dims_per_task = 32 × 16 = 512; a width is at most D, as synthetic.width in a pipeline")]

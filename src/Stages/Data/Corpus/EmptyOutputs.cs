@@ -9,8 +9,10 @@ public static class EmptyOutputs
     public static void Refuse(long documents, DataQualityLog quality, string target)
     {
         if (documents > 0) return;
-        throw new DataException("the sources yielded no document" + (quality.Issues.FirstOrDefault() is { } first
-            ? $" ({quality.Total:N0} data-quality issue(s); the first: {DataException.Format(first)})" : " (they are empty)") +
-            $": {target} was left as it was; check the sources");
+        throw new DataException($"{NoDocument(quality)}: {target} was left as it was; check the sources");
     }
+
+    /// <summary>"the sources yielded no document", and why when lines were skipped.</summary>
+    public static string NoDocument(DataQualityLog quality) => "the sources yielded no document" + (quality.Issues.FirstOrDefault() is { } first
+        ? $" ({quality.Total:N0} data-quality issue(s); the first: {DataException.Format(first)})" : " (they are empty)");
 }
