@@ -38,9 +38,14 @@ public sealed class Interrupt : IDisposable
         ? $"; PIPELINE_STOP_GRACE_S='{given}' is not a positive number of seconds, so 120 s" : "";
 
     /// <summary>What the first signal starts, in the stopped command's terms: only a run or a cluster task has an analysis to run.</summary>
-    public static string WindDown(string command) => command is "run" or "task"
-        ? "completing the files written so far, then the analysis where there is one"
-        : "completing the files written so far";
+    public static string WindDown(string command) => command switch
+    {
+        "run" or "task" => "completing the files written so far, then the analysis where there is one",
+        // Their output folder is replaced whole or not at all (StagedOutput): a stop keeps the earlier one.
+        _ when command.StartsWith("data ", StringComparison.Ordinal) => "removing the unfinished output; an earlier one stays as it was",
+        _ when command.StartsWith("bench", StringComparison.Ordinal) => "ending at the next step; nothing is recorded",
+        _ => "completing the files written so far",
+    };
 
     /// <summary>What an exit before the wind-down ends leaves, in the terms of the command that was stopped
     /// (<paramref name="command"/>: its name after `pipeline`, e.g. "run" or "data tokenize"): the log had said the

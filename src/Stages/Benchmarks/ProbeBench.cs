@@ -27,11 +27,12 @@ public static class ProbeBench
     {
         var stamp = DateTimeOffset.UtcNow.ToString("u");
         var root = Path.Combine(artifactsRoot, "bench", "probe-runs");
-        var result = await PipelineRunner.RunAsync(pipeline, root, new LogProgress(log), ct, analyze: false, jobs: jobs);
+        // Scratch runs: each bench replaces the last (a re-run would keep the earlier ones under previous/).
+        var result = await PipelineRunner.RunAsync(pipeline, root, new LogProgress(log), ct, analyze: false, jobs: jobs, overwrite: true);
         // A stopped run's shares are of a shorter run (the step-0 probes weigh more): not figures of the file's cadence.
         if (result.Interrupted) throw new OperationCanceledException("stopped before the runs ended: nothing recorded", ct);
-        if (result.Runs.FirstOrDefault(r => r.Status.State != "completed") is { } ended)
-            throw new InvalidOperationException($"{ended.Run} {ended.Status.State}{(ended.Status.Error is { } e ? $": {e}" : "")}: nothing recorded");
+        foreach (var (run, status) in result.Runs.Where(r => r.Status.State != "completed").Take(1))
+            throw new InvalidOperationException($"{run} {status.State}{(status.Error is { } e ? $": {e}" : "")}: nothing recorded");
         var rows = new List<ProbeBenchRow>();
         foreach (var (run, status) in result.Runs)
         {

@@ -114,7 +114,7 @@ public static class SyntheticBench
                 }
             }
             var row = Row(c.Jobs > 1 ? $"bucketed-j{c.Jobs}" : "bucketed", cells.Max(x => x.Width), cells.Count, seconds);
-            log($"bucketed {buckets.Count} trainers ({string.Join(" | ", buckets.Select(b => string.Join(",", b.Select(x => x.Width))))})" +
+            log($"bucketed {buckets.Count} trainer{(buckets.Count == 1 ? "" : "s")} ({string.Join(" | ", buckets.Select(b => string.Join(",", b.Select(x => x.Width))))})" +
                 $"{(c.Jobs > 1 ? $" on {c.Jobs} threads" : "")}: {row.CellStepsPerSecond:F1} cell-steps/s ({seconds:F2}s)");
             rows.Add(row);
         }

@@ -23,6 +23,16 @@ public class InterruptMessageTests
     }
 
     [Fact]
+    public void A_data_command_says_a_stop_removes_its_unfinished_output_and_a_bench_that_it_records_nothing()
+    {
+        // Their first stop completes no file: a data command's output is replaced whole or not at all, a bench writes at its end.
+        foreach (var data in new[] { "data tokenize", "data sample", "data brown" })
+            Assert.Equal("removing the unfinished output; an earlier one stays as it was", Interrupt.WindDown(data));
+        Assert.Equal("ending at the next step; nothing is recorded", Interrupt.WindDown("bench train"));
+        Assert.Equal("completing the files written so far", Interrupt.WindDown("probe"));
+    }
+
+    [Fact]
     public void A_stopped_analysis_says_its_tables_are_replaced_whole_and_how_to_finish()
     {
         var said = Interrupt.AtOnce("analyze");
