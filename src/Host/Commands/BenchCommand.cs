@@ -184,8 +184,8 @@ public static class BenchCommand
                 var config = new DataBench.Config([], Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!, "--threads", min: 1),
                     OptionLists.AtLeast(r.GetValue(seqLen), 1, "--seq-len"), OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"), r.GetValue(freq),
                     OptionLists.AtLeast(r.GetValue(epochs), 1, "--epochs"), OptionLists.AtLeast(r.GetValue(repeats), 1, "--repeats"));
-                if (!(config.TaskFrequency is >= 0 and <= Retention.Data.InjectionSchedule.MaxFrequency))
-                    throw new UsageException($"--task-frequency must be 0 (no task) or in (0, {Retention.Data.InjectionSchedule.MaxFrequency}] " +
+                if (config.TaskFrequency != 0 && !Retention.Data.InjectionSchedule.IsAcceptedFrequency(config.TaskFrequency))
+                    throw new UsageException($"--task-frequency must be 0 (no task) or in {Retention.Data.InjectionSchedule.AcceptedRange} " +
                         $"instances per token, as a task's frequency, got {config.TaskFrequency}");
                 config = config with { Paths = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct) };
                 var rows = await DataBench.RunAsync(config, Console.WriteLine, ct);

@@ -12,10 +12,11 @@ namespace Retention.Advice;
 /// </summary>
 public static class AdvicePooling
 {
-    /// <summary>Spec keys that do not change what a run trains: the seed is what the pool averages over; names,
-    /// descriptions, the device, the sweep and analysis sections and profiles differ between sweeps of the same runs;
-    /// probes, logging, evaluation, checkpoints and the kernels chosen only observe or implement the same training.</summary>
-    static readonly string[] NotTraining = ["name", "description", "seed", "device", "sweep", "analysis", "profiles", "probes",
+    /// <summary>Spec keys that do not change what a run trains: the seed is what the pool averages over; names, the
+    /// device, the sweep section and profiles differ between sweeps of the same runs (descriptions and the analysis section
+    /// too, which <see cref="SweepContract.DifferingKeys"/> leaves out itself); probes, logging, evaluation, checkpoints and
+    /// the kernels chosen only observe or implement the same training.</summary>
+    static readonly string[] NotTraining = ["name", "seed", "device", "sweep", "profiles", "probes",
         "train.log_every", "olmo.eval_every", "olmo.eval_instances", "olmo.checkpoint_every", "olmo.reference_tasks",
         "olmo.fused_adamw", "olmo.fused_elementwise"];
 
@@ -79,8 +80,7 @@ public static class AdvicePooling
 
     static string Key(string change) => change[..change.IndexOf(": ", StringComparison.Ordinal)];
 
-    static bool IsNotTraining(string key) => NotTraining.Any(u => key == u || key.StartsWith(u + ".", StringComparison.Ordinal)
-        || key.StartsWith(u + "[", StringComparison.Ordinal));
+    static bool IsNotTraining(string key) => NotTraining.Any(u => Spec.SpecPaths.IsAtOrUnder(key, u));
 
     /// <summary>data.tasks[1].frequency, data.tasks[1].name: the other tasks of a mixture (a pool is one task's).</summary>
     static bool IsOtherTasksMixture(string key) =>

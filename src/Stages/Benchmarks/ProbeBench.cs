@@ -31,8 +31,8 @@ public static class ProbeBench
         var result = await PipelineRunner.RunAsync(pipeline, root, new LogProgress(log), ct, analyze: false, jobs: jobs, overwrite: true);
         // A stopped run's shares are of a shorter run (the step-0 probes weigh more): not figures of the file's cadence.
         if (result.Interrupted) throw new OperationCanceledException("stopped before the runs ended: nothing recorded", ct);
-        foreach (var (run, status) in result.Runs.Where(r => r.Status.State != "completed").Take(1))
-            throw new InvalidOperationException($"{run} {status.State}{(status.Error is { } e ? $": {e}" : "")}: nothing recorded");
+        if (result.Runs.Where(r => r.Status.State != "completed").ToList() is [var (unfinished, ended), ..])
+            throw new InvalidOperationException($"{unfinished} {ended.State}{(ended.Error is { } e ? $": {e}" : "")}: nothing recorded");
         var rows = new List<ProbeBenchRow>();
         foreach (var (run, status) in result.Runs)
         {

@@ -68,7 +68,7 @@ public static class SweepContract
         static string Shown(string? value) => value switch { null => "(absent)", "" => "\"\"", _ => value };
     }
 
-    static bool Untrained(string key) => key == "description" || key == "analysis" || key.StartsWith("analysis.", StringComparison.Ordinal);
+    static bool Untrained(string key) => SpecPaths.IsAtOrUnder(key, "description") || SpecPaths.IsAtOrUnder(key, "analysis");
 
     /// <summary>The sweep the runs of <paramref name="sweepDir"/> were trained under (its pipeline.yaml's): what an analysis
     /// taken from another file (`analyze --pipeline`) is run over. Null when the folder holds no loadable pipeline.yaml.</summary>

@@ -36,8 +36,7 @@ internal static class ExperimentKeys
     public static (string Path, string Instead)? UnreadAt(string experiment, string path)
     {
         foreach (var u in Unread(experiment))
-            if (path == u.Path || path.StartsWith(u.Path + ".", StringComparison.Ordinal) || path.StartsWith(u.Path + "[", StringComparison.Ordinal))
-                return u;
+            if (SpecPaths.IsAtOrUnder(path, u.Path)) return u;
         return null;
     }
 }

@@ -131,23 +131,23 @@ public static class SpecLoader
             [.. axes.Select(a => (a.ShortKey, (IReadOnlyList<string>)[.. a.Values.Select(v => v.Value ?? "")]))];
         // A table or plot whose keys already failed to bind would only repeat that error in SQL terms.
         var bound = errors.Select(e => e.Path).ToList();
-        var (checkErrors, analysisWarnings) = checkAnalysis
+        // The analysis is checked against the tables the runs will write: with the experiment unknown or in error, or the sweep in
+        // error, those are not known, and its SQL errors would only contradict that error (no `metrics`, no swept column).
+        bool tablesKnown = SpecValidator.IsExperiment(spec.Experiment)
+            && !errors.Any(e => SpecPaths.IsAtOrUnder(e.Path, "experiment") || SpecPaths.IsAtOrUnder(e.Path, "sweep"));
+        var (checkErrors, analysisWarnings) = checkAnalysis && tablesKnown
             ? AnalysisFindings(spec, swept, index, sources, yaml, new Analysis.AnalysisCheckContext(analysisMoment, removedSweepKeys))
             : ([], []);
         List<SpecError> analysisErrors = [.. Unmended(checkErrors, mended)
             .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b)))];
         if (errors.Count > 0)
         {
-            // Without a usable sweep there are no runs to check; check the document as written. The analysis is checked
-            // against the tables the runs will write: with the experiment or the sweep in error those are not known, and
-            // its SQL errors would only contradict that error (no `metrics`, no swept column), so they wait for it.
-            if (!errors.Any(e => e.Path is "experiment" or "sweep" || e.Path.StartsWith("sweep.", StringComparison.Ordinal)))
-                errors.AddRange(analysisErrors);
+            // Without a usable sweep there are no runs to check; check the document as written.
+            errors.AddRange(analysisErrors);
             errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources, mended, checkResources, stored), mended));
             throw Fail([.. duplicates, .. errors]);
         }
-        // Bad SQL leaves the runs usable: they are still checked below. An unknown experiment writes no known tables.
-        if (SpecValidator.IsExperiment(spec.Experiment)) errors.AddRange(analysisErrors);
+        errors.AddRange(analysisErrors);   // bad SQL leaves the runs usable: they are still checked below
 
         var runs = new List<RunPlan>();
         var tokenizerChecks = new Dictionary<string, TokenizerCheck>(StringComparer.Ordinal);   // a tokenizer file is parsed once, not per run
