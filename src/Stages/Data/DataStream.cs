@@ -25,8 +25,9 @@ public sealed record DataStreamSpec(
 public static class DataStream
 {
     /// <param name="tokenizer">The tokenizer of spec.Tokenizer when the caller has built it already (it is thread-safe).</param>
+    /// <param name="reader">Opens the shards (default: <see cref="ShardReader"/>'s defaults, retries unreported).</param>
     public static IEnumerable<TrainingBatch> Open(DataStreamSpec spec, string baseDirectory, DataQualityLog quality,
-        DataStreamCursor? start = null, CancellationToken ct = default, TextTokenizer? tokenizer = null)
+        DataStreamCursor? start = null, CancellationToken ct = default, TextTokenizer? tokenizer = null, ShardReader? reader = null)
     {
         start ??= DataStreamCursor.Start;
         tokenizer ??= TextTokenizer.Create(spec.Tokenizer, baseDirectory);
@@ -35,11 +36,11 @@ public static class DataStream
 
         if (Pretokenized(spec) is { } tokens)
             return TrainingStream.Batches(PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer, start.Packer.DocumentIndex,
-                Expect<PretokenizedCursor>(start.Source), HeldOutSplit.From(spec.Packing).IsTraining), spec.Packing, tokenizer.EosId, injector, start);
+                Expect<PretokenizedCursor>(start.Source), HeldOutSplit.From(spec.Packing).IsTraining, reader), spec.Packing, tokenizer.EosId, injector, start);
 
         // The tokenizer asks for the reader's cursor right after pulling each document.
         ReadCursor? after = start.Source;
-        var documents = Read(spec, baseDirectory, quality, start.Source, c => after = c);
+        var documents = Read(spec, baseDirectory, quality, start.Source, c => after = c, reader);
         var tokenized = ParallelTokenizer.Tokenize(tokenizer, documents, start.Packer.DocumentIndex, () => after, start.Source,
             HeldOutSplit.From(spec.Packing).IsTraining, spec.Tokenizer.Threads, ct: ct);
         return TrainingStream.Batches(tokenized, spec.Packing, tokenizer.EosId, injector, start);
@@ -53,7 +54,7 @@ public static class DataStream
     /// <exception cref="DataException">A pass over the sources yields no document at all; the message gives the
     /// first data-quality issue met, which is usually why.</exception>
     public static ValidationSet HeldOut(DataStreamSpec spec, string baseDirectory, CancellationToken ct = default,
-        TextTokenizer? tokenizer = null)
+        TextTokenizer? tokenizer = null, ShardReader? reader = null)
     {
         var packing = spec.Packing;
         var split = HeldOutSplit.From(packing);
@@ -64,8 +65,8 @@ public static class DataStream
         long documents = 0;
         bool Keep(Document d) { Interlocked.Increment(ref documents); return split.IsHeldOut(d); }
         IEnumerable<TokenizedDocument> heldOut = Pretokenized(onePass) is { } tokens
-            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer, 0, null, Keep)
-            : ParallelTokenizer.Tokenize(tokenizer, Read(onePass, baseDirectory, quality, null, _ => { }),
+            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer, 0, null, Keep, reader)
+            : ParallelTokenizer.Tokenize(tokenizer, Read(onePass, baseDirectory, quality, null, _ => { }, reader),
                 keep: Keep, threads: spec.Tokenizer.Threads, ct: ct);
         var set = ValidationSet.Build(heldOut, packing.RowLength, tokenizer.EosId, packing.ValidationRows);
         if (set.Rows == 0 && Interlocked.Read(ref documents) == 0) throw NoDocument(quality);
@@ -76,13 +77,13 @@ public static class DataStream
     /// shard empty), as <see cref="HeldOut"/> does for runs with a validation set: "data exhausted at step 0" would hide
     /// why. Reads up to the first document, so a pass is read whole only when it has none.</summary>
     /// <exception cref="DataException">No document in a pass; the message gives the first data-quality issue met.</exception>
-    public static void RequireDocument(DataStreamSpec spec, string baseDirectory, TextTokenizer? tokenizer = null)
+    public static void RequireDocument(DataStreamSpec spec, string baseDirectory, TextTokenizer? tokenizer = null, ShardReader? reader = null)
     {
         var onePass = spec with { Sources = [.. spec.Sources.Select(s => s.Epochs == 1 ? s : s with { Epochs = 1 })] };
         var quality = new DataQualityLog();
         bool any = Pretokenized(onePass) is { } tokens
-            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer ?? TextTokenizer.Create(spec.Tokenizer, baseDirectory), 0, null, _ => true).Any()
-            : Read(onePass, baseDirectory, quality, null, _ => { }).Any();
+            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer ?? TextTokenizer.Create(spec.Tokenizer, baseDirectory), 0, null, _ => true, reader).Any()
+            : Read(onePass, baseDirectory, quality, null, _ => { }, reader).Any();
         if (!any) throw NoDocument(quality);
     }
 
@@ -108,9 +109,9 @@ public static class DataStream
     /// A document's id is its file's <see cref="Shard.IdName"/> and its token offset.
     /// </summary>
     static IEnumerable<TokenizedDocument> PretokenizedDocuments(DataSourceSpec spec, string baseDirectory, long seed, string? absoluteIdsFrom,
-        DataQualityLog quality, TextTokenizer tokenizer, long firstIndex, PretokenizedCursor? from, Func<Document, bool> keep)
+        DataQualityLog quality, TextTokenizer tokenizer, long firstIndex, PretokenizedCursor? from, Func<Document, bool> keep, ShardReader? reader)
     {
-        var source = PretokenizedSource.Create(spec, baseDirectory, seed, quality);
+        var source = PretokenizedSource.Create(spec, baseDirectory, seed, quality, reader);
         var names = source.Files.Select(f => (absoluteIdsFrom is null ? f : f.WithAbsoluteIdName(absoluteIdsFrom)).IdName).ToArray();
         int eos = spec.EosTokenId ?? tokenizer.EosId, vocabulary = tokenizer.VocabSize;
         long index = firstIndex;
@@ -132,10 +133,10 @@ public static class DataStream
 
     /// <summary>One source read directly, several mixed by weight (<see cref="SourceMixer"/>).</summary>
     static IEnumerable<Document> Read(DataStreamSpec spec, string baseDirectory, DataQualityLog quality, ReadCursor? from,
-        Action<ReadCursor> after)
+        Action<ReadCursor> after, ShardReader? reader)
     {
         if (spec.Sources.Count == 0) throw new ArgumentException("the data stage needs at least one source");
-        var sources = spec.Sources.Select(s => DocumentSource.Create(s, baseDirectory, spec.Seed, quality, absoluteIdsFrom: spec.AbsoluteIdsFrom)).ToList();
+        var sources = spec.Sources.Select(s => DocumentSource.Create(s, baseDirectory, spec.Seed, quality, reader, absoluteIdsFrom: spec.AbsoluteIdsFrom)).ToList();
         if (sources.Count == 1)
             return sources[0].Read(Expect<SourceCursor>(from)).Select(d => { after(d.After); return d.Document; });
         return new SourceMixer(sources, spec.Seed).Read(Expect<MixerCursor>(from)).Select(d => { after(d.After); return d.Document; });

@@ -50,6 +50,8 @@ public static class DataRunGraph
         var quality = new DataQualityLog();
         var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);   // built once, shared with the stream
         var eos = tokenizer.EosId;
+        // HTTP shards that break are retried for minutes before failing: say so, or the run looks hung.
+        var shards = new ShardReader(notice: m => progress.Info($"{cell.RunId}: {m}"));
         await using var batches = ArrowRowWriter<BatchRow>.Create(Path.Combine(cell.RunDir, "batches.arrow"), Batches);
         await using var sources = ArrowRowWriter<SourceRow>.Create(Path.Combine(cell.RunDir, "sources.arrow"), Sources);
         await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);
@@ -75,12 +77,12 @@ public static class DataRunGraph
             }, failure);
             records.Then(write);
             // The stream is pulled on the feed's thread: reading shards (HTTP included) blocks.
-            var source = DataStream.Open(stream, baseDirectory, quality, ct: stop, tokenizer: tokenizer).Take((int)Math.Min(spec.Train.Steps, int.MaxValue));
+            var source = DataStream.Open(stream, baseDirectory, quality, ct: stop, tokenizer: tokenizer, reader: shards).Take((int)Math.Min(spec.Train.Steps, int.MaxValue));
             await Task.Run(() => Stage.Feed("data", source, records, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
             // Not one batch: a pass without a single document fails naming the first bad line, as an OLMo run's does.
-            if (cursor is null && !stop.IsCancellationRequested && spec.Train.Steps > 0) DataStream.RequireDocument(stream, baseDirectory, tokenizer);
+            if (cursor is null && !stop.IsCancellationRequested && spec.Train.Steps > 0) DataStream.RequireDocument(stream, baseDirectory, tokenizer, shards);
         }
         finally
         {

@@ -135,7 +135,9 @@ public static class OlmoRunGraph
                 ? $"the first comes at step olmo.checkpoint_every = {olmo.CheckpointEvery:N0}, or"
                 : "olmo.checkpoint_every is 0, so one comes only")));
 
-        var validation = DataStream.HeldOut(stream, baseDirectory, stop, tokenizer);
+        // HTTP shards that break are retried for minutes before failing: say so, or the run looks hung.
+        var shards = new ShardReader(notice: m => progress.Info($"{cell.RunId}: {m}"));
+        var validation = DataStream.HeldOut(stream, baseDirectory, stop, tokenizer, shards);
         if (validation.Rows == 0 && data.Packing is { HeldOutEvery: > 0, ValidationRows: > 0 } p)
             progress.Info($"{cell.RunId}: warning: no validation row (the documents held out, one in data.packing.held_out_every = " +
                 $"{p.HeldOutEvery:N0}, do not fill a row of {p.RowLength:N0} tokens in a pass over the sources), so validation_loss is NaN; " +
@@ -243,12 +245,12 @@ public static class OlmoRunGraph
                 progress.Step(cell.RunId, step, double.IsNaN(o.Step.Loss) ? null : o.Step.Loss);
             }, failure);
             train.Then(write);
-            var batches = DataStream.Open(stream, baseDirectory, quality, start, stop, tokenizer).Take((int)Math.Min(spec.Train.Steps - resumedAt, int.MaxValue));
+            var batches = DataStream.Open(stream, baseDirectory, quality, start, stop, tokenizer, shards).Take((int)Math.Min(spec.Train.Steps - resumedAt, int.MaxValue));
             await Task.Run(() => Stage.Feed("data", batches, train, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
             // Not one step (a run without a validation set, whose pass would have said it): name why, not "data exhausted at step 0".
-            if (lastStep == 0 && !stop.IsCancellationRequested && spec.Train.Steps > 0) DataStream.RequireDocument(stream, baseDirectory, tokenizer);
+            if (lastStep == 0 && !stop.IsCancellationRequested && spec.Train.Steps > 0) DataStream.RequireDocument(stream, baseDirectory, tokenizer, shards);
             // Stopped between checkpoints (Ctrl+C, a scheduler's warning): every fed step has trained and
             // been written, so checkpoint here and lose nothing; a resume continues at the next step.
             if (stop.IsCancellationRequested && lastStep < spec.Train.Steps && lastStep > Math.Max(checkpoint.LastSaved, resumedAt) && lastCursor is { } cursor)

@@ -207,6 +207,35 @@ public class HttpSourceTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Each_retry_is_reported_with_the_url_the_byte_reached_and_the_wait_before_the_next_attempt()
+    {
+        // A drop after 200,000 bytes, two 503s for its Range request, then the rest: three retries, each said once.
+        var (files, ids) = Shards();
+        await using var server = new LoopbackHttpServer(files, PerPath(n => n switch
+        {
+            1 => new HttpReply.Serve(DropAfter: 200_000),
+            2 or 3 => new HttpReply.Status(503),
+            _ => HttpReply.Normal,
+        }));
+        var notices = new List<string>();
+        using var http = ResumableHttpStream.CreateClient();
+        var source = DataFiles.Source([server.Url("shard-0.json.gz")], new DataQualityLog(),
+            reader: new ShardReader(http, FastRetry, notices.Add));
+
+        var read = await Task.Run(() => source.Read().Select(d => d.Document).ToList());
+
+        Assert.Equal(ids.Take(1500), DataFiles.Ids(read));
+        var url = server.Url("shard-0.json.gz");
+        var length = files["shard-0.json.gz"].Length;
+        // FastRetry: 5 attempts (4 retries), waits of 5 ms doubling after each failure in a row.
+        Assert.Equal(3, notices.Count);
+        Assert.All(notices, n => Assert.StartsWith($"{url}: ", n));
+        Assert.EndsWith($" at byte 200000 of {length}; retry 1 of 4 in 0.005 s", notices[0]);
+        Assert.Equal($"{url}: HTTP 503 at byte 200000 of {length}; retry 2 of 4 in 0.01 s", notices[1]);
+        Assert.Equal($"{url}: HTTP 503 at byte 200000 of {length}; retry 3 of 4 in 0.02 s", notices[2]);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_shard_the_server_does_not_have_is_recorded_and_skipped_at_once_and_stops_a_strict_source()
     {
         // One URL of a long list gone (404): the run goes on with the others, as for any bad shard.

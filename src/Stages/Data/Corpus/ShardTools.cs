@@ -36,7 +36,8 @@ public static class ShardTools
         if (threads < 0) throw new ArgumentException($"threads must be ≥ 0 (0 = every core), got {threads}");
         EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
         using var staged = StagedOutput.Begin(outDir, IsTokenizeOutput, log);
-        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality);
+        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality,
+            new ShardReader(notice: log));
         var files = new List<string>();
         var clock = Stopwatch.StartNew();
         long documents = 0, tokens = 0, inFile = 0;
@@ -108,7 +109,7 @@ public static class ShardTools
     {
         if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
         EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
-        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality, keepJson: true);
+        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality, new ShardReader(notice: log), keepJson: true);
         using var staged = StagedOutput.Begin(outDir, IsSampleOutput, log);
         long taken = 0;
         IReadOnlyList<string> shards;

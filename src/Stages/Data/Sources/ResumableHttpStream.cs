@@ -23,6 +23,7 @@ public sealed class ResumableHttpStream : ReadOnlyStream
     private readonly HttpClient _http;
     private readonly Uri _uri;
     private readonly HttpRetryPolicy _policy;
+    private readonly Action<string>? _notice;
     private HttpResponseMessage? _response;
     private Stream? _body;
     private long _position;
@@ -32,7 +33,10 @@ public sealed class ResumableHttpStream : ReadOnlyStream
     private int _failures;
 
     /// <param name="startOffset">First byte to read (the first request is already ranged).</param>
-    public ResumableHttpStream(HttpClient http, Uri uri, HttpRetryPolicy? policy = null, long startOffset = 0)
+    /// <param name="notice">Told of each retry (what broke, at which byte, how long until the next attempt): a server
+    /// that stays down takes minutes to give up, and a run that waits on it silently looks hung.</param>
+    public ResumableHttpStream(HttpClient http, Uri uri, HttpRetryPolicy? policy = null, long startOffset = 0,
+        Action<string>? notice = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(uri);
@@ -41,6 +45,7 @@ public sealed class ResumableHttpStream : ReadOnlyStream
         _uri = uri;
         _policy = policy ?? HttpRetryPolicy.Default;
         _position = startOffset;
+        _notice = notice;
     }
 
     /// <summary>Requests sent so far (1 for a transfer that never broke).</summary>
@@ -95,6 +100,8 @@ public sealed class ResumableHttpStream : ReadOnlyStream
                 var wait = e is TransientStatusException { RetryAfter: { } after } && after > _policy.Backoff(_failures)
                     ? (after < _policy.MaxDelay ? after : _policy.MaxDelay)
                     : _policy.Backoff(_failures);
+                _notice?.Invoke($"{_uri}: {e.Message} at byte {_position}{(_length is { } total ? $" of {total}" : "")}; " +
+                    $"retry {_failures} of {_policy.MaxAttempts - 1} in {wait.TotalSeconds:0.###} s");
                 await Task.Delay(wait, ct).ConfigureAwait(false);
             }
         }

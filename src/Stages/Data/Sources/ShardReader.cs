@@ -8,7 +8,8 @@ namespace Retention.Data;
 /// (<see cref="CheckedGzipStream"/>, which notices truncation), zstd (ZstdSharp), or plain by
 /// the file name's extension.
 /// </summary>
-public sealed class ShardReader(HttpClient? http = null, HttpRetryPolicy? retry = null)
+/// <param name="notice">Told of each retry of an HTTP shard (<see cref="ResumableHttpStream"/>).</param>
+public sealed class ShardReader(HttpClient? http = null, HttpRetryPolicy? retry = null, Action<string>? notice = null)
 {
     private readonly Lazy<HttpClient> _http = new(() => http ?? SharedClient.Value);
     private static readonly Lazy<HttpClient> SharedClient = new(ResumableHttpStream.CreateClient);
@@ -18,7 +19,7 @@ public sealed class ShardReader(HttpClient? http = null, HttpRetryPolicy? retry 
     /// <summary>The shard's raw (still compressed) bytes from <paramref name="offset"/> on.</summary>
     public Stream OpenRaw(Shard shard, long offset = 0)
     {
-        if (shard.IsHttp) return new ResumableHttpStream(_http.Value, new Uri(shard.Location), Retry, offset);
+        if (shard.IsHttp) return new ResumableHttpStream(_http.Value, new Uri(shard.Location), Retry, offset, notice);
         var file = new FileStream(shard.Location, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         if (offset > 0) file.Seek(offset, SeekOrigin.Begin);
         return file;
