@@ -56,6 +56,18 @@ public class ShardListTests
     }
 
     [Fact]
+    public void A_bad_line_of_a_list_file_is_named_by_the_list_and_its_line_number()
+    {
+        using var dir = new ArtifactTempDir();
+        DataFiles.Write(dir.File("data", "a.jsonl"), ["{\"text\":\"x\"}"]);
+        File.WriteAllLines(dir.File("list.txt"), ["# shards", "data/a.jsonl", "", "data/gone.jsonl", "data/a.jsonl"]);
+
+        var e = Assert.Throws<DataException>(() => ShardList.Expand(["list.txt"], dir.Path));
+
+        Assert.Equal($"{dir.File("list.txt")}:4: no such shard or list file: '{dir.File("data", "gone.jsonl")}'", e.Message);
+    }
+
+    [Fact]
     public void Order_is_a_seeded_permutation_per_epoch()
     {
         var sorted = ShardList.Expand(Enumerable.Range(0, 20).Select(i => $"http://h/{i:D2}.jsonl"), "/");

@@ -105,11 +105,15 @@ public static class ShardList
             // One level of lists only: a list naming itself (or a cycle) should fail loudly.
             if (listDepth > 0) throw new DataException($"'{path}': a URL list may not name another list");
             var listDir = Path.GetDirectoryName(path)!;
+            int number = 0;
             foreach (var line in File.ReadLines(path))
             {
+                number++;
                 var item = line.Trim();
                 if (item.Length == 0 || item.StartsWith('#')) continue;
-                ExpandEntry(item, listDir, namedFrom, context, found, listDepth + 1);
+                // The list's line, so a user with thousands of entries finds the one to fix.
+                try { ExpandEntry(item, listDir, namedFrom, context, found, listDepth + 1); }
+                catch (DataException e) { throw new DataException($"{path}:{number}: {e.Message}"); }
             }
             return;
         }
