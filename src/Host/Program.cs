@@ -6,10 +6,10 @@ using Retention.Training;
 // `pipeline`: declare retention experiments in YAML, run them, query what they wrote.
 CpuAllocator.KeepFreedMemory();   // before any tensor: per-step page faults cost CPU runs up to 4x
 var parse = Cli.Build().Parse(args);
-if (parse.Errors.Count > 0)
+if (UsageErrors.Of(parse) is { Count: > 0 } usage)
 {
     // A usage error is invalid input (exit 2), not a failed run (System.CommandLine's default is 1).
-    foreach (var error in UsageErrors.Of(parse)) Console.Error.WriteLine($"error: {error}");
+    foreach (var error in usage) Console.Error.WriteLine($"error: {error}");
     Console.Error.WriteLine($"see `{string.Join(' ', ["pipeline", .. CommandNames(parse), "--help"])}`");
     return ExitCodes.Invalid;
 }

@@ -11,13 +11,27 @@ namespace Retention.Host.Commands;
 /// </summary>
 public static partial class UsageErrors
 {
-    public static IEnumerable<string> Of(ParseResult parse)
+    /// <summary>Every usage error, in order; empty when the command line is fine.</summary>
+    public static IReadOnlyList<string> Of(ParseResult parse)
     {
         var command = parse.CommandResult.Command;
         var options = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal))
             .Select(n => n[2..]).Distinct().ToList();
         bool takesSet = options.Contains("set");
+        string Unknown(string message, string token) =>
+            KeySuggestions.Closest(token[2..].Split('=')[0], options) is { } meant ? $"{message} Did you mean '--{meant}'?"
+            : takesSet ? $"{message} A spec value is set with --set (`--set train.steps=500`)."
+            : message;
+        var errors = new List<string>();
+        // An unknown option where the command takes an argument is parsed as that argument, without an error of its own:
+        // `run --resum` looked for a file '--resum', `query DIR --ouptut x.csv` ran '--ouptut' as SQL (a comment).
         bool afterUnknownOption = false;
+        foreach (var token in parse.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>()
+                     .SelectMany(a => a.Tokens).Select(t => t.Value).Where(v => OptionLike().IsMatch(v)))
+        {
+            errors.Add(Unknown($"Unrecognized command or argument '{token}'.", token));
+            afterUnknownOption = true;
+        }
         foreach (var error in parse.Errors)
         {
             if (Unrecognized().Match(error.Message) is { Success: true } m)
@@ -26,19 +40,22 @@ public static partial class UsageErrors
                 if (token.StartsWith("--", StringComparison.Ordinal))
                 {
                     afterUnknownOption = true;
-                    var name = token[2..].Split('=')[0];
-                    yield return KeySuggestions.Closest(name, options) is { } meant ? $"{error.Message} Did you mean '--{meant}'?"
-                        : takesSet ? $"{error.Message} A spec value is set with --set (`--set train.steps=500`)."
-                        : error.Message;
+                    errors.Add(Unknown(error.Message, token));
                     continue;
                 }
+                // The value written after an unknown option is not a mistake of its own.
                 if (afterUnknownOption && !token.StartsWith('-')) { afterUnknownOption = false; continue; }
             }
             afterUnknownOption = false;
-            yield return error.Message;
+            errors.Add(error.Message);
         }
+        return errors;
     }
 
     [GeneratedRegex(@"^Unrecognized command or argument '(.*)'\.$")]
     private static partial Regex Unrecognized();
+
+    /// <summary>A token only an option would be: '--' and a name (a file is rarely named so; such SQL is a comment).</summary>
+    [GeneratedRegex(@"^--[A-Za-z][A-Za-z0-9-]*(=.*)?$")]
+    private static partial Regex OptionLike();
 }

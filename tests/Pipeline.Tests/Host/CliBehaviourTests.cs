@@ -55,6 +55,26 @@ public class CliBehaviourTests() : InTempFolder("cli-")
     }
 
     [Fact]
+    public void An_unknown_option_where_an_argument_goes_is_named_as_an_option_not_taken_for_a_file_or_sql()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "sweep"));
+        // Before: run looked for a file '--resum'; query ran '--ouptut' as SQL (a comment: "no statement") or
+        // complained about 'x.csv'; nothing was run or written.
+        var run = CliProcess.Run(dir, Limit, "run", "--resum");
+        Assert.Equal(2, run.Exit);
+        Assert.StartsWith("error: Unrecognized command or argument '--resum'. Did you mean '--resume'?", run.Err);
+        Assert.DoesNotContain("file not found", run.Err);
+        var query = CliProcess.Run(dir, Limit, "query", "sweep", "--ouptut", "x.csv");
+        Assert.Equal(2, query.Exit);
+        Assert.Equal(["error: Unrecognized command or argument '--ouptut'. Did you mean '--output'?", "see `pipeline query --help`"],
+            query.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(Path.Combine(dir, "x.csv")));
+        // A file whose name starts with dashes is still a file.
+        File.WriteAllText(Path.Combine(dir, "--odd.yaml"), "name: [");
+        Assert.DoesNotContain("Unrecognized", CliProcess.Run(dir, Limit, "validate", "--odd.yaml").Err);
+    }
+
+    [Fact]
     public void Validate_checks_the_profiles_not_selected_too()
     {
         Synthetic(100);
