@@ -3,8 +3,9 @@ namespace Retention.Host.Commands;
 /// <summary>Option values that are comma-separated lists ("16,128,512").</summary>
 internal static class OptionLists
 {
-    /// <exception cref="UsageException">An entry is not a whole number or is below <paramref name="min"/>, or the list is
-    /// empty; the message names <paramref name="option"/>.</exception>
+    /// <exception cref="UsageException">An entry is not a whole number, is below <paramref name="min"/> or repeats an
+    /// earlier one (a width or seed given twice would train the same cell twice), or the list is empty; the message names
+    /// <paramref name="option"/>.</exception>
     public static int[] Ints(string list, string option, int min = int.MinValue)
     {
         var entries = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -15,6 +16,7 @@ internal static class OptionLists
             if (!int.TryParse(entries[i], System.Globalization.CultureInfo.InvariantCulture, out values[i]))
                 throw new UsageException($"{option} takes whole numbers separated by commas, got '{list}'");
             if (values[i] < min) throw new UsageException($"{option}: each value must be ≥ {min}, got {values[i]}");
+            if (Array.IndexOf(values, values[i], 0, i) >= 0) throw new UsageException($"{option}: {values[i]} is given twice, in '{list}'");
         }
         return values;
     }

@@ -25,6 +25,8 @@ public class DataCommandTests() : InTempFolder("data-cli-")
     [InlineData("bench train --steps 0", "--steps")]
     [InlineData("bench synthetic --tasks 0", "--tasks")]
     [InlineData("bench synthetic --widths 4,x", "--widths")]
+    [InlineData("bench synthetic --widths 4,8,4", "--widths: 4 is given twice, in '4,8,4'")]
+    [InlineData("bench synthetic --seeds 1,1", "--seeds: 1 is given twice")]
     [InlineData("bench synthetic --steps -5", "--steps")]
     [InlineData("bench query --runs 0", "--runs")]
     public void An_option_out_of_range_is_a_usage_error_naming_it_before_any_work(string command, string option)
