@@ -27,6 +27,14 @@ public static class ArrowFiles
             writer.Abort();
             throw;
         }
-        await writer.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(writer.TmpPath);   // the rename failed (a folder in the way): nothing left beside the path either
+            throw;
+        }
     }
 }

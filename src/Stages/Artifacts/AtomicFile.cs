@@ -23,12 +23,12 @@ public static class AtomicFile
         try
         {
             await write(tmp);
+            File.Move(tmp, path, overwrite: true);
         }
         catch
         {
-            File.Delete(tmp);
+            File.Delete(tmp);   // a failed rename too (a folder in the way, no permission): no .tmp left behind
             throw;
         }
-        File.Move(tmp, path, overwrite: true);
     }
 }

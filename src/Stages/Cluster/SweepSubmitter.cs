@@ -85,7 +85,7 @@ public static class SweepSubmitter
         var s = plan.Submission;
         if (s.Tasks.Count == 0) throw new InvalidOperationException("nothing to submit");
         var replaced = new List<(string Dir, string Aside)>();
-        var taken = new List<TakenOver>();
+        var taken = new List<AdoptedRun>();
         string? previousPipeline = null;
         var firstCreated = FirstMissing(s.SweepDir);   // null: the sweep folder was there
         bool created = firstCreated is not null;
@@ -152,45 +152,14 @@ public static class SweepSubmitter
         return (s, setAside);
     }
 
-    /// <summary>An earlier run moved to a new id of the sweep, with the files the move rewrites as they were before it (by
-    /// their paths in the run's folder; null: not there).</summary>
-    sealed record TakenOver(string FromDir, string ToDir, IReadOnlyDictionary<string, byte[]?> Rewritten)
-    {
-        /// <summary>Puts the run back under its earlier id with those files as they were (files the move added removed).</summary>
-        public async Task UndoAsync()
-        {
-            foreach (var (file, bytes) in Rewritten)
-            {
-                var path = Path.Combine(ToDir, file);
-                if (bytes is not null) await AtomicFile.WriteBytesAsync(path, bytes);
-                else if (File.Exists(path)) File.Delete(path);
-            }
-            Directory.Move(ToDir, FromDir);
-        }
-    }
-
-    /// <summary>Moves the earlier run <paramref name="from"/> to <paramref name="to"/>'s id, writes its header anew (its
-    /// swept values name the new keys) and renames the runs its synthetic checkpoint names by <paramref name="newIds"/>, as
-    /// `run --resume` does, so an interrupted run continues from its checkpoint.</summary>
-    static async Task<TakenOver> TakeOverAsync(string sweepDir, string from, RunPlan to, LoadedPipeline pipeline, IReadOnlyDictionary<string, string> newIds)
+    /// <summary>Adopts the earlier run <paramref name="from"/> as <paramref name="to"/> (<see cref="AdoptedRun"/>), once
+    /// checked that the sweep is still as the plan found it.</summary>
+    static Task<AdoptedRun> TakeOverAsync(string sweepDir, string from, RunPlan to, LoadedPipeline pipeline, IReadOnlyDictionary<string, string> newIds)
     {
         var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
-        var (fromDir, toDir) = (Path.Combine(runsDir, from), Path.Combine(runsDir, to.RunId));
-        if (!Directory.Exists(fromDir) || Directory.Exists(toDir))
+        if (!Directory.Exists(Path.Combine(runsDir, from)) || Directory.Exists(Path.Combine(runsDir, to.RunId)))
             throw new SlurmException($"{runsDir} changed since the submission was planned ({from} was to continue as {to.RunId}): submit again");
-        SweepLock.ThrowIfHeld(fromDir);
-        string Checkpoint(string runDir) => Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(runDir));
-        var cells = Path.GetRelativePath(fromDir, Synthetic.SyntheticTrainer.CellsFile(Checkpoint(fromDir)));
-        var rewritten = PipelineRunner.HeaderFiles.Append(cells).ToDictionary(f => f, f => File.Exists(Path.Combine(fromDir, f)) ? File.ReadAllBytes(Path.Combine(fromDir, f)) : null);
-        Directory.Move(fromDir, toDir);
-        var taken = new TakenOver(fromDir, toDir, rewritten);
-        try
-        {
-            await PipelineRunner.WriteHeaderAsync(to, toDir, SweptValues.SchemaOf(pipeline.Swept));
-            Synthetic.SyntheticTrainer.RenameCells(Checkpoint(toDir), newIds);
-        }
-        catch { await taken.UndoAsync(); throw; }   // e.g. a full disk: the run stays as it was
-        return taken;
+        return AdoptedRun.AdoptAsync(sweepDir, from, to, pipeline, newIds);
     }
 
     /// <summary>The topmost folder of <paramref name="dir"/>'s path that does not exist (what creating it creates first),

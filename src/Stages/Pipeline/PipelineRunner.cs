@@ -70,11 +70,15 @@ public static class PipelineRunner
         if (resume)
         {
             if (only is null)
-                foreach (var (from, to) in SweepContract.AdoptRenamed(sweepDir, pipeline))
+            {
+                var renamed = SweepContract.Renamed(sweepDir, pipeline).Select(r => (From: Path.GetFileName(r.FromDir), r.To)).ToList();
+                var newIds = renamed.ToDictionary(r => r.From, r => r.To.RunId, StringComparer.Ordinal);
+                foreach (var (from, to) in renamed)
                 {
-                    await WriteHeaderAsync(to, RunDir(to.RunId), sweptSchema);   // its swept values name the new parameters
+                    await AdoptedRun.AdoptAsync(sweepDir, from, to, pipeline, newIds);   // its swept values name the new parameters
                     progress.Info($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
                 }
+            }
             SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
             CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "--resume");
             // Runs the sweep no longer has (a smaller --set sweep) would join its analysis: set them aside.

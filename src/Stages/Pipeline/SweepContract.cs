@@ -181,25 +181,6 @@ public static class SweepContract
         return [.. matches.Where(m => m.Dirs.Count == 1 && matches.Count(o => o.Dirs.Contains(m.Dirs[0])) == 1).Select(m => (m.Dirs[0], m.Run))];
     }
 
-    /// <summary>Moves each run <see cref="Renamed"/> finds to its new id; returns the moves (earlier id, run). The caller
-    /// writes the moved runs' headers (swept values) anew.</summary>
-    public static IReadOnlyList<(string From, RunPlan To)> AdoptRenamed(string sweepDir, LoadedPipeline pipeline)
-    {
-        var moves = new List<(string, RunPlan)>();
-        var renamed = Renamed(sweepDir, pipeline).ToList();
-        var ids = renamed.ToDictionary(r => Path.GetFileName(r.FromDir), r => r.To.RunId);
-        foreach (var (from, run) in renamed)
-        {
-            SweepLock.ThrowIfHeld(from);
-            var to = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId);
-            Directory.Move(from, to);
-            // A synthetic group's checkpoint (in its first run's folder) names the runs it trained: by their new ids now.
-            Synthetic.SyntheticTrainer.RenameCells(Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(to)), ids);
-            moves.Add((Path.GetFileName(from), run));
-        }
-        return moves;
-    }
-
     /// <summary>Moves the runs under runs/ that are not in <paramref name="keep"/> (a resume of a smaller sweep) to
     /// previous/&lt;UTC time&gt;/runs/; returns where, or null when there were none.</summary>
     public static string? SetAsideDropped(string sweepDir, IEnumerable<string> keep)

@@ -39,4 +39,27 @@ public class RenamedRunResumeTests() : InTempFolder("renamed-resume-")
                      SweepRows.Of(Path.Combine(dir, "cut", "s"), rows.Replace("FROM train", "FROM train WHERE run = 'seed-0'")));
         Assert.Equal("30,30", SweepRows.Of(Path.Combine(dir, "cut", "s"), "SELECT count(*), count(DISTINCT step) FROM train WHERE run = 'seed-1'"));
     }
+
+    [Fact]
+    public async Task A_run_whose_adoption_fails_part_way_is_put_back_under_its_earlier_id_as_it_was()
+    {
+        const string small = "name: s\nsynthetic: {tasks: 4, dims_per_task: 4, width: 3}\ntrain: {steps: 200, batch_size: 16, log_every: 100}\n";
+        var file = Path.Combine(dir, "s.yaml");
+        await PipelineRunner.RunAsync(SpecLoader.LoadText(small, file), Path.Combine(dir, "a"), SilentProgress.Instance, default, analyze: false);
+        var runs = Path.Combine(dir, "a", "s", "runs");
+        var before = Directory.GetFiles(Path.Combine(runs, "default")).ToDictionary(Path.GetFileName, File.ReadAllBytes);
+        // A folder where the header's theory.arrow goes: the move and the first header files succeed, then writing fails.
+        File.Delete(Path.Combine(runs, "default", "theory.arrow"));
+        Directory.CreateDirectory(Path.Combine(runs, "default", "theory.arrow"));
+        before.Remove("theory.arrow");
+
+        var renamed = SpecLoader.LoadText(small, file, sets: ["sweep.seed=[0,1]"]);
+        await Assert.ThrowsAnyAsync<IOException>(() => PipelineRunner.RunAsync(renamed, Path.Combine(dir, "a"), SilentProgress.Instance, default,
+            resume: true, analyze: false));
+
+        Assert.False(Directory.Exists(Path.Combine(runs, "seed-0")));
+        var after = Directory.GetFiles(Path.Combine(runs, "default")).ToDictionary(Path.GetFileName, File.ReadAllBytes);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        Assert.All(before, f => Assert.True(f.Value.AsSpan().SequenceEqual(after[f.Key]), $"{f.Key} changed"));   // run.yaml and swept.arrow too
+    }
 }
