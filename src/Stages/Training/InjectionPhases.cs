@@ -11,9 +11,10 @@ public static class InjectionPhases
     /// <summary>Dense measurements need room between injections; below this gap they are off.</summary>
     public const long MinDenseGap = 8;
 
+    /// <remarks>Steps before the first injection's "before" step (G − 1) have none: no injection has happened yet.</remarks>
     public static string? Phase(long gap, long step)
     {
-        if (gap < MinDenseGap || step <= 0) return null;
+        if (gap < MinDenseGap || step < gap - 1) return null;
         long offset = step % gap;
         if (offset == 0) return "after";
         if (offset == gap - 1) return "before";

@@ -54,8 +54,9 @@ public class ProbeStagesTests() : InTempFolder("probes-")
             Rows(sweep, "SELECT string_agg(step || ':' || injection_step, ',' ORDER BY step) FROM gradients"));
 
         Assert.Equal("0", Rows(sweep, "SELECT count(*) FROM gradients WHERE sum_error > 1e-5"));
-        // Injection retention around the gap-10 task: before (9, 19), after (10, 20), and 1, 2, 4, 8 steps after.
-        Assert.Equal("1:between:0,2:between:0,4:between:0,8:between:0,9:before:1,10:after:1,11:between:1,12:between:1,14:between:1,18:between:1," +
+        // Injection retention around the gap-10 task: before (9, 19), after (10, 20), and 1, 2, 4, 8 steps after;
+        // nothing before step 9 (no injection yet).
+        Assert.Equal("9:before:1,10:after:1,11:between:1,12:between:1,14:between:1,18:between:1," +
                      "19:before:2,20:after:2,21:between:2,22:between:2,24:between:2",
             Rows(sweep, "SELECT string_agg(step || ':' || phase || ':' || injection, ',' ORDER BY step) FROM injection_eval"));
         // Every stage's time is recorded (stages.arrow): the 24 training steps and each stage.

@@ -48,7 +48,8 @@ public class RareScheduleTests
     {
         var rare = new RareSpec { Gap = 20 };
         var phases = Enumerable.Range(1, 41).Select(s => (s, RareSchedule.Phase(rare, s))).Where(p => p.Item2 != null).ToList();
-        Assert.Equal([(1, "between"), (2, "between"), (4, "between"), (8, "between"), (16, "between"), (19, "before"), (20, "after"),
+        // Steps 1-16 come before any injection (the first is at 20): no phase, not "between" an injection 0 that never was.
+        Assert.Equal([(19, "before"), (20, "after"),
                       (21, "between"), (22, "between"), (24, "between"), (28, "between"), (36, "between"), (39, "before"), (40, "after"),
                       (41, "between")],
             phases.Select(p => ((int)p.s, p.Item2!)));
