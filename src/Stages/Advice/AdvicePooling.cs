@@ -31,15 +31,17 @@ public static class AdvicePooling
         var seen = new HashSet<(string, string)>();
         foreach (var pool in outcomes.GroupBy(o => (o.Kind, o.Parameters, o.Frequency)))
         {
-            var runs = pool.Select(o => o.Run).Where(r => r.Length > 0).Distinct().Where(r => spec(r) is not null).ToList();
-            foreach (var other in runs.Skip(1))
-            {
-                if (!seen.Add((runs[0], other))) continue;   // one pair of runs shares a pool per task they both train
-                if (Changes(spec(runs[0])!, spec(other)!)?.Where(c => !IsOtherTasksMixture(Key(c))).ToList() is not { Count: > 0 } changes) continue;
-                var keys = string.Join(", ", changes.Select(Key));
-                if (!pairs.TryGetValue(keys, out var list)) pairs[keys] = list = [];
-                list.Add((runs[0], other, changes));
-            }
+            // Every pair, in a fixed order: the count does not depend on which sweep was given first.
+            var runs = pool.Select(o => o.Run).Where(r => r.Length > 0).Distinct().Where(r => spec(r) is not null).Order(StringComparer.Ordinal).ToList();
+            for (int i = 0; i < runs.Count; i++)
+                foreach (var other in runs.Skip(i + 1))
+                {
+                    if (!seen.Add((runs[i], other))) continue;   // one pair of runs shares a pool per task they both train
+                    if (Changes(spec(runs[i])!, spec(other)!)?.Where(c => !IsOtherTasksMixture(Key(c))).ToList() is not { Count: > 0 } changes) continue;
+                    var keys = string.Join(", ", changes.Select(Key));
+                    if (!pairs.TryGetValue(keys, out var list)) pairs[keys] = list = [];
+                    list.Add((runs[i], other, changes));
+                }
         }
         return [.. pairs.Select(p =>
         {

@@ -31,11 +31,16 @@ public class AdvicePoolingTests
             ["c/s4"] = Spec("c", 4, 0.003, steps: 200),
         };
         var warnings = AdvicePooling.Warnings([.. specs.Keys.Select((r, i) => Outcome(r, i))], r => specs[r]);
-        Assert.Equal(2, warnings.Count);
+        // Every pair is compared: a's two seeds against b's two (lr), against c (steps), and b's against c (both).
+        Assert.Equal(3, warnings.Count);
         Assert.Contains(warnings, w => w.StartsWith("the advice pools runs whose specs differ in train.lr as seeds of one setting") &&
-            w.Contains("e.g. 'a/s0' and 'b/s2' (train.lr: 0.003 → 0.001), 2 pairs in all"));
+            w.Contains("e.g. 'a/s0' and 'b/s2' (train.lr: 0.003 → 0.001), 4 pairs in all"));
         Assert.Contains(warnings, w => w.StartsWith("the advice pools runs whose specs differ in train.steps ") &&
-            w.Contains("'a/s0' and 'c/s4' (train.steps: 100 → 200)") && !w.Contains("pairs in all"));
+            w.Contains("'a/s0' and 'c/s4' (train.steps: 100 → 200), 2 pairs in all"));
+        Assert.Contains(warnings, w => w.StartsWith("the advice pools runs whose specs differ in train.lr, train.steps ") &&
+            w.Contains("'b/s2' and 'c/s4'") && w.Contains("2 pairs in all"));
+        // The same runs given in another order: the same warnings.
+        Assert.Equal(warnings, AdvicePooling.Warnings([.. specs.Keys.Reverse().Select((r, i) => Outcome(r, i))], r => specs[r]));
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
         Assert.True(pooled.Exit == 0, pooled.Out + pooled.Err);
         var warning = Assert.Single(pooled.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("warning: the advice pools runs whose specs differ in train.lr as seeds of one setting", warning);
-        Assert.Contains("(train.lr: 0.003 → 0.001), 12 pairs in all", warning);   // 6 pools, each: seed 0 of a against seeds 2 and 3
+        Assert.Contains("(train.lr: 0.003 → 0.001), 24 pairs in all", warning);   // 6 pools, each: seeds 0 and 1 of a against seeds 2 and 3
         Assert.Equal([4, 4], Rows("pooled", "SELECT seeds FROM advice_boundaries ORDER BY parameters").Select(r => Convert.ToInt32(r[0])));
 
         // The same seeds at another lr are not copies of a's runs (their specs say so): pooled with the warning, not refused.
