@@ -176,6 +176,25 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
     }
 
     [Fact]
+    public async Task A_run_directory_or_a_missing_pipeline_file_is_refused_saying_what_it_is()
+    {
+        var sweep = await Sweep("s", 0, 1);
+        var run = Directory.GetDirectories(Path.Combine(sweep, "runs"))[0];
+        foreach (string[] args in new[] { new[] { run }, [sweep, run] })
+        {
+            // Before: alone, it was advised on as a sweep of one run, its advice written into the run's own folder.
+            var refused = Advise(args);
+            Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+            Assert.Equal($"error: {run}: is one run's directory; advise reads sweep directories (artifacts/NAME[-PROFILE]): give its sweep, s",
+                refused.Err.Trim());
+            Assert.False(Directory.Exists(Path.Combine(run, "analysis")));
+        }
+        var missing = Advise("gone.yaml");
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("pipeline file 'gone.yaml' does not exist", missing.Err);
+    }
+
+    [Fact]
     public async Task An_output_that_is_a_file_is_refused_before_any_work()
     {
         var sweep = await Sweep("s", 0, 1);
