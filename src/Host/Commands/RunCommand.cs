@@ -46,7 +46,7 @@ public static class RunCommand
                 foreach (var table in result.Tables.Where(t => t.Print))
                     TablePrinter.Print(table.Result, table.Name, maxRows: 20);
                 Console.WriteLine($"artifacts: {result.SweepDir}");
-                return RunOutcome.ExitCode(result, pipeline, Console.Error);
+                return RunOutcome.ExitCode(result, Console.Error);
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {

@@ -36,7 +36,7 @@ public static class TaskCommand
                 Interrupt.WorkWritten();
                 if (Path.GetFullPath(result.SweepDir) != submission.SweepDir)
                     throw new InvalidOperationException($"the task wrote to {result.SweepDir}, not its sweep {submission.SweepDir}");
-                return RunOutcome.ExitCode(result, pipeline, Console.Error);
+                return RunOutcome.ExitCode(result, Console.Error);
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {

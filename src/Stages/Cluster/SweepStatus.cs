@@ -69,7 +69,7 @@ public static class SweepStatus
                 "completed" => new(run, "completed", $"{ended.Steps:N0} steps in {Duration(ended.Seconds)}"),
                 "failed" => new(run, "failed", ended.Error ?? "(no message)"),
                 "interrupted" => new(run, "interrupted", $"stopped at step {ended.Steps:N0}; resubmit (or run --resume) to continue"),
-                _ => new(run, "failed", $"{ended.State} at step {ended.Steps:N0}"),
+                _ => new(run, "failed", ended.Error is { } why ? $"{ended.State}: {why}" : $"{ended.State} at step {ended.Steps:N0}"),
             };
         if (o.Started is { } started)
         {

@@ -41,7 +41,11 @@ public sealed record RunStatus(string State, long Steps, double Seconds, string?
     /// <summary>How a run that reached <paramref name="lastStep"/> of <paramref name="steps"/> ended:
     /// completed, interrupted (Ctrl+C), or its data ran out first.</summary>
     public static RunStatus After(long lastStep, long steps, double seconds, bool stopped) =>
-        lastStep == steps ? Completed(lastStep, seconds) : new(stopped ? "interrupted" : DataExhausted, lastStep, seconds);
+        lastStep == steps ? Completed(lastStep, seconds)
+        : stopped ? new("interrupted", lastStep, seconds)
+        // The error says it in status.json too: a script reading state or error there sees why, as `status` and `run` say.
+        : new(DataExhausted, lastStep, seconds, $"ran out of data at step {lastStep:N0} of {steps:N0}: its sources' epochs were all read; " +
+            "give them more (data.sources[].epochs, 0 repeats forever) or lower train.steps (its tables up to that step are complete)");
 }
 
 public sealed class SilentProgress : IRunProgress

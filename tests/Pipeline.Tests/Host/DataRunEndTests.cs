@@ -52,11 +52,15 @@ public class DataRunEndTests() : InTempFolder("data-run-end-")
         long last = long.Parse(SweepRows.Of(sweep, "SELECT max(step) FROM batches"));
         Assert.InRange(last, 1, 99_999);
         Assert.Contains($"1 data exhausted]", run.Out);
-        Assert.Contains($"error: run 'default' ran out of data at step {last:N0} of 100,000 (data exhausted)", run.Err);
+        Assert.Contains($"error: run 'default' ran out of data at step {last:N0} of 100,000: its sources' epochs were all read", run.Err);
+        // status.json says it too, for a script that reads it: the state, and why in error.
+        var recorded = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(sweep, "runs", "default", "status.json"))).RootElement;
+        Assert.Equal("data exhausted", recorded.GetProperty("state").GetString());
+        Assert.StartsWith($"ran out of data at step {last:N0} of 100,000", recorded.GetProperty("error").GetString());
 
         var status = CliProcess.Run(dir, Limit, "status", sweep);
         Assert.Equal(1, status.Exit);
-        Assert.Contains($"data exhausted at step {last:N0}", status.Out);
+        Assert.Contains($"data exhausted: ran out of data at step {last:N0} of 100,000", status.Out);
 
         // Given enough data, the same run completes and exits 0.
         var enough = CliProcess.Run(dir, Limit, "run", Pipeline("d", "data", "shards/*.jsonl", last), "--no-analysis");
