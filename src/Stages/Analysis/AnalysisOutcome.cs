@@ -8,11 +8,15 @@ namespace Retention.Analysis;
 /// analysis that failed, or an `analyze` that succeeded after a submitted analysis job failed), so a script polling
 /// `status` does not take stale or missing tables for done. Removed when an analysis starts, so a kill leaves none.
 /// </summary>
-/// <param name="State">"completed" or "failed".</param>
+/// <param name="State">"completed", "failed", or <see cref="Interrupted"/>.</param>
 /// <param name="Finished">When it ended (UTC, ISO 8601).</param>
 public sealed record AnalysisOutcome(string State, string? Error, string Finished)
 {
     public const string FileName = "outcome.json";
+
+    /// <summary>The runs were stopped before the analysis could run on them (no logged rows yet): not a failure of the
+    /// analysis (`status` exits 4, as for the interrupted runs), and `run --resume` runs it once they finish.</summary>
+    public const string Interrupted = "interrupted";
 
     public static string PathOf(string sweepDir) => Path.Combine(Path.GetFullPath(sweepDir), ArtifactLayout.AnalysisDir, FileName);
 
@@ -24,7 +28,7 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
         try
         {
             var outcome = JsonSerializer.Deserialize<AnalysisOutcome>(File.ReadAllText(PathOf(sweepDir)), RecordJson.Options);
-            return outcome is { State: "completed" or "failed" } && DateTime.TryParse(outcome.Finished, out _) ? outcome : null;
+            return outcome is { State: "completed" or "failed" or Interrupted } && DateTime.TryParse(outcome.Finished, out _) ? outcome : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }

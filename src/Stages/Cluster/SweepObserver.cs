@@ -66,6 +66,8 @@ public static class SweepObserver
         // An analysis writing now outranks the outcome of the one before it (cleared only once this one has started).
         analysis = analysis?.State is "pending" or "running" ? analysis : AnalysisRunning(holder, states) ?? analysis ?? AnalysisStopped(sweepDir);
         analysis = SweepStatus.OfRuns(analysis, states);
+        analysis = SweepStatus.Stale(analysis, Analysis.AnalysisOutcome.Read(sweepDir),
+            plans.Select(p => SweepContract.ReadProvenance(Path.Combine(sweepDir, ArtifactLayout.RunsDir, p.RunId))?.Finished), sweepDir);
         return states;
     }
 

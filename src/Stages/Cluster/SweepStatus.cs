@@ -131,20 +131,33 @@ public static class SweepStatus
             ? a with { Detail = $"{a.Detail}; {Plural(unfinished, "run")} not completed: its tables hold the rows they had written by then" }
             : analysis;
 
+    /// <summary>A completed analysis written before some of the sweep's runs finished (a `run --resume --no-analysis` that
+    /// trained more runs, or again): its tables leave their rows out, so it is "stale" (exit 4: `analyze` updates it) rather
+    /// than completed. Only the recorded outcome's time is compared; a job's or a running analysis is left as it is.</summary>
+    /// <param name="finished">Each run's provenance finish time (ISO 8601), null where it has none.</param>
+    public static AnalysisState? Stale(AnalysisState? analysis, Analysis.AnalysisOutcome? outcome, IEnumerable<string?> finished, string sweepDir)
+    {
+        if (analysis is not { State: "completed" } a || outcome is not { State: "completed" } o) return analysis;
+        int later = finished.Count(f => DateTime.TryParse(f, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+                                        && at.ToUniversalTime() > o.FinishedUtc);
+        return later == 0 ? analysis
+            : a with { State = "stale", Detail = $"written before {Plural(later, "run")} finished, whose rows it leaves out: `pipeline analyze {sweepDir}` writes it again" };
+    }
+
     /// <summary>"6 runs: 4 completed, 1 running, 1 failed".</summary>
     public static string Summary(IReadOnlyList<RunState> runs) =>
         $"{Plural(runs.Count, "run")}: " + string.Join(", ", runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));
 
     /// <summary>3 while a run or the analysis is queued, running or of unknown state (a poller waits); then 0 when every
     /// run completed (and the analysis job, when there is one, too), 1 when a run or the analysis failed, 4 when runs
-    /// are interrupted or not started, or an analysis was stopped, and nothing will continue them by itself (resubmit,
-    /// run --resume, or analyze).</summary>
+    /// are interrupted or not started, or an analysis was stopped or is stale, and nothing will continue them by itself
+    /// (resubmit, run --resume, or analyze).</summary>
     public static int ExitCode(IReadOnlyList<RunState> runs, AnalysisState? analysis = null)
     {
         if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || analysis?.State is "pending" or "running" or "unknown")
             return NotFinished;
         if (runs.Any(r => r.State == "failed") || analysis?.State == "failed") return 1;
-        return runs.All(r => r.State == "completed") && analysis?.State != "interrupted" ? 0 : Stopped;
+        return runs.All(r => r.State == "completed") && analysis?.State is not ("interrupted" or "stale") ? 0 : Stopped;
     }
 
     public const int NotFinished = 3;

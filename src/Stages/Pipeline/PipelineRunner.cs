@@ -83,7 +83,13 @@ public static class PipelineRunner
             CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "--resume");
             // Runs the sweep no longer has (a smaller --set sweep) would join its analysis: set them aside.
             if (only is null && SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId)) is { } dropped)
+            {
                 progress.Info($"runs no longer in the sweep kept in {dropped}");
+                // The analysis of the sweep they were in holds their rows: with them, not read as this sweep's (--no-analysis
+                // or a stop would leave it in place, and `status` would call it completed).
+                if (SweepContract.SetAsideAnalysis(sweepDir, Path.GetDirectoryName(dropped)!) is { } analysis)
+                    progress.Info($"the analysis of those runs kept in {analysis}");
+            }
         }
         else if (overwrite)
         {
@@ -246,9 +252,11 @@ public static class PipelineRunner
         }
         catch (Exception e) when (e is AnalysisException or ArtifactException)
         {
-            // Too early for the analysis (no logged rows yet): the stop is still a stop, not a failure.
-            progress.Info($"the analysis did not run on what the interrupted runs wrote ({e.Message}); " +
-                $"`pipeline run ... --resume` finishes the runs and then runs it");
+            // Too early for the analysis (no logged rows yet): the stop is still a stop, not a failure, in status.json too.
+            var why = $"the analysis did not run on what the interrupted runs wrote ({(e is AnalysisException a ? a.WithoutPositions : e.Message)}); " +
+                      "`pipeline run ... --resume` finishes the runs and then runs it";
+            await AnalysisOutcome.RecordAsync(sweepDir, AnalysisOutcome.Interrupted, why);
+            progress.Info(why);
             return new PipelineResult(sweepDir, statuses, [], true);
         }
     }

@@ -137,6 +137,18 @@ public static class SweepContract
         return target;
     }
 
+    /// <summary>Moves the sweep's analysis/ whole into <paramref name="previous"/> (a previous/&lt;UTC time&gt;/ folder); returns
+    /// where, or null when there was none.</summary>
+    public static string? SetAsideAnalysis(string sweepDir, string previous)
+    {
+        var analysisDir = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
+        if (!Directory.Exists(analysisDir)) return null;
+        var target = Path.Combine(previous, ArtifactLayout.AnalysisDir);
+        Directory.CreateDirectory(previous);
+        Directory.Move(analysisDir, target);
+        return target;
+    }
+
     /// <summary>Moves analysis/ tables and plots whose names are not in <paramref name="current"/> (an analysis
     /// changed since they were written) to previous/&lt;UTC time&gt;/analysis/; returns where, or null when there were
     /// none. The advise command's outputs (advice*) stay: they are not the analysis section's.</summary>

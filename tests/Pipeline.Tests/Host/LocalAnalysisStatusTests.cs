@@ -33,4 +33,50 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
         Assert.True(done.Exit == 0, done.Out + done.Err);
         Assert.Contains("analysis: completed: tables and plots in analysis/", done.Out);
     }
+
+    /// <summary>An analysis written before runs a later `run --resume --no-analysis` trained leaves their rows out: status
+    /// says it is stale (exit 4) until `analyze`; a resume that drops runs keeps the analysis over them with them.</summary>
+    [Fact]
+    public void An_analysis_older_than_its_runs_is_stale_and_one_over_dropped_runs_moves_with_them()
+    {
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Fixed + "sweep: {seed: [0]}\n");
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "s.yaml").Exit);
+        var grown = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--no-analysis", "--set", "sweep.seed=[0,1]");
+        Assert.True(grown.Exit == 0, grown.Out + grown.Err);
+        var stale = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.True(stale.Exit == 4, stale.Out + stale.Err);
+        Assert.Contains($"analysis: stale: written before 1 run finished, whose rows it leaves out: `pipeline analyze {Path.Combine(dir, "artifacts", "s")}` writes it again", stale.Out);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "analyze", "artifacts/s").Exit);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "status", "artifacts/s").Exit);
+
+        // Back to one seed: seed-1 and the analysis over both move to previous/ together; none is left to read as current.
+        var shrunk = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--no-analysis");
+        Assert.True(shrunk.Exit == 0, shrunk.Out + shrunk.Err);
+        Assert.Contains("the analysis of those runs kept in", shrunk.Out);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "s", "analysis")));
+        var previous = Assert.Single(Directory.GetDirectories(Path.Combine(dir, "artifacts", "s", "previous")));
+        Assert.True(File.Exists(Path.Combine(previous, "analysis", "bad.arrow")));
+        Assert.True(Directory.Exists(Path.Combine(previous, "runs", "seed-1")));
+        var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.True(status.Exit == 0, status.Out + status.Err);
+        Assert.DoesNotContain("analysis:", status.Out);
+    }
+
+    /// <summary>Runs stopped before they logged what the analysis reads: the analysis cannot run, and that is the stop's
+    /// doing, not a failure of the analysis: status says interrupted and exits 4, as for the runs (it exited 1).</summary>
+    [Fact]
+    public async Task An_analysis_the_stop_came_too_early_for_is_interrupted_not_failed()
+    {
+        var yaml = Head.Replace("steps: 200", "steps: 5000").Replace("log_every: 50", "log_every: 1000") + "analysis:\n  plots:\n" +
+                   "    - {name: late, kind: line, sql: 'SELECT step, loss FROM metrics WHERE step > 0', x: step, y: loss}\n";
+        using var stop = new CancellationTokenSource();
+        var result = await Retention.Pipeline.PipelineRunner.RunAsync(Retention.Spec.SpecLoader.LoadText(yaml, Path.Combine(dir, "s.yaml")),
+            Path.Combine(dir, "artifacts"), new Retention.Tests.Pipeline.StopAt(10, stop), stop.Token);
+        Assert.True(result.Interrupted);
+
+        var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.True(status.Exit == 4, status.Out + status.Err);
+        Assert.Contains("analysis: interrupted: the analysis did not run on what the interrupted runs wrote (plot 'late'", status.Out);
+        Assert.Contains("`pipeline run ... --resume` finishes the runs and then runs it", status.Out);
+    }
 }
