@@ -41,6 +41,10 @@ public static class AnalyzeCommand
                 // the sweep's saved pipeline.yaml, whose lines are the ones that ran (the file `run` was given may have
                 // changed since, and a profile's or a --set's entry is written out in the saved one).
                 var pipeline = SpecLoader.Load(path, stored: r.GetValue(file) is null, analysisMoment: AnalysisCheckMoment.BeforeAnalysis);
+                if (r.GetValue(file) is { } other && TrainedExperiment(sweepDir) is { } trained && trained != pipeline.Spec.Experiment)
+                    // Its SQL was checked against the tables its own experiment writes: refused before any file moves.
+                    throw new UsageException($"--pipeline {other}: is an experiment: {pipeline.Spec.Experiment} pipeline, but {sweepDir} holds " +
+                        $"experiment: {trained} runs (its {ArtifactLayout.PipelineFile}); its analysis reads tables those runs do not write");
                 var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
                 Interrupt.WorkWritten();
                 foreach (var table in tables.Where(t => t.Print))
@@ -60,5 +64,14 @@ public static class AnalyzeCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>The experiment the sweep's runs were trained as (its saved pipeline.yaml), or null where that cannot be read.</summary>
+    static string? TrainedExperiment(string sweepDir)
+    {
+        var saved = Path.Combine(sweepDir, ArtifactLayout.PipelineFile);
+        if (!File.Exists(saved)) return null;
+        try { return SpecLoader.Load(saved, checkAnalysis: false, stored: true).Spec.Experiment; }
+        catch (Exception e) when (Errors.IsUserFacing(e)) { return null; }
     }
 }

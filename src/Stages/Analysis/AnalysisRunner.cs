@@ -77,9 +77,9 @@ public static partial class AnalysisRunner
         {
             ct.ThrowIfCancellationRequested();
             var step = AnalysisSteps.Plot(plot.Name);
+            var path = Path.Combine(outputDir, RequireFileName(plot.Name, step) + ".png");
             try
             {
-                var path = Path.Combine(outputDir, RequireFileName(plot.Name, step) + ".png");
                 PlotRenderer.Render(catalog.Connection, plot, path);
                 log?.WriteLine($"plot {plot.Name} -> {path}");
             }
@@ -87,6 +87,9 @@ public static partial class AnalysisRunner
             catch (AnalysisException e)
             {
                 failed.Add(declaredAt.GetValueOrDefault(e.Step) is { } at ? e.At(at) : e.At(declaredAt.GetValueOrDefault(step)?.ToString()));
+                // The earlier analysis's drawing would sit beside this one's tables as if it were theirs.
+                if (File.Exists(path) && Pipeline.SweepContract.SetAsideAnalysisFiles(sweepDir, [path]) is { } kept)
+                    log?.WriteLine($"plot {plot.Name}: the earlier analysis's {Path.GetFileName(path)} moved to {kept}");
             }
         }
         if (spec.Advise is { } advise && pipeline is not null)

@@ -161,10 +161,16 @@ public static class SweepContract
             .Where(f => Path.GetExtension(f) is ".arrow" or ".png")
             .Where(f => Path.GetFileNameWithoutExtension(f) is var stem && !names.Contains(stem) && !stem.StartsWith("advice", StringComparison.Ordinal))
             .ToList();
-        if (stale.Count == 0) return null;
+        return SetAsideAnalysisFiles(sweepDir, stale);
+    }
+
+    /// <summary>Moves these files of analysis/ to previous/&lt;UTC time&gt;/analysis/; returns where, or null when there were none.</summary>
+    public static string? SetAsideAnalysisFiles(string sweepDir, IReadOnlyCollection<string> files)
+    {
+        if (files.Count == 0) return null;
         var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"), ArtifactLayout.AnalysisDir);
         Directory.CreateDirectory(target);
-        foreach (var file in stale) File.Move(file, Path.Combine(target, Path.GetFileName(file)));
+        foreach (var file in files) File.Move(file, Path.Combine(target, Path.GetFileName(file)));
         return target;
     }
 

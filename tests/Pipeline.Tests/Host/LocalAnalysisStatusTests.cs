@@ -79,4 +79,39 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
         Assert.Contains("analysis: interrupted: the analysis did not run on what the interrupted runs wrote (plot 'late'", status.Out);
         Assert.Contains("`pipeline run ... --resume` finishes the runs and then runs it", status.Out);
     }
+
+    [Fact]
+    public void Analyze_with_a_pipeline_of_another_experiment_is_refused_before_the_analysis_there_moves()
+    {
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Fixed);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "s.yaml").Exit);
+        var olmo = Retention.Tests.Pipeline.RepoFiles.Pipeline("olmo-frequency-phase.yaml");
+        // Before: the sweep's analysis moved to previous/, then the OLMo tables failed on task_metrics.
+        var refused = CliProcess.Run(dir, Limit, "analyze", "artifacts/s", "--pipeline", olmo);
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains($"--pipeline {olmo}: is an experiment: olmo pipeline, but artifacts/s holds experiment: synthetic runs", refused.Err);
+        Assert.True(File.Exists(Path.Combine(dir, "artifacts", "s", "analysis", "bad.arrow")));
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "s", "previous")));
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "status", "artifacts/s").Exit);
+    }
+
+    [Fact]
+    public void A_plot_that_fails_moves_the_earlier_analysis_drawing_of_it_to_previous()
+    {
+        static string Plot(int after) => Fixed + $"  plots:\n    - {{name: curve, kind: line, sql: 'SELECT step, loss FROM metrics WHERE step > {after}', x: step, y: loss}}\n";
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Plot(0));
+        File.WriteAllText(Path.Combine(dir, "none.yaml"), Plot(1_000_000));
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "s.yaml").Exit);
+        var png = Path.Combine(dir, "artifacts", "s", "analysis", "curve.png");
+        var drawn = File.ReadAllBytes(png);
+
+        var failed = CliProcess.Run(dir, Limit, "analyze", "artifacts/s", "--pipeline", "none.yaml");
+        Assert.True(failed.Exit == 1, failed.Out + failed.Err);
+        Assert.Contains("plot 'curve'", failed.Err);
+        // Not beside the new tables as if it were theirs: in previous/, as it was.
+        Assert.False(File.Exists(png));
+        var kept = Assert.Single(Directory.GetFiles(Path.Combine(dir, "artifacts", "s", "previous"), "curve.png", SearchOption.AllDirectories));
+        Assert.Equal(drawn, File.ReadAllBytes(kept));
+        Assert.True(File.Exists(Path.Combine(dir, "artifacts", "s", "analysis", "bad.arrow")));   // the table before it was written
+    }
 }
