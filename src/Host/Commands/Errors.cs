@@ -86,10 +86,16 @@ public static class Errors
                 return $"{e.Message} — the disk is full: {advice.DiskFull}";
             if (x is UnauthorizedAccessException)
                 return $"{e.Message} — permission denied: {advice.Denied}";
+            if (x is IOException ro && IsReadOnly(ro))
+                return $"{e.Message} — the file system is mounted read-only: {advice.Denied}";
         }
         // ArgumentException appends " (Parameter 'name')": the code's name for the value, not one the user typed.
         return e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
     }
+
+    /// <summary>EROFS (30) on Linux: a read-only mount, which no permission change fixes.</summary>
+    static bool IsReadOnly(IOException e) =>
+        (e.HResult & 0xFFFF) == 30 || e.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>ENOSPC (28) or EDQUOT (122) on Linux, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
     public static bool IsDiskFull(IOException e) =>

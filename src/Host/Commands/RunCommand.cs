@@ -36,6 +36,8 @@ public static class RunCommand
                 if (r.GetValue(resume) && r.GetValue(overwrite)) throw new UsageException("--resume keeps the sweep's results and --overwrite deletes them: give one");
                 if (File.Exists(r.GetValue(artifacts))) throw new UsageException($"--artifacts '{r.GetValue(artifacts)}' is a file; give a folder (created if missing)");
                 var pipeline = opts.Load(r, checkAnalysis: !r.GetValue(noAnalysis));
+                if (SweepFolder.Problem(PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!), r.GetValue(artifacts)!) is { } inTheWay)
+                    throw new UsageException(inTheWay);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change
                 TorchThreads.Apply(r.GetValue(threads));
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)

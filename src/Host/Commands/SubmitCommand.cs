@@ -44,7 +44,7 @@ public static class SubmitCommand
                     Console.Error.WriteLine($"warning: --gpus-per-run {resources.GpusPerRun} asks Slurm for GPUs (--gres=gpu:{resources.GpusPerRun}) " +
                         "but the runs use device cpu and will not use them (set device: cuda or auto, or give --gpus-per-run 0)");
                 var sweepDir = Path.GetFullPath(Retention.Pipeline.PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!));
-                if (SweepSubmitter.SweepDirProblem(sweepDir) is { } dirProblem) throw new UsageException(dirProblem);
+                if ((SweepSubmitter.SweepDirProblem(sweepDir) ?? SweepFolder.Problem(sweepDir, r.GetValue(artifacts)!)) is { } dirProblem) throw new UsageException(dirProblem);
                 bool dry = r.GetValue(dryRun);
                 // A dry run asks the scheduler too where it can (an earlier array still queued is refused alike); a laptop without Slurm only plans.
                 var plan = SweepSubmitter.Plan(pipeline, r.GetValue(artifacts)!, resources, Launcher(), r.GetValue(overwrite),

@@ -60,7 +60,7 @@ public class DiskFullTests : IDisposable
         Assert.Contains("query-leftovers=0", output);
         Assert.Matches(@"catalog-bytes=[1-9]\d*", output);
         Assert.Contains("ro-exit=1", output);
-        Assert.Matches(@"ro-error=error: cannot lock \S+ for writing the sweep: Read-only file system", output);
+        Assert.Matches(@"ro-error=error: cannot lock \S+ for writing the sweep: Read-only file system.* — the file system is mounted read-only: choose a writable --artifacts directory", output);
         Assert.DoesNotContain("in use by another pipeline process", output);
     }
 }

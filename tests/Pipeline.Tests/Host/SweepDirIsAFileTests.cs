@@ -33,4 +33,27 @@ public class SweepDirIsAFileTests() : InTempFolder("sweep-dir-file-")
         Assert.Equal(2, other.Exit);
         Assert.Contains($"error: {Path.Combine(dir, "notes.txt")}: is a file, not a sweep directory (artifacts/NAME[-PROFILE], written by `pipeline run`", other.Err);
     }
+
+    [Fact]
+    public void A_file_where_run_or_submit_would_put_the_sweep_is_named_before_anything_trains()
+    {
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), "name: s\nsynthetic: {tasks: 4, dims_per_task: 4, width: 2}\ntrain: {steps: 20}\n");
+        Directory.CreateDirectory(Path.Combine(dir, "d"));
+        File.WriteAllText(Path.Combine(dir, "d", "s"), "mine");
+        File.WriteAllText(Path.Combine(dir, "afile"), "mine");
+        // Before: "The file '.../d/s' already exists." and "Could not find a part of the path", exit 1; submit --dry-run passed.
+        foreach (var (args, expected) in new (string[], string)[]
+        {
+            (["run", "s.yaml", "--artifacts", "d"], $"error: --artifacts d: '{Path.Combine(dir, "d", "s")}' is a file where the sweep's folder goes: give another --artifacts, or move the file"),
+            (["run", "s.yaml", "--artifacts", "d", "--overwrite"], $"'{Path.Combine(dir, "d", "s")}' is a file where the sweep's folder goes"),
+            (["run", "s.yaml", "--artifacts", "afile/sub"], $"error: --artifacts afile/sub: '{Path.Combine(dir, "afile")}' is a file where a folder on the sweep's path ({Path.Combine(dir, "afile", "sub", "s")}) goes"),
+            (["submit", "s.yaml", "--slurm", "--dry-run", "--artifacts", "d"], $"'{Path.Combine(dir, "d", "s")}' is a file where the sweep's folder goes"),
+        })
+        {
+            var (exit, _, err) = CliProcess.Run(dir, Limit, args);
+            Assert.True(exit == 2, string.Join(' ', args) + ": " + err);
+            Assert.Contains(expected, err);
+        }
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "d", "s")));
+    }
 }
