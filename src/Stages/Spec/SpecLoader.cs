@@ -142,7 +142,11 @@ public static class SpecLoader
             .Where(e => !bound.Any(b => b.StartsWith("analysis.", StringComparison.Ordinal) && AnalysisItem(e.Path) == AnalysisItem(b)))];
         if (errors.Count > 0)
         {
-            // Without a usable sweep there are no runs to check; check the document as written.
+            // Without a usable sweep there are no runs to check; check the document as written, and the values of the sweep
+            // keys that did plan (a bad key must not hide a bad value of another: 'x' in a width list).
+            if (axes.Count > 0)
+                foreach (var run in SweepExpander.Expand(root, axes, sources))
+                    SpecBinder.BindAll(run.Root, index, sources, errors, mended.Copy());
             errors.AddRange(analysisErrors);
             errors.AddRange(Unmended(SpecValidator.Validate(spec, index, sources, mended, checkResources, stored), mended));
             throw Fail([.. duplicates, .. errors]);

@@ -145,6 +145,16 @@ public class MalformedSpecTests
     }
 
     [Fact]
+    public void A_bad_sweep_key_does_not_hide_a_bad_value_of_another()
+    {
+        // Before: only the second and third errors; the 'x' came out once they were fixed.
+        var errors = Errors(Yaml("name: a", "sweep: {synthetic.width: [8, x], train.lr: 0.01, train.stpes: [1]}"));
+        Assert.Equal([(2, 30, "sweep.synthetic.width[1]"), (2, 44, "sweep.train.lr"), (2, 50, "sweep")],
+            errors.Select(e => (e.Line, e.Column, e.Path)));
+        Assert.Contains("expected an integer, got 'x'", errors[0].Message);
+    }
+
+    [Fact]
     public void Every_validation_error_is_collected_in_file_order()
     {
         var errors = Errors(Yaml(
