@@ -404,7 +404,8 @@ internal sealed partial class SpecValidator
             double need = ResourceEstimate.SyntheticBytes(spec);
             Check(need <= host, "synthetic",
                 $"a run of width {spec.Synthetic.Width} over D = {ResourceEstimate.SyntheticInputDims(spec.Synthetic):N0} input dimensions " +
-                $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}; this machine has {ResourceEstimate.GiB(host)}");
+                $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}; this machine has {ResourceEstimate.GiB(host)} " +
+                "(lower train.batch_size, synthetic.width, or the input dimensions: synthetic.tasks × dims_per_task)");
         }
         else if (spec is { Experiment: "olmo", Olmo: { } o, Data: { } d } && Presets.Contains(o.Preset))
         {
