@@ -358,7 +358,9 @@ internal sealed partial class SpecValidator
                 Check(candidates.Count > 0, path, $"needs a {(kind ?? "injected").Replace('_', ' ')} task in data.tasks to probe");
             else
                 Check(candidates.Any(t => t.TaskName == name), path,
-                    $"no {(kind ?? "injected").Replace('_', ' ')} task named '{name}' in data.tasks; there are: {string.Join(", ", candidates.Select(t => t.TaskName))}");
+                    $"no {(kind ?? "injected").Replace('_', ' ')} task named '{name}' in data.tasks; " + (candidates.Count > 0
+                        ? $"there are: {string.Join(", ", candidates.Select(t => t.TaskName))}"
+                        : $"it has none{(kind is null ? "" : $" of kind {kind}")}: add one"));
         }
         void Layer(int layer, string path) => Check(layer >= 0 && (layers == 0 || layer <= layers), path,
             $"must be between 0 (the embeddings) and the model's {layers} layers, got {layer}");

@@ -107,6 +107,7 @@ internal static class YamlTree
     {
         _ when IsNull(node) => "null",
         YamlScalarNode scalar => $"'{scalar.Value}'",
+        YamlSequenceNode { Children.Count: 0 } => "an empty list",
         YamlSequenceNode => "a list",
         YamlMappingNode => "a mapping",
         _ => "an alias",

@@ -70,7 +70,7 @@ public class MalformedSpecTests
 
         // ---- sweep ----
         { "sweep value is not a list", Yaml("name: a", "sweep:", "  seed: 3"), 3, 9, "sweep.seed", ["expected a list of values", "got '3'"] },
-        { "sweep list is empty", Yaml("name: a", "sweep:", "  seed: []"), 3, 9, "sweep.seed", ["expected a non-empty list of values", "got a list"] },
+        { "sweep list is empty", Yaml("name: a", "sweep:", "  seed: []"), 3, 9, "sweep.seed", ["expected a non-empty list of values", "got an empty list"] },
         { "sweep key is not a field", Yaml("name: a", "sweep:", "  synthetic.widht: [4, 8]"), 3, 3, "sweep", ["'synthetic.widht' is not a field", "did you mean 'width'", "allowed: tasks, dims_per_task"] },
         { "sweep key is not a scalar", Yaml("name: a", "sweep:", "  train: [1]"), 3, 3, "sweep", ["only scalar fields can be swept", "train.steps"] },
         { "swept value of the wrong type", Yaml("name: a", "sweep:", "  seed: [0, x]"), 3, 13, "sweep.seed[1]", ["expected an integer", "got 'x'"] },
@@ -142,6 +142,16 @@ public class MalformedSpecTests
 
         Assert.Equal((1, 1), (error.Line, error.Column));
         Assert.Contains("expands to more than 100000 nodes through aliases", error.Message);
+    }
+
+    [Fact]
+    public void A_probe_task_name_with_no_task_of_its_kind_says_there_is_none()
+    {
+        var errors = Errors(Yaml("name: a", "experiment: olmo", "olmo: {preset: 4M}",
+            "data: {sources: [{paths: [x.jsonl]}], tasks: [{kind: modular_addition, frequency: 0.001}]}",
+            "probes: {das: {task: add_g1}}"));
+        var error = Assert.Single(errors, e => e.Path == "probes.das.task");
+        Assert.EndsWith("no comparison task named 'add_g1' in data.tasks; it has none of kind comparison: add one", error.Message);   // was "there are: "
     }
 
     [Fact]
