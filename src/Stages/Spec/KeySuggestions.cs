@@ -5,6 +5,10 @@ public static class KeySuggestions
 {
     public static string UnknownKey(string key, IReadOnlyList<string> allowed, string what = "key", string listLabel = "allowed")
     {
+        // 'tasks[0]': a list item named by its index, which key paths (--set, sweep keys) do not do.
+        if (key.IndexOf('[') is > 0 and var open && key.EndsWith(']') && allowed.Contains(key[..open]))
+            return $"'{key}': a key path cannot index into a list: set the whole '{key[..open]}' list with every item written out " +
+                   "(--set takes a YAML list: =[{...}, {...}]); one item's value cannot be swept";
         var suggestion = Closest(key, allowed);
         var hint = suggestion is null ? "" : $" (did you mean '{suggestion}'?)";
         var list = allowed.Count == 0 ? "none" : string.Join(", ", allowed);

@@ -155,6 +155,18 @@ public class MalformedSpecTests
     }
 
     [Fact]
+    public void A_key_path_indexing_into_a_list_says_lists_are_set_whole()
+    {
+        var yaml = Yaml("name: a", "experiment: olmo", "olmo: {preset: 4M}",
+            "data: {sources: [{paths: [x.jsonl]}], tasks: [{kind: comparison, frequency: 0.001}]}");
+        // Before: "unknown key 'tasks[0]'; allowed: sources, tokenizer, packing, tasks", tasks among the allowed.
+        var set = Assert.Single(Errors(yaml, null, "data.tasks[0].frequency=0.01"), e => e.Message.Contains("tasks[0]"));
+        Assert.Contains("'tasks[0]': a key path cannot index into a list: set the whole 'tasks' list", set.Message);
+        var swept = Assert.Single(Errors(yaml + "sweep:\n  data.tasks[0].gap: [10, 20]\n"), e => e.Path == "sweep");
+        Assert.Contains("one item's value cannot be swept", swept.Message);
+    }
+
+    [Fact]
     public void A_bad_sweep_key_does_not_hide_a_bad_value_of_another()
     {
         // Before: only the second and third errors; the 'x' came out once they were fixed.
