@@ -124,7 +124,8 @@ public static class ArtifactLayout
         var file = Path.Combine(sweepDir, PipelineFile);
         if (!File.Exists(file))
             throw new DirectoryNotFoundException($"{sweepDir} holds no {PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`" +
-                (Sweeps(sweepDir) is { Count: > 0 } inside ? $" (it holds sweeps: {Messages.Listing.FirstFew(inside.Select(d => Path.GetFileName(d)))})" : ""));
+                (Sweeps(sweepDir) is { Count: > 0 } inside ? $" (it holds sweeps: {Messages.Listing.FirstFew(inside.Select(d => Path.GetFileName(d)))})"
+                : SweepAbove(sweepDir) is { } above ? $" ({above.What}: give the sweep directory {above.Sweep})" : ""));
         return file;
     }
 
@@ -144,6 +145,17 @@ public static class ArtifactLayout
         }
         if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"sweep directory '{full}' does not exist");
         return full;
+    }
+
+    /// <summary>The sweep <paramref name="dir"/> is part of, when it is its runs/ folder or one of its runs (the folder above holds
+    /// the sweep's pipeline.yaml), with what it is; else null.</summary>
+    static (string What, string Sweep)? SweepAbove(string dir)
+    {
+        var parent = Path.GetDirectoryName(dir);
+        if (parent is null) return null;
+        if (Path.GetFileName(dir) == RunsDir && File.Exists(Path.Combine(parent, PipelineFile))) return ($"it is a sweep's {RunsDir}/ folder", parent);
+        var sweep = Path.GetFileName(parent) == RunsDir ? Path.GetDirectoryName(parent) : null;
+        return sweep is not null && File.Exists(Path.Combine(sweep, PipelineFile)) ? ("it is one run's directory", sweep) : null;
     }
 
     /// <summary>The sweep directories directly inside <paramref name="dir"/> (those with a runs/ folder).</summary>

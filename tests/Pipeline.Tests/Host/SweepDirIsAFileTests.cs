@@ -56,4 +56,20 @@ public class SweepDirIsAFileTests() : InTempFolder("sweep-dir-file-")
         }
         Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "d", "s")));
     }
+
+    [Fact]
+    public void A_runs_folder_or_a_run_given_to_status_or_analyze_names_its_sweep()
+    {
+        var sweep = Path.Combine(dir, "artifacts", "s");
+        Directory.CreateDirectory(Path.Combine(sweep, "runs", "seed-0"));
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "pipeline.yaml"));
+        File.WriteAllText(Path.Combine(sweep, "runs", "seed-0", "run.yaml"), "name: s\n");
+        foreach (var (given, what) in new[] { ("artifacts/s/runs", "it is a sweep's runs/ folder"), ("artifacts/s/runs/seed-0", "it is one run's directory") })
+            foreach (var command in new[] { "status", "analyze" })
+            {
+                var (exit, _, err) = CliProcess.Run(dir, Limit, command, given);
+                Assert.True(exit == 2, $"{command} {given}: {err}");
+                Assert.Contains($"({what}: give the sweep directory {sweep})", err);
+            }
+    }
 }
