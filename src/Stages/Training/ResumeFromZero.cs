@@ -10,6 +10,7 @@ public static class ResumeFromZero
     /// <summary>Why none was saved: <paramref name="saves"/> says which checkpoints the run has besides the one a signal
     /// saves (a kill and a failure save none), e.g. "a synthetic group saves one only".</summary>
     public static string NoneSaved(string saves) =>
-        $"none was saved: {saves} when stopped by a signal (Ctrl+C, SIGTERM, SIGUSR1), not when killed or failing";
+        $"none was saved: {saves} when stopped by a signal (Ctrl+C, SIGTERM, SIGUSR1) and let wind down, not when killed, " +
+        "stopped at once (a second Ctrl+C, or the end of the grace period) or failing";
 
 }

@@ -54,7 +54,8 @@ public class OlmoResumeReviewTests() : InTempFolder("olmo-resume-review-")
         var progress = new StopAt(long.MaxValue, never);
         await Assert.ThrowsAsync<PipelineRunException>(() => Run(Diverging(dir, 1000), progress, never.Token, resume: true));
         Assert.Contains("default: no checkpoint to resume from; training from step 0 (none was saved: the first comes at step " +
-            "olmo.checkpoint_every = 1,000, or when stopped by a signal (Ctrl+C, SIGTERM, SIGUSR1), not when killed or failing)", progress.Messages);
+            "olmo.checkpoint_every = 1,000, or when stopped by a signal (Ctrl+C, SIGTERM, SIGUSR1) and let wind down, not when killed, " +
+            "stopped at once (a second Ctrl+C, or the end of the grace period) or failing)", progress.Messages);
         Assert.InRange(diverged, 2, 40);
     }
 
