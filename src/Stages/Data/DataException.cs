@@ -4,14 +4,16 @@ namespace Retention.Data;
 /// The data stage cannot go on: a source is misconfigured (no shard matches, unknown format), a
 /// checkpoint cursor does not fit the data any more, or, with <c>strict: true</c>, the first
 /// data-quality issue. In the last case <see cref="Issue"/> is set and the message reads
-/// <c>shard:line: reason: detail</c>.
+/// <c>shard:line: reason: detail (strict: ...)</c>.
 /// </summary>
 public sealed class DataException : Exception
 {
     public DataException(string message) : base(message) { }
 
+    /// <summary>A strict source's stop: the issue's detail says what a lenient source does with it ("the shard is skipped"),
+    /// so the message says that this one stops instead.</summary>
     public DataException(DataQualityIssue issue)
-        : base(Format(issue)) => Issue = issue;
+        : base($"{Format(issue)} (strict: true: the run stops at the first data-quality issue instead)") => Issue = issue;
 
     /// <summary>The issue that stopped a strict source; null for other failures.</summary>
     public DataQualityIssue? Issue { get; }

@@ -135,6 +135,9 @@ public class BadDataTests
         var strict = new DataQualityLog();
         var e = Assert.Throws<DataException>(() => DataFiles.Source(shards, strict, strict: true).Documents().ToList());
         Assert.StartsWith($"{corrupt}:301: corrupt_compressed: ", e.Message);
+        // The detail says what a lenient source does ("the rest of the shard is skipped"); the stop says it stops instead.
+        Assert.Contains("the rest of the shard is skipped", e.Message);
+        Assert.EndsWith(" (strict: true: the run stops at the first data-quality issue instead)", e.Message);
         Assert.Equal(1, strict.Total);
     }
 
