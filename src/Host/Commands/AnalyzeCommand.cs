@@ -60,7 +60,11 @@ public static class AnalyzeCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e, inputErrors: e is not AnalysisException, advice: WriteAdvice.Output);
+                int exit = Errors.Report(e, inputErrors: e is not AnalysisException, advice: WriteAdvice.Output);
+                // A table the runs write but none has yet (stopped before their first checkpoint): said as `query` says it.
+                if (e is AnalysisException && SqlRunner.MissingTableName(e.Message) is { } missing && UnwrittenTable.Note(missing, r.GetValue(dir)!) is { } note)
+                    Console.Error.WriteLine($"note: {note}");
+                return exit;
             }
         });
         return cmd;

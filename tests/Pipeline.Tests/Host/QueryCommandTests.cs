@@ -139,6 +139,10 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Contains(note, train.Err);
         // The same from a folder of sweeps, and from one run's directory (its run.yaml).
         Assert.Contains(note, Query(Path.Combine(dir, "artifacts"), "SELECT count(*) FROM train").Err);
+        // `analyze` too: its first table joins params, which the runs write but have not yet.
+        var analyze = CliProcess.Run(dir, Limit, "analyze", sweep);
+        Assert.Equal(1, analyze.Exit);
+        Assert.Contains("note: the runs write table 'params', but none has written it yet", analyze.Err);
         File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "runs", "a", "run.yaml"));
         Assert.Contains(note, Query(Path.Combine(sweep, "runs", "a"), "SELECT 1; SELECT count(*) FROM train").Err);
 
