@@ -77,9 +77,10 @@ public static partial class AnalysisRunner
         {
             ct.ThrowIfCancellationRequested();
             var step = AnalysisSteps.Plot(plot.Name);
-            var path = Path.Combine(outputDir, RequireFileName(plot.Name, step) + ".png");
+            string? path = null;
             try
             {
+                path = Path.Combine(outputDir, RequireFileName(plot.Name, step) + ".png");
                 PlotRenderer.Render(catalog.Connection, plot, path);
                 log?.WriteLine($"plot {plot.Name} -> {path}");
             }
@@ -88,7 +89,7 @@ public static partial class AnalysisRunner
             {
                 failed.Add(declaredAt.GetValueOrDefault(e.Step) is { } at ? e.At(at) : e.At(declaredAt.GetValueOrDefault(step)?.ToString()));
                 // The earlier analysis's drawing would sit beside this one's tables as if it were theirs.
-                if (File.Exists(path) && Pipeline.SweepContract.SetAsideAnalysisFiles(sweepDir, [path]) is { } kept)
+                if (path is not null && File.Exists(path) && Pipeline.SweepContract.SetAsideAnalysisFiles(sweepDir, [path]) is { } kept)
                     log?.WriteLine($"plot {plot.Name}: the earlier analysis's {Path.GetFileName(path)} moved to {kept}");
             }
         }

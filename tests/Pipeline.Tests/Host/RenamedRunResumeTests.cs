@@ -47,7 +47,7 @@ public class RenamedRunResumeTests() : InTempFolder("renamed-resume-")
         var file = Path.Combine(dir, "s.yaml");
         await PipelineRunner.RunAsync(SpecLoader.LoadText(small, file), Path.Combine(dir, "a"), SilentProgress.Instance, default, analyze: false);
         var runs = Path.Combine(dir, "a", "s", "runs");
-        var before = Directory.GetFiles(Path.Combine(runs, "default")).ToDictionary(Path.GetFileName, File.ReadAllBytes);
+        var before = Directory.GetFiles(Path.Combine(runs, "default")).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         // A folder where the header's theory.arrow goes: the move and the first header files succeed, then writing fails.
         File.Delete(Path.Combine(runs, "default", "theory.arrow"));
         Directory.CreateDirectory(Path.Combine(runs, "default", "theory.arrow"));
@@ -58,7 +58,7 @@ public class RenamedRunResumeTests() : InTempFolder("renamed-resume-")
             resume: true, analyze: false));
 
         Assert.False(Directory.Exists(Path.Combine(runs, "seed-0")));
-        var after = Directory.GetFiles(Path.Combine(runs, "default")).ToDictionary(Path.GetFileName, File.ReadAllBytes);
+        var after = Directory.GetFiles(Path.Combine(runs, "default")).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         Assert.All(before, f => Assert.True(f.Value.AsSpan().SequenceEqual(after[f.Key]), $"{f.Key} changed"));   // run.yaml and swept.arrow too
     }
