@@ -50,8 +50,25 @@ public static class SubmitCommand
                 var plan = SweepSubmitter.Plan(pipeline, r.GetValue(artifacts)!, resources, Launcher(), r.GetValue(overwrite),
                     askScheduler: !dry || SlurmClient.Installed());
                 var s = plan.Submission;
+                void WouldMove()
+                {
+                    if (plan.Dropped.Count > 0)
+                        Console.WriteLine($"# {plan.Dropped.Count} run(s) under runs/ that this sweep does not have ({Listing.FirstFew(plan.Dropped)}) " +
+                                          "would be moved to previous/<time>/runs/, as run --resume moves them (a --set forgotten? compare with the sweep's pipeline.yaml)");
+                    foreach (var (from, to) in plan.Renamed) Console.WriteLine($"# {from} would continue as {to.RunId} (the same spec; the sweep's keys changed)");
+                }
+                void Moved(string? setAside)
+                {
+                    foreach (var (from, to) in plan.Renamed) Console.WriteLine($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
+                    if (setAside is not null)
+                        Console.WriteLine($"{plan.Dropped.Count} run(s) no longer in the sweep ({Listing.FirstFew(plan.Dropped)}) kept in {setAside}, " +
+                                          "with the analysis over them, so the analysis reads only this sweep's runs");
+                }
                 if (s.Tasks.Count == 0)
                 {
+                    // Nothing to train, but the sweep is still this pipeline's: the runs it takes over and drops move as a submission moves them.
+                    if (dry) WouldMove();
+                    else Moved(await SweepSubmitter.AdoptAsync(plan, pipeline));
                     Console.WriteLine($"all {plan.Runs} runs of {s.SweepDir} completed: nothing to submit (`pipeline analyze {s.SweepDir}` redoes the analysis; --overwrite trains again)");
                     return ExitCodes.Ok;
                 }
@@ -59,10 +76,7 @@ public static class SubmitCommand
                 if (dry)
                 {
                     Console.WriteLine($"# {what}; would be written to {s.Directory}");
-                    if (plan.Dropped.Count > 0)
-                        Console.WriteLine($"# {plan.Dropped.Count} run(s) under runs/ that this sweep does not have ({Listing.FirstFew(plan.Dropped)}) " +
-                                          "would be moved to previous/<time>/runs/, as run --resume moves them (a --set forgotten? compare with the sweep's pipeline.yaml)");
-                    foreach (var (from, to) in plan.Renamed) Console.WriteLine($"# {from} would continue as {to.RunId} (the same spec; the sweep's keys changed)");
+                    WouldMove();
                     for (int i = 0; i < s.Tasks.Count; i++) Console.WriteLine($"# task {i}: {string.Join(", ", s.Tasks[i])}");
                     Console.WriteLine($"# --- {SlurmSubmission.ArrayScript}");
                     Console.Write(plan.ArrayScript);
@@ -71,10 +85,7 @@ public static class SubmitCommand
                     return ExitCodes.Ok;
                 }
                 (s, var setAside) = await SweepSubmitter.SubmitAndSetAsideAsync(plan, pipeline, r.GetValue(overwrite));
-                foreach (var (from, to) in plan.Renamed) Console.WriteLine($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
-                if (setAside is not null)
-                    Console.WriteLine($"{plan.Dropped.Count} run(s) no longer in the sweep ({Listing.FirstFew(plan.Dropped)}) kept in {setAside}, " +
-                                      "so the analysis reads only this sweep's runs");
+                Moved(setAside);
                 Console.WriteLine($"submitted {what} as job {s.ArrayJobId}{(resources.MaxParallel > 0 ? $" (at most {resources.MaxParallel} at once)" : "")}; " +
                                   $"the analysis is job {s.AnalysisJobId}, after it");
                 Console.WriteLine($"logs: {Path.Combine(s.Directory, SlurmSubmission.LogsFolder)}");

@@ -137,7 +137,7 @@ public static class SweepSubmitter
         s = s with { ArrayJobId = array };
         await s.SaveAsync();
         // Not the array's runs, and its analysis starts only after its tasks: moved now, so no refused array leaves them moved.
-        if (!overwrite) setAside = SweepContract.SetAsideDropped(s.SweepDir, pipeline.Runs.Select(r => r.RunId));
+        if (!overwrite) setAside = SetAsideDropped(s.SweepDir, pipeline);
         try
         {
             var analysis = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), $"--dependency=afterany:{array}", "--kill-on-invalid-dep=yes");
@@ -150,6 +150,31 @@ public static class SweepSubmitter
         }
         await s.SaveAsync();
         return (s, setAside);
+    }
+
+    /// <summary>A submission with nothing to train still makes the sweep this pipeline's, as `run --resume` does: earlier runs
+    /// it takes over move to their new ids, runs it no longer has (and the analysis over them) to previous/, and its
+    /// pipeline.yaml becomes the sweep's (what `analyze` and `status` read). Returns where the dropped runs went, or null.</summary>
+    public static async Task<string?> AdoptAsync(SubmitPlan plan, LoadedPipeline pipeline)
+    {
+        var sweepDir = plan.Submission.SweepDir;
+        if (!Directory.Exists(sweepDir)) return null;
+        using (SweepLock.Acquire(sweepDir))   // not while a local `pipeline run` writes the sweep
+        {
+            var newIds = plan.Renamed.ToDictionary(m => m.From, m => m.To.RunId, StringComparer.Ordinal);
+            foreach (var (from, to) in plan.Renamed) await TakeOverAsync(sweepDir, from, to, pipeline, newIds);
+            var setAside = SetAsideDropped(sweepDir, pipeline);
+            await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
+            return setAside;
+        }
+    }
+
+    /// <summary>Moves the runs the sweep no longer has to previous/&lt;time&gt;/runs/, and the analysis over them beside them.</summary>
+    static string? SetAsideDropped(string sweepDir, LoadedPipeline pipeline)
+    {
+        var setAside = SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId));
+        if (setAside is not null) SweepContract.SetAsideAnalysis(sweepDir, Path.GetDirectoryName(setAside)!);
+        return setAside;
     }
 
     /// <summary>Adopts the earlier run <paramref name="from"/> as <paramref name="to"/> (<see cref="AdoptedRun"/>), once

@@ -257,6 +257,39 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
     }
 
     [Fact]
+    public void A_resubmission_with_nothing_to_train_still_takes_runs_over_and_sets_the_dropped_ones_aside()
+    {
+        // Trained with seeds 0 and 1, submitted again without the seed key: seed 0's runs are this sweep's, seed 1's are not.
+        WritePipeline();
+        File.WriteAllText(Path.Combine(dir, "seeds.yaml"), File.ReadAllText(Path.Combine(dir, "syn.yaml"))
+            .Replace("sweep: {train.lr: [0.003, 0.001]}", "sweep: {train.lr: [0.003, 0.001], seed: [0, 1]}"));
+        var local = CliProcess.Run(dir, Limit, "run", "seeds.yaml");
+        Assert.True(local.Exit == 0, local.Err + local.Out);
+        var runs = Path.Combine(Sweep, "runs");
+        var path = FakeSlurmPath("echo 77");
+
+        var dry = Submit(path, "--dry-run");
+        Assert.True(dry.Exit == 0, dry.Err + dry.Out);
+        Assert.Contains("# lr-0.003_seed-0 would continue as lr-0.003", dry.Out);
+        Assert.Contains("# 2 run(s) under runs/ that this sweep does not have (lr-0.001_seed-1, lr-0.003_seed-1) would be moved", dry.Out);
+        Assert.Equal(4, Directory.GetDirectories(runs).Length);   // a dry run moves nothing
+
+        // Before: "nothing to submit", and all four runs stayed for the analysis to mix.
+        var submitted = Submit(path);
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        Assert.Contains("lr-0.003_seed-0 continues as lr-0.003", submitted.Out);
+        Assert.Contains("2 run(s) no longer in the sweep (lr-0.001_seed-1, lr-0.003_seed-1) kept in", submitted.Out);
+        Assert.Contains("all 2 runs of", submitted.Out);
+        Assert.Equal(["lr-0.001", "lr-0.003"], Directory.GetDirectories(runs).Select(Path.GetFileName).Order());
+        var previous = Assert.Single(Directory.GetDirectories(Path.Combine(Sweep, "previous")));
+        Assert.True(File.Exists(Path.Combine(previous, "analysis", "final.arrow")));   // the analysis over all four, with them
+        Assert.DoesNotContain("seed", File.ReadAllText(Path.Combine(Sweep, "pipeline.yaml")).Split("sweep:")[1]);
+        Assert.False(Directory.Exists(Path.Combine(Sweep, "slurm")));                  // nothing was submitted
+        var status = CliProcess.Run(dir, Limit, "status", Sweep);
+        Assert.Contains("2 runs: 2 completed", status.Out);
+    }
+
+    [Fact]
     public void A_refused_resubmission_of_a_sweep_that_gained_a_key_puts_the_runs_back_as_they_were()
     {
         TrainThenAddSeeds();
