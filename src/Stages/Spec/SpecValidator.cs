@@ -147,6 +147,9 @@ internal sealed partial class SpecValidator
         AtLeast(d.Packing.SeqLen, 4, "data.packing.seq_len");
         AtLeast(d.Packing.BatchSize, 1, "data.packing.batch_size");
         AtLeast(d.Packing.HeldOutEvery, 0, "data.packing.held_out_every");
+        // One in one is every document: nothing is left to train on, and a source repeated forever would be read forever.
+        Check(d.Packing.HeldOutEvery != 1, "data.packing.held_out_every",
+            "1 holds out every document, leaving none to train on; give 0 (no validation set) or n ≥ 2 (one document in n)");
         AtLeast(d.Packing.ValidationRows, 0, "data.packing.validation_rows");
         AtLeast(d.Packing.Prefetch, 1, "data.packing.prefetch");
         AtLeast(d.Tokenizer.Threads, 0, "data.tokenizer.threads");

@@ -25,6 +25,8 @@ public class DolmaParserTests
         Assert.Equal("shard.jsonl:42", noId.Id);
         Assert.Equal("fallback", noId.Source);
         Assert.Equal("shard.jsonl:9", Parse("""{"id":null,"text":"a"}""", lineNumber: 9).Document!.Id);
+        Assert.Equal("shard.jsonl:8", Parse("""{"id":"","text":"a"}""", lineNumber: 8).Document!.Id);
+        Assert.Equal("shard.jsonl:7", Parse("""{"id":"  ","text":"a"}""", lineNumber: 7).Document!.Id);
     }
 
     [Fact]

@@ -134,7 +134,8 @@ public class ShardToolsTests() : InTempFolder("shard-tools-")
     [Fact]
     public async Task A_sampled_document_the_reader_named_carries_that_name_so_the_samples_ids_are_the_corpuss()
     {
-        // Lines whose id the reader takes (a string, a number) and lines it names "<shard>:<line>": no id, a null one, a boolean.
+        // Lines whose id the reader takes (a string, a number) and lines it names "<shard>:<line>": no id, a null one, a boolean,
+        // an empty string (taken as an id, every such line was one document to the held-out split).
         Directory.CreateDirectory(Path.Combine(dir, "noid"));
         File.WriteAllLines(Path.Combine(dir, "noid", "a.jsonl"), [
             """{"id":"x1","text":"has an id"}""",
@@ -142,12 +143,13 @@ public class ShardToolsTests() : InTempFolder("shard-tools-")
             """{"id" :  null, "text":"null id", "metadata":{"id":null}}""",
             """{"text":"boolean id","id":true}""",
             """{"id":7,"text":"number id"}""",
+            """{"id":"","text":"empty id"}""",
         ]);
-        await ShardTools.SampleAsync(["noid/a.jsonl"], dir, 5, Path.Combine(dir, "s"), seed: 0, perShard: 10, new DataQualityLog());
+        await ShardTools.SampleAsync(["noid/a.jsonl"], dir, 6, Path.Combine(dir, "s"), seed: 0, perShard: 10, new DataQualityLog());
 
         static List<string> Ids(string path, string baseDirectory) => [.. DocumentSource.Create(new DataSourceSpec { Paths = [path], ShuffleBuffer = 1 },
             baseDirectory, 0, new DataQualityLog()).Documents().Select(d => d.Id).Order(StringComparer.Ordinal)];
-        string[] expected = ["7", "noid/a.jsonl:2", "noid/a.jsonl:3", "noid/a.jsonl:4", "x1"];
+        string[] expected = ["7", "noid/a.jsonl:2", "noid/a.jsonl:3", "noid/a.jsonl:4", "noid/a.jsonl:6", "x1"];
         Assert.Equal(expected, Ids("noid/a.jsonl", dir));
         Assert.Equal(expected, Ids("s", dir));   // read from the sample, every document keeps the corpus's id
 
@@ -158,6 +160,7 @@ public class ShardToolsTests() : InTempFolder("shard-tools-")
         Assert.Contains("""{"text":"boolean id","id":"noid/a.jsonl:4"}""", lines);
         Assert.Contains("""{"id":"noid/a.jsonl:2","text":"no id","source":"s"}""", lines);
         Assert.Contains("""{"id":7,"text":"number id"}""", lines);
+        Assert.Contains("""{"id":"noid/a.jsonl:6","text":"empty id"}""", lines);
         var provenance = File.ReadAllLines(Path.Combine(dir, "s", SampleDocuments.ProvenanceFile)).Skip(1).Select(r => r.Split(',')[2]);
         Assert.Equal(expected, provenance.Order(StringComparer.Ordinal));
     }

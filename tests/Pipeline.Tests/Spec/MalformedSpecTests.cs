@@ -167,6 +167,16 @@ public class MalformedSpecTests
     }
 
     [Fact]
+    public void Holding_out_every_document_is_refused()
+    {
+        // Before: validate said ok, and a source repeated forever (epochs: 0) was read forever at step 0.
+        var yaml = Yaml("name: a", "experiment: data", "data: {sources: [{paths: [x.jsonl], epochs: 0}], packing: {held_out_every: 1}}");
+        var error = Assert.Single(Errors(yaml), e => e.Path == "data.packing.held_out_every");
+        Assert.Contains("1 holds out every document, leaving none to train on", error.Message);
+        Assert.Equal(2, Load(yaml.Replace("held_out_every: 1", "held_out_every: 2")).Spec.Data!.Packing.HeldOutEvery);
+    }
+
+    [Fact]
     public void A_bad_sweep_key_does_not_hide_a_bad_value_of_another()
     {
         // Before: only the second and third errors; the 'x' came out once they were fixed.

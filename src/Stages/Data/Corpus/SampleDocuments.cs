@@ -17,8 +17,8 @@ public static class SampleDocuments
 
     /// <summary>
     /// The document's line as read, verbatim, with every field and its formatting, unless the reader named the
-    /// document itself: a line with no <c>id</c> key, or one whose <c>id</c> is no id (null, a boolean, an object or
-    /// an array; the reader takes strings and numbers), was named from its original shard and line. Read from the
+    /// document itself: a line with no <c>id</c> key, or one whose <c>id</c> is no id (null, a boolean, an object, an
+    /// array or a blank string; the reader takes other strings and numbers), was named from its original shard and line. Read from the
     /// sample it would be named from the sample's shard instead, and the held-out split, which hashes ids, would
     /// differ from the corpus's; so that id is written into the line: first in the object when there was no key,
     /// in place of the value otherwise.
@@ -52,7 +52,7 @@ public static class SampleDocuments
             bool isId = reader.ValueTextEquals("id"u8);
             reader.Read();
             int start = (int)reader.TokenStartIndex;
-            bool taken = reader.TokenType is JsonTokenType.String or JsonTokenType.Number;
+            bool taken = reader.TokenType is JsonTokenType.Number || reader.TokenType is JsonTokenType.String && DolmaParser.IsId(reader.GetString());
             reader.Skip();   // past a nested value; a no-op on scalars
             if (isId) found = (start, (int)reader.BytesConsumed, taken);
         }

@@ -73,7 +73,7 @@ public static class DolmaParser
                 {
                     id = reader.TokenType switch
                     {
-                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.String => reader.GetString() is var s && IsId(s) ? s : null,
                         JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
                         _ => null,
                     };
@@ -99,6 +99,10 @@ public static class DolmaParser
             id ?? SynthesisedId(idName ?? shard, lineNumber), text!, source ?? defaultSource,
             new DocumentPosition(shard, shardIndex, lineNumber), keepJson ? Encoding.UTF8.GetString(line) : null), null);
     }
+
+    /// <summary>Whether a string <c>id</c> names its document: an empty or blank one is no id (a corpus whose every line
+    /// has <c>"id": ""</c> would otherwise put every document on one side of the held-out split, which hashes ids).</summary>
+    public static bool IsId(string? id) => !string.IsNullOrWhiteSpace(id);
 
     /// <summary>The id of a line that has none: unique within a source, stable across runs.</summary>
     /// <param name="shard">The shard's <see cref="Shard.IdName"/>.</param>
