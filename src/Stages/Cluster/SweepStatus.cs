@@ -85,7 +85,10 @@ public static class SweepStatus
         }
         if (o.Job is not null)
             return Failure(o) is { } why
-                ? new(run, "failed", $"job {o.Job} ended{why} before training")
+                // Cancelled (scancel) before it started: the user stopped it, and nothing of it failed.
+                ? why.StartsWith(" CANCELLED", StringComparison.Ordinal) && LastLine(o.Log, IsError).Length == 0
+                    ? new(run, "not started", $"job {o.Job} was cancelled before it started; resubmit to train it")
+                    : new(run, "failed", $"job {o.Job} ended{why} before training")
                 : new(run, "not started", $"job {o.Job} is no longer queued and never started it; resubmit");
         return new(run, "not started", "");
     }
@@ -100,7 +103,10 @@ public static class SweepStatus
         if (queued is not null) return new(job, "running", queued == "RUNNING" ? "" : queued);
         string error = LastLine(log, IsError);
         if (endState?.Invoke() is { } how && !how.StartsWith("COMPLETED", StringComparison.Ordinal))
-            return new(job, "failed", $"ended {how}{error}");
+            // Cancelled (scancel): stopped, as a Ctrl+C'd analysis is, not failed; `analyze` writes it.
+            return how.StartsWith("CANCELLED", StringComparison.Ordinal) && error.Length == 0
+                ? new(job, "interrupted", $"cancelled ({how}) before it ended: `pipeline analyze` on the sweep writes its tables")
+                : new(job, "failed", $"ended {how}{error}");
         if (error.Length > 0) return new(job, "failed", error[2..]);
         if (log is not null && File.Exists(log)) return new(job, "completed", "tables and plots in analysis/");
         return new(job, "failed", "ended without a log (cancelled before it started?); run `pipeline analyze` on the sweep");

@@ -107,7 +107,10 @@ public class SlurmPureTests
         Assert.Contains("OUT_OF_MEMORY", oom.Detail);
         Assert.Equal("interrupted", SweepStatus.Classify("a", new(null, Started, false, "7_0", EndState: () => "COMPLETED")).State);
         Assert.Equal("running", SweepStatus.Classify("a", new(null, Started, true)).State);   // a local run holding the lock
-        Assert.Equal("failed", SweepStatus.Classify("a", new(null, null, false, "7_0", EndState: () => "CANCELLED by 0")).State);
+        // Cancelled before it started (scancel on a pending task): stopped by the user, not failed; resubmitting trains it.
+        var cancelled = SweepStatus.Classify("a", new(null, null, false, "7_0", EndState: () => "CANCELLED by 0"));
+        Assert.Equal(("not started", "job 7_0 was cancelled before it started; resubmit to train it"), (cancelled.State, cancelled.Detail));
+        Assert.Equal(SweepStatus.Stopped, SweepStatus.ExitCode([cancelled]));
         Assert.Equal("not started", SweepStatus.Classify("a", new(null, null, false)).State);
         // Slurm forgets an ended job after MinJobAge; the task's log still tells a failure before training.
         var log = Path.GetTempFileName();
@@ -165,7 +168,11 @@ public class SlurmPureTests
             Assert.Contains("FAILED", failed.Detail);
             Assert.Contains("column \"los\" not found", failed.Detail);
             Assert.Equal("failed", SweepStatus.ClassifyAnalysis("9", null, () => null, log).State);   // the log says so
-            Assert.Equal("failed", SweepStatus.ClassifyAnalysis("9", null, () => "CANCELLED (exit 0:0)", null).State);
+            // A cancelled analysis job was stopped, not failed (exit 4, as for a stopped analysis), and says what writes it.
+            var stopped = SweepStatus.ClassifyAnalysis("9", null, () => "CANCELLED (exit 0:0)", null);
+            Assert.Equal(("interrupted", "cancelled (CANCELLED (exit 0:0)) before it ended: `pipeline analyze` on the sweep writes its tables"),
+                (stopped.State, stopped.Detail));
+            Assert.Equal(SweepStatus.Stopped, SweepStatus.ExitCode([new RunState("r", "completed", "")], stopped));
             Assert.Equal("analysis (job 9): failed: " + failed.Detail, SweepStatus.Line(failed));
         }
         finally { File.Delete(log); }
