@@ -236,6 +236,38 @@ public class HttpSourceTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_tls_failure_is_not_retried_and_says_why()
+    {
+        // https:// to a plain-HTTP server, which answers the TLS hello with an HTTP error: the handshake fails the same way
+        // every time; it was retried for a minute with "The SSL connection could not be established, see inner exception".
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int accepted = 0;
+        var serving = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+                Interlocked.Increment(ref accepted);
+                var stream = client.GetStream();
+                await stream.ReadAsync(new byte[4096]);
+                await stream.WriteAsync("HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+            }
+        });
+        var notices = new List<string>();
+        using var http = ResumableHttpStream.CreateClient();
+        var url = $"https://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/shard-0.json.gz";
+        var source = DataFiles.Source([url], new DataQualityLog(), reader: new ShardReader(http, FastRetry, notices.Add));
+
+        var e = await Assert.ThrowsAsync<ShardReadException>(() => Task.Run(() => source.Read().ToList()));
+
+        Assert.StartsWith($"{url}: the TLS connection failed: ", e.Message);
+        Assert.Empty(notices);   // not retried
+        Assert.Equal(1, accepted);
+        listener.Stop();
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_shard_the_server_does_not_have_is_recorded_and_skipped_at_once_and_stops_a_strict_source()
     {
         // One URL of a long list gone (404): the run goes on with the others, as for any bad shard.

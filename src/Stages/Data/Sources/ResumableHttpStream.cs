@@ -89,6 +89,11 @@ public sealed class ResumableHttpStream : ReadOnlyStream
                 _atEnd = true;
                 return 0;
             }
+            catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException tls)
+            {
+                // A certificate or protocol mismatch does not go away on retry.
+                throw Fatal($"the TLS connection failed: {tls.Message}{(tls.InnerException is { } why ? $" ({why.Message})" : "")}");
+            }
             catch (Exception e) when (IsTransient(e, ct))
             {
                 Disconnect();
@@ -96,11 +101,11 @@ public sealed class ResumableHttpStream : ReadOnlyStream
                 if (_failures >= _policy.MaxAttempts)
                     throw new ShardReadException(
                         $"{_uri}: giving up at byte {_position}{(_length is { } l ? $" of {l}" : "")} after " +
-                        $"{_failures} failed attempts in a row: {e.Message}", e);
+                        $"{_failures} failed attempts in a row: {What(e)}", e);
                 var wait = e is TransientStatusException { RetryAfter: { } after } && after > _policy.Backoff(_failures)
                     ? (after < _policy.MaxDelay ? after : _policy.MaxDelay)
                     : _policy.Backoff(_failures);
-                _notice?.Invoke($"{_uri}: {e.Message} at byte {_position}{(_length is { } total ? $" of {total}" : "")}; " +
+                _notice?.Invoke($"{_uri}: {What(e)} at byte {_position}{(_length is { } total ? $" of {total}" : "")}; " +
                     $"retry {_failures} of {_policy.MaxAttempts - 1} in {wait.TotalSeconds:0.###} s");
                 await Task.Delay(wait, ct).ConfigureAwait(false);
             }
@@ -206,6 +211,10 @@ public sealed class ResumableHttpStream : ReadOnlyStream
     private static bool IsTransient(Exception e, CancellationToken ct) =>
         !ct.IsCancellationRequested && e is TransientStatusException or TimeoutException or HttpRequestException
             or IOException and not ShardReadException;
+
+    /// <summary>HttpClient's "see the inner exception" messages with the inner one's, which says what happened.</summary>
+    private static string What(Exception e) =>
+        e is HttpRequestException { InnerException: { } inner } ? $"{e.Message} ({inner.Message})" : e.Message;
 
     private ShardReadException Fatal(string what) =>
         new($"{_uri}: {what} (at byte {_position})");
