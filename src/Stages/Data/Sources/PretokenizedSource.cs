@@ -211,7 +211,9 @@ public sealed class PretokenizedSource
             ("<" or "=" or "", "u", "4") => TokenDtype.UInt32,
             _ => throw new DataException($"{file.Location}: the .npy dtype {descr.Groups[1].Value}{descr.Groups[2].Value}{descr.Groups[3].Value} is not little-endian uint16 (<u2) or uint32 (<u4)"),
         };
-        if (dtype != Dtype) throw new DataException($"{file.Location}: the .npy header says {dtype}, the source is configured as {Dtype}");
+        if (dtype != Dtype)
+            throw new DataException($"{file.Location}: the .npy header says {dtype}, the source is configured as {Dtype}: " +
+                $"set the source's token_dtype: {dtype.ToString().ToLowerInvariant()}");
         return prefix + headerLength;
     }
 
