@@ -80,8 +80,9 @@ public static class DataCommand
                 Console.WriteLine($"{result.Files.Count} file(s) in {r.GetValue(output)}: {result.Documents:N0} documents, {result.Tokens:N0} tokens " +
                     $"in {result.Seconds:F1} s ({result.TokensPerSecond / 1e6:F2} M tokens/s); read them with " +
                     // Absolute: a pipeline's relative paths resolve against its file's folder, not the directory tokenize ran in.
-                    $"data: {{sources: [{{paths: ['{Path.Combine(Path.GetFullPath(r.GetValue(output)!), "*.npy")}'], format: pretokenized, token_dtype: {r.GetValue(dtype)}}}], " +
-                    $"tokenizer: {{kind: {spec.Kind}{(spec.Path is null ? "" : $", path: '{Path.GetFullPath(spec.Path)}'")}{(spec.MergesPath is null ? "" : $", merges_path: '{Path.GetFullPath(spec.MergesPath)}'")}}}}}");
+                    // The folder, not a glob of it: a folder named like a glob ('tok[1]') would match nothing; quoted as YAML quotes.
+                    $"data: {{sources: [{{paths: [{Quoted(Path.GetFullPath(r.GetValue(output)!))}], format: pretokenized, token_dtype: {r.GetValue(dtype)}}}], " +
+                    $"tokenizer: {{kind: {spec.Kind}{(spec.Path is null ? "" : $", path: {Quoted(Path.GetFullPath(spec.Path))}")}{(spec.MergesPath is null ? "" : $", merges_path: {Quoted(Path.GetFullPath(spec.MergesPath))}")}}}}}");
                 ReportSkipped(quality);
                 return Task.FromResult(0);
             }
@@ -98,6 +99,9 @@ public static class DataCommand
     }
 
     /// <summary>The bad lines or shards a data command skipped: how many of each reason, and the first of them with its place.</summary>
+    /// <summary>A YAML single-quoted scalar ('bob''s tok').</summary>
+    static string Quoted(string value) => $"'{value.Replace("'", "''")}'";
+
     static void ReportSkipped(DataQualityLog quality)
     {
         if (quality.Total == 0) return;

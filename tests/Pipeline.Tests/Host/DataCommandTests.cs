@@ -233,7 +233,8 @@ public class DataCommandTests() : InTempFolder("data-cli-")
         TinyCorpus.WriteShard(dir);
         File.Copy(Path.Combine(Tokenizers, "bytes-vocab.json"), Path.Combine(dir, "vocab.json"));
         File.Copy(Path.Combine(Tokenizers, "bytes-merges.txt"), Path.Combine(dir, "merges.txt"));
-        var tokenize = CliProcess.Run(dir, Limit, "data", "tokenize", "shards", "--out", "tokens", "--tokenizer", "bpe",
+        // A folder name with a quote and brackets: the hint was '.../bob's tok[1]/*.npy', not YAML, and a glob matching nothing.
+        var tokenize = CliProcess.Run(dir, Limit, "data", "tokenize", "shards", "--out", "bob's tok[1]", "--tokenizer", "bpe",
             "--tokenizer-path", "vocab.json", "--merges-path", "merges.txt");
         Assert.True(tokenize.Exit == 0, tokenize.Err);
         var hint = tokenize.Out.Split('\n').Single(l => l.Contains("read them with ")).Trim();

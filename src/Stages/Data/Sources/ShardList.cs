@@ -81,16 +81,17 @@ public static class ShardList
             var name = namedFrom is null ? location : Path.GetRelativePath(namedFrom, location).Replace('\\', '/');
             if (!found.TryGetValue(location, out var had) || Path.IsPathRooted(had)) found[location] = name;
         }
-        if (Glob.HasWildcards(entry))
+        var path = Path.GetFullPath(entry, baseDirectory);
+        // A file or folder that is there is itself, though its name holds a glob character ('tok[1]').
+        if (Glob.HasWildcards(entry) && !Path.Exists(path))
         {
             var all = Glob.Expand(entry, baseDirectory).ToList();
             var matches = all.Where(f => context.Accepts(Path.GetFileName(f))).ToList();
             if (matches.Count == 0)
-                throw new DataException($"'{entry}' matches no shard file (relative to {baseDirectory})" + OtherKinds(all, context));
+                throw new DataException($"'{entry}' matches no shard file{(Path.IsPathRooted(entry) ? "" : $" (relative to {baseDirectory})")}" + OtherKinds(all, context));
             matches.ForEach(Add);
             return;
         }
-        var path = Path.GetFullPath(entry, baseDirectory);
         if (Directory.Exists(path))
         {
             var all = Directory.EnumerateFiles(path).ToList();
