@@ -35,8 +35,10 @@ public sealed record SlurmResources(
         {
             if (TimeLimitSeconds(Time) is not { } seconds)
                 problems.Add($"--time '{Time}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)");
+            else if (seconds == 0)
+                problems.Add($"--time {Time}: Slurm reads 0 as no limit; leave --time out for the partition's limit, or give one");
             else if (seconds <= SignalLeadSeconds)
-                problems.Add($"--time {Time} leaves no time before the warning --signal-lead {SignalLeadSeconds} s");
+                problems.Add($"--time {Time} leaves no time before the warning --signal-lead {SignalLeadSeconds} s: give a longer --time or a shorter --signal-lead");
         }
         if (AnalysisTime is not null && TimeLimitSeconds(AnalysisTime) is null)
             problems.Add($"--analysis-time '{AnalysisTime}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)");

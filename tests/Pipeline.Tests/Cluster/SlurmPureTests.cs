@@ -36,6 +36,9 @@ public class SlurmPureTests
         foreach (var option in new[] { "--gpus-per-run", "--cpus-per-run", "--mem", "--partition", "--signal-lead 180" })
             Assert.Contains(problems, p => p.Contains(option));
         Assert.Empty(new SlurmResources(Mem: "16G", Time: "1-00", Partition: "gpu").Problems());
+        // What to do about a limit too short for the warning; 0, which Slurm reads as no limit, said as such.
+        Assert.EndsWith("give a longer --time or a shorter --signal-lead", Assert.Single(new SlurmResources(Time: "1").Problems()));
+        Assert.Contains("Slurm reads 0 as no limit", Assert.Single(new SlurmResources(Time: "0").Problems()));
     }
 
     static SlurmSubmission Submission(string sweepDir, SlurmResources r) =>
