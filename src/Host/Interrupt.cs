@@ -15,11 +15,15 @@ public sealed class Interrupt : IDisposable
     readonly PosixSignalRegistration[] registrations;
     int signals;
 
-    readonly string winding, atOnce;
+    readonly string winding, atOnce, again;
 
     Interrupt(string command)
     {
         (winding, atOnce) = (WindDown(command), AtOnce(command));
+        // A cluster task has no terminal to press Ctrl+C in, and scancel's SIGTERM is followed by Slurm's SIGKILL after KillWait.
+        again = command == "task"
+            ? "after scancel's SIGTERM, Slurm kills the task once its KillWait has passed, 30 s by default; a warning (SIGUSR1) leaves the whole time"
+            : "press Ctrl+C again to stop at once";
         registrations = OperatingSystem.IsWindows()
             ? [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)]
             : [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
@@ -82,8 +86,7 @@ public sealed class Interrupt : IDisposable
         context.Cancel = true;   // the process does not end here; the work winds down
         if (Interlocked.Increment(ref signals) == 1)
         {
-            Console.Error.WriteLine($"stopping: {winding} " +
-                                    $"(at most {Grace.TotalSeconds:0} s{GraceNote}; press Ctrl+C again to stop at once)");
+            Console.Error.WriteLine($"stopping: {winding} (at most {Grace.TotalSeconds:0} s{GraceNote}; {again})");
             stop.Cancel();
             _ = Task.Delay(Grace).ContinueWith(_ =>
             {
