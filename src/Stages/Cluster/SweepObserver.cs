@@ -26,7 +26,10 @@ public static class SweepObserver
         var checkpoints = CheckpointSteps(sweepDir, plans, taskOf, out var damaged);
         var live = new Dictionary<(string, int), SchedulerTask>();
         var ids = submissions.Select(s => s.ArrayJobId).OfType<string>().ToList();
-        if (ids.Count > 0)
+        // Every run ended for good and the analysis recorded its outcome after the last submission: nothing the scheduler
+        // says can change what is shown, and asking a scheduler that cannot be reached takes a minute of retries.
+        bool settled = Settled(sweepDir, plans, submissions);
+        if (ids.Count > 0 && !settled)
         {
             try
             {
@@ -36,7 +39,7 @@ public static class SweepObserver
         }
         // The sweep's lock probed and its holder read once: training (runs are running) or an analysis writing.
         var holder = SweepLock.IsHeld(sweepDir) ? SweepLock.Holder(sweepDir) : null;
-        bool sweepHeld = holder is not null && !SweepLock.IsAnalysis(holder), canAsk = schedulerProblem is null;
+        bool sweepHeld = holder is not null && !SweepLock.IsAnalysis(holder), canAsk = schedulerProblem is null && !settled;
         if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
                 canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk);
@@ -70,6 +73,14 @@ public static class SweepObserver
             plans.Select(p => SweepContract.ReadProvenance(Path.Combine(sweepDir, ArtifactLayout.RunsDir, p.RunId))?.Finished), sweepDir);
         return states;
     }
+
+    /// <summary>Whether the sweep has nothing left for the scheduler to tell: submitted, every run completed or failed (an
+    /// interrupted one may be requeued), and an analysis outcome recorded after the last submission.</summary>
+    static bool Settled(string sweepDir, IReadOnlyList<RunPlan> plans, IReadOnlyList<SlurmSubmission> submissions) =>
+        submissions.Count > 0 && SubmittedUtc(submissions[^1]) is { } submitted
+        && Analysis.AnalysisOutcome.Read(sweepDir) is { } outcome && outcome.FinishedUtc > submitted
+        && plans.All(p => PipelineRunner.ReadStatus(Path.Combine(sweepDir, ArtifactLayout.RunsDir, p.RunId))?.State
+            is "completed" or "failed" or RunStatus.DataExhausted);
 
     /// <summary>An analysis writing the sweep's tables now: `analyze` holding the sweep, or a local run holding it after its
     /// runs ended; else null.</summary>

@@ -290,6 +290,25 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
     }
 
     [Fact]
+    public void Status_of_a_sweep_whose_runs_and_analysis_ended_after_its_submission_does_not_ask_the_scheduler()
+    {
+        // Submitted, then trained and analysed by `run --resume`: a scheduler that cannot be reached took a minute of
+        // squeue retries before status answered. A stand-in squeue that marks each call and fails shows it is not asked.
+        WritePipeline();
+        var submitted = Submit(FakeSlurmPath("echo 77"));
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        var resumed = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--resume");
+        Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
+        var asked = Path.Combine(dir, "squeue-asked");
+        var path = FakeSlurm.Path(Path.Combine(dir, "down-bin"), ("sbatch", "exit 1"), ("squeue", $"touch {asked}; echo 'slurm_load_jobs error: Unable to contact slurm controller' >&2; exit 1"),
+            ("sacct", $"touch {asked}; exit 1"));
+        var status = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = path }, "status", Sweep);
+        Assert.True(status.Exit == 0, status.Out + status.Err);
+        Assert.Contains("2 runs: 2 completed", status.Out);
+        Assert.False(File.Exists(asked), status.Out + status.Err);
+    }
+
+    [Fact]
     public void A_refused_resubmission_of_a_sweep_that_gained_a_key_puts_the_runs_back_as_they_were()
     {
         TrainThenAddSeeds();
