@@ -187,11 +187,14 @@ public static class PipelineRunner
             {
                 // The cells of a group stop together; every one records the error, which names the
                 // failing run when one is to blame (e.g. a non-finite loss), and the last step it reached.
-                var error = Training.TorchLoading.Explain(e) ?? e.Message;
+                // A failure of the machine around the run (a shard server down, a disk) leaves its checkpoint good: say so.
+                var resumable = experiment == "olmo" && IsInfrastructure(e) && CheckpointStepOf(cells[0].RunDir) is { } at
+                    ? $" (its checkpoint at step {at:N0} is kept: `pipeline run ... --resume` continues from it once that is fixed)" : "";
+                var error = (Training.TorchLoading.Explain(e) ?? e.Message) + resumable;
                 foreach (var cell in cells)
                     await EndAsync(cell, new RunStatus("failed", steps.LastStep(cell.RunId), clock.Elapsed.TotalSeconds, error));
                 var blamed = cells.FirstOrDefault(c => c.RunId == Culprit(e)) ?? cells[0];
-                throw new PipelineRunException(blamed.RunId, blamed.RunDir, e);
+                throw new PipelineRunException(blamed.RunId, blamed.RunDir, e, resumable);
             }
             var ends = new List<(string, RunStatus)>();
             foreach (var cell in cells) ends.Add((cell.RunId, await EndAsync(cell, status)));
@@ -293,6 +296,24 @@ public static class PipelineRunner
         _ => false,
     };
 
+    /// <summary>Whether the failure came from outside the run's own work (a shard that could not be read, a network or
+    /// disk fault), so that the run resumes as it was once that is fixed.</summary>
+    static bool IsInfrastructure(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is IOException or HttpRequestException or UnauthorizedAccessException) return true;
+        return false;
+    }
+
+    /// <summary>The step of an OLMo run's checkpoint, or null when it has none that reads.</summary>
+    static long? CheckpointStepOf(string runDir)
+    {
+        var dir = Training.CheckpointFolder.Of(runDir);
+        if (!Directory.Exists(dir)) return null;
+        try { return Training.OlmoTrainer.Describe(dir).Step; }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidDataException or UnauthorizedAccessException or Artifacts.ArtifactException) { return null; }
+    }
+
     /// <summary>The run a failure names, if any (a non-finite loss names its cell).</summary>
     static string? Culprit(Exception e)
     {
@@ -363,8 +384,9 @@ public static class PipelineRunner
 }
 
 /// <summary>A run of the sweep failed; names the run and where its partial artifacts are.</summary>
-public sealed class PipelineRunException(string run, string runDir, Exception inner)
-    : Exception($"run '{run}' failed: {inner.Message} (artifacts written so far are in {runDir})", inner)
+/// <param name="note">Said after the cause (how to continue), or empty.</param>
+public sealed class PipelineRunException(string run, string runDir, Exception inner, string note = "")
+    : Exception($"run '{run}' failed: {inner.Message}{note} (artifacts written so far are in {runDir})", inner)
 {
     public string Run { get; } = run;
 }

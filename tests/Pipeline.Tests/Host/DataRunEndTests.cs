@@ -66,4 +66,31 @@ public class DataRunEndTests() : InTempFolder("data-run-end-")
         var enough = CliProcess.Run(dir, Limit, "run", Pipeline("d", "data", "shards/*.jsonl", last), "--no-analysis");
         Assert.True(enough.Exit == 0, enough.Err + enough.Out);
     }
+
+    /// <summary>A run whose data went away (a shard server down for good, a file removed) fails; its checkpoint is good, and the
+    /// error says a resume continues from it (the run's error said nothing of it, though `--resume` did continue).</summary>
+    [Fact]
+    public void An_olmo_run_failing_on_its_data_after_a_checkpoint_says_a_resume_continues_from_it()
+    {
+        TinyCorpus.WriteShard(dir);
+        File.WriteAllText(Path.Combine(dir, "o.yaml"), string.Join('\n',
+            "name: o", "experiment: olmo", "device: cpu",
+            "data:",
+            "  sources: [{paths: ['shards/a.jsonl'], epochs: 0}]",   // read again and again: the file is opened anew each pass
+            $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
+            "  packing: {seq_len: 16, batch_size: 4, held_out_every: 0, validation_rows: 0}",
+            "olmo: {preset: 4M, layers: 1, hidden: 16, mlp_dim: 32, heads: 2, eval_every: 100000, checkpoint_every: 5}",
+            "train: {steps: 1000000, lr: 0.003, warmup_steps: 1, log_every: 10}") + "\n");
+        using var run = CliProcess.Start(dir, "run", "o.yaml", "--no-analysis");
+        var checkpoint = Path.Combine(dir, "artifacts", "o", "runs", "default", "checkpoint");
+        run.WaitUntil(() => Directory.Exists(checkpoint), Limit, "the first checkpoint");
+        File.Delete(Path.Combine(dir, "shards", "a.jsonl"));
+
+        var (exit, _, err) = run.WaitForExit(Limit);
+        Assert.Equal(1, exit);
+        Assert.Matches(@"error: run 'default' failed: stage 'data' failed: Could not find file .*a\.jsonl.*\(its checkpoint at step [\d,]+ is kept: " +
+                       @"`pipeline run \.\.\. --resume` continues from it once that is fixed\)", err);
+        var status = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "artifacts", "o", "runs", "default", "status.json"))).RootElement;
+        Assert.Contains("--resume` continues from it", status.GetProperty("error").GetString());
+    }
 }
