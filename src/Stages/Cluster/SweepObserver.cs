@@ -44,9 +44,11 @@ public static class SweepObserver
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
                 canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk);
         var lastAnalysisJob = submissions.LastOrDefault(s => s.AnalysisJobId is not null);
-        analysis = SweepStatus.Latest(analysis, lastAnalysisJob is null ? null : SubmittedUtc(lastAnalysisJob), Analysis.AnalysisOutcome.Read(sweepDir));
+        // Read after the scheduler was asked (as each run's status below), once for the analysis line and its staleness.
+        var outcome = Analysis.AnalysisOutcome.Read(sweepDir);
+        analysis = SweepStatus.Latest(analysis, lastAnalysisJob is null ? null : SubmittedUtc(lastAnalysisJob), outcome);
         var requeues = submissions.ToDictionary(s => s.Number, s => s.Requeues());
-        IReadOnlyList<RunState> states = [.. plans.Select(plan =>
+        var observed = plans.Select(plan =>
         {
             var run = plan.RunId;
             var dir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
@@ -64,13 +66,13 @@ public static class SweepObserver
                     Log = task.Sub.LogOf(task.Task),
                     SchedulerAnswered = canAsk,
                 };
-            return SweepStatus.Classify(run, observation);
-        })];
+            return (State: SweepStatus.Classify(run, observation), Finished: observation.Started?.Finished);
+        }).ToList();
+        IReadOnlyList<RunState> states = [.. observed.Select(o => o.State)];
         // An analysis writing now outranks the outcome of the one before it (cleared only once this one has started).
         analysis = analysis?.State is "pending" or "running" ? analysis : AnalysisRunning(holder, states) ?? analysis ?? AnalysisStopped(sweepDir);
         analysis = SweepStatus.OfRuns(analysis, states);
-        analysis = SweepStatus.Stale(analysis, Analysis.AnalysisOutcome.Read(sweepDir),
-            plans.Select(p => SweepContract.ReadProvenance(Path.Combine(sweepDir, ArtifactLayout.RunsDir, p.RunId))?.Finished), sweepDir);
+        analysis = SweepStatus.Stale(analysis, outcome, observed.Select(o => o.Finished), sweepDir);
         return states;
     }
 

@@ -137,7 +137,7 @@ public static class SweepSubmitter
         s = s with { ArrayJobId = array };
         await s.SaveAsync();
         // Not the array's runs, and its analysis starts only after its tasks: moved now, so no refused array leaves them moved.
-        if (!overwrite) setAside = SetAsideDropped(s.SweepDir, pipeline);
+        if (!overwrite) setAside = SweepContract.SetAsideDropped(s.SweepDir, pipeline.Runs.Select(r => r.RunId));
         try
         {
             var analysis = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), $"--dependency=afterany:{array}", "--kill-on-invalid-dep=yes");
@@ -163,18 +163,10 @@ public static class SweepSubmitter
         {
             var newIds = plan.Renamed.ToDictionary(m => m.From, m => m.To.RunId, StringComparer.Ordinal);
             foreach (var (from, to) in plan.Renamed) await TakeOverAsync(sweepDir, from, to, pipeline, newIds);
-            var setAside = SetAsideDropped(sweepDir, pipeline);
+            var setAside = SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId));
             await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
             return setAside;
         }
-    }
-
-    /// <summary>Moves the runs the sweep no longer has to previous/&lt;time&gt;/runs/, and the analysis over them beside them.</summary>
-    static string? SetAsideDropped(string sweepDir, LoadedPipeline pipeline)
-    {
-        var setAside = SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId));
-        if (setAside is not null) SweepContract.SetAsideAnalysis(sweepDir, Path.GetDirectoryName(setAside)!);
-        return setAside;
     }
 
     /// <summary>Adopts the earlier run <paramref name="from"/> as <paramref name="to"/> (<see cref="AdoptedRun"/>), once

@@ -85,9 +85,7 @@ public static class PipelineRunner
             if (only is null && SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId)) is { } dropped)
             {
                 progress.Info($"runs no longer in the sweep kept in {dropped}");
-                // The analysis of the sweep they were in holds their rows: with them, not read as this sweep's (--no-analysis
-                // or a stop would leave it in place, and `status` would call it completed).
-                if (SweepContract.SetAsideAnalysis(sweepDir, Path.GetDirectoryName(dropped)!) is { } analysis)
+                if (Path.Combine(Path.GetDirectoryName(dropped)!, ArtifactLayout.AnalysisDir) is var analysis && Directory.Exists(analysis))
                     progress.Info($"the analysis of those runs kept in {analysis}");
             }
         }

@@ -137,18 +137,6 @@ public static class SweepContract
         return target;
     }
 
-    /// <summary>Moves the sweep's analysis/ whole into <paramref name="previous"/> (a previous/&lt;UTC time&gt;/ folder); returns
-    /// where, or null when there was none.</summary>
-    public static string? SetAsideAnalysis(string sweepDir, string previous)
-    {
-        var analysisDir = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
-        if (!Directory.Exists(analysisDir)) return null;
-        var target = Path.Combine(previous, ArtifactLayout.AnalysisDir);
-        Directory.CreateDirectory(previous);
-        Directory.Move(analysisDir, target);
-        return target;
-    }
-
     /// <summary>Moves analysis/ tables and plots whose names are not in <paramref name="current"/> (an analysis
     /// changed since they were written) to previous/&lt;UTC time&gt;/analysis/; returns where, or null when there were
     /// none. The advise command's outputs (advice*) stay: they are not the analysis section's.</summary>
@@ -200,7 +188,9 @@ public static class SweepContract
     }
 
     /// <summary>Moves the runs under runs/ that are not in <paramref name="keep"/> (a resume of a smaller sweep) to
-    /// previous/&lt;UTC time&gt;/runs/; returns where, or null when there were none.</summary>
+    /// previous/&lt;UTC time&gt;/runs/, and the sweep's analysis/, which holds their rows, beside them (left in place, a
+    /// `--no-analysis` resume or a stop would leave it read as this sweep's, and `status` would call it completed);
+    /// returns where the runs went, or null when there were none.</summary>
     public static string? SetAsideDropped(string sweepDir, IEnumerable<string> keep)
     {
         var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
@@ -212,6 +202,8 @@ public static class SweepContract
         var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"), ArtifactLayout.RunsDir);
         Directory.CreateDirectory(target);
         foreach (var run in dropped) Directory.Move(run, Path.Combine(target, Path.GetFileName(run)));
+        var analysis = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
+        if (Directory.Exists(analysis)) Directory.Move(analysis, Path.Combine(Path.GetDirectoryName(target)!, ArtifactLayout.AnalysisDir));
         return target;
     }
 
