@@ -407,7 +407,12 @@ internal sealed partial class SpecValidator
         if (spec.Experiment == "synthetic")
         {
             double need = ResourceEstimate.SyntheticBytes(spec);
-            Check(need <= host, "synthetic",
+            var s = spec.Synthetic;
+            var defaults = (Synthetic: new SyntheticSpec(), Train: new TrainSpec());
+            Check(need <= host, Culprit("synthetic",
+                    ("synthetic.width", s.Width, defaults.Synthetic.Width), ("synthetic.tasks", s.Tasks, defaults.Synthetic.Tasks),
+                    ("synthetic.dims_per_task", s.DimsPerTask, defaults.Synthetic.DimsPerTask),
+                    ("train.batch_size", spec.Train.BatchSize, defaults.Train.BatchSize)),
                 $"a run of width {spec.Synthetic.Width} over D = {ResourceEstimate.SyntheticInputDims(spec.Synthetic):N0} input dimensions " +
                 $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}; this machine has {ResourceEstimate.GiB(host)} " +
                 "(lower train.batch_size, synthetic.width, or the input dimensions: synthetic.tasks × dims_per_task)");
@@ -421,6 +426,20 @@ internal sealed partial class SpecValidator
                 $"{d.Packing.SeqLen} tokens per micro-batch needs about {ResourceEstimate.GiB(need)}; this machine has {ResourceEstimate.GiB(host)} " +
                 "(raise olmo.grad_accumulation, or lower data.packing.batch_size or seq_len)");
         }
+    }
+
+    /// <summary>Where a refusal over several keys is shown: the written key grown furthest past its default (a file that
+    /// writes only train.batch_size is shown there, not at 1:1 for a synthetic section it lacks), else <paramref name="section"/>.</summary>
+    private string Culprit(string section, params (string Path, double Value, double Default)[] keys) =>
+        keys.Where(k => Written(k.Path) && k.Value > k.Default)
+            .OrderByDescending(k => k.Value / k.Default)
+            .Select(k => k.Path)
+            .FirstOrDefault() ?? section;
+
+    private bool Written(string path)
+    {
+        _index.Nearest(path, out var exact);
+        return exact;
     }
 
     /// <summary>An exception's message as a sentence of this file's style (no trailing period, lower case start).</summary>

@@ -37,8 +37,11 @@ public class MalformedCorpusCliTests() : InTempFolder("corpus-")
         Yaml("width above the input dimension", "2:48", ["synthetic.width", "at most the input dimension D = 16"],
             ["name: a", "synthetic: {tasks: 4, dims_per_task: 4, width: 900}"]),
         Yaml("enormous steps", "2:16", ["train.steps", "at most 10,000,000,000"], ["name: a", "train: {steps: 1000000000000}"]),
-        Yaml("a grid that cannot fit in memory", "2:12", ["synthetic", "needs about", "this machine has"],
+        // Shown at the written key grown furthest past its default (tasks: 6,250,000 times its 32; width 256 times its 16).
+        Yaml("a grid that cannot fit in memory", "2:20", ["synthetic.tasks", "needs about", "this machine has"],
             ["name: a", "synthetic: {tasks: 200000000, dims_per_task: 16, width: 4096}"]),
+        Yaml("a batch that cannot fit in memory, in a file without a synthetic section", "2:21", ["train.batch_size", "needs about", "lower train.batch_size"],
+            ["name: a", "train: {batch_size: 2000000000}"]),
         Yaml("an OLMo model that cannot fit in memory", "6:7", ["olmo", "4B shape", "needs about", "raise olmo.grad_accumulation"],
             ["name: a", Olmo, .. OlmoData, "olmo: {preset: 4B}"]),
         Yaml("max loss ratio below one", "2:25", ["train.max_loss_ratio", "0 (off) or a finite number > 1"], ["name: a", "train: {max_loss_ratio: 0.5}"]),
