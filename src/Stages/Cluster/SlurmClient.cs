@@ -7,7 +7,10 @@ namespace Retention.Cluster;
 public sealed class SlurmException(string message) : Exception(message);
 
 /// <summary>A task's state as the scheduler knows it: squeue's long state name (PENDING, RUNNING, …) and its reason.</summary>
-public sealed record SchedulerTask(string ArrayJobId, int Task, string State, string Reason);
+/// <param name="Restarts">How many times Slurm requeued the task (its RestartCnt, SLURM_RESTART_COUNT in the task): every
+/// requeue, Slurm's own (preemption, `scontrol requeue`) and the job script's after a warning, counted the moment it
+/// happens; null where squeue did not say.</param>
+public sealed record SchedulerTask(string ArrayJobId, int Task, string State, string Reason, int? Restarts = null);
 
 /// <summary>
 /// The Slurm commands the pipeline uses (sbatch, squeue, scontrol), run as processes. They honour
@@ -25,10 +28,12 @@ public static class SlurmClient
     }
 
     /// <summary>The queued and running tasks of these array jobs (one row per task: -r expands pending ranges).</summary>
+    /// <remarks>--Format (-O) rather than -o: the restart count has no %-letter. Each field is "Name:suffix": no width
+    /// (so nothing is cut short or padded) and '|' after it.</remarks>
     public static IReadOnlyList<SchedulerTask> Queue(IReadOnlyCollection<string> arrayJobIds) =>
-        [.. Squeue(arrayJobIds, "%F|%K|%T|%r", eachTask: true)
-            .Where(p => p.Length == 4 && int.TryParse(p[1], out _))
-            .Select(p => new SchedulerTask(p[0], int.Parse(p[1]), p[2], p[3]))];
+        [.. Squeue(arrayJobIds, "ArrayJobID:|,ArrayTaskID:|,State:|,Reason:|,RestartCnt:", eachTask: true, longFormat: true)
+            .Where(p => p.Length == 5 && int.TryParse(p[1], out _))
+            .Select(p => new SchedulerTask(p[0], int.Parse(p[1]), p[2], p[3], int.TryParse(p[4], out var restarts) ? restarts : null))];
 
     /// <summary>Which of these jobs (plain or array) still have something queued or running.</summary>
     public static IReadOnlyList<string> Live(IReadOnlyCollection<string> jobIds)
@@ -43,12 +48,13 @@ public static class SlurmClient
 
     /// <summary>squeue's rows for these jobs, fields split at '|'. An id Slurm has forgotten (MinJobAge after its end)
     /// makes squeue fail with "Invalid job id": then each id is asked alone, and a forgotten one gives no rows.</summary>
-    static IReadOnlyList<string[]> Squeue(IReadOnlyCollection<string> jobIds, string format, bool eachTask = false)
+    /// <param name="longFormat">The format is --Format's (-O) field list, not -o's %-letters.</param>
+    static IReadOnlyList<string[]> Squeue(IReadOnlyCollection<string> jobIds, string format, bool eachTask = false, bool longFormat = false)
     {
         if (jobIds.Count == 0) return [];
         string output;
-        try { output = Run("squeue", [.. eachTask ? new[] { "-r" } : [], "-h", "-j", string.Join(',', jobIds), "-o", format]); }
-        catch (SlurmException e) when (Forgotten(e) && jobIds.Count > 1) { return [.. jobIds.SelectMany(id => Squeue([id], format, eachTask))]; }
+        try { output = Run("squeue", [.. eachTask ? new[] { "-r" } : [], "-h", "-j", string.Join(',', jobIds), longFormat ? "-O" : "-o", format]); }
+        catch (SlurmException e) when (Forgotten(e) && jobIds.Count > 1) { return [.. jobIds.SelectMany(id => Squeue([id], format, eachTask, longFormat))]; }
         catch (SlurmException e) when (Forgotten(e)) { return []; }
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split('|'))];
     }

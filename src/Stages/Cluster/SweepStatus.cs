@@ -45,12 +45,25 @@ public static class SweepStatus
         if (o.Live is { } live)
         {
             string job = $"{live.ArrayJobId}_{live.Task}";
+            // The scheduler counts every requeue as it happens, Slurm's own (preemption, `scontrol requeue`) too, which
+            // requeues.log (the script's after a warning) never lists; provenance.json and the log learn of the next
+            // attempt only once it writes them.
+            int requeues = Math.Max(live.Restarts ?? 0, o.Requeues);
             if (live.State is "PENDING" or "REQUEUE_HOLD" or "REQUEUE_FED" or "REQUEUED")
                 // Requeued by its own script after a warning, or by Slurm (a node failure): this task started the run before.
-                return o.Requeues > 0 || o.Ended is { State: "interrupted" } || o.Started?.SlurmJob == job
-                    ? new(run, "requeued", $"job {job} waits to continue{StepOf(o.Ended)} ({Plural(o.Requeues, "requeue")}; {live.Reason})")
+                return requeues > 0 || o.Ended is { State: "interrupted" } || o.Started?.SlurmJob == job
+                    ? new(run, "requeued", $"job {job} waits to continue{StepOf(o.Ended)} as attempt {requeues + 1} ({Plural(requeues, "requeue")}; {live.Reason})")
                     : new(run, "pending", $"job {job} queued ({live.Reason})");
-            return new(run, "running", $"job {job}, attempt {o.Started?.Attempt ?? 1}{LastLine(o.Log, _ => true)}");
+            var log = TaskLog.Read(o.Log);
+            int attempt = live.Restarts is { } restarts ? restarts + 1
+                : Math.Max(log.Attempt ?? 1, o.Started?.SlurmJob == job ? o.Started.Attempt : 1);
+            // The attempt that ends was requeued already (Slurm counts it while the processes wind down).
+            if (live.State == "COMPLETING" && log.Attempt < attempt)
+                return new(run, "requeued", $"job {job}: attempt {log.Attempt} is ending; attempt {attempt} will continue{StepOf(o.Ended)} ({Plural(requeues, "requeue")})");
+            // Only the current attempt's own words: the log's lines before its first line are an earlier attempt's.
+            string now = log.Attempt < attempt || log.Attempt is not null && log.LastLine is null ? ": starting"
+                : log.LastLine is { } line ? $": {line}" : "";
+            return new(run, "running", $"job {job}, attempt {attempt}{now}");
         }
         // squeue failed (the controller restarting, say): a submitted task's state is unknown, not "left the queue".
         if (!o.SchedulerAnswered && o.Job is not null && o.Ended is not { State: "completed" } && !o.LockHeld)

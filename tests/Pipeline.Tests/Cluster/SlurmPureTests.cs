@@ -98,6 +98,40 @@ public class SlurmPureTests
         Assert.Equal("running", SweepStatus.Classify("a", new(null, Started, true, "7_0", new("7", 0, "RUNNING", "None"))).State);
     }
 
+    /// <summary>While a task is requeued and its next attempt starts, status says the attempt the scheduler counts (Slurm's
+    /// own requeues too, which requeues.log never lists), and never a log line of an earlier attempt (the attempt's first
+    /// line, say, whose number is the earlier attempt's while provenance.json still names the one before).</summary>
+    [Fact]
+    public void A_requeued_task_is_said_as_its_current_attempt_and_never_by_an_earlier_attempts_log_line()
+    {
+        var interrupted = new RunStatus("interrupted", 1200, 30);
+        // Requeued by Slurm (`scontrol requeue`, preemption): no line in requeues.log, one restart as the scheduler counts it.
+        var waiting = SweepStatus.Classify("a", new(interrupted, Started, false, "7_0", new("7", 0, "PENDING", "BeginTime", Restarts: 1)));
+        Assert.Equal(("requeued", "job 7_0 waits to continue from step 1,200 as attempt 2 (1 requeue; BeginTime)"), (waiting.State, waiting.Detail));
+        var log = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(log, "pipeline task 0 of job 7 on node7 at 2026-11-30T01:00:00Z, attempt 1\nartifacts: /s\n" +
+                                   "  a … b (2 runs): step 1200/4000 loss 1.2 900 steps/s\nSIGTERM: the program stops and completes its files\n");
+            RunState Now(string state) => SweepStatus.Classify("a", new(interrupted, Started, false, "7_0", new("7", 0, state, "None", Restarts: 1), Log: log));
+            // The first attempt winds down after the requeue: Slurm counts the next attempt already.
+            Assert.Equal(("requeued", "job 7_0: attempt 1 is ending; attempt 2 will continue from step 1,200 (1 requeue)"), (Now("COMPLETING").State, Now("COMPLETING").Detail));
+            // Attempt 2 runs (provenance.json still says attempt 1): before its first line, and with only that line, it is starting.
+            Assert.Equal(("running", "job 7_0, attempt 2: starting"), (Now("RUNNING").State, Now("RUNNING").Detail));
+            File.AppendAllText(log, "pipeline task 0 of job 7 on node7 at 2026-11-30T01:05:00Z, attempt 2\n");
+            Assert.Equal("job 7_0, attempt 2: starting", Now("RUNNING").Detail);
+            File.AppendAllText(log, "artifacts: /s\na (+1): resuming from the checkpoint at step 1200\n");
+            Assert.Equal("job 7_0, attempt 2: a (+1): resuming from the checkpoint at step 1200", Now("RUNNING").Detail);
+            // Where squeue gave no restart count, the log's latest attempt outranks an older provenance.json.
+            var unCounted = SweepStatus.Classify("a", new(interrupted, Started, false, "7_0", new("7", 0, "RUNNING", "None"), Log: log));
+            Assert.Equal("job 7_0, attempt 2: a (+1): resuming from the checkpoint at step 1200", unCounted.Detail);
+            // A task that ends as it should (COMPLETING, no requeue) is still its attempt's.
+            var ending = SweepStatus.Classify("a", new(null, Started with { Attempt = 2 }, false, "7_0", new("7", 0, "COMPLETING", "None", Restarts: 1), Log: log));
+            Assert.Equal(("running", "job 7_0, attempt 2: a (+1): resuming from the checkpoint at step 1200"), (ending.State, ending.Detail));
+        }
+        finally { File.Delete(log); }
+    }
+
     [Fact]
     public void Once_the_scheduler_lets_go_the_run_directory_and_the_end_state_say_how_it_ended()
     {

@@ -201,6 +201,47 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
             Assert.Equal(Rows(Path.Combine(dir, "local", "group"), sql), Rows(sweep, sql));
     }
 
+    [Fact]
+    public void A_task_requeued_by_slurm_says_its_attempt_while_it_waits_and_after_it_resumes()
+    {
+        // Two seeds of one width train together: one task, one group, ~20-40 s of training on a 2-core machine.
+        File.WriteAllText(Path.Combine(dir, "group.yaml"), string.Join('\n',
+            "name: group", "synthetic: {tasks: 6, dims_per_task: 4, width: 3}",
+            "train: {steps: 20000, batch_size: 16, log_every: 1000}",
+            "sweep: {seed: [0, 1]}") + "\n");
+        var sweep = Path.Combine(dir, "cluster", "group");
+        var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(sweep, "runs", "seed-0", "metrics.arrow.tmp")))
+        {
+            Assert.True(clock.Elapsed < Limit, $"the task never started training:\n{Logs(sweep)}");
+            Thread.Sleep(50);
+        }
+        Thread.Sleep(1000);
+
+        // Requeued by Slurm, as preemption does (requeues.log, the script's own, lists none): SIGTERM to the job's
+        // processes, the program checkpoints, and the task waits (10 s on the test cluster) to start attempt 2.
+        var requeue = LocalSlurm.Bash($"scontrol requeue {job}_0");
+        Assert.True(requeue.Exit == 0, requeue.Output);
+        var seen = new List<string>();
+        WaitForStatus(sweep, (e, o) =>
+        {
+            seen.Add(o.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("seed-0 ", StringComparison.Ordinal)));
+            return e == 0;
+        }, "completed sweep after the requeue");
+        var all = string.Join('\n', seen) + "\n" + Logs(sweep);
+        // While it waits: the attempt it will be and the requeue the scheduler counts (it said "0 requeues").
+        Assert.True(seen.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"requeued\s+job \d+_0 waits to continue from step [\d,]+ as attempt 2 \(1 requeue; ")), all);
+        // Once it runs again, attempt 2 in every line, and none of an earlier attempt's (its log's first line, say).
+        var running = seen.SkipWhile(l => !l.Contains("requeued")).Where(l => l.Contains("running")).ToList();
+        Assert.True(running.Count > 0, all);
+        Assert.All(running, l => Assert.Contains($"job {job}_0, attempt 2: ", l));
+        Assert.All(running, l => Assert.DoesNotContain("pipeline task", l));
+        Assert.Contains("resuming from the checkpoint at step", Logs(sweep));
+    }
+
     /// <summary>The step a run's status.json says it ended at.</summary>
     static long PipelineRunnerStatus(string runDir) => Retention.Pipeline.PipelineRunner.ReadStatus(runDir)?.Steps ?? -1;
 }
