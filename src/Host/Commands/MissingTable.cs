@@ -1,3 +1,4 @@
+using Retention.Analysis;
 using Retention.Artifacts;
 
 namespace Retention.Host.Commands;

@@ -33,7 +33,8 @@ public static partial class AnalysisRunner
         }
         catch (Exception e) when (e is AnalysisException or ArtifactException)
         {
-            await AnalysisOutcome.RecordAsync(sweepDir, "failed", e is AnalysisException a ? a.WithoutPositions : e.Message).ConfigureAwait(false);
+            // Said as `analyze` explains it (a table no run has written yet), so `status` reading the outcome says the same.
+            await AnalysisOutcome.RecordAsync(sweepDir, "failed", e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message).ConfigureAwait(false);
             throw;
         }
     }

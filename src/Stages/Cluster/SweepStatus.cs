@@ -131,13 +131,18 @@ public static class SweepStatus
 
     /// <summary>The analysis state to report: the submitted job's while it is queued or running; else the recorded outcome of
     /// the latest analysis when it ended after that submission (the job's own `analyze`, or one run by hand after the job
-    /// failed or could not be asked about) where it differs from the job's; else the job's. Null when neither exists.</summary>
+    /// failed or could not be asked about) where it differs from the job's; else the job's, a failed one with the error that
+    /// outcome recorded. Null when neither exists.</summary>
     /// <param name="submitted">When the submission that queued <paramref name="job"/> was made.</param>
     public static AnalysisState? Latest(AnalysisState? job, DateTime? submitted, Analysis.AnalysisOutcome? outcome)
     {
         if (job?.State is "pending" or "running") return job;
-        // The job's own line where it agrees (it names the job and its log's detail).
-        if (outcome is null || job is not null && (job.State == outcome.State || submitted is { } at && outcome.FinishedUtc < at)) return job;
+        if (outcome is null || job is not null && submitted is { } at && outcome.FinishedUtc < at) return job;
+        // The job's own line where it agrees (it names the job); a failure in the words the analysis recorded, which explain
+        // what the log's last error line cannot (DuckDB's bare "Table with name … does not exist!" for a table no run has
+        // written yet, said as `analyze` says it).
+        if (job is not null && job.State == outcome.State)
+            return job.State == "failed" && outcome.Error is { } recorded ? job with { Detail = recorded } : job;
         return new(null, outcome.State, outcome.State == "completed"
             ? $"tables and plots in analysis/ ({outcome.Finished[..Math.Min(19, outcome.Finished.Length)].Replace('T', ' ')} UTC)"
             : outcome.Error ?? "(no message)");

@@ -261,4 +261,19 @@ public class SlurmPureTests
         Assert.Equal(1, SweepStatus.ExitCode([new("r", "completed", "")], local));
         Assert.Null(SweepStatus.Latest(null, null, null));
     }
+
+    /// <summary>A failed analysis job is said as its analysis recorded the failure (which explains a table no run has
+    /// written yet, as `analyze` does), not by its log's last error line, DuckDB's bare message.</summary>
+    [Fact]
+    public void A_failed_analysis_job_says_the_error_its_analysis_recorded()
+    {
+        var submitted = new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc);
+        AnalysisState job = new("9", "failed", "ended FAILED (exit 1:0): error: /s/pipeline.yaml:33:10: analysis table 'final': Catalog Error: " +
+                                               "Table with name metrics does not exist!");
+        const string explained = "analysis table 'final': the runs write table 'metrics', but none has written it yet: a run writes its tables ...";
+        var recorded = new Retention.Analysis.AnalysisOutcome("failed", explained, submitted.AddMinutes(3).ToString("o"));
+        Assert.Equal(new AnalysisState("9", "failed", explained), SweepStatus.Latest(job, submitted, recorded));
+        // An outcome from before the submission is an earlier analysis's: the job's own line stands.
+        Assert.Same(job, SweepStatus.Latest(job, submitted, recorded with { Finished = submitted.AddHours(-1).ToString("o") }));
+    }
 }

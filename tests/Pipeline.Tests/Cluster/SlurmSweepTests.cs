@@ -242,6 +242,41 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         Assert.Contains("resuming from the checkpoint at step", Logs(sweep));
     }
 
+    [Fact]
+    public void A_task_killed_before_its_tables_leaves_an_analysis_job_whose_failure_status_explains()
+    {
+        // One group, far longer than the test: killed before it writes metrics (at its first checkpoint or its end).
+        File.WriteAllText(Path.Combine(dir, "group.yaml"), string.Join('\n',
+            "name: group", "synthetic: {tasks: 6, dims_per_task: 4, width: 3}",
+            "train: {steps: 400000, batch_size: 16, log_every: 1000}",
+            "sweep: {seed: [0, 1]}",
+            "analysis:",
+            "  tables:",
+            "    - {name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run ORDER BY run'}") + "\n");
+        var sweep = Path.Combine(dir, "cluster", "group");
+        var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(sweep, "runs", "seed-0", "metrics.arrow.tmp")))
+        {
+            Assert.True(clock.Elapsed < Limit, $"the task never started training:\n{Logs(sweep)}");
+            Thread.Sleep(50);
+        }
+        // SIGKILL to the program (the batch shell's child: no local id), as the kernel's OOM killer or KillWait's end does.
+        var kill = LocalSlurm.Bash($"kill -9 $(scontrol listpids $(squeue -h -j {job}_0 -o %A) | awk '$3 == \"batch\" && $4 == \"-\" {{print $1}}')");
+        Assert.True(kill.Exit == 0, $"kill exit {kill.Exit}: {kill.Output}\n{Logs(sweep)}");
+
+        var (exit, status) = WaitForStatus(sweep, (e, o) => e != Retention.Cluster.SweepStatus.NotFinished && o.Contains("analysis (job"), "the analysis job's end");
+        Assert.Equal(1, exit);
+        var analysis = status.Split('\n').Single(l => l.StartsWith("analysis", StringComparison.Ordinal));
+        // What the analysis's log says after DuckDB's error, and `analyze` too: status says it the same way.
+        const string note = "the runs write table 'metrics', but none has written it yet";
+        Assert.Contains($"note: {note}", Logs(sweep));
+        Assert.Matches($@"^analysis \(job \d+\): failed: analysis table 'final': {note}: ", analysis);
+        Assert.DoesNotContain("Catalog Error", analysis);
+    }
+
     /// <summary>The step a run's status.json says it ended at.</summary>
     static long PipelineRunnerStatus(string runDir) => Retention.Pipeline.PipelineRunner.ReadStatus(runDir)?.Steps ?? -1;
 }

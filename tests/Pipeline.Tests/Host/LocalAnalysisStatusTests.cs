@@ -80,6 +80,30 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
         Assert.Contains("`pipeline run ... --resume` finishes the runs and then runs it", status.Out);
     }
 
+    /// <summary>A run killed before its first checkpoint (SIGKILL: no status.json, no tables) leaves a table no run has written:
+    /// the analysis fails on it, and status says why as `analyze` does, not with DuckDB's "Catalog Error".</summary>
+    [Fact]
+    public void An_analysis_failing_on_a_table_no_run_has_written_says_so_in_status_as_analyze_does()
+    {
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Fixed);   // its table reads metrics
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "s.yaml", "--no-analysis").Exit);
+        // As a kill leaves the run: started (provenance.json), no status.json, and none of the tables it writes at its end.
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(dir, "artifacts", "s", "runs")));
+        foreach (var file in new[] { "status.json", "metrics.arrow", "train.arrow", "injections.arrow", "interference.arrow" })
+            File.Delete(Path.Combine(run, file));
+
+        var analyze = CliProcess.Run(dir, Limit, "analyze", "artifacts/s");
+        Assert.True(analyze.Exit == 1, analyze.Out + analyze.Err);
+        Assert.Contains("Table with name metrics does not exist", analyze.Err);
+        const string note = "the runs write table 'metrics', but none has written it yet: a run writes its tables at its checkpoints and when it ends";
+        Assert.Contains($"note: {note}", analyze.Err);
+
+        var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.True(status.Exit == 1, status.Out + status.Err);
+        Assert.Contains($"analysis: failed: analysis table 'bad': {note}", status.Out);
+        Assert.DoesNotContain("Catalog Error", status.Out);
+    }
+
     [Fact]
     public void Analyze_with_a_pipeline_of_another_experiment_is_refused_before_the_analysis_there_moves()
     {
