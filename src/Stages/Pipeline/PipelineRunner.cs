@@ -183,15 +183,16 @@ public static class PipelineRunner
             }
             catch (Exception e)
             {
-                // The cells of a group stop together; every one records the error, which names the
-                // failing run when one is to blame (e.g. a non-finite loss), and the last step it reached.
+                // The cells of a group stop together; every one records the error and the last step it reached.
                 // A failure of the machine around the run (a shard server down, a disk) leaves its checkpoint good: say so.
                 var resumable = experiment == "olmo" && IsInfrastructure(e) && CheckpointStepOf(cells[0].RunDir) is { } at
                     ? $" (its checkpoint at step {at:N0} is kept: `pipeline run ... --resume` continues from it once that is fixed)" : "";
                 var error = (Training.TorchLoading.Explain(e) ?? e.Message) + resumable;
+                var culprit = cells.FirstOrDefault(c => c.RunId == Culprit(e));
                 foreach (var cell in cells)
-                    await EndAsync(cell, new RunStatus("failed", steps.LastStep(cell.RunId), clock.Elapsed.TotalSeconds, error));
-                var blamed = cells.FirstOrDefault(c => c.RunId == Culprit(e)) ?? cells[0];
+                    await EndAsync(cell, new RunStatus("failed", steps.LastStep(cell.RunId), clock.Elapsed.TotalSeconds,
+                        culprit is null || cell == culprit ? error : StoppedWithGroup(culprit.RunId, error)));
+                var blamed = culprit ?? cells[0];
                 throw new PipelineRunException(blamed.RunId, blamed.RunDir, e, resumable);
             }
             var ends = new List<(string, RunStatus)>();
@@ -311,6 +312,11 @@ public static class PipelineRunner
         try { return Training.OlmoTrainer.Describe(dir).Step; }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidDataException or UnauthorizedAccessException or Artifacts.ArtifactException) { return null; }
     }
+
+    /// <summary>What a run of a group records when another run of it failed (a non-finite loss, a divergence): it stopped
+    /// because they train together, not for anything of its own; the error stays, as it names the run to change.</summary>
+    static string StoppedWithGroup(string culprit, string error) =>
+        $"stopped with its group (its runs train together) when run '{culprit}' failed: {error}";
 
     /// <summary>The run a failure names, if any (a non-finite loss names its cell).</summary>
     static string? Culprit(Exception e)
