@@ -15,9 +15,10 @@ abstract record HttpReply
     /// send that many bytes, then nothing until the server stops. <paramref name="IgnoreRange"/>:
     /// answer 200 with the whole file, as servers without Range support do. <paramref name="ETag"/>: the
     /// entity tag sent (null: none). <paramref name="Replaced"/>: serve these bytes instead of the file, as
-    /// a server does after the file was replaced between two requests.</summary>
+    /// a server does after the file was replaced between two requests. <paramref name="LastModified"/>: the Last-Modified
+    /// date sent (null: none).</summary>
     public sealed record Serve(long? DropAfter = null, bool Reset = false, long? StallAfter = null, bool IgnoreRange = false,
-        string? ETag = "\"v1\"", byte[]? Replaced = null) : HttpReply;
+        string? ETag = "\"v1\"", byte[]? Replaced = null, DateTimeOffset? LastModified = null) : HttpReply;
     public sealed record Status(int Code) : HttpReply;
     public static readonly HttpReply Normal = new Serve();
 }
@@ -104,6 +105,7 @@ sealed class LoopbackHttpServer : IAsyncDisposable
                 .Append($"Content-Length: {file.Length - start}\r\n")
                 .Append(partial ? $"Content-Range: bytes {start}-{file.Length - 1}/{file.Length}\r\n" : "")
                 .Append(serve.ETag is null ? "" : $"ETag: {serve.ETag}\r\n")
+                .Append(serve.LastModified is { } modified ? $"Last-Modified: {modified:R}\r\n" : "")
                 .Append("Accept-Ranges: bytes\r\nConnection: close\r\n\r\n");
             await Write(stream, header.ToString(), ct);
             var end = file.Length;

@@ -12,8 +12,9 @@ namespace Retention.Data;
 /// <remarks>
 /// <para>A 206 must start at the requested offset (an earlier start is skipped forward, a later
 /// one is an error). A 200 to a ranged request means the server ignores Range: the bytes already
-/// delivered are read and discarded. A changed ETag or length between requests is an error,
-/// since splicing two versions of a file would corrupt it silently.</para>
+/// delivered are read and discarded. A changed ETag, length or (without ETags) Last-Modified between requests is an
+/// error, since splicing two versions of a file would corrupt it silently; 401 and 403 end the shard at once with
+/// what to do (<see cref="HttpShardAdvice"/>).</para>
 /// <para>The work is async so that timeouts can cancel a stalled read; the synchronous
 /// <see cref="Read(byte[], int, int)"/> blocks on it, which is safe here because sources are
 /// pulled on their own thread with no synchronization context.</para>
@@ -29,6 +30,7 @@ public sealed class ResumableHttpStream : ReadOnlyStream
     private long _position;
     private long? _length;
     private EntityTagHeaderValue? _etag;
+    private DateTimeOffset? _lastModified;
     private bool _atEnd;
     private int _failures;
 
@@ -151,11 +153,16 @@ public sealed class ResumableHttpStream : ReadOnlyStream
             {
                 throw new ShardReadException($"{_uri}: HTTP {status} {response.ReasonPhrase}", missing: true);
             }
+            else if (status is 401 or 403)
+            {
+                throw new ShardReadException(HttpShardAdvice.Refused(_uri, status, response.ReasonPhrase, _position));
+            }
             else
             {
                 throw Fatal($"HTTP {status} {response.ReasonPhrase}");
             }
             _etag ??= response.Headers.ETag;
+            _lastModified ??= response.Content.Headers.LastModified;
             _response = response;
             _body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
             if (skip > 0) await SkipAsync(skip, ct).ConfigureAwait(false);
@@ -171,13 +178,20 @@ public sealed class ResumableHttpStream : ReadOnlyStream
     {
         if (length is { } l)
         {
-            if (_length is { } known && known != l) throw Fatal($"the length changed from {known} to {l} between requests");
+            if (_length is { } known && known != l) throw Changed($"the length changed from {known} to {l}");
             _length = l;
         }
         var etag = response.Headers.ETag;
         if (_etag is not null && etag is not null && !_etag.Equals(etag))
-            throw Fatal($"the ETag changed from {_etag} to {etag} between requests");
+            throw Changed($"the ETag changed from {_etag} to {etag}");
+        // Static servers without ETags still send Last-Modified. Only when neither answer has an ETag: where both do and
+        // they agree, the file is the same whatever a second clock says.
+        var modified = response.Content.Headers.LastModified;
+        if ((_etag is null || etag is null) && _lastModified is { } before && modified is { } now && before != now)
+            throw Changed($"the Last-Modified date changed from {before:R} to {now:R}");
     }
+
+    private ShardReadException Changed(string what) => new(HttpShardAdvice.Changed(_uri, what, _position));
 
     private async Task SkipAsync(long count, CancellationToken ct)
     {
