@@ -89,8 +89,10 @@ public sealed class CheckedGzipStream : ReadOnlyStream
     private CompressedDataException Failure(Exception? inner) =>
         _source.SentinelStarted
             ? new CompressedDataException(truncated: true,
-                "the gzip data ends before the end of its last member" + (inner is null ? "" : $" ({inner.Message})"), inner)
-            : new CompressedDataException(truncated: false, $"corrupt gzip data: {inner?.Message}", inner);
+                // Not the inflater's message: it reads the sentinel as the cut member's rest, and whatever it says of that
+                // ("unsupported compression method") is about bytes that are not the file's.
+                $"the gzip data ends before the end of its last member: the file is cut short after {_source.BytesRead:N0} bytes", inner)
+            : new CompressedDataException(truncated: false, GzipDamage.Describe(_source.Head, _source.BytesRead, _source.InputLength), inner);
 
     protected override void Dispose(bool disposing)
     {
@@ -110,8 +112,16 @@ public sealed class CheckedGzipStream : ReadOnlyStream
     /// read, so the flag says exactly when the inflater first saw sentinel bytes.</summary>
     private sealed class SentinelSource(Stream inner, byte[] sentinel) : ReadOnlyStream
     {
-        private int _sentinelRead;
+        private readonly byte[] _head = new byte[GzipDamage.HeaderBytes];
+        private int _headRead, _sentinelRead;
         public bool SentinelStarted { get; private set; }
+
+        /// <summary>The real bytes handed to the inflater so far, and the first of them: what a damage report can say.</summary>
+        public long BytesRead { get; private set; }
+        public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headRead);
+
+        /// <summary>The real input's size, when its stream knows it.</summary>
+        public long? InputLength => inner.CanSeek ? inner.Length : (inner as ResumableHttpStream)?.ResourceLength;
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -120,6 +130,10 @@ public sealed class CheckedGzipStream : ReadOnlyStream
             if (!SentinelStarted)
             {
                 var n = inner.Read(buffer);
+                var head = Math.Min(n, _head.Length - _headRead);
+                buffer[..head].CopyTo(_head.AsSpan(_headRead));
+                _headRead += head;
+                BytesRead += n;
                 if (n > 0 || buffer.Length == 0) return n;
                 SentinelStarted = true;
             }
@@ -134,8 +148,7 @@ public sealed class CheckedGzipStream : ReadOnlyStream
             if (disposing) inner.Dispose();
             base.Dispose(disposing);
         }
-
-                                        }
+    }
 }
 
 /// <summary>A compressed shard is truncated (its input ended inside the stream) or corrupt.</summary>
