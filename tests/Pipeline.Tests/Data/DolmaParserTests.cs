@@ -50,6 +50,20 @@ public class DolmaParserTests
     }
 
     [Theory]
+    [InlineData("""{"id":"a","text":}""", "'}' is an invalid start of a value", 18, "}")]
+    [InlineData("""{"id":"a","text":"x"} trailing""", "'t' is invalid after a single JSON value. Expected end of data", 23, "t")]
+    [InlineData("""{"text":"x",}""", "The JSON object contains a trailing comma at the end which is not supported in this mode", 13, "}")]
+    // Columns count characters: 'é' is two bytes and one column, '😀' four bytes (two UTF-16 units) and one column.
+    [InlineData("""{"text":"héllo😀" "x"}""", "'\"' is invalid after a value. Expected either ',', '}', or ']'", 18, "\"")]
+    public void Invalid_json_says_the_shard_line_and_column_in_its_own_words(string line, string what, int column, string there)
+    {
+        var issue = Parse(line, lineNumber: 5).Issue!;
+        Assert.Equal(DataQualityReasons.InvalidJson, issue.Reason);
+        Assert.Equal($"{what} (shard.jsonl, line 5, column {column})", issue.Detail);
+        Assert.Equal(there, line.EnumerateRunes().ElementAt(column - 1).ToString());   // the column is where the fault is
+    }
+
+    [Theory]
     [InlineData("""{"id":"a"}""", "no 'text' field")]
     [InlineData("""{"id":"a","text":5}""", "'text' is a number, not a string")]
     [InlineData("""{"id":"a","text":null}""", "'text' is null, not a string")]

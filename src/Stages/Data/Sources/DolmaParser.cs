@@ -20,7 +20,7 @@ namespace Retention.Data;
 /// UTF-8 is checked before the JSON, so a bad byte is reported as <c>invalid_utf8</c> with its
 /// offset rather than as a JSON error.
 /// </summary>
-public static class DolmaParser
+public static partial class DolmaParser
 {
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow };
 
@@ -91,7 +91,7 @@ public static class DolmaParser
         }
         catch (JsonException e)
         {
-            return Fail(DataQualityReasons.InvalidJson, Shorten(e.Message));
+            return Fail(DataQualityReasons.InvalidJson, JsonProblem(e, line, idName ?? shard, lineNumber));
         }
 
         if (textProblem is not null) return Fail(DataQualityReasons.MissingText, textProblem);
@@ -132,6 +132,27 @@ public static class DolmaParser
         _ => t.ToString(),
     };
 
-    // JsonException messages end with "LineNumber: 0 | BytePositionInLine: 17."; keep them short.
-    private static string Shorten(string message) => message.Length <= 300 ? message : message[..300] + "…";
+    /// <summary>What the JSON reader found wrong, and where, in the shard's terms: .NET ends its message with
+    /// "LineNumber: 0 | BytePositionInLine: 17.", 0-based and counting the line within the one JSON value (always 0
+    /// here) and bytes, not characters. Here the place is the shard, its 1-based line and the 1-based column, counted
+    /// in characters (the line is valid UTF-8 by now), as an editor shows it.</summary>
+    public static string JsonProblem(JsonException e, ReadOnlySpan<byte> line, string shard, long lineNumber)
+    {
+        var what = NetLocation().Replace(e.Message, "").Trim().TrimEnd('.');
+        if (what.Length > 300) what = what[..300] + "…";
+        var bytes = (int)Math.Clamp(e.BytePositionInLine ?? 0, 0, line.Length);
+        return $"{what} ({shard}, line {lineNumber}, column {Characters(line[..bytes]) + 1})";
+    }
+
+    /// <summary>Characters of valid UTF-8: every byte but the continuation bytes (10xxxxxx) starts one.</summary>
+    private static int Characters(ReadOnlySpan<byte> utf8)
+    {
+        int n = 0;
+        foreach (var b in utf8) if ((b & 0xC0) != 0x80) n++;
+        return n;
+    }
+
+    // The reader's place, and its advice to the programmer who configures it, which a corpus's reader cannot take.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*(Change the reader options\.\s*)?(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?\s*$")]
+    private static partial System.Text.RegularExpressions.Regex NetLocation();
 }
