@@ -43,6 +43,10 @@ public sealed class PipelineOptions
         var device = r.GetValue(Device) is { } name ? new OptionSet("--device", "device", name) : null;
         var file = r.GetValue(File);
         var dataDir = r.GetValue(DataDir) is { } d ? Path.GetFullPath(d) : null;
+        // A file named where the folder goes (a shard, the URL list) is there: "does not exist" would send the user looking for it.
+        if (dataDir is not null && System.IO.File.Exists(dataDir))
+            throw new UsageException($"--data-dir '{dataDir}' is a file, not a folder: give the folder the pipeline's relative data paths " +
+                $"resolve against (the file lies in {Path.GetDirectoryName(dataDir)})");
         if (dataDir is not null && !Directory.Exists(dataDir)) throw new UsageException($"--data-dir '{dataDir}' does not exist");
         return OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
             ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles,
