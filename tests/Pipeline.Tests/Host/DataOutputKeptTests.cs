@@ -88,4 +88,35 @@ public class DataOutputKeptTests() : InTempFolder("data-kept-")
         Assert.Equal(earlier, Snapshot(Path.Combine(dir, "out")));
         Assert.Empty(Beside(Path.Combine(dir, "out")));
     }
+
+    /// <summary>A source that fails mid-way (here a shard the server refuses, HTTP 403, after a local shard was read and
+    /// partly written) ends the command; the error says the output folder was left as it was, and it was.</summary>
+    [Theory]
+    [InlineData("tokenize")]
+    [InlineData("sample")]
+    public async Task A_source_that_fails_mid_way_leaves_the_earlier_output_as_it_was_and_says_so(string command)
+    {
+        TinyCorpus.WriteShard(dir);
+        await using var server = new Retention.Tests.Data.LoopbackHttpServer(new Dictionary<string, byte[]>(),
+            _ => new Retention.Tests.Data.HttpReply.Status(403));
+        var refused = server.Url("b.json.gz");
+        string[] Args(params string[] sources) => command == "tokenize"
+            ? ["data", "tokenize", .. sources, "--out", "out", "--tokens-per-file", "100", .. BytesTokenizer]
+            : ["data", "sample", .. sources, "--docs", "1000", "--docs-per-shard", "3", "--out", "out", "--seed", "1"];
+        var first = CliProcess.Run(dir, Limit, Args("shards/a.jsonl"));
+        Assert.True(first.Exit == 0, first.Err + first.Out);
+        File.WriteAllText(Path.Combine(dir, "out", "notes.txt"), "the user's");
+        var earlier = Snapshot(Path.Combine(dir, "out"));
+
+        var (exit, stdout, err) = await Task.Run(() => CliProcess.Run(dir, Limit, Args("shards/a.jsonl", refused)));
+
+        Assert.True(exit == 1, err + stdout);
+        Assert.Contains($"error: {refused}: HTTP 403 Scripted at byte 0: the server refused access.", err);
+        Assert.EndsWith($"; {Path.Combine(dir, "out")} was left as it was (the new set is written beside it and swapped in only once complete)",
+            err.TrimEnd());
+        Assert.DoesNotContain("   at ", err);
+        Assert.Equal(earlier, Snapshot(Path.Combine(dir, "out")));
+        Assert.Empty(Beside(Path.Combine(dir, "out")));   // the unfinished set removed
+        Assert.Single(server.Requests);
+    }
 }

@@ -26,6 +26,7 @@ public static class ShardTools
     /// (<see cref="StagedOutput"/>), and only when it holds a document (<see cref="EmptyOutputs"/>). A uint16 file
     /// refuses a vocabulary above 65,536.
     /// </summary>
+    /// <exception cref="OutputKeptException">Reading a source or writing the set failed; the earlier set is as it was.</exception>
     public static TokenizeResult Tokenize(IReadOnlyList<string> paths, string baseDirectory, TextTokenizer tokenizer, string outDir,
         TokenDtype dtype, long tokensPerFile, int threads, DataQualityLog quality, Action<string>? log = null, CancellationToken ct = default,
         PretokenizedManifest? manifest = null)
@@ -36,8 +37,6 @@ public static class ShardTools
         if (threads < 0) throw new ArgumentException($"threads must be ≥ 0 (0 = every core), got {threads}");
         EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
         using var staged = StagedOutput.Begin(outDir, IsTokenizeOutput, log);
-        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality,
-            new ShardReader(notice: log));
         var files = new List<string>();
         var clock = Stopwatch.StartNew();
         long documents = 0, tokens = 0, inFile = 0;
@@ -52,6 +51,8 @@ public static class ShardTools
         }
         try
         {
+            var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality,
+                new ShardReader(notice: log));
             int size = (int)dtype;
             foreach (var doc in ParallelTokenizer.Tokenize(tokenizer, source.Documents(), threads: threads, ct: ct))
             {
@@ -76,6 +77,7 @@ public static class ShardTools
             }
             Close();
         }
+        catch (Exception e) when (OutputKeptException.Wraps(e)) { throw new OutputKeptException(staged.Target, e); }
         finally { current?.Dispose(); }
         EmptyOutputs.Refuse(documents, quality, staged.Target);
         manifest?.Write(staged.Folder);
@@ -104,6 +106,7 @@ public static class ShardTools
     /// earlier one in <paramref name="outDir"/> whole, once complete (<see cref="StagedOutput"/>), and only when it
     /// holds a document (<see cref="EmptyOutputs"/>).
     /// </summary>
+    /// <exception cref="OutputKeptException">Reading a source or writing the sample failed; the earlier one is as it was.</exception>
     public static async Task<SampleResult> SampleAsync(IReadOnlyList<string> paths, string baseDirectory, long documents, string outDir,
         long seed, int perShard, DataQualityLog quality, CancellationToken ct = default, Action<string>? log = null)
     {
@@ -113,8 +116,9 @@ public static class ShardTools
         using var staged = StagedOutput.Begin(outDir, IsSampleOutput, log);
         long taken = 0;
         IReadOnlyList<string> shards;
-        await using (var rows = new StreamWriter(Path.Combine(staged.Folder, SampleDocuments.ProvenanceFile), false, new System.Text.UTF8Encoding(false)))
+        try
         {
+            await using var rows = new StreamWriter(Path.Combine(staged.Folder, SampleDocuments.ProvenanceFile), false, new System.Text.UTF8Encoding(false));
             rows.WriteLine(SampleDocuments.ProvenanceHeader);
             shards = await DolmaShards.WriteLinesAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d =>
             {
@@ -123,6 +127,7 @@ public static class ShardTools
                 return SampleDocuments.Line(d);
             }), staged.Folder, "sample", perShard, ct);
         }
+        catch (Exception e) when (OutputKeptException.Wraps(e)) { throw new OutputKeptException(staged.Target, e); }
         EmptyOutputs.Refuse(taken, quality, staged.Target);
         staged.Commit();
         return new SampleResult([.. shards.Select(staged.Final)], taken);
