@@ -9,8 +9,9 @@ namespace Retention.Data;
 /// null otherwise, so a training run holds only what it reads.</summary>
 public sealed record Document(string Id, string Text, string Source, DocumentPosition Position, string? Json = null);
 
-/// <summary>Where a document came from: the shard (file path or URL), its index in the source's
-/// shard order, and the 1-based line within the decompressed shard.</summary>
+/// <summary>Where a document came from: the shard, named as the source's paths spell it (<see cref="Shard.IdName"/>: a
+/// relative path for a relative entry, else the absolute path or the URL), its index in the source's shard order, and the
+/// 1-based line within the decompressed shard (a pre-tokenized document: its token offset).</summary>
 public sealed record DocumentPosition(string Shard, int ShardIndex, long Line);
 
 /// <summary>
@@ -23,7 +24,8 @@ public sealed record DocumentPosition(string Shard, int ShardIndex, long Line);
 [System.Text.Json.Serialization.JsonDerivedType(typeof(PretokenizedCursor), "pretokenized")]
 public abstract record ReadCursor;
 
-/// <summary>A document, line or shard the stage skipped, and why (data_quality.arrow).</summary>
+/// <summary>A document, line or shard the stage skipped, and why (data_quality.arrow). <paramref name="Shard"/> is named as
+/// the document positions name it (<see cref="DocumentPosition"/>).</summary>
 public sealed record DataQualityIssue(string Shard, long Line, string Reason, string Detail);
 
 /// <summary>

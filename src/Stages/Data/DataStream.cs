@@ -111,18 +111,18 @@ public static class DataStream
     static IEnumerable<TokenizedDocument> PretokenizedDocuments(DataSourceSpec spec, string baseDirectory, long seed, string? absoluteIdsFrom,
         DataQualityLog quality, TextTokenizer tokenizer, long firstIndex, PretokenizedCursor? from, Func<Document, bool> keep, ShardReader? reader)
     {
-        var source = PretokenizedSource.Create(spec, baseDirectory, seed, quality, reader);
-        var names = source.Files.Select(f => (absoluteIdsFrom is null ? f : f.WithAbsoluteIdName(absoluteIdsFrom)).IdName).ToArray();
+        var source = PretokenizedSource.Create(spec, baseDirectory, seed, quality, reader, absoluteIdsFrom);
+        var names = source.Files.Select(f => f.IdName).ToArray();
         int eos = spec.EosTokenId ?? tokenizer.EosId, vocabulary = tokenizer.VocabSize;
         long index = firstIndex;
         ReadCursor before = from ?? PretokenizedCursor.Start;
         foreach (var d in source.ReadDocuments(eos, from))
         {
-            var doc = new Document($"{names[d.FileIndex]}@{d.Offset}", "", spec.Name, new DocumentPosition(d.File, d.FileIndex, d.Offset));
+            var doc = new Document($"{names[d.FileIndex]}@{d.Offset}", "", spec.Name, new DocumentPosition(names[d.FileIndex], d.FileIndex, d.Offset));
             int length = d.Tokens.Length > 0 && d.Tokens[^1] == eos ? d.Tokens.Length - 1 : d.Tokens.Length;
             int bad = d.Tokens.AsSpan(0, length).IndexOfAnyExceptInRange(0, vocabulary - 1);
             if (bad >= 0)
-                quality.Record(new DataQualityIssue(d.File, d.Offset, DataQualityReasons.TokenOutOfVocabulary,
+                quality.Record(new DataQualityIssue(names[d.FileIndex], d.Offset, DataQualityReasons.TokenOutOfVocabulary,
                     $"token id {d.Tokens[bad]} at offset {d.Offset + bad} is outside the tokenizer's vocabulary of {vocabulary}; document skipped"), spec.Strict);
             else if (keep(doc))
                 yield return new TokenizedDocument(index, doc, d.Tokens.AsSpan(0, length).ToArray(), before);

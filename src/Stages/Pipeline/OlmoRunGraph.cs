@@ -99,8 +99,10 @@ public static class OlmoRunGraph
     /// optimiser and data stream resume bit for bit, and the tables keep the earlier rows up to
     /// the checkpoint's step.</param>
     /// <param name="absoluteIdsFrom">Name documents without ids as runs did before names were relative (<see cref="DataStreamSpec.AbsoluteIdsFrom"/>).</param>
+    /// <param name="earlierDataDirectory">The data directory the earlier attempt recorded, where the absolute shard names of the
+    /// issues an earlier version saved with the checkpoint resolve (<see cref="EarlierIssueNames"/>).</param>
     public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop,
-        bool resume = false, string? absoluteIdsFrom = null)
+        bool resume = false, string? absoluteIdsFrom = null, string? earlierDataDirectory = null)
     {
         var spec = cell.Spec;
         var (data, olmo) = (spec.Data!, spec.Olmo!);
@@ -183,7 +185,10 @@ public static class OlmoRunGraph
         // Everything a resume reads that may refuse it comes before any table is cut (Open checks every table first).
         // Stage times add to the earlier attempts' up to the checkpoint (saved with it, so a kill after it loses none of them).
         var times = resuming ? StageTimes.ResumingFrom(checkpointDir, cell.RunDir) : new StageTimes();
-        var quality = resuming ? DataQualityLog.Resuming(DataQualityLog.Read(Path.Combine(checkpointDir, QualityFile))) : new DataQualityLog();
+        var quality = resuming
+            ? DataQualityLog.Resuming(EarlierIssueNames.Renamed(DataQualityLog.Read(Path.Combine(checkpointDir, QualityFile)), stream,
+                baseDirectory, [earlierDataDirectory, absoluteIdsFrom]))
+            : new DataQualityLog();
         // The manifest records the numbering the resume leaves (a stopped run's complete tables become part 1), after the check
         // so that a part gone is not forgiven, before the cut so that a kill after it finds the manifest true.
         tables.Open(beforeCut: manifest is null ? null : () => (manifest with { SealedParts = tables.SealedPartsOnceOpen() }).Write(checkpointDir));

@@ -132,8 +132,9 @@ public static class PipelineRunner
             RunStatus status;
             // How documents without ids are named is the run's from its first attempt: a resume keeps it (read before
             // this attempt's provenance replaces the earlier one), so the held-out split never changes mid-run.
+            var earlier = resume && group[0].Spec.Data is not null ? SweepContract.ReadProvenance(RunDir(group[0].RunId)) : null;
             var (ids, absoluteIdsFrom) = group[0].Spec.Data is null ? (null, null)
-                : DocumentIdScheme.For(resume ? SweepContract.ReadProvenance(RunDir(group[0].RunId)) : null, Path.GetFullPath(dataDirectory), RunDir(group[0].RunId));
+                : DocumentIdScheme.For(earlier, Path.GetFullPath(dataDirectory), RunDir(group[0].RunId));
             if (absoluteIdsFrom is not null)
                 progress.Info($"{group[0].RunId}: documents without an id keep the ids it started with, absolute paths under {absoluteIdsFrom} " +
                     "(it first trained before ids were relative paths), so its held-out split does not change");
@@ -171,7 +172,7 @@ public static class PipelineRunner
                 foreach (var (run, cell) in group.Zip(cells)) await WriteHeaderAsync(run, cell.RunDir, sweptSchema);
                 status = experiment switch
                 {
-                    "olmo" => await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume, absoluteIdsFrom),
+                    "olmo" => await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume, absoluteIdsFrom, earlier?.DataDirectory),
                     "data" => await DataRunGraph.RunAsync(cells[0], dataDirectory, steps, token, absoluteIdsFrom),
                     _ => await SyntheticRunGraph.RunAsync(cells, steps, token, resume),
                 };

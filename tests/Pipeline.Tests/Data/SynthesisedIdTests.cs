@@ -65,8 +65,8 @@ public class SynthesisedIdTests() : InTempFolder("synth-ids-")
 
         // The parser names an id-less line by it; a line with an id keeps its own.
         var shard = shards.Single(s => s.FileName == "c.jsonl");
-        Assert.Equal("../shared/c.jsonl:7", DolmaParser.Parse("{\"text\":\"x\"}"u8, shard.Location, 0, 7, "s", idName: shard.IdName).Document!.Id);
-        Assert.Equal("mine", DolmaParser.Parse("{\"id\":\"mine\",\"text\":\"x\"}"u8, shard.Location, 0, 7, "s", idName: shard.IdName).Document!.Id);
+        Assert.Equal("../shared/c.jsonl:7", DolmaParser.Parse("{\"text\":\"x\"}"u8, shard.IdName, 0, 7, "s").Document!.Id);
+        Assert.Equal("mine", DolmaParser.Parse("{\"id\":\"mine\",\"text\":\"x\"}"u8, shard.IdName, 0, 7, "s").Document!.Id);
         // Resolved against a folder, relative names become the absolute paths runs used before (absolute ones stay).
         Assert.Equal("/old/place/shared/c.jsonl", shard.WithAbsoluteIdName("/old/place/pipelines").IdName);
         Assert.Equal(Path.Combine(outside, "d.jsonl"), shards.Single(s => s.FileName == "d.jsonl").WithAbsoluteIdName("/old").IdName);

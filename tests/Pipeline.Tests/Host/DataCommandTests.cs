@@ -119,8 +119,9 @@ public class DataCommandTests() : InTempFolder("data-cli-")
         foreach (var (name, count) in new[] { ("a.jsonl", 9), ("b.json.gz", 8) })
         {
             var lines = RichLines(name[..1], count);
-            var path = Retention.Tests.Data.DataFiles.Write(Path.Combine(shards, name), lines);
-            for (var i = 0; i < lines.Length; i++) input[(path, i + 1)] = lines[i];
+            Retention.Tests.Data.DataFiles.Write(Path.Combine(shards, name), lines);
+            // The shard as the argument spells it (the folder "in"), not by where it lies, as the ids of documents without one.
+            for (var i = 0; i < lines.Length; i++) input[($"in/{name}", i + 1)] = lines[i];
         }
 
         var sample = CliProcess.Run(dir, Limit, "data", "sample", "in", "--docs", "17", "--out", "out", "--seed", "5", "--docs-per-shard", "5");

@@ -33,13 +33,13 @@ public class DataRunEndTests() : InTempFolder("data-run-end-")
 
         var data = CliProcess.Run(dir, Limit, "run", Pipeline("d", "data", "bad/*.jsonl", 10), "--no-analysis");
         Assert.Equal(1, data.Exit);
-        Assert.Contains(why + bad + ":1: invalid_json", data.Err);
+        Assert.Contains(why + "bad/x.jsonl:1: invalid_json", data.Err);   // named as the pipeline's paths spell it, as ids are
         Assert.Equal(1, CliProcess.Run(dir, Limit, "status", Path.Combine(dir, "artifacts", "d")).Exit);
 
         var olmo = CliProcess.Run(dir, Limit, "run", Pipeline("o", "olmo", "bad/*.jsonl", 10,
             "olmo: {preset: 4M, layers: 1, hidden: 16, mlp_dim: 32, heads: 2}"), "--no-analysis");
         Assert.Equal(1, olmo.Exit);
-        Assert.Contains(why + bad + ":1: invalid_json", olmo.Err);
+        Assert.Contains(why + "bad/x.jsonl:1: invalid_json", olmo.Err);
     }
 
     [Fact]

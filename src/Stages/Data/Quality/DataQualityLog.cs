@@ -27,18 +27,21 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private long _total;
     // Issues an interrupted attempt recorded, which the resumed stream will meet again when it
-    // re-reads what lay between its checkpoint and the reader's position at the kill.
-    private readonly Dictionary<DataQualityIssue, int> _replay = [];
+    // re-reads what lay between its checkpoint and the reader's position at the kill. Known by place and reason, not by
+    // detail: the detail is free text, which a checkpoint of an earlier version words otherwise.
+    private readonly Dictionary<(string Shard, long Line, string Reason), int> _replay = [];
 
     /// <summary>A log that starts with the issues an earlier attempt recorded (see
-    /// <see cref="ReadAsync"/>) and ignores each of them once when it is met again after the resume.</summary>
+    /// <see cref="Read"/>) and ignores each of them once when it is met again after the resume (the same shard, line and
+    /// reason; the earlier row, with its detail, is kept). Shards an earlier version named by absolute path are renamed
+    /// first (<see cref="EarlierIssueNames"/>).</summary>
     public static DataQualityLog Resuming(IEnumerable<DataQualityIssue> earlier, int maxRecorded = DefaultMaxRecorded)
     {
         var log = new DataQualityLog(maxRecorded);
         foreach (var issue in earlier)
         {
             log.Record(issue);
-            log._replay[issue] = log._replay.GetValueOrDefault(issue) + 1;
+            log._replay[Key(issue)] = log._replay.GetValueOrDefault(Key(issue)) + 1;
         }
         return log;
     }
@@ -53,9 +56,9 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
         ArgumentNullException.ThrowIfNull(issue);
         lock (_lock)
         {
-            if (_replay.TryGetValue(issue, out var again) && again > 0)
+            if (_replay.TryGetValue(Key(issue), out var again) && again > 0)
             {
-                _replay[issue] = again - 1;
+                _replay[Key(issue)] = again - 1;
                 if (strict) throw new DataException(issue);
                 return;
             }
@@ -65,6 +68,8 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
         }
         if (strict) throw new DataException(issue);
     }
+
+    private static (string, long, string) Key(DataQualityIssue issue) => (issue.Shard, issue.Line, issue.Reason);
 
     /// <summary>All issues seen, including any beyond the rows kept.</summary>
     public long Total { get { lock (_lock) return _total; } }

@@ -10,7 +10,7 @@ namespace Retention.Data;
 /// says why not. Pure. Only <c>text</c> is required:
 /// <list type="bullet">
 /// <item><c>id</c>: a string, or a number taken as its JSON text. Missing or null: the id is
-/// synthesised as <c>&lt;shard&gt;:&lt;line&gt;</c> from the shard's <see cref="Shard.IdName"/> (its path as
+/// synthesised as <c>&lt;shard&gt;:&lt;line&gt;</c> from the shard's name, its <see cref="Shard.IdName"/> (its path as
 /// the source's entries spell it, not where the project lies), which is unique within a source and
 /// stable across runs and moves; no issue is recorded, because many corpora carry no ids at all.</item>
 /// <item><c>source</c>: a string; otherwise the source's name from its spec.</item>
@@ -28,14 +28,12 @@ public static partial class DolmaParser
     public readonly record struct Result(Document? Document, DataQualityIssue? Issue);
 
     /// <param name="line">The line's bytes, without its newline.</param>
-    /// <param name="shard">The shard's location (file path or URL).</param>
+    /// <param name="shard">The shard's name, <see cref="Shard.IdName"/>: in synthesised ids, the document's position and issues.</param>
     /// <param name="shardIndex">The shard's index in the epoch's shard order.</param>
     /// <param name="lineNumber">1-based line number in the decompressed shard.</param>
     /// <param name="defaultSource">The <c>source</c> when the line has none.</param>
     /// <param name="keepJson">Keep the line's text in <see cref="Document.Json"/>.</param>
-    /// <param name="idName">The shard's name in synthesised ids (<see cref="Shard.IdName"/>); default <paramref name="shard"/>.</param>
-    public static Result Parse(ReadOnlySpan<byte> line, string shard, int shardIndex, long lineNumber, string defaultSource, bool keepJson = false,
-        string? idName = null)
+    public static Result Parse(ReadOnlySpan<byte> line, string shard, int shardIndex, long lineNumber, string defaultSource, bool keepJson = false)
     {
         Result Fail(string reason, string detail) => new(null, new DataQualityIssue(shard, lineNumber, reason, detail));
 
@@ -91,12 +89,12 @@ public static partial class DolmaParser
         }
         catch (JsonException e)
         {
-            return Fail(DataQualityReasons.InvalidJson, JsonProblem(e, line, idName ?? shard, lineNumber));
+            return Fail(DataQualityReasons.InvalidJson, JsonProblem(e, line, shard, lineNumber));
         }
 
         if (textProblem is not null) return Fail(DataQualityReasons.MissingText, textProblem);
         return new(new Document(
-            id ?? SynthesisedId(idName ?? shard, lineNumber), text!, source ?? defaultSource,
+            id ?? SynthesisedId(shard, lineNumber), text!, source ?? defaultSource,
             new DocumentPosition(shard, shardIndex, lineNumber), keepJson ? Encoding.UTF8.GetString(line) : null), null);
     }
 

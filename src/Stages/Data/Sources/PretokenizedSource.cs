@@ -53,13 +53,16 @@ public sealed class PretokenizedSource
 
     /// <summary>From a <c>format: pretokenized</c> spec: files expanded (.npy, .bin, .memmap), ordered
     /// by the seed when <c>shuffle_shards</c>. Epochs and the document shuffle do not apply.</summary>
+    /// <param name="absoluteIdsFrom">Name the files by absolute paths, relative names resolved against this folder
+    /// (<see cref="DataStreamSpec.AbsoluteIdsFrom"/>); null: by the names the paths spell.</param>
     public static PretokenizedSource Create(DataSourceSpec spec, string baseDirectory, long runSeed, DataQualityLog log,
-        ShardReader? reader = null)
+        ShardReader? reader = null, string? absoluteIdsFrom = null)
     {
         var errors = spec.Validate("source '" + spec.Name + "'");
         if (errors.Count > 0) throw new DataException(string.Join("; ", errors));
         if (spec.Format != "pretokenized") throw new DataException($"source '{spec.Name}': format {spec.Format} is not pre-tokenized");
         var files = ShardList.Expand(spec.Paths, baseDirectory, IsTokenFileName);
+        if (absoluteIdsFrom is not null) files = [.. files.Select(f => f.WithAbsoluteIdName(absoluteIdsFrom))];
         var seed = spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name);
         return new PretokenizedSource(ShardList.Order(files, seed, 0, spec.ShuffleShards), ParseDtype(spec.TokenDtype),
             log, spec.Strict, reader);
@@ -107,7 +110,7 @@ public sealed class PretokenizedSource
                 var atEnd = bytes < buffer.Length || endOffset == totalTokens;
                 if (atEnd) CheckWholeTokens(file, endOffset, fileLength is { } l ? (l - dataStart) % size : bytes % size);
                 if (atEnd && endOffset == 0)
-                    _log.Record(new DataQualityIssue(file.Location, 0, DataQualityReasons.EmptyShard, "the file has no tokens"), _strict);
+                    _log.Record(new DataQualityIssue(file.IdName, 0, DataQualityReasons.EmptyShard, "the file has no tokens"), _strict);
                 if (count > 0)
                     yield return new TokenChunk(Decode(buffer.AsSpan(0, count * size)), file.Location, f, offset,
                         atEnd ? new PretokenizedCursor(f + 1, 0) : new PretokenizedCursor(f, endOffset));
@@ -155,7 +158,7 @@ public sealed class PretokenizedSource
     private void CheckWholeTokens(Shard file, long tokens, long leftoverBytes)
     {
         if (leftoverBytes == 0) return;
-        _log.Record(new DataQualityIssue(file.Location, tokens, DataQualityReasons.TruncatedTokens,
+        _log.Record(new DataQualityIssue(file.IdName, tokens, DataQualityReasons.TruncatedTokens,
             $"{leftoverBytes} byte(s) after the last whole {Dtype} token; ignored"), _strict);
     }
 

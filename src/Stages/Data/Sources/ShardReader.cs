@@ -40,10 +40,10 @@ public sealed class ShardReader(HttpClient? http = null, HttpRetryPolicy? retry 
     public static DataQualityIssue DescribeReadError(Shard shard, long linesRead, Exception e)
     {
         if (e is ShardReadException { Missing: true })
-            return new DataQualityIssue(shard.Location, 0, DataQualityReasons.MissingShard, $"{e.Message}; the shard is skipped");
+            return new DataQualityIssue(shard.IdName, 0, DataQualityReasons.MissingShard, $"{e.Message}; the shard is skipped");
         var truncated = e is CompressedDataException { Truncated: true } or EndOfStreamException;
         var what = shard.Compression switch { ShardCompression.Gzip => "gzip", ShardCompression.Zstd => "zstd", _ => "data" };
-        return new DataQualityIssue(shard.Location, linesRead + 1,
+        return new DataQualityIssue(shard.IdName, linesRead + 1,
             truncated ? DataQualityReasons.Truncated : DataQualityReasons.CorruptCompressed,
             truncated
                 ? $"the {what} stream ends early after {linesRead} complete lines; those were kept, the partial line dropped ({e.Message})"

@@ -16,7 +16,8 @@ public readonly record struct ShardEvent(Document? Document, DataQualityIssue? I
 /// Walks the shards of one epoch in order from a position, parsing each line (Dolma JSON) into
 /// <see cref="ShardEvent"/>s. Blank lines are consumed silently. A shard with no line at all
 /// gives one <c>empty_shard</c> issue; a decompression error gives one issue at the line being
-/// read and ends that shard (its earlier documents were already delivered).
+/// read and ends that shard (its earlier documents were already delivered). Issues and documents name their shard by
+/// <see cref="Shard.IdName"/>, as the ids of documents without one do: a table of them reads the same wherever the project lies.
 /// </summary>
 public static class ShardSequence
 {
@@ -49,13 +50,13 @@ public static class ShardSequence
                 if (status == ByteLineReader.Status.TooLong)
                 {
                     sawLine = true;
-                    yield return new ShardEvent(null, new DataQualityIssue(shard.Location, line,
+                    yield return new ShardEvent(null, new DataQualityIssue(shard.IdName, line,
                         DataQualityReasons.LineTooLong, $"longer than {maxLineBytes} bytes; skipped"), i, line);
                     continue;
                 }
                 if (IsBlank(bytes.Span)) continue;
                 sawLine = true;
-                var parsed = DolmaParser.Parse(bytes.Span, shard.Location, i, line, defaultSource, keepJson, shard.IdName);
+                var parsed = DolmaParser.Parse(bytes.Span, shard.IdName, i, line, defaultSource, keepJson);
                 yield return new ShardEvent(parsed.Document, parsed.Issue, i, line);
             }
             if (failure is null && line < skip)
@@ -65,7 +66,7 @@ public static class ShardSequence
             // a cursor taken there must never reopen this shard and report them again.
             if (failure is not null) yield return new ShardEvent(null, failure, i + 1, 0);
             else if (!sawLine)
-                yield return new ShardEvent(null, new DataQualityIssue(shard.Location, 0, DataQualityReasons.EmptyShard,
+                yield return new ShardEvent(null, new DataQualityIssue(shard.IdName, 0, DataQualityReasons.EmptyShard,
                     "the shard has no lines"), i + 1, 0);
             yield return new ShardEvent(null, null, i + 1, 0);
         }
