@@ -188,7 +188,7 @@ public static class BenchCommand
                     throw new UsageException($"--task-frequency must be 0 (no task) or in {Retention.Data.InjectionSchedule.AcceptedRange} " +
                         $"instances per token, as a task's frequency, got {config.TaskFrequency}");
                 config = config with { Paths = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct) };
-                var rows = await DataBench.RunAsync(config, Console.WriteLine, ct);
+                var rows = await DataBench.RunAsync(config, Console.WriteLine, ct, m => Console.Error.WriteLine($"warning: {m}"));
                 // What the 4M model (6,963,200 parameters) consumes on an H100 (796 TFLOP/s bf16 measured, platform notes).
                 foreach (var mfu in new[] { 0.1, 0.3 })
                     Console.WriteLine($"the 4M model at {mfu:P0} MFU on an H100 needs {DataBench.RequiredTokensPerSecond(6_963_200, 796e12, mfu) / 1e6:F1} M tokens/s");

@@ -13,7 +13,11 @@ public sealed record DataBenchRow(string Timestamp, string Path, int Threads, lo
 /// one epoch over the given shards, at each thread count; and of the pre-tokenized path
 /// (flat uint32 token files, as OLMo's numpy memmap files) written from that epoch's tokens.
 /// The raw tokenizer and the stream are measured in turn, <see cref="Config.Repeats"/> times each, and
-/// the median ratio is reported: a measurement of a second or two on a shared machine varies by ±10%.
+/// the median ratio is reported: a measurement of a second or two on a shared machine varies by ±10%. Each thread count
+/// starts with one untimed measurement of each path: timed, the first fills the tokenizer's word cache and runs the code
+/// before the JIT has optimised it, and the first repeat was off the others (a ratio of 1.24 against 0.76 reported; on
+/// Brown, 1 thread, 3 epochs, 2 cores: the raw tokenizer at 1.23 M tokens/s against 1.34 and 1.61). One untimed pass was
+/// not enough (1.31 then 1.70 and 1.90): tiered compilation was still promoting methods during the first repeat.
 /// </summary>
 public static class DataBench
 {
@@ -22,7 +26,8 @@ public static class DataBench
     public sealed record Config(IReadOnlyList<string> Paths, string BaseDirectory, int[] Threads, int SeqLen, int BatchSize,
         double TaskFrequency, int Epochs = 10, int Repeats = 3);
 
-    public static async Task<IReadOnlyList<DataBenchRow>> RunAsync(Config c, Action<string> log, CancellationToken ct)
+    /// <param name="warn">Told what makes the figures less than they seem (bad lines skipped in every measurement).</param>
+    public static async Task<IReadOnlyList<DataBenchRow>> RunAsync(Config c, Action<string> log, CancellationToken ct, Action<string>? warn = null)
     {
         var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
         var rows = new List<DataBenchRow>();
@@ -34,10 +39,14 @@ public static class DataBench
             .Documents().Select(d => d.Text).ToList();
         if (texts.Count == 0)   // a rate of nothing is NaN, not a figure
             throw new DataException($"{Data.Corpus.EmptyOutputs.NoDocument(quality)}: nothing to measure");
+        if (BadData(quality) is { } bad) warn?.Invoke(bad);
         foreach (var t in texts.Take(64)) tokenizer.Encode(t);   // warm the tokenizer's caches and JIT before any clock
         foreach (var threads in c.Threads)
         {
             var ratios = new List<double>();
+            Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, ct);
+            Stream(c, tokenizer, threads, stamp, -1, null, ct);
+            log($"{threads} thread(s), warm-up: one untimed measurement of each path (not recorded)");
             for (int repeat = 0; repeat < c.Repeats; repeat++)
             {
                 var rawRow = Raw(texts, tokenizer, threads, c.Epochs, stamp, repeat, ct);
@@ -55,6 +64,12 @@ public static class DataBench
         rows.Add(await PretokenizedAsync(tokens!, stamp, log, ct));
         return rows;
     }
+
+    /// <summary>The bad lines and shards of the sources, or null when there are none: every measurement reads and skips them, so
+    /// a rate over a corpus with many says little of one without, and nothing else would tell.</summary>
+    public static string? BadData(DataQualityLog quality) => quality.Total == 0 ? null
+        : $"the sources hold {quality.Total:N0} bad line(s) or shard(s) ({string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value:N0}"))}; " +
+          $"the first: {DataException.Format(quality.Issues[0])}), skipped in every measurement: the figures are of the rest";
 
     /// <summary>The raw tokenizer on the given threads: the texts already in memory, no reading, parsing or packing.</summary>
     static DataBenchRow Raw(List<string> texts, TextTokenizer tokenizer, int threads, int epochs, string stamp, int repeat, CancellationToken ct)

@@ -31,6 +31,11 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.True(exit == 0, err + output);
         Assert.Contains("1 thread(s): text → batches at", output);
         Assert.Contains("(median of 2;", output);
+        // Each thread count warms up first, untimed: the first repeat measured the tokenizer's cold caches and unoptimised code.
+        foreach (var threads in new[] { 1, 2 })
+            Assert.True(output.IndexOf($"{threads} thread(s), warm-up: one untimed measurement of each path (not recorded)", StringComparison.Ordinal) is var at
+                && at >= 0 && at < output.IndexOf($"{threads} thread(s), #1:", StringComparison.Ordinal), output);
+        Assert.DoesNotContain("warning", err);   // a clean corpus
         var rows = Recorded(dir, output);
 
         var raw = rows.Where(r => (string?)r["path"] == "raw tokenizer").ToList();
@@ -51,6 +56,22 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         var bad = Pipeline("bench", "data", "--source", "shards/a.jsonl", "--repeats", "0");
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--repeats", bad.Err);
+    }
+
+    [Fact]
+    public void Bench_data_over_shards_with_bad_lines_warns_with_their_count()
+    {
+        TinyCorpus.WriteShard(dir);
+        File.AppendAllLines(Path.Combine(dir, "shards", "a.jsonl"), ["not json", "{\"id\": \"no text\"}"]);
+        File.WriteAllText(Path.Combine(dir, "shards", "empty.jsonl"), "");
+        var (exit, output, err) = Pipeline("bench", "data", "--source", "shards/*.jsonl", "--threads", "1", "--epochs", "1", "--repeats", "1",
+            "--seq-len", "64", "--batch-size", "2");
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("warning: the sources hold 3 bad line(s) or shard(s) (", err);
+        foreach (var count in new[] { "invalid_json 1", "missing_text 1", "empty_shard 1" }) Assert.Contains(count, err);
+        Assert.Matches("; the first: shards/(a.jsonl:201: invalid_json|empty.jsonl:0: empty_shard): ", err);   // the shards in seeded order
+        Assert.Contains("), skipped in every measurement: the figures are of the rest", err);
+        Assert.Contains("recorded: ", output);   // a warning, not a refusal
     }
 
     [Fact]
