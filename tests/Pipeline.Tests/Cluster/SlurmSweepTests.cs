@@ -204,10 +204,11 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
     [Fact]
     public void A_task_requeued_by_slurm_says_its_attempt_while_it_waits_and_after_it_resumes()
     {
-        // Two seeds of one width train together: one task, one group, ~20-40 s of training on a 2-core machine.
+        // Two seeds of one width train together: one task, one group, ~10-20 s of training on a 2-core machine (the
+        // requeue comes a second in; attempt 2 trains the rest, long enough for status to see it running).
         File.WriteAllText(Path.Combine(dir, "group.yaml"), string.Join('\n',
             "name: group", "synthetic: {tasks: 6, dims_per_task: 4, width: 3}",
-            "train: {steps: 20000, batch_size: 16, log_every: 1000}",
+            "train: {steps: 10000, batch_size: 16, log_every: 1000}",
             "sweep: {seed: [0, 1]}") + "\n");
         var sweep = Path.Combine(dir, "cluster", "group");
         var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
