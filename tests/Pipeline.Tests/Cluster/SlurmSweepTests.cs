@@ -42,12 +42,6 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
 
     static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
 
-    static long CheckpointStep(string runDir)
-    {
-        var meta = Path.Combine(runDir, "checkpoint", "trainer.json");
-        try { return File.Exists(meta) ? JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
-        catch (Exception e) when (e is IOException or JsonException) { return 0; }
-    }
 
     [Fact]
     public void An_olmo_sweep_of_two_sizes_and_two_seeds_completes_with_its_analysis_and_a_warned_task_resumes_bit_for_bit()
@@ -66,7 +60,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
         var first = Path.Combine(sweep, "runs", "hidden-16_seed-0");
         var clock = Stopwatch.StartNew();
-        while (CheckpointStep(first) < 200)
+        while (SavedCheckpoint.Step(first) < 200)
         {
             Assert.True(clock.Elapsed < Limit, $"task 0 never reached step 200:\n{Logs(sweep)}");
             Thread.Sleep(50);
@@ -168,12 +162,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         Assert.Contains("submitted 1 task(s) for 2 run(s)", submitted.Out);
         var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
         // Cancelled a second after the group opened its tables: mid-training (~2,400 steps/s on a 2-core machine), steps taken.
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(Path.Combine(sweep, "runs", "seed-0", "metrics.arrow.tmp")))
-        {
-            Assert.True(clock.Elapsed < Limit, $"the task never started training:\n{Logs(sweep)}");
-            Thread.Sleep(50);
-        }
+        WaitForTraining(sweep);
         Thread.Sleep(1000);
 
         // scancel sends SIGTERM to every process of the job: the program stops once, checkpoints, and is left interrupted.
@@ -214,12 +203,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
         var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(Path.Combine(sweep, "runs", "seed-0", "metrics.arrow.tmp")))
-        {
-            Assert.True(clock.Elapsed < Limit, $"the task never started training:\n{Logs(sweep)}");
-            Thread.Sleep(50);
-        }
+        WaitForTraining(sweep);
         Thread.Sleep(1000);
 
         // Requeued by Slurm, as preemption does (requeues.log, the script's own, lists none): SIGTERM to the job's
@@ -258,12 +242,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
         var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(Path.Combine(sweep, "runs", "seed-0", "metrics.arrow.tmp")))
-        {
-            Assert.True(clock.Elapsed < Limit, $"the task never started training:\n{Logs(sweep)}");
-            Thread.Sleep(50);
-        }
+        WaitForTraining(sweep);
         // SIGKILL to the program (the batch shell's child: no local id), as the kernel's OOM killer or KillWait's end does.
         var kill = LocalSlurm.Bash($"kill -9 $(scontrol listpids $(squeue -h -j {job}_0 -o %A) | awk '$3 == \"batch\" && $4 == \"-\" {{print $1}}')");
         Assert.True(kill.Exit == 0, $"kill exit {kill.Exit}: {kill.Output}\n{Logs(sweep)}");
@@ -276,6 +255,17 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         Assert.Contains($"note: {note}", Logs(sweep));
         Assert.Matches($@"^analysis \(job \d+\): failed: analysis table 'final': {note}: ", analysis);
         Assert.DoesNotContain("Catalog Error", analysis);
+    }
+
+    /// <summary>Until the group's first run (seed-0) has opened its tables: its task is training.</summary>
+    static void WaitForTraining(string sweep)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(sweep, "runs", "seed-0", "metrics.arrow.tmp")))
+        {
+            Assert.True(clock.Elapsed < Limit, $"the task never started training:\n{Logs(sweep)}");
+            Thread.Sleep(50);
+        }
     }
 
     /// <summary>The step a run's status.json says it ended at.</summary>

@@ -36,13 +36,6 @@ public class EarlierQualityNamesResumeTests() : InTempFolder("quality-names-")
         return project;
     }
 
-    static long CheckpointStep(string runDir)
-    {
-        var meta = Path.Combine(runDir, "checkpoint", "trainer.json");
-        try { return File.Exists(meta) ? JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
-        catch (IOException) { return 0; }
-        catch (JsonException) { return 0; }
-    }
 
     static List<(string, long, string, string)> Issues(string path) =>
         [.. DataQualityLog.Read(path).Select(i => (i.Shard, i.Line, i.Reason, i.Detail)).Order()];
@@ -60,7 +53,7 @@ public class EarlierQualityNamesResumeTests() : InTempFolder("quality-names-")
         var runDir = Path.Combine(project, "cut", "tiny", "runs", "default");
         using (var cut = CliProcess.Start(project, "run", "pipelines/tiny.yaml", "--artifacts", "cut", "--no-analysis"))
         {
-            cut.WaitUntil(() => CheckpointStep(runDir) >= 40, Limit, "a checkpoint at step 40");
+            cut.WaitUntil(() => SavedCheckpoint.Step(runDir) >= 40, Limit, "a checkpoint at step 40");
             cut.Signal(15);
             var (exit, output, err) = cut.WaitForExit(Limit);
             Assert.True(exit == 130, $"exit {exit}: {err}{output}");

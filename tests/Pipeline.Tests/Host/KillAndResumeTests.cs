@@ -17,13 +17,6 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
 
     static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
 
-    static long CheckpointStep(string runDir)
-    {
-        var meta = Path.Combine(runDir, "checkpoint", "trainer.json");
-        try { return File.Exists(meta) ? JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
-        catch (IOException) { return 0; }
-        catch (JsonException) { return 0; }
-    }
 
     /// <summary>tiny.yaml: 600 steps of a 2-layer OLMo over the tiny corpus, a train row every step; and its uninterrupted run in whole/.</summary>
     void TinyAndItsWholeRun(int checkpointEvery)
@@ -61,11 +54,11 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
         string runDir = Path.Combine(dir, "cut", "tiny", "runs", "default"), parts = Path.Combine(runDir, "train.arrow.parts");
         using (var stopped = CliProcess.Start(dir, "run", "tiny.yaml", "--artifacts", "cut", "--no-analysis"))
         {
-            stopped.WaitUntil(() => CheckpointStep(runDir) >= 200, Limit, "checkpoint at step 200");
+            stopped.WaitUntil(() => SavedCheckpoint.Step(runDir) >= 200, Limit, "checkpoint at step 200");
             stopped.Signal(2);
             Assert.Equal(130, stopped.WaitForExit(Limit).Exit);
         }
-        long stoppedAt = CheckpointStep(runDir);
+        long stoppedAt = SavedCheckpoint.Step(runDir);
         Assert.InRange(stoppedAt, 201, 399);   // the stop's own checkpoint, the next one far off
         Assert.True(File.Exists(Path.Combine(runDir, "train.arrow")));
         using (var resumed = CliProcess.Start(dir, "run", "tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume"))
@@ -73,7 +66,7 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
             resumed.WaitUntil(() => !File.Exists(Path.Combine(runDir, "train.arrow")) && Directory.Exists(parts), Limit, "the complete table cut into parts");
             resumed.KillHard();
         }
-        Assert.Equal(stoppedAt, CheckpointStep(runDir));   // killed before a checkpoint of its own
+        Assert.Equal(stoppedAt, SavedCheckpoint.Step(runDir));   // killed before a checkpoint of its own
         Assert.Equal(["000001"], Directory.GetFiles(parts, "*.arrow").Select(f => Path.GetFileName(f)[..6]));
 
         var again = CliProcess.Run(dir, Limit, "run", "tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume");
@@ -92,9 +85,9 @@ public class KillAndResumeTests() : InTempFolder("kill-resume-")
         long killedAfter;
         using (var cut = CliProcess.Start(dir, "run", "tiny.yaml", "--artifacts", "cut", "--no-analysis"))
         {
-            cut.WaitUntil(() => CheckpointStep(runDir) >= 60, Limit, "checkpoint at step 60");
+            cut.WaitUntil(() => SavedCheckpoint.Step(runDir) >= 60, Limit, "checkpoint at step 60");
             cut.KillHard();
-            killedAfter = CheckpointStep(runDir);
+            killedAfter = SavedCheckpoint.Step(runDir);
         }
         Assert.InRange(killedAfter, 60, 580);   // killed mid-run, after a checkpoint
         Assert.False(File.Exists(Path.Combine(runDir, "train.arrow")));   // never completed...

@@ -36,13 +36,6 @@ public class MovedProjectResumeTests() : InTempFolder("moved-resume-")
         return project;
     }
 
-    static long CheckpointStep(string runDir)
-    {
-        var meta = Path.Combine(runDir, "checkpoint", "trainer.json");
-        try { return File.Exists(meta) ? JsonDocument.Parse(File.ReadAllText(meta)).RootElement.GetProperty("Step").GetInt64() : 0; }
-        catch (IOException) { return 0; }
-        catch (JsonException) { return 0; }
-    }
 
     static string State(string runDir) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "status.json"))).RootElement.GetProperty("state").GetString()!;
@@ -53,12 +46,12 @@ public class MovedProjectResumeTests() : InTempFolder("moved-resume-")
     {
         var runDir = Path.Combine(project, artifacts, "tiny", "runs", "default");
         using var cut = CliProcess.Start(project, "run", "pipelines/tiny.yaml", "--artifacts", artifacts, "--no-analysis");
-        cut.WaitUntil(() => CheckpointStep(runDir) >= 60, Limit, "a checkpoint at step 60");
+        cut.WaitUntil(() => SavedCheckpoint.Step(runDir) >= 60, Limit, "a checkpoint at step 60");
         cut.Signal(15);
         var (exit, output, err) = cut.WaitForExit(Limit);
         Assert.True(exit == 130, $"exit {exit}: {err}{output}");
         Assert.Equal("interrupted", State(runDir));
-        Assert.InRange(CheckpointStep(runDir), 60, Steps - 1);   // stopped mid-run
+        Assert.InRange(SavedCheckpoint.Step(runDir), 60, Steps - 1);   // stopped mid-run
     }
 
     static void ResumedEqualsWhole(string resumedSweep, string wholeSweep)
