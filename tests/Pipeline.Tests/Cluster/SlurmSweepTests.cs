@@ -152,15 +152,8 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
     public void A_cancelled_task_is_left_interrupted_and_a_resubmission_continues_it_bit_for_bit()
     {
         // Two seeds of one width train together: one task, one group.
-        File.WriteAllText(Path.Combine(dir, "group.yaml"), string.Join('\n',
-            "name: group", "synthetic: {tasks: 6, dims_per_task: 4, width: 3}",
-            "train: {steps: 12000, batch_size: 16, log_every: 1000}",
-            "sweep: {seed: [0, 1]}") + "\n");
-        var sweep = Path.Combine(dir, "cluster", "group");
-        var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
-        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        var (sweep, job, submitted) = SubmitGroup(12000);
         Assert.Contains("submitted 1 task(s) for 2 run(s)", submitted.Out);
-        var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
         // Cancelled a second after the group opened its tables: mid-training (~2,400 steps/s on a 2-core machine), steps taken.
         WaitForTraining(sweep);
         Thread.Sleep(1000);
@@ -195,14 +188,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
     {
         // Two seeds of one width train together: one task, one group, ~10-20 s of training on a 2-core machine (the
         // requeue comes a second in; attempt 2 trains the rest, long enough for status to see it running).
-        File.WriteAllText(Path.Combine(dir, "group.yaml"), string.Join('\n',
-            "name: group", "synthetic: {tasks: 6, dims_per_task: 4, width: 3}",
-            "train: {steps: 10000, batch_size: 16, log_every: 1000}",
-            "sweep: {seed: [0, 1]}") + "\n");
-        var sweep = Path.Combine(dir, "cluster", "group");
-        var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
-        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
-        var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
+        var (sweep, job, _) = SubmitGroup(10000);
         WaitForTraining(sweep);
         Thread.Sleep(1000);
 
@@ -231,17 +217,9 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
     public void A_task_killed_before_its_tables_leaves_an_analysis_job_whose_failure_status_explains()
     {
         // One group, far longer than the test: killed before it writes metrics (at its first checkpoint or its end).
-        File.WriteAllText(Path.Combine(dir, "group.yaml"), string.Join('\n',
-            "name: group", "synthetic: {tasks: 6, dims_per_task: 4, width: 3}",
-            "train: {steps: 400000, batch_size: 16, log_every: 1000}",
-            "sweep: {seed: [0, 1]}",
-            "analysis:",
+        var (sweep, job, _) = SubmitGroup(400000, "analysis:",
             "  tables:",
-            "    - {name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run ORDER BY run'}") + "\n");
-        var sweep = Path.Combine(dir, "cluster", "group");
-        var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
-        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
-        var job = System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value;
+            "    - {name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run ORDER BY run'}");
         WaitForTraining(sweep);
         // SIGKILL to the program (the batch shell's child: no local id), as the kernel's OOM killer or KillWait's end does.
         var kill = LocalSlurm.Bash($"kill -9 $(scontrol listpids $(squeue -h -j {job}_0 -o %A) | awk '$3 == \"batch\" && $4 == \"-\" {{print $1}}')");
@@ -255,6 +233,20 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         Assert.Contains($"note: {note}", Logs(sweep));
         Assert.Matches($@"^analysis \(job \d+\): failed: analysis table 'final': {note}: ", analysis);
         Assert.DoesNotContain("Catalog Error", analysis);
+    }
+
+    /// <summary>Submits group.yaml: two seeds of one width that train together (one task, one group) for
+    /// <paramref name="steps"/> steps, with <paramref name="more"/> lines after its sweep; the sweep, the array job's id and
+    /// the submission's output.</summary>
+    (string Sweep, string Job, (int Exit, string Out, string Err) Submitted) SubmitGroup(int steps, params string[] more)
+    {
+        File.WriteAllText(Path.Combine(dir, "group.yaml"), string.Join('\n', [
+            "name: group", "synthetic: {tasks: 6, dims_per_task: 4, width: 3}",
+            $"train: {{steps: {steps}, batch_size: 16, log_every: 1000}}",
+            "sweep: {seed: [0, 1]}", .. more]) + "\n");
+        var submitted = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        return (Path.Combine(dir, "cluster", "group"), System.Text.RegularExpressions.Regex.Match(submitted.Out, @"as job (\d+)").Groups[1].Value, submitted);
     }
 
     /// <summary>Until the group's first run (seed-0) has opened its tables: its task is training.</summary>

@@ -19,12 +19,8 @@ public class EarlierQualityNamesResumeTests() : InTempFolder("quality-names-")
     string Project(string name)
     {
         var project = Path.Combine(dir, name);
-        TinyCorpus.WriteShard(Path.Combine(project, "data"));
+        TinyCorpus.WriteMovableProject(project);
         File.AppendAllLines(Path.Combine(project, "data", "shards", "a.jsonl"), ["not json", "{\"id\": \"no text\"}"]);
-        Directory.CreateDirectory(Path.Combine(project, "tok"));
-        foreach (var f in new[] { "bytes-vocab.json", "bytes-merges.txt" })
-            File.Copy(Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", f), Path.Combine(project, "tok", f));
-        Directory.CreateDirectory(Path.Combine(project, "pipelines"));
         File.WriteAllText(Path.Combine(project, "pipelines", "tiny.yaml"), string.Join('\n',
             "name: tiny", "experiment: olmo", "device: cpu",
             "data:",

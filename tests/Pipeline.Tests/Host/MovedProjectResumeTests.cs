@@ -19,11 +19,7 @@ public class MovedProjectResumeTests() : InTempFolder("moved-resume-")
     string Project(string name, bool ids = true, int heldOutEvery = 10)
     {
         var project = Path.Combine(dir, name);
-        TinyCorpus.WriteShard(Path.Combine(project, "data"), ids);
-        Directory.CreateDirectory(Path.Combine(project, "tok"));
-        foreach (var f in new[] { "bytes-vocab.json", "bytes-merges.txt" })
-            File.Copy(Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", f), Path.Combine(project, "tok", f));
-        Directory.CreateDirectory(Path.Combine(project, "pipelines"));
+        TinyCorpus.WriteMovableProject(project, ids);
         File.WriteAllText(Path.Combine(project, "pipelines", "tiny.yaml"), string.Join('\n',
             "name: tiny", "experiment: olmo", "device: cpu",
             "data:",

@@ -18,6 +18,18 @@ static class TinyCorpus
         }));
     }
 
+    /// <summary>A project that can be moved whole: the shard under <c>data/</c>, the byte-level tokenizer's files copied to
+    /// <c>tok/</c> and an empty <c>pipelines/</c>, whose files reach the others by relative paths (<c>../data/shards/*.jsonl</c>,
+    /// <c>../tok/bytes-vocab.json</c>, <c>../tok/bytes-merges.txt</c>).</summary>
+    public static void WriteMovableProject(string project, bool ids = true)
+    {
+        WriteShard(Path.Combine(project, "data"), ids);
+        Directory.CreateDirectory(Path.Combine(project, "tok"));
+        foreach (var f in new[] { "bytes-vocab.json", "bytes-merges.txt" })
+            File.Copy(Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers", f), Path.Combine(project, "tok", f));
+        Directory.CreateDirectory(Path.Combine(project, "pipelines"));
+    }
+
     /// <summary>The YAML flow mapping of the byte-level tokenizer in pipelines/tokenizers, by absolute paths.</summary>
     public static string ByteTokenizerYaml()
     {
