@@ -205,16 +205,8 @@ public static class SweepStatus
 
     static string StepOf(RunStatus? s) => s is { State: "interrupted" } ? $" from step {s.Steps:N0}" : "";
 
-    static string LastLine(string? log, Func<string, bool> which)
-    {
-        if (log is null || !File.Exists(log)) return "";
-        try
-        {
-            var line = File.ReadLines(log).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0 && which(l));
-            return line is null ? "" : $": {line}";
-        }
-        catch (IOException) { return ""; }
-    }
+    static string LastLine(string? log, Func<string, bool> which) =>
+        TaskLog.LastOfLatestAttempt(log, which) is { } line ? $": {line}" : "";
 
     static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
 

@@ -29,6 +29,23 @@ public sealed partial record TaskLog(int? Attempt, string? LastLine)
         catch (IOException) { return new(null, null); }
     }
 
+    /// <summary>The last non-empty line of the latest attempt (all of the log where it has no attempt's first line, as an
+    /// analysis job's) that <paramref name="which"/> picks, trimmed; null when there is none. A task's failure is said with
+    /// its latest attempt's error: an earlier attempt's says nothing of how this one ended.</summary>
+    public static string? LastOfLatestAttempt(string? path, Func<string, bool> which)
+    {
+        if (path is null || !File.Exists(path)) return null;
+        try
+        {
+            string? last = null;
+            foreach (var line in File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0))
+                if (AttemptLine().IsMatch(line)) last = null;
+                else if (which(line)) last = line;
+            return last;
+        }
+        catch (IOException) { return null; }
+    }
+
     /// <summary>The array script's first line of an attempt (its echo), with the attempt's number.</summary>
     [GeneratedRegex(@"^pipeline task \d+ of job \d+ on \S+ at \S+, attempt (\d+)$")]
     private static partial Regex AttemptLine();

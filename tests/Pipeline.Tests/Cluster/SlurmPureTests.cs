@@ -133,6 +133,28 @@ public class SlurmPureTests
     }
 
     [Fact]
+    public void A_task_that_ended_is_said_with_its_latest_attempts_error_never_an_earlier_attempts()
+    {
+        var log = Path.GetTempFileName();
+        try
+        {
+            // Attempt 1 failed on its disk and was requeued; attempt 2 was killed without a word (kill -9, OOM killer).
+            File.WriteAllText(log, "pipeline task 0 of job 7 on node7 at 2026-11-30T01:00:00Z, attempt 1\nartifacts: /s\n" +
+                                   "error: writing metrics.arrow: No space left on device\n" +
+                                   "pipeline task 0 of job 7 on node7 at 2026-11-30T01:05:00Z, attempt 2\na (+1): resuming from the checkpoint at step 1200\n");
+            RunState Ended() => SweepStatus.Classify("a", new(null, Started, false, "7_0", EndState: () => "FAILED", Log: log));
+            Assert.Equal("failed", Ended().State);
+            Assert.DoesNotContain("No space left", Ended().Detail);
+            Assert.Contains("FAILED", Ended().Detail);
+            // Its own error, once it writes one, is said.
+            File.AppendAllText(log, "error: loss is NaN at step 1300\n");
+            Assert.Contains("error: loss is NaN at step 1300", Ended().Detail);
+            Assert.DoesNotContain("No space left", Ended().Detail);
+        }
+        finally { File.Delete(log); }
+    }
+
+    [Fact]
     public void Once_the_scheduler_lets_go_the_run_directory_and_the_end_state_say_how_it_ended()
     {
         Assert.Equal("completed", SweepStatus.Classify("a", new(RunStatus.Completed(4000, 12), Started, false, "7_0")).State);
