@@ -206,7 +206,7 @@ public static class SweepStatus
     static string StepOf(RunStatus? s) => s is { State: "interrupted" } ? $" from step {s.Steps:N0}" : "";
 
     static string LastLine(string? log, Func<string, bool> which) =>
-        TaskLog.LastOfLatestAttempt(log, which) is { } line ? $": {line}" : "";
+        TaskLog.Read(log, which).LastLine is { } line ? $": {line}" : "";
 
     static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
 

@@ -11,10 +11,12 @@ namespace Retention.Cluster;
 /// <param name="Attempt">The latest attempt that wrote its first line, or null where the log holds none (no log yet, or one
 /// not written by the array script).</param>
 /// <param name="LastLine">The last non-empty line after that first line (null when that attempt wrote nothing more); where
-/// the log has no first line, its last non-empty line.</param>
+/// the log has no first line (an analysis job's), its last non-empty line. Trimmed.</param>
 public sealed partial record TaskLog(int? Attempt, string? LastLine)
 {
-    public static TaskLog Read(string? path)
+    /// <param name="which">The lines <see cref="LastLine"/> may be (default: any): a task's failure is said with its latest
+    /// attempt's last error, since an earlier attempt's says nothing of how this one ended.</param>
+    public static TaskLog Read(string? path, Func<string, bool>? which = null)
     {
         if (path is null || !File.Exists(path)) return new(null, null);
         try
@@ -23,27 +25,10 @@ public sealed partial record TaskLog(int? Attempt, string? LastLine)
             string? last = null;
             foreach (var line in File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0))
                 if (AttemptLine().Match(line) is { Success: true } m && int.TryParse(m.Groups[1].Value, out var n)) (attempt, last) = (n, null);
-                else last = line;
+                else if (which?.Invoke(line) ?? true) last = line;
             return new(attempt, last);
         }
         catch (IOException) { return new(null, null); }
-    }
-
-    /// <summary>The last non-empty line of the latest attempt (all of the log where it has no attempt's first line, as an
-    /// analysis job's) that <paramref name="which"/> picks, trimmed; null when there is none. A task's failure is said with
-    /// its latest attempt's error: an earlier attempt's says nothing of how this one ended.</summary>
-    public static string? LastOfLatestAttempt(string? path, Func<string, bool> which)
-    {
-        if (path is null || !File.Exists(path)) return null;
-        try
-        {
-            string? last = null;
-            foreach (var line in File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0))
-                if (AttemptLine().IsMatch(line)) last = null;
-                else if (which(line)) last = line;
-            return last;
-        }
-        catch (IOException) { return null; }
     }
 
     /// <summary>The array script's first line of an attempt (its echo), with the attempt's number.</summary>
