@@ -431,16 +431,10 @@ internal sealed partial class SpecValidator
     /// <summary>Where a refusal over several keys is shown: the written key grown furthest past its default (a file that
     /// writes only train.batch_size is shown there, not at 1:1 for a synthetic section it lacks), else <paramref name="section"/>.</summary>
     private string Culprit(string section, params (string Path, double Value, double Default)[] keys) =>
-        keys.Where(k => Written(k.Path) && k.Value > k.Default)
+        keys.Where(k => _index.At(k.Path) is not null && k.Value > k.Default)
             .OrderByDescending(k => k.Value / k.Default)
             .Select(k => k.Path)
             .FirstOrDefault() ?? section;
-
-    private bool Written(string path)
-    {
-        _index.Nearest(path, out var exact);
-        return exact;
-    }
 
     /// <summary>An exception's message as a sentence of this file's style (no trailing period, lower case start).</summary>
     private static string Sentence(Exception e)
