@@ -41,9 +41,12 @@ public sealed record DataQualityIssue(string Shard, long Line, string Reason, st
 /// before the block (the stream is counter-based, so this count is its whole state).
 /// Resuming re-reads at most one block. <see cref="DocumentsDelivered"/> counts documents over
 /// the whole source (all epochs); <see cref="Epoch"/> is the pass over the shards (0-based).
+/// <see cref="LinesDigest"/> is the <see cref="Data.LinesDigest"/> of those <see cref="LinesConsumed"/> lines, so a resume
+/// that skips them again can tell that the shard still holds them (null in cursors of versions before it, and not checked).
 /// </remarks>
 public sealed record SourceCursor(
-    int ShardIndex, long LinesConsumed, long DocumentsDelivered, long ShuffleDraws, int Epoch = 0, int BlockOffset = 0)
+    int ShardIndex, long LinesConsumed, long DocumentsDelivered, long ShuffleDraws, int Epoch = 0, int BlockOffset = 0,
+    string? LinesDigest = null)
     : ReadCursor
 {
     /// <summary>The beginning of a source: nothing read, nothing delivered.</summary>

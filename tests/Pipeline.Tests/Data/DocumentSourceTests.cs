@@ -67,6 +67,52 @@ public class DocumentSourceTests
         }
     }
 
+    /// <summary>One plain shard of 30 documents and the cursor after the 10th, read in blocks of 6: mid-block, mid-shard.</summary>
+    private static (string Shard, SourceCursor Cursor, List<SourcedDocument> Full) ShardAndCursorAfterTen(ArtifactTempDir dir)
+    {
+        var shard = DataFiles.Write(dir.File("a.jsonl"), DataFiles.Lines(DataFiles.Docs("a", 30)));
+        var full = Source([shard], new DataQualityLog()).Read().ToList();
+        var cursor = JsonSerializer.Deserialize<SourceCursor>(JsonSerializer.Serialize(full[9].After))!;
+        Assert.InRange(cursor.LinesConsumed, 1, 29);
+        return (shard, cursor, full);
+    }
+
+    [Fact]
+    public void A_shard_whose_lines_before_the_cursor_changed_since_is_refused_by_resume_naming_it()
+    {
+        using var dir = new ArtifactTempDir();
+        var (shard, cursor, _) = ShardAndCursorAfterTen(dir);
+        var lines = DataFiles.Lines(DataFiles.Docs("a", 30));
+        lines[1] = DataFiles.Line("a-1", "the same id, other text: the shard was regenerated");
+        DataFiles.Write(shard, lines);   // as many lines as before, so only their content can tell
+
+        var e = Assert.Throws<DataException>(() => Source([shard], new DataQualityLog()).Read(cursor).ToList());
+
+        Assert.StartsWith($"{shard}: its first {cursor.LinesConsumed} lines are not the ones the run read before its checkpoint", e.Message);
+        Assert.Contains("restore the shard as it was", e.Message);
+    }
+
+    [Fact]
+    public void Lines_after_the_cursor_are_not_checked_and_a_cursor_without_a_digest_resumes_unchecked_then_records_one()
+    {
+        using var dir = new ArtifactTempDir();
+        var (shard, cursor, full) = ShardAndCursorAfterTen(dir);
+        Assert.Matches("^[0-9a-f]{16}$", cursor.LinesDigest);
+
+        // A cursor as versions before the digest saved it: the same rest, and every cursor after the first block has the digest.
+        var unchecked_ = Source([shard], new DataQualityLog()).Read(cursor with { LinesDigest = null }).ToList();
+        Assert.Equal(full.Skip(10).Select(d => d.Document), unchecked_.Select(d => d.Document));
+        var firstFullBlock = unchecked_.FindIndex(d => d.After.BlockOffset == 0) + 1;
+        Assert.Equal(full.Skip(10 + firstFullBlock).Select(d => d.After), unchecked_.Skip(firstFullBlock).Select(d => d.After));
+
+        // The lines the cursor has not reached are read as they are now.
+        var lines = DataFiles.Lines(DataFiles.Docs("a", 30));
+        lines[^1] = DataFiles.Line("a-29", "changed after the checkpoint's position");
+        DataFiles.Write(shard, lines);
+        var rest = Source([shard], new DataQualityLog()).Read(cursor).ToList();
+        Assert.Equal("changed after the checkpoint's position", rest.Single(d => d.Document.Id == "a-29").Document.Text);
+    }
+
     [Fact]
     public void Each_epoch_delivers_every_document_once_in_its_own_order()
     {

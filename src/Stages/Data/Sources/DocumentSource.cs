@@ -89,7 +89,7 @@ public sealed class DocumentSource
         if (c.ShardIndex < 0 || c.ShardIndex > Shards.Length || c.LinesConsumed < 0 || c.BlockOffset < 0 || c.Epoch < 0)
             throw new DataException($"source '{Name}': cursor {c} does not fit its {Shards.Length} shards");
         var epoch = c.Epoch;
-        var (startShard, startLines) = (c.ShardIndex, c.LinesConsumed);
+        var (startShard, startLines, startDigest) = (c.ShardIndex, c.LinesConsumed, ParseDigest(c) ?? (c.LinesConsumed == 0 ? LinesDigest.Empty : null));
         var shuffle = new SeededStream(_shuffleKey, c.ShuffleDraws);
         var delivered = c.DocumentsDelivered;
         var skip = c.BlockOffset;
@@ -102,11 +102,12 @@ public sealed class DocumentSource
             var wholeEpoch = startShard == 0 && startLines == 0;
             var deliveredThisEpoch = 0L;
             using (var blocks = new BlockReader(
-                ShardSequence.Read(order, startShard, startLines, _open, Name, _maxLineBytes, _keepJson), startShard, startLines))
+                ShardSequence.Read(order, startShard, startLines, _open, Name, _maxLineBytes, _keepJson, startDigest),
+                startShard, startLines, startDigest))
             {
                 while (true)
                 {
-                    var (blockShard, blockLines, drawsBefore) = (blocks.ShardIndex, blocks.LinesConsumed, shuffle.Draws);
+                    var (blockShard, blockLines, blockDigest, drawsBefore) = (blocks.ShardIndex, blocks.LinesConsumed, blocks.Digest, shuffle.Draws);
                     var record = !quiet && epoch == 0; // later epochs re-read the same bad lines
                     quiet = false;
                     var block = blocks.Fill(blockSize, issue => { if (record) _log.Record(issue, Spec.Strict); });
@@ -119,8 +120,9 @@ public sealed class DocumentSource
                         delivered++;
                         deliveredThisEpoch++;
                         var after = k == block.Count - 1
-                            ? new SourceCursor(blocks.ShardIndex, blocks.LinesConsumed, delivered, shuffle.Draws, epoch)
-                            : new SourceCursor(blockShard, blockLines, delivered, drawsBefore, epoch, k + 1);
+                            ? new SourceCursor(blocks.ShardIndex, blocks.LinesConsumed, delivered, shuffle.Draws, epoch,
+                                LinesDigest: Format(blocks.Digest))
+                            : new SourceCursor(blockShard, blockLines, delivered, drawsBefore, epoch, k + 1, Format(blockDigest));
                         yield return new SourcedDocument(block[permutation[k]], after);
                     }
                     skip = 0;
@@ -128,9 +130,17 @@ public sealed class DocumentSource
             }
             if (wholeEpoch && deliveredThisEpoch == 0) yield break;
             epoch++;
-            (startShard, startLines) = (0, 0);
+            (startShard, startLines, startDigest) = (0, 0, LinesDigest.Empty);
         }
     }
+
+    // Unknown only in the block a cursor without a digest (an earlier version's) resumes in; a cursor taken there has none either.
+    private static string? Format(ulong? digest) => digest is { } d ? LinesDigest.Format(d) : null;
+
+    private ulong? ParseDigest(SourceCursor c) =>
+        c.LinesDigest is null ? null
+        : ulong.TryParse(c.LinesDigest, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
+        : throw new DataException($"source '{Name}': cursor {c} has a lines digest that is not 16 hex digits");
 
     /// <summary>
     /// Cuts the event stream of one epoch into blocks. After a full block it also consumes the
@@ -138,7 +148,7 @@ public sealed class DocumentSource
     /// block), so a block that ends a shard leaves the position at the next shard's start rather
     /// than at the end of a shard a resume would have to reopen.
     /// </summary>
-    private sealed class BlockReader(IEnumerable<ShardEvent> events, int shardIndex, long linesConsumed) : IDisposable
+    private sealed class BlockReader(IEnumerable<ShardEvent> events, int shardIndex, long linesConsumed, ulong? digest) : IDisposable
     {
         private readonly IEnumerator<ShardEvent> _events = events.GetEnumerator();
         private ShardEvent? _pending;
@@ -146,6 +156,7 @@ public sealed class DocumentSource
         /// <summary>Position after the events consumed so far (not counting a kept-back document).</summary>
         public int ShardIndex { get; private set; } = shardIndex;
         public long LinesConsumed { get; private set; } = linesConsumed;
+        public ulong? Digest { get; private set; } = digest;
 
         public List<Document> Fill(int size, Action<DataQualityIssue> onIssue)
         {
@@ -180,7 +191,7 @@ public sealed class DocumentSource
         {
             if (e.Document is not null) block.Add(e.Document);
             if (e.Issue is not null) onIssue(e.Issue);
-            (ShardIndex, LinesConsumed) = (e.ShardIndex, e.LinesConsumed);
+            (ShardIndex, LinesConsumed, Digest) = (e.ShardIndex, e.LinesConsumed, e.Digest);
         }
 
         public void Dispose() => _events.Dispose();

@@ -5,9 +5,11 @@ namespace Retention.Data;
 /// <summary>
 /// What reading a shard line by line produces, with the reading position just after it:
 /// a document, an issue, or (both null) the end of a shard, after which the position is the
-/// start of the next shard. Positions are (shard index in the epoch's order, lines consumed).
+/// start of the next shard. Positions are (shard index in the epoch's order, lines consumed), with the
+/// <see cref="LinesDigest"/> of the lines consumed of that shard.
 /// </summary>
-public readonly record struct ShardEvent(Document? Document, DataQualityIssue? Issue, int ShardIndex, long LinesConsumed)
+public readonly record struct ShardEvent(Document? Document, DataQualityIssue? Issue, int ShardIndex, long LinesConsumed,
+    ulong Digest = LinesDigest.Empty)
 {
     public bool IsShardEnd => Document is null && Issue is null;
 }
@@ -22,11 +24,14 @@ public readonly record struct ShardEvent(Document? Document, DataQualityIssue? I
 public static class ShardSequence
 {
     /// <param name="keepJson">Each document keeps its line (<see cref="Document.Json"/>).</param>
-    /// <exception cref="DataException">The start position lies beyond a shard's end (the data
-    /// changed since the cursor was saved).</exception>
+    /// <param name="startDigest">The <see cref="LinesDigest"/> of the <paramref name="startLines"/> lines as they were read
+    /// before (a cursor's); null: not checked (a cursor from a version that did not record it).</param>
+    /// <exception cref="DataException">The start position lies beyond a shard's end, or the lines before it differ from
+    /// those read before (the data changed since the cursor was saved).</exception>
     public static IEnumerable<ShardEvent> Read(
         ImmutableArray<Shard> shards, int startShard, long startLines, Func<Shard, Stream> open,
-        string defaultSource, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes, bool keepJson = false)
+        string defaultSource, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes, bool keepJson = false,
+        ulong? startDigest = null)
     {
         for (var i = startShard; i < shards.Length; i++)
         {
@@ -34,6 +39,7 @@ public static class ShardSequence
             var skip = i == startShard ? startLines : 0;
             using var lines = new ByteLineReader(open(shard), maxLineBytes);
             long line = 0;
+            var digest = LinesDigest.Empty;
             var sawLine = skip > 0;
             DataQualityIssue? failure = null;
             while (true)
@@ -46,18 +52,28 @@ public static class ShardSequence
                     break;
                 }
                 line++;
-                if (line <= skip) continue; // already consumed before the cursor was taken
+                digest = LinesDigest.Append(digest, bytes.Span);   // a line too long to keep counts as an empty one
+                if (line <= skip)
+                {
+                    // Already consumed before the cursor was taken; the last of them tells whether they were these lines.
+                    if (line == skip && i == startShard && startDigest is { } before && before != digest)
+                        throw new DataException($"{shard.Location}: its first {skip} lines are not the ones the run read before " +
+                            "its checkpoint: the shard changed since (a URL's file replaced on the server, a local file rewritten), " +
+                            "and resuming would join two versions of it; restore the shard as it was (for a URL, pin a local copy) " +
+                            "to continue the run, or train it afresh");
+                    continue;
+                }
                 if (status == ByteLineReader.Status.TooLong)
                 {
                     sawLine = true;
                     yield return new ShardEvent(null, new DataQualityIssue(shard.IdName, line,
-                        DataQualityReasons.LineTooLong, $"longer than {maxLineBytes} bytes; skipped"), i, line);
+                        DataQualityReasons.LineTooLong, $"longer than {maxLineBytes} bytes; skipped"), i, line, digest);
                     continue;
                 }
                 if (IsBlank(bytes.Span)) continue;
                 sawLine = true;
                 var parsed = DolmaParser.Parse(bytes.Span, shard.IdName, i, line, defaultSource, keepJson);
-                yield return new ShardEvent(parsed.Document, parsed.Issue, i, line);
+                yield return new ShardEvent(parsed.Document, parsed.Issue, i, line, digest);
             }
             if (failure is null && line < skip)
                 throw new DataException($"{shard.Location}: the cursor says {skip} lines were read, but the shard " +
