@@ -87,14 +87,10 @@ public static class SweepStatus
         if (o.Started is { } started)
         {
             if (o.LockHeld) return new(run, "running", $"since {started.Started} on {started.Host} (pid {started.ProcessId})");
-            if (o.Job is not null && Failure(o) is { } why)
-                return new(run, "failed", $"job {o.Job} ended{why} without a status");
             // A kill leaves no status (a resumed attempt removed the earlier one at its start), but a checkpoint says where it stands.
-            return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (a full disk? killed?); " +
-                (o.CheckpointStep is { } at ? $"checkpoint at step {at:N0}: resubmit (or run --resume) to continue from it"
-                 : o.CheckpointProblem is { } damaged ? $"its checkpoint cannot be resumed ({damaged}); a resume fails on it until " +
-                                                        "that is restored, or the checkpoint deleted to train the run from step 0"
-                 : "no checkpoint: resubmit (or run --resume) to train it from step 0"));
+            if (o.Job is not null && Failure(o) is { } why)
+                return new(run, "failed", $"job {o.Job} ended{why} without a status; {Resumable(o)}");
+            return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (a full disk? killed?); {Resumable(o)}");
         }
         if (o.Job is not null)
             return Failure(o) is { } why
@@ -119,7 +115,7 @@ public static class SweepStatus
             // Cancelled (scancel): stopped, as a Ctrl+C'd analysis is, not failed; `analyze` writes it.
             return how.StartsWith("CANCELLED", StringComparison.Ordinal) && error.Length == 0
                 ? new(job, "interrupted", $"cancelled ({how}) before it ended: `pipeline analyze` on the sweep writes its tables")
-                : new(job, "failed", $"ended {how}{error}");
+                : new(job, "failed", $"ended {SlurmEndState.Explain(how)}{error}");
         if (error.Length > 0) return new(job, "failed", error[2..]);
         if (log is not null && File.Exists(log)) return new(job, "completed", "tables and plots in analysis/");
         return new(job, "failed", "ended without a log (cancelled before it started?); run `pipeline analyze` on the sweep");
@@ -198,8 +194,14 @@ public static class SweepStatus
         var how = o.EndState?.Invoke();
         bool schedulerSaysFailed = how is not null && !how.StartsWith("COMPLETED", StringComparison.Ordinal);
         var error = LastLine(o.Log, IsError);
-        return schedulerSaysFailed || error.Length > 0 ? $"{(schedulerSaysFailed ? " " + how : "")}{error}" : null;
+        return schedulerSaysFailed || error.Length > 0 ? $"{(schedulerSaysFailed ? " " + SlurmEndState.Explain(how!) : "")}{error}" : null;
     }
+
+    static string Resumable(RunObservation o) =>
+        o.CheckpointStep is { } at ? $"checkpoint at step {at:N0}: resubmit (or run --resume) to continue from it"
+        : o.CheckpointProblem is { } damaged ? $"its checkpoint cannot be resumed ({damaged}); a resume fails on it until " +
+                                               "that is restored, or the checkpoint deleted to train the run from step 0"
+        : "no checkpoint: resubmit (or run --resume) to train it from step 0";
 
     static bool IsError(string line) => line.StartsWith("error:", StringComparison.Ordinal);
 

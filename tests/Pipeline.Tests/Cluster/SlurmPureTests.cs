@@ -154,6 +154,41 @@ public class SlurmPureTests
         finally { File.Delete(log); }
     }
 
+    [Theory]
+    // A batch script whose process was killed exits 128 + the signal; a script killed itself shows it after the colon.
+    [InlineData("FAILED (exit 137:0)", "killed by SIGKILL (137 = 128 + 9)")]
+    [InlineData("FAILED (exit 0:9)", "killed by SIGKILL")]
+    [InlineData("FAILED (exit 139:0)", "segmentation fault")]
+    [InlineData("CANCELLED by 0 (exit 0:15)", "SIGTERM")]
+    [InlineData("OUT_OF_MEMORY (exit 0:125)", "larger --mem")]
+    [InlineData("TIMEOUT (exit 0:0)", "longer --signal-lead")]
+    [InlineData("NODE_FAIL (exit 0:0)", "its node failed")]
+    public void A_scheduler_end_state_is_said_with_what_it_means(string endState, string meaning)
+    {
+        var said = SlurmEndState.Explain(endState);
+        Assert.StartsWith(endState + ": ", said);
+        Assert.Contains(meaning, said);
+    }
+
+    [Theory]
+    [InlineData("FAILED (exit 1:0)")]     // the program's own error: its log line says it
+    [InlineData("FAILED (exit 2:0)")]
+    [InlineData("COMPLETED (exit 0:0)")]
+    [InlineData("SOMETHING_NEW")]
+    public void An_end_state_with_nothing_to_add_is_said_as_the_scheduler_said_it(string endState) =>
+        Assert.Equal(endState, SlurmEndState.Explain(endState));
+
+    [Fact]
+    public void A_task_killed_after_a_checkpoint_says_what_killed_it_and_that_a_resubmission_continues_from_the_checkpoint()
+    {
+        var killed = SweepStatus.Classify("a", new(null, Started, false, "7_0", EndState: () => "FAILED (exit 137:0)", CheckpointStep: 1200));
+        Assert.Equal("failed", killed.State);
+        Assert.StartsWith("job 7_0 ended FAILED (exit 137:0): killed by SIGKILL", killed.Detail);
+        Assert.EndsWith("without a status; checkpoint at step 1,200: resubmit (or run --resume) to continue from it", killed.Detail);
+        var early = SweepStatus.Classify("a", new(null, Started, false, "7_0", EndState: () => "OUT_OF_MEMORY (exit 0:125)"));
+        Assert.EndsWith("without a status; no checkpoint: resubmit (or run --resume) to train it from step 0", early.Detail);
+    }
+
     [Fact]
     public void Once_the_scheduler_lets_go_the_run_directory_and_the_end_state_say_how_it_ended()
     {

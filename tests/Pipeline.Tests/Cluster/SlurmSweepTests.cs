@@ -233,6 +233,9 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         Assert.Contains($"note: {note}", Logs(sweep));
         Assert.Matches($@"^analysis \(job \d+\): failed: analysis table 'final': {note}: ", analysis);
         Assert.DoesNotContain("Catalog Error", analysis);
+        // The killed run is said with what the scheduler's "exit 137:0" means, not only the code.
+        var killed = status.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("seed-0 ", StringComparison.Ordinal));
+        Assert.Matches($@"failed\s+job {job}_0 ended FAILED \(exit 137:0\): killed by SIGKILL .* without a status; no checkpoint: ", killed);
     }
 
     /// <summary>Submits group.yaml: two seeds of one width that train together (one task, one group) for
