@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Retention.Data;
 
 namespace Retention.Tests.Data;
@@ -46,6 +47,40 @@ public class ParallelTokenizerTests
         }
         var ex = Assert.Throws<IOException>(() => ParallelTokenizer.Tokenize(DataFixtures.Tokenizer, Failing(docs)).ToList());
         Assert.Equal("shard truncated", ex.Message);
+    }
+
+    /// <summary>Words of random letters, so no document's words are in the tokenizer's cache from another's.</summary>
+    static string RandomWords(int chars, int seed)
+    {
+        var rng = new Random(seed);
+        var text = new char[chars];
+        for (var i = 0; i < chars; i++) text[i] = rng.Next(7) == 0 ? ' ' : (char)('a' + rng.Next(26));
+        return new string(text);
+    }
+
+    /// <summary>The workers hold one pool thread each, as many as the pool starts with; the hand-over of a finished document
+    /// needs one more. It used to wait for the pool's starvation detector (half a second and more): an OLMo run's first batch
+    /// came 1.3 s late on 2 cores. Here every worker is busy with a long document when the short first one is done: it must
+    /// reach the consumer in a fraction of the time one long document takes, not when a worker frees up.</summary>
+    [Fact]
+    public void The_first_document_reaches_the_consumer_while_every_worker_is_still_busy_with_a_long_one()
+    {
+        var tok = DataFixtures.Tokenizer;
+        tok.Encode(RandomWords(10_000, seed: 99));   // warm: JIT and tables
+        var clock = Stopwatch.StartNew();
+        tok.Encode(RandomWords(800_000, seed: 100));
+        var oneLong = clock.Elapsed;
+        var workers = Environment.ProcessorCount;
+        Document[] docs = [new("short", "a short first document", "test", new("s", 0, 1)),
+            .. Enumerable.Range(0, workers + 1).Select(i => new Document($"long-{i}", RandomWords(800_000, seed: i), "test", new("s", 0, i + 2)))];
+
+        clock.Restart();
+        using var stream = ParallelTokenizer.Tokenize(tok, docs, threads: workers).GetEnumerator();
+        Assert.True(stream.MoveNext());
+        var first = clock.Elapsed;
+
+        Assert.Equal("short", stream.Current.Document.Id);
+        Assert.True(first < oneLong / 4, $"the first document came after {first.TotalSeconds:F3} s; one long document takes {oneLong.TotalSeconds:F3} s");
     }
 
     [Fact]

@@ -73,11 +73,13 @@ public static class ParallelTokenizer
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        var workers = threads == 0 ? Environment.ProcessorCount : threads;
+        Pipeline.ThreadPoolHeadroom.Reserve(workers);   // the workers hold pool threads; the hand-over of their output needs one more
         return new TransformBlock<Numbered, TokenizedDocument>(
             d => new TokenizedDocument(d.Index, d.Document, tokenizer.Encode(d.Document.Text), d.Before),
             new ExecutionDataflowBlockOptions
             {
-                MaxDegreeOfParallelism = threads == 0 ? Environment.ProcessorCount : threads,
+                MaxDegreeOfParallelism = workers,
                 EnsureOrdered = true,
                 BoundedCapacity = capacity,
                 SingleProducerConstrained = true,
