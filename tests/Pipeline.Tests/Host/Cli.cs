@@ -12,7 +12,11 @@ sealed class CliProcess : IDisposable
 
     CliProcess(Process process) => this.process = process;
 
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
+    /// <summary>The ReadyToRun publish of the program the test build makes in cli/ (the same program, precompiled: hundreds of
+    /// starts without JIT), else the build's pipeline.dll beside the tests.</summary>
+    public static string Dll { get; } = File.Exists(Path.Combine(AppContext.BaseDirectory, "cli", "pipeline.dll"))
+        ? Path.Combine(AppContext.BaseDirectory, "cli", "pipeline.dll")
+        : Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
 
     /// <summary>The dotnet executable running the tests, by its path (a test may give the process a PATH without it).</summary>
     public static string DotnetHost => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
