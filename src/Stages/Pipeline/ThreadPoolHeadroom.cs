@@ -10,17 +10,33 @@ namespace Retention.Pipeline;
 public static class ThreadPoolHeadroom
 {
     private static readonly object Gate = new();
+    private static int _held;
 
-    /// <summary>Raises the pool's minimum of worker threads (never lowers it) so that <paramref name="busy"/> threads held
-    /// by one block leave a core's worth, and a few for hand-overs and blocked consumers, free at once.</summary>
-    public static void Reserve(int busy)
+    /// <summary>Counts <paramref name="busy"/> pool threads as held until the result is disposed, and raises the pool's
+    /// minimum of worker threads (never lowers it) so that all the threads held at once, by every block that holds some
+    /// (runs side by side hold theirs together), leave a core's worth, and a few for hand-overs and blocked consumers, free.</summary>
+    public static IDisposable Reserve(int busy)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(busy);
         lock (Gate)
         {
+            _held += busy;
             ThreadPool.GetMinThreads(out var workers, out var io);
-            var wanted = Environment.ProcessorCount + busy + 4;
+            var wanted = Environment.ProcessorCount + _held + 4;
             if (workers < wanted) ThreadPool.SetMinThreads(wanted, io);
+        }
+        return new Release(busy);
+    }
+
+    private sealed class Release(int busy) : IDisposable
+    {
+        private int _busy = busy;
+
+        // Only the count: threads the pool made stay until idle, and a lower minimum would bring the wait back for the rest.
+        public void Dispose()
+        {
+            var busy = Interlocked.Exchange(ref _busy, 0);
+            lock (Gate) _held -= busy;
         }
     }
 }

@@ -25,6 +25,7 @@ public static class ParallelTokenizer
         int threads = 0, int capacity = 256, CancellationToken ct = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var headroom = Reserve(threads);
         var block = CreateBlock(tokenizer, threads, capacity, cts.Token);
         var feeder = Task.Run(() => FeedAsync(block, documents, firstIndex, cursor, start, keep, cts.Token), cts.Token);
         try
@@ -52,6 +53,7 @@ public static class ParallelTokenizer
         int threads = 0, int capacity = 256, [EnumeratorCancellation] CancellationToken ct = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var headroom = Reserve(threads);
         var block = CreateBlock(tokenizer, threads, capacity, cts.Token);
         var feeder = Task.Run(() => FeedAsync(block, documents, firstIndex, cursor, start, keep, cts.Token), cts.Token);
         try
@@ -68,18 +70,23 @@ public static class ParallelTokenizer
         }
     }
 
+    private static int Workers(int threads) =>
+        threads < 0 ? throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be ≥ 0 (0: one per core)")
+        : threads == 0 ? Environment.ProcessorCount : threads;
+
+    /// <summary>The workers hold pool threads while documents wait; the hand-over of their output needs one more.</summary>
+    private static IDisposable Reserve(int threads) => Pipeline.ThreadPoolHeadroom.Reserve(Workers(threads));
+
     private static TransformBlock<Numbered, TokenizedDocument> CreateBlock(TextTokenizer tokenizer, int threads, int capacity, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        var workers = threads == 0 ? Environment.ProcessorCount : threads;
-        Pipeline.ThreadPoolHeadroom.Reserve(workers);   // the workers hold pool threads; the hand-over of their output needs one more
         return new TransformBlock<Numbered, TokenizedDocument>(
             d => new TokenizedDocument(d.Index, d.Document, tokenizer.Encode(d.Document.Text), d.Before),
             new ExecutionDataflowBlockOptions
             {
-                MaxDegreeOfParallelism = workers,
+                MaxDegreeOfParallelism = Workers(threads),
                 EnsureOrdered = true,
                 BoundedCapacity = capacity,
                 SingleProducerConstrained = true,
