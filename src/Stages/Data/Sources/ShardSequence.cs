@@ -56,7 +56,7 @@ public static class ShardSequence
                 if (line <= skip)
                 {
                     // Already consumed before the cursor was taken; the last of them tells whether they were these lines.
-                    if (line == skip && i == startShard && startDigest is { } before && before != digest)
+                    if (line == skip && startDigest is { } before && before != digest)
                         throw new DataException($"{shard.Location}: its first {skip} lines are not the ones the run read before " +
                             "its checkpoint: the shard changed since (a URL's file replaced on the server, a local file rewritten), " +
                             "and resuming would join two versions of it; restore the shard as it was (for a URL, pin a local copy) " +

@@ -70,9 +70,13 @@ public static class ParallelTokenizer
         }
     }
 
-    private static int Workers(int threads) =>
-        threads < 0 ? throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be ≥ 0 (0: one per core)")
-        : threads == 0 ? Environment.ProcessorCount : threads;
+    /// <summary>The workers a block runs (0: one per core); the one place <paramref name="threads"/> is checked, as
+    /// <see cref="Reserve"/> sees it before the block is made.</summary>
+    private static int Workers(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        return threads == 0 ? Environment.ProcessorCount : threads;
+    }
 
     /// <summary>The workers hold pool threads while documents wait; the hand-over of their output needs one more.</summary>
     private static IDisposable Reserve(int threads) => Pipeline.ThreadPoolHeadroom.Reserve(Workers(threads));
@@ -80,7 +84,6 @@ public static class ParallelTokenizer
     private static TransformBlock<Numbered, TokenizedDocument> CreateBlock(TextTokenizer tokenizer, int threads, int capacity, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
-        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         return new TransformBlock<Numbered, TokenizedDocument>(
             d => new TokenizedDocument(d.Index, d.Document, tokenizer.Encode(d.Document.Text), d.Before),
