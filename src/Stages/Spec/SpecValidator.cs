@@ -142,7 +142,8 @@ internal sealed partial class SpecValidator
                 Check(d.Sources[i].Format != "pretokenized", $"data.sources[{i}].format",
                     "a pretokenized source cannot be mixed with other sources; give it as the only source");
         OneOf(d.Tokenizer.Kind, [.. Retention.Data.TextTokenizer.Kinds], "data.tokenizer.kind", "tokenizer kind");
-        if (!Retention.Data.TextTokenizer.IsBuiltIn(d.Tokenizer.Kind))
+        // An unknown kind is said once above, not also as a file it would need.
+        if (!Retention.Data.TextTokenizer.IsBuiltIn(d.Tokenizer.Kind) && Retention.Data.TextTokenizer.Kinds.Contains(d.Tokenizer.Kind))
             Check(!string.IsNullOrWhiteSpace(d.Tokenizer.Path), "data.tokenizer.path", $"a {d.Tokenizer.Kind} tokenizer needs a file path");
         AtLeast(d.Packing.SeqLen, 4, "data.packing.seq_len");
         AtLeast(d.Packing.BatchSize, 1, "data.packing.batch_size");
