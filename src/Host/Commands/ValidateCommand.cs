@@ -22,7 +22,7 @@ public static class ValidateCommand
                 if (r.GetValue(print)) Console.WriteLine(p.ResolvedYaml);
                 Console.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
                 foreach (var run in p.Runs)
-                    Console.WriteLine($"  {run.RunId}: {Model(run.Spec)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
+                    Console.WriteLine($"  {run.RunId}: {Model(run)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
                 Errors.Warn(p.SourceName, p.AnalysisWarnings);
                 return 0;
             }
@@ -35,12 +35,12 @@ public static class ValidateCommand
     }
 
     /// <summary>What a run trains, in the terms of its experiment.</summary>
-    static string Model(Retention.Spec.PipelineSpec spec) => spec.Experiment switch
+    static string Model(RunPlan run) => run.Spec.Experiment switch
     {
-        "olmo" when spec.Olmo is { VocabSize: > 0 } o && spec.Data is { } d =>
-            $"OLMo {o.Preset}, {Retention.Pipeline.OlmoRunGraph.Shape(o, o.VocabSize, d.Packing.SeqLen).ParameterCount():N0} parameters",
-        "olmo" => $"OLMo {spec.Olmo?.Preset ?? "4M"}",
+        "olmo" when run.Spec is { Olmo: { } o, Data: { } d } && (o.VocabSize > 0 || run.Vocabulary is not null) =>
+            $"OLMo {o.Preset}, {Retention.Pipeline.OlmoRunGraph.Shape(o, run.Vocabulary is { } v ? TokenizerFit.ModelVocab(d, o, v) : o.VocabSize, d.Packing.SeqLen).ParameterCount():N0} parameters",
+        "olmo" => $"OLMo {run.Spec.Olmo?.Preset ?? "4M"}",
         "data" => "data stage only",
-        _ => $"width {spec.Synthetic.Width}",
+        _ => $"width {run.Spec.Synthetic.Width}",
     };
 }

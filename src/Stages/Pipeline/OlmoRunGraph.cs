@@ -76,10 +76,14 @@ public static class OlmoRunGraph
         int needed = data.Tasks.Count == 0 ? tokenizer.VocabSize
             : TaskVocabulary.Build([.. data.Tasks.Select(t => (t, InjectedTask.Create(t)))], tokenizer.VocabSize, tokenizer.EosId).VocabSize;
         if (o.VocabSize > 0 && o.VocabSize < needed)
-            throw new ArgumentException($"olmo.vocab_size {o.VocabSize} is below the {needed} ids the tokenizer and the appended task tokens use " +
-                "(raise it, or give the tasks tokens: sampled to use the tokenizer's own ids)");
+            throw new ArgumentException($"olmo.vocab_size {VocabTooSmall(o.VocabSize, needed)}");
         return Shape(o, o.VocabSize > 0 ? o.VocabSize : needed, data.Packing.SeqLen).Validated();
     }
+
+    /// <summary>Why a set olmo.vocab_size is refused (validation says it at the key, a run that gets past it here).</summary>
+    public static string VocabTooSmall(int vocabSize, int needed) =>
+        $"{vocabSize} is below the {needed:N0} ids the tokenizer and the appended task tokens use " +
+        "(raise it, or give the tasks tokens: sampled to use the tokenizer's own ids)";
 
     /// <summary>The preset with the spec's shape overrides (0 keeps the preset's value).</summary>
     public static OlmoConfig Shape(OlmoSpec o, int vocab, int seqLen)

@@ -12,4 +12,9 @@ public sealed record RunPlan(
     string RunId,
     IReadOnlyDictionary<string, string> Parameters,
     PipelineSpec Spec,
-    string ResolvedYaml);
+    string ResolvedYaml)
+{
+    /// <summary>The size and EOS of the vocabulary the run tokenizes with, where loading knew them (OLMo and data runs):
+    /// what `validate` prints a model's parameter count from.</summary>
+    public Data.TokenizerIdentity? Vocabulary { get; init; }
+}

