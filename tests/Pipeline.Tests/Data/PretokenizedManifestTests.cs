@@ -107,4 +107,20 @@ public class PretokenizedManifestTests() : InTempFolder("manifest-")
         Assert.Contains("EOS 0", message);
         Assert.Contains("set data.tokenizer.eos_token: '<|endoftext|>'", message);
     }
+
+    [Fact]
+    public void An_equal_eos_token_id_does_not_vouch_for_another_kind_of_another_vocabulary_size()
+    {
+        var gpt2 = new TokenizerSpec { Kind = "gpt2" };
+        var withEos = Source with { EosTokenId = 256 };
+        // The bytes vocabulary's files (257 ids, EOS 256) read with GPT-2's 50,257 ids: the EOS agrees, the tokens do not.
+        var (key, message) = Assert.Single(WrittenWithBytes().Disagreements(withEos, gpt2, TokenizerIdentity.Of(gpt2, TextTokenizer.Create(gpt2)), "tokens"));
+        Assert.Equal("source", key);
+        Assert.Contains("(vocabulary 257), but data.tokenizer (gpt2) has a vocabulary of 50,257", message);
+        Assert.Contains("set data.tokenizer.kind: bpe", message);
+        // GPT-2's files written by gpt2 and read as a bpe pair of the same files: the size agrees, and eos_token_id vouches.
+        var written = PretokenizedManifest.Of(gpt2, TextTokenizer.Create(gpt2), "uint16");
+        var asBpe = Gpt2AsBpe();
+        Assert.Empty(written.Disagreements(Source with { EosTokenId = 50_256 }, asBpe, TokenizerIdentity.Of(asBpe, TextTokenizer.Create(asBpe)), "tokens"));
+    }
 }

@@ -65,6 +65,10 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
                 $"or eos_token_id: {EosTokenId} on the source if {tokenizer.Kind} has the same vocabulary");
         if (source.EosTokenId is { } eos && eos != EosTokenId)
             yield return ("source", $"{written}: its documents end with EOS {EosTokenId}, not eos_token_id {eos}");
+        // An equal eos_token_id vouches for the same vocabulary; its size can still say otherwise (bytes' ids read as GPT-2's).
+        else if (tokenizer.Kind != Tokenizer && identity is not null && identity.VocabSize != VocabSize)
+            yield return ("source", $"{written} (vocabulary {VocabSize:N0}), but data.tokenizer ({tokenizer.Kind}) has a vocabulary of " +
+                $"{identity.VocabSize:N0}: its ids mean other tokens, whatever eos_token_id says; set data.tokenizer.kind: {Tokenizer} as it was written");
         if (tokenizer.Kind == Tokenizer && identity is not null && Mismatch(tokenizer, identity, dir) is { } mismatch)
             yield return mismatch;
     }
