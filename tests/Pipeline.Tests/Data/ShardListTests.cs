@@ -92,4 +92,18 @@ public class ShardListTests
         Assert.Matches(Glob.ToRegex("part-[0-9]?.jsonl"), "part-17.jsonl");
         Assert.DoesNotMatch(Glob.ToRegex("part-[!0-9].jsonl"), "part-1.jsonl");
     }
+
+    [Fact]
+    public void A_txt_file_of_prose_is_said_to_be_read_as_a_list_with_where_text_goes()
+    {
+        using var dir = new ArtifactTempDir();
+        var prose = "The Fulton County Grand Jury said Friday an investigation of recent primary election produced no evidence";
+        File.WriteAllLines(dir.File("corpus.txt"), [prose, "that any irregularities took place."]);
+
+        var e = Assert.Throws<DataException>(() => ShardList.Expand(["corpus.txt"], dir.Path));
+
+        Assert.StartsWith($"{dir.File("corpus.txt")}:1: '{prose[..60]}…' is not a path, glob or URL: a .txt or .urls file in paths is read as a list of shards", e.Message);
+        Assert.Contains("JSON lines", e.Message);
+        Assert.DoesNotContain(prose, e.Message);   // not the whole paragraph as a file name
+    }
 }

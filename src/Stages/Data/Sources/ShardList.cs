@@ -114,7 +114,7 @@ public static class ShardList
                 if (item.Length == 0 || item.StartsWith('#')) continue;
                 // The list's line, so a user with thousands of entries finds the one to fix.
                 try { ExpandEntry(item, listDir, namedFrom, context, found, listDepth + 1); }
-                catch (DataException e) { throw new DataException($"{path}:{number}: {e.Message}"); }
+                catch (DataException e) { throw new DataException($"{path}:{number}: " + (LooksLikeText(item) ? TextNotList(item) : e.Message)); }
             }
             return;
         }
@@ -122,6 +122,13 @@ public static class ShardList
             throw new DataException($"'{path}' is not a shard of this format (expected e.g. .jsonl, .json.gz, .json.zst)");
         Add(path);
     }
+
+    /// <summary>A line of prose, not a path: several words. A .txt file of the corpus itself is the usual cause.</summary>
+    private static bool LooksLikeText(string line) => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length >= 4;
+
+    private static string TextNotList(string line) =>
+        $"'{(line.Length > 60 ? line[..60] + "…" : line)}' is not a path, glob or URL: a .txt or .urls file in paths is read as a list " +
+        "of shards, one per line; text to train on goes in JSON lines, one document per line ({\"text\": \"...\"}, a .jsonl file)";
 
     private static bool IsListFile(string path) =>
         path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".urls", StringComparison.OrdinalIgnoreCase);
