@@ -28,8 +28,9 @@ public static class GzipDamage
     /// <paramref name="read"/>, the bytes read when it was found; <paramref name="length"/> is the file's size when known.</summary>
     public static string Describe(ReadOnlySpan<byte> head, long read, long? length)
     {
-        var what = InHeader(head) is { } header ? header
-            : "a compressed block, or the CRC-32 or length check of a member, does not match its data";
+        // A damaged header is the damage, wherever the reader was when it gave up: the trailer's CRC has nothing to do with it.
+        if (InHeader(head) is { } header) return $"a damaged gzip file: {header}";
+        const string what = "a compressed block, or the CRC-32 or length check of a member, does not match its data";
         var where = length is { } total
             ? read >= total
                 ? $"found with the file read to its end ({total:N0} bytes): the trailer's CRC-32 is checked only there, so a damaged " +
