@@ -79,7 +79,8 @@ public class SweepEdgeCasesTests() : InTempFolder("sweep-edges-")
     /// steps (100, 200, 300, 400 of 400); residual 2 widths; retention 2 widths × 1 gap.</summary>
     [Theory]
     [InlineData("synthetic-capacity.yaml", "final_loss", "width, task", true, 2 * 8, "train.steps=200", "sweep.synthetic.width=[2,4]")]
-    [InlineData("synthetic-long-horizon.yaml", "loss_over_time", "width, step, task", false, 2 * 8 * 4, "train.steps=400", "train.log_every=100")]
+    [InlineData("synthetic-long-horizon.yaml", "loss_over_time", "width, step, task", true, 2 * 8 * 4, "train.steps=400", "train.log_every=100")]
+    [InlineData("synthetic-long-horizon.yaml", "horizon_check", "width, task", true, 2 * 8, "train.steps=400", "train.log_every=100")]
     [InlineData("synthetic-residual.yaml", "final_state", "width", true, 2, "train.steps=200", "sweep.synthetic.width=[16,56]")]
     [InlineData("synthetic-retention.yaml", "retention", "width, gap", true, 2 * 1, "train.steps=400", "sweep.synthetic.width=[24,56]", "sweep.synthetic.rare.gap=[50]")]
     public void A_shipped_analysis_gives_one_row_per_configuration_over_several_seeds(string file, string table, string keys, bool counted, long rows, params string[] sets)
