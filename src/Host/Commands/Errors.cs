@@ -70,7 +70,7 @@ public static class Errors
             SpecException s => string.Join(Environment.NewLine, s.Errors.Select(x => $"error: {x}")),
             _ => $"error: {Describe(e, advice ?? WriteAdvice.Runs)}",
         });
-        bool invalid = e is SpecException or UsageException or SweepContractException
+        bool invalid = e is SpecException or UsageException or SweepContractException or Training.DeviceUnavailableException
             || inputErrors && e is AnalysisException or ArtifactException or DirectoryNotFoundException or FileNotFoundException;
         return invalid ? ExitCodes.Invalid : ExitCodes.Failed;
     }

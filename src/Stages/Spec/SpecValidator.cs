@@ -55,6 +55,7 @@ internal sealed partial class SpecValidator
             validator.SourceNames(spec);
             validator.Unread(spec);
             validator.UnreadTokenizerFiles(spec);
+            validator.UnreadTaskIds(spec);
             validator.UnreadPlotKeys(spec.Analysis);
         }
         if (checkResources) validator.Resources(spec);
@@ -109,8 +110,11 @@ internal sealed partial class SpecValidator
     {
         if (spec.Data is not { } d)
         {
+            // Both sections an OLMo file lacks are said at once: a second validate should not find the other.
+            bool olmoToo = spec.Experiment == "olmo" && spec.Olmo is null && !_mended.Covers("olmo");
             if (!_mended.Covers("data")) Check(spec.Experiment is not ("data" or "olmo"), "experiment",
-                $"experiment: {spec.Experiment} needs a data: section (sources, tokenizer, packing, tasks)");
+                $"experiment: {spec.Experiment} needs a data: section (sources, tokenizer, packing, tasks)" +
+                (olmoToo ? " and an olmo: section (preset, ...; olmo: {} takes every default)" : ""));
             return;
         }
         if (spec.Experiment == "olmo")
@@ -330,6 +334,17 @@ internal sealed partial class SpecValidator
             Check(false, $"data.tokenizer.{key}", $"a {t.Kind} tokenizer {reads}, so this file would never be read; remove it "
                 + $"(a --set data.tokenizer={{...}} merges into this mapping; --set data.tokenizer.{key}= clears the key)");
         }
+    }
+
+    /// <summary>Listed ids a task's tokens mode never reads (append and sampled choose their own): most often tokens:
+    /// existing was meant, or the mode was changed and the lists left behind. Stored files of earlier sweeps still load.</summary>
+    private void UnreadTaskIds(PipelineSpec spec)
+    {
+        var tasks = spec.Data?.Tasks ?? [];
+        for (var i = 0; i < tasks.Count; i++)
+            foreach (var (key, ids) in new[] { ("item_ids", tasks[i].ItemIds), ("label_ids", tasks[i].LabelIds) })
+                Check(ids.Count == 0 || tasks[i].Tokens == Retention.Data.TaskVocabulary.Existing, $"data.tasks[{i}].{key}",
+                    $"is read only with tokens: existing; this task's tokens: {tasks[i].Tokens} chooses its own ids: remove it, or set tokens: existing");
     }
 
     /// <summary>A column key the plot's kind does not read (<see cref="PlotKeys"/>) names a column the plot never draws:

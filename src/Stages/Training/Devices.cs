@@ -46,10 +46,14 @@ public static class Devices
         if (name.StartsWith("cuda"))
         {
             if (!cuda.is_available())
-                throw new InvalidOperationException(
+                throw new DeviceUnavailableException(
                     $"device '{name}' was asked for but CUDA is not available (TorchSharp loaded the CPU LibTorch; see README 'GPU servers')");
             return new Device(name);
         }
         throw new ArgumentException($"unknown device '{name}'; allowed: cpu, cuda, cuda:N, auto");
     }
 }
+
+/// <summary>A device the input asks for that this machine lacks: said before anything runs, so it is the input's
+/// error for this machine (exit 2), not a failed run.</summary>
+public sealed class DeviceUnavailableException(string message) : InvalidOperationException(message);

@@ -82,8 +82,7 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         // CUDA_VISIBLE_DEVICES="" hides any GPU, so this holds on a GPU machine too.
         var (exit, output, err) = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["CUDA_VISIBLE_DEVICES"] = "" },
             "run", "syn.yaml", "--device", "cuda");
-        Assert.NotEqual(0, exit);
-        Assert.NotEqual(130, exit);
+        Assert.Equal(2, exit);   // the input asks for what this machine lacks; nothing ran
         Assert.Contains("CUDA is not available", err);
         Assert.DoesNotContain("   at ", err);   // a message, not a stack trace
         Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "syn", "runs")), output + err);

@@ -167,6 +167,17 @@ public class MalformedSpecTests
     }
 
     [Fact]
+    public void An_olmo_file_without_its_sections_is_told_both_at_once()
+    {
+        // Before: the missing data: section only; a second validate, after adding it, found olmo: missing.
+        var error = Assert.Single(Errors(Yaml("name: a", "experiment: olmo")));
+        Assert.Equal(("experiment", 2), (error.Path, error.Line));
+        Assert.Contains("needs a data: section", error.Message);
+        Assert.Contains("and an olmo: section", error.Message);
+        Assert.DoesNotContain("olmo: section", Assert.Single(Errors(Yaml("name: a", "experiment: olmo", "olmo: {}"))).Message);
+    }
+
+    [Fact]
     public void Holding_out_every_document_is_refused()
     {
         // Before: validate said ok, and a source repeated forever (epochs: 0) was read forever at step 0.

@@ -107,4 +107,19 @@ public class UnreadKeysTests
         var stored = Retention.Spec.SpecLoader.LoadText(Olmo, "pipeline.yaml", checkAnalysis: false, stored: true);
         Assert.Equal(["width-4", "width-8"], stored.Runs.Select(r => r.RunId));
     }
+
+    [Fact]
+    public void Listed_task_ids_are_refused_where_the_tokens_mode_chooses_its_own()
+    {
+        var ids = string.Join(", ", Enumerable.Range(10, 101));
+        string File(string tokens) => Yaml("name: d", "experiment: data",
+            "data:", "  sources: [{paths: ['https://example.org/a.json.gz']}]",
+            $"  tasks: [{{kind: comparison, tokens: {tokens}, item_ids: [{ids}], label_ids: [1, 2]}}]");
+
+        var errors = Errors(File("sampled"));
+        Assert.Equal(["data.tasks[0].item_ids", "data.tasks[0].label_ids"], errors.Select(e => e.Path));
+        Assert.All(errors, e => Assert.StartsWith("is read only with tokens: existing; this task's tokens: sampled", e.Message));
+        Assert.Single(Retention.Spec.SpecLoader.LoadText(File("existing"), "p.yaml", checkAnalysis: false).Runs);
+        Assert.Single(Retention.Spec.SpecLoader.LoadText(File("append"), "pipeline.yaml", checkAnalysis: false, stored: true).Runs);
+    }
 }
