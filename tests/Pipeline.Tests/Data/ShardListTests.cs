@@ -106,4 +106,16 @@ public class ShardListTests
         Assert.Contains("JSON lines", e.Message);
         Assert.DoesNotContain(prose, e.Message);   // not the whole paragraph as a file name
     }
+
+    [Fact]
+    public void An_empty_list_file_is_an_error_not_a_source_without_shards()
+    {
+        using var dir = new ArtifactTempDir();
+        File.WriteAllText(dir.File("v1_7.txt"), "");
+        File.WriteAllLines(dir.File("comments.urls"), ["# Dolma v1.7", ""]);
+
+        Assert.Equal($"'{dir.File("v1_7.txt")}' lists no shard: it has no line", Assert.Throws<DataException>(() => ShardList.Expand(["v1_7.txt"], dir.Path)).Message);
+        Assert.Equal($"'{dir.File("comments.urls")}' lists no shard: it has only blank lines and # comments",
+            Assert.Throws<DataException>(() => ShardList.Expand(["comments.urls"], dir.Path)).Message);
+    }
 }

@@ -106,16 +106,19 @@ public static class ShardList
             // One level of lists only: a list naming itself (or a cycle) should fail loudly.
             if (listDepth > 0) throw new DataException($"'{path}': a URL list may not name another list");
             var listDir = Path.GetDirectoryName(path)!;
-            int number = 0;
+            int number = 0, entries = 0;
             foreach (var line in File.ReadLines(path))
             {
                 number++;
                 var item = line.Trim();
                 if (item.Length == 0 || item.StartsWith('#')) continue;
+                entries++;
                 // The list's line, so a user with thousands of entries finds the one to fix.
                 try { ExpandEntry(item, listDir, namedFrom, context, found, listDepth + 1); }
                 catch (DataException e) { throw new DataException($"{path}:{number}: " + (LooksLikeText(item) ? TextNotList(item) : e.Message)); }
             }
+            // An empty list (a download that failed into an empty file) would be a source without shards.
+            if (entries == 0) throw new DataException($"'{path}' lists no shard: it has {(number == 0 ? "no line" : "only blank lines and # comments")}");
             return;
         }
         if (!context.Accepts(Path.GetFileName(path)))
