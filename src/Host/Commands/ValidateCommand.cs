@@ -9,7 +9,7 @@ public static class ValidateCommand
     public static Command Build()
     {
         var opts = new PipelineOptions();
-        var print = new Option<bool>("--print") { Description = "Print the resolved YAML (after profile and --set)." };
+        var print = new Option<bool>("--print") { Description = "Print the resolved YAML (after profile and --set) on stdout, the list of runs on stderr." };
         var cmd = new Command("validate", "Check a pipeline file (types, ranges, keys) and list the runs its sweep expands into.");
         opts.AddTo(cmd);
         cmd.Options.Add(print);
@@ -19,10 +19,14 @@ public static class ValidateCommand
             {
                 // The profiles not selected now are checked too (a typo in the gpu profile found before a cluster job needs it).
                 var p = opts.Load(r, checkOtherProfiles: true, analysisMoment: Retention.Analysis.AnalysisCheckMoment.Validation);
-                if (r.GetValue(print)) Console.WriteLine(p.ResolvedYaml);
-                Console.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
+                // With --print, stdout is the YAML alone (`--print > resolved.yaml` saves a file that loads again);
+                // the summary goes to stderr.
+                bool printing = r.GetValue(print);
+                if (printing) Console.Out.Write(p.ResolvedYaml.EndsWith('\n') ? p.ResolvedYaml : p.ResolvedYaml + "\n");
+                var summary = printing ? Console.Error : Console.Out;
+                summary.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
                 foreach (var run in p.Runs)
-                    Console.WriteLine($"  {run.RunId}: {Model(run)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
+                    summary.WriteLine($"  {run.RunId}: {Model(run)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
                 Errors.Warn(p.SourceName, p.AnalysisWarnings);
                 return 0;
             }

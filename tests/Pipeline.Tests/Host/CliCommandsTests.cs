@@ -2,7 +2,7 @@ using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
 
-/// <summary>README promises of the smaller commands, through the CLI: `validate --print` prints YAML that loads
+/// <summary>README promises of the smaller commands, through the CLI: `validate --print` prints only YAML, which loads
 /// again, `submit --dry-run` writes and submits nothing, `query`/`analyze` name a missing directory (exit 2),
 /// and `--device cuda` without CUDA fails naming CUDA instead of training on the CPU.</summary>
 public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
@@ -18,23 +18,27 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
 
     [Fact]
-    public void Validate_print_shows_resolved_yaml_that_validates_again_with_the_same_runs()
+    public void Validate_print_writes_only_the_yaml_to_stdout_and_the_saved_file_validates_to_the_same_runs()
     {
         WritePipeline();
-        var first = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--print", "--set", "train.steps=123");
+        File.AppendAllText(Path.Combine(dir, "syn.yaml"), "profiles: {cpu: {train: {batch_size: 4}}}\n");
+        var first = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu", "--print", "--set", "train.steps=123");
         Assert.True(first.Exit == 0, first.Err);
-        // The YAML comes first, then "<file>: ok, N run(s)" and one line per run.
-        var lines = first.Out.Split('\n');
-        int ok = Array.FindIndex(lines, l => l.StartsWith("syn.yaml: ok, ", StringComparison.Ordinal));
-        Assert.True(ok > 0, first.Out);
-        Assert.Contains("syn.yaml: ok, 2 run(s)", lines[ok]);
-        File.WriteAllText(Path.Combine(dir, "resolved.yaml"), string.Join('\n', lines[..ok]));
+        // stdout is the YAML alone, as `--print > resolved.yaml` saves it; the summary is on stderr.
+        Assert.DoesNotContain("run(s)", first.Out);
+        Assert.StartsWith("name: syn\n", first.Out);
+        Assert.Contains("syn.yaml: ok, 2 run(s) with profile cpu", first.Err);
+        File.WriteAllText(Path.Combine(dir, "resolved.yaml"), first.Out);
 
         var again = CliProcess.Run(dir, Limit, "validate", "resolved.yaml");
         Assert.True(again.Exit == 0, again.Err + "\n" + first.Out);
         Assert.Contains("resolved.yaml: ok, 2 run(s)", again.Out);
         foreach (var run in RunIds)
             Assert.Contains($"  {run}: width 2, seed 0, 123 steps on cpu", again.Out);   // the --set is in the printed YAML
+        // The same runs, listed the same way, and the profile's value is in the file.
+        static string[] Runs(string listing) => [.. listing.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal))];
+        Assert.Equal(Runs(first.Err), Runs(again.Out));
+        Assert.Contains("batch_size: 4", first.Out);
     }
 
     [Fact]
