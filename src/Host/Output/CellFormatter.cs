@@ -14,8 +14,9 @@ public static class CellFormatter
     public static string Format(object? value) => value switch
     {
         null => "NULL",
-        double d => d.ToString("G6", CultureInfo.InvariantCulture),
-        float f => f.ToString("G6", CultureInfo.InvariantCulture),
+        // Every digit DuckDB writes to a CSV (not 6 significant ones): the file --output writes holds what was printed.
+        double d => FloatText.Format(d),
+        float f => FloatText.Format(f),
         bool b => b ? "true" : "false",
         // With the fraction of a second where there is one, as DuckDB prints a TIMESTAMP.
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'),

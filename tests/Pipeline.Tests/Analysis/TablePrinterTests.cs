@@ -21,9 +21,9 @@ public class TablePrinterTests
             final_loss
             run   loss
             ----  ----
-            w0       0
+            w0     0.0
             NULL  10.5
-            w2      21
+            w2    21.0
             ... 22 more rows
 
             """.ReplaceLineEndings("\n"), writer.ToString());

@@ -173,7 +173,7 @@ public class QueryCommandTests() : InTempFolder("query-command-")
 
         var other = Query(sweep, "SELECT sum(x) AS total FROM params");
         Assert.True(other.Exit == 0, other.Err);
-        Assert.Equal("total\n-----\n   24\n", other.Out);
+        Assert.Equal("total\n-----\n 24.0\n", other.Out);
         Assert.Contains(note, other.Err);
         Assert.Contains(advice, other.Err);
 
@@ -275,7 +275,7 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         var final = Query(folder, "SELECT sweep || '/' || run || '=' || loss AS r FROM final ORDER BY ALL; SELECT sweep, x FROM only2; SELECT count(*) AS n FROM extra");
         Assert.True(final.Exit == 0, final.Err);
         Assert.Contains("r\n---------\ns1/a=0.5\ns1/b=0.25\ns2/a=0.75\n", final.Out);
-        Assert.Contains("sweep  x\n-----  -\ns2     2\n", final.Out);
+        Assert.Contains("sweep    x\n-----  ---\ns2     2.0\n", final.Out);
         Assert.Contains("n\n-\n2\n", final.Out);   // extra holds s2's run rows only
     }
 

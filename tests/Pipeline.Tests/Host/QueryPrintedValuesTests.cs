@@ -42,4 +42,19 @@ public class QueryPrintedValuesTests() : InTempFolder("query-printed-")
         Assert.True(csv.Exit == 0, csv.Err);
         Assert.Equal(["b,c", @"abc,\xAA\x00z"], File.ReadAllLines(Path.Combine(dir, "b.csv")));
     }
+
+    [Fact]
+    public void Doubles_and_floats_print_every_digit_as_the_csv_holds_them()
+    {
+        const string sql = "SELECT 123456789.123::DOUBLE AS big, 1e-7::DOUBLE AS small, 1.0::DOUBLE AS one, 1e15::DOUBLE AS e15, 1.5e16::DOUBLE AS e16, "
+                           + "0.0001::DOUBLE AS tenk, 2.3025850929940455::DOUBLE AS ln10, -0.0::DOUBLE AS negzero, 'nan'::DOUBLE AS nan, "
+                           + "'-inf'::DOUBLE AS ninf, 0.1::FLOAT AS f, 16777216::FLOAT AS fbig, 5e-324::DOUBLE AS tiny";
+        var (exit, output, err) = CliProcess.Run(dir, Limit, "query", dir, sql, "--output", "fmt.csv");
+        Assert.True(exit == 0, err);
+        string[] expected = ["123456789.123", "1e-07", "1.0", "1000000000000000.0", "1.5e+16", "0.0001", "2.3025850929940455", "-0.0",
+            "nan", "-inf", "0.1", "16777216.0", "5e-324"];
+        Assert.Equal(expected, File.ReadAllLines(Path.Combine(dir, "fmt.csv"))[1].Split(','));   // what DuckDB writes, read by eye
+        var row = output.Split('\n')[2];
+        Assert.Equal(expected, row.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
 }
