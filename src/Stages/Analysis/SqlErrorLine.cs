@@ -42,6 +42,32 @@ public sealed partial record SqlErrorLine(int Line, int? Column)
         return new SqlErrorLine(line, placed && column >= 0 ? column + 1 : null);
     }
 
+    /// <summary><paramref name="message"/> with its LINE 1 excerpt cut to the SQL as written: DuckDB echoes the line it ran,
+    /// the runner's <c>CREATE OR REPLACE TABLE ... AS</c> (<paramref name="writtenFrom"/> characters) before the user's text,
+    /// and its caret counts them. The message as is where the excerpt shows none of that text, or its caret is in it, or
+    /// the excerpt cannot be placed in the line for sure.</summary>
+    /// <param name="sql">The statement DuckDB ran.</param>
+    public static string AsWritten(string message, string sql, int writtenFrom)
+    {
+        var match = Located().Match(message);
+        if (writtenFrom <= 0 || !match.Success || match.Groups["line"].Value != "1" || sql.Contains('\r')) return message;
+        const string head = "LINE 1: ";
+        var text = sql.Split('\n')[0];
+        var window = match.Groups["text"].Value;
+        var caret = match.Groups["caret"].Value.Length - head.Length;
+        bool cutStart = window.StartsWith("...", StringComparison.Ordinal) && !text.StartsWith("...", StringComparison.Ordinal);
+        if (cutStart) (window, caret) = (window[3..], caret - 3);
+        var cutEnd = window.EndsWith("...", StringComparison.Ordinal) && !text.Contains(window, StringComparison.Ordinal) ? "..." : "";
+        if (cutEnd.Length > 0) window = window[..^3];
+        var start = cutStart ? text.IndexOf(window, StringComparison.Ordinal) : 0;
+        if (start < 0 || !text.AsSpan(start).StartsWith(window, StringComparison.Ordinal)
+            || (cutStart && text.IndexOf(window, start + 1, StringComparison.Ordinal) >= 0)) return message;
+        var shown = writtenFrom - start;   // characters of the runner's text in the excerpt
+        if (shown <= 0 || caret < shown || window[..shown].Any(c => c is < ' ' or > '~')) return message;
+        var excerpt = head + window[shown..] + cutEnd + "\n" + new string(' ', head.Length + caret - shown) + "^";
+        return message[..match.Index] + excerpt + message[(match.Index + match.Length)..];
+    }
+
     [GeneratedRegex(@"LINE (?<line>\d+): (?<text>[^\n]*)\n(?<caret> *)\^")]
     private static partial Regex Located();
 }

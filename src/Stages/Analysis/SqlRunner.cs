@@ -94,7 +94,8 @@ public static partial class SqlRunner
         catch (DuckDBException ex)
         {
             var message = WithoutSystemSuggestion(ex.Message);
-            throw new AnalysisException(step, message, ex) { InSql = SqlErrorLine.In(message, sql, writtenFrom) };
+            // The excerpt shows the SQL the user wrote, not the CREATE TABLE the runner wrapped it in.
+            throw new AnalysisException(step, SqlErrorLine.AsWritten(message, sql, writtenFrom), ex) { InSql = SqlErrorLine.In(message, sql, writtenFrom) };
         }
     }
 

@@ -16,7 +16,7 @@ public class AnalysisCheckTests
     public void A_column_typo_in_a_table_is_an_error_at_its_sql()
     {
         var error = Assert.Single(Errors(Synthetic("  tables:", "    - {name: t, sql: 'SELECT stpe, loss FROM metrics'}")));
-        Assert.Equal((6, 22, "analysis.tables[0].sql"), (error.Line, error.Column, error.Path));
+        Assert.Equal((6, 30, "analysis.tables[0].sql"), (error.Line, error.Column, error.Path));   // at stpe, DuckDB's caret
         Assert.Contains("stpe", error.Message);
         Assert.Contains("before training", error.Message);
     }

@@ -7,8 +7,9 @@ namespace Retention.Tests.Analysis;
 /// <summary>
 /// A step that fails when it runs, with an error DuckDB places in its SQL ("LINE 3:" and a caret under the culprit), is said
 /// at that line of the pipeline file where the SQL is a literal block (<c>sql: |</c>), whose lines are the file's lines after
-/// its indicator, and at the caret's column; where the SQL's lines are not the file's (one line, a folded or quoted scalar),
-/// or DuckDB places nothing, at its sql value as before.
+/// its indicator, and at the caret's column; a one-line value (plain, quoted, folded) found as is in the file, at the
+/// caret's column too; where the SQL's text is not the file's (an escape, a line kept apart), or DuckDB places nothing, at
+/// its sql value.
 /// </summary>
 public class SqlErrorLineTests
 {
@@ -116,11 +117,10 @@ public class SqlErrorLineTests
     }
 
     [Theory]
-    [InlineData("folded", ">", "      sql: >", "        SELECT step,", "               width AS w", "        FROM metrics")]
-    [InlineData("double-quoted over lines", "\"", "      sql: \"SELECT step,", "               width AS w FROM metrics\"")]
-    [InlineData("plain over lines", "SELECT", "      sql: SELECT step,", "        width AS w FROM metrics")]
-    [InlineData("one line", "SELECT", "      sql: SELECT step, width AS w FROM metrics")]
-    public async Task Where_the_SQL_s_lines_are_not_the_file_s_the_step_is_said_at_its_value(string kind, string value, params string[] sql)
+    [InlineData("folded, a line kept apart", ">", "      sql: >", "        SELECT step,", "               width AS w", "        FROM metrics")]
+    [InlineData("single-quoted, an escaped quote", "'", "      sql: 'SELECT step, ''x'' AS q, width AS w FROM metrics'")]
+    [InlineData("double-quoted, an escape", "\"", "      sql: \"SELECT step,\\twidth AS w FROM metrics\"")]
+    public async Task Where_the_SQL_s_text_is_not_the_file_s_the_step_is_said_at_its_value(string kind, string value, params string[] sql)
     {
         var yaml = Table(sql);
 
@@ -129,6 +129,26 @@ public class SqlErrorLineTests
         Assert.True(error.Message.Contains("LINE ", StringComparison.Ordinal), $"{kind}: {error.Message}");
         Assert.Equal(At(yaml, "sql: ", value), error.DeclaredAt);
         Assert.Equal(pipeline.AnalysisDeclaredAt[AnalysisSteps.Table("t")].ToString(), error.DeclaredAt);
+    }
+
+    [Theory]
+    [InlineData("one line", "      sql: SELECT step, width AS w FROM metrics")]
+    [InlineData("plain over lines", "      sql: SELECT step,", "        width AS w FROM metrics")]
+    [InlineData("plain, a comment after", "      sql: SELECT step, width AS w FROM metrics   # why")]
+    [InlineData("double-quoted over lines", "      sql: \"SELECT step,", "               width AS w FROM metrics\"")]
+    [InlineData("single-quoted", "      sql: 'SELECT step, width AS w FROM metrics'")]
+    [InlineData("folded", "      sql: >", "        SELECT step,", "        width AS w", "        FROM metrics")]
+    public async Task A_one_line_value_is_said_at_the_culprit_and_DuckDB_s_excerpt_is_the_SQL_as_written(string kind, params string[] sql)
+    {
+        var yaml = Table(sql);
+
+        var (error, _) = await Failure(yaml);
+
+        Assert.True(error.DeclaredAt == At(yaml, "width AS w", "width"), $"{kind}: {error.Message}");
+        // No CREATE OR REPLACE TABLE the runner wrapped it in; the caret under width.
+        var excerpt = error.Message[error.Message.IndexOf("LINE 1: ", StringComparison.Ordinal)..].Split('\n');
+        Assert.Equal("LINE 1: SELECT step, width AS w FROM metrics", excerpt[0]);
+        Assert.Equal(excerpt[0].IndexOf("width", StringComparison.Ordinal), excerpt[1].IndexOf('^'));
     }
 
     [Fact]

@@ -34,8 +34,8 @@ public class AnalysisDeclaredAtCliTests() : InTempFolder("analysis-declared-at-"
     {
         var yaml = Write("f.yaml", Head + "analysis:\n  tables:\n    - name: ok\n      sql: SELECT count(*) AS n FROM metrics\n" +
             $"    - name: bad\n      sql: {Failing}\n");
-        var at = $"f.yaml:{LineAndColumn(yaml, Failing)}";
-        Assert.Equal("f.yaml:9:12", at);   // the YAML above, read by eye: line 9, after "      sql: "
+        var at = $"f.yaml:{LineAndColumn(yaml, "CAST(")}";
+        Assert.Equal("f.yaml:9:19", at);   // the YAML above, read by eye: line 9, at the CAST DuckDB's caret is under
         var validate = CliProcess.Run(dir, Limit, "validate", "f.yaml");
         Assert.True(validate.Exit == 0, validate.Out + validate.Err);
 
@@ -54,7 +54,7 @@ public class AnalysisDeclaredAtCliTests() : InTempFolder("analysis-declared-at-"
         Assert.True(m.Success, saved.Err);
         Assert.Equal(Path.GetFullPath(Path.Combine(dir, "artifacts", "s", "pipeline.yaml")), Path.GetFullPath(m.Groups[1].Value));
         var savedYaml = File.ReadAllText(m.Groups[1].Value);
-        Assert.Equal(LineAndColumn(savedYaml, Failing), $"{m.Groups[2].Value}:{m.Groups[3].Value}");
+        Assert.Equal(LineAndColumn(savedYaml, "CAST("), $"{m.Groups[2].Value}:{m.Groups[3].Value}");
 
         // `status` repeats the recorded outcome, which has no position (it may be read from another folder).
         var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
@@ -68,8 +68,8 @@ public class AnalysisDeclaredAtCliTests() : InTempFolder("analysis-declared-at-"
         // The base declares a working 'bad'; the profile's list replaces it with the failing one.
         var yaml = Write("p.yaml", Head + "analysis:\n  tables:\n    - name: bad\n      sql: SELECT count(*) AS n FROM metrics\n" +
             $"profiles:\n  cpu:\n    analysis:\n      tables:\n        - name: bad\n          sql: {Failing}\n");
-        var at = $"p.yaml:{LineAndColumn(yaml, Failing)}";
-        Assert.Equal("p.yaml:13:16", at);
+        var at = $"p.yaml:{LineAndColumn(yaml, "CAST(")}";
+        Assert.Equal("p.yaml:13:23", at);
 
         var run = CliProcess.Run(dir, Limit, "run", "p.yaml", "--profile", "cpu");
         Assert.True(run.Exit == 1, run.Out + run.Err);

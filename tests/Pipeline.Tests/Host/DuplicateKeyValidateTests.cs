@@ -66,7 +66,7 @@ public sealed class DuplicateKeyValidateTests() : InTempFolder("dup-keys-")
                 $"; `pipeline data sample SOURCES... --docs N --out {shards}` writes a local sample of a corpus there " +
                 $"(`pipeline data brown --out {shards}`: the Brown corpus)",
             $"error: d.yaml:6:40: data.tokenizer.path: no such file '{Path.Combine(dir, "tok", "tokenizer.json")}'{hint}",
-            "error: d.yaml:11:22: analysis.tables[0].sql: Binder Error: Referenced column \"nosuch\" not found in FROM clause!",
+            "error: d.yaml:11:30: analysis.tables[0].sql: Binder Error: Referenced column \"nosuch\" not found in FROM clause!",   // at nosuch, DuckDB's caret
             $"error: d.yaml:11:52: analysis.tables[0]: duplicate key 'name' (first at line 11, column 8); {once}",
             $"error: d.yaml:12:1: duplicate key 'seed' (first at line 3); {once}",
         ], lines);
