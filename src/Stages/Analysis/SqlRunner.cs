@@ -8,7 +8,7 @@ public static partial class SqlRunner
     /// <param name="step">What the SQL is for, e.g. "analysis table 'final_loss'"; errors start with it.</param>
     public static QueryResult Query(DuckDBConnection connection, string sql, string step = "query")
     {
-        return Run(step, sql, 0, () =>
+        return Run(connection, step, sql, 0, () =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;
@@ -77,7 +77,7 @@ public static partial class SqlRunner
     /// <param name="writtenFrom">Where the step's SQL as written starts in <paramref name="sql"/>.</param>
     private static void Execute(DuckDBConnection connection, string sql, string step, int writtenFrom)
     {
-        Run(step, sql, writtenFrom, () =>
+        Run(connection, step, sql, writtenFrom, () =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;
@@ -85,7 +85,7 @@ public static partial class SqlRunner
         });
     }
 
-    private static T Run<T>(string step, string sql, int writtenFrom, Func<T> action)
+    private static T Run<T>(DuckDBConnection connection, string step, string sql, int writtenFrom, Func<T> action)
     {
         try
         {
@@ -93,7 +93,7 @@ public static partial class SqlRunner
         }
         catch (DuckDBException ex)
         {
-            var message = WithoutSystemSuggestion(ex.Message);
+            var message = WithoutUnqueryableSuggestion(connection, WithoutSystemSuggestion(ex.Message));
             // The excerpt shows the SQL the user wrote, not the CREATE TABLE the runner wrapped it in.
             throw new AnalysisException(step, SqlErrorLine.AsWritten(message, sql, writtenFrom), ex) { InSql = SqlErrorLine.In(message, sql, writtenFrom) };
         }
@@ -102,6 +102,38 @@ public static partial class SqlRunner
     /// <summary>DuckDB's message without a "Did you mean" that points at one of its own system tables (a typo of
     /// `metrics` far from every table got `Did you mean "pg_namespace"?`): no user means those.</summary>
     internal static string WithoutSystemSuggestion(string message) => SystemSuggestion().Replace(message, "");
+
+    /// <summary>DuckDB's message without a "Did you mean" for a missing table that names no table a user can query: after a
+    /// table was left out (a damaged file), DuckDB offered "catalog.metrics", which is no more there than metrics, and a
+    /// typo near "files" got the catalog cache's own listing, <c>_catalog.files</c>. Kept where the check cannot run.</summary>
+    internal static string WithoutUnqueryableSuggestion(DuckDBConnection connection, string message)
+    {
+        if (MissingTableName(message) is null || Suggestion().Match(message) is not { Success: true } m) return message;
+        var parts = m.Groups["name"].Value.Split('.');
+        if (parts.Length > 3) return message;
+        try
+        {
+            using var command = connection.CreateCommand();
+            // One part: a table of any schema; two: schema.table or database.table; three: database.schema.table.
+            command.CommandText = "SELECT count(*) FROM information_schema.tables WHERE table_schema <> '_catalog' AND lower(table_name) = lower($1) AND " + parts.Length switch
+            {
+                1 => "true",
+                2 => "(lower(table_schema) = lower($2) OR lower(table_catalog) = lower($2))",
+                _ => "lower(table_schema) = lower($2) AND lower(table_catalog) = lower($3)",
+            };
+            command.Parameters.Add(new DuckDBParameter(parts[^1]));
+            if (parts.Length > 1) command.Parameters.Add(new DuckDBParameter(parts[^2]));
+            if (parts.Length > 2) command.Parameters.Add(new DuckDBParameter(parts[0]));
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0 ? message : message.Remove(m.Index, m.Length);
+        }
+        catch (DuckDBException)
+        {
+            return message;   // e.g. in a transaction the error aborted
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\nDid you mean ""(?<name>[^""]*)""\?")]
+    private static partial System.Text.RegularExpressions.Regex Suggestion();
 
     /// <summary>The table DuckDB's "Table with name X does not exist!" names, or null for another error.</summary>
     public static string? MissingTableName(string message) => MissingTable().Match(message) is { Success: true } m ? m.Groups[1].Value : null;

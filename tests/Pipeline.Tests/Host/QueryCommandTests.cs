@@ -194,6 +194,30 @@ public class QueryCommandTests() : InTempFolder("query-command-")
     }
 
     [Fact]
+    public async Task A_missing_table_gets_no_hint_of_a_name_that_cannot_be_queried()
+    {
+        var sweep = await Sweep("s");
+        foreach (var run in new[] { "a", "b" })
+            await ArrowFiles.WriteTableAsync(Path.Combine(sweep, "runs", run, "params.arrow"), Numbers, [new Number(run == "a" ? 8 : 16)]);
+        Assert.Equal("n\n-\n7\n", Query(sweep, "SELECT count(*) AS n FROM metrics").Out);   // the cache holds it
+        DamagedArrow.Truncate(Path.Combine(sweep, "runs", "b", "metrics.arrow"));
+
+        // The query that leaves the table out: DuckDB offered "catalog.metrics", which is not there either.
+        var metrics = Query(sweep, "SELECT count(*) FROM metrics");
+        Assert.Equal(2, metrics.Exit);
+        Assert.Contains("Table with name metrics does not exist!", metrics.Err);
+        Assert.DoesNotContain("Did you mean", metrics.Err);
+
+        // Nor the cache's own listing, for a name near it.
+        var near = Query(sweep, "SELECT * FROM filez");
+        Assert.Contains("Table with name filez does not exist!", near.Err);
+        Assert.DoesNotContain("_catalog", near.Err);
+
+        // A hint naming a table there is kept.
+        Assert.Contains("Did you mean \"params\"?", Query(sweep, "SELECT * FROM param").Err);
+    }
+
+    [Fact]
     public async Task A_sweeps_runs_folder_or_a_file_is_refused_saying_what_to_query_instead()
     {
         var sweep = await Sweep("s");
