@@ -43,7 +43,8 @@ public static partial class SqlRunner
         if (statements.Count < 2) return;
         var next = statements[1];
         throw new AnalysisException(step, $"its SQL holds {statements.Count} statements, but a table or plot is the result of one query: " +
-            $"the statement on line {next.Line} ({next.Summary}) would run with no step of its own; declare each query as its own " +
+            // Numbered among the SQL's statements: a line number here was read as the file's, which the error's position gives.
+            $"statement {next.Number} of the SQL ({next.Summary}) would run with no step of its own; declare each query as its own " +
             "table (a table can read the tables declared before it)") { InSql = new SqlErrorLine(next.Line, null) };
     }
 

@@ -53,7 +53,7 @@ public class AnalysisCheckTests
         Assert.Equal(["analysis.tables[0].sql", "analysis.plots[0].sql"], errors.Select(e => e.Path));   // `later` still finds metrics
         Assert.Equal(9, errors[0].Line);
         Assert.Contains("holds 2 statements", errors[0].Message);
-        Assert.Contains("line 2 (DROP TABLE metrics)", errors[0].Message);
+        Assert.Contains("statement 2 of the SQL (DROP TABLE metrics)", errors[0].Message);
         Assert.Contains("(SELECT 1 AS x)", errors[1].Message);
         // One statement with its closing ';' (or a ';' in a comment or string) is one query.
         SpecLoader.LoadText(Synthetic("  tables:", "    - name: t", "      sql: |",
