@@ -56,6 +56,7 @@ internal sealed partial class SpecValidator
             validator.Unread(spec);
             validator.UnreadTokenizerFiles(spec);
             validator.UnreadTaskIds(spec);
+            validator.EmptySections(typeof(PipelineSpec), "");
             validator.UnreadPlotKeys(spec.Analysis);
         }
         if (checkResources) validator.Resources(spec);
@@ -334,6 +335,29 @@ internal sealed partial class SpecValidator
             Check(false, $"data.tokenizer.{key}", $"a {t.Kind} tokenizer {reads}, so this file would never be read; remove it "
                 + $"(a --set data.tokenizer={{...}} merges into this mapping; --set data.tokenizer.{key}= clears the key)");
         }
+    }
+
+    /// <summary>An optional section written with no value (`das:`, `rare: ~`) reads as null, which leaves it out: a user
+    /// who wrote it meant it on with its defaults ("present = on"), and got a run without it, silently. Only what the
+    /// file wrote is refused: an empty --set value clears a key on purpose.</summary>
+    private void EmptySections(Type record, string prefix)
+    {
+        foreach (var field in SpecSchema.FieldsOf(record).Where(f => f.Kind == FieldKind.Record))
+        {
+            var path = prefix + field.Key;
+            var node = _index.At(path);
+            if (node is YamlScalarNode { Value: null or "" or "~" or "null" or "Null" or "NULL" } empty
+                && _sources.SourceOf(empty) == _sources.FileSource && IsOptional(record, field))
+                Check(false, path, $"is empty, which leaves it out as if it were not written; write '{field.Key}: {{}}' for its defaults, or remove the line");
+            else if (node is YamlMappingNode)
+                EmptySections(field.Type, path + ".");
+        }
+    }
+
+    private static bool IsOptional(Type record, SpecField field)
+    {
+        try { return field.Property.GetValue(Activator.CreateInstance(record)) is null; }
+        catch (MissingMethodException) { return false; }
     }
 
     /// <summary>Listed ids a task's tokens mode never reads (append and sampled choose their own): most often tokens:

@@ -122,4 +122,33 @@ public class UnreadKeysTests
         Assert.Single(Retention.Spec.SpecLoader.LoadText(File("existing"), "p.yaml", checkAnalysis: false).Runs);
         Assert.Single(Retention.Spec.SpecLoader.LoadText(File("append"), "pipeline.yaml", checkAnalysis: false, stored: true).Runs);
     }
+
+    [Theory]
+    [InlineData("probes:\n  das:", "das: {}", "probes.das", 9)]
+    [InlineData("probes:\n  fourier: ~", "fourier: {}", "probes.fourier", 9)]
+    [InlineData("probes: {gradients: null}", "probes: {gradients: {}}", "probes.gradients", 8)]
+    public void An_empty_optional_section_is_refused_not_left_out(string written, string meant, string path, int line)
+    {
+        // Before: validate said ok and --print showed no such probe: the run wrote no probe table, without a word.
+        string File(string probes) => Yaml(
+            "name: o",                                                                  // 1
+            "experiment: olmo",                                                         // 2
+            "data:",                                                                    // 3
+            "  sources: [{paths: ['https://example.org/a.json.gz']}]",                  // 4
+            "  tasks: [{kind: comparison}, {kind: modular_addition}]",                  // 5
+            "olmo: {preset: 4M, layers: 1, hidden: 16, mlp_dim: 64, heads: 2}",         // 6
+            "train: {steps: 10}",                                                       // 7
+            probes);                                                                    // 8, 9
+
+        var error = Assert.Single(Errors(File(written)));
+
+        Assert.Equal((path, line), (error.Path, error.Line));
+        var key = path.Split('.')[^1];
+        Assert.Equal($"is empty, which leaves it out as if it were not written; write '{key}: {{}}' for its defaults, or remove the line", error.Message);
+        var probes = Retention.Spec.SpecLoader.LoadText(File(written.Contains('\n') ? $"probes:\n  {meant}" : meant), "p.yaml", checkAnalysis: false, checkResources: false).Spec.Probes!;
+        Assert.NotNull(key switch { "das" => (object?)probes.Das, "fourier" => probes.Fourier, _ => probes.Gradients });
+        // An empty --set value clears a key on purpose: the probe is then off.
+        var cleared = Retention.Spec.SpecLoader.LoadText(File("probes: {das: {}}"), "p.yaml", sets: ["probes.das="], checkAnalysis: false, checkResources: false);
+        Assert.Null(cleared.Spec.Probes!.Das);
+    }
 }
