@@ -16,7 +16,8 @@ public static class SweepObserver
         schedulerProblem = null;
         sweepDir = Path.GetFullPath(sweepDir);
         var pipelineFile = ArtifactLayout.SweepPipelineFile(sweepDir);
-        var plans = SpecLoader.Load(pipelineFile, checkAnalysis: false, stored: true).Runs;
+        var loaded = SpecLoader.Load(pipelineFile, checkAnalysis: false, stored: true);
+        var plans = loaded.Runs;
 
         var submissions = SlurmSubmission.All(sweepDir);
         var taskOf = new Dictionary<string, (SlurmSubmission Sub, int Task)>();
@@ -71,6 +72,7 @@ public static class SweepObserver
         IReadOnlyList<RunState> states = [.. observed.Select(o => o.State)];
         // An analysis writing now outranks the outcome of the one before it (cleared only once this one has started).
         analysis = analysis?.State is "pending" or "running" ? analysis : AnalysisRunning(holder, states) ?? analysis ?? AnalysisStopped(sweepDir);
+        analysis ??= loaded.Spec.Analysis.HasSteps ? SweepStatus.NotRun(states, sweepDir) : null;
         analysis = SweepStatus.OfRuns(analysis, states);
         analysis = SweepStatus.Stale(analysis, outcome, observed.Select(o => o.Finished), sweepDir);
         return states;
@@ -95,7 +97,7 @@ public static class SweepObserver
 
     /// <summary>Where neither a submitted job nor a recorded outcome speaks of it: an analysis stopped before it ended, when
     /// analysis/ holds tables but no outcome (an analysis clears its outcome as it starts, so one killed leaves none); else
-    /// null (none ran: the pipeline has no analysis, or it was trained with --no-analysis).</summary>
+    /// null (none ran: the pipeline has no analysis, or it was trained with --no-analysis, which <see cref="SweepStatus.NotRun"/> says).</summary>
     static AnalysisState? AnalysisStopped(string sweepDir)
     {
         var written = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);

@@ -151,6 +151,18 @@ public static class SweepStatus
             ? a with { Detail = $"{a.Detail}; {Plural(unfinished, "run")} not completed: its tables hold the rows they had written by then" }
             : analysis;
 
+    /// <summary>The pipeline has an analysis, but none ran on the sweep (trained with --no-analysis, or its analysis moved to
+    /// previous/ with runs a resume dropped): "not run" (exit 4, as a stale one: nothing writes it by itself, `analyze` does),
+    /// so a sweep trained without it does not read as finished. Null while a run may still end in the analysis (running,
+    /// queued or unknown), a local run analysing once its runs end, and where no run started (nothing to analyse).</summary>
+    public static AnalysisState? NotRun(IReadOnlyList<RunState> runs, string sweepDir)
+    {
+        if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || runs.All(r => r.State == "not started")) return null;
+        int unfinished = runs.Count(r => r.State != "completed");
+        return new(null, "not run", $"`pipeline analyze {sweepDir}` writes its tables and plots" +
+            (unfinished > 0 ? $" (from the rows written so far: {Plural(unfinished, "run")} not completed)" : ""));
+    }
+
     /// <summary>A completed analysis written before some of the sweep's runs finished (a `run --resume --no-analysis` that
     /// trained more runs, or again): its tables leave their rows out, so it is "stale" (exit 4: `analyze` updates it) rather
     /// than completed. Only the recorded outcome's time is compared; a job's or a running analysis is left as it is.</summary>
@@ -170,14 +182,14 @@ public static class SweepStatus
 
     /// <summary>3 while a run or the analysis is queued, running or of unknown state (a poller waits); then 0 when every
     /// run completed (and the analysis job, when there is one, too), 1 when a run or the analysis failed, 4 when runs
-    /// are interrupted or not started, or an analysis was stopped or is stale, and nothing will continue them by itself
-    /// (resubmit, run --resume, or analyze).</summary>
+    /// are interrupted or not started, or an analysis was stopped, is stale or has not run, and nothing will continue them
+    /// by itself (resubmit, run --resume, or analyze).</summary>
     public static int ExitCode(IReadOnlyList<RunState> runs, AnalysisState? analysis = null)
     {
         if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || analysis?.State is "pending" or "running" or "unknown")
             return NotFinished;
         if (runs.Any(r => r.State == "failed") || analysis?.State == "failed") return 1;
-        return runs.All(r => r.State == "completed") && analysis?.State is not ("interrupted" or "stale") ? 0 : Stopped;
+        return runs.All(r => r.State == "completed") && analysis?.State is not ("interrupted" or "stale" or "not run") ? 0 : Stopped;
     }
 
     public const int NotFinished = 3;

@@ -235,7 +235,7 @@ public static class PipelineRunner
         statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'
         // Stopped before every run completed (a stop that came as the last step finished interrupted nothing).
         bool interrupted = stop.IsCancellationRequested && (statuses.Count < pipeline.Runs.Count || statuses.Any(s => s.Item2.State != "completed"));
-        bool hasAnalysis = analyze && (pipeline.Spec.Analysis.Tables.Count + pipeline.Spec.Analysis.Plots.Count > 0 || pipeline.Spec.Analysis.Advise is not null);
+        bool hasAnalysis = analyze && pipeline.Spec.Analysis.HasSteps;
         if (!interrupted) return new PipelineResult(sweepDir, statuses, hasAnalysis ? await AnalyzeTrainedSweep(sweepDir, pipeline) : [], false);
 
         var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);

@@ -160,6 +160,10 @@ public sealed record AnalysisSpec
     /// <summary>advise: the advice tables after the analysis (`pipeline advise` on this sweep): exact for a
     /// synthetic pipeline with a rare task, from the trained runs for an OLMo sweep. Absent: none.</summary>
     public AdviseSpec? Advise { get; init; }
+
+    /// <summary>Whether there is anything to run (a table, a plot or the advice): `run` analyses only then, and `status`
+    /// says an analysis that has not run only then.</summary>
+    public bool HasSteps => Tables.Count + Plots.Count > 0 || Advise is not null;
 }
 
 /// <summary>A named SQL statement (a SELECT); its result becomes a DuckDB table of that name and analysis/&lt;name&gt;.arrow.</summary>

@@ -84,16 +84,4 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
         Assert.True(CliProcess.Run(dir, Limit, "analyze", Sweep).Exit == 0);
         Assert.Equal(0, CliProcess.Run(dir, Limit, "status", Sweep).Exit);
     }
-
-    [Fact]
-    public void A_sweep_trained_without_its_analysis_has_no_analysis_line()
-    {
-        File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
-            "name: syn", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}", "train: {steps: 200, batch_size: 8, log_every: 100}",
-            "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
-        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis").Exit);
-        var status = CliProcess.Run(dir, Limit, "status", Sweep);
-        Assert.True(status.Exit == 0, status.Out + status.Err);
-        Assert.DoesNotContain("analysis:", status.Out);
-    }
 }

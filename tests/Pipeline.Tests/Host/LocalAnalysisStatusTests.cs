@@ -57,6 +57,35 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
         var previous = Assert.Single(Directory.GetDirectories(Path.Combine(dir, "artifacts", "s", "previous")));
         Assert.True(File.Exists(Path.Combine(previous, "analysis", "bad.arrow")));
         Assert.True(Directory.Exists(Path.Combine(previous, "runs", "seed-1")));
+        // Its analysis went with the dropped run: none is left over seed-0 alone, which status says (it said nothing, exit 0).
+        var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.True(status.Exit == 4, status.Out + status.Err);
+        Assert.Contains($"analysis: not run: `pipeline analyze {Path.Combine(dir, "artifacts", "s")}` writes its tables and plots", status.Out);
+    }
+
+    /// <summary>A sweep trained with --no-analysis is not finished: status said nothing of the analysis and exited 0.</summary>
+    [Fact]
+    public void A_sweep_trained_without_its_analysis_says_the_analysis_has_not_run_until_analyze()
+    {
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Fixed);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "s.yaml", "--no-analysis").Exit);
+        var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.True(status.Exit == 4, status.Out + status.Err);
+        Assert.Contains("1 run: 1 completed", status.Out);
+        Assert.Contains($"analysis: not run: `pipeline analyze {Path.Combine(dir, "artifacts", "s")}` writes its tables and plots\n", status.Out.ReplaceLineEndings("\n"));
+
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "analyze", "artifacts/s").Exit);
+        var done = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.True(done.Exit == 0, done.Out + done.Err);
+        Assert.Contains("analysis: completed", done.Out);
+    }
+
+    /// <summary>A pipeline without an analysis section has none to run: nothing is said of one, and a finished sweep is 0.</summary>
+    [Fact]
+    public void A_pipeline_without_an_analysis_has_no_analysis_line()
+    {
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Head);
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "s.yaml").Exit);
         var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
         Assert.True(status.Exit == 0, status.Out + status.Err);
         Assert.DoesNotContain("analysis:", status.Out);
