@@ -33,7 +33,8 @@ public sealed class AnalysisException : Exception
     public SqlErrorLine? InSql { get; init; }
 
     /// <summary>The message with no file positions in it, for the sweep's recorded outcome: `status` prints that later,
-    /// maybe from another folder, where a path relative to where the command ran would mislead.</summary>
+    /// maybe from another folder, where a path relative to where the command ran would mislead (the outcome keeps
+    /// <see cref="DeclaredAt"/> apart, its file absolute).</summary>
     public string WithoutPositions { get; }
 
     /// <summary>The same failure said where its step is declared; itself when that is not known.</summary>

@@ -10,7 +10,8 @@ namespace Retention.Analysis;
 /// </summary>
 /// <param name="State">"completed", "failed", or <see cref="Interrupted"/>.</param>
 /// <param name="Finished">When it ended (UTC, ISO 8601).</param>
-public sealed record AnalysisOutcome(string State, string? Error, string Finished)
+/// <param name="At">Where the failed step is declared ("file:line:column", the file absolute), when the analysis knew it.</param>
+public sealed record AnalysisOutcome(string State, string? Error, string Finished, string? At = null)
 {
     public const string FileName = "outcome.json";
 
@@ -19,6 +20,10 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
     public const string Interrupted = "interrupted";
 
     public static string PathOf(string sweepDir) => Path.Combine(Path.GetFullPath(sweepDir), ArtifactLayout.AnalysisDir, FileName);
+
+    /// <summary>The error as `run` and `analyze` said it: after the failed step's position where it is known
+    /// (<see cref="DeclaredPosition.Shown"/>).</summary>
+    public string? Said => At is not null && Error is not null ? $"{DeclaredPosition.Shown(At)}: {Error}" : Error;
 
     public DateTime FinishedUtc => DateTime.Parse(Finished, null, System.Globalization.DateTimeStyles.RoundtripKind).ToUniversalTime();
 
@@ -41,13 +46,14 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
     }
 
     /// <summary>Records how the analysis ended. Best effort: a full disk that failed the analysis must not hide its error.</summary>
-    public static async Task RecordAsync(string sweepDir, string state, string? error = null)
+    /// <param name="declaredAt">Where the failed step is declared, as the failure said it (a relative file is made absolute).</param>
+    public static async Task RecordAsync(string sweepDir, string state, string? error = null, string? declaredAt = null)
     {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(PathOf(sweepDir))!);
             await AtomicFile.WriteTextAsync(PathOf(sweepDir),
-                JsonSerializer.Serialize(new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o")), RecordJson.Options)).ConfigureAwait(false);
+                JsonSerializer.Serialize(new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o"), DeclaredPosition.Absolute(declaredAt)), RecordJson.Options)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }

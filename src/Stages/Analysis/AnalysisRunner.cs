@@ -33,8 +33,9 @@ public static partial class AnalysisRunner
         }
         catch (Exception e) when (e is AnalysisException or ArtifactException)
         {
-            // Said as `analyze` explains it (a table no run has written yet), so `status` reading the outcome says the same.
-            await AnalysisOutcome.RecordAsync(sweepDir, "failed", e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message).ConfigureAwait(false);
+            // Said as `analyze` explains it (a table no run has written yet), and where, so `status` reading the outcome says the same.
+            await AnalysisOutcome.RecordAsync(sweepDir, "failed", e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message,
+                (e as AnalysisException)?.DeclaredAt).ConfigureAwait(false);
             throw;
         }
     }

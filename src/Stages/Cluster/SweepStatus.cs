@@ -138,10 +138,10 @@ public static class SweepStatus
         // what the log's last error line cannot (DuckDB's bare "Table with name … does not exist!" for a table no run has
         // written yet, said as `analyze` says it).
         if (job is not null && job.State == outcome.State)
-            return job.State == "failed" && outcome.Error is { } recorded ? job with { Detail = recorded } : job;
+            return job.State == "failed" && outcome.Said is { } recorded ? job with { Detail = recorded } : job;
         return new(null, outcome.State, outcome.State == "completed"
             ? $"tables and plots in analysis/ ({outcome.Finished[..Math.Min(19, outcome.Finished.Length)].Replace('T', ' ')} UTC)"
-            : outcome.Error ?? "(no message)");
+            : outcome.Said ?? "(no message)");
     }
 
     /// <summary>A completed analysis said as what it is while the runs have not all completed (a Ctrl+C's analysis, a

@@ -330,6 +330,9 @@ public class SlurmPureTests
         const string explained = "analysis table 'final': the runs write table 'metrics', but none has written it yet: a run writes its tables ...";
         var recorded = new Retention.Analysis.AnalysisOutcome("failed", explained, submitted.AddMinutes(3).ToString("o"));
         Assert.Equal(new AnalysisState("9", "failed", explained), SweepStatus.Latest(job, submitted, recorded));
+        // Where the analysis knew the failed step's position, said before it, as the job's `analyze` said it.
+        Assert.Equal(new AnalysisState("9", "failed", "/s/pipeline.yaml:33:10: " + explained),
+            SweepStatus.Latest(job, submitted, recorded with { At = "/s/pipeline.yaml:33:10" }));
         // An outcome from before the submission is an earlier analysis's: the job's own line stands.
         Assert.Same(job, SweepStatus.Latest(job, submitted, recorded with { Finished = submitted.AddHours(-1).ToString("o") }));
     }

@@ -231,7 +231,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         // What the analysis's log says after DuckDB's error, and `analyze` too: status says it the same way.
         const string note = "the runs write table 'metrics', but none has written it yet";
         Assert.Contains($"note: {note}", Logs(sweep));
-        Assert.Matches($@"^analysis \(job \d+\): failed: analysis table 'final': {note}: ", analysis);
+        Assert.Matches($@"^analysis \(job \d+\): failed: \S*pipeline\.yaml:\d+:\d+: analysis table 'final': {note}: ", analysis);
         Assert.DoesNotContain("Catalog Error", analysis);
         // The killed run is said with what the scheduler's "exit 137:0" means, not only the code.
         var killed = status.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("seed-0 ", StringComparison.Ordinal));

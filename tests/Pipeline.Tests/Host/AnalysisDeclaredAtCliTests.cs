@@ -42,6 +42,19 @@ public class AnalysisDeclaredAtCliTests() : InTempFolder("analysis-declared-at-"
         var run = CliProcess.Run(dir, Limit, "run", "f.yaml");
         Assert.True(run.Exit == 1, run.Out + run.Err);
         Assert.StartsWith($"error: {at}: analysis table 'bad': Conversion Error", run.Err);
+        // `status` says where, as `run` did (it said the error alone): from the same folder the same words; from another,
+        // the file absolute, as a path relative to where `run` ran would mislead there.
+        var said = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.True(said.Exit == 1, said.Out + said.Err);
+        Assert.Contains($"analysis: failed: {at}: analysis table 'bad': Conversion Error", said.Out);
+        var elsewhere = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"declared-elsewhere-{Guid.NewGuid():N}")).FullName;
+        try
+        {
+            var far = CliProcess.Run(elsewhere, Limit, "status", Path.Combine(dir, "artifacts", "s"));
+            Assert.True(far.Exit == 1, far.Out + far.Err);
+            Assert.Contains($"analysis: failed: {Path.Combine(Path.GetFullPath(dir), at)}: analysis table 'bad': Conversion Error", far.Out);
+        }
+        finally { Directory.Delete(elsewhere, recursive: true); }
 
         var given = CliProcess.Run(dir, Limit, "analyze", "artifacts/s", "--pipeline", "f.yaml");
         Assert.True(given.Exit == 1, given.Out + given.Err);
@@ -56,10 +69,11 @@ public class AnalysisDeclaredAtCliTests() : InTempFolder("analysis-declared-at-"
         var savedYaml = File.ReadAllText(m.Groups[1].Value);
         Assert.Equal(LineAndColumn(savedYaml, "CAST("), $"{m.Groups[2].Value}:{m.Groups[3].Value}");
 
-        // `status` repeats the recorded outcome, which has no position (it may be read from another folder).
+        // `status` repeats the latest outcome, at the saved pipeline.yaml's position, relative to the folder it runs in.
         var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
         Assert.True(status.Exit == 1, status.Out + status.Err);
-        Assert.Contains("analysis: failed: analysis table 'bad': Conversion Error", status.Out);
+        Assert.Contains($"analysis: failed: {Path.Combine("artifacts", "s", "pipeline.yaml")}:{m.Groups[2].Value}:{m.Groups[3].Value}: " +
+                        "analysis table 'bad': Conversion Error", status.Out);
     }
 
     [Fact]
@@ -84,5 +98,7 @@ public class AnalysisDeclaredAtCliTests() : InTempFolder("analysis-declared-at-"
         var run = CliProcess.Run(dir, Limit, "run", "f.yaml", "--set", $"analysis.tables=[{{name: bad, sql: \"{Failing}\"}}]");
         Assert.True(run.Exit == 1, run.Out + run.Err);
         Assert.StartsWith("error: analysis table 'bad': Conversion Error", run.Err);
+        var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.Contains("analysis: failed: analysis table 'bad': Conversion Error", status.Out);
     }
 }

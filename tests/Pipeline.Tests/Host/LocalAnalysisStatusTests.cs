@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Retention.Tests.Host;
 
 /// <summary>`status` on a sweep trained by `run`: a failed analysis fails the sweep's status (exit 1, with its error), and an
@@ -24,7 +26,7 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
         var failed = CliProcess.Run(dir, Limit, "status", "artifacts/s");
         Assert.True(failed.Exit == 1, failed.Out + failed.Err);
         Assert.Contains("1 run: 1 completed", failed.Out);
-        Assert.Contains("analysis: failed: analysis table 'bad'", failed.Out);
+        Assert.Contains("analysis: failed: failing.yaml:7:12: analysis table 'bad'", failed.Out);
         Assert.Contains("Conversion Error", failed.Out);
 
         var analyze = CliProcess.Run(dir, Limit, "analyze", "artifacts/s", "--pipeline", "fixed.yaml");
@@ -129,7 +131,7 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
 
         var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
         Assert.True(status.Exit == 1, status.Out + status.Err);
-        Assert.Contains($"analysis: failed: analysis table 'bad': {note}", status.Out);
+        Assert.Matches($@"analysis: failed: {Regex.Escape(Path.Combine("artifacts", "s", "pipeline.yaml"))}:\d+:\d+: analysis table 'bad': {Regex.Escape(note)}", status.Out);
         Assert.DoesNotContain("Catalog Error", status.Out);
     }
 
