@@ -5,7 +5,11 @@ namespace Retention.Cluster;
 
 /// <summary>One run's state in `pipeline status`: pending, requeued, running, completed, failed,
 /// interrupted or not started, with what explains it (the error, the job, the step).</summary>
-public sealed record RunState(string Run, string State, string Detail);
+public sealed record RunState(string Run, string State, string Detail)
+{
+    /// <summary>Failed only because a table it wrote is missing or unreadable since it completed: it trained to the end.</summary>
+    public bool TablesDamaged { get; init; }
+}
 
 /// <summary>The analysis job of a submission: pending, running, completed or failed, with what explains it.</summary>
 /// <param name="Job">The Slurm job that ran (or runs) it, or null for an analysis that ran in `run` or `analyze`.</param>
@@ -74,7 +78,8 @@ public static class SweepStatus
             return new(run, "failed", $"job {o.Job}{taskError}");
         // Completed, but a table it wrote is gone or unreadable since: the analysis would leave its rows out.
         if (o.Ended is { State: "completed" } && o.TablesProblem is { } damage)
-            return new(run, "failed", $"completed, but {damage} now: restore it, or delete the run's directory and resubmit (or run --resume) to train it again");
+            return new(run, "failed", $"completed, but {damage} now: restore it, or delete the run's directory and resubmit (or run --resume) to train it again")
+                { TablesDamaged = true };
         if (o.Ended is { } ended)
             return ended.State switch
             {
@@ -145,11 +150,19 @@ public static class SweepStatus
     }
 
     /// <summary>A completed analysis said as what it is while the runs have not all completed (a Ctrl+C's analysis, a
-    /// resume training again, failed runs): tables of the rows they had written by then, not the sweep's result.</summary>
-    public static AnalysisState? OfRuns(AnalysisState? analysis, IReadOnlyList<RunState> runs) =>
-        analysis is { State: "completed" } a && runs.Count(r => r.State != "completed") is var unfinished and > 0
-            ? a with { Detail = $"{a.Detail}; {Plural(unfinished, "run")} not completed: its tables hold the rows they had written by then" }
-            : analysis;
+    /// resume training again, failed runs): tables of the rows they had written by then, not the sweep's result. A run that
+    /// completed but has lost a table since is not one of those: the analysis holds its rows if it read them before the
+    /// damage (an analysis since fails on an unreadable table, and leaves a missing one's rows out).</summary>
+    public static AnalysisState? OfRuns(AnalysisState? analysis, IReadOnlyList<RunState> runs)
+    {
+        if (analysis is not { State: "completed" } a) return analysis;
+        int damaged = runs.Count(r => r.TablesDamaged), unfinished = runs.Count(r => r.State != "completed" && !r.TablesDamaged);
+        string detail = a.Detail
+            + (unfinished > 0 ? $"; {Plural(unfinished, "run")} not completed: its tables hold the rows they had written by then" : "")
+            + (damaged > 0 ? $"; {Plural(damaged, "completed run")} with a table missing or unreadable since: its tables hold " +
+                             $"{(damaged == 1 ? "that run's" : "their")} rows only if it was written before that" : "");
+        return detail == a.Detail ? analysis : a with { Detail = detail };
+    }
 
     /// <summary>The pipeline has an analysis, but none ran on the sweep (trained with --no-analysis, or its analysis moved to
     /// previous/ with runs a resume dropped): "not run" (exit 4, as a stale one: nothing writes it by itself, `analyze` does),

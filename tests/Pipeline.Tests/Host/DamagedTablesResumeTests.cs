@@ -35,7 +35,7 @@ public class DamagedTablesResumeTests() : InTempFolder("damaged-tables-")
     public async Task A_completed_run_whose_table_is_damaged_or_missing_is_refused_by_resume_and_failed_by_status(bool truncate)
     {
         System.IO.File.WriteAllText(Path.Combine(dir, "s.yaml"), Yaml);
-        await Train(resume: false);
+        await Train(resume: false, analyze: true);
         var metrics = File("runs", "width-3", "metrics.arrow");
         if (truncate) Truncate(metrics, 200); else System.IO.File.Delete(metrics);
         string expected = truncate ? "metrics.arrow cannot be read" : "metrics.arrow is missing";
@@ -44,6 +44,10 @@ public class DamagedTablesResumeTests() : InTempFolder("damaged-tables-")
         Assert.True(status.Exit == 1, status.Out + status.Err);
         Assert.Contains(status.Out.Split('\n'), l => l.Contains("width-3") && l.Contains("failed") && l.Contains("completed, but " + expected));
         Assert.Contains(status.Out.Split('\n'), l => l.Contains("width-2") && l.Contains("completed") && !l.Contains("failed"));
+        // The analysis ran on every row the run wrote (it completed); it said "1 run not completed" of it.
+        Assert.Contains("; 1 completed run with a table missing or unreadable since: its tables hold that run's rows only if it was written before that",
+            status.Out);
+        Assert.DoesNotContain("not completed", status.Out);
 
         var resume = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--artifacts", dir, "--no-analysis");
         Assert.True(resume.Exit == 2, resume.Out + resume.Err);
@@ -56,9 +60,9 @@ public class DamagedTablesResumeTests() : InTempFolder("damaged-tables-")
         var again = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--artifacts", dir, "--no-analysis");
         Assert.True(again.Exit == 0, again.Out + again.Err);
         Assert.Contains("width-2: completed earlier, skipped (--resume)", again.Out + again.Err);
-        // Both runs whole; only the analysis (trained with --no-analysis) is left to `analyze`.
+        // Both runs whole; only the analysis, written before width-3 trained again (--no-analysis), is left to `analyze`.
         var after = CliProcess.Run(dir, Limit, "status", "s");
-        Assert.True(after.Exit == 4 && after.Out.Contains("2 runs: 2 completed") && after.Out.Contains("analysis: not run"), after.Out + after.Err);
+        Assert.True(after.Exit == 4 && after.Out.Contains("2 runs: 2 completed") && after.Out.Contains("analysis: stale"), after.Out + after.Err);
     }
 
     [Theory]
