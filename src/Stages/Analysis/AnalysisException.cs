@@ -46,7 +46,7 @@ public sealed class AnalysisException : Exception
     public AnalysisException At(SqlDeclaration? declaration) => At(declaration?.Where(InSql));
 
     /// <summary>Several failed steps as one (the plots that failed), each part said with its own position.</summary>
-    /// <param name="note">Appended after the parts, e.g. " (the other plots and the tables were written)".</param>
+    /// <param name="note">Appended after the parts, e.g. " (the other plots and the tables were written)", or empty.</param>
     public static AnalysisException Combined(string step, IReadOnlyList<AnalysisException> parts, string note) =>
         new(step, string.Join("; ", parts.Select(p => p.Message)) + note, parts[0], null,
             $"{step}: {string.Join("; ", parts.Select(p => p.WithoutPositions))}{note}");

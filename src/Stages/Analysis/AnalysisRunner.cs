@@ -107,8 +107,22 @@ public static partial class AnalysisRunner
         }
         if (failed.Count == 1) throw failed[0];
         if (failed.Count > 1)
-            throw AnalysisException.Combined($"{failed.Count} plots", failed, " (the other plots and the tables were written)");
+            throw AnalysisException.Combined($"{failed.Count} plots", failed, Written(spec, failed.Count));
         return results;
+    }
+
+    /// <summary>" (the other plots and the tables were written)", naming only what there was to write: with every plot
+    /// failed there are no others, and a pipeline may have no tables.</summary>
+    private static string Written(AnalysisSpec spec, int failedPlots)
+    {
+        var others = spec.Plots.Count > failedPlots ? "the other plots" : null;
+        var tables = spec.Tables.Count switch { 0 => null, 1 => "the table", _ => "the tables" };
+        return (others, tables) switch
+        {
+            (null, null) => "",
+            (null, "the table") => " (the table was written)",
+            _ => $" ({string.Join(" and ", new[] { others, tables }.OfType<string>())} were written)",
+        };
     }
 
     /// <summary>The analysis/ tables this analysis writes again: its own tables, and the advice's when it advises (the

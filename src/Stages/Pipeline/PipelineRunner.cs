@@ -256,7 +256,8 @@ public static class PipelineRunner
         catch (Exception e) when (e is AnalysisException or ArtifactException)
         {
             // Too early for the analysis (no logged rows yet): the stop is still a stop, not a failure, in status.json too.
-            var why = $"the analysis did not run on what the interrupted runs wrote ({(e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message)}); " +
+            // "did not complete": the steps before the failing one (and the other plots) were written.
+            var why = $"the analysis of what the interrupted runs wrote did not complete ({(e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message)}); " +
                       "`pipeline run ... --resume` finishes the runs and then runs it";
             await AnalysisOutcome.RecordAsync(sweepDir, AnalysisOutcome.Interrupted, why);
             progress.Info(why);

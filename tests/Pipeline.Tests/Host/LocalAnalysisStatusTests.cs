@@ -98,8 +98,11 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
     [Fact]
     public async Task An_analysis_the_stop_came_too_early_for_is_interrupted_not_failed()
     {
-        var yaml = Head.Replace("steps: 200", "steps: 5000").Replace("log_every: 50", "log_every: 1000") + "analysis:\n  plots:\n" +
-                   "    - {name: late, kind: line, sql: 'SELECT step, loss FROM metrics WHERE step > 0', x: step, y: loss}\n";
+        // Two plots with no rows yet beside a table that has them: the tables were written, the plots not.
+        var yaml = Head.Replace("steps: 200", "steps: 5000").Replace("log_every: 50", "log_every: 1000") + "analysis:\n" +
+                   "  tables:\n    - {name: runs, sql: 'SELECT run FROM params'}\n  plots:\n" +
+                   "    - {name: late, kind: line, sql: 'SELECT step, loss FROM metrics WHERE step > 0', x: step, y: loss}\n" +
+                   "    - {name: later, kind: line, sql: 'SELECT step, loss FROM metrics WHERE step > 1', x: step, y: loss}\n";
         using var stop = new CancellationTokenSource();
         var result = await Retention.Pipeline.PipelineRunner.RunAsync(Retention.Spec.SpecLoader.LoadText(yaml, Path.Combine(dir, "s.yaml")),
             Path.Combine(dir, "artifacts"), new Retention.Tests.Pipeline.StopAt(10, stop), stop.Token);
@@ -107,7 +110,11 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
 
         var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
         Assert.True(status.Exit == 4, status.Out + status.Err);
-        Assert.Contains("analysis: interrupted: the analysis did not run on what the interrupted runs wrote (plot 'late'", status.Out);
+        // One thing said, and true: it ran, wrote the table, and did not complete (it said "did not run", then "the tables were written").
+        Assert.Contains("analysis: interrupted: the analysis of what the interrupted runs wrote did not complete (2 plots: plot 'late'", status.Out);
+        Assert.Contains("no rows to plot (the table was written)); `pipeline run ... --resume` finishes the runs and then runs it", status.Out);
+        Assert.DoesNotContain("the other plots", status.Out);
+        Assert.True(File.Exists(Path.Combine(dir, "artifacts", "s", "analysis", "runs.arrow")));
         Assert.Contains("`pipeline run ... --resume` finishes the runs and then runs it", status.Out);
     }
 
