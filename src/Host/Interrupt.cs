@@ -56,7 +56,9 @@ public sealed class Interrupt : IDisposable
     /// files would be completed, and for a sweep that the analysis would run.</summary>
     public static string AtOnce(string command) => command switch
     {
-        "run" or "task" => "files still being written are left as a kill leaves them (`run --resume` continues a sweep from them), " +
+        // A run stopped at once keeps only its last checkpoint: one that had none yet trains again from step 0, as status says.
+        "run" or "task" => "files still being written are left as a kill leaves them: `run --resume` continues each unfinished run " +
+                           "from its last checkpoint, from step 0 where it has none yet (`pipeline status SWEEP_DIR` says which), " +
                            "and no analysis runs (`pipeline analyze SWEEP_DIR` runs it later)",
         "analyze" => "analysis tables still being written are not put in place (each replaces the old one whole when it is complete); " +
                      "run `pipeline analyze` again for them",

@@ -95,7 +95,7 @@ public static class SweepStatus
             // A kill leaves no status (a resumed attempt removed the earlier one at its start), but a checkpoint says where it stands.
             if (o.Job is not null && Failure(o) is { } why)
                 return new(run, "failed", $"job {o.Job} ended{why} without a status; {Resumable(o)}");
-            return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (a full disk? killed?); {Resumable(o)}");
+            return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (a second Ctrl+C or SIGTERM? a full disk? killed?); {Resumable(o)}");
         }
         if (o.Job is not null)
             return Failure(o) is { } why
