@@ -10,9 +10,14 @@ public class SecondStopStatusTests() : InTempFolder("second-stop-status-")
     [Fact]
     public void A_second_stop_says_runs_without_a_checkpoint_restart_from_step_0_as_status_then_says()
     {
+        // A wind-down that outlasts the 50 ms: were it over first, the second signal would find the process gone or its
+        // handlers removed (a plain SIGTERM's exit 143). Its analysis crosses the logged rows with a long range: instant on the
+        // empty tables validation checks it against, seconds on the rows a stopped run has written.
         File.WriteAllText(Path.Combine(dir, "syn.yaml"), "name: syn\nsynthetic: {tasks: 4, dims_per_task: 4, width: 4}\n" +
-                                                         "train: {steps: 2000000, batch_size: 32, log_every: 500}\n");
-        using var run = CliProcess.Start(dir, "run", "syn.yaml", "--no-analysis");
+                                                         "train: {steps: 2000000, batch_size: 32, log_every: 500}\n" +
+                                                         "analysis:\n  tables:\n    - name: slow\n" +
+                                                         "      sql: SELECT sum(r.i * m.step) AS s FROM metrics m, range(2000000000) r(i)\n");
+        using var run = CliProcess.Start(dir, "run", "syn.yaml");
         run.WaitForStep(1, Limit);
         run.Signal(15);
         Thread.Sleep(50);
