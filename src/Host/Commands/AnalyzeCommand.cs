@@ -45,6 +45,13 @@ public static class AnalyzeCommand
                     // Its SQL was checked against the tables its own experiment writes: refused before any file moves.
                     throw new UsageException($"--pipeline {other}: is an experiment: {pipeline.Spec.Experiment} pipeline, but {sweepDir} holds " +
                         $"experiment: {trained} runs (its {ArtifactLayout.PipelineFile}); its analysis reads tables those runs do not write");
+                // A completed run that lost a table since would have its rows left out of every table without a word (a truncated
+                // one fails the catalog; a deleted one is not there to fail it): refused as --resume refuses it. The runs are the
+                // sweep's own, also when --pipeline gives another file's analysis.
+                var trainedRuns = ownFile is not null ? pipeline.Runs
+                    : File.Exists(ArtifactLayout.SweepPipelineFile(sweepDir))
+                        ? SpecLoader.Load(ArtifactLayout.SweepPipelineFile(sweepDir), stored: true, checkAnalysis: false).Runs : pipeline.Runs;
+                Pipeline.CompletedRunTables.RequireIntact(trainedRuns, run => Path.Combine(runs, run), sweepDir, "`pipeline analyze`");
                 var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
                 Interrupt.WorkWritten();
                 foreach (var table in tables.Where(t => t.Print))

@@ -49,6 +49,16 @@ public class DamagedTablesResumeTests() : InTempFolder("damaged-tables-")
             status.Out);
         Assert.DoesNotContain("not completed", status.Out);
 
+        // `analyze` refuses it too, touching nothing: a deleted table was simply absent from the catalog, so the analysis
+        // completed (exit 0) with width-3's rows left out of every table.
+        var finalTable = File("analysis", "final.arrow");
+        var before = System.IO.File.GetLastWriteTimeUtc(finalTable);
+        var analyze = CliProcess.Run(dir, Limit, "analyze", "s");
+        Assert.True(analyze.Exit == 2, analyze.Out + analyze.Err);
+        Assert.Contains("and `pipeline analyze` would keep them as they are", analyze.Err);
+        Assert.Contains("width-3 (" + expected, analyze.Err);
+        Assert.Equal(before, System.IO.File.GetLastWriteTimeUtc(finalTable));
+
         var resume = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--artifacts", dir, "--no-analysis");
         Assert.True(resume.Exit == 2, resume.Out + resume.Err);
         Assert.Contains("width-3 (" + expected, resume.Err);

@@ -26,7 +26,7 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
         var failed = CliProcess.Run(dir, Limit, "status", "artifacts/s");
         Assert.True(failed.Exit == 1, failed.Out + failed.Err);
         Assert.Contains("1 run: 1 completed", failed.Out);
-        Assert.Contains("analysis: failed: failing.yaml:7:12: analysis table 'bad'", failed.Out);
+        Assert.Contains("analysis: failed: failing.yaml:7:19: analysis table 'bad'", failed.Out);
         Assert.Contains("Conversion Error", failed.Out);
 
         var analyze = CliProcess.Run(dir, Limit, "analyze", "artifacts/s", "--pipeline", "fixed.yaml");
