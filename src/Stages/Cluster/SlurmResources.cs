@@ -45,13 +45,16 @@ public sealed record SlurmResources(
         return problems;
     }
 
-    /// <summary>How a limit that reads as something else is taken: Slurm reads "12:00" as MM:SS, twelve minutes, where "twelve
-    /// hours" is the likelier intent, and each attempt would then requeue every ten minutes without a word.</summary>
+    /// <summary>How a value that reads as something else is taken: Slurm reads "12:00" as MM:SS, twelve minutes, where "twelve
+    /// hours" is the likelier intent, and each attempt would then requeue every ten minutes without a word.
+    /// A memory size without a unit is megabytes to Slurm: "--mem 64" meant as 64 GB gets tasks killed out of memory.</summary>
     public IReadOnlyList<string> Notes() =>
         [.. new[] { ("--time", Time), ("--analysis-time", AnalysisTime) }
             .Where(o => o.Item2 is { } t && Regex.IsMatch(t, @"^\d+:\d+$"))
             .Select(o => $"{o.Item1} {o.Item2} is {TimeLimitSeconds(o.Item2!)! / 60} min {TimeLimitSeconds(o.Item2!)! % 60} s to Slurm (MM:SS); " +
-                         $"for {o.Item2!.Split(':')[0]} hours give {o.Item2}:00")];
+                         $"for {o.Item2!.Split(':')[0]} hours give {o.Item2}:00"),
+         .. Mem is { } mem && Regex.IsMatch(mem, @"^\d+$")
+            ? [$"--mem {mem} is {mem} MB to Slurm (its default unit); for gigabytes give {mem}G"] : Array.Empty<string>()];
 
     /// <summary>How long the work may go on after the warning before it must have checkpointed: three
     /// quarters of the lead (Slurm may signal up to a minute early, and the rest covers the exit).</summary>

@@ -365,4 +365,15 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         var hours = Submit(FakeSlurmPath("echo 1"), "--dry-run", "--time", "12:00:00");
         Assert.DoesNotContain("note:", hours.Err);
     }
+
+    [Fact]
+    public void A_memory_size_without_a_unit_is_said_to_be_megabytes()
+    {
+        WritePipeline();
+        var dry = Submit(FakeSlurmPath("echo 1"), "--dry-run", "--mem", "64");
+        Assert.True(dry.Exit == 0, dry.Err + dry.Out);
+        Assert.Contains("note: --mem 64 is 64 MB to Slurm (its default unit); for gigabytes give 64G", dry.Err);
+        Assert.Contains("#SBATCH --mem=64", dry.Out);
+        Assert.DoesNotContain("note:", Submit(FakeSlurmPath("echo 1"), "--dry-run", "--mem", "64G").Err);
+    }
 }
