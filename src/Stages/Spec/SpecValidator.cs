@@ -446,7 +446,13 @@ internal sealed partial class SpecValidator
             Task(fourier.Task, "probes.fourier.task", "modular_addition");
             Layer(fourier.Layer, "probes.fourier.layer");
             OneOf(fourier.Position, ProbePositions, "probes.fourier.position", "position");
-            AtLeast(fourier.KeyFrequencies, 1, "probes.fourier.key_frequencies");
+            // A modulus p has (p − 1)/2 frequencies: more keys were cut to them without a word, and key_share was then 1.
+            if (AtLeast(fourier.KeyFrequencies, 1, "probes.fourier.key_frequencies")
+                && tasks.Where(t => t.Kind == "modular_addition" && t.Items >= 0 && (fourier.Task == "" || t.TaskName == fourier.Task))
+                        .Select(t => t.Items == 0 ? Retention.Data.ModularAdditionTask.DefaultModulus : t.Items)
+                        .DefaultIfEmpty(int.MaxValue).Min() is var p2 and >= 3 and < int.MaxValue)
+                Check(fourier.KeyFrequencies <= (p2 - 1) / 2, "probes.fourier.key_frequencies",
+                    $"must be at most {(p2 - 1) / 2}, the frequencies of modulus {p2} (1 … (p − 1)/2), got {fourier.KeyFrequencies}");
         }
         if (p.Gradients is { } gradients)
         {
