@@ -36,11 +36,12 @@ public static class ProbeCommand
                 // By default the folder the run's own relative paths resolved against (recorded in provenance.json).
                 var recorded = Retention.Pipeline.SweepContract.ReadProvenance(runDir)?.DataDirectory;
                 var baseDir = Path.GetFullPath(r.GetValue(dataDir) ?? (Directory.Exists(recorded) ? recorded : Directory.GetCurrentDirectory()));
+                // Before the spec is loaded: a key the scan never reads is named as such, not validated against the run's other settings.
+                if (SiteScan.UnreadSets(r.GetValue(sets) ?? []) is { } unread) throw new UsageException(unread);
                 var deviceSet = r.GetValue(device) is { } d ? new OptionSet("--device", "device", d) : null;
                 var spec = OptionSet.Load(r.GetValue(sets) ?? [], [deviceSet],
                     overrides => SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir, stored: true)).Runs.Single().Spec;
                 SiteScan.Probeable(runDir, spec);
-                if (SiteScan.UnreadSets(r.GetValue(sets) ?? []) is { } unread) throw new UsageException(unread);
                 var from = r.GetValue(dataDir) is not null ? "--data-dir" : Directory.Exists(recorded) ? "the folder recorded in the run's provenance.json" : "the current directory";
                 foreach (var file in new[] { spec.Data!.Tokenizer.Path, spec.Data.Tokenizer.MergesPath }.OfType<string>().Select(f => Path.GetFullPath(f, baseDir)))
                     if (!File.Exists(file))

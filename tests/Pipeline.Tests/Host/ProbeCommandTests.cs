@@ -174,6 +174,11 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.Equal(2, unread.Exit);
         Assert.StartsWith("error: --set probes.gradients.neurons, --set probes.das.layer: a scan does not read them", unread.Err.Trim());
         Assert.False(Directory.Exists(Path.Combine(dir, "scan-unread")));
+        // ...before the run's spec is loaded with them: a value the run's other settings refuse is not reported as an error in run.yaml.
+        var unreadInvalid = CliProcess.Run(dir, Limit, "probe", runDir, "--set", "train.steps=5", "--set", "data.tasks=[]");
+        Assert.Equal(2, unreadInvalid.Exit);
+        Assert.Equal("error: --set train.steps, --set data.tasks: a scan does not read them; it reads probes.das.* and probes.fourier.* " +
+            "(their layer and position come from --layers and --positions), device and data.tokenizer.*", unreadInvalid.Err.Trim());
 
         var notRun = CliProcess.Run(dir, Limit, "probe", dir);
         Assert.Equal(2, notRun.Exit);
@@ -200,7 +205,7 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.Equal(2, damaged.Exit);
         Assert.StartsWith($"error: {model}: the checkpoint is damaged", damaged.Err.Trim());
         Assert.False(Directory.Exists(Path.Combine(dir, "scan-damaged")));
-        Assert.All(new[] { outside, position, unsaved, incomplete, unread, notRun, missing, ofSweep, damaged },
+        Assert.All(new[] { outside, position, unsaved, incomplete, unread, unreadInvalid, notRun, missing, ofSweep, damaged },
             r => Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
