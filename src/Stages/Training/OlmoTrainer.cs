@@ -287,7 +287,8 @@ public sealed class OlmoTrainer : IDisposable
     }
 
     /// <summary>Reads a checkpoint's weights file, naming it when it is cut short (TorchSharp's reader says only
-    /// "read past the end of the stream").</summary>
+    /// "read past the end of the stream") or its content does not read back (overwritten, another model's: TorchSharp
+    /// says only what it expected, e.g. "Mismatched state_dict sizes", naming no file).</summary>
     static void LoadWeights(string file, Action<string> load)
     {
         try
@@ -298,6 +299,12 @@ public sealed class OlmoTrainer : IDisposable
         {
             throw new Artifacts.ArtifactException(file, "the checkpoint is damaged: the file ends before its weights do " +
                 "(truncated or partly copied); restore it, or train the run again", e);
+        }
+        // What TorchSharp's reader and AdamOptimizer.Load throw on bytes that are not what was saved; the path is a file that exists.
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidDataException or OverflowException)
+        {
+            throw new Artifacts.ArtifactException(file, $"the checkpoint is damaged: the file does not read back as what the run saved " +
+                $"({e.Message.TrimEnd('.')}); restore it, or train the run again", e);
         }
     }
 

@@ -200,12 +200,22 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         // A truncated model.bin names the file and says the checkpoint is damaged (TorchSharp's own message names neither).
         Directory.Move(Path.Combine(runDir, "moved"), Path.Combine(runDir, "checkpoint"));
         var model = Path.Combine(runDir, "checkpoint", "model.bin");
+        var saved = File.ReadAllBytes(model);
+        // A file of the right size whose bytes are not the weights (overwritten) says the same, naming the file.
+        var garbage = new byte[saved.Length];
+        new Random(7).NextBytes(garbage);
+        File.WriteAllBytes(model, garbage);
+        var overwritten = CliProcess.Run(dir, Limit, "probe", runDir, "--output", Path.Combine(dir, "scan-overwritten"));
+        Assert.Equal(2, overwritten.Exit);
+        Assert.StartsWith($"error: {model}: the checkpoint is damaged: the file does not read back as what the run saved", overwritten.Err.Trim());
+        Assert.False(Directory.Exists(Path.Combine(dir, "scan-overwritten")));
+        File.WriteAllBytes(model, saved);
         using (var f = new FileStream(model, FileMode.Open)) f.SetLength(1000);
         var damaged = CliProcess.Run(dir, Limit, "probe", runDir, "--output", Path.Combine(dir, "scan-damaged"));
         Assert.Equal(2, damaged.Exit);
         Assert.StartsWith($"error: {model}: the checkpoint is damaged", damaged.Err.Trim());
         Assert.False(Directory.Exists(Path.Combine(dir, "scan-damaged")));
-        Assert.All(new[] { outside, position, unsaved, incomplete, unread, unreadInvalid, notRun, missing, ofSweep, damaged },
+        Assert.All(new[] { outside, position, unsaved, incomplete, unread, unreadInvalid, notRun, missing, ofSweep, overwritten, damaged },
             r => Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
