@@ -4,13 +4,18 @@ using Retention.Messages;
 namespace Retention.Host.Commands;
 
 /// <summary>What `pipeline probe` is pointed at and writes to, checked before any model is loaded: errors that say
-/// what the path is (missing, a sweep and its runs) rather than only what it is not.</summary>
+/// what the path is (missing, a file, a sweep and its runs, a folder of runs or one inside a run) rather than only what it is not.</summary>
 public static class ProbeTarget
 {
     /// <summary>Why <paramref name="runDir"/> cannot be probed as one run; null when it holds a run.yaml.</summary>
     /// <param name="use">What to do with one of a sweep's runs instead, in the command's words ("probe", "give --run").</param>
     public static string? RunProblem(string runDir, string use = "probe")
     {
+        // A file (a pipeline's YAML, a run's run.yaml or checkpoint) exists: say what it is, not that nothing is there.
+        if (File.Exists(runDir))
+            return $"{runDir}: is a file, not a run directory; " + (RunAbove(runDir) is { } holder
+                ? $"{use} the run it is in, {holder}"
+                : $"{use} a run's directory (SWEEP/{ArtifactLayout.RunsDir}/RUN, written by `pipeline run` or `pipeline submit`)");
         if (!Directory.Exists(runDir)) return $"{runDir}: does not exist";
         if (File.Exists(Path.Combine(runDir, ArtifactLayout.RunManifest))) return null;
         // A sweep is the likeliest mistake: name its runs, as a sweep's runs/ folder holds them.
@@ -22,7 +27,20 @@ public static class ProbeTarget
                 ? " (its runs/ holds none yet)"
                 : $": {Listing.FirstFew(runs.Select(r => Path.Combine(runDir, ArtifactLayout.RunsDir, Path.GetFileName(r))))}");
         }
-        return $"{runDir}: is not a run directory (no {ArtifactLayout.RunManifest})";
+        var notRun = $"{runDir}: is not a run directory (no {ArtifactLayout.RunManifest})";
+        // A sweep's runs/ (or any folder of runs) names the runs below; a run's checkpoint/ or scans/ names the run above.
+        var below = Directory.EnumerateDirectories(runDir).Where(d => File.Exists(Path.Combine(d, ArtifactLayout.RunManifest)))
+            .Order(StringComparer.Ordinal).ToList();
+        if (below.Count > 0) return $"{notRun}; {use} one of the runs in it: {Listing.FirstFew(below)}";
+        return RunAbove(runDir) is { } run ? $"{notRun}; it is inside the run {run}: {use} that" : notRun;
+    }
+
+    /// <summary>The nearest folder above <paramref name="path"/> that holds a run.yaml; null when none does.</summary>
+    static string? RunAbove(string path)
+    {
+        for (var dir = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)); dir is not null; dir = Path.GetDirectoryName(dir))
+            if (File.Exists(Path.Combine(dir, ArtifactLayout.RunManifest))) return dir;
+        return null;
     }
 
     /// <summary>Why the scan must not write into <paramref name="outputDir"/>: it holds files already (an earlier

@@ -199,6 +199,24 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
 
         // A truncated model.bin names the file and says the checkpoint is damaged (TorchSharp's own message names neither).
         Directory.Move(Path.Combine(runDir, "moved"), Path.Combine(runDir, "checkpoint"));
+
+        // A file that exists is said to be a file (the pipeline's YAML; a run's own file names the run), not missing.
+        var yaml = CliProcess.Run(dir, Limit, "probe", "olmo.yaml");
+        Assert.Equal(2, yaml.Exit);
+        Assert.Equal($"error: {Path.Combine(dir, "olmo.yaml")}: is a file, not a run directory; probe a run's directory " +
+            "(SWEEP/runs/RUN, written by `pipeline run` or `pipeline submit`)", yaml.Err.Trim());
+        var manifest = CliProcess.Run(dir, Limit, "probe", Path.Combine(runDir, "run.yaml"));
+        Assert.Equal(2, manifest.Exit);
+        Assert.Equal($"error: {Path.Combine(runDir, "run.yaml")}: is a file, not a run directory; probe the run it is in, {runDir}", manifest.Err.Trim());
+        // A sweep's runs/ names the runs in it; a run's checkpoint/ names the run it is in.
+        var runsFolder = Path.Combine(sweep, "runs");
+        var ofRuns = CliProcess.Run(dir, Limit, "probe", runsFolder);
+        Assert.Equal(2, ofRuns.Exit);
+        Assert.Equal($"error: {runsFolder}: is not a run directory (no run.yaml); probe one of the runs in it: {runDir}", ofRuns.Err.Trim());
+        var checkpoint = Path.Combine(runDir, "checkpoint");
+        var ofCheckpoint = CliProcess.Run(dir, Limit, "probe", checkpoint);
+        Assert.Equal(2, ofCheckpoint.Exit);
+        Assert.Equal($"error: {checkpoint}: is not a run directory (no run.yaml); it is inside the run {runDir}: probe that", ofCheckpoint.Err.Trim());
         var model = Path.Combine(runDir, "checkpoint", "model.bin");
         var saved = File.ReadAllBytes(model);
         // A file of the right size whose bytes are not the weights (overwritten) says the same, naming the file.
@@ -215,7 +233,7 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.Equal(2, damaged.Exit);
         Assert.StartsWith($"error: {model}: the checkpoint is damaged", damaged.Err.Trim());
         Assert.False(Directory.Exists(Path.Combine(dir, "scan-damaged")));
-        Assert.All(new[] { outside, position, unsaved, incomplete, unread, unreadInvalid, notRun, missing, ofSweep, overwritten, damaged },
+        Assert.All(new[] { outside, position, unsaved, incomplete, unread, unreadInvalid, notRun, missing, ofSweep, yaml, manifest, ofRuns, ofCheckpoint, overwritten, damaged },
             r => Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
