@@ -13,7 +13,7 @@ public static class ProbeCommand
     {
         var run = new Argument<string>("run") { Description = "An OLMo run's directory (SWEEP/runs/RUN) with its checkpoint/." };
         var layers = new Option<string?>("--layers") { Description = "Sites' layers, e.g. 0,2,4 (the residual stream after that many blocks; default: 0 to the model's depth)." };
-        var positions = new Option<string>("--positions") { Description = "Sites' tokens: tok1, tok2 or both.", DefaultValueFactory = _ => "tok1,tok2" };
+        var positions = new Option<string>("--positions") { Description = "Sites' tokens, comma-separated: tok1, tok2 or tok1,tok2.", DefaultValueFactory = _ => "tok1,tok2" };
         var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of the run's spec, e.g. probes.das.rank=2 or probes.das.steps=800.", AllowMultipleArgumentsPerToken = false };
         var device = new Option<string?>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (default: the run's device)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the folder the run's own paths resolved against, from its provenance.json; else the current directory)." };

@@ -154,6 +154,18 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         var position = CliProcess.Run(dir, Limit, "probe", runDir, "--positions", "tok3");
         Assert.Equal(2, position.Exit);
         Assert.Contains("tok3", position.Err);
+        // Every value the help names for --positions is taken: each gets past the site checks to the next one (the output folder's).
+        var help = CliProcess.Run(dir, Limit, "probe", "--help");
+        var named = System.Text.RegularExpressions.Regex.Match(help.Out, @"--positions <positions>\s+Sites' tokens[^:]*: (.+?)\.? \[default").Groups[1].Value;
+        Assert.True(named.Length > 0, help.Out);
+        var taken = Directory.CreateDirectory(Path.Combine(dir, "taken")).FullName;
+        File.WriteAllText(Path.Combine(taken, "note.txt"), "");
+        foreach (var value in System.Text.RegularExpressions.Regex.Split(named, ", | or "))
+        {
+            var accepted = CliProcess.Run(dir, Limit, "probe", runDir, "--layers", "0", "--positions", value, "--output", taken);
+            Assert.Equal(2, accepted.Exit);
+            Assert.StartsWith($"error: --output {taken}: is not empty", accepted.Err.Trim());
+        }
 
         Directory.Move(Path.Combine(runDir, "checkpoint"), Path.Combine(runDir, "moved"));
         var unsaved = CliProcess.Run(dir, Limit, "probe", runDir);
