@@ -134,7 +134,8 @@ public static class BenchCommand
     /// <summary>`pipeline bench probes FILE`: the probes' time against the training steps' time, at the file's cadence.</summary>
     static Command Probes(Option<string> artifacts)
     {
-        var opts = new PipelineOptions();
+        // Required: the embedded default (synthetic-capacity.yaml) has no probes: section to measure.
+        var opts = new PipelineOptions("Pipeline YAML file with a probes: section, e.g. pipelines/olmo-representations.yaml.");
         var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (as `run --jobs`; 0 = cores / threads on the CPU).", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads.", DefaultValueFactory = _ => 1 };
         var cmd = new Command("probes", "Train a pipeline's runs with their probes and report each probe's time as a share of the training steps' time.");

@@ -6,10 +6,14 @@ namespace Retention.Host.Commands;
 /// <summary>The arguments shared by `run` and `validate`: which file, profile and overrides.</summary>
 public sealed class PipelineOptions
 {
-    public readonly Argument<string?> File = new("file")
+    public readonly Argument<string?> File;
+
+    /// <param name="fileNeeded">What the file must hold, when the embedded default does not hold it (bench probes: a
+    /// probes: section): the file is then required, and this says what it is; null: the file may be omitted.</param>
+    public PipelineOptions(string? fileNeeded = null) => File = new("file")
     {
-        Description = "Pipeline YAML file. Omitted: the embedded default (synthetic-capacity.yaml, profile cpu).",
-        Arity = ArgumentArity.ZeroOrOne,
+        Description = fileNeeded ?? "Pipeline YAML file. Omitted: the embedded default (synthetic-capacity.yaml, profile cpu).",
+        Arity = fileNeeded is null ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
     };
     public readonly Option<string?> Profile = new("--profile", "-p") { Description = "Named profile of the file to apply (e.g. cpu, gpu)." };
     public readonly Option<string[]> Set = new("--set", "-s")

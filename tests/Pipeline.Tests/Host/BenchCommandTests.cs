@@ -188,6 +188,20 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
     }
 
     [Fact]
+    public void Bench_probes_needs_a_file_as_the_embedded_default_has_no_probes_to_measure()
+    {
+        var before = Listing();
+        var (exit, output, err) = Pipeline("bench", "probes");
+        Assert.True(exit == 2, output + err);
+        Assert.StartsWith("error: Required argument 'file' missing for command: 'probes'.", err.Trim());
+        Assert.Equal(before, Listing());
+        var help = Pipeline("bench", "probes", "--help");
+        Assert.Contains("pipeline bench probes <file> [options]", help.Out);
+        Assert.Contains("with a probes: section", help.Out);
+        Assert.DoesNotContain("synthetic-capacity.yaml", help.Out);
+    }
+
+    [Fact]
     public void Bench_query_wants_a_run_directory_and_names_a_sweeps_runs()
     {
         foreach (var run in new[] { "a", "b" })
