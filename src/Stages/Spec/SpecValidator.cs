@@ -419,7 +419,7 @@ internal sealed partial class SpecValidator
         {
             var candidates = tasks.Where(t => kind is null || t.Kind == kind).ToList();
             if (name.Length == 0)
-                Check(candidates.Count > 0, path, $"needs a {(kind ?? "injected").Replace('_', ' ')} task in data.tasks to probe");
+                Check(candidates.Count > 0, path, $"needs {(kind is null ? "an injected" : $"a {kind.Replace('_', ' ')}")} task in data.tasks to probe");
             else
                 Check(candidates.Any(t => t.TaskName == name), path,
                     $"no {(kind ?? "injected").Replace('_', ' ')} task named '{name}' in data.tasks; " + (candidates.Count > 0
