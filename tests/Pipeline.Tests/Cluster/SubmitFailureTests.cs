@@ -290,6 +290,20 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
     }
 
     [Fact]
+    public void A_resubmission_of_a_one_run_sweep_with_nothing_to_train_says_its_one_run_completed()
+    {
+        WritePipeline();
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), File.ReadAllText(Path.Combine(dir, "syn.yaml"))
+            .Replace("sweep: {train.lr: [0.003, 0.001]}", "sweep: {train.lr: [0.003]}"));
+        var local = CliProcess.Run(dir, Limit, "run", "syn.yaml");
+        Assert.True(local.Exit == 0, local.Err + local.Out);
+
+        var submitted = Submit(FakeSlurmPath("echo 77"));
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        Assert.Contains($"the one run of {Sweep} completed: nothing to submit", submitted.Out);   // was "all 1 runs of"
+    }
+
+    [Fact]
     public void Status_of_a_sweep_whose_runs_and_analysis_ended_after_its_submission_does_not_ask_the_scheduler()
     {
         // Submitted, then trained and analysed by `run --resume`: a scheduler that cannot be reached took a minute of
