@@ -45,7 +45,7 @@ public class MalformedCorpusCliTests() : InTempFolder("corpus-")
         Yaml("an OLMo model that cannot fit in memory", "6:7", ["olmo", "4B shape", "needs about", "raise olmo.grad_accumulation"],
             ["name: a", Olmo, .. OlmoData, "olmo: {preset: 4B}"]),
         Yaml("max loss ratio below one", "2:25", ["train.max_loss_ratio", "0 (off) or a finite number > 1"], ["name: a", "train: {max_loss_ratio: 0.5}"]),
-        Yaml("analysis SQL typo", "5:25", ["analysis.tables[0].sql", "stpe", "(checked against the tables the runs will write"],
+        Yaml("analysis SQL typo", "5:37", ["analysis.tables[0].sql", "stpe", "(checked against the tables the runs will write"],
             ["name: a", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}", "analysis:", "  tables:", "    - {name: last, sql: 'SELECT max(stpe) FROM metrics'}"]),
         Yaml("plot axis typo", "5:80", ["analysis.plots[0].y", "no column 'los'"],
             ["name: a", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}", "analysis:", "  plots:",

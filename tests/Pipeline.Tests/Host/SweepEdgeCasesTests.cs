@@ -32,7 +32,7 @@ public class SweepEdgeCasesTests() : InTempFolder("sweep-edges-")
         run.Signal(15);
         var (exit, output, err) = run.WaitForExit(Limit);
         Assert.True(exit == 130, err);
-        Assert.Contains("the analysis did not run", output);
+        Assert.Contains("the analysis of what the interrupted runs wrote did not complete", output);
         Assert.Contains("no rows to plot", output);
         Assert.DoesNotContain("error:", err);
         Assert.All(Directory.GetDirectories(Path.Combine(Sweep, "runs")), r =>
