@@ -42,7 +42,8 @@ public static class ProbeCommand
                 var spec = OptionSet.Load(r.GetValue(sets) ?? [], [deviceSet],
                     overrides => SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir, stored: true)).Runs.Single().Spec;
                 SiteScan.Probeable(runDir, spec);
-                var from = r.GetValue(dataDir) is not null ? "--data-dir" : Directory.Exists(recorded) ? "the folder recorded in the run's provenance.json" : "the current directory";
+                var from = r.GetValue(dataDir) is not null ? "--data-dir" : Directory.Exists(recorded) ? "the folder recorded in the run's provenance.json"
+                    : recorded is not null ? $"the current directory, as the folder the run's provenance.json records, {recorded}, is gone" : "the current directory";
                 foreach (var file in new[] { spec.Data!.Tokenizer.Path, spec.Data.Tokenizer.MergesPath }.OfType<string>().Select(f => Path.GetFullPath(f, baseDir)))
                     if (!File.Exists(file))
                         throw new UsageException($"{file}: the run's tokenizer file is not there (its relative paths resolve against {baseDir}, {from}); " +

@@ -141,6 +141,12 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         // ...and --data-dir points the same relative path at it.
         var given = Path.Combine(dir, "scan-given");
         ReproducesTheRun(CliProcess.Run(elsewhere, Limit, [.. probe, "--data-dir", Path.Combine(other, "pipelines"), "--output", given]), given);
+
+        // The recorded folder itself gone: the paths fall back to the current directory, and the error says why.
+        Directory.Delete(Path.Combine(project, "pipelines"), recursive: true);
+        var gone = CliProcess.Run(elsewhere, Limit, [.. probe, "--output", Path.Combine(dir, "scan-gone")]);
+        Assert.Equal(2, gone.Exit);
+        Assert.Contains($"the current directory, as the folder the run's provenance.json records, {Path.Combine(project, "pipelines")}, is gone", gone.Err);
     }
 
     [Fact]
