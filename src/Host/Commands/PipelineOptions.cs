@@ -52,11 +52,13 @@ public sealed class PipelineOptions
             throw new UsageException($"--data-dir '{dataDir}' is a file, not a folder: give the folder the pipeline's relative data paths " +
                 $"resolve against (the file lies in {Path.GetDirectoryName(dataDir)})");
         if (dataDir is not null && !Directory.Exists(dataDir)) throw new UsageException($"--data-dir '{dataDir}' does not exist");
-        return OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
+        var pipeline = OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
             ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles,
                 analysisMoment: analysisMoment)
             : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
                 checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles, analysisMoment: analysisMoment));
+        foreach (var note in pipeline.SetNotes) Console.Error.WriteLine($"note: {note}");
+        return pipeline;
     }
 }
 

@@ -19,6 +19,9 @@ public sealed record LoadedPipeline(
     /// file's folder, or the --data-dir given.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 
+    /// <summary>What the --set overrides did that the user may not have meant: a section of the pipeline they added.</summary>
+    public IReadOnlyList<string> SetNotes { get; init; } = [];
+
     /// <summary>Each swept key's short name (a column of swept.arrow) and its values as written.</summary>
     public IReadOnlyList<(string Key, IReadOnlyList<string> Values)> Swept { get; init; } = [];
 

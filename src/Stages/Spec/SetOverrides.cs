@@ -13,6 +13,18 @@ namespace Retention.Spec;
 /// </summary>
 internal static class SetOverrides
 {
+    /// <summary>The optional section (probes.gradients, synthetic.rare, …) an assignment reaches into that
+    /// <paramref name="root"/> does not have, or null. Setting one of its keys adds it with its defaults for the others, and
+    /// a section present is on: said in a note, since the user may have thought the pipeline had it.</summary>
+    public static string? AddedSection(YamlMappingNode root, string assignment)
+    {
+        var eq = assignment.IndexOf('=');
+        if (eq <= 0 || SchemaPath.TryResolve(assignment[..eq].Trim(), out _, out _) is not { IsSweepEntry: false } target) return null;
+        return SpecSchema.FirstOptionalSection(target.Keys, prefix =>
+            prefix.Split('.').Aggregate((YamlNode?)root, (node, key) => node is YamlMappingNode m ? YamlTree.Get(m, key) : null)
+                is null or YamlScalarNode);
+    }
+
     public static YamlMappingNode Apply(YamlMappingNode root, string assignment, SourceMap sources)
     {
         var source = $"--set {assignment}";

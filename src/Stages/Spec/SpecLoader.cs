@@ -110,12 +110,13 @@ public static class SpecLoader
         var errors = new List<SpecError>();
         YamlMappingNode root;
         IReadOnlyList<Analysis.RemovedSweepKey> removedSweepKeys;
+        IReadOnlyList<string> setNotes;
         try
         {
             root = Document(yaml, sources, duplicates);
             root = Profiles.Apply(root, profile, sources);
             var beforeSets = root;
-            root = ApplySets(root, sets ?? [], sources);
+            root = ApplySets(root, sets ?? [], sources, out setNotes);
             removedSweepKeys = RemovedSweepKeys(beforeSets, root);
         }
         catch (SpecException e) when (duplicates.Count > 0)
@@ -180,7 +181,7 @@ public static class SpecLoader
         var others = checkOtherProfiles ? OtherProfileErrors(yaml, sourceName, profile, baseDirectory, duplicates, analysisMoment) : [];
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. Fail(duplicates).Errors, .. others]);
 
-        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept, AnalysisWarnings = analysisWarnings,
+        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept, AnalysisWarnings = analysisWarnings, SetNotes = setNotes,
             AnalysisDeclaredAt = AnalysisPositions.Of(spec.Analysis, index, sources, yaml.Split('\n')) };
     }
 
@@ -225,14 +226,19 @@ public static class SpecLoader
     private static string? ValueText(YamlNode node, IEnumerable<string> keys) =>
         keys.Aggregate((YamlNode?)node, (n, key) => n is YamlMappingNode m ? YamlTree.Get(m, key) : null) is YamlScalarNode { Value: { } v } ? v : null;
 
-    private static YamlMappingNode ApplySets(YamlMappingNode root, IReadOnlyList<string> sets, SourceMap sources)
+    /// <param name="notes">Each section a set added to the pipeline (<see cref="SetOverrides.AddedSection"/>), in words.</param>
+    private static YamlMappingNode ApplySets(YamlMappingNode root, IReadOnlyList<string> sets, SourceMap sources, out IReadOnlyList<string> notes)
     {
         // Report every bad --set at once; a good one still applies so later ones see it.
         var errors = new List<SpecError>();
+        var added = new List<string>();
         foreach (var set in sets)
         {
             try
             {
+                if (SetOverrides.AddedSection(root, set) is { } section)
+                    added.Add($"--set {set} adds '{section}', which the pipeline does not have, with its defaults for the keys " +
+                              $"not set (a section present is on; --set '{section}={{...}}' writes it whole)");
                 root = SetOverrides.Apply(root, set, sources);
             }
             catch (SpecException e)
@@ -240,6 +246,7 @@ public static class SpecLoader
                 errors.AddRange(e.Errors);
             }
         }
+        notes = added;
         return errors.Count > 0 ? throw new SpecException(errors) : root;
     }
 

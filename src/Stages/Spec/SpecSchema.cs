@@ -51,6 +51,30 @@ internal static class SpecSchema
 
     public static IReadOnlyList<string> KeysOf(Type record) => FieldsOf(record).Select(f => f.Key).ToList();
 
+    /// <summary>Whether a section of <paramref name="record"/> is left out unless written (its default is null: probes.das,
+    /// synthetic.rare, analysis.advise): writing it, even empty, turns something on.</summary>
+    public static bool IsOptionalSection(Type record, SpecField field)
+    {
+        if (field.Kind != FieldKind.Record) return false;
+        try { return field.Property.GetValue(Activator.CreateInstance(record)) is null; }
+        catch (MissingMethodException) { return false; }   // a record without a parameterless constructor: not optional
+    }
+
+    /// <summary>The first optional section on the way to <paramref name="keys"/>' last key (not that key itself), with the
+    /// dotted path to it, for which <paramref name="absent"/> holds; null when there is none.</summary>
+    public static string? FirstOptionalSection(IReadOnlyList<string> keys, Func<string, bool> absent)
+    {
+        var record = typeof(PipelineSpec);
+        for (int i = 0; i < keys.Count - 1; i++)
+        {
+            if (Find(record, keys[i]) is not { Kind: FieldKind.Record } field) return null;
+            var prefix = string.Join(".", keys.Take(i + 1));
+            if (IsOptionalSection(record, field) && absent(prefix)) return prefix;
+            record = field.Type;
+        }
+        return null;
+    }
+
     /// <summary>
     /// The YAML key of a property: the same naming convention the deserializer uses, so the
     /// two can never disagree.

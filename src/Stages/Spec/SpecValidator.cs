@@ -347,17 +347,11 @@ internal sealed partial class SpecValidator
             var path = prefix + field.Key;
             var node = _index.At(path);
             if (node is YamlScalarNode { Value: null or "" or "~" or "null" or "Null" or "NULL" } empty
-                && _sources.SourceOf(empty) == _sources.FileSource && IsOptional(record, field))
+                && _sources.SourceOf(empty) == _sources.FileSource && SpecSchema.IsOptionalSection(record, field))
                 Check(false, path, $"is empty, which leaves it out as if it were not written; write '{field.Key}: {{}}' for its defaults, or remove the line");
             else if (node is YamlMappingNode)
                 EmptySections(field.Type, path + ".");
         }
-    }
-
-    private static bool IsOptional(Type record, SpecField field)
-    {
-        try { return field.Property.GetValue(Activator.CreateInstance(record)) is null; }
-        catch (MissingMethodException) { return false; }
     }
 
     /// <summary>Listed ids a task's tokens mode never reads (append and sampled choose their own): most often tokens:

@@ -85,24 +85,8 @@ internal static class SweepPlanner
     /// <summary>The first optional section (null by default: synthetic.rare, probes.das, …) on the way to a swept
     /// field that the document does not have. A sweep varies what a pipeline has; it does not create a section
     /// (a sweep over synthetic.rare.gap added a rare task of default frequency to every run of a file without one).</summary>
-    private static string? MissingSection(IReadOnlyList<string> keys, NodeIndex index)
-    {
-        var record = typeof(PipelineSpec);
-        for (int i = 0; i < keys.Count - 1; i++)
-        {
-            if (SpecSchema.Find(record, keys[i]) is not { Kind: FieldKind.Record } field) return null;
-            var prefix = string.Join(".", keys.Take(i + 1));
-            if (DefaultsToNull(record, field) && index.At(prefix) is null) return prefix;
-            record = field.Type;
-        }
-        return null;
-    }
-
-    private static bool DefaultsToNull(Type record, SpecField field)
-    {
-        try { return field.Property.GetValue(Activator.CreateInstance(record)) is null; }
-        catch (MissingMethodException) { return false; }   // a record without a parameterless constructor: not optional
-    }
+    private static string? MissingSection(IReadOnlyList<string> keys, NodeIndex index) =>
+        SpecSchema.FirstOptionalSection(keys, prefix => index.At(prefix) is null);
 
     private static SchemaPath? Field(string key, out string problem)
     {

@@ -92,4 +92,19 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "syn", "runs")), output + err);
         Assert.Empty(Directory.GetFiles(dir, "*.arrow*", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public void A_set_into_a_section_the_pipeline_lacks_says_it_adds_it_with_its_defaults()
+    {
+        // synthetic-capacity.yaml has no rare task: setting its gap adds one (a section present is on), which a user who
+        // thought the pipeline had one would not see in `ok, 8 run(s)`.
+        var capacity = RepoFiles.Pipeline("synthetic-capacity.yaml");
+        var added = CliProcess.Run(dir, Limit, "validate", capacity, "--profile", "cpu", "--set", "synthetic.rare.gap=5");
+        Assert.True(added.Exit == 0, added.Err);
+        Assert.Contains("note: --set synthetic.rare.gap=5 adds 'synthetic.rare', which the pipeline does not have, with its defaults " +
+                        "for the keys not set (a section present is on; --set 'synthetic.rare={...}' writes it whole)", added.Err);
+        // Written whole, or into a section the file has: nothing to say.
+        Assert.DoesNotContain("note:", CliProcess.Run(dir, Limit, "validate", capacity, "--profile", "cpu", "--set", "synthetic.rare={gap: 5}").Err);
+        Assert.DoesNotContain("note:", CliProcess.Run(dir, Limit, "validate", capacity, "--profile", "cpu", "--set", "train.steps=100").Err);
+    }
 }
