@@ -79,8 +79,14 @@ public static class PipelineRunner
                     progress.Info($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
                 }
             }
-            SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
-            CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "--resume");
+            try
+            {
+                SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
+                CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "--resume");
+            }
+            // A run's status.json or run.yaml that cannot be read is the sweep's own input, refused before anything trains:
+            // invalid input (exit 2), as `status` says it of the same file, not a failed run.
+            catch (ArtifactException e) { throw new SweepContractException(e.Message); }
             // Runs the sweep no longer has (a smaller --set sweep) would join its analysis: set them aside.
             if (only is null && SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId)) is { } dropped)
             {

@@ -108,13 +108,18 @@ public class SweepEdgeCasesTests() : InTempFolder("sweep-edges-")
         Assert.Equal(2, status.Exit);
         Assert.Contains(Path.Combine(run, "status.json"), status.Err);
         Assert.Contains("not a readable run status", status.Err);
+        // A resume over it refuses the same input the same way (it exited 1, as if a run had failed), training nothing.
+        var refused = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--resume");
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("not a readable run status", refused.Err);
+        Assert.Equal("", File.ReadAllText(Path.Combine(run, "status.json")));
         Assert.DoesNotContain("Unhandled", status.Err);
         Assert.DoesNotContain("   at ", status.Err);
 
         File.Delete(Path.Combine(run, "status.json"));
         File.WriteAllText(Path.Combine(run, "run.yaml"), "train: [unclosed\n");
         var resume = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--no-analysis", "--resume");
-        Assert.NotEqual(0, resume.Exit);
+        Assert.Equal(2, resume.Exit);
         Assert.Contains(Path.Combine("artifacts", "syn", "runs", "width-2_frequency_exponent-0.5", "run.yaml"), resume.Err);
         Assert.Contains("not a readable run spec", resume.Err);
         Assert.DoesNotContain("Unhandled", resume.Err);
