@@ -41,8 +41,8 @@ public static class ValidateCommand
     /// <summary>What a run trains, in the terms of its experiment.</summary>
     static string Model(RunPlan run) => run.Spec.Experiment switch
     {
-        "olmo" when run.Spec is { Olmo: { } o, Data: { } d } && (o.VocabSize > 0 || run.Vocabulary is not null) =>
-            $"OLMo {o.Preset}, {Retention.Pipeline.OlmoRunGraph.Shape(o, run.Vocabulary is { } v ? TokenizerFit.ModelVocab(d, o, v) : o.VocabSize, d.Packing.SeqLen).ParameterCount():N0} parameters",
+        "olmo" when run.Spec is { Olmo: { } o, Data: { } d } && (run.ModelVocab ?? (o.VocabSize > 0 ? o.VocabSize : null)) is { } vocab =>
+            $"OLMo {o.Preset}, {Retention.Pipeline.OlmoRunGraph.Shape(o, vocab, d.Packing.SeqLen).ParameterCount():N0} parameters",
         "olmo" => $"OLMo {run.Spec.Olmo?.Preset ?? "4M"}",
         "data" => "data stage only",
         _ => $"width {run.Spec.Synthetic.Width}",

@@ -14,7 +14,7 @@ public sealed record RunPlan(
     PipelineSpec Spec,
     string ResolvedYaml)
 {
-    /// <summary>The size and EOS of the vocabulary the run tokenizes with, where loading knew them (OLMo and data runs):
-    /// what `validate` prints a model's parameter count from.</summary>
-    public Data.TokenizerIdentity? Vocabulary { get; init; }
+    /// <summary>The model's vocabulary (olmo.vocab_size, or the tokenizer's plus the appended task tokens), where loading
+    /// knew the tokenizer's (<see cref="TokenizerFit"/>): what `validate` prints a model's parameter count from.</summary>
+    public int? ModelVocab { get; init; }
 }

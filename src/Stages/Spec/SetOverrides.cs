@@ -20,9 +20,7 @@ internal static class SetOverrides
     {
         var eq = assignment.IndexOf('=');
         if (eq <= 0 || SchemaPath.TryResolve(assignment[..eq].Trim(), out _, out _) is not { IsSweepEntry: false } target) return null;
-        return SpecSchema.FirstOptionalSection(target.Keys, prefix =>
-            prefix.Split('.').Aggregate((YamlNode?)root, (node, key) => node is YamlMappingNode m ? YamlTree.Get(m, key) : null)
-                is null or YamlScalarNode);
+        return SpecSchema.FirstOptionalSection(target.Keys, prefix => YamlTree.At(root, prefix.Split('.')) is null or YamlScalarNode);
     }
 
     public static YamlMappingNode Apply(YamlMappingNode root, string assignment, SourceMap sources)

@@ -169,11 +169,12 @@ public static class SpecLoader
             runErrors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checkResources, stored), runMended).Select(e => (e, run.RunId)));
             if (checkPaths) runErrors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory, tokenizerChecks).Select(e => (e, run.RunId)));
             var vocabulary = runErrors.Count == before ? Vocabulary(runSpec, baseDirectory, checkPaths, tokenizerChecks) : null;
+            var fit = vocabulary?.Identity is { } identity ? TokenizerFit.Check(runSpec.Data!, runSpec.Olmo, identity) : null;
             if (vocabulary is { Problem: { } problem })
                 runErrors.Add((ErrorAt(runIndex, sources, "data.tokenizer.eos_token", problem.Replace("tokenizer.eos_token: ", "")), run.RunId));
-            else if (vocabulary?.Identity is { } identity)
-                runErrors.AddRange(TokenizerFit.Problems(runSpec.Data!, runSpec.Olmo, identity).Select(p => (ErrorAt(runIndex, sources, p.Path, p.Message), run.RunId)));
-            runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { Vocabulary = vocabulary?.Identity });
+            else if (fit is not null)
+                runErrors.AddRange(fit.Problems.Select(p => (ErrorAt(runIndex, sources, p.Path, p.Message), run.RunId)));
+            runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { ModelVocab = fit?.ModelVocab });
         }
         errors.AddRange(InRuns(runErrors, expanded));
         if (errors.Count == 0 && AdviseSizeError(spec, runs, index, sources) is { } sizeError) errors.Add(sizeError);
@@ -224,7 +225,7 @@ public static class SpecLoader
 
     /// <summary>The scalar at a dotted path as written, or null where there is none.</summary>
     private static string? ValueText(YamlNode node, IEnumerable<string> keys) =>
-        keys.Aggregate((YamlNode?)node, (n, key) => n is YamlMappingNode m ? YamlTree.Get(m, key) : null) is YamlScalarNode { Value: { } v } ? v : null;
+        YamlTree.At(node, keys) is YamlScalarNode { Value: { } v } ? v : null;
 
     /// <param name="notes">Each section a set added to the pipeline (<see cref="SetOverrides.AddedSection"/>), in words.</param>
     private static YamlMappingNode ApplySets(YamlMappingNode root, IReadOnlyList<string> sets, SourceMap sources, out IReadOnlyList<string> notes)
@@ -351,8 +352,8 @@ public static class SpecLoader
         var sizes = new SortedSet<long>();
         foreach (var run in runs)
         {
-            if (run.Vocabulary is not { } vocabulary || run.Spec is not { Olmo: { } o, Data: { } d }) return null;
-            sizes.Add(Pipeline.OlmoRunGraph.Shape(o, TokenizerFit.ModelVocab(d, o, vocabulary), d.Packing.SeqLen).ParameterCount());
+            if (run.ModelVocab is not { } vocab || run.Spec is not { Olmo: { } o, Data: { } d }) return null;
+            sizes.Add(Pipeline.OlmoRunGraph.Shape(o, vocab, d.Packing.SeqLen).ParameterCount());
         }
         return sizes.Contains(advise.Size) ? null : ErrorAt(index, sources, "analysis.advise.size",
             $"no run of the sweep trains a {advise.Size:N0}-parameter model; its sizes: {string.Join(", ", sizes.Select(s => s.ToString("N0")))} (as model.arrow's parameters)");

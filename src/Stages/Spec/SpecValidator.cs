@@ -16,7 +16,7 @@ internal sealed partial class SpecValidator
     public static bool IsExperiment(string experiment) => Experiments.Contains(experiment);
     private static readonly string[] Presets = ["4M", "20M", "300M", "1B", "4B"];
     private static readonly string[] TaskKinds = ["comparison", "modular_addition"];
-    private static readonly string ComparisonTaskDefaults =
+    private static readonly string TaskItemDefaults =
         $"{Retention.Data.ComparisonTask.DefaultItems} comparison items, modulus {Retention.Data.ModularAdditionTask.DefaultModulus} for modular addition";
     private static readonly string[] Bases = ["identity", "random"];
     private static readonly string[] Optimizers = ["adam"];
@@ -184,7 +184,7 @@ internal sealed partial class SpecValidator
             AtLeast(t.Gap, 1, $"data.tasks[{i}].gap");
             // The sizes' own rules at their keys (the task's constructor would say them in its parameters' names).
             Check(t.Items == 0 || t.Items >= 2, $"data.tasks[{i}].items",
-                $"must be 0 (the kind's default: {ComparisonTaskDefaults}) or at least 2, got {t.Items}");
+                $"must be 0 (the kind's default: {TaskItemDefaults}) or at least 2, got {t.Items}");
             AtLeast(t.Instances, 2, $"data.tasks[{i}].instances");
             if (t.Instances >= 2)
                 Check(t.TrainInstances >= 1 && t.TrainInstances < t.Instances, $"data.tasks[{i}].train_instances",
@@ -346,8 +346,8 @@ internal sealed partial class SpecValidator
         {
             var path = prefix + field.Key;
             var node = _index.At(path);
-            if (node is YamlScalarNode { Value: null or "" or "~" or "null" or "Null" or "NULL" } empty
-                && _sources.SourceOf(empty) == _sources.FileSource && SpecSchema.IsOptionalSection(record, field))
+            if (node is not null && YamlTree.IsNull(node)
+                && _sources.SourceOf(node) == _sources.FileSource && SpecSchema.IsOptionalSection(record, field))
                 Check(false, path, $"is empty, which leaves it out as if it were not written; write '{field.Key}: {{}}' for its defaults, or remove the line");
             else if (node is YamlMappingNode)
                 EmptySections(field.Type, path + ".");

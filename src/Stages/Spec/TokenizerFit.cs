@@ -20,31 +20,31 @@ public static class TokenizerFit
         _ => null,
     };
 
-    /// <summary>What the vocabulary refuses, each with the key to say it at; empty when the tasks and the model fit.</summary>
-    public static IReadOnlyList<(string Path, string Message)> Problems(DataSpec data, OlmoSpec? olmo, TokenizerIdentity tokenizer)
+    /// <summary>What the vocabulary refuses, each with the key to say it at (<see cref="Fit.Problems"/>), and otherwise the
+    /// model's vocabulary as the run sizes it (<see cref="Fit.ModelVocab"/>: olmo.vocab_size, or the tokenizer's plus the
+    /// appended task tokens), so that what `validate` prints is counted by the same build that checked it.</summary>
+    public static Fit Check(DataSpec data, OlmoSpec? olmo, TokenizerIdentity tokenizer)
     {
         var tasks = new List<(InjectedTaskSpec, InjectedTask)>();
+        int needed = tokenizer.VocabSize;   // with no task, the tokenizer's own
         for (int i = 0; i < data.Tasks.Count; i++)
         {
             InjectedTask task;
             try { task = InjectedTask.Create(data.Tasks[i]); }
-            catch (ArgumentException) { return []; }   // the validator says what is wrong with the task itself
+            catch (ArgumentException) { return new([], null); }   // the validator says what is wrong with the task itself
             tasks.Add((data.Tasks[i], task));
             // Built task by task, so a refusal names the task whose ids do not fit (sampled ids depend on the ones before).
-            try { TaskVocabulary.Build(tasks, tokenizer.VocabSize, tokenizer.EosId); }
-            catch (ArgumentException e) { return [($"data.tasks[{i}]", WithoutTaskName(e.Message, task.Name))]; }
+            try { needed = TaskVocabulary.Build(tasks, tokenizer.VocabSize, tokenizer.EosId).VocabSize; }
+            catch (ArgumentException e) { return new([($"data.tasks[{i}]", WithoutTaskName(e.Message, task.Name))], null); }
         }
-        int needed = tasks.Count == 0 ? tokenizer.VocabSize : TaskVocabulary.Build(tasks, tokenizer.VocabSize, tokenizer.EosId).VocabSize;
-        if (olmo is { VocabSize: > 0 } o && o.VocabSize < needed)
-            return [("olmo.vocab_size", Pipeline.OlmoRunGraph.VocabTooSmall(o.VocabSize, needed))];
-        return [];
+        if (olmo is { VocabSize: > 0 } o)
+            return o.VocabSize < needed ? new([("olmo.vocab_size", Pipeline.OlmoRunGraph.VocabTooSmall(o.VocabSize, needed))], null) : new([], o.VocabSize);
+        return new([], needed);
     }
 
-    /// <summary>The model's vocabulary as the run sizes it: olmo.vocab_size, or the tokenizer's plus the appended task tokens.</summary>
-    public static int ModelVocab(DataSpec data, OlmoSpec olmo, TokenizerIdentity tokenizer) =>
-        olmo.VocabSize > 0 ? olmo.VocabSize
-            : data.Tasks.Count == 0 ? tokenizer.VocabSize
-            : TaskVocabulary.Build([.. data.Tasks.Select(t => (t, InjectedTask.Create(t)))], tokenizer.VocabSize, tokenizer.EosId).VocabSize;
+    /// <param name="Problems">What the vocabulary refuses, each with its key; empty when the tasks and the model fit.</param>
+    /// <param name="ModelVocab">The model's vocabulary where they fit; null where they do not, or a task could not be built.</param>
+    public sealed record Fit(IReadOnlyList<(string Path, string Message)> Problems, int? ModelVocab);
 
     /// <summary>"cmp: token id 7 …" said at data.tasks[0] needs no "cmp: ".</summary>
     static string WithoutTaskName(string message, string name) =>

@@ -13,6 +13,10 @@ internal static class YamlTree
     public static YamlNode? Get(YamlMappingNode mapping, string key) =>
         mapping.Children.FirstOrDefault(kv => KeyText(kv.Key) == key).Value;
 
+    /// <summary>The node at a path of keys below <paramref name="node"/>, or null where a key is missing or a step is no mapping.</summary>
+    public static YamlNode? At(YamlNode node, IEnumerable<string> keys) =>
+        keys.Aggregate((YamlNode?)node, (n, key) => n is YamlMappingNode m ? Get(m, key) : null);
+
     public static string? KeyText(YamlNode key) => (key as YamlScalarNode)?.Value;
 
     /// <summary>A copy of <paramref name="mapping"/> with <paramref name="key"/> set (in place if present, else appended).</summary>
