@@ -107,27 +107,39 @@ public static class DataStream
     /// back. A document holding an id outside the tokenizer's vocabulary (the ids beyond it are the
     /// task tokens) is recorded as <c>token_out_of_vocabulary</c> and skipped.
     /// A document's id is its file's <see cref="Shard.IdName"/> and its token offset.
+    /// <c>epochs</c> passes over the files (0: forever), each in its own seeded file order as a text source's shards are;
+    /// issues are recorded in the first pass only (they are properties of the files), and a pass that yields no document
+    /// ends the source instead of spinning.
     /// </summary>
     static IEnumerable<TokenizedDocument> PretokenizedDocuments(DataSourceSpec spec, string baseDirectory, long seed, string? absoluteIdsFrom,
         DataQualityLog quality, TextTokenizer tokenizer, long firstIndex, PretokenizedCursor? from, Func<Document, bool> keep, ShardReader? reader)
     {
-        var source = PretokenizedSource.Create(spec, baseDirectory, seed, quality, reader, absoluteIdsFrom);
-        var names = source.Files.Select(f => f.IdName).ToArray();
         int eos = spec.EosTokenId ?? tokenizer.EosId, vocabulary = tokenizer.VocabSize;
         long index = firstIndex;
         ReadCursor before = from ?? PretokenizedCursor.Start;
-        foreach (var d in source.ReadDocuments(eos, from))
+        for (int epoch = from?.Epoch ?? 0; spec.Epochs == 0 || epoch < spec.Epochs; epoch++)
         {
-            var doc = new Document($"{names[d.FileIndex]}@{d.Offset}", "", spec.Name, new DocumentPosition(names[d.FileIndex], d.FileIndex, d.Offset));
-            int length = d.Tokens.Length > 0 && d.Tokens[^1] == eos ? d.Tokens.Length - 1 : d.Tokens.Length;
-            int bad = d.Tokens.AsSpan(0, length).IndexOfAnyExceptInRange(0, vocabulary - 1);
-            if (bad >= 0)
-                quality.Record(new DataQualityIssue(names[d.FileIndex], d.Offset, DataQualityReasons.TokenOutOfVocabulary,
-                    $"token id {d.Tokens[bad]} at offset {d.Offset + bad} is outside the tokenizer's vocabulary of {vocabulary}; document skipped"), spec.Strict);
-            else if (keep(doc))
-                yield return new TokenizedDocument(index, doc, d.Tokens.AsSpan(0, length).ToArray(), before);
-            index++;
-            before = d.After;
+            var log = epoch == 0 ? quality : new DataQualityLog();
+            var source = PretokenizedSource.Create(spec, baseDirectory, seed, log, reader, absoluteIdsFrom, epoch);
+            var names = source.Files.Select(f => f.IdName).ToArray();
+            bool resumed = from?.Epoch == epoch, any = false;
+            foreach (var d in source.ReadDocuments(eos, resumed ? from : null))
+            {
+                var doc = new Document($"{names[d.FileIndex]}@{d.Offset}", "", spec.Name, new DocumentPosition(names[d.FileIndex], d.FileIndex, d.Offset));
+                int length = d.Tokens.Length > 0 && d.Tokens[^1] == eos ? d.Tokens.Length - 1 : d.Tokens.Length;
+                int bad = d.Tokens.AsSpan(0, length).IndexOfAnyExceptInRange(0, vocabulary - 1);
+                if (bad >= 0)
+                    log.Record(new DataQualityIssue(names[d.FileIndex], d.Offset, DataQualityReasons.TokenOutOfVocabulary,
+                        $"token id {d.Tokens[bad]} at offset {d.Offset + bad} is outside the tokenizer's vocabulary of {vocabulary}; document skipped"), spec.Strict);
+                else
+                {
+                    any = true;
+                    if (keep(doc)) yield return new TokenizedDocument(index, doc, d.Tokens.AsSpan(0, length).ToArray(), before);
+                }
+                index++;
+                before = d.After;
+            }
+            if (!any && !resumed) yield break;
         }
     }
 

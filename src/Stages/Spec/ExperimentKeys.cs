@@ -20,6 +20,9 @@ internal static class ExperimentKeys
         [
             ("olmo", "the model is synthetic.*"),
             ("data", "the synthetic mixture is synthetic.*"),
+            // What picks a boundary or a lever among trained runs: a synthetic pipeline's advice is exact for every width and frequency.
+            .. new[] { "target_accuracy", "size", "frequency", "kind" }
+                .Select(k => ($"analysis.advise.{k}", "it is for advice from OLMo sweeps (trained runs); a synthetic pipeline's advice is exact for every width and frequency")),
         ],
         ["data"] =
         [

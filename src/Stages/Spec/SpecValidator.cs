@@ -53,6 +53,7 @@ internal sealed partial class SpecValidator
         if (!stored)
         {
             validator.SourceNames(spec);
+            validator.UnreadSourceKeys(spec);
             validator.Unread(spec);
             validator.UnreadTokenizerFiles(spec);
             validator.UnreadTaskIds(spec);
@@ -73,6 +74,29 @@ internal sealed partial class SpecValidator
                 Check(false, $"data.sources[{i}].name", $"'{list[i].Name}' is also data.sources[{first.j}]'s name" +
                     (list[i].Name == new Retention.Data.DataSourceSpec { Paths = [] }.Name ? " (the name of a source given none)" : "") +
                     ": give each source its own name; it labels the source's rows in sources.arrow and seeds its shuffle");
+    }
+
+    /// <summary>A source's keys its format never reads: an <c>eos_token_id</c> on a text source does not change its separator
+    /// (the tokenizer's EOS is), and a pre-tokenized source has no document shuffle. A value at its default passes (stored
+    /// files write every key out); stored files of earlier sweeps are not asked.</summary>
+    private void UnreadSourceKeys(PipelineSpec spec)
+    {
+        if (spec.Data is not { Sources: var list }) return;
+        var unset = new Retention.Data.DataSourceSpec { Paths = [] };
+        for (int i = 0; i < list.Count; i++)
+        {
+            var (s, at) = (list[i], $"data.sources[{i}]");
+            if (s.Format == "dolma")
+            {
+                const string text = "a text source (format: dolma) is tokenized by data.tokenizer, whose EOS separates its documents; " +
+                    "this key is for format: pretokenized files only: remove it";
+                Check(s.TokenDtype == unset.TokenDtype, $"{at}.token_dtype", text);
+                Check(s.EosTokenId is null, $"{at}.eos_token_id", text);
+            }
+            else if (s.Format == "pretokenized")
+                Check(s.ShuffleBuffer == unset.ShuffleBuffer, $"{at}.shuffle_buffer", "a pre-tokenized source is read in file order, " +
+                    "its documents unshuffled (shuffle_shards orders the files afresh each epoch): remove it");
+        }
     }
 
     private void Document(PipelineSpec spec)
@@ -271,26 +295,19 @@ internal sealed partial class SpecValidator
     private void Advise(PipelineSpec spec)
     {
         if (spec.Analysis.Advise is not { } a) return;
+        if (spec.Experiment == "synthetic")
+        {
+            // Its settings for trained runs are keys a synthetic pipeline does not read (ExperimentKeys), refused there.
+            Check(spec.Synthetic.Rare is not null, "analysis.advise", "synthetic advice is about a rare task: add synthetic.rare");
+            return;
+        }
+        Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");
         Check(a.TargetAccuracy is > 0 and <= 1, "analysis.advise.target_accuracy", $"must be in (0, 1], got {Show(a.TargetAccuracy)}");
         OneOf(a.Kind, TaskKinds, "analysis.advise.kind", "task kind");
         AtLeast(a.Size, 0, "analysis.advise.size");
         Check(a.Frequency == 0 || Retention.Data.InjectionSchedule.IsAcceptedFrequency(a.Frequency), "analysis.advise.frequency",
             $"must be 0 (none) or in {Retention.Data.InjectionSchedule.AcceptedRange}, got {Show(a.Frequency)}");
         Check((a.Size > 0) == (a.Frequency > 0), "analysis.advise", "size and frequency go together: both set (compare the two levers there) or neither");
-        if (spec.Experiment == "synthetic")
-        {
-            Check(spec.Synthetic.Rare is not null, "analysis.advise", "synthetic advice is about a rare task: add synthetic.rare");
-            // The exact advice covers every width and frequency: what picks a boundary or a lever among trained runs has nothing
-            // to change. Its defaults pass (a resolved pipeline.yaml writes every field out).
-            var unset = new AdviseSpec();
-            const string message = "is for advice from OLMo sweeps (trained runs); a synthetic pipeline's advice is exact for every width and frequency: remove it";
-            Check(a.TargetAccuracy == unset.TargetAccuracy, "analysis.advise.target_accuracy", message);
-            Check(a.Size == unset.Size, "analysis.advise.size", message);
-            Check(a.Frequency == unset.Frequency, "analysis.advise.frequency", message);
-            Check(a.Kind == unset.Kind, "analysis.advise.kind", message);
-        }
-        else
-            Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");
     }
 
     private void ReferenceTasks(IReadOnlyList<ReferenceTaskSpec> references, IReadOnlyList<string> injected)
@@ -315,7 +332,8 @@ internal sealed partial class SpecValidator
     /// out of them carry every default, and must load again for analyze and --resume.</summary>
     private void Unread(PipelineSpec spec)
     {
-        var defaults = new PipelineSpec { Name = spec.Name };
+        // An unread key inside an optional section (analysis.advise's) is compared with the section's own default.
+        var defaults = new PipelineSpec { Name = spec.Name, Analysis = new() { Advise = new() } };
         foreach (var (path, instead) in ExperimentKeys.Unread(spec.Experiment))
             foreach (var written in WrittenLeaves(path).Where(w => !SameValue(ValueAt(spec, w), ValueAt(defaults, w))))
                 Check(false, written, $"experiment: {spec.Experiment} does not read '{written}' ({instead}); remove it");

@@ -69,6 +69,23 @@ public class PretokenizedRunTests() : InTempFolder("pretok-")
     }
 
     [Fact]
+    public void A_pretokenized_source_with_epochs_zero_trains_past_its_first_pass()
+    {
+        // Ten documents: about 25 batches a pass, so 80 steps read the file three or four times (it read once, and the
+        // run ended "data exhausted" telling the user to set the epochs: 0 it already had).
+        var tokens = CorpusTokens();
+        int tenDocuments = tokens.Select((t, i) => (t, i)).Where(x => x.t == Bytes.EosId).Skip(9).First().i + 1;
+        File.WriteAllBytes(Path.Combine(dir, "a.bin"), Uint16(tokens.Take(tenDocuments)));
+        File.WriteAllText(Path.Combine(dir, "pre.yaml"), Yaml("a.bin", steps: 80).Replace("shuffle_shards: false", "shuffle_shards: false, epochs: 0"));
+
+        var run = CliProcess.Run(dir, Limit, "run", "pre.yaml", "--no-analysis");
+        Assert.True(run.Exit == 0, run.Err + run.Out);
+        var sweep = Path.Combine(dir, "artifacts", "pre");
+        Assert.Equal("80", Rows(sweep, "SELECT max(step) FROM train"));
+        Assert.True(tenDocuments * 2 < 80 * 4 * 16, "the steps read the file more than twice");
+    }
+
+    [Fact]
     public void A_pretokenized_file_gives_the_same_batches_as_the_text_it_was_tokenized_from()
     {
         var tokens = CorpusTokens();

@@ -140,15 +140,20 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
 }
 
 /// <summary>Stops once every one of <paramref name="runs"/> runs has reported <paramref name="step"/>: groups trained side by side
-/// (--jobs 2) each reach a checkpoint, however the two threads are scheduled on a busy machine.</summary>
+/// (--jobs 2) each reach a checkpoint, however the two threads are scheduled on a busy machine. A run's later steps wait
+/// for the others there (its report stage then holds its trainer a few steps on): without that, a job scheduled first
+/// could finish all its steps, leaving nothing of it to resume, before the other reached the step.</summary>
 sealed class StopWhenAllReach(long step, int runs, CancellationTokenSource stop) : IRunProgress
 {
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> reached = new();
+    readonly ManualResetEventSlim all = new();
     public void RunStarted(string runId, int index, int count, long totalSteps) { }
     public void Step(string runId, long s, double? loss)
     {
-        if (s >= step) reached[runId] = true;
-        if (reached.Count == runs) stop.Cancel();
+        if (s < step) return;
+        // The first report at the step marks the run (every run of a group is marked before any of them waits).
+        if (!reached.TryAdd(runId, true)) { all.Wait(TimeSpan.FromMinutes(2)); return; }   // bounded: a run that failed early never marks
+        if (reached.Count == runs) { stop.Cancel(); all.Set(); }
     }
     public void RunFinished(string runId, RunStatus status) { }
     public void Info(string message) { }

@@ -109,6 +109,32 @@ public class UnreadKeysTests
     }
 
     [Fact]
+    public void A_source_key_its_format_never_reads_is_refused_at_the_key_unless_at_its_default()
+    {
+        // An eos_token_id on a text source changed no separator (the tokenizer's EOS is), and a pre-tokenized source has no
+        // document shuffle: both were accepted and silently did nothing.
+        string File(string source) => Yaml("name: d", "experiment: data", "data:", $"  sources: [{source}]");
+        var text = Errors(File("{paths: ['https://example.org/a.json.gz'], token_dtype: uint32, eos_token_id: 5}"));
+        Assert.Equal(["data.sources[0].token_dtype", "data.sources[0].eos_token_id"], text.Select(e => e.Path));
+        Assert.All(text, e => Assert.Contains("for format: pretokenized files only", e.Message));
+        var tokens = Assert.Single(Errors(File("{paths: ['https://example.org/a.bin'], format: pretokenized, shuffle_buffer: 64}")));
+        Assert.Equal(("data.sources[0].shuffle_buffer", 4), (tokens.Path, tokens.Line));
+        // At their defaults (every stored pipeline.yaml writes them out) they load.
+        Assert.Single(Load(File("{paths: ['https://example.org/a.json.gz'], token_dtype: uint16}")).Runs);
+        Assert.Single(Load(File("{paths: ['https://example.org/a.bin'], format: pretokenized, shuffle_buffer: 1000, eos_token_id: 5}")).Runs);
+    }
+
+    [Fact]
+    public void A_synthetic_pipeline_writes_analysis_advise_without_the_settings_for_trained_runs()
+    {
+        var synthetic = Load(Yaml("name: s", "synthetic: {tasks: 2, dims_per_task: 2, rare: {frequency: 0.05}}",
+            "sweep: {synthetic.width: [1, 2]}", "analysis:", "  advise: {}"));
+        Assert.Contains("  advise: {}\n", synthetic.ResolvedYaml);
+        Assert.DoesNotContain("target_accuracy", synthetic.ResolvedYaml);
+        Assert.NotNull(Retention.Spec.SpecLoader.LoadText(synthetic.ResolvedYaml, "pipeline.yaml", checkAnalysis: false).Spec.Analysis.Advise);
+    }
+
+    [Fact]
     public void Listed_task_ids_are_refused_where_the_tokens_mode_chooses_its_own()
     {
         var ids = string.Join(", ", Enumerable.Range(10, 101));

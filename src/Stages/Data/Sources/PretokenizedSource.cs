@@ -10,8 +10,9 @@ namespace Retention.Data;
 public enum TokenDtype { UInt16 = 2, UInt32 = 4 }
 
 /// <summary>Resume point of a pre-tokenized source: the file (index into the source's file
-/// order) and the token offset within it of the next token to read.</summary>
-public sealed record PretokenizedCursor(int FileIndex, long TokenOffset) : ReadCursor
+/// order of that <paramref name="Epoch"/>) and the token offset within it of the next token to read.
+/// Checkpoints written before epochs were read lack the epoch: they were all in the first.</summary>
+public sealed record PretokenizedCursor(int FileIndex, long TokenOffset, int Epoch = 0) : ReadCursor
 {
     public static PretokenizedCursor Start { get; } = new(0, 0);
 }
@@ -40,11 +41,14 @@ public sealed class PretokenizedSource
     private readonly DataQualityLog _log;
     private readonly bool _strict;
 
+    /// <param name="files">The files in the order of <paramref name="epoch"/>.</param>
+    /// <param name="epoch">Which pass over the files this is: its cursors carry it.</param>
     public PretokenizedSource(ImmutableArray<Shard> files, TokenDtype dtype, DataQualityLog log, bool strict = false,
-        ShardReader? reader = null)
+        ShardReader? reader = null, int epoch = 0)
     {
         ArgumentNullException.ThrowIfNull(log);
         Files = files;
+        Epoch = epoch;
         Dtype = dtype;
         _log = log;
         _strict = strict;
@@ -52,11 +56,12 @@ public sealed class PretokenizedSource
     }
 
     /// <summary>From a <c>format: pretokenized</c> spec: files expanded (.npy, .bin, .memmap), ordered
-    /// by the seed when <c>shuffle_shards</c>. Epochs and the document shuffle do not apply.</summary>
+    /// by the seed when <c>shuffle_shards</c>, afresh for each <paramref name="epoch"/> as a text source's shards are.
+    /// Documents are read in file order (there is no document shuffle).</summary>
     /// <param name="absoluteIdsFrom">Name the files by absolute paths, relative names resolved against this folder
     /// (<see cref="DataStreamSpec.AbsoluteIdsFrom"/>); null: by the names the paths spell.</param>
     public static PretokenizedSource Create(DataSourceSpec spec, string baseDirectory, long runSeed, DataQualityLog log,
-        ShardReader? reader = null, string? absoluteIdsFrom = null)
+        ShardReader? reader = null, string? absoluteIdsFrom = null, int epoch = 0)
     {
         var errors = spec.Validate("source '" + spec.Name + "'");
         if (errors.Count > 0) throw new DataException(string.Join("; ", errors));
@@ -64,11 +69,12 @@ public sealed class PretokenizedSource
         var files = ShardList.Expand(spec.Paths, baseDirectory, IsTokenFileName);
         if (absoluteIdsFrom is not null) files = [.. files.Select(f => f.WithAbsoluteIdName(absoluteIdsFrom))];
         var seed = spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name);
-        return new PretokenizedSource(ShardList.Order(files, seed, 0, spec.ShuffleShards), ParseDtype(spec.TokenDtype),
-            log, spec.Strict, reader);
+        return new PretokenizedSource(ShardList.Order(files, seed, epoch, spec.ShuffleShards), ParseDtype(spec.TokenDtype),
+            log, spec.Strict, reader, epoch);
     }
 
     public ImmutableArray<Shard> Files { get; }
+    public int Epoch { get; }
     public TokenDtype Dtype { get; }
 
     public static bool IsTokenFileName(string name) =>
@@ -87,9 +93,9 @@ public sealed class PretokenizedSource
     public IEnumerable<TokenChunk> ReadTokens(PretokenizedCursor? from = null, int chunkTokens = 1 << 16)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkTokens, 1);
-        var c = from ?? PretokenizedCursor.Start;
-        if (c.FileIndex < 0 || c.FileIndex > Files.Length || c.TokenOffset < 0)
-            throw new DataException($"cursor {c} does not fit the {Files.Length} token files");
+        var c = from ?? new PretokenizedCursor(0, 0, Epoch);
+        if (c.FileIndex < 0 || c.FileIndex > Files.Length || c.TokenOffset < 0 || c.Epoch != Epoch)
+            throw new DataException($"cursor {c} does not fit the {Files.Length} token files of epoch {Epoch}");
         var size = (int)Dtype;
         var buffer = new byte[chunkTokens * size];
         for (var f = c.FileIndex; f < Files.Length; f++)
@@ -113,7 +119,7 @@ public sealed class PretokenizedSource
                     _log.Record(new DataQualityIssue(file.IdName, 0, DataQualityReasons.EmptyShard, "the file has no tokens"), _strict);
                 if (count > 0)
                     yield return new TokenChunk(Decode(buffer.AsSpan(0, count * size)), file.Location, f, offset,
-                        atEnd ? new PretokenizedCursor(f + 1, 0) : new PretokenizedCursor(f, endOffset));
+                        new PretokenizedCursor(atEnd ? f + 1 : f, atEnd ? 0 : endOffset, Epoch));
                 offset = endOffset;
                 if (atEnd) break;
             }
@@ -141,7 +147,7 @@ public sealed class PretokenizedSource
                 if (current.Count == 0) start = (chunk.File, chunk.FileIndex, chunk.Offset + k);
                 current.Add(tokens[k]);
                 if (tokens[k] != eosTokenId) continue;
-                var after = k == tokens.Length - 1 ? chunk.After : new PretokenizedCursor(chunk.FileIndex, chunk.Offset + k + 1);
+                var after = k == tokens.Length - 1 ? chunk.After : new PretokenizedCursor(chunk.FileIndex, chunk.Offset + k + 1, Epoch);
                 yield return new TokenDocument([.. current], start.File, start.Index, start.Offset, after);
                 current.Clear();
             }
