@@ -75,6 +75,7 @@ public static class BenchCommand
             {
                 var config = new ParityBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(steps), r.GetValue(accum), r.GetValue(fused), r.GetValue(tolerance));
                 if (ParityBench.Problem(config) is { } problem) throw new UsageException(problem);
+                TorchLoading.Load();
                 var rows = ParityBench.Run(config, Console.WriteLine);
                 Console.WriteLine($"recorded: {await ParityBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 if (!rows.All(row => row.Agrees)) return ExitCodes.Failed;

@@ -7,6 +7,22 @@ namespace Retention.Training;
 /// </summary>
 public static class TorchLoading
 {
+    static readonly object Gate = new();
+
+    /// <summary>Loads LibTorch now (once per process), before anything else prints: TorchSharp writes its whole loader
+    /// trace to stdout when the load fails, before it throws, and stdout is where the progress and tables go (a script
+    /// reading them got 45 lines of trace). Throws what the first torch call would; <see cref="Explain"/> says it.</summary>
+    public static void Load()
+    {
+        lock (Gate)
+        {
+            var stdout = Console.Out;
+            Console.SetOut(TextWriter.Null);
+            try { System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(TorchSharp.torch).TypeHandle); }
+            finally { Console.SetOut(stdout); }
+        }
+    }
+
     /// <summary>What to tell the user when <paramref name="e"/> (or an exception inside it) is LibTorch failing to load; else null.</summary>
     public static string? Explain(Exception e)
     {

@@ -7,10 +7,12 @@ namespace Retention.Training;
 /// </summary>
 public static class TorchThreads
 {
-    /// <summary>0 keeps LibTorch's default (one per core).</summary>
+    /// <summary>Loads LibTorch (<see cref="TorchLoading.Load"/>) and sets its thread count; 0 keeps LibTorch's default
+    /// (one per core). What every command that trains or probes does first.</summary>
     public static void Apply(int threads)
     {
         if (threads < 0) throw new ArgumentException($"--threads must be ≥ 0, got {threads}");
+        TorchLoading.Load();
         if (threads > 0) TorchSharp.torch.set_num_threads(threads);
     }
 }
