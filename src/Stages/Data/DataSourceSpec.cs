@@ -57,6 +57,15 @@ public sealed record DataSourceSpec
     /// tokenizer's EOS between documents, as it does for text.</summary>
     public int? EosTokenId { get; init; }
 
+    /// <summary>The keys (snake_case) a source of <paramref name="format"/> never reads: a text source is separated by the
+    /// tokenizer's EOS, and a pre-tokenized one has no document shuffle.</summary>
+    public static IReadOnlyList<string> UnreadKeys(string format) => format switch
+    {
+        "dolma" => ["token_dtype", "eos_token_id"],
+        "pretokenized" => ["shuffle_buffer"],
+        _ => [],
+    };
+
     /// <summary>Whether a file of this name is one this source's format reads (a glob or folder takes only those).</summary>
     public bool Reads(string fileName) => Format == "pretokenized" ? PretokenizedSource.IsTokenFileName(fileName) : Shard.IsDolmaName(fileName);
 

@@ -76,27 +76,22 @@ internal sealed partial class SpecValidator
                     ": give each source its own name; it labels the source's rows in sources.arrow and seeds its shuffle");
     }
 
-    /// <summary>A source's keys its format never reads: an <c>eos_token_id</c> on a text source does not change its separator
-    /// (the tokenizer's EOS is), and a pre-tokenized source has no document shuffle. A value at its default passes (stored
-    /// files write every key out); stored files of earlier sweeps are not asked.</summary>
+    /// <summary>A source's keys its format never reads (<see cref="Retention.Data.DataSourceSpec.UnreadKeys"/>): an
+    /// <c>eos_token_id</c> on a text source does not change its separator, and a pre-tokenized source has no document
+    /// shuffle. A value at its default passes (stored files of earlier versions wrote every key out).</summary>
     private void UnreadSourceKeys(PipelineSpec spec)
     {
         if (spec.Data is not { Sources: var list }) return;
         var unset = new Retention.Data.DataSourceSpec { Paths = [] };
         for (int i = 0; i < list.Count; i++)
-        {
-            var (s, at) = (list[i], $"data.sources[{i}]");
-            if (s.Format == "dolma")
+            foreach (var key in Retention.Data.DataSourceSpec.UnreadKeys(list[i].Format))
             {
-                const string text = "a text source (format: dolma) is tokenized by data.tokenizer, whose EOS separates its documents; " +
-                    "this key is for format: pretokenized files only: remove it";
-                Check(s.TokenDtype == unset.TokenDtype, $"{at}.token_dtype", text);
-                Check(s.EosTokenId is null, $"{at}.eos_token_id", text);
+                var path = $"data.sources[{i}].{key}";
+                if (SameValue(ValueAt(list[i], key), ValueAt(unset, key))) continue;
+                Check(false, path, list[i].Format == "dolma"
+                    ? "a text source (format: dolma) is tokenized by data.tokenizer, whose EOS separates its documents; this key is for format: pretokenized files only: remove it"
+                    : "a pre-tokenized source is read in file order, its documents unshuffled (shuffle_shards orders the files afresh each epoch): remove it");
             }
-            else if (s.Format == "pretokenized")
-                Check(s.ShuffleBuffer == unset.ShuffleBuffer, $"{at}.shuffle_buffer", "a pre-tokenized source is read in file order, " +
-                    "its documents unshuffled (shuffle_shards orders the files afresh each epoch): remove it");
-        }
     }
 
     private void Document(PipelineSpec spec)

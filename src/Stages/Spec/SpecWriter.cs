@@ -40,12 +40,16 @@ internal static class SpecWriter
 
     public static string Write(PipelineSpec spec) => Serializer(spec.Experiment).Serialize(spec);
 
-    /// <summary>Leaves out the given properties (an experiment's unread keys, which it would refuse on reload).</summary>
+    /// <summary>Leaves out the given properties (an experiment's unread keys, which it would refuse on reload), and a
+    /// source's keys its format never reads (<see cref="Retention.Data.DataSourceSpec.UnreadKeys"/>).</summary>
     private sealed class WithoutProperties(ITypeInspector inner, IReadOnlySet<PropertyInfo> left) : ReadableAndWritablePropertiesTypeInspector(inner)
     {
-        public override IEnumerable<IPropertyDescriptor> GetProperties(Type type, object? container) =>
-            base.GetProperties(type, container).Where(p => !left.Any(l => l.DeclaringType == type
+        public override IEnumerable<IPropertyDescriptor> GetProperties(Type type, object? container)
+        {
+            var unread = container is Retention.Data.DataSourceSpec source ? Retention.Data.DataSourceSpec.UnreadKeys(source.Format) : [];
+            return base.GetProperties(type, container).Where(p => !unread.Contains(UnderscoredNamingConvention.Instance.Apply(p.Name)) && !left.Any(l => l.DeclaringType == type
                 && (l.Name == p.Name || UnderscoredNamingConvention.Instance.Apply(l.Name) == p.Name)));
+        }
     }
 
     /// <summary>

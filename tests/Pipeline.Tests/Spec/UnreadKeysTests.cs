@@ -119,9 +119,20 @@ public class UnreadKeysTests
         Assert.All(text, e => Assert.Contains("for format: pretokenized files only", e.Message));
         var tokens = Assert.Single(Errors(File("{paths: ['https://example.org/a.bin'], format: pretokenized, shuffle_buffer: 64}")));
         Assert.Equal(("data.sources[0].shuffle_buffer", 4), (tokens.Path, tokens.Line));
-        // At their defaults (every stored pipeline.yaml writes them out) they load.
-        Assert.Single(Load(File("{paths: ['https://example.org/a.json.gz'], token_dtype: uint16}")).Runs);
-        Assert.Single(Load(File("{paths: ['https://example.org/a.bin'], format: pretokenized, shuffle_buffer: 1000, eos_token_id: 5}")).Runs);
+        // At their defaults (stored pipeline.yaml files of earlier versions wrote them out) they load, and the resolved
+        // spec leaves them out, while it keeps the keys the format reads.
+        var resolvedText = Load(File("{paths: ['https://example.org/a.json.gz'], token_dtype: uint16}")).ResolvedYaml;
+        Assert.DoesNotContain("token_dtype", resolvedText);
+        Assert.Contains("shuffle_buffer: 1000", resolvedText);
+        // A run.yaml written before (token_dtype at its default on a text source) is the same spec to a resume.
+        var before = resolvedText.Replace("    shuffle_buffer: 1000\n", "    shuffle_buffer: 1000\n    token_dtype: uint16\n");
+        Assert.NotEqual(resolvedText, before);
+        Assert.Empty(Retention.Pipeline.SweepContract.ChangedKeys(before, resolvedText));
+        var resolvedTokens = Load(File("{paths: ['https://example.org/a.bin'], format: pretokenized, shuffle_buffer: 1000, eos_token_id: 5}")).ResolvedYaml;
+        Assert.DoesNotContain("shuffle_buffer", resolvedTokens);
+        Assert.Contains("token_dtype: uint16", resolvedTokens);
+        Assert.Contains("eos_token_id: 5", resolvedTokens);
+        Assert.Equal(resolvedTokens, Retention.Spec.SpecLoader.LoadText(resolvedTokens, "pipeline.yaml", checkAnalysis: false).ResolvedYaml);
     }
 
     [Fact]
