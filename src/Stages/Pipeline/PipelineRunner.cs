@@ -51,8 +51,10 @@ public static class PipelineRunner
             (resume, analyze, overwrite, jobs) = (true, false, false, 1);
         }
         dataDirectory ??= pipeline.BaseDirectory;
-        // Fail before anything is deleted or trained when a run asks for a device this machine lacks.
-        foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
+        // Fail before anything is deleted or trained when a run asks for a device this machine lacks (a data run uses
+        // none, and needs no LibTorch).
+        if (pipeline.Spec.Experiment != "data")
+            foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
         var sweepDir = SweepDir(pipeline, artifactsRoot);
         // Before anything in it is replaced: a local run locks the sweep and checks no cluster task holds one
         // of its runs; a cluster task locks its runs only (the tasks of a sweep run side by side) and

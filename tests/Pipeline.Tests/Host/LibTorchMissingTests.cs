@@ -1,3 +1,5 @@
+using Retention.Tests.Pipeline;
+
 namespace Retention.Tests.Host;
 
 /// <summary>
@@ -9,21 +11,41 @@ namespace Retention.Tests.Host;
 /// </summary>
 public sealed class LibTorchMissingTests() : InTempFolder("no-libtorch-")
 {
+    /// <summary>The program's managed files alone in program/, run in work/ where no LibTorch can be found.</summary>
+    CliProcess Start(params string[] args)
+    {
+        string program = Directory.CreateDirectory(Path.Combine(dir, "program")).FullName;
+        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory).Where(f => f.EndsWith(".dll") || f.EndsWith(".json")))
+            File.Copy(file, Path.Combine(program, Path.GetFileName(file)), overwrite: true);
+        string work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
+        return CliProcess.StartProgram(work, new Dictionary<string, string?>
+        {
+            ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(dir, "empty-nuget")).FullName,
+            ["LD_LIBRARY_PATH"] = null,
+        }, CliProcess.DotnetHost, [Path.Combine(program, "pipeline.dll"), .. args]);
+    }
+
+    [Fact]
+    public void A_data_run_needs_no_LibTorch()
+    {
+        // README: the commands that train nothing run without it; a data experiment's run trains nothing.
+        TinyCorpus.WriteShard(Path.Combine(dir, "work"));
+        File.WriteAllText(Path.Combine(dir, "work", "d.yaml"), string.Join('\n', "name: d", "experiment: data",
+            "data:", "  sources: [{paths: ['shards/a.jsonl']}]", $"  tokenizer: {TinyCorpus.ByteTokenizerYaml()}",
+            "  packing: {seq_len: 16, batch_size: 2}", "train: {steps: 3}"));
+        using var cli = Start("run", "d.yaml", "--no-analysis", "--threads", "1");
+        var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
+        Assert.True(exit == 0, err + output);
+    }
+
     [Theory]
     [InlineData("bench", "train", "--model", "4M", "--steps", "1")]
     [InlineData("run")]
     [InlineData("bench", "parity", "--device", "cpu", "--steps", "1")]
     public void Commands_say_in_one_line_that_LibTorch_is_missing_and_how_to_point_at_PyTorchs(params string[] args)
     {
-        string program = Directory.CreateDirectory(Path.Combine(dir, "program")).FullName;
-        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory).Where(f => f.EndsWith(".dll") || f.EndsWith(".json")))
-            File.Copy(file, Path.Combine(program, Path.GetFileName(file)), overwrite: true);
-        string work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
-        using var cli = CliProcess.StartProgram(work, new Dictionary<string, string?>
-        {
-            ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(dir, "empty-nuget")).FullName,
-            ["LD_LIBRARY_PATH"] = null,
-        }, CliProcess.DotnetHost, [Path.Combine(program, "pipeline.dll"), .. args]);
+        using var cli = Start(args);
+        string work = Path.Combine(dir, "work");
         var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
 
         Assert.Equal(1, exit);
