@@ -28,6 +28,7 @@ public static class ValidateCommand
                 foreach (var run in p.Runs)
                     summary.WriteLine($"  {run.RunId}: {Model(run)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
                 Errors.Warn(p.SourceName, p.AnalysisWarnings);
+                if (printing) NoteRelativePaths(p);
                 return 0;
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
@@ -36,6 +37,18 @@ public static class ValidateCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>The printed YAML keeps relative data paths as written, and they resolve against the folder of the file
+    /// that holds them: saved elsewhere (`--print > resolved.yaml` in the current folder) it reads other files, or none.
+    /// Rewriting them absolute would rename documents without ids, and so change the held-out split.</summary>
+    static void NoteRelativePaths(LoadedPipeline p)
+    {
+        var relative = RelativeDataPaths.Of([p.Spec, .. p.Runs.Select(r => r.Spec)]);
+        if (relative.Count == 0) return;
+        Console.Error.WriteLine($"note: the printed YAML's relative data paths ({string.Join(", ", relative.Take(3))}" +
+            $"{(relative.Count > 3 ? $" and {relative.Count - 3} more" : "")}) resolve against the folder of the file that holds them: " +
+            $"save it in {p.BaseDirectory}, or give --data-dir {p.BaseDirectory} to the commands that read it, for the same runs");
     }
 
     /// <summary>What a run trains, in the terms of its experiment.</summary>
