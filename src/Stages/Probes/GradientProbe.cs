@@ -8,7 +8,7 @@ namespace Retention.Probes;
 
 /// <summary>gradients.arrow: one row per decomposed batch: cosines of g, g_t and g_nt with the task gradient
 /// g_r and their norms over the localised neurons; injection_step marks a batch that carries an injection
-/// of the task (a gapped schedule's step kG).</summary>
+/// of the task (its schedule's step kG, whatever the gap: every step of a continuous task).</summary>
 public sealed record GradientRow(long Step, string Task, bool InjectionStep, int TaskTokens, int Neurons,
     double CosG, double CosTask, double CosNonTask, double NormG, double NormTask, double NormNonTask, double NormTaskGradient, double SumError);
 
@@ -43,10 +43,11 @@ public sealed class GradientProbe(GradientProbeSpec spec, long every, long lastS
         if (view.Batch is not { } batch) return [];
         bool periodic = ProbeSchedule.Periodic(view.Step, every, lastStep) || view.Step == 1;
         bool gapped = taskSpec.Gap >= InjectionPhases.MinDenseGap;
-        bool injection = gapped && view.Step % taskSpec.Gap == 0;
+        // Marked by the schedule for any gap: a periodic step kG of a gap-5 (or continuous) task carries its injection too.
+        bool injection = view.Step % taskSpec.Gap == 0;
         // The control: the batch half-way between two injections, decomposed as often as the injection steps.
         bool midGap = gapped && view.Step % taskSpec.Gap == taskSpec.Gap / 2;
-        if (!periodic && !(spec.AtInjections && (injection || midGap) && taskGradient is not null)) return [];
+        if (!periodic && !(spec.AtInjections && gapped && (injection || midGap) && taskGradient is not null)) return [];
         if (periodic || taskGradient is null) Localise(view);
 
         var segments = batch.Injections.Where(i => i.Task == task.Name).Select(i => (i.Row, i.Offset)).ToList();
