@@ -119,6 +119,9 @@ internal sealed class MendedPaths
         return copy;
     }
 
+    /// <summary>Whether anything at, above or under <paramref name="path"/> was mended (data.tasks[1] for data.tasks).</summary>
+    public bool TouchesOrUnder(string path) => Covers(path) || _paths.Any(m => SpecPaths.IsAtOrUnder(m, path));
+
     public bool Covers(string path) => _paths.Any(m => path == m
         || path.StartsWith(m + ".", StringComparison.Ordinal) || path.StartsWith(m + "[", StringComparison.Ordinal));
 }

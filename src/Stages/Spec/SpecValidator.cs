@@ -422,8 +422,12 @@ internal sealed partial class SpecValidator
             var shape = Pipeline.OlmoRunGraph.Shape(o, 1, 1);
             (layers, hidden, mlp) = (shape.Layers, shape.Hidden, shape.MlpDim);
         }
+        // A task whose kind is already an error, or one the binder mended, leaves the list's kinds unknown: a probe's
+        // "needs a comparison task" would only repeat that error, naming a task the user did write.
+        bool tasksKnown = !_mended.TouchesOrUnder("data.tasks") && tasks.All(t => TaskKinds.Contains(t.Kind));
         void Task(string name, string path, string? kind)
         {
+            if (!tasksKnown) return;
             var candidates = tasks.Where(t => kind is null || t.Kind == kind).ToList();
             if (name.Length == 0)
                 Check(candidates.Count > 0, path, $"needs {(kind is null ? "an injected" : $"a {kind.Replace('_', ' ')}")} task in data.tasks to probe");
