@@ -49,7 +49,7 @@ public static class SpecLoader
         }
         return LoadText(text, path, profile, sets, checkAnalysis,
             baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, stored: stored, checkOtherProfiles: checkOtherProfiles,
-            analysisMoment: analysisMoment);
+            analysisMoment: analysisMoment, recordedDataDirectory: checkPaths && baseDirectory is null ? StoredCopy.RecordedDataDirectory(path) : null);
     }
 
     /// <summary>
@@ -93,9 +93,12 @@ public static class SpecLoader
     /// <param name="stored">See <see cref="Load"/>.</param>
     /// <param name="checkOtherProfiles">See <see cref="Load"/>.</param>
     /// <param name="analysisMoment">See <see cref="Load"/>.</param>
+    /// <param name="recordedDataDirectory">Where the file is a sweep's stored copy (<see cref="StoredCopy"/>), the folder its runs read their
+    /// data from: a missing path names it for --data-dir.</param>
     public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null,
         bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true, bool stored = false,
-        bool checkOtherProfiles = false, Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining)
+        bool checkOtherProfiles = false, Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining,
+        string? recordedDataDirectory = null)
     {
         baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         ArgumentNullException.ThrowIfNull(yaml);
@@ -167,7 +170,7 @@ public static class SpecLoader
             int before = runErrors.Count;
             if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
             runErrors.AddRange(Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checkResources, stored), runMended).Select(e => (e, run.RunId)));
-            if (checkPaths) runErrors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory, tokenizerChecks).Select(e => (e, run.RunId)));
+            if (checkPaths) runErrors.AddRange(PathErrors(runSpec, runIndex, sources, baseDirectory, tokenizerChecks, recordedDataDirectory).Select(e => (e, run.RunId)));
             var vocabulary = runErrors.Count == before ? Vocabulary(runSpec, baseDirectory, checkPaths, tokenizerChecks) : null;
             var fit = vocabulary?.Identity is { } identity ? TokenizerFit.Check(runSpec.Data!, runSpec.Olmo, identity) : null;
             if (vocabulary is { Problem: { } problem })
@@ -290,11 +293,13 @@ public static class SpecLoader
     }
 
     /// <summary>Local data paths that match no file and tokenizer files that do not exist, before any work.</summary>
+    /// <param name="recordedDataDirectory">Where the file is a sweep's stored copy, the folder its runs read their data from.</param>
     private static IEnumerable<SpecError> PathErrors(PipelineSpec spec, NodeIndex index, SourceMap sources, string baseDirectory,
-        Dictionary<string, TokenizerCheck> tokenizerChecks)
+        Dictionary<string, TokenizerCheck> tokenizerChecks, string? recordedDataDirectory)
     {
         if (spec.Data is not { } data) yield break;
-        var hint = " (relative paths resolve against the pipeline file's folder; --data-dir DIR points elsewhere)";
+        var hint = recordedDataDirectory is not null ? StoredCopy.Hint(recordedDataDirectory)
+            : " (relative paths resolve against the pipeline file's folder; --data-dir DIR points elsewhere)";
         SpecError At(string path, string message) => ErrorAt(index, sources, path, message);
         for (int i = 0; i < data.Sources.Count; i++)
         {
@@ -308,7 +313,8 @@ public static class SpecLoader
                 try { shards = Data.ShardList.Expand([entry], baseDirectory, accepts); }
                 catch (Data.DataException e) { problem = e.Message; }
                 if (problem is not null)
-                    yield return At($"data.sources[{i}].paths[{j}]", problem + hint + MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer));
+                    yield return At($"data.sources[{i}].paths[{j}]", problem + hint
+                        + (recordedDataDirectory is null ? MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer) : ""));
                 if (data.Sources[i].Format != "pretokenized") continue;
                 foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
                     if (Data.PretokenizedManifest.Read(dir) is { } manifest)
