@@ -185,7 +185,8 @@ public static class SpecLoader
         var others = checkOtherProfiles ? OtherProfileErrors(yaml, sourceName, profile, baseDirectory, duplicates, analysisMoment) : [];
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. Fail(duplicates).Errors, .. others]);
 
-        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept, AnalysisWarnings = analysisWarnings, SetNotes = setNotes,
+        return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs.AsReadOnly()) { BaseDirectory = baseDirectory, Swept = swept,
+            AnalysisWarnings = [.. analysisWarnings, .. PresetSweep.SameShapes(runs)], SetNotes = setNotes,
             AnalysisDeclaredAt = AnalysisPositions.Of(spec.Analysis, index, sources, yaml.Split('\n')) };
     }
 
