@@ -25,9 +25,9 @@ public static class AnalysisCheck
     public static AnalysisCheckResult Run(IReadOnlyList<(string Name, Schema Schema)> runTables, AnalysisSpec analysis, AnalysisCheckContext? context = null)
     {
         context ??= AnalysisCheckContext.BeforeTraining;
-        string Explain(AnalysisException e, string sql) => Describe(e, sql, runTables, context);
         var problems = new List<AnalysisProblem>();
         var columns = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        string Explain(AnalysisException e, string sql) => Describe(e, sql, runTables, context) + TablesThereAre(e.Cause, sql, runTables, columns.Keys, analysis.Tables, context);
         if (analysis.Tables.Count + analysis.Plots.Count == 0) return new AnalysisCheckResult(problems, columns);
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
@@ -103,6 +103,21 @@ public static class AnalysisCheck
         var later = tables.Select((t, j) => (t.Name, j)).Skip(index + 1).FirstOrDefault(t => t.Name.Equals(missing, StringComparison.OrdinalIgnoreCase));
         return later.Name is null ? "" : $"\n'{later.Name}' is declared after this table (analysis.tables[{later.j}]); tables are made in the order " +
             "they are written, so declare it before the tables that read it";
+    }
+
+    /// <summary>A table neither the runs of this pipeline write nor an analysis table declares (a typo, or one written only
+    /// with an option: rare with synthetic.rare, a probe's with its probe, swept with a sweep): DuckDB says only that it
+    /// does not exist, so the tables there are follow. Not where another hint explains the name (declared later, a removed
+    /// sweep key).</summary>
+    static string TablesThereAre(string cause, string sql, IReadOnlyList<(string Name, Schema Schema)> runTables, IEnumerable<string> made,
+        IReadOnlyList<AnalysisTableSpec> tables, AnalysisCheckContext context)
+    {
+        if (SqlRunner.MissingTableName(cause) is not { } missing) return "";
+        if (tables.Any(t => t.Name.Equals(missing, StringComparison.OrdinalIgnoreCase))) return "";
+        if (RemovedSweepKeyHint.For(cause, sql, context.RemovedSweepKeys, runTables) is not null) return "";
+        var before = made.Order(StringComparer.Ordinal).ToList();
+        return $"\nthe runs of this pipeline write {string.Join(", ", runTables.Select(t => t.Name).Order(StringComparer.Ordinal))}" +
+            (before.Count > 0 ? $"; the analysis tables before it: {string.Join(", ", before)}" : "");
     }
 
     /// <summary>DuckDB's message and when it was checked; on a line of its own after them, the way out when the error is
