@@ -9,6 +9,10 @@ public static class KeySuggestions
         if (key.IndexOf('[') is > 0 and var open && key.EndsWith(']') && allowed.Contains(key[..open]))
             return $"'{key}': a key path cannot index into a list: set the whole '{key[..open]}' list with every item written out " +
                    "(--set takes a YAML list: =[{...}, {...}]); one item's value cannot be swept";
+        // YAML 1.1's merge key, which YAML 1.2 (and this reader) does not have: "unknown key '<<'" alone reads as a typo.
+        if (key == "<<")
+            return $"'<<' (a YAML merge key) is not read: write the keys out, alias a whole mapping (key: *name), or put the " +
+                   $"differences in a profile (profiles deep-merge over the file); {listLabel}: {(allowed.Count == 0 ? "none" : string.Join(", ", allowed))}";
         var suggestion = Closest(key, allowed);
         var hint = suggestion is null ? "" : $" (did you mean '{suggestion}'?)";
         var list = allowed.Count == 0 ? "none" : string.Join(", ", allowed);
