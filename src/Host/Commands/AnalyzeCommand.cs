@@ -17,12 +17,17 @@ public static class AnalyzeCommand
     {
         var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory written by `pipeline run` (artifacts/NAME[-PROFILE])." };
         var file = new Option<string?>("--pipeline", "-f") { Description = "Take the analysis: section from this pipeline file instead of SWEEP_DIR/pipeline.yaml." };
-        var cmd = new Command("analyze", "Run a pipeline's analysis tables and plots over artifacts already written.") { dir, file };
+        // A sweep trained with --profile has that profile's analysis in its saved pipeline.yaml; --pipeline reads the file
+        // as written, so a profile's own tables or SQL need the profile named again.
+        var profile = new Option<string?>("--profile", "-p") { Description = "With --pipeline: apply this profile of FILE (the one the sweep was trained with) before taking its analysis." };
+        var cmd = new Command("analyze", "Run a pipeline's analysis tables and plots over artifacts already written.") { dir, file, profile };
         cmd.SetAction(async (r, ct) =>
         {
             try
             {
                 var sweepDir = r.GetValue(dir)!;
+                if (r.GetValue(profile) is { } named && r.GetValue(file) is null)
+                    throw new UsageException($"--profile {named} applies to --pipeline FILE: the sweep's own pipeline.yaml has its profile applied already");
                 // Also where a folder of sweeps is given: the same check and words as `pipeline status`.
                 var ownFile = r.GetValue(file) is null ? ArtifactLayout.SweepPipelineFile(sweepDir) : null;
                 ArtifactLayout.RequireSweepDirectory(sweepDir);
@@ -40,7 +45,7 @@ public static class AnalyzeCommand
                 // A step that fails is said at its position in the file its analysis was read from: --pipeline's, or else
                 // the sweep's saved pipeline.yaml, whose lines are the ones that ran (the file `run` was given may have
                 // changed since, and a profile's or a --set's entry is written out in the saved one).
-                var pipeline = SpecLoader.Load(path, stored: r.GetValue(file) is null, analysisMoment: AnalysisCheckMoment.BeforeAnalysis);
+                var pipeline = SpecLoader.Load(path, r.GetValue(profile), stored: r.GetValue(file) is null, analysisMoment: AnalysisCheckMoment.BeforeAnalysis);
                 if (r.GetValue(file) is { } other && TrainedExperiment(sweepDir) is { } trained && trained != pipeline.Spec.Experiment)
                     // Its SQL was checked against the tables its own experiment writes: refused before any file moves.
                     throw new UsageException($"--pipeline {other}: is an experiment: {pipeline.Spec.Experiment} pipeline, but {sweepDir} holds " +

@@ -284,7 +284,8 @@ public static class PipelineRunner
         {
             throw new AnalysisException(e.Step, e.Cause +
                 $"\n(the runs' artifacts in {sweepDir} are complete; after fixing the analysis, " +
-                $"`pipeline analyze {sweepDir} --pipeline FILE` redoes it without training)", e.InnerException, e.DeclaredAt);
+                $"`pipeline analyze {sweepDir} --pipeline FILE{(pipeline.Profile is { } profile ? $" --profile {profile}" : "")}` redoes it without training)",
+                e.InnerException, e.DeclaredAt);
         }
     }
 
