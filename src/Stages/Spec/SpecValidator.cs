@@ -59,6 +59,7 @@ internal sealed partial class SpecValidator
             validator.UnreadTaskIds(spec);
             validator.EmptySections(typeof(PipelineSpec), "");
             validator.UnreadPlotKeys(spec.Analysis);
+            validator.InjectionEvalTask(spec);
         }
         if (checkResources) validator.Resources(spec);
         return validator._errors;
@@ -474,6 +475,20 @@ internal sealed partial class SpecValidator
         }
         if (p.InjectionEval is { } eval)
             AtLeast(eval.Instances, 1, "probes.injection_eval.instances");
+    }
+
+    /// <summary>probes.injection_eval measures around the injections of gapped tasks only: without one it wrote an empty
+    /// table, without a word. Not asked of stored files: earlier versions accepted them.</summary>
+    private void InjectionEvalTask(PipelineSpec spec)
+    {
+        if (spec is not { Experiment: "olmo", Probes.InjectionEval: not null }) return;
+        var tasks = spec.Data?.Tasks ?? [];
+        if (_mended.TouchesOrUnder("data.tasks") || tasks.Any(t => !TaskKinds.Contains(t.Kind))) return;   // said at the task
+        long gap = Training.InjectionPhases.MinDenseGap;
+        Check(tasks.Any(t => t.Gap >= gap), "probes.injection_eval",
+            $"needs a task with gap >= {gap} in data.tasks: it measures just before and after each injection and between them, " +
+            "which needs room between injections; " + (tasks.Count == 0 ? "there is no task"
+                : $"the tasks' gaps: {string.Join(", ", tasks.Select(t => $"{t.TaskName} {t.Gap}"))}"));
     }
 
     /// <summary>What a run needs against what this machine has: refused here rather than after the
