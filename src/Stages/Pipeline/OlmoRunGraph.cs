@@ -34,16 +34,36 @@ public sealed record TaskRow(string Task, string Kind, double Frequency, long Ga
 ///             (model stages on the trainer thread, before or after each update: see IModelStage)
 ///     |> write (every table; sealed and the checkpoint promoted at each checkpoint)
 ///
-/// Compute is estimated as 6 · parameters · tokens. The last step writes a checkpoint
-/// (model, optimiser, data cursor) to checkpoint/ and the weights as safetensors to export/.
+/// Compute is estimated as 6 · parameters · tokens. The last step (train.steps, or the step where the data ran out)
+/// writes a checkpoint (model, optimiser, data cursor) to checkpoint/ and the weights as safetensors to export/.
 /// </summary>
 public static class OlmoRunGraph
 {
     /// <param name="EndsRun">The step's loss is not finite or diverged: its train row is written, then the run ends.</param>
     /// <param name="Times">With a checkpoint among the rows: the stage times as they stood once the step was done, saved with it
     /// (taken on the trainer thread, before it trains on: the writer sees the checkpoint later).</param>
+    /// <param name="Final">The step is the run's last: train.steps, or the last batch its data gave.</param>
     sealed record Outcome(OlmoStepOutcome Step, TrainingBatch Batch, IReadOnlyList<object> Rows, Exception? EndsRun = null,
-        IReadOnlyList<StageTimeRow>? Times = null);
+        IReadOnlyList<StageTimeRow>? Times = null, bool Final = false);
+
+    /// <summary>A batch, and whether the data ran out after it (the sources' epochs all read, the run not stopped).</summary>
+    sealed record FedBatch(TrainingBatch Batch, bool EndsData);
+
+    /// <summary>The batches, the last one marked when the data runs out: that step is trained as the last of train.steps is
+    /// (a train row, evaluation, probes, checkpoint, export), so a run that ran out of data ends with its tables complete up
+    /// to the step it reached and its model saved. One batch is read ahead; an enumeration ended by a stop marks none.</summary>
+    static IEnumerable<FedBatch> MarkDataEnd(IEnumerable<TrainingBatch> batches, CancellationToken stop)
+    {
+        using var e = batches.GetEnumerator();
+        if (!e.MoveNext()) yield break;
+        var current = e.Current;
+        while (e.MoveNext())
+        {
+            yield return new FedBatch(current, false);
+            current = e.Current;
+        }
+        yield return new FedBatch(current, !stop.IsCancellationRequested);
+    }
 
     /// <summary>The data-quality issues recorded by the time a checkpoint's rows were sealed, kept in
     /// the checkpoint so that a resumed run's data_quality.arrow still lists them.</summary>
@@ -226,26 +246,28 @@ public static class OlmoRunGraph
                 foreach (var row in await onTrainer.StartNew(() => Run(stages, s => s.After(view0)))) tables.Write(row);
             }
             bool Logged(long step) => step % spec.Train.LogEvery == 0 || step == spec.Train.Steps;   // a train row is written
-            var train = Stage.Transform<TrainingBatch, Outcome>("train", batch =>
+            var train = Stage.Transform<FedBatch, Outcome>("train", fed =>
             {
-                bool last = batch.Step == spec.Train.Steps;
+                var batch = fed.Batch;
+                // The run's last step: train.steps, or where its data ran out (not a stop: a stopped run resumes from there).
+                bool last = batch.Step == spec.Train.Steps || fed.EndsData && !stop.IsCancellationRequested;
                 var before = Run(stages, s => s.Before(new ModelView(trainer.Model, device, batch.Step, batch, last)));
                 // Loss and gradient norm stay on the device except at logging steps (and the first, the
                 // divergence reference, unless a resume restored it): reading them is a host synchronisation every step otherwise.
-                bool read = Logged(batch.Step) || batch.Step == resumedAt + 1 && divergence.Reference is null;
+                bool read = Logged(batch.Step) || last || batch.Step == resumedAt + 1 && divergence.Reference is null;
                 var outcome = times.Time(StageTimes.TrainStep, () => trainer.Step(batch, read));
                 Exception? ends = !read ? null : double.IsFinite(outcome.Loss) ? divergence.Check(outcome.Step, outcome.Loss)
                     : new InvalidOperationException($"training loss is {outcome.Loss} at step {outcome.Step}: lower train.lr or check the data");
-                if (ends is not null) return new Outcome(outcome, batch, before, ends);   // no probe reads the broken weights
+                if (ends is not null) return new Outcome(outcome, batch, before, ends, Final: last);   // no probe reads the broken weights
                 var after = Run(stages, s => s.After(new ModelView(trainer.Model, device, batch.Step, batch, last)));
                 List<object> rows = [.. before, .. after];
-                return new Outcome(outcome, batch, rows, Times: rows.OfType<CheckpointSaved>().Any() ? times.Rows() : null);
+                return new Outcome(outcome, batch, rows, Times: rows.OfType<CheckpointSaved>().Any() ? times.Rows() : null, Final: last);
             }, failure, trainerThread, capacity: 2, endsRun: o => o.EndsRun);
             var write = Stage.Sink<Outcome>("write", async o =>
             {
                 long step = o.Step.Step, tokens = step * tokensPerStep;
                 foreach (var row in o.Batch.Injections) tables.Write(row);
-                if (Logged(step) || o.EndsRun is not null)   // the step that ended the run is the evidence of why
+                if (Logged(step) || o.Final || o.EndsRun is not null)   // the step that ended the run is the evidence of why
                     tables.Write(new OlmoTrainRow(step, o.Step.Loss, o.Step.Lr, o.Step.GradNorm, tokens, 6.0 * parameters * tokens, (elapsedBefore + clock.Elapsed).TotalSeconds));
                 foreach (var row in o.Rows.Where(r => r is not CheckpointSaved)) tables.Write(row);
                 if (o.Rows.OfType<CheckpointSaved>().Any()) await Promote(step, o.Times!);
@@ -255,7 +277,7 @@ public static class OlmoRunGraph
             }, failure);
             train.Then(write);
             var batches = DataStream.Open(stream, baseDirectory, quality, start, stop, tokenizer, shards).Take((int)Math.Min(spec.Train.Steps - resumedAt, int.MaxValue));
-            await Task.Run(() => Stage.Feed("data", batches, train, failure, stop));
+            await Task.Run(() => Stage.Feed("data", MarkDataEnd(batches, stop), train, failure, stop));
             await write.Completion;
             failure.ThrowIfFailed();
             // Not one step (a run without a validation set, whose pass would have said it): name why, not "data exhausted at step 0".

@@ -67,6 +67,38 @@ public class DataRunEndTests() : InTempFolder("data-run-end-")
         Assert.True(enough.Exit == 0, enough.Err + enough.Out);
     }
 
+    /// <summary>An OLMo run whose data runs out trains its last batch as the last step of train.steps is trained: a train row,
+    /// the evaluation, a checkpoint and the export at that step (it wrote none of them off the logging grid, so the error's
+    /// "its tables up to that step are complete" was false, and `probe` said the run had not saved its model).</summary>
+    [Fact]
+    public void An_olmo_run_whose_data_runs_out_ends_with_its_tables_and_model_at_the_step_it_reached()
+    {
+        TinyCorpus.WriteShard(dir);
+        Directory.CreateDirectory(Path.Combine(dir, "few"));
+        File.WriteAllLines(Path.Combine(dir, "few", "a.jsonl"), File.ReadLines(Path.Combine(dir, "shards", "a.jsonl")).Take(20));   // ~50 steps
+        var file = Pipeline("o", "olmo", "few/a.jsonl", 1000, "olmo: {preset: 4M, layers: 1, hidden: 16, mlp_dim: 32, heads: 2, eval_every: 1000, eval_instances: 8}");
+        File.WriteAllText(Path.Combine(dir, file), File.ReadAllText(Path.Combine(dir, file)).Replace("train: {steps: 1000}", "train: {steps: 1000, log_every: 1000}"));
+        var run = CliProcess.Run(dir, Limit, "run", file, "--no-analysis");
+        Assert.Equal(1, run.Exit);
+        var sweep = Path.Combine(dir, "artifacts", "o");
+        var runDir = Path.Combine(sweep, "runs", "default");
+        long last = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "status.json"))).RootElement.GetProperty("steps").GetInt64();
+        Assert.InRange(last, 2, 999);
+        Assert.Equal($"{last}", SweepRows.Of(sweep, "SELECT max(step) FROM train"));
+        Assert.Equal($"0,{last}", SweepRows.Of(sweep, "SELECT string_agg(step::VARCHAR, ',' ORDER BY step) FROM (SELECT DISTINCT step FROM eval)"));
+        Assert.True(File.Exists(Path.Combine(runDir, "export", Retention.Models.OlmoExport.WeightsFile)));
+        Assert.Equal(last, System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "checkpoint", "trainer.json"))).RootElement.GetProperty("Step").GetInt64());
+
+        // A resume continues from that checkpoint, finds no more data, and ends the same way with the same rows.
+        string Rows() => SweepRows.Of(sweep, "SELECT step, loss FROM train ORDER BY step") + "|" + SweepRows.Of(sweep, "SELECT step, validation_loss FROM eval ORDER BY ALL");
+        var before = Rows();
+        var resumed = CliProcess.Run(dir, Limit, "run", file, "--no-analysis", "--resume");
+        Assert.True(resumed.Exit == 1, resumed.Err + resumed.Out);
+        Assert.Contains($"resuming from the checkpoint at step {last}", resumed.Out);
+        Assert.Contains($"ran out of data at step {last:N0} of 1,000", resumed.Err);
+        Assert.Equal(before, Rows());
+    }
+
     /// <summary>A run whose data went away (a shard server down for good, a file removed) fails; its checkpoint is good, and the
     /// error says a resume continues from it (the run's error said nothing of it, though `--resume` did continue).</summary>
     [Fact]
