@@ -58,8 +58,38 @@ public sealed class ArtifactCatalog : IDisposable
     public static ArtifactCatalog Open(string directory, DamagedTables damaged = DamagedTables.Fail, IReadOnlyCollection<string>? notRead = null)
     {
         var dir = Path.GetFullPath(directory);
-        return Load(dir, Select(dir, damaged, notRead ?? []), damaged);
+        return Relisted(() => Load(dir, Select(dir, damaged, notRead ?? []), damaged));
     }
+
+    /// <summary>How many times an open lists the files again when one it listed is gone before it is read.</summary>
+    const int Listings = 3;
+
+    /// <summary>
+    /// <paramref name="open"/>, listed again when a file it listed was gone by the time it read it. A sweep still training
+    /// changes under a query: a run's ending merges its sealed parts into the complete table and removes them, a resume
+    /// cuts a complete table into parts. Such a file is no damage, so it is not left out with advice to delete the run.
+    /// </summary>
+    static ArtifactCatalog Relisted(Func<ArtifactCatalog> open)
+    {
+        for (int listing = 1; ; listing++)
+        {
+            ArtifactCatalog catalog;
+            try { catalog = open(); }
+            catch (ArtifactException e) when (listing < Listings && Gone(e.FilePath)) { continue; }
+            catch (IOException e) when (listing < Listings && e is FileNotFoundException or DirectoryNotFoundException) { continue; }   // gone while listed
+            if (listing < Listings && catalog.LeftOut.Any(t => Gone(t.File)))
+            {
+                catalog.Dispose();
+                continue;
+            }
+            return catalog;
+        }
+    }
+
+    static bool Gone(string path) => !File.Exists(path) && !System.IO.Directory.Exists(path);
+
+    /// <summary>Called with each listing before its files are read: where a test changes the files as a writer would.</summary>
+    internal static readonly AsyncLocal<Action?> Listed = new();
 
     /// <summary>The files to load; with <see cref="DamagedTables.Fail"/>, a folder of sweeps' analysis table that cannot be
     /// read fails here.</summary>
@@ -67,6 +97,7 @@ public sealed class ArtifactCatalog : IDisposable
     {
         var skipped = notRead.ToHashSet(StringComparer.Ordinal);
         var files = ArtifactLayout.Discover(dir).Where(f => !(f.Run is null && f.Sweep is null && skipped.Contains(f.Table))).ToList();
+        Listed.Value?.Invoke();
         var selection = SweepFolderAnalysis.Select(files);
         if (damaged == DamagedTables.Fail && selection.LeftOut.Count > 0) throw selection.LeftOut[0].Error();
         return selection;
@@ -112,9 +143,11 @@ public sealed class ArtifactCatalog : IDisposable
     /// </summary>
     /// <param name="damaged">As for <see cref="Open"/>; a damaged table is also dropped from the cache, with its listing,
     /// so no earlier version of its files is read in its place and the next open tries it again.</param>
-    public static ArtifactCatalog OpenCached(string directory, DamagedTables damaged = DamagedTables.Fail)
+    public static ArtifactCatalog OpenCached(string directory, DamagedTables damaged = DamagedTables.Fail) =>
+        Relisted(() => OpenCachedOnce(Path.GetFullPath(directory), damaged));
+
+    static ArtifactCatalog OpenCachedOnce(string dir, DamagedTables damaged)
     {
-        var dir = Path.GetFullPath(directory);
         var selection = Select(dir, damaged, []);
         bool sweep = ArtifactLayout.KindOf(dir) is ArtifactLayout.Kind.Sweep or ArtifactLayout.Kind.SweepFolder;
         if (!sweep || CatalogCache.Open(dir, selection.Files, damaged) is not { } cache) return Load(dir, selection, damaged);
