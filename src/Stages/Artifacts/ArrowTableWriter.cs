@@ -195,6 +195,11 @@ public sealed class ArrowTableWriter : IAsyncDisposable
     {
         if (_state == State.Broken) return;
         EnsureOpen();
+        // A complete file while this writer is open is an earlier attempt's (one that ended before any checkpoint, its run
+        // now trained again from step 0). Left beside the parts it would win over them, for readers and for a resume,
+        // which would cut it and drop their rows; also with no rows to seal yet, its rows are not this attempt's. Deleted
+        // before any part lands: a kill between leaves no checkpoint of this step.
+        File.Delete(Path);
         if (_batchesInPart == 0) return;
         FinishPart();
         Directory.CreateDirectory(ArrowParts.DirectoryOf(Path));

@@ -184,6 +184,34 @@ public class ArrowPartsTests
         Assert.Equal(Enumerable.Range(1, 40).Select(s => At(s)), ReadAll([path]));
     }
 
+    /// <summary>A run stopped at step 0 or failing before its first checkpoint completes its tables; its resume trains it from
+    /// step 0 with fresh writers and is killed after a checkpoint. The earlier attempt's complete file won over the new parts:
+    /// a query read its rows (none, for a stop at step 0), and the next resume cut it and dropped every row of the parts.</summary>
+    [Fact]
+    public async Task An_earlier_attempts_complete_file_does_not_win_over_the_parts_a_run_trained_again_from_step_0_sealed()
+    {
+        using var dir = new ArtifactTempDir();
+        var path = dir.File("train.arrow");
+        await using (var stopped = ArrowRowWriter<Row>.Create(path, Builder)) await stopped.CompleteAsync();   // stopped at step 0: no row
+        WriteUnfinished(ArrowRowWriter<Row>.Create(path, Builder), 1, 25, sealEvery: 10);   // trained again, killed after step 20's seal
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(s => At(s)), ReadAll(ArtifactLayout.Discover(dir.Path).Select(f => f.Path)));
+        await using (var resumed = ArrowRowWriter<Row>.Resume(path, Builder, upToStep: 20))
+        {
+            WriteUnfinished(resumed, 21, 30, sealEvery: 10);
+            await resumed.CompleteAsync();
+        }
+        Assert.Equal(Enumerable.Range(1, 30).Select(s => At(s)), ReadAll([path]));
+
+        // A table with no row yet at the new attempt's first seal does not keep the earlier attempt's rows either.
+        var other = dir.File("eval.arrow");
+        await using (var failed = WriteUnfinished(ArrowRowWriter<Row>.Create(other, Builder), 1, 3, sealEvery: 1000)) await failed.CompleteAsync();
+        var again = ArrowRowWriter<Row>.Create(other, Builder);
+        again.Seal(10);
+        Assert.False(File.Exists(other));
+        again.Abort();
+    }
+
     [Fact]
     public async Task A_complete_file_beside_parts_wins_for_readers_and_for_a_resume()
     {
