@@ -303,8 +303,11 @@ public static class OlmoRunGraph
             await CompleteAll.RunAsync([tables.CompleteAsync, () => quality.WriteAsync(Path.Combine(cell.RunDir, "data_quality.arrow")),
                 () => StageTimes.WriteAsync(Path.Combine(cell.RunDir, StageTimes.File), times.Rows())]);
             double probeSeconds = times.Rows().Where(r => probes.Any(p => p.Stage.Name == r.Stage)).Sum(r => r.Seconds);
+            double trainSeconds = times.Seconds(StageTimes.TrainStep);
+            // Stopped before its first step (during the step-0 probes), a share of no training time is no figure.
             if (probes.Count > 0)
-                progress.Info($"{cell.RunId}: probes took {probeSeconds:F1} s, {100 * probeSeconds / Math.Max(times.Seconds(StageTimes.TrainStep), 1e-9):F1}% of the training steps' time");
+                progress.Info($"{cell.RunId}: probes took {probeSeconds:F1} s" + (trainSeconds > 0
+                    ? $", {100 * probeSeconds / trainSeconds:F1}% of the training steps' time" : ", before any training step"));
             // Once per run, about the last step DAS probed (the untrained model at step 0 is at chance by design).
             foreach (var warning in probes.Select(p => p.Stage).OfType<DasProbe>().Select(d => d.Warning).OfType<string>())
                 progress.Info($"{cell.RunId}: warning: {warning}");

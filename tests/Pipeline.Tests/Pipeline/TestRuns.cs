@@ -31,7 +31,12 @@ sealed class StopOnInfo(string text, CancellationTokenSource stop) : IRunProgres
     public void RunStarted(string runId, int index, int count, long totalSteps) { }
     public void Step(string runId, long step, double? loss) { }
     public void RunFinished(string runId, RunStatus status) { }
-    public void Info(string message) { if (message.Contains(text)) stop.Cancel(); }
+    public List<string> Messages { get; } = [];
+    public void Info(string message)
+    {
+        Messages.Add(message);
+        if (message.Contains(text)) stop.Cancel();
+    }
 }
 
 /// <summary>What a run records about itself across attempts, read back from its folder.</summary>
