@@ -23,6 +23,7 @@ public static class AtomicFile
         try
         {
             await write(tmp);
+            DiskFlush.File(tmp);
             File.Move(tmp, path, overwrite: true);
         }
         catch

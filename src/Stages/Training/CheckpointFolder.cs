@@ -20,6 +20,7 @@ public static class CheckpointFolder
     public static void Replace(string source, string dir)
     {
         dir = Trimmed(dir);
+        Artifacts.DiskFlush.Folder(source);   // on the disk before the old one goes
         var old = dir + ".old";
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         if (Directory.Exists(dir)) Directory.Move(dir, old);
