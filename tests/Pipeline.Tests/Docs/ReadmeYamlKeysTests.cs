@@ -117,7 +117,9 @@ public class ReadmeYamlKeysTests
         },
         Data = new DataSpec
         {
-            Sources = [new DataSourceSpec { Paths = ["a.json.gz"], Seed = 1, EosTokenId = 0 }],
+            // One of each format: each leaves out the keys it never reads (token_dtype and eos_token_id; shuffle_buffer).
+            Sources = [new DataSourceSpec { Paths = ["a.json.gz"], Seed = 1 },
+                       new DataSourceSpec { Paths = ["a.bin"], Format = "pretokenized", Seed = 1, EosTokenId = 0 }],
             Tokenizer = new TokenizerSpec { Path = "tokenizer.json", MergesPath = "merges.txt" },
             Tasks = [new InjectedTaskSpec { Name = "cmp", ItemIds = [1], LabelIds = [2, 3] }],
         },
