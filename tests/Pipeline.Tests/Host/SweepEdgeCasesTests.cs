@@ -75,10 +75,11 @@ public class SweepEdgeCasesTests() : InTempFolder("sweep-edges-")
     /// <summary>A shipped synthetic analysis over a sweep of two seeds: one row per configuration (the mean over
     /// seeds, which it counts), not a row per seed without a seed column, nor a sum or a max across seeds.
     /// <paramref name="rows"/> is the number of configurations, counted by hand from the cpu profile and the
-    /// --set overrides: capacity 2 widths × 8 tasks; long-horizon 2 widths ([4, 12]) × 8 tasks × 4 logged
+    /// --set overrides: capacity 2 widths × 8 tasks (floor_gap 2 widths); long-horizon 2 widths ([4, 12]) × 8 tasks × 4 logged
     /// steps (100, 200, 300, 400 of 400); residual 2 widths; retention 2 widths × 1 gap.</summary>
     [Theory]
     [InlineData("synthetic-capacity.yaml", "final_loss", "width, task", true, 2 * 8, "train.steps=200", "sweep.synthetic.width=[2,4]")]
+    [InlineData("synthetic-capacity.yaml", "floor_gap", "width", true, 2, "train.steps=200", "sweep.synthetic.width=[2,4]")]
     [InlineData("synthetic-long-horizon.yaml", "loss_over_time", "width, step, task", true, 2 * 8 * 4, "train.steps=400", "train.log_every=100")]
     [InlineData("synthetic-long-horizon.yaml", "horizon_check", "width, task", true, 2 * 8, "train.steps=400", "train.log_every=100")]
     [InlineData("synthetic-residual.yaml", "final_state", "width", true, 2, "train.steps=200", "sweep.synthetic.width=[16,56]")]

@@ -51,4 +51,34 @@ public class ShippedOlmoAnalysisTests() : InTempFolder("olmo-analysis-")
         foreach (var plot in pipeline.Spec.Analysis.Plots)
             Assert.True(File.Exists(Path.Combine(result.SweepDir, "analysis", plot.Name + ".png")), $"plot {plot.Name} missing");
     }
+
+    /// <summary>The tables these profiles print after a two-seed sweep say how many seeds each row averages, as the
+    /// README says every averaged table does; learning_order, gap_effect and retention_summary, built on a seed mean,
+    /// did not. Injection-retention trains three injections so that retention_summary's second half has a row.</summary>
+    [Theory]
+    [InlineData("olmo-order-and-gap.yaml", new[] { "curves", "learning_order", "gap_effect" }, new string[0])]
+    [InlineData("olmo-injection-retention.yaml", new[] { "retention", "retention_summary" }, new[] { "train.steps=310" })]
+    public async Task PrintedTablesCountTheSeedsTheyAverage(string file, string[] tables, string[] extra)
+    {
+        TinyCorpus.WriteShard(dir);
+        var pipeline = SpecLoader.Load(RepoFiles.Pipeline(file), "cpu",
+        [
+            "data.sources=[{paths: ['shards/*.jsonl'], epochs: 0}]",
+            $"data.tokenizer={TinyCorpus.ByteTokenizerYaml()}",
+            "olmo={layers: 1, eval_every: 2, eval_instances: 8}",
+            "train={steps: 4, warmup_steps: 1, log_every: 1}",
+            "sweep.seed=[0,1]",
+            .. extra,
+        ]);
+        var result = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "artifacts"), SilentProgress.Instance,
+            CancellationToken.None, dataDirectory: dir);
+        foreach (var name in tables)
+        {
+            var table = result.Tables.Single(t => t.Name == name).Result;
+            Assert.True(table.Rows.Count > 0, $"{name} has no rows");
+            int seeds = table.ColumnNames.ToList().IndexOf("seeds");
+            Assert.True(seeds >= 0, $"{name} has no seeds column: {string.Join(", ", table.ColumnNames)}");
+            Assert.All(table.Rows, r => Assert.Equal(2L, Convert.ToInt64(r[seeds])));
+        }
+    }
 }
