@@ -173,32 +173,38 @@ public class EmpiricalAdvisorTests() : InTempFolder("advice-")
             [(120_000, 3e-4)] = [0.51, 0.55, 0.49], [(120_000, 1e-3)] = [0.85, 0.57, 0.75], [(120_000, 3e-3)] = [0.91, 0.89, 0.90],
             [(600_000, 3e-4)] = [0.73, 0.55, 0.55], [(600_000, 1e-3)] = [0.90, 0.93, 0.84], [(600_000, 3e-3)] = [0.98, 0.96, 0.94],
         };
+        // Each run also trains a modular-addition task of the same frequency, learned only at 3e-3: the rarest learned
+        // frequency is per kind (one minimum over both kinds read comparison's, as if addition were learned there too).
         foreach (var ((parameters, frequency), seeds) in accuracy)
             for (int seed = 0; seed < seeds.Length; seed++)
             {
                 var run = Path.Combine(dir, "runs", $"p{parameters}_f{frequency}_s{seed}");
-                var task = $"cmp_{frequency}";
+                var (task, add) = ($"cmp_{frequency}", $"add_{frequency}");
+                double addition = frequency == 3e-3 ? 0.85 : 0.1;
                 await ArrowFiles.WriteTableAsync(Path.Combine(run, "model.arrow"), OlmoRunGraph.ModelTable,
                     [new ModelRow("4M", parameters, 8, 16, 512, 4, 300, 64, 16, 100, "fp32", "cpu", seed, 0.003)]);
-                await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable, [new TaskRow(task, "comparison", frequency, 1, 10000)]);
+                await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable,
+                    [new TaskRow(task, "comparison", frequency, 1, 10000), new TaskRow(add, "modular_addition", frequency, 1, 10000)]);
                 await ArrowFiles.WriteTableAsync(Path.Combine(run, "task_metrics.arrow"), OlmoRunGraph.TaskTable,
                     [new TaskMetricRow(50, task, "test", 1, 0, 0.5), new TaskMetricRow(100, task, "test", 0.5, seeds[seed], seeds[seed]),
-                     new TaskMetricRow(100, task, "train", 0.4, 0.9, 0.9)]);
+                     new TaskMetricRow(100, task, "train", 0.4, 0.9, 0.9),
+                     new TaskMetricRow(100, add, "test", 2, addition, addition), new TaskMetricRow(100, add, "train", 1, 0.9, 0.9)]);
             }
         var spec = SpecLoader.Load(RepoFiles.Pipeline("olmo-frequency-phase.yaml"), "cpu-capacity", checkAnalysis: false).Spec;
         var analysis = spec.Analysis with { Plots = [], Tables = [.. spec.Analysis.Tables.Where(t => t.Name is "final_tasks" or "rarest_learned")] };
         var tables = await AnalysisRunner.RunAsync(dir, analysis);
         var rarest = tables.Single(t => t.Name == "rarest_learned").Result;
-        var boundaries = EmpiricalAdvisor.Boundaries(AdviceReport.Outcomes(dir), 0.8);
+        var boundaries = EmpiricalAdvisor.Boundaries(AdviceReport.Outcomes(dir), 0.8).Where(b => b.Kind == "comparison").ToList();
         Assert.Equal(2, boundaries.Count);
-        // One row per size, by hand from the accuracies above (means over seeds ≥ 0.8): 120K learns 3e-3
-        // (0.90; 1e-3 averages 0.723), 600K learns 1e-3 (0.89; 3e-4 averages 0.61). Checked before the
-        // loop below, which would pass on no rows.
-        Assert.Equal([(120_000L, 3e-3), (600_000L, 1e-3)], rarest.Rows.Select(r => (Convert.ToInt64(r[0]), Convert.ToDouble(r[1]))));
-        foreach (var row in rarest.Rows)
+        // One row per size and kind, by hand from the accuracies above (means over seeds ≥ 0.8): comparison at 120K learns
+        // 3e-3 (0.90; 1e-3 averages 0.723), at 600K 1e-3 (0.89; 3e-4 averages 0.61); addition 3e-3 at both. Checked before
+        // the loop below, which would pass on no rows.
+        Assert.Equal([(120_000L, "comparison", 3e-3), (120_000L, "modular_addition", 3e-3), (600_000L, "comparison", 1e-3), (600_000L, "modular_addition", 3e-3)],
+            rarest.Rows.Select(r => (Convert.ToInt64(r[0]), (string)r[1]!, Convert.ToDouble(r[2]))));
+        foreach (var row in rarest.Rows.Where(r => (string)r[1]! == "comparison"))
         {
             var b = boundaries.Single(x => x.Parameters == Convert.ToInt64(row[0]));
-            Assert.Equal(Convert.ToDouble(row[1]), b.RarestLearnedTested);                 // the same rarest learned frequency
+            Assert.Equal(Convert.ToDouble(row[2]), b.RarestLearnedTested);                 // the same rarest learned frequency
             Assert.Equal("ok", b.Status);
             var rarer = accuracy.Keys.Where(k => k.Item1 == b.Parameters && k.Item2 < b.RarestLearnedTested).Max(k => k.Item2);
             Assert.InRange(b.BoundaryFrequency!.Value, rarer, b.RarestLearnedTested!.Value);  // between it and the next rarer tested one
