@@ -47,13 +47,16 @@ public sealed record SlurmResources(
 
     /// <summary>How a value that reads as something else is taken: Slurm reads "12:00" as MM:SS, twelve minutes, where "twelve
     /// hours" is the likelier intent, and each attempt would then requeue every ten minutes without a word.
-    /// A memory size without a unit is megabytes to Slurm: "--mem 64" meant as 64 GB gets tasks killed out of memory.</summary>
+    /// A memory size without a unit is megabytes to Slurm: "--mem 64" meant as 64 GB gets tasks killed out of memory.
+    /// A size of zero (with any unit) is Slurm's special case: all of each node's memory, so each task holds a whole node's.</summary>
     public IReadOnlyList<string> Notes() =>
         [.. new[] { ("--time", Time), ("--analysis-time", AnalysisTime) }
             .Where(o => o.Item2 is { } t && Regex.IsMatch(t, @"^\d+:\d+$"))
             .Select(o => $"{o.Item1} {o.Item2} is {TimeLimitSeconds(o.Item2!)! / 60} min {TimeLimitSeconds(o.Item2!)! % 60} s to Slurm (MM:SS); " +
                          $"for {o.Item2!.Split(':')[0]} hours give {o.Item2}:00"),
-         .. Mem is { } mem && Regex.IsMatch(mem, @"^\d+$")
+         .. Mem is { } zero && Regex.IsMatch(zero, "^0+[KMGT]?$", RegexOptions.IgnoreCase)
+            ? [$"--mem {zero} asks Slurm for all of each node's memory (its special case for zero): each task holds a whole node's memory"]
+         : Mem is { } mem && Regex.IsMatch(mem, @"^\d+$")
             ? [$"--mem {mem} is {mem} MB to Slurm (its default unit); for gigabytes give {mem}G"] : Array.Empty<string>()];
 
     /// <summary>How long the work may go on after the warning before it must have checkpointed: three

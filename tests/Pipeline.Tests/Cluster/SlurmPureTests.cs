@@ -44,6 +44,17 @@ public class SlurmPureTests
     static SlurmSubmission Submission(string sweepDir, SlurmResources r) =>
         new(1, sweepDir, Path.GetDirectoryName(sweepDir)!, "cpu", "/data", [["a"], ["b", "c"], ["d"]], r, "2026-11-30T00:00:00Z");
 
+    /// <summary>Zero is no size to Slurm but its special case, all of each node's memory (sbatch --mem=0 or 0G): not "0 MB".</summary>
+    [Fact]
+    public void A_memory_size_of_zero_is_said_to_be_all_of_each_nodes_memory()
+    {
+        const string all = "asks Slurm for all of each node's memory (its special case for zero): each task holds a whole node's memory";
+        Assert.Equal([$"--mem 0 {all}"], new SlurmResources(Mem: "0").Notes());
+        Assert.Equal([$"--mem 0G {all}"], new SlurmResources(Mem: "0G").Notes());
+        Assert.Equal(["--mem 10 is 10 MB to Slurm (its default unit); for gigabytes give 10G"], new SlurmResources(Mem: "10").Notes());
+        Assert.Empty(new SlurmResources(Mem: "10G").Notes());
+    }
+
     [Fact]
     public void The_array_script_parses_asks_for_a_warning_and_requeue_and_quotes_odd_paths()
     {
