@@ -31,13 +31,14 @@ public static class UnwrittenTable
             : e.WithoutPositions;
 
     /// <summary>The pipelines the queried runs were trained by: a sweep's pipeline.yaml, a run's run.yaml, or each sweep's
-    /// in a folder of sweeps.</summary>
+    /// in a folder of sweeps. A sweep none of whose runs has started yet (a submission whose tasks were all cancelled while
+    /// pending: no runs/ folder) is still a sweep by its pipeline.yaml.</summary>
     static IEnumerable<string> SpecFiles(string dir) => ArtifactLayout.KindOf(dir) switch
     {
         ArtifactLayout.Kind.Sweep => [Path.Combine(dir, ArtifactLayout.PipelineFile)],
         ArtifactLayout.Kind.Run => [Path.Combine(dir, ArtifactLayout.RunManifest)],
         ArtifactLayout.Kind.SweepFolder => ArtifactLayout.Sweeps(dir).Select(s => Path.Combine(s, ArtifactLayout.PipelineFile)),
-        _ => [],
+        _ => [Path.Combine(dir, ArtifactLayout.PipelineFile)],   // Writes gives false where there is none
     };
 
     static bool Writes(string specFile, string table)

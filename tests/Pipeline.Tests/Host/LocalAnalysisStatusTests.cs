@@ -142,6 +142,25 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
         Assert.DoesNotContain("Catalog Error", status.Out);
     }
 
+    /// <summary>A sweep none of whose runs started (a submission's tasks all cancelled while pending: pipeline.yaml, no runs/
+    /// folder; the analysis job still runs, after the array): the failure on a table no run has written is explained there
+    /// too, in `analyze`'s note and in status, not left as DuckDB's "Catalog Error".</summary>
+    [Fact]
+    public void An_analysis_of_a_sweep_none_of_whose_runs_started_says_its_table_is_unwritten()
+    {
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Fixed);   // its table reads metrics
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "s.yaml", "--no-analysis").Exit);
+        Directory.Delete(Path.Combine(dir, "artifacts", "s", "runs"), recursive: true);
+
+        var analyze = CliProcess.Run(dir, Limit, "analyze", "artifacts/s");
+        Assert.True(analyze.Exit == 1, analyze.Out + analyze.Err);
+        const string note = "the runs write table 'metrics', but none has written it yet: a run writes its tables at its checkpoints and when it ends";
+        Assert.Contains($"note: {note}", analyze.Err);
+        var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.Matches($@"analysis: failed: {Regex.Escape(Path.Combine("artifacts", "s", "pipeline.yaml"))}:\d+:\d+: analysis table 'bad': {Regex.Escape(note)}", status.Out);
+        Assert.DoesNotContain("Catalog Error", status.Out);
+    }
+
     [Fact]
     public void Analyze_with_a_pipeline_of_another_experiment_is_refused_before_the_analysis_there_moves()
     {
