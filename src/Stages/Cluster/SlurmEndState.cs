@@ -43,6 +43,19 @@ public static partial class SlurmEndState
         },
     };
 
+    /// <summary>squeue's reason for a pending task, with what it means where Slurm will never start the task as it was asked
+    /// for (it accepts a request no node of the partition can meet, or one over the partition's limits, and leaves it pending,
+    /// where `status` would say "queued" and exit 3 for ever); any other reason as it is.</summary>
+    public static string ExplainPending(string reason) => reason switch
+    {
+        "PartitionConfig" or "BadConstraints" or "PartitionNodeLimit" =>
+            $"{reason}: no node of the partition can give a task what it asks for (--cpus-per-run, --mem, --gpus-per-run), " +
+            "so it will not start; scancel the job and submit with less, or to another --partition",
+        "PartitionTimeLimit" =>
+            $"{reason}: --time is over the partition's limit, so it will not start; scancel the job and submit with a shorter --time",
+        _ => reason,
+    };
+
     [GeneratedRegex(@"^(?<state>[A-Z_]+)(?: by \d+)?(?: \(exit (?<code>\d+)(?::(?<signal>\d+))?\))?$")]
     private static partial Regex Shape();
 }

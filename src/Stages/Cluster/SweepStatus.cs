@@ -57,7 +57,7 @@ public static class SweepStatus
                 // Requeued by its own script after a warning, or by Slurm (a node failure): this task started the run before.
                 return requeues > 0 || o.Ended is { State: "interrupted" } || o.Started?.SlurmJob == job
                     ? new(run, "requeued", $"job {job} waits to continue{StepOf(o.Ended)} as attempt {requeues + 1} ({Plural(requeues, "requeue")}; {live.Reason})")
-                    : new(run, "pending", $"job {job} queued ({live.Reason})");
+                    : new(run, "pending", $"job {job} queued ({SlurmEndState.ExplainPending(live.Reason)})");
             var log = TaskLog.Read(o.Log);
             int attempt = live.Restarts is { } restarts ? restarts + 1
                 : Math.Max(log.Attempt ?? 1, o.Started?.SlurmJob == job ? o.Started.Attempt : 1);

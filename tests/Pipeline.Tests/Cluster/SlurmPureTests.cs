@@ -112,6 +112,22 @@ public class SlurmPureTests
     /// <summary>While a task is requeued and its next attempt starts, status says the attempt the scheduler counts (Slurm's
     /// own requeues too, which requeues.log never lists), and never a log line of an earlier attempt (the attempt's first
     /// line, say, whose number is the earlier attempt's while provenance.json still names the one before).</summary>
+    /// <summary>Slurm accepts a task no node of the partition can run (sbatch --cpus-per-task=8 on 2-CPU nodes, as on the
+    /// one-node cluster) and leaves it pending with reason PartitionConfig for ever: status says it will not start and why.</summary>
+    [Fact]
+    public void A_task_pending_for_a_request_the_partition_cannot_meet_is_said_to_never_start()
+    {
+        var never = SweepStatus.Classify("a", new(null, null, false, "7_0", new SchedulerTask("7", 0, "PENDING", "PartitionConfig")));
+        Assert.Equal("pending", never.State);
+        Assert.Equal("job 7_0 queued (PartitionConfig: no node of the partition can give a task what it asks for (--cpus-per-run, " +
+                     "--mem, --gpus-per-run), so it will not start; scancel the job and submit with less, or to another --partition)", never.Detail);
+        Assert.Contains("PartitionTimeLimit: --time is over the partition's limit, so it will not start",
+            SweepStatus.Classify("a", new(null, null, false, "7_0", new SchedulerTask("7", 0, "PENDING", "PartitionTimeLimit"))).Detail);
+        // A reason that passes by itself is said as squeue says it.
+        Assert.Equal("job 7_0 queued (Resources)",
+            SweepStatus.Classify("a", new(null, null, false, "7_0", new SchedulerTask("7", 0, "PENDING", "Resources"))).Detail);
+    }
+
     [Fact]
     public void A_requeued_task_is_said_as_its_current_attempt_and_never_by_an_earlier_attempts_log_line()
     {
