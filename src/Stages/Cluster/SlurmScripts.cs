@@ -38,20 +38,26 @@ public static class SlurmScripts
         AppendCommon(b, r, withTime: true);
         if (r.GpusPerRun > 0) b.Append($"#SBATCH --gres=gpu:{r.GpusPerRun}\n");
         b.Append("set -u\n");
+        // First: an untrapped SIGUSR1 ends the shell (Slurm may warn up to a minute early, preemption at any time). The
+        // program is warned once: a second signal would stop it at once, without its checkpoint.
+        b.Append("requeue=0; child=; warned=\n");
+        b.Append("warn() { requeue=1; if [ -n \"$child\" ] && [ -z \"$warned\" ]; then warned=1; kill -USR1 \"$child\" 2>/dev/null; fi; }\n");
+        b.Append("trap warn USR1\n");
         b.Append($"export PIPELINE_STOP_GRACE_S={r.StopGraceSeconds}\n");
         b.Append("echo \"pipeline task ${SLURM_ARRAY_TASK_ID} of job ${SLURM_ARRAY_JOB_ID} on $(hostname) at $(date -u +%FT%TZ), attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 ))\"\n");
-        b.Append("requeue=0; child=\n");
-        b.Append("trap 'requeue=1; [ -n \"$child\" ] && kill -USR1 \"$child\" 2>/dev/null' USR1\n");
         b.Append("# scancel, the hard time limit and preemption send SIGTERM to every process of the job, the program\n");
         b.Append("# included: the shell only keeps waiting for it to wind down (forwarding would be a second signal)\n");
         b.Append("trap 'echo \"SIGTERM: the program stops and completes its files\"' TERM\n");
         b.Append($"{Command([.. launcher, "task", dir, "${SLURM_ARRAY_TASK_ID}", "--threads", r.CpusPerRun.ToString()])} &\n");
         b.Append("child=$!\n");
+        b.Append("[ \"$requeue\" = 1 ] && warn   # a warning that came before the program started\n");
         b.Append("# wait returns early when a trapped signal arrives: wait again until the program has exited,\n");
         b.Append("# then once more for its own exit status (bash keeps it after the child is reaped)\n");
         b.Append("while true; do wait \"$child\"; kill -0 \"$child\" 2>/dev/null || break; done\n");
         b.Append("wait \"$child\"; rc=$?\n");
-        b.Append($"if [ \"$requeue\" = 1 ] && [ \"$rc\" = 130 ]; then\n");
+        b.Append("# 138 = 128 + SIGUSR1: the warning reached the program in its first moments, before it takes the signal\n");
+        b.Append("# (it has written nothing then): requeued alike, to continue from where the run stands\n");
+        b.Append("if [ \"$requeue\" = 1 ] && { [ \"$rc\" = 130 ] || [ \"$rc\" = 138 ]; }; then\n");
         b.Append($"  echo \"$(date -u +%FT%TZ) ${{SLURM_ARRAY_TASK_ID}}\" >> {Quote(Path.Combine(dir, SlurmSubmission.RequeueLog))}\n");
         b.Append("  echo \"checkpointed after the scheduler's warning; requeueing\"\n");
         b.Append("  scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\" || echo \"error: scontrol requeue failed (exit $?): resubmit to continue\"\n");

@@ -83,6 +83,28 @@ public class SlurmPureTests
         Assert.DoesNotContain("%", SlurmScripts.Array(Submission("/s/w", new SlurmResources()), ["pipeline"], "w").Split('\n').Single(l => l.Contains("--array")));
     }
 
+    /// <summary>A warning in the program's first moments (Slurm may warn up to a minute early; preemption comes at any time)
+    /// reaches it before it takes SIGUSR1, and ends it with 138 (128 + 10) having written nothing: the task requeues as after
+    /// a warning it took, rather than failing. Here the program stands in for Slurm and warns the batch shell itself at once.</summary>
+    [Fact]
+    public void A_warning_that_ends_the_program_before_it_takes_it_requeues_the_task()
+    {
+        var dir = Directory.CreateTempSubdirectory("warned-early-").FullName;
+        try
+        {
+            var s = Submission(Path.Combine(dir, "sweep"), new SlurmResources());
+            Directory.CreateDirectory(s.Directory);
+            var bin = FakeSlurm.Path(Path.Combine(dir, "bin"), ("scontrol", $"echo \"$*\" >> '{dir}/scontrol.args'"));
+            var script = Path.Combine(dir, "array.sbatch");
+            File.WriteAllText(script, SlurmScripts.Array(s, ["bash", "-c", "kill -USR1 $PPID; exec sleep 30"], "w"));
+            var (exit, output) = LocalSlurm.Bash($"PATH='{bin}' SLURM_ARRAY_JOB_ID=7 SLURM_ARRAY_TASK_ID=0 bash '{script}'");
+            Assert.True(exit == 138, $"exit {exit}: {output}");
+            Assert.Equal("requeue 7_0\n", File.ReadAllText(Path.Combine(dir, "scontrol.args")));
+            Assert.Single(File.ReadAllLines(Path.Combine(s.Directory, SlurmSubmission.RequeueLog)));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     /// <summary>`bash -n` on a script's text: does bash parse it.</summary>
     static (int Exit, string Output) BashParses(string script)
     {
