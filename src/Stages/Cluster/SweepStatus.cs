@@ -152,9 +152,13 @@ public static class SweepStatus
     /// <summary>A completed analysis said as what it is while the runs have not all completed (a Ctrl+C's analysis, a
     /// resume training again, failed runs): tables of the rows they had written by then, not the sweep's result. A run that
     /// completed but has lost a table since is not one of those: the analysis holds its rows if it read them before the
-    /// damage (an analysis since fails on an unreadable table, and leaves a missing one's rows out).</summary>
+    /// damage (an analysis since fails on an unreadable table, and leaves a missing one's rows out). An analysis job that
+    /// failed where no run has started (the array's tasks all cancelled while pending: it runs after them, over nothing) has
+    /// not run on the sweep: "not run" (exit 4, as the runs not started), not a failure of the sweep.</summary>
     public static AnalysisState? OfRuns(AnalysisState? analysis, IReadOnlyList<RunState> runs)
     {
+        if (analysis is { State: "failed" } f && runs.Count > 0 && runs.All(r => r.State == "not started"))
+            return f with { State = "not run", Detail = "no run had started, so there was nothing to analyse; a resubmission trains the runs and analyses them after" };
         if (analysis is not { State: "completed" } a) return analysis;
         int damaged = runs.Count(r => r.TablesDamaged), unfinished = runs.Count(r => r.State != "completed" && !r.TablesDamaged);
         string detail = a.Detail

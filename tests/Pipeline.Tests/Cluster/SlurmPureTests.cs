@@ -368,6 +368,23 @@ public class SlurmPureTests
         Assert.Null(SweepStatus.Latest(null, null, null));
     }
 
+    /// <summary>The array's tasks all cancelled while pending: the analysis job still runs after them, over no run, and fails;
+    /// the sweep is left with runs not started (exit 4: resubmit), not failed.</summary>
+    [Fact]
+    public void An_analysis_job_that_failed_over_no_started_run_is_not_run_and_fails_nothing()
+    {
+        RunState[] cancelled = [new("a", "not started", "job 11_0 was cancelled before it started; resubmit to train it"),
+                                new("b", "not started", "job 11_1 was cancelled before it started; resubmit to train it")];
+        var failed = new AnalysisState("12", "failed", "/s/pipeline.yaml:48:12: analysis table 'final': the runs write table 'metrics', but none has written it yet");
+        var said = SweepStatus.OfRuns(failed, cancelled);
+        Assert.Equal(new AnalysisState("12", "not run", "no run had started, so there was nothing to analyse; a resubmission trains the runs and analyses them after"), said);
+        Assert.Equal(SweepStatus.Stopped, SweepStatus.ExitCode(cancelled, said));
+        // Where a run did start, the analysis's failure is the sweep's.
+        RunState[] started = [cancelled[0], new("b", "interrupted", "stopped at step 5; resubmit (or run --resume) to continue")];
+        Assert.Same(failed, SweepStatus.OfRuns(failed, started));
+        Assert.Equal(1, SweepStatus.ExitCode(started, failed));
+    }
+
     /// <summary>A failed analysis job is said as its analysis recorded the failure (which explains a table no run has
     /// written yet, as `analyze` does), not by its log's last error line, DuckDB's bare message.</summary>
     [Fact]
