@@ -39,7 +39,7 @@ public static class RunCommand
                 if (SweepFolder.Problem(PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!), r.GetValue(artifacts)!) is { } inTheWay)
                     throw new UsageException(inTheWay);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change
-                if (pipeline.Spec.Experiment != "data") TorchThreads.Apply(r.GetValue(threads));   // a data run needs no LibTorch
+                if (pipeline.Spec.TrainsModel) TorchThreads.Apply(r.GetValue(threads));
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
                 var progress = ConsoleProgress.Create();

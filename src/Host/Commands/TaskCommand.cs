@@ -29,7 +29,7 @@ public static class TaskCommand
                 if (i < 0 || i >= submission.Tasks.Count)
                     throw new UsageException($"task {i} is not a task of {submission.Directory} (0…{submission.Tasks.Count - 1})");
                 var pipeline = SweepSubmitter.LoadForTask(submission);
-                if (pipeline.Spec.Experiment != "data") TorchThreads.Apply(r.GetValue(threads));   // a data run needs no LibTorch
+                if (pipeline.Spec.TrainsModel) TorchThreads.Apply(r.GetValue(threads));
                 var progress = ConsoleProgress.Create();
                 var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, submission.ArtifactsRoot, p, ct,
                     dataDirectory: submission.BaseDirectory, only: submission.Tasks[i]));

@@ -53,7 +53,7 @@ public static class PipelineRunner
         dataDirectory ??= pipeline.BaseDirectory;
         // Fail before anything is deleted or trained when a run asks for a device this machine lacks (a data run uses
         // none, and needs no LibTorch).
-        if (pipeline.Spec.Experiment != "data")
+        if (pipeline.Spec.TrainsModel)
             foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
         var sweepDir = SweepDir(pipeline, artifactsRoot);
         // Before anything in it is replaced: a local run locks the sweep and checks no cluster task holds one

@@ -12,6 +12,9 @@ public sealed record PipelineSpec
     public string Description { get; init; } = "";
     /// <summary>Which experiment family this file runs: synthetic (Part 1) | data (the data stage alone).</summary>
     public string Experiment { get; init; } = "synthetic";
+
+    /// <summary>Whether its runs train a model (and so need LibTorch and a device): a data run only reads and packs data.</summary>
+    public bool TrainsModel => Experiment != "data";
     /// <summary>cpu | cuda | auto (cuda when available).</summary>
     public string Device { get; init; } = "cpu";
     /// <summary>Base seed of a run: model init, data and task sampling derive from it.</summary>
