@@ -124,7 +124,7 @@ public static class ArtifactLayout
         var file = Path.Combine(sweepDir, PipelineFile);
         if (!File.Exists(file))
             throw new DirectoryNotFoundException($"{sweepDir} holds no {PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`" +
-                (Sweeps(sweepDir) is { Count: > 0 } inside ? $" (it holds sweeps: {Messages.Listing.FirstFew(inside.Select(d => Path.GetFileName(d)))})"
+                (SweepsWithPipeline(sweepDir) is { Count: > 0 } inside ? $" (it holds sweeps: {Messages.Listing.FirstFew(inside.Select(d => Path.GetFileName(d)))})"
                 : SweepAbove(sweepDir) is { } above ? $" ({above.What}: give the sweep directory {above.Sweep})" : ""));
         return file;
     }
@@ -161,6 +161,11 @@ public static class ArtifactLayout
     /// <summary>The sweep directories directly inside <paramref name="dir"/> (those with a runs/ folder).</summary>
     public static IReadOnlyList<string> Sweeps(string dir) =>
         [.. Sorted(Directory.EnumerateDirectories(dir)).Where(d => Directory.Exists(Path.Combine(d, RunsDir)))];
+
+    /// <summary>The folders in <paramref name="dir"/> that `status` and `analyze` take as sweeps: those holding a pipeline.yaml
+    /// too, as a sweep does from its submission on, before any task has made its runs/.</summary>
+    static IReadOnlyList<string> SweepsWithPipeline(string dir) =>
+        [.. Sorted(Directory.EnumerateDirectories(dir)).Where(d => Directory.Exists(Path.Combine(d, RunsDir)) || File.Exists(Path.Combine(d, PipelineFile)))];
 
     private static IEnumerable<string> Sorted(IEnumerable<string> paths) => paths.Order(StringComparer.Ordinal);
 }

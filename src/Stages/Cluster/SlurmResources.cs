@@ -27,8 +27,8 @@ public sealed record SlurmResources(
         if (CpusPerRun < 1) problems.Add($"--cpus-per-run must be ≥ 1, got {CpusPerRun}");
         if (MaxParallel < 0) problems.Add($"--max-parallel must be ≥ 0 (0 = no limit), got {MaxParallel}");
         if (SignalLeadSeconds is < 10 or > 65535) problems.Add($"--signal-lead must be 10…65535 seconds, got {SignalLeadSeconds}");
-        if (Mem is not null && !Regex.IsMatch(Mem, "^[0-9]+[KMGT]?$", RegexOptions.IgnoreCase))
-            problems.Add($"--mem '{Mem}' is not a Slurm memory size (e.g. 16G, 500M)");
+        if (Mem is not null && !Regex.IsMatch(Mem, "^[0-9]+(?:[KMGT]B?)?$", RegexOptions.IgnoreCase))
+            problems.Add($"--mem '{Mem}' is not a Slurm memory size (e.g. 16G, 16GB, 500M)");
         if (Partition is not null && !Regex.IsMatch(Partition, "^[A-Za-z0-9_.,-]+$"))
             problems.Add($"--partition '{Partition}' is not a partition name");
         if (Time is not null)
@@ -54,10 +54,14 @@ public sealed record SlurmResources(
             .Where(o => o.Item2 is { } t && Regex.IsMatch(t, @"^\d+:\d+$"))
             .Select(o => $"{o.Item1} {o.Item2} is {TimeLimitSeconds(o.Item2!)! / 60} min {TimeLimitSeconds(o.Item2!)! % 60} s to Slurm (MM:SS); " +
                          $"for {o.Item2!.Split(':')[0]} hours give {o.Item2}:00"),
-         .. Mem is { } zero && Regex.IsMatch(zero, "^0+[KMGT]?$", RegexOptions.IgnoreCase)
+         .. Mem is { } zero && Regex.IsMatch(zero, "^0+(?:[KMGT]B?)?$", RegexOptions.IgnoreCase)
             ? [$"--mem {zero} asks Slurm for all of each node's memory (its special case for zero): each task holds a whole node's memory"]
          : Mem is { } mem && Regex.IsMatch(mem, @"^\d+$")
             ? [$"--mem {mem} is {mem} MB to Slurm (its default unit); for gigabytes give {mem}G"] : Array.Empty<string>()];
+
+    /// <summary>--mem as the batch script gives it: "16GB" as "16G". Slurm reads a unit's trailing B, but releases differ
+    /// in how (older ones look at the unit's first letter only), so the script gives the one spelling all of them read.</summary>
+    public string? SlurmMem => Mem is { } m && m.EndsWith("B", StringComparison.OrdinalIgnoreCase) ? m[..^1] : Mem;
 
     /// <summary>How long the work may go on after the warning before it must have checkpointed: three
     /// quarters of the lead (Slurm may signal up to a minute early, and the rest covers the exit).</summary>

@@ -59,7 +59,8 @@ public static class SlurmScripts
         b.Append("# (it has written nothing then): requeued alike, to continue from where the run stands\n");
         b.Append("if [ \"$requeue\" = 1 ] && { [ \"$rc\" = 130 ] || [ \"$rc\" = 138 ]; }; then\n");
         b.Append($"  echo \"$(date -u +%FT%TZ) ${{SLURM_ARRAY_TASK_ID}}\" >> {Quote(Path.Combine(dir, SlurmSubmission.RequeueLog))}\n");
-        b.Append("  echo \"checkpointed after the scheduler's warning; requeueing\"\n");
+        b.Append("  if [ \"$rc\" = 138 ]; then echo \"warned before the program took the signal (this attempt wrote nothing); requeueing\"\n");
+        b.Append("  else echo \"checkpointed after the scheduler's warning; requeueing\"; fi\n");
         b.Append("  scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\" || echo \"error: scontrol requeue failed (exit $?): resubmit to continue\"\n");
         b.Append("fi\n");
         b.Append("exit \"$rc\"\n");
@@ -85,7 +86,7 @@ public static class SlurmScripts
     static void AppendCommon(StringBuilder b, SlurmResources r, bool withTime)
     {
         if (r.Partition is not null) b.Append($"#SBATCH --partition={r.Partition}\n");
-        if (r.Mem is not null) b.Append($"#SBATCH --mem={r.Mem}\n");
+        if (r.SlurmMem is not null) b.Append($"#SBATCH --mem={r.SlurmMem}\n");
         if (withTime && r.Time is not null) b.Append($"#SBATCH --time={r.Time}\n");
     }
 

@@ -55,6 +55,22 @@ public class SlurmPureTests
         Assert.Empty(new SlurmResources(Mem: "10G").Notes());
     }
 
+    /// <summary>Slurm reads "16GB" as 16 GB (the unit's trailing B); it was refused as not a memory size. The script gives
+    /// it as "16G", the spelling every Slurm release reads. A space, or a B alone, is still no size.</summary>
+    [Theory]
+    [InlineData("16GB", "16G")]
+    [InlineData("500mb", "500m")]
+    [InlineData("2T", "2T")]
+    [InlineData("4096", "4096")]
+    public void A_memory_size_with_a_trailing_B_is_taken_and_given_to_slurm_without_it(string mem, string directive)
+    {
+        var r = new SlurmResources(Mem: mem);
+        Assert.Empty(r.Problems());
+        Assert.Contains($"#SBATCH --mem={directive}\n", SlurmScripts.Array(Submission("/scratch/sweep", r), ["pipeline"], "x"));
+        Assert.Single(new SlurmResources(Mem: "16B").Problems());
+        Assert.Single(new SlurmResources(Mem: "0GB").Notes(), n => n.Contains("all of each node's memory"));
+    }
+
     [Fact]
     public void The_array_script_parses_asks_for_a_warning_and_requeue_and_quotes_odd_paths()
     {
@@ -99,6 +115,8 @@ public class SlurmPureTests
             File.WriteAllText(script, SlurmScripts.Array(s, ["bash", "-c", "kill -USR1 $PPID; exec sleep 30"], "w"));
             var (exit, output) = LocalSlurm.Bash($"PATH='{bin}' SLURM_ARRAY_JOB_ID=7 SLURM_ARRAY_TASK_ID=0 bash '{script}'");
             Assert.True(exit == 138, $"exit {exit}: {output}");
+            Assert.Contains("warned before the program took the signal (this attempt wrote nothing); requeueing", output);
+            Assert.DoesNotContain("checkpointed", output);
             Assert.Equal("requeue 7_0\n", File.ReadAllText(Path.Combine(dir, "scontrol.args")));
             Assert.Single(File.ReadAllLines(Path.Combine(s.Directory, SlurmSubmission.RequeueLog)));
         }
@@ -131,9 +149,6 @@ public class SlurmPureTests
         Assert.Equal("running", SweepStatus.Classify("a", new(null, Started, true, "7_0", new("7", 0, "RUNNING", "None"))).State);
     }
 
-    /// <summary>While a task is requeued and its next attempt starts, status says the attempt the scheduler counts (Slurm's
-    /// own requeues too, which requeues.log never lists), and never a log line of an earlier attempt (the attempt's first
-    /// line, say, whose number is the earlier attempt's while provenance.json still names the one before).</summary>
     /// <summary>Slurm accepts a task no node of the partition can run (sbatch --cpus-per-task=8 on 2-CPU nodes, as on the
     /// one-node cluster) and leaves it pending with reason PartitionConfig for ever: status says it will not start and why.</summary>
     [Fact]
@@ -150,6 +165,9 @@ public class SlurmPureTests
             SweepStatus.Classify("a", new(null, null, false, "7_0", new SchedulerTask("7", 0, "PENDING", "Resources"))).Detail);
     }
 
+    /// <summary>While a task is requeued and its next attempt starts, status says the attempt the scheduler counts (Slurm's
+    /// own requeues too, which requeues.log never lists), and never a log line of an earlier attempt (the attempt's first
+    /// line, say, whose number is the earlier attempt's while provenance.json still names the one before).</summary>
     [Fact]
     public void A_requeued_task_is_said_as_its_current_attempt_and_never_by_an_earlier_attempts_log_line()
     {

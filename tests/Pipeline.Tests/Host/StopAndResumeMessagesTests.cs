@@ -61,6 +61,11 @@ public class StopAndResumeMessagesTests() : InTempFolder("stop-messages-")
         Assert.Contains(expected, status.Err);
         Assert.Contains(expected, analyze.Err);
         Assert.DoesNotContain("file not found", analyze.Err);
+
+        // A submitted sweep none of whose tasks has started has its pipeline.yaml but no runs/ yet: named too.
+        Directory.CreateDirectory(Path.Combine(dir, "artifacts", "submitted"));
+        File.Copy(Path.Combine(dir, "artifacts", "syn", "pipeline.yaml"), Path.Combine(dir, "artifacts", "submitted", "pipeline.yaml"));
+        Assert.Contains("(it holds sweeps: submitted, syn)", CliProcess.Run(dir, Limit, "status", "artifacts").Err);
     }
 
     [Fact]
