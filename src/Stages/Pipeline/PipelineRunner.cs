@@ -97,13 +97,10 @@ public static class PipelineRunner
                     progress.Info($"the analysis of those runs kept in {analysis}");
             }
         }
-        else if (overwrite)
-        {
-            foreach (var old in ArtifactLayout.ResultFolders.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
-                Directory.Delete(old, recursive: true);
-        }
+        else if (overwrite) DiscardedResults.Discard(sweepDir);
         else if (SweepContract.SetAside(sweepDir) is { } kept) progress.Info($"earlier results kept in {kept}");
         Directory.CreateDirectory(sweepDir);
+        if (only is null) DiscardedResults.RemoveLeftovers(sweepDir);
         if (only is null) await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
         progress.Info($"artifacts: {sweepDir}");
 
