@@ -83,9 +83,15 @@ public sealed class Interrupt : IDisposable
     /// at once leaves is said in its terms.</param>
     public static Interrupt Install(string command) => new(command);
 
+    volatile bool ended;
+
+    /// <summary>The command has returned its exit code: a signal from now on changes nothing, and is ignored.</summary>
+    public void CommandEnded() => ended = true;
+
     void Handle(PosixSignalContext context)
     {
         context.Cancel = true;   // the process does not end here; the work winds down
+        if (ended) return;
         if (Interlocked.Increment(ref signals) == 1)
         {
             Console.Error.WriteLine($"stopping: {winding} (at most {Grace.TotalSeconds:0} s{GraceNote}; {again})");

@@ -13,8 +13,12 @@ if (UsageErrors.Of(parse) is { Count: > 0 } usage)
     Console.Error.WriteLine($"see `{string.Join(' ', ["pipeline", .. CommandNames(parse), "--help"])}`");
     return ExitCodes.Invalid;
 }
-using var interrupt = Interrupt.Install(string.Join(' ', CommandNames(parse)));
-return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);
+// Not disposed: its handlers stay until the process is gone, so a signal in the moments the runtime takes to exit after the
+// command is ignored (everything is written) rather than ending the process as the default action does (exit 143).
+var interrupt = Interrupt.Install(string.Join(' ', CommandNames(parse)));
+int exit = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);
+interrupt.CommandEnded();
+return exit;
 
 /// <summary>The names of the command given, after `pipeline` (["data", "tokenize"]).</summary>
 static List<string> CommandNames(ParseResult parse)

@@ -64,6 +64,8 @@ sealed class CliProcess : IDisposable
 
     public int Id => process.Id;
 
+    public bool HasExited => process.HasExited;
+
     public string Output { get { lock (output) return output.ToString(); } }
     public string Error { get { lock (error) return error.ToString(); } }
 
