@@ -174,9 +174,9 @@ public static class SpecLoader
             var vocabulary = runErrors.Count == before ? Vocabulary(runSpec, baseDirectory, checkPaths, tokenizerChecks) : null;
             var fit = vocabulary?.Identity is { } identity ? TokenizerFit.Check(runSpec.Data!, runSpec.Olmo, identity) : null;
             if (vocabulary is { Problem: { } problem })
-                runErrors.Add((ErrorAt(runIndex, sources, "data.tokenizer.eos_token", problem.Replace("tokenizer.eos_token: ", "")), run.RunId));
+                runErrors.Add((runIndex.ErrorAt(sources, "data.tokenizer.eos_token", problem.Replace("tokenizer.eos_token: ", "")), run.RunId));
             else if (fit is not null)
-                runErrors.AddRange(fit.Problems.Select(p => (ErrorAt(runIndex, sources, p.Path, p.Message), run.RunId)));
+                runErrors.AddRange(fit.Problems.Select(p => (runIndex.ErrorAt(sources, p.Path, p.Message), run.RunId)));
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { ModelVocab = fit?.ModelVocab });
         }
         errors.AddRange(InRuns(runErrors, expanded));
@@ -274,14 +274,9 @@ public static class SpecLoader
                 .. Analysis.SweptKeyCoverage.Advice(spec.Experiment, spec.Analysis, spec.Sweep)]);
         }
         var lines = yaml.Split('\n');
-        return ([.. check.Problems.Select(p => AtSqlLine(ErrorAt(index, sources, p.Path, p.Message), p.InSql, index.Nearest(p.Path, out _), sources, lines))],
+        return ([.. check.Problems.Select(p => AtSqlLine(index.ErrorAt(sources, p.Path, p.Message), p.InSql, index.Nearest(p.Path, out _), sources, lines))],
             [.. Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, check.TableColumns), .. Analysis.SweptKeyCoverage.Advice(spec.Experiment, spec.Analysis, spec.Sweep)]);
     }
-
-    /// <summary>An error at <paramref name="path"/>: a written value where the user wrote it (a swept one in the sweep
-    /// list), else the nearest node written above it.</summary>
-    private static SpecError ErrorAt(NodeIndex index, SourceMap sources, string path, string message) =>
-        sources.ErrorAt(index.Nearest(path, out var exact), exact ? index.InfoOf(index.At(path)!)?.Path ?? path : path, message);
 
     /// <summary>DuckDB numbers the SQL's lines ("LINE 3:", a caret under the culprit), and a literal block's lines
     /// (<c>sql: |</c>) are the file's lines after its indicator: the error then points at that line and column, not at
@@ -301,7 +296,7 @@ public static class SpecLoader
         if (spec.Data is not { } data) yield break;
         var hint = recordedDataDirectory is not null ? StoredCopy.Hint(recordedDataDirectory)
             : " (relative paths resolve against the pipeline file's folder; --data-dir DIR points elsewhere)";
-        SpecError At(string path, string message) => ErrorAt(index, sources, path, message);
+        SpecError At(string path, string message) => index.ErrorAt(sources, path, message);
         for (int i = 0; i < data.Sources.Count; i++)
         {
             Func<string, bool> accepts = data.Sources[i].Reads;
@@ -362,7 +357,7 @@ public static class SpecLoader
             if (run.ModelVocab is not { } vocab || run.Spec is not { Olmo: { } o, Data: { } d }) return null;
             sizes.Add(Pipeline.OlmoRunGraph.Shape(o, vocab, d.Packing.SeqLen).ParameterCount());
         }
-        return sizes.Contains(advise.Size) ? null : ErrorAt(index, sources, "analysis.advise.size",
+        return sizes.Contains(advise.Size) ? null : index.ErrorAt(sources, "analysis.advise.size",
             $"no run of the sweep trains a {advise.Size:N0}-parameter model; its sizes: {string.Join(", ", sizes.Select(s => s.ToString("N0")))} (as model.arrow's parameters)");
     }
 

@@ -571,11 +571,7 @@ internal sealed partial class SpecValidator
     {
         if (ok) return true;
         if (_mended.Covers(path)) return false;
-        var node = _index.Nearest(path, out var exact);
-        // A written value is named where the user wrote it (a swept value: in the sweep list);
-        // a default is named by the field it defaults.
-        var shown = exact ? _index.InfoOf(node)?.Path ?? path : path;
-        _errors.Add(_sources.ErrorAt(node, shown, message));
+        _errors.Add(_index.ErrorAt(_sources, path, message));
         return false;
     }
 
