@@ -180,7 +180,7 @@ public static class SpecLoader
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { ModelVocab = fit?.ModelVocab });
         }
         errors.AddRange(InRuns(runErrors, expanded));
-        if (errors.Count == 0 && AdviseSizeError(spec, runs, index, sources) is { } sizeError) errors.Add(sizeError);
+        if (errors.Count == 0 && AdviseRules.SizeError(spec, runs, index, sources) is { } sizeError) errors.Add(sizeError);
         if (errors.Count > 0) throw Fail([.. duplicates, .. errors]);
         var others = checkOtherProfiles ? OtherProfileErrors(yaml, sourceName, profile, baseDirectory, duplicates, analysisMoment) : [];
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. Fail(duplicates).Errors, .. others]);
@@ -344,21 +344,6 @@ public static class SpecLoader
         if (!checkPaths || !Data.TextTokenizer.Kinds.Contains(data.Tokenizer.Kind)) return null;
         var check = CheckTokenizer(data.Tokenizer, baseDirectory, cache);
         return Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) || check.Problem is null ? check : null;
-    }
-
-    /// <summary>analysis.advise.size names a model size: one no run of the sweep has is refused before the sweep trains for
-    /// an advice it cannot give. Said only where every run's size is known (its vocabulary could be had here).</summary>
-    private static SpecError? AdviseSizeError(PipelineSpec spec, IReadOnlyList<RunPlan> runs, NodeIndex index, SourceMap sources)
-    {
-        if (spec.Experiment != "olmo" || spec.Analysis.Advise is not { Size: > 0 } advise || runs.Count == 0) return null;
-        var sizes = new SortedSet<long>();
-        foreach (var run in runs)
-        {
-            if (run.ModelVocab is not { } vocab || run.Spec is not { Olmo: { } o, Data: { } d }) return null;
-            sizes.Add(Pipeline.OlmoRunGraph.Shape(o, vocab, d.Packing.SeqLen).ParameterCount());
-        }
-        return sizes.Contains(advise.Size) ? null : index.ErrorAt(sources, "analysis.advise.size",
-            $"no run of the sweep trains a {advise.Size:N0}-parameter model; its sizes: {string.Join(", ", sizes.Select(s => s.ToString("N0")))} (as model.arrow's parameters)");
     }
 
     /// <summary>A tokenizer as validation builds it: what is wrong with its files, or what identifies it (for token files'

@@ -1,0 +1,40 @@
+using static Retention.Spec.RuleText;
+
+namespace Retention.Spec;
+
+/// <summary>Rules on analysis.advise: what advice the experiment can give, and a size some run of the sweep has.</summary>
+internal static class AdviseRules
+{
+    public static void Check(SpecChecks c, PipelineSpec spec)
+    {
+        if (spec.Analysis.Advise is not { } a) return;
+        if (spec.Experiment == "synthetic")
+        {
+            // Its settings for trained runs are keys a synthetic pipeline does not read (ExperimentKeys), refused there.
+            c.Check(spec.Synthetic.Rare is not null, "analysis.advise", "synthetic advice is about a rare task: add synthetic.rare");
+            return;
+        }
+        c.Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");
+        c.Check(a.TargetAccuracy is > 0 and <= 1, "analysis.advise.target_accuracy", $"must be in (0, 1], got {Show(a.TargetAccuracy)}");
+        c.OneOf(a.Kind, SpecChoices.TaskKinds, "analysis.advise.kind", "task kind");
+        c.AtLeast(a.Size, 0, "analysis.advise.size");
+        c.Check(a.Frequency == 0 || Retention.Data.InjectionSchedule.IsAcceptedFrequency(a.Frequency), "analysis.advise.frequency",
+            $"must be 0 (none) or in {Retention.Data.InjectionSchedule.AcceptedRange}, got {Show(a.Frequency)}");
+        c.Check((a.Size > 0) == (a.Frequency > 0), "analysis.advise", "size and frequency go together: both set (compare the two levers there) or neither");
+    }
+
+    /// <summary>analysis.advise.size names a model size: one no run of the sweep has is refused before the sweep trains for
+    /// an advice it cannot give. Said only where every run's size is known (its vocabulary could be had here).</summary>
+    public static SpecError? SizeError(PipelineSpec spec, IReadOnlyList<RunPlan> runs, NodeIndex index, SourceMap sources)
+    {
+        if (spec.Experiment != "olmo" || spec.Analysis.Advise is not { Size: > 0 } advise || runs.Count == 0) return null;
+        var sizes = new SortedSet<long>();
+        foreach (var run in runs)
+        {
+            if (run.ModelVocab is not { } vocab || run.Spec is not { Olmo: { } o, Data: { } d }) return null;
+            sizes.Add(Pipeline.OlmoRunGraph.Shape(o, vocab, d.Packing.SeqLen).ParameterCount());
+        }
+        return sizes.Contains(advise.Size) ? null : index.ErrorAt(sources, "analysis.advise.size",
+            $"no run of the sweep trains a {advise.Size:N0}-parameter model; its sizes: {string.Join(", ", sizes.Select(s => s.ToString("N0")))} (as model.arrow's parameters)");
+    }
+}

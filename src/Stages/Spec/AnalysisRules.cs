@@ -1,0 +1,60 @@
+namespace Retention.Spec;
+
+/// <summary>Rules on the analysis section's tables, plots and overlays as written (their SQL is checked against the runs'
+/// tables when the pipeline loads).</summary>
+internal static class AnalysisRules
+{
+    private static readonly string[] PlotKinds = ["heatmap", "line", "scatter"];
+    private static readonly string[] OverlayStyles = ["line", "step", "points"];
+    private const int MaxImagePx = 10_000;
+
+    public static void Check(SpecChecks c, AnalysisSpec a)
+    {
+        // DuckDB table names and (on macOS) file names ignore case, so uniqueness does too.
+        var tables = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < a.Tables.Count; i++)
+        {
+            var at = $"analysis.tables[{i}]";
+            UniqueIdentifier(c, a.Tables[i].Name, $"{at}.name", tables, i, "table", "analysis.tables");
+            c.NotBlank(a.Tables[i].Sql, $"{at}.sql");
+        }
+
+        var plots = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < a.Plots.Count; i++)
+        {
+            var plot = a.Plots[i];
+            var at = $"analysis.plots[{i}]";
+            UniqueIdentifier(c, plot.Name, $"{at}.name", plots, i, "plot", "analysis.plots");
+            c.OneOf(plot.Kind, PlotKinds, $"{at}.kind", "plot kind");
+            c.NotBlank(plot.Sql, $"{at}.sql");
+            c.NotBlank(plot.X, $"{at}.x");
+            c.NotBlank(plot.Y, $"{at}.y");
+            if (plot.Kind == "heatmap")
+                c.Check(!string.IsNullOrWhiteSpace(plot.Value), $"{at}.value",
+                    "a heatmap needs 'value', the column that gives each cell its colour");
+            c.Check(plot.WidthPx is >= 1 and <= MaxImagePx, $"{at}.width_px", $"must be between 1 and {MaxImagePx}, got {plot.WidthPx}");
+            c.Check(plot.HeightPx is >= 1 and <= MaxImagePx, $"{at}.height_px", $"must be between 1 and {MaxImagePx}, got {plot.HeightPx}");
+
+            for (var j = 0; j < plot.Overlays.Count; j++)
+            {
+                var overlay = plot.Overlays[j];
+                var oat = $"{at}.overlays[{j}]";
+                c.NotBlank(overlay.Sql, $"{oat}.sql");
+                c.NotBlank(overlay.X, $"{oat}.x");
+                c.NotBlank(overlay.Y, $"{oat}.y");
+                c.OneOf(overlay.Style, OverlayStyles, $"{oat}.style", "overlay style");
+            }
+        }
+    }
+
+    private static void UniqueIdentifier(SpecChecks c, string name, string path, Dictionary<string, int> seen, int index, string what, string listPath)
+    {
+        if (!c.Check(SpecNames.IsIdentifier(name), path,
+                $"{what} name '{name}' is not an identifier; use letters, digits and '_', not starting with a digit"))
+            return;
+        if (seen.TryGetValue(name, out var first))
+            c.Check(false, path, $"duplicate {what} name '{name}': {listPath}[{first}] has it already; names must be unique, ignoring case");
+        else
+            seen[name] = index;
+    }
+}
