@@ -1,0 +1,51 @@
+namespace Retention.Spec;
+
+/// <summary>Local data paths that match no file and tokenizer files that do not exist or cannot be read, before any
+/// work; with them, token files whose manifest or dtype disagrees with the spec.</summary>
+internal static class DataPathErrors
+{
+    /// <param name="recordedDataDirectory">Where the file is a sweep's stored copy, the folder its runs read their data from.</param>
+    public static IEnumerable<SpecError> Of(PipelineSpec spec, NodeIndex index, SourceMap sources, string baseDirectory,
+        TokenizerChecks tokenizers, string? recordedDataDirectory)
+    {
+        if (spec.Data is not { } data) yield break;
+        var hint = recordedDataDirectory is not null ? StoredCopy.Hint(recordedDataDirectory)
+            : " (relative paths resolve against the pipeline file's folder; --data-dir DIR points elsewhere)";
+        SpecError At(string path, string message) => index.ErrorAt(sources, path, message);
+        for (int i = 0; i < data.Sources.Count; i++)
+        {
+            Func<string, bool> accepts = data.Sources[i].Reads;
+            for (int j = 0; j < data.Sources[i].Paths.Count; j++)
+            {
+                var entry = data.Sources[i].Paths[j];
+                if (string.IsNullOrWhiteSpace(entry) || Data.Shard.IsUrl(entry.Trim())) continue;
+                string? problem = null;
+                IReadOnlyList<Data.Shard> shards = [];
+                try { shards = Data.ShardList.Expand([entry], baseDirectory, accepts); }
+                catch (Data.DataException e) { problem = e.Message; }
+                if (problem is not null)
+                    yield return At($"data.sources[{i}].paths[{j}]", problem + hint
+                        + (recordedDataDirectory is null ? MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer) : ""));
+                if (data.Sources[i].Format != "pretokenized") continue;
+                foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
+                    if (Data.PretokenizedManifest.Read(dir) is { } manifest)
+                        foreach (var (key, message) in manifest.Disagreements(data.Sources[i], data.Tokenizer, tokenizers.Check(data.Tokenizer, baseDirectory).Identity, dir))
+                            yield return At(key == "source" ? $"data.sources[{i}]" : $"data.{key}", message);
+            }
+            if (data.Sources[i] is { Format: "pretokenized", TokenDtype: "uint16" } source
+                && (source.EosTokenId ?? (data.Tokenizer.Kind == Data.TextTokenizer.Cl100kBase ? Data.Cl100kTokenizer.SpecialTokens.GetValueOrDefault(data.Tokenizer.EosToken) : 0)) is var eos and > ushort.MaxValue)
+                yield return At($"data.sources[{i}]", $"EOS {eos} cannot occur in uint16 token files" + (source.EosTokenId is null
+                    ? $" ({data.Tokenizer.Kind}'s, the tokenizer's default): set data.tokenizer to the tokenizer that wrote them (gpt2 for `pipeline data tokenize`'s default), or eos_token_id"
+                    : ": give the EOS the files use"));
+        }
+        foreach (var (file, key) in new[] { (data.Tokenizer.Path, "path"), (data.Tokenizer.MergesPath, "merges_path") })
+            if (!string.IsNullOrWhiteSpace(file) && !Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && Path.GetFullPath(file, baseDirectory) is var full && !File.Exists(full))
+                yield return At($"data.tokenizer.{key}", Data.TokenizerFiles.FolderProblem(full, data.Tokenizer.Kind, key) ?? ($"no such file '{full}'" + hint));
+        // A tokenizer file that is there but unreadable fails here, not after the run's directory is made.
+        if (!Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && Data.TextTokenizer.Kinds.Contains(data.Tokenizer.Kind)
+            && new[] { data.Tokenizer.Path, data.Tokenizer.MergesPath }.All(f => string.IsNullOrWhiteSpace(f) || File.Exists(Path.GetFullPath(f, baseDirectory)))
+            && !string.IsNullOrWhiteSpace(data.Tokenizer.Path)
+            && tokenizers.Check(data.Tokenizer, baseDirectory).Problem is { } unreadable)
+            yield return At("data.tokenizer.path", unreadable);
+    }
+}

@@ -1,0 +1,50 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Retention.Spec;
+
+/// <summary>What a load checks of each run beyond its spec's rules.</summary>
+/// <param name="BaseDirectory">What relative data and tokenizer paths resolve against.</param>
+/// <param name="CheckPaths">Require every local data path and tokenizer file to exist, and build file tokenizers.</param>
+/// <param name="CheckResources">Check CPU runs' memory against this machine.</param>
+/// <param name="Stored">The file is one this program wrote into a sweep (see <see cref="SpecLoader.Load"/>).</param>
+/// <param name="RecordedDataDirectory">Where the file is a sweep's stored copy, the folder its runs read their data from.</param>
+internal sealed record RunChecks(string BaseDirectory, bool CheckPaths, bool CheckResources, bool Stored, string? RecordedDataDirectory);
+
+/// <summary>The sweep's runs, each bound, validated and fitted to its tokenizer on its own.</summary>
+internal static class SweepRuns
+{
+    /// <summary>The run plans of a document that bound without error. Binding errors of a run go to
+    /// <paramref name="errors"/> as found, then every run's other errors, each once, naming its runs where not all have it.</summary>
+    /// <param name="mended">What the binder mended in the document.</param>
+    public static IReadOnlyList<RunPlan> Plan(YamlMappingNode root, IReadOnlyList<SweepAxis> axes, NodeIndex index, SourceMap sources,
+        MendedPaths mended, RunChecks checks, List<SpecError> errors)
+    {
+        var runs = new List<RunPlan>();
+        var tokenizers = new TokenizerChecks();
+        var runErrors = new List<(SpecError Error, string RunId)>();
+        int expanded = 0;
+        foreach (var run in SweepExpander.Expand(root, axes, sources))
+        {
+            // Each run is bound and validated on its own: a swept value is only valid in context
+            // (warmup_steps < steps), and its errors point at the value in the sweep list.
+            expanded++;
+            var runMended = mended.Copy();   // what was mended in the document is mended in every run
+            int before = runErrors.Count;
+            if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
+            runErrors.AddRange(LoadErrors.Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checks.CheckResources, checks.Stored), runMended)
+                .Select(e => (e, run.RunId)));
+            if (checks.CheckPaths)
+                runErrors.AddRange(DataPathErrors.Of(runSpec, runIndex, sources, checks.BaseDirectory, tokenizers, checks.RecordedDataDirectory)
+                    .Select(e => (e, run.RunId)));
+            var vocabulary = runErrors.Count == before ? tokenizers.Vocabulary(runSpec, checks.BaseDirectory, checks.CheckPaths) : null;
+            var fit = vocabulary?.Identity is { } identity ? TokenizerFit.Check(runSpec.Data!, runSpec.Olmo, identity) : null;
+            if (vocabulary is { Problem: { } problem })
+                runErrors.Add((runIndex.ErrorAt(sources, "data.tokenizer.eos_token", problem.Replace("tokenizer.eos_token: ", "")), run.RunId));
+            else if (fit is not null)
+                runErrors.AddRange(fit.Problems.Select(p => (runIndex.ErrorAt(sources, p.Path, p.Message), run.RunId)));
+            runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { ModelVocab = fit?.ModelVocab });
+        }
+        errors.AddRange(LoadErrors.InRuns(runErrors, expanded));
+        return runs.AsReadOnly();
+    }
+}
