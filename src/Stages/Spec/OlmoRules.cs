@@ -32,7 +32,6 @@ internal static class OlmoRules
         c.NonNegative(o.ClipGradNorm, "olmo.clip_grad_norm");
         c.AtLeast(o.CheckpointEvery, 0, "olmo.checkpoint_every");
         c.OneOf(o.Precision, [.. Models.MixedPrecision.Names], "olmo.precision", "precision");
-        c.AtLeast(o.GradAccumulation, 1, "olmo.grad_accumulation");
         c.AtLeast(o.EvalEvery, 1, "olmo.eval_every");
         c.AtLeast(o.EvalInstances, 1, "olmo.eval_instances");
         if (c.AtLeast(o.GradAccumulation, 1, "olmo.grad_accumulation"))

@@ -12,7 +12,7 @@ internal static class ResourceRules
         // A key the binder dropped reads its default here (data.packing's 64 × 2048 tokens): an estimate of a run nobody
         // wrote would follow the binding error as a second one.
         bool Mended(params string[] paths) => paths.Any(c.Mended.TouchesOrUnder);
-        if (spec.Experiment == "synthetic" && !Mended("synthetic", "train.batch_size"))
+        if (spec.Experiment == "synthetic" && !Mended("synthetic", "train.batch_size"))   // OLMo runs: OlmoError, once the vocabulary is known
         {
             double need = ResourceEstimate.SyntheticBytes(spec);
             var s = spec.Synthetic;
@@ -25,15 +25,22 @@ internal static class ResourceRules
                 $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}; this machine has {ResourceEstimate.GiB(host)} " +
                 "(lower train.batch_size, synthetic.width, or the input dimensions: synthetic.tasks × dims_per_task)");
         }
-        else if (spec is { Experiment: "olmo", Olmo: { } o, Data: { } d } && SpecChoices.Presets.Contains(o.Preset) && !Mended("olmo", "data.packing"))
-        {
-            var shape = Pipeline.OlmoRunGraph.Shape(o, o.VocabSize > 0 ? o.VocabSize : 50_304, d.Packing.SeqLen);
-            double need = ResourceEstimate.OlmoBytes(shape, d.Packing.BatchSize / Math.Max(o.GradAccumulation, 1), d.Packing.SeqLen);
-            c.Check(need <= host, "olmo",
-                $"the {o.Preset} shape ({shape.ParameterCount():N0} parameters) at {d.Packing.BatchSize / Math.Max(o.GradAccumulation, 1)} rows of " +
-                $"{d.Packing.SeqLen} tokens per micro-batch needs about {ResourceEstimate.GiB(need)}; this machine has {ResourceEstimate.GiB(host)} " +
-                "(raise olmo.grad_accumulation, or lower data.packing.batch_size or seq_len)");
-        }
+    }
+
+    /// <summary>An OLMo run's memory on a CPU, with the model's vocabulary as the run sizes it (<paramref name="modelVocab"/>,
+    /// from its tokenizer where olmo.vocab_size is 0): the logits of a batch grow with it, and a 257-token byte vocabulary
+    /// estimated as 50,304 was refused at 26 GiB where it needs a fraction of that. Null when it fits or cannot be told.</summary>
+    public static SpecError? OlmoError(PipelineSpec spec, int? modelVocab, NodeIndex index, SourceMap sources, MendedPaths mended)
+    {
+        if (spec is not { Device: "cpu", Experiment: "olmo", Olmo: { } o, Data: { } d } || !SpecChoices.Presets.Contains(o.Preset)) return null;
+        if (new[] { "olmo", "data.packing" }.Any(mended.TouchesOrUnder) || (o.VocabSize > 0 ? o.VocabSize : modelVocab) is not { } vocab) return null;
+        var shape = Pipeline.OlmoRunGraph.Shape(o, vocab, d.Packing.SeqLen);
+        int rows = d.Packing.BatchSize / Math.Max(o.GradAccumulation, 1);
+        double need = ResourceEstimate.OlmoBytes(shape, rows, d.Packing.SeqLen), host = ResourceEstimate.HostBytes();
+        return need <= host ? null : index.ErrorAt(sources, "olmo",
+            $"the {o.Preset} shape ({shape.ParameterCount():N0} parameters) at {rows} rows of " +
+            $"{d.Packing.SeqLen} tokens per micro-batch needs about {ResourceEstimate.GiB(need)}; this machine has {ResourceEstimate.GiB(host)} " +
+            "(raise olmo.grad_accumulation, or lower data.packing.batch_size or seq_len)");
     }
 
     /// <summary>Where a refusal over several keys is shown: the written key grown furthest past its default (a file that
