@@ -73,11 +73,18 @@ public static partial class BrownCorpus
     {
         if (docsPerShard < 1) throw new ArgumentException($"docs per shard must be ≥ 1, got {docsPerShard}");
         using var staged = StagedOutput.Begin(outDir, name => DolmaShards.IsShardName(name, "brown"), log);
-        var shards = await DolmaShards.WriteAsync(Documents(tarball).Select(d => new
+        IReadOnlyList<string> shards;
+        try
         {
-            id = d.Id, text = d.Text, source = "brown", added = "1961",
-            metadata = new { category = d.Category, package = $"{Package}@{Version}" },
-        }), staged.Folder, "brown", docsPerShard, Readable, ct);
+            shards = await DolmaShards.WriteAsync(Documents(tarball).Select(d => new
+            {
+                id = d.Id, text = d.Text, source = "brown", added = "1961",
+                metadata = new { category = d.Category, package = $"{Package}@{Version}" },
+            }), staged.Folder, "brown", docsPerShard, Readable, ct);
+        }
+        // A write that failed (a full disk) names a file of the staging folder, which is then deleted: said as `data tokenize`
+        // and `data sample` say it, that the output folder is as it was. A damaged package says what to do about the cache.
+        catch (Exception e) when (OutputKeptException.Wraps(e) && e is not DataException) { throw new OutputKeptException(staged.Target, e); }
         // A damaged or other package in the cache: an empty set would replace the corpus.
         if (shards.Count == 0)
             throw new DataException($"{tarball} holds no Brown corpus document (files named like ca01): {staged.Target} was left as it was; " +

@@ -78,7 +78,14 @@ public static class ShardTools
             Close();
         }
         catch (Exception e) when (OutputKeptException.Wraps(e)) { throw new OutputKeptException(staged.Target, e); }
-        finally { current?.Dispose(); }
+        finally
+        {
+            // A file is still open here only when writing it failed (a full disk): its Dispose flushes the same buffer to the
+            // same disk and throws again, which replaced the error above, the one that says the output was left as it was.
+            // The handle is closed either way, and the unfinished set is deleted with the staging folder.
+            try { current?.Dispose(); }
+            catch (IOException) { }
+        }
         EmptyOutputs.Refuse(documents, quality, staged.Target);
         manifest?.Write(staged.Folder);
         staged.Commit();

@@ -1,0 +1,66 @@
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// The data commands writing onto a disk that fills, for real: a small tmpfs mounted in a private mount namespace
+/// (`unshare`, as DiskFullTests does), holding an earlier complete output of each command. The new set does not fit:
+/// the command fails with one line that says the disk is full and that the output folder was left as it was (README,
+/// "Dolma, and data prepared once": a disk fault ends the command with `; OUT was left as it was (...)`), and it was.
+/// `data tokenize` said only the write's error (the file it flushed again on closing replaced the first failure), and
+/// `data brown` never said it.
+/// </summary>
+public class DataDiskFullTests() : InTempFolder("data-disk-full-")
+{
+    static string Tokenizers => Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers");
+
+    [Fact]
+    public void A_full_disk_ends_each_data_command_saying_its_output_was_left_as_it_was_and_it_was()
+    {
+        TinyCorpus.WriteShard(dir);   // shards/a.jsonl: the earlier sets (a few KB)
+        // 3 MB of random letters: 6 MB of uint16 byte tokens, and about 2 MB gzipped: neither fits the 1 MB disk.
+        var rng = new Random(3);
+        Directory.CreateDirectory(Path.Combine(dir, "big"));
+        File.WriteAllLines(Path.Combine(dir, "big", "b.jsonl"), Enumerable.Range(0, 1000).Select(i => System.Text.Json.JsonSerializer.Serialize(
+            new { id = $"b{i}", text = new string([.. Enumerable.Range(0, 3000).Select(_ => (char)('a' + rng.Next(26)))]) })));
+        var pipeline = $"{CliProcess.CommandLine}";
+        var bytes = $"--tokenizer bpe --tokenizer-path {Path.Combine(Tokenizers, "bytes-vocab.json")} --merges-path {Path.Combine(Tokenizers, "bytes-merges.txt")}";
+        // Each command is run from work/, another folder than the one its output lies in, with relative paths.
+        string Scenario(string name, string first, string second) => string.Join(" ; ",
+            $"cd work && {pipeline} {first} > ../{name}1.out 2>&1; echo \"{name}-first-exit=$?\"; cd ..",
+            $"echo notes > disk/{name}/notes.txt",
+            $"(cd disk/{name} && md5sum * > ../../{name}.md5)",
+            $"cd work && {pipeline} {second} > ../{name}2.out 2> ../{name}2.err; echo \"{name}-exit=$?\"; cd ..",
+            $"echo \"{name}-error=$(cat {name}2.err)\"; echo \"{name}-error-lines=$(wc -l < {name}2.err)\"",
+            $"(cd disk/{name} && md5sum --quiet -c ../../{name}.md5 && echo \"{name}-kept=$(ls | wc -l) files\")",
+            $"echo \"{name}-beside=$(ls disk | grep -c '^{name}\\.')\"");
+        var script = string.Join(" ; ",
+            "mkdir -p disk work && mount -t tmpfs -o size=1m tmpfs disk || exit 99",
+            Scenario("tok", $"data tokenize ../shards/a.jsonl --out ../disk/tok {bytes}",
+                $"data tokenize ../big/b.jsonl --out ../disk/tok --tokens-per-file 100000 {bytes}"),
+            Scenario("smp", "data sample ../shards/a.jsonl --docs 50 --out ../disk/smp",
+                "data sample ../big/b.jsonl --docs 1000 --docs-per-shard 100 --out ../disk/smp"),
+            // An earlier Brown set of one (small) shard, then the whole corpus (2.4 MB of gzip shards).
+            "mkdir -p disk/brown && echo '{\"id\": \"x\", \"text\": \"earlier\"}' | gzip > disk/brown/brown-0000.json.gz",
+            Scenario("brown", "--version", "data brown --out ../disk/brown"));
+        var unshare = Environment.UserName == "root" ? "-m" : "-rm";
+        var info = new System.Diagnostics.ProcessStartInfo("unshare", [unshare, "sh", "-c", script])
+            { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode != 99 && !output.Contains("unshare: "), $"could not mount a tmpfs in a private namespace:\n{output}");
+
+        var disk = Path.Combine(dir, "disk");
+        foreach (var (name, files) in new[] { ("tok", 3), ("smp", 3), ("brown", 2) })
+        {
+            if (name != "brown") Assert.Contains($"{name}-first-exit=0", output);
+            Assert.Contains($"{name}-exit=1", output);
+            Assert.Contains($"{name}-error-lines=1", output);   // one line, no stack trace
+            Assert.Matches($@"{name}-error=error: .*No space left on device.*; {System.Text.RegularExpressions.Regex.Escape(Path.Combine(disk, name))} was left as it was " +
+                @"\(the new set is written beside it and swapped in only once complete\) — the disk is full: ", output);
+            Assert.Contains($"{name}-kept={files} files", output);   // every earlier file, byte for byte, the user's notes.txt too
+            Assert.Contains($"{name}-beside=0", output);             // the unfinished set removed
+        }
+    }
+}
