@@ -44,8 +44,8 @@ public static class DataBench
         foreach (var threads in c.Threads)
         {
             var ratios = new List<double>();
-            Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, ct);
-            Stream(c, tokenizer, threads, stamp, -1, null, ct);
+            var warmRaw = Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, ct);
+            if (Stream(c, tokenizer, threads, stamp, -1, null, ct).Tokens == 0) throw TooFewTokens(c, warmRaw);
             log($"{threads} thread(s), warm-up: one untimed measurement of each path (not recorded)");
             for (int repeat = 0; repeat < c.Repeats; repeat++)
             {
@@ -64,6 +64,13 @@ public static class DataBench
         rows.Add(await PretokenizedAsync(tokens!, stamp, log, ct));
         return rows;
     }
+
+    /// <summary>Sources whose --epochs passes do not fill one batch: the stream yields none, and a rate of 0 tokens/s (and of
+    /// an empty pre-tokenized file) would be recorded as if measured.</summary>
+    static DataException TooFewTokens(Config c, DataBenchRow raw) =>
+        new($"the sources hold {raw.Tokens:N0} tokens in {c.Epochs} pass(es) (--epochs), too few to fill one batch of {c.BatchSize} rows " +
+            $"of {c.SeqLen + 1} tokens (--batch-size, --seq-len + 1): nothing to measure; raise --epochs or lower " +
+            "--batch-size or --seq-len");
 
     /// <summary>The bad lines and shards of the sources, or null when there are none: every measurement reads and skips them, so
     /// a rate over a corpus with many says little of one without, and nothing else would tell.</summary>

@@ -161,6 +161,23 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "bench")));
     }
 
+    /// <summary>Sources with documents, but too few tokens to fill one batch in the passes asked for: the stream yields no batch,
+    /// and it recorded "text → batches 0.00 M tokens/s" and a pre-tokenized rate of 0 tokens as measured figures.</summary>
+    [Fact]
+    public void Bench_data_over_sources_too_small_for_one_batch_is_refused_not_recorded_as_a_rate_of_zero()
+    {
+        TinyCorpus.WriteShard(dir);   // 200 documents of 30 words: about 6,000 tokens a pass
+        var work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
+        var (exit, output, err) = CliProcess.Run(work, Limit, "bench", "data", "--source", "../shards/a.jsonl", "--threads", "1", "--epochs", "1",
+            "--repeats", "1", "--seq-len", "2048", "--batch-size", "8");
+        Assert.True(exit == 1, output + err);
+        Assert.Matches(@"^error: the sources hold [0-9,]+ tokens in 1 pass\(es\) \(--epochs\), too few to fill one batch of 8 rows of 2049 tokens " +
+            @"\(--batch-size, --seq-len \+ 1\): nothing to measure; raise --epochs or lower --batch-size or --seq-len\s*$", err);
+        Assert.DoesNotContain("M tokens/s", output);
+        Assert.DoesNotContain("recorded:", output);
+        Assert.False(Directory.Exists(Path.Combine(work, "artifacts")));
+    }
+
     List<string> Listing() => [.. Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 
     [Theory]
