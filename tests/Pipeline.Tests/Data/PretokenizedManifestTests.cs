@@ -117,7 +117,7 @@ public class PretokenizedManifestTests() : InTempFolder("manifest-")
         var (key, message) = Assert.Single(WrittenWithBytes().Disagreements(withEos, gpt2, TokenizerIdentity.Of(gpt2, TextTokenizer.Create(gpt2)), "tokens"));
         Assert.Equal("source", key);
         Assert.Contains("(vocabulary 257), but data.tokenizer (gpt2) has a vocabulary of 50,257", message);
-        Assert.Contains("set data.tokenizer.kind: bpe", message);
+        Assert.Contains("set data.tokenizer: {kind: bpe, path: '", message);   // with the files that wrote them
         // GPT-2's files written by gpt2 and read as a bpe pair of the same files: the size agrees, and eos_token_id vouches.
         var written = PretokenizedManifest.Of(gpt2, TextTokenizer.Create(gpt2), "uint16");
         var asBpe = Gpt2AsBpe();

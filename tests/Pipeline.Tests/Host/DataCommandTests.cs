@@ -218,8 +218,14 @@ public class DataCommandTests() : InTempFolder("data-cli-")
         File.WriteAllText(Path.Combine(dir, "p.yaml"), Pipeline(""));
         var wrong = CliProcess.Run(dir, Limit, "validate", "p.yaml");
         Assert.Equal(2, wrong.Exit);
-        Assert.Contains("set data.tokenizer.kind: bpe", wrong.Err);
         Assert.Contains("cannot occur in uint16 token files", wrong.Err);
+        // The setting it names is the one that wrote them, files included, and pasted it validates: it said only
+        // "set data.tokenizer.kind: bpe", which was refused next for want of a path that only pretokenized.json named.
+        var hint = System.Text.RegularExpressions.Regex.Match(wrong.Err, @"set data\.tokenizer: (\{kind: bpe, path: '[^']*', merges_path: '[^']*'\})");
+        Assert.True(hint.Success, wrong.Err);
+        File.WriteAllText(Path.Combine(dir, "p.yaml"), Pipeline($"  tokenizer: {hint.Groups[1].Value}"));
+        var pasted = CliProcess.Run(dir, Limit, "validate", "p.yaml");
+        Assert.True(pasted.Exit == 0, pasted.Err);
 
         File.WriteAllText(Path.Combine(dir, "p.yaml"), Pipeline(
             $"  tokenizer: {{kind: bpe, path: '{Tokenizers}/bytes-vocab.json', merges_path: '{Tokenizers}/bytes-merges.txt'}}"));

@@ -60,7 +60,7 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
             yield return ("source", $"{written} as {Dtype}: set token_dtype: {Dtype}");
         // Another kind may hold the same vocabulary (GPT-2's as a tokenizer.json): an explicit, equal eos_token_id says so.
         if (tokenizer.Kind != Tokenizer && source.EosTokenId != EosTokenId)
-            yield return ("source", $"{written}: set data.tokenizer.kind: {Tokenizer} (the packer's EOS and the vocabulary come from it; " +
+            yield return ("source", $"{written}: set {AsWritten()} (the packer's EOS and the vocabulary come from it; " +
                 $"with {tokenizer.Kind} the documents' EOS {EosTokenId} is not found and the model's vocabulary is wrong), " +
                 $"or eos_token_id: {EosTokenId} on the source if {tokenizer.Kind} has the same vocabulary");
         if (source.EosTokenId is { } eos && eos != EosTokenId)
@@ -68,7 +68,7 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
         // An equal eos_token_id vouches for the same vocabulary; its size can still say otherwise (bytes' ids read as GPT-2's).
         else if (tokenizer.Kind != Tokenizer && identity is not null && identity.VocabSize != VocabSize)
             yield return ("source", $"{written} (vocabulary {VocabSize:N0}), but data.tokenizer ({tokenizer.Kind}) has a vocabulary of " +
-                $"{identity.VocabSize:N0}: its ids mean other tokens, whatever eos_token_id says; set data.tokenizer.kind: {Tokenizer} as it was written");
+                $"{identity.VocabSize:N0}: its ids mean other tokens, whatever eos_token_id says; set {AsWritten()} as it was written");
         if (tokenizer.Kind == Tokenizer && identity is not null && Mismatch(tokenizer, identity, dir) is { } mismatch)
             yield return mismatch;
     }
@@ -94,6 +94,16 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
             ? $" (the vocabulary size and EOS agree: if the files hold the same vocabulary, written otherwise, remove tokenizer_sha256 from its {FileName})" : "";
         return ($"tokenizer.{files[0]}", $"the token files in {dir} were written by {recorded}, but {pipeline}{consequence}: " +
             $"set {keys} to the files that wrote them{(where.Length > 0 ? $" ({where})" : "")}{formatting}");
+    }
+
+    /// <summary>The pipeline setting of the tokenizer that wrote the files: `data.tokenizer.kind: gpt2` for a built-in kind, else the
+    /// kind with its recorded files, ready to paste (`data.tokenizer: {kind: bpe, path: '...', merges_path: '...'}`): "set
+    /// data.tokenizer.kind: bpe" alone was refused next for want of the files, which only pretokenized.json still named.</summary>
+    string AsWritten()
+    {
+        var files = new[] { ("path", TokenizerPath), ("merges_path", MergesPath) }.Where(f => f.Item2 is not null)
+            .Select(f => $", {f.Item1}: '{f.Item2!.Replace("'", "''")}'").ToList();
+        return files.Count == 0 ? $"data.tokenizer.kind: {Tokenizer}" : $"data.tokenizer: {{kind: {Tokenizer}{string.Concat(files)}}}";
     }
 
     static string? Absolute(string? path) => path is null ? null : Path.GetFullPath(path);
