@@ -13,7 +13,7 @@ public class SignalAfterEndTests() : InTempFolder("signal-after-end-")
     static extern int Kill(int pid, int signal);
 
     [Fact]
-    public void Signals_after_the_commands_output_never_end_it_as_killed()
+    public async Task Signals_after_the_commands_output_never_end_it_as_killed()
     {
         File.WriteAllText(Path.Combine(dir, "syn.yaml"), "name: syn\nsynthetic: {tasks: 2, dims_per_task: 2, width: 2}\ntrain: {steps: 10}\n");
         var exits = new List<int>();
@@ -25,7 +25,7 @@ public class SignalAfterEndTests() : InTempFolder("signal-after-end-")
             while (validate.Output.Length == 0 && !validate.HasExited) Thread.Sleep(1);
             var sending = Task.Run(() => { while (Kill(validate.Id, 15) == 0) Thread.Sleep(1); });
             exits.Add(validate.WaitForExit(TimeSpan.FromMinutes(1)).Exit);
-            sending.Wait();
+            await sending;
         }
         // 0 where the command had finished, 130 where a signal came while it still ran; 143 is neither.
         Assert.All(exits, e => Assert.Contains(e, new[] { 0, 130 }));
