@@ -160,7 +160,7 @@ public static class PipelineRunner
                 if (end.State == "completed") end = end with { Tables = CompletedRunTables.Expected(cell.Spec) };
                 if (Directory.Exists(cell.RunDir))
                 {
-                    await WriteStatusAsync(cell.RunDir, end);
+                    await RunStatusFile.WriteAsync(cell.RunDir, end);
                     await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
                 }
                 progress.RunFinished(cell.RunId, end);
@@ -169,12 +169,12 @@ public static class PipelineRunner
             foreach (var cell in cells)
             {
                 Directory.CreateDirectory(cell.RunDir);
-                File.Delete(Path.Combine(cell.RunDir, StatusFile));   // an earlier attempt's end; this one writes its own
+                RunStatusFile.Remove(cell.RunDir);
                 await SweepContract.WriteAsync(cell.RunDir, provenance);
             }
             try
             {
-                foreach (var (run, cell) in group.Zip(cells)) await WriteHeaderAsync(run, cell.RunDir, sweptSchema);
+                foreach (var (run, cell) in group.Zip(cells)) await RunHeader.WriteAsync(run, cell.RunDir, sweptSchema);
                 status = experiment switch
                 {
                     "olmo" => await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume, absoluteIdsFrom, earlier?.DataDirectory),
@@ -335,64 +335,18 @@ public static class PipelineRunner
         return null;
     }
 
-    static async Task WriteRunYamlAsync(RunPlan run, string runDir, Schema swept)
-    {
-        Directory.CreateDirectory(runDir);
-        await AtomicFile.WriteTextAsync(Path.Combine(runDir, ArtifactLayout.RunManifest), run.ResolvedYaml);
-        await SweptValues.WriteAsync(runDir, run.Parameters, swept);
-    }
+    // Kept here for their callers: the header and status.json have their own files.
+    /// <inheritdoc cref="RunHeader.WriteAsync"/>
+    public static Task WriteHeaderAsync(RunPlan run, string runDir, Schema swept) => RunHeader.WriteAsync(run, runDir, swept);
 
-    /// <summary>What a run's folder holds before it trains: run.yaml and its swept values, and for a synthetic run its
-    /// params and theory tables (the files of <see cref="HeaderFiles"/>).</summary>
-    public static Task WriteHeaderAsync(RunPlan run, string runDir, Schema swept) =>
-        run.Spec.Experiment == "synthetic" ? WriteRunHeaderAsync(run, runDir, swept) : WriteRunYamlAsync(run, runDir, swept);
+    /// <inheritdoc cref="RunHeader.Files"/>
+    public static readonly IReadOnlyList<string> HeaderFiles = RunHeader.Files;
 
-    /// <summary>The files <see cref="WriteHeaderAsync"/> writes (those of an OLMo run are the first two); RunHeaderFilesTests
-    /// checks that none is missing.</summary>
-    public static readonly IReadOnlyList<string> HeaderFiles = [ArtifactLayout.RunManifest, SweptValues.File, "params.arrow", "theory.arrow", "utilities.arrow", "rare.arrow"];
+    /// <inheritdoc cref="RunStatusFile.Name"/>
+    public const string StatusFile = RunStatusFile.Name;
 
-    static async Task WriteRunHeaderAsync(RunPlan run, string runDir, Schema swept)
-    {
-        await WriteRunYamlAsync(run, runDir, swept);
-        var spec = run.Spec;
-        var mixture = TaskMixture.From(spec.Synthetic, spec.Seed);
-        var sweep = string.Join(",", run.Parameters.Select(p => $"{p.Key}={p.Value}"));
-        await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "params.arrow"), SyntheticTables.Params,
-            [new ParamsRow(sweep, spec.Synthetic.Width, spec.Seed, spec.Synthetic.Tasks, spec.Synthetic.DimsPerTask,
-                spec.Train.Steps, spec.Train.BatchSize, spec.Train.Lr, spec.Device)]);
-        await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "theory.arrow"), SyntheticTables.Theory,
-            SyntheticRecords.Theory(mixture, spec.Synthetic.Width));
-        await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "utilities.arrow"), SyntheticTables.Utilities,
-            SyntheticRecords.Utilities(mixture));
-        if (spec.Synthetic.Rare is { } rare)
-            await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "rare.arrow"), SyntheticTables.Rare,
-                [SyntheticRecords.Rare(mixture, rare)]);
-    }
-
-    /// <summary>What a run writes when its training ends (also when it fails); removed when it starts again.</summary>
-    public const string StatusFile = "status.json";
-
-    /// <summary>The status.json a run's training wrote when it ended, or null while it has not.</summary>
-    /// <exception cref="ArtifactException">The file is there but not a status (damaged outside this program, which writes it atomically).</exception>
-    public static RunStatus? ReadStatus(string runDir)
-    {
-        var path = Path.Combine(runDir, StatusFile);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), RecordJson.Options)
-                ?? throw new JsonException("empty");
-        }
-        catch (JsonException e)
-        {
-            throw new ArtifactException(path, $"not a readable run status ({e.Message}); delete it and the run counts as " +
-                "unfinished (`run --resume` trains it again, from its checkpoint where it has one)", e);
-        }
-    }
-
-    static Task WriteStatusAsync(string runDir, RunStatus status) =>
-        AtomicFile.WriteTextAsync(Path.Combine(runDir, StatusFile),
-            JsonSerializer.Serialize(status, RecordJson.Options));
+    /// <inheritdoc cref="RunStatusFile.Read"/>
+    public static RunStatus? ReadStatus(string runDir) => RunStatusFile.Read(runDir);
 }
 
 /// <summary>A run of the sweep failed; names the run and where its partial artifacts are.</summary>

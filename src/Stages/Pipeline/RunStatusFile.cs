@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Retention.Artifacts;
+
+namespace Retention.Pipeline;
+
+/// <summary>A run's status.json: how its training ended (also when it failed), written when it ends and removed when it
+/// starts again, so a run without one has not ended.</summary>
+public static class RunStatusFile
+{
+    public const string Name = "status.json";
+
+    /// <summary>The status.json a run's training wrote when it ended, or null while it has not.</summary>
+    /// <exception cref="ArtifactException">The file is there but not a status (damaged outside this program, which writes it atomically).</exception>
+    public static RunStatus? Read(string runDir)
+    {
+        var path = Path.Combine(runDir, Name);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), RecordJson.Options)
+                ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new ArtifactException(path, $"not a readable run status ({e.Message}); delete it and the run counts as " +
+                "unfinished (`run --resume` trains it again, from its checkpoint where it has one)", e);
+        }
+    }
+
+    public static Task WriteAsync(string runDir, RunStatus status) =>
+        AtomicFile.WriteTextAsync(Path.Combine(runDir, Name), JsonSerializer.Serialize(status, RecordJson.Options));
+
+    /// <summary>Removes an earlier attempt's end: the attempt starting now writes its own.</summary>
+    public static void Remove(string runDir) => File.Delete(Path.Combine(runDir, Name));
+}
