@@ -55,12 +55,12 @@ public static class PipelineRunner
         // none, and needs no LibTorch).
         if (pipeline.Spec.TrainsModel)
             foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
-        var sweepDir = SweepDir(pipeline, artifactsRoot);
+        var sweep = new SweepAttempt(pipeline, SweepDir(pipeline, artifactsRoot), dataDirectory, resume, progress);
+        var sweepDir = sweep.SweepDir;
         // Before anything in it is replaced: a local run locks the sweep and checks no cluster task holds one
         // of its runs; a cluster task locks its runs only (the tasks of a sweep run side by side) and
         // checks no local run holds the sweep.
-        string RunDir(string run) => Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
-        var runDirs = pipeline.Runs.Select(r => RunDir(r.RunId)).ToList();
+        var runDirs = pipeline.Runs.Select(r => sweep.RunDir(r.RunId)).ToList();
         using var sweepLock = only is null ? SweepLock.Acquire(sweepDir) : SweepLock.AcquireAll(runDirs);
         if (only is null) runDirs.ForEach(SweepLock.ThrowIfHeld);
         else SweepLock.ThrowIfHeld(sweepDir);
@@ -68,7 +68,6 @@ public static class PipelineRunner
         // overwrite): runs left from an earlier sweep would otherwise join this one's analysis. With
         // resume, completed runs are kept and skipped, an OLMo run continues from its checkpoint, and a
         // run trained under a different spec is refused before anything changes.
-        var sweptSchema = SweptValues.SchemaOf(pipeline.Swept);
         if (resume)
         {
             if (only is null)
@@ -84,7 +83,7 @@ public static class PipelineRunner
             try
             {
                 SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
-                CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "--resume");
+                CompletedRunTables.RequireIntact(pipeline.Runs, sweep.RunDir, sweepDir, "--resume");
             }
             // A run's status.json or run.yaml that cannot be read is the sweep's own input, refused before anything trains:
             // invalid input (exit 2), as `status` says it of the same file, not a failed run.
@@ -113,7 +112,7 @@ public static class PipelineRunner
         var pending = new List<RunPlan>();
         foreach (var run in pipeline.Runs)
         {
-            var earlier = resume ? ReadStatus(RunDir(run.RunId)) : null;
+            var earlier = resume ? RunStatusFile.Read(sweep.RunDir(run.RunId)) : null;
             if (earlier?.State == "completed")
             {
                 progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
@@ -125,93 +124,16 @@ public static class PipelineRunner
         bool parallel = jobs > 1 && (experiment == "olmo" || synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device)));
         // A resume trains each checkpoint's runs together again, as they were saved, whatever --jobs it has.
         var groups = only is not null && synthetic && pending.Count > 0 && SweepGroups.TrainTogether(pending.Select(r => r.Spec)) ? [pending]
-            : synthetic && resume ? SweepGroups.ForResume(pending, RunDir, parallel ? jobs : 1)
+            : synthetic && resume ? SweepGroups.ForResume(pending, sweep.RunDir, parallel ? jobs : 1)
             : synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         parallel &= groups.Count > 1;
-
-        async Task<IReadOnlyList<(string, RunStatus)>> RunGroupAsync(IReadOnlyList<RunPlan> group, CancellationToken token)
-        {
-            var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, RunDir(run.RunId))).ToList();
-            progress.GroupStarted([.. group.Select(r => r.RunId)]);
-            foreach (var run in group) progress.RunStarted(run.RunId, index[run.RunId], pipeline.Runs.Count, run.Spec.Train.Steps);
-            RunStatus status;
-            // How documents without ids are named is the run's from its first attempt: a resume keeps it (read before
-            // this attempt's provenance replaces the earlier one), so the held-out split never changes mid-run.
-            var earlier = resume && group[0].Spec.Data is not null ? SweepContract.ReadProvenance(RunDir(group[0].RunId)) : null;
-            var (ids, absoluteIdsFrom) = group[0].Spec.Data is null ? (null, null)
-                : DocumentIdScheme.For(earlier, Path.GetFullPath(dataDirectory), RunDir(group[0].RunId));
-            if (absoluteIdsFrom is not null)
-                progress.Info($"{group[0].RunId}: documents without an id keep the ids it started with, absolute paths under {absoluteIdsFrom} " +
-                    "(it first trained before ids were relative paths), so its held-out split does not change");
-            var provenance = SweepContract.Start(group[0].Spec.Device) with
-            {
-                DataDirectory = group[0].Spec.Data is null ? null : Path.GetFullPath(dataDirectory),
-                DataFingerprint = group[0].Spec.Data is { } data ? DataFingerprint.Of(data, Path.GetFullPath(dataDirectory)) : null,
-                DataFiles = group[0].Spec.Data is { } read ? DataFingerprint.Files(read, Path.GetFullPath(dataDirectory)) : null,
-                DocumentIds = ids,
-                AbsoluteIdsFrom = absoluteIdsFrom,
-            };
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var steps = new StepTracker(progress);
-            // A cell's end: the step its attempt started after, status.json and provenance (where its directory is), the display.
-            async Task<RunStatus> EndAsync(GraphCell cell, RunStatus end)
-            {
-                if (steps.StartedAfter(cell.RunId) is { } from) end = end with { FromStep = from };
-                if (end.State == "completed") end = end with { Tables = CompletedRunTables.Expected(cell.Spec) };
-                if (Directory.Exists(cell.RunDir))
-                {
-                    await RunStatusFile.WriteAsync(cell.RunDir, end);
-                    await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
-                }
-                progress.RunFinished(cell.RunId, end);
-                return end;
-            }
-            foreach (var cell in cells)
-            {
-                Directory.CreateDirectory(cell.RunDir);
-                RunStatusFile.Remove(cell.RunDir);
-                await SweepContract.WriteAsync(cell.RunDir, provenance);
-            }
-            try
-            {
-                foreach (var (run, cell) in group.Zip(cells)) await RunHeader.WriteAsync(run, cell.RunDir, sweptSchema);
-                status = experiment switch
-                {
-                    "olmo" => await OlmoRunGraph.RunAsync(cells[0], dataDirectory, steps, token, resume, absoluteIdsFrom, earlier?.DataDirectory),
-                    "data" => await DataRunGraph.RunAsync(cells[0], dataDirectory, steps, token, absoluteIdsFrom),
-                    _ => await SyntheticRunGraph.RunAsync(cells, steps, token, resume),
-                };
-            }
-            catch (Exception e) when (token.IsCancellationRequested && IsCancellation(e))
-            {
-                // Stopped before training started (e.g. while the validation set was read): a stop, not a failure.
-                status = new RunStatus("interrupted", steps.LastStep(cells[0].RunId), clock.Elapsed.TotalSeconds);
-            }
-            catch (Exception e)
-            {
-                // The cells of a group stop together; every one records the error and the last step it reached.
-                // A failure of the machine around the run (a shard server down, a disk) leaves its checkpoint good: say so.
-                var resumable = experiment == "olmo" && IsInfrastructure(e) && CheckpointStepOf(cells[0].RunDir) is { } at
-                    ? $" (its checkpoint at step {at:N0} is kept: `pipeline run ... --resume` continues from it once that is fixed)" : "";
-                var error = (Training.TorchLoading.Explain(e) ?? e.Message) + resumable;
-                var culprit = cells.FirstOrDefault(c => c.RunId == Culprit(e));
-                foreach (var cell in cells)
-                    await EndAsync(cell, new RunStatus("failed", steps.LastStep(cell.RunId), clock.Elapsed.TotalSeconds,
-                        culprit is null || cell == culprit ? error : StoppedWithGroup(culprit.RunId, error)));
-                var blamed = culprit ?? cells[0];
-                throw new PipelineRunException(blamed.RunId, blamed.RunDir, e, resumable);
-            }
-            var ends = new List<(string, RunStatus)>();
-            foreach (var cell in cells) ends.Add((cell.RunId, await EndAsync(cell, status)));
-            return ends;
-        }
 
         if (!parallel)
         {
             foreach (var group in groups)
             {
                 if (stop.IsCancellationRequested) break;
-                statuses.AddRange(await RunGroupAsync(group, stop));
+                statuses.AddRange(await GroupTraining.RunAsync(sweep, group, stop));
             }
         }
         else
@@ -225,7 +147,7 @@ public static class PipelineRunner
                 if (failFast.IsCancellationRequested) return;
                 try
                 {
-                    var done = await RunGroupAsync(group, failFast.Token);
+                    var done = await GroupTraining.RunAsync(sweep, group, failFast.Token);
                     lock (statuses) statuses.AddRange(done);
                 }
                 catch (Exception e)   // any failure (a run's, or writing its status) stops the others
@@ -295,46 +217,6 @@ public static class PipelineRunner
         var s => (double)s.Synthetic.Width * s.Train.Steps,
     };
 
-    static bool IsCancellation(Exception e) => e switch
-    {
-        OperationCanceledException => true,
-        AggregateException a => a.InnerExceptions.All(IsCancellation),
-        { InnerException: { } inner } => IsCancellation(inner),
-        _ => false,
-    };
-
-    /// <summary>Whether the failure came from outside the run's own work (a shard that could not be read, a network or
-    /// disk fault), so that the run resumes as it was once that is fixed.</summary>
-    static bool IsInfrastructure(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is IOException or HttpRequestException or UnauthorizedAccessException) return true;
-        return false;
-    }
-
-    /// <summary>The step of an OLMo run's checkpoint, or null when it has none that reads.</summary>
-    static long? CheckpointStepOf(string runDir)
-    {
-        var dir = Training.CheckpointFolder.Of(runDir);
-        if (!Directory.Exists(dir)) return null;
-        try { return Training.OlmoTrainer.Describe(dir).Step; }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidDataException or UnauthorizedAccessException or Artifacts.ArtifactException) { return null; }
-    }
-
-    /// <summary>What a run of a group records when another run of it failed (a non-finite loss, a divergence): it stopped
-    /// because they train together, not for anything of its own; the error stays, as it names the run to change.</summary>
-    static string StoppedWithGroup(string culprit, string error) =>
-        $"stopped with its group (its runs train together) when run '{culprit}' failed: {error}";
-
-    /// <summary>The run a failure names, if any (a non-finite loss names its cell).</summary>
-    static string? Culprit(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is NonFiniteLossException n) return n.RunId;
-            else if (x is Training.DivergedException d) return d.RunId;
-        return null;
-    }
-
     // Kept here for their callers: the header and status.json have their own files.
     /// <inheritdoc cref="RunHeader.WriteAsync"/>
     public static Task WriteHeaderAsync(RunPlan run, string runDir, Schema swept) => RunHeader.WriteAsync(run, runDir, swept);
@@ -347,12 +229,4 @@ public static class PipelineRunner
 
     /// <inheritdoc cref="RunStatusFile.Read"/>
     public static RunStatus? ReadStatus(string runDir) => RunStatusFile.Read(runDir);
-}
-
-/// <summary>A run of the sweep failed; names the run and where its partial artifacts are.</summary>
-/// <param name="note">Said after the cause (how to continue), or empty.</param>
-public sealed class PipelineRunException(string run, string runDir, Exception inner, string note = "")
-    : Exception($"run '{run}' failed: {inner.Message}{note} (artifacts written so far are in {runDir})", inner)
-{
-    public string Run { get; } = run;
 }
