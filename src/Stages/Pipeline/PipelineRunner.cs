@@ -127,37 +127,7 @@ public static class PipelineRunner
             : synthetic && resume ? SweepGroups.ForResume(pending, sweep.RunDir, parallel ? jobs : 1)
             : synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         parallel &= groups.Count > 1;
-
-        if (!parallel)
-        {
-            foreach (var group in groups)
-            {
-                if (stop.IsCancellationRequested) break;
-                statuses.AddRange(await GroupTraining.RunAsync(sweep, group, stop));
-            }
-        }
-        else
-        {
-            // Widest groups first, so the long ones do not start last (the longest-job-first rule).
-            using var failFast = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            var ordered = groups.OrderByDescending(g => g.Sum(Cost)).ToList();
-            Exception? firstFailure = null;
-            await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = jobs }, async (group, _) =>
-            {
-                if (failFast.IsCancellationRequested) return;
-                try
-                {
-                    var done = await GroupTraining.RunAsync(sweep, group, failFast.Token);
-                    lock (statuses) statuses.AddRange(done);
-                }
-                catch (Exception e)   // any failure (a run's, or writing its status) stops the others
-                {
-                    Interlocked.CompareExchange(ref firstFailure, e, null);
-                    failFast.Cancel();
-                }
-            });
-            if (firstFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstFailure);
-        }
+        statuses.AddRange(await GroupSchedule.RunAsync(groups, parallel ? jobs : 1, (group, token) => GroupTraining.RunAsync(sweep, group, token), stop));
 
         statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'
         // Stopped before every run completed (a stop that came as the last step finished interrupted nothing).
@@ -207,15 +177,6 @@ public static class PipelineRunner
                 e.InnerException, e.DeclaredAt);
         }
     }
-
-    /// <summary>A run's relative training cost, for ordering concurrent groups: width × steps for a
-    /// synthetic run; parameters (at the paper's vocabulary) × tokens for an OLMo run.</summary>
-    static double Cost(RunPlan run) => run.Spec switch
-    {
-        { Experiment: "olmo", Olmo: { } o, Data: { } d } =>
-            (double)OlmoRunGraph.Shape(o, OlmoConfig.Preset(o.Preset).VocabSize, d.Packing.SeqLen).ParameterCount() * d.Packing.TokensPerBatch * run.Spec.Train.Steps,
-        var s => (double)s.Synthetic.Width * s.Train.Steps,
-    };
 
     // Kept here for their callers: the header and status.json have their own files.
     /// <inheritdoc cref="RunHeader.WriteAsync"/>
