@@ -145,7 +145,7 @@ public static class SweepObserver
         return steps;
     }
 
-    /// <summary>The groups a resume of these synthetic runs trains together, as <see cref="PipelineRunner"/> forms them: completed
+    /// <summary>The groups a resume of these synthetic runs trains together, as <see cref="TrainingPlan"/> forms them: completed
     /// runs set aside; the runs of one Slurm task (its latest submission's) together where they train together; the others
     /// grouped as `run --resume` groups them (each checkpoint's runs as saved, the rest as one job would).</summary>
     static IEnumerable<IReadOnlyList<RunPlan>> ResumeGroups(IReadOnlyList<RunPlan> runs, Func<string, string> runDir,

@@ -103,33 +103,10 @@ public static class PipelineRunner
         if (only is null) await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
         progress.Info($"artifacts: {sweepDir}");
 
-        var index = pipeline.Runs.Select((r, i) => (r, i)).ToDictionary(p => p.r.RunId, p => p.i);
-        string experiment = pipeline.Spec.Experiment;
-        bool synthetic = experiment == "synthetic";
-        var statuses = new List<(string, RunStatus)>();
-        // With --resume, completed runs are set aside before grouping, so a finished run is never
-        // regrouped (grouping depends on --jobs) with an unfinished one and trained again.
-        var pending = new List<RunPlan>();
-        foreach (var run in pipeline.Runs)
-        {
-            var earlier = resume ? RunStatusFile.Read(sweep.RunDir(run.RunId)) : null;
-            if (earlier?.State == "completed")
-            {
-                progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
-                progress.RunCompletedEarlier(run.RunId, pipeline.Runs.Count);
-                statuses.Add((run.RunId, earlier));
-            }
-            else pending.Add(run);
-        }
-        bool parallel = jobs > 1 && (experiment == "olmo" || synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device)));
-        // A resume trains each checkpoint's runs together again, as they were saved, whatever --jobs it has.
-        var groups = only is not null && synthetic && pending.Count > 0 && SweepGroups.TrainTogether(pending.Select(r => r.Spec)) ? [pending]
-            : synthetic && resume ? SweepGroups.ForResume(pending, sweep.RunDir, parallel ? jobs : 1)
-            : synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
-        parallel &= groups.Count > 1;
-        statuses.AddRange(await GroupSchedule.RunAsync(groups, parallel ? jobs : 1, (group, token) => GroupTraining.RunAsync(sweep, group, token), stop));
-
-        statuses.Sort((a, b) => index[a.Item1].CompareTo(index[b.Item1]));   // the sweep's order, not the groups'
+        var plan = TrainingPlan.Of(sweep, jobs, clusterTask: only is not null);
+        var trained = await GroupSchedule.RunAsync(plan.Groups, plan.Jobs, (group, token) => GroupTraining.RunAsync(sweep, group, token), stop);
+        List<(string, RunStatus)> statuses = [.. plan.CompletedEarlier, .. trained];
+        statuses.Sort((a, b) => sweep.PositionOf(a.Item1).CompareTo(sweep.PositionOf(b.Item1)));   // the sweep's order, not the groups'
         // Stopped before every run completed (a stop that came as the last step finished interrupted nothing).
         bool interrupted = stop.IsCancellationRequested && (statuses.Count < pipeline.Runs.Count || statuses.Any(s => s.Item2.State != "completed"));
         bool hasAnalysis = analyze && pipeline.Spec.Analysis.HasSteps;

@@ -1,0 +1,45 @@
+using Retention.Spec;
+
+namespace Retention.Pipeline;
+
+/// <summary>Which runs of a sweep attempt train, and in which groups.</summary>
+/// <param name="CompletedEarlier">The runs a --resume skips, with the status they ended with, in the sweep's order.</param>
+/// <param name="Groups">The groups to train, each trained together (<see cref="SweepGroups"/>).</param>
+/// <param name="Jobs">Groups trained at once; 1: one after another.</param>
+sealed record TrainingPlan(IReadOnlyList<(string Run, RunStatus Status)> CompletedEarlier, IReadOnlyList<IReadOnlyList<RunPlan>> Groups, int Jobs)
+{
+    /// <param name="jobs">--jobs: synthetic runs on the CPU and OLMo runs train side by side; the others one group at a time.</param>
+    /// <param name="clusterTask">The runs are one cluster task's (`pipeline task`): one group where they train together.</param>
+    public static TrainingPlan Of(SweepAttempt sweep, int jobs, bool clusterTask)
+    {
+        var (completed, pending) = SkipCompleted(sweep);
+        string experiment = sweep.Pipeline.Spec.Experiment;
+        bool synthetic = experiment == "synthetic";
+        bool parallel = jobs > 1 && (experiment == "olmo" || synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device)));
+        // A resume trains each checkpoint's runs together again, as they were saved, whatever --jobs it has.
+        var groups = clusterTask && synthetic && pending.Count > 0 && SweepGroups.TrainTogether(pending.Select(r => r.Spec)) ? [pending]
+            : synthetic && sweep.Resume ? SweepGroups.ForResume(pending, sweep.RunDir, parallel ? jobs : 1)
+            : synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
+        return new(completed, groups, parallel && groups.Count > 1 ? jobs : 1);
+    }
+
+    /// <summary>With --resume, completed runs are set aside before grouping (and said to be), so a finished run is never
+    /// regrouped (grouping depends on --jobs) with an unfinished one and trained again.</summary>
+    static (List<(string, RunStatus)> Completed, List<RunPlan> Pending) SkipCompleted(SweepAttempt sweep)
+    {
+        var completed = new List<(string, RunStatus)>();
+        var pending = new List<RunPlan>();
+        foreach (var run in sweep.Runs)
+        {
+            var earlier = sweep.Resume ? RunStatusFile.Read(sweep.RunDir(run.RunId)) : null;
+            if (earlier?.State == "completed")
+            {
+                sweep.Progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
+                sweep.Progress.RunCompletedEarlier(run.RunId, sweep.Runs.Count);
+                completed.Add((run.RunId, earlier));
+            }
+            else pending.Add(run);
+        }
+        return (completed, pending);
+    }
+}
