@@ -64,44 +64,7 @@ public static class PipelineRunner
         using var sweepLock = only is null ? SweepLock.Acquire(sweepDir) : SweepLock.AcquireAll(runDirs);
         if (only is null) runDirs.ForEach(SweepLock.ThrowIfHeld);
         else SweepLock.ThrowIfHeld(sweepDir);
-        // A re-run starts afresh, its earlier results kept under previous/<time>/ (or deleted with
-        // overwrite): runs left from an earlier sweep would otherwise join this one's analysis. With
-        // resume, completed runs are kept and skipped, an OLMo run continues from its checkpoint, and a
-        // run trained under a different spec is refused before anything changes.
-        if (resume)
-        {
-            if (only is null)
-            {
-                var renamed = SweepContract.Renamed(sweepDir, pipeline).Select(r => (From: Path.GetFileName(r.FromDir), r.To)).ToList();
-                var newIds = renamed.ToDictionary(r => r.From, r => r.To.RunId, StringComparer.Ordinal);
-                foreach (var (from, to) in renamed)
-                {
-                    await AdoptedRun.AdoptAsync(sweepDir, from, to, pipeline, newIds);   // its swept values name the new parameters
-                    progress.Info($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
-                }
-            }
-            try
-            {
-                SweepContract.CheckResume(pipeline, sweepDir, dataDirectory);
-                CompletedRunTables.RequireIntact(pipeline.Runs, sweep.RunDir, sweepDir, "--resume");
-            }
-            // A run's status.json or run.yaml that cannot be read is the sweep's own input, refused before anything trains:
-            // invalid input (exit 2), as `status` says it of the same file, not a failed run.
-            catch (ArtifactException e) { throw new SweepContractException(e.Message); }
-            // Runs the sweep no longer has (a smaller --set sweep) would join its analysis: set them aside.
-            if (only is null && SweepContract.SetAsideDropped(sweepDir, pipeline.Runs.Select(r => r.RunId)) is { } dropped)
-            {
-                progress.Info($"runs no longer in the sweep kept in {dropped}");
-                if (Path.Combine(Path.GetDirectoryName(dropped)!, ArtifactLayout.AnalysisDir) is var analysis && Directory.Exists(analysis))
-                    progress.Info($"the analysis of those runs kept in {analysis}");
-            }
-        }
-        else if (overwrite) DiscardedResults.Discard(sweepDir);
-        else if (SweepContract.SetAside(sweepDir) is { } kept) progress.Info($"earlier results kept in {kept}");
-        Directory.CreateDirectory(sweepDir);
-        if (only is null) DiscardedResults.RemoveLeftovers(sweepDir);
-        if (only is null) await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), pipeline.ResolvedYaml);
-        progress.Info($"artifacts: {sweepDir}");
+        await SweepFolderPreparation.PrepareAsync(sweep, overwrite, wholeSweep: only is null);
 
         var plan = TrainingPlan.Of(sweep, jobs, clusterTask: only is not null);
         var trained = await GroupSchedule.RunAsync(plan.Groups, plan.Jobs, (group, token) => GroupTraining.RunAsync(sweep, group, token), stop);
