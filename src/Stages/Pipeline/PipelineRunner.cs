@@ -1,10 +1,7 @@
-using System.Text.Json;
 using Apache.Arrow;
 using Retention.Analysis;
 using Retention.Artifacts;
-using Retention.Models;
 using Retention.Spec;
-using Retention.Synthetic;
 
 namespace Retention.Pipeline;
 
@@ -16,7 +13,8 @@ public sealed record PipelineResult(string SweepDir, IReadOnlyList<(string Run, 
 /// Runs every cell of a loaded pipeline, then its analysis. Runs that differ only in
 /// synthetic.width and seed train together in one batched graph (<see cref="SweepGroups"/>);
 /// groups run one after another, or several at once with jobs &gt; 1. Each run still gets its own
-/// directory and files.
+/// directory and files. The steps, in order: lock, <see cref="SweepFolderPreparation"/>, <see cref="TrainingPlan"/>,
+/// <see cref="GroupSchedule"/> of <see cref="GroupTraining"/>, <see cref="AnalysisAfterTraining"/>.
 /// Layout: &lt;root&gt;/&lt;name&gt;[-&lt;profile&gt;]/{pipeline.yaml, runs/&lt;run&gt;/..., analysis/...}.
 /// </summary>
 public static class PipelineRunner
@@ -57,65 +55,26 @@ public static class PipelineRunner
             foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
         var sweep = new SweepAttempt(pipeline, SweepDir(pipeline, artifactsRoot), dataDirectory, resume, progress);
         var sweepDir = sweep.SweepDir;
+        bool wholeSweep = only is null;
         // Before anything in it is replaced: a local run locks the sweep and checks no cluster task holds one
         // of its runs; a cluster task locks its runs only (the tasks of a sweep run side by side) and
         // checks no local run holds the sweep.
         var runDirs = pipeline.Runs.Select(r => sweep.RunDir(r.RunId)).ToList();
-        using var sweepLock = only is null ? SweepLock.Acquire(sweepDir) : SweepLock.AcquireAll(runDirs);
-        if (only is null) runDirs.ForEach(SweepLock.ThrowIfHeld);
+        using var sweepLock = wholeSweep ? SweepLock.Acquire(sweepDir) : SweepLock.AcquireAll(runDirs);
+        if (wholeSweep) runDirs.ForEach(SweepLock.ThrowIfHeld);
         else SweepLock.ThrowIfHeld(sweepDir);
-        await SweepFolderPreparation.PrepareAsync(sweep, overwrite, wholeSweep: only is null);
+        await SweepFolderPreparation.PrepareAsync(sweep, overwrite, wholeSweep);
 
-        var plan = TrainingPlan.Of(sweep, jobs, clusterTask: only is not null);
+        var plan = TrainingPlan.Of(sweep, jobs, clusterTask: !wholeSweep);
         var trained = await GroupSchedule.RunAsync(plan.Groups, plan.Jobs, (group, token) => GroupTraining.RunAsync(sweep, group, token), stop);
         List<(string, RunStatus)> statuses = [.. plan.CompletedEarlier, .. trained];
         statuses.Sort((a, b) => sweep.PositionOf(a.Item1).CompareTo(sweep.PositionOf(b.Item1)));   // the sweep's order, not the groups'
+
         // Stopped before every run completed (a stop that came as the last step finished interrupted nothing).
         bool interrupted = stop.IsCancellationRequested && (statuses.Count < pipeline.Runs.Count || statuses.Any(s => s.Item2.State != "completed"));
         bool hasAnalysis = analyze && pipeline.Spec.Analysis.HasSteps;
-        if (!interrupted) return new PipelineResult(sweepDir, statuses, hasAnalysis ? await AnalyzeTrainedSweep(sweepDir, pipeline) : [], false);
-
-        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
-        if (!Directory.Exists(runsDir) || !Directory.EnumerateFileSystemEntries(runsDir).Any())
-        {
-            progress.Info("interrupted before any run wrote artifacts");
-            return new PipelineResult(sweepDir, statuses, [], true);
-        }
-        // Said as it happens: a second Ctrl+C during the analysis exits before it ends (the host says so then).
-        progress.Info("interrupted: artifacts written so far are complete and readable" + (hasAnalysis ? "; the analysis runs on them now" : ""));
-        if (!hasAnalysis) return new PipelineResult(sweepDir, statuses, [], true);
-        try
-        {
-            var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline);
-            progress.Info("the analysis ran on what the interrupted runs wrote; `pipeline run ... --resume` finishes the runs and runs it again");
-            return new PipelineResult(sweepDir, statuses, tables, true);
-        }
-        catch (Exception e) when (e is AnalysisException or ArtifactException)
-        {
-            // Too early for the analysis (no logged rows yet): the stop is still a stop, not a failure, in status.json too.
-            // "did not complete": the steps before the failing one (and the other plots) were written.
-            var why = $"the analysis of what the interrupted runs wrote did not complete ({(e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message)}); " +
-                      "`pipeline run ... --resume` finishes the runs and then runs it";
-            await AnalysisOutcome.RecordAsync(sweepDir, AnalysisOutcome.Interrupted, why);
-            progress.Info(why);
-            return new PipelineResult(sweepDir, statuses, [], true);
-        }
-    }
-
-    /// <summary>The analysis after training; a failure says the training is safe and how to redo the analysis alone.</summary>
-    static async Task<IReadOnlyList<AnalysisTableResult>> AnalyzeTrainedSweep(string sweepDir, LoadedPipeline pipeline)
-    {
-        try
-        {
-            return await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline);
-        }
-        catch (AnalysisException e)
-        {
-            throw new AnalysisException(e.Step, e.Cause +
-                $"\n(the runs' artifacts in {sweepDir} are complete; after fixing the analysis, " +
-                $"`pipeline analyze {sweepDir} --pipeline FILE{(pipeline.Profile is { } profile ? $" --profile {profile}" : "")}` redoes it without training)",
-                e.InnerException, e.DeclaredAt);
-        }
+        if (interrupted) return await AnalysisAfterTraining.OfInterruptedAsync(sweep, statuses, hasAnalysis);
+        return new PipelineResult(sweepDir, statuses, hasAnalysis ? await AnalysisAfterTraining.OfTrainedAsync(sweepDir, pipeline) : [], false);
     }
 
     // Kept here for their callers: the header and status.json have their own files.
