@@ -13,15 +13,17 @@ internal static class OverlayDrawer
 
     /// <param name="stepEdgeY">For heatmaps: maps a step overlay's y to a cell edge, and each x
     /// becomes a segment across its cell, so the staircase outlines cells instead of cutting them.</param>
+    /// <param name="topEdge">For heatmaps: the edge above the last row of cells, where <paramref name="stepEdgeY"/> puts a y
+    /// that no cell reaches.</param>
     public static void DrawAll(Plot plot, IReadOnlyList<OverlayInput> overlays, Func<object?, double> mapX, Func<object?, double> mapY,
-        Func<object?, double>? stepEdgeY = null)
+        Func<object?, double>? stepEdgeY = null, double topEdge = double.PositiveInfinity)
     {
         for (var i = 0; i < overlays.Count; i++)
         {
             try
             {
                 if (stepEdgeY is not null && overlays[i].Spec.Style == "step")
-                    DrawCellStaircase(plot, overlays[i], mapX, stepEdgeY, Palette[i % Palette.Length]);
+                    DrawCellStaircase(plot, overlays[i], mapX, stepEdgeY, topEdge, Palette[i % Palette.Length]);
                 else
                     Draw(plot, overlays[i], mapX, mapY, Palette[i % Palette.Length]);
             }
@@ -32,14 +34,16 @@ internal static class OverlayDrawer
         }
     }
 
-    private static void DrawCellStaircase(Plot plot, OverlayInput overlay, Func<object?, double> mapX, Func<object?, double> edgeY, Color color)
+    private static void DrawCellStaircase(Plot plot, OverlayInput overlay, Func<object?, double> mapX, Func<object?, double> edgeY, double top, Color color)
     {
         var spec = overlay.Spec;
         var cells = overlay.Data.Column(spec.X).Zip(overlay.Data.Column(spec.Y), (x, y) => (X: mapX(x), Y: edgeY(y)))
             .Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y))
             .OrderBy(p => p.X)
             .ToList();
-        if (cells.Count == 0) return;
+        // A y above every row reaches no cell: its segment would lie on the plot's top border, hidden by the frame. Where that
+        // is every x, nothing of the overlay shows, and a legend entry would name a line the reader cannot find.
+        if (cells.All(c => c.Y >= top)) return;
         var points = cells.SelectMany(c => new[] { new Coordinates(c.X - 0.5, c.Y), new Coordinates(c.X + 0.5, c.Y) }).ToList();
         var line = plot.Add.ScatterLine(points, color);
         line.LineWidth = 2.5f;
