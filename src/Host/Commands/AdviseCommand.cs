@@ -64,7 +64,10 @@ public static class AdviseCommand
                     if (r.GetResult(profile) is { Implicit: false } || r.GetValue(sets) is { Length: > 0 })
                         throw new UsageException("--profile and --set apply to a pipeline file; advice from sweep directories reads the runs as they were trained " +
                             "(train other settings into another sweep and advise on that)");
-                    var dir = r.GetValue(output) ?? Path.Combine(paths[0], "analysis");
+                    var dir = r.GetValue(output) ?? Path.Combine(paths[0], ArtifactLayout.AnalysisDir);
+                    // Writing into a sweep's analysis/ (by default the first's): held as `analyze` holds it, so an analysis or a
+                    // run of that sweep never interleaves its files with the advice's.
+                    using var held = WrittenSweep(paths, dir) is { } sweep ? AnalysisHold.Acquire(sweep, "advise") : null;
                     result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
                 }
                 foreach (var w in result.Warnings) Console.Error.WriteLine($"warning: {w}");
@@ -84,6 +87,11 @@ public static class AdviseCommand
         });
         return cmd;
     }
+
+    /// <summary>The sweep among <paramref name="sweeps"/> whose analysis/ is <paramref name="outputDir"/>, or null (an --output elsewhere).</summary>
+    static string? WrittenSweep(IEnumerable<string> sweeps, string outputDir) =>
+        sweeps.FirstOrDefault(s => Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(s, ArtifactLayout.AnalysisDir)))
+            == Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDir)));
 
     /// <summary>Refuses what is not a sweep directory, saying what it is: a missing pipeline file or folder, or one run's
     /// directory (read as a sweep, its advice went into the run's own folder).</summary>

@@ -31,15 +31,10 @@ public static class AnalyzeCommand
                 // Also where a folder of sweeps is given: the same check and words as `pipeline status`.
                 var ownFile = r.GetValue(file) is null ? ArtifactLayout.SweepPipelineFile(sweepDir) : null;
                 ArtifactLayout.RequireSweepDirectory(sweepDir);
-                // Its tables are still being written (by a local run holding the sweep, or cluster tasks holding their runs),
-                // and the run or the submission's analysis job writes analysis/ itself when the runs end.
-                var runs = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
-                if (SweepLock.IsHeldForTraining(sweepDir) || Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(SweepLock.IsHeld))
-                    throw new IOException($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
-                        "(`pipeline status` shows how far they are), or analyze after it");
                 // Held while the tables are written: a `run` started meanwhile would move runs/ and analysis/ aside, and this
                 // analysis would then write tables of the earlier runs, and their outcome, into the new sweep.
-                using var held = SweepLock.Acquire(sweepDir, SweepLock.ForAnalysis);
+                using var held = AnalysisHold.Acquire(sweepDir, "analyze");
+                var runs = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
                 var path = r.GetValue(file) ?? ownFile!;
                 // The sweep's own file was written by this program; nothing trains here, and the errors say so.
                 // A step that fails is said at its position in the file its analysis was read from: --pipeline's, or else

@@ -16,8 +16,12 @@ public sealed class SweepLock : IDisposable
     /// unfinished runs for running while it holds the lock.</summary>
     public const string ForAnalysis = "analysis";
 
+    /// <summary>What <c>pipeline advise</c> holds a sweep for while it writes its advice into the sweep's analysis/: an
+    /// analysis's hold as far as training goes (<see cref="IsAnalysis"/>), named apart so `status` says which command holds it.</summary>
+    public const string ForAdvice = "advice";
+
     /// <exception cref="SweepLockedException">Another process holds the directory.</exception>
-    /// <param name="purpose">Said in the holder's line (<see cref="ForAnalysis"/>); null while training.</param>
+    /// <param name="purpose">Said in the holder's line (<see cref="ForAnalysis"/>, <see cref="ForAdvice"/>); null while training.</param>
     public static SweepLock Acquire(string sweepDir, string? purpose = null)
     {
         Directory.CreateDirectory(sweepDir);
@@ -112,8 +116,11 @@ public sealed class SweepLock : IDisposable
     /// line is not written yet counts as training).</summary>
     public static bool IsHeldForTraining(string dir) => IsHeld(dir) && !IsAnalysis(Holder(dir));
 
-    /// <summary>Whether a holder's line (<see cref="Holder"/>) is an analysis's.</summary>
-    public static bool IsAnalysis(string holder) => holder.EndsWith($"({ForAnalysis})", StringComparison.Ordinal);
+    /// <summary>Whether a holder's line (<see cref="Holder"/>) is an analysis's: `analyze`'s, or `advise`'s writing analysis/.</summary>
+    public static bool IsAnalysis(string holder) => holder.EndsWith($"({ForAnalysis})", StringComparison.Ordinal) || IsAdvice(holder);
+
+    /// <summary>Whether a holder's line is `advise`'s (<see cref="ForAdvice"/>).</summary>
+    public static bool IsAdvice(string holder) => holder.EndsWith($"({ForAdvice})", StringComparison.Ordinal);
 
     public void Dispose() => stream.Dispose();
 }

@@ -86,12 +86,12 @@ public static class SweepObserver
         && plans.All(p => PipelineRunner.ReadStatus(Path.Combine(sweepDir, ArtifactLayout.RunsDir, p.RunId))?.State
             is "completed" or "failed" or RunStatus.DataExhausted);
 
-    /// <summary>An analysis writing the sweep's tables now: `analyze` holding the sweep, or a local run holding it after its
+    /// <summary>An analysis writing the sweep's tables now: `analyze` (or `advise`) holding the sweep, or a local run holding it after its
     /// runs ended; else null.</summary>
     /// <param name="holder">The sweep lock's holder line; null where it is not held.</param>
     static AnalysisState? AnalysisRunning(string? holder, IReadOnlyList<RunState> runs) =>
         holder is null ? null
-        : SweepLock.IsAnalysis(holder) ? new(null, "running", $"pipeline analyze ({holder})")
+        : SweepLock.IsAnalysis(holder) ? new(null, "running", $"pipeline {(SweepLock.IsAdvice(holder) ? "advise" : "analyze")} ({holder})")
         : runs.All(r => r.State is "completed" or "failed" or "interrupted") ? new(null, "running", $"the run's own ({holder})")
         : null;
 

@@ -1,0 +1,23 @@
+using Retention.Artifacts;
+
+namespace Retention.Host.Commands;
+
+/// <summary>How `analyze` and `advise` take a sweep before they write its analysis/: refused while it is being trained, held
+/// against every other writer while they write. Without the hold, a `run` started meanwhile would move runs/ and analysis/
+/// aside and the earlier runs' tables would land in the new sweep, and two writers of analysis/ would interleave their files.</summary>
+public static class AnalysisHold
+{
+    /// <param name="command">The command taking it, `analyze` or `advise`: said in the refusal, and in the holder's line.</param>
+    /// <exception cref="IOException">A run is training the sweep (its own analysis runs when its runs end).</exception>
+    /// <exception cref="SweepLockedException">Another analysis or advice is writing the sweep's analysis/.</exception>
+    public static IDisposable Acquire(string sweepDir, string command)
+    {
+        // Its tables are still being written (by a local run holding the sweep, or cluster tasks holding their runs),
+        // and the run or the submission's analysis job writes analysis/ itself when the runs end.
+        var runs = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+        if (SweepLock.IsHeldForTraining(sweepDir) || Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(SweepLock.IsHeld))
+            throw new IOException($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
+                $"(`pipeline status` shows how far they are), or {command} after it");
+        return SweepLock.Acquire(sweepDir, command == "advise" ? SweepLock.ForAdvice : SweepLock.ForAnalysis);
+    }
+}

@@ -1,0 +1,88 @@
+using Retention.Artifacts;
+using Retention.Pipeline;
+using Retention.Tests.Host;
+
+namespace Retention.Tests.Advice;
+
+/// <summary>`pipeline advise SWEEP` writes into the sweep's analysis/, so it takes the sweep as `analyze` does: refused while
+/// another analysis (or advice) holds it, or a run trains it, with analyze's words; held while it writes, so `status` names
+/// it and a `run` or `analyze` started meanwhile is refused. Without the hold their files interleaved in analysis/.</summary>
+public sealed class AdviseLockTests() : InTempFolder("advise-lock-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    string Sweep => Path.Combine(dir, "sweep");
+
+    /// <summary>An OLMo sweep as its runs write it: two sizes at two frequencies, two seeds.</summary>
+    async Task Write()
+    {
+        foreach (var parameters in new long[] { 120_000, 600_000 })
+            foreach (var frequency in new[] { 1e-3, 3e-3 })
+                foreach (var seed in new[] { 0, 1 })
+                {
+                    var run = Path.Combine(Sweep, "runs", $"p{parameters}_f{frequency}_s{seed}");
+                    var task = $"cmp_{frequency}";
+                    double accuracy = frequency > 2e-3 ? 0.95 - 0.01 * seed : 0.5 + 0.02 * seed;
+                    await ArrowFiles.WriteTableAsync(Path.Combine(run, "model.arrow"), OlmoRunGraph.ModelTable,
+                        [new ModelRow("4M", parameters, 8, 16, 512, 4, 300, 64, 16, 100, "fp32", "cpu", seed, 0.003)]);
+                    await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable, [new TaskRow(task, "comparison", frequency, 1, 10000)]);
+                    await ArrowFiles.WriteTableAsync(Path.Combine(run, "task_metrics.arrow"), OlmoRunGraph.TaskTable,
+                        [new TaskMetricRow(100, task, "test", 0.5, accuracy, accuracy)]);
+                }
+    }
+
+    string Advice => Path.Combine(Sweep, "analysis", "advice_boundaries.arrow");
+
+    [Fact]
+    public async Task Advise_is_refused_while_an_analysis_or_a_training_run_holds_the_sweep_as_analyze_is()
+    {
+        await Write();
+        using (SweepLock.Acquire(Sweep, SweepLock.ForAnalysis))
+        {
+            var advise = CliProcess.Run(dir, Limit, "advise", Sweep);
+            Assert.True(advise.Exit == 1, advise.Out + advise.Err);   // as analyze exits on it (AnalyzeLockTests)
+            Assert.Contains("is in use by another pipeline process", advise.Err);
+            Assert.Contains("(analysis)", advise.Err);
+            Assert.False(File.Exists(Advice));
+            // Elsewhere than the sweep's analysis/, nothing of the sweep is written: no hold to take.
+            var elsewhere = CliProcess.Run(dir, Limit, "advise", Sweep, "--output", "elsewhere");
+            Assert.True(elsewhere.Exit == 0, elsewhere.Out + elsewhere.Err);
+        }
+        using (SweepLock.Acquire(Sweep))
+        {
+            var advise = CliProcess.Run(dir, Limit, "advise", Sweep);
+            Assert.True(advise.Exit == 1, advise.Out + advise.Err);
+            Assert.Contains("is being trained by another pipeline process", advise.Err);
+            Assert.Contains("or advise after it", advise.Err);
+            Assert.False(File.Exists(Advice));
+        }
+        var free = CliProcess.Run(dir, Limit, "advise", Sweep);
+        Assert.True(free.Exit == 0, free.Out + free.Err);
+        Assert.True(File.Exists(Advice));
+        // It held the sweep while it wrote: the holder's line stays after the release, naming advise's purpose.
+        Assert.EndsWith($"({SweepLock.ForAdvice})\n", File.ReadAllText(Path.Combine(Sweep, SweepLock.FileName + ".owner")));
+    }
+
+    [Fact]
+    public void While_advise_holds_the_sweep_a_run_and_analyze_are_refused_and_status_names_advise()
+    {
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+            "name: syn", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}", "train: {steps: 100, batch_size: 8, log_every: 50}",
+            "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
+        var trained = CliProcess.Run(dir, Limit, "run", "syn.yaml");
+        Assert.True(trained.Exit == 0, trained.Out + trained.Err);
+        var sweep = Path.Combine(dir, "artifacts", "syn");
+        // The hold advise takes while it writes, held here in-process as AnalyzeLockTests holds analyze's.
+        using var held = SweepLock.Acquire(sweep, SweepLock.ForAdvice);
+        var analyze = CliProcess.Run(dir, Limit, "analyze", sweep);
+        Assert.True(analyze.Exit == 1, analyze.Out + analyze.Err);
+        Assert.Contains("is in use by another pipeline process", analyze.Err);
+        Assert.DoesNotContain("being trained", analyze.Err);
+        var run = CliProcess.Run(dir, Limit, "run", "syn.yaml");
+        Assert.True(run.Exit == 1, run.Out + run.Err);
+        Assert.Contains("is in use by another pipeline process", run.Err);
+        var status = CliProcess.Run(dir, Limit, "status", sweep);
+        Assert.True(status.Out.Contains($"analysis: running: pipeline advise (pid {Environment.ProcessId} "), status.Out);
+        Assert.Contains(": 1 completed", status.Out);   // its run is not taken for running
+    }
+}
