@@ -121,6 +121,21 @@ public sealed class LogAxisLabelTests : IDisposable
     }
 
     [Fact]
+    public void A_text_series_value_stands_alone_in_the_legend()
+    {
+        // Every shipped line plot composes its series as text in a `curve` column: "curve=N=2, G=50" said its column for nothing.
+        // NULL, numbers and booleans still need it.
+        List<string> Legend(string series)
+        {
+            using var plot = PlotRenderer.Draw(connection, Line($"SELECT step, loss, {series} AS curve FROM curves", logY: false) with { Series = "curve" });
+            return [.. plot.GetPlottables().SelectMany(p => p.LegendItems).Select(i => i.LabelText)];
+        }
+        Assert.Equal(["N=2, G=50", "N=4, G=50", "N=8, G=50"], Legend("'N=' || width || ', G=50'"));
+        Assert.Equal(["curve=NULL", "narrow", "wide"], Legend("CASE WHEN width = 8 THEN 'wide' WHEN width = 4 THEN 'narrow' END"));
+        Assert.Equal(["curve=False", "curve=True"], Legend("width > 4"));
+    }
+
+    [Fact]
     public void Seeds_as_the_series_keep_a_colour_each()
     {
         // The column name in the label must not read as a seed of one configuration ("seed=1" → a pattern, one colour).

@@ -5,7 +5,7 @@ namespace Retention.Analysis.Plots;
 
 /// <summary>
 /// Line or scatter plot with one series per distinct value of the <c>series</c> column (sorted,
-/// numerically when numeric) and a legend of column=value entries. A non-numeric x becomes a categorical axis. Log axes
+/// numerically when numeric) and a legend of column=value entries (text values alone). A non-numeric x becomes a categorical axis. Log axes
 /// plot log10 of the values and drop values ≤ 0.
 /// </summary>
 internal static class SeriesPlot
@@ -35,6 +35,9 @@ internal static class SeriesPlot
         var labels = groups.Select(g => seriesAxis is null ? "" : g.Key < 0 ? "NULL" : seriesAxis.Label(g.Key)).ToList();
         var colourKeys = labels.Select(SeriesStyle.ColourKey).ToList();
         var distinctKeys = colourKeys.Distinct().ToList();
+        // Text values say what they are ("N=24, G=50", "rare"): the shipped pipelines compose them in a `curve` column,
+        // whose name before each would only add noise ("curve=N=24, G=50"). Numbers and booleans need their column.
+        bool textSeries = series is not null && series.Where(v => v is not null).All(v => v is string);
         var drawn = 0;
         var (minX, maxX, minY, maxY) = (double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity, double.NegativeInfinity);
         for (var g = 0; g < groups.Count; g++)
@@ -59,7 +62,7 @@ internal static class SeriesPlot
                 if (points.Count <= SeriesStyle.MarkedUpTo) scatter.MarkerSize = 6;
             }
             else scatter.MarkerSize = 7;
-            if (seriesAxis is not null) scatter.LegendText = LegendLabel(spec.Series!, labels[g]);
+            if (seriesAxis is not null) scatter.LegendText = LegendLabel(spec.Series!, labels[g], textSeries && groups[g].Key >= 0);
         }
         if (drawn == 0)
             throw new InvalidOperationException("no plottable points (NULLs, or values ≤ 0 on a log axis)");
@@ -78,8 +81,9 @@ internal static class SeriesPlot
         overlays.SelectMany(o => o.Data.Column(o.Spec.X).Zip(o.Data.Column(o.Spec.Y), (x, y) => new Coordinates(mapX(x), mapY(y))))
             .Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y));
 
-    /// <summary>An entry names its column (width=8): ScottPlot 5's legend has no title to say what 8 is.</summary>
-    internal static string LegendLabel(string column, string value) => $"{column}={value}";
+    /// <summary>An entry names its column (width=8): ScottPlot 5's legend has no title to say what 8 is; a text value that
+    /// <paramref name="namesItself"/> stands alone.</summary>
+    internal static string LegendLabel(string column, string value, bool namesItself) => namesItself ? value : $"{column}={value}";
 
     /// <summary>The default categorical palette for a few series; a viridis ramp for many (e.g. one per task).</summary>
     private static Color SeriesColor(int index, int count) => count <= MaxCategoricalColors
