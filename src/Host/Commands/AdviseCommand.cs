@@ -59,7 +59,7 @@ public static class AdviseCommand
                 }
                 else
                 {
-                    foreach (var p in paths) SweepProblem(p);
+                    foreach (var p in paths) AdviseTarget.Check(p);
                     // The runs were trained already: their run.yaml files say how, and an override would change nothing.
                     if (r.GetResult(profile) is { Implicit: false } || r.GetValue(sets) is { Length: > 0 })
                         throw new UsageException("--profile and --set apply to a pipeline file; advice from sweep directories reads the runs as they were trained " +
@@ -92,19 +92,4 @@ public static class AdviseCommand
     static string? WrittenSweep(IEnumerable<string> sweeps, string outputDir) =>
         sweeps.FirstOrDefault(s => Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(s, ArtifactLayout.AnalysisDir)))
             == Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDir)));
-
-    /// <summary>Refuses what is not a sweep directory, saying what it is: a missing pipeline file or folder, or one run's
-    /// directory (read as a sweep, its advice went into the run's own folder).</summary>
-    static void SweepProblem(string path)
-    {
-        if (!Directory.Exists(path))
-            throw Path.GetExtension(path) is ".yaml" or ".yml"
-                ? new FileNotFoundException($"pipeline file '{path}' does not exist")
-                : new DirectoryNotFoundException($"sweep directory '{path}' does not exist");
-        if (ArtifactLayout.KindOf(path) != ArtifactLayout.Kind.Run) return;
-        var parent = Path.GetDirectoryName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar));
-        var sweep = Path.GetFileName(parent) == ArtifactLayout.RunsDir ? Path.GetDirectoryName(parent) : null;
-        throw new UsageException($"{path}: is one run's directory; advise reads sweep directories (artifacts/NAME[-PROFILE])" +
-            (sweep is null ? "" : $": give its sweep, {Path.GetRelativePath(Directory.GetCurrentDirectory(), sweep)}"));
-    }
 }

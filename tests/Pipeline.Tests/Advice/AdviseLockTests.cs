@@ -1,5 +1,4 @@
 using Retention.Artifacts;
-using Retention.Pipeline;
 using Retention.Tests.Host;
 
 namespace Retention.Tests.Advice;
@@ -13,23 +12,7 @@ public sealed class AdviseLockTests() : InTempFolder("advise-lock-")
 
     string Sweep => Path.Combine(dir, "sweep");
 
-    /// <summary>An OLMo sweep as its runs write it: two sizes at two frequencies, two seeds.</summary>
-    async Task Write()
-    {
-        foreach (var parameters in new long[] { 120_000, 600_000 })
-            foreach (var frequency in new[] { 1e-3, 3e-3 })
-                foreach (var seed in new[] { 0, 1 })
-                {
-                    var run = Path.Combine(Sweep, "runs", $"p{parameters}_f{frequency}_s{seed}");
-                    var task = $"cmp_{frequency}";
-                    double accuracy = frequency > 2e-3 ? 0.95 - 0.01 * seed : 0.5 + 0.02 * seed;
-                    await ArrowFiles.WriteTableAsync(Path.Combine(run, "model.arrow"), OlmoRunGraph.ModelTable,
-                        [new ModelRow("4M", parameters, 8, 16, 512, 4, 300, 64, 16, 100, "fp32", "cpu", seed, 0.003)]);
-                    await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable, [new TaskRow(task, "comparison", frequency, 1, 10000)]);
-                    await ArrowFiles.WriteTableAsync(Path.Combine(run, "task_metrics.arrow"), OlmoRunGraph.TaskTable,
-                        [new TaskMetricRow(100, task, "test", 0.5, accuracy, accuracy)]);
-                }
-    }
+    Task Write() => OlmoSweepFiles.Write(Sweep);
 
     string Advice => Path.Combine(Sweep, "analysis", "advice_boundaries.arrow");
 
