@@ -60,6 +60,7 @@ public static class AnalyzeCommand
                 var sweep = ownFile is null ? Pipeline.SweepContract.StoredSweep(sweepDir) ?? pipeline.Spec.Sweep : pipeline.Spec.Sweep;
                 Errors.Warn(pipeline.SourceName, [.. SweptKeyCoverage.Check(pipeline.Spec.Analysis, sweep, tables),
                     .. SweptKeyCoverage.Advice(pipeline.Spec.Experiment, pipeline.Spec.Analysis, sweep)]);
+                if (UnfinishedRuns.Note(trainedRuns, sweepDir) is { } unfinished) Console.Error.WriteLine($"note: {unfinished}");
                 if (r.GetValue(file) is { } given)
                     Console.WriteLine($"analysed with {given}'s analysis; the sweep's own pipeline.yaml, which a plain `analyze` and " +
                         "`run --resume` use, is unchanged");
