@@ -43,13 +43,7 @@ public class DataDiskFullTests() : InTempFolder("data-disk-full-")
             // An earlier Brown set of one (small) shard, then the whole corpus (2.4 MB of gzip shards).
             "mkdir -p disk/brown && echo '{\"id\": \"x\", \"text\": \"earlier\"}' | gzip > disk/brown/brown-0000.json.gz",
             Scenario("brown", "--version", "data brown --out ../disk/brown"));
-        var unshare = Environment.UserName == "root" ? "-m" : "-rm";
-        var info = new System.Diagnostics.ProcessStartInfo("unshare", [unshare, "sh", "-c", script])
-            { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = System.Diagnostics.Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode != 99 && !output.Contains("unshare: "), $"could not mount a tmpfs in a private namespace:\n{output}");
+        var output = PrivateMounts.Run(dir, script);
 
         var disk = Path.Combine(dir, "disk");
         foreach (var (name, files) in new[] { ("tok", 3), ("smp", 3), ("brown", 2) })
@@ -78,13 +72,7 @@ public class DataDiskFullTests() : InTempFolder("data-disk-full-")
             "mount -o remount,size=20m disk",
             $"cd work && {CliProcess.CommandLine} data brown --cache ../disk/cache --out ../out > ../b2.out 2> ../b2.err; echo \"second-exit=$?\"; cd ..",
             "cat b2.out b2.err");
-        var unshare = Environment.UserName == "root" ? "-m" : "-rm";
-        var info = new System.Diagnostics.ProcessStartInfo("unshare", [unshare, "sh", "-c", script])
-            { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = System.Diagnostics.Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode != 99 && !output.Contains("unshare: "), $"could not mount a tmpfs in a private namespace:\n{output}");
+        var output = PrivateMounts.Run(dir, script);
 
         Assert.Contains("first-exit=1", output);
         Assert.Contains("cache=|", output);   // no package, no staging folder
