@@ -19,8 +19,11 @@ static class SweepFolderPreparation
         else if (overwrite) DiscardedResults.Discard(sweepDir);
         else if (SweepContract.SetAside(sweepDir) is { } kept) sweep.Progress.Info($"earlier results kept in {kept}");
         Directory.CreateDirectory(sweepDir);
-        if (wholeSweep) DiscardedResults.RemoveLeftovers(sweepDir);
-        if (wholeSweep) await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), sweep.Pipeline.ResolvedYaml);
+        if (wholeSweep)
+        {
+            DiscardedResults.RemoveLeftovers(sweepDir);   // what a killed `run --overwrite` left
+            await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), sweep.Pipeline.ResolvedYaml);
+        }
         sweep.Progress.Info($"artifacts: {sweepDir}");
     }
 
