@@ -14,13 +14,10 @@ public static class DiscardedResults
 
     public static void Discard(string sweepDir)
     {
-        var entries = ArtifactLayout.ResultFolders.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists).ToList();
-        if (entries.Count > 0)
-        {
-            var target = Path.Combine(sweepDir, Folder, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"));
-            Directory.CreateDirectory(target);
-            foreach (var entry in entries) Directory.Move(entry, Path.Combine(target, Path.GetFileName(entry)));
-        }
+        RemoveLeftovers(sweepDir);   // an earlier killed discard's, so each result folder's name is free there
+        var folder = Directory.CreateDirectory(Path.Combine(sweepDir, Folder)).FullName;
+        foreach (var entry in ArtifactLayout.ResultFolders.Select(d => Path.Combine(sweepDir, d)).Where(Directory.Exists))
+            Directory.Move(entry, Path.Combine(folder, Path.GetFileName(entry)));
         RemoveLeftovers(sweepDir);
     }
 
