@@ -44,8 +44,9 @@ internal static class HeatmapPlot
 
         AxisTicks.Categories(plot.Axes.Bottom, xAxis, maxTicks: Math.Max(2, spec.WidthPx / 60));
         AxisTicks.Categories(plot.Axes.Left, yAxis, maxTicks: Math.Max(2, spec.HeightPx / 30));
-        OverlayDrawer.DrawAll(plot, overlays, v => xAxis.Position(v, spec.LogX), v => yAxis.Position(v, spec.LogY), yAxis.EdgeBelow, yAxis.Count - 0.5);
+        var cells = new CellBounds(-0.5, xAxis.Count - 0.5, -0.5, yAxis.Count - 0.5);
+        OverlayDrawer.DrawAll(plot, overlays, v => xAxis.Position(v, spec.LogX), v => yAxis.Position(v, spec.LogY), yAxis.EdgeBelow, cells);
         // Fixed to the cells, so overlay segments extended past the last category are clipped.
-        plot.Axes.SetLimits(-0.5, xAxis.Count - 0.5, -0.5, yAxis.Count - 0.5);
+        plot.Axes.SetLimits(cells.Left, cells.Right, cells.Bottom, cells.Top);
     }
 }
