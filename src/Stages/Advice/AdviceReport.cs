@@ -84,13 +84,16 @@ public static class AdviceReport
         return await WriteAsync(outputDir, [
             (Names.Widths, path => ArrowFiles.WriteTableAsync(path, WidthTable, widths)),
             (Names.Frequencies, path => ArrowFiles.WriteTableAsync(path, FrequencyTable, frequencies)),
-        ], new PlotSpec
-        {
-            Name = "advice", Kind = "line", Title = "Smallest rare frequency that keeps the rare feature, by width (theory)",
-            Sql = "SELECT width, min_rare_frequency, mixture FROM advice_widths WHERE min_rare_frequency > 0 ORDER BY mixture, width",
-            X = "width", Y = "min_rare_frequency", Series = mixtures.Count > 1 ? "mixture" : null, LogY = true, YLabel = "smallest rare frequency pi_r",
-        });
+        ], WidthPlot(bySeries: mixtures.Count > 1));
     }
+
+    /// <summary>The synthetic advice's plot over advice_widths: one line per mixture where there are several.</summary>
+    internal static PlotSpec WidthPlot(bool bySeries) => new()
+    {
+        Name = "advice", Kind = "line", Title = "Smallest rare frequency that keeps the rare feature, by width (theory)",
+        Sql = "SELECT width, min_rare_frequency, mixture FROM advice_widths WHERE min_rare_frequency > 0 ORDER BY mixture, width",
+        X = "width", Y = "min_rare_frequency", Series = bySeries ? "mixture" : null, LogY = true, YLabel = "smallest rare frequency pi_r",
+    };
 
     /// <summary>The empirical advice from OLMo sweeps: boundaries, size factors and (with size and frequency) the two levers.</summary>
     public static async Task<AdviceResult> EmpiricalAsync(IReadOnlyList<string> sweepDirs, string outputDir, double target,

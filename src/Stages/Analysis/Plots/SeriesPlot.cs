@@ -74,6 +74,7 @@ internal static class SeriesPlot
             (minX, maxX, minY, maxY) = (Math.Min(minX, p.X), Math.Max(maxX, p.X), Math.Min(minY, p.Y), Math.Max(maxY, p.Y));
         if (spec.LogX && xCategories is null) AxisTicks.Log10(plot.Axes.Bottom, minX, maxX);
         if (spec.LogY) AxisTicks.Log10(plot.Axes.Left, minY, maxY);
+        PositiveAxis.Clamp(plot, !spec.LogX && xCategories is null, minX, !spec.LogY, minY);
     }
 
     /// <summary>The overlays' points as drawn (plot coordinates; those a log axis drops left out).</summary>
