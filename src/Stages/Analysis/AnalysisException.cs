@@ -29,6 +29,9 @@ public sealed class AnalysisException : Exception
     /// placed the error at); null when not known.</summary>
     public string? DeclaredAt { get; }
 
+    /// <summary>The failed steps a <see cref="Combined"/> failure is made of, each with its own position; empty for one step.</summary>
+    public IReadOnlyList<AnalysisException> Parts { get; private init; } = [];
+
     /// <summary>Where in the step's SQL, as written, DuckDB placed the error; null where it placed none.</summary>
     public SqlErrorLine? InSql { get; init; }
 
@@ -39,7 +42,7 @@ public sealed class AnalysisException : Exception
 
     /// <summary>The same failure said where its step is declared; itself when that is not known.</summary>
     public AnalysisException At(string? declaredAt) =>
-        declaredAt is null ? this : new AnalysisException(Step, Cause, InnerException, declaredAt, WithoutPositions) { InSql = InSql };
+        declaredAt is null ? this : new AnalysisException(Step, Cause, InnerException, declaredAt, WithoutPositions) { InSql = InSql, Parts = Parts };
 
     /// <summary>The same failure said where <paramref name="declaration"/> places it: at DuckDB's line of the SQL where
     /// that is the file's; itself when the declaration is not known.</summary>
@@ -49,5 +52,5 @@ public sealed class AnalysisException : Exception
     /// <param name="note">Appended after the parts, e.g. " (the other plots and the tables were written)", or empty.</param>
     public static AnalysisException Combined(string step, IReadOnlyList<AnalysisException> parts, string note) =>
         new(step, string.Join("; ", parts.Select(p => p.Message)) + note, parts[0], null,
-            $"{step}: {string.Join("; ", parts.Select(p => p.WithoutPositions))}{note}");
+            $"{step}: {string.Join("; ", parts.Select(p => p.WithoutPositions))}{note}") { Parts = parts };
 }

@@ -11,7 +11,9 @@ namespace Retention.Analysis;
 /// <param name="State">"completed", "failed", or <see cref="Interrupted"/>.</param>
 /// <param name="Finished">When it ended (UTC, ISO 8601).</param>
 /// <param name="At">Where the failed step is declared ("file:line:column", the file absolute), when the analysis knew it.</param>
-public sealed record AnalysisOutcome(string State, string? Error, string Finished, string? At = null)
+/// <param name="FailedSteps">Where several steps failed (plots, which do not stop each other): each one's error and position,
+/// as <paramref name="At"/> is for one; null otherwise. Without them `status` could not say where any of them is declared.</param>
+public sealed record AnalysisOutcome(string State, string? Error, string Finished, string? At = null, IReadOnlyList<FailedStep>? FailedSteps = null)
 {
     public const string FileName = "outcome.json";
 
@@ -23,7 +25,10 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
 
     /// <summary>The error as `run` and `analyze` said it: after the failed step's position where it is known
     /// (<see cref="DeclaredPosition.Shown"/>).</summary>
-    public string? Said => At is not null && Error is not null ? $"{DeclaredPosition.Shown(At)}: {Error}" : Error;
+    public string? Said => Error is null ? null
+        : At is not null ? $"{DeclaredPosition.Shown(At)}: {Error}"
+        : FailedSteps is { Count: > 0 } steps ? FailedStep.Placed(Error, steps)
+        : Error;
 
     public DateTime FinishedUtc => DateTime.Parse(Finished, null, System.Globalization.DateTimeStyles.RoundtripKind).ToUniversalTime();
 
@@ -47,13 +52,18 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
 
     /// <summary>Records how the analysis ended. Best effort: a full disk that failed the analysis must not hide its error.</summary>
     /// <param name="declaredAt">Where the failed step is declared, as the failure said it (a relative file is made absolute).</param>
-    public static async Task RecordAsync(string sweepDir, string state, string? error = null, string? declaredAt = null)
+    /// <param name="failedSteps">The failed steps of a combined failure (<see cref="AnalysisException.Parts"/>), or none.</param>
+    public static async Task RecordAsync(string sweepDir, string state, string? error = null, string? declaredAt = null,
+        IReadOnlyList<AnalysisException>? failedSteps = null)
     {
+        IReadOnlyList<FailedStep>? steps = failedSteps is { Count: > 0 }
+            ? [.. failedSteps.Select(p => new FailedStep(p.WithoutPositions, DeclaredPosition.Absolute(p.DeclaredAt)))]
+            : null;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(PathOf(sweepDir))!);
             await AtomicFile.WriteTextAsync(PathOf(sweepDir),
-                JsonSerializer.Serialize(new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o"), DeclaredPosition.Absolute(declaredAt)), RecordJson.Options)).ConfigureAwait(false);
+                JsonSerializer.Serialize(new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o"), DeclaredPosition.Absolute(declaredAt), steps), RecordJson.Options)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }

@@ -35,7 +35,7 @@ public static partial class AnalysisRunner
         {
             // Said as `analyze` explains it (a table no run has written yet), and where, so `status` reading the outcome says the same.
             await AnalysisOutcome.RecordAsync(sweepDir, "failed", e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message,
-                (e as AnalysisException)?.DeclaredAt).ConfigureAwait(false);
+                (e as AnalysisException)?.DeclaredAt, (e as AnalysisException)?.Parts).ConfigureAwait(false);
             throw;
         }
     }

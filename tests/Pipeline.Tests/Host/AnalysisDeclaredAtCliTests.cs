@@ -77,6 +77,37 @@ public class AnalysisDeclaredAtCliTests() : InTempFolder("analysis-declared-at-"
     }
 
     [Fact]
+    public void Status_says_where_each_of_several_failed_plots_is_declared()
+    {
+        // Two plots with no rows (drawn after one another, failing together) around one that draws.
+        var yaml = Write("f.yaml", Head + "analysis:\n  plots:\n" +
+            "    - {name: empty, kind: scatter, x: step, y: loss, sql: 'SELECT step, loss FROM metrics WHERE task = 99'}\n" +
+            "    - {name: drawn, kind: scatter, x: step, y: loss, sql: 'SELECT step, loss FROM metrics'}\n" +
+            "    - {name: also_empty, kind: scatter, x: step, y: loss, sql: 'SELECT step, loss FROM metrics WHERE step < 0'}\n");
+        // Each plot is said at its quoted sql value.
+        var empty = $"f.yaml:{LineAndColumn(yaml, "'SELECT step, loss FROM metrics WHERE task")}";
+        var alsoEmpty = $"f.yaml:{LineAndColumn(yaml, "'SELECT step, loss FROM metrics WHERE step")}";
+        Assert.Equal(("f.yaml:6:59", "f.yaml:8:64"), (empty, alsoEmpty));   // the YAML above, read by eye
+
+        var run = CliProcess.Run(dir, Limit, "run", "f.yaml");
+        Assert.True(run.Exit == 1, run.Out + run.Err);
+        var both = $"2 plots: {empty}: plot 'empty': the query returned no rows to plot; {alsoEmpty}: plot 'also_empty': the query returned no rows to plot";
+        Assert.StartsWith($"error: {both}", run.Err);
+        // `status` repeats each position as `run` said it (the outcome used to keep none: "at" is one step's), relative to
+        // the folder it runs in, and absolute from another.
+        var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+        Assert.True(status.Exit == 1, status.Out + status.Err);
+        Assert.Contains($"analysis: failed: {both} (the other plots were written)", status.Out);
+        var elsewhere = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"declared-elsewhere-{Guid.NewGuid():N}")).FullName;
+        try
+        {
+            var far = CliProcess.Run(elsewhere, Limit, "status", Path.Combine(dir, "artifacts", "s"));
+            Assert.Contains($"; {Path.Combine(Path.GetFullPath(dir), alsoEmpty)}: plot 'also_empty'", far.Out);
+        }
+        finally { Directory.Delete(elsewhere, recursive: true); }
+    }
+
+    [Fact]
     public void A_profile_s_table_is_said_where_the_profile_declares_it()
     {
         // The base declares a working 'bad'; the profile's list replaces it with the failing one.
