@@ -65,9 +65,12 @@ public static class AdviseCommand
                         throw new UsageException("--profile and --set apply to a pipeline file; advice from sweep directories reads the runs as they were trained " +
                             "(train other settings into another sweep and advise on that)");
                     var dir = r.GetValue(output) ?? Path.Combine(paths[0], ArtifactLayout.AnalysisDir);
-                    // Writing into a sweep's analysis/ (by default the first's): held as `analyze` holds it, so an analysis or a
-                    // run of that sweep never interleaves its files with the advice's.
-                    using var held = WrittenSweep(paths, dir) is { } sweep ? AnalysisHold.Acquire(sweep, "advise") : null;
+                    // Before the holds: one sweep given twice would be held twice, and refused as if another process held it.
+                    SweepOverlap.CheckDistinct(paths);
+                    // Every sweep read is held as `analyze` holds it, wherever the advice goes: one being trained is refused (its
+                    // runs' latest evaluations are not their final ones), a run started meanwhile cannot move its runs aside, and
+                    // an analysis of the sweep the advice writes into (by default the first's) never interleaves its files with it.
+                    using var held = AnalysisHold.AcquireAll(paths, "advise");
                     result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
                 }
                 foreach (var w in result.Warnings) Console.Error.WriteLine($"warning: {w}");
@@ -87,9 +90,4 @@ public static class AdviseCommand
         });
         return cmd;
     }
-
-    /// <summary>The sweep among <paramref name="sweeps"/> whose analysis/ is <paramref name="outputDir"/>, or null (an --output elsewhere).</summary>
-    static string? WrittenSweep(IEnumerable<string> sweeps, string outputDir) =>
-        sweeps.FirstOrDefault(s => Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(s, ArtifactLayout.AnalysisDir)))
-            == Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDir)));
 }

@@ -20,4 +20,26 @@ public static class AnalysisHold
                 $"(`pipeline status` shows how far they are), or {command} after it");
         return SweepLock.Acquire(sweepDir, command == "advise" ? SweepLock.ForAdvice : SweepLock.ForAnalysis);
     }
+
+    /// <summary>Each sweep held as <see cref="Acquire"/> holds one, all or none (advice pooling several sweeps reads each:
+    /// one being trained would give its runs' latest evaluations as final). Each sweep once: the caller refuses repeats.</summary>
+    public static IDisposable AcquireAll(IReadOnlyList<string> sweepDirs, string command)
+    {
+        var held = new List<IDisposable>();
+        try
+        {
+            foreach (var sweep in sweepDirs) held.Add(Acquire(sweep, command));
+            return new All(held);
+        }
+        catch
+        {
+            foreach (var h in held) h.Dispose();
+            throw;
+        }
+    }
+
+    sealed class All(List<IDisposable> held) : IDisposable
+    {
+        public void Dispose() { foreach (var h in held) h.Dispose(); }
+    }
 }

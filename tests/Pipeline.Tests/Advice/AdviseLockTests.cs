@@ -5,7 +5,9 @@ namespace Retention.Tests.Advice;
 
 /// <summary>`pipeline advise SWEEP` writes into the sweep's analysis/, so it takes the sweep as `analyze` does: refused while
 /// another analysis (or advice) holds it, or a run trains it, with analyze's words; held while it writes, so `status` names
-/// it and a `run` or `analyze` started meanwhile is refused. Without the hold their files interleaved in analysis/.</summary>
+/// it and a `run` or `analyze` started meanwhile is refused. Without the hold their files interleaved in analysis/. With
+/// --output elsewhere it reads the sweep all the same, and holds it the same: it used to take no hold, and pooled the
+/// latest evaluations of runs still training as their final ones.</summary>
 public sealed class AdviseLockTests() : InTempFolder("advise-lock-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
@@ -27,9 +29,6 @@ public sealed class AdviseLockTests() : InTempFolder("advise-lock-")
             Assert.Contains("is in use by another pipeline process", advise.Err);
             Assert.Contains("(analysis)", advise.Err);
             Assert.False(File.Exists(Advice));
-            // Elsewhere than the sweep's analysis/, nothing of the sweep is written: no hold to take.
-            var elsewhere = CliProcess.Run(dir, Limit, "advise", Sweep, "--output", "elsewhere");
-            Assert.True(elsewhere.Exit == 0, elsewhere.Out + elsewhere.Err);
         }
         using (SweepLock.Acquire(Sweep))
         {
@@ -38,12 +37,36 @@ public sealed class AdviseLockTests() : InTempFolder("advise-lock-")
             Assert.Contains("is being trained by another pipeline process", advise.Err);
             Assert.Contains("or advise after it", advise.Err);
             Assert.False(File.Exists(Advice));
+            // Elsewhere than the sweep's analysis/, the sweep is read all the same: refused with the same words, nothing written.
+            var elsewhere = CliProcess.Run(dir, Limit, "advise", Sweep, "--output", "elsewhere");
+            Assert.True(elsewhere.Exit == 1, elsewhere.Out + elsewhere.Err);
+            Assert.Contains("is being trained by another pipeline process", elsewhere.Err);
+            Assert.False(Directory.Exists(Path.Combine(dir, "elsewhere")));
         }
         var free = CliProcess.Run(dir, Limit, "advise", Sweep);
         Assert.True(free.Exit == 0, free.Out + free.Err);
         Assert.True(File.Exists(Advice));
         // It held the sweep while it wrote: the holder's line stays after the release, naming advise's purpose.
         Assert.EndsWith($"({SweepLock.ForAdvice})\n", File.ReadAllText(Path.Combine(Sweep, SweepLock.FileName + ".owner")));
+    }
+
+    [Fact]
+    public async Task A_second_sweep_pooled_is_held_too_and_refused_while_another_analysis_holds_it()
+    {
+        await Write();
+        var second = Path.Combine(dir, "second");
+        await OlmoSweepFiles.Write(second);
+        using (SweepLock.Acquire(second, SweepLock.ForAnalysis))
+        {
+            var pooled = CliProcess.Run(dir, Limit, "advise", Sweep, second, "--output", "elsewhere");
+            Assert.True(pooled.Exit == 1, pooled.Out + pooled.Err);
+            Assert.Contains($"{second} is in use by another pipeline process", pooled.Err);
+            Assert.False(File.Exists(Advice));
+            Assert.False(Directory.Exists(Path.Combine(dir, "elsewhere")));
+        }
+        // Once free, the holds are taken and the advice reads both (the same runs in both: refused as copies, its own check).
+        var free = CliProcess.Run(dir, Limit, "advise", Sweep, second, "--output", "elsewhere");
+        Assert.Contains("one is likely a copy of the other", free.Err);
     }
 
     [Fact]
