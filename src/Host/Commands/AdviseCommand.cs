@@ -54,7 +54,7 @@ public static class AdviseCommand
                     var pipeline = SpecLoader.Load(paths[0], r.GetValue(profile), r.GetValue(sets) ?? [], checkAnalysis: false);
                     if (pipeline.Spec.Experiment != "synthetic")
                         throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory (artifacts/NAME[-PROFILE])");
-                    var dir = r.GetValue(output) ?? Retention.Pipeline.PipelineRunner.SweepDir(pipeline, Path.Combine("artifacts", "advice"));
+                    var dir = r.GetValue(output) ?? AdviceFolder.Of(paths[0], pipeline);
                     result = await AdviceReport.SyntheticAsync(pipeline.Spec, pipeline.Runs, dir);
                 }
                 else
