@@ -25,11 +25,15 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
 
     /// <summary>The error as `run` and `analyze` said it: after the failed step's position where it is known
     /// (<see cref="DeclaredPosition.Shown"/>).</summary>
+    // Not written to outcome.json: said for the folder the writer ran in, a relative position there would mislead a reader
+    // elsewhere (the file keeps At absolute for that); `status` says it again where it runs.
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? Said => Error is null ? null
         : At is not null ? $"{DeclaredPosition.Shown(At)}: {Error}"
         : FailedSteps is { Count: > 0 } steps ? FailedStep.Placed(Error, steps)
         : Error;
 
+    [System.Text.Json.Serialization.JsonIgnore]   // Finished, parsed: the file has it once
     public DateTime FinishedUtc => DateTime.Parse(Finished, null, System.Globalization.DateTimeStyles.RoundtripKind).ToUniversalTime();
 
     /// <summary>The sweep's outcome, or null when there is none (no analysis ran, one is running or was killed) or it does not parse.</summary>
