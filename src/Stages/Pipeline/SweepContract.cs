@@ -18,6 +18,10 @@ public static class SweepContract
 {
     public const string PreviousDir = "previous";
 
+    /// <summary>previous/&lt;UTC time&gt;/ for what is set aside now: one format for every kind of set-aside, so the folders
+    /// of previous/ read and sort alike whichever made them.</summary>
+    static string NewPreviousFolder(string sweepDir) => Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"));
+
     /// <summary>Refuses a resume when a run already in the sweep was trained under another spec, or (with data) its
     /// relative paths resolved against another folder: the same spec would then read other data.</summary>
     /// <param name="dataDirectory">What this resume resolves relative data and tokenizer paths against.</param>
@@ -126,7 +130,7 @@ public static class SweepContract
         var entries = ArtifactLayout.ResultFolders.Append(ArtifactLayout.PipelineFile)
             .Select(e => Path.Combine(sweepDir, e)).Where(p => Directory.Exists(p) || File.Exists(p)).ToList();
         if (entries.Count == 0) return null;
-        var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"));
+        var target = NewPreviousFolder(sweepDir);
         Directory.CreateDirectory(target);
         foreach (var entry in entries)
         {
@@ -156,7 +160,7 @@ public static class SweepContract
     public static string? SetAsideAnalysisFiles(string sweepDir, IReadOnlyCollection<string> files)
     {
         if (files.Count == 0) return null;
-        var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"), ArtifactLayout.AnalysisDir);
+        var target = Path.Combine(NewPreviousFolder(sweepDir), ArtifactLayout.AnalysisDir);
         Directory.CreateDirectory(target);
         foreach (var file in files) File.Move(file, Path.Combine(target, Path.GetFileName(file)));
         return target;
@@ -199,7 +203,7 @@ public static class SweepContract
         var dropped = Directory.GetDirectories(runsDir).Where(d => !kept.Contains(Path.GetFileName(d))).ToList();
         if (dropped.Count == 0) return null;
         foreach (var run in dropped) SweepLock.ThrowIfHeld(run);   // a cluster task training it: moving it would split the run
-        var target = Path.Combine(sweepDir, PreviousDir, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"), ArtifactLayout.RunsDir);
+        var target = Path.Combine(NewPreviousFolder(sweepDir), ArtifactLayout.RunsDir);
         Directory.CreateDirectory(target);
         foreach (var run in dropped) Directory.Move(run, Path.Combine(target, Path.GetFileName(run)));
         var analysis = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
