@@ -34,7 +34,6 @@ public static class AnalyzeCommand
                 // Held while the tables are written: a `run` started meanwhile would move runs/ and analysis/ aside, and this
                 // analysis would then write tables of the earlier runs, and their outcome, into the new sweep.
                 using var held = AnalysisHold.Acquire(sweepDir, "analyze");
-                var runs = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
                 var path = r.GetValue(file) ?? ownFile!;
                 // The sweep's own file was written by this program; nothing trains here, and the errors say so.
                 // A step that fails is said at its position in the file its analysis was read from: --pipeline's, or else
@@ -51,7 +50,7 @@ public static class AnalyzeCommand
                 var trainedRuns = ownFile is not null ? pipeline.Runs
                     : File.Exists(ArtifactLayout.SweepPipelineFile(sweepDir))
                         ? SpecLoader.Load(ArtifactLayout.SweepPipelineFile(sweepDir), stored: true, checkAnalysis: false).Runs : pipeline.Runs;
-                Pipeline.CompletedRunTables.RequireIntact(trainedRuns, run => Path.Combine(runs, run), sweepDir, "`pipeline analyze`");
+                Pipeline.CompletedRunTables.RequireIntact(trainedRuns, run => ArtifactLayout.RunDir(sweepDir, run), sweepDir, "`pipeline analyze`");
                 var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
                 Interrupt.WorkWritten();
                 foreach (var table in tables.Where(t => t.Print))

@@ -118,7 +118,7 @@ public static class BenchCommand
                     var spec = Retention.Spec.SpecLoader.LoadText(
                         "name: template\nsynthetic: {tasks: 8, dims_per_task: 8, width: 8}\ntrain: {steps: 2000, log_every: 100}\n", "template.yaml");
                     var trained = await Retention.Pipeline.PipelineRunner.RunAsync(spec, root, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false, overwrite: true);
-                    run = Path.Combine(trained.SweepDir, Retention.Artifacts.ArtifactLayout.RunsDir, trained.Runs[0].Run);
+                    run = Retention.Artifacts.ArtifactLayout.RunDir(trained.SweepDir, trained.Runs[0].Run);
                 }
                 var rows = QueryBench.Run(run, sizes, r.GetValue(sql)!, Console.WriteLine, ct);
                 Console.WriteLine($"recorded: {await QueryBench.RecordAsync(rows, r.GetValue(artifacts)!)}");

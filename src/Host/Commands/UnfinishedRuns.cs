@@ -12,7 +12,7 @@ static class UnfinishedRuns
     /// <summary>The note, or null where every run completed.</summary>
     public static string? Note(IReadOnlyList<RunPlan> runs, string sweepDir)
     {
-        var states = runs.Select(r => State(Path.Combine(sweepDir, ArtifactLayout.RunsDir, r.RunId))).ToList();
+        var states = runs.Select(r => State(ArtifactLayout.RunDir(sweepDir, r.RunId))).ToList();
         var unfinished = states.Where(s => s != "completed").GroupBy(s => s).Select(g => $"{g.Count()} {g.Key}").ToList();
         if (unfinished.Count == 0) return null;
         int count = states.Count(s => s != "completed");

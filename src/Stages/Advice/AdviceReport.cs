@@ -63,7 +63,7 @@ public static class AdviceReport
             WHERE t.split = 'test'
             """, "advice: reading the sweep").Rows;
         return [.. rows.Select(r => new TaskOutcome((string)r[0]!, Convert.ToDouble(r[1]), Convert.ToInt64(r[2]), Convert.ToInt32(r[3]),
-            Convert.ToDouble(r[4]), Convert.ToDouble(r[5])) { Run = Path.Combine(catalog.Directory, ArtifactLayout.RunsDir, Convert.ToString(r[6])!) })];
+            Convert.ToDouble(r[4]), Convert.ToDouble(r[5])) { Run = ArtifactLayout.RunDir(catalog.Directory, Convert.ToString(r[6])!) })];
     }
 
     /// <summary>The synthetic advice of a pipeline with a rare task: per width and per frequency, plus a plot; one set of

@@ -63,6 +63,10 @@ public static class ArtifactLayout
     /// <summary>What a sweep's training and analysis write, and a re-run keeps aside or deletes.</summary>
     public static readonly IReadOnlyList<string> ResultFolders = [RunsDir, AnalysisDir];
 
+    /// <summary>The directory of the run <paramref name="runId"/> in the sweep <paramref name="sweepDir"/>: &lt;sweep&gt;/runs/&lt;run-id&gt;.
+    /// The one place the layout's run path is spelled, so training, resume, status and submit agree on it.</summary>
+    public static string RunDir(string sweepDir, string runId) => Path.Combine(sweepDir, RunsDir, runId);
+
     public static IReadOnlyList<ArtifactFile> Discover(string directory)
     {
         var dir = Path.GetFullPath(directory);

@@ -43,7 +43,7 @@ public static class QueryBench
                 for (int i = 0; i < n; i++)
                 {
                     ct.ThrowIfCancellationRequested();
-                    Copy(templateRun, Path.Combine(sweep, ArtifactLayout.RunsDir, $"run-{i:D5}"));
+                    Copy(templateRun, ArtifactLayout.RunDir(sweep, $"run-{i:D5}"));
                 }
                 double Time()
                 {
@@ -54,7 +54,7 @@ public static class QueryBench
                     return clock.Elapsed.TotalSeconds;
                 }
                 double first = Time(), cached = Time();
-                Copy(templateRun, Path.Combine(sweep, ArtifactLayout.RunsDir, "run-new"));
+                Copy(templateRun, ArtifactLayout.RunDir(sweep, "run-new"));
                 double added = Time();
                 long files = n * perRun;   // in the n-run sweep the first two queries read
                 rows.Add(new QueryBenchRow(stamp, n, files, first, cached, added));

@@ -52,7 +52,7 @@ public static class SweepObserver
         var observed = plans.Select(plan =>
         {
             var run = plan.RunId;
-            var dir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
+            var dir = ArtifactLayout.RunDir(sweepDir, run);
             var ended = PipelineRunner.ReadStatus(dir);
             var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir),
                 CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run),
@@ -83,7 +83,7 @@ public static class SweepObserver
     static bool Settled(string sweepDir, IReadOnlyList<RunPlan> plans, IReadOnlyList<SlurmSubmission> submissions) =>
         submissions.Count > 0 && SubmittedUtc(submissions[^1]) is { } submitted
         && Analysis.AnalysisOutcome.Read(sweepDir) is { } outcome && outcome.FinishedUtc > submitted
-        && plans.All(p => PipelineRunner.ReadStatus(Path.Combine(sweepDir, ArtifactLayout.RunsDir, p.RunId))?.State
+        && plans.All(p => PipelineRunner.ReadStatus(ArtifactLayout.RunDir(sweepDir, p.RunId))?.State
             is "completed" or "failed" or RunStatus.DataExhausted);
 
     /// <summary>An analysis writing the sweep's tables now: `analyze` (or `advise`) holding the sweep, or a local run holding it after its
@@ -117,7 +117,7 @@ public static class SweepObserver
     static Dictionary<string, long> CheckpointSteps(string sweepDir, IReadOnlyList<RunPlan> runs, IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf,
         out Dictionary<string, string> damaged)
     {
-        string RunDir(string run) => Path.Combine(sweepDir, ArtifactLayout.RunsDir, run);
+        string RunDir(string run) => ArtifactLayout.RunDir(sweepDir, run);
         var steps = new Dictionary<string, long>();
         var problems = damaged = [];
         void Read(IReadOnlyList<RunPlan> group, Func<string, long?> step)

@@ -53,7 +53,7 @@ public static class SweepSubmitter
         // A run taken over is judged by the earlier folder it will be moved from.
         var renamed = overwrite ? [] : SweepContract.Renamed(sweepDir, pipeline);
         var takenFrom = renamed.ToDictionary(m => m.To.RunId, m => m.FromDir, StringComparer.Ordinal);
-        string RunDir(string run) => takenFrom.TryGetValue(run, out var from) ? from : Path.Combine(runsDir, run);
+        string RunDir(string run) => takenFrom.TryGetValue(run, out var from) ? from : ArtifactLayout.RunDir(sweepDir, run);
         if (!overwrite) CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "a submission");
         var done = overwrite ? [] : pipeline.Runs.Where(r => PipelineRunner.ReadStatus(RunDir(r.RunId)) is { State: "completed" }).ToList();
         var pending = pipeline.Runs.Except(done).ToList();
@@ -174,7 +174,7 @@ public static class SweepSubmitter
     static Task<AdoptedRun> TakeOverAsync(string sweepDir, string from, RunPlan to, LoadedPipeline pipeline, IReadOnlyDictionary<string, string> newIds)
     {
         var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
-        if (!Directory.Exists(Path.Combine(runsDir, from)) || Directory.Exists(Path.Combine(runsDir, to.RunId)))
+        if (!Directory.Exists(ArtifactLayout.RunDir(sweepDir, from)) || Directory.Exists(ArtifactLayout.RunDir(sweepDir, to.RunId)))
             throw new SlurmException($"{runsDir} changed since the submission was planned ({from} was to continue as {to.RunId}): submit again");
         return AdoptedRun.AdoptAsync(sweepDir, from, to, pipeline, newIds);
     }

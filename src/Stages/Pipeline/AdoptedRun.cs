@@ -17,8 +17,7 @@ public sealed record AdoptedRun(string FromDir, string ToDir, IReadOnlyDictionar
     public static async Task<AdoptedRun> AdoptAsync(string sweepDir, string fromId, RunPlan to, LoadedPipeline pipeline,
         IReadOnlyDictionary<string, string> newIds)
     {
-        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
-        var (fromDir, toDir) = (Path.Combine(runsDir, fromId), Path.Combine(runsDir, to.RunId));
+        var (fromDir, toDir) = (ArtifactLayout.RunDir(sweepDir, fromId), ArtifactLayout.RunDir(sweepDir, to.RunId));
         SweepLock.ThrowIfHeld(fromDir);   // a cluster task training it: moving it would split the run
         static string Checkpoint(string runDir) => Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(runDir));
         var cells = Path.GetRelativePath(fromDir, Synthetic.SyntheticTrainer.CellsFile(Checkpoint(fromDir)));

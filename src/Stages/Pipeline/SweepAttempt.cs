@@ -12,7 +12,7 @@ sealed record SweepAttempt(LoadedPipeline Pipeline, string SweepDir, string Data
 
     public IReadOnlyList<RunPlan> Runs => Pipeline.Runs;
 
-    public string RunDir(string run) => Path.Combine(SweepDir, ArtifactLayout.RunsDir, run);
+    public string RunDir(string run) => ArtifactLayout.RunDir(SweepDir, run);
 
     /// <summary>A run's place in the sweep: the display counts by it, and statuses are reported in its order.</summary>
     public int PositionOf(string run) => positions[run];

@@ -32,7 +32,7 @@ public static class SweepContract
         var problems = new List<string>();
         foreach (var run in pipeline.Runs)
         {
-            var runDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir, run.RunId);
+            var runDir = ArtifactLayout.RunDir(sweepDir, run.RunId);
             var path = Path.Combine(runDir, ArtifactLayout.RunManifest);
             if (!File.Exists(path)) continue;
             if (dataDirectory is not null && run.Spec.Data is { } data
