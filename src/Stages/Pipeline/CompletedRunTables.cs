@@ -30,8 +30,9 @@ public static class CompletedRunTables
     }
 
     /// <summary>The completed runs among <paramref name="runs"/> whose tables are damaged, with what is wrong.</summary>
-    public static IReadOnlyList<(string Run, string Damage)> Damaged(IEnumerable<RunPlan> runs, Func<string, string> runDir) =>
-        [.. runs.Select(r => (Run: r, Status: PipelineRunner.ReadStatus(runDir(r.RunId))))
+    /// <param name="endOf">A run's status.json (by run id) as the caller read it; read here where not given.</param>
+    public static IReadOnlyList<(string Run, string Damage)> Damaged(IEnumerable<RunPlan> runs, Func<string, string> runDir, Func<string, RunStatus?>? endOf = null) =>
+        [.. runs.Select(r => (Run: r, Status: endOf is null ? PipelineRunner.ReadStatus(runDir(r.RunId)) : endOf(r.RunId)))
                 .Where(r => r.Status is { State: "completed" })
                 .Select(r => (r.Run.RunId, Damage: Damage(runDir(r.Run.RunId), r.Run.Spec, r.Status!.Tables)))
                 .Where(d => d.Damage is not null)
@@ -39,9 +40,10 @@ public static class CompletedRunTables
 
     /// <summary>Refuses to keep completed runs whose tables are damaged, naming them and what to do; touches nothing.</summary>
     /// <exception cref="SweepContractException">Some completed run lacks a table or cannot have one read.</exception>
-    public static void RequireIntact(IEnumerable<RunPlan> runs, Func<string, string> runDir, string sweepDir, string action)
+    /// <param name="endOf">A run's status.json (by run id) as the caller read it; read here where not given.</param>
+    public static void RequireIntact(IEnumerable<RunPlan> runs, Func<string, string> runDir, string sweepDir, string action, Func<string, RunStatus?>? endOf = null)
     {
-        var damaged = Damaged(runs, runDir);
+        var damaged = Damaged(runs, runDir, endOf);
         if (damaged.Count == 0) return;
         throw new SweepContractException(
             $"{damaged.Count} completed run(s) of {sweepDir} no longer have every table they wrote, and {action} would keep them as they are, " +

@@ -63,9 +63,9 @@ public static class PipelineRunner
         using var sweepLock = wholeSweep ? SweepLock.Acquire(sweepDir) : SweepLock.AcquireAll(runDirs);
         if (wholeSweep) runDirs.ForEach(SweepLock.ThrowIfHeld);
         else SweepLock.ThrowIfHeld(sweepDir);
-        await SweepFolderPreparation.PrepareAsync(sweep, overwrite, wholeSweep);
+        var earlierEnds = await SweepFolderPreparation.PrepareAsync(sweep, overwrite, wholeSweep);
 
-        var plan = TrainingPlan.Of(sweep, jobs, clusterTask: !wholeSweep);
+        var plan = TrainingPlan.Of(sweep, earlierEnds, jobs, clusterTask: !wholeSweep);
         var trained = await GroupSchedule.RunAsync(plan.Groups, plan.Jobs, (group, token) => GroupTraining.RunAsync(sweep, group, token), stop);
         List<(string, RunStatus)> statuses = [.. plan.CompletedEarlier, .. trained];
         statuses.Sort((a, b) => sweep.PositionOf(a.Item1).CompareTo(sweep.PositionOf(b.Item1)));   // the sweep's order, not the groups'

@@ -26,9 +26,11 @@ public static class SweepContract
     /// relative paths resolved against another folder: the same spec would then read other data.</summary>
     /// <param name="dataDirectory">What this resume resolves relative data and tokenizer paths against.</param>
     /// <param name="afresh">How to train them afresh instead, in the caller's terms.</param>
+    /// <param name="endOf">A run's status.json (by run id) as the caller read it; read here where not given.</param>
     public static void CheckResume(LoadedPipeline pipeline, string sweepDir, string? dataDirectory = null,
-        string afresh = "run without --resume to train afresh (the earlier results are kept under previous/)")
+        string afresh = "run without --resume to train afresh (the earlier results are kept under previous/)", Func<string, RunStatus?>? endOf = null)
     {
+        endOf ??= run => PipelineRunner.ReadStatus(ArtifactLayout.RunDir(sweepDir, run));
         var problems = new List<string>();
         foreach (var run in pipeline.Runs)
         {
@@ -36,7 +38,7 @@ public static class SweepContract
             var path = Path.Combine(runDir, ArtifactLayout.RunManifest);
             if (!File.Exists(path)) continue;
             if (dataDirectory is not null && run.Spec.Data is { } data
-                && PipelineRunner.ReadStatus(runDir)?.State != "completed"   // skipped by the resume: reads nothing
+                && endOf(run.RunId)?.State != "completed"   // skipped by the resume: reads nothing
                 && ReadProvenance(runDir) is { } earlier
                 && DataDrift.Problem(earlier, data, dataDirectory) is { } drift)
                 problems.Add($"{run.RunId}: {drift}");

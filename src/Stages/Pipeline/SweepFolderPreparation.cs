@@ -12,10 +12,13 @@ static class SweepFolderPreparation
 {
     /// <param name="overwrite">Delete earlier results instead of keeping them under previous/ (not with resume).</param>
     /// <param name="wholeSweep">False for a cluster task's runs: the sweep's other runs and its pipeline.yaml are left alone.</param>
-    public static async Task PrepareAsync(SweepAttempt sweep, bool overwrite, bool wholeSweep)
+    /// <returns>With resume, each run's status.json as read here (null where it has none), for <see cref="TrainingPlan"/> to
+    /// skip the completed runs by; else empty.</returns>
+    public static async Task<IReadOnlyDictionary<string, RunStatus?>> PrepareAsync(SweepAttempt sweep, bool overwrite, bool wholeSweep)
     {
         var sweepDir = sweep.SweepDir;
-        if (sweep.Resume) await KeepForResumeAsync(sweep, wholeSweep);
+        IReadOnlyDictionary<string, RunStatus?> earlierEnds = new Dictionary<string, RunStatus?>();
+        if (sweep.Resume) earlierEnds = await KeepForResumeAsync(sweep, wholeSweep);
         else if (overwrite) DiscardedResults.Discard(sweepDir);
         else if (SweepContract.SetAside(sweepDir) is { } kept) sweep.Progress.Info($"earlier results kept in {kept}");
         Directory.CreateDirectory(sweepDir);
@@ -25,20 +28,26 @@ static class SweepFolderPreparation
             await AtomicFile.WriteTextAsync(Path.Combine(sweepDir, ArtifactLayout.PipelineFile), sweep.Pipeline.ResolvedYaml);
         }
         sweep.Progress.Info($"artifacts: {sweepDir}");
+        return earlierEnds;
     }
 
-    static async Task KeepForResumeAsync(SweepAttempt sweep, bool wholeSweep)
+    static async Task<IReadOnlyDictionary<string, RunStatus?>> KeepForResumeAsync(SweepAttempt sweep, bool wholeSweep)
     {
         if (wholeSweep) await AdoptRenamedAsync(sweep);
+        IReadOnlyDictionary<string, RunStatus?> ends;
         try
         {
-            SweepContract.CheckResume(sweep.Pipeline, sweep.SweepDir, sweep.DataDirectory);
-            CompletedRunTables.RequireIntact(sweep.Runs, sweep.RunDir, sweep.SweepDir, "--resume");
+            // Each run's status.json read once, after the adoption moved renamed runs into place: the checks here and the
+            // plan's skipping of completed runs all judge the same read (a file read again could have changed between).
+            ends = sweep.Runs.ToDictionary(r => r.RunId, r => RunStatusFile.Read(sweep.RunDir(r.RunId)));
+            SweepContract.CheckResume(sweep.Pipeline, sweep.SweepDir, sweep.DataDirectory, endOf: run => ends[run]);
+            CompletedRunTables.RequireIntact(sweep.Runs, sweep.RunDir, sweep.SweepDir, "--resume", run => ends[run]);
         }
         // A run's status.json or run.yaml that cannot be read is the sweep's own input, refused before anything trains:
         // invalid input (exit 2), as `status` says it of the same file, not a failed run.
         catch (ArtifactException e) { throw new SweepContractException(e.Message); }
         if (wholeSweep) SetAsideDropped(sweep);
+        return ends;
     }
 
     /// <summary>Earlier runs whose spec is a run's of the sweep under a new id (the sweep's keys changed) continue as it.</summary>

@@ -8,11 +8,13 @@ namespace Retention.Pipeline;
 /// <param name="Jobs">Groups trained at once; 1: one after another.</param>
 sealed record TrainingPlan(IReadOnlyList<(string Run, RunStatus Status)> CompletedEarlier, IReadOnlyList<IReadOnlyList<RunPlan>> Groups, int Jobs)
 {
+    /// <param name="earlierEnds">Each run's status.json as <see cref="SweepFolderPreparation"/> read it for a --resume (a run
+    /// without one: absent or null); empty when the attempt does not resume.</param>
     /// <param name="jobs">--jobs: synthetic runs on the CPU and OLMo runs train side by side; the others one group at a time.</param>
     /// <param name="clusterTask">The runs are one cluster task's (`pipeline task`): one group where they train together.</param>
-    public static TrainingPlan Of(SweepAttempt sweep, int jobs, bool clusterTask)
+    public static TrainingPlan Of(SweepAttempt sweep, IReadOnlyDictionary<string, RunStatus?> earlierEnds, int jobs, bool clusterTask)
     {
-        var (completed, pending) = SkipCompleted(sweep);
+        var (completed, pending) = SkipCompleted(sweep, earlierEnds);
         string experiment = sweep.Pipeline.Spec.Experiment;
         bool synthetic = experiment == "synthetic";
         bool parallel = jobs > 1 && (experiment == "olmo" || synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device)));
@@ -25,14 +27,13 @@ sealed record TrainingPlan(IReadOnlyList<(string Run, RunStatus Status)> Complet
 
     /// <summary>With --resume, completed runs are set aside before grouping (and said to be), so a finished run is never
     /// regrouped (grouping depends on --jobs) with an unfinished one and trained again.</summary>
-    static (List<(string, RunStatus)> Completed, List<RunPlan> Pending) SkipCompleted(SweepAttempt sweep)
+    static (List<(string, RunStatus)> Completed, List<RunPlan> Pending) SkipCompleted(SweepAttempt sweep, IReadOnlyDictionary<string, RunStatus?> earlierEnds)
     {
         var completed = new List<(string, RunStatus)>();
         var pending = new List<RunPlan>();
         foreach (var run in sweep.Runs)
         {
-            var earlier = sweep.Resume ? RunStatusFile.Read(sweep.RunDir(run.RunId)) : null;
-            if (earlier?.State == "completed")
+            if (earlierEnds.GetValueOrDefault(run.RunId) is { State: "completed" } earlier)
             {
                 sweep.Progress.Info($"{run.RunId}: completed earlier, skipped (--resume)");
                 sweep.Progress.RunCompletedEarlier(run.RunId, sweep.Runs.Count);
