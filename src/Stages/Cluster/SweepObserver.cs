@@ -145,19 +145,16 @@ public static class SweepObserver
         return steps;
     }
 
-    /// <summary>The groups a resume of these synthetic runs trains together, as <see cref="TrainingPlan"/> forms them: completed
-    /// runs set aside; the runs of one Slurm task (its latest submission's) together where they train together; the others
-    /// grouped as `run --resume` groups them (each checkpoint's runs as saved, the rest as one job would).</summary>
+    /// <summary>The groups a resume of these synthetic runs trains together, formed by <see cref="TrainingPlan.SyntheticGroups"/>
+    /// as the resume forms them: completed runs set aside; the runs of one Slurm task (its latest submission's) as that
+    /// task's `pipeline task` groups them; the others as `run --resume` with one job groups them.</summary>
     static IEnumerable<IReadOnlyList<RunPlan>> ResumeGroups(IReadOnlyList<RunPlan> runs, Func<string, string> runDir,
         IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf)
     {
         var pending = runs.Where(r => PipelineRunner.ReadStatus(runDir(r.RunId))?.State != "completed").ToList();
         foreach (var task in pending.Where(r => taskOf.ContainsKey(r.RunId)).GroupBy(r => (taskOf[r.RunId].Sub.Number, taskOf[r.RunId].Task)))
-        {
-            List<RunPlan> group = [.. task];
-            if (SweepGroups.TrainTogether(group.Select(r => r.Spec))) yield return group;
-            else foreach (var g in SweepGroups.Of(group)) yield return g;
-        }
-        foreach (var g in SweepGroups.ForResume([.. pending.Where(r => !taskOf.ContainsKey(r.RunId))], runDir)) yield return g;
+            foreach (var g in TrainingPlan.SyntheticGroups([.. task], runDir, resume: true, clusterTask: true, jobs: 1)) yield return g;
+        foreach (var g in TrainingPlan.SyntheticGroups([.. pending.Where(r => !taskOf.ContainsKey(r.RunId))], runDir, resume: true, clusterTask: false, jobs: 1))
+            yield return g;
     }
 }

@@ -18,12 +18,22 @@ sealed record TrainingPlan(IReadOnlyList<(string Run, RunStatus Status)> Complet
         string experiment = sweep.Pipeline.Spec.Experiment;
         bool synthetic = experiment == "synthetic";
         bool parallel = jobs > 1 && (experiment == "olmo" || synthetic && pending.All(r => Training.Devices.IsCpu(r.Spec.Device)));
-        // A resume trains each checkpoint's runs together again, as they were saved, whatever --jobs it has.
-        var groups = clusterTask && synthetic && pending.Count > 0 && SweepGroups.TrainTogether(pending.Select(r => r.Spec)) ? [pending]
-            : synthetic && sweep.Resume ? SweepGroups.ForResume(pending, sweep.RunDir, parallel ? jobs : 1)
-            : synthetic ? SweepGroups.Of(pending, parallel ? jobs : 1) : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
+        var groups = synthetic ? SyntheticGroups(pending, sweep.RunDir, sweep.Resume, clusterTask, parallel ? jobs : 1)
+            : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         return new(completed, groups, parallel && groups.Count > 1 ? jobs : 1);
     }
+
+    /// <summary>The groups these synthetic runs, none of them completed, train in. Also what `status` expects of a resume
+    /// (<see cref="Cluster.SweepObserver"/>: which checkpoint step each run continues from), so the two cannot disagree.</summary>
+    /// <param name="runDir">A run's directory (a group's checkpoint is kept in its first run's).</param>
+    /// <param name="clusterTask">The runs of one cluster task: trained as one group where they train together.</param>
+    /// <param name="jobs">Groups trained at once (1: one after another).</param>
+    public static IReadOnlyList<IReadOnlyList<RunPlan>> SyntheticGroups(IReadOnlyList<RunPlan> pending, Func<string, string> runDir,
+        bool resume, bool clusterTask, int jobs) =>
+        clusterTask && pending.Count > 0 && SweepGroups.TrainTogether(pending.Select(r => r.Spec)) ? [pending]
+        // A resume trains each checkpoint's runs together again, as they were saved, whatever --jobs it has.
+        : resume ? SweepGroups.ForResume(pending, runDir, jobs)
+        : SweepGroups.Of(pending, jobs);
 
     /// <summary>With --resume, completed runs are set aside before grouping (and said to be), so a finished run is never
     /// regrouped (grouping depends on --jobs) with an unfinished one and trained again.</summary>
