@@ -27,7 +27,7 @@ static class GroupSchedule
         }
         // Widest groups first, so the long ones do not start last (the longest-job-first rule).
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var ordered = groups.OrderByDescending(g => g.Sum(Cost)).ToList();
+        var ordered = CostliestFirst(groups);
         Exception? firstFailure = null;
         await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = jobs }, async (group, _) =>
         {
@@ -47,12 +47,22 @@ static class GroupSchedule
         return statuses;
     }
 
+    /// <summary>The order groups start in side by side: the costliest first (ties keep their order).</summary>
+    internal static List<IReadOnlyList<RunPlan>> CostliestFirst(IReadOnlyList<IReadOnlyList<RunPlan>> groups) =>
+        [.. groups.OrderByDescending(g => g.Sum(Cost))];
+
     /// <summary>A run's relative training cost, for ordering concurrent groups: width × steps for a
-    /// synthetic run; parameters (at the paper's vocabulary) × tokens for an OLMo run.</summary>
+    /// synthetic run; parameters × tokens for an OLMo run.</summary>
     static double Cost(RunPlan run) => run.Spec switch
     {
         { Experiment: "olmo", Olmo: { } o, Data: { } d } =>
-            (double)OlmoRunGraph.Shape(o, OlmoConfig.Preset(o.Preset).VocabSize, d.Packing.SeqLen).ParameterCount() * d.Packing.TokensPerBatch * run.Spec.Train.Steps,
+            (double)OlmoRunGraph.Shape(o, Vocabulary(run, o), d.Packing.SeqLen).ParameterCount() * d.Packing.TokensPerBatch * run.Spec.Train.Steps,
         var s => (double)s.Synthetic.Width * s.Train.Steps,
     };
+
+    /// <summary>The vocabulary the run's model is built with: its embedding and output layers grow with it, and a small preset
+    /// is mostly those two, so counted at the preset's 50,304 a 257-token byte model would cost as much as one with the
+    /// full vocabulary. olmo.vocab_size where set, else the tokenizer's plus the task tokens where loading knew them
+    /// (<see cref="RunPlan.ModelVocab"/>); the preset's only where neither is known.</summary>
+    static int Vocabulary(RunPlan run, OlmoSpec o) => o.VocabSize > 0 ? o.VocabSize : run.ModelVocab ?? OlmoConfig.Preset(o.Preset).VocabSize;
 }
