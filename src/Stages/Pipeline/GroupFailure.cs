@@ -46,6 +46,12 @@ static class GroupFailure
         return null;
     }
 
+    /// <summary>Said after a failed group's error when its end could not be recorded (<paramref name="write"/>: the first
+    /// write of a status.json or provenance.json that failed; null: all were written). Said here because it is the only
+    /// place the error is then kept: a run without status.json reads in `status` as one that ended without a word.</summary>
+    public static string UnrecordedNote(Exception? write) => write is null ? "" :
+        $"; recording it in the run's folder failed too ({write.Message}), so `pipeline status` may not show this error";
+
     /// <summary>What a run of a group records when another run of it failed (a non-finite loss, a divergence): it stopped
     /// because they train together, not for anything of its own; the error stays, as it names the run to change.</summary>
     public static string StoppedWithGroup(string culprit, string error) =>

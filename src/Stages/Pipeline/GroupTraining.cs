@@ -55,14 +55,28 @@ static class GroupTraining
             var resumable = GroupFailure.ResumableNote(e, sweep.Pipeline.Spec.Experiment, cells[0].RunDir);
             var error = (Training.TorchLoading.Explain(e) ?? e.Message) + resumable;
             var culprit = cells.FirstOrDefault(c => c.RunId == GroupFailure.Culprit(e));
+            Exception? unrecorded = null;
             foreach (var cell in cells)
-                await EndAsync(cell, new RunStatus("failed", steps.LastStep(cell.RunId), clock.Elapsed.TotalSeconds,
-                    culprit is null || cell == culprit ? error : GroupFailure.StoppedWithGroup(culprit.RunId, error)), steps, provenance, progress);
+            {
+                var end = Ended(cell, new RunStatus("failed", steps.LastStep(cell.RunId), clock.Elapsed.TotalSeconds,
+                    culprit is null || cell == culprit ? error : GroupFailure.StoppedWithGroup(culprit.RunId, error)), steps);
+                // The training's error is what the user must see: a record that cannot be written (the same full disk, say)
+                // must not replace it, nor keep the group's other runs from being recorded; it is said after the error.
+                try { await RecordAsync(cell, end, provenance); }
+                catch (Exception write) { unrecorded ??= write; }
+                progress.RunFinished(cell.RunId, end);
+            }
             var blamed = culprit ?? cells[0];
-            throw new PipelineRunException(blamed.RunId, blamed.RunDir, e, resumable);
+            throw new PipelineRunException(blamed.RunId, blamed.RunDir, e, resumable + GroupFailure.UnrecordedNote(unrecorded));
         }
         var ends = new List<(string, RunStatus)>();
-        foreach (var cell in cells) ends.Add((cell.RunId, await EndAsync(cell, status, steps, provenance, progress)));
+        foreach (var cell in cells)
+        {
+            var end = Ended(cell, status, steps);
+            await RecordAsync(cell, end, provenance);
+            progress.RunFinished(cell.RunId, end);
+            ends.Add((cell.RunId, end));
+        }
         return ends;
     }
 
@@ -83,17 +97,19 @@ static class GroupTraining
         };
     }
 
-    /// <summary>A cell's end: the step its attempt started after, status.json and provenance (where its directory is), the display.</summary>
-    static async Task<RunStatus> EndAsync(GraphCell cell, RunStatus end, StepTracker steps, SweepContract.Provenance provenance, IRunProgress progress)
+    /// <summary>A cell's end as it is recorded: with the step its attempt started after, and a completed run's tables.</summary>
+    static RunStatus Ended(GraphCell cell, RunStatus end, StepTracker steps)
     {
         if (steps.StartedAfter(cell.RunId) is { } from) end = end with { FromStep = from };
         if (end.State == "completed") end = end with { Tables = CompletedRunTables.Expected(cell.Spec) };
-        if (Directory.Exists(cell.RunDir))
-        {
-            await RunStatusFile.WriteAsync(cell.RunDir, end);
-            await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
-        }
-        progress.RunFinished(cell.RunId, end);
         return end;
+    }
+
+    /// <summary>Writes a cell's status.json and finished provenance, where its directory is.</summary>
+    static async Task RecordAsync(GraphCell cell, RunStatus end, SweepContract.Provenance provenance)
+    {
+        if (!Directory.Exists(cell.RunDir)) return;
+        await RunStatusFile.WriteAsync(cell.RunDir, end);
+        await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
     }
 }
