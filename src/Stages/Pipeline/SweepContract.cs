@@ -182,7 +182,7 @@ public static class SweepContract
         var orphans = Directory.GetDirectories(runsDir).Where(d => !ids.Contains(Path.GetFileName(d)))
             .Select(d => (Dir: d, Yaml: File.Exists(Path.Combine(d, ArtifactLayout.RunManifest)) ? File.ReadAllText(Path.Combine(d, ArtifactLayout.RunManifest)) : null))
             .Where(o => o.Yaml is not null).ToList();
-        var missing = pipeline.Runs.Where(r => !Directory.Exists(Path.Combine(runsDir, r.RunId))).ToList();
+        var missing = pipeline.Runs.Where(r => !Directory.Exists(ArtifactLayout.RunDir(sweepDir, r.RunId))).ToList();
         bool Same(string yaml, RunPlan run)
         {
             try { return ChangedKeys(yaml, run.ResolvedYaml).Count == 0; }
