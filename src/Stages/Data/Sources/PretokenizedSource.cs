@@ -220,11 +220,15 @@ public sealed class PretokenizedSource
             ("<" or "=" or "", "u", "4") => TokenDtype.UInt32,
             _ => throw new DataException($"{file.Location}: the .npy dtype {descr.Groups[1].Value}{descr.Groups[2].Value}{descr.Groups[3].Value} is not little-endian uint16 (<u2) or uint32 (<u4)"),
         };
+        // Said in numpy's words (uint16, '<u2'), as the header and token_dtype spell it, not as .NET names the enum (UInt16).
         if (dtype != Dtype)
-            throw new DataException($"{file.Location}: the .npy header says {dtype}, the source is configured as {Dtype}: " +
-                $"set the source's token_dtype: {dtype.ToString().ToLowerInvariant()}");
+            throw new DataException($"{file.Location}: the .npy header's dtype is '{descr.Groups[1].Value}{descr.Groups[2].Value}{descr.Groups[3].Value}' ({NumpyName(dtype)}), " +
+                $"the source is configured as {NumpyName(Dtype)}: set the source's token_dtype: {NumpyName(dtype)}");
         return prefix + headerLength;
     }
+
+    /// <summary>The dtype as numpy and token_dtype name it.</summary>
+    public static string NumpyName(TokenDtype dtype) => dtype == TokenDtype.UInt16 ? "uint16" : "uint32";
 
     private static readonly byte[] NpyMagic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 }
