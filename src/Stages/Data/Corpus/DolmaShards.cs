@@ -24,14 +24,20 @@ public static class DolmaShards
         {
             ct.ThrowIfCancellationRequested();
             var path = Path.Combine(outDir, FileName(prefix, written.Count));
-            await using (var stream = File.Create(path))
-            await using (var gzip = new GZipStream(stream, CompressionLevel.Optimal))
-            await using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
-                foreach (var line in chunk)
-                    await writer.WriteLineAsync(line);
+            await WriteShardAsync(path, chunk);
             written.Add(path);
         }
         return written;
+    }
+
+    /// <summary>One shard: each string one JSON line, gzip-compressed into <paramref name="path"/>.</summary>
+    public static async Task WriteShardAsync(string path, IEnumerable<string> lines)
+    {
+        await using var stream = File.Create(path);
+        await using var gzip = new GZipStream(stream, CompressionLevel.Optimal);
+        await using var writer = new StreamWriter(gzip, new UTF8Encoding(false));
+        foreach (var line in lines)
+            await writer.WriteLineAsync(line);
     }
 
     /// <summary>The name of the <paramref name="index"/>-th shard (0-based): document i of a write lies in shard i / perShard.</summary>

@@ -104,6 +104,10 @@ public static class ShardTools
     public static bool IsSampleOutput(string name) =>
         DolmaShards.IsShardName(name, "sample") || name == SampleDocuments.ProvenanceFile || name == SampleDocuments.ProvenanceFile + ".tmp";
 
+    /// <summary>The most documents <see cref="SampleAsync"/> takes, said rather than silently applied (Enumerable.Take counts in an
+    /// int): 2^31 documents are terabytes of shards, beyond what a local sample is for.</summary>
+    public const long MaxSampleDocuments = int.MaxValue;
+
     /// <summary>
     /// The first <paramref name="documents"/> documents of a source (a URL list, globs, files; in the
     /// source's seeded shard order and block shuffle, so the same seed gives the same sample), written as
@@ -113,28 +117,46 @@ public static class ShardTools
     /// earlier one in <paramref name="outDir"/> whole, once complete (<see cref="StagedOutput"/>), and only when it
     /// holds a document (<see cref="EmptyOutputs"/>).
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="documents"/> is below 1 or above <see cref="MaxSampleDocuments"/>.</exception>
     /// <exception cref="OutputKeptException">Reading a source or writing the sample failed; the earlier one is as it was.</exception>
     public static async Task<SampleResult> SampleAsync(IReadOnlyList<string> paths, string baseDirectory, long documents, string outDir,
         long seed, int perShard, DataQualityLog quality, CancellationToken ct = default, Action<string>? log = null)
     {
         if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
+        if (documents > MaxSampleDocuments) throw new ArgumentException($"{documents:N0} documents is more than a sample takes (at most {MaxSampleDocuments:N0})");
         EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
         var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality, new ShardReader(notice: log), keepJson: true);
         using var staged = StagedOutput.Begin(outDir, IsSampleOutput, log);
         long taken = 0;
-        IReadOnlyList<string> shards;
+        var shards = new List<string>();
+        var rows = new StreamWriter(Path.Combine(staged.Folder, SampleDocuments.ProvenanceFile), false, new System.Text.UTF8Encoding(false));
         try
         {
-            await using var rows = new StreamWriter(Path.Combine(staged.Folder, SampleDocuments.ProvenanceFile), false, new System.Text.UTF8Encoding(false));
             rows.WriteLine(SampleDocuments.ProvenanceHeader);
-            shards = await DolmaShards.WriteLinesAsync(source.Documents().Take((int)Math.Min(documents, int.MaxValue)).Select(d =>
+            // A shard's provenance rows are written once the shard is, and flushed: a failure while writing a shard (a full disk)
+            // leaves nothing of them buffered, so the error is the shard's, and the rows never name a line no shard holds.
+            var sampled = source.Documents().Take((int)documents).Select(d => (Line: SampleDocuments.Line(d), Document: d with { Text = "", Json = null }));
+            foreach (var chunk in sampled.Chunk(perShard))
             {
-                rows.WriteLine(SampleDocuments.ProvenanceRow(DolmaShards.FileName("sample", taken / perShard), taken % perShard + 1, d));
-                taken++;
-                return SampleDocuments.Line(d);
-            }), staged.Folder, "sample", perShard, ct);
+                ct.ThrowIfCancellationRequested();
+                var shard = Path.Combine(staged.Folder, DolmaShards.FileName("sample", shards.Count));
+                await DolmaShards.WriteShardAsync(shard, chunk.Select(c => c.Line));
+                shards.Add(shard);
+                for (int i = 0; i < chunk.Length; i++)
+                    rows.WriteLine(SampleDocuments.ProvenanceRow(Path.GetFileName(shard), i + 1, chunk[i].Document));
+                await rows.FlushAsync(ct);
+                taken += chunk.Length;
+            }
+            await rows.DisposeAsync();
         }
         catch (Exception e) when (OutputKeptException.Wraps(e)) { throw new OutputKeptException(staged.Target, e); }
+        finally
+        {
+            // Closed here only after a failure. A provenance flush that failed left its rows buffered, and closing flushes them onto
+            // the same full disk again: that second error replaced the first, the one that says the output was left as it was.
+            try { rows.Dispose(); }
+            catch (IOException) { }
+        }
         EmptyOutputs.Refuse(taken, quality, staged.Target);
         staged.Commit();
         return new SampleResult([.. shards.Select(staged.Final)], taken);
