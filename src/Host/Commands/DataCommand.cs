@@ -126,6 +126,8 @@ public static class DataCommand
             try
             {
                 if (r.GetValue(docs) < 1) throw new UsageException($"--docs must be ≥ 1, got {r.GetValue(docs)}");
+                if (r.GetValue(docs) > ShardTools.MaxSampleDocuments)
+                    throw new UsageException($"--docs {r.GetValue(docs):N0} is more than `data sample` takes: at most {ShardTools.MaxSampleDocuments:N0} (2^31 - 1) documents");
                 if (r.GetValue(perShard) < 1) throw new UsageException($"--docs-per-shard must be ≥ 1, got {r.GetValue(perShard)}");
                 DataInputs.CheckSources(r.GetValue(list)!);
                 var quality = new DataQualityLog();
