@@ -52,7 +52,7 @@ public static class ShardTools
         try
         {
             var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality,
-                new ShardReader(notice: log));
+                new ShardReader(notice: log, stop: ct));
             int size = (int)dtype;
             foreach (var doc in ParallelTokenizer.Tokenize(tokenizer, source.Documents(), threads: threads, ct: ct))
             {
@@ -125,7 +125,7 @@ public static class ShardTools
         if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
         if (documents > MaxSampleDocuments) throw new ArgumentException($"{documents:N0} documents is more than a sample takes (at most {MaxSampleDocuments:N0})");
         EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
-        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality, new ShardReader(notice: log), keepJson: true);
+        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality, new ShardReader(notice: log, stop: ct), keepJson: true);
         using var staged = StagedOutput.Begin(outDir, IsSampleOutput, log);
         long taken = 0;
         var shards = new List<string>();
@@ -135,7 +135,13 @@ public static class ShardTools
             rows.WriteLine(SampleDocuments.ProvenanceHeader);
             // A shard's provenance rows are written once the shard is, and flushed: a failure while writing a shard (a full disk)
             // leaves nothing of them buffered, so the error is the shard's, and the rows never name a line no shard holds.
-            var sampled = source.Documents().Take((int)documents).Select(d => (Line: SampleDocuments.Line(d), Document: d with { Text = "", Json = null }));
+            // Ctrl+C is heeded at each document, not only at each shard's end: a shard of 10,000 documents streamed over HTTP
+            // takes a while.
+            var sampled = source.Documents().Take((int)documents).Select(d =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return (Line: SampleDocuments.Line(d), Document: d with { Text = "", Json = null });
+            });
             foreach (var chunk in sampled.Chunk(perShard))
             {
                 ct.ThrowIfCancellationRequested();

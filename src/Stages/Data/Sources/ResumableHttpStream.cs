@@ -33,13 +33,18 @@ public sealed class ResumableHttpStream : ReadOnlyStream
     private DateTimeOffset? _lastModified;
     private bool _atEnd;
     private int _failures;
+    private readonly CancellationToken _stop;
 
     /// <param name="startOffset">First byte to read (the first request is already ranged).</param>
     /// <param name="notice">Told of each retry (what broke, at which byte, how long until the next attempt): a server
     /// that stays down takes minutes to give up, and a run that waits on it silently looks hung.</param>
+    /// <param name="stop">Cancels reads that are given no token of their own (the synchronous <see cref="Read(byte[], int, int)"/>
+    /// that a gzip or line reader calls): Ctrl+C during the retries' waits otherwise went unheeded for up to a minute, and the
+    /// command then failed with the server's error instead of stopping.</param>
     public ResumableHttpStream(HttpClient http, Uri uri, HttpRetryPolicy? policy = null, long startOffset = 0,
-        Action<string>? notice = null)
+        Action<string>? notice = null, CancellationToken stop = default)
     {
+        _stop = stop;
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentOutOfRangeException.ThrowIfNegative(startOffset);
@@ -59,7 +64,7 @@ public sealed class ResumableHttpStream : ReadOnlyStream
     public override long Position { get => _position; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        ReadAsync(buffer.AsMemory(offset, count), _stop).AsTask().GetAwaiter().GetResult();
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
         ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
@@ -67,6 +72,7 @@ public sealed class ResumableHttpStream : ReadOnlyStream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
         if (buffer.Length == 0) return 0;
+        if (!ct.CanBeCanceled) ct = _stop;
         while (true)
         {
             if (_atEnd || _position == _length) return 0;

@@ -9,7 +9,8 @@ namespace Retention.Data;
 /// the file name's extension.
 /// </summary>
 /// <param name="notice">Told of each retry of an HTTP shard (<see cref="ResumableHttpStream"/>).</param>
-public sealed class ShardReader(HttpClient? http = null, HttpRetryPolicy? retry = null, Action<string>? notice = null)
+/// <param name="stop">Ends an HTTP shard's reads, its waits between retries included, when cancelled (Ctrl+C).</param>
+public sealed class ShardReader(HttpClient? http = null, HttpRetryPolicy? retry = null, Action<string>? notice = null, CancellationToken stop = default)
 {
     private readonly Lazy<HttpClient> _http = new(() => http ?? SharedClient.Value);
     private static readonly Lazy<HttpClient> SharedClient = new(ResumableHttpStream.CreateClient);
@@ -19,7 +20,7 @@ public sealed class ShardReader(HttpClient? http = null, HttpRetryPolicy? retry 
     /// <summary>The shard's raw (still compressed) bytes from <paramref name="offset"/> on.</summary>
     public Stream OpenRaw(Shard shard, long offset = 0)
     {
-        if (shard.IsHttp) return new ResumableHttpStream(_http.Value, new Uri(shard.Location), Retry, offset, notice);
+        if (shard.IsHttp) return new ResumableHttpStream(_http.Value, new Uri(shard.Location), Retry, offset, notice, stop);
         var file = new FileStream(shard.Location, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         if (offset > 0) file.Seek(offset, SeekOrigin.Begin);
         return file;
