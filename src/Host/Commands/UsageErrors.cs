@@ -47,10 +47,28 @@ public static partial class UsageErrors
                 if (afterUnknownOption && !token.StartsWith('-')) { afterUnknownOption = false; continue; }
             }
             afterUnknownOption = false;
-            errors.Add(error.Message);
+            errors.Add(InUserTerms(error.Message));
         }
         return errors;
     }
+
+    /// <summary>A value System.CommandLine cannot read as the option's type, said with what the option takes rather than as a .NET
+    /// type ("as expected type 'System.Int32'"); for an int, with its range: `--docs-per-shard 3000000000` is a whole number,
+    /// only too large.</summary>
+    static string InUserTerms(string message) =>
+        CannotParse().Match(message) is { Success: true } m && m.Groups[3].Value switch
+        {
+            "System.Int32" => $"a whole number from {int.MinValue:N0} to {int.MaxValue:N0}",
+            "System.Int64" => "a whole number (digits only, such as 100000000)",
+            "System.Double" or "System.Single" => "a number (such as 0.001)",
+            "System.Boolean" => "true or false",
+            _ => null,
+        } is { } takes
+            ? $"Cannot parse argument '{m.Groups[1].Value}' for option '{m.Groups[2].Value}': it takes {takes}."
+            : message;
+
+    [GeneratedRegex(@"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$")]
+    private static partial Regex CannotParse();
 
     [GeneratedRegex(@"^Unrecognized command or argument '(.*)'\.$")]
     private static partial Regex Unrecognized();

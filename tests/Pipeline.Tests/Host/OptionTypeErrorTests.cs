@@ -1,0 +1,24 @@
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// An option value that is not of the option's type is a usage error (exit 2) saying what the option takes, in words: it
+/// said "as expected type 'System.Int64'", and for `--docs-per-shard 3000000000`, a whole number only too large for an int,
+/// "'System.Int32'", which does not say that the limit is 2,147,483,647.
+/// </summary>
+public class OptionTypeErrorTests() : InTempFolder("option-type-")
+{
+    [Theory]
+    [InlineData("data sample x.txt --docs abc --out s", "Cannot parse argument 'abc' for option '--docs': it takes a whole number (digits only, such as 100000000).")]
+    [InlineData("data sample x.txt --docs 5 --docs-per-shard 3000000000 --out s",
+        "Cannot parse argument '3000000000' for option '--docs-per-shard': it takes a whole number from -2,147,483,648 to 2,147,483,647.")]
+    [InlineData("data tokenize x --out t --tokens-per-file 1e6", "Cannot parse argument '1e6' for option '--tokens-per-file': it takes a whole number (digits only, such as 100000000).")]
+    [InlineData("bench data --task-frequency often", "Cannot parse argument 'often' for option '--task-frequency': it takes a number (such as 0.001).")]
+    public void A_value_of_another_type_is_refused_saying_what_the_option_takes(string command, string expected)
+    {
+        var (exit, _, err) = CliProcess.Run(dir, TimeSpan.FromMinutes(2), command.Split(' '));
+        Assert.True(exit == 2, err);
+        Assert.Contains($"error: {expected}", err);
+        Assert.DoesNotContain("System.", err);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+}
