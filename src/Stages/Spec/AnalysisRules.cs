@@ -32,6 +32,7 @@ internal static class AnalysisRules
             if (plot.Kind == "heatmap")
                 c.Check(!string.IsNullOrWhiteSpace(plot.Value), $"{at}.value",
                     "a heatmap needs 'value', the column that gives each cell its colour");
+            if (plot.ValueRange is { } range) ValueRange(c, range, $"{at}.value_range");
             c.Check(plot.WidthPx is >= 1 and <= MaxImagePx, $"{at}.width_px", $"must be between 1 and {MaxImagePx}, got {plot.WidthPx}");
             c.Check(plot.HeightPx is >= 1 and <= MaxImagePx, $"{at}.height_px", $"must be between 1 and {MaxImagePx}, got {plot.HeightPx}");
 
@@ -45,6 +46,19 @@ internal static class AnalysisRules
                 c.OneOf(overlay.Style, OverlayStyles, $"{oat}.style", "overlay style");
             }
         }
+    }
+
+    /// <summary>A heatmap's colour scale: [low, high], each finite (an .inf end would paint every cell one colour), low below
+    /// high. A value that is not finite is said at its own position in the list.</summary>
+    private static void ValueRange(SpecChecks c, IReadOnlyList<double> range, string path)
+    {
+        if (!c.Check(range.Count == 2, path, $"must be two numbers [low, high], the values at the ends of the colour scale; got {range.Count}"))
+            return;
+        bool finite = true;
+        for (var i = 0; i < 2; i++)
+            finite &= c.Check(double.IsFinite(range[i]), $"{path}[{i}]", $"must be a finite number, got {RuleText.Show(range[i])}");
+        if (finite)
+            c.Check(range[0] < range[1], path, $"the low end must be below the high end, got [{RuleText.Show(range[0])}, {RuleText.Show(range[1])}]");
     }
 
     private static void UniqueIdentifier(SpecChecks c, string name, string path, Dictionary<string, int> seen, int index, string what, string listPath)

@@ -189,6 +189,9 @@ public sealed record PlotSpec
     public required string Y { get; init; }
     /// <summary>heatmap: the colour column.</summary>
     public string? Value { get; init; }
+    /// <summary>heatmap: the values at the two ends of the colour scale, [low, high]; values beyond take the end colours.
+    /// Unset: the data's own range, which paints the best cell brightest even when it is at chance (an accuracy of 0.47).</summary>
+    public IReadOnlyList<double>? ValueRange { get; init; }
     /// <summary>line/scatter: one series per distinct value of this column.</summary>
     public string? Series { get; init; }
     public string Title { get; init; } = "";

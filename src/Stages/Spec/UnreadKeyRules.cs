@@ -65,14 +65,14 @@ internal static class UnreadKeyRules
                     $"is read only with tokens: existing; this task's tokens: {tasks[i].Tokens} chooses its own ids: remove it, or set tokens: existing");
     }
 
-    /// <summary>A column key the plot's kind does not read (<see cref="PlotKeys"/>) names a column the plot never draws:
-    /// most often the key meant was the other one (value for series).</summary>
+    /// <summary>A key the plot's kind does not read (<see cref="PlotKeys"/>) names a column the plot never draws (most often
+    /// the key meant was the other one, value for series), or a colour scale it does not have.</summary>
     public static void UnreadPlotKeys(SpecChecks c, AnalysisSpec analysis)
     {
         for (var i = 0; i < analysis.Plots.Count; i++)
         {
             var plot = analysis.Plots[i];
-            var written = new Dictionary<string, string?> { ["value"] = plot.Value, ["series"] = plot.Series };
+            var written = new Dictionary<string, object?> { ["value"] = plot.Value, ["series"] = plot.Series, ["value_range"] = plot.ValueRange };
             foreach (var (key, instead) in PlotKeys.Unread(plot.Kind).Where(u => written[u.Key] is not null))
                 c.Check(false, $"analysis.plots[{i}].{key}", $"{PlotKeys.Plural(plot.Kind)} do not read '{key}'; {instead}");
         }

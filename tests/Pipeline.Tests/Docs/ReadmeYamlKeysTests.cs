@@ -111,7 +111,7 @@ public class ReadmeYamlKeysTests
         Analysis = new AnalysisSpec
         {
             Tables = [new AnalysisTableSpec { Name = "t", Sql = "SELECT 1" }],
-            Plots = [new PlotSpec { Name = "p", Kind = "line", Sql = "SELECT 1", X = "x", Y = "y", Value = "v", Series = "s", XLabel = "x", YLabel = "y",
+            Plots = [new PlotSpec { Name = "p", Kind = "line", Sql = "SELECT 1", X = "x", Y = "y", Value = "v", ValueRange = [0, 1], Series = "s", XLabel = "x", YLabel = "y",
                 Overlays = [new OverlaySpec { Sql = "SELECT 1", X = "x", Y = "y" }] }],
             Advise = new AdviseSpec(),
         },

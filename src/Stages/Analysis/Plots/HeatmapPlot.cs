@@ -7,7 +7,7 @@ namespace Retention.Analysis.Plots;
 /// A heatmap over the distinct sorted x and y values: cell (i, j) is centred on index position
 /// (i, j), colour = value, with a colourbar; cells with no row are left blank. Because both axes
 /// are categorical, overlays are mapped to the same index space (see <see cref="CategoryAxis.Position"/>);
-/// log_x / log_y only make that interpolation geometric.
+/// log_x / log_y only make that interpolation geometric. The colour scale spans the data's values, or value_range.
 /// </summary>
 internal static class HeatmapPlot
 {
@@ -36,6 +36,9 @@ internal static class HeatmapPlot
         }
 
         var heatmap = plot.Add.Heatmap(grid);
+        // A fixed scale (an accuracy's [0, 1]): stretched to the data, the best cell is brightest even at chance. ScottPlot
+        // gives a value beyond the range the end colour, as value_range promises (HeatmapValueRangeTests).
+        if (spec.ValueRange is [var low, var high]) heatmap.ManualRange = new ScottPlot.Range(low, high);
         heatmap.FlipVertically = true; // grid row 0 holds the smallest y: draw it at the bottom
         // The colour bar carries no label of its own: ScottPlot sizes its panel by the tick labels
         // only, so a label overlapped long ticks (1.2E+10). The value's name goes to the title instead
