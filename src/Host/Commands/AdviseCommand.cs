@@ -43,6 +43,7 @@ public static class AdviseCommand
                 if (r.GetValue(output) is { } folder && File.Exists(folder))
                     throw new UsageException($"--output {folder}: is a file; --output takes a folder for the advice tables and plot");
                 AdviceResult result;
+                List<string> notes = [];
                 if (paths.Any(File.Exists) && paths.Length > 1)
                     throw new UsageException("give one synthetic pipeline file, or OLMo sweep directories, not both");
                 if (paths.Length == 1 && File.Exists(paths[0]))
@@ -72,9 +73,12 @@ public static class AdviseCommand
                     // an analysis of the sweep the advice writes into (by default the first's) never interleaves its files with it.
                     using var held = AnalysisHold.AcquireAll(paths, "advise");
                     result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
+                    // Read under the holds, as the runs were: a stopped or failed run's last evaluation was pooled as if final.
+                    notes = [.. paths.Select(UnfinishedRuns.AdviceNote).OfType<string>()];
                 }
                 foreach (var w in result.Warnings) Console.Error.WriteLine($"warning: {w}");
                 foreach (var (name, table) in result.Tables) TablePrinter.Print(table, name, maxRows: 40);
+                foreach (var note in notes) Console.Error.WriteLine($"note: {note}");   // after the tables, as analyze says it
                 Console.WriteLine($"advice: {Path.GetFullPath(result.Directory)}");
                 return ExitCodes.Ok;
             }
