@@ -54,8 +54,7 @@ public static class AdviceReport
     {
         foreach (var needed in new[] { "task_metrics", "model", "tasks" })
             if (!catalog.Tables.Any(t => t.Name == needed))
-                throw new ArtifactException(catalog.Directory, $"has no {needed} table: advice from trained runs needs an OLMo sweep (experiment: olmo); " +
-                    "a synthetic sweep's advice is exact, from its pipeline file (pipeline advise FILE)");
+                throw new ArtifactException(catalog.Directory, NotAnOlmoSweep.Why(catalog.Directory, needed));
         var rows = SqlRunner.Query(catalog.Connection, """
             WITH last AS (SELECT run, max(step) AS step FROM task_metrics GROUP BY run)
             SELECT k.kind, k.frequency, m.parameters, m.seed, t.label_accuracy, (m.seq_len * m.batch_size * m.steps)::DOUBLE AS tokens, t.run
