@@ -71,7 +71,8 @@ public static class AdviseCommand
                     // Every sweep read is held as `analyze` holds it, wherever the advice goes: one being trained is refused (its
                     // runs' latest evaluations are not their final ones), a run started meanwhile cannot move its runs aside, and
                     // an analysis of the sweep the advice writes into (by default the first's) never interleaves its files with it.
-                    using var held = AnalysisHold.AcquireAll(paths, "advise");
+                    // That sweep is held as written, the others as read only, which `status` tells apart.
+                    using var held = AnalysisHold.AcquireAll(paths, "advise", writesInto: dir);
                     result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
                     // Read under the holds, as the runs were: a stopped or failed run's last evaluation was pooled as if final.
                     notes = [.. paths.Select(UnfinishedRuns.AdviceNote).OfType<string>()];

@@ -8,9 +8,11 @@ namespace Retention.Host.Commands;
 public static class AnalysisHold
 {
     /// <param name="command">The command taking it, `analyze` or `advise`: said in the refusal, and in the holder's line.</param>
+    /// <param name="writes">Whether the command writes the sweep's analysis/ (`advise` may only read it): said in the
+    /// holder's line, from which `status` tells a running analysis from a sweep being read.</param>
     /// <exception cref="IOException">A run is training the sweep (its own analysis runs when its runs end).</exception>
     /// <exception cref="SweepLockedException">Another analysis or advice is writing the sweep's analysis/.</exception>
-    public static IDisposable Acquire(string sweepDir, string command)
+    public static IDisposable Acquire(string sweepDir, string command, bool writes = true)
     {
         // Its tables are still being written (by a local run holding the sweep, or cluster tasks holding their runs),
         // and the run or the submission's analysis job writes analysis/ itself when the runs end.
@@ -18,17 +20,19 @@ public static class AnalysisHold
         if (SweepLock.IsHeldForTraining(sweepDir) || Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(SweepLock.IsHeld))
             throw new IOException($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
                 $"(`pipeline status` shows how far they are), or {command} after it");
-        return SweepLock.Acquire(sweepDir, command == "advise" ? SweepLock.ForAdvice : SweepLock.ForAnalysis);
+        return SweepLock.Acquire(sweepDir, command != "advise" ? SweepLock.ForAnalysis : writes ? SweepLock.ForAdvice : SweepLock.ForReading);
     }
 
     /// <summary>Each sweep held as <see cref="Acquire"/> holds one, all or none (advice pooling several sweeps reads each:
     /// one being trained would give its runs' latest evaluations as final). Each sweep once: the caller refuses repeats.</summary>
-    public static IDisposable AcquireAll(IReadOnlyList<string> sweepDirs, string command)
+    /// <param name="writesInto">The folder the command writes: the sweep whose analysis/ it is is held as written, the
+    /// others as only read.</param>
+    public static IDisposable AcquireAll(IReadOnlyList<string> sweepDirs, string command, string writesInto)
     {
         var held = new List<IDisposable>();
         try
         {
-            foreach (var sweep in sweepDirs) held.Add(Acquire(sweep, command));
+            foreach (var sweep in sweepDirs) held.Add(Acquire(sweep, command, SameFolder(Path.Combine(sweep, ArtifactLayout.AnalysisDir), writesInto)));
             return new All(held);
         }
         catch
@@ -37,6 +41,9 @@ public static class AnalysisHold
             throw;
         }
     }
+
+    static bool SameFolder(string a, string b) =>
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)) == Path.TrimEndingDirectorySeparator(Path.GetFullPath(b));
 
     sealed class All(List<IDisposable> held) : IDisposable
     {

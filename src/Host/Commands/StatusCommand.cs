@@ -19,7 +19,7 @@ public static class StatusCommand
         {
             try
             {
-                var runs = SweepObserver.Observe(r.GetValue(dir)!, out var problem, out var analysis);
+                var runs = SweepObserver.Observe(r.GetValue(dir)!, out var problem, out var analysis, out var readBy);
                 if (problem is not null) Console.Error.WriteLine($"warning: the scheduler could not be asked, so this is what the run directories say: {problem}");
                 var table = new Table().Border(TableBorder.Simple).AddColumns("run", "state", "detail");
                 foreach (var run in runs) table.AddRow(Markup.Escape(run.Run), Markup.Escape(run.State), Markup.Escape(run.Detail));
@@ -32,6 +32,7 @@ public static class StatusCommand
                 console.Write(table);
                 Console.WriteLine(SweepStatus.Summary(runs));
                 if (analysis is not null) Console.WriteLine(SweepStatus.Line(analysis));
+                if (readBy is not null) Console.WriteLine(SweepStatus.ReadLine(readBy));
                 return SweepStatus.ExitCode(runs, analysis);   // 0, 1, ExitCodes.NotFinished or ExitCodes.Stopped
             }
             catch (Exception e) when (Errors.IsUserFacing(e))

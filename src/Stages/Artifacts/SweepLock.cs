@@ -20,8 +20,14 @@ public sealed class SweepLock : IDisposable
     /// analysis's hold as far as training goes (<see cref="IsAnalysis"/>), named apart so `status` says which command holds it.</summary>
     public const string ForAdvice = "advice";
 
+    /// <summary>What <c>pipeline advise</c> holds a sweep for when it only reads it (its advice goes to another sweep's
+    /// analysis/ or to --output): held against training as an analysis is, but nothing in the sweep is written, so `status`
+    /// says it is being read rather than that its analysis is running.</summary>
+    public const string ForReading = "read by advise";
+
     /// <exception cref="SweepLockedException">Another process holds the directory.</exception>
-    /// <param name="purpose">Said in the holder's line (<see cref="ForAnalysis"/>, <see cref="ForAdvice"/>); null while training.</param>
+    /// <param name="purpose">Said in the holder's line (<see cref="ForAnalysis"/>, <see cref="ForAdvice"/>, <see cref="ForReading"/>);
+    /// null while training.</param>
     public static SweepLock Acquire(string sweepDir, string? purpose = null)
     {
         Directory.CreateDirectory(sweepDir);
@@ -116,11 +122,15 @@ public sealed class SweepLock : IDisposable
     /// line is not written yet counts as training).</summary>
     public static bool IsHeldForTraining(string dir) => IsHeld(dir) && !IsAnalysis(Holder(dir));
 
-    /// <summary>Whether a holder's line (<see cref="Holder"/>) is an analysis's: `analyze`'s, or `advise`'s writing analysis/.</summary>
-    public static bool IsAnalysis(string holder) => holder.EndsWith($"({ForAnalysis})", StringComparison.Ordinal) || IsAdvice(holder);
+    /// <summary>Whether a holder's line (<see cref="Holder"/>) is an analysis's or an advice's: `analyze`'s, or `advise`'s
+    /// writing analysis/ or only reading the sweep. None of them trains.</summary>
+    public static bool IsAnalysis(string holder) => holder.EndsWith($"({ForAnalysis})", StringComparison.Ordinal) || IsAdvice(holder) || IsReading(holder);
 
-    /// <summary>Whether a holder's line is `advise`'s (<see cref="ForAdvice"/>).</summary>
+    /// <summary>Whether a holder's line is `advise`'s writing the sweep's analysis/ (<see cref="ForAdvice"/>).</summary>
     public static bool IsAdvice(string holder) => holder.EndsWith($"({ForAdvice})", StringComparison.Ordinal);
+
+    /// <summary>Whether a holder's line is `advise`'s only reading the sweep (<see cref="ForReading"/>).</summary>
+    public static bool IsReading(string holder) => holder.EndsWith($"({ForReading})", StringComparison.Ordinal);
 
     public void Dispose() => stream.Dispose();
 }

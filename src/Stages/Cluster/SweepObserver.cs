@@ -10,7 +10,9 @@ public static class SweepObserver
 {
     /// <param name="schedulerProblem">Why the scheduler could not be asked (its commands missing or failing), or null.</param>
     /// <param name="analysis">The state of the latest submission's analysis job, or null when none was submitted.</param>
-    public static IReadOnlyList<RunState> Observe(string sweepDir, out string? schedulerProblem, out AnalysisState? analysis)
+    /// <param name="readBy">The holder's line of an `advise` that only reads the sweep (it writes nothing here, so the
+    /// analysis line says what it would without it), or null.</param>
+    public static IReadOnlyList<RunState> Observe(string sweepDir, out string? schedulerProblem, out AnalysisState? analysis, out string? readBy)
     {
         analysis = null;
         schedulerProblem = null;
@@ -40,6 +42,7 @@ public static class SweepObserver
         }
         // The sweep's lock probed and its holder read once: training (runs are running) or an analysis writing.
         var holder = SweepLock.IsHeld(sweepDir) ? SweepLock.Holder(sweepDir) : null;
+        readBy = holder is not null && SweepLock.IsReading(holder) ? holder : null;
         bool sweepHeld = holder is not null && !SweepLock.IsAnalysis(holder), canAsk = schedulerProblem is null && !settled;
         if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
@@ -86,11 +89,11 @@ public static class SweepObserver
         && plans.All(p => PipelineRunner.ReadStatus(ArtifactLayout.RunDir(sweepDir, p.RunId))?.State
             is "completed" or "failed" or RunStatus.DataExhausted);
 
-    /// <summary>An analysis writing the sweep's tables now: `analyze` (or `advise`) holding the sweep, or a local run holding it after its
-    /// runs ended; else null.</summary>
+    /// <summary>An analysis writing the sweep's tables now: `analyze` (or `advise` writing its advice there) holding the sweep,
+    /// or a local run holding it after its runs ended; else null (an `advise` only reading the sweep writes nothing).</summary>
     /// <param name="holder">The sweep lock's holder line; null where it is not held.</param>
     static AnalysisState? AnalysisRunning(string? holder, IReadOnlyList<RunState> runs) =>
-        holder is null ? null
+        holder is null || SweepLock.IsReading(holder) ? null
         : SweepLock.IsAnalysis(holder) ? new(null, "running", $"pipeline {(SweepLock.IsAdvice(holder) ? "advise" : "analyze")} ({holder})")
         : runs.All(r => r.State is "completed" or "failed" or "interrupted") ? new(null, "running", $"the run's own ({holder})")
         : null;

@@ -130,6 +130,10 @@ public static class SweepStatus
     public static string Line(AnalysisState a) =>
         $"analysis{(a.Job is null ? "" : $" (job {a.Job})")}: {a.State}{(a.Detail.Length > 0 ? $": {a.Detail}" : "")}";
 
+    /// <summary>"sweep: being read by pipeline advise (pid 7 on host since ...)": an `advise` holding the sweep to read it
+    /// only, which neither runs its analysis nor changes what the other lines say (its advice goes elsewhere).</summary>
+    public static string ReadLine(string holder) => $"sweep: being read by pipeline advise ({holder}); it writes nothing here";
+
     /// <summary>The analysis state to report: the submitted job's while it is queued or running; else the recorded outcome of
     /// the latest analysis when it ended after that submission (the job's own `analyze`, or one run by hand after the job
     /// failed or could not be asked about) where it differs from the job's; else the job's, a failed one with the error that
