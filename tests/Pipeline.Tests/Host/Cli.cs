@@ -87,12 +87,20 @@ sealed class CliProcess : IDisposable
         process.WaitForExit();
     }
 
-    /// <summary>Sends a POSIX signal (SIGTERM 15, SIGINT 2) as `kill` would.</summary>
+    /// <summary>Sends a POSIX signal (SIGTERM 15, SIGINT 2) as `kill` would. SIGINT becomes SIGTERM where this test host
+    /// ignores SIGINT (<see cref="SigIntIgnored"/>): the program inherits that, and .NET then leaves SIGINT ignored, as a shell's
+    /// background job does (`bash .ci/run &` from a script); both signals reach the same handler.</summary>
     public void Signal(int signal)
     {
+        if (signal == 2 && SigIntIgnored) signal = 15;
         using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()]);
         kill.WaitForExit();
     }
+
+    /// <summary>This process ignores SIGINT (bit 1 of /proc/self/status's SigIgn mask), and so will the programs it starts.</summary>
+    public static bool SigIntIgnored { get; } = File.Exists("/proc/self/status") && File.ReadLines("/proc/self/status")
+        .FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) is { } line
+        && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0b10) != 0;
 
     /// <summary>Waits until <paramref name="condition"/> holds (polled), or fails the test.</summary>
     public void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
