@@ -29,7 +29,7 @@ public static class DataBench
     /// <param name="warn">Told what makes the figures less than they seem (bad lines skipped in every measurement).</param>
     public static async Task<IReadOnlyList<DataBenchRow>> RunAsync(Config c, Action<string> log, CancellationToken ct, Action<string>? warn = null)
     {
-        var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var stamp = BenchRecords.Timestamp();
         var rows = new List<DataBenchRow>();
         List<int>? tokens = null;
         // Built once, outside every clock: construction is not throughput (cl100k's takes a fraction of a second).

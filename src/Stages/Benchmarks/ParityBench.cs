@@ -76,7 +76,7 @@ public static class ParityBench
         double weights = WeightDifference(candidate.Model, reference.Model);
         double tolerance = c.Tolerance ?? ToleranceFor(precision);
         bool agrees = loss <= tolerance && norm <= tolerance;   // NaN never agrees
-        return new ParityRow(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), device.ToString(), precision, c.GradAccumulation,
+        return new ParityRow(BenchRecords.Timestamp(), device.ToString(), precision, c.GradAccumulation,
             c.FusedElementwise, c.Steps, loss, norm, weights, tolerance, agrees);
     }
 

@@ -5,7 +5,7 @@ using Retention.Spec;
 namespace Retention.Benchmarks;
 
 /// <summary>One stage of one benchmarked run: its seconds and their share of the training steps' time.</summary>
-public sealed record ProbeBenchRow(string Stamp, string Pipeline, string Run, long Steps, double TrainSeconds, string Stage, long Calls,
+public sealed record ProbeBenchRow(string Timestamp, string Pipeline, string Run, long Steps, double TrainSeconds, string Stage, long Calls,
     double Seconds, double ShareOfTraining, bool IsProbe);
 
 /// <summary>
@@ -16,7 +16,7 @@ public sealed record ProbeBenchRow(string Stamp, string Pipeline, string Run, lo
 public static class ProbeBench
 {
     public static readonly RecordBatchBuilder<ProbeBenchRow> Table = new RecordBatchBuilder<ProbeBenchRow>()
-        .Utf8("stamp", r => r.Stamp).Utf8("pipeline", r => r.Pipeline).Utf8("run", r => r.Run).Int64("steps", r => r.Steps)
+        .Utf8("timestamp", r => r.Timestamp).Utf8("pipeline", r => r.Pipeline).Utf8("run", r => r.Run).Int64("steps", r => r.Steps)
         .Float64("train_seconds", r => r.TrainSeconds).Utf8("stage", r => r.Stage).Int64("calls", r => r.Calls)
         .Float64("seconds", r => r.Seconds).Float64("share_of_training", r => r.ShareOfTraining).Bool("is_probe", r => r.IsProbe);
 
@@ -25,7 +25,7 @@ public static class ProbeBench
     public static async Task<IReadOnlyList<ProbeBenchRow>> RunAsync(LoadedPipeline pipeline, string artifactsRoot, int jobs, Action<string> log,
         CancellationToken ct)
     {
-        var stamp = DateTimeOffset.UtcNow.ToString("u");
+        var stamp = BenchRecords.Timestamp();
         var root = Path.Combine(artifactsRoot, "bench", "probe-runs");
         // Scratch runs: each bench replaces the last (a re-run would keep the earlier ones under previous/).
         var result = await PipelineRunner.RunAsync(pipeline, root, new LogProgress(log), ct, analyze: false, jobs: jobs, overwrite: true);

@@ -32,7 +32,7 @@ public static class QueryBench
     /// <param name="ct">Checked between copies and queries: a stop records nothing.</param>
     public static IReadOnlyList<QueryBenchRow> Run(string templateRun, IReadOnlyList<int> sizes, string sql, Action<string> log, CancellationToken ct = default)
     {
-        var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var stamp = BenchRecords.Timestamp();
         var rows = new List<QueryBenchRow>();
         long perRun = Directory.EnumerateFiles(templateRun, "*.arrow").LongCount();   // what Copy copies of it
         foreach (var n in sizes)

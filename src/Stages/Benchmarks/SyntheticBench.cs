@@ -55,7 +55,7 @@ public static class SyntheticBench
         // Concurrent trainers on one CUDA device would race on its default generator (CellInputs).
         if (c.Jobs > 1 && device.type != TorchSharp.DeviceType.CPU)
             throw new ArgumentException($"--jobs {c.Jobs} is for the CPU; on {device} a grid is one batched trainer");
-        var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var stamp = BenchRecords.Timestamp();
         var cells = c.Seeds.SelectMany(s => c.Widths.Select(w => new CellSpec($"width-{w}_seed-{s}", w, s))).ToList();
         BenchRow Row(string mode, int width, int count, double seconds) => new(stamp, device.ToString(), mode, c.Tasks,
             c.DimsPerTask, c.BatchSize, width, count, c.Steps, seconds, c.Steps / seconds, count * c.Steps / seconds);

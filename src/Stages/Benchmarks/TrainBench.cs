@@ -71,7 +71,7 @@ public static class TrainBench
         double memory = device.type == TorchSharp.DeviceType.CUDA
             ? GpuMemory.UsedGiB(device.index)
             : Process.GetCurrentProcess().PeakWorkingSet64 / (double)(1L << 30);
-        var row = new TrainBenchRow(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), device.ToString(), c.Preset, parameters, precision,
+        var row = new TrainBenchRow(BenchRecords.Timestamp(), device.ToString(), c.Preset, parameters, precision,
             c.BatchSize, c.SeqLen, c.GradAccumulation, c.Steps, seconds, tokensPerSecond, memory, peak, mfu, c.FusedElementwise);
         log($"{c.Preset} ({parameters:N0} parameters, {precision}), batch {c.BatchSize} × {c.SeqLen}" +
             $"{(c.GradAccumulation > 1 ? $" in {c.GradAccumulation} micro-batches" : "")}: {seconds * 1000:F0} ms/step, " +
