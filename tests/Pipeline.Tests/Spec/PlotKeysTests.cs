@@ -8,19 +8,8 @@ namespace Retention.Tests.Spec;
 /// `value: width` (meant `series: width`) validated "ok" and drew one line through every run.</summary>
 public class PlotKeysTests
 {
-    static string Plot(string kind, string extra) => Yaml(
-        "name: p",                                                                      // 1
-        "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",                            // 2
-        "train: {steps: 10}",                                                           // 3
-        "sweep: {synthetic.width: [2, 4]}",                                             // 4
-        "analysis:",                                                                    // 5
-        "  plots:",                                                                     // 6
-        "    - name: curves",                                                           // 7
-        $"      kind: {kind}",                                                          // 8
-        "      sql: SELECT m.step, s.width, m.loss FROM metrics m JOIN swept s USING (run)",  // 9
-        "      x: step",                                                                // 10
-        "      y: loss",                                                                // 11
-        $"      {extra}");                                                              // 12
+    static string Plot(string kind, string extra) => OnePlot("curves", kind, "SELECT m.step, s.width, m.loss FROM metrics m JOIN swept s USING (run)",
+        "step", "loss", extra);   // line 12
 
     [Theory]
     [InlineData("line", "one line per value")]

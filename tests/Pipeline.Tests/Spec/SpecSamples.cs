@@ -42,6 +42,22 @@ internal static class SpecSamples
     /// <summary>YAML from lines, so a test's line numbers can be read off the source.</summary>
     public static string Yaml(params string[] lines) => string.Join("\n", lines) + "\n";
 
+    /// <summary>A swept synthetic pipeline with one plot, its keys at fixed lines for tests of where an error is said: kind on
+    /// line 8, sql 9, x 10, y 11, then <paramref name="keys"/> from line 12 on (each indented as the plot's keys are).</summary>
+    public static string OnePlot(string name, string kind, string sql, string x, string y, params string[] keys) => Yaml([
+        "name: p",                                                                      // 1
+        "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",                            // 2
+        "train: {steps: 10}",                                                           // 3
+        "sweep: {synthetic.width: [2, 4]}",                                             // 4
+        "analysis:",                                                                    // 5
+        "  plots:",                                                                     // 6
+        $"    - name: {name}",                                                          // 7
+        $"      kind: {kind}",                                                          // 8
+        $"      sql: {sql}",                                                            // 9
+        $"      x: {x}",                                                                // 10
+        $"      y: {y}",                                                                // 11
+        .. keys.Select(k => "      " + k)]);                                            // 12 on
+
     /// <summary>Loads without the analysis check: these tests are about binding and validation and write
     /// placeholder SQL; AnalysisCheckTests and the CLI corpus check the analysis against run schemas.</summary>
     public static LoadedPipeline Load(string yaml, string? profile = null, params string[] sets) =>

@@ -7,20 +7,8 @@ namespace Retention.Tests.Spec;
 /// file's line and column, as the other plot keys'. Line and scatter plots have no colour scale: there it is an unread key.</summary>
 public class ValueRangeTests
 {
-    static string Plot(string kind, string range) => Yaml(
-        "name: p",                                                                      // 1
-        "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",                            // 2
-        "train: {steps: 10}",                                                           // 3
-        "sweep: {synthetic.width: [2, 4]}",                                             // 4
-        "analysis:",                                                                    // 5
-        "  plots:",                                                                     // 6
-        "    - name: map",                                                              // 7
-        $"      kind: {kind}",                                                          // 8
-        "      sql: SELECT m.task, s.width, m.loss FROM metrics m JOIN swept s USING (run)",  // 9
-        "      x: task",                                                                // 10
-        "      y: width",                                                               // 11
-        kind == "heatmap" ? "      value: loss" : "      series: width",               // 12
-        $"      value_range: {range}");                                                 // 13
+    static string Plot(string kind, string range) => OnePlot("map", kind, "SELECT m.task, s.width, m.loss FROM metrics m JOIN swept s USING (run)",
+        "task", "width", kind == "heatmap" ? "value: loss" : "series: width", $"value_range: {range}");   // lines 12, 13
 
     static SpecError Refused(string kind, string range) =>
         Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.LoadText(Plot(kind, range), "p.yaml")).Errors);
