@@ -18,20 +18,26 @@ static class GroupTraining
         RunStatus status;
         // How documents without ids are named is the run's from its first attempt: a resume keeps it (read before
         // this attempt's provenance replaces the earlier one), so the held-out split never changes mid-run.
-        var earlier = sweep.Resume && first.Spec.Data is not null ? SweepContract.ReadProvenance(sweep.RunDir(first.RunId)) : null;
+        var earlierOf = cells.ToDictionary(c => c.RunId, c => sweep.Resume ? SweepContract.ReadProvenance(c.RunDir) : null);
+        var earlier = first.Spec.Data is not null ? earlierOf[first.RunId] : null;
         var dataRoot = first.Spec.Data is null ? null : Path.GetFullPath(sweep.DataDirectory);
         var (ids, absoluteIdsFrom) = dataRoot is null ? (null, null) : DocumentIdScheme.For(earlier, dataRoot, sweep.RunDir(first.RunId));
         if (absoluteIdsFrom is not null)
             progress.Info($"{first.RunId}: documents without an id keep the ids it started with, absolute paths under {absoluteIdsFrom} " +
                 "(it first trained before ids were relative paths), so its held-out split does not change");
-        var provenance = Provenance(first.Spec, dataRoot, ids, absoluteIdsFrom);
+        var shared = Provenance(first.Spec, dataRoot, ids, absoluteIdsFrom);
+        var provenanceOf = cells.ToDictionary(c => c.RunId, c => shared with { EarlierAttempts = earlierOf[c.RunId]?.History() });
+        if (earlierOf[first.RunId] is { } before && before.Version != shared.Version)
+            progress.Info($"{first.RunId}: trained so far by version {before.Version}, continued by {shared.Version}: its steps from " +
+                "the checkpoint on are computed by this version (results can differ from an uninterrupted run's, by float rounding " +
+                "or more); provenance.json lists each attempt's version");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var steps = new StepTracker(progress);
         foreach (var cell in cells)
         {
             Directory.CreateDirectory(cell.RunDir);
             RunStatusFile.Remove(cell.RunDir);
-            await SweepContract.WriteAsync(cell.RunDir, provenance);
+            await SweepContract.WriteAsync(cell.RunDir, provenanceOf[cell.RunId]);
         }
         try
         {
@@ -62,7 +68,7 @@ static class GroupTraining
                     culprit is null || cell == culprit ? error : GroupFailure.StoppedWithGroup(culprit.RunId, error)), steps);
                 // The training's error is what the user must see: a record that cannot be written (the same full disk, say)
                 // must not replace it, nor keep the group's other runs from being recorded; it is said after the error.
-                try { await RecordAsync(cell, end, provenance); }
+                try { await RecordAsync(cell, end, provenanceOf[cell.RunId]); }
                 catch (Exception write) { unrecorded ??= write; }
                 progress.RunFinished(cell.RunId, end);
             }
@@ -73,7 +79,7 @@ static class GroupTraining
         foreach (var cell in cells)
         {
             var end = Ended(cell, status, steps);
-            await RecordAsync(cell, end, provenance);
+            await RecordAsync(cell, end, provenanceOf[cell.RunId]);
             progress.RunFinished(cell.RunId, end);
             ends.Add((cell.RunId, end));
         }
@@ -110,6 +116,6 @@ static class GroupTraining
     {
         if (!Directory.Exists(cell.RunDir)) return;
         await RunStatusFile.WriteAsync(cell.RunDir, end);
-        await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State });
+        await SweepContract.WriteAsync(cell.RunDir, provenance with { Finished = DateTime.UtcNow.ToString("o"), State = end.State, FromStep = end.FromStep });
     }
 }

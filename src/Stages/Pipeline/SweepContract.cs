@@ -226,9 +226,24 @@ public static class SweepContract
     /// null for synthetic runs and in files written before it was recorded (whose ids were absolute).</param>
     /// <param name="AbsoluteIdsFrom">With absolute ids: the folder relative names resolve against (where the run first read
     /// its data), kept across resumes from wherever they run.</param>
+    /// <param name="FromStep">The step this attempt continued from (its checkpoint's; 0 where it trained from the start).</param>
+    /// <param name="EarlierAttempts">The attempts before this one, oldest first, each with its code version: a run resumed by
+    /// another build has steps computed by two versions, and its provenance must not claim one trained it all. Null for a
+    /// run trained in one attempt, and in files written before it was recorded.</param>
     public sealed record Provenance(string Version, string Host, string User, string Device, string Started, string? Finished, string? State,
         string CommandLine, int ProcessId, string? SlurmJob = null, int Attempt = 1, string? DataDirectory = null, string? DataFingerprint = null,
-        string? DocumentIds = null, string? AbsoluteIdsFrom = null, IReadOnlyList<DataFile>? DataFiles = null);
+        string? DocumentIds = null, string? AbsoluteIdsFrom = null, IReadOnlyList<DataFile>? DataFiles = null, long FromStep = 0,
+        IReadOnlyList<EarlierAttempt>? EarlierAttempts = null)
+    {
+        /// <summary>The attempts a resume of this run continues: this one after those before it.</summary>
+        public IReadOnlyList<EarlierAttempt> History() =>
+            [.. EarlierAttempts ?? [], new EarlierAttempt(Version, Host, Device, Started, Finished, State, FromStep, SlurmJob)];
+    }
+
+    /// <summary>An earlier attempt at a run as its provenance said it: which code trained it, where, when, from which
+    /// step, and how it ended (null where it was killed).</summary>
+    public sealed record EarlierAttempt(string Version, string Host, string Device, string Started, string? Finished, string? State,
+        long FromStep, string? SlurmJob);
 
     /// <summary>The build's version with its git commit (set at build time), e.g. 1.0.0+3f2a….</summary>
     public static string CodeVersion =>

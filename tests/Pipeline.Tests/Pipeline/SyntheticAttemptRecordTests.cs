@@ -76,4 +76,39 @@ public class SyntheticAttemptRecordTests() : InTempFolder("syn-attempts-")
         Assert.All(resumed.Runs, r => Assert.Equal("completed", r.Status.State));
         foreach (var run in Runs) AttemptRecords.ElapsedContinues(RunDir(run), at);
     }
+
+    [Fact]
+    public async Task A_resumed_run_keeps_each_attempts_code_version_and_says_when_another_build_continues_it()
+    {
+        long at = await CutAsync();
+        // The cut as if an earlier build had trained it: its provenance names another version.
+        const string older = "0.9.0+0123abc";
+        foreach (var run in Runs)
+        {
+            var cut = SweepContract.ReadProvenance(RunDir(run))!;
+            Assert.Equal(("interrupted", 0L, null), (cut.State, cut.FromStep, cut.EarlierAttempts));
+            await SweepContract.WriteAsync(RunDir(run), cut with { Version = older });
+        }
+        // Resumed by this build and stopped again, then finished by it: three attempts, two versions.
+        using (var stop = new CancellationTokenSource())
+        {
+            var second = new StopAt(at + 100, stop);
+            var stopped = await Run(second, stop.Token, resume: true);
+            Assert.All(stopped.Runs, r => Assert.Equal("interrupted", r.Status.State));
+            Assert.Contains(second.Messages, m => m.StartsWith($"width-2: trained so far by version {older}, continued by {SweepContract.CodeVersion}",
+                StringComparison.Ordinal));
+        }
+        long secondAt = PipelineRunner.ReadStatus(RunDir(Runs[0]))!.Steps;
+        var third = new StopAt(long.MaxValue, new CancellationTokenSource());
+        var finished = await Run(third, CancellationToken.None, resume: true);
+        Assert.All(finished.Runs, r => Assert.Equal("completed", r.Status.State));
+        Assert.DoesNotContain(third.Messages, m => m.Contains("trained so far by version"));   // the attempt before it is this build's
+        foreach (var run in Runs)
+        {
+            var p = SweepContract.ReadProvenance(RunDir(run))!;
+            Assert.Equal((SweepContract.CodeVersion, "completed", secondAt), (p.Version, p.State, p.FromStep));
+            Assert.Equal([(older, "interrupted", 0L), (SweepContract.CodeVersion, "interrupted", at)],
+                p.EarlierAttempts!.Select(e => (e.Version, e.State, e.FromStep)));
+        }
+    }
 }
