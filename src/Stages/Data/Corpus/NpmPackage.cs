@@ -35,8 +35,17 @@ public static class NpmPackage
             Process process;
             try { process = Process.Start(npm)!; }
             catch (Exception e) { throw new InvalidOperationException($"fetching {package} needs npm on PATH ({e.Message})", e); }
+            using var _ = process;
             var stderr = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
+            try { await process.WaitForExitAsync(ct); }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM: npm (node, and what it starts) went on fetching into the staging folder after the command had
+                // said "interrupted" and exited. Killed, and waited for, so that nothing writes into the folder removed below.
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+                throw;
+            }
             if (process.ExitCode != 0)
                 throw new InvalidOperationException($"npm pack {package}@{version} into {Path.GetFullPath(cacheDir)} failed (exit {process.ExitCode}): {(await stderr).Trim()}");
             File.Move(Path.Combine(staging, tarball), path, overwrite: true);   // the same folder: a rename
