@@ -50,8 +50,7 @@ public static class DataRunGraph
         var quality = new DataQualityLog();
         var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);   // built once, shared with the stream
         var eos = tokenizer.EosId;
-        // HTTP shards that break are retried for minutes before failing: say so, or the run looks hung; a stop ends the wait.
-        var shards = new ShardReader(notice: m => progress.Info($"{cell.RunId}: {m}"), stop: stop);
+        var shards = RunShardReader.For(cell, progress, stop);
         await using var batches = ArrowRowWriter<BatchRow>.Create(Path.Combine(cell.RunDir, "batches.arrow"), Batches);
         await using var sources = ArrowRowWriter<SourceRow>.Create(Path.Combine(cell.RunDir, "sources.arrow"), Sources);
         await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);

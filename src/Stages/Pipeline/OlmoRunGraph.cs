@@ -161,8 +161,7 @@ public static class OlmoRunGraph
                 ? $"the first comes at step olmo.checkpoint_every = {olmo.CheckpointEvery:N0}, or"
                 : "olmo.checkpoint_every is 0, so one comes only")));
 
-        // HTTP shards that break are retried for minutes before failing: say so, or the run looks hung; a stop ends the wait.
-        var shards = new ShardReader(notice: m => progress.Info($"{cell.RunId}: {m}"), stop: stop);
+        var shards = RunShardReader.For(cell, progress, stop);
         var validation = DataStream.HeldOut(stream, baseDirectory, stop, tokenizer, shards);
         if (validation.Rows == 0 && data.Packing is { HeldOutEvery: > 0, ValidationRows: > 0 } p)
             progress.Info($"{cell.RunId}: warning: no validation row (the documents held out, one in data.packing.held_out_every = " +
