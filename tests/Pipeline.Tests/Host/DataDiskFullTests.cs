@@ -61,7 +61,11 @@ public class DataDiskFullTests() : InTempFolder("data-disk-full-")
     /// <summary>`data sample` names the shard it could not write, not its provenance file: the rows it had buffered were flushed
     /// again when the file closed, onto the same full disk, and that error ("... sample-provenance.csv") replaced the shard's.
     /// Shards of 10 documents of 30,000 random letters (about 180 KB gzipped each): a few fit the 1 MB disk, so the one that
-    /// fails is a later one, while the provenance rows written so far (about 40 bytes each) stay within one page.</summary>
+    /// fails is a later one, while the provenance rows written so far (about 45 bytes each) stay within one page.
+    /// The sizes cannot drift into another outcome: uniform letters carry log2(26) bits each, so no gzip makes a shard smaller
+    /// than 176 KB, and none stores one larger than its 300 KB of JSON; of the 1,016 KB free after the earlier sample, 3 to 5
+    /// shards fit (5 here: sample-0005 fails), so the one that fails is among 0001-0009 and the 50 rows at most written
+    /// (2.3 KB) stay in the provenance file's first 4 KB page, which was allocated after the first shard, when there was room.</summary>
     [Fact]
     public void A_full_disk_ends_data_sample_naming_the_shard_it_was_writing()
     {
