@@ -48,7 +48,7 @@ public static class DataRunGraph
         var data = spec.Data ?? throw new InvalidOperationException("experiment: data needs a data: section");
         var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed, absoluteIdsFrom);
         var quality = new DataQualityLog();
-        var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);   // built once, shared with the stream
+        var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory, stop);   // built once, shared with the stream; a first gpt2 use fetches
         var eos = tokenizer.EosId;
         var shards = RunShardReader.For(cell, progress, stop);
         await using var batches = ArrowRowWriter<BatchRow>.Create(Path.Combine(cell.RunDir, "batches.arrow"), Batches);

