@@ -54,7 +54,7 @@ public static class AdviceReport
     {
         foreach (var needed in new[] { "task_metrics", "model", "tasks" })
             if (!catalog.Tables.Any(t => t.Name == needed))
-                throw new ArtifactException(catalog.Directory, NotAnOlmoSweep.Why(catalog.Directory, needed));
+                throw new ArtifactException(catalog.Directory, UnadvisableSweep.Why(catalog.Directory, needed));
         var rows = SqlRunner.Query(catalog.Connection, """
             WITH last AS (SELECT run, max(step) AS step FROM task_metrics GROUP BY run)
             SELECT k.kind, k.frequency, m.parameters, m.seed, t.label_accuracy, (m.seq_len * m.batch_size * m.steps)::DOUBLE AS tokens, t.run
@@ -113,7 +113,7 @@ public static class AdviceReport
     public static async Task<AdviceResult> EmpiricalAsync(IReadOnlyList<TaskOutcome> outcomes, string source, string outputDir, double target,
         long? size = null, double? frequency = null, string kind = "comparison")
     {
-        if (outcomes.Count == 0) throw new ArtifactException(source, "has no evaluated task on a test split yet");
+        if (outcomes.Count == 0) throw new ArtifactException(source, UnadvisableSweep.NothingEvaluated(source));
         var boundaries = EmpiricalAdvisor.Boundaries(outcomes, target);
         var factors = EmpiricalAdvisor.Factors(outcomes, boundaries, target);
         var levers = size is { } s && frequency is { } f ? Levers.For(boundaries, outcomes, kind, s, f) : null;
