@@ -26,7 +26,6 @@ public static class SweepObserver
         foreach (var s in submissions)   // oldest first: the latest submission of a run wins
             for (int t = 0; t < s.Tasks.Count; t++)
                 foreach (var run in s.Tasks[t]) taskOf[run] = (s, t);
-        var checkpoints = CheckpointSteps(sweepDir, plans, taskOf, out var damaged);
         var live = new Dictionary<(string, int), SchedulerTask>();
         var ids = submissions.Select(s => s.ArrayJobId).OfType<string>().ToList();
         // Every run ended for good and the analysis recorded its outcome after the last submission: nothing the scheduler
@@ -44,6 +43,12 @@ public static class SweepObserver
         var holder = SweepLock.IsHeld(sweepDir) ? SweepLock.Holder(sweepDir) : null;
         readBy = holder is not null && SweepLock.IsReading(holder) ? holder : null;
         bool sweepHeld = holder is not null && !SweepLock.IsAnalysis(holder), canAsk = schedulerProblem is null && !settled;
+        // Each run's status.json read once for what is shown of it (how its checkpoint groups, how it ended), after the scheduler
+        // was asked and the sweep's lock probed, as a run ends: its status is written before its lock goes, and a run that ended
+        // between an earlier read and the question would be taken for one the scheduler lost. (Settled reads before, only to
+        // decide whether to ask.)
+        var endIn = RunStatusFile.ReadOnce();
+        var checkpoints = CheckpointSteps(sweepDir, plans, taskOf, endIn, out var damaged);
         if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
                 canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk);
@@ -56,7 +61,7 @@ public static class SweepObserver
         {
             var run = plan.RunId;
             var dir = ArtifactLayout.RunDir(sweepDir, run);
-            var ended = PipelineRunner.ReadStatus(dir);
+            var ended = endIn(dir);
             var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir),
                 CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run),
                 TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plan.Spec, ended.Tables) : null);
@@ -118,7 +123,7 @@ public static class SweepObserver
     /// Unreadable checkpoints are left out (a synthetic resume trains afresh); an OLMo one that a resume would refuse,
     /// naming its damaged file (or a file or table part its manifest lists, gone), is in <paramref name="damaged"/> with that message.</summary>
     static Dictionary<string, long> CheckpointSteps(string sweepDir, IReadOnlyList<RunPlan> runs, IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf,
-        out Dictionary<string, string> damaged)
+        Func<string, RunStatus?> endIn, out Dictionary<string, string> damaged)
     {
         string RunDir(string run) => ArtifactLayout.RunDir(sweepDir, run);
         var steps = new Dictionary<string, long>();
@@ -141,7 +146,7 @@ public static class SweepObserver
                 CheckpointManifest.Require(dir)?.RequireParts(RunDir(run.RunId), at);   // what else a resume would refuse, short of columns
                 return at;
             });
-        foreach (var group in ResumeGroups([.. runs.Where(r => r.Spec.Experiment == "synthetic")], RunDir, taskOf))
+        foreach (var group in ResumeGroups([.. runs.Where(r => r.Spec.Experiment == "synthetic")], RunDir, endIn, taskOf))
             Read(group, dir => SyntheticTrainer.Superseded(dir, group.Skip(1).Select(r => Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(RunDir(r.RunId)))))
                 ? null   // outdated by a run of it trained alone since: the resume trains the group from step 0
                 : SyntheticTrainer.CheckpointStep(dir, [.. group.Select(r => new CellSpec(r.RunId, r.Spec.Synthetic.Width, r.Spec.Seed))]));
@@ -151,10 +156,10 @@ public static class SweepObserver
     /// <summary>The groups a resume of these synthetic runs trains together, formed by <see cref="TrainingPlan.SyntheticGroups"/>
     /// as the resume forms them: completed runs set aside; the runs of one Slurm task (its latest submission's) as that
     /// task's `pipeline task` groups them; the others as `run --resume` with one job groups them.</summary>
-    static IEnumerable<IReadOnlyList<RunPlan>> ResumeGroups(IReadOnlyList<RunPlan> runs, Func<string, string> runDir,
+    static IEnumerable<IReadOnlyList<RunPlan>> ResumeGroups(IReadOnlyList<RunPlan> runs, Func<string, string> runDir, Func<string, RunStatus?> endIn,
         IReadOnlyDictionary<string, (SlurmSubmission Sub, int Task)> taskOf)
     {
-        var pending = runs.Where(r => PipelineRunner.ReadStatus(runDir(r.RunId))?.State != "completed").ToList();
+        var pending = runs.Where(r => endIn(runDir(r.RunId))?.State != "completed").ToList();
         foreach (var task in pending.Where(r => taskOf.ContainsKey(r.RunId)).GroupBy(r => (taskOf[r.RunId].Sub.Number, taskOf[r.RunId].Task)))
             foreach (var g in TrainingPlan.SyntheticGroups([.. task], runDir, resume: true, clusterTask: true, jobs: 1)) yield return g;
         foreach (var g in TrainingPlan.SyntheticGroups([.. pending.Where(r => !taskOf.ContainsKey(r.RunId))], runDir, resume: true, clusterTask: false, jobs: 1))

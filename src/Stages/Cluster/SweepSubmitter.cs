@@ -47,15 +47,18 @@ public static class SweepSubmitter
             && SlurmClient.Live(ids) is { Count: > 0 } live)
             throw new SlurmException($"{sweepDir} still has job(s) {string.Join(", ", live)} of an earlier submission queued or running: " +
                                      "wait for them (`pipeline status`) or cancel them with scancel, then submit again");
-        if (!overwrite) SweepContract.CheckResume(pipeline, sweepDir, pipeline.BaseDirectory, afresh: "submit with --overwrite to train them afresh (deleting the earlier results)");
+        // Each run's status.json read once, for the contract's data check, the tables check and what counts as done.
+        var endIn = RunStatusFile.ReadOnce();
+        if (!overwrite) SweepContract.CheckResume(pipeline, sweepDir, pipeline.BaseDirectory,
+            afresh: "submit with --overwrite to train them afresh (deleting the earlier results)", endOf: run => endIn(ArtifactLayout.RunDir(sweepDir, run)));
 
         var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
         // A run taken over is judged by the earlier folder it will be moved from.
         var renamed = overwrite ? [] : SweepContract.Renamed(sweepDir, pipeline);
         var takenFrom = renamed.ToDictionary(m => m.To.RunId, m => m.FromDir, StringComparer.Ordinal);
         string RunDir(string run) => takenFrom.TryGetValue(run, out var from) ? from : ArtifactLayout.RunDir(sweepDir, run);
-        if (!overwrite) CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "a submission");
-        var done = overwrite ? [] : pipeline.Runs.Where(r => PipelineRunner.ReadStatus(RunDir(r.RunId)) is { State: "completed" }).ToList();
+        if (!overwrite) CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "a submission", run => endIn(RunDir(run)));
+        var done = overwrite ? [] : pipeline.Runs.Where(r => endIn(RunDir(r.RunId)) is { State: "completed" }).ToList();
         var pending = pipeline.Runs.Except(done).ToList();
         var tasks = pipeline.Spec.Experiment == "synthetic"
             ? SweepGroups.Of(pending)

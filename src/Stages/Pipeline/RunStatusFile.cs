@@ -27,6 +27,19 @@ public static class RunStatusFile
         }
     }
 
+    /// <summary><see cref="Read"/> remembering what it read, by run folder: for a command that judges each run's end in
+    /// several places (what counts as done, whose tables to check, how runs group), so every judgement sees one read of the
+    /// file, read once. A file that cannot be read is not remembered: each asker is refused as before.</summary>
+    public static Func<string, RunStatus?> ReadOnce()
+    {
+        var read = new Dictionary<string, RunStatus?>(StringComparer.Ordinal);
+        return runDir =>
+        {
+            if (!read.TryGetValue(runDir, out var status)) read[runDir] = status = Read(runDir);
+            return status;
+        };
+    }
+
     public static Task WriteAsync(string runDir, RunStatus status) =>
         AtomicFile.WriteTextAsync(Path.Combine(runDir, Name), JsonSerializer.Serialize(status, RecordJson.Options));
 
