@@ -16,12 +16,22 @@ public static class AnalysisHold
     {
         // Its tables are still being written (by a local run holding the sweep, or cluster tasks holding their runs),
         // and the run or the submission's analysis job writes analysis/ itself when the runs end.
+        if (SweepLock.IsHeldForTraining(sweepDir)) throw BeingTrained(sweepDir, command);
+        var held = SweepLock.Acquire(sweepDir, command != "advise" ? SweepLock.ForAnalysis : writes ? SweepLock.ForAdvice : SweepLock.ForReading);
+        // The runs are checked with the sweep held, the reverse of a cluster task's order (its runs locked, then the sweep
+        // checked): whichever comes second sees the other. Checked before taking the sweep, a task could start between the two.
         var runs = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
-        if (SweepLock.IsHeldForTraining(sweepDir) || Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(SweepLock.IsHeld))
-            throw new IOException($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
-                $"(`pipeline status` shows how far they are), or {command} after it");
-        return SweepLock.Acquire(sweepDir, command != "advise" ? SweepLock.ForAnalysis : writes ? SweepLock.ForAdvice : SweepLock.ForReading);
+        if (Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(SweepLock.IsHeld))
+        {
+            held.Dispose();
+            throw BeingTrained(sweepDir, command);
+        }
+        return held;
     }
+
+    static IOException BeingTrained(string sweepDir, string command) =>
+        new($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
+            $"(`pipeline status` shows how far they are), or {command} after it");
 
     /// <summary>Each sweep held as <see cref="Acquire"/> holds one, all or none (advice pooling several sweeps reads each:
     /// one being trained would give its runs' latest evaluations as final). Each sweep once: the caller refuses repeats.</summary>

@@ -84,4 +84,22 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
         Assert.True(CliProcess.Run(dir, Limit, "analyze", Sweep).Exit == 0);
         Assert.Equal(0, CliProcess.Run(dir, Limit, "status", Sweep).Exit);
     }
+
+    [Fact]
+    public async Task A_cluster_task_that_takes_its_run_while_analyze_waits_for_the_sweep_is_seen_and_analyze_refused()
+    {
+        // The race: analyze checked the runs, then took the sweep; a task locking its run between the two (and checking the
+        // sweep before analyze held it) trained while analyze wrote. A probe's shared lock on the sweep holds analyze at
+        // its Acquire (it retries for 2 s) while the run is taken: analyze must see that run once it holds the sweep.
+        var run = Directory.CreateDirectory(Path.Combine(Sweep, "runs", "lr-0.001")).FullName;
+        var probe = new FileStream(Path.Combine(Directory.CreateDirectory(Sweep).FullName, SweepLock.FileName), FileMode.OpenOrCreate,
+            FileAccess.Read, FileShare.ReadWrite);
+        var analyze = Task.Run(() => Retention.Host.Commands.AnalysisHold.Acquire(Sweep, "analyze"));
+        await Task.Delay(500);   // analyze is past its checks of the sweep and waiting at the lock (the old order: past the runs too)
+        using var task = SweepLock.Acquire(run);
+        probe.Dispose();
+        var refused = await Assert.ThrowsAsync<IOException>(() => analyze);
+        Assert.Contains("is being trained by another pipeline process", refused.Message);
+        Assert.False(SweepLock.IsHeld(Sweep));   // the sweep is not kept held by the refused analysis
+    }
 }
