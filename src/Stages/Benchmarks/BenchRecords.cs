@@ -2,17 +2,44 @@ using Retention.Artifacts;
 
 namespace Retention.Benchmarks;
 
-/// <summary>Where `pipeline bench` keeps its figures: &lt;root&gt;/bench/&lt;name&gt;-&lt;UTC time&gt;.arrow, one file per invocation.</summary>
+/// <summary>Where `pipeline bench` keeps its figures: &lt;root&gt;/bench/&lt;name&gt;-&lt;UTC time&gt;.arrow, one file per invocation;
+/// one recorded in the same second as another of that name (two benches started side by side) is &lt;name&gt;-&lt;UTC time&gt;-2.arrow,
+/// -3, ..., never written over the other's.</summary>
 public static class BenchRecords
 {
     /// <summary>The `timestamp` column of every bench table: UTC, ISO 8601, one format, so that figures recorded by
     /// different bench commands sort and compare in one query.</summary>
     public static string Timestamp() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static async Task<string> WriteAsync<T>(string artifactsRoot, string name, RecordBatchBuilder<T> table, IReadOnlyList<T> rows)
+    /// <param name="now">The time the name carries (default: now, UTC).</param>
+    /// <returns>The record's path.</returns>
+    public static async Task<string> WriteAsync<T>(string artifactsRoot, string name, RecordBatchBuilder<T> table, IReadOnlyList<T> rows,
+        DateTime? now = null)
     {
-        var path = Path.Combine(artifactsRoot, "bench", $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.arrow");
-        await ArrowFiles.WriteTableAsync(path, table, rows);
-        return path;
+        var dir = Path.Combine(artifactsRoot, "bench");
+        var stem = $"{name}-{now ?? DateTime.UtcNow:yyyyMMdd-HHmmss}";
+        // Written whole under a name of this process's own (hidden, not *.arrow: a query of the folder never reads it), then
+        // moved to the first free name. A move that does not overwrite fails when the name exists, also when another process
+        // takes it at the same instant, where checking for the file first and then renaming would let both take it.
+        var pending = Path.Combine(dir, $".{stem}-{Environment.ProcessId}-{Guid.NewGuid():N}.pending");
+        await ArrowFiles.WriteTableAsync(pending, table, rows);
+        try
+        {
+            for (int n = 1; ; n++)
+            {
+                var path = Path.Combine(dir, n == 1 ? $"{stem}.arrow" : $"{stem}-{n}.arrow");
+                try
+                {
+                    File.Move(pending, path, overwrite: false);
+                    return path;
+                }
+                catch (IOException) when (Path.Exists(path)) { }   // taken: the next number
+            }
+        }
+        catch
+        {
+            File.Delete(pending);
+            throw;
+        }
     }
 }
