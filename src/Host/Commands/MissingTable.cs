@@ -7,7 +7,8 @@ namespace Retention.Host.Commands;
 /// A query that names a table the catalog does not hold fails with DuckDB's "does not exist", whose "Did you mean"
 /// points at a system table. Where this program knows why, a note says so: the table was left out for a file that
 /// cannot be loaded (said in a note before the error, which this one points back at), or the runs write it but none
-/// has yet (<see cref="UnwrittenTable"/>). A name nothing knows of (a typo) gets the tables there are.
+/// has yet, or the sweep's analysis writes it and has not yet (<see cref="UnwrittenTable"/>). A name nothing knows of (a typo)
+/// gets the tables there are.
 /// </summary>
 static class MissingTable
 {
@@ -22,6 +23,6 @@ static class MissingTable
         if (leftOut.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } left)
             return $"table '{left.Name}' was left out of this query: {left.File} cannot be loaded ({left.Reason}); " +
                 "see the note above for what to do";
-        return UnwrittenTable.Note(name, dir) ?? (loaded.Count > 0 ? $"no table '{name}' here; the tables: {string.Join(", ", loaded.Select(t => t.Name).Order(StringComparer.Ordinal))}" : null);
+        return UnwrittenTable.Note(name, dir) ?? UnwrittenTable.AnalysisNote(name, dir) ?? (loaded.Count > 0 ? $"no table '{name}' here; the tables: {string.Join(", ", loaded.Select(t => t.Name).Order(StringComparer.Ordinal))}" : null);
     }
 }

@@ -20,6 +20,35 @@ public static class UnwrittenTable
             "it ends (runs still training, or stopped before their first checkpoint; `pipeline status` shows how far they are)";
     }
 
+    /// <summary>
+    /// A table the sweep's own analysis writes (its <c>analysis.tables</c>) that the query did not find: the analysis has not
+    /// written it yet (runs still training, `run --no-analysis`, a failed or interrupted analysis), or the query was given one
+    /// run's directory, whose tables are only the run's. Null when no pipeline there declares it.
+    /// </summary>
+    /// <param name="name">The table the query named, which the catalog does not hold.</param>
+    /// <param name="dir">What was queried: a sweep, a run directory or a folder of sweeps.</param>
+    public static string? AnalysisNote(string name, string dir)
+    {
+        var full = Path.GetFullPath(dir);
+        var declaring = SpecFiles(full).Where(file => Analyses(file, name)).Select(file => Path.GetDirectoryName(file)!).ToList();
+        if (declaring.Count == 0) return null;
+        if (ArtifactLayout.KindOf(full) == ArtifactLayout.Kind.Run)
+        {
+            var parent = Path.GetDirectoryName(full)!;
+            var sweep = Path.GetFileName(parent) == ArtifactLayout.RunsDir ? Path.GetDirectoryName(parent) : null;
+            return $"table '{name}' is one the sweep's analysis writes, into the sweep's {ArtifactLayout.AnalysisDir}/, not a run's: " +
+                (sweep is null ? "query the sweep directory" : $"query the sweep directory {sweep}");
+        }
+        // A sweep that has written it and still misses from the query had it left out, with a note of its own.
+        var sweeps = declaring.Where(sweep => !Written(sweep, name)).ToList();
+        if (sweeps.Count == 0) return null;
+        var target = sweeps.Count == 1 ? sweeps[0] : "SWEEP";
+        return $"table '{name}' is one the sweep's analysis writes (analysis.tables in its {ArtifactLayout.PipelineFile}), and it has not " +
+            $"written it yet: the analysis runs when the runs end, or `pipeline analyze {target}` runs it (after `run --no-analysis` or a " +
+            $"failed analysis; `pipeline status {target}` says where the sweep stands)" +
+            (sweeps.Count > 1 ? $"; the sweeps whose analysis writes it: {string.Join(", ", sweeps)}" : "");
+    }
+
     /// <summary>A failed analysis as its outcome records it: a step that read a table the runs write but none has written,
     /// said as <see cref="Note"/> says it (DuckDB's "Catalog Error: Table with name … does not exist!" tells neither why
     /// nor what to do); any other failure as it is, without file positions (<see cref="AnalysisException.WithoutPositions"/>).</summary>
@@ -41,17 +70,27 @@ public static class UnwrittenTable
         _ => [Path.Combine(dir, ArtifactLayout.PipelineFile)],   // Writes gives false where there is none
     };
 
-    static bool Writes(string specFile, string table)
+    static bool Writes(string specFile, string table) =>
+        Loaded(specFile) is { } spec && RunTables.Of(spec).Any(t => t.Name.Equals(table, StringComparison.OrdinalIgnoreCase));
+
+    static bool Analyses(string specFile, string table) =>
+        Loaded(specFile) is { } spec && spec.Analysis.Tables.Any(t => t.Name.Equals(table, StringComparison.OrdinalIgnoreCase));
+
+    static bool Written(string sweep, string table) =>
+        Directory.Exists(Path.Combine(sweep, ArtifactLayout.AnalysisDir))
+        && Directory.EnumerateFiles(Path.Combine(sweep, ArtifactLayout.AnalysisDir), "*.arrow")
+            .Any(f => Path.GetFileNameWithoutExtension(f).Equals(table, StringComparison.OrdinalIgnoreCase));
+
+    static PipelineSpec? Loaded(string specFile)
     {
-        if (!File.Exists(specFile)) return false;
+        if (!File.Exists(specFile)) return null;
         try
         {
-            var spec = SpecLoader.Load(specFile, checkAnalysis: false, stored: true).Spec;
-            return RunTables.Of(spec).Any(t => t.Name.Equals(table, StringComparison.OrdinalIgnoreCase));
+            return SpecLoader.Load(specFile, checkAnalysis: false, stored: true).Spec;
         }
         catch (Exception e) when (e is SpecException or IOException or UnauthorizedAccessException)
         {
-            return false;   // a note is a courtesy: a pipeline that no longer loads gives none
+            return null;   // a note is a courtesy: a pipeline that no longer loads gives none
         }
     }
 }

@@ -158,6 +158,36 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Contains("note: no table 'train' here; the tables: metrics", Query(sweep, "SELECT count(*) FROM train").Err);
     }
 
+    /// <summary>An analysis table asked for before the analysis wrote it (runs training, `run --no-analysis`) got "no table
+    /// 'floor_gap' here; the tables: metrics", though the sweep's pipeline declares it: nothing said why or what writes it.</summary>
+    [Fact]
+    public async Task A_table_the_sweeps_analysis_writes_but_has_not_yet_gets_a_note_naming_analyze_or_the_sweep()
+    {
+        var sweep = await Sweep("s");   // runs' metrics only, no analysis/ yet
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "pipeline.yaml"));   // declares floor_gap
+        var note = $"note: table 'floor_gap' is one the sweep's analysis writes (analysis.tables in its pipeline.yaml), and it has not written it " +
+            $"yet: the analysis runs when the runs end, or `pipeline analyze {sweep}` runs it (after `run --no-analysis` or a failed analysis; " +
+            $"`pipeline status {sweep}` says where the sweep stands)";
+
+        var missing = Query(sweep, "SELECT * FROM floor_gap");
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("Table with name floor_gap does not exist", missing.Err);
+        Assert.Equal(note, missing.Err.Split('\n').Single(l => l.StartsWith("note:", StringComparison.Ordinal)).TrimEnd());
+        // From a folder of sweeps it names the sweep too; from one run's directory it says where the table is.
+        Assert.Contains(note, Query(Path.Combine(dir, "artifacts"), "SELECT * FROM floor_gap").Err);
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "runs", "a", "run.yaml"));
+        Assert.Contains($"note: table 'floor_gap' is one the sweep's analysis writes, into the sweep's analysis/, not a run's: query the sweep directory {sweep}",
+            Query(Path.Combine(sweep, "runs", "a"), "SELECT * FROM floor_gap").Err);
+        // A table neither the runs nor the analysis write is still a typo, answered with the tables there are.
+        Assert.Contains("note: no table 'flor_gap' here; the tables: metrics", Query(sweep, "SELECT * FROM flor_gap").Err);
+
+        // Once the analysis wrote it, it is a table like the others.
+        await ArrowFiles.WriteTableAsync(Path.Combine(sweep, "analysis", "floor_gap.arrow"), Numbers, [new Number(0.5)]);
+        var written = Query(sweep, "SELECT x FROM floor_gap");
+        Assert.True(written.Exit == 0, written.Err);
+        Assert.Equal("  x\n---\n0.5\n", written.Out);
+    }
+
     [Fact]
     public async Task A_damaged_file_leaves_its_table_out_with_a_note_and_the_other_tables_still_query()
     {
