@@ -189,6 +189,8 @@ public static class BenchCommand
                 if (config.TaskFrequency != 0 && !Retention.Data.InjectionSchedule.IsAcceptedFrequency(config.TaskFrequency))
                     throw new UsageException($"--task-frequency must be 0 (no task) or in {Retention.Data.InjectionSchedule.AcceptedRange} " +
                         $"instances per token, as a task's frequency, got {config.TaskFrequency}");
+                // Checked as the data commands check theirs (a usage error, exit 2), before the Brown corpus could be fetched.
+                if (r.GetValue(paths) is { Length: > 0 } sources) DataInputs.CheckSources(sources, DataInputs.BenchFormatAdvice);
                 config = config with { Paths = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct) };
                 var rows = await DataBench.RunAsync(config, Console.WriteLine, ct, m => Console.Error.WriteLine($"warning: {m}"));
                 // What the 4M model (6,963,200 parameters) consumes on an H100 (796 TFLOP/s bf16 measured, platform notes).

@@ -12,11 +12,16 @@ public static class DataInputs
     public const string FormatAdvice = "`data tokenize` and `data sample` read Dolma JSON lines (.json.gz, .jsonl, .json.zst, ...); " +
         "token files are read by a pipeline (format: pretokenized)";
 
+    /// <summary>What `bench data --source` is told of such files.</summary>
+    public const string BenchFormatAdvice = "`bench data --source` reads Dolma JSON lines (.json.gz, .jsonl, .json.zst, ...); " +
+        "it writes and times a token file of its own";
+
     /// <summary>The sources' shards, relative entries resolved against the current directory.</summary>
+    /// <param name="formatAdvice">What the command reads, said of a glob or folder that holds only other files.</param>
     /// <exception cref="UsageException">An entry matches no shard file, or names a file that is not one.</exception>
-    public static void CheckSources(IReadOnlyList<string> sources)
+    public static void CheckSources(IReadOnlyList<string> sources, string formatAdvice = FormatAdvice)
     {
-        try { ShardList.Expand(sources, Directory.GetCurrentDirectory(), Shard.IsDolmaName, FormatAdvice); }
+        try { ShardList.Expand(sources, Directory.GetCurrentDirectory(), Shard.IsDolmaName, formatAdvice); }
         catch (DataException e) { throw new UsageException(e.Message); }
     }
 

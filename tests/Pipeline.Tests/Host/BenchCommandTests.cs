@@ -204,6 +204,30 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.Equal(before, Listing());
     }
 
+    /// <summary>`bench data --source` given nothing it reads exited 1 (a failed measurement) where `data tokenize` given the
+    /// same exits 2, as README's exit codes say of data sources matching no shard file, and a folder of other files was
+    /// told a pipeline's advice ("check the source's format").</summary>
+    [Fact]
+    public void Bench_data_sources_that_match_no_shard_are_a_usage_error_before_any_work()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "notes"));
+        File.WriteAllText(Path.Combine(dir, "notes", "a.txt"), "text\n");
+        var before = Listing();
+        foreach (var (source, expected) in new[]
+        {
+            ("missing/*.jsonl", $"error: 'missing/*.jsonl' matches no shard file (relative to {dir})"),
+            ("notes", $"error: folder '{Path.Combine(dir, "notes")}' holds no shard file; it has 1 file(s) of another kind, e.g. 'a.txt': " +
+                "`bench data --source` reads Dolma JSON lines (.json.gz, .jsonl, .json.zst, ...); it writes and times a token file of its own"),
+        })
+        {
+            var (exit, output, err) = Pipeline("bench", "data", "--source", source, "--threads", "1");
+            Assert.True(exit == 2, output + err);
+            Assert.Equal(expected, err.Trim());
+            Assert.Equal("", output);
+            Assert.Equal(before, Listing());
+        }
+    }
+
     [Fact]
     public void Bench_probes_needs_a_file_as_the_embedded_default_has_no_probes_to_measure()
     {
