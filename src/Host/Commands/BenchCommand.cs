@@ -148,11 +148,12 @@ public static class BenchCommand
         {
             try
             {
-                TorchThreads.Apply(r.GetValue(threads));
+                int threadCount = OptionLists.AtLeast(r.GetValue(threads), 0, "--threads");   // a usage error (exit 2), as run's
+                TorchThreads.Apply(threadCount);
                 var pipeline = opts.Load(r, checkAnalysis: false);
                 if (pipeline.Spec.Probes is null) throw new UsageException($"{pipeline.SourceName} has no probes: section to measure");
                 int parallel = OptionLists.AtLeast(r.GetValue(jobs), 0, "--jobs") is > 0 and var n ? n
-                    : Retention.Pipeline.ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);   // 0: as `run --jobs 0`
+                    : Retention.Pipeline.ConcurrentJobs.Default(pipeline.Runs, threadCount, Environment.ProcessorCount);   // 0: as `run --jobs 0`
                 var rows = await ProbeBench.RunAsync(pipeline, r.GetValue(artifacts)!, parallel, Console.WriteLine, ct);
                 Console.WriteLine($"recorded: {await ProbeBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 return 0;
