@@ -120,6 +120,8 @@ public static class BenchCommand
                     var trained = await Retention.Pipeline.PipelineRunner.RunAsync(spec, root, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false, overwrite: true);
                     run = Retention.Artifacts.ArtifactLayout.RunDir(trained.SweepDir, trained.Runs[0].Run);
                 }
+                // A table or column the runs lack would fail the first timed query, exit 1, after the copies.
+                if (QueryBench.RunProblem(run, r.GetValue(sql)!) is { } unrunnable) throw new UsageException(unrunnable);
                 var rows = QueryBench.Run(run, sizes, r.GetValue(sql)!, Console.WriteLine, ct);
                 Console.WriteLine($"recorded: {await QueryBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 return 0;

@@ -29,6 +29,22 @@ public static class QueryBench
         return statements.Count == 0 ? "has no statement" : statements.FirstOrDefault(s => !s.Parses)?.ParseError;
     }
 
+    /// <summary>What is wrong with the SQL over the template run's own tables (a table or column they lack), null when it
+    /// runs: said as an error of --sql before the copies, not as a failed first measurement.</summary>
+    public static string? RunProblem(string templateRun, string sql)
+    {
+        using var catalog = ArtifactCatalog.Open(templateRun);
+        try
+        {
+            SqlRunner.Query(catalog.Connection, sql, "--sql");
+            return null;
+        }
+        catch (AnalysisException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <param name="ct">Checked between copies and queries: a stop records nothing.</param>
     public static IReadOnlyList<QueryBenchRow> Run(string templateRun, IReadOnlyList<int> sizes, string sql, Action<string> log, CancellationToken ct = default)
     {

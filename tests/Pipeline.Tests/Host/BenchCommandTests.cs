@@ -260,6 +260,29 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.True(edge.Exit == 0, edge.Out + edge.Err);
     }
 
+    /// <summary>SQL that parses but names a table the runs lack failed the first timed query after the copies, exit 1, as a
+    /// failed measurement; `query` calls that invalid input (exit 2).</summary>
+    [Fact]
+    public async Task Bench_query_sql_the_runs_cannot_answer_is_a_usage_error_before_the_copies()
+    {
+        var run = Path.Combine(dir, "sw", "runs", "a");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "run.yaml"), "name: sw\n");
+        await Retention.Artifacts.ArrowFiles.WriteTableAsync(Path.Combine(run, "metrics.arrow"),
+            new Retention.Artifacts.RecordBatchBuilder<long>().Int64("step", s => s), [0L, 10L]);
+        var before = Listing();
+        var (exit, output, err) = Pipeline("bench", "query", "--runs", "2", "--run", run, "--sql", "SELECT count(*) FROM metric");
+        Assert.True(exit == 2, output + err);
+        Assert.StartsWith("error: --sql: Catalog Error: Table with name metric does not exist!", err.Trim());
+        Assert.Equal("", output);
+        Assert.Equal(before, Listing());   // nothing recorded
+
+        var fine = Pipeline("bench", "query", "--runs", "2", "--run", run, "--sql", "SELECT count(*) FROM metrics");
+        Assert.True(fine.Exit == 0, fine.Out + fine.Err);
+        var row = Assert.Single(Recorded(dir, fine.Out));
+        Assert.Equal((2, 2L), ((int)row["runs"]!, (long)row["files"]!));   // two copies of the run's one Arrow file
+    }
+
     [Fact]
     public void Bench_parity_with_auto_on_a_machine_without_a_gpu_says_so_and_fails()
     {
