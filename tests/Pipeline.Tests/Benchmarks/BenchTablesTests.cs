@@ -3,7 +3,7 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Retention.Benchmarks;
 
-namespace Retention.Tests.Host;
+namespace Retention.Tests.Benchmarks;
 
 /// <summary>Every `pipeline bench` table records when it was measured in one column of one format, so that a query
 /// over artifacts/bench/ can order and join figures of different bench commands (the probes bench once wrote `stamp`
