@@ -93,6 +93,7 @@ public static class SpecLoader
         var runs = SweepRuns.Plan(root, axes, index, sources, mended,
             new RunChecks(baseDirectory, checkPaths, checkResources, stored, recordedDataDirectory), errors);
         if (errors.Count == 0 && AdviseRules.SizeError(spec, runs, index, sources) is { } sizeError) errors.Add(sizeError);
+        if (errors.Count == 0 && !stored && AdviseRules.TaskError(spec, runs, index, sources) is { } taskError) errors.Add(taskError);
         if (errors.Count > 0) throw LoadErrors.Fail([.. duplicates, .. errors]);
         var others = checkOtherProfiles ? OtherProfiles.Errors(yaml, sourceName, profile, baseDirectory, duplicates, analysisMoment) : [];
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. LoadErrors.Fail(duplicates).Errors, .. others]);

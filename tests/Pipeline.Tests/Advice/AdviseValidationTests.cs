@@ -33,4 +33,36 @@ public class AdviseValidationTests
         Assert.NotNull(SpecLoader.LoadText(Synthetic("{target_accuracy: 0.8, size: 0, frequency: 0, kind: comparison}"), "syn.yaml",
             checkAnalysis: false).Spec.Analysis.Advise);
     }
+
+    static string Olmo(string tasks, string advise) => $$$"""
+        name: o
+        experiment: olmo
+        train: {steps: 10}
+        data:
+          sources: [{paths: ['http://example.org/s.json.gz']}]
+          packing: {seq_len: 64, batch_size: 4}
+          tasks: {{{tasks}}}
+        olmo: {preset: 4M}
+        analysis:
+          advise: {{{advise}}}
+        """;
+
+    [Fact]
+    public void An_olmo_sweep_that_injects_no_task_of_the_advised_kind_is_refused_before_it_trains()
+    {
+        // Before: it validated, trained, and only its analysis failed (hours on a GPU for an advice it could not give).
+        var none = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.LoadText(Olmo("[]", "{}"), "o.yaml", checkAnalysis: false)).Errors);
+        Assert.Equal(("analysis.advise", 10), (none.Path, none.Line));
+        Assert.StartsWith("advice from trained runs reads the test accuracy of an injected task, and no run injects one", none.Message);
+
+        const string comparisons = "[{kind: comparison, name: a, frequency: 0.01}, {kind: comparison, name: b, frequency: 0.001}]";
+        var kind = Assert.Single(Assert.Throws<SpecException>(() =>
+            SpecLoader.LoadText(Olmo(comparisons, "{kind: modular_addition}"), "o.yaml", checkAnalysis: false)).Errors);
+        Assert.Equal(("analysis.advise.kind", 10), (kind.Path, kind.Line));
+        Assert.StartsWith("advice on modular_addition tasks, and no run injects one (its runs inject comparison)", kind.Message);
+
+        Assert.NotNull(SpecLoader.LoadText(Olmo(comparisons, "{}"), "o.yaml", checkAnalysis: false).Spec.Analysis.Advise);
+        // A sweep's saved pipeline.yaml loads as it was written: `advise` then says what the sweep lacks.
+        Assert.NotNull(SpecLoader.LoadText(Olmo("[]", "{}"), "o.yaml", stored: true, checkAnalysis: false).Spec.Analysis.Advise);
+    }
 }
