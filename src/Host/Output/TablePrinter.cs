@@ -7,7 +7,7 @@ namespace Retention.Host.Output;
 /// Prints a query result: a Spectre.Console table on an interactive terminal, aligned plain
 /// text when output is redirected (logs and pipes should not get box-drawing characters or
 /// wrapping decided by a terminal width they do not have). At most <c>maxRows</c> rows, then
-/// "... N more rows".
+/// "... N more rows"; a result without rows says so under its header.
 /// </summary>
 public static class TablePrinter
 {
@@ -30,7 +30,7 @@ public static class TablePrinter
         foreach (var row in result.Rows.Take(maxRows))
             table.AddRow(row.Select((v, i) => new Text(CellFormatter.Format(v, result.Columns[i]))));
         console.Write(table);
-        if (result.Rows.Count > maxRows) console.WriteLine($"... {result.Rows.Count - maxRows} more rows");
+        if (Footer(result, maxRows) is { } footer) console.WriteLine(footer);
     }
 
     public static void WritePlain(QueryResult result, TextWriter writer, string? title = null, int maxRows = 20)
@@ -48,6 +48,16 @@ public static class TablePrinter
         writer.WriteLine(Line(result.ColumnNames));
         writer.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var cells in shown) writer.WriteLine(Line(cells));
-        if (result.Rows.Count > maxRows) writer.WriteLine($"... {result.Rows.Count - maxRows} more rows");
+        if (Footer(result, maxRows) is { } footer) writer.WriteLine(footer);
     }
+
+    /// <summary>What follows the rows: how many were left out, or that there were none (a bare header read as a cut-off
+    /// table); null when every row was printed.</summary>
+    static string? Footer(QueryResult result, int maxRows) => (result.Rows.Count, result.Rows.Count - maxRows) switch
+    {
+        (0, _) => "(no rows)",
+        (_, 1) => "... 1 more row",
+        (_, > 1 and var left) => $"... {left} more rows",
+        _ => null,
+    };
 }

@@ -43,6 +43,20 @@ public class TablePrinterTests
 
         Assert.Contains("[bold]x[/]", output.ToString());
         Assert.DoesNotContain("│ y", output.ToString());
-        Assert.Contains("... 1 more rows", output.ToString());
+        Assert.Contains("... 1 more row\n", output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData(0, 5, "(no rows)")]
+    [InlineData(3, 0, "... 3 more rows")]
+    [InlineData(3, 2, "... 1 more row")]
+    [InlineData(3, 3, null)]
+    public void After_the_rows_it_says_how_many_were_left_out_or_that_there_were_none(int rows, int maxRows, string? footer)
+    {
+        var writer = new StringWriter { NewLine = "\n" };
+        TablePrinter.WritePlain(Result(rows), writer, maxRows: maxRows);
+        var lines = writer.ToString().TrimEnd('\n').Split('\n');
+        Assert.Equal(2 + Math.Min(rows, maxRows) + (footer is null ? 0 : 1), lines.Length);   // header, rule, rows, footer
+        if (footer is not null) Assert.Equal(footer, lines[^1]);
     }
 }
