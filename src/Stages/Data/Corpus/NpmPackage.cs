@@ -37,6 +37,8 @@ public static class NpmPackage
             catch (Exception e) { throw new InvalidOperationException($"fetching {package} needs npm on PATH ({e.Message})", e); }
             using var _ = process;
             var stderr = process.StandardError.ReadToEndAsync(ct);
+            // Drained though unused: an npm that fills the pipe (64 KB of notices) would block on its write, and the wait below forever.
+            var stdout = process.StandardOutput.ReadToEndAsync(ct);
             try { await process.WaitForExitAsync(ct); }
             catch (OperationCanceledException)
             {
