@@ -44,6 +44,14 @@ public sealed class AdviseTargetCliTests() : InTempFolder("advise-target-")
         Assert.False(Directory.Exists(Path.Combine(dir, "empty", "analysis")));
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
 
+        // A submitted sweep whose tasks have not started: its pipeline.yaml is there, runs/ not yet.
+        Directory.CreateDirectory(Path.Combine(dir, "queued"));
+        File.WriteAllText(Path.Combine(dir, "queued", "pipeline.yaml"), "name: queued\nexperiment: olmo\n");
+        var queued = Advise("queued");
+        Assert.True(queued.Exit == 2, queued.Out + queued.Err);
+        Assert.Contains("queued: is a sweep none of whose runs has started (no runs/ folder yet); advise once they have trained " +
+            "(`pipeline status queued` shows them)", queued.Err);
+
         var sweep = Advise("sweep", "--output", "out");
         Assert.True(sweep.Exit == 0, sweep.Out + sweep.Err);
     }
