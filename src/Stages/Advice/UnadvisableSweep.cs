@@ -38,7 +38,7 @@ static class UnadvisableSweep
     static string? NoTasks(LoadedPipeline? saved) =>
         saved is { Spec.Experiment: "olmo" } && saved.Runs.All(r => r.Spec.Data is not { Tasks.Count: > 0 })
             ? $"its runs inject no task (data.tasks is empty in its {ArtifactLayout.PipelineFile}), so none was evaluated: advice from " +
-              "trained runs needs runs that inject the task to advise on, at two or more frequencies (data.tasks, with a sweep over its frequency)"
+              $"trained runs needs runs that inject the task to advise on, at two or more frequencies ({AdviseRules.TasksAtFrequencies})"
             : null;
 
     /// <summary>The sweep's saved pipeline, or null where it has none that loads (the message then stays generic).</summary>

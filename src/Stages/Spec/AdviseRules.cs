@@ -23,6 +23,9 @@ internal static class AdviseRules
         c.Check((a.Size > 0) == (a.Frequency > 0), "analysis.advise", "size and frequency go together: both set (compare the two levers there) or neither");
     }
 
+    /// <summary>How runs inject a task at several frequencies: said by validation and by `advise` on a sweep without one.</summary>
+    public const string TasksAtFrequencies = "data.tasks, one entry per frequency, as pipelines/olmo-frequency-phase.yaml does";
+
     /// <summary>OLMo advice reads the test accuracy of injected tasks of its kind: a sweep none of whose runs injects one is
     /// refused before it trains for an advice it cannot give (the analysis failed after the training, hours on a GPU). Not
     /// said of a stored sweep, which loads as it was written; `advise` says there what it lacks.</summary>
@@ -30,7 +33,7 @@ internal static class AdviseRules
     {
         if (spec.Experiment != "olmo" || spec.Analysis.Advise is not { } advise || runs.Count == 0) return null;
         var kinds = runs.SelectMany(r => r.Spec.Data?.Tasks ?? []).Select(t => t.Kind).ToHashSet();
-        const string how = "inject it at two or more frequencies (data.tasks, one entry per frequency, as pipelines/olmo-frequency-phase.yaml does)";
+        const string how = $"inject it at two or more frequencies ({TasksAtFrequencies})";
         if (kinds.Count == 0)
             return index.ErrorAt(sources, "analysis.advise", $"advice from trained runs reads the test accuracy of an injected task, and no run injects one (data.tasks is empty): {how}");
         return kinds.Contains(advise.Kind) ? null : index.ErrorAt(sources, "analysis.advise.kind",
