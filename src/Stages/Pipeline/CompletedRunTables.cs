@@ -11,8 +11,13 @@ namespace Retention.Pipeline;
 /// </summary>
 public static class CompletedRunTables
 {
-    /// <summary>The tables a run of <paramref name="spec"/> has once completed (swept.arrow aside: a header, not trained).</summary>
+    /// <summary>The tables a run of <paramref name="spec"/> has once completed (swept.arrow aside: only a run of a sweep with keys has one).</summary>
     public static IReadOnlyList<string> Expected(PipelineSpec spec) => [.. RunTables.Of(spec).Select(t => t.Name)];
+
+    /// <summary>The tables a completed run records in its status.json: its experiment's, and swept.arrow where its header wrote
+    /// one. An analysis reading `swept` joins on it, so a run that lost it would drop out of those tables without a word.</summary>
+    public static IReadOnlyList<string> Recorded(PipelineSpec spec, string runDir) =>
+        [.. Expected(spec), .. File.Exists(Path.Combine(runDir, SweptValues.File)) ? [RunTables.SweptTable] : Array.Empty<string>()];
 
     /// <summary>What is wrong with the tables of the run in <paramref name="runDir"/> (trained under <paramref name="spec"/>):
     /// the first of the tables its status recorded (<paramref name="recorded"/>; the experiment's when it recorded none)

@@ -107,7 +107,7 @@ static class GroupTraining
     static RunStatus Ended(GraphCell cell, RunStatus end, StepTracker steps)
     {
         if (steps.StartedAfter(cell.RunId) is { } from) end = end with { FromStep = from };
-        if (end.State == "completed") end = end with { Tables = CompletedRunTables.Expected(cell.Spec) };
+        if (end.State == "completed") end = end with { Tables = CompletedRunTables.Recorded(cell.Spec, cell.RunDir) };
         return end;
     }
 

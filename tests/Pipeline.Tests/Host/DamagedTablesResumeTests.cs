@@ -75,6 +75,26 @@ public class DamagedTablesResumeTests() : InTempFolder("damaged-tables-")
         Assert.True(after.Exit == 4 && after.Out.Contains("2 runs: 2 completed") && after.Out.Contains("analysis: stale"), after.Out + after.Err);
     }
 
+    /// <summary>swept.arrow is the one table an analysis reads sweep values from (JOIN swept USING (run)): a completed run that
+    /// lost it would drop out of that join, the analysis completing over fewer runs without a word.</summary>
+    [Fact]
+    public async Task A_completed_run_that_lost_its_swept_table_is_failed_by_status_and_refused_by_resume()
+    {
+        System.IO.File.WriteAllText(Path.Combine(dir, "s.yaml"), Yaml);
+        await Train(resume: false);
+        var swept = File("runs", "width-3", "swept.arrow");
+        System.IO.File.Delete(swept);
+
+        var status = CliProcess.Run(dir, Limit, "status", "s");
+        Assert.True(status.Exit == 1, status.Out + status.Err);
+        Assert.Contains(status.Out.Split('\n'), l => l.Contains("width-3") && l.Contains("completed, but swept.arrow is missing"));
+
+        var resume = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--artifacts", dir, "--no-analysis");
+        Assert.True(resume.Exit == 2, resume.Out + resume.Err);
+        Assert.Contains("width-3 (swept.arrow is missing)", resume.Err);
+        Assert.False(System.IO.File.Exists(swept));   // nothing touched
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -105,9 +125,9 @@ public class DamagedTablesResumeTests() : InTempFolder("damaged-tables-")
         await Train(resume: false);
         var statusFile = File("runs", "width-3", PipelineRunner.StatusFile);
         var recorded = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(statusFile))!.AsObject();
-        // The list names every table file the run has but swept.arrow (a header written before training).
-        var written = Directory.GetFiles(File("runs", "width-3"), "*.arrow").Select(Path.GetFileNameWithoutExtension)
-            .Where(n => n != RunTables.SweptTable).Order().ToList();
+        // The list names every table file the run has, swept.arrow (a header written before training) included.
+        var written = Directory.GetFiles(File("runs", "width-3"), "*.arrow").Select(Path.GetFileNameWithoutExtension).Order().ToList();
+        Assert.Contains(RunTables.SweptTable, written);
         Assert.Equal(written, recorded["tables"]!.AsArray().Select(n => (string?)n).Order().ToList());
 
         // As if this version had added interference.arrow after the run completed: not in its list, not on disk.
