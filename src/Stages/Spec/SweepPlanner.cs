@@ -28,6 +28,9 @@ internal static class SweepPlanner
     /// <summary>Keys that name or describe the pipeline: sweeping them would only relabel identical runs.</summary>
     static readonly string[] Labels = ["name", "description", "experiment"];
 
+    /// <summary>The section read by the sweep's analysis rather than by its runs (a run's copy of it trains nothing).</summary>
+    const string AnalysisKey = "analysis";
+
     /// <param name="stored">A sweep this program wrote (see SpecLoader.Load): the rules that only keep a new sweep from
     /// training identical runs are not applied, so one written before them loads again.</param>
     public static IReadOnlyList<SweepAxis> Plan(NodeIndex index, SourceMap sources, List<SpecError> errors, string experiment = "synthetic",
@@ -48,6 +51,14 @@ internal static class SweepPlanner
             if (!stored && Labels.Contains(key))
             {
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey, $"'{key}' labels the pipeline and changes no run; sweep settings that do"));
+                continue;
+            }
+            if (!stored && SpecPaths.IsAtOrUnder(key, AnalysisKey))
+            {
+                errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey,
+                    $"'{key}' is read by the sweep's analysis, once over all its runs, not by a run: its runs would differ only in their ids; " +
+                    $"remove it from the sweep and set it in the analysis section (`pipeline advise SWEEP_DIR` takes --target-accuracy, " +
+                    $"--size, --frequency and --kind to read a trained sweep under other values)"));
                 continue;
             }
             if (!stored && ExperimentKeys.UnreadAt(experiment, key) is { } unread)

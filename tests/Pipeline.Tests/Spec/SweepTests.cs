@@ -142,6 +142,31 @@ public class SweepTests
         Assert.Contains("labels the pipeline", Assert.Single(Errors(Yaml("name: a", "sweep:", "  name: [a, b]"))).Message);
     }
 
+    /// <summary>The analysis reads its section once over the whole sweep; a run's copy of it trains nothing. Swept, the same
+    /// runs were trained once per value, under ids that differed only in that value.</summary>
+    [Fact]
+    public void Analysis_keys_are_not_swept()
+    {
+        var olmo = Yaml(
+            "name: o",                                                                  // 1
+            "experiment: olmo",                                                         // 2
+            "data:",                                                                    // 3
+            "  sources: [{paths: ['https://example.org/a.json.gz']}]",                  // 4
+            "  packing: {seq_len: 16, batch_size: 4}",                                  // 5
+            "  tasks: [{kind: comparison}]",                                            // 6
+            "olmo: {preset: 4M, layers: 1, hidden: 16, mlp_dim: 64, heads: 2}",         // 7
+            "train: {steps: 10}",                                                       // 8
+            "analysis: {advise: {}}",                                                   // 9
+            "sweep:",                                                                   // 10
+            "  analysis.advise.target_accuracy: [0.5, 0.8]");                           // 11
+
+        var error = Assert.Single(Errors(olmo));
+
+        Assert.Equal(("sweep", 11, 3), (error.Path, error.Line, error.Column));
+        Assert.Contains("'analysis.advise.target_accuracy' is read by the sweep's analysis, once over all its runs, not by a run", error.Message);
+        Assert.Single(Load(olmo.Replace("sweep:\n  analysis.advise.target_accuracy: [0.5, 0.8]\n", "")).Runs);
+    }
+
     [Fact]
     public void Sweep_keys_must_be_scalar_fields()
     {
