@@ -31,6 +31,9 @@ internal static class SweepPlanner
     /// <summary>The section read by the sweep's analysis rather than by its runs (a run's copy of it trains nothing).</summary>
     const string AnalysisKey = "analysis";
 
+    /// <summary>The probes, which only OLMo runs have (<see cref="ProbeRules"/> refuses them elsewhere).</summary>
+    const string ProbesKey = "probes";
+
     /// <param name="stored">A sweep this program wrote (see SpecLoader.Load): the rules that only keep a new sweep from
     /// training identical runs are not applied, so one written before them loads again.</param>
     public static IReadOnlyList<SweepAxis> Plan(NodeIndex index, SourceMap sources, List<SpecError> errors, string experiment = "synthetic",
@@ -43,7 +46,7 @@ internal static class SweepPlanner
         {
             var key = YamlTree.KeyText(keyNode) ?? "";
             var path = $"{SpecSchema.SweepKey}.{key}";
-            if (Field(key, out var problem) is not { } target)
+            if (Field(key, experiment, out var problem) is not { } target)
             {
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey, problem));
                 continue;
@@ -99,7 +102,9 @@ internal static class SweepPlanner
     private static string? MissingSection(IReadOnlyList<string> keys, NodeIndex index) =>
         SpecSchema.FirstOptionalSection(keys, prefix => index.At(prefix) is null);
 
-    private static SchemaPath? Field(string key, out string problem)
+    /// <param name="experiment">Whose sweepable fields the error lists: those its runs read (a synthetic sweep is not
+    /// offered data.*, olmo.* or probes.*, which it refuses).</param>
+    private static SchemaPath? Field(string key, string experiment, out string problem)
     {
         var resolved = SchemaPath.TryResolve(key, out var at, out var message);
         if (resolved is { IsSweepEntry: false, Field.Kind: FieldKind.Scalar })
@@ -107,12 +112,17 @@ internal static class SweepPlanner
             problem = "";
             return resolved;
         }
-        var sweepable = string.Join(", ", SpecSchema.ScalarPaths(typeof(PipelineSpec)));
+        var sweepable = string.Join(", ", SpecSchema.ScalarPaths(typeof(PipelineSpec)).Where(p => Sweepable(p, experiment)));
         problem = resolved is null
             ? $"'{key}' is not a field: {(at.Length > 0 ? $"at '{at}': " : "")}{message}"
             : $"'{key}' is {SpecSchema.Describe(resolved.Field.Type)}; only scalar fields can be swept: {sweepable}";
         return null;
     }
+
+    /// <summary>Whether a sweep of <paramref name="experiment"/> may vary the scalar field at <paramref name="path"/>.</summary>
+    private static bool Sweepable(string path, string experiment) =>
+        !Labels.Contains(path) && !SpecPaths.IsAtOrUnder(path, AnalysisKey) && ExperimentKeys.UnreadAt(experiment, path) is null
+        && !(experiment != "olmo" && SpecPaths.IsAtOrUnder(path, ProbesKey));
 
     private static bool IsNumber(Type type) => (Nullable.GetUnderlyingType(type) ?? type) is var t
         && (t == typeof(int) || t == typeof(long) || t == typeof(double) || t == typeof(float) || t == typeof(decimal));

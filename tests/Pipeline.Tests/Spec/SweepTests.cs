@@ -177,6 +177,21 @@ public class SweepTests
         Assert.Equal(new[] { 3, 4 }, errors.Select(e => e.Line));
     }
 
+    /// <summary>The list of fields a sweep may vary names those its runs read: a synthetic file's was every scalar of every
+    /// experiment (about a hundred), most of which the same validation then refuses (data.*, olmo.*, probes.*, analysis.*).</summary>
+    [Fact]
+    public void The_sweepable_fields_an_error_lists_are_those_the_experiment_reads()
+    {
+        var message = Assert.Single(Errors(Yaml("name: a", "sweep:", "  synthetic: [1]"))).Message;
+
+        var listed = message[(message.IndexOf("only scalar fields can be swept: ", StringComparison.Ordinal) + 33)..].Split(", ");
+        Assert.Contains("synthetic.width", listed);
+        Assert.Contains("train.steps", listed);
+        Assert.Contains("seed", listed);
+        Assert.DoesNotContain(listed, p => p.StartsWith("data.") || p.StartsWith("olmo.") || p.StartsWith("probes.") || p.StartsWith("analysis.")
+            || p is "name" or "description" or "experiment");
+    }
+
     [Fact]
     public void Sweep_errors_and_document_errors_are_reported_together()
     {
