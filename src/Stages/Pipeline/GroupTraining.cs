@@ -90,7 +90,9 @@ static class GroupTraining
     /// absolute folder their data paths resolve against; null for a synthetic run).</summary>
     static SweepContract.Provenance Provenance(PipelineSpec spec, string? dataRoot, string? ids, string? absoluteIdsFrom)
     {
-        var started = SweepContract.Start(spec.Device);
+        // Where the run trained: `auto` is recorded as the device it picks here (as model.arrow's), not as the setting. A
+        // data run trains nothing and loads no LibTorch to ask.
+        var started = SweepContract.Start(spec.TrainsModel && spec.Device == "auto" ? Training.Devices.Resolve(spec.Device).ToString() : spec.Device);
         // One listing of the data's files both hashed and kept, so the fingerprint is that of the list beside it.
         var files = spec.Data is { } data ? DataFingerprint.Files(data, dataRoot!) : null;
         return started with
