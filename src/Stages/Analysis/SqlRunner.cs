@@ -96,7 +96,7 @@ public static partial class SqlRunner
         {
             var message = WithoutUnqueryableSuggestion(connection, WithoutSystemSuggestion(ex.Message));
             // The excerpt shows the SQL the user wrote, not the CREATE TABLE the runner wrapped it in.
-            throw new AnalysisException(step, SqlErrorLine.AsWritten(message, sql, writtenFrom), ex) { InSql = SqlErrorLine.In(message, sql, writtenFrom) };
+            throw new AnalysisException(step, KeywordColumns.WithHint(SqlErrorLine.AsWritten(message, sql, writtenFrom), sql), ex) { InSql = SqlErrorLine.In(message, sql, writtenFrom) };
         }
     }
 

@@ -136,7 +136,7 @@ public static partial class SqlStatements
 
     /// <summary>DuckDB's parser error for <paramref name="sql"/> (its own words, LINE and caret); parsing runs nothing.</summary>
     static string ParseErrorOf(DuckDBConnection connection, string sql) =>
-        Parse(connection, sql).Error is { Length: > 0 } error ? error : "DuckDB cannot parse this statement";
+        Parse(connection, sql).Error is { Length: > 0 } error ? KeywordColumns.WithHint(error, sql) : "DuckDB cannot parse this statement";
 
     static (int Count, string? Error) Parse(DuckDBConnection connection, string sql)
     {
