@@ -13,14 +13,16 @@ namespace Retention.Spec;
 /// </summary>
 internal static class SetOverrides
 {
-    /// <summary>The optional section (probes.gradients, synthetic.rare, …) an assignment reaches into that
+    /// <summary>The innermost optional section (probes.gradients, synthetic.rare, …) an assignment reaches into that
     /// <paramref name="root"/> does not have, or null. Setting one of its keys adds it with its defaults for the others, and
     /// a section present is on: said in a note, since the user may have thought the pipeline had it.</summary>
     public static string? AddedSection(YamlMappingNode root, string assignment)
     {
         var eq = assignment.IndexOf('=');
         if (eq <= 0 || SchemaPath.TryResolve(assignment[..eq].Trim(), out _, out _) is not { IsSweepEntry: false } target) return null;
-        return SpecSchema.FirstOptionalSection(target.Keys, prefix => YamlTree.At(root, prefix.Split('.')) is null or YamlScalarNode);
+        // The innermost: without probes, --set probes.gradients.instances=8 adds probes and probes.gradients, and the note
+        // names the probe it turns on rather than the section around it.
+        return SpecSchema.OptionalSections(target.Keys).LastOrDefault(prefix => YamlTree.At(root, prefix.Split('.')) is null or YamlScalarNode);
     }
 
     public static YamlMappingNode Apply(YamlMappingNode root, string assignment, SourceMap sources)

@@ -62,17 +62,20 @@ internal static class SpecSchema
 
     /// <summary>The first optional section on the way to <paramref name="keys"/>' last key (not that key itself), with the
     /// dotted path to it, for which <paramref name="absent"/> holds; null when there is none.</summary>
-    public static string? FirstOptionalSection(IReadOnlyList<string> keys, Func<string, bool> absent)
+    public static string? FirstOptionalSection(IReadOnlyList<string> keys, Func<string, bool> absent) =>
+        OptionalSections(keys).FirstOrDefault(absent);
+
+    /// <summary>The optional sections on the way to <paramref name="keys"/>' last key (not that key itself), outermost first,
+    /// by their dotted paths (probes, probes.gradients for probes.gradients.instances).</summary>
+    public static IEnumerable<string> OptionalSections(IReadOnlyList<string> keys)
     {
         var record = typeof(PipelineSpec);
         for (int i = 0; i < keys.Count - 1; i++)
         {
-            if (Find(record, keys[i]) is not { Kind: FieldKind.Record } field) return null;
-            var prefix = string.Join(".", keys.Take(i + 1));
-            if (IsOptionalSection(record, field) && absent(prefix)) return prefix;
+            if (Find(record, keys[i]) is not { Kind: FieldKind.Record } field) yield break;
+            if (IsOptionalSection(record, field)) yield return string.Join(".", keys.Take(i + 1));
             record = field.Type;
         }
-        return null;
     }
 
     /// <summary>

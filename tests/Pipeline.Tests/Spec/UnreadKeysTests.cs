@@ -188,4 +188,24 @@ public class UnreadKeysTests
         var cleared = Retention.Spec.SpecLoader.LoadText(File("probes: {das: {}}"), "p.yaml", sets: ["probes.das="], checkAnalysis: false, checkResources: false);
         Assert.Null(cleared.Spec.Probes!.Das);
     }
+    /// <summary>A set into a probe of a pipeline without probes adds both `probes` and the probe: the note names the probe it
+    /// turns on (it named only 'probes', whose own defaults run nothing).</summary>
+    [Fact]
+    public void A_set_into_a_probe_of_a_pipeline_without_probes_names_the_probe_it_adds()
+    {
+        var olmo = Yaml(
+            "name: o",
+            "experiment: olmo",
+            "data:",
+            "  sources: [{paths: ['https://example.org/a.json.gz']}]",
+            "  packing: {seq_len: 16, batch_size: 4}",
+            "  tasks: [{kind: comparison}]",
+            "olmo: {preset: 4M, layers: 1, hidden: 16, mlp_dim: 64, heads: 2}",
+            "train: {steps: 10}");
+
+        var note = Assert.Single(Load(olmo, null, "probes.gradients.instances=8").SetNotes);
+
+        Assert.StartsWith("--set probes.gradients.instances=8 adds 'probes.gradients', which the pipeline does not have", note);
+        Assert.Contains("--set 'probes.gradients={...}' writes it whole", note);
+    }
 }
