@@ -13,10 +13,13 @@ internal static class MissingDataHint
 {
     /// <summary>"; `pipeline data brown --out /abs/data/brown` writes the Brown corpus there" (data sample or data tokenize
     /// for other folders, by the source's format), or "" when the entry's folder holds files already (a pattern that
-    /// misses them, or files of another format, need another fix) or it names a list file other than Dolma's.</summary>
+    /// misses them, or files of another format, need another fix), it names a file that is there, or it names a list file
+    /// other than Dolma's.</summary>
     public static string For(string entry, string baseDirectory, DataSourceSpec source, TokenizerSpec tokenizer)
     {
         if (IsListFile(entry)) return DolmaList(Path.GetFullPath(entry.Trim(), baseDirectory));
+        // A file that is there, of the other format, is not missing: a command writing "there" would name the file as --out.
+        if (File.Exists(Path.GetFullPath(entry.Trim(), baseDirectory))) return "";
         var folder = Folder(entry, baseDirectory, source);
         if (HoldsFiles(folder)) return "";
         var dir = ShellWords.Quote(folder);

@@ -43,6 +43,22 @@ public class ShardListTests
         Assert.DoesNotContain("another kind", empty.Message);                                  // nothing there: nothing to suggest
     }
 
+    [Fact]
+    public void A_file_of_the_other_format_named_alone_is_said_with_the_format_that_reads_it()
+    {
+        using var dir = new ArtifactTempDir();
+        DataFiles.Write(dir.File("a.jsonl"), ["{\"text\":\"x\"}"]);
+        File.WriteAllBytes(dir.File("t.npy"), [1, 0, 2, 0]);
+
+        // A pre-tokenized source given a Dolma shard: it was told "expected e.g. .jsonl", of a .jsonl.
+        var shard = Assert.Throws<DataException>(() => ShardList.Expand(["a.jsonl"], dir.Path, PretokenizedSource.IsTokenFileName));
+        Assert.Equal($"'{dir.File("a.jsonl")}' is not a shard of this format: {ShardList.SourceFormatAdvice}", shard.Message);
+        Assert.DoesNotContain("expected", shard.Message);
+
+        var tokens = Assert.Throws<DataException>(() => ShardList.Expand(["t.npy"], dir.Path, formatAdvice: "data tokenize reads JSON lines"));
+        Assert.Equal($"'{dir.File("t.npy")}' is not a shard of this format: data tokenize reads JSON lines", tokens.Message);
+    }
+
     [Theory]
     [InlineData("data/*.json.zst")] // matches nothing
     [InlineData("missing.jsonl")]

@@ -70,6 +70,22 @@ public sealed class MissingDataHintTests() : InTempFolder("missing-data-")
             "--dtype uint32` writes token files there from Dolma shards", tokens);
     }
 
+    [Theory]
+    [InlineData("../data/a.jsonl", "pretokenized")]   // a Dolma shard named to a pre-tokenized source
+    [InlineData("../data/t.npy", "dolma")]            // a token file named to a text source
+    public void A_file_that_is_there_in_the_other_format_gets_the_format_to_check_not_a_command_writing_over_it(string path, string format)
+    {
+        Directory.CreateDirectory(Project("data"));
+        File.WriteAllText(Project("data", "a.jsonl"), "{\"text\": \"x\"}\n");
+        File.WriteAllBytes(Project("data", "t.npy"), [1, 0, 2, 0]);
+
+        var message = Error($"{{paths: ['{path}'], format: {format}}}");
+
+        // It named the file itself as --out: `data tokenize SHARDS... --out /abs/data/a.jsonl`.
+        Assert.DoesNotContain("pipeline data", message);
+        Assert.Contains("check the source's format", message);
+    }
+
     [Fact]
     public void The_gpu_profiles_dolma_list_gets_its_download_and_other_lists_nothing()
     {

@@ -122,7 +122,8 @@ public static class ShardList
             return;
         }
         if (!context.Accepts(Path.GetFileName(path)))
-            throw new DataException($"'{path}' is not a shard of this format (expected e.g. .jsonl, .json.gz, .json.zst)");
+            // The format's own advice: a fixed list of Dolma names read as nonsense of a .jsonl named to a pretokenized source.
+            throw new DataException($"'{path}' is not a shard of this format: {context.FormatAdvice}");
         Add(path);
     }
 
