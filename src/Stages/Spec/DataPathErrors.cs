@@ -30,7 +30,7 @@ internal static class DataPathErrors
                 foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
                     if (Data.PretokenizedManifest.Read(dir) is { } manifest)
                         foreach (var (key, message) in manifest.Disagreements(data.Sources[i], data.Tokenizer, tokenizers.Check(data.Tokenizer, baseDirectory).Identity, dir))
-                            yield return At(key == "source" ? $"data.sources[{i}]" : $"data.{key}", message);
+                            yield return At(key.StartsWith("source.", StringComparison.Ordinal) ? $"data.sources[{i}]{key["source".Length..]}" : $"data.{key}", message);
             }
             if (data.Sources[i] is { Format: "pretokenized", TokenDtype: "uint16" } source
                 && (source.EosTokenId ?? (data.Tokenizer.Kind == Data.TextTokenizer.Cl100kBase ? Data.Cl100kTokenizer.SpecialTokens.GetValueOrDefault(data.Tokenizer.EosToken) : 0)) is var eos and > ushort.MaxValue)

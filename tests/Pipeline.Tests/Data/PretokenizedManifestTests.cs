@@ -115,7 +115,7 @@ public class PretokenizedManifestTests() : InTempFolder("manifest-")
         var withEos = Source with { EosTokenId = 256 };
         // The bytes vocabulary's files (257 ids, EOS 256) read with GPT-2's 50,257 ids: the EOS agrees, the tokens do not.
         var (key, message) = Assert.Single(WrittenWithBytes().Disagreements(withEos, gpt2, TokenizerIdentity.Of(gpt2, TextTokenizer.Create(gpt2)), "tokens"));
-        Assert.Equal("source", key);
+        Assert.Equal("tokenizer.kind", key);
         Assert.Contains("(vocabulary 257), but data.tokenizer (gpt2) has a vocabulary of 50,257", message);
         Assert.Contains("set data.tokenizer: {kind: bpe, path: '", message);   // with the files that wrote them
         // GPT-2's files written by gpt2 and read as a bpe pair of the same files: the size agrees, and eos_token_id vouches.

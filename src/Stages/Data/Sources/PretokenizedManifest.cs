@@ -51,23 +51,24 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
     }
 
     /// <summary>Where a pre-tokenized source read with <paramref name="tokenizer"/> disagrees with the files' manifest: the
-    /// key to change (<c>source</c> for the source's own keys, else a <c>tokenizer.*</c> key) and what to do.</summary>
+    /// key to change (<c>source.token_dtype</c> or <c>source.eos_token_id</c> for the source's own keys, else a
+    /// <c>tokenizer.*</c> key), so the error stands at the key the message says to set, and what to do.</summary>
     /// <param name="identity">The pipeline's tokenizer as built (null when it could not be: its own error says why).</param>
     public IEnumerable<(string Key, string Message)> Disagreements(DataSourceSpec source, TokenizerSpec tokenizer, TokenizerIdentity? identity, string dir)
     {
         var written = $"the token files in {dir} were written by `pipeline data tokenize --tokenizer {Tokenizer}`";
         if (source.TokenDtype != Dtype)
-            yield return ("source", $"{written} as {Dtype}: set token_dtype: {Dtype}");
+            yield return ("source.token_dtype", $"{written} as {Dtype}: set token_dtype: {Dtype}");
         // Another kind may hold the same vocabulary (GPT-2's as a tokenizer.json): an explicit, equal eos_token_id says so.
         if (tokenizer.Kind != Tokenizer && source.EosTokenId != EosTokenId)
-            yield return ("source", $"{written}: set {AsWritten()} (the packer's EOS and the vocabulary come from it; " +
+            yield return ("tokenizer.kind", $"{written}: set {AsWritten()} (the packer's EOS and the vocabulary come from it; " +
                 $"with {tokenizer.Kind} the documents' EOS {EosTokenId} is not found and the model's vocabulary is wrong), " +
                 $"or eos_token_id: {EosTokenId} on the source if {tokenizer.Kind} has the same vocabulary");
         if (source.EosTokenId is { } eos && eos != EosTokenId)
-            yield return ("source", $"{written}: its documents end with EOS {EosTokenId}, not eos_token_id {eos}");
+            yield return ("source.eos_token_id", $"{written}: its documents end with EOS {EosTokenId}, not eos_token_id {eos}");
         // An equal eos_token_id vouches for the same vocabulary; its size can still say otherwise (bytes' ids read as GPT-2's).
         else if (tokenizer.Kind != Tokenizer && identity is not null && identity.VocabSize != VocabSize)
-            yield return ("source", $"{written} (vocabulary {VocabSize:N0}), but data.tokenizer ({tokenizer.Kind}) has a vocabulary of " +
+            yield return ("tokenizer.kind", $"{written} (vocabulary {VocabSize:N0}), but data.tokenizer ({tokenizer.Kind}) has a vocabulary of " +
                 $"{identity.VocabSize:N0}: its ids mean other tokens, whatever eos_token_id says; set {AsWritten()} as it was written");
         if (tokenizer.Kind == Tokenizer && identity is not null && Mismatch(tokenizer, identity, dir) is { } mismatch)
             yield return mismatch;

@@ -1,0 +1,44 @@
+using Retention.Data;
+using Retention.Spec;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Spec;
+
+/// <summary>Token files read with another dtype or tokenizer than wrote them are refused at the key the error says to set
+/// (README: "at the key to set (file:line:col)"), not at the start of their source, lines away.</summary>
+public sealed class TokenFileKeyPositionTests() : InTempFolder("token-key-")
+{
+    [Fact]
+    public void A_dtype_and_a_tokenizer_that_disagree_with_pretokenized_json_are_said_at_their_keys()
+    {
+        // Written by `data tokenize --tokenizer cl100k_base --dtype uint32`; read as uint16 with the bytes vocabulary.
+        var tokens = Directory.CreateDirectory(Path.Combine(dir, "tokens")).FullName;
+        File.WriteAllBytes(Path.Combine(tokens, "part-00000.npy"), new byte[8]);
+        var cl100k = new TokenizerSpec();
+        PretokenizedManifest.Of(cl100k, TextTokenizer.Create(cl100k), "uint32").Write(tokens);
+        var shipped = Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers");
+        var file = Path.Combine(dir, "p.yaml");
+        File.WriteAllText(file, string.Join('\n',
+            "name: p",
+            "experiment: data",
+            "data:",
+            "  sources:",
+            "    - paths: [tokens]",
+            "      format: pretokenized",
+            "      token_dtype: uint16",                                             // line 7
+            "  tokenizer:",
+            "    kind: bpe",                                                         // line 9
+            $"    path: '{Path.Combine(shipped, "bytes-vocab.json")}'",
+            $"    merges_path: '{Path.Combine(shipped, "bytes-merges.txt")}'",
+            "train: {steps: 2}") + "\n");
+
+        var errors = Assert.Throws<SpecException>(() => SpecLoader.Load(file, checkPaths: true)).Errors;
+
+        var dtype = Assert.Single(errors, e => e.Message.Contains("set token_dtype: uint32"));
+        Assert.Equal(("data.sources[0].token_dtype", 7), (dtype.Path, dtype.Line));   // was data.sources[0], line 5
+        // Two of them: the kind, and the vocabulary size its ids would be read with.
+        var kind = errors.Where(e => e.Message.Contains("set data.tokenizer.kind: cl100k_base")).ToList();
+        Assert.NotEmpty(kind);
+        Assert.All(kind, e => Assert.Equal(("data.tokenizer.kind", 9), (e.Path, e.Line)));
+    }
+}
