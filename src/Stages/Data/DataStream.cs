@@ -42,7 +42,7 @@ public static class DataStream
         ReadCursor? after = start.Source;
         var documents = Read(spec, baseDirectory, quality, start.Source, c => after = c, reader);
         var tokenized = ParallelTokenizer.Tokenize(tokenizer, documents, start.Packer.DocumentIndex, () => after, start.Source,
-            HeldOutSplit.From(spec.Packing).IsTraining, spec.Tokenizer.Threads, ct: ct);
+            HeldOutSplit.From(spec.Packing).IsTraining, spec.Tokenizer.Threads, spec.Packing.Prefetch, ct);
         return TrainingStream.Batches(tokenized, spec.Packing, tokenizer.EosId, injector, start);
     }
 
@@ -67,7 +67,7 @@ public static class DataStream
         IEnumerable<TokenizedDocument> heldOut = Pretokenized(onePass) is { } tokens
             ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer, 0, null, Keep, reader)
             : ParallelTokenizer.Tokenize(tokenizer, Read(onePass, baseDirectory, quality, null, _ => { }, reader),
-                keep: Keep, threads: spec.Tokenizer.Threads, ct: ct);
+                keep: Keep, threads: spec.Tokenizer.Threads, capacity: spec.Packing.Prefetch, ct: ct);
         var set = ValidationSet.Build(heldOut, packing.RowLength, tokenizer.EosId, packing.ValidationRows);
         if (set.Rows == 0 && Interlocked.Read(ref documents) == 0) throw NoDocument(quality);
         return set;
