@@ -28,11 +28,15 @@ public static class TorchLoading
     {
         for (var x = e; x is not null; x = x.InnerException)
             if (x is TypeInitializationException { TypeName: "TorchSharp.torch" } t)
-                return $"LibTorch could not be loaded ({FirstSentence(t.InnerException ?? t)}). A build published without LibTorch " +
+                return $"LibTorch could not be loaded ({Reason(t.InnerException ?? t)}). A build published without LibTorch " +
                        "(-p:LibTorchPackage=none) uses PyTorch's: export LD_LIBRARY_PATH=$(python3 -c \"import torch,os;print(os.path.dirname(torch.__file__))\")/lib " +
                        "(README \"GPU servers\")";
         return null;
     }
+
+    /// <summary>Why it failed, in words: with no LibTorch found at all (a build published without one, run with no
+    /// LD_LIBRARY_PATH) TorchSharp passes a null list of paths on, and "Value cannot be null" said nothing.</summary>
+    static string Reason(Exception e) => e is ArgumentNullException ? "no LibTorch library was found" : FirstSentence(e);
 
     /// <summary>TorchSharp's message runs on with its whole loader trace; its first sentence says what was missing.</summary>
     static string FirstSentence(Exception e) => e.Message.Split('\n', 2)[0].Split(". ", 2)[0].Trim().TrimEnd('.');
