@@ -109,6 +109,18 @@ public class PretokenizedManifestTests() : InTempFolder("manifest-")
     }
 
     [Fact]
+    public void Another_kind_without_an_eos_token_id_is_one_error_not_two()
+    {
+        // The bytes vocabulary's files read with GPT-2's: "set data.tokenizer: {kind: bpe, ...}" was said twice, the
+        // second time "whatever eos_token_id says" of a source that sets none.
+        var gpt2 = new TokenizerSpec { Kind = "gpt2" };
+        var (key, message) = Assert.Single(WrittenWithBytes().Disagreements(Source, gpt2, TokenizerIdentity.Of(gpt2, TextTokenizer.Create(gpt2)), "tokens"));
+        Assert.Equal("tokenizer.kind", key);
+        Assert.Contains("set data.tokenizer: {kind: bpe, path: '", message);
+        Assert.DoesNotContain("whatever eos_token_id says", message);
+    }
+
+    [Fact]
     public void An_equal_eos_token_id_does_not_vouch_for_another_kind_of_another_vocabulary_size()
     {
         var gpt2 = new TokenizerSpec { Kind = "gpt2" };

@@ -67,7 +67,8 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
         if (source.EosTokenId is { } eos && eos != EosTokenId)
             yield return ("source.eos_token_id", $"{written}: its documents end with EOS {EosTokenId}, not eos_token_id {eos}");
         // An equal eos_token_id vouches for the same vocabulary; its size can still say otherwise (bytes' ids read as GPT-2's).
-        else if (tokenizer.Kind != Tokenizer && identity is not null && identity.VocabSize != VocabSize)
+        // Without one, the other kind is said above, once.
+        else if (source.EosTokenId is not null && tokenizer.Kind != Tokenizer && identity is not null && identity.VocabSize != VocabSize)
             yield return ("tokenizer.kind", $"{written} (vocabulary {VocabSize:N0}), but data.tokenizer ({tokenizer.Kind}) has a vocabulary of " +
                 $"{identity.VocabSize:N0}: its ids mean other tokens, whatever eos_token_id says; set {AsWritten()} as it was written");
         if (tokenizer.Kind == Tokenizer && identity is not null && Mismatch(tokenizer, identity, dir) is { } mismatch)
