@@ -43,11 +43,13 @@ public static class SweepObserver
         var holder = SweepLock.IsHeld(sweepDir) ? SweepLock.Holder(sweepDir) : null;
         readBy = holder is not null && SweepLock.IsReading(holder) ? holder : null;
         bool sweepHeld = holder is not null && !SweepLock.IsAnalysis(holder), canAsk = schedulerProblem is null && !settled;
-        // Each run's status.json read once for what is shown of it (how its checkpoint groups, how it ended), after the scheduler
+        // Each run's status.json read for what is shown of it (how its checkpoint groups, how it ended), after the scheduler
         // was asked and the sweep's lock probed, as a run ends: its status is written before its lock goes, and a run that ended
-        // between an earlier read and the question would be taken for one the scheduler lost. (Settled reads before, only to
-        // decide whether to ask.)
-        var endIn = RunStatusFile.ReadOnce();
+        // between an earlier read and the question would be taken for one the scheduler lost. Its own lock is probed before
+        // and after the read (RunHold.Of says why), and every judgement below sees that one observation. (Settled reads
+        // before, only to decide whether to ask.)
+        var holds = Holds(sweepDir, plans.Select(p => ArtifactLayout.RunDir(sweepDir, p.RunId)), sweepHeld);
+        Func<string, RunStatus?> endIn = dir => holds[dir].Ended;
         var checkpoints = CheckpointSteps(sweepDir, plans, taskOf, endIn, out var damaged);
         if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
@@ -61,8 +63,8 @@ public static class SweepObserver
         {
             var run = plan.RunId;
             var dir = ArtifactLayout.RunDir(sweepDir, run);
-            var ended = endIn(dir);
-            var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), sweepHeld || SweepLock.IsHeld(dir),
+            var ended = holds[dir].Ended;
+            var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), holds[dir].Held,
                 CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run),
                 TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plan.Spec, ended.Tables) : null);
             if (taskOf.TryGetValue(run, out var task) && task.Sub.ArrayJobId is { } job)
@@ -84,6 +86,21 @@ public static class SweepObserver
         analysis = SweepStatus.OfRuns(analysis, states);
         analysis = SweepStatus.Stale(analysis, outcome, observed.Select(o => o.Finished), sweepDir);
         return states;
+    }
+
+    /// <summary>Each run's status.json and whether a process held it, by run folder, observed as <see cref="RunHold.Of"/>
+    /// says: every run's lock probed (a cluster task holds its runs'; <paramref name="sweepHeld"/>, the sweep's held for
+    /// training by a local `pipeline run`, holds them all), every status.json read, every lock probed again, the sweep's too,
+    /// and then the files without an end read again where neither probe found a holder. Each step for all runs before the next.</summary>
+    static Dictionary<string, RunHold> Holds(string sweepDir, IEnumerable<string> runDirs, bool sweepHeld)
+    {
+        var dirs = runDirs.ToList();
+        var before = dirs.Select(d => sweepHeld || SweepLock.IsHeld(d)).ToList();
+        var read = dirs.Select(RunStatusFile.Read).ToList();
+        bool sweepHeldAfter = SweepLock.IsHeldForTraining(sweepDir);
+        var after = dirs.Select(d => sweepHeldAfter || SweepLock.IsHeld(d)).ToList();
+        return dirs.Select((d, i) => (Dir: d, Hold: RunHold.Of(before[i], read[i], after[i], () => RunStatusFile.Read(d))))
+            .ToDictionary(h => h.Dir, h => h.Hold, StringComparer.Ordinal);
     }
 
     /// <summary>Whether the sweep has nothing left for the scheduler to tell: submitted, every run completed or failed (an
