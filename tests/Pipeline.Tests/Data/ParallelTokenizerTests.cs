@@ -49,6 +49,64 @@ public class ParallelTokenizerTests
         Assert.Equal("shard truncated", ex.Message);
     }
 
+    /// <summary>A stop (Ctrl+C in `data tokenize`) while the source waits for input that no stop can cut short, as a read of a named
+    /// pipe whose writer writes nothing: the command ended only after a 10 s wait for the source. Now it is not waited for; it
+    /// ends once the source returns, disposing it. The wait is made unbounded here, so that waiting shows as a hang (the 60 s
+    /// bounds only keep a failing test from hanging the suite).</summary>
+    [Fact]
+    public async Task A_stop_while_the_source_waits_for_input_is_not_held_up_by_it_and_the_source_is_closed_once_it_returns()
+    {
+        var limit = TimeSpan.FromSeconds(60);
+        using var inside = new ManualResetEventSlim();
+        using var input = new ManualResetEventSlim();
+        using var closed = new ManualResetEventSlim();
+        bool readOn = false;
+        IEnumerable<Document> Stalling()
+        {
+            try
+            {
+                yield return new Document("first", "a first document", "test", new("s", 0, 1));
+                inside.Set();
+                input.Wait();   // no token: as a read of a pipe
+                readOn = true;
+                yield return new Document("second", "never tokenized", "test", new("s", 0, 2));
+            }
+            finally { closed.Set(); }
+        }
+        var grace = ParallelTokenizer.StopGrace;
+        ParallelTokenizer.StopGrace = Timeout.InfiniteTimeSpan;
+        try
+        {
+            using var stop = new CancellationTokenSource();
+            var received = new List<string>();
+            using var consumed = new ManualResetEventSlim();
+            var consumer = Task.Run(() =>
+            {
+                foreach (var d in ParallelTokenizer.Tokenize(DataFixtures.Tokenizer, Stalling(), threads: 1, ct: stop.Token))
+                {
+                    received.Add(d.Document.Id);
+                    consumed.Set();
+                }
+            });
+            Assert.True(inside.Wait(limit), "the source was never asked for its second document");
+            Assert.True(consumed.Wait(limit), "the first document never came");
+            stop.Cancel();
+            Assert.True(await Task.WhenAny(consumer, Task.Delay(limit)) == consumer, "the stop waited for the source");
+            Assert.IsAssignableFrom<OperationCanceledException>(consumer.Exception?.InnerException);
+            Assert.Equal(["first"], received);
+            Assert.False(closed.IsSet);   // the source still waits
+
+            input.Set();
+            Assert.True(closed.Wait(limit), "the source was never disposed");
+            Assert.True(readOn);
+        }
+        finally
+        {
+            ParallelTokenizer.StopGrace = grace;
+            input.Set();
+        }
+    }
+
     /// <summary>Words of random letters, so no document's words are in the tokenizer's cache from another's.</summary>
     static string RandomWords(int chars, int seed)
     {

@@ -13,6 +13,27 @@ public static class ParallelTokenizer
 {
     private sealed record Numbered(long Index, Document Document, ReadCursor? Before);
 
+    /// <summary>Whether the feeder is inside the source (opening it or pulling a document), where a stop cannot reach it.</summary>
+    private sealed class Feeding
+    {
+        int inSource;
+        public bool InSource => Volatile.Read(ref inSource) == 1;
+        // A full fence each way: the feeder sets this and then looks at the stop, the consumer stops and then looks at this,
+        // so at least one of them sees the other.
+        public void Enter() => Interlocked.Exchange(ref inSource, 1);
+        public void Leave() => Interlocked.Exchange(ref inSource, 0);
+    }
+
+    /// <summary>How long leaving waits for the feeder to end. Tests make it unbounded, so that a wait shows as a hang.</summary>
+    internal static TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether leaving waits for the feeder: not after the caller's stop (Ctrl+C) while the feeder waits inside the source.
+    /// A read of a named pipe or a stalled device cannot be cancelled, and disposing the source from here does not wake it
+    /// (its handle stays open until the read returns), so the stop would wait for input that may never come. Left alone, the
+    /// feeder ends once the source returns: it looks at the stop first and touches nothing but the source's enumerator,
+    /// which it disposes. Else (a consumer leaving early, a fault, a feeder between documents) the wait is short.</summary>
+    private static bool WaitsForFeeder(Feeding feeding, CancellationToken stop) => !(stop.IsCancellationRequested && feeding.InSource);
+
     /// <param name="documents">The source's documents, from its resume point.</param>
     /// <param name="firstIndex">The source ordinal of the first document (the resumed packer cursor's document index).</param>
     /// <param name="cursor">Reads the source's cursor; called right after each document is pulled, when
@@ -27,7 +48,8 @@ public static class ParallelTokenizer
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var headroom = Reserve(threads);
         var block = CreateBlock(tokenizer, threads, capacity, cts.Token);
-        var feeder = Task.Run(() => FeedAsync(block, documents, firstIndex, cursor, start, keep, cts.Token), cts.Token);
+        var feeding = new Feeding();
+        var feeder = Task.Run(() => FeedAsync(block, documents, firstIndex, cursor, start, keep, feeding, cts.Token), cts.Token);
         try
         {
             // Blocking receive: the consumer is the trainer's synchronous thread; the block's own
@@ -42,7 +64,8 @@ public static class ParallelTokenizer
         {
             // Leaving early (the consumer stopped, or a fault): stop the feeder and the workers.
             cts.Cancel();
-            try { feeder.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { /* cancelled, or its fault already surfaced through the block */ }
+            if (WaitsForFeeder(feeding, ct))
+                try { feeder.Wait(StopGrace); } catch (AggregateException) { /* cancelled, or its fault already surfaced through the block */ }
         }
     }
 
@@ -55,7 +78,8 @@ public static class ParallelTokenizer
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var headroom = Reserve(threads);
         var block = CreateBlock(tokenizer, threads, capacity, cts.Token);
-        var feeder = Task.Run(() => FeedAsync(block, documents, firstIndex, cursor, start, keep, cts.Token), cts.Token);
+        var feeding = new Feeding();
+        var feeder = Task.Run(() => FeedAsync(block, documents, firstIndex, cursor, start, keep, feeding, cts.Token), cts.Token);
         try
         {
             while (await block.OutputAvailableAsync(cts.Token).ConfigureAwait(false))
@@ -66,7 +90,8 @@ public static class ParallelTokenizer
         finally
         {
             await cts.CancelAsync().ConfigureAwait(false);
-            try { await feeder.ConfigureAwait(false); } catch (Exception) { /* cancelled, or its fault already surfaced through the block */ }
+            if (WaitsForFeeder(feeding, ct))
+                try { await feeder.ConfigureAwait(false); } catch (Exception) { /* cancelled, or its fault already surfaced through the block */ }
         }
     }
 
@@ -98,7 +123,7 @@ public static class ParallelTokenizer
     }
 
     private static async Task FeedAsync(ITargetBlock<Numbered> block, IEnumerable<Document> documents, long index,
-        Func<ReadCursor?>? cursor, ReadCursor? before, Func<Document, bool>? keep, CancellationToken ct)
+        Func<ReadCursor?>? cursor, ReadCursor? before, Func<Document, bool>? keep, Feeding feeding, CancellationToken ct)
     {
         try
         {
@@ -106,8 +131,14 @@ public static class ParallelTokenizer
             // (the opening cursor for the first): a lazily opened source may not know its position
             // before the first MoveNext.
             using var e = documents.GetEnumerator();
-            while (e.MoveNext())
+            while (true)
             {
+                // Marked before the stop is looked at: a stop the consumer took for one outside the source is seen here.
+                feeding.Enter();
+                ct.ThrowIfCancellationRequested();
+                bool more = e.MoveNext();
+                feeding.Leave();
+                if (!more) break;
                 ct.ThrowIfCancellationRequested();
                 var doc = e.Current;
                 var after = cursor?.Invoke();
