@@ -94,6 +94,16 @@ public sealed class SweepLock : IDisposable
         catch (IOException) { return ""; }
     }
 
+    /// <summary>When the holder's line was written (the owner file's time, by the file system's clock, as the run files'
+    /// beside it), or null where there is none: a holder writes it just after taking the lock, so a file written before
+    /// this was written before the holder took the lock.</summary>
+    public static DateTime? HolderSince(string dir)
+    {
+        var path = Path.Combine(dir, FileName) + ".owner";
+        try { return File.Exists(path) ? File.GetLastWriteTimeUtc(path) : null; }
+        catch (IOException) { return null; }
+    }
+
     static bool IsFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122;
 
     /// <summary>Another process holds the lock: EWOULDBLOCK from flock (11 on Linux, 35 on macOS and the BSDs; .NET

@@ -6,8 +6,24 @@ namespace Retention.Cluster;
 /// lock, or the sweep's for training). Read so that a run ending or starting meanwhile is never taken for one left interrupted.</summary>
 /// <param name="Ended">The status.json read (null: the run had not ended).</param>
 /// <param name="Held">A process held the run at some moment of the observation.</param>
-public sealed record RunHold(RunStatus? Ended, bool Held)
+/// <param name="Earlier">An earlier attempt's end, read while a process held the run that took it up after that end was
+/// written (<see cref="StartedAgain"/>): not the run's end, <paramref name="Ended"/> is null.</param>
+public sealed record RunHold(RunStatus? Ended, bool Held, RunStatus? Earlier = null)
 {
+    /// <summary>This observation, with an end read while the run was held taken for the earlier attempt's when it was
+    /// written before the holder took its lock (<paramref name="holderSince"/>: when its line beside the lock was written;
+    /// null where a lock was held without one, a holder between taking it and writing its line). Such a holder trains
+    /// the run again (`run --resume` and a cluster task retrain every run not completed; a `run` without it, all) and
+    /// removes that end only once its preparation is done (a data run fingerprints its data first, seconds to minutes),
+    /// so shown as the run's end it would read as final. A completed end is kept: a resume skips that run. An end written
+    /// since the holder took the lock is its own, shown as it is.</summary>
+    /// <param name="endWritten">When the status.json read was written (the file system's clock, as the holder's line).</param>
+    public RunHold StartedAgain(DateTime endWritten, DateTime? holderSince) =>
+        Held && Ended is { } end && end.State != "completed" && (holderSince is not { } since || endWritten < since)
+            ? new(null, true, end)
+            : this;
+
+
     /// <summary>The run's lock probed, its status.json read, the lock probed again, and the file read once more where that
     /// alone can tell. A training process removes status.json as it starts and writes it before its lock goes, so:
     /// <list type="bullet">

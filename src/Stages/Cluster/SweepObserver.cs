@@ -64,7 +64,7 @@ public static class SweepObserver
             var run = plan.RunId;
             var dir = ArtifactLayout.RunDir(sweepDir, run);
             var ended = holds[dir].Ended;
-            var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), holds[dir].Held,
+            var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), holds[dir].Held, StartingAgainAfter: holds[dir].Earlier,
                 CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run),
                 TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plan.Spec, ended.Tables) : null);
             if (taskOf.TryGetValue(run, out var task) && task.Sub.ArrayJobId is { } job)
@@ -91,15 +91,28 @@ public static class SweepObserver
     /// <summary>Each run's status.json and whether a process held it, by run folder, observed as <see cref="RunHold.Of"/>
     /// says: every run's lock probed (a cluster task holds its runs'; <paramref name="sweepHeld"/>, the sweep's held for
     /// training by a local `pipeline run`, holds them all), every status.json read, every lock probed again, the sweep's too,
-    /// and then the files without an end read again where neither probe found a holder. Each step for all runs before the next.</summary>
+    /// and then the files without an end read again where neither probe found a holder. Each step for all runs before the next.
+    /// An end read while a run was held is then judged against when its holders took their locks (<see cref="RunHold.StartedAgain"/>),
+    /// their lines' times read last.</summary>
     static Dictionary<string, RunHold> Holds(string sweepDir, IEnumerable<string> runDirs, bool sweepHeld)
     {
         var dirs = runDirs.ToList();
-        var before = dirs.Select(d => sweepHeld || SweepLock.IsHeld(d)).ToList();
-        var read = dirs.Select(RunStatusFile.Read).ToList();
+        var before = dirs.Select(SweepLock.IsHeld).ToList();
+        var read = dirs.Select(RunStatusFile.ReadWritten).ToList();
         bool sweepHeldAfter = SweepLock.IsHeldForTraining(sweepDir);
-        var after = dirs.Select(d => sweepHeldAfter || SweepLock.IsHeld(d)).ToList();
-        return dirs.Select((d, i) => (Dir: d, Hold: RunHold.Of(before[i], read[i], after[i], () => RunStatusFile.Read(d))))
+        var after = dirs.Select(SweepLock.IsHeld).ToList();
+        bool sweepHeldEver = sweepHeld || sweepHeldAfter;
+        var sweepSince = sweepHeldEver ? SweepLock.HolderSince(sweepDir) : null;
+        return dirs.Select((d, i) =>
+            {
+                var hold = RunHold.Of(sweepHeld || before[i], read[i].Status, sweepHeldAfter || after[i], () => RunStatusFile.Read(d));
+                bool runHeld = before[i] || after[i];
+                var runSince = runHeld ? SweepLock.HolderSince(d) : null;
+                // The latest of the holders' locks taken; one held without its line yet: unknown (null), taken just now.
+                DateTime? since = sweepHeldEver && sweepSince is null || runHeld && runSince is null ? null
+                    : new[] { sweepSince, runSince }.Max();
+                return (Dir: d, Hold: hold.StartedAgain(read[i].WrittenUtc, since));
+            })
             .ToDictionary(h => h.Dir, h => h.Hold, StringComparer.Ordinal);
     }
 

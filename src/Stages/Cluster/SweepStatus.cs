@@ -21,6 +21,8 @@ public sealed record AnalysisState(string? Job, string State, string Detail);
 /// </summary>
 /// <param name="EndState">Asks the scheduler how the task ended (only called when the directory cannot tell).</param>
 /// <param name="Log">The task's log file, when submitted.</param>
+/// <param name="StartingAgainAfter">The earlier attempt's end, where the process holding the run took it up after that end
+/// (<see cref="Cluster.RunHold.StartedAgain"/>; <paramref name="Ended"/> is then null).</param>
 public sealed record RunObservation(
     RunStatus? Ended,
     SweepContract.Provenance? Started,
@@ -33,7 +35,8 @@ public sealed record RunObservation(
     bool SchedulerAnswered = true,
     long? CheckpointStep = null,
     string? CheckpointProblem = null,
-    string? TablesProblem = null);
+    string? TablesProblem = null,
+    RunStatus? StartingAgainAfter = null);
 
 /// <summary>
 /// The state of each run of a sweep from its run directories and the scheduler (pure: the observations
@@ -89,6 +92,10 @@ public static class SweepStatus
                 "interrupted" => new(run, "interrupted", $"stopped at step {ended.Steps:N0}; resubmit (or run --resume) to continue"),
                 _ => new(run, "failed", ended.Error is { } why ? $"{ended.State}: {why}" : $"{ended.State} at step {ended.Steps:N0}"),
             };
+        // Held by a process that took the run up after its earlier attempt ended (RunHold.StartedAgain): that end is not final.
+        if (o.LockHeld && o.StartingAgainAfter is { } earlier)
+            return new(run, "running", $"starting again (its attempt before ended {earlier.State} at step {earlier.Steps:N0}); " +
+                "this attempt writes its own end");
         if (o.Started is { } started)
         {
             if (o.LockHeld) return new(run, "running", $"since {started.Started} on {started.Host} (pid {started.ProcessId})");

@@ -11,15 +11,22 @@ public static class RunStatusFile
 
     /// <summary>The status.json a run's training wrote when it ended, or null while it has not.</summary>
     /// <exception cref="ArtifactException">The file is there but not a status (damaged outside this program, which writes it atomically).</exception>
-    public static RunStatus? Read(string runDir)
+    public static RunStatus? Read(string runDir) => ReadWritten(runDir).Status;
+
+    /// <summary><see cref="Read"/> with when the file read was written (the file system's clock; MinValue where there is
+    /// none), both from one open of it, so the time is the content's even while the file is replaced.</summary>
+    public static (RunStatus? Status, DateTime WrittenUtc) ReadWritten(string runDir)
     {
         var path = Path.Combine(runDir, Name);
-        if (!File.Exists(path)) return null;
+        if (!File.Exists(path)) return (null, DateTime.MinValue);
         try
         {
-            return JsonSerializer.Deserialize<RunStatus>(File.ReadAllText(path), RecordJson.Options)
-                ?? throw new JsonException("empty");
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var written = File.GetLastWriteTimeUtc(file.SafeFileHandle);
+            var text = new StreamReader(file).ReadToEnd();
+            return (JsonSerializer.Deserialize<RunStatus>(text, RecordJson.Options) ?? throw new JsonException("empty"), written);
         }
+        catch (FileNotFoundException) { return (null, DateTime.MinValue); }   // removed since (a run starting again)
         catch (JsonException e)
         {
             throw new ArtifactException(path, $"not a readable run status ({e.Message}); delete it and the run counts as " +

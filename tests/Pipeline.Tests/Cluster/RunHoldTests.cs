@@ -39,6 +39,27 @@ public sealed class RunHoldTests
         Assert.Equal(new RunHold(null, false), hold);
     }
 
+    /// <summary>An end read while the run was held: the earlier attempt's where written before the holder took its lock (or the
+    /// holder has not written its line yet), so the run is starting again; the holder's own where written since; a completed
+    /// one kept (a resume skips it); a run held by nothing keeps its end whatever the times.</summary>
+    [Theory]
+    [InlineData(true, "failed", -1, 0, null, "failed")]
+    [InlineData(true, "interrupted", -1, 0, null, "interrupted")]
+    [InlineData(true, "failed", null, 0, null, "failed")]                // held, the holder's line not written yet
+    [InlineData(true, "failed", 0, 0, "failed", null)]                  // written as the lock was taken: the holder's own
+    [InlineData(true, "failed", 0, 1, "failed", null)]                  // written since: the holder's own
+    [InlineData(true, "completed", -1, 0, "completed", null)]
+    [InlineData(false, "failed", -1, 0, "failed", null)]
+    public void An_end_written_before_its_holder_took_the_lock_is_the_earlier_attempts(bool held, string read, int? holderAt, int writtenAt,
+        string? ended, string? earlier)
+    {
+        var t0 = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var hold = new RunHold(End(read), held).StartedAgain(t0.AddSeconds(writtenAt), holderAt is { } h ? t0.AddSeconds(-h) : null);
+        Assert.Equal(ended, hold.Ended?.State);
+        Assert.Equal(earlier, hold.Earlier?.State);
+        Assert.Equal(held, hold.Held);
+    }
+
     // A model of one run and one `status` looking at it: the training process's steps (as GroupTraining takes them under its
     // lock) interleaved with the observer's in every order, and what is shown checked against what was true at some moment
     // between the observer's first step and its last.
