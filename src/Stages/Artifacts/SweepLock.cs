@@ -25,8 +25,14 @@ public sealed class SweepLock : IDisposable
     /// says it is being read rather than that its analysis is running.</summary>
     public const string ForReading = "read by advise";
 
+    /// <summary>What <c>pipeline submit</c> holds a sweep for while it readies its folder for the jobs it queues (earlier
+    /// runs moved aside or to new ids, pipeline.yaml written): it trains nothing, so `status` shows the runs as they are
+    /// and says the sweep is being written by it.</summary>
+    public const string ForSubmission = "submission";
+
     /// <exception cref="SweepLockedException">Another process holds the directory.</exception>
-    /// <param name="purpose">Said in the holder's line (<see cref="ForAnalysis"/>, <see cref="ForAdvice"/>, <see cref="ForReading"/>);
+    /// <param name="purpose">Said in the holder's line (<see cref="ForAnalysis"/>, <see cref="ForAdvice"/>, <see cref="ForReading"/>,
+    /// <see cref="ForSubmission"/>);
     /// null while training.</param>
     public static SweepLock Acquire(string sweepDir, string? purpose = null)
     {
@@ -128,9 +134,16 @@ public sealed class SweepLock : IDisposable
         catch (IOException) { return false; }   // gone meanwhile, or a file system that cannot lock: no holder to name
     }
 
-    /// <summary>Whether a live process holds the directory to train in it: held, and not by an analysis (a holder whose
-    /// line is not written yet counts as training).</summary>
-    public static bool IsHeldForTraining(string dir) => IsHeld(dir) && !IsAnalysis(Holder(dir));
+    /// <summary>Whether a live process holds the directory to train in it: held, and not by an analysis nor a submission
+    /// (a holder whose line is not written yet counts as training).</summary>
+    public static bool IsHeldForTraining(string dir) => IsHeld(dir) && IsTraining(Holder(dir));
+
+    /// <summary>Whether a holder's line is a training process's (a local `pipeline run`; a line not written yet counts as one):
+    /// not an analysis's (<see cref="IsAnalysis"/>) nor a submission's (<see cref="IsSubmission"/>).</summary>
+    public static bool IsTraining(string holder) => !IsAnalysis(holder) && !IsSubmission(holder);
+
+    /// <summary>Whether a holder's line is `submit`'s readying the sweep's folder (<see cref="ForSubmission"/>).</summary>
+    public static bool IsSubmission(string holder) => holder.EndsWith($"({ForSubmission})", StringComparison.Ordinal);
 
     /// <summary>Whether a holder's line (<see cref="Holder"/>) is an analysis's or an advice's: `analyze`'s, or `advise`'s
     /// writing analysis/ or only reading the sweep. None of them trains.</summary>

@@ -11,7 +11,8 @@ public static class SweepObserver
     /// <param name="schedulerProblem">Why the scheduler could not be asked (its commands missing or failing), or null.</param>
     /// <param name="analysis">The state of the latest submission's analysis job, or null when none was submitted.</param>
     /// <param name="readBy">The holder's line of an `advise` that only reads the sweep (it writes nothing here, so the
-    /// analysis line says what it would without it), or null.</param>
+    /// analysis line says what it would without it), or of a `submit` readying the sweep's folder (it trains nothing, so the
+    /// runs are shown as they are), or null.</param>
     public static IReadOnlyList<RunState> Observe(string sweepDir, out string? schedulerProblem, out AnalysisState? analysis, out string? readBy)
     {
         analysis = null;
@@ -41,8 +42,8 @@ public static class SweepObserver
         }
         // The sweep's lock probed and its holder read once: training (runs are running) or an analysis writing.
         var holder = SweepLock.IsHeld(sweepDir) ? SweepLock.Holder(sweepDir) : null;
-        readBy = holder is not null && SweepLock.IsReading(holder) ? holder : null;
-        bool sweepHeld = holder is not null && !SweepLock.IsAnalysis(holder), canAsk = schedulerProblem is null && !settled;
+        readBy = holder is not null && (SweepLock.IsReading(holder) || SweepLock.IsSubmission(holder)) ? holder : null;
+        bool sweepHeld = holder is not null && SweepLock.IsTraining(holder), canAsk = schedulerProblem is null && !settled;
         // Each run's status.json read for what is shown of it (how its checkpoint groups, how it ended), after the scheduler
         // was asked and the sweep's lock probed, as a run ends: its status is written before its lock goes, and a run that ended
         // between an earlier read and the question would be taken for one the scheduler lost. Its own lock is probed before
@@ -128,7 +129,7 @@ public static class SweepObserver
     /// or a local run holding it after its runs ended; else null (an `advise` only reading the sweep writes nothing).</summary>
     /// <param name="holder">The sweep lock's holder line; null where it is not held.</param>
     static AnalysisState? AnalysisRunning(string? holder, IReadOnlyList<RunState> runs) =>
-        holder is null || SweepLock.IsReading(holder) ? null
+        holder is null || SweepLock.IsReading(holder) || SweepLock.IsSubmission(holder) ? null
         : SweepLock.IsAnalysis(holder) ? new(null, "running", $"pipeline {(SweepLock.IsAdvice(holder) ? "advise" : "analyze")} ({holder})")
         : runs.All(r => r.State is "completed" or "failed" or "interrupted") ? new(null, "running", $"the run's own ({holder})")
         : null;

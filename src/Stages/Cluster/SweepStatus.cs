@@ -138,8 +138,11 @@ public static class SweepStatus
         $"analysis{(a.Job is null ? "" : $" (job {a.Job})")}: {a.State}{(a.Detail.Length > 0 ? $": {a.Detail}" : "")}";
 
     /// <summary>"sweep: being read by pipeline advise (pid 7 on host since ...)": an `advise` holding the sweep to read it
-    /// only, which neither runs its analysis nor changes what the other lines say (its advice goes elsewhere).</summary>
-    public static string ReadLine(string holder) => $"sweep: being read by pipeline advise ({holder}); it writes nothing here";
+    /// only, which neither runs its analysis nor changes what the other lines say (its advice goes elsewhere); or "sweep:
+    /// being written by pipeline submit (...)": a `submit` readying the folder for the jobs it queues, which trains nothing.</summary>
+    public static string ReadLine(string holder) => SweepLock.IsSubmission(holder)
+        ? $"sweep: being written by pipeline submit ({holder}); it readies the folder for the jobs it queues, which train the runs"
+        : $"sweep: being read by pipeline advise ({holder}); it writes nothing here";
 
     /// <summary>The analysis state to report: the submitted job's while it is queued or running; else the recorded outcome of
     /// the latest analysis when it ended after that submission (the job's own `analyze`, or one run by hand after the job

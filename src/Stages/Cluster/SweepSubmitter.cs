@@ -92,7 +92,7 @@ public static class SweepSubmitter
         string? previousPipeline = null;
         var firstCreated = FirstMissing(s.SweepDir);   // null: the sweep folder was there
         bool created = firstCreated is not null;
-        using (SweepLock.Acquire(s.SweepDir))   // not while a local `pipeline run` writes the sweep
+        using (SweepLock.Acquire(s.SweepDir, SweepLock.ForSubmission))   // not while a local `pipeline run` writes the sweep
         {
             if (overwrite)
                 foreach (var old in ArtifactLayout.ResultFolders.Select(d => Path.Combine(s.SweepDir, d)).Where(Directory.Exists))
@@ -162,7 +162,7 @@ public static class SweepSubmitter
     {
         var sweepDir = plan.Submission.SweepDir;
         if (!Directory.Exists(sweepDir)) return null;
-        using (SweepLock.Acquire(sweepDir))   // not while a local `pipeline run` writes the sweep
+        using (SweepLock.Acquire(sweepDir, SweepLock.ForSubmission))   // not while a local `pipeline run` writes the sweep
         {
             var newIds = plan.Renamed.ToDictionary(m => m.From, m => m.To.RunId, StringComparer.Ordinal);
             foreach (var (from, to) in plan.Renamed) await TakeOverAsync(sweepDir, from, to, pipeline, newIds);
