@@ -26,7 +26,7 @@ public static class RunStatusFile
             var text = new StreamReader(file).ReadToEnd();
             return (JsonSerializer.Deserialize<RunStatus>(text, RecordJson.Options) ?? throw new JsonException("empty"), written);
         }
-        catch (FileNotFoundException) { return (null, DateTime.MinValue); }   // removed since (a run starting again)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return (null, DateTime.MinValue); }   // removed since (a run starting again, set aside)
         catch (JsonException e)
         {
             throw new ArtifactException(path, $"not a readable run status ({e.Message}); delete it and the run counts as " +
