@@ -53,8 +53,7 @@ public static class AnalyzeCommand
                 Pipeline.CompletedRunTables.RequireIntact(trainedRuns, run => ArtifactLayout.RunDir(sweepDir, run), sweepDir, "`pipeline analyze`");
                 var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
                 Interrupt.WorkWritten();
-                foreach (var table in tables.Where(t => t.Print))
-                    TablePrinter.Print(table.Result, table.Name, maxRows: 20);
+                PrintedTables.Print(tables);
                 // The runs in the folder decide what is mixed: the sweep they were trained under, not a --pipeline file's.
                 var sweep = ownFile is null ? Pipeline.SweepContract.StoredSweep(sweepDir) ?? pipeline.Spec.Sweep : pipeline.Spec.Sweep;
                 Errors.Warn(pipeline.SourceName, [.. SweptKeyCoverage.Check(pipeline.Spec.Analysis, sweep, tables),
@@ -67,6 +66,7 @@ public static class AnalyzeCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
+                PrintedTables.WrittenBefore(e);   // before the error, which says they were written
                 int exit = Errors.Report(e, inputErrors: e is not AnalysisException, advice: WriteAdvice.Output);
                 // A table the runs write but none has yet (stopped before their first checkpoint): said as `query` says it.
                 if (e is AnalysisException && SqlRunner.MissingTableName(e.Message) is { } missing && UnwrittenTable.Note(missing, r.GetValue(dir)!) is { } note)

@@ -45,13 +45,13 @@ public static class RunCommand
                 var progress = ConsoleProgress.Create();
                 var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct, resume: r.GetValue(resume), analyze: !r.GetValue(noAnalysis), jobs: parallelJobs, overwrite: r.GetValue(overwrite)));
                 Interrupt.WorkWritten();
-                foreach (var table in result.Tables.Where(t => t.Print))
-                    TablePrinter.Print(table.Result, table.Name, maxRows: 20);
+                PrintedTables.Print(result.Tables);
                 Console.WriteLine($"artifacts: {result.SweepDir}");
                 return RunOutcome.ExitCode(result, Console.Error);
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
+                PrintedTables.WrittenBefore(e);   // before the error, which says they were written
                 return Errors.Report(e);
             }
         });

@@ -42,7 +42,15 @@ public sealed class AnalysisException : Exception
 
     /// <summary>The same failure said where its step is declared; itself when that is not known.</summary>
     public AnalysisException At(string? declaredAt) =>
-        declaredAt is null ? this : new AnalysisException(Step, Cause, InnerException, declaredAt, WithoutPositions) { InSql = InSql, Parts = Parts };
+        declaredAt is null ? this : new AnalysisException(Step, Cause, InnerException, declaredAt, WithoutPositions) { InSql = InSql, Parts = Parts, Written = Written };
+
+    /// <summary>The tables the analysis wrote before it failed (the failure says they were written), in order; the
+    /// command prints those the spec asks to print, as it would have after a success.</summary>
+    public IReadOnlyList<AnalysisTableResult> Written { get; init; } = [];
+
+    /// <summary>The same failure, after <paramref name="written"/> were written.</summary>
+    public AnalysisException After(IReadOnlyList<AnalysisTableResult> written) =>
+        new(Step, Cause, InnerException, DeclaredAt, WithoutPositions) { InSql = InSql, Parts = Parts, Written = [.. written] };
 
     /// <summary>The same failure said where <paramref name="declaration"/> places it: at DuckDB's line of the SQL where
     /// that is the file's; itself when the declaration is not known.</summary>

@@ -66,9 +66,9 @@ public static partial class AnalysisRunner
             {
                 results.Add(await RunTableAsync(catalog, table, outputDir, ct).ConfigureAwait(false));
             }
-            catch (AnalysisException e) when (declaredAt.GetValueOrDefault(e.Step) is { } at)
+            catch (AnalysisException e)
             {
-                throw e.At(at);
+                throw (declaredAt.GetValueOrDefault(e.Step) is { } at ? e.At(at) : e).After(results);
             }
             log?.WriteLine($"table {table.Name}: {results[^1].Result.Rows.Count} rows -> {results[^1].ArrowPath}");
         }
@@ -105,9 +105,9 @@ public static partial class AnalysisRunner
                 results.Add(new AnalysisTableResult(name, table, Path.Combine(outputDir, name + ".arrow"), Print: true));
             log?.WriteLine($"advice -> {outputDir}");
         }
-        if (failed.Count == 1) throw failed[0];
+        if (failed.Count == 1) throw failed[0].After(results);
         if (failed.Count > 1)
-            throw AnalysisException.Combined($"{failed.Count} plots", failed, Written(spec, failed.Count));
+            throw AnalysisException.Combined($"{failed.Count} plots", failed, Written(spec, failed.Count)).After(results);
         return results;
     }
 

@@ -19,7 +19,7 @@ static class AnalysisAfterTraining
             throw new AnalysisException(e.Step, e.Cause +
                 $"\n(the runs' artifacts in {sweepDir} are complete; after fixing the analysis, " +
                 $"`pipeline analyze {sweepDir} --pipeline FILE{(pipeline.Profile is { } profile ? $" --profile {profile}" : "")}` redoes it without training)",
-                e.InnerException, e.DeclaredAt);
+                e.InnerException, e.DeclaredAt) { Written = e.Written };
         }
     }
 
@@ -52,7 +52,7 @@ static class AnalysisAfterTraining
                       "`pipeline run ... --resume` finishes the runs and then runs it";
             await AnalysisOutcome.RecordAsync(sweepDir, AnalysisOutcome.Interrupted, why);
             progress.Info(why);
-            return Interrupted([]);
+            return Interrupted(e is AnalysisException written ? written.Written : []);
         }
     }
 
