@@ -25,7 +25,7 @@ internal static class OptionLists
     /// (as a pipeline's --device does: the bench commands take the device as it is, not through a spec).</exception>
     public static string Device(string value, string option = "--device") =>
         Retention.Spec.DeviceNames.IsValid(value) ? value
-            : throw new UsageException($"{option} {value}: unknown device '{value}'; allowed: {Retention.Spec.DeviceNames.Allowed}");
+            : throw new UsageException($"{option} {value}: {Retention.Spec.DeviceNames.Unknown(value)}");
 
     /// <exception cref="UsageException"><paramref name="value"/> is below <paramref name="min"/>.</exception>
     public static int AtLeast(int value, int min, string option) =>

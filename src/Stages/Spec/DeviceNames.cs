@@ -8,4 +8,18 @@ public static class DeviceNames
 
     public static bool IsValid(string name) => name is "cpu" or "cuda" or "auto"
         || name.StartsWith("cuda:", StringComparison.Ordinal) && name.Length > 5 && !name.AsSpan(5).ContainsAnyExcept("0123456789");
+
+    /// <summary>"unknown device 'CPU' (did you mean 'cpu'?); allowed: ...", as other unknown values say it.</summary>
+    public static string Unknown(string name) =>
+        $"unknown device '{name}'{(Meant(name) is { } meant ? $" (did you mean '{meant}'?)" : "")}; allowed: {Allowed}";
+
+    /// <summary>The device <paramref name="name"/> likely means: itself in lower case (CPU, CUDA:0), cuda for a GPU (which the
+    /// spelling helper would take for cpu, one letter away), else the name nearest in spelling.</summary>
+    static string? Meant(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        if (IsValid(lower)) return lower;
+        if (lower == "gpu" || lower.StartsWith("gpu:", StringComparison.Ordinal) && IsValid("cuda" + lower[3..])) return "cuda" + lower[3..];
+        return KeySuggestions.Closest(name, ["cpu", "cuda", "auto"]);
+    }
 }

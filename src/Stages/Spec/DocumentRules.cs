@@ -11,7 +11,7 @@ internal static class DocumentRules
         c.Check(SpecNames.IsPipelineName(spec.Name), "name",
             $"'{spec.Name}' is not a valid name; use letters, digits, '.', '_' and '-', starting with a letter or digit");
         c.OneOf(spec.Experiment, SpecChoices.Experiments, "experiment", "experiment");
-        c.Check(DeviceNames.IsValid(spec.Device), "device", $"unknown device '{spec.Device}'; allowed: {DeviceNames.Allowed}");
+        c.Check(DeviceNames.IsValid(spec.Device), "device", DeviceNames.Unknown(spec.Device));
     }
 
     /// <summary>An optional section written with no value (`das:`, `rare: ~`) reads as null, which leaves it out: a user

@@ -1,6 +1,6 @@
 namespace Retention.Tests.Host;
 
-/// <summary>A bad --device is reported as the option the user typed, by every command that takes one: those that
+/// <summary>A bad --device (CPU, in capitals) is reported as the option the user typed, by every command that takes one: those that
 /// turn it into a --set of the pipeline (run, validate, submit, bench probes, probe) and the bench commands that use
 /// it as it is; a usage error (exit 2) before any work.</summary>
 public sealed class DeviceOptionErrorTests() : InTempFolder("device-option-")
@@ -24,10 +24,11 @@ public sealed class DeviceOptionErrorTests() : InTempFolder("device-option-")
         File.WriteAllText(Path.Combine(dir, "run", "run.yaml"), spec);   // what `probe` reads of a run first
         var before = Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToList();
 
-        var (exit, output, err) = CliProcess.Run(dir, Limit, [.. command.Split(' '), "--device", "tpu"]);
+        // In capitals: the error also names the spelling meant, as the pipeline's device: says it.
+        var (exit, output, err) = CliProcess.Run(dir, Limit, [.. command.Split(' '), "--device", "CPU"]);
 
         Assert.True(exit == 2, output + err);
-        Assert.Equal("error: --device tpu: unknown device 'tpu'; allowed: cpu, cuda, auto, cuda:N (N = GPU index)", err.Trim());
+        Assert.Equal("error: --device CPU: unknown device 'CPU' (did you mean 'cpu'?); allowed: cpu, cuda, auto, cuda:N (N = GPU index)", err.Trim());
         Assert.Equal(before, Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order());   // nothing written
     }
 }

@@ -79,7 +79,11 @@ public class MalformedSpecTests
         // ---- validation ----
         { "name with a space", Yaml("name: my run"), 1, 7, "name", ["'my run' is not a valid name", "letters, digits, '.', '_' and '-'"] },
         { "unknown experiment", Yaml("name: a", "experiment: lm"), 2, 13, "experiment", ["unknown experiment 'lm'", "allowed: synthetic"] },
-        { "unknown device", Yaml("name: a", "device: gpu"), 2, 9, "device", ["unknown device 'gpu'", "allowed: cpu, cuda, auto, cuda:N"] },
+        { "unknown device", Yaml("name: a", "device: gpu"), 2, 9, "device", ["unknown device 'gpu' (did you mean 'cuda'?)", "allowed: cpu, cuda, auto, cuda:N"] },
+        { "device in capitals", Yaml("name: a", "device: CPU"), 2, 9, "device", ["unknown device 'CPU' (did you mean 'cpu'?); allowed: cpu, cuda, auto, cuda:N"] },
+        { "GPU index in capitals", Yaml("name: a", "device: CUDA:1"), 2, 9, "device", ["unknown device 'CUDA:1' (did you mean 'cuda:1'?)"] },
+        { "misspelt device", Yaml("name: a", "device: cdua"), 2, 9, "device", ["unknown device 'cdua' (did you mean 'cuda'?)"] },
+        { "unlike any device", Yaml("name: a", "device: metal"), 2, 9, "device", ["unknown device 'metal'; allowed: cpu, cuda, auto, cuda:N"] },
         { "unknown basis", Yaml("name: a", "synthetic: {basis: fourier}"), 2, 20, "synthetic.basis", ["unknown basis 'fourier'", "allowed: identity, random"] },
         { "unknown optimizer", Yaml("name: a", "train: {optimizer: sgd}"), 2, 20, "train.optimizer", ["unknown optimizer 'sgd'", "allowed: adam"] },
         { "unknown schedule", Yaml("name: a", "train: {lr_schedule: linear}"), 2, 22, "train.lr_schedule", ["unknown lr_schedule 'linear'", "allowed: constant, cosine"] },
