@@ -53,7 +53,8 @@ internal static class BindingErrors
         var expected = valueInfo?.Expected is { Length: > 0 } text ? text : null;
 
         if (raw.Contains("nullability", StringComparison.OrdinalIgnoreCase))
-            return new(sources.ErrorAt(value, path, $"expected {expected ?? "a value"}, got null"), value, []);
+            return new(sources.ErrorAt(value, path, $"expected {expected ?? "a value"}, got null" +
+                (EmptySetValue.IsFrom(sources.SourceOf(value)) ? EmptySetValue.Hint(path, valueInfo?.Type) : "")), value, []);
 
         if (e.InnerException is OverflowException && valueInfo?.Type is { } type)
             return new(sources.ErrorAt(value, path, $"expected {expected} {Range(type)}, got {YamlTree.Describe(value)}"), value, []);

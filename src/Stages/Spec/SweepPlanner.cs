@@ -132,7 +132,8 @@ internal static class SweepPlanner
     {
         if (node is not YamlSequenceNode list || list.Children.Count == 0)
         {
-            errors.Add(sources.ErrorAt(node, path, $"expected a non-empty list of values, got {YamlTree.Describe(node)}"));
+            errors.Add(sources.ErrorAt(node, path, $"expected a non-empty list of values, got {YamlTree.Describe(node)}" +
+                (YamlTree.IsNull(node) && EmptySetValue.IsFrom(sources.SourceOf(node)) ? EmptySetValue.SweepHint(path[(path.IndexOf('.') + 1)..]) : "")));
             return null;
         }
 

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Retention.Spec;
+
+/// <summary>What to say after "expected X, got null" where the null is an empty <c>--set key=</c>: such a value clears a
+/// key only where it may be unset (an optional section, an optional value), and this key needs a value, so the error
+/// says what one looks like rather than leaving the user to guess at YAML.</summary>
+internal static class EmptySetValue
+{
+    public static bool IsFrom(string source) => source.StartsWith("--set ", StringComparison.Ordinal);
+
+    /// <summary>"; an empty --set value clears only a key that may be left unset (...); train.steps needs an integer: write
+    /// one, e.g. --set train.steps=100000 (its default, ...)".</summary>
+    public static string Hint(string path, Type? type)
+    {
+        var needs = type is null ? "a value" : SpecSchema.Describe(type);
+        return "; an empty --set value clears only a key that may be left unset (an optional section, e.g. --set probes.das=, " +
+               $"or an optional value such as data.tokenizer.path); {path} needs {needs}: {Example(path, type)}";
+    }
+
+    /// <summary>A sweep entry cleared: it needs values, and one value for every run is the field's own --set.</summary>
+    public static string SweepHint(string entry) =>
+        $"; an empty --set value does not remove a sweep entry: give its values, e.g. --set sweep.{entry}=[0,1], " +
+        $"or one value for every run with --set {entry}=VALUE, which removes the entry";
+
+    static string Example(string path, Type? type)
+    {
+        var t = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        var initial = Default(path);
+        if (t is null || SpecSchema.KindOf(t) is FieldKind.RecordList or FieldKind.ScalarList)
+            return $"write its items in a YAML list, or --set {path}=[] for none";
+        if (t == typeof(bool)) return $"write --set {path}=true or --set {path}=false" + (initial is null ? "" : $" (its default is {initial})");
+        // The default is a value that is right for the key; without one, a sample of its type.
+        if (initial is not null) return $"write one, e.g. --set {path}={initial} (its default, which leaving the --set out also gives)";
+        return $"write one, e.g. --set {path}={(t == typeof(int) || t == typeof(long) ? "1000" : t == typeof(double) ? "0.5" : "TEXT")}";
+    }
+
+    /// <summary>The key's default as YAML writes it, or null where it has none (a required key, a list item's key).</summary>
+    static string? Default(string path)
+    {
+        if (SchemaPath.TryResolve(path, out _, out _) is not { IsSweepEntry: false, Field: { Kind: FieldKind.Scalar } field }) return null;
+        try
+        {
+            return field.Property.GetValue(Activator.CreateInstance(field.Property.DeclaringType!)) switch
+            {
+                null => null,
+                bool b => b ? "true" : "false",
+                string s when s.Length == 0 => null,
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                var v => v.ToString(),
+            };
+        }
+        catch (MissingMethodException) { return null; }
+    }
+}

@@ -1,0 +1,45 @@
+using static Retention.Tests.Spec.SpecSamples;
+
+namespace Retention.Tests.Spec;
+
+/// <summary>An empty `--set key=` on a key that needs a value says what an empty value does (it clears a key that may be
+/// left unset) and what to write for this key, the same way for every type; it used to say "expected an integer, got
+/// null" and stop there. The same empty value in the file keeps the plain message.</summary>
+public class EmptySetValueTests
+{
+    const string Clears = "an empty --set value clears only a key that may be left unset (an optional section, e.g. --set probes.das=, " +
+                          "or an optional value such as data.tokenizer.path); ";
+
+    [Theory]
+    [InlineData("train.steps=", "train.steps", "expected an integer, got null; " + Clears +
+        "train.steps needs an integer: write one, e.g. --set train.steps=100000 (its default, which leaving the --set out also gives)")]
+    [InlineData("train.lr=", "train.lr", "expected a number, got null; " + Clears +
+        "train.lr needs a number: write one, e.g. --set train.lr=0.001 (its default, which leaving the --set out also gives)")]
+    [InlineData("train.optimizer=", "train.optimizer", "expected a string, got null; " + Clears +
+        "train.optimizer needs a string: write one, e.g. --set train.optimizer=adam (its default, which leaving the --set out also gives)")]
+    [InlineData("synthetic.rare.rank_one=", "synthetic.rare.rank_one", "expected true or false, got null; " + Clears +
+        "synthetic.rare.rank_one needs true or false: write --set synthetic.rare.rank_one=true or --set synthetic.rare.rank_one=false (its default is true)")]
+    [InlineData("analysis.tables=", "analysis.tables", "expected a list of mappings, got null; " + Clears +
+        "analysis.tables needs a list of mappings: write its items in a YAML list, or --set analysis.tables=[] for none")]
+    [InlineData("name=", "name", "expected a string, got null; " + Clears + "name needs a string: write one, e.g. --set name=TEXT")]
+    [InlineData("sweep.seed=", "sweep.seed", "expected a non-empty list of values, got null; an empty --set value does not remove a sweep " +
+        "entry: give its values, e.g. --set sweep.seed=[0,1], or one value for every run with --set seed=VALUE, which removes the entry")]
+    public void An_empty_set_value_says_what_to_write(string set, string path, string message)
+    {
+        var error = Assert.Single(Errors("name: a\n", null, set));
+        Assert.Equal(($"--set {set}", path, message), (error.Source, error.Path, error.Message));
+    }
+
+    [Fact]
+    public void An_empty_value_in_the_file_keeps_the_plain_message()
+    {
+        var error = Assert.Single(Errors("name: a\ntrain:\n  steps:\n"));
+        Assert.Equal(("train.steps", "expected an integer, got null"), (error.Path, error.Message));
+    }
+
+    [Fact]
+    public void An_empty_value_still_clears_an_optional_section()
+    {
+        Assert.Null(Load("name: a\nsynthetic: {rare: {gap: 5}}\n", null, "synthetic.rare=").Spec.Synthetic.Rare);
+    }
+}
