@@ -39,6 +39,7 @@ internal static class SpecValidator
             DocumentRules.EmptySections(c, typeof(PipelineSpec), "");
             UnreadKeyRules.UnreadPlotKeys(c, spec.Analysis);
             ProbeRules.InjectionEvalTask(c, spec);
+            TrainRules.InitScale(c, spec);
         }
         if (checkResources) ResourceRules.Check(c, spec);
         return c.Errors;

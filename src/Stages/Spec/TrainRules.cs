@@ -22,8 +22,18 @@ internal static class TrainRules
             c.Check(t.WarmupSteps < t.Steps, "train.warmup_steps",
                 $"must be less than train.steps ({t.Steps}), got {t.WarmupSteps}");
         c.AtLeast(t.LogEvery, 1, "train.log_every");
-        c.NonNegative(t.InitScale, "train.init_scale");
+        c.NonNegative(t.InitScale, "train.init_scale");   // 0 as well, in stored files: see InitScale
         c.Check(t.MaxLossRatio == 0 || double.IsFinite(t.MaxLossRatio) && t.MaxLossRatio > 1, "train.max_loss_ratio",
             $"must be 0 (off) or a finite number > 1, got {Show(t.MaxLossRatio)}");
+    }
+
+    /// <summary>A synthetic student starts with all-zero weights at init_scale 0, where the encoder's gradient is the
+    /// decoders' times the input and the decoders' the encoder's: both zero, so Adam never moves it and every step logs
+    /// the same loss. Not asked of stored files: earlier versions accepted 0.</summary>
+    public static void InitScale(SpecChecks c, PipelineSpec spec)
+    {
+        if (spec.Experiment == "synthetic" && spec.Train.InitScale == 0)
+            c.Check(false, "train.init_scale", "must be > 0: with all initial weights 0 every gradient is 0 and the model never trains " +
+                "(the encoder's gradient is a product with the decoders, theirs with the encoder); the default is 0.1");
     }
 }
