@@ -27,13 +27,20 @@ public abstract class ConsoleProgress : IRunProgress
     public abstract void GroupStarted(IReadOnlyList<string> runIds);
     public abstract void RunCompletedEarlier(string runId, int count);
 
+    /// <remarks>A run's seconds run from its training's start to its files written: its first step, the exact metrics and
+    /// the tables' completion are in them, as the progress line's rate (timed between steps) leaves them out, so on a short
+    /// run this rate is well below that one; it says so, as it is not the training's pace.</remarks>
     protected static string Describe(RunStatus s) => s.State switch
     {
-        "completed" when s.FromStep > 0 => $"done: {s.Steps} steps, {s.AttemptSteps} of them after resuming at {s.FromStep}, in {s.Seconds:F1}s ({s.AttemptSteps / Math.Max(s.Seconds, 1e-9):F0} steps/s)",
-        "completed" => $"done: {s.Steps} steps in {s.Seconds:F1}s ({s.Steps / Math.Max(s.Seconds, 1e-9):F0} steps/s)",
+        "completed" when s.FromStep > 0 => $"done: {s.Steps} steps, {s.AttemptSteps} of them after resuming at {s.FromStep}, in {s.Seconds:F1}s ({Overall(s.AttemptSteps, s.Seconds)})",
+        "completed" => $"done: {s.Steps} steps in {s.Seconds:F1}s ({Overall(s.Steps, s.Seconds)})",
         "failed" => $"failed: {s.Error}",
         _ => $"{s.State} at step {s.Steps} after {s.Seconds:F1}s",
     };
+
+    /// <summary>"74 steps/s overall, first step and table writing included": steps over the run's whole time.</summary>
+    static string Overall(long steps, double seconds) =>
+        $"{StepRate.Text(steps / Math.Max(seconds, 1e-9))} overall, first step and table writing included";
 
     /// <summary>A group's name on one line: "width-2" alone, "width-2 … width-16 (5 runs)" together.</summary>
     protected static string GroupName(IReadOnlyList<string> runs) =>
