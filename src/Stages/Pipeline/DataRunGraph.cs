@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Retention.Artifacts;
 using Retention.Data;
 using Retention.Spec;
+using Retention.Training;
 
 namespace Retention.Pipeline;
 
@@ -40,12 +41,17 @@ public static class DataRunGraph
         _ => [],
     };
 
+    /// <param name="resume">A --resume: a run an earlier attempt started is produced again from its first batch (a data
+    /// run keeps no checkpoint), which it says, as a resumed run without a checkpoint does.</param>
     /// <param name="absoluteIdsFrom">Name documents without ids as runs did before names were relative (<see cref="DataStreamSpec.AbsoluteIdsFrom"/>).</param>
     public static async Task<RunStatus> RunAsync(GraphCell cell, string baseDirectory, IRunProgress progress, CancellationToken stop,
-        string? absoluteIdsFrom = null)
+        bool resume = false, string? absoluteIdsFrom = null)
     {
         var spec = cell.Spec;
         var data = spec.Data ?? throw new InvalidOperationException("experiment: data needs a data: section");
+        if (resume && ArrowParts.Written(Path.Combine(cell.RunDir, "batches.arrow")))
+            progress.Info(ResumeFromZero.Line(cell.RunId, "experiment: data saves none: its batches are produced again from the " +
+                "first, equal to an uninterrupted run's"));
         var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed, absoluteIdsFrom);
         var quality = new DataQualityLog();
         var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory, stop);   // built once, shared with the stream; a first gpt2 use fetches

@@ -45,7 +45,7 @@ static class GroupTraining
             status = sweep.Pipeline.Spec.Experiment switch
             {
                 "olmo" => await OlmoRunGraph.RunAsync(cells[0], sweep.DataDirectory, steps, token, sweep.Resume, absoluteIdsFrom, earlier?.DataDirectory),
-                "data" => await DataRunGraph.RunAsync(cells[0], sweep.DataDirectory, steps, token, absoluteIdsFrom),
+                "data" => await DataRunGraph.RunAsync(cells[0], sweep.DataDirectory, steps, token, sweep.Resume, absoluteIdsFrom),
                 _ => await SyntheticRunGraph.RunAsync(cells, steps, token, sweep.Resume),
             };
         }
