@@ -47,12 +47,13 @@ public static class DataCommand
         var kind = new Option<string>("--tokenizer") { Description = "gpt2 | cl100k_base | huggingface | bpe (with --tokenizer-path [--merges-path]).", DefaultValueFactory = _ => "gpt2" };
         var path = new Option<string?>("--tokenizer-path") { Description = "tokenizer.json (huggingface) or vocab.json (bpe)." };
         var merges = new Option<string?>("--merges-path") { Description = "merges.txt (bpe)." };
+        var eosToken = new Option<string?>("--eos-token") { Description = "The token written after every document, as data.tokenizer.eos_token (default <|endoftext|>; a tokenizer.json whose EOS is another, e.g. '</s>', needs it)." };
         var dtype = new Option<string>("--dtype") { Description = "uint16 (vocabularies up to 65,536, OLMo's default) | uint32.", DefaultValueFactory = _ => "uint16" };
         var perFile = new Option<long>("--tokens-per-file") { Description = "Tokens per output file.", DefaultValueFactory = _ => 100_000_000 };
         var threads = new Option<int>("--threads") { Description = "Tokenizer threads (0 = every core).", DefaultValueFactory = _ => 0 };
         var cmd = new Command("tokenize", "Tokenize Dolma shards into OLMo-format pre-tokenized files (flat little-endian token ids, EOS after every document), on all cores.")
         {
-            sources, output, kind, path, merges, dtype, perFile, threads,
+            sources, output, kind, path, merges, eosToken, dtype, perFile, threads,
         };
         cmd.SetAction((r, ct) =>
         {
@@ -72,6 +73,7 @@ public static class DataCommand
                         throw new UsageException($"{option.Name}: --tokenizer {r.GetValue(kind)} reads no such file; leave the option out");
                 DataInputs.CheckSources(r.GetValue(sources)!);
                 var spec = new TokenizerSpec { Kind = r.GetValue(kind)!, Path = r.GetValue(path), MergesPath = r.GetValue(merges) };
+                if (r.GetValue(eosToken) is { } eos) spec = spec with { EosToken = eos };
                 var tokenizer = DataInputs.Tokenizer(spec, ct);
                 var quality = new DataQualityLog();
                 var manifest = PretokenizedManifest.Of(spec, tokenizer, r.GetValue(dtype)!);
@@ -82,7 +84,8 @@ public static class DataCommand
                     // Absolute: a pipeline's relative paths resolve against its file's folder, not the directory tokenize ran in.
                     // The folder, not a glob of it: a folder named like a glob ('tok[1]') would match nothing; quoted as YAML quotes.
                     $"data: {{sources: [{{paths: [{Quoted(Path.GetFullPath(r.GetValue(output)!))}], format: pretokenized, token_dtype: {r.GetValue(dtype)}}}], " +
-                    $"tokenizer: {{kind: {spec.Kind}{(spec.Path is null ? "" : $", path: {Quoted(Path.GetFullPath(spec.Path))}")}{(spec.MergesPath is null ? "" : $", merges_path: {Quoted(Path.GetFullPath(spec.MergesPath))}")}}}}}");
+                    $"tokenizer: {{kind: {spec.Kind}{(spec.Path is null ? "" : $", path: {Quoted(Path.GetFullPath(spec.Path))}")}{(spec.MergesPath is null ? "" : $", merges_path: {Quoted(Path.GetFullPath(spec.MergesPath))}")}" +
+                    $"{(r.GetValue(eosToken) is null ? "" : $", eos_token: {Quoted(spec.EosToken)}")}}}}}");
                 ReportSkipped(quality);
                 return Task.FromResult(0);
             }

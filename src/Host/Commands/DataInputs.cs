@@ -26,7 +26,8 @@ public static class DataInputs
     }
 
     /// <summary>The tokenizer the options name, its files read now (gpt2's fetched on first use, until <paramref name="ct"/> stops it).</summary>
-    /// <exception cref="UsageException">A tokenizer file is missing, a folder or not a tokenizer; the message names its option.</exception>
+    /// <exception cref="UsageException">A tokenizer file is missing, a folder or not a tokenizer, or lacks the EOS token; the
+    /// message names its option.</exception>
     public static TextTokenizer Tokenizer(TokenizerSpec spec, CancellationToken ct = default)
     {
         foreach (var (file, option, key) in new[] { (spec.Path, "--tokenizer-path", "path"), (spec.MergesPath, "--merges-path", "merges_path") })
@@ -37,6 +38,16 @@ public static class DataInputs
                 throw new UsageException($"{option} {file}: no such file '{Path.GetFullPath(file)}'");
         }
         try { return TextTokenizer.Create(spec, ct: ct); }
+        catch (DataException e) when (e.MissingEosToken is not null)
+        {
+            var options = spec.Path is null ? "" : spec.MergesPath is null ? $" --tokenizer-path {spec.Path}" : $" --tokenizer-path {spec.Path} --merges-path {spec.MergesPath}";
+            throw new UsageException($"--tokenizer {spec.Kind}{options}: {e.Message}: give the token it ends documents with as --eos-token TEXT");
+        }
+        // cl100k_base names its special tokens; said as the option, not the YAML key.
+        catch (ArgumentException e) when (e.Message.StartsWith("tokenizer.eos_token: ", StringComparison.Ordinal))
+        {
+            throw new UsageException("--eos-token " + e.Message["tokenizer.eos_token: ".Length..]);
+        }
         catch (DataException e) when (!TextTokenizer.IsBuiltIn(spec.Kind))
         {
             var options = spec.MergesPath is null ? $"--tokenizer-path {spec.Path}" : $"--tokenizer-path {spec.Path} --merges-path {spec.MergesPath}";

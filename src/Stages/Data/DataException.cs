@@ -15,6 +15,10 @@ public sealed class DataException : Exception
     public DataException(DataQualityIssue issue)
         : base($"{Format(issue)} (strict: true: the run stops at the first data-quality issue instead)") => Issue = issue;
 
+    /// <summary>A tokenizer file without the EOS token asked for: that token (the caller names its own way to give another,
+    /// data.tokenizer.eos_token or --eos-token); null for other failures.</summary>
+    public string? MissingEosToken { get; init; }
+
     /// <summary>The issue that stopped a strict source; null for other failures.</summary>
     public DataQualityIssue? Issue { get; }
 

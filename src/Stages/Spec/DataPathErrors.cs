@@ -45,7 +45,9 @@ internal static class DataPathErrors
         if (!Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && Data.TextTokenizer.Kinds.Contains(data.Tokenizer.Kind)
             && new[] { data.Tokenizer.Path, data.Tokenizer.MergesPath }.All(f => string.IsNullOrWhiteSpace(f) || File.Exists(Path.GetFullPath(f, baseDirectory)))
             && !string.IsNullOrWhiteSpace(data.Tokenizer.Path)
-            && tokenizers.Check(data.Tokenizer, baseDirectory).Problem is { } unreadable)
-            yield return At("data.tokenizer.path", unreadable);
+            && tokenizers.Check(data.Tokenizer, baseDirectory) is { Problem: { } unreadable } check)
+            yield return check.EosMissing
+                ? At("data.tokenizer.eos_token", $"{unreadable}: set data.tokenizer.eos_token to the token the file ends documents with")
+                : At("data.tokenizer.path", unreadable);
     }
 }

@@ -2,8 +2,9 @@ namespace Retention.Spec;
 
 /// <summary>A tokenizer as validation builds it: what is wrong with its files, or what identifies it (for token files'
 /// manifests to be compared with); null for both when a built-in vocabulary cannot be had here (no npm, no network),
-/// which the run fetches and reports itself.</summary>
-internal sealed record TokenizerCheck(string? Problem, Data.TokenizerIdentity? Identity);
+/// which the run fetches and reports itself. <paramref name="EosMissing"/>: the problem is that the file lacks the EOS token
+/// asked for, which data.tokenizer.eos_token sets.</summary>
+internal sealed record TokenizerCheck(string? Problem, Data.TokenizerIdentity? Identity, bool EosMissing = false);
 
 /// <summary>The tokenizers one load builds to check its runs, each once per spec and folder (a tokenizer file is parsed
 /// once, not per run).</summary>
@@ -20,7 +21,8 @@ internal sealed class TokenizerChecks
             var tokenizer = Data.TextTokenizer.Create(spec, baseDirectory);
             check = new(null, Data.TokenizerIdentity.Of(spec, tokenizer, baseDirectory));
         }
-        catch (Exception e) when (e is Data.DataException or ArgumentException) { check = new(e.Message, null); }
+        catch (Data.DataException e) { check = new(e.Message, null, e.MissingEosToken is not null); }
+        catch (ArgumentException e) { check = new(e.Message, null); }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException) { check = new(null, null); }
         return _cache[key] = check;
     }

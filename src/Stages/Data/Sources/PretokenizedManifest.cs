@@ -81,7 +81,7 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
         bool sameFiles = TokenizerSha256 is null || identity.Sha256 is null || TokenizerSha256 == identity.Sha256;
         if (identity.VocabSize == VocabSize && identity.EosId == EosTokenId && sameFiles) return null;
         var files = TextTokenizer.FileKeys(Tokenizer);
-        var recorded = $"`pipeline data tokenize --tokenizer {Tokenizer}{Option("--tokenizer-path", TokenizerPath)}{Option("--merges-path", MergesPath)}` " +
+        var recorded = $"`pipeline data tokenize --tokenizer {Tokenizer}{Option("--tokenizer-path", TokenizerPath)}{Option("--merges-path", MergesPath)}{Option("--eos-token", OtherEosToken)}` " +
             $"({Describe(VocabSize, EosTokenId, TokenizerSha256)})";
         var pipeline = $"data.tokenizer ({tokenizer.Kind}{(tokenizer.Path is null ? "" : $", path {tokenizer.Path}")}" +
             $"{(tokenizer.MergesPath is null ? "" : $", merges_path {tokenizer.MergesPath}")}) has {Describe(identity.VocabSize, identity.EosId, identity.Sha256)}";
@@ -105,8 +105,12 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
     {
         var files = new[] { ("path", TokenizerPath), ("merges_path", MergesPath) }.Where(f => f.Item2 is not null)
             .Select(f => $", {f.Item1}: '{f.Item2!.Replace("'", "''")}'").ToList();
+        if (OtherEosToken is { } eos) files.Add($", eos_token: '{eos.Replace("'", "''")}'");
         return files.Count == 0 ? $"data.tokenizer.kind: {Tokenizer}" : $"data.tokenizer: {{kind: {Tokenizer}{string.Concat(files)}}}";
     }
+
+    /// <summary>The EOS token when `--eos-token` gave one other than the default (which a setting to paste must then name).</summary>
+    string? OtherEosToken => EosToken is { } eos && eos != new TokenizerSpec().EosToken ? eos : null;
 
     static string? Absolute(string? path) => path is null ? null : Path.GetFullPath(path);
 

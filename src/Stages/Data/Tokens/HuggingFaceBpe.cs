@@ -76,7 +76,10 @@ public static class HuggingFaceBpe
         var all = new Dictionary<string, int>(vocab);
         foreach (var (token, id) in added) all[token] = id;
         if (!all.TryGetValue(eosToken, out int eos))
-            throw new InvalidDataException($"{name}: the EOS token '{eosToken}' is not in the vocabulary or added tokens.");
+            // The file's added tokens are where its EOS usually is ('</s>'): named, so the user can pick it.
+            throw new DataException($"{name}: the EOS token '{eosToken}' is not in the vocabulary or added tokens" +
+                (added.Count == 0 ? "" : $" (its added tokens: {string.Join(", ", added.Keys.Take(8).Select(t => $"'{t}'"))}{(added.Count > 8 ? ", ..." : "")})"))
+            { MissingEosToken = eosToken };
         var options = new BpeOptions(vocab)
         {
             Merges = merges,
