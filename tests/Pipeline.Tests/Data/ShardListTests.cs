@@ -123,6 +123,23 @@ public class ShardListTests
         Assert.DoesNotContain(prose, e.Message);   // not the whole paragraph as a file name
     }
 
+    /// <summary>A comment after an entry (`url  # note`) was read as part of it, so the line was refused; only a '#' after
+    /// whitespace starts one, so a URL's '#fragment' stays part of the entry.</summary>
+    [Fact]
+    public void A_list_line_may_end_in_a_comment_after_whitespace_and_a_url_fragment_is_kept()
+    {
+        using var dir = new ArtifactTempDir();
+        DataFiles.Write(dir.File("e.jsonl"), ["{\"text\":\"x\"}"]);
+        File.WriteAllLines(dir.File("list.urls"), [
+            "# shards", "https://example.org/a.json.gz  # the first", "e.jsonl\t# a local one", "  # indented",
+            "https://example.org/b.json.gz#part-2", "https://example.org/c.jsonl #"]);
+
+        var shards = ShardList.Expand(["list.urls"], dir.Path);
+
+        Assert.Equal([dir.File("e.jsonl"), "https://example.org/a.json.gz", "https://example.org/b.json.gz#part-2", "https://example.org/c.jsonl"],
+            shards.Select(s => s.Location).OrderBy(s => s, StringComparer.Ordinal));
+    }
+
     [Fact]
     public void An_empty_list_file_is_an_error_not_a_source_without_shards()
     {

@@ -110,8 +110,8 @@ public static class ShardList
             foreach (var line in File.ReadLines(path))
             {
                 number++;
-                var item = line.Trim();
-                if (item.Length == 0 || item.StartsWith('#')) continue;
+                var item = ListEntry(line);
+                if (item.Length == 0) continue;
                 entries++;
                 // The list's line, so a user with thousands of entries finds the one to fix.
                 try { ExpandEntry(item, listDir, namedFrom, context, found, listDepth + 1); }
@@ -125,6 +125,17 @@ public static class ShardList
             // The format's own advice: a fixed list of Dolma names read as nonsense of a .jsonl named to a pretokenized source.
             throw new DataException($"'{path}' is not a shard of this format: {context.FormatAdvice}");
         Add(path);
+    }
+
+    /// <summary>A list line's entry: without a whole-line comment (`# ...`) or a trailing one (`url  # note`: a '#' after
+    /// whitespace); a '#' with none before it, as a URL's fragment, is part of the entry. Empty for a blank or comment line.</summary>
+    private static string ListEntry(string line)
+    {
+        var item = line.Trim();
+        if (item.StartsWith('#')) return "";
+        for (int i = 1; i < item.Length; i++)
+            if (item[i] == '#' && char.IsWhiteSpace(item[i - 1])) return item[..i].TrimEnd();
+        return item;
     }
 
     /// <summary>A line of prose, not a path: several words. A .txt file of the corpus itself is the usual cause.</summary>
