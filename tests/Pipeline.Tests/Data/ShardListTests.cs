@@ -54,6 +54,9 @@ public class ShardListTests
         var shard = Assert.Throws<DataException>(() => ShardList.Expand(["a.jsonl"], dir.Path, PretokenizedSource.IsTokenFileName));
         Assert.Equal($"'{dir.File("a.jsonl")}' is not a shard of this format: {ShardList.SourceFormatAdvice}", shard.Message);
         Assert.DoesNotContain("expected", shard.Message);
+        // It names every kind of token file the pretokenized reader takes (it left out .memmap).
+        Assert.Contains("format: pretokenized reads token files (.npy, .bin, .memmap)", shard.Message);
+        Assert.All(new[] { "t.npy", "t.bin", "t.memmap" }, f => Assert.True(PretokenizedSource.IsTokenFileName(f)));
 
         var tokens = Assert.Throws<DataException>(() => ShardList.Expand(["t.npy"], dir.Path, formatAdvice: "data tokenize reads JSON lines"));
         Assert.Equal($"'{dir.File("t.npy")}' is not a shard of this format: data tokenize reads JSON lines", tokens.Message);

@@ -39,7 +39,7 @@ public static class ShardList
 
     /// <summary>A pipeline's advice for files of another kind: its source's <c>format</c> key names the kind it reads.</summary>
     public const string SourceFormatAdvice = "format: dolma reads Dolma JSON lines (.json.gz, .jsonl, .json.zst, ...), " +
-        "format: pretokenized reads token files (.npy, .bin): check the source's format";
+        "format: pretokenized reads token files (.npy, .bin, .memmap): check the source's format";
 
     private sealed record Context(Func<string, bool> Accepts, string FormatAdvice);
 
