@@ -16,9 +16,10 @@ abstract record HttpReply
     /// answer 200 with the whole file, as servers without Range support do. <paramref name="ETag"/>: the
     /// entity tag sent (null: none). <paramref name="Replaced"/>: serve these bytes instead of the file, as
     /// a server does after the file was replaced between two requests. <paramref name="LastModified"/>: the Last-Modified
-    /// date sent (null: none).</summary>
+    /// date sent (null: none). <paramref name="Trickle"/>: the body sent in 256-byte pieces this far apart, as a slow server
+    /// sends it (a reader then keeps making progress for a while).</summary>
     public sealed record Serve(long? DropAfter = null, bool Reset = false, long? StallAfter = null, bool IgnoreRange = false,
-        string? ETag = "\"v1\"", byte[]? Replaced = null, DateTimeOffset? LastModified = null) : HttpReply;
+        string? ETag = "\"v1\"", byte[]? Replaced = null, DateTimeOffset? LastModified = null, TimeSpan? Trickle = null) : HttpReply;
     public sealed record Status(int Code) : HttpReply;
     public static readonly HttpReply Normal = new Serve();
 }
@@ -111,7 +112,15 @@ sealed class LoopbackHttpServer : IAsyncDisposable
             var end = file.Length;
             if (serve.DropAfter is { } drop) end = (int)Math.Min(end, start + drop);
             if (serve.StallAfter is { } stall) end = (int)Math.Min(end, start + stall);
-            await stream.WriteAsync(file.AsMemory((int)start, (int)(end - start)), ct);
+            if (serve.Trickle is { } pause)
+                for (var at = (int)start; at < end; at += 256)
+                {
+                    await stream.WriteAsync(file.AsMemory(at, Math.Min(256, (int)end - at)), ct);
+                    await stream.FlushAsync(ct);
+                    await Task.Delay(pause, ct);
+                }
+            else
+                await stream.WriteAsync(file.AsMemory((int)start, (int)(end - start)), ct);
             await stream.FlushAsync(ct);
             if (serve.StallAfter is not null && end < file.Length) await Task.Delay(Timeout.Infinite, ct);
             if (serve.Reset && end < file.Length) client.Client.LingerState = new LingerOption(true, 0);

@@ -17,11 +17,12 @@ public class DataRunResumeTests() : InTempFolder("data-run-resume-")
     public async Task A_data_run_stopped_mid_run_is_resumed_from_step_0_saying_so_with_tables_equal_to_an_uninterrupted_runs()
     {
         var gzip = DataFiles.Gzip(DataFiles.Bytes(DataFiles.Lines(DataFiles.Docs("h", 400, textLength: 40))));
-        // The stopped attempt's read stalls a third of the way into the shard (a few dozen batches in), so it is
-        // stopped mid-run; every other request is served whole.
+        // The stopped attempt's read trickles in (256 bytes every 0.5 s, so that batches keep coming until a progress line,
+        // printed every 5 s, shows one) and stalls a third of the way into the shard, so it is stopped mid-run; every other
+        // request is served whole.
         var stall = true;
         await using var server = new LoopbackHttpServer(new Dictionary<string, byte[]> { ["s.json.gz"] = gzip },
-            _ => Volatile.Read(ref stall) ? new HttpReply.Serve(StallAfter: gzip.Length / 3) : HttpReply.Normal);
+            _ => Volatile.Read(ref stall) ? new HttpReply.Serve(StallAfter: gzip.Length / 3, Trickle: TimeSpan.FromMilliseconds(500)) : HttpReply.Normal);
         File.WriteAllText(Path.Combine(dir, "p.yaml"), string.Join('\n',
             "name: p", "experiment: data",
             "data:",
