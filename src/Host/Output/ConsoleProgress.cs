@@ -87,7 +87,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     readonly TextWriter output = output ?? Console.Out;
     readonly ConcurrentDictionary<string, int> indices = new();
     sealed class Group { public required IReadOnlyList<string> Runs; public required long Total; public required Stopwatch Clock;
-        public TimeSpan LastPrint; public readonly StepRate Rate = new(); public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
+        public TimeSpan LastPrint; public bool Printed; public readonly StepRate Rate = new(); public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
     readonly Groups groups = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, Group> state = new(ReferenceEqualityComparer.Instance);
     readonly Tally tally = new();
@@ -115,7 +115,10 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
         if (!groups.Closes(runId)) return;   // the group's runs share steps and timing; the last reports last
         var now = g.Clock.Elapsed;
         var rate = g.Rate.Observe(step, now);   // a resumed run starts past 0: timed from its first step
-        if (now - g.LastPrint < every && step != g.Total) return;
+        // The first step at once (the model built, the data flowing: on a GPU or a slow source it can take minutes), then
+        // every `every` and the last; a run that stalls early would otherwise show no step at all.
+        if (g.Printed && now - g.LastPrint < every && step != g.Total) return;
+        g.Printed = true;
         g.LastPrint = now;
         output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} loss {LossText(g.Loss.Values)} {StepRate.Text(rate)} ETA {StepRate.Eta(step, g.Total, rate)}");
     }

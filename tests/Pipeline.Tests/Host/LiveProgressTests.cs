@@ -66,6 +66,22 @@ public class LiveProgressTests
     }
 
     [Fact]
+    public void A_redirected_log_shows_the_first_step_at_once_then_steps_at_its_interval_and_the_last()
+    {
+        // An interval no test reaches: only the first step and the last may print. Without the first, a run whose
+        // source stalls after a few batches printed no step until its stall retry a minute later.
+        var output = new StringWriter();
+        var progress = new PlainProgress(TimeSpan.FromHours(1), output);
+        progress.GroupStarted(["seed-0"]);
+        progress.RunStarted("seed-0", 0, 1, 50);
+        for (int s = 1; s <= 50; s++) progress.Step("seed-0", s, null);
+        var steps = output.ToString().Split('\n').Where(l => l.Contains(": step ")).ToList();
+        Assert.Equal(2, steps.Count);
+        Assert.Contains("seed-0: step 1/50 ", steps[0]);
+        Assert.Contains("seed-0: step 50/50 ", steps[1]);
+    }
+
+    [Fact]
     public void A_group_end_line_counts_the_groups_ended_so_far_when_groups_end_side_by_side()
     {
         // --jobs 2: two groups of two runs stopped together, their runs' ends interleaved.
