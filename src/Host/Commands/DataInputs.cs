@@ -40,8 +40,7 @@ public static class DataInputs
         try { return TextTokenizer.Create(spec, ct: ct); }
         catch (DataException e) when (e.MissingEosToken is not null)
         {
-            var options = spec.Path is null ? "" : spec.MergesPath is null ? $" --tokenizer-path {spec.Path}" : $" --tokenizer-path {spec.Path} --merges-path {spec.MergesPath}";
-            throw new UsageException($"--tokenizer {spec.Kind}{options}: {e.Message}: give the token it ends documents with as --eos-token TEXT");
+            throw new UsageException($"--tokenizer {spec.Kind}{FileOptions(spec)}: {e.Message}: give the token it ends documents with as --eos-token TEXT");
         }
         // cl100k_base names its special tokens; said as the option, not the YAML key.
         catch (ArgumentException e) when (e.Message.StartsWith("tokenizer.eos_token: ", StringComparison.Ordinal))
@@ -50,8 +49,11 @@ public static class DataInputs
         }
         catch (DataException e) when (!TextTokenizer.IsBuiltIn(spec.Kind))
         {
-            var options = spec.MergesPath is null ? $"--tokenizer-path {spec.Path}" : $"--tokenizer-path {spec.Path} --merges-path {spec.MergesPath}";
-            throw new UsageException($"--tokenizer {spec.Kind} {options}: {e.Message}");
+            throw new UsageException($"--tokenizer {spec.Kind}{FileOptions(spec)}: {e.Message}");
         }
     }
+
+    /// <summary>" --tokenizer-path X --merges-path Y", the file options given, as an error repeats the command's tokenizer.</summary>
+    static string FileOptions(TokenizerSpec spec) =>
+        (spec.Path is null ? "" : $" --tokenizer-path {spec.Path}") + (spec.MergesPath is null ? "" : $" --merges-path {spec.MergesPath}");
 }

@@ -39,17 +39,14 @@ internal static class EmptySetValue
     static string? Default(string path)
     {
         if (SchemaPath.TryResolve(path, out _, out _) is not { IsSweepEntry: false, Field: { Kind: FieldKind.Scalar } field }) return null;
-        try
+        if (!SpecSchema.TryDefault(field.Property.DeclaringType!, field, out var initial)) return null;
+        return initial switch
         {
-            return field.Property.GetValue(Activator.CreateInstance(field.Property.DeclaringType!)) switch
-            {
-                null => null,
-                bool b => b ? "true" : "false",
-                string s when s.Length == 0 => null,
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                var v => v.ToString(),
-            };
-        }
-        catch (MissingMethodException) { return null; }
+            null => null,
+            bool b => b ? "true" : "false",
+            string s when s.Length == 0 => null,
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            var v => v.ToString(),
+        };
     }
 }

@@ -53,11 +53,15 @@ internal static class SpecSchema
 
     /// <summary>Whether a section of <paramref name="record"/> is left out unless written (its default is null: probes.das,
     /// synthetic.rare, analysis.advise): writing it, even empty, turns something on.</summary>
-    public static bool IsOptionalSection(Type record, SpecField field)
+    public static bool IsOptionalSection(Type record, SpecField field) =>
+        field.Kind == FieldKind.Record && TryDefault(record, field, out var value) && value is null;
+
+    /// <summary>The value <paramref name="field"/> has in a <paramref name="record"/> constructed without arguments; false for a
+    /// record without a parameterless constructor (it has no default; as a section it is not optional).</summary>
+    public static bool TryDefault(Type record, SpecField field, out object? value)
     {
-        if (field.Kind != FieldKind.Record) return false;
-        try { return field.Property.GetValue(Activator.CreateInstance(record)) is null; }
-        catch (MissingMethodException) { return false; }   // a record without a parameterless constructor: not optional
+        try { value = field.Property.GetValue(Activator.CreateInstance(record)); return true; }
+        catch (MissingMethodException) { value = null; return false; }
     }
 
     /// <summary>The first optional section on the way to <paramref name="keys"/>' last key (not that key itself), with the

@@ -32,8 +32,8 @@ internal static class TrainRules
     /// the same loss. Not asked of stored files: earlier versions accepted 0.</summary>
     public static void InitScale(SpecChecks c, PipelineSpec spec)
     {
-        if (spec.Experiment == "synthetic" && spec.Train.InitScale == 0)
-            c.Check(false, "train.init_scale", "must be > 0: with all initial weights 0 every gradient is 0 and the model never trains " +
-                "(the encoder's gradient is a product with the decoders, theirs with the encoder); the default is 0.1");
+        c.Check(spec.Experiment != "synthetic" || spec.Train.InitScale != 0, "train.init_scale",
+            "must be > 0: with all initial weights 0 every gradient is 0 and the model never trains " +
+            "(the encoder's gradient is a product with the decoders, theirs with the encoder); the default is 0.1");
     }
 }
