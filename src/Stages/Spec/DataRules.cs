@@ -11,6 +11,9 @@ internal static class DataRules
             MissingSections(c, spec);
             return;
         }
+        // A synthetic file's data section is refused whole (UnreadKeyRules): its own errors ("needs at least one
+        // source", a missing shard) would only ask for more of a section the run never reads.
+        if (ExperimentKeys.UnreadAt(spec.Experiment, "data") is not null) return;
         if (spec.Experiment == "olmo") OlmoRules.Check(c, spec.Olmo, d);
         DataSourceRules.Check(c, d.Sources);
         c.OneOf(d.Tokenizer.Kind, [.. Retention.Data.TextTokenizer.Kinds], "data.tokenizer.kind", "tokenizer kind");

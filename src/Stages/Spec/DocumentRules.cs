@@ -17,17 +17,20 @@ internal static class DocumentRules
     /// <summary>An optional section written with no value (`das:`, `rare: ~`) reads as null, which leaves it out: a user
     /// who wrote it meant it on with its defaults ("present = on"), and got a run without it, silently. Only what the
     /// file wrote is refused: an empty --set value clears a key on purpose.</summary>
-    public static void EmptySections(SpecChecks c, Type record, string prefix)
+    /// <param name="experiment">A section it does not read is refused by <see cref="UnreadKeyRules.UnreadExperimentKeys"/>
+    /// instead ("write '{}' for its defaults" would be the wrong advice there).</param>
+    public static void EmptySections(SpecChecks c, string experiment, Type record, string prefix)
     {
         foreach (var field in SpecSchema.FieldsOf(record).Where(f => f.Kind == FieldKind.Record))
         {
             var path = prefix + field.Key;
             var node = c.Index.At(path);
-            if (node is not null && YamlTree.IsNull(node)
-                && c.Sources.SourceOf(node) == c.Sources.FileSource && SpecSchema.IsOptionalSection(record, field))
+            if (node is not null && YamlTree.IsNull(node) && c.Sources.SourceOf(node) == c.Sources.FileSource
+                && SpecSchema.IsOptionalSection(record, field)
+                && !(ExperimentKeys.UnreadAt(experiment, path) is { } unread && UnreadKeyRules.AbsentSection(unread.Path)))
                 c.Check(false, path, $"is empty, which leaves it out as if it were not written; write '{field.Key}: {{}}' for its defaults, or remove the line");
             else if (node is YamlMappingNode)
-                EmptySections(c, field.Type, path + ".");
+                EmptySections(c, experiment, field.Type, path + ".");
         }
     }
 }

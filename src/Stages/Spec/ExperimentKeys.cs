@@ -32,6 +32,16 @@ internal static class ExperimentKeys
         ],
     };
 
+    // What each experiment does with a section it reads, for the advice to switch to it.
+    private static readonly Dictionary<string, string> Purpose = new()
+    {
+        ["synthetic"] = "the synthetic model", ["olmo"] = "OLMo training", ["data"] = "the data stage alone",
+    };
+
+    /// <summary>"write experiment: E (what it does)" for each experiment that reads <paramref name="path"/>, joined by "or".</summary>
+    public static string ReadersOf(string path) => "write " + string.Join(" or ", UnreadBy.Keys
+        .Where(e => UnreadAt(e, path) is null).Select(e => $"experiment: {e} ({Purpose[e]})"));
+
     /// <summary>The dotted paths <paramref name="experiment"/> does not read, and what to set instead.</summary>
     public static IReadOnlyList<(string Path, string Instead)> Unread(string experiment) => UnreadBy.GetValueOrDefault(experiment, []);
 

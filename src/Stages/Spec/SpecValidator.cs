@@ -36,7 +36,7 @@ internal static class SpecValidator
             UnreadKeyRules.UnreadExperimentKeys(c, spec);
             UnreadKeyRules.UnreadTokenizerFiles(c, spec);
             UnreadKeyRules.UnreadTaskIds(c, spec);
-            DocumentRules.EmptySections(c, typeof(PipelineSpec), "");
+            DocumentRules.EmptySections(c, spec.Experiment, typeof(PipelineSpec), "");
             UnreadKeyRules.UnreadPlotKeys(c, spec.Analysis);
             ProbeRules.InjectionEvalTask(c, spec);
             TrainRules.InitScale(c, spec);

@@ -11,15 +11,35 @@ internal static class UnreadKeyRules
 {
     /// <summary>Keys the experiment does not read (<see cref="ExperimentKeys"/>), wherever they were written. A value
     /// equal to its default changes nothing and passes: pipeline.yaml files written before these keys were left
-    /// out of them carry every default, and must load again for analyze and --resume.</summary>
+    /// out of them carry every default, and must load again for analyze and --resume. A section the experiment has
+    /// no default for is refused whole, whatever it holds.</summary>
     public static void UnreadExperimentKeys(SpecChecks c, PipelineSpec spec)
     {
-        // An unread key inside an optional section (analysis.advise's) is compared with the section's own default.
-        var defaults = new PipelineSpec { Name = spec.Name, Analysis = new() { Advise = new() } };
+        var experiment = c.Index.At("experiment") is null ? $"experiment: {spec.Experiment} (the default: the file writes no experiment key)"
+            : $"experiment: {spec.Experiment}";
         foreach (var (path, instead) in ExperimentKeys.Unread(spec.Experiment))
-            foreach (var written in WrittenLeaves(c.Index, path).Where(w => !SameValue(ValueAt(spec, w), ValueAt(defaults, w))))
-                c.Check(false, written, $"experiment: {spec.Experiment} does not read '{written}' ({instead}); remove it");
+        {
+            if (AbsentSection(path))
+            {
+                // A section this experiment has no default for (olmo or data in a synthetic file) written at all, even
+                // `olmo: {preset: 4M}` or `olmo: {}`, says the file meant an experiment that reads it: most often it
+                // lacks `experiment: olmo`, so "remove it" alone would be the wrong advice. No stored file holds one.
+                if (c.Index.At(path) is { } node && !(YamlTree.IsNull(node) && c.Sources.SourceOf(node) != c.Sources.FileSource))
+                    c.Check(false, path, $"{experiment} does not read '{path}' ({instead}), not even at its defaults: "
+                        + $"{ExperimentKeys.ReadersOf(path)}, or remove the section");
+                continue;
+            }
+            foreach (var written in WrittenLeaves(c.Index, path).Where(w => !SameValue(ValueAt(spec, w), ValueAt(Defaults, w))))
+                c.Check(false, written, $"{experiment} does not read '{written}' ({instead}); remove it");
+        }
     }
+
+    // An unread key inside an optional section (analysis.advise's) is compared with the section's own default.
+    private static readonly PipelineSpec Defaults = new() { Name = "defaults", Analysis = new() { Advise = new() } };
+
+    /// <summary>Whether <paramref name="path"/> is an unread section absent by default (olmo, data): refused whole
+    /// by <see cref="UnreadExperimentKeys"/>, so the empty-section rule leaves it alone.</summary>
+    public static bool AbsentSection(string path) => ValueAt(Defaults, path) is null;
 
     /// <summary>A source's keys its format never reads (<see cref="Retention.Data.DataSourceSpec.UnreadKeys"/>): an
     /// <c>eos_token_id</c> on a text source does not change its separator, and a pre-tokenized source has no document

@@ -45,12 +45,34 @@ public class UnreadKeysTests
     public void A_synthetic_pipeline_refuses_olmo_and_data_sections_and_a_data_run_refuses_training_keys()
     {
         var synthetic = Errors(Yaml("name: s", "olmo: {hidden: 4}", "data: {packing: {seq_len: 8}}"));
-        Assert.Equal(["olmo.hidden", "data.packing.seq_len"], synthetic.Where(e => e.Message.Contains("does not read")).Select(e => e.Path));
+        Assert.Equal(["olmo", "data"], synthetic.Where(e => e.Message.Contains("does not read")).Select(e => e.Path));
         var data = Errors(Yaml("name: d", "experiment: data", "data:", "  sources: [{paths: ['https://example.org/a.json.gz']}]",
             "train: {steps: 5, lr: 0.1}"));
         var lr = Assert.Single(data);
         Assert.Equal(("train.lr", 5), (lr.Path, lr.Line));
         Assert.Contains("train.steps only", lr.Message);
+    }
+
+    [Fact]
+    public void An_olmo_or_data_section_in_a_synthetic_file_is_refused_even_at_its_defaults_saying_to_write_experiment_olmo()
+    {
+        // The README promised a key at its default passes; `olmo: {preset: 4M}` was refused with "remove it", and `olmo: {}`
+        // passed silently: such a file most often lacks `experiment: olmo` (the default experiment is synthetic).
+        foreach (var section in new[] { "olmo: {preset: 4M}", "olmo: {}", "olmo:", "olmo: {preset: 20M, hidden: 0}" })
+        {
+            var error = Assert.Single(Errors(Yaml("name: s", section)));
+            Assert.Equal(("olmo", 2), (error.Path, error.Line));
+            Assert.Equal("experiment: synthetic (the default: the file writes no experiment key) does not read 'olmo' (the model is "
+                + "synthetic.*), not even at its defaults: write experiment: olmo (OLMo training), or remove the section", error.Message);
+        }
+        var data = Assert.Single(Errors(Yaml("name: s", "experiment: synthetic", "data: {packing: {seq_len: 2048}}")));
+        Assert.Equal(("data", 3), (data.Path, data.Line));
+        Assert.StartsWith("experiment: synthetic does not read 'data'", data.Message);
+        Assert.EndsWith("write experiment: olmo (OLMo training) or experiment: data (the data stage alone), or remove the section", data.Message);
+        // A data run has no model: its olmo section is refused the same way; a --set that clears the section is no section.
+        Assert.Contains("write experiment: olmo (OLMo training), or remove the section", Assert.Single(Errors(Yaml("name: d", "experiment: data",
+            "data:", "  sources: [{paths: ['https://example.org/a.json.gz']}]", "olmo: {}"))).Message);
+        Assert.Null(Load(Yaml("name: s", "olmo: {preset: 4M}"), null, "olmo=").Runs[0].Spec.Olmo);
     }
 
     [Fact]
