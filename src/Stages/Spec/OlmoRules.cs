@@ -59,6 +59,17 @@ internal static class OlmoRules
                 && r.Template.Contains("{a}") && r.Template.Contains("{b}")
                 && r.Template.TrimEnd().Length > "{c}".Length, $"{at}.template",
                 $"must contain {{a}} and {{b}} and end with {{c}}, the answer, its only {{c}} (e.g. '{{a}} {{op}} {{b}} = {{c}}'), got '{r.Template}'");
+            // A misspelt placeholder ({A}, {operator}) was written into every instance as text, and scored as such.
+            foreach (var unknown in UnknownPlaceholders(r.Template))
+                c.Check(false, $"{at}.template", $"'{unknown}' is no placeholder (the template fills {{a}}, {{b}}, {{op}} and {{c}}); "
+                    + "as written it would be text in every instance");
         }
     }
+
+    private static readonly string[] Placeholders = ["{a}", "{b}", "{op}", "{c}"];
+
+    /// <summary>The distinct {name}s of <paramref name="template"/> that are none of the four it fills.</summary>
+    private static IEnumerable<string> UnknownPlaceholders(string template) =>
+        System.Text.RegularExpressions.Regex.Matches(template, @"\{[A-Za-z_][A-Za-z0-9_]*\}").Select(m => m.Value)
+            .Where(p => !Placeholders.Contains(p)).Distinct();
 }

@@ -106,4 +106,21 @@ public class ReferenceTaskTests
         var template = Assert.Throws<SpecException>(() => SpecLoader.LoadText(Olmo("[{template: '{c} = {a} + {b} = {c}'}]"), "o.yaml", checkAnalysis: false, checkResources: false)).Errors;
         Assert.Equal("olmo.reference_tasks[0].template", Assert.Single(template).Path);
     }
+
+    [Fact]
+    public void A_template_placeholder_other_than_a_b_op_and_c_is_refused_not_written_into_every_instance()
+    {
+        // Before: '{a} {operator} {b} = {c}' passed, and every instance read "12 {operator} 57 = 69", scored as such.
+        string Olmo(string template) => string.Join('\n', "name: o", "experiment: olmo",
+            "data: {sources: [{paths: ['https://example.org/a.json.gz']}]}", $"olmo: {{reference_tasks: [{{template: '{template}'}}]}}") + "\n";
+        var errors = Assert.Throws<SpecException>(() => SpecLoader.LoadText(Olmo("{a} {A} {operator} {b} {A} = {c}"), "o.yaml",
+            checkAnalysis: false, checkResources: false)).Errors;
+        Assert.Equal(["olmo.reference_tasks[0].template"], errors.Select(e => e.Path).Distinct());
+        Assert.Equal(["'{A}' is no placeholder (the template fills {a}, {b}, {op} and {c}); as written it would be text in every instance",
+            "'{operator}' is no placeholder (the template fills {a}, {b}, {op} and {c}); as written it would be text in every instance"],
+            errors.Select(e => e.Message));
+        // The four it fills, and braces around no name, pass.
+        var loaded = SpecLoader.LoadText(Olmo("{a} {op} {b} {} = {c}"), "o.yaml", checkAnalysis: false, checkResources: false);
+        Assert.Equal("{a} {op} {b} {} = {c}", Assert.Single(loaded.Spec.Olmo!.ReferenceTasks).Template);
+    }
 }
