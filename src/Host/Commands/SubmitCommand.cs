@@ -76,6 +76,7 @@ public static class SubmitCommand
                 if (dry)
                 {
                     Console.WriteLine($"# {what}; would be written to {s.Directory}");
+                    if (plan.Overwritten is { } lost) Console.WriteLine($"# --overwrite: {lost} would be deleted once Slurm accepts the array");
                     WouldMove();
                     for (int i = 0; i < s.Tasks.Count; i++) Console.WriteLine($"# task {i}: {string.Join(", ", s.Tasks[i])}");
                     Console.WriteLine($"# --- {SlurmSubmission.ArrayScript}");
@@ -86,6 +87,7 @@ public static class SubmitCommand
                 }
                 (s, var setAside) = await SweepSubmitter.SubmitAndSetAsideAsync(plan, pipeline, r.GetValue(overwrite));
                 Moved(setAside);
+                if (plan.Overwritten is { } deleted) Console.WriteLine($"--overwrite: deleted the earlier {deleted}");
                 Console.WriteLine($"submitted {what} as job {s.ArrayJobId}{(resources.MaxParallel > 0 ? $" (at most {resources.MaxParallel} at once)" : "")}; " +
                                   $"the analysis is job {s.AnalysisJobId}, after it");
                 Console.WriteLine($"logs: {Path.Combine(s.Directory, SlurmSubmission.LogsFolder)}");

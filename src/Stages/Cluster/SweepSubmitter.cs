@@ -1,6 +1,7 @@
 using Retention.Artifacts;
 using Retention.Pipeline;
 using Retention.Spec;
+using Retention.Messages;
 
 namespace Retention.Cluster;
 
@@ -9,8 +10,10 @@ namespace Retention.Cluster;
 /// --set): moved to previous/ once the array is accepted, as `run --resume` moves them, so the analysis reads only this sweep's.</param>
 /// <param name="Renamed">Earlier runs (folder names) that runs of this sweep take over, as `run --resume` does (the sweep gained
 /// a key, their spec is the same): moved to the new ids when the submission is written, and back when sbatch refuses it.</param>
+/// <param name="Overwritten">With --overwrite, the earlier results it deletes once the array is accepted ("2 run(s) under runs/
+/// (a, b) and analysis/"), so a dry run says what the submission would cost; null when there are none, or without --overwrite.</param>
 public sealed record SubmitPlan(SlurmSubmission Submission, string ArrayScript, string AnalysisScript, int CompletedEarlier, int Runs,
-    IReadOnlyList<string> Dropped, IReadOnlyList<(string From, RunPlan To)> Renamed);
+    IReadOnlyList<string> Dropped, IReadOnlyList<(string From, RunPlan To)> Renamed, string? Overwritten = null);
 
 /// <summary>
 /// `pipeline submit --slurm`: plans an sbatch array over the runs of a sweep that are still to train
@@ -71,7 +74,19 @@ public static class SweepSubmitter
             : [.. Directory.GetDirectories(runsDir).Select(Path.GetFileName).OfType<string>().Where(d => !kept.Contains(d)).Order(StringComparer.Ordinal)];
         return new SubmitPlan(submission, tasks.Count == 0 ? "" : SlurmScripts.Array(submission, launcher, name),
             tasks.Count == 0 ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count, dropped,
-            [.. renamed.Select(m => (Path.GetFileName(m.FromDir), m.To))]);
+            [.. renamed.Select(m => (Path.GetFileName(m.FromDir), m.To))], overwrite ? Overwrites(sweepDir) : null);
+    }
+
+    /// <summary>What --overwrite deletes of <paramref name="sweepDir"/> (its <see cref="ArtifactLayout.ResultFolders"/>), in words,
+    /// or null when it holds none of them.</summary>
+    static string? Overwrites(string sweepDir)
+    {
+        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+        var runs = Directory.Exists(runsDir) ? Directory.GetDirectories(runsDir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList() : [];
+        var parts = new List<string>();
+        if (runs.Count > 0) parts.Add($"{runs.Count} run(s) under {ArtifactLayout.RunsDir}/ ({Listing.FirstFew(runs)})");
+        parts.AddRange(ArtifactLayout.ResultFolders.Where(d => d != ArtifactLayout.RunsDir && Directory.Exists(Path.Combine(sweepDir, d))).Select(d => $"{d}/"));
+        return parts.Count == 0 ? null : string.Join(" and ", parts);
     }
 
     /// <summary>Writes the submission folder, submits the array and the analysis after it; returns the submission with its job ids.

@@ -104,6 +104,34 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
     }
 
     [Fact]
+    public void An_overwrite_dry_run_says_which_earlier_results_the_submission_would_delete()
+    {
+        WritePipeline();
+        var local = CliProcess.Run(dir, Limit, "run", "syn.yaml");
+        Assert.True(local.Exit == 0, local.Err + local.Out);
+        var before = Files(Sweep);
+        var path = FakeSlurmPath("echo 4242");
+
+        // A smaller sweep with --overwrite: both earlier runs go, lr-0.001 not trained again, and the dry run says so.
+        var dry = Submit(path, "--overwrite", "--dry-run", "--set", "sweep.train.lr=[0.003]");
+        Assert.True(dry.Exit == 0, dry.Err + dry.Out);
+        Assert.Contains("# 1 task(s) for 1 run(s);", dry.Out);
+        Assert.Contains("# --overwrite: 2 run(s) under runs/ (lr-0.001, lr-0.003) and analysis/ would be deleted once Slurm accepts the array", dry.Out);
+        Assert.Equal(before, Files(Sweep));   // a dry run: nothing deleted, nothing written
+
+        var submitted = Submit(path, "--overwrite", "--set", "sweep.train.lr=[0.003]");
+        Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
+        Assert.Contains("--overwrite: deleted the earlier 2 run(s) under runs/ (lr-0.001, lr-0.003) and analysis/", submitted.Out);
+        Assert.False(Directory.Exists(Path.Combine(Sweep, "runs")));
+
+        // Nothing earlier to delete: nothing said.
+        Directory.Delete(Sweep, recursive: true);
+        var fresh = Submit(path, "--overwrite", "--dry-run");
+        Assert.True(fresh.Exit == 0, fresh.Err + fresh.Out);
+        Assert.DoesNotContain("--overwrite:", fresh.Out);
+    }
+
+    [Fact]
     public void A_resubmission_is_refused_while_the_earlier_array_is_still_queued_and_goes_ahead_once_it_left()
     {
         WritePipeline();
