@@ -237,13 +237,17 @@ public static class SweepContract
     {
         /// <summary>The attempts a resume of this run continues: this one after those before it.</summary>
         public IReadOnlyList<EarlierAttempt> History() =>
-            [.. EarlierAttempts ?? [], new EarlierAttempt(Version, Host, Device, Started, Finished, State, FromStep, SlurmJob)];
+            [.. EarlierAttempts ?? [], new EarlierAttempt(Version, Host, Device, Started, Finished, State, FromStep, SlurmJob,
+                SlurmJob is null ? null : Attempt)];
     }
 
     /// <summary>An earlier attempt at a run as its provenance said it: which code trained it, where, when, from which
     /// step, and how it ended (null where it was killed).</summary>
+    /// <param name="Attempt">The Slurm task's attempt (1 + its requeues) beside <paramref name="SlurmJob"/>: a requeued task's
+    /// attempts share its job id, and only this tells them apart. Absent outside Slurm and in files written before it was kept.</param>
     public sealed record EarlierAttempt(string Version, string Host, string Device, string Started, string? Finished, string? State,
-        long FromStep, string? SlurmJob);
+        long FromStep, string? SlurmJob,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? Attempt = null);
 
     /// <summary>The build's version with its git commit (set at build time), e.g. 1.0.0+3f2a….</summary>
     public static string CodeVersion =>

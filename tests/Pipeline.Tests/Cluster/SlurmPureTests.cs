@@ -138,6 +138,27 @@ public class SlurmPureTests
     static readonly SweepContract.Provenance Started = new("1.0", "node7", "me", "cuda", "2026-11-30T01:00:00Z", null, null, "pipeline task", 42, "7_0", 1);
 
     [Fact]
+    public void A_requeued_tasks_earlier_attempts_keep_their_attempt_beside_the_job_they_share()
+    {
+        // Task 7_0's attempts 1 and 2 were stopped and requeued; attempt 3 continues: its provenance names both, told apart.
+        var first = Started with { Finished = "2026-11-30T02:00:00Z", State = "interrupted" };
+        var second = Started with { Attempt = 2, FromStep = 500, Finished = "2026-11-30T03:00:00Z", State = "interrupted", EarlierAttempts = first.History() };
+        var third = Started with { Attempt = 3, FromStep = 900, EarlierAttempts = second.History() };
+        var written = System.Text.Json.JsonSerializer.Serialize(third, Retention.Artifacts.RecordJson.Options);
+        var read = System.Text.Json.JsonSerializer.Deserialize<SweepContract.Provenance>(written, Retention.Artifacts.RecordJson.Options)!;
+        Assert.Equal([("7_0", 1, 0L), ("7_0", 2, 500L)], read.EarlierAttempts!.Select(e => (e.SlurmJob, e.Attempt ?? 0, e.FromStep)));
+
+        // A local run's attempts have no Slurm attempt: none is written, and a file written without one reads as none.
+        var local = Started with { SlurmJob = null, State = "interrupted" };
+        var resumed = local with { EarlierAttempts = local.History() };
+        var localJson = System.Text.Json.JsonSerializer.Serialize(resumed, Retention.Artifacts.RecordJson.Options);
+        var earlier = System.Text.Json.JsonDocument.Parse(localJson).RootElement.GetProperty("earlier_attempts")[0];
+        Assert.False(earlier.TryGetProperty("attempt", out _), localJson);
+        Assert.Null(System.Text.Json.JsonSerializer.Deserialize<SweepContract.Provenance>(localJson, Retention.Artifacts.RecordJson.Options)!
+            .EarlierAttempts![0].Attempt);
+    }
+
+    [Fact]
     public void The_schedulers_word_wins_while_it_holds_the_task()
     {
         var queued = new SchedulerTask("7", 0, "PENDING", "Priority");
