@@ -58,9 +58,13 @@ public static class SweepStatus
             int requeues = Math.Max(live.Restarts ?? 0, o.Requeues);
             if (live.State is "PENDING" or "REQUEUE_HOLD" or "REQUEUE_FED" or "REQUEUED")
                 // Requeued by its own script after a warning, or by Slurm (a node failure): this task started the run before.
+            {
+                // squeue's reason "None": the scheduler has not looked at the task yet (just submitted or requeued), nothing to say.
+                bool reason = live.Reason is not ("None" or "");
                 return requeues > 0 || o.Ended is { State: "interrupted" } || o.Started?.SlurmJob == job
-                    ? new(run, "requeued", $"job {job} waits to continue{StepOf(o.Ended)} as attempt {requeues + 1} ({Plural(requeues, "requeue")}; {live.Reason})")
-                    : new(run, "pending", $"job {job} queued ({SlurmEndState.ExplainPending(live.Reason)})");
+                    ? new(run, "requeued", $"job {job} waits to continue{StepOf(o.Ended)} as attempt {requeues + 1} ({Plural(requeues, "requeue")}{(reason ? $"; {live.Reason}" : "")})")
+                    : new(run, "pending", $"job {job} queued{(reason ? $" ({SlurmEndState.ExplainPending(live.Reason)})" : "")}");
+            }
             var log = TaskLog.Read(o.Log);
             int attempt = live.Restarts is { } restarts ? restarts + 1
                 : Math.Max(log.Attempt ?? 1, o.Started?.SlurmJob == job ? o.Started.Attempt : 1);

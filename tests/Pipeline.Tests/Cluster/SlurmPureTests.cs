@@ -184,6 +184,10 @@ public class SlurmPureTests
         // A reason that passes by itself is said as squeue says it.
         Assert.Equal("job 7_0 queued (Resources)",
             SweepStatus.Classify("a", new(null, null, false, "7_0", new SchedulerTask("7", 0, "PENDING", "Resources"))).Detail);
+        // "None" (the scheduler has not looked at a task just submitted, or requeued) is no reason: not said.
+        Assert.Equal("job 7_0 queued", SweepStatus.Classify("a", new(null, null, false, "7_0", new SchedulerTask("7", 0, "PENDING", "None"))).Detail);
+        Assert.Equal("job 7_0 waits to continue from step 1,200 as attempt 2 (1 requeue)", SweepStatus.Classify("a",
+            new(new RunStatus("interrupted", 1200, 30), Started, false, "7_0", new SchedulerTask("7", 0, "PENDING", "None"), Requeues: 1)).Detail);
     }
 
     /// <summary>While a task is requeued and its next attempt starts, status says the attempt the scheduler counts (Slurm's
