@@ -129,7 +129,9 @@ public static class ArtifactLayout
         if (!File.Exists(file))
             throw new DirectoryNotFoundException($"{sweepDir} holds no {PipelineFile}: not a sweep directory written by `pipeline run` or `pipeline submit`" +
                 (SweepsWithPipeline(sweepDir) is { Count: > 0 } inside ? $" (it holds sweeps: {Messages.Listing.FirstFew(inside.Select(d => Path.GetFileName(d)))})"
-                : SweepAbove(sweepDir) is { } above ? $" ({above.What}: give the sweep directory {above.Sweep})" : ""));
+                : SweepAbove(sweepDir) is { } above ? $" ({above.What}: give the sweep directory {above.Sweep})"
+                : SweepsBelow(sweepDir) is { Count: > 0 } below ? $" (its folders hold sweeps: {Messages.Listing.FirstFew(below.Select(d => Path.GetRelativePath(sweepDir, d)))})"
+                : ""));
         return file;
     }
 
@@ -170,6 +172,14 @@ public static class ArtifactLayout
     /// too, as a sweep does from its submission on, before any task has made its runs/.</summary>
     static IReadOnlyList<string> SweepsWithPipeline(string dir) =>
         [.. Sorted(Directory.EnumerateDirectories(dir)).Where(d => Directory.Exists(Path.Combine(d, RunsDir)) || File.Exists(Path.Combine(d, PipelineFile)))];
+
+    /// <summary>The sweeps one folder further down (<paramref name="dir"/>/artifacts/NAME): a project folder given where its
+    /// artifacts/ folder's sweep was meant (`pipeline status .`). Folders that cannot be read are passed over.</summary>
+    static IReadOnlyList<string> SweepsBelow(string dir)
+    {
+        try { return [.. Sorted(Directory.EnumerateDirectories(dir)).SelectMany(d => { try { return SweepsWithPipeline(d); } catch (IOException) { return []; } catch (UnauthorizedAccessException) { return []; } })]; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
+    }
 
     private static IEnumerable<string> Sorted(IEnumerable<string> paths) => paths.Order(StringComparer.Ordinal);
 }

@@ -66,6 +66,12 @@ public class StopAndResumeMessagesTests() : InTempFolder("stop-messages-")
         Directory.CreateDirectory(Path.Combine(dir, "artifacts", "submitted"));
         File.Copy(Path.Combine(dir, "artifacts", "syn", "pipeline.yaml"), Path.Combine(dir, "artifacts", "submitted", "pipeline.yaml"));
         Assert.Contains("(it holds sweeps: submitted, syn)", CliProcess.Run(dir, Limit, "status", "artifacts").Err);
+
+        // The folder above it (`pipeline status .` in the project): the sweeps one folder down, with the path to give.
+        var project = CliProcess.Run(dir, Limit, "status", ".");
+        Assert.Equal(2, project.Exit);
+        Assert.Contains($"{dir} holds no pipeline.yaml: not a sweep directory written by `pipeline run` or `pipeline submit` " +
+                        $"(its folders hold sweeps: {Path.Combine("artifacts", "submitted")}, {Path.Combine("artifacts", "syn")})", project.Err);
     }
 
     [Fact]
