@@ -43,6 +43,9 @@ public static class SweepSubmitter
         if (askScheduler && !SlurmClient.Installed()) throw new SlurmException(SlurmClient.NotInstalled("sbatch"));
         var sweepDir = Path.GetFullPath(PipelineRunner.SweepDir(pipeline, artifactsRoot));
         if (SweepDirProblem(sweepDir) is { } problem) throw new ArgumentException(problem);
+        // A local `run` (or `analyze`) writing the sweep: the submission is refused when it takes the lock, so a dry run says
+        // so too, rather than planning from runs that process is still writing.
+        SweepLock.ThrowIfHeld(sweepDir);
         var earlier = SlurmSubmission.All(sweepDir);
         // Earlier arrays and their analysis jobs: a new array must not train runs an old task still trains,
         // nor write files an old analysis is reading.

@@ -132,6 +132,29 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
     }
 
     [Fact]
+    public void A_sweep_a_local_run_is_writing_is_refused_by_a_dry_run_as_by_the_submission()
+    {
+        WritePipeline();
+        var path = FakeSlurmPath("echo \"$*\" >> '" + dir + "/sbatch.log'; echo 4242");
+        // Held as a local `pipeline run` holds it while it trains (this test process stands in for it).
+        using (Retention.Artifacts.SweepLock.Acquire(Sweep))
+        {
+            foreach (var extra in new[] { new[] { "--dry-run" }, [] })
+            {
+                var (exit, output, err) = Submit(path, extra);
+                Assert.True(exit == 1, output + err);
+                Assert.Contains($"the sweep directory {Sweep} is in use by another pipeline process (pid {Environment.ProcessId} ", err);
+                Assert.DoesNotContain("would be written", output);
+            }
+            Assert.False(Directory.Exists(Path.Combine(Sweep, "slurm")));
+            Assert.False(File.Exists(Path.Combine(dir, "sbatch.log")));
+        }
+        var free = Submit(path, "--dry-run");   // once that process has ended
+        Assert.True(free.Exit == 0, free.Err + free.Out);
+        Assert.Contains("would be written", free.Out);
+    }
+
+    [Fact]
     public void A_resubmission_is_refused_while_the_earlier_array_is_still_queued_and_goes_ahead_once_it_left()
     {
         WritePipeline();
