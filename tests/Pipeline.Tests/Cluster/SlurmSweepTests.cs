@@ -204,7 +204,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         }, "completed sweep after the requeue");
         var all = string.Join('\n', seen) + "\n" + Logs(sweep);
         // While it waits: the attempt it will be and the requeue the scheduler counts (it said "0 requeues").
-        Assert.True(seen.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"requeued\s+job \d+_0 waits to continue from step [\d,]+ as attempt 2 \(1 requeue; ")), all);
+        Assert.True(seen.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"requeued\s+job \d+_0 waits to continue from step [\d,]+ as attempt 2 \(1 requeue[;)]")), all);
         // Once it runs again, attempt 2 in every line, and none of an earlier attempt's (its log's first line, say).
         var running = seen.SkipWhile(l => !l.Contains("requeued")).Where(l => l.Contains("running")).ToList();
         Assert.True(running.Count > 0, all);
