@@ -14,12 +14,21 @@ public static class DeviceNames
         $"unknown device '{name}'{(Meant(name) is { } meant ? $" (did you mean '{meant}'?)" : "")}; allowed: {Allowed}";
 
     /// <summary>The device <paramref name="name"/> likely means: itself in lower case (CPU, CUDA:0), cuda for a GPU (which the
-    /// spelling helper would take for cpu, one letter away), else the name nearest in spelling.</summary>
+    /// spelling helper would take for cpu, one letter away), none for another kind of processor (tpu, npu, xpu: also one
+    /// letter from cpu, but hardware this trainer does not run on, not a misspelt cpu), else the name nearest in spelling.</summary>
     static string? Meant(string name)
     {
         var lower = name.ToLowerInvariant();
         if (IsValid(lower)) return lower;
         if (lower == "gpu" || lower.StartsWith("gpu:", StringComparison.Ordinal) && IsValid("cuda" + lower[3..])) return "cuda" + lower[3..];
+        if (IsOtherProcessor(lower)) return null;
         return KeySuggestions.Closest(name, ["cpu", "cuda", "auto"]);
+    }
+
+    /// <summary>'tpu', 'npu:0', 'xpu', ...: a letter and "pu" (with an index or not) names a kind of processing unit.</summary>
+    static bool IsOtherProcessor(string lower)
+    {
+        var kind = lower.IndexOf(':') is > 0 and var colon ? lower[..colon] : lower;
+        return kind.Length == 3 && char.IsAsciiLetter(kind[0]) && kind.EndsWith("pu", StringComparison.Ordinal);
     }
 }

@@ -31,4 +31,16 @@ public sealed class DeviceOptionErrorTests() : InTempFolder("device-option-")
         Assert.Equal("error: --device CPU: unknown device 'CPU' (did you mean 'cpu'?); allowed: cpu, cuda, auto, cuda:N (N = GPU index)", err.Trim());
         Assert.Equal(before, Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order());   // nothing written
     }
+
+    /// <summary>tpu is one letter from cpu but another kind of hardware: no "did you mean 'cpu'", the list of devices instead.</summary>
+    [Fact]
+    public void Another_kind_of_processor_gets_the_list_of_devices_not_cpu()
+    {
+        File.WriteAllText(Path.Combine(dir, "p.yaml"), "name: p\nsynthetic: {tasks: 4, dims_per_task: 2, width: 2}\n");
+
+        var (exit, output, err) = CliProcess.Run(dir, Limit, ["validate", "p.yaml", "--device", "tpu"]);
+
+        Assert.True(exit == 2, output + err);
+        Assert.Equal("error: --device tpu: unknown device 'tpu'; allowed: cpu, cuda, auto, cuda:N (N = GPU index)", err.Trim());
+    }
 }
