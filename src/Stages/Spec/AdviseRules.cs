@@ -17,10 +17,14 @@ internal static class AdviseRules
         c.Check(spec.Experiment == "olmo", "analysis.advise", $"advice comes from synthetic or OLMo runs, not experiment: {spec.Experiment}");
         c.Check(a.TargetAccuracy is > 0 and <= 1, "analysis.advise.target_accuracy", $"must be in (0, 1], got {Show(a.TargetAccuracy)}");
         c.OneOf(a.Kind, SpecChoices.TaskKinds, "analysis.advise.kind", "task kind");
-        c.AtLeast(a.Size, 0, "analysis.advise.size");
-        c.Check(a.Frequency == 0 || Retention.Data.InjectionSchedule.IsAcceptedFrequency(a.Frequency), "analysis.advise.frequency",
+        var sizeOk = c.AtLeast(a.Size, 0, "analysis.advise.size");
+        var frequencyOk = c.Check(a.Frequency == 0 || Retention.Data.InjectionSchedule.IsAcceptedFrequency(a.Frequency), "analysis.advise.frequency",
             $"must be 0 (none) or in {Retention.Data.InjectionSchedule.AcceptedRange}, got {Show(a.Frequency)}");
-        c.Check((a.Size > 0) == (a.Frequency > 0), "analysis.advise", "size and frequency go together: both set (compare the two levers there) or neither");
+        // Said at the one that is set, where it was written: at analysis.advise a --set size was reported at the file's
+        // line, as though the file had it. Not said beside a wrong value of either (it would only repeat it).
+        var (set, unset) = a.Size > 0 ? ("size", "frequency") : ("frequency", "size");
+        c.Check(!(sizeOk && frequencyOk) || (a.Size > 0) == (a.Frequency > 0), $"analysis.advise.{set}",
+            $"size and frequency go together: both set (compare the two levers there) or neither; {unset} is not set");
     }
 
     /// <summary>How runs inject a task at several frequencies: said by validation and by `advise` on a sweep without one.</summary>

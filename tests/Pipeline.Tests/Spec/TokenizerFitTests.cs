@@ -104,4 +104,37 @@ public sealed class TokenizerFitTests() : InTempFolder("tokenizer-fit-")
         Assert.Equal($"no run of the sweep trains a {size + 1:N0}-parameter model; its sizes: {size:N0} (as model.arrow's parameters)", error.Message);
         SpecLoader.Load(Pipeline(task, analysis: $"analysis: {{advise: {{size: {size}, frequency: 0.001}}}}"), checkPaths: true);
     }
+
+    /// <summary>The same size given by --set is said to come from that --set (it has no line), not from the file's
+    /// analysis.advise, which the file did not write that size in.</summary>
+    [Fact]
+    public void An_advice_size_no_run_trains_given_by_set_names_the_set()
+    {
+        var file = Pipeline("    - {kind: comparison, name: cmp, frequency: 0.001}", analysis: "analysis: {advise: {target_accuracy: 0.8}}");
+
+        var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Load(file,
+            sets: ["analysis.advise.size=999", "analysis.advise.frequency=0.001"], checkPaths: true)).Errors);
+
+        Assert.Equal(("--set analysis.advise.size=999", 0, "analysis.advise.size"), (error.Source, error.Line, error.Path));
+        Assert.StartsWith("no run of the sweep trains a 999-parameter model; its sizes: ", error.Message);
+    }
+
+    /// <summary>A size given by --set without a frequency is said at that --set, not at the file's analysis.advise (the
+    /// file did not write it); a frequency written alone at its line; a size out of range once, without "go together".</summary>
+    [Theory]
+    [InlineData("analysis: {advise: {target_accuracy: 0.8}}", "analysis.advise.size=999", "--set analysis.advise.size=999", 0,
+        "analysis.advise.size", "size and frequency go together: both set (compare the two levers there) or neither; frequency is not set")]
+    [InlineData("analysis: {advise: {frequency: 0.001}}", null, "p.yaml", 11, "analysis.advise.frequency",
+        "size and frequency go together: both set (compare the two levers there) or neither; size is not set")]
+    [InlineData("analysis: {advise: {frequency: 0.001}}", "analysis.advise.size=-3", "--set analysis.advise.size=-3", 0,
+        "analysis.advise.size", "must be >= 0, got -3")]
+    public void A_lone_advice_size_or_frequency_is_said_where_it_was_written(string analysis, string? set, string source, int line,
+        string path, string message)
+    {
+        var file = Pipeline("    - {kind: comparison, name: cmp, frequency: 0.001}", analysis: analysis);
+
+        var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Load(file, sets: set is null ? [] : [set], checkPaths: true)).Errors);
+
+        Assert.Equal((source, line, path, message), (Path.GetFileName(error.Source), error.Line, error.Path, error.Message));
+    }
 }
