@@ -50,8 +50,7 @@ public static class DataRunGraph
         var spec = cell.Spec;
         var data = spec.Data ?? throw new InvalidOperationException("experiment: data needs a data: section");
         if (resume && ArrowParts.Written(Path.Combine(cell.RunDir, "batches.arrow")))
-            progress.Info(ResumeFromZero.Line(cell.RunId, "experiment: data saves none: its batches are produced again from the " +
-                "first, equal to an uninterrupted run's"));
+            progress.Info(ResumeFromZero.DataLine(cell.RunId));
         var stream = new DataStreamSpec(data.Sources, data.Tokenizer, data.Packing, data.Tasks, spec.Seed, absoluteIdsFrom);
         var quality = new DataQualityLog();
         var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory, stop);   // built once, shared with the stream; a first gpt2 use fetches
