@@ -172,7 +172,12 @@ public static class BenchCommand
     static Command Data(Option<string> artifacts)
     {
         var paths = new Option<string[]>("--source") { Description = "Dolma shards (paths, globs, URLs). Default: the Brown corpus (fetched and cached)." };
-        var threads = new Option<string>("--threads") { Description = "Tokenizer thread counts to measure.", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
+        // One thread and every core; one core alone is "1" (as "1,1" the default was refused as a count given twice).
+        var threads = new Option<string>("--threads")
+        {
+            Description = "Tokenizer thread counts to measure (default: 1 and the machine's cores).",
+            DefaultValueFactory = _ => Environment.ProcessorCount > 1 ? $"1,{Environment.ProcessorCount}" : "1",
+        };
         var seqLen = new Option<int>("--seq-len") { Description = "L: trained positions per packed row (rows hold L + 1 tokens), as data.packing.seq_len.", DefaultValueFactory = _ => 2048 };
         var batch = new Option<int>("--batch-size") { Description = "B: rows per batch, as data.packing.batch_size.", DefaultValueFactory = _ => 8 };
         var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 }.Finite();

@@ -58,6 +58,20 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.Contains("--repeats", bad.Err);
     }
 
+    /// <summary>The default thread counts are 1 and the machine's cores: on one core (a 1-CPU Slurm allocation; here
+    /// DOTNET_PROCESSOR_COUNT=1) that is 1 alone, not "1,1", which was refused as a count given twice (exit 2).</summary>
+    [Fact]
+    public void Bench_data_on_one_core_measures_one_thread_by_default()
+    {
+        TinyCorpus.WriteShard(dir);
+        var (exit, output, err) = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["DOTNET_PROCESSOR_COUNT"] = "1" },
+            "bench", "data", "--source", "shards/a.jsonl", "--epochs", "1", "--repeats", "1", "--seq-len", "64", "--batch-size", "2");
+
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("1 thread(s): text → batches at", output);
+        Assert.DoesNotContain("2 thread(s)", output);
+    }
+
     [Fact]
     public void Bench_data_over_shards_with_bad_lines_warns_with_their_count()
     {
