@@ -10,7 +10,7 @@ public static class BenchCommand
 {
     public static Command Build()
     {
-        var device = new Option<string>("--device", "-d") { Description = "cpu | cuda | auto", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto", DefaultValueFactory = _ => "cpu" };
         var widths = new Option<string>("--widths") { Description = "Comma-separated widths.", DefaultValueFactory = _ => "16,128,512" };
         var grid = new Option<string?>("--grid") { Description = "A named width grid instead of --widths: fig2 (the paper's 11 widths, 4 to 512)." };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds; the cells are widths × seeds.", DefaultValueFactory = _ => "0" };
@@ -219,7 +219,7 @@ public static class BenchCommand
     static Command Train(Option<string> artifacts)
     {
         var model = new Option<string>("--model", "-m") { Description = "4M | 20M | 300M | 1B | 4B", DefaultValueFactory = _ => "4M" };
-        var device = new Option<string>("--device", "-d") { Description = "cpu | cuda | auto", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto", DefaultValueFactory = _ => "cpu" };
         var batch = new Option<int>("--batch-size") { Description = "Rows per step (split into --grad-accumulation micro-batches).", DefaultValueFactory = _ => 8 };
         var seqLen = new Option<int>("--seq-len") { Description = "Tokens per row.", DefaultValueFactory = _ => 512 };
         var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps).", DefaultValueFactory = _ => 5 };
