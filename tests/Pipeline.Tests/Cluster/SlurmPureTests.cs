@@ -281,6 +281,18 @@ public class SlurmPureTests
         Assert.EndsWith("without a status; no checkpoint: resubmit (or run --resume) to train it from step 0", early.Detail);
     }
 
+    /// <summary>A completed run's time in tenths under 10 s (a short run read "40 steps in 0 s"), whole seconds to 2 min,
+    /// then minutes and hours.</summary>
+    [Theory]
+    [InlineData(0.4, "40 steps in 0.4 s")]
+    [InlineData(9.94, "40 steps in 9.9 s")]
+    [InlineData(9.96, "40 steps in 10 s")]
+    [InlineData(75, "40 steps in 75 s")]
+    [InlineData(600, "40 steps in 10.0 min")]
+    [InlineData(9000, "40 steps in 2.5 h")]
+    public void A_completed_runs_time_is_said_to_the_tenth_under_ten_seconds(double seconds, string detail) =>
+        Assert.Equal(detail, SweepStatus.Classify("a", new(RunStatus.Completed(40, seconds), Started, false, "7_0")).Detail);
+
     [Fact]
     public void Once_the_scheduler_lets_go_the_run_directory_and_the_end_state_say_how_it_ended()
     {
