@@ -22,6 +22,13 @@ public static partial class UsageErrors
             KeySuggestions.Closest(token[2..].Split('=')[0], options) is { } meant ? $"{message} Did you mean '--{meant}'?"
             : takesSet ? $"{message} A spec value is set with --set (`--set train.steps=500`)."
             : message;
+        // A word where a group (pipeline, bench, data) wants its command: `pipeline analyse` is said with the command meant,
+        // or the commands there, and not also as "Required command was not provided" (it was, misspelt), nor the words after
+        // it (`analyse SWEEP`: the misspelt command's arguments).
+        var commands = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        bool UnknownCommand(string message) => commands.Count > 0 && Unrecognized().Match(message) is { Success: true } m && !m.Groups[1].Value.StartsWith('-');
+        bool misspeltCommand = parse.Errors.Any(e => UnknownCommand(e.Message));
+        bool saidCommand = false;
         var errors = new List<string>();
         // An unknown option where the command takes an argument is parsed as that argument, without an error of its own:
         // `run --resum` looked for a file '--resum', `query DIR --ouptut x.csv` ran '--ouptut' as SQL (a comment).
@@ -34,6 +41,16 @@ public static partial class UsageErrors
         }
         foreach (var error in parse.Errors)
         {
+            if (misspeltCommand && error.Message == "Required command was not provided.") continue;
+            if (!afterUnknownOption && UnknownCommand(error.Message))
+            {
+                if (saidCommand) continue;
+                saidCommand = true;
+                var word = Unrecognized().Match(error.Message).Groups[1].Value;
+                errors.Add(KeySuggestions.Closest(word, commands) is { } meant ? $"{error.Message} Did you mean '{meant}'?"
+                    : $"{error.Message} Commands: {string.Join(", ", commands)}.");
+                continue;
+            }
             if (Unrecognized().Match(error.Message) is { Success: true } m)
             {
                 var token = m.Groups[1].Value;

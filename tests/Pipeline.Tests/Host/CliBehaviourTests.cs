@@ -54,6 +54,21 @@ public class CliBehaviourTests() : InTempFolder("cli-")
         Assert.Equal(1, failed.Exit);
     }
 
+    /// <summary>A misspelt command is said with the one meant (or the commands there), once: before, `pipeline analyse` said
+    /// "Required command was not provided." and then only that 'analyse' was not recognized.</summary>
+    [Theory]
+    [InlineData("analyse sweep", "error: Unrecognized command or argument 'analyse'. Did you mean 'analyze'?", "see `pipeline --help`")]
+    [InlineData("stauts", "error: Unrecognized command or argument 'stauts'. Did you mean 'status'?", "see `pipeline --help`")]
+    [InlineData("data tokenise x", "error: Unrecognized command or argument 'tokenise'. Did you mean 'tokenize'?", "see `pipeline data --help`")]
+    [InlineData("bench gpu", "error: Unrecognized command or argument 'gpu'. Commands: synthetic, data, train, parity, probes, query.", "see `pipeline bench --help`")]
+    public void A_misspelt_command_names_the_command_meant(string command, string error, string see)
+    {
+        var (exit, output, err) = CliProcess.Run(dir, Limit, command.Split(' '));
+
+        Assert.True(exit == 2, output + err);
+        Assert.Equal([error, see], err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Fact]
     public void An_unknown_option_where_an_argument_goes_is_named_as_an_option_not_taken_for_a_file_or_sql()
     {
