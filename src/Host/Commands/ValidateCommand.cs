@@ -55,8 +55,8 @@ public static class ValidateCommand
     static string Model(RunPlan run) => run.Spec.Experiment switch
     {
         "olmo" when run.Spec is { Olmo: { } o, Data: { } d } && (run.ModelVocab ?? (o.VocabSize > 0 ? o.VocabSize : null)) is { } vocab =>
-            $"OLMo {o.Preset}, {Retention.Pipeline.OlmoRunGraph.Shape(o, vocab, d.Packing.SeqLen).ParameterCount():N0} parameters",
-        "olmo" => $"OLMo {run.Spec.Olmo?.Preset ?? "4M"}",
+            $"{Retention.Pipeline.OlmoRunGraph.ShapeLabel(o.Preset)}, {Retention.Pipeline.OlmoRunGraph.Shape(o, vocab, d.Packing.SeqLen).ParameterCount():N0} parameters",
+        "olmo" => Retention.Pipeline.OlmoRunGraph.ShapeLabel(run.Spec.Olmo?.Preset ?? "4M"),
         "data" => "data stage only",
         _ => $"width {run.Spec.Synthetic.Width}",
     };

@@ -105,6 +105,10 @@ public static class OlmoRunGraph
         $"{vocabSize} is below the {needed:N0} ids the tokenizer and the appended task tokens use " +
         "(raise it, or give the tasks tokens: sampled to use the tokenizer's own ids)";
 
+    /// <summary>How the run's log and `validate` name what an OLMo run trains: "shape", as olmo.layers, hidden, mlp_dim
+    /// and heads may override the preset's sizes (the parameter count beside it says which model it is).</summary>
+    public static string ShapeLabel(string preset) => $"OLMo {preset} shape";
+
     /// <summary>The preset with the spec's shape overrides (0 keeps the preset's value).</summary>
     public static OlmoConfig Shape(OlmoSpec o, int vocab, int seqLen)
     {
@@ -140,7 +144,7 @@ public static class OlmoRunGraph
         var device = Devices.Resolve(spec.Device);
         var precision = MixedPrecision.Name(MixedPrecision.ComputeDtype(trainSpec.Precision, device));
         long parameters = config.ParameterCount(), tokensPerStep = data.Packing.TokensPerBatch;
-        progress.Info($"{cell.RunId}: OLMo {olmo.Preset} shape, {parameters:N0} parameters (vocabulary {config.VocabSize:N0}), " +
+        progress.Info($"{cell.RunId}: {ShapeLabel(olmo.Preset)}, {parameters:N0} parameters (vocabulary {config.VocabSize:N0}), " +
                       $"{tokensPerStep:N0} tokens per step, {precision} matmuls on {device}");
 
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "model.arrow"), ModelTable,
