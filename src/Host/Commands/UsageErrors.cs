@@ -71,9 +71,9 @@ public static partial class UsageErrors
 
     /// <summary>A value System.CommandLine cannot read as the option's type, said with what the option takes rather than as a .NET
     /// type ("as expected type 'System.Int32'"); for an int, with its range: `--docs-per-shard 3000000000` is a whole number,
-    /// only too large.</summary>
+    /// only too large. An optional option's type is the same in a Nullable ('System.Nullable`1[System.Int64]': advise --size).</summary>
     static string InUserTerms(string message) =>
-        CannotParse().Match(message) is { Success: true } m && m.Groups[3].Value switch
+        CannotParse().Match(message) is { Success: true } m && NullableOf().Replace(m.Groups[3].Value, "$1") switch
         {
             "System.Int32" => $"a whole number from {int.MinValue:N0} to {int.MaxValue:N0}",
             "System.Int64" => "a whole number (digits only, such as 100000000)",
@@ -86,6 +86,9 @@ public static partial class UsageErrors
 
     [GeneratedRegex(@"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$")]
     private static partial Regex CannotParse();
+
+    [GeneratedRegex(@"^System\.Nullable`1\[(.*)\]$")]
+    private static partial Regex NullableOf();
 
     [GeneratedRegex(@"^Unrecognized command or argument '(.*)'\.$")]
     private static partial Regex Unrecognized();

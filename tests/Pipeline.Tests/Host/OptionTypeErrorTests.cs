@@ -12,6 +12,9 @@ public class OptionTypeErrorTests() : InTempFolder("option-type-")
     [InlineData("data sample x.txt --docs 5 --docs-per-shard 3000000000 --out s",
         "Cannot parse argument '3000000000' for option '--docs-per-shard': it takes a whole number from -2,147,483,648 to 2,147,483,647.")]
     [InlineData("data tokenize x --out t --tokens-per-file 1e6", "Cannot parse argument '1e6' for option '--tokens-per-file': it takes a whole number (digits only, such as 100000000).")]
+    // Optional options (a Nullable type): advise's --size and --frequency said "as expected type 'System.Nullable`1[System.Int64]'".
+    [InlineData("advise sweep --size 1e5 --frequency 0.001", "Cannot parse argument '1e5' for option '--size': it takes a whole number (digits only, such as 100000000).")]
+    [InlineData("advise sweep --size 100000 --frequency often", "Cannot parse argument 'often' for option '--frequency': it takes a number (such as 0.001).")]
     [InlineData("bench data --task-frequency often", "Cannot parse argument 'often' for option '--task-frequency': it takes a number (such as 0.001).")]
     public void A_value_of_another_type_is_refused_saying_what_the_option_takes(string command, string expected)
     {
