@@ -65,6 +65,9 @@ public static class AdviseCommand
                     if (r.GetResult(profile) is { Implicit: false } || r.GetValue(sets) is { Length: > 0 })
                         throw new UsageException("--profile and --set apply to a pipeline file; advice from sweep directories reads the runs as they were trained " +
                             "(train other settings into another sweep and advise on that)");
+                    if (r.GetResult(kind) is { Implicit: false } && r.GetValue(size) is null)
+                        throw new UsageException("--kind is the task kind of --size and --frequency (the levers); without them the advice " +
+                            "covers every task kind the runs inject (the tables' kind column)");
                     var dir = r.GetValue(output) ?? Path.Combine(paths[0], ArtifactLayout.AnalysisDir);
                     // Before the holds: one sweep given twice would be held twice, and refused as if another process held it.
                     SweepOverlap.CheckDistinct(paths);

@@ -27,10 +27,20 @@ internal static class AdviseRules
             $"size and frequency go together: both set (compare the two levers there) or neither; {unset} is not set");
     }
 
+    /// <summary>kind picks the levers' task; the boundaries and factors cover every kind the runs inject, so set alone it
+    /// changed nothing, without a word. Not asked of stored files: earlier versions accepted it.</summary>
+    public static void KindWithoutLevers(SpecChecks c, PipelineSpec spec)
+    {
+        if (spec is not { Experiment: "olmo", Analysis.Advise: { } a }) return;
+        c.Check(a.Size > 0 || a.Frequency > 0 || a.Kind == new AdviseSpec().Kind, "analysis.advise.kind",
+            "is the task kind of the levers (with size and frequency); without them the advice covers every task kind the runs " +
+            "inject (the tables' kind column): remove it, or set size and frequency");
+    }
+
     /// <summary>How runs inject a task at several frequencies: said by validation and by `advise` on a sweep without one.</summary>
     public const string TasksAtFrequencies = "data.tasks, one entry per frequency, as pipelines/olmo-frequency-phase.yaml does";
 
-    /// <summary>OLMo advice reads the test accuracy of injected tasks of its kind: a sweep none of whose runs injects one is
+    /// <summary>OLMo advice reads the test accuracy of injected tasks (the levers', of their kind): a sweep none of whose runs injects one is
     /// refused before it trains for an advice it cannot give (the analysis failed after the training, hours on a GPU). Not
     /// said of a stored sweep, which loads as it was written; `advise` says there what it lacks.</summary>
     public static SpecError? TaskError(PipelineSpec spec, IReadOnlyList<RunPlan> runs, NodeIndex index, SourceMap sources)
@@ -40,7 +50,8 @@ internal static class AdviseRules
         const string how = $"inject it at two or more frequencies ({TasksAtFrequencies})";
         if (kinds.Count == 0)
             return index.ErrorAt(sources, "analysis.advise", $"advice from trained runs reads the test accuracy of an injected task, and no run injects one (data.tasks is empty): {how}");
-        return kinds.Contains(advise.Kind) ? null : index.ErrorAt(sources, "analysis.advise.kind",
+        // Without the levers any injected kind is advised on (a sweep of modular-addition tasks alone, at the default kind).
+        return advise.Size <= 0 || kinds.Contains(advise.Kind) ? null : index.ErrorAt(sources, "analysis.advise.kind",
             $"advice on {advise.Kind} tasks, and no run injects one (its runs inject {string.Join(", ", kinds.Order(StringComparer.Ordinal))}): {how}, or set analysis.advise.kind");
     }
 

@@ -40,6 +40,7 @@ internal static class SpecValidator
             UnreadKeyRules.UnreadPlotKeys(c, spec.Analysis);
             ProbeRules.InjectionEvalTask(c, spec);
             TrainRules.InitScale(c, spec);
+            AdviseRules.KindWithoutLevers(c, spec);
         }
         if (checkResources) ResourceRules.Check(c, spec);
         return c.Errors;

@@ -164,6 +164,8 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
             (["--size", "120000", "--frequency", "NaN"], "--frequency takes a finite number, got NaN"),
             (["--profile", "cpu"], "--profile and --set apply to a pipeline file"),
             (["--set", "train.lr=5"], "--profile and --set apply to a pipeline file"),
+            // The levers' task kind: alone it changed nothing (the boundaries cover every kind), without a word.
+            (["--kind", "modular_addition"], "--kind is the task kind of --size and --frequency (the levers)"),
         })
         {
             var refused = Advise([sweep, .. args, "--output", "out"]);

@@ -57,12 +57,34 @@ public class AdviseValidationTests
 
         const string comparisons = "[{kind: comparison, name: a, frequency: 0.01}, {kind: comparison, name: b, frequency: 0.001}]";
         var kind = Assert.Single(Assert.Throws<SpecException>(() =>
-            SpecLoader.LoadText(Olmo(comparisons, "{kind: modular_addition}"), "o.yaml", checkAnalysis: false)).Errors);
+            SpecLoader.LoadText(Olmo(comparisons, "{kind: modular_addition, size: 13386112, frequency: 0.001}"), "o.yaml", checkAnalysis: false)).Errors);
         Assert.Equal(("analysis.advise.kind", 10), (kind.Path, kind.Line));
         Assert.StartsWith("advice on modular_addition tasks, and no run injects one (its runs inject comparison)", kind.Message);
 
         Assert.NotNull(SpecLoader.LoadText(Olmo(comparisons, "{}"), "o.yaml", checkAnalysis: false).Spec.Analysis.Advise);
         // A sweep's saved pipeline.yaml loads as it was written: `advise` then says what the sweep lacks.
         Assert.NotNull(SpecLoader.LoadText(Olmo("[]", "{}"), "o.yaml", stored: true, checkAnalysis: false).Spec.Analysis.Advise);
+    }
+
+    [Fact]
+    public void Without_the_levers_the_advice_takes_any_injected_kind_and_refuses_a_kind_it_would_not_use()
+    {
+        // kind is the levers' task kind (README: the boundaries cover every kind). A sweep of modular-addition tasks with
+        // advise: {} was refused for lacking comparison tasks, asking to set a kind that changes nothing; `pipeline advise`
+        // on the same sweep advised on its modular-addition tasks.
+        // (13,388,672 parameters: the 4M shape at the vocabulary these tasks' tokens need.)
+        const string additions = "[{kind: modular_addition, name: a, frequency: 0.01}, {kind: modular_addition, name: b, frequency: 0.001}]";
+        Assert.NotNull(SpecLoader.LoadText(Olmo(additions, "{}"), "o.yaml", checkAnalysis: false).Spec.Analysis.Advise);
+        Assert.NotNull(SpecLoader.LoadText(Olmo(additions, "{target_accuracy: 0.5}"), "o.yaml", checkAnalysis: false).Spec.Analysis.Advise);
+
+        // Set alone, the kind would have been silently ignored.
+        var alone = Assert.Single(Assert.Throws<SpecException>(() =>
+            SpecLoader.LoadText(Olmo(additions, "{kind: modular_addition}"), "o.yaml", checkAnalysis: false)).Errors);
+        Assert.Equal(("analysis.advise.kind", 10), (alone.Path, alone.Line));
+        Assert.StartsWith("is the task kind of the levers (with size and frequency)", alone.Message);
+        Assert.NotNull(SpecLoader.LoadText(Olmo(additions, "{kind: modular_addition}"), "o.yaml", stored: true, checkAnalysis: false).Spec.Analysis.Advise);
+        // At its default (as a resolved pipeline.yaml writes every field), and with the levers, it passes.
+        Assert.NotNull(SpecLoader.LoadText(Olmo(additions, "{kind: comparison, size: 0, frequency: 0}"), "o.yaml", checkAnalysis: false).Spec.Analysis.Advise);
+        Assert.NotNull(SpecLoader.LoadText(Olmo(additions, "{kind: modular_addition, size: 13388672, frequency: 0.001}"), "o.yaml", checkAnalysis: false).Spec.Analysis.Advise);
     }
 }
