@@ -54,7 +54,8 @@ public static class AdviseCommand
                             "a synthetic pipeline's advice is exact for every width and frequency");
                     var pipeline = SpecLoader.Load(paths[0], r.GetValue(profile), r.GetValue(sets) ?? [], checkAnalysis: false);
                     if (pipeline.Spec.Experiment != "synthetic")
-                        throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory (artifacts/NAME[-PROFILE])");
+                        throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory " +
+                            (SweepOf(paths[0]) is { } sweep ? $"(pipeline advise {sweep})" : "(artifacts/NAME[-PROFILE])"));
                     var dir = r.GetValue(output) ?? AdviceFolder.Of(paths[0], pipeline);
                     result = await AdviceReport.SyntheticAsync(pipeline.Spec, pipeline.Runs, dir);
                 }
@@ -97,5 +98,13 @@ public static class AdviseCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>The sweep directory whose saved pipeline.yaml <paramref name="file"/> is, as the user wrote its path; null for any other file.</summary>
+    static string? SweepOf(string file)
+    {
+        var folder = Path.GetDirectoryName(file);
+        return Path.GetFileName(file) == ArtifactLayout.PipelineFile && ArtifactLayout.KindOf(folder is "" or null ? "." : folder) == ArtifactLayout.Kind.Sweep
+            ? (folder is "" or null ? "." : folder) : null;
     }
 }

@@ -194,6 +194,18 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
         var missing = Advise("gone.yaml");
         Assert.Equal(2, missing.Exit);
         Assert.Contains("pipeline file 'gone.yaml' does not exist", missing.Err);
+
+        // An OLMo sweep's saved pipeline.yaml names its sweep (it said only "(artifacts/NAME[-PROFILE])"); another file the pattern.
+        const string olmo = "name: s\nexperiment: olmo\ntrain: {steps: 10}\ndata:\n  sources: [{paths: ['http://example.org/s.json.gz']}]\n" +
+                            "  packing: {seq_len: 64, batch_size: 4}\nolmo: {preset: 4M}\n";
+        File.WriteAllText(Path.Combine(sweep, "pipeline.yaml"), olmo);
+        File.WriteAllText(Path.Combine(dir, "o.yaml"), olmo);
+        var saved = Advise(Path.Combine("s", "pipeline.yaml"));
+        Assert.True(saved.Exit == 2, saved.Out + saved.Err);
+        Assert.Equal($"error: {Path.Combine("s", "pipeline.yaml")} is an olmo pipeline: advice from trained runs reads its sweep directory (pipeline advise s)",
+            saved.Err.Trim());
+        var file = Advise("o.yaml");
+        Assert.Equal("error: o.yaml is an olmo pipeline: advice from trained runs reads its sweep directory (artifacts/NAME[-PROFILE])", file.Err.Trim());
     }
 
     [Fact]
