@@ -84,6 +84,25 @@ internal static class ProbeRules
                 : $"the tasks' gaps: {string.Join(", ", tasks.Select(t => $"{t.TaskName} {t.Gap}"))}"));
     }
 
+    /// <summary>gradients.instances and injection_eval.instances take the first instances of a task's set (all of them,
+    /// or its train split): more than it has were cut to it without a word, and no table says how many were used. Not
+    /// asked of stored files: earlier versions accepted them.</summary>
+    public static void InstancesWithinTasks(SpecChecks c, PipelineSpec spec)
+    {
+        if (spec is not { Experiment: "olmo", Probes: { } p }) return;
+        var tasks = spec.Data?.Tasks ?? [];
+        if (!TaskKindsKnown(c, tasks)) return;
+        if (p.Gradients is { Instances: > 0 } gradients
+            && (gradients.Task.Length == 0 ? tasks.FirstOrDefault() : tasks.FirstOrDefault(t => t.TaskName == gradients.Task)) is { } probed)
+            c.Check(gradients.Instances <= probed.Instances, "probes.gradients.instances",
+                $"must be at most the {probed.Instances:N0} instances of task '{probed.TaskName}' (its instances; 0 = all of them), got {gradients.Instances:N0}");
+        if (p.InjectionEval is { } eval
+            && tasks.Where(t => t.Gap >= Training.InjectionPhases.MinDenseGap).MinBy(t => t.TrainInstances) is { } smallest)
+            c.Check(eval.Instances <= smallest.TrainInstances, "probes.injection_eval.instances",
+                $"must be at most the {smallest.TrainInstances:N0} train-split instances of task '{smallest.TaskName}' (its train_instances), " +
+                $"the first of which it scores, got {eval.Instances:N0}");
+    }
+
     /// <summary>A task whose kind is already an error, or one the binder mended, leaves the list's kinds unknown: a probe's
     /// "needs a comparison task" would only repeat that error, naming a task the user did write.</summary>
     private static bool TaskKindsKnown(SpecChecks c, IReadOnlyList<Retention.Data.InjectedTaskSpec> tasks) =>

@@ -39,6 +39,7 @@ internal static class SpecValidator
             DocumentRules.EmptySections(c, spec.Experiment, typeof(PipelineSpec), "");
             UnreadKeyRules.UnreadPlotKeys(c, spec.Analysis);
             ProbeRules.InjectionEvalTask(c, spec);
+            ProbeRules.InstancesWithinTasks(c, spec);
             TrainRules.InitScale(c, spec);
             AdviseRules.KindWithoutLevers(c, spec);
         }
