@@ -11,9 +11,9 @@ public static class StatusCommand
     {
         var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory (artifacts/NAME[-PROFILE]) written by `pipeline run` or `pipeline submit`." };
         var cmd = new Command("status",
-            "Show each run of a sweep: pending, requeued, running, completed, failed (with its error), interrupted, not started or unknown. " +
+            "Show each run of a sweep: pending, will not start (Slurm leaves it pending for ever), requeued, running, completed, failed (with its error), interrupted, not started or unknown. " +
             "Exit 3 while a run or the analysis job is queued or running, or its state is unknown (the scheduler could not be asked; " +
-            "poll until it is not 3); then 0 when every run (and the latest analysis) completed, 1 when any failed, 4 when runs are left " +
+            "poll until it is not 3); then 0 when every run (and the latest analysis) completed, 1 when any failed or will not start, 4 when runs are left " +
             "interrupted or not started, or the analysis was stopped, is stale or has not run (`pipeline analyze` writes it).") { dir };
         cmd.SetAction(r =>
         {

@@ -43,9 +43,13 @@ public static partial class SlurmEndState
         },
     };
 
-    /// <summary>squeue's reason for a pending task, with what it means where Slurm will never start the task as it was asked
-    /// for (it accepts a request no node of the partition can meet, or one over the partition's limits, and leaves it pending,
-    /// where `status` would say "queued" and exit 3 for ever); any other reason as it is.</summary>
+    /// <summary>Whether Slurm will never start a task pending for this reason as it was asked for: it accepts a request no
+    /// node of the partition can meet, or one over the partition's limits, and leaves it pending until it is cancelled.</summary>
+    public static bool NeverStarts(string reason) =>
+        reason is "PartitionConfig" or "BadConstraints" or "PartitionNodeLimit" or "PartitionTimeLimit";
+
+    /// <summary>squeue's reason for a pending task, with what it means where Slurm will never start the task
+    /// (<see cref="NeverStarts"/>), where `status` would otherwise say "queued" with nothing to do; any other reason as it is.</summary>
     public static string ExplainPending(string reason) => reason switch
     {
         "PartitionConfig" or "BadConstraints" or "PartitionNodeLimit" =>

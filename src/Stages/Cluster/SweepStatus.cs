@@ -3,7 +3,7 @@ using Retention.Pipeline;
 
 namespace Retention.Cluster;
 
-/// <summary>One run's state in `pipeline status`: pending, requeued, running, completed, failed,
+/// <summary>One run's state in `pipeline status`: pending, will not start, requeued, running, completed, failed,
 /// interrupted or not started, with what explains it (the error, the job, the step).</summary>
 public sealed record RunState(string Run, string State, string Detail)
 {
@@ -61,9 +61,12 @@ public static class SweepStatus
             {
                 // squeue's reason "None": the scheduler has not looked at the task yet (just submitted or requeued), nothing to say.
                 bool reason = live.Reason is not ("None" or "");
+                // Pending for a reason Slurm never clears: queued for ever, so no poller should wait on it (ExitCode).
+                bool never = SlurmEndState.NeverStarts(live.Reason);
                 return requeues > 0 || o.Ended is { State: "interrupted" } || o.Started?.SlurmJob == job
-                    ? new(run, "requeued", $"job {job} waits to continue{StepOf(o.Ended)} as attempt {requeues + 1} ({Plural(requeues, "requeue")}{(reason ? $"; {live.Reason}" : "")})")
-                    : new(run, "pending", $"job {job} queued{(reason ? $" ({SlurmEndState.ExplainPending(live.Reason)})" : "")}");
+                    ? new(run, never ? WillNotStart : "requeued", $"job {job} waits to continue{StepOf(o.Ended)} as attempt {requeues + 1} " +
+                        $"({Plural(requeues, "requeue")}{(reason ? $"; {(never ? SlurmEndState.ExplainPending(live.Reason) : live.Reason)}" : "")})")
+                    : new(run, never ? WillNotStart : "pending", $"job {job} queued{(reason ? $" ({SlurmEndState.ExplainPending(live.Reason)})" : "")}");
             }
             var log = TaskLog.Read(o.Log);
             int attempt = live.Restarts is { } restarts ? restarts + 1
@@ -172,9 +175,13 @@ public static class SweepStatus
     /// completed but has lost a table since is not one of those: the analysis holds its rows if it read them before the
     /// damage (an analysis since fails on an unreadable table, and leaves a missing one's rows out). An analysis job that
     /// failed where no run has started (the array's tasks all cancelled while pending: it runs after them, over nothing) has
-    /// not run on the sweep: "not run" (exit 4, as the runs not started), not a failure of the sweep.</summary>
+    /// not run on the sweep: "not run" (exit 4, as the runs not started), not a failure of the sweep. An analysis job pending
+    /// where only tasks that will not start are left says it waits on them (it starts once they are cancelled).</summary>
     public static AnalysisState? OfRuns(AnalysisState? analysis, IReadOnlyList<RunState> runs)
     {
+        if (analysis is { State: "pending" } p && runs.Any(r => r.State == WillNotStart)
+            && !runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown"))
+            return p with { Detail = "waits on the tasks that will not start; it starts once they are scancelled" };
         if (analysis is { State: "failed" } f && runs.Count > 0 && runs.All(r => r.State == "not started"))
             return f with { State = "not run", Detail = "no run had started, so there was nothing to analyse; a resubmission trains the runs and analyses them after" };
         if (analysis is not { State: "completed" } a) return analysis;
@@ -192,7 +199,7 @@ public static class SweepStatus
     /// queued or unknown), a local run analysing once its runs end, and where no run started (nothing to analyse).</summary>
     public static AnalysisState? NotRun(IReadOnlyList<RunState> runs, string sweepDir)
     {
-        if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || runs.All(r => r.State == "not started")) return null;
+        if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || runs.All(r => r.State is "not started" or WillNotStart)) return null;
         int unfinished = runs.Count(r => r.State != "completed");
         return new(null, "not run", $"`pipeline analyze {sweepDir}` writes its tables and plots" +
             (unfinished > 0 ? $" (from the rows written so far: {Plural(unfinished, "run")} not completed)" : ""));
@@ -211,28 +218,36 @@ public static class SweepStatus
             : a with { State = "stale", Detail = $"written before {Plural(later, "run")} finished, whose rows it leaves out: `pipeline analyze {sweepDir}` writes it again" };
     }
 
-    /// <summary>"6 runs: 4 completed, 1 running, 1 failed".</summary>
+    /// <summary>"6 runs: 4 completed, 1 running, 1 failed" ("1 will not start" for a task Slurm leaves pending for ever).</summary>
     public static string Summary(IReadOnlyList<RunState> runs) =>
         $"{Plural(runs.Count, "run")}: " + string.Join(", ", runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));
 
     /// <summary>3 while a run or the analysis is queued, running or of unknown state (a poller waits); then 0 when every
-    /// run completed (and the analysis job, when there is one, too), 1 when a run or the analysis failed, 4 when runs
-    /// are interrupted or not started, or an analysis was stopped, is stale or has not run, and nothing will continue them
-    /// by itself (resubmit, run --resume, or analyze).</summary>
+    /// run completed (and the analysis job, when there is one, too), 1 when a run or the analysis failed or a task will not
+    /// start (Slurm leaves it queued for ever: it needs scancel and a submission asking less), 4 when runs are interrupted
+    /// or not started, or an analysis was stopped, is stale or has not run, and nothing will continue them by itself
+    /// (resubmit, run --resume, or analyze).</summary>
     public static int ExitCode(IReadOnlyList<RunState> runs, AnalysisState? analysis = null)
     {
-        if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || analysis?.State is "pending" or "running" or "unknown")
-            return NotFinished;
-        if (runs.Any(r => r.State == "failed") || analysis?.State == "failed") return 1;
+        bool runsGoOn = runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown");
+        // The analysis job starts after every task of the array ended (afterany), so while only tasks that will not start are
+        // left it is pending for as long as they are: it goes on only once they are cancelled.
+        bool analysisGoesOn = analysis?.State is "running" or "unknown"
+                              || analysis?.State is "pending" && (runsGoOn || !runs.Any(r => r.State == WillNotStart));
+        if (runsGoOn || analysisGoesOn) return NotFinished;
+        if (runs.Any(r => r.State is "failed" or WillNotStart) || analysis?.State == "failed") return 1;
         return runs.All(r => r.State == "completed") && analysis?.State is not ("interrupted" or "stale" or "not run") ? 0 : Stopped;
     }
 
     public const int NotFinished = 3;
 
+    /// <summary>A task pending for a reason Slurm never clears (<see cref="SlurmEndState.NeverStarts"/>).</summary>
+    public const string WillNotStart = "will not start";
+
     /// <summary>Nothing queued or running, but runs left interrupted or never started.</summary>
     public const int Stopped = 4;
 
-    static int Order(string state) => Array.IndexOf(["completed", "running", "requeued", "pending", "unknown", "interrupted", "failed", "not started"], state);
+    static int Order(string state) => Array.IndexOf(["completed", "running", "requeued", "pending", "unknown", "interrupted", "failed", WillNotStart, "not started"], state);
 
     /// <summary>How a task that left the queue failed: the scheduler's end state unless it completed, and the
     /// log's last error (the scheduler forgets jobs after MinJobAge; the log stays); null when neither says so.</summary>

@@ -176,7 +176,7 @@ public class SlurmPureTests
     public void A_task_pending_for_a_request_the_partition_cannot_meet_is_said_to_never_start()
     {
         var never = SweepStatus.Classify("a", new(null, null, false, "7_0", new SchedulerTask("7", 0, "PENDING", "PartitionConfig")));
-        Assert.Equal("pending", never.State);
+        Assert.Equal("will not start", never.State);
         Assert.Equal("job 7_0 queued (PartitionConfig: no node of the partition can give a task what it asks for (--cpus-per-run, " +
                      "--mem, --gpus-per-run), so it will not start; scancel the job and submit with less, or to another --partition)", never.Detail);
         Assert.Contains("PartitionTimeLimit: --time is over the partition's limit, so it will not start",
@@ -188,6 +188,32 @@ public class SlurmPureTests
         Assert.Equal("job 7_0 queued", SweepStatus.Classify("a", new(null, null, false, "7_0", new SchedulerTask("7", 0, "PENDING", "None"))).Detail);
         Assert.Equal("job 7_0 waits to continue from step 1,200 as attempt 2 (1 requeue)", SweepStatus.Classify("a",
             new(new RunStatus("interrupted", 1200, 30), Started, false, "7_0", new SchedulerTask("7", 0, "PENDING", "None"), Requeues: 1)).Detail);
+    }
+
+    /// <summary>A task Slurm leaves pending for ever (PartitionConfig, PartitionTimeLimit) counts as failed for the exit code,
+    /// so a script polling "until the exit code is not 3" ends: 3 while other runs still go on, 1 once only such tasks are
+    /// left queued, as is the analysis job that waits on them (afterany). The summary counts them as "will not start".</summary>
+    [Fact]
+    public void A_task_that_will_never_start_ends_the_poll_as_a_failure_once_nothing_else_goes_on()
+    {
+        RunState S(string state) => new("r", state, "");
+        var never = SweepStatus.Classify("b", new(null, null, false, "7_1", new SchedulerTask("7", 1, "PENDING", "PartitionTimeLimit")));
+        Assert.Equal(3, SweepStatus.ExitCode([never, S("running")]));                       // the other run still trains
+        Assert.Equal(3, SweepStatus.ExitCode([never, S("pending")]));                       // queued for a reason that passes
+        Assert.Equal(1, SweepStatus.ExitCode([never, S("completed")]));
+        Assert.Equal(1, SweepStatus.ExitCode([never]));
+        Assert.Equal("3 runs: 1 completed, 1 failed, 1 will not start", SweepStatus.Summary([S("completed"), never, S("failed")]));
+        // The analysis job pending after the array waits on the task for as long as it is queued: no reason to poll on.
+        var analysis = SweepStatus.OfRuns(new AnalysisState("8", "pending", "starts when the array's tasks have ended"), [never, S("completed")]);
+        Assert.Equal("waits on the tasks that will not start; it starts once they are scancelled", analysis!.Detail);
+        Assert.Equal(1, SweepStatus.ExitCode([never, S("completed")], analysis));
+        Assert.Equal(3, SweepStatus.ExitCode([never, S("running")], new AnalysisState("8", "pending", "")));
+        Assert.Equal(3, SweepStatus.ExitCode([never, S("completed")], new AnalysisState("8", "running", "")));
+        // Requeued, then held for a reason Slurm never clears (the partition's limits lowered): the same, said with what to do.
+        var requeued = SweepStatus.Classify("c", new(new RunStatus("interrupted", 1200, 30), Started, false, "7_2",
+            new SchedulerTask("7", 2, "PENDING", "PartitionTimeLimit"), Requeues: 1));
+        Assert.Equal("will not start", requeued.State);
+        Assert.Contains("(1 requeue; PartitionTimeLimit: --time is over the partition's limit, so it will not start; scancel", requeued.Detail);
     }
 
     /// <summary>While a task is requeued and its next attempt starts, status says the attempt the scheduler counts (Slurm's
