@@ -23,6 +23,10 @@ static class MissingTable
         if (leftOut.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } left)
             return $"table '{left.Name}' was left out of this query: {left.File} cannot be loaded ({left.Reason}); " +
                 "see the note above for what to do";
-        return UnwrittenTable.Note(name, dir) ?? UnwrittenTable.AnalysisNote(name, dir) ?? (loaded.Count > 0 ? $"no table '{name}' here; the tables: {string.Join(", ", loaded.Select(t => t.Name).Order(StringComparer.Ordinal))}" : null);
+        // Loose Arrow files (a query's --output) in a folder whose folders hold the sweeps: those are what was meant.
+        return UnwrittenTable.Note(name, dir) ?? UnwrittenTable.AnalysisNote(name, dir) ?? (loaded.Count > 0
+            ? $"no table '{name}' here; the tables: {string.Join(", ", loaded.Select(t => t.Name).Order(StringComparer.Ordinal))}" +
+              (QueryTarget.SweepsBelow(dir) is { } below ? $" ({below})" : "")
+            : null);
     }
 }

@@ -36,8 +36,9 @@ public static class QueryCommand
                 leftOut = catalog.LeftOut;
                 foreach (var note in catalog.Notes) Console.Error.WriteLine($"note: {note}");
                 if (catalog.Tables.Count == 0 && catalog.LeftOut.Count == 0)
-                    Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (give a sweep directory, a run directory or a folder " +
-                        "of sweeps; a run still training writes its tables at its checkpoints and when it ends)");
+                    Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (" + (QueryTarget.SweepsBelow(r.GetValue(dir)!) ??
+                        "give a sweep directory, a run directory or a folder of sweeps; a run still training writes its tables at its " +
+                        "checkpoints and when it ends") + ")");
                 var statements = SqlStatements.Split(catalog.Connection, text);
                 if (statements.Count == 0) throw new UsageException("the SQL has no statement, only comments or semicolons; try \"SHOW TABLES\"");
                 // What can be known before running anything is refused before: a statement that does not parse (DuckDB's

@@ -19,6 +19,20 @@ static class QueryTarget
                 $"give the sweep directory {sweep} (every run's tables, with a run column, and the sweep's analysis tables), or one run's directory");
     }
 
+    /// <summary>Where <paramref name="given"/> is neither a sweep nor a folder of sweeps but its folders hold sweeps (the
+    /// project folder, `pipeline query .`, where a query's own --output file may lie): "its folders hold sweeps: artifacts/syn,
+    /// …", the paths to give, as `status` says; else null.</summary>
+    public static string? SweepsBelow(string given)
+    {
+        var path = Path.GetFullPath(given);
+        if (ArtifactLayout.KindOf(path) is ArtifactLayout.Kind.Sweep or ArtifactLayout.Kind.SweepFolder
+            || File.Exists(Path.Combine(path, ArtifactLayout.RunManifest))) return null;
+        var below = ArtifactLayout.SweepsBelow(path);
+        return below.Count == 0 ? null
+            : $"its folders hold sweeps: {Messages.Listing.FirstFew(below.Select(d => Path.GetRelativePath(path, d)))}; " +
+              "query one of them, or the folder that holds them for all at once";
+    }
+
     const string Readable = "query reads a sweep directory (artifacts/NAME[-PROFILE]), one run's directory, or a folder of sweeps";
 
     static string InsteadOfFile(string path)

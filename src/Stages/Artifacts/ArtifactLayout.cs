@@ -175,7 +175,7 @@ public static class ArtifactLayout
 
     /// <summary>The sweeps one folder further down (<paramref name="dir"/>/artifacts/NAME): a project folder given where its
     /// artifacts/ folder's sweep was meant (`pipeline status .`). Folders that cannot be read are passed over.</summary>
-    static IReadOnlyList<string> SweepsBelow(string dir)
+    public static IReadOnlyList<string> SweepsBelow(string dir)
     {
         try { return [.. Sorted(Directory.EnumerateDirectories(dir)).SelectMany(d => { try { return SweepsWithPipeline(d); } catch (IOException) { return []; } catch (UnauthorizedAccessException) { return []; } })]; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }

@@ -276,6 +276,29 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Contains("notes.txt: is a file, not a directory: query reads a sweep directory (artifacts/NAME[-PROFILE]), one run's directory, or a folder of sweeps\n", text.Err);
     }
 
+    /// <summary>The project folder given (`pipeline query .`, as `status .` is) holds no table of its own, or only a query's
+    /// own --output file (the Querying example writes final.arrow there), and it read as an empty run: "no Arrow tables", or
+    /// "no table 'metrics' here; the tables: final", with nothing of the sweeps one folder down. Both name them now, as
+    /// `status .` does, with the paths to give.</summary>
+    [Fact]
+    public async Task The_project_folder_queried_names_the_sweeps_its_folders_hold()
+    {
+        await Sweep("s");
+        string sweeps = $"its folders hold sweeps: {Path.Combine("artifacts", "s")}; query one of them, or the folder that holds them for all at once";
+        var empty = Query(".", "SELECT * FROM metrics");
+        Assert.Equal(2, empty.Exit);
+        Assert.Contains($"note: no Arrow tables under . ({sweeps})", empty.Err);
+
+        var written = Query(Path.Combine("artifacts", "s"), "SELECT run, max(loss) AS loss FROM metrics GROUP BY run", "--output", "final.arrow");
+        Assert.True(written.Exit == 0, written.Err);
+        var loose = Query(".", "SELECT * FROM metrics");
+        Assert.Equal(2, loose.Exit);
+        Assert.Contains($"note: no table 'metrics' here; the tables: final ({sweeps})", loose.Err);
+        // A sweep, or a run, given where a table is missing: its own tables only, as before.
+        Assert.DoesNotContain("its folders hold sweeps", Query(Path.Combine("artifacts", "s"), "SELECT * FROM nosuch").Err);
+        Assert.DoesNotContain("its folders hold sweeps", Query(Path.Combine("artifacts", "s", "runs", "a"), "SELECT * FROM nosuch").Err);
+    }
+
     [Fact]
     public async Task Output_of_repeated_column_names_prints_and_writes_the_names_DuckDB_makes_unique()
     {
