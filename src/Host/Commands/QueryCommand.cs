@@ -27,6 +27,9 @@ public static class QueryCommand
                 var text = r.GetValue(sql)!;
                 if (string.IsNullOrWhiteSpace(text)) throw new UsageException("the SQL is empty; try \"SHOW TABLES\"");
                 var format = r.GetValue(output) is { } path ? QueryOutput.FormatOf(path) : null;
+                // Said before anything runs, as a bad extension is: writing the result found it only after the query ran.
+                if (r.GetValue(output) is { } target && Directory.Exists(target))
+                    throw new UsageException($"--output '{target}' is a folder: name a file to write, e.g. {Path.Combine(target, "result" + Path.GetExtension(target))}");
                 if (r.GetValue(rows) < 0) throw new UsageException($"--rows must be ≥ 0, got {r.GetValue(rows)}");
                 QueryTarget.Check(r.GetValue(dir)!);
                 // A CREATE in the query never lands in the cache. A table with a damaged file is left out whole, with a

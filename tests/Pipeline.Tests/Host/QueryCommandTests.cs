@@ -299,6 +299,20 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.DoesNotContain("its folders hold sweeps", Query(Path.Combine("artifacts", "s", "runs", "a"), "SELECT * FROM nosuch").Err);
     }
 
+    /// <summary>An --output naming a folder (results.csv/ made by hand, say) was found only when the result was written, after
+    /// the query ran and printed, with .NET's "Is a directory : '…'" and exit 1. It is refused before anything runs now, as an
+    /// unknown extension is: exit 2, saying it is a folder and what to give.</summary>
+    [Fact]
+    public async Task An_output_that_is_a_folder_is_refused_before_the_query_runs()
+    {
+        var sweep = await Sweep("s");
+        Directory.CreateDirectory(Path.Combine(dir, "results.csv"));
+        var (exit, output, err) = Query(sweep, "SELECT count(*) AS n FROM metrics", "--output", "results.csv");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);   // nothing ran
+        Assert.Equal($"error: --output 'results.csv' is a folder: name a file to write, e.g. {Path.Combine("results.csv", "result.csv")}\n", err);
+    }
+
     [Fact]
     public async Task Output_of_repeated_column_names_prints_and_writes_the_names_DuckDB_makes_unique()
     {
