@@ -43,8 +43,9 @@ public static class SlurmClient
         return [.. jobIds.Where(seen.Contains)];
     }
 
-    /// <summary>The state squeue gives a job while Slurm holds it (PENDING, RUNNING, …), or null once it left the queue.</summary>
-    public static string? QueueState(string jobId) => Squeue([jobId], "%T").FirstOrDefault()?[0];
+    /// <summary>The state squeue gives a job while Slurm holds it (PENDING, RUNNING, …) and its reason, or null once it left the queue.</summary>
+    public static (string State, string Reason)? QueueState(string jobId) =>
+        Squeue([jobId], "%T|%r").FirstOrDefault() is { } p ? (p[0], p.Length > 1 ? p[1] : "") : null;
 
     /// <summary>squeue's rows for these jobs, fields split at '|'. An id Slurm has forgotten (MinJobAge after its end)
     /// makes squeue fail with "Invalid job id": then each id is asked alone, and a forgotten one gives no rows.</summary>

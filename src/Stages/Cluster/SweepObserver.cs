@@ -53,8 +53,11 @@ public static class SweepObserver
         Func<string, RunStatus?> endIn = dir => holds[dir].Ended;
         var checkpoints = CheckpointSteps(sweepDir, plans, taskOf, endIn, out var damaged);
         if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
-            analysis = SweepStatus.ClassifyAnalysis(analysisJob, canAsk ? SlurmClient.QueueState(analysisJob) : null,
-                canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk);
+        {
+            var queued = canAsk ? SlurmClient.QueueState(analysisJob) : null;
+            analysis = SweepStatus.ClassifyAnalysis(analysisJob, queued?.State,
+                canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk, queued?.Reason);
+        }
         var lastAnalysisJob = submissions.LastOrDefault(s => s.AnalysisJobId is not null);
         // Read after the scheduler was asked (as each run's status below), once for the analysis line and its staleness.
         var outcome = Analysis.AnalysisOutcome.Read(sweepDir);

@@ -124,9 +124,13 @@ public static class SweepStatus
     /// <param name="queued">squeue's state while the job is queued, else null.</param>
     /// <param name="endState">Asks the scheduler how it ended (called only once it left the queue).</param>
     /// <param name="schedulerAnswered">False when squeue could not be asked: a job without a log yet is then unknown, not failed.</param>
-    public static AnalysisState ClassifyAnalysis(string job, string? queued, Func<string?>? endState, string? log, bool schedulerAnswered = true)
+    /// <param name="reason">squeue's reason for a pending job: one Slurm never clears (an --analysis-time over the partition's
+    /// limit) makes it "will not start", which no poller should wait on, as a run's task.</param>
+    public static AnalysisState ClassifyAnalysis(string job, string? queued, Func<string?>? endState, string? log, bool schedulerAnswered = true,
+        string? reason = null)
     {
         if (!schedulerAnswered && (log is null || !File.Exists(log))) return new(job, "unknown", "the scheduler could not be asked; try again");
+        if (queued is "PENDING" && reason is { } why && SlurmEndState.NeverStarts(why)) return new(job, WillNotStart, SlurmEndState.ExplainPending(why));
         if (queued is "PENDING") return new(job, "pending", "starts when the array's tasks have ended");
         if (queued is not null) return new(job, "running", queued == "RUNNING" ? "" : queued);
         string error = LastLine(log, IsError);
@@ -235,7 +239,7 @@ public static class SweepStatus
         bool analysisGoesOn = analysis?.State is "running" or "unknown"
                               || analysis?.State is "pending" && (runsGoOn || !runs.Any(r => r.State == WillNotStart));
         if (runsGoOn || analysisGoesOn) return NotFinished;
-        if (runs.Any(r => r.State is "failed" or WillNotStart) || analysis?.State == "failed") return 1;
+        if (runs.Any(r => r.State is "failed" or WillNotStart) || analysis?.State is "failed" or WillNotStart) return 1;
         return runs.All(r => r.State == "completed") && analysis?.State is not ("interrupted" or "stale" or "not run") ? 0 : Stopped;
     }
 

@@ -216,6 +216,21 @@ public class SlurmPureTests
         Assert.Contains("(1 requeue; PartitionTimeLimit: --time is over the partition's limit, so it will not start; scancel", requeued.Detail);
     }
 
+    /// <summary>The analysis job pending for a reason Slurm never clears (an --analysis-time over the partition's limit) kept
+    /// status at exit 3 for ever after every run completed: it is "will not start" now, with why, and exit 1.</summary>
+    [Fact]
+    public void An_analysis_job_that_will_never_start_ends_the_poll_as_a_failure()
+    {
+        var never = SweepStatus.ClassifyAnalysis("9", "PENDING", null, null, reason: "PartitionTimeLimit");
+        Assert.Equal("will not start", never.State);
+        Assert.StartsWith("PartitionTimeLimit: --time is over the partition's limit, so it will not start", never.Detail);
+        Assert.Equal(1, SweepStatus.ExitCode([new("r", "completed", "")], never));
+        // Waiting on the array (squeue's reason Dependency) is pending, as before.
+        var waits = SweepStatus.ClassifyAnalysis("9", "PENDING", null, null, reason: "Dependency");
+        Assert.Equal("pending", waits.State);
+        Assert.Equal(3, SweepStatus.ExitCode([new("r", "running", "")], waits));
+    }
+
     /// <summary>While a task is requeued and its next attempt starts, status says the attempt the scheduler counts (Slurm's
     /// own requeues too, which requeues.log never lists), and never a log line of an earlier attempt (the attempt's first
     /// line, say, whose number is the earlier attempt's while provenance.json still names the one before).</summary>

@@ -18,13 +18,13 @@ public sealed class StatusNeverStartsTests() : InTempFolder("status-never-")
             "sweep: {train.lr: [0.003, 0.001]}",   // one task per run (runs of another lr do not train together)
             "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
         // sbatch answers 4242 (the array), then 4243 (its analysis). squeue lists task 0 pending for the reason in the file
-        // "reason0" and task 1 for PartitionConfig (its --Format rows), and the analysis job as pending (its %T).
+        // "reason0" and task 1 for PartitionConfig (its --Format rows), and the analysis job as pending on them (its %T|%r).
         var path = FakeSlurm.Path(Path.Combine(dir, "fake-bin"),
             ("sbatch", $"echo x >> '{dir}/sbatch.log'\necho $((4241 + $(wc -l < '{dir}/sbatch.log')))"),
             ("squeue", $"""
                         case "$*" in
                           *-O*) echo "4242|0|PENDING|$(cat '{dir}/reason0')|0"; echo '4242|1|PENDING|PartitionConfig|0' ;;
-                          *%T*) echo PENDING ;;
+                          *%T*) echo 'PENDING|Dependency' ;;
                         esac
                         """),
             ("scontrol", "exit 1"));
