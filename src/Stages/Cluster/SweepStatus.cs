@@ -130,7 +130,9 @@ public static class SweepStatus
         string? reason = null)
     {
         if (!schedulerAnswered && (log is null || !File.Exists(log))) return new(job, "unknown", "the scheduler could not be asked; try again");
-        if (queued is "PENDING" && reason is { } why && SlurmEndState.NeverStarts(why)) return new(job, WillNotStart, SlurmEndState.ExplainPending(why));
+        if (queued is "PENDING" && reason is { } why && SlurmEndState.NeverStarts(why))
+            return new(job, WillNotStart, $"{why}: {(why == "PartitionTimeLimit" ? "--analysis-time is over the partition's limit"
+                : "no node of the partition can give it what it asks for")}, so it will not start; scancel {job}, and `pipeline analyze` on the sweep writes its tables");
         if (queued is "PENDING") return new(job, "pending", "starts when the array's tasks have ended");
         if (queued is not null) return new(job, "running", queued == "RUNNING" ? "" : queued);
         string error = LastLine(log, IsError);

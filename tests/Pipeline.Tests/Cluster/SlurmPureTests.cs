@@ -223,7 +223,8 @@ public class SlurmPureTests
     {
         var never = SweepStatus.ClassifyAnalysis("9", "PENDING", null, null, reason: "PartitionTimeLimit");
         Assert.Equal("will not start", never.State);
-        Assert.StartsWith("PartitionTimeLimit: --time is over the partition's limit, so it will not start", never.Detail);
+        Assert.Equal("PartitionTimeLimit: --analysis-time is over the partition's limit, so it will not start; scancel 9, and " +
+                     "`pipeline analyze` on the sweep writes its tables", never.Detail);
         Assert.Equal(1, SweepStatus.ExitCode([new("r", "completed", "")], never));
         // Waiting on the array (squeue's reason Dependency) is pending, as before.
         var waits = SweepStatus.ClassifyAnalysis("9", "PENDING", null, null, reason: "Dependency");
