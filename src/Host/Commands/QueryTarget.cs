@@ -4,8 +4,9 @@ using Retention.Spec;
 namespace Retention.Host.Commands;
 
 /// <summary>
-/// What `pipeline query` is given, checked before anything is read: a file, or a sweep's runs/ folder (which holds no
-/// table of its own and would query as empty), is refused with what to give instead.
+/// What `pipeline query` is given, checked before anything is read: a file, a sweep's runs/ folder (which holds no
+/// table of its own and would query as empty) or its analysis/ folder (which would query as a run named 'analysis'), is
+/// refused with what to give instead.
 /// </summary>
 static class QueryTarget
 {
@@ -17,6 +18,11 @@ static class QueryTarget
         if (SweepOfRunsFolder(path) is { } sweep)
             throw new ArtifactException(path, $"is a sweep's {ArtifactLayout.RunsDir}/ folder, which query does not read as one: " +
                 $"give the sweep directory {sweep} (every run's tables, with a run column, and the sweep's analysis tables), or one run's directory");
+        // Read as a run, its tables would carry a run column saying 'analysis'.
+        if (Path.GetFileName(path) == ArtifactLayout.AnalysisDir && Path.GetDirectoryName(path) is { } parent
+            && ArtifactLayout.KindOf(parent) == ArtifactLayout.Kind.Sweep)
+            throw new ArtifactException(path, $"is a sweep's {ArtifactLayout.AnalysisDir}/ folder, which query does not read as a run: " +
+                $"give the sweep directory {parent} (its analysis tables under their own names, beside every run's tables)");
     }
 
     /// <summary>Where <paramref name="given"/> is neither a sweep nor a folder of sweeps but its folders hold sweeps (the

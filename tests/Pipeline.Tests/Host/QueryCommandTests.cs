@@ -259,6 +259,14 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Contains("give the sweep directory", Query(Path.Combine(sweep, "runs") + "/", "SELECT 1").Err);
         // One run's directory under it is a run, as before.
         Assert.Equal("n\n-\n4\n", Query(Path.Combine(sweep, "runs", "b"), "SELECT count(*) AS n FROM metrics").Out);
+        // Its analysis/ folder read as a run gave each table a run column saying 'analysis': refused, naming the sweep.
+        await ArrowFiles.WriteTableAsync(Path.Combine(sweep, "analysis", "final.arrow"), Finals, [new Final("a", 0.2)]);
+        var analysis = Query(Path.Combine(sweep, "analysis"), "SELECT * FROM final");
+        Assert.Equal(2, analysis.Exit);
+        Assert.Equal("", analysis.Out);
+        Assert.Contains($"error: {Path.Combine(sweep, "analysis")}: is a sweep's analysis/ folder, which query does not read as a run: " +
+                        $"give the sweep directory {sweep} (its analysis tables under their own names", analysis.Err);
+        Assert.Equal("run\n---\na\n", Query(sweep, "SELECT run FROM final").Out);   // the sweep has it, as written
 
         var pipeline = Path.Combine(dir, "synthetic-capacity.yaml");
         File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), pipeline);
