@@ -27,9 +27,15 @@ internal static class SweepFolderAnalysis
             string? why;
             try
             {
-                why = table.Any(f => ArtifactLayout.NamedLikeRunTable(f, files))
-                    ? "the runs write a table of that name"
-                    : table.Count() > 1 && ArrowTableLoader.ConflictOf([.. table]) is { } conflict ? $"its sweeps do not agree: {conflict}" : null;
+                // Its own sweep's runs writing the name too (a file put there by hand: validate refuses such a table) make that
+                // sweep's own query refuse it as well, so pointing there would not help.
+                var own = table.Where(f => ArtifactLayout.NamedLikeRunTable(f, files.Where(r => r.Sweep == f.Sweep))).Select(f => f.Sweep).Distinct().ToList();
+                why = own.Count > 0
+                    ? $"the runs of {(own.Count == 1 ? "its sweep" : "its sweeps")} write a table of that name, so {(own.Count == 1 ? "that sweep's" : "their")} " +
+                      $"own query refuses it too: move {string.Join(", ", table.Where(f => own.Contains(f.Sweep)).Select(f => f.Path))} out of analysis/"
+                    : table.Any(f => ArtifactLayout.NamedLikeRunTable(f, files))
+                    ? "the runs write a table of that name; query a sweep's own directory for it"
+                    : table.Count() > 1 && ArrowTableLoader.ConflictOf([.. table]) is { } conflict ? $"its sweeps do not agree: {conflict}; query a sweep's own directory for it" : null;
             }
             catch (ArtifactException e)
             {
@@ -39,7 +45,7 @@ internal static class SweepFolderAnalysis
             }
             if (why is null) continue;
             left.Add(table.Key);
-            notes.Add($"analysis table '{table.Key}' (sweeps {sweeps}) is not loaded: {why}; query a sweep's own directory for it");
+            notes.Add($"analysis table '{table.Key}' (sweeps {sweeps}) is not loaded: {why}");
         }
         return new ArtifactSelection([.. files.Where(f => !(Analysis(f) && left.Contains(f.Table)))], notes, damaged);
     }

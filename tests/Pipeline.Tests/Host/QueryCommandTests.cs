@@ -376,6 +376,17 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Contains("r\n---------\ns1/a=0.5\ns1/b=0.25\ns2/a=0.75\n", final.Out);
         Assert.Contains("sweep    x\n-----  ---\ns2     2.0\n", final.Out);
         Assert.Contains("n\n-\n2\n", final.Out);   // extra holds s2's run rows only
+        Assert.Contains("note: analysis table 'extra' (sweeps s1) is not loaded: the runs write a table of that name; query a sweep's own directory for it", tables.Err);
+        Assert.True(Query(Path.Combine(folder, "s1"), "SELECT count(*) FROM extra").Exit == 0);   // as the note says
+
+        // Named like a table its own sweep's runs write (put there by hand: validate refuses such a table), the sweep's own
+        // query refuses it too: the note said to query there all the same.
+        var own = Path.Combine(folder, "s2", "analysis", "metrics.arrow");
+        await ArrowFiles.WriteTableAsync(own, Numbers, [new Number(6)]);
+        var clash = Query(folder, "SHOW TABLES");
+        Assert.Contains($"note: analysis table 'metrics' (sweeps s2) is not loaded: the runs of its sweep write a table of that name, so that " +
+                        $"sweep's own query refuses it too: move {own} out of analysis/", clash.Err);
+        Assert.Equal(2, Query(Path.Combine(folder, "s2"), "SHOW TABLES").Exit);
     }
 
     [Fact]
