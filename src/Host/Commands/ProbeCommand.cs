@@ -26,6 +26,7 @@ public static class ProbeCommand
         };
         cmd.SetAction(async (r, ct) =>
         {
+            string? claimed = null;   // the default output folder, made by this scan
             try
             {
                 if (r.GetValue(threads) < 0) throw new UsageException($"--threads must be ≥ 0, got {r.GetValue(threads)}");
@@ -52,8 +53,13 @@ public static class ProbeCommand
                 var sites = r.GetValue(layers) is { } list ? Ints(list) : null;
                 var tokens = r.GetValue(positions)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 if (SiteScan.SiteProblem(sites, tokens, depth) is { } problem) throw new UsageException(problem);
-                var outDir = Path.GetFullPath(r.GetValue(output) ?? Path.Combine(runDir, "scans", DateTime.Now.ToString("yyyyMMdd-HHmmss")));
-                if (ProbeTarget.OutputProblem(outDir, r.GetValue(overwrite)) is { } taken) throw new UsageException(taken);
+                string outDir;
+                if (r.GetValue(output) is { } given)
+                {
+                    outDir = Path.GetFullPath(given);
+                    if (ProbeTarget.OutputProblem(outDir, r.GetValue(overwrite)) is { } taken) throw new UsageException(taken);
+                }
+                else outDir = claimed = ProbeTarget.ClaimDefaultOutput(runDir);
                 var result = await SiteScan.RunAsync(runDir, spec, baseDir, sites, tokens, outDir, Console.WriteLine, ct);
                 foreach (var (name, table) in result.Summaries) TablePrinter.Print(table, name, maxRows: 200);
                 foreach (var warning in result.Warnings) Console.Error.WriteLine($"warning: {warning}");   // as validate and advise warn
@@ -69,6 +75,7 @@ public static class ProbeCommand
             {
                 return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
             }
+            finally { ProbeTarget.ReleaseIfEmpty(claimed); }
         });
         return cmd;
     }

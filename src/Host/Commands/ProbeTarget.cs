@@ -43,6 +43,25 @@ public static class ProbeTarget
         return null;
     }
 
+    /// <summary>The scan's folder when no --output is given, RUN/scans/&lt;local time to the second&gt;, made (empty) now so
+    /// that it is this scan's: one started in the same second as another (scans side by side) gets &lt;time&gt;-2, -3, ...,
+    /// never the other's folder, where each would have written its tables over the other's.</summary>
+    /// <param name="now">The time the name carries (default: now, local).</param>
+    public static string ClaimDefaultOutput(string runDir, DateTime? now = null) =>
+        FreeName.Take(Path.Combine(runDir, "scans"), (now ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), "",
+            path => Directory.CreateDirectory(path));
+
+    /// <summary>Removes <paramref name="claimed"/>, the scan's default folder, when the scan left nothing in it (it failed
+    /// or was stopped before any site finished): an empty folder would read as a scan that wrote nothing.</summary>
+    public static void ReleaseIfEmpty(string? claimed)
+    {
+        try
+        {
+            if (claimed is not null && Directory.Exists(claimed) && !Directory.EnumerateFileSystemEntries(claimed).Any()) Directory.Delete(claimed);
+        }
+        catch (IOException) { }   // something arrived in it meanwhile: it stays
+    }
+
     /// <summary>Why the scan must not write into <paramref name="outputDir"/>: it holds files already (an earlier
     /// scan, or anything else) and <paramref name="overwrite"/> was not given; null when it may.</summary>
     public static string? OutputProblem(string outputDir, bool overwrite)
