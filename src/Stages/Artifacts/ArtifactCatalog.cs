@@ -58,6 +58,7 @@ public sealed class ArtifactCatalog : IDisposable
     public static ArtifactCatalog Open(string directory, DamagedTables damaged = DamagedTables.Fail, IReadOnlyCollection<string>? notRead = null)
     {
         var dir = Path.GetFullPath(directory);
+        DuckDbLibrary.Require(dir);
         return Relisted(() => Load(dir, Select(dir, damaged, notRead ?? []), damaged));
     }
 
@@ -143,8 +144,11 @@ public sealed class ArtifactCatalog : IDisposable
     /// </summary>
     /// <param name="damaged">As for <see cref="Open"/>; a damaged table is also dropped from the cache, with its listing,
     /// so no earlier version of its files is read in its place and the next open tries it again.</param>
-    public static ArtifactCatalog OpenCached(string directory, DamagedTables damaged = DamagedTables.Fail) =>
-        Relisted(() => OpenCachedOnce(Path.GetFullPath(directory), damaged));
+    public static ArtifactCatalog OpenCached(string directory, DamagedTables damaged = DamagedTables.Fail)
+    {
+        DuckDbLibrary.Require(Path.GetFullPath(directory));
+        return Relisted(() => OpenCachedOnce(Path.GetFullPath(directory), damaged));
+    }
 
     static ArtifactCatalog OpenCachedOnce(string dir, DamagedTables damaged)
     {

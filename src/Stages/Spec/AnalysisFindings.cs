@@ -29,18 +29,14 @@ internal sealed record AnalysisFindings(IReadOnlyList<SpecError> Errors, IReadOn
         IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept, NodeIndex index, SourceMap sources, string yaml,
         Analysis.AnalysisCheckContext context)
     {
-        Analysis.AnalysisCheckResult check;
-        try
-        {
-            check = Analysis.AnalysisCheck.Run(Pipeline.RunTables.Of(spec, swept), spec.Analysis, context);
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        if (!Artifacts.DuckDbLibrary.Available)
         {
             // DuckDB is not shipped here (a trimmed GPU publish); the analysis runs elsewhere. Its tables' columns are
             // unknown, so only the plots are looked at.
             return ([], [.. Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, new Dictionary<string, IReadOnlyList<string>>()),
                 .. Analysis.SweptKeyCoverage.Advice(spec.Experiment, spec.Analysis, spec.Sweep)]);
         }
+        var check = Analysis.AnalysisCheck.Run(Pipeline.RunTables.Of(spec, swept), spec.Analysis, context);
         var lines = yaml.Split('\n');
         return ([.. check.Problems.Select(p => AtSqlLine(index.ErrorAt(sources, p.Path, p.Message), p.InSql, index.Nearest(p.Path, out _), sources, lines))],
             [.. Analysis.SweptKeyCoverage.Check(spec.Analysis, spec.Sweep, check.TableColumns), .. Analysis.SweptKeyCoverage.Advice(spec.Experiment, spec.Analysis, spec.Sweep)]);
