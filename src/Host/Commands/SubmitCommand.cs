@@ -43,6 +43,12 @@ public static class SubmitCommand
                 if (resources.GpusPerRun > 0 && pipeline.Runs.Any(run => run.Spec.Device == "cpu"))
                     Console.Error.WriteLine($"warning: --gpus-per-run {resources.GpusPerRun} asks Slurm for GPUs (--gres=gpu:{resources.GpusPerRun}) " +
                         "but the runs use device cpu and will not use them (set device: cuda or auto, or give --gpus-per-run 0)");
+                // The analysis job runs this same program, which reads the artifacts with DuckDB: from a small GPU publish
+                // without it the tasks train but that job fails on the cluster, hours later.
+                if (!Retention.Artifacts.DuckDbLibrary.Available)
+                    Console.Error.WriteLine("warning: this build has no DuckDB (libduckdb.so, left out of a small GPU publish): the tasks " +
+                        "train, but the analysis job, which runs this program, will fail; submit from the full build, or run " +
+                        "`pipeline analyze` on the sweep where it is once the array has ended");
                 var sweepDir = Path.GetFullPath(Retention.Pipeline.PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!));
                 if ((SweepSubmitter.SweepDirProblem(sweepDir) ?? SweepFolder.Problem(sweepDir, r.GetValue(artifacts)!)) is { } dirProblem) throw new UsageException(dirProblem);
                 bool dry = r.GetValue(dryRun);

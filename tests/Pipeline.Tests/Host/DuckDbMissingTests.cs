@@ -9,7 +9,10 @@ namespace Retention.Tests.Host;
 /// </summary>
 public sealed class DuckDbMissingTests() : InTempFolder("no-duckdb-")
 {
-    CliProcess Start(params string[] args)
+    CliProcess Start(params string[] args) => StartOnPath(null, args);
+
+    /// <param name="path">The PATH it sees (default: this one's).</param>
+    CliProcess StartOnPath(string? path, params string[] args)
     {
         string program = Directory.CreateDirectory(Path.Combine(dir, "program")).FullName;
         foreach (var file in Directory.GetFiles(AppContext.BaseDirectory).Where(f => f.EndsWith(".dll") || f.EndsWith(".json")))
@@ -20,6 +23,7 @@ public sealed class DuckDbMissingTests() : InTempFolder("no-duckdb-")
         {
             ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(dir, "empty-nuget")).FullName,
             ["LD_LIBRARY_PATH"] = null,
+            ["PATH"] = path ?? Environment.GetEnvironmentVariable("PATH"),
         }, CliProcess.DotnetHost, [Path.Combine(program, "pipeline.dll"), .. args]);
     }
 
@@ -75,5 +79,24 @@ public sealed class DuckDbMissingTests() : InTempFolder("no-duckdb-")
         // The runs' artifacts untouched (analyze records its failure in analysis/, for status to say).
         static bool Outcome(string path) => path.Contains($"{Path.DirectorySeparatorChar}analysis", StringComparison.Ordinal);
         Assert.Equal(before, Directory.GetFileSystemEntries(sweep, "*", SearchOption.AllDirectories).Where(p => !Outcome(p)).Order());
+    }
+
+    /// <summary>`submit` from there: its tasks train, but the analysis job runs the same program and fails on the cluster,
+    /// hours later. It is said when submitting (a dry run too), not found in the analysis job's log.</summary>
+    [Fact]
+    public void Submit_from_a_build_without_DuckDB_warns_that_its_analysis_job_will_fail()
+    {
+        string work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
+        File.WriteAllText(Path.Combine(work, "p.yaml"), "name: p\nsynthetic: {tasks: 4, dims_per_task: 2, width: 2}\ntrain: {steps: 20, batch_size: 8}\n");
+        var slurm = Retention.Tests.Cluster.FakeSlurm.Path(Path.Combine(dir, "fake-bin"), ("sbatch", "exit 1"), ("squeue", "exit 0"));
+
+        using var cli = StartOnPath(slurm, "submit", "p.yaml", "--slurm", "--dry-run");
+        var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
+
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("warning: this build has no DuckDB", err);
+        Assert.Contains("the analysis job, which runs this program, will fail", err);
+        Assert.Contains("# --- analysis.sbatch", output);   // the plan is still printed: the runs themselves train
+        Assert.False(Directory.Exists(Path.Combine(work, "artifacts")));
     }
 }
