@@ -28,6 +28,9 @@ public static class ValidateCommand
                 foreach (var run in p.Runs)
                     summary.WriteLine($"  {run.RunId}: {Model(run)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
                 Errors.Warn(p.SourceName, p.AnalysisWarnings);
+                if (p.Runs.FirstOrDefault(run => run.ReferenceLengthsAtRun) is { Spec.Data.Tokenizer.Kind: var kind })
+                    Console.Error.WriteLine($"note: {p.SourceName}: whether olmo.reference_tasks fit data.packing.seq_len is checked when the run " +
+                        $"starts: the {kind} tokenizer that measures them is not here yet (the run fetches it)");
                 if (printing) NoteRelativePaths(p);
                 return 0;
             }

@@ -320,13 +320,7 @@ public static class OlmoRunGraph
     }
 
     /// <summary>The reference tasks tokenized; one whose longest instance does not fit the model's rows stops the run
-    /// before training, naming it (the scorer would fail at the step-0 evaluation without saying which).</summary>
+    /// before training, naming it (<see cref="ReferenceTask.Fitted"/>; loading says it already where it could build the tokenizer).</summary>
     static IReadOnlyList<ReferenceSet> ReferenceSets(IReadOnlyList<ReferenceTaskSpec> specs, TextTokenizer tokenizer, int seqLen) =>
-        [.. specs.Select((r, i) =>
-        {
-            var set = ReferenceTask.Tokenize(r.TaskName, ReferenceTask.Instances(r), tokenizer);
-            return set.RowLength - 1 <= seqLen ? set : throw new DataException(
-                $"olmo.reference_tasks[{i}] ({r.TaskName}): its longest instance is {set.RowLength - 1} tokens with the EOS, more than " +
-                $"data.packing.seq_len ({seqLen}); shorten the template or the digits, or raise seq_len");
-        })];
+        [.. ReferenceTask.Fitted(specs, tokenizer, seqLen).Select(f => f.Problem is null ? f.Set : throw new DataException($"{f.Key}: {f.Problem}"))];
 }

@@ -17,4 +17,8 @@ public sealed record RunPlan(
     /// <summary>The model's vocabulary (olmo.vocab_size, or the tokenizer's plus the appended task tokens), where loading
     /// knew the tokenizer's (<see cref="TokenizerFit"/>): what `validate` prints a model's parameter count from.</summary>
     public int? ModelVocab { get; init; }
+
+    /// <summary>The run's olmo.reference_tasks could not be checked against data.packing.seq_len here (their tokenizer is
+    /// fetched by the run, which checks them then): `validate` says so rather than passing them silently.</summary>
+    public bool ReferenceLengthsAtRun { get; init; }
 }

@@ -42,10 +42,12 @@ internal static class SweepRuns
                 runErrors.Add((runIndex.ErrorAt(sources, "data.tokenizer.eos_token", problem.Replace("tokenizer.eos_token: ", "")), run.RunId));
             else if (fit is not null)
                 runErrors.AddRange(fit.Problems.Select(p => (runIndex.ErrorAt(sources, p.Path, p.Message), run.RunId)));
+            var references = runErrors.Count == before && checks.CheckPaths ? tokenizers.ReferenceProblems(runSpec, checks.BaseDirectory, checks.CheckPaths) : [];
+            runErrors.AddRange((references ?? []).Select(p => (runIndex.ErrorAt(sources, p.Key, p.Problem), run.RunId)));
             if (checks.CheckResources && runErrors.Count == before &&   // an estimate of a run that is wrong anyway says nothing
                 ResourceRules.OlmoError(runSpec, fit?.ModelVocab, runIndex, sources, runMended) is { } tooLarge)
                 runErrors.Add((tooLarge, run.RunId));
-            runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { ModelVocab = fit?.ModelVocab });
+            runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { ModelVocab = fit?.ModelVocab, ReferenceLengthsAtRun = references is null });
         }
         errors.AddRange(LoadErrors.InRuns(runErrors, expanded));
         return runs.AsReadOnly();

@@ -73,8 +73,9 @@ public class OlmoExperimentTests() : InTempFolder("olmo-run-")
         var yaml = TinyYaml(extra: ", reference_tasks: [{name: ref_long, digits: 9, instances: 4}]");
         var error = await Assert.ThrowsAnyAsync<Exception>(() => PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "artifacts"),
             SilentProgress.Instance, CancellationToken.None, dataDirectory: dir));
-        Assert.Contains("olmo.reference_tasks[0] (ref_long)", error.Message);
-        Assert.Contains("data.packing.seq_len (16)", error.Message);
+        // The message `validate` gives at the task's line where it can build the tokenizer (ReferenceTaskLengthValidateTests).
+        Assert.Contains("olmo.reference_tasks[0]: ref_long's longest instance is 34 tokens with the EOS, more than data.packing.seq_len (16); " +
+            "shorten the template or the digits, or raise seq_len", error.Message);
     }
 
     [Fact]

@@ -60,5 +60,19 @@ public static class ReferenceTask
         return new ReferenceSet(task, rows.Count, length, tokens, scored);
     }
 
+    /// <summary>The reference tasks tokenized, each with its key and why its longest instance does not fit rows of
+    /// <paramref name="seqLen"/> trained positions (null where it fits): the one rule the run stops on before training (the
+    /// scorer would fail at the step-0 evaluation without saying which) and `validate` says at the key where the tokenizer
+    /// can be had offline.</summary>
+    public static IReadOnlyList<(string Key, ReferenceSet Set, string? Problem)> Fitted(IReadOnlyList<ReferenceTaskSpec> specs,
+        TextTokenizer tokenizer, int seqLen) =>
+        [.. specs.Select((r, i) =>
+        {
+            var set = Tokenize(r.TaskName, Instances(r), tokenizer);
+            return ($"olmo.reference_tasks[{i}]", set, set.RowLength - 1 <= seqLen ? null :
+                $"{r.TaskName}'s longest instance is {set.RowLength - 1} tokens with the EOS, more than data.packing.seq_len ({seqLen}); " +
+                "shorten the template or the digits, or raise seq_len");
+        })];
+
     static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

