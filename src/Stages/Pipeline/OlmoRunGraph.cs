@@ -89,21 +89,16 @@ public static class OlmoRunGraph
         .Int32("instances", r => r.Instances);
 
     /// <summary>The model a spec asks for: the preset with any shape overrides, its vocabulary
-    /// the tokenizer's plus the appended task tokens unless olmo.vocab_size is set.</summary>
+    /// the tokenizer's plus the appended task tokens unless olmo.vocab_size is set (<see cref="TokenizerFit.ModelVocab"/>,
+    /// the rule `validate` checks).</summary>
     public static OlmoConfig ModelConfig(OlmoSpec o, DataSpec data, TextTokenizer? tokenizer = null)
     {
         tokenizer ??= TextTokenizer.Create(data.Tokenizer);
-        int needed = data.Tasks.Count == 0 ? tokenizer.VocabSize
-            : TaskVocabulary.Build([.. data.Tasks.Select(t => (t, InjectedTask.Create(t)))], tokenizer.VocabSize, tokenizer.EosId).VocabSize;
-        if (o.VocabSize > 0 && o.VocabSize < needed)
-            throw new ArgumentException($"olmo.vocab_size {VocabTooSmall(o.VocabSize, needed)}");
-        return Shape(o, o.VocabSize > 0 ? o.VocabSize : needed, data.Packing.SeqLen).Validated();
+        int needed = TokenizerFit.NeededIds([.. data.Tasks.Select(t => (t, InjectedTask.Create(t)))], tokenizer.VocabSize, tokenizer.EosId);
+        var (vocab, refusal) = TokenizerFit.ModelVocab(o, needed);
+        if (refusal is not null) throw new ArgumentException($"olmo.vocab_size {refusal}");
+        return Shape(o, vocab, data.Packing.SeqLen).Validated();
     }
-
-    /// <summary>Why a set olmo.vocab_size is refused (validation says it at the key, a run that gets past it here).</summary>
-    public static string VocabTooSmall(int vocabSize, int needed) =>
-        $"{vocabSize} is below the {needed:N0} ids the tokenizer and the appended task tokens use " +
-        "(raise it, or give the tasks tokens: sampled to use the tokenizer's own ids)";
 
     /// <summary>How the run's log and `validate` name what an OLMo run trains: "shape", as olmo.layers, hidden, mlp_dim
     /// and heads may override the preset's sizes (the parameter count beside it says which model it is).</summary>

@@ -4,9 +4,9 @@ namespace Retention.Spec;
 
 /// <summary>
 /// The rules that need the tokenizer's vocabulary size and EOS id: the injected tasks' token ids (listed ids inside the
-/// vocabulary, enough free ids to sample from) and a set olmo.vocab_size large enough for them. The run applies the same
-/// rules when it builds its model (<see cref="Pipeline.OlmoRunGraph.ModelConfig"/>); said here, they fail `validate` at
-/// their keys instead of a run after its directory was made.
+/// vocabulary, enough free ids to sample from) and a set olmo.vocab_size large enough for them. The run sizes its model
+/// by the same rules (<see cref="Pipeline.OlmoRunGraph.ModelConfig"/> calls <see cref="NeededIds"/> and
+/// <see cref="ModelVocab"/>); said here, they fail `validate` at their keys instead of a run after its directory was made.
 /// </summary>
 public static class TokenizerFit
 {
@@ -34,13 +34,29 @@ public static class TokenizerFit
             catch (ArgumentException) { return new([], null); }   // the validator says what is wrong with the task itself
             tasks.Add((data.Tasks[i], task));
             // Built task by task, so a refusal names the task whose ids do not fit (sampled ids depend on the ones before).
-            try { needed = TaskVocabulary.Build(tasks, tokenizer.VocabSize, tokenizer.EosId).VocabSize; }
+            try { needed = NeededIds(tasks, tokenizer.VocabSize, tokenizer.EosId); }
             catch (ArgumentException e) { return new([($"data.tasks[{i}]", WithoutTaskName(e.Message, task.Name))], null); }
         }
-        if (olmo is { VocabSize: > 0 } o)
-            return o.VocabSize < needed ? new([("olmo.vocab_size", Pipeline.OlmoRunGraph.VocabTooSmall(o.VocabSize, needed))], null) : new([], o.VocabSize);
-        return new([], needed);
+        var (vocab, refusal) = ModelVocab(olmo, needed);
+        return refusal is null ? new([], vocab) : new([("olmo.vocab_size", refusal)], null);
     }
+
+    /// <summary>The ids the tokenizer and the appended task tokens use: the tokenizer's with no task. Throws the task
+    /// vocabulary's ArgumentException where the tasks' ids do not fit it.</summary>
+    public static int NeededIds(IReadOnlyList<(InjectedTaskSpec Spec, InjectedTask Task)> tasks, int tokenizerVocabSize, int eosId) =>
+        tasks.Count == 0 ? tokenizerVocabSize : TaskVocabulary.Build(tasks, tokenizerVocabSize, eosId).VocabSize;
+
+    /// <summary>The model's vocabulary: a set olmo.vocab_size, which must hold the <paramref name="needed"/> ids
+    /// (<see cref="NeededIds"/>), else those ids. The one rule the run sizes its model by
+    /// (<see cref="Pipeline.OlmoRunGraph.ModelConfig"/>) and loading refuses olmo.vocab_size by.</summary>
+    /// <returns>The vocabulary, or (0 and) why olmo.vocab_size is refused.</returns>
+    public static (int Vocab, string? Refusal) ModelVocab(OlmoSpec? olmo, int needed) => olmo is { VocabSize: > 0 } o
+        ? o.VocabSize < needed ? (0, VocabTooSmall(o.VocabSize, needed)) : (o.VocabSize, null)
+        : (needed, null);
+
+    static string VocabTooSmall(int vocabSize, int needed) =>
+        $"{vocabSize} is below the {needed:N0} ids the tokenizer and the appended task tokens use " +
+        "(raise it, or give the tasks tokens: sampled to use the tokenizer's own ids)";
 
     /// <param name="Problems">What the vocabulary refuses, each with its key; empty when the tasks and the model fit.</param>
     /// <param name="ModelVocab">The model's vocabulary where they fit; null where they do not, or a task could not be built.</param>
