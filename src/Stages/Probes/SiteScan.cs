@@ -108,30 +108,33 @@ public static class SiteScan
             if (!wrote) File.Delete(Path.Combine(outputDir, file));
         using var catalog = ArtifactCatalog.Open(outputDir);
         var summaries = new List<(string, QueryResult)>();
+        // Printed to 3 decimals, as the shipped pipelines' printed tables round theirs in their SQL (das_final, fourier_final);
+        // das.arrow and fourier.arrow keep every digit.
         if (das)
         {
             summaries.Add(("das by site", SqlRunner.Query(catalog.Connection, """
                 SELECT task, layer, position,
-                       max(iia_changed) FILTER (WHERE kind = 'das') AS iia_changed,
-                       max(iia_changed) FILTER (WHERE kind = 'random') AS random_iia_changed,
-                       max(iia) FILTER (WHERE kind = 'das') AS iia,
-                       max(train_iia_changed) FILTER (WHERE kind = 'das') AS train_iia_changed,
-                       max(base_accuracy) AS base_accuracy
+                       round(max(iia_changed) FILTER (WHERE kind = 'das'), 3) AS iia_changed,
+                       round(max(iia_changed) FILTER (WHERE kind = 'random'), 3) AS random_iia_changed,
+                       round(max(iia) FILTER (WHERE kind = 'das'), 3) AS iia,
+                       round(max(train_iia_changed) FILTER (WHERE kind = 'das'), 3) AS train_iia_changed,
+                       round(max(base_accuracy), 3) AS base_accuracy
                 FROM das GROUP BY ALL ORDER BY task, position, layer
                 """, "probe: das summary")));
             // The site is chosen on the pairs DAS was fitted to, so the test IIA reported there is not
             // the maximum of many test scores (which would favour whichever model has more sites near it).
             summaries.Add(("das best site (chosen on training pairs)", SqlRunner.Query(catalog.Connection, """
-                SELECT task, layer, position, train_iia_changed, iia_changed
+                SELECT task, layer, position, round(train_iia_changed, 3) AS train_iia_changed, round(iia_changed, 3) AS iia_changed
                 FROM das WHERE kind = 'das'
-                QUALIFY row_number() OVER (PARTITION BY task ORDER BY train_iia_changed DESC, position, layer) = 1
+                QUALIFY row_number() OVER (PARTITION BY task ORDER BY das.train_iia_changed DESC, position, layer) = 1
                 ORDER BY task
                 """, "probe: das best site")));
         }
         if (fourier)
             summaries.Add(("fourier by site", SqlRunner.Query(catalog.Connection, """
-                SELECT task, layer, position, any_value(key_share) AS key_share, any_value(key_share_init) AS key_share_init,
-                       any_value(full_loss) AS full_loss, any_value(restricted_loss) AS restricted_loss, any_value(excluded_loss) AS excluded_loss
+                SELECT task, layer, position, round(any_value(key_share), 3) AS key_share, round(any_value(key_share_init), 3) AS key_share_init,
+                       round(any_value(full_loss), 3) AS full_loss, round(any_value(restricted_loss), 3) AS restricted_loss,
+                       round(any_value(excluded_loss), 3) AS excluded_loss
                 FROM fourier WHERE source = 'residual' GROUP BY ALL ORDER BY task, position, layer
                 """, "probe: fourier summary")));
         var warnings = DasSiteWarnings.Texts(found, nameSites: sites.Count * positions.Count > 1);

@@ -86,9 +86,47 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         var trainedFourier = Rows(Path.Combine(runDir, "fourier.arrow"), r => (long)r["step"]! == 60);
         Assert.NotEmpty(trainedFourier);
         Assert.Equal(trainedFourier, fourier.Where(r => (int)r["layer"]! == 1 && (string)r["position"]! == "tok2").ToList());
+        // The printed tables are rounded to 3 decimals, as the shipped pipelines' printed tables are; the files keep every digit.
+        var printedDas = Printed(output, "das by site");
+        Assert.Equal(3 * 2, printedDas.Count);
+        foreach (var row in das.Where(r => (string)r["kind"]! == "das"))
+        {
+            var line = printedDas.Single(l => l["layer"] == row["layer"]!.ToString() && l["position"] == (string)row["position"]!);
+            foreach (var column in new[] { "iia_changed", "iia", "train_iia_changed", "base_accuracy" })
+                AssertRounded((double)row[column]!, line[column]);
+        }
+        var printedFourier = Printed(output, "fourier by site");
+        Assert.Equal(3 * 2, printedFourier.Count);
+        foreach (var row in fourier.Where(r => (string)r["source"]! == "residual" && (int)r["frequency"]! == 1))
+        {
+            var line = printedFourier.Single(l => l["layer"] == row["layer"]!.ToString() && l["position"] == (string)row["position"]!);
+            foreach (var column in new[] { "key_share", "key_share_init", "full_loss", "restricted_loss", "excluded_loss" })
+                AssertRounded((double)row[column]!, line[column]);
+        }
+        Assert.Contains(das.Concat(fourier).SelectMany(r => r.Values).OfType<double>(), v => Math.Round(v, 3) != v);   // digits to round
+
         // Other sites read other activations.
         Assert.NotEqual(fourier.Where(r => (int)r["layer"]! == 2 && (string)r["source"]! == "residual").Select(r => r["energy"]),
             fourier.Where(r => (int)r["layer"]! == 1 && (string)r["source"]! == "residual").Select(r => r["energy"]));
+    }
+
+    /// <summary>The rows of the table printed under <paramref name="title"/> (plain text: output is redirected), by column name.</summary>
+    static List<Dictionary<string, string>> Printed(string output, string title)
+    {
+        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).SkipWhile(l => l != title).Skip(1).ToList();
+        var header = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("---", lines[1]);
+        // Its rows run until a line of another shape: the next table's title, or "written: DIR".
+        return [.. lines.Skip(2).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).TakeWhile(cells => cells.Length == header.Length)
+            .Select(cells => header.Zip(cells).ToDictionary(p => p.First, p => p.Second))];
+    }
+
+    /// <summary>Printed as DuckDB's round(x, 3) gives it (half away from zero): at most 3 decimals, the value's nearest.</summary>
+    static void AssertRounded(double value, string printed)
+    {
+        Assert.Matches(@"^-?[0-9]+\.[0-9]{1,3}$", printed);
+        Assert.Equal(Math.Round(value, 3, MidpointRounding.AwayFromZero),
+            double.Parse(printed, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
