@@ -40,9 +40,12 @@ public static class ProbeCommand
                 // Before the spec is loaded: a key the scan never reads is named as such, not validated against the run's other settings.
                 if (SiteScan.UnreadSets(r.GetValue(sets) ?? []) is { } unread) throw new UsageException(unread);
                 var deviceSet = r.GetValue(device) is { } d ? new OptionSet("--device", "device", d) : null;
-                var spec = OptionSet.Load(r.GetValue(sets) ?? [], [deviceSet],
+                PipelineSpec Load(IReadOnlyList<string> given) => OptionSet.Load(given, [deviceSet],
                     overrides => SpecLoader.Load(manifest, null, overrides, checkAnalysis: false, baseDirectory: baseDir, stored: true)).Runs.Single().Spec;
-                SiteScan.Probeable(runDir, spec);
+                // The run as it trained (and --device) first: a probe it has no task for is said as such, not as an error of the
+                // spec the --set made.
+                if (SiteScan.UnprobedSets(r.GetValue(sets) ?? [], SiteScan.Probeable(runDir, Load([]))) is { } unprobed) throw new UsageException(unprobed);
+                var spec = Load(r.GetValue(sets) ?? []);
                 var from = r.GetValue(dataDir) is not null ? "--data-dir" : Directory.Exists(recorded) ? "the folder recorded in the run's provenance.json"
                     : recorded is not null ? $"the current directory, as the folder the run's provenance.json records, {recorded}, is gone" : "the current directory";
                 foreach (var file in new[] { spec.Data!.Tokenizer.Path, spec.Data.Tokenizer.MergesPath }.OfType<string>().Select(f => Path.GetFullPath(f, baseDir)))

@@ -53,6 +53,25 @@ public static class SiteScan
     static bool IsRead(string key) => key == "device" || key.StartsWith("data.tokenizer.", StringComparison.Ordinal)
         || key.Split('.') is ["probes", "das" or "fourier", var field] && field is not ("layer" or "position");
 
+    /// <summary>What is wrong with --set overrides of a probe the run has no task for, in the CLI's terms; null when nothing.
+    /// The run's spec has no such probe, so loading it with the override said only "probes.das.task: needs a comparison task
+    /// in data.tasks", a key the user never wrote: a scan probes the tasks the run trained with, and --set cannot add one.</summary>
+    /// <param name="data">The run's data (<see cref="Probeable"/>): at least one task a probe reads.</param>
+    public static string? UnprobedSets(IEnumerable<string> assignments, DataSpec data)
+    {
+        var keys = assignments.Select(a => a.Split('=', 2)[0].Trim()).Distinct().ToList();
+        var kinds = data.Tasks.Select(t => t.Kind).Distinct().ToList();
+        string? Problem(string probe, string name, string kind, string reads, string other, string otherProbe)
+        {
+            var set = keys.Where(k => k.StartsWith($"probes.{probe}.", StringComparison.Ordinal)).ToList();
+            return set.Count == 0 || kinds.Contains(kind) ? null
+                : $"{string.Join(", ", set.Select(k => $"--set {k}"))}: nothing for {name} to probe: it {reads} a {kind} task, and the run's " +
+                  $"data.tasks has none (its {other} task is {otherProbe}'s); {name} probes a run trained with a {{kind: {kind}, ...}} entry in data.tasks";
+        }
+        return Problem("das", "DAS", ComparisonTask.KindName, "aligns the rank variable of", ModularAdditionTask.KindName, "the Fourier readout")
+            ?? Problem("fourier", "the Fourier readout", ModularAdditionTask.KindName, "reads the residues of", ComparisonTask.KindName, "DAS");
+    }
+
     /// <summary>The run's data, when it is an OLMo run with a task the probes read.</summary>
     /// <exception cref="ArtifactException">Another kind of run, or one without a comparison or modular-addition task.</exception>
     public static DataSpec Probeable(string runDir, PipelineSpec spec)
