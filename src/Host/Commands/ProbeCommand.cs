@@ -17,7 +17,7 @@ public static class ProbeCommand
         var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of the run's spec, e.g. probes.das.rank=2 or probes.das.steps=800.", AllowMultipleArgumentsPerToken = false };
         var device = new Option<string?>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (default: the run's device)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the folder the run's own paths resolved against, from its provenance.json; else the current directory)." };
-        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core; give 1 to each of several scans run side by side).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core; give 1 to each of several scans run side by side).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var output = new Option<string?>("--output", "-o") { Description = "Folder for das.arrow and fourier.arrow (default: RUN/scans/TIME, local time to the second, TIME-2, -3, ... for a scan started in the same second as another; query it with `pipeline query`); it must be new or empty unless --overwrite." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Let --output be a folder that holds files (an earlier scan): the scan's tables replace its own there." };
         var cmd = new Command("probe", "Re-run DAS and the Fourier readout on a finished OLMo run's saved model at other sites (layers × positions), with the run's probe settings.")
@@ -29,7 +29,6 @@ public static class ProbeCommand
             string? claimed = null;   // the default output folder, made by this scan
             try
             {
-                if (r.GetValue(threads) < 0) throw new UsageException($"--threads must be ≥ 0, got {r.GetValue(threads)}");
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
                 var runDir = Path.GetFullPath(r.GetValue(run)!);
                 var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);

@@ -12,7 +12,7 @@ public static class QueryCommand
     {
         var dir = new Argument<string>("dir") { Description = "A sweep directory (artifacts/NAME), a folder of sweeps, or one run directory." };
         var sql = new Argument<string>("sql") { Description = "SQL over the tables the runs wrote (synthetic: metrics, train, theory, ...; OLMo: train, eval, task_metrics, probes ...; every sweep: swept) and the analysis outputs; SHOW TABLES lists them. Several statements (separated by ';') run in order, each result printed." };
-        var rows = new Option<int>("--rows", "-n") { Description = "Rows to print (of each statement's result).", DefaultValueFactory = _ => 50 };
+        var rows = new Option<int>("--rows", "-n") { Description = "Rows to print (of each statement's result).", DefaultValueFactory = _ => 50 }.AtLeast(0);
         var output = new Option<string?>("--output") { Description = "Also write the whole result of the last statement to a file, in the format its extension names: .csv, .parquet, or .arrow (Arrow IPC; also .feather, .ipc). Repeated column names are made unique as DuckDB does (step, step_1), in the file and in what is printed." };
         var cmd = new Command("query", "Run SQL (DuckDB) over Arrow artifacts; `pipeline query DIR \"SHOW TABLES\"` lists them.")
         {
@@ -30,7 +30,6 @@ public static class QueryCommand
                 // Said before anything runs, as a bad extension is: writing the result found it only after the query ran.
                 if (r.GetValue(output) is { } target && Directory.Exists(target))
                     throw new UsageException($"--output '{target}' is a folder: name a file to write, e.g. {Path.Combine(target, "result" + Path.GetExtension(target))}");
-                if (r.GetValue(rows) < 0) throw new UsageException($"--rows must be ≥ 0, got {r.GetValue(rows)}");
                 QueryTarget.Check(r.GetValue(dir)!);
                 // A CREATE in the query never lands in the cache. A table with a damaged file is left out whole, with a
                 // note: exploring the rest of the sweep must not wait for it (analysis, which must cover every run, fails).

@@ -14,9 +14,9 @@ public static class RunCommand
     {
         var opts = new PipelineOptions();
         var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root directory.", DefaultValueFactory = _ => "artifacts" };
-        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core). Default 1: faster for the synthetic grids and safe on a busy machine.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core). Default 1: faster for the synthetic grids and safe on a busy machine.", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var resume = new Option<bool>("--resume") { Description = "Keep the sweep's earlier results: skip completed runs, continue the others from their checkpoint/ (an OLMo run's, or a synthetic group's, saved when it was stopped by a signal); a run without one trains from step 0 and says so." };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Sweep groups trained at once, each a trainer thread with its own memory: synthetic sweeps on the CPU, OLMo sweeps on any device (0 = cores / threads on the CPU, 1 on a GPU; 1 on a busy machine). Data runs and synthetic CUDA runs go one at a time.", DefaultValueFactory = _ => 0 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Sweep groups trained at once, each a trainer thread with its own memory: synthetic sweeps on the CPU, OLMo sweeps on any device (0 = cores / threads on the CPU, 1 on a GPU; 1 on a busy machine). Data runs and synthetic CUDA runs go one at a time.", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var overwrite = new Option<bool>("--overwrite") { Description = "Delete the sweep's earlier results instead of keeping them under previous/<time>/." };
         var noAnalysis = new Option<bool>("--no-analysis") { Description = "Train and write the Arrow artifacts only; run the analysis later with `pipeline analyze SWEEP_DIR` (e.g. where DuckDB is not shipped)." };
         var cmd = new Command("run", "Run a pipeline: train each run of its sweep, write Arrow artifacts, then its analysis tables and plots.");
@@ -31,8 +31,6 @@ public static class RunCommand
         {
             try
             {
-                if (r.GetValue(jobs) < 0) throw new UsageException($"--jobs must be ≥ 0, got {r.GetValue(jobs)}");
-                if (r.GetValue(threads) < 0) throw new UsageException($"--threads must be ≥ 0, got {r.GetValue(threads)}");
                 if (r.GetValue(resume) && r.GetValue(overwrite)) throw new UsageException("--resume keeps the sweep's results and --overwrite deletes them: give one");
                 if (File.Exists(r.GetValue(artifacts))) throw new UsageException($"--artifacts '{r.GetValue(artifacts)}' is a file; give a folder (created if missing)");
                 var pipeline = opts.Load(r, checkAnalysis: !r.GetValue(noAnalysis));

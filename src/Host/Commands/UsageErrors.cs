@@ -64,25 +64,38 @@ public static partial class UsageErrors
                 if (afterUnknownOption && !token.StartsWith('-')) { afterUnknownOption = false; continue; }
             }
             afterUnknownOption = false;
-            errors.Add(InUserTerms(error.Message));
+            errors.Add(InUserTerms(error.Message, command));
         }
         return errors;
     }
 
     /// <summary>A value System.CommandLine cannot read as the option's type, said with what the option takes rather than as a .NET
-    /// type ("as expected type 'System.Int32'"); for an int, with its range: `--docs-per-shard 3000000000` is a whole number,
-    /// only too large. An optional option's type is the same in a Nullable ('System.Nullable`1[System.Int64]': advise --size).</summary>
-    static string InUserTerms(string message) =>
-        CannotParse().Match(message) is { Success: true } m && NullableOf().Replace(m.Groups[3].Value, "$1") switch
+    /// type ("as expected type 'System.Int32'"). A whole number out of the type's range is said with the range (`--docs-per-shard
+    /// 3000000000` is a whole number, only too large), from the option's least value where it states one (<see cref="WholeOptions"/>);
+    /// any other value is said without the range (`query --rows abc`: "a whole number ≥ 0", not the span of a .NET int). An optional
+    /// option's type is the same in a Nullable ('System.Nullable`1[System.Int64]': advise --size).</summary>
+    static string InUserTerms(string message, Command command)
+    {
+        if (CannotParse().Match(message) is not { Success: true } m) return message;
+        var (token, name) = (m.Groups[1].Value, m.Groups[2].Value);
+        var min = command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name)) is { } option ? WholeOptions.MinimumOf(option) : null;
+        string Whole(long least, long most, string example) =>
+            WholeNumber().IsMatch(token) ? $"a whole number from {Math.Max(least, min ?? least):N0} to {most:N0}"
+            : $"a whole number{(min is { } at ? $" ≥ {at}" : "")} (digits only{example})";
+        var takes = NullableOf().Replace(m.Groups[3].Value, "$1") switch
         {
-            "System.Int32" => $"a whole number from {int.MinValue:N0} to {int.MaxValue:N0}",
-            "System.Int64" => "a whole number (digits only, such as 100000000)",
+            "System.Int32" => Whole(int.MinValue, int.MaxValue, ""),
+            "System.Int64" => Whole(long.MinValue, long.MaxValue, ", such as 100000000"),
             "System.Double" or "System.Single" => "a number (such as 0.001)",
             "System.Boolean" => "true or false",
             _ => null,
-        } is { } takes
-            ? $"Cannot parse argument '{m.Groups[1].Value}' for option '{m.Groups[2].Value}': it takes {takes}."
-            : message;
+        };
+        return takes is null ? message : $"Cannot parse argument '{token}' for option '{name}': it takes {takes}.";
+    }
+
+    /// <summary>Digits with an optional sign: a whole number, of any size.</summary>
+    [GeneratedRegex(@"^[+-]?[0-9]+$")]
+    private static partial Regex WholeNumber();
 
     [GeneratedRegex(@"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$")]
     private static partial Regex CannotParse();

@@ -8,10 +8,20 @@ namespace Retention.Tests.Host;
 public class OptionTypeErrorTests() : InTempFolder("option-type-")
 {
     [Theory]
-    [InlineData("data sample x.txt --docs abc --out s", "Cannot parse argument 'abc' for option '--docs': it takes a whole number (digits only, such as 100000000).")]
+    [InlineData("data sample x.txt --docs abc --out s", "Cannot parse argument 'abc' for option '--docs': it takes a whole number ≥ 1 (digits only, such as 100000000).")]
     [InlineData("data sample x.txt --docs 5 --docs-per-shard 3000000000 --out s",
-        "Cannot parse argument '3000000000' for option '--docs-per-shard': it takes a whole number from -2,147,483,648 to 2,147,483,647.")]
-    [InlineData("data tokenize x --out t --tokens-per-file 1e6", "Cannot parse argument '1e6' for option '--tokens-per-file': it takes a whole number (digits only, such as 100000000).")]
+        "Cannot parse argument '3000000000' for option '--docs-per-shard': it takes a whole number from 1 to 2,147,483,647.")]
+    // A value that is no number is said without the range of a .NET int ("from -2,147,483,648 to 2,147,483,647"), from the least
+    // value the option takes where it states one; a number below it is refused naming that least value.
+    [InlineData("query x SELECT --rows abc", "Cannot parse argument 'abc' for option '--rows': it takes a whole number ≥ 0 (digits only).")]
+    [InlineData("query x SELECT -n 2.5", "Cannot parse argument '2.5' for option '--rows': it takes a whole number ≥ 0 (digits only).")]
+    [InlineData("query x SELECT --rows 3000000000", "Cannot parse argument '3000000000' for option '--rows': it takes a whole number from 0 to 2,147,483,647.")]
+    [InlineData("query x SELECT --rows -1", "--rows must be ≥ 0, got -1")]
+    [InlineData("probe x --threads many", "Cannot parse argument 'many' for option '--threads': it takes a whole number ≥ 0 (digits only).")]
+    [InlineData("run x.yaml --jobs all", "Cannot parse argument 'all' for option '--jobs': it takes a whole number ≥ 0 (digits only).")]
+    [InlineData("data tokenize x --out t --threads -2", "--threads must be ≥ 0 (0 = every core), got -2")]
+    [InlineData("bench synthetic --steps abc", "Cannot parse argument 'abc' for option '--steps': it takes a whole number (digits only).")]
+    [InlineData("data tokenize x --out t --tokens-per-file 1e6", "Cannot parse argument '1e6' for option '--tokens-per-file': it takes a whole number ≥ 1 (digits only, such as 100000000).")]
     // Optional options (a Nullable type): advise's --size and --frequency said "as expected type 'System.Nullable`1[System.Int64]'".
     [InlineData("advise sweep --size 1e5 --frequency 0.001", "Cannot parse argument '1e5' for option '--size': it takes a whole number (digits only, such as 100000000).")]
     [InlineData("advise sweep --size 100000 --frequency often", "Cannot parse argument 'often' for option '--frequency': it takes a number (such as 0.001).")]

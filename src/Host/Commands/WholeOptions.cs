@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace Retention.Host.Commands;
+
+/// <summary>
+/// The least value a whole-number option takes, stated once: refused when parsed (a usage error, exit 2), and what
+/// <see cref="UsageErrors"/> says the option takes when its value is no number at all (`query --rows abc`: "a whole number
+/// ≥ 0", not the range of a .NET int).
+/// </summary>
+internal static class WholeOptions
+{
+    static readonly ConditionalWeakTable<Option, StrongBox<long>> Minimums = new();
+
+    public static Option<int> AtLeast(this Option<int> option, int min, string? meaning = null) => Add(option, min, meaning);
+
+    public static Option<long> AtLeast(this Option<long> option, long min, string? meaning = null) => Add(option, min, meaning);
+
+    /// <summary>The least value <paramref name="option"/> takes; null where none was stated.</summary>
+    public static long? MinimumOf(Option option) => Minimums.TryGetValue(option, out var min) ? min.Value : null;
+
+    /// <param name="meaning">What the least value means, said with the refusal ("0 = every core").</param>
+    static Option<T> Add<T>(Option<T> option, long min, string? meaning)
+    {
+        Minimums.AddOrUpdate(option, new StrongBox<long>(min));
+        option.Validators.Add(r => Check(r, option.Name, min, meaning));
+        return option;
+    }
+
+    /// <summary>Reads the tokens themselves, as <see cref="FiniteOptions"/> does: a value that is no number is System.CommandLine's
+    /// error (said in words by <see cref="UsageErrors"/>), and the validator runs either way.</summary>
+    static void Check(OptionResult result, string name, long min, string? meaning)
+    {
+        foreach (var token in result.Tokens)
+            if (long.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v < min)
+                result.AddError($"{name} must be ≥ {min}{(meaning is null ? "" : $" ({meaning})")}, got {v}");
+    }
+}
