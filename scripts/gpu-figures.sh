@@ -52,7 +52,6 @@ if [ "${REHEARSAL:-0}" = 1 ]; then
               --set 'data.packing={seq_len: 32, batch_size: 4}' --set 'sweep.olmo.hidden=[16]' --set olmo.layers=2 --set olmo.eval_every=10)
 else
   export LD_LIBRARY_PATH=$(python3 -c "import torch,os;print(os.path.dirname(torch.__file__))")/lib
-  export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
   P=${PIPELINE:-.device/pipeline/pipeline}
   DEVICE=cuda
   SCALE=1
