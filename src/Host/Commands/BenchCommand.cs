@@ -44,6 +44,7 @@ public static class BenchCommand
                     Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), OptionLists.AtLeast(r.GetValue(jobs), 1, "--jobs"));
                 if (SyntheticBench.WidthProblem(config) is { } wide)
                     throw new UsageException($"{(r.GetValue(grid) is { } g ? $"--grid {g}" : "--widths")}: {wide}");
+                BenchFolder.Check(r.GetValue(artifacts)!);
                 var rows = SyntheticBench.Run(config, line => Console.WriteLine(line), ct);
                 var path = await SyntheticBench.RecordAsync(rows, r.GetValue(artifacts)!);
                 Console.WriteLine($"recorded: {path}");
@@ -75,6 +76,7 @@ public static class BenchCommand
             {
                 var config = new ParityBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(steps), r.GetValue(accum), r.GetValue(fused), r.GetValue(tolerance));
                 if (ParityBench.Problem(config) is { } problem) throw new UsageException(problem);
+                BenchFolder.Check(r.GetValue(artifacts)!);
                 TorchLoading.Load();
                 var rows = ParityBench.Run(config, Console.WriteLine);
                 Console.WriteLine($"recorded: {await ParityBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
@@ -112,6 +114,7 @@ public static class BenchCommand
                 if (QueryBench.SqlProblem(r.GetValue(sql)!) is { } badSql) throw new UsageException($"--sql {badSql}");
                 var run = r.GetValue(template);
                 if (run is not null && ProbeTarget.RunProblem(run, use: "give --run") is { } notRun) throw new UsageException($"--run {notRun}");
+                BenchFolder.Check(r.GetValue(artifacts)!);
                 if (run is null)
                 {
                     var root = Path.Combine(r.GetValue(artifacts)!, "bench", "query-template");
@@ -154,6 +157,7 @@ public static class BenchCommand
                 TorchThreads.Apply(threadCount);
                 var pipeline = opts.Load(r, checkAnalysis: false);
                 if (pipeline.Spec.Probes is null) throw new UsageException($"{pipeline.SourceName} has no probes: section to measure");
+                BenchFolder.Check(r.GetValue(artifacts)!);
                 int parallel = OptionLists.AtLeast(r.GetValue(jobs), 0, "--jobs") is > 0 and var n ? n
                     : Retention.Pipeline.ConcurrentJobs.Default(pipeline.Runs, threadCount, Environment.ProcessorCount);   // 0: as `run --jobs 0`
                 var rows = await ProbeBench.RunAsync(pipeline, r.GetValue(artifacts)!, parallel, Console.WriteLine, ct);
@@ -199,6 +203,7 @@ public static class BenchCommand
                         $"instances per token, as a task's frequency, got {config.TaskFrequency}");
                 // Checked as the data commands check theirs (a usage error, exit 2), before the Brown corpus could be fetched.
                 if (r.GetValue(paths) is { Length: > 0 } sources) DataInputs.CheckSources(sources, DataInputs.BenchFormatAdvice);
+                BenchFolder.Check(r.GetValue(artifacts)!);
                 config = config with { Paths = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct) };
                 var rows = await DataBench.RunAsync(config, Console.WriteLine, ct, m => Console.Error.WriteLine($"warning: {m}"));
                 // What the 4M model (6,963,200 parameters) consumes on an H100 (796 TFLOP/s bf16 measured, platform notes).
@@ -248,6 +253,7 @@ public static class BenchCommand
                     r.GetValue(fused), OptionLists.AtLeast(r.GetValue(phases), 0, "--phases"));
                 // Before the matmul peak is timed (seconds to minutes): a batch that cannot be split would fail only after it.
                 if (TrainBench.Problem(config) is { } problem) throw new UsageException(problem);
+                BenchFolder.Check(r.GetValue(artifacts)!);
                 var row = TrainBench.Run(config, Console.WriteLine, ct);
                 Console.WriteLine($"recorded: {await TrainBench.RecordAsync(row, r.GetValue(artifacts)!)}");
                 return 0;

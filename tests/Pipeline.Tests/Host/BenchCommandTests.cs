@@ -243,6 +243,46 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         }
     }
 
+    /// <summary>A file where a bench's records go (--artifacts a file, or a file on its path, or artifacts/bench a file) is
+    /// refused before anything is measured, exit 2, naming the file, as `run` refuses one where the sweep goes. Before, every
+    /// bench measured first (bench query trained its template run, bench probes the pipeline's runs) and then failed with .NET's
+    /// "Could not find a part of the path '.../afile/bench'", exit 1: a GPU's minutes lost and no figures kept.</summary>
+    [Fact]
+    public void A_file_where_the_bench_records_go_is_refused_before_anything_is_measured()
+    {
+        File.WriteAllText(Path.Combine(dir, "tiny.yaml"), TinyCorpus.TinyOlmo(dir) + "\nprobes: {gradients: {neurons: 4}}\n");
+        File.WriteAllText(Path.Combine(dir, "afile"), "mine");
+        var onPath = $"'{Path.Combine(dir, "afile")}' is a file where a folder on the bench records' path ({Path.Combine(dir, "afile", "bench")}) goes";
+        foreach (var args in new[]
+                 {
+                     new[] { "bench", "synthetic", "--widths", "4", "--tasks", "4", "--dims-per-task", "4", "--steps", "1", "--batch-size", "8" },
+                     ["bench", "train", "--steps", "1", "--seq-len", "16", "--batch-size", "1", "--vocab", "300", "--threads", "1"],
+                     ["bench", "parity", "--device", "cpu", "--steps", "1"],
+                     ["bench", "data", "--source", "shards/a.jsonl", "--threads", "1", "--epochs", "1", "--repeats", "1", "--seq-len", "64", "--batch-size", "2"],
+                     ["bench", "query", "--runs", "1"],
+                     ["bench", "probes", "tiny.yaml"],
+                 })
+        {
+            var before = Listing();
+            var (exit, output, err) = Pipeline([.. args, "--artifacts", "afile"]);
+            Assert.True(exit == 2, string.Join(' ', args) + ": " + output + err);
+            Assert.Equal($"error: --artifacts afile: {onPath}: give another --artifacts, or move the file", err.Trim());
+            Assert.Equal("", output);   // nothing measured
+            Assert.Equal(before, Listing());
+        }
+        var sub = Pipeline("bench", "synthetic", "--widths", "4", "--tasks", "4", "--dims-per-task", "4", "--steps", "1", "--artifacts", "afile/sub");
+        Assert.True(sub.Exit == 2, sub.Out + sub.Err);
+        Assert.Contains($"'{Path.Combine(dir, "afile")}' is a file where a folder on the bench records' path ({Path.Combine(dir, "afile", "sub", "bench")}) goes", sub.Err);
+
+        Directory.CreateDirectory(Path.Combine(dir, "artifacts"));
+        File.WriteAllText(Path.Combine(dir, "artifacts", "bench"), "mine");
+        var named = Pipeline("bench", "parity", "--device", "cpu", "--steps", "1");   // the default --artifacts
+        Assert.True(named.Exit == 2, named.Out + named.Err);
+        Assert.Equal($"error: --artifacts artifacts: '{Path.Combine(dir, "artifacts", "bench")}' is a file where the bench records' folder goes: " +
+            "give another --artifacts, or move the file", named.Err.Trim());
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "artifacts", "bench")));
+    }
+
     [Fact]
     public void Bench_probes_needs_a_file_as_the_embedded_default_has_no_probes_to_measure()
     {
