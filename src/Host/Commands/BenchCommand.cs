@@ -115,19 +115,31 @@ public static class BenchCommand
                 var run = r.GetValue(template);
                 if (run is not null && ProbeTarget.RunProblem(run, use: "give --run") is { } notRun) throw new UsageException($"--run {notRun}");
                 BenchFolder.Check(r.GetValue(artifacts)!);
-                if (run is null)
+                // The default template is scratch, trained in a temporary folder of this bench's own (as its copies are) and
+                // removed after: in one shared artifacts/bench/query-template, a second bench started beside the first was
+                // refused as the sweep's writer (exit 1), and the scratch sweep stayed among the records.
+                string? scratch = null;
+                try
                 {
-                    var root = Path.Combine(r.GetValue(artifacts)!, "bench", "query-template");
-                    var spec = Retention.Spec.SpecLoader.LoadText(
-                        "name: template\nsynthetic: {tasks: 8, dims_per_task: 8, width: 8}\ntrain: {steps: 2000, log_every: 100}\n", "template.yaml");
-                    var trained = await Retention.Pipeline.PipelineRunner.RunAsync(spec, root, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false, overwrite: true);
-                    run = Retention.Artifacts.ArtifactLayout.RunDir(trained.SweepDir, trained.Runs[0].Run);
+                    if (run is null)
+                    {
+                        scratch = Directory.CreateTempSubdirectory("bench-query-template-").FullName;
+                        var spec = Retention.Spec.SpecLoader.LoadText(
+                            "name: template\nsynthetic: {tasks: 8, dims_per_task: 8, width: 8}\ntrain: {steps: 2000, log_every: 100}\n", "template.yaml");
+                        var trained = await Retention.Pipeline.PipelineRunner.RunAsync(spec, scratch, Retention.Pipeline.SilentProgress.Instance, ct, analyze: false);
+                        run = Retention.Artifacts.ArtifactLayout.RunDir(trained.SweepDir, trained.Runs[0].Run);
+                    }
+                    // A table or column the runs lack would fail the first timed query, exit 1, after the copies.
+                    if (QueryBench.RunProblem(run, r.GetValue(sql)!) is { } unrunnable) throw new UsageException(unrunnable);
+                    var rows = QueryBench.Run(run, sizes, r.GetValue(sql)!, Console.WriteLine, ct);
+                    Console.WriteLine($"recorded: {await QueryBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
+                    return 0;
                 }
-                // A table or column the runs lack would fail the first timed query, exit 1, after the copies.
-                if (QueryBench.RunProblem(run, r.GetValue(sql)!) is { } unrunnable) throw new UsageException(unrunnable);
-                var rows = QueryBench.Run(run, sizes, r.GetValue(sql)!, Console.WriteLine, ct);
-                Console.WriteLine($"recorded: {await QueryBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
-                return 0;
+                finally
+                {
+                    try { if (scratch is not null) Directory.Delete(scratch, recursive: true); }
+                    catch (IOException) { /* a temporary folder left behind harms nothing */ }
+                }
             }
             catch (Exception e) when (Errors.IsUserFacing(e) || e is FormatException)
             {

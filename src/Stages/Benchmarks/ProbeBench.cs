@@ -26,9 +26,12 @@ public static class ProbeBench
         CancellationToken ct)
     {
         var stamp = BenchRecords.Timestamp();
-        var root = Path.Combine(artifactsRoot, "bench", "probe-runs");
-        // Scratch runs: each bench replaces the last (a re-run would keep the earlier ones under previous/).
-        var result = await PipelineRunner.RunAsync(pipeline, root, new LogProgress(log), ct, analyze: false, jobs: jobs, overwrite: true);
+        // Scratch runs, in a folder of this bench's own (bench/probe-runs/<name>-<UTC time>, -2, ... as records are named):
+        // in one shared folder per pipeline a second bench started beside the first was refused as the sweep's writer.
+        // Removed once the figures are recorded; a failed or stopped bench leaves its runs, which its error names.
+        var root = FreeName.Take(Path.Combine(artifactsRoot, "bench", "probe-runs"), $"{pipeline.Spec.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}", "",
+            path => Directory.CreateDirectory(path));
+        var result = await PipelineRunner.RunAsync(pipeline, root, new LogProgress(log), ct, analyze: false, jobs: jobs);
         // A stopped run's shares are of a shorter run (the step-0 probes weigh more): not figures of the file's cadence.
         if (result.Interrupted) throw new OperationCanceledException("stopped before the runs ended: nothing recorded", ct);
         if (result.Runs.Where(r => r.Status.State != "completed").ToList() is [var (unfinished, ended), ..])
@@ -44,6 +47,8 @@ public static class ProbeBench
             log($"{run}: {status.Steps} steps, training steps {train:F1} s; probes {probes:F1} s = {100 * probes / train:F1}% of it " +
                 $"({string.Join(", ", stages.Where(s => Probes.Contains(s.Stage)).Select(s => $"{s.Stage} {s.Seconds:F1} s in {s.Calls} calls"))})");
         }
+        try { Directory.Delete(root, recursive: true); }
+        catch (IOException) { /* scratch left behind harms nothing */ }
         return rows;
     }
 

@@ -314,6 +314,44 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.True(edge.Exit == 0, edge.Out + edge.Err);
     }
 
+    /// <summary>bench query's default template run is scratch of its own: with another bench query training (here: the lock of
+    /// the shared artifacts/bench/query-template/template it used, held), it measures and records, and leaves no scratch sweep
+    /// among the records. Before, the second of two benches started side by side failed, exit 1, "in use by another pipeline
+    /// process", though the README says benches side by side record to -2, -3.</summary>
+    [Fact]
+    public void Bench_query_beside_another_trains_its_template_apart_and_leaves_only_its_record()
+    {
+        var shared = Path.Combine(dir, "artifacts", "bench", "query-template", "template");
+        using (Retention.Artifacts.SweepLock.Acquire(shared))
+        {
+            var (exit, output, err) = Pipeline("bench", "query", "--runs", "1");
+            Assert.True(exit == 0, output + err);
+            var row = Assert.Single(Recorded(dir, output));
+            Assert.Equal(1, (int)row["runs"]!);
+        }
+        Directory.Delete(Path.Combine(dir, "artifacts", "bench", "query-template"), recursive: true);   // the other's
+        var left = Assert.Single(Directory.GetFileSystemEntries(Path.Combine(dir, "artifacts", "bench")));
+        Assert.Matches(@"query-\d{8}-\d{6}\.arrow$", left);
+    }
+
+    /// <summary>bench probes trains in a scratch folder of its own: with another bench probes of the same pipeline training (here:
+    /// the lock of the shared artifacts/bench/probe-runs/tiny it used, held), it measures and records, and removes its runs once
+    /// recorded. Before, the second of two started side by side failed, exit 1, "in use by another pipeline process".</summary>
+    [Fact]
+    public void Bench_probes_beside_another_of_the_same_pipeline_trains_apart_and_removes_its_runs()
+    {
+        File.WriteAllText(Path.Combine(dir, "tiny.yaml"), TinyCorpus.TinyOlmo(dir) + "\nprobes: {gradients: {neurons: 4}}\n");
+        var shared = Path.Combine(dir, "artifacts", "bench", "probe-runs", "tiny");
+        using (Retention.Artifacts.SweepLock.Acquire(shared))
+        {
+            var (exit, output, err) = Pipeline("bench", "probes", "tiny.yaml");
+            Assert.True(exit == 0, output + err);
+            var rows = Recorded(dir, output);
+            Assert.Contains(rows, r => (string?)r["stage"] == "gradients" && (long)r["calls"]! > 0);
+        }
+        Assert.Equal([shared], Directory.GetFileSystemEntries(Path.Combine(dir, "artifacts", "bench", "probe-runs")));   // the other's alone
+    }
+
     /// <summary>SQL that parses but names a table the runs lack failed the first timed query after the copies, exit 1, as a
     /// failed measurement; `query` calls that invalid input (exit 2).</summary>
     [Fact]
