@@ -96,6 +96,7 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         // --phases prints each phase's time after the figures, in step order.
         var phases = Assert.Single(output.Split('\n'), l => l.StartsWith("phases"));
         Assert.Matches("ZeroGrad [0-9.]+, Upload [0-9.]+, Forward [0-9.]+, Backward [0-9.]+, NormAndClip [0-9.]+, Update [0-9.]+; sum", phases);
+        Assert.Contains("synchronised after each (1 step):", phases);   // was "(1 steps)"
         var row = Assert.Single(Recorded(dir, output));
         Assert.Equal(6_963_200L, row["parameters"]);
         Assert.Equal(("cpu", 1, 16, 1), ((string?)row["device"], (int)row["batch_size"]!, (int)row["seq_len"]!, (int)row["steps"]!));
