@@ -19,7 +19,7 @@ public static class PlotRenderer
         using var plot = Draw(connection, spec);
         try
         {
-            WriteAtomically(pngPath, plot.GetImageBytes(spec.WidthPx, spec.HeightPx, ImageFormat.Png));
+            Artifacts.AtomicFile.WriteBytes(pngPath, plot.GetImageBytes(spec.WidthPx, spec.HeightPx, ImageFormat.Png));
         }
         catch (Exception ex) when (ex is not (AnalysisException or OperationCanceledException))
         {
@@ -77,14 +77,4 @@ public static class PlotRenderer
 
     /// <summary>Legend entries that fit beside a plot of the default height.</summary>
     internal const int MaxLegendBeside = 12;
-
-    // Same rule as Arrow artifacts: a reader never sees a half-written file under the final name.
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        var fullPath = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        var tmp = fullPath + ".tmp";
-        File.WriteAllBytes(tmp, bytes);
-        File.Move(tmp, fullPath, overwrite: true);
-    }
 }

@@ -12,6 +12,10 @@ public static class AtomicFile
     public static void WriteText(string path, string text) =>
         ReplaceAsync(path, tmp => { File.WriteAllText(tmp, text); return Task.CompletedTask; }).GetAwaiter().GetResult();
 
+    /// <summary>As <see cref="WriteBytesAsync"/>, on the calling thread.</summary>
+    public static void WriteBytes(string path, byte[] bytes) =>
+        ReplaceAsync(path, tmp => { File.WriteAllBytes(tmp, bytes); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
     /// <summary>A copy of <paramref name="source"/> at <paramref name="path"/>, put in place whole.</summary>
     public static void Copy(string source, string path) =>
         ReplaceAsync(path, tmp => { File.Copy(source, tmp, overwrite: true); return Task.CompletedTask; }).GetAwaiter().GetResult();

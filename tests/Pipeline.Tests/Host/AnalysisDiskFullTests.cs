@@ -1,0 +1,53 @@
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// `analyze` writing onto a disk that fills, for real (a small tmpfs in a private mount namespace, as
+/// DiskFullTests does), over earlier complete outputs: one line says the disk is full and names the file, the earlier outputs
+/// stay readable byte for byte, and no .tmp is left taking the space. The disk holds the earlier outputs; a filler file leaves
+/// 12-16 KB free, room for the small new tables but not for a plot (over 24 KB).
+/// </summary>
+public class AnalysisDiskFullTests() : InTempFolder("analysis-disk-full-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    /// <summary>Fills the tmpfs mounted at disk/, then frees <paramref name="kilobytes"/> KB of it.</summary>
+    static string FillLeaving(int kilobytes) => $"dd if=/dev/zero of=disk/fill bs=4k 2>/dev/null; truncate -s -{kilobytes}k disk/fill";
+
+    /// <summary>A plot that cannot be written left curve.png.tmp (half a PNG, on the full disk's space) in analysis/: the plot
+    /// had its own tmp-and-rename, which removed nothing on failure.</summary>
+    [Fact]
+    public void A_full_disk_fails_analyze_at_the_plot_naming_it_keeps_the_earlier_outputs_and_leaves_no_tmp()
+    {
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+            "name: syn", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",
+            "train: {steps: 200, batch_size: 16, log_every: 20}",
+            "sweep: {synthetic.width: [2, 4]}",
+            "analysis:",
+            "  tables:",
+            "    - {name: final, sql: 'SELECT run, step, task, loss FROM metrics'}",
+            "  plots:",
+            "    - {name: curve, kind: line, sql: 'SELECT step, loss, run FROM metrics WHERE task = 0 ORDER BY step', x: step, y: loss, series: run}") + "\n");
+        var first = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--artifacts", "done");
+        Assert.True(first.Exit == 0, first.Err + first.Out);
+        Assert.InRange(new FileInfo(Path.Combine(dir, "done", "syn", "analysis", "curve.png")).Length, 24_000, 200_000);
+
+        var script = string.Join(" ; ",
+            "mkdir -p disk && mount -t tmpfs -o size=400k tmpfs disk || exit 99",
+            "cp -a done/syn disk/syn && (cd disk/syn/analysis && md5sum final.arrow curve.png > ../../../an.md5)",
+            FillLeaving(16),
+            $"{CliProcess.CommandLine} analyze disk/syn > a.out 2> a.err; echo \"exit=$?\"",
+            "echo \"error=$(cat a.err)\"; echo \"error-lines=$(wc -l < a.err)\"",
+            "echo \"leftover-tmp=$(find disk -name '*.tmp' | wc -l)\"",
+            // The earlier plot was set aside (it would sit beside the new tables as theirs), whole; the table is the same.
+            "cp disk/syn/previous/*/analysis/curve.png disk/syn/analysis/final.arrow . && md5sum --quiet -c an.md5 && echo kept=yes");
+        var output = PrivateMounts.Run(dir, script);
+
+        Assert.Contains("exit=1", output);
+        Assert.Contains("error-lines=1", output);
+        Assert.Matches(@"error=error: .*plot 'curve': .*analysis/curve\.png.* — the disk is full: free space \(or write elsewhere\)", output);
+        Assert.Contains("leftover-tmp=0", output);
+        Assert.Contains("kept=yes", output);
+    }
+}
