@@ -139,10 +139,10 @@ public static class AdviceReport
     static readonly string[] Optional = [Names.Levers + ".arrow", "advice.png"];
 
     /// <summary>
-    /// Writes the tables and the plot into a fresh temporary folder, reads them back there, and only then moves each
-    /// file into <paramref name="outputDir"/> (each under .tmp and renamed), removing the optional files this advice did not
-    /// write: a failure before the move (a table, the plot, a full disk) leaves <paramref name="outputDir"/> as it was,
-    /// and does not create it.
+    /// Writes the tables and the plot into a fresh temporary folder, reads them back there, and only then moves the
+    /// files into <paramref name="outputDir"/> (all copied under .tmp, then renamed), removing the optional files this advice did not
+    /// write: a failure before the renames (a table, the plot, a copy on a full disk) leaves <paramref name="outputDir"/> as
+    /// it was, and does not create it.
     /// </summary>
     static async Task<AdviceResult> WriteAsync(string outputDir, IReadOnlyList<(string Name, Func<string, Task> Write)> tables, PlotSpec? plot)
     {
@@ -151,9 +151,15 @@ public static class AdviceReport
         {
             foreach (var (name, write) in tables) await write(Path.Combine(staging, name + ".arrow")).ConfigureAwait(false);
             var staged = Finish(staging, [.. tables.Select(t => t.Name)], plot);
-            Directory.CreateDirectory(outputDir);
             var written = Directory.GetFiles(staging).Select(Path.GetFileName).ToList();
-            foreach (var name in written) AtomicFile.Copy(Path.Combine(staging, name!), Path.Combine(outputDir, name!));
+            bool existed = Directory.Exists(outputDir);
+            try { AtomicFile.CopyAll([.. written.Select(name => (Path.Combine(staging, name!), Path.Combine(outputDir, name!)))]); }
+            catch when (!existed)
+            {
+                // A copy failed (a full disk): the folder made for it is left empty, and a failing advice writes nothing.
+                try { Directory.Delete(outputDir); } catch (IOException) { }
+                throw;
+            }
             foreach (var stale in Optional.Except(written)) File.Delete(Path.Combine(outputDir, stale!));
             return new AdviceResult(outputDir, staged.Tables);
         }

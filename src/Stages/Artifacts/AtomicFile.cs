@@ -16,9 +16,37 @@ public static class AtomicFile
     public static void WriteBytes(string path, byte[] bytes) =>
         ReplaceAsync(path, tmp => { File.WriteAllBytes(tmp, bytes); return Task.CompletedTask; }).GetAwaiter().GetResult();
 
-    /// <summary>A copy of <paramref name="source"/> at <paramref name="path"/>, put in place whole.</summary>
-    public static void Copy(string source, string path) =>
-        ReplaceAsync(path, tmp => { File.Copy(source, tmp, overwrite: true); return Task.CompletedTask; }).GetAwaiter().GetResult();
+    /// <summary>
+    /// Copies of several files put in place as one set (an advice's tables and plot): every copy is made whole under .tmp
+    /// before the first is renamed, so a copy that fails (a full disk) leaves every path as it was, and no .tmp. Renamed one
+    /// by one, a failure at the third left the first two new beside the earlier third.
+    /// </summary>
+    /// <exception cref="IOException">A copy failed; the message names the file it was for (File.Copy's own names none).</exception>
+    public static void CopyAll(IReadOnlyList<(string Source, string Path)> files)
+    {
+        var made = new List<string>();
+        try
+        {
+            foreach (var (source, path) in files)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+                var tmp = path + ".tmp";
+                made.Add(tmp);
+                try
+                {
+                    File.Copy(source, tmp, overwrite: true);
+                    DiskFlush.File(tmp);
+                }
+                catch (IOException e) { throw new IOException($"cannot write {path}: {e.Message}", e); }
+            }
+            foreach (var (_, path) in files) File.Move(path + ".tmp", path, overwrite: true);
+        }
+        catch
+        {
+            foreach (var tmp in made) File.Delete(tmp);   // those renamed already are gone from .tmp: nothing to delete
+            throw;
+        }
+    }
 
     static async Task ReplaceAsync(string path, Func<string, Task> write)
     {

@@ -3,10 +3,10 @@ using Retention.Tests.Pipeline;
 namespace Retention.Tests.Host;
 
 /// <summary>
-/// `analyze` writing onto a disk that fills, for real (a small tmpfs in a private mount namespace, as
+/// `analyze` and `advise --output` writing onto a disk that fills, for real (a small tmpfs in a private mount namespace, as
 /// DiskFullTests does), over earlier complete outputs: one line says the disk is full and names the file, the earlier outputs
 /// stay readable byte for byte, and no .tmp is left taking the space. The disk holds the earlier outputs; a filler file leaves
-/// 12-16 KB free, room for the small new tables but not for a plot (over 24 KB).
+/// 12-16 KB free, room for the small new tables but not for a plot (30-40 KB).
 /// </summary>
 public class AnalysisDiskFullTests() : InTempFolder("analysis-disk-full-")
 {
@@ -49,5 +49,37 @@ public class AnalysisDiskFullTests() : InTempFolder("analysis-disk-full-")
         Assert.Matches(@"error=error: .*plot 'curve': .*analysis/curve\.png.* — the disk is full: free space \(or write elsewhere\)", output);
         Assert.Contains("leftover-tmp=0", output);
         Assert.Contains("kept=yes", output);
+    }
+
+    /// <summary>`advise --output` copied its files into the folder one by one: the disk filling at the plot left the new tables
+    /// beside the earlier plot (README: "one folder never mixes two advices"; "a failing one writes nothing"), and the error
+    /// ("No space left on device") named no file. Into a new folder it left the folder behind, empty.</summary>
+    [Fact]
+    public void A_full_disk_fails_advise_naming_the_file_and_leaves_the_earlier_advice_as_it_was()
+    {
+        var pipeline = RepoFiles.Pipeline("synthetic-residual.yaml");
+        var script = string.Join(" ; ",
+            "mkdir -p disk && mount -t tmpfs -o size=400k tmpfs disk || exit 99",
+            $"{CliProcess.CommandLine} advise {pipeline} --output disk/adv > /dev/null 2>&1; echo \"first-exit=$?\"",
+            "(cd disk/adv && md5sum * > ../../adv.md5); echo \"earlier=$(ls disk/adv | wc -l) files\"",
+            FillLeaving(12),
+            // Another advice (the cpu profile's widths): its tables differ from the earlier ones, its plot does not fit.
+            $"{CliProcess.CommandLine} advise {pipeline} --profile cpu --output disk/adv > a.out 2> a.err; echo \"exit=$?\"",
+            "echo \"error=$(cat a.err)\"; echo \"error-lines=$(wc -l < a.err)\"",
+            "(cd disk/adv && md5sum --quiet -c ../../adv.md5 && echo \"kept=$(ls -A | wc -l) files\")",
+            $"{CliProcess.CommandLine} advise {pipeline} --output disk/fresh > /dev/null 2>&1; echo \"fresh-exit=$?\"",
+            "echo \"fresh-exists=$(test -e disk/fresh && echo yes || echo no)\"",
+            "echo \"leftover-tmp=$(find disk -name '*.tmp' | wc -l)\"");
+        var output = PrivateMounts.Run(dir, script);
+
+        Assert.Contains("first-exit=0", output);
+        Assert.Contains("earlier=3 files", output);   // two tables and the plot
+        Assert.Contains("exit=1", output);
+        Assert.Contains("error-lines=1", output);
+        Assert.Matches(@"error=error: cannot write \S*disk/adv/advice[_a-z]*\.(arrow|png): No space left on device.* — the disk is full: ", output);
+        Assert.Contains("kept=3 files", output);      // byte for byte, nothing beside them
+        Assert.Contains("fresh-exit=1", output);
+        Assert.Contains("fresh-exists=no", output);
+        Assert.Contains("leftover-tmp=0", output);
     }
 }
