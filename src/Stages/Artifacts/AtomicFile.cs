@@ -16,30 +16,35 @@ public static class AtomicFile
     public static void WriteBytes(string path, byte[] bytes) =>
         ReplaceAsync(path, tmp => { File.WriteAllBytes(tmp, bytes); return Task.CompletedTask; }).GetAwaiter().GetResult();
 
+    /// <summary>Copies of several files put in place as one set (an advice's tables and plot), as <see cref="ReplaceAllAsync"/> does.</summary>
+    public static void CopyAll(IReadOnlyList<(string Source, string Path)> files) =>
+        ReplaceAllAsync([.. files.Select(f => (f.Path, (Func<string, Task>)(tmp => { File.Copy(f.Source, tmp, overwrite: true); return Task.CompletedTask; })))])
+            .GetAwaiter().GetResult();
+
     /// <summary>
-    /// Copies of several files put in place as one set (an advice's tables and plot): every copy is made whole under .tmp
-    /// before the first is renamed, so a copy that fails (a full disk) leaves every path as it was, and no .tmp. Renamed one
-    /// by one, a failure at the third left the first two new beside the earlier third.
+    /// Several files put in place as one set (an advice's tables and plot, a scan's tables): each is written whole under .tmp,
+    /// by <c>Write</c> given that path, before the first is renamed, so a write that fails (a full disk) leaves every path as
+    /// it was, and no .tmp. Renamed one by one, a failure at the second left the first new beside the earlier second.
     /// </summary>
-    /// <exception cref="IOException">A copy failed; the message names the file it was for (File.Copy's own names none).</exception>
-    public static void CopyAll(IReadOnlyList<(string Source, string Path)> files)
+    /// <exception cref="IOException">A write failed; the message names the file it was for (File.Copy's own names none).</exception>
+    public static async Task ReplaceAllAsync(IReadOnlyList<(string Path, Func<string, Task> Write)> files)
     {
         var made = new List<string>();
         try
         {
-            foreach (var (source, path) in files)
+            foreach (var (path, write) in files)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 var tmp = path + ".tmp";
                 made.Add(tmp);
                 try
                 {
-                    File.Copy(source, tmp, overwrite: true);
+                    await write(tmp).ConfigureAwait(false);
                     DiskFlush.File(tmp);
                 }
                 catch (IOException e) { throw new IOException($"cannot write {path}: {e.Message}", e); }
             }
-            foreach (var (_, path) in files) File.Move(path + ".tmp", path, overwrite: true);
+            foreach (var (path, _) in files) File.Move(path + ".tmp", path, overwrite: true);
         }
         catch
         {

@@ -119,8 +119,12 @@ public static class SiteScan
         // Written even when stopped (the finished sites' rows, complete files put in place whole): the stop
         // promised to complete what was done, so the write itself is not cancelled.
         Directory.CreateDirectory(outputDir);
-        if (das) await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, OlmoProbes.DasFile), DasProbe.Table, dasRows, CancellationToken.None);
-        if (fourier) await ArrowFiles.WriteTableAsync(Path.Combine(outputDir, OlmoProbes.FourierFile), FourierProbe.Table, fourierRows, CancellationToken.None);
+        // Both tables whole before either replaces an earlier scan's (probe --overwrite): a full disk at the second left the new
+        // das.arrow beside the earlier fourier.arrow, which a query reads as one scan.
+        List<(string, Func<string, Task>)> tables = [];
+        if (das) tables.Add((Path.Combine(outputDir, OlmoProbes.DasFile), path => ArrowFiles.WriteTableAsync(path, DasProbe.Table, dasRows, CancellationToken.None)));
+        if (fourier) tables.Add((Path.Combine(outputDir, OlmoProbes.FourierFile), path => ArrowFiles.WriteTableAsync(path, FourierProbe.Table, fourierRows, CancellationToken.None)));
+        await AtomicFile.ReplaceAllAsync(tables);
         // Into a folder that held an earlier scan (probe --overwrite): a table this scan has no rows for is not left
         // beside the new ones, where a query would read it as this scan's.
         foreach (var (wrote, file) in new[] { (das, OlmoProbes.DasFile), (fourier, OlmoProbes.FourierFile) })
