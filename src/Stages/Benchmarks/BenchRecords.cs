@@ -21,7 +21,9 @@ public static class BenchRecords
         // Written whole under a name of this process's own (hidden, not *.arrow: a query of the folder never reads it), then
         // moved to the first free name.
         var pending = Path.Combine(dir, $".{stem}-{Environment.ProcessId}-{Guid.NewGuid():N}.pending");
-        await ArrowFiles.WriteTableAsync(pending, table, rows);
+        // Named as the record, not as the hidden file a failure (a full disk) stopped at.
+        try { await ArrowFiles.WriteTableAsync(pending, table, rows); }
+        catch (IOException e) { throw new IOException($"cannot write {Path.Combine(dir, stem + ".arrow")}: {e.Message}", e); }
         try
         {
             return FreeName.Take(dir, stem, ".arrow", path => File.Move(pending, path, overwrite: true));
