@@ -111,7 +111,7 @@ public static class QueryCommand
     }
 }
 
-/// <summary>A query's result written in the format its file extension names; written under .tmp and
+/// <summary>A query's result written in the format its file extension names; written under .tmp, flushed and
 /// renamed, like every artifact. CSV and Parquet are DuckDB's own writers (COPY).</summary>
 static class QueryOutput
 {
@@ -163,16 +163,12 @@ static class QueryOutput
             }
             return;
         }
-        var tmp = full + ".tmp";
         var options = format == "csv" ? "FORMAT csv, HEADER" : "FORMAT parquet";
-        try
+        // Under .tmp, flushed and renamed, as every artifact; a failed write leaves no .tmp.
+        await AtomicFile.ReplaceAllAsync([(full, tmp =>
         {
             SqlRunner.Execute(catalog.Connection, $"COPY {Kept} TO '{tmp.Replace("'", "''")}' ({options})", "writing");
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(tmp);   // nothing left behind by a failed write (after the move there is nothing to delete)
-        }
+            return Task.CompletedTask;
+        })]);
     }
 }
