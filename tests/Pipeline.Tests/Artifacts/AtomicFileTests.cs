@@ -26,4 +26,27 @@ public class AtomicFileTests
         Assert.Equal("a: 2", File.ReadAllText(kept));
         Assert.Equal([kept], Directory.GetFiles(dir.Path, "run.yaml*"));
     }
+
+    [Fact]
+    public async Task A_set_whose_second_write_fails_leaves_both_earlier_files_and_no_tmp_and_one_that_succeeds_replaces_both()
+    {
+        using var dir = new ArtifactTempDir();
+        string first = dir.File("das.arrow"), second = dir.File("fourier.arrow");
+        File.WriteAllText(first, "earlier das");
+        File.WriteAllText(second, "earlier fourier");
+        Task Write(string tmp, string text) => File.WriteAllTextAsync(tmp, text);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => AtomicFile.ReplaceAllAsync([
+            (first, tmp => Write(tmp, "new das")),
+            (second, tmp => { File.WriteAllText(tmp, "half"); throw new IOException("No space left on device"); })]));
+        Assert.Equal($"cannot write {second}: No space left on device", error.Message);
+        Assert.Equal("earlier das", File.ReadAllText(first));
+        Assert.Equal("earlier fourier", File.ReadAllText(second));
+        Assert.Equal([first, second], Directory.GetFiles(dir.Path).Order());
+
+        await AtomicFile.ReplaceAllAsync([(first, tmp => Write(tmp, "new das")), (second, tmp => Write(tmp, "new fourier"))]);
+        Assert.Equal("new das", File.ReadAllText(first));
+        Assert.Equal("new fourier", File.ReadAllText(second));
+        Assert.Equal([first, second], Directory.GetFiles(dir.Path).Order());
+    }
 }
