@@ -20,13 +20,13 @@ public static class BenchCommand
             DefaultValueFactory = _ => "single",
         };
         mode.AcceptOnlyFromAmong("single", "batched", "bucketed", "both");
-        var steps = new Option<int>("--steps") { Description = "Timed steps per trainer (after 20 warm-up steps).", DefaultValueFactory = _ => 300 };
-        var tasks = new Option<int>("--tasks") { Description = "K: tasks of the mixture (synthetic.tasks).", DefaultValueFactory = _ => 32 };
-        var dims = new Option<int>("--dims-per-task") { Description = "d: dimensions of each task's block (synthetic.dims_per_task).", DefaultValueFactory = _ => 16 };
-        var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
-        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 1 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps per trainer (after 20 warm-up steps).", DefaultValueFactory = _ => 300 }.AtLeast(1);
+        var tasks = new Option<int>("--tasks") { Description = "K: tasks of the mixture (synthetic.tasks).", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var dims = new Option<int>("--dims-per-task") { Description = "d: dimensions of each task's block (synthetic.dims_per_task).", DefaultValueFactory = _ => 16 }.AtLeast(1);
+        var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 256 }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root; figures go to bench/.", DefaultValueFactory = _ => "artifacts" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Buckets trained at once in bucketed mode (as `run --jobs`).", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Buckets trained at once in bucketed mode (as `run --jobs`).", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var synthetic = new Command("synthetic", "Synthetic trainer steps/s (K tasks, batch, Adam, metrics excluded) per cell, alone or batched.")
         {
             device, widths, grid, seeds, mode, steps, tasks, dims, batch, threads, jobs, artifacts,
@@ -35,13 +35,12 @@ public static class BenchCommand
         {
             try
             {
-                TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
+                TorchThreads.Apply(r.GetValue(threads));
                 if (r.GetValue(grid) is { } named && r.GetResult(widths) is { Implicit: false })
                     throw new UsageException($"--grid {named} and --widths both name the widths: give one of them");
-                var config = new SyntheticBench.Config(OptionLists.Device(r.GetValue(device)!), OptionLists.AtLeast(r.GetValue(tasks), 1, "--tasks"),
-                    OptionLists.AtLeast(r.GetValue(dims), 1, "--dims-per-task"), OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"),
-                    OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), Widths(r.GetValue(grid), r.GetValue(widths)!), OptionLists.Ints(r.GetValue(seeds)!, "--seeds"),
-                    Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), OptionLists.AtLeast(r.GetValue(jobs), 1, "--jobs"));
+                var config = new SyntheticBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(tasks), r.GetValue(dims), r.GetValue(batch),
+                    r.GetValue(steps), Widths(r.GetValue(grid), r.GetValue(widths)!), OptionLists.Ints(r.GetValue(seeds)!, "--seeds"),
+                    Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), r.GetValue(jobs));
                 if (SyntheticBench.WidthProblem(config) is { } wide)
                     throw new UsageException($"{(r.GetValue(grid) is { } g ? $"--grid {g}" : "--widths")}: {wide}");
                 BenchFolder.Check(r.GetValue(artifacts)!);
@@ -62,8 +61,8 @@ public static class BenchCommand
     static Command Parity(Option<string> artifacts)
     {
         var device = new Option<string>("--device", "-d") { Description = "The device to check: cuda | cuda:N | cpu | auto.", DefaultValueFactory = _ => "auto" };
-        var steps = new Option<int>("--steps") { Description = "Training steps compared.", DefaultValueFactory = _ => 8 };
-        var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (of 8 rows); 2 or more shares the bf16 weight casts.", DefaultValueFactory = _ => 2 };
+        var steps = new Option<int>("--steps") { Description = "Training steps compared.", DefaultValueFactory = _ => 8 }.AtLeast(1);
+        var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (of 8 rows); 2 or more shares the bf16 weight casts.", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var fused = new Option<bool>("--fused-elementwise") { Description = "Rotary and SwiGLU as TorchScript functions on the device (olmo.fused_elementwise)." };
         var tolerance = new Option<double?>("--tolerance") { Description = "The largest relative difference of a loss or gradient norm that still agrees, for both precisions (default: 1e-4 for fp32, 1e-2 for bf16); e.g. 2e-3 for a device whose float32 matmuls run in TF32." }.Finite();
         var cmd = new Command("parity", "Train a small OLMo model the same steps on the device (fp32 and bf16) and on the CPU (fp32) and compare losses, gradient norms and weights; exit 1 when the device's differ beyond rounding.")
@@ -154,8 +153,8 @@ public static class BenchCommand
     {
         // Required: the embedded default (synthetic-capacity.yaml) has no probes: section to measure.
         var opts = new PipelineOptions("Pipeline YAML file with a probes: section, e.g. pipelines/olmo-representations.yaml.");
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (as `run --jobs`; 0 = cores / threads on the CPU).", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads.", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Runs trained at once (as `run --jobs`; 0 = cores / threads on the CPU).", DefaultValueFactory = _ => 1 }.AtLeast(0);
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads.", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var cmd = new Command("probes", "Train a pipeline's runs with their probes and report each probe's time as a share of the training steps' time.");
         opts.AddTo(cmd);
         cmd.Options.Add(jobs);
@@ -165,12 +164,12 @@ public static class BenchCommand
         {
             try
             {
-                int threadCount = OptionLists.AtLeast(r.GetValue(threads), 0, "--threads");   // a usage error (exit 2), as run's
+                int threadCount = r.GetValue(threads);
                 TorchThreads.Apply(threadCount);
                 var pipeline = opts.Load(r, checkAnalysis: false);
                 if (pipeline.Spec.Probes is null) throw new UsageException($"{pipeline.SourceName} has no probes: section to measure");
                 BenchFolder.Check(r.GetValue(artifacts)!);
-                int parallel = OptionLists.AtLeast(r.GetValue(jobs), 0, "--jobs") is > 0 and var n ? n
+                int parallel = r.GetValue(jobs) is > 0 and var n ? n
                     : Retention.Pipeline.ConcurrentJobs.Default(pipeline.Runs, threadCount, Environment.ProcessorCount);   // 0: as `run --jobs 0`
                 var rows = await ProbeBench.RunAsync(pipeline, r.GetValue(artifacts)!, parallel, Console.WriteLine, ct);
                 Console.WriteLine($"recorded: {await ProbeBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
@@ -194,11 +193,11 @@ public static class BenchCommand
             Description = "Tokenizer thread counts to measure (default: 1 and the machine's cores).",
             DefaultValueFactory = _ => Environment.ProcessorCount > 1 ? $"1,{Environment.ProcessorCount}" : "1",
         };
-        var seqLen = new Option<int>("--seq-len") { Description = "L: trained positions per packed row (rows hold L + 1 tokens), as data.packing.seq_len.", DefaultValueFactory = _ => 2048 };
-        var batch = new Option<int>("--batch-size") { Description = "B: rows per batch, as data.packing.batch_size.", DefaultValueFactory = _ => 8 };
+        var seqLen = new Option<int>("--seq-len") { Description = "L: trained positions per packed row (rows hold L + 1 tokens), as data.packing.seq_len.", DefaultValueFactory = _ => 2048 }.AtLeast(1);
+        var batch = new Option<int>("--batch-size") { Description = "B: rows per batch, as data.packing.batch_size.", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 }.Finite();
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the shards per measurement.", DefaultValueFactory = _ => 10 };
-        var repeats = new Option<int>("--repeats") { Description = "Measurements of the raw tokenizer and the stream per thread count, taken in turn; the median ratio is reported.", DefaultValueFactory = _ => 3 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the shards per measurement.", DefaultValueFactory = _ => 10 }.AtLeast(1);
+        var repeats = new Option<int>("--repeats") { Description = "Measurements of the raw tokenizer and the stream per thread count, taken in turn; the median ratio is reported.", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var cmd = new Command("data", "Data stage tokens/s (decompress, parse, tokenize, pack, inject) per thread count against the raw tokenizer on the same threads, and of pre-tokenized files.")
         {
             paths, threads, seqLen, batch, freq, epochs, repeats, artifacts,
@@ -208,8 +207,7 @@ public static class BenchCommand
             try
             {
                 var config = new DataBench.Config([], Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!, "--threads", min: 1),
-                    OptionLists.AtLeast(r.GetValue(seqLen), 1, "--seq-len"), OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"), r.GetValue(freq),
-                    OptionLists.AtLeast(r.GetValue(epochs), 1, "--epochs"), OptionLists.AtLeast(r.GetValue(repeats), 1, "--repeats"));
+                    r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq), r.GetValue(epochs), r.GetValue(repeats));
                 if (config.TaskFrequency != 0 && !Retention.Data.InjectionSchedule.IsAcceptedFrequency(config.TaskFrequency))
                     throw new UsageException($"--task-frequency must be 0 (no task) or in {Retention.Data.InjectionSchedule.AcceptedRange} " +
                         $"instances per token, as a task's frequency, got {config.TaskFrequency}");
@@ -237,19 +235,19 @@ public static class BenchCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "4M | 20M | 300M | 1B | 4B", DefaultValueFactory = _ => "4M" };
         var device = new Option<string>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto", DefaultValueFactory = _ => "cpu" };
-        var batch = new Option<int>("--batch-size") { Description = "Rows per step (split into --grad-accumulation micro-batches).", DefaultValueFactory = _ => 8 };
-        var seqLen = new Option<int>("--seq-len") { Description = "Tokens per row.", DefaultValueFactory = _ => 512 };
-        var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps).", DefaultValueFactory = _ => 5 };
-        var vocab = new Option<int>("--vocab") { Description = "Vocabulary size of the model (at least 2; 50,304: the paper's padded GPT-2 vocabulary); the tokens are random ids.", DefaultValueFactory = _ => 50_304 };
-        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch-size") { Description = "Rows per step (split into --grad-accumulation micro-batches).", DefaultValueFactory = _ => 8 }.AtLeast(1);
+        var seqLen = new Option<int>("--seq-len") { Description = "Tokens per row.", DefaultValueFactory = _ => 512 }.AtLeast(1);
+        var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var vocab = new Option<int>("--vocab") { Description = "Vocabulary size of the model (at least 2; 50,304: the paper's padded GPT-2 vocabulary); the tokens are random ids.", DefaultValueFactory = _ => 50_304 }.AtLeast(2);
+        var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var precision = new Option<string>("--precision") { Description = "auto (bf16 on CUDA, fp32 on the CPU) | fp32 | bf16", DefaultValueFactory = _ => "auto" };
-        var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (the batch's rows split evenly).", DefaultValueFactory = _ => 1 };
+        var accum = new Option<int>("--grad-accumulation") { Description = "Micro-batches per step (the batch's rows split evenly).", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var fused = new Option<bool>("--fused-elementwise") { Description = "Rotary and SwiGLU as TorchScript functions (olmo.fused_elementwise)." };
         var phases = new Option<int>("--phases")
         {
             Description = "Then this many more steps with the device synchronised after each phase (zero-grad, upload, forward, backward, norm and clip, update), printing the milliseconds each takes per step (a diagnostic: not in the figures).",
             DefaultValueFactory = _ => 0,
-        };
+        }.AtLeast(0);
         var cmd = new Command("train", "OLMo trainer tokens/s, step time, peak memory and MFU (6·parameters·tokens/s over the measured matmul peak).")
         {
             model, device, batch, seqLen, steps, vocab, threads, precision, accum, fused, phases, artifacts,
@@ -258,11 +256,9 @@ public static class BenchCommand
         {
             try
             {
-                TorchThreads.Apply(OptionLists.AtLeast(r.GetValue(threads), 0, "--threads"));
-                var config = new TrainBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(model)!, OptionLists.AtLeast(r.GetValue(vocab), 2, "--vocab"),
-                    OptionLists.AtLeast(r.GetValue(batch), 1, "--batch-size"), OptionLists.AtLeast(r.GetValue(seqLen), 1, "--seq-len"),
-                    OptionLists.AtLeast(r.GetValue(steps), 1, "--steps"), r.GetValue(precision)!, OptionLists.AtLeast(r.GetValue(accum), 1, "--grad-accumulation"),
-                    r.GetValue(fused), OptionLists.AtLeast(r.GetValue(phases), 0, "--phases"));
+                TorchThreads.Apply(r.GetValue(threads));
+                var config = new TrainBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(model)!, r.GetValue(vocab),
+                    r.GetValue(batch), r.GetValue(seqLen), r.GetValue(steps), r.GetValue(precision)!, r.GetValue(accum), r.GetValue(fused), r.GetValue(phases));
                 // Before the matmul peak is timed (seconds to minutes): a batch that cannot be split would fail only after it.
                 if (TrainBench.Problem(config) is { } problem) throw new UsageException(problem);
                 BenchFolder.Check(r.GetValue(artifacts)!);

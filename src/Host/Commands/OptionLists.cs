@@ -26,8 +26,4 @@ internal static class OptionLists
     public static string Device(string value, string option = "--device") =>
         Retention.Spec.DeviceNames.IsValid(value) ? value
             : throw new UsageException($"{option} {value}: {Retention.Spec.DeviceNames.Unknown(value)}");
-
-    /// <exception cref="UsageException"><paramref name="value"/> is below <paramref name="min"/>.</exception>
-    public static int AtLeast(int value, int min, string option) =>
-        value >= min ? value : throw new UsageException($"{option} must be ≥ {min}, got {value}");
 }

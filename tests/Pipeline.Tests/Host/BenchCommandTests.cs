@@ -201,7 +201,6 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
     [InlineData("bench train --batch-size 2 --grad-accumulation 3 --seq-len 64 --vocab 1000",
         "--batch-size 2 does not split into --grad-accumulation 3 equal micro-batches: give a batch size that is a multiple of it")]
     [InlineData("bench query --runs 2 --run missing", "--run missing: does not exist")]
-    [InlineData("bench probes missing.yaml --threads -1", "--threads must be ≥ 0, got -1")]   // was exit 1, from LibTorch's setter
     [InlineData("bench data --task-frequency 0.2", "--task-frequency must be 0 (no task) or in (0, 0.125] instances per token, as a task's frequency, got 0.2")]
     [InlineData("bench synthetic --grid fig2 --widths 4", "--grid fig2 and --widths both name the widths: give one of them")]
     [InlineData("bench synthetic --widths 16,1000,600",

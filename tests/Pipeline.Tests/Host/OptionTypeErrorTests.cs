@@ -20,7 +20,15 @@ public class OptionTypeErrorTests() : InTempFolder("option-type-")
     [InlineData("probe x --threads many", "Cannot parse argument 'many' for option '--threads': it takes a whole number ≥ 0 (digits only).")]
     [InlineData("run x.yaml --jobs all", "Cannot parse argument 'all' for option '--jobs': it takes a whole number ≥ 0 (digits only).")]
     [InlineData("data tokenize x --out t --threads -2", "--threads must be ≥ 0 (0 = every core), got -2")]
-    [InlineData("bench synthetic --steps abc", "Cannot parse argument 'abc' for option '--steps': it takes a whole number (digits only).")]
+    [InlineData("bench synthetic --steps abc", "Cannot parse argument 'abc' for option '--steps': it takes a whole number ≥ 1 (digits only).")]
+    // bench's and submit's least values are stated on their options too: said for a word, refused when parsed.
+    [InlineData("bench train --vocab many", "Cannot parse argument 'many' for option '--vocab': it takes a whole number ≥ 2 (digits only).")]
+    // Refused as the options are parsed, so followed by the `--help` hint as every such error is (BenchCommandTests has the rest).
+    [InlineData("bench probes missing.yaml --threads -1", "--threads must be ≥ 0, got -1")]   // was exit 1, from LibTorch's setter
+    [InlineData("bench probes x.yaml --jobs all", "Cannot parse argument 'all' for option '--jobs': it takes a whole number ≥ 0 (digits only).")]
+    [InlineData("submit x.yaml --slurm --cpus-per-run all", "Cannot parse argument 'all' for option '--cpus-per-run': it takes a whole number ≥ 1 (digits only).")]
+    [InlineData("submit x.yaml --slurm --max-parallel -1", "--max-parallel must be ≥ 0 (0 = no limit), got -1")]
+    [InlineData("submit x.yaml --slurm --signal-lead 5", "--signal-lead must be ≥ 10 (seconds, at most 65535), got 5")]
     [InlineData("data tokenize x --out t --tokens-per-file 1e6", "Cannot parse argument '1e6' for option '--tokens-per-file': it takes a whole number ≥ 1 (digits only, such as 100000000).")]
     // Optional options (a Nullable type): advise's --size and --frequency said "as expected type 'System.Nullable`1[System.Int64]'".
     [InlineData("advise sweep --size 1e5 --frequency 0.001", "Cannot parse argument '1e5' for option '--size': it takes a whole number (digits only, such as 100000000).")]
