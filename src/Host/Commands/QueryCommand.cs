@@ -11,7 +11,7 @@ public static class QueryCommand
     public static Command Build()
     {
         var dir = new Argument<string>("dir") { Description = "A sweep directory (artifacts/NAME), a folder of sweeps, or one run directory." };
-        var sql = new Argument<string>("sql") { Description = "SQL over the tables the runs wrote (synthetic: metrics, train, theory, ...; OLMo: train, eval, task_metrics, probes ...; every sweep: swept) and the analysis outputs; SHOW TABLES lists them. Several statements (separated by ';') run in order, each result printed." };
+        var sql = new Argument<string>("sql") { Description = "SQL over the tables the runs wrote (synthetic: metrics, train, theory, ...; OLMo: train, eval, task_metrics, probes ...; every sweep: swept) and the analysis outputs; in artifacts/bench, each record's table and one view per bench (synthetic, train, ...) joining its records; SHOW TABLES lists them. Several statements (separated by ';') run in order, each result printed." };
         var rows = new Option<int>("--rows", "-n") { Description = "Rows to print (of each statement's result).", DefaultValueFactory = _ => 50 }.AtLeast(0);
         var output = new Option<string?>("--output") { Description = "Also write the whole result of the last statement to a file, in the format its extension names: .csv, .parquet, or .arrow (Arrow IPC; also .feather, .ipc). Repeated column names are made unique as DuckDB does (step, step_1), in the file and in what is printed." };
         var cmd = new Command("query", "Run SQL (DuckDB) over Arrow artifacts; `pipeline query DIR \"SHOW TABLES\"` lists them.")
@@ -22,6 +22,7 @@ public static class QueryCommand
         {
             IReadOnlyList<CatalogTable>? loaded = null;
             IReadOnlyList<LeftOutTable> leftOut = [];
+            IReadOnlyList<CatalogView> views = [];
             try
             {
                 var text = r.GetValue(sql)!;
@@ -36,6 +37,7 @@ public static class QueryCommand
                 using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!, DamagedTables.LeaveOut);
                 loaded = catalog.Tables;
                 leftOut = catalog.LeftOut;
+                views = catalog.Views;
                 foreach (var note in catalog.Notes) Console.Error.WriteLine($"note: {note}");
                 if (catalog.Tables.Count == 0 && catalog.LeftOut.Count == 0)
                     Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (" + (QueryTarget.SweepsBelow(r.GetValue(dir)!) ??
@@ -70,7 +72,7 @@ public static class QueryCommand
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
                 int exit = Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
-                if (e is AnalysisException && loaded is not null && MissingTable.Note(e.Message, r.GetValue(dir)!, loaded, leftOut) is { } note)
+                if (e is AnalysisException && loaded is not null && MissingTable.Note(e.Message, r.GetValue(dir)!, loaded, leftOut, views) is { } note)
                     Console.Error.WriteLine($"note: {note}");
                 return exit;
             }

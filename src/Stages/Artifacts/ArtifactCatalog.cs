@@ -18,7 +18,8 @@ namespace Retention.Artifacts;
 /// that conflicts with another run's) fails the whole open with an <see cref="ArtifactException"/>
 /// naming the file and what to do (<see cref="DamagedTables.Fail"/>): analysis over silently missing runs would
 /// be wrong without saying so. With <see cref="DamagedTables.LeaveOut"/> (queries) its table is left out whole
-/// instead, said in <see cref="Notes"/> and listed in <see cref="LeftOut"/>, and the other tables load.
+/// instead, said in <see cref="Notes"/> and listed in <see cref="LeftOut"/>, and the other tables load. Tables of records
+/// named by their time (a folder of bench records) are also joined in one view per kind (<see cref="Views"/>).
 /// </remarks>
 public sealed class ArtifactCatalog : IDisposable
 {
@@ -30,7 +31,9 @@ public sealed class ArtifactCatalog : IDisposable
         Connection = connection;
         Tables = tables;
         LeftOut = leftOut;
-        Notes = [.. notes, .. leftOut.Select(t => t.Note)];
+        var viewNotes = new List<string>();
+        Views = RecordViews.Create(connection, tables, viewNotes.Add);
+        Notes = [.. notes, .. leftOut.Select(t => t.Note), .. viewNotes];
     }
 
     public string Directory { get; }
@@ -40,6 +43,10 @@ public sealed class ArtifactCatalog : IDisposable
 
     /// <summary>The tables loaded from files, in load order.</summary>
     public IReadOnlyList<CatalogTable> Tables { get; }
+
+    /// <summary>Views over the loaded tables: one per kind of record named by its time (<see cref="RecordViews"/>: the bench
+    /// records' synthetic, train, ...), each the union of that kind's tables.</summary>
+    public IReadOnlyList<CatalogView> Views { get; }
 
     /// <summary>Tables found but not loaded, and why (a folder of sweeps' analysis tables that do not combine, and
     /// the <see cref="LeftOut"/> tables' notes).</summary>

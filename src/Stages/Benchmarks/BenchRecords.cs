@@ -4,7 +4,8 @@ namespace Retention.Benchmarks;
 
 /// <summary>Where `pipeline bench` keeps its figures: &lt;root&gt;/bench/&lt;name&gt;-&lt;UTC time&gt;.arrow, one file per invocation;
 /// one recorded in the same second as another of that name (two benches started side by side) is &lt;name&gt;-&lt;UTC time&gt;-2.arrow,
-/// -3, ..., never written over the other's.</summary>
+/// -3, ..., never written over the other's (<see cref="RecordNames"/>). A query of the folder also joins the records of each
+/// kind in a view of that name (synthetic, train, ...).</summary>
 public static class BenchRecords
 {
     /// <summary>The `timestamp` column of every bench table: UTC, ISO 8601, one format, so that figures recorded by
@@ -17,7 +18,7 @@ public static class BenchRecords
         DateTime? now = null)
     {
         var dir = Path.Combine(artifactsRoot, "bench");
-        var stem = $"{name}-{now ?? DateTime.UtcNow:yyyyMMdd-HHmmss}";
+        var stem = RecordNames.Stem(name, now ?? DateTime.UtcNow);
         // Written whole under a name of this process's own (hidden, not *.arrow: a query of the folder never reads it), then
         // moved to the first free name.
         var pending = Path.Combine(dir, $".{stem}-{Environment.ProcessId}-{Guid.NewGuid():N}.pending");
