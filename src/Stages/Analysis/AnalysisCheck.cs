@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using DuckDB.NET.Data;
+using Retention.Analysis.Plots;
 using Retention.Artifacts;
 using Retention.Spec;
 
@@ -67,17 +68,20 @@ public static class AnalysisCheck
         {
             var plot = analysis.Plots[i];
             var at = $"analysis.plots[{i}]";
-            CheckQuery(connection, plot.Sql, $"{at}.sql", [.. PlotKeys.Read(plot)], at, Problem, Explain);
+            var numbers = PlotNumberKeys.Of(plot.Kind);
+            CheckQuery(connection, plot.Sql, $"{at}.sql", [.. PlotKeys.Read(plot)], numbers, plot.Kind == "heatmap" ? "heatmap" : $"{plot.Kind} plot", at, Problem, Explain);
             for (int j = 0; j < plot.Overlays.Count; j++)
             {
                 var o = plot.Overlays[j];
-                CheckQuery(connection, o.Sql, $"{at}.overlays[{j}].sql", [("x", o.X), ("y", o.Y)], $"{at}.overlays[{j}]", Problem, Explain);
+                CheckQuery(connection, o.Sql, $"{at}.overlays[{j}].sql", [("x", o.X), ("y", o.Y)], PlotNumberKeys.OfOverlay(plot.Kind),
+                    $"{plot.Kind} plot's overlay", $"{at}.overlays[{j}]", Problem, Explain);
             }
         }
         return new AnalysisCheckResult(problems, columns);
     }
 
-    static void CheckQuery(DuckDBConnection connection, string sql, string sqlPath, (string Key, string? Column)[] columns, string at,
+    static void CheckQuery(DuckDBConnection connection, string sql, string sqlPath, (string Key, string? Column)[] columns,
+        IReadOnlySet<string> numbers, string what, string at,
         Action<string, string, AnalysisException?> problem, Func<AnalysisException, string, string> explain)
     {
         if (string.IsNullOrWhiteSpace(sql)) return;   // validation says so
@@ -92,8 +96,16 @@ public static class AnalysisCheck
             return;
         }
         foreach (var (key, column) in columns)
-            if (column is not null && !result.ColumnNames.Any(c => c.Equals(column, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (column is null) continue;
+            var found = result.Columns.FirstOrDefault(c => c.Name.Equals(column, StringComparison.OrdinalIgnoreCase));
+            if (found is null)
                 problem($"{at}.{key}", $"the query has no column '{column}' (its columns: {string.Join(", ", result.ColumnNames)})", null);
+            else if (numbers.Contains(key) && PlotNumberKeys.NotANumber(found) is { } type)
+                // The plot would fail only once it is drawn, after training, at its first row ('add_p13' (String) is not a number).
+                problem($"{at}.{key}", $"column '{found.Name}' is {type}, and a {what}'s {key} is drawn as a number: select a numeric " +
+                    $"column, or convert it in the SQL (CAST({found.Name} AS DOUBLE)){PlotNumberKeys.Instead(key, what)}", null);
+        }
     }
 
     /// <summary>The way out when table <paramref name="index"/> reads an analysis table declared after it: tables are made in order.</summary>
