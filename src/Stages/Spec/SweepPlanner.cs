@@ -112,12 +112,40 @@ internal static class SweepPlanner
             problem = "";
             return resolved;
         }
-        var sweepable = string.Join(", ", SpecSchema.ScalarPaths(typeof(PipelineSpec)).Where(p => Sweepable(p, experiment)));
+        var sweepablePaths = SpecSchema.ScalarPaths(typeof(PipelineSpec)).Where(p => Sweepable(p, experiment)).ToList();
+        var sweepable = string.Join(", ", sweepablePaths);
         problem = resolved is null
-            ? $"'{key}' is not a field: {(at.Length > 0 ? $"at '{at}': " : "")}{message}"
+            ? FullPathHint(key, sweepablePaths) ?? InjectedTaskHint(key, experiment) ?? $"'{key}' is not a field: {(at.Length > 0 ? $"at '{at}': " : "")}{message}"
             : $"'{key}' is {SpecSchema.Describe(resolved.Field.Type)}; only scalar fields can be swept: {sweepable}";
         return null;
     }
+
+    /// <summary>A key that is the end of sweepable paths (`width` for synthetic.width, `rare.gap`): the run ids and swept's
+    /// columns use that last part, so it is what a user writes first; the error then names the paths it ends. Null where
+    /// no sweepable path ends so.</summary>
+    private static string? FullPathHint(string key, IReadOnlyList<string> sweepable)
+    {
+        var ends = sweepable.Where(p => p.EndsWith("." + key, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (ends.Count == 0) return null;
+        var meant = ends.Count == 1 ? $"'{ends[0]}'" : string.Join(", ", ends.SkipLast(1).Select(p => $"'{p}'")) + $" or '{ends[^1]}'";
+        return $"'{key}' is not a field of the file's top level: did you mean {meant}? (a sweep key is the field's dotted path " +
+            "from the top of the file; run ids and the swept table's columns use its last part)";
+    }
+
+    /// <summary>An injected task's key (`data.tasks.frequency`, or `frequency` alone in a file that reads data.tasks): what
+    /// an experiment over task frequencies or gaps writes first, and no sweep can vary, as data.tasks is a list. The error
+    /// says the two ways the shipped pipelines take.</summary>
+    private static string? InjectedTaskHint(string key, string experiment)
+    {
+        if (experiment is not ("olmo" or "data")) return null;
+        var name = key.StartsWith(TasksKey + ".", StringComparison.OrdinalIgnoreCase) ? key[(TasksKey.Length + 1)..] : key;
+        if (!SpecSchema.ScalarPaths(typeof(Retention.Data.InjectedTaskSpec)).Contains(name, StringComparer.OrdinalIgnoreCase)) return null;
+        return $"'{key}' is not a field that can be swept: '{name}' is a key of each injected task, and data.tasks is a list (a sweep " +
+            $"key names one scalar field): put one task per {name} in data.tasks, each its own name and seed (task_metrics and tasks " +
+            "keep them apart by name), or run the file once per value with --set 'data.tasks=[{...}]'";
+    }
+
+    const string TasksKey = "data.tasks";
 
     /// <summary>Whether a sweep of <paramref name="experiment"/> may vary the scalar field at <paramref name="path"/>.</summary>
     private static bool Sweepable(string path, string experiment) =>
