@@ -24,8 +24,8 @@ internal static class DataPathErrors
                 try { shards = Data.ShardList.Expand([entry], baseDirectory, accepts); }
                 catch (Data.DataException e) { problem = e.Message; }
                 if (problem is not null)
-                    yield return At($"data.sources[{i}].paths[{j}]", problem + hint
-                        + (recordedDataDirectory is null ? MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer) : ""));
+                    yield return At($"data.sources[{i}].paths[{j}]", problem + hint + (recordedDataDirectory is not null ? ""
+                        : CurrentFolderHint.ForShards(entry, baseDirectory, accepts) ?? MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer)));
                 if (data.Sources[i].Format != "pretokenized") continue;
                 foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
                     if (Data.PretokenizedManifest.Read(dir) is { } manifest)
@@ -40,7 +40,8 @@ internal static class DataPathErrors
         }
         foreach (var (file, key) in new[] { (data.Tokenizer.Path, "path"), (data.Tokenizer.MergesPath, "merges_path") })
             if (!string.IsNullOrWhiteSpace(file) && !Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && Path.GetFullPath(file, baseDirectory) is var full && !File.Exists(full))
-                yield return At($"data.tokenizer.{key}", Data.TokenizerFiles.FolderProblem(full, data.Tokenizer.Kind, key) ?? ($"no such file '{full}'" + hint));
+                yield return At($"data.tokenizer.{key}", Data.TokenizerFiles.FolderProblem(full, data.Tokenizer.Kind, key) ?? ($"no such file '{full}'" + hint
+                    + (recordedDataDirectory is null ? CurrentFolderHint.ForFile(file, baseDirectory) : null)));
         // A tokenizer file that is there but unreadable fails here, not after the run's directory is made.
         if (!Data.TextTokenizer.IsBuiltIn(data.Tokenizer.Kind) && Data.TextTokenizer.Kinds.Contains(data.Tokenizer.Kind)
             && new[] { data.Tokenizer.Path, data.Tokenizer.MergesPath }.All(f => string.IsNullOrWhiteSpace(f) || File.Exists(Path.GetFullPath(f, baseDirectory)))
