@@ -39,7 +39,8 @@ public static class AnalyzeCommand
                 // A step that fails is said at its position in the file its analysis was read from: --pipeline's, or else
                 // the sweep's saved pipeline.yaml, whose lines are the ones that ran (the file `run` was given may have
                 // changed since, and a profile's or a --set's entry is written out in the saved one).
-                var pipeline = SpecLoader.Load(path, r.GetValue(profile), stored: r.GetValue(file) is null, analysisMoment: AnalysisCheckMoment.BeforeAnalysis);
+                var pipeline = SpecLoader.Load(path, r.GetValue(profile), stored: r.GetValue(file) is null, analysisMoment: AnalysisCheckMoment.BeforeAnalysis,
+                    checkResources: false);   // nothing trains here: a sweep trained on a larger machine is analysed on a smaller one
                 if (r.GetValue(file) is { } other && TrainedExperiment(sweepDir) is { } trained && trained != pipeline.Spec.Experiment)
                     // Its SQL was checked against the tables its own experiment writes: refused before any file moves.
                     throw new UsageException($"--pipeline {other}: is an experiment: {pipeline.Spec.Experiment} pipeline, but {sweepDir} holds " +

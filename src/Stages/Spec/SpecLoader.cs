@@ -23,14 +23,15 @@ public static class SpecLoader
     /// typo in the gpu profile is found on the laptop, not when a cluster job selects it (what `validate` does).
     /// They are checked when the selected document loads, or when its only mistakes are duplicate keys.</param>
     /// <param name="analysisMoment">Which command checks the analysis, for the words after each error it finds.</param>
+    /// <param name="checkResources">Check CPU runs' memory against this machine (never for a <paramref name="stored"/> copy).</param>
     public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true,
         string? baseDirectory = null, bool checkPaths = false, bool stored = false, bool checkOtherProfiles = false,
-        Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining)
+        Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining, bool checkResources = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         var text = PipelineFile.ReadText(path);
         return LoadText(text, path, profile, sets, checkAnalysis,
-            baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, stored: stored, checkOtherProfiles: checkOtherProfiles,
+            baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, checkResources, stored: stored, checkOtherProfiles: checkOtherProfiles,
             analysisMoment: analysisMoment, recordedDataDirectory: checkPaths && baseDirectory is null ? StoredCopy.RecordedDataDirectory(path) : null);
     }
 
@@ -47,6 +48,9 @@ public static class SpecLoader
         string? recordedDataDirectory = null)
     {
         baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
+        // A stored copy describes runs already admitted, perhaps on a larger machine: read here (status, analyze, a copied
+        // sweep), this machine's memory says nothing about them.
+        checkResources &= !stored;
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
         var sources = new SourceMap(sourceName);
