@@ -14,6 +14,9 @@ internal static class CurrentFolderHint
     public static string? ForShards(string entry, string baseDirectory, Func<string, bool> accepts)
     {
         if (Rewritten(entry, baseDirectory) is not var (here, written)) return null;
+        // A pattern wild from its first folder on (`**/*.json.gz`) would walk all the current folder holds (a home, or /)
+        // for a hint on an error path: left to the error as it was.
+        if (Data.Glob.HasWildcards(entry.Trim().Replace('\\', '/').Split('/')[0])) return null;
         int count;
         try { count = Data.ShardList.Expand([entry], here, accepts).Length; }
         catch (Data.DataException) { return null; }
