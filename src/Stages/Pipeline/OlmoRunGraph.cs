@@ -22,8 +22,19 @@ public sealed record TaskMetricRow(long Step, string Task, string Split, double 
 public sealed record ModelRow(string Preset, long Parameters, int Layers, int Hidden, int MlpDim, int Heads, int VocabSize,
     int SeqLen, int BatchSize, long Steps, string Precision, string Device, int Seed, double Lr);
 
-/// <summary>tasks.arrow: the injected tasks of the run (one row per task).</summary>
-public sealed record TaskRow(string Task, string Kind, double Frequency, long Gap, int Instances);
+/// <summary>tasks.arrow: the injected tasks of the run (one row per task), with every setting of data.tasks that is one
+/// value, so a task is read back from its table, not from run.yaml. <paramref name="Items"/> is the number the task was
+/// built with (n items of the order, or the modulus p), the kind's default where the YAML left 0; <paramref name="Seed"/> is
+/// the task's own seed, not the run's.</summary>
+public sealed record TaskRow(string Task, string Kind, double Frequency, long Gap, int Instances,
+    int Items, int TrainInstances, int Seed, string Tokens)
+{
+    public static TaskRow Of(InjectedTaskSpec spec)
+    {
+        var task = InjectedTask.Create(spec);
+        return new TaskRow(task.Name, spec.Kind, spec.Frequency, spec.Gap, spec.Instances, task.ItemCount, task.TrainCount, task.Seed, spec.Tokens);
+    }
+}
 
 /// <summary>
 /// experiment: olmo — one run as a Dataflow graph, read top to bottom:
@@ -86,7 +97,9 @@ public static class OlmoRunGraph
         .Int32("seed", r => r.Seed).Float64("lr", r => r.Lr);
     internal static readonly RecordBatchBuilder<TaskRow> TasksTable = new RecordBatchBuilder<TaskRow>()
         .Utf8("task", r => r.Task).Utf8("kind", r => r.Kind).Float64("frequency", r => r.Frequency).Int64("gap", r => r.Gap)
-        .Int32("instances", r => r.Instances);
+        .Int32("instances", r => r.Instances)
+        // Added after the first five (older runs' tables lack them: a query over a sweep reads NULL there).
+        .Int32("items", r => r.Items).Int32("train_instances", r => r.TrainInstances).Int32("seed", r => r.Seed).Utf8("tokens", r => r.Tokens);
 
     /// <summary>The model a spec asks for: the preset with any shape overrides, its vocabulary
     /// the tokenizer's plus the appended task tokens unless olmo.vocab_size is set (<see cref="TokenizerFit.ModelVocab"/>,
@@ -146,7 +159,7 @@ public static class OlmoRunGraph
             [new ModelRow(olmo.Preset, parameters, config.Layers, config.Hidden, config.MlpDim, config.Heads, config.VocabSize,
                 data.Packing.SeqLen, data.Packing.BatchSize, spec.Train.Steps, precision, device.ToString(), spec.Seed, spec.Train.Lr)]);
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), TasksTable,
-            [.. data.Tasks.Select(t => new TaskRow(t.Name ?? InjectedTask.Create(t).Name, t.Kind, t.Frequency, t.Gap, t.Instances))]);
+            [.. data.Tasks.Select(TaskRow.Of)]);
 
         var checkpointDir = CheckpointFolder.Of(cell.RunDir);
         CheckpointFolder.Recover(checkpointDir);   // a kill may have cut a promotion, or left a pending one

@@ -42,7 +42,7 @@ public sealed class AdviseSweepsCliTests() : InTempFolder("advise-cli-")
         var task = $"cmp_{frequency}";
         await ArrowFiles.WriteTableAsync(Path.Combine(run, "model.arrow"), OlmoRunGraph.ModelTable,
             [new ModelRow("4M", parameters, 8, 16, 512, 4, 300, 64, 16, 100, "fp32", "cpu", seed, 0.003)]);
-        await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable, [new TaskRow(task, "comparison", frequency, 1, 10000)]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable, [new TaskRow(task, "comparison", frequency, 1, 10000, 101, 5000, 0, "append")]);
         await ArrowFiles.WriteTableAsync(Path.Combine(run, "task_metrics.arrow"), OlmoRunGraph.TaskTable,
             [new TaskMetricRow(100, task, "test", 0.5, accuracy, accuracy)]);
     }

@@ -184,7 +184,7 @@ public class EmpiricalAdvisorTests() : InTempFolder("advice-")
                 await ArrowFiles.WriteTableAsync(Path.Combine(run, "model.arrow"), OlmoRunGraph.ModelTable,
                     [new ModelRow("4M", parameters, 8, 16, 512, 4, 300, 64, 16, 100, "fp32", "cpu", seed, 0.003)]);
                 await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable,
-                    [new TaskRow(task, "comparison", frequency, 1, 10000), new TaskRow(add, "modular_addition", frequency, 1, 10000)]);
+                    [new TaskRow(task, "comparison", frequency, 1, 10000, 101, 5000, 0, "append"), new TaskRow(add, "modular_addition", frequency, 1, 10000, 113, 5000, 0, "append")]);
                 await ArrowFiles.WriteTableAsync(Path.Combine(run, "task_metrics.arrow"), OlmoRunGraph.TaskTable,
                     [new TaskMetricRow(50, task, "test", 1, 0, 0.5), new TaskMetricRow(100, task, "test", 0.5, seeds[seed], seeds[seed]),
                      new TaskMetricRow(100, task, "train", 0.4, 0.9, 0.9),

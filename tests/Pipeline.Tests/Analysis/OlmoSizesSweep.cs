@@ -19,7 +19,7 @@ static class OlmoSizesSweep
                 [new ModelRow(preset, parameters, 2, 16, 64, 2, 257, 64, 4, 100, "fp32", "cpu", 0, 0.003)]);
             var tasks = spec.Data!.Tasks;   // an OLMo pipeline has both sections
             await ArrowFiles.WriteTableAsync(Path.Combine(run, "tasks.arrow"), OlmoRunGraph.TasksTable,
-                [.. tasks.Select(t => new TaskRow(t.TaskName, t.Kind, t.Frequency, t.Gap, 64))]);
+                [.. tasks.Select(t => TaskRow.Of(t))]);
             long[] steps = [0, 50, 100];
             // Accuracy rises with the step and with the size, so a threshold is met in some rows.
             double Accuracy(long step) => 0.5 + 0.4 * step / 100.0 * (parameters > 1_000_000 ? 1 : 0.8);
