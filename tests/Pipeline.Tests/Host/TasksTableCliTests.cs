@@ -36,6 +36,23 @@ public sealed class TasksTableCliTests() : InTempFolder("tasks-table-")
         Assert.Equal(Expected, string.Join("\n", csv.Skip(1)));
     }
 
+    /// <summary>A sweep whose runs were written before and after the added columns: one tasks table, NULL in them for the older run.</summary>
+    [Fact]
+    public async Task An_older_runs_five_column_tasks_arrow_reads_null_in_the_added_columns_beside_a_newer_run()
+    {
+        var sweep = Path.Combine(dir, "sweep");
+        var row = new TaskRow("cmp", "comparison", 0.001, 1, 10000, 101, 5000, 3, "sampled");
+        await ArrowFiles.WriteTableAsync(Path.Combine(sweep, ArtifactLayout.RunsDir, "old", "tasks.arrow"), OlderTasks, [row]);
+        await ArrowFiles.WriteTableAsync(Path.Combine(sweep, ArtifactLayout.RunsDir, "new", "tasks.arrow"), OlmoRunGraph.TasksTable, [row]);
+
+        Assert.Equal("new,cmp,101,5000,3,sampled\nold,cmp,,,,",
+            SweepRows.Of(sweep, "SELECT run, task, items, train_instances, seed, tokens FROM tasks ORDER BY run"));
+    }
+
+    /// <summary>tasks.arrow as versions before the added columns wrote it.</summary>
+    static readonly RecordBatchBuilder<TaskRow> OlderTasks = new RecordBatchBuilder<TaskRow>().Utf8("task", r => r.Task).Utf8("kind", r => r.Kind)
+        .Float64("frequency", r => r.Frequency).Int64("gap", r => r.Gap).Int32("instances", r => r.Instances);
+
     /// <summary>An earlier version's tasks.arrow of five columns beside a checkpoint: the resume rewrites the table whole with
     /// every column, and the run trains on from its checkpoint.</summary>
     [Fact]
@@ -49,9 +66,7 @@ public sealed class TasksTableCliTests() : InTempFolder("tasks-table-")
             Assert.InRange((await Run(new StopAt(4, stop), stop.Token, resume: false)).Runs.Single().Status.Steps, 4, 7);
         Assert.True(Directory.Exists(Path.Combine(runDir, "checkpoint")));
 
-        var older = new RecordBatchBuilder<TaskRow>().Utf8("task", r => r.Task).Utf8("kind", r => r.Kind)
-            .Float64("frequency", r => r.Frequency).Int64("gap", r => r.Gap).Int32("instances", r => r.Instances);
-        await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "tasks.arrow"), older,
+        await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "tasks.arrow"), OlderTasks,
             [new TaskRow("add", "modular_addition", 0.02, 1, 10000, 0, 0, 0, "")]);
 
         var resumed = await Run(SilentProgress.Instance, CancellationToken.None, resume: true);
