@@ -98,8 +98,9 @@ public static class OlmoRunGraph
     internal static readonly RecordBatchBuilder<TaskRow> TasksTable = new RecordBatchBuilder<TaskRow>()
         .Utf8("task", r => r.Task).Utf8("kind", r => r.Kind).Float64("frequency", r => r.Frequency).Int64("gap", r => r.Gap)
         .Int32("instances", r => r.Instances)
-        // Added after the first five (older runs' tables lack them: a query over a sweep reads NULL there).
-        .Int32("items", r => r.Items).Int32("train_instances", r => r.TrainInstances).Int32("seed", r => r.Seed).Utf8("tokens", r => r.Tokens);
+        // Added after the first five (older runs' tables lack them: a query over a sweep reads NULL there). task_seed and task_tokens,
+        // not seed and tokens: model.arrow's seed (the run's) and train/eval's tokens (a count) would make them ambiguous in a join.
+        .Int32("items", r => r.Items).Int32("train_instances", r => r.TrainInstances).Int32("task_seed", r => r.Seed).Utf8("task_tokens", r => r.Tokens);
 
     /// <summary>The model a spec asks for: the preset with any shape overrides, its vocabulary
     /// the tokenizer's plus the appended task tokens unless olmo.vocab_size is set (<see cref="TokenizerFit.ModelVocab"/>,

@@ -5,7 +5,7 @@ using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
 
-/// <summary>tasks.arrow holds every one-value setting of a run's data.tasks (items, train_instances, seed, tokens beside
+/// <summary>tasks.arrow holds every one-value setting of a run's data.tasks (items, train_instances, task_seed, task_tokens beside
 /// kind, frequency, gap and instances): it held five, so a task with its own modulus or split was read back from run.yaml only.
 /// items is the number the task was built with, the kind's default where the YAML leaves it out.</summary>
 public sealed class TasksTableCliTests() : InTempFolder("tasks-table-")
@@ -17,7 +17,7 @@ public sealed class TasksTableCliTests() : InTempFolder("tasks-table-")
     string Yaml(long steps, string olmoExtra = "") =>
         TinyCorpus.TinyOlmo(dir, steps, olmoExtra).Replace("  tasks: [{kind: modular_addition, frequency: 0.02}]", Tasks) + "\n";
 
-    const string Sql = "SELECT task, kind, frequency, gap, instances, items, train_instances, seed, tokens FROM tasks ORDER BY task";
+    const string Sql = "SELECT task, kind, frequency, gap, instances, items, train_instances, task_seed, task_tokens FROM tasks ORDER BY task";
 
     // As the YAML says, with modular addition's default modulus 113 and its default 10,000 instances.
     const string Expected = "add,modular_addition,0.02,1,10000,113,4000,5,append\norder,comparison,0.01,3,100,11,60,2,sampled";
@@ -32,7 +32,7 @@ public sealed class TasksTableCliTests() : InTempFolder("tasks-table-")
         var query = CliProcess.Run(dir, TimeSpan.FromMinutes(2), "query", Path.Combine("artifacts", "tiny"), Sql, "--output", "tasks.csv");
         Assert.True(query.Exit == 0, query.Out + query.Err);
         var csv = File.ReadAllLines(Path.Combine(dir, "tasks.csv"));
-        Assert.Equal("task,kind,frequency,gap,instances,items,train_instances,seed,tokens", csv[0]);
+        Assert.Equal("task,kind,frequency,gap,instances,items,train_instances,task_seed,task_tokens", csv[0]);
         Assert.Equal(Expected, string.Join("\n", csv.Skip(1)));
     }
 
@@ -46,7 +46,7 @@ public sealed class TasksTableCliTests() : InTempFolder("tasks-table-")
         await ArrowFiles.WriteTableAsync(Path.Combine(sweep, ArtifactLayout.RunsDir, "new", "tasks.arrow"), OlmoRunGraph.TasksTable, [row]);
 
         Assert.Equal("new,cmp,101,5000,3,sampled\nold,cmp,,,,",
-            SweepRows.Of(sweep, "SELECT run, task, items, train_instances, seed, tokens FROM tasks ORDER BY run"));
+            SweepRows.Of(sweep, "SELECT run, task, items, train_instances, task_seed, task_tokens FROM tasks ORDER BY run"));
     }
 
     /// <summary>tasks.arrow as versions before the added columns wrote it.</summary>
