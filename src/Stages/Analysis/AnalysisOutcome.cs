@@ -6,9 +6,11 @@ namespace Retention.Analysis;
 /// <summary>
 /// How the latest analysis of a sweep ended, kept as <c>analysis/outcome.json</c>: `status` reports it (a local run's
 /// analysis that failed, or an `analyze` that succeeded after a submitted analysis job failed), so a script polling
-/// `status` does not take stale or missing tables for done. Removed when an analysis starts, so a kill leaves none.
+/// `status` does not take stale or missing tables for done. Replaced by a <see cref="Started"/> record when an analysis
+/// starts, so a kill leaves that (which <see cref="Read"/> takes for none); replaced, never deleted first, so the file's
+/// space is there for the failure of an analysis that filled the disk (<see cref="Write"/>).
 /// </summary>
-/// <param name="State">"completed", "failed", or <see cref="Interrupted"/>.</param>
+/// <param name="State">"completed", "failed", <see cref="Interrupted"/>, or <see cref="Started"/>.</param>
 /// <param name="Finished">When it ended (UTC, ISO 8601).</param>
 /// <param name="At">Where the failed step is declared ("file:line:column", the file absolute), when the analysis knew it.</param>
 /// <param name="FailedSteps">Where several steps failed (plots, which do not stop each other): each one's error and position,
@@ -20,6 +22,9 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
     /// <summary>The runs were stopped before the analysis could run on them (no logged rows yet): not a failure of the
     /// analysis (`status` exits 4, as for the interrupted runs), and `run --resume` runs it once they finish.</summary>
     public const string Interrupted = "interrupted";
+
+    /// <summary>An analysis is writing (or was killed while it wrote): no outcome yet.</summary>
+    public const string Started = "started";
 
     public static string PathOf(string sweepDir) => Path.Combine(Path.GetFullPath(sweepDir), ArtifactLayout.AnalysisDir, FileName);
 
@@ -47,28 +52,52 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }
 
-    /// <summary>Forgets the last outcome as an analysis starts.</summary>
-    public static void Clear(string sweepDir)
+    /// <summary>Forgets the last outcome as an analysis starts: a <see cref="Started"/> record in its place (deleted where
+    /// even that cannot be written, so an earlier "completed" never stands over tables being rewritten).</summary>
+    public static void Begin(string sweepDir)
     {
-        try { File.Delete(PathOf(sweepDir)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        try { Write(sweepDir, new AnalysisOutcome(Started, null, DateTime.UtcNow.ToString("o"))); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(PathOf(sweepDir)); }
+            catch (Exception e2) when (e2 is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>Writes the record under .tmp and renames it; where that fails (a full disk has no block for the .tmp), over
+    /// the file in place: the record it replaces holds a block already, which a deleted one would have given to the
+    /// analysis's tables, leaving the failure that filled the disk unrecorded (and `status` saying it was killed). A write
+    /// in place cut short leaves a file that does not parse: no outcome, as before.</summary>
+    static void Write(string sweepDir, AnalysisOutcome outcome)
+    {
+        var path = PathOf(sweepDir);
+        var text = JsonSerializer.Serialize(outcome, RecordJson.Options);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            AtomicFile.WriteText(path, text);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            file.Write(bytes);
+            file.SetLength(bytes.Length);
+            file.Flush(flushToDisk: true);
+        }
     }
 
     /// <summary>Records how the analysis ended. Best effort: a full disk that failed the analysis must not hide its error.</summary>
     /// <param name="declaredAt">Where the failed step is declared, as the failure said it (a relative file is made absolute).</param>
     /// <param name="failedSteps">The failed steps of a combined failure (<see cref="AnalysisException.Parts"/>), or none.</param>
-    public static async Task RecordAsync(string sweepDir, string state, string? error = null, string? declaredAt = null,
+    public static Task RecordAsync(string sweepDir, string state, string? error = null, string? declaredAt = null,
         IReadOnlyList<AnalysisException>? failedSteps = null)
     {
         IReadOnlyList<FailedStep>? steps = failedSteps is { Count: > 0 }
             ? [.. failedSteps.Select(p => new FailedStep(p.WithoutPositions, DeclaredPosition.Absolute(p.DeclaredAt)))]
             : null;
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(PathOf(sweepDir))!);
-            await AtomicFile.WriteTextAsync(PathOf(sweepDir),
-                JsonSerializer.Serialize(new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o"), DeclaredPosition.Absolute(declaredAt), steps), RecordJson.Options)).ConfigureAwait(false);
-        }
+        try { Write(sweepDir, new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o"), DeclaredPosition.Absolute(declaredAt), steps)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return Task.CompletedTask;
     }
 }

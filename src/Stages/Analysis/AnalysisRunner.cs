@@ -24,7 +24,7 @@ public static partial class AnalysisRunner
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
         string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, LoadedPipeline? pipeline = null)
     {
-        AnalysisOutcome.Clear(sweepDir);
+        AnalysisOutcome.Begin(sweepDir);
         try
         {
             var results = await RunStepsAsync(sweepDir, spec, log, ct, pipeline).ConfigureAwait(false);

@@ -84,7 +84,7 @@ public static class SweepObserver
             return (State: SweepStatus.Classify(run, observation), Finished: observation.Started?.Finished);
         }).ToList();
         IReadOnlyList<RunState> states = [.. observed.Select(o => o.State)];
-        // An analysis writing now outranks the outcome of the one before it (cleared only once this one has started).
+        // An analysis writing now outranks the outcome of the one before it (replaced by its 'started' record only once this one has started).
         analysis = analysis?.State is "pending" or "running" ? analysis : AnalysisRunning(holder, states) ?? analysis ?? AnalysisStopped(sweepDir);
         analysis ??= loaded.Spec.Analysis.HasSteps ? SweepStatus.NotRun(states, sweepDir) : null;
         analysis = SweepStatus.OfRuns(analysis, states);
@@ -138,7 +138,8 @@ public static class SweepObserver
         : null;
 
     /// <summary>Where neither a submitted job nor a recorded outcome speaks of it: an analysis stopped before it ended, when
-    /// analysis/ holds tables but no outcome (an analysis clears its outcome as it starts, so one killed leaves none); else
+    /// analysis/ holds tables but no outcome (an analysis replaces its outcome with a 'started' record as it starts, which
+    /// <see cref="Analysis.AnalysisOutcome.Read"/> takes for none, so one killed leaves none); else
     /// null (none ran: the pipeline has no analysis, or it was trained with --no-analysis, which <see cref="SweepStatus.NotRun"/> says).</summary>
     static AnalysisState? AnalysisStopped(string sweepDir)
     {

@@ -51,6 +51,39 @@ public class AnalysisDiskFullTests() : InTempFolder("analysis-disk-full-")
         Assert.Contains("kept=yes", output);
     }
 
+    /// <summary>`analyze` deleted the sweep's outcome.json as it started: the table written next took that freed space, the
+    /// disk was full when it came to record its failure, and `status` said the analysis was stopped or killed. The outcome is
+    /// now replaced (in place where the disk has no room for a new file), so `status` says it failed, and why.</summary>
+    [Fact]
+    public void Status_after_analyze_failed_on_a_full_disk_says_it_failed_and_why_not_that_it_was_killed()
+    {
+        File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
+            "name: syn", "synthetic: {tasks: 4, dims_per_task: 4, width: 4}",
+            "train: {steps: 50, batch_size: 16, log_every: 10}",
+            "sweep: {synthetic.width: [2, 4]}",
+            "analysis:",
+            "  tables:",
+            "    - {name: final, sql: 'SELECT run, step, task, loss FROM metrics'}",
+            "    - {name: again, sql: 'SELECT * FROM final'}") + "\n");
+        var first = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--artifacts", "done");
+        Assert.True(first.Exit == 0, first.Err + first.Out);
+
+        var script = string.Join(" ; ",
+            "mkdir -p disk && mount -t tmpfs -o size=400k tmpfs disk || exit 99",
+            // Tables the earlier analysis did not write (each a page of the tmpfs), onto a disk with no page free.
+            "cp -a done/syn disk/syn && rm disk/syn/analysis/*.arrow",
+            FillLeaving(0),
+            $"{CliProcess.CommandLine} analyze disk/syn > a.out 2> a.err; echo \"exit=$?\"",
+            $"{CliProcess.CommandLine} status disk/syn > s.out 2>&1; echo \"status-exit=$?\"",
+            "echo \"status=$(grep analysis: s.out)\"");
+        var output = PrivateMounts.Run(dir, script);
+
+        Assert.Contains("exit=1", output);
+        Assert.Contains("status-exit=1", output);
+        Assert.DoesNotContain("interrupted", output);
+        Assert.Matches(@"status=analysis: failed: .*analysis table '(final|again)': cannot write \S*disk/syn/analysis/(final|again)\.arrow: No space left on device", output);
+    }
+
     /// <summary>`advise --output` copied its files into the folder one by one: the disk filling at the plot left the new tables
     /// beside the earlier plot (README: "one folder never mixes two advices"; "a failing one writes nothing"), and the error
     /// ("No space left on device") named no file. Into a new folder it left the folder behind, empty.</summary>

@@ -75,8 +75,8 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
         var done = CliProcess.Run(dir, Limit, "status", Sweep);
         Assert.True(done.Exit == 0, done.Out + done.Err);
         Assert.Contains("analysis: completed", done.Out);
-        // What a kill leaves: tables written, no outcome (an analysis clears it as it starts).
-        File.Delete(Path.Combine(Sweep, "analysis", "outcome.json"));
+        // What a kill leaves: tables written, the record an analysis puts in place of the outcome as it starts.
+        Retention.Analysis.AnalysisOutcome.Begin(Sweep);
         var killed = CliProcess.Run(dir, Limit, "status", Sweep);
         Assert.True(killed.Exit == 4, killed.Out + killed.Err);
         Assert.Contains($"analysis: interrupted: it did not end", killed.Out);
