@@ -26,7 +26,7 @@ public static class ProbeCommand
         };
         cmd.SetAction(async (r, ct) =>
         {
-            string? claimed = null;   // the default output folder, made by this scan
+            string? claimed = null;   // the output folder this scan made: the default one, or a new --output
             try
             {
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
@@ -60,6 +60,8 @@ public static class ProbeCommand
                 {
                     outDir = Path.GetFullPath(given);
                     if (ProbeTarget.OutputProblem(outDir, r.GetValue(overwrite)) is { } taken) throw new UsageException(taken);
+                    // A scan that fails (a full disk) writes nothing: not even the folder, as `advise --output`.
+                    if (!Directory.Exists(outDir)) claimed = outDir;
                 }
                 else outDir = claimed = ProbeTarget.ClaimDefaultOutput(runDir);
                 var result = await SiteScan.RunAsync(runDir, spec, baseDir, sites, tokens, outDir, Console.WriteLine, ct);

@@ -51,7 +51,7 @@ public static class ProbeTarget
         FreeName.Take(Path.Combine(runDir, "scans"), (now ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), "",
             path => Directory.CreateDirectory(path));
 
-    /// <summary>Removes <paramref name="claimed"/>, the scan's default folder, when the scan left nothing in it (it failed
+    /// <summary>Removes <paramref name="claimed"/>, the scan's default folder or the new --output it made, when the scan left nothing in it (it failed
     /// or was stopped before any site finished): an empty folder would read as a scan that wrote nothing.</summary>
     public static void ReleaseIfEmpty(string? claimed)
     {

@@ -7,6 +7,7 @@ namespace Retention.Tests.Host;
 /// does), over an earlier scan: the scan fails with one line naming the file that did not fit, and the folder still holds the
 /// earlier scan byte for byte. The tables were put in place one by one, so the new das.arrow (3 KB) replaced the earlier one and
 /// then fourier.arrow (over 20 KB) did not fit: a query of the folder read one scan's DAS rows with another's Fourier rows.
+/// A scan into a new --output folder that failed so left the folder behind, empty.
 /// </summary>
 public sealed class ProbeDiskFullTests() : InTempFolder("probe-disk-full-")
 {
@@ -34,7 +35,10 @@ public sealed class ProbeDiskFullTests() : InTempFolder("probe-disk-full-")
             $"{Probe("0", "--overwrite")} > p.out 2> p.err; echo \"exit=$?\"",
             "echo \"error=$(cat p.err)\"; echo \"error-lines=$(wc -l < p.err)\"",
             "(cd disk/scan && md5sum --quiet -c ../../scan.md5 && echo \"kept=$(ls -A | wc -l) files\")",
-            "echo \"leftover-tmp=$(find disk -name '*.tmp*' | wc -l)\"");
+            "echo \"leftover-tmp=$(find disk -name '*.tmp*' | wc -l)\"",
+            // Into a new folder: the failed scan does not leave it behind, empty.
+            $"{CliProcess.CommandLine} probe {runDir} --layers 0 --output disk/fresh > /dev/null 2>&1; echo \"fresh-exit=$?\"",
+            "echo \"fresh-exists=$(test -e disk/fresh && echo yes || echo no)\"");
         var output = PrivateMounts.Run(dir, script);
 
         Assert.Contains("first-exit=0", output);
@@ -45,5 +49,7 @@ public sealed class ProbeDiskFullTests() : InTempFolder("probe-disk-full-")
         Assert.Contains("kept=2 files", output);   // byte for byte, nothing beside them
         Assert.Matches(@"error=error: cannot write \S*disk/scan/fourier\.arrow: .*No space left on device.* — the disk is full: ", output);
         Assert.Contains("leftover-tmp=0", output);
+        Assert.Contains("fresh-exit=1", output);
+        Assert.Contains("fresh-exists=no", output);
     }
 }
