@@ -24,6 +24,7 @@ public static partial class AnalysisRunner
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
         string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, LoadedPipeline? pipeline = null)
     {
+        RemoveStaleTmp(sweepDir);
         AnalysisOutcome.Begin(sweepDir);
         try
         {
@@ -37,6 +38,19 @@ public static partial class AnalysisRunner
             await AnalysisOutcome.RecordAsync(sweepDir, "failed", e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message,
                 (e as AnalysisException)?.DeclaredAt, (e as AnalysisException)?.Parts).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Removes the .tmp files a killed analysis left in analysis/ (a table or plot half written): one for a step this
+    /// analysis does not have would never be written over. The caller holds the sweep, so none is being written now.</summary>
+    private static void RemoveStaleTmp(string sweepDir)
+    {
+        var folder = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
+        if (!Directory.Exists(folder)) return;
+        foreach (var tmp in Directory.EnumerateFiles(folder, "*.tmp"))
+        {
+            try { File.Delete(tmp); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // left: it harms nothing but its space
         }
     }
 

@@ -33,4 +33,33 @@ public class StaleAnalysisTests() : InTempFolder("stale-")
         using var catalog = ArtifactCatalog.Open(result.SweepDir);
         Assert.DoesNotContain(catalog.Tables, t => t.Name is "dropped" or "kept");
     }
+
+    /// <summary>A killed analysis leaves its .tmp files (a table or plot being written) in analysis/; one for a step the next
+    /// analysis does not have was never written over, and stayed, taking space, for good.</summary>
+    [Fact]
+    public async Task An_analysis_removes_the_tmp_files_a_killed_one_left_in_analysis()
+    {
+        var result = await PipelineRunner.RunAsync(Load(Analysis("kept")), dir, SilentProgress.Instance, CancellationToken.None);
+        var analysis = Path.Combine(result.SweepDir, "analysis");
+        var count = await CountIn(Path.Combine(analysis, "kept.arrow"));
+        Assert.True(count > 0);
+        foreach (var stale in new[] { "x.arrow.tmp", "kept.arrow.tmp", "x_plot.png.tmp", "outcome.json.tmp" })
+            File.WriteAllText(Path.Combine(analysis, stale), "half a file");
+
+        await AnalysisRunner.RunAsync(result.SweepDir, Load(Analysis("kept")).Spec.Analysis);
+
+        Assert.Empty(Directory.GetFiles(analysis, "*.tmp"));
+        Assert.Equal(["kept.arrow", "kept_plot.png", AnalysisOutcome.FileName],
+            Directory.GetFiles(analysis).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order(StringComparer.Ordinal));
+        Assert.Equal(count, await CountIn(Path.Combine(analysis, "kept.arrow")));
+        Assert.Equal("completed", AnalysisOutcome.Read(result.SweepDir)!.State);
+    }
+
+    /// <summary>The n of a table <see cref="Analysis"/> declares (its one row), read from its file.</summary>
+    static async Task<long> CountIn(string arrow)
+    {
+        using var reader = new Apache.Arrow.Ipc.ArrowFileReader(File.OpenRead(arrow));
+        using var batch = (await reader.ReadNextRecordBatchAsync())!;
+        return Assert.Single(((Apache.Arrow.Int64Array)batch.Column("n")).Values.ToArray());
+    }
 }
