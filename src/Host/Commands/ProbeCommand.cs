@@ -79,7 +79,7 @@ public static class ProbeCommand
             {
                 return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
             }
-            finally { ProbeTarget.ReleaseIfEmpty(claimed); }
+            finally { EmptyFolder.RemoveIfEmpty(claimed); }   // the default folder, or a new --output, the scan left empty
         });
         return cmd;
     }

@@ -51,17 +51,6 @@ public static class ProbeTarget
         FreeName.Take(Path.Combine(runDir, "scans"), (now ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), "",
             path => Directory.CreateDirectory(path));
 
-    /// <summary>Removes <paramref name="claimed"/>, the scan's default folder or the new --output it made, when the scan left nothing in it (it failed
-    /// or was stopped before any site finished): an empty folder would read as a scan that wrote nothing.</summary>
-    public static void ReleaseIfEmpty(string? claimed)
-    {
-        try
-        {
-            if (claimed is not null && Directory.Exists(claimed) && !Directory.EnumerateFileSystemEntries(claimed).Any()) Directory.Delete(claimed);
-        }
-        catch (IOException) { }   // something arrived in it meanwhile: it stays
-    }
-
     /// <summary>Why the scan must not write into <paramref name="outputDir"/>: it holds files already (an earlier
     /// scan, or anything else) and <paramref name="overwrite"/> was not given; null when it may.</summary>
     public static string? OutputProblem(string outputDir, bool overwrite)

@@ -156,8 +156,7 @@ public static class AdviceReport
             try { AtomicFile.CopyAll([.. written.Select(name => (Path.Combine(staging, name!), Path.Combine(outputDir, name!)))]); }
             catch when (!existed)
             {
-                // A copy failed (a full disk): the folder made for it is left empty, and a failing advice writes nothing.
-                try { Directory.Delete(outputDir); } catch (IOException) { }
+                EmptyFolder.RemoveIfEmpty(outputDir);   // a copy failed (a full disk): a failing advice writes nothing
                 throw;
             }
             foreach (var stale in Optional.Except(written)) File.Delete(Path.Combine(outputDir, stale!));

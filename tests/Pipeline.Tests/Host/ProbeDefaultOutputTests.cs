@@ -48,9 +48,9 @@ public sealed class ProbeDefaultOutputTests() : InTempFolder("probe-output-")
         var failed = ProbeTarget.ClaimDefaultOutput(dir, Second);
         var written = ProbeTarget.ClaimDefaultOutput(dir, Second);
         File.WriteAllText(Path.Combine(written, "das.arrow"), "rows");
-        ProbeTarget.ReleaseIfEmpty(failed);
-        ProbeTarget.ReleaseIfEmpty(written);
-        ProbeTarget.ReleaseIfEmpty(null);   // --output given: nothing was claimed
+        Retention.Artifacts.EmptyFolder.RemoveIfEmpty(failed);
+        Retention.Artifacts.EmptyFolder.RemoveIfEmpty(written);
+        Retention.Artifacts.EmptyFolder.RemoveIfEmpty(null);   // --output given: nothing was claimed
         Assert.False(Directory.Exists(failed));
         Assert.Equal("rows", File.ReadAllText(Path.Combine(written, "das.arrow")));
     }
