@@ -15,7 +15,13 @@ namespace Retention.Analysis;
 /// <param name="At">Where the failed step is declared ("file:line:column", the file absolute), when the analysis knew it.</param>
 /// <param name="FailedSteps">Where several steps failed (plots, which do not stop each other): each one's error and position,
 /// as <paramref name="At"/> is for one; null otherwise. Without them `status` could not say where any of them is declared.</param>
-public sealed record AnalysisOutcome(string State, string? Error, string Finished, string? At = null, IReadOnlyList<FailedStep>? FailedSteps = null)
+/// <param name="Tables">The tables of analysis/ this analysis wrote, in order: the current ones. Null in outcomes written
+/// before it was recorded, and for an analysis that failed before any step (a damaged run file).</param>
+/// <param name="NotWritten">The analysis's tables a failed table left unwritten (it and those after it); null where none.</param>
+/// <param name="MovedTo">Where an earlier analysis's files of those tables and of the plots went (previous/&lt;time&gt;/analysis/),
+/// so that analysis/ holds this analysis's tables only; null where there were none.</param>
+public sealed record AnalysisOutcome(string State, string? Error, string Finished, string? At = null, IReadOnlyList<FailedStep>? FailedSteps = null,
+    IReadOnlyList<string>? Tables = null, IReadOnlyList<string>? NotWritten = null, string? MovedTo = null)
 {
     public const string FileName = "outcome.json";
 
@@ -29,14 +35,23 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
     public static string PathOf(string sweepDir) => Path.Combine(Path.GetFullPath(sweepDir), ArtifactLayout.AnalysisDir, FileName);
 
     /// <summary>The error as `run` and `analyze` said it: after the failed step's position where it is known
-    /// (<see cref="DeclaredPosition.Shown"/>).</summary>
+    /// (<see cref="DeclaredPosition.Shown"/>); after a failed table, with a line saying which tables are current.</summary>
     // Not written to outcome.json: said for the folder the writer ran in, a relative position there would mislead a reader
     // elsewhere (the file keeps At absolute for that); `status` says it again where it runs.
     [System.Text.Json.Serialization.JsonIgnore]
     public string? Said => Error is null ? null
-        : At is not null ? $"{DeclaredPosition.Shown(At)}: {Error}"
+        : (At is not null ? $"{DeclaredPosition.Shown(At)}: {Error}"
         : FailedSteps is { Count: > 0 } steps ? FailedStep.Placed(Error, steps)
-        : Error;
+        : Error) + Current;
+
+    /// <summary>"\n(analysis/ holds this analysis's table a only; b, c not written; the earlier analysis's tables and plots this
+    /// one did not write moved to DIR)" after a failed table; empty otherwise (a failed plot leaves every table written; a failure at the
+    /// first table with no earlier analysis there leaves nothing to tell apart).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Current => NotWritten is not { Count: > 0 } missing || Tables is not { Count: > 0 } && MovedTo is null ? ""   // nothing there to tell apart
+        : $"\n(analysis/ holds {(Tables is { Count: > 0 } t ? $"this analysis's {(t.Count == 1 ? "table" : "tables")} {string.Join(", ", t)} only" : "none of this analysis's tables")}; " +
+          $"{string.Join(", ", missing)} not written" +
+          (MovedTo is null ? ")" : $"; the earlier analysis's tables and plots this one did not write moved to {MovedTo})");
 
     [System.Text.Json.Serialization.JsonIgnore]   // Finished, parsed: the file has it once
     public DateTime FinishedUtc => DateTime.Parse(Finished, null, System.Globalization.DateTimeStyles.RoundtripKind).ToUniversalTime();
@@ -90,13 +105,17 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
     /// <summary>Records how the analysis ended. Best effort: a full disk that failed the analysis must not hide its error.</summary>
     /// <param name="declaredAt">Where the failed step is declared, as the failure said it (a relative file is made absolute).</param>
     /// <param name="failedSteps">The failed steps of a combined failure (<see cref="AnalysisException.Parts"/>), or none.</param>
+    /// <param name="current">The outcome's <see cref="Tables"/>, <see cref="NotWritten"/> and <see cref="MovedTo"/>.</param>
     public static Task RecordAsync(string sweepDir, string state, string? error = null, string? declaredAt = null,
-        IReadOnlyList<AnalysisException>? failedSteps = null)
+        IReadOnlyList<AnalysisException>? failedSteps = null,
+        (IReadOnlyList<string>? Tables, IReadOnlyList<string>? NotWritten, string? MovedTo) current = default)
     {
         IReadOnlyList<FailedStep>? steps = failedSteps is { Count: > 0 }
             ? [.. failedSteps.Select(p => new FailedStep(p.WithoutPositions, DeclaredPosition.Absolute(p.DeclaredAt)))]
             : null;
-        try { Write(sweepDir, new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o"), DeclaredPosition.Absolute(declaredAt), steps)); }
+        try { Write(sweepDir, new AnalysisOutcome(state, error, DateTime.UtcNow.ToString("o"), DeclaredPosition.Absolute(declaredAt), steps,
+            current.Tables, current.NotWritten is { Count: > 0 } ? current.NotWritten : null,
+            current.MovedTo is null ? null : Path.GetFullPath(current.MovedTo))); }   // absolute: `status` may run elsewhere
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         return Task.CompletedTask;
     }

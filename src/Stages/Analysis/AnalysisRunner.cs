@@ -12,7 +12,8 @@ namespace Retention.Analysis;
 /// so a failing step (an <see cref="AnalysisException"/> naming it, and saying where the pipeline file declares it
 /// when the pipeline gives that) keeps what came before. Tables and plots
 /// of an earlier analysis that this one does not have are first moved to previous/ (left there, a query would
-/// still find them as if current).
+/// still find them as if current), and a failed table moves the earlier analysis's files of the steps it left unwritten there
+/// too (<see cref="UnwrittenAfterFailure"/>).
 /// </summary>
 public static partial class AnalysisRunner
 {
@@ -29,17 +30,24 @@ public static partial class AnalysisRunner
         try
         {
             var results = await RunStepsAsync(sweepDir, spec, log, ct, pipeline).ConfigureAwait(false);
-            await AnalysisOutcome.RecordAsync(sweepDir, "completed").ConfigureAwait(false);
+            await AnalysisOutcome.RecordAsync(sweepDir, "completed", current: (Names(results), null, null)).ConfigureAwait(false);
             return results;
         }
         catch (Exception e) when (e is AnalysisException or ArtifactException)
         {
+            var a = e as AnalysisException;
+            // A failed table leaves it and those after it, and the plots, as an earlier analysis wrote them: moved aside, so that
+            // analysis/ never mixes two analyses, and the outcome says which tables are this one's.
+            var notWritten = a is null ? [] : UnwrittenAfterFailure.Tables(spec, a);
+            var movedTo = notWritten.Count > 0 ? UnwrittenAfterFailure.SetAside(sweepDir, spec, notWritten, log) : null;
             // Said as `analyze` explains it (a table no run has written yet), and where, so `status` reading the outcome says the same.
-            await AnalysisOutcome.RecordAsync(sweepDir, "failed", e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message,
-                (e as AnalysisException)?.DeclaredAt, (e as AnalysisException)?.Parts).ConfigureAwait(false);
+            await AnalysisOutcome.RecordAsync(sweepDir, "failed", a is not null ? UnwrittenTable.Explain(a, sweepDir) : e.Message,
+                a?.DeclaredAt, a?.Parts, (a is null ? null : Names(a.Written), notWritten, movedTo)).ConfigureAwait(false);
             throw;
         }
     }
+
+    private static IReadOnlyList<string> Names(IReadOnlyList<AnalysisTableResult> written) => [.. written.Select(r => r.Name)];
 
     /// <summary>Removes the .tmp files a killed analysis left in analysis/ (a table or plot half written): one for a step this
     /// analysis does not have would never be written over. The caller holds the sweep, so none is being written now.</summary>

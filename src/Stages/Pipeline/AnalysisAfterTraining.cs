@@ -50,7 +50,9 @@ static class AnalysisAfterTraining
             // "did not complete": the steps before the failing one (and the other plots) were written.
             var why = $"the analysis of what the interrupted runs wrote did not complete ({(e is AnalysisException a ? UnwrittenTable.Explain(a, sweepDir) : e.Message)}); " +
                       "`pipeline run ... --resume` finishes the runs and then runs it";
-            await AnalysisOutcome.RecordAsync(sweepDir, AnalysisOutcome.Interrupted, why);
+            // Which tables are current, as the failure recorded it, is kept.
+            var failed = AnalysisOutcome.Read(sweepDir);
+            await AnalysisOutcome.RecordAsync(sweepDir, AnalysisOutcome.Interrupted, why, current: (failed?.Tables, failed?.NotWritten, failed?.MovedTo));
             progress.Info(why);
             return Interrupted(e is AnalysisException written ? written.Written : []);
         }
