@@ -41,8 +41,12 @@ public sealed class PipelineOptions
     /// the analysis will not run) the analysis SQL fits the tables the runs will write.</summary>
     /// <param name="checkOtherProfiles">Also check the profiles not selected (see SpecLoader.Load).</param>
     /// <param name="analysisMoment">Which command checks the analysis (its errors say when they were found).</param>
+    /// <param name="memory">What CPU runs' memory is checked against: null, this machine's (the runs train here); see
+    /// <paramref name="checkResources"/>.</param>
+    /// <param name="checkResources">Check CPU runs' memory at all (off where the machine the runs train on is not known).</param>
     public LoadedPipeline Load(ParseResult r, bool checkAnalysis = true, bool checkOtherProfiles = false,
-        Retention.Analysis.AnalysisCheckMoment analysisMoment = Retention.Analysis.AnalysisCheckMoment.BeforeTraining)
+        Retention.Analysis.AnalysisCheckMoment analysisMoment = Retention.Analysis.AnalysisCheckMoment.BeforeTraining,
+        MemoryBudget? memory = null, bool checkResources = true)
     {
         var device = r.GetValue(Device) is { } name ? new OptionSet("--device", "device", name) : null;
         var file = r.GetValue(File);
@@ -54,9 +58,10 @@ public sealed class PipelineOptions
         if (dataDir is not null && !Directory.Exists(dataDir)) throw new UsageException($"--data-dir '{dataDir}' does not exist");
         var pipeline = OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
             ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles,
-                analysisMoment: analysisMoment)
+                analysisMoment: analysisMoment, checkResources: checkResources, memory: memory)
             : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
-                checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles, analysisMoment: analysisMoment));
+                checkAnalysis, dataDir, checkPaths: true, checkResources: checkResources, checkOtherProfiles: checkOtherProfiles,
+                analysisMoment: analysisMoment, memory: memory));
         foreach (var note in pipeline.SetNotes) Console.Error.WriteLine($"note: {note}");
         return pipeline;
     }

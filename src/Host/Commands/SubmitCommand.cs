@@ -34,7 +34,9 @@ public static class SubmitCommand
                     r.GetValue(maxParallel), r.GetValue(lead), r.GetValue(analysisTime));
                 if (resources.Problems() is { Count: > 0 } problems) throw new UsageException(string.Join("; ", problems));
                 foreach (var note in resources.Notes()) Console.Error.WriteLine($"note: {note}");
-                var pipeline = opts.Load(r);
+                // The runs train on the compute nodes, not on this login node: a CPU run's memory is checked against what each
+                // task asks Slurm for (--mem), and not at all where that is the cluster's to decide.
+                var pipeline = resources.TaskMemory is { } taskMemory ? opts.Load(r, memory: taskMemory) : opts.Load(r, checkResources: false);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // as `run` does, before the jobs are queued
                 if (resources.GpusPerRun == 0 && pipeline.Runs.Any(run => run.Spec.Device.StartsWith("cuda", StringComparison.Ordinal)))
                     Console.Error.WriteLine("warning: the runs use device cuda but --gpus-per-run is 0: the tasks get a GPU only where the " +

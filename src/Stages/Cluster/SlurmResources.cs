@@ -63,6 +63,23 @@ public sealed record SlurmResources(
     /// in how (older ones look at the unit's first letter only), so the script gives the one spelling all of them read.</summary>
     public string? SlurmMem => Mem is { } m && m.EndsWith("B", StringComparison.OrdinalIgnoreCase) ? m[..^1] : Mem;
 
+    /// <summary>What a CPU run's memory estimate is checked against: the memory each task asks Slurm for (the runs train on the
+    /// compute nodes, not on the login node that submits). Null where --mem leaves it to the cluster (not given: its default;
+    /// 0: a whole node's), which this machine cannot know: the runs' memory is then not checked.</summary>
+    public Spec.MemoryBudget? TaskMemory
+    {
+        get
+        {
+            var m = Mem is null ? null : Regex.Match(Mem, "^([0-9]+)([KMGT])?B?$", RegexOptions.IgnoreCase);
+            if (m is not { Success: true } || !long.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var size) || size == 0) return null;
+            // Slurm's units are binary, and a bare number is megabytes.
+            int shift = (m.Groups[2].Success ? m.Groups[2].Value.ToUpperInvariant() : "M") switch { "K" => 10, "M" => 20, "G" => 30, _ => 40 };
+            if (size > long.MaxValue >> shift) return null;
+            long bytes = size << shift;
+            return new(bytes, $"--mem {Mem} gives each task {Spec.ResourceEstimate.GiB(bytes)}", "give a larger --mem, or ");
+        }
+    }
+
     /// <summary>How long the work may go on after the warning before it must have checkpointed: three
     /// quarters of the lead (Slurm may signal up to a minute early, and the rest covers the exit).</summary>
     public int StopGraceSeconds => Math.Max(5, SignalLeadSeconds * 3 / 4);

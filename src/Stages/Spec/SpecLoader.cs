@@ -23,20 +23,24 @@ public static class SpecLoader
     /// typo in the gpu profile is found on the laptop, not when a cluster job selects it (what `validate` does).
     /// They are checked when the selected document loads, or when its only mistakes are duplicate keys.</param>
     /// <param name="analysisMoment">Which command checks the analysis, for the words after each error it finds.</param>
-    /// <param name="checkResources">Check CPU runs' memory against this machine (never for a <paramref name="stored"/> copy).</param>
+    /// <param name="checkResources">Check CPU runs' memory (never for a <paramref name="stored"/> copy).</param>
+    /// <param name="memory">What that memory is checked against; null: this machine's (<see cref="MemoryBudget.ThisMachine"/>).</param>
     public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true,
         string? baseDirectory = null, bool checkPaths = false, bool stored = false, bool checkOtherProfiles = false,
-        Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining, bool checkResources = true)
+        Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining, bool checkResources = true,
+        MemoryBudget? memory = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var text = PipelineFile.ReadText(path);
         return LoadText(text, path, profile, sets, checkAnalysis,
             baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, checkResources, stored: stored, checkOtherProfiles: checkOtherProfiles,
-            analysisMoment: analysisMoment, recordedDataDirectory: checkPaths && baseDirectory is null ? StoredCopy.RecordedDataDirectory(path) : null);
+            analysisMoment: analysisMoment, recordedDataDirectory: checkPaths && baseDirectory is null ? StoredCopy.RecordedDataDirectory(path) : null,
+            memory: memory);
     }
 
     /// <summary>As <see cref="Load"/>, for YAML already in memory; <paramref name="sourceName"/> names it in errors.</summary>
-    /// <param name="checkResources">Check CPU runs' memory against this machine.</param>
+    /// <param name="checkResources">Check CPU runs' memory.</param>
+    /// <param name="memory">See <see cref="Load"/>.</param>
     /// <param name="stored">See <see cref="Load"/>.</param>
     /// <param name="checkOtherProfiles">See <see cref="Load"/>.</param>
     /// <param name="analysisMoment">See <see cref="Load"/>.</param>
@@ -45,12 +49,12 @@ public static class SpecLoader
     public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null,
         bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true, bool stored = false,
         bool checkOtherProfiles = false, Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining,
-        string? recordedDataDirectory = null)
+        string? recordedDataDirectory = null, MemoryBudget? memory = null)
     {
         baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         // A stored copy describes runs already admitted, perhaps on a larger machine: read here (status, analyze, a copied
         // sweep), this machine's memory says nothing about them.
-        checkResources &= !stored;
+        var budget = checkResources && !stored ? memory ?? MemoryBudget.ThisMachine() : null;
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
         var sources = new SourceMap(sourceName);
@@ -89,13 +93,13 @@ public static class SpecLoader
                 foreach (var run in SweepExpander.Expand(root, axes, sources))
                     SpecBinder.BindAll(run.Root, index, sources, errors, mended.Copy());
             errors.AddRange(analysis.Errors);
-            errors.AddRange(LoadErrors.Unmended(SpecValidator.Validate(spec, index, sources, mended, checkResources, stored), mended));
+            errors.AddRange(LoadErrors.Unmended(SpecValidator.Validate(spec, index, sources, mended, budget, stored), mended));
             throw LoadErrors.Fail([.. duplicates, .. errors]);
         }
         errors.AddRange(analysis.Errors);   // bad SQL leaves the runs usable: they are still checked below
 
         var runs = SweepRuns.Plan(root, axes, index, sources, mended,
-            new RunChecks(baseDirectory, checkPaths, checkResources, stored, recordedDataDirectory), errors);
+            new RunChecks(baseDirectory, checkPaths, budget, stored, recordedDataDirectory), errors);
         if (errors.Count == 0 && AdviseRules.SizeError(spec, runs, index, sources) is { } sizeError) errors.Add(sizeError);
         if (errors.Count == 0 && !stored && AdviseRules.TaskError(spec, runs, index, sources) is { } taskError) errors.Add(taskError);
         if (errors.Count > 0) throw LoadErrors.Fail([.. duplicates, .. errors]);

@@ -13,11 +13,11 @@ internal static class SpecValidator
     public const long MaxSteps = 10_000_000_000;
 
     /// <param name="mended">Paths the binder dropped or filled in: a rule about them would only repeat the binding error.</param>
-    /// <param name="checkResources">Check a CPU run's memory against this machine (off for profiles not selected now,
+    /// <param name="memory">What a CPU run's memory is checked against; null: not checked (profiles not selected now,
     /// which may be meant for a larger machine).</param>
     /// <param name="stored">A file this program wrote into a sweep, perhaps by an earlier version (see SpecLoader.Load).</param>
     public static IReadOnlyList<SpecError> Validate(PipelineSpec spec, NodeIndex index, SourceMap sources, MendedPaths? mended = null,
-        bool checkResources = true, bool stored = false)
+        MemoryBudget? memory = null, bool stored = false)
     {
         // The order matters: some rules run only where none before them failed (the injector's capacity, memory).
         var c = new SpecChecks(index, sources, mended ?? new MendedPaths());
@@ -43,7 +43,7 @@ internal static class SpecValidator
             TrainRules.InitScale(c, spec);
             AdviseRules.KindWithoutLevers(c, spec);
         }
-        if (checkResources) ResourceRules.Check(c, spec);
+        if (memory is not null) ResourceRules.Check(c, spec, memory);
         return c.Errors;
     }
 }

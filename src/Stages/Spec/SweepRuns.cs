@@ -5,10 +5,10 @@ namespace Retention.Spec;
 /// <summary>What a load checks of each run beyond its spec's rules.</summary>
 /// <param name="BaseDirectory">What relative data and tokenizer paths resolve against.</param>
 /// <param name="CheckPaths">Require every local data path and tokenizer file to exist, and build file tokenizers.</param>
-/// <param name="CheckResources">Check CPU runs' memory against this machine.</param>
+/// <param name="Memory">What CPU runs' memory is checked against; null: not checked.</param>
 /// <param name="Stored">The file is one this program wrote into a sweep (see <see cref="SpecLoader.Load"/>).</param>
 /// <param name="RecordedDataDirectory">Where the file is a sweep's stored copy, the folder its runs read their data from.</param>
-internal sealed record RunChecks(string BaseDirectory, bool CheckPaths, bool CheckResources, bool Stored, string? RecordedDataDirectory);
+internal sealed record RunChecks(string BaseDirectory, bool CheckPaths, MemoryBudget? Memory, bool Stored, string? RecordedDataDirectory);
 
 /// <summary>The sweep's runs, each bound, validated and fitted to its tokenizer on its own.</summary>
 internal static class SweepRuns
@@ -31,7 +31,7 @@ internal static class SweepRuns
             var runMended = mended.Copy();   // what was mended in the document is mended in every run
             int before = runErrors.Count;
             if (SpecBinder.BindAll(run.Root, index, sources, errors, runMended) is not var (runSpec, runIndex)) continue;
-            runErrors.AddRange(LoadErrors.Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checks.CheckResources, checks.Stored), runMended)
+            runErrors.AddRange(LoadErrors.Unmended(SpecValidator.Validate(runSpec, runIndex, sources, runMended, checks.Memory, checks.Stored), runMended)
                 .Select(e => (e, run.RunId)));
             if (checks.CheckPaths)
                 runErrors.AddRange(DataPathErrors.Of(runSpec, runIndex, sources, checks.BaseDirectory, tokenizers, checks.RecordedDataDirectory)
@@ -44,8 +44,8 @@ internal static class SweepRuns
                 runErrors.AddRange(fit.Problems.Select(p => (runIndex.ErrorAt(sources, p.Path, p.Message), run.RunId)));
             var references = runErrors.Count == before && checks.CheckPaths ? tokenizers.ReferenceProblems(runSpec, checks.BaseDirectory, checks.CheckPaths) : [];
             runErrors.AddRange((references ?? []).Select(p => (runIndex.ErrorAt(sources, p.Key, p.Problem), run.RunId)));
-            if (checks.CheckResources && runErrors.Count == before &&   // an estimate of a run that is wrong anyway says nothing
-                ResourceRules.OlmoError(runSpec, fit?.ModelVocab, runIndex, sources, runMended) is { } tooLarge)
+            if (checks.Memory is { } memory && runErrors.Count == before &&   // an estimate of a run that is wrong anyway says nothing
+                ResourceRules.OlmoError(runSpec, fit?.ModelVocab, runIndex, sources, runMended, memory) is { } tooLarge)
                 runErrors.Add((tooLarge, run.RunId));
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { ModelVocab = fit?.ModelVocab, ReferenceLengthsAtRun = references is null });
         }

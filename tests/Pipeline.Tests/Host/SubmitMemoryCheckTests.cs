@@ -1,0 +1,52 @@
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// `submit` runs on the login node, and the runs train on the compute nodes: a CPU run's memory estimate was checked
+/// against the login node's memory (refusing a sweep the job's nodes fit, and passing one its --mem does not). It is now
+/// checked against what each task asks Slurm for (--mem), and not at all where the cluster decides (no --mem, or 0). The
+/// small login node is this machine with the .NET heap limited (DOTNET_GCHeapHardLimit), which the estimate reads.
+/// </summary>
+public sealed class SubmitMemoryCheckTests() : InTempFolder("submit-memory-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    // About 0.24 GiB: width 4 over D = 16 input dimensions at batch 1,000,000.
+    const string Pipeline = "name: mem\nsynthetic: {tasks: 4, dims_per_task: 4, width: 4}\ntrain: {steps: 2, batch_size: 1000000, log_every: 1}\n";
+
+    (int Exit, string Out, string Err) Submit(bool smallLoginNode, params string[] options)
+    {
+        File.WriteAllText(Path.Combine(dir, "m.yaml"), Pipeline);
+        // Slurm as a stub: a dry run asks the scheduler whether an earlier array is queued, and submits nothing.
+        var path = Cluster.FakeSlurm.Path(Path.Combine(dir, "fake-bin"), ("sbatch", "exit 1"), ("squeue", "exit 0"));
+        var environment = new Dictionary<string, string?> { ["PATH"] = path };
+        if (smallLoginNode) environment["DOTNET_GCHeapHardLimit"] = "0x8000000";   // 128 MiB
+        return CliProcess.Run(dir, Limit, environment, ["submit", "m.yaml", "--slurm", "--dry-run", .. options]);
+    }
+
+    [Fact]
+    public void A_login_node_smaller_than_the_runs_does_not_refuse_a_submission_whose_mem_fits_them()
+    {
+        // As `run` there would refuse it: this machine cannot train it.
+        File.WriteAllText(Path.Combine(dir, "m.yaml"), Pipeline);
+        var validate = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = "0x8000000" }, "validate", "m.yaml");
+        Assert.Equal(2, validate.Exit);
+        Assert.Contains("this machine has", validate.Err);
+
+        var fits = Submit(smallLoginNode: true, "--mem", "1G");
+        Assert.True(fits.Exit == 0, fits.Out + fits.Err);
+        Assert.Contains("#SBATCH --mem=1G", fits.Out);
+        var clusters = Submit(smallLoginNode: true);   // the cluster's default memory: not known here, not checked
+        Assert.True(clusters.Exit == 0, clusters.Out + clusters.Err);
+    }
+
+    [Fact]
+    public void A_mem_smaller_than_a_run_needs_is_refused_naming_it_whatever_the_login_node_has()
+    {
+        var refused = Submit(smallLoginNode: false, "--mem", "100M");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("train.batch_size: a run of width 4 over D = 16 input dimensions at batch 1000000 needs about 0.2 GiB; " +
+                        "--mem 100M gives each task 0.1 GiB (give a larger --mem, or lower train.batch_size", refused.Err);
+        Assert.DoesNotContain("this machine has", refused.Err);
+        Assert.DoesNotContain("#SBATCH", refused.Out);
+    }
+}
