@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Retention.Messages;
 
 namespace Retention.Host.Commands;
 
@@ -14,27 +15,30 @@ internal static class WholeOptions
 {
     static readonly ConditionalWeakTable<Option, StrongBox<long>> Minimums = new();
 
-    public static Option<int> AtLeast(this Option<int> option, int min, string? meaning = null) => Add(option, min, meaning);
+    public static Option<int> AtLeast(this Option<int> option, int min, string? meaning = null) => Add(option, new LeastValue(min, meaning));
 
-    public static Option<long> AtLeast(this Option<long> option, long min, string? meaning = null) => Add(option, min, meaning);
+    public static Option<long> AtLeast(this Option<long> option, long min, string? meaning = null) => Add(option, new LeastValue(min, meaning));
+
+    /// <summary>A least value stated where the option's values are used too (<see cref="Retention.Cluster.SlurmResources"/>).</summary>
+    public static Option<int> AtLeast(this Option<int> option, LeastValue least) => Add(option, least);
 
     /// <summary>The least value <paramref name="option"/> takes; null where none was stated.</summary>
     public static long? MinimumOf(Option option) => Minimums.TryGetValue(option, out var min) ? min.Value : null;
 
-    /// <param name="meaning">What the least value means, said with the refusal ("0 = every core").</param>
-    static Option<T> Add<T>(Option<T> option, long min, string? meaning)
+    /// <param name="least">The least value and what it means, said with the refusal ("0 = every core").</param>
+    static Option<T> Add<T>(Option<T> option, LeastValue least)
     {
-        Minimums.AddOrUpdate(option, new StrongBox<long>(min));
-        option.Validators.Add(r => Check(r, option.Name, min, meaning));
+        Minimums.AddOrUpdate(option, new StrongBox<long>(least.Least));
+        option.Validators.Add(r => Check(r, option.Name, least));
         return option;
     }
 
     /// <summary>Reads the tokens themselves, as <see cref="FiniteOptions"/> does: a value that is no number is System.CommandLine's
     /// error (said in words by <see cref="UsageErrors"/>), and the validator runs either way.</summary>
-    static void Check(OptionResult result, string name, long min, string? meaning)
+    static void Check(OptionResult result, string name, LeastValue least)
     {
         foreach (var token in result.Tokens)
-            if (long.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v < min)
-                result.AddError($"{name} must be ≥ {min}{(meaning is null ? "" : $" ({meaning})")}, got {v}");
+            if (long.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && least.Refusal(name, v) is { } refusal)
+                result.AddError(refusal);
     }
 }

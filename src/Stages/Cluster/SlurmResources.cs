@@ -19,13 +19,16 @@ public sealed record SlurmResources(
     int SignalLeadSeconds = 120,
     string? AnalysisTime = null)
 {
+    /// <summary>The least values of the whole-number options, which `submit` also refuses below as it parses them.</summary>
+    public static readonly Messages.LeastValue LeastGpusPerRun = new(0), LeastCpusPerRun = new(1), LeastMaxParallel = new(0, "0 = no limit");
+
     /// <summary>Every problem with the values, as messages naming the option.</summary>
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (GpusPerRun < 0) problems.Add($"--gpus-per-run must be ≥ 0, got {GpusPerRun}");
-        if (CpusPerRun < 1) problems.Add($"--cpus-per-run must be ≥ 1, got {CpusPerRun}");
-        if (MaxParallel < 0) problems.Add($"--max-parallel must be ≥ 0 (0 = no limit), got {MaxParallel}");
+        foreach (var (option, least, value) in new[] { ("--gpus-per-run", LeastGpusPerRun, GpusPerRun),
+                     ("--cpus-per-run", LeastCpusPerRun, CpusPerRun), ("--max-parallel", LeastMaxParallel, MaxParallel) })
+            if (least.Refusal(option, value) is { } refusal) problems.Add(refusal);
         if (SignalLeadSeconds is < 10 or > 65535) problems.Add($"--signal-lead must be 10…65535 seconds, got {SignalLeadSeconds}");
         if (Mem is not null && !Regex.IsMatch(Mem, "^[0-9]+(?:[KMGT]B?)?$", RegexOptions.IgnoreCase))
             problems.Add($"--mem '{Mem}' is not a Slurm memory size (e.g. 16G, 16GB, 500M)");

@@ -42,4 +42,25 @@ public class OptionTypeErrorTests() : InTempFolder("option-type-")
         Assert.DoesNotContain("System.", err);
         Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
+
+    /// <summary>`submit` refuses a value below an option's least as it parses it, and SlurmResources.Problems refuses it in a
+    /// record made otherwise: one rule (SlurmResources.Least*), so the bound and the words are the same in both.</summary>
+    [Theory]
+    [InlineData("--gpus-per-run", "-1", "--gpus-per-run must be ≥ 0, got -1")]
+    [InlineData("--cpus-per-run", "0", "--cpus-per-run must be ≥ 1, got 0")]
+    [InlineData("--max-parallel", "-1", "--max-parallel must be ≥ 0 (0 = no limit), got -1")]
+    public void Submit_and_its_resources_refuse_a_value_below_the_least_alike(string option, string value, string expected)
+    {
+        var (exit, _, err) = CliProcess.Run(dir, TimeSpan.FromMinutes(2), "submit", "x.yaml", "--slurm", option, value);
+        Assert.True(exit == 2, err);
+        Assert.Contains($"error: {expected}", err);
+        int v = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        var resources = option switch
+        {
+            "--gpus-per-run" => new Retention.Cluster.SlurmResources(GpusPerRun: v),
+            "--cpus-per-run" => new Retention.Cluster.SlurmResources(CpusPerRun: v),
+            _ => new Retention.Cluster.SlurmResources(MaxParallel: v),
+        };
+        Assert.Equal(expected, Assert.Single(resources.Problems()));
+    }
 }
