@@ -27,6 +27,7 @@ public static class ProbeCommand
         cmd.SetAction(async (r, ct) =>
         {
             string? claimed = null;   // the output folder this scan made: the default one, or a new --output
+            string? made = null;      // the topmost folder of claimed's path this scan made (a of a new --output a/b/c)
             try
             {
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
@@ -61,9 +62,14 @@ public static class ProbeCommand
                     outDir = Path.GetFullPath(given);
                     if (ProbeTarget.OutputProblem(outDir, r.GetValue(overwrite)) is { } taken) throw new UsageException(taken);
                     // A scan that fails (a full disk) writes nothing: not even the folder, as `advise --output`.
-                    if (!Directory.Exists(outDir)) claimed = outDir;
+                    if (!Directory.Exists(outDir)) (claimed, made) = (outDir, EmptyFolder.FirstMissing(outDir));
                 }
-                else outDir = claimed = ProbeTarget.ClaimDefaultOutput(runDir);
+                else
+                {
+                    made = EmptyFolder.FirstMissing(Path.Combine(runDir, ProbeTarget.ScansDir));   // the run's first scan makes scans/
+                    outDir = claimed = ProbeTarget.ClaimDefaultOutput(runDir);
+                    made ??= claimed;
+                }
                 var result = await SiteScan.RunAsync(runDir, spec, baseDir, sites, tokens, outDir, Console.WriteLine, ct);
                 foreach (var (name, table) in result.Summaries) TablePrinter.Print(table, name, maxRows: 200);
                 foreach (var warning in result.Warnings) Console.Error.WriteLine($"warning: {warning}");   // as validate and advise warn
@@ -79,7 +85,7 @@ public static class ProbeCommand
             {
                 return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
             }
-            finally { EmptyFolder.RemoveIfEmpty(claimed); }   // the default folder, or a new --output, the scan left empty
+            finally { EmptyFolder.RemoveIfEmpty(claimed, made); }   // the default folder, or a new --output, the scan left empty
         });
         return cmd;
     }

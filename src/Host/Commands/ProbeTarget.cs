@@ -43,12 +43,15 @@ public static class ProbeTarget
         return null;
     }
 
+    /// <summary>The folder under a run that holds its scans' folders.</summary>
+    public const string ScansDir = "scans";
+
     /// <summary>The scan's folder when no --output is given, RUN/scans/&lt;local time to the second&gt;, made (empty) now so
     /// that it is this scan's: one started in the same second as another (scans side by side) gets &lt;time&gt;-2, -3, ...,
     /// never the other's folder, where each would have written its tables over the other's.</summary>
     /// <param name="now">The time the name carries (default: now, local).</param>
     public static string ClaimDefaultOutput(string runDir, DateTime? now = null) =>
-        FreeName.Take(Path.Combine(runDir, "scans"), (now ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), "",
+        FreeName.Take(Path.Combine(runDir, ScansDir), (now ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), "",
             path => Directory.CreateDirectory(path));
 
     /// <summary>Why the scan must not write into <paramref name="outputDir"/>: it holds files already (an earlier

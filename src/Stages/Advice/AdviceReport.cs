@@ -152,11 +152,11 @@ public static class AdviceReport
             foreach (var (name, write) in tables) await write(Path.Combine(staging, name + ".arrow")).ConfigureAwait(false);
             var staged = Finish(staging, [.. tables.Select(t => t.Name)], plot);
             var written = Directory.GetFiles(staging).Select(Path.GetFileName).ToList();
-            bool existed = Directory.Exists(outputDir);
+            var made = EmptyFolder.FirstMissing(outputDir);   // --output a/b/c makes a and b too when they are missing
             try { AtomicFile.CopyAll([.. written.Select(name => (Path.Combine(staging, name!), Path.Combine(outputDir, name!)))]); }
-            catch when (!existed)
+            catch when (made is not null)
             {
-                EmptyFolder.RemoveIfEmpty(outputDir);   // a copy failed (a full disk): a failing advice writes nothing
+                EmptyFolder.RemoveIfEmpty(outputDir, made);   // a copy failed (a full disk): a failing advice writes nothing
                 throw;
             }
             foreach (var stale in Optional.Except(written)) File.Delete(Path.Combine(outputDir, stale!));

@@ -108,7 +108,7 @@ public static class SweepSubmitter
         var replaced = new List<(string Dir, string Aside)>();
         var taken = new List<AdoptedRun>();
         string? previousPipeline = null;
-        var firstCreated = FirstMissing(s.SweepDir);   // null: the sweep folder was there
+        var firstCreated = EmptyFolder.FirstMissing(s.SweepDir);   // null: the sweep folder was there
         bool created = firstCreated is not null;
         using (SweepLock.Acquire(s.SweepDir, SweepLock.ForSubmission))   // not while a local `pipeline run` writes the sweep
         {
@@ -139,7 +139,7 @@ public static class SweepSubmitter
             if (created)
             {
                 Directory.Delete(s.SweepDir, recursive: true);
-                RemoveEmptyFolders(Path.GetDirectoryName(s.SweepDir)!, firstCreated!);
+                EmptyFolder.RemoveIfEmpty(Path.GetDirectoryName(s.SweepDir)!, firstCreated!);   // another sweep written meanwhile under a new --artifacts root keeps it
             }
             else
             {
@@ -198,28 +198,6 @@ public static class SweepSubmitter
         if (!Directory.Exists(ArtifactLayout.RunDir(sweepDir, from)) || Directory.Exists(ArtifactLayout.RunDir(sweepDir, to.RunId)))
             throw new SlurmException($"{runsDir} changed since the submission was planned ({from} was to continue as {to.RunId}): submit again");
         return AdoptedRun.AdoptAsync(sweepDir, from, to, pipeline, newIds);
-    }
-
-    /// <summary>The topmost folder of <paramref name="dir"/>'s path that does not exist (what creating it creates first),
-    /// or null when it exists.</summary>
-    static string? FirstMissing(string dir)
-    {
-        string? missing = null;
-        for (var d = Path.GetFullPath(dir); d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing = d;
-        return missing;
-    }
-
-    /// <summary>Removes <paramref name="dir"/> and the folders above it up to <paramref name="top"/>, each only while empty:
-    /// another sweep written meanwhile under a new --artifacts root keeps it.</summary>
-    static void RemoveEmptyFolders(string dir, string top)
-    {
-        for (var d = dir; d is not null && d.Length >= top.Length && Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any();
-             d = Path.GetDirectoryName(d))
-        {
-            try { Directory.Delete(d); }
-            catch (IOException) { return; }   // written to meanwhile: it stays, and so do the folders above
-            if (d == top) break;
-        }
     }
 
     /// <summary>The Slurm job name: the sweep's folder name (letters, digits, - and _ only).</summary>

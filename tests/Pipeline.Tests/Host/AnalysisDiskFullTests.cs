@@ -86,7 +86,7 @@ public class AnalysisDiskFullTests() : InTempFolder("analysis-disk-full-")
 
     /// <summary>`advise --output` copied its files into the folder one by one: the disk filling at the plot left the new tables
     /// beside the earlier plot (README: "one folder never mixes two advices"; "a failing one writes nothing"), and the error
-    /// ("No space left on device") named no file. Into a new folder it left the folder behind, empty.</summary>
+    /// ("No space left on device") named no file. Into a new folder it left the folder behind, empty (and into a/b/c, a/b).</summary>
     [Fact]
     public void A_full_disk_fails_advise_naming_the_file_and_leaves_the_earlier_advice_as_it_was()
     {
@@ -100,8 +100,9 @@ public class AnalysisDiskFullTests() : InTempFolder("analysis-disk-full-")
             $"{CliProcess.CommandLine} advise {pipeline} --profile cpu --output disk/adv > a.out 2> a.err; echo \"exit=$?\"",
             "echo \"error=$(cat a.err)\"; echo \"error-lines=$(wc -l < a.err)\"",
             "(cd disk/adv && md5sum --quiet -c ../../adv.md5 && echo \"kept=$(ls -A | wc -l) files\")",
-            $"{CliProcess.CommandLine} advise {pipeline} --output disk/fresh > /dev/null 2>&1; echo \"fresh-exit=$?\"",
-            "echo \"fresh-exists=$(test -e disk/fresh && echo yes || echo no)\"",
+            // Nor the new folders above it (--output a/b/c made a, b and c).
+            $"{CliProcess.CommandLine} advise {pipeline} --output disk/made/deeper/fresh > /dev/null 2>&1; echo \"fresh-exit=$?\"",
+            "echo \"fresh-exists=$(test -e disk/made && echo yes || echo no)\"",
             "echo \"leftover-tmp=$(find disk -name '*.tmp' | wc -l)\"");
         var output = PrivateMounts.Run(dir, script);
 

@@ -7,7 +7,8 @@ namespace Retention.Tests.Host;
 /// does), over an earlier scan: the scan fails with one line naming the file that did not fit, and the folder still holds the
 /// earlier scan byte for byte. The tables were put in place one by one, so the new das.arrow (3 KB) replaced the earlier one and
 /// then fourier.arrow (over 20 KB) did not fit: a query of the folder read one scan's DAS rows with another's Fourier rows.
-/// A scan into a new --output folder that failed so left the folder behind, empty.
+/// A scan into a new --output folder that failed so left the folder behind, empty; into --output a/b/c, with a, b and c new, it
+/// left a/b behind.
 /// </summary>
 public sealed class ProbeDiskFullTests() : InTempFolder("probe-disk-full-")
 {
@@ -36,9 +37,13 @@ public sealed class ProbeDiskFullTests() : InTempFolder("probe-disk-full-")
             "echo \"error=$(cat p.err)\"; echo \"error-lines=$(wc -l < p.err)\"",
             "(cd disk/scan && md5sum --quiet -c ../../scan.md5 && echo \"kept=$(ls -A | wc -l) files\")",
             "echo \"leftover-tmp=$(find disk -name '*.tmp*' | wc -l)\"",
-            // Into a new folder: the failed scan does not leave it behind, empty.
-            $"{CliProcess.CommandLine} probe {runDir} --layers 0 --output disk/fresh > /dev/null 2>&1; echo \"fresh-exit=$?\"",
-            "echo \"fresh-exists=$(test -e disk/fresh && echo yes || echo no)\"");
+            // Into a new folder: the failed scan does not leave it behind, empty, nor the new folders above it; a folder that
+            // was there before stays.
+            $"{CliProcess.CommandLine} probe {runDir} --layers 0 --output disk/made/deeper/fresh > /dev/null 2>&1; echo \"fresh-exit=$?\"",
+            "echo \"fresh-exists=$(test -e disk/made && echo yes || echo no)\"",
+            "mkdir disk/kept",
+            $"{CliProcess.CommandLine} probe {runDir} --layers 0 --output disk/kept/new/fresh > /dev/null 2>&1; echo \"kept-exit=$?\"",
+            "echo \"kept=$(ls -A disk/kept | wc -l) entries\"");
         var output = PrivateMounts.Run(dir, script);
 
         Assert.Contains("first-exit=0", output);
@@ -51,5 +56,7 @@ public sealed class ProbeDiskFullTests() : InTempFolder("probe-disk-full-")
         Assert.Contains("leftover-tmp=0", output);
         Assert.Contains("fresh-exit=1", output);
         Assert.Contains("fresh-exists=no", output);
+        Assert.Contains("kept-exit=1", output);
+        Assert.Contains("kept=0 entries", output);
     }
 }
