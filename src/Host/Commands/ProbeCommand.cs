@@ -28,6 +28,7 @@ public static class ProbeCommand
         {
             string? claimed = null;   // the output folder this scan made: the default one, or a new --output
             string? made = null;      // the topmost folder of claimed's path this scan made (a of a new --output a/b/c)
+            ScanClaim? scan = null;   // the default folder, held while the scan runs
             try
             {
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
@@ -67,7 +68,8 @@ public static class ProbeCommand
                 else
                 {
                     made = EmptyFolder.FirstMissing(Path.Combine(runDir, ProbeTarget.ScansDir));   // the run's first scan makes scans/
-                    outDir = claimed = ProbeTarget.ClaimDefaultOutput(runDir);
+                    scan = ProbeTarget.ClaimDefaultOutput(runDir, note: line => Console.Error.WriteLine($"note: {line}"));
+                    outDir = claimed = scan.Folder;
                     made ??= claimed;
                 }
                 var result = await SiteScan.RunAsync(runDir, spec, baseDir, sites, tokens, outDir, Console.WriteLine, ct);
@@ -85,7 +87,11 @@ public static class ProbeCommand
             {
                 return Errors.Report(e, inputErrors: true, advice: WriteAdvice.Output);
             }
-            finally { EmptyFolder.RemoveIfEmpty(claimed, made); }   // the default folder, or a new --output, the scan left empty
+            finally
+            {
+                scan?.Dispose();
+                EmptyFolder.RemoveIfEmpty(claimed, made);   // the default folder, or a new --output, the scan left empty
+            }
         });
         return cmd;
     }

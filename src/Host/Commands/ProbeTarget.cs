@@ -46,13 +46,27 @@ public static class ProbeTarget
     /// <summary>The folder under a run that holds its scans' folders.</summary>
     public const string ScansDir = "scans";
 
-    /// <summary>The scan's folder when no --output is given, RUN/scans/&lt;local time to the second&gt;, made (empty) now so
-    /// that it is this scan's: one started in the same second as another (scans side by side) gets &lt;time&gt;-2, -3, ...,
-    /// never the other's folder, where each would have written its tables over the other's.</summary>
+    /// <summary>The scan's folder when no --output is given, RUN/scans/&lt;local time to the second&gt;, made (empty but for its
+    /// lock) now so that it is this scan's: one started in the same second as another (scans side by side) gets &lt;time&gt;-2,
+    /// -3, ..., never the other's folder, where each would have written its tables over the other's. The lock, held until the
+    /// scan ends, tells a folder being scanned from one a killed probe left; those are removed first (<see cref="ScanLeftovers"/>),
+    /// each said to <paramref name="note"/>.</summary>
     /// <param name="now">The time the name carries (default: now, local).</param>
-    public static string ClaimDefaultOutput(string runDir, DateTime? now = null) =>
-        FreeName.Take(Path.Combine(runDir, ScansDir), (now ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), "",
-            path => Directory.CreateDirectory(path));
+    public static ScanClaim ClaimDefaultOutput(string runDir, DateTime? now = null, Action<string>? note = null)
+    {
+        var scans = Path.Combine(runDir, ScansDir);
+        foreach (var (folder, holder) in ScanLeftovers.Remove(scans))
+            note?.Invoke($"removed {folder}, which a probe{(holder.Length > 0 ? $" ({holder})" : "")} that was killed left without tables");
+        SweepLock? held = null;
+        var path = FreeName.Take(scans, (now ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), "",
+            path =>
+            {
+                Directory.CreateDirectory(path);
+                try { held = SweepLock.Acquire(path, SweepLock.ForProbe); }
+                catch { EmptyFolder.RemoveIfEmpty(path); throw; }   // a folder it cannot lock in (read-only): not left behind
+            });
+        return new ScanClaim(path, held!);
+    }
 
     /// <summary>Why the scan must not write into <paramref name="outputDir"/>: it holds files already (an earlier
     /// scan, or anything else) and <paramref name="overwrite"/> was not given; null when it may.</summary>
@@ -64,4 +78,11 @@ public static class ProbeTarget
             : $"--output {outputDir}: is not empty (it holds {Listing.FirstFew(held)}); " +
               "give --overwrite to replace an earlier scan's tables there, or another folder";
     }
+}
+
+/// <summary>A scan's own folder and its lock (<see cref="ProbeTarget.ClaimDefaultOutput"/>); disposed when the scan ends, which
+/// removes the lock's files: the folder keeps the scan's tables only.</summary>
+public sealed record ScanClaim(string Folder, SweepLock Lock) : IDisposable
+{
+    public void Dispose() => Lock.DisposeAndRemove(Folder);
 }

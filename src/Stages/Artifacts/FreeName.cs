@@ -21,7 +21,7 @@ public static class FreeName
         {
             var path = Path.Combine(dir, (n == 1 ? stem : $"{stem}-{n}") + extension);
             if (Exists(path)) continue;
-            var claim = Path.Combine(dir, $".{Path.GetFileName(path)}.claim");
+            var claim = Claim(path);
             try { new FileStream(claim, FileMode.CreateNew, FileAccess.Write).Dispose(); }
             // Another writer is taking this name (its claim is deleted only once the name is taken, so one of them is there).
             catch (IOException) when (File.Exists(claim) || Exists(path)) { continue; }
@@ -34,6 +34,12 @@ public static class FreeName
             finally { File.Delete(claim); }
         }
     }
+
+    /// <summary>Whether a writer is taking <paramref name="path"/> now (its claim is there): a folder it made may not yet hold
+    /// what the writer puts in it first (a probe's lock).</summary>
+    public static bool IsBeingTaken(string path) => File.Exists(Claim(path));
+
+    static string Claim(string path) => Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.claim");
 
     /// <summary>A file or a folder: either holds the name.</summary>
     static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);

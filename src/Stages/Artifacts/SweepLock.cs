@@ -30,6 +30,10 @@ public sealed class SweepLock : IDisposable
     /// and says the sweep is being written by it.</summary>
     public const string ForSubmission = "submission";
 
+    /// <summary>What <c>pipeline probe</c> holds its scan folder (RUN/scans/TIME) for while it scans: a folder whose lock no
+    /// live process holds, and that holds no tables, is one a killed probe left (the run's next probe removes it).</summary>
+    public const string ForProbe = "probe";
+
     /// <exception cref="SweepLockedException">Another process holds the directory.</exception>
     /// <param name="purpose">Said in the holder's line (<see cref="ForAnalysis"/>, <see cref="ForAdvice"/>, <see cref="ForReading"/>,
     /// <see cref="ForSubmission"/>);
@@ -156,6 +160,27 @@ public sealed class SweepLock : IDisposable
     public static bool IsReading(string holder) => holder.EndsWith($"({ForReading})", StringComparison.Ordinal);
 
     public void Dispose() => stream.Dispose();
+
+    /// <summary>Releases the lock and removes its files from <paramref name="dir"/>, for a folder that is an output rather than
+    /// a sweep (a probe's scan folder): a finished scan holds its tables and nothing else. Left when another process took the
+    /// lock meanwhile.</summary>
+    public void DisposeAndRemove(string dir)
+    {
+        Dispose();
+        RemoveUnheld(dir);
+    }
+
+    /// <summary>Removes the lock's files from <paramref name="dir"/> unless a live process holds it (a killed holder's are left).</summary>
+    public static void RemoveUnheld(string dir)
+    {
+        if (IsHeld(dir)) return;
+        try
+        {
+            File.Delete(Path.Combine(dir, FileName) + ".owner");
+            File.Delete(Path.Combine(dir, FileName));
+        }
+        catch (IOException) { }   // the folder went meanwhile
+    }
 }
 
 public sealed class SweepLockedException(string sweepDir, string holder)

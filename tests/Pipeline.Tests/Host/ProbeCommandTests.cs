@@ -335,4 +335,42 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         Assert.True(replaced.Exit == 0, replaced.Err + replaced.Out);
         Assert.Equal(SiteOrder, ArrowRows.Read(Path.Combine(scan, "das.arrow")).Select(r => ((int)r["layer"]!, (string)r["position"]!)).Distinct());
     }
+
+    /// <summary>
+    /// A scan killed by SIGKILL runs no code: its default folder RUN/scans/TIME, made when it started, stayed behind empty,
+    /// and nothing told it from a scan still running. The folder holds a lock while the scan runs; a query of a killed one
+    /// says what it is, and the run's next probe removes it (saying so), leaving only its own finished scan in scans/.
+    /// </summary>
+    [Fact]
+    public void A_killed_scans_folder_is_said_as_such_and_the_next_probe_removes_it()
+    {
+        string runDir = TrainedRun();
+        var scans = Path.Combine(runDir, "scans");
+        string killed;
+        // More DAS steps than the run's: the scan is still at its first sites when it is killed.
+        using (var probe = CliProcess.Start(dir, "probe", runDir, "--set", "probes.das.steps=300"))
+        {
+            // Its first line, once the model is loaded: the scan's folder was made before.
+            probe.WaitUntil(() => probe.Output.Contains(": model at step ", StringComparison.Ordinal), Limit, "the scan's first line");
+            killed = Directory.GetDirectories(scans).Single();
+            Assert.True(Retention.Artifacts.SweepLock.IsHeld(killed));   // held while the scan runs
+            probe.KillHard();
+        }
+        Assert.False(Retention.Artifacts.SweepLock.IsHeld(killed));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(killed), e => e.EndsWith(".arrow", StringComparison.Ordinal));
+
+        var query = CliProcess.Run(dir, Limit, "query", killed, "SHOW TABLES");
+        Assert.True(query.Exit == 0, query.Err + query.Out);
+        Assert.Contains($"{killed} is a scan whose probe (pid ", query.Err);
+        Assert.Contains("was killed before it wrote its tables: there is nothing in it to query; the run's next `pipeline probe` removes it", query.Err);
+
+        var next = CliProcess.Run(dir, Limit, "probe", runDir, "--layers", "0", "--positions", "tok1");
+        Assert.True(next.Exit == 0, next.Err + next.Out);
+        Assert.Contains($"note: removed {killed}, which a probe (pid ", next.Err);
+        Assert.False(Directory.Exists(killed));
+        var written = System.Text.RegularExpressions.Regex.Match(next.Out, @"written: (.+)").Groups[1].Value.Trim();
+        Assert.Equal([written], Directory.GetDirectories(scans));
+        // A finished scan's folder holds its tables and nothing else: no lock's files.
+        Assert.Equal(["das.arrow", "fourier.arrow"], Directory.GetFileSystemEntries(written).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
 }

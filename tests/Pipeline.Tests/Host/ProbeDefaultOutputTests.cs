@@ -21,15 +21,17 @@ public sealed class ProbeDefaultOutputTests() : InTempFolder("probe-output-")
         var earlier = Directory.CreateDirectory(Path.Combine(Scans, "20261203-054107")).FullName;
         File.WriteAllText(Path.Combine(earlier, "das.arrow"), "earlier scan");
 
-        var second = ProbeTarget.ClaimDefaultOutput(dir, Second.AddMilliseconds(300));
-        Assert.Equal(Path.Combine(Scans, "20261203-054107-2"), second);
-        Assert.True(Directory.Exists(second));   // made now: a scan started while this one runs does not take it
-        Assert.Empty(Directory.GetFileSystemEntries(second));
-        // One started while the second still runs (its folder still empty) takes the next number, not the second's folder.
-        Assert.Equal(Path.Combine(Scans, "20261203-054107-3"), ProbeTarget.ClaimDefaultOutput(dir, Second));
+        using var second = ProbeTarget.ClaimDefaultOutput(dir, Second.AddMilliseconds(300));
+        Assert.Equal(Path.Combine(Scans, "20261203-054107-2"), second.Folder);
+        Assert.True(Directory.Exists(second.Folder));   // made now: a scan started while this one runs does not take it
+        Assert.Equal([".lock", ".lock.owner"], Directory.GetFileSystemEntries(second.Folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // One started while the second still runs (its folder still without tables) takes the next number, not the second's folder.
+        using var third = ProbeTarget.ClaimDefaultOutput(dir, Second);
+        Assert.Equal(Path.Combine(Scans, "20261203-054107-3"), third.Folder);
         Assert.Equal("earlier scan", File.ReadAllText(Path.Combine(earlier, "das.arrow")));
         // Another second is not numbered, and nothing but the scans' folders is left in scans/.
-        Assert.Equal(Path.Combine(Scans, "20261203-054108"), ProbeTarget.ClaimDefaultOutput(dir, Second.AddSeconds(1)));
+        using var next = ProbeTarget.ClaimDefaultOutput(dir, Second.AddSeconds(1));
+        Assert.Equal(Path.Combine(Scans, "20261203-054108"), next.Folder);
         Assert.Equal(4, Directory.GetFileSystemEntries(Scans).Length);
     }
 
@@ -38,8 +40,9 @@ public sealed class ProbeDefaultOutputTests() : InTempFolder("probe-output-")
     {
         const int scans = 8;
         var folders = await Task.WhenAll(Enumerable.Range(0, scans).Select(_ => Task.Run(() => ProbeTarget.ClaimDefaultOutput(dir, Second))));
-        Assert.Equal(scans, folders.Distinct().Count());
-        Assert.Equal(folders.Order(StringComparer.Ordinal), Directory.GetFileSystemEntries(Scans).Order(StringComparer.Ordinal));
+        Assert.Equal(scans, folders.Select(f => f.Folder).Distinct().Count());
+        Assert.Equal(folders.Select(f => f.Folder).Order(StringComparer.Ordinal), Directory.GetFileSystemEntries(Scans).Order(StringComparer.Ordinal));
+        foreach (var f in folders) f.Dispose();
     }
 
     [Fact]
@@ -47,11 +50,43 @@ public sealed class ProbeDefaultOutputTests() : InTempFolder("probe-output-")
     {
         var failed = ProbeTarget.ClaimDefaultOutput(dir, Second);
         var written = ProbeTarget.ClaimDefaultOutput(dir, Second);
-        File.WriteAllText(Path.Combine(written, "das.arrow"), "rows");
-        Retention.Artifacts.EmptyFolder.RemoveIfEmpty(failed);
-        Retention.Artifacts.EmptyFolder.RemoveIfEmpty(written);
+        File.WriteAllText(Path.Combine(written.Folder, "das.arrow"), "rows");
+        failed.Dispose();   // the scan ended: its lock's files go
+        written.Dispose();
+        Retention.Artifacts.EmptyFolder.RemoveIfEmpty(failed.Folder);
+        Retention.Artifacts.EmptyFolder.RemoveIfEmpty(written.Folder);
         Retention.Artifacts.EmptyFolder.RemoveIfEmpty(null);   // --output given: nothing was claimed
-        Assert.False(Directory.Exists(failed));
-        Assert.Equal("rows", File.ReadAllText(Path.Combine(written, "das.arrow")));
+        Assert.False(Directory.Exists(failed.Folder));
+        Assert.Equal(["das.arrow"], Directory.GetFileSystemEntries(written.Folder).Select(Path.GetFileName));
+        Assert.Equal("rows", File.ReadAllText(Path.Combine(written.Folder, "das.arrow")));
+    }
+
+    /// <summary>A folder as a SIGKILLed probe leaves it: its lock's files, no live holder.</summary>
+    string Killed(string name, params string[] files)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Scans, name)).FullName;
+        Retention.Artifacts.SweepLock.Acquire(folder, Retention.Artifacts.SweepLock.ForProbe).Dispose();
+        foreach (var file in files) File.WriteAllText(Path.Combine(folder, file), "");
+        return folder;
+    }
+
+    [Fact]
+    public void A_scan_removes_the_folders_killed_scans_left_and_nothing_of_a_running_or_finished_one()
+    {
+        using var running = ProbeTarget.ClaimDefaultOutput(dir, Second);
+        var killed = Killed("20261203-054100");
+        var killedWriting = Killed("20261203-054101", "das.arrow.tmp");
+        var finished = Killed("20261203-054102", "das.arrow", "fourier.arrow.tmp");   // killed as it put its tables in place
+        var empty = Directory.CreateDirectory(Path.Combine(Scans, "20261203-054103")).FullName;   // killed before scans had locks
+        var notes = new List<string>();
+
+        using var next = ProbeTarget.ClaimDefaultOutput(dir, Second.AddSeconds(1), notes.Add);
+        Assert.Equal([finished, running.Folder, next.Folder], Directory.GetDirectories(Scans).Order(StringComparer.Ordinal));
+        Assert.Equal(["das.arrow"], Directory.GetFileSystemEntries(finished).Select(Path.GetFileName));
+        Assert.True(Retention.Artifacts.SweepLock.IsHeld(running.Folder));
+        Assert.Equal(3, notes.Count);
+        Assert.Contains(notes, n => n.StartsWith($"removed {killed}, which a probe (pid {Environment.ProcessId} on ", StringComparison.Ordinal)
+            && n.EndsWith(") that was killed left without tables", StringComparison.Ordinal));
+        Assert.Contains($"removed {empty}, which a probe that was killed left without tables", notes);
     }
 }
