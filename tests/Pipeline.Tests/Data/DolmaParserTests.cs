@@ -63,6 +63,23 @@ public class DolmaParserTests
         Assert.Equal(there, line.EnumerateRunes().ElementAt(column - 1).ToString());   // the column is where the fault is
     }
 
+    // Grammatical JSON (Python's json.dumps writes it for such a string) that is no Unicode text: .NET's reader throws an
+    // InvalidOperationException decoding it, which ended the whole run with no shard or line named.
+    [Theory]
+    [InlineData("""{"text":"lone \ud800 surrogate"}""", 9)]
+    [InlineData("""{"id":"\udc00x","text":"a"}""", 7)]
+    [InlineData("""{"text":"a","source":"é\ud800"}""", 22)]
+    [InlineData("""{"\ud800":1,"text":"a"}""", 2)]
+    public void An_unpaired_surrogate_escape_is_invalid_json_at_its_string(string line, int column)
+    {
+        var issue = Parse(line, lineNumber: 5).Issue!;
+        Assert.Equal(DataQualityReasons.InvalidJson, issue.Reason);
+        Assert.Equal("a string holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff without its pair), which is no Unicode text " +
+            $"(shard.jsonl, line 5, column {column})", issue.Detail);
+        Assert.Equal("\"", line.EnumerateRunes().ElementAt(column - 1).ToString());   // the string's opening quote
+        Assert.Equal("x😀", Parse("""{"text":"x\ud83d\ude00"}""").Document!.Text);   // a pair is a character
+    }
+
     [Theory]
     [InlineData("""{"id":"a"}""", "no 'text' field")]
     [InlineData("""{"id":"a","text":5}""", "'text' is a number, not a string")]

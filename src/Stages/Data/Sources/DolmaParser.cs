@@ -50,6 +50,7 @@ public static partial class DolmaParser
 
         string? id = null, text = null, source = null;
         string? textProblem = "no 'text' field";
+        int stringAt = 0;   // where the string being decoded starts, for an unpaired surrogate escape in it
         try
         {
             var reader = new Utf8JsonReader(line, Options);
@@ -60,15 +61,20 @@ public static partial class DolmaParser
             {
                 var name = reader.ValueSpan;
                 var escaped = reader.ValueIsEscaped;
+                var nameAt = (int)reader.TokenStartIndex;
                 if (!reader.Read()) break;
+                var valueAt = (int)reader.TokenStartIndex;
+                stringAt = nameAt;   // an escaped name is decoded to compare it
                 if (Is(name, escaped, "text"u8, "text"))
                 {
+                    stringAt = valueAt;
                     var isString = reader.TokenType == JsonTokenType.String;
                     text = isString ? reader.GetString() : null;
                     textProblem = isString ? null : $"'text' is {Describe(reader.TokenType)}, not a string";
                 }
                 else if (Is(name, escaped, "id"u8, "id"))
                 {
+                    stringAt = valueAt;
                     id = reader.TokenType switch
                     {
                         JsonTokenType.String => reader.GetString() is var s && IsId(s) ? s : null,
@@ -78,6 +84,7 @@ public static partial class DolmaParser
                 }
                 else if (Is(name, escaped, "source"u8, "source"))
                 {
+                    stringAt = valueAt;
                     source = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 }
                 reader.Skip(); // past nested values; a no-op on scalars
@@ -90,6 +97,13 @@ public static partial class DolmaParser
         catch (JsonException e)
         {
             return Fail(DataQualityReasons.InvalidJson, JsonProblem(e, line, shard, lineNumber));
+        }
+        catch (InvalidOperationException)
+        {
+            // Decoding a string with an unpaired UTF-16 surrogate escape ("\ud800"): grammatical JSON that is no Unicode
+            // text, found in web crawls. The reader throws this, not a JsonException, which ended the run unnamed.
+            return Fail(DataQualityReasons.InvalidJson, $"a string holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff without its pair), " +
+                $"which is no Unicode text ({shard}, line {lineNumber}, column {Characters(line[..Math.Clamp(stringAt, 0, line.Length)]) + 1})");
         }
 
         if (textProblem is not null) return Fail(DataQualityReasons.MissingText, textProblem);
