@@ -28,6 +28,29 @@ public class ShardListTests
     }
 
     [Fact]
+    public void A_listed_link_to_a_file_that_is_gone_is_refused_naming_both()
+    {
+        // Shards linked from a scratch file system that was purged: the folder lists the links, and the run failed with
+        // "Could not find file" only when the shard order reached one, after validate had said ok.
+        using var dir = new ArtifactTempDir();
+        DataFiles.Write(dir.File("data", "a.jsonl"), ["{\"text\":\"x\"}"]);
+        File.CreateSymbolicLink(dir.File("data", "b.jsonl"), dir.File("scratch", "b.jsonl"));
+        File.CreateSymbolicLink(dir.File("data", "notes.md"), dir.File("scratch", "notes.md"));   // not a shard: not read
+        File.CreateSymbolicLink(dir.File("list.txt"), dir.File("scratch", "list.txt"));
+        var list = Assert.Throws<DataException>(() => ShardList.Expand(["list.txt"], dir.Path));
+        Assert.Equal($"'{dir.File("list.txt")}' is a symbolic link to '{dir.File("scratch", "list.txt")}', which does not exist: " +
+            "restore the file it points to, or remove the link", list.Message);
+        foreach (var entry in new[] { "data", "data/*.jsonl", "data/**", "data/b.jsonl" })
+        {
+            var e = Assert.Throws<DataException>(() => ShardList.Expand([entry], dir.Path));
+            Assert.Equal($"'{dir.File("data", "b.jsonl")}' is a symbolic link to '{dir.File("scratch", "b.jsonl")}', which does not exist: " +
+                "restore the file it points to, or remove the link", e.Message);
+        }
+        File.Delete(dir.File("data", "b.jsonl"));
+        Assert.Equal(["a.jsonl"], ShardList.Expand(["data"], dir.Path).Select(s => s.FileName));   // the link, not notes.md, was the fault
+    }
+
+    [Fact]
     public void Files_of_the_other_format_are_named_with_the_key_that_reads_them()
     {
         using var dir = new ArtifactTempDir();

@@ -78,6 +78,9 @@ public static class ShardList
         if (Path.IsPathRooted(entry)) namedFrom = null;
         void Add(string location)
         {
+            // A listed link whose target is gone (a purged scratch copy) is refused here, as a missing file named alone is:
+            // the run met it only when the shard order reached it, maybe hours in, and validate said ok.
+            if (IsBrokenLink(location)) throw new DataException(BrokenLink(location));
             var name = namedFrom is null ? location : Path.GetRelativePath(namedFrom, location).Replace('\\', '/');
             if (!found.TryGetValue(location, out var had) || Path.IsPathRooted(had)) found[location] = name;
         }
@@ -101,6 +104,7 @@ public static class ShardList
             return;
         }
         if (!File.Exists(path)) throw new DataException($"no such shard or list file: '{path}'");
+        if (IsBrokenLink(path)) throw new DataException(BrokenLink(path));
         if (IsListFile(path))
         {
             // One level of lists only: a list naming itself (or a cycle) should fail loudly.
@@ -126,6 +130,19 @@ public static class ShardList
             throw new DataException($"'{path}' is not a shard of this format: {context.FormatAdvice}");
         Add(path);
     }
+
+    /// <summary>A symbolic link whose final target does not exist (or a cycle of links). <see cref="File.Exists"/> says true of
+    /// it on Linux, where it looks at the link itself when its target is gone.</summary>
+    private static bool IsBrokenLink(string file)
+    {
+        var info = new FileInfo(file);
+        if (info.LinkTarget is null) return false;
+        try { return info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true }; }
+        catch (IOException) { return true; }   // too many levels of links
+    }
+
+    private static string BrokenLink(string file) =>
+        $"'{file}' is a symbolic link to '{new FileInfo(file).LinkTarget}', which does not exist: restore the file it points to, or remove the link";
 
     /// <summary>A list line's entry: without a whole-line comment (`# ...`) or a trailing one (`url  # note`: a '#' after
     /// whitespace); a '#' with none before it, as a URL's fragment, is part of the entry. Empty for a blank or comment line.</summary>
