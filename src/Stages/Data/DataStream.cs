@@ -40,7 +40,7 @@ public static class DataStream
 
         // The tokenizer asks for the reader's cursor right after pulling each document.
         ReadCursor? after = start.Source;
-        var documents = Read(spec, baseDirectory, quality, start.Source, c => after = c, reader);
+        var documents = Read(spec, baseDirectory, quality, start.Source, c => after = c, reader, HeldOutSplit.From(spec.Packing).IsTraining);
         var tokenized = ParallelTokenizer.Tokenize(tokenizer, documents, start.Packer.DocumentIndex, () => after, start.Source,
             HeldOutSplit.From(spec.Packing).IsTraining, spec.Tokenizer.Threads, spec.Packing.Prefetch, ct);
         return TrainingStream.Batches(tokenized, spec.Packing, tokenizer.EosId, injector, start);
@@ -73,18 +73,33 @@ public static class DataStream
         return set;
     }
 
-    /// <summary>Stops a run that got no batch when its sources yield no document at all in a pass (every line bad, every
-    /// shard empty), as <see cref="HeldOut"/> does for runs with a validation set: "data exhausted at step 0" would hide
-    /// why. Reads up to the first document, so a pass is read whole only when it has none.</summary>
-    /// <exception cref="DataException">No document in a pass; the message gives the first data-quality issue met.</exception>
+    /// <summary>Stops a run that got no batch when its sources yield no training document in a pass (every line bad, every
+    /// shard empty, or every document held out), as <see cref="HeldOut"/> does for runs with a validation set: "data
+    /// exhausted at step 0" would hide why. Reads up to the first training document, so a pass is read whole only when it
+    /// has none.</summary>
+    /// <exception cref="DataException">No training document in a pass; the message says why: the documents held out, or the
+    /// first data-quality issue met.</exception>
     public static void RequireDocument(DataStreamSpec spec, string baseDirectory, TextTokenizer? tokenizer = null, ShardReader? reader = null)
     {
         var onePass = spec with { Sources = [.. spec.Sources.Select(s => s.Epochs == 1 ? s : s with { Epochs = 1 })] };
         var quality = new DataQualityLog();
+        var split = HeldOutSplit.From(spec.Packing);
+        long heldOut = 0;
+        bool Trains(Document d)
+        {
+            if (split.IsTraining(d)) return true;
+            heldOut++;
+            return false;
+        }
         bool any = Pretokenized(onePass) is { } tokens
-            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer ?? TextTokenizer.Create(spec.Tokenizer, baseDirectory), 0, null, _ => true, reader).Any()
-            : Read(onePass, baseDirectory, quality, null, _ => { }, reader).Any();
-        if (!any) throw NoDocument(quality);
+            ? PretokenizedDocuments(tokens, baseDirectory, spec.Seed, spec.AbsoluteIdsFrom, quality, tokenizer ?? TextTokenizer.Create(spec.Tokenizer, baseDirectory), 0, null, Trains, reader).Any()
+            : Read(onePass, baseDirectory, quality, null, _ => { }, reader).Any(Trains);
+        if (any) return;
+        if (heldOut > 0)
+            throw new DataException($"the sources yielded no training document in a pass: all {heldOut:N0} of its documents are held out for " +
+                $"validation (one in data.packing.held_out_every = {split.Every:N0}, chosen by a hash of each document's source and id): " +
+                "give more documents, or raise held_out_every (0 holds none out)");
+        throw NoDocument(quality);
     }
 
     static DataException NoDocument(DataQualityLog quality) =>
@@ -109,7 +124,7 @@ public static class DataStream
     /// A document's id is its file's <see cref="Shard.IdName"/> and its token offset.
     /// <c>epochs</c> passes over the files (0: forever), each in its own seeded file order as a text source's shards are;
     /// issues are recorded in the first pass only (they are properties of the files), and a pass that yields no document
-    /// ends the source instead of spinning.
+    /// <paramref name="keep"/> takes (none at all, or every one held out) ends the source instead of spinning.
     /// </summary>
     static IEnumerable<TokenizedDocument> PretokenizedDocuments(DataSourceSpec spec, string baseDirectory, long seed, string? absoluteIdsFrom,
         DataQualityLog quality, TextTokenizer tokenizer, long firstIndex, PretokenizedCursor? from, Func<Document, bool> keep, ShardReader? reader)
@@ -131,10 +146,10 @@ public static class DataStream
                 if (bad >= 0)
                     log.Record(new DataQualityIssue(names[d.FileIndex], d.Offset, DataQualityReasons.TokenOutOfVocabulary,
                         $"token id {d.Tokens[bad]} at offset {d.Offset + bad} is outside the tokenizer's vocabulary of {vocabulary}; document skipped"), spec.Strict);
-                else
+                else if (keep(doc))
                 {
-                    any = true;
-                    if (keep(doc)) yield return new TokenizedDocument(index, doc, d.Tokens.AsSpan(0, length).ToArray(), before);
+                    any = true;   // a pass whose every document is held out ends the source too
+                    yield return new TokenizedDocument(index, doc, d.Tokens.AsSpan(0, length).ToArray(), before);
                 }
                 index++;
                 before = d.After;
@@ -144,11 +159,12 @@ public static class DataStream
     }
 
     /// <summary>One source read directly, several mixed by weight (<see cref="SourceMixer"/>).</summary>
+    /// <param name="counts">The documents that keep a source going (<see cref="DocumentSource"/>): the training ones for a training stream.</param>
     static IEnumerable<Document> Read(DataStreamSpec spec, string baseDirectory, DataQualityLog quality, ReadCursor? from,
-        Action<ReadCursor> after, ShardReader? reader)
+        Action<ReadCursor> after, ShardReader? reader, Func<Document, bool>? counts = null)
     {
         if (spec.Sources.Count == 0) throw new ArgumentException("the data stage needs at least one source");
-        var sources = spec.Sources.Select(s => DocumentSource.Create(s, baseDirectory, spec.Seed, quality, reader, absoluteIdsFrom: spec.AbsoluteIdsFrom)).ToList();
+        var sources = spec.Sources.Select(s => DocumentSource.Create(s, baseDirectory, spec.Seed, quality, reader, absoluteIdsFrom: spec.AbsoluteIdsFrom, counts: counts)).ToList();
         if (sources.Count == 1)
             return sources[0].Read(Expect<SourceCursor>(from)).Select(d => { after(d.After); return d.Document; });
         return new SourceMixer(sources, spec.Seed).Read(Expect<MixerCursor>(from)).Select(d => { after(d.After); return d.Document; });

@@ -183,4 +183,36 @@ public class DataStreamTests() : InTempFolder("stream-")
             Assert.True(seg[1] >= 100277 && seg[2] >= 100277 && seg[3] >= 100277);   // appended task ids
         }
     }
+
+    /// <summary>A source whose every document is held out (a few curated documents, held_out_every small) yields no training
+    /// document in any pass: repeated forever (epochs: 0), the stream read it again and again without a batch or a word,
+    /// and the run hung. It now ends, and the run stops saying why.</summary>
+    [Theory]
+    [InlineData("dolma")]
+    [InlineData("pretokenized")]
+    public void A_source_whose_every_document_is_held_out_ends_and_the_run_says_why(string format)
+    {
+        // One document, and a held_out_seed that holds it out (the split hashes its source and id).
+        var id = format == "dolma" ? "only" : "tokens.bin@0";
+        var seed = Enumerable.Range(0, 100).First(s => new HeldOutSplit(2, s).IsHeldOut(new Document(id, "", "default", new("x", 0, 0))));
+        if (format == "dolma") File.WriteAllText(Path.Combine(dir, "only.jsonl"), "{\"id\": \"only\", \"text\": \"the one document, held out for validation\"}\n");
+        else File.WriteAllBytes(Path.Combine(dir, "tokens.bin"), [.. new uint[] { 5, 6, 7, 8, 9, 10, 100257 }.SelectMany(BitConverter.GetBytes)]);
+        var spec = Spec() with
+        {
+            Sources = [format == "dolma"
+                ? new DataSourceSpec { Paths = ["only.jsonl"], Epochs = 0 }
+                : new DataSourceSpec { Paths = ["tokens.bin"], Format = "pretokenized", TokenDtype = "uint32", Epochs = 0 }],
+            Packing = Spec().Packing with { HeldOutEvery = 2, HeldOutSeed = seed },
+            Tasks = [],
+        };
+
+        var read = Task.Run(() => DataStream.Open(spec, dir, new DataQualityLog()).Any());
+        Assert.True(read.Wait(TimeSpan.FromSeconds(60)), "the training stream did not end");   // it spun forever
+        Assert.False(read.Result);
+        var e = Assert.Throws<DataException>(() => DataStream.RequireDocument(spec, dir));
+        Assert.Equal("the sources yielded no training document in a pass: all 1 of its documents are held out for validation " +
+            "(one in data.packing.held_out_every = 2, chosen by a hash of each document's source and id): give more documents, " +
+            "or raise held_out_every (0 holds none out)", e.Message);
+        Assert.Equal(1, DataStream.HeldOut(spec with { Packing = spec.Packing with { SeqLen = 4, ValidationRows = 1 } }, dir).Rows);   // held out, not lost
+    }
 }

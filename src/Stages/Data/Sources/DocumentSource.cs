@@ -35,14 +35,18 @@ public sealed class DocumentSource
     private readonly int _maxLineBytes;
     private readonly ulong _shuffleKey;
     private readonly bool _keepJson;
+    private readonly Func<Document, bool> _counts;
 
     /// <param name="spec">Name, shuffle, epochs, strictness and weight of the source.</param>
     /// <param name="shards">The source's shards, sorted (<see cref="ShardList.Expand"/>).</param>
     /// <param name="seed">Seed of the shard order and the document shuffle.</param>
     /// <param name="open">Opens a shard's decompressed bytes (default: <see cref="ShardReader.Open"/>).</param>
     /// <param name="keepJson">Each document keeps its whole line (<see cref="Document.Json"/>), for writing it out again.</param>
+    /// <param name="counts">The documents that count as an epoch's yield (default: all): a training stream counts its training
+    /// documents, so a source whose every document is held out ends, as an empty one does, instead of being read forever.</param>
     public DocumentSource(DataSourceSpec spec, ImmutableArray<Shard> shards, long seed, DataQualityLog log,
-        Func<Shard, Stream>? open = null, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes, bool keepJson = false)
+        Func<Shard, Stream>? open = null, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes, bool keepJson = false,
+        Func<Document, bool>? counts = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(log);
@@ -57,6 +61,7 @@ public sealed class DocumentSource
         _maxLineBytes = maxLineBytes;
         _shuffleKey = SeededStream.Derive(seed, "documents");
         _keepJson = keepJson;
+        _counts = counts ?? (_ => true);
     }
 
     /// <summary>Expands the spec's paths (relative to <paramref name="baseDirectory"/>) and takes the
@@ -64,11 +69,11 @@ public sealed class DocumentSource
     /// <param name="absoluteIdsFrom">Name documents without ids by absolute paths, relative names resolved against this
     /// folder (<see cref="DataStreamSpec.AbsoluteIdsFrom"/>); null: by the names the paths spell.</param>
     public static DocumentSource Create(DataSourceSpec spec, string baseDirectory, long runSeed, DataQualityLog log,
-        ShardReader? reader = null, bool keepJson = false, string? absoluteIdsFrom = null)
+        ShardReader? reader = null, bool keepJson = false, string? absoluteIdsFrom = null, Func<Document, bool>? counts = null)
     {
         var shards = ShardList.Expand(spec.Paths, baseDirectory);
         if (absoluteIdsFrom is not null) shards = [.. shards.Select(s => s.WithAbsoluteIdName(absoluteIdsFrom))];
-        return new(spec, shards, spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name), log, (reader ?? new ShardReader()).Open, keepJson: keepJson);
+        return new(spec, shards, spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name), log, (reader ?? new ShardReader()).Open, keepJson: keepJson, counts: counts);
     }
 
     public DataSourceSpec Spec { get; }
@@ -118,7 +123,7 @@ public sealed class DocumentSource
                     for (var k = skip; k < block.Count; k++)
                     {
                         delivered++;
-                        deliveredThisEpoch++;
+                        if (_counts(block[permutation[k]])) deliveredThisEpoch++;
                         var after = k == block.Count - 1
                             ? new SourceCursor(blocks.ShardIndex, blocks.LinesConsumed, delivered, shuffle.Draws, epoch,
                                 LinesDigest: Format(blocks.Digest))
