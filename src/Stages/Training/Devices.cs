@@ -48,10 +48,21 @@ public static class Devices
             if (!cuda.is_available())
                 throw new DeviceUnavailableException(
                     $"device '{name}' was asked for but CUDA is not available (TorchSharp loaded the CPU LibTorch; see README 'GPU servers')");
+            if (MissingIndex(name, cuda.device_count()) is { } missing) throw new DeviceUnavailableException(missing);
             return new Device(name);
         }
         throw new ArgumentException($"unknown device '{name}'; allowed: cpu, cuda, cuda:N, auto");
     }
+
+    /// <summary>Why <c>cuda:N</c> names none of the <paramref name="count"/> GPUs here, or null (an index it has, or plain
+    /// <c>cuda</c>). LibTorch takes any index and fails only when the first tensor goes there, mid-run; checked with the
+    /// other devices before anything runs, the input's error (exit 2), as a machine without CUDA is.</summary>
+    internal static string? MissingIndex(string name, int count) =>
+        name.StartsWith("cuda:", StringComparison.Ordinal)
+        && !(int.TryParse(name.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && index < count)
+            ? $"device '{name}' was asked for but this machine has {count} CUDA device{(count == 1 ? "" : "s")} " +
+              $"({(count == 1 ? "cuda:0" : $"cuda:0 to cuda:{count - 1}")}; CUDA_VISIBLE_DEVICES numbers those it shows from 0)"
+            : null;
 }
 
 /// <summary>A device the input asks for that this machine lacks: said before anything runs, so it is the input's
