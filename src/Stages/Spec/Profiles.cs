@@ -50,7 +50,11 @@ internal static class Profiles
         foreach (var (keyNode, value) in mapping.Children)
         {
             var name = YamlTree.KeyText(keyNode) ?? "";
-            if (value is YamlMappingNode || YamlTree.IsNull(value)) defined[name] = value;
+            // The profile names the sweep's folder, <artifacts>/<name>-<profile>: 'x/../../other' would be another sweep's.
+            if (!SpecNames.IsPipelineName(name))
+                errors.Add(sources.ErrorAt(keyNode, Key,
+                    $"'{name}' is not a valid profile name: it names the sweep's folder (<name>-{name}); use letters, digits, '.', '_' and '-', starting with a letter or digit"));
+            else if (value is YamlMappingNode || YamlTree.IsNull(value)) defined[name] = value;
             else errors.Add(sources.ErrorAt(value, $"{Key}.{name}",
                 $"a profile must be a mapping of overrides (e.g. train: {{steps: 500}}), got {YamlTree.Describe(value)}"));
         }

@@ -99,4 +99,23 @@ public class ProfileTests
         Assert.Equal((3, 8, "profiles.gpu"), (error.Line, error.Column, error.Path));
         Assert.Contains("a profile must be a mapping", error.Message);
     }
+
+    /// <summary>A profile names the sweep's folder, &lt;artifacts&gt;/&lt;name&gt;-&lt;profile&gt;: a name with '/' or '..' would put the
+    /// sweep in another's folder (`--profile x/../../other` ran in artifacts/other, setting that sweep's runs aside), so profile
+    /// names follow the pipeline name's rule, refused at their key, also when another profile is selected.</summary>
+    [Theory]
+    [InlineData("x/../../other")]
+    [InlineData("a b")]
+    [InlineData(".hidden")]
+    public void A_profile_name_that_is_not_a_folder_name_is_refused_at_its_key(string name)
+    {
+        var yaml = Yaml("name: t", "profiles:", "  cpu: {train: {steps: 2}}", $"  '{name}': {{train: {{steps: 3}}}}");
+        foreach (var selected in new[] { name, "cpu" })
+        {
+            var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.LoadText(yaml, "p.yaml", selected)).Errors);
+            Assert.Equal(("profiles", 4, 3), (error.Path, error.Line, error.Column));
+            Assert.Contains($"'{name}' is not a valid profile name", error.Message);
+        }
+        Assert.Equal(2, Load(Yaml("name: t", "profiles:", "  cpu-capacity.v2: {train: {steps: 2}}"), "cpu-capacity.v2").Spec.Train.Steps);
+    }
 }
