@@ -7,25 +7,20 @@ namespace Retention.Tests.Host;
 /// The independent expectation is the run itself: at the site the run probed during training, the
 /// scan must give the run's last das.arrow and fourier.arrow rows exactly (same model, settings, seeds, pairs).
 /// </summary>
-public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
+[Collection("probed-run")]
+public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-cli-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
 
     /// <summary>What the training run of <see cref="TrainedRun"/> printed.</summary>
     string runLog = "";
 
-    /// <summary>A 60-step, 2-layer OLMo run with DAS at (1, tok1) and the Fourier readout at (1, tok2).</summary>
+    /// <summary>A copy of the collection's 60-step, 2-layer OLMo run with DAS at (1, tok1) and the Fourier readout at (1, tok2),
+    /// with its olmo.yaml, in this test's folder: the run directory.</summary>
     string TrainedRun()
     {
-        TinyCorpus.WriteShard(dir);
-        File.WriteAllText(Path.Combine(dir, "olmo.yaml"), string.Join('\n', [
-            .. TinyCorpus.SmallOlmoSweep("{seed: [0]}"),
-            "probes: {every: 30, das: {layer: 1, position: tok1, steps: 20, train_pairs: 200, test_pairs: 100}, fourier: {layer: 1, position: tok2}}",
-        ]) + "\n");
-        var run = CliProcess.Run(dir, Limit, "run", "olmo.yaml", "--set", "train.steps=60", "--artifacts", "a", "--no-analysis");
-        Assert.True(run.Exit == 0, run.Err + run.Out);
-        runLog = run.Out + run.Err;
-        return Directory.GetDirectories(Path.Combine(dir, "a", "olmo", "runs")).Single();
+        runLog = trained.Log;
+        return trained.CopyTo(dir);
     }
 
     static List<Dictionary<string, object?>> Rows(string file, Func<Dictionary<string, object?>, bool> where) =>
@@ -301,8 +296,9 @@ public sealed class ProbeCommandTests() : InTempFolder("probe-cli-")
         string runDir = TrainedRun();
         string scan = Path.Combine(dir, "scan");
         // More DAS steps than the run's so that the five sites after the first take long enough for the stop to land mid-scan
-        // (a stop ends the scan between sites: the second site is finished first).
-        using (var probe = CliProcess.Start(dir, "probe", runDir, "--output", scan, "--set", "probes.das.steps=300"))
+        // (a stop ends the scan between sites: the second site is finished first). 100 steps are seconds a site on a busy 2-core
+        // machine, where the signal lands within a second of the first site's line; 300 made the finished second site most of the test.
+        using (var probe = CliProcess.Start(dir, "probe", runDir, "--output", scan, "--set", "probes.das.steps=100"))
         {
             probe.WaitUntil(() => probe.Output.Contains("  layer 0, tok1: ", StringComparison.Ordinal), Limit, "the first site's line");
             probe.Signal(15);
