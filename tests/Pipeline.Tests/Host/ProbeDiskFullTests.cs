@@ -10,39 +10,33 @@ namespace Retention.Tests.Host;
 /// A scan into a new --output folder that failed so left the folder behind, empty; into --output a/b/c, with a, b and c new, it
 /// left a/b behind.
 /// </summary>
-public sealed class ProbeDiskFullTests() : InTempFolder("probe-disk-full-")
+[Collection("probed-run")]
+public sealed class ProbeDiskFullTests(ProbedRun trained) : InTempFolder("probe-disk-full-")
 {
-    static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
-
     [Fact]
     public void A_full_disk_fails_probe_overwrite_naming_the_file_and_leaves_the_earlier_scan_as_it_was()
     {
-        TinyCorpus.WriteShard(dir);
-        File.WriteAllText(Path.Combine(dir, "olmo.yaml"), string.Join('\n', [
-            .. TinyCorpus.SmallOlmoSweep("{seed: [0]}", steps: 60),
-            "probes: {every: 30, das: {layer: 1, position: tok1, steps: 5, train_pairs: 200, test_pairs: 100}, fourier: {layer: 1, position: tok2}}",
-        ]) + "\n");
-        var run = CliProcess.Run(dir, Limit, "run", "olmo.yaml", "--artifacts", "a", "--no-analysis");
-        Assert.True(run.Exit == 0, run.Err + run.Out);
-        var runDir = Directory.GetDirectories(Path.Combine(dir, "a", "olmo", "runs")).Single();
+        // The probe tests' run (a copy): DAS at 5 steps a site, as what is checked here is the writing of the tables.
+        var runDir = trained.CopyTo(dir);
+        const string das = "--set probes.das.steps=5";
 
         string Probe(string layers, string more) => $"{CliProcess.CommandLine} probe {runDir} --layers {layers} --output disk/scan {more}";
         var script = string.Join(" ; ",
             "mkdir -p disk && mount -t tmpfs -o size=400k tmpfs disk || exit 99",
-            $"{Probe("0,1", "")} > /dev/null 2>&1; echo \"first-exit=$?\"",
+            $"{Probe("0,1", das)} > /dev/null 2>&1; echo \"first-exit=$?\"",
             "(cd disk/scan && md5sum * > ../../scan.md5); echo \"earlier=$(ls disk/scan | tr '\\n' ' ')\"",
             "echo \"fourier-bytes=$(stat -c %s disk/scan/fourier.arrow)\"",
             "dd if=/dev/zero of=disk/fill bs=4k 2>/dev/null; truncate -s -8k disk/fill",
-            $"{Probe("0", "--overwrite")} > p.out 2> p.err; echo \"exit=$?\"",
+            $"{Probe("0", $"{das} --overwrite")} > p.out 2> p.err; echo \"exit=$?\"",
             "echo \"error=$(cat p.err)\"; echo \"error-lines=$(wc -l < p.err)\"",
             "(cd disk/scan && md5sum --quiet -c ../../scan.md5 && echo \"kept=$(ls -A | wc -l) files\")",
             "echo \"leftover-tmp=$(find disk -name '*.tmp*' | wc -l)\"",
             // Into a new folder: the failed scan does not leave it behind, empty, nor the new folders above it; a folder that
             // was there before stays.
-            $"{CliProcess.CommandLine} probe {runDir} --layers 0 --output disk/made/deeper/fresh > /dev/null 2>&1; echo \"fresh-exit=$?\"",
+            $"{CliProcess.CommandLine} probe {runDir} --layers 0 {das} --output disk/made/deeper/fresh > /dev/null 2>&1; echo \"fresh-exit=$?\"",
             "echo \"fresh-exists=$(test -e disk/made && echo yes || echo no)\"",
             "mkdir disk/kept",
-            $"{CliProcess.CommandLine} probe {runDir} --layers 0 --output disk/kept/new/fresh > /dev/null 2>&1; echo \"kept-exit=$?\"",
+            $"{CliProcess.CommandLine} probe {runDir} --layers 0 {das} --output disk/kept/new/fresh > /dev/null 2>&1; echo \"kept-exit=$?\"",
             "echo \"kept=$(ls -A disk/kept | wc -l) entries\"");
         var output = PrivateMounts.Run(dir, script);
 
