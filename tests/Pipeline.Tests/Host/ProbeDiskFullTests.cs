@@ -1,4 +1,3 @@
-using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
 
