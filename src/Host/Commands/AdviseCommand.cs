@@ -57,6 +57,7 @@ public static class AdviseCommand
                         throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory " +
                             (SweepOf(paths[0]) is { } sweep ? $"(pipeline advise {sweep})" : "(artifacts/NAME[-PROFILE])"));
                     var dir = r.GetValue(output) ?? AdviceFolder.Of(paths[0], pipeline);
+                    RemoveLeftovers(dir);
                     result = await AdviceReport.SyntheticAsync(pipeline.Spec, pipeline.Runs, dir);
                 }
                 else
@@ -77,6 +78,7 @@ public static class AdviseCommand
                     // an analysis of the sweep the advice writes into (by default the first's) never interleaves its files with it.
                     // That sweep is held as written, the others as read only, which `status` tells apart.
                     using var held = AnalysisHold.AcquireAll(paths, "advise", writesInto: dir);
+                    RemoveLeftovers(dir);
                     result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
                     // Read under the holds, as the runs were: a stopped or failed run's last evaluation was pooled as if final.
                     notes = [.. paths.Select(UnfinishedRuns.AdviceNote).OfType<string>()];
@@ -98,6 +100,15 @@ public static class AdviseCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>Removes the advice files' .tmp that an advise killed while putting its files in place left in
+    /// <paramref name="dir"/> (a plot's or levers table's it does not write again would stay for ever), each said in a note;
+    /// another's .tmp there stays.</summary>
+    static void RemoveLeftovers(string dir)
+    {
+        foreach (var tmp in Retention.Artifacts.LeftoverTmp.Remove(dir, AdviceReport.Files))
+            Console.Error.WriteLine($"note: removed {Path.Combine(dir, tmp)}, which an advice killed while writing its files left half written");
     }
 
     /// <summary>The sweep directory whose saved pipeline.yaml <paramref name="file"/> is, as the user wrote its path; null for any other file.</summary>

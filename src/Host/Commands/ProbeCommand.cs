@@ -62,6 +62,7 @@ public static class ProbeCommand
                 {
                     outDir = Path.GetFullPath(given);
                     if (ProbeTarget.OutputProblem(outDir, r.GetValue(overwrite)) is { } taken) throw new UsageException(taken);
+                    ProbeTarget.RemoveLeftovers(outDir, line => Console.Error.WriteLine($"note: {line}"));
                     // A scan that fails (a full disk) writes nothing: not even the folder, as `advise --output`.
                     if (!Directory.Exists(outDir)) (claimed, made) = (outDir, EmptyFolder.FirstMissing(outDir));
                 }

@@ -68,15 +68,28 @@ public static class ProbeTarget
         return new ScanClaim(path, held!);
     }
 
+    /// <summary>The files a scan writes into its folder (each under .tmp until whole).</summary>
+    public static readonly IReadOnlyList<string> TableFiles = [Retention.Probes.OlmoProbes.DasFile, Retention.Probes.OlmoProbes.FourierFile];
+
     /// <summary>Why the scan must not write into <paramref name="outputDir"/>: it holds files already (an earlier
-    /// scan, or anything else) and <paramref name="overwrite"/> was not given; null when it may.</summary>
+    /// scan, or anything else) and <paramref name="overwrite"/> was not given; null when it may. A table's .tmp that a killed
+    /// scan left is no earlier scan: not counted (<see cref="RemoveLeftovers"/> removes it).</summary>
     public static string? OutputProblem(string outputDir, bool overwrite)
     {
         if (overwrite || !Directory.Exists(outputDir)) return null;
-        var held = Directory.EnumerateFileSystemEntries(outputDir).Select(e => Path.GetFileName(e)).Order(StringComparer.Ordinal).ToList();
+        var held = Directory.EnumerateFileSystemEntries(outputDir).Select(e => Path.GetFileName(e)!)
+            .Where(name => !LeftoverTmp.IsOf(name, TableFiles)).Order(StringComparer.Ordinal).ToList();
         return held.Count == 0 ? null
             : $"--output {outputDir}: is not empty (it holds {Listing.FirstFew(held)}); " +
               "give --overwrite to replace an earlier scan's tables there, or another folder";
+    }
+
+    /// <summary>Removes the tables' .tmp files a scan killed while writing them left in <paramref name="outputDir"/> (its
+    /// --output), each said to <paramref name="note"/>; another's .tmp there stays.</summary>
+    public static void RemoveLeftovers(string outputDir, Action<string> note)
+    {
+        foreach (var tmp in LeftoverTmp.Remove(outputDir, TableFiles))
+            note($"removed {Path.Combine(outputDir, tmp)}, which a probe killed while writing its tables left half written");
     }
 }
 

@@ -15,7 +15,7 @@ public static class ScanLeftovers
     static readonly string Purpose = $" ({SweepLock.ForProbe})";
 
     /// <summary>What a probe puts in its folder before its tables: the lock's files, and each table under .tmp while written.</summary>
-    static bool IsLeftover(string name) => name is SweepLock.FileName or SweepLock.FileName + ".owner" || name.EndsWith(".tmp", StringComparison.Ordinal);
+    static bool IsLeftover(string name) => name is SweepLock.FileName or SweepLock.FileName + ".owner" || name.EndsWith(LeftoverTmp.Suffix, StringComparison.Ordinal);
 
     /// <summary>Removes what killed probes left in <paramref name="scansDir"/>: a scan folder with no live holder (nor a scan
     /// taking it now) loses its lock's files and .tmp files, and goes when that leaves it empty (an earlier scan's tables
@@ -35,7 +35,7 @@ public static class ScanLeftovers
             {
                 // Held while it cleans, so that a probe given this folder as --output meanwhile is not cleaned under.
                 using (SweepLock.Acquire(folder, SweepLock.ForProbe))
-                    foreach (var tmp in stale.Where(n => n.EndsWith(".tmp", StringComparison.Ordinal))) File.Delete(Path.Combine(folder, tmp));
+                    LeftoverTmp.Remove(folder);
             }
             catch (IOException) { continue; }   // taken meanwhile, or a folder it cannot write: left as it is
             SweepLock.RemoveUnheld(folder);

@@ -26,6 +26,12 @@ public static class AdviceReport
     public static IReadOnlyList<string> TablesOf(string experiment) =>
         experiment == "olmo" ? [Names.Boundaries, Names.Factors, Names.Levers] : [Names.Widths, Names.Frequencies, Names.Levers];
 
+    /// <summary>Every file an advice writes in its folder, of either kind (each under .tmp until the set is in place).</summary>
+    public static readonly IReadOnlyList<string> Files =
+        [.. new[] { Names.Widths, Names.Frequencies, Names.Boundaries, Names.Factors, Names.Levers }.Select(n => n + ".arrow"), Plot + ".png"];
+
+    const string Plot = "advice";
+
     static readonly RecordBatchBuilder<WidthAdvice> WidthTable = new RecordBatchBuilder<WidthAdvice>()
         .Utf8("mixture", r => r.Mixture).Int32("width", r => r.Width).Float64("min_rare_frequency", r => r.MinRareFrequency).Int32("frequent_features", r => r.FrequentFeatures);
     static readonly RecordBatchBuilder<FrequencyAdvice> FrequencyTable = new RecordBatchBuilder<FrequencyAdvice>()
@@ -89,7 +95,7 @@ public static class AdviceReport
     /// <summary>The synthetic advice's plot over advice_widths: one line per mixture where there are several.</summary>
     internal static PlotSpec WidthPlot(bool bySeries) => new()
     {
-        Name = "advice", Kind = "line", Title = "Smallest rare frequency that keeps the rare feature, by width (theory)",
+        Name = Plot, Kind = "line", Title = "Smallest rare frequency that keeps the rare feature, by width (theory)",
         Sql = "SELECT width, min_rare_frequency, mixture FROM advice_widths WHERE min_rare_frequency > 0 ORDER BY mixture, width",
         X = "width", Y = "min_rare_frequency", Series = bySeries ? "mixture" : null, LogY = true, YLabel = "smallest rare frequency pi_r",
     };
@@ -126,7 +132,7 @@ public static class AdviceReport
         bool plottable = boundaries.Any(b => b.BoundaryFrequency is not null);
         return await WriteAsync(outputDir, tables, !plottable ? null : new PlotSpec
         {
-            Name = "advice", Kind = "scatter", Title = "Learnability boundary by model size (seed-mean test accuracy reaches the target)",
+            Name = Plot, Kind = "scatter", Title = "Learnability boundary by model size (seed-mean test accuracy reaches the target)",
             Sql = "SELECT parameters, boundary_frequency, kind FROM advice_boundaries WHERE boundary_frequency IS NOT NULL ORDER BY kind, parameters",
             X = "parameters", Y = "boundary_frequency", Series = "kind", LogX = true, LogY = true,
             Overlays = [new OverlaySpec { Sql = "SELECT parameters, low FROM advice_boundaries WHERE low IS NOT NULL", X = "parameters", Y = "low", Label = "2.5%", Style = "points" },
@@ -136,7 +142,7 @@ public static class AdviceReport
 
     /// <summary>The files an advice may leave in its folder that a later one need not write (no --size, nothing to plot):
     /// removed when the later one does not, so the folder never mixes two advices.</summary>
-    static readonly string[] Optional = [Names.Levers + ".arrow", "advice.png"];
+    static readonly string[] Optional = [Names.Levers + ".arrow", Plot + ".png"];
 
     /// <summary>
     /// Writes the tables and the plot into a fresh temporary folder, reads them back there, and only then moves the

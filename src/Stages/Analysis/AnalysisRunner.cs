@@ -51,16 +51,7 @@ public static partial class AnalysisRunner
 
     /// <summary>Removes the .tmp files a killed analysis left in analysis/ (a table or plot half written): one for a step this
     /// analysis does not have would never be written over. The caller holds the sweep, so none is being written now.</summary>
-    private static void RemoveStaleTmp(string sweepDir)
-    {
-        var folder = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
-        if (!Directory.Exists(folder)) return;
-        foreach (var tmp in Directory.EnumerateFiles(folder, "*.tmp"))
-        {
-            try { File.Delete(tmp); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // left: it harms nothing but its space
-        }
-    }
+    private static void RemoveStaleTmp(string sweepDir) => LeftoverTmp.Remove(Path.Combine(sweepDir, ArtifactLayout.AnalysisDir));
 
     /// <summary>Step name → where its SQL is declared. Only the pipeline's own analysis: positions are found by step name,
     /// and another spec's step of the same name is declared elsewhere (a wrong line is worse than none).</summary>

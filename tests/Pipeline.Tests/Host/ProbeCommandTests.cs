@@ -369,4 +369,31 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
         // A finished scan's folder holds its tables and nothing else: no lock's files.
         Assert.Equal(["das.arrow", "fourier.arrow"], Directory.GetFileSystemEntries(written).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>
+    /// A probe killed by SIGKILL while writing its tables into --output DIR leaves das.arrow.tmp (and fourier.arrow.tmp) there:
+    /// no scan's output, yet the next probe into DIR was refused as "not empty (it holds das.arrow.tmp)". It is not counted, and
+    /// is removed with a note; a .tmp of another name is someone else's and still makes the folder not empty.
+    /// (Planted: what a kill at that moment leaves.)
+    /// </summary>
+    [Fact]
+    public void A_killed_probes_table_tmp_in_its_output_is_removed_not_counted_as_an_earlier_scan()
+    {
+        string runDir = TrainedRun();
+        var output = Directory.CreateDirectory(Path.Combine(dir, "scan")).FullName;
+        foreach (var name in new[] { "das.arrow.tmp", "fourier.arrow.tmp" }) File.WriteAllText(Path.Combine(output, name), "half written");
+        var other = Directory.CreateDirectory(Path.Combine(dir, "other")).FullName;
+        File.WriteAllText(Path.Combine(other, "das.arrow.tmp"), "half written");
+        File.WriteAllText(Path.Combine(other, "mine.tmp"), "someone else's");
+
+        var refused = CliProcess.Run(dir, Limit, "probe", runDir, "--layers", "0", "--positions", "tok1", "--output", other);
+        Assert.Equal(2, refused.Exit);
+        Assert.StartsWith($"error: --output {other}: is not empty (it holds mine.tmp); ", refused.Err.Trim());
+
+        var probe = CliProcess.Run(dir, Limit, "probe", runDir, "--layers", "0", "--positions", "tok1", "--output", output);
+        Assert.True(probe.Exit == 0, probe.Err + probe.Out);
+        foreach (var name in new[] { "das.arrow.tmp", "fourier.arrow.tmp" })
+            Assert.Contains($"note: removed {Path.Combine(output, name)}, which a probe killed while writing its tables left half written", probe.Err);
+        Assert.Equal(["das.arrow", "fourier.arrow"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
 }
