@@ -37,11 +37,27 @@ internal static class InjectedTaskRules
         }
         if (c.Errors.Count == 0 && d.Tasks.Count > 0 && d.Packing.SeqLen >= 4 && d.Packing.BatchSize >= 1)
         {
-            // One injection must fit in half of the batch's rows: the injector's own rule.
+            // One injection must fit in half of the batch's rows: the injector's own rule, said in the keys that change it.
+            if (FitProblem(d) is { } problem) { c.Check(false, "data.tasks", problem); return; }
             // Token ids do not matter to the capacity: appended ids need no tokenizer (and sampling from a
             // made-up vocabulary of this size would cost a permutation of it).
             try { Retention.Data.Injector.Create([.. d.Tasks.Select(t => t with { Tokens = Retention.Data.TaskVocabulary.Append })], d.Packing, 1 << 20, -1, seed); }
             catch (ArgumentException e) { c.Check(false, "data.tasks", Sentence(e)); }
         }
+    }
+
+    /// <summary>Why one injection of the tasks does not fit half a row (<see cref="Retention.Data.InjectionFit"/>), naming the
+    /// task whose frequency × gap is largest (the lever) and the packing keys; null when it fits.</summary>
+    private static string? FitProblem(DataSpec d)
+    {
+        var schedules = d.Tasks.Select(t => Retention.Data.InjectionSchedule.Create(t.Frequency, d.Packing.TokensPerBatch, t.Gap)).ToList();
+        var fit = Retention.Data.InjectionFit.Of(schedules, d.Packing.BatchSize, d.Packing.RowLength);
+        if (fit.Fits) return null;
+        var load = d.Tasks.Select(t => (decimal)t.Frequency * t.Gap).ToList();
+        var most = load.IndexOf(load.Max());
+        return $"{fit.Excess()} (an injection is ceil(frequency × batch_size × seq_len × gap) instances per task, summed over the tasks): " +
+            FormattableString.Invariant($"keep the tasks' frequency × gap summed to at most about 1/8 (here {load.Sum():0.######}); ") +
+            $"lower data.tasks[{most}].frequency or data.tasks[{most}].gap (raising data.packing.batch_size helps only where rounding " +
+            "each task's injection up to whole instances is what overflows, in a small batch)";
     }
 }

@@ -161,6 +161,26 @@ public class MalformedSpecTests
         Assert.EndsWith("no comparison task named 'add_g1' in data.tasks; it has none of kind comparison: add one", error.Message);   // was "there are: "
     }
 
+    /// <summary>Each task's frequency within (0, 0.125] is not enough: one injection, summed over the tasks, must fit in half a
+    /// row (roughly Σ frequency × gap ≤ 1/8). The error names the task keys to lower; a gap so large that the count overflowed
+    /// an int ended validate with an OverflowException (exit 1, a stack trace) instead.</summary>
+    [Theory]
+    [InlineData("[{kind: comparison, frequency: 0.1}, {kind: modular_addition, frequency: 0.1}]", 0,
+        "an injection of up to 26 instances puts 7 segments of 4 tokens in a row of 33, more than half of it", "(here 0.2)")]
+    [InlineData("[{kind: comparison, frequency: 0.001}, {kind: modular_addition, frequency: 0.01, gap: 100}]", 1,
+        "an injection of up to 129 instances puts 33 segments of 4 tokens in a row of 33", "(here 1.001)")]
+    [InlineData("[{kind: comparison, frequency: 0.125, gap: 9000000000000000000}]", 0,
+        "an injection of up to 144000000000000000000 instances puts 36000000000000000000 segments", "(here 1125000000000000000)")]
+    public void An_injection_that_does_not_fit_half_a_row_names_the_task_keys_to_lower(string tasks, int most, string excess, string sum)
+    {
+        var error = Assert.Single(Errors(Yaml("name: a", "experiment: olmo", "olmo: {preset: 4M}",
+            $"data: {{sources: [{{paths: [x.jsonl]}}], packing: {{seq_len: 32, batch_size: 4}}, tasks: {tasks}}}")));
+        Assert.Equal("data.tasks", error.Path);
+        Assert.StartsWith(excess, error.Message);
+        Assert.Contains($"keep the tasks' frequency × gap summed to at most about 1/8 {sum}; " +
+            $"lower data.tasks[{most}].frequency or data.tasks[{most}].gap", error.Message);
+    }
+
     [Fact]
     public void A_key_path_indexing_into_a_list_says_lists_are_set_whole()
     {

@@ -51,11 +51,9 @@ public sealed class Injector
 
         // Capacity: the largest injection must fit in half of every row it is spread over, so that
         // most of each row stays text. A gapped schedule at high frequency is what can exceed it.
-        long most = feeds.Sum(f => (long)f.Schedule.MaxPerInjection);
-        long perRow = (most + batchSize - 1) / batchSize;
-        if (perRow * SegmentLength > rowLength / 2)
-            throw new ArgumentException(
-                $"An injection of up to {most} instances puts {perRow} segments of {SegmentLength} tokens in a row of {rowLength}, more than half of it; " +
+        var fit = InjectionFit.Of(feeds.Select(f => f.Schedule), batchSize, rowLength);
+        if (!fit.Fits)
+            throw new ArgumentException($"{char.ToUpperInvariant(fit.Excess()[0])}{fit.Excess()[1..]}; " +
                 "lower the frequency or the gap, or raise batch_size or seq_len.");
     }
 
