@@ -80,6 +80,29 @@ public class DolmaParserTests
         Assert.Equal("x😀", Parse("""{"text":"x\ud83d\ude00"}""").Document!.Text);   // a pair is a character
     }
 
+    /// <summary>Valid JSON nested past .NET's default depth (64) was dropped as invalid_json; the reader takes 1024 levels
+    /// (no recursion: Skip walks them), and `data sample` finds the id of such a line with the same limit. Deeper is said
+    /// in the corpus's terms, at the bracket that goes past it, not as the reader's option.</summary>
+    [Fact]
+    public void A_line_nested_deeper_than_64_is_read_and_past_1024_is_said_as_too_deep()
+    {
+        static string Nested(int depth) => string.Concat(Enumerable.Repeat("""{"a":[""", depth / 2)) + "1" + string.Concat(Enumerable.Repeat("]}", depth / 2));
+        var deep = """{"text":"x","metadata":""" + Nested(200) + "}";   // 201 levels with the line's own object
+        var doc = DolmaParser.Parse(Encoding.UTF8.GetBytes(deep), "shard.jsonl", 3, 7, "fallback", keepJson: true).Document;
+        Assert.NotNull(doc);
+        Assert.Equal("x", doc.Text);
+        Assert.Equal("""{"id":"shard.jsonl:7",""" + deep[1..], Retention.Data.Corpus.SampleDocuments.Line(doc));
+
+        Assert.NotNull(Parse("""{"text":"x","m":""" + Nested(1022) + "}").Document);   // 1023 levels
+        var tooDeep = """{"text":"x","m":""" + Nested(1100) + "}";
+        var issue = Parse(tooDeep, lineNumber: 5).Issue!;
+        Assert.Equal(DataQualityReasons.InvalidJson, issue.Reason);
+        // The 1025th opening bracket: the line's own '{', then Nested's 1024th, the '[' of its 512th {"a":[ (1-based columns).
+        int column = """{"text":"x","m":""".Length + 511 * """{"a":[""".Length + """{"a":[""".Length;
+        Assert.Equal($"objects and arrays nested deeper than 1024 levels (shard.jsonl, line 5, column {column})", issue.Detail);
+        Assert.Equal("[", tooDeep[column - 1].ToString());
+    }
+
     [Theory]
     [InlineData("""{"id":"a"}""", "no 'text' field")]
     [InlineData("""{"id":"a","text":5}""", "'text' is a number, not a string")]

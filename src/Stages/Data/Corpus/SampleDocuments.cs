@@ -44,7 +44,7 @@ public static class SampleDocuments
     /// document's id; the last key wins, as in <see cref="DolmaParser"/>. No key: an empty range.</summary>
     static (int Start, int End, bool Taken) IdValue(byte[] line)
     {
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(line, DolmaParser.Options);   // as deep as the reader took it
         (int, int, bool) found = (0, 0, false);
         reader.Read();   // the object's '{'
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

@@ -22,7 +22,12 @@ namespace Retention.Data;
 /// </summary>
 public static partial class DolmaParser
 {
-    private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow };
+    /// <summary>How deep a line's objects and arrays may nest. .NET's default, 64, dropped valid lines (deep metadata) as
+    /// invalid_json; the reader and its Skip do not recurse (each level costs one bit), so the limit only bounds a pathological line.</summary>
+    public const int MaxDepth = 1024;
+
+    /// <summary>The reader's options for a corpus line, for every reader of one (`data sample` finds the id with them too).</summary>
+    public static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth };
 
     /// <summary>Either a document or an issue, never both.</summary>
     public readonly record struct Result(Document? Document, DataQualityIssue? Issue);
@@ -96,7 +101,9 @@ public static partial class DolmaParser
         }
         catch (JsonException e)
         {
-            return Fail(DataQualityReasons.InvalidJson, JsonProblem(e, line, shard, lineNumber));
+            return Fail(DataQualityReasons.InvalidJson, TooDeep(line) is { } at
+                ? $"objects and arrays nested deeper than {MaxDepth} levels ({shard}, line {lineNumber}, column {Characters(line[..at]) + 1})"
+                : JsonProblem(e, line, shard, lineNumber));
         }
         catch (InvalidOperationException)
         {
@@ -110,6 +117,28 @@ public static partial class DolmaParser
         return new(new Document(
             id ?? SynthesisedId(shard, lineNumber), text!, source ?? defaultSource,
             new DocumentPosition(shard, shardIndex, lineNumber), keepJson ? Encoding.UTF8.GetString(line) : null), null);
+    }
+
+    /// <summary>Where the line's first object or array nested past <see cref="MaxDepth"/> opens (a byte offset); null when none
+    /// does. Said in these words, as .NET's ("CurrentDepth (1024) is equal to or larger than ...") names the reader's option.</summary>
+    private static int? TooDeep(ReadOnlySpan<byte> line)
+    {
+        int depth = 0;
+        bool inString = false, escaped = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var b = line[i];
+            if (inString)
+            {
+                if (escaped) escaped = false;
+                else if (b == '\\') escaped = true;
+                else if (b == '"') inString = false;
+            }
+            else if (b == '"') inString = true;
+            else if (b is (byte)'{' or (byte)'[' && ++depth > MaxDepth) return i;
+            else if (b is (byte)'}' or (byte)']') depth--;
+        }
+        return null;
     }
 
     /// <summary>Whether a string <c>id</c> names its document: an empty or blank one is no id (a corpus whose every line
