@@ -37,4 +37,27 @@ public sealed class SourceNameTests() : InTempFolder("source-name-")
         Assert.Equal("data.sources[1].name", error.Path);
         Assert.StartsWith("'web' is also data.sources[0]'s name: give", error.Message);
     }
+
+    /// <summary>An empty or blank name was accepted, and named the source's rows in sources.arrow and seeded its shuffle as ""
+    /// (two blank ones as one name, each said as "'' is also ..."). Refused at the key, with its line.</summary>
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("'   '")]
+    [InlineData("\"\\t\"")]
+    public void An_empty_or_blank_name_is_refused_at_its_key(string name)
+    {
+        var file = Pipeline($"    - {{paths: ['http://example.org/a.json.gz']}}\n    - {{name: {name}, paths: ['http://example.org/b.json.gz']}}");
+
+        var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Load(file)).Errors);
+
+        Assert.Equal(("data.sources[1].name", 6, 14), (error.Path, error.Line, error.Column));
+        Assert.EndsWith("is no name: give the source a name (or leave the key out: it is then 'default'); " +
+            "it labels the source's rows in sources.arrow and seeds its shuffle", error.Message);
+
+        // Two blank ones: each refused once, as no name, not also as the other's.
+        var both = Assert.Throws<SpecException>(() => SpecLoader.Load(Pipeline(
+            $"    - {{name: {name}, paths: ['http://example.org/a.json.gz']}}\n    - {{name: {name}, paths: ['http://example.org/b.json.gz']}}"))).Errors;
+        Assert.Equal(["data.sources[0].name", "data.sources[1].name"], both.Select(e => e.Path));
+        Assert.All(both, e => Assert.Contains("is no name", e.Message));
+    }
 }
