@@ -39,7 +39,7 @@ public static partial class AnalysisRunner
             // A failed table leaves it and those after it, and the plots, as an earlier analysis wrote them: moved aside, so that
             // analysis/ never mixes two analyses, and the outcome says which tables are this one's.
             var notWritten = a is null ? [] : UnwrittenAfterFailure.Tables(spec, a);
-            var movedTo = notWritten.Count > 0 ? UnwrittenAfterFailure.SetAside(sweepDir, spec, notWritten, log) : null;
+            var movedTo = notWritten.Count > 0 ? UnwrittenAfterFailure.SetAside(sweepDir, spec, notWritten, advises: spec.Advise is not null && pipeline is not null, log) : null;
             // Said as `analyze` explains it (a table no run has written yet), and where, so `status` reading the outcome says the same.
             await AnalysisOutcome.RecordAsync(sweepDir, "failed", a is not null ? UnwrittenTable.Explain(a, sweepDir) : e.Message,
                 a?.DeclaredAt, a?.Parts, (a is null ? null : Names(a.Written), notWritten, movedTo)).ConfigureAwait(false);

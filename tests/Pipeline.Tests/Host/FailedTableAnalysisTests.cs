@@ -72,4 +72,36 @@ public class FailedTableAnalysisTests() : InTempFolder("failed-table-analysis-")
         Assert.True(done.Exit == 0, done.Out + done.Err);
         Assert.DoesNotContain("not written", done.Out);
     }
+
+    /// <summary>An analysis that advises (analysis.advise) owns the advice in analysis/ (it replaces it whole, whoever wrote it),
+    /// and computes it after its plots: a failed table left the earlier advice files beside the new tables, as if they were this
+    /// analysis's. They move to previous/ with the tables and plots; without analysis.advise the `advise` command's advice stays.</summary>
+    [Fact]
+    public void A_table_that_fails_in_an_analysis_that_advises_moves_the_earlier_advice_too_and_an_unadvised_one_keeps_the_commands()
+    {
+        static string Advising(string second, bool advises) =>
+            "name: s\nsynthetic: {tasks: 4, dims_per_task: 4, width: 2, rare: {frequency: 0.05}}\ntrain: {steps: 20, batch_size: 8, log_every: 10}\n" +
+            $"analysis:\n  tables:\n    - {{name: one, sql: 'SELECT 1 AS v'}}\n    - {{name: two, sql: \"{second}\"}}\n" + (advises ? "  advise: {}\n" : "");
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Advising("SELECT 1 AS v", advises: true));
+        var first = CliProcess.Run(dir, Limit, "run", "s.yaml");
+        Assert.True(first.Exit == 0, first.Out + first.Err);
+        var analysis = Path.Combine(dir, "artifacts", "s", "analysis");
+        string[] advice = ["advice.png", "advice_frequencies.arrow", "advice_widths.arrow"];
+        Assert.Equal([.. advice, "one.arrow", "outcome.json", "two.arrow"], Directory.GetFiles(analysis).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        const string Failing = "SELECT CAST('abc' AS INTEGER) AS v FROM metrics";
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Advising(Failing, advises: true));
+        var failed = CliProcess.Run(dir, Limit, "analyze", "artifacts/s", "--pipeline", "s.yaml");
+        Assert.True(failed.Exit == 1, failed.Out + failed.Err);
+        Assert.Equal(["one.arrow", "outcome.json"], Directory.GetFiles(analysis).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var kept = Assert.Single(Directory.GetDirectories(Path.Combine(dir, "artifacts", "s", "previous")));
+        Assert.Equal([.. advice, "two.arrow"], Directory.GetFiles(Path.Combine(kept, "analysis")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // Without analysis.advise the advice there is the `advise` command's (into the sweep's analysis/ here), not the analysis's: it stays.
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "advise", "s.yaml", "--output", analysis).Exit);
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), Advising(Failing, advises: false));
+        var unadvised = CliProcess.Run(dir, Limit, "analyze", "artifacts/s", "--pipeline", "s.yaml");
+        Assert.True(unadvised.Exit == 1, unadvised.Out + unadvised.Err);
+        Assert.Equal([.. advice, "one.arrow", "outcome.json"], Directory.GetFiles(analysis).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
 }
