@@ -45,7 +45,7 @@ public class PlotFailureTests() : InTempFolder("plot-failure-")
         // The file holds what README's Artifacts listing says, no more: it held "said" too, the error at positions relative
         // to the folder this ran in ("test.yaml:6:..."), which the outcome keeps out of it (and a copy of finished).
         using var file = System.Text.Json.JsonDocument.Parse(File.ReadAllText(AnalysisOutcome.PathOf(trained.SweepDir)));
-        Assert.Equal(["state", "error", "finished", "at", "failed_steps"], file.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["state", "error", "finished", "at", "failed_steps", "tables", "not_written", "moved_to"], file.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.All(file.RootElement.GetProperty("failed_steps").EnumerateArray(),
             step => Assert.StartsWith(Path.Combine(Directory.GetCurrentDirectory(), "test.yaml:"), step.GetProperty("at").GetString()));
     }
