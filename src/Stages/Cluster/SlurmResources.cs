@@ -22,6 +22,10 @@ public sealed record SlurmResources(
     /// <summary>The least values of the whole-number options, which `submit` also refuses below as it parses them.</summary>
     public static readonly Messages.LeastValue LeastGpusPerRun = new(0), LeastCpusPerRun = new(1), LeastMaxParallel = new(0, "0 = no limit");
 
+    /// <summary>A Slurm memory size as --mem takes it: a number, then perhaps a unit (K, M, G, T) and a B after it; the
+    /// check of --mem and the size a task gets (<see cref="TaskMemory"/>) read it alike.</summary>
+    const string MemSize = "^([0-9]+)(?:([KMGT])B?)?$";
+
     /// <summary>Every problem with the values, as messages naming the option.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -30,7 +34,7 @@ public sealed record SlurmResources(
                      ("--cpus-per-run", LeastCpusPerRun, CpusPerRun), ("--max-parallel", LeastMaxParallel, MaxParallel) })
             if (least.Refusal(option, value) is { } refusal) problems.Add(refusal);
         if (SignalLeadSeconds is < 10 or > 65535) problems.Add($"--signal-lead must be 10…65535 seconds, got {SignalLeadSeconds}");
-        if (Mem is not null && !Regex.IsMatch(Mem, "^[0-9]+(?:[KMGT]B?)?$", RegexOptions.IgnoreCase))
+        if (Mem is not null && !Regex.IsMatch(Mem, MemSize, RegexOptions.IgnoreCase))
             problems.Add($"--mem '{Mem}' is not a Slurm memory size (e.g. 16G, 16GB, 500M)");
         if (Partition is not null && !Regex.IsMatch(Partition, "^[A-Za-z0-9_.,-]+$"))
             problems.Add($"--partition '{Partition}' is not a partition name");
@@ -73,7 +77,7 @@ public sealed record SlurmResources(
     {
         get
         {
-            var m = Mem is null ? null : Regex.Match(Mem, "^([0-9]+)([KMGT])?B?$", RegexOptions.IgnoreCase);
+            var m = Mem is null ? null : Regex.Match(Mem, MemSize, RegexOptions.IgnoreCase);
             if (m is not { Success: true } || !long.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var size) || size == 0) return null;
             // Slurm's units are binary, and a bare number is megabytes.
             int shift = (m.Groups[2].Success ? m.Groups[2].Value.ToUpperInvariant() : "M") switch { "K" => 10, "M" => 20, "G" => 30, _ => 40 };
