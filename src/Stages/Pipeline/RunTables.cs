@@ -10,8 +10,8 @@ namespace Retention.Pipeline;
 public static class RunTables
 {
     /// <summary>The run tables of <paramref name="spec"/>'s experiment, and swept.arrow's when the sweep has
-    /// <paramref name="swept"/> keys (its columns are the keys' short names, typed by their values).</summary>
-    public static IReadOnlyList<(string Name, Schema Schema)> Of(PipelineSpec spec, IReadOnlyList<(string Key, IReadOnlyList<string> Values)>? swept = null) =>
+    /// <paramref name="swept"/> keys (its columns are the keys' short names, typed by their fields).</summary>
+    public static IReadOnlyList<(string Name, Schema Schema)> Of(PipelineSpec spec, IReadOnlyList<SweptKey>? swept = null) =>
     [
         .. Experiment(spec),
         .. swept is { Count: > 0 } ? [(SweptTable, SweptValues.SchemaOf(swept))] : (IEnumerable<(string, Schema)>)[],

@@ -10,7 +10,7 @@ internal sealed record AnalysisFindings(IReadOnlyList<SpecError> Errors, IReadOn
 
     /// <param name="errorsSoFar">The binding and sweep errors of the document: an analysis over what they leave unknown
     /// is not checked, and one about an item they name is not said again.</param>
-    public static AnalysisFindings Of(PipelineSpec spec, IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept, NodeIndex index,
+    public static AnalysisFindings Of(PipelineSpec spec, IReadOnlyList<SweptKey> swept, NodeIndex index,
         SourceMap sources, string yaml, Analysis.AnalysisCheckContext context, IReadOnlyList<SpecError> errorsSoFar, MendedPaths mended)
     {
         // The analysis is checked against the tables the runs will write: with the experiment unknown or in error, or the sweep in
@@ -26,7 +26,7 @@ internal sealed record AnalysisFindings(IReadOnlyList<SpecError> Errors, IReadOn
     }
 
     private static (IReadOnlyList<SpecError> Errors, IReadOnlyList<Analysis.SweptKeyWarning> Warnings) Check(PipelineSpec spec,
-        IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept, NodeIndex index, SourceMap sources, string yaml,
+        IReadOnlyList<SweptKey> swept, NodeIndex index, SourceMap sources, string yaml,
         Analysis.AnalysisCheckContext context)
     {
         if (!Artifacts.DuckDbLibrary.Available)

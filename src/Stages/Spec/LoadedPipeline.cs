@@ -22,8 +22,8 @@ public sealed record LoadedPipeline(
     /// <summary>What the --set overrides did that the user may not have meant: a section of the pipeline they added.</summary>
     public IReadOnlyList<string> SetNotes { get; init; } = [];
 
-    /// <summary>Each swept key's short name (a column of swept.arrow) and its values as written.</summary>
-    public IReadOnlyList<(string Key, IReadOnlyList<string> Values)> Swept { get; init; } = [];
+    /// <summary>Each swept key's short name (a column of swept.arrow) and its values as written and the type of the field it sweeps.</summary>
+    public IReadOnlyList<SweptKey> Swept { get; init; } = [];
 
     /// <summary>Where each analysis step (by <see cref="Analysis.AnalysisSteps"/> name) is declared, its <c>sql:</c> value
     /// (<see cref="Analysis.SqlDeclaration.ToString"/> is "file:line:column" as `validate` writes positions), for a failure

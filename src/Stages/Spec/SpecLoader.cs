@@ -80,8 +80,8 @@ public static class SpecLoader
         if (SpecBinder.BindAll(root, null, sources, errors, mended) is not var (spec, index)) throw LoadErrors.Fail([.. duplicates, .. errors]);
 
         var axes = SweepPlanner.Plan(index, sources, errors, spec.Experiment, stored);
-        IReadOnlyList<(string Key, IReadOnlyList<string> Values)> swept =
-            [.. axes.Select(a => (a.ShortKey, (IReadOnlyList<string>)[.. a.Values.Select(v => v.Value ?? "")]))];
+        IReadOnlyList<SweptKey> swept =
+            [.. axes.Select(a => new SweptKey(a.ShortKey, [.. a.Values.Select(v => v.Value ?? "")], a.Declared))];
         var analysis = checkAnalysis
             ? AnalysisFindings.Of(spec, swept, index, sources, yaml, new Analysis.AnalysisCheckContext(analysisMoment, document.RemovedSweepKeys), errors, mended)
             : AnalysisFindings.None;

@@ -4,7 +4,8 @@ using YamlDotNet.RepresentationModel;
 namespace Retention.Spec;
 
 /// <summary>One swept field: its dotted path, the run-id key (last path segment) and its values.</summary>
-internal sealed record SweepAxis(string Path, IReadOnlyList<string> Keys, string ShortKey, IReadOnlyList<YamlScalarNode> Values)
+/// <param name="Declared">The swept field's type (int, long, double, bool, string; nullable unwrapped).</param>
+internal sealed record SweepAxis(string Path, IReadOnlyList<string> Keys, string ShortKey, IReadOnlyList<YamlScalarNode> Values, Type Declared)
 {
     /// <summary>The value as it appears in a run id: characters other than [A-Za-z0-9.+-] become '-'.
     /// '_' is replaced too, since it separates the parameters of an id.</summary>
@@ -86,7 +87,7 @@ internal static class SweepPlanner
                     $"'{key}' and '{clash.Path}' both end in '{shortKey}', which names the run parameter; sweep only one of them"));
                 continue;
             }
-            axes.Add(new SweepAxis(key, target.Keys, shortKey, values));
+            axes.Add(new SweepAxis(key, target.Keys, shortKey, values, Nullable.GetUnderlyingType(target.Field.Type) ?? target.Field.Type));
         }
 
         var runs = axes.Aggregate(1L, (n, a) => Math.Min(n * a.Values.Count, MaxRuns + 1L));

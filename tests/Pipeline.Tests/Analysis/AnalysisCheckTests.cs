@@ -135,10 +135,10 @@ public class AnalysisCheckTests
     }
 
     [Fact]
-    public void A_swept_key_has_one_type_over_all_its_values()
+    public void A_swept_key_of_no_declared_field_has_one_type_over_all_its_values()
     {
         var schema = Retention.Pipeline.SweptValues.SchemaOf([
-            ("width", ["16", "64"]), ("lr", ["1", "0.5"]), ("preset", ["4M", "20M"]), ("flag", ["true", "false"]), ("mixed", ["1", "a"])]);
+            new("width", ["16", "64"]), new("lr", ["1", "0.5"]), new("preset", ["4M", "20M"]), new("flag", ["true", "false"]), new("mixed", ["1", "a"])]);
         Assert.Equal(["int64", "double", "utf8", "bool", "utf8"], schema.FieldsList.Select(f => f.DataType.Name));
     }
 

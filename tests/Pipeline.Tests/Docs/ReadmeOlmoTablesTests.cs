@@ -15,7 +15,7 @@ public class ReadmeOlmoTablesTests
     {
         var spec = SpecLoader.Load(RepoFiles.Pipeline("olmo-compute.yaml"), "cpu", checkAnalysis: false).Runs[0].Spec;
         Assert.Null(spec.Probes);
-        var tables = Retention.Pipeline.RunTables.Of(spec, [("seed", ["0", "1"])]);
+        var tables = Retention.Pipeline.RunTables.Of(spec, [new SweptKey("seed", ["0", "1"], typeof(long))]);
         var text = Readme.Load().Text;
         var section = text[text.IndexOf("## The OLMo experiments", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n## ", 1, StringComparison.Ordinal)];

@@ -34,4 +34,33 @@ public class SweptTableTests() : InTempFolder("swept-")
             Assert.Equal(["int64", "double"], reader.Schema.FieldsList.Select(f => f.DataType.Name));
         }
     }
+
+    [Fact]
+    public async Task A_key_takes_its_fields_type_whatever_literal_the_sweep_wrote()
+    {
+        // spectrum_scale is a double written as integers, width an int written as hex (YAML): the README's DOUBLE and
+        // BIGINT, so a query over swept reads one type whichever values a sweep happens to list.
+        var pipeline = Load(Yaml(
+            "name: t",
+            "synthetic: {tasks: 2, dims_per_task: 2}",
+            "train: {steps: 10, batch_size: 8, log_every: 10}",
+            "sweep:",
+            "  synthetic.width: [0x2, 3]",
+            "  synthetic.spectrum_scale: [1, 2]",
+            "analysis:",
+            "  tables:",
+            "    - name: types",
+            "      sql: SELECT DISTINCT typeof(s.width) AS w, typeof(s.spectrum_scale) AS scale, s.spectrum_scale / 2 AS half, s.width FROM swept s ORDER BY ALL"));
+        Assert.Equal(["int64", "double"], SweptValues.SchemaOf(pipeline.Swept).FieldsList.Select(f => f.DataType.Name));
+        var result = await PipelineRunner.RunAsync(pipeline, dir, SilentProgress.Instance, CancellationToken.None);
+
+        var table = Assert.Single(result.Tables).Result;
+        Assert.Equal(["BIGINT DOUBLE 0.5 2", "BIGINT DOUBLE 0.5 3", "BIGINT DOUBLE 1 2", "BIGINT DOUBLE 1 3"],
+            table.Rows.Select(r => string.Join(' ', r.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))));
+        foreach (var run in pipeline.Runs)
+        {
+            using var reader = new ArrowFileReader(File.OpenRead(Path.Combine(result.SweepDir, "runs", run.RunId, SweptValues.File)));
+            Assert.Equal(["int64", "double"], reader.Schema.FieldsList.Select(f => f.DataType.Name));
+        }
+    }
 }
