@@ -27,7 +27,8 @@ public sealed record AdoptedRun(string FromDir, string ToDir, IReadOnlyDictionar
         var adopted = new AdoptedRun(fromDir, toDir, rewritten);
         try
         {
-            await PipelineRunner.WriteHeaderAsync(to, toDir, SweptValues.SchemaOf(pipeline.Swept));
+            // The device it trained on stays its own (provenance.json's), not this machine's pick for `auto`.
+            await PipelineRunner.WriteHeaderAsync(to, toDir, SweptValues.SchemaOf(pipeline.Swept), SweepContract.ReadProvenance(toDir)?.Device);
             Synthetic.SyntheticTrainer.RenameCells(Checkpoint(toDir), newIds);
         }
         catch { await adopted.UndoAsync(); throw; }

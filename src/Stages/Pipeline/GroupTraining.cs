@@ -41,7 +41,7 @@ static class GroupTraining
         }
         try
         {
-            foreach (var (run, cell) in group.Zip(cells)) await RunHeader.WriteAsync(run, cell.RunDir, sweep.SweptSchema);
+            foreach (var (run, cell) in group.Zip(cells)) await RunHeader.WriteAsync(run, cell.RunDir, sweep.SweptSchema, shared.Device);
             status = sweep.Pipeline.Spec.Experiment switch
             {
                 "olmo" => await OlmoRunGraph.RunAsync(cells[0], sweep.DataDirectory, steps, token, sweep.Resume, absoluteIdsFrom, earlier?.DataDirectory),

@@ -79,7 +79,7 @@ public static class PipelineRunner
 
     // Kept here for their callers: the header and status.json have their own files.
     /// <inheritdoc cref="RunHeader.WriteAsync"/>
-    public static Task WriteHeaderAsync(RunPlan run, string runDir, Schema swept) => RunHeader.WriteAsync(run, runDir, swept);
+    public static Task WriteHeaderAsync(RunPlan run, string runDir, Schema swept, string? device = null) => RunHeader.WriteAsync(run, runDir, swept, device);
 
     /// <inheritdoc cref="RunHeader.Files"/>
     public static readonly IReadOnlyList<string> HeaderFiles = RunHeader.Files;

@@ -9,8 +9,10 @@ namespace Retention.Pipeline;
 /// params and theory tables (the files of <see cref="Files"/>).</summary>
 public static class RunHeader
 {
-    public static Task WriteAsync(RunPlan run, string runDir, Schema swept) =>
-        run.Spec.Experiment == "synthetic" ? WriteSyntheticAsync(run, runDir, swept) : WriteRunYamlAsync(run, runDir, swept);
+    /// <param name="device">The device the run trains on (provenance.json's: `auto` resolved to what it picks), which
+    /// params.arrow records beside the device: setting; null before it has one (the setting stands in until it trains).</param>
+    public static Task WriteAsync(RunPlan run, string runDir, Schema swept, string? device = null) =>
+        run.Spec.Experiment == "synthetic" ? WriteSyntheticAsync(run, runDir, swept, device ?? run.Spec.Device) : WriteRunYamlAsync(run, runDir, swept);
 
     /// <summary>The files <see cref="WriteAsync"/> writes (those of an OLMo run are the first two); RunHeaderFilesTests
     /// checks that none is missing.</summary>
@@ -23,7 +25,7 @@ public static class RunHeader
         await SweptValues.WriteAsync(runDir, run.Parameters, swept);
     }
 
-    static async Task WriteSyntheticAsync(RunPlan run, string runDir, Schema swept)
+    static async Task WriteSyntheticAsync(RunPlan run, string runDir, Schema swept, string device)
     {
         await WriteRunYamlAsync(run, runDir, swept);
         var spec = run.Spec;
@@ -31,7 +33,7 @@ public static class RunHeader
         var sweep = string.Join(",", run.Parameters.Select(p => $"{p.Key}={p.Value}"));
         await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "params.arrow"), SyntheticTables.Params,
             [new ParamsRow(sweep, spec.Synthetic.Width, spec.Seed, spec.Synthetic.Tasks, spec.Synthetic.DimsPerTask,
-                spec.Train.Steps, spec.Train.BatchSize, spec.Train.Lr, spec.Device)]);
+                spec.Train.Steps, spec.Train.BatchSize, spec.Train.Lr, device, spec.Device)]);
         await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "theory.arrow"), SyntheticTables.Theory,
             SyntheticRecords.Theory(mixture, spec.Synthetic.Width));
         await ArrowFiles.WriteTableAsync(Path.Combine(runDir, "utilities.arrow"), SyntheticTables.Utilities,

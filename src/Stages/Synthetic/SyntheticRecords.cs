@@ -32,7 +32,7 @@ public sealed record UtilityRow(int Task, int Feature, double Lambda, double Uti
 
 /// <summary>params.arrow: one row saying what this run was.</summary>
 public sealed record ParamsRow(string Sweep, int Width, int Seed, int Tasks, int DimsPerTask, long Steps,
-    int BatchSize, double Lr, string Device);
+    int BatchSize, double Lr, string Device, string DeviceRequested);
 
 public static class SyntheticRecords
 {

@@ -40,5 +40,6 @@ public static class SyntheticTables
     public static readonly RecordBatchBuilder<ParamsRow> Params = new RecordBatchBuilder<ParamsRow>()
         .Utf8("swept", r => r.Sweep).Int32("width", r => r.Width).Int32("seed", r => r.Seed)
         .Int32("tasks", r => r.Tasks).Int32("dims_per_task", r => r.DimsPerTask).Int64("steps", r => r.Steps)
-        .Int32("batch_size", r => r.BatchSize).Float64("lr", r => r.Lr).Utf8("device", r => r.Device);
+        .Int32("batch_size", r => r.BatchSize).Float64("lr", r => r.Lr).Utf8("device", r => r.Device)
+        .Utf8("device_requested", r => r.DeviceRequested);
 }
