@@ -69,6 +69,9 @@ public static class SweepSubmitter
         var tasks = pipeline.Spec.Experiment == "synthetic"
             ? SweepGroups.Of(pending)
             : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
+        // A task holds all its runs at once: checked as a whole against --mem, as each run was on its own when the pipeline loaded.
+        if (resources.TaskMemory is { } taskMemory && TaskMemoryCheck.Error(pipeline.SourceName, tasks, taskMemory) is { } tooBig)
+            throw new SpecException(tooBig);
         var submission = new SlurmSubmission(SlurmSubmission.NextNumber(sweepDir), sweepDir, Path.GetFullPath(artifactsRoot), pipeline.Profile,
             pipeline.BaseDirectory, [.. tasks.Select(t => (IReadOnlyList<string>)[.. t.Select(r => r.RunId)])], resources, DateTime.UtcNow.ToString("o"));
         string name = JobName(pipeline);

@@ -13,9 +13,11 @@ public sealed class SubmitMemoryCheckTests() : InTempFolder("submit-memory-")
     // About 0.24 GiB: width 4 over D = 16 input dimensions at batch 1,000,000.
     const string Pipeline = "name: mem\nsynthetic: {tasks: 4, dims_per_task: 4, width: 4}\ntrain: {steps: 2, batch_size: 1000000, log_every: 1}\n";
 
-    (int Exit, string Out, string Err) Submit(bool smallLoginNode, params string[] options)
+    (int Exit, string Out, string Err) Submit(bool smallLoginNode, params string[] options) => Submit(Pipeline, smallLoginNode, options);
+
+    (int Exit, string Out, string Err) Submit(string pipeline, bool smallLoginNode, params string[] options)
     {
-        File.WriteAllText(Path.Combine(dir, "m.yaml"), Pipeline);
+        File.WriteAllText(Path.Combine(dir, "m.yaml"), pipeline);
         // Slurm as a stub: a dry run asks the scheduler whether an earlier array is queued, and submits nothing.
         var path = Cluster.FakeSlurm.Path(Path.Combine(dir, "fake-bin"), ("sbatch", "exit 1"), ("squeue", "exit 0"));
         var environment = new Dictionary<string, string?> { ["PATH"] = path };
@@ -48,5 +50,22 @@ public sealed class SubmitMemoryCheckTests() : InTempFolder("submit-memory-")
                         "--mem 100M gives each task 0.1 GiB (give a larger --mem, or lower train.batch_size", refused.Err);
         Assert.DoesNotContain("this machine has", refused.Err);
         Assert.DoesNotContain("#SBATCH", refused.Out);
+    }
+
+    [Fact]
+    public void A_task_that_trains_several_runs_at_once_is_checked_for_all_of_them()
+    {
+        // Five seeds of width 4 train as one task (one batched trainer): 5 × 0.24 GiB. Each run alone fits 1G; the task does not.
+        var seeds = Pipeline + "sweep:\n  seed: [0, 1, 2, 3, 4]\n";
+        var refused = Submit(seeds, smallLoginNode: false, "--mem", "1G");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("error: m.yaml: sweep: task 0 trains 5 runs at once (seed-0, seed-1, seed-2 and 2 more: one batched trainer, " +
+                        "each run padded to width 4) and needs about 1.2 GiB, though one run alone needs 0.2 GiB; --mem 1G gives each task " +
+                        "1 GiB (give a larger --mem, or lower train.batch_size", refused.Err);
+        Assert.DoesNotContain("#SBATCH", refused.Out);
+
+        var fits = Submit(seeds, smallLoginNode: false, "--mem", "2G");
+        Assert.True(fits.Exit == 0, fits.Out + fits.Err);
+        Assert.Contains("#SBATCH --mem=2G", fits.Out);
     }
 }

@@ -1,0 +1,38 @@
+using Retention.Messages;
+using Retention.Spec;
+
+namespace Retention.Cluster;
+
+/// <summary>
+/// What one array task holds at once against the --mem it asks for. A task's synthetic runs train as one batched trainer
+/// (`pipeline task` trains its runs as one group): every cell at once, padded to the widest, so the task needs the sum of
+/// its cells at that width. The pipeline's own check compares one run's estimate with --mem, which a task of ten seeds
+/// exceeds tenfold.
+/// </summary>
+public static class TaskMemoryCheck
+{
+    /// <summary>Bytes a task of synthetic runs (one group: equal but for width and seed) needs at once.</summary>
+    public static double Need(IReadOnlyList<RunPlan> task) =>
+        task.Count * ResourceEstimate.SyntheticBytes(task.MaxBy(r => r.Spec.Synthetic.Width)!.Spec);
+
+    /// <summary>The error for the first task of CPU synthetic runs that needs more than <paramref name="budget"/>, or null.
+    /// A task of one run is left to the pipeline's check, which names the key to lower; GPU runs are not checked (their
+    /// memory is the device's), as there.</summary>
+    public static SpecError? Error(string source, IReadOnlyList<IReadOnlyList<RunPlan>> tasks, MemoryBudget budget)
+    {
+        for (int i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            if (task.Count < 2 || task.Any(r => r.Spec is not { Experiment: "synthetic", Device: "cpu" })) continue;
+            double need = Need(task);
+            if (need <= budget.Bytes) continue;
+            int widest = task.Max(r => r.Spec.Synthetic.Width);
+            return new SpecError(source, 0, 0, SpecSchema.SweepKey,
+                $"task {i} trains {task.Count} runs at once ({Listing.FirstFew(task.Select(r => r.RunId))}: one batched trainer, " +
+                $"each run padded to width {widest}) and needs about {ResourceEstimate.GiB(need)}, though one run alone needs " +
+                $"{ResourceEstimate.GiB(need / task.Count)}; {budget.Has} ({budget.Or}lower train.batch_size, synthetic.width, or the " +
+                "input dimensions: synthetic.tasks × dims_per_task)");
+        }
+        return null;
+    }
+}
