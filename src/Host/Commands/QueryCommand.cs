@@ -27,10 +27,12 @@ public static class QueryCommand
             {
                 var text = r.GetValue(sql)!;
                 if (string.IsNullOrWhiteSpace(text)) throw new UsageException("the SQL is empty; try \"SHOW TABLES\"");
+                // Said before anything runs, as a bad extension is: writing the result found it only after the query ran. Before
+                // the extension, which a folder (artifacts/, out/) usually lacks: "unknown extension ''" did not say what was wrong.
+                if (r.GetValue(output) is { } target && (Directory.Exists(target) || Path.EndsInDirectorySeparator(target)))
+                    throw new UsageException($"--output '{target}' {(Directory.Exists(target) ? "is" : "names")} a folder: name a file to write, " +
+                        $"e.g. {Path.Combine(target, "result" + QueryOutput.ExtensionOr(Path.TrimEndingDirectorySeparator(target), ".csv"))}");
                 var format = r.GetValue(output) is { } path ? QueryOutput.FormatOf(path) : null;
-                // Said before anything runs, as a bad extension is: writing the result found it only after the query ran.
-                if (r.GetValue(output) is { } target && Directory.Exists(target))
-                    throw new UsageException($"--output '{target}' is a folder: name a file to write, e.g. {Path.Combine(target, "result" + Path.GetExtension(target))}");
                 QueryTarget.Check(r.GetValue(dir)!);
                 // A CREATE in the query never lands in the cache. A table with a damaged file is left out whole, with a
                 // note: exploring the rest of the sweep must not wait for it (analysis, which must cover every run, fails).
@@ -126,6 +128,10 @@ static class QueryOutput
         var other => throw new UsageException(
             $"--output '{path}': unknown extension '{other}'; use .csv, .parquet or .arrow (.feather, .ipc)"),
     };
+
+    /// <summary>The extension of <paramref name="path"/> where it is one --output writes, else <paramref name="otherwise"/>.</summary>
+    public static string ExtensionOr(string path, string otherwise) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".parquet" or ".arrow" or ".feather" or ".ipc" ? Path.GetExtension(path) : otherwise;
 
     const string Kept = "_query_output";
 

@@ -321,6 +321,21 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Equal($"error: --output 'results.csv' is a folder: name a file to write, e.g. {Path.Combine("results.csv", "result.csv")}\n", err);
     }
 
+    /// <summary>A folder without an extension (the project folder, `out/` not made yet) was refused as "unknown extension ''",
+    /// which did not say what was wrong: it is said to be a folder too, with a file to give.</summary>
+    [Fact]
+    public async Task An_output_folder_without_an_extension_is_said_to_be_a_folder()
+    {
+        var sweep = await Sweep("s");
+        Directory.CreateDirectory(Path.Combine(dir, "results"));
+        var existing = Query(sweep, "SELECT count(*) AS n FROM metrics", "--output", "results");
+        Assert.Equal((2, ""), (existing.Exit, existing.Out));
+        Assert.Equal($"error: --output 'results' is a folder: name a file to write, e.g. {Path.Combine("results", "result.csv")}\n", existing.Err);
+        var named = Query(sweep, "SELECT count(*) AS n FROM metrics", "--output", "out" + Path.DirectorySeparatorChar);
+        Assert.Equal((2, ""), (named.Exit, named.Out));
+        Assert.Equal($"error: --output 'out{Path.DirectorySeparatorChar}' names a folder: name a file to write, e.g. {Path.Combine("out", "result.csv")}\n", named.Err);
+    }
+
     [Fact]
     public async Task Output_of_repeated_column_names_prints_and_writes_the_names_DuckDB_makes_unique()
     {
