@@ -52,7 +52,9 @@ public static class QueryCommand
                 // parser error, nothing run), one that would end the transaction keeping the query out of the sweep's cache,
                 // and, for --output, a last statement DuckDB says returns nothing.
                 if (statements[^1] is { ParseError: { } error } bad)
-                    throw new AnalysisException(StepOf(bad, statements.Count), error);
+                    throw SqlStatements.Refused(catalog.Connection, bad) is { } refused
+                        ? new UsageException($"{StepOf(bad, statements.Count)} ({bad.Summary}): {refused}")
+                        : new AnalysisException(StepOf(bad, statements.Count), error);
                 foreach (var statement in statements)
                     if (SqlStatements.Refused(catalog.Connection, statement) is { } why)
                         throw new UsageException($"{StepOf(statement, statements.Count)} ({statement.Summary}): {why}");

@@ -36,13 +36,15 @@ public static partial class SqlStatements
     /// </summary>
     public static IReadOnlyList<SqlStatement> Split(DuckDBConnection connection, string sql)
     {
-        int total = Count(connection, sql);
+        // The first parse's error is kept: DuckDB reads an IMPORT DATABASE's files while it parses, and one it cannot read
+        // aborts the connection's transaction, so every later parse says only "Current transaction is aborted".
+        var (total, firstError) = Parse(connection, sql);
         if (total == 0) return [];
         if (total == 1) return [Make(sql, 1, 0, sql.Length)];
         if (total > 1) return [.. Spans(connection, sql, total, closeLast: false).Select((s, i) => Make(sql, i + 1, s.Start, s.End))];
         // The statements before the one that fails end at the last ';' that surely ends one (see Ends); the failing one
         // runs from there to the end. DuckDB's error is its parser's on the whole text: its line and caret count there.
-        var error = ParseErrorOf(connection, sql);
+        var error = ParseErrorOf(firstError, sql);
         int cut = -1, before = 0;
         for (int end = sql.IndexOf(';'); end >= 0; end = sql.IndexOf(';', end + 1))
             if (Ends(connection, sql, end) is var n and > 0) (cut, before) = (end, n);
@@ -97,10 +99,12 @@ public static partial class SqlStatements
     /// </summary>
     public static string? Refused(DuckDBConnection connection, SqlStatement statement)
     {
-        if (!statement.Parses) return null;
+        // Checked before parsing: an IMPORT DATABASE whose folder cannot be read does not parse (DuckDB reads the files then),
+        // and is refused all the same rather than answered with the parser's words.
         if (Importing().IsMatch(statement.Placed[CommentsSkipped(statement.Placed, 0, statement.Placed.Length)..]))
             return "IMPORT DATABASE cannot run in a query: it runs the statements of the files it reads, which can end the " +
                 "transaction that keeps a query's changes out of the sweep's cache; import into a database of your own with the DuckDB shell";
+        if (!statement.Parses) return null;
         return TypeOf(connection, statement) == Transaction
             ? "transaction statements (BEGIN, COMMIT, ROLLBACK, ABORT, END) cannot run in a query: each query runs in a " +
               "transaction that is discarded when it ends, so that nothing it changes lands in the sweep's cache (catalog.duckdb), " +
@@ -135,8 +139,8 @@ public static partial class SqlStatements
     static int Count(DuckDBConnection connection, string sql) => Parse(connection, sql).Count;
 
     /// <summary>DuckDB's parser error for <paramref name="sql"/> (its own words, LINE and caret); parsing runs nothing.</summary>
-    static string ParseErrorOf(DuckDBConnection connection, string sql) =>
-        Parse(connection, sql).Error is { Length: > 0 } error ? KeywordColumns.WithHint(error, sql) : "DuckDB cannot parse this statement";
+    static string ParseErrorOf(string? error, string sql) =>
+        error is { Length: > 0 } ? KeywordColumns.WithHint(error, sql) : "DuckDB cannot parse this statement";
 
     static (int Count, string? Error) Parse(DuckDBConnection connection, string sql)
     {

@@ -457,6 +457,8 @@ public class QueryCommandTests() : InTempFolder("query-command-")
             "BEGIN TRANSACTION; SELECT 1",
             $"IMPORT DATABASE '{export}'",
             $"-- a comment first\nPRAGMA import_database('{export}')",
+            // A folder DuckDB cannot read fails its parse (it reads the files then), which answered "Current transaction is aborted".
+            $"IMPORT DATABASE '{Path.Combine(dir, "no-such-export")}'",
         })
         {
             var (exit, output, err) = Query(sweep, sql);
