@@ -6,12 +6,24 @@ public static class DeviceNames
 {
     public const string Allowed = "cpu, cuda, auto, cuda:N (N = GPU index)";
 
-    public static bool IsValid(string name) => name is "cpu" or "cuda" or "auto"
-        || name.StartsWith("cuda:", StringComparison.Ordinal) && name.Length > 5 && !name.AsSpan(5).ContainsAnyExcept("0123456789");
+    /// <remarks>An index past int's range names no GPU (and the trainer's index check could not read it): refused here, so
+    /// validate says it at the key rather than a run failing on it.</remarks>
+    public static bool IsValid(string name) => name is "cpu" or "cuda" or "auto" || IsDigits(name) && Index(name) is not null;
 
-    /// <summary>"unknown device 'CPU' (did you mean 'cpu'?); allowed: ...", as other unknown values say it.</summary>
+    /// <summary>"unknown device 'CPU' (did you mean 'cpu'?); allowed: ...", as other unknown values say it; for
+    /// cuda:N with an N too large to be a GPU index, that instead.</summary>
     public static string Unknown(string name) =>
-        $"unknown device '{name}'{(Meant(name) is { } meant ? $" (did you mean '{meant}'?)" : "")}; allowed: {Allowed}";
+        IsDigits(name) && Index(name) is null
+            ? $"device '{name}': GPU index {name[5..]} is too large (at most {int.MaxValue}); allowed: {Allowed}"
+            : $"unknown device '{name}'{(Meant(name) is { } meant ? $" (did you mean '{meant}'?)" : "")}; allowed: {Allowed}";
+
+    /// <summary>'cuda:' and digits only, whether or not they fit an int.</summary>
+    static bool IsDigits(string name) =>
+        name.StartsWith("cuda:", StringComparison.Ordinal) && name.Length > 5 && !name.AsSpan(5).ContainsAnyExcept("0123456789");
+
+    static int? Index(string name) =>
+        int.TryParse(name.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            ? index : null;
 
     /// <summary>The device <paramref name="name"/> likely means: itself in lower case (CPU, CUDA:0), cuda for a GPU (which the
     /// spelling helper would take for cpu, one letter away), none for another kind of processor (tpu, npu, xpu: also one

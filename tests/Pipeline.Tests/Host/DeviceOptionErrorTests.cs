@@ -43,4 +43,20 @@ public sealed class DeviceOptionErrorTests() : InTempFolder("device-option-")
         Assert.True(exit == 2, output + err);
         Assert.Equal("error: --device tpu: unknown device 'tpu'; allowed: cpu, cuda, auto, cuda:N (N = GPU index)", err.Trim());
     }
+
+    /// <summary>A GPU index past int's range names no GPU: validate refuses it at the file's key and as the option, exit 2,
+    /// rather than accepting it for a run to fail on.</summary>
+    [Fact]
+    public void A_gpu_index_too_large_for_an_int_is_refused_at_the_key_and_as_the_option()
+    {
+        File.WriteAllText(Path.Combine(dir, "p.yaml"), "name: p\ndevice: cuda:99999999999\nsynthetic: {tasks: 4, dims_per_task: 2, width: 2}\n");
+
+        var (exit, output, err) = CliProcess.Run(dir, Limit, ["validate", "p.yaml"]);
+        Assert.True(exit == 2, output + err);
+        Assert.Equal("error: p.yaml:2:9: device: device 'cuda:99999999999': GPU index 99999999999 is too large (at most 2147483647); allowed: cpu, cuda, auto, cuda:N (N = GPU index)", err.Trim());
+
+        (exit, output, err) = CliProcess.Run(dir, Limit, ["validate", "p.yaml", "--device", "cuda:2147483648"]);
+        Assert.True(exit == 2, output + err);
+        Assert.Equal("error: --device cuda:2147483648: device 'cuda:2147483648': GPU index 2147483648 is too large (at most 2147483647); allowed: cpu, cuda, auto, cuda:N (N = GPU index)", err.Trim());
+    }
 }

@@ -82,6 +82,9 @@ public class MalformedSpecTests
         { "unknown device", Yaml("name: a", "device: gpu"), 2, 9, "device", ["unknown device 'gpu' (did you mean 'cuda'?)", "allowed: cpu, cuda, auto, cuda:N"] },
         { "device in capitals", Yaml("name: a", "device: CPU"), 2, 9, "device", ["unknown device 'CPU' (did you mean 'cpu'?); allowed: cpu, cuda, auto, cuda:N"] },
         { "GPU index in capitals", Yaml("name: a", "device: CUDA:1"), 2, 9, "device", ["unknown device 'CUDA:1' (did you mean 'cuda:1'?)"] },
+        // Digits past int's range name no GPU: refused here, not accepted by validate and failed on by a run.
+        { "GPU index past int", Yaml("name: a", "device: cuda:99999999999"), 2, 9, "device", ["device 'cuda:99999999999': GPU index 99999999999 is too large (at most 2147483647); allowed: cpu, cuda, auto, cuda:N"] },
+        { "GPU index just past int", Yaml("name: a", "device: cuda:2147483648"), 2, 9, "device", ["GPU index 2147483648 is too large"] },
         { "misspelt device", Yaml("name: a", "device: cdua"), 2, 9, "device", ["unknown device 'cdua' (did you mean 'cuda'?)"] },
         { "unlike any device", Yaml("name: a", "device: metal"), 2, 9, "device", ["unknown device 'metal'; allowed: cpu, cuda, auto, cuda:N"] },
         { "another kind of processor", Yaml("name: a", "device: tpu"), 2, 9, "device", ["unknown device 'tpu'; allowed: cpu, cuda, auto, cuda:N"] },
