@@ -30,9 +30,7 @@ internal static class Profiles
         }
 
         if (overrides is not YamlMappingNode mapping) return document; // `gpu:` with nothing under it
-        var merged = YamlTree.Merge(document, mapping, sources);
-        // A profile cannot bring profiles of its own back in.
-        return YamlTree.Get(merged, Key) is null ? merged : YamlTree.Without(merged, Key, sources);
+        return YamlTree.Merge(document, mapping, sources);   // holds no profiles: Defined refused a profile that did
     }
 
     /// <summary>The names of the profiles the document defines, in file order.</summary>
@@ -54,6 +52,10 @@ internal static class Profiles
             if (!SpecNames.IsPipelineName(name))
                 errors.Add(sources.ErrorAt(keyNode, Key,
                     $"'{name}' is not a valid profile name: it names the sweep's folder (<name>-{name}); use letters, digits, '.', '_' and '-', starting with a letter or digit"));
+            else if (value is YamlMappingNode nested && nested.Children.Keys.FirstOrDefault(k => YamlTree.KeyText(k) == Key) is { } inner)
+                // Profiles are read at the top of the file only: one written inside a profile was dropped, unread.
+                errors.Add(sources.ErrorAt(inner, $"{Key}.{name}",
+                    $"unknown key '{Key}': a profile cannot hold profiles; define each one under the file's top-level '{Key}:'"));
             else if (value is YamlMappingNode || YamlTree.IsNull(value)) defined[name] = value;
             else errors.Add(sources.ErrorAt(value, $"{Key}.{name}",
                 $"a profile must be a mapping of overrides (e.g. train: {{steps: 500}}), got {YamlTree.Describe(value)}"));

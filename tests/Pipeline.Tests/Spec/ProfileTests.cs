@@ -118,4 +118,18 @@ public class ProfileTests
         }
         Assert.Equal(2, Load(Yaml("name: t", "profiles:", "  cpu-capacity.v2: {train: {steps: 2}}"), "cpu-capacity.v2").Spec.Train.Steps);
     }
+
+    /// <summary>Profiles are read at the top of the file only: `profiles:` inside a profile was dropped unread (its
+    /// profile loaded, the nested one was nowhere), so it is refused at its key, also when another profile is selected.</summary>
+    [Fact]
+    public void Profiles_inside_a_profile_are_refused_at_their_key()
+    {
+        var yaml = Yaml("name: t", "profiles:", "  cpu:", "    train: {steps: 2}", "    profiles:", "      fast: {seed: 3}", "  gpu: {device: cuda}");
+        foreach (var selected in new[] { "cpu", "gpu", null })
+        {
+            var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.LoadText(yaml, "p.yaml", selected)).Errors);
+            Assert.Equal(("profiles.cpu", 5, 5), (error.Path, error.Line, error.Column));
+            Assert.Equal("unknown key 'profiles': a profile cannot hold profiles; define each one under the file's top-level 'profiles:'", error.Message);
+        }
+    }
 }
