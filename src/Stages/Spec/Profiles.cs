@@ -39,7 +39,9 @@ internal static class Profiles
     private static OrderedDictionary<string, YamlNode> Defined(YamlNode? section, SourceMap sources)
     {
         var defined = new OrderedDictionary<string, YamlNode>();
-        if (section is null || YamlTree.IsNull(section)) return defined;
+        // `profiles: ~` (or `profiles:` with its profiles commented out) is refused as `sweep: ~` is: a section written
+        // with no value reads as none, and the file may have meant profiles it does not have.
+        if (section is null) return defined;
         if (section is not YamlMappingNode mapping)
             throw new SpecException(sources.ErrorAt(section, Key,
                 $"expected a mapping of profile name to overrides, got {YamlTree.Describe(section)}"));

@@ -100,6 +100,21 @@ public class ProfileTests
         Assert.Contains("a profile must be a mapping", error.Message);
     }
 
+    /// <summary>A null `profiles:` is refused at its key, as a null `sweep:` is (each a mapping written with no value).</summary>
+    [Theory]
+    [InlineData("profiles: ~", 11, "sweep: ~")]
+    [InlineData("profiles:", 10, "sweep:")]
+    public void A_null_profiles_section_is_refused_as_a_null_sweep_is(string line, int column, string sweepLine)
+    {
+        var error = Assert.Single(Errors(Yaml("name: a", line)));
+        Assert.Equal((2, column, "profiles"), (error.Line, error.Column, error.Path));
+        Assert.Equal("expected a mapping of profile name to overrides, got null", error.Message);
+
+        var sweep = Assert.Single(Errors(Yaml("name: a", sweepLine)));
+        Assert.Equal((2, column - 3, "sweep"), (sweep.Line, sweep.Column, sweep.Path));
+        Assert.EndsWith(", got null", sweep.Message);
+    }
+
     /// <summary>A profile names the sweep's folder, &lt;artifacts&gt;/&lt;name&gt;-&lt;profile&gt;: a name with '/' or '..' would put the
     /// sweep in another's folder (`--profile x/../../other` ran in artifacts/other, setting that sweep's runs aside), so profile
     /// names follow the pipeline name's rule, refused at their key, also when another profile is selected.</summary>
