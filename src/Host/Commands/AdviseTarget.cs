@@ -31,13 +31,13 @@ static class AdviseTarget
                     (sweep is null ? "" : $": give its sweep, {Relative(sweep)}"));
             case ArtifactLayout.Kind.SweepFolder:
                 throw new UsageException($"{path}: is a folder of sweeps; advise reads sweep directories and pools them run by run: " +
-                    $"give the sweeps to pool (pipeline advise {string.Join(' ', ArtifactLayout.Sweeps(full).Select(Relative))})");
+                    $"give the sweeps to pool (pipeline advise {Pipeline.ShellWords.Join(ArtifactLayout.Sweeps(full).Select(Relative))})");
             case ArtifactLayout.Kind.Other when Path.GetFileName(full) == ArtifactLayout.RunsDir && parent is not null:
                 throw new UsageException($"{path}: is a sweep's {ArtifactLayout.RunsDir}/ folder; give the sweep directory, {Relative(parent)}");
             case ArtifactLayout.Kind.Other when File.Exists(Path.Combine(full, ArtifactLayout.PipelineFile)):
                 // A submission writes the sweep's pipeline.yaml at once; runs/ only when its first task starts.
                 throw new UsageException($"{path}: is a sweep none of whose runs has started (no {ArtifactLayout.RunsDir}/ folder yet); " +
-                    $"advise once they have trained (`pipeline status {Relative(full)}` shows them)");
+                    $"advise once they have trained (`pipeline status {Pipeline.ShellWords.Quote(Relative(full))}` shows them)");
             case ArtifactLayout.Kind.Other:
                 throw new UsageException($"{path}: holds no {ArtifactLayout.RunsDir}/ folder: not a sweep directory written by `pipeline run` or `pipeline submit`");
         }

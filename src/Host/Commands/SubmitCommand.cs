@@ -77,7 +77,7 @@ public static class SubmitCommand
                     // Nothing to train, but the sweep is still this pipeline's: the runs it takes over and drops move as a submission moves them.
                     if (dry) WouldMove();
                     else Moved(await SweepSubmitter.AdoptAsync(plan, pipeline));
-                    Console.WriteLine($"{(plan.Runs == 1 ? "the one run" : $"all {plan.Runs} runs")} of {s.SweepDir} completed: nothing to submit (`pipeline analyze {s.SweepDir}` redoes the analysis; --overwrite trains again)");
+                    Console.WriteLine($"{(plan.Runs == 1 ? "the one run" : $"all {plan.Runs} runs")} of {s.SweepDir} completed: nothing to submit (`pipeline analyze {Retention.Pipeline.ShellWords.Quote(s.SweepDir)}` redoes the analysis; --overwrite trains again)");
                     return ExitCodes.Ok;
                 }
                 string what = $"{s.Tasks.Count} task(s) for {s.Tasks.Sum(t => t.Count)} run(s)" + (plan.CompletedEarlier > 0 ? $" ({plan.CompletedEarlier} completed earlier, kept)" : "");

@@ -32,7 +32,7 @@ static class UnfinishedRuns
         if (unfinished.Count == 0) return null;
         int count = states.Count(s => s != "completed");
         return $"{count} of the sweep's {runs.Count} runs {(count == 1 ? "has" : "have")} not completed ({string.Join(", ", unfinished)}): " +
-               $"{consequence(count)}; `pipeline status {sweepDir}` shows them";
+               $"{consequence(count)}; `pipeline status {ShellWords.Quote(sweepDir)}` shows them";
     }
 
     static string State(string runDir)

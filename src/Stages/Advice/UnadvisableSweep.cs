@@ -22,7 +22,7 @@ static class UnadvisableSweep
         said += "advice from trained runs needs an OLMo sweep (experiment: olmo); ";
         if (saved is not { Spec: { Experiment: "synthetic" } spec })
             return said + "a synthetic sweep's advice is exact, from its pipeline file (pipeline advise FILE)";
-        var command = $"pipeline advise {Path.GetRelativePath(Directory.GetCurrentDirectory(), file)}";
+        var command = $"pipeline advise {Pipeline.ShellWords.Quote(Path.GetRelativePath(Directory.GetCurrentDirectory(), file))}";
         return said + (spec.Synthetic.Rare is null
             ? $"this synthetic sweep's advice would be exact, from its pipeline file ({command}), but its pipeline has no " +
               "synthetic.rare task to advise on"

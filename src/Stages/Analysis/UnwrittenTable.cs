@@ -42,7 +42,7 @@ public static class UnwrittenTable
         // A sweep that has written it and still misses from the query had it left out, with a note of its own.
         var sweeps = declaring.Where(sweep => !Written(sweep, name)).ToList();
         if (sweeps.Count == 0) return null;
-        var target = sweeps.Count == 1 ? sweeps[0] : "SWEEP";
+        var target = sweeps.Count == 1 ? ShellWords.Quote(sweeps[0]) : "SWEEP";
         return $"table '{name}' is one the sweep's analysis writes (analysis.tables in its {ArtifactLayout.PipelineFile}), and it has not " +
             $"written it yet: the analysis runs when the runs end, or `pipeline analyze {target}` runs it (after `run --no-analysis` or a " +
             $"failed analysis; `pipeline status {target}` says where the sweep stands)" +

@@ -25,7 +25,7 @@ public sealed record LeftOutTable(string Name, string File, string Reason, strin
     static string AdviceFor(ArtifactFile? file, string path)
     {
         if (file is { Run: null })
-            return $"delete the file (`pipeline analyze {SweepOfAnalysis(path)}` writes the tables of the sweep's analysis again)";
+            return $"delete the file (`pipeline analyze {Pipeline.ShellWords.Quote(SweepOfAnalysis(path))}` writes the tables of the sweep's analysis again)";
         // The whole run, not the file: --resume skips a completed run whose directory is there, and a run without the
         // file would be silently missing from the table.
         return $"to train that run again, delete its directory {ResumeAdvice.RunDirectoryOf(path)} and run the sweep's pipeline with " +

@@ -145,7 +145,7 @@ public static class SweepObserver
     {
         var written = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
         return Directory.Exists(written) && Directory.EnumerateFiles(written).Any(f => !Path.GetFileName(f).StartsWith("advice", StringComparison.Ordinal))
-            ? new(null, "interrupted", $"it did not end (stopped or killed while writing analysis/, whose tables may be partial): `pipeline analyze {sweepDir}` writes them again")
+            ? new(null, "interrupted", $"it did not end (stopped or killed while writing analysis/, whose tables may be partial): `pipeline analyze {ShellWords.Quote(sweepDir)}` writes them again")
             : null;
     }
 

@@ -207,7 +207,7 @@ public static class SweepStatus
     {
         if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || runs.All(r => r.State is "not started" or WillNotStart)) return null;
         int unfinished = runs.Count(r => r.State != "completed");
-        return new(null, "not run", $"`pipeline analyze {sweepDir}` writes its tables and plots" +
+        return new(null, "not run", $"`pipeline analyze {ShellWords.Quote(sweepDir)}` writes its tables and plots" +
             (unfinished > 0 ? $" (from the rows written so far: {Plural(unfinished, "run")} not completed)" : ""));
     }
 
@@ -221,7 +221,7 @@ public static class SweepStatus
         int later = finished.Count(f => DateTime.TryParse(f, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
                                         && at.ToUniversalTime() > o.FinishedUtc);
         return later == 0 ? analysis
-            : a with { State = "stale", Detail = $"written before {Plural(later, "run")} finished, whose rows it leaves out: `pipeline analyze {sweepDir}` writes it again" };
+            : a with { State = "stale", Detail = $"written before {Plural(later, "run")} finished, whose rows it leaves out: `pipeline analyze {ShellWords.Quote(sweepDir)}` writes it again" };
     }
 
     /// <summary>"6 runs: 4 completed, 1 running, 1 failed" ("1 will not start" for a task Slurm leaves pending for ever).</summary>

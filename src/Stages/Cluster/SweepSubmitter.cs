@@ -123,7 +123,7 @@ public static class SweepSubmitter
                     replaced.Add((old, aside));
                 }
             if (Directory.Exists(s.Directory))   // another `submit` of this sweep got here first
-                throw new SlurmException($"{s.Directory} was written by another `pipeline submit` meanwhile: see `pipeline status {s.SweepDir}`");
+                throw new SlurmException($"{s.Directory} was written by another `pipeline submit` meanwhile: see `pipeline status {ShellWords.Quote(s.SweepDir)}`");
             var newIds = plan.Renamed.ToDictionary(m => m.From, m => m.To.RunId, StringComparer.Ordinal);
             foreach (var (from, to) in plan.Renamed) taken.Add(await TakeOverAsync(s.SweepDir, from, to, pipeline, newIds));
             var pipelineFile = Path.Combine(s.SweepDir, ArtifactLayout.PipelineFile);
@@ -170,7 +170,7 @@ public static class SweepSubmitter
         catch (SlurmException e)
         {
             throw new SlurmException($"the array was submitted as job {array}, but the analysis job was not ({e.Message}); " +
-                                     $"its tasks run, and `pipeline analyze {s.SweepDir}` does the analysis once `pipeline status` says they ended");
+                                     $"its tasks run, and `pipeline analyze {ShellWords.Quote(s.SweepDir)}` does the analysis once `pipeline status` says they ended");
         }
         await s.SaveAsync();
         return (s, setAside);

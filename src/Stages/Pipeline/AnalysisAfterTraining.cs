@@ -18,7 +18,7 @@ static class AnalysisAfterTraining
         {
             throw new AnalysisException(e.Step, e.Cause +
                 $"\n(the runs' artifacts in {sweepDir} are complete; after fixing the analysis, " +
-                $"`pipeline analyze {sweepDir} --pipeline FILE{(pipeline.Profile is { } profile ? $" --profile {profile}" : "")}` redoes it without training)",
+                $"`pipeline analyze {ShellWords.Quote(sweepDir)} --pipeline FILE{(pipeline.Profile is { } profile ? $" --profile {profile}" : "")}` redoes it without training)",
                 e.InnerException, e.DeclaredAt) { Written = e.Written };
         }
     }

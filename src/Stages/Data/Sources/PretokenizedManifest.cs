@@ -114,7 +114,7 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
 
     static string? Absolute(string? path) => path is null ? null : Path.GetFullPath(path);
 
-    static string Option(string name, string? value) => value is null ? "" : $" {name} {value}";
+    static string Option(string name, string? value) => value is null ? "" : $" {name} {Pipeline.ShellWords.Quote(value)}";
 
     static string Describe(int vocabSize, int eos, string? sha256) =>
         $"vocabulary {vocabSize:N0}, EOS {eos}" + (sha256 is null ? "" : $", files sha256 {sha256[..12]}…");
