@@ -38,7 +38,7 @@ public static class AdviseCommand
                     throw new UsageException($"--frequency must be in {Retention.Data.InjectionSchedule.AcceptedRange} instances per token " +
                         $"(as a task's frequency in a pipeline file), got {f}");
                 if (r.GetValue(size) is <= 0) throw new UsageException($"--size must be a positive parameter count, got {r.GetValue(size)}");
-                if (r.GetValue(kind) is not ("comparison" or "modular_addition")) throw new UsageException($"--kind '{r.GetValue(kind)}': use comparison or modular_addition");
+                OptionLists.OneOf(r.GetValue(kind)!, "--kind", ["comparison", "modular_addition"], "task kind");
                 // The advice writes tables and a plot into a folder; a file there would fail only at the first write.
                 if (r.GetValue(output) is { } folder && File.Exists(folder))
                     throw new UsageException($"--output {folder}: is a file; --output takes a folder for the advice tables and plot");

@@ -19,7 +19,6 @@ public static class BenchCommand
             Description = "single: each cell alone; batched: all cells in one trainer; bucketed: one trainer per bucket of similar widths (what run does on the CPU); both: all three and the speed-ups.",
             DefaultValueFactory = _ => "single",
         };
-        mode.AcceptOnlyFromAmong("single", "batched", "bucketed", "both");
         var steps = new Option<int>("--steps") { Description = "Timed steps per trainer (after 20 warm-up steps).", DefaultValueFactory = _ => 300 }.AtLeast(1);
         var tasks = new Option<int>("--tasks") { Description = "K: tasks of the mixture (synthetic.tasks).", DefaultValueFactory = _ => 32 }.AtLeast(1);
         var dims = new Option<int>("--dims-per-task") { Description = "d: dimensions of each task's block (synthetic.dims_per_task).", DefaultValueFactory = _ => 16 }.AtLeast(1);
@@ -40,7 +39,7 @@ public static class BenchCommand
                     throw new UsageException($"--grid {named} and --widths both name the widths: give one of them");
                 var config = new SyntheticBench.Config(OptionLists.Device(r.GetValue(device)!), r.GetValue(tasks), r.GetValue(dims), r.GetValue(batch),
                     r.GetValue(steps), Widths(r.GetValue(grid), r.GetValue(widths)!), OptionLists.Ints(r.GetValue(seeds)!, "--seeds"),
-                    Enum.Parse<SyntheticBench.Mode>(r.GetValue(mode)!, ignoreCase: true), r.GetValue(jobs));
+                    Enum.Parse<SyntheticBench.Mode>(OptionLists.OneOf(r.GetValue(mode)!, "--mode", Modes, "mode"), ignoreCase: true), r.GetValue(jobs));
                 if (SyntheticBench.WidthProblem(config) is { } wide)
                     throw new UsageException($"{(r.GetValue(grid) is { } g ? $"--grid {g}" : "--widths")}: {wide}");
                 BenchFolder.Check(r.GetValue(artifacts)!);
@@ -286,5 +285,7 @@ public static class BenchCommand
     static int[] Widths(string? grid, string widths) =>
         grid is null ? OptionLists.Ints(widths, "--widths", min: 1)
         : SyntheticBench.Grids.TryGetValue(grid, out var w) ? w
-        : throw new UsageException($"unknown --grid '{grid}'; known: {string.Join(", ", SyntheticBench.Grids.Keys)}");
+        : SyntheticBench.Grids[OptionLists.OneOf(grid, "--grid", [.. SyntheticBench.Grids.Keys], "grid")];
+
+    static readonly string[] Modes = ["single", "batched", "bucketed", "both"];
 }

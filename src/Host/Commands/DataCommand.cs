@@ -58,9 +58,8 @@ public static class DataCommand
         {
             try
             {
-                if (!TextTokenizer.Kinds.Contains(r.GetValue(kind)!))
-                    throw new UsageException($"--tokenizer '{r.GetValue(kind)}': use one of {string.Join(", ", TextTokenizer.Kinds)}");
-                if (r.GetValue(dtype) is not ("uint16" or "uint32")) throw new UsageException($"--dtype '{r.GetValue(dtype)}': use uint16 or uint32");
+                OptionLists.OneOf(r.GetValue(kind)!, "--tokenizer", TextTokenizer.Kinds, "tokenizer");
+                OptionLists.OneOf(r.GetValue(dtype)!, "--dtype", ["uint16", "uint32"], "dtype");
                 if (r.GetValue(kind) is TextTokenizer.HuggingFace or TextTokenizer.Bpe && r.GetValue(path) is null)
                     throw new UsageException($"--tokenizer {r.GetValue(kind)} needs --tokenizer-path" + (r.GetValue(kind) == TextTokenizer.Bpe ? " and --merges-path" : ""));
                 if (r.GetValue(kind) == TextTokenizer.Bpe && r.GetValue(merges) is null) throw new UsageException("--tokenizer bpe needs --merges-path");

@@ -21,6 +21,12 @@ internal static class OptionLists
         return values;
     }
 
+    /// <exception cref="UsageException"><paramref name="value"/> is none of <paramref name="allowed"/>; the message names
+    /// <paramref name="option"/> and the value likely meant, as a pipeline's unknown values and --device say them
+    /// ("--mode singel: unknown mode 'singel' (did you mean 'single'?); allowed: ...").</exception>
+    public static string OneOf(string value, string option, IReadOnlyList<string> allowed, string what) =>
+        allowed.Contains(value) ? value : throw new UsageException($"{option} {value}: {Retention.Spec.KeySuggestions.UnknownKey(value, allowed, what)}");
+
     /// <exception cref="UsageException"><paramref name="value"/> names no device; the message names <paramref name="option"/>
     /// (as a pipeline's --device does: the bench commands take the device as it is, not through a spec).</exception>
     public static string Device(string value, string option = "--device") =>

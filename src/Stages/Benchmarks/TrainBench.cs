@@ -30,7 +30,9 @@ public static class TrainBench
 
     /// <summary>What is wrong with <paramref name="c"/>, in the CLI's terms; null when nothing.</summary>
     public static string? Problem(Config c) =>
-        !OlmoConfig.PresetNames.Contains(c.Preset) ? $"--model {c.Preset}: unknown OLMo preset; allowed: {string.Join(", ", OlmoConfig.PresetNames)}"
+        // As the CLI's other unknown values: with the one likely meant (4m: '4M'). A precision is not suggested: fp16 is
+        // another format, not a misspelt fp32.
+        !OlmoConfig.PresetNames.Contains(c.Preset) ? $"--model {c.Preset}: {Spec.KeySuggestions.UnknownKey(c.Preset, OlmoConfig.PresetNames, "OLMo preset")}"
         : !MixedPrecision.Names.Contains(c.Precision) ? $"--precision {c.Precision}: unknown precision; allowed: {string.Join(", ", MixedPrecision.Names)}"
         : c.GradAccumulation < 1 || c.BatchSize % c.GradAccumulation != 0
             ? $"--batch-size {c.BatchSize} does not split into --grad-accumulation {c.GradAccumulation} equal micro-batches: give a batch size that is a multiple of it"

@@ -196,7 +196,11 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
     List<string> Listing() => [.. Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 
     [Theory]
-    [InlineData("bench train --model 5M", "--model 5M: unknown OLMo preset; allowed: 4M, 20M, 300M, 1B, 4B")]
+    [InlineData("bench train --model 5M", "--model 5M: unknown OLMo preset '5M'; allowed: 4M, 20M, 300M, 1B, 4B")]
+    // A misspelt value is said with the one meant, as a misspelt command or option is, and --device's values.
+    [InlineData("bench train --model 4m", "--model 4m: unknown OLMo preset '4m' (did you mean '4M'?); allowed: 4M, 20M, 300M, 1B, 4B")]
+    [InlineData("bench synthetic --mode singel", "--mode singel: unknown mode 'singel' (did you mean 'single'?); allowed: single, batched, bucketed, both")]
+    [InlineData("bench synthetic --grid fig3", "--grid fig3: unknown grid 'fig3' (did you mean 'fig2'?); allowed: fig2")]
     [InlineData("bench train --precision fp16", "--precision fp16: unknown precision; allowed: auto, fp32, bf16")]
     [InlineData("bench train --batch-size 2 --grad-accumulation 3 --seq-len 64 --vocab 1000",
         "--batch-size 2 does not split into --grad-accumulation 3 equal micro-batches: give a batch size that is a multiple of it")]
