@@ -78,9 +78,11 @@ public static partial class UsageErrors
     {
         if (CannotParse().Match(message) is not { Success: true } m) return message;
         var (token, name) = (m.Groups[1].Value, m.Groups[2].Value);
-        var min = command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name)) is { } option ? WholeOptions.MinimumOf(option) : null;
+        var bounds = command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name)) is { } option ? WholeOptions.BoundsOf(option) : null;
+        var min = bounds?.Least;
+        // An option bounded above (--signal-lead) says both bounds, as its refusal does, whatever the type could hold.
         string Whole(long least, long most, string example) =>
-            WholeNumber().IsMatch(token) ? $"a whole number from {Math.Max(least, min ?? least):N0} to {most:N0}"
+            WholeNumber().IsMatch(token) || bounds?.Most is not null ? $"a whole number from {Math.Max(least, min ?? least):N0} to {Math.Min(most, bounds?.Most ?? most):N0}"
             : $"a whole number{(min is { } at ? $" ≥ {at}" : "")} (digits only{example})";
         var takes = NullableOf().Replace(m.Groups[3].Value, "$1") switch
         {

@@ -13,7 +13,7 @@ namespace Retention.Host.Commands;
 /// </summary>
 internal static class WholeOptions
 {
-    static readonly ConditionalWeakTable<Option, StrongBox<long>> Minimums = new();
+    static readonly ConditionalWeakTable<Option, LeastValue> Minimums = new();
 
     public static Option<int> AtLeast(this Option<int> option, int min, string? meaning = null) => Add(option, new LeastValue(min, meaning));
 
@@ -22,13 +22,13 @@ internal static class WholeOptions
     /// <summary>A least value stated where the option's values are used too (<see cref="Retention.Cluster.SlurmResources"/>).</summary>
     public static Option<int> AtLeast(this Option<int> option, LeastValue least) => Add(option, least);
 
-    /// <summary>The least value <paramref name="option"/> takes; null where none was stated.</summary>
-    public static long? MinimumOf(Option option) => Minimums.TryGetValue(option, out var min) ? min.Value : null;
+    /// <summary>The least value <paramref name="option"/> takes (and the greatest, where it states one); null where none was stated.</summary>
+    public static LeastValue? BoundsOf(Option option) => Minimums.TryGetValue(option, out var least) ? least : null;
 
     /// <param name="least">The least value and what it means, said with the refusal ("0 = every core").</param>
     static Option<T> Add<T>(Option<T> option, LeastValue least)
     {
-        Minimums.AddOrUpdate(option, new StrongBox<long>(least.Least));
+        Minimums.AddOrUpdate(option, least);
         option.Validators.Add(r => Check(r, option.Name, least));
         return option;
     }

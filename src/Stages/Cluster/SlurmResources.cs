@@ -22,6 +22,9 @@ public sealed record SlurmResources(
     /// <summary>The least values of the whole-number options, which `submit` also refuses below as it parses them.</summary>
     public static readonly Messages.LeastValue LeastGpusPerRun = new(0), LeastCpusPerRun = new(1), LeastMaxParallel = new(0, "0 = no limit");
 
+    /// <summary>The bounds of --signal-lead: Slurm's --signal takes at most 65535 seconds; under 10 leaves a task no time to stop.</summary>
+    public static readonly Messages.LeastValue SignalLeadRange = new(10, "seconds", Most: 65535);
+
     /// <summary>A Slurm memory size as --mem takes it: a number, then perhaps a unit (K, M, G, T) and a B after it; the
     /// check of --mem and the size a task gets (<see cref="TaskMemory"/>) read it alike.</summary>
     const string MemSize = "^([0-9]+)(?:([KMGT])B?)?$";
@@ -31,9 +34,8 @@ public sealed record SlurmResources(
     {
         var problems = new List<string>();
         foreach (var (option, least, value) in new[] { ("--gpus-per-run", LeastGpusPerRun, GpusPerRun),
-                     ("--cpus-per-run", LeastCpusPerRun, CpusPerRun), ("--max-parallel", LeastMaxParallel, MaxParallel) })
+                     ("--cpus-per-run", LeastCpusPerRun, CpusPerRun), ("--max-parallel", LeastMaxParallel, MaxParallel), ("--signal-lead", SignalLeadRange, SignalLeadSeconds) })
             if (least.Refusal(option, value) is { } refusal) problems.Add(refusal);
-        if (SignalLeadSeconds is < 10 or > 65535) problems.Add($"--signal-lead must be 10…65535 seconds, got {SignalLeadSeconds}");
         if (Mem is not null && !Regex.IsMatch(Mem, MemSize, RegexOptions.IgnoreCase))
             problems.Add($"--mem '{Mem}' is not a Slurm memory size (e.g. 16G, 16GB, 500M)");
         if (Partition is not null && !Regex.IsMatch(Partition, "^[A-Za-z0-9_.,-]+$"))

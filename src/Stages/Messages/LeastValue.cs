@@ -6,9 +6,14 @@ namespace Retention.Messages;
 /// never disagree on the bound or the words.
 /// </summary>
 /// <param name="Meaning">What the least value means, said with the refusal ("0 = no limit").</param>
-public sealed record LeastValue(long Least, string? Meaning = null)
+/// <param name="Most">The greatest value, for an option bounded above too (--signal-lead): refused in the same words, which
+/// then name both bounds.</param>
+public sealed record LeastValue(long Least, string? Meaning = null, long? Most = null)
 {
-    /// <summary>"--max-parallel must be ≥ 0 (0 = no limit), got -1"; null where <paramref name="value"/> is not below it.</summary>
+    /// <summary>"--max-parallel must be ≥ 0 (0 = no limit), got -1", "--signal-lead must be from 10 to 65535 (seconds), got 5";
+    /// null where <paramref name="value"/> is within the bounds.</summary>
     public string? Refusal(string option, long value) =>
-        value < Least ? $"{option} must be ≥ {Least}{(Meaning is null ? "" : $" ({Meaning})")}, got {value}" : null;
+        value < Least || value > Most
+            ? $"{option} must be {(Most is { } most ? $"from {Least} to {most}" : $"≥ {Least}")}{(Meaning is null ? "" : $" ({Meaning})")}, got {value}"
+            : null;
 }

@@ -28,7 +28,10 @@ public class OptionTypeErrorTests() : InTempFolder("option-type-")
     [InlineData("bench probes x.yaml --jobs all", "Cannot parse argument 'all' for option '--jobs': it takes a whole number ≥ 0 (digits only).")]
     [InlineData("submit x.yaml --slurm --cpus-per-run all", "Cannot parse argument 'all' for option '--cpus-per-run': it takes a whole number ≥ 1 (digits only).")]
     [InlineData("submit x.yaml --slurm --max-parallel -1", "--max-parallel must be ≥ 0 (0 = no limit), got -1")]
-    [InlineData("submit x.yaml --slurm --signal-lead 5", "--signal-lead must be ≥ 10 (seconds, at most 65535), got 5")]
+    [InlineData("submit x.yaml --slurm --signal-lead 5", "--signal-lead must be from 10 to 65535 (seconds), got 5")]
+    // Bounded above too: a value that is no number is said with both of its bounds, and one too large for an int as any too large.
+    [InlineData("submit x.yaml --slurm --signal-lead soon", "Cannot parse argument 'soon' for option '--signal-lead': it takes a whole number from 10 to 65,535.")]
+    [InlineData("submit x.yaml --slurm --signal-lead 3000000000", "--signal-lead must be from 10 to 65535 (seconds), got 3000000000")]
     [InlineData("data tokenize x --out t --tokens-per-file 1e6", "Cannot parse argument '1e6' for option '--tokens-per-file': it takes a whole number ≥ 1 (digits only, such as 100000000).")]
     // Optional options (a Nullable type): advise's --size and --frequency said "as expected type 'System.Nullable`1[System.Int64]'".
     [InlineData("advise sweep --size 1e5 --frequency 0.001", "Cannot parse argument '1e5' for option '--size': it takes a whole number (digits only, such as 100000000).")]
@@ -49,6 +52,10 @@ public class OptionTypeErrorTests() : InTempFolder("option-type-")
     [InlineData("--gpus-per-run", "-1", "--gpus-per-run must be ≥ 0, got -1")]
     [InlineData("--cpus-per-run", "0", "--cpus-per-run must be ≥ 1, got 0")]
     [InlineData("--max-parallel", "-1", "--max-parallel must be ≥ 0 (0 = no limit), got -1")]
+    // Refused as parsed below its least and above its most: both said in the words the record's check says them in (it said
+    // "--signal-lead must be 10…65535 seconds" where the option's own refusal said "≥ 10 (seconds, at most 65535)").
+    [InlineData("--signal-lead", "5", "--signal-lead must be from 10 to 65535 (seconds), got 5")]
+    [InlineData("--signal-lead", "70000", "--signal-lead must be from 10 to 65535 (seconds), got 70000")]
     public void Submit_and_its_resources_refuse_a_value_below_the_least_alike(string option, string value, string expected)
     {
         var (exit, _, err) = CliProcess.Run(dir, TimeSpan.FromMinutes(2), "submit", "x.yaml", "--slurm", option, value);
@@ -59,6 +66,7 @@ public class OptionTypeErrorTests() : InTempFolder("option-type-")
         {
             "--gpus-per-run" => new Retention.Cluster.SlurmResources(GpusPerRun: v),
             "--cpus-per-run" => new Retention.Cluster.SlurmResources(CpusPerRun: v),
+            "--signal-lead" => new Retention.Cluster.SlurmResources(SignalLeadSeconds: v),
             _ => new Retention.Cluster.SlurmResources(MaxParallel: v),
         };
         Assert.Equal(expected, Assert.Single(resources.Problems()));
