@@ -57,6 +57,7 @@ public static class AdviseCommand
                         throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory " +
                             (SweepOf(paths[0]) is { } sweep ? $"(pipeline advise {sweep})" : "(artifacts/NAME[-PROFILE])"));
                     var dir = r.GetValue(output) ?? AdviceFolder.Of(paths[0], pipeline);
+                    using var hold = HoldOutput(dir, given: r.GetValue(output) is not null, []);
                     RemoveLeftovers(dir);
                     result = await AdviceReport.SyntheticAsync(pipeline.Spec, pipeline.Runs, dir);
                 }
@@ -78,6 +79,7 @@ public static class AdviseCommand
                     // an analysis of the sweep the advice writes into (by default the first's) never interleaves its files with it.
                     // That sweep is held as written, the others as read only, which `status` tells apart.
                     using var held = AnalysisHold.AcquireAll(paths, "advise", writesInto: dir);
+                    using var hold = HoldOutput(dir, given: r.GetValue(output) is not null, paths);
                     RemoveLeftovers(dir);
                     result = await AdviceReport.EmpiricalAsync(paths, dir, r.GetValue(target), r.GetValue(size), r.GetValue(frequency), r.GetValue(kind)!);
                     // Read under the holds, as the runs were: a stopped or failed run's last evaluation was pooled as if final.
@@ -100,6 +102,47 @@ public static class AdviseCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Holds the folder the advice goes to against every other writer while the advice writes it: another advice into it
+    /// would put its files beside or over these. A sweep's analysis/ is held as `analyze` holds it (that sweep's lock; null where
+    /// one of the sweeps read is that sweep, held so already); any other folder by its own lock (<see cref="OutputLock"/>),
+    /// whose files go when the advice ends. The folder is made for the lock; a failed advice removes it again, with the
+    /// folders above it that it made, so a failing advice leaves no folder behind.
+    /// </summary>
+    /// <param name="given">Whether the folder is --output (said so in the refusal) or the command's default.</param>
+    /// <exception cref="OutputLockedException">Another advice (or a probe) is writing the folder.</exception>
+    static IDisposable? HoldOutput(string dir, bool given, IReadOnlyList<string> heldSweeps)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
+        if (Path.GetFileName(full) == ArtifactLayout.AnalysisDir && Path.GetDirectoryName(full) is { } sweep
+            && ArtifactLayout.KindOf(sweep) == ArtifactLayout.Kind.Sweep)
+            return heldSweeps.Any(s => Path.TrimEndingDirectorySeparator(Path.GetFullPath(s)) == sweep) ? null : AnalysisHold.Acquire(sweep, "advise");
+        if (heldSweeps.Any(s => Path.TrimEndingDirectorySeparator(Path.GetFullPath(s)) == full)) return null;   // a sweep read, held already
+        var made = EmptyFolder.FirstMissing(full);
+        try
+        {
+            var claim = OutputLock.Acquire(dir, SweepLock.ForAdvice, given ? $"--output {dir}" : $"the advice folder {dir}",
+                given ? "give another --output" : "write the advice elsewhere with --output DIR");
+            return new Made(claim, dir, made);
+        }
+        catch
+        {
+            if (made is not null) EmptyFolder.RemoveIfEmpty(dir, made);   // a folder it cannot lock in (read-only): not left behind
+            throw;
+        }
+    }
+
+    /// <summary>The folder's lock, released and its files removed when the advice ends; the folder goes too where the advice
+    /// made it and wrote nothing there (it failed).</summary>
+    sealed class Made(ScanClaim claim, string dir, string? made) : IDisposable
+    {
+        public void Dispose()
+        {
+            claim.Dispose();
+            if (made is not null) EmptyFolder.RemoveIfEmpty(dir, made);   // a folder that was there before stays, empty or not
+        }
     }
 
     /// <summary>Removes the advice files' .tmp that an advise killed while putting its files in place left in

@@ -28,7 +28,7 @@ public static class ProbeCommand
         {
             string? claimed = null;   // the output folder this scan made: the default one, or a new --output
             string? made = null;      // the topmost folder of claimed's path this scan made (a of a new --output a/b/c)
-            ScanClaim? scan = null;   // the default folder, held while the scan runs
+            ScanClaim? scan = null;   // the output folder (the default one, or --output), held while the scan runs
             try
             {
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
@@ -61,10 +61,15 @@ public static class ProbeCommand
                 if (r.GetValue(output) is { } given)
                 {
                     outDir = Path.GetFullPath(given);
+                    // Before the lock too: an earlier scan's folder is refused as it is, without a lock's files put in it for an instant.
                     if (ProbeTarget.OutputProblem(outDir, r.GetValue(overwrite)) is { } taken) throw new UsageException(taken);
-                    ProbeTarget.RemoveLeftovers(outDir, line => Console.Error.WriteLine($"note: {line}"));
-                    // A scan that fails (a full disk) writes nothing: not even the folder, as `advise --output`.
+                    // A scan that fails (a full disk) writes nothing: not even the folder (which the lock makes), as `advise --output`.
                     if (!Directory.Exists(outDir)) (claimed, made) = (outDir, EmptyFolder.FirstMissing(outDir));
+                    // Held while the scan runs: a second scan into the folder meanwhile would write its tables over or beside these.
+                    scan = OutputLock.Acquire(outDir, SweepLock.ForProbe, $"--output {outDir}", "give another --output");
+                    // Again under the lock: a scan that held the folder a moment ago may have written its tables there.
+                    if (ProbeTarget.OutputProblem(outDir, r.GetValue(overwrite)) is { } written) throw new UsageException(written);
+                    ProbeTarget.RemoveLeftovers(outDir, line => Console.Error.WriteLine($"note: {line}"));
                 }
                 else
                 {

@@ -73,12 +73,13 @@ public static class ProbeTarget
 
     /// <summary>Why the scan must not write into <paramref name="outputDir"/>: it holds files already (an earlier
     /// scan, or anything else) and <paramref name="overwrite"/> was not given; null when it may. A table's .tmp that a killed
-    /// scan left is no earlier scan: not counted (<see cref="RemoveLeftovers"/> removes it).</summary>
+    /// scan left is no earlier scan: not counted (<see cref="RemoveLeftovers"/> removes it), nor are the lock's files
+    /// (<see cref="OutputLock"/>: this scan's own, or a killed one's, which this scan's lock takes over and removes).</summary>
     public static string? OutputProblem(string outputDir, bool overwrite)
     {
         if (overwrite || !Directory.Exists(outputDir)) return null;
         var held = Directory.EnumerateFileSystemEntries(outputDir).Select(e => Path.GetFileName(e)!)
-            .Where(name => !LeftoverTmp.IsOf(name, TableFiles)).Order(StringComparer.Ordinal).ToList();
+            .Where(name => !LeftoverTmp.IsOf(name, TableFiles) && !OutputLock.IsLockFile(name)).Order(StringComparer.Ordinal).ToList();
         return held.Count == 0 ? null
             : $"--output {outputDir}: is not empty (it holds {Listing.FirstFew(held)}); " +
               "give --overwrite to replace an earlier scan's tables there, or another folder";

@@ -396,4 +396,39 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
             Assert.Contains($"note: removed {Path.Combine(output, name)}, which a probe killed while writing its tables left half written", probe.Err);
         Assert.Equal(["das.arrow", "fourier.arrow"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>
+    /// `probe --output DIR` holds DIR while it scans, as the default scan folder is held: it took no lock there, so two scans into
+    /// one folder interleaved their tables. A second is refused at once naming the folder and the holder; one killed while it
+    /// scans leaves only the lock's files (released by the OS), which the next probe into DIR takes over: no "not empty".
+    /// </summary>
+    [Fact]
+    public void A_probe_into_a_held_output_is_refused_naming_the_holder_and_a_killed_ones_lock_is_taken_over()
+    {
+        string runDir = TrainedRun();
+        var output = Path.Combine(dir, "scan");
+        string[] probe = ["probe", runDir, "--layers", "0", "--positions", "tok1", "--output", output];
+        using (var held = Retention.Artifacts.SweepLock.Acquire(output, Retention.Artifacts.SweepLock.ForProbe))
+        {
+            var refused = CliProcess.Run(dir, Limit, probe);
+            Assert.True(refused.Exit == 1, refused.Err + refused.Out);
+            Assert.StartsWith($"error: --output {output} is in use by another pipeline process (pid {Environment.ProcessId} on ", refused.Err.Trim());
+            Assert.EndsWith("(probe)); wait for it to finish, or give another --output", refused.Err.Trim());
+            Assert.Equal([".lock", ".lock.owner"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+        Directory.Delete(output, recursive: true);
+        // More DAS steps than the run's: the scan is still at its first site when it is killed.
+        using (var scan = CliProcess.Start(dir, [.. probe, "--set", "probes.das.steps=300"]))
+        {
+            scan.WaitUntil(() => scan.Output.Contains(": model at step ", StringComparison.Ordinal), Limit, "the scan's first line");
+            Assert.True(Retention.Artifacts.SweepLock.IsHeld(output));   // held while the scan runs
+            var second = CliProcess.Run(dir, Limit, probe);
+            Assert.True(second.Exit == 1, second.Err + second.Out);
+            Assert.Contains($"error: --output {output} is in use by another pipeline process (pid {scan.Id} on ", second.Err);
+            scan.KillHard();
+        }
+        var next = CliProcess.Run(dir, Limit, probe);
+        Assert.True(next.Exit == 0, next.Err + next.Out);
+        Assert.Equal(["das.arrow", "fourier.arrow"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
 }
