@@ -26,7 +26,8 @@ public static class AdviceReport
     public static IReadOnlyList<string> TablesOf(string experiment) =>
         experiment == "olmo" ? [Names.Boundaries, Names.Factors, Names.Levers] : [Names.Widths, Names.Frequencies, Names.Levers];
 
-    /// <summary>Every file an advice writes in its folder, of either kind (each under .tmp until the set is in place).</summary>
+    /// <summary>Every file an advice writes in its folder, of either kind (staged in <see cref="StagingDir"/> until the set is in
+    /// place; under .tmp in the folder itself by earlier versions, whose leftovers the next advise removes).</summary>
     public static readonly IReadOnlyList<string> Files =
         [.. new[] { Names.Widths, Names.Frequencies, Names.Boundaries, Names.Factors, Names.Levers }.Select(n => n + ".arrow"), Plot + ".png"];
 
@@ -144,34 +145,62 @@ public static class AdviceReport
     /// removed when the later one does not, so the folder never mixes two advices.</summary>
     static readonly string[] Optional = [Names.Levers + ".arrow", Plot + ".png"];
 
+    /// <summary>The folder in the advice's folder that its files are written and read back in before they are put in place.</summary>
+    public const string StagingDir = ".advise-staging";
+
     /// <summary>
-    /// Writes the tables and the plot into a fresh temporary folder, reads them back there, and only then moves the
-    /// files into <paramref name="outputDir"/> (all copied under .tmp, then renamed), removing the optional files this advice did not
-    /// write: a failure before the renames (a table, the plot, a copy on a full disk) leaves <paramref name="outputDir"/> as
-    /// it was, and does not create it.
+    /// Writes the tables and the plot into a staging folder (<see cref="StagingDir"/>) inside <paramref name="outputDir"/>, reads
+    /// them back there, and only then renames them into <paramref name="outputDir"/>, removing the optional files this advice did
+    /// not write: a failure before the renames (a table, the plot, on a full disk) leaves <paramref name="outputDir"/> as it was,
+    /// and removes it where it made it; the renames take no space. The staging folder is in the output's folder, not $TMPDIR:
+    /// one that an advice killed by SIGKILL left (no code runs to remove it) is removed by the next advice into that folder,
+    /// which the caller holds (its lock, or its sweep's), so no other advice is staging there.
     /// </summary>
     static async Task<AdviceResult> WriteAsync(string outputDir, IReadOnlyList<(string Name, Func<string, Task> Write)> tables, PlotSpec? plot)
     {
-        var staging = Directory.CreateTempSubdirectory("advise-").FullName;
+        var made = EmptyFolder.FirstMissing(outputDir);   // --output a/b/c makes a and b too when they are missing
+        var staging = Path.Combine(outputDir, StagingDir);
+        RemoveStaging(staging);   // a killed advice's
+        bool done = false;
         try
         {
-            foreach (var (name, write) in tables) await write(Path.Combine(staging, name + ".arrow")).ConfigureAwait(false);
-            var staged = Finish(staging, [.. tables.Select(t => t.Name)], plot);
-            var written = Directory.GetFiles(staging).Select(Path.GetFileName).ToList();
-            var made = EmptyFolder.FirstMissing(outputDir);   // --output a/b/c makes a and b too when they are missing
-            try { AtomicFile.CopyAll([.. written.Select(name => (Path.Combine(staging, name!), Path.Combine(outputDir, name!)))]); }
-            catch when (made is not null)
+            Directory.CreateDirectory(staging);
+            AdviceResult staged;
+            string writing = "";
+            try
             {
-                EmptyFolder.RemoveIfEmpty(outputDir, made);   // a copy failed (a full disk): a failing advice writes nothing
-                throw;
+                foreach (var (name, write) in tables)
+                {
+                    writing = name + ".arrow";
+                    await write(Path.Combine(staging, writing)).ConfigureAwait(false);
+                }
+                writing = plot is null ? "" : plot.Name + ".png";
+                staged = Finish(staging, [.. tables.Select(t => t.Name)], plot);
             }
-            foreach (var stale in Optional.Except(written)) File.Delete(Path.Combine(outputDir, stale!));
+            // Said at the file the advice was writing (a full disk), as it is named in the folder: the staging folder goes.
+            catch (IOException e) { throw new IOException($"cannot write {Path.Combine(outputDir, writing)}: {e.Message}", e); }
+            catch (AnalysisException e) when (e.InnerException is IOException io)
+            {
+                throw new IOException($"cannot write {Path.Combine(outputDir, writing)}: {io.Message}", io);
+            }
+            var written = Directory.GetFiles(staging).Select(Path.GetFileName).OfType<string>().ToList();
+            foreach (var name in written) File.Move(Path.Combine(staging, name), Path.Combine(outputDir, name), overwrite: true);
+            done = true;
+            foreach (var stale in Optional.Except(written)) File.Delete(Path.Combine(outputDir, stale));
             return new AdviceResult(outputDir, staged.Tables);
         }
         finally
         {
-            Directory.Delete(staging, recursive: true);
+            RemoveStaging(staging);
+            if (!done && made is not null) EmptyFolder.RemoveIfEmpty(outputDir, made);   // a failing advice writes nothing
         }
+    }
+
+    /// <summary>Removes the staging folder; one it cannot remove (no permission) stays, harming nothing but its space.</summary>
+    static void RemoveStaging(string staging)
+    {
+        try { if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     static AdviceResult Finish(string outputDir, IReadOnlyList<string> names, PlotSpec? plot)
