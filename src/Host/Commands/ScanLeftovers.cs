@@ -45,6 +45,9 @@ public static class ScanLeftovers
         return removed;
     }
 
+    static bool InScans(string dir) =>
+        Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)))) == ProbeTarget.ScansDir;
+
     /// <summary>Why <paramref name="dir"/>, which holds no tables, holds none, where it is a probe's scan folder: being scanned
     /// now, or left by a probe that was killed; null for any other folder.</summary>
     public static string? WhyNoTables(string dir)
@@ -54,6 +57,7 @@ public static class ScanLeftovers
         return SweepLock.IsHeld(dir)
             ? $"{dir} is a scan that `pipeline probe` is running ({holder}): it writes its tables when it ends"
             : $"{dir} is a scan whose probe ({holder}) was killed before it wrote its tables: there is nothing in it to query; " +
-              "the run's next `pipeline probe` removes it";
+              // A run's scans/ is cleaned by its next probe; an --output folder elsewhere only by a probe given it again.
+              (InScans(dir) ? "the run's next `pipeline probe` removes it" : "the next `pipeline probe --output` into it takes it over");
     }
 }

@@ -417,6 +417,7 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
             Assert.Equal([".lock", ".lock.owner"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }
         Directory.Delete(output, recursive: true);
+        int killedPid;
         // More DAS steps than the run's: the scan is still at its first site when it is killed.
         using (var scan = CliProcess.Start(dir, [.. probe, "--set", "probes.das.steps=300"]))
         {
@@ -425,8 +426,13 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
             var second = CliProcess.Run(dir, Limit, probe);
             Assert.True(second.Exit == 1, second.Err + second.Out);
             Assert.Contains($"error: --output {output} is in use by another pipeline process (pid {scan.Id} on ", second.Err);
+            killedPid = scan.Id;
             scan.KillHard();
         }
+        // A killed scan's --output is said as such, with what clears it (not the run's next probe: it is not in the run's scans/).
+        var query = CliProcess.Run(dir, Limit, "query", output, "SHOW TABLES");
+        Assert.Contains($"{output} is a scan whose probe (pid {killedPid} on ", query.Err);
+        Assert.Contains("there is nothing in it to query; the next `pipeline probe --output` into it takes it over", query.Err);
         var next = CliProcess.Run(dir, Limit, probe);
         Assert.True(next.Exit == 0, next.Err + next.Out);
         Assert.Equal(["das.arrow", "fourier.arrow"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
