@@ -141,16 +141,12 @@ public static class AdviceReport
         });
     }
 
-    /// <summary>The files an advice may leave in its folder that a later one need not write (no --size, nothing to plot):
-    /// removed when the later one does not, so the folder never mixes two advices.</summary>
-    static readonly string[] Optional = [Names.Levers + ".arrow", Plot + ".png"];
-
     /// <summary>The folder in the advice's folder that its files are written and read back in before they are put in place.</summary>
     public const string StagingDir = ".advise-staging";
 
     /// <summary>
     /// Writes the tables and the plot into a staging folder (<see cref="StagingDir"/>) inside <paramref name="outputDir"/>, reads
-    /// them back there, and only then renames them into <paramref name="outputDir"/>, removing the optional files this advice did
+    /// them back there, and only then renames them into <paramref name="outputDir"/>, removing every advice file this advice did
     /// not write: a failure before the renames (a table, the plot, on a full disk) leaves <paramref name="outputDir"/> as it was,
     /// and removes it where it made it; the renames take no space. The staging folder is in the output's folder, not $TMPDIR:
     /// one that an advice killed by SIGKILL left (no code runs to remove it) is removed by the next advice into that folder,
@@ -186,7 +182,9 @@ public static class AdviceReport
             var written = Directory.GetFiles(staging).Select(Path.GetFileName).OfType<string>().ToList();
             foreach (var name in written) File.Move(Path.Combine(staging, name), Path.Combine(outputDir, name), overwrite: true);
             done = true;
-            foreach (var stale in Optional.Except(written)) File.Delete(Path.Combine(outputDir, stale));
+            // Every advice file this one did not write goes: a levers table or plot it has none of, and an advice of the other
+            // kind's tables (a synthetic pipeline's advice_widths beside a sweep's advice_boundaries), so the folder never mixes two.
+            foreach (var stale in Files.Except(written)) File.Delete(Path.Combine(outputDir, stale));
             return new AdviceResult(outputDir, staged.Tables);
         }
         finally
