@@ -40,6 +40,9 @@ public static class RunCommand
                 if (pipeline.Spec.TrainsModel) TorchThreads.Apply(r.GetValue(threads));
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
+                // Loading checked each run alone; this process holds its groups, and --jobs of them at once.
+                if (MachineMemoryCheck.Error(pipeline, parallelJobs, MemoryBudget.ThisMachine(), jobsGiven: r.GetValue(jobs) > 0) is { } tooBig)
+                    throw new SpecException(tooBig);
                 var progress = ConsoleProgress.Create();
                 var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct, resume: r.GetValue(resume), analyze: !r.GetValue(noAnalysis), jobs: parallelJobs, overwrite: r.GetValue(overwrite)));
                 Interrupt.WorkWritten();

@@ -19,6 +19,8 @@ public static class ValidateCommand
             {
                 // The profiles not selected now are checked too (a typo in the gpu profile found before a cluster job needs it).
                 var p = opts.Load(r, checkOtherProfiles: true, analysisMoment: Retention.Analysis.AnalysisCheckMoment.Validation);
+                // The largest group, which every `run` holds at once whatever its --jobs (`run` also checks the groups its --jobs adds).
+                if (Retention.Pipeline.MachineMemoryCheck.Error(p, jobs: 1, MemoryBudget.ThisMachine()) is { } tooBig) throw new SpecException(tooBig);
                 // With --print, stdout is the YAML alone (`--print > resolved.yaml` saves a file that loads again);
                 // the summary goes to stderr.
                 bool printing = r.GetValue(print);

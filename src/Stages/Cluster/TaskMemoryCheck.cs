@@ -6,15 +6,11 @@ namespace Retention.Cluster;
 /// <summary>
 /// What one array task holds at once against the --mem it asks for. A task's synthetic runs train as one batched trainer
 /// (`pipeline task` trains its runs as one group): every cell at once, padded to the widest, so the task needs the sum of
-/// its cells at that width. The pipeline's own check compares one run's estimate with --mem, which a task of ten seeds
-/// exceeds tenfold.
+/// its cells at that width (<see cref="ResourceEstimate.SyntheticGroupBytes"/>, as `run` checks its groups against this
+/// machine). The pipeline's own check compares one run's estimate with --mem, which a task of ten seeds exceeds tenfold.
 /// </summary>
 public static class TaskMemoryCheck
 {
-    /// <summary>Bytes a task of synthetic runs (one group: equal but for width and seed) needs at once.</summary>
-    public static double Need(IReadOnlyList<RunPlan> task) =>
-        task.Count * ResourceEstimate.SyntheticBytes(task.MaxBy(r => r.Spec.Synthetic.Width)!.Spec);
-
     /// <summary>The error for the first task of CPU synthetic runs that needs more than <paramref name="budget"/>, or null.
     /// A task of one run is left to the pipeline's check, which names the key to lower; GPU runs are not checked (their
     /// memory is the device's), as there.</summary>
@@ -24,7 +20,7 @@ public static class TaskMemoryCheck
         {
             var task = tasks[i];
             if (task.Count < 2 || task.Any(r => r.Spec is not { Experiment: "synthetic", Device: "cpu" })) continue;
-            double need = Need(task);
+            double need = ResourceEstimate.SyntheticGroupBytes(task);
             if (need <= budget.Bytes) continue;
             int widest = task.Max(r => r.Spec.Synthetic.Width);
             return new SpecError(source, 0, 0, SpecSchema.SweepKey,

@@ -20,6 +20,12 @@ public static class ResourceEstimate
         return 4.0 * (4 * 2 * dims * width + 4 * batch * dims);
     }
 
+    /// <summary>Bytes a group of synthetic runs (equal but for width and seed, <see cref="Pipeline.SweepGroups"/>) needs at
+    /// once: one batched trainer holds every run, each padded to the group's widest, so the sum of its runs at that width.
+    /// What `run` checks against this machine and `submit` against each task's --mem.</summary>
+    public static double SyntheticGroupBytes(IReadOnlyList<RunPlan> group) =>
+        group.Count * SyntheticBytes(group.MaxBy(r => r.Spec.Synthetic.Width)!.Spec);
+
     /// <summary>Bytes of one OLMo run: float32 weights, gradients and AdamW's moments (16 per parameter),
     /// activations kept for the backward pass (about 6·hidden + mlp_dim floats per token and layer,
     /// measured against the 1B preset's 60 GiB on an H100 at 8×2048), and the logits twice.</summary>

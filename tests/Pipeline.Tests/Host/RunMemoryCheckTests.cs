@@ -1,0 +1,65 @@
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// `run` and `validate` compared one run's memory estimate with this machine's, but a synthetic sweep trains in groups (one
+/// batched trainer holds every seed, padded to its widest) and `run --jobs N` trains N groups at once: five seeds that each
+/// fit passed, then needed five times as much. Now the largest group is checked (`validate` and `run`), and `run` also the
+/// groups its --jobs trains together. The smaller machine is this one with the .NET heap limited (DOTNET_GCHeapHardLimit),
+/// which the estimate reads.
+/// </summary>
+public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    // About 0.24 GiB a run: width 4 over D = 16 input dimensions at batch 1,000,000.
+    const string Pipeline = "name: mem\nsynthetic: {tasks: 4, dims_per_task: 4, width: 4}\ntrain: {steps: 2, batch_size: 1000000, log_every: 1}\n";
+
+    const string Lower = "lower train.batch_size, synthetic.width, or the input dimensions: synthetic.tasks × dims_per_task)";
+
+    (int Exit, string Out, string Err) Cli(string heapLimit, string pipeline, params string[] args)
+    {
+        File.WriteAllText(Path.Combine(dir, "m.yaml"), pipeline);
+        return CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = heapLimit }, args);
+    }
+
+    [Fact]
+    public void A_group_of_seeds_each_of_which_fits_is_refused_when_together_they_do_not()
+    {
+        const string HalfGiB = "0x20000000";
+        var seeds = Pipeline + "sweep:\n  seed: [0, 1, 2, 3, 4]\n";
+        string expected = "error: m.yaml: sweep: 5 runs train at once (seed-0, seed-1, seed-2 and 2 more: one batched trainer, each run " +
+                          "padded to width 4) and need about 1.2 GiB, though one run alone needs 0.2 GiB; this machine has 0.5 GiB " +
+                          "(sweep fewer seeds, or " + Lower;
+        foreach (var args in new[] { ["validate", "m.yaml"], new[] { "run", "m.yaml", "--jobs", "1" } })
+        {
+            var refused = Cli(HalfGiB, seeds, args);
+            Assert.True(refused.Exit == 2, string.Join(' ', args) + ": " + refused.Out + refused.Err);
+            Assert.Contains(expected, refused.Err);
+        }
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), "refused before anything was written");
+
+        // Two of them (0.48 GiB) fit; one run alone was never refused.
+        var two = Cli(HalfGiB, Pipeline + "sweep:\n  seed: [0, 1]\n", "validate", "m.yaml");
+        Assert.True(two.Exit == 0, two.Out + two.Err);
+    }
+
+    [Fact]
+    public void Jobs_that_train_more_groups_at_once_than_fit_are_refused_naming_the_jobs_that_fit()
+    {
+        const string ThreeEighthsGiB = "0x18000000";
+        // Two learning rates: two groups of one run each (0.24 GiB). Either fits alone; both at once do not.
+        var rates = Pipeline + "sweep:\n  train.lr: [0.001, 0.002]\n";
+        var refused = Cli(ThreeEighthsGiB, rates, "run", "m.yaml", "--jobs", "2");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("error: m.yaml: sweep: --jobs 2 trains 2 groups at once, which need about 0.5 GiB together; the largest, " +
+                        "run lr-0.001, needs about 0.2 GiB alone; this machine has 0.4 GiB (give --jobs 1, or " + Lower, refused.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), "refused before anything was written");
+
+        // validate checks what every run holds (one group), which fits; so does the run with one job.
+        var validated = Cli(ThreeEighthsGiB, rates, "validate", "m.yaml");
+        Assert.True(validated.Exit == 0, validated.Out + validated.Err);
+        var oneJob = Cli(ThreeEighthsGiB, rates, "run", "m.yaml", "--jobs", "1", "--no-analysis");
+        Assert.True(oneJob.Exit == 0, oneJob.Out + oneJob.Err);
+        Assert.Contains("[2/2 runs completed]", oneJob.Out + oneJob.Err);
+    }
+}
