@@ -33,6 +33,14 @@ public static class AdviceReport
 
     const string Plot = "advice";
 
+    /// <summary>How every advice file's name begins: a file of analysis/ named so is the advice's, not the analysis section's
+    /// (<c>analyze</c> leaves it when it sets stale tables aside, <c>status</c> does not take it for a table). So no analysis table
+    /// or plot may be named so, ignoring case as DuckDB's table names and macOS's file names do (<see cref="IsAdviceName"/>).</summary>
+    public const string NamePrefix = "advice";
+
+    /// <summary>Whether a file of analysis/ with this name (without its extension) is, or could be, the advice's.</summary>
+    public static bool IsAdviceName(string stem) => stem.StartsWith(NamePrefix, StringComparison.OrdinalIgnoreCase);
+
     static readonly RecordBatchBuilder<WidthAdvice> WidthTable = new RecordBatchBuilder<WidthAdvice>()
         .Utf8("mixture", r => r.Mixture).Int32("width", r => r.Width).Float64("min_rare_frequency", r => r.MinRareFrequency).Int32("frequent_features", r => r.FrequentFeatures);
     static readonly RecordBatchBuilder<FrequencyAdvice> FrequencyTable = new RecordBatchBuilder<FrequencyAdvice>()

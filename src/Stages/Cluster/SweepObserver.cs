@@ -144,7 +144,7 @@ public static class SweepObserver
     static AnalysisState? AnalysisStopped(string sweepDir)
     {
         var written = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
-        return Directory.Exists(written) && Directory.EnumerateFiles(written).Any(f => !Path.GetFileName(f).StartsWith("advice", StringComparison.Ordinal))
+        return Directory.Exists(written) && Directory.EnumerateFiles(written).Any(f => !Advice.AdviceReport.IsAdviceName(Path.GetFileName(f)))
             ? new(null, "interrupted", $"it did not end (stopped or killed while writing analysis/, whose tables may be partial): `pipeline analyze {ShellWords.Quote(sweepDir)}` writes them again")
             : null;
     }

@@ -153,7 +153,7 @@ public static class SweepContract
         var names = current.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var stale = Directory.GetFiles(analysisDir)
             .Where(f => Path.GetExtension(f) is ".arrow" or ".png")
-            .Where(f => Path.GetFileNameWithoutExtension(f) is var stem && !names.Contains(stem) && !stem.StartsWith("advice", StringComparison.Ordinal))
+            .Where(f => Path.GetFileNameWithoutExtension(f) is var stem && !names.Contains(stem) && !Advice.AdviceReport.IsAdviceName(stem))
             .ToList();
         return SetAsideAnalysisFiles(sweepDir, stale);
     }

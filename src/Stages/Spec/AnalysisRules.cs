@@ -66,6 +66,12 @@ internal static class AnalysisRules
         if (!c.Check(SpecNames.IsIdentifier(name), path,
                 $"{what} name '{name}' is not an identifier; use letters, digits and '_', not starting with a digit"))
             return;
+        // analysis/ is shared with the advice, whose files are told from the tables by their names alone.
+        if (!c.Check(!Advice.AdviceReport.IsAdviceName(name), path,
+                $"{what} name '{name}' starts with '{Advice.AdviceReport.NamePrefix}' (ignoring case), which names the advice's files in analysis/: " +
+                "analysis.advise and `pipeline advise` write advice_*.arrow and advice.png there and remove the ones they do not write, " +
+                "and analyze and status take every analysis/ file named so for the advice's; choose another name"))
+            return;
         if (seen.TryGetValue(name, out var first))
             c.Check(false, path, $"duplicate {what} name '{name}': {listPath}[{first}] has it already; names must be unique, ignoring case");
         else

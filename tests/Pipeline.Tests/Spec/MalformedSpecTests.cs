@@ -110,6 +110,13 @@ public class MalformedSpecTests
         { "table name is not an identifier", Yaml("name: a", "analysis:", "  tables:", "    - {name: final-loss, sql: 'SELECT 1 AS a, 2 AS b'}"), 4, 14, "analysis.tables[0].name", ["'final-loss' is not an identifier", "letters, digits and '_'"] },
         { "duplicate plot name", Yaml("name: a", "analysis:", "  plots:", "    - {name: p, kind: line, sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b}", "    - {name: P, kind: line, sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b}"), 5, 14, "analysis.plots[1].name", ["duplicate plot name 'P'", "must be unique"] },
         { "blank sql", Yaml("name: a", "analysis:", "  tables:", "    - {name: t, sql: ' '}"), 4, 22, "analysis.tables[0].sql", ["must not be empty"] },
+        // analysis/ is shared with the advice, whose files analyze, status and advise tell from the tables by their names alone.
+        { "table named as the advice's", Yaml("name: a", "analysis:", "  tables:", "    - {name: advice_widths, sql: 'SELECT 1 AS a, 2 AS b'}"), 4, 14, "analysis.tables[0].name",
+            ["table name 'advice_widths' starts with 'advice'", "analysis.advise and `pipeline advise` write", "choose another name"] },
+        { "table whose name begins as the advice's, in capitals", Yaml("name: a", "analysis:", "  tables:", "    - name: t", "      sql: SELECT 1 AS a", "    - name: Advice_notes", "      sql: SELECT 1 AS a"), 6, 13, "analysis.tables[1].name",
+            ["table name 'Advice_notes' starts with 'advice' (ignoring case)", "advice_*.arrow and advice.png"] },
+        { "plot named as the advice's", Yaml("name: a", "analysis:", "  plots:", "    - {name: advice, kind: line, sql: 'SELECT 1 AS a, 2 AS b', x: a, y: b}"), 4, 14, "analysis.plots[0].name",
+            ["plot name 'advice' starts with 'advice'", "analyze and status take every analysis/ file named so for the advice's"] },
     };
 
     [Theory]
