@@ -9,6 +9,9 @@ namespace Retention.Host.Commands;
 /// <summary>`pipeline advise FILE|SWEEP_DIR...`: how much frequency, or how much model, a rare task needs.</summary>
 public static class AdviseCommand
 {
+    /// <summary>The options' defaults are analysis.advise's, so one given at its default means what the key at its default does.</summary>
+    static readonly AdviseSpec Defaults = new();
+
     public static Command Build()
     {
         var inputs = new Argument<string[]>("inputs")
@@ -16,10 +19,10 @@ public static class AdviseCommand
             Description = "A synthetic pipeline file with a rare task (exact advice from the theory), or one or more OLMo sweep directories (advice from the trained runs).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var target = new Option<double>("--target-accuracy") { Description = "Seed-mean test accuracy (among label tokens) that counts as learned.", DefaultValueFactory = _ => 0.8 }.Finite();
+        var target = new Option<double>("--target-accuracy") { Description = "Seed-mean test accuracy (among label tokens) that counts as learned.", DefaultValueFactory = _ => Defaults.TargetAccuracy }.Finite();
         var size = new Option<long?>("--size") { Description = "With --frequency: a model size (parameters, as in model.arrow) to compare raising the frequency with growing the model." };
         var frequency = new Option<double?>("--frequency") { Description = "With --size: the task's current frequency (instances per token)." }.Finite();
-        var kind = new Option<string>("--kind") { Description = "Task kind for --size/--frequency: comparison | modular_addition.", DefaultValueFactory = _ => "comparison" };
+        var kind = new Option<string>("--kind") { Description = "Task kind for --size/--frequency: comparison | modular_addition.", DefaultValueFactory = _ => Defaults.Kind };
         var profile = new Option<string?>("--profile", "-p") { Description = "Profile of a pipeline file." };
         var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of a pipeline file (--set path=value)." };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for the advice tables and plot (default: for a pipeline file, artifacts/advice/NAME[-PROFILE] under the current folder; for sweeps, the first sweep's analysis/)." };
@@ -49,9 +52,17 @@ public static class AdviseCommand
                 if (paths.Length == 1 && File.Exists(paths[0]))
                 {
                     // The exact advice covers every width and frequency at once: the trained-runs options have nothing to change.
-                    if (r.GetValue(size) is not null || r.GetResult(target) is { Implicit: false } || r.GetResult(kind) is { Implicit: false })
-                        throw new UsageException("--size, --frequency, --target-accuracy and --kind are for advice from OLMo sweep directories; " +
-                            "a synthetic pipeline's advice is exact for every width and frequency");
+                    // At their defaults they change nothing and pass, as analysis.advise's keys do in the file (UnreadKeyRules).
+                    string[] unread = [.. new[]
+                    {
+                        r.GetValue(size) is { } sz ? $"--size {sz} --frequency {r.GetValue(frequency)}" : null,
+                        r.GetValue(target) != Defaults.TargetAccuracy ? $"--target-accuracy {r.GetValue(target)}" : null,
+                        r.GetValue(kind) != Defaults.Kind ? $"--kind {r.GetValue(kind)}" : null,
+                    }.OfType<string>()];
+                    if (unread.Length > 0)
+                        throw new UsageException($"{string.Join(", ", unread)}: {(unread.Length == 1 ? "is" : "are")} for advice from OLMo sweep directories (trained runs); " +
+                            "a synthetic pipeline's advice is exact for every width and frequency, so it reads no target accuracy, size, frequency " +
+                            $"or kind (as its analysis.advise refuses those keys); at their defaults (--target-accuracy {Defaults.TargetAccuracy}, --kind {Defaults.Kind}) they change nothing and pass");
                     var pipeline = SpecLoader.Load(paths[0], r.GetValue(profile), r.GetValue(sets) ?? [], checkAnalysis: false);
                     if (pipeline.Spec.Experiment != "synthetic")
                         throw new UsageException($"{paths[0]} is an {pipeline.Spec.Experiment} pipeline: advice from trained runs reads its sweep directory " +
@@ -68,7 +79,8 @@ public static class AdviseCommand
                     if (r.GetResult(profile) is { Implicit: false } || r.GetValue(sets) is { Length: > 0 })
                         throw new UsageException("--profile and --set apply to a pipeline file; advice from sweep directories reads the runs as they were trained " +
                             "(train other settings into another sweep and advise on that)");
-                    if (r.GetResult(kind) is { Implicit: false } && r.GetValue(size) is null)
+                    // At its default it changes nothing and passes, as analysis.advise.kind does in a file (AdviseRules.KindWithoutLevers).
+                    if (r.GetValue(kind) != Defaults.Kind && r.GetValue(size) is null)
                         throw new UsageException("--kind is the task kind of --size and --frequency (the levers); without them the advice " +
                             "covers every task kind the runs inject (the tables' kind column)");
                     var dir = r.GetValue(output) ?? Path.Combine(paths[0], ArtifactLayout.AnalysisDir);
