@@ -138,13 +138,16 @@ public static class SweepObserver
         : null;
 
     /// <summary>Where neither a submitted job nor a recorded outcome speaks of it: an analysis stopped before it ended, when
-    /// analysis/ holds tables but no outcome (an analysis replaces its outcome with a 'started' record as it starts, which
+    /// analysis/ holds tables (not the advice's, nor hidden files) but no outcome (an analysis replaces its outcome with a 'started' record as it starts, which
     /// <see cref="Analysis.AnalysisOutcome.Read"/> takes for none, so one killed leaves none); else
     /// null (none ran: the pipeline has no analysis, or it was trained with --no-analysis, which <see cref="SweepStatus.NotRun"/> says).</summary>
     static AnalysisState? AnalysisStopped(string sweepDir)
     {
         var written = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
-        return Directory.Exists(written) && Directory.EnumerateFiles(written).Any(f => !Advice.AdviceReport.IsAdviceName(Path.GetFileName(f)))
+        // Neither the advice's files nor hidden ones are an analysis's: a lock's .lock and .lock.owner (an advise killed while it
+        // held the folder by a lock of its own leaves them), a Finder's .DS_Store. An analysis writes no hidden file.
+        return Directory.Exists(written) && Directory.EnumerateFiles(written)
+                .Any(f => Path.GetFileName(f) is var name && !Advice.AdviceReport.IsAdviceName(name) && !name.StartsWith('.'))
             ? new(null, "interrupted", $"it did not end (stopped or killed while writing analysis/, whose tables may be partial): `pipeline analyze {ShellWords.Quote(sweepDir)}` writes them again")
             : null;
     }
