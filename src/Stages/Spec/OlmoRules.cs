@@ -50,8 +50,8 @@ internal static class OlmoRules
         for (int i = 0; i < references.Count; i++)
         {
             var (r, at) = (references[i], $"olmo.reference_tasks[{i}]");
-            c.Check(SpecNames.IsIdentifier(r.TaskName) && !injected.Contains(r.TaskName) && references.Take(i).All(e => e.TaskName != r.TaskName), $"{at}.name",
-                $"'{r.TaskName}' must be a name (letters, digits, '_') no injected or other reference task has" + (r.Name is null ? " (the default, ref_<operation>: give each a name)" : ""));
+            if (NameClash(r.TaskName, i, references, injected) is { } problem)
+                c.Check(false, $"{at}.name", $"'{r.TaskName}' {problem}" + (r.Name is null ? " (the default, ref_<operation>: give each a name)" : ""));
             c.OneOf(r.Operation, Retention.Data.ReferenceTask.Operations, $"{at}.operation", "operation");
             c.Check(r.Digits is >= 1 and <= 9, $"{at}.digits", $"must be in 1..9, got {r.Digits}");
             c.AtLeast(r.Instances, 1, $"{at}.instances");
@@ -64,6 +64,19 @@ internal static class OlmoRules
                 c.Check(false, $"{at}.template", $"'{unknown}' is no placeholder (the template fills {{a}}, {{b}}, {{op}} and {{c}}); "
                     + "as written it would be text in every instance");
         }
+    }
+
+    /// <summary>Why reference task <paramref name="i"/>'s name cannot name its task_metrics rows, or null: each reason
+    /// said alone ('1abc' has only letters and digits, so "letters, digits, '_'" alone left its user guessing).</summary>
+    private static string? NameClash(string name, int i, IReadOnlyList<ReferenceTaskSpec> references, IReadOnlyList<string> injected)
+    {
+        if (!SpecNames.IsIdentifier(name))
+            return "is not a name: use letters, digits and '_', not starting with a digit";
+        int task = injected.ToList().IndexOf(name);
+        if (task >= 0)
+            return $"is the name of injected task data.tasks[{task}]; a reference task's name must differ from every task's";
+        int earlier = references.Take(i).ToList().FindIndex(e => e.TaskName == name);
+        return earlier >= 0 ? $"is the name of olmo.reference_tasks[{earlier}] too; each reference task needs its own name" : null;
     }
 
     private static readonly string[] Placeholders = ["{a}", "{b}", "{op}", "{c}"];

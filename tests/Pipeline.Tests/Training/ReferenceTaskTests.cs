@@ -94,6 +94,24 @@ public class ReferenceTaskTests
             errors.Select(e => e.Path).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    // Before: each said "'NAME' must be a name (letters, digits, '_') no injected or other reference task has",
+    // whichever rule it broke: '1abc' is letters and digits, and a clash did not say with what.
+    [InlineData("[{name: 1abc}]", "olmo.reference_tasks[0].name", "'1abc' is not a name: use letters, digits and '_', not starting with a digit")]
+    [InlineData("[{name: a-b}]", "olmo.reference_tasks[0].name", "'a-b' is not a name: use letters, digits and '_', not starting with a digit")]
+    [InlineData("[{name: add}]", "olmo.reference_tasks[0].name", "'add' is the name of injected task data.tasks[1]; a reference task's name must differ from every task's")]
+    [InlineData("[{name: x}, {name: y}, {name: x}]", "olmo.reference_tasks[2].name", "'x' is the name of olmo.reference_tasks[0] too; each reference task needs its own name")]
+    [InlineData("[{operation: add}, {operation: add}]", "olmo.reference_tasks[1].name",
+        "'ref_add' is the name of olmo.reference_tasks[0] too; each reference task needs its own name (the default, ref_<operation>: give each a name)")]
+    public void A_refused_reference_task_name_says_which_rule_it_breaks(string references, string path, string message)
+    {
+        var yaml = string.Join('\n', "name: o", "experiment: olmo",
+            "data: {sources: [{paths: ['https://example.org/a.json.gz']}], tasks: [{name: cmp, kind: comparison}, {name: add, kind: modular_addition}]}",
+            $"olmo: {{reference_tasks: {references}}}") + "\n";
+        var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.LoadText(yaml, "o.yaml", checkAnalysis: false, checkResources: false)).Errors);
+        Assert.Equal((path, message), (error.Path, error.Message));
+    }
+
     [Fact]
     public void A_reference_task_is_named_by_its_operation_unless_named_and_its_template_has_one_answer()
     {
