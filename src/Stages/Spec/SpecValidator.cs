@@ -21,6 +21,7 @@ internal static class SpecValidator
     {
         // The order matters: some rules run only where none before them failed (the injector's capacity, memory).
         var c = new SpecChecks(index, sources, mended ?? new MendedPaths());
+        int unreadFrom = 0, unreadTo = 0;
         DocumentRules.Check(c, spec);
         SyntheticRules.Check(c, spec.Synthetic);
         TrainRules.Check(c, spec.Train);
@@ -33,7 +34,9 @@ internal static class SpecValidator
             // Rules added since earlier versions wrote stored files, which must load again.
             DataSourceRules.Names(c, spec);
             UnreadKeyRules.UnreadSourceKeys(c, spec);
+            unreadFrom = c.Errors.Count;
             UnreadKeyRules.UnreadExperimentKeys(c, spec);
+            unreadTo = c.Errors.Count;
             UnreadKeyRules.UnreadTokenizerFiles(c, spec);
             UnreadKeyRules.UnreadTaskIds(c, spec);
             DocumentRules.EmptySections(c, spec.Experiment, typeof(PipelineSpec), "");
@@ -44,6 +47,16 @@ internal static class SpecValidator
             AdviseRules.KindWithoutLevers(c, spec);
         }
         if (memory is not null) ResourceRules.Check(c, spec, memory);
-        return c.Errors;
+        return WithoutRulesOnUnreadKeys(c.Errors, unreadFrom, unreadTo);
+    }
+
+    /// <summary><paramref name="errors"/> less those at a key the experiment does not read, besides the error saying so
+    /// (errors[from..to)): 'train.optimizer: unknown optimizer 'sgd'; allowed: adam' above 'experiment: olmo does not read
+    /// 'train.optimizer'; remove it' offered a fix the next run refuses too.</summary>
+    private static IReadOnlyList<SpecError> WithoutRulesOnUnreadKeys(IReadOnlyList<SpecError> errors, int from, int to)
+    {
+        var unread = errors.Skip(from).Take(to - from).Select(e => e.Path).ToList();
+        if (unread.Count == 0) return errors;
+        return [.. errors.Where((e, i) => i >= from && i < to || !unread.Any(u => SpecPaths.IsAtOrUnder(e.Path, u)))];
     }
 }

@@ -53,6 +53,23 @@ public class UnreadKeysTests
         Assert.Contains("train.steps only", lr.Message);
     }
 
+    [Theory]
+    // Before: each also drew its range error first ('train.optimizer: unknown optimizer 'sgd'; allowed: adam'), a fix
+    // the next run refuses too, since the experiment reads no value there.
+    [InlineData("train.optimizer=sgd", "train.optimizer")]
+    [InlineData("train.batch_size=0", "train.batch_size")]
+    [InlineData("train.init_scale=-1", "train.init_scale")]
+    [InlineData("synthetic.width=-1", "synthetic.width")]
+    public void A_bad_value_at_a_key_the_experiment_does_not_read_is_refused_only_for_being_there(string set, string path)
+    {
+        var clean = Olmo.Replace(", batch_size: 64", "").Replace("sweep:\n  synthetic.width: [4, 8]\n", "");
+        var error = Assert.Single(Errors(clean, null, set));
+        Assert.Equal(path, error.Path);
+        Assert.Contains($"experiment: olmo does not read '{path}'", error.Message);
+        // A key the experiment reads keeps its range rule.
+        Assert.Contains("must be a finite number > 0", Assert.Single(Errors(clean, null, "train.lr=-1")).Message);
+    }
+
     [Fact]
     public void An_olmo_or_data_section_in_a_synthetic_file_is_refused_even_at_its_defaults_saying_to_write_experiment_olmo()
     {
