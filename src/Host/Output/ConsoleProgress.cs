@@ -55,6 +55,10 @@ public abstract class ConsoleProgress : IRunProgress
         return lo == hi ? lo.ToString("G4") : $"{lo:G4}–{hi:G4}";
     }
 
+    /// <summary>" (step 250)" after a loss logged at an earlier step than the one shown, else "": an OLMo run reads its loss
+    /// only at logging steps (train.log_every), and "step 223/250 loss 5.879" read as step 223's loss was step 1's.</summary>
+    protected static string LoggedAt(long? lossStep, long step) => lossStep is { } at && at != step ? $" (step {at})" : "";
+
     /// <summary>How the sweep's runs ended, by state: "3/4 runs completed" while every ended run completed, else
     /// "1/4 runs completed, 1 interrupted" (an interrupted or failed run is not finished). Runs a --resume skips
     /// count as completed; the plain log counts a group's runs when the group has ended.</summary>
@@ -87,7 +91,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     readonly TextWriter output = output ?? Console.Out;
     readonly ConcurrentDictionary<string, int> indices = new();
     sealed class Group { public required IReadOnlyList<string> Runs; public required long Total; public required Stopwatch Clock;
-        public TimeSpan LastPrint; public bool Printed; public readonly StepRate Rate = new(); public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
+        public TimeSpan LastPrint; public bool Printed; public long? LossStep; public readonly StepRate Rate = new(); public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
     readonly Groups groups = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, Group> state = new(ReferenceEqualityComparer.Instance);
     readonly Tally tally = new();
@@ -111,7 +115,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     public override void Step(string runId, long step, double? trainLoss)
     {
         var g = state[groups.Of(runId)];
-        if (trainLoss is { } l) g.Loss[runId] = l;
+        if (trainLoss is { } l) { g.Loss[runId] = l; g.LossStep = step; }   // a group's runs log at the same steps
         if (!groups.Closes(runId)) return;   // the group's runs share steps and timing; the last reports last
         var now = g.Clock.Elapsed;
         var rate = g.Rate.Observe(step, now);   // a resumed run starts past 0: timed from its first step
@@ -120,7 +124,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
         if (g.Printed && now - g.LastPrint < every && step != g.Total) return;
         g.Printed = true;
         g.LastPrint = now;
-        output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} loss {LossText(g.Loss.Values)} {StepRate.Text(rate)} ETA {StepRate.Eta(step, g.Total, rate)}");
+        output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} loss {LossText(g.Loss.Values)}{(g.Loss.IsEmpty ? "" : LoggedAt(g.LossStep, step))} {StepRate.Text(rate)} ETA {StepRate.Eta(step, g.Total, rate)}");
     }
 
     public override void RunFinished(string runId, RunStatus status)
@@ -165,6 +169,7 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
     readonly ConcurrentDictionary<IReadOnlyList<string>, (ProgressTask Task, Stopwatch Clock)> rows = new(ReferenceEqualityComparer.Instance);
     readonly ConcurrentDictionary<IReadOnlyList<string>, StepRate> rates = new(ReferenceEqualityComparer.Instance);
     readonly ConcurrentDictionary<string, double> losses = new();
+    readonly ConcurrentDictionary<IReadOnlyList<string>, long> lossSteps = new(ReferenceEqualityComparer.Instance);
     readonly ConcurrentQueue<string> messages = new();
     readonly List<string> failures = [];
     readonly Tally tally = new();
@@ -203,14 +208,15 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
 
     public override void Step(string runId, long step, double? trainLoss)
     {
-        if (trainLoss is { } l) losses[runId] = l;
-        if (!groups.Leads(runId)) return;
         var runs = groups.Of(runId);
+        if (trainLoss is { } l) { losses[runId] = l; lossSteps[runs] = step; }
+        if (!groups.Leads(runId)) return;
         var (task, clock) = rows[runs];
         var rate = rates.GetOrAdd(runs, _ => new StepRate()).Observe(step, clock.Elapsed);   // a resumed run starts past 0
         task.Value = step;
         if (step % 50 != 0 && trainLoss is null) return;
         var loss = LossText(runs.Where(losses.ContainsKey).Select(r => losses[r]));
+        if (lossSteps.TryGetValue(runs, out var at)) loss += LoggedAt(at, step);
         task.Description = Markup.Escape($"{GroupName(runs)}  step {step}/{task.MaxValue}  loss {loss}  {StepRate.Text(rate)}");
     }
 

@@ -82,6 +82,54 @@ public class LiveProgressTests
     }
 
     [Fact]
+    public void A_loss_logged_at_an_earlier_step_says_its_step()
+    {
+        // An OLMo run reads its loss at logging steps only (train.log_every: 250); before, the line read
+        // "step 223/250 loss 5.879" with step 1's loss, as if it were step 223's.
+        var output = new StringWriter();
+        var progress = new PlainProgress(TimeSpan.Zero, output);
+        progress.GroupStarted(["preset-4M"]);
+        progress.RunStarted("preset-4M", 0, 1, 250);
+        progress.Step("preset-4M", 1, 5.879);
+        progress.Step("preset-4M", 223, null);
+        progress.Step("preset-4M", 250, 2.655);
+        var steps = output.ToString().Split('\n').Where(l => l.Contains(": step ")).ToList();
+        Assert.Contains("step 1/250 loss 5.879 ", steps[0]);
+        Assert.Contains("step 223/250 loss 5.879 (step 1) ", steps[1]);
+        Assert.Contains("step 250/250 loss 2.655 ", steps[2]);
+    }
+
+    [Fact]
+    public async Task The_live_display_says_the_step_of_a_loss_logged_earlier()
+    {
+        var console = new TestConsole().Interactive();
+        var progress = new LiveProgress(console);
+        string? description = null;
+        await progress.RunAsync(p =>
+        {
+            p.GroupStarted(["preset-4M"]);
+            p.RunStarted("preset-4M", 0, 1, 250);
+            p.Step("preset-4M", 1, 5.879);
+            p.Step("preset-4M", 100, null);   // a multiple of 50 redraws the row without a new loss
+            description = LiveRow(progress);
+            p.RunFinished("preset-4M", RunStatus.Completed(250, 1.0));
+            return Task.FromResult(0);
+        });
+        Assert.Contains("step 100/250  loss 5.879 (step 1)  ", description);
+    }
+
+    /// <summary>The description of the live display's one run row (read from its Spectre task, not the drawn screen,
+    /// which redraws on its own thread).</summary>
+    static string LiveRow(LiveProgress progress)
+    {
+        var rows = typeof(LiveProgress).GetField("rows", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(progress)!;
+        var values = (System.Collections.IEnumerable)rows.GetType().GetProperty("Values")!.GetValue(rows)!;
+        var row = values.Cast<object>().Single();
+        var task = (Spectre.Console.ProgressTask)row.GetType().GetField("Item1")!.GetValue(row)!;
+        return task.Description;
+    }
+
+    [Fact]
     public void A_group_end_line_counts_the_groups_ended_so_far_when_groups_end_side_by_side()
     {
         // --jobs 2: two groups of two runs stopped together, their runs' ends interleaved.
