@@ -197,6 +197,10 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
 
     public override void GroupStarted(IReadOnlyList<string> runIds) => groups.Add(runIds);
 
+    /// <summary>The running groups' rows as the display shows them now (their text, not the drawn screen, which redraws on
+    /// its own thread).</summary>
+    public IReadOnlyList<string> RowTexts => [.. rows.Values.Select(r => r.Task.Description)];
+
     public override void RunStarted(string runId, int index, int count, long totalSteps)
     {
         total = count;

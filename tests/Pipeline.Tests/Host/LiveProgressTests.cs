@@ -111,22 +111,11 @@ public class LiveProgressTests
             p.RunStarted("preset-4M", 0, 1, 250);
             p.Step("preset-4M", 1, 5.879);
             p.Step("preset-4M", 100, null);   // a multiple of 50 redraws the row without a new loss
-            description = LiveRow(progress);
+            description = progress.RowTexts.Single();
             p.RunFinished("preset-4M", RunStatus.Completed(250, 1.0));
             return Task.FromResult(0);
         });
         Assert.Contains("step 100/250  loss 5.879 (step 1)  ", description);
-    }
-
-    /// <summary>The description of the live display's one run row (read from its Spectre task, not the drawn screen,
-    /// which redraws on its own thread).</summary>
-    static string LiveRow(LiveProgress progress)
-    {
-        var rows = typeof(LiveProgress).GetField("rows", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(progress)!;
-        var values = (System.Collections.IEnumerable)rows.GetType().GetProperty("Values")!.GetValue(rows)!;
-        var row = values.Cast<object>().Single();
-        var task = (Spectre.Console.ProgressTask)row.GetType().GetField("Item1")!.GetValue(row)!;
-        return task.Description;
     }
 
     [Fact]
