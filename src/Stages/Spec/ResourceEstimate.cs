@@ -40,5 +40,10 @@ public static class ResourceEstimate
     /// <summary>Memory this process may use on the CPU (physical memory, or a container's limit).</summary>
     public static long HostBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
-    public static string GiB(double bytes) => $"{bytes / (1L << 30):0.#} GiB";
+    /// <summary>A size in GiB to the tenth; under a twentieth of a GiB in MiB, and under a twentieth of a MiB in KiB, where
+    /// tenths of a GiB read "0 GiB" (a task's "--mem 5M gives each task 0 GiB" against a need of "0 GiB" said nothing).</summary>
+    public static string GiB(double bytes) =>
+        bytes >= (1L << 30) / 20.0 ? $"{bytes / (1L << 30):0.#} GiB"
+        : bytes >= (1L << 20) / 20.0 ? $"{bytes / (1L << 20):0.#} MiB"
+        : $"{bytes / 1024:0.#} KiB";
 }

@@ -68,4 +68,19 @@ public sealed class SubmitMemoryCheckTests() : InTempFolder("submit-memory-")
         Assert.True(fits.Exit == 0, fits.Out + fits.Err);
         Assert.Contains("#SBATCH --mem=2G", fits.Out);
     }
+
+    [Fact]
+    public void Sizes_under_a_tenth_of_a_GiB_are_said_in_MiB_not_as_0_GiB()
+    {
+        // Five seeds of about 2.4 MiB each (width 4 over D = 16 at batch 10,000) against --mem 10M: the message read "needs
+        // about 0 GiB, though one run alone needs 0 GiB; --mem 10M gives each task 0 GiB", which said nothing of why.
+        var small = Pipeline.Replace("batch_size: 1000000", "batch_size: 10000") + "sweep:\n  seed: [0, 1, 2, 3, 4]\n";
+        var refused = Submit(small, smallLoginNode: false, "--mem", "10M");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("and needs about 12.2 MiB, though one run alone needs 2.4 MiB; --mem 10M gives each task 10 MiB (give a larger --mem",
+            refused.Err);
+        var tiny = Submit(small, smallLoginNode: false, "--mem", "1K");
+        Assert.True(tiny.Exit == 2, tiny.Out + tiny.Err);
+        Assert.Contains("--mem 1K gives each task 1 KiB", tiny.Err);
+    }
 }
