@@ -74,9 +74,9 @@ public static class SweepStatus
             // The attempt that ends was requeued already (Slurm counts it while the processes wind down).
             if (live.State == "COMPLETING" && log.Attempt < attempt)
                 return new(run, "requeued", $"job {job}: attempt {log.Attempt} is ending; attempt {attempt} will continue{StepOf(o.Ended)} ({Plural(requeues, "requeue")})");
-            // Only the current attempt's own words: the log's lines before its first line are an earlier attempt's.
-            string now = log.Attempt < attempt || log.Attempt is not null && log.LastLine is null ? ": starting"
-                : log.LastLine is { } line ? $": {line}" : "";
+            // Only the current attempt's own words: the log's lines before its first line are an earlier attempt's. No log
+            // yet (the node's prolog, a shared file system slow to show it) is starting too.
+            string now = log.Attempt < attempt || log.LastLine is not { } line ? ": starting" : $": {line}";
             return new(run, "running", $"job {job}, attempt {attempt}{now}");
         }
         // squeue failed (the controller restarting, say): a submitted task's state is unknown, not "left the queue".

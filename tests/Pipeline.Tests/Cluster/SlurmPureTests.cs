@@ -252,6 +252,9 @@ public class SlurmPureTests
             Assert.Equal(("requeued", "job 7_0: attempt 1 is ending; attempt 2 will continue from step 1,200 (1 requeue)"), (Now("COMPLETING").State, Now("COMPLETING").Detail));
             // Attempt 2 runs (provenance.json still says attempt 1): before its first line, and with only that line, it is starting.
             Assert.Equal(("running", "job 7_0, attempt 2: starting"), (Now("RUNNING").State, Now("RUNNING").Detail));
+            // Running before its log exists (Slurm's prolog, a slow shared file system): starting, as the README says.
+            var noLog = SweepStatus.Classify("a", new(null, null, false, "7_0", new("7", 0, "RUNNING", "None", Restarts: 0), Log: log + ".none"));
+            Assert.Equal(("running", "job 7_0, attempt 1: starting"), (noLog.State, noLog.Detail));
             File.AppendAllText(log, "pipeline task 0 of job 7 on node7 at 2026-11-30T01:05:00Z, attempt 2\n");
             Assert.Equal("job 7_0, attempt 2: starting", Now("RUNNING").Detail);
             File.AppendAllText(log, "artifacts: /s\na (+1): resuming from the checkpoint at step 1200\n");
