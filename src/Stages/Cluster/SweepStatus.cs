@@ -108,7 +108,7 @@ public static class SweepStatus
             if (o.LockHeld) return new(run, "running", $"since {started.Started} on {started.Host} (pid {started.ProcessId})");
             // A kill leaves no status (a resumed attempt removed the earlier one at its start), but a checkpoint says where it stands.
             if (o.Job is not null && Failure(o) is { } why)
-                return new(run, "failed", $"job {o.Job} ended{why} without a status; {Resumable(o)}");
+                return new(run, "failed", $"job {o.Job} ended{why}; the run ended without a status; {Resumable(o)}");
             return new(run, "interrupted", $"started {started.Started} on {started.Host}, ended without a word (a second Ctrl+C or SIGTERM? a full disk? killed?); {Resumable(o)}");
         }
         if (o.Job is not null)
@@ -116,7 +116,7 @@ public static class SweepStatus
                 // Cancelled (scancel) before it started: the user stopped it, and nothing of it failed.
                 ? why.StartsWith(" CANCELLED", StringComparison.Ordinal) && LastLine(o.Log, IsError).Length == 0
                     ? new(run, "not started", $"job {o.Job} was cancelled before it started; resubmit to train it")
-                    : new(run, "failed", $"job {o.Job} ended{why} before training")
+                    : new(run, "failed", $"job {o.Job} ended{why}; the run never started training")
                 : new(run, "not started", $"job {o.Job} is no longer queued and never started it; resubmit");
         return new(run, "not started", "");
     }
@@ -256,7 +256,9 @@ public static class SweepStatus
     static int Order(string state) => Array.IndexOf(["completed", "running", "requeued", "pending", "unknown", "interrupted", "failed", WillNotStart, "not started"], state);
 
     /// <summary>How a task that left the queue failed: the scheduler's end state unless it completed, and the
-    /// log's last error (the scheduler forgets jobs after MinJobAge; the log stays); null when neither says so.</summary>
+    /// log's last error (the scheduler forgets jobs after MinJobAge; the log stays); null when neither says so. It ends with
+    /// the end state's explanation or the error, so what a caller adds follows a "; " (glued on, "…, or an administrator
+    /// before training" read as part of the explanation).</summary>
     static string? Failure(RunObservation o)
     {
         var how = o.EndState?.Invoke();

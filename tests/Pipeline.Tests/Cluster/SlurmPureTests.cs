@@ -326,6 +326,18 @@ public class SlurmPureTests
         Assert.EndsWith("without a status; no checkpoint: resubmit (or run --resume) to train it from step 0", early.Detail);
     }
 
+    /// <summary>What `status` adds after an end state's explanation is set apart from it: "…, or an administrator before
+    /// training" read as though an administrator had acted before training.</summary>
+    [Fact]
+    public void What_follows_an_end_states_explanation_is_set_apart_from_it()
+    {
+        var killed = SweepStatus.Classify("a", new(null, Started, false, "7_0", EndState: () => "FAILED (exit 137:0)"));
+        Assert.Contains("or an administrator; the run ended without a status; no checkpoint", killed.Detail);
+        var never = SweepStatus.Classify("a", new(null, null, false, "7_0", EndState: () => "OUT_OF_MEMORY (exit 0:125)"));
+        Assert.Equal("failed", never.State);
+        Assert.EndsWith("resubmit with a larger --mem (or a smaller batch_size); the run never started training", never.Detail);
+    }
+
     /// <summary>A completed run's time in tenths under 10 s (a short run read "40 steps in 0 s"), whole seconds to 2 min,
     /// then minutes and hours.</summary>
     [Theory]
