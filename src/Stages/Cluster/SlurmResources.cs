@@ -51,6 +51,9 @@ public sealed record SlurmResources(
         }
         if (AnalysisTime is not null && TimeLimitSeconds(AnalysisTime) is null)
             problems.Add($"--analysis-time '{AnalysisTime}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)");
+        // As for --time: Slurm's "no limit", which a partition with a limit leaves pending for ever (PartitionTimeLimit).
+        else if (AnalysisTime is not null && TimeLimitSeconds(AnalysisTime) == 0)
+            problems.Add($"--analysis-time {AnalysisTime}: Slurm reads 0 as no limit; leave --analysis-time out for the partition's limit, or give one");
         return problems;
     }
 

@@ -39,6 +39,9 @@ public class SlurmPureTests
         // What to do about a limit too short for the warning; 0, which Slurm reads as no limit, said as such.
         Assert.EndsWith("give a longer --time or a shorter --signal-lead", Assert.Single(new SlurmResources(Time: "1").Problems()));
         Assert.Contains("Slurm reads 0 as no limit", Assert.Single(new SlurmResources(Time: "0").Problems()));
+        // The analysis job's limit alike (it was written to analysis.sbatch as --time=0).
+        Assert.Equal(["--analysis-time 00:00: Slurm reads 0 as no limit; leave --analysis-time out for the partition's limit, or give one"],
+            new SlurmResources(AnalysisTime: "00:00").Problems());
     }
 
     static SlurmSubmission Submission(string sweepDir, SlurmResources r) =>
