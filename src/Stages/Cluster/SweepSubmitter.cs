@@ -28,7 +28,9 @@ public static class SweepSubmitter
     /// input, which `submit` checks with this before it plans.</summary>
     public static string? SweepDirProblem(string sweepDir) =>
         sweepDir.Any(char.IsWhiteSpace)
-            ? $"the sweep directory '{sweepDir}' contains a space, which #SBATCH lines cannot carry: choose another --artifacts"
+            // A tab or line break named as such: "contains a space" sent the user looking for one that is not there.
+            ? $"the sweep directory '{sweepDir}' contains {(sweepDir.Contains(' ') ? "a space" : "whitespace (a tab or a line break)")}, " +
+              "which #SBATCH lines cannot carry: choose another --artifacts"
         : sweepDir.IndexOfAny(['%', '\\']) >= 0
             ? $"the sweep directory '{sweepDir}' contains % or \\, which Slurm expands in log paths: choose another --artifacts"
         : null;

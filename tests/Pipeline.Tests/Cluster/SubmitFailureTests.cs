@@ -221,6 +221,16 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
     }
 
     [Fact]
+    public void An_artifacts_root_with_a_tab_is_refused_naming_it_as_whitespace_not_a_space()
+    {
+        WritePipeline();
+        var path = FakeSlurmPath("echo \"$*\" >> '" + dir + "/sbatch.log'; echo 4242");
+        var (exit, output, err) = Submit(path, "--artifacts", "my\tarts", "--dry-run");
+        Assert.True(exit == 2, output + err);
+        Assert.Contains("contains whitespace (a tab or a line break), which #SBATCH lines cannot carry: choose another --artifacts", err);
+    }
+
+    [Fact]
     public void Gpus_for_runs_on_the_cpu_are_asked_for_with_a_warning()
     {
         File.WriteAllText(Path.Combine(dir, "syn.yaml"), string.Join('\n',
