@@ -16,7 +16,7 @@ public static class SubmitCommand
         var gpus = new Option<int>("--gpus-per-run") { Description = "GPUs per task (--gres=gpu:N); 0 for CPU runs.", DefaultValueFactory = _ => 0 }.AtLeast(SlurmResources.LeastGpusPerRun);
         var cpus = new Option<int>("--cpus-per-run") { Description = "CPU cores per task; also the task's LibTorch threads.", DefaultValueFactory = _ => 1 }.AtLeast(SlurmResources.LeastCpusPerRun);
         var mem = new Option<string?>("--mem") { Description = "Memory per task, e.g. 16G (default: the cluster's)." };
-        var time = new Option<string?>("--time") { Description = "Time limit per task attempt, as Slurm reads it (minutes, MM:SS, HH:MM:SS or D-HH:MM:SS: 12:00 is twelve minutes); a task warned before it checkpoints and requeues itself." };
+        var time = new Option<string?>("--time") { Description = $"Time limit per task attempt, as Slurm reads it ({SlurmResources.TimeFormats}: 12:00 is twelve minutes); a task warned before it checkpoints and requeues itself." };
         var maxParallel = new Option<int>("--max-parallel") { Description = "Tasks running at once (--array=…%N); 0, the default, = no limit.", DefaultValueFactory = _ => 0 }.AtLeast(SlurmResources.LeastMaxParallel);
         var analysisTime = new Option<string?>("--analysis-time") { Description = "Time limit of the analysis job that runs after the array (same formats as --time); default: the partition's." };
         var lead = new Option<int>("--signal-lead") { Description = "Seconds before the time limit (and on preemption) that Slurm warns a task (--signal=B:USR1@N); it stops, checkpoints and requeues itself within three quarters of it.", DefaultValueFactory = _ => 120 }.AtLeast(SlurmResources.SignalLeadRange);

@@ -25,6 +25,9 @@ public sealed record SlurmResources(
     /// <summary>The bounds of --signal-lead: Slurm's --signal takes at most 65535 seconds; under 10 leaves a task no time to stop.</summary>
     public static readonly Messages.LeastValue SignalLeadRange = new(10, "seconds", Most: 65535);
 
+    /// <summary>The time formats Slurm reads and --time takes, said by its help and its errors alike.</summary>
+    public const string TimeFormats = "minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS";
+
     /// <summary>A Slurm memory size as --mem takes it: a number, then perhaps a unit (K, M, G, T) and a B after it; the
     /// check of --mem and the size a task gets (<see cref="TaskMemory"/>) read it alike.</summary>
     const string MemSize = "^([0-9]+)(?:([KMGT])B?)?$";
@@ -43,14 +46,14 @@ public sealed record SlurmResources(
         if (Time is not null)
         {
             if (TimeLimitSeconds(Time) is not { } seconds)
-                problems.Add($"--time '{Time}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)");
+                problems.Add($"--time '{Time}' is not a Slurm time ({TimeFormats})");
             else if (seconds == 0)
                 problems.Add($"--time {Time}: Slurm reads 0 as no limit; leave --time out for the partition's limit, or give one");
             else if (seconds <= SignalLeadSeconds)
                 problems.Add($"--time {Time} leaves no time before the warning --signal-lead {SignalLeadSeconds} s: give a longer --time or a shorter --signal-lead");
         }
         if (AnalysisTime is not null && TimeLimitSeconds(AnalysisTime) is null)
-            problems.Add($"--analysis-time '{AnalysisTime}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)");
+            problems.Add($"--analysis-time '{AnalysisTime}' is not a Slurm time ({TimeFormats})");
         // As for --time: Slurm's "no limit", which a partition with a limit leaves pending for ever (PartitionTimeLimit).
         else if (AnalysisTime is not null && TimeLimitSeconds(AnalysisTime) == 0)
             problems.Add($"--analysis-time {AnalysisTime}: Slurm reads 0 as no limit; leave --analysis-time out for the partition's limit, or give one");
