@@ -49,6 +49,8 @@ public static class ProbeBench
         }
         try { Directory.Delete(root, recursive: true); }
         catch (IOException) { /* scratch left behind harms nothing */ }
+        // Its bench/probe-runs/ too, where no other bench's runs are left there: bench/ then holds the records alone, as after bench query.
+        EmptyFolder.RemoveIfEmpty(Path.GetDirectoryName(root));
         return rows;
     }
 

@@ -354,6 +354,12 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
             Assert.Contains(rows, r => (string?)r["stage"] == "gradients" && (long)r["calls"]! > 0);
         }
         Assert.Equal([shared], Directory.GetFileSystemEntries(Path.Combine(dir, "artifacts", "bench", "probe-runs")));   // the other's alone
+
+        // Alone, it leaves no probe-runs/ folder (it was left empty): bench/ holds the records only, as after bench query.
+        Directory.Delete(Path.Combine(dir, "artifacts", "bench", "probe-runs"), recursive: true);
+        var alone = Pipeline("bench", "probes", "tiny.yaml");
+        Assert.True(alone.Exit == 0, alone.Out + alone.Err);
+        Assert.All(Directory.GetFileSystemEntries(Path.Combine(dir, "artifacts", "bench")), e => Assert.Matches(@"probes-\d{8}-\d{6}(-\d+)?\.arrow$", e));
     }
 
     /// <summary>SQL that parses but names a table the runs lack failed the first timed query after the copies, exit 1, as a
