@@ -40,8 +40,11 @@ public static class RunCommand
                 if (pipeline.Spec.TrainsModel) TorchThreads.Apply(r.GetValue(threads));
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
-                // Loading checked each run alone; this process holds its groups, and --jobs of them at once.
-                if (MachineMemoryCheck.Error(pipeline, parallelJobs, MemoryBudget.ThisMachine(), jobsGiven: r.GetValue(jobs) > 0) is { } tooBig)
+                // Loading checked each run alone; this process holds its groups, and --jobs of them at once (a resume's: the runs
+                // it trains, its checkpoints' as they were saved).
+                var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
+                if (MachineMemoryCheck.Error(pipeline, parallelJobs, MemoryBudget.ThisMachine(), jobsGiven: r.GetValue(jobs) > 0,
+                        resumeFrom: r.GetValue(resume) ? sweepDir : null) is { } tooBig)
                     throw new SpecException(tooBig);
                 var progress = ConsoleProgress.Create();
                 var result = await progress.RunAsync(p => PipelineRunner.RunAsync(pipeline, r.GetValue(artifacts)!, p, ct, resume: r.GetValue(resume), analyze: !r.GetValue(noAnalysis), jobs: parallelJobs, overwrite: r.GetValue(overwrite)));

@@ -1,5 +1,7 @@
+using Retention.Artifacts;
 using Retention.Messages;
 using Retention.Spec;
+using Retention.Synthetic;
 
 namespace Retention.Pipeline;
 
@@ -8,7 +10,8 @@ namespace Retention.Pipeline;
 /// in groups (<see cref="SweepGroups"/>: one batched trainer per group, every run padded to its widest) and --jobs N trains
 /// N groups side by side in this process: ten seeds that each fit passed, then ran the machine out of memory. GPU runs are
 /// not checked (their memory is the device's), nor `auto` ones (the device they get is known only once they start), as
-/// one run is not.
+/// one run is not. A --resume is checked for what it trains: not the runs it skips as completed, and each synthetic
+/// checkpoint's runs as the one group they were saved in, which may be larger than this attempt's --jobs would make it.
 /// </summary>
 public static class MachineMemoryCheck
 {
@@ -16,13 +19,17 @@ public static class MachineMemoryCheck
     /// together, need more than <paramref name="budget"/>; null when they fit or nothing is checked.</summary>
     /// <param name="jobs">Groups `run` trains at once (1 for `validate`, which checks what every `run` holds: the largest group).</param>
     /// <param name="jobsGiven">Whether --jobs was written (else the default, said so in the error).</param>
-    public static SpecError? Error(LoadedPipeline pipeline, int jobs, MemoryBudget budget, bool jobsGiven = true)
+    /// <param name="resumeFrom">The sweep folder a `run --resume` continues; null when the run starts afresh.</param>
+    public static SpecError? Error(LoadedPipeline pipeline, int jobs, MemoryBudget budget, bool jobsGiven = true, string? resumeFrom = null)
     {
-        var runs = pipeline.Runs;
-        if (pipeline.Spec.Experiment != "synthetic" || runs.Count < 2) return null;
-        // As the run groups them (TrainingPlan): split further for --jobs only where every run is on the CPU.
+        if (pipeline.Spec.Experiment != "synthetic") return null;
+        string RunDir(string run) => ArtifactLayout.RunDir(resumeFrom ?? "", run);
+        var runs = resumeFrom is null ? pipeline.Runs : [.. pipeline.Runs.Where(r => !CompletedEarlier(RunDir(r.RunId)))];
+        if (runs.Count < 2) return null;
+        // As the run groups them (TrainingPlan): split further for --jobs only where every run is on the CPU; a resume keeps
+        // each checkpoint's runs together.
         bool parallel = jobs > 1 && runs.All(r => Training.Devices.IsCpu(r.Spec.Device));
-        var groups = SweepGroups.Of(runs, parallel ? jobs : 1)
+        var groups = TrainingPlan.SyntheticGroups(runs, RunDir, resume: resumeFrom is not null, clusterTask: false, parallel ? jobs : 1)
             .Where(g => g.All(r => r.Spec.Device == "cpu"))
             .Select(g => (Runs: g, Need: ResourceEstimate.SyntheticGroupBytes(g)))
             .OrderByDescending(g => g.Need)
@@ -36,7 +43,10 @@ public static class MachineMemoryCheck
             return new SpecError(pipeline.SourceName, 0, 0, SpecSchema.SweepKey,
                 $"{largest.Runs.Count} runs train at once ({What(largest.Runs)}) and need about {ResourceEstimate.GiB(largest.Need)}, " +
                 $"though one run alone needs {ResourceEstimate.GiB(largest.Need / largest.Runs.Count)}; {budget.Has} " +
-                $"({budget.Or}sweep fewer seeds, or {Lower})");
+                (resumeFrom is not null && SavedTogether(largest.Runs, RunDir)
+                    ? $"(they continue together from the checkpoint they were saved in, whatever --jobs: {budget.Or}resume on a machine " +
+                      "with more memory, or run without --resume to train the sweep afresh in groups that fit)"
+                    : $"({budget.Or}sweep fewer seeds, or {Lower})"));
 
         int atOnce = parallel ? Math.Min(jobs, groups.Count) : 1;
         double together = groups.Take(atOnce).Sum(g => g.Need);
@@ -51,4 +61,19 @@ public static class MachineMemoryCheck
                   ResourceEstimate.GiB(largest.Need / largest.Runs.Count)) +
             $"; {budget.Has} ({budget.Or}give --jobs {fits}, or {Lower})");
     }
+
+    /// <summary>Whether the run's status.json says it completed: a --resume skips it. One that cannot be read counts as to
+    /// train (the resume refuses it itself, before anything trains); so does a run the resume adopts from a renamed
+    /// folder, which this does not look for (both over-count, never under).</summary>
+    static bool CompletedEarlier(string runDir)
+    {
+        try { return RunStatusFile.Read(runDir) is { State: "completed" }; }
+        catch (ArtifactException) { return false; }
+    }
+
+    /// <summary>Whether these runs are the runs of the checkpoint kept in the first one's folder: a resume trains them together
+    /// again as they were saved (<see cref="SweepGroups.ForResume"/>).</summary>
+    static bool SavedTogether(IReadOnlyList<RunPlan> group, Func<string, string> runDir) =>
+        group.Count > 1 && SyntheticTrainer.Describe(Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(runDir(group[0].RunId)))) is { } saved
+        && saved.Runs.SequenceEqual(group.Select(r => r.RunId));
 }

@@ -1,3 +1,7 @@
+using Retention.Pipeline;
+using Retention.Spec;
+using Retention.Tests.Pipeline;
+
 namespace Retention.Tests.Host;
 
 /// <summary>
@@ -61,5 +65,59 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         var oneJob = Cli(ThreeEighthsGiB, rates, "run", "m.yaml", "--jobs", "1", "--no-analysis");
         Assert.True(oneJob.Exit == 0, oneJob.Out + oneJob.Err);
         Assert.Contains("[2/2 runs completed]", oneJob.Out + oneJob.Err);
+    }
+
+    string Sweep => Path.Combine(dir, "artifacts", "mem");
+
+    /// <summary>Trains these runs of the sweep in this process (which checks no memory), as one Slurm task would: one group.</summary>
+    async Task TrainHere(string pipeline, string[] runs, IRunProgress progress, CancellationToken stop) =>
+        await PipelineRunner.RunAsync(SpecLoader.LoadText(pipeline, "m.yaml"), Path.Combine(dir, "artifacts"), progress, stop,
+            analyze: false, only: runs);
+
+    [Fact]
+    public async Task A_resume_is_checked_for_the_runs_it_trains_not_those_completed_earlier()
+    {
+        const string HalfGiB = "0x20000000";
+        var seeds = Pipeline + "sweep:\n  seed: [0, 1, 2, 3, 4]\n";
+        await TrainHere(seeds, ["seed-0"], SilentProgress.Instance, CancellationToken.None);
+        // Four left (0.96 GiB) do not fit: refused, naming them.
+        var refused = Cli(HalfGiB, seeds, "run", "m.yaml", "--resume", "--jobs", "1", "--no-analysis");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("error: m.yaml: sweep: 4 runs train at once (seed-1, seed-2, seed-3 and 1 more: one batched trainer, each run " +
+                        "padded to width 4) and need about 1 GiB, though one run alone needs 0.2 GiB; this machine has 0.5 GiB", refused.Err);
+
+        // Two left (0.48 GiB) fit, though the whole sweep (1.2 GiB) does not.
+        await TrainHere(seeds, ["seed-1", "seed-2"], SilentProgress.Instance, CancellationToken.None);
+        var resumed = Cli(HalfGiB, seeds, "run", "m.yaml", "--resume", "--jobs", "1", "--no-analysis");
+        Assert.True(resumed.Exit == 0, resumed.Out + resumed.Err);
+        Assert.Contains("seed-0: completed earlier, skipped (--resume)", resumed.Out + resumed.Err);
+        Assert.Equal(5, Directory.GetDirectories(Path.Combine(Sweep, "runs"))
+            .Count(d => PipelineRunner.ReadStatus(d) is { State: "completed" }));
+    }
+
+    [Fact]
+    public async Task A_resume_counts_a_checkpoints_runs_as_the_one_group_they_were_saved_in()
+    {
+        const string ThreeEighthsGiB = "0x18000000";
+        // At this batch widths 4 and 8 train apart (0.24 GiB each, which fits), but one task trained them as one group and
+        // was stopped: the resume continues them together from that group's checkpoint (0.48 GiB).
+        var widths = Pipeline.Replace("steps: 2", "steps: 50") + "sweep:\n  synthetic.width: [4, 8]\n";
+        using (var stop = new CancellationTokenSource())
+            await TrainHere(widths, ["width-4", "width-8"], new StopAt(2, stop), stop.Token);
+        Assert.True(SavedCheckpoint.Step(Path.Combine(Sweep, "runs", "width-4")) > 0, "the pair's checkpoint: " + File.ReadAllText(Path.Combine(Sweep, "runs", "width-4", "status.json")));
+        var statusBefore = File.ReadAllText(Path.Combine(Sweep, "runs", "width-4", "status.json"));
+
+        var refused = Cli(ThreeEighthsGiB, widths, "run", "m.yaml", "--resume", "--jobs", "1");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("error: m.yaml: sweep: 2 runs train at once (width-4, width-8: one batched trainer, each run padded to width 8) " +
+                        "and need about 0.5 GiB, though one run alone needs 0.2 GiB; this machine has 0.4 GiB (they continue together " +
+                        "from the checkpoint they were saved in, whatever --jobs: resume on a machine with more memory, or run without " +
+                        "--resume to train the sweep afresh in groups that fit)", refused.Err);
+        Assert.False(File.Exists(Path.Combine(Sweep, "pipeline.yaml")), "refused before anything was written");
+        Assert.Equal(statusBefore, File.ReadAllText(Path.Combine(Sweep, "runs", "width-4", "status.json")));
+
+        // Afresh, they train apart, one at a time, which fits.
+        var validated = Cli(ThreeEighthsGiB, widths, "validate", "m.yaml");
+        Assert.True(validated.Exit == 0, validated.Out + validated.Err);
     }
 }
