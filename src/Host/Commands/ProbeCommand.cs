@@ -19,7 +19,7 @@ public static class ProbeCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the folder the run's own paths resolved against, from its provenance.json; else the current directory)." };
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core; give 1 to each of several scans run side by side).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var output = new Option<string?>("--output", "-o") { Description = "Folder for das.arrow and fourier.arrow (default: RUN/scans/TIME, local time to the second, TIME-2, -3, ... for a scan started in the same second as another; query it with `pipeline query`); it must be new or empty unless --overwrite." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Let --output be a folder that holds files (an earlier scan): the scan's tables replace its own there." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Let --output be a folder that holds files (an earlier scan): the scan's tables replace its own there. Only with --output." };
         var cmd = new Command("probe", "Re-run DAS and the Fourier readout on a finished OLMo run's saved model at other sites (layers × positions), with the run's probe settings.")
         {
             run, layers, positions, sets, device, dataDir, threads, output, overwrite,
@@ -31,6 +31,10 @@ public static class ProbeCommand
             ScanClaim? scan = null;   // the output folder (the default one, or --output), held while the scan runs
             try
             {
+                // Said rather than ignored: the synopsis has it under --output, and the default folder is always a new one.
+                if (r.GetValue(overwrite) && r.GetValue(output) is null)
+                    throw new UsageException("--overwrite applies to --output only (the default folder, RUN/scans/TIME, is always new): " +
+                        "give --output DIR with it, or leave it out");
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
                 var runDir = Path.GetFullPath(r.GetValue(run)!);
                 var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);

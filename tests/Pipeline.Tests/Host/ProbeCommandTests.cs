@@ -190,6 +190,13 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
         Assert.Equal(2, outside.Exit);
         Assert.Equal("error: --layers: 3 is outside the model (0, the embeddings, to 2)", outside.Err.Trim());
 
+        // --overwrite without --output is said, not ignored: the default folder is always new.
+        var overwriteAlone = CliProcess.Run(dir, Limit, "probe", runDir, "--layers", "0", "--overwrite");
+        Assert.Equal(2, overwriteAlone.Exit);
+        Assert.Equal("error: --overwrite applies to --output only (the default folder, RUN/scans/TIME, is always new): give --output DIR " +
+                     "with it, or leave it out", overwriteAlone.Err.Trim());
+        Assert.False(Directory.Exists(Path.Combine(runDir, "scans")), "nothing scanned");
+
         var position = CliProcess.Run(dir, Limit, "probe", runDir, "--positions", "tok3");
         Assert.Equal(2, position.Exit);
         Assert.Contains("tok3", position.Err);
@@ -284,7 +291,7 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
         Assert.Equal(2, damaged.Exit);
         Assert.StartsWith($"error: {model}: the checkpoint is damaged", damaged.Err.Trim());
         Assert.False(Directory.Exists(Path.Combine(dir, "scan-damaged")));
-        Assert.All(new[] { outside, position, unsaved, incomplete, unread, unreadInvalid, notRun, missing, ofSweep, yaml, manifest, ofRuns, ofCheckpoint, overwritten, damaged },
+        Assert.All(new[] { outside, overwriteAlone, position, unsaved, incomplete, unread, unreadInvalid, notRun, missing, ofSweep, yaml, manifest, ofRuns, ofCheckpoint, overwritten, damaged },
             r => Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
