@@ -19,7 +19,7 @@ public static class ExitCodes
     public const int Interrupted = 130;
     /// <summary>`status`: the sweep is not finished yet (runs pending, running or interrupted; none failed).</summary>
     public const int NotFinished = 3;
-    /// <summary>`status`: nothing queued or running, but runs interrupted or never started (resubmit, or run --resume).</summary>
+    /// <summary>`status`: nothing queued or running, but runs interrupted or never started (run --resume, or resubmit a submitted sweep).</summary>
     public const int Stopped = 4;
 }
 

@@ -70,7 +70,8 @@ public static class SweepObserver
             var ended = holds[dir].Ended;
             var observation = new RunObservation(ended, SweepContract.ReadProvenance(dir), holds[dir].Held, StartingAgainAfter: holds[dir].Earlier,
                 CheckpointStep: checkpoints.TryGetValue(run, out var step) ? step : null, CheckpointProblem: damaged.GetValueOrDefault(run),
-                TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plan.Spec, ended.Tables) : null);
+                TablesProblem: ended is { State: "completed" } ? CompletedRunTables.Damage(dir, plan.Spec, ended.Tables) : null,
+                Submitted: taskOf.ContainsKey(run));
             if (taskOf.TryGetValue(run, out var task) && task.Sub.ArrayJobId is { } job)
                 observation = observation with
                 {

@@ -21,6 +21,8 @@ public sealed record AnalysisState(string? Job, string State, string Detail);
 /// </summary>
 /// <param name="EndState">Asks the scheduler how the task ended (only called when the directory cannot tell).</param>
 /// <param name="Log">The task's log file, when submitted.</param>
+/// <param name="Submitted">A `pipeline submit` of the sweep has a task for the run (<paramref name="Job"/> is set once Slurm
+/// gave the job its id): what continues it is a resubmission; a run only a local `pipeline run` trained has none.</param>
 /// <param name="StartingAgainAfter">The earlier attempt's end, where the process holding the run took it up after that end
 /// (<see cref="Cluster.RunHold.StartedAgain"/>; <paramref name="Ended"/> is then null).</param>
 public sealed record RunObservation(
@@ -36,7 +38,8 @@ public sealed record RunObservation(
     long? CheckpointStep = null,
     string? CheckpointProblem = null,
     string? TablesProblem = null,
-    RunStatus? StartingAgainAfter = null);
+    RunStatus? StartingAgainAfter = null,
+    bool Submitted = false);
 
 /// <summary>
 /// The state of each run of a sweep from its run directories and the scheduler (pure: the observations
@@ -88,7 +91,7 @@ public static class SweepStatus
             return new(run, "failed", $"job {o.Job}{taskError}");
         // Completed, but a table it wrote is gone or unreadable since: the analysis would leave its rows out.
         if (o.Ended is { State: "completed" } && o.TablesProblem is { } damage)
-            return new(run, "failed", $"completed, but {damage} now: restore it, or delete the run's directory and resubmit (or run --resume) to train it again")
+            return new(run, "failed", $"completed, but {damage} now: restore it, or delete the run's directory and {Continue(o)} to train it again")
                 { TablesDamaged = true };
         if (o.Ended is { } ended)
             return ended.State switch
@@ -96,7 +99,7 @@ public static class SweepStatus
                 "completed" when ended.FromStep > 0 => new(run, "completed", $"{ended.Steps:N0} steps, the last {ended.AttemptSteps:N0} in {Duration(ended.Seconds)}"),
                 "completed" => new(run, "completed", $"{ended.Steps:N0} steps in {Duration(ended.Seconds)}"),
                 "failed" => new(run, "failed", ended.Error ?? "(no message)"),
-                "interrupted" => new(run, "interrupted", $"stopped at step {ended.Steps:N0}; resubmit (or run --resume) to continue"),
+                "interrupted" => new(run, "interrupted", $"stopped at step {ended.Steps:N0}; {Continue(o)} to continue"),
                 _ => new(run, "failed", ended.Error is { } why ? $"{ended.State}: {why}" : $"{ended.State} at step {ended.Steps:N0}"),
             };
         // Held by a process that took the run up after its earlier attempt ended (RunHold.StartedAgain): that end is not final.
@@ -232,7 +235,7 @@ public static class SweepStatus
     /// run completed (and the analysis job, when there is one, too), 1 when a run or the analysis failed or a task will not
     /// start (Slurm leaves it queued for ever: it needs scancel and a submission asking less), 4 when runs are interrupted
     /// or not started, or an analysis was stopped, is stale or has not run, and nothing will continue them by itself
-    /// (resubmit, run --resume, or analyze).</summary>
+    /// (run --resume, or resubmit a submitted sweep, or analyze).</summary>
     public static int ExitCode(IReadOnlyList<RunState> runs, AnalysisState? analysis = null)
     {
         bool runsGoOn = runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown");
@@ -268,10 +271,14 @@ public static class SweepStatus
     }
 
     static string Resumable(RunObservation o) =>
-        o.CheckpointStep is { } at ? $"checkpoint at step {at:N0}: resubmit (or run --resume) to continue from it"
+        o.CheckpointStep is { } at ? $"checkpoint at step {at:N0}: {Continue(o)} to continue from it"
         : o.CheckpointProblem is { } damaged ? $"its checkpoint cannot be resumed ({damaged}); a resume fails on it until " +
                                                "that is restored, or the checkpoint deleted to train the run from step 0"
-        : "no checkpoint: resubmit (or run --resume) to train it from step 0";
+        : $"no checkpoint: {Continue(o)} to train it from step 0";
+
+    /// <summary>What continues a stopped run: a submitted one's task is resubmitted (or the sweep resumed here); one that a
+    /// local `pipeline run` trained has no task to resubmit, so `run --resume`.</summary>
+    static string Continue(RunObservation o) => o.Job is not null || o.Submitted ? "resubmit (or run --resume)" : "run --resume";
 
     static bool IsError(string line) => line.StartsWith("error:", StringComparison.Ordinal);
 

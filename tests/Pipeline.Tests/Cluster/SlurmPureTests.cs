@@ -318,6 +318,25 @@ public class SlurmPureTests
     public void An_end_state_with_nothing_to_add_is_said_as_the_scheduler_said_it(string endState) =>
         Assert.Equal(endState, SlurmEndState.Explain(endState));
 
+    /// <summary>A stopped run of a sweep `pipeline run` trained here has no task to resubmit: `run --resume` continues it.
+    /// A submitted run's task is resubmitted (or the sweep resumed here).</summary>
+    [Fact]
+    public void A_stopped_run_says_run_resume_where_it_trained_locally_and_resubmit_where_it_was_submitted()
+    {
+        var stopped = new RunStatus("interrupted", 5, 1.0);
+        Assert.Equal("stopped at step 5; run --resume to continue", SweepStatus.Classify("a", new(stopped, Started, false)).Detail);
+        Assert.Equal("stopped at step 5; resubmit (or run --resume) to continue", SweepStatus.Classify("a", new(stopped, Started, false, "7_0")).Detail);
+        var local = Started with { SlurmJob = null };
+        Assert.EndsWith("(a second Ctrl+C or SIGTERM? a full disk? killed?); checkpoint at step 1,200: run --resume to continue from it",
+            SweepStatus.Classify("a", new(null, local, false, CheckpointStep: 1200)).Detail);
+        Assert.EndsWith("killed?); no checkpoint: run --resume to train it from step 0", SweepStatus.Classify("a", new(null, local, false)).Detail);
+        // A submitted task's run before Slurm gave the job its id: a submission holds it all the same.
+        Assert.EndsWith("killed?); no checkpoint: resubmit (or run --resume) to train it from step 0",
+            SweepStatus.Classify("a", new(null, local, false, Submitted: true)).Detail);
+        var damaged = SweepStatus.Classify("a", new(RunStatus.Completed(5, 1.0), local, false, TablesProblem: "metrics.arrow is missing"));
+        Assert.EndsWith("delete the run's directory and run --resume to train it again", damaged.Detail);
+    }
+
     [Fact]
     public void A_task_killed_after_a_checkpoint_says_what_killed_it_and_that_a_resubmission_continues_from_the_checkpoint()
     {

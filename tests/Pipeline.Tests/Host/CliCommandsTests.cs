@@ -91,6 +91,12 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         Assert.DoesNotContain("   at ", err);   // a message, not a stack trace
         Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "syn", "runs")), output + err);
         Assert.Empty(Directory.GetFiles(dir, "*.arrow*", SearchOption.AllDirectories));
+
+        // validate checks the file, not this machine's devices (README's exit codes say so).
+        var validated = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["CUDA_VISIBLE_DEVICES"] = "" },
+            "validate", "syn.yaml", "--device", "cuda");
+        Assert.True(validated.Exit == 0, validated.Out + validated.Err);
+        Assert.Contains("on cuda", validated.Out);
     }
 
     [Fact]

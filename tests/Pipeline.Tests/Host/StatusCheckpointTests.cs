@@ -39,10 +39,10 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
         // A resume of the sweep trains width-2 alone again, from its own checkpoint; width-3 has none (the pair's is gone).
         var lines = status.Out.Split('\n');
         var kept = System.Text.RegularExpressions.Regex.Match(lines.Single(l => l.Contains("width-2")),
-            @"killed\?\); checkpoint at step (\d+): resubmit \(or run --resume\) to continue from it");
+            @"killed\?\); checkpoint at step (\d+): run --resume to continue from it");
         Assert.True(kept.Success, status.Out);
         Assert.InRange(long.Parse(kept.Groups[1].Value), 300, 999);
-        Assert.Contains(lines, l => l.Contains("width-3") && l.Contains("killed?") && l.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0"));
+        Assert.Contains(lines, l => l.Contains("width-3") && l.Contains("killed?") && l.Contains("no checkpoint: run --resume to train it from step 0"));
 
         // ...as the resume itself does, though one job would otherwise train the two together (and both from step 0).
         var resumed = await Stopped(999, resume: true);
@@ -125,7 +125,7 @@ public class StatusCheckpointTests() : InTempFolder("status-checkpoint-")
 
         var status = CliProcess.Run(dir, Limit, "status", Path.Combine("artifacts", "tiny"));
         Assert.True(status.Exit == 4, status.Err + status.Out);
-        Assert.Contains("no checkpoint: resubmit (or run --resume) to train it from step 0", status.Out);
+        Assert.Contains("no checkpoint: run --resume to train it from step 0", status.Out);
 
         // Damaged rather than unreadable (half a JSON document): not the end of the report, and named, as the resume
         // that would fail on it names it.

@@ -41,7 +41,7 @@ public class StopAndResumeMessagesTests() : InTempFolder("stop-messages-")
         var lines = status.Out.Split('\n');
         foreach (var run in new[] { "width-2", "width-4" })
             Assert.Contains(lines, l => l.Contains(run) && l.Contains("killed?") &&
-                l.Contains($"checkpoint at step {saved:N0}: resubmit (or run --resume) to continue from it"));
+                l.Contains($"checkpoint at step {saved:N0}: run --resume to continue from it"));
     }
 
     [Fact]
