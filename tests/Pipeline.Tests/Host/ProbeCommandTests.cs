@@ -425,8 +425,9 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
         }
         Directory.Delete(output, recursive: true);
         int killedPid;
-        // More DAS steps than the run's: the scan is still at its first site when it is killed.
-        using (var scan = CliProcess.Start(dir, [.. probe, "--set", "probes.das.steps=300"]))
+        // Far more DAS steps than the run's, so that its one site outlasts the second probe's start (300 steps finished it
+        // first on a quiet machine, and the second probe ran); it is killed long before it ends.
+        using (var scan = CliProcess.Start(dir, [.. probe, "--set", "probes.das.steps=1000000"]))
         {
             scan.WaitUntil(() => scan.Output.Contains(": model at step ", StringComparison.Ordinal), Limit, "the scan's first line");
             Assert.True(Retention.Artifacts.SweepLock.IsHeld(output));   // held while the scan runs
