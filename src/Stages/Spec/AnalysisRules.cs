@@ -61,16 +61,27 @@ internal static class AnalysisRules
             c.Check(range[0] < range[1], path, $"the low end must be below the high end, got [{RuleText.Show(range[0])}, {RuleText.Show(range[1])}]");
     }
 
+    /// <summary>
+    /// Table and plot names the advice's files have: analysis/ is shared with the advice, whose files are told from the tables
+    /// by their names alone. A rule added after sweeps were written (SpecValidator runs it for files as written, not stored
+    /// copies): an earlier sweep whose pipeline.yaml has such a table still loads for status and analyze.
+    /// </summary>
+    public static void AdviceNames(SpecChecks c, AnalysisSpec a)
+    {
+        for (var i = 0; i < a.Tables.Count; i++) NotAdvice(c, a.Tables[i].Name, $"analysis.tables[{i}].name", "table");
+        for (var i = 0; i < a.Plots.Count; i++) NotAdvice(c, a.Plots[i].Name, $"analysis.plots[{i}].name", "plot");
+    }
+
+    private static void NotAdvice(SpecChecks c, string name, string path, string what) =>
+        c.Check(!SpecNames.IsIdentifier(name) || !Advice.AdviceReport.IsAdviceName(name), path,
+            $"{what} name '{name}' starts with '{Advice.AdviceReport.NamePrefix}' (ignoring case), which names the advice's files in analysis/: " +
+            "analysis.advise and `pipeline advise` write advice_*.arrow and advice.png there and remove the ones they do not write, " +
+            "and analyze and status take every analysis/ file named so for the advice's; choose another name");
+
     private static void UniqueIdentifier(SpecChecks c, string name, string path, Dictionary<string, int> seen, int index, string what, string listPath)
     {
         if (!c.Check(SpecNames.IsIdentifier(name), path,
                 $"{what} name '{name}' is not an identifier; use letters, digits and '_', not starting with a digit"))
-            return;
-        // analysis/ is shared with the advice, whose files are told from the tables by their names alone.
-        if (!c.Check(!Advice.AdviceReport.IsAdviceName(name), path,
-                $"{what} name '{name}' starts with '{Advice.AdviceReport.NamePrefix}' (ignoring case), which names the advice's files in analysis/: " +
-                "analysis.advise and `pipeline advise` write advice_*.arrow and advice.png there and remove the ones they do not write, " +
-                "and analyze and status take every analysis/ file named so for the advice's; choose another name"))
             return;
         if (seen.TryGetValue(name, out var first))
             c.Check(false, path, $"duplicate {what} name '{name}': {listPath}[{first}] has it already; names must be unique, ignoring case");

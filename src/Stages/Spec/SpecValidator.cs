@@ -45,6 +45,7 @@ internal static class SpecValidator
             ProbeRules.InstancesWithinTasks(c, spec);
             TrainRules.InitScale(c, spec);
             AdviseRules.KindWithoutLevers(c, spec);
+            AnalysisRules.AdviceNames(c, spec.Analysis);
         }
         if (memory is not null) ResourceRules.Check(c, spec, memory);
         return WithoutRulesOnUnreadKeys(c.Errors, unreadFrom, unreadTo);
