@@ -55,8 +55,6 @@ public static class ProbeTarget
     public static ScanClaim ClaimDefaultOutput(string runDir, DateTime? now = null, Action<string>? note = null)
     {
         var scans = Path.Combine(runDir, ScansDir);
-        foreach (var (folder, holder) in ScanLeftovers.Remove(scans))
-            note?.Invoke($"removed {folder}, which a probe{(holder.Length > 0 ? $" ({holder})" : "")} that was killed left without tables");
         SweepLock? held = null;
         var path = FreeName.Take(scans, (now ?? DateTime.Now).ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture), "",
             path =>
@@ -65,6 +63,10 @@ public static class ProbeTarget
                 try { held = SweepLock.Acquire(path, SweepLock.ForProbe); }
                 catch { EmptyFolder.RemoveIfEmpty(path); throw; }   // a folder it cannot lock in (read-only): not left behind
             });
+        // Its own folder is taken first, the killed scans' removed after: a scan started in the second a killed one did took that
+        // one's name, and "removed X" then "written: X" named two scans as one.
+        foreach (var (folder, holder) in ScanLeftovers.Remove(scans, except: path))
+            note?.Invoke($"removed {folder}, which a probe{(holder.Length > 0 ? $" ({holder})" : "")} that was killed left without tables");
         return new ScanClaim(path, held!);
     }
 

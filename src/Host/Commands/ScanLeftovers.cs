@@ -20,14 +20,15 @@ public static class ScanLeftovers
     /// <summary>Removes what killed probes left in <paramref name="scansDir"/>: a scan folder with no live holder (nor a scan
     /// taking it now) loses its lock's files and .tmp files, and goes when that leaves it empty (an earlier scan's tables
     /// keep theirs). Returns each folder removed, with the line of the probe that left it ("" where none is known).</summary>
-    public static IReadOnlyList<(string Folder, string Holder)> Remove(string scansDir)
+    /// <param name="except">The calling scan's own folder, which its lock holds (a lock this process holds is no other's).</param>
+    public static IReadOnlyList<(string Folder, string Holder)> Remove(string scansDir, string? except = null)
     {
         var removed = new List<(string, string)>();
         if (!Directory.Exists(scansDir)) return removed;
         // Listed before each is checked: a folder made after the listing is not looked at, one listed was made before its claim went.
         foreach (var folder in Directory.GetDirectories(scansDir))
         {
-            if (FreeName.IsBeingTaken(folder) || SweepLock.IsHeld(folder)) continue;   // a scan starting, or running
+            if (except is not null && Path.GetFullPath(folder) == Path.GetFullPath(except) || FreeName.IsBeingTaken(folder) || SweepLock.IsHeld(folder)) continue;   // this scan's, a scan starting, or running
             var holder = Prober(folder);
             var stale = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().Where(IsLeftover).ToList();
             if (stale.Count == 0) { EmptyFolder.RemoveIfEmpty(folder); if (!Directory.Exists(folder)) removed.Add((folder, holder)); continue; }

@@ -35,6 +35,23 @@ public sealed class ProbeDefaultOutputTests() : InTempFolder("probe-output-")
         Assert.Equal(4, Directory.GetFileSystemEntries(Scans).Length);
     }
 
+    /// <summary>A scan started in the second a killed one did took the killed one's name once it had removed it: "removed X",
+    /// then "written: X", two scans said as one (the fresh-clone suite's killed-scan test met it on a quiet machine).</summary>
+    [Fact]
+    public void A_scan_started_in_the_second_a_killed_one_did_takes_a_name_of_its_own_and_removes_the_killed_ones()
+    {
+        // What a SIGKILLed scan leaves: its folder with the lock's files, which no process holds.
+        var killed = Directory.CreateDirectory(Path.Combine(Scans, "20261203-054107")).FullName;
+        File.WriteAllText(Path.Combine(killed, ".lock"), "");
+        File.WriteAllText(Path.Combine(killed, ".lock.owner"), "pid 1 on host since then (probe)\n");
+        var notes = new List<string>();
+        using var next = ProbeTarget.ClaimDefaultOutput(dir, Second.AddMilliseconds(500), notes.Add);
+        Assert.Equal(Path.Combine(Scans, "20261203-054107-2"), next.Folder);
+        Assert.False(Directory.Exists(killed));
+        Assert.StartsWith($"removed {killed}, which a probe", Assert.Single(notes));
+        Assert.Equal([next.Folder], Directory.GetDirectories(Scans));
+    }
+
     [Fact]
     public async Task Scans_started_at_once_in_the_same_second_each_get_a_folder_of_their_own()
     {
