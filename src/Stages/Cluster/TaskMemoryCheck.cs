@@ -22,12 +22,9 @@ public static class TaskMemoryCheck
             if (task.Count < 2 || task.Any(r => r.Spec is not { Experiment: "synthetic", Device: "cpu" })) continue;
             double need = ResourceEstimate.SyntheticGroupBytes(task);
             if (need <= budget.Bytes) continue;
-            int widest = task.Max(r => r.Spec.Synthetic.Width);
             return new SpecError(source, 0, 0, SpecSchema.SweepKey,
-                $"task {i} trains {task.Count} runs at once ({Listing.FirstFew(task.Select(r => r.RunId))}: one batched trainer, " +
-                $"each run padded to width {widest}) and needs about {ResourceEstimate.GiB(need)}, though one run alone needs " +
-                $"{ResourceEstimate.GiB(need / task.Count)}; {budget.Has} ({budget.Or}lower train.batch_size, synthetic.width, or the " +
-                "input dimensions: synthetic.tasks × dims_per_task)");
+                $"task {i} trains {task.Count} runs at once ({ResourceEstimate.SyntheticGroup(task)}) and needs about {ResourceEstimate.GiB(need)}, " +
+                $"though one run alone needs {ResourceEstimate.GiB(need / task.Count)}; {budget.Has} ({budget.Or}{ResourceEstimate.SyntheticLevers})");
         }
         return null;
     }

@@ -36,12 +36,10 @@ public static class MachineMemoryCheck
             .ToList();
         if (groups.Count == 0) return null;
         var largest = groups[0];
-        string What(IReadOnlyList<RunPlan> g) =>
-            $"{Listing.FirstFew(g.Select(r => r.RunId))}: one batched trainer, each run padded to width {g.Max(r => r.Spec.Synthetic.Width)}";
-        const string Lower = "lower train.batch_size, synthetic.width, or the input dimensions: synthetic.tasks × dims_per_task";
+        const string Lower = ResourceEstimate.SyntheticLevers;
         if (largest.Need > budget.Bytes)
             return new SpecError(pipeline.SourceName, 0, 0, SpecSchema.SweepKey,
-                $"{largest.Runs.Count} runs train at once ({What(largest.Runs)}) and need about {ResourceEstimate.GiB(largest.Need)}, " +
+                $"{largest.Runs.Count} runs train at once ({ResourceEstimate.SyntheticGroup(largest.Runs)}) and need about {ResourceEstimate.GiB(largest.Need)}, " +
                 $"though one run alone needs {ResourceEstimate.GiB(largest.Need / largest.Runs.Count)}; {budget.Has} " +
                 (resumeFrom is not null && SavedTogether(largest.Runs, RunDir)
                     ? $"(they continue together from the checkpoint they were saved in, whatever --jobs: {budget.Or}resume on a machine " +
@@ -57,7 +55,7 @@ public static class MachineMemoryCheck
         return new SpecError(pipeline.SourceName, 0, 0, SpecSchema.SweepKey,
             $"{jobsSaid} trains {atOnce} groups at once, which need about {ResourceEstimate.GiB(together)} together; the largest, " +
             (largest.Runs.Count == 1 ? $"run {largest.Runs[0].RunId}, needs about {ResourceEstimate.GiB(largest.Need)} alone"
-                : $"{largest.Runs.Count} runs ({What(largest.Runs)}), needs about {ResourceEstimate.GiB(largest.Need)} alone, and one run " +
+                : $"{largest.Runs.Count} runs ({ResourceEstimate.SyntheticGroup(largest.Runs)}), needs about {ResourceEstimate.GiB(largest.Need)} alone, and one run " +
                   ResourceEstimate.GiB(largest.Need / largest.Runs.Count)) +
             $"; {budget.Has} ({budget.Or}give --jobs {fits}, or {Lower})");
     }

@@ -26,6 +26,14 @@ public static class ResourceEstimate
     public static double SyntheticGroupBytes(IReadOnlyList<RunPlan> group) =>
         group.Count * SyntheticBytes(group.MaxBy(r => r.Spec.Synthetic.Width)!.Spec);
 
+    /// <summary>A batched group as the memory errors name it: "width-2, width-4 and 3 more: one batched trainer, each run padded
+    /// to width 48".</summary>
+    public static string SyntheticGroup(IReadOnlyList<RunPlan> group) =>
+        $"{Messages.Listing.FirstFew(group.Select(r => r.RunId))}: one batched trainer, each run padded to width {group.Max(r => r.Spec.Synthetic.Width)}";
+
+    /// <summary>What lowers a synthetic run's memory, as the memory errors advise it (one run, a group, a Slurm task).</summary>
+    public const string SyntheticLevers = "lower train.batch_size, synthetic.width, or the input dimensions: synthetic.tasks × dims_per_task";
+
     /// <summary>Bytes of one OLMo run: float32 weights, gradients and AdamW's moments (16 per parameter),
     /// activations kept for the backward pass (about 6·hidden + mlp_dim floats per token and layer,
     /// measured against the 1B preset's 60 GiB on an H100 at 8×2048), and the logits twice.</summary>

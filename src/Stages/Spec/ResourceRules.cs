@@ -23,7 +23,7 @@ internal static class ResourceRules
                     ("train.batch_size", spec.Train.BatchSize, defaults.Train.BatchSize)),
                 $"a run of width {spec.Synthetic.Width} over D = {ResourceEstimate.SyntheticInputDims(spec.Synthetic):N0} input dimensions " +
                 $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}; {budget.Has} " +
-                $"({budget.Or}lower train.batch_size, synthetic.width, or the input dimensions: synthetic.tasks × dims_per_task)");
+                $"({budget.Or}{ResourceEstimate.SyntheticLevers})");
         }
     }
 
