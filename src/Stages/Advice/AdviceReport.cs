@@ -202,11 +202,21 @@ public static class AdviceReport
         }
     }
 
-    /// <summary>Removes the staging folder; one it cannot remove (no permission) stays, harming nothing but its space.</summary>
-    static void RemoveStaging(string staging)
+    /// <summary>Removes the staging folder a killed advice left in <paramref name="outputDir"/> (the caller holds the folder, so no
+    /// advice is staging there now); whether there was one and it went (the advise command says so in a note).</summary>
+    public static bool RemoveKilledStaging(string outputDir) => RemoveStaging(Path.Combine(outputDir, StagingDir));
+
+    /// <summary>Removes the staging folder; one it cannot remove (no permission) stays, harming nothing but its space.
+    /// Whether one was there and went.</summary>
+    static bool RemoveStaging(string staging)
     {
-        try { if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        try
+        {
+            if (!Directory.Exists(staging)) return false;
+            Directory.Delete(staging, recursive: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
     static AdviceResult Finish(string outputDir, IReadOnlyList<string> names, PlotSpec? plot)
