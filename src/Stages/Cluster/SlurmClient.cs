@@ -66,13 +66,17 @@ public static class SlurmClient
     /// while it still remembers the job (MinJobAge); null when it does not.</summary>
     public static string? EndState(string job)
     {
-        try
-        {
-            var line = Run("scontrol", ["show", "job", "-o", job]);
-            string? Field(string name) => line.Split(' ').FirstOrDefault(f => f.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
-            return Field("JobState") is { } state ? $"{state} (exit {Field("ExitCode") ?? "?"})" : null;
-        }
+        try { return EndStateOf(Run("scontrol", ["show", "job", "-o", job])); }
         catch (SlurmException) { return null; }
+    }
+
+    /// <summary>JobState and ExitCode from `scontrol show job -o`'s line ("JobState (exit ExitCode)"); null without a
+    /// JobState. Fields are split on any whitespace: the line ends in a newline, which stuck to a last ExitCode field.</summary>
+    public static string? EndStateOf(string scontrolLine)
+    {
+        var fields = scontrolLine.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        string? Field(string name) => fields.FirstOrDefault(f => f.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+        return Field("JobState") is { } state ? $"{state} (exit {Field("ExitCode") ?? "?"})" : null;
     }
 
     public static void Cancel(string jobId) => Run("scancel", [jobId]);

@@ -74,9 +74,10 @@ public sealed record SlurmResources(
          : Mem is { } mem && Regex.IsMatch(mem, @"^\d+$")
             ? [$"--mem {mem} is {mem} MB to Slurm (its default unit); for gigabytes give {mem}G"] : Array.Empty<string>()];
 
-    /// <summary>--mem as the batch script gives it: "16GB" as "16G". Slurm reads a unit's trailing B, but releases differ
-    /// in how (older ones look at the unit's first letter only), so the script gives the one spelling all of them read.</summary>
-    public string? SlurmMem => Mem is { } m && m.EndsWith("B", StringComparison.OrdinalIgnoreCase) ? m[..^1] : Mem;
+    /// <summary>--mem as the batch script gives it: "16GB" and "16gb" as "16G". Slurm reads a unit's trailing B, but
+    /// releases differ in how (older ones look at the unit's first letter only), and its manual gives the units upper-case,
+    /// so the script gives the one spelling all of them read.</summary>
+    public string? SlurmMem => Mem is { } m && m.EndsWith("B", StringComparison.OrdinalIgnoreCase) ? m[..^1].ToUpperInvariant() : Mem?.ToUpperInvariant();
 
     /// <summary>What a CPU run's memory estimate is checked against: the memory each task asks Slurm for (the runs train on the
     /// compute nodes, not on the login node that submits). Null where --mem leaves it to the cluster (not given: its default;

@@ -59,10 +59,12 @@ public class SlurmPureTests
     }
 
     /// <summary>Slurm reads "16GB" as 16 GB (the unit's trailing B); it was refused as not a memory size. The script gives
-    /// it as "16G", the spelling every Slurm release reads. A space, or a B alone, is still no size.</summary>
+    /// it as "16G", the spelling every Slurm release reads (its manual's units are upper-case: "16gb" is given as "16G").
+    /// A space, or a B alone, is still no size.</summary>
     [Theory]
     [InlineData("16GB", "16G")]
-    [InlineData("500mb", "500m")]
+    [InlineData("500mb", "500M")]
+    [InlineData("16g", "16G")]
     [InlineData("2T", "2T")]
     [InlineData("4096", "4096")]
     public void A_memory_size_with_a_trailing_B_is_taken_and_given_to_slurm_without_it(string mem, string directive)
@@ -72,6 +74,17 @@ public class SlurmPureTests
         Assert.Contains($"#SBATCH --mem={directive}\n", SlurmScripts.Array(Submission("/scratch/sweep", r), ["pipeline"], "x"));
         Assert.Single(new SlurmResources(Mem: "16B").Problems());
         Assert.Single(new SlurmResources(Mem: "0GB").Notes(), n => n.Contains("all of each node's memory"));
+    }
+
+    /// <summary>`scontrol show job -o` prints one line ending in a newline; the exit code was read as "1:0\n" when ExitCode
+    /// was the line's last field, and a tab between fields hid the field after it.</summary>
+    [Fact]
+    public void The_end_state_is_read_from_scontrols_line_whatever_whitespace_separates_or_ends_its_fields()
+    {
+        Assert.Equal("FAILED (exit 1:0)", SlurmClient.EndStateOf("JobId=7 ArrayTaskId=0 JobState=FAILED Reason=NonZeroExitCode ExitCode=1:0\n"));
+        Assert.Equal("OUT_OF_MEMORY (exit 0:125)", SlurmClient.EndStateOf("JobId=7\tJobState=OUT_OF_MEMORY\tExitCode=0:125"));
+        Assert.Equal("COMPLETED (exit ?)", SlurmClient.EndStateOf("JobState=COMPLETED\n"));
+        Assert.Null(SlurmClient.EndStateOf("JobId=7 ExitCode=0:0\n"));
     }
 
     [Fact]
