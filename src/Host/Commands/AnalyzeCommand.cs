@@ -52,7 +52,8 @@ public static class AnalyzeCommand
                     : File.Exists(ArtifactLayout.SweepPipelineFile(sweepDir))
                         ? SpecLoader.Load(ArtifactLayout.SweepPipelineFile(sweepDir), stored: true, checkAnalysis: false).Runs : pipeline.Runs;
                 Pipeline.CompletedRunTables.RequireIntact(trainedRuns, run => ArtifactLayout.RunDir(sweepDir, run), sweepDir, "`pipeline analyze`");
-                var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline);
+                var tables = await AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, Console.Out, ct, pipeline,
+                    note: n => Console.Error.WriteLine($"note: {n}"));
                 Interrupt.WorkWritten();
                 PrintedTables.Print(tables);
                 // The runs in the folder decide what is mixed: the sweep they were trained under, not a --pipeline file's.

@@ -22,10 +22,12 @@ public static partial class AnalysisRunner
     /// <param name="pipeline">The sweep's pipeline, for the advice (analysis.advise): exact from its synthetic
     /// spec (per mixture its runs train), or from the runs of an OLMo sweep; and where its analysis steps are declared,
     /// for the failures (when <paramref name="spec"/> is its own analysis).</param>
+    /// <param name="note">Told of each .tmp a killed analysis left that this one removes (README: each said in a `note:`).</param>
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
-        string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, LoadedPipeline? pipeline = null)
+        string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, LoadedPipeline? pipeline = null,
+        Action<string>? note = null)
     {
-        RemoveStaleTmp(sweepDir);
+        RemoveStaleTmp(sweepDir, note);
         AnalysisOutcome.Begin(sweepDir);
         try
         {
@@ -50,8 +52,14 @@ public static partial class AnalysisRunner
     private static IReadOnlyList<string> Names(IReadOnlyList<AnalysisTableResult> written) => [.. written.Select(r => r.Name)];
 
     /// <summary>Removes the .tmp files a killed analysis left in analysis/ (a table or plot half written): one for a step this
-    /// analysis does not have would never be written over. The caller holds the sweep, so none is being written now.</summary>
-    private static void RemoveStaleTmp(string sweepDir) => LeftoverTmp.Remove(Path.Combine(sweepDir, ArtifactLayout.AnalysisDir));
+    /// analysis does not have would never be written over. The caller holds the sweep, so none is being written now. Each is
+    /// said, as probe and advise say theirs: a file that vanishes without a word looks like a lost result.</summary>
+    private static void RemoveStaleTmp(string sweepDir, Action<string>? note)
+    {
+        var folder = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
+        foreach (var tmp in LeftoverTmp.Remove(folder))
+            note?.Invoke($"removed {Path.Combine(folder, tmp)}, which an analysis killed while writing it left half written");
+    }
 
     /// <summary>Step name → where its SQL is declared. Only the pipeline's own analysis: positions are found by step name,
     /// and another spec's step of the same name is declared elsewhere (a wrong line is worse than none).</summary>

@@ -8,11 +8,11 @@ namespace Retention.Pipeline;
 static class AnalysisAfterTraining
 {
     /// <summary>The analysis after training; a failure says the training is safe and how to redo the analysis alone.</summary>
-    public static async Task<IReadOnlyList<AnalysisTableResult>> OfTrainedAsync(string sweepDir, LoadedPipeline pipeline)
+    public static async Task<IReadOnlyList<AnalysisTableResult>> OfTrainedAsync(string sweepDir, LoadedPipeline pipeline, IRunProgress progress)
     {
         try
         {
-            return await AnalyzeAsync(sweepDir, pipeline);
+            return await AnalyzeAsync(sweepDir, pipeline, progress);
         }
         catch (AnalysisException e)
         {
@@ -40,7 +40,7 @@ static class AnalysisAfterTraining
         if (!hasAnalysis) return Interrupted([]);
         try
         {
-            var tables = await AnalyzeAsync(sweepDir, sweep.Pipeline);
+            var tables = await AnalyzeAsync(sweepDir, sweep.Pipeline, progress);
             progress.Info("the analysis ran on what the interrupted runs wrote; `pipeline run ... --resume` finishes the runs and runs it again");
             return Interrupted(tables);
         }
@@ -58,6 +58,6 @@ static class AnalysisAfterTraining
         }
     }
 
-    static Task<IReadOnlyList<AnalysisTableResult>> AnalyzeAsync(string sweepDir, LoadedPipeline pipeline) =>
-        AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline);
+    static Task<IReadOnlyList<AnalysisTableResult>> AnalyzeAsync(string sweepDir, LoadedPipeline pipeline, IRunProgress progress) =>
+        AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline, note: n => progress.Info($"note: {n}"));
 }

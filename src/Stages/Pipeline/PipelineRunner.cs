@@ -74,7 +74,7 @@ public static class PipelineRunner
         bool interrupted = stop.IsCancellationRequested && (statuses.Count < pipeline.Runs.Count || statuses.Any(s => s.Item2.State != "completed"));
         bool hasAnalysis = analyze && pipeline.Spec.Analysis.HasSteps;
         if (interrupted) return await AnalysisAfterTraining.OfInterruptedAsync(sweep, statuses, hasAnalysis);
-        return new PipelineResult(sweepDir, statuses, hasAnalysis ? await AnalysisAfterTraining.OfTrainedAsync(sweepDir, pipeline) : [], false);
+        return new PipelineResult(sweepDir, statuses, hasAnalysis ? await AnalysisAfterTraining.OfTrainedAsync(sweepDir, pipeline, progress) : [], false);
     }
 
     // Kept here for their callers: the header and status.json have their own files.

@@ -55,6 +55,30 @@ public class StaleAnalysisTests() : InTempFolder("stale-")
         Assert.Equal("completed", AnalysisOutcome.Read(result.SweepDir)!.State);
     }
 
+    /// <summary>The README's promise for a killed writer's .tmp, the way a user meets it: `analyze`, and `run`'s own analysis,
+    /// remove the ones in analysis/ and say each in a `note:` (they did so without a word, while probe and advise said theirs).</summary>
+    [Fact]
+    public void Analyze_and_runs_analysis_say_each_tmp_they_remove_from_analysis()
+    {
+        File.WriteAllText(Path.Combine(dir, "t.yaml"), Analysis("kept"));
+        var limit = TimeSpan.FromMinutes(3);
+        var trained = Host.CliProcess.Run(dir, limit, "run", "t.yaml", "--no-analysis");
+        Assert.True(trained.Exit == 0, trained.Out + trained.Err);
+        var analysis = Path.Combine(dir, "artifacts", "t", "analysis");
+        Directory.CreateDirectory(analysis);
+        File.WriteAllText(Path.Combine(analysis, "kept.arrow.tmp"), "half a file");
+
+        var analyze = Host.CliProcess.Run(dir, limit, "analyze", Path.Combine("artifacts", "t"));
+        Assert.True(analyze.Exit == 0, analyze.Out + analyze.Err);
+        Assert.Contains($"note: removed {Path.Combine("artifacts", "t", "analysis", "kept.arrow.tmp")}, which an analysis killed while writing it left half written", analyze.Err);
+
+        File.WriteAllText(Path.Combine(analysis, "x_plot.png.tmp"), "half a plot");
+        var resumed = Host.CliProcess.Run(dir, limit, "run", "t.yaml", "--resume");
+        Assert.True(resumed.Exit == 0, resumed.Out + resumed.Err);
+        Assert.Contains($"note: removed {Path.Combine("artifacts", "t", "analysis", "x_plot.png.tmp")}, which an analysis killed", resumed.Out + resumed.Err);
+        Assert.Empty(Directory.GetFiles(analysis, "*.tmp"));
+    }
+
     /// <summary>The n of a table <see cref="Analysis"/> declares (its one row), read from its file.</summary>
     static async Task<long> CountIn(string arrow)
     {
