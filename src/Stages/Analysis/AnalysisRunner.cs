@@ -76,6 +76,7 @@ public static partial class AnalysisRunner
         using var catalog = ArtifactCatalog.Open(sweepDir, DamagedTables.Fail, Rewritten(spec, pipeline));
         foreach (var table in catalog.Tables)
             log?.WriteLine($"loaded {table.Name}: {table.Rows} rows from {table.Files.Count} file(s)");
+        if (pipeline is not null) EarlierSweptTypes.Align(catalog.Connection, pipeline.Swept);
 
         var outputDir = Path.Combine(catalog.Directory, ArtifactLayout.AnalysisDir);
         var declaredAt = DeclaredAt(spec, pipeline);

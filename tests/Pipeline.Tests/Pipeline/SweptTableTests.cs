@@ -63,4 +63,48 @@ public class SweptTableTests() : InTempFolder("swept-")
             Assert.Equal(["int64", "double"], reader.Schema.FieldsList.Select(f => f.DataType.Name));
         }
     }
+
+    /// <summary>A sweep an earlier version trained, whose swept.arrow typed a double field swept as [1, 2] BIGINT (by its
+    /// literals): its analysis, checked against the field's DOUBLE, failed on `format('{:.1f}', ...)` under `analyze` and
+    /// `run --resume`. The loaded column takes the field's type; the files stay as they were written.</summary>
+    [Fact]
+    public async Task An_earlier_versions_sweep_whose_swept_file_typed_a_double_key_bigint_is_analysed_as_double()
+    {
+        File.WriteAllText(Path.Combine(dir, "t.yaml"), Yaml(
+            "name: t", "device: cpu",
+            "synthetic: {tasks: 2, dims_per_task: 2, width: 2}",
+            "train: {steps: 10, batch_size: 8, log_every: 10}",
+            "sweep:",
+            "  synthetic.spectrum_scale: [1, 2]",
+            "analysis:",
+            "  tables:",
+            "    - name: labels",
+            "      sql: SELECT format('scale {:.1f}', spectrum_scale) AS label, typeof(spectrum_scale) AS type FROM swept ORDER BY 1"));
+        var limit = TimeSpan.FromMinutes(3);
+        var trained = Host.CliProcess.Run(dir, limit, "run", "t.yaml", "--no-analysis");
+        Assert.True(trained.Exit == 0, trained.Out + trained.Err);
+        var runs = Directory.GetDirectories(Path.Combine(dir, "artifacts", "t", "runs"));
+        Assert.Equal(2, runs.Length);
+        foreach (var run in runs)
+        {
+            // As an earlier version wrote it: the value as a BIGINT column.
+            long scale = long.Parse(Path.GetFileName(run).Split('-')[^1]);
+            var column = new Apache.Arrow.Int64Array.Builder().Append(scale).Build();
+            using var batch = new Apache.Arrow.RecordBatch(new Apache.Arrow.Schema([new Apache.Arrow.Field("spectrum_scale", column.Data.DataType, false)], null), [column], 1);
+            await Retention.Artifacts.ArrowFiles.WriteBatchAsync(Path.Combine(run, SweptValues.File), batch);
+        }
+
+        var analyze = Host.CliProcess.Run(dir, limit, "analyze", Path.Combine("artifacts", "t"));
+        Assert.True(analyze.Exit == 0, analyze.Out + analyze.Err);
+        Assert.Contains("scale 1.0  DOUBLE", analyze.Out);
+        Assert.Contains("scale 2.0  DOUBLE", analyze.Out);
+        var resumed = Host.CliProcess.Run(dir, limit, "run", "t.yaml", "--resume");
+        Assert.True(resumed.Exit == 0, resumed.Out + resumed.Err);
+        Assert.Contains("scale 2.0  DOUBLE", resumed.Out);
+        foreach (var run in runs)
+        {
+            using var reader = new ArrowFileReader(File.OpenRead(Path.Combine(run, SweptValues.File)));
+            Assert.Equal("int64", Assert.Single(reader.Schema.FieldsList).DataType.Name);   // left as written
+        }
+    }
 }
