@@ -101,6 +101,10 @@ public class SweptTableTests() : InTempFolder("swept-")
         var resumed = Host.CliProcess.Run(dir, limit, "run", "t.yaml", "--resume");
         Assert.True(resumed.Exit == 0, resumed.Out + resumed.Err);
         Assert.Contains("scale 2.0  DOUBLE", resumed.Out);
+        // A query of that sweep alone reads its files' type, as the README says.
+        var query = Host.CliProcess.Run(dir, limit, "query", Path.Combine("artifacts", "t"), "SELECT DISTINCT typeof(spectrum_scale) AS t FROM swept");
+        Assert.True(query.Exit == 0, query.Out + query.Err);
+        Assert.Contains("BIGINT", query.Out);
         foreach (var run in runs)
         {
             using var reader = new ArrowFileReader(File.OpenRead(Path.Combine(run, SweptValues.File)));
