@@ -127,6 +127,9 @@ public static class AnalysisCheck
         if (SqlRunner.MissingTableName(cause) is not { } missing) return "";
         if (tables.Any(t => t.Name.Equals(missing, StringComparison.OrdinalIgnoreCase))) return "";
         if (RemovedSweepKeyHint.For(cause, sql, context.RemovedSweepKeys, runTables) is not null) return "";
+        if (context.SweepOfRunFile is { } sweepFile && missing.Equals(Pipeline.RunTables.SweptTable, StringComparison.OrdinalIgnoreCase))
+            return $"\nthis file is one run's run.yaml: it sweeps nothing, so its run writes no `{Pipeline.RunTables.SweptTable}` table, which " +
+                $"its sweep's analysis reads; `pipeline run` it with --no-analysis to train this run alone, or give the sweep's {sweepFile}";
         var before = made.Order(StringComparer.Ordinal).ToList();
         return $"\nthe runs of this pipeline write {string.Join(", ", runTables.Select(t => t.Name).Order(StringComparer.Ordinal))}" +
             (before.Count > 0 ? $"; the analysis tables before it: {string.Join(", ", before)}" : "");

@@ -23,6 +23,10 @@ public sealed record AnalysisCheckContext(AnalysisCheckMoment Moment, IReadOnlyL
 {
     public static readonly AnalysisCheckContext BeforeTraining = new(AnalysisCheckMoment.BeforeTraining, []);
 
+    /// <summary>The sweep's pipeline.yaml where the file checked is one of its runs' run.yaml: one run, no sweep, so its
+    /// run writes no swept table, which the sweep's analysis may read.</summary>
+    public string? SweepOfRunFile { get; init; }
+
     /// <summary>The parenthesis after each error: what the SQL was checked against, and when.</summary>
     public string Note => Moment switch
     {

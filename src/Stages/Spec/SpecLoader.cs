@@ -35,7 +35,7 @@ public static class SpecLoader
         return LoadText(text, path, profile, sets, checkAnalysis,
             baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, checkResources, stored: stored, checkOtherProfiles: checkOtherProfiles,
             analysisMoment: analysisMoment, recordedDataDirectory: checkPaths && baseDirectory is null ? StoredCopy.RecordedDataDirectory(path) : null,
-            memory: memory);
+            memory: memory, sweepOfRunFile: StoredCopy.SweepOfRunFile(path));
     }
 
     /// <summary>As <see cref="Load"/>, for YAML already in memory; <paramref name="sourceName"/> names it in errors.</summary>
@@ -44,12 +44,14 @@ public static class SpecLoader
     /// <param name="stored">See <see cref="Load"/>.</param>
     /// <param name="checkOtherProfiles">See <see cref="Load"/>.</param>
     /// <param name="analysisMoment">See <see cref="Load"/>.</param>
+    /// <param name="sweepOfRunFile">Where the file is a run's run.yaml, its sweep's pipeline.yaml (<see cref="StoredCopy.SweepOfRunFile"/>):
+    /// an analysis reading swept is told why this one run has none.</param>
     /// <param name="recordedDataDirectory">Where the file is a sweep's stored copy (<see cref="StoredCopy"/>), the folder its runs read their
     /// data from: a missing path names it for --data-dir.</param>
     public static LoadedPipeline LoadText(string yaml, string sourceName, string? profile = null, IReadOnlyList<string>? sets = null,
         bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true, bool stored = false,
         bool checkOtherProfiles = false, Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining,
-        string? recordedDataDirectory = null, MemoryBudget? memory = null)
+        string? recordedDataDirectory = null, MemoryBudget? memory = null, string? sweepOfRunFile = null)
     {
         baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         // A stored copy describes runs already admitted, perhaps on a larger machine: read here (status, analyze, a copied
@@ -83,7 +85,7 @@ public static class SpecLoader
         IReadOnlyList<SweptKey> swept =
             [.. axes.Select(a => new SweptKey(a.ShortKey, [.. a.Values.Select(v => v.Value ?? "")], a.Declared))];
         var analysis = checkAnalysis
-            ? AnalysisFindings.Of(spec, swept, index, sources, yaml, new Analysis.AnalysisCheckContext(analysisMoment, document.RemovedSweepKeys), errors, mended)
+            ? AnalysisFindings.Of(spec, swept, index, sources, yaml, new Analysis.AnalysisCheckContext(analysisMoment, document.RemovedSweepKeys) { SweepOfRunFile = sweepOfRunFile }, errors, mended)
             : AnalysisFindings.None;
         if (errors.Count > 0)
         {

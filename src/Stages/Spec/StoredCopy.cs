@@ -25,6 +25,19 @@ internal static class StoredCopy
             .FirstOrDefault(d => d is not null && Path.GetFullPath(d).TrimEnd('/') != dir.TrimEnd('/'));
     }
 
+    /// <summary>The sweep's pipeline.yaml where <paramref name="file"/> is the run.yaml of one of its runs
+    /// (SWEEP/runs/ID/run.yaml beside SWEEP/pipeline.yaml), as given (relative stays relative); else null.</summary>
+    public static string? SweepOfRunFile(string file)
+    {
+        if (Path.GetFileName(file) != ArtifactLayout.RunManifest) return null;
+        var runsDir = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(file)));
+        if (runsDir is null || Path.GetFileName(runsDir) != ArtifactLayout.RunsDir) return null;
+        var sweepFile = Path.Combine(Path.GetDirectoryName(runsDir)!, ArtifactLayout.PipelineFile);
+        if (!File.Exists(sweepFile)) return null;
+        var given = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(file)));
+        return given is null ? sweepFile : Path.Combine(given, ArtifactLayout.PipelineFile);
+    }
+
     /// <summary>What a missing path's error adds for a stored copy.</summary>
     public static string Hint(string recorded) =>
         $" (this file is a sweep's stored copy: relative paths resolve against its own folder, and its runs read their data " +

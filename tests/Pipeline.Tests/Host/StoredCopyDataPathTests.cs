@@ -30,4 +30,36 @@ public class StoredCopyDataPathTests() : InTempFolder("stored-copy-")
             Assert.True(again.Exit == 0, again.Err);
         }
     }
+
+    /// <summary>A run's run.yaml (README Artifacts: "this run's fully resolved spec") sweeps nothing, so its run writes no
+    /// swept table, while the analysis it carries is its sweep's: one reading swept failed with DuckDB's "does not exist"
+    /// and the list of tables, not saying why or what works.</summary>
+    [Fact]
+    public void A_runs_run_yaml_whose_sweeps_analysis_reads_swept_says_it_is_one_run_and_what_works()
+    {
+        File.WriteAllText(Path.Combine(dir, "t.yaml"), string.Join('\n',
+            "name: t", "device: cpu",
+            "synthetic: {tasks: 2, dims_per_task: 2, width: 2}",
+            "train: {steps: 10, batch_size: 8, log_every: 10}",
+            "sweep: {synthetic.width: [1, 2]}",
+            "analysis:",
+            "  tables:",
+            "    - {name: widths, sql: 'SELECT width, count(*) AS n FROM swept GROUP BY width'}") + "\n");
+        var run = CliProcess.Run(dir, Limit, "run", "t.yaml", "--no-analysis");
+        Assert.True(run.Exit == 0, run.Out + run.Err);
+
+        var runFile = Path.Combine("artifacts", "t", "runs", "width-1", "run.yaml");
+        var (exit, _, err) = CliProcess.Run(dir, Limit, "validate", runFile);
+        Assert.Equal(2, exit);
+        Assert.Contains("this file is one run's run.yaml: it sweeps nothing, so its run writes no `swept` table, which its sweep's " +
+            $"analysis reads; `pipeline run` it with --no-analysis to train this run alone, or give the sweep's {Path.Combine("artifacts", "t", "pipeline.yaml")}", err);
+        var alone = CliProcess.Run(dir, Limit, "run", runFile, "--no-analysis", "--artifacts", "alone");
+        Assert.True(alone.Exit == 0, alone.Out + alone.Err);
+        // A pipeline file of that name elsewhere is no run's: the usual list of tables, no such hint.
+        File.Copy(Path.Combine(dir, runFile), Path.Combine(dir, "run.yaml"));
+        var copy = CliProcess.Run(dir, Limit, "validate", "run.yaml");
+        Assert.Equal(2, copy.Exit);
+        Assert.DoesNotContain("one run's run.yaml", copy.Err);
+        Assert.Contains("the runs of this pipeline write", copy.Err);
+    }
 }
