@@ -18,7 +18,13 @@ internal static class DataPathErrors
             for (int j = 0; j < data.Sources[i].Paths.Count; j++)
             {
                 var entry = data.Sources[i].Paths[j];
-                if (string.IsNullOrWhiteSpace(entry) || Data.Shard.IsUrl(entry.Trim())) continue;
+                if (string.IsNullOrWhiteSpace(entry)) continue;
+                if (Data.Shard.IsUrl(entry.Trim()))
+                {
+                    // Not fetched here; only a list on a server is known from the URL, which the run reads as one shard of bad lines.
+                    if (Data.ShardList.RemoteListProblem(entry.Trim()) is { } remote) yield return At($"data.sources[{i}].paths[{j}]", remote);
+                    continue;
+                }
                 string? problem = null;
                 IReadOnlyList<Data.Shard> shards = [];
                 try { shards = Data.ShardList.Expand([entry], baseDirectory, accepts); }

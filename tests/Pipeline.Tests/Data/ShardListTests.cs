@@ -166,6 +166,26 @@ public class ShardListTests
             shards.Select(s => s.Location).OrderBy(s => s, StringComparer.Ordinal));
     }
 
+    /// <summary>Dolma's list given by its URL was read as one shard: each of its lines invalid JSON, and the run or data
+    /// command failed with "no document", the first issue a '#' at line 1. A list on a server is refused, saying to download it.</summary>
+    [Theory]
+    [InlineData("https://huggingface.co/datasets/allenai/dolma/resolve/main/urls/v1_7.txt")]
+    [InlineData("http://127.0.0.1:8000/shards.URLS?download=1")]
+    public void A_url_list_on_a_server_is_refused_saying_to_download_it(string url)
+    {
+        using var dir = new ArtifactTempDir();
+        var e = Assert.Throws<DataException>(() => ShardList.Expand([url], dir.Path));
+        Assert.Contains($"'{url}' is a list of shards on a server", e.Message);
+        Assert.Contains($"curl -L '{url}' -o ", e.Message);
+
+        File.WriteAllLines(dir.File("list.txt"), ["https://example.org/a.json.gz", url]);
+        var listed = Assert.Throws<DataException>(() => ShardList.Expand(["list.txt"], dir.Path));
+        Assert.StartsWith($"{dir.File("list.txt")}:2: '{url}' is a list of shards on a server", listed.Message);
+
+        // A shard URL whose query or fragment ends in .txt is a shard.
+        Assert.Single(ShardList.Expand(["https://example.org/a.json.gz?name=x.txt"], dir.Path));
+    }
+
     [Fact]
     public void An_empty_list_file_is_an_error_not_a_source_without_shards()
     {

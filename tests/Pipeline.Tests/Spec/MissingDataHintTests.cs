@@ -20,6 +20,18 @@ public sealed class MissingDataHintTests() : InTempFolder("missing-data-")
 
     string Project(params string[] parts) => Path.Combine([dir, "project", .. parts]);
 
+    /// <summary>Dolma's list named by its URL: validate said ok (URLs were not looked at) and the run read the list as one
+    /// shard, failing on its first line. Said at the key, without the local-path hints; a malformed URL is left to the run.</summary>
+    [Fact]
+    public void A_url_list_on_a_server_is_refused_at_its_key_saying_to_download_it()
+    {
+        var message = Error("{paths: ['https://huggingface.co/datasets/allenai/dolma/resolve/main/urls/v1_7.txt']}");
+        Assert.Equal("'https://huggingface.co/datasets/allenai/dolma/resolve/main/urls/v1_7.txt' is a list of shards on a server: a .txt " +
+            "or .urls list is read from a local file, whose shards are then streamed; download it (curl -L " +
+            "'https://huggingface.co/datasets/allenai/dolma/resolve/main/urls/v1_7.txt' -o v1_7.txt) and name the downloaded file instead", message);
+        Assert.Null(Retention.Data.ShardList.RemoteListProblem("http://"));
+    }
+
     [Fact]
     public void The_shipped_brown_path_gives_the_data_brown_command_for_its_absolute_folder()
     {

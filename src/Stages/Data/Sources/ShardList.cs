@@ -72,6 +72,9 @@ public static class ShardList
         if (entry.Length == 0) return;
         if (Shard.IsUrl(entry))
         {
+            // A list on a server (Dolma's urls/v1_7.txt) would be read as one shard, every line of it invalid JSON, and the
+            // run fail with "no document" naming a '#' at line 1: lists are read from local files.
+            if (RemoteListProblem(entry) is { } remote) throw new DataException(remote);
             found[entry] = entry;
             return;
         }
@@ -161,6 +164,13 @@ public static class ShardList
     private static string TextNotList(string line) =>
         $"'{(line.Length > 60 ? line[..60] + "…" : line)}' is not a path, glob or URL: a .txt or .urls file in paths is read as a list " +
         "of shards, one per line; text to train on goes in JSON lines, one document per line ({\"text\": \"...\"}, a .jsonl file)";
+
+    /// <summary>Where <paramref name="url"/> names a list of shards (.txt, .urls) rather than a shard, why it cannot be
+    /// read: lists are read from local files. Null for any other URL. No network: the URL's path alone says it.</summary>
+    public static string? RemoteListProblem(string url) =>
+        !Uri.TryCreate(url, UriKind.Absolute, out var uri) || !IsListFile(uri.AbsolutePath) ? null :
+        $"'{url}' is a list of shards on a server: a .txt or .urls list is read from a local file, whose shards are then " +
+        $"streamed; download it (curl -L '{url}' -o {Path.GetFileName(uri.AbsolutePath)}) and name the downloaded file instead";
 
     private static bool IsListFile(string path) =>
         path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".urls", StringComparison.OrdinalIgnoreCase);
