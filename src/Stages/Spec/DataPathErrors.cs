@@ -33,6 +33,7 @@ internal static class DataPathErrors
                     yield return At($"data.sources[{i}].paths[{j}]", problem + hint + (recordedDataDirectory is not null ? ""
                         : CurrentFolderHint.ForShards(entry, baseDirectory, accepts) ?? MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer)));
                 if (data.Sources[i].Format != "pretokenized") continue;
+                if (HeaderProblem(shards, data.Sources[i].TokenDtype) is var (headerKey, headerProblem)) yield return At($"data.sources[{i}].{headerKey ?? $"paths[{j}]"}", headerProblem);
                 foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
                     if (Data.PretokenizedManifest.Read(dir) is { } manifest)
                         foreach (var (key, message) in manifest.Disagreements(data.Sources[i], data.Tokenizer, tokenizers.Check(data.Tokenizer, baseDirectory).Identity, dir))
@@ -56,5 +57,33 @@ internal static class DataPathErrors
             yield return check.EosMissing
                 ? At("data.tokenizer.eos_token", $"{unreadable}: set data.tokenizer.eos_token to the token the file ends documents with")
                 : At("data.tokenizer.path", unreadable);
+    }
+
+    /// <summary>The first local .npy file whose header the run would stop at: another dtype (said at token_dtype) or a header
+    /// it cannot read (said at the paths entry). The run met it only when the file order reached it, maybe hours in.</summary>
+    /// <returns>The key to say it at (null: the paths entry) and the problem.</returns>
+    static (string? Key, string Message)? HeaderProblem(IReadOnlyList<Data.Shard> files, string tokenDtype)
+    {
+        if (tokenDtype is not ("uint16" or "uint32")) return null;   // said at its key already
+        var configured = Data.PretokenizedSource.ParseDtype(tokenDtype);
+        foreach (var file in files.Where(f => !Data.Shard.IsUrl(f.Location)))
+        {
+            try
+            {
+                if (Data.NpyHeader.Read(file.Location, offset => OpenAt(file.Location, offset))?.Disagreement(file.Location, configured) is { } problem)
+                    return ("token_dtype", problem);
+            }
+            catch (Data.DataException e) { return (null, e.Message); }
+            catch (IOException) { }                  // unreadable here: the run says it, as before
+            catch (UnauthorizedAccessException) { }
+        }
+        return null;
+    }
+
+    static Stream OpenAt(string file, long offset)
+    {
+        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        stream.Seek(offset, SeekOrigin.Begin);
+        return stream;
     }
 }

@@ -112,8 +112,9 @@ public class PretokenizedRunTests() : InTempFolder("pretok-")
         File.WriteAllBytes(Path.Combine(dir, "bad.npy"), [0x93, .. "NUMPY"u8.ToArray(), 1, 0, 40, 0, .. "{'descr': '<f8', 'fortran_order': False}"u8.ToArray()]);
         File.WriteAllText(Path.Combine(dir, "pre.yaml"), Yaml("bad.npy"));
         var run = CliProcess.Run(dir, Limit, "run", "pre.yaml", "--no-analysis");
-        Assert.Equal(1, run.Exit);
+        Assert.Equal(2, run.Exit);   // said before the run starts, as invalid input (it was exit 1 from the run's data stage)
         Assert.Contains("bad.npy", run.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")));
         Assert.Contains("the .npy dtype <f8 is not little-endian uint16 (<u2) or uint32 (<u4)", run.Err);
         Assert.DoesNotContain("   at ", run.Err);   // one clear line, no stack trace
     }

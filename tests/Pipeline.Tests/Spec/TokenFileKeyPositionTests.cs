@@ -39,4 +39,37 @@ public sealed class TokenFileKeyPositionTests() : InTempFolder("token-key-")
         var kind = Assert.Single(errors, e => e.Message.Contains("set data.tokenizer.kind: cl100k_base"));
         Assert.Equal(("data.tokenizer.kind", 9), (kind.Path, kind.Line));
     }
+
+    /// <summary>A .npy file of another dtype among raw ones: validate said ok and the run stopped only when the file order
+    /// reached it. Said at token_dtype before the run, naming the file; a header cut off is said at the paths entry.</summary>
+    [Fact]
+    public void A_npy_header_of_another_dtype_is_said_by_validate_at_token_dtype()
+    {
+        var tokens = Directory.CreateDirectory(Path.Combine(dir, "tokens")).FullName;
+        File.WriteAllBytes(Path.Combine(tokens, "a.bin"), new byte[8]);                    // raw: no header
+        var dict = "{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }";
+        var npy = new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, 118, 0 }
+            .Concat(System.Text.Encoding.ASCII.GetBytes(dict.PadRight(117) + "\n")).Concat(new byte[8]).ToArray();
+        File.WriteAllBytes(Path.Combine(tokens, "b.npy"), npy);
+        var file = Path.Combine(dir, "p.yaml");
+        File.WriteAllText(file, string.Join('\n',
+            "name: p", "experiment: data", "data:", "  sources:",
+            "    - paths: [tokens]",                                                    // line 5
+            "      format: pretokenized",
+            "      token_dtype: uint16",                                                // line 7
+            "  tokenizer: {kind: gpt2}", "train: {steps: 2}") + "\n");
+
+        var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Load(file, checkPaths: true)).Errors);
+        Assert.Equal(("data.sources[0].token_dtype", 7), (error.Path, error.Line));
+        Assert.Equal($"{Path.Combine(tokens, "b.npy")}: the .npy header's dtype is '<u4' (uint32), the source is configured as uint16: " +
+            "set the source's token_dtype: uint32", error.Message);
+
+        File.WriteAllText(file, File.ReadAllText(file).Replace("token_dtype: uint16", "token_dtype: uint32"));
+        SpecLoader.Load(file, checkPaths: true);                                           // agrees: no error
+
+        File.WriteAllBytes(Path.Combine(tokens, "b.npy"), npy[..40]);                      // its header cut off
+        var cut = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Load(file, checkPaths: true)).Errors);
+        Assert.Equal(("data.sources[0].paths[0]", 5), (cut.Path, cut.Line));
+        Assert.Contains("b.npy: the .npy header is cut off (30 of its 118 bytes)", cut.Message);
+    }
 }

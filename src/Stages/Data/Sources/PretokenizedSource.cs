@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Retention.Data;
 
@@ -198,37 +196,11 @@ public sealed class PretokenizedSource
     /// <summary>Byte offset of the first token: 0 for a raw memmap, past the header for a real .npy.</summary>
     private long DataStart(Shard file)
     {
-        var head = new byte[12];
-        int got;
-        using (var raw = _reader.OpenRaw(file)) got = ReadFull(raw, head);
-        if (got < 10 || !head.AsSpan(0, 6).SequenceEqual(NpyMagic)) return 0;
-        var major = head[6];
-        var headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(head.AsSpan(8)) : (long)BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(8));
-        var prefix = major == 1 ? 10 : 12;
-        var header = new byte[headerLength];
-        int read;
-        using (var raw = _reader.OpenRaw(file, prefix)) read = ReadFull(raw, header);
-        if (read < headerLength)
-            throw new DataException($"{file.Location}: the .npy header is cut off ({read} of its {headerLength} bytes): the file is truncated");
-        var text = Regex.Replace(Encoding.Latin1.GetString(header), @"\s+", " ").Trim();   // padded with spaces and a newline
-        var descr = Regex.Match(text, @"'descr'\s*:\s*'([<>|=]?)([a-z])(\d+)'");
-        if (!descr.Success || Regex.IsMatch(text, @"'fortran_order'\s*:\s*True"))
-            throw new DataException($"{file.Location}: unsupported .npy header {text} (token files are flat little-endian uint16 or uint32)");
-        var dtype = (descr.Groups[1].Value, descr.Groups[2].Value, descr.Groups[3].Value) switch
-        {
-            ("<" or "=" or "", "u", "2") => TokenDtype.UInt16,
-            ("<" or "=" or "", "u", "4") => TokenDtype.UInt32,
-            _ => throw new DataException($"{file.Location}: the .npy dtype {descr.Groups[1].Value}{descr.Groups[2].Value}{descr.Groups[3].Value} is not little-endian uint16 (<u2) or uint32 (<u4)"),
-        };
-        // Said in numpy's words (uint16, '<u2'), as the header and token_dtype spell it, not as .NET names the enum (UInt16).
-        if (dtype != Dtype)
-            throw new DataException($"{file.Location}: the .npy header's dtype is '{descr.Groups[1].Value}{descr.Groups[2].Value}{descr.Groups[3].Value}' ({NumpyName(dtype)}), " +
-                $"the source is configured as {NumpyName(Dtype)}: set the source's token_dtype: {NumpyName(dtype)}");
-        return prefix + headerLength;
+        if (NpyHeader.Read(file.Location, offset => _reader.OpenRaw(file, offset)) is not { } header) return 0;
+        if (header.Disagreement(file.Location, Dtype) is { } problem) throw new DataException(problem);
+        return header.DataStart;
     }
 
     /// <summary>The dtype as numpy and token_dtype name it.</summary>
     public static string NumpyName(TokenDtype dtype) => dtype == TokenDtype.UInt16 ? "uint16" : "uint32";
-
-    private static readonly byte[] NpyMagic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 }
