@@ -36,7 +36,7 @@ internal static class DataPathErrors
                 if (HeaderProblem(shards, data.Sources[i].TokenDtype) is var (headerKey, headerProblem)) yield return At($"data.sources[{i}].{headerKey ?? $"paths[{j}]"}", headerProblem);
                 foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
                     if (Data.PretokenizedManifest.Read(dir) is { } manifest)
-                        foreach (var (key, message) in manifest.Disagreements(data.Sources[i], data.Tokenizer, tokenizers.Check(data.Tokenizer, baseDirectory).Identity, dir))
+                        foreach (var (key, message) in manifest.Disagreements(data.Sources[i], data.Tokenizer, tokenizers.Check(data.Tokenizer, baseDirectory).Identity, dir, baseDirectory))
                             yield return At(key.StartsWith("source.", StringComparison.Ordinal) ? $"data.sources[{i}]{key["source".Length..]}" : $"data.{key}", message);
             }
             if (data.Sources[i] is { Format: "pretokenized", TokenDtype: "uint16" } source

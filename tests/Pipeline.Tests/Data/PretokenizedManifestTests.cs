@@ -73,6 +73,33 @@ public class PretokenizedManifestTests() : InTempFolder("manifest-")
         Assert.Contains("remove tokenizer_sha256 from its pretokenized.json", message);
     }
 
+    /// <summary>The files that wrote the tokens, edited in place since: the error said to set data.tokenizer.path to the path
+    /// it already had. It says that the files there changed, and the two ways on.</summary>
+    [Fact]
+    public void Tokenizer_files_changed_in_place_are_said_to_have_changed_not_to_be_set_to_their_own_path()
+    {
+        var vocab = Path.Combine(dir, "vocab.json");
+        var merges = Path.Combine(dir, "merges.txt");
+        File.Copy(BytesSpec.Path!, vocab);
+        File.Copy(BytesSpec.MergesPath!, merges);
+        var spec = BytesSpec with { Path = vocab, MergesPath = merges };
+        var manifest = PretokenizedManifest.Of(spec, TextTokenizer.Create(spec), "uint16");
+        var rewritten = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(vocab))!;
+        File.WriteAllText(vocab, JsonSerializer.Serialize(rewritten, new JsonSerializerOptions { WriteIndented = true }));
+
+        // Named as a pipeline in that folder names them, relative to it.
+        var relative = BytesSpec with { Path = "vocab.json", MergesPath = "merges.txt" };
+        var (key, message) = Assert.Single(manifest.Disagreements(Source, relative, TokenizerIdentity.Of(spec, TextTokenizer.Create(spec)), "tokens", dir));
+        Assert.Equal("tokenizer.path", key);
+        Assert.Contains("the tokenizer's files at the same place have changed since: put back the version that wrote them, or write the " +
+            "token files again with these (`pipeline data tokenize SHARDS... --out tokens` with the options above)", message);
+        Assert.DoesNotContain("to the files that wrote them", message);
+        Assert.Contains("remove tokenizer_sha256 from its pretokenized.json", message);   // the same vocabulary, written otherwise
+
+        // Other files elsewhere are still told where the ones that wrote them are.
+        Assert.Contains($"to the files that wrote them (path: '{BytesSpec.Path}'", Assert.Single(Compare(WrittenWithBytes(), spec)).Message);
+    }
+
     [Fact]
     public void A_manifest_written_before_the_hash_was_recorded_is_compared_on_what_it_records()
     {

@@ -54,7 +54,9 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
     /// key to change (<c>source.token_dtype</c> or <c>source.eos_token_id</c> for the source's own keys, else a
     /// <c>tokenizer.*</c> key), so the error stands at the key the message says to set, and what to do.</summary>
     /// <param name="identity">The pipeline's tokenizer as built (null when it could not be: its own error says why).</param>
-    public IEnumerable<(string Key, string Message)> Disagreements(DataSourceSpec source, TokenizerSpec tokenizer, TokenizerIdentity? identity, string dir)
+    /// <param name="baseDirectory">What the pipeline's relative tokenizer paths resolve against (null: the current folder).</param>
+    public IEnumerable<(string Key, string Message)> Disagreements(DataSourceSpec source, TokenizerSpec tokenizer, TokenizerIdentity? identity, string dir,
+        string? baseDirectory = null)
     {
         var written = $"the token files in {dir} were written by `pipeline data tokenize --tokenizer {Tokenizer}`";
         if (source.TokenDtype != Dtype)
@@ -71,12 +73,12 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
         else if (source.EosTokenId is not null && tokenizer.Kind != Tokenizer && identity is not null && identity.VocabSize != VocabSize)
             yield return ("tokenizer.kind", $"{written} (vocabulary {VocabSize:N0}), but data.tokenizer ({tokenizer.Kind}) has a vocabulary of " +
                 $"{identity.VocabSize:N0}: its ids mean other tokens, whatever eos_token_id says; set {AsWritten()} as it was written");
-        if (tokenizer.Kind == Tokenizer && identity is not null && Mismatch(tokenizer, identity, dir) is { } mismatch)
+        if (tokenizer.Kind == Tokenizer && identity is not null && Mismatch(tokenizer, identity, dir, baseDirectory ?? Directory.GetCurrentDirectory()) is { } mismatch)
             yield return mismatch;
     }
 
     /// <summary>The same kind, another tokenizer: other files, another vocabulary or another EOS token.</summary>
-    (string Key, string Message)? Mismatch(TokenizerSpec tokenizer, TokenizerIdentity identity, string dir)
+    (string Key, string Message)? Mismatch(TokenizerSpec tokenizer, TokenizerIdentity identity, string dir, string baseDirectory)
     {
         bool sameFiles = TokenizerSha256 is null || identity.Sha256 is null || TokenizerSha256 == identity.Sha256;
         if (identity.VocabSize == VocabSize && identity.EosId == EosTokenId && sameFiles) return null;
@@ -94,6 +96,14 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
             .Where(f => files.Contains(f.Item1) && f.Item2 is not null).Select(f => $"{f.Item1}: '{f.Item2}'"));
         var formatting = identity.VocabSize == VocabSize && identity.EosId == EosTokenId
             ? $" (the vocabulary size and EOS agree: if the files hold the same vocabulary, written otherwise, remove tokenizer_sha256 from its {FileName})" : "";
+        // The files the pipeline names are those recorded, changed since: "set the path to the files that wrote them" named
+        // the path it already had.
+        bool samePlace = TokenizerPath is not null && SamePath(TokenizerPath, tokenizer.Path, baseDirectory)
+            && (MergesPath is null || SamePath(MergesPath, tokenizer.MergesPath, baseDirectory));
+        if (samePlace)
+            return ($"tokenizer.{files[0]}", $"the token files in {dir} were written by {recorded}, but {pipeline}{consequence}: " +
+                $"the tokenizer's files at the same place have changed since: put back the version that wrote them, or write the token " +
+                $"files again with these (`pipeline data tokenize SHARDS... --out {dir}` with the options above){formatting}");
         return ($"tokenizer.{files[0]}", $"the token files in {dir} were written by {recorded}, but {pipeline}{consequence}: " +
             $"set {keys} to the files that wrote them{(where.Length > 0 ? $" ({where})" : "")}{formatting}");
     }
@@ -111,6 +121,9 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
 
     /// <summary>The EOS token when `--eos-token` gave one other than the default (which a setting to paste must then name).</summary>
     string? OtherEosToken => EosToken is { } eos && eos != new TokenizerSpec().EosToken ? eos : null;
+
+    static bool SamePath(string recorded, string? configured, string baseDirectory) =>
+        configured is not null && Path.GetFullPath(configured, baseDirectory) == recorded;
 
     static string? Absolute(string? path) => path is null ? null : Path.GetFullPath(path);
 
