@@ -13,7 +13,8 @@ internal static class EmptySetValue
     /// one, e.g. --set train.steps=100000 (its default, ...)".</summary>
     public static string Hint(string path, Type? type)
     {
-        var needs = type is null ? "a value" : SpecSchema.Describe(type);
+        // A section's keys are already in "expected a mapping with keys ..." before this; said once.
+        var needs = type is null ? "a value" : SpecSchema.KindOf(Nullable.GetUnderlyingType(type) ?? type) == FieldKind.Record ? "a mapping" : SpecSchema.Describe(type);
         return "; an empty --set value clears only a key that may be left unset (an optional section, e.g. --set probes.das=, " +
                $"or an optional value such as data.tokenizer.path); {path} needs {needs}: {Example(path, type)}";
     }
@@ -29,10 +30,27 @@ internal static class EmptySetValue
         var initial = Default(path);
         if (t is null || SpecSchema.KindOf(t) is FieldKind.RecordList or FieldKind.ScalarList)
             return $"write its items in a YAML list, or --set {path}=[] for none";
+        // A mapping value merges into the section there (as a profile does), so a --set of it is the way to change some keys.
+        if (t is not null && SpecSchema.KindOf(t) == FieldKind.Record)
+            return $"write its keys, e.g. --set '{path}={{{SampleEntry(path, t)}}}', which merges into the {path} already there " +
+                   "(leaving the --set out keeps it)";
+        if (t is not null && SpecSchema.KindOf(t) == FieldKind.SweepMap)
+            return $"write its entries, e.g. --set '{path}={{seed: [0, 1]}}', which merges into the {path} already there " +
+                   "(--set FIELD=VALUE removes FIELD's entry: one value for every run)";
         if (t == typeof(bool)) return $"write --set {path}=true or --set {path}=false" + (initial is null ? "" : $" (its default is {initial})");
         // The default is a value that is right for the key; without one, a sample of its type.
         if (initial is not null) return $"write one, e.g. --set {path}={initial} (its default, which leaving the --set out also gives)";
         return $"write one, e.g. --set {path}={(t == typeof(int) || t == typeof(long) ? "1000" : t == typeof(double) ? "0.5" : "TEXT")}";
+    }
+
+    /// <summary>"steps: 100000": the section's first key with a default written as a value, or its first key and "..."
+    /// (analysis, whose keys are lists and sections).</summary>
+    static string SampleEntry(string path, Type record)
+    {
+        var fields = SpecSchema.FieldsOf(record);
+        foreach (var field in fields.Where(f => f.Kind == FieldKind.Scalar))
+            if (Default($"{path}.{field.Key}") is { } value) return $"{field.Key}: {value}";
+        return $"{fields[0].Key}: ...";
     }
 
     /// <summary>The key's default as YAML writes it, or null where it has none (a required key, a list item's key).</summary>

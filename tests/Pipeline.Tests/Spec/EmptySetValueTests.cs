@@ -21,6 +21,16 @@ public class EmptySetValueTests
         "synthetic.rare.rank_one needs true or false: write --set synthetic.rare.rank_one=true or --set synthetic.rare.rank_one=false (its default is true)")]
     [InlineData("analysis.tables=", "analysis.tables", "expected a list of mappings, got null; " + Clears +
         "analysis.tables needs a list of mappings: write its items in a YAML list, or --set analysis.tables=[] for none")]
+    // A section: its keys once (in "expected"), and a mapping to write, which merges (was "e.g. --set train=TEXT").
+    [InlineData("train=", "train", "expected a mapping with keys steps, batch_size, optimizer, lr, lr_schedule, min_lr_ratio, warmup_steps, " +
+        "log_every, init_scale, max_loss_ratio, got null; " + Clears + "train needs a mapping: write its keys, e.g. --set 'train={steps: 100000}', " +
+        "which merges into the train already there (leaving the --set out keeps it)")]
+    [InlineData("analysis=", "analysis", "expected a mapping with keys tables, plots, advise, got null; " + Clears +
+        "analysis needs a mapping: write its keys, e.g. --set 'analysis={tables: ...}', which merges into the analysis already there " +
+        "(leaving the --set out keeps it)")]
+    [InlineData("sweep=", "sweep", "expected a mapping of field paths to lists of values, got null; " + Clears +
+        "sweep needs a mapping of field paths to lists of values: write its entries, e.g. --set 'sweep={seed: [0, 1]}', which merges " +
+        "into the sweep already there (--set FIELD=VALUE removes FIELD's entry: one value for every run)")]
     [InlineData("name=", "name", "expected a string, got null; " + Clears + "name needs a string: write one, e.g. --set name=TEXT")]
     [InlineData("sweep.seed=", "sweep.seed", "expected a non-empty list of values, got null; an empty --set value does not remove a sweep " +
         "entry: give its values, e.g. --set sweep.seed=[0,1], or one value for every run with --set seed=VALUE, which removes the entry")]
