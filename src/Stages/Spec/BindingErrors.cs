@@ -54,7 +54,7 @@ internal static class BindingErrors
 
         if (raw.Contains("nullability", StringComparison.OrdinalIgnoreCase))
             return new(sources.ErrorAt(value, path, $"expected {expected ?? "a value"}, got null" +
-                (EmptySetValue.IsFrom(sources.SourceOf(value)) ? EmptySetValue.Hint(path, valueInfo?.Type) : "")), value, []);
+                (EmptySetValue.IsFrom(sources.SourceOf(value)) ? EmptySetValue.Hint(path, valueInfo?.Type) : EmptySectionHint(path, valueInfo?.Type))), value, []);
 
         if (e.InnerException is OverflowException && valueInfo?.Type is { } type)
             return new(sources.ErrorAt(value, path, $"expected {expected} {Range(type)}, got {YamlTree.Describe(value)}"), value, []);
@@ -69,6 +69,19 @@ internal static class BindingErrors
         return new(sources.ErrorAt(value, path, what is null
             ? $"cannot read {YamlTree.Describe(value)} here"
             : $"expected {what}, got {YamlTree.Describe(value)}"), value, []);
+    }
+
+    /// <summary>A section written with no value in the file (`sweep:`, `train:`): its keys not indented under it, or left
+    /// for later; says the two ways to write it (an optional one, `rare:`, is <see cref="DocumentRules.EmptySections"/>'s).</summary>
+    private static string EmptySectionHint(string path, Type? type)
+    {
+        var key = path[(path.LastIndexOf('.') + 1)..];
+        return type is null ? "" : SpecSchema.KindOf(type) switch
+        {
+            FieldKind.Record => $"; write '{key}: {{}}' for its defaults (or indent its keys under it), or remove the line",
+            FieldKind.SweepMap => $"; write '{key}: {{}}' for none (or indent its entries under it), or remove the line",
+            _ => "",
+        };
     }
 
     private static BindingFailure MissingKeys(YamlNode node, NodeInfo? info, string raw, SourceMap sources)

@@ -44,7 +44,8 @@ internal static class Profiles
         if (section is null) return defined;
         if (section is not YamlMappingNode mapping)
             throw new SpecException(sources.ErrorAt(section, Key,
-                $"expected a mapping of profile name to overrides, got {YamlTree.Describe(section)}"));
+                $"expected a mapping of profile name to overrides, got {YamlTree.Describe(section)}" +
+                (YamlTree.IsNull(section) ? $"; write '{Key}: {{}}' for none (or indent its profiles under it), or remove the line" : "")));
 
         var errors = new List<SpecError>();
         foreach (var (keyNode, value) in mapping.Children)

@@ -64,6 +64,9 @@ public class MalformedSpecTests
         { "text for a boolean", Yaml("name: a", "analysis:", "  tables:", "    - name: t", "      sql: SELECT 1", "      print: maybe"), 6, 14, "analysis.tables[0].print", ["expected true or false", "got 'maybe'"] },
         { "null for a string", Yaml("name: ~"), 1, 7, "name", ["expected a string", "got null"] },
         { "empty value for an integer", Yaml("name: a", "train:", "  steps:", "  lr: 0.1"), 3, 9, "train.steps", ["expected an integer", "got null"] },
+        // A section with nothing under it (its keys not indented, or not written yet): the two ways to write it.
+        { "section with no value", Yaml("name: a", "train:", "seed: 1"), 2, 7, "train", ["expected a mapping with keys steps", "got null; write 'train: {}' for its defaults (or indent its keys under it), or remove the line"] },
+        { "nested section with no value", Yaml("name: a", "experiment: data", "data:", "  sources: [{paths: [x.jsonl]}]", "  packing:"), 5, 11, "data.packing", ["got null; write 'packing: {}' for its defaults"] },
         { "scalar for a section", Yaml("name: a", "train: 500"), 2, 8, "train", ["expected a mapping with keys steps, batch_size", "got '500'"] },
         { "list for a section", Yaml("name: a", "train:", "  - steps: 5"), 3, 3, "train", ["expected a mapping with keys steps", "got a list"] },
         { "list for a string", Yaml("name: a", "description: [a, b]"), 2, 14, "description", ["expected a string", "got a list"] },

@@ -100,7 +100,8 @@ public class ProfileTests
         Assert.Contains("a profile must be a mapping", error.Message);
     }
 
-    /// <summary>A null `profiles:` is refused at its key, as a null `sweep:` is (each a mapping written with no value).</summary>
+    /// <summary>A null `profiles:` is refused at its key, as a null `sweep:` is (each a mapping written with no value), saying the
+    /// two ways the README gives: remove the line or write `{}` (the message stopped at "got null").</summary>
     [Theory]
     [InlineData("profiles: ~", 11, "sweep: ~")]
     [InlineData("profiles:", 10, "sweep:")]
@@ -108,11 +109,12 @@ public class ProfileTests
     {
         var error = Assert.Single(Errors(Yaml("name: a", line)));
         Assert.Equal((2, column, "profiles"), (error.Line, error.Column, error.Path));
-        Assert.Equal("expected a mapping of profile name to overrides, got null", error.Message);
+        Assert.Equal("expected a mapping of profile name to overrides, got null; write 'profiles: {}' for none (or indent its profiles " +
+            "under it), or remove the line", error.Message);
 
         var sweep = Assert.Single(Errors(Yaml("name: a", sweepLine)));
         Assert.Equal((2, column - 3, "sweep"), (sweep.Line, sweep.Column, sweep.Path));
-        Assert.EndsWith(", got null", sweep.Message);
+        Assert.EndsWith(", got null; write 'sweep: {}' for none (or indent its entries under it), or remove the line", sweep.Message);
     }
 
     /// <summary>A profile names the sweep's folder, &lt;artifacts&gt;/&lt;name&gt;-&lt;profile&gt;: a name with '/' or '..' would put the
