@@ -73,6 +73,9 @@ public class MalformedSpecTests
 
         // ---- sweep ----
         { "sweep value is not a list", Yaml("name: a", "sweep:", "  seed: 3"), 3, 9, "sweep.seed", ["expected a list of values", "got '3'"] },
+        // Nested as the file's sections are: the dotted keys meant (the error said only "got a mapping").
+        { "sweep nested as sections", Yaml("name: a", "sweep:", "  synthetic:", "    width: [4, 8]", "    rare: {gap: [1, 10]}"), 4, 5, "sweep.synthetic",
+            ["expected a list of values, got a mapping; a sweep key is the field's whole dotted path, not nested mappings: write 'synthetic.width: [...]', 'synthetic.rare.gap: [...]' under sweep:"] },
         { "sweep list is empty", Yaml("name: a", "sweep:", "  seed: []"), 3, 9, "sweep.seed", ["expected a non-empty list of values", "got an empty list"] },
         { "sweep key is not a field", Yaml("name: a", "sweep:", "  synthetic.widht: [4, 8]"), 3, 3, "sweep", ["'synthetic.widht' is not a field", "did you mean 'width'", "allowed: tasks, dims_per_task"] },
         { "sweep key is not a scalar", Yaml("name: a", "sweep:", "  train: [1]"), 3, 3, "sweep", ["only scalar fields can be swept", "train.steps"] },
@@ -138,6 +141,14 @@ public class MalformedSpecTests
         // Users read these; no CLR type names or exception text may leak through.
         Assert.DoesNotContain("System.", error.Message);
         Assert.DoesNotContain("Exception", error.Message);
+    }
+
+    [Fact]
+    public void A_sweep_entry_whose_mapping_names_no_field_gets_no_dotted_key_hint()
+    {
+        // seed is a field itself: {a: 1} is a wrong value, not a nested sweep; 'seed.a' names nothing to write.
+        var error = Assert.Single(Errors(Yaml("name: a", "sweep: {seed: {a: 1}}")));
+        Assert.Equal("expected a list of values, got a mapping", error.Message);
     }
 
     [Fact]
