@@ -62,13 +62,13 @@ internal static class BindingErrors
         var wrongType = e.InnerException is FormatException or InvalidCastException or OverflowException
             || raw.StartsWith("No node deserializer", StringComparison.Ordinal);
         if (wrongType && expected is not null)
-            return new(sources.ErrorAt(value, path, $"expected {expected}, got {YamlTree.Describe(value)}{NestedSweepHint.For(path, value)}"), value, []);
+            return new(sources.ErrorAt(value, path, $"expected {expected}, got {YamlTree.Describe(value)}{NestedSweepHint.For(path, value)}{ListValueHint.For(path, value, EmptySetValue.IsFrom(sources.SourceOf(value)))}"), value, []);
 
         // Not one of the failures above: say what is expected here rather than the library's words.
         var what = expected ?? (info?.Expected is { Length: > 0 } own ? own : null);
         return new(sources.ErrorAt(value, path, what is null
             ? $"cannot read {YamlTree.Describe(value)} here"
-            : $"expected {what}, got {YamlTree.Describe(value)}{NestedSweepHint.For(path, value)}"), value, []);
+            : $"expected {what}, got {YamlTree.Describe(value)}{NestedSweepHint.For(path, value)}{ListValueHint.For(path, value, EmptySetValue.IsFrom(sources.SourceOf(value)))}"), value, []);
     }
 
     /// <summary>A section written with no value in the file (`sweep:`, `train:`): its keys not indented under it, or left

@@ -148,9 +148,13 @@ internal static class SweepPlanner
 
     const string TasksKey = "data.tasks";
 
+    /// <summary>Whether a sweep of some experiment may vary the scalar field at <paramref name="path"/>: not a label of the
+    /// pipeline, nor a key of its analysis.</summary>
+    public static bool MayVary(string path) => !Labels.Contains(path) && !SpecPaths.IsAtOrUnder(path, AnalysisKey);
+
     /// <summary>Whether a sweep of <paramref name="experiment"/> may vary the scalar field at <paramref name="path"/>.</summary>
     private static bool Sweepable(string path, string experiment) =>
-        !Labels.Contains(path) && !SpecPaths.IsAtOrUnder(path, AnalysisKey) && ExperimentKeys.UnreadAt(experiment, path) is null
+        MayVary(path) && ExperimentKeys.UnreadAt(experiment, path) is null
         && !(experiment != "olmo" && SpecPaths.IsAtOrUnder(path, ProbesKey));
 
     private static bool IsNumber(Type type) => (Nullable.GetUnderlyingType(type) ?? type) is var t

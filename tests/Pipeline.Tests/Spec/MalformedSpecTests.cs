@@ -69,6 +69,9 @@ public class MalformedSpecTests
         { "nested section with no value", Yaml("name: a", "experiment: data", "data:", "  sources: [{paths: [x.jsonl]}]", "  packing:"), 5, 11, "data.packing", ["got null; write 'packing: {}' for its defaults"] },
         { "scalar for a section", Yaml("name: a", "train: 500"), 2, 8, "train", ["expected a mapping with keys steps, batch_size", "got '500'"] },
         { "list for a section", Yaml("name: a", "train:", "  - steps: 5"), 3, 3, "train", ["expected a mapping with keys steps", "got a list"] },
+        // A list for one value most often means a run per value: the sweep that does it (the error stopped at "got a list").
+        { "list for a swept field", Yaml("name: a", "synthetic:", "  width: [4, 8]"), 3, 10, "synthetic.width", ["expected an integer, got a list; to train a run per value, sweep it: sweep: {synthetic.width: [4, 8]}"] },
+        { "list for the seed", Yaml("name: a", "seed:", "  - 0", "  - 1"), 3, 3, "seed", ["expected an integer, got a list; to train a run per value, sweep it: sweep: {seed: [0, 1]}"] },
         { "list for a string", Yaml("name: a", "description: [a, b]"), 2, 14, "description", ["expected a string", "got a list"] },
 
         // ---- sweep ----
@@ -149,6 +152,25 @@ public class MalformedSpecTests
         // seed is a field itself: {a: 1} is a wrong value, not a nested sweep; 'seed.a' names nothing to write.
         var error = Assert.Single(Errors(Yaml("name: a", "sweep: {seed: {a: 1}}")));
         Assert.Equal("expected a list of values, got a mapping", error.Message);
+    }
+
+    [Fact]
+    public void A_list_set_for_a_swept_field_is_told_the_set_that_sweeps_it()
+    {
+        var error = Assert.Single(Errors(Yaml("name: a"), null, "train.lr=[0.1, 0.01]"));
+        Assert.Equal(("train.lr", "expected a number, got a list; to train a run per value, sweep it: --set 'sweep.train.lr=[0.1, 0.01]'"),
+            (error.Path, error.Message));
+    }
+
+    [Theory]
+    [InlineData("description: [a, b]", "description", "expected a string, got a list")]
+    [InlineData("analysis: {advise: {target_accuracy: [0.5, 0.8]}}", "analysis.advise.target_accuracy", "expected a number, got a list")]
+    [InlineData("sweep: {seed: [[0, 1]]}", "sweep.seed[0]", "expected an integer, got a list")]
+    public void A_list_for_a_field_no_sweep_varies_gets_no_sweep_hint(string line, string path, string message)
+    {
+        // A sweep refuses labels and analysis keys, and a sweep entry is a list already: no hint to write one.
+        var error = Assert.Single(Errors(Yaml("name: a", line)), e => e.Path == path);
+        Assert.Equal(message, error.Message);
     }
 
     [Fact]
