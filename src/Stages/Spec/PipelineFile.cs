@@ -12,7 +12,9 @@ internal static class PipelineFile
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new SpecException(new SpecError(path, 0, 0, "", "file not found"));
+            // A relative path is read from where the command runs, not from the repository (pipelines/x.yaml from another folder).
+            throw new SpecException(new SpecError(path, 0, 0, "", Path.IsPathRooted(path) ? "file not found"
+                : $"file not found (a relative path is read from the current folder, {Directory.GetCurrentDirectory()})"));
         }
         catch (UnauthorizedAccessException) when (Directory.Exists(path))
         {

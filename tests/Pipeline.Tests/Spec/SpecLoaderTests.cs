@@ -110,6 +110,18 @@ public class SpecLoaderTests
     }
 
     [Fact]
+    public void A_missing_relative_file_names_the_folder_it_was_looked_for_in()
+    {
+        // `pipeline validate pipelines/x.yaml` run from outside the repository: the error said only "file not found".
+        var path = Path.Combine($"missing-{Guid.NewGuid():N}", "x.yaml");
+
+        var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Load(path)).Errors);
+
+        Assert.Equal((path, $"file not found (a relative path is read from the current folder, {Directory.GetCurrentDirectory()})"),
+            (error.Source, error.Message));
+    }
+
+    [Fact]
     public void A_directory_is_a_spec_error_too()
     {
         var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Load(Path.GetTempPath())).Errors);
