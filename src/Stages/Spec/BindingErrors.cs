@@ -62,14 +62,19 @@ internal static class BindingErrors
         var wrongType = e.InnerException is FormatException or InvalidCastException or OverflowException
             || raw.StartsWith("No node deserializer", StringComparison.Ordinal);
         if (wrongType && expected is not null)
-            return new(sources.ErrorAt(value, path, $"expected {expected}, got {YamlTree.Describe(value)}{NestedSweepHint.For(path, value)}{ListValueHint.For(path, value, EmptySetValue.IsFrom(sources.SourceOf(value)))}"), value, []);
+            return new(sources.ErrorAt(value, path, $"expected {expected}, got {YamlTree.Describe(value)}{ShapeHints(path, value, valueInfo?.Type, sources)}"), value, []);
 
         // Not one of the failures above: say what is expected here rather than the library's words.
         var what = expected ?? (info?.Expected is { Length: > 0 } own ? own : null);
         return new(sources.ErrorAt(value, path, what is null
             ? $"cannot read {YamlTree.Describe(value)} here"
-            : $"expected {what}, got {YamlTree.Describe(value)}{NestedSweepHint.For(path, value)}{ListValueHint.For(path, value, EmptySetValue.IsFrom(sources.SourceOf(value)))}"), value, []);
+            : $"expected {what}, got {YamlTree.Describe(value)}{ShapeHints(path, value, valueInfo?.Type, sources)}"), value, []);
     }
+
+    /// <summary>What a value of the wrong shape most often meant: a sweep written nested, a list for a run per value, a space
+    /// missing after ':' or '-'; "" when none fits.</summary>
+    private static string ShapeHints(string path, YamlNode value, Type? type, SourceMap sources) =>
+        NestedSweepHint.For(path, value) + ListValueHint.For(path, value, EmptySetValue.IsFrom(sources.SourceOf(value))) + SpacingHint.For(value, type);
 
     /// <summary>A section written with no value in the file (`sweep:`, `train:`): its keys not indented under it, or left
     /// for later; says the two ways to write it (an optional one, `rare:`, is <see cref="DocumentRules.EmptySections"/>'s).</summary>

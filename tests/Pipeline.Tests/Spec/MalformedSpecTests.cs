@@ -72,6 +72,11 @@ public class MalformedSpecTests
         // A list for one value most often means a run per value: the sweep that does it (the error stopped at "got a list").
         { "list for a swept field", Yaml("name: a", "synthetic:", "  width: [4, 8]"), 3, 10, "synthetic.width", ["expected an integer, got a list; to train a run per value, sweep it: sweep: {synthetic.width: [4, 8]}"] },
         { "list for the seed", Yaml("name: a", "seed:", "  - 0", "  - 1"), 3, 3, "seed", ["expected an integer, got a list; to train a run per value, sweep it: sweep: {seed: [0, 1]}"] },
+        // YAML needs a space after ':' and '-': which one is missing (the error said only what the value was).
+        { "no space after a key's colon", Yaml("name: a", "train:", "  steps:3"), 3, 3, "train", ["got 'steps:3'; write 'steps: 3' on its own line under it (YAML's key: value, a space after the ':')"] },
+        { "key = value", Yaml("name: a", "train:", "  lr = 0.01"), 3, 3, "train", ["got 'lr = 0.01'; write 'lr: 0.01' on its own line under it"] },
+        { "no space after a list item's dash", Yaml("name: a", "analysis:", "  tables:", "    -name: t", "    sql: SELECT 1"), 4, 5, "analysis.tables",
+            ["expected a list of mappings, got a mapping; a list item starts with '- ', a dash and a space: write '- name: ...', not '-name: ...'"] },
         { "list for a string", Yaml("name: a", "description: [a, b]"), 2, 14, "description", ["expected a string", "got a list"] },
 
         // ---- sweep ----
