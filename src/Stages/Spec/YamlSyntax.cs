@@ -7,7 +7,7 @@ namespace Retention.Spec;
 /// Text → YamlDotNet node tree, with YAML syntax errors turned into SpecErrors that say what is
 /// wrong in words (the scanner's own messages describe its state, not the user's mistake).
 /// </summary>
-internal static class YamlSyntax
+internal static partial class YamlSyntax
 {
     /// <summary>
     /// Aliases share nodes, and the loader walks a tree with aliases expanded; a handful of
@@ -119,7 +119,8 @@ internal static class YamlSyntax
             _ when raw.Contains("expected ',' or ']'") =>
                 "unclosed '[': a flow list needs ',' between items and a closing ']'",
             _ when raw.Contains("found invalid mapping") =>
-                "unexpected 'key: value' here: indent it to the level of its siblings, or quote a value that contains ': '",
+                "unexpected 'key: value' here: indent it to the level of its siblings, or quote a value that contains ': '" +
+                MissingColonAbove(text, line),
             _ when raw.Contains("did not find expected key") =>
                 "bad indentation or stray text: expected a 'key: value' line aligned with the keys above",
             _ when raw.Contains("did not find expected '-' indicator") =>
@@ -132,6 +133,23 @@ internal static class YamlSyntax
         };
         return (line, column, message);
     }
+
+    /// <summary>"; or line 2 ('train') lacks the ':' after its key: write 'train:'" where the line above the stray 'key: value' is
+    /// a bare name: `train` then `  steps: 3` reads as one text that goes on with a key, and the error is on the second line.</summary>
+    private static string MissingColonAbove(string text, int line)
+    {
+        var lines = text.Split('\n');
+        for (var above = line - 1; above >= 1 && above <= lines.Length; above--)
+        {
+            var content = lines[above - 1].Trim();
+            if (content.Length == 0 || content.StartsWith('#')) continue;
+            return BareName().IsMatch(content) ? $"; or line {above} ('{content}') lacks the ':' after its key: write '{content}:'" : "";
+        }
+        return "";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^-?\s*[A-Za-z_][A-Za-z0-9_.]*$")]
+    private static partial System.Text.RegularExpressions.Regex BareName();
 
     /// <summary>The scanner's own tab errors ("found invalid tab as indentation", "found a tab character that violate
     /// indentation"); not a message that merely holds the letters, as an alias *stable's.</summary>

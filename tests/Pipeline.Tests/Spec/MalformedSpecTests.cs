@@ -18,6 +18,8 @@ public class MalformedSpecTests
         { "tab indentation after a flow continuation line with a tab", Yaml("name: a", "synthetic: {tasks: 8,", "\tdims_per_task: 8}", "seed: 1", "\ttrain: 2"), 5, 1, "", ["tab character", "spaces"] },
         { "tab after spaces in a nested mapping", Yaml("name: a", "train:", "  steps: 3", "  \tlr: 3"), 4, 3, "", ["tab character", "spaces"] },
         { "key indented deeper than its siblings", Yaml("name: a", "train:", "  steps: 3", "    lr: 0.1"), 4, 7, "", ["unexpected 'key: value'", "indent it to the level of its siblings"] },
+        // A section's key written without its ':' reads as text going on into the next line's key: the error there names the line above.
+        { "section key without its colon", Yaml("name: a", "train", "  steps: 3"), 3, 8, "", ["unexpected 'key: value' here", "; or line 2 ('train') lacks the ':' after its key: write 'train:'"] },
         { "key indented less than its siblings", Yaml("name: a", "train:", "  steps: 3", " lr: 0.1"), 4, 2, "", ["bad indentation", "aligned with the keys above"] },
         { "unterminated single quote", Yaml("name: 'abc", "seed: 1"), 1, 7, "", ["unterminated quoted string", "never closed"] },
         { "unterminated double quote", Yaml("name: a", "description: \"abc", "seed: 1"), 2, 14, "", ["unterminated double-quoted string", "close the quote"] },
