@@ -23,15 +23,18 @@ public static partial class AnalysisRunner
     /// spec (per mixture its runs train), or from the runs of an OLMo sweep; and where its analysis steps are declared,
     /// for the failures (when <paramref name="spec"/> is its own analysis).</param>
     /// <param name="note">Told of each .tmp a killed analysis left that this one removes (README: each said in a `note:`).</param>
+    /// <param name="moved">Told where an earlier analysis's outputs were moved (previous/): the lines of <paramref name="log"/>
+    /// a user needs when the rest (each table loaded and written) is too much, as `run` after training; null: said in the log.</param>
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
         string sweepDir, AnalysisSpec spec, TextWriter? log = null, CancellationToken ct = default, LoadedPipeline? pipeline = null,
-        Action<string>? note = null)
+        Action<string>? note = null, Action<string>? moved = null)
     {
         RemoveStaleTmp(sweepDir, note);
+        moved ??= log is null ? null : log.WriteLine;
         AnalysisOutcome.Begin(sweepDir);
         try
         {
-            var results = await RunStepsAsync(sweepDir, spec, log, ct, pipeline).ConfigureAwait(false);
+            var results = await RunStepsAsync(sweepDir, spec, log, moved, ct, pipeline).ConfigureAwait(false);
             await AnalysisOutcome.RecordAsync(sweepDir, "completed", current: (Names(results), null, null)).ConfigureAwait(false);
             return results;
         }
@@ -41,7 +44,7 @@ public static partial class AnalysisRunner
             // A failed table leaves it and those after it, and the plots, as an earlier analysis wrote them: moved aside, so that
             // analysis/ never mixes two analyses, and the outcome says which tables are this one's.
             var notWritten = a is null ? [] : UnwrittenAfterFailure.Tables(spec, a);
-            var movedTo = notWritten.Count > 0 ? UnwrittenAfterFailure.SetAside(sweepDir, spec, notWritten, advises: spec.Advise is not null && pipeline is not null, log) : null;
+            var movedTo = notWritten.Count > 0 ? UnwrittenAfterFailure.SetAside(sweepDir, spec, notWritten, advises: spec.Advise is not null && pipeline is not null, moved) : null;
             // Said as `analyze` explains it (a table no run has written yet), and where, so `status` reading the outcome says the same.
             await AnalysisOutcome.RecordAsync(sweepDir, "failed", a is not null ? UnwrittenTable.Explain(a, sweepDir) : e.Message,
                 a?.DeclaredAt, a?.Parts, (a is null ? null : Names(a.Written), notWritten, movedTo)).ConfigureAwait(false);
@@ -67,10 +70,10 @@ public static partial class AnalysisRunner
         pipeline is not null && ReferenceEquals(spec, pipeline.Spec.Analysis) ? pipeline.AnalysisDeclaredAt : new Dictionary<string, SqlDeclaration>();
 
     static async Task<IReadOnlyList<AnalysisTableResult>> RunStepsAsync(
-        string sweepDir, AnalysisSpec spec, TextWriter? log, CancellationToken ct, LoadedPipeline? pipeline)
+        string sweepDir, AnalysisSpec spec, TextWriter? log, Action<string>? moved, CancellationToken ct, LoadedPipeline? pipeline)
     {
-        if (Pipeline.SweepContract.SetAsideStaleAnalysis(sweepDir, [.. spec.Tables.Select(t => t.Name), .. spec.Plots.Select(p => p.Name)]) is { } moved)
-            log?.WriteLine($"outputs of an earlier analysis that this one does not write moved to {moved}");
+        if (Pipeline.SweepContract.SetAsideStaleAnalysis(sweepDir, [.. spec.Tables.Select(t => t.Name), .. spec.Plots.Select(p => p.Name)]) is { } stale)
+            moved?.Invoke($"outputs of an earlier analysis that this one does not write moved to {stale}");
         // What this analysis writes again is not read: a damaged earlier output must not stop its replacement. Run tables
         // and other outputs still fail the open, naming the file: results over missing runs would be wrong.
         using var catalog = ArtifactCatalog.Open(sweepDir, DamagedTables.Fail, Rewritten(spec, pipeline));
@@ -114,7 +117,7 @@ public static partial class AnalysisRunner
                 failed.Add(declaredAt.GetValueOrDefault(e.Step) is { } at ? e.At(at) : e.At(declaredAt.GetValueOrDefault(step)?.ToString()));
                 // The earlier analysis's drawing would sit beside this one's tables as if it were theirs.
                 if (path is not null && File.Exists(path) && Pipeline.SweepContract.SetAsideAnalysisFiles(sweepDir, [path]) is { } kept)
-                    log?.WriteLine($"plot {plot.Name}: the earlier analysis's {Path.GetFileName(path)} moved to {kept}");
+                    moved?.Invoke($"plot {plot.Name}: the earlier analysis's {Path.GetFileName(path)} moved to {kept}");
             }
         }
         if (spec.Advise is { } advise && pipeline is not null)

@@ -23,7 +23,7 @@ static class UnwrittenAfterFailure
     /// those files are its own), the advice's tables and plot, computed after the plots; the `advise` command's advice in an
     /// analysis that does not advise is not the analysis's, and stays. Returns where, or null when there were none or they
     /// could not be moved (a full disk has no room for the folder: the failure already said so, and a second error would hide it).</summary>
-    public static string? SetAside(string sweepDir, AnalysisSpec spec, IReadOnlyList<string> tables, bool advises, TextWriter? log)
+    public static string? SetAside(string sweepDir, AnalysisSpec spec, IReadOnlyList<string> tables, bool advises, Action<string>? told)
     {
         var folder = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
         var files = tables.Select(t => Path.Combine(folder, t + ".arrow"))
@@ -34,12 +34,12 @@ static class UnwrittenAfterFailure
         {
             var moved = Pipeline.SweepContract.SetAsideAnalysisFiles(sweepDir, files);
             if (moved is not null)
-                log?.WriteLine($"the earlier analysis's {string.Join(", ", files.Select(Path.GetFileName))}, which this one did not write, moved to {moved}");
+                told?.Invoke($"the earlier analysis's {string.Join(", ", files.Select(Path.GetFileName))}, which this one did not write, moved to {moved}");
             return moved;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            log?.WriteLine($"the earlier analysis's {string.Join(", ", files.Select(Path.GetFileName))} could not be moved to previous/: {ex.Message}");
+            told?.Invoke($"the earlier analysis's {string.Join(", ", files.Select(Path.GetFileName))} could not be moved to previous/: {ex.Message}");
             return null;
         }
     }

@@ -58,6 +58,9 @@ static class AnalysisAfterTraining
         }
     }
 
+    /// <summary>Of `analyze`'s log, only where an earlier analysis's outputs went is said: the tables are printed after it, and a
+    /// line per table loaded and written would bury a researcher's one question on a re-run (where did the old tables go?).</summary>
     static Task<IReadOnlyList<AnalysisTableResult>> AnalyzeAsync(string sweepDir, LoadedPipeline pipeline, IRunProgress progress) =>
-        AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline, note: n => progress.Info($"note: {n}"));
+        AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline,
+            note: n => progress.Info($"note: {n}"), moved: progress.Info);
 }
