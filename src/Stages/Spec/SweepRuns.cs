@@ -42,7 +42,10 @@ internal static class SweepRuns
                 runErrors.Add((runIndex.ErrorAt(sources, "data.tokenizer.eos_token", problem.Replace("tokenizer.eos_token: ", "")), run.RunId));
             else if (fit is not null)
                 runErrors.AddRange(fit.Problems.Select(p => (runIndex.ErrorAt(sources, p.Path, p.Message), run.RunId)));
-            var references = runErrors.Count == before && checks.CheckPaths ? tokenizers.ReferenceProblems(runSpec, checks.BaseDirectory, checks.CheckPaths) : [];
+            // Measured unless an error is at what it reads: another rule's error (an injection too dense for the rows) must not
+            // hide that a reference task cannot fit seq_len at all, which raising seq_len for that rule would not mend either.
+            var references = checks.CheckPaths && !runErrors.Skip(before).Any(e => TokenizerChecks.Unmeasurable(e.Error.Path))
+                ? tokenizers.ReferenceProblems(runSpec, checks.BaseDirectory, checks.CheckPaths) : [];
             runErrors.AddRange((references ?? []).Select(p => (runIndex.ErrorAt(sources, p.Key, p.Problem), run.RunId)));
             if (checks.Memory is { } memory && runErrors.Count == before &&   // an estimate of a run that is wrong anyway says nothing
                 ResourceRules.OlmoError(runSpec, fit?.ModelVocab, runIndex, sources, runMended, memory) is { } tooLarge)

@@ -48,6 +48,15 @@ internal sealed class TokenizerChecks
             .Where(f => f.Problem is not null).Select(f => (f.Key, f.Problem!))];
     }
 
+    /// <summary>Whether an error at <paramref name="path"/> (a swept value's under sweep.) is at what <see cref="ReferenceProblems"/>
+    /// reads (the tokenizer, seq_len, the reference tasks, or a whole section): their lengths cannot be measured then.</summary>
+    public static bool Unmeasurable(string path)
+    {
+        var key = path.StartsWith(SpecSchema.SweepKey + ".", StringComparison.Ordinal) ? path[(SpecSchema.SweepKey.Length + 1)..] : path;
+        return key is "" or "data" or "olmo" or "experiment" ||
+            new[] { "data.tokenizer", "data.packing.seq_len", "olmo.reference_tasks" }.Any(k => key == k || key.StartsWith(k + ".") || key.StartsWith(k + "["));
+    }
+
     /// <summary>The vocabulary a run of the data stage or OLMo tokenizes with (size and EOS), known without a build where
     /// the kind pins it; built for a file, or a built-in with another EOS token: its problem is then said at eos_token (a
     /// file's problems are said at its path). Null where nothing tokenizes or it cannot be had here.</summary>

@@ -12,7 +12,7 @@ public sealed class ReferenceTaskLengthValidateTests() : InTempFolder("reference
 
     /// <summary>A tiny OLMo pipeline with a 1-digit reference task that fits and a 9-digit one, whose instances as bytes are
     /// "a + b" (21) and " = c" (12 for the 9-digit sums its 4 instances draw): 34 tokens with the EOS.</summary>
-    void WritePipeline(string tokenizer, int seqLen)
+    void WritePipeline(string tokenizer, int seqLen, string task = "{kind: modular_addition, frequency: 0.02}")
     {
         TinyCorpus.WriteShard(dir);
         File.WriteAllText(Path.Combine(dir, "p.yaml"), string.Join('\n',
@@ -21,7 +21,7 @@ public sealed class ReferenceTaskLengthValidateTests() : InTempFolder("reference
             "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",                                                 // 5
             $"  tokenizer: {tokenizer}",                                                                           // 6
             $"  packing: {{seq_len: {seqLen}, batch_size: 4, held_out_every: 10, validation_rows: 4}}",            // 7
-            "  tasks: [{kind: modular_addition, frequency: 0.02}]",                                                // 8
+            $"  tasks: [{task}]",                                                                                  // 8
             "olmo:",                                                                                               // 9
             "  preset: 4M",                                                                                        // 10
             "  reference_tasks:",                                                                                  // 11
@@ -47,6 +47,22 @@ public sealed class ReferenceTaskLengthValidateTests() : InTempFolder("reference
         Assert.True(run.Exit == 2, run.Out + run.Err);
         Assert.Contains($"error: p.yaml:13:7: {Refusal(34, 16)}", run.Err);
         Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")));
+    }
+
+    /// <summary>Another rule's error (here the injection too dense for the rows) hid the reference task's: it was only
+    /// measured where the run had no error at all, and a user who mended the density met it next.</summary>
+    [Fact]
+    public void A_reference_task_longer_than_seq_len_is_said_beside_an_injection_too_dense_for_the_rows()
+    {
+        WritePipeline(TinyCorpus.ByteTokenizerYaml(), 16, "{kind: modular_addition, frequency: 0.1, gap: 4}");
+
+        var (exit, output, err) = CliProcess.Run(dir, Limit, "validate", "p.yaml");
+
+        Assert.True(exit == 2, output + err);
+        var lines = err.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("error: p.yaml:8:10: data.tasks: an injection of up to ", lines[0]);
+        Assert.Equal($"error: p.yaml:13:7: {Refusal(34, 16)}", lines[1]);
     }
 
     [Fact]
