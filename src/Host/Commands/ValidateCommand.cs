@@ -26,7 +26,7 @@ public static class ValidateCommand
                 bool printing = r.GetValue(print);
                 if (printing) Console.Out.Write(p.ResolvedYaml.EndsWith('\n') ? p.ResolvedYaml : p.ResolvedYaml + "\n");
                 var summary = printing ? Console.Error : Console.Out;
-                summary.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}");
+                summary.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}{ProfilesOf(p)}");
                 foreach (var run in p.Runs)
                     summary.WriteLine($"  {run.RunId}: {Model(run)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
                 Errors.Warn(p.SourceName, p.AnalysisWarnings);
@@ -55,6 +55,12 @@ public static class ValidateCommand
             $"{(relative.Count > 3 ? $" and {relative.Count - 3} more" : "")}) resolve against the folder of the file that holds them: " +
             $"save it in {p.BaseDirectory}, or give --data-dir {p.BaseDirectory} to the commands that read it, for the same runs");
     }
+
+    /// <summary>The file's profiles, after the summary: the README's pipelines name only cpu and gpu, and a file's others
+    /// (olmo-frequency-phase.yaml's cpu-capacity, gpu-bytes) were found only by reading it, or by a wrong --profile.</summary>
+    static string ProfilesOf(LoadedPipeline p) => p.ProfileNames.Count == 0 ? ""
+        : p.Profile is null ? $" without a profile (the file's profiles: {string.Join(", ", p.ProfileNames)}; --profile NAME selects one)"
+        : $" (the file's profiles: {string.Join(", ", p.ProfileNames)})";
 
     /// <summary>What a run trains, in the terms of its experiment.</summary>
     static string Model(RunPlan run) => run.Spec.Experiment switch

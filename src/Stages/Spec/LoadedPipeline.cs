@@ -19,6 +19,10 @@ public sealed record LoadedPipeline(
     /// file's folder, or the --data-dir given.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 
+    /// <summary>The profiles the file defines, in file order (none in a stored pipeline.yaml or run.yaml, which hold them
+    /// applied): `validate` lists them, as a file's profiles are otherwise found only by reading it.</summary>
+    public IReadOnlyList<string> ProfileNames { get; init; } = [];
+
     /// <summary>What the --set overrides did that the user may not have meant: a section of the pipeline they added.</summary>
     public IReadOnlyList<string> SetNotes { get; init; } = [];
 

@@ -68,9 +68,12 @@ public static class SpecLoader
         var duplicates = new List<SpecError>();
         var errors = new List<SpecError>();
         OverriddenDocument document;
+        IReadOnlyList<string> profileNames;
         try
         {
-            document = OverriddenDocument.Of(PipelineDocument.Parse(yaml, sources, duplicates), profile, sets ?? [], sources);
+            var parsed = PipelineDocument.Parse(yaml, sources, duplicates);
+            profileNames = Profiles.Names(parsed, sources);
+            document = OverriddenDocument.Of(parsed, profile, sets ?? [], sources);
         }
         catch (SpecException e) when (duplicates.Count > 0)
         {
@@ -109,6 +112,7 @@ public static class SpecLoader
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. LoadErrors.Fail(duplicates).Errors, .. others]);
 
         return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs) { BaseDirectory = baseDirectory, Swept = swept,
+            ProfileNames = profileNames,
             AnalysisWarnings = [.. analysis.Warnings, .. PresetSweep.SameShapes(runs)], SetNotes = document.SetNotes,
             AnalysisDeclaredAt = AnalysisPositions.Of(spec.Analysis, index, sources, yaml.Split('\n')) };
     }

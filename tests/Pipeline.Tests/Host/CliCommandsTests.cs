@@ -99,6 +99,31 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         Assert.Contains("on cuda", validated.Out);
     }
 
+    /// <summary>validate names the file's profiles after its summary: the README's pipelines list names only cpu and gpu,
+    /// and a file's others (olmo-frequency-phase.yaml's cpu-capacity, gpu-bytes) were found only by reading it.</summary>
+    [Fact]
+    public void Validate_names_the_files_profiles_with_or_without_one_selected()
+    {
+        WritePipeline();
+        File.AppendAllText(Path.Combine(dir, "syn.yaml"), "profiles: {cpu: {train: {batch_size: 4}}, cpu-wide: {}, gpu: {device: cuda}}\n");
+        var plain = CliProcess.Run(dir, Limit, "validate", "syn.yaml");
+        Assert.True(plain.Exit == 0, plain.Err);
+        Assert.StartsWith("syn.yaml: ok, 2 run(s) without a profile (the file's profiles: cpu, cpu-wide, gpu; --profile NAME selects one)\n", plain.Out);
+        var cpu = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu-wide");
+        Assert.True(cpu.Exit == 0, cpu.Err);
+        Assert.StartsWith("syn.yaml: ok, 2 run(s) with profile cpu-wide (the file's profiles: cpu, cpu-wide, gpu)\n", cpu.Out);
+        // A shipped pipeline, from another folder.
+        var shipped = CliProcess.Run(dir, Limit, "validate", RepoFiles.Pipeline("synthetic-retention.yaml"), "--profile", "cpu");
+        Assert.True(shipped.Exit == 0, shipped.Err);
+        Assert.Contains("synthetic-retention.yaml: ok, 8 run(s) with profile cpu (the file's profiles: cpu, gpu)\n", shipped.Out);
+        // A file without profiles (a sweep's stored pipeline.yaml holds its profile applied) says nothing of them.
+        var resolved = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu", "--print");
+        File.WriteAllText(Path.Combine(dir, "resolved.yaml"), resolved.Out);
+        var again = CliProcess.Run(dir, Limit, "validate", "resolved.yaml");
+        Assert.True(again.Exit == 0, again.Err);
+        Assert.StartsWith("resolved.yaml: ok, 2 run(s)\n", again.Out);
+    }
+
     [Fact]
     public void A_set_into_a_section_the_pipeline_lacks_says_it_adds_it_with_its_defaults()
     {
