@@ -19,7 +19,8 @@ public static partial class UsageErrors
             .Select(n => n[2..]).Distinct().ToList();
         bool takesSet = options.Contains("set");
         string Unknown(string message, string token) =>
-            KeySuggestions.Closest(token[2..].Split('=')[0], options) is { } meant ? $"{message} Did you mean '--{meant}'?"
+            ElsewhereHint(command.Name, token[2..].Split('=')[0]) is { } elsewhere ? $"{message} {elsewhere}"
+            : KeySuggestions.Closest(token[2..].Split('=')[0], options) is { } meant ? $"{message} Did you mean '--{meant}'?"
             : takesSet ? $"{message} A spec value is set with --set (`--set train.steps=500`)."
             : message;
         // A word where a group (pipeline, bench, data) wants its command: `pipeline analyse` is said with the command meant,
@@ -68,6 +69,16 @@ public static partial class UsageErrors
         }
         return errors;
     }
+
+    /// <summary>An option a user brings from other tools to a command that does its job elsewhere: `run --dry-run` was told
+    /// "a spec value is set with --set", though `validate` is run's dry run (submit's own --dry-run prints a submission).</summary>
+    static string? ElsewhereHint(string command, string option) => (command, option) switch
+    {
+        ("run", "dry-run") => "`pipeline run` has no --dry-run: `pipeline validate` with the same file, --profile and --set checks " +
+                              "the pipeline and lists the runs it would train, writing nothing (`pipeline submit --slurm --dry-run` " +
+                              "prints a Slurm submission without submitting it).",
+        _ => null,
+    };
 
     /// <summary>A value System.CommandLine cannot read as the option's type, said with what the option takes rather than as a .NET
     /// type ("as expected type 'System.Int32'"). A whole number out of the type's range is said with the range (`--docs-per-shard

@@ -89,6 +89,22 @@ public class CliBehaviourTests() : InTempFolder("cli-")
         Assert.DoesNotContain("Unrecognized", CliProcess.Run(dir, Limit, "validate", "--odd.yaml").Err);
     }
 
+    /// <summary>`run --dry-run`, brought from other tools, was told "a spec value is set with --set": validate is run's dry run.</summary>
+    [Fact]
+    public void Run_dry_run_points_at_validate_and_writes_nothing()
+    {
+        Synthetic(100);
+        var dry = CliProcess.Run(dir, Limit, "run", "syn.yaml", "--dry-run");
+        Assert.Equal(2, dry.Exit);
+        Assert.Equal(["error: Unrecognized command or argument '--dry-run'. `pipeline run` has no --dry-run: `pipeline validate` with the same " +
+                      "file, --profile and --set checks the pipeline and lists the runs it would train, writing nothing (`pipeline submit " +
+                      "--slurm --dry-run` prints a Slurm submission without submitting it).", "see `pipeline run --help`"],
+            dry.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")));
+        // Another unknown option is still told about --set.
+        Assert.Contains("A spec value is set with --set", CliProcess.Run(dir, Limit, "run", "syn.yaml", "--stpes", "5").Err);
+    }
+
     [Fact]
     public void Validate_checks_the_profiles_not_selected_too()
     {
