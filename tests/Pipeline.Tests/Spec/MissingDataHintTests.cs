@@ -41,6 +41,22 @@ public sealed class MissingDataHintTests() : InTempFolder("missing-data-")
         Assert.EndsWith($"; `pipeline data brown --out {Project("data", "brown")}` writes the Brown corpus there", message);
     }
 
+    /// <summary>The shipped pipelines' comments say `pipeline data brown`; run from a folder of the user's own it writes
+    /// data/brown there, and the error then gave the same command again as if nothing had been written.</summary>
+    [Fact]
+    public void Brown_written_in_the_current_folder_is_said_to_be_where_the_file_does_not_read()
+    {
+        Error("{paths: ['../data/brown/*.json.gz']}");   // writes the pipeline
+        var work = Directory.CreateDirectory(Path.Combine(dir, "work", "data", "brown")).Parent!.Parent!.FullName;
+        File.WriteAllText(Path.Combine(work, "data", "brown", "brown-0000.json.gz"), "");
+        var check = Retention.Tests.Host.CliProcess.Run(work, TimeSpan.FromMinutes(2), "validate", Project("pipelines", "p.yaml"));
+        Assert.Equal(2, check.Exit);
+        Assert.Contains($"; `pipeline data brown --out {Project("data", "brown")}` writes the Brown corpus there (the one `pipeline data " +
+            $"brown` wrote without --out, {Path.Combine(work, "data", "brown")}, is not where this file reads)", check.Err);
+        // Run from the folder the file reads from, where the corpus is not either: nothing more to say.
+        Assert.DoesNotContain("without --out", Retention.Tests.Host.CliProcess.Run(Project(), TimeSpan.FromMinutes(2), "validate", Project("pipelines", "p.yaml")).Err);
+    }
+
     [Theory]
     [InlineData("../data/brown")]                       // a folder
     [InlineData("../data/brown/brown-00000.json.gz")]   // a shard in it
