@@ -36,6 +36,16 @@ public sealed class PipelineOptions
         c.Options.Add(DataDir);
     }
 
+    /// <summary>After a spec error of a file read without --profile that defines profiles, a note naming them: the shipped
+    /// OLMo files' own settings read Dolma, and `validate pipelines/olmo-task-vs-lm.yaml` said only to download its URL list,
+    /// not that `--profile cpu` reads the Brown corpus.</summary>
+    public void NoteProfilesAfter(ParseResult r, Exception e)
+    {
+        if (e is not SpecException || r.GetValue(Profile) is not null || r.GetValue(File) is not { } file) return;
+        if (SpecLoader.ProfileNames(file) is { Count: > 0 } names)
+            Console.Error.WriteLine($"note: {file} was read without a profile; it defines {string.Join(", ", names)} (--profile NAME selects one)");
+    }
+
     /// <summary>Loads the file (or the embedded default) with the profile and overrides, checking
     /// everything that can be checked before any work: the data and tokenizer paths exist, and (unless
     /// the analysis will not run) the analysis SQL fits the tables the runs will write.</summary>

@@ -56,7 +56,9 @@ public static class RunCommand
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
                 PrintedTables.WrittenBefore(e);   // before the error, which says they were written
-                return Errors.Report(e);
+                var code = Errors.Report(e);
+                opts.NoteProfilesAfter(r, e);
+                return code;
             }
         });
         return cmd;

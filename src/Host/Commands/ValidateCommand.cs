@@ -38,7 +38,9 @@ public static class ValidateCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e);
+                var code = Errors.Report(e);
+                opts.NoteProfilesAfter(r, e);
+                return code;
             }
         });
         return cmd;

@@ -7,6 +7,18 @@ namespace Retention.Spec;
 /// </summary>
 public static class SpecLoader
 {
+    /// <summary>The profiles a pipeline file defines, in file order; none where it cannot be read or parsed (for a note
+    /// after its errors, which said those).</summary>
+    public static IReadOnlyList<string> ProfileNames(string path)
+    {
+        try
+        {
+            var sources = new SourceMap(path);
+            return Profiles.Names(PipelineDocument.Parse(File.ReadAllText(path), sources, []), sources);
+        }
+        catch (Exception e) when (e is SpecException or IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException) { return []; }
+    }
+
     /// <summary>Reads <paramref name="path"/>, applies the profile and --set overrides, validates and expands the sweep.</summary>
     /// <param name="sets">"path=value" overrides, applied in order after the profile. A --set on a
     /// swept field removes that field from the sweep (the explicit value wins).</param>

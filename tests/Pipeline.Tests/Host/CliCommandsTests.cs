@@ -124,6 +124,27 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         Assert.StartsWith("resolved.yaml: ok, 2 run(s)\n", again.Out);
     }
 
+    /// <summary>A file read without --profile whose own settings fail (the shipped OLMo files' read Dolma) names its profiles after
+    /// the errors: `validate pipelines/olmo-task-vs-lm.yaml` said only to download Dolma's URL list, not that --profile cpu exists.</summary>
+    [Fact]
+    public void A_file_failing_without_a_profile_names_its_profiles_after_the_errors()
+    {
+        File.WriteAllText(Path.Combine(dir, "p.yaml"), "name: p\ntrain: {steps: 0}\nprofiles: {cpu: {train: {steps: 5}}, gpu: {device: cuda}}\n");
+        var plain = CliProcess.Run(dir, Limit, "validate", "p.yaml");
+        Assert.Equal(2, plain.Exit);
+        var lines = plain.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("error: p.yaml:2:", lines[0]);
+        Assert.Equal("note: p.yaml was read without a profile; it defines cpu, gpu (--profile NAME selects one)", lines[^1]);
+        var run = CliProcess.Run(dir, Limit, "run", "p.yaml");
+        Assert.Equal(2, run.Exit);
+        Assert.EndsWith("note: p.yaml was read without a profile; it defines cpu, gpu (--profile NAME selects one)\n", run.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")));
+        // A profile selected, or a file without profiles: nothing to add.
+        Assert.DoesNotContain("note:", CliProcess.Run(dir, Limit, "validate", "p.yaml", "--profile", "gpu", "--set", "train.steps=0").Err);
+        File.WriteAllText(Path.Combine(dir, "q.yaml"), "name: q\ntrain: {steps: 0}\n");
+        Assert.DoesNotContain("note:", CliProcess.Run(dir, Limit, "validate", "q.yaml").Err);
+    }
+
     [Fact]
     public void A_set_into_a_section_the_pipeline_lacks_says_it_adds_it_with_its_defaults()
     {
