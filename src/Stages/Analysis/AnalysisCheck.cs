@@ -129,7 +129,8 @@ public static class AnalysisCheck
         if (RemovedSweepKeyHint.For(cause, sql, context.RemovedSweepKeys, runTables) is not null) return "";
         if (context.SweepOfRunFile is { } sweepFile && missing.Equals(Pipeline.RunTables.SweptTable, StringComparison.OrdinalIgnoreCase))
             return $"\nthis file is one run's run.yaml: it sweeps nothing, so its run writes no `{Pipeline.RunTables.SweptTable}` table, which " +
-                $"its sweep's analysis reads; `pipeline run` it with --no-analysis to train this run alone, or give the sweep's {sweepFile}";
+                $"its sweep's analysis reads; `pipeline run` it with --no-analysis --artifacts DIR to train this run alone (DIR another folder: the run keeps " +
+                $"its sweep's name, so the sweep's own folder would be set aside under previous/ and replaced), or give the sweep's {sweepFile}";
         var before = made.Order(StringComparer.Ordinal).ToList();
         return $"\nthe runs of this pipeline write {string.Join(", ", runTables.Select(t => t.Name).Order(StringComparer.Ordinal))}" +
             (before.Count > 0 ? $"; the analysis tables before it: {string.Join(", ", before)}" : "");

@@ -34,8 +34,8 @@ internal static class StoredCopy
         if (runsDir is null || Path.GetFileName(runsDir) != ArtifactLayout.RunsDir) return null;
         var sweepFile = Path.Combine(Path.GetDirectoryName(runsDir)!, ArtifactLayout.PipelineFile);
         if (!File.Exists(sweepFile)) return null;
-        var given = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(file)));
-        return given is null ? sweepFile : Path.Combine(given, ArtifactLayout.PipelineFile);
+        // Relative to where the command runs, as the file was given: its own path's parents may be '.' or '..'.
+        return Path.IsPathRooted(file) ? sweepFile : Path.GetRelativePath(Directory.GetCurrentDirectory(), sweepFile);
     }
 
     /// <summary>What a missing path's error adds for a stored copy.</summary>

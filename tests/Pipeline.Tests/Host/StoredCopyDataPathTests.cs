@@ -52,7 +52,11 @@ public class StoredCopyDataPathTests() : InTempFolder("stored-copy-")
         var (exit, _, err) = CliProcess.Run(dir, Limit, "validate", runFile);
         Assert.Equal(2, exit);
         Assert.Contains("this file is one run's run.yaml: it sweeps nothing, so its run writes no `swept` table, which its sweep's " +
-            $"analysis reads; `pipeline run` it with --no-analysis to train this run alone, or give the sweep's {Path.Combine("artifacts", "t", "pipeline.yaml")}", err);
+            "analysis reads; `pipeline run` it with --no-analysis --artifacts DIR to train this run alone (DIR another folder: the run keeps " +
+            $"its sweep's name, so the sweep's own folder would be set aside under previous/ and replaced), or give the sweep's {Path.Combine("artifacts", "t", "pipeline.yaml")}", err);
+        // Given from inside the sweep, through '.', the sweep's file is named relative to where the command runs.
+        var inside = CliProcess.Run(Path.Combine(dir, "artifacts", "t", "runs"), Limit, "validate", Path.Combine(".", "width-1", "run.yaml"));
+        Assert.Contains($"or give the sweep's {Path.Combine("..", "pipeline.yaml")}", inside.Err);
         var alone = CliProcess.Run(dir, Limit, "run", runFile, "--no-analysis", "--artifacts", "alone");
         Assert.True(alone.Exit == 0, alone.Out + alone.Err);
         // A pipeline file of that name elsewhere is no run's: the usual list of tables, no such hint.
