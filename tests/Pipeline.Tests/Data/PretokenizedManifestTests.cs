@@ -100,6 +100,19 @@ public class PretokenizedManifestTests() : InTempFolder("manifest-")
         Assert.Contains($"to the files that wrote them (path: '{BytesSpec.Path}'", Assert.Single(Compare(WrittenWithBytes(), spec)).Message);
     }
 
+    /// <summary>The same files, another EOS token: the error said the files had changed (or to set the path it had); only
+    /// data.tokenizer.eos_token differs, and it is said there.</summary>
+    [Fact]
+    public void The_same_tokenizer_files_with_another_eos_token_are_told_to_set_eos_token_not_that_the_files_changed()
+    {
+        var otherEos = BytesSpec with { EosToken = "a" };
+        var (key, message) = Assert.Single(Compare(WrittenWithBytes(), otherEos));
+        Assert.Equal("tokenizer.eos_token", key);
+        Assert.Contains("set data.tokenizer.eos_token: '<|endoftext|>'", message);
+        Assert.DoesNotContain("have changed since", message);
+        Assert.DoesNotContain("to the files that wrote them", message);
+    }
+
     [Fact]
     public void A_manifest_written_before_the_hash_was_recorded_is_compared_on_what_it_records()
     {

@@ -88,7 +88,8 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
         var pipeline = $"data.tokenizer ({tokenizer.Kind}{(tokenizer.Path is null ? "" : $", path {tokenizer.Path}")}" +
             $"{(tokenizer.MergesPath is null ? "" : $", merges_path {tokenizer.MergesPath}")}) has {Describe(identity.VocabSize, identity.EosId, identity.Sha256)}";
         var consequence = identity.EosId != EosTokenId ? $"; its packer would look for EOS {identity.EosId}, which the files never contain" : "";
-        if (files.Count == 0)   // a built-in vocabulary: only the EOS token can differ
+        // A built-in vocabulary, or the same files as recorded: only the EOS token differs, set at its key (the files are right).
+        if (files.Count == 0 || (sameFiles && identity.VocabSize == VocabSize))
             return ("tokenizer.eos_token", $"the token files in {dir} were written by {recorded}, but {pipeline}{consequence}: " +
                 $"set data.tokenizer.eos_token: '{EosToken ?? "<|endoftext|>"}'");
         var keys = string.Join(" and ", files.Select(k => $"data.tokenizer.{k}"));
