@@ -54,7 +54,7 @@ internal sealed class TokenizerChecks
     {
         var key = path.StartsWith(SpecSchema.SweepKey + ".", StringComparison.Ordinal) ? path[(SpecSchema.SweepKey.Length + 1)..] : path;
         return key is "" or "data" or "olmo" or "experiment" ||
-            new[] { "data.tokenizer", "data.packing.seq_len", "olmo.reference_tasks" }.Any(k => key == k || key.StartsWith(k + ".") || key.StartsWith(k + "["));
+            new[] { "data.tokenizer", "data.packing.seq_len", "olmo.reference_tasks" }.Any(k => key == k || key.StartsWith(k + ".", StringComparison.Ordinal) || key.StartsWith(k + "[", StringComparison.Ordinal));
     }
 
     /// <summary>The vocabulary a run of the data stage or OLMo tokenizes with (size and EOS), known without a build where

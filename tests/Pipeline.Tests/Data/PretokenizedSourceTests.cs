@@ -89,6 +89,16 @@ public class PretokenizedSourceTests
         Assert.DoesNotContain("UInt", e.Message);
     }
 
+    /// <summary>A version-2 header whose length field reads 4 GiB (damage): allocating it ended validate and the run with an
+    /// out-of-memory stack trace; the file is said to be damaged, by name.</summary>
+    [Fact]
+    public void A_npy_header_length_of_gigabytes_is_said_as_a_damaged_file_not_allocated()
+    {
+        var bytes = new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 2, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0 };
+        var e = Assert.Throws<DataException>(() => NpyHeader.Read("x.npy", offset => new MemoryStream(bytes[(int)offset..])));
+        Assert.Equal("x.npy: the .npy header says it is 4,294,967,295 bytes long (numpy writes a few hundred): the file is damaged", e.Message);
+    }
+
     [Fact]
     public void A_partial_token_at_the_end_is_recorded_once()
     {

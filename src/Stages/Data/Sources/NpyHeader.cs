@@ -23,6 +23,10 @@ public sealed record NpyHeader(long DataStart, TokenDtype Dtype, string Descr)
         var major = head[6];
         var headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(head.AsSpan(8)) : (long)BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(8));
         var prefix = major == 1 ? 10 : 12;
+        // Numpy's headers are a few hundred bytes: a length of gigabytes is damage, and allocating it would end the program
+        // with an out-of-memory error rather than say which file.
+        if (headerLength > MaxHeaderBytes)
+            throw new DataException($"{location}: the .npy header says it is {headerLength:N0} bytes long (numpy writes a few hundred): the file is damaged");
         var header = new byte[headerLength];
         int read;
         using (var raw = open(prefix)) read = ReadFull(raw, header);
@@ -47,6 +51,9 @@ public sealed record NpyHeader(long DataStart, TokenDtype Dtype, string Descr)
     public string? Disagreement(string location, TokenDtype configured) => Dtype == configured ? null :
         $"{location}: the .npy header's dtype is '{Descr}' ({PretokenizedSource.NumpyName(Dtype)}), " +
         $"the source is configured as {PretokenizedSource.NumpyName(configured)}: set the source's token_dtype: {PretokenizedSource.NumpyName(Dtype)}";
+
+    /// <summary>Far above any header numpy writes (its dict of three keys, padded to 64 bytes).</summary>
+    const long MaxHeaderBytes = 1 << 20;
 
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
