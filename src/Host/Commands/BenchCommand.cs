@@ -76,7 +76,7 @@ public static class BenchCommand
                 if (ParityBench.Problem(config) is { } problem) throw new UsageException(problem);
                 BenchFolder.Check(r.GetValue(artifacts)!);
                 TorchLoading.Load();
-                var rows = ParityBench.Run(config, Console.WriteLine);
+                var rows = ParityBench.Run(config, Console.WriteLine, ct);
                 Console.WriteLine($"recorded: {await ParityBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 if (!rows.All(row => row.Agrees)) return ExitCodes.Failed;
                 // The first check on a new GPU server, often scripted as `bench parity && run ...`: a LibTorch without CUDA

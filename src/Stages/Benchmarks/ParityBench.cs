@@ -44,14 +44,16 @@ public static class ParityBench
         : c.Tolerance is { } t && !(t >= 0 && double.IsFinite(t)) ? $"--tolerance must be a finite number ≥ 0, got {t}"
         : null;
 
-    public static IReadOnlyList<ParityRow> Run(Config c, Action<string> log)
+    /// <param name="ct">Checked at every step: a Ctrl+C stops the comparison there and nothing is recorded (it ran on through
+    /// both comparisons, recorded them and exited 0, or was ended by the grace period).</param>
+    public static IReadOnlyList<ParityRow> Run(Config c, Action<string> log, CancellationToken ct = default)
     {
         if (Problem(c) is { } problem) throw new ArgumentException(problem);
         var device = Devices.Resolve(c.Device);
         var rows = new List<ParityRow>();
         foreach (var precision in new[] { "fp32", "bf16" })
         {
-            var row = Compare(c, device, precision);
+            var row = Compare(c, device, precision, ct);
             log($"{precision} on {device} against fp32 on the CPU, {c.Steps} steps in {c.GradAccumulation} micro-batch(es)" +
                 $"{(c.FusedElementwise ? ", TorchScript rotary and SwiGLU" : "")}: loss {row.LossDifference:E1}, gradient norm " +
                 $"{row.GradNormDifference:E1}, weights {row.WeightDifference:E1} (tolerance {row.Tolerance:E0}): {(row.Agrees ? "agree" : "DIFFER")}");
@@ -60,7 +62,7 @@ public static class ParityBench
         return rows;
     }
 
-    static ParityRow Compare(Config c, Device device, string precision)
+    static ParityRow Compare(Config c, Device device, string precision, CancellationToken ct)
     {
         var spec = new OlmoTrainSpec(Steps: c.Steps, Lr: 1e-3, Seed: 1, GradAccumulation: c.GradAccumulation, ClipGradNorm: 1.0);
         using var reference = new OlmoTrainer(Model, spec with { Precision = "fp32" }, CPU);
@@ -68,6 +70,7 @@ public static class ParityBench
         double loss = 0, norm = 0;
         for (long s = 1; s <= c.Steps; s++)
         {
+            ct.ThrowIfCancellationRequested();
             var batch = Batch(s);
             var (a, b) = (candidate.Step(batch), reference.Step(batch));
             loss = Math.Max(loss, Relative(a.Loss, b.Loss));

@@ -176,6 +176,21 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "bench")));
     }
 
+    /// <summary>`bench parity` did not look at the stop: stopped during its bf16 comparison it ran on, recorded both and exited 0
+    /// (or, given more steps, was ended by the grace period).</summary>
+    [Fact]
+    public void A_stopped_bench_parity_ends_at_its_next_step_with_130_and_records_nothing()
+    {
+        using var bench = CliProcess.Start(dir, "bench", "parity", "--device", "cpu", "--steps", "100");
+        bench.WaitUntil(() => bench.Output.Contains("fp32 on cpu against"), Limit, "the fp32 comparison");   // the bf16 one has begun (100 steps: seconds, so the stop comes within them)
+        bench.Signal(15);
+        var (exit, output, err) = bench.WaitForExit(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 130, output + err);
+        Assert.DoesNotContain("bf16 on cpu", output);
+        Assert.DoesNotContain("recorded:", output);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts", "bench")));
+    }
+
     /// <summary>Sources with documents, but too few tokens to fill one batch in the passes asked for: the stream yields no batch,
     /// and it recorded "text → batches 0.00 M tokens/s" and a pre-tokenized rate of 0 tokens as measured figures.</summary>
     [Fact]
