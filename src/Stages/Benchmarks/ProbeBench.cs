@@ -1,6 +1,7 @@
 using Retention.Artifacts;
 using Retention.Pipeline;
 using Retention.Spec;
+using Retention.Training;
 
 namespace Retention.Benchmarks;
 
@@ -26,6 +27,9 @@ public static class ProbeBench
         CancellationToken ct)
     {
         var stamp = BenchRecords.Timestamp();
+        // As the runner checks them, but before the scratch folder is made: a refused device (exit 2, nothing run) left an
+        // empty one behind.
+        foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Devices.Resolve(device);
         // Scratch runs, in a folder of this bench's own (bench/probe-runs/<name>-<UTC time>, -2, ... as records are named):
         // in one shared folder per pipeline a second bench started beside the first was refused as the sweep's writer.
         // Removed once the figures are recorded; a failed or stopped bench leaves its runs, which its error names.

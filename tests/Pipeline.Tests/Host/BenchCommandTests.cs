@@ -316,6 +316,19 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.DoesNotContain("synthetic-capacity.yaml", help.Out);
     }
 
+    /// <summary>A device this machine lacks is refused (exit 2, nothing run) as `run` refuses it; `bench probes` had already made
+    /// its scratch folder, artifacts/bench/probe-runs/tiny-&lt;time&gt;/, and left it there, empty.</summary>
+    [Fact]
+    public void Bench_probes_on_a_device_this_machine_lacks_is_refused_leaving_nothing()
+    {
+        File.WriteAllText(Path.Combine(dir, "tiny.yaml"), TinyCorpus.TinyOlmo(dir) + "\nprobes: {gradients: {neurons: 4}}\n");
+        var before = Listing();
+        var (exit, output, err) = Pipeline("bench", "probes", "tiny.yaml", "--device", "cuda:99");   // no GPU 99, with CUDA or without
+        Assert.True(exit == 2, output + err);
+        Assert.StartsWith("error: device 'cuda:99' was asked for but ", err.Trim());
+        Assert.Equal(before, Listing());
+    }
+
     [Fact]
     public void Bench_query_wants_a_run_directory_and_names_a_sweeps_runs()
     {
