@@ -7,7 +7,7 @@ namespace Retention.Host.Output;
 
 /// <summary>
 /// Progress for a terminal (a live Spectre.Console display: the sweep's runs done / running /
-/// queued, and a row per running group with step, loss, steps/s and ETA) or plain log lines
+/// queued, and a row per running group with step, loss (a data run has none), steps/s and ETA) or plain log lines
 /// every few seconds when output is redirected (CI, nohup, a GPU job), one per group trained together.
 /// </summary>
 public abstract class ConsoleProgress : IRunProgress
@@ -24,7 +24,7 @@ public abstract class ConsoleProgress : IRunProgress
     public abstract void Step(string runId, long step, double? trainLoss);
     public abstract void RunFinished(string runId, RunStatus status);
     public abstract void Info(string message);
-    public abstract void GroupStarted(IReadOnlyList<string> runIds);
+    public abstract void GroupStarted(IReadOnlyList<string> runIds, bool reportsLoss = true);
     public abstract void RunCompletedEarlier(string runId, int count);
 
     /// <remarks>A run's seconds run from its training's start to its files written: its first step, the exact metrics and
@@ -79,7 +79,14 @@ public abstract class ConsoleProgress : IRunProgress
     protected sealed class Groups
     {
         readonly ConcurrentDictionary<string, IReadOnlyList<string>> of = new();
-        public void Add(IReadOnlyList<string> runs) { foreach (var r in runs) of[r] = runs; }
+        readonly ConcurrentDictionary<IReadOnlyList<string>, bool> lossless = new(ReferenceEqualityComparer.Instance);
+        public void Add(IReadOnlyList<string> runs, bool reportsLoss = true)
+        {
+            foreach (var r in runs) of[r] = runs;
+            if (!reportsLoss) lossless[runs] = true;
+        }
+        /// <summary>Whether the run's group reports a loss: a data run trains nothing, and "loss -" on its line read as one missing.</summary>
+        public bool ReportsLoss(string run) => !lossless.ContainsKey(Of(run));
         public IReadOnlyList<string> Of(string run) => of.TryGetValue(run, out var g) ? g : [run];
         public bool Leads(string run) => Of(run)[0] == run;
         public bool Closes(string run) => Of(run)[^1] == run;
@@ -99,7 +106,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
 
     public override Task<T> RunAsync<T>(Func<IRunProgress, Task<T>> work) => work(this);
 
-    public override void GroupStarted(IReadOnlyList<string> runIds) => groups.Add(runIds);
+    public override void GroupStarted(IReadOnlyList<string> runIds, bool reportsLoss = true) => groups.Add(runIds, reportsLoss);
 
     public override void RunStarted(string runId, int index, int count, long totalSteps)
     {
@@ -124,7 +131,8 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
         if (g.Printed && now - g.LastPrint < every && step != g.Total) return;
         g.Printed = true;
         g.LastPrint = now;
-        output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} loss {LossText(g.Loss.Values)}{(g.Loss.IsEmpty ? "" : LoggedAt(g.LossStep, step))} {StepRate.Text(rate)} ETA {StepRate.Eta(step, g.Total, rate)}");
+        var loss = !groups.ReportsLoss(runId) ? "" : $"loss {LossText(g.Loss.Values)}{(g.Loss.IsEmpty ? "" : LoggedAt(g.LossStep, step))} ";
+        output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} {loss}{StepRate.Text(rate)} ETA {StepRate.Eta(step, g.Total, rate)}");
     }
 
     public override void RunFinished(string runId, RunStatus status)
@@ -195,7 +203,7 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
         return result;
     }
 
-    public override void GroupStarted(IReadOnlyList<string> runIds) => groups.Add(runIds);
+    public override void GroupStarted(IReadOnlyList<string> runIds, bool reportsLoss = true) => groups.Add(runIds, reportsLoss);
 
     /// <summary>The running groups' rows as the display shows them now (their text, not the drawn screen, which redraws on
     /// its own thread).</summary>
@@ -219,9 +227,14 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
         var rate = rates.GetOrAdd(runs, _ => new StepRate()).Observe(step, clock.Elapsed);   // a resumed run starts past 0
         task.Value = step;
         if (step % 50 != 0 && trainLoss is null) return;
-        var loss = LossText(runs.Where(losses.ContainsKey).Select(r => losses[r]));
-        if (lossSteps.TryGetValue(runs, out var at)) loss += LoggedAt(at, step);
-        task.Description = Markup.Escape($"{GroupName(runs)}  step {step}/{task.MaxValue}  loss {loss}  {StepRate.Text(rate)}");
+        var loss = "";
+        if (groups.ReportsLoss(runId))
+        {
+            loss = $"loss {LossText(runs.Where(losses.ContainsKey).Select(r => losses[r]))}";
+            if (lossSteps.TryGetValue(runs, out var at)) loss += LoggedAt(at, step);
+            loss += "  ";
+        }
+        task.Description = Markup.Escape($"{GroupName(runs)}  step {step}/{task.MaxValue}  {loss}{StepRate.Text(rate)}");
     }
 
     public override void RunFinished(string runId, RunStatus status)

@@ -13,7 +13,7 @@ static class GroupTraining
         var progress = sweep.Progress;
         var first = group[0];
         var cells = group.Select(run => new GraphCell(run.RunId, run.Spec, sweep.RunDir(run.RunId))).ToList();
-        progress.GroupStarted([.. group.Select(r => r.RunId)]);
+        progress.GroupStarted([.. group.Select(r => r.RunId)], first.Spec.TrainsModel);
         foreach (var run in group) progress.RunStarted(run.RunId, sweep.PositionOf(run.RunId), sweep.Runs.Count, run.Spec.Train.Steps);
         RunStatus status;
         // How documents without ids are named is the run's from its first attempt: a resume keeps it (read before

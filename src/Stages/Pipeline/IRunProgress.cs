@@ -9,8 +9,9 @@ public interface IRunProgress
     void RunFinished(string runId, RunStatus status);
     void Info(string message);
     /// <summary>These runs train together as one program (they share steps and timing); a display
-    /// may show them as one line. Called before their RunStarted.</summary>
-    void GroupStarted(IReadOnlyList<string> runIds) { }
+    /// may show them as one line. Called before their RunStarted. <paramref name="reportsLoss"/>: false for runs that train
+    /// nothing (experiment: data), whose steps never carry a loss, so a display does not show one as missing.</summary>
+    void GroupStarted(IReadOnlyList<string> runIds, bool reportsLoss = true) { }
     /// <summary>A run a --resume skips because it completed earlier: it counts as finished, one of <paramref name="count"/>.</summary>
     void RunCompletedEarlier(string runId, int count) { }
     /// <summary>The run continues from its checkpoint at <paramref name="step"/> (a --resume), said before its first new step:

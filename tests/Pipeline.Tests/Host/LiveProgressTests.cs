@@ -119,6 +119,54 @@ public class LiveProgressTests
     }
 
     [Fact]
+    public async Task A_run_that_trains_nothing_shows_no_loss()
+    {
+        // experiment: data reports steps and never a loss; its rows read "step 100/300  loss -  176 steps/s".
+        var console = new TestConsole().Interactive();
+        var progress = new LiveProgress(console);
+        string? description = null;
+        await progress.RunAsync(p =>
+        {
+            p.GroupStarted(["default"], reportsLoss: false);
+            p.RunStarted("default", 0, 1, 300);
+            for (int s = 1; s <= 100; s++) p.Step("default", s, null);
+            description = progress.RowTexts.Single();
+            p.RunFinished("default", RunStatus.Completed(300, 1.0));
+            return Task.FromResult(0);
+        });
+        Assert.StartsWith("default  step 100/300  ", description);
+        Assert.DoesNotContain("loss", description);
+        Assert.Contains("steps/s", description);
+    }
+
+    [Fact]
+    public void A_redirected_log_of_a_run_that_trains_nothing_shows_no_loss()
+    {
+        var output = new StringWriter();
+        var progress = new PlainProgress(TimeSpan.Zero, output);
+        progress.GroupStarted(["default"], reportsLoss: false);
+        progress.RunStarted("default", 0, 1, 3);
+        for (int s = 1; s <= 3; s++) progress.Step("default", s, null);
+        var steps = output.ToString().Split('\n').Where(l => l.Contains(": step ")).ToList();
+        Assert.Equal(3, steps.Count);
+        Assert.All(steps, l => Assert.DoesNotContain("loss", l));
+        Assert.StartsWith("  default: step 3/3 ", steps[2]);
+        Assert.Contains(" ETA ", steps[2]);
+    }
+
+    [Fact]
+    public void A_training_run_before_its_first_loss_still_says_it_has_none_yet()
+    {
+        // Only a run that trains nothing drops the loss: a training run's "loss -" is a loss not logged yet.
+        var output = new StringWriter();
+        var progress = new PlainProgress(TimeSpan.Zero, output);
+        progress.GroupStarted(["seed-0"]);
+        progress.RunStarted("seed-0", 0, 1, 2);
+        progress.Step("seed-0", 1, null);
+        Assert.Contains("seed-0: step 1/2 loss - ", output.ToString());
+    }
+
+    [Fact]
     public void A_group_end_line_counts_the_groups_ended_so_far_when_groups_end_side_by_side()
     {
         // --jobs 2: two groups of two runs stopped together, their runs' ends interleaved.
