@@ -35,9 +35,13 @@ public static class ProbeBench
         // Removed once the figures are recorded; a failed or stopped bench leaves its runs, which its error names.
         var root = FreeName.Take(Path.Combine(artifactsRoot, "bench", "probe-runs"), $"{pipeline.Spec.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}", "",
             path => Directory.CreateDirectory(path));
-        var result = await PipelineRunner.RunAsync(pipeline, root, new LogProgress(log), ct, analyze: false, jobs: jobs);
+        var result = await PipelineRunner.RunAsync(pipeline, root, new LogProgress(log, ct), ct, analyze: false, jobs: jobs);
         // A stopped run's shares are of a shorter run (the step-0 probes weigh more): not figures of the file's cadence.
-        if (result.Interrupted) throw new OperationCanceledException("stopped before the runs ended: nothing recorded", ct);
+        if (result.Interrupted)
+        {
+            log($"stopped before the runs ended: nothing recorded; the scratch runs are left in {root}");
+            throw new OperationCanceledException("stopped before the runs ended: nothing recorded", ct);
+        }
         if (result.Runs.Where(r => r.Status.State != "completed").ToList() is [var (unfinished, ended), ..])
             throw new InvalidOperationException($"{unfinished} {ended.State}{(ended.Error is { } e ? $": {e}" : "")}: nothing recorded");
         var rows = new List<ProbeBenchRow>();
@@ -61,11 +65,17 @@ public static class ProbeBench
     public static Task<string> RecordAsync(IReadOnlyList<ProbeBenchRow> rows, string artifactsRoot) =>
         BenchRecords.WriteAsync(artifactsRoot, "probes", Table, rows);
 
-    sealed class LogProgress(Action<string> log) : IRunProgress
+    /// <summary>The runner's lines, less what it says once stopped: "checkpoint saved, --resume continues from it" and
+    /// "artifacts written so far are complete and readable" hold for `pipeline run`, but a bench has no --resume and its
+    /// scratch runs are no results; it says itself what a stop leaves.</summary>
+    sealed class LogProgress(Action<string> log, CancellationToken stopped) : IRunProgress
     {
         public void RunStarted(string runId, int index, int count, long totalSteps) => log($"{runId}: {totalSteps} steps");
         public void Step(string runId, long step, double? trainLoss) { }
         public void RunFinished(string runId, RunStatus status) => log($"{runId}: {status.State}");
-        public void Info(string message) => log(message);
+        public void Info(string message)
+        {
+            if (!stopped.IsCancellationRequested) log(message);
+        }
     }
 }

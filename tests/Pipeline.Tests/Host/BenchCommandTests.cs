@@ -390,6 +390,26 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.All(Directory.GetFileSystemEntries(Path.Combine(dir, "artifacts", "bench")), e => Assert.Matches(@"probes-\d{8}-\d{6}(-\d+)?\.arrow$", e));
     }
 
+    /// <summary>Stopped during its scratch runs, bench probes passed on the runner's lines for `pipeline run`: "checkpoint saved,
+    /// --resume continues from it" and "artifacts written so far are complete and readable", though it has no --resume and its
+    /// scratch runs are no results. It says it recorded nothing and where its scratch runs are left.</summary>
+    [Fact]
+    public void A_stopped_bench_probes_says_it_recorded_nothing_and_where_its_scratch_runs_are_not_how_to_resume_them()
+    {
+        File.WriteAllText(Path.Combine(dir, "tiny.yaml"), TinyCorpus.TinyOlmo(dir, steps: 1_000_000) + "\nprobes: {gradients: {neurons: 4}}\n");
+        using var bench = CliProcess.Start(dir, "bench", "probes", "tiny.yaml");
+        bench.WaitUntil(() => bench.Output.Contains(" parameters "), Limit, "the scratch run's training");
+        bench.Signal(15);
+        var (exit, output, err) = bench.WaitForExit(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 130, output + err);
+        Assert.DoesNotContain("--resume", output + err);
+        Assert.DoesNotContain("complete and readable", output + err);
+        Assert.DoesNotContain("recorded:", output);
+        var left = Assert.Single(Directory.GetDirectories(Path.Combine(dir, "artifacts", "bench", "probe-runs")));
+        Assert.Contains($"stopped before the runs ended: nothing recorded; the scratch runs are left in {Path.Combine("artifacts", "bench", "probe-runs", Path.GetFileName(left))}\n",
+            output);
+    }
+
     /// <summary>SQL that parses but names a table the runs lack failed the first timed query after the copies, exit 1, as a
     /// failed measurement; `query` calls that invalid input (exit 2).</summary>
     [Fact]
