@@ -74,7 +74,8 @@ public static class QueryBench
                 double added = Time();
                 long files = n * perRun;   // in the n-run sweep the first two queries read
                 rows.Add(new QueryBenchRow(stamp, n, files, first, cached, added));
-                log($"{n,5} runs ({files:N0} Arrow files): first query {first:F2} s (builds catalog.duckdb), then {cached:F3} s; after one more run {added:F3} s");
+                // "1 run " (was "1 runs"): the figures after it stay in one column.
+                log($"{n,5} {(n == 1 ? "run " : "runs")} ({files:N0} Arrow files): first query {first:F2} s (builds catalog.duckdb), then {cached:F3} s; after one more run {added:F3} s");
             }
             finally { Directory.Delete(sweep, recursive: true); }
         }

@@ -410,6 +410,17 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
             output);
     }
 
+    /// <summary>A count of one was said as many: "0.00s for 1 steps", "batched 1 cells together".</summary>
+    [Fact]
+    public void Bench_synthetic_says_one_step_and_one_cell_in_the_singular()
+    {
+        var (exit, output, err) = Pipeline("bench", "synthetic", "--widths", "4", "--steps", "1", "--mode", "both", "--tasks", "4", "--dims-per-task", "4");
+        Assert.True(exit == 0, output + err);
+        Assert.Matches(@"single  width-4_seed-0 +[0-9.]+ steps/s \([0-9.]+s for 1 step on cpu\)\n", output);
+        Assert.Matches(@"batched 1 cell together: .* \([0-9.]+s for 1 step on cpu\)\n", output);
+        Assert.DoesNotMatch(@"\b1 (steps|cells|trainers)\b", output);
+    }
+
     /// <summary>SQL that parses but names a table the runs lack failed the first timed query after the copies, exit 1, as a
     /// failed measurement; `query` calls that invalid input (exit 2).</summary>
     [Fact]
