@@ -4,12 +4,14 @@ namespace Retention.Host.Commands;
 internal static class OptionLists
 {
     /// <exception cref="UsageException">An entry is not a whole number, is below <paramref name="min"/> or repeats an
-    /// earlier one (a width or seed given twice would train the same cell twice), or the list is empty; the message names
-    /// <paramref name="option"/>.</exception>
+    /// earlier one (a width or seed given twice would train the same cell twice), the list is empty, or one entry of it is
+    /// (4,,8 or 4,8,: a value left out, read before as 4,8); the message names <paramref name="option"/>.</exception>
     public static int[] Ints(string list, string option, int min = int.MinValue)
     {
-        var entries = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (entries.Length == 0) throw new UsageException($"{option}: give at least one value (whole numbers separated by commas)");
+        if (string.IsNullOrWhiteSpace(list)) throw new UsageException($"{option}: give at least one value (whole numbers separated by commas)");
+        var entries = list.Split(',', StringSplitOptions.TrimEntries);
+        if (Array.IndexOf(entries, "") is >= 0 and var blank)
+            throw new UsageException($"{option}: entry {blank + 1} of '{list}' is empty; give whole numbers separated by commas");
         var values = new int[entries.Length];
         for (int i = 0; i < entries.Length; i++)
         {

@@ -221,6 +221,9 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         "--batch-size 2 does not split into --grad-accumulation 3 equal micro-batches: give a batch size that is a multiple of it")]
     [InlineData("bench query --runs 2 --run missing", "--run missing: does not exist")]
     [InlineData("bench data --task-frequency 0.2", "--task-frequency must be 0 (no task) or in (0, 0.125] instances per token, as a task's frequency, got 0.2")]
+    // An entry left out was dropped: the bench measured 4 and 8 as if that were what was asked.
+    [InlineData("bench synthetic --widths 4,,8", "--widths: entry 2 of '4,,8' is empty; give whole numbers separated by commas")]
+    [InlineData("bench query --runs 2,", "--runs: entry 2 of '2,' is empty; give whole numbers separated by commas")]
     [InlineData("bench synthetic --grid fig2 --widths 4", "--grid fig2 and --widths both name the widths: give one of them")]
     [InlineData("bench synthetic --widths 16,1000,600",
         "--widths: width 1000 is more than the input dimension D = tasks × dims_per_task = 32 × 16 = 512; a width is at most D, as synthetic.width in a pipeline")]
