@@ -41,7 +41,8 @@ public sealed class PipelineOptions
     /// not that `--profile cpu` reads the Brown corpus.</summary>
     public void NoteProfilesAfter(ParseResult r, Exception e)
     {
-        if (e is not SpecException || r.GetValue(Profile) is not null || r.GetValue(File) is not { } file) return;
+        // Errors that are all a profile's say so each (with --profile X): the file's own settings were not what failed.
+        if (e is not SpecException spec || spec.Errors.All(x => x.IsOfAProfile) || r.GetValue(Profile) is not null || r.GetValue(File) is not { } file) return;
         if (SpecLoader.ProfileNames(file) is { Count: > 0 } names)
             Console.Error.WriteLine($"note: {file} was read without a profile; it defines {string.Join(", ", names)} (--profile NAME selects one)");
     }

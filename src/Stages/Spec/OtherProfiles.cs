@@ -19,7 +19,7 @@ internal static class OtherProfiles
             try { SpecLoader.LoadText(yaml, sourceName, name, baseDirectory: baseDirectory, checkResources: false, analysisMoment: analysisMoment); }
             catch (SpecException e)
             {
-                errors.AddRange(e.Errors.Where(x => !duplicates.Contains(x)).Select(x => x with { Message = $"{x.Message} (with --profile {name})" }));
+                errors.AddRange(e.Errors.Where(x => !duplicates.Contains(x)).Select(x => x.InProfile(name)));
             }
         }
         return errors;

@@ -15,4 +15,12 @@ public sealed record SpecError(string Source, int Line, int Column, string Path,
 
     /// <summary>"source:line:col", or the source alone when there is no position.</summary>
     public string Where => Line > 0 ? $"{Source}:{Line}:{Column}" : Source;
+
+    /// <summary>The error as one profile other than the selected one meets it ("... (with --profile gpu)").</summary>
+    public SpecError InProfile(string profile) => this with { Message = $"{Message}{ProfileMark}{profile})" };
+
+    /// <summary>Whether the error is a profile's: met with one (<see cref="InProfile"/>), or in the profiles section itself.</summary>
+    public bool IsOfAProfile => Message.Contains(ProfileMark, StringComparison.Ordinal) || Path == "profiles" || Path.StartsWith("profiles.", StringComparison.Ordinal);
+
+    const string ProfileMark = " (with --profile ";
 }

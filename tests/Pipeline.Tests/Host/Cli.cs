@@ -123,7 +123,7 @@ sealed class CliProcess : IDisposable
         WaitUntil(() =>
         {
             foreach (System.Text.RegularExpressions.Match m in ProgressLine.Matches(Output))
-                if (long.Parse(m.Groups[1].Value) >= atLeast && (!logged || m.Groups[2].Value != "-"))
+                if (long.Parse(m.Groups[1].Value) >= atLeast && (!logged || m.Groups[2] is { Success: true, Value: not "-" }))
                 {
                     reached = long.Parse(m.Groups[1].Value);
                     return true;
@@ -133,7 +133,8 @@ sealed class CliProcess : IDisposable
         return reached;
     }
 
-    static readonly System.Text.RegularExpressions.Regex ProgressLine = new(@": step (\d+)/\d+ loss (\S+)");
+    /// <summary>A redirected progress line: its step, and its loss where the run has one (a data run's line has no loss).</summary>
+    static readonly System.Text.RegularExpressions.Regex ProgressLine = new(@": step (\d+)/\d+(?: loss (\S+))?");
 
     public void Dispose()
     {
