@@ -52,7 +52,7 @@ public static class ProbeBench
             rows.AddRange(stages.Select(s => new ProbeBenchRow(stamp, pipeline.Spec.Name, run, status.Steps, train, s.Stage, s.Calls, s.Seconds,
                 s.Seconds / train, Probes.Contains(s.Stage))));
             double probes = stages.Where(s => Probes.Contains(s.Stage)).Sum(s => s.Seconds);
-            log($"{run}: {Counted.Of(status.Steps, "step")}, training steps {train:F1} s; probes {probes:F1} s = {100 * probes / train:F1}% of it " +
+            log($"{run}: {Messages.Counted.Of(status.Steps, "step")}, training steps {train:F1} s; probes {probes:F1} s = {100 * probes / train:F1}% of it " +
                 $"({string.Join(", ", stages.Where(s => Probes.Contains(s.Stage)).Select(s => $"{s.Stage} {s.Seconds:F1} s in {s.Calls} calls"))})");
         }
         try { Directory.Delete(root, recursive: true); }
@@ -70,7 +70,7 @@ public static class ProbeBench
     /// scratch runs are no results; it says itself what a stop leaves.</summary>
     sealed class LogProgress(Action<string> log, CancellationToken stopped) : IRunProgress
     {
-        public void RunStarted(string runId, int index, int count, long totalSteps) => log($"{runId}: {Counted.Of(totalSteps, "step")}");
+        public void RunStarted(string runId, int index, int count, long totalSteps) => log($"{runId}: {Messages.Counted.Of(totalSteps, "step")}");
         public void Step(string runId, long step, double? trainLoss) { }
         public void RunFinished(string runId, RunStatus status) => log($"{runId}: {status.State}");
         public void Info(string message)

@@ -67,20 +67,20 @@ public static class SyntheticBench
             {
                 ct.ThrowIfCancellationRequested();
                 var row = Row("single", cell.Width, 1, Time(c, [cell], device, ct));
-                log($"single  {cell.RunId,-20} {row.StepsPerSecond,8:F1} steps/s ({row.Seconds:F2}s for {Counted.Of(c.Steps, "step")} on {row.Device})");
+                log($"single  {cell.RunId,-20} {row.StepsPerSecond,8:F1} steps/s ({row.Seconds:F2}s for {Messages.Counted.Of(c.Steps, "step")} on {row.Device})");
                 rows.Add(row);
             }
             if (cells.Count > 1)
             {
                 double total = rows.Sum(r => r.Seconds);
-                log($"single  one at a time: {total:F2}s for {cells.Count} cells × {Counted.Of(c.Steps, "step")} = {cells.Count * c.Steps / total:F1} cell-steps/s");
+                log($"single  one at a time: {total:F2}s for {cells.Count} cells × {Messages.Counted.Of(c.Steps, "step")} = {cells.Count * c.Steps / total:F1} cell-steps/s");
             }
         }
         if (c.Mode is Mode.Batched or Mode.Both)
         {
             ct.ThrowIfCancellationRequested();
             var row = Row("batched", cells.Max(x => x.Width), cells.Count, Time(c, cells, device, ct));
-            log($"batched {Counted.Of(cells.Count, "cell")} together: {row.StepsPerSecond,8:F1} steps/s = {row.CellStepsPerSecond:F1} cell-steps/s ({row.Seconds:F2}s for {Counted.Of(c.Steps, "step")} on {row.Device})");
+            log($"batched {Messages.Counted.Of(cells.Count, "cell")} together: {row.StepsPerSecond,8:F1} steps/s = {row.CellStepsPerSecond:F1} cell-steps/s ({row.Seconds:F2}s for {Messages.Counted.Of(c.Steps, "step")} on {row.Device})");
             rows.Add(row);
         }
         if (c.Mode is Mode.Bucketed or Mode.Both)
@@ -114,7 +114,7 @@ public static class SyntheticBench
                 }
             }
             var row = Row(c.Jobs > 1 ? $"bucketed-j{c.Jobs}" : "bucketed", cells.Max(x => x.Width), cells.Count, seconds);
-            log($"bucketed {Counted.Of(buckets.Count, "trainer")} ({string.Join(" | ", buckets.Select(b => string.Join(",", b.Select(x => x.Width))))})" +
+            log($"bucketed {Messages.Counted.Of(buckets.Count, "trainer")} ({string.Join(" | ", buckets.Select(b => string.Join(",", b.Select(x => x.Width))))})" +
                 $"{(c.Jobs > 1 ? $" on {c.Jobs} threads" : "")}: {row.CellStepsPerSecond:F1} cell-steps/s ({seconds:F2}s)");
             rows.Add(row);
         }

@@ -101,7 +101,7 @@ public static class TrainBench
             trainer.PhaseEnded = null;
         }
         var phases = timer.PerStep(steps);
-        return $"phases, ms per step with the device synchronised after each ({steps} step{(steps == 1 ? "" : "s")}): " +
+        return $"phases, ms per step with the device synchronised after each ({Messages.Counted.Of(steps, "step")}): " +
             string.Join(", ", phases.Select(p => $"{p.Phase} {p.Milliseconds:F1}")) + $"; sum {phases.Sum(p => p.Milliseconds):F1}";
     }
 

@@ -68,7 +68,7 @@ public static class SweepStatus
                 bool never = SlurmEndState.NeverStarts(live.Reason);
                 return requeues > 0 || o.Ended is { State: "interrupted" } || o.Started?.SlurmJob == job
                     ? new(run, never ? WillNotStart : "requeued", $"job {job} waits to continue{StepOf(o.Ended)} as attempt {requeues + 1} " +
-                        $"({Plural(requeues, "requeue")}{(reason ? $"; {(never ? SlurmEndState.ExplainPending(live.Reason) : live.Reason)}" : "")})")
+                        $"({Messages.Counted.Of(requeues, "requeue")}{(reason ? $"; {(never ? SlurmEndState.ExplainPending(live.Reason) : live.Reason)}" : "")})")
                     : new(run, never ? WillNotStart : "pending", $"job {job} queued{(reason ? $" ({SlurmEndState.ExplainPending(live.Reason)})" : "")}");
             }
             var log = TaskLog.Read(o.Log);
@@ -76,7 +76,7 @@ public static class SweepStatus
                 : Math.Max(log.Attempt ?? 1, o.Started?.SlurmJob == job ? o.Started.Attempt : 1);
             // The attempt that ends was requeued already (Slurm counts it while the processes wind down).
             if (live.State == "COMPLETING" && log.Attempt < attempt)
-                return new(run, "requeued", $"job {job}: attempt {log.Attempt} is ending; attempt {attempt} will continue{StepOf(o.Ended)} ({Plural(requeues, "requeue")})");
+                return new(run, "requeued", $"job {job}: attempt {log.Attempt} is ending; attempt {attempt} will continue{StepOf(o.Ended)} ({Messages.Counted.Of(requeues, "requeue")})");
             // Only the current attempt's own words: the log's lines before its first line are an earlier attempt's. No log
             // yet (the node's prolog, a shared file system slow to show it) is starting too.
             string now = log.Attempt < attempt || log.LastLine is not { } line ? ": starting" : $": {line}";
@@ -196,8 +196,8 @@ public static class SweepStatus
         if (analysis is not { State: "completed" } a) return analysis;
         int damaged = runs.Count(r => r.TablesDamaged), unfinished = runs.Count(r => r.State != "completed" && !r.TablesDamaged);
         string detail = a.Detail
-            + (unfinished > 0 ? $"; {Plural(unfinished, "run")} not completed: its tables hold the rows they had written by then" : "")
-            + (damaged > 0 ? $"; {Plural(damaged, "completed run")} with a table missing or unreadable since: its tables hold " +
+            + (unfinished > 0 ? $"; {Messages.Counted.Of(unfinished, "run")} not completed: its tables hold the rows they had written by then" : "")
+            + (damaged > 0 ? $"; {Messages.Counted.Of(damaged, "completed run")} with a table missing or unreadable since: its tables hold " +
                              $"{(damaged == 1 ? "that run's" : "their")} rows only if it was written before that" : "");
         return detail == a.Detail ? analysis : a with { Detail = detail };
     }
@@ -211,7 +211,7 @@ public static class SweepStatus
         if (runs.Any(r => r.State is "running" or "requeued" or "pending" or "unknown") || runs.All(r => r.State is "not started" or WillNotStart)) return null;
         int unfinished = runs.Count(r => r.State != "completed");
         return new(null, "not run", $"`pipeline analyze {ShellWords.Quote(sweepDir)}` writes its tables and plots" +
-            (unfinished > 0 ? $" (from the rows written so far: {Plural(unfinished, "run")} not completed)" : ""));
+            (unfinished > 0 ? $" (from the rows written so far: {Messages.Counted.Of(unfinished, "run")} not completed)" : ""));
     }
 
     /// <summary>A completed analysis written before some of the sweep's runs finished (a `run --resume --no-analysis` that
@@ -224,12 +224,12 @@ public static class SweepStatus
         int later = finished.Count(f => DateTime.TryParse(f, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
                                         && at.ToUniversalTime() > o.FinishedUtc);
         return later == 0 ? analysis
-            : a with { State = "stale", Detail = $"written before {Plural(later, "run")} finished, whose rows it leaves out: `pipeline analyze {ShellWords.Quote(sweepDir)}` writes it again" };
+            : a with { State = "stale", Detail = $"written before {Messages.Counted.Of(later, "run")} finished, whose rows it leaves out: `pipeline analyze {ShellWords.Quote(sweepDir)}` writes it again" };
     }
 
     /// <summary>"6 runs: 4 completed, 1 running, 1 failed" ("1 will not start" for a task Slurm leaves pending for ever).</summary>
     public static string Summary(IReadOnlyList<RunState> runs) =>
-        $"{Plural(runs.Count, "run")}: " + string.Join(", ", runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));
+        $"{Messages.Counted.Of(runs.Count, "run")}: " + string.Join(", ", runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));
 
     /// <summary>3 while a run or the analysis is queued, running or of unknown state (a poller waits); then 0 when every
     /// run completed (and the analysis job, when there is one, too), 1 when a run or the analysis failed or a task will not
@@ -287,7 +287,6 @@ public static class SweepStatus
     static string LastLine(string? log, Func<string, bool> which) =>
         TaskLog.Read(log, which).LastLine is { } line ? $": {line}" : "";
 
-    static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
 
     /// <summary>Tenths under 10 s: a short run (a CPU profile's, a test's) read "in 0 s", as though it had done nothing.</summary>
     static string Duration(double seconds) => seconds < 9.95 ? $"{seconds:F1} s" : seconds < 120 ? $"{seconds:F0} s"
