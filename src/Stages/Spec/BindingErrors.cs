@@ -83,11 +83,16 @@ internal static class BindingErrors
         var key = path[(path.LastIndexOf('.') + 1)..];
         return type is null ? "" : SpecSchema.KindOf(type) switch
         {
-            FieldKind.Record => $"; write '{key}: {{}}' for its defaults (or indent its keys under it), or remove the line",
-            FieldKind.SweepMap => $"; write '{key}: {{}}' for none (or indent its entries under it), or remove the line",
+            FieldKind.Record => WriteEmpty(key, "for its defaults", "keys"),
+            FieldKind.SweepMap => WriteEmpty(key, "for none", "entries"),
             _ => "",
         };
     }
+
+    /// <summary>"; write 'KEY: {}' for none (or indent its entries under it), or remove the line": what a section written
+    /// with no value meant, said alike for the sections bound here and for profiles (<see cref="Profiles"/>).</summary>
+    internal static string WriteEmpty(string key, string meaning, string items) =>
+        $"; write '{key}: {{}}' {meaning} (or indent its {items} under it), or remove the line";
 
     private static BindingFailure MissingKeys(YamlNode node, NodeInfo? info, string raw, SourceMap sources)
     {

@@ -45,7 +45,7 @@ internal static class Profiles
         if (section is not YamlMappingNode mapping)
             throw new SpecException(sources.ErrorAt(section, Key,
                 $"expected a mapping of profile name to overrides, got {YamlTree.Describe(section)}" +
-                (YamlTree.IsNull(section) ? $"; write '{Key}: {{}}' for none (or indent its profiles under it), or remove the line" : "")));
+                (YamlTree.IsNull(section) ? BindingErrors.WriteEmpty(Key, "for none", "profiles") : "")));
 
         var errors = new List<SpecError>();
         foreach (var (keyNode, value) in mapping.Children)
