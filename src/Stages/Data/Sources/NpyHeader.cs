@@ -18,7 +18,7 @@ public sealed record NpyHeader(long DataStart, TokenDtype Dtype, string Descr)
     {
         var head = new byte[12];
         int got;
-        using (var raw = open(0)) got = ReadFull(raw, head);
+        using (var raw = open(0)) got = raw.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (got < 10 || !head.AsSpan(0, 6).SequenceEqual(Magic)) return null;
         var major = head[6];
         var headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(head.AsSpan(8)) : (long)BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(8));
@@ -29,7 +29,7 @@ public sealed record NpyHeader(long DataStart, TokenDtype Dtype, string Descr)
             throw new DataException($"{location}: the .npy header says it is {headerLength:N0} bytes long (numpy writes a few hundred): the file is damaged");
         var header = new byte[headerLength];
         int read;
-        using (var raw = open(prefix)) read = ReadFull(raw, header);
+        using (var raw = open(prefix)) read = raw.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
         if (read < headerLength)
             throw new DataException($"{location}: the .npy header is cut off ({read} of its {headerLength} bytes): the file is truncated");
         var text = Regex.Replace(Encoding.Latin1.GetString(header), @"\s+", " ").Trim();   // padded with spaces and a newline
@@ -56,12 +56,4 @@ public sealed record NpyHeader(long DataStart, TokenDtype Dtype, string Descr)
     const long MaxHeaderBytes = 1 << 20;
 
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
-
-    private static int ReadFull(Stream s, byte[] buffer)
-    {
-        var total = 0;
-        int n;
-        while (total < buffer.Length && (n = s.Read(buffer, total, buffer.Length - total)) > 0) total += n;
-        return total;
-    }
 }

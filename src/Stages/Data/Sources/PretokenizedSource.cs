@@ -105,7 +105,7 @@ public sealed class PretokenizedSource
             var fileLength = raw.CanSeek ? raw.Length : (long?)null;
             while (true)
             {
-                var bytes = ReadFull(raw, buffer);
+                var bytes = raw.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
                 fileLength ??= (raw as ResumableHttpStream)?.ResourceLength;
                 var count = bytes / size;
                 var endOffset = offset + count;
@@ -183,14 +183,6 @@ public sealed class PretokenizedSource
             }
         }
         return ImmutableCollectionsMarshal.AsImmutableArray(tokens);
-    }
-
-    private static int ReadFull(Stream s, byte[] buffer)
-    {
-        var total = 0;
-        int n;
-        while (total < buffer.Length && (n = s.Read(buffer, total, buffer.Length - total)) > 0) total += n;
-        return total;
     }
 
     /// <summary>Byte offset of the first token: 0 for a raw memmap, past the header for a real .npy.</summary>
