@@ -37,6 +37,8 @@ sealed class CliProcess : IDisposable
         var info = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        // One LibTorch thread per process where --threads leaves it to LibTorch: two test classes run at once (AssemblyInfo).
+        info.Environment["OMP_NUM_THREADS"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) info.Environment[name] = value;
         var p = new Process { StartInfo = info };
         var cli = new CliProcess(p);
