@@ -15,6 +15,7 @@ internal static class DataPathErrors
         for (int i = 0; i < data.Sources.Count; i++)
         {
             Func<string, bool> accepts = data.Sources[i].Reads;
+            var headers = new List<TokenFileHeaders.Read>();
             for (int j = 0; j < data.Sources[i].Paths.Count; j++)
             {
                 var entry = data.Sources[i].Paths[j];
@@ -33,12 +34,19 @@ internal static class DataPathErrors
                     yield return At($"data.sources[{i}].paths[{j}]", problem + hint + (recordedDataDirectory is not null ? ""
                         : CurrentFolderHint.ForShards(entry, baseDirectory, accepts) ?? MissingDataHint.For(entry, baseDirectory, data.Sources[i], data.Tokenizer)));
                 if (data.Sources[i].Format != "pretokenized") continue;
-                if (HeaderProblem(shards, data.Sources[i].TokenDtype) is var (headerKey, headerProblem)) yield return At($"data.sources[{i}].{headerKey ?? $"paths[{j}]"}", headerProblem);
+                if (TokenFileHeaders.Judged(data.Sources[i].TokenDtype) && TokenFileHeaders.Of(shards) is var (read, badHeader))
+                {
+                    headers.AddRange(read);
+                    if (badHeader is not null) yield return At($"data.sources[{i}].paths[{j}]", badHeader);
+                }
                 foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
                     if (Data.PretokenizedManifest.Read(dir) is { } manifest)
                         foreach (var (key, message) in manifest.Disagreements(data.Sources[i], data.Tokenizer, tokenizers.Check(data.Tokenizer, baseDirectory).Identity, dir, baseDirectory))
                             yield return At(key.StartsWith("source.", StringComparison.Ordinal) ? $"data.sources[{i}]{key["source".Length..]}" : $"data.{key}", message);
             }
+            // Once for the source's files together: the run reads them all with its one token_dtype.
+            if (TokenFileHeaders.DtypeProblem(headers, data.Sources[i].TokenDtype) is { } dtypeProblem)
+                yield return At($"data.sources[{i}].token_dtype", dtypeProblem);
             if (data.Sources[i] is { Format: "pretokenized", TokenDtype: "uint16" } source
                 && (source.EosTokenId ?? (data.Tokenizer.Kind == Data.TextTokenizer.Cl100kBase ? Data.Cl100kTokenizer.SpecialTokens.GetValueOrDefault(data.Tokenizer.EosToken) : 0)) is var eos and > ushort.MaxValue)
                 yield return At($"data.sources[{i}]", $"EOS {eos} cannot occur in uint16 token files" + (source.EosTokenId is null
@@ -57,33 +65,5 @@ internal static class DataPathErrors
             yield return check.EosMissing
                 ? At("data.tokenizer.eos_token", $"{unreadable}: set data.tokenizer.eos_token to the token the file ends documents with")
                 : At("data.tokenizer.path", unreadable);
-    }
-
-    /// <summary>The first local .npy file whose header the run would stop at: another dtype (said at token_dtype) or a header
-    /// it cannot read (said at the paths entry). The run met it only when the file order reached it, maybe hours in.</summary>
-    /// <returns>The key to say it at (null: the paths entry) and the problem.</returns>
-    static (string? Key, string Message)? HeaderProblem(IReadOnlyList<Data.Shard> files, string tokenDtype)
-    {
-        if (tokenDtype is not ("uint16" or "uint32")) return null;   // said at its key already
-        var configured = Data.PretokenizedSource.ParseDtype(tokenDtype);
-        foreach (var file in files.Where(f => !Data.Shard.IsUrl(f.Location)))
-        {
-            try
-            {
-                if (Data.NpyHeader.Read(file.Location, offset => OpenAt(file.Location, offset))?.Disagreement(file.Location, configured) is { } problem)
-                    return ("token_dtype", problem);
-            }
-            catch (Data.DataException e) { return (null, e.Message); }
-            catch (IOException) { }                  // unreadable here: the run says it, as before
-            catch (UnauthorizedAccessException) { }
-        }
-        return null;
-    }
-
-    static Stream OpenAt(string file, long offset)
-    {
-        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
-        stream.Seek(offset, SeekOrigin.Begin);
-        return stream;
     }
 }

@@ -71,11 +71,7 @@ public class PretokenizedSourceTests
     {
         using var dir = new ArtifactTempDir();
         var tokens = Enumerable.Range(0, 100).Select(i => i * 7).ToArray();
-        var dict = "{'descr': '<u2', 'fortran_order': False, 'shape': (100,), }";
-        var headerLength = 128 - 10;
-        var header = Encoding.ASCII.GetBytes(dict.PadRight(headerLength - 1) + "\n");
-        var bytes = new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)headerLength, 0 }
-            .Concat(header).Concat(Raw(tokens, TokenDtype.UInt16)).ToArray();
+        var bytes = NpyBytes.Of("<u2", 100, Raw(tokens, TokenDtype.UInt16));
         File.WriteAllBytes(dir.File("t.npy"), bytes);
 
         var read = Source([dir.File("t.npy")], TokenDtype.UInt16, new DataQualityLog()).ReadTokens(chunkTokens: 30).SelectMany(c => c.Tokens);

@@ -47,9 +47,7 @@ public sealed class TokenFileKeyPositionTests() : InTempFolder("token-key-")
     {
         var tokens = Directory.CreateDirectory(Path.Combine(dir, "tokens")).FullName;
         File.WriteAllBytes(Path.Combine(tokens, "a.bin"), new byte[8]);                    // raw: no header
-        var dict = "{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }";
-        var npy = new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, 118, 0 }
-            .Concat(System.Text.Encoding.ASCII.GetBytes(dict.PadRight(117) + "\n")).Concat(new byte[8]).ToArray();
+        var npy = Retention.Tests.Data.NpyBytes.Of("<u4", 2, new byte[8]);
         File.WriteAllBytes(Path.Combine(tokens, "b.npy"), npy);
         var file = Path.Combine(dir, "p.yaml");
         File.WriteAllText(file, string.Join('\n',
