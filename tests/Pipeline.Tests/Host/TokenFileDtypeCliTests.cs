@@ -37,6 +37,17 @@ public sealed class TokenFileDtypeCliTests() : InTempFolder("token-dtype-cli-")
         Assert.Equal([$"error: p.yaml:7:20: data.sources[0].token_dtype: the source's .npy files are of two dtypes: {Path.Combine(b, "y.npy")} is '<u2' (uint16), " +
             $"{Path.Combine(a, "x.npy")} is '<u4' (uint32); a source reads all its files with one token_dtype: split them into two sources, " +
             "one with token_dtype: uint16 and one with uint32, or convert one set to the other's dtype"], Errors(err));
+
+        // A header cut off beside one of the other dtype: both said (the cut one was left unread behind the dtype's error).
+        File.WriteAllBytes(Path.Combine(a, "z.npy"), NpyBytes.Of("<u4", 2, new byte[8])[..40]);
+        (exit, _, err) = CliProcess.Run(dir, Limit, "validate", "p.yaml");
+
+        Assert.Equal(2, exit);
+        var errors = Errors(err);
+        Assert.Equal(2, errors.Length);
+        Assert.Contains(errors, e => e.StartsWith("error: p.yaml:7:20: data.sources[0].token_dtype: the source's .npy files are of two dtypes:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("error: p.yaml:5:", StringComparison.Ordinal)
+            && e.Contains($"data.sources[0].paths[0]: {Path.Combine(a, "z.npy")}: the .npy header is cut off (30 of its 118 bytes)", StringComparison.Ordinal));
     }
 
     static string[] Errors(string err) => err.Split('\n', StringSplitOptions.TrimEntries).Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();
