@@ -24,6 +24,9 @@ public abstract class ConsoleProgress : IRunProgress
     public abstract void Step(string runId, long step, double? trainLoss);
     public abstract void RunFinished(string runId, RunStatus status);
     public abstract void Info(string message);
+    /// <summary>On stderr, as every command writes its notes: a `note:` among the progress lines on stdout was not where
+    /// `analyze` (or a script reading stderr) put the same note.</summary>
+    public abstract void Note(string message);
     public abstract void GroupStarted(IReadOnlyList<string> runIds, bool reportsLoss = true);
     public abstract void RunCompletedEarlier(string runId, int count);
 
@@ -93,9 +96,10 @@ public abstract class ConsoleProgress : IRunProgress
     }
 }
 
-public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : ConsoleProgress
+public sealed class PlainProgress(TimeSpan every, TextWriter? output = null, TextWriter? errors = null) : ConsoleProgress
 {
     readonly TextWriter output = output ?? Console.Out;
+    readonly TextWriter errors = errors ?? Console.Error;
     readonly ConcurrentDictionary<string, int> indices = new();
     sealed class Group { public required IReadOnlyList<string> Runs; public required long Total; public required Stopwatch Clock;
         public TimeSpan LastPrint; public bool Printed; public long? LossStep; public readonly StepRate Rate = new(); public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
@@ -161,6 +165,8 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
     }
 
     public override void Info(string message) => output.WriteLine(message);
+
+    public override void Note(string message) => errors.WriteLine($"note: {message}");
 }
 
 /// <summary>
@@ -169,8 +175,10 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null) : C
 /// top row while the display is live, never written between its rows (which garbled them), and
 /// printed in full when it ends.
 /// </summary>
-public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
+public sealed class LiveProgress(IAnsiConsole console, TextWriter? errors = null) : ConsoleProgress
 {
+    readonly TextWriter errors = errors ?? Console.Error;
+    readonly ConcurrentQueue<string> notes = new();
     ProgressContext? context;
     ProgressTask? sweep;
     readonly Groups groups = new();
@@ -198,6 +206,7 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
                 result = await work(this);
             });
         foreach (var m in messages) console.MarkupLine(Markup.Escape(m));
+        foreach (var n in notes) errors.WriteLine(n);   // after the display, which stderr lines written under it would garble
         lock (failures) foreach (var f in failures) console.MarkupLine(Markup.Escape(f));
         console.MarkupLine(Markup.Escape(tally.Text(total)));
         return result;
@@ -262,6 +271,14 @@ public sealed class LiveProgress(IAnsiConsole console) : ConsoleProgress
     {
         messages.Enqueue(message);
         lastMessage = message;
+        UpdateSweep();
+    }
+
+    /// <summary>Shown in the top row while the display is live, like any message, and written to stderr when it ends.</summary>
+    public override void Note(string message)
+    {
+        notes.Enqueue($"note: {message}");
+        lastMessage = $"note: {message}";
         UpdateSweep();
     }
 

@@ -62,5 +62,5 @@ static class AnalysisAfterTraining
     /// line per table loaded and written would bury a researcher's one question on a re-run (where did the old tables go?).</summary>
     static Task<IReadOnlyList<AnalysisTableResult>> AnalyzeAsync(string sweepDir, LoadedPipeline pipeline, IRunProgress progress) =>
         AnalysisRunner.RunAsync(sweepDir, pipeline.Spec.Analysis, null, CancellationToken.None, pipeline,
-            note: n => progress.Info($"note: {n}"), moved: progress.Info);
+            note: progress.Note, moved: progress.Info);
 }

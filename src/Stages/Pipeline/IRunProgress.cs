@@ -8,6 +8,9 @@ public interface IRunProgress
     void Step(string runId, long step, double? trainLoss);
     void RunFinished(string runId, RunStatus status);
     void Info(string message);
+    /// <summary>A `note:` (worth knowing, stops nothing): a command-line host writes it on stderr with the notes `analyze` and
+    /// the other commands write there, not among the progress lines on stdout; by default it is one more message.</summary>
+    void Note(string message) => Info($"note: {message}");
     /// <summary>These runs train together as one program (they share steps and timing); a display
     /// may show them as one line. Called before their RunStarted. <paramref name="reportsLoss"/>: false for runs that train
     /// nothing (experiment: data), whose steps never carry a loss, so a display does not show one as missing.</summary>

@@ -33,7 +33,7 @@ static class SweepFolderPreparation
 
     static async Task<IReadOnlyDictionary<string, RunStatus?>> KeepForResumeAsync(SweepAttempt sweep, bool wholeSweep)
     {
-        if (wholeSweep && ResumeFromNothing.Note(sweep.SweepDir, sweep.Pipeline) is { } nothing) sweep.Progress.Info($"note: {nothing}");
+        if (wholeSweep && ResumeFromNothing.Note(sweep.SweepDir, sweep.Pipeline) is { } nothing) sweep.Progress.Note(nothing);
         if (wholeSweep) await AdoptRenamedAsync(sweep);
         IReadOnlyDictionary<string, RunStatus?> ends;
         try

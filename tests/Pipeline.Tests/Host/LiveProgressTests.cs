@@ -47,6 +47,30 @@ public class LiveProgressTests
         Assert.Contains("1/10 runs completed", console.Output);
     }
 
+    /// <summary>A note goes to stderr, where every command writes its notes, not among the progress lines on stdout; the live
+    /// display writes it there once it ends (lines under it would garble its rows).</summary>
+    [Fact]
+    public async Task Notes_go_to_stderr_in_both_displays()
+    {
+        var (output, errors) = (new StringWriter(), new StringWriter());
+        var plain = new PlainProgress(TimeSpan.Zero, output, errors);
+        plain.Info("artifacts: a");
+        plain.Note("removed a.tmp");
+        Assert.Equal("artifacts: a\n", output.ToString().ReplaceLineEndings("\n"));
+        Assert.Equal("note: removed a.tmp\n", errors.ToString().ReplaceLineEndings("\n"));
+
+        var console = new TestConsole().Interactive();
+        var liveErrors = new StringWriter();
+        await new LiveProgress(console, liveErrors).RunAsync(p =>
+        {
+            p.Note("removed b.tmp");
+            Assert.Equal("", liveErrors.ToString());   // not while the display is drawn
+            return Task.FromResult(0);
+        });
+        Assert.Equal("note: removed b.tmp\n", liveErrors.ToString().ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("removed b.tmp", console.Output.Split('\n').Where(l => !l.Contains("sweep:")));
+    }
+
     [Fact]
     public void Redirected_logs_print_one_line_per_group_trained_together()
     {

@@ -24,7 +24,7 @@ public class ResumeFromNothingTests() : InTempFolder("resume-nothing-")
         Assert.True(resumed.Exit == 0, resumed.Err + resumed.Out);
         var all = resumed.Out + resumed.Err;
         Assert.Contains($"note: --resume found no earlier runs in {Path.Combine("artifacts", "syn")}: every run trains from step 0; " +
-                        $"{Path.Combine("artifacts", "syn-small")} (--profile small) holds this pipeline's runs", all);
+                        $"{Path.Combine("artifacts", "syn-small")} (--profile small) holds this pipeline's runs", resumed.Err);   // on stderr, with the other notes
         Assert.DoesNotContain("syn-x", all);
 
         // With the profile it continues that sweep: nothing to say.
