@@ -166,8 +166,7 @@ public static class AdviseCommand
             Console.Error.WriteLine($"note: removed {Path.Combine(dir, tmp)}, which an advice killed while writing its files left half written");
         // The folder an advice writes its files in before it puts them in place: the advice holds the folder, so one there is a
         // killed advice's.
-        if (AdviceReport.RemoveKilledStaging(dir))
-            Console.Error.WriteLine($"note: removed {Path.Combine(dir, AdviceReport.StagingDir)}, which an advice killed while writing its files left");
+        if (AdviceReport.RemoveKilledStaging(dir) is { } removed) Console.Error.WriteLine($"note: {removed}");
     }
 
     /// <summary>The sweep directory whose saved pipeline.yaml <paramref name="file"/> is, as the user wrote its path; null for any other file.</summary>

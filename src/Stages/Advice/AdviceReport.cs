@@ -203,8 +203,13 @@ public static class AdviceReport
     }
 
     /// <summary>Removes the staging folder a killed advice left in <paramref name="outputDir"/> (the caller holds the folder, so no
-    /// advice is staging there now); whether there was one and it went (the advise command says so in a note).</summary>
-    public static bool RemoveKilledStaging(string outputDir) => RemoveStaging(Path.Combine(outputDir, StagingDir));
+    /// advice is staging there now): what the caller's `note:` says when there was one and it went (`advise`, and an analysis
+    /// in analysis/, which holds the sweep as an advice into it does), else null.</summary>
+    public static string? RemoveKilledStaging(string outputDir)
+    {
+        var staging = Path.Combine(outputDir, StagingDir);
+        return RemoveStaging(staging) ? $"removed {staging}, which an advice killed while writing its files left" : null;
+    }
 
     /// <summary>Removes the staging folder; one it cannot remove (no permission) stays, harming nothing but its space.
     /// Whether one was there and went.</summary>

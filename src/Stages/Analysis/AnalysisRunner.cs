@@ -56,12 +56,15 @@ public static partial class AnalysisRunner
 
     /// <summary>Removes the .tmp files a killed analysis left in analysis/ (a table or plot half written): one for a step this
     /// analysis does not have would never be written over. The caller holds the sweep, so none is being written now. Each is
-    /// said, as probe and advise say theirs: a file that vanishes without a word looks like a lost result.</summary>
+    /// said, as probe and advise say theirs: a file that vanishes without a word looks like a lost result. So is the staging
+    /// folder a killed `advise` left there: an advice into analysis/ holds the sweep as the caller does, so none is live now,
+    /// and an analysis without analysis.advise would otherwise leave it until the next advise.</summary>
     private static void RemoveStaleTmp(string sweepDir, Action<string>? note)
     {
         var folder = Path.Combine(sweepDir, ArtifactLayout.AnalysisDir);
         foreach (var tmp in LeftoverTmp.Remove(folder))
             note?.Invoke($"removed {Path.Combine(folder, tmp)}, which an analysis killed while writing it left half written");
+        if (Advice.AdviceReport.RemoveKilledStaging(folder) is { } staging) note?.Invoke(staging);
     }
 
     /// <summary>Step name → where its SQL is declared. Only the pipeline's own analysis: positions are found by step name,
