@@ -7,32 +7,65 @@ namespace Retention.Tests.Analysis;
 
 /// <summary>data-injection-preview's injection_rate table prints its counts as whole numbers: averaged over the sweep's runs
 /// as doubles, they read "245.0" instances and "3.0" injection steps. A two-seed sweep's runs deliver the same counts
-/// (the schedule depends on the tokens per step alone), so their mean is that count.</summary>
+/// (the schedule depends on the steps and tokens per step alone), so their mean is that count.</summary>
 public sealed class ShippedInjectionRateTableTests
 {
     [Fact]
     public void Injection_counts_print_as_whole_numbers()
     {
-        var table = SpecLoader.Load(Pipeline.RepoFiles.Pipeline("data-injection-preview.yaml"), "cpu").Spec.Analysis.Tables.Single(t => t.Name == "injection_rate");
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
         // Two seeds of the cpu profile: 300 batches of 16 × 512 tokens; cmp injected at 245 steps, add at 3 (every 100).
-        SqlRunner.Execute(connection, """
+        var rows = Rows("""
             CREATE TABLE batches AS SELECT run, step, 16 AS rows, 512 AS seq_len FROM (VALUES ('seed-0'), ('seed-1')) r(run), range(1, 301) s(step);
             CREATE TABLE injections AS
                 SELECT run, 'cmp' AS task, step FROM (VALUES ('seed-0'), ('seed-1')) r(run), range(1, 246) s(step)
                 UNION ALL SELECT run, 'add', 100 * (1 + i % 3) FROM (VALUES ('seed-0'), ('seed-1')) r(run), range(0, 245) s(i)
             """);
+        Assert.Equal(["task", "steps", "tokens", "instances", "expected", "delivered_frequency", "injection_steps", "runs"], rows[0]);
+        var add = rows.Single(r => r.Length > 0 && r[0] == "add");
+        var cmp = rows.Single(r => r.Length > 0 && r[0] == "cmp");
+        Assert.Equal(["add", "300", "2457600", "245", "245"], add[..5]);
+        Assert.Equal(["3", "2"], add[6..]);
+        Assert.Equal(["cmp", "300", "2457600", "245", "245"], cmp[..5]);
+        Assert.Equal(["245", "2"], cmp[6..]);
+    }
+
+    /// <summary>A sweep of another key than the seed (`--set 'sweep.data.packing.seq_len=[256,512]'`, two seeds at 512): the
+    /// runs of each seq_len deliver their own counts, and the table averaged all three runs into one row per task
+    /// ((245 + 245 + 122) / 3 = 204 instances, which no run delivered).</summary>
+    [Fact]
+    public void Runs_of_another_schedule_are_rows_of_their_own()
+    {
+        // seq_len 512: 2,457,600 tokens, 245 instances of each task; seq_len 256: 1,228,800 tokens, floor(122.88) = 122.
+        var rows = Rows("""
+            CREATE TABLE runs AS SELECT * FROM (VALUES ('s512-seed-0', 512, 245), ('s512-seed-1', 512, 245), ('s256-seed-0', 256, 122)) r(run, seq_len, n);
+            CREATE TABLE batches AS SELECT run, step, 16 AS rows, seq_len FROM runs, range(1, 301) s(step);
+            CREATE TABLE injections AS
+                SELECT run, 'cmp' AS task, s.step FROM runs, range(1, 301) s(step) WHERE s.step <= n
+                UNION ALL SELECT run, 'add', 100 * (1 + i % 3) FROM runs, range(0, 245) s(i) WHERE i < n
+            """);
+        Assert.Equal(
+        [
+            ["add", "300", "1228800", "122", "122", "0.0001", "3", "1"],
+            ["add", "300", "2457600", "245", "245", "0.0001", "3", "2"],
+            ["cmp", "300", "1228800", "122", "122", "0.0001", "122", "1"],
+            ["cmp", "300", "2457600", "245", "245", "0.0001", "245", "2"],
+        ], rows.Skip(1).Where(r => r.Length > 0 && !r[0].StartsWith('-')).Select(r => r.Length > 5 ? [.. r[..5], Rounded(r[5]), .. r[6..]] : r).ToList());
+    }
+
+    /// <summary>The delivered frequency to 4 decimals (122 / 1,228,800 and 245 / 2,457,600 are both just under 1e-4).</summary>
+    static string Rounded(string frequency) =>
+        Math.Round(double.Parse(frequency, System.Globalization.CultureInfo.InvariantCulture), 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The shipped table's rows over the tables <paramref name="setup"/> makes, as printed (words per line).</summary>
+    static List<string[]> Rows(string setup)
+    {
+        var table = SpecLoader.Load(Pipeline.RepoFiles.Pipeline("data-injection-preview.yaml"), "cpu").Spec.Analysis.Tables.Single(t => t.Name == "injection_rate");
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        SqlRunner.Execute(connection, setup);
         var result = SqlRunner.Query(connection, table.Sql);
         var output = new StringWriter();
         TablePrinter.WritePlain(result, output);
-        var rows = output.ToString().Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
-        Assert.Equal(["task", "instances", "tokens", "expected", "delivered_frequency", "injection_steps", "runs"], rows[0]);
-        var add = rows.Single(r => r.Length > 0 && r[0] == "add");
-        var cmp = rows.Single(r => r.Length > 0 && r[0] == "cmp");
-        Assert.Equal(["add", "245", "2457600", "245"], add[..4]);
-        Assert.Equal(["3", "2"], add[5..]);
-        Assert.Equal(["cmp", "245", "2457600", "245"], cmp[..4]);
-        Assert.Equal(["245", "2"], cmp[5..]);
+        return [.. output.ToString().Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
     }
 }
