@@ -7,8 +7,9 @@ namespace Retention.Host.Output;
 
 /// <summary>
 /// Progress for a terminal (a live Spectre.Console display: the sweep's runs done / running /
-/// queued, and a row per running group with step, loss (a data run has none), steps/s and ETA) or plain log lines
-/// every few seconds when output is redirected (CI, nohup, a GPU job), one per group trained together.
+/// queued, and a row per running group with step, loss (a data run, which has none, its documents and tokens read
+/// instead), steps/s and ETA) or plain log lines every few seconds when output is redirected (CI, nohup, a GPU job),
+/// one per group trained together.
 /// </summary>
 public abstract class ConsoleProgress : IRunProgress
 {
@@ -21,7 +22,7 @@ public abstract class ConsoleProgress : IRunProgress
     public abstract Task<T> RunAsync<T>(Func<IRunProgress, Task<T>> work);
 
     public abstract void RunStarted(string runId, int index, int count, long totalSteps);
-    public abstract void Step(string runId, long step, double? trainLoss);
+    public abstract void Step(string runId, long step, double? trainLoss, DataCounts? data = null);
     public abstract void RunFinished(string runId, RunStatus status);
     public abstract void Info(string message);
     /// <summary>On stderr, as every command writes its notes: a `note:` among the progress lines on stdout was not where
@@ -40,6 +41,10 @@ public abstract class ConsoleProgress : IRunProgress
         "failed" => $"failed: {s.Error}",
         _ => $"{s.State} at step {s.Steps} after {s.Seconds:F1}s",
     };
+
+    /// <summary>A run's end, and for a data run how much it read: "done: 3 steps in 0.4s (…); documents 12 tokens 102".</summary>
+    protected static string Describe(RunStatus s, DataCounts? data) =>
+        data is null ? Describe(s) : $"{Describe(s)}; {DataCountsText.Of(data)}";
 
     /// <summary>"74 steps/s overall, first step and table writing included": steps over the run's whole time.</summary>
     static string Overall(long steps, double seconds) =>
@@ -102,7 +107,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null, Tex
     readonly TextWriter errors = errors ?? Console.Error;
     readonly ConcurrentDictionary<string, int> indices = new();
     sealed class Group { public required IReadOnlyList<string> Runs; public required long Total; public required Stopwatch Clock;
-        public TimeSpan LastPrint; public bool Printed; public long? LossStep; public readonly StepRate Rate = new(); public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
+        public TimeSpan LastPrint; public bool Printed; public long? LossStep; public DataCounts? Data; public readonly StepRate Rate = new(), TokenRate = new(); public readonly ConcurrentDictionary<string, double> Loss = new(); public readonly ConcurrentDictionary<string, RunStatus> Done = new(); }
     readonly Groups groups = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, Group> state = new(ReferenceEqualityComparer.Instance);
     readonly Tally tally = new();
@@ -123,19 +128,22 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null, Tex
                              $"{GroupName(runs)}: {totalSteps} steps");
     }
 
-    public override void Step(string runId, long step, double? trainLoss)
+    public override void Step(string runId, long step, double? trainLoss, DataCounts? data = null)
     {
         var g = state[groups.Of(runId)];
         if (trainLoss is { } l) { g.Loss[runId] = l; g.LossStep = step; }   // a group's runs log at the same steps
+        if (data is not null) g.Data = data;   // a data run trains alone: its group is itself
         if (!groups.Closes(runId)) return;   // the group's runs share steps and timing; the last reports last
         var now = g.Clock.Elapsed;
         var rate = g.Rate.Observe(step, now);   // a resumed run starts past 0: timed from its first step
+        var tokenRate = data is null ? null : g.TokenRate.Observe(data.Tokens, now);   // timed as the steps are
         // The first step at once (the model built, the data flowing: on a GPU or a slow source it can take minutes), then
         // every `every` and the last; a run that stalls early would otherwise show no step at all.
         if (g.Printed && now - g.LastPrint < every && step != g.Total) return;
         g.Printed = true;
         g.LastPrint = now;
-        var loss = !groups.ReportsLoss(runId) ? "" : $"loss {LossText(g.Loss.Values)}{(g.Loss.IsEmpty ? "" : LoggedAt(g.LossStep, step))} ";
+        var loss = data is not null ? $"{DataCountsText.Of(data, tokenRate)} "
+            : !groups.ReportsLoss(runId) ? "" : $"loss {LossText(g.Loss.Values)}{(g.Loss.IsEmpty ? "" : LoggedAt(g.LossStep, step))} ";
         output.WriteLine($"  {GroupName(g.Runs)}: step {step}/{g.Total} {loss}{StepRate.Text(rate)} ETA {StepRate.Eta(step, g.Total, rate)}");
     }
 
@@ -156,7 +164,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null, Tex
         foreach (var done in g.Done.Values) tally.Add(done.State);
         var states = g.Done.Values.Select(s => s.State).Distinct().ToList();
         if (states.Count == 1 && !(states[0] == "failed" && g.Runs.Count > 1))
-            output.WriteLine($"  {GroupName(g.Runs)}: {Describe(status)} [{tally.Text(total)}]");
+            output.WriteLine($"  {GroupName(g.Runs)}: {Describe(status, g.Data)} [{tally.Text(total)}]");
     }
 
     public override void RunCompletedEarlier(string runId, int count)
@@ -183,7 +191,9 @@ public sealed class LiveProgress(IAnsiConsole console, TextWriter? errors = null
     ProgressTask? sweep;
     readonly Groups groups = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, (ProgressTask Task, Stopwatch Clock)> rows = new(ReferenceEqualityComparer.Instance);
-    readonly ConcurrentDictionary<IReadOnlyList<string>, StepRate> rates = new(ReferenceEqualityComparer.Instance);
+    readonly ConcurrentDictionary<IReadOnlyList<string>, StepRate> rates = new(ReferenceEqualityComparer.Instance),
+        tokenRates = new(ReferenceEqualityComparer.Instance);
+    readonly ConcurrentDictionary<string, DataCounts> read = new();
     readonly ConcurrentDictionary<string, double> losses = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, long> lossSteps = new(ReferenceEqualityComparer.Instance);
     readonly ConcurrentQueue<string> messages = new();
@@ -227,17 +237,20 @@ public sealed class LiveProgress(IAnsiConsole console, TextWriter? errors = null
         UpdateSweep();
     }
 
-    public override void Step(string runId, long step, double? trainLoss)
+    public override void Step(string runId, long step, double? trainLoss, DataCounts? data = null)
     {
         var runs = groups.Of(runId);
         if (trainLoss is { } l) { losses[runId] = l; lossSteps[runs] = step; }
+        if (data is not null) read[runId] = data;   // for its end line, should it not complete
         if (!groups.Leads(runId)) return;
         var (task, clock) = rows[runs];
         var rate = rates.GetOrAdd(runs, _ => new StepRate()).Observe(step, clock.Elapsed);   // a resumed run starts past 0
+        var tokenRate = data is null ? null : tokenRates.GetOrAdd(runs, _ => new StepRate()).Observe(data.Tokens, clock.Elapsed);
         task.Value = step;
         if (step % 50 != 0 && trainLoss is null) return;
         var loss = "";
-        if (groups.ReportsLoss(runId))
+        if (data is not null) loss = $"{DataCountsText.Of(data, tokenRate)}  ";
+        else if (groups.ReportsLoss(runId))
         {
             loss = $"loss {LossText(runs.Where(losses.ContainsKey).Select(r => losses[r]))}";
             if (lossSteps.TryGetValue(runs, out var at)) loss += LoggedAt(at, step);
@@ -250,7 +263,7 @@ public sealed class LiveProgress(IAnsiConsole console, TextWriter? errors = null
     {
         tally.Add(status.State);
         Interlocked.Decrement(ref running);
-        if (status.State != "completed") lock (failures) failures.Add($"{runId}: {Describe(status)}");
+        if (status.State != "completed") lock (failures) failures.Add($"{runId}: {Describe(status, read.GetValueOrDefault(runId))}");
         var runs = groups.Of(runId);
         if (runs[^1] == runId && rows.TryRemove(runs, out var row))
         {

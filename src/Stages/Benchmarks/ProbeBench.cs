@@ -71,7 +71,7 @@ public static class ProbeBench
     sealed class LogProgress(Action<string> log, CancellationToken stopped) : IRunProgress
     {
         public void RunStarted(string runId, int index, int count, long totalSteps) => log($"{runId}: {Messages.Counted.Of(totalSteps, "step")}");
-        public void Step(string runId, long step, double? trainLoss) { }
+        public void Step(string runId, long step, double? trainLoss, DataCounts? data = null) { }
         public void RunFinished(string runId, RunStatus status) => log($"{runId}: {status.State}");
         public void Info(string message)
         {

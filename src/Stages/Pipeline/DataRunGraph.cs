@@ -61,7 +61,7 @@ public static class DataRunGraph
         await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);
         using var failure = new FirstFailure();
         var clock = Stopwatch.StartNew();
-        long lastStep = 0;
+        long lastStep = 0, tokens = 0;
         DataStreamCursor? cursor = null;
         try
         {
@@ -76,7 +76,8 @@ public static class DataRunGraph
             {
                 foreach (var row in b.Injections) injections.Append(row);
                 (lastStep, cursor) = (b.Step, b.After);
-                progress.Step(cell.RunId, b.Step, null);
+                tokens += b.Batch.Tokens.Length;
+                progress.Step(cell.RunId, b.Step, null, new DataCounts(b.After.Packer.DocumentIndex, tokens));
                 return Task.CompletedTask;
             }, failure);
             records.Then(write);

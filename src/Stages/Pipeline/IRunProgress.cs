@@ -4,8 +4,9 @@ namespace Retention.Pipeline;
 public interface IRunProgress
 {
     void RunStarted(string runId, int index, int count, long totalSteps);
-    /// <summary>Called often (every step); implementations throttle their own drawing.</summary>
-    void Step(string runId, long step, double? trainLoss);
+    /// <summary>Called often (every step); implementations throttle their own drawing. <paramref name="data"/>: a data
+    /// run's documents and tokens read so far (it has no loss); null for a training run.</summary>
+    void Step(string runId, long step, double? trainLoss, DataCounts? data = null);
     void RunFinished(string runId, RunStatus status);
     void Info(string message);
     /// <summary>A `note:` (worth knowing, stops nothing): a command-line host writes it on stderr with the notes `analyze` and
@@ -56,7 +57,7 @@ public sealed class SilentProgress : IRunProgress
 {
     public static readonly SilentProgress Instance = new();
     public void RunStarted(string runId, int index, int count, long totalSteps) { }
-    public void Step(string runId, long step, double? trainLoss) { }
+    public void Step(string runId, long step, double? trainLoss, DataCounts? data = null) { }
     public void RunFinished(string runId, RunStatus status) { }
     public void Info(string message) { }
 }

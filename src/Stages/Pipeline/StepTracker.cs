@@ -26,11 +26,11 @@ sealed class StepTracker(IRunProgress inner) : IRunProgress
 
     public void RunStarted(string runId, int index, int count, long totalSteps) => inner.RunStarted(runId, index, count, totalSteps);
 
-    public void Step(string runId, long step, double? trainLoss)
+    public void Step(string runId, long step, double? trainLoss, DataCounts? data = null)
     {
         last[runId] = step;
         first.TryAdd(runId, step);
-        inner.Step(runId, step, trainLoss);
+        inner.Step(runId, step, trainLoss, data);
     }
 
     public void RunFinished(string runId, RunStatus status) => inner.RunFinished(runId, status);

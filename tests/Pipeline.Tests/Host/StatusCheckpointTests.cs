@@ -148,7 +148,7 @@ sealed class StopWhenAllReach(long step, int runs, CancellationTokenSource stop)
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> reached = new();
     readonly ManualResetEventSlim all = new();
     public void RunStarted(string runId, int index, int count, long totalSteps) { }
-    public void Step(string runId, long s, double? loss)
+    public void Step(string runId, long s, double? loss, DataCounts? data = null)
     {
         if (s < step) return;
         // The first report at the step marks the run (every run of a group is marked before any of them waits).

@@ -13,7 +13,7 @@ public class DataRunProgressTests() : InTempFolder("data-run-progress-")
         public List<double?> Losses { get; } = [];
         public void GroupStarted(IReadOnlyList<string> runIds, bool reportsLoss = true) => Groups.Add((runIds, reportsLoss));
         public void RunStarted(string runId, int index, int count, long totalSteps) { }
-        public void Step(string runId, long step, double? trainLoss) => Losses.Add(trainLoss);
+        public void Step(string runId, long step, double? trainLoss, DataCounts? data = null) => Losses.Add(trainLoss);
         public void RunFinished(string runId, RunStatus status) { }
         public void Info(string message) { }
     }

@@ -8,7 +8,7 @@ namespace Retention.Tests.Pipeline;
 sealed class StopAt(long step, CancellationTokenSource stop) : IRunProgress
 {
     public void RunStarted(string runId, int index, int count, long totalSteps) { }
-    public void Step(string runId, long s, double? loss) { if (s == step) stop.Cancel(); }
+    public void Step(string runId, long s, double? loss, DataCounts? data = null) { if (s == step) stop.Cancel(); }
     public void RunFinished(string runId, RunStatus status) { }
     public List<string> Messages { get; } = [];
     public void Info(string message) => Messages.Add(message);
@@ -29,7 +29,7 @@ static class SweepRows
 sealed class StopOnInfo(string text, CancellationTokenSource stop) : IRunProgress
 {
     public void RunStarted(string runId, int index, int count, long totalSteps) { }
-    public void Step(string runId, long step, double? loss) { }
+    public void Step(string runId, long step, double? loss, DataCounts? data = null) { }
     public void RunFinished(string runId, RunStatus status) { }
     public List<string> Messages { get; } = [];
     public void Info(string message)
