@@ -16,6 +16,7 @@ internal static class DataPathErrors
         {
             Func<string, bool> accepts = data.Sources[i].Reads;
             var headers = new List<TokenFileHeaders.Read>();
+            var folders = new List<string>();
             for (int j = 0; j < data.Sources[i].Paths.Count; j++)
             {
                 var entry = data.Sources[i].Paths[j];
@@ -39,13 +40,22 @@ internal static class DataPathErrors
                     headers.AddRange(read);
                     if (badHeader is not null) yield return At($"data.sources[{i}].paths[{j}]", badHeader);
                 }
-                foreach (var dir in shards.Where(s => !Data.Shard.IsUrl(s.Location)).Select(s => Path.GetDirectoryName(s.Location)!).Distinct(StringComparer.Ordinal))
-                    if (Data.PretokenizedManifest.Read(dir) is { } manifest)
-                        foreach (var (key, message) in manifest.Disagreements(data.Sources[i], data.Tokenizer, tokenizers.Check(data.Tokenizer, baseDirectory).Identity, dir, baseDirectory))
-                            yield return At(key.StartsWith("source.", StringComparison.Ordinal) ? $"data.sources[{i}]{key["source".Length..]}" : $"data.{key}", message);
+                foreach (var shard in shards.Where(s => !Data.Shard.IsUrl(s.Location)))
+                    folders.Add(Path.GetDirectoryName(shard.Location)!);
             }
+            // Each folder's manifest once, after all paths entries: two entries into one folder judged it twice, and a dtype the
+            // headers say too is said with them, as one.
+            bool headersSaid = false;
+            foreach (var dir in folders.Distinct(StringComparer.Ordinal))
+                if (Data.PretokenizedManifest.Read(dir) is { } manifest)
+                    foreach (var (key, message) in manifest.Disagreements(data.Sources[i], data.Tokenizer, tokenizers.Check(data.Tokenizer, baseDirectory).Identity, dir, baseDirectory))
+                    {
+                        var both = key == "source.token_dtype" ? TokenFileHeaders.ManifestAndHeaderProblem(manifest, dir, headers, data.Sources[i].TokenDtype) : null;
+                        headersSaid |= both is not null;
+                        yield return At(key.StartsWith("source.", StringComparison.Ordinal) ? $"data.sources[{i}]{key["source".Length..]}" : $"data.{key}", both ?? message);
+                    }
             // Once for the source's files together: the run reads them all with its one token_dtype.
-            if (TokenFileHeaders.DtypeProblem(headers, data.Sources[i].TokenDtype) is { } dtypeProblem)
+            if (!headersSaid && TokenFileHeaders.DtypeProblem(headers, data.Sources[i].TokenDtype) is { } dtypeProblem)
                 yield return At($"data.sources[{i}].token_dtype", dtypeProblem);
             if (data.Sources[i] is { Format: "pretokenized", TokenDtype: "uint16" } source
                 && (source.EosTokenId ?? (data.Tokenizer.Kind == Data.TextTokenizer.Cl100kBase ? Data.Cl100kTokenizer.SpecialTokens.GetValueOrDefault(data.Tokenizer.EosToken) : 0)) is var eos and > ushort.MaxValue)

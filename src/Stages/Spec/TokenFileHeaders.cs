@@ -49,6 +49,22 @@ internal static class TokenFileHeaders
         };
     }
 
+    /// <summary>Where <paramref name="manifest"/> in <paramref name="dir"/> and the headers both say the files' dtype is other
+    /// than <paramref name="tokenDtype"/>, and the same one: one message naming both (a header in that folder where there is
+    /// one), not two worded apart at the one key; null where they do not both say it.</summary>
+    public static string? ManifestAndHeaderProblem(Data.PretokenizedManifest manifest, string dir, IReadOnlyList<Read> headers, string tokenDtype)
+    {
+        if (!Judged(tokenDtype) || manifest.Dtype == tokenDtype || OneOtherDtype(headers, tokenDtype) is not { } other
+            || Data.PretokenizedSource.NumpyName(other.Header.Dtype) != manifest.Dtype) return null;
+        var header = headers.FirstOrDefault(h => Path.GetDirectoryName(h.File) == dir) ?? other;
+        return $"{manifest.WrittenBy(dir)} as {manifest.Dtype} (its {Data.PretokenizedManifest.FileName}), and {header.File}'s .npy header " +
+            $"says '{header.Header.Descr}' ({manifest.Dtype}); the source is configured as {tokenDtype}: set token_dtype: {manifest.Dtype}";
+    }
+
+    /// <summary>The first header where all are of one dtype, not <paramref name="tokenDtype"/>'s.</summary>
+    static Read? OneOtherDtype(IReadOnlyList<Read> headers, string tokenDtype) =>
+        headers.Select(h => h.Header.Dtype).Distinct().Count() == 1 && headers[0].Header.Dtype != Data.PretokenizedSource.ParseDtype(tokenDtype) ? headers[0] : null;
+
     static string Described(Read read) => $"{read.File} is '{read.Header.Descr}' ({Data.PretokenizedSource.NumpyName(read.Header.Dtype)})";
 
     static Stream OpenAt(string file, long offset)

@@ -58,7 +58,7 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
     public IEnumerable<(string Key, string Message)> Disagreements(DataSourceSpec source, TokenizerSpec tokenizer, TokenizerIdentity? identity, string dir,
         string? baseDirectory = null)
     {
-        var written = $"the token files in {dir} were written by `pipeline data tokenize --tokenizer {Tokenizer}`";
+        var written = WrittenBy(dir);
         if (source.TokenDtype != Dtype)
             yield return ("source.token_dtype", $"{written} as {Dtype}: set token_dtype: {Dtype}");
         // Another kind may hold the same vocabulary (GPT-2's as a tokenizer.json): an explicit, equal eos_token_id says so.
@@ -76,6 +76,9 @@ public sealed record PretokenizedManifest(string Tokenizer, string? TokenizerPat
         if (tokenizer.Kind == Tokenizer && identity is not null && Mismatch(tokenizer, identity, dir, baseDirectory ?? Directory.GetCurrentDirectory()) is { } mismatch)
             yield return mismatch;
     }
+
+    /// <summary>Who wrote the token files in <paramref name="dir"/>, as the messages say it.</summary>
+    public string WrittenBy(string dir) => $"the token files in {dir} were written by `pipeline data tokenize --tokenizer {Tokenizer}`";
 
     /// <summary>The same kind, another tokenizer: other files, another vocabulary or another EOS token.</summary>
     (string Key, string Message)? Mismatch(TokenizerSpec tokenizer, TokenizerIdentity identity, string dir, string baseDirectory)
