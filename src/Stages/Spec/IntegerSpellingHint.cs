@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using YamlDotNet.RepresentationModel;
 
 namespace Retention.Spec;
@@ -8,8 +9,8 @@ namespace Retention.Spec;
 internal static class IntegerSpellingHint
 {
     /// <summary>"; integers are written in digits: write 100000 ('1e5' reads as a float)", the same without the digits where the
-    /// value has a fraction or is past the field's range, or "" where <paramref name="value"/> is not a float written for an
-    /// integer field.</summary>
+    /// value has a fraction, the field's range where it is a whole number past it, or "" where <paramref name="value"/> is not a
+    /// float written for an integer field.</summary>
     public static string For(YamlNode value, Type? type)
     {
         var t = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
@@ -17,9 +18,13 @@ internal static class IntegerSpellingHint
             || text.IndexOfAny(['.', 'e', 'E']) < 0
             || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
             return "";
-        var fits = t == typeof(int) ? number is >= int.MinValue and <= int.MaxValue : Math.Abs(number) < 9e18;
-        return number == Math.Floor(number) && fits
-            ? $"; integers are written in digits: write {(long)number} ('{text}' reads as a float)"
-            : $"; integers are written in digits, with no fraction or exponent ('{text}' reads as a float)";
+        if (number != Math.Floor(number))
+            return $"; integers are written in digits, with no fraction or exponent ('{text}' reads as a float)";
+        // The digits of a value past the range were refused next, at the range: said now, at once. Exact: 2^63 is a double, long.MaxValue not.
+        var whole = new BigInteger(number);
+        var (min, max) = t == typeof(int) ? ((BigInteger)int.MinValue, (BigInteger)int.MaxValue) : (long.MinValue, long.MaxValue);
+        if (whole > max) return $"; integers are written in digits, but '{text}' is beyond this field's largest value {max}";
+        if (whole < min) return $"; integers are written in digits, but '{text}' is below this field's smallest value {min}";
+        return $"; integers are written in digits: write {whole} ('{text}' reads as a float)";
     }
 }
