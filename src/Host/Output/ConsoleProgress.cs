@@ -28,6 +28,8 @@ public abstract class ConsoleProgress : IRunProgress
     /// <summary>On stderr, as every command writes its notes: a `note:` among the progress lines on stdout was not where
     /// `analyze` (or a script reading stderr) put the same note.</summary>
     public abstract void Note(string message);
+    /// <summary>On stderr too, as the other commands write their warnings: stdout holds the run's progress and results.</summary>
+    public abstract void Warning(string message);
     public abstract void GroupStarted(IReadOnlyList<string> runIds, bool reportsLoss = true);
     public abstract void RunCompletedEarlier(string runId, int count);
 
@@ -175,6 +177,8 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null, Tex
     public override void Info(string message) => output.WriteLine(message);
 
     public override void Note(string message) => errors.WriteLine($"note: {message}");
+
+    public override void Warning(string message) => errors.WriteLine($"warning: {message}");
 }
 
 /// <summary>
@@ -288,10 +292,15 @@ public sealed class LiveProgress(IAnsiConsole console, TextWriter? errors = null
     }
 
     /// <summary>Shown in the top row while the display is live, like any message, and written to stderr when it ends.</summary>
-    public override void Note(string message)
+    public override void Note(string message) => ToStderr($"note: {message}");
+
+    /// <summary>As a note: in the top row while the display is live, on stderr when it ends.</summary>
+    public override void Warning(string message) => ToStderr($"warning: {message}");
+
+    void ToStderr(string line)
     {
-        notes.Enqueue($"note: {message}");
-        lastMessage = $"note: {message}";
+        notes.Enqueue(line);
+        lastMessage = line;
         UpdateSweep();
     }
 

@@ -12,6 +12,9 @@ public interface IRunProgress
     /// <summary>A `note:` (worth knowing, stops nothing): a command-line host writes it on stderr with the notes `analyze` and
     /// the other commands write there, not among the progress lines on stdout; by default it is one more message.</summary>
     void Note(string message) => Info($"note: {message}");
+    /// <summary>A `warning:` (the run goes on, its results may mislead): on stderr as a note is, and as `validate`, `data` and
+    /// `probe` write theirs, so stdout stays the run's progress and results; by default it is one more message.</summary>
+    void Warning(string message) => Info($"warning: {message}");
     /// <summary>These runs train together as one program (they share steps and timing); a display
     /// may show them as one line. Called before their RunStarted. <paramref name="reportsLoss"/>: false for runs that train
     /// nothing (experiment: data), whose steps never carry a loss, so a display does not show one as missing.</summary>

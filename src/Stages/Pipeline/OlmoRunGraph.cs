@@ -177,7 +177,7 @@ public static class OlmoRunGraph
         var shards = RunShardReader.For(cell, progress, stop);
         var validation = DataStream.HeldOut(stream, baseDirectory, stop, tokenizer, shards);
         if (validation.Rows == 0 && data.Packing is { HeldOutEvery: > 0, ValidationRows: > 0 } p)
-            progress.Info($"{cell.RunId}: warning: no validation row (the documents held out, one in data.packing.held_out_every = " +
+            progress.Warning($"{cell.RunId}: no validation row (the documents held out, one in data.packing.held_out_every = " +
                 $"{p.HeldOutEvery:N0}, do not fill a row of {p.RowLength:N0} tokens in a pass over the sources), so validation_loss is NaN; " +
                 "lower held_out_every for a validation loss");
         else if (validation.Rows < data.Packing.ValidationRows && validation.Rows > 0)
@@ -322,7 +322,7 @@ public static class OlmoRunGraph
                     ? $", {100 * probeSeconds / trainSeconds:F1}% of the training steps' time" : ", before any training step"));
             // Once per run, about the last step DAS probed (the untrained model at step 0 is at chance by design).
             foreach (var warning in probes.Select(p => p.Stage).OfType<DasProbe>().Select(d => d.Warning).OfType<string>())
-                progress.Info($"{cell.RunId}: warning: {warning}");
+                progress.Warning($"{cell.RunId}: {warning}");
             await onTrainer.StartNew(trainer.Dispose);
         }
         return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);

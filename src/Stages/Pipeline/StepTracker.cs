@@ -36,6 +36,7 @@ sealed class StepTracker(IRunProgress inner) : IRunProgress
     public void RunFinished(string runId, RunStatus status) => inner.RunFinished(runId, status);
     public void Info(string message) => inner.Info(message);
     public void Note(string message) => inner.Note(message);
+    public void Warning(string message) => inner.Warning(message);
     public void GroupStarted(IReadOnlyList<string> runIds, bool reportsLoss = true) => inner.GroupStarted(runIds, reportsLoss);
     public void RunCompletedEarlier(string runId, int count) => inner.RunCompletedEarlier(runId, count);
 }

@@ -71,6 +71,30 @@ public class LiveProgressTests
         Assert.DoesNotContain("removed b.tmp", console.Output.Split('\n').Where(l => !l.Contains("sweep:")));
     }
 
+    /// <summary>A run's warning (no validation row, DAS on a model that does not do the task) goes to stderr as a note does:
+    /// stdout holds the run's progress and results.</summary>
+    [Fact]
+    public async Task Warnings_go_to_stderr_in_both_displays()
+    {
+        var (output, errors) = (new StringWriter(), new StringWriter());
+        var plain = new PlainProgress(TimeSpan.Zero, output, errors);
+        plain.Info("artifacts: a");
+        ((IRunProgress)plain).Warning("seed-0: no validation row");   // as a run calls it, through the interface
+        Assert.Equal("artifacts: a\n", output.ToString().ReplaceLineEndings("\n"));
+        Assert.Equal("warning: seed-0: no validation row\n", errors.ToString().ReplaceLineEndings("\n"));
+
+        var console = new TestConsole().Interactive();
+        var liveErrors = new StringWriter();
+        await new LiveProgress(console, liveErrors).RunAsync(p =>
+        {
+            p.Warning("seed-1: no validation row");
+            Assert.Equal("", liveErrors.ToString());   // not while the display is drawn
+            return Task.FromResult(0);
+        });
+        Assert.Equal("warning: seed-1: no validation row\n", liveErrors.ToString().ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("no validation row", console.Output.Split('\n').Where(l => !l.Contains("sweep:")));
+    }
+
     [Fact]
     public void Redirected_logs_print_one_line_per_group_trained_together()
     {

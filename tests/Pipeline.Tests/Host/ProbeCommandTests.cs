@@ -12,14 +12,14 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
 
-    /// <summary>What the training run of <see cref="TrainedRun"/> printed.</summary>
-    string runLog = "";
+    /// <summary>What the training run of <see cref="TrainedRun"/> printed: both streams, stdout, stderr.</summary>
+    string runLog = "", runOut = "", runErr = "";
 
     /// <summary>A copy of the collection's 60-step, 2-layer OLMo run with DAS at (1, tok1) and the Fourier readout at (1, tok2),
     /// with its olmo.yaml, in this test's folder: the run directory.</summary>
     string TrainedRun()
     {
-        runLog = trained.Log;
+        (runLog, runOut, runErr) = (trained.Log, trained.Out, trained.Err);
         return trained.CopyTo(dir);
     }
 
@@ -57,7 +57,10 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
         // Chance is at least 1/2 with two labels, so below 75% is below the threshold whatever the labels' balance.
         double lastBase = (double)trained[0]["base_accuracy"]!;
         Assert.True(lastBase < 0.75, $"base accuracy {lastBase} at step 60");
-        Assert.Single(runLog.Split('\n'), l => l.Contains("warning: DAS at step 60 (cmp", StringComparison.Ordinal) && l.Contains("IIA there says little"));
+        // On the run's stderr, as `warning: RUN: DAS at step …`, not among its progress lines on stdout.
+        Assert.Single(runErr.Split('\n'), l => l.StartsWith("warning: ", StringComparison.Ordinal)
+            && l.Contains(": DAS at step 60 (cmp", StringComparison.Ordinal) && l.Contains("IIA there says little"));
+        Assert.DoesNotContain("DAS at step", runOut);
         Assert.DoesNotContain("DAS at step 30", runLog);
         Assert.Contains($"warning: DAS at step 60 (cmp", err);   // on stderr, as validate and advise warn
         // The scan's warnings name their sites: each position below the threshold (75% at least), with the numbers of its pairs.

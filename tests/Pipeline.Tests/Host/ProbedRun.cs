@@ -14,16 +14,22 @@ public sealed class ProbedRun : IDisposable
 
     readonly string folder = Directory.CreateTempSubdirectory("probed-run-").FullName;
 
-    readonly Lazy<string> log;
+    readonly Lazy<(string Out, string Err)> log;
 
     /// <summary>What the training run printed (stdout and stderr).</summary>
-    public string Log => log.Value;
+    public string Log => log.Value.Out + log.Value.Err;
+
+    /// <summary>What the training run printed on stdout alone (its progress and results).</summary>
+    public string Out => log.Value.Out;
+
+    /// <summary>What the training run printed on stderr alone (its notes and warnings).</summary>
+    public string Err => log.Value.Err;
 
     /// <summary>Trained at its first use, so that a test of the collection that trains a run of its own, run alone, does not wait
     /// for this one too.</summary>
     public ProbedRun() => log = new(Train);
 
-    string Train()
+    (string Out, string Err) Train()
     {
         TinyCorpus.WriteShard(folder);
         File.WriteAllText(Path.Combine(folder, "olmo.yaml"), string.Join('\n', [
@@ -32,7 +38,7 @@ public sealed class ProbedRun : IDisposable
         ]) + "\n");
         var run = CliProcess.Run(folder, Limit, "run", "olmo.yaml", "--set", "train.steps=60", "--artifacts", "a", "--no-analysis");
         if (run.Exit != 0) throw new InvalidOperationException($"the probed run did not train (exit {run.Exit}):\n{run.Err}{run.Out}");
-        return run.Out + run.Err;
+        return (run.Out, run.Err);
     }
 
     /// <summary>Copies the project (olmo.yaml, shards/ and the sweep a/olmo) into <paramref name="dir"/>; returns the copy's run
