@@ -55,7 +55,7 @@ public static class DataBench
                 tokens ??= collected;
                 ratios.Add(row.TokensPerSecond / rawRow.TokensPerSecond);
                 log($"{threads} thread(s), #{repeat + 1}: raw tokenizer {rawRow.TokensPerSecond / 1e6:F2} M tokens/s; text → batches " +
-                    $"{row.TokensPerSecond / 1e6:F2} M tokens/s = {ratios[^1]:F2} of it ({row.Tokens:N0} tokens, {row.Documents} documents, {row.Seconds:F2}s)");
+                    $"{row.TokensPerSecond / 1e6:F2} M tokens/s = {ratios[^1]:F2} of it ({row.Tokens:N0} tokens in rows of seq_len + 1, {row.Documents} documents, {row.Seconds:F2}s)");
                 rows.AddRange([rawRow, row]);
             }
             log($"{threads} thread(s): text → batches at {Median(ratios):F2} of the raw tokenizer (median of {ratios.Count}; " +
@@ -102,7 +102,7 @@ public static class DataBench
         long count = 0, docs = 0;
         foreach (var batch in DataStream.Open(spec, c.BaseDirectory, new DataQualityLog(), ct: ct, tokenizer: tokenizer))
         {
-            count += (long)batch.Batch.BatchSize * batch.Batch.SeqLen;
+            count += batch.Batch.StreamTokens;   // rows × (seq_len + 1), as a data run counts them; rows × seq_len left out a token a row
             docs = batch.After.Packer.DocumentIndex;
             collected?.AddRange(batch.Batch.Tokens);
         }

@@ -76,7 +76,7 @@ public static class DataRunGraph
             {
                 foreach (var row in b.Injections) injections.Append(row);
                 (lastStep, cursor) = (b.Step, b.After);
-                tokens += b.Batch.Tokens.Length;
+                tokens += b.Batch.StreamTokens;
                 progress.Step(cell.RunId, b.Step, null, new DataCounts(b.After.Packer.DocumentIndex, tokens));
                 return Task.CompletedTask;
             }, failure);

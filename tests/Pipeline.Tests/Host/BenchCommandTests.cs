@@ -47,11 +47,11 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         // The tokenizer and the stream are deterministic: every measurement handled the same tokens.
         Assert.Single(raw.Select(r => (long)r["tokens"]!).Distinct());
         var streamed = Assert.Single(text.Select(r => (long)r["tokens"]!).Distinct());
-        Assert.Equal(0, streamed % (64 * 2));   // whole batches of 2 rows × 64 tokens
-        Assert.InRange(streamed, 1, (long)raw[0]["tokens"]! + 400 + 64 * 2 * 20);   // the text, an EOS per document and some injected instances
+        Assert.Equal(0, streamed % (65 * 2));   // whole batches of 2 rows × (64 + 1) tokens, as a data run counts them
+        Assert.InRange(streamed, 1, (long)raw[0]["tokens"]! + 400 + 65 * 2 * 20);   // the text, an EOS per document and some injected instances
         Assert.All(rows, r => Assert.True((double)r["tokens_per_s"]! > 0));
         // The pre-tokenized file is written from the stream's rows (64 inputs + the last target each) and read back whole.
-        Assert.Equal(streamed / 64 * 65, (long)rows.Single(r => (string?)r["path"] == "pretokenized")["tokens"]!);
+        Assert.Equal(streamed, (long)rows.Single(r => (string?)r["path"] == "pretokenized")["tokens"]!);
 
         var bad = Pipeline("bench", "data", "--source", "shards/a.jsonl", "--repeats", "0");
         Assert.Equal(2, bad.Exit);

@@ -9,5 +9,9 @@ public sealed record TokenBatch(long Step, int BatchSize, int RowLength, int[] T
 {
     public int SeqLen => RowLength - 1;
 
+    /// <summary>The tokens this batch read from the stream: rows × (seq_len + 1), as rows are cut from it without overlap.
+    /// What a data run's progress and `bench data` both count, so their tokens and tokens/s are the same figure.</summary>
+    public long StreamTokens => (long)BatchSize * RowLength;
+
     public ReadOnlySpan<int> Row(int row) => Tokens.AsSpan(row * RowLength, RowLength);
 }

@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// `pipeline bench data` and a data run's progress count the same tokens: rows × (seq_len + 1), what the stream read from the
+/// tokenizer's output (rows are cut from it without overlap). The bench counted rows × seq_len, a token a row fewer than the
+/// run's line and than its own pre-tokenized row, written from the same batches.
+/// </summary>
+public sealed class DataTokenCountsCliTests() : InTempFolder("data-token-counts-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    /// <summary>140 documents "a": one cl100k token each (the default tokenizer, offline), and an EOS, 280 tokens a pass.
+    /// Rows of 64 + 1 tokens, 2 a batch: 2 whole batches of 130 tokens, 260 tokens, whichever few documents the bench's
+    /// 1-in-1000 held-out slice takes (each takes 2 tokens of the 20 left over).</summary>
+    const int Documents = 140, SeqLen = 64, BatchSize = 2, Batches = 2;
+    const long Tokens = Batches * BatchSize * (SeqLen + 1);
+
+    void WriteCorpus()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "shards"));
+        File.WriteAllLines(Path.Combine(dir, "shards", "a.jsonl"),
+            Enumerable.Range(0, Documents).Select(i => $"{{\"id\": \"d{i}\", \"text\": \"a\"}}"));
+    }
+
+    [Fact]
+    public void Bench_data_counts_the_tokens_of_its_rows_with_their_last_target()
+    {
+        WriteCorpus();
+        var (exit, output, err) = CliProcess.Run(dir, Limit, "bench", "data", "--source", "shards/a.jsonl", "--threads", "1",
+            "--epochs", "1", "--repeats", "1", "--seq-len", $"{SeqLen}", "--batch-size", $"{BatchSize}", "--task-frequency", "0");
+        Assert.True(exit == 0, err + output);
+        var path = output.Split('\n').Single(l => l.StartsWith("recorded: ", StringComparison.Ordinal))["recorded: ".Length..].Trim();
+        var rows = ArrowRows.Read(Path.Combine(dir, path));
+        long TokensOf(string kind) => (long)rows.Single(r => (string?)r["path"] == kind)["tokens"]!;
+
+        Assert.Equal(Documents, TokensOf("raw tokenizer"));   // one token a document, as the expectation takes
+        Assert.Equal(Tokens, TokensOf("text"));   // was 2 × 2 × 64 = 256
+        Assert.Equal(Tokens, TokensOf("pretokenized"));   // written from the same batches, whole rows
+        Assert.Contains($"({Tokens:N0} tokens in rows of seq_len + 1, ", output);
+    }
+
+    [Fact]
+    public void A_data_runs_progress_counts_the_same_tokens()
+    {
+        WriteCorpus();
+        File.WriteAllText(Path.Combine(dir, "d.yaml"), "name: d\nexperiment: data\n" +
+            $"data: {{sources: [{{paths: [shards/*.jsonl], epochs: 1}}], packing: {{seq_len: {SeqLen}, batch_size: {BatchSize}, held_out_every: 0}}}}\n" +
+            $"train: {{steps: {Batches}}}\n");
+        var (exit, output, err) = CliProcess.Run(dir, Limit, "run", "d.yaml", "--artifacts", "a", "--no-analysis");
+        Assert.True(exit == 0, err + output);
+        var end = Regex.Match(output, @"default: done: 2 steps in .*; documents ([\d,]+) tokens ([\d,]+) \[1/1 runs completed\]");
+        Assert.True(end.Success, output);
+        Assert.Equal(Tokens, long.Parse(end.Groups[2].Value.Replace(",", "")));
+    }
+}
