@@ -201,7 +201,9 @@ public sealed class LiveProgress(IAnsiConsole console, TextWriter? errors = null
     readonly ConcurrentDictionary<string, double> losses = new();
     readonly ConcurrentDictionary<IReadOnlyList<string>, long> lossSteps = new(ReferenceEqualityComparer.Instance);
     readonly ConcurrentQueue<string> messages = new();
-    readonly List<string> failures = [];
+    /// <summary>Lines said after the display of runs that did not complete, and of data runs that did (what they read is
+    /// their result, as the redirected log's end line says it; a training run's is in its tables).</summary>
+    readonly List<string> ends = [];
     readonly Tally tally = new();
     int running, total;
     string lastMessage = "";
@@ -221,7 +223,7 @@ public sealed class LiveProgress(IAnsiConsole console, TextWriter? errors = null
             });
         foreach (var m in messages) console.MarkupLine(Markup.Escape(m));
         foreach (var n in notes) errors.WriteLine(n);   // after the display, which stderr lines written under it would garble
-        lock (failures) foreach (var f in failures) console.MarkupLine(Markup.Escape(f));
+        lock (ends) foreach (var f in ends) console.MarkupLine(Markup.Escape(f));
         console.MarkupLine(Markup.Escape(tally.Text(total)));
         return result;
     }
@@ -267,7 +269,8 @@ public sealed class LiveProgress(IAnsiConsole console, TextWriter? errors = null
     {
         tally.Add(status.State);
         Interlocked.Decrement(ref running);
-        if (status.State != "completed") lock (failures) failures.Add($"{runId}: {Describe(status, read.GetValueOrDefault(runId))}");
+        var data = read.GetValueOrDefault(runId);
+        if (status.State != "completed" || data is not null) lock (ends) ends.Add($"{runId}: {Describe(status, data)}");
         var runs = groups.Of(runId);
         if (runs[^1] == runId && rows.TryRemove(runs, out var row))
         {

@@ -61,6 +61,45 @@ public class DataProgressLineTests
         Assert.Equal("  seed-0: done: 1 steps in 1.0s (1 steps/s overall, first step and table writing included) [1/1 runs completed]", lines[2]);
     }
 
+    /// <summary>On a terminal the totals were nowhere once the display ended (its rows are cleared): only a redirected log
+    /// said them. The same end line as that log's, without its tally (the display ends with its own).</summary>
+    [Fact]
+    public async Task The_live_display_ends_with_a_completed_data_runs_totals()
+    {
+        var console = new TestConsole().Interactive();
+        console.Profile.Width = 200;   // the line whole, not wrapped at the test console's 80 columns
+        await new LiveProgress(console).RunAsync(p =>
+        {
+            p.GroupStarted(["default"], reportsLoss: false);
+            p.RunStarted("default", 0, 1, 2);
+            p.Step("default", 1, null, new DataCounts(3, 132));
+            p.Step("default", 2, null, new DataCounts(7, 264));
+            p.RunFinished("default", RunStatus.Completed(2, 1.0));
+            return Task.FromResult(0);
+        });
+        var lines = console.Output.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).ToList();   // the cleared display leaves blanks
+        var end = lines.IndexOf("default: done: 2 steps in 1.0s (2 steps/s overall, first step and table writing included); documents 7 tokens 264");
+        Assert.True(end >= 0, console.Output);
+        Assert.Equal("1/1 runs completed", lines[end + 1]);
+    }
+
+    [Fact]
+    public async Task The_live_display_says_no_end_line_for_a_completed_training_run()
+    {
+        var console = new TestConsole().Interactive();
+        console.Profile.Width = 200;
+        await new LiveProgress(console).RunAsync(p =>
+        {
+            p.GroupStarted(["seed-0"]);
+            p.RunStarted("seed-0", 0, 1, 1);
+            p.Step("seed-0", 1, 2.5);
+            p.RunFinished("seed-0", RunStatus.Completed(1, 1.0));
+            return Task.FromResult(0);
+        });
+        Assert.DoesNotContain("done:", console.Output);   // as before: its results are its tables
+        Assert.Contains("1/1 runs completed", console.Output);
+    }
+
     [Fact]
     public async Task The_live_display_shows_a_data_runs_counts_in_its_row()
     {
