@@ -161,3 +161,21 @@ public class ShippedAnalysisSweepCoverageTests
         Assert.True(loaded.AnalysisWarnings.Count == 0, string.Join('\n', loaded.AnalysisWarnings.Select(w => w.Message)));
     }
 }
+
+/// <summary>data-injection-preview keeps apart the runs of each schedule (tasks' counts by tokens per step and steps) and
+/// pools its bad lines on purpose, so a sweep of data.packing.seq_len, batch_size or train.steps greets the user with no
+/// warning: the plot, which blended such runs, and the quality table, which counts each bad line of the corpus once
+/// whatever the run that met it, were named.</summary>
+public class ShippedDataPreviewScheduleSweepTests
+{
+    [Theory]
+    [InlineData("data.packing.seq_len", "[256,512]")]
+    [InlineData("data.packing.batch_size", "[8,16]")]
+    [InlineData("train.steps", "[100,300]")]
+    public void A_schedule_sweep_is_not_warned(string key, string values)
+    {
+        var loaded = SpecLoader.Load(Pipeline.RepoFiles.Pipeline("data-injection-preview.yaml"), "cpu", [$"sweep.{key}={values}"]);
+        Assert.Equal(2, loaded.Spec.Sweep[key].Count);   // the sweep the check judged
+        Assert.True(loaded.AnalysisWarnings.Count == 0, string.Join('\n', loaded.AnalysisWarnings.Select(w => w.Message)));
+    }
+}
