@@ -99,6 +99,37 @@ sealed class CliProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>SIGSTOP, returning once every thread of the process is stopped (each /proc/PID/task/TID/stat says T), or it has
+    /// exited: `kill` returns when the signal is queued, and a thread then in a system call (removing a folder, say) finishes
+    /// it first. What the caller then sees of the process's files stays so until SIGCONT or SIGKILL.</summary>
+    public void Stop(TimeSpan timeout)
+    {
+        Signal(19);
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && !AllThreadsStopped(process.Id))
+        {
+            if (clock.Elapsed > timeout) throw new TimeoutException($"pid {process.Id} not stopped within {timeout} of SIGSTOP");
+            Thread.Sleep(1);
+        }
+    }
+
+    /// <summary>Whether every thread of <paramref name="pid"/> is stopped (T, or t under a tracer) or gone (a thread that ended
+    /// while listed, a zombie).</summary>
+    static bool AllThreadsStopped(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid}/task").All(task =>
+            {
+                string stat;
+                try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return true; }
+                return stat[(stat.LastIndexOf(')') + 2)..][0] is 'T' or 't' or 'Z' or 'X';   // "tid (comm) STATE ..."
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return true; }   // the process is gone
+    }
+
     /// <summary>This process ignores SIGINT (bit 1 of /proc/self/status's SigIgn mask), and so will the programs it starts.</summary>
     public static bool SigIntIgnored { get; } = File.Exists("/proc/self/status") && File.ReadLines("/proc/self/status")
         .FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) is { } line
