@@ -421,7 +421,12 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.True(exit == 0, output + err);
         Assert.Matches(@"single  width-4_seed-0 +[0-9.]+ steps/s \([0-9.]+s for 1 step on cpu\)\n", output);
         Assert.Matches(@"batched 1 cell together: .* \([0-9.]+s for 1 step on cpu\)\n", output);
-        Assert.DoesNotMatch(@"\b1 (steps|cells|trainers)\b", output);
+        Assert.Matches(@"bucketed 1 trainer \(4\): ", output);
+        // A count of 1 said in the plural, not a rate's last digit: "\b1 steps" also matched "213.1 steps/s" (rightly plural).
+        const string pluralOne = @"(?<![0-9.,])1 (steps|cells|trainers)\b(?!/)";
+        Assert.Matches(pluralOne, "(0.00s for 1 steps on cpu)");
+        Assert.DoesNotMatch(pluralOne, "213.1 steps/s (11 cells, 21 steps)");
+        Assert.DoesNotMatch(pluralOne, output);
     }
 
     /// <summary>SQL that parses but names a table the runs lack failed the first timed query after the copies, exit 1, as a
