@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Retention.Messages;
 using Retention.Pipeline;
 using Spectre.Console;
 
@@ -35,11 +36,12 @@ public abstract class ConsoleProgress : IRunProgress
 
     /// <remarks>A run's seconds run from its training's start to its files written: its first step, the exact metrics and
     /// the tables' completion are in them, as the progress line's rate (timed between steps) leaves them out, so on a short
-    /// run this rate is well below that one; it says so, as it is not the training's pace.</remarks>
+    /// run this rate is well below that one; it says so, as it is not the training's pace. A count of one is singular ("1 step
+/// in 1.0s"), the rate plural ("1 steps/s"): "1 steps in" read as a slip.</remarks>
     protected static string Describe(RunStatus s) => s.State switch
     {
-        "completed" when s.FromStep > 0 => $"done: {s.Steps} steps, {s.AttemptSteps} of them after resuming at {s.FromStep}, in {s.Seconds:F1}s ({Overall(s.AttemptSteps, s.Seconds)})",
-        "completed" => $"done: {s.Steps} steps in {s.Seconds:F1}s ({Overall(s.Steps, s.Seconds)})",
+        "completed" when s.FromStep > 0 => $"done: {Counted.Of(s.Steps, "step")}, {s.AttemptSteps} of them after resuming at {s.FromStep}, in {s.Seconds:F1}s ({Overall(s.AttemptSteps, s.Seconds)})",
+        "completed" => $"done: {Counted.Of(s.Steps, "step")} in {s.Seconds:F1}s ({Overall(s.Steps, s.Seconds)})",
         "failed" => $"failed: {s.Error}",
         _ => $"{s.State} at step {s.Steps} after {s.Seconds:F1}s",
     };
@@ -127,7 +129,7 @@ public sealed class PlainProgress(TimeSpan every, TextWriter? output = null, Tex
         state.GetOrAdd(runs, _ => new Group { Runs = runs, Total = totalSteps, Clock = Stopwatch.StartNew() });
         if (runs[^1] == runId)   // one line per group, when its last run is registered
             output.WriteLine($"[{string.Join(",", runs.Select(r => indices.GetValueOrDefault(r) + 1).Order().Take(3))}{(runs.Count > 3 ? ",…" : "")}/{count}] " +
-                             $"{GroupName(runs)}: {totalSteps} steps");
+                             $"{GroupName(runs)}: {Counted.Of(totalSteps, "step")}");
     }
 
     public override void Step(string runId, long step, double? trainLoss, DataCounts? data = null)

@@ -96,8 +96,8 @@ public static class SweepStatus
         if (o.Ended is { } ended)
             return ended.State switch
             {
-                "completed" when ended.FromStep > 0 => new(run, "completed", $"{ended.Steps:N0} steps, the last {ended.AttemptSteps:N0} in {Duration(ended.Seconds)}"),
-                "completed" => new(run, "completed", $"{ended.Steps:N0} steps in {Duration(ended.Seconds)}"),
+                "completed" when ended.FromStep > 0 => new(run, "completed", $"{Steps(ended.Steps)}, the last {ended.AttemptSteps:N0} in {Duration(ended.Seconds)}"),
+                "completed" => new(run, "completed", $"{Steps(ended.Steps)} in {Duration(ended.Seconds)}"),
                 "failed" => new(run, "failed", ended.Error ?? "(no message)"),
                 "interrupted" => new(run, "interrupted", $"stopped at step {ended.Steps:N0}; {Continue(o)} to continue"),
                 _ => new(run, "failed", ended.Error is { } why ? $"{ended.State}: {why}" : $"{ended.State} at step {ended.Steps:N0}"),
@@ -287,6 +287,9 @@ public static class SweepStatus
     static string LastLine(string? log, Func<string, bool> which) =>
         TaskLog.Read(log, which).LastLine is { } line ? $": {line}" : "";
 
+
+    /// <summary>"1 step", "4,000 steps": a run of one step read "1 steps in 0.4 s".</summary>
+    static string Steps(long n) => $"{n:N0} {(n == 1 ? "step" : "steps")}";
 
     /// <summary>Tenths under 10 s: a short run (a CPU profile's, a test's) read "in 0 s", as though it had done nothing.</summary>
     static string Duration(double seconds) => seconds < 9.95 ? $"{seconds:F1} s" : seconds < 120 ? $"{seconds:F0} s"

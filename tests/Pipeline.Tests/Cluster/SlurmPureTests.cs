@@ -385,6 +385,14 @@ public class SlurmPureTests
     public void A_completed_runs_time_is_said_to_the_tenth_under_ten_seconds(double seconds, string detail) =>
         Assert.Equal(detail, SweepStatus.Classify("a", new(RunStatus.Completed(40, seconds), Started, false, "7_0")).Detail);
 
+    /// <summary>A one-step run read "1 steps in 0.4 s".</summary>
+    [Fact]
+    public void A_completed_run_of_one_step_says_1_step()
+    {
+        Assert.Equal("1 step in 0.4 s", SweepStatus.Classify("a", new(RunStatus.Completed(1, 0.4), Started, false, "7_0")).Detail);
+        Assert.Equal("4,000 steps in 12 s", SweepStatus.Classify("a", new(RunStatus.Completed(4000, 12), Started, false, "7_0")).Detail);
+    }
+
     [Fact]
     public void Once_the_scheduler_lets_go_the_run_directory_and_the_end_state_say_how_it_ended()
     {

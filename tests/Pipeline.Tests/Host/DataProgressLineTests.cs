@@ -58,7 +58,7 @@ public class DataProgressLineTests
         progress.RunFinished("seed-0", RunStatus.Completed(1, 1.0));
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("  seed-0: step 1/1 loss 2.5 - steps/s ETA --:--:--", lines[1]);
-        Assert.Equal("  seed-0: done: 1 steps in 1.0s (1 steps/s overall, first step and table writing included) [1/1 runs completed]", lines[2]);
+        Assert.Equal("  seed-0: done: 1 step in 1.0s (1 steps/s overall, first step and table writing included) [1/1 runs completed]", lines[2]);
     }
 
     /// <summary>On a terminal the totals were nowhere once the display ended (its rows are cleared): only a redirected log

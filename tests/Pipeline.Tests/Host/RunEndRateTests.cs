@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Retention.Host.Output;
 using Retention.Pipeline;
+using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
 
@@ -29,6 +30,39 @@ public class RunEndRateTests() : InTempFolder("run-end-rate-")
         Assert.Contains("done: 100 steps, 40 of them after resuming at 60, in 2.0s (20 steps/s overall, first step and table writing included)",
             EndLine(new RunStatus("completed", 100, 2.0, FromStep: 60)));
         Assert.Contains("done: 5 steps in 2.0s (2.5 steps/s overall, first step and table writing included)", EndLine(RunStatus.Completed(5, 2.0)));
+    }
+
+    /// <summary>A one-step run read "[1/1] r: 1 steps" and "done: 1 steps in 1.0s (1 steps/s ...)": the count is singular now,
+    /// the rate stays plural, and the data counts after it are untouched.</summary>
+    [Fact]
+    public void A_one_step_run_says_1_step_and_keeps_the_rate_plural()
+    {
+        var output = new StringWriter();
+        var progress = new PlainProgress(TimeSpan.Zero, output);
+        progress.GroupStarted(["r"], reportsLoss: false);
+        progress.RunStarted("r", 0, 1, 1);
+        progress.Step("r", 1, null, new DataCounts(1, 5));
+        progress.RunFinished("r", RunStatus.Completed(1, 1.0));
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("[1/1] r: 1 step", lines[0]);
+        Assert.Equal("  r: done: 1 step in 1.0s (1 steps/s overall, first step and table writing included); documents 1 tokens 5 [1/1 runs completed]",
+            lines[^1]);
+        Assert.Contains("done: 2 steps in 1.0s (2 steps/s overall", EndLine(RunStatus.Completed(2, 1.0)));   // plural from 2 on
+    }
+
+    /// <summary>The same through the CLI: a data run of one step.</summary>
+    [Fact]
+    public void A_one_step_data_run_says_1_step_from_its_first_line_to_its_end()
+    {
+        TinyCorpus.WriteShard(dir);
+        File.WriteAllText(Path.Combine(dir, "d.yaml"), "name: d\nexperiment: data\n" +
+            $"data: {{sources: [{{paths: [shards/*.jsonl]}}], tokenizer: {TinyCorpus.ByteTokenizerYaml()}, packing: {{seq_len: 32, batch_size: 4, held_out_every: 0}}}}\n" +
+            "train: {steps: 1}\n");
+        var (exit, output, err) = CliProcess.Run(dir, TimeSpan.FromMinutes(2), "run", "d.yaml", "--artifacts", "a", "--no-analysis");
+        Assert.True(exit == 0, output + err);
+        Assert.Contains("] default: 1 step\n", output);
+        Assert.Matches(@"default: done: 1 step in [0-9.]+s \([0-9.]+ steps/s overall, first step and table writing included\); documents \d+ tokens 132 \[", output);
+        Assert.DoesNotMatch(@"(?<![0-9.,])1 steps\b(?!/)", output);
     }
 
     [Fact]
