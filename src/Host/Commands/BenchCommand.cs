@@ -215,9 +215,12 @@ public static class BenchCommand
                 BenchFolder.Check(r.GetValue(artifacts)!);
                 config = config with { Paths = r.GetValue(paths) is { Length: > 0 } given ? given : await BrownShardsAsync(ct) };
                 var rows = await DataBench.RunAsync(config, Console.WriteLine, ct, m => Console.Error.WriteLine($"warning: {m}"));
-                // What the 4M model (6,963,200 parameters) consumes on an H100 (796 TFLOP/s bf16 measured, platform notes).
+                // What the 4M model (6,963,200 parameters) consumes on an H100 (796 TFLOP/s bf16 measured, platform notes), in the
+                // stream's tokens as the rates above count them, to two decimals as they are.
                 foreach (var mfu in new[] { 0.1, 0.3 })
-                    Console.WriteLine($"the 4M model at {mfu:P0} MFU on an H100 needs {DataBench.RequiredTokensPerSecond(6_963_200, 796e12, mfu) / 1e6:F1} M tokens/s");
+                    Console.WriteLine($"the 4M model at {mfu:P0} MFU on an H100 needs " +
+                        $"{DataBench.RequiredTokensPerSecond(6_963_200, 796e12, mfu, config.SeqLen) / 1e6:F2} M tokens/s in rows of seq_len + 1 " +
+                        $"(it trains on {config.SeqLen:N0} of each row's {config.SeqLen + 1:N0})");
                 Console.WriteLine($"recorded: {await DataBench.RecordAsync(rows, r.GetValue(artifacts)!)}");
                 return 0;
             }

@@ -39,6 +39,10 @@ public sealed class DataTokenCountsCliTests() : InTempFolder("data-token-counts-
         Assert.Equal(Tokens, TokensOf("text"));   // was 2 × 2 × 64 = 256
         Assert.Equal(Tokens, TokensOf("pretokenized"));   // written from the same batches, whole rows
         Assert.Contains($"({Tokens:N0} tokens in rows of seq_len + 1, ", output);
+        // The model's demand in the same count: 0.1 · 796e12 / (6 · 6,963,200) = 1.905 M trained positions/s, × 65 / 64 =
+        // 1.935 M tokens/s (it printed 1.9, the positions); at 30%, 5.716 M × 65 / 64 = 5.805 M.
+        Assert.Matches(@"the 4M model at 10 ?% MFU on an H100 needs 1\.94 M tokens/s in rows of seq_len \+ 1 \(it trains on 64 of each row's 65\)\n", output);
+        Assert.Matches(@"the 4M model at 30 ?% MFU on an H100 needs 5\.81 M tokens/s in rows of seq_len \+ 1 ", output);
     }
 
     [Fact]
