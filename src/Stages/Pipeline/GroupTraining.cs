@@ -23,12 +23,12 @@ static class GroupTraining
         var dataRoot = first.Spec.Data is null ? null : Path.GetFullPath(sweep.DataDirectory);
         var (ids, absoluteIdsFrom) = dataRoot is null ? (null, null) : DocumentIdScheme.For(earlier, dataRoot, sweep.RunDir(first.RunId));
         if (absoluteIdsFrom is not null)
-            progress.Info($"{first.RunId}: documents without an id keep the ids it started with, absolute paths under {absoluteIdsFrom} " +
+            progress.Note($"{first.RunId}: documents without an id keep the ids it started with, absolute paths under {absoluteIdsFrom} " +
                 "(it first trained before ids were relative paths), so its held-out split does not change");
         var shared = Provenance(first.Spec, dataRoot, ids, absoluteIdsFrom);
         var provenanceOf = cells.ToDictionary(c => c.RunId, c => shared with { EarlierAttempts = earlierOf[c.RunId]?.History() });
         if (earlierOf[first.RunId] is { } before && before.Version != shared.Version)
-            progress.Info($"{first.RunId}: trained so far by version {before.Version}, continued by {shared.Version}: its steps from " +
+            progress.Warning($"{first.RunId}: trained so far by version {before.Version}, continued by {shared.Version}: its steps from " +
                 "the checkpoint on are computed by this version (results can differ from an uninterrupted run's, by float rounding " +
                 "or more); provenance.json lists each attempt's version");
         var clock = System.Diagnostics.Stopwatch.StartNew();

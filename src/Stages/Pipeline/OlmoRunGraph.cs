@@ -181,7 +181,7 @@ public static class OlmoRunGraph
                 $"{p.HeldOutEvery:N0}, do not fill a row of {p.RowLength:N0} tokens in a pass over the sources), so validation_loss is NaN; " +
                 "lower held_out_every for a validation loss");
         else if (validation.Rows < data.Packing.ValidationRows && validation.Rows > 0)
-            progress.Info($"{cell.RunId}: the held-out documents fill {validation.Rows} of the {data.Packing.ValidationRows} validation rows asked for");
+            progress.Note($"{cell.RunId}: the held-out documents fill {validation.Rows} of the {data.Packing.ValidationRows} validation rows asked for");
         var evaluator = new OlmoEvaluator(validation, OlmoEvaluator.TaskSets(data.Tasks, tokenizer, olmo.EvalInstances),
             references: ReferenceSets(olmo.ReferenceTasks, tokenizer, data.Packing.SeqLen));
         using var trainerThread = new DedicatedThreadScheduler($"trainer {cell.RunId}");

@@ -138,7 +138,8 @@ public class MovedProjectResumeTests() : InTempFolder("moved-resume-")
         var resumed = CliProcess.Run(moved, Limit, "run", "pipelines/tiny.yaml", "--artifacts", "cut", "--no-analysis", "--resume");
         AssertResumed(resumed, Path.Combine(moved, "cut", "tiny"));
         var first = Path.Combine(project, "pipelines");   // where its relative paths first resolved: the folder before the move
-        Assert.Contains($"keep the ids it started with, absolute paths under {first}", resumed.Out);
+        Assert.Contains($"note: default: documents without an id keep the ids it started with, absolute paths under {first}", resumed.Err);
+        Assert.DoesNotContain("keep the ids it started with", resumed.Out);   // a note, on stderr: stdout keeps the progress
         var now = Provenance(Path.Combine(moved, "cut", "tiny", "runs", "default"));
         Assert.Equal("absolute", now.GetProperty("document_ids").GetString());
         Assert.Equal(first, now.GetProperty("absolute_ids_from").GetString());

@@ -95,7 +95,7 @@ public class SyntheticAttemptRecordTests() : InTempFolder("syn-attempts-")
             var second = new StopAt(at + 100, stop);
             var stopped = await Run(second, stop.Token, resume: true);
             Assert.All(stopped.Runs, r => Assert.Equal("interrupted", r.Status.State));
-            Assert.Contains(second.Messages, m => m.StartsWith($"width-2: trained so far by version {older}, continued by {SweepContract.CodeVersion}",
+            Assert.Contains(second.Messages, m => m.StartsWith($"warning: width-2: trained so far by version {older}, continued by {SweepContract.CodeVersion}",
                 StringComparison.Ordinal));
         }
         long secondAt = PipelineRunner.ReadStatus(RunDir(Runs[0]))!.Steps;
