@@ -34,6 +34,7 @@ public sealed record LoadedPipeline(
     /// while it runs to point at: at DuckDB's line of a literal block. A step declared by a --set (no lines) is absent.</summary>
     public IReadOnlyDictionary<string, Analysis.SqlDeclaration> AnalysisDeclaredAt { get; init; } = new Dictionary<string, Analysis.SqlDeclaration>();
 
-    /// <summary>Swept keys the analysis section would mix (one warning per key; empty when the analysis was not checked).</summary>
+    /// <summary>Swept keys the analysis section would mix (one warning per key; none when the analysis was not checked), and
+    /// the spec's other warnings: presets trained at one shape, held-out documents nothing uses (validate, run and submit print them).</summary>
     public IReadOnlyList<Analysis.SweptKeyWarning> AnalysisWarnings { get; init; } = [];
 }
