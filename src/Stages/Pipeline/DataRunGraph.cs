@@ -18,7 +18,8 @@ public sealed record SourceRow(long Step, string Source, long Documents);
 ///   stream (DataStream: source |> tokenize |> pack |> batch |> inject) |> records |> write
 ///
 /// It writes batches.arrow, sources.arrow (documents delivered per source, for checking a mix's
-/// weights), injections.arrow (every injected instance: step, row, offset, task, instance id), data_quality.arrow and data_cursor.json (where the stream stopped, the cursor
+/// weights), injections.arrow (every injected instance: step, row, offset, task, instance id), tasks.arrow (each task's
+/// data.tasks settings, as an OLMo run's), data_quality.arrow and data_cursor.json (where the stream stopped, the cursor
 /// a training checkpoint would save), so a data mix and its injection schedule can be checked
 /// with SQL before any GPU time is spent.
 /// </summary>
@@ -56,6 +57,8 @@ public static class DataRunGraph
         var tokenizer = TextTokenizer.Create(data.Tokenizer, baseDirectory, stop);   // built once, shared with the stream; a first gpt2 use fetches
         var eos = tokenizer.EosId;
         var shards = RunShardReader.For(cell, progress, stop);
+        // The tasks' settings as an OLMo run records them: what their injections are checked against in SQL (frequency, gap).
+        await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), OlmoRunGraph.TasksTable, [.. data.Tasks.Select(TaskRow.Of)]);
         await using var batches = ArrowRowWriter<BatchRow>.Create(Path.Combine(cell.RunDir, "batches.arrow"), Batches);
         await using var sources = ArrowRowWriter<SourceRow>.Create(Path.Combine(cell.RunDir, "sources.arrow"), Sources);
         await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);

@@ -37,7 +37,7 @@ public static class RunTables
             .. Probes.OlmoProbes.Tables(spec),
         ],
         "data" => [("batches", DataRunGraph.Batches.Schema), ("sources", DataRunGraph.Sources.Schema), ("injections", DataTables.Injections.Schema),
-            ("data_quality", DataQualityLog.Table.Schema)],
+            ("tasks", OlmoRunGraph.TasksTable.Schema), ("data_quality", DataQualityLog.Table.Schema)],
         _ => [],
     };
 }

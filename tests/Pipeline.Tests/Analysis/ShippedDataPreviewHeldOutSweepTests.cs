@@ -52,5 +52,9 @@ public class ShippedDataPreviewHeldOutSweepTests() : InTempFolder("held-out-swee
         var rate = result.Tables.Single(t => t.Name == "injection_rate").Result;
         Assert.Equal(["add", "cmp"], rate.Column("task"));
         Assert.Equal([2L, 2L], rate.Column("runs").Select(Convert.ToInt64));
+        // Read from the runs' tasks.arrow, each task's count in 10 steps of 64 tokens, by hand: cmp floor(1.28 · 10) = 12;
+        // add, injected at steps 3, 6 and 9, floor(1.28 · 9) = 11 (not floor(0.02 · 640) = 12).
+        Assert.Equal([11L, 12L], rate.Column("expected").Select(Convert.ToInt64));
+        Assert.Equal([11L, 12L], rate.Column("instances").Select(Convert.ToInt64));
     }
 }

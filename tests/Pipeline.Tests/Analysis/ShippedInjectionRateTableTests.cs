@@ -16,6 +16,7 @@ public sealed class ShippedInjectionRateTableTests
         // Two seeds of the cpu profile: 300 batches of 16 × 512 tokens; cmp injected at 245 steps, add at 3 (every 100).
         var rows = Rows("""
             CREATE TABLE batches AS SELECT run, step, 16 AS rows, 512 AS seq_len FROM (VALUES ('seed-0'), ('seed-1')) r(run), range(1, 301) s(step);
+            CREATE TABLE tasks AS SELECT run, task, 0.0001::DOUBLE AS frequency, gap FROM (VALUES ('seed-0'), ('seed-1')) r(run), (VALUES ('cmp', 1), ('add', 100)) k(task, gap);
             CREATE TABLE injections AS
                 SELECT run, 'cmp' AS task, step FROM (VALUES ('seed-0'), ('seed-1')) r(run), range(1, 246) s(step)
                 UNION ALL SELECT run, 'add', 100 * (1 + i % 3) FROM (VALUES ('seed-0'), ('seed-1')) r(run), range(0, 245) s(i)
@@ -39,6 +40,7 @@ public sealed class ShippedInjectionRateTableTests
         var rows = Rows("""
             CREATE TABLE runs AS SELECT * FROM (VALUES ('s512-seed-0', 512, 245), ('s512-seed-1', 512, 245), ('s256-seed-0', 256, 122)) r(run, seq_len, n);
             CREATE TABLE batches AS SELECT run, step, 16 AS rows, seq_len FROM runs, range(1, 301) s(step);
+            CREATE TABLE tasks AS SELECT run, task, 0.0001::DOUBLE AS frequency, gap FROM runs, (VALUES ('cmp', 1), ('add', 100)) k(task, gap);
             CREATE TABLE injections AS
                 SELECT run, 'cmp' AS task, s.step FROM runs, range(1, 301) s(step) WHERE s.step <= n
                 UNION ALL SELECT run, 'add', 100 * (1 + i % 3) FROM runs, range(0, 245) s(i) WHERE i < n
@@ -50,6 +52,31 @@ public sealed class ShippedInjectionRateTableTests
             ["cmp", "300", "1228800", "122", "122", "0.0001", "122", "1"],
             ["cmp", "300", "2457600", "245", "245", "0.0001", "245", "2"],
         ], rows.Skip(1).Where(r => r.Length > 0 && !r[0].StartsWith('-')).Select(r => r.Length > 5 ? [.. r[..5], Rounded(r[5]), .. r[6..]] : r).ToList());
+    }
+
+    /// <summary>A run of 250 steps, not a multiple of add's gap of 100 nor add7's of 7: a gapped task gets nothing in the steps
+    /// after its last injection, so the schedule's count is f · T · G · floor(S / G), not f · T · S, and `expected` said
+    /// floor(1e-4 · 2,048,000) = 204 for every task (the frequency written into the SQL, the gap ignored).</summary>
+    [Fact]
+    public void Expected_is_the_count_the_schedule_delivers_in_the_steps_the_run_made()
+    {
+        // T = 16 × 512 = 8,192 tokens a step; by hand: cmp (f 1e-4, G 1) floor(0.8192 · 250) = floor(204.8) = 204;
+        // add (f 1e-4, G 100) injects at 100 and 200: floor(0.8192 · 200) = floor(163.84) = 163;
+        // add7 (f 2e-4, G 7) injects at 7, 14, ..., 245 (35 steps): floor(1.6384 · 245) = floor(401.408) = 401.
+        // The injections follow the schedule's rule (after an injection step s the count is floor(f · T · s)).
+        var rows = Rows("""
+            CREATE TABLE tasks AS SELECT 'run-0' AS run, * FROM (VALUES ('cmp', 0.0001::DOUBLE, 1, 1), ('add', 0.0001, 100, 1), ('add7', 0.0002, 7, 2)) k(task, frequency, gap, per);
+            CREATE TABLE batches AS SELECT 'run-0' AS run, step, 16 AS rows, 512 AS seq_len FROM range(1, 251) s(step);
+            CREATE TABLE injections AS
+                SELECT run, task, step FROM tasks, range(gap, 251, gap) s(step),
+                    range((per * 8192 * step) // 10000 - (per * 8192 * (step - gap)) // 10000) i(n)
+            """);
+        Assert.Equal(
+        [
+            ["add", "250", "2048000", "163", "163", "2", "1"],
+            ["add7", "250", "2048000", "401", "401", "35", "1"],
+            ["cmp", "250", "2048000", "204", "204", "204", "1"],
+        ], rows.Skip(1).Where(r => r.Length > 0 && !r[0].StartsWith('-')).Select(r => r.Length > 5 ? [.. r[..5], .. r[6..]] : r).ToList());
     }
 
     /// <summary>The delivered frequency to 4 decimals (122 / 1,228,800 and 245 / 2,457,600 are both just under 1e-4).</summary>
