@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Retention.Messages;
 using Retention.Spec;
 
 namespace Retention.Host.Commands;
@@ -28,7 +29,7 @@ public static class ValidateCommand
                 var summary = printing ? Console.Error : Console.Out;
                 summary.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}{ProfilesOf(p)}");
                 foreach (var run in p.Runs)
-                    summary.WriteLine($"  {run.RunId}: {Model(run)}, seed {run.Spec.Seed}, {run.Spec.Train.Steps} steps on {run.Spec.Device}");
+                    summary.WriteLine($"  {run.RunId}: {Model(run)}, seed {run.Spec.Seed}, {Counted.Of(run.Spec.Train.Steps, "step")} on {run.Spec.Device}");
                 Errors.Warn(p.SourceName, p.AnalysisWarnings);
                 if (p.Runs.FirstOrDefault(run => run.ReferenceLengthsAtRun) is { Spec.Data.Tokenizer.Kind: var kind })
                     Console.Error.WriteLine($"note: {p.SourceName}: whether olmo.reference_tasks fit data.packing.seq_len is checked when the run " +

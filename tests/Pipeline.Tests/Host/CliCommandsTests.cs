@@ -42,6 +42,17 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
     }
 
     [Fact]
+    public void Validate_says_a_one_step_run_in_the_singular()
+    {
+        WritePipeline();
+        var one = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--set", "train.steps=1");
+        Assert.True(one.Exit == 0, one.Err);
+        foreach (var run in RunIds)
+            Assert.Contains($"  {run}: width 2, seed 0, 1 step on cpu", one.Out);   // "1 steps on cpu" read as a slip
+        Assert.DoesNotContain("1 steps", one.Out);
+    }
+
+    [Fact]
     public void Submit_dry_run_prints_the_tasks_and_both_scripts_and_writes_or_submits_nothing()
     {
         WritePipeline();
