@@ -74,7 +74,7 @@ public static class DataCommand
                 var quality = new DataQualityLog();
                 var manifest = PretokenizedManifest.Of(spec, tokenizer, r.GetValue(dtype)!);
                 var result = ShardTools.Tokenize(r.GetValue(sources)!, Directory.GetCurrentDirectory(), tokenizer, r.GetValue(output)!,
-                    PretokenizedSource.ParseDtype(r.GetValue(dtype)!), r.GetValue(perFile), r.GetValue(threads), quality, Console.WriteLine, ct, manifest);
+                    PretokenizedSource.ParseDtype(r.GetValue(dtype)!), r.GetValue(perFile), r.GetValue(threads), quality, Console.WriteLine, ct, manifest, RetryWarning);
                 Console.WriteLine($"{result.Files.Count} file(s) in {r.GetValue(output)}: {result.Documents:N0} documents, {result.Tokens:N0} tokens " +
                     $"in {result.Seconds:F1} s ({result.TokensPerSecond / 1e6:F2} M tokens/s); read them with " +
                     // Absolute: a pipeline's relative paths resolve against its file's folder, not the directory tokenize ran in.
@@ -100,6 +100,9 @@ public static class DataCommand
     /// <summary>The bad lines or shards a data command skipped: how many of each reason, and the first of them with its place.</summary>
     /// <summary>A YAML single-quoted scalar ('bob''s tok').</summary>
     static string Quoted(string value) => $"'{value.Replace("'", "''")}'";
+
+    /// <summary>An HTTP shard's retry, on stderr as a run says it: stdout holds the command's progress and its result.</summary>
+    static void RetryWarning(string message) => Console.Error.WriteLine($"warning: {message}");
 
     static void ReportSkipped(DataQualityLog quality)
     {
@@ -129,7 +132,7 @@ public static class DataCommand
                 DataInputs.CheckSources(r.GetValue(list)!);
                 var quality = new DataQualityLog();
                 var sample = await ShardTools.SampleAsync(r.GetValue(list)!, Directory.GetCurrentDirectory(), r.GetValue(docs), r.GetValue(output)!,
-                    r.GetValue(seed), r.GetValue(perShard), quality, ct, Console.WriteLine);
+                    r.GetValue(seed), r.GetValue(perShard), quality, ct, Console.WriteLine, RetryWarning);
                 Console.WriteLine($"{sample.Documents:N0} documents in {sample.Shards.Count} shard(s) in {r.GetValue(output)}");
                 ReportSkipped(quality);
                 if (sample.Documents < r.GetValue(docs))

@@ -24,7 +24,7 @@ public class HttpRetryStopTests() : InTempFolder("http-retry-stop-")
             ? ["--tokenizer-path", Path.Combine(Tokenizers, "bytes-vocab.json"), "--merges-path", Path.Combine(Tokenizers, "bytes-merges.txt")] : [];
         using var cli = CliProcess.Start(dir, ["data", command, server.Url("s.json.gz"), option, value, .. tokenizer, "--out", "out"]);
         // The third failure waits 2 s, the fourth 4 s, ... 30 s: over a minute in all before the command gives up.
-        cli.WaitUntil(() => cli.Output.Contains("retry 3 of 7"), TimeSpan.FromMinutes(1), "the third retry");
+        cli.WaitUntil(() => cli.Error.Contains("retry 3 of 7"), TimeSpan.FromMinutes(1), "the third retry");
 
         cli.Signal(2);   // SIGINT, as Ctrl+C sends
         var clock = Stopwatch.StartNew();
@@ -35,7 +35,10 @@ public class HttpRetryStopTests() : InTempFolder("http-retry-stop-")
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.Contains("interrupted", err);
         Assert.DoesNotContain("giving up", err);
-        Assert.DoesNotContain("retry 5 of 7", output);
+        Assert.DoesNotContain("retry 5 of 7", err);
+        // Each retry is a warning on stderr, as a run says it; stdout holds the command's progress and result.
+        Assert.Contains("warning: " + server.Url("s.json.gz") + ": HTTP 503 at byte 0; retry 1 of 7", err);
+        Assert.DoesNotContain("retry", output);
         Assert.Empty(Directory.GetFileSystemEntries(dir));   // no output, no staging folder
     }
 }

@@ -29,7 +29,7 @@ public static class ShardTools
     /// <exception cref="OutputKeptException">Reading a source or writing the set failed; the earlier set is as it was.</exception>
     public static TokenizeResult Tokenize(IReadOnlyList<string> paths, string baseDirectory, TextTokenizer tokenizer, string outDir,
         TokenDtype dtype, long tokensPerFile, int threads, DataQualityLog quality, Action<string>? log = null, CancellationToken ct = default,
-        PretokenizedManifest? manifest = null)
+        PretokenizedManifest? manifest = null, Action<string>? notice = null)
     {
         if (dtype == TokenDtype.UInt16 && tokenizer.VocabSize > 65_536)
             throw new ArgumentException($"a vocabulary of {tokenizer.VocabSize:N0} does not fit uint16 tokens; use --dtype uint32");
@@ -52,7 +52,7 @@ public static class ShardTools
         try
         {
             var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, ShuffleBuffer = 1, ShuffleShards = false }, baseDirectory, 0, quality,
-                new ShardReader(notice: log, stop: ct));
+                new ShardReader(notice: notice ?? log, stop: ct));
             int size = (int)dtype;
             foreach (var doc in ParallelTokenizer.Tokenize(tokenizer, source.Documents(), threads: threads, ct: ct))
             {
@@ -120,12 +120,12 @@ public static class ShardTools
     /// <exception cref="ArgumentException"><paramref name="documents"/> is below 1 or above <see cref="MaxSampleDocuments"/>.</exception>
     /// <exception cref="OutputKeptException">Reading a source or writing the sample failed; the earlier one is as it was.</exception>
     public static async Task<SampleResult> SampleAsync(IReadOnlyList<string> paths, string baseDirectory, long documents, string outDir,
-        long seed, int perShard, DataQualityLog quality, CancellationToken ct = default, Action<string>? log = null)
+        long seed, int perShard, DataQualityLog quality, CancellationToken ct = default, Action<string>? log = null, Action<string>? notice = null)
     {
         if (documents < 1 || perShard < 1) throw new ArgumentException("documents and documents per shard must be ≥ 1");
         if (documents > MaxSampleDocuments) throw new ArgumentException($"{documents:N0} documents is more than a sample takes (at most {MaxSampleDocuments:N0})");
         EarlierOutputs.RefuseSourcesIn(outDir, paths, baseDirectory, Shard.IsDolmaName);
-        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality, new ShardReader(notice: log, stop: ct), keepJson: true);
+        var source = DocumentSource.Create(new DataSourceSpec { Paths = paths, Seed = seed }, baseDirectory, seed, quality, new ShardReader(notice: notice ?? log, stop: ct), keepJson: true);
         using var staged = StagedOutput.Begin(outDir, IsSampleOutput, log);
         long taken = 0;
         var shards = new List<string>();
