@@ -99,9 +99,7 @@ public static class DataRunGraph
                 () => cursor is null ? Task.CompletedTask : AtomicFile.WriteTextAsync(Path.Combine(cell.RunDir, "data_cursor.json"), cursor.ToJson())]);
         }
         // A warning on stderr, as the data commands say what they skipped: stdout keeps the run's progress and results.
-        if (quality.Total > 0)
-            progress.Warning($"{cell.RunId}: {quality.Total} data-quality issue(s): " +
-                string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value}")) + " (data_quality.arrow)");
+        if (quality.Summary("data_quality.arrow") is { } skipped) progress.Warning($"{cell.RunId}: {skipped}");
         return RunStatus.After(lastStep, spec.Train.Steps, clock.Elapsed.TotalSeconds, stop.IsCancellationRequested);
     }
 }

@@ -320,6 +320,8 @@ public static class OlmoRunGraph
             if (probes.Count > 0)
                 progress.Info($"{cell.RunId}: probes took {probeSeconds:F1} s" + (trainSeconds > 0
                     ? $", {100 * probeSeconds / trainSeconds:F1}% of the training steps' time" : ", before any training step"));
+            // As a data run says it: the lines skipped were silent in the console, found only by querying data_quality.arrow.
+            if (quality.Summary(QualityFile) is { } skipped) progress.Warning($"{cell.RunId}: {skipped}");
             // Once per run, about the last step DAS probed (the untrained model at step 0 is at chance by design).
             foreach (var warning in probes.Select(p => p.Stage).OfType<DasProbe>().Select(d => d.Warning).OfType<string>())
                 progress.Warning($"{cell.RunId}: {warning}");

@@ -83,6 +83,11 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
         get { lock (_lock) return new Dictionary<string, long>(_counts, StringComparer.Ordinal); }
     }
 
+    /// <summary>"3 data-quality issue(s): invalid_json 2, empty_text 1 (data_quality.arrow)", what a run warns of at its end
+    /// (its table holds the lines); null when there were none.</summary>
+    public string? Summary(string table) => Total == 0 ? null
+        : $"{Total} data-quality issue(s): {string.Join(", ", CountsByReason.Select(p => $"{p.Key} {p.Value}"))} ({table})";
+
     /// <summary>Writes the kept issues to <paramref name="path"/> (atomically; an empty table when none).</summary>
     public Task WriteAsync(string path, CancellationToken ct = default) =>
         ArrowFiles.WriteTableAsync(path, Table, Issues, ct);
