@@ -79,6 +79,24 @@ public sealed class ShippedInjectionRateTableTests
         ], rows.Skip(1).Where(r => r.Length > 0 && !r[0].StartsWith('-')).Select(r => r.Length > 5 ? [.. r[..5], .. r[6..]] : r).ToList());
     }
 
+    /// <summary>A run of 50 steps with a task every 100 steps delivers none of it: the table had no row for that task (its rows
+    /// came from injections), so a shortfall to nothing did not show; it is a row of zeros now, expected 0 as well.</summary>
+    [Fact]
+    public void A_task_the_run_never_injected_is_a_row_of_zeros()
+    {
+        // cmp (G 1): floor(0.8192 · 50) = 40 instances, one at each of 40 steps; add (G 100): floor(50 / 100) = 0 injection steps.
+        var rows = Rows("""
+            CREATE TABLE tasks AS SELECT 'run-0' AS run, * FROM (VALUES ('cmp', 0.0001::DOUBLE, 1), ('add', 0.0001, 100)) k(task, frequency, gap);
+            CREATE TABLE batches AS SELECT 'run-0' AS run, step, 16 AS rows, 512 AS seq_len FROM range(1, 51) s(step);
+            CREATE TABLE injections AS SELECT 'run-0' AS run, 'cmp' AS task, step FROM range(1, 51) s(step) WHERE (8192 * step) // 10000 > (8192 * (step - 1)) // 10000
+            """);
+        Assert.Equal(
+        [
+            ["add", "50", "409600", "0", "0", "0", "0", "1"],
+            ["cmp", "50", "409600", "40", "40", Rounded((40 / 409600.0).ToString(System.Globalization.CultureInfo.InvariantCulture)), "40", "1"],
+        ], rows.Skip(1).Where(r => r.Length > 0 && !r[0].StartsWith('-')).Select(r => r.Length > 5 ? [.. r[..5], Rounded(r[5]), .. r[6..]] : r).ToList());
+    }
+
     /// <summary>The delivered frequency to 4 decimals (122 / 1,228,800 and 245 / 2,457,600 are both just under 1e-4).</summary>
     static string Rounded(string frequency) =>
         Math.Round(double.Parse(frequency, System.Globalization.CultureInfo.InvariantCulture), 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
