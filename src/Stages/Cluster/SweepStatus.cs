@@ -289,7 +289,7 @@ public static class SweepStatus
 
 
     /// <summary>"1 step", "4,000 steps": a run of one step read "1 steps in 0.4 s".</summary>
-    static string Steps(long n) => $"{n:N0} {(n == 1 ? "step" : "steps")}";
+    static string Steps(long n) => Messages.Counted.Of(n, "step", "N0");
 
     /// <summary>Tenths under 10 s: a short run (a CPU profile's, a test's) read "in 0 s", as though it had done nothing.</summary>
     static string Duration(double seconds) => seconds < 9.95 ? $"{seconds:F1} s" : seconds < 120 ? $"{seconds:F0} s"

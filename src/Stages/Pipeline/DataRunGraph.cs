@@ -58,7 +58,7 @@ public static class DataRunGraph
         var eos = tokenizer.EosId;
         var shards = RunShardReader.For(cell, progress, stop);
         // The tasks' settings as an OLMo run records them: what their injections are checked against in SQL (frequency, gap).
-        await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), OlmoRunGraph.TasksTable, [.. data.Tasks.Select(TaskRow.Of)]);
+        await TaskRow.WriteAsync(cell.RunDir, data.Tasks);
         await using var batches = ArrowRowWriter<BatchRow>.Create(Path.Combine(cell.RunDir, "batches.arrow"), Batches);
         await using var sources = ArrowRowWriter<SourceRow>.Create(Path.Combine(cell.RunDir, "sources.arrow"), Sources);
         await using var injections = ArrowRowWriter<TaskInjectionRow>.Create(Path.Combine(cell.RunDir, DataTables.InjectionsFile), DataTables.Injections);

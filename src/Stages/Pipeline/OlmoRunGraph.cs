@@ -34,6 +34,11 @@ public sealed record TaskRow(string Task, string Kind, double Frequency, long Ga
         var task = InjectedTask.Create(spec);
         return new TaskRow(task.Name, spec.Kind, spec.Frequency, spec.Gap, spec.Instances, task.ItemCount, task.TrainCount, task.Seed, spec.Tokens);
     }
+
+    /// <summary>tasks.arrow: each data.tasks entry's settings, written by OLMo and data runs alike, so SQL checks injections
+    /// against the same table either way.</summary>
+    public static Task WriteAsync(string runDir, IEnumerable<InjectedTaskSpec> tasks) =>
+        ArrowFiles.WriteTableAsync(Path.Combine(runDir, "tasks.arrow"), OlmoRunGraph.TasksTable, [.. tasks.Select(Of)]);
 }
 
 /// <summary>
@@ -159,8 +164,7 @@ public static class OlmoRunGraph
         await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "model.arrow"), ModelTable,
             [new ModelRow(olmo.Preset, parameters, config.Layers, config.Hidden, config.MlpDim, config.Heads, config.VocabSize,
                 data.Packing.SeqLen, data.Packing.BatchSize, spec.Train.Steps, precision, device.ToString(), spec.Seed, spec.Train.Lr)]);
-        await ArrowFiles.WriteTableAsync(Path.Combine(cell.RunDir, "tasks.arrow"), TasksTable,
-            [.. data.Tasks.Select(TaskRow.Of)]);
+        await TaskRow.WriteAsync(cell.RunDir, data.Tasks);
 
         var checkpointDir = CheckpointFolder.Of(cell.RunDir);
         CheckpointFolder.Recover(checkpointDir);   // a kill may have cut a promotion, or left a pending one
