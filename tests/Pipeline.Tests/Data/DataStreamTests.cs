@@ -190,7 +190,7 @@ public class DataStreamTests() : InTempFolder("stream-")
     [Theory]
     [InlineData("dolma")]
     [InlineData("pretokenized")]
-    public void A_source_whose_every_document_is_held_out_ends_and_the_run_says_why(string format)
+    public async Task A_source_whose_every_document_is_held_out_ends_and_the_run_says_why(string format)
     {
         // One document, and a held_out_seed that holds it out (the split hashes its source and id).
         var id = format == "dolma" ? "only" : "tokens.bin@0";
@@ -207,8 +207,8 @@ public class DataStreamTests() : InTempFolder("stream-")
         };
 
         var read = Task.Run(() => DataStream.Open(spec, dir, new DataQualityLog()).Any());
-        Assert.True(read.Wait(TimeSpan.FromSeconds(60)), "the training stream did not end");   // it spun forever
-        Assert.False(read.Result);
+        Assert.True(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(60))) == read, "the training stream did not end");   // it spun forever
+        Assert.False(await read);
         var e = Assert.Throws<DataException>(() => DataStream.RequireDocument(spec, dir));
         Assert.Equal("the sources yielded no training document in a pass: all 1 of its documents are held out for validation " +
             "(one in data.packing.held_out_every = 2, chosen by a hash of each document's source and id): give more documents, " +

@@ -45,7 +45,7 @@ public sealed class BenchRecordViewsTests() : InTempFolder("bench-views-")
             "synthetic-20261202-071827,128,50.0,false",
             "synthetic-20261202-071827-2,512,20.0,false"],
             File.ReadAllLines(Path.Combine(dir, "synthetic.csv")));
-        Assert.Equal(Path.GetFileNameWithoutExtension(older), "synthetic-20261201-071827");
+        Assert.Equal("synthetic-20261201-071827", Path.GetFileNameWithoutExtension(older));
         Assert.EndsWith("synthetic-20261202-071827.arrow", later);
 
         // train-4M and train-20M are one kind, train; the records' own tables stay, and SHOW TABLES lists all.
