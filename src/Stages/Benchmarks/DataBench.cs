@@ -35,11 +35,17 @@ public static class DataBench
         // Built once, outside every clock: construction is not throughput (cl100k's takes a fraction of a second).
         var tokenizer = TextTokenizer.Create(new TokenizerSpec());
         var quality = new DataQualityLog();
+        // The raw tokenizer gets the documents the stream trains on, not the held-out slice the stream skips untokenized.
+        var split = HeldOutSplit.From(Packing(c));
+        long documents = 0;
         var texts = DocumentSource.Create(new DataSourceSpec { Paths = c.Paths, ShuffleBuffer = 1 }, c.BaseDirectory, 0, quality)
-            .Documents().Select(d => d.Text).ToList();
-        if (texts.Count == 0)   // a rate of nothing is NaN, not a figure
+            .Documents().Where(d => { documents++; return split.IsTraining(d); }).Select(d => d.Text).ToList();
+        if (documents == 0)   // a rate of nothing is NaN, not a figure
             throw new DataException($"{Data.Corpus.EmptyOutputs.NoDocument(quality)}: nothing to measure");
         if (BadData(quality) is { } bad) warn?.Invoke(bad);
+        if (texts.Count == 0)
+            throw new DataException($"every document of the sources ({documents:N0}) is held out for validation, as the stream skips it (one in " +
+                $"{split.Every:N0}, as a run's data.packing.held_out_every; chosen by a hash of each document's source and id): nothing to measure; give more documents");
         foreach (var t in texts.Take(64)) tokenizer.Encode(t);   // warm the tokenizer's caches and JIT before any clock
         foreach (var threads in c.Threads)
         {
@@ -78,14 +84,19 @@ public static class DataBench
         : $"the sources hold {quality.Total:N0} bad line(s) or shard(s) ({string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value:N0}"))}; " +
           $"the first: {DataException.Format(quality.Issues[0])}), skipped in every measurement: the figures are of the rest";
 
-    /// <summary>The raw tokenizer on the given threads: the texts already in memory, no reading, parsing or packing.</summary>
+    /// <summary>The stream's packing: a run's default held-out slice (one document in 1,000), so the stream skips what a run's does.</summary>
+    static PackingSpec Packing(Config c) => new() { SeqLen = c.SeqLen, BatchSize = c.BatchSize, HeldOutEvery = 1000 };
+
+    /// <summary>The raw tokenizer on the given threads: the texts already in memory, no reading, parsing or packing. Its
+    /// tokens are counted as the packer emits them, a document's tokens and its EOS (the texts are the training documents
+    /// alone), so the two sides count the same tokens but for the stream's last part-batch.</summary>
     static DataBenchRow Raw(List<string> texts, TextTokenizer tokenizer, int threads, int epochs, string stamp, int repeat, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         long count = 0;
         for (int e = 0; e < epochs; e++)
             Parallel.ForEach(texts, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct },
-                () => 0L, (text, _, sum) => sum + tokenizer.Encode(text).Length, sum => Interlocked.Add(ref count, sum));
+                () => 0L, (text, _, sum) => sum + tokenizer.Encode(text).Length + 1, sum => Interlocked.Add(ref count, sum));
         return new(stamp, "raw tokenizer", threads, count, (long)texts.Count * epochs, clock.Elapsed.TotalSeconds, count / clock.Elapsed.TotalSeconds, repeat);
     }
 
@@ -95,7 +106,7 @@ public static class DataBench
         var spec = new DataStreamSpec(
             [new DataSourceSpec { Paths = c.Paths, ShuffleBuffer = 256, Epochs = c.Epochs }],
             new TokenizerSpec { Threads = threads },
-            new PackingSpec { SeqLen = c.SeqLen, BatchSize = c.BatchSize, HeldOutEvery = 1000 },
+            Packing(c),
             c.TaskFrequency > 0 ? [new InjectedTaskSpec { Kind = "modular_addition", Frequency = c.TaskFrequency }] : [],
             Seed: 0);
         var clock = Stopwatch.StartNew();
