@@ -97,17 +97,17 @@ public static class DataCommand
         return cmd;
     }
 
-    /// <summary>The bad lines or shards a data command skipped: how many of each reason, and the first of them with its place.</summary>
     /// <summary>A YAML single-quoted scalar ('bob''s tok').</summary>
     static string Quoted(string value) => $"'{value.Replace("'", "''")}'";
 
     /// <summary>An HTTP shard's retry, on stderr as a run says it: stdout holds the command's progress and its result.</summary>
     static void RetryWarning(string message) => Console.Error.WriteLine($"warning: {message}");
 
+    /// <summary>The bad lines or shards a data command skipped: how many of each reason, and the first of them with its place.</summary>
     static void ReportSkipped(DataQualityLog quality)
     {
-        if (quality.Total == 0) return;
-        Console.Error.WriteLine($"warning: skipped {quality.Total} bad line(s) or shard(s): {string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value}"))}" +
+        if (quality.Counts() is not { } counts) return;
+        Console.Error.WriteLine($"warning: {counts} (their lines and shards skipped)" +
             (quality.Issues.FirstOrDefault() is { } first ? $"; the first: {DataException.Format(first)}" : ""));
     }
 

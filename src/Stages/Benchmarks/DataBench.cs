@@ -80,9 +80,9 @@ public static class DataBench
 
     /// <summary>The bad lines and shards of the sources, or null when there are none: every measurement reads and skips them, so
     /// a rate over a corpus with many says little of one without, and nothing else would tell.</summary>
-    public static string? BadData(DataQualityLog quality) => quality.Total == 0 ? null
-        : $"the sources hold {quality.Total:N0} bad line(s) or shard(s) ({string.Join(", ", quality.CountsByReason.Select(p => $"{p.Key} {p.Value:N0}"))}; " +
-          $"the first: {DataException.Format(quality.Issues[0])}), skipped in every measurement: the figures are of the rest";
+    public static string? BadData(DataQualityLog quality) => quality.Counts() is not { } counts ? null
+        : $"the sources hold {counts} (their lines and shards skipped in every measurement: the figures are of the rest); " +
+          $"the first: {DataException.Format(quality.Issues[0])}";
 
     /// <summary>The stream's packing: a run's default held-out slice (one document in 1,000), so the stream skips what a run's does.</summary>
     static PackingSpec Packing(Config c) => new() { SeqLen = c.SeqLen, BatchSize = c.BatchSize, HeldOutEvery = 1000 };

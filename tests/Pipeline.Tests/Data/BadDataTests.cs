@@ -141,6 +141,25 @@ public class BadDataTests
         Assert.Equal(1, strict.Total);
     }
 
+    /// <summary>A run's warning and bench data's (and the data commands', through the same <see cref="DataQualityLog.Counts"/>)
+    /// say the counts by reason in one wording: bench data said "1,201 bad line(s) or shard(s) (a 1,200, b 1; ...", a run
+    /// "1201 data-quality issue(s): a 1200, b 1 (...)", without the thousands separators its other counts have.</summary>
+    [Fact]
+    public void The_counts_by_reason_are_one_wording_for_a_run_and_bench_data()
+    {
+        var log = new DataQualityLog(maxRecorded: 3);
+        Assert.Null(log.Summary("data_quality.arrow"));
+        Assert.Null(Retention.Benchmarks.DataBench.BadData(log));
+        for (var i = 0; i < 1200; i++) log.Record(new DataQualityIssue("s.jsonl", i + 1, "a", "bad"));
+        log.Record(new DataQualityIssue("t.jsonl", 0, "b", "empty"));
+
+        const string counts = "1,201 data-quality issue(s): a 1,200, b 1";
+        Assert.Equal(counts, log.Counts());
+        Assert.Equal($"{counts} (data_quality.arrow)", log.Summary("data_quality.arrow"));
+        Assert.Equal($"the sources hold {counts} (their lines and shards skipped in every measurement: the figures are of the rest); " +
+            "the first: s.jsonl:1: a: bad", Retention.Benchmarks.DataBench.BadData(log));
+    }
+
     [Fact]
     public void The_log_keeps_exact_counts_beyond_its_row_cap()
     {

@@ -180,6 +180,20 @@ public class DataCommandTests() : InTempFolder("data-cli-")
         Assert.True(ArrowRows.Read(Path.Combine(runDir, "sources.arrow")).Max(r => (long)r["documents"]!) > 17);   // past a whole pass
     }
 
+    /// <summary>data tokenize says the lines it skipped in a run's wording (DataQualityLog.Counts): it said "skipped 2 bad
+    /// line(s) or shard(s): invalid_json 2".</summary>
+    [Fact]
+    public void Data_tokenize_counts_the_lines_it_skipped_as_a_run_does()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "shards"));
+        File.WriteAllLines(Path.Combine(dir, "shards", "a.jsonl"), ["{\"id\": \"d0\", \"text\": \"a b\"}", "not json", "{\"id\": \"d1\"", "{\"id\": \"d2\", \"text\": \"c\"}"]);
+        var (exit, output, err) = CliProcess.Run(dir, Limit, "data", "tokenize", "shards/a.jsonl", "--out", "tokens", "--tokenizer", "bpe",
+            "--tokenizer-path", Path.Combine(Tokenizers, "bytes-vocab.json"), "--merges-path", Path.Combine(Tokenizers, "bytes-merges.txt"));
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("warning: 2 data-quality issue(s): invalid_json 2 (their lines and shards skipped); the first: shards/a.jsonl:2: invalid_json: ", err);
+        Assert.DoesNotContain("data-quality", output);   // a warning, on stderr
+    }
+
     [Fact]
     public void A_broken_tokenizer_file_is_named_by_tokenize_and_by_validate()
     {

@@ -83,10 +83,18 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
         get { lock (_lock) return new Dictionary<string, long>(_counts, StringComparer.Ordinal); }
     }
 
+    /// <summary>"3 data-quality issue(s): invalid_json 2, empty_text 1", the bad lines and shards counted by reason: the one
+    /// wording of a run's warning (<see cref="Summary"/>), `bench data`'s and the data commands'; null when there were none.</summary>
+    public string? Counts()
+    {
+        lock (_lock)   // the total and the counts of one moment
+            return _total == 0 ? null
+                : $"{_total:N0} data-quality issue(s): {string.Join(", ", _counts.Select(p => $"{p.Key} {p.Value:N0}"))}";
+    }
+
     /// <summary>"3 data-quality issue(s): invalid_json 2, empty_text 1 (data_quality.arrow)", what a run warns of at its end
     /// (its table holds the lines); null when there were none.</summary>
-    public string? Summary(string table) => Total == 0 ? null
-        : $"{Total} data-quality issue(s): {string.Join(", ", CountsByReason.Select(p => $"{p.Key} {p.Value}"))} ({table})";
+    public string? Summary(string table) => Counts() is { } counts ? $"{counts} ({table})" : null;
 
     /// <summary>Writes the kept issues to <paramref name="path"/> (atomically; an empty table when none).</summary>
     public Task WriteAsync(string path, CancellationToken ct = default) =>
