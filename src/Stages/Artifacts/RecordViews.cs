@@ -6,6 +6,8 @@ namespace Retention.Artifacts;
 /// Records named by the second they were made in (<see cref="RecordNames"/>: `bench`'s, one file and so one table per
 /// invocation) queried together: one view per kind (synthetic, train, ...) holding every record of that kind, unioned by
 /// column name (a record older than a column has NULL there), with a first column <c>record</c> naming each row's record.
+/// The records' folder is read as one run's directory (<see cref="ArtifactLayout.Kind.Run"/>), so each table, and each view
+/// after <c>record</c>, also has the leading <c>run</c> column, the folder's name (<c>bench</c>); the files have none.
 /// Comparing figures across days needed a UNION by hand over tables named like "synthetic-20261203-071827".
 /// </summary>
 internal static class RecordViews

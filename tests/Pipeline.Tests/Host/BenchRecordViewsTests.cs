@@ -46,6 +46,13 @@ public sealed class BenchRecordViewsTests() : InTempFolder("bench-views-")
             "synthetic-20261202-071827-2,512,20.0,false"],
             File.ReadAllLines(Path.Combine(dir, "synthetic.csv")));
         Assert.Equal("synthetic-20261201-071827", Path.GetFileNameWithoutExtension(older));
+        // After record, the run column every table of a folder read as one run's directory has, the folder's name (as README
+        // says); the record files have none.
+        (exit, _, err) = Query("SELECT * FROM synthetic ORDER BY record, width LIMIT 1", "all.csv");
+        Assert.True(exit == 0, err);
+        Assert.StartsWith("record,run,timestamp,device,", File.ReadAllLines(Path.Combine(dir, "all.csv"))[0]);
+        Assert.StartsWith("synthetic-20261201-071827,bench,", File.ReadAllLines(Path.Combine(dir, "all.csv"))[1]);
+        Assert.DoesNotContain("run", Assert.Single(ArrowRows.Read(older)).Keys);
         Assert.EndsWith("synthetic-20261202-071827.arrow", later);
 
         // train-4M and train-20M are one kind, train; the records' own tables stay, and SHOW TABLES lists all.
