@@ -192,7 +192,7 @@ public static class BenchCommand
             Description = "Tokenizer thread counts to measure (default: 1 and the machine's cores).",
             DefaultValueFactory = _ => Environment.ProcessorCount > 1 ? $"1,{Environment.ProcessorCount}" : "1",
         };
-        var seqLen = new Option<int>("--seq-len") { Description = "L: trained positions per packed row (rows hold L + 1 tokens), as data.packing.seq_len.", DefaultValueFactory = _ => 2048 }.AtLeast(1);
+        var seqLen = new Option<int>("--seq-len") { Description = "L: trained positions per packed row (rows hold L + 1 tokens), as data.packing.seq_len.", DefaultValueFactory = _ => 2048 }.AtLeast(4, "as data.packing.seq_len");
         var batch = new Option<int>("--batch-size") { Description = "B: rows per batch, as data.packing.batch_size.", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 }.Finite();
         var epochs = new Option<int>("--epochs") { Description = "Passes over the shards per measurement.", DefaultValueFactory = _ => 10 }.AtLeast(1);

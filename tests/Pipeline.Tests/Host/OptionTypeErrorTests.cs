@@ -24,6 +24,8 @@ public class OptionTypeErrorTests() : InTempFolder("option-type-")
     // bench's and submit's least values are stated on their options too: said for a word, refused when parsed.
     [InlineData("bench train --vocab many", "Cannot parse argument 'many' for option '--vocab': it takes a whole number ≥ 2 (digits only).")]
     // Refused as the options are parsed, so followed by the `--help` hint as every such error is (BenchCommandTests has the rest).
+    // bench data packs as a data run does, whose seq_len is at least 4 (was an ArgumentOutOfRangeException from PackingSpec).
+    [InlineData("bench data x --seq-len 2", "--seq-len must be ≥ 4 (as data.packing.seq_len), got 2")]
     [InlineData("bench probes missing.yaml --threads -1", "--threads must be ≥ 0, got -1")]   // was exit 1, from LibTorch's setter
     [InlineData("bench probes x.yaml --jobs all", "Cannot parse argument 'all' for option '--jobs': it takes a whole number ≥ 0 (digits only).")]
     [InlineData("submit x.yaml --slurm --cpus-per-run all", "Cannot parse argument 'all' for option '--cpus-per-run': it takes a whole number ≥ 1 (digits only).")]
