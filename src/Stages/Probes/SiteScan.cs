@@ -1,6 +1,7 @@
 using Retention.Analysis;
 using Retention.Artifacts;
 using Retention.Data;
+using Retention.Messages;
 using Retention.Spec;
 using Retention.Training;
 
@@ -94,6 +95,12 @@ public static class SiteScan
         return checkpoint;
     }
 
+    /// <summary>The scan's first line: the run, its model's step, the sites, and the probes it runs there.</summary>
+    /// <param name="das">The DAS settings when the run has a comparison task; null: no DAS.</param>
+    internal static string Header(string run, long step, int layers, int positions, DasProbeSpec? das, bool fourier) =>
+        $"{run}: model at step {step}, {layers} layer(s) × {positions} position(s)" +
+        $"{(das is null ? "" : $", DAS rank {das.Rank} ({Counted.Of(das.Steps, "step")})")}{(fourier ? ", Fourier readout" : "")}";
+
     /// <param name="spec">The run's resolved spec (its run.yaml), overrides applied; its device is where the model is probed.</param>
     /// <param name="baseDirectory">What the spec's relative tokenizer path resolves against.</param>
     /// <param name="layers">Sites' layers; null: 0 to the model's depth.</param>
@@ -110,8 +117,7 @@ public static class SiteScan
         var probes = spec.Probes ?? new ProbesSpec();
         var dasSpec = probes.Das ?? new DasProbeSpec();
         var fourierSpec = probes.Fourier ?? new FourierProbeSpec();
-        log($"{Path.GetFileName(runDir)}: model at step {step}, {sites.Count} layer(s) × {positions.Count} position(s)" +
-            $"{(das ? $", DAS rank {dasSpec.Rank} ({dasSpec.Steps} steps)" : "")}{(fourier ? ", Fourier readout" : "")}");
+        log(Header(Path.GetFileName(runDir), step, sites.Count, positions.Count, das ? dasSpec : null, fourier));
 
         var (dasRows, fourierRows, found, done) = ProbeSites(model, on, step, spec, tokenizer, sites, positions, dasSpec, fourierSpec, das, fourier, log, ct);
         if (done == 0) ct.ThrowIfCancellationRequested();   // stopped before any site finished: nothing to keep

@@ -35,6 +35,7 @@ public sealed class ProbeCommandTests(ProbedRun trained) : InTempFolder("probe-c
         Assert.True(exit == 0, err + output);
         Assert.Contains("das by site", output);
         Assert.Contains("fourier by site", output);
+        Assert.Contains(", DAS rank 1 (20 steps), Fourier readout", output);   // the fixture's probes.das.steps: 20, rank by default
         string scan = output.Split('\n').Single(l => l.StartsWith("written: ", StringComparison.Ordinal))["written: ".Length..].Trim();
         Assert.StartsWith(Path.Combine(runDir, "scans"), scan);
 
