@@ -1,4 +1,5 @@
 using Retention.Artifacts;
+using Retention.Messages;
 using Retention.Pipeline;
 using Retention.Spec;
 
@@ -31,7 +32,7 @@ static class UnfinishedRuns
         var unfinished = states.Where(s => s != "completed").GroupBy(s => s).Select(g => $"{g.Count()} {g.Key}").ToList();
         if (unfinished.Count == 0) return null;
         int count = states.Count(s => s != "completed");
-        return $"{count} of the sweep's {runs.Count} runs {(count == 1 ? "has" : "have")} not completed ({string.Join(", ", unfinished)}): " +
+        return $"{count} of the sweep's {Counted.Of(runs.Count, "run")} {(count == 1 ? "has" : "have")} not completed ({string.Join(", ", unfinished)}): " +
                $"{consequence(count)}; `pipeline status {ShellWords.Quote(sweepDir)}` shows them";
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Retention.Artifacts;
+using Retention.Messages;
 using Retention.Spec;
 
 namespace Retention.Analysis;
@@ -81,7 +82,7 @@ public static partial class AnalysisRunner
         // and other outputs still fail the open, naming the file: results over missing runs would be wrong.
         using var catalog = ArtifactCatalog.Open(sweepDir, DamagedTables.Fail, Rewritten(spec, pipeline));
         foreach (var table in catalog.Tables)
-            log?.WriteLine($"loaded {table.Name}: {table.Rows} rows from {table.Files.Count} file(s)");
+            log?.WriteLine($"loaded {table.Name}: {Counted.Of(table.Rows, "row")} from {table.Files.Count} file(s)");
         if (pipeline is not null) EarlierSweptTypes.Align(catalog.Connection, pipeline.Swept);
 
         var outputDir = Path.Combine(catalog.Directory, ArtifactLayout.AnalysisDir);
@@ -98,7 +99,7 @@ public static partial class AnalysisRunner
             {
                 throw (declaredAt.GetValueOrDefault(e.Step) is { } at ? e.At(at) : e).After(results);
             }
-            log?.WriteLine($"table {table.Name}: {results[^1].Result.Rows.Count} rows -> {results[^1].ArrowPath}");
+            log?.WriteLine($"table {table.Name}: {Counted.Of(results[^1].Result.Rows.Count, "row")} -> {results[^1].ArrowPath}");
         }
         // A plot that fails (no rows, say) does not keep the others from being drawn; the first failure is
         // rethrown once they and the advice are done.

@@ -32,7 +32,7 @@ internal static class ProbeRules
                         : $"it has none{(kind is null ? "" : $" of kind {kind}")}: add one"));
         }
         void Layer(int layer, string path) => c.Check(layer >= 0 && (layers == 0 || layer <= layers), path,
-            $"must be between 0 (the embeddings) and the model's {layers} layers, got {layer}");
+            $"must be between 0 (the embeddings) and the model's {Messages.Counted.Of(layers, "layer")}, got {layer}");
         if (p.Das is { } das)
         {
             Task(das.Task, "probes.das.task", "comparison");

@@ -31,4 +31,22 @@ public class AnalyzeUnfinishedRunsTests() : InTempFolder("analyze-unfinished-")
         Assert.True(again.Exit == 0, again.Err + again.Out);
         Assert.DoesNotContain("note:", again.Err);
     }
+
+    [Fact]
+    public void A_one_run_sweep_is_said_as_one_run()
+    {
+        // The one run diverges (lr 1000, as above): "1 of the sweep's 1 runs" was the note.
+        File.WriteAllText(Path.Combine(dir, "one.yaml"), string.Join('\n',
+            "name: one", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}",
+            "train: {steps: 200, batch_size: 8, lr: 1000, log_every: 100, max_loss_ratio: 1.5}",
+            "analysis: {tables: [{name: final, sql: 'SELECT run, max(step) AS steps FROM metrics GROUP BY run'}]}") + "\n");
+        var run = CliProcess.Run(dir, Limit, "run", "one.yaml");
+        Assert.True(run.Exit == 1, run.Err + run.Out);
+        var sweep = Path.Combine("artifacts", "one");
+
+        var analyze = CliProcess.Run(dir, Limit, "analyze", sweep);
+        Assert.True(analyze.Exit == 0, analyze.Err + analyze.Out);
+        Assert.Contains($"note: 1 of the sweep's 1 run has not completed (1 failed): the tables hold only the rows it had written; " +
+            $"`pipeline status {sweep}` shows them", analyze.Err);
+    }
 }

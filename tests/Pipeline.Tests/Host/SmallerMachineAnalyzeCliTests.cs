@@ -39,7 +39,7 @@ public sealed class SmallerMachineAnalyzeCliTests() : InTempFolder("smaller-mach
         {
             var (exit, output, err) = CliProcess.Run(dir, Limit, Smaller, args);
             Assert.True(exit == 0, $"{string.Join(' ', args)}: {err}");
-            Assert.Contains("table last: 1 rows", output);
+            Assert.Contains("table last: 1 row -> ", output);   // one row, not "1 rows"
         }
     }
 }
