@@ -46,7 +46,7 @@ public static class Errors
     /// <summary>Prints what is worth knowing but stops nothing (the exit code is unchanged), on stderr with the errors.</summary>
     public static void Warn(string source, IEnumerable<SweptKeyWarning> warnings)
     {
-        foreach (var w in warnings) Console.Error.WriteLine($"warning: {source}: {w.Message}");
+        foreach (var w in warnings) Console.Error.WriteLine($"warning: {w.Where ?? source}: {w.Message}");
     }
 
     public static bool IsUserFacing(Exception e) => e is SpecException or AnalysisException or ArtifactException or UsageException

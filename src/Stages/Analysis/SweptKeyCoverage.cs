@@ -6,7 +6,12 @@ namespace Retention.Analysis;
 /// <summary>A swept key the analysis does not keep apart: <paramref name="Key"/> (its dotted path in the sweep),
 /// the tables and plots that mix its values (<paramref name="Paths"/>: analysis.tables[1], analysis.plots[0]), and what
 /// to tell the user.</summary>
-public sealed record SweptKeyWarning(string Key, IReadOnlyList<string> Paths, string Message);
+public sealed record SweptKeyWarning(string Key, IReadOnlyList<string> Paths, string Message)
+{
+    /// <summary>Where the warning is placed, as errors are ("p.yaml:6:40", or "--set KEY=VALUE" for a value a --set gave);
+    /// null: the pipeline file, with no line.</summary>
+    public string? Where { get; init; }
+}
 
 /// <summary>
 /// Which swept keys the analysis mixes. A shipped pipeline groups its tables by the keys it sweeps and

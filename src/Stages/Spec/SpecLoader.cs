@@ -125,7 +125,7 @@ public static class SpecLoader
 
         return new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs) { BaseDirectory = baseDirectory, Swept = swept,
             ProfileNames = profileNames,
-            AnalysisWarnings = [.. analysis.Warnings, .. PresetSweep.SameShapes(runs), .. DiscardedHeldOut.Of(runs)], SetNotes = document.SetNotes,
+            AnalysisWarnings = [.. analysis.Warnings, .. PresetSweep.SameShapes(runs), .. DiscardedHeldOut.Of(runs, root, axes, index, sources)], SetNotes = document.SetNotes,
             AnalysisDeclaredAt = AnalysisPositions.Of(spec.Analysis, index, sources, yaml.Split('\n')) };
     }
 }
