@@ -16,21 +16,24 @@ public static class AnalysisHold
     {
         // Its tables are still being written (by a local run holding the sweep, or cluster tasks holding their runs),
         // and the run or the submission's analysis job writes analysis/ itself when the runs end.
-        if (SweepLock.IsHeldForTraining(sweepDir)) throw BeingTrained(sweepDir, command);
+        if (SweepLock.IsHeldForTraining(sweepDir)) throw BeingTrained(sweepDir, command, SweepLock.Holder(sweepDir));
         var held = SweepLock.Acquire(sweepDir, command != "advise" ? SweepLock.ForAnalysis : writes ? SweepLock.ForAdvice : SweepLock.ForReading);
         // The runs are checked with the sweep held, the reverse of a cluster task's order (its runs locked, then the sweep
         // checked): whichever comes second sees the other. Checked before taking the sweep, a task could start between the two.
         var runs = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
-        if (Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(SweepLock.IsHeld))
+        if (Directory.Exists(runs) && Directory.EnumerateDirectories(runs).FirstOrDefault(SweepLock.IsHeld) is { } run)
         {
             held.Dispose();
-            throw BeingTrained(sweepDir, command);
+            var holder = SweepLock.Holder(run);
+            throw BeingTrained(sweepDir, command, $"run {Path.GetFileName(run)}{(holder.Length > 0 ? $": {holder}" : "")}");
         }
         return held;
     }
 
-    static IOException BeingTrained(string sweepDir, string command) =>
-        new($"{sweepDir} is being trained by another pipeline process; its analysis runs when its runs end " +
+    /// <param name="holder">Who trains it, as the lock's holder line says ("pid N on HOST since TIME", a run's prefixed
+    /// "run NAME: "); "" where the line is not written yet.</param>
+    static IOException BeingTrained(string sweepDir, string command, string holder) =>
+        new($"{sweepDir} is being trained by another pipeline process{(holder.Length > 0 ? $" ({holder})" : "")}; its analysis runs when its runs end " +
             $"(`pipeline status` shows how far they are), or {command} after it");
 
     /// <summary>Each sweep held as <see cref="Acquire"/> holds one, all or none (advice pooling several sweeps reads each:

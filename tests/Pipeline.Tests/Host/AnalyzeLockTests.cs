@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Retention.Artifacts;
 
 namespace Retention.Tests.Host;
@@ -66,6 +67,35 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
         // The same hold for training: status says the run is running (what the analysis's hold must not be taken for).
         using (SweepLock.Acquire(Sweep))
             Assert.Contains("running", CliProcess.Run(dir, Limit, "status", Sweep).Out.Split('\n').Single(l => l.Contains("lr-0.001")));
+    }
+
+    /// <summary>README "Exit codes": analyze of a sweep a `pipeline run` is training (it holds the sweep's lock), or whose run
+    /// a cluster task holds, exits 1 with one line naming the folder and the holder, and writes nothing.</summary>
+    [Fact]
+    public void Analyze_of_a_sweep_being_trained_exits_1_naming_the_folder_and_the_holder()
+    {
+        Train();
+        var table = File.ReadAllBytes(Path.Combine(Sweep, "analysis", "final.arrow"));
+        var since = @" since \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ";
+        var tail = "; its analysis runs when its runs end (`pipeline status` shows how far they are), or analyze after it";
+        using (SweepLock.Acquire(Sweep))   // as `pipeline run` holds it while it trains: no purpose in the holder's line
+        {
+            var refused = CliProcess.Run(dir, Limit, "analyze", Sweep);
+            Assert.Equal(1, refused.Exit);
+            Assert.Equal("", refused.Out);
+            Assert.Matches("^error: " + Regex.Escape($"{Sweep} is being trained by another pipeline process (pid {Environment.ProcessId} on {Environment.MachineName}")
+                + since + Regex.Escape(")" + tail) + "$", refused.Err.TrimEnd('\n'));
+        }
+        // A run held by a cluster task: the run and its holder.
+        using (SweepLock.AcquireAll([Path.Combine(Sweep, "runs", "lr-0.001")]))
+        {
+            var refused = CliProcess.Run(dir, Limit, "analyze", Sweep);
+            Assert.Equal(1, refused.Exit);
+            Assert.Matches("^error: " + Regex.Escape($"{Sweep} is being trained by another pipeline process (run lr-0.001: pid {Environment.ProcessId} on {Environment.MachineName}")
+                + since + Regex.Escape(")" + tail) + "$", refused.Err.TrimEnd('\n'));
+        }
+        Assert.Equal(table, File.ReadAllBytes(Path.Combine(Sweep, "analysis", "final.arrow")));   // nothing written meanwhile
+        Assert.False(SweepLock.IsHeld(Sweep));
     }
 
     [Fact]
