@@ -33,7 +33,9 @@ public static class RunCommand
             {
                 if (r.GetValue(resume) && r.GetValue(overwrite)) throw new UsageException("--resume keeps the sweep's results and --overwrite deletes them: give one");
                 if (File.Exists(r.GetValue(artifacts))) throw new UsageException($"--artifacts '{r.GetValue(artifacts)}' is a file; give a folder (created if missing)");
-                var pipeline = opts.Load(r, checkAnalysis: !r.GetValue(noAnalysis));
+                // The runs train here: an `auto` one that finds no GPU is checked as a CPU one.
+                var memory = MemoryBudget.ForTrainingHere();
+                var pipeline = opts.Load(r, checkAnalysis: !r.GetValue(noAnalysis), memory: memory);
                 if (SweepFolder.Problem(PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!), r.GetValue(artifacts)!) is { } inTheWay)
                     throw new UsageException(inTheWay);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change
@@ -43,7 +45,7 @@ public static class RunCommand
                 // Loading checked each run alone; this process holds its groups, and --jobs of them at once (a resume's: the runs
                 // it trains, its checkpoints' as they were saved).
                 var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
-                if (MachineMemoryCheck.Error(pipeline, parallelJobs, MemoryBudget.ThisMachine(), jobsGiven: r.GetValue(jobs) > 0,
+                if (MachineMemoryCheck.Error(pipeline, parallelJobs, memory, jobsGiven: r.GetValue(jobs) > 0,
                         resumeFrom: r.GetValue(resume) ? sweepDir : null) is { } tooBig)
                     throw new SpecException(tooBig);
                 var progress = ConsoleProgress.Create();

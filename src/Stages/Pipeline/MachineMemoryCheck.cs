@@ -9,8 +9,8 @@ namespace Retention.Pipeline;
 /// What `run` holds at once against this machine's memory. Loading checks each CPU run alone, but a synthetic sweep trains
 /// in groups (<see cref="SweepGroups"/>: one batched trainer per group, every run padded to its widest) and --jobs N trains
 /// N groups side by side in this process: ten seeds that each fit passed, then ran the machine out of memory. GPU runs are
-/// not checked (their memory is the device's), nor `auto` ones (the device they get is known only once they start), as
-/// one run is not. A --resume is checked for what it trains: not the runs it skips as completed, and each synthetic
+/// not checked (their memory is the device's), nor `auto` ones unless the budget knows they pick the CPU (`run`'s, once
+/// LibTorch loads: <see cref="MemoryBudget.Holds"/>), as one run is not. A --resume is checked for what it trains: not the runs it skips as completed, and each synthetic
 /// checkpoint's runs as the one group they were saved in, which may be larger than this attempt's --jobs would make it.
 /// </summary>
 public static class MachineMemoryCheck
@@ -30,7 +30,7 @@ public static class MachineMemoryCheck
         // each checkpoint's runs together.
         bool parallel = jobs > 1 && runs.All(r => Training.Devices.IsCpu(r.Spec.Device));
         var groups = TrainingPlan.SyntheticGroups(runs, RunDir, resume: resumeFrom is not null, clusterTask: false, parallel ? jobs : 1)
-            .Where(g => g.All(r => r.Spec.Device == "cpu"))
+            .Where(g => g.All(r => budget.Holds(r.Spec.Device)))
             .Select(g => (Runs: g, Need: ResourceEstimate.SyntheticGroupBytes(g)))
             .OrderByDescending(g => g.Need)
             .ToList();
@@ -39,7 +39,7 @@ public static class MachineMemoryCheck
         const string Lower = ResourceEstimate.SyntheticLevers;
         if (largest.Need > budget.Bytes)
             return new SpecError(pipeline.SourceName, 0, 0, SpecSchema.SweepKey,
-                $"{largest.Runs.Count} runs train at once ({ResourceEstimate.SyntheticGroup(largest.Runs)}) and need about {ResourceEstimate.GiB(largest.Need)}, " +
+                $"{largest.Runs.Count} runs train at once ({ResourceEstimate.SyntheticGroup(largest.Runs)}) and need about {ResourceEstimate.GiB(largest.Need)}{MemoryBudget.OnCpu(largest.Runs[0].Spec.Device)}, " +
                 $"though one run alone needs {ResourceEstimate.GiB(largest.Need / largest.Runs.Count)}; {budget.Has} " +
                 (resumeFrom is not null && SavedTogether(largest.Runs, RunDir)
                     ? $"(they continue together from the checkpoint they were saved in, whatever --jobs: {budget.Or}resume on a machine " +
@@ -53,12 +53,16 @@ public static class MachineMemoryCheck
         int fits = Enumerable.Range(1, atOnce).Last(k => groups.Take(k).Sum(g => g.Need) <= budget.Bytes);
         string jobsSaid = jobsGiven ? $"--jobs {jobs}" : $"--jobs {jobs} (the default: cores / --threads)";
         return new SpecError(pipeline.SourceName, 0, 0, SpecSchema.SweepKey,
-            $"{jobsSaid} trains {atOnce} groups at once, which need about {ResourceEstimate.GiB(together)} together; the largest, " +
+            $"{jobsSaid} trains {atOnce} groups at once, which need about {ResourceEstimate.GiB(together)} together{OnCpu(groups.Take(atOnce))}; the largest, " +
             (largest.Runs.Count == 1 ? $"run {largest.Runs[0].RunId}, needs about {ResourceEstimate.GiB(largest.Need)} alone"
                 : $"{largest.Runs.Count} runs ({ResourceEstimate.SyntheticGroup(largest.Runs)}), needs about {ResourceEstimate.GiB(largest.Need)} alone, and one run " +
                   ResourceEstimate.GiB(largest.Need / largest.Runs.Count)) +
             $"; {budget.Has} ({budget.Or}give --jobs {fits}, or {Lower})");
     }
+
+    /// <summary>Why `auto` runs among these groups are held to this machine's memory, or nothing.</summary>
+    static string OnCpu(IEnumerable<(IReadOnlyList<RunPlan> Runs, double Need)> groups) =>
+        groups.SelectMany(g => g.Runs).Any(r => r.Spec.Device == "auto") ? MemoryBudget.OnCpu("auto") : "";
 
     /// <summary>Whether the run's status.json says it completed: a --resume skips it. One that cannot be read counts as to
     /// train (the resume refuses it itself, before anything trains); so does a run the resume adopts from a renamed

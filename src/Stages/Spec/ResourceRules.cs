@@ -2,13 +2,13 @@ namespace Retention.Spec;
 
 /// <summary>What a run needs against the memory it will have (<see cref="MemoryBudget"/>: this machine's, or a Slurm task's
 /// --mem): refused here rather than after the kernel kills it. GPU memory is not known until the run is on its machine,
-/// so only CPU runs are checked.</summary>
+/// so only CPU runs are checked (and `auto` ones where the budget knows it picks the CPU: <see cref="MemoryBudget.Holds"/>).</summary>
 internal static class ResourceRules
 {
     /// <summary>Checked only when no other rule failed: an estimate of a run that is wrong anyway says nothing.</summary>
     public static void Check(SpecChecks c, PipelineSpec spec, MemoryBudget budget)
     {
-        if (c.Errors.Count > 0 || spec.Device != "cpu") return;
+        if (c.Errors.Count > 0 || spec.Experiment != "synthetic" || !budget.Holds(spec.Device)) return;
         // A key the binder dropped reads its default here (data.packing's 64 × 2048 tokens): an estimate of a run nobody
         // wrote would follow the binding error as a second one.
         bool Mended(params string[] paths) => paths.Any(c.Mended.TouchesOrUnder);
@@ -22,7 +22,7 @@ internal static class ResourceRules
                     ("synthetic.dims_per_task", s.DimsPerTask, defaults.Synthetic.DimsPerTask),
                     ("train.batch_size", spec.Train.BatchSize, defaults.Train.BatchSize)),
                 $"a run of width {spec.Synthetic.Width} over D = {ResourceEstimate.SyntheticInputDims(spec.Synthetic):N0} input dimensions " +
-                $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}; {budget.Has} " +
+                $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}{MemoryBudget.OnCpu(spec.Device)}; {budget.Has} " +
                 $"({budget.Or}{ResourceEstimate.SyntheticLevers})");
         }
     }
@@ -32,14 +32,15 @@ internal static class ResourceRules
     /// estimated as 50,304 was refused at 26 GiB where it needs a fraction of that. Null when it fits or cannot be told.</summary>
     public static SpecError? OlmoError(PipelineSpec spec, int? modelVocab, NodeIndex index, SourceMap sources, MendedPaths mended, MemoryBudget budget)
     {
-        if (spec is not { Device: "cpu", Experiment: "olmo", Olmo: { } o, Data: { } d } || !SpecChoices.Presets.Contains(o.Preset)) return null;
+        if (spec is not { Experiment: "olmo", Olmo: { } o, Data: { } d } || !SpecChoices.Presets.Contains(o.Preset)) return null;
         if (new[] { "olmo", "data.packing" }.Any(mended.TouchesOrUnder) || (o.VocabSize > 0 ? o.VocabSize : modelVocab) is not { } vocab) return null;
+        if (!budget.Holds(spec.Device)) return null;   // last: on auto it loads LibTorch
         var shape = Pipeline.OlmoRunGraph.Shape(o, vocab, d.Packing.SeqLen);
         int rows = d.Packing.BatchSize / Math.Max(o.GradAccumulation, 1);
         double need = ResourceEstimate.OlmoBytes(shape, rows, d.Packing.SeqLen);
         return need <= budget.Bytes ? null : index.ErrorAt(sources, "olmo",
             $"the {o.Preset} shape ({shape.ParameterCount():N0} parameters) at {rows} rows of " +
-            $"{d.Packing.SeqLen} tokens per micro-batch needs about {ResourceEstimate.GiB(need)}; {budget.Has} " +
+            $"{d.Packing.SeqLen} tokens per micro-batch needs about {ResourceEstimate.GiB(need)}{MemoryBudget.OnCpu(spec.Device)}; {budget.Has} " +
             $"({budget.Or}raise olmo.grad_accumulation, or lower data.packing.batch_size or seq_len)");
     }
 

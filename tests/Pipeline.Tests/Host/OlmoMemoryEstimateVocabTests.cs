@@ -13,11 +13,11 @@ public class OlmoMemoryEstimateVocabTests() : InTempFolder("olmo-memory-vocab-")
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
     static readonly Dictionary<string, string?> FourGiB = new() { ["DOTNET_GCHeapHardLimit"] = "0x100000000" };
 
-    string Pipeline(int vocabSize)
+    string Pipeline(int vocabSize, string device = "cpu")
     {
         var tokenizers = Path.Combine(RepoFiles.PipelinesDirectory, "tokenizers");
         File.WriteAllText(Path.Combine(dir, "o.yaml"), string.Join('\n',
-            "name: o", "experiment: olmo", "device: cpu",
+            "name: o", "experiment: olmo", $"device: {device}",
             "data:",
             "  sources: [{paths: ['https://example.org/a.json.gz']}]",
             $"  tokenizer: {{kind: bpe, path: '{tokenizers}/bytes-vocab.json', merges_path: '{tokenizers}/bytes-merges.txt'}}",
@@ -37,5 +37,17 @@ public class OlmoMemoryEstimateVocabTests() : InTempFolder("olmo-memory-vocab-")
         Assert.Equal(2, padded.Exit);
         Assert.Contains("olmo: the 4M shape", padded.Err);
         Assert.Contains("this machine has 4 GiB (raise olmo.grad_accumulation", padded.Err);
+    }
+
+    [SkippableFact]
+    public void An_auto_run_that_lands_on_the_cpu_is_refused_by_run_as_a_cpu_one_is()
+    {
+        Skip.If(TorchSharp.torch.cuda.is_available(), "auto picks the GPU here, whose memory is not this machine's");
+        // Before anything is fetched (the source is a URL nobody serves); it went on to train unchecked before.
+        var refused = CliProcess.Run(dir, Limit, FourGiB, "run", Pipeline(50_304, "auto"), "--no-analysis");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("olmo: the 4M shape", refused.Err);
+        Assert.Contains("on the CPU (device: auto found no GPU here); this machine has 4 GiB (raise olmo.grad_accumulation", refused.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), "refused before anything was written");
     }
 }

@@ -67,6 +67,31 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         Assert.Contains("[2/2 runs completed]", oneJob.Out + oneJob.Err);
     }
 
+    [SkippableFact]
+    public void An_auto_run_that_lands_on_the_cpu_is_checked_as_a_cpu_run_is()
+    {
+        Skip.If(TorchSharp.torch.cuda.is_available(), "auto picks the GPU here, whose memory is not this machine's");
+        const string HalfGiB = "0x20000000";
+        // About 1 GiB (batch 4,000,000): refused on `device: cpu`, and trained unchecked on `auto`, which picks the CPU here.
+        var auto = Pipeline.Replace("name: mem\n", "name: mem\ndevice: auto\n");
+        var one = Cli(HalfGiB, auto.Replace("batch_size: 1000000", "batch_size: 4000000"), "run", "m.yaml", "--no-analysis");
+        Assert.True(one.Exit == 2, one.Out + one.Err);
+        Assert.Contains("error: m.yaml:4:31: train.batch_size: a run of width 4 over D = 16 input dimensions at batch 4000000 needs " +
+                        "about 1 GiB on the CPU (device: auto found no GPU here); this machine has 0.5 GiB (" + Lower, one.Err);
+
+        // Five seeds of 0.24 GiB, each of which fits: their group does not.
+        var seeds = Cli(HalfGiB, auto + "sweep:\n  seed: [0, 1, 2, 3, 4]\n", "run", "m.yaml", "--jobs", "1", "--no-analysis");
+        Assert.True(seeds.Exit == 2, seeds.Out + seeds.Err);
+        Assert.Contains("error: m.yaml: sweep: 5 runs train at once (seed-0, seed-1, seed-2 and 2 more: one batched trainer, each run " +
+                        "padded to width 4) and need about 1.2 GiB on the CPU (device: auto found no GPU here), though one run alone " +
+                        "needs 0.2 GiB; this machine has 0.5 GiB (sweep fewer seeds, or " + Lower, seeds.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), "refused before anything was written");
+
+        // `validate` loads no LibTorch, so does not know what auto picks: not checked there (README).
+        var validated = Cli(HalfGiB, auto + "sweep:\n  seed: [0, 1, 2, 3, 4]\n", "validate", "m.yaml");
+        Assert.True(validated.Exit == 0, validated.Out + validated.Err);
+    }
+
     string Sweep => Path.Combine(dir, "artifacts", "mem");
 
     /// <summary>Trains these runs of the sweep in this process (which checks no memory), as one Slurm task would: one group.</summary>
