@@ -10,8 +10,10 @@ namespace Retention.Pipeline;
 /// in groups (<see cref="SweepGroups"/>: one batched trainer per group, every run padded to its widest) and --jobs N trains
 /// N groups side by side in this process: ten seeds that each fit passed, then ran the machine out of memory. GPU runs are
 /// not checked (their memory is the device's), nor `auto` ones unless the budget knows they pick the CPU (`run`'s, once
-/// LibTorch loads: <see cref="MemoryBudget.Holds"/>), as one run is not. A --resume is checked for what it trains: not the runs it skips as completed, and each synthetic
-/// checkpoint's runs as the one group they were saved in, which may be larger than this attempt's --jobs would make it.
+/// LibTorch loads: <see cref="MemoryBudget.Holds"/>), as one run is not. A --resume is checked for what it trains: not the
+/// runs it skips as completed (those it adopts from a renamed folder too), and each synthetic checkpoint's runs as the one
+/// group they were saved in, which may be larger than this attempt's --jobs would make it. An adopted run's checkpoint
+/// still names its earlier id until the resume renames it, so such a group is counted as fresh runs are grouped.
 /// </summary>
 public static class MachineMemoryCheck
 {
@@ -24,8 +26,8 @@ public static class MachineMemoryCheck
     {
         if (pipeline.Spec.Experiment != "synthetic") return null;
         string RunDir(string run) => ArtifactLayout.RunDir(resumeFrom ?? "", run);
-        var runs = resumeFrom is null ? pipeline.Runs : [.. pipeline.Runs.Where(r => !CompletedEarlier(RunDir(r.RunId)))];
-        if (runs.Count < 2) return null;
+        var runs = resumeFrom is null ? pipeline.Runs : ToTrain(pipeline, resumeFrom);
+        if (runs is null || runs.Count < 2) return null;
         // As the run groups them (TrainingPlan): split further for --jobs only where every run is on the CPU; a resume keeps
         // each checkpoint's runs together.
         bool parallel = jobs > 1 && runs.All(r => Training.Devices.IsCpu(r.Spec.Device));
@@ -64,13 +66,24 @@ public static class MachineMemoryCheck
     static string OnCpu(IEnumerable<(IReadOnlyList<RunPlan> Runs, double Need)> groups) =>
         groups.SelectMany(g => g.Runs).Any(r => r.Spec.Device == "auto") ? MemoryBudget.OnCpu("auto") : "";
 
-    /// <summary>Whether the run's status.json says it completed: a --resume skips it. One that cannot be read counts as to
-    /// train (the resume refuses it itself, before anything trains); so does a run the resume adopts from a renamed
-    /// folder, which this does not look for (both over-count, never under).</summary>
-    static bool CompletedEarlier(string runDir)
+    /// <summary>The runs a resume trains: not those whose status.json says completed, read where the resume finds it, in
+    /// the earlier run's folder for one it adopts under a new id (<see cref="SweepContract.Renamed"/>). Null when one cannot
+    /// be read: the resume refuses the sweep with that file's error before anything trains, which a refusal here hid.</summary>
+    static IReadOnlyList<RunPlan>? ToTrain(LoadedPipeline pipeline, string sweepDir)
     {
-        try { return RunStatusFile.Read(runDir) is { State: "completed" }; }
-        catch (ArtifactException) { return false; }
+        var adopted = SweepContract.Renamed(sweepDir, pipeline).ToDictionary(r => r.To.RunId, r => r.FromDir, StringComparer.Ordinal);
+        var pending = new List<RunPlan>();
+        foreach (var run in pipeline.Runs)
+        {
+            try
+            {
+                if (RunStatusFile.Read(adopted.GetValueOrDefault(run.RunId) ?? ArtifactLayout.RunDir(sweepDir, run.RunId)) is { State: "completed" })
+                    continue;
+            }
+            catch (ArtifactException) { return null; }
+            pending.Add(run);
+        }
+        return pending;
     }
 
     /// <summary>Whether these runs are the runs of the checkpoint kept in the first one's folder: a resume trains them together

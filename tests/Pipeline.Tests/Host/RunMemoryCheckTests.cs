@@ -121,6 +121,36 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
     }
 
     [Fact]
+    public async Task A_resume_does_not_count_a_completed_run_it_adopts_from_a_renamed_folder()
+    {
+        const string ThreeEighthsGiB = "0x18000000";
+        // Trained as one run (default); the sweep then gains seeds 0 and 1: default continues as seed-0, completed, and only
+        // seed-1 (0.24 GiB) trains, which fits. Counted as to train, seed-0 made a group of two (0.48 GiB), refused.
+        await TrainHere(Pipeline, ["default"], SilentProgress.Instance, CancellationToken.None);
+        var resumed = Cli(ThreeEighthsGiB, Pipeline, "run", "m.yaml", "--resume", "--jobs", "1", "--no-analysis", "--set", "sweep.seed=[0,1]");
+        Assert.True(resumed.Exit == 0, resumed.Out + resumed.Err);
+        Assert.Contains("default continues as seed-0", resumed.Out);
+        Assert.Contains("seed-0: completed earlier, skipped (--resume)", resumed.Out + resumed.Err);
+        Assert.Contains("[2/2 runs completed]", resumed.Out + resumed.Err);
+    }
+
+    [Fact]
+    public async Task A_resume_with_an_unreadable_status_is_refused_for_that_file_not_for_memory()
+    {
+        const string ThreeEighthsGiB = "0x18000000";
+        var seeds = Pipeline + "sweep:\n  seed: [0, 1, 2]\n";
+        await TrainHere(seeds, ["seed-0", "seed-2"], SilentProgress.Instance, CancellationToken.None);
+        // seed-0 completed, its status.json since damaged: the resume refuses the sweep for it, before anything trains.
+        // Counted as to train beside seed-1 (0.48 GiB together), it was refused for memory instead, and fewer seeds were advised.
+        File.WriteAllText(Path.Combine(Sweep, "runs", "seed-0", "status.json"), "{broken");
+        var refused = Cli(ThreeEighthsGiB, seeds, "run", "m.yaml", "--resume", "--jobs", "1", "--no-analysis");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains($"error: {Path.Combine("artifacts", "mem", "runs", "seed-0", "status.json")}: not a readable run status", refused.Err);
+        Assert.DoesNotContain("train at once", refused.Err);
+        Assert.False(File.Exists(Path.Combine(Sweep, "runs", "seed-1", "status.json")), "nothing trained");
+    }
+
+    [Fact]
     public async Task A_resume_counts_a_checkpoints_runs_as_the_one_group_they_were_saved_in()
     {
         const string ThreeEighthsGiB = "0x18000000";
