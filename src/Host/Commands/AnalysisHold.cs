@@ -17,7 +17,13 @@ public static class AnalysisHold
         // Its tables are still being written (by a local run holding the sweep, or cluster tasks holding their runs),
         // and the run or the submission's analysis job writes analysis/ itself when the runs end.
         if (SweepLock.IsHeldForTraining(sweepDir)) throw BeingTrained(sweepDir, command, SweepLock.Holder(sweepDir));
-        var held = SweepLock.Acquire(sweepDir, command != "advise" ? SweepLock.ForAnalysis : writes ? SweepLock.ForAdvice : SweepLock.ForReading);
+        SweepLock held;
+        try { held = SweepLock.Acquire(sweepDir, command != "advise" ? SweepLock.ForAnalysis : writes ? SweepLock.ForAdvice : SweepLock.ForReading); }
+        catch (SweepLockedException)
+        {
+            // Held by another analyze or advise: these commands take no --artifacts, so the trainer's hint would mislead.
+            throw new SweepLockedException(sweepDir, SweepLock.Holder(sweepDir), $"then {command} again");
+        }
         // The runs are checked with the sweep held, the reverse of a cluster task's order (its runs locked, then the sweep
         // checked): whichever comes second sees the other. Checked before taking the sweep, a task could start between the two.
         var runs = Path.Combine(sweepDir, ArtifactLayout.RunsDir);

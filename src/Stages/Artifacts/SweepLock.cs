@@ -183,7 +183,9 @@ public sealed class SweepLock : IDisposable
     }
 }
 
-public sealed class SweepLockedException(string sweepDir, string holder)
+/// <param name="instead">What else the user can do than wait: a trainer can write elsewhere; `analyze` and `advise`, which
+/// read this very sweep and take no --artifacts, can only come back after it.</param>
+public sealed class SweepLockedException(string sweepDir, string holder, string instead = "or write elsewhere with --artifacts DIR")
     : IOException($"{(Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(sweepDir))) == ArtifactLayout.RunsDir ? "the run directory" : "the sweep directory")} " +
                   $"{sweepDir} is in use by another pipeline process{(holder.Length > 0 ? $" ({holder})" : "")}; " +
-                  "wait for it to finish (`pipeline status` shows it), or write elsewhere with --artifacts DIR");
+                  $"wait for it to finish (`pipeline status` shows it), {instead}");

@@ -28,6 +28,7 @@ public sealed class AdviseLockTests() : InTempFolder("advise-lock-")
             Assert.True(advise.Exit == 1, advise.Out + advise.Err);   // as analyze exits on it (AnalyzeLockTests)
             Assert.Contains("is in use by another pipeline process", advise.Err);
             Assert.Contains("(analysis)", advise.Err);
+            Assert.EndsWith("(analysis)); wait for it to finish (`pipeline status` shows it), then advise again", advise.Err.Trim());   // no --artifacts
             Assert.False(File.Exists(Advice));
         }
         using (SweepLock.Acquire(Sweep))

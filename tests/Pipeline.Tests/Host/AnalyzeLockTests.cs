@@ -63,6 +63,8 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
             var second = CliProcess.Run(dir, Limit, "analyze", Sweep);
             Assert.Equal(1, second.Exit);
             Assert.Contains("(analysis)", second.Err);
+            // analyze takes no --artifacts: the hint a trainer gets ("or write elsewhere with --artifacts DIR") is not given.
+            Assert.EndsWith("(analysis)); wait for it to finish (`pipeline status` shows it), then analyze again", second.Err.Trim());
         }
         // The same hold for training: status says the run is running (what the analysis's hold must not be taken for).
         using (SweepLock.Acquire(Sweep))
