@@ -29,7 +29,7 @@ public static class ValidateCommand
                 var summary = printing ? Console.Error : Console.Out;
                 summary.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}{ProfilesOf(p)}");
                 foreach (var run in p.Runs)
-                    summary.WriteLine($"  {run.RunId}: {Model(run)}, seed {run.Spec.Seed}, {Counted.Of(run.Spec.Train.Steps, "step")} on {run.Spec.Device}");
+                    summary.WriteLine($"  {run.RunId}: {Model(run)}{OtherSwept(p, run)}, seed {run.Spec.Seed}, {Counted.Of(run.Spec.Train.Steps, "step")} on {run.Spec.Device}");
                 Errors.Warn(p.SourceName, p.AnalysisWarnings);
                 if (p.Runs.FirstOrDefault(run => run.ReferenceLengthsAtRun) is { Spec.Data.Tokenizer.Kind: var kind })
                     Console.Error.WriteLine($"note: {p.SourceName}: whether olmo.reference_tasks fit data.packing.seq_len is checked when the run " +
@@ -64,6 +64,21 @@ public static class ValidateCommand
     static string ProfilesOf(LoadedPipeline p) => p.ProfileNames.Count == 0 ? ""
         : p.Profile is null ? $" without a profile (the file's profiles: {string.Join(", ", p.ProfileNames)}; --profile NAME selects one)"
         : $" (the file's profiles: {string.Join(", ", p.ProfileNames)})";
+
+    /// <summary>The run's values of the swept keys its line does not already show (synthetic.rare.gap, train.lr), in sweep
+    /// order: the run id holds them only as id text (1e-3 as 1e-3, a path's '/' as '-'), and a line without them read as if
+    /// the sweep were of width and seed alone.</summary>
+    static string OtherSwept(LoadedPipeline p, RunPlan run) => string.Concat(p.Swept
+        .Where(k => k.Path is not { } path || !Shown(run.Spec.Experiment).Contains(path))
+        .Select(k => run.Parameters.TryGetValue(k.Key, out var value) ? $", {k.Key} {value}" : ""));
+
+    /// <summary>The fields a run's line says in words of its own: its model (synthetic width, OLMo preset), seed, steps, device.</summary>
+    static string[] Shown(string experiment) => experiment switch
+    {
+        "olmo" => ["olmo.preset", "seed", "train.steps", "device"],
+        "data" => ["seed", "train.steps", "device"],
+        _ => ["synthetic.width", "seed", "train.steps", "device"],
+    };
 
     /// <summary>What a run trains, in the terms of its experiment.</summary>
     static string Model(RunPlan run) => run.Spec.Experiment switch

@@ -98,7 +98,7 @@ public static class SpecLoader
 
         var axes = SweepPlanner.Plan(index, sources, errors, spec.Experiment, stored);
         IReadOnlyList<SweptKey> swept =
-            [.. axes.Select(a => new SweptKey(a.ShortKey, [.. a.Values.Select(v => v.Value ?? "")], a.Declared))];
+            [.. axes.Select(a => new SweptKey(a.ShortKey, [.. a.Values.Select(v => v.Value ?? "")], a.Declared, string.Join(".", a.Keys)))];
         var analysis = checkAnalysis
             ? AnalysisFindings.Of(spec, swept, index, sources, yaml, new Analysis.AnalysisCheckContext(analysisMoment, document.RemovedSweepKeys) { SweepOfRunFile = sweepOfRunFile }, errors, mended)
             : AnalysisFindings.None;

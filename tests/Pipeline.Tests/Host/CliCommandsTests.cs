@@ -34,7 +34,7 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         Assert.True(again.Exit == 0, again.Err + "\n" + first.Out);
         Assert.Contains("resolved.yaml: ok, 2 run(s)", again.Out);
         foreach (var run in RunIds)
-            Assert.Contains($"  {run}: width 2, seed 0, 123 steps on cpu", again.Out);   // the --set is in the printed YAML
+            Assert.Contains($"  {run}: width 2, lr {run[3..]}, seed 0, 123 steps on cpu", again.Out);   // the --set is in the printed YAML
         // The same runs, listed the same way, and the profile's value is in the file.
         static string[] Runs(string listing) => [.. listing.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal))];
         Assert.Equal(Runs(first.Err), Runs(again.Out));
@@ -48,8 +48,29 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         var one = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--set", "train.steps=1");
         Assert.True(one.Exit == 0, one.Err);
         foreach (var run in RunIds)
-            Assert.Contains($"  {run}: width 2, seed 0, 1 step on cpu", one.Out);   // "1 steps on cpu" read as a slip
+            Assert.Contains($"  {run}: width 2, lr {run[3..]}, seed 0, 1 step on cpu", one.Out);   // "1 steps on cpu" read as a slip
         Assert.DoesNotContain("1 steps", one.Out);
+    }
+
+    /// <summary>validate lists each run with the value of every key the sweep varies, as written: the lines said only width and
+    /// seed, so a sweep of train.lr or synthetic.rare.gap read as a grid of widths and seeds.</summary>
+    [Fact]
+    public void Validate_lists_every_swept_keys_value_per_run()
+    {
+        File.WriteAllText(Path.Combine(dir, "grid.yaml"), string.Join('\n',
+            "name: grid", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}",
+            "train: {steps: 200, batch_size: 8, log_every: 100}",
+            "sweep: {synthetic.width: [2, 4], seed: [0, 1], train.lr: [3e-3, 0.001]}") + "\n");
+        var grid = CliProcess.Run(dir, Limit, "validate", "grid.yaml");
+        Assert.True(grid.Exit == 0, grid.Err);
+        string[] expected = [.. from width in new[] { 2, 4 } from seed in new[] { 0, 1 } from lr in new[] { "3e-3", "0.001" }
+            select $"  width-{width}_seed-{seed}_lr-{lr}: width {width}, lr {lr}, seed {seed}, 200 steps on cpu"];
+        Assert.Equal(expected, grid.Out.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal)));
+        // A shipped sweep of width and the rare task's gap.
+        var shipped = CliProcess.Run(dir, Limit, "validate", RepoFiles.Pipeline("synthetic-retention.yaml"), "--profile", "cpu");
+        Assert.True(shipped.Exit == 0, shipped.Err);
+        Assert.Contains("  width-24_gap-50: width 24, gap 50, seed 0, 6000 steps on cpu\n", shipped.Out);
+        Assert.Contains("  width-64_gap-500: width 64, gap 500, seed 0, 6000 steps on cpu\n", shipped.Out);
     }
 
     [Fact]
