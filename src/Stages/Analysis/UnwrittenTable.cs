@@ -6,8 +6,9 @@ namespace Retention.Analysis;
 
 /// <summary>
 /// A table the runs write but none has written yet (runs still training, or stopped or killed before their first
-/// checkpoint): what a query naming it is told (MissingTable, in the host), and what a failed analysis records for
-/// `status` (<see cref="Explain"/>), so that the analysis's log, `analyze` and `status` say the same.
+/// checkpoint; or completed by an earlier version that did not write it, <see cref="OlderRunTables"/>): what a query naming
+/// it is told (MissingTable, in the host), and what a failed analysis records for `status` (<see cref="Explain"/>), so that
+/// the analysis's log, `analyze` and `status` say the same.
 /// </summary>
 public static class UnwrittenTable
 {
@@ -15,7 +16,12 @@ public static class UnwrittenTable
     /// <param name="dir">What was queried: a sweep, a run directory or a folder of sweeps.</param>
     public static string? Note(string name, string dir)
     {
-        if (!SpecFiles(Path.GetFullPath(dir)).Any(file => Writes(file, name))) return null;
+        var full = Path.GetFullPath(dir);
+        var writing = SpecFiles(full).Where(file => Writes(file, name)).ToList();
+        if (writing.Count == 0) return null;
+        // Runs an earlier version completed without it: waiting writes nothing, they must run again.
+        var older = OlderRunTables.Without(name, writing.Select(file => Path.GetDirectoryName(file)!));
+        if (older.Count > 0) return OlderRunTables.Note(name, [.. older.Select(run => AsGiven(run, dir, full))]);
         return $"the runs write table '{name}', but none has written it yet: a run writes its tables at its checkpoints and when " +
             "it ends (runs still training, or stopped before their first checkpoint; `pipeline status` shows how far they are)";
     }
@@ -69,6 +75,10 @@ public static class UnwrittenTable
         ArtifactLayout.Kind.SweepFolder => ArtifactLayout.Sweeps(dir).Select(s => Path.Combine(s, ArtifactLayout.PipelineFile)),
         _ => [Path.Combine(dir, ArtifactLayout.PipelineFile)],   // Writes gives false where there is none
     };
+
+    /// <summary>A run folder as under the <paramref name="dir"/> the user gave (relative where it was).</summary>
+    static string AsGiven(string run, string dir, string full) =>
+        Path.GetRelativePath(full, run) is var below && below == "." ? dir : Path.Combine(dir, below);
 
     static bool Writes(string specFile, string table) =>
         Loaded(specFile) is { } spec && RunTables.Of(spec).Any(t => t.Name.Equals(table, StringComparison.OrdinalIgnoreCase));

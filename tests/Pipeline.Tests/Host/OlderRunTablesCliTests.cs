@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Retention.Tests.Pipeline;
+
+namespace Retention.Tests.Host;
+
+/// <summary>
+/// A data sweep made before data runs wrote tasks.arrow (commit 9a23eab), analysed now that data-injection-preview's
+/// injection_rate reads table `tasks`: `analyze` failed naming the table, with a note that the runs "write table 'tasks', but
+/// none has written it yet: ... runs still training", which no waiting mends. The note says now that an earlier version
+/// ran those runs, names their folders, and that `pipeline run FILE` again writes it (`run --resume` skips them).
+/// </summary>
+public class OlderRunTablesCliTests() : InTempFolder("older-run-tables-")
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    [Fact(Timeout = 300_000)]
+    public async Task Analyzing_runs_an_earlier_version_made_without_tasks_arrow_says_to_run_the_pipeline_again()
+    {
+        TinyCorpus.WriteShard(dir);
+        // The shipped file on the tiny corpus (as ShippedDataPreviewHeldOutSweepTests): 10 steps of 64 tokens, two seeds.
+        string[] run =
+        [
+            "run", RepoFiles.Pipeline("data-injection-preview.yaml"), "--profile", "cpu", "--data-dir", dir,
+            "--set", "data.sources=[{name: brown, paths: ['shards/*.jsonl'], shuffle_buffer: 1, epochs: 0}]",
+            "--set", $"data.tokenizer={TinyCorpus.ByteTokenizerYaml()}",
+            "--set", "data.packing.seq_len=16", "--set", "data.packing.batch_size=4", "--set", "train.steps=10",
+            "--set", "data.tasks=[{kind: comparison, frequency: 0.02}, {kind: modular_addition, frequency: 0.02, gap: 3}]",
+            "--set", "sweep.seed=[0,1]",
+        ];
+        var first = await Task.Run(() => CliProcess.Run(dir, Limit, run));
+        Assert.True(first.Exit == 0, first.Out + first.Err);
+        var sweep = Path.Combine("artifacts", "data-injection-preview-cpu");
+        string[] runs = [Path.Combine(sweep, "runs", "seed-0"), Path.Combine(sweep, "runs", "seed-1")];
+        // As an earlier version left them: no tasks.arrow, and a status.json whose tables do not name it.
+        foreach (var r in runs)
+        {
+            File.Delete(Path.Combine(dir, r, "tasks.arrow"));
+            var statusFile = Path.Combine(dir, r, "status.json");
+            var ended = JsonNode.Parse(File.ReadAllText(statusFile))!.AsObject();
+            var tables = ended["tables"]!.AsArray();
+            tables.Remove(tables.Single(t => t!.GetValue<string>() == "tasks"));
+            File.WriteAllText(statusFile, ended.ToJsonString());
+        }
+
+        var analyzed = await Task.Run(() => CliProcess.Run(dir, Limit, "analyze", sweep));
+        Assert.True(analyzed.Exit == 1, $"exit {analyzed.Exit}\n{analyzed.Out}\n{analyzed.Err}");   // an analysis that failed
+        Assert.Contains("analysis table 'injection_rate'", analyzed.Err);
+        Assert.Contains($"note: the runs write table 'tasks', but 2 completed run(s) have no tasks.arrow: {runs[0]}, {runs[1]}; " +
+            "an earlier version of this program ran them, which did not write it. `pipeline run FILE` again", analyzed.Err);
+        Assert.DoesNotContain("none has written it yet", analyzed.Err);
+        // status records the failure in the same words.
+        var status = await Task.Run(() => CliProcess.Run(dir, Limit, "status", sweep));
+        Assert.Contains("an earlier version of this program ran them", status.Out + status.Err);
+
+        // As the note says, a --resume keeps the completed runs as they are, and the pipeline run again writes the table.
+        var resumed = await Task.Run(() => CliProcess.Run(dir, Limit, [.. run, "--resume"]));
+        Assert.NotEqual(0, resumed.Exit);
+        Assert.All(runs, r => Assert.False(File.Exists(Path.Combine(dir, r, "tasks.arrow"))));
+        var again = await Task.Run(() => CliProcess.Run(dir, Limit, run));
+        Assert.True(again.Exit == 0, again.Out + again.Err);
+        Assert.All(runs, r => Assert.True(File.Exists(Path.Combine(dir, r, "tasks.arrow"))));
+        // The earlier runs kept (beside the earlier analysis's files the failed one set aside).
+        Assert.Single(Directory.GetDirectories(Path.Combine(dir, sweep, "previous")), p => Directory.Exists(Path.Combine(p, "runs", "seed-0")));
+        // add injected at steps 3, 6 and 9 of 64 tokens: floor(1.28 · 9) = 11; cmp floor(1.28 · 10) = 12, in both runs.
+        Assert.Equal("add,11,2\ncmp,12,2", SweepRows.Of(Path.Combine(dir, sweep), "SELECT task, expected, runs FROM injection_rate ORDER BY task"));
+    }
+}
