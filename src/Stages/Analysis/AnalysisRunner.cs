@@ -23,7 +23,8 @@ public static partial class AnalysisRunner
     /// <param name="pipeline">The sweep's pipeline, for the advice (analysis.advise): exact from its synthetic
     /// spec (per mixture its runs train), or from the runs of an OLMo sweep; and where its analysis steps are declared,
     /// for the failures (when <paramref name="spec"/> is its own analysis).</param>
-    /// <param name="note">Told of each .tmp a killed analysis left that this one removes (README: each said in a `note:`).</param>
+    /// <param name="note">Told of each .tmp a killed analysis left that this one removes (README: each said in a `note:`), and
+    /// of each run table some completed runs of an earlier version lack (<see cref="OlderRunTables.Partial"/>).</param>
     /// <param name="moved">Told where an earlier analysis's outputs were moved (previous/): the lines of <paramref name="log"/>
     /// a user needs when the rest (each table loaded and written) is too much, as `run` after training; null: said in the log.</param>
     public static async Task<IReadOnlyList<AnalysisTableResult>> RunAsync(
@@ -35,7 +36,7 @@ public static partial class AnalysisRunner
         AnalysisOutcome.Begin(sweepDir);
         try
         {
-            var results = await RunStepsAsync(sweepDir, spec, log, moved, ct, pipeline).ConfigureAwait(false);
+            var results = await RunStepsAsync(sweepDir, spec, log, moved, note, ct, pipeline).ConfigureAwait(false);
             await AnalysisOutcome.RecordAsync(sweepDir, "completed", current: (Names(results), null, null)).ConfigureAwait(false);
             return results;
         }
@@ -74,7 +75,7 @@ public static partial class AnalysisRunner
         pipeline is not null && ReferenceEquals(spec, pipeline.Spec.Analysis) ? pipeline.AnalysisDeclaredAt : new Dictionary<string, SqlDeclaration>();
 
     static async Task<IReadOnlyList<AnalysisTableResult>> RunStepsAsync(
-        string sweepDir, AnalysisSpec spec, TextWriter? log, Action<string>? moved, CancellationToken ct, LoadedPipeline? pipeline)
+        string sweepDir, AnalysisSpec spec, TextWriter? log, Action<string>? moved, Action<string>? note, CancellationToken ct, LoadedPipeline? pipeline)
     {
         if (Pipeline.SweepContract.SetAsideStaleAnalysis(sweepDir, [.. spec.Tables.Select(t => t.Name), .. spec.Plots.Select(p => p.Name)]) is { } stale)
             moved?.Invoke($"outputs of an earlier analysis that this one does not write moved to {stale}");
@@ -84,6 +85,9 @@ public static partial class AnalysisRunner
         foreach (var table in catalog.Tables)
             log?.WriteLine($"loaded {table.Name}: {Counted.Of(table.Rows, "row")} from {table.Files.Count} file(s)");
         if (pipeline is not null) EarlierSweptTypes.Align(catalog.Connection, pipeline.Swept);
+        // A table an earlier version's runs did not write, found from the others: joined to it, those runs' rows drop out.
+        foreach (var partial in OlderRunTables.Partial(sweepDir, catalog.Tables.Where(t => t.PerRun).Select(t => t.Name)))
+            note?.Invoke(partial);
 
         var outputDir = Path.Combine(catalog.Directory, ArtifactLayout.AnalysisDir);
         var declaredAt = DeclaredAt(spec, pipeline);

@@ -19,21 +19,40 @@ static class OlderRunTables
     /// <summary>What a query naming <paramref name="table"/> is told where <see cref="Without"/> found <paramref name="runs"/>.</summary>
     public static string Note(string table, IReadOnlyList<string> runs) =>
         $"the runs write table '{table}', but {runs.Count} completed run(s) have no {table}.arrow: {Listing.FirstFew(runs)}; " +
-        $"an earlier version of this program ran them, which did not write it. `pipeline run FILE` again (the pipeline the " +
-        $"sweep was run from, with the same --profile and --set; each run's provenance.json has the command line) runs them " +
-        $"again and writes it, keeping these results under previous/<time>/ (`run --resume` skips a completed run: delete a " +
-        $"run's directory for --resume to run it again)";
+        $"an earlier version of this program ran them, which did not write it. {Remedy}";
 
-    static bool CompletedWithout(string runDir, string table)
+    /// <summary>The tables the other runs of <paramref name="sweepDir"/> wrote (<paramref name="loaded"/>, the catalog's run
+    /// tables) that completed runs of an earlier version lack: the query finds them, and rows joined to them leave those runs
+    /// out without a word. One line per table, naming the runs; none where no run lacks one.</summary>
+    public static IReadOnlyList<string> Partial(string sweepDir, IEnumerable<string> loaded)
+    {
+        var runs = RunDirs(sweepDir).Select(run => (Run: run, Recorded: RecordedTables(run))).Where(r => r.Recorded is not null).ToList();
+        return [.. loaded.Select(table => (Table: table, Runs: runs
+                .Where(r => !r.Recorded!.Contains(table, StringComparer.OrdinalIgnoreCase) && !File.Exists(Path.Combine(r.Run, table + ".arrow")))
+                .Select(r => r.Run).ToList()))
+            .Where(t => t.Runs.Count > 0)
+            .Select(t => $"table '{t.Table}' has no file from {t.Runs.Count} completed run(s): {Listing.FirstFew(t.Runs)}; an earlier " +
+                $"version of this program ran them, which did not write it, so the tables and plots that read it leave those runs out. {Remedy}")];
+    }
+
+    const string Remedy = "`pipeline run FILE` again (the pipeline the sweep was run from, with the same --profile and --set; each " +
+        "run's provenance.json has the command line) runs them again and writes it, keeping these results under previous/<time>/ " +
+        "(`run --resume` skips a completed run: delete a run's directory for --resume to run it again)";
+
+    static bool CompletedWithout(string runDir, string table) =>
+        RecordedTables(runDir) is { } recorded && !recorded.Contains(table, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The tables a completed run's status.json lists; null for a run not completed, or completed before the list
+    /// was recorded (its tables are checked against the experiment's, <see cref="Pipeline.CompletedRunTables"/>).</summary>
+    static IReadOnlyList<string>? RecordedTables(string runDir)
     {
         try
         {
-            return RunStatusFile.Read(runDir) is { State: "completed", Tables: { } recorded }
-                && !recorded.Contains(table, StringComparer.OrdinalIgnoreCase);
+            return RunStatusFile.Read(runDir) is { State: "completed", Tables: { } recorded } ? recorded : null;
         }
         catch (ArtifactException)
         {
-            return false;   // a damaged status.json is said where the run is read
+            return null;   // a damaged status.json is said where the run is read
         }
     }
 

@@ -13,26 +13,28 @@ public class OlderRunTablesCliTests() : InTempFolder("older-run-tables-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
-    [Fact(Timeout = 300_000)]
-    public async Task Analyzing_runs_an_earlier_version_made_without_tasks_arrow_says_to_run_the_pipeline_again()
+    static readonly string Sweep = Path.Combine("artifacts", "data-injection-preview-cpu");
+    static readonly string[] Runs = [Path.Combine(Sweep, "runs", "seed-0"), Path.Combine(Sweep, "runs", "seed-1")];
+
+    /// <summary>The shipped file on the tiny corpus (as ShippedDataPreviewHeldOutSweepTests): 10 steps of 64 tokens, two seeds.</summary>
+    string[] RunArgs() =>
+    [
+        "run", RepoFiles.Pipeline("data-injection-preview.yaml"), "--profile", "cpu", "--data-dir", dir,
+        "--set", "data.sources=[{name: brown, paths: ['shards/*.jsonl'], shuffle_buffer: 1, epochs: 0}]",
+        "--set", $"data.tokenizer={TinyCorpus.ByteTokenizerYaml()}",
+        "--set", "data.packing.seq_len=16", "--set", "data.packing.batch_size=4", "--set", "train.steps=10",
+        "--set", "data.tasks=[{kind: comparison, frequency: 0.02}, {kind: modular_addition, frequency: 0.02, gap: 3}]",
+        "--set", "sweep.seed=[0,1]",
+    ];
+
+    /// <summary>Runs the sweep, then leaves <paramref name="older"/> as an earlier version left them: no tasks.arrow, and a
+    /// status.json whose tables do not name it.</summary>
+    async Task RunAndMakeOlder(params string[] older)
     {
         TinyCorpus.WriteShard(dir);
-        // The shipped file on the tiny corpus (as ShippedDataPreviewHeldOutSweepTests): 10 steps of 64 tokens, two seeds.
-        string[] run =
-        [
-            "run", RepoFiles.Pipeline("data-injection-preview.yaml"), "--profile", "cpu", "--data-dir", dir,
-            "--set", "data.sources=[{name: brown, paths: ['shards/*.jsonl'], shuffle_buffer: 1, epochs: 0}]",
-            "--set", $"data.tokenizer={TinyCorpus.ByteTokenizerYaml()}",
-            "--set", "data.packing.seq_len=16", "--set", "data.packing.batch_size=4", "--set", "train.steps=10",
-            "--set", "data.tasks=[{kind: comparison, frequency: 0.02}, {kind: modular_addition, frequency: 0.02, gap: 3}]",
-            "--set", "sweep.seed=[0,1]",
-        ];
-        var first = await Task.Run(() => CliProcess.Run(dir, Limit, run));
+        var first = await Task.Run(() => CliProcess.Run(dir, Limit, RunArgs()));
         Assert.True(first.Exit == 0, first.Out + first.Err);
-        var sweep = Path.Combine("artifacts", "data-injection-preview-cpu");
-        string[] runs = [Path.Combine(sweep, "runs", "seed-0"), Path.Combine(sweep, "runs", "seed-1")];
-        // As an earlier version left them: no tasks.arrow, and a status.json whose tables do not name it.
-        foreach (var r in runs)
+        foreach (var r in older)
         {
             File.Delete(Path.Combine(dir, r, "tasks.arrow"));
             var statusFile = Path.Combine(dir, r, "status.json");
@@ -41,6 +43,13 @@ public class OlderRunTablesCliTests() : InTempFolder("older-run-tables-")
             tables.Remove(tables.Single(t => t!.GetValue<string>() == "tasks"));
             File.WriteAllText(statusFile, ended.ToJsonString());
         }
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Analyzing_runs_an_earlier_version_made_without_tasks_arrow_says_to_run_the_pipeline_again()
+    {
+        await RunAndMakeOlder(Runs);
+        var (sweep, runs, run) = (Sweep, Runs, RunArgs());
 
         var analyzed = await Task.Run(() => CliProcess.Run(dir, Limit, "analyze", sweep));
         Assert.True(analyzed.Exit == 1, $"exit {analyzed.Exit}\n{analyzed.Out}\n{analyzed.Err}");   // an analysis that failed
@@ -63,5 +72,23 @@ public class OlderRunTablesCliTests() : InTempFolder("older-run-tables-")
         Assert.Single(Directory.GetDirectories(Path.Combine(dir, sweep, "previous")), p => Directory.Exists(Path.Combine(p, "runs", "seed-0")));
         // add injected at steps 3, 6 and 9 of 64 tokens: floor(1.28 · 9) = 11; cmp floor(1.28 · 10) = 12, in both runs.
         Assert.Equal("add,11,2\ncmp,12,2", SweepRows.Of(Path.Combine(dir, sweep), "SELECT task, expected, runs FROM injection_rate ORDER BY task"));
+    }
+
+    /// <summary>One run of an earlier version beside one of this: the query finds `tasks` (the other run's), and injection_rate
+    /// counted one run where the sweep has two, without a word; a note names the run now.</summary>
+    [Fact(Timeout = 300_000)]
+    public async Task An_earlier_versions_run_beside_a_current_one_is_named_in_a_note()
+    {
+        await RunAndMakeOlder(Runs[1]);
+        var analyzed = await Task.Run(() => CliProcess.Run(dir, Limit, "analyze", Sweep));
+        Assert.True(analyzed.Exit == 0, analyzed.Out + analyzed.Err);
+        Assert.Contains($"note: table 'tasks' has no file from 1 completed run(s): {Runs[1]}; an earlier version of this program ran " +
+            "them, which did not write it, so the tables and plots that read it leave those runs out. `pipeline run FILE` again", analyzed.Err);
+        Assert.DoesNotContain(Runs[0], analyzed.Err);
+        Assert.Equal("add,1\ncmp,1", SweepRows.Of(Path.Combine(dir, Sweep), "SELECT task, runs FROM injection_rate ORDER BY task"));   // what it says
+        // A sweep whose runs all wrote it has no such note.
+        var again = await Task.Run(() => CliProcess.Run(dir, Limit, RunArgs()));
+        Assert.True(again.Exit == 0, again.Out + again.Err);
+        Assert.DoesNotContain("earlier version", again.Out + again.Err);
     }
 }
