@@ -7,8 +7,10 @@ namespace Retention.Tests.Probes;
 /// many were used. They are refused at the key, naming the task and its count.</summary>
 public class ProbeInstancesValidationTests
 {
-    static string Olmo(string probes, string tasks =
-        "[{kind: comparison, name: cmp, frequency: 0.01, gap: 10, instances: 2000, train_instances: 1000}, {kind: modular_addition, name: add, frequency: 0.01}]") => $$$"""
+    /// <summary>A small OLMo pipeline with <paramref name="probes"/> (also ProbeLayerValidationTests').</summary>
+    internal static string Olmo(string probes, string tasks =
+        "[{kind: comparison, name: cmp, frequency: 0.01, gap: 10, instances: 2000, train_instances: 1000}, {kind: modular_addition, name: add, frequency: 0.01}]",
+        string olmo = "{preset: 4M}") => $$$"""
         name: o
         experiment: olmo
         train: {steps: 10}
@@ -16,7 +18,7 @@ public class ProbeInstancesValidationTests
           sources: [{paths: ['http://example.org/s.json.gz']}]
           packing: {seq_len: 64, batch_size: 4}
           tasks: {{{tasks}}}
-        olmo: {preset: 4M}
+        olmo: {{{olmo}}}
         probes: {{{probes}}}
         """;
 

@@ -5,17 +5,8 @@ namespace Retention.Tests.Probes;
 /// <summary>A probe's layer past the model's depth is refused, naming the depth: a one-layer model's said "1 layers".</summary>
 public class ProbeLayerValidationTests
 {
-    static SpecError Refused(string olmo, string probes) => Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.LoadText($$"""
-        name: o
-        experiment: olmo
-        train: {steps: 10}
-        data:
-          sources: [{paths: ['http://example.org/s.json.gz']}]
-          packing: {seq_len: 64, batch_size: 4}
-          tasks: [{kind: comparison, name: cmp, frequency: 0.01}]
-        olmo: {{olmo}}
-        probes: {{probes}}
-        """, "o.yaml", checkAnalysis: false)).Errors);
+    static SpecError Refused(string olmo, string probes) => Assert.Single(Assert.Throws<SpecException>(() =>
+        SpecLoader.LoadText(ProbeInstancesValidationTests.Olmo(probes, olmo: olmo), "o.yaml", checkAnalysis: false)).Errors);
 
     [Fact]
     public void A_layer_past_a_one_layer_model_names_one_layer()
