@@ -31,8 +31,10 @@ public static class MachineMemoryCheck
         // As the run groups them (TrainingPlan): split further for --jobs only where every run is on the CPU; a resume keeps
         // each checkpoint's runs together.
         bool parallel = jobs > 1 && runs.All(r => Training.Devices.IsCpu(r.Spec.Device));
-        var groups = TrainingPlan.SyntheticGroups(runs, RunDir, resume: resumeFrom is not null, clusterTask: false, parallel ? jobs : 1)
-            .Where(g => g.All(r => budget.Holds(r.Spec.Device)))
+        // Only the runs held to this memory are grouped (a group never mixes devices: the device is part of its spec):
+        // grouping asks LibTorch what `auto` picks, which `validate`, whose budget does not tell, must not load.
+        var groups = TrainingPlan.SyntheticGroups([.. runs.Where(r => budget.Holds(r.Spec.Device))], RunDir, resume: resumeFrom is not null,
+                clusterTask: false, parallel ? jobs : 1)
             .Select(g => (Runs: g, Need: ResourceEstimate.SyntheticGroupBytes(g)))
             .OrderByDescending(g => g.Need)
             .ToList();

@@ -38,6 +38,22 @@ public sealed class LibTorchMissingTests() : InTempFolder("no-libtorch-")
         Assert.True(exit == 0, err + output);
     }
 
+    [Fact]
+    public void Validate_of_a_synthetic_sweep_on_auto_needs_no_LibTorch()
+    {
+        // README: validate does not load LibTorch to tell what `auto` picks, so does not check an auto run's memory. Its sweep
+        // memory check grouped every run first, asking LibTorch where each group trains: two seeds on auto failed to load it.
+        Directory.CreateDirectory(Path.Combine(dir, "work"));
+        File.WriteAllText(Path.Combine(dir, "work", "s.yaml"), string.Join('\n', "name: s", "experiment: synthetic", "device: auto",
+            "synthetic: {width: 8, tasks: 2, dims_per_task: 4}", "train: {steps: 10}", "sweep:", "  seed: [0, 1]"));
+        using var cli = Start("validate", "s.yaml");
+        var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("s.yaml: ok, 2 run(s)", output);
+        Assert.Contains("seed-1: width 8, seed 1, 10 steps on auto", output);
+        Assert.DoesNotContain("LibTorch", err + output);
+    }
+
     [Theory]
     [InlineData("bench", "train", "--model", "4M", "--steps", "1")]
     [InlineData("run")]
