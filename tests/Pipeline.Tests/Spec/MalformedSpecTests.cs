@@ -234,6 +234,17 @@ public class MalformedSpecTests
             $"lower data.tasks[{most}].frequency or data.tasks[{most}].gap", error.Message);
     }
 
+    /// <summary>The smallest row (seq_len 4, 5 tokens, half of it 2) holds no 4-token segment: one instance said "up to 1 instances
+    /// puts 1 segments".</summary>
+    [Fact]
+    public void One_instance_that_does_not_fit_is_said_as_one()
+    {
+        var error = Assert.Single(Errors(Yaml("name: a", "experiment: olmo", "olmo: {preset: 4M}",
+            "data: {sources: [{paths: [x.jsonl]}], packing: {seq_len: 4, batch_size: 2}, tasks: [{kind: modular_addition, frequency: 0.001}]}")));
+        Assert.Equal("data.tasks", error.Path);
+        Assert.StartsWith("an injection of up to 1 instance puts 1 segment of 4 tokens in a row of 5, more than half of it (", error.Message);
+    }
+
     [Fact]
     public void A_key_path_indexing_into_a_list_says_lists_are_set_whole()
     {
