@@ -69,7 +69,8 @@ public static class ArtifactLayout
 
     public static IReadOnlyList<ArtifactFile> Discover(string directory)
     {
-        var dir = Path.GetFullPath(directory);
+        // Trimmed: a run's name is its folder's, and `runs/seed-1/` (as a shell completes it) named its rows "".
+        var dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (!Directory.Exists(dir))
             throw new ArtifactException(dir, File.Exists(dir) ? "is a file, not an artifact directory" : "artifact directory does not exist");
 
