@@ -13,7 +13,8 @@ namespace Retention.Pipeline;
 /// LibTorch loads: <see cref="MemoryBudget.Holds"/>), as one run is not. A --resume is checked for what it trains: not the
 /// runs it skips as completed (those it adopts from a renamed folder too), and each synthetic checkpoint's runs as the one
 /// group they were saved in, which may be larger than this attempt's --jobs would make it. An adopted run's checkpoint
-/// still names its earlier id until the resume renames it, so such a group is counted as fresh runs are grouped.
+/// still names its earlier id until the resume renames it, so such a group is counted as fresh runs are grouped. A resume
+/// that would be refused anyway (<see cref="ResumeRefusals"/>) is not refused for memory: fewer seeds would not mend it.
 /// </summary>
 public static class MachineMemoryCheck
 {
@@ -25,15 +26,30 @@ public static class MachineMemoryCheck
     public static SpecError? Error(LoadedPipeline pipeline, int jobs, MemoryBudget budget, bool jobsGiven = true, string? resumeFrom = null)
     {
         if (pipeline.Spec.Experiment != "synthetic") return null;
+        var adopted = resumeFrom is null ? new Dictionary<string, string>()
+            : SweepContract.Renamed(resumeFrom, pipeline).ToDictionary(r => r.To.RunId, r => r.FromDir, StringComparer.Ordinal);
         string RunDir(string run) => ArtifactLayout.RunDir(resumeFrom ?? "", run);
-        var runs = resumeFrom is null ? pipeline.Runs : ToTrain(pipeline, resumeFrom);
-        if (runs is null || runs.Count < 2) return null;
+        // Where the resume finds a run's status and tables: in the earlier run's folder for one it adopts under a new id.
+        string FoundAt(string run) => adopted.GetValueOrDefault(run) ?? RunDir(run);
+        var ends = resumeFrom is null ? null : Statuses(pipeline, FoundAt);
+        if (resumeFrom is not null && ends is null) return null;
+        var runs = ends is null ? pipeline.Runs : [.. pipeline.Runs.Where(r => ends[r.RunId] is not { State: "completed" })];
+        if (runs.Count < 2) return null;
+        var error = Error(pipeline, runs, jobs, budget, jobsGiven, resumeFrom, RunDir);
+        // A resume that is refused anyway (a changed spec, a completed run that lost a table, a sweep held by another process)
+        // says that instead: checked only here, where the resume is about to be refused, so no resume reads its files twice.
+        return error is not null && resumeFrom is not null && ResumeRefusals.Pending(pipeline, resumeFrom, FoundAt, run => ends![run]) ? null : error;
+    }
+
+    static SpecError? Error(LoadedPipeline pipeline, IReadOnlyList<RunPlan> runs, int jobs, MemoryBudget budget, bool jobsGiven,
+        string? resumeFrom, Func<string, string> runDir)
+    {
         // As the run groups them (TrainingPlan): split further for --jobs only where every run is on the CPU; a resume keeps
         // each checkpoint's runs together.
         bool parallel = jobs > 1 && runs.All(r => Training.Devices.IsCpu(r.Spec.Device));
         // Only the runs held to this memory are grouped (a group never mixes devices: the device is part of its spec):
         // grouping asks LibTorch what `auto` picks, which `validate`, whose budget does not tell, must not load.
-        var groups = TrainingPlan.SyntheticGroups([.. runs.Where(r => budget.Holds(r.Spec.Device))], RunDir, resume: resumeFrom is not null,
+        var groups = TrainingPlan.SyntheticGroups([.. runs.Where(r => budget.Holds(r.Spec.Device))], runDir, resume: resumeFrom is not null,
                 clusterTask: false, parallel ? jobs : 1)
             .Select(g => (Runs: g, Need: ResourceEstimate.SyntheticGroupBytes(g)))
             .OrderByDescending(g => g.Need)
@@ -45,7 +61,7 @@ public static class MachineMemoryCheck
             return new SpecError(pipeline.SourceName, 0, 0, SpecSchema.SweepKey,
                 $"{largest.Runs.Count} runs train at once ({ResourceEstimate.SyntheticGroup(largest.Runs)}) and need about {ResourceEstimate.GiB(largest.Need)}{MemoryBudget.OnCpu(largest.Runs[0].Spec.Device)}, " +
                 $"though one run alone needs {ResourceEstimate.GiB(largest.Need / largest.Runs.Count)}; {budget.Has} " +
-                (resumeFrom is not null && SavedTogether(largest.Runs, RunDir)
+                (resumeFrom is not null && SavedTogether(largest.Runs, runDir)
                     ? $"(they continue together from the checkpoint they were saved in, whatever --jobs: {budget.Or}resume on a machine " +
                       "with more memory, or run without --resume to train the sweep afresh in groups that fit)"
                     : $"({budget.Or}sweep fewer seeds, or {Lower})"));
@@ -68,24 +84,13 @@ public static class MachineMemoryCheck
     static string OnCpu(IEnumerable<(IReadOnlyList<RunPlan> Runs, double Need)> groups) =>
         groups.SelectMany(g => g.Runs).Any(r => r.Spec.Device == "auto") ? MemoryBudget.OnCpu("auto") : "";
 
-    /// <summary>The runs a resume trains: not those whose status.json says completed, read where the resume finds it, in
-    /// the earlier run's folder for one it adopts under a new id (<see cref="SweepContract.Renamed"/>). Null when one cannot
-    /// be read: the resume refuses the sweep with that file's error before anything trains, which a refusal here hid.</summary>
-    static IReadOnlyList<RunPlan>? ToTrain(LoadedPipeline pipeline, string sweepDir)
+    /// <summary>Each run's status.json, read where the resume finds it (<paramref name="runDir"/>): the runs it trains are
+    /// those not completed. Null when one cannot be read: the resume refuses the sweep with that file's error before anything
+    /// trains, which a refusal here hid.</summary>
+    static Dictionary<string, RunStatus?>? Statuses(LoadedPipeline pipeline, Func<string, string> runDir)
     {
-        var adopted = SweepContract.Renamed(sweepDir, pipeline).ToDictionary(r => r.To.RunId, r => r.FromDir, StringComparer.Ordinal);
-        var pending = new List<RunPlan>();
-        foreach (var run in pipeline.Runs)
-        {
-            try
-            {
-                if (RunStatusFile.Read(adopted.GetValueOrDefault(run.RunId) ?? ArtifactLayout.RunDir(sweepDir, run.RunId)) is { State: "completed" })
-                    continue;
-            }
-            catch (ArtifactException) { return null; }
-            pending.Add(run);
-        }
-        return pending;
+        try { return pipeline.Runs.ToDictionary(r => r.RunId, r => RunStatusFile.Read(runDir(r.RunId))); }
+        catch (ArtifactException) { return null; }
     }
 
     /// <summary>Whether these runs are the runs of the checkpoint kept in the first one's folder: a resume trains them together

@@ -36,17 +36,13 @@ static class SweepFolderPreparation
         if (wholeSweep && ResumeFromNothing.Note(sweep.SweepDir, sweep.Pipeline) is { } nothing) sweep.Progress.Note(nothing);
         if (wholeSweep) await AdoptRenamedAsync(sweep);
         IReadOnlyDictionary<string, RunStatus?> ends;
-        try
-        {
-            // Each run's status.json read once, after the adoption moved renamed runs into place: the checks here and the
-            // plan's skipping of completed runs all judge the same read (a file read again could have changed between).
-            ends = sweep.Runs.ToDictionary(r => r.RunId, r => RunStatusFile.Read(sweep.RunDir(r.RunId)));
-            SweepContract.CheckResume(sweep.Pipeline, sweep.SweepDir, sweep.DataDirectory, endOf: run => ends[run]);
-            CompletedRunTables.RequireIntact(sweep.Runs, sweep.RunDir, sweep.SweepDir, "--resume", run => ends[run]);
-        }
-        // A run's status.json or run.yaml that cannot be read is the sweep's own input, refused before anything trains:
-        // invalid input (exit 2), as `status` says it of the same file, not a failed run.
+        // Each run's status.json read once, after the adoption moved renamed runs into place: the checks here and the
+        // plan's skipping of completed runs all judge the same read (a file read again could have changed between).
+        // One that cannot be read is the sweep's own input, refused before anything trains: invalid input (exit 2), as
+        // `status` says it of the same file, not a failed run.
+        try { ends = sweep.Runs.ToDictionary(r => r.RunId, r => RunStatusFile.Read(sweep.RunDir(r.RunId))); }
         catch (ArtifactException e) { throw new SweepContractException(e.Message); }
+        ResumeRefusals.Check(sweep.Pipeline, sweep.SweepDir, sweep.DataDirectory, sweep.RunDir, run => ends[run]);
         if (wholeSweep) SetAsideDropped(sweep);
         return ends;
     }

@@ -1,3 +1,4 @@
+using Retention.Artifacts;
 using Retention.Pipeline;
 using Retention.Spec;
 using Retention.Tests.Pipeline;
@@ -147,6 +148,50 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         Assert.True(refused.Exit == 2, refused.Out + refused.Err);
         Assert.Contains($"error: {Path.Combine("artifacts", "mem", "runs", "seed-0", "status.json")}: not a readable run status", refused.Err);
         Assert.DoesNotContain("train at once", refused.Err);
+        Assert.False(File.Exists(Path.Combine(Sweep, "runs", "seed-1", "status.json")), "nothing trained");
+    }
+
+    [Fact]
+    public async Task A_resume_refused_anyway_says_why_instead_of_advising_fewer_seeds()
+    {
+        const string HalfGiB = "0x20000000";
+        var seeds = Pipeline + "sweep:\n  seed: [0, 1, 2, 3, 4]\n";
+        await TrainHere(seeds, ["seed-0"], SilentProgress.Instance, CancellationToken.None);
+        // Four left (0.96 GiB) do not fit, but each resume below is refused for something fewer seeds would not mend: it says
+        // that, and no memory. The old source said "4 runs train at once ... (sweep fewer seeds" each time.
+        (int Exit, string Out, string Err) Resume(params string[] more) =>
+            Cli(HalfGiB, seeds, ["run", "m.yaml", "--resume", "--jobs", "1", "--no-analysis", .. more]);
+
+        var changed = Resume("--set", "train.lr=0.002");
+        Assert.True(changed.Exit == 2, changed.Out + changed.Err);
+        Assert.Contains($"error: continuing runs of {Path.Combine("artifacts", "mem")} would train them under another spec or on other data " +
+                        "than they started with:\n  seed-0: train.lr: ", changed.Err);
+        Assert.DoesNotContain("train at once", changed.Err);
+
+        var seed0 = Path.Combine(Sweep, "runs", "seed-0");
+        var table = PipelineRunner.ReadStatus(seed0)!.Tables![0];
+        var tableFile = Path.Combine(seed0, table + ".arrow");
+        var kept = File.ReadAllBytes(tableFile);
+        File.Delete(tableFile);
+        var lost = Resume();
+        Assert.True(lost.Exit == 2, lost.Out + lost.Err);
+        Assert.Contains($"1 completed run(s) of {Path.Combine("artifacts", "mem")} no longer have every table they wrote, and --resume would " +
+                        $"keep them as they are, so the analysis would leave their rows out without saying so: seed-0 ({table}.arrow is missing)", lost.Err);
+        Assert.DoesNotContain("train at once", lost.Err);
+        File.WriteAllBytes(tableFile, kept);
+
+        using (SweepLock.Acquire(Sweep))
+        {
+            var held = Resume();
+            Assert.True(held.Exit != 0, held.Out + held.Err);
+            Assert.Contains($"the sweep directory {Path.Combine("artifacts", "mem")} is in use by another pipeline process (pid {Environment.ProcessId} ", held.Err);
+            Assert.DoesNotContain("train at once", held.Err);
+        }
+
+        // With none of them, the memory check still refuses it, before anything trains.
+        var tooBig = Resume();
+        Assert.True(tooBig.Exit == 2, tooBig.Out + tooBig.Err);
+        Assert.Contains("error: m.yaml: sweep: 4 runs train at once (seed-1, seed-2, seed-3 and 1 more", tooBig.Err);
         Assert.False(File.Exists(Path.Combine(Sweep, "runs", "seed-1", "status.json")), "nothing trained");
     }
 
