@@ -39,8 +39,10 @@ public static class AnalysisHold
     /// <param name="holder">Who trains it, as the lock's holder line says ("pid N on HOST since TIME", a run's prefixed
     /// "run NAME: "); "" where the line is not written yet.</param>
     static IOException BeingTrained(string sweepDir, string command, string holder) =>
-        new($"{sweepDir} is being trained by another pipeline process{(holder.Length > 0 ? $" ({holder})" : "")}; its analysis runs when its runs end " +
-            $"(`pipeline status` shows how far they are), or {command} after it");
+        new($"{sweepDir} is being trained by another pipeline process{(holder.Length > 0 ? $" ({holder})" : "")}; " +
+            (!SweepLock.IsTrainingOnly(holder) ? $"its analysis runs when its runs end (`pipeline status` shows how far they are), or {command} after it"
+                // No analysis follows (`run --no-analysis`, or a pipeline without one): waiting for one would wait forever.
+                : $"it runs no analysis of its own: {command} after its runs end (`pipeline status` shows how far they are)"));
 
     /// <summary>Each sweep held as <see cref="Acquire"/> holds one, all or none (advice pooling several sweeps reads each:
     /// one being trained would give its runs' latest evaluations as final). Each sweep once: the caller refuses repeats.</summary>

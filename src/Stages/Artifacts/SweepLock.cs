@@ -30,14 +30,21 @@ public sealed class SweepLock : IDisposable
     /// and says the sweep is being written by it.</summary>
     public const string ForSubmission = "submission";
 
+    /// <summary>What <c>pipeline run --no-analysis</c> holds a sweep for: training, as a plain run's hold is (<see cref="IsTraining"/>),
+    /// but no analysis follows when its runs end, so one who waits for it must analyze after it (<see cref="IsTrainingOnly"/>).</summary>
+    public const string ForTrainingOnly = "training, --no-analysis";
+
+    /// <summary>What <c>pipeline run</c> holds a sweep for when its pipeline has no analysis section: training, with none after.</summary>
+    public const string ForTrainingWithoutAnalysisSection = "training; its pipeline has no analysis";
+
     /// <summary>What <c>pipeline probe</c> holds its scan folder (RUN/scans/TIME) for while it scans: a folder whose lock no
     /// live process holds, and that holds no tables, is one a killed probe left (the run's next probe removes it).</summary>
     public const string ForProbe = "probe";
 
     /// <exception cref="SweepLockedException">Another process holds the directory.</exception>
     /// <param name="purpose">Said in the holder's line (<see cref="ForAnalysis"/>, <see cref="ForAdvice"/>, <see cref="ForReading"/>,
-    /// <see cref="ForSubmission"/>);
-    /// null while training.</param>
+    /// <see cref="ForSubmission"/>, <see cref="ForTrainingOnly"/>, <see cref="ForTrainingWithoutAnalysisSection"/>);
+    /// null while training a sweep whose analysis follows.</param>
     public static SweepLock Acquire(string sweepDir, string? purpose = null)
     {
         Directory.CreateDirectory(sweepDir);
@@ -145,6 +152,11 @@ public sealed class SweepLock : IDisposable
     /// <summary>Whether a holder's line is a training process's (a local `pipeline run`; a line not written yet counts as one):
     /// not an analysis's (<see cref="IsAnalysis"/>) nor a submission's (<see cref="IsSubmission"/>).</summary>
     public static bool IsTraining(string holder) => !IsAnalysis(holder) && !IsSubmission(holder);
+
+    /// <summary>Whether a holder's line is a training process's that runs no analysis when its runs end: `run --no-analysis`
+    /// (<see cref="ForTrainingOnly"/>), or a run of a pipeline without an analysis section.</summary>
+    public static bool IsTrainingOnly(string holder) => holder.EndsWith($"({ForTrainingOnly})", StringComparison.Ordinal)
+        || holder.EndsWith($"({ForTrainingWithoutAnalysisSection})", StringComparison.Ordinal);
 
     /// <summary>Whether a holder's line is `submit`'s readying the sweep's folder (<see cref="ForSubmission"/>).</summary>
     public static bool IsSubmission(string holder) => holder.EndsWith($"({ForSubmission})", StringComparison.Ordinal);

@@ -130,10 +130,11 @@ public static class SweepObserver
             is "completed" or "failed" or RunStatus.DataExhausted);
 
     /// <summary>An analysis writing the sweep's tables now: `analyze` (or `advise` writing its advice there) holding the sweep,
-    /// or a local run holding it after its runs ended; else null (an `advise` only reading the sweep writes nothing).</summary>
+    /// or a local run holding it after its runs ended; else null (an `advise` only reading the sweep writes nothing, nor does a
+    /// `run --no-analysis` or a run of a pipeline without an analysis).</summary>
     /// <param name="holder">The sweep lock's holder line; null where it is not held.</param>
     static AnalysisState? AnalysisRunning(string? holder, IReadOnlyList<RunState> runs) =>
-        holder is null || SweepLock.IsReading(holder) || SweepLock.IsSubmission(holder) ? null
+        holder is null || SweepLock.IsReading(holder) || SweepLock.IsSubmission(holder) || SweepLock.IsTrainingOnly(holder) ? null
         : SweepLock.IsAnalysis(holder) ? new(null, "running", $"pipeline {(SweepLock.IsAdvice(holder) ? "advise" : "analyze")} ({holder})")
         : runs.All(r => r.State is "completed" or "failed" or "interrupted") ? new(null, "running", $"the run's own ({holder})")
         : null;

@@ -60,7 +60,9 @@ public static class PipelineRunner
         // of its runs; a cluster task locks its runs only (the tasks of a sweep run side by side) and
         // checks no local run holds the sweep.
         var runDirs = pipeline.Runs.Select(r => sweep.RunDir(r.RunId)).ToList();
-        using var sweepLock = wholeSweep ? SweepLock.Acquire(sweepDir) : SweepLock.AcquireAll(runDirs);
+        // The holder's line says when no analysis follows the training, for an `analyze` refused meanwhile (and `status`).
+        var purpose = !analyze ? SweepLock.ForTrainingOnly : !pipeline.Spec.Analysis.HasSteps ? SweepLock.ForTrainingWithoutAnalysisSection : null;
+        using var sweepLock = wholeSweep ? SweepLock.Acquire(sweepDir, purpose) : SweepLock.AcquireAll(runDirs);
         if (wholeSweep) runDirs.ForEach(SweepLock.ThrowIfHeld);
         else SweepLock.ThrowIfHeld(sweepDir);
         var earlierEnds = await SweepFolderPreparation.PrepareAsync(sweep, overwrite, wholeSweep);

@@ -100,6 +100,43 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
         Assert.False(SweepLock.IsHeld(Sweep));
     }
 
+    /// <summary>A `run --no-analysis` (or a run of a pipeline without an analysis) holding the sweep runs no analysis when its
+    /// runs end: the refusal said "its analysis runs when its runs end", and one who waited got none. Its holder's line says so,
+    /// and `status` and the refusal still take it for training.</summary>
+    [Fact]
+    public void Analyze_of_a_sweep_a_run_without_analysis_trains_says_to_analyze_after_it()
+    {
+        Train();
+        var owner = Path.Combine(Sweep, SweepLock.FileName + ".owner");
+        var slow = new[] { "--set", "train.steps=2000000", "--set", "train.log_every=1000", "--jobs", "1" };
+        // The same sweep, its analysis section left out.
+        File.WriteAllLines(Path.Combine(dir, "bare.yaml"), File.ReadAllLines(Path.Combine(dir, "syn.yaml")).Where(l => !l.StartsWith("analysis:")));
+        foreach (var (file, args, purpose) in new[] { ("syn.yaml", new[] { "--no-analysis" }, "(training, --no-analysis)"),
+                     ("bare.yaml", Array.Empty<string>(), "(training; its pipeline has no analysis)") })
+        {
+            using var trainer = CliProcess.Start(dir, ["run", file, .. slow, .. args]);
+            trainer.WaitUntil(() => File.Exists(owner) && File.ReadAllText(owner).StartsWith($"pid {trainer.Id} ") && SweepLock.IsHeld(Sweep), Limit, "its lock");
+            Assert.EndsWith(purpose + "\n", File.ReadAllText(owner));
+            trainer.WaitForStep(1000, Limit);   // the sweep's first run, lr-0.003, training (one group at a time)
+
+            var refused = CliProcess.Run(dir, Limit, "analyze", Sweep);
+            Assert.Equal(1, refused.Exit);
+            Assert.Matches("^error: " + Regex.Escape($"{Sweep} is being trained by another pipeline process (pid {trainer.Id} on {Environment.MachineName}")
+                + @" since \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ" + Regex.Escape($" {purpose}); it runs no analysis of its own: analyze after its runs end " +
+                "(`pipeline status` shows how far they are)") + "$", refused.Err.TrimEnd('\n'));
+
+            // `status` takes it for training, as it did before the line said more: the runs are running, no analysis is.
+            var status = CliProcess.Run(dir, Limit, "status", Sweep);
+            Assert.Contains("running", status.Out.Split('\n').Single(l => l.Contains("lr-0.003")));
+            Assert.DoesNotContain("analysis: running", status.Out);
+            trainer.KillHard();
+        }
+        // Held after its runs ended (its last moments), such a run was said to run the analysis: 'analysis: running: the run's own'.
+        Assert.Equal(0, CliProcess.Run(dir, Limit, "run", "syn.yaml", "--set", "train.steps=200").Exit);
+        using (SweepLock.Acquire(Sweep, "training, --no-analysis"))
+            Assert.DoesNotContain("analysis: running", CliProcess.Run(dir, Limit, "status", Sweep).Out);
+    }
+
     [Fact]
     public void An_analysis_killed_before_it_recorded_its_outcome_is_said_interrupted_until_analyze_writes_it_again()
     {
