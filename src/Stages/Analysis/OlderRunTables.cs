@@ -19,7 +19,16 @@ static class OlderRunTables
     /// <summary>What a query naming <paramref name="table"/> is told where <see cref="Without"/> found <paramref name="runs"/>.</summary>
     public static string Note(string table, IReadOnlyList<string> runs) =>
         $"the runs write table '{table}', but {runs.Count} completed run(s) have no {table}.arrow: {Listing.FirstFew(runs)}; " +
-        $"an earlier version of this program ran them, which did not write it. {Remedy}";
+        $"{EarlierVersion}. {Remedy}";
+
+    /// <summary>The other cause of <paramref name="missing"/> tables (names, without .arrow) lacking from completed <paramref name="runs"/>
+    /// whose status.json records no list of their tables (written before runs kept one): an earlier version may have run them
+    /// without writing those tables, which no restoring brings back. Said after the refusal that takes them for lost.</summary>
+    public static string Unrecorded(IReadOnlyList<string> runs, IReadOnlyList<string> missing) =>
+        $"The status.json of {Listing.FirstFew(runs)} records no list of the tables written, so they may never have had " +
+        $"{Listing.FirstFew(missing.Select(t => t + ".arrow"))}: if {EarlierVersion}, {Remedy}";
+
+    const string EarlierVersion = "an earlier version of this program ran them, which did not write it";
 
     /// <summary>The tables the other runs of <paramref name="sweepDir"/> wrote (<paramref name="loaded"/>, the catalog's run
     /// tables) that completed runs of an earlier version lack: the query finds them, and rows joined to them leave those runs
@@ -31,8 +40,8 @@ static class OlderRunTables
                 .Where(r => !r.Recorded!.Contains(table, StringComparer.OrdinalIgnoreCase) && !File.Exists(Path.Combine(r.Run, table + ".arrow")))
                 .Select(r => r.Run).ToList()))
             .Where(t => t.Runs.Count > 0)
-            .Select(t => $"table '{t.Table}' has no file from {t.Runs.Count} completed run(s): {Listing.FirstFew(t.Runs)}; an earlier " +
-                $"version of this program ran them, which did not write it, so the tables and plots that read it leave those runs out. {Remedy}")];
+            .Select(t => $"table '{t.Table}' has no file from {t.Runs.Count} completed run(s): {Listing.FirstFew(t.Runs)}; {EarlierVersion}, " +
+                $"so the tables and plots that read it leave those runs out. {Remedy}")];
     }
 
     const string Remedy = "`pipeline run FILE` again (the pipeline the sweep was run from, with the same --profile and --set; each " +

@@ -37,22 +37,34 @@ public static class CompletedRunTables
     /// <summary>The completed runs among <paramref name="runs"/> whose tables are damaged, with what is wrong.</summary>
     /// <param name="endOf">A run's status.json (by run id) as the caller read it; read here where not given.</param>
     public static IReadOnlyList<(string Run, string Damage)> Damaged(IEnumerable<RunPlan> runs, Func<string, string> runDir, Func<string, RunStatus?>? endOf = null) =>
+        [.. Examine(runs, runDir, endOf).Select(d => (d.Run, d.Damage))];
+
+    /// <summary>As <see cref="Damaged"/>, with the tables a run lacks where its status recorded no list of them (an earlier
+    /// version's, <see cref="RunStatus.Tables"/> null): those are checked against this version's, which it may not have written.</summary>
+    static IReadOnlyList<(string Run, string Damage, IReadOnlyList<string> Unlisted)> Examine(IEnumerable<RunPlan> runs, Func<string, string> runDir,
+        Func<string, RunStatus?>? endOf) =>
         [.. runs.Select(r => (Run: r, Status: endOf is null ? PipelineRunner.ReadStatus(runDir(r.RunId)) : endOf(r.RunId)))
                 .Where(r => r.Status is { State: "completed" })
-                .Select(r => (r.Run.RunId, Damage: Damage(runDir(r.Run.RunId), r.Run.Spec, r.Status!.Tables)))
+                .Select(r => (r.Run, r.Status, Damage: Damage(runDir(r.Run.RunId), r.Run.Spec, r.Status!.Tables)))
                 .Where(d => d.Damage is not null)
-                .Select(d => (d.RunId, d.Damage!))];
+                .Select(d => (d.Run.RunId, d.Damage!, d.Status!.Tables is not null ? (IReadOnlyList<string>)[]
+                    : [.. Expected(d.Run.Spec).Where(t => !File.Exists(Path.Combine(runDir(d.Run.RunId), t + ".arrow")))]))];
 
-    /// <summary>Refuses to keep completed runs whose tables are damaged, naming them and what to do; touches nothing.</summary>
+    /// <summary>Refuses to keep completed runs whose tables are damaged, naming them and what to do; touches nothing. A table
+    /// missing from a run whose status recorded no list of them may never have been written (an earlier version's run), which
+    /// is said too, with what writes it.</summary>
     /// <exception cref="SweepContractException">Some completed run lacks a table or cannot have one read.</exception>
     /// <param name="endOf">A run's status.json (by run id) as the caller read it; read here where not given.</param>
     public static void RequireIntact(IEnumerable<RunPlan> runs, Func<string, string> runDir, string sweepDir, string action, Func<string, RunStatus?>? endOf = null)
     {
-        var damaged = Damaged(runs, runDir, endOf);
+        var damaged = Examine(runs, runDir, endOf);
         if (damaged.Count == 0) return;
+        var unlisted = damaged.Where(d => d.Unlisted.Count > 0).ToList();
         throw new SweepContractException(
             $"{damaged.Count} completed run(s) of {sweepDir} no longer have every table they wrote, and {action} would keep them as they are, " +
             $"so the analysis would leave their rows out without saying so: {Listing.FirstFew(damaged.Select(d => $"{d.Run} ({d.Damage})"))}; " +
-            $"restore the files, or delete those runs' directories under {Path.Combine(sweepDir, Artifacts.ArtifactLayout.RunsDir)} to train them again");
+            $"restore the files, or delete those runs' directories under {Path.Combine(sweepDir, Artifacts.ArtifactLayout.RunsDir)} to train them again" +
+            (unlisted.Count == 0 ? ""
+                : ". " + Analysis.OlderRunTables.Unrecorded([.. unlisted.Select(d => d.Run)], [.. unlisted.SelectMany(d => d.Unlisted).Distinct()])));
     }
 }

@@ -76,6 +76,48 @@ public class OlderRunTablesCliTests() : InTempFolder("older-run-tables-")
 
     /// <summary>One run of an earlier version beside one of this: the query finds `tasks` (the other run's), and injection_rate
     /// counted one run where the sweep has two, without a word; a note names the run now.</summary>
+    /// <summary>A run completed before status.json recorded its tables (commit 8977eb1), and before tasks.arrow (9a23eab): a
+    /// --resume or an analyze checks it against this version's tables, and said only that tasks.arrow was lost ("restore the
+    /// files, or delete those runs' directories"), which nothing restores. The refusal says the other cause now, and its remedy.</summary>
+    [Fact(Timeout = 300_000)]
+    public async Task A_run_with_no_recorded_tables_missing_one_is_refused_naming_an_earlier_version_as_a_cause()
+    {
+        TinyCorpus.WriteShard(dir);
+        var first = await Task.Run(() => CliProcess.Run(dir, Limit, RunArgs()));
+        Assert.True(first.Exit == 0, first.Out + first.Err);
+        File.Delete(Path.Combine(dir, Runs[0], "tasks.arrow"));
+        var statusFile = Path.Combine(dir, Runs[0], "status.json");
+        var ended = JsonNode.Parse(File.ReadAllText(statusFile))!.AsObject();
+        Assert.True(ended.Remove("tables"), "status.json records its tables");
+        File.WriteAllText(statusFile, ended.ToJsonString());
+
+        string Refusal(string action) =>
+            $"error: 1 completed run(s) of {Sweep} no longer have every table they wrote, and {action} would keep them as they are, so the " +
+            "analysis would leave their rows out without saying so: seed-0 (tasks.arrow is missing); restore the files, or delete those " +
+            $"runs' directories under {Path.Combine(Sweep, "runs")} to train them again. The status.json of seed-0 records no list of the " +
+            "tables written, so they may never have had tasks.arrow: if an earlier version of this program ran them, which did not " +
+            "write it, `pipeline run FILE` again (the pipeline the sweep was run from";
+        var resumed = await Task.Run(() => CliProcess.Run(dir, Limit, [.. RunArgs(), "--resume"]));
+        Assert.True(resumed.Exit == 2, resumed.Out + resumed.Err);
+        Assert.Contains(Refusal("--resume"), resumed.Err);
+        var analyzed = await Task.Run(() => CliProcess.Run(dir, Limit, "analyze", Sweep));
+        Assert.True(analyzed.Exit == 2, analyzed.Out + analyzed.Err);
+        Assert.Contains(Refusal("`pipeline analyze`"), analyzed.Err);
+
+        // A table lost from a run that recorded its list is only said lost.
+        File.Delete(Path.Combine(dir, Runs[1], "tasks.arrow"));
+        var both = await Task.Run(() => CliProcess.Run(dir, Limit, [.. RunArgs(), "--resume"]));
+        Assert.True(both.Exit == 2, both.Out + both.Err);
+        Assert.Contains("seed-0 (tasks.arrow is missing), seed-1 (tasks.arrow is missing); restore the files", both.Err);
+        Assert.Contains("The status.json of seed-0 records no list", both.Err);
+        Assert.DoesNotContain("seed-1 records", both.Err);
+
+        // As it says, the pipeline run again writes it.
+        var again = await Task.Run(() => CliProcess.Run(dir, Limit, RunArgs()));
+        Assert.True(again.Exit == 0, again.Out + again.Err);
+        Assert.All(Runs, r => Assert.True(File.Exists(Path.Combine(dir, r, "tasks.arrow"))));
+    }
+
     [Fact(Timeout = 300_000)]
     public async Task An_earlier_versions_run_beside_a_current_one_is_named_in_a_note()
     {
