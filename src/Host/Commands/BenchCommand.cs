@@ -210,6 +210,7 @@ public static class BenchCommand
                 if (config.TaskFrequency != 0 && !Retention.Data.InjectionSchedule.IsAcceptedFrequency(config.TaskFrequency))
                     throw new UsageException($"--task-frequency must be 0 (no task) or in {Retention.Data.InjectionSchedule.AcceptedRange} " +
                         $"instances per token, as a task's frequency, got {config.TaskFrequency}");
+                if (DataBench.FitProblem(config) is { } problem) throw new UsageException(problem);
                 // Checked as the data commands check theirs (a usage error, exit 2), before the Brown corpus could be fetched.
                 if (r.GetValue(paths) is { Length: > 0 } sources) DataInputs.CheckSources(sources, DataInputs.BenchFormatAdvice);
                 BenchFolder.Check(r.GetValue(artifacts)!);

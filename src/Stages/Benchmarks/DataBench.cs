@@ -87,6 +87,19 @@ public static class DataBench
     /// <summary>The stream's packing: a run's default held-out slice (one document in 1,000), so the stream skips what a run's does.</summary>
     static PackingSpec Packing(Config c) => new() { SeqLen = c.SeqLen, BatchSize = c.BatchSize, HeldOutEvery = 1000 };
 
+    /// <summary>The injected task the stream carries (modular addition at --task-frequency, its default gap); none at 0.</summary>
+    static IReadOnlyList<InjectedTaskSpec> Tasks(Config c) =>
+        c.TaskFrequency > 0 ? [new InjectedTaskSpec { Kind = "modular_addition", Frequency = c.TaskFrequency }] : [];
+
+    /// <summary>Why the bench's task does not fit half a row (the injector's rule, <see cref="InjectionFit"/>), said in the
+    /// bench's options (the injector's own words name a gap and keys bench data has not); null when it fits.</summary>
+    public static string? FitProblem(Config c)
+    {
+        var packing = Packing(c);
+        var fit = InjectionFit.Of(Tasks(c).Select(t => InjectionSchedule.Create(t.Frequency, packing.TokensPerBatch, t.Gap)), packing.BatchSize, packing.RowLength);
+        return fit.Fits ? null : $"--task-frequency {c.TaskFrequency}: {fit.Excess()}; lower --task-frequency, or raise --seq-len or --batch-size";
+    }
+
     /// <summary>The raw tokenizer on the given threads: the texts already in memory, no reading, parsing or packing. Its
     /// tokens are counted as the packer emits them, a document's tokens and its EOS (the texts are the training documents
     /// alone), so the two sides count the same tokens but for the stream's last part-batch.</summary>
@@ -107,7 +120,7 @@ public static class DataBench
             [new DataSourceSpec { Paths = c.Paths, ShuffleBuffer = 256, Epochs = c.Epochs }],
             new TokenizerSpec { Threads = threads },
             Packing(c),
-            c.TaskFrequency > 0 ? [new InjectedTaskSpec { Kind = "modular_addition", Frequency = c.TaskFrequency }] : [],
+            Tasks(c),
             Seed: 0);
         var clock = Stopwatch.StartNew();
         long count = 0, docs = 0;

@@ -239,6 +239,10 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         "--batch-size 2 does not split into --grad-accumulation 3 equal micro-batches: give a batch size that is a multiple of it")]
     [InlineData("bench query --runs 2 --run missing", "--run missing: does not exist")]
     [InlineData("bench data --task-frequency 0.2", "--task-frequency must be 0 (no task) or in (0, 0.125] instances per token, as a task's frequency, got 0.2")]
+    // A task that cannot fit half a row, in the bench's own options (the injector's words named a gap and YAML keys, exit 1):
+    // ceil(0.01 × 1 × 4) = 1 instance, one 4-token segment in a row of 5, more than its 2.
+    [InlineData("bench data --seq-len 4 --batch-size 1 --task-frequency 0.01", "--task-frequency 0.01: an injection of up to 1 instance puts " +
+        "1 segment of 4 tokens in a row of 5, more than half of it; lower --task-frequency, or raise --seq-len or --batch-size")]
     // An entry left out was dropped: the bench measured 4 and 8 as if that were what was asked.
     [InlineData("bench synthetic --widths 4,,8", "--widths: entry 2 of '4,,8' is empty; give whole numbers separated by commas")]
     [InlineData("bench query --runs 2,", "--runs: entry 2 of '2,' is empty; give whole numbers separated by commas")]
