@@ -91,8 +91,10 @@ public static class SweepStatus
             return new(run, "failed", $"job {o.Job}{taskError}");
         // Completed, but a table it wrote is gone or unreadable since: the analysis would leave its rows out.
         if (o.Ended is { State: "completed" } && o.TablesProblem is { } damage)
-            return new(run, "failed", $"completed, but {damage} now: restore it, or delete the run's directory and {Continue(o)} to train it again")
-                { TablesDamaged = true };
+            // A status with no list of its tables (an earlier version's) is checked against this version's, which that version
+            // may never have written: then nothing restores it, and training it again (the second remedy) is what writes it.
+            return new(run, "failed", $"completed, but {damage} now{(o.Ended.Tables is null ? " (or never written: its status.json, an earlier version's, lists no tables)" : "")}: " +
+                $"restore it, or delete the run's directory and {Continue(o)} to train it again") { TablesDamaged = true };
         if (o.Ended is { } ended)
             return ended.State switch
             {
