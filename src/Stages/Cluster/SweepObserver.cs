@@ -201,8 +201,14 @@ public static class SweepObserver
     {
         var pending = runs.Where(r => endIn(runDir(r.RunId))?.State != "completed").ToList();
         foreach (var task in pending.Where(r => taskOf.ContainsKey(r.RunId)).GroupBy(r => (taskOf[r.RunId].Sub.Number, taskOf[r.RunId].Task)))
-            foreach (var g in TrainingPlan.SyntheticGroups([.. task], runDir, resume: true, clusterTask: true, jobs: 1)) yield return g;
-        foreach (var g in TrainingPlan.SyntheticGroups([.. pending.Where(r => !taskOf.ContainsKey(r.RunId))], runDir, resume: true, clusterTask: false, jobs: 1))
+            foreach (var g in TrainingPlan.SyntheticGroups([.. task], runDir, resume: true, clusterTask: true, jobs: 1, NamedCpu)) yield return g;
+        foreach (var g in TrainingPlan.SyntheticGroups([.. pending.Where(r => !taskOf.ContainsKey(r.RunId))], runDir, resume: true, clusterTask: false, jobs: 1, NamedCpu))
             yield return g;
     }
+
+    /// <summary>auto taken as not the CPU, so status never loads LibTorch (README: it runs without it). Exact: only the groups a
+    /// checkpoint keeps together continue from a step, and those no device decides; a fresh group whose first run's checkpoint
+    /// saved exactly its runs would have been kept as that checkpoint's (SweepGroups.ForResume), so however the device splits
+    /// the other runs, each starts from step 0.</summary>
+    static bool NamedCpu(string device) => device == "cpu";
 }

@@ -13,15 +13,18 @@ public static class SweepGroups
 {
     /// <param name="jobs">Groups that will train at once (`run --jobs`): CPU buckets are split further
     /// until there are at least this many, where widths allow, so every core has a trainer.</param>
-    public static IReadOnlyList<IReadOnlyList<RunPlan>> Of(IReadOnlyList<RunPlan> runs, int jobs = 1)
+    /// <param name="isCpu">Whether runs on a device: value train on the CPU, bucketed by width (default <see cref="Training.Devices.IsCpu"/>,
+    /// which loads LibTorch to tell what auto picks here).</param>
+    public static IReadOnlyList<IReadOnlyList<RunPlan>> Of(IReadOnlyList<RunPlan> runs, int jobs = 1, Func<string, bool>? isCpu = null)
     {
+        isCpu ??= Training.Devices.IsCpu;
         var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i);   // run ids are unique
         var groups = runs.GroupBy(r => GroupKey.Of(r.Spec))
-            .SelectMany(g => Training.Devices.IsCpu(g.First().Spec.Device)
+            .SelectMany(g => isCpu(g.First().Spec.Device)
                 ? WidthBuckets([.. g], r => r.Spec.Synthetic.Width, OverheadColumns(g.First().Spec))
                 : [[.. g]])
             .ToList();
-        if (runs.Count > 0 && runs.All(r => Training.Devices.IsCpu(r.Spec.Device)))
+        if (runs.Count > 0 && runs.All(r => isCpu(r.Spec.Device)))
             groups = SplitForJobs(groups, r => r.Spec.Synthetic.Width, jobs, r => OverheadColumns(r.Spec));
         return [.. groups.OrderBy(g => order[g[0].RunId])];
     }
@@ -33,7 +36,9 @@ public static class SweepGroups
     /// `--jobs 2` and resumed without it would train every run from step 0.
     /// </summary>
     /// <param name="runDir">A run's directory (a group's checkpoint is kept in its first run's).</param>
-    public static IReadOnlyList<IReadOnlyList<RunPlan>> ForResume(IReadOnlyList<RunPlan> pending, Func<string, string> runDir, int jobs = 1)
+    /// <param name="isCpu">As <see cref="Of"/>'s, for the runs no checkpoint keeps together (which no device decides).</param>
+    public static IReadOnlyList<IReadOnlyList<RunPlan>> ForResume(IReadOnlyList<RunPlan> pending, Func<string, string> runDir, int jobs = 1,
+        Func<string, bool>? isCpu = null)
     {
         var byId = pending.ToDictionary(r => r.RunId);
         var kept = new List<IReadOnlyList<RunPlan>>();
@@ -55,9 +60,9 @@ public static class SweepGroups
             kept.Add(group);
             taken.UnionWith(saved.Runs);
         }
-        if (kept.Count == 0) return Of(pending, jobs);
+        if (kept.Count == 0) return Of(pending, jobs, isCpu);
         var order = pending.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i);
-        var rest = Of([.. pending.Where(r => !taken.Contains(r.RunId))], Math.Max(1, jobs - kept.Count));
+        var rest = Of([.. pending.Where(r => !taken.Contains(r.RunId))], Math.Max(1, jobs - kept.Count), isCpu);
         return [.. kept.Concat(rest).OrderBy(g => order[g[0].RunId])];
     }
 

@@ -11,8 +11,11 @@ namespace Retention.Tests.Host;
 /// </summary>
 public sealed class LibTorchMissingTests() : InTempFolder("no-libtorch-")
 {
+    CliProcess Start(params string[] args) => StartOnPath(null, args);
+
     /// <summary>The program's managed files alone in program/, run in work/ where no LibTorch can be found.</summary>
-    CliProcess Start(params string[] args)
+    /// <param name="path">The PATH it sees (default: this one's).</param>
+    CliProcess StartOnPath(string? path, params string[] args)
     {
         string program = Directory.CreateDirectory(Path.Combine(dir, "program")).FullName;
         foreach (var file in Directory.GetFiles(AppContext.BaseDirectory).Where(f => f.EndsWith(".dll") || f.EndsWith(".json")))
@@ -22,6 +25,7 @@ public sealed class LibTorchMissingTests() : InTempFolder("no-libtorch-")
         {
             ["NUGET_PACKAGES"] = Directory.CreateDirectory(Path.Combine(dir, "empty-nuget")).FullName,
             ["LD_LIBRARY_PATH"] = null,
+            ["PATH"] = path ?? Environment.GetEnvironmentVariable("PATH"),
         }, CliProcess.DotnetHost, [Path.Combine(program, "pipeline.dll"), .. args]);
     }
 
@@ -51,6 +55,29 @@ public sealed class LibTorchMissingTests() : InTempFolder("no-libtorch-")
         Assert.True(exit == 0, err + output);
         Assert.Contains("s.yaml: ok, 2 run(s)", output);
         Assert.Contains("seed-1: width 8, seed 1, 10 steps on auto", output);
+        Assert.DoesNotContain("LibTorch", err + output);
+    }
+
+    [Fact]
+    public void Status_of_an_unfinished_synthetic_sweep_on_auto_needs_no_LibTorch()
+    {
+        // README: status runs without LibTorch. To say where a resume of an unfinished run starts it grouped the runs no
+        // checkpoint keeps together as a resume would, asking LibTorch where auto trains them: it failed to load it.
+        string work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
+        File.WriteAllText(Path.Combine(work, "s.yaml"), string.Join('\n', "name: s", "experiment: synthetic", "device: auto",
+            "synthetic: {width: 4, tasks: 2, dims_per_task: 2}", "train: {steps: 10, batch_size: 8}", "sweep:", "  seed: [0, 1]"));
+        var trained = CliProcess.Run(work, TimeSpan.FromMinutes(2), "run", "s.yaml", "--no-analysis", "--threads", "1");   // the full build
+        Assert.True(trained.Exit == 0, trained.Err + trained.Out);
+        string sweep = Path.Combine(work, "artifacts", "s");
+        File.Delete(Path.Combine(sweep, "runs", "seed-1", "status.json"));   // as a kill leaves it
+
+        using var cli = Start("status", sweep);
+        var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
+
+        Assert.True(exit == 4, err + output);   // what the full build says of a killed run
+        var lines = output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("seed-0") && l.Contains("completed"));
+        Assert.Contains(lines, l => l.Contains("seed-1") && l.Contains("killed?") && l.Contains("no checkpoint: run --resume to train it from step 0"));
         Assert.DoesNotContain("LibTorch", err + output);
     }
 
