@@ -81,6 +81,34 @@ public sealed class LibTorchMissingTests() : InTempFolder("no-libtorch-")
         Assert.DoesNotContain("LibTorch", err + output);
     }
 
+    [Fact]
+    public void Submit_of_a_synthetic_sweep_on_auto_needs_no_LibTorch_and_groups_for_the_device_its_tasks_ask_for()
+    {
+        // submit grouped the runs into tasks by what auto picks on the login node (asking LibTorch), not on the compute nodes
+        // that train them: it failed to load LibTorch here, and elsewhere a GPU login node or a CPU one decided the tasks.
+        // Widths 2 and 16 train apart on the CPU (16 is past the step overhead, about 7 columns at D = 16, batch 100000), together on a GPU.
+        string work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
+        var slurm = Retention.Tests.Cluster.FakeSlurm.Path(Path.Combine(dir, "fake-bin"), ("sbatch", "exit 1"), ("squeue", "exit 0"));
+        List<string> Tasks(string device, int gpus)
+        {
+            File.WriteAllText(Path.Combine(work, "s.yaml"), string.Join('\n', "name: s", "experiment: synthetic", $"device: {device}",
+                "synthetic: {width: 4, tasks: 4, dims_per_task: 4}", "train: {steps: 10, batch_size: 100000}", "sweep:", "  synthetic.width: [2, 16]"));
+            using var cli = StartOnPath(slurm, "submit", "s.yaml", "--slurm", "--dry-run", "--gpus-per-run", $"{gpus}");
+            var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
+            Assert.True(exit == 0, err + output);
+            Assert.DoesNotContain("LibTorch", err + output);
+            return [.. output.Split('\n').Where(l => l.StartsWith("# task "))];
+        }
+
+        var onCpu = Tasks("auto", gpus: 0);
+        Assert.Equal(["# task 0: width-2", "# task 1: width-16"], onCpu);
+        Assert.Equal(Tasks("cpu", gpus: 0), onCpu);
+        var onGpu = Tasks("auto", gpus: 1);
+        Assert.Equal(["# task 0: width-2, width-16"], onGpu);
+        Assert.Equal(Tasks("cuda", gpus: 1), onGpu);
+        Assert.False(Directory.Exists(Path.Combine(work, "artifacts")));
+    }
+
     [Theory]
     [InlineData("bench", "train", "--model", "4M", "--steps", "1")]
     [InlineData("run")]
