@@ -92,7 +92,9 @@ public sealed record SlurmResources(
             int shift = (m.Groups[2].Success ? m.Groups[2].Value.ToUpperInvariant() : "M") switch { "K" => 10, "M" => 20, "G" => 30, _ => 40 };
             if (size > long.MaxValue >> shift) return null;
             long bytes = size << shift;
-            return new(bytes, $"--mem {Mem} gives each task {Spec.ResourceEstimate.GiB(bytes)}", "give a larger --mem, or ");
+            // A run on `auto` trains on its node's CPU where the task asks for no GPU (as submit groups it), so it is held to --mem.
+            return new(bytes, $"--mem {Mem} gives each task {Spec.ResourceEstimate.GiB(bytes)}", "give a larger --mem, or ")
+                { AutoOnCpu = () => GpusPerRun == 0, AutoOnCpuSaid = " on the node's CPU (device: auto, and no --gpus-per-run)" };
         }
     }
 

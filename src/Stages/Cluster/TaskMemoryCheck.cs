@@ -11,7 +11,8 @@ namespace Retention.Cluster;
 /// </summary>
 public static class TaskMemoryCheck
 {
-    /// <summary>The error for the first task of CPU synthetic runs that needs more than <paramref name="budget"/>, or null.
+    /// <summary>The error for the first task of CPU synthetic runs (`auto` ones too where the budget holds them: no GPU asked
+    /// for) that needs more than <paramref name="budget"/>, or null.
     /// A task of one run is left to the pipeline's check, which names the key to lower; GPU runs are not checked (their
     /// memory is the device's), as there.</summary>
     public static SpecError? Error(string source, IReadOnlyList<IReadOnlyList<RunPlan>> tasks, MemoryBudget budget)
@@ -19,11 +20,11 @@ public static class TaskMemoryCheck
         for (int i = 0; i < tasks.Count; i++)
         {
             var task = tasks[i];
-            if (task.Count < 2 || task.Any(r => r.Spec is not { Experiment: "synthetic", Device: "cpu" })) continue;
+            if (task.Count < 2 || task.Any(r => r.Spec.Experiment != "synthetic" || !budget.Holds(r.Spec.Device))) continue;
             double need = ResourceEstimate.SyntheticGroupBytes(task);
             if (need <= budget.Bytes) continue;
             return new SpecError(source, 0, 0, SpecSchema.SweepKey,
-                $"task {i} trains {task.Count} runs at once ({ResourceEstimate.SyntheticGroup(task)}) and needs about {ResourceEstimate.GiB(need)}, " +
+                $"task {i} trains {task.Count} runs at once ({ResourceEstimate.SyntheticGroup(task)}) and needs about {ResourceEstimate.GiB(need)}{budget.OnCpu(task[0].Spec.Device)}, " +
                 $"though one run alone needs {ResourceEstimate.GiB(need / task.Count)}; {budget.Has} ({budget.Or}{ResourceEstimate.SyntheticLevers})");
         }
         return null;

@@ -59,7 +59,7 @@ public static class MachineMemoryCheck
         const string Lower = ResourceEstimate.SyntheticLevers;
         if (largest.Need > budget.Bytes)
             return new SpecError(pipeline.SourceName, 0, 0, SpecSchema.SweepKey,
-                $"{largest.Runs.Count} runs train at once ({ResourceEstimate.SyntheticGroup(largest.Runs)}) and need about {ResourceEstimate.GiB(largest.Need)}{MemoryBudget.OnCpu(largest.Runs[0].Spec.Device)}, " +
+                $"{largest.Runs.Count} runs train at once ({ResourceEstimate.SyntheticGroup(largest.Runs)}) and need about {ResourceEstimate.GiB(largest.Need)}{budget.OnCpu(largest.Runs[0].Spec.Device)}, " +
                 $"though one run alone needs {ResourceEstimate.GiB(largest.Need / largest.Runs.Count)}; {budget.Has} " +
                 (resumeFrom is not null && SavedTogether(largest.Runs, runDir)
                     ? $"(they continue together from the checkpoint they were saved in, whatever --jobs: {budget.Or}resume on a machine " +
@@ -73,7 +73,7 @@ public static class MachineMemoryCheck
         int fits = Enumerable.Range(1, atOnce).Last(k => groups.Take(k).Sum(g => g.Need) <= budget.Bytes);
         string jobsSaid = jobsGiven ? $"--jobs {jobs}" : $"--jobs {jobs} (the default: cores / --threads)";
         return new SpecError(pipeline.SourceName, 0, 0, SpecSchema.SweepKey,
-            $"{jobsSaid} trains {atOnce} groups at once, which need about {ResourceEstimate.GiB(together)} together{OnCpu(groups.Take(atOnce))}; the largest, " +
+            $"{jobsSaid} trains {atOnce} groups at once, which need about {ResourceEstimate.GiB(together)} together{OnCpu(groups.Take(atOnce), budget)}; the largest, " +
             (largest.Runs.Count == 1 ? $"run {largest.Runs[0].RunId}, needs about {ResourceEstimate.GiB(largest.Need)} alone"
                 : $"{largest.Runs.Count} runs ({ResourceEstimate.SyntheticGroup(largest.Runs)}), needs about {ResourceEstimate.GiB(largest.Need)} alone, and one run " +
                   ResourceEstimate.GiB(largest.Need / largest.Runs.Count)) +
@@ -81,8 +81,8 @@ public static class MachineMemoryCheck
     }
 
     /// <summary>Why `auto` runs among these groups are held to this machine's memory, or nothing.</summary>
-    static string OnCpu(IEnumerable<(IReadOnlyList<RunPlan> Runs, double Need)> groups) =>
-        groups.SelectMany(g => g.Runs).Any(r => r.Spec.Device == "auto") ? MemoryBudget.OnCpu("auto") : "";
+    static string OnCpu(IEnumerable<(IReadOnlyList<RunPlan> Runs, double Need)> groups, MemoryBudget budget) =>
+        groups.SelectMany(g => g.Runs).Any(r => r.Spec.Device == "auto") ? budget.OnCpu("auto") : "";
 
     /// <summary>Each run's status.json, read where the resume finds it (<paramref name="runDir"/>): the runs it trains are
     /// those not completed. Null when one cannot be read: the resume refuses the sweep with that file's error before anything

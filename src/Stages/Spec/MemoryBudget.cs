@@ -17,8 +17,11 @@ public sealed record MemoryBudget(long Bytes, string Has, string Or = "")
     /// <summary>Whether a run on <paramref name="device"/> trains in this memory: on the CPU, or on `auto` that picks it.</summary>
     public bool Holds(string device) => device == "cpu" || device == "auto" && AutoOnCpu?.Invoke() == true;
 
+    /// <summary>Said after an estimate for a run on `auto`: why it is held to this memory.</summary>
+    public string AutoOnCpuSaid { get; init; } = " on the CPU (device: auto found no GPU here)";
+
     /// <summary>Said after an estimate for a run on <paramref name="device"/>: why an `auto` one is held to this memory.</summary>
-    public static string OnCpu(string device) => device == "auto" ? " on the CPU (device: auto found no GPU here)" : "";
+    public string OnCpu(string device) => device == "auto" ? AutoOnCpuSaid : "";
 
     /// <summary>This machine's memory (physical, or a container's limit).</summary>
     public static MemoryBudget ThisMachine()

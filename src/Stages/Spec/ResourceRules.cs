@@ -22,7 +22,7 @@ internal static class ResourceRules
                     ("synthetic.dims_per_task", s.DimsPerTask, defaults.Synthetic.DimsPerTask),
                     ("train.batch_size", spec.Train.BatchSize, defaults.Train.BatchSize)),
                 $"a run of width {spec.Synthetic.Width} over D = {ResourceEstimate.SyntheticInputDims(spec.Synthetic):N0} input dimensions " +
-                $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}{MemoryBudget.OnCpu(spec.Device)}; {budget.Has} " +
+                $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}{budget.OnCpu(spec.Device)}; {budget.Has} " +
                 $"({budget.Or}{ResourceEstimate.SyntheticLevers})");
         }
     }
@@ -40,7 +40,7 @@ internal static class ResourceRules
         double need = ResourceEstimate.OlmoBytes(shape, rows, d.Packing.SeqLen);
         return need <= budget.Bytes ? null : index.ErrorAt(sources, "olmo",
             $"the {o.Preset} shape ({shape.ParameterCount():N0} parameters) at {rows} rows of " +
-            $"{d.Packing.SeqLen} tokens per micro-batch needs about {ResourceEstimate.GiB(need)}{MemoryBudget.OnCpu(spec.Device)}; {budget.Has} " +
+            $"{d.Packing.SeqLen} tokens per micro-batch needs about {ResourceEstimate.GiB(need)}{budget.OnCpu(spec.Device)}; {budget.Has} " +
             $"({budget.Or}raise olmo.grad_accumulation, or lower data.packing.batch_size or seq_len)");
     }
 

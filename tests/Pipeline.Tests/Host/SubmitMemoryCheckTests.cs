@@ -67,6 +67,24 @@ public sealed class SubmitMemoryCheckTests() : InTempFolder("submit-memory-")
         var fits = Submit(seeds, smallLoginNode: false, "--mem", "2G");
         Assert.True(fits.Exit == 0, fits.Out + fits.Err);
         Assert.Contains("#SBATCH --mem=2G", fits.Out);
+
+        // device: auto with no GPU asked for trains on the node's CPU, as one task of five (submit groups it so): checked the same
+        // (it was not: only device: cpu tasks were). Given a GPU, its memory is the device's, not checked against --mem, as cuda's.
+        var auto = seeds.Replace("width: 4}\n", "width: 4}\ndevice: auto\n");
+        Assert.NotEqual(seeds, auto);
+        var autoRefused = Submit(auto, smallLoginNode: false, "--mem", "1G", "--gpus-per-run", "0");
+        Assert.True(autoRefused.Exit == 2, autoRefused.Out + autoRefused.Err);
+        Assert.Contains("error: m.yaml: sweep: task 0 trains 5 runs at once (seed-0, seed-1, seed-2 and 2 more: one batched trainer, " +
+                        "each run padded to width 4) and needs about 1.2 GiB on the node's CPU (device: auto, and no --gpus-per-run), though " +
+                        "one run alone needs 0.2 GiB; --mem 1G gives each task 1 GiB (give a larger --mem", autoRefused.Err);
+        var onGpu = Submit(auto, smallLoginNode: false, "--mem", "1G", "--gpus-per-run", "1");
+        Assert.True(onGpu.Exit == 0, onGpu.Out + onGpu.Err);
+        // One run alone, as a cpu run's: held to --mem where no GPU is asked for.
+        var one = Pipeline.Replace("width: 4}\n", "width: 4}\ndevice: auto\n");
+        var oneRefused = Submit(one, smallLoginNode: false, "--mem", "100M");
+        Assert.True(oneRefused.Exit == 2, oneRefused.Out + oneRefused.Err);
+        Assert.Contains("needs about 0.2 GiB on the node's CPU (device: auto, and no --gpus-per-run); --mem 100M gives each task 0.1 GiB", oneRefused.Err);
+        Assert.True(Submit(one, smallLoginNode: false, "--mem", "100M", "--gpus-per-run", "1").Exit == 0);
     }
 
     [Fact]
