@@ -93,7 +93,7 @@ public class DamagedAnalysisOutputTests() : InTempFolder("damaged-analysis-")
         Assert.True(analyze.Exit == 0, analyze.Err);
         Assert.Equal(good, File.ReadAllBytes(widths));
         Assert.DoesNotContain("loaded counts", analyze.Out);   // not read: about to be written again
-        Assert.Contains("table counts: 1 rows", analyze.Out);
+        Assert.Contains("table counts: 1 row -> ", analyze.Out);   // one row, not "1 rows"
 
         // One it does not write (a stray table of another name is moved aside; an advice kind it does not write stays).
         var boundaries = Output(result.SweepDir, "advice_boundaries");
