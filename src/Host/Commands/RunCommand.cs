@@ -40,6 +40,7 @@ public static class RunCommand
                     throw new UsageException(inTheWay);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change
                 if (pipeline.Spec.TrainsModel) TorchThreads.Apply(r.GetValue(threads));
+                SweepDevices.Require(pipeline);   // a sweep that cannot train here is refused for that, not for its memory below
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
                 // Loading checked each run alone; this process holds its groups, and --jobs of them at once (a resume's: the runs

@@ -49,10 +49,7 @@ public static class PipelineRunner
             (resume, analyze, overwrite, jobs) = (true, false, false, 1);
         }
         dataDirectory ??= pipeline.BaseDirectory;
-        // Fail before anything is deleted or trained when a run asks for a device this machine lacks (a data run uses
-        // none, and needs no LibTorch).
-        if (pipeline.Spec.TrainsModel)
-            foreach (var device in pipeline.Runs.Select(r => r.Spec.Device).Distinct()) Training.Devices.Resolve(device);
+        SweepDevices.Require(pipeline);
         var sweep = new SweepAttempt(pipeline, SweepDir(pipeline, artifactsRoot), dataDirectory, resume, progress);
         var sweepDir = sweep.SweepDir;
         bool wholeSweep = only is null;

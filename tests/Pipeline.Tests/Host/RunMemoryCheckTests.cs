@@ -93,6 +93,26 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         Assert.True(validated.Exit == 0, validated.Out + validated.Err);
     }
 
+    [SkippableFact]
+    public void A_sweep_with_runs_on_a_device_this_machine_lacks_is_refused_for_that_not_for_its_cpu_runs_memory()
+    {
+        Skip.If(TorchSharp.torch.cuda.is_available(), "this machine has the CUDA the sweep's cuda runs ask for");
+        const string HalfGiB = "0x20000000";
+        // Five seeds on the CPU (1.2 GiB together) and five on CUDA, which this machine lacks: it cannot train the sweep at all,
+        // so it says that. The old source said "5 runs train at once ... (sweep fewer seeds", and fewer seeds met this refusal.
+        var devices = Pipeline + "sweep:\n  seed: [0, 1, 2, 3, 4]\n  device: [cpu, cuda]\n";
+        var refused = Cli(HalfGiB, devices, "run", "m.yaml", "--jobs", "1", "--no-analysis");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("error: device 'cuda' was asked for but CUDA is not available (TorchSharp loaded the CPU LibTorch; see README 'GPU servers')", refused.Err);
+        Assert.DoesNotContain("train at once", refused.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), "refused before anything was written");
+
+        // On the CPU alone the memory check still refuses them.
+        var cpu = Cli(HalfGiB, devices, "run", "m.yaml", "--jobs", "1", "--no-analysis", "--set", "sweep.device=[cpu]");
+        Assert.True(cpu.Exit == 2, cpu.Out + cpu.Err);
+        Assert.Contains("error: m.yaml: sweep: 5 runs train at once (seed-0_device-cpu, seed-1_device-cpu", cpu.Err);
+    }
+
     string Sweep => Path.Combine(dir, "artifacts", "mem");
 
     /// <summary>Trains these runs of the sweep in this process (which checks no memory), as one Slurm task would: one group.</summary>
