@@ -43,9 +43,10 @@ public static class RunCommand
                 SweepDevices.Require(pipeline);   // a sweep that cannot train here is refused for that, not for its memory below
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
+                var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
+                SweepHolds.ThrowIfHeld(pipeline, sweepDir);   // refused for that whatever the memory (the runner's lock says it again)
                 // Loading checked each run alone; this process holds its groups, and --jobs of them at once (a resume's: the runs
                 // it trains, its checkpoints' as they were saved).
-                var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
                 if (MachineMemoryCheck.Error(pipeline, parallelJobs, memory, jobsGiven: r.GetValue(jobs) > 0,
                         resumeFrom: r.GetValue(resume) ? sweepDir : null) is { } tooBig)
                     throw new SpecException(tooBig);

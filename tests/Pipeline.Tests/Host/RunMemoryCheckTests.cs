@@ -113,6 +113,38 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         Assert.Contains("error: m.yaml: sweep: 5 runs train at once (seed-0_device-cpu, seed-1_device-cpu", cpu.Err);
     }
 
+    [Fact]
+    public void A_fresh_run_of_a_sweep_another_process_holds_is_refused_for_that_not_for_memory()
+    {
+        const string HalfGiB = "0x20000000";
+        // Five seeds (1.2 GiB together) do not fit, but the sweep, or one of its runs, is held by another process (this one,
+        // as a local run or a cluster task would): the run is refused for that whatever the memory, and says so. The old
+        // source said "5 runs train at once ... (sweep fewer seeds", and fewer seeds met the held folder.
+        var seeds = Pipeline + "sweep:\n  seed: [0, 1, 2, 3, 4]\n";
+        (int Exit, string Out, string Err) Run() => Cli(HalfGiB, seeds, "run", "m.yaml", "--jobs", "1", "--no-analysis");
+        using (SweepLock.Acquire(Sweep))
+        {
+            var held = Run();
+            Assert.True(held.Exit == 1, held.Out + held.Err);
+            Assert.Contains($"error: the sweep directory {Path.Combine("artifacts", "mem")} is in use by another pipeline process (pid {Environment.ProcessId} ", held.Err);
+            Assert.DoesNotContain("train at once", held.Err);
+        }
+        var seed2 = Path.Combine(Sweep, "runs", "seed-2");
+        using (SweepLock.Acquire(seed2))
+        {
+            var runHeld = Run();
+            Assert.True(runHeld.Exit == 1, runHeld.Out + runHeld.Err);
+            Assert.Contains($"error: the run directory {Path.Combine("artifacts", "mem", "runs", "seed-2")} is in use by another pipeline process (pid {Environment.ProcessId} ", runHeld.Err);
+            Assert.DoesNotContain("train at once", runHeld.Err);
+        }
+
+        // Held by none, the memory check refuses it, before anything is written.
+        var tooBig = Run();
+        Assert.True(tooBig.Exit == 2, tooBig.Out + tooBig.Err);
+        Assert.Contains("error: m.yaml: sweep: 5 runs train at once (seed-0, seed-1, seed-2 and 2 more", tooBig.Err);
+        Assert.False(File.Exists(Path.Combine(Sweep, "pipeline.yaml")), "refused before anything was written");
+    }
+
     string Sweep => Path.Combine(dir, "artifacts", "mem");
 
     /// <summary>Trains these runs of the sweep in this process (which checks no memory), as one Slurm task would: one group.</summary>
