@@ -31,18 +31,37 @@ public static class AnalysisHold
         {
             held.Dispose();
             var holder = SweepLock.Holder(run);
-            throw BeingTrained(sweepDir, command, $"run {Path.GetFileName(run)}{(holder.Length > 0 ? $": {holder}" : "")}");
+            throw BeingTrained(sweepDir, command, $"run {Path.GetFileName(run)}{(holder.Length > 0 ? $": {holder}" : "")}",
+                noAnalysisJob: SubmissionWithoutAnalysis(sweepDir, Path.GetFileName(run)));
         }
         return held;
     }
 
     /// <param name="holder">Who trains it, as the lock's holder line says ("pid N on HOST since TIME", a run's prefixed
     /// "run NAME: "); "" where the line is not written yet.</param>
-    static IOException BeingTrained(string sweepDir, string command, string holder) =>
+    /// <param name="noAnalysisJob">The submission whose task holds the run, where it queued no analysis job
+    /// (<see cref="SubmissionWithoutAnalysis"/>); null otherwise.</param>
+    static IOException BeingTrained(string sweepDir, string command, string holder, Cluster.SlurmSubmission? noAnalysisJob = null) =>
         new($"{sweepDir} is being trained by another pipeline process{(holder.Length > 0 ? $" ({holder})" : "")}; " +
-            (!SweepLock.IsTrainingOnly(holder) ? $"its analysis runs when its runs end (`pipeline status` shows how far they are), or {command} after it"
+            (noAnalysisJob is not null
+                ? $"its submission ({Path.GetRelativePath(sweepDir, noAnalysisJob.Directory)}, array job {noAnalysisJob.ArrayJobId}) queued no analysis job: " +
+                  $"{command} after its runs end (`pipeline status` shows how far they are)"
+                : !SweepLock.IsTrainingOnly(holder) ? $"its analysis runs when its runs end (`pipeline status` shows how far they are), or {command} after it"
                 // No analysis follows (`run --no-analysis`, or a pipeline without one): waiting for one would wait forever.
                 : $"it runs no analysis of its own: {command} after its runs end (`pipeline status` shows how far they are)"));
+
+    /// <summary>The newest submission that lists <paramref name="run"/> among its tasks' runs, where its array was submitted
+    /// but its analysis job was not (sbatch refused it; `submit` said so and exited 1): the task trains, and no analysis
+    /// follows. Null where the newest such submission queued one, none lists the run, or one cannot be read.</summary>
+    static Cluster.SlurmSubmission? SubmissionWithoutAnalysis(string sweepDir, string run)
+    {
+        try
+        {
+            var newest = Cluster.SlurmSubmission.All(sweepDir).LastOrDefault(s => s.Tasks.Any(t => t.Contains(run)));
+            return newest is { ArrayJobId: not null, AnalysisJobId: null } ? newest : null;
+        }
+        catch (Exception e) when (e is IOException or ArtifactException or UnauthorizedAccessException) { return null; }
+    }
 
     /// <summary>Each sweep held as <see cref="Acquire"/> holds one, all or none (advice pooling several sweeps reads each:
     /// one being trained would give its runs' latest evaluations as final). Each sweep once: the caller refuses repeats.</summary>

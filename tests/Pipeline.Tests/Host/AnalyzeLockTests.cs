@@ -100,6 +100,36 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
         Assert.False(SweepLock.IsHeld(Sweep));
     }
 
+    /// <summary>A cluster task holding its run, of a submission whose analysis job sbatch refused after it took the array (`submit`
+    /// said so, exit 1): no analysis follows its runs, and the refusal said one would.</summary>
+    [Fact]
+    public async Task Analyze_of_a_sweep_a_task_trains_whose_submission_queued_no_analysis_job_says_to_analyze_after_it()
+    {
+        Train();
+        var submission = new Retention.Cluster.SlurmSubmission(1, Sweep, Path.Combine(dir, "artifacts"), null, dir,
+            [["lr-0.001"], ["lr-0.003"]], new Retention.Cluster.SlurmResources(), "2026-01-01T00:00:00Z", ArrayJobId: "4242");
+        Directory.CreateDirectory(submission.Directory);
+        await submission.SaveAsync();
+        var since = @" since \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ";
+        var held = Regex.Escape($"{Sweep} is being trained by another pipeline process (run lr-0.001: pid {Environment.ProcessId} on {Environment.MachineName}") + since;
+        using (SweepLock.AcquireAll([Path.Combine(Sweep, "runs", "lr-0.001")]))
+        {
+            var refused = CliProcess.Run(dir, Limit, "analyze", Sweep);
+            Assert.Equal(1, refused.Exit);
+            Assert.Matches("^error: " + held + Regex.Escape($"); its submission ({Path.Combine("slurm", "submit-1")}, array job 4242) queued no " +
+                "analysis job: analyze after its runs end (`pipeline status` shows how far they are)") + "$", refused.Err.TrimEnd('\n'));
+        }
+        // Once its analysis job is recorded, one follows the runs, as before.
+        await (submission with { AnalysisJobId = "4243" }).SaveAsync();
+        using (SweepLock.AcquireAll([Path.Combine(Sweep, "runs", "lr-0.001")]))
+        {
+            var refused = CliProcess.Run(dir, Limit, "analyze", Sweep);
+            Assert.Equal(1, refused.Exit);
+            Assert.Matches("^error: " + held + Regex.Escape("); its analysis runs when its runs end (`pipeline status` shows how far they are), or analyze after it") + "$",
+                refused.Err.TrimEnd('\n'));
+        }
+    }
+
     /// <summary>A `run --no-analysis` (or a run of a pipeline without an analysis) holding the sweep runs no analysis when its
     /// runs end: the refusal said "its analysis runs when its runs end", and one who waited got none. Its holder's line says so,
     /// and `status` and the refusal still take it for training.</summary>
