@@ -94,9 +94,15 @@ public sealed record SlurmResources(
             long bytes = size << shift;
             // A run on `auto` trains on its node's CPU where the task asks for no GPU (as submit groups it), so it is held to --mem.
             return new(bytes, $"--mem {Mem} gives each task {Spec.ResourceEstimate.GiB(bytes)}", "give a larger --mem, or ")
-                { AutoOnCpu = () => GpusPerRun == 0, AutoOnCpuSaid = " on the node's CPU (device: auto, and no --gpus-per-run)" };
+                { AutoOnCpu = () => TrainsOnCpu("auto"), AutoOnCpuSaid = " on the node's CPU (device: auto, and no --gpus-per-run)" };
         }
     }
+
+    /// <summary>Whether a task's runs on <paramref name="device"/> train on its node's CPU: `cpu`, and `auto` where the task asks
+    /// for no GPU. auto picks a GPU where the task has one, which it asks for with --gpus-per-run; whether the login node that
+    /// submits has one says nothing of the compute nodes, and asking would load LibTorch there. Submit's grouping and its
+    /// --mem check both read it.</summary>
+    public bool TrainsOnCpu(string device) => device == "cpu" || device == "auto" && GpusPerRun == 0;
 
     /// <summary>How long the work may go on after the warning before it must have checkpointed: three
     /// quarters of the lead (Slurm may signal up to a minute early, and the rest covers the exit).</summary>

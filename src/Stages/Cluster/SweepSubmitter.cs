@@ -69,7 +69,7 @@ public static class SweepSubmitter
         var done = overwrite ? [] : pipeline.Runs.Where(r => endIn(RunDir(r.RunId)) is { State: "completed" }).ToList();
         var pending = pipeline.Runs.Except(done).ToList();
         var tasks = pipeline.Spec.Experiment == "synthetic"
-            ? SweepGroups.Of(pending, isCpu: device => TrainsOnCpu(device, resources))
+            ? SweepGroups.Of(pending, isCpu: resources.TrainsOnCpu)   // split by width as `run` buckets CPU runs
             : pending.Select(r => (IReadOnlyList<RunPlan>)[r]).ToList();
         // A task holds all its runs at once: checked as a whole against --mem, as each run was on its own when the pipeline loaded.
         if (resources.TaskMemory is { } taskMemory && TaskMemoryCheck.Error(pipeline.SourceName, tasks, taskMemory) is { } tooBig)
@@ -84,11 +84,6 @@ public static class SweepSubmitter
             tasks.Count == 0 ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count, dropped,
             [.. renamed.Select(m => (Path.GetFileName(m.FromDir), m.To))], overwrite ? Overwrites(sweepDir) : null);
     }
-
-    /// <summary>Whether a task's runs on this device: value train on its node's CPU, split into tasks by width as `run` buckets them
-    /// there (a node trains its task's runs as one group). auto picks a GPU where the task has one, which it asks for with
-    /// --gpus-per-run; whether this login node has one says nothing of the compute nodes, and asking would load LibTorch here.</summary>
-    static bool TrainsOnCpu(string device, SlurmResources resources) => device == "cpu" || device == "auto" && resources.GpusPerRun == 0;
 
     /// <summary>What --overwrite deletes of <paramref name="sweepDir"/> (its <see cref="ArtifactLayout.ResultFolders"/>), in words,
     /// or null when it holds none of them.</summary>
