@@ -4,5 +4,10 @@ namespace Retention.Messages;
 public static class Counted
 {
     /// <param name="format">How the count is written ("N0": "4,000 steps"); as interpolation writes it when null.</param>
-    public static string Of(long n, string noun, string? format = null) => $"{n.ToString(format)} {noun}{(n == 1 ? "" : "s")}";
+    public static string Of(long n, string noun, string? format = null) => $"{n.ToString(format)} {Noun(noun, n == 1)}";
+
+    /// <summary>A whole count past a long's range (an injection's instances, counted in decimal), written as digits alone.</summary>
+    public static string Of(decimal n, string noun) => FormattableString.Invariant($"{n:0} {Noun(noun, n == 1)}");
+
+    static string Noun(string noun, bool one) => one ? noun : noun + "s";
 }

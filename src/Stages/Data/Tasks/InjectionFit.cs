@@ -28,10 +28,6 @@ public sealed record InjectionFit(decimal? Instances, int BatchSize, int RowLeng
 
     /// <summary>What does not fit, in numbers: "an injection of up to N instances puts P segments of 4 tokens in a row of R, more than half of it".</summary>
     public string Excess() => Instances is { } n
-        ? FormattableString.Invariant($"an injection of up to {Of(n, "instance")} puts {Of(PerRow!.Value, "segment")} of {Injector.SegmentLength} tokens in a row of {RowLength}, more than half of it")
+        ? FormattableString.Invariant($"an injection of up to {Messages.Counted.Of(n, "instance")} puts {Messages.Counted.Of(PerRow!.Value, "segment")} of {Injector.SegmentLength} tokens in a row of {RowLength}, more than half of it")
         : FormattableString.Invariant($"an injection of more than {decimal.MaxValue:0.###E+0} instances cannot fit in a row of {RowLength}");
-
-    /// <summary>"1 instance", "26 instances": a seq_len of 4 said "up to 1 instances puts 1 segments" (a decimal count, past
-    /// what Counted.Of's long holds).</summary>
-    static string Of(decimal n, string noun) => FormattableString.Invariant($"{n:0} {noun}{(n == 1 ? "" : "s")}");
 }
