@@ -80,15 +80,15 @@ public static class HuggingFaceBpe
             throw new DataException($"{name}: the EOS token '{eosToken}' is not in the vocabulary or added tokens" +
                 (added.Count == 0 ? "" : $" (its added tokens: {string.Join(", ", added.Keys.Take(8).Select(t => $"'{t}'"))}{(added.Count > 8 ? ", ..." : "")})"))
             { MissingEosToken = eosToken };
-        var options = new BpeOptions(vocab)
+        // From the parsed files, not the files again: a file changed during the run cannot give a thread another tokenizer.
+        Tokenizer Another() => BpeTokenizer.Create(new BpeOptions(vocab)
         {
             Merges = merges,
             ByteLevel = true,
             PreTokenizer = new RegexPreTokenizer(new Regex(Gpt2Pattern, RegexOptions.Compiled), specialTokens: null),
             SpecialTokens = added.Count > 0 ? added : null,
-        };
-        var tokenizer = BpeTokenizer.Create(options);
-        return new TextTokenizer(name, tokenizer, all.Values.Max() + 1, eos);
+        });
+        return new TextTokenizer(name, Another, all.Values.Max() + 1, eos);
     }
 
     private static string? Str(JsonElement e, string property) =>
