@@ -76,11 +76,17 @@ public static class Das
         var free = new Parameter(randn(n, k, dtype: ScalarType.Float32, generator: generator).to(device));
         using var optimizer = new AdamOptimizer([free], settings.Lr);
         var targets = tensor(train.CounterfactualLabels, dtype: ScalarType.Int64).to(device);
-        double loss = double.NaN;
+        // Every step's batch drawn up front (the same draws in the same order) and uploaded once, and the loss read once at the
+        // end: on a GPU an upload from host memory and a read each step synchronise the device, which then idles while the host
+        // launches the next step's small kernels (a DAS fit of a 0.6 M-parameter model took 3.8 s on an H200, longer than on 2 CPU cores).
+        int batchSize = Math.Min(settings.BatchSize, train.Count);
+        var batches = settings.Steps == 0 ? null
+            : stack(Enumerable.Range(0, settings.Steps).Select(_ => randperm(train.Count, generator: generator).narrow(0, 0, batchSize)).ToArray()).to(device);
+        Tensor? lastLoss = null;
         for (int step = 0; step < settings.Steps; step++)
         {
             using var stepScope = NewDisposeScope();
-            var batch = randperm(train.Count, generator: generator).narrow(0, 0, Math.Min(settings.BatchSize, train.Count)).to(device);
+            var batch = batches![step];
             var (w, _) = linalg.qr(free);
             var patched = Intervene(baseActs.index_select(0, batch), sources.index_select(0, batch), w);
             var logits = site.Logits(bases.index_select(0, batch), patched);
@@ -88,8 +94,9 @@ public static class Das
             optimizer.ZeroGrad();
             ce.backward();
             optimizer.Step();
-            loss = ce.item<float>();
+            if (step == settings.Steps - 1) lastLoss = ce.detach().MoveToOuterDisposeScope();
         }
+        double loss = lastLoss is null ? double.NaN : HostReads.Scalar(lastLoss);
         using (no_grad())
         {
             var (q, _) = linalg.qr(free);

@@ -181,4 +181,52 @@ public class DasTests
             }
         }
     }
+
+    /// <summary>A DAS fit keeps the device busy: it reads one value to the host (the last loss), not one a step, and uploads every
+    /// step's batch at once; the subspace and loss equal the loop that draws and reads step by step, bit for bit.</summary>
+    [Fact]
+    public void A_fit_reads_one_value_to_the_host_and_equals_the_fit_that_draws_and_reads_each_step()
+    {
+        var (site, _, ranks) = Planted();
+        var train = Pairs(ranks, 500, seed: 4);
+        var settings = new DasSettings(Rank: 2, Steps: 40, Lr: 0.05, BatchSize: 64, Seed: 9);
+
+        long before = Retention.Training.HostReads.OnThisThread;
+        var (subspace, loss) = Das.Train(site, train, settings, CPU);
+        Assert.Equal(before + 1, Retention.Training.HostReads.OnThisThread);
+
+        var (expected, expectedLoss) = StepByStep(site, train, settings);
+        Assert.Equal(expectedLoss, loss);
+        Assert.Equal(expected.data<float>().ToArray(), subspace.data<float>().ToArray());
+    }
+
+    /// <summary>The fit as it was written first: a batch drawn and the loss read at every step.</summary>
+    static (Tensor Subspace, double Loss) StepByStep(IInterventionSite site, InterchangePairs train, DasSettings settings)
+    {
+        Tensor bases, sources;
+        using (no_grad())
+        {
+            bases = site.Prepare(train.Bases);
+            sources = site.Activations(site.Prepare(train.Sources));
+        }
+        var baseActs = site.Activations(bases);
+        int n = (int)baseActs.shape[1];
+        var generator = new Generator((ulong)settings.Seed);
+        var free = new TorchSharp.Modules.Parameter(randn(n, settings.Rank, dtype: ScalarType.Float32, generator: generator));
+        using var optimizer = new Retention.Training.AdamOptimizer([free], settings.Lr);
+        var targets = tensor(train.CounterfactualLabels, dtype: ScalarType.Int64);
+        double loss = double.NaN;
+        for (int step = 0; step < settings.Steps; step++)
+        {
+            var batch = randperm(train.Count, generator: generator).narrow(0, 0, Math.Min(settings.BatchSize, train.Count));
+            var (w, _) = linalg.qr(free);
+            var patched = Das.Intervene(baseActs.index_select(0, batch), sources.index_select(0, batch), w);
+            var ce = nn.functional.cross_entropy(site.Logits(bases.index_select(0, batch), patched), targets.index_select(0, batch));
+            optimizer.ZeroGrad();
+            ce.backward();
+            optimizer.Step();
+            loss = ce.item<float>();
+        }
+        using (no_grad()) return (linalg.qr(free).Q.detach(), loss);
+    }
 }
