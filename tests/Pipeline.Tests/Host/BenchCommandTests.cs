@@ -405,6 +405,11 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
             Assert.True(exit == 0, output + err);
             var rows = Recorded(dir, output);
             Assert.Contains(rows, r => (string?)r["stage"] == "gradients" && (long)r["calls"]! > 0);
+            // The summary line gives each probe's seconds, not its calls: those count every step's before and after, most doing
+            // nothing, and read as probe runs ("das 22.9 s in 4002 calls" for a probe that ran 6 times).
+            var gradients = (double)Assert.Single(rows, r => (string?)r["stage"] == "gradients")["seconds"]!;
+            Assert.Contains($"gradients {gradients:F1} s)", output);
+            Assert.DoesNotContain(" calls", output);
         }
         Assert.Equal([shared], Directory.GetFileSystemEntries(Path.Combine(dir, "artifacts", "bench", "probe-runs")));   // the other's alone
 
