@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Retention.Data;
 using Retention.Data.Corpus;
+using Retention.Messages;
 
 namespace Retention.Host.Commands;
 
@@ -75,7 +76,7 @@ public static class DataCommand
                 var manifest = PretokenizedManifest.Of(spec, tokenizer, r.GetValue(dtype)!);
                 var result = ShardTools.Tokenize(r.GetValue(sources)!, Directory.GetCurrentDirectory(), tokenizer, r.GetValue(output)!,
                     PretokenizedSource.ParseDtype(r.GetValue(dtype)!), r.GetValue(perFile), r.GetValue(threads), quality, Console.WriteLine, ct, manifest, RetryWarning);
-                Console.WriteLine($"{result.Files.Count} file(s) in {r.GetValue(output)}: {result.Documents:N0} documents, {result.Tokens:N0} tokens " +
+                Console.WriteLine($"{Counted.Of(result.Files.Count, "file")} in {r.GetValue(output)}: {result.Documents:N0} documents, {result.Tokens:N0} tokens " +
                     $"in {result.Seconds:F1} s ({result.TokensPerSecond / 1e6:F2} M tokens/s); read them with " +
                     // Absolute: a pipeline's relative paths resolve against its file's folder, not the directory tokenize ran in.
                     // The folder, not a glob of it: a folder named like a glob ('tok[1]') would match nothing; quoted as YAML quotes.
@@ -133,7 +134,7 @@ public static class DataCommand
                 var quality = new DataQualityLog();
                 var sample = await ShardTools.SampleAsync(r.GetValue(list)!, Directory.GetCurrentDirectory(), r.GetValue(docs), r.GetValue(output)!,
                     r.GetValue(seed), r.GetValue(perShard), quality, ct, Console.WriteLine, RetryWarning);
-                Console.WriteLine($"{sample.Documents:N0} documents in {sample.Shards.Count} shard(s) in {r.GetValue(output)}");
+                Console.WriteLine($"{sample.Documents:N0} documents in {Counted.Of(sample.Shards.Count, "shard")} in {r.GetValue(output)}");
                 ReportSkipped(quality);
                 if (sample.Documents < r.GetValue(docs))
                     Console.Error.WriteLine($"warning: the sources hold only {sample.Documents:N0} readable documents, fewer than --docs {r.GetValue(docs):N0}");

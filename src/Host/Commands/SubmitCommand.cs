@@ -61,7 +61,7 @@ public static class SubmitCommand
                 void WouldMove()
                 {
                     if (plan.Dropped.Count > 0)
-                        Console.WriteLine($"# {plan.Dropped.Count} run(s) under runs/ that this sweep does not have ({Listing.FirstFew(plan.Dropped)}) " +
+                        Console.WriteLine($"# {Counted.Of(plan.Dropped.Count, "run")} under runs/ that this sweep does not have ({Listing.FirstFew(plan.Dropped)}) " +
                                           "would be moved to previous/<time>/runs/, as run --resume moves them (a --set forgotten? compare with the sweep's pipeline.yaml)");
                     foreach (var (from, to) in plan.Renamed) Console.WriteLine($"# {from} would continue as {to.RunId} (the same spec; the sweep's keys changed)");
                 }
@@ -69,7 +69,7 @@ public static class SubmitCommand
                 {
                     foreach (var (from, to) in plan.Renamed) Console.WriteLine($"{from} continues as {to.RunId} (the same spec; the sweep's keys changed)");
                     if (setAside is not null)
-                        Console.WriteLine($"{plan.Dropped.Count} run(s) no longer in the sweep ({Listing.FirstFew(plan.Dropped)}) kept in {setAside}, " +
+                        Console.WriteLine($"{Counted.Of(plan.Dropped.Count, "run")} no longer in the sweep ({Listing.FirstFew(plan.Dropped)}) kept in {setAside}, " +
                                           "with the analysis over them, so the analysis reads only this sweep's runs");
                 }
                 if (s.Tasks.Count == 0)
@@ -80,7 +80,7 @@ public static class SubmitCommand
                     Console.WriteLine($"{(plan.Runs == 1 ? "the one run" : $"all {plan.Runs} runs")} of {s.SweepDir} completed: nothing to submit (`pipeline analyze {Retention.Pipeline.ShellWords.Quote(s.SweepDir)}` redoes the analysis; --overwrite trains again)");
                     return ExitCodes.Ok;
                 }
-                string what = $"{s.Tasks.Count} task(s) for {s.Tasks.Sum(t => t.Count)} run(s)" + (plan.CompletedEarlier > 0 ? $" ({plan.CompletedEarlier} completed earlier, kept)" : "");
+                string what = $"{Counted.Of(s.Tasks.Count, "task")} for {Counted.Of(s.Tasks.Sum(t => t.Count), "run")}" + (plan.CompletedEarlier > 0 ? $" ({plan.CompletedEarlier} completed earlier, kept)" : "");
                 if (dry)
                 {
                     Console.WriteLine($"# {what}; would be written to {s.Directory}");

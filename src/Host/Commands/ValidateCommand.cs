@@ -27,7 +27,7 @@ public static class ValidateCommand
                 bool printing = r.GetValue(print);
                 if (printing) Console.Out.Write(p.ResolvedYaml.EndsWith('\n') ? p.ResolvedYaml : p.ResolvedYaml + "\n");
                 var summary = printing ? Console.Error : Console.Out;
-                summary.WriteLine($"{p.SourceName}: ok, {p.Runs.Count} run(s){(p.Profile is null ? "" : $" with profile {p.Profile}")}{ProfilesOf(p)}");
+                summary.WriteLine($"{p.SourceName}: ok, {Counted.Of(p.Runs.Count, "run")}{(p.Profile is null ? "" : $" with profile {p.Profile}")}{ProfilesOf(p)}");
                 foreach (var run in p.Runs)
                     summary.WriteLine($"  {run.RunId}: {Model(run)}{OtherSwept(p, run)}, seed {run.Spec.Seed}, {Counted.Of(run.Spec.Train.Steps, "step")} on {run.Spec.Device}");
                 Errors.Warn(p.SourceName, p.AnalysisWarnings);

@@ -83,7 +83,7 @@ public static partial class AnalysisRunner
         // and other outputs still fail the open, naming the file: results over missing runs would be wrong.
         using var catalog = ArtifactCatalog.Open(sweepDir, DamagedTables.Fail, Rewritten(spec, pipeline));
         foreach (var table in catalog.Tables)
-            log?.WriteLine($"loaded {table.Name}: {Counted.Of(table.Rows, "row")} from {table.Files.Count} file(s)");
+            log?.WriteLine($"loaded {table.Name}: {Counted.Of(table.Rows, "row")} from {Counted.Of(table.Files.Count, "file")}");
         if (pipeline is not null) EarlierSweptTypes.Align(catalog.Connection, pipeline.Swept);
         // A table an earlier version's runs did not write, found from the others: joined to it, those runs' rows drop out.
         foreach (var partial in OlderRunTables.Partial(sweepDir, catalog.Tables.Where(t => t.PerRun).Select(t => t.Name)))

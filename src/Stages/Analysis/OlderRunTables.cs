@@ -18,7 +18,7 @@ static class OlderRunTables
 
     /// <summary>What a query naming <paramref name="table"/> is told where <see cref="Without"/> found <paramref name="runs"/>.</summary>
     public static string Note(string table, IReadOnlyList<string> runs) =>
-        $"the runs write table '{table}', but {runs.Count} completed run(s) have no {table}.arrow: {Listing.FirstFew(runs)}; " +
+        $"the runs write table '{table}', but {Counted.Of(runs.Count, "completed run")} {(runs.Count == 1 ? "has" : "have")} no {table}.arrow: {Listing.FirstFew(runs)}; " +
         $"{EarlierVersion}. {Remedy}";
 
     /// <summary>The other cause of <paramref name="missing"/> tables (names, without .arrow) lacking from completed <paramref name="runs"/>
@@ -40,7 +40,7 @@ static class OlderRunTables
                 .Where(r => !r.Recorded!.Contains(table, StringComparer.OrdinalIgnoreCase) && !File.Exists(Path.Combine(r.Run, table + ".arrow")))
                 .Select(r => r.Run).ToList()))
             .Where(t => t.Runs.Count > 0)
-            .Select(t => $"table '{t.Table}' has no file from {t.Runs.Count} completed run(s): {Listing.FirstFew(t.Runs)}; {EarlierVersion}, " +
+            .Select(t => $"table '{t.Table}' has no file from {Counted.Of(t.Runs.Count, "completed run")}: {Listing.FirstFew(t.Runs)}; {EarlierVersion}, " +
                 $"so the tables and plots that read it leave those runs out. {Remedy}")];
     }
 

@@ -28,7 +28,7 @@ internal static class RecordViews
             // saved as train.arrow beside the records) can hold the name, and that table keeps it.
             if (tables.FirstOrDefault(t => t.Name.Equals(kind.Key, StringComparison.OrdinalIgnoreCase)) is { } taken)
             {
-                notes($"the {kind.Count()} record(s) of kind '{kind.Key}' have no view '{kind.Key}' joining them: table '{taken.Name}' " +
+                notes($"{NoView(kind.Key, kind.Count())}: table '{taken.Name}' " +
                       $"({taken.Files[0]}) has that name; query each record's own table");
                 continue;
             }
@@ -43,10 +43,14 @@ internal static class RecordViews
             catch (DuckDBException e)
             {
                 // A column whose types do not combine across records: each record's table still answers on its own.
-                notes($"the {members.Count} record(s) of kind '{kind.Key}' have no view '{kind.Key}' joining them: {e.Message.Trim()}; " +
+                notes($"{NoView(kind.Key, members.Count)}: {e.Message.Trim()}; " +
                       "query each record's own table");
             }
         }
         return views;
     }
+
+    /// <summary>"the 2 records of kind 'parity' have no view 'parity' joining them", "the 1 record ... has ... joining it".</summary>
+    static string NoView(string kind, int records) =>
+        $"the {Messages.Counted.Of(records, "record")} of kind '{kind}' {(records == 1 ? "has" : "have")} no view '{kind}' joining {(records == 1 ? "it" : "them")}";
 }

@@ -52,7 +52,7 @@ public static class DataBench
             var ratios = new List<double>();
             var warmRaw = Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, ct);
             if (Stream(c, tokenizer, threads, stamp, -1, null, ct).Tokens == 0) throw TooFewTokens(c, warmRaw);
-            log($"{threads} thread(s), warm-up: one untimed measurement of each path (not recorded)");
+            log($"{Messages.Counted.Of(threads, "thread")}, warm-up: one untimed measurement of each path (not recorded)");
             for (int repeat = 0; repeat < c.Repeats; repeat++)
             {
                 var rawRow = Raw(texts, tokenizer, threads, c.Epochs, stamp, repeat, ct);
@@ -60,11 +60,11 @@ public static class DataBench
                 var row = Stream(c, tokenizer, threads, stamp, repeat, collected, ct);
                 tokens ??= collected;
                 ratios.Add(row.TokensPerSecond / rawRow.TokensPerSecond);
-                log($"{threads} thread(s), #{repeat + 1}: raw tokenizer {rawRow.TokensPerSecond / 1e6:F2} M tokens/s; text → batches " +
+                log($"{Messages.Counted.Of(threads, "thread")}, #{repeat + 1}: raw tokenizer {rawRow.TokensPerSecond / 1e6:F2} M tokens/s; text → batches " +
                     $"{row.TokensPerSecond / 1e6:F2} M tokens/s = {ratios[^1]:F2} of it ({row.Tokens:N0} tokens in rows of seq_len + 1, {row.Documents} documents, {row.Seconds:F2}s)");
                 rows.AddRange([rawRow, row]);
             }
-            log($"{threads} thread(s): text → batches at {Median(ratios):F2} of the raw tokenizer (median of {ratios.Count}; " +
+            log($"{Messages.Counted.Of(threads, "thread")}: text → batches at {Median(ratios):F2} of the raw tokenizer (median of {ratios.Count}; " +
                 $"{ratios.Min():F2}–{ratios.Max():F2})");
         }
         rows.Add(await PretokenizedAsync(tokens!, stamp, log, ct));
@@ -74,7 +74,7 @@ public static class DataBench
     /// <summary>Sources whose --epochs passes do not fill one batch: the stream yields none, and a rate of 0 tokens/s (and of
     /// an empty pre-tokenized file) would be recorded as if measured.</summary>
     static DataException TooFewTokens(Config c, DataBenchRow raw) =>
-        new($"the sources hold {raw.Tokens:N0} tokens in {c.Epochs} pass(es) (--epochs), too few to fill one batch of {c.BatchSize} rows " +
+        new($"the sources hold {raw.Tokens:N0} tokens in {Messages.Counted.Of(c.Epochs, "pass", plural: "passes")} (--epochs), too few to fill one batch of {c.BatchSize} rows " +
             $"of {c.SeqLen + 1} tokens (--batch-size, --seq-len + 1): nothing to measure; raise --epochs or lower " +
             "--batch-size or --seq-len");
 

@@ -54,7 +54,7 @@ public static class ParityBench
         foreach (var precision in new[] { "fp32", "bf16" })
         {
             var row = Compare(c, device, precision, ct);
-            log($"{precision} on {device} against fp32 on the CPU, {Messages.Counted.Of(c.Steps, "step")} in {c.GradAccumulation} micro-batch(es)" +
+            log($"{precision} on {device} against fp32 on the CPU, {Messages.Counted.Of(c.Steps, "step")} in {Messages.Counted.Of(c.GradAccumulation, "micro-batch", plural: "micro-batches")}" +
                 $"{(c.FusedElementwise ? ", TorchScript rotary and SwiGLU" : "")}: loss {row.LossDifference:E1}, gradient norm " +
                 $"{row.GradNormDifference:E1}, weights {row.WeightDifference:E1} (tolerance {row.Tolerance:E0}): {(row.Agrees ? "agree" : "DIFFER")}");
             rows.Add(row);

@@ -26,7 +26,7 @@ public static class SlurmScripts
         int tasks = s.Tasks.Count;
         var b = new StringBuilder();
         b.Append("#!/bin/bash\n");
-        b.Append($"# pipeline submit: {tasks} task(s) of the sweep {s.SweepDir}; task i trains the runs listed under tasks[i] of submission.json\n");
+        b.Append($"# pipeline submit: {Messages.Counted.Of(tasks, "task")} of the sweep {s.SweepDir}; task i trains the runs listed under tasks[i] of submission.json\n");
         b.Append($"#SBATCH --job-name={jobName}\n");
         b.Append($"#SBATCH --array=0-{tasks - 1}{(r.MaxParallel > 0 ? $"%{r.MaxParallel}" : "")}\n");
         b.Append($"#SBATCH --output={dir}/{SlurmSubmission.LogsFolder}/%A_%a.out\n");

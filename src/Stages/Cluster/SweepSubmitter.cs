@@ -92,7 +92,7 @@ public static class SweepSubmitter
         var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
         var runs = Directory.Exists(runsDir) ? Directory.GetDirectories(runsDir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList() : [];
         var parts = new List<string>();
-        if (runs.Count > 0) parts.Add($"{runs.Count} run(s) under {ArtifactLayout.RunsDir}/ ({Listing.FirstFew(runs)})");
+        if (runs.Count > 0) parts.Add($"{Messages.Counted.Of(runs.Count, "run")} under {ArtifactLayout.RunsDir}/ ({Listing.FirstFew(runs)})");
         parts.AddRange(ArtifactLayout.ResultFolders.Where(d => d != ArtifactLayout.RunsDir && Directory.Exists(Path.Combine(sweepDir, d))).Select(d => $"{d}/"));
         return parts.Count == 0 ? null : string.Join(" and ", parts);
     }

@@ -104,7 +104,7 @@ public static class DataStream
 
     static DataException NoDocument(DataQualityLog quality) =>
         new("the sources yielded no document in a pass" + (quality.Issues.FirstOrDefault() is { } first
-            ? $" ({quality.Total:N0} data-quality issue(s); the first: {DataException.Format(first)})" : ""));
+            ? $" ({Messages.Counted.Of(quality.Total, "data-quality issue", "N0")}; the first: {DataException.Format(first)})" : ""));
 
     /// <summary>The stream's one pre-tokenized source, or null when its sources are text.
     /// Pre-tokenized sources are not mixed (validation says so before a run).</summary>

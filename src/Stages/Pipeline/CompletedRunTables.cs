@@ -60,10 +60,12 @@ public static class CompletedRunTables
         var damaged = Examine(runs, runDir, endOf);
         if (damaged.Count == 0) return;
         var unlisted = damaged.Where(d => d.Unlisted.Count > 0).ToList();
+        bool one = damaged.Count == 1;
         throw new SweepContractException(
-            $"{damaged.Count} completed run(s) of {sweepDir} no longer have every table they wrote, and {action} would keep them as they are, " +
-            $"so the analysis would leave their rows out without saying so: {Listing.FirstFew(damaged.Select(d => $"{d.Run} ({d.Damage})"))}; " +
-            $"restore the files, or delete those runs' directories under {Path.Combine(sweepDir, Artifacts.ArtifactLayout.RunsDir)} to train them again" +
+            $"{Messages.Counted.Of(damaged.Count, "completed run")} of {sweepDir} no longer {(one ? "has every table it wrote" : "have every table they wrote")}, " +
+            $"and {action} would keep {(one ? "it as it is" : "them as they are")}, " +
+            $"so the analysis would leave {(one ? "its" : "their")} rows out without saying so: {Listing.FirstFew(damaged.Select(d => $"{d.Run} ({d.Damage})"))}; " +
+            $"restore the files, or delete {(one ? "that run's directory" : "those runs' directories")} under {Path.Combine(sweepDir, Artifacts.ArtifactLayout.RunsDir)} to train {(one ? "it" : "them")} again" +
             (unlisted.Count == 0 ? ""
                 : ". " + Analysis.OlderRunTables.Unrecorded([.. unlisted.Select(d => d.Run)], [.. unlisted.SelectMany(d => d.Unlisted).Distinct()])));
     }

@@ -98,7 +98,7 @@ public static class SiteScan
     /// <summary>The scan's first line: the run, its model's step, the sites, and the probes it runs there.</summary>
     /// <param name="das">The DAS settings when the run has a comparison task; null: no DAS.</param>
     internal static string Header(string run, long step, int layers, int positions, DasProbeSpec? das, bool fourier) =>
-        $"{run}: model at step {step}, {layers} layer(s) × {positions} position(s)" +
+        $"{run}: model at step {step}, {Counted.Of(layers, "layer")} × {Counted.Of(positions, "position")}" +
         $"{(das is null ? "" : $", DAS rank {das.Rank} ({Counted.Of(das.Steps, "step")})")}{(fourier ? ", Fourier readout" : "")}";
 
     /// <param name="spec">The run's resolved spec (its run.yaml), overrides applied; its device is where the model is probed.</param>

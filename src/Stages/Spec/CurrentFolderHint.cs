@@ -22,7 +22,7 @@ internal static class CurrentFolderHint
         catch (Data.DataException) { return null; }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
-        return count == 0 ? null : Say(here, $"it matches {count:N0} shard file(s)", written, baseDirectory);
+        return count == 0 ? null : Say(here, $"it matches {Messages.Counted.Of(count, "shard file", "N0")}", written, baseDirectory);
     }
 
     /// <summary>The same for a tokenizer file: null unless the current folder holds it.</summary>

@@ -85,7 +85,7 @@ public sealed class CellInputs : IDisposable
         long step = reader.ReadInt64();
         int count = reader.ReadInt32();
         if (count != (cpuGenerators?.Length ?? 0))
-            throw new InvalidDataException($"the saved inputs have {count} generator(s), these {cpuGenerators?.Length ?? 0}");
+            throw new InvalidDataException($"the saved inputs have {Messages.Counted.Of(count, "generator")}, these {cpuGenerators?.Length ?? 0}");
         foreach (var g in cpuGenerators ?? [])
         {
             using var state = g.get_state();

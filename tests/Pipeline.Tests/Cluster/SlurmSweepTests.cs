@@ -57,7 +57,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
             "    - {name: final, sql: 'SELECT run, max(step) AS steps, arg_max(loss, step) AS loss FROM train GROUP BY run ORDER BY run'}"]) + "\n");
         var submitted = Pipeline("submit", "olmo.yaml", "--slurm", "--max-parallel", "2", "--artifacts", "cluster", "--signal-lead", "60");
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
-        Assert.Contains("submitted 4 task(s) for 4 run(s)", submitted.Out);
+        Assert.Contains("submitted 4 tasks for 4 runs", submitted.Out);
         var sweep = Path.Combine(dir, "cluster", "olmo");
 
         // Warn task 0 as a time limit would (SIGUSR1 to the batch shell) once it is past its first checkpoint.
@@ -142,7 +142,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         File.Delete(blocked);
         var again = Pipeline("submit", "syn.yaml", "--slurm", "--artifacts", "cluster");
         Assert.True(again.Exit == 0, again.Err + again.Out);
-        Assert.Contains("submitted 1 task(s) for 1 run(s) (2 completed earlier, kept)", again.Out);
+        Assert.Contains("submitted 1 task for 1 run (2 completed earlier, kept)", again.Out);
         File.Delete(Path.Combine(sweep, "analysis", "final.arrow"));
         (exit, status) = WaitForStatus(sweep, (e, o) => e == 0 && AnalysisDone(sweep, "final"), "completed sweep after the resubmission",
             () => AnalysisDone(sweep, "final"));
@@ -160,7 +160,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
     {
         // Two seeds of one width train together: one task, one group.
         var (sweep, job, submitted) = SubmitGroup(12000);
-        Assert.Contains("submitted 1 task(s) for 2 run(s)", submitted.Out);
+        Assert.Contains("submitted 1 task for 2 runs", submitted.Out);
         // Cancelled a second after the group opened its tables: mid-training (~2,400 steps/s on a 2-core machine), steps taken.
         WaitForTraining(sweep);
         Thread.Sleep(1000);
@@ -181,7 +181,7 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         // Submitted again, it continues from the stop's checkpoint; the tables equal an uninterrupted run's.
         var again = Pipeline("submit", "group.yaml", "--slurm", "--artifacts", "cluster");
         Assert.True(again.Exit == 0, again.Err + again.Out);
-        Assert.Contains("submitted 1 task(s) for 2 run(s)", again.Out);
+        Assert.Contains("submitted 1 task for 2 runs", again.Out);
         WaitForStatus(sweep, (e, o) => e == 0, "completed sweep after the resubmission");
         Assert.Contains($"resuming from the checkpoint at step {stopped}", Logs(sweep));
         var local = Pipeline("run", "group.yaml", "--artifacts", "local");

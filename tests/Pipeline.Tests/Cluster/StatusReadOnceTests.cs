@@ -69,7 +69,7 @@ public sealed class StatusReadOnceTests() : InTempFolder("status-once-")
         var submit = RunReadingOnce(FedOnce("seed-0", completed), "submit", "syn.yaml", "--slurm", "--dry-run");
         Assert.True(submit.Exit == 0, submit.Out + submit.Err);
         Assert.Contains("--array=0-0", submit.Out);
-        Assert.Contains("# 1 task(s) for 1 run(s) (1 completed earlier, kept)", submit.Out);
+        Assert.Contains("# 1 task for 1 run (1 completed earlier, kept)", submit.Out);
         Assert.Contains("# task 0: seed-1", submit.Out);
     }
 }

@@ -115,13 +115,13 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         // A smaller sweep with --overwrite: both earlier runs go, lr-0.001 not trained again, and the dry run says so.
         var dry = Submit(path, "--overwrite", "--dry-run", "--set", "sweep.train.lr=[0.003]");
         Assert.True(dry.Exit == 0, dry.Err + dry.Out);
-        Assert.Contains("# 1 task(s) for 1 run(s);", dry.Out);
-        Assert.Contains("# --overwrite: 2 run(s) under runs/ (lr-0.001, lr-0.003) and analysis/ would be deleted once Slurm accepts the array", dry.Out);
+        Assert.Contains("# 1 task for 1 run;", dry.Out);
+        Assert.Contains("# --overwrite: 2 runs under runs/ (lr-0.001, lr-0.003) and analysis/ would be deleted once Slurm accepts the array", dry.Out);
         Assert.Equal(before, Files(Sweep));   // a dry run: nothing deleted, nothing written
 
         var submitted = Submit(path, "--overwrite", "--set", "sweep.train.lr=[0.003]");
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
-        Assert.Contains("--overwrite: deleted the earlier 2 run(s) under runs/ (lr-0.001, lr-0.003) and analysis/", submitted.Out);
+        Assert.Contains("--overwrite: deleted the earlier 2 runs under runs/ (lr-0.001, lr-0.003) and analysis/", submitted.Out);
         Assert.False(Directory.Exists(Path.Combine(Sweep, "runs")));
 
         // Nothing earlier to delete: nothing said.
@@ -261,12 +261,12 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         }
         var dry = Submit(path, "--dry-run");
         Assert.True(dry.Exit == 0, dry.Err + dry.Out);
-        Assert.Contains("2 run(s) under runs/ that this sweep does not have (lr-0.01, lr-0.03) would be moved to previous/", dry.Out);
+        Assert.Contains("2 runs under runs/ that this sweep does not have (lr-0.01, lr-0.03) would be moved to previous/", dry.Out);
         Assert.True(Directory.Exists(Path.Combine(Sweep, "runs", "lr-0.01")));   // a dry run moves nothing
 
         var submitted = Submit(path);
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
-        Assert.Contains("2 run(s) no longer in the sweep (lr-0.01, lr-0.03) kept in", submitted.Out);
+        Assert.Contains("2 runs no longer in the sweep (lr-0.01, lr-0.03) kept in", submitted.Out);
         Assert.Empty(Directory.GetDirectories(Path.Combine(Sweep, "runs")));
         var kept = Directory.GetFiles(Path.Combine(Sweep, "previous"), "marker", SearchOption.AllDirectories);
         Assert.Equal(["lr-0.01", "lr-0.03"], kept.Select(File.ReadAllText).Order());
@@ -305,7 +305,7 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         var submitted = Submit(path);
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
         Assert.Contains("lr-0.003 continues as lr-0.003_seed-0", submitted.Out);
-        Assert.Matches(@"submitted [12] task\(s\) for 2 run\(s\) \(2 completed earlier, kept\)", submitted.Out);
+        Assert.Matches(@"submitted (1 task|2 tasks) for 2 runs \(2 completed earlier, kept\)", submitted.Out);
         Assert.Equal(["lr-0.001_seed-0", "lr-0.003_seed-0"], Directory.GetDirectories(runs).Select(Path.GetFileName).Order());
         Assert.False(Directory.Exists(Path.Combine(Sweep, "previous")));
         var after = Contents(Path.Combine(runs, "lr-0.003_seed-0"));
@@ -332,14 +332,14 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         var dry = Submit(path, "--dry-run");
         Assert.True(dry.Exit == 0, dry.Err + dry.Out);
         Assert.Contains("# lr-0.003_seed-0 would continue as lr-0.003", dry.Out);
-        Assert.Contains("# 2 run(s) under runs/ that this sweep does not have (lr-0.001_seed-1, lr-0.003_seed-1) would be moved", dry.Out);
+        Assert.Contains("# 2 runs under runs/ that this sweep does not have (lr-0.001_seed-1, lr-0.003_seed-1) would be moved", dry.Out);
         Assert.Equal(4, Directory.GetDirectories(runs).Length);   // a dry run moves nothing
 
         // Before: "nothing to submit", and all four runs stayed for the analysis to mix.
         var submitted = Submit(path);
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
         Assert.Contains("lr-0.003_seed-0 continues as lr-0.003", submitted.Out);
-        Assert.Contains("2 run(s) no longer in the sweep (lr-0.001_seed-1, lr-0.003_seed-1) kept in", submitted.Out);
+        Assert.Contains("2 runs no longer in the sweep (lr-0.001_seed-1, lr-0.003_seed-1) kept in", submitted.Out);
         Assert.Contains("all 2 runs of", submitted.Out);
         Assert.Equal(["lr-0.001", "lr-0.003"], Directory.GetDirectories(runs).Select(Path.GetFileName).Order());
         var previous = Assert.Single(Directory.GetDirectories(Path.Combine(Sweep, "previous")));

@@ -153,7 +153,7 @@ public class BadDataTests
         for (var i = 0; i < 1200; i++) log.Record(new DataQualityIssue("s.jsonl", i + 1, "a", "bad"));
         log.Record(new DataQualityIssue("t.jsonl", 0, "b", "empty"));
 
-        const string counts = "1,201 data-quality issue(s): a 1,200, b 1";
+        const string counts = "1,201 data-quality issues: a 1,200, b 1";
         Assert.Equal(counts, log.Counts());
         Assert.Equal($"{counts} (data_quality.arrow)", log.Summary("data_quality.arrow"));
         Assert.Equal($"the sources hold {counts} (their lines and shards skipped in every measurement: the figures are of the rest); " +

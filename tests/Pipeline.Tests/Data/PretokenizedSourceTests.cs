@@ -106,7 +106,7 @@ public class PretokenizedSourceTests
         var issue = Assert.Single(log.Issues);
         Assert.Equal((DataQualityReasons.TruncatedTokens, 4L), (issue.Reason, issue.Line));
         // In numpy's words, as token_dtype spells it, not .NET's enum name (UInt16).
-        Assert.Equal("1 byte(s) after the last whole uint16 token; ignored", issue.Detail);
+        Assert.Equal("1 byte after the last whole uint16 token; ignored", issue.Detail);
     }
 
     [Fact(Timeout = 60_000)]

@@ -59,7 +59,7 @@ public class ShardListTests
         foreach (var entry in new[] { "tokens/*.npy", "tokens" })
         {
             var e = Assert.Throws<DataException>(() => ShardList.Expand([entry], dir.Path));   // Dolma names by default
-            Assert.Contains("1 file(s) of another kind, e.g. 'part-00000.npy'", e.Message);
+            Assert.Contains("1 file of another kind, e.g. 'part-00000.npy'", e.Message);
             Assert.Contains("format: pretokenized", e.Message);
         }
         var empty = Assert.Throws<DataException>(() => ShardList.Expand(["none/*.json.gz"], dir.Path));

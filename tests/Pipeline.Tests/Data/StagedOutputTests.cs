@@ -65,7 +65,7 @@ public class StagedOutputTests() : InTempFolder("staged-output-")
         }
         Assert.Equal(Expected(earlier), Contents());
         Assert.Empty(Beside());
-        Assert.Equal($"removed 2 file(s) of an earlier run from {Out} beyond this run's (part-00001.npy, part-00002.npy)", Assert.Single(log));
+        Assert.Equal($"removed 2 files of an earlier run from {Out} beyond this run's (part-00001.npy, part-00002.npy)", Assert.Single(log));
     }
 
     [Fact]

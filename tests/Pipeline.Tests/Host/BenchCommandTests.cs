@@ -1,3 +1,4 @@
+using Retention.Messages;
 using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
@@ -29,12 +30,12 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         var (exit, output, err) = Pipeline("bench", "data", "--source", "shards/a.jsonl", "--threads", "1,2", "--epochs", "2", "--repeats", "2",
             "--seq-len", "64", "--batch-size", "2");
         Assert.True(exit == 0, err + output);
-        Assert.Contains("1 thread(s): text → batches at", output);
+        Assert.Contains("1 thread: text → batches at", output);
         Assert.Contains("(median of 2;", output);
         // Each thread count warms up first, untimed: the first repeat measured the tokenizer's cold caches and unoptimised code.
         foreach (var threads in new[] { 1, 2 })
-            Assert.True(output.IndexOf($"{threads} thread(s), warm-up: one untimed measurement of each path (not recorded)", StringComparison.Ordinal) is var at
-                && at >= 0 && at < output.IndexOf($"{threads} thread(s), #1:", StringComparison.Ordinal), output);
+            Assert.True(output.IndexOf($"{Counted.Of(threads, "thread")}, warm-up: one untimed measurement of each path (not recorded)", StringComparison.Ordinal) is var at
+                && at >= 0 && at < output.IndexOf($"{Counted.Of(threads, "thread")}, #1:", StringComparison.Ordinal), output);
         Assert.DoesNotContain("warning", err);   // a clean corpus
         var rows = Recorded(dir, output);
 
@@ -70,8 +71,8 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
             "bench", "data", "--source", "shards/a.jsonl", "--epochs", "1", "--repeats", "1", "--seq-len", "64", "--batch-size", "2");
 
         Assert.True(exit == 0, err + output);
-        Assert.Contains("1 thread(s): text → batches at", output);
-        Assert.DoesNotContain("2 thread(s)", output);
+        Assert.Contains("1 thread: text → batches at", output);
+        Assert.DoesNotContain("2 threads", output);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
             "--seq-len", "64", "--batch-size", "2");
         Assert.True(exit == 0, err + output);
         // A run's wording of the counts (DataQualityLog.Counts), then the first issue: it was "3 bad line(s) or shard(s) (...".
-        Assert.Contains("warning: the sources hold 3 data-quality issue(s): ", err);
+        Assert.Contains("warning: the sources hold 3 data-quality issues: ", err);
         foreach (var count in new[] { "invalid_json 1", "missing_text 1", "empty_shard 1" }) Assert.Contains(count, err);
         Assert.Contains(" (their lines and shards skipped in every measurement: the figures are of the rest); the first: ", err);
         Assert.Matches("; the first: shards/(a.jsonl:201: invalid_json|empty.jsonl:0: empty_shard): ", err);   // the shards in seeded order
@@ -112,6 +113,7 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
     {
         var (exit, output, err) = Pipeline("bench", "parity", "--device", "cpu", "--steps", "3");
         Assert.True(exit == 0, err + output);
+        Assert.Contains("against fp32 on the CPU, 3 steps in 2 micro-batches: loss ", output);   // "2 micro-batch(es)" before
         var rows = Recorded(dir, output);
         Assert.Equal(["fp32", "bf16"], rows.Select(r => (string?)r["precision"]));
         // The same path on the same device is deterministic: no difference at all.
@@ -125,6 +127,15 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         var bad = Pipeline("bench", "parity", "--device", "cpu", "--grad-accumulation", "3");
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--grad-accumulation", bad.Err);
+    }
+
+    [Fact]
+    public void Bench_parity_says_one_step_in_one_micro_batch_in_the_singular()
+    {
+        // "1 step in 1 micro-batch(es)" before.
+        var (exit, output, err) = Pipeline("bench", "parity", "--device", "cpu", "--steps", "1", "--grad-accumulation", "1");
+        Assert.True(exit == 0, err + output);
+        Assert.Contains("fp32 on cpu against fp32 on the CPU, 1 step in 1 micro-batch: loss ", output);
     }
 
     [Fact]
@@ -219,7 +230,7 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         var (exit, output, err) = CliProcess.Run(work, Limit, "bench", "data", "--source", "../shards/a.jsonl", "--threads", "1", "--epochs", "1",
             "--repeats", "1", "--seq-len", "2048", "--batch-size", "8");
         Assert.True(exit == 1, output + err);
-        Assert.Matches(@"^error: the sources hold [0-9,]+ tokens in 1 pass\(es\) \(--epochs\), too few to fill one batch of 8 rows of 2049 tokens " +
+        Assert.Matches(@"^error: the sources hold [0-9,]+ tokens in 1 pass \(--epochs\), too few to fill one batch of 8 rows of 2049 tokens " +
             @"\(--batch-size, --seq-len \+ 1\): nothing to measure; raise --epochs or lower --batch-size or --seq-len\s*$", err);
         Assert.DoesNotContain("M tokens/s", output);
         Assert.DoesNotContain("recorded:", output);
@@ -275,7 +286,7 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         foreach (var (source, expected) in new[]
         {
             ("missing/*.jsonl", $"error: 'missing/*.jsonl' matches no shard file (relative to {dir})"),
-            ("notes", $"error: folder '{Path.Combine(dir, "notes")}' holds no shard file; it has 1 file(s) of another kind, e.g. 'a.txt': " +
+            ("notes", $"error: folder '{Path.Combine(dir, "notes")}' holds no shard file; it has 1 file of another kind, e.g. 'a.txt': " +
                 "`bench data --source` reads Dolma JSON lines (.json.gz, .jsonl, .json.zst, ...); it writes and times a token file of its own"),
         })
         {

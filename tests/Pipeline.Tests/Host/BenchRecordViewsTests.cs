@@ -77,7 +77,7 @@ public sealed class BenchRecordViewsTests() : InTempFolder("bench-views-")
         var (exit, _, err) = Query("SELECT value FROM parity", "parity.csv");
         Assert.True(exit == 0, err);
         Assert.Equal(["value", "7"], File.ReadAllLines(Path.Combine(dir, "parity.csv")));
-        Assert.Contains("note: the 1 record(s) of kind 'parity' have no view 'parity' joining them: table 'parity' " +
+        Assert.Contains("note: the 1 record of kind 'parity' has no view 'parity' joining it: table 'parity' " +
             $"({Path.Combine(dir, "bench", "parity.arrow")}) has that name; query each record's own table", err);
     }
 }

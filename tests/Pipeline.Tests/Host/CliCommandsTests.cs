@@ -25,14 +25,14 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         var first = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu", "--print", "--set", "train.steps=123");
         Assert.True(first.Exit == 0, first.Err);
         // stdout is the YAML alone, as `--print > resolved.yaml` saves it; the summary is on stderr.
-        Assert.DoesNotContain("run(s)", first.Out);
+        Assert.DoesNotContain("ok, 2 runs", first.Out);
         Assert.StartsWith("name: syn\n", first.Out);
-        Assert.Contains("syn.yaml: ok, 2 run(s) with profile cpu", first.Err);
+        Assert.Contains("syn.yaml: ok, 2 runs with profile cpu", first.Err);
         File.WriteAllText(Path.Combine(dir, "resolved.yaml"), first.Out);
 
         var again = CliProcess.Run(dir, Limit, "validate", "resolved.yaml");
         Assert.True(again.Exit == 0, again.Err + "\n" + first.Out);
-        Assert.Contains("resolved.yaml: ok, 2 run(s)", again.Out);
+        Assert.Contains("resolved.yaml: ok, 2 runs", again.Out);
         foreach (var run in RunIds)
             Assert.Contains($"  {run}: width 2, lr {run[3..]}, seed 0, 123 steps on cpu", again.Out);   // the --set is in the printed YAML
         // The same runs, listed the same way, and the profile's value is in the file.
@@ -140,20 +140,20 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         File.AppendAllText(Path.Combine(dir, "syn.yaml"), "profiles: {cpu: {train: {batch_size: 4}}, cpu-wide: {}, gpu: {device: cuda}}\n");
         var plain = CliProcess.Run(dir, Limit, "validate", "syn.yaml");
         Assert.True(plain.Exit == 0, plain.Err);
-        Assert.StartsWith("syn.yaml: ok, 2 run(s) without a profile (the file's profiles: cpu, cpu-wide, gpu; --profile NAME selects one)\n", plain.Out);
+        Assert.StartsWith("syn.yaml: ok, 2 runs without a profile (the file's profiles: cpu, cpu-wide, gpu; --profile NAME selects one)\n", plain.Out);
         var cpu = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu-wide");
         Assert.True(cpu.Exit == 0, cpu.Err);
-        Assert.StartsWith("syn.yaml: ok, 2 run(s) with profile cpu-wide (the file's profiles: cpu, cpu-wide, gpu)\n", cpu.Out);
+        Assert.StartsWith("syn.yaml: ok, 2 runs with profile cpu-wide (the file's profiles: cpu, cpu-wide, gpu)\n", cpu.Out);
         // A shipped pipeline, from another folder.
         var shipped = CliProcess.Run(dir, Limit, "validate", RepoFiles.Pipeline("synthetic-retention.yaml"), "--profile", "cpu");
         Assert.True(shipped.Exit == 0, shipped.Err);
-        Assert.Contains("synthetic-retention.yaml: ok, 8 run(s) with profile cpu (the file's profiles: cpu, gpu)\n", shipped.Out);
+        Assert.Contains("synthetic-retention.yaml: ok, 8 runs with profile cpu (the file's profiles: cpu, gpu)\n", shipped.Out);
         // A file without profiles (a sweep's stored pipeline.yaml holds its profile applied) says nothing of them.
         var resolved = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu", "--print");
         File.WriteAllText(Path.Combine(dir, "resolved.yaml"), resolved.Out);
         var again = CliProcess.Run(dir, Limit, "validate", "resolved.yaml");
         Assert.True(again.Exit == 0, again.Err);
-        Assert.StartsWith("resolved.yaml: ok, 2 run(s)\n", again.Out);
+        Assert.StartsWith("resolved.yaml: ok, 2 runs\n", again.Out);
     }
 
     /// <summary>A file read without --profile whose own settings fail (the shipped OLMo files' read Dolma) names its profiles after
@@ -181,7 +181,7 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
     public void A_set_into_a_section_the_pipeline_lacks_says_it_adds_it_with_its_defaults()
     {
         // synthetic-capacity.yaml has no rare task: setting its gap adds one (a section present is on), which a user who
-        // thought the pipeline had one would not see in `ok, 8 run(s)`.
+        // thought the pipeline had one would not see in `ok, 8 runs`.
         var capacity = RepoFiles.Pipeline("synthetic-capacity.yaml");
         var added = CliProcess.Run(dir, Limit, "validate", capacity, "--profile", "cpu", "--set", "synthetic.rare.gap=5");
         Assert.True(added.Exit == 0, added.Err);

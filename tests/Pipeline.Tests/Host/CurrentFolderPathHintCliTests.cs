@@ -41,7 +41,7 @@ public sealed class CurrentFolderPathHintCliTests() : InTempFolder("current-fold
         var errors = Errors(err);
         Assert.Equal(3, errors.Length);
         var here = Path.GetFullPath(dir);
-        Assert.EndsWith($"; from the current folder ({here}) it matches 1 shard file(s): write '../../data/brown/*.jsonl' (the same, " +
+        Assert.EndsWith($"; from the current folder ({here}) it matches 1 shard file: write '../../data/brown/*.jsonl' (the same, " +
             $"relative to {experiment}), or give --data-dir {here}, against which every relative path of the file then resolves", errors[0]);
         Assert.DoesNotContain("pipeline data", errors[0]);
         Assert.Contains($"data.tokenizer.path: no such file '{experiment}/tokenizers/bytes-vocab.json'", errors[1]);

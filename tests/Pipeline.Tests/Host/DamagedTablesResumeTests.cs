@@ -55,14 +55,14 @@ public class DamagedTablesResumeTests() : InTempFolder("damaged-tables-")
         var before = System.IO.File.GetLastWriteTimeUtc(finalTable);
         var analyze = CliProcess.Run(dir, Limit, "analyze", "s");
         Assert.True(analyze.Exit == 2, analyze.Out + analyze.Err);
-        Assert.Contains("and `pipeline analyze` would keep them as they are", analyze.Err);
+        Assert.Contains("and `pipeline analyze` would keep it as it is", analyze.Err);
         Assert.Contains("width-3 (" + expected, analyze.Err);
         Assert.Equal(before, System.IO.File.GetLastWriteTimeUtc(finalTable));
 
         var resume = CliProcess.Run(dir, Limit, "run", "s.yaml", "--resume", "--artifacts", dir, "--no-analysis");
         Assert.True(resume.Exit == 2, resume.Out + resume.Err);
         Assert.Contains("width-3 (" + expected, resume.Err);
-        Assert.Contains("delete those runs' directories", resume.Err);
+        Assert.Contains("delete that run's directory", resume.Err);
         Assert.Equal(truncate, System.IO.File.Exists(metrics));   // nothing touched
 
         // As the message says: the run's directory deleted, the resume trains it again and every table is whole.

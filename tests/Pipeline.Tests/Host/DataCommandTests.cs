@@ -126,7 +126,7 @@ public class DataCommandTests() : InTempFolder("data-cli-")
 
         var sample = CliProcess.Run(dir, Limit, "data", "sample", "in", "--docs", "17", "--out", "out", "--seed", "5", "--docs-per-shard", "5");
         Assert.True(sample.Exit == 0, sample.Err + sample.Out);
-        Assert.Contains("17 documents in 4 shard(s)", sample.Out);
+        Assert.Contains("17 documents in 4 shards", sample.Out);
 
         // The provenance file: one row per document, in shard and line order, naming where it came from.
         var rows = File.ReadAllLines(Path.Combine(dir, "out", "sample-provenance.csv"));
@@ -190,8 +190,9 @@ public class DataCommandTests() : InTempFolder("data-cli-")
         var (exit, output, err) = CliProcess.Run(dir, Limit, "data", "tokenize", "shards/a.jsonl", "--out", "tokens", "--tokenizer", "bpe",
             "--tokenizer-path", Path.Combine(Tokenizers, "bytes-vocab.json"), "--merges-path", Path.Combine(Tokenizers, "bytes-merges.txt"));
         Assert.True(exit == 0, err + output);
-        Assert.Contains("warning: 2 data-quality issue(s): invalid_json 2 (their lines and shards skipped); the first: shards/a.jsonl:2: invalid_json: ", err);
+        Assert.Contains("warning: 2 data-quality issues: invalid_json 2 (their lines and shards skipped); the first: shards/a.jsonl:2: invalid_json: ", err);
         Assert.DoesNotContain("data-quality", output);   // a warning, on stderr
+        Assert.Contains("1 file in tokens: 2 documents,", output);   // "1 file(s) in" before
     }
 
     [Fact]

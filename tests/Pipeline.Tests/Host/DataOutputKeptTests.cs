@@ -81,7 +81,7 @@ public class DataOutputKeptTests() : InTempFolder("data-kept-")
 
         var (exit, stdout, err) = CliProcess.Run(dir, Limit, Args("bad/b.jsonl"));
         Assert.True(exit == 1, err + stdout);
-        Assert.Contains("error: the sources yielded no document (2 data-quality issue(s); the first: ", err);
+        Assert.Contains("error: the sources yielded no document (2 data-quality issues; the first: ", err);
         Assert.Contains("bad/b.jsonl:1", err);
         Assert.Contains($"{Path.Combine(dir, "out")} was left as it was", err);
         Assert.DoesNotContain("   at ", err);

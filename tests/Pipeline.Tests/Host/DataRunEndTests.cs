@@ -29,7 +29,7 @@ public class DataRunEndTests() : InTempFolder("data-run-end-")
     {
         var bad = Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "bad")).FullName, "x.jsonl");
         File.WriteAllLines(bad, ["not json", "{\"id\": 1"]);
-        const string why = "the sources yielded no document in a pass (2 data-quality issue(s); the first: ";
+        const string why = "the sources yielded no document in a pass (2 data-quality issues; the first: ";
 
         var data = CliProcess.Run(dir, Limit, "run", Pipeline("d", "data", "bad/*.jsonl", 10), "--no-analysis");
         Assert.Equal(1, data.Exit);

@@ -59,7 +59,7 @@ public sealed class DiscardedHeldOutValidateTests() : InTempFolder("discarded-he
     {
         var (exit, output, err) = Validate(experiment, packing);
         Assert.True(exit == 0, output + err);
-        Assert.Contains("p.yaml: ok, 1 run(s)", output);
+        Assert.Contains("p.yaml: ok, 1 run", output);
         Assert.DoesNotContain("warning", output);   // on stderr, with validate's other warnings
         Assert.Equal(4, LineOf("packing:"));
         Assert.Equal(expected is null ? [] : [expected.Replace("@", At(Rows0))], Warnings(err));

@@ -53,7 +53,7 @@ public sealed class LibTorchMissingTests() : InTempFolder("no-libtorch-")
         using var cli = Start("validate", "s.yaml");
         var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
         Assert.True(exit == 0, err + output);
-        Assert.Contains("s.yaml: ok, 2 run(s)", output);
+        Assert.Contains("s.yaml: ok, 2 runs", output);
         Assert.Contains("seed-1: width 8, seed 1, 10 steps on auto", output);
         Assert.DoesNotContain("LibTorch", err + output);
     }

@@ -54,7 +54,7 @@ public class OlderRunTablesCliTests() : InTempFolder("older-run-tables-")
         var analyzed = await Task.Run(() => CliProcess.Run(dir, Limit, "analyze", sweep));
         Assert.True(analyzed.Exit == 1, $"exit {analyzed.Exit}\n{analyzed.Out}\n{analyzed.Err}");   // an analysis that failed
         Assert.Contains("analysis table 'injection_rate'", analyzed.Err);
-        Assert.Contains($"note: the runs write table 'tasks', but 2 completed run(s) have no tasks.arrow: {runs[0]}, {runs[1]}; " +
+        Assert.Contains($"note: the runs write table 'tasks', but 2 completed runs have no tasks.arrow: {runs[0]}, {runs[1]}; " +
             "an earlier version of this program ran them, which did not write it. `pipeline run FILE` again", analyzed.Err);
         Assert.DoesNotContain("none has written it yet", analyzed.Err);
         // status records the failure in the same words.
@@ -92,9 +92,9 @@ public class OlderRunTablesCliTests() : InTempFolder("older-run-tables-")
         File.WriteAllText(statusFile, ended.ToJsonString());
 
         string Refusal(string action) =>
-            $"error: 1 completed run(s) of {Sweep} no longer have every table they wrote, and {action} would keep them as they are, so the " +
-            "analysis would leave their rows out without saying so: seed-0 (tasks.arrow is missing); restore the files, or delete those " +
-            $"runs' directories under {Path.Combine(Sweep, "runs")} to train them again. The status.json of seed-0 records no list of the " +
+            $"error: 1 completed run of {Sweep} no longer has every table it wrote, and {action} would keep it as it is, so the " +
+            "analysis would leave its rows out without saying so: seed-0 (tasks.arrow is missing); restore the files, or delete that " +
+            $"run's directory under {Path.Combine(Sweep, "runs")} to train it again. The status.json of seed-0 records no list of the " +
             "tables written, so they may never have had tasks.arrow: if an earlier version of this program ran them, which did not " +
             "write it, `pipeline run FILE` again (the pipeline the sweep was run from";
         var resumed = await Task.Run(() => CliProcess.Run(dir, Limit, [.. RunArgs(), "--resume"]));
@@ -124,7 +124,7 @@ public class OlderRunTablesCliTests() : InTempFolder("older-run-tables-")
         await RunAndMakeOlder(Runs[1]);
         var analyzed = await Task.Run(() => CliProcess.Run(dir, Limit, "analyze", Sweep));
         Assert.True(analyzed.Exit == 0, analyzed.Out + analyzed.Err);
-        Assert.Contains($"note: table 'tasks' has no file from 1 completed run(s): {Runs[1]}; an earlier version of this program ran " +
+        Assert.Contains($"note: table 'tasks' has no file from 1 completed run: {Runs[1]}; an earlier version of this program ran " +
             "them, which did not write it, so the tables and plots that read it leave those runs out. `pipeline run FILE` again", analyzed.Err);
         Assert.DoesNotContain(Runs[0], analyzed.Err);
         Assert.Equal("add,1\ncmp,1", SweepRows.Of(Path.Combine(dir, Sweep), "SELECT task, runs FROM injection_rate ORDER BY task"));   // what it says

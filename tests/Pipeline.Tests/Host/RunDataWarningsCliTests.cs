@@ -23,7 +23,7 @@ public class RunDataWarningsCliTests() : InTempFolder("run-data-warnings-")
 
         Assert.True(exit == 0, output + err);
         // The line met once (epochs after the first record nothing again), counted by reason, the table named.
-        Assert.Contains("warning: default: 1 data-quality issue(s): invalid_json 1 (data_quality.arrow)", err);
+        Assert.Contains("warning: default: 1 data-quality issue: invalid_json 1 (data_quality.arrow)", err);
         Assert.DoesNotContain("data-quality", output);
         Assert.DoesNotContain("invalid_json", output);
         Assert.Contains("default: done: 3 steps", output);   // the run's progress and result stay on stdout
@@ -48,7 +48,7 @@ public class RunDataWarningsCliTests() : InTempFolder("run-data-warnings-")
         var (exit, output, err) = await Task.Run(() => CliProcess.Run(dir, TimeSpan.FromMinutes(2), "run", "o.yaml", "--no-analysis"));
 
         Assert.True(exit == 0, output + err);
-        Assert.Contains("warning: default: 2 data-quality issue(s): invalid_json 2 (data_quality.arrow)", err);
+        Assert.Contains("warning: default: 2 data-quality issues: invalid_json 2 (data_quality.arrow)", err);
         Assert.DoesNotContain("data-quality", output);
         Assert.Equal(2, ArrowRows.Read(Path.Combine(dir, "artifacts", "o", "runs", "default", "data_quality.arrow")).Count);
     }

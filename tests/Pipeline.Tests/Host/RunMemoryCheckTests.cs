@@ -227,8 +227,8 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         File.Delete(tableFile);
         var lost = Resume();
         Assert.True(lost.Exit == 2, lost.Out + lost.Err);
-        Assert.Contains($"1 completed run(s) of {Path.Combine("artifacts", "mem")} no longer have every table they wrote, and --resume would " +
-                        $"keep them as they are, so the analysis would leave their rows out without saying so: seed-0 ({table}.arrow is missing)", lost.Err);
+        Assert.Contains($"1 completed run of {Path.Combine("artifacts", "mem")} no longer has every table it wrote, and --resume would " +
+                        $"keep it as it is, so the analysis would leave its rows out without saying so: seed-0 ({table}.arrow is missing)", lost.Err);
         Assert.DoesNotContain("train at once", lost.Err);
         File.WriteAllBytes(tableFile, kept);
 

@@ -27,7 +27,7 @@ public class SampleDocsLimitTests() : InTempFolder("sample-docs-limit-")
         TinyCorpus.WriteShard(dir);   // 200 documents
         var (exit, output, err) = CliProcess.Run(dir, TimeSpan.FromMinutes(2), "data", "sample", "shards/a.jsonl", "--docs", "2147483647", "--out", "s");
         Assert.True(exit == 0, output + err);
-        Assert.Contains("200 documents in 1 shard(s) in s", output);
+        Assert.Contains("200 documents in 1 shard in s", output);
         Assert.Contains("fewer than --docs 2,147,483,647", err);
     }
 }

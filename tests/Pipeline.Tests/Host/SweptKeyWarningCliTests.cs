@@ -20,7 +20,7 @@ public sealed class SweptKeyWarningCliTests() : InTempFolder("swept-key-")
 
         var lr = CliProcess.Run(dir, Limit, "validate", Retention, "--profile", "cpu", "--set", "sweep.train.lr=[0.001,0.003]");
         Assert.True(lr.Exit == 0, lr.Err);
-        Assert.Contains("ok, 16 run(s)", lr.Out);
+        Assert.Contains("ok, 16 runs", lr.Out);
         var warning = Assert.Single(Warnings(lr.Err));
         Assert.StartsWith($"warning: {Retention}: analysis tables 'rare_signal' (analysis.tables[0]) and 'retention' (analysis.tables[1]) " +
             "have no column 'lr', and plot 'rare_signal_over_time' (analysis.plots[0]) does not mention lr, although the sweep varies " +

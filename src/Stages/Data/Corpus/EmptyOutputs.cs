@@ -14,5 +14,5 @@ public static class EmptyOutputs
 
     /// <summary>"the sources yielded no document", and why when lines were skipped.</summary>
     public static string NoDocument(DataQualityLog quality) => "the sources yielded no document" + (quality.Issues.FirstOrDefault() is { } first
-        ? $" ({quality.Total:N0} data-quality issue(s); the first: {DataException.Format(first)})" : " (they are empty)");
+        ? $" ({Messages.Counted.Of(quality.Total, "data-quality issue", "N0")}; the first: {DataException.Format(first)})" : " (they are empty)");
 }

@@ -89,6 +89,6 @@ public static class InterruptedOutputs
         }
         DeleteTree(aside);
         log?.Invoke($"finished replacing {target}, which a stopped command ({owner}) left half done: " +
-            (carried.Count > 0 ? $"moved {carried.Count} file(s) not its own back in ({StagedOutput.Listing(carried)}), " : "") + $"removed {aside}");
+            (carried.Count > 0 ? $"moved {Messages.Counted.Of(carried.Count, "file")} not its own back in ({StagedOutput.Listing(carried)}), " : "") + $"removed {aside}");
     }
 }

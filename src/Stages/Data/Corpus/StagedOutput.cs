@@ -88,7 +88,7 @@ public sealed class StagedOutput : IDisposable
             .Where(n => n != CarryList && !written.Contains(n) && !n.EndsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         Directory.Delete(aside, recursive: true);
         if (beyond.Count > 0)
-            log?.Invoke($"removed {beyond.Count} file(s) of an earlier run from {Target} beyond this run's ({Listing(beyond)})");
+            log?.Invoke($"removed {Messages.Counted.Of(beyond.Count, "file")} of an earlier run from {Target} beyond this run's ({Listing(beyond)})");
     }
 
     /// <summary>Before <see cref="Commit"/> (an error, Ctrl+C): the unfinished set is deleted and the earlier folder was never touched.</summary>

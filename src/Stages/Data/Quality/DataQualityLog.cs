@@ -89,7 +89,7 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
     {
         lock (_lock)   // the total and the counts of one moment
             return _total == 0 ? null
-                : $"{_total:N0} data-quality issue(s): {string.Join(", ", _counts.Select(p => $"{p.Key} {p.Value:N0}"))}";
+                : $"{Messages.Counted.Of(_total, "data-quality issue", "N0")}: {string.Join(", ", _counts.Select(p => $"{p.Key} {p.Value:N0}"))}";
     }
 
     /// <summary>"3 data-quality issue(s): invalid_json 2, empty_text 1 (data_quality.arrow)", what a run warns of at its end

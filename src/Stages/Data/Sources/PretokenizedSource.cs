@@ -163,7 +163,7 @@ public sealed class PretokenizedSource
     {
         if (leftoverBytes == 0) return;
         _log.Record(new DataQualityIssue(file.IdName, tokens, DataQualityReasons.TruncatedTokens,
-            $"{leftoverBytes} byte(s) after the last whole {NumpyName(Dtype)} token; ignored"), _strict);
+            $"{Messages.Counted.Of(leftoverBytes, "byte")} after the last whole {NumpyName(Dtype)} token; ignored"), _strict);
     }
 
     private ImmutableArray<int> Decode(ReadOnlySpan<byte> bytes)

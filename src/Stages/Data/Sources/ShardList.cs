@@ -58,7 +58,7 @@ public static class ShardList
 
     /// <summary>Why files that are there were not taken: most often they are of the other kind.</summary>
     private static string OtherKinds(IReadOnlyList<string> files, Context context) => files.Count == 0 ? "" :
-        $"; it has {files.Count} file(s) of another kind, e.g. '{Path.GetFileName(files[0])}': {context.FormatAdvice}";
+        $"; it has {Messages.Counted.Of(files.Count, "file")} of another kind, e.g. '{Path.GetFileName(files[0])}': {context.FormatAdvice}";
 
     /// <summary>A folder of folders: only its own files are read, so say how to reach the ones below.</summary>
     private static string Subfolders(string folder, string entry) => Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal).FirstOrDefault() is { } first
