@@ -35,16 +35,16 @@ public static class RunCommand
                 if (File.Exists(r.GetValue(artifacts))) throw new UsageException($"--artifacts '{r.GetValue(artifacts)}' is a file; give a folder (created if missing)");
                 // The runs train here: an `auto` one that finds no GPU is checked as a CPU one.
                 var memory = MemoryBudget.ForTrainingHere();
-                var pipeline = opts.Load(r, checkAnalysis: !r.GetValue(noAnalysis), memory: memory);
+                // A run refused for its memory here is refused instead for a missing device or a held sweep, where it has one.
+                var pipeline = RunRefusals.Load(opts, r, checkAnalysis: !r.GetValue(noAnalysis), memory, r.GetValue(artifacts)!);
                 if (SweepFolder.Problem(PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!), r.GetValue(artifacts)!) is { } inTheWay)
                     throw new UsageException(inTheWay);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change
                 if (pipeline.Spec.TrainsModel) TorchThreads.Apply(r.GetValue(threads));
-                SweepDevices.Require(pipeline);   // a sweep that cannot train here is refused for that, not for its memory below
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
                 var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
-                SweepHolds.ThrowIfHeld(pipeline, sweepDir);   // refused for that whatever the memory (the runner's lock says it again)
+                RunRefusals.BeforeMemory(pipeline, sweepDir);   // a missing device, a held sweep: said whatever the memory below
                 // Loading checked each run alone; this process holds its groups, and --jobs of them at once (a resume's: the runs
                 // it trains, its checkpoints' as they were saved).
                 if (MachineMemoryCheck.Error(pipeline, parallelJobs, memory, jobsGiven: r.GetValue(jobs) > 0,

@@ -8,8 +8,8 @@ namespace Retention.Pipeline;
 public static class SweepHolds
 {
     /// <summary>Refuses the run as its lock would (<see cref="PipelineRunner.RunAsync"/> takes it, and checks the runs' folders,
-    /// before anything is replaced), with the same words. `run` asks it before the memory check: a held sweep is refused
-    /// whatever the memory, so the user is told that, not to sweep fewer seeds and then met with it.</summary>
+    /// before anything is replaced), with the same words. `run` asks it before any memory verdict (a run's own, found while
+    /// loading, too): a held sweep is refused whatever the memory, so the user is told that, not to shrink the sweep and then met with it.</summary>
     /// <exception cref="SweepLockedException">A live process holds the sweep or the folder of one of its runs.</exception>
     public static void ThrowIfHeld(LoadedPipeline pipeline, string sweepDir)
     {

@@ -145,6 +145,75 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         Assert.False(File.Exists(Path.Combine(Sweep, "pipeline.yaml")), "refused before anything was written");
     }
 
+    // One run alone too large: a synthetic batch of 4,000,000 (about 1 GiB) against 0.5 GiB, and an OLMo 4B model on the CPU.
+    const string HalfGiBLimit = "0x20000000";
+    static readonly string[] TooLargeAlone =
+    [
+        Pipeline.Replace("batch_size: 1000000", "batch_size: 4000000"),
+        "name: mem\nexperiment: olmo\nolmo: {preset: 4B}\ndata:\n  sources: [{paths: ['http://example.org/shard.json.gz']}]\n" +
+        "  packing: {seq_len: 32, batch_size: 4}\n",
+    ];
+
+    [SkippableFact]
+    public void A_run_too_large_alone_with_a_run_on_a_device_this_machine_lacks_is_refused_for_the_device()
+    {
+        Skip.If(TorchSharp.torch.cuda.is_available(), "this machine has the CUDA the sweep's cuda run asks for");
+        // Loading checks one run's memory, and said it before the device: "needs about 1 GiB ... (in run device-cpu)", though
+        // a smaller run met the missing CUDA next. The old source said that (exit 2) for both files.
+        foreach (var pipeline in TooLargeAlone)
+        {
+            var devices = pipeline + "sweep:\n  device: [cpu, cuda]\n";
+            var refused = Cli(HalfGiBLimit, devices, "run", "m.yaml", "--no-analysis");
+            Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+            Assert.Contains("error: device 'cuda' was asked for but CUDA is not available (TorchSharp loaded the CPU LibTorch; see README 'GPU servers')", refused.Err);
+            Assert.DoesNotContain("needs about", refused.Err);
+            Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), "refused before anything was written");
+
+            // On the CPU alone the memory check still refuses it, naming the run's estimate.
+            var cpu = Cli(HalfGiBLimit, devices, "run", "m.yaml", "--no-analysis", "--set", "sweep.device=[cpu]");
+            Assert.True(cpu.Exit == 2, cpu.Out + cpu.Err);
+            Assert.Contains("needs about", cpu.Err);
+            Assert.Contains("; this machine has 0.5 GiB (", cpu.Err);
+            // validate has no device to check: it says the memory, as it did.
+            var validated = Cli(HalfGiBLimit, devices, "validate", "m.yaml");
+            Assert.True(validated.Exit == 2, validated.Out + validated.Err);
+            Assert.Contains("needs about", validated.Err);
+            Assert.Contains("(in run device-cpu)", validated.Err);
+        }
+    }
+
+    [Fact]
+    public void A_run_too_large_alone_of_a_sweep_another_process_holds_is_refused_for_that()
+    {
+        // The held sweep (or its run's folder) refuses the run whatever its size; the old source said "needs about ..." first
+        // (exit 2), and a smaller run met the held folder next.
+        foreach (var pipeline in TooLargeAlone)
+        {
+            (int Exit, string Out, string Err) Run() => Cli(HalfGiBLimit, pipeline, "run", "m.yaml", "--no-analysis");
+            using (SweepLock.Acquire(Sweep))
+            {
+                var held = Run();
+                Assert.True(held.Exit == 1, held.Out + held.Err);
+                Assert.Contains($"error: the sweep directory {Path.Combine("artifacts", "mem")} is in use by another pipeline process (pid {Environment.ProcessId} ", held.Err);
+                Assert.DoesNotContain("needs about", held.Err);
+            }
+            using (SweepLock.Acquire(Path.Combine(Sweep, "runs", "default")))
+            {
+                var runHeld = Run();
+                Assert.True(runHeld.Exit == 1, runHeld.Out + runHeld.Err);
+                Assert.Contains($"error: the run directory {Path.Combine("artifacts", "mem", "runs", "default")} is in use by another pipeline process (pid {Environment.ProcessId} ", runHeld.Err);
+                Assert.DoesNotContain("needs about", runHeld.Err);
+            }
+
+            // Held by none, the memory check refuses it, before anything is written.
+            var tooBig = Run();
+            Assert.True(tooBig.Exit == 2, tooBig.Out + tooBig.Err);
+            Assert.Contains("needs about", tooBig.Err);
+            Assert.Contains("; this machine has 0.5 GiB (", tooBig.Err);
+            Assert.False(File.Exists(Path.Combine(Sweep, "pipeline.yaml")), "refused before anything was written");
+        }
+    }
+
     string Sweep => Path.Combine(dir, "artifacts", "mem");
 
     /// <summary>Trains these runs of the sweep in this process (which checks no memory), as one Slurm task would: one group.</summary>
