@@ -53,7 +53,7 @@ public static class SweepSubmitter
         // nor write files an old analysis is reading.
         if (askScheduler && earlier.SelectMany(s => new[] { s.ArrayJobId, s.AnalysisJobId }).OfType<string>().ToList() is { Count: > 0 } ids
             && SlurmClient.Live(ids) is { Count: > 0 } live)
-            throw new SlurmException($"{sweepDir} still has job(s) {string.Join(", ", live)} of an earlier submission queued or running: " +
+            throw new SlurmException($"{sweepDir} still has {(live.Count == 1 ? "job" : "jobs")} {string.Join(", ", live)} of an earlier submission queued or running: " +
                                      "wait for them (`pipeline status`) or cancel them with scancel, then submit again");
         // Each run's status.json read once, for the contract's data check, the tables check and what counts as done.
         var endIn = RunStatusFile.ReadOnce();

@@ -162,7 +162,7 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         // while the file "queued" exists (what `squeue -h -o %A|%F` prints for a pending array), else nothing.
         var path = FakeSlurm.Path(Path.Combine(dir, "queue-bin"),
             ("sbatch", $"echo \"$*\" >> '{dir}/sbatch.log'\necho $((4241 + $(wc -l < '{dir}/sbatch.log')))"),
-            ("squeue", $"echo \"$*\" >> '{dir}/squeue.log'\n[ -f '{dir}/queued' ] && echo '4242|4242'\nexit 0"));
+            ("squeue", $"echo \"$*\" >> '{dir}/squeue.log'\n[ -f '{dir}/queued' ] && echo '4242|4242'\n[ -f '{dir}/both' ] && echo '4243|4243'\nexit 0"));
         var log = Path.Combine(dir, "sbatch.log");
 
         var first = Submit(path);
@@ -174,14 +174,19 @@ public sealed class SubmitFailureTests() : InTempFolder("submit-fail-")
         File.WriteAllText(Path.Combine(dir, "queued"), "");
         var refused = Submit(path);
         Assert.Equal(1, refused.Exit);
-        Assert.Contains("still has job(s) 4242 of an earlier submission queued or running", refused.Err);
+        Assert.Contains("still has job 4242 of an earlier submission queued or running", refused.Err);   // was "job(s) 4242"
         Assert.DoesNotContain("4243", refused.Err);   // the analysis job was not listed as queued
         Assert.Contains("4242", File.ReadAllText(Path.Combine(dir, "squeue.log")));   // it asked the scheduler about the array
         Assert.Equal(2, File.ReadAllLines(log).Length);   // nothing submitted
         Assert.False(Directory.Exists(Path.Combine(Sweep, "slurm", "submit-2")));
         var dry = Submit(path, "--dry-run");   // a dry run says the same, not "would be written"
         Assert.True(dry.Exit == 1, dry.Err + dry.Out);
-        Assert.Contains("still has job(s) 4242 of an earlier submission queued or running", dry.Err);
+        Assert.Contains("still has job 4242 of an earlier submission queued or running", dry.Err);
+        File.WriteAllText(Path.Combine(dir, "both"), "");   // the analysis job queued too: both named, the noun plural
+        var both = Submit(path, "--dry-run");
+        Assert.True(both.Exit == 1, both.Err + both.Out);
+        Assert.Contains("still has jobs 4242, 4243 of an earlier submission queued or running", both.Err);
+        File.Delete(Path.Combine(dir, "both"));
 
         File.Delete(Path.Combine(dir, "queued"));   // the array left the queue (its runs unfinished): resubmitting goes ahead
         var again = Submit(path);
