@@ -44,15 +44,17 @@ public static class AnalysisHold
     static IOException BeingTrained(string sweepDir, string command, string holder, Cluster.SlurmSubmission? noAnalysisJob = null) =>
         new($"{sweepDir} is being trained by another pipeline process{(holder.Length > 0 ? $" ({holder})" : "")}; " +
             (noAnalysisJob is not null
-                ? $"its submission ({Path.GetRelativePath(sweepDir, noAnalysisJob.Directory)}, array job {noAnalysisJob.ArrayJobId}) queued no analysis job: " +
+                ? $"its submission ({Path.GetRelativePath(sweepDir, noAnalysisJob.Directory)}, array job {noAnalysisJob.ArrayJobId}) queued no analysis job" +
+                  (noAnalysisJob.WithoutAnalysis ? " (its pipeline declares no analysis)" : "") + ": " +
                   $"{command} after its runs end (`pipeline status` shows how far they are)"
                 : !SweepLock.IsTrainingOnly(holder) ? $"its analysis runs when its runs end (`pipeline status` shows how far they are), or {command} after it"
                 // No analysis follows (`run --no-analysis`, or a pipeline without one): waiting for one would wait forever.
                 : $"it runs no analysis of its own: {command} after its runs end (`pipeline status` shows how far they are)"));
 
     /// <summary>The newest submission that lists <paramref name="run"/> among its tasks' runs, where its array was submitted
-    /// but its analysis job was not (sbatch refused it; `submit` said so and exited 1): the task trains, and no analysis
-    /// follows. Null where the newest such submission queued one, none lists the run, or one cannot be read.</summary>
+    /// but no analysis job was (its pipeline declares no analysis, <see cref="Cluster.SlurmSubmission.WithoutAnalysis"/>; or
+    /// sbatch refused it, which `submit` said, exiting 1): the task trains, and no analysis follows. Null where the newest
+    /// such submission queued one, none lists the run, or one cannot be read.</summary>
     static Cluster.SlurmSubmission? SubmissionWithoutAnalysis(string sweepDir, string run)
     {
         try

@@ -4,7 +4,7 @@ using Retention.Messages;
 
 namespace Retention.Host.Commands;
 
-/// <summary>`pipeline submit FILE --slurm`: the sweep as a Slurm job array, and its analysis after it.</summary>
+/// <summary>`pipeline submit FILE --slurm`: the sweep as a Slurm job array, and its analysis after it (where the pipeline declares one).</summary>
 public static class SubmitCommand
 {
     public static Command Build()
@@ -22,7 +22,7 @@ public static class SubmitCommand
         var lead = new Option<int>("--signal-lead") { Description = "Seconds before the time limit (and on preemption) that Slurm warns a task (--signal=B:USR1@N); it stops, checkpoints and requeues itself within three quarters of it.", DefaultValueFactory = _ => 120 }.AtLeast(SlurmResources.SignalLeadRange);
         var overwrite = new Option<bool>("--overwrite") { Description = "Delete the sweep's earlier results and train every run again (default: submit only the runs missing, failed or interrupted)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the job scripts and the tasks; write and submit nothing." };
-        var cmd = new Command("submit", "Submit a pipeline's sweep to a cluster: one array task per run (or per group of synthetic runs trained together), the analysis after them. A resubmission trains only the runs not completed.");
+        var cmd = new Command("submit", "Submit a pipeline's sweep to a cluster: one array task per run (or per group of synthetic runs trained together), the analysis after them where the pipeline declares one. A resubmission trains only the runs not completed.");
         opts.AddTo(cmd);
         foreach (var o in new Option[] { slurm, artifacts, partition, gpus, cpus, mem, time, analysisTime, maxParallel, lead, overwrite, dryRun }) cmd.Options.Add(o);
         cmd.SetAction(async (r, ct) =>
@@ -47,7 +47,10 @@ public static class SubmitCommand
                         "but the runs use device cpu and will not use them (set device: cuda or auto, or give --gpus-per-run 0)");
                 // The analysis job runs this same program, which reads the artifacts with DuckDB: from a small GPU publish
                 // without it the tasks train but that job fails on the cluster, hours later.
-                if (!Retention.Artifacts.DuckDbLibrary.Available)
+                bool withoutAnalysis = !pipeline.Spec.Analysis.HasSteps;   // no analysis job is queued (SweepSubmitter.Plan)
+                if (withoutAnalysis && resources.AnalysisTime is not null)
+                    Console.Error.WriteLine($"note: --analysis-time {resources.AnalysisTime} limits no job: the pipeline declares no analysis, so none is queued");
+                if (!withoutAnalysis && !Retention.Artifacts.DuckDbLibrary.Available)
                     Console.Error.WriteLine("warning: this build has no DuckDB (libduckdb.so, left out of a small GPU publish): the tasks " +
                         "train, but the analysis job, which runs this program, will fail; submit from the full build, or run " +
                         "`pipeline analyze` on the sweep where it is once the array has ended");
@@ -89,15 +92,20 @@ public static class SubmitCommand
                     for (int i = 0; i < s.Tasks.Count; i++) Console.WriteLine($"# task {i}: {string.Join(", ", s.Tasks[i])}");
                     Console.WriteLine($"# --- {SlurmSubmission.ArrayScript}");
                     Console.Write(plan.ArrayScript);
-                    Console.WriteLine($"# --- {SlurmSubmission.AnalysisScript} (submitted with --dependency=afterany:<array job>)");
-                    Console.Write(plan.AnalysisScript);
+                    if (s.WithoutAnalysis) Console.WriteLine($"# {NoAnalysisJob}");
+                    else
+                    {
+                        Console.WriteLine($"# --- {SlurmSubmission.AnalysisScript} (submitted with --dependency=afterany:<array job>)");
+                        Console.Write(plan.AnalysisScript);
+                    }
                     return ExitCodes.Ok;
                 }
                 (s, var setAside) = await SweepSubmitter.SubmitAndSetAsideAsync(plan, pipeline, r.GetValue(overwrite));
                 Moved(setAside);
                 if (plan.Overwritten is { } deleted) Console.WriteLine($"--overwrite: deleted the earlier {deleted}");
-                Console.WriteLine($"submitted {what} as job {s.ArrayJobId}{(resources.MaxParallel > 0 ? $" (at most {resources.MaxParallel} at once)" : "")}; " +
-                                  $"the analysis is job {s.AnalysisJobId}, after it");
+                Console.WriteLine($"submitted {what} as job {s.ArrayJobId}{(resources.MaxParallel > 0 ? $" (at most {resources.MaxParallel} at once)" : "")}" +
+                                  (s.WithoutAnalysis ? "" : $"; the analysis is job {s.AnalysisJobId}, after it"));
+                if (s.WithoutAnalysis) Console.WriteLine(NoAnalysisJob);
                 Console.WriteLine($"logs: {Path.Combine(s.Directory, SlurmSubmission.LogsFolder)}");
                 Console.WriteLine($"watch: pipeline status {s.SweepDir}");
                 return ExitCodes.Ok;
@@ -109,6 +117,9 @@ public static class SubmitCommand
         });
         return cmd;
     }
+
+    /// <summary>What `submit` says of a pipeline without an analysis section, which gets no analysis job.</summary>
+    const string NoAnalysisJob = "no analysis job: the pipeline declares no analysis; query the runs once they end (`pipeline status` shows how far they are)";
 
     /// <summary>How a node starts this same program: the apphost, or `dotnet pipeline.dll` when run through dotnet.</summary>
     static IReadOnlyList<string> Launcher()

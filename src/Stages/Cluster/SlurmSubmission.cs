@@ -9,6 +9,8 @@ namespace Retention.Cluster;
 /// pipeline.yaml beside it, the profile and the folder its relative paths resolve against) and the job
 /// ids Slurm gave. A resubmission is a new submit-&lt;n+1&gt; holding only the runs still to train.
 /// </summary>
+/// <param name="WithoutAnalysis">The pipeline declares no analysis, so no analysis job was queued after the array (nor its
+/// script written): `analyze` and `status` must not wait for one. False in a submission.json written before this was recorded.</param>
 public sealed record SlurmSubmission(
     int Number,
     string SweepDir,
@@ -19,7 +21,8 @@ public sealed record SlurmSubmission(
     SlurmResources Resources,
     string Submitted,
     string? ArrayJobId = null,
-    string? AnalysisJobId = null)
+    string? AnalysisJobId = null,
+    bool WithoutAnalysis = false)
 {
     public const string Folder = "slurm";
     public const string FileName = "submission.json";

@@ -122,10 +122,11 @@ public static class SweepObserver
     }
 
     /// <summary>Whether the sweep has nothing left for the scheduler to tell: submitted, every run completed or failed (an
-    /// interrupted one may be requeued), and an analysis outcome recorded after the last submission.</summary>
+    /// interrupted one may be requeued), and an analysis outcome recorded after the last submission, unless that submission
+    /// queued no analysis job because its pipeline declares none (nothing will record one).</summary>
     static bool Settled(string sweepDir, IReadOnlyList<RunPlan> plans, IReadOnlyList<SlurmSubmission> submissions) =>
         submissions.Count > 0 && SubmittedUtc(submissions[^1]) is { } submitted
-        && Analysis.AnalysisOutcome.Read(sweepDir) is { } outcome && outcome.FinishedUtc > submitted
+        && (submissions[^1].WithoutAnalysis || Analysis.AnalysisOutcome.Read(sweepDir) is { } outcome && outcome.FinishedUtc > submitted)
         && plans.All(p => PipelineRunner.ReadStatus(ArtifactLayout.RunDir(sweepDir, p.RunId))?.State
             is "completed" or "failed" or RunStatus.DataExhausted);
 

@@ -6,6 +6,8 @@ using Retention.Messages;
 namespace Retention.Cluster;
 
 /// <summary>A submission ready to go: what it will write and submit, and how many runs were already done.</summary>
+/// <param name="AnalysisScript">The analysis job's script; "" where nothing is to train or the pipeline declares no analysis
+/// (<see cref="SlurmSubmission.WithoutAnalysis"/>: no analysis job is queued).</param>
 /// <param name="Dropped">Runs under the sweep's runs/ that its sweep no longer has (a smaller or changed sweep, a forgotten
 /// --set): moved to previous/ once the array is accepted, as `run --resume` moves them, so the analysis reads only this sweep's.</param>
 /// <param name="Renamed">Earlier runs (folder names) that runs of this sweep take over, as `run --resume` does (the sweep gained
@@ -18,7 +20,8 @@ public sealed record SubmitPlan(SlurmSubmission Submission, string ArrayScript, 
 /// <summary>
 /// `pipeline submit --slurm`: plans an sbatch array over the runs of a sweep that are still to train
 /// (all of them the first time; on a resubmission those missing, failed or interrupted), one task per
-/// run, or per group of synthetic runs that train together, then submits it and the analysis after it.
+/// run, or per group of synthetic runs that train together, then submits it and the analysis after it
+/// (where the pipeline declares one).
 /// A resubmission keeps the sweep contract of `run --resume`: runs trained under another spec are
 /// refused with the keys that changed.
 /// </summary>
@@ -74,14 +77,18 @@ public static class SweepSubmitter
         // A task holds all its runs at once: checked as a whole against --mem, as each run was on its own when the pipeline loaded.
         if (resources.TaskMemory is { } taskMemory && TaskMemoryCheck.Error(pipeline.SourceName, tasks, taskMemory) is { } tooBig)
             throw new SpecException(tooBig);
+        // A pipeline without an analysis section gets no analysis job: `analyze` would only record an outcome, and one who
+        // waits for the job (the messages of `analyze` and `status`) would wait for an analysis that writes nothing.
+        bool withoutAnalysis = !pipeline.Spec.Analysis.HasSteps;
         var submission = new SlurmSubmission(SlurmSubmission.NextNumber(sweepDir), sweepDir, Path.GetFullPath(artifactsRoot), pipeline.Profile,
-            pipeline.BaseDirectory, [.. tasks.Select(t => (IReadOnlyList<string>)[.. t.Select(r => r.RunId)])], resources, DateTime.UtcNow.ToString("o"));
+            pipeline.BaseDirectory, [.. tasks.Select(t => (IReadOnlyList<string>)[.. t.Select(r => r.RunId)])], resources, DateTime.UtcNow.ToString("o"),
+            WithoutAnalysis: withoutAnalysis);
         string name = JobName(pipeline);
         var kept = pipeline.Runs.Select(r => r.RunId).Concat(takenFrom.Values.Select(Path.GetFileName)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         IReadOnlyList<string> dropped = overwrite || !Directory.Exists(runsDir) ? []
             : [.. Directory.GetDirectories(runsDir).Select(Path.GetFileName).OfType<string>().Where(d => !kept.Contains(d)).Order(StringComparer.Ordinal)];
         return new SubmitPlan(submission, tasks.Count == 0 ? "" : SlurmScripts.Array(submission, launcher, name),
-            tasks.Count == 0 ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count, dropped,
+            tasks.Count == 0 || withoutAnalysis ? "" : SlurmScripts.Analysis(submission, launcher, name), done.Count, pipeline.Runs.Count, dropped,
             [.. renamed.Select(m => (Path.GetFileName(m.FromDir), m.To))], overwrite ? Overwrites(sweepDir) : null);
     }
 
@@ -97,7 +104,8 @@ public static class SweepSubmitter
         return parts.Count == 0 ? null : string.Join(" and ", parts);
     }
 
-    /// <summary>Writes the submission folder, submits the array and the analysis after it; returns the submission with its job ids.
+    /// <summary>Writes the submission folder, submits the array and the analysis after it (none where the pipeline declares
+    /// no analysis); returns the submission with its job ids.
     /// When sbatch refuses the array nothing is left behind: the folder is removed and, with --overwrite, the earlier
     /// results (moved aside until the array is accepted) are put back; on a first submission the sweep folder and the
     /// folders above it that this call created (an --artifacts root that was not there) go too, if nothing else is in them.</summary>
@@ -134,7 +142,7 @@ public static class SweepSubmitter
             await AtomicFile.WriteTextAsync(pipelineFile, pipeline.ResolvedYaml);
             await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.PipelineCopy), pipeline.ResolvedYaml);
             await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.ArrayScript), plan.ArrayScript);
-            await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), plan.AnalysisScript);
+            if (!s.WithoutAnalysis) await AtomicFile.WriteTextAsync(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), plan.AnalysisScript);
             await s.SaveAsync();   // before sbatch: a task may start at once and read it
         }
         string array;
@@ -164,6 +172,7 @@ public static class SweepSubmitter
         await s.SaveAsync();
         // Not the array's runs, and its analysis starts only after its tasks: moved now, so no refused array leaves them moved.
         if (!overwrite) setAside = SweepContract.SetAsideDropped(s.SweepDir, pipeline.Runs.Select(r => r.RunId));
+        if (s.WithoutAnalysis) return (s, setAside);   // recorded in submission.json before the array was submitted
         try
         {
             var analysis = SlurmClient.Submit(Path.Combine(s.Directory, SlurmSubmission.AnalysisScript), $"--dependency=afterany:{array}", "--kill-on-invalid-dep=yes");

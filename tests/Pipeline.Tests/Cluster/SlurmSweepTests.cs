@@ -161,6 +161,8 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         // Two seeds of one width train together: one task, one group.
         var (sweep, job, submitted) = SubmitGroup(12000);
         Assert.Contains("submitted 1 task for 2 runs", submitted.Out);
+        // group.yaml has no analysis section: no analysis job after the array (one ran `analyze`, writing only its outcome).
+        Assert.Contains("\nno analysis job: the pipeline declares no analysis; query the runs once they end", submitted.Out);
         // Cancelled a second after the group opened its tables: mid-training (~2,400 steps/s on a 2-core machine), steps taken.
         WaitForTraining(sweep);
         Thread.Sleep(1000);
@@ -171,6 +173,8 @@ public sealed class SlurmSweepTests(LocalSlurm cluster) : InTempFolder("slurm-sw
         var (exit, status) = WaitForStatus(sweep, (e, o) => !o.Contains("running") && !o.Contains("pending"), "the cancelled task's end");
         Assert.True(exit == 4, status + Logs(sweep));   // nothing queued will continue them: resubmit
         Assert.Contains("2 runs: 2 interrupted", status);
+        Assert.DoesNotContain("analysis", status);
+        Assert.Empty(Directory.GetFiles(Path.Combine(sweep, "slurm"), "analysis*", SearchOption.AllDirectories));   // no script, no job log
         var log = Logs(sweep);
         Assert.Contains("SIGTERM: the program stops", log);
         Assert.DoesNotContain("stopped at once", log);

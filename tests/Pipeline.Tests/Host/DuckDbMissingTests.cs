@@ -82,21 +82,33 @@ public sealed class DuckDbMissingTests() : InTempFolder("no-duckdb-")
     }
 
     /// <summary>`submit` from there: its tasks train, but the analysis job runs the same program and fails on the cluster,
-    /// hours later. It is said when submitting (a dry run too), not found in the analysis job's log.</summary>
+    /// hours later. It is said when submitting (a dry run too), not found in the analysis job's log; not for a pipeline
+    /// without an analysis section, which gets no analysis job.</summary>
     [Fact]
     public void Submit_from_a_build_without_DuckDB_warns_that_its_analysis_job_will_fail()
     {
         string work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
-        File.WriteAllText(Path.Combine(work, "p.yaml"), "name: p\nsynthetic: {tasks: 4, dims_per_task: 2, width: 2}\ntrain: {steps: 20, batch_size: 8}\n");
+        const string bare = "name: p\nsynthetic: {tasks: 4, dims_per_task: 2, width: 2}\ntrain: {steps: 20, batch_size: 8}\n";
+        File.WriteAllText(Path.Combine(work, "p.yaml"), bare + "analysis: {tables: [{name: t, sql: 'SELECT step, loss FROM metrics'}]}\n");
         var slurm = Retention.Tests.Cluster.FakeSlurm.Path(Path.Combine(dir, "fake-bin"), ("sbatch", "exit 1"), ("squeue", "exit 0"));
 
-        using var cli = StartOnPath(slurm, "submit", "p.yaml", "--slurm", "--dry-run");
-        var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
-
-        Assert.True(exit == 0, err + output);
-        Assert.Contains("warning: this build has no DuckDB", err);
-        Assert.Contains("the analysis job, which runs this program, will fail", err);
-        Assert.Contains("# --- analysis.sbatch", output);   // the plan is still printed: the runs themselves train
+        using (var cli = StartOnPath(slurm, "submit", "p.yaml", "--slurm", "--dry-run"))
+        {
+            var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
+            Assert.True(exit == 0, err + output);
+            Assert.Contains("warning: this build has no DuckDB", err);
+            Assert.Contains("the analysis job, which runs this program, will fail", err);
+            Assert.Contains("# --- analysis.sbatch", output);   // the plan is still printed: the runs themselves train
+        }
         Assert.False(Directory.Exists(Path.Combine(work, "artifacts")));
+
+        File.WriteAllText(Path.Combine(work, "p.yaml"), bare);
+        using (var cli = StartOnPath(slurm, "submit", "p.yaml", "--slurm", "--dry-run"))
+        {
+            var (exit, output, err) = cli.WaitForExit(TimeSpan.FromMinutes(2));
+            Assert.True(exit == 0, err + output);
+            Assert.DoesNotContain("DuckDB", err);                   // no analysis job to fail
+            Assert.Contains("# no analysis job: the pipeline declares no analysis", output);
+        }
     }
 }
