@@ -13,6 +13,9 @@
 # device's $OUT, so the runs are written to $ARTIFACTS and $OUT gets the log and the figures'
 # Arrow files (for `pipeline query` here).
 #
+# The PyTorch figures to set them against, on the same GPU, are a second call (no carry needed; 171 s on an H200, 2026-12-04):
+#   set -o pipefail; PYTHONUNBUFFERED=1 timeout 430 python3 scripts/pytorch-reference.py --compile 2>&1 | tee $OUT/pytorch-reference.log
+#
 # Rehearsal on the CPU (a test runs it, so a CLI change cannot first break it on the GPU):
 #   REHEARSAL=1 PIPELINE="dotnet src/Host/bin/Release/net10.0/pipeline.dll" OUT=/tmp/out bash scripts/gpu-figures.sh
 set -uo pipefail
