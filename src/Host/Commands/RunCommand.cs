@@ -37,13 +37,13 @@ public static class RunCommand
                 var memory = MemoryBudget.ForTrainingHere();
                 // A run refused for its memory here is refused instead for a missing device or a held sweep, where it has one.
                 var pipeline = RunRefusals.Load(opts, r, checkAnalysis: !r.GetValue(noAnalysis), memory, r.GetValue(artifacts)!);
-                if (SweepFolder.Problem(PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!), r.GetValue(artifacts)!) is { } inTheWay)
+                var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
+                if (SweepFolder.Problem(sweepDir, r.GetValue(artifacts)!) is { } inTheWay)
                     throw new UsageException(inTheWay);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change
                 if (pipeline.Spec.TrainsModel) TorchThreads.Apply(r.GetValue(threads));
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
-                var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
                 RunRefusals.BeforeMemory(pipeline, sweepDir);   // a missing device, a held sweep: said whatever the memory below
                 // Loading checked each run alone; this process holds its groups, and --jobs of them at once (a resume's: the runs
                 // it trains, its checkpoints' as they were saved).

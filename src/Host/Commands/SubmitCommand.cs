@@ -47,7 +47,7 @@ public static class SubmitCommand
                         "but the runs use device cpu and will not use them (set device: cuda or auto, or give --gpus-per-run 0)");
                 // The analysis job runs this same program, which reads the artifacts with DuckDB: from a small GPU publish
                 // without it the tasks train but that job fails on the cluster, hours later.
-                bool withoutAnalysis = !pipeline.Spec.Analysis.HasSteps;   // no analysis job is queued (SweepSubmitter.Plan)
+                bool withoutAnalysis = !SweepSubmitter.QueuesAnalysisJob(pipeline);
                 if (withoutAnalysis && resources.AnalysisTime is not null)
                     Console.Error.WriteLine($"note: --analysis-time {resources.AnalysisTime} limits no job: the pipeline declares no analysis, so none is queued");
                 if (!withoutAnalysis && !Retention.Artifacts.DuckDbLibrary.Available)

@@ -77,9 +77,7 @@ public static class SweepSubmitter
         // A task holds all its runs at once: checked as a whole against --mem, as each run was on its own when the pipeline loaded.
         if (resources.TaskMemory is { } taskMemory && TaskMemoryCheck.Error(pipeline.SourceName, tasks, taskMemory) is { } tooBig)
             throw new SpecException(tooBig);
-        // A pipeline without an analysis section gets no analysis job: `analyze` would only record an outcome, and one who
-        // waits for the job (the messages of `analyze` and `status`) would wait for an analysis that writes nothing.
-        bool withoutAnalysis = !pipeline.Spec.Analysis.HasSteps;
+        bool withoutAnalysis = !QueuesAnalysisJob(pipeline);
         var submission = new SlurmSubmission(SlurmSubmission.NextNumber(sweepDir), sweepDir, Path.GetFullPath(artifactsRoot), pipeline.Profile,
             pipeline.BaseDirectory, [.. tasks.Select(t => (IReadOnlyList<string>)[.. t.Select(r => r.RunId)])], resources, DateTime.UtcNow.ToString("o"),
             WithoutAnalysis: withoutAnalysis);
@@ -103,6 +101,11 @@ public static class SweepSubmitter
         parts.AddRange(ArtifactLayout.ResultFolders.Where(d => d != ArtifactLayout.RunsDir && Directory.Exists(Path.Combine(sweepDir, d))).Select(d => $"{d}/"));
         return parts.Count == 0 ? null : string.Join(" and ", parts);
     }
+
+    /// <summary>Whether a submission of <paramref name="pipeline"/> queues an analysis job after its array: not for a pipeline
+    /// without an analysis section, where `analyze` would only record an outcome, and one who waits for the job (the messages of
+    /// `analyze` and `status`) would wait for an analysis that writes nothing.</summary>
+    public static bool QueuesAnalysisJob(LoadedPipeline pipeline) => pipeline.Spec.Analysis.HasSteps;
 
     /// <summary>Writes the submission folder, submits the array and the analysis after it (none where the pipeline declares
     /// no analysis); returns the submission with its job ids.
