@@ -9,12 +9,7 @@ namespace Retention.Training;
 /// </summary>
 public static class HostReads
 {
-    static long count;
-
     [ThreadStatic] static long onThisThread;
-
-    /// <summary>Reads made so far, by every trainer in the process.</summary>
-    public static long Count => Interlocked.Read(ref count);
 
     /// <summary>Reads made so far on the calling thread (what a test counts while other tests train beside it).</summary>
     public static long OnThisThread => onThisThread;
@@ -22,7 +17,6 @@ public static class HostReads
     /// <summary>The value of a one-element tensor, as a double (a host synchronisation).</summary>
     public static double Scalar(Tensor t)
     {
-        Interlocked.Increment(ref count);
         onThisThread++;
         using var d = t.to(ScalarType.Float64).cpu();
         return d.item<double>();
