@@ -76,14 +76,27 @@ public sealed class TextTokenizer
     public int[] Encode(string text)
     {
         if (text.Length == 0) return [];
-        if (_another is null) return [.. _tokenizer.EncodeToIds(text)];
+        using var lease = Rent();
+        return [.. lease.Tokenizer.EncodeToIds(text)];
+    }
+
+    /// <summary>A library tokenizer for this caller alone until the lease is disposed (the shared one when built without a
+    /// factory). Internal so tests can hold one and see the next caller get another, without racing threads.</summary>
+    internal Lease Rent()
+    {
+        if (_another is null) return new Lease(_tokenizer, null);
         if (!_idle.TryTake(out var tokenizer))
         {
             tokenizer = _another();
             Interlocked.Increment(ref _instances);
         }
-        try { return [.. tokenizer.EncodeToIds(text)]; }
-        finally { _idle.Add(tokenizer); }
+        return new Lease(tokenizer, _idle);
+    }
+
+    internal readonly struct Lease(Tokenizer tokenizer, ConcurrentBag<Tokenizer>? returnTo) : IDisposable
+    {
+        public Tokenizer Tokenizer { get; } = tokenizer;
+        public void Dispose() => returnTo?.Add(Tokenizer);
     }
 
     public string Decode(IEnumerable<int> ids) => _tokenizer.Decode(ids);
