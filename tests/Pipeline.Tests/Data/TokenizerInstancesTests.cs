@@ -92,7 +92,7 @@ public class TokenizerInstancesTests
             {
                 Assert.Equal(expected, tokenizer.Encode(text));   // on a second instance, built now
                 Assert.Equal(2, tokenizer.Instances);
-                Assert.Equal(expected, held.Tokenizer.EncodeToIds(text).ToArray());
+                Assert.Equal(expected, held.Encoder.Library.EncodeToIds(text).ToArray());
             }
             tokenizer.Encode(text);
             Assert.Equal(2, tokenizer.Instances);   // both idle again: none built
