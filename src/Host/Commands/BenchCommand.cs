@@ -197,16 +197,25 @@ public static class BenchCommand
         var freq = new Option<double>("--task-frequency") { Description = "Injected modular-addition instances per token (0: none).", DefaultValueFactory = _ => 1e-3 }.Finite();
         var epochs = new Option<int>("--epochs") { Description = "Passes over the shards per measurement.", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var repeats = new Option<int>("--repeats") { Description = "Measurements of the raw tokenizer and the stream per thread count, taken in turn; the median ratio is reported.", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var parseAhead = new Option<int?>("--parse-ahead")
+        {
+            Description = "Lines the stream parses ahead of its reading thread on the thread pool (0: none, parsed as read). " +
+                $"Default: none on 1-3 cores, else one per core up to 16 (here {Retention.Data.ShardSequence.DefaultParseAhead}).",
+        };
+        parseAhead.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0) result.AddError("--parse-ahead must be 0 or more.");
+        });
         var cmd = new Command("data", "Data stage tokens/s (decompress, parse, tokenize, pack, inject) per thread count against the raw tokenizer on the same threads, and of pre-tokenized files.")
         {
-            paths, threads, seqLen, batch, freq, epochs, repeats, artifacts,
+            paths, threads, seqLen, batch, freq, epochs, repeats, parseAhead, artifacts,
         };
         cmd.SetAction(async (r, ct) =>
         {
             try
             {
                 var config = new DataBench.Config([], Directory.GetCurrentDirectory(), OptionLists.Ints(r.GetValue(threads)!, "--threads", min: 1),
-                    r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq), r.GetValue(epochs), r.GetValue(repeats));
+                    r.GetValue(seqLen), r.GetValue(batch), r.GetValue(freq), r.GetValue(epochs), r.GetValue(repeats), r.GetValue(parseAhead));
                 if (config.TaskFrequency != 0 && !Retention.Data.InjectionSchedule.IsAcceptedFrequency(config.TaskFrequency))
                     throw new UsageException($"--task-frequency must be 0 (no task) or in {Retention.Data.InjectionSchedule.AcceptedRange} " +
                         $"instances per token, as a task's frequency, got {config.TaskFrequency}");

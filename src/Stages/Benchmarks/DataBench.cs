@@ -23,8 +23,9 @@ public static class DataBench
 {
     /// <param name="Epochs">Passes over the shards per measurement (Brown is 1.3M tokens, a fraction of a second a pass).</param>
     /// <param name="Repeats">Measurements of each path per thread count, taken in turn.</param>
+    /// <param name="ParseAhead">Lines the stream parses ahead on the thread pool; null: the machine's default.</param>
     public sealed record Config(IReadOnlyList<string> Paths, string BaseDirectory, int[] Threads, int SeqLen, int BatchSize,
-        double TaskFrequency, int Epochs = 10, int Repeats = 3);
+        double TaskFrequency, int Epochs = 10, int Repeats = 3, int? ParseAhead = null);
 
     /// <param name="warn">Told what makes the figures less than they seem (bad lines skipped in every measurement).</param>
     public static async Task<IReadOnlyList<DataBenchRow>> RunAsync(Config c, Action<string> log, CancellationToken ct, Action<string>? warn = null)
@@ -47,25 +48,32 @@ public static class DataBench
             throw new DataException($"every document of the sources ({documents:N0}) is held out for validation, as the stream skips it (one in " +
                 $"{split.Every:N0}, as a run's data.packing.held_out_every; chosen by a hash of each document's source and id): nothing to measure; give more documents");
         foreach (var t in texts.Take(64)) tokenizer.Encode(t);   // warm the tokenizer's caches and JIT before any clock
+        var parseAhead = c.ParseAhead ?? ShardSequence.DefaultParseAhead;
+        log(parseAhead == 0 ? "the stream parses lines on its reading thread (--parse-ahead 0)"
+            : $"the stream parses up to {Messages.Counted.Of(parseAhead, "line")} ahead on the thread pool (--parse-ahead)");
         foreach (var threads in c.Threads)
         {
-            var ratios = new List<double>();
-            var warmRaw = Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, ct);
+            List<double> ratios = [], libraryRatios = [];
+            var warmRaw = Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, libraryAlone: false, ct);
+            Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, libraryAlone: true, ct);
             if (Stream(c, tokenizer, threads, stamp, -1, null, ct).Tokens == 0) throw TooFewTokens(c, warmRaw);
             log($"{Messages.Counted.Of(threads, "thread")}, warm-up: one untimed measurement of each path (not recorded)");
             for (int repeat = 0; repeat < c.Repeats; repeat++)
             {
-                var rawRow = Raw(texts, tokenizer, threads, c.Epochs, stamp, repeat, ct);
+                var rawRow = Raw(texts, tokenizer, threads, c.Epochs, stamp, repeat, libraryAlone: false, ct);
+                var libraryRow = Raw(texts, tokenizer, threads, c.Epochs, stamp, repeat, libraryAlone: true, ct);
                 var collected = tokens is null ? new List<int>() : null;
                 var row = Stream(c, tokenizer, threads, stamp, repeat, collected, ct);
                 tokens ??= collected;
                 ratios.Add(row.TokensPerSecond / rawRow.TokensPerSecond);
-                log($"{Messages.Counted.Of(threads, "thread")}, #{repeat + 1}: raw tokenizer {rawRow.TokensPerSecond / 1e6:F2} M tokens/s; text → batches " +
-                    $"{row.TokensPerSecond / 1e6:F2} M tokens/s = {ratios[^1]:F2} of it ({row.Tokens:N0} tokens in rows of seq_len + 1, {row.Documents} documents, {row.Seconds:F2}s)");
-                rows.AddRange([rawRow, row]);
+                libraryRatios.Add(row.TokensPerSecond / libraryRow.TokensPerSecond);
+                log($"{Messages.Counted.Of(threads, "thread")}, #{repeat + 1}: raw tokenizer {rawRow.TokensPerSecond / 1e6:F2} M tokens/s (the library's alone " +
+                    $"{libraryRow.TokensPerSecond / 1e6:F2}); text → batches {row.TokensPerSecond / 1e6:F2} M tokens/s = {ratios[^1]:F2} of the raw tokenizer, " +
+                    $"{libraryRatios[^1]:F2} of the library's ({row.Tokens:N0} tokens in rows of seq_len + 1, {row.Documents} documents, {row.Seconds:F2}s)");
+                rows.AddRange([rawRow, libraryRow, row]);
             }
             log($"{Messages.Counted.Of(threads, "thread")}: text → batches at {Median(ratios):F2} of the raw tokenizer (median of {ratios.Count}; " +
-                $"{ratios.Min():F2}–{ratios.Max():F2})");
+                $"{ratios.Min():F2}–{ratios.Max():F2}), {Median(libraryRatios):F2} of the library tokenizer alone ({libraryRatios.Min():F2}–{libraryRatios.Max():F2})");
         }
         rows.Add(await PretokenizedAsync(tokens!, stamp, log, ct));
         return rows;
@@ -103,14 +111,23 @@ public static class DataBench
     /// <summary>The raw tokenizer on the given threads: the texts already in memory, no reading, parsing or packing. Its
     /// tokens are counted as the packer emits them, a document's tokens and its EOS (the texts are the training documents
     /// alone), so the two sides count the same tokens but for the stream's last part-batch.</summary>
-    static DataBenchRow Raw(List<string> texts, TextTokenizer tokenizer, int threads, int epochs, string stamp, int repeat, CancellationToken ct)
+    /// <param name="libraryAlone">Encode with the library tokenizer alone, without the word cache the stream encodes with
+    /// (<see cref="CachedEncoder"/>; an instance per thread all the same): the reference earlier figures were taken against.</param>
+    static DataBenchRow Raw(List<string> texts, TextTokenizer tokenizer, int threads, int epochs, string stamp, int repeat, bool libraryAlone, CancellationToken ct)
     {
+        int Count(string text)
+        {
+            if (!libraryAlone) return tokenizer.Encode(text).Length;
+            using var lease = tokenizer.Rent();
+            return lease.Encoder.Library.EncodeToIds(text).Count;
+        }
         var clock = Stopwatch.StartNew();
         long count = 0;
         for (int e = 0; e < epochs; e++)
             Parallel.ForEach(texts, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct },
-                () => 0L, (text, _, sum) => sum + tokenizer.Encode(text).Length + 1, sum => Interlocked.Add(ref count, sum));
-        return new(stamp, "raw tokenizer", threads, count, (long)texts.Count * epochs, clock.Elapsed.TotalSeconds, count / clock.Elapsed.TotalSeconds, repeat);
+                () => 0L, (text, _, sum) => sum + Count(text) + 1, sum => Interlocked.Add(ref count, sum));
+        return new(stamp, libraryAlone ? "library tokenizer" : "raw tokenizer", threads, count, (long)texts.Count * epochs,
+            clock.Elapsed.TotalSeconds, count / clock.Elapsed.TotalSeconds, repeat);
     }
 
     /// <summary>The whole text path, shards to injected batches, with <paramref name="threads"/> tokenizer workers.</summary>
@@ -121,7 +138,8 @@ public static class DataBench
             new TokenizerSpec { Threads = threads },
             Packing(c),
             Tasks(c),
-            Seed: 0);
+            Seed: 0,
+            ParseAhead: c.ParseAhead);
         var clock = Stopwatch.StartNew();
         long count = 0, docs = 0;
         foreach (var batch in DataStream.Open(spec, c.BaseDirectory, new DataQualityLog(), ct: ct, tokenizer: tokenizer))

@@ -4,13 +4,16 @@ namespace Retention.Data;
 /// <param name="AbsoluteIdsFrom">Null: documents without an id are named from their shard's path as the source's entries
 /// spell it (<see cref="Shard.IdName"/>). A folder: by absolute paths, relative names resolved against it, as runs trained
 /// before names were relative did; a resume of such a run keeps them, so its held-out split does not change mid-run.</param>
+/// <param name="ParseAhead">Lines of a text source parsed ahead on the thread pool (<see cref="ShardSequence.Read"/>); null: the
+/// machine's default (<see cref="ShardSequence.DefaultParseAhead"/>). The tokens are the same either way.</param>
 public sealed record DataStreamSpec(
     IReadOnlyList<DataSourceSpec> Sources,
     TokenizerSpec Tokenizer,
     PackingSpec Packing,
     IReadOnlyList<InjectedTaskSpec> Tasks,
     long Seed,
-    string? AbsoluteIdsFrom = null);
+    string? AbsoluteIdsFrom = null,
+    int? ParseAhead = null);
 
 /// <summary>
 /// The data stage assembled in one place, read top to bottom:
@@ -164,7 +167,7 @@ public static class DataStream
         Action<ReadCursor> after, ShardReader? reader, Func<Document, bool>? counts = null)
     {
         if (spec.Sources.Count == 0) throw new ArgumentException("the data stage needs at least one source");
-        var sources = spec.Sources.Select(s => DocumentSource.Create(s, baseDirectory, spec.Seed, quality, reader, absoluteIdsFrom: spec.AbsoluteIdsFrom, counts: counts)).ToList();
+        var sources = spec.Sources.Select(s => DocumentSource.Create(s, baseDirectory, spec.Seed, quality, reader, absoluteIdsFrom: spec.AbsoluteIdsFrom, counts: counts, parseAhead: spec.ParseAhead ?? -1)).ToList();
         if (sources.Count == 1)
             return sources[0].Read(Expect<SourceCursor>(from)).Select(d => { after(d.After); return d.Document; });
         return new SourceMixer(sources, spec.Seed).Read(Expect<MixerCursor>(from)).Select(d => { after(d.After); return d.Document; });

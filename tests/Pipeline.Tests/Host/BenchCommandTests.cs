@@ -40,8 +40,13 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         var rows = Recorded(dir, output);
 
         var raw = rows.Where(r => (string?)r["path"] == "raw tokenizer").ToList();
+        var library = rows.Where(r => (string?)r["path"] == "library tokenizer").ToList();
         var text = rows.Where(r => (string?)r["path"] == "text").ToList();
         Assert.Equal(4, raw.Count);   // 2 thread counts × 2 repeats
+        // The library alone, without the stream's word cache, is measured beside it and encodes the same tokens.
+        Assert.Equal(4, library.Count);
+        Assert.Equal(raw.Select(r => (long)r["tokens"]!), library.Select(r => (long)r["tokens"]!));
+        Assert.Contains("of the library tokenizer alone (", output);
         Assert.Equal(4, text.Count);
         Assert.Equal([0, 1, 0, 1], text.Select(r => (int)r["repeat"]!));
         Assert.All(raw, r => Assert.Equal(200L * 2, (long)r["documents"]!));   // 200 documents, 2 passes
@@ -59,6 +64,27 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         var bad = Pipeline("bench", "data", "--source", "shards/a.jsonl", "--repeats", "0");
         Assert.Equal(2, bad.Exit);
         Assert.Contains("--repeats", bad.Err);
+    }
+
+    /// <summary>--parse-ahead parses lines on the thread pool (the default on 4 cores or more; CI's 2 cores parse as they read):
+    /// the stream packs the same tokens, and the bench says how it parsed. A negative count is a usage error.</summary>
+    [Fact]
+    public void Bench_data_parses_ahead_when_asked_and_streams_the_same_tokens()
+    {
+        TinyCorpus.WriteShard(dir);
+        string[] common = ["bench", "data", "--source", "shards/a.jsonl", "--threads", "2", "--epochs", "2", "--repeats", "1", "--seq-len", "64", "--batch-size", "2"];
+        var inTurn = Pipeline([.. common, "--parse-ahead", "0"]);
+        var ahead = Pipeline([.. common, "--parse-ahead", "4"]);
+        Assert.True(inTurn.Exit == 0 && ahead.Exit == 0, inTurn.Err + ahead.Err);
+        Assert.Contains("the stream parses lines on its reading thread (--parse-ahead 0)", inTurn.Out);
+        Assert.Contains("the stream parses up to 4 lines ahead on the thread pool (--parse-ahead)", ahead.Out);
+        long Streamed((int Exit, string Out, string Err) run) =>
+            (long)Recorded(dir, run.Out).Single(r => (string?)r["path"] == "text")["tokens"]!;
+        Assert.Equal(Streamed(inTurn), Streamed(ahead));
+
+        var bad = Pipeline([.. common, "--parse-ahead", "-1"]);
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--parse-ahead must be 0 or more.", bad.Err);
     }
 
     /// <summary>The default thread counts are 1 and the machine's cores: on one core (a 1-CPU Slurm allocation; here

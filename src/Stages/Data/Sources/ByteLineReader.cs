@@ -13,6 +13,10 @@ public sealed class ByteLineReader(Stream stream, int maxLineBytes = ByteLineRea
 
     public enum Status { Line, TooLong, End, Error }
 
+    /// <summary>Whether <see cref="Next"/> answers without reading the stream: a whole line, the end or a failure is in hand.
+    /// A caller holding work it has not handed on looks here before a call that may wait on a slow or stalled source.</summary>
+    public bool Answers => _failed || _eof || _buf.AsSpan(_start, _end - _start).Contains((byte)'\n');
+
     private byte[] _buf = new byte[Math.Min(65536, maxLineBytes + 1)];
     private int _start, _end;
     private bool _eof, _failed, _first = true;

@@ -36,6 +36,7 @@ public sealed class DocumentSource
     private readonly ulong _shuffleKey;
     private readonly bool _keepJson;
     private readonly Func<Document, bool> _counts;
+    private readonly int _parseAhead;
 
     /// <param name="spec">Name, shuffle, epochs, strictness and weight of the source.</param>
     /// <param name="shards">The source's shards, sorted (<see cref="ShardList.Expand"/>).</param>
@@ -44,9 +45,10 @@ public sealed class DocumentSource
     /// <param name="keepJson">Each document keeps its whole line (<see cref="Document.Json"/>), for writing it out again.</param>
     /// <param name="counts">The documents that count as an epoch's yield (default: all): a training stream counts its training
     /// documents, so a source whose every document is held out ends, as an empty one does, instead of being read forever.</param>
+    /// <param name="parseAhead">Lines parsed ahead on the thread pool (<see cref="ShardSequence.Read"/>); negative: the machine's default.</param>
     public DocumentSource(DataSourceSpec spec, ImmutableArray<Shard> shards, long seed, DataQualityLog log,
         Func<Shard, Stream>? open = null, int maxLineBytes = ByteLineReader.DefaultMaxLineBytes, bool keepJson = false,
-        Func<Document, bool>? counts = null)
+        Func<Document, bool>? counts = null, int parseAhead = -1)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(log);
@@ -62,6 +64,7 @@ public sealed class DocumentSource
         _shuffleKey = SeededStream.Derive(seed, "documents");
         _keepJson = keepJson;
         _counts = counts ?? (_ => true);
+        _parseAhead = parseAhead;
     }
 
     /// <summary>Expands the spec's paths (relative to <paramref name="baseDirectory"/>) and takes the
@@ -69,11 +72,11 @@ public sealed class DocumentSource
     /// <param name="absoluteIdsFrom">Name documents without ids by absolute paths, relative names resolved against this
     /// folder (<see cref="DataStreamSpec.AbsoluteIdsFrom"/>); null: by the names the paths spell.</param>
     public static DocumentSource Create(DataSourceSpec spec, string baseDirectory, long runSeed, DataQualityLog log,
-        ShardReader? reader = null, bool keepJson = false, string? absoluteIdsFrom = null, Func<Document, bool>? counts = null)
+        ShardReader? reader = null, bool keepJson = false, string? absoluteIdsFrom = null, Func<Document, bool>? counts = null, int parseAhead = -1)
     {
         var shards = ShardList.Expand(spec.Paths, baseDirectory);
         if (absoluteIdsFrom is not null) shards = [.. shards.Select(s => s.WithAbsoluteIdName(absoluteIdsFrom))];
-        return new(spec, shards, spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name), log, (reader ?? new ShardReader()).Open, keepJson: keepJson, counts: counts);
+        return new(spec, shards, spec.Seed ?? SeededStream.DeriveSeed(runSeed, spec.Name), log, (reader ?? new ShardReader()).Open, keepJson: keepJson, counts: counts, parseAhead: parseAhead);
     }
 
     public DataSourceSpec Spec { get; }
@@ -107,7 +110,7 @@ public sealed class DocumentSource
             var wholeEpoch = startShard == 0 && startLines == 0;
             var deliveredThisEpoch = 0L;
             using (var blocks = new BlockReader(
-                ShardSequence.Read(order, startShard, startLines, _open, Name, _maxLineBytes, _keepJson, startDigest),
+                ShardSequence.Read(order, startShard, startLines, _open, Name, _maxLineBytes, _keepJson, startDigest, _parseAhead),
                 startShard, startLines, startDigest))
             {
                 while (true)
