@@ -59,13 +59,20 @@ internal sealed class CachedEncoder
         foreach (var (offset, length) in _pieces.PreTokenize(text))
         {
             var piece = text.AsSpan(offset, length);
-            if (recent.TryGetValue(piece, out var ids)) { _ids.AddRange(ids); continue; }
-            if (length > MaxCachedPieceLength) { _ids.AddRange(EncodePiece(piece)); continue; }
+            if (recent.TryGetValue(piece, out var ids)) { Append(ids); continue; }
+            if (length > MaxCachedPieceLength) { Append(EncodePiece(piece)); continue; }
             if (!_older.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(piece, out ids)) ids = EncodePiece(piece);
             if (Remember(piece.ToString(), ids)) recent = _recent.GetAlternateLookup<ReadOnlySpan<char>>();
-            _ids.AddRange(ids);
+            Append(ids);
         }
         return [.. _ids];
+    }
+
+    /// <summary>Most pieces are one token: added alone, not through AddRange's collection path.</summary>
+    private void Append(int[] ids)
+    {
+        if (ids.Length == 1) _ids.Add(ids[0]);
+        else _ids.AddRange(ids.AsSpan());
     }
 
     private int[] EncodePiece(ReadOnlySpan<char> piece) =>
