@@ -16,7 +16,7 @@ internal static class RunRefusals
     public static LoadedPipeline Load(PipelineOptions opts, ParseResult r, bool checkAnalysis, MemoryBudget memory, string artifacts)
     {
         try { return opts.Load(r, checkAnalysis: checkAnalysis, memory: memory); }
-        catch (SpecException refused) when (refused.Errors.Any(e => e.Message.Contains(memory.Has, StringComparison.Ordinal)))
+        catch (SpecException refused) when (refused.Errors.Any(e => e.Kind == SpecErrorKind.Memory))
         {
             // Loaded again without the memory check, only here, so a run that loads pays for one load. Where that fails too the
             // file has other errors, said as the first load said them; where it loads, the memory errors were the only ones.

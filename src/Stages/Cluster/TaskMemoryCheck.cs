@@ -25,7 +25,7 @@ public static class TaskMemoryCheck
             if (need <= budget.Bytes) continue;
             return new SpecError(source, 0, 0, SpecSchema.SweepKey,
                 $"task {i} trains {task.Count} runs at once ({ResourceEstimate.SyntheticGroup(task)}) and needs about {ResourceEstimate.GiB(need)}{budget.OnCpu(task[0].Spec.Device)}, " +
-                $"though one run alone needs {ResourceEstimate.GiB(need / task.Count)}; {budget.Has} ({budget.Or}{ResourceEstimate.SyntheticLevers})");
+                $"though one run alone needs {ResourceEstimate.GiB(need / task.Count)}; {budget.Has} ({budget.Or}{ResourceEstimate.SyntheticLevers})") { Kind = SpecErrorKind.Memory };
         }
         return null;
     }

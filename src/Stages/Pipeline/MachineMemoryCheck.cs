@@ -64,7 +64,7 @@ public static class MachineMemoryCheck
                 (resumeFrom is not null && SavedTogether(largest.Runs, runDir)
                     ? $"(they continue together from the checkpoint they were saved in, whatever --jobs: {budget.Or}resume on a machine " +
                       "with more memory, or run without --resume to train the sweep afresh in groups that fit)"
-                    : $"({budget.Or}sweep fewer seeds, or {Lower})"));
+                    : $"({budget.Or}sweep fewer seeds, or {Lower})")) { Kind = SpecErrorKind.Memory };
 
         int atOnce = parallel ? Math.Min(jobs, groups.Count) : 1;
         double together = groups.Take(atOnce).Sum(g => g.Need);
@@ -77,7 +77,7 @@ public static class MachineMemoryCheck
             (largest.Runs.Count == 1 ? $"run {largest.Runs[0].RunId}, needs about {ResourceEstimate.GiB(largest.Need)} alone"
                 : $"{largest.Runs.Count} runs ({ResourceEstimate.SyntheticGroup(largest.Runs)}), needs about {ResourceEstimate.GiB(largest.Need)} alone, and one run " +
                   ResourceEstimate.GiB(largest.Need / largest.Runs.Count)) +
-            $"; {budget.Has} ({budget.Or}give --jobs {fits}, or {Lower})");
+            $"; {budget.Has} ({budget.Or}give --jobs {fits}, or {Lower})") { Kind = SpecErrorKind.Memory };
     }
 
     /// <summary>Why `auto` runs among these groups are held to this machine's memory, or nothing.</summary>

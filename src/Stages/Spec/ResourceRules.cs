@@ -23,7 +23,7 @@ internal static class ResourceRules
                     ("train.batch_size", spec.Train.BatchSize, defaults.Train.BatchSize)),
                 $"a run of width {spec.Synthetic.Width} over D = {ResourceEstimate.SyntheticInputDims(spec.Synthetic):N0} input dimensions " +
                 $"at batch {spec.Train.BatchSize} needs about {ResourceEstimate.GiB(need)}{budget.OnCpu(spec.Device)}; {budget.Has} " +
-                $"({budget.Or}{ResourceEstimate.SyntheticLevers})");
+                $"({budget.Or}{ResourceEstimate.SyntheticLevers})", SpecErrorKind.Memory);
         }
     }
 
@@ -41,7 +41,7 @@ internal static class ResourceRules
         return need <= budget.Bytes ? null : index.ErrorAt(sources, "olmo",
             $"the {o.Preset} shape ({shape.ParameterCount():N0} parameters) at {rows} rows of " +
             $"{d.Packing.SeqLen} tokens per micro-batch needs about {ResourceEstimate.GiB(need)}{budget.OnCpu(spec.Device)}; {budget.Has} " +
-            $"({budget.Or}raise olmo.grad_accumulation, or lower data.packing.batch_size or seq_len)");
+            $"({budget.Or}raise olmo.grad_accumulation, or lower data.packing.batch_size or seq_len)") with { Kind = SpecErrorKind.Memory };
     }
 
     /// <summary>Where a refusal over several keys is shown: the written key grown furthest past its default (a file that

@@ -15,11 +15,11 @@ internal sealed class SpecChecks(NodeIndex index, SourceMap sources, MendedPaths
     public MendedPaths Mended => mended;
     public IReadOnlyList<SpecError> Errors => _errors;
 
-    public bool Check(bool ok, string path, string message)
+    public bool Check(bool ok, string path, string message, SpecErrorKind kind = SpecErrorKind.Rule)
     {
         if (ok) return true;
         if (mended.Covers(path)) return false;
-        _errors.Add(index.ErrorAt(sources, path, message));
+        _errors.Add(index.ErrorAt(sources, path, message) with { Kind = kind });
         return false;
     }
 

@@ -9,6 +9,9 @@ namespace Retention.Spec;
 /// </summary>
 public sealed record SpecError(string Source, int Line, int Column, string Path, string Message)
 {
+    /// <summary>What the error is a refusal of (<see cref="SpecErrorKind"/>): read by its kind, never by its words.</summary>
+    public SpecErrorKind Kind { get; init; } = SpecErrorKind.Rule;
+
     /// <summary>"source:line:col: path: message", the shape compilers use so editors can jump to it.</summary>
     public override string ToString() =>
         Path.Length > 0 ? $"{Where}: {Path}: {Message}" : $"{Where}: {Message}";
@@ -23,4 +26,14 @@ public sealed record SpecError(string Source, int Line, int Column, string Path,
     public bool IsOfAProfile => Message.Contains(ProfileMark, StringComparison.Ordinal) || Path == "profiles" || Path.StartsWith("profiles.", StringComparison.Ordinal);
 
     const string ProfileMark = " (with --profile ";
+}
+
+/// <summary>What a <see cref="SpecError"/> refuses, for a command that answers one kind apart: `run` refuses a file whose only
+/// errors are <see cref="Memory"/> ones for what fewer or smaller runs would not mend first (a missing device, a held sweep).</summary>
+public enum SpecErrorKind
+{
+    /// <summary>The file breaks a rule: a bad value, key, path or SQL.</summary>
+    Rule,
+    /// <summary>The file is valid, but its runs need more memory than they will have (this machine's, or a Slurm task's --mem).</summary>
+    Memory,
 }
