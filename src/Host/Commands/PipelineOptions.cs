@@ -55,9 +55,11 @@ public sealed class PipelineOptions
     /// <param name="memory">What CPU runs' memory is checked against: null, this machine's (the runs train here); see
     /// <paramref name="checkResources"/>.</param>
     /// <param name="checkResources">Check CPU runs' memory at all (off where the machine the runs train on is not known).</param>
+    /// <param name="beforeMemoryRefusal">See <see cref="SpecLoader.Load"/>: asked before a file whose only errors are memory
+    /// ones is refused for them.</param>
     public LoadedPipeline Load(ParseResult r, bool checkAnalysis = true, bool checkOtherProfiles = false,
         Retention.Analysis.AnalysisCheckMoment analysisMoment = Retention.Analysis.AnalysisCheckMoment.BeforeTraining,
-        MemoryBudget? memory = null, bool checkResources = true)
+        MemoryBudget? memory = null, bool checkResources = true, Action<LoadedPipeline>? beforeMemoryRefusal = null)
     {
         var device = r.GetValue(Device) is { } name ? new OptionSet("--device", "device", name) : null;
         var file = r.GetValue(File);
@@ -69,10 +71,10 @@ public sealed class PipelineOptions
         if (dataDir is not null && !Directory.Exists(dataDir)) throw new UsageException($"--data-dir '{dataDir}' does not exist");
         var pipeline = OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
             ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles,
-                analysisMoment: analysisMoment, checkResources: checkResources, memory: memory)
+                analysisMoment: analysisMoment, checkResources: checkResources, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal)
             : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
                 checkAnalysis, dataDir, checkPaths: true, checkResources: checkResources, checkOtherProfiles: checkOtherProfiles,
-                analysisMoment: analysisMoment, memory: memory));
+                analysisMoment: analysisMoment, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal));
         foreach (var note in pipeline.SetNotes) Console.Error.WriteLine($"note: {note}");
         return pipeline;
     }

@@ -214,6 +214,32 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         }
     }
 
+    [Fact]
+    public void A_run_too_large_alone_is_read_once_so_a_pipeline_from_a_pipe_is_refused_for_the_held_sweep()
+    {
+        // `run <(...)`: the file can be read once. A run refused for its memory was loaded again without the check, to ask the
+        // device and the held sweep: that second read found the pipe empty, and the old source said the memory error (exit 2)
+        // where the sweep held by this process refuses it whatever its size. Now the one load shows the pipeline to them.
+        File.WriteAllText(Path.Combine(dir, "m.yaml"), TooLargeAlone[0]);
+        var environment = new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = HalfGiBLimit };
+        (int Exit, string Out, string Err) Run()
+        {
+            using var p = CliProcess.StartProgram(dir, environment, "bash", "-c", $"{CliProcess.CommandLine} run <(cat m.yaml) --no-analysis");
+            return p.WaitForExit(Limit);
+        }
+        using (SweepLock.Acquire(Sweep))
+        {
+            var held = Run();
+            Assert.True(held.Exit == 1, held.Out + held.Err);
+            Assert.Contains($"error: the sweep directory {Path.Combine("artifacts", "mem")} is in use by another pipeline process (pid {Environment.ProcessId} ", held.Err);
+            Assert.DoesNotContain("needs about", held.Err);
+        }
+        // Held by none, the memory error is said, at the pipe's line and column.
+        var tooBig = Run();
+        Assert.True(tooBig.Exit == 2, tooBig.Out + tooBig.Err);
+        Assert.Matches(@"error: /dev/fd/\d+:3:31: train.batch_size: .* needs about 1 GiB; this machine has 0.5 GiB", tooBig.Err);
+    }
+
     string Sweep => Path.Combine(dir, "artifacts", "mem");
 
     /// <summary>Trains these runs of the sweep in this process (which checks no memory), as one Slurm task would: one group.</summary>
