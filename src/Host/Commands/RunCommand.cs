@@ -35,11 +35,11 @@ public static class RunCommand
                 if (File.Exists(r.GetValue(artifacts))) throw new UsageException($"--artifacts '{r.GetValue(artifacts)}' is a file; give a folder (created if missing)");
                 // The runs train here: an `auto` one that finds no GPU is checked as a CPU one.
                 var memory = MemoryBudget.ForTrainingHere();
-                // A run refused for its memory here is refused instead for a missing device or a held sweep, where it has one.
+                // A run refused for its memory here is refused instead for a file in its folder's way, a missing device or a held
+                // sweep, where it has one.
                 var pipeline = RunRefusals.Load(opts, r, checkAnalysis: !r.GetValue(noAnalysis), memory, r.GetValue(artifacts)!);
                 var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
-                if (SweepFolder.Problem(sweepDir, r.GetValue(artifacts)!) is { } inTheWay)
-                    throw new UsageException(inTheWay);
+                RunRefusals.RequireFolder(sweepDir, r.GetValue(artifacts)!);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change
                 if (pipeline.Spec.TrainsModel) TorchThreads.Apply(r.GetValue(threads));
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)

@@ -5,7 +5,8 @@ using Retention.Spec;
 namespace Retention.Host.Commands;
 
 /// <summary>
-/// What `run` refuses before any memory verdict: a device this machine lacks, a sweep another process holds. Fewer seeds or
+/// What `run` refuses before any memory verdict: a file where the sweep's folder goes, a device this machine lacks, a sweep
+/// another process holds. Fewer seeds or
 /// a smaller batch would not mend them, so a user told to shrink the sweep met them next. Loading checks each run's memory
 /// (the groups --jobs trains at once are checked after these refusals); a file refused only for that is shown to these
 /// refusals by the load itself, before it throws, so the file is read once.
@@ -13,10 +14,22 @@ namespace Retention.Host.Commands;
 internal static class RunRefusals
 {
     /// <summary>Loads `run`'s file with each run's memory checked against <paramref name="memory"/>; a file refused only for
-    /// that is refused instead for a missing device or a held sweep, where it has one.</summary>
+    /// that is refused instead for a file in its folder's way, a missing device or a held sweep, where it has one (in the
+    /// order `run` says them for a sweep whose groups are too large together).</summary>
     public static LoadedPipeline Load(PipelineOptions opts, ParseResult r, bool checkAnalysis, MemoryBudget memory, string artifacts) =>
-        opts.Load(r, checkAnalysis: checkAnalysis, memory: memory,
-            beforeMemoryRefusal: pipeline => BeforeMemory(pipeline, PipelineRunner.SweepDir(pipeline, artifacts)));
+        opts.Load(r, checkAnalysis: checkAnalysis, memory: memory, beforeMemoryRefusal: pipeline =>
+        {
+            var sweepDir = PipelineRunner.SweepDir(pipeline, artifacts);
+            RequireFolder(sweepDir, artifacts);
+            BeforeMemory(pipeline, sweepDir);
+        });
+
+    /// <summary>Refuses a sweep whose folder cannot be made under --artifacts <paramref name="artifacts"/> (<see cref="SweepFolder.Problem"/>).</summary>
+    /// <exception cref="UsageException">A file is where the sweep's folder, or one above it, goes (exit 2).</exception>
+    public static void RequireFolder(string sweepDir, string artifacts)
+    {
+        if (SweepFolder.Problem(sweepDir, artifacts) is { } inTheWay) throw new UsageException(inTheWay);
+    }
 
     /// <summary>Refuses a sweep this machine cannot train whatever its memory (the runner's lock says the held sweep again).</summary>
     /// <exception cref="Training.DeviceUnavailableException">A run asks for a device this machine lacks (exit 2).</exception>

@@ -240,6 +240,29 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         Assert.Matches(@"error: /dev/fd/\d+:3:31: train.batch_size: .* needs about 1 GiB; this machine has 0.5 GiB", tooBig.Err);
     }
 
+    [Fact]
+    public void A_run_too_large_alone_whose_folder_a_file_is_in_the_way_of_is_refused_for_the_file_as_a_group_is()
+    {
+        // A file where the sweep's folder goes refuses the run whatever its size: a sweep whose seeds do not fit together was
+        // told that (the group is checked after the folder), but a run too large alone was told its memory, and a smaller
+        // run met the file next. The old source said "needs about 1 GiB" (exit 2) here.
+        Directory.CreateDirectory(Path.Combine(dir, "artifacts"));
+        File.WriteAllText(Sweep, "not a folder");
+        var inTheWay = $"error: --artifacts artifacts: '{Sweep}' is a file where the sweep's folder goes: give another --artifacts, or move the file";
+        foreach (var pipeline in new[] { TooLargeAlone[0], Pipeline + "sweep:\n  seed: [0, 1, 2, 3, 4]\n" })
+        {
+            var refused = Cli(HalfGiBLimit, pipeline, "run", "m.yaml", "--no-analysis", "--jobs", "1");
+            Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+            Assert.Equal(inTheWay, refused.Err.TrimEnd('\n'));
+        }
+        // With the file moved, the memory error is said.
+        File.Delete(Sweep);
+        var tooBig = Cli(HalfGiBLimit, TooLargeAlone[0], "run", "m.yaml", "--no-analysis");
+        Assert.True(tooBig.Exit == 2, tooBig.Out + tooBig.Err);
+        Assert.Contains("needs about 1 GiB; this machine has 0.5 GiB (", tooBig.Err);
+        Assert.False(Directory.Exists(Sweep), "refused before anything was written");
+    }
+
     string Sweep => Path.Combine(dir, "artifacts", "mem");
 
     /// <summary>Trains these runs of the sweep in this process (which checks no memory), as one Slurm task would: one group.</summary>
