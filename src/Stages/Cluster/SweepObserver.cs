@@ -9,7 +9,8 @@ namespace Retention.Cluster;
 public static class SweepObserver
 {
     /// <param name="schedulerProblem">Why the scheduler could not be asked (its commands missing or failing), or null.</param>
-    /// <param name="analysis">The state of the latest submission's analysis job, or null when none was submitted.</param>
+    /// <param name="analysis">The state of the latest submission's analysis job (none where it queued none, whatever an earlier one
+    /// queued), or of the latest analysis otherwise; null when there is neither.</param>
     /// <param name="readBy">The holder's line of an `advise` that only reads the sweep (it writes nothing here, so the
     /// analysis line says what it would without it), or of a `submit` readying the sweep's folder (it trains nothing, so the
     /// runs are shown as they are), or null.</param>
@@ -52,13 +53,15 @@ public static class SweepObserver
         var holds = Holds(sweepDir, plans.Select(p => ArtifactLayout.RunDir(sweepDir, p.RunId)), sweepHeld);
         Func<string, RunStatus?> endIn = dir => holds[dir].Ended;
         var checkpoints = CheckpointSteps(sweepDir, plans, taskOf, endIn, out var damaged);
-        if (submissions.LastOrDefault(s => s.AnalysisJobId is not null) is { AnalysisJobId: { } analysisJob } last)
+        // The latest submission's analysis job only: one that queued none (its pipeline declares no analysis, or sbatch refused
+        // it) has none, and an earlier submission's ran after the earlier array, not this one.
+        var lastAnalysisJob = submissions.LastOrDefault() is { AnalysisJobId: not null } latest ? latest : null;
+        if (lastAnalysisJob is { AnalysisJobId: { } analysisJob })
         {
             var queued = canAsk ? SlurmClient.QueueState(analysisJob) : null;
             analysis = SweepStatus.ClassifyAnalysis(analysisJob, queued?.State,
-                canAsk ? () => SlurmClient.EndState(analysisJob) : null, last.AnalysisLog, canAsk, queued?.Reason);
+                canAsk ? () => SlurmClient.EndState(analysisJob) : null, lastAnalysisJob.AnalysisLog, canAsk, queued?.Reason);
         }
-        var lastAnalysisJob = submissions.LastOrDefault(s => s.AnalysisJobId is not null);
         // Read after the scheduler was asked (as each run's status below), once for the analysis line and its staleness.
         var outcome = Analysis.AnalysisOutcome.Read(sweepDir);
         analysis = SweepStatus.Latest(analysis, lastAnalysisJob is null ? null : SubmittedUtc(lastAnalysisJob), outcome);

@@ -83,4 +83,34 @@ public sealed class SubmitWithoutAnalysisTests() : InTempFolder("submit-bare-")
         Assert.DoesNotContain("analysis", status.Out);
         Assert.False(File.Exists(asked), status.Out + status.Err);
     }
+
+    [Fact]
+    public void Status_of_a_sweep_resubmitted_without_its_analysis_shows_no_earlier_analysis_job()
+    {
+        // Submitted with an analysis (job 4243 after the array 4242), then again once the pipeline dropped it: the second
+        // submission queued no analysis job, but status showed the first one's as the sweep's analysis.
+        File.WriteAllText(Path.Combine(dir, "bare.yaml"), string.Join('\n',
+            "name: bare", "synthetic: {tasks: 4, dims_per_task: 2, width: 2}",
+            "train: {steps: 200, batch_size: 8, log_every: 100}",
+            "sweep: {train.lr: [0.003, 0.001]}",
+            "analysis:", "  tables:", "    - {name: last, sql: 'SELECT run, max(step) AS step FROM metrics GROUP BY run'}") + "\n");
+        var path = SlurmPath();
+        var first = Submit(path);
+        Assert.True(first.Exit == 0, first.Err + first.Out);
+        Assert.Contains("the analysis is job 4243", first.Out);
+        var withAnalysis = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = path }, "status", Sweep);
+        Assert.Contains("4243", withAnalysis.Out);   // the analysis job of the latest submission is shown
+
+        WritePipeline();
+        var again = Submit(path);
+        Assert.True(again.Exit == 0, again.Err + again.Out);
+        Assert.Contains("submitted", again.Out);
+        Assert.Contains("as job 4244", again.Out);
+        Assert.Contains("no analysis job: the pipeline declares no analysis", again.Out);
+
+        var status = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = path }, "status", Sweep);
+        Assert.DoesNotContain("4243", status.Out + status.Err);
+        Assert.DoesNotContain("analysis", status.Out);
+        Assert.Contains("4244_", status.Out);   // its runs are the new array's tasks
+    }
 }
