@@ -12,7 +12,7 @@ namespace Retention.Cluster;
 /// --set): moved to previous/ once the array is accepted, as `run --resume` moves them, so the analysis reads only this sweep's.</param>
 /// <param name="Renamed">Earlier runs (folder names) that runs of this sweep take over, as `run --resume` does (the sweep gained
 /// a key, their spec is the same): moved to the new ids when the submission is written, and back when sbatch refuses it.</param>
-/// <param name="Overwritten">With --overwrite, the earlier results it deletes once the array is accepted ("2 run(s) under runs/
+/// <param name="Overwritten">With --overwrite, the earlier results it deletes once the array is accepted ("2 runs under runs/
 /// (a, b) and analysis/"), so a dry run says what the submission would cost; null when there are none, or without --overwrite.</param>
 public sealed record SubmitPlan(SlurmSubmission Submission, string ArrayScript, string AnalysisScript, int CompletedEarlier, int Runs,
     IReadOnlyList<string> Dropped, IReadOnlyList<(string From, RunPlan To)> Renamed, string? Overwritten = null);

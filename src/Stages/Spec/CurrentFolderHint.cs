@@ -8,8 +8,9 @@ namespace Retention.Spec;
 /// </summary>
 internal static class CurrentFolderHint
 {
-    /// <summary>"; from the current folder (/abs) it matches 10 shard file(s): write '../data/brown/*.json.gz' (the same,
-    /// relative to /abs/olmo), or give --data-dir /abs, against which every relative path of the file then resolves";
+    /// <summary>"; from the current folder (/abs) it matches 10 shard files ("1 shard file" for one): write
+    /// '../data/brown/*.json.gz' (the same, relative to /abs/olmo), or give --data-dir /abs, against which every relative path of
+    /// the file then resolves";
     /// null where the entry is absolute, the two folders are one, or it matches nothing from here either.</summary>
     public static string? ForShards(string entry, string baseDirectory, Func<string, bool> accepts)
     {

@@ -83,8 +83,9 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
         get { lock (_lock) return new Dictionary<string, long>(_counts, StringComparer.Ordinal); }
     }
 
-    /// <summary>"3 data-quality issue(s): invalid_json 2, empty_text 1", the bad lines and shards counted by reason: the one
-    /// wording of a run's warning (<see cref="Summary"/>), `bench data`'s and the data commands'; null when there were none.</summary>
+    /// <summary>"3 data-quality issues: invalid_json 2, empty_text 1" ("1 data-quality issue: ..." for one), the bad lines and
+    /// shards counted by reason: the one wording of a run's warning (<see cref="Summary"/>), `bench data`'s and the data
+    /// commands'; null when there were none.</summary>
     public string? Counts()
     {
         lock (_lock)   // the total and the counts of one moment
@@ -92,7 +93,7 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
                 : $"{Messages.Counted.Of(_total, "data-quality issue", "N0")}: {string.Join(", ", _counts.Select(p => $"{p.Key} {p.Value:N0}"))}";
     }
 
-    /// <summary>"3 data-quality issue(s): invalid_json 2, empty_text 1 (data_quality.arrow)", what a run warns of at its end
+    /// <summary>"3 data-quality issues: invalid_json 2, empty_text 1 (data_quality.arrow)", what a run warns of at its end
     /// (its table holds the lines); null when there were none.</summary>
     public string? Summary(string table) => Counts() is { } counts ? $"{counts} ({table})" : null;
 
