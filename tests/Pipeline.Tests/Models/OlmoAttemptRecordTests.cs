@@ -11,7 +11,7 @@ namespace Retention.Tests.Models;
 /// </summary>
 public class OlmoAttemptRecordTests() : InTempFolder("olmo-attempts-")
 {
-    const long Steps = 40;
+    const long Steps = 12 + StopAt.RunAhead + 1;   // stopped at 12, and still mid-run however far the trainer ran ahead
 
     string Yaml() => TinyCorpus.TinyOlmo(dir, Steps);
 

@@ -109,8 +109,10 @@ public class OlmoExperimentTests() : InTempFolder("olmo-run-")
     [Fact]
     public async Task AnInterruptedAndResumedRunEqualsAnUninterruptedOne()
     {
-        // Long enough that a stop at step 3 leaves it unfinished whatever is in flight (the trainer runs ahead of the writer).
-        var yaml = TinyYaml(steps: 40, extra: ", checkpoint_every: 2");
+        // Long enough that a stop at step 3 leaves it unfinished whatever is in flight (the trainer runs ahead of the writer,
+        // StopAt.RunAhead: 40 steps were not, on a loaded machine).
+        const int Steps = 3 + (int)StopAt.RunAhead + 1;
+        var yaml = TinyYaml(steps: Steps, extra: ", checkpoint_every: 2");
         var whole = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "whole"),
             SilentProgress.Instance, CancellationToken.None, dataDirectory: dir);
 
@@ -125,7 +127,7 @@ public class OlmoExperimentTests() : InTempFolder("olmo-run-")
         // batches still in flight), not from scratch.
         var resumedAt = log.Messages.Select(m => System.Text.RegularExpressions.Regex.Match(m, "resuming from the checkpoint at step (\\d+)$"))
             .Single(m => m.Success).Groups[1].Value;
-        Assert.InRange(int.Parse(resumedAt), 2, 38);
+        Assert.InRange(int.Parse(resumedAt), 2, Steps - 1);
         Assert.Equal("completed", resumed.Runs.Single().Status.State);
 
         static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
@@ -134,14 +136,16 @@ public class OlmoExperimentTests() : InTempFolder("olmo-run-")
                                     "SELECT step, task, split, loss FROM task_metrics ORDER BY step, task, split",
                                     "SELECT step, row, \"offset\", instance_id FROM injections ORDER BY step, row, \"offset\"" })
             Assert.Equal(Rows(whole.SweepDir, sql), Rows(resumed.SweepDir, sql));
-        Assert.Equal("40", Rows(resumed.SweepDir, "SELECT count(*) FROM train"));
+        Assert.Equal($"{Steps}", Rows(resumed.SweepDir, "SELECT count(*) FROM train"));
     }
 
     [Fact]
     public async Task A_run_stopped_between_checkpoints_checkpoints_where_it_stopped_and_resumes_there()
     {
-        // No scheduled checkpoint before the end: the stop (Ctrl+C, a scheduler's warning) saves one.
-        var yaml = TinyYaml(steps: 40);
+        // No scheduled checkpoint before the end: the stop (Ctrl+C, a scheduler's warning) saves one. Mid-run however far the
+        // trainer ran ahead of the stop at step 3 (StopAt.RunAhead).
+        const int Steps = 3 + (int)StopAt.RunAhead + 1;
+        var yaml = TinyYaml(steps: Steps);
         var whole = await PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "whole"),
             SilentProgress.Instance, CancellationToken.None, dataDirectory: dir);
         using var stop = new CancellationTokenSource();
@@ -150,7 +154,7 @@ public class OlmoExperimentTests() : InTempFolder("olmo-run-")
             stopping, stop.Token, dataDirectory: dir);
         Assert.True(cut.Interrupted);
         long stoppedAt = cut.Runs.Single().Status.Steps;
-        Assert.InRange(stoppedAt, 3, 39);
+        Assert.InRange(stoppedAt, 3, Steps - 1);
         Assert.Contains(stopping.Messages, m => m.Contains($"stopped at step {stoppedAt}; checkpoint saved"));
 
         var log = new StopAt(-1, stop);

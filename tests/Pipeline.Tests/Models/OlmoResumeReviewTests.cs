@@ -14,6 +14,9 @@ public class OlmoResumeReviewTests() : InTempFolder("olmo-resume-review-")
 {
     string RunDir => Path.Combine(dir, "artifacts", "tiny", "runs", "default");
 
+    /// <summary>Steps of the runs stopped at step 12 (or 5): mid-run however far the trainer ran ahead of the stop.</summary>
+    const long Steps = 12 + StopAt.RunAhead + 1;
+
     Task<PipelineResult> Run(string yaml, IRunProgress progress, CancellationToken stop, bool resume) =>
         PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "artifacts"), progress, stop,
             dataDirectory: dir, resume: resume, analyze: false);
@@ -62,13 +65,13 @@ public class OlmoResumeReviewTests() : InTempFolder("olmo-resume-review-")
     [Fact]
     public async Task A_resume_refuses_stages_arrow_of_other_columns_and_keeps_the_first_steps_loss_as_the_divergence_reference()
     {
-        string yaml = TinyCorpus.TinyOlmo(dir, 40);
+        string yaml = TinyCorpus.TinyOlmo(dir, Steps);
         long at;
         using (var stop = new CancellationTokenSource())
         {
             var cut = await Run(yaml, new StopAt(12, stop), stop.Token, resume: false);
             at = cut.Runs.Single().Status.Steps;
-            Assert.InRange(at, 12, 39);
+            Assert.InRange(at, 12, Steps - 1);
         }
         var rows = AttemptRecords.TrainRows(RunDir);
 
@@ -100,7 +103,7 @@ public class OlmoResumeReviewTests() : InTempFolder("olmo-resume-review-")
     [Fact]
     public async Task A_checkpoint_of_an_older_version_takes_its_divergence_reference_from_the_earliest_kept_train_row()
     {
-        string yaml = TinyCorpus.TinyOlmo(dir, 40);
+        string yaml = TinyCorpus.TinyOlmo(dir, Steps);
         long at;
         using (var stop = new CancellationTokenSource())
             at = (await Run(yaml, new StopAt(12, stop), stop.Token, resume: false)).Runs.Single().Status.Steps;
@@ -134,7 +137,7 @@ public class OlmoResumeReviewTests() : InTempFolder("olmo-resume-review-")
     [Fact]
     public async Task A_resume_from_a_damaged_checkpoint_names_the_damaged_file_and_keeps_the_rows()
     {
-        string yaml = TinyCorpus.TinyOlmo(dir, 40);
+        string yaml = TinyCorpus.TinyOlmo(dir, Steps);
         using (var stop = new CancellationTokenSource())
             await Run(yaml, new StopAt(5, stop), stop.Token, resume: false);
         var steps = AttemptRecords.TrainRows(RunDir).Select(r => r.Step).ToList();

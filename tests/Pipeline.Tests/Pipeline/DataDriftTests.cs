@@ -97,7 +97,7 @@ public class DataDriftTests() : InTempFolder("data-drift-")
     [Fact]
     public async Task A_run_records_its_files_and_a_resume_after_they_changed_is_refused_naming_them()
     {
-        var yaml = TinyCorpus.TinyOlmo(dir, 40);
+        var yaml = TinyCorpus.TinyOlmo(dir, 3 + StopAt.RunAhead + 1);   // stopped at 3: mid-run however far the trainer ran ahead
         Task<PipelineResult> Run(IRunProgress progress, CancellationToken stop, bool resume) =>
             PipelineRunner.RunAsync(SpecLoader.LoadText(yaml, "tiny.yaml"), Path.Combine(dir, "artifacts"), progress, stop,
                 dataDirectory: dir, resume: resume, analyze: false);

@@ -7,6 +7,12 @@ namespace Retention.Tests.Pipeline;
 /// <summary>Progress that cancels a run when it reaches a step (a graceful stop, as Ctrl+C), keeping the messages.</summary>
 sealed class StopAt(long step, CancellationTokenSource stop) : IRunProgress
 {
+    /// <summary>How far an OLMo run's trainer may be past the step the stop is reported at: the write stage reports steps
+    /// and queues up to <see cref="Stage.DefaultCapacity"/> of them, the train stage holds 2 and the feed 1. A loaded machine's
+    /// writer does lag that far (a 40-step run stopped at step 3 or 12 completed), so a run must have more than the stop's
+    /// step plus this to be stopped mid-run whatever the timing.</summary>
+    public const long RunAhead = Stage.DefaultCapacity + 3;
+
     public void RunStarted(string runId, int index, int count, long totalSteps) { }
     public void Step(string runId, long s, double? loss, DataCounts? data = null) { if (s == step) stop.Cancel(); }
     public void RunFinished(string runId, RunStatus status) { }

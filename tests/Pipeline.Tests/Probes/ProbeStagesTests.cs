@@ -11,10 +11,14 @@ namespace Retention.Tests.Probes;
 /// <summary>The probe stages inside an OLMo run: they never change training, and they run on the schedule the README states.</summary>
 public class ProbeStagesTests() : InTempFolder("probes-")
 {
-    const string Probes = "probes: {every: 4, das: {layer: 1, steps: 20, train_pairs: 200, test_pairs: 100}, fourier: {layer: 1}, " +
-                          "gradients: {neurons: 8, instances: 500}, injection_eval: {instances: 50}}";
+    static string Probes(int every) => $"probes: {{every: {every}, das: {{layer: 1, steps: 20, train_pairs: 200, test_pairs: 100}}, fourier: {{layer: 1}}, " +
+                                       "gradients: {neurons: 8, instances: 500}, injection_eval: {instances: 50}}";
 
-    string Yaml(bool probes, int steps = 24) => string.Join('\n',
+    /// <summary>The runs stopped at step 13: long enough to be stopped mid-run however far the trainer ran ahead of the stop
+    /// (StopAt.RunAhead; 24 steps were not, on a loaded machine), probed as often as the 24-step run (7 times).</summary>
+    const int StoppedSteps = 96, StoppedEvery = 16;
+
+    string Yaml(bool probes, int steps = 24, int every = 4) => string.Join('\n',
         "name: tiny", "experiment: olmo", "device: cpu",
         "data:",
         "  sources: [{paths: ['shards/*.jsonl'], epochs: 0}]",
@@ -23,10 +27,10 @@ public class ProbeStagesTests() : InTempFolder("probes-")
         "  tasks: [{kind: comparison, frequency: 0.005, gap: 10}, {kind: modular_addition, frequency: 0.005}]",
         "olmo: {preset: 4M, layers: 2, hidden: 32, mlp_dim: 64, heads: 4, eval_every: 6, eval_instances: 16, checkpoint_every: 8}",
         $"train: {{steps: {steps}, lr: 0.003, warmup_steps: 1, log_every: 1}}",
-        probes ? Probes : "");
+        probes ? Probes(every) : "");
 
-    async Task<PipelineResult> Run(bool probes, string name) =>
-        await PipelineRunner.RunAsync(SpecLoader.LoadText(Yaml(probes), "tiny.yaml"), Path.Combine(dir, name), SilentProgress.Instance,
+    async Task<PipelineResult> Run(bool probes, string name, int steps = 24, int every = 4) =>
+        await PipelineRunner.RunAsync(SpecLoader.LoadText(Yaml(probes, steps, every), "tiny.yaml"), Path.Combine(dir, name), SilentProgress.Instance,
             CancellationToken.None, dataDirectory: dir);
 
     static string Rows(string sweep, string sql) => SweepRows.Of(sweep, sql);
@@ -69,9 +73,9 @@ public class ProbeStagesTests() : InTempFolder("probes-")
     public async Task An_interrupted_run_with_probes_resumes_to_the_same_probe_tables()
     {
         TinyCorpus.WriteShard(dir);
-        var whole = await Run(probes: true, "whole");
+        var whole = await Run(probes: true, "whole", StoppedSteps, StoppedEvery);
         using var stop = new CancellationTokenSource();
-        var pipeline = SpecLoader.LoadText(Yaml(probes: true), "tiny.yaml");
+        var pipeline = SpecLoader.LoadText(Yaml(probes: true, StoppedSteps, StoppedEvery), "tiny.yaml");
         var cut = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), new StopAt(13, stop), stop.Token, dataDirectory: dir);
         Assert.Equal("interrupted", cut.Runs.Single().Status.State);   // not finished: the resume has work to do
         var resumed = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), SilentProgress.Instance, CancellationToken.None,
@@ -88,9 +92,9 @@ public class ProbeStagesTests() : InTempFolder("probes-")
     public async Task A_run_whose_das_table_predates_base_accuracy_resumes_with_null_there_for_its_older_rows()
     {
         TinyCorpus.WriteShard(dir);
-        var whole = await Run(probes: true, "whole");
+        var whole = await Run(probes: true, "whole", StoppedSteps, StoppedEvery);
         using var stop = new CancellationTokenSource();
-        var pipeline = SpecLoader.LoadText(Yaml(probes: true), "tiny.yaml");
+        var pipeline = SpecLoader.LoadText(Yaml(probes: true, StoppedSteps, StoppedEvery), "tiny.yaml");
         var cut = await PipelineRunner.RunAsync(pipeline, Path.Combine(dir, "cut"), new StopAt(13, stop), stop.Token, dataDirectory: dir);
         // What an older version left: das.arrow (complete or in parts) without the base_accuracy column.
         var runDir = Path.Combine(cut.SweepDir, "runs", "default");
@@ -103,11 +107,11 @@ public class ProbeStagesTests() : InTempFolder("probes-")
 
         const string Others = "SELECT step, kind, iia, iia_changed, train_loss, train_iia_changed FROM das ORDER BY step, kind";
         Assert.Equal(Rows(whole.SweepDir, Others), Rows(resumed.SweepDir, Others));
-        // The kept rows (the probe steps, every 4th, up to the checkpoint the stop saved: 13 or, on a busy machine, a few
-        // steps later) read NULL; those trained after it have the value.
+        // The kept rows (the probe steps, every 16th, up to the checkpoint the stop saved: 13 or, on a busy machine, up to
+        // StopAt.RunAhead steps later) read NULL; those trained after it have the value.
         long at = cut.Runs.Single().Status.Steps;
-        Assert.InRange(at, 13, 24);   // 24, the last step, when the trainer ran far ahead of the stop: every row then reads NULL
-        Assert.Equal(string.Join(",", Enumerable.Range(0, 7).Select(i => 4 * i).Where(s => s <= at)),
+        Assert.InRange(at, 13, StoppedSteps - 1);
+        Assert.Equal(string.Join(",", Enumerable.Range(0, StoppedSteps / StoppedEvery + 1).Select(i => StoppedEvery * i).Where(s => s <= at)),
             Rows(resumed.SweepDir, "SELECT string_agg(step::VARCHAR, ',' ORDER BY step) FROM (SELECT DISTINCT step FROM das WHERE base_accuracy IS NULL)"));
         string Later = $"SELECT step, kind, base_accuracy FROM das WHERE step > {at} ORDER BY step, kind";
         Assert.Equal(Rows(whole.SweepDir, Later), Rows(resumed.SweepDir, Later));
