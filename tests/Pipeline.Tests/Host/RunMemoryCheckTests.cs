@@ -371,7 +371,9 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         const string ThreeEighthsGiB = "0x18000000";
         // At this batch widths 4 and 8 train apart (0.24 GiB each, which fits), but one task trained them as one group and
         // was stopped: the resume continues them together from that group's checkpoint (0.48 GiB).
-        var widths = Pipeline.Replace("steps: 2", "steps: 50") + "sweep:\n  synthetic.width: [4, 8]\n";
+        // 80 steps: stopped at step 2 and still mid-run however far the trainer ran ahead of the writer that reports steps
+        // (its queue of 64, the train stage's 8 and the feed's: 50 steps could complete first on a loaded machine).
+        var widths = Pipeline.Replace("steps: 2", "steps: 80") + "sweep:\n  synthetic.width: [4, 8]\n";
         using (var stop = new CancellationTokenSource())
             await TrainHere(widths, ["width-4", "width-8"], new StopAt(2, stop), stop.Token);
         Assert.True(SavedCheckpoint.Step(Path.Combine(Sweep, "runs", "width-4")) > 0, "the pair's checkpoint: " + File.ReadAllText(Path.Combine(Sweep, "runs", "width-4", "status.json")));
