@@ -60,7 +60,7 @@ public sealed class SweepLock : IDisposable
             catch (IOException e) when (IsContention(e))
             {
                 // IsHeld (`pipeline status`, a starting task) takes a shared lock for an instant to probe: wait that out.
-                if (attempt < RetriesOnContention) { Thread.Sleep(100); continue; }
+                if (attempt < RetriesOnContention) { Contended?.Invoke(sweepDir); Thread.Sleep(100); continue; }
                 throw new SweepLockedException(sweepDir, Holder(sweepDir));
             }
             catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && !IsFull(e))
@@ -76,6 +76,10 @@ public sealed class SweepLock : IDisposable
     }
 
     const int RetriesOnContention = 20;   // 2 s
+
+    /// <summary>Test hook: called with the directory each time an <see cref="Acquire"/> finds it held and is about to wait and
+    /// try again, on the acquiring thread, so a test can act between two attempts instead of guessing when one is made.</summary>
+    internal static Action<string>? Contended;
 
     /// <summary>Locks each directory (a cluster task's runs); all or none.</summary>
     public static IDisposable AcquireAll(IEnumerable<string> dirs)

@@ -185,20 +185,36 @@ public class AnalyzeLockTests() : InTempFolder("analyze-lock-")
     }
 
     [Fact]
-    public async Task A_cluster_task_that_takes_its_run_while_analyze_waits_for_the_sweep_is_seen_and_analyze_refused()
+    public void A_cluster_task_that_takes_its_run_while_analyze_waits_for_the_sweep_is_seen_and_analyze_refused()
     {
         // The race: analyze checked the runs, then took the sweep; a task locking its run between the two (and checking the
         // sweep before analyze held it) trained while analyze wrote. A probe's shared lock on the sweep holds analyze at
-        // its Acquire (it retries for 2 s) while the run is taken: analyze must see that run once it holds the sweep.
+        // its Acquire while the run is taken: analyze must see that run once it holds the sweep. The run is taken from
+        // SweepLock's contention hook, on analyze's thread between two of its attempts, not after a guessed 500 ms that a
+        // loaded machine could stretch past analyze's 2 s of retries (and that found analyze not yet there, where the old
+        // order passed too).
         var run = Directory.CreateDirectory(Path.Combine(Sweep, "runs", "lr-0.001")).FullName;
         var probe = new FileStream(Path.Combine(Directory.CreateDirectory(Sweep).FullName, SweepLock.FileName), FileMode.OpenOrCreate,
             FileAccess.Read, FileShare.ReadWrite);
-        var analyze = Task.Run(() => Retention.Host.Commands.AnalysisHold.Acquire(Sweep, "analyze"));
-        await Task.Delay(500);   // analyze is past its checks of the sweep and waiting at the lock (the old order: past the runs too)
-        using var task = SweepLock.Acquire(run);
-        probe.Dispose();
-        var refused = await Assert.ThrowsAsync<IOException>(() => analyze);
-        Assert.Contains("is being trained by another pipeline process", refused.Message);
-        Assert.False(SweepLock.IsHeld(Sweep));   // the sweep is not kept held by the refused analysis
+        SweepLock? task = null;
+        SweepLock.Contended = dir =>
+        {
+            if (dir != Sweep || task is not null) return;   // another test's lock, or the run is taken already
+            task = SweepLock.Acquire(run);
+            probe.Dispose();
+        };
+        try
+        {
+            var refused = Assert.Throws<IOException>(() => Retention.Host.Commands.AnalysisHold.Acquire(Sweep, "analyze"));
+            Assert.NotNull(task);   // analyze did wait at the sweep's lock
+            Assert.Contains("is being trained by another pipeline process", refused.Message);
+            Assert.False(SweepLock.IsHeld(Sweep));   // the sweep is not kept held by the refused analysis
+        }
+        finally
+        {
+            SweepLock.Contended = null;
+            task?.Dispose();
+            probe.Dispose();
+        }
     }
 }
