@@ -184,7 +184,9 @@ public class HttpSourceTests
             : HttpReply.Normal);
         var log = new DataQualityLog();
 
-        var read = await Task.Run(() => ReadAll(server, files.Keys, log, FastRetry with { ReadTimeout = TimeSpan.FromMilliseconds(500) }));
+        // 3 s, not 0.5 s: the stall waits it out once per shard, and a shorter one could also end a transfer a loaded machine
+        // merely paused (the in-process server's writes wait for pool threads), resuming it at another byte than 100,000.
+        var read = await Task.Run(() => ReadAll(server, files.Keys, log, FastRetry with { ReadTimeout = TimeSpan.FromSeconds(3) }));
 
         Assert.Equal(ids, DataFiles.Ids(read));
         Assert.All(server.Requests.Where(r => r.RangeStart is not null), r => Assert.Equal(100_000, r.RangeStart));
