@@ -34,9 +34,19 @@ public static class SubmitCommand
                     r.GetValue(maxParallel), r.GetValue(lead), r.GetValue(analysisTime));
                 if (resources.Problems() is { Count: > 0 } problems) throw new UsageException(string.Join("; ", problems));
                 foreach (var note in resources.Notes()) Console.Error.WriteLine($"note: {note}");
+                bool dry = r.GetValue(dryRun);
+                // A dry run asks the scheduler too where it can (an earlier array still queued is refused alike); a laptop without Slurm only plans.
+                bool askScheduler = !dry || SlurmClient.Installed();
                 // The runs train on the compute nodes, not on this login node: a CPU run's memory is checked against what each
-                // task asks Slurm for (--mem), and not at all where that is the cluster's to decide.
-                var pipeline = resources.TaskMemory is { } taskMemory ? opts.Load(r, memory: taskMemory) : opts.Load(r, checkResources: false);
+                // task asks Slurm for (--mem), and not at all where that is the cluster's to decide. A run too large for it is
+                // refused first for what a larger --mem would not mend, as the tasks' groups are (Plan checks them last).
+                var pipeline = resources.TaskMemory is { } taskMemory
+                    ? opts.Load(r, memory: taskMemory, beforeMemoryRefusal: p =>
+                    {
+                        RequireSweepDir(p, r.GetValue(artifacts)!);
+                        SweepSubmitter.RefuseBeforeMemory(p, r.GetValue(artifacts)!, r.GetValue(overwrite), askScheduler);
+                    })
+                    : opts.Load(r, checkResources: false);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // as `run` does, before the jobs are queued
                 if (resources.GpusPerRun == 0 && pipeline.Runs.Any(run => run.Spec.Device.StartsWith("cuda", StringComparison.Ordinal)))
                     Console.Error.WriteLine("warning: the runs use device cuda but --gpus-per-run is 0: the tasks get a GPU only where the " +
@@ -54,12 +64,8 @@ public static class SubmitCommand
                     Console.Error.WriteLine("warning: this build has no DuckDB (libduckdb.so, left out of a small GPU publish): the tasks " +
                         "train, but the analysis job, which runs this program, will fail; submit from the full build, or run " +
                         "`pipeline analyze` on the sweep where it is once the array has ended");
-                var sweepDir = Path.GetFullPath(Retention.Pipeline.PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!));
-                if ((SweepSubmitter.SweepDirProblem(sweepDir) ?? SweepFolder.Problem(sweepDir, r.GetValue(artifacts)!)) is { } dirProblem) throw new UsageException(dirProblem);
-                bool dry = r.GetValue(dryRun);
-                // A dry run asks the scheduler too where it can (an earlier array still queued is refused alike); a laptop without Slurm only plans.
-                var plan = SweepSubmitter.Plan(pipeline, r.GetValue(artifacts)!, resources, Launcher(), r.GetValue(overwrite),
-                    askScheduler: !dry || SlurmClient.Installed());
+                RequireSweepDir(pipeline, r.GetValue(artifacts)!);
+                var plan = SweepSubmitter.Plan(pipeline, r.GetValue(artifacts)!, resources, Launcher(), r.GetValue(overwrite), askScheduler);
                 var s = plan.Submission;
                 void WouldMove()
                 {
@@ -116,6 +122,16 @@ public static class SubmitCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>Refuses, as bad input, a sweep directory #SBATCH lines cannot carry (<see cref="SweepSubmitter.SweepDirProblem"/>)
+    /// or whose folder a file is in the way of (as `run` does).</summary>
+    /// <exception cref="UsageException">Either (exit 2).</exception>
+    static void RequireSweepDir(Retention.Spec.LoadedPipeline pipeline, string artifacts)
+    {
+        var sweepDir = Path.GetFullPath(Retention.Pipeline.PipelineRunner.SweepDir(pipeline, artifacts));
+        if (SweepSubmitter.SweepDirProblem(sweepDir) is { } problem) throw new UsageException(problem);
+        RunRefusals.RequireFolder(sweepDir, artifacts);
     }
 
     /// <summary>What `submit` says of a pipeline without an analysis section, which gets no analysis job.</summary>

@@ -38,13 +38,19 @@ public static class SweepSubmitter
             ? $"the sweep directory '{sweepDir}' contains % or \\, which Slurm expands in log paths: choose another --artifacts"
         : null;
 
-    /// <summary>Checks everything and builds the scripts; writes and submits nothing.</summary>
-    /// <param name="launcher">The command that runs this program on the cluster's nodes.</param>
-    /// <param name="overwrite">The earlier results will be deleted: nothing counts as done and no spec is compared.</param>
-    public static SubmitPlan Plan(LoadedPipeline pipeline, string artifactsRoot, SlurmResources resources, IReadOnlyList<string> launcher,
-        bool overwrite, bool askScheduler = true)
+    /// <summary>Refuses a submission for what a larger --mem would not mend (<see cref="Plan"/>'s refusals before a task's
+    /// memory): no Slurm, a sweep directory #SBATCH lines cannot carry, a local process or an earlier array holding the sweep,
+    /// earlier runs under another spec, a completed run that lost a table. `submit` asks it where the load refuses a run for
+    /// --mem, so that is said only once nothing else would refuse the submission.</summary>
+    public static void RefuseBeforeMemory(LoadedPipeline pipeline, string artifactsRoot, bool overwrite, bool askScheduler = true) =>
+        _ = Admit(pipeline, artifactsRoot, overwrite, askScheduler);
+
+    /// <summary>What <see cref="Admit"/> found: where each run's status is read (once), and the earlier runs taken over.</summary>
+    sealed record Admission(string SweepDir, Func<string, RunStatus?> EndIn, IReadOnlyList<(string FromDir, RunPlan To)> Renamed,
+        Func<string, string> RunDir);
+
+    static Admission Admit(LoadedPipeline pipeline, string artifactsRoot, bool overwrite, bool askScheduler)
     {
-        if (resources.Problems() is { Count: > 0 } problems) throw new ArgumentException(string.Join("; ", problems));
         if (askScheduler && !SlurmClient.Installed()) throw new SlurmException(SlurmClient.NotInstalled("sbatch"));
         var sweepDir = Path.GetFullPath(PipelineRunner.SweepDir(pipeline, artifactsRoot));
         if (SweepDirProblem(sweepDir) is { } problem) throw new ArgumentException(problem);
@@ -63,13 +69,24 @@ public static class SweepSubmitter
         if (!overwrite) SweepContract.CheckResume(pipeline, sweepDir, pipeline.BaseDirectory,
             afresh: "submit with --overwrite to train them afresh (deleting the earlier results)", endOf: run => endIn(ArtifactLayout.RunDir(sweepDir, run)));
 
-        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
         // A run taken over is judged by the earlier folder it will be moved from.
         var renamed = overwrite ? [] : SweepContract.Renamed(sweepDir, pipeline);
         var takenFrom = renamed.ToDictionary(m => m.To.RunId, m => m.FromDir, StringComparer.Ordinal);
         string RunDir(string run) => takenFrom.TryGetValue(run, out var from) ? from : ArtifactLayout.RunDir(sweepDir, run);
         if (!overwrite) CompletedRunTables.RequireIntact(pipeline.Runs, RunDir, sweepDir, "a submission", run => endIn(RunDir(run)));
-        var done = overwrite ? [] : pipeline.Runs.Where(r => endIn(RunDir(r.RunId)) is { State: "completed" }).ToList();
+        return new Admission(sweepDir, endIn, renamed, RunDir);
+    }
+
+    /// <summary>Checks everything and builds the scripts; writes and submits nothing.</summary>
+    /// <param name="launcher">The command that runs this program on the cluster's nodes.</param>
+    /// <param name="overwrite">The earlier results will be deleted: nothing counts as done and no spec is compared.</param>
+    public static SubmitPlan Plan(LoadedPipeline pipeline, string artifactsRoot, SlurmResources resources, IReadOnlyList<string> launcher,
+        bool overwrite, bool askScheduler = true)
+    {
+        if (resources.Problems() is { Count: > 0 } problems) throw new ArgumentException(string.Join("; ", problems));
+        var (sweepDir, endIn, renamed, runDir) = Admit(pipeline, artifactsRoot, overwrite, askScheduler);
+        var runsDir = Path.Combine(sweepDir, ArtifactLayout.RunsDir);
+        var done = overwrite ? [] : pipeline.Runs.Where(r => endIn(runDir(r.RunId)) is { State: "completed" }).ToList();
         var pending = pipeline.Runs.Except(done).ToList();
         var tasks = pipeline.Spec.Experiment == "synthetic"
             ? SweepGroups.Of(pending, isCpu: resources.TrainsOnCpu)   // split by width as `run` buckets CPU runs
@@ -82,7 +99,7 @@ public static class SweepSubmitter
             pipeline.BaseDirectory, [.. tasks.Select(t => (IReadOnlyList<string>)[.. t.Select(r => r.RunId)])], resources, DateTime.UtcNow.ToString("o"),
             WithoutAnalysis: withoutAnalysis);
         string name = JobName(pipeline);
-        var kept = pipeline.Runs.Select(r => r.RunId).Concat(takenFrom.Values.Select(Path.GetFileName)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var kept = pipeline.Runs.Select(r => r.RunId).Concat(renamed.Select(m => Path.GetFileName(m.FromDir))).OfType<string>().ToHashSet(StringComparer.Ordinal);
         IReadOnlyList<string> dropped = overwrite || !Directory.Exists(runsDir) ? []
             : [.. Directory.GetDirectories(runsDir).Select(Path.GetFileName).OfType<string>().Where(d => !kept.Contains(d)).Order(StringComparer.Ordinal)];
         return new SubmitPlan(submission, tasks.Count == 0 ? "" : SlurmScripts.Array(submission, launcher, name),

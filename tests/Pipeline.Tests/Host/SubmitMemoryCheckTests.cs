@@ -1,3 +1,8 @@
+using Retention.Artifacts;
+using Retention.Pipeline;
+using Retention.Spec;
+using Retention.Tests.Pipeline;
+
 namespace Retention.Tests.Host;
 
 /// <summary>
@@ -101,4 +106,61 @@ public sealed class SubmitMemoryCheckTests() : InTempFolder("submit-memory-")
         Assert.True(tiny.Exit == 2, tiny.Out + tiny.Err);
         Assert.Contains("--mem 1K gives each task 1 KiB", tiny.Err);
     }
+
+    [Fact]
+    public async Task A_run_too_large_for_mem_is_refused_first_for_what_a_larger_mem_would_not_mend()
+    {
+        // One run of 0.24 GiB against --mem 100M, which the load refuses; each submission below is refused anyway for something
+        // a larger --mem would not mend, and says that alone, as `run` does. The old source said "needs about 0.2 GiB; --mem
+        // 100M gives each task 0.1 GiB (give a larger --mem" (exit 2) each time, and the user who gave one met these next.
+        var sweep = Path.Combine(dir, "artifacts", "mem");
+        (int Exit, string Out, string Err) TooLarge(params string[] more) => Submit(smallLoginNode: false, ["--mem", "100M", .. more]);
+
+        Directory.CreateDirectory(Path.Combine(dir, "artifacts"));
+        File.WriteAllText(sweep, "not a folder");
+        var inTheWay = TooLarge();
+        Assert.True(inTheWay.Exit == 2, inTheWay.Out + inTheWay.Err);
+        Assert.Equal($"error: --artifacts artifacts: '{sweep}' is a file where the sweep's folder goes: give another --artifacts, or move the file",
+            inTheWay.Err.TrimEnd('\n'));
+        File.Delete(sweep);
+
+        var spaced = TooLarge("--artifacts", "my artifacts");
+        Assert.True(spaced.Exit == 2, spaced.Out + spaced.Err);
+        Assert.Contains($"error: the sweep directory '{Path.Combine(dir, "my artifacts", "mem")}' contains a space, which #SBATCH lines cannot carry", spaced.Err);
+        Assert.DoesNotContain("needs about", spaced.Err);
+
+        using (SweepLock.Acquire(sweep))   // a local `run` writing the sweep
+        {
+            var held = TooLarge();
+            Assert.True(held.Exit == 1, held.Out + held.Err);
+            Assert.Contains($"the sweep directory {sweep} is in use by another pipeline process (pid {Environment.ProcessId} ", held.Err);
+            Assert.DoesNotContain("needs about", held.Err);
+        }
+
+        // Trained earlier at batch 1000: at batch 1,000,000 the run would continue under another spec.
+        var earlier = SpecLoader.LoadText(Pipeline.Replace("batch_size: 1000000", "batch_size: 1000"), "m.yaml");
+        await PipelineRunner.RunAsync(earlier, Path.Combine(dir, "artifacts"), SilentProgress.Instance, CancellationToken.None, analyze: false);
+        var changed = TooLarge();
+        Assert.True(changed.Exit == 2, changed.Out + changed.Err);
+        Assert.Contains("would train them under another spec or on other data than they started with:\n  default: train.batch_size: ", changed.Err);
+        Assert.DoesNotContain("needs about", changed.Err);
+
+        // An earlier array still queued (squeue lists job 7 of a submission.json naming it).
+        var queued = FakeSlurm(("sbatch", "exit 1"), ("squeue", "echo '7|7'"));
+        var first = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = FakeSlurm(("sbatch", "echo 7"), ("squeue", "exit 0")) },
+            ["submit", "m.yaml", "--slurm", "--overwrite"]);
+        Assert.True(first.Exit == 0, first.Out + first.Err);
+        var live = CliProcess.Run(dir, Limit, new Dictionary<string, string?> { ["PATH"] = queued }, ["submit", "m.yaml", "--slurm", "--dry-run", "--mem", "100M"]);
+        Assert.True(live.Exit == 1, live.Out + live.Err);
+        Assert.Contains("still has job 7 of an earlier submission queued or running", live.Err);
+        Assert.DoesNotContain("needs about", live.Err);
+
+        // With none of them, the memory is said.
+        var tooBig = TooLarge("--overwrite");
+        Assert.True(tooBig.Exit == 2, tooBig.Out + tooBig.Err);
+        Assert.Contains("needs about 0.2 GiB; --mem 100M gives each task 0.1 GiB (give a larger --mem", tooBig.Err);
+    }
+
+    string FakeSlurm(params (string Name, string Body)[] commands) =>
+        Cluster.FakeSlurm.Path(Path.Combine(dir, $"bin-{Guid.NewGuid():N}"), commands);
 }
