@@ -36,6 +36,10 @@ public sealed class PipelineOptions
         c.Options.Add(DataDir);
     }
 
+    /// <summary>The text <see cref="Load"/> last read from the file (null: none read, or the embedded default): the profile
+    /// note is found in it, as a file read again may be empty (a pipe, `run <(...)`) or changed since.</summary>
+    string? readText;
+
     /// <summary>After a spec error of a file read without --profile that defines profiles, a note naming them: the shipped
     /// OLMo files' own settings read Dolma, and `validate pipelines/olmo-task-vs-lm.yaml` said only to download its URL list,
     /// not that `--profile cpu` reads the Brown corpus.</summary>
@@ -43,7 +47,7 @@ public sealed class PipelineOptions
     {
         // Errors that are all a profile's say so each (with --profile X): the file's own settings were not what failed.
         if (e is not SpecException spec || spec.Errors.All(x => x.IsOfAProfile) || r.GetValue(Profile) is not null || r.GetValue(File) is not { } file) return;
-        if (SpecLoader.ProfileNames(file) is { Count: > 0 } names)
+        if (readText is { } text && SpecLoader.ProfileNames(text, file) is { Count: > 0 } names)
             Console.Error.WriteLine($"note: {file} was read without a profile; it defines {string.Join(", ", names)} (--profile NAME selects one)");
     }
 
@@ -69,9 +73,11 @@ public sealed class PipelineOptions
             throw new UsageException($"--data-dir '{dataDir}' is a file, not a folder: give the folder the pipeline's relative data paths " +
                 $"resolve against (the file lies in {Path.GetDirectoryName(dataDir)})");
         if (dataDir is not null && !Directory.Exists(dataDir)) throw new UsageException($"--data-dir '{dataDir}' does not exist");
+        readText = null;   // a file that cannot be read has no profiles to name
+        var text = readText = file is null ? null : SpecLoader.ReadFile(file);   // read once: the load is given the text
         var pipeline = OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
             ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles,
-                analysisMoment: analysisMoment, checkResources: checkResources, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal)
+                analysisMoment: analysisMoment, checkResources: checkResources, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal, text: text)
             : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
                 checkAnalysis, dataDir, checkPaths: true, checkResources: checkResources, checkOtherProfiles: checkOtherProfiles,
                 analysisMoment: analysisMoment, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal));

@@ -7,17 +7,21 @@ namespace Retention.Spec;
 /// </summary>
 public static class SpecLoader
 {
-    /// <summary>The profiles a pipeline file defines, in file order; none where it cannot be read or parsed (for a note
-    /// after its errors, which said those).</summary>
-    public static IReadOnlyList<string> ProfileNames(string path)
+    /// <summary>The profiles a pipeline's text defines, in file order; none where it cannot be parsed (for a note after its
+    /// errors, which said those). From the text the load read (<see cref="ReadFile"/>): a pipe (`run <(...)`) reads once.</summary>
+    public static IReadOnlyList<string> ProfileNames(string yaml, string sourceName)
     {
         try
         {
-            var sources = new SourceMap(path);
-            return Profiles.Names(PipelineDocument.Parse(File.ReadAllText(path), sources, []), sources);
+            var sources = new SourceMap(sourceName);
+            return Profiles.Names(PipelineDocument.Parse(yaml, sources, []), sources);
         }
-        catch (Exception e) when (e is SpecException or IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException) { return []; }
+        catch (Exception e) when (e is SpecException or YamlDotNet.Core.YamlException) { return []; }
     }
+
+    /// <summary>A pipeline file's text, as <see cref="Load"/> reads it (its errors a SpecException naming the file): for a caller
+    /// that needs the text after the load too, which gives it to the load, so the file is read once.</summary>
+    public static string ReadFile(string path) => PipelineFile.ReadText(path);
 
     /// <summary>Reads <paramref name="path"/>, applies the profile and --set overrides, validates and expands the sweep.</summary>
     /// <param name="sets">"path=value" overrides, applied in order after the profile. A --set on a
@@ -40,13 +44,14 @@ public static class SpecLoader
     /// <param name="beforeMemoryRefusal">Where the file's only errors are memory ones (<see cref="SpecErrorKind.Memory"/>), called
     /// with the pipeline the load would return without them before they are thrown: `run` refuses it first for what fewer or
     /// smaller runs would not mend (it may throw that instead). Null: they are thrown as any error.</param>
+    /// <param name="text">The file's text where the caller read it already (<see cref="ReadFile"/>); null: read here.</param>
     public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true,
         string? baseDirectory = null, bool checkPaths = false, bool stored = false, bool checkOtherProfiles = false,
         Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining, bool checkResources = true,
-        MemoryBudget? memory = null, Action<LoadedPipeline>? beforeMemoryRefusal = null)
+        MemoryBudget? memory = null, Action<LoadedPipeline>? beforeMemoryRefusal = null, string? text = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var text = PipelineFile.ReadText(path);
+        text ??= PipelineFile.ReadText(path);
         return LoadText(text, path, profile, sets, checkAnalysis,
             baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, checkResources, stored: stored, checkOtherProfiles: checkOtherProfiles,
             analysisMoment: analysisMoment, recordedDataDirectory: checkPaths && baseDirectory is null ? StoredCopy.RecordedDataDirectory(path) : null,

@@ -177,6 +177,23 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         Assert.DoesNotContain("note:", CliProcess.Run(dir, Limit, "validate", "q.yaml").Err);
     }
 
+    /// <summary>`validate <(...)`, `run <(...)`: a file that reads once. The note was found by reading the file again, which
+    /// found the pipe empty, so the old source said the errors and no note; it is now found in the text the load read.</summary>
+    [Fact]
+    public void A_pipeline_from_a_pipe_failing_without_a_profile_names_its_profiles_from_the_one_read()
+    {
+        File.WriteAllText(Path.Combine(dir, "p.yaml"), "name: p\ntrain: {steps: 0}\nprofiles: {cpu: {train: {steps: 5}}, gpu: {device: cuda}}\n");
+        foreach (var command in new[] { "validate", "run" })
+        {
+            using var p = CliProcess.StartProgram(dir, null, "bash", "-c", $"{CliProcess.CommandLine} {command} <(cat p.yaml)");
+            var (exit, output, err) = p.WaitForExit(Limit);
+            Assert.True(exit == 2, command + ": " + output + err);
+            Assert.Matches(@"^error: /dev/fd/\d+:2:", err);
+            Assert.Matches(@"\nnote: /dev/fd/\d+ was read without a profile; it defines cpu, gpu \(--profile NAME selects one\)\n$", err);
+        }
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")));
+    }
+
     [Fact]
     public void A_set_into_a_section_the_pipeline_lacks_says_it_adds_it_with_its_defaults()
     {
