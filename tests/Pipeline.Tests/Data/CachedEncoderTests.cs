@@ -69,6 +69,18 @@ public class CachedEncoderTests
         Assert.Equal(4, encoder.Cached);
     }
 
+    /// <summary>A document of over a million tokens: its buffer is let go after it (so one huge document does not hold it for
+    /// the run), and its ids, and the next document's, are still the library's.</summary>
+    [Fact]
+    public void AHugeDocumentThenASmallOne()
+    {
+        var library = DataFixtures.Tokenizer.Rent().Encoder.Library;
+        var encoder = new CachedEncoder(library);
+        var huge = string.Concat(Enumerable.Repeat("one two three ", 400_000));   // 1.2 M tokens
+        Assert.Equal(library.EncodeToIds(huge), encoder.Encode(huge));
+        Assert.Equal(library.EncodeToIds("after it"), encoder.Encode("after it"));
+    }
+
     [Fact]
     public void GenerationsBoundTheCache()
     {

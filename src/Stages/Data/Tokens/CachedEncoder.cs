@@ -7,7 +7,8 @@ namespace Retention.Data;
 /// ids are looked up, the library encoding a piece (its pre-tokenization off) only when it is not cached. The library's caches
 /// are small for a corpus (Tiktoken's 8,192 words behind a lock; BpeTokenizer's the first 10,000 met, never replaced), so most words of a
 /// real text ran the BPE merge loop every time: on Brown, one core, this encoder took 2.2× fewer CPU seconds for cl100k and
-/// for gpt2 than the library alone (and 1.3× fewer than Tiktoken with a 131,072-word cache).
+/// for gpt2 than the library alone (and up to 1.3× fewer than Tiktoken given a 131,072-word cache, which gpt2's BpeTokenizer
+/// cannot be given).
 ///
 /// Exact because both library kinds encode a text as the concatenation of its pieces' encodings: a piece goes through the
 /// same per-piece path either way. That holds with no normalizer (checked: with one, or no pre-tokenizer, the library encodes
@@ -65,8 +66,12 @@ internal sealed class CachedEncoder
             if (Remember(piece.ToString(), ids)) recent = _recent.GetAlternateLookup<ReadOnlySpan<char>>();
             Append(ids);
         }
-        return [.. _ids];
+        int[] result = [.. _ids];
+        if (_ids.Capacity > MaxKeptIds) _ids.Capacity = 0;   // one huge document does not keep its buffer for the run
+        return result;
     }
+
+    private const int MaxKeptIds = 1 << 20;
 
     /// <summary>Most pieces are one token: added alone, not through AddRange's collection path.</summary>
     private void Append(int[] ids)
