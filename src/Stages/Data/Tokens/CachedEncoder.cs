@@ -67,7 +67,7 @@ internal sealed class CachedEncoder
             Append(ids);
         }
         int[] result = [.. _ids];
-        if (_ids.Capacity > MaxKeptIds) _ids.Capacity = 0;   // one huge document does not keep its buffer for the run
+        if (_ids.Capacity > MaxKeptIds) { _ids.Clear(); _ids.Capacity = 0; }   // one huge document does not keep its buffer for the run
         return result;
     }
 
