@@ -35,9 +35,9 @@ public static class RunCommand
                 if (File.Exists(r.GetValue(artifacts))) throw new UsageException($"--artifacts '{r.GetValue(artifacts)}' is a file; give a folder (created if missing)");
                 // The runs train here: an `auto` one that finds no GPU is checked as a CPU one.
                 var memory = MemoryBudget.ForTrainingHere();
-                // A run refused for its memory here is refused instead for a file in its folder's way, a missing device or a held
-                // sweep, where it has one.
-                var pipeline = RunRefusals.Load(opts, r, checkAnalysis: !r.GetValue(noAnalysis), memory, r.GetValue(artifacts)!);
+                // A run refused for its memory here is refused instead for a file in its folder's way, a missing device, a held
+                // sweep or what its --resume refuses, where it has one.
+                var pipeline = RunRefusals.Load(opts, r, checkAnalysis: !r.GetValue(noAnalysis), memory, r.GetValue(artifacts)!, resume: r.GetValue(resume));
                 var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
                 RunRefusals.RequireFolder(sweepDir, r.GetValue(artifacts)!);
                 Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change

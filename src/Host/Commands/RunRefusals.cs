@@ -6,7 +6,7 @@ namespace Retention.Host.Commands;
 
 /// <summary>
 /// What `run` refuses before any memory verdict: a file where the sweep's folder goes, a device this machine lacks, a sweep
-/// another process holds. Fewer seeds or
+/// another process holds, and a --resume's own refusals (<see cref="ResumeRefusals"/>: a changed spec, a lost table). Fewer seeds or
 /// a smaller batch would not mend them, so a user told to shrink the sweep met them next. Loading checks each run's memory
 /// (the groups --jobs trains at once are checked after these refusals); a file refused only for that is shown to these
 /// refusals by the load itself, before it throws, so the file is read once.
@@ -14,14 +14,18 @@ namespace Retention.Host.Commands;
 internal static class RunRefusals
 {
     /// <summary>Loads `run`'s file with each run's memory checked against <paramref name="memory"/>; a file refused only for
-    /// that is refused instead for a file in its folder's way, a missing device or a held sweep, where it has one (in the
-    /// order `run` says them for a sweep whose groups are too large together).</summary>
-    public static LoadedPipeline Load(PipelineOptions opts, ParseResult r, bool checkAnalysis, MemoryBudget memory, string artifacts) =>
+    /// that is refused instead for a file in its folder's way, a missing device, a held sweep or what the resume refuses, where
+    /// it has one (in the order `run` says them for a sweep whose groups are too large together).</summary>
+    /// <param name="resume">`run --resume`: its refusals (a changed spec, a lost table) are said before the memory, as a
+    /// group's are (<see cref="MachineMemoryCheck"/>).</param>
+    public static LoadedPipeline Load(PipelineOptions opts, ParseResult r, bool checkAnalysis, MemoryBudget memory, string artifacts, bool resume) =>
         opts.Load(r, checkAnalysis: checkAnalysis, memory: memory, beforeMemoryRefusal: pipeline =>
         {
             var sweepDir = PipelineRunner.SweepDir(pipeline, artifacts);
             RequireFolder(sweepDir, artifacts);
             BeforeMemory(pipeline, sweepDir);
+            // The groups' check asks the same (ResumeRefusals.Pending); the runner's own check comes too late to be said first.
+            if (resume) ResumeRefusals.Require(pipeline, sweepDir, pipeline.BaseDirectory);
         });
 
     /// <summary>Refuses a sweep whose folder cannot be made under --artifacts <paramref name="artifacts"/> (<see cref="SweepFolder.Problem"/>).</summary>

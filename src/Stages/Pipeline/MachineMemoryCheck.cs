@@ -26,19 +26,23 @@ public static class MachineMemoryCheck
     public static SpecError? Error(LoadedPipeline pipeline, int jobs, MemoryBudget budget, bool jobsGiven = true, string? resumeFrom = null)
     {
         if (pipeline.Spec.Experiment != "synthetic") return null;
-        var adopted = resumeFrom is null ? new Dictionary<string, string>()
-            : SweepContract.Renamed(resumeFrom, pipeline).ToDictionary(r => r.To.RunId, r => r.FromDir, StringComparer.Ordinal);
         string RunDir(string run) => ArtifactLayout.RunDir(resumeFrom ?? "", run);
         // Where the resume finds a run's status and tables: in the earlier run's folder for one it adopts under a new id.
-        string FoundAt(string run) => adopted.GetValueOrDefault(run) ?? RunDir(run);
-        var ends = resumeFrom is null ? null : Statuses(pipeline, FoundAt);
-        if (resumeFrom is not null && ends is null) return null;
+        // A status that cannot be read: the resume refuses the sweep with that file's error before anything trains, which a
+        // refusal here hid.
+        Func<string, string> foundAt = RunDir;
+        IReadOnlyDictionary<string, RunStatus?>? ends = null;
+        if (resumeFrom is not null)
+        {
+            try { (foundAt, ends) = ResumeRefusals.Found(pipeline, resumeFrom); }
+            catch (SweepContractException) { return null; }
+        }
         var runs = ends is null ? pipeline.Runs : [.. pipeline.Runs.Where(r => ends[r.RunId] is not { State: "completed" })];
         if (runs.Count < 2) return null;
         var error = Error(pipeline, runs, jobs, budget, jobsGiven, resumeFrom, RunDir);
         // A resume that is refused anyway (a changed spec, a completed run that lost a table, a sweep held by another process)
         // says that instead: checked only here, where the resume is about to be refused, so no resume reads its files twice.
-        return error is not null && resumeFrom is not null && ResumeRefusals.Pending(pipeline, resumeFrom, FoundAt, run => ends![run]) ? null : error;
+        return error is not null && resumeFrom is not null && ResumeRefusals.Pending(pipeline, resumeFrom, foundAt, run => ends![run]) ? null : error;
     }
 
     static SpecError? Error(LoadedPipeline pipeline, IReadOnlyList<RunPlan> runs, int jobs, MemoryBudget budget, bool jobsGiven,
@@ -83,15 +87,6 @@ public static class MachineMemoryCheck
     /// <summary>Why `auto` runs among these groups are held to this machine's memory, or nothing.</summary>
     static string OnCpu(IEnumerable<(IReadOnlyList<RunPlan> Runs, double Need)> groups, MemoryBudget budget) =>
         groups.SelectMany(g => g.Runs).Any(r => r.Spec.Device == "auto") ? budget.OnCpu("auto") : "";
-
-    /// <summary>Each run's status.json, read where the resume finds it (<paramref name="runDir"/>): the runs it trains are
-    /// those not completed. Null when one cannot be read: the resume refuses the sweep with that file's error before anything
-    /// trains, which a refusal here hid.</summary>
-    static Dictionary<string, RunStatus?>? Statuses(LoadedPipeline pipeline, Func<string, string> runDir)
-    {
-        try { return pipeline.Runs.ToDictionary(r => r.RunId, r => RunStatusFile.Read(runDir(r.RunId))); }
-        catch (ArtifactException) { return null; }
-    }
 
     /// <summary>Whether these runs are the runs of the checkpoint kept in the first one's folder: a resume trains them together
     /// again as they were saved (<see cref="SweepGroups.ForResume"/>).</summary>

@@ -30,6 +30,29 @@ public static class ResumeRefusals
         catch (ArtifactException e) { throw new SweepContractException(e.Message); }
     }
 
+    /// <summary>Where a resume of the sweep in <paramref name="sweepDir"/> finds each run, as it stands before the resume renames
+    /// any: an earlier run it adopts under a new id (the sweep's keys changed) in that run's folder; and each run's status.json
+    /// read there.</summary>
+    /// <exception cref="SweepContractException">A run's status.json cannot be read: the resume refuses the sweep for that file.</exception>
+    public static (Func<string, string> FoundAt, IReadOnlyDictionary<string, RunStatus?> Ends) Found(LoadedPipeline pipeline, string sweepDir)
+    {
+        var adopted = SweepContract.Renamed(sweepDir, pipeline).ToDictionary(r => r.To.RunId, r => r.FromDir, StringComparer.Ordinal);
+        string FoundAt(string run) => adopted.GetValueOrDefault(run) ?? ArtifactLayout.RunDir(sweepDir, run);
+        try { return (FoundAt, pipeline.Runs.ToDictionary(r => r.RunId, r => RunStatusFile.Read(FoundAt(r.RunId)))); }
+        catch (ArtifactException e) { throw new SweepContractException(e.Message); }
+    }
+
+    /// <summary>Refuses a resume of the sweep in <paramref name="sweepDir"/> as it will be refused before it trains, as it stands
+    /// now (<see cref="Found"/>, <see cref="Check"/>): asked where a run is too large for this machine alone, so the user is not
+    /// told to shrink a run the resume refuses anyway. The held sweep is the caller's to say (<c>SweepHolds</c>).</summary>
+    /// <param name="dataDirectory">What the runs' data paths resolve against (the resume's), for a run's data changed since.</param>
+    /// <exception cref="SweepContractException">As <see cref="Found"/> and <see cref="Check"/>.</exception>
+    public static void Require(LoadedPipeline pipeline, string sweepDir, string? dataDirectory)
+    {
+        var (foundAt, ends) = Found(pipeline, sweepDir);
+        Check(pipeline, sweepDir, dataDirectory, foundAt, run => ends[run]);
+    }
+
     /// <summary>Whether a resume of the sweep in <paramref name="sweepDir"/> would be refused before it trains (<see cref="Check"/>,
     /// or another process holding the sweep or a run of it), as it stands before the resume renames any run.</summary>
     public static bool Pending(LoadedPipeline pipeline, string sweepDir, Func<string, string> runDir, Func<string, RunStatus?> endOf)

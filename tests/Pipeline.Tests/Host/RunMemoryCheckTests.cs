@@ -366,6 +366,42 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
     }
 
     [Fact]
+    public async Task A_resume_of_runs_too_large_alone_refused_anyway_says_why_instead_of_their_memory()
+    {
+        // Two seeds of about 1 GiB each against 0.5 GiB: loading refuses each run alone. seed-0 trained earlier (in this process,
+        // which checks no memory). Each resume below is refused for something a smaller run would not mend, as a group's is
+        // (A_resume_refused_anyway_says_why_instead_of_advising_fewer_seeds); the old source said "needs about 1 GiB" each time.
+        var seeds = TooLargeAlone[0] + "sweep:\n  seed: [0, 1]\n";
+        await TrainHere(seeds, ["seed-0"], SilentProgress.Instance, CancellationToken.None);
+        (int Exit, string Out, string Err) Resume(params string[] more) =>
+            Cli(HalfGiBLimit, seeds, ["run", "m.yaml", "--resume", "--no-analysis", .. more]);
+
+        var changed = Resume("--set", "train.lr=0.002");
+        Assert.True(changed.Exit == 2, changed.Out + changed.Err);
+        Assert.Contains($"error: continuing runs of {Path.Combine("artifacts", "mem")} would train them under another spec or on other data " +
+                        "than they started with:\n  seed-0: train.lr: ", changed.Err);
+        Assert.DoesNotContain("needs about", changed.Err);
+
+        var seed0 = Path.Combine(Sweep, "runs", "seed-0");
+        var table = PipelineRunner.ReadStatus(seed0)!.Tables![0];
+        var tableFile = Path.Combine(seed0, table + ".arrow");
+        var kept = File.ReadAllBytes(tableFile);
+        File.Delete(tableFile);
+        var lost = Resume();
+        Assert.True(lost.Exit == 2, lost.Out + lost.Err);
+        Assert.Contains($"1 completed run of {Path.Combine("artifacts", "mem")} no longer has every table it wrote, and --resume would " +
+                        $"keep it as it is, so the analysis would leave its rows out without saying so: seed-0 ({table}.arrow is missing)", lost.Err);
+        Assert.DoesNotContain("needs about", lost.Err);
+        File.WriteAllBytes(tableFile, kept);
+
+        // With neither, the memory is said, before anything trains.
+        var tooBig = Resume();
+        Assert.True(tooBig.Exit == 2, tooBig.Out + tooBig.Err);
+        Assert.Contains("needs about 1 GiB; this machine has 0.5 GiB (", tooBig.Err);
+        Assert.False(File.Exists(Path.Combine(Sweep, "runs", "seed-1", "status.json")), "nothing trained");
+    }
+
+    [Fact]
     public async Task A_resume_counts_a_checkpoints_runs_as_the_one_group_they_were_saved_in()
     {
         const string ThreeEighthsGiB = "0x18000000";
