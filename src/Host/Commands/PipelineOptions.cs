@@ -3,7 +3,7 @@ using Retention.Spec;
 
 namespace Retention.Host.Commands;
 
-/// <summary>The arguments shared by `run` and `validate`: which file, profile and overrides.</summary>
+/// <summary>The arguments shared by `run`, `validate` and `submit` (and others): which file, profile and overrides.</summary>
 public sealed class PipelineOptions
 {
     public readonly Argument<string?> File;

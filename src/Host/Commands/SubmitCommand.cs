@@ -118,7 +118,9 @@ public static class SubmitCommand
             }
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
-                return Errors.Report(e);
+                var code = Errors.Report(e);
+                opts.NoteProfilesAfter(r, e);   // as run and validate: from the text the load read, so a pipe's too
+                return code;
             }
         });
         return cmd;

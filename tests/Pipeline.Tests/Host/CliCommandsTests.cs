@@ -194,6 +194,27 @@ public sealed class CliCommandsTests() : InTempFolder("cli-commands-")
         Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")));
     }
 
+    /// <summary>`submit` said a file's errors without the note `run` and `validate` add after them, so a user submitting an
+    /// OLMo file without --profile was not told its profiles; the old source printed the error alone.</summary>
+    [Fact]
+    public void Submit_failing_without_a_profile_names_the_files_profiles_as_run_does()
+    {
+        File.WriteAllText(Path.Combine(dir, "p.yaml"), "name: p\ntrain: {steps: 0}\nprofiles: {cpu: {train: {steps: 5}}, gpu: {device: cuda}}\n");
+        var named = CliProcess.Run(dir, Limit, "submit", "p.yaml", "--slurm", "--dry-run");
+        Assert.True(named.Exit == 2, named.Out + named.Err);
+        Assert.StartsWith("error: p.yaml:2:", named.Err);
+        Assert.EndsWith("\nnote: p.yaml was read without a profile; it defines cpu, gpu (--profile NAME selects one)\n", named.Err);
+        // From a pipe too: the note is found in the one text the load read.
+        using var p = CliProcess.StartProgram(dir, null, "bash", "-c", $"{CliProcess.CommandLine} submit <(cat p.yaml) --slurm --dry-run");
+        var (exit, output, err) = p.WaitForExit(Limit);
+        Assert.True(exit == 2, output + err);
+        Assert.Matches(@"\nnote: /dev/fd/\d+ was read without a profile; it defines cpu, gpu \(--profile NAME selects one\)\n$", err);
+        // With a profile, whose settings fail, no note: the profile was chosen.
+        var chosen = CliProcess.Run(dir, Limit, "submit", "p.yaml", "--slurm", "--dry-run", "--profile", "gpu");
+        Assert.DoesNotContain("note: p.yaml was read without a profile", chosen.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")));
+    }
+
     [Fact]
     public void A_set_into_a_section_the_pipeline_lacks_says_it_adds_it_with_its_defaults()
     {
