@@ -161,6 +161,31 @@ public sealed class SubmitMemoryCheckTests() : InTempFolder("submit-memory-")
         Assert.Contains("needs about 0.2 GiB; --mem 100M gives each task 0.1 GiB (give a larger --mem", tooBig.Err);
     }
 
+    [Fact]
+    public void A_run_too_large_for_mem_is_refused_after_the_warnings_a_larger_mem_would_leave()
+    {
+        // GPUs asked for device: cpu runs, and an --analysis-time for a pipeline without an analysis: a larger --mem mends
+        // neither, so they are said before the memory refusal, as before a plan. The old source said the refusal alone, and the
+        // user who gave a larger --mem met them next.
+        string[] options = ["--gpus-per-run", "1", "--analysis-time", "10:00"];
+        const string Gpus = "warning: --gpus-per-run 1 asks Slurm for GPUs (--gres=gpu:1) but the runs use device cpu and will not use them";
+        const string AnalysisTime = "note: --analysis-time 10:00 limits no job: the pipeline declares no analysis, so none is queued";
+        var refused = Submit(smallLoginNode: false, ["--mem", "100M", .. options]);
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        int error = refused.Err.IndexOf("error: m.yaml:", StringComparison.Ordinal);
+        Assert.Contains("needs about 0.2 GiB; --mem 100M gives each task 0.1 GiB (give a larger --mem", refused.Err);
+        Assert.InRange(refused.Err.IndexOf(Gpus, StringComparison.Ordinal), 0, error - 1);
+        Assert.InRange(refused.Err.IndexOf(AnalysisTime, StringComparison.Ordinal), 0, error - 1);
+        Assert.DoesNotContain("#SBATCH", refused.Out);
+
+        // Given the --mem, the same, once each, and the tasks.
+        var fits = Submit(smallLoginNode: false, ["--mem", "1G", .. options]);
+        Assert.True(fits.Exit == 0, fits.Out + fits.Err);
+        Assert.Single(fits.Err.Split('\n'), line => line.StartsWith(Gpus, StringComparison.Ordinal));
+        Assert.Single(fits.Err.Split('\n'), line => line.StartsWith(AnalysisTime, StringComparison.Ordinal));
+        Assert.Contains("#SBATCH --mem=1G", fits.Out);
+    }
+
     string FakeSlurm(params (string Name, string Body)[] commands) =>
         Cluster.FakeSlurm.Path(Path.Combine(dir, $"bin-{Guid.NewGuid():N}"), commands);
 }
