@@ -58,18 +58,18 @@ public class ParallelParsingTests
     /// <summary>A document read is handed out before the next read that may wait on the source: a stalled stream (here: one
     /// that blocks until released after its first lines) does not hold back the documents already in hand.</summary>
     [Fact]
-    public void Documents_in_hand_come_out_while_the_source_stalls()
+    public async Task Documents_in_hand_come_out_while_the_source_stalls()
     {
         var lines = DataFiles.Bytes(DataFiles.Lines(DataFiles.Docs("s", 5, seed: 2)));
         using var release = new ManualResetEventSlim();
         var shards = ImmutableArray.Create(new Shard("stalling.jsonl"));
         using var events = ShardSequence.Read(shards, 0, 0, _ => new StallingStream(lines, release), "test", parseAhead: 8).GetEnumerator();
-        var got = new List<string>();
-        var reader = Task.Run(() => { while (got.Count < 5 && events.MoveNext()) if (events.Current.Document is { } d) got.Add(d.Id); });
-        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref got).Count == 5, TimeSpan.FromSeconds(20)),
-            $"{got.Count} of the 5 documents read before the stall came out");
+        int got = 0;   // documents out, counted by the reading task
+        var reader = Task.Run(() => { while (Volatile.Read(ref got) < 5 && events.MoveNext()) if (events.Current.Document is not null) Interlocked.Increment(ref got); });
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref got) == 5, TimeSpan.FromSeconds(20)),
+            $"{Volatile.Read(ref got)} of the 5 documents read before the stall came out");
         release.Set();
-        reader.Wait(TimeSpan.FromSeconds(20));
+        await reader.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
     /// <summary>Gives its bytes, then blocks the next read until released, then ends.</summary>
