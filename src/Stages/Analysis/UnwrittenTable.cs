@@ -50,9 +50,46 @@ public static class UnwrittenTable
         if (sweeps.Count == 0) return null;
         var target = sweeps.Count == 1 ? ShellWords.Quote(sweeps[0]) : "SWEEP";
         return $"table '{name}' is one the sweep's analysis writes (analysis.tables in its {ArtifactLayout.PipelineFile}), and it has not " +
-            $"written it yet: the analysis runs when the runs end, or `pipeline analyze {target}` runs it (after `run --no-analysis` or a " +
-            $"failed analysis; `pipeline status {target}` says where the sweep stands)" +
+            $"written it yet: " + (sweeps.Count == 1 ? Why(sweeps[0], target) : General(target)) +
             (sweeps.Count > 1 ? $"; the sweeps whose analysis writes it: {string.Join(", ", sweeps)}" : "");
+    }
+
+    /// <summary>Said where the sweep's records do not tell which case it is (or several sweeps are queried): true of each.</summary>
+    static string General(string target) =>
+        "a `pipeline run` (without --no-analysis) analyses when its runs end, and a submission's analysis job after its array; " +
+        $"otherwise (trained with --no-analysis, an analysis job sbatch refused, an analysis that failed or was stopped) `pipeline analyze {target}` " +
+        $"writes it (`pipeline status {target}` says where the sweep stands)";
+
+    /// <summary>Why one sweep's analysis has not written the table, as far as its own records tell: the holder of its lock
+    /// (a local run, with or without --no-analysis, or an analysis writing now), the latest analysis's outcome, and its
+    /// latest submission (an analysis job queued, or none: sbatch refused it, as `status` reads it). Else <see cref="General"/>.</summary>
+    static string Why(string sweep, string target)
+    {
+        var status = $"`pipeline status {target}` shows how far the runs are";
+        var holder = SweepLock.IsHeld(sweep) ? SweepLock.Holder(sweep) : null;
+        if (holder is not null && SweepLock.IsAnalysis(holder) && !SweepLock.IsReading(holder))
+            return $"an analysis is writing the sweep's tables now ({holder}): query it again once that ends";
+        if (holder is not null && SweepLock.IsTrainingOnly(holder))
+            return $"it is being trained with --no-analysis ({holder}), which runs no analysis: `pipeline analyze {target}` writes it once the runs end ({status})";
+        if (holder is not null && SweepLock.IsTraining(holder))
+            return $"it is being trained{(holder.Length > 0 ? $" ({holder})" : "")}, and the analysis runs when the runs end ({status})";
+        if (AnalysisOutcome.Read(sweep) is { State: "failed" })
+            return $"its last analysis failed (`pipeline status {target}` says why): `pipeline analyze {target}` runs it again";
+        Cluster.SlurmSubmission? latest;
+        try { latest = Cluster.SlurmSubmission.All(sweep).LastOrDefault(); }
+        catch (Exception e) when (e is IOException or ArtifactException or UnauthorizedAccessException) { return General(target); }
+        if (latest is { ArrayJobId: { } array, AnalysisJobId: null, WithoutAnalysis: false })
+            return $"its submission ({Path.Combine(Cluster.SlurmSubmission.Folder, $"submit-{latest.Number}")}, array job {array}) queued no analysis job " +
+                $"(sbatch refused it): `pipeline analyze {target}` writes it once the runs end ({status})";
+        if (latest is { AnalysisJobId: { } job })
+            return $"its submission's analysis job {job} writes it after the array's runs end, or `pipeline analyze {target}` where that job " +
+                $"did not run or failed (`pipeline status {target}` says where the sweep stands)";
+        // Nothing was submitted and no local run holds the sweep (one holds it while it trains and analyses): none will analyse
+        // it by itself. Which it was (--no-analysis, a run stopped, an analysis killed) no record keeps once the process is gone.
+        if (latest is null)
+            return "no `pipeline run` is training the sweep now, and it was not submitted, so no analysis follows by itself (it was trained with " +
+                $"--no-analysis, or its runs or its analysis were stopped): `pipeline analyze {target}` writes it";
+        return General(target);
     }
 
     /// <summary>A failed analysis as its outcome records it: a step that read a table the runs write but none has written,

@@ -165,9 +165,10 @@ public class QueryCommandTests() : InTempFolder("query-command-")
     {
         var sweep = await Sweep("s");   // runs' metrics only, no analysis/ yet
         File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "pipeline.yaml"));   // declares floor_gap
+        // No process holds the sweep and it was never submitted: no analysis follows by itself.
         var note = $"note: table 'floor_gap' is one the sweep's analysis writes (analysis.tables in its pipeline.yaml), and it has not written it " +
-            $"yet: the analysis runs when the runs end, or `pipeline analyze {sweep}` runs it (after `run --no-analysis` or a failed analysis; " +
-            $"`pipeline status {sweep}` says where the sweep stands)";
+            $"yet: no `pipeline run` is training the sweep now, and it was not submitted, so no analysis follows by itself (it was trained with " +
+            $"--no-analysis, or its runs or its analysis were stopped): `pipeline analyze {sweep}` writes it";
 
         var missing = Query(sweep, "SELECT * FROM floor_gap");
         Assert.Equal(2, missing.Exit);
@@ -186,6 +187,44 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         var written = Query(sweep, "SELECT x FROM floor_gap");
         Assert.True(written.Exit == 0, written.Err);
         Assert.Equal("  x\n---\n0.5\n", written.Out);
+    }
+
+    /// <summary>The note said "the analysis runs when the runs end" of every sweep, though none runs after `run --no-analysis`
+    /// nor after a submission whose analysis job sbatch refused: it says what the sweep's own records tell (its lock's holder,
+    /// its latest submission, its analysis's outcome).</summary>
+    [Fact]
+    public async Task An_unwritten_analysis_table_note_says_what_the_sweeps_records_tell_of_why()
+    {
+        var sweep = await Sweep("s");
+        File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "pipeline.yaml"));   // declares floor_gap
+        const string prefix = "note: table 'floor_gap' is one the sweep's analysis writes (analysis.tables in its pipeline.yaml), and it has not written it yet: ";
+        string Note() => Query(sweep, "SELECT * FROM floor_gap").Err.Split('\n').Single(l => l.StartsWith("note:", StringComparison.Ordinal)).TrimEnd();
+        var status = $"(`pipeline status {sweep}` shows how far the runs are)";
+
+        using (var held = SweepLock.Acquire(sweep, SweepLock.ForTrainingOnly))   // a `run --no-analysis` training it
+        {
+            var note = Note();
+            Assert.StartsWith(prefix + "it is being trained with --no-analysis (pid ", note);
+            Assert.EndsWith($"(training, --no-analysis)), which runs no analysis: `pipeline analyze {sweep}` writes it once the runs end {status}", note);
+            Assert.DoesNotContain("the analysis runs when", note);
+        }
+        using (var held = SweepLock.Acquire(sweep))   // a plain `run`: its analysis follows
+            Assert.EndsWith($"), and the analysis runs when the runs end {status}", Note());
+
+        // A submission whose analysis job sbatch refused: its array job recorded, no analysis job.
+        var submission = new Retention.Cluster.SlurmSubmission(1, sweep, Path.Combine(dir, "artifacts"), null, dir, [["a"], ["b"]],
+            new Retention.Cluster.SlurmResources(), DateTime.UtcNow.ToString("o"), ArrayJobId: "4242");
+        await submission.SaveAsync();
+        Assert.Equal(prefix + $"its submission ({Path.Combine("slurm", "submit-1")}, array job 4242) queued no analysis job (sbatch refused it): " +
+            $"`pipeline analyze {sweep}` writes it once the runs end {status}", Note());
+        // One that queued it: that job writes it.
+        await (submission with { AnalysisJobId = "4243" }).SaveAsync();
+        Assert.Equal(prefix + $"its submission's analysis job 4243 writes it after the array's runs end, or `pipeline analyze {sweep}` where that job " +
+            $"did not run or failed (`pipeline status {sweep}` says where the sweep stands)", Note());
+
+        // A failed analysis: analyze runs it again.
+        await AnalysisOutcome.RecordAsync(sweep, "failed", "boom");
+        Assert.Equal(prefix + $"its last analysis failed (`pipeline status {sweep}` says why): `pipeline analyze {sweep}` runs it again", Note());
     }
 
     [Fact]
