@@ -34,6 +34,32 @@ public class HttpSourceTests
         return [.. source.Read(from).Take(take).Select(d => d.Document)];
     }
 
+    /// <summary>A stop (Ctrl+C) during a retry wait longer than the bound ends the read at once, as a gzip or line reader reads
+    /// the shard: synchronously, with no token of its own (the stream's stop). `data tokenize` and a run cannot show it from
+    /// outside (their tokenizer leaves a feeder inside its source after a stop and the process ends), so it is checked here.</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_stop_during_a_long_retry_wait_ends_a_read_without_a_token_of_its_own_at_once()
+    {
+        var files = new Dictionary<string, byte[]> { ["s.json.gz"] = DataFiles.Gzip(DataFiles.Bytes(DataFiles.Lines(DataFiles.Docs("h", 5)))) };
+        // Every answer asks for a 30 s wait (Retry-After), which the stream honours from the first retry.
+        await using var server = new LoopbackHttpServer(files, _ => new HttpReply.Status(503, RetryAfterSeconds: 30));
+        using var http = ResumableHttpStream.CreateClient();
+        using var stop = new CancellationTokenSource();
+        var waiting = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stream = new ResumableHttpStream(http, new Uri(server.Url("s.json.gz")), HttpRetryPolicy.Default,
+            notice: n => waiting.TrySetResult(n), stop: stop.Token);
+
+        var read = Task.Run(() => stream.Read(new byte[64], 0, 64));
+        Assert.EndsWith("retry 1 of 7 in 30 s", await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        stop.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+        // Moments; a wait that ignored the stop ends after its 30 s.
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.Single(server.Requests);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_healthy_server_streams_each_shard_in_one_request()
     {

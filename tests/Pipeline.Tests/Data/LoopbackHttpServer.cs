@@ -20,7 +20,9 @@ abstract record HttpReply
     /// sends it (a reader then keeps making progress for a while).</summary>
     public sealed record Serve(long? DropAfter = null, bool Reset = false, long? StallAfter = null, bool IgnoreRange = false,
         string? ETag = "\"v1\"", byte[]? Replaced = null, DateTimeOffset? LastModified = null, TimeSpan? Trickle = null) : HttpReply;
-    public sealed record Status(int Code) : HttpReply;
+    /// <summary>An error status, with a Retry-After of <paramref name="RetryAfterSeconds"/> where given (a client honouring it
+    /// waits that long, longer than its own backoff).</summary>
+    public sealed record Status(int Code, int? RetryAfterSeconds = null) : HttpReply;
     public static readonly HttpReply Normal = new Serve();
 }
 
@@ -90,7 +92,8 @@ sealed class LoopbackHttpServer : IAsyncDisposable
             if (reply is HttpReply.Status s || !_files.ContainsKey(path))
             {
                 var code = reply is HttpReply.Status st ? st.Code : 404;
-                await Write(stream, $"HTTP/1.1 {code} Scripted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", ct);
+                var retryAfter = reply is HttpReply.Status { RetryAfterSeconds: { } after } ? $"Retry-After: {after}\r\n" : "";
+                await Write(stream, $"HTTP/1.1 {code} Scripted\r\n{retryAfter}Content-Length: 0\r\nConnection: close\r\n\r\n", ct);
                 return;
             }
             var serve = (HttpReply.Serve)reply;
