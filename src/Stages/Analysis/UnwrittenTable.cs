@@ -67,17 +67,20 @@ public static class UnwrittenTable
     {
         var status = $"`pipeline status {target}` shows how far the runs are";
         var holder = SweepLock.IsHeld(sweep) ? SweepLock.Holder(sweep) : null;
-        if (holder is not null && SweepLock.IsAnalysis(holder) && !SweepLock.IsReading(holder))
+        // `analyze`'s hold only: an `advise` writes its advice there, not the analysis's tables.
+        if (holder is not null && SweepLock.IsAnalysis(holder) && !SweepLock.IsAdvice(holder) && !SweepLock.IsReading(holder))
             return $"an analysis is writing the sweep's tables now ({holder}): query it again once that ends";
         if (holder is not null && SweepLock.IsTrainingOnly(holder))
             return $"it is being trained with --no-analysis ({holder}), which runs no analysis: `pipeline analyze {target}` writes it once the runs end ({status})";
         if (holder is not null && SweepLock.IsTraining(holder))
             return $"it is being trained{(holder.Length > 0 ? $" ({holder})" : "")}, and the analysis runs when the runs end ({status})";
-        if (AnalysisOutcome.Read(sweep) is { State: "failed" })
-            return $"its last analysis failed (`pipeline status {target}` says why): `pipeline analyze {target}` runs it again";
         Cluster.SlurmSubmission? latest;
         try { latest = Cluster.SlurmSubmission.All(sweep).LastOrDefault(); }
         catch (Exception e) when (e is IOException or ArtifactException or UnauthorizedAccessException) { return General(target); }
+        // A failure recorded before the latest submission is that submission's past, not what comes of it (as `status` reads it).
+        if (AnalysisOutcome.Read(sweep) is { State: "failed" } failed && (latest is null || !DateTime.TryParse(latest.Submitted, null,
+                System.Globalization.DateTimeStyles.RoundtripKind, out var submitted) || failed.FinishedUtc > submitted.ToUniversalTime()))
+            return $"its last analysis failed (`pipeline status {target}` says why): `pipeline analyze {target}` runs it again";
         if (latest is { ArrayJobId: { } array, AnalysisJobId: null, WithoutAnalysis: false })
             return $"its submission ({Path.Combine(Cluster.SlurmSubmission.Folder, $"submit-{latest.Number}")}, array job {array}) queued no analysis job " +
                 $"(sbatch refused it): `pipeline analyze {target}` writes it once the runs end ({status})";

@@ -225,6 +225,13 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         // A failed analysis: analyze runs it again.
         await AnalysisOutcome.RecordAsync(sweep, "failed", "boom");
         Assert.Equal(prefix + $"its last analysis failed (`pipeline status {sweep}` says why): `pipeline analyze {sweep}` runs it again", Note());
+        // A submission after that failure is what comes next: its analysis job refused, nothing follows by itself.
+        await (submission with { Number = 2, Submitted = DateTime.UtcNow.AddSeconds(1).ToString("o") }).SaveAsync();
+        Assert.Equal(prefix + $"its submission ({Path.Combine("slurm", "submit-2")}, array job 4242) queued no analysis job (sbatch refused it): " +
+            $"`pipeline analyze {sweep}` writes it once the runs end {status}", Note());
+        // An `advise` writing its advice there does not write the analysis's tables.
+        using (var held = SweepLock.Acquire(sweep, SweepLock.ForAdvice))
+            Assert.Contains("queued no analysis job (sbatch refused it)", Note());
     }
 
     [Fact]
