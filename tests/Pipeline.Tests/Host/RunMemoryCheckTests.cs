@@ -321,6 +321,29 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         Assert.False(File.Exists(Path.Combine(Sweep, "runs", "seed-1", "status.json")), "nothing trained");
     }
 
+    /// <summary>A resume under a changed spec, then one with seed-0's first table lost (put back after): each refused for that
+    /// (exit 2), without the memory error (<paramref name="memoryWords"/>) that more memory or fewer runs would mend.</summary>
+    void RefusedForChangedSpecThenLostTable(Func<string[], (int Exit, string Out, string Err)> resume, string memoryWords)
+    {
+        var changed = resume(["--set", "train.lr=0.002"]);
+        Assert.True(changed.Exit == 2, changed.Out + changed.Err);
+        Assert.Contains($"error: continuing runs of {Path.Combine("artifacts", "mem")} would train them under another spec or on other data " +
+                        "than they started with:\n  seed-0: train.lr: ", changed.Err);
+        Assert.DoesNotContain(memoryWords, changed.Err);
+
+        var seed0 = Path.Combine(Sweep, "runs", "seed-0");
+        var table = PipelineRunner.ReadStatus(seed0)!.Tables![0];
+        var tableFile = Path.Combine(seed0, table + ".arrow");
+        var kept = File.ReadAllBytes(tableFile);
+        File.Delete(tableFile);
+        var lost = resume([]);
+        Assert.True(lost.Exit == 2, lost.Out + lost.Err);
+        Assert.Contains($"1 completed run of {Path.Combine("artifacts", "mem")} no longer has every table it wrote, and --resume would " +
+                        $"keep it as it is, so the analysis would leave its rows out without saying so: seed-0 ({table}.arrow is missing)", lost.Err);
+        Assert.DoesNotContain(memoryWords, lost.Err);
+        File.WriteAllBytes(tableFile, kept);
+    }
+
     [Fact]
     public async Task A_resume_refused_anyway_says_why_instead_of_advising_fewer_seeds()
     {
@@ -332,23 +355,7 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         (int Exit, string Out, string Err) Resume(params string[] more) =>
             Cli(HalfGiB, seeds, ["run", "m.yaml", "--resume", "--jobs", "1", "--no-analysis", .. more]);
 
-        var changed = Resume("--set", "train.lr=0.002");
-        Assert.True(changed.Exit == 2, changed.Out + changed.Err);
-        Assert.Contains($"error: continuing runs of {Path.Combine("artifacts", "mem")} would train them under another spec or on other data " +
-                        "than they started with:\n  seed-0: train.lr: ", changed.Err);
-        Assert.DoesNotContain("train at once", changed.Err);
-
-        var seed0 = Path.Combine(Sweep, "runs", "seed-0");
-        var table = PipelineRunner.ReadStatus(seed0)!.Tables![0];
-        var tableFile = Path.Combine(seed0, table + ".arrow");
-        var kept = File.ReadAllBytes(tableFile);
-        File.Delete(tableFile);
-        var lost = Resume();
-        Assert.True(lost.Exit == 2, lost.Out + lost.Err);
-        Assert.Contains($"1 completed run of {Path.Combine("artifacts", "mem")} no longer has every table it wrote, and --resume would " +
-                        $"keep it as it is, so the analysis would leave its rows out without saying so: seed-0 ({table}.arrow is missing)", lost.Err);
-        Assert.DoesNotContain("train at once", lost.Err);
-        File.WriteAllBytes(tableFile, kept);
+        RefusedForChangedSpecThenLostTable(more => Resume(more), memoryWords: "train at once");
 
         using (SweepLock.Acquire(Sweep))
         {
@@ -376,23 +383,7 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         (int Exit, string Out, string Err) Resume(params string[] more) =>
             Cli(HalfGiBLimit, seeds, ["run", "m.yaml", "--resume", "--no-analysis", .. more]);
 
-        var changed = Resume("--set", "train.lr=0.002");
-        Assert.True(changed.Exit == 2, changed.Out + changed.Err);
-        Assert.Contains($"error: continuing runs of {Path.Combine("artifacts", "mem")} would train them under another spec or on other data " +
-                        "than they started with:\n  seed-0: train.lr: ", changed.Err);
-        Assert.DoesNotContain("needs about", changed.Err);
-
-        var seed0 = Path.Combine(Sweep, "runs", "seed-0");
-        var table = PipelineRunner.ReadStatus(seed0)!.Tables![0];
-        var tableFile = Path.Combine(seed0, table + ".arrow");
-        var kept = File.ReadAllBytes(tableFile);
-        File.Delete(tableFile);
-        var lost = Resume();
-        Assert.True(lost.Exit == 2, lost.Out + lost.Err);
-        Assert.Contains($"1 completed run of {Path.Combine("artifacts", "mem")} no longer has every table it wrote, and --resume would " +
-                        $"keep it as it is, so the analysis would leave its rows out without saying so: seed-0 ({table}.arrow is missing)", lost.Err);
-        Assert.DoesNotContain("needs about", lost.Err);
-        File.WriteAllBytes(tableFile, kept);
+        RefusedForChangedSpecThenLostTable(more => Resume(more), memoryWords: "needs about");
 
         // With neither, the memory is said, before anything trains.
         var tooBig = Resume();
