@@ -23,6 +23,8 @@ internal static class RunRefusals
         {
             var sweepDir = PipelineRunner.SweepDir(pipeline, artifacts);
             RequireFolder(sweepDir, artifacts);
+            // Said where run says them when the runs fit, before the device and the holder: a smaller run would meet them next.
+            Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);
             BeforeMemory(pipeline, sweepDir);
             // The groups' check asks the same (ResumeRefusals.Pending); the runner's own check comes too late to be said first.
             if (resume) ResumeRefusals.Require(pipeline, sweepDir, pipeline.BaseDirectory);

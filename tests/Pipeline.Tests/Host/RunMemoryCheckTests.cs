@@ -182,6 +182,22 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         }
     }
 
+    /// <summary>The analysis's warnings (here: a table mixing the swept widths) are said before a memory refusal, as before
+    /// training when the runs fit: a smaller batch leaves them, and the old source said the refusal alone, so the user met them next.</summary>
+    [Fact]
+    public void A_run_too_large_alone_is_refused_after_the_analysis_warnings_a_smaller_run_would_leave()
+    {
+        var widths = TooLargeAlone[0] + "sweep:\n  synthetic.width: [4, 8]\nanalysis:\n  tables:\n    - name: t\n      sql: SELECT count(*) AS n FROM metrics\n";
+        const string Warning = "warning: m.yaml: analysis table 't' (analysis.tables[0]) has no column 'width', although the sweep varies synthetic.width over 2 values";
+        var refused = Cli(HalfGiBLimit, widths, "run", "m.yaml");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        int error = refused.Err.IndexOf("error: m.yaml:3:", StringComparison.Ordinal);
+        Assert.Contains("needs about 1 GiB; this machine has 0.5 GiB (", refused.Err);
+        Assert.InRange(refused.Err.IndexOf(Warning, StringComparison.Ordinal), 0, error - 1);
+        Assert.Single(refused.Err.Split('\n'), line => line.StartsWith(Warning, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), "refused before anything was written");
+    }
+
     [Fact]
     public void A_run_too_large_alone_of_a_sweep_another_process_holds_is_refused_for_that()
     {
