@@ -38,13 +38,11 @@ public static class RunCommand
                 // A run refused for its memory here is refused instead for a file in its folder's way, a missing device, a held
                 // sweep or what its --resume refuses, where it has one.
                 var pipeline = RunRefusals.Load(opts, r, checkAnalysis: !r.GetValue(noAnalysis), memory, r.GetValue(artifacts)!, resume: r.GetValue(resume));
-                var sweepDir = PipelineRunner.SweepDir(pipeline, r.GetValue(artifacts)!);
-                RunRefusals.RequireFolder(sweepDir, r.GetValue(artifacts)!);
-                Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change
+                // A file in the folder's way, the analysis's warnings, a missing device, a held sweep: said whatever the memory below.
+                var sweepDir = RunRefusals.BeforeMemory(pipeline, r.GetValue(artifacts)!);
                 if (pipeline.Spec.TrainsModel) TorchThreads.Apply(r.GetValue(threads));
                 int parallelJobs = r.GetValue(jobs) > 0 ? r.GetValue(jobs)
                     : ConcurrentJobs.Default(pipeline.Runs, r.GetValue(threads), Environment.ProcessorCount);
-                RunRefusals.BeforeMemory(pipeline, sweepDir);   // a missing device, a held sweep: said whatever the memory below
                 // Loading checked each run alone; this process holds its groups, and --jobs of them at once (a resume's: the runs
                 // it trains, its checkpoints' as they were saved).
                 if (MachineMemoryCheck.Error(pipeline, parallelJobs, memory, jobsGiven: r.GetValue(jobs) > 0,

@@ -21,11 +21,7 @@ internal static class RunRefusals
     public static LoadedPipeline Load(PipelineOptions opts, ParseResult r, bool checkAnalysis, MemoryBudget memory, string artifacts, bool resume) =>
         opts.Load(r, checkAnalysis: checkAnalysis, memory: memory, beforeMemoryRefusal: pipeline =>
         {
-            var sweepDir = PipelineRunner.SweepDir(pipeline, artifacts);
-            RequireFolder(sweepDir, artifacts);
-            // Said where run says them when the runs fit, before the device and the holder: a smaller run would meet them next.
-            Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);
-            BeforeMemory(pipeline, sweepDir);
+            var sweepDir = BeforeMemory(pipeline, artifacts);
             // The groups' check asks the same (ResumeRefusals.Pending); the runner's own check comes too late to be said first.
             if (resume) ResumeRefusals.Require(pipeline, sweepDir, pipeline.BaseDirectory);
         });
@@ -37,12 +33,19 @@ internal static class RunRefusals
         if (SweepFolder.Problem(sweepDir, artifacts) is { } inTheWay) throw new UsageException(inTheWay);
     }
 
-    /// <summary>Refuses a sweep this machine cannot train whatever its memory (the runner's lock says the held sweep again).</summary>
+    /// <summary>What `run` says before any memory verdict, in its order, whether the runs fit or the load is about to refuse
+    /// one for its memory: a file in the sweep folder's way, the analysis's warnings (a smaller run would meet them next), a
+    /// device this machine lacks, a held sweep (the runner's lock says it again). Returns the sweep's folder.</summary>
+    /// <exception cref="UsageException">A file is where the sweep's folder goes (exit 2).</exception>
     /// <exception cref="Training.DeviceUnavailableException">A run asks for a device this machine lacks (exit 2).</exception>
     /// <exception cref="Artifacts.SweepLockedException">A live process holds the sweep or one of its runs' folders (exit 1).</exception>
-    public static void BeforeMemory(LoadedPipeline pipeline, string sweepDir)
+    public static string BeforeMemory(LoadedPipeline pipeline, string artifacts)
     {
+        var sweepDir = PipelineRunner.SweepDir(pipeline, artifacts);
+        RequireFolder(sweepDir, artifacts);
+        Errors.Warn(pipeline.SourceName, pipeline.AnalysisWarnings);   // before training, when the sweep can still change
         SweepDevices.Require(pipeline);
         SweepHolds.ThrowIfHeld(pipeline, sweepDir);
+        return sweepDir;
     }
 }
