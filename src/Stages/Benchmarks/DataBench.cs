@@ -5,8 +5,10 @@ using Retention.Data;
 namespace Retention.Benchmarks;
 
 /// <summary>One measurement of `pipeline bench data` (<paramref name="Repeat"/>: which of the repeated measurements).</summary>
+/// <param name="CpuSeconds">The process's CPU seconds over the measurement, every thread (GC and JIT included): unlike the
+/// wall clock, little changed by other work on a shared machine, and what bounds the stream on the raw tokenizer's cores.</param>
 public sealed record DataBenchRow(string Timestamp, string Path, int Threads, long Tokens, long Documents, double Seconds,
-    double TokensPerSecond, int Repeat = 0);
+    double TokensPerSecond, int Repeat = 0, double CpuSeconds = 0);
 
 /// <summary>
 /// Tokens/s of the whole data stage (read, decompress, parse, tokenize, pack, batch, inject),
@@ -53,7 +55,7 @@ public static class DataBench
             : $"the stream parses up to {Messages.Counted.Of(parseAhead, "line")} ahead on the thread pool (--parse-ahead)");
         foreach (var threads in c.Threads)
         {
-            List<double> ratios = [], libraryRatios = [];
+            List<double> ratios = [], libraryRatios = [], cpuRatios = [];
             var warmRaw = Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, libraryAlone: false, ct);
             Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, libraryAlone: true, ct);
             if (Stream(c, tokenizer, threads, stamp, -1, null, ct).Tokens == 0) throw TooFewTokens(c, warmRaw);
@@ -67,13 +69,16 @@ public static class DataBench
                 tokens ??= collected;
                 ratios.Add(row.TokensPerSecond / rawRow.TokensPerSecond);
                 libraryRatios.Add(row.TokensPerSecond / libraryRow.TokensPerSecond);
+                cpuRatios.Add(TokensPerCpuSecond(row) / TokensPerCpuSecond(rawRow));
                 log($"{Messages.Counted.Of(threads, "thread")}, #{repeat + 1}: raw tokenizer {rawRow.TokensPerSecond / 1e6:F2} M tokens/s (the library's alone " +
                     $"{libraryRow.TokensPerSecond / 1e6:F2}); text → batches {row.TokensPerSecond / 1e6:F2} M tokens/s = {ratios[^1]:F2} of the raw tokenizer, " +
-                    $"{libraryRatios[^1]:F2} of the library's ({row.Tokens:N0} tokens in rows of seq_len + 1, {row.Documents} documents, {row.Seconds:F2}s)");
+                    $"{libraryRatios[^1]:F2} of the library's ({row.Tokens:N0} tokens in rows of seq_len + 1, {row.Documents} documents, {row.Seconds:F2}s); " +
+                    $"per CPU second {cpuRatios[^1]:F2} of the raw tokenizer's tokens ({row.CpuSeconds:F2} against {rawRow.CpuSeconds:F2} CPU s)");
                 rows.AddRange([rawRow, libraryRow, row]);
             }
             log($"{Messages.Counted.Of(threads, "thread")}: text → batches at {Median(ratios):F2} of the raw tokenizer (median of {ratios.Count}; " +
-                $"{ratios.Min():F2}–{ratios.Max():F2}), {Median(libraryRatios):F2} of the library tokenizer alone ({libraryRatios.Min():F2}–{libraryRatios.Max():F2})");
+                $"{ratios.Min():F2}–{ratios.Max():F2}), {Median(libraryRatios):F2} of the library tokenizer alone ({libraryRatios.Min():F2}–{libraryRatios.Max():F2}); " +
+                $"per CPU second it moves {Median(cpuRatios):F2} of the raw tokenizer's tokens ({cpuRatios.Min():F2}–{cpuRatios.Max():F2}), the most it can reach on the same busy cores");
         }
         rows.Add(await PretokenizedAsync(tokens!, stamp, log, ct));
         return rows;
@@ -121,13 +126,14 @@ public static class DataBench
             using var lease = tokenizer.Rent();
             return lease.Encoder.Library.EncodeToIds(text).Count;
         }
-        var clock = Stopwatch.StartNew();
+        var clock = new WallAndCpuClock();
         long count = 0;
         for (int e = 0; e < epochs; e++)
             Parallel.ForEach(texts, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct },
                 () => 0L, (text, _, sum) => sum + Count(text) + 1, sum => Interlocked.Add(ref count, sum));
+        var (seconds, cpu) = (clock.Seconds, clock.CpuSeconds);
         return new(stamp, libraryAlone ? "library tokenizer" : "raw tokenizer", threads, count, (long)texts.Count * epochs,
-            clock.Elapsed.TotalSeconds, count / clock.Elapsed.TotalSeconds, repeat);
+            seconds, count / seconds, repeat, cpu);
     }
 
     /// <summary>The whole text path, shards to injected batches, with <paramref name="threads"/> tokenizer workers.</summary>
@@ -140,7 +146,7 @@ public static class DataBench
             Tasks(c),
             Seed: 0,
             ParseAhead: c.ParseAhead);
-        var clock = Stopwatch.StartNew();
+        var clock = new WallAndCpuClock();
         long count = 0, docs = 0;
         foreach (var batch in DataStream.Open(spec, c.BaseDirectory, new DataQualityLog(), ct: ct, tokenizer: tokenizer))
         {
@@ -148,8 +154,13 @@ public static class DataBench
             docs = batch.After.Packer.DocumentIndex;
             collected?.AddRange(batch.Batch.Tokens);
         }
-        return new(stamp, "text", threads, count, docs, clock.Elapsed.TotalSeconds, count / clock.Elapsed.TotalSeconds, repeat);
+        var (seconds, cpu) = (clock.Seconds, clock.CpuSeconds);
+        return new(stamp, "text", threads, count, docs, seconds, count / seconds, repeat, cpu);
     }
+
+    /// <summary>Tokens a measurement moved per CPU second of the process: the stream's reading, parsing and packing cost CPU
+    /// the raw tokenizer does not spend, so on cores both keep busy the ratio of these is the stream's ceiling.</summary>
+    static double TokensPerCpuSecond(DataBenchRow row) => row.Tokens / Math.Max(row.CpuSeconds, 1e-3);
 
     static double Median(List<double> xs)
     {
@@ -168,14 +179,15 @@ public static class DataBench
             var source = PretokenizedSource.Create(
                 new DataSourceSpec { Paths = [file], Format = "pretokenized", TokenDtype = "uint32", ShuffleShards = false },
                 dir, 0, new DataQualityLog());
-            var clock = Stopwatch.StartNew();
+            var clock = new WallAndCpuClock();
             long count = 0;
             foreach (var chunk in source.ReadTokens())
             {
                 ct.ThrowIfCancellationRequested();
                 count += chunk.Tokens.Length;
             }
-            var row = new DataBenchRow(stamp, "pretokenized", 1, count, 0, clock.Elapsed.TotalSeconds, count / clock.Elapsed.TotalSeconds);
+            var (seconds, cpu) = (clock.Seconds, clock.CpuSeconds);
+            var row = new DataBenchRow(stamp, "pretokenized", 1, count, 0, seconds, count / seconds, CpuSeconds: cpu);
             log($"pre-tokenized uint32 file → tokens: {row.TokensPerSecond / 1e6:F1} M tokens/s ({count:N0} tokens, {row.Seconds:F2}s)");
             return row;
         }
@@ -194,7 +206,7 @@ public static class DataBench
     public static readonly RecordBatchBuilder<DataBenchRow> Table = new RecordBatchBuilder<DataBenchRow>()
         .Utf8("timestamp", r => r.Timestamp).Utf8("path", r => r.Path).Int32("threads", r => r.Threads)
         .Int64("tokens", r => r.Tokens).Int64("documents", r => r.Documents).Float64("seconds", r => r.Seconds)
-        .Float64("tokens_per_s", r => r.TokensPerSecond).Int32("repeat", r => r.Repeat);
+        .Float64("tokens_per_s", r => r.TokensPerSecond).Int32("repeat", r => r.Repeat).Float64("cpu_seconds", r => r.CpuSeconds);
 
     public static Task<string> RecordAsync(IReadOnlyList<DataBenchRow> rows, string artifactsRoot) =>
         BenchRecords.WriteAsync(artifactsRoot, "data", Table, rows);

@@ -58,6 +58,11 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         // is short of it by its last part-batch alone.
         Assert.InRange((long)raw[0]["tokens"]! - streamed, 0, 65 * 2 - 1);
         Assert.All(rows, r => Assert.True((double)r["tokens_per_s"]! > 0));
+        // Each measurement records the CPU seconds it took, not the process's since it started (a second or more of start-up
+        // and tokenizer loading before any of these millisecond measurements): no more than its cores could give in its wall
+        // time, within the kernel's 10 ms accounting tick.
+        Assert.All(rows, r => Assert.InRange((double)r["cpu_seconds"]!, 0, (double)r["seconds"]! * Environment.ProcessorCount + 0.025));
+        Assert.Contains("per CPU second it moves ", output);
         // The pre-tokenized file is written from the stream's rows (64 inputs + the last target each) and read back whole.
         Assert.Equal(streamed, (long)rows.Single(r => (string?)r["path"] == "pretokenized")["tokens"]!);
 
