@@ -8,9 +8,9 @@ namespace Retention.Tests.Host;
 /// Ctrl+C while a run waits to retry a shard the server will not give (HTTP 503 every time): the run's shard reader took
 /// no stop token, so it went on retrying (over a minute of waits) and ended with the server's error as a failed run. It now
 /// stops within the wait it is in, as an interrupted run (exit 130), for a data run and for an OLMo run (whose held-out
-/// documents are read before training). A retry wait that ignored the stop would pass here too (checked: the run's tokenizer
-/// leaves its feeder inside the source after a stop, and the process ends); HttpSourceTests.A_stop_during_a_long_retry_wait...
-/// checks the wait itself.
+/// documents are read before training). A run's shard reader that dropped the stop would pass here too (checked: the run's
+/// tokenizer leaves its feeder inside the source after a stop, and the process ends); HttpRetryPretokenizedStopTests, whose
+/// source is read without that tokenizer, fails then, and HttpSourceTests.A_stop_during_a_long_retry_wait... checks the wait itself.
 /// </summary>
 public class HttpRetryRunStopTests() : InTempFolder("http-retry-run-stop-")
 {
