@@ -39,7 +39,9 @@ sealed class CliProcess : IDisposable
         info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
         // One LibTorch thread per process where --threads leaves it to LibTorch: two test classes run at once (AssemblyInfo).
         info.Environment["OMP_NUM_THREADS"] = "1";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) info.Environment[name] = value;
+        // Null unsets a variable the child would inherit (set to null, it may be passed on as empty, not removed).
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            if (value is null) info.Environment.Remove(name); else info.Environment[name] = value;
         var p = new Process { StartInfo = info };
         var cli = new CliProcess(p);
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (cli.output) cli.output.AppendLine(e.Data); };
