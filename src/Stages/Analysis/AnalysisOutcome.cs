@@ -67,6 +67,19 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }
 
+    /// <summary>When the latest analysis of the sweep started or ended, whatever became of it (a <see cref="Started"/> record
+    /// too: an analysis killed began after what came before it); null where none has run or the record does not parse.</summary>
+    public static DateTime? LatestUtc(string sweepDir)
+    {
+        try
+        {
+            var outcome = JsonSerializer.Deserialize<AnalysisOutcome>(File.ReadAllText(PathOf(sweepDir)), RecordJson.Options);
+            return outcome is not null && DateTime.TryParse(outcome.Finished, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+                ? at.ToUniversalTime() : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
+    }
+
     /// <summary>Forgets the last outcome as an analysis starts: a <see cref="Started"/> record in its place (deleted where
     /// even that cannot be written, so an earlier "completed" never stands over tables being rewritten).</summary>
     public static void Begin(string sweepDir)

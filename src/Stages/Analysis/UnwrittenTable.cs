@@ -61,15 +61,16 @@ public static class UnwrittenTable
         $"writes it (`pipeline status {target}` says where the sweep stands)";
 
     /// <summary>Why one sweep's analysis has not written the table, as far as its own records tell: the holder of its lock
-    /// (a local run, with or without --no-analysis, or an analysis writing now), the latest analysis's outcome, and its
-    /// latest submission (an analysis job queued, or none: sbatch refused it, as `status` reads it). Else <see cref="General"/>.</summary>
+    /// (a local run, with or without --no-analysis, or an analysis writing now), then the latest of: a
+    /// `run --no-analysis` (<see cref="NoAnalysisRun"/>), the latest analysis's outcome and the latest submission (an analysis
+    /// job queued, or none: sbatch refused it, as `status` reads it). Else <see cref="General"/>.</summary>
     static string Why(string sweep, string target)
     {
-        var status = $"`pipeline status {target}` shows how far the runs are";
         var holder = SweepLock.IsHeld(sweep) ? SweepLock.Holder(sweep) : null;
         // `analyze`'s hold only: an `advise` writes its advice there, not the analysis's tables.
         if (holder is not null && SweepLock.IsAnalysis(holder) && !SweepLock.IsAdvice(holder) && !SweepLock.IsReading(holder))
             return $"an analysis is writing the sweep's tables now ({holder}): query it again once that ends";
+        var status = $"`pipeline status {target}` shows how far the runs are";
         if (holder is not null && SweepLock.IsTrainingOnly(holder))
             return $"it is being trained with --no-analysis ({holder}), which runs no analysis: `pipeline analyze {target}` writes it once the runs end ({status})";
         if (holder is not null && SweepLock.IsTraining(holder))
@@ -77,9 +78,15 @@ public static class UnwrittenTable
         Cluster.SlurmSubmission? latest;
         try { latest = Cluster.SlurmSubmission.All(sweep).LastOrDefault(); }
         catch (Exception e) when (e is IOException or ArtifactException or UnauthorizedAccessException) { return General(target); }
+        // A submission whose time does not parse orders nothing, as before it.
+        var submitted = latest is not null && DateTime.TryParse(latest.Submitted, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+            ? at.ToUniversalTime() : DateTime.MinValue;
+        // A `run --no-analysis` since the latest analysis began and the latest submission: where the sweep stands.
+        if (NoAnalysisRun.Read(sweep) is { } trained && trained.StartedUtc > submitted && !(AnalysisOutcome.LatestUtc(sweep) >= trained.StartedUtc))
+            return $"it was trained with `pipeline run --no-analysis` (started {trained.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC), which runs no analysis: " +
+                $"`pipeline analyze {target}` writes the analysis's tables (`pipeline status {target}` says where the runs stand)";
         // A failure recorded before the latest submission is that submission's past, not what comes of it (as `status` reads it).
-        if (AnalysisOutcome.Read(sweep) is { State: "failed" } failed && (latest is null || !DateTime.TryParse(latest.Submitted, null,
-                System.Globalization.DateTimeStyles.RoundtripKind, out var submitted) || failed.FinishedUtc > submitted.ToUniversalTime()))
+        if (AnalysisOutcome.Read(sweep) is { State: "failed" } failed && failed.FinishedUtc > submitted)
             return $"its last analysis failed (`pipeline status {target}` says why): `pipeline analyze {target}` runs it again";
         if (latest is { ArrayJobId: { } array, AnalysisJobId: null, WithoutAnalysis: false })
             return $"its submission ({Path.Combine(Cluster.SlurmSubmission.Folder, $"submit-{latest.Number}")}, array job {array}) queued no analysis job " +
@@ -87,11 +94,11 @@ public static class UnwrittenTable
         if (latest is { AnalysisJobId: { } job })
             return $"its submission's analysis job {job} writes it after the array's runs end, or `pipeline analyze {target}` where that job " +
                 $"did not run or failed (`pipeline status {target}` says where the sweep stands)";
-        // Nothing was submitted and no local run holds the sweep (one holds it while it trains and analyses): none will analyse
-        // it by itself. Which it was (--no-analysis, a run stopped, an analysis killed) no record keeps once the process is gone.
+        // Nothing was submitted, no local run holds the sweep (one holds it while it trains and analyses) and none recorded
+        // training it with --no-analysis: none will analyse it by itself. A run or analysis stopped keeps no record of that.
         if (latest is null)
-            return "no `pipeline run` is training the sweep now, and it was not submitted, so no analysis follows by itself (it was trained with " +
-                $"--no-analysis, or its runs or its analysis were stopped): `pipeline analyze {target}` writes it";
+            return "no `pipeline run` is training the sweep now, and it was not submitted, so no analysis follows by itself (its runs or its " +
+                $"analysis were stopped, or an earlier version trained it with --no-analysis): `pipeline analyze {target}` writes it";
         return General(target);
     }
 

@@ -63,6 +63,10 @@ public static class PipelineRunner
         if (wholeSweep) runDirs.ForEach(SweepLock.ThrowIfHeld);
         else SweepLock.ThrowIfHeld(sweepDir);
         var earlierEnds = await SweepFolderPreparation.PrepareAsync(sweep, overwrite, wholeSweep);
+        // Once this run has ended its lock no longer tells a query why the analysis's tables are missing: the record does.
+        // A cluster task (not the whole sweep) is its submission's, which records its own analysis job.
+        if (wholeSweep && !analyze) await NoAnalysisRun.RecordAsync(sweepDir);
+        else if (wholeSweep) NoAnalysisRun.Forget(sweepDir);
 
         var plan = TrainingPlan.Of(sweep, earlierEnds, jobs, clusterTask: !wholeSweep);
         var trained = await GroupSchedule.RunAsync(plan.Groups, plan.Jobs, (group, token) => GroupTraining.RunAsync(sweep, group, token), stop);

@@ -167,8 +167,8 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         File.Copy(RepoFiles.Pipeline("synthetic-capacity.yaml"), Path.Combine(sweep, "pipeline.yaml"));   // declares floor_gap
         // No process holds the sweep and it was never submitted: no analysis follows by itself.
         var note = $"note: table 'floor_gap' is one the sweep's analysis writes (analysis.tables in its pipeline.yaml), and it has not written it " +
-            $"yet: no `pipeline run` is training the sweep now, and it was not submitted, so no analysis follows by itself (it was trained with " +
-            $"--no-analysis, or its runs or its analysis were stopped): `pipeline analyze {sweep}` writes it";
+            $"yet: no `pipeline run` is training the sweep now, and it was not submitted, so no analysis follows by itself (its runs or its " +
+            $"analysis were stopped, or an earlier version trained it with --no-analysis): `pipeline analyze {sweep}` writes it";
 
         var missing = Query(sweep, "SELECT * FROM floor_gap");
         Assert.Equal(2, missing.Exit);
