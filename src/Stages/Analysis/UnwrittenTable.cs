@@ -61,7 +61,7 @@ public static class UnwrittenTable
         $"writes it (`pipeline status {target}` says where the sweep stands)";
 
     /// <summary>Why one sweep's analysis has not written the table, as far as its own records tell: the holder of its lock
-    /// (a local run, with or without --no-analysis, or an analysis writing now), then the latest of: a
+    /// (a local run, with or without --no-analysis, training or analysing, or an analysis writing now), then the latest of: a
     /// `run --no-analysis` (<see cref="NoAnalysisRun"/>), the latest analysis's outcome and the latest submission (an analysis
     /// job queued, or none: sbatch refused it, as `status` reads it). Else <see cref="General"/>.</summary>
     static string Why(string sweep, string target)
@@ -70,11 +70,7 @@ public static class UnwrittenTable
         // `analyze`'s hold only: an `advise` writes its advice there, not the analysis's tables.
         if (holder is not null && SweepLock.IsAnalysis(holder) && !SweepLock.IsAdvice(holder) && !SweepLock.IsReading(holder))
             return $"an analysis is writing the sweep's tables now ({holder}): query it again once that ends";
-        var status = $"`pipeline status {target}` shows how far the runs are";
-        if (holder is not null && SweepLock.IsTrainingOnly(holder))
-            return $"it is being trained with --no-analysis ({holder}), which runs no analysis: `pipeline analyze {target}` writes it once the runs end ({status})";
-        if (holder is not null && SweepLock.IsTraining(holder))
-            return $"it is being trained{(holder.Length > 0 ? $" ({holder})" : "")}, and the analysis runs when the runs end ({status})";
+        if (holder is not null && SweepLock.IsTraining(holder)) return Training(sweep, holder, target);
         Cluster.SlurmSubmission? latest;
         try { latest = Cluster.SlurmSubmission.All(sweep).LastOrDefault(); }
         catch (Exception e) when (e is IOException or ArtifactException or UnauthorizedAccessException) { return General(target); }
@@ -88,6 +84,7 @@ public static class UnwrittenTable
         // A failure recorded before the latest submission is that submission's past, not what comes of it (as `status` reads it).
         if (AnalysisOutcome.Read(sweep) is { State: "failed" } failed && failed.FinishedUtc > submitted)
             return $"its last analysis failed (`pipeline status {target}` says why): `pipeline analyze {target}` runs it again";
+        var status = $"`pipeline status {target}` shows how far the runs are";
         if (latest is { ArrayJobId: { } array, AnalysisJobId: null, WithoutAnalysis: false })
             return $"its submission ({Path.Combine(Cluster.SlurmSubmission.Folder, $"submit-{latest.Number}")}, array job {array}) queued no analysis job " +
                 $"(sbatch refused it): `pipeline analyze {target}` writes it once the runs end ({status})";
@@ -100,6 +97,23 @@ public static class UnwrittenTable
             return "no `pipeline run` is training the sweep now, and it was not submitted, so no analysis follows by itself (its runs or its " +
                 $"analysis were stopped, or an earlier version trained it with --no-analysis): `pipeline analyze {target}` writes it";
         return General(target);
+    }
+
+    /// <summary>A local run holds the sweep: whether an analysis follows its training, or is being written now.</summary>
+    /// <param name="holder">The lock's holder line; "" where the holder has not written it yet.</param>
+    static string Training(string sweep, string holder, string target)
+    {
+        var status = $"`pipeline status {target}` shows how far the runs are";
+        if (holder.Length == 0)
+            return $"a pipeline process has just taken the sweep (its lock's holder line is not written yet): query it again in a moment ({status})";
+        if (SweepLock.IsTrainingOnly(holder))
+            return $"it is being trained {(holder.EndsWith($"({SweepLock.ForTrainingOnly})", StringComparison.Ordinal) ? "with --no-analysis" : "by a run of a pipeline without an analysis")} " +
+                $"({holder}), which runs no analysis: `pipeline analyze {target}` writes it once the runs end ({status})";
+        // The run's analysis began after it took the sweep (its 'started' record is newer than the holder's line): its runs have ended.
+        if (AnalysisOutcome.Read(sweep) is null && File.Exists(AnalysisOutcome.PathOf(sweep)) && SweepLock.HolderSince(sweep) is { } since
+            && File.GetLastWriteTimeUtc(AnalysisOutcome.PathOf(sweep)) >= since)
+            return $"its runs have ended and the `pipeline run` holding it ({holder}) is writing the analysis now: query it again once that ends";
+        return $"it is being trained ({holder}), and the analysis runs when the runs end ({status})";
     }
 
     /// <summary>A failed analysis as its outcome records it: a step that read a table the runs write but none has written,

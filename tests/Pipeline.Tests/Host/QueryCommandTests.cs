@@ -232,6 +232,22 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         // An `advise` writing its advice there does not write the analysis's tables.
         using (var held = SweepLock.Acquire(sweep, SweepLock.ForAdvice))
             Assert.Contains("queued no analysis job (sbatch refused it)", Note());
+
+        // A run of a pipeline without an analysis holding it was said to be a `run --no-analysis`.
+        using (var held = SweepLock.Acquire(sweep, SweepLock.ForTrainingWithoutAnalysisSection))
+        {
+            var note = Note();
+            Assert.StartsWith(prefix + "it is being trained by a run of a pipeline without an analysis (pid ", note);
+            Assert.EndsWith($"(training; its pipeline has no analysis)), which runs no analysis: `pipeline analyze {sweep}` writes it once the runs end {status}", note);
+        }
+        // A plain run whose runs have ended and whose analysis has begun (its 'started' record after its lock) is not training.
+        using (var held = SweepLock.Acquire(sweep))
+        {
+            AnalysisOutcome.Begin(sweep);
+            var note = Note();
+            Assert.StartsWith(prefix + "its runs have ended and the `pipeline run` holding it (pid ", note);
+            Assert.EndsWith(") is writing the analysis now: query it again once that ends", note);
+        }
     }
 
     [Fact]
