@@ -61,9 +61,11 @@ public sealed class PipelineOptions
     /// <param name="checkResources">Check CPU runs' memory at all (off where the machine the runs train on is not known).</param>
     /// <param name="beforeMemoryRefusal">See <see cref="SpecLoader.Load"/>: asked before a file whose only errors are memory
     /// ones is refused for them.</param>
+    /// <param name="notTrained">See <see cref="SpecLoader.Load"/>: the runs the command will not train, not refused for their memory.</param>
     public LoadedPipeline Load(ParseResult r, bool checkAnalysis = true, bool checkOtherProfiles = false,
         Retention.Analysis.AnalysisCheckMoment analysisMoment = Retention.Analysis.AnalysisCheckMoment.BeforeTraining,
-        MemoryBudget? memory = null, bool checkResources = true, Action<LoadedPipeline>? beforeMemoryRefusal = null)
+        MemoryBudget? memory = null, bool checkResources = true, Action<LoadedPipeline>? beforeMemoryRefusal = null,
+        Func<LoadedPipeline, IReadOnlySet<string>>? notTrained = null)
     {
         var device = r.GetValue(Device) is { } name ? new OptionSet("--device", "device", name) : null;
         var file = r.GetValue(File);
@@ -77,10 +79,10 @@ public sealed class PipelineOptions
         var text = readText = file is null ? null : SpecLoader.ReadFile(file);   // read once: the load is given the text
         var pipeline = OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
             ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles,
-                analysisMoment: analysisMoment, checkResources: checkResources, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal, text: text)
+                analysisMoment: analysisMoment, checkResources: checkResources, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal, text: text, notTrained: notTrained)
             : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
                 checkAnalysis, dataDir, checkPaths: true, checkResources: checkResources, checkOtherProfiles: checkOtherProfiles,
-                analysisMoment: analysisMoment, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal));
+                analysisMoment: analysisMoment, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal, notTrained: notTrained));
         foreach (var note in pipeline.SetNotes) Console.Error.WriteLine($"note: {note}");
         return pipeline;
     }

@@ -17,14 +17,15 @@ internal static class RunRefusals
     /// that is refused instead for a file in its folder's way, a missing device, a held sweep or what the resume refuses, where
     /// it has one (in the order `run` says them for a sweep whose groups are too large together).</summary>
     /// <param name="resume">`run --resume`: its refusals (a changed spec, a lost table) are said before the memory, as a
-    /// group's are (<see cref="MachineMemoryCheck"/>).</param>
+    /// group's are (<see cref="MachineMemoryCheck"/>). It is not refused for the memory of the runs it skips as completed
+    /// (<see cref="CompletedEarlier"/>), perhaps trained on a machine with more: only for those it trains.</param>
     public static LoadedPipeline Load(PipelineOptions opts, ParseResult r, bool checkAnalysis, MemoryBudget memory, string artifacts, bool resume) =>
         opts.Load(r, checkAnalysis: checkAnalysis, memory: memory, beforeMemoryRefusal: pipeline =>
         {
             var sweepDir = BeforeMemory(pipeline, artifacts);
             // The groups' check asks the same (ResumeRefusals.Pending); the runner's own check comes too late to be said first.
             if (resume) ResumeRefusals.Require(pipeline, sweepDir, pipeline.BaseDirectory);
-        });
+        }, notTrained: resume ? pipeline => CompletedEarlier.Runs(pipeline, PipelineRunner.SweepDir(pipeline, artifacts)) : null);
 
     /// <summary>Refuses a sweep whose folder cannot be made under --artifacts <paramref name="artifacts"/> (<see cref="SweepFolder.Problem"/>).</summary>
     /// <exception cref="UsageException">A file is where the sweep's folder, or one above it, goes (exit 2).</exception>

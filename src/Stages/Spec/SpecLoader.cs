@@ -44,24 +44,29 @@ public static class SpecLoader
     /// <param name="beforeMemoryRefusal">Where the file's only errors are memory ones (<see cref="SpecErrorKind.Memory"/>), called
     /// with the pipeline the load would return without them before they are thrown: `run` refuses it first for what fewer or
     /// smaller runs would not mend (it may throw that instead). Null: they are thrown as any error.</param>
+    /// <param name="notTrained">Where the load would refuse runs for their memory alone (as <paramref name="beforeMemoryRefusal"/>),
+    /// the runs the command will not train (a --resume's completed ones): their memory errors are left out, and where none
+    /// is left the file loads. Asked only with <paramref name="beforeMemoryRefusal"/>; null: none left out.</param>
     /// <param name="text">The file's text where the caller read it already (<see cref="ReadFile"/>); null: read here.</param>
     public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true,
         string? baseDirectory = null, bool checkPaths = false, bool stored = false, bool checkOtherProfiles = false,
         Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining, bool checkResources = true,
-        MemoryBudget? memory = null, Action<LoadedPipeline>? beforeMemoryRefusal = null, string? text = null)
+        MemoryBudget? memory = null, Action<LoadedPipeline>? beforeMemoryRefusal = null, string? text = null,
+        Func<LoadedPipeline, IReadOnlySet<string>>? notTrained = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         text ??= PipelineFile.ReadText(path);
         return LoadText(text, path, profile, sets, checkAnalysis,
             baseDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path)), checkPaths, checkResources, stored: stored, checkOtherProfiles: checkOtherProfiles,
             analysisMoment: analysisMoment, recordedDataDirectory: checkPaths && baseDirectory is null ? StoredCopy.RecordedDataDirectory(path) : null,
-            memory: memory, sweepOfRunFile: StoredCopy.SweepOfRunFile(path), beforeMemoryRefusal: beforeMemoryRefusal);
+            memory: memory, sweepOfRunFile: StoredCopy.SweepOfRunFile(path), beforeMemoryRefusal: beforeMemoryRefusal, notTrained: notTrained);
     }
 
     /// <summary>As <see cref="Load"/>, for YAML already in memory; <paramref name="sourceName"/> names it in errors.</summary>
     /// <param name="checkResources">Check CPU runs' memory.</param>
     /// <param name="memory">See <see cref="Load"/>.</param>
     /// <param name="beforeMemoryRefusal">See <see cref="Load"/>.</param>
+    /// <param name="notTrained">See <see cref="Load"/>.</param>
     /// <param name="stored">See <see cref="Load"/>.</param>
     /// <param name="checkOtherProfiles">See <see cref="Load"/>.</param>
     /// <param name="analysisMoment">See <see cref="Load"/>.</param>
@@ -73,7 +78,7 @@ public static class SpecLoader
         bool checkAnalysis = true, string? baseDirectory = null, bool checkPaths = false, bool checkResources = true, bool stored = false,
         bool checkOtherProfiles = false, Analysis.AnalysisCheckMoment analysisMoment = Analysis.AnalysisCheckMoment.BeforeTraining,
         string? recordedDataDirectory = null, MemoryBudget? memory = null, string? sweepOfRunFile = null,
-        Action<LoadedPipeline>? beforeMemoryRefusal = null)
+        Action<LoadedPipeline>? beforeMemoryRefusal = null, Func<LoadedPipeline, IReadOnlySet<string>>? notTrained = null)
     {
         baseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         // A stored copy describes runs already admitted, perhaps on a larger machine: read here (status, analyze, a copied
@@ -126,21 +131,31 @@ public static class SpecLoader
         errors.AddRange(analysis.Errors);   // bad SQL leaves the runs usable: they are still checked below
 
         var runs = SweepRuns.Plan(root, axes, index, sources, mended,
-            new RunChecks(baseDirectory, checkPaths, budget, stored, recordedDataDirectory), errors);
+            new RunChecks(baseDirectory, checkPaths, budget, stored, recordedDataDirectory), errors, out var tooLarge);
+        LoadedPipeline Loaded() => new(sourceName, profile, spec, SpecWriter.Write(spec), runs) { BaseDirectory = baseDirectory, Swept = swept,
+            ProfileNames = profileNames,
+            AnalysisWarnings = [.. analysis.Warnings, .. PresetSweep.SameShapes(runs), .. DiscardedHeldOut.Of(runs, root, axes, index, sources)], SetNotes = document.SetNotes,
+            AnalysisDeclaredAt = AnalysisPositions.Of(spec.Analysis, index, sources, yaml.Split('\n')) };
         // Memory errors alone: the load goes on as it would without them, so the caller sees the pipeline before they are
         // thrown. Any other error found on the way is not said: the memory errors are, as where nothing asked to see it.
-        var overMemory = beforeMemoryRefusal is not null && errors.Count > 0 && errors.All(e => e.Kind == SpecErrorKind.Memory) ? errors.ToList() : null;
-        if (overMemory is not null) errors.Clear();
+        // Those of runs the command will not train (a resume's completed ones) are left out first: where none is left, the
+        // file loads as one whose runs fit.
+        LoadedPipeline? loaded = null;
+        IReadOnlyList<SpecError>? overMemory = null;
+        if (beforeMemoryRefusal is not null && errors.Count == 0 && tooLarge.Of.Count > 0)
+        {
+            loaded = Loaded();
+            overMemory = tooLarge.Except(notTrained?.Invoke(loaded) ?? new HashSet<string>());
+            if (overMemory.Count == 0) overMemory = null;
+        }
+        else errors.AddRange(tooLarge.Except(new HashSet<string>()));
         if (errors.Count == 0 && AdviseRules.SizeError(spec, runs, index, sources) is { } sizeError) errors.Add(sizeError);
         if (errors.Count == 0 && !stored && AdviseRules.TaskError(spec, runs, index, sources) is { } taskError) errors.Add(taskError);
         if (errors.Count > 0 || overMemory is not null && duplicates.Count > 0) throw LoadErrors.Fail([.. duplicates, .. overMemory ?? errors]);
         var others = checkOtherProfiles && overMemory is null ? OtherProfiles.Errors(yaml, sourceName, profile, baseDirectory, duplicates, analysisMoment) : [];
         if (duplicates.Count > 0 || others.Count > 0) throw new SpecException([.. LoadErrors.Fail(duplicates).Errors, .. others]);
 
-        var loaded = new LoadedPipeline(sourceName, profile, spec, SpecWriter.Write(spec), runs) { BaseDirectory = baseDirectory, Swept = swept,
-            ProfileNames = profileNames,
-            AnalysisWarnings = [.. analysis.Warnings, .. PresetSweep.SameShapes(runs), .. DiscardedHeldOut.Of(runs, root, axes, index, sources)], SetNotes = document.SetNotes,
-            AnalysisDeclaredAt = AnalysisPositions.Of(spec.Analysis, index, sources, yaml.Split('\n')) };
+        loaded ??= Loaded();
         if (overMemory is null) return loaded;
         beforeMemoryRefusal!(loaded);
         throw LoadErrors.Fail(overMemory);

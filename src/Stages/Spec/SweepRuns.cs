@@ -14,10 +14,11 @@ internal sealed record RunChecks(string BaseDirectory, bool CheckPaths, MemoryBu
 internal static class SweepRuns
 {
     /// <summary>The run plans of a document that bound without error. Binding errors of a run go to
-    /// <paramref name="errors"/> as found, then every run's other errors, each once, naming its runs where not all have it.</summary>
+    /// <paramref name="errors"/> as found, then every run's other errors, each once, naming its runs where not all have it;
+    /// its memory errors go to <paramref name="tooLarge"/> instead, by run.</summary>
     /// <param name="mended">What the binder mended in the document.</param>
     public static IReadOnlyList<RunPlan> Plan(YamlMappingNode root, IReadOnlyList<SweepAxis> axes, NodeIndex index, SourceMap sources,
-        MendedPaths mended, RunChecks checks, List<SpecError> errors)
+        MendedPaths mended, RunChecks checks, List<SpecError> errors, out RunMemoryErrors tooLarge)
     {
         var runs = new List<RunPlan>();
         var tokenizers = new TokenizerChecks();
@@ -48,11 +49,12 @@ internal static class SweepRuns
                 ? tokenizers.ReferenceProblems(runSpec, checks.BaseDirectory, checks.CheckPaths) : [];
             runErrors.AddRange((references ?? []).Select(p => (runIndex.ErrorAt(sources, p.Key, p.Problem), run.RunId)));
             if (checks.Memory is { } memory && runErrors.Count == before &&   // an estimate of a run that is wrong anyway says nothing
-                ResourceRules.OlmoError(runSpec, fit?.ModelVocab, runIndex, sources, runMended, memory) is { } tooLarge)
-                runErrors.Add((tooLarge, run.RunId));
+                ResourceRules.OlmoError(runSpec, fit?.ModelVocab, runIndex, sources, runMended, memory) is { } olmoTooLarge)
+                runErrors.Add((olmoTooLarge, run.RunId));
             runs.Add(new RunPlan(run.RunId, run.Parameters, runSpec, SpecWriter.Write(runSpec)) { ModelVocab = fit?.ModelVocab, ReferenceLengthsAtRun = references is null });
         }
-        errors.AddRange(LoadErrors.InRuns(runErrors, expanded));
+        errors.AddRange(LoadErrors.InRuns([.. runErrors.Where(e => e.Error.Kind != SpecErrorKind.Memory)], expanded));
+        tooLarge = new([.. runErrors.Where(e => e.Error.Kind == SpecErrorKind.Memory)], expanded);
         return runs.AsReadOnly();
     }
 }

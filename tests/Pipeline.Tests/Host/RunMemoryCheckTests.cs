@@ -401,11 +401,36 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
 
         RefusedForChangedSpecThenLostTable(more => Resume(more), memoryWords: "needs about");
 
-        // With neither, the memory is said, before anything trains.
+        // With neither, the memory is said, before anything trains: of seed-1 alone, the run it would train (seed-0 completed).
         var tooBig = Resume();
         Assert.True(tooBig.Exit == 2, tooBig.Out + tooBig.Err);
         Assert.Contains("needs about 1 GiB; this machine has 0.5 GiB (", tooBig.Err);
+        Assert.Contains("(in run seed-1)", tooBig.Err);
         Assert.False(File.Exists(Path.Combine(Sweep, "runs", "seed-1", "status.json")), "nothing trained");
+    }
+
+    [Fact]
+    public async Task A_resume_is_not_refused_for_the_memory_of_a_run_it_skips_as_completed()
+    {
+        // A run of about 1 GiB (batch 4,000,000) and one of 0.24 GiB against 0.5 GiB. The large one trained earlier (in this
+        // process, which checks no memory: a machine with more). The resume trains only the small one, which fits; the old
+        // source refused it for the large one's memory ("needs about 1 GiB", exit 2), so the sweep could never be finished.
+        var sizes = Pipeline + "sweep:\n  train.batch_size: [1000000, 4000000]\n";
+        (int Exit, string Out, string Err) Resume() => Cli(HalfGiBLimit, sizes, "run", "m.yaml", "--resume", "--no-analysis");
+
+        // Not yet trained, the large run is refused for its memory, at its value in the sweep, before anything is written.
+        var refused = Resume();
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("error: m.yaml:5:31: sweep.train.batch_size[1]: a run of width 4 over D = 16 input dimensions at batch 4000000 " +
+                        "needs about 1 GiB; this machine has 0.5 GiB (" + Lower, refused.Err);
+        Assert.False(Directory.Exists(Path.Combine(dir, "artifacts")), "refused before anything was written");
+
+        await TrainHere(sizes, ["batch_size-4000000"], SilentProgress.Instance, CancellationToken.None);
+        var resumed = Resume();
+        Assert.True(resumed.Exit == 0, resumed.Out + resumed.Err);
+        Assert.Contains("batch_size-4000000: completed earlier, skipped (--resume)", resumed.Out + resumed.Err);
+        Assert.DoesNotContain("needs about", resumed.Err);
+        Assert.Equal("completed", PipelineRunner.ReadStatus(Path.Combine(Sweep, "runs", "batch_size-1000000"))?.State);
     }
 
     [Fact]
