@@ -47,7 +47,11 @@ public static class SubmitCommand
                         SubmitWarnings.Say(p, resources);
                         RequireSweepDir(p, r.GetValue(artifacts)!);
                         SweepSubmitter.RefuseBeforeMemory(p, r.GetValue(artifacts)!, r.GetValue(overwrite), askScheduler);
-                    })
+                    },
+                    // A resubmission trains only the runs not completed: one completed earlier (perhaps under a larger --mem)
+                    // does not refuse it, as it does not refuse `run --resume`.
+                    notTrained: p => r.GetValue(overwrite) ? new HashSet<string>()
+                        : Retention.Pipeline.CompletedEarlier.Runs(p, Retention.Pipeline.PipelineRunner.SweepDir(p, r.GetValue(artifacts)!)))
                     : opts.Load(r, checkResources: false);
                 SubmitWarnings.Say(pipeline, resources);
                 RequireSweepDir(pipeline, r.GetValue(artifacts)!);

@@ -186,6 +186,31 @@ public sealed class SubmitMemoryCheckTests() : InTempFolder("submit-memory-")
         Assert.Contains("#SBATCH --mem=1G", fits.Out);
     }
 
+    [Fact]
+    public async Task A_resubmission_is_not_refused_for_the_memory_of_a_run_completed_earlier()
+    {
+        // A run of about 1 GiB (batch 4,000,000) and one of 0.24 GiB against --mem 512M. The large one completed earlier (in
+        // this process, which checks no memory: a larger --mem). A resubmission trains only the small one, which fits; the old
+        // source refused it for the large one ("needs about 1 GiB; --mem 512M gives each task 0.5 GiB", exit 2).
+        var sizes = Pipeline + "sweep:\n  train.batch_size: [1000000, 4000000]\n";
+        var refused = Submit(sizes, smallLoginNode: false, "--mem", "512M");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("sweep.train.batch_size[1]: a run of width 4 over D = 16 input dimensions at batch 4000000 needs about 1 GiB; " +
+                        "--mem 512M gives each task 0.5 GiB (give a larger --mem", refused.Err);
+
+        await PipelineRunner.RunAsync(SpecLoader.LoadText(sizes, "m.yaml"), Path.Combine(dir, "artifacts"), SilentProgress.Instance,
+            CancellationToken.None, analyze: false, only: ["batch_size-4000000"]);
+        var resubmitted = Submit(sizes, smallLoginNode: false, "--mem", "512M");
+        Assert.True(resubmitted.Exit == 0, resubmitted.Out + resubmitted.Err);
+        Assert.Contains("# 1 task for 1 run (1 completed earlier, kept)", resubmitted.Out);
+        Assert.Contains("# task 0: batch_size-1000000\n", resubmitted.Out);
+
+        // --overwrite trains the large one again: refused for it, as before.
+        var overwritten = Submit(sizes, smallLoginNode: false, "--mem", "512M", "--overwrite");
+        Assert.True(overwritten.Exit == 2, overwritten.Out + overwritten.Err);
+        Assert.Contains("at batch 4000000 needs about 1 GiB; --mem 512M gives each task 0.5 GiB", overwritten.Err);
+    }
+
     string FakeSlurm(params (string Name, string Body)[] commands) =>
         Cluster.FakeSlurm.Path(Path.Combine(dir, $"bin-{Guid.NewGuid():N}"), commands);
 }
