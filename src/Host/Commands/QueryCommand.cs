@@ -33,6 +33,7 @@ public static class QueryCommand
                     throw new UsageException($"--output '{target}' {(Directory.Exists(target) ? "is" : "names")} a folder: name a file to write, " +
                         $"e.g. {Path.Combine(target, "result" + QueryOutput.ExtensionOr(Path.TrimEndingDirectorySeparator(target), ".csv"))}");
                 var format = r.GetValue(output) is { } path ? QueryOutput.FormatOf(path) : null;
+                if (format is not null && OutputFolder.FileInTheWay(r.GetValue(output)!) is { } inTheWay) throw new UsageException(inTheWay);
                 QueryTarget.Check(r.GetValue(dir)!);
                 // A CREATE in the query never lands in the cache. A table with a damaged file is left out whole, with a
                 // note: exploring the rest of the sweep must not wait for it (analysis, which must cover every run, fails).

@@ -398,6 +398,28 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Equal($"error: --output 'out{Path.DirectorySeparatorChar}' names a folder: name a file to write, e.g. {Path.Combine("out", "result.csv")}\n", named.Err);
     }
 
+    /// <summary>A file where a folder above the --output goes (notes.txt/r.csv, or out/ a file) was found only after the query
+    /// ran and printed: .NET's "The file '…' already exists.", exit 1. It is refused before anything runs, exit 2, naming the
+    /// file; a missing folder on the path is still made.</summary>
+    [Fact]
+    public async Task A_file_in_the_way_of_the_outputs_folder_is_refused_before_the_query_runs()
+    {
+        var sweep = await Sweep("s");
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "mine");
+        foreach (var given in new[] { Path.Combine("notes.txt", "r.csv"), Path.Combine("notes.txt", "sub", "r.arrow") })
+        {
+            var (exit, output, err) = Query(sweep, "SELECT count(*) AS n FROM metrics", "--output", given);
+            Assert.Equal(2, exit);
+            Assert.Equal("", output);   // nothing ran
+            Assert.Equal($"error: --output {given}: '{Path.Combine(dir, "notes.txt")}' is a file where a folder on the output's path goes: " +
+                "name another --output, or move the file\n", err);
+        }
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(dir, "notes.txt")));
+        var made = Query(sweep, "SELECT count(*) AS n FROM metrics", "--output", Path.Combine("new", "sub", "r.csv"));
+        Assert.True(made.Exit == 0, made.Err);
+        Assert.Equal(["n", "7"], File.ReadAllLines(Path.Combine(dir, "new", "sub", "r.csv")));
+    }
+
     [Fact]
     public async Task Output_of_repeated_column_names_prints_and_writes_the_names_DuckDB_makes_unique()
     {
