@@ -177,10 +177,21 @@ static class QueryOutput
         }
         var options = format == "csv" ? "FORMAT csv, HEADER" : "FORMAT parquet";
         // Under .tmp, flushed and renamed, as every artifact; a failed write leaves no .tmp.
-        await AtomicFile.ReplaceAllAsync([(full, tmp =>
+        try
         {
-            SqlRunner.Execute(catalog.Connection, $"COPY {Kept} TO '{tmp.Replace("'", "''")}' ({options})", "writing");
-            return Task.CompletedTask;
-        })]);
+            await AtomicFile.ReplaceAllAsync([(full, tmp =>
+            {
+                SqlRunner.Execute(catalog.Connection, $"COPY {Kept} TO '{tmp.Replace("'", "''")}' ({options})", "writing");
+                return Task.CompletedTask;
+            })]);
+        }
+        catch (AnalysisException e) when (SystemFault(e) is { } fault) { throw fault; }
     }
+
+    /// <summary>DuckDB's COPY says a denied or read-only folder in its message only: as the exceptions .NET's own writes
+    /// throw (the .arrow path), so the error says what to do as it does for .arrow.</summary>
+    static Exception? SystemFault(AnalysisException e) =>
+        e.Message.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) ? new UnauthorizedAccessException(e.Message, e)
+        : e.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase) ? new IOException(e.Message, e)
+        : null;
 }
