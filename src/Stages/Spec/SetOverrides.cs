@@ -33,6 +33,11 @@ internal static class SetOverrides
             throw new SpecException(new SpecError(source, 0, 0, "", "expected path=value, e.g. train.steps=500"));
 
         var dotted = assignment[..eq].Trim();
+        // A key of the file that no --set reaches: said as such, not as an unknown key (the file has it).
+        if (dotted.Split('.')[0] == Profiles.Key)
+            throw new SpecException(new SpecError(source, 0, 0, Profiles.Key,
+                $"--set cannot change '{Profiles.Key}': --profile NAME applies one of the file's profiles and each --set applies " +
+                "over it, e.g. --profile cpu --set train.steps=500"));
         var target = SchemaPath.TryResolve(dotted, out var errorPath, out var message)
             ?? throw new SpecException(new SpecError(source, 0, 0, errorPath, message));
 

@@ -117,6 +117,25 @@ public class CliBehaviourTests() : InTempFolder("cli-")
         Assert.Equal(0, CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu").Exit);
     }
 
+    /// <summary>A --set into the file's profiles (to change a profile's value) said "unknown key 'profiles'; allowed: name, ...",
+    /// though the file has the key: it says no --set reaches it, and what to write instead.</summary>
+    [Fact]
+    public void A_set_into_the_profiles_says_to_select_the_profile_and_set_over_it()
+    {
+        Synthetic(100);
+        File.AppendAllText(Path.Combine(dir, "syn.yaml"), "profiles:\n  cpu: {train: {steps: 50}}\n");
+        foreach (var set in new[] { "profiles.cpu.train.steps=5", "profiles={}" })
+        {
+            var (exit, output, err) = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--set", set);
+            Assert.Equal((2, ""), (exit, output));
+            Assert.Equal($"error: --set {set}: profiles: --set cannot change 'profiles': --profile NAME applies one of the file's profiles " +
+                         "and each --set applies over it, e.g. --profile cpu --set train.steps=500\n", err);
+        }
+        var over = CliProcess.Run(dir, Limit, "validate", "syn.yaml", "--profile", "cpu", "--set", "train.steps=5");
+        Assert.True(over.Exit == 0, over.Err);
+        Assert.Contains("seed 0, 5 steps on cpu", over.Err + over.Out);
+    }
+
     [Fact]
     public void A_diverging_run_stops_naming_the_step_and_the_key_to_change()
     {
