@@ -41,6 +41,8 @@ public static class QueryCommand
                 loaded = catalog.Tables;
                 leftOut = catalog.LeftOut;
                 views = catalog.Views;
+                if (format is not null && OutputOverTable.Problem(r.GetValue(output)!, catalog.Tables, catalog.LeftOut) is { } over)
+                    throw new UsageException(over);
                 foreach (var note in catalog.Notes) Console.Error.WriteLine($"note: {note}");
                 if (catalog.Tables.Count == 0 && catalog.LeftOut.Count == 0)
                     Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (" + (QueryTarget.SweepsBelow(r.GetValue(dir)!) ??

@@ -420,6 +420,31 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Equal(["n", "7"], File.ReadAllLines(Path.Combine(dir, "new", "sub", "r.csv")));
     }
 
+    /// <summary>An --output naming a file the query reads (a run's metrics.arrow, an analysis table), by a slip of the path,
+    /// replaced it with the result, exit 0: the run's rows were gone for good. It is refused before anything runs, exit 2,
+    /// the file untouched, from the sweep and from the folder of sweeps alike.</summary>
+    [Fact]
+    public async Task An_output_naming_a_file_the_query_reads_is_refused_and_the_file_kept()
+    {
+        var sweep = await Sweep("s");
+        await ArrowFiles.WriteTableAsync(Path.Combine(sweep, "analysis", "final.arrow"), Finals, [new Final("a", 0.2), new Final("b", 0.3)]);
+        foreach (var (queried, given, table) in new[]
+                 {
+                     (sweep, Path.Combine("artifacts", "s", "runs", "a", "metrics.arrow"), "metrics"),
+                     (Path.Combine(dir, "artifacts"), Path.Combine("artifacts", "s", "runs", "b", "metrics.arrow"), "metrics"),
+                     (sweep, Path.Combine(sweep, "analysis", "final.arrow"), "final"),
+                 })
+        {
+            var before = File.ReadAllBytes(Path.Combine(dir, given));
+            var (exit, output, err) = Query(queried, "SELECT 1 AS one", "--output", given);
+            Assert.Equal((2, ""), (exit, output));
+            Assert.Equal($"error: --output {given} is a file of table '{table}', which this query reads: writing the result there would " +
+                $"replace its rows for good; name another file, e.g. {table}-result.arrow in the current folder (nothing was run)\n", err);
+            Assert.Equal(before, File.ReadAllBytes(Path.Combine(dir, given)));
+        }
+        Assert.Equal("n\n-\n7\n", Query(sweep, "SELECT count(*) AS n FROM metrics").Out);
+    }
+
     [Fact]
     public async Task Output_of_repeated_column_names_prints_and_writes_the_names_DuckDB_makes_unique()
     {
