@@ -150,9 +150,16 @@ static class QueryOutput
             // The SQL after a line break: a trailing `-- comment` stays a comment, and errors keep their own text.
             SqlRunner.Execute(catalog.Connection, $"CREATE TEMP TABLE {Kept} AS\n{sql}\n", step);
         }
-        catch (AnalysisException)
+        catch (AnalysisException created)
         {
-            var plain = SqlRunner.Query(catalog.Connection, sql, step);   // throws the SQL's own error, naming its own line
+            QueryResult plain;
+            try { plain = SqlRunner.Query(catalog.Connection, sql, step); }   // throws the SQL's own error, naming its own line
+            // An error while the CREATE ran (a cast only the rows break) aborted a sweep's cached catalog's transaction, and
+            // the SQL as written then said only "Current transaction is aborted": the CREATE's error is the SQL's own.
+            catch (AnalysisException again) when (again.Cause.Contains("Current transaction is aborted", StringComparison.Ordinal))
+            {
+                throw new AnalysisException(step, KeptLines.AsWritten(created.Cause), created.InnerException);
+            }
             // A result for .arrow; none (a CREATE DuckDB could not tell of before running it) for the caller to refuse.
             if (format == "arrow" || plain.Columns.Count == 0) return plain;
             throw new UsageException("--output .csv or .parquet writes the result of a query that can fill a table (SELECT, WITH, " +

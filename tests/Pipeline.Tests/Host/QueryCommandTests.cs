@@ -445,6 +445,28 @@ public class QueryCommandTests() : InTempFolder("query-command-")
         Assert.Equal("n\n-\n7\n", Query(sweep, "SELECT count(*) AS n FROM metrics").Out);
     }
 
+    /// <summary>A last statement that fails only as it runs (a cast the rows break), with --output over a sweep, said
+    /// "TransactionContext Error: Current transaction is aborted (please ROLLBACK)": the kept result's CREATE aborted the
+    /// cached catalog's transaction, and the SQL run again as written found only that. It says what the same SQL without
+    /// --output says, its LINE counted in the SQL as written (line 9 here, where the CREATE made it 10).</summary>
+    [Fact]
+    public async Task A_last_statement_failing_as_it_runs_says_its_own_error_with_output_too()
+    {
+        var sweep = await Sweep("s");
+        foreach (var sql in new[] { "SELECT CAST(run AS INT) AS n FROM metrics", "SELECT 1 AS a;" + new string('\n', 8) + "  SELECT CAST(run AS INT) AS n FROM metrics" })
+        {
+            var plain = Query(sweep, sql);
+            Assert.Equal(2, plain.Exit);
+            Assert.Contains("Conversion Error: Could not convert string", plain.Err);
+            foreach (var file in new[] { "e.csv", "e.parquet", "e.arrow" })
+            {
+                var kept = Query(sweep, sql, "--output", file);
+                Assert.Equal(plain, kept);
+                Assert.False(File.Exists(Path.Combine(dir, file)));
+            }
+        }
+    }
+
     [Fact]
     public async Task Output_of_repeated_column_names_prints_and_writes_the_names_DuckDB_makes_unique()
     {
