@@ -15,8 +15,10 @@ public static class AnalyzeCommand
 {
     public static Command Build()
     {
-        var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory written by `pipeline run` (artifacts/NAME[-PROFILE])." };
-        var file = new Option<string?>("--pipeline", "-f") { Description = "Take the analysis: section from this pipeline file instead of SWEEP_DIR/pipeline.yaml." };
+        var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory written by `pipeline run` (artifacts/NAME[-PROFILE])." }
+            .NotEmpty("a sweep directory (artifacts/NAME[-PROFILE])");
+        var file = new Option<string?>("--pipeline", "-f") { Description = "Take the analysis: section from this pipeline file instead of SWEEP_DIR/pipeline.yaml." }
+            .NotEmpty("a pipeline file, or leave --pipeline out for the sweep's own pipeline.yaml");
         // A sweep trained with --profile has that profile's analysis in its saved pipeline.yaml; --pipeline reads the file
         // as written, so a profile's own tables or SQL need the profile named again.
         var profile = new Option<string?>("--profile", "-p") { Description = "With --pipeline: apply this profile of FILE (the one the sweep was trained with) before taking its analysis." };

@@ -24,7 +24,8 @@ public static class BenchCommand
         var dims = new Option<int>("--dims-per-task") { Description = "d: dimensions of each task's block (synthetic.dims_per_task).", DefaultValueFactory = _ => 16 }.AtLeast(1);
         var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 256 }.AtLeast(1);
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core).", DefaultValueFactory = _ => 1 }.AtLeast(0);
-        var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root; figures go to bench/.", DefaultValueFactory = _ => "artifacts" };
+        var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root; figures go to bench/.", DefaultValueFactory = _ => "artifacts" }
+            .NotEmpty("a folder, or leave --artifacts out for artifacts/");
         var jobs = new Option<int>("--jobs", "-j") { Description = "Buckets trained at once in bucketed mode (as `run --jobs`).", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var synthetic = new Command("synthetic", "Synthetic trainer steps/s (K tasks, batch, Adam, metrics excluded) per cell, alone or batched.")
         {

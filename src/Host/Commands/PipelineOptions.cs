@@ -10,11 +10,11 @@ public sealed class PipelineOptions
 
     /// <param name="fileNeeded">What the file must hold, when the embedded default does not hold it (bench probes: a
     /// probes: section): the file is then required, and this says what it is; null: the file may be omitted.</param>
-    public PipelineOptions(string? fileNeeded = null) => File = new("file")
+    public PipelineOptions(string? fileNeeded = null) => File = new Argument<string?>("file")
     {
         Description = fileNeeded ?? "Pipeline YAML file. Omitted: the embedded default (synthetic-capacity.yaml, profile cpu).",
         Arity = fileNeeded is null ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
-    };
+    }.NotEmpty(fileNeeded is null ? "a pipeline file, or leave FILE out for the embedded default" : "a pipeline file");
     public readonly Option<string?> Profile = new("--profile", "-p") { Description = "Named profile of the file to apply (e.g. cpu, gpu)." };
     public readonly Option<string[]> Set = new("--set", "-s")
     {
@@ -22,10 +22,10 @@ public sealed class PipelineOptions
         AllowMultipleArgumentsPerToken = false,
     };
     public readonly Option<string?> Device = new("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (same as --set device=...)." };
-    public readonly Option<string?> DataDir = new("--data-dir")
+    public readonly Option<string?> DataDir = new Option<string?>("--data-dir")
     {
         Description = "What relative data and tokenizer paths in the file resolve against (default: the pipeline file's folder; the current directory for the embedded default).",
-    };
+    }.NotEmpty("a folder, or leave --data-dir out for the pipeline file's own");
 
     public void AddTo(Command c)
     {

@@ -10,7 +10,8 @@ public static class QueryCommand
 {
     public static Command Build()
     {
-        var dir = new Argument<string>("dir") { Description = "A sweep directory (artifacts/NAME), a folder of sweeps, or one run directory." };
+        var dir = new Argument<string>("dir") { Description = "A sweep directory (artifacts/NAME), a folder of sweeps, or one run directory." }
+            .NotEmpty("a sweep directory (artifacts/NAME[-PROFILE]), a folder of sweeps, or one run directory");
         var sql = new Argument<string>("sql") { Description = "SQL over the tables the runs wrote (synthetic: metrics, train, theory, ...; OLMo: train, eval, task_metrics, probes ...; every sweep: swept) and the analysis outputs; in artifacts/bench, each record's table and one view per bench (synthetic, train, ...) joining its records; SHOW TABLES lists them. Several statements (separated by ';') run in order, each result printed." };
         var rows = new Option<int>("--rows", "-n") { Description = "Rows to print (of each statement's result).", DefaultValueFactory = _ => 50 }.AtLeast(0);
         var output = new Option<string?>("--output") { Description = "Also write the whole result of the last statement to a file, in the format its extension names: .csv, .parquet, or .arrow (Arrow IPC; also .feather, .ipc). Repeated column names are made unique as DuckDB does (step, step_1), in the file and in what is printed." };

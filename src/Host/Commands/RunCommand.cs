@@ -13,7 +13,8 @@ public static class RunCommand
     public static Command Build()
     {
         var opts = new PipelineOptions();
-        var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root directory.", DefaultValueFactory = _ => "artifacts" };
+        var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root directory.", DefaultValueFactory = _ => "artifacts" }
+            .NotEmpty("a folder, or leave --artifacts out for artifacts/");
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core). Default 1: faster for the synthetic grids and safe on a busy machine.", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var resume = new Option<bool>("--resume") { Description = "Keep the sweep's earlier results: skip completed runs, continue the others from their checkpoint/ (an OLMo run's, or a synthetic group's, saved when it was stopped by a signal); a run without one trains from step 0 and says so." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Sweep groups trained at once, each a trainer thread with its own memory: synthetic sweeps on the CPU, OLMo sweeps on any device (0 = cores / threads on the CPU, 1 on a GPU; 1 on a busy machine). Data runs and synthetic CUDA runs go one at a time.", DefaultValueFactory = _ => 0 }.AtLeast(0);

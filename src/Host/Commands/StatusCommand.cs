@@ -9,7 +9,8 @@ public static class StatusCommand
 {
     public static Command Build()
     {
-        var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory (artifacts/NAME[-PROFILE]) written by `pipeline run` or `pipeline submit`." };
+        var dir = new Argument<string>("sweep-dir") { Description = "A sweep directory (artifacts/NAME[-PROFILE]) written by `pipeline run` or `pipeline submit`." }
+            .NotEmpty("a sweep directory (artifacts/NAME[-PROFILE])");
         var cmd = new Command("status",
             "Show each run of a sweep: pending, will not start (Slurm leaves it pending for ever), requeued, running, completed, failed (with its error), interrupted, not started or unknown. " +
             "Exit 3 while a run or the analysis job is queued or running, or its state is unknown (the scheduler could not be asked; " +

@@ -11,7 +11,8 @@ public static class SubmitCommand
     {
         var opts = new PipelineOptions();
         var slurm = new Option<bool>("--slurm") { Description = "Submit to Slurm (the one scheduler supported; required, so the command says where the work goes)." };
-        var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root directory; must be on a file system the cluster's nodes share.", DefaultValueFactory = _ => "artifacts" };
+        var artifacts = new Option<string>("--artifacts", "-o") { Description = "Artifacts root directory; must be on a file system the cluster's nodes share.", DefaultValueFactory = _ => "artifacts" }
+            .NotEmpty("a folder, or leave --artifacts out for artifacts/");
         var partition = new Option<string?>("--partition") { Description = "Slurm partition (default: the cluster's default partition)." };
         var gpus = new Option<int>("--gpus-per-run") { Description = "GPUs per task (--gres=gpu:N); 0 for CPU runs.", DefaultValueFactory = _ => 0 }.AtLeast(SlurmResources.LeastGpusPerRun);
         var cpus = new Option<int>("--cpus-per-run") { Description = "CPU cores per task; also the task's LibTorch threads.", DefaultValueFactory = _ => 1 }.AtLeast(SlurmResources.LeastCpusPerRun);
