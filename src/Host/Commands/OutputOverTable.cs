@@ -6,14 +6,14 @@ namespace Retention.Host.Commands;
 /// record): it was replaced by the result without a word, the run's rows lost for good.</summary>
 public static class OutputOverTable
 {
-    /// <summary>Why <paramref name="output"/> may not be written: it is the file of one of <paramref name="tables"/> (or
-    /// of a table left out as damaged); null when it is none of them.</summary>
-    public static string? Problem(string output, IReadOnlyList<CatalogTable> tables, IReadOnlyList<LeftOutTable> leftOut)
+    /// <summary>Why <paramref name="output"/> may not be written: it is the file of a table the query of
+    /// <paramref name="queried"/> reads (one left out as damaged too: every file is listed, not only those loaded); null
+    /// when it is none of them.</summary>
+    public static string? Problem(string output, string queried)
     {
         var full = Path.GetFullPath(output);
         var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        var table = tables.FirstOrDefault(t => t.Files.Any(f => string.Equals(Path.GetFullPath(f), full, comparison)))?.Name
-            ?? leftOut.FirstOrDefault(t => string.Equals(Path.GetFullPath(t.File), full, comparison))?.Name;
+        var table = ArtifactLayout.Discover(queried).FirstOrDefault(f => string.Equals(Path.GetFullPath(f.Path), full, comparison))?.Table;
         return table is null ? null
             : $"--output {output} is a file of table '{table}', which this query reads: writing the result there would replace " +
               $"its rows for good; name another file, e.g. {Path.GetFileNameWithoutExtension(full)}-result{Path.GetExtension(full)} " +

@@ -36,14 +36,13 @@ public static class QueryCommand
                 var format = r.GetValue(output) is { } path ? QueryOutput.FormatOf(path) : null;
                 if (format is not null && OutputFolder.FileInTheWay(r.GetValue(output)!) is { } inTheWay) throw new UsageException(inTheWay);
                 QueryTarget.Check(r.GetValue(dir)!);
+                if (format is not null && OutputOverTable.Problem(r.GetValue(output)!, r.GetValue(dir)!) is { } over) throw new UsageException(over);
                 // A CREATE in the query never lands in the cache. A table with a damaged file is left out whole, with a
                 // note: exploring the rest of the sweep must not wait for it (analysis, which must cover every run, fails).
                 using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!, DamagedTables.LeaveOut);
                 loaded = catalog.Tables;
                 leftOut = catalog.LeftOut;
                 views = catalog.Views;
-                if (format is not null && OutputOverTable.Problem(r.GetValue(output)!, catalog.Tables, catalog.LeftOut) is { } over)
-                    throw new UsageException(over);
                 foreach (var note in catalog.Notes) Console.Error.WriteLine($"note: {note}");
                 if (catalog.Tables.Count == 0 && catalog.LeftOut.Count == 0)
                     Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (" + (QueryTarget.SweepsBelow(r.GetValue(dir)!) ??

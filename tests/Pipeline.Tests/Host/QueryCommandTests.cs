@@ -442,6 +442,17 @@ public class QueryCommandTests() : InTempFolder("query-command-")
                 $"replace its rows for good; name another file, e.g. {table}-result.arrow in the current folder (nothing was run)\n", err);
             Assert.Equal(before, File.ReadAllBytes(Path.Combine(dir, given)));
         }
+        // A table left out for another run's damaged file still has its files refused: none of them is loaded, all are the sweep's.
+        var damaged = Path.Combine(sweep, "runs", "c", "metrics.arrow");
+        Directory.CreateDirectory(Path.GetDirectoryName(damaged)!);
+        File.WriteAllText(damaged, "not an Arrow file");
+        var healthy = Path.Combine("artifacts", "s", "runs", "b", "metrics.arrow");
+        var kept = File.ReadAllBytes(Path.Combine(dir, healthy));
+        var left = Query(sweep, "SELECT 1 AS one", "--output", healthy);
+        Assert.Equal((2, ""), (left.Exit, left.Out));
+        Assert.Contains($"error: --output {healthy} is a file of table 'metrics', which this query reads", left.Err);
+        Assert.Equal(kept, File.ReadAllBytes(Path.Combine(dir, healthy)));
+        File.Delete(damaged);
         Assert.Equal("n\n-\n7\n", Query(sweep, "SELECT count(*) AS n FROM metrics").Out);
     }
 
