@@ -40,11 +40,13 @@ public sealed class PipelineOptions
     /// note is found in it, as a file read again may be empty (a pipe, `run <(...)`) or changed since.</summary>
     string? readText;
 
-    /// <summary>After a spec error of a file read without --profile that defines profiles, a note naming them: the shipped
-    /// OLMo files' own settings read Dolma, and `validate pipelines/olmo-task-vs-lm.yaml` said only to download its URL list,
-    /// not that `--profile cpu` reads the Brown corpus.</summary>
-    public void NoteProfilesAfter(ParseResult r, Exception e)
+    /// <summary>After a spec error, the notes on where it lies. The built-in default's errors say it is built in and how to get a
+    /// copy to edit (<see cref="EmbeddedDefault.NoteAfter"/>). A file read without --profile that defines profiles: a note naming
+    /// them: the shipped OLMo files' own settings read Dolma, and `validate pipelines/olmo-task-vs-lm.yaml` said only to
+    /// download its URL list, not that `--profile cpu` reads the Brown corpus.</summary>
+    public void NotesAfter(ParseResult r, Exception e)
     {
+        if (EmbeddedDefault.NoteAfter(e) is { } builtIn) Console.Error.WriteLine($"note: {builtIn}");
         // Errors that are all a profile's say so each (with --profile X): the file's own settings were not what failed.
         if (e is not SpecException spec || spec.Errors.All(x => x.IsOfAProfile) || r.GetValue(Profile) is not null || r.GetValue(File) is not { } file) return;
         if (readText is { } text && SpecLoader.ProfileNames(text, file) is { Count: > 0 } names)
@@ -80,27 +82,10 @@ public sealed class PipelineOptions
         var pipeline = OptionSet.Load(r.GetValue(Set) ?? [], [device], sets => file is not null
             ? SpecLoader.Load(file, r.GetValue(Profile), sets, checkAnalysis, dataDir, checkPaths: true, checkOtherProfiles: checkOtherProfiles,
                 analysisMoment: analysisMoment, checkResources: checkResources, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal, text: text, notTrained: notTrained)
-            : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Name, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
+            : SpecLoader.LoadText(EmbeddedDefault.Yaml, EmbeddedDefault.Source, r.GetValue(Profile) ?? EmbeddedDefault.Profile, sets,
                 checkAnalysis, dataDir, checkPaths: true, checkResources: checkResources, checkOtherProfiles: checkOtherProfiles,
                 analysisMoment: analysisMoment, memory: memory, beforeMemoryRefusal: beforeMemoryRefusal, notTrained: notTrained));
         foreach (var note in pipeline.SetNotes) Console.Error.WriteLine($"note: {note}");
         return pipeline;
-    }
-}
-
-/// <summary>The pipeline `pipeline run` uses when no file is given (compiled into the program).</summary>
-public static class EmbeddedDefault
-{
-    public const string Name = "synthetic-capacity.yaml";
-    public const string Profile = "cpu";
-
-    public static string Yaml
-    {
-        get
-        {
-            using var s = typeof(EmbeddedDefault).Assembly.GetManifestResourceStream(Name)
-                ?? throw new InvalidOperationException($"embedded resource {Name} missing from the build");
-            return new StreamReader(s).ReadToEnd();
-        }
     }
 }

@@ -60,7 +60,7 @@ public static class RunCommand
             {
                 PrintedTables.WrittenBefore(e);   // before the error, which says they were written
                 var code = Errors.Report(e);
-                opts.NoteProfilesAfter(r, e);
+                opts.NotesAfter(r, e);
                 return code;
             }
         });

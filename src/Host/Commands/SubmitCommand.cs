@@ -110,7 +110,7 @@ public static class SubmitCommand
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
                 var code = Errors.Report(e);
-                opts.NoteProfilesAfter(r, e);   // as run and validate: from the text the load read, so a pipe's too
+                opts.NotesAfter(r, e);   // as run and validate: from the text the load read, so a pipe's too
                 return code;
             }
         });

@@ -40,7 +40,7 @@ public static class ValidateCommand
             catch (Exception e) when (Errors.IsUserFacing(e))
             {
                 var code = Errors.Report(e);
-                opts.NoteProfilesAfter(r, e);
+                opts.NotesAfter(r, e);
                 return code;
             }
         });
