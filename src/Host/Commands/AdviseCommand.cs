@@ -18,14 +18,15 @@ public static class AdviseCommand
         {
             Description = "A synthetic pipeline file with a rare task (exact advice from the theory), or one or more OLMo sweep directories (advice from the trained runs).",
             Arity = ArgumentArity.OneOrMore,
-        };
+        }.NotEmpty("a synthetic pipeline file, or OLMo sweep directories (artifacts/NAME[-PROFILE])");
         var target = new Option<double>("--target-accuracy") { Description = "Seed-mean test accuracy (among label tokens) that counts as learned.", DefaultValueFactory = _ => Defaults.TargetAccuracy }.Finite();
         var size = new Option<long?>("--size") { Description = "With --frequency: a model size (parameters, as in model.arrow) to compare raising the frequency with growing the model." };
         var frequency = new Option<double?>("--frequency") { Description = "With --size: the task's current frequency (instances per token)." }.Finite();
         var kind = new Option<string>("--kind") { Description = "Task kind for --size/--frequency: comparison | modular_addition.", DefaultValueFactory = _ => Defaults.Kind };
         var profile = new Option<string?>("--profile", "-p") { Description = "Profile of a pipeline file." };
         var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of a pipeline file (--set path=value)." };
-        var output = new Option<string?>("--output", "-o") { Description = "Folder for the advice tables and plot (default: for a pipeline file, artifacts/advice/NAME[-PROFILE] under the current folder; for sweeps, the first sweep's analysis/)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for the advice tables and plot (default: for a pipeline file, artifacts/advice/NAME[-PROFILE] under the current folder; for sweeps, the first sweep's analysis/)." }
+            .NotEmpty("a folder for the advice, or leave --output out for the default one");
         var cmd = new Command("advise", "How much frequency, or how much model, a rare task needs: exact for the synthetic mixture, fitted from OLMo sweeps.")
         {
             inputs, target, size, frequency, kind, profile, sets, output,

