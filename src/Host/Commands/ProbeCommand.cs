@@ -44,6 +44,7 @@ public static class ProbeCommand
                 var runDir = Path.GetFullPath(r.GetValue(run)!);
                 var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);
                 if (ProbeTarget.RunProblem(runDir) is { } notRun) throw new UsageException(notRun);
+                if (r.GetValue(output) is { } into && ProbeTarget.TablesFolderProblem(into, runDir) is { } tables) throw new UsageException(tables);
                 // By default the folder the run's own relative paths resolved against (recorded in provenance.json).
                 var recorded = Retention.Pipeline.SweepContract.ReadProvenance(runDir)?.DataDirectory;
                 var baseDir = Path.GetFullPath(r.GetValue(dataDir) ?? (Directory.Exists(recorded) ? recorded : Directory.GetCurrentDirectory()));
