@@ -47,6 +47,11 @@ public static class AdviseCommand
                 if (r.GetValue(output) is { } folder && File.Exists(folder))
                     throw new UsageException($"--output {folder}: is a file; --output takes a folder for the advice tables and plot");
                 if (r.GetValue(output) is { } under && OutputFolder.FileInTheWay(under) is { } inTheWay) throw new UsageException(inTheWay);
+                // advice_*.arrow in a run's folder are that run's tables in every query of the sweep. An analysis/ is where advice
+                // goes (a sweep's is the default): its tables are analysis tables, as an analysis that advises writes them.
+                if (r.GetValue(output) is { } into && TablesFolder.OutputProblem(into, into, "the advice tables (advice_*.arrow)", "advice",
+                        ", or leave --output out (a sweep's advice goes to its analysis/)", analysis: false) is { } intoTables)
+                    throw new UsageException(intoTables);
                 AdviceResult result;
                 List<string> notes = [];
                 if (paths.Any(File.Exists) && paths.Length > 1)

@@ -90,19 +90,19 @@ public static class ProbeTarget
     /// <summary>Why the scan must not write into <paramref name="outputDir"/> even with --overwrite: it is a folder whose tables
     /// `query` and `analyze` read as the sweep's. A run's directory holds the run's own das.arrow and fourier.arrow (its probes'
     /// rows over training), which the scan's replaced for good; a sweep's analysis/ then held tables named like its runs', and
-    /// every `query` and `analyze` of the sweep failed on them. Null for any other folder.</summary>
+    /// every `query` and `analyze` of the sweep failed on them (a run's own analysis/ likewise). Null for any other folder
+    /// (<see cref="TablesFolder.Of"/>, which `query` and `advise --output` are checked by too).</summary>
     public static string? TablesFolderProblem(string outputDir, string runDir)
     {
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDir));
         var instead = $"give a folder of its own, e.g. {Path.Combine(runDir, ScansDir, "NAME")}, or leave --output out (nothing was run)";
-        if (File.Exists(Path.Combine(full, ArtifactLayout.RunManifest)))
-            return $"--output {outputDir}: is a run's directory, whose own {string.Join(" and ", TableFiles)} (its probes' rows over training) " +
-                   $"the scan's tables would replace for good, --overwrite or not; {instead}";
-        if (Path.GetFileName(full) == ArtifactLayout.AnalysisDir && Path.GetDirectoryName(full) is { } sweep
-            && ArtifactLayout.KindOf(sweep) == ArtifactLayout.Kind.Sweep)
-            return $"--output {outputDir}: is a sweep's {ArtifactLayout.AnalysisDir}/ folder, where `query` and `analyze` would read the scan's tables as " +
-                   $"the sweep's analysis tables (and refuse the sweep, its runs having tables of those names) and its next analysis would set them aside; {instead}";
-        return null;
+        return TablesFolder.Of(outputDir) switch
+        {
+            null => null,
+            { Analysis: false } => $"--output {outputDir}: is a run's directory, whose own {string.Join(" and ", TableFiles)} (its probes' rows over training) " +
+                                   $"the scan's tables would replace for good, --overwrite or not; {instead}",
+            { OwnerIs: var owner } => $"--output {outputDir}: is a {owner[4..]}'s {ArtifactLayout.AnalysisDir}/ folder, where `query` and `analyze` would read the " +
+                $"scan's tables as {owner}'s analysis tables (and refuse {owner}, its runs having tables of those names) and its next analysis would set them aside; {instead}",
+        };
     }
 
     /// <summary>Removes the tables' .tmp files a scan killed while writing them left in <paramref name="outputDir"/> (its

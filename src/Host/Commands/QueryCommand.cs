@@ -37,6 +37,10 @@ public static class QueryCommand
                 if (format is not null && OutputFolder.FileInTheWay(r.GetValue(output)!) is { } inTheWay) throw new UsageException(inTheWay);
                 QueryTarget.Check(r.GetValue(dir)!);
                 if (format is not null && OutputOverTable.Problem(r.GetValue(output)!, r.GetValue(dir)!) is { } over) throw new UsageException(over);
+                // A new .arrow in a run's folder or an analysis/ is a table of the next query of the sweep (a run's rows only).
+                if (format is not null && TablesFolder.IsTableFile(r.GetValue(output)!)
+                    && TablesFolder.OutputProblem(r.GetValue(output)!, Path.GetDirectoryName(Path.GetFullPath(r.GetValue(output)!))!,
+                        "the result", Path.GetFileName(r.GetValue(output)!), queried: r.GetValue(dir)) is { } intoTables) throw new UsageException(intoTables);
                 // A CREATE in the query never lands in the cache. A table with a damaged file is left out whole, with a
                 // note: exploring the rest of the sweep must not wait for it (analysis, which must cover every run, fails).
                 using var catalog = ArtifactCatalog.OpenCached(r.GetValue(dir)!, DamagedTables.LeaveOut);

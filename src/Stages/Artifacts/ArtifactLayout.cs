@@ -55,6 +55,9 @@ public static class ArtifactLayout
     public static bool NamedLikeRunTable(ArtifactFile analysis, IEnumerable<ArtifactFile> files) =>
         files.Any(f => f.Run is not null && f.Table.Equals(analysis.Table, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The one extension a table's file has: a .feather, .ipc, .csv or .parquet beside the tables is never read.</summary>
+    public const string TableExtension = ".arrow";
+
     public const string RunsDir = "runs";
     public const string AnalysisDir = "analysis";
     public const string RunManifest = "run.yaml";
@@ -109,7 +112,7 @@ public static class ArtifactLayout
     {
         if (!Directory.Exists(dir)) return [];
         var complete = Sorted(Directory.EnumerateFiles(dir))
-            .Where(p => Path.GetExtension(p).Equals(".arrow", StringComparison.OrdinalIgnoreCase))
+            .Where(p => Path.GetExtension(p).Equals(TableExtension, StringComparison.OrdinalIgnoreCase))
             .Select(p => new ArtifactFile(Path.GetFileNameWithoutExtension(p), p, run))
             .ToList();
         // Parts of a table never completed (a killed writer); a complete file beside them wins.
