@@ -1,4 +1,5 @@
 using Retention.Artifacts;
+using Retention.Messages;
 using Retention.Pipeline;
 using Retention.Spec;
 
@@ -48,13 +49,15 @@ public static class UnwrittenTable
         // A sweep that has written it and still misses from the query had it left out, with a note of its own.
         var sweeps = declaring.Where(sweep => !Written(sweep, name)).ToList();
         if (sweeps.Count == 0) return null;
-        var target = sweeps.Count == 1 ? ShellWords.Quote(sweeps[0]) : "SWEEP";
+        if (sweeps.Count > 1)
+            return $"table '{name}' is one the analysis of {Counted.Of(declaring.Count, "sweep")} here writes (analysis.tables in their " +
+                $"{ArtifactLayout.PipelineFile}), and {(sweeps.Count == declaring.Count ? "none of them has" : $"{sweeps.Count} of them have not")} " +
+                "written it yet:" + UnwrittenInSweeps.Lines(sweeps);
         return $"table '{name}' is one the sweep's analysis writes (analysis.tables in its {ArtifactLayout.PipelineFile}), and it has not " +
-            $"written it yet: " + (sweeps.Count == 1 ? Why(sweeps[0], target) : General(target)) +
-            (sweeps.Count > 1 ? $"; the sweeps whose analysis writes it: {string.Join(", ", sweeps)}" : "");
+            $"written it yet: " + Why(sweeps[0], ShellWords.Quote(sweeps[0]));
     }
 
-    /// <summary>Said where the sweep's records do not tell which case it is (or several sweeps are queried): true of each.</summary>
+    /// <summary>Said where the sweep's records do not tell which case it is: true of each.</summary>
     static string General(string target) =>
         "a `pipeline run` (without --no-analysis) analyses when its runs end, and a submission's analysis job after its array; " +
         $"otherwise (trained with --no-analysis, an analysis job sbatch refused, an analysis that failed or was stopped) `pipeline analyze {target}` " +
@@ -63,8 +66,9 @@ public static class UnwrittenTable
     /// <summary>Why one sweep's analysis has not written the table, as far as its own records tell: the holder of its lock
     /// (a local run, with or without --no-analysis, training or analysing, or an analysis writing now), then the latest of: a
     /// `run --no-analysis` (<see cref="NoAnalysisRun"/>), the latest analysis's outcome and the latest submission (an analysis
-    /// job queued, or none: sbatch refused it, as `status` reads it). Else <see cref="General"/>.</summary>
-    static string Why(string sweep, string target)
+    /// job queued, or none: sbatch refused it, as `status` reads it). Else <see cref="General"/>. Said of
+    /// <paramref name="target"/> (the sweep's path, or SWEEP where several sweeps share a line, <see cref="UnwrittenInSweeps"/>).</summary>
+    internal static string Why(string sweep, string target)
     {
         var holder = SweepLock.IsHeld(sweep) ? SweepLock.Holder(sweep) : null;
         // `analyze`'s hold only: an `advise` writes its advice there, not the analysis's tables.
