@@ -1,3 +1,5 @@
+using Retention.Tests.Pipeline;
+
 namespace Retention.Tests.Host;
 
 /// <summary>An analysis that fails at a table over the sweep's earlier analysis: the tables before it are new, and the earlier
@@ -10,7 +12,7 @@ public class FailedTableAnalysisTests() : InTempFolder("failed-table-analysis-")
 
     /// <summary>Three tables (each one value, telling the analyses apart) and a plot; <paramref name="second"/> is table two's SQL.</summary>
     static string Pipeline(int version, string second) =>
-        "name: s\nsynthetic: {tasks: 4, dims_per_task: 4, width: 2}\ntrain: {steps: 200, batch_size: 16, log_every: 50}\n" +
+        TinySynthetic.Named +
         "analysis:\n  tables:\n" +
         $"    - {{name: one, sql: 'SELECT {version} AS v'}}\n" +
         $"    - {{name: two, sql: \"{second}\"}}\n" +

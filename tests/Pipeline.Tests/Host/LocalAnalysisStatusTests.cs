@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
 
@@ -8,7 +9,7 @@ public class LocalAnalysisStatusTests() : InTempFolder("local-analysis-status-")
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
-    const string Head = "name: s\nsynthetic: {tasks: 4, dims_per_task: 4, width: 2}\ntrain: {steps: 200, batch_size: 16, log_every: 50}\n";
+    const string Head = TinySynthetic.Named;
 
     // Valid SQL whose failure only running it shows (no check before training can catch it).
     const string Failing = Head + "analysis:\n  tables:\n    - name: bad\n      sql: SELECT CAST('abc' AS INTEGER) AS x FROM metrics\n";

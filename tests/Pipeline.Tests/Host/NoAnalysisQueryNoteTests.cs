@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Retention.Tests.Pipeline;
 
 namespace Retention.Tests.Host;
 
@@ -10,7 +11,7 @@ public class NoAnalysisQueryNoteTests() : InTempFolder("no-analysis-query-note-"
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
-    const string Head = "name: s\nsynthetic: {tasks: 4, dims_per_task: 4, width: 2}\ntrain: {steps: 200, batch_size: 16, log_every: 50}\n";
+    const string Head = TinySynthetic.Named;
     const string Counts = Head + "analysis:\n  tables:\n    - name: counts\n      sql: SELECT count(*) AS x FROM metrics\n";
     // Valid SQL whose failure only running it shows.
     const string Failing = Head + "analysis:\n  tables:\n    - name: counts\n      sql: SELECT CAST('abc' AS INTEGER) AS x FROM metrics\n";

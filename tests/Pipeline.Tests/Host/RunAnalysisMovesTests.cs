@@ -1,3 +1,5 @@
+using Retention.Tests.Pipeline;
+
 namespace Retention.Tests.Host;
 
 /// <summary>The analysis `run` runs after training moves an earlier analysis's outputs to previous/ as `analyze` does, but said
@@ -8,7 +10,7 @@ public class RunAnalysisMovesTests() : InTempFolder("run-analysis-moves-")
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
     static string Pipeline(string first, string second) =>
-        "name: s\nsynthetic: {tasks: 4, dims_per_task: 4, width: 2}\ntrain: {steps: 200, batch_size: 16, log_every: 50}\n" +
+        TinySynthetic.Named +
         "analysis:\n  tables:\n" +
         $"    - {{name: one, sql: \"{first}\"}}\n" +
         $"    - {{name: {second}, sql: 'SELECT 1 AS v'}}\n" +

@@ -14,7 +14,7 @@ public class SweepFolderAnalysisNoteTests() : InTempFolder("sweep-folder-analysi
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
-    const string Body = "synthetic: {tasks: 4, dims_per_task: 4, width: 2}\ntrain: {steps: 200, batch_size: 16, log_every: 50}\n";
+    const string Body = TinySynthetic.Body;
     const string Counts = "analysis:\n  tables:\n    - name: counts\n      sql: SELECT count(*) AS x FROM metrics\n";
     // Valid SQL whose failure only running it shows.
     const string Failing = "analysis:\n  tables:\n    - name: counts\n      sql: SELECT CAST('abc' AS INTEGER) AS x FROM metrics\n";
