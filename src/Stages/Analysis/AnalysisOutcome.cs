@@ -57,26 +57,19 @@ public sealed record AnalysisOutcome(string State, string? Error, string Finishe
     public DateTime FinishedUtc => DateTime.Parse(Finished, null, System.Globalization.DateTimeStyles.RoundtripKind).ToUniversalTime();
 
     /// <summary>The sweep's outcome, or null when there is none (no analysis ran, one is running or was killed) or it does not parse.</summary>
-    public static AnalysisOutcome? Read(string sweepDir)
-    {
-        try
-        {
-            var outcome = JsonSerializer.Deserialize<AnalysisOutcome>(File.ReadAllText(PathOf(sweepDir)), RecordJson.Options);
-            return outcome is { State: "completed" or "failed" or Interrupted } && DateTime.TryParse(outcome.Finished, out _) ? outcome : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
-    }
+    public static AnalysisOutcome? Read(string sweepDir) =>
+        Record(sweepDir) is { State: "completed" or "failed" or Interrupted } outcome && DateTime.TryParse(outcome.Finished, out _) ? outcome : null;
 
     /// <summary>When the latest analysis of the sweep started or ended, whatever became of it (a <see cref="Started"/> record
     /// too: an analysis killed began after what came before it); null where none has run or the record does not parse.</summary>
-    public static DateTime? LatestUtc(string sweepDir)
+    public static DateTime? LatestUtc(string sweepDir) =>
+        Record(sweepDir) is { } outcome && DateTime.TryParse(outcome.Finished, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+            ? at.ToUniversalTime() : null;
+
+    /// <summary>The record as the file holds it, in any state; null where there is none or it does not parse.</summary>
+    static AnalysisOutcome? Record(string sweepDir)
     {
-        try
-        {
-            var outcome = JsonSerializer.Deserialize<AnalysisOutcome>(File.ReadAllText(PathOf(sweepDir)), RecordJson.Options);
-            return outcome is not null && DateTime.TryParse(outcome.Finished, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
-                ? at.ToUniversalTime() : null;
-        }
+        try { return JsonSerializer.Deserialize<AnalysisOutcome>(File.ReadAllText(PathOf(sweepDir)), RecordJson.Options); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }
 

@@ -79,8 +79,7 @@ public static class UnwrittenTable
         try { latest = Cluster.SlurmSubmission.All(sweep).LastOrDefault(); }
         catch (Exception e) when (e is IOException or ArtifactException or UnauthorizedAccessException) { return General(target); }
         // A submission whose time does not parse orders nothing, as before it.
-        var submitted = latest is not null && DateTime.TryParse(latest.Submitted, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
-            ? at.ToUniversalTime() : DateTime.MinValue;
+        var submitted = latest?.SubmittedUtc ?? DateTime.MinValue;
         // A `run --no-analysis` since the latest analysis began and the latest submission: where the sweep stands.
         if (NoAnalysisRun.Read(sweep) is { } trained && trained.StartedUtc > submitted && !(AnalysisOutcome.LatestUtc(sweep) >= trained.StartedUtc))
             return $"it was trained with `pipeline run --no-analysis` (started {trained.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC), which runs no analysis: " +

@@ -35,6 +35,11 @@ public sealed record SlurmSubmission(
 
     public string Directory => DirectoryOf(SweepDir, Number);
 
+    /// <summary><see cref="Submitted"/>, parsed (UTC); null where it does not parse, which orders nothing.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTime? SubmittedUtc =>
+        DateTime.TryParse(Submitted, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at) ? at.ToUniversalTime() : null;
+
     public static string DirectoryOf(string sweepDir, int number) => Path.Combine(sweepDir, Folder, $"submit-{number}");
 
     /// <summary>The analysis job's log (--output analysis-%j.out), once it was submitted.</summary>

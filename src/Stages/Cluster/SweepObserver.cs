@@ -64,7 +64,7 @@ public static class SweepObserver
         }
         // Read after the scheduler was asked (as each run's status below), once for the analysis line and its staleness.
         var outcome = Analysis.AnalysisOutcome.Read(sweepDir);
-        analysis = SweepStatus.Latest(analysis, lastAnalysisJob is null ? null : SubmittedUtc(lastAnalysisJob), outcome);
+        analysis = SweepStatus.Latest(analysis, lastAnalysisJob?.SubmittedUtc, outcome);
         var requeues = submissions.ToDictionary(s => s.Number, s => s.Requeues());
         var observed = plans.Select(plan =>
         {
@@ -128,7 +128,7 @@ public static class SweepObserver
     /// interrupted one may be requeued), and an analysis outcome recorded after the last submission, unless that submission
     /// queued no analysis job because its pipeline declares none (nothing will record one).</summary>
     static bool Settled(string sweepDir, IReadOnlyList<RunPlan> plans, IReadOnlyList<SlurmSubmission> submissions) =>
-        submissions.Count > 0 && SubmittedUtc(submissions[^1]) is { } submitted
+        submissions.Count > 0 && submissions[^1].SubmittedUtc is { } submitted
         && (submissions[^1].WithoutAnalysis || Analysis.AnalysisOutcome.Read(sweepDir) is { } outcome && outcome.FinishedUtc > submitted)
         && plans.All(p => PipelineRunner.ReadStatus(ArtifactLayout.RunDir(sweepDir, p.RunId))?.State
             is "completed" or "failed" or RunStatus.DataExhausted);
@@ -157,9 +157,6 @@ public static class SweepObserver
             ? new(null, "interrupted", $"it did not end (stopped or killed while writing analysis/, whose tables may be partial): `pipeline analyze {ShellWords.Quote(sweepDir)}` writes them again")
             : null;
     }
-
-    static DateTime? SubmittedUtc(SlurmSubmission s) =>
-        DateTime.TryParse(s.Submitted, null, System.Globalization.DateTimeStyles.RoundtripKind, out var at) ? at.ToUniversalTime() : null;
 
     /// <summary>The step each run's checkpoint holds where a resume continues from it: an OLMo run's own, or the synthetic
     /// group's (kept in its first run's directory) when the runs a resume trains together are exactly the ones it saved
