@@ -7,12 +7,15 @@ namespace Retention.Benchmarks;
 /// <summary>One measurement of `pipeline bench data` (<paramref name="Repeat"/>: which of the repeated measurements).</summary>
 /// <param name="CpuSeconds">The process's CPU seconds over the measurement, every thread (GC and JIT included): unlike the
 /// wall clock, little changed by other work on a shared machine, and what bounds the stream on the raw tokenizer's cores.</param>
+/// <param name="Bytes">The decompressed bytes read: the shard-reading measurement's (<see cref="ShardReadingFloor"/>, whose
+/// tokens are 0); 0 for the others.</param>
 public sealed record DataBenchRow(string Timestamp, string Path, int Threads, long Tokens, long Documents, double Seconds,
-    double TokensPerSecond, int Repeat = 0, double CpuSeconds = 0);
+    double TokensPerSecond, int Repeat = 0, double CpuSeconds = 0, long Bytes = 0);
 
 /// <summary>
 /// Tokens/s of the whole data stage (read, decompress, parse, tokenize, pack, batch, inject),
-/// one epoch over the given shards, at each thread count; and of the pre-tokenized path
+/// one epoch over the given shards, at each thread count, with the CPU of reading the shards alone beside it (the most the
+/// stream can reach, <see cref="ShardReadingFloor"/>); and of the pre-tokenized path
 /// (flat uint32 token files, as OLMo's numpy memmap files) written from that epoch's tokens.
 /// The raw tokenizer and the stream are measured in turn, <see cref="Config.Repeats"/> times each, and
 /// the median ratio is reported: a measurement of a second or two on a shared machine varies by ±10%. Each thread count
@@ -55,10 +58,11 @@ public static class DataBench
             : $"the stream parses up to {Messages.Counted.Of(parseAhead, "line")} ahead on the thread pool (--parse-ahead)");
         foreach (var threads in c.Threads)
         {
-            List<double> ratios = [], libraryRatios = [], cpuRatios = [];
+            List<double> ratios = [], libraryRatios = [], cpuRatios = [], ceilings = [], readingShares = [];
             var warmRaw = Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, libraryAlone: false, ct);
             Raw(texts, tokenizer, threads, c.Epochs, stamp, -1, libraryAlone: true, ct);
             if (Stream(c, tokenizer, threads, stamp, -1, null, ct).Tokens == 0) throw TooFewTokens(c, warmRaw);
+            ShardReadingFloor.Measure(c.Paths, c.BaseDirectory, 1, ct);
             log($"{Messages.Counted.Of(threads, "thread")}, warm-up: one untimed measurement of each path (not recorded)");
             for (int repeat = 0; repeat < c.Repeats; repeat++)
             {
@@ -67,18 +71,25 @@ public static class DataBench
                 var collected = tokens is null ? new List<int>() : null;
                 var row = Stream(c, tokenizer, threads, stamp, repeat, collected, ct);
                 tokens ??= collected;
+                var reading = Reading(c, stamp, threads, repeat, ct);
+                ceilings.Add(ShardReadingFloor.Ceiling(rawRow.CpuSeconds, reading.CpuSeconds));
+                readingShares.Add(reading.CpuSeconds / Math.Max(rawRow.CpuSeconds, 1e-3));
                 ratios.Add(row.TokensPerSecond / rawRow.TokensPerSecond);
                 libraryRatios.Add(row.TokensPerSecond / libraryRow.TokensPerSecond);
                 cpuRatios.Add(TokensPerCpuSecond(row) / TokensPerCpuSecond(rawRow));
                 log($"{Messages.Counted.Of(threads, "thread")}, #{repeat + 1}: raw tokenizer {rawRow.TokensPerSecond / 1e6:F2} M tokens/s (the library's alone " +
                     $"{libraryRow.TokensPerSecond / 1e6:F2}); text → batches {row.TokensPerSecond / 1e6:F2} M tokens/s = {ratios[^1]:F2} of the raw tokenizer, " +
                     $"{libraryRatios[^1]:F2} of the library's ({row.Tokens:N0} tokens in rows of seq_len + 1, {row.Documents} documents, {row.Seconds:F2}s); " +
-                    $"per CPU second {cpuRatios[^1]:F2} of the raw tokenizer's tokens ({row.CpuSeconds:F2} against {rawRow.CpuSeconds:F2} CPU s)");
-                rows.AddRange([rawRow, libraryRow, row]);
+                    $"per CPU second {cpuRatios[^1]:F2} of the raw tokenizer's tokens ({row.CpuSeconds:F2} against {rawRow.CpuSeconds:F2} CPU s); " +
+                    $"reading the shards alone {reading.CpuSeconds:F2} CPU s ({reading.Bytes / 1e6:F1} MB decompressed)");
+                rows.AddRange([rawRow, libraryRow, row, reading]);
             }
             log($"{Messages.Counted.Of(threads, "thread")}: text → batches at {Median(ratios):F2} of the raw tokenizer (median of {ratios.Count}; " +
                 $"{ratios.Min():F2}–{ratios.Max():F2}), {Median(libraryRatios):F2} of the library tokenizer alone ({libraryRatios.Min():F2}–{libraryRatios.Max():F2}); " +
                 $"per CPU second it moves {Median(cpuRatios):F2} of the raw tokenizer's tokens ({cpuRatios.Min():F2}–{cpuRatios.Max():F2})");
+            log($"{Messages.Counted.Of(threads, "thread")}: reading the shards alone (opened and decompressed as the stream does, nothing parsed) costs " +
+                $"{Percent(Median(readingShares))} of the raw tokenizer's CPU ({Percent(readingShares.Min())}–{Percent(readingShares.Max())}): a stream that reads them can move at " +
+                $"most {Median(ceilings):F2} of its tokens per CPU second ({ceilings.Min():F2}–{ceilings.Max():F2}), whatever else it spends");
         }
         rows.Add(await PretokenizedAsync(tokens!, stamp, log, ct));
         return rows;
@@ -136,6 +147,13 @@ public static class DataBench
             seconds, count / seconds, repeat, cpu);
     }
 
+    /// <summary>The shards read alone, as a row of the table (path "reading", no tokens, its decompressed bytes).</summary>
+    static DataBenchRow Reading(Config c, string stamp, int threads, int repeat, CancellationToken ct)
+    {
+        var r = ShardReadingFloor.Measure(c.Paths, c.BaseDirectory, c.Epochs, ct);
+        return new(stamp, "reading", threads, 0, 0, r.Seconds, 0, repeat, r.CpuSeconds, r.Bytes);
+    }
+
     /// <summary>The whole text path, shards to injected batches, with <paramref name="threads"/> tokenizer workers.</summary>
     static DataBenchRow Stream(Config c, TextTokenizer tokenizer, int threads, string stamp, int repeat, List<int>? collected, CancellationToken ct)
     {
@@ -163,6 +181,8 @@ public static class DataBench
     /// spare (fewer tokenizer threads than cores) it counts the runtime's spin-waiting on them too, and says less (on 2 cores,
     /// 1 thread: 0.53 where the wall clock gave 0.88).</summary>
     static double TokensPerCpuSecond(DataBenchRow row) => row.Tokens / Math.Max(row.CpuSeconds, 1e-3);
+
+    static string Percent(double share) => $"{share * 100:F0}%";
 
     static double Median(List<double> xs)
     {
@@ -208,7 +228,8 @@ public static class DataBench
     public static readonly RecordBatchBuilder<DataBenchRow> Table = new RecordBatchBuilder<DataBenchRow>()
         .Utf8("timestamp", r => r.Timestamp).Utf8("path", r => r.Path).Int32("threads", r => r.Threads)
         .Int64("tokens", r => r.Tokens).Int64("documents", r => r.Documents).Float64("seconds", r => r.Seconds)
-        .Float64("tokens_per_s", r => r.TokensPerSecond).Int32("repeat", r => r.Repeat).Float64("cpu_seconds", r => r.CpuSeconds);
+        .Float64("tokens_per_s", r => r.TokensPerSecond).Int32("repeat", r => r.Repeat).Float64("cpu_seconds", r => r.CpuSeconds)
+        .Int64("bytes", r => r.Bytes);
 
     public static Task<string> RecordAsync(IReadOnlyList<DataBenchRow> rows, string artifactsRoot) =>
         BenchRecords.WriteAsync(artifactsRoot, "data", Table, rows);

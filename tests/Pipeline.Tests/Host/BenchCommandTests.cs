@@ -57,7 +57,25 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         // The raw tokenizer counts what the stream packs, an EOS a document (instances replace tokens, adding none): the stream
         // is short of it by its last part-batch alone.
         Assert.InRange((long)raw[0]["tokens"]! - streamed, 0, 65 * 2 - 1);
-        Assert.All(rows, r => Assert.True((double)r["tokens_per_s"]! > 0));
+        Assert.All(rows.Where(r => (string?)r["path"] != "reading"), r => Assert.True((double)r["tokens_per_s"]! > 0));
+        // Beside each repeat, the shards read alone: the shard's bytes each pass (uncompressed here), no tokens; the ceiling the
+        // output gives is the raw tokenizer's CPU share of its own and the reading's, median over the repeats.
+        var reading = rows.Where(r => (string?)r["path"] == "reading").ToList();
+        Assert.Equal(4, reading.Count);
+        Assert.All(reading, r => Assert.Equal(new FileInfo(Path.Combine(dir, "shards", "a.jsonl")).Length * 2, (long)r["bytes"]!));
+        Assert.All(reading, r => Assert.Equal(0L, (long)r["tokens"]!));
+        Assert.All(rows.Where(r => (string?)r["path"] != "reading"), r => Assert.Equal(0L, (long)r["bytes"]!));
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var ceilings = Enumerable.Range(0, 2).Select(repeat =>
+            {
+                double Cpu(string path) => (double)rows.Single(r => (string?)r["path"] == path && (int)r["threads"]! == threads && (int)r["repeat"]! == repeat)["cpu_seconds"]!;
+                return Cpu("raw tokenizer") / (Cpu("raw tokenizer") + Cpu("reading"));
+            }).Order().ToList();
+            Assert.Contains($"{Counted.Of(threads, "thread")}: reading the shards alone (opened and decompressed as the stream does, nothing parsed) costs ", output);
+            Assert.Contains($"a stream that reads them can move at most {(ceilings[0] + ceilings[1]) / 2:F2} of its tokens per CPU second " +
+                $"({ceilings[0]:F2}–{ceilings[1]:F2})", output);
+        }
         // Each measurement records the CPU seconds it took, not the process's since it started (a second or more of start-up
         // and tokenizer loading before any of these millisecond measurements): no more than its cores could give in its wall
         // time, within the kernel's 10 ms accounting tick.
