@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 13's data-path figures on a many-core machine (the lent GPU machine's 16 cores; no GPU is used): `bench data` at 4
-# threads and at every core, the stream parsing lines as it reads them and parsing them ahead on the thread pool. Prepare as
+# threads and at every core, the stream parsing lines as it reads them and parsing them ahead on the thread pool, with the
+# shards read alone beside each repeat (the ceiling that reading sets on the stream). Prepare as
 # for the GPU figures (`bash scripts/gpu-figures.sh prepare`), then run it there from the repository root with carry
 # [".device/pipeline", "data/brown"] and a timeout of 300 s: `bash scripts/data-figures.sh`. Rehearsal on the CPU:
 #   PIPELINE="dotnet src/Host/bin/Release/net10.0/pipeline.dll" EPOCHS=2 OUT=/tmp/out bash scripts/data-figures.sh

@@ -36,7 +36,7 @@ public sealed class DataFiguresScriptTests() : InTempFolder("data-figures-")
         foreach (var record in new[] { "data-ahead-0.arrow", "data-ahead-default.arrow" })
         {
             var rows = ArrowRows.Read(Path.Combine(output, record));
-            Assert.Equal(["library tokenizer", "pretokenized", "raw tokenizer", "text"], rows.Select(r => (string)r["path"]!).Distinct().Order());
+            Assert.Equal(["library tokenizer", "pretokenized", "raw tokenizer", "reading", "text"], rows.Select(r => (string)r["path"]!).Distinct().Order());
             Assert.All(rows.Where(r => (string)r["path"]! != "pretokenized"), r => Assert.Contains((int)r["threads"]!, new[] { 4, Environment.ProcessorCount }));
         }
     }
