@@ -47,5 +47,24 @@ public class OutputUnderAFileTests() : InTempFolder("output-under-file-")
         }
     }
 
+    /// <summary>`probe --output FILE` went on to read the run and failed making the lock's folder, as .NET's "The file '…'
+    /// already exists." and exit 1; `advise --output FILE` was refused by name already. Both are refused before any work.</summary>
+    [Fact]
+    public void An_output_that_is_a_file_is_refused_before_any_work_naming_it()
+    {
+        var notes = Path.Combine(dir, "notes.txt");
+        File.WriteAllText(notes, "mine\n");
+        Directory.CreateDirectory(Path.Combine(dir, "runs", "r1"));
+        File.WriteAllText(Path.Combine(dir, "runs", "r1", "run.yaml"), "name: r1\n");
+        var before = Entries();
+
+        var (exit, output, err) = CliProcess.Run(dir, Limit, "probe", "runs/r1", "--output", "notes.txt");
+        Assert.True(exit == 2, $"exit {exit}: {err}");
+        Assert.Equal("", output);
+        Assert.Equal("error: --output notes.txt: is a file; --output takes a folder for the scan's tables (das.arrow, fourier.arrow)\n", err);
+        Assert.Equal("mine\n", File.ReadAllText(notes));
+        Assert.Equal(before, Entries());
+    }
+
     List<string> Entries() => [.. Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 }
