@@ -38,6 +38,9 @@ public static class SiteScan
             .Concat(positions.Count == 0 ? [$"--positions: none given; allowed: {string.Join(", ", Positions)}"] : [])
             .Concat((layers ?? []).Where(l => l < 0 || l > depth).Select(l => $"--layers: {l} is outside the model (0, the embeddings, to {depth})"))
             .Concat(positions.Where(p => !Positions.Contains(p)).Select(p => $"--positions: unknown '{p}'; allowed: {string.Join(", ", Positions)}"))
+            // As --layers refuses a layer given twice: a position given twice was scanned twice, each site's rows twice in das.arrow.
+            .Concat(positions.Where((p, i) => positions.Take(i).Contains(p)).Take(1)
+                .Select(p => $"--positions: {p} is given twice, in '{string.Join(",", positions)}'"))
             .FirstOrDefault();
 
     /// <summary>What is wrong with the --set overrides given to a scan, in the CLI's terms; null when nothing. A scan
