@@ -100,6 +100,9 @@ public static class ProbeTarget
             null => null,
             { Analysis: false } => $"--output {outputDir}: is a run's directory, whose own {string.Join(" and ", TableFiles)} (its probes' rows over training) " +
                                    $"the scan's tables would replace for good, --overwrite or not; {instead}",
+            // A run's own analysis/ is read by a query of that run alone: it is the run the query would refuse, not the sweep.
+            { RunsAnalysis: true } => $"--output {outputDir}: is a run's {ArtifactLayout.AnalysisDir}/ folder, where `query` of the run would read the " +
+                $"scan's tables as the run's analysis tables (and refuse the run, its own tables having those names); {instead}",
             { OwnerIs: var owner } => $"--output {outputDir}: is a {owner[4..]}'s {ArtifactLayout.AnalysisDir}/ folder, where `query` and `analyze` would read the " +
                 $"scan's tables as {owner}'s analysis tables (and refuse {owner}, its runs having tables of those names) and its next analysis would set them aside; {instead}",
         };

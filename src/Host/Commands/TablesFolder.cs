@@ -15,8 +15,17 @@ public static class TablesFolder
         /// <summary>"the sweep" or "the run": what <see cref="Owner"/> is.</summary>
         public string OwnerIs => IsSweep(Owner) ? "the sweep" : "the run";
 
-        /// <summary>What it is, for a message: "the folder of the run a of the sweep …", "the analysis/ folder of the sweep …".</summary>
-        public string What => Analysis ? $"the {ArtifactLayout.AnalysisDir}/ folder of {OwnerIs} {Owner}"
+        /// <summary>Whether it is the analysis/ of one of the sweep's runs, not the sweep's own: only a query of that run reads it
+        /// (a query of the sweep, and `analyze`, read the sweep's analysis/ alone).</summary>
+        public bool RunsAnalysis => Analysis && Path.GetDirectoryName(Folder) != Owner;
+
+        /// <summary>"the sweep" or "the run": whose queries read its .arrow files.</summary>
+        public string ReadBy => RunsAnalysis ? "the run" : OwnerIs;
+
+        /// <summary>What it is, for a message: "the folder of the run a of the sweep …", "the analysis/ folder of the sweep …",
+        /// "the analysis/ folder of the run a of the sweep …".</summary>
+        public string What => RunsAnalysis ? $"the {ArtifactLayout.AnalysisDir}/ folder of the run {Path.GetFileName(Path.GetDirectoryName(Folder))} of the sweep {Owner}"
+            : Analysis ? $"the {ArtifactLayout.AnalysisDir}/ folder of {OwnerIs} {Owner}"
             : IsSweep(Owner) ? $"the folder of the run {Path.GetFileName(Folder)} of the sweep {Owner}" : $"the folder of the run {Owner}";
 
         /// <summary>Where a file named <paramref name="name"/> is read as no table: beside the sweep (or run) the folder is part of,
@@ -81,7 +90,7 @@ public static class TablesFolder
     {
         if (Of(folder, queried) is not { } found || (found.Analysis && !analysis)) return null;
         var readAs = found.Analysis ? "its analysis tables" : "that run's tables (its rows only)";
-        return $"--output {output}: lies in {found.What}, whose .arrow files every query of {found.OwnerIs} reads as {readAs}: " +
+        return $"--output {output}: lies in {found.What}, whose .arrow files every query of {found.ReadBy} reads as {readAs}: " +
                $"{what} would be read as one of them; write outside {found.OwnerIs}, e.g. {found.Outside(example)}{otherwise} (nothing was run)";
     }
 }

@@ -43,6 +43,8 @@ public class OutputIntoTablesFolderTests() : InTempFolder("output-into-tables-")
         var before = Entries();
         var run = $"the folder of the run a of the sweep {sweep}, whose .arrow files every query of the sweep reads as that run's tables (its rows only)";
         var analysis = $"the analysis/ folder of the sweep {sweep}, whose .arrow files every query of the sweep reads as its analysis tables";
+        // A run's own analysis/ is read by a query of that run only (not the sweep's): it was called the sweep's analysis/ folder.
+        var runsAnalysis = $"the analysis/ folder of the run a of the sweep {sweep}, whose .arrow files every query of the run reads as its analysis tables";
         foreach (var (queried, output, lies) in new[]
         {
             ("artifacts/s", "artifacts/s/runs/a/result.arrow", run),
@@ -50,6 +52,7 @@ public class OutputIntoTablesFolderTests() : InTempFolder("output-into-tables-")
             ("artifacts", "artifacts/s/runs/a/result.arrow", run),   // the folder of sweeps reads it as well
             ("artifacts/s/runs/a", "artifacts/s/runs/a/result.arrow", run),   // the run queried alone
             ("artifacts/s", "artifacts/s/analysis/result.arrow", analysis),
+            ("artifacts/s/runs/a", "artifacts/s/runs/a/analysis/result.arrow", runsAnalysis),
             ("artifacts/s", "artifacts/s/runs/new/result.arrow", run.Replace("run a ", "run new ")),   // a new folder in runs/ is a run
         })
         {
