@@ -168,6 +168,11 @@ public static class BenchCommand
                 TorchThreads.Apply(threadCount);
                 var pipeline = opts.Load(r, checkAnalysis: false);
                 if (pipeline.Spec.Probes is null) throw new UsageException($"{pipeline.SourceName} has no probes: section to measure");
+                // A probes: section with no probe in it (every: alone, or each cleared with --set probes.das=) trained every run
+                // and recorded "probes 0.0 s = 0.0% of it ()".
+                if (pipeline.Spec.Probes is { Das: null, Fourier: null, Gradients: null, InjectionEval: null })
+                    throw new UsageException($"{pipeline.SourceName} has no probe to measure: its probes: section turns on none of das, fourier, " +
+                        "gradients and injection_eval (a subsection present is on, e.g. probes: {das: {}})");
                 BenchFolder.Check(r.GetValue(artifacts)!);
                 int parallel = r.GetValue(jobs) is > 0 and var n ? n
                     : Retention.Pipeline.ConcurrentJobs.Default(pipeline.Runs, threadCount, Environment.ProcessorCount);   // 0: as `run --jobs 0`

@@ -401,6 +401,21 @@ public sealed class BenchCommandTests() : InTempFolder("bench-cli-")
         Assert.DoesNotContain("synthetic-capacity.yaml", help.Out);
     }
 
+    /// <summary>A probes: section that turns no probe on (`every:` alone) has nothing to measure: the bench trained every run and
+    /// recorded "probes 0.0 s = 0.0% of it ()", exit 0. Refused before any training, exit 2, as a file without probes: is.</summary>
+    [Fact]
+    public void Bench_probes_with_no_probe_on_is_refused_before_training()
+    {
+        File.WriteAllText(Path.Combine(dir, "tiny.yaml"), TinyCorpus.TinyOlmo(dir) + "\nprobes: {every: 5}\n");
+        var before = Listing();
+        var (exit, output, err) = Pipeline("bench", "probes", "tiny.yaml");
+        Assert.True(exit == 2, output + err);
+        Assert.Equal("error: tiny.yaml has no probe to measure: its probes: section turns on none of das, fourier, gradients and " +
+                     "injection_eval (a subsection present is on, e.g. probes: {das: {}})", err.Trim());
+        Assert.Equal("", output);
+        Assert.Equal(before, Listing());
+    }
+
     /// <summary>A device this machine lacks is refused (exit 2, nothing run) as `run` refuses it; `bench probes` had already made
     /// its scratch folder, artifacts/bench/probe-runs/tiny-&lt;time&gt;/, and left it there, empty.</summary>
     [Fact]
