@@ -52,6 +52,9 @@ public class ProbeStagesTests() : InTempFolder("probes-")
         Assert.Equal("14", Rows(sweep, "SELECT count(*) FROM das"));   // das and random at each
         Assert.Equal("7,2,57", Rows(sweep, "SELECT count(DISTINCT step), count(DISTINCT source), count(DISTINCT frequency) FROM fourier"));
         Assert.Equal("5", Rows(sweep, "SELECT count(*) FROM fourier WHERE step = 24 AND source = 'embedding' AND is_key"));
+        // Each source's key frequencies are its own five strongest non-constant ones (the residual's are not the embeddings'), as README says.
+        Assert.Equal("0", Rows(sweep, "SELECT count(*) FROM (SELECT is_key, row_number() OVER (PARTITION BY step, task, source ORDER BY energy DESC) AS r " +
+                                      "FROM fourier WHERE frequency > 0) WHERE is_key <> (r <= 5)"));
         // Gradients: step 1 (the first batch), the periodic steps, the comparison task's injections (gap 10)
         // and, as their control, the batches half-way between them (5, 15).
         Assert.Equal("1:false,4:false,5:false,8:false,10:true,12:false,15:false,16:false,20:true,24:false",
