@@ -59,6 +59,14 @@ public static class ProbeCommand
                 // spec the --set made.
                 if (SiteScan.UnprobedSets(r.GetValue(sets) ?? [], SiteScan.Probeable(runDir, Load([]))) is { } unprobed) throw new UsageException(unprobed);
                 var spec = Load(r.GetValue(sets) ?? []);
+                // The run's own device by default: a GPU run probed on a machine without one said only that CUDA is not available.
+                if (r.GetValue(device) is null && !(r.GetValue(sets) ?? []).Any(a => a.Split('=', 2)[0].Trim() == "device"))
+                    try { Retention.Training.Devices.Resolve(spec.Device); }
+                    catch (Retention.Training.DeviceUnavailableException e)
+                    {
+                        throw new Retention.Training.DeviceUnavailableException($"{e.Message}; it is the device the run trained on (device: {spec.Device} " +
+                            "in its run.yaml): give --device cpu, or another this machine has, to probe it here");
+                    }
                 var from = r.GetValue(dataDir) is not null ? "--data-dir" : Directory.Exists(recorded) ? "the folder recorded in the run's provenance.json"
                     : recorded is not null ? $"the current directory, as the folder the run's provenance.json records, {recorded}, is gone" : "the current directory";
                 foreach (var file in new[] { spec.Data!.Tokenizer.Path, spec.Data.Tokenizer.MergesPath }.OfType<string>().Select(f => Path.GetFullPath(f, baseDir)))
