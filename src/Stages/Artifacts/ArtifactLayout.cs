@@ -25,7 +25,7 @@ public static class ArtifactLayout
     {
         /// <summary>Has runs/: a sweep (its pipeline.yaml beside it).</summary>
         Sweep,
-        /// <summary>Has run.yaml, or Arrow files of its own and no sweep inside: one run's directory given directly.</summary>
+        /// <summary>Has run.yaml, or Arrow files of its own and no sweep in it or of it (no pipeline.yaml): one run's directory given directly.</summary>
         Run,
         /// <summary>Holds sweeps (e.g. artifacts/); Arrow files beside them (a query's --output) are not read.</summary>
         SweepFolder,
@@ -44,6 +44,10 @@ public static class ArtifactLayout
         // Sweeps before loose Arrow files: `query artifacts/ ... --output artifacts/summary.arrow` must not turn the
         // folder of sweeps into one run holding only that file.
         if (Sweeps(dir).Count > 0) return Kind.SweepFolder;
+        // Nor a sweep before its runs/ (a submission writes its pipeline.yaml at once, runs/ when a task starts), or a folder
+        // of such sweeps: `query Q ... --output Q/x.arrow` made a queued sweep one run holding x, which `analyze` then loaded
+        // as the runs' table and `advise` refused as a run's directory. Arrow files beside a sweep are never its tables.
+        if (File.Exists(Path.Combine(dir, PipelineFile)) || SweepsWithPipeline(dir).Count > 0) return Kind.Other;
         return ArrowFilesIn(dir, null).Any() ? Kind.Run : Kind.Other;
     }
 
