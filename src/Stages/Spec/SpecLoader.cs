@@ -44,9 +44,9 @@ public static class SpecLoader
     /// <param name="beforeMemoryRefusal">Where the file's only errors are memory ones (<see cref="SpecErrorKind.Memory"/>), called
     /// with the pipeline the load would return without them before they are thrown: `run` refuses it first for what fewer or
     /// smaller runs would not mend (it may throw that instead). Null: they are thrown as any error.</param>
-    /// <param name="notTrained">Where the load would refuse runs for their memory alone (as <paramref name="beforeMemoryRefusal"/>),
-    /// the runs the command will not train (a --resume's completed ones): their memory errors are left out, and where none
-    /// is left the file loads. Asked only with <paramref name="beforeMemoryRefusal"/>; null: none left out.</param>
+    /// <param name="notTrained">Where the load finds runs too large for their memory, the runs the command will not train (a
+    /// --resume's completed ones): their memory errors are left out, beside other errors too, and where none is left and
+    /// nothing else is wrong the file loads. Null: none left out.</param>
     /// <param name="text">The file's text where the caller read it already (<see cref="ReadFile"/>); null: read here.</param>
     public static LoadedPipeline Load(string path, string? profile = null, IReadOnlyList<string>? sets = null, bool checkAnalysis = true,
         string? baseDirectory = null, bool checkPaths = false, bool stored = false, bool checkOtherProfiles = false,
@@ -139,16 +139,17 @@ public static class SpecLoader
         // Memory errors alone: the load goes on as it would without them, so the caller sees the pipeline before they are
         // thrown. Any other error found on the way is not said: the memory errors are, as where nothing asked to see it.
         // Those of runs the command will not train (a resume's completed ones) are left out first: where none is left, the
-        // file loads as one whose runs fit.
+        // file loads as one whose runs fit. Left out beside other errors too (a bad analysis SQL): said there, they asked
+        // to shrink a run the resume skips.
         LoadedPipeline? loaded = null;
         IReadOnlyList<SpecError>? overMemory = null;
+        IReadOnlySet<string> skipped = notTrained is not null && tooLarge.Of.Count > 0 ? notTrained(loaded = Loaded()) : new HashSet<string>();
         if (beforeMemoryRefusal is not null && errors.Count == 0 && tooLarge.Of.Count > 0)
         {
-            loaded = Loaded();
-            overMemory = tooLarge.Except(notTrained?.Invoke(loaded) ?? new HashSet<string>());
+            overMemory = tooLarge.Except(skipped);
             if (overMemory.Count == 0) overMemory = null;
         }
-        else errors.AddRange(tooLarge.Except(new HashSet<string>()));
+        else errors.AddRange(tooLarge.Except(skipped));
         if (errors.Count == 0 && AdviseRules.SizeError(spec, runs, index, sources) is { } sizeError) errors.Add(sizeError);
         if (errors.Count == 0 && !stored && AdviseRules.TaskError(spec, runs, index, sources) is { } taskError) errors.Add(taskError);
         if (errors.Count > 0 || overMemory is not null && duplicates.Count > 0) throw LoadErrors.Fail([.. duplicates, .. overMemory ?? errors]);

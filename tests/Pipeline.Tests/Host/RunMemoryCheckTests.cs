@@ -434,6 +434,36 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
     }
 
     [Fact]
+    public async Task A_resume_refused_for_other_errors_does_not_list_the_memory_of_a_run_it_skips_as_completed()
+    {
+        // Two runs of about 1 GiB against 0.5 GiB; batch_size-4000000 trained earlier (in this process, a machine with more).
+        // The file then gains a duplicate key and an analysis SQL that does not bind. Refused for those, the resume listed the
+        // completed run's memory too ("at batch 4000000 needs about 1 GiB"), though it would skip it, as it does where memory
+        // is all that is wrong; the run it trains is still said.
+        var sizes = Pipeline + "sweep:\n  train.batch_size: [4000000, 4000001]\n";
+        await TrainHere(sizes, ["batch_size-4000000"], SilentProgress.Instance, CancellationToken.None);
+        var broken = sizes.Replace("log_every: 1}", "log_every: 1, log_every: 1}") +
+                     "analysis:\n  tables:\n    - name: t\n      sql: SELECT nosuch FROM metrics\n";
+        var refused = Cli(HalfGiBLimit, broken, "run", "m.yaml", "--resume");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        var said = refused.Err.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, said.Count);
+        Assert.StartsWith("error: m.yaml:3:54: train: duplicate key 'log_every'", said[0]);
+        Assert.Equal("error: m.yaml:5:31: sweep.train.batch_size[1]: a run of width 4 over D = 16 input dimensions at batch 4000001 " +
+                     "needs about 1 GiB; this machine has 0.5 GiB (" + Lower, said[1]);
+        Assert.StartsWith("error: m.yaml:9:19: analysis.tables[0].sql: Binder Error: Referenced column \"nosuch\" not found", said[2]);
+        Assert.DoesNotContain("at batch 4000000 ", refused.Err);
+
+        // With the duplicate key alone, as with memory alone, only the run it trains is said.
+        var duplicate = Cli(HalfGiBLimit, sizes.Replace("log_every: 1}", "log_every: 1, log_every: 1}"), "run", "m.yaml", "--resume");
+        Assert.True(duplicate.Exit == 2, duplicate.Out + duplicate.Err);
+        Assert.Contains("at batch 4000001 needs about 1 GiB", duplicate.Err);
+        Assert.DoesNotContain("at batch 4000000 ", duplicate.Err);
+        Assert.Equal("completed", PipelineRunner.ReadStatus(Path.Combine(Sweep, "runs", "batch_size-4000000"))?.State);
+        Assert.False(Directory.Exists(Path.Combine(Sweep, "runs", "batch_size-4000001")), "nothing trained");
+    }
+
+    [Fact]
     public async Task A_resume_counts_a_checkpoints_runs_as_the_one_group_they_were_saved_in()
     {
         const string ThreeEighthsGiB = "0x18000000";
