@@ -140,7 +140,8 @@ public static class SweepObserver
     static AnalysisState? AnalysisRunning(string? holder, IReadOnlyList<RunState> runs) =>
         holder is null || SweepLock.IsReading(holder) || SweepLock.IsSubmission(holder) || SweepLock.IsTrainingOnly(holder) ? null
         : SweepLock.IsAnalysis(holder) ? new(null, "running", $"pipeline {(SweepLock.IsAdvice(holder) ? "advise" : "analyze")} ({holder})")
-        : runs.All(r => r.State is "completed" or "failed" or "interrupted") ? new(null, "running", $"the run's own ({holder})")
+        // A holder whose line is not written yet is named by none ("the run's own ()" said nothing), as a held sweep's refusal says it.
+        : runs.All(r => r.State is "completed" or "failed" or "interrupted") ? new(null, "running", $"the run's own{(holder.Length > 0 ? $" ({holder})" : "")}")
         : null;
 
     /// <summary>Where neither a submitted job nor a recorded outcome speaks of it: an analysis stopped before it ended, when

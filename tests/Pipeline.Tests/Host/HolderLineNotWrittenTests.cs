@@ -55,4 +55,22 @@ public sealed class HolderLineNotWrittenTests() : InTempFolder("holder-line-")
         Assert.DoesNotContain("holder line", after.Err);
         Assert.Contains("no `pipeline run` is training the sweep now", after.Err);
     }
+
+    /// <summary>`status` of a sweep whose runs have ended takes such a holder for the run's own analysis, as it takes any
+    /// training process's; it said "analysis: running: the run's own ()", an empty holder in its parentheses.</summary>
+    [Fact]
+    public void Status_names_no_holder_where_the_line_is_not_written_yet()
+    {
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), TinySynthetic.Named);
+        var trained = CliProcess.Run(dir, Limit, "run", "s.yaml", "--no-analysis");
+        Assert.True(trained.Exit == 0, trained.Out + trained.Err);
+        var sweep = Path.Combine(dir, "artifacts", "s");
+        using (Lock(sweep))
+        {
+            File.WriteAllText(Path.Combine(sweep, SweepLock.FileName + ".owner"), "");
+            var status = CliProcess.Run(dir, Limit, "status", "artifacts/s");
+            Assert.True(status.Exit == 3, status.Out + status.Err);
+            Assert.Equal("analysis: running: the run's own", status.Out.Split('\n').Single(l => l.StartsWith("analysis:", StringComparison.Ordinal)));
+        }
+    }
 }
