@@ -12,9 +12,11 @@ namespace Retention.Pipeline;
 /// not checked (their memory is the device's), nor `auto` ones unless the budget knows they pick the CPU (`run`'s, once
 /// LibTorch loads: <see cref="MemoryBudget.Holds"/>), as one run is not. A --resume is checked for what it trains: not the
 /// runs it skips as completed (those it adopts from a renamed folder too), and each synthetic checkpoint's runs as the one
-/// group they were saved in, which may be larger than this attempt's --jobs would make it. An adopted run's checkpoint
-/// still names its earlier id until the resume renames it, so such a group is counted as fresh runs are grouped. A resume
-/// that would be refused anyway (<see cref="ResumeRefusals"/>) is not refused for memory: fewer seeds would not mend it.
+/// group they were saved in, which may be larger than this attempt's --jobs would make it. Runs it adopts are not moved
+/// yet: their checkpoint is read in their earlier folder (a sweep that gained a key, or a folder the user renamed), its
+/// earlier ids taken as the new ones the resume renames them to; looked for under the new ids, it was not found and the
+/// group was counted apart, as fresh runs are grouped, admitting a resume too large. A resume that would be refused anyway
+/// (<see cref="ResumeRefusals"/>) is not refused for memory: fewer seeds would not mend it.
 /// </summary>
 public static class MachineMemoryCheck
 {
@@ -32,21 +34,25 @@ public static class MachineMemoryCheck
         // refusal here hid.
         Func<string, string> foundAt = RunDir;
         IReadOnlyDictionary<string, RunStatus?>? ends = null;
+        IReadOnlyDictionary<string, string>? renamed = null;
         if (resumeFrom is not null)
         {
             try { (foundAt, ends) = ResumeRefusals.Found(pipeline, resumeFrom); }
             catch (SweepContractException) { return null; }
+            renamed = SweepContract.Renamed(resumeFrom, pipeline).ToDictionary(r => Path.GetFileName(r.FromDir), r => r.To.RunId, StringComparer.Ordinal);
         }
         var runs = ends is null ? pipeline.Runs : [.. pipeline.Runs.Where(r => ends[r.RunId] is not { State: "completed" })];
         if (runs.Count < 2) return null;
-        var error = Error(pipeline, runs, jobs, budget, jobsGiven, resumeFrom, RunDir);
+        var error = Error(pipeline, runs, jobs, budget, jobsGiven, resumeFrom, foundAt, renamed);
         // A resume that is refused anyway (a changed spec, a completed run that lost a table, a sweep held by another process)
         // says that instead: checked only here, where the resume is about to be refused, so no resume reads its files twice.
         return error is not null && resumeFrom is not null && ResumeRefusals.Pending(pipeline, resumeFrom, foundAt, run => ends![run]) ? null : error;
     }
 
+    /// <param name="runDir">Where the resume finds each run's folder (an adopted run's earlier one).</param>
+    /// <param name="renamed">The runs it adopts: earlier id → new id (<see cref="SweepGroups.ForResume"/>).</param>
     static SpecError? Error(LoadedPipeline pipeline, IReadOnlyList<RunPlan> runs, int jobs, MemoryBudget budget, bool jobsGiven,
-        string? resumeFrom, Func<string, string> runDir)
+        string? resumeFrom, Func<string, string> runDir, IReadOnlyDictionary<string, string>? renamed)
     {
         // As the run groups them (TrainingPlan): split further for --jobs only where every run is on the CPU; a resume keeps
         // each checkpoint's runs together.
@@ -54,7 +60,7 @@ public static class MachineMemoryCheck
         // Only the runs held to this memory are grouped (a group never mixes devices: the device is part of its spec):
         // grouping asks LibTorch what `auto` picks, which `validate`, whose budget does not tell, must not load.
         var groups = TrainingPlan.SyntheticGroups([.. runs.Where(r => budget.Holds(r.Spec.Device))], runDir, resume: resumeFrom is not null,
-                clusterTask: false, parallel ? jobs : 1)
+                clusterTask: false, parallel ? jobs : 1, renamed: renamed)
             .Select(g => (Runs: g, Need: ResourceEstimate.SyntheticGroupBytes(g)))
             .OrderByDescending(g => g.Need)
             .ToList();
@@ -65,7 +71,7 @@ public static class MachineMemoryCheck
             return new SpecError(pipeline.SourceName, 0, 0, SpecSchema.SweepKey,
                 $"{largest.Runs.Count} runs train at once ({ResourceEstimate.SyntheticGroup(largest.Runs)}) and need about {ResourceEstimate.GiB(largest.Need)}{budget.OnCpu(largest.Runs[0].Spec.Device)}, " +
                 $"though one run alone needs {ResourceEstimate.GiB(largest.Need / largest.Runs.Count)}; {budget.Has} " +
-                (resumeFrom is not null && SavedTogether(largest.Runs, runDir)
+                (resumeFrom is not null && SavedTogether(largest.Runs, runDir, renamed)
                     ? $"(they continue together from the checkpoint they were saved in, whatever --jobs: {budget.Or}resume on a machine " +
                       "with more memory, or run without --resume to train the sweep afresh in groups that fit)"
                     : $"({budget.Or}sweep fewer seeds, or {Lower})")) { Kind = SpecErrorKind.Memory };
@@ -90,7 +96,7 @@ public static class MachineMemoryCheck
 
     /// <summary>Whether these runs are the runs of the checkpoint kept in the first one's folder: a resume trains them together
     /// again as they were saved (<see cref="SweepGroups.ForResume"/>).</summary>
-    static bool SavedTogether(IReadOnlyList<RunPlan> group, Func<string, string> runDir) =>
+    static bool SavedTogether(IReadOnlyList<RunPlan> group, Func<string, string> runDir, IReadOnlyDictionary<string, string>? renamed) =>
         group.Count > 1 && SyntheticTrainer.Describe(Training.CheckpointFolder.Current(Training.CheckpointFolder.Of(runDir(group[0].RunId)))) is { } saved
-        && saved.Runs.SequenceEqual(group.Select(r => r.RunId));
+        && saved.Runs.Select(id => renamed?.GetValueOrDefault(id, id) ?? id).SequenceEqual(group.Select(r => r.RunId));
 }

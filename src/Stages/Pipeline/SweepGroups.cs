@@ -37,8 +37,11 @@ public static class SweepGroups
     /// </summary>
     /// <param name="runDir">A run's directory (a group's checkpoint is kept in its first run's).</param>
     /// <param name="isCpu">As <see cref="Of"/>'s, for the runs no checkpoint keeps together (which no device decides).</param>
+    /// <param name="renamed">Earlier ids a checkpoint may name, with the run each becomes (runs a resume adopts from an earlier
+    /// folder, <see cref="AdoptedRun"/>, which renames their checkpoint's cells so): asked before it moves them (`run`'s memory
+    /// check), with <paramref name="runDir"/> their earlier folders. Null: the checkpoints name the runs as they are.</param>
     public static IReadOnlyList<IReadOnlyList<RunPlan>> ForResume(IReadOnlyList<RunPlan> pending, Func<string, string> runDir, int jobs = 1,
-        Func<string, bool>? isCpu = null)
+        Func<string, bool>? isCpu = null, IReadOnlyDictionary<string, string>? renamed = null)
     {
         var byId = pending.ToDictionary(r => r.RunId);
         var kept = new List<IReadOnlyList<RunPlan>>();
@@ -49,16 +52,18 @@ public static class SweepGroups
         foreach (var run in pending.OrderByDescending(r => SyntheticTrainer.SavedAt(CheckpointOf(r.RunId)) ?? DateTime.MinValue))
         {
             var dir = CheckpointOf(run.RunId);
-            if (taken.Contains(run.RunId) || !Directory.Exists(dir) || SyntheticTrainer.Describe(dir) is not { } saved
-                || saved.Runs.Count == 0 || saved.Runs[0] != run.RunId || !saved.Runs.All(id => byId.ContainsKey(id) && !taken.Contains(id)))
+            if (taken.Contains(run.RunId) || !Directory.Exists(dir) || SyntheticTrainer.Describe(dir) is not { } described) continue;
+            IReadOnlyList<string> savedRuns = renamed is null ? described.Runs : [.. described.Runs.Select(id => renamed.GetValueOrDefault(id, id))];
+            if (savedRuns.Count == 0 || savedRuns[0] != run.RunId || !savedRuns.All(id => byId.ContainsKey(id) && !taken.Contains(id)))
                 continue;
-            List<RunPlan> group = [.. saved.Runs.Select(id => byId[id])];
+            List<RunPlan> group = [.. savedRuns.Select(id => byId[id])];
+            // The checkpoint's cells as it names them (an adopted run's earlier id), with the widths and seeds the runs have now.
             if (!TrainTogether(group.Select(r => r.Spec))
-                || SyntheticTrainer.CheckpointStep(dir, [.. group.Select(r => new CellSpec(r.RunId, r.Spec.Synthetic.Width, r.Spec.Seed))]) is null
+                || SyntheticTrainer.CheckpointStep(dir, [.. group.Select((r, i) => new CellSpec(described.Runs[i], r.Spec.Synthetic.Width, r.Spec.Seed))]) is null
                 || SyntheticTrainer.Superseded(dir, group.Skip(1).Select(r => CheckpointOf(r.RunId))))
                 continue;   // saved by runs whose spec has changed since, or stale: they train afresh
             kept.Add(group);
-            taken.UnionWith(saved.Runs);
+            taken.UnionWith(savedRuns);
         }
         if (kept.Count == 0) return Of(pending, jobs, isCpu);
         var order = pending.Select((r, i) => (r.RunId, i)).ToDictionary(p => p.RunId, p => p.i);

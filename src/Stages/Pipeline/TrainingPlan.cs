@@ -29,11 +29,12 @@ sealed record TrainingPlan(IReadOnlyList<(string Run, RunStatus Status)> Complet
     /// <param name="clusterTask">The runs of one cluster task: trained as one group where they train together.</param>
     /// <param name="jobs">Groups trained at once (1: one after another).</param>
     /// <param name="isCpu">Whether runs on a device: value train on the CPU (<see cref="SweepGroups.Of"/>'s; default: asks LibTorch of auto).</param>
+    /// <param name="renamed">A resume's runs to adopt, not yet moved (<see cref="SweepGroups.ForResume"/>'s).</param>
     public static IReadOnlyList<IReadOnlyList<RunPlan>> SyntheticGroups(IReadOnlyList<RunPlan> pending, Func<string, string> runDir,
-        bool resume, bool clusterTask, int jobs, Func<string, bool>? isCpu = null) =>
+        bool resume, bool clusterTask, int jobs, Func<string, bool>? isCpu = null, IReadOnlyDictionary<string, string>? renamed = null) =>
         clusterTask && pending.Count > 0 && SweepGroups.TrainTogether(pending.Select(r => r.Spec)) ? [pending]
         // A resume trains each checkpoint's runs together again, as they were saved, whatever --jobs it has.
-        : resume ? SweepGroups.ForResume(pending, runDir, jobs, isCpu)
+        : resume ? SweepGroups.ForResume(pending, runDir, jobs, isCpu, renamed)
         : SweepGroups.Of(pending, jobs, isCpu);
 
     /// <summary>With --resume, completed runs are set aside before grouping (and said to be), so a finished run is never

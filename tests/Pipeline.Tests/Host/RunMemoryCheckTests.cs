@@ -490,4 +490,48 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         var validated = Cli(ThreeEighthsGiB, widths, "validate", "m.yaml");
         Assert.True(validated.Exit == 0, validated.Out + validated.Err);
     }
+
+    [Fact]
+    public async Task A_resume_counts_the_group_saved_in_a_run_folder_renamed_since_as_the_one_group_it_continues_in()
+    {
+        const string ThreeEighthsGiB = "0x18000000";
+        // As above, widths 4 and 8 saved as one group (0.48 GiB), their checkpoint in width-4's folder; then that folder is
+        // renamed (w4): the resume moves it back to width-4 (the same spec) and continues the pair from that checkpoint. The
+        // memory check looked for the checkpoint in runs/width-4 only, found none, and counted the two apart (0.24 GiB
+        // each, which fit): the resume was admitted to train 0.48 GiB on a 0.375 GiB machine.
+        var widths = Pipeline.Replace("steps: 2", "steps: 80") + "sweep:\n  synthetic.width: [4, 8]\n";
+        using (var stop = new CancellationTokenSource())
+            await TrainHere(widths, ["width-4", "width-8"], new StopAt(2, stop), stop.Token);
+        Assert.True(SavedCheckpoint.Step(Path.Combine(Sweep, "runs", "width-4")) > 0, "the pair's checkpoint");
+        Directory.Move(Path.Combine(Sweep, "runs", "width-4"), Path.Combine(Sweep, "runs", "w4"));
+
+        var refused = Cli(ThreeEighthsGiB, widths, "run", "m.yaml", "--resume", "--jobs", "1");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("error: m.yaml: sweep: 2 runs train at once (width-4, width-8: one batched trainer, each run padded to width 8) " +
+                        "and need about 0.5 GiB, though one run alone needs 0.2 GiB; this machine has 0.4 GiB (they continue together " +
+                        "from the checkpoint they were saved in, whatever --jobs: resume on a machine with more memory, or run without " +
+                        "--resume to train the sweep afresh in groups that fit)", refused.Err);
+        Assert.True(Directory.Exists(Path.Combine(Sweep, "runs", "w4")), "refused before anything was moved");
+        Assert.False(Directory.Exists(Path.Combine(Sweep, "runs", "width-4")));
+    }
+
+    [Fact]
+    public async Task A_resume_counts_the_group_of_runs_it_adopts_under_new_ids_as_the_one_group_it_continues_in()
+    {
+        const string ThreeEighthsGiB = "0x18000000";
+        // Widths 4 and 8 saved as one group; the sweep then gains a seed key: width-4 and width-8 continue as width-4_seed-0
+        // and width-8_seed-0, their checkpoint's runs renamed so, and the pair continues from it (0.48 GiB). The check read the
+        // checkpoint under the new ids' folders, not yet there, and counted the two apart (0.24 GiB each), admitting it.
+        var widths = Pipeline.Replace("steps: 2", "steps: 80") + "sweep:\n  synthetic.width: [4, 8]\n";
+        using (var stop = new CancellationTokenSource())
+            await TrainHere(widths, ["width-4", "width-8"], new StopAt(2, stop), stop.Token);
+        Assert.True(SavedCheckpoint.Step(Path.Combine(Sweep, "runs", "width-4")) > 0, "the pair's checkpoint");
+
+        var refused = Cli(ThreeEighthsGiB, widths, "run", "m.yaml", "--resume", "--jobs", "1", "--set", "sweep.seed=[0]");
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("error: m.yaml: sweep: 2 runs train at once (width-4_seed-0, width-8_seed-0: one batched trainer, each run padded " +
+                        "to width 8) and need about 0.5 GiB, though one run alone needs 0.2 GiB; this machine has 0.4 GiB (they continue " +
+                        "together from the checkpoint they were saved in, whatever --jobs: ", refused.Err);
+        Assert.True(Directory.Exists(Path.Combine(Sweep, "runs", "width-4")), "refused before anything was moved");
+    }
 }
