@@ -49,7 +49,8 @@ public static class QueryCommand
                 views = catalog.Views;
                 foreach (var note in catalog.Notes) Console.Error.WriteLine($"note: {note}");
                 if (catalog.Tables.Count == 0 && catalog.LeftOut.Count == 0)
-                    Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (" + (QueryTarget.SweepsBelow(r.GetValue(dir)!) ??
+                    Console.Error.WriteLine($"note: no Arrow tables under {r.GetValue(dir)} (" + (QueryTarget.NotStarted(r.GetValue(dir)!) ??
+                        QueryTarget.SweepsBelow(r.GetValue(dir)!) ??
                         ScanLeftovers.WhyNoTables(Path.GetFullPath(r.GetValue(dir)!)) ??
                         "give a sweep directory, a run directory or a folder of sweeps; a run still training writes its tables at its " +
                         "checkpoints and when it ends") + ")");

@@ -39,6 +39,18 @@ static class QueryTarget
               "query one of them, or the folder that holds them for all at once";
     }
 
+    /// <summary>Where <paramref name="given"/> is a sweep none of whose runs has started (its pipeline.yaml, written by a submission at
+    /// once, and no runs/ yet): "it is a sweep none of whose runs has started ...", as `advise` says it; else null. Told to "give a
+    /// sweep directory", the user had given one.</summary>
+    public static string? NotStarted(string given)
+    {
+        var path = Path.GetFullPath(given);
+        return File.Exists(Path.Combine(path, ArtifactLayout.PipelineFile)) && !Directory.Exists(Path.Combine(path, ArtifactLayout.RunsDir))
+            ? $"it is a sweep none of whose runs has started (no {ArtifactLayout.RunsDir}/ folder yet): its runs write their tables as they train " +
+              $"(`pipeline status {Pipeline.ShellWords.Quote(given)}` shows them)"
+            : null;
+    }
+
     const string Readable = "query reads a sweep directory (artifacts/NAME[-PROFILE]), one run's directory, or a folder of sweeps";
 
     static string InsteadOfFile(string path)

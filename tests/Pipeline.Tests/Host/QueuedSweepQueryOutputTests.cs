@@ -60,4 +60,16 @@ public sealed class QueuedSweepQueryOutputTests() : InTempFolder("queued-sweep-o
         Assert.True(tables.Exit == 0, tables.Err);
         Assert.Equal("name\n----\n(no rows)\n", tables.Out);
     }
+
+    /// <summary>Queried, such a sweep was told to "give a sweep directory, a run directory or a folder of sweeps": it is one.</summary>
+    [Fact]
+    public void A_query_of_a_sweep_whose_runs_have_not_started_says_so()
+    {
+        Queued();
+        var tables = Cli("query", "sweeps/q", "SHOW TABLES");
+        Assert.True(tables.Exit == 0, tables.Err);
+        Assert.Equal("name\n----\n(no rows)\n", tables.Out);
+        Assert.Equal("note: no Arrow tables under sweeps/q (it is a sweep none of whose runs has started (no runs/ folder yet): its runs " +
+            "write their tables as they train (`pipeline status sweeps/q` shows them))\n", tables.Err);
+    }
 }
