@@ -184,6 +184,7 @@ public static class SweepObserver
         foreach (var run in runs.Where(r => r.Spec.Experiment == "olmo"))
             Read([run], dir =>
             {
+                Training.OlmoTrainer.RequireComplete(dir);   // a folder copied in part: a resume refuses it, naming what it lacks
                 long at = Training.OlmoTrainer.Describe(dir).Step;
                 CheckpointManifest.Require(dir)?.RequireParts(RunDir(run.RunId), at);   // what else a resume would refuse, short of columns
                 return at;

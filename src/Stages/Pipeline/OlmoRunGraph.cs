@@ -171,6 +171,7 @@ public static class OlmoRunGraph
         bool resuming = resume && Directory.Exists(checkpointDir);
         // Said before the validation set is read: an attempt stopped or failing before its first new step still
         // records the checkpoint's step as where the run stands.
+        if (resuming) OlmoTrainer.RequireComplete(checkpointDir);
         if (resuming) progress.Resumed(cell.RunId, OlmoTrainer.Describe(checkpointDir).Step);
         else if (resume && ArrowParts.Written(Path.Combine(cell.RunDir, "train.arrow")))
             // An earlier attempt trained but left no checkpoint (killed or failing before the first): its rows are redone.

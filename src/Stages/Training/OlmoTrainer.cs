@@ -204,6 +204,7 @@ public sealed class OlmoTrainer : IDisposable
     /// continue the stream from (its Step equals the trainer's).</summary>
     public static OlmoTrainer Resume(string dir, out DataStreamCursor cursor, Device? device = null)
     {
+        RequireComplete(dir);
         var meta = ReadMeta(dir);
         var cursorFile = Path.Combine(dir, CursorFile);
         try { cursor = DataStreamCursor.FromJson(File.ReadAllText(cursorFile)); }
@@ -253,6 +254,19 @@ public sealed class OlmoTrainer : IDisposable
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Throws, naming every file a resume reads that <paramref name="dir"/> lacks, where a checkpoint was copied or
+    /// restored in part: each missing file otherwise failed alone, as .NET's "Could not find file" or TorchSharp's bare path.</summary>
+    /// <exception cref="Artifacts.ArtifactException">A file is missing; the exception names the checkpoint folder.</exception>
+    public static void RequireComplete(string dir)
+    {
+        var missing = new[] { (TrainerFile, "the step and model shape"), (ModelFile, "the weights"), (OptimizerFile, "AdamW's state"),
+                (CursorFile, "where the data stream stopped") }
+            .Where(f => !Path.Exists(Path.Combine(dir, f.Item1))).Select(f => $"{f.Item1} ({f.Item2})").ToList();   // there but unreadable: the read says so
+        if (missing.Count > 0)
+            throw new Artifacts.ArtifactException(dir, $"the checkpoint is incomplete: it lacks {string.Join(", ", missing)}; " +
+                "restore the whole checkpoint folder, or train the run again");
     }
 
     /// <summary>What <see cref="LoadModel"/> reads that <paramref name="dir"/> lacks, each as "file (what it holds)": an

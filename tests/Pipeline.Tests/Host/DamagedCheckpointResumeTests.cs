@@ -87,6 +87,30 @@ public class DamagedCheckpointResumeTests() : InTempFolder("damaged-checkpoint-"
         Assert.True(again.Exit == 0 && again.Out.Contains("resuming from the checkpoint at step "), again.Out + again.Err);
     }
 
+    /// <summary>A checkpoint folder copied or restored in part: the resume names the folder and every file it lacks (each
+    /// missing file failed alone before, as .NET's "Could not find file", or as TorchSharp's bare path for model.bin).</summary>
+    [Theory]
+    [InlineData("optimizer.bin", "cursor.json")]
+    [InlineData("trainer.json", "model.bin")]
+    public async Task A_checkpoint_missing_files_is_named_by_resume_with_every_file_it_lacks(string first, string second)
+    {
+        await StoppedRun();
+        var checkpoint = Path.Combine(RunDir, "checkpoint");
+        var saved = new[] { first, second }.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(checkpoint, f)));
+        foreach (var f in saved.Keys) File.Delete(Path.Combine(checkpoint, f));
+
+        var resumed = Resume();
+        Assert.True(resumed.Exit == 1, resumed.Out + resumed.Err);
+        var error = Assert.Single(resumed.Err.Split('\n'), l => l.StartsWith("error:"));
+        Assert.Contains($"{checkpoint}: the checkpoint is incomplete: it lacks ", error);
+        foreach (var f in saved.Keys) Assert.Contains(f + " (", error);
+        Assert.DoesNotContain("Could not find file", error);
+
+        foreach (var (f, bytes) in saved) File.WriteAllBytes(Path.Combine(checkpoint, f), bytes);   // restored, the run continues
+        var again = Resume();
+        Assert.True(again.Exit == 0 && again.Out.Contains("resuming from the checkpoint at step "), again.Out + again.Err);
+    }
+
     [Fact]
     public async Task A_damaged_table_in_the_checkpoint_names_the_runs_directory_to_delete_not_the_checkpoint()
     {
