@@ -105,6 +105,8 @@ public sealed class DataQualityLog(int maxRecorded = DataQualityLog.DefaultMaxRe
     public static IReadOnlyList<DataQualityIssue> Read(string path)
     {
         if (!File.Exists(path)) return [];
+        // Apache.Arrow's own error ("Invalid magic at offset <10>") names no file: a checkpoint's damaged log is named as its stage times are.
+        ArrowTableWriter.RequireColumns(path, Table.Schema);
         using var reader = new ArrowFileReader(File.OpenRead(path));
         var issues = new List<DataQualityIssue>();
         while (reader.ReadNextRecordBatch() is { } batch)
