@@ -101,6 +101,8 @@ public static class SweepStatus
                 "completed" when ended.FromStep > 0 => new(run, "completed", $"{Steps(ended.Steps)}, the last {ended.AttemptSteps:N0} in {Duration(ended.Seconds)}"),
                 "completed" => new(run, "completed", $"{Steps(ended.Steps)} in {Duration(ended.Seconds)}"),
                 "failed" => new(run, "failed", ended.Error ?? "(no message)"),
+                // Its checkpoint damaged or copied in part since it stopped: the resume it was told to run fails on it.
+                "interrupted" when o.CheckpointProblem is not null => new(run, "interrupted", $"stopped at step {ended.Steps:N0}; {Resumable(o)}"),
                 "interrupted" => new(run, "interrupted", $"stopped at step {ended.Steps:N0}; {Continue(o)} to continue"),
                 _ => new(run, "failed", ended.Error is { } why ? $"{ended.State}: {why}" : $"{ended.State} at step {ended.Steps:N0}"),
             };

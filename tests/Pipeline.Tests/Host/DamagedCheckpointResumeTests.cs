@@ -111,6 +111,25 @@ public class DamagedCheckpointResumeTests() : InTempFolder("damaged-checkpoint-"
         Assert.True(again.Exit == 0 && again.Out.Contains("resuming from the checkpoint at step "), again.Out + again.Err);
     }
 
+    /// <summary>A stopped run (its status.json says interrupted) whose checkpoint was damaged or copied in part since: status
+    /// names the problem, as for a killed run, where it said "stopped at step N; run --resume to continue" and the resume failed.</summary>
+    [Theory]
+    [InlineData("trainer.json", "the checkpoint's trainer state is damaged")]
+    [InlineData("optimizer.bin", "the checkpoint is incomplete: it lacks optimizer.bin")]
+    public async Task Status_of_a_stopped_run_names_a_checkpoint_the_resume_would_refuse(string file, string said)
+    {
+        await StoppedRun();
+        var path = Path.Combine(RunDir, "checkpoint", file);
+        if (file.EndsWith(".json")) File.WriteAllText(path, "{\"Step\": 6, \"Con"); else File.Delete(path);
+
+        var status = CliProcess.Run(dir, Limit, "status", Path.Combine(dir, "tiny"));
+        Assert.True(status.Exit == 4, status.Out + status.Err);
+        static string Squashed(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));   // the table wraps it anywhere
+        Assert.True(Squashed(status.Out).Contains(Squashed("its checkpoint cannot be resumed (")) && Squashed(status.Out).Contains(Squashed(said)),
+            status.Out);
+        Assert.DoesNotContain("tocontinue", Squashed(status.Out));
+    }
+
     /// <summary>Both tables a checkpoint keeps (its data-quality log was refused as Apache.Arrow's "Invalid magic at offset
     /// &lt;100&gt;", naming no file).</summary>
     [Theory]
