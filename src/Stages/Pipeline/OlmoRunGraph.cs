@@ -114,7 +114,7 @@ public static class OlmoRunGraph
     {
         tokenizer ??= TextTokenizer.Create(data.Tokenizer);
         int needed = TokenizerFit.NeededIds([.. data.Tasks.Select(t => (t, InjectedTask.Create(t)))], tokenizer.VocabSize, tokenizer.EosId);
-        var (vocab, refusal) = TokenizerFit.ModelVocab(o, needed);
+        var (vocab, refusal) = TokenizerFit.ModelVocab(o, needed, tokenizer.VocabSize);
         if (refusal is not null) throw new ArgumentException($"olmo.vocab_size {refusal}");
         return Shape(o, vocab, data.Packing.SeqLen).Validated();
     }

@@ -37,7 +37,7 @@ public static class TokenizerFit
             try { needed = NeededIds(tasks, tokenizer.VocabSize, tokenizer.EosId); }
             catch (ArgumentException e) { return new([($"data.tasks[{i}]", WithoutTaskName(e.Message, task.Name))], null); }
         }
-        var (vocab, refusal) = ModelVocab(olmo, needed);
+        var (vocab, refusal) = ModelVocab(olmo, needed, tokenizer.VocabSize);
         return refusal is null ? new([], vocab) : new([("olmo.vocab_size", refusal)], null);
     }
 
@@ -50,13 +50,16 @@ public static class TokenizerFit
     /// (<see cref="NeededIds"/>), else those ids. The one rule the run sizes its model by
     /// (<see cref="Pipeline.OlmoRunGraph.ModelConfig"/>) and loading refuses olmo.vocab_size by.</summary>
     /// <returns>The vocabulary, or (0 and) why olmo.vocab_size is refused.</returns>
-    public static (int Vocab, string? Refusal) ModelVocab(OlmoSpec? olmo, int needed) => olmo is { VocabSize: > 0 } o
-        ? o.VocabSize < needed ? (0, VocabTooSmall(o.VocabSize, needed)) : (o.VocabSize, null)
+    public static (int Vocab, string? Refusal) ModelVocab(OlmoSpec? olmo, int needed, int tokenizerVocab) => olmo is { VocabSize: > 0 } o
+        ? o.VocabSize < needed ? (0, VocabTooSmall(o.VocabSize, needed, tokenizerVocab)) : (o.VocabSize, null)
         : (needed, null);
 
-    static string VocabTooSmall(int vocabSize, int needed) =>
-        $"{vocabSize} is below the {needed:N0} ids the tokenizer and the appended task tokens use " +
-        "(raise it, or give the tasks tokens: sampled to use the tokenizer's own ids)";
+    /// <summary>Where no task token is appended (no task, or every one sampled or existing), the tokenizer alone is too large:
+    /// advising tokens: sampled there would advise what the tasks already do.</summary>
+    static string VocabTooSmall(int vocabSize, int needed, int tokenizerVocab) => needed > tokenizerVocab
+        ? $"{vocabSize} is below the {needed:N0} ids the tokenizer and the appended task tokens use " +
+          "(raise it, or give the tasks tokens: sampled to use the tokenizer's own ids)"
+        : $"{vocabSize} is below the tokenizer's {tokenizerVocab:N0} ids (no task token is appended); raise it to at least {tokenizerVocab:N0}";
 
     /// <param name="Problems">What the vocabulary refuses, each with its key; empty when the tasks and the model fit.</param>
     /// <param name="ModelVocab">The model's vocabulary where they fit; null where they do not, or a task could not be built.</param>

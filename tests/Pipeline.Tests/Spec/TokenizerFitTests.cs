@@ -68,6 +68,20 @@ public sealed class TokenizerFitTests() : InTempFolder("tokenizer-fit-")
             .Runs.Single().Spec.Olmo!.VocabSize);
     }
 
+    /// <summary>With the tasks' tokens sampled nothing is appended: the tokenizer's own 257 ids are what does not fit, and
+    /// "give the tasks tokens: sampled" (said before) would advise what the file already does.</summary>
+    [Fact]
+    public void A_model_vocabulary_below_the_tokenizers_own_is_refused_without_advising_sampled_tokens_it_has()
+    {
+        var error = OnlyError(Pipeline("    - {kind: comparison, name: cmp, items: 5, instances: 20, train_instances: 10, tokens: sampled}",
+            olmo: ", vocab_size: 200"));
+
+        Assert.Equal(("olmo.vocab_size", 10), (error.Path, error.Line));
+        Assert.Equal("200 is below the tokenizer's 257 ids (no task token is appended); raise it to at least 257", error.Message);
+        Assert.Equal(257, SpecLoader.Load(Pipeline("    - {kind: comparison, name: cmp, items: 5, instances: 20, train_instances: 10, tokens: sampled}",
+            olmo: ", vocab_size: 257"), checkPaths: true).Runs.Single().Spec.Olmo!.VocabSize);
+    }
+
     [Fact]
     public void An_eos_token_cl100k_lacks_is_refused_at_eos_token()
     {
