@@ -47,6 +47,14 @@ public sealed record OlmoConfig(
         return 2 * v * h + l * (4 * h * h + h * m + (m / 2) * h);
     }
 
+    /// <summary>The most parameters a shape of these sizes has at any vocabulary an int holds, in Int128: a shape past a
+    /// long's range (hidden: 1000000000 for 1000) counted negative in <see cref="ParameterCount"/>, and so passed the memory check.</summary>
+    public static Int128 MostParameters(int layers, int hidden, int mlpDim)
+    {
+        Int128 h = hidden, m = mlpDim;
+        return 2 * (Int128)int.MaxValue * h + layers * (4 * h * h + h * m + m / 2 * h);
+    }
+
     /// <summary>Throws unless the shape is buildable (heads divide hidden, even head dim and MLP dim).</summary>
     public OlmoConfig Validated()
     {

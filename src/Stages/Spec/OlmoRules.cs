@@ -26,6 +26,10 @@ internal static class OlmoRules
                 c.Check(shape.HeadDim % 2 == 0, o.Heads > 0 ? "olmo.heads" : "olmo.hidden",
                     $"the head width hidden / heads = {shape.HeadDim} must be even (rotary embeddings rotate pairs)");
             c.Check(shape.MlpDim % 2 == 0, "olmo.mlp_dim", $"must be even (the fused SwiGLU input holds value and gate halves), got {shape.MlpDim}");
+            var most = Models.OlmoConfig.MostParameters(shape.Layers, shape.Hidden, shape.MlpDim);
+            c.Check(most <= long.MaxValue, o.Hidden > 0 ? "olmo.hidden" : o.MlpDim > 0 ? "olmo.mlp_dim" : "olmo.layers",
+                $"layers {shape.Layers:N0}, hidden {shape.Hidden:N0} and mlp_dim {shape.MlpDim:N0} make up to {(double)most:0.#e+0} parameters (with the vocabulary), " +
+                "more than a 64-bit count holds: check the sizes");
         }
         c.NonNegative(o.WeightDecay, "olmo.weight_decay");
         c.Check(o.Beta2 is >= 0 and < 1, "olmo.beta2", $"must be in [0, 1) (AdamW's second-moment decay), got {Show(o.Beta2)}");

@@ -24,6 +24,9 @@ public class MalformedCorpusCliTests() : InTempFolder("corpus-")
     [
         Yaml("negative layers", "6:16", ["olmo.layers", "must be >= 0"], ["name: a", Olmo, .. OlmoData, "olmo: {layers: -2}"]),
         Yaml("heads not dividing hidden", "6:27", ["olmo.heads", "must divide hidden (64)"], ["name: a", Olmo, .. OlmoData, "olmo: {preset: 4M, heads: 6}"]),
+        // 8 layers of hidden 10^9: about 3.2e19 parameters, which counted negative in a long and passed `validate` as "ok".
+        Yaml("a hidden size whose parameter count overflows", "6:16", ["olmo.hidden", "more than a 64-bit count holds"],
+            ["name: a", Olmo, .. OlmoData, "olmo: {hidden: 1000000000, heads: 1}"]),
         Yaml("odd head width", "6:27", ["head width", "even"], ["name: a", Olmo, .. OlmoData, "olmo: {hidden: 72, heads: 8}"]),
         Yaml("negative checkpoint interval", "6:26", ["olmo.checkpoint_every", "must be >= 0"], ["name: a", Olmo, .. OlmoData, "olmo: {checkpoint_every: -5}"]),
         Yaml("beta2 of one", "6:15", ["olmo.beta2", "[0, 1)"], ["name: a", Olmo, .. OlmoData, "olmo: {beta2: 1.0}"]),
