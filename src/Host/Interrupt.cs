@@ -15,15 +15,11 @@ public sealed class Interrupt : IDisposable
     readonly PosixSignalRegistration[] registrations;
     int signals;
 
-    readonly string winding, atOnce, again;
+    readonly string command, winding, atOnce;
 
     Interrupt(string command)
     {
-        (winding, atOnce) = (WindDown(command), AtOnce(command));
-        // A cluster task has no terminal to press Ctrl+C in, and scancel's SIGTERM is followed by Slurm's SIGKILL after KillWait.
-        again = command == "task"
-            ? "after scancel's SIGTERM, Slurm kills the task once its KillWait has passed, 30 s by default; a warning (SIGUSR1) leaves the whole time"
-            : "press Ctrl+C again to stop at once";
+        (this.command, winding, atOnce) = (command, WindDown(command), AtOnce(command));
         registrations = OperatingSystem.IsWindows()
             ? [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)]
             : [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
@@ -66,6 +62,19 @@ public sealed class Interrupt : IDisposable
              "run the command again for them",
     };
 
+    /// <summary>How to stop at once, said with the first signal's wind-down, in the terms of the signal that came: a `kill`
+    /// (SIGTERM) was told to press Ctrl+C, which whoever sent it may have no terminal for.</summary>
+    public static string Again(string command, PosixSignal signal) =>
+        // A cluster task has no terminal to press Ctrl+C in, and scancel's SIGTERM is followed by Slurm's SIGKILL after KillWait.
+        command == "task"
+            ? "after scancel's SIGTERM, Slurm kills the task once its KillWait has passed, 30 s by default; a warning (SIGUSR1) leaves the whole time"
+            : signal switch
+            {
+                PosixSignal.SIGINT => "press Ctrl+C again to stop at once",
+                PosixSignal.SIGTERM => "a second SIGTERM or Ctrl+C stops at once",
+                _ => "a second signal (Ctrl+C, SIGTERM) stops at once",
+            };
+
     public CancellationToken Token => stop.Token;
 
     static volatile bool written;
@@ -94,7 +103,7 @@ public sealed class Interrupt : IDisposable
         if (ended) return;
         if (Interlocked.Increment(ref signals) == 1)
         {
-            Console.Error.WriteLine($"stopping: {winding} (at most {Grace.TotalSeconds:0} s{GraceNote}; {again})");
+            Console.Error.WriteLine($"stopping: {winding} (at most {Grace.TotalSeconds:0} s{GraceNote}; {Again(command, context.Signal)})");
             stop.Cancel();
             _ = Task.Delay(Grace).ContinueWith(_ =>
             {

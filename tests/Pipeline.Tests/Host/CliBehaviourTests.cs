@@ -223,6 +223,9 @@ public class CliBehaviourTests() : InTempFolder("cli-")
         var (exit, output, err) = run.WaitForExit(Limit);
         Assert.Equal(130, exit);
         Assert.Contains("stopping: completing the files written so far", err);
+        // Stopped by a kill, not a terminal: told the signal that stops it at once, not to press Ctrl+C (it was).
+        Assert.Contains("; a second SIGTERM or Ctrl+C stops at once)", err);
+        Assert.DoesNotContain("press Ctrl+C", err);
         // The log promised the analysis when the first stop's wind-down began; the second stop says it does not run after all.
         Assert.Contains("the analysis runs on them now", output);
         Assert.Contains("stopped at once: files still being written are left as a kill leaves them", err);

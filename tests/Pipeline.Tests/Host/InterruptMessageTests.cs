@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Retention.Host;
 
 namespace Retention.Tests.Host;
@@ -20,6 +21,22 @@ public class InterruptMessageTests
         Assert.Equal(trains, said.Contains("--resume"));
         Assert.Equal(trains, said.Contains("no analysis runs"));
         Assert.Equal(trains, Interrupt.WindDown(command).Contains("analysis"));   // what the first signal says it will do
+    }
+
+    [Theory]
+    // Ctrl+C is pressed again; a `kill` (or a scheduler's SIGTERM) may come from where there is no terminal to press it in.
+    [InlineData("run", PosixSignal.SIGINT, "press Ctrl+C again to stop at once")]
+    [InlineData("run", PosixSignal.SIGTERM, "a second SIGTERM or Ctrl+C stops at once")]
+    [InlineData("data tokenize", PosixSignal.SIGTERM, "a second SIGTERM or Ctrl+C stops at once")]
+    [InlineData("run", (PosixSignal)10, "a second signal (Ctrl+C, SIGTERM) stops at once")]
+    public void The_way_to_stop_at_once_is_said_in_the_terms_of_the_signal_that_came(string command, PosixSignal signal, string expected) =>
+        Assert.Equal(expected, Interrupt.Again(command, signal));
+
+    [Fact]
+    public void A_cluster_task_is_told_what_slurm_does_whatever_the_signal()
+    {
+        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, (PosixSignal)10 })
+            Assert.StartsWith("after scancel's SIGTERM, Slurm kills the task", Interrupt.Again("task", signal));
     }
 
     [Fact]
