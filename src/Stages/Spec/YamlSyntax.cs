@@ -106,6 +106,11 @@ internal static partial class YamlSyntax
         if (e is not YamlException)
             return (line, column, "the YAML cannot be read on from here: check the indentation, brackets and quotes of this line and the ones above");
 
+        if ((raw.Contains("found invalid mapping") || raw.Contains("did not find expected key") || raw.Contains("did not find expected '-' indicator"))
+            && MissingSpaceLine.Near(text, line) is { } missing)
+            // `steps:3` or `-name: t` among other lines: the scanner's error is about indentation, often on the next line.
+            return missing;
+
         var message = raw switch
         {
             _ when raw.Contains("quoted scalar") && raw.Contains("end of stream") =>

@@ -80,6 +80,19 @@ public class MalformedSpecTests
         { "no space after a list item's dash", Yaml("name: a", "analysis:", "  tables:", "    -name: t", "    sql: SELECT 1"), 4, 5, "analysis.tables",
             ["expected a list of mappings, got a mapping; a list item starts with '- ', a dash and a space: write '- name: ...', not '-name: ...'"] },
         { "list for a string", Yaml("name: a", "description: [a, b]"), 2, 14, "description", ["expected a string", "got a list"] },
+        // Among other lines the scanner gives up on the line lacking the space, or on the one after it, and its error was about
+        // indentation ('bad indentation or stray text', 'unexpected key: value'): the line is named, with the space it lacks.
+        { "no space after a key's colon among its siblings", Yaml("name: a", "train:", "  lr: 0.1", "  steps:3", "  log_every: 5"), 4, 8, "",
+            ["'steps:3' lacks the space YAML needs after a key's ':', so it reads as one text where a key belongs: write 'steps: 3'"] },
+        { "no space after the first key's colon", Yaml("name: a", "train:", "  steps:3", "  lr: 0.1"), 3, 8, "", ["'steps:3' lacks the space", "write 'steps: 3'"] },
+        { "no space after a top-level key's colon", Yaml("name: a", "seed:3", "train: {steps: 3}"), 2, 5, "", ["'seed:3' lacks the space", "write 'seed: 3'"] },
+        { "no space after a list item's dash, its next key under the name", Yaml("name: a", "analysis:", "  tables:", "    -name: t", "      sql: SELECT 1"), 4, 5, "",
+            ["'-name: t' lacks the space YAML needs after a list item's '-', so it reads as a key named '-name': write '- name: t'"] },
+        { "no space after a list item's dash, another item after it", Yaml("name: a", "analysis:", "  tables:", "    -name: t", "    - name: u", "      sql: SELECT 1"), 4, 5, "",
+            ["'-name: t' lacks the space", "write '- name: t'"] },
+        // A list value with a ':' in it is no key: the indentation error after it is told as before.
+        { "list value with a colon above a misindented key", Yaml("name: a", "sweep:", "  device:", "    - cpu", "    - cuda:0", "   seed: [0, 1]"), 6, 4, "",
+            ["bad indentation or stray text"] },
 
         // ---- sweep ----
         { "sweep value is not a list", Yaml("name: a", "sweep:", "  seed: 3"), 3, 9, "sweep.seed", ["expected a list of values", "got '3'"] },
