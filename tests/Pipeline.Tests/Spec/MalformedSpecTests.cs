@@ -77,6 +77,11 @@ public class MalformedSpecTests
         // YAML needs a space after ':' and '-': which one is missing (the error said only what the value was).
         { "no space after a key's colon", Yaml("name: a", "train:", "  steps:3"), 3, 3, "train", ["got 'steps:3'; write 'steps: 3' on its own line under it (YAML's key: value, a space after the ':')"] },
         { "key = value", Yaml("name: a", "train:", "  lr = 0.01"), 3, 3, "train", ["got 'lr = 0.01'; write 'lr: 0.01' on its own line under it"] },
+        // Lines that all lack the space fold into one text: the first key's value is its own line's, not the rest of the text.
+        { "no space after two keys' colons", Yaml("name: a", "train:", "  steps:3", "  lr:0.1"), 3, 3, "train",
+            ["got 'steps:3 lr:0.1'; write 'steps: 3' on its own line under it, and each key after it likewise (YAML's key: value, a space after the ':')"] },
+        { "no space after a sweep key's colon", Yaml("name: a", "sweep:", "  seed:[0, 1]"), 3, 3, "sweep",
+            ["got 'seed:[0, 1]'; write 'seed: [0, 1]' on its own line under it (YAML's key: value, a space after the ':')"] },
         { "no space after a list item's dash", Yaml("name: a", "analysis:", "  tables:", "    -name: t", "    sql: SELECT 1"), 4, 5, "analysis.tables",
             ["expected a list of mappings, got a mapping; a list item starts with '- ', a dash and a space: write '- name: ...', not '-name: ...'"] },
         { "list for a string", Yaml("name: a", "description: [a, b]"), 2, 14, "description", ["expected a string", "got a list"] },
