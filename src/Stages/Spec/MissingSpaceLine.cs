@@ -18,25 +18,6 @@ internal static partial class MissingSpaceLine
     [GeneratedRegex(@"^(\s*)-([A-Za-z_][A-Za-z0-9_.]*):(?:\s+(.*?))?(?:\s+#.*)?\s*$")]
     private static partial Regex NoSpaceAfterDash();
 
-    /// <summary>Every key a pipeline file may write, at any depth: only a line whose key is one of them is told it lacks a
-    /// space, so that a value such as a list's `- cuda:0` next to an indentation error is not taken for a key.</summary>
-    private static readonly Lazy<HashSet<string>> Keys = new(() =>
-    {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        var seen = new HashSet<Type>();
-        void Collect(Type record)
-        {
-            if (!seen.Add(record)) return;
-            foreach (var field in SpecSchema.FieldsOf(record))
-            {
-                keys.Add(field.Key);
-                if (field.RecordType is { } nested) Collect(nested);
-            }
-        }
-        Collect(typeof(PipelineSpec));
-        return keys;
-    });
-
     /// <summary>The line lacking a space, at <paramref name="line"/> or the nearest line with content above it, with the
     /// column where the space belongs and the message; null where neither lacks one.</summary>
     public static (int Line, int Column, string Message)? Near(string text, int line)
@@ -75,6 +56,7 @@ internal static partial class MissingSpaceLine
         return null;
     }
 
-    /// <summary>A key of the schema, or a sweep's dotted path starting with one.</summary>
-    private static bool IsKey(string key) => Keys.Value.Contains(key.Split('.')[0]);
+    /// <summary>A key of the schema, or a sweep's dotted path starting with one: only a line whose key is one is told it lacks
+    /// a space, so that a value such as a list's `- cuda:0` next to an indentation error is not taken for a key.</summary>
+    private static bool IsKey(string key) => SpecSchema.AllKeys.Contains(key.Split('.')[0]);
 }

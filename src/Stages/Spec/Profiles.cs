@@ -24,7 +24,10 @@ internal static class Profiles
             var message = defined.Count == 0
                 ? $"unknown profile '{profile}'; the file defines no profiles"
                 : KeySuggestions.UnknownKey(profile, defined.Keys.ToList(), "profile", "defined profiles");
-            // Point at the `profiles:` line: the name itself came from the command line.
+            // Point at the key written as the profile outside `profiles:`, where there is one, else at the `profiles:` line:
+            // the name itself came from the command line.
+            if (MisplacedProfile.Find(root, profile, sources) is var (misplaced, hint))
+                throw new SpecException(sources.ErrorAt(misplaced, Key, message + hint));
             var sectionKey = root.Children.Keys.FirstOrDefault(k => YamlTree.KeyText(k) == Key);
             throw new SpecException(sources.ErrorAt(sectionKey, sectionKey is null ? "" : Key, message));
         }

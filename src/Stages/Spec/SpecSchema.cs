@@ -51,6 +51,26 @@ internal static class SpecSchema
 
     public static IReadOnlyList<string> KeysOf(Type record) => FieldsOf(record).Select(f => f.Key).ToList();
 
+    /// <summary>Every key a pipeline file may write, at any depth.</summary>
+    public static IReadOnlySet<string> AllKeys => AllKeysOnce.Value;
+
+    private static readonly Lazy<HashSet<string>> AllKeysOnce = new(() =>
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<Type>();
+        void Collect(Type record)
+        {
+            if (!seen.Add(record)) return;
+            foreach (var field in FieldsOf(record))
+            {
+                keys.Add(field.Key);
+                if (field.RecordType is { } nested) Collect(nested);
+            }
+        }
+        Collect(typeof(PipelineSpec));
+        return keys;
+    });
+
     /// <summary>Whether a section of <paramref name="record"/> is left out unless written (its default is null: probes.das,
     /// synthetic.rare, analysis.advise): writing it, even empty, turns something on.</summary>
     public static bool IsOptionalSection(Type record, SpecField field) =>

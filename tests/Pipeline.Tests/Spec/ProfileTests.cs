@@ -76,6 +76,46 @@ public class ProfileTests
         Assert.Contains("unknown profile 'cpu'; the file defines no profiles", error.Message);
     }
 
+    // A profile added at the end of a file whose last section is analysis, indented as that section's key: the profile the
+    // command names is there to see, and "unknown profile" alone sends the user looking for a typo.
+    [Fact]
+    public void A_profile_written_under_another_section_is_found_there()
+    {
+        var yaml = Yaml(
+            "name: a",
+            "profiles:",
+            "  tiny:",
+            "    train: {steps: 5}",
+            "analysis:",
+            "  tables:",
+            "    - {name: t, sql: SELECT 1 AS a}",
+            "  fast:",
+            "    train: {steps: 2}");
+
+        var error = Assert.Single(Errors(yaml, "fast"));
+
+        Assert.Equal((8, 3), (error.Line, error.Column));
+        Assert.Equal("unknown profile 'fast'; defined profiles: tiny; line 8 has a key 'fast' under 'analysis', not under the top-level " +
+                     "'profiles:': a profile is a key indented under 'profiles:'", error.Message);
+    }
+
+    [Fact]
+    public void A_profile_written_at_the_top_level_is_found_there()
+    {
+        var error = Assert.Single(Errors(Yaml("name: a", "cpu:", "  train: {steps: 5}"), "cpu"));
+
+        Assert.Equal((2, 1), (error.Line, error.Column));
+        Assert.Contains("the file defines no profiles; line 2 has a key 'cpu' at the top level, not under the top-level 'profiles:'", error.Message);
+    }
+
+    [Fact]
+    public void A_profile_named_as_a_field_is_not_taken_for_one_written_out_of_place()
+    {
+        var error = Assert.Single(Errors(Yaml("name: a", "train: {steps: 5}"), "train"));
+
+        Assert.Equal("unknown profile 'train'; the file defines no profiles", error.Message);
+    }
+
     [Fact]
     public void A_typo_inside_a_profile_is_reported_at_the_profile_line()
     {
