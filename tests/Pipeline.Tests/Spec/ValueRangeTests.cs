@@ -24,15 +24,17 @@ public class ValueRangeTests
     }
 
     [Theory]
-    [InlineData("[1]", "got 1")]
-    [InlineData("[0, 0.5, 1]", "got 3")]
-    [InlineData("[]", "got 0")]
+    // "got 1" read as the number 1 written: the count is said as one.
+    [InlineData("[1]", "got 1 value")]
+    [InlineData("[0, 0.5, 1]", "got 3 values")]
+    [InlineData("[]", "got none")]
     public void Anything_but_two_numbers_is_refused_at_the_list(string range, string got)
     {
         var error = Refused("heatmap", range);
         Assert.Equal(("analysis.plots[0].value_range", 13, 20), (error.Path, error.Line, error.Column));
         Assert.StartsWith($"p.yaml:13:20: analysis.plots[0].value_range: must be two numbers [low, high], the values at the ends of the colour scale; {got}",
             error.ToString());
+        Assert.EndsWith(got, error.Message);
     }
 
     [Theory]
