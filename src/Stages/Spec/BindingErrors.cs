@@ -86,7 +86,7 @@ internal static class BindingErrors
         {
             FieldKind.Record => WriteEmpty(key, "for its defaults", "keys"),
             FieldKind.SweepMap => WriteEmpty(key, "for none", "entries"),
-            _ => "",
+            _ => EmptySetValue.InFile(path, type),
         };
     }
 

@@ -19,6 +19,20 @@ internal static class EmptySetValue
                $"or an optional value such as data.tokenizer.path); {path} needs {needs}: {Example(path, type)}";
     }
 
+    /// <summary>"; write its value after the ':', e.g. 'width: 16' (its default, which removing the line also gives)": a key
+    /// the file writes with no value (its value commented out, or not yet written) where one is needed; "" but for a
+    /// scalar key (a section's is <see cref="BindingErrors"/>'s).</summary>
+    public static string InFile(string path, Type? type)
+    {
+        var t = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        if (t is null || SpecSchema.KindOf(t) != FieldKind.Scalar) return "";
+        var key = path[(path.LastIndexOf('.') + 1)..];
+        var initial = Default(path);
+        if (t == typeof(bool)) return $"; write '{key}: true' or '{key}: false'" + (initial is null ? "" : $" (its default is {initial}, which removing the line also gives)");
+        if (initial is not null) return $"; write its value after the ':', e.g. '{key}: {initial}' (its default, which removing the line also gives)";
+        return $"; write its value after the ':'";
+    }
+
     /// <summary>A sweep entry cleared: it needs values, and one value for every run is the field's own --set.</summary>
     public static string SweepHint(string entry) =>
         $"; an empty --set value does not remove a sweep entry: give its values, e.g. --set sweep.{entry}=[0,1], " +

@@ -41,10 +41,12 @@ public class EmptySetValueTests
     }
 
     [Fact]
-    public void An_empty_value_in_the_file_keeps_the_plain_message()
+    public void An_empty_value_in_the_file_says_what_to_write_there_not_the_set_hint()
     {
+        // Not the --set's words (an empty --set value clears ...): the file's key needs its value written after the ':'.
         var error = Assert.Single(Errors("name: a\ntrain:\n  steps:\n"));
-        Assert.Equal(("train.steps", "expected an integer, got null"), (error.Path, error.Message));
+        Assert.Equal(("train.steps", "expected an integer, got null; write its value after the ':', e.g. 'steps: 100000' (its default, which removing the line also gives)"),
+            (error.Path, error.Message));
     }
 
     [Fact]

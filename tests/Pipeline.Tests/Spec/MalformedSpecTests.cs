@@ -69,6 +69,11 @@ public class MalformedSpecTests
         // A section with nothing under it (its keys not indented, or not written yet): the two ways to write it.
         { "section with no value", Yaml("name: a", "train:", "seed: 1"), 2, 7, "train", ["expected a mapping with keys steps", "got null; write 'train: {}' for its defaults (or indent its keys under it), or remove the line"] },
         { "nested section with no value", Yaml("name: a", "experiment: data", "data:", "  sources: [{paths: [x.jsonl]}]", "  packing:"), 5, 11, "data.packing", ["got null; write 'packing: {}' for its defaults"] },
+        // A key with its value left out (commented out, or not written yet): what to write there, not only "got null".
+        { "key with no value", Yaml("name: a", "synthetic:", "  width:", "  tasks: 8"), 3, 9, "synthetic.width",
+            ["expected an integer, got null; write its value after the ':', e.g. 'width: 16' (its default, which removing the line also gives)"] },
+        { "true/false key with no value", Yaml("name: a", "synthetic:", "  rare:", "    rank_one:"), 4, 14, "synthetic.rare.rank_one",
+            ["expected true or false, got null; write 'rank_one: true' or 'rank_one: false' (its default is true, which removing the line also gives)"] },
         { "scalar for a section", Yaml("name: a", "train: 500"), 2, 8, "train", ["expected a mapping with keys steps, batch_size", "got '500'"] },
         { "list for a section", Yaml("name: a", "train:", "  - steps: 5"), 3, 3, "train", ["expected a mapping with keys steps", "got a list"] },
         // A list for one value most often means a run per value: the sweep that does it (the error stopped at "got a list").
