@@ -49,6 +49,16 @@ public class EmptySetValueTests
             (error.Path, error.Message));
     }
 
+    // `--set sweep.seed=0,1` as a shell list reads: YAML's text '0,1', where a list belongs.
+    [Theory]
+    [InlineData("sweep.seed=0,1", "expected a list of values, got '0,1'; a sweep entry is a YAML list in brackets: write --set 'sweep.seed=[0, 1]'")]
+    [InlineData("sweep.seed=3", "expected a list of values, got '3'; a sweep entry is a YAML list, even of one value: write --set 'sweep.seed=[3]', or for the same value in every run --set seed=3")]
+    public void A_sweep_value_set_without_brackets_is_told_the_list(string set, string message)
+    {
+        var error = Assert.Single(Errors("name: a\n", null, set));
+        Assert.Equal(($"--set {set}", "sweep.seed", message), (error.Source, error.Path, error.Message));
+    }
+
     [Fact]
     public void An_empty_value_still_clears_an_optional_section()
     {

@@ -106,6 +106,11 @@ public class MalformedSpecTests
 
         // ---- sweep ----
         { "sweep value is not a list", Yaml("name: a", "sweep:", "  seed: 3"), 3, 9, "sweep.seed", ["expected a list of values", "got '3'"] },
+        // One value, or values with commas and no brackets: the list meant (and for one value, the field's own setting).
+        { "sweep value is one value", Yaml("name: a", "sweep:", "  synthetic.width: 4"), 3, 20, "sweep.synthetic.width",
+            ["got '4'; a sweep entry is a YAML list, even of one value: write 'synthetic.width: [4]' under sweep:, or for the same value in every run 'synthetic: {width: 4}' outside sweep:"] },
+        { "sweep values without brackets", Yaml("name: a", "sweep:", "  seed: 0, 1"), 3, 9, "sweep.seed",
+            ["got '0, 1'; a sweep entry is a YAML list in brackets: write 'seed: [0, 1]' under sweep:"] },
         // Nested as the file's sections are: the dotted keys meant (the error said only "got a mapping").
         { "sweep nested as sections", Yaml("name: a", "sweep:", "  synthetic:", "    width: [4, 8]", "    rare: {gap: [1, 10]}"), 4, 5, "sweep.synthetic",
             ["expected a list of values, got a mapping; a sweep key is the field's whole dotted path, not nested mappings: write 'synthetic.width: [...]', 'synthetic.rare.gap: [...]' under sweep:"] },
