@@ -75,6 +75,7 @@ internal static class BindingErrors
     /// missing after ':' or '-', a float (1e5) for an integer; "" when none fits.</summary>
     private static string ShapeHints(string path, YamlNode value, Type? type, SourceMap sources) =>
         NestedSweepHint.For(path, value) + SweepScalarHint.For(path, value, EmptySetValue.IsFrom(sources.SourceOf(value))) + ListValueHint.For(path, value, EmptySetValue.IsFrom(sources.SourceOf(value))) + SpacingHint.For(value, type)
+        + ColonValueHint.For(path, value, type, EmptySetValue.IsFrom(sources.SourceOf(value)))
         + IntegerSpellingHint.For(value, type);
 
     /// <summary>A section written with no value in the file (`sweep:`, `train:`): its keys not indented under it, or left

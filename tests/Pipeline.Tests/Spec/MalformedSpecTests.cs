@@ -197,6 +197,16 @@ public class MalformedSpecTests
             (error.Path, error.Message));
     }
 
+    [Fact]
+    public void A_set_value_holding_colon_space_is_told_to_quote_it()
+    {
+        // In a file the same text is a syntax error that says to quote it; from a --set it was only "got a mapping".
+        var error = Assert.Single(Errors(Yaml("name: a"), null, "description=Fig 2: phases"));
+        Assert.Equal(("description", "expected a string, got a mapping; YAML reads a value holding ': ' as a mapping: quote it, --set 'description=\"Fig 2: phases\"'"),
+            (error.Path, error.Message));
+        Assert.Equal("Fig 2: phases", Load(Yaml("name: a"), null, "description=\"Fig 2: phases\"").Spec.Description);
+    }
+
     [Theory]
     [InlineData("description: [a, b]", "description", "expected a string, got a list")]
     [InlineData("analysis: {advise: {target_accuracy: [0.5, 0.8]}}", "analysis.advise.target_accuracy", "expected a number, got a list")]
