@@ -110,6 +110,9 @@ internal static partial class YamlSyntax
             && MissingSpaceLine.Near(text, line) is { } missing)
             // `steps:3` or `-name: t` among other lines: the scanner's error is about indentation, often on the next line.
             return missing;
+        if (raw.Contains("did not find expected '-' indicator") && ListItemAlignment.At(text, line) is { } misaligned)
+            // `- name: t` then `sql: ...` under the '-': the scanner wants another item there.
+            return misaligned;
 
         var message = raw switch
         {

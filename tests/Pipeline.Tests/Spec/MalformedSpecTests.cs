@@ -100,6 +100,14 @@ public class MalformedSpecTests
             ["'-name: t' lacks the space YAML needs after a list item's '-', so it reads as a key named '-name': write '- name: t'"] },
         { "no space after a list item's dash, another item after it", Yaml("name: a", "analysis:", "  tables:", "    -name: t", "    - name: u", "      sql: SELECT 1"), 4, 5, "",
             ["'-name: t' lacks the space", "write '- name: t'"] },
+        // A list item's next key under its '-' (or one space off), not under its first key: the scanner wanted another
+        // '- item' there, and said so; the key is told the column it belongs at.
+        { "list item's key aligned with its dash", Yaml("name: a", "analysis:", "  tables:", "    - name: t", "    sql: SELECT 1"), 5, 5, "",
+            ["'sql' is not aligned with the keys of the list item above (line 4, '- name: t'): a list item's keys line up under its first one: indent it to column 7"] },
+        { "list item's third key one space left", Yaml("name: a", "analysis:", "  tables:", "    - name: t", "      sql: SELECT 1", "     print: false"), 6, 6, "",
+            ["'print' is not aligned with the keys of the list item above (line 4, '- name: t')", "indent it to column 7"] },
+        // A list of plain values is no item with keys: told as before.
+        { "key under a list of plain values", Yaml("name: a", "sweep:", "  seed:", "    - 0", "    width: 1"), 5, 5, "", ["bad indentation in a list"] },
         // A list value with a ':' in it is no key: the indentation error after it is told as before.
         { "list value with a colon above a misindented key", Yaml("name: a", "sweep:", "  device:", "    - cpu", "    - cuda:0", "   seed: [0, 1]"), 6, 4, "",
             ["bad indentation or stray text"] },
