@@ -12,7 +12,8 @@ internal static class SweepScalarHint
     public static string For(string path, YamlNode value, bool fromSet)
     {
         var prefix = SpecSchema.SweepKey + ".";
-        if (!path.StartsWith(prefix, StringComparison.Ordinal) || value is not YamlScalarNode { Value: { Length: > 0 } text } || YamlTree.IsNull(value))
+        // sweep.seed[1]: an item of the list, a value of the wrong type rather than a list left unwritten.
+        if (!path.StartsWith(prefix, StringComparison.Ordinal) || path.Contains('[') || value is not YamlScalarNode { Value: { Length: > 0 } text } || YamlTree.IsNull(value))
             return "";
         var entry = path[prefix.Length..];
         var items = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

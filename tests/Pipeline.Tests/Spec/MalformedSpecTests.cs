@@ -206,6 +206,14 @@ public class MalformedSpecTests
     }
 
     [Fact]
+    public void A_sweep_item_of_the_wrong_type_is_not_told_to_write_a_list()
+    {
+        // The item is a value of the wrong type, not a sweep entry left without its list ('write 'seed[1]: [x]'').
+        var error = Assert.Single(Errors(Yaml("name: a", "sweep:", "  seed: [0, x]")));
+        Assert.Equal(("sweep.seed[1]", "expected an integer, got 'x'"), (error.Path, error.Message));
+    }
+
+    [Fact]
     public void A_set_value_holding_colon_space_is_told_to_quote_it()
     {
         // In a file the same text is a syntax error that says to quote it; from a --set it was only "got a mapping".
