@@ -27,7 +27,9 @@ internal static class SweepPlanner
     public const int MaxRuns = 10_000;
 
     /// <summary>Keys that name or describe the pipeline: sweeping them would only relabel identical runs.</summary>
-    static readonly string[] Labels = ["name", "description", "experiment"];
+    static readonly string[] Labels = ["name", "description"];
+
+    const string ExperimentKey = "experiment";
 
     /// <summary>The section read by the sweep's analysis rather than by its runs (a run's copy of it trains nothing).</summary>
     const string AnalysisKey = "analysis";
@@ -50,6 +52,13 @@ internal static class SweepPlanner
             if (Field(key, experiment, out var problem) is not { } target)
             {
                 errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey, problem));
+                continue;
+            }
+            if (!stored && key == ExperimentKey)
+            {
+                // Not a label: it changes every run, but a sweep's runs share one experiment (their tables, its analysis).
+                errors.Add(sources.ErrorAt(keyNode, SpecSchema.SweepKey,
+                    $"'{key}' cannot be swept: a sweep's runs are of one experiment, whose tables its analysis reads; write a pipeline file per experiment"));
                 continue;
             }
             if (!stored && Labels.Contains(key))
@@ -116,7 +125,10 @@ internal static class SweepPlanner
         var sweepablePaths = SpecSchema.ScalarPaths(typeof(PipelineSpec)).Where(p => Sweepable(p, experiment)).ToList();
         var sweepable = string.Join(", ", sweepablePaths);
         problem = resolved is null
-            ? FullPathHint(key, sweepablePaths) ?? InjectedTaskHint(key, experiment) ?? $"'{key}' is not a field: {(at.Length > 0 ? $"at '{at}': " : "")}{message}"
+            ? key == Profiles.Key
+                // Not a field (it is never bound), though the top level writes it: "unknown key 'profiles'" read as a bug.
+                ? $"'{key}' cannot be swept: --profile NAME selects one profile per run of the pipeline; run it once per profile"
+                : FullPathHint(key, sweepablePaths) ?? InjectedTaskHint(key, experiment) ?? $"'{key}' is not a field: {(at.Length > 0 ? $"at '{at}': " : "")}{message}"
             : $"'{key}' is {SpecSchema.Describe(resolved.Field.Type)}; only scalar fields can be swept: {sweepable}";
         return null;
     }
@@ -150,7 +162,7 @@ internal static class SweepPlanner
 
     /// <summary>Whether a sweep of some experiment may vary the scalar field at <paramref name="path"/>: not a label of the
     /// pipeline, nor a key of its analysis.</summary>
-    public static bool MayVary(string path) => !Labels.Contains(path) && !SpecPaths.IsAtOrUnder(path, AnalysisKey);
+    public static bool MayVary(string path) => !Labels.Contains(path) && path != ExperimentKey && !SpecPaths.IsAtOrUnder(path, AnalysisKey);
 
     /// <summary>Whether a sweep of <paramref name="experiment"/> may vary the scalar field at <paramref name="path"/>.</summary>
     private static bool Sweepable(string path, string experiment) =>

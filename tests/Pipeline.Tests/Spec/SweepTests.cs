@@ -142,6 +142,19 @@ public class SweepTests
         Assert.Contains("labels the pipeline", Assert.Single(Errors(Yaml("name: a", "sweep:", "  name: [a, b]"))).Message);
     }
 
+    /// <summary>experiment changes every run (it is no label, as the error said), and profiles is no field (the error said
+    /// "unknown key 'profiles'" of a key the top level writes): each is told why it cannot be swept.</summary>
+    [Fact]
+    public void The_experiment_and_the_profiles_are_told_why_they_are_not_swept()
+    {
+        Assert.Equal("'experiment' cannot be swept: a sweep's runs are of one experiment, whose tables its analysis reads; write a pipeline file per experiment",
+            Assert.Single(Errors(Yaml("name: a", "sweep:", "  experiment: [synthetic, data]"))).Message);
+        Assert.Equal("'profiles' cannot be swept: --profile NAME selects one profile per run of the pipeline; run it once per profile",
+            Assert.Single(Errors(Yaml("name: a", "sweep:", "  profiles: [cpu, gpu]"))).Message);
+        // Still no field a list is told to sweep.
+        Assert.DoesNotContain("sweep it", Assert.Single(Errors(Yaml("name: a", "experiment: [synthetic, data]"))).Message);
+    }
+
     /// <summary>The analysis reads its section once over the whole sweep; a run's copy of it trains nothing. Swept, the same
     /// runs were trained once per value, under ids that differed only in that value.</summary>
     [Fact]
