@@ -6,8 +6,8 @@ namespace Retention.Benchmarks;
 /// What reading the shards costs before any of this project's code touches a byte: each shard opened as the stream opens it
 /// (<see cref="ShardReader"/>: the file, or HTTP, then gzip or zstd by its name) and drained, no line split, no JSON, no
 /// tokenizer. Every text stream pays this on top of the raw tokenizer's work, so on cores that both keep busy it bounds the
-/// stream's ratio to the raw tokenizer from above: <see cref="Ceiling"/>. On Brown's gzip shards, 2 cores: 0.13–0.15 CPU s
-/// per 10 passes against the word-cached tokenizer's 1.1 (a ceiling of 0.89, with nothing else spent).
+/// stream's ratio to the raw tokenizer from above: <see cref="Ceiling"/>. On Brown's gzip shards, 2 quiet cores: 13% of the
+/// word-cached tokenizer's CPU (a ceiling of 0.88, with nothing else spent).
 /// </summary>
 public static class ShardReadingFloor
 {
