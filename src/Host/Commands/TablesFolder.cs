@@ -65,7 +65,7 @@ public static class TablesFolder
         var runs = Path.GetDirectoryName(dir);
         if (runs is null || Path.GetFileName(runs) != ArtifactLayout.RunsDir || Path.GetDirectoryName(runs) is not { } sweep) return null;
         return File.Exists(Path.Combine(sweep, ArtifactLayout.PipelineFile)) || sweep == queried || dir == queried
-            || (Path.GetDirectoryName(sweep) == queried && ArtifactLayout.KindOf(queried) == ArtifactLayout.Kind.SweepFolder) ? dir : null;
+            || (queried is not null && Path.GetDirectoryName(sweep) == queried && ArtifactLayout.KindOf(queried) == ArtifactLayout.Kind.SweepFolder) ? dir : null;
     }
 
     /// <summary>The sweep the run <paramref name="run"/> is one of (…/runs/RUN, a runs/ beside it); null for a run on its own.</summary>
