@@ -30,7 +30,8 @@ public static class KeySuggestions
         var same = allowed.FirstOrDefault(a => Normalize(a) == normalized);
         if (same is not null) return same;
 
-        var limit = key.Length <= 3 ? 1 : 2;
+        // Two edits in four letters leave half the word: 'base' was offered 'name'. A transposition is one edit (sede → seed).
+        var limit = key.Length <= 4 ? 1 : 2;
         return allowed
             .Select(a => (Key: a, Distance: Distance(key.ToLowerInvariant(), a)))
             .Where(c => c.Distance <= limit)

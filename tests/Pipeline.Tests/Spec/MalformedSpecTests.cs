@@ -190,6 +190,16 @@ public class MalformedSpecTests
     }
 
     [Fact]
+    public void A_short_unknown_key_is_offered_only_a_key_one_edit_away()
+    {
+        // 'base' is two edits from 'name' (half its letters): offering it was noise. 'nmae' is one transposition from it.
+        var far = Assert.Single(Errors(Yaml("name: a", "base: b")));
+        Assert.StartsWith("unknown key 'base'; allowed: ", far.Message);
+        var near = Assert.Single(Errors(Yaml("name: a", "sede: 3")));
+        Assert.Contains("unknown key 'sede' (did you mean 'seed'?)", near.Message);
+    }
+
+    [Fact]
     public void A_sweep_entry_whose_mapping_names_no_field_gets_no_dotted_key_hint()
     {
         // seed is a field itself: {a: 1} is a wrong value, not a nested sweep; 'seed.a' names nothing to write.
