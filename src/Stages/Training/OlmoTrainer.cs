@@ -261,9 +261,8 @@ public sealed class OlmoTrainer : IDisposable
     /// <exception cref="Artifacts.ArtifactException">A file is missing; the exception names the checkpoint folder.</exception>
     public static void RequireComplete(string dir)
     {
-        var missing = new[] { (TrainerFile, "the step and model shape"), (ModelFile, "the weights"), (OptimizerFile, "AdamW's state"),
-                (CursorFile, "where the data stream stopped") }
-            .Where(f => !Path.Exists(Path.Combine(dir, f.Item1))).Select(f => $"{f.Item1} ({f.Item2})").ToList();   // there but unreadable: the read says so
+        // There but unreadable (a folder where the file belongs, say): the read says so.
+        var missing = Missing(dir, ResumeFiles, Path.Exists);
         if (missing.Count > 0)
             throw new Artifacts.ArtifactException(dir, $"the checkpoint is incomplete: it lacks {string.Join(", ", missing)}; " +
                 "restore the whole checkpoint folder, or train the run again");
@@ -271,9 +270,16 @@ public sealed class OlmoTrainer : IDisposable
 
     /// <summary>What <see cref="LoadModel"/> reads that <paramref name="dir"/> lacks, each as "file (what it holds)": an
     /// incomplete checkpoint (copied in part) is then named by what it misses, not by the first read that fails.</summary>
-    public static IReadOnlyList<string> MissingModelFiles(string dir) =>
-        [.. new[] { (TrainerFile, "the step and model shape"), (ModelFile, "the weights") }
-            .Where(f => !File.Exists(Path.Combine(dir, f.Item1))).Select(f => $"{f.Item1} ({f.Item2})")];
+    public static IReadOnlyList<string> MissingModelFiles(string dir) => Missing(dir, ResumeFiles[..2], File.Exists);
+
+    /// <summary>A checkpoint's files and what each holds: the model's first (<see cref="LoadModel"/> reads those two), then
+    /// what a resume reads besides.</summary>
+    static readonly (string File, string Holds)[] ResumeFiles =
+        [(TrainerFile, "the step and model shape"), (ModelFile, "the weights"), (OptimizerFile, "AdamW's state"), (CursorFile, "where the data stream stopped")];
+
+    /// <summary>Each of <paramref name="files"/> that <paramref name="exists"/> does not find in <paramref name="dir"/>, as "file (what it holds)".</summary>
+    static List<string> Missing(string dir, IEnumerable<(string File, string Holds)> files, Func<string, bool> exists) =>
+        [.. files.Where(f => !exists(Path.Combine(dir, f.File))).Select(f => $"{f.File} ({f.Holds})")];
 
     /// <summary>The model shape and step of a checkpoint, without loading it.</summary>
     public static (OlmoConfig Config, long Step) Describe(string dir)
