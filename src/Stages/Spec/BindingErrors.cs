@@ -73,10 +73,12 @@ internal static class BindingErrors
 
     /// <summary>What a value of the wrong shape most often meant: a sweep written nested, a list for a run per value, a space
     /// missing after ':' or '-', a float (1e5) for an integer; "" when none fits.</summary>
-    private static string ShapeHints(string path, YamlNode value, Type? type, SourceMap sources) =>
-        NestedSweepHint.For(path, value) + SweepScalarHint.For(path, value, EmptySetValue.IsFrom(sources.SourceOf(value))) + ListValueHint.For(path, value, EmptySetValue.IsFrom(sources.SourceOf(value))) + SpacingHint.For(value, type)
-        + ColonValueHint.For(path, value, type, EmptySetValue.IsFrom(sources.SourceOf(value)))
-        + IntegerSpellingHint.For(value, type);
+    private static string ShapeHints(string path, YamlNode value, Type? type, SourceMap sources)
+    {
+        var fromSet = EmptySetValue.IsFrom(sources.SourceOf(value));
+        return NestedSweepHint.For(path, value) + SweepScalarHint.For(path, value, fromSet) + ListValueHint.For(path, value, fromSet)
+            + SpacingHint.For(value, type) + ColonValueHint.For(path, value, type, fromSet) + IntegerSpellingHint.For(value, type);
+    }
 
     /// <summary>A section written with no value in the file (`sweep:`, `train:`): its keys not indented under it, or left
     /// for later; says the two ways to write it (an optional one, `rare:`, is <see cref="DocumentRules.EmptySections"/>'s).</summary>
