@@ -11,39 +11,34 @@ internal static class MisplacedProfile
 {
     /// <summary>The key named <paramref name="profile"/> outside `profiles:`, with "; line 15 has a key 'fast' under 'analysis',
     /// not under the top-level 'profiles:' ..."; null where the file writes none.</summary>
-    public static (YamlNode Key, string Hint)? Find(YamlMappingNode root, string profile, SourceMap sources)
-    {
-        foreach (var (key, value) in root.Children)
-        {
-            var text = YamlTree.KeyText(key);
-            if (text == Profiles.Key) continue;
-            if (text == profile && !SpecSchema.AllKeys.Contains(profile)) return (key, Said(key, "at the top level", sources));
-            if (Find(value, profile, text ?? "") is { } found) return (found.Key, Said(found.Key, $"under '{found.Path}'", sources));
-        }
-        return null;
-    }
+    public static (YamlNode Key, string Hint)? Find(YamlMappingNode root, string profile, SourceMap sources) =>
+        Search(root, profile, null) is var (key, path)
+            ? (key, Said(key, path is null ? "at the top level" : $"under '{path}'", sources))
+            : null;
 
     private static string Said(YamlNode key, string where, SourceMap sources) =>
         $"; line {sources.StartOf(key).Line} has a key '{YamlTree.KeyText(key)}' {where}, not under the top-level '{Profiles.Key}:': " +
         $"a profile is a key indented under '{Profiles.Key}:'";
 
     /// <summary>The first mapping key named <paramref name="profile"/> under <paramref name="node"/>, with the path of the
-    /// mapping that holds it.</summary>
-    private static (YamlNode Key, string Path)? Find(YamlNode node, string profile, string path)
+    /// mapping that holds it (null for the top level, whose `profiles:` is where a profile belongs and is not searched).</summary>
+    private static (YamlNode Key, string? Path)? Search(YamlNode node, string profile, string? path)
     {
         switch (node)
         {
             case YamlMappingNode mapping:
                 foreach (var (key, value) in mapping.Children)
                 {
+                    var text = YamlTree.KeyText(key);
+                    if (path is null && text == Profiles.Key) continue;
                     // A field's key is no profile written out of place: `--profile data` is a name that collides, not one misplaced.
-            if (YamlTree.KeyText(key) == profile && !SpecSchema.AllKeys.Contains(profile)) return (key, path);
-                    if (Find(value, profile, $"{path}.{YamlTree.KeyText(key)}") is { } found) return found;
+                    if (text == profile && !SpecSchema.AllKeys.Contains(profile)) return (key, path);
+                    if (Search(value, profile, path is null ? text ?? "" : $"{path}.{text}") is { } found) return found;
                 }
                 return null;
             case YamlSequenceNode list:
                 for (var i = 0; i < list.Children.Count; i++)
-                    if (Find(list.Children[i], profile, $"{path}[{i}]") is { } found) return found;
+                    if (Search(list.Children[i], profile, $"{path}[{i}]") is { } found) return found;
                 return null;
             default:
                 return null;
