@@ -44,9 +44,8 @@ public static class AdviseCommand
                 if (r.GetValue(size) is <= 0) throw new UsageException($"--size must be a positive parameter count, got {r.GetValue(size)}");
                 OptionLists.OneOf(r.GetValue(kind)!, "--kind", ["comparison", "modular_addition"], "task kind");
                 // The advice writes tables and a plot into a folder; a file there would fail only at the first write.
-                if (r.GetValue(output) is { } folder && File.Exists(folder))
-                    throw new UsageException($"--output {folder}: is a file; --output takes a folder for the advice tables and plot");
-                if (r.GetValue(output) is { } under && OutputFolder.FileInTheWay(under) is { } inTheWay) throw new UsageException(inTheWay);
+                if (r.GetValue(output) is { } folder && OutputFolder.NotAFolder(folder, "the advice tables and plot") is { } notAFolder)
+                    throw new UsageException(notAFolder);
                 // advice_*.arrow in a run's folder are that run's tables in every query of the sweep. An analysis/ is where advice
                 // goes (a sweep's is the default): its tables are analysis tables, as an analysis that advises writes them.
                 if (r.GetValue(output) is { } into && TablesFolder.OutputProblem(into, into, "the advice tables (advice_*.arrow)", "advice",

@@ -39,9 +39,8 @@ public static class ProbeCommand
                     throw new UsageException("--overwrite applies to --output only (the default folder, RUN/scans/TIME, is always new): " +
                         "give --output DIR with it, or leave it out");
                 // Before the run is read, naming the file in the way: it failed making the lock's folder, in .NET's words.
-                if (r.GetValue(output) is { } folder && File.Exists(folder))
-                    throw new UsageException($"--output {folder}: is a file; --output takes a folder for the scan's tables (das.arrow, fourier.arrow)");
-                if (r.GetValue(output) is { } wanted && OutputFolder.FileInTheWay(wanted) is { } inTheWay) throw new UsageException(inTheWay);
+                if (r.GetValue(output) is { } folder && OutputFolder.NotAFolder(folder, "the scan's tables (das.arrow, fourier.arrow)") is { } notAFolder)
+                    throw new UsageException(notAFolder);
                 Retention.Training.TorchThreads.Apply(r.GetValue(threads));
                 var runDir = Path.GetFullPath(r.GetValue(run)!);
                 var manifest = Path.Combine(runDir, ArtifactLayout.RunManifest);
