@@ -52,7 +52,7 @@ internal static class AnalysisRules
     /// high. A value that is not finite is said at its own position in the list.</summary>
     private static void ValueRange(SpecChecks c, IReadOnlyList<double> range, string path)
     {
-        if (!c.Check(range.Count == 2, path, $"must be two numbers [low, high], the values at the ends of the colour scale; got {range.Count switch { 0 => "none", 1 => "1 value", var n => $"{n} values" }}"))
+        if (!c.Check(range.Count == 2, path, $"must be two numbers [low, high], the values at the ends of the colour scale; got {(range.Count == 0 ? "none" : Messages.Counted.Of(range.Count, "value"))}"))
             return;
         bool finite = true;
         for (var i = 0; i < 2; i++)
