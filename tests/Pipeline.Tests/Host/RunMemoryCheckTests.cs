@@ -282,6 +282,18 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
     string Sweep => Path.Combine(dir, "artifacts", "mem");
 
     /// <summary>Trains these runs of the sweep in this process (which checks no memory), as one Slurm task would: one group.</summary>
+    /// <summary>Widths 4 and 8 trained as one group and stopped at step 2, their checkpoint (0.48 GiB to continue) in width-4's
+    /// folder; returns the pipeline that trained them. 80 steps: stopped at step 2 and still mid-run however far the trainer ran
+    /// ahead of the writer that reports steps.</summary>
+    async Task<string> SavedPairAsync()
+    {
+        var widths = Pipeline.Replace("steps: 2", "steps: 80") + "sweep:\n  synthetic.width: [4, 8]\n";
+        using (var stop = new CancellationTokenSource())
+            await TrainHere(widths, ["width-4", "width-8"], new StopAt(2, stop), stop.Token);
+        Assert.True(SavedCheckpoint.Step(Path.Combine(Sweep, "runs", "width-4")) > 0, "the pair's checkpoint: " + File.ReadAllText(Path.Combine(Sweep, "runs", "width-4", "status.json")));
+        return widths;
+    }
+
     async Task TrainHere(string pipeline, string[] runs, IRunProgress progress, CancellationToken stop) =>
         await PipelineRunner.RunAsync(SpecLoader.LoadText(pipeline, "m.yaml"), Path.Combine(dir, "artifacts"), progress, stop,
             analyze: false, only: runs);
@@ -471,10 +483,7 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         // was stopped: the resume continues them together from that group's checkpoint (0.48 GiB).
         // 80 steps: stopped at step 2 and still mid-run however far the trainer ran ahead of the writer that reports steps
         // (its queue of 64, the train stage's 8 and the feed's: 50 steps could complete first on a loaded machine).
-        var widths = Pipeline.Replace("steps: 2", "steps: 80") + "sweep:\n  synthetic.width: [4, 8]\n";
-        using (var stop = new CancellationTokenSource())
-            await TrainHere(widths, ["width-4", "width-8"], new StopAt(2, stop), stop.Token);
-        Assert.True(SavedCheckpoint.Step(Path.Combine(Sweep, "runs", "width-4")) > 0, "the pair's checkpoint: " + File.ReadAllText(Path.Combine(Sweep, "runs", "width-4", "status.json")));
+        var widths = await SavedPairAsync();
         var statusBefore = File.ReadAllText(Path.Combine(Sweep, "runs", "width-4", "status.json"));
 
         var refused = Cli(ThreeEighthsGiB, widths, "run", "m.yaml", "--resume", "--jobs", "1");
@@ -499,10 +508,7 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         // renamed (w4): the resume moves it back to width-4 (the same spec) and continues the pair from that checkpoint. The
         // memory check looked for the checkpoint in runs/width-4 only, found none, and counted the two apart (0.24 GiB
         // each, which fit): the resume was admitted to train 0.48 GiB on a 0.375 GiB machine.
-        var widths = Pipeline.Replace("steps: 2", "steps: 80") + "sweep:\n  synthetic.width: [4, 8]\n";
-        using (var stop = new CancellationTokenSource())
-            await TrainHere(widths, ["width-4", "width-8"], new StopAt(2, stop), stop.Token);
-        Assert.True(SavedCheckpoint.Step(Path.Combine(Sweep, "runs", "width-4")) > 0, "the pair's checkpoint");
+        var widths = await SavedPairAsync();
         Directory.Move(Path.Combine(Sweep, "runs", "width-4"), Path.Combine(Sweep, "runs", "w4"));
 
         var refused = Cli(ThreeEighthsGiB, widths, "run", "m.yaml", "--resume", "--jobs", "1");
@@ -522,10 +528,7 @@ public sealed class RunMemoryCheckTests() : InTempFolder("run-memory-")
         // Widths 4 and 8 saved as one group; the sweep then gains a seed key: width-4 and width-8 continue as width-4_seed-0
         // and width-8_seed-0, their checkpoint's runs renamed so, and the pair continues from it (0.48 GiB). The check read the
         // checkpoint under the new ids' folders, not yet there, and counted the two apart (0.24 GiB each), admitting it.
-        var widths = Pipeline.Replace("steps: 2", "steps: 80") + "sweep:\n  synthetic.width: [4, 8]\n";
-        using (var stop = new CancellationTokenSource())
-            await TrainHere(widths, ["width-4", "width-8"], new StopAt(2, stop), stop.Token);
-        Assert.True(SavedCheckpoint.Step(Path.Combine(Sweep, "runs", "width-4")) > 0, "the pair's checkpoint");
+        var widths = await SavedPairAsync();
 
         var refused = Cli(ThreeEighthsGiB, widths, "run", "m.yaml", "--resume", "--jobs", "1", "--set", "sweep.seed=[0]");
         Assert.True(refused.Exit == 2, refused.Out + refused.Err);
